@@ -1,0 +1,46 @@
+/**
+ * The one naming rule both accounts share. The ops account trusts a runtime
+ * role by *name* (so the customer stack can be deployed later and can recreate
+ * its role without breaking trust), and the customer account creates the role
+ * under that name. Both sides call these functions; nothing else may spell the
+ * rule out.
+ */
+
+/**
+ * Tenant ids feed IAM role names (64 characters at most), STS session names,
+ * tag values and log stream names, so they are kept to a conservative
+ * alphabet: 1 to 32 lowercase letters, digits and hyphens, starting and ending
+ * with a letter or digit.
+ */
+export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/** Prefix of the ops-account role that a tenant's runtime assumes. */
+export const OPS_ROLE_PREFIX = "BedrockTenantAccess-";
+
+/** Prefix of the customer-account role the tenant's runtime executes as. */
+export const RUNTIME_ROLE_PREFIX = "BedrockTenancyRuntime-";
+
+/** IAM caps role names at 64 characters. */
+export const IAM_ROLE_NAME_MAX = 64;
+
+/** Throws a `TypeError` naming `argName` unless `tenantId` matches {@link TENANT_ID_PATTERN}. */
+export function assertTenantId(tenantId: unknown, argName = "tenantId"): asserts tenantId is string {
+    if (typeof tenantId !== "string" || !TENANT_ID_PATTERN.test(tenantId)) {
+        throw new TypeError(`${argName} must match ${TENANT_ID_PATTERN}, got ${JSON.stringify(tenantId)}`);
+    }
+}
+
+/** Name of the ops-account role `BedrockTenantAccess` creates for `tenantId`. */
+export function opsRoleName(tenantId: string): string {
+    assertTenantId(tenantId);
+    return `${OPS_ROLE_PREFIX}${tenantId}`;
+}
+
+/**
+ * Name of the customer-account role the tenant's runtime runs as. The ops
+ * role's trust policy names exactly this role in each trusted account.
+ */
+export function runtimeRoleName(tenantId: string): string {
+    assertTenantId(tenantId);
+    return `${RUNTIME_ROLE_PREFIX}${tenantId}`;
+}

@@ -1,0 +1,24 @@
+/**
+ * Environment variables through which `PrivateInvocationLogging` configures
+ * the Lambda runtime. Dependency-free: the component imports these names.
+ */
+export const RuntimeEnv = {
+    /** ARN of the tenant's `BedrockTenantAccess` role in the ops account. */
+    opsRoleArn: "BEDROCK_TENANCY_OPS_ROLE_ARN",
+    /** ExternalId the ops role's trust policy requires. */
+    externalId: "BEDROCK_TENANCY_EXTERNAL_ID",
+    tenantId: "BEDROCK_TENANCY_TENANT_ID",
+    /** Model used when an event names none. */
+    defaultModel: "BEDROCK_TENANCY_DEFAULT_MODEL",
+    /** Comma-separated model ids the tenant may use. */
+    allowedModels: "BEDROCK_TENANCY_ALLOWED_MODELS",
+    /** JSON object: model id to the ARN to invoke instead (application inference profile). */
+    modelRoutes: "BEDROCK_TENANCY_MODEL_ROUTES",
+    /** Region Bedrock is called in (the ops account's Bedrock home Region). */
+    bedrockRegion: "BEDROCK_TENANCY_BEDROCK_REGION",
+    /** `none` | `hash` | `full`. */
+    contentMode: "BEDROCK_TENANCY_CONTENT_MODE",
+    /** `best-effort` | `fail-closed`. */
+    auditMode: "BEDROCK_TENANCY_AUDIT_MODE",
+} as const;
+export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];
