@@ -46,22 +46,21 @@ function diagnostics(response: analyzer.AnalyzeResponse) {
     }));
 }
 
+type ResourceMessage = analyzer.AnalyzeRequest | analyzer.AnalyzerResource;
+
+// Analyze and AnalyzeStack describe a resource with the same fields.
+function fill<T extends ResourceMessage>(message: T, type: string, name: string, props: Record<string, unknown>): T {
+    message.setType(type).setName(name).setUrn(urnOf([type], name));
+    message.setProperties(Struct.fromJavaScript(props as never)).setOptions(new analyzer.AnalyzerResourceOptions());
+    return message;
+}
+
 function analyzeRequest(type: string, name: string, props: Record<string, unknown>): analyzer.AnalyzeRequest {
-    return new analyzer.AnalyzeRequest()
-        .setType(type)
-        .setName(name)
-        .setUrn(urnOf([type], name))
-        .setProperties(Struct.fromJavaScript(props as never))
-        .setOptions(new analyzer.AnalyzerResourceOptions());
+    return fill(new analyzer.AnalyzeRequest(), type, name, props);
 }
 
 function stackResource(type: string, name: string, props: Record<string, unknown>): analyzer.AnalyzerResource {
-    return new analyzer.AnalyzerResource()
-        .setType(type)
-        .setName(name)
-        .setUrn(urnOf([type], name))
-        .setProperties(Struct.fromJavaScript(props as never))
-        .setOptions(new analyzer.AnalyzerResourceOptions());
+    return fill(new analyzer.AnalyzerResource(), type, name, props);
 }
 
 describe("policy pack served over the analyzer protocol", function () {
