@@ -57,10 +57,9 @@ export function runtimeRolePolicy(input: RuntimeRolePolicyInput): aws.iam.Policy
     const group = logGroupArn(input.region, input.accountId, input.logGroupName);
     const statements: aws.iam.PolicyStatement[] = [
         { Sid: "AssumeTenantOpsRole", Effect: "Allow", Action: ASSUME_OPS_ROLE_ACTIONS, Resource: input.opsRoleArn },
-        // CreateLogStream is authorized on the group, PutLogEvents on the stream
-        // (`<group>:log-stream:<name>`); `<group>:*` covers both and, since log
-        // group names cannot contain ":", no other group.
-        { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: LOG_WRITE_ACTIONS, Resource: [group, `${group}:*`] },
+        // Both actions are authorized on the stream (`<group>:log-stream:<name>`,
+        // per the Service Authorization Reference), so the group itself needs no grant.
+        { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: LOG_WRITE_ACTIONS, Resource: `${group}:log-stream:*` },
     ];
     if (input.vpc) {
         // EC2 does not support resource-level permissions on the Describe
