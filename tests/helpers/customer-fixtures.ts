@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type * as pulumi from "@pulumi/pulumi";
 import type { PrivateInvocationLoggingArgs } from "../../components/logging-args";
 import { PrivateInvocationLogging } from "../../components/private-invocation-logging";
+import { promiseOf } from "./pulumi-mocks";
 
 export const OPS_ACCOUNT = "999999999999";
 export const CUSTOMER_A_ACCOUNT = "111111111111";
@@ -40,6 +42,6 @@ export function customerAArgs(overrides: Partial<PrivateInvocationLoggingArgs> =
 
 /** Waits until the component's outputs (and so its children) have resolved. */
 export async function settle(c: PrivateInvocationLogging): Promise<void> {
-    const outputs = [c.functionName, c.functionArn, c.logGroupName, c.logGroupArn, c.kmsKeyArn, c.runtimeRoleArn, c.throttleAlarmArn, c.environment];
-    await Promise.all(outputs.map((o) => new Promise((resolve) => o.apply(resolve))));
+    const outputs: pulumi.Output<unknown>[] = [c.functionName, c.functionArn, c.logGroupName, c.logGroupArn, c.kmsKeyArn, c.runtimeRoleArn, c.throttleAlarmArn, c.environment];
+    await Promise.all(outputs.map((o) => promiseOf(o)));
 }
