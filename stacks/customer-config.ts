@@ -12,7 +12,15 @@ export const OPS_STACK_PATTERN = /^[\w.-]+\/[\w.-]+\/[\w.-]+$/;
 /** Component settings a customer stack may set in its config. */
 export type CustomerSettings = Pick<
     PrivateInvocationLoggingArgs,
-    "logRetentionDays" | "contentMode" | "auditMode" | "memorySizeMb" | "timeoutSeconds" | "reservedConcurrency" | "throttleAlarm" | "networkIsolation"
+    | "logRetentionDays"
+    | "contentMode"
+    | "auditMode"
+    | "memorySizeMb"
+    | "timeoutSeconds"
+    | "reservedConcurrency"
+    | "throttleAlarm"
+    | "networkIsolation"
+    | "lambdaBundlePath"
 >;
 
 export interface CustomerConfig {
@@ -70,6 +78,7 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
         throttleAlarm: object<ThrottleAlarmArgs>("throttleAlarm"),
         // `true` turns isolation on with a new VPC; an object configures it.
         networkIsolation: read("networkIsolation") === "false" ? undefined : object<RuntimeNetworkArgs>("networkIsolation"),
+        lambdaBundlePath: read("lambdaBundlePath"),
     };
     // Unset keys stay out, so the component's documented defaults apply.
     for (const k of Object.keys(settings) as (keyof CustomerSettings)[]) {

@@ -40,6 +40,7 @@ export function customerProgram(): Record<string, unknown> {
     });
     return {
         tenantId,
+        opsRoleArn: open.roleArn,
         functionName: logging.functionName,
         functionArn: logging.functionArn,
         logGroupName: logging.logGroupName,
