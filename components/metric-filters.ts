@@ -55,21 +55,19 @@ export function auditMetricFilters(): AuditMetricFilter[] {
             unit: "Count",
             defaultValue: "0",
         },
-        {
-            id: "input-tokens",
-            pattern: auditPattern(`${AuditPath.inputTokenCount} >= 0`, `${AuditPath.modelId} = "*"`),
-            metricName: AuditMetric.inputTokens,
-            value: AuditPath.inputTokenCount,
-            unit: "Count",
-            dimensions: { [MODEL_ID_DIMENSION]: AuditPath.modelId },
-        },
-        {
-            id: "output-tokens",
-            pattern: auditPattern(`${AuditPath.outputTokenCount} >= 0`, `${AuditPath.modelId} = "*"`),
-            metricName: AuditMetric.outputTokens,
-            value: AuditPath.outputTokenCount,
-            unit: "Count",
-            dimensions: { [MODEL_ID_DIMENSION]: AuditPath.modelId },
-        },
+        tokenFilter("input-tokens", AuditPath.inputTokenCount, AuditMetric.inputTokens),
+        tokenFilter("output-tokens", AuditPath.outputTokenCount, AuditMetric.outputTokens),
     ];
+}
+
+/** A token count, split by model id; the model id must be present for the dimension to have a value. */
+function tokenFilter(id: string, countPath: string, metricName: string): AuditMetricFilter {
+    return {
+        id,
+        pattern: auditPattern(`${countPath} >= 0`, `${AuditPath.modelId} = "*"`),
+        metricName,
+        value: countPath,
+        unit: "Count",
+        dimensions: { [MODEL_ID_DIMENSION]: AuditPath.modelId },
+    };
 }

@@ -74,18 +74,17 @@ class Parser {
         return t;
     }
     private or(): Node {
-        let left = this.and();
-        while (this.peek() === "||") {
-            this.i++;
-            left = { kind: "or", left, right: this.and() };
-        }
-        return left;
+        return this.chain("||", "or", () => this.and());
     }
     private and(): Node {
-        let left = this.primary();
-        while (this.peek() === "&&") {
+        return this.chain("&&", "and", () => this.primary());
+    }
+    /** Left-associative run of `operand (token operand)*`. */
+    private chain(token: string, kind: "and" | "or", operand: () => Node): Node {
+        let left = operand();
+        while (this.peek() === token) {
             this.i++;
-            left = { kind: "and", left, right: this.primary() };
+            left = { kind, left, right: operand() };
         }
         return left;
     }
