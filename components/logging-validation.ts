@@ -1,5 +1,5 @@
 import { assertTenantId, opsRoleName } from "./naming";
-import { AUDIT_MODES, CONTENT_MODES, type PrivateInvocationLoggingArgs } from "./logging-args";
+import { AUDIT_MODES, CONTENT_MODES, DEFAULT_ALARM_EVALUATION_PERIODS, DEFAULT_ALARM_PERIOD_SECONDS, type PrivateInvocationLoggingArgs } from "./logging-args";
 
 /** Retention values CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS_ALLOWED: readonly number[] = [
@@ -148,9 +148,11 @@ function validateAlarm(args: PrivateInvocationLoggingArgs): void {
         throw new RangeError(`throttleAlarm.periodSeconds must be 10, 30 or a multiple of 60, got ${show(period)}`);
     }
     checkInteger("throttleAlarm.evaluationPeriods", alarm.evaluationPeriods, 1, ALARM_MAX_EVALUATION_SECONDS / 10);
-    if ((period ?? 60) * (alarm.evaluationPeriods ?? 1) > ALARM_MAX_EVALUATION_SECONDS) {
+    const resolvedPeriod = period ?? DEFAULT_ALARM_PERIOD_SECONDS;
+    const resolvedCount = alarm.evaluationPeriods ?? DEFAULT_ALARM_EVALUATION_PERIODS;
+    if (resolvedPeriod * resolvedCount > ALARM_MAX_EVALUATION_SECONDS) {
         throw new RangeError(
-            `throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most ${ALARM_MAX_EVALUATION_SECONDS} s, got ${period} × ${alarm.evaluationPeriods}`,
+            `throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most ${ALARM_MAX_EVALUATION_SECONDS} s, got ${resolvedPeriod} × ${resolvedCount}`,
         );
     }
     if (typeof alarm.snsTopicArn === "string") fail(patternProblem("throttleAlarm.snsTopicArn", alarm.snsTopicArn, SNS_TOPIC_ARN_PATTERN));

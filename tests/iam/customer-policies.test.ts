@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import type * as aws from "@pulumi/aws";
 import { PrivateInvocationLogging } from "../../components/private-invocation-logging";
+import { runtimeRolePolicy } from "../../components/runtime-role-policy";
 import { evaluate } from "../../scripts/lib/iam-evaluator";
 import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, EXTERNAL_ID_A, OPS_ACCOUNT, customerAArgs, fixtureBundle, opsRoleArnFor, settle } from "../helpers/customer-fixtures";
 import { installMocks, ofType } from "../helpers/pulumi-mocks";
@@ -105,6 +106,30 @@ describe("customer-side policies under the IAM evaluator", () => {
         it("denies calling Bedrock directly with the customer's own credentials", async () => {
             const model = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0";
             assert.strictEqual(await asRuntime("bedrock:InvokeModel", model, CUSTOMER_A_ACCOUNT), "ImplicitlyDenied");
+        });
+    });
+
+    describe("in a VPC", () => {
+        const vpcPolicy = () =>
+            runtimeRolePolicy({ opsRoleArn: opsRoleArnFor("customer-a"), region: "us-east-1", accountId: CUSTOMER_A_ACCOUNT, logGroupName: "/bedrock-tenancy/customer-a/audit", vpc: true });
+        const eni = `arn:aws:ec2:us-east-1:${CUSTOMER_A_ACCOUNT}:network-interface/eni-0abc`;
+
+        it("allows creating and deleting the function's network interfaces", async () => {
+            for (const action of ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]) {
+                const decision = await evaluate({ principal: RUNTIME_ROLE_A, action, resource: eni, resourceAccount: CUSTOMER_A_ACCOUNT, identityPolicies: [vpcPolicy()] });
+                assert.strictEqual(decision, "Allowed", action);
+            }
+        });
+
+        it("allows nothing else in EC2", async () => {
+            const instance = `arn:aws:ec2:us-east-1:${CUSTOMER_A_ACCOUNT}:instance/i-0abc`;
+            const decision = await evaluate({ principal: RUNTIME_ROLE_A, action: "ec2:TerminateInstances", resource: instance, resourceAccount: CUSTOMER_A_ACCOUNT, identityPolicies: [vpcPolicy()] });
+            assert.strictEqual(decision, "ImplicitlyDenied");
+        });
+
+        it("has no ENI permissions without a VPC", async () => {
+            const decision = await asRuntime("ec2:CreateNetworkInterface", eni, CUSTOMER_A_ACCOUNT);
+            assert.strictEqual(decision, "ImplicitlyDenied");
         });
     });
 

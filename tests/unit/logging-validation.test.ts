@@ -32,6 +32,7 @@ const cases: Case[] = [
     ["an alarm period of 45 s", { throttleAlarm: { periodSeconds: 45 } }, /^throttleAlarm.periodSeconds must be 10, 30 or a multiple of 60, got 45$/, RangeError],
     ["0 evaluation periods", { throttleAlarm: { evaluationPeriods: 0 } }, /^throttleAlarm.evaluationPeriods must be an integer from 1 to .*, got 0$/, RangeError],
     ["alarm periods spanning more than a day", { throttleAlarm: { periodSeconds: 3600, evaluationPeriods: 25 } }, /^throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most 86400 s, got 3600 × 25$/, RangeError],
+    ["289 evaluation periods of the default 300 s", { throttleAlarm: { evaluationPeriods: 289 } }, /^throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most 86400 s, got 300 × 289$/, RangeError],
     ["an SNS topic ARN of another service", { throttleAlarm: { snsTopicArn: "arn:aws:sqs:us-east-1:111111111111:q" } }, /^throttleAlarm.snsTopicArn must match .*, got "arn:aws:sqs:us-east-1:111111111111:q"$/, TypeError],
     ["a VPC without subnets", { networkIsolation: { vpcId: "vpc-1" } }, /^networkIsolation.vpcId and networkIsolation.subnetIds must be given together, got vpcId "vpc-1" and subnetIds undefined$/, TypeError],
     ["17 subnets", { networkIsolation: { vpcId: "vpc-1", subnetIds: Array.from({ length: 17 }, (_, i) => `subnet-${i}`) } }, /^networkIsolation.subnetIds must hold 1 to 16 subnet ids/, RangeError],
