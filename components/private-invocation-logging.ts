@@ -30,11 +30,10 @@ import {
     validatePrivateInvocationLoggingArgs,
 } from "./logging-validation";
 import { AuditMetric, auditMetricFilters } from "./metric-filters";
-import { runtimeRoleName } from "./naming";
+import { PRIVATE_INVOCATION_LOGGING_TYPE, runtimeRoleName } from "./naming";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 
-export const PRIVATE_INVOCATION_LOGGING_TYPE = "bedrock-tenancy:index:PrivateInvocationLogging";
 
 /**
  * The customer side of one tenant: a customer-owned KMS key, the encrypted
