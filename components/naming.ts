@@ -44,3 +44,11 @@ export function runtimeRoleName(tenantId: string): string {
     assertTenantId(tenantId);
     return `${RUNTIME_ROLE_PREFIX}${tenantId}`;
 }
+
+/**
+ * Pulumi type tokens of the two components. They are frozen once released
+ * (a rename needs `aliases`), and the policy pack finds tenant resources by
+ * the component that owns them, so both sides read them from here.
+ */
+export const BEDROCK_TENANT_ACCESS_TYPE = "bedrock-tenancy:index:BedrockTenantAccess";
+export const PRIVATE_INVOCATION_LOGGING_TYPE = "bedrock-tenancy:index:PrivateInvocationLogging";

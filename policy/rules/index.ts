@@ -1,0 +1,16 @@
+import { Policies } from "@pulumi/policy";
+import { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy } from "./invocation-logging";
+import { tenantLogGroupPolicy } from "./log-group";
+import { tenantRoleModelScopePolicy } from "./model-scope";
+import { tenantRoleTrustPolicy } from "./trust-policy";
+
+export { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy, tenantLogGroupPolicy, tenantRoleModelScopePolicy, tenantRoleTrustPolicy };
+
+/** Every rule of the pack, in the order the engine reports them. */
+export const policies: Policies = [
+    noContentInvocationLoggingPolicy,
+    metadataOnlyInvocationLoggingPolicy,
+    tenantRoleTrustPolicy,
+    tenantRoleModelScopePolicy,
+    tenantLogGroupPolicy,
+];

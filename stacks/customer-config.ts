@@ -1,0 +1,115 @@
+import * as pulumi from "@pulumi/pulumi";
+import { assertTenantId } from "../components/naming";
+import type { AuditMode, PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/logging-args";
+import type { ContentMode } from "../runtime/audit-schema";
+import type { TenantExport, TenantsOutput } from "./contract";
+
+/** Config namespace of the project. */
+export const CONFIG_NAMESPACE = "bedrock-tenancy";
+/** Fully qualified stack name, `<organization>/<project>/<stack>`. */
+export const OPS_STACK_PATTERN = /^[\w.-]+\/[\w.-]+\/[\w.-]+$/;
+
+/** Component settings a customer stack may set in its config. */
+export type CustomerSettings = Pick<
+    PrivateInvocationLoggingArgs,
+    | "logRetentionDays"
+    | "contentMode"
+    | "auditMode"
+    | "memorySizeMb"
+    | "timeoutSeconds"
+    | "reservedConcurrency"
+    | "throttleAlarm"
+    | "networkIsolation"
+    | "lambdaBundlePath"
+>;
+
+export interface CustomerConfig {
+    /** The ops stack whose `tenants` output names this tenant. */
+    opsStack: string;
+    tenantId: string;
+    settings: CustomerSettings;
+}
+
+/** Reads one config value: `undefined` when unset, the raw string otherwise. */
+export type ConfigReader = (key: string) => string | undefined;
+
+/** Parses the customer stack's config; errors name the full config key and the value. */
+export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
+    const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
+    const opsStack = read("opsStack");
+    if (opsStack === undefined || !OPS_STACK_PATTERN.test(opsStack)) {
+        throw new TypeError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops", got ${JSON.stringify(opsStack)}`);
+    }
+    const tenantId = read("tenantId");
+    assertTenantId(tenantId, key("tenantId"));
+
+    const number = (k: string): number | undefined => {
+        const raw = read(k);
+        if (raw === undefined) return undefined;
+        const value = Number(raw);
+        if (raw.trim() === "" || !Number.isFinite(value)) {
+            throw new TypeError(`${key(k)} must be a number, got ${JSON.stringify(raw)}`);
+        }
+        return value;
+    };
+    const object = <T>(k: string): T | undefined => {
+        const raw = read(k);
+        if (raw === undefined) return undefined;
+        let value: unknown;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            throw new TypeError(`${key(k)} must be an object, got ${JSON.stringify(raw)}`);
+        }
+        if (value === true) return {} as T;
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+            throw new TypeError(`${key(k)} must be an object, got ${raw}`);
+        }
+        return value as T;
+    };
+
+    const settings: CustomerSettings = {
+        logRetentionDays: number("logRetentionDays"),
+        contentMode: read("contentMode") as ContentMode | undefined,
+        auditMode: read("auditMode") as AuditMode | undefined,
+        memorySizeMb: number("memorySizeMb"),
+        timeoutSeconds: number("timeoutSeconds"),
+        reservedConcurrency: number("reservedConcurrency"),
+        throttleAlarm: object<ThrottleAlarmArgs>("throttleAlarm"),
+        // `true` turns isolation on with a new VPC; an object configures it.
+        networkIsolation: read("networkIsolation") === "false" ? undefined : object<RuntimeNetworkArgs>("networkIsolation"),
+        lambdaBundlePath: read("lambdaBundlePath"),
+    };
+    // Unset keys stay out, so the component's documented defaults apply.
+    for (const k of Object.keys(settings) as (keyof CustomerSettings)[]) {
+        if (settings[k] === undefined) delete settings[k];
+    }
+    return { opsStack, tenantId, settings };
+}
+
+/** The stack's own config, as `pulumi.Config` sees it. */
+export function readCustomerConfig(): CustomerConfig {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    return parseCustomerConfig((k) => config.get(k));
+}
+
+/** This tenant's entry in the ops stack's `tenants` output, or an error saying how to add it. */
+export function findTenant(tenants: TenantsOutput | undefined, tenantId: string, opsStack: string): TenantExport {
+    const entry = tenants?.[tenantId];
+    if (entry === undefined) {
+        const known = Object.keys(tenants ?? {});
+        throw new Error(
+            `tenant ${JSON.stringify(tenantId)} is not in the "tenants" output of ops stack ${JSON.stringify(opsStack)} ` +
+                `(it has ${known.length ? known.map((t) => JSON.stringify(t)).join(", ") : "none"}): add it to the ops stack's config and run \`pulumi up\` there first`,
+        );
+    }
+    return entry;
+}
+
+/** Why this account cannot use the tenant's ops role, or undefined when it can. */
+export function tenantAccountProblem(entry: TenantExport, tenantId: string, accountId: string, opsStack: string): string | undefined {
+    if (!entry.accounts.includes(accountId)) {
+        return `account ${accountId} is not among the accounts ops stack ${JSON.stringify(opsStack)} trusts for tenant ${JSON.stringify(tenantId)} (${entry.accounts.join(", ")})`;
+    }
+    return undefined;
+}

@@ -1,0 +1,40 @@
+import * as assert from "assert";
+import { findTenant, parseCustomerConfig } from "../../stacks/customer-config";
+
+const BASE: Record<string, string> = { opsStack: "acme/bedrock-tenancy/ops", tenantId: "customer-a" };
+const reader = (values: Record<string, string>) => (key: string) => values[key];
+
+describe("parseCustomerConfig", () => {
+    it("leaves unset settings out so the component defaults apply", () => {
+        assert.deepStrictEqual(parseCustomerConfig(reader(BASE)), { opsStack: "acme/bedrock-tenancy/ops", tenantId: "customer-a", settings: {} });
+    });
+
+    it("reads numbers, modes and objects", () => {
+        const parsed = parseCustomerConfig(
+            reader({ ...BASE, logRetentionDays: "90", contentMode: "full", throttleAlarm: '{"threshold":3}', networkIsolation: "true", reservedConcurrency: "10" }),
+        );
+        assert.deepStrictEqual(parsed.settings, { logRetentionDays: 90, contentMode: "full", throttleAlarm: { threshold: 3 }, networkIsolation: {}, reservedConcurrency: 10 });
+    });
+
+    it("turns network isolation off with false", () => {
+        assert.strictEqual(parseCustomerConfig(reader({ ...BASE, networkIsolation: "false" })).settings.networkIsolation, undefined);
+    });
+
+    const bad: [string, Record<string, string>, RegExp][] = [
+        ["a stack name that is not fully qualified", { ...BASE, opsStack: "ops" }, /^bedrock-tenancy:opsStack must be a fully qualified stack name .*, got "ops"$/],
+        ["a missing tenant id", { opsStack: BASE.opsStack }, /^bedrock-tenancy:tenantId must match .*, got undefined$/],
+        ["a retention that is not a number", { ...BASE, logRetentionDays: "forever" }, /^bedrock-tenancy:logRetentionDays must be a number, got "forever"$/],
+        ["an alarm that is a list", { ...BASE, throttleAlarm: "[1]" }, /^bedrock-tenancy:throttleAlarm must be an object, got \[1\]$/],
+    ];
+    for (const [what, values, message] of bad) {
+        it(`rejects ${what}`, () => {
+            assert.throws(() => parseCustomerConfig(reader(values)), (e: Error) => e instanceof TypeError && message.test(e.message));
+        });
+    }
+});
+
+describe("findTenant", () => {
+    it("says which tenants the ops stack has when this one is missing", () => {
+        assert.throws(() => findTenant({}, "customer-a", "acme/bedrock-tenancy/ops"), /tenant "customer-a" is not in the "tenants" output of ops stack "acme\/bedrock-tenancy\/ops" \(it has none\)/);
+    });
+});
