@@ -1,0 +1,77 @@
+import { evaluate } from "../../lib/iam-evaluator";
+import type { AccessCheck, Tenant } from "./access-matrix";
+import type { PlannedRole } from "./planned-iam";
+
+/** What the ops config says a tenant may use, independent of the policy built from it. */
+export interface TenantEntitlement {
+    regions: string[];
+    /** `arn:aws:bedrock:R:A:guardrail/ID:VERSION` when calls must carry that guardrail. */
+    guardrailIdentifier?: string;
+}
+
+const INVOKE = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
+/** A model no example tenant is granted; always expected to be refused unless allowed. */
+export const PROBE_MODEL = "amazon.titan-text-express-v1";
+/** Regions probed for refusal when the tenant is not entitled to them. */
+const PROBE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
+const SYSTEM_PROFILE = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
+
+/**
+ * For each tenant role: every allowed model in its home Region (directly and
+ * through its application inference profile) must be allowed; other models,
+ * other Regions and, with a guardrail, calls without it must be refused.
+ */
+export async function modelChecks(
+    tenants: Tenant[],
+    entitlements: Map<string, TenantEntitlement>,
+    opsRoles: Map<string, PlannedRole>,
+    opsAccount: string,
+): Promise<AccessCheck[]> {
+    const checks: AccessCheck[] = [];
+    // Other tenants' models are the likeliest to leak across a shared policy builder.
+    const refusedProbes = [...new Set([PROBE_MODEL, ...tenants.flatMap((t) => t.allowedModels)])];
+    for (const tenant of tenants) {
+        const role = opsRoles.get(tenant.roleArn)!;
+        const entitlement = entitlements.get(tenant.id);
+        if (!entitlement) throw new Error(`ops config has no entry for tenant ${tenant.id}`);
+        const guard: Record<string, string> = entitlement.guardrailIdentifier ? { "bedrock:GuardrailIdentifier": entitlement.guardrailIdentifier } : {};
+        const run = async (resource: string, region: string, context: Record<string, string>, expected: "allow" | "deny", what: string) => {
+            for (const action of INVOKE) {
+                const decision = await evaluate({
+                    principal: role.arn,
+                    action,
+                    resource,
+                    resourceAccount: opsAccount,
+                    identityPolicies: role.identityPolicies,
+                    context: { "aws:RequestedRegion": region, ...context },
+                });
+                checks.push({ principal: role.arn, principalLabel: tenant.id, target: what, request: `${action} in ${region}`, decision, expected });
+            }
+        };
+        const home = tenant.region;
+        for (const model of tenant.allowedModels) {
+            const arn = modelArn(model, home, opsAccount);
+            await run(arn, home, guard, "allow", model);
+            const profile = tenant.inferenceProfileArns?.[model];
+            if (profile) await run(profile, home, guard, "allow", `${model} via its application inference profile`);
+            for (const region of PROBE_REGIONS.filter((r) => !entitlement.regions.includes(r))) {
+                await run(modelArn(model, region, opsAccount), region, guard, "deny", `${model} outside allowed Regions`);
+            }
+            if (entitlement.guardrailIdentifier) {
+                await run(arn, home, {}, "deny", `${model} without the guardrail`);
+            }
+        }
+        for (const model of refusedProbes) {
+            if (!tenant.allowedModels.includes(model)) {
+                await run(modelArn(model, home, opsAccount), home, guard, "deny", `${model} (not allowed)`);
+            }
+        }
+    }
+    return checks;
+}
+
+function modelArn(model: string, region: string, account: string): string {
+    return SYSTEM_PROFILE.test(model)
+        ? `arn:aws:bedrock:${region}:${account}:inference-profile/${model}`
+        : `arn:aws:bedrock:${region}::foundation-model/${model}`;
+}

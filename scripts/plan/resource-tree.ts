@@ -1,0 +1,33 @@
+import type { PlannedResource } from "./plan-types";
+
+/**
+ * Renders planned resources as a tree nested by parent, the way
+ * `pulumi preview` lists them: `+ type  name`.
+ */
+export function renderTree(stack: string, resources: PlannedResource[]): string {
+    const children = new Map<string | undefined, PlannedResource[]>();
+    for (const r of resources) {
+        if (r.type === "pulumi:pulumi:Stack") continue;
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const lines = [`+ pulumi:pulumi:Stack  ${stack}`];
+    const walk = (parent: string | undefined, indent: string): void => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            lines.push(`${indent}${last ? "└─" : "├─"} + ${r.type}  ${r.name}`);
+            walk(`${r.type}::${r.name}`, indent + (last ? "   " : "│  "));
+        });
+    };
+    walk(undefined, "  ");
+    return lines.join("\n");
+}
+
+/** Resource counts by type, sorted by type. */
+export function countByType(resources: PlannedResource[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs one stack's real program under the Pulumi mock engine in its own
+ * process (the Pulumi runtime is process-global) and writes what it planned.
+ * Input and output are JSON files named on the command line.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceState } from "../lib/mock-state";
+import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
+
+async function main(inputFile: string, outputFile: string): Promise<void> {
+    const input: WorkerInput = JSON.parse(fs.readFileSync(inputFile, "utf8"));
+    const started = process.hrtime.bigint();
+    const resources: PlannedResource[] = [];
+    const parents = new Map<string, string | undefined>();
+    const keys = new WeakMap<pulumi.Resource, string>();
+
+    pulumi.runtime.setAllConfig(input.config, input.secretKeys);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    // Matched by the stack part of `org/project/stack`: every planned stack belongs to this project.
+                    const target = input.stackOutputs[String(args.inputs.name).split("/").pop() ?? ""];
+                    if (!target) {
+                        throw new Error(`stack reference to "${args.inputs.name}", which is not part of this plan`);
+                    }
+                    return { id: args.inputs.name, state: { name: args.inputs.name, ...target } };
+                }
+                // IAM addresses roles by name, and so do policies attached to them.
+                const id = args.type === "aws:iam/role:Role" ? String(args.inputs.name ?? args.name) : `${args.name}-id`;
+                const key = `${args.type}::${args.name}`;
+                resources.push({ type: args.type, name: args.name, parent: parents.get(key), custom: args.custom ?? false, inputs: args.inputs });
+                return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, input.account) } };
+            },
+            call(args) {
+                if (args.token === CALLER_IDENTITY_TOKEN) {
+                    return mockCallerIdentity(input.account);
+                }
+                throw new Error(`the offline plan does not mock the data source ${args.token}`);
+            },
+        },
+        input.project,
+        input.stack,
+        true,
+    );
+
+    const secretOutputNames: string[] = [];
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((t) => {
+            const key = `${t.type}::${t.name}`;
+            keys.set(t.resource, key);
+            parents.set(key, t.opts.parent ? keys.get(t.opts.parent) : undefined);
+            return undefined;
+        });
+        const exported: Record<string, unknown> = require(input.programPath);
+        for (const [name, value] of Object.entries(exported)) {
+            if (await pulumi.isSecret(pulumi.output(value))) secretOutputNames.push(name);
+        }
+        return exported;
+    });
+    await pulumi.runtime.disconnect();
+
+    const result: WorkerOutput = {
+        stack: input.stack,
+        resources,
+        outputs: (outputs ?? {}) as Record<string, unknown>,
+        secretOutputNames,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+    fs.writeFileSync(outputFile, JSON.stringify(result));
+}
+
+main(process.argv[2], process.argv[3]).catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+});
