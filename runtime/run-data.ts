@@ -20,7 +20,9 @@ export const MODEL_ID_KEY = "modelId";
 /** Metadata key naming what was invoked instead of `modelId` (an inference-profile ARN). */
 export const INVOKED_MODEL_ID_KEY = "invokedModelId";
 /** LangChain's own metadata (`ls_model_name`, `ls_provider`, ...). */
-const LANGSMITH_PREFIX = "ls_";
+export const LANGSMITH_PREFIX = "ls_";
+/** Other metadata LangChain adds to every run (package versions). */
+export const LANGCHAIN_METADATA_KEYS: readonly string[] = ["versions"];
 
 export interface SplitMetadata {
     ids: CallIds;
@@ -36,7 +38,7 @@ export function splitMetadata(metadata: Record<string, unknown>): SplitMetadata 
     for (const [key, value] of Object.entries(metadata)) {
         if (key in CALL_ID_KEYS && isScalar(value)) {
             ids[CALL_ID_KEYS[key as keyof typeof CALL_ID_KEYS]] = String(value);
-        } else if (key !== MODEL_ID_KEY && key !== INVOKED_MODEL_ID_KEY && !key.startsWith(LANGSMITH_PREFIX)) {
+        } else if (key !== MODEL_ID_KEY && key !== INVOKED_MODEL_ID_KEY && !key.startsWith(LANGSMITH_PREFIX) && !LANGCHAIN_METADATA_KEYS.includes(key)) {
             extra[key] = value;
         }
     }

@@ -4,7 +4,7 @@
  * reach a log in `none` mode); they name the field and describe what was
  * received.
  */
-import { CALL_ID_KEYS, INVOKED_MODEL_ID_KEY, MODEL_ID_KEY } from "../run-data";
+import { CALL_ID_KEYS, INVOKED_MODEL_ID_KEY, LANGCHAIN_METADATA_KEYS, LANGSMITH_PREFIX, MODEL_ID_KEY } from "../run-data";
 import { safeStringify } from "../serialize";
 
 export interface ChatMessage {
@@ -62,7 +62,7 @@ const ROLES: readonly ChatMessage["role"][] = ["user", "assistant", "system"];
 const FIELDS: readonly (keyof InvocationEvent)[] = [
     "prompt", "messages", "userId", "applicationId", "requestId", "taskType", "kbId", "modelId", "maxTokens", "temperature", "metadata",
 ];
-const RESERVED_METADATA_KEYS = new Set<string>([...Object.keys(CALL_ID_KEYS), MODEL_ID_KEY, INVOKED_MODEL_ID_KEY]);
+const RESERVED_METADATA_KEYS = new Set<string>([...Object.keys(CALL_ID_KEYS), MODEL_ID_KEY, INVOKED_MODEL_ID_KEY, ...LANGCHAIN_METADATA_KEYS]);
 
 export interface EventError {
     code: EventErrorCode;
@@ -167,7 +167,7 @@ function checkMetadata(metadata: unknown): Omit<EventError, "field"> | undefined
         return { code: EventErrorCode.invalidField, message: `metadata must be a JSON object, got ${describe(metadata)}` };
     }
     const keys = Object.keys(metadata);
-    const reserved = keys.find((k) => RESERVED_METADATA_KEYS.has(k) || k.startsWith("ls_"));
+    const reserved = keys.find((k) => RESERVED_METADATA_KEYS.has(k) || k.startsWith(LANGSMITH_PREFIX));
     if (reserved !== undefined) {
         return { code: EventErrorCode.invalidField, message: `metadata must not use the reserved key ${JSON.stringify(reserved.slice(0, 64))}; pass it as a top-level field` };
     }

@@ -3,7 +3,7 @@
  * calls Bedrock through the tenant's ops role, and writes one audit record per
  * request into the customer's own log group.
  */
-import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { ChatBedrockConverse } from "@langchain/aws";
@@ -29,6 +29,11 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
     customerCredentials?: AwsCredentialIdentityProvider;
     /** Connection timeout to Bedrock, ms. @default 3000 */
     bedrockConnectionTimeoutMs?: number;
+    /**
+     * Further Bedrock client settings (a `retryStrategy`, a `requestHandler`, ...),
+     * applied over the handler's; `credentials` is always the ops session.
+     */
+    bedrockClientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
     /** Prices laid over the default table. */
     prices?: PriceTable;
     /** Ops sessions kept when sessions carry a user tag (least recently used one goes first). @default 100 */
@@ -78,7 +83,7 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
  * created here, once per container; each invocation reuses them.
  */
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
-    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, ...overrides } = options;
+    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, maxUserSessions, ...overrides } = options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const logger = new PrivateInvocationLogger({
         sink: sink ?? new StdoutSink(),
@@ -89,16 +94,17 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         prices,
         onWarning,
     });
-    const clients = new ClientCache(options.maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
+    const clients = new ClientCache(maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
         new BedrockRuntimeClient({
             region: config.bedrockRegion,
             maxAttempts: config.bedrockMaxAttempts,
             ...(bedrockEndpoint ? { endpoint: bedrockEndpoint } : {}),
             // HTTP/1.1: Converse needs no HTTP/2, and this handler has per-socket timeouts.
             requestHandler: new NodeHttpHandler({
-                connectionTimeout: options.bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
+                connectionTimeout: bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
                 requestTimeout: config.bedrockRequestTimeoutMs,
             }),
+            ...bedrockClientConfig,
             credentials: createOpsCredentials({
                 roleArn: config.opsRoleArn,
                 externalId: config.externalId,
