@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { startLocalAws, setEnv, CUSTOMER_ACCESS_KEY_ID, type LocalAws } from "../helpers/local-aws";
 import { AUDIT_SCHEMA_TYPE } from "../../runtime/audit-schema";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
-import { CONTEXT, EXTERNAL_ID, HAIKU, NOVA_LITE, NOVA_PROFILE_ARN, OPS_ROLE_ARN, UNPRICED, event, handlerWithCapture } from "./fixtures";
+import { CONTEXT, EXTERNAL_ID, fastRetries, HAIKU, NOVA_LITE, NOVA_PROFILE_ARN, OPS_ROLE_ARN, UNPRICED, event, handlerWithCapture } from "./fixtures";
 
 describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", () => {
     let aws: LocalAws;
@@ -156,7 +156,7 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
 
     it("retries a throttled call per the client settings and records throttled: true when it fails", async () => {
         aws.bedrock.failNext({ kind: "throttle" }, { kind: "throttle" }, { kind: "throttle" }, { kind: "throttle" });
-        const { handler, stdout } = handlerWithCapture(aws.env, { bedrockMaxAttempts: 3, bedrockClientConfig: {} });
+        const { handler, stdout } = handlerWithCapture(aws.env, { bedrockClientConfig: fastRetries(3) });
 
         const response = await handler(event(), CONTEXT);
 
@@ -169,6 +169,14 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
         assert.equal(record.httpStatusCode, 429);
         assert.equal(record.attempts, 3);
         assert.equal(record.estimatedCostUsd, null);
+    });
+
+    it("makes only as many attempts as bedrockMaxAttempts allows", async () => {
+        aws.bedrock.failNext({ kind: "throttle" });
+        const { handler, stdout } = handlerWithCapture(aws.env, { bedrockMaxAttempts: 1, bedrockClientConfig: {} });
+        await handler(event(), CONTEXT);
+        assert.equal(aws.bedrock.requests.length, 1);
+        assert.equal(stdout.records()[0].attempts, 1);
     });
 
     it("succeeds after a throttled attempt and records the attempts", async () => {
