@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { startLocalAws, setEnv, type LocalAws } from "../helpers/local-aws";
+import { useLocalAws, type LocalAws } from "../helpers/local-aws";
 import { EventLimits } from "../../runtime/lambda/event";
 import { CONTEXT, event, handlerWithCapture } from "./fixtures";
 
@@ -38,15 +38,9 @@ const BAD_EVENTS: [string, unknown, string, string][] = [
 
 describe("Lambda handler rejecting bad events", () => {
     let aws: LocalAws;
-    let restoreEnv: () => void;
-
-    before(async () => {
-        aws = await startLocalAws();
-        restoreEnv = setEnv(aws.env);
-    });
-    after(async () => {
-        restoreEnv();
-        await aws.close();
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
     });
 
     for (const [description, bad, code, field] of BAD_EVENTS) {

@@ -1,28 +1,14 @@
 import { strict as assert } from "assert";
-import { startLocalAws, setEnv, CUSTOMER_ACCESS_KEY_ID, type LocalAws } from "../helpers/local-aws";
+import { useLocalAws, CUSTOMER_ACCESS_KEY_ID, type LocalAws } from "../helpers/local-aws";
 import { AUDIT_SCHEMA_TYPE } from "../../runtime/audit-schema";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { CONTEXT, EXTERNAL_ID, fastRetries, HAIKU, NOVA_LITE, NOVA_PROFILE_ARN, OPS_ROLE_ARN, UNPRICED, event, handlerWithCapture } from "./fixtures";
 
 describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", () => {
     let aws: LocalAws;
-    let restoreEnv: () => void;
-
-    before(async () => {
-        aws = await startLocalAws();
-        restoreEnv = setEnv(aws.env);
-    });
-    after(async () => {
-        restoreEnv();
-        await aws.close();
-    });
-    beforeEach(() => {
-        aws.bedrock.reset();
-        aws.sts.reset();
-        aws.logs.reset();
-        aws.bedrock.calls.length = 0;
-        aws.sts.assumeRoleCalls.length = 0;
-        aws.sts.credentialLifetimeMs = 3600_000;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
     });
 
     it("writes exactly one record with tokens, model, ids, latency and cost for a successful call", async () => {

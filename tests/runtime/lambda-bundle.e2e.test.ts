@@ -2,20 +2,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { pathToFileURL } from "url";
 import { defaultLambdaBundlePath } from "../../components/lambda-bundle";
-import { startLocalAws, setEnv, type LocalAws } from "../helpers/local-aws";
+import { useLocalAws, type LocalAws } from "../helpers/local-aws";
 import { CONTEXT, TENANT_ENV, event } from "./fixtures";
 
 describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
     let aws: LocalAws;
-    let restoreEnv: () => void;
-
-    before(async () => {
-        aws = await startLocalAws();
-        restoreEnv = setEnv({ ...aws.env, ...TENANT_ENV });
-    });
-    after(async () => {
-        restoreEnv();
-        await aws.close();
+    const localAws = useLocalAws(TENANT_ENV);
+    before(() => {
+        aws = localAws();
     });
 
     it("answers one invocation and writes its record as one raw JSON line on stdout", async () => {

@@ -1,24 +1,17 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
-import { startLocalAws, setEnv, converseText, type LocalAws } from "../helpers/local-aws";
+import { useLocalAws, converseText, type LocalAws } from "../helpers/local-aws";
 import { CONTEXT, EXTERNAL_ID, event, handlerWithCapture } from "./fixtures";
 
 const SENTINEL = "SENTINEL-7f3a9c-patient-John-Doe";
 
 describe("content privacy and concurrency of the Lambda handler", () => {
     let aws: LocalAws;
-    let restoreEnv: () => void;
-
-    before(async () => {
-        aws = await startLocalAws();
-        restoreEnv = setEnv(aws.env);
-    });
-    after(async () => {
-        restoreEnv();
-        await aws.close();
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
     });
     beforeEach(() => {
-        aws.bedrock.reset();
         // The model repeats the prompt back, so content would reach the output side too.
         aws.bedrock.reply = (call) => ({ text: `You said: ${converseText(call)}`, usage: { inputTokens: 10, outputTokens: 10 } });
     });

@@ -34,6 +34,13 @@ export class LocalBedrockServer extends LocalAwsServer {
     protected readonly throttle = { status: 429, errorType: "ThrottlingException" };
     private served = 0;
 
+    /** Also forgets recorded calls and restores the default reply. */
+    reset(): void {
+        super.reset();
+        this.calls.length = 0;
+        this.reply = defaultReply;
+    }
+
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
         const match = request.path.match(/^\/model\/([^/]+)\/converse$/);
         if (request.method !== "POST" || !match) {

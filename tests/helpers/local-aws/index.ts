@@ -23,6 +23,8 @@ export interface LocalAws {
     logs: LocalLogsServer;
     /** Environment that sends every SDK client to these servers with the customer's fake credentials. */
     env: Record<string, string>;
+    /** Forgets recorded requests and queued faults on all three servers. */
+    reset(): void;
     close(): Promise<void>;
 }
 
@@ -45,6 +47,11 @@ export async function startLocalAws(): Promise<LocalAws> {
             AWS_CONFIG_FILE: "/dev/null",
             AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
             AWS_PROFILE: "",
+        },
+        reset: () => {
+            bedrock.reset();
+            sts.reset();
+            logs.reset();
         },
         close: async () => {
             await Promise.all([bedrock.close(), sts.close(), logs.close()]);
@@ -71,5 +78,31 @@ export function setEnv(vars: Record<string, string>): () => void {
                 process.env[key] = value;
             }
         }
+    };
+}
+
+/**
+ * For use inside a mocha `describe`: starts the servers before the suite and
+ * points the environment at them (plus `extraEnv`), undoing both after it;
+ * each test starts with no recorded requests and no queued faults.
+ * Returns the running servers (available from the first `before` hook on).
+ */
+export function useLocalAws(extraEnv: Record<string, string> = {}): () => LocalAws {
+    let aws: LocalAws | undefined;
+    let restoreEnv: (() => void) | undefined;
+    before(async () => {
+        aws = await startLocalAws();
+        restoreEnv = setEnv({ ...aws.env, ...extraEnv });
+    });
+    beforeEach(() => aws?.reset());
+    after(async () => {
+        restoreEnv?.();
+        await aws?.close();
+    });
+    return () => {
+        if (!aws) {
+            throw new Error("the local AWS servers are not running yet: read them from a hook or a test");
+        }
+        return aws;
     };
 }

@@ -25,6 +25,12 @@ export class LocalLogsServer extends LocalAwsServer {
     readonly putCalls: { stream: string; events: number; bytes: number; accessKeyId?: string }[] = [];
     protected readonly throttle = { status: 400, errorType: "ThrottlingException" };
 
+    /** Also forgets PutLogEvents calls; log groups and their events stay. */
+    reset(): void {
+        super.reset();
+        this.putCalls.length = 0;
+    }
+
     createLogGroup(name: string): void {
         this.groups.set(name, this.groups.get(name) ?? new Map());
     }

@@ -26,6 +26,13 @@ export class LocalStsServer extends LocalAwsServer {
     issuedKeyPrefix = "ASIAOPSSESSION";
     protected readonly throttle = { status: 400, errorType: "Throttling" };
 
+    /** Also forgets AssumeRole calls and restores the one-hour lifetime. */
+    reset(): void {
+        super.reset();
+        this.assumeRoleCalls.length = 0;
+        this.credentialLifetimeMs = 3600_000;
+    }
+
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
         const form = new URLSearchParams(request.body);
         if (form.get("Action") !== "AssumeRole") {
