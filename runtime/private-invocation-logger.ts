@@ -2,12 +2,12 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import type { AuditRecord, ContentMode } from "./audit-schema";
-import { errorRecord, describeError, rejectedRecord, successRecord, type CallIds, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
 import { DEFAULT_CONTENT_MODE, parseContentMode } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import { assertTenantId } from "../components/naming";
 import type { AuditSink } from "./sinks/audit-sink";
-import { CALL_ID_KEYS, extractOutput, messagesText, splitMetadata } from "./run-data";
+import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
 /** `best-effort`: a failed write is counted and reported, the call goes on. `fail-closed`: the call fails instead. */
 export type AuditMode = "best-effort" | "fail-closed";
@@ -202,6 +202,3 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 function elapsed(run: RunState): number {
     return Math.round(performance.now() - run.startedMs);
 }
-
-export { CALL_ID_KEYS };
-export type { CallIds };
