@@ -2,13 +2,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
+import { parse as parseYaml } from "yaml";
 import type { TenantsOutput } from "../../stacks/contract";
 import { opsProgram } from "../../stacks/ops";
 import { installMocks, ofType, promiseOf, type RecordedResource } from "../helpers/pulumi-mocks";
 import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions, parsePolicy, settled } from "../helpers/tenant-access-fixtures";
 
-const shippedConfig = (yaml.load(fs.readFileSync(path.join(__dirname, "../../Pulumi.ops.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+const shippedConfig = (parseYaml(fs.readFileSync(path.join(__dirname, "../../Pulumi.ops.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
 
 const tenant = (id: string, account: string, models = [HAIKU]) => ({ id, accounts: [account], models });
 
