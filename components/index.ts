@@ -20,3 +20,7 @@ export { LOG_RETENTION_DAYS_ALLOWED, validatePrivateInvocationLoggingArgs } from
 export { LOGS_SERVICE_KEY_ACTIONS, logGroupArn, logKeyPolicy } from "./log-key-policy";
 export { ASSUME_OPS_ROLE_ACTIONS, LOG_WRITE_ACTIONS, VPC_ENI_ACTIONS, runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 export { AuditMetric, MODEL_ID_DIMENSION, type AuditMetricFilter, auditMetricFilters } from "./metric-filters";
+export * from "./bedrock-tenant-access";
+export * from "./tenant-access-args";
+export { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./tenant-access-validation";
+export { DEFAULT_CROSS_REGION_DESTINATIONS } from "./bedrock-models";

@@ -20,5 +20,11 @@ export const RuntimeEnv = {
     contentMode: "BEDROCK_TENANCY_CONTENT_MODE",
     /** `best-effort` | `fail-closed`. */
     auditMode: "BEDROCK_TENANCY_AUDIT_MODE",
+    /** Optional. Bedrock client attempts per call, retries included (1-10; default 3). */
+    bedrockMaxAttempts: "BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS",
+    /** Optional. Socket timeout of one Bedrock attempt in milliseconds (default 60000). */
+    bedrockRequestTimeoutMs: "BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS",
+    /** Optional. `true` adds the event's userId as an STS session tag (one ops session per user). */
+    sessionUserTag: "BEDROCK_TENANCY_SESSION_USER_TAG",
 } as const;
 export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];

@@ -1,0 +1,191 @@
+/**
+ * Builds audit records from what a model call's start, end and error events
+ * carry. Pure functions: the callback handler owns the per-run state, this
+ * module only turns it into {@link AuditRecord}s.
+ */
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, type AuditRecord, type ContentMode } from "./audit-schema";
+import { describeContent } from "./content";
+import { estimateCostUsd, type PriceTable, type TokenUsage } from "./pricing";
+
+/** Caller ids the record carries as top-level fields rather than inside `metadata`. */
+export interface CallIds {
+    userId?: string;
+    applicationId?: string;
+    clientRequestId?: string;
+    taskType?: string;
+    kbId?: string;
+}
+
+/** Everything known when a call starts. */
+export interface CallStart {
+    timestamp: Date;
+    tenantId: string;
+    contentMode: ContentMode;
+    ids: CallIds;
+    modelId?: string;
+    invokedModelId?: string;
+    region?: string;
+    inputText: string;
+    metadata?: Record<string, unknown>;
+}
+
+/** What the end event reports about a successful call. */
+export interface CallResult {
+    outputText: string;
+    usage: TokenUsage & { totalTokens?: number };
+    requestId?: string;
+    bedrockLatencyMs?: number;
+    stopReason?: string;
+    attempts?: number;
+}
+
+/** A content-free description of a failed call. */
+export interface ErrorFacts {
+    errorCode: string;
+    errorMessage: string;
+    httpStatusCode?: number;
+    throttled: boolean;
+    requestId?: string;
+    attempts?: number;
+}
+
+/** Error names that mean "slow down" rather than "this request is wrong". */
+export const THROTTLING_ERROR_NAMES: readonly string[] = ["ThrottlingException", "TooManyRequestsException", "Throttling"];
+
+const HTTP_TOO_MANY_REQUESTS = 429;
+
+/**
+ * Describes `err` without its message: Bedrock's messages can quote the
+ * request (a ValidationException may echo the prompt), so only the error's
+ * name and status travel into a record.
+ */
+export function describeError(err: unknown): ErrorFacts {
+    const e = (typeof err === "object" && err !== null ? err : {}) as {
+        name?: unknown;
+        $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+    };
+    const errorCode = typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error";
+    const httpStatusCode = e.$metadata?.httpStatusCode;
+    const throttled = THROTTLING_ERROR_NAMES.includes(errorCode) || httpStatusCode === HTTP_TOO_MANY_REQUESTS;
+    return {
+        errorCode,
+        errorMessage: httpStatusCode ? `${errorCode} (HTTP ${httpStatusCode})` : errorCode,
+        httpStatusCode,
+        throttled,
+        requestId: e.$metadata?.requestId,
+        attempts: e.$metadata?.attempts,
+    };
+}
+
+function baseRecord(start: CallStart, outcome: AuditOutcome): AuditRecord {
+    const input = describeContent(start.inputText, start.contentMode);
+    return dropUndefined({
+        schemaType: AUDIT_SCHEMA_TYPE,
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        timestamp: start.timestamp.toISOString(),
+        outcome,
+        tenantId: start.tenantId,
+        ...start.ids,
+        modelId: start.modelId,
+        invokedModelId: start.invokedModelId !== start.modelId ? start.invokedModelId : undefined,
+        region: start.region,
+        operation: "Converse",
+        input: dropUndefined({
+            inputCharCount: input.charCount,
+            inputSha256: input.sha256,
+            inputText: input.text,
+            inputTruncated: input.truncated,
+        }),
+        output: {},
+        estimatedCostUsd: null,
+        contentMode: start.contentMode,
+        metadata: start.metadata && Object.keys(start.metadata).length > 0 ? start.metadata : undefined,
+    });
+}
+
+/** The record of a call the model answered. */
+export function successRecord(start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
+    const record = baseRecord(start, AuditOutcome.success);
+    const output = describeContent(result.outputText, start.contentMode);
+    const { usage } = result;
+    record.input = dropUndefined({
+        inputTokenCount: usage.inputTokens,
+        cacheReadInputTokenCount: usage.cacheReadInputTokens,
+        cacheWriteInputTokenCount: usage.cacheWriteInputTokens,
+        ...record.input,
+    });
+    record.output = dropUndefined({
+        outputTokenCount: usage.outputTokens,
+        outputCharCount: output.charCount,
+        outputSha256: output.sha256,
+        outputText: output.text,
+        outputTruncated: output.truncated,
+    });
+    return dropUndefined({
+        ...record,
+        requestId: result.requestId,
+        totalTokenCount: usage.totalTokens,
+        latencyMs,
+        bedrockLatencyMs: result.bedrockLatencyMs,
+        stopReason: result.stopReason,
+        attempts: result.attempts,
+        estimatedCostUsd: estimateCostUsd(start.modelId, usage, prices),
+    });
+}
+
+/** The record of a call that failed at or on the way to Bedrock. */
+export function errorRecord(start: CallStart, facts: ErrorFacts, latencyMs: number): AuditRecord {
+    return dropUndefined({
+        ...baseRecord(start, AuditOutcome.error),
+        requestId: facts.requestId,
+        latencyMs,
+        attempts: facts.attempts,
+        errorCode: facts.errorCode,
+        errorMessage: facts.errorMessage,
+        httpStatusCode: facts.httpStatusCode,
+        throttled: facts.throttled,
+    });
+}
+
+/** A request refused before any model call; carries no content in any mode. */
+export interface Rejection {
+    timestamp: Date;
+    tenantId: string;
+    contentMode: ContentMode;
+    ids: CallIds;
+    modelId?: string;
+    errorCode: string;
+    errorMessage: string;
+    errorField?: string;
+}
+
+/** The record of a rejected request. */
+export function rejectedRecord(rejection: Rejection): AuditRecord {
+    return dropUndefined({
+        schemaType: AUDIT_SCHEMA_TYPE,
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        timestamp: rejection.timestamp.toISOString(),
+        outcome: AuditOutcome.rejected,
+        tenantId: rejection.tenantId,
+        ...rejection.ids,
+        modelId: rejection.modelId,
+        input: {},
+        output: {},
+        estimatedCostUsd: null,
+        contentMode: rejection.contentMode,
+        errorCode: rejection.errorCode,
+        errorMessage: rejection.errorMessage,
+        errorField: rejection.errorField,
+        throttled: false,
+    });
+}
+
+/** Keeps records free of `"key": undefined` noise (and of keys JSON would drop anyway). */
+function dropUndefined<T extends object>(value: T): T {
+    for (const key of Object.keys(value) as (keyof T)[]) {
+        if (value[key] === undefined) {
+            delete value[key];
+        }
+    }
+    return value;
+}

@@ -1,0 +1,23 @@
+/** Public surface of `bedrock-tenancy/runtime`: use it in any LangChain JS application, or deploy the Lambda. */
+export { PrivateInvocationLogger, AuditWriteError, AUDIT_MODES, DEFAULT_AUDIT_MODE } from "./private-invocation-logger";
+export type { AuditMode, PrivateInvocationLoggerOptions, LoggerStats } from "./private-invocation-logger";
+export { CALL_ID_KEYS, MODEL_ID_KEY, INVOKED_MODEL_ID_KEY } from "./run-data";
+export { CONTENT_MODES, DEFAULT_CONTENT_MODE, MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "./content";
+export { DEFAULT_PRICE_TABLE, estimateCostUsd } from "./pricing";
+export type { ModelPrice, PriceTable } from "./pricing";
+export { safeStringify } from "./serialize";
+export { AuditDeliveryError } from "./sinks/audit-sink";
+export type { AuditSink, SinkStats } from "./sinks/audit-sink";
+export { StdoutSink } from "./sinks/stdout-sink";
+export type { StdoutSinkOptions } from "./sinks/stdout-sink";
+export { CloudWatchLogsSink } from "./sinks/cloudwatch-logs-sink";
+export type { CloudWatchLogsSinkOptions } from "./sinks/cloudwatch-logs-sink";
+export { createHandler, InvocationErrorCode } from "./lambda/handler";
+export type { HandlerOptions, InvocationResponse, InvocationSuccess, InvocationFailure, LambdaContextLike, RuntimeHandler } from "./lambda/handler";
+export { loadRuntimeConfig } from "./lambda/config";
+export type { RuntimeConfig } from "./lambda/config";
+export { EventErrorCode, EventLimits } from "./lambda/event";
+export type { InvocationEvent, ChatMessage } from "./lambda/event";
+export { RuntimeEnv } from "./lambda/environment";
+export { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, AuditPath } from "./audit-schema";
+export type { AuditRecord, ContentMode } from "./audit-schema";

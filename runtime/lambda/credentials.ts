@@ -1,0 +1,60 @@
+/**
+ * Credentials for the tenant's ops-account role. One provider per container
+ * (per user when sessions are tagged with the user): the SDK client caches
+ * what it returns and refreshes five minutes before expiry, so warm
+ * invocations make no STS call.
+ */
+import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+
+/** Session tag keys set on every ops session. */
+export const SessionTagKey = { tenantId: "TenantId", userId: "UserId" } as const;
+
+/** STS session names: 2-64 of `[\w+=,.@-]`. Tenant ids (1-32 of `[a-z0-9-]`) always fit. */
+const SESSION_NAME_PREFIX = "bedrock-tenancy-";
+/** STS session tag values: at most 256 of letters, digits, spaces and `_.:/=+-@`. */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+export interface OpsCredentialsOptions {
+    roleArn: string;
+    externalId: string;
+    tenantId: string;
+    /** Adds a `UserId` session tag. @default - tenant tag only */
+    userId?: string;
+    /** At most 3600: a Lambda role assuming another role is role chaining. */
+    durationSeconds: number;
+    /** Region of the STS endpoint. */
+    region: string;
+    /** The customer account's own credentials that call AssumeRole. @default - the default credential chain */
+    customerCredentials?: AwsCredentialIdentityProvider;
+}
+
+export function sessionName(tenantId: string): string {
+    return `${SESSION_NAME_PREFIX}${tenantId}`;
+}
+
+export function sessionTags(tenantId: string, userId?: string): { Key: string; Value: string }[] {
+    const tags: { Key: string; Value: string }[] = [{ Key: SessionTagKey.tenantId, Value: tenantId }];
+    if (userId !== undefined) {
+        if (!TAG_VALUE.test(userId)) {
+            throw new TypeError(`userId cannot be an STS session tag value (at most 256 of letters, digits, spaces and _.:/=+-@), got a string of ${userId.length} characters`);
+        }
+        tags.push({ Key: SessionTagKey.userId, Value: userId });
+    }
+    return tags;
+}
+
+/** A provider that assumes the ops role with the ExternalId; create it once and reuse it. */
+export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredentialIdentityProvider {
+    return fromTemporaryCredentials({
+        params: {
+            RoleArn: options.roleArn,
+            ExternalId: options.externalId,
+            RoleSessionName: sessionName(options.tenantId),
+            DurationSeconds: options.durationSeconds,
+            Tags: sessionTags(options.tenantId, options.userId),
+        },
+        masterCredentials: options.customerCredentials ?? fromNodeProviderChain(),
+        clientConfig: { region: options.region },
+    });
+}

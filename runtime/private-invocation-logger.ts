@@ -1,0 +1,204 @@
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { LLMResult } from "@langchain/core/outputs";
+import type { AuditRecord, ContentMode } from "./audit-schema";
+import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { DEFAULT_CONTENT_MODE, parseContentMode } from "./content";
+import { mergePriceTables, type PriceTable } from "./pricing";
+import { assertTenantId } from "../components/naming";
+import type { AuditSink } from "./sinks/audit-sink";
+import { extractOutput, messagesText, splitMetadata } from "./run-data";
+
+/** `best-effort`: a failed write is counted and reported, the call goes on. `fail-closed`: the call fails instead. */
+export type AuditMode = "best-effort" | "fail-closed";
+export const AUDIT_MODES: readonly AuditMode[] = ["best-effort", "fail-closed"];
+/** Model calls are never broken by the audit path unless the customer asks for it. */
+export const DEFAULT_AUDIT_MODE: AuditMode = "best-effort";
+
+export interface PrivateInvocationLoggerOptions {
+    /** Where records go; it must write into the customer's own account. */
+    sink: AuditSink;
+    /** Tenant the records belong to; 1-32 of `a-z`, `0-9`, `-`. */
+    tenantId: string;
+    /** How much prompt and completion text a record carries. @default "none" */
+    contentMode?: ContentMode;
+    /** What a failed audit write does to the model call. @default "best-effort" */
+    auditMode?: AuditMode;
+    /** Prices laid over {@link DEFAULT_PRICE_TABLE}. @default - the default table */
+    prices?: PriceTable;
+    /** Bedrock Region, recorded as `region`. @default - not recorded */
+    region?: string;
+    /** Receives a line for each lost record or orphan event. @default console.warn */
+    onWarning?: (message: string) => void;
+}
+
+/** The audit record could not be written and the audit mode is `fail-closed`. */
+export class AuditWriteError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "AuditWriteError";
+    }
+}
+
+interface RunState {
+    start: CallStart;
+    startedMs: number;
+}
+
+/** Counters of the logger itself (the sink keeps its own). */
+export interface LoggerStats {
+    /** Runs started and not yet ended: 0 when idle. */
+    activeRuns: number;
+    /** Records handed to the sink. */
+    records: number;
+    /** Records the sink could not deliver. */
+    lost: number;
+    /** End or error events that had no matching start. */
+    orphanEvents: number;
+}
+
+/**
+ * A LangChain callback handler that writes one audit record per chat-model
+ * call into the customer's own account. Attach it with
+ * `model.invoke(input, { callbacks: [logger], metadata: { userId, ... } })`.
+ *
+ * Handlers run awaited (`awaitHandlers`), so the record is built before
+ * `invoke` returns; call {@link flush} before a process or Lambda freezes.
+ */
+export class PrivateInvocationLogger extends BaseCallbackHandler {
+    name = "PrivateInvocationLogger";
+    readonly tenantId: string;
+    readonly contentMode: ContentMode;
+    readonly auditMode: AuditMode;
+    private readonly sink: AuditSink;
+    private readonly prices: PriceTable;
+    private readonly region: string | undefined;
+    private readonly warn: (message: string) => void;
+    private readonly runs = new Map<string, RunState>();
+    private readonly inFlight = new Set<Promise<void>>();
+    private counters = { records: 0, lost: 0, orphanEvents: 0 };
+
+    constructor(options: PrivateInvocationLoggerOptions) {
+        const auditMode = options.auditMode ?? DEFAULT_AUDIT_MODE;
+        if (!AUDIT_MODES.includes(auditMode)) {
+            throw new TypeError(`auditMode must be one of ${AUDIT_MODES.join(", ")}, got ${JSON.stringify(auditMode)}`);
+        }
+        // Only fail-closed lets a handler error reach the caller of invoke().
+        super({ raiseError: auditMode === "fail-closed" });
+        this.awaitHandlers = true;
+        assertTenantId(options.tenantId);
+        if (typeof options.sink?.write !== "function") {
+            throw new TypeError(`sink must implement AuditSink, got ${JSON.stringify(typeof options.sink)}`);
+        }
+        this.tenantId = options.tenantId;
+        this.contentMode = parseContentMode(options.contentMode ?? DEFAULT_CONTENT_MODE, "contentMode");
+        this.auditMode = auditMode;
+        this.sink = options.sink;
+        this.prices = mergePriceTables(options.prices);
+        this.region = options.region;
+        this.warn = options.onWarning ?? ((message) => console.warn(message));
+    }
+
+    async handleChatModelStart(
+        _llm: unknown,
+        messages: BaseMessage[][],
+        runId: string,
+        _parentRunId?: string,
+        _extraParams?: Record<string, unknown>,
+        _tags?: string[],
+        metadata?: Record<string, unknown>,
+    ): Promise<void> {
+        const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata ?? {});
+        this.runs.set(runId, {
+            startedMs: performance.now(),
+            start: {
+                timestamp: new Date(),
+                tenantId: this.tenantId,
+                contentMode: this.contentMode,
+                ids,
+                modelId,
+                invokedModelId,
+                region: this.region,
+                inputText: messagesText(messages[0] ?? []),
+                metadata: extra,
+            },
+        });
+    }
+
+    async handleLLMEnd(output: LLMResult, runId: string): Promise<void> {
+        const run = this.takeRun(runId, "end");
+        if (!run) {
+            return;
+        }
+        let result: CallResult;
+        try {
+            result = extractOutput(output);
+        } catch {
+            // A surprising result shape must not cost the record: keep what the start knew.
+            result = { outputText: "", usage: {} };
+        }
+        await this.deliver(successRecord(run.start, result, elapsed(run), this.prices));
+    }
+
+    async handleLLMError(err: Error, runId: string): Promise<void> {
+        const run = this.takeRun(runId, "error");
+        if (!run) {
+            return;
+        }
+        await this.deliver(errorRecord(run.start, describeError(err), elapsed(run)));
+    }
+
+    /** Records a request refused before any model call; it never carries content. */
+    async logRejection(rejection: Omit<Rejection, "tenantId" | "contentMode" | "timestamp"> & { timestamp?: Date }): Promise<void> {
+        await this.deliver(
+            rejectedRecord({ ...rejection, timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
+        );
+    }
+
+    /** Waits for every write handed to the sink, then flushes the sink. Never rejects. */
+    async flush(): Promise<void> {
+        await Promise.allSettled([...this.inFlight]);
+        await this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`));
+    }
+
+    stats(): LoggerStats {
+        return { activeRuns: this.runs.size, ...this.counters };
+    }
+
+    private takeRun(runId: string, event: string): RunState | undefined {
+        const run = this.runs.get(runId);
+        this.runs.delete(runId);
+        if (!run) {
+            this.counters.orphanEvents++;
+            this.warn(`PrivateInvocationLogger: ${event} event for unknown run ${runId}; no record written`);
+        }
+        return run;
+    }
+
+    /**
+     * Best-effort mode hands the record over and returns; `flush()` waits for
+     * it. Fail-closed mode waits for delivery and throws when it fails.
+     */
+    private async deliver(record: AuditRecord): Promise<void> {
+        this.counters.records++;
+        const write = this.sink.write(record).catch((err: unknown) => {
+            this.counters.lost++;
+            this.warn(`audit record lost (${describeError(err).errorCode}); ${this.counters.lost} lost so far`);
+            throw err;
+        });
+        if (this.auditMode === "fail-closed") {
+            try {
+                await write;
+            } catch (err) {
+                throw new AuditWriteError("the audit record could not be written; the call is refused (audit mode fail-closed)", { cause: err });
+            }
+            return;
+        }
+        const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+        this.inFlight.add(tracked);
+    }
+}
+
+function elapsed(run: RunState): number {
+    return Math.round(performance.now() - run.startedMs);
+}

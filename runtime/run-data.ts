@@ -1,0 +1,117 @@
+/**
+ * Reads what LangChain's callback events carry: caller metadata, message
+ * text, and the usage and response metadata ChatBedrockConverse attaches.
+ */
+import type { BaseMessage } from "@langchain/core/messages";
+import type { LLMResult } from "@langchain/core/outputs";
+import type { CallIds, CallResult } from "./audit-record";
+
+/** Metadata keys (as passed to `invoke(..., { metadata })`) that become top-level record fields. */
+export const CALL_ID_KEYS = {
+    userId: "userId",
+    applicationId: "applicationId",
+    requestId: "clientRequestId",
+    taskType: "taskType",
+    kbId: "kbId",
+} as const satisfies Record<string, keyof CallIds>;
+
+/** Metadata key naming the model as the caller knows it, when the model invoked is an inference profile. */
+export const MODEL_ID_KEY = "modelId";
+/** Metadata key naming what was invoked instead of `modelId` (an inference-profile ARN). */
+export const INVOKED_MODEL_ID_KEY = "invokedModelId";
+/** LangChain's own metadata (`ls_model_name`, `ls_provider`, ...). */
+export const LANGSMITH_PREFIX = "ls_";
+/** Other metadata LangChain adds to every run (package versions). */
+export const LANGCHAIN_METADATA_KEYS: readonly string[] = ["versions"];
+
+export interface SplitMetadata {
+    ids: CallIds;
+    modelId?: string;
+    invokedModelId?: string;
+    extra: Record<string, unknown>;
+}
+
+/** Separates the well-known ids and model names from the caller's other metadata. */
+export function splitMetadata(metadata: Record<string, unknown>): SplitMetadata {
+    const ids: CallIds = {};
+    const extra: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(metadata)) {
+        if (key in CALL_ID_KEYS && isScalar(value)) {
+            ids[CALL_ID_KEYS[key as keyof typeof CALL_ID_KEYS]] = String(value);
+        } else if (key !== MODEL_ID_KEY && key !== INVOKED_MODEL_ID_KEY && !key.startsWith(LANGSMITH_PREFIX) && !LANGCHAIN_METADATA_KEYS.includes(key)) {
+            extra[key] = value;
+        }
+    }
+    const lsModel = stringOrUndefined(metadata.ls_model_name);
+    const modelId = stringOrUndefined(metadata[MODEL_ID_KEY]) ?? lsModel;
+    const invokedModelId = stringOrUndefined(metadata[INVOKED_MODEL_ID_KEY]) ?? lsModel;
+    return { ids, modelId, invokedModelId, extra };
+}
+
+/** The text of a message list, one message per line. */
+export function messagesText(messages: readonly BaseMessage[]): string {
+    return messages.map((m) => contentText(m.content)).join("\n");
+}
+
+/** Text of a message's content, whether a string or a list of blocks. */
+export function contentText(content: unknown): string {
+    if (typeof content === "string") {
+        return content;
+    }
+    if (Array.isArray(content)) {
+        return content
+            .map((block) => (typeof block === "string" ? block : typeof block?.text === "string" ? block.text : ""))
+            .join("");
+    }
+    return "";
+}
+
+interface ConverseResponseMetadata {
+    usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
+    metrics?: { latencyMs?: number };
+    stopReason?: string;
+    $metadata?: { requestId?: string; attempts?: number };
+}
+
+/**
+ * Usage and ids of a finished call. Bedrock's own counts (`response_metadata.usage`)
+ * come first: LangChain's `usage_metadata.input_tokens` adds the cache tokens in.
+ */
+export function extractOutput(output: LLMResult): CallResult {
+    const generation = output.generations?.[0]?.[0] as
+        | { text?: string; message?: { content?: unknown; response_metadata?: ConverseResponseMetadata; usage_metadata?: UsageMetadata } }
+        | undefined;
+    const message = generation?.message;
+    const meta: ConverseResponseMetadata = message?.response_metadata ?? {};
+    const lc = message?.usage_metadata;
+    const usage = meta.usage ?? {
+        inputTokens: lc?.input_tokens,
+        outputTokens: lc?.output_tokens,
+        totalTokens: lc?.total_tokens,
+        cacheReadInputTokens: lc?.input_token_details?.cache_read,
+        cacheWriteInputTokens: lc?.input_token_details?.cache_creation,
+    };
+    return {
+        outputText: message ? contentText(message.content) : (generation?.text ?? ""),
+        usage,
+        requestId: meta.$metadata?.requestId,
+        attempts: meta.$metadata?.attempts,
+        bedrockLatencyMs: meta.metrics?.latencyMs,
+        stopReason: meta.stopReason,
+    };
+}
+
+interface UsageMetadata {
+    input_tokens?: number;
+    output_tokens?: number;
+    total_tokens?: number;
+    input_token_details?: { cache_read?: number; cache_creation?: number };
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+    return typeof value === "string" && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,46 @@
+import type { AuditRecord } from "../audit-schema";
+
+/** Delivery counters every sink keeps. */
+export interface SinkStats {
+    /** Records the destination accepted. */
+    delivered: number;
+    /** Records given up on: failed after retries, refused by a full buffer, or rejected by the destination. */
+    lost: number;
+    /** Of `lost`, records the destination itself refused (CloudWatch `rejectedLogEventsInfo`). */
+    rejected: number;
+    /** Records accepted by `write` and not yet delivered or lost. */
+    pending: number;
+}
+
+/** Where audit records go. Implementations must keep records in the customer's account. */
+export interface AuditSink {
+    /**
+     * Hands one record to the sink. Resolves once the record is delivered;
+     * rejects with {@link AuditDeliveryError} once it is lost (the sink has
+     * already counted it).
+     */
+    write(record: AuditRecord): Promise<void>;
+    /** Delivers everything buffered; never rejects (losses are counted). */
+    flush(): Promise<void>;
+    stats(): SinkStats;
+}
+
+/** A record could not be delivered. `cause` holds the last underlying error. */
+export class AuditDeliveryError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "AuditDeliveryError";
+    }
+}
+
+/** Mutable counters behind {@link SinkStats}. */
+export class SinkCounters {
+    delivered = 0;
+    lost = 0;
+    rejected = 0;
+    pending = 0;
+
+    snapshot(): SinkStats {
+        return { delivered: this.delivered, lost: this.lost, rejected: this.rejected, pending: this.pending };
+    }
+}

@@ -1,0 +1,252 @@
+import { hostname } from "os";
+import { randomUUID } from "crypto";
+import {
+    CloudWatchLogsClient,
+    CreateLogStreamCommand,
+    PutLogEventsCommand,
+    type CloudWatchLogsClientConfig,
+} from "@aws-sdk/client-cloudwatch-logs";
+import type { AuditRecord } from "../audit-schema";
+import { safeStringify } from "../serialize";
+import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
+import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
+import { backoffDelay, isRetryableAwsError } from "./retry";
+
+export interface CloudWatchLogsSinkOptions {
+    /** Log group to write into; it must exist (the `PrivateInvocationLogging` component creates it). */
+    logGroupName: string;
+    /**
+     * Log stream, created on first use when missing.
+     * @default - `bedrock-tenancy/<host>/<pid>/<random>`, one per sink instance
+     */
+    logStreamName?: string;
+    /**
+     * Client to send with. Its credentials must be the customer account's own
+     * (the default credential chain of the compute), never an ops session.
+     * @default - a client with the default credential chain, `region`, and SDK retries off (the sink retries itself)
+     */
+    client?: CloudWatchLogsClient;
+    /** Region of the log group when the sink creates the client. @default - the SDK's region resolution */
+    region?: string;
+    /**
+     * Records buffered and not yet sent. When full, `write` refuses the new
+     * record (counted as lost, the promise rejects) rather than dropping an
+     * older one silently.
+     * @default 20000
+     */
+    maxBufferedRecords?: number;
+    /** How long a record may wait for more to batch with. @default 1000 */
+    flushIntervalMs?: number;
+    /** Tries per PutLogEvents call on throttling, 5xx and network errors. @default 5 */
+    maxAttempts?: number;
+    /** First retry delay; doubles per attempt with full jitter. @default 100 */
+    baseBackoffMs?: number;
+    /** Cap on one retry delay. @default 5000 */
+    maxBackoffMs?: number;
+    /** Flush when the Node.js event loop empties (`beforeExit`). @default true */
+    flushOnExit?: boolean;
+    /** Receives a line about each failure to deliver. @default console.warn */
+    onWarning?: (message: string) => void;
+}
+
+export const DEFAULT_MAX_BUFFERED_RECORDS = 20_000;
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+export const DEFAULT_PUT_MAX_ATTEMPTS = 5;
+export const DEFAULT_BASE_BACKOFF_MS = 100;
+export const DEFAULT_MAX_BACKOFF_MS = 5000;
+
+interface Pending {
+    timestamp: number;
+    message: string;
+    resolve: () => void;
+    reject: (err: Error) => void;
+}
+
+/**
+ * Sends audit records to a CloudWatch Logs stream in batches, for compute
+ * other than Lambda (ECS, EC2, on premises). Each `write` resolves when its
+ * record is stored, or rejects once it is lost.
+ */
+export class CloudWatchLogsSink implements AuditSink {
+    readonly logGroupName: string;
+    readonly logStreamName: string;
+    private readonly client: CloudWatchLogsClient;
+    private readonly maxBuffered: number;
+    private readonly flushIntervalMs: number;
+    private readonly maxAttempts: number;
+    private readonly baseBackoffMs: number;
+    private readonly maxBackoffMs: number;
+    private readonly warn: (message: string) => void;
+    private readonly counters = new SinkCounters();
+    private buffer: Pending[] = [];
+    private timer: NodeJS.Timeout | undefined;
+    private draining: Promise<void> = Promise.resolve();
+    private streamReady = false;
+    private readonly onExit = () => void this.flush();
+
+    constructor(options: CloudWatchLogsSinkOptions) {
+        if (typeof options?.logGroupName !== "string" || !/^[\w\-/.#]{1,512}$/.test(options.logGroupName)) {
+            throw new TypeError(`logGroupName must be a CloudWatch log group name, got ${JSON.stringify(options?.logGroupName)}`);
+        }
+        this.logGroupName = options.logGroupName;
+        this.logStreamName = options.logStreamName ?? `bedrock-tenancy/${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+        if (/[:*]/.test(this.logStreamName) || this.logStreamName.length > 512 || this.logStreamName.length === 0) {
+            throw new TypeError(`logStreamName must be 1-512 characters without ':' or '*', got ${JSON.stringify(this.logStreamName)}`);
+        }
+        this.maxBuffered = positiveInt(options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS, "maxBufferedRecords");
+        this.flushIntervalMs = nonNegativeInt(options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, "flushIntervalMs");
+        this.maxAttempts = positiveInt(options.maxAttempts ?? DEFAULT_PUT_MAX_ATTEMPTS, "maxAttempts");
+        this.baseBackoffMs = nonNegativeInt(options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, "baseBackoffMs");
+        this.maxBackoffMs = nonNegativeInt(options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, "maxBackoffMs");
+        this.warn = options.onWarning ?? ((message) => console.warn(message));
+        const config: CloudWatchLogsClientConfig = { maxAttempts: 1, ...(options.region ? { region: options.region } : {}) };
+        this.client = options.client ?? new CloudWatchLogsClient(config);
+        if (options.flushOnExit ?? true) {
+            process.on("beforeExit", this.onExit);
+        }
+    }
+
+    write(record: AuditRecord): Promise<void> {
+        if (this.buffer.length >= this.maxBuffered) {
+            this.counters.lost++;
+            const err = new AuditDeliveryError(`audit buffer full (${this.maxBuffered} records); record not accepted`);
+            this.warn(err.message);
+            return Promise.reject(err);
+        }
+        const parsed = Date.parse(record.timestamp);
+        return new Promise<void>((resolve, reject) => {
+            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: safeStringify(record), resolve, reject });
+            this.counters.pending++;
+            this.schedule();
+        });
+    }
+
+    flush(): Promise<void> {
+        this.clearTimer();
+        this.draining = this.draining.then(() => this.drain());
+        return this.draining;
+    }
+
+    /** Flushes and stops listening for process exit. */
+    async close(): Promise<void> {
+        process.removeListener("beforeExit", this.onExit);
+        await this.flush();
+    }
+
+    stats(): SinkStats {
+        return this.counters.snapshot();
+    }
+
+    private schedule(): void {
+        if (this.buffer.length >= PUT_LOG_EVENTS_MAX_EVENTS) {
+            void this.flush();
+        } else if (!this.timer) {
+            this.timer = setTimeout(() => void this.flush(), this.flushIntervalMs);
+            this.timer.unref();
+        }
+    }
+
+    private clearTimer(): void {
+        if (this.timer) {
+            clearTimeout(this.timer);
+            this.timer = undefined;
+        }
+    }
+
+    /** Sends what is buffered now; the buffer is emptied first so a failure cannot resend or keep anything. */
+    private async drain(): Promise<void> {
+        const taken = this.buffer;
+        this.buffer = [];
+        const { batches, oversized } = planBatches(taken);
+        for (const event of oversized) {
+            this.settle(event, new AuditDeliveryError("audit record larger than a CloudWatch Logs event may be"), false);
+        }
+        for (const batch of batches) {
+            await this.sendBatch(batch);
+        }
+    }
+
+    private async sendBatch(batch: Pending[]): Promise<void> {
+        let lastError: unknown;
+        for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+            try {
+                if (!this.streamReady) {
+                    await this.createStream();
+                }
+                const result = await this.client.send(
+                    new PutLogEventsCommand({
+                        logGroupName: this.logGroupName,
+                        logStreamName: this.logStreamName,
+                        logEvents: batch.map(({ timestamp, message }) => ({ timestamp, message })),
+                    }),
+                );
+                const refused = rejectedIndexes(batch.length, result.rejectedLogEventsInfo);
+                if (refused.size > 0) {
+                    this.warn(`CloudWatch Logs rejected ${refused.size} of ${batch.length} audit records: ${safeStringify(result.rejectedLogEventsInfo)}`);
+                }
+                batch.forEach((event, i) =>
+                    this.settle(event, refused.has(i) ? new AuditDeliveryError("CloudWatch Logs rejected the audit record (too old, too new or expired)") : undefined, true),
+                );
+                return;
+            } catch (err) {
+                lastError = err;
+                if ((err as { name?: string }).name === "ResourceNotFoundException") {
+                    // The stream was deleted (or never made): recreate it and try again at once.
+                    this.streamReady = false;
+                    continue;
+                }
+                if (!isRetryableAwsError(err) || attempt === this.maxAttempts) {
+                    break;
+                }
+                await delay(backoffDelay(attempt, this.baseBackoffMs, this.maxBackoffMs));
+            }
+        }
+        const name = (lastError as { name?: string })?.name ?? "Error";
+        this.warn(`lost ${batch.length} audit records after PutLogEvents failed: ${name}`);
+        const err = new AuditDeliveryError(`PutLogEvents failed: ${name}`, { cause: lastError });
+        batch.forEach((event) => this.settle(event, err, false));
+    }
+
+    private async createStream(): Promise<void> {
+        try {
+            await this.client.send(new CreateLogStreamCommand({ logGroupName: this.logGroupName, logStreamName: this.logStreamName }));
+        } catch (err) {
+            if ((err as { name?: string }).name !== "ResourceAlreadyExistsException") {
+                throw err;
+            }
+        }
+        this.streamReady = true;
+    }
+
+    private settle(event: Pending, err: Error | undefined, byDestination: boolean): void {
+        this.counters.pending--;
+        if (err) {
+            this.counters.lost++;
+            if (byDestination) {
+                this.counters.rejected++;
+            }
+            event.reject(err);
+        } else {
+            this.counters.delivered++;
+            event.resolve();
+        }
+    }
+}
+
+function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function positiveInt(value: number, name: string): number {
+    if (!Number.isInteger(value) || value < 1) {
+        throw new RangeError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
+    }
+    return value;
+}
+
+function nonNegativeInt(value: number, name: string): number {
+    if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
+    }
+    return value;
+}

@@ -1,0 +1,76 @@
+import type { AuditRecord } from "../audit-schema";
+import { safeStringify } from "../serialize";
+import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
+
+/** The part of a writable stream the sink uses. */
+export interface LineWriter {
+    write(chunk: string, callback: (err?: Error | null) => void): boolean;
+}
+
+export interface StdoutSinkOptions {
+    /** Where lines go. @default process.stdout */
+    stream?: LineWriter;
+    /** Tries per line before the record counts as lost. @default 2 */
+    maxAttempts?: number;
+}
+
+/** @see StdoutSinkOptions.maxAttempts */
+export const DEFAULT_STDOUT_MAX_ATTEMPTS = 2;
+
+/**
+ * Writes each record as one raw JSON line on stdout. In Lambda the function's
+ * `loggingConfig` delivers stdout into the customer's log group; a raw line
+ * (not `console.log`) keeps the record intact under the JSON log format, and
+ * no AWS API is called on the request path.
+ */
+export class StdoutSink implements AuditSink {
+    private readonly stream: LineWriter;
+    private readonly maxAttempts: number;
+    private readonly counters = new SinkCounters();
+
+    constructor(options: StdoutSinkOptions = {}) {
+        this.stream = options.stream ?? process.stdout;
+        this.maxAttempts = options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS;
+        if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
+            throw new RangeError(`maxAttempts must be an integer >= 1, got ${JSON.stringify(options.maxAttempts)}`);
+        }
+    }
+
+    async write(record: AuditRecord): Promise<void> {
+        const line = safeStringify(record) + "\n";
+        this.counters.pending++;
+        let lastError: unknown;
+        try {
+            for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+                try {
+                    await this.writeLine(line);
+                    this.counters.delivered++;
+                    return;
+                } catch (err) {
+                    lastError = err;
+                }
+            }
+            this.counters.lost++;
+            throw new AuditDeliveryError(`audit record not written to stdout after ${this.maxAttempts} attempts`, { cause: lastError });
+        } finally {
+            this.counters.pending--;
+        }
+    }
+
+    /** Lines are handed to the stream as they come; nothing is buffered here. */
+    async flush(): Promise<void> {}
+
+    stats(): SinkStats {
+        return this.counters.snapshot();
+    }
+
+    private writeLine(line: string): Promise<void> {
+        return new Promise((resolve, reject) => {
+            try {
+                this.stream.write(line, (err) => (err ? reject(err) : resolve()));
+            } catch (err) {
+                reject(err);
+            }
+        });
+    }
+}

@@ -1,0 +1,111 @@
+import { assertTenantId } from "../components/naming";
+import {
+    DEFAULT_APPLICATION_PROFILE_QUOTA,
+    type BedrockTenantAccessArgs,
+    type GuardrailArgs,
+    type TenantBudgetArgs,
+} from "../components/tenant-access-args";
+import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../components/tenant-access-validation";
+
+/** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
+export const CONFIG_NAMESPACE = "bedrock-tenancy";
+
+/** One entry of `bedrock-tenancy:tenants`. */
+export interface TenantConfig {
+    id: string;
+    accounts: string[];
+    models: string[];
+    regions?: string[];
+    crossRegionDestinations?: Record<string, string[]>;
+    guardrail?: GuardrailArgs;
+    budget?: TenantBudgetArgs;
+    costAttribution?: boolean;
+}
+
+/** Stack-wide settings read from config (`undefined` means the component default). */
+export interface OpsSettings {
+    /** Regions any tenant may use; unset allows each tenant's own list. */
+    allowedRegions?: string[];
+    costAttribution?: boolean;
+    costTagKey?: string;
+    applicationProfileQuota?: number;
+    trustPolicySizeQuota?: number;
+    permissionsBoundary?: string;
+}
+
+export interface PlannedTenant {
+    args: BedrockTenantAccessArgs;
+    resolved: ResolvedTenantAccess;
+}
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/** The component arguments for one config entry, with the stack-wide settings applied. */
+function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccessArgs {
+    return {
+        tenantId: t.id,
+        accounts: t.accounts,
+        models: t.models,
+        regions: t.regions,
+        crossRegionDestinations: t.crossRegionDestinations,
+        guardrail: t.guardrail,
+        budget: t.budget,
+        costAttribution: t.costAttribution ?? settings.costAttribution,
+        costTagKey: settings.costTagKey,
+        applicationProfileQuota: settings.applicationProfileQuota,
+        trustPolicySizeQuota: settings.trustPolicySizeQuota,
+        permissionsBoundary: settings.permissionsBoundary,
+    };
+}
+
+/**
+ * Validates the whole tenant list before any resource exists: every entry's
+ * arguments, duplicate ids, the stack-wide Region allow-list and the
+ * application inference profile quota per Region. Linear in the number of
+ * tenants. Errors start with the config key and the entry.
+ */
+export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string): PlannedTenant[] {
+    const key = `${CONFIG_NAMESPACE}:tenants`;
+    if (!Array.isArray(tenants) || tenants.length === 0) {
+        throw new TypeError(`${key} must be a non-empty list of tenants, got ${show(tenants)}`);
+    }
+    const seen = new Map<string, number>();
+    const profilesPerRegion = new Map<string, number>();
+    const planned = tenants.map((entry: TenantConfig, i): PlannedTenant => {
+        const where = `${key}[${i}]`;
+        if (typeof entry !== "object" || entry === null) {
+            throw new TypeError(`${where} must be an object with id, accounts and models, got ${show(entry)}`);
+        }
+        assertTenantId(entry.id, `${where}.id`);
+        const first = seen.get(entry.id);
+        if (first !== undefined) {
+            throw new TypeError(`${where}.id ${show(entry.id)} duplicates ${key}[${first}].id`);
+        }
+        seen.set(entry.id, i);
+        const args = tenantArgs(entry, settings);
+        let resolved: ResolvedTenantAccess;
+        try {
+            resolved = validateBedrockTenantAccessArgs(args, defaultRegion);
+        } catch (e) {
+            throw new TypeError(`${where} (${entry.id}): ${(e as Error).message}`);
+        }
+        const outside = settings.allowedRegions && resolved.regions.filter((r) => !settings.allowedRegions!.includes(r));
+        if (outside && outside.length > 0) {
+            throw new TypeError(`${where} (${entry.id}): regions ${show(outside)} are outside ${CONFIG_NAMESPACE}:allowedRegions ${show(settings.allowedRegions)}`);
+        }
+        if (resolved.costAttribution) {
+            profilesPerRegion.set(resolved.region, (profilesPerRegion.get(resolved.region) ?? 0) + resolved.models.length);
+        }
+        return { args, resolved };
+    });
+    const quota = settings.applicationProfileQuota ?? DEFAULT_APPLICATION_PROFILE_QUOTA;
+    for (const [region, count] of profilesPerRegion) {
+        if (count > quota) {
+            throw new RangeError(
+                `${key} would create ${count} application inference profiles in ${region}, over ${CONFIG_NAMESPACE}:applicationProfileQuota ${quota} ` +
+                `(Service Quotas "Application inference profiles per account", L-40EC9882): raise the quota and the setting, or set costAttribution: false for some tenants`,
+            );
+        }
+    }
+    return planned;
+}

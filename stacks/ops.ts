@@ -1,0 +1,42 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BedrockTenantAccess } from "../components/bedrock-tenant-access";
+import { DEFAULT_REGION } from "../components/tenant-access-args";
+import type { TenantExport, TenantsOutput } from "./contract";
+import { CONFIG_NAMESPACE, planOpsTenants, type OpsSettings } from "./ops-config";
+
+/**
+ * The ops-account program: one `BedrockTenantAccess` per entry of
+ * `bedrock-tenancy:tenants`, exported as `tenants` for customer stacks.
+ * It never configures Bedrock invocation logging, so prompts are not stored
+ * in this account.
+ */
+export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    const settings: OpsSettings = {
+        allowedRegions: config.getObject<string[]>("allowedRegions"),
+        costAttribution: config.getObject<boolean>("costAttribution"),
+        costTagKey: config.get("costTagKey"),
+        applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
+        trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
+        permissionsBoundary: config.get("permissionsBoundary"),
+    };
+    const planned = planOpsTenants(config.requireObject<unknown>("tenants"), settings, aws.config.region ?? DEFAULT_REGION);
+
+    // One data-source call for the whole stack, however many tenants it holds.
+    const accountId = aws.getCallerIdentityOutput().accountId;
+    const tenants: Record<string, pulumi.Output<TenantExport>> = {};
+    for (const { args } of planned) {
+        const access = new BedrockTenantAccess(args.tenantId, { ...args, accountId });
+        tenants[args.tenantId] = pulumi.output({
+            roleArn: access.roleArn,
+            externalId: access.externalId,
+            runtimeRoleName: access.runtimeRoleName,
+            accounts: access.accounts,
+            allowedModels: access.allowedModels,
+            inferenceProfileArns: access.inferenceProfileArns,
+            region: access.region,
+        });
+    }
+    return { tenants: pulumi.output(tenants) };
+}

@@ -1,0 +1,133 @@
+/**
+ * Base of the local AWS stand-ins: an HTTP/1.1 server on 127.0.0.1 that
+ * records every request (with the access key that signed it) and can be told
+ * to misbehave on upcoming requests.
+ */
+import * as http from "http";
+import type { AddressInfo, Socket } from "net";
+
+/** What the next request should suffer instead of (or before) a normal answer. */
+export type Fault =
+    /** HTTP 429 / 400 with the service's throttling error. */
+    | { kind: "throttle" }
+    /** An error answer with this status and error type. */
+    | { kind: "error"; status: number; errorType: string; message?: string }
+    /** The connection is destroyed without an answer. */
+    | { kind: "reset" }
+    /** The normal answer, after `ms` milliseconds. */
+    | { kind: "slow"; ms: number };
+
+export interface RecordedRequest {
+    method: string;
+    path: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+    /** Access key id from the SigV4 `Authorization` header's Credential. */
+    accessKeyId?: string;
+    /** What the server did: "ok" or the fault kind. */
+    outcome: "ok" | Fault["kind"];
+}
+
+/** The access key id in a SigV4 `Authorization` header. */
+export function signingAccessKey(authorization: string | undefined): string | undefined {
+    return authorization?.match(/Credential=([^/,\s]+)\//)?.[1];
+}
+
+export abstract class LocalAwsServer {
+    readonly requests: RecordedRequest[] = [];
+    private readonly faults: Fault[] = [];
+    private readonly sockets = new Set<Socket>();
+    private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly server = http.createServer((req, res) => void this.receive(req, res));
+    private port = 0;
+
+    constructor() {
+        this.server.on("connection", (socket) => {
+            this.sockets.add(socket);
+            socket.on("close", () => this.sockets.delete(socket));
+        });
+    }
+
+    /** Listens on an ephemeral port of 127.0.0.1. */
+    async start(): Promise<this> {
+        await new Promise<void>((resolve, reject) => {
+            this.server.once("error", reject);
+            this.server.listen(0, "127.0.0.1", () => resolve());
+        });
+        this.port = (this.server.address() as AddressInfo).port;
+        return this;
+    }
+
+    get url(): string {
+        return `http://127.0.0.1:${this.port}`;
+    }
+
+    /** Queues faults for the next requests, one per request, in order. */
+    failNext(...faults: Fault[]): void {
+        this.faults.push(...faults);
+    }
+
+    /** Stops listening and drops open connections and pending slow answers. */
+    async close(): Promise<void> {
+        this.timers.forEach(clearTimeout);
+        this.sockets.forEach((s) => s.destroy());
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+
+    /** Forgets recorded requests and queued faults. */
+    reset(): void {
+        this.requests.length = 0;
+        this.faults.length = 0;
+    }
+
+    protected abstract handle(request: RecordedRequest, res: http.ServerResponse): void;
+    protected abstract sendError(res: http.ServerResponse, status: number, errorType: string, message: string): void;
+    /** Status and error type this service uses for throttling. */
+    protected abstract readonly throttle: { status: number; errorType: string };
+
+    private async receive(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) {
+            chunks.push(chunk as Buffer);
+        }
+        const fault = this.faults.shift();
+        const request: RecordedRequest = {
+            method: req.method ?? "",
+            path: req.url ?? "",
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+            accessKeyId: signingAccessKey(req.headers.authorization),
+            outcome: fault?.kind ?? "ok",
+        };
+        this.requests.push(request);
+        switch (fault?.kind) {
+            case undefined:
+                return this.safely(request, res);
+            case "throttle":
+                return this.sendError(res, this.throttle.status, this.throttle.errorType, "Rate exceeded");
+            case "error":
+                return this.sendError(res, fault.status, fault.errorType, fault.message ?? `${fault.errorType} from the local server`);
+            case "reset":
+                req.socket.destroy();
+                return;
+            case "slow": {
+                const timer = setTimeout(() => {
+                    this.timers.delete(timer);
+                    if (!res.destroyed) {
+                        this.safely(request, res);
+                    }
+                }, fault.ms);
+                this.timers.add(timer);
+                return;
+            }
+        }
+    }
+
+    private safely(request: RecordedRequest, res: http.ServerResponse): void {
+        try {
+            this.handle(request, res);
+        } catch (err) {
+            this.sendError(res, 500, "InternalFailure", (err as Error).message);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/**
+ * STS `AssumeRole` on 127.0.0.1. The installed @aws-sdk/client-sts speaks the
+ * awsQuery protocol: a form-encoded POST to `/` (`Action=AssumeRole&...`,
+ * tags as `Tags.member.N.Key/Value`) answered with XML.
+ */
+import type * as http from "http";
+import { LocalAwsServer, type RecordedRequest } from "./local-server";
+
+export interface AssumeRoleCall {
+    roleArn?: string;
+    externalId?: string;
+    roleSessionName?: string;
+    durationSeconds?: number;
+    tags: { Key: string; Value: string }[];
+    /** Access key that signed the request: the caller's own credentials. */
+    accessKeyId?: string;
+    /** Access key id of the credentials handed out. */
+    issuedAccessKeyId: string;
+}
+
+export class LocalStsServer extends LocalAwsServer {
+    readonly assumeRoleCalls: AssumeRoleCall[] = [];
+    /** Lifetime of issued credentials. @default one hour */
+    credentialLifetimeMs = 3600_000;
+    /** Prefix of issued access key ids (a counter follows). */
+    issuedKeyPrefix = "ASIAOPSSESSION";
+    protected readonly throttle = { status: 400, errorType: "Throttling" };
+
+    /** Also forgets AssumeRole calls and restores the one-hour lifetime. */
+    reset(): void {
+        super.reset();
+        this.assumeRoleCalls.length = 0;
+        this.credentialLifetimeMs = 3600_000;
+    }
+
+    protected handle(request: RecordedRequest, res: http.ServerResponse): void {
+        const form = new URLSearchParams(request.body);
+        if (form.get("Action") !== "AssumeRole") {
+            return this.sendError(res, 400, "InvalidAction", `unsupported action ${form.get("Action")}`);
+        }
+        const tags: { Key: string; Value: string }[] = [];
+        for (let i = 1; form.has(`Tags.member.${i}.Key`); i++) {
+            tags.push({ Key: form.get(`Tags.member.${i}.Key`)!, Value: form.get(`Tags.member.${i}.Value`) ?? "" });
+        }
+        const issuedAccessKeyId = `${this.issuedKeyPrefix}${this.assumeRoleCalls.length + 1}`;
+        const duration = form.get("DurationSeconds");
+        this.assumeRoleCalls.push({
+            roleArn: form.get("RoleArn") ?? undefined,
+            externalId: form.get("ExternalId") ?? undefined,
+            roleSessionName: form.get("RoleSessionName") ?? undefined,
+            durationSeconds: duration ? Number(duration) : undefined,
+            tags,
+            accessKeyId: request.accessKeyId,
+            issuedAccessKeyId,
+        });
+        const expiration = new Date(Date.now() + this.credentialLifetimeMs).toISOString();
+        const roleName = (form.get("RoleArn") ?? "").split("/").pop();
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>${issuedAccessKeyId}</AccessKeyId>
+      <SecretAccessKey>opsSessionSecret</SecretAccessKey>
+      <SessionToken>opsSessionToken${this.assumeRoleCalls.length}</SessionToken>
+      <Expiration>${expiration}</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <AssumedRoleId>AROAEXAMPLE:${form.get("RoleSessionName")}</AssumedRoleId>
+      <Arn>arn:aws:sts::999999999999:assumed-role/${roleName}/${form.get("RoleSessionName")}</Arn>
+    </AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>sts-req-${this.assumeRoleCalls.length}</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`);
+    }
+
+    protected sendError(res: http.ServerResponse, status: number, errorType: string, message: string): void {
+        res.writeHead(status, { "content-type": "text/xml" });
+        res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${errorType}</Code><Message>${message}</Message></Error><RequestId>sts-err</RequestId></ErrorResponse>`);
+    }
+}

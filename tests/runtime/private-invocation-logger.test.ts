@@ -1,0 +1,90 @@
+import { strict as assert } from "assert";
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { ChatBedrockConverse } from "@langchain/aws";
+import { LocalBedrockServer } from "../helpers/local-aws";
+import { MemorySink } from "../helpers/memory-sink";
+import { PrivateInvocationLogger, AuditWriteError } from "../../runtime/private-invocation-logger";
+
+describe("PrivateInvocationLogger in a LangChain application", () => {
+    let bedrock: LocalBedrockServer;
+    let model: ChatBedrockConverse;
+
+    before(async () => {
+        bedrock = await new LocalBedrockServer().start();
+        model = new ChatBedrockConverse({
+            model: "amazon.nova-micro-v1:0",
+            region: "us-east-1",
+            client: new BedrockRuntimeClient({
+                region: "us-east-1",
+                endpoint: bedrock.url,
+                credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+                requestHandler: new NodeHttpHandler(),
+                maxAttempts: 1,
+            }),
+        });
+    });
+    after(() => bedrock.close());
+
+    it("records the ids and extra metadata passed to invoke", async () => {
+        const sink = new MemorySink();
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", onWarning: () => undefined });
+
+        await model.invoke("Hello there", { callbacks: [logger], metadata: { userId: "u-1", applicationId: "app", requestId: "r-1", kbId: "KB1", taskType: "chat", channel: "web" } });
+        await logger.flush();
+
+        const [record] = sink.records();
+        assert.equal(record.tenantId, "customer-b");
+        assert.deepEqual([record.userId, record.applicationId, record.clientRequestId, record.kbId, record.taskType], ["u-1", "app", "r-1", "KB1", "chat"]);
+        assert.deepEqual(record.metadata, { channel: "web" });
+        assert.equal(record.modelId, "amazon.nova-micro-v1:0");
+        assert.equal(record.invokedModelId, undefined);
+        assert.equal(record.input.inputTokenCount, 11);
+        assert.equal(logger.stats().activeRuns, 0);
+    });
+
+    it("throws the audit failure to the caller in fail-closed mode", async () => {
+        const sink = new MemorySink();
+        sink.failWith = "log group unavailable";
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", auditMode: "fail-closed", onWarning: () => undefined });
+        const quiet = console.error;
+        console.error = () => undefined;
+        try {
+            await assert.rejects(model.invoke("Hello", { callbacks: [logger] }), AuditWriteError);
+        } finally {
+            console.error = quiet;
+        }
+        assert.equal(logger.stats().lost, 1);
+        assert.equal(logger.stats().activeRuns, 0);
+    });
+
+    it("counts, reports and survives a failed write in best-effort mode", async () => {
+        const sink = new MemorySink();
+        sink.failWith = "log group unavailable";
+        const warnings: string[] = [];
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", onWarning: (m) => warnings.push(m) });
+        const reply = await model.invoke("Hello", { callbacks: [logger] });
+        await logger.flush();
+        assert.equal(reply.content, "ok");
+        assert.equal(logger.stats().lost, 1);
+        assert.ok(warnings.some((w) => w.includes("audit record lost (AuditDeliveryError)")));
+    });
+
+    it("warns about an end event without a start and writes nothing", async () => {
+        const sink = new MemorySink();
+        const warnings: string[] = [];
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", onWarning: (m) => warnings.push(m) });
+        await logger.handleLLMEnd({ generations: [] }, "run-without-start");
+        await logger.handleLLMError(new Error("x"), "another-orphan");
+        assert.equal(sink.lines.length, 0);
+        assert.equal(logger.stats().orphanEvents, 2);
+        assert.equal(warnings.length, 2);
+    });
+
+    it("rejects bad options, naming them", () => {
+        const sink = new MemorySink();
+        assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "Tenant A" }), /tenantId must match .*got "Tenant A"/);
+        assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "a", contentMode: "all" as never }), /contentMode must be one of none, hash, full, got "all"/);
+        assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "a", auditMode: "strict" as never }), /auditMode must be one of best-effort, fail-closed, got "strict"/);
+    });
+});
