@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+
 /**
  * Plausible provider-computed outputs for the resource types the components
  * create, so a program run under Pulumi mocks can read `arn`, `name` and ids
@@ -29,6 +31,9 @@ export function mockResourceState(
             return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
+        case "random:index/randomPassword:RandomPassword":
+            // Stands in for the generated value the provider would keep in state: stable per name.
+            return { result: createHash("sha256").update(name).digest("hex").slice(0, Number(inputs.length ?? 32)) };
         default:
             return {};
     }

@@ -3,7 +3,6 @@ import * as os from "os";
 import * as path from "path";
 import { proveIsolation } from "./isolation/prove-isolation";
 import { renderReport } from "./isolation/report";
-import type { TenantEntitlement } from "./isolation/model-checks";
 import { countByType, renderTree } from "./resource-tree";
 import { planStacks, type StackPlan } from "./run-plan";
 import { MASK, maskSecrets } from "./secrets";
@@ -53,7 +52,6 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const tenantCount = Object.keys((plans.find((p) => p.kind === "ops")!.outputs.tenants ?? {}) as object).length;
     const result = await proveIsolation(plans, {
         sample: tenantCount > FULL_MATRIX_LIMIT ? NEIGHBOUR_SAMPLE : undefined,
-        entitlements: readEntitlements,
     });
     const reportPath = path.join(options.outDir, "isolation-report.md");
     fs.writeFileSync(reportPath, renderReport(result, plans.map((p) => p.stack)));
@@ -78,19 +76,3 @@ function planFile(plan: StackPlan): unknown {
         outputs: Object.fromEntries(Object.entries(plan.outputs).map(([k, v]) => [k, plan.secretOutputNames.includes(k) ? MASK : v])),
     };
 }
-
-/** What the ops config entitles each tenant to, read from the config itself rather than the policies. */
-function readEntitlements(ops: StackPlan): Map<string, TenantEntitlement> {
-    const raw = ops.file.config["bedrock-tenancy:tenants"];
-    const entries: any[] = raw ? JSON.parse(raw) : [];
-    return new Map(
-        entries.map((t) => [
-            String(t.id),
-            {
-                regions: (t.regions ?? []).map(String),
-                guardrailIdentifier: t.guardrail ? `${t.guardrail.arn}:${t.guardrail.version}` : undefined,
-            },
-        ]),
-    );
-}
-

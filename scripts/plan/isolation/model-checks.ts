@@ -52,6 +52,18 @@ export async function modelChecks(
         for (const model of tenant.allowedModels) {
             const arn = modelArn(model, home, opsAccount);
             await run(arn, home, guard, "allow", model);
+            if (SYSTEM_PROFILE.test(model)) {
+                // Cross-Region inference lands on the foundation model in a destination Region:
+                // allowed through the profile, refused when called directly there.
+                const foundation = model.slice(model.indexOf(".") + 1);
+                for (const region of entitlement.regions.filter((r) => r !== home)) {
+                    const target = modelArn(foundation, region, opsAccount);
+                    await run(target, region, { ...guard, "bedrock:InferenceProfileArn": arn }, "allow", `${foundation} through ${model}`);
+                    if (!tenant.allowedModels.includes(foundation)) {
+                        await run(target, region, guard, "deny", `${foundation} called directly`);
+                    }
+                }
+            }
             const profile = tenant.inferenceProfileArns?.[model];
             if (profile) await run(profile, home, guard, "allow", `${model} via its application inference profile`);
             for (const region of PROBE_REGIONS.filter((r) => !entitlement.regions.includes(r))) {

@@ -1,7 +1,8 @@
 import type { StackPlan } from "../run-plan";
 import { assumeRoleMatrix, type AccessCheck, type Tenant } from "./access-matrix";
 import { keyChecks, structuralFindings } from "./account-checks";
-import { modelChecks, type TenantEntitlement } from "./model-checks";
+import { readEntitlements } from "./entitlements";
+import { modelChecks } from "./model-checks";
 import { plannedRoles, type PlannedRole } from "./planned-iam";
 import { OPS_ROLE_PREFIX, RUNTIME_ROLE_PREFIX } from "../../../components/naming";
 
@@ -17,8 +18,6 @@ export interface IsolationResult {
 export interface ProofOptions {
     /** Other tenants each tenant is tried against; all when undefined. */
     sample?: number;
-    /** Reads what each tenant is entitled to from the ops stack's config. */
-    entitlements: (ops: StackPlan) => Map<string, TenantEntitlement>;
 }
 
 /** Proves, on the planned policies, that no tenant can reach another's role, models or key. */
@@ -39,7 +38,7 @@ export async function proveIsolation(plans: StackPlan[], options: ProofOptions):
 
     const checks = [
         ...(await assumeRoleMatrix(tenants, opsRoles, runtimeRoles, options.sample)),
-        ...(await modelChecks(tenants, options.entitlements(ops[0]), opsRoles, ops[0].account)),
+        ...(await modelChecks(tenants, readEntitlements(ops[0], tenants), opsRoles, ops[0].account)),
         ...(await keyChecks(customers, ops[0].account)),
     ];
     const structural = structuralFindings(plans, roles);
@@ -52,9 +51,12 @@ export async function proveIsolation(plans: StackPlan[], options: ProofOptions):
 }
 
 function describeViolation(c: AccessCheck): string {
-    return c.expected === "deny"
-        ? `cross-tenant access: ${c.principalLabel} (${c.principal}) is allowed ${c.request} on ${c.target}`
-        : `expected access missing: ${c.principalLabel} (${c.principal}) is refused ${c.request} on ${c.target} (${c.decision})`;
+    if (c.expected === "allow") {
+        return `expected access missing: ${c.principalLabel} (${c.principal}) is refused ${c.request} on ${c.target} (${c.decision})`;
+    }
+    return c.request.startsWith("bedrock:")
+        ? `access beyond the tenant's grant: ${c.principalLabel}'s role is allowed ${c.request} on ${c.target}`
+        : `cross-tenant access: ${c.principalLabel} (${c.principal}) is allowed ${c.request} on ${c.target}'s ${c.request.startsWith("kms:") ? "key" : "role"}`;
 }
 
 /** An account trusted by two tenants lets either tenant's owner act as the other. */

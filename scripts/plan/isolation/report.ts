@@ -51,7 +51,8 @@ export function renderReport(result: IsolationResult, stacks: string[]): string 
 
 function matrix(checks: AccessCheck[], tenantIds: string[]): string[] {
     const columns = tenantIds.slice(0, MATRIX_LIMIT);
-    const rows = [...new Set(checks.map((c) => c.principalLabel))];
+    const kind = (label: string) => (label.startsWith("control") ? 2 : label.includes(",") ? 1 : 0);
+    const rows = [...new Set(checks.map((c) => c.principalLabel))].sort((a, b) => kind(a) - kind(b));
     const shownRows = rows.filter((r) => r.startsWith("control") || columns.includes(r.split(",")[0]));
     const cell = (row: string, target: string) => {
         const hits = checks.filter((c) => c.principalLabel === row && c.target === target);
