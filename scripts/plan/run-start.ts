@@ -31,6 +31,7 @@ const NEIGHBOUR_SAMPLE = 5;
 export async function runPlan(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const synthetic = options.tenants ? writeSyntheticProject(options.projectDir, options.tenants, fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"))) : undefined;
+    synthetic?.notes.forEach((n) => options.log(n));
     const plans = await planStacks({
         projectDir: synthetic?.dir ?? options.projectDir,
         stacks: synthetic ? ["ops"] : options.stacks,
