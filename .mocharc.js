@@ -6,6 +6,8 @@ module.exports = {
   require: ["ts-node/register"],
   extension: ["ts"],
   spec: ["tests/**/*.test.ts"],
+  // The consumer project runs its own suite against the packed package (npm run test:consumer).
+  ignore: ["tests/consumer/**"],
   recursive: true,
   timeout: 20000,
   exit: true,

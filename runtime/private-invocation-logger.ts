@@ -157,8 +157,12 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     /** Waits for every write handed to the sink, then flushes the sink. Never rejects. */
     async flush(): Promise<void> {
-        await Promise.allSettled([...this.inFlight]);
-        await this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`));
+        // Together, not in turn: a buffering sink settles its writes only when it sends them,
+        // so waiting for the writes first would wait for the sink's own timer.
+        await Promise.all([
+            Promise.allSettled([...this.inFlight]),
+            this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`)),
+        ]);
     }
 
     stats(): LoggerStats {

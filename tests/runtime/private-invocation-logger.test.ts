@@ -5,6 +5,7 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { LocalBedrockServer } from "../helpers/local-aws";
 import { MemorySink } from "../helpers/memory-sink";
 import { PrivateInvocationLogger, AuditWriteError } from "../../runtime/private-invocation-logger";
+import type { AuditSink } from "../../runtime/sinks/audit-sink";
 
 describe("PrivateInvocationLogger in a LangChain application", () => {
     let bedrock: LocalBedrockServer;
@@ -41,6 +42,24 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
         assert.equal(record.invokedModelId, undefined);
         assert.equal(record.input.inputTokenCount, 11);
         assert.equal(logger.stats().activeRuns, 0);
+    });
+
+    it("flushes a buffering sink at once instead of waiting for the sink's own timer", async () => {
+        // Like CloudWatchLogsSink: a write settles only when the sink sends its buffer.
+        const sink = new MemorySink();
+        const held: (() => void)[] = [];
+        const buffering: AuditSink = {
+            write: (record) => new Promise<void>((resolve) => held.push(() => void sink.write(record).then(resolve))),
+            flush: async () => held.splice(0).forEach((send) => send()),
+            stats: () => sink.stats(),
+        };
+        const logger = new PrivateInvocationLogger({ sink: buffering, tenantId: "customer-b", onWarning: () => undefined });
+
+        await model.invoke("Hello", { callbacks: [logger] });
+        assert.equal(sink.records().length, 0);
+        await logger.flush();
+
+        assert.equal(sink.records().length, 1);
     });
 
     it("throws the audit failure to the caller in fail-closed mode", async () => {

@@ -1,0 +1,70 @@
+/**
+ * Rules for what the published tarball may hold and what its code may import,
+ * kept pure so they are unit-tested apart from `npm pack`.
+ */
+import { builtinModules } from "module";
+
+/** Files a consumer needs: compiled entries with declarations, the Lambda bundle, the manifest and docs. */
+export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICENSE(\.md|\.txt)?$/,
+    /^dist\/(components|runtime)\/[\w./-]+\.(js|d\.ts)$/,
+    /^dist\/lambda\/index\.mjs$/,
+];
+
+/** Files without which the package does not work. */
+export const REQUIRED_PACKAGE_FILES: readonly string[] = [
+    "package.json",
+    "README.md",
+    "dist/components/index.js",
+    "dist/components/index.d.ts",
+    "dist/runtime/index.js",
+    "dist/runtime/index.d.ts",
+    "dist/lambda/index.mjs",
+];
+
+/** Problems with a tarball's file list: files that must not ship, and required files that are missing. */
+export function packageFileProblems(files: readonly string[]): string[] {
+    const unexpected = files.filter((f) => !ALLOWED_PACKAGE_FILES.some((rule) => rule.test(f))).map((f) => `unexpected file in package: ${f}`);
+    const missing = REQUIRED_PACKAGE_FILES.filter((f) => !files.includes(f)).map((f) => `missing from package: ${f}`);
+    return [...unexpected, ...missing];
+}
+
+// require("x"), import("x"), `from "x"` and side-effect `import "x"`, in JS or declaration files.
+const SPECIFIER_PATTERNS = [/\brequire\(\s*["']([^"']+)["']\s*\)/g, /\bimport\(\s*["']([^"']+)["']\s*\)/g, /\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g];
+
+/** Module specifiers a source text loads. */
+export function moduleSpecifiers(source: string): string[] {
+    const found = new Set<string>();
+    for (const pattern of SPECIFIER_PATTERNS) {
+        for (const match of source.matchAll(pattern)) {
+            found.add(match[1]);
+        }
+    }
+    return [...found];
+}
+
+/** The package a bare specifier names (`@scope/name/sub` → `@scope/name`), or undefined for relative paths and Node built-ins. */
+export function packageOf(specifier: string): string | undefined {
+    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) {
+        return undefined;
+    }
+    const parts = specifier.split("/");
+    const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+    return builtinModules.includes(name) ? undefined : name;
+}
+
+/** Packages that `sources` (file → text) import but `declared` (dependencies + peerDependencies) does not list. */
+export function undeclaredImports(sources: Record<string, string>, declared: readonly string[]): string[] {
+    const problems: string[] = [];
+    for (const [file, text] of Object.entries(sources)) {
+        for (const specifier of moduleSpecifiers(text)) {
+            const name = packageOf(specifier);
+            if (name !== undefined && !declared.includes(name)) {
+                problems.push(`${file} imports "${specifier}", but ${name} is not a dependency or peer dependency`);
+            }
+        }
+    }
+    return problems;
+}
