@@ -33,7 +33,7 @@ describe("validateBedrockTenantAccessArgs", () => {
         ["a profile prefix without known destinations", { models: ["global.anthropic.claude-sonnet-4-20250514-v1:0"] }, /^models\[0\]: the destination Regions of "global\..*" are not known for prefix "global"; list them in crossRegionDestinations/],
         ["a bad guardrail ARN", { guardrail: { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail", version: "1" } }, /^guardrail\.arn must match .*, got "arn:aws:bedrock:us-east-1:999999999999:guardrail"$/],
         ["a bad guardrail version", { guardrail: { arn: GUARDRAIL_ARN, version: "v1" } }, /^guardrail\.version must be a version number or "DRAFT", got "v1"$/],
-        ["an ExternalId that is too short", { externalId: "x" }, /^externalId must be 2 to 1224 characters of .*, got "x"$/],
+        ["an ExternalId that is too short", { externalId: "x" }, /^externalId must be 2 to 1224 characters of .*, got a string of 1 characters \(not shown: it is secret\)$/],
         ["an ExternalId with a space", { externalId: "has space" }, /^externalId must be .*, got "has space"$/],
         ["a trust policy quota above 4,096", { trustPolicySizeQuota: 5000 }, /^trustPolicySizeQuota must be a whole number from 1 to 4096, got 5000$/],
         ["a cost tag key in the aws: namespace", { costTagKey: "aws:tenant" }, /^costTagKey must be a tag key .*, got "aws:tenant"$/],
