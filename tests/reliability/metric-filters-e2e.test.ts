@@ -29,7 +29,7 @@ describe("metric filters against the records the handler really writes", () => {
             await handlerWithCapture(aws.env, { onWarning: (m) => console.warn(m), sink: { write: async () => Promise.reject(new Error("down")), flush: async () => undefined, stats: () => ({ delivered: 0, lost: 1, rejected: 0, pending: 0 }) } }).handler(event(), CONTEXT);
         });
         const raw = stdout.text.join("").split("\n").filter(Boolean);
-        const byRequest = Object.fromEntries(raw.map((line) => [JSON.parse(line).clientRequestId, line]));
+        const byRequest: Record<string, string> = Object.fromEntries(raw.map((line) => [JSON.parse(line).clientRequestId, line]));
         const consoleLines = printed.split("\n").filter(Boolean).map((m) => lambdaWrapped("WARN", m));
         // The same records, had they gone through console.log: Lambda wraps them, and they must not count twice.
         const wrappedRecords = raw.map((line) => lambdaWrapped("INFO", line));

@@ -34,7 +34,7 @@ describe("validateBedrockTenantAccessArgs", () => {
         ["a bad guardrail ARN", { guardrail: { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail", version: "1" } }, /^guardrail\.arn must match .*, got "arn:aws:bedrock:us-east-1:999999999999:guardrail"$/],
         ["a bad guardrail version", { guardrail: { arn: GUARDRAIL_ARN, version: "v1" } }, /^guardrail\.version must be a version number or "DRAFT", got "v1"$/],
         ["an ExternalId that is too short", { externalId: "x" }, /^externalId must be 2 to 1224 characters of .*, got a string of 1 characters \(not shown: it is secret\)$/],
-        ["an ExternalId with a space", { externalId: "has space" }, /^externalId must be .*, got "has space"$/],
+        ["an ExternalId with a space", { externalId: "has space" }, /^externalId must be .*, got a string of 9 characters \(not shown: it is secret\)$/],
         ["a trust policy quota above 4,096", { trustPolicySizeQuota: 5000 }, /^trustPolicySizeQuota must be a whole number from 1 to 4096, got 5000$/],
         ["a cost tag key in the aws: namespace", { costTagKey: "aws:tenant" }, /^costTagKey must be a tag key .*, got "aws:tenant"$/],
         ["more profiles than the quota", { models: [HAIKU, US_HAIKU_35], applicationProfileQuota: 1 }, /^models would need 2 application inference profiles, over applicationProfileQuota 1$/],
