@@ -165,6 +165,14 @@ export interface PrivateInvocationLoggingArgs {
      */
     auditMode?: AuditMode;
     /**
+     * Keys of event `metadata` whose values audit records keep as given in
+     * every content mode (ids, counters, labels). Values under other keys
+     * follow `contentMode`: `[redacted]` in `none`, a SHA-256 digest in
+     * `hash`, kept in `full`. Each key is 1–128 of `[A-Za-z0-9_.:-]`.
+     * @default [] (no key is safe)
+     */
+    safeMetadataKeys?: string[];
+    /**
      * Function memory in MB, 128–10240 (Lambda limit).
      * @default 512
      */

@@ -18,6 +18,7 @@ export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9.\-_:]{0,127}$/;
 export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 export const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 export const INFERENCE_PROFILE_ARN_PATTERN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:(application-)?inference-profile\/[A-Za-z0-9.:_-]+$/;
+export const SAFE_METADATA_KEY_PATTERN = /^[\w.:-]{1,128}$/;
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 const show = (value: unknown) => JSON.stringify(value);
@@ -127,6 +128,9 @@ export function validatePrivateInvocationLoggingArgs(args: PrivateInvocationLogg
     }
     if (args.auditMode !== undefined && !AUDIT_MODES.includes(args.auditMode)) {
         throw new TypeError(`auditMode must be one of ${AUDIT_MODES.join(", ")}, got ${show(args.auditMode)}`);
+    }
+    if (args.safeMetadataKeys !== undefined && !(Array.isArray(args.safeMetadataKeys) && args.safeMetadataKeys.every((k) => typeof k === "string" && SAFE_METADATA_KEY_PATTERN.test(k)))) {
+        throw new TypeError(`safeMetadataKeys must be a list of keys matching ${SAFE_METADATA_KEY_PATTERN}, got ${show(args.safeMetadataKeys)}`);
     }
     checkInteger("memorySizeMb", args.memorySizeMb, LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max);
     checkInteger("timeoutSeconds", args.timeoutSeconds, LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max);

@@ -185,6 +185,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             [RuntimeEnv.bedrockRegion]: bedrock,
             [RuntimeEnv.contentMode]: args.contentMode ?? DEFAULT_CONTENT_MODE,
             [RuntimeEnv.auditMode]: args.auditMode ?? DEFAULT_AUDIT_MODE,
+            ...(args.safeMetadataKeys?.length ? { [RuntimeEnv.safeMetadataKeys]: args.safeMetadataKeys.join(",") } : {}),
         }));
         const fn = new aws.lambda.Function(
             `${name}-function`,

@@ -171,7 +171,9 @@ function checkBudget(args: BedrockTenantAccessArgs, costAttribution: boolean): R
 /** Throws naming `externalId` unless `value` follows STS's ExternalId rules. */
 export function assertExternalId(value: unknown): asserts value is string {
     if (typeof value !== "string" || !EXTERNAL_ID_PATTERN.test(value)) {
-        fail(`externalId must be 2 to 1224 characters of [\\w+=,.@:/-], got ${show(value)}`);
+        // The value is a credential-like secret: say what is wrong with it, never what it is.
+        const what = typeof value === "string" ? `a string of ${value.length} characters (not shown: it is secret)` : show(value);
+        fail(`externalId must be 2 to 1224 characters of [\\w+=,.@:/-], got ${what}`);
     }
 }
 

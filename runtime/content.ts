@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { ContentMode } from "./audit-schema";
+import { safeStringify } from "./serialize";
 
 export type { ContentMode } from "./audit-schema";
 
@@ -63,4 +64,30 @@ export function truncateUtf8(text: string, maxBytes: number): { text: string; tr
         end--;
     }
     return { text: bytes.subarray(0, end).toString("utf8"), truncated: true };
+}
+
+/** Recorded in `none` mode in place of a metadata value whose key is not marked safe. */
+export const REDACTED_METADATA_VALUE = "[redacted]";
+/** Prefix of a metadata value recorded as a digest in `hash` mode. */
+export const METADATA_DIGEST_PREFIX = "sha256:";
+
+/**
+ * Caller metadata as `mode` allows. Values can hold content as sensitive as a
+ * prompt (a ticket subject, a patient name), so they follow the content mode:
+ * replaced by {@link REDACTED_METADATA_VALUE} in `none`, a SHA-256 digest of
+ * their JSON in `hash`, kept in `full`. Keys in `safeKeys` are always kept.
+ */
+export function describeMetadata(metadata: Record<string, unknown>, mode: ContentMode, safeKeys: ReadonlySet<string>): Record<string, unknown> {
+    const described: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(metadata)) {
+        // JSON drops undefined values anyway; a marker would invent a key the caller never set.
+        if (value === undefined) {
+            continue;
+        }
+        described[key] =
+            mode === "full" || safeKeys.has(key) ? value
+            : mode === "hash" ? METADATA_DIGEST_PREFIX + createHash("sha256").update(String(safeStringify(value)), "utf8").digest("hex")
+            : REDACTED_METADATA_VALUE;
+    }
+    return described;
 }

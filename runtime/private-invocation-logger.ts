@@ -3,7 +3,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import type { AuditRecord, ContentMode } from "./audit-schema";
 import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
-import { DEFAULT_CONTENT_MODE, parseContentMode } from "./content";
+import { DEFAULT_CONTENT_MODE, describeMetadata, parseContentMode } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import { assertTenantId } from "../components/naming";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -24,6 +24,13 @@ export interface PrivateInvocationLoggerOptions {
     contentMode?: ContentMode;
     /** What a failed audit write does to the model call. @default "best-effort" */
     auditMode?: AuditMode;
+    /**
+     * Metadata keys whose values are recorded as given in every content mode
+     * (ids, counters, labels). Other values follow the content mode: redacted
+     * in `none`, a digest in `hash`, kept in `full`.
+     * @default [] (no key is safe)
+     */
+    safeMetadataKeys?: readonly string[];
     /** Prices laid over {@link DEFAULT_PRICE_TABLE}. @default - the default table */
     prices?: PriceTable;
     /** Bedrock Region, recorded as `region`. @default - not recorded */
@@ -70,6 +77,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     readonly tenantId: string;
     readonly contentMode: ContentMode;
     readonly auditMode: AuditMode;
+    readonly safeMetadataKeys: ReadonlySet<string>;
     private readonly sink: AuditSink;
     private readonly prices: PriceTable;
     private readonly region: string | undefined;
@@ -93,6 +101,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.tenantId = options.tenantId;
         this.contentMode = parseContentMode(options.contentMode ?? DEFAULT_CONTENT_MODE, "contentMode");
         this.auditMode = auditMode;
+        this.safeMetadataKeys = new Set(parseSafeMetadataKeys(options.safeMetadataKeys ?? [], "safeMetadataKeys"));
         this.sink = options.sink;
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
@@ -120,7 +129,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 invokedModelId,
                 region: this.region,
                 inputText: messagesText(messages[0] ?? []),
-                metadata: extra,
+                metadata: describeMetadata(extra, this.contentMode, this.safeMetadataKeys),
             },
         });
     }
@@ -202,6 +211,16 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.inFlight.add(tracked);
     }
 }
+
+/** Throws a `TypeError` naming `name` unless `value` is a list of metadata key names. */
+export function parseSafeMetadataKeys(value: unknown, name: string): string[] {
+    if (!Array.isArray(value) || !value.every((k) => typeof k === "string" && SAFE_METADATA_KEY.test(k))) {
+        throw new TypeError(`${name} must be a list of metadata keys matching ${SAFE_METADATA_KEY}, got ${JSON.stringify(value)}`);
+    }
+    return value;
+}
+
+const SAFE_METADATA_KEY = /^[\w.:-]{1,128}$/;
 
 function elapsed(run: RunState): number {
     return Math.round(performance.now() - run.startedMs);

@@ -8,7 +8,7 @@ import { RuntimeEnv } from "./environment";
 import { assertTenantId } from "../../components/naming";
 import type { ContentMode } from "../audit-schema";
 import { DEFAULT_CONTENT_MODE, parseContentMode } from "../content";
-import { AUDIT_MODES, DEFAULT_AUDIT_MODE, type AuditMode } from "../private-invocation-logger";
+import { AUDIT_MODES, DEFAULT_AUDIT_MODE, parseSafeMetadataKeys, type AuditMode } from "../private-invocation-logger";
 
 export interface RuntimeConfig {
     /** ARN of the tenant's role in the ops account. Env `BEDROCK_TENANCY_OPS_ROLE_ARN`; required. */
@@ -35,6 +35,8 @@ export interface RuntimeConfig {
     bedrockRequestTimeoutMs: number;
     /** Tag each ops session with the event's userId (one session per user). Env `BEDROCK_TENANCY_SESSION_USER_TAG`. @default false */
     sessionUserTag: boolean;
+    /** Metadata keys recorded as given in every content mode. Env `BEDROCK_TENANCY_SAFE_METADATA_KEYS` (comma-separated). @default [] */
+    safeMetadataKeys: readonly string[];
     /** Ops session length; role chaining caps it at 3600 (900-3600). @default 3600 */
     sessionDurationSeconds: number;
     /** Time kept back from the Lambda deadline to write the record, ms (0-60000). @default 1000 */
@@ -67,7 +69,7 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
     assertTenantId(tenantId, label("tenantId", RuntimeEnv.tenantId));
 
     const allowedRaw = read("allowedModels", RuntimeEnv.allowedModels);
-    const allowedModels = typeof allowedRaw === "string" ? allowedRaw.split(",").map((m) => m.trim()).filter(Boolean) : allowedRaw;
+    const allowedModels = list(allowedRaw) as readonly string[] | undefined;
     const allowedLabel = label("allowedModels", RuntimeEnv.allowedModels);
     if (!Array.isArray(allowedModels) || allowedModels.length === 0) {
         throw new TypeError(`${allowedLabel} must list at least one model id, got ${JSON.stringify(allowedRaw)}`);
@@ -92,9 +94,15 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         bedrockMaxAttempts: intInRange(read("bedrockMaxAttempts", RuntimeEnv.bedrockMaxAttempts) ?? DEFAULT_BEDROCK_MAX_ATTEMPTS, 1, 10, label("bedrockMaxAttempts", RuntimeEnv.bedrockMaxAttempts)),
         bedrockRequestTimeoutMs: intInRange(read("bedrockRequestTimeoutMs", RuntimeEnv.bedrockRequestTimeoutMs) ?? DEFAULT_BEDROCK_REQUEST_TIMEOUT_MS, 1000, 900_000, label("bedrockRequestTimeoutMs", RuntimeEnv.bedrockRequestTimeoutMs)),
         sessionUserTag: parseBoolean(read("sessionUserTag", RuntimeEnv.sessionUserTag) ?? false, label("sessionUserTag", RuntimeEnv.sessionUserTag)),
+        safeMetadataKeys: Object.freeze(parseSafeMetadataKeys(list(read("safeMetadataKeys", RuntimeEnv.safeMetadataKeys) ?? []), label("safeMetadataKeys", RuntimeEnv.safeMetadataKeys))),
         sessionDurationSeconds: intInRange(options.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS, 900, MAX_CHAINED_SESSION_SECONDS, "sessionDurationSeconds"),
         deadlineMarginMs: intInRange(options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS, 0, 60_000, "deadlineMarginMs"),
     });
+}
+
+/** A comma-separated variable as a list; an explicit option passes through. */
+function list(value: unknown): unknown {
+    return typeof value === "string" ? value.split(",").map((k) => k.trim()).filter(Boolean) : value;
 }
 
 function label(option: string, envName: string): string {

@@ -26,5 +26,7 @@ export const RuntimeEnv = {
     bedrockRequestTimeoutMs: "BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS",
     /** Optional. `true` adds the event's userId as an STS session tag (one ops session per user). */
     sessionUserTag: "BEDROCK_TENANCY_SESSION_USER_TAG",
+    /** Optional. Comma-separated metadata keys whose values are recorded as given in every content mode. */
+    safeMetadataKeys: "BEDROCK_TENANCY_SAFE_METADATA_KEYS",
 } as const;
 export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];

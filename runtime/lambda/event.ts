@@ -50,6 +50,8 @@ export const EventLimits = {
     /** Bytes of `metadata` as JSON. */
     maxMetadataBytes: 8192,
     maxMetadataKeys: 32,
+    /** Levels of nested objects and arrays in `metadata`, the object itself being level 1. */
+    maxMetadataDepth: 5,
     maxTokens: 100_000,
     /** Converse accepts a temperature from 0 to 1. */
     maxTemperature: 1,
@@ -62,6 +64,10 @@ const ROLES: readonly ChatMessage["role"][] = ["user", "assistant", "system"];
 const FIELDS: readonly (keyof InvocationEvent)[] = [
     "prompt", "messages", "userId", "applicationId", "requestId", "taskType", "kbId", "modelId", "maxTokens", "temperature", "metadata",
 ];
+/** Keys that reach an object's prototype when a consumer copies metadata by assignment. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+/** A UTF-16 surrogate without its pair: it cannot be encoded as UTF-8, so Bedrock and CloudWatch refuse it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const RESERVED_METADATA_KEYS = new Set<string>([...Object.keys(CALL_ID_KEYS), MODEL_ID_KEY, INVOKED_MODEL_ID_KEY, ...LANGCHAIN_METADATA_KEYS]);
 
 export interface EventError {
@@ -132,6 +138,9 @@ function checkContent(e: Record<string, unknown>): EventError | undefined {
         if (typeof e.prompt !== "string" || e.prompt.length === 0) {
             return { code: EventErrorCode.invalidField, field: "prompt", message: `prompt must be a non-empty string, got ${describe(e.prompt)}` };
         }
+        if (LONE_SURROGATE.test(e.prompt)) {
+            return { code: EventErrorCode.invalidField, field: "prompt", message: "prompt must be well-formed UTF-16, got a lone surrogate" };
+        }
         return e.prompt.length > EventLimits.maxPromptChars
             ? { code: EventErrorCode.tooLarge, field: "prompt", message: `prompt is ${e.prompt.length} characters; the limit is ${EventLimits.maxPromptChars}` }
             : undefined;
@@ -148,6 +157,9 @@ function checkContent(e: Record<string, unknown>): EventError | undefined {
         const field = `messages[${i}]`;
         if (typeof m !== "object" || m === null || !ROLES.includes(m.role) || typeof m.content !== "string" || m.content.length === 0 || Object.keys(m).length !== 2) {
             return { code: EventErrorCode.invalidField, field, message: `${field} must be { role: ${ROLES.join("|")}, content: non-empty string }` };
+        }
+        if (LONE_SURROGATE.test(m.content)) {
+            return { code: EventErrorCode.invalidField, field, message: `${field}.content must be well-formed UTF-16, got a lone surrogate` };
         }
         chars += m.content.length;
     }
@@ -171,12 +183,47 @@ function checkMetadata(metadata: unknown): Omit<EventError, "field"> | undefined
     if (reserved !== undefined) {
         return { code: EventErrorCode.invalidField, message: `metadata must not use the reserved key ${JSON.stringify(reserved.slice(0, 64))}; pass it as a top-level field` };
     }
+    const shape = metadataShapeProblem(metadata);
+    if (shape) {
+        return { code: EventErrorCode.invalidField, message: shape };
+    }
     const bytes = Buffer.byteLength(safeStringify(metadata), "utf8");
     if (keys.length > EventLimits.maxMetadataKeys || bytes > EventLimits.maxMetadataBytes) {
         return {
             code: EventErrorCode.tooLarge,
             message: `metadata has ${keys.length} keys and ${bytes} bytes of JSON; the limits are ${EventLimits.maxMetadataKeys} keys and ${EventLimits.maxMetadataBytes} bytes`,
         };
+    }
+    return undefined;
+}
+
+/**
+ * Walks `metadata` without recursion (a deep value must not exhaust the
+ * stack) and reports the first prototype key, lone surrogate or level past
+ * the depth limit. Stops after as many values as the byte limit could hold.
+ */
+function metadataShapeProblem(metadata: object): string | undefined {
+    const pending: [unknown, number][] = [[metadata, 1]];
+    for (let seen = 0; pending.length > 0 && seen <= EventLimits.maxMetadataBytes; seen++) {
+        const [value, depth] = pending.pop()!;
+        if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+            return "metadata must be well-formed UTF-16, got a string with a lone surrogate";
+        }
+        if (typeof value !== "object" || value === null) {
+            continue;
+        }
+        if (depth > EventLimits.maxMetadataDepth) {
+            return `metadata nests deeper than ${EventLimits.maxMetadataDepth} levels`;
+        }
+        for (const [key, child] of Object.entries(value)) {
+            if (PROTOTYPE_KEYS.has(key)) {
+                return `metadata must not use the key ${JSON.stringify(key)}`;
+            }
+            if (LONE_SURROGATE.test(key)) {
+                return "metadata must be well-formed UTF-16, got a key with a lone surrogate";
+            }
+            pending.push([child, depth + 1]);
+        }
     }
     return undefined;
 }

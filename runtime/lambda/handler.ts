@@ -90,6 +90,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         tenantId: config.tenantId,
         contentMode: config.contentMode,
         auditMode: config.auditMode,
+        safeMetadataKeys: config.safeMetadataKeys,
         region: config.bedrockRegion,
         prices,
         onWarning,

@@ -8,7 +8,7 @@ const env = (overrides: Record<string, string | undefined> = {}) => ({ ...TENANT
 describe("runtime configuration", () => {
     it("reads every variable the component sets and applies the defaults", () => {
         const config = loadRuntimeConfig({}, env({ [RuntimeEnv.contentMode]: undefined, [RuntimeEnv.auditMode]: undefined }));
-        assert.deepEqual({ ...config, allowedModels: [...config.allowedModels], modelRoutes: { ...config.modelRoutes } }, {
+        assert.deepEqual({ ...config, allowedModels: [...config.allowedModels], modelRoutes: { ...config.modelRoutes }, safeMetadataKeys: [...config.safeMetadataKeys] }, {
             opsRoleArn: "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a",
             externalId: EXTERNAL_ID,
             tenantId: "customer-a",
@@ -21,9 +21,15 @@ describe("runtime configuration", () => {
             bedrockMaxAttempts: 3,
             bedrockRequestTimeoutMs: 60_000,
             sessionUserTag: false,
+            safeMetadataKeys: [],
             sessionDurationSeconds: 3600,
             deadlineMarginMs: 1000,
         });
+    });
+
+    it("reads the safe metadata keys as a comma-separated list and rejects a malformed one", () => {
+        assert.deepEqual(loadRuntimeConfig({}, env({ [RuntimeEnv.safeMetadataKeys]: "ticket, channel" })).safeMetadataKeys, ["ticket", "channel"]);
+        assert.throws(() => loadRuntimeConfig({}, env({ [RuntimeEnv.safeMetadataKeys]: "ticket,a b" })), /safeMetadataKeys \(BEDROCK_TENANCY_SAFE_METADATA_KEYS\) must be a list of metadata keys matching .*, got \["ticket","a b"\]/);
     });
 
     it("prefers explicit options over the environment", () => {

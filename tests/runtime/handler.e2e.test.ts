@@ -12,7 +12,7 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
     });
 
     it("writes exactly one record with tokens, model, ids, latency and cost for a successful call", async () => {
-        const { handler, stdout } = handlerWithCapture(aws.env);
+        const { handler, stdout } = handlerWithCapture(aws.env, { safeMetadataKeys: ["ticket"] });
 
         const response = await handler(
             event({ requestId: "req-001", taskType: "summary", kbId: "KB12345678", metadata: { ticket: "T-9" } }),

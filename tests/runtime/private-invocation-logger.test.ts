@@ -29,7 +29,7 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
 
     it("records the ids and extra metadata passed to invoke", async () => {
         const sink = new MemorySink();
-        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", onWarning: () => undefined });
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", safeMetadataKeys: ["channel"], onWarning: () => undefined });
 
         await model.invoke("Hello there", { callbacks: [logger], metadata: { userId: "u-1", applicationId: "app", requestId: "r-1", kbId: "KB1", taskType: "chat", channel: "web" } });
         await logger.flush();

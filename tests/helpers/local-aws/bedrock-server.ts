@@ -31,6 +31,8 @@ export class LocalBedrockServer extends LocalAwsServer {
     readonly calls: ConverseCall[] = [];
     /** Builds each answer. */
     reply: (call: ConverseCall) => ConverseReply = defaultReply;
+    /** Access keys whose session has expired: requests they sign get 403 ExpiredTokenException. */
+    readonly expiredKeys = new Set<string>();
     protected readonly throttle = { status: 429, errorType: "ThrottlingException" };
     private served = 0;
 
@@ -39,12 +41,16 @@ export class LocalBedrockServer extends LocalAwsServer {
         super.reset();
         this.calls.length = 0;
         this.reply = defaultReply;
+        this.expiredKeys.clear();
     }
 
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
         const match = request.path.match(/^\/model\/([^/]+)\/converse$/);
         if (request.method !== "POST" || !match) {
             return this.sendError(res, 404, "UnknownOperationException", `no route for ${request.method} ${request.path}`);
+        }
+        if (request.accessKeyId !== undefined && this.expiredKeys.has(request.accessKeyId)) {
+            return this.sendError(res, 403, "ExpiredTokenException", "The security token included in the request is expired");
         }
         const call: ConverseCall = { modelId: decodeURIComponent(match[1]), body: JSON.parse(request.body), accessKeyId: request.accessKeyId };
         this.calls.push(call);

@@ -35,6 +35,11 @@ export function signingAccessKey(authorization: string | undefined): string | un
 
 export abstract class LocalAwsServer {
     readonly requests: RecordedRequest[] = [];
+    /**
+     * Chooses a fault per request when none is queued, e.g. by what the body
+     * holds, so concurrent requests misbehave by content rather than by order.
+     */
+    faultFor: ((request: Omit<RecordedRequest, "outcome">) => Fault | undefined) | undefined;
     private readonly faults: Fault[] = [];
     private readonly sockets = new Set<Socket>();
     private readonly timers = new Set<NodeJS.Timeout>();
@@ -74,10 +79,25 @@ export abstract class LocalAwsServer {
         await new Promise<void>((resolve) => this.server.close(() => resolve()));
     }
 
-    /** Forgets recorded requests and queued faults. */
+    /** Forgets recorded requests, queued faults and the fault chooser. */
     reset(): void {
         this.requests.length = 0;
         this.faults.length = 0;
+        this.faultFor = undefined;
+    }
+
+    /** Stops accepting connections (clients get ECONNREFUSED) but keeps the port for {@link listenAgain}. */
+    async stopListening(): Promise<void> {
+        this.sockets.forEach((s) => s.destroy());
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+
+    /** Accepts connections again on the same port after {@link stopListening}. */
+    async listenAgain(): Promise<void> {
+        await new Promise<void>((resolve, reject) => {
+            this.server.once("error", reject);
+            this.server.listen(this.port, "127.0.0.1", () => resolve());
+        });
     }
 
     protected abstract handle(request: RecordedRequest, res: http.ServerResponse): void;
@@ -90,15 +110,15 @@ export abstract class LocalAwsServer {
         for await (const chunk of req) {
             chunks.push(chunk as Buffer);
         }
-        const fault = this.faults.shift();
-        const request: RecordedRequest = {
+        const received = {
             method: req.method ?? "",
             path: req.url ?? "",
             headers: req.headers,
             body: Buffer.concat(chunks).toString("utf8"),
             accessKeyId: signingAccessKey(req.headers.authorization),
-            outcome: fault?.kind ?? "ok",
         };
+        const fault = this.faults.shift() ?? this.faultFor?.(received);
+        const request: RecordedRequest = { ...received, outcome: fault?.kind ?? "ok" };
         this.requests.push(request);
         switch (fault?.kind) {
             case undefined:

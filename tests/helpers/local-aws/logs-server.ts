@@ -23,12 +23,15 @@ export class LocalLogsServer extends LocalAwsServer {
     readonly groups = new Map<string, Map<string, StoredEvent[]>>();
     /** PutLogEvents calls that passed validation, with their event counts and byte sizes. */
     readonly putCalls: { stream: string; events: number; bytes: number; accessKeyId?: string }[] = [];
+    /** How far the service's clock runs ahead of the caller's: 15 days makes every fresh event too old. */
+    clockAheadMs = 0;
     protected readonly throttle = { status: 400, errorType: "ThrottlingException" };
 
-    /** Also forgets PutLogEvents calls; log groups and their events stay. */
+    /** Also forgets PutLogEvents calls and any clock offset; log groups and their events stay. */
     reset(): void {
         super.reset();
         this.putCalls.length = 0;
+        this.clockAheadMs = 0;
     }
 
     createLogGroup(name: string): void {
@@ -85,7 +88,7 @@ export class LocalLogsServer extends LocalAwsServer {
         if (problem) {
             return this.sendError(res, 400, "InvalidParameterException", problem);
         }
-        const now = Date.now();
+        const now = Date.now() + this.clockAheadMs;
         let tooOldEnd = -1;
         let tooNewStart: number | undefined;
         events.forEach((e, i) => {

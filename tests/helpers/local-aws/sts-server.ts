@@ -24,19 +24,30 @@ export class LocalStsServer extends LocalAwsServer {
     credentialLifetimeMs = 3600_000;
     /** Prefix of issued access key ids (a counter follows). */
     issuedKeyPrefix = "ASIAOPSSESSION";
+    /**
+     * When set, AssumeRole with any other ExternalId is refused with 403
+     * AccessDenied, as the trust policy's `sts:ExternalId` condition does.
+     * The refusal quotes the ExternalId received, a worst case AWS does not
+     * do, so tests can prove the runtime never passes such a message on.
+     */
+    requiredExternalId: string | undefined;
     protected readonly throttle = { status: 400, errorType: "Throttling" };
 
-    /** Also forgets AssumeRole calls and restores the one-hour lifetime. */
+    /** Also forgets AssumeRole calls and restores the one-hour lifetime and any ExternalId. */
     reset(): void {
         super.reset();
         this.assumeRoleCalls.length = 0;
         this.credentialLifetimeMs = 3600_000;
+        this.requiredExternalId = undefined;
     }
 
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
         const form = new URLSearchParams(request.body);
         if (form.get("Action") !== "AssumeRole") {
             return this.sendError(res, 400, "InvalidAction", `unsupported action ${form.get("Action")}`);
+        }
+        if (this.requiredExternalId !== undefined && form.get("ExternalId") !== this.requiredExternalId) {
+            return this.sendError(res, 403, "AccessDenied", `not authorized to perform sts:AssumeRole with ExternalId ${form.get("ExternalId")}`);
         }
         const tags: { Key: string; Value: string }[] = [];
         for (let i = 1; form.has(`Tags.member.${i}.Key`); i++) {
