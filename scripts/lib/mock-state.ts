@@ -39,6 +39,11 @@ export function mockResourceState(
     }
 }
 
+/** The id a provider would assign: IAM addresses roles by name, and so do policies attached to them. */
+export function mockResourceId(type: string, name: string, inputs: Record<string, any>): string {
+    return type === "aws:iam/role:Role" ? String(inputs.name ?? name) : `${name}-id`;
+}
+
 /** What `aws.getCallerIdentity` returns for `account` under mocks. */
 export function mockCallerIdentity(account: string): Record<string, string> {
     return { accountId: account, arn: `arn:aws:iam::${account}:role/deployer`, userId: "AROADEPLOYER", id: account };

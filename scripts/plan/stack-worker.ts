@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceState } from "../lib/mock-state";
+import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../lib/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 
 // Pulumi captures a full stack trace for every resource and every internal
@@ -33,8 +33,7 @@ async function main(inputFile: string, outputFile: string): Promise<void> {
                     }
                     return { id: args.inputs.name, state: { name: args.inputs.name, ...target } };
                 }
-                // IAM addresses roles by name, and so do policies attached to them.
-                const id = args.type === "aws:iam/role:Role" ? String(args.inputs.name ?? args.name) : `${args.name}-id`;
+                const id = mockResourceId(args.type, args.name, args.inputs);
                 const key = `${args.type}::${args.name}`;
                 resources.push({ type: args.type, name: args.name, parent: parents.get(key), custom: args.custom ?? false, inputs: args.inputs });
                 return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, input.account) } };

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mockResourceId, mockResourceState } from "../../scripts/lib/mock-state";
 
 /** One resource the program under test registered with the mock engine. */
 export interface RecordedResource {
@@ -57,10 +58,10 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
                         },
                     };
                 }
-                const id = `${args.name}-id`;
+                const id = mockResourceId(args.type, args.name, args.inputs);
                 const record: RecordedResource = { type: args.type, name: args.name, inputs: args.inputs, id };
                 recorded.push(record);
-                return { id, state: { ...args.inputs, ...defaultState(record, options.account ?? DEFAULT_ACCOUNT), ...(options.state?.(record) ?? {}) } };
+                return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, options.account ?? DEFAULT_ACCOUNT), ...(options.state?.(record) ?? {}) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 const handler = options.calls?.[args.token];
@@ -75,28 +76,6 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
         true,
     );
     return recorded;
-}
-
-/** Plausible provider-computed outputs, so components can read `arn` and `name`. */
-function defaultState(r: RecordedResource, account: string): Record<string, unknown> {
-    const region = r.inputs.region ?? "us-east-1";
-    const name = r.inputs.name ?? r.name;
-    switch (r.type) {
-        case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::${account}:role/${name}`, name };
-        case "aws:kms/key:Key":
-            return { arn: `arn:aws:kms:${region}:${account}:key/${r.id}`, keyId: r.id };
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:${region}:${account}:log-group:${name}`, name };
-        case "aws:lambda/function:Function":
-            return { arn: `arn:aws:lambda:${region}:${account}:function:${name}`, name };
-        case "aws:bedrock/inferenceProfile:InferenceProfile":
-            return { arn: `arn:aws:bedrock:${region}:${account}:application-inference-profile/${r.id}` };
-        case "aws:cloudwatch/metricAlarm:MetricAlarm":
-            return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}` };
-        default:
-            return {};
-    }
 }
 
 /** Resolves an Output in a test (`promise()` works but is not in the typings). */

@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import type * as aws from "@pulumi/aws";
 import type { MockOptions, RecordedResource } from "./pulumi-mocks";
 
@@ -7,23 +6,11 @@ export const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 export const US_HAIKU_35 = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
 export const GUARDRAIL_ARN = "arn:aws:bedrock:us-east-1:999999999999:guardrail/abcdefgh1234";
 
-/**
- * Provider state the mock engine cannot invent: a generated password per
- * resource name (as random.RandomPassword would keep in state).
- */
-export function tenantAccessState(r: RecordedResource): Record<string, unknown> | undefined {
-    if (r.type === "random:index/randomPassword:RandomPassword") {
-        return { result: createHash("sha256").update(r.name).digest("hex").slice(0, r.inputs.length) };
-    }
-    return undefined;
-}
-
 /** Mock options for an ops-account program; `getCallerIdentity` counts its calls in `counter`. */
 export function opsMockOptions(config: Record<string, unknown> = {}, counter = { calls: 0 }): MockOptions {
     return {
         account: OPS_ACCOUNT,
         config: { "aws:region": "us-east-1", ...config },
-        state: tenantAccessState,
         calls: {
             "aws:index/getCallerIdentity:getCallerIdentity": () => {
                 counter.calls += 1;
