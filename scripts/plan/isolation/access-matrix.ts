@@ -39,16 +39,19 @@ interface Caller {
 /**
  * Every caller against every tenant role, each with the target's real
  * ExternalId (the strongest attacker). `sample` caps how many other tenants
- * each tenant is tried against (all when undefined).
+ * each tenant is tried against (all when undefined); `targets` limits which
+ * tenants' roles are tried (all by default).
  */
 export async function assumeRoleMatrix(
     tenants: Tenant[],
     opsRoles: Map<string, PlannedRole>,
     plannedRuntimeRoles: Map<string, PlannedRole>,
     sample?: number,
+    targets: ReadonlySet<string> = new Set(tenants.map((t) => t.id)),
 ): Promise<AccessCheck[]> {
     const checks: AccessCheck[] = [];
     for (const [i, target] of tenants.entries()) {
+        if (!targets.has(target.id)) continue;
         const role = opsRoles.get(target.roleArn);
         if (!role) throw new Error(`tenant ${target.id}: the plan has no role ${target.roleArn}`);
         for (const owner of [target, ...neighbours(tenants, i, sample)]) {

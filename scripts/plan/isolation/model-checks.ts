@@ -26,11 +26,12 @@ export async function modelChecks(
     entitlements: Map<string, TenantEntitlement>,
     opsRoles: Map<string, PlannedRole>,
     opsAccount: string,
+    targets: ReadonlySet<string> = new Set(tenants.map((t) => t.id)),
 ): Promise<AccessCheck[]> {
     const checks: AccessCheck[] = [];
     // Other tenants' models are the likeliest to leak across a shared policy builder.
     const refusedProbes = [...new Set([PROBE_MODEL, ...tenants.flatMap((t) => t.allowedModels)])];
-    for (const tenant of tenants) {
+    for (const tenant of tenants.filter((t) => targets.has(t.id))) {
         const role = opsRoles.get(tenant.roleArn)!;
         const entitlement = entitlements.get(tenant.id);
         if (!entitlement) throw new Error(`ops config has no entry for tenant ${tenant.id}`);

@@ -1,9 +1,9 @@
 import type { StackPlan } from "../run-plan";
-import { assumeRoleMatrix, type AccessCheck, type Tenant } from "./access-matrix";
+import type { AccessCheck, Tenant } from "./access-matrix";
 import { keyChecks, structuralFindings } from "./account-checks";
 import { readEntitlements } from "./entitlements";
-import { modelChecks } from "./model-checks";
 import { plannedRoles, type PlannedRole } from "./planned-iam";
+import { runTenantChecksInParallel } from "./tenant-checks";
 import { OPS_ROLE_PREFIX, RUNTIME_ROLE_PREFIX } from "../../../components/naming";
 
 export interface IsolationResult {
@@ -37,8 +37,15 @@ export async function proveIsolation(plans: StackPlan[], options: ProofOptions):
     }
 
     const checks = [
-        ...(await assumeRoleMatrix(tenants, opsRoles, runtimeRoles, options.sample)),
-        ...(await modelChecks(tenants, readEntitlements(ops[0], tenants), opsRoles, ops[0].account)),
+        ...(await runTenantChecksInParallel({
+            tenants,
+            targets: tenants.map((t) => t.id),
+            opsRoles: [...opsRoles],
+            runtimeRoles: [...runtimeRoles],
+            entitlements: [...readEntitlements(ops[0], tenants)],
+            opsAccount: ops[0].account,
+            sample: options.sample,
+        })),
         ...(await keyChecks(customers, ops[0].account)),
     ];
     const structural = structuralFindings(plans, roles);
