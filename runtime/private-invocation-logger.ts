@@ -155,10 +155,15 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         );
     }
 
-    /** Waits for every write handed to the sink, then flushes the sink. Never rejects. */
+    /**
+     * Flushes the sink and waits for every write handed to it. Never rejects.
+     * The sink is flushed first: a batching sink settles a write only once it
+     * sends, so waiting for the writes first would wait out its flush interval.
+     */
     async flush(): Promise<void> {
-        await Promise.allSettled([...this.inFlight]);
+        const writes = Promise.allSettled([...this.inFlight]);
         await this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`));
+        await writes;
     }
 
     stats(): LoggerStats {
