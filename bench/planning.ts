@@ -30,7 +30,7 @@ export interface PlanningRow {
     medianTotalMs: number;
     medianMsPerTenant: number;
     medianPeakRssMiB: number;
-    /** Time at this size over time at the size 10x smaller (10 means linear). */
+    /** Time growth per 10x tenants from the previous size, scaled to a factor of 10 (10 means linear). */
     growthPer10x?: number;
 }
 
@@ -41,6 +41,11 @@ export interface PlanningResult {
     largestPermissionsPolicyChars: number;
     quotas: { trustPolicy: number; inlinePolicies: number };
     trustCapacity: TrustCapacity[];
+}
+
+/** `(t2 / t1) ^ (1 / log10(n2 / n1))`: the time factor 10x more tenants would bring at the observed rate. */
+export function growthPer10x(smaller: Pick<PlanningRow, "tenants" | "medianTotalMs">, larger: Pick<PlanningRow, "tenants" | "medianTotalMs">): number {
+    return round((larger.medianTotalMs / smaller.medianTotalMs) ** (1 / Math.log10(larger.tenants / smaller.tenants)), 1);
 }
 
 async function measure(worker: string, tenants: number, runs: number, runner: PlanningRow["runner"]): Promise<{ row: PlanningRow; last: OpsPlanResult }> {
@@ -73,8 +78,8 @@ export async function benchPlanning(params: PlanningParams = FULL_PLANNING): Pro
     for (const [runner, sizes, script] of [["compiled", params.sizes, compiled], ["ts-node", params.tsNodeSizes, `${PACKAGE_ROOT}/bench/workers/ops-plan.ts`]] as const) {
         for (const tenants of sizes) {
             const { row, last } = await measure(script, tenants, params.runs, runner);
-            const smaller = rows.find((r) => r.runner === runner && r.tenants * 10 === tenants);
-            rows.push(smaller ? { ...row, growthPer10x: round(row.medianTotalMs / smaller.medianTotalMs, 1) } : row);
+            const smaller = rows.filter((r) => r.runner === runner).pop();
+            rows.push(smaller ? { ...row, growthPer10x: growthPer10x(smaller, row) } : row);
             largestTrust = Math.max(largestTrust, last.largestTrustPolicyChars);
             largestPermissions = Math.max(largestPermissions, last.largestPermissionsPolicyChars);
         }

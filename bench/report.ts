@@ -63,7 +63,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         "## 5. Planning the ops stack under the mock engine",
         "",
-        `Median of ${pl.params.runs} fresh processes per size; growth = time over the time at 10x fewer tenants (10 = linear).`,
+        `Median of ${pl.params.runs} fresh processes per size; growth per 10x = the time factor per 10x tenants from the previous size (10 = linear).`,
         "",
         "| tenants | runner | resources | median time | per tenant | peak RSS | growth per 10x |",
         "|---|---|---|---|---|---|---|",

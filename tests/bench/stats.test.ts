@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { median, percentile, summarize } from "../../bench/stats";
 import { trustCapacity, trustPolicyChars } from "../../bench/trust-capacity";
+import { growthPer10x } from "../../bench/planning";
 
 describe("benchmark statistics", () => {
     it("takes the middle value, or the mean of the two middle values", () => {
@@ -26,6 +27,14 @@ describe("benchmark statistics", () => {
         const samples = [3, 1, 2];
         assert.deepEqual(summarize(samples), { n: 3, median: 2, p99: 3, min: 1, max: 3 });
         assert.deepEqual(samples, [3, 1, 2]);
+    });
+});
+
+describe("planning growth", () => {
+    it("scales the growth between any two sizes to a factor of 10", () => {
+        assert.equal(growthPer10x({ tenants: 10, medianTotalMs: 100 }, { tenants: 100, medianTotalMs: 1000 }), 10);
+        assert.equal(growthPer10x({ tenants: 1000, medianTotalMs: 100 }, { tenants: 5000, medianTotalMs: 500 }), 10);
+        assert.equal(growthPer10x({ tenants: 10, medianTotalMs: 1 }, { tenants: 100, medianTotalMs: 100 }), 100);
     });
 });
 
