@@ -80,7 +80,7 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
 
     it("renders every section of the results table", () => {
         assert.equal(Object.keys(results).length, 5, "an earlier benchmark failed");
-        const markdown = renderMarkdown({ startedAt: "t", durationMs: 1, machine: machineInfo(), ...(results as Required<typeof results>) });
+        const markdown = renderMarkdown({ startedAt: "t", durationMs: 1, machine: machineInfo(), ...(results as Omit<BenchResults, "startedAt" | "durationMs" | "machine">) });
         for (const heading of ["## 1.", "## 2.", "## 3.", "## 4.", "## 5."]) {
             assert.ok(markdown.includes(heading), heading);
         }
