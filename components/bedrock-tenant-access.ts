@@ -36,7 +36,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: BedrockTenantAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_ACCESS_TYPE, name, {}, opts);
-        const r = validateBedrockTenantAccessArgs(args, aws.config.region ?? DEFAULT_REGION);
+        // Reading aws:region parses the whole stack config, tenant list included: skip it when the Region is given.
+        const r = validateBedrockTenantAccessArgs(args, args.region ?? aws.config.region ?? DEFAULT_REGION);
         const tags = { ...(args.tags ?? {}), [r.costTagKey]: r.tenantId };
         const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
 

@@ -164,7 +164,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         );
     }
 
-    /** Waits for every write handed to the sink, then flushes the sink. Never rejects. */
+    /** Flushes the sink and waits for every write handed to it. Never rejects. */
     async flush(): Promise<void> {
         // Together, not in turn: a buffering sink settles its writes only when it sends them,
         // so waiting for the writes first would wait for the sink's own timer.

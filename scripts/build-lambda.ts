@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { build } from "esbuild";
 import { LAMBDA_BUNDLE_RELATIVE_PATH } from "../components/lambda-bundle";
+import { LAMBDA_BUILD_OPTIONS } from "./lib/lambda-build-options";
 
 const root = path.resolve(__dirname, "..");
 
@@ -13,18 +14,10 @@ async function main(): Promise<void> {
     const outfile = path.join(root, LAMBDA_BUNDLE_RELATIVE_PATH);
     const started = Date.now();
     const result = await build({
+        ...LAMBDA_BUILD_OPTIONS,
+        metafile: true as const,
         entryPoints: [path.join(root, "runtime", "lambda", "index.ts")],
         outfile,
-        bundle: true,
-        minify: true,
-        format: "esm",
-        platform: "node",
-        target: "node22",
-        metafile: true,
-        logLevel: "warning",
-        legalComments: "none",
-        // Dependencies written as CommonJS call require() for Node built-ins, which ESM lacks.
-        banner: { js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);" },
     });
     const bytes = Object.values(result.metafile.outputs)[0].bytes;
     // Kept outside dist/lambda so that a directory archive of it holds the bundle only.

@@ -26,8 +26,9 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
     const tenants: Record<string, pulumi.Output<TenantExport>> = {};
-    for (const { args } of planned) {
-        const access = new BedrockTenantAccess(args.tenantId, { ...args, accountId });
+    for (const { args, resolved } of planned) {
+        // The resolved Region spares each component a parse of the whole config (quadratic in tenants).
+        const access = new BedrockTenantAccess(args.tenantId, { ...args, region: resolved.region, accountId });
         tenants[args.tenantId] = pulumi.output({
             roleArn: access.roleArn,
             externalId: access.externalId,

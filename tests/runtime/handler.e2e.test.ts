@@ -104,6 +104,19 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
         ]);
     });
 
+    it("delivers the CloudWatch Logs record before the invocation returns, without waiting out the flush interval", async () => {
+        const logGroupName = "/bedrock-tenancy/customer-a/audit-flush";
+        aws.logs.createLogGroup(logGroupName);
+        // An hour-long interval: only the handler's own flush can send the record within the test timeout.
+        const sink = new CloudWatchLogsSink({ logGroupName, flushIntervalMs: 3600_000, flushOnExit: false, onWarning: () => undefined });
+        const { handler } = handlerWithCapture(aws.env, { sink });
+
+        await handler(event({ requestId: "prompt-flush" }), CONTEXT);
+
+        assert.deepEqual(aws.logs.records(logGroupName).map((r) => r.clientRequestId), ["prompt-flush"]);
+        assert.deepEqual(sink.stats(), { delivered: 1, lost: 0, rejected: 0, pending: 0 });
+    });
+
     it("makes one AssumeRole call for ten warm invocations", async () => {
         const { handler } = handlerWithCapture(aws.env);
         for (let i = 0; i < 10; i++) {

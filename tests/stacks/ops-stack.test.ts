@@ -52,6 +52,28 @@ describe("ops stack program", () => {
             assert.strictEqual(identityCalls.calls, 1);
         });
 
+        it("reads aws:region once for the stack, not once per tenant", async () => {
+            // Each read parses the whole stack config, tenant list included: per tenant, that is quadratic.
+            const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { getConfig(key: string): string | undefined };
+            const many = Array.from({ length: 20 }, (_, i) => tenant(`t${i}`, String(100000000000 + i)));
+            await installMocks(opsMockOptions({ "bedrock-tenancy:tenants": many, "bedrock-tenancy:costAttribution": false }));
+            const original = runtimeConfig.getConfig;
+            const regionReads: string[] = [];
+            runtimeConfig.getConfig = (key) => {
+                if (key === "aws:region") {
+                    regionReads.push(key);
+                }
+                return original(key);
+            };
+            try {
+                await promiseOf(opsProgram().tenants);
+                await settled();
+            } finally {
+                runtimeConfig.getConfig = original;
+            }
+            assert.strictEqual(regionReads.length, 1);
+        });
+
         it("never configures Bedrock invocation logging", () => {
             assert.deepStrictEqual(recorded.filter((r) => /invocationlogging/i.test(r.type)), []);
         });
@@ -112,7 +134,7 @@ describe("ops stack program", () => {
     });
 
     describe("at scale", () => {
-        // Wall-clock figures for thousands of tenants live in scripts/bench-ops-stack.ts.
+        // Wall-clock figures for thousands of tenants: bench/planning.ts (npm run bench).
         it("builds many tenants with one caller-identity lookup", async () => {
             const identityCalls = { calls: 0 };
             const many = Array.from({ length: 50 }, (_, i) => tenant(`t${i}`, String(100000000000 + i)));

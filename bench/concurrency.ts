@@ -1,0 +1,49 @@
+/**
+ * 3. Concurrency, the ECS use: many calls in flight through one shared
+ * logger on one model, against the same model with nothing attached.
+ */
+import { compileEntry } from "./compile";
+import { runChild } from "./child";
+import { median, round, roundSummary, summarize, type Summary } from "./stats";
+import type { ConcurrencyParams, ConcurrencySamples } from "./workers/concurrency";
+
+export const FULL_CONCURRENCY: ConcurrencyParams = { concurrency: 200, rounds: 10, warmupRounds: 2 };
+
+export interface ConcurrencySide {
+    perCall: Summary;
+    /** Calls per second over one round, median of rounds. */
+    medianThroughput: number;
+}
+
+export interface ConcurrencyResult {
+    params: ConcurrencyParams;
+    bare: ConcurrencySide;
+    logged: ConcurrencySide;
+    addedMedianMs: number;
+    addedP99Ms: number;
+    /** Logged throughput over bare. */
+    throughputRatio: number;
+    recordsDelivered: number;
+    lost: number;
+}
+
+function side(s: { callMs: number[]; roundMs: number[] }, concurrency: number): ConcurrencySide {
+    return { perCall: roundSummary(summarize(s.callMs)), medianThroughput: round(median(s.roundMs.map((ms) => (concurrency * 1000) / ms)), 0) };
+}
+
+export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRENCY): Promise<ConcurrencyResult> {
+    const worker = compileEntry("bench/workers/concurrency.ts");
+    const { result } = await runChild<ConcurrencySamples>(worker, { args: [JSON.stringify(params)] });
+    const bare = side(result.bare, params.concurrency);
+    const logged = side(result.logged, params.concurrency);
+    return {
+        params,
+        bare,
+        logged,
+        addedMedianMs: round(logged.perCall.median - bare.perCall.median),
+        addedP99Ms: round(logged.perCall.p99 - bare.perCall.p99),
+        throughputRatio: round(logged.medianThroughput / bare.medianThroughput, 2),
+        recordsDelivered: result.recordsDelivered,
+        lost: result.lost,
+    };
+}

@@ -1,0 +1,84 @@
+/** Renders a run's results as the Markdown table committed in bench/results.md. */
+import type { BenchResults } from "./run";
+
+const ms = (v: number) => `${v} ms`;
+const yes = (met: boolean) => (met ? "met" : "**missed**");
+
+export function renderMarkdown(r: BenchResults): string {
+    const { requestPath: rp, awsCalls: ac, concurrency: cc, bundle: b, planning: pl, machine: m } = r;
+    const lines = [
+        "# Benchmark results",
+        "",
+        `Measured ${r.startedAt} on ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; whole run ${Math.round(r.durationMs / 1000)} s.`,
+        "Every figure comes from compiled JavaScript in a fresh `node` process (ts-node only where named), with local",
+        "stand-ins for Bedrock, STS and CloudWatch Logs on 127.0.0.1 in the worker process, answering at once.",
+        "Other processes shared the machine; p99 figures in particular carry that noise.",
+        "",
+        "## 1. Request path (sequential calls)",
+        "",
+        `${rp.params.n} measured calls per setup after ${rp.params.warmup} warm-up calls each, interleaved (bare, Lambda sink, CloudWatch Logs sink, rotating order); worker stdout is /dev/null.`,
+        "",
+        "| setup | median | p99 | added median | added p99 | records |",
+        "|---|---|---|---|---|---|",
+        `| bare ChatBedrockConverse | ${ms(rp.bare.median)} | ${ms(rp.bare.p99)} | | | |`,
+        `| handler, Lambda (stdout) sink | ${ms(rp.lambdaSink.perCall.median)} | ${ms(rp.lambdaSink.perCall.p99)} | ${ms(rp.lambdaSink.addedMedianMs)} | ${ms(rp.lambdaSink.addedP99Ms)} | ${rp.lambdaSink.records} |`,
+        `| handler, CloudWatch Logs sink (flush per invocation) | ${ms(rp.cloudWatchSink.perCall.median)} | ${ms(rp.cloudWatchSink.perCall.p99)} | ${ms(rp.cloudWatchSink.addedMedianMs)} | ${ms(rp.cloudWatchSink.addedP99Ms)} | ${rp.cloudWatchSink.records} |`,
+        "",
+        `Target (Lambda sink adds < 0.5 ms median, < 2 ms p99): ${yes(rp.lambdaSink.meetsTarget)}. Records lost: ${rp.lost}.`,
+        "",
+        `## 2. AWS calls per ${ac.params.invocations} warm invocations`,
+        "",
+        "Counted on the local servers after one cold invocation.",
+        "",
+        "| setup | AssumeRole | PutLogEvents | events per PutLogEvents | wall time |",
+        "|---|---|---|---|---|",
+        `| handler, Lambda sink | ${ac.lambdaSink.assumeRole} | ${ac.lambdaSink.putLogEvents} | - | ${ms(ac.lambdaSink.elapsedMs)} |`,
+        `| handler, CloudWatch Logs sink, flush per invocation | ${ac.cloudWatchPerInvocation.assumeRole} | ${ac.cloudWatchPerInvocation.putLogEvents} | ${ac.cloudWatchPerInvocation.eventsPerPut} | ${ms(ac.cloudWatchPerInvocation.elapsedMs)} |`,
+        `| shared logger, CloudWatch Logs sink, ${ac.params.flushWindowMs} ms flush window | n/a | ${ac.cloudWatchBatched.putLogEvents} | ${ac.cloudWatchBatched.eventsPerPut} | ${ms(ac.cloudWatchBatched.elapsedMs)} |`,
+        "",
+        `Target (no AssumeRole after the first, no PutLogEvents with the Lambda sink): ${yes(ac.meetsTarget)}.`,
+        "",
+        `## 3. Concurrency: ${cc.params.concurrency} calls in flight on one shared model`,
+        "",
+        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating; logged = one PrivateInvocationLogger with a batching CloudWatch Logs sink.`,
+        "",
+        "| setup | median per call | p99 per call | throughput (median of rounds) |",
+        "|---|---|---|---|",
+        `| bare | ${ms(cc.bare.perCall.median)} | ${ms(cc.bare.perCall.p99)} | ${cc.bare.medianThroughput} calls/s |`,
+        `| logged | ${ms(cc.logged.perCall.median)} | ${ms(cc.logged.perCall.p99)} | ${cc.logged.medianThroughput} calls/s |`,
+        "",
+        `Added: ${ms(cc.addedMedianMs)} median, ${ms(cc.addedP99Ms)} p99; throughput ratio ${cc.throughputRatio}. Records delivered ${cc.recordsDelivered}, lost ${cc.lost}.`,
+        "",
+        "## 4. Lambda bundle",
+        "",
+        `Load time = \`import()\` of the module (cold-start configuration and client construction included), median of ${b.params.loads} fresh processes each.`,
+        "",
+        "| module | raw | gzip | median load |",
+        "|---|---|---|---|",
+        `| ${b.lambda.file} | ${kib(b.lambda.rawBytes)} | ${kib(b.lambda.gzipBytes)} | ${ms(b.lambda.medianLoadMs)} |`,
+        `| ${b.baseline.file} | ${kib(b.baseline.rawBytes)} | ${kib(b.baseline.gzipBytes)} | ${ms(b.baseline.medianLoadMs)} |`,
+        `| ${b.unbundled.file} | | | ${ms(b.unbundled.medianLoadMs)} |`,
+        "",
+        `Load ratio to the baseline: ${b.loadRatio} (target <= 2: ${yes(b.meetsTarget)}). Largest parts: ${b.composition.slice(0, 6).map((c) => `${c.package} ${c.kib} KiB`).join(", ")}.`,
+        "",
+        "## 5. Planning the ops stack under the mock engine",
+        "",
+        `Median of ${pl.params.runs} fresh processes per size; growth per 10x = the time factor per 10x tenants from the previous size (10 = linear).`,
+        "",
+        "| tenants | runner | resources | median time | per tenant | peak RSS | growth per 10x |",
+        "|---|---|---|---|---|---|---|",
+        ...pl.rows.map((row) => `| ${row.tenants} | ${row.runner} | ${row.resources} | ${ms(row.medianTotalMs)} | ${ms(row.medianMsPerTenant)} | ${row.medianPeakRssMiB} MiB | ${row.growthPer10x ?? ""} |`),
+        "",
+        `Largest policies produced: trust ${pl.largestTrustPolicyChars} of ${pl.quotas.trustPolicy} characters, permissions ${pl.largestPermissionsPolicyChars} of ${pl.quotas.inlinePolicies}.`,
+        "",
+        "| trust-policy quota | customer accounts per tenant | characters at that count | per further account |",
+        "|---|---|---|---|",
+        ...pl.trustCapacity.map((t) => `| ${t.quota} | ${t.maxAccounts} | ${t.chars} | ${t.charsPerAccount} |`),
+        "",
+    ];
+    return lines.join("\n");
+}
+
+function kib(bytes: number): string {
+    return `${(bytes / 1024).toFixed(0)} KiB`;
+}

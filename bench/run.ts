@@ -1,0 +1,52 @@
+/**
+ * `npm run bench`: every benchmark at full size, one after another, then
+ * bench/results.json and bench/results.md. Takes several minutes on 2 CPUs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { benchAwsCalls, type AwsCallsResult } from "./aws-calls";
+import { benchBundle, type BundleResult } from "./bundle";
+import { benchConcurrency, type ConcurrencyResult } from "./concurrency";
+import { machineInfo, type MachineInfo } from "./machine";
+import { benchPlanning, type PlanningResult } from "./planning";
+import { renderMarkdown } from "./report";
+import { benchRequestPath, type RequestPathResult } from "./request-path";
+
+export interface BenchResults {
+    startedAt: string;
+    durationMs: number;
+    machine: MachineInfo;
+    requestPath: RequestPathResult;
+    awsCalls: AwsCallsResult;
+    concurrency: ConcurrencyResult;
+    bundle: BundleResult;
+    planning: PlanningResult;
+}
+
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    process.stderr.write(`${name} ... `);
+    const result = await run();
+    process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    return result;
+}
+
+async function main(): Promise<void> {
+    const started = Date.now();
+    const startedAt = new Date(started).toISOString();
+    const requestPath = await step("1. request path", () => benchRequestPath());
+    const awsCalls = await step("2. AWS calls", () => benchAwsCalls());
+    const concurrency = await step("3. concurrency", () => benchConcurrency());
+    const bundle = await step("4. Lambda bundle", () => benchBundle());
+    const planning = await step("5. planning at scale", () => benchPlanning());
+    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning };
+    fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    const markdown = renderMarkdown(results);
+    fs.writeFileSync(path.join(__dirname, "results.md"), markdown);
+    process.stdout.write(markdown);
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});

@@ -1,0 +1,87 @@
+/**
+ * What the runtime benchmarks share: the local AWS stand-ins (in this
+ * process), an environment that points every SDK client at them with fake
+ * credentials, and the setups compared: the real Lambda handler with either
+ * sink, the library on a shared model (the ECS use), and a bare model.
+ */
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { ChatBedrockConverse } from "@langchain/aws";
+import { HumanMessage } from "@langchain/core/messages";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { sessionName } from "../../runtime/lambda/credentials";
+import { createHandler, type LambdaContextLike, type RuntimeHandler } from "../../runtime/lambda/handler";
+import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
+import { setEnv, startLocalAws, type LocalAws } from "../../tests/helpers/local-aws";
+import { HAIKU, TENANT_ENV } from "../../tests/runtime/fixtures";
+
+export const PROMPT = "Summarise the contract.";
+export const LOG_GROUP = "/bedrock-tenancy/bench/audit";
+export const CONTEXT: LambdaContextLike = { getRemainingTimeInMillis: () => 30_000 };
+/** Fake ops-session keys for the bare model: it skips STS, as a caller holding credentials would. */
+const BARE_CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+const quiet = () => undefined;
+
+export interface Rig {
+    aws: LocalAws;
+    /** The event the handler gets: the same prompt the bare model sends. */
+    event(i: number): Record<string, unknown>;
+    /** The deployed Lambda's handler: records go to process.stdout (the Lambda sink). */
+    lambdaHandler(tenantId: string): RuntimeHandler;
+    /** The same handler writing through a CloudWatch Logs sink (flushed after every invocation). */
+    cloudWatchHandler(tenantId: string): { handler: RuntimeHandler; sink: CloudWatchLogsSink };
+    /** A model with nothing attached, called with the same messages. */
+    bareModel(): ChatBedrockConverse;
+    /** One logger shared by every call on one model: how an ECS service uses the library. */
+    sharedLogger(tenantId: string, flushIntervalMs?: number): { model: ChatBedrockConverse; logger: PrivateInvocationLogger; sink: CloudWatchLogsSink };
+    close(): Promise<void>;
+}
+
+export async function startRig(): Promise<Rig> {
+    const aws = await startLocalAws();
+    setEnv({ ...aws.env, ...TENANT_ENV });
+    aws.logs.createLogGroup(LOG_GROUP);
+    const cloudWatchSink = (tenantId: string, flushIntervalMs?: number) =>
+        new CloudWatchLogsSink({ logGroupName: LOG_GROUP, logStreamName: `bench/${tenantId}`, flushOnExit: false, flushIntervalMs, onWarning: quiet });
+    const bareClient = () =>
+        new BedrockRuntimeClient({ region: "us-east-1", endpoint: aws.bedrock.url, credentials: BARE_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+    return {
+        aws,
+        event: (i) => ({ prompt: PROMPT, userId: "user-17", applicationId: "bench-app", requestId: `bench-${i}` }),
+        lambdaHandler: (tenantId) => createHandler({ tenantId, onWarning: quiet }),
+        cloudWatchHandler: (tenantId) => {
+            const sink = cloudWatchSink(tenantId);
+            return { handler: createHandler({ tenantId, sink, onWarning: quiet }), sink };
+        },
+        bareModel: () => new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bareClient() }),
+        sharedLogger: (tenantId, flushIntervalMs) => {
+            const sink = cloudWatchSink(tenantId, flushIntervalMs);
+            const logger = new PrivateInvocationLogger({ sink, tenantId, region: "us-east-1", onWarning: quiet });
+            return { model: new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bareClient() }), logger, sink };
+        },
+        close: () => aws.close(),
+    };
+}
+
+export const messages = () => [new HumanMessage(PROMPT)];
+
+/** Metadata the ECS service passes per call, as the handler does. */
+export function callMetadata(i: number): Record<string, unknown> {
+    return { userId: "user-17", applicationId: "bench-app", requestId: `bench-${i}`, modelId: HAIKU };
+}
+
+/** Throws unless a handler invocation answered: a failed call must not pass for a fast one. */
+export function assertAnswered(response: unknown): void {
+    if (typeof response !== "object" || response === null || !("output" in response)) {
+        throw new Error(`invocation failed: ${JSON.stringify(response)}`);
+    }
+}
+
+/** AssumeRole calls the local STS answered for one tenant's sessions. */
+export function assumeRoleCount(aws: LocalAws, tenantId: string): number {
+    return aws.sts.assumeRoleCalls.filter((c) => c.roleSessionName === sessionName(tenantId)).length;
+}
+
+export function putCallsOf(aws: LocalAws, tenantId: string) {
+    return aws.logs.putCalls.filter((c) => c.stream === `bench/${tenantId}`);
+}
