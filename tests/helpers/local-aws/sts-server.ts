@@ -67,7 +67,8 @@ export class LocalStsServer extends LocalAwsServer {
         const expiration = new Date(Date.now() + this.credentialLifetimeMs).toISOString();
         const roleName = (form.get("RoleArn") ?? "").split("/").pop();
         res.writeHead(200, { "content-type": "text/xml" });
-        res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+        // The SDK's XML parser ignores namespaces, so the reply carries none (and names no AWS host).
+        res.end(`<AssumeRoleResponse>
   <AssumeRoleResult>
     <Credentials>
       <AccessKeyId>${issuedAccessKeyId}</AccessKeyId>
