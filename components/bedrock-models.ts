@@ -5,9 +5,6 @@ import { createHash } from "crypto";
  * cross-Region profile may route a request. Pure functions, no Pulumi.
  */
 
-/** AWS Region names as Bedrock uses them (`us-east-1`, `us-gov-west-1`). */
-export const REGION_PATTERN = /^[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}$/;
-
 /**
  * A foundation model id: `provider.model`, e.g.
  * `anthropic.claude-3-haiku-20240307-v1:0`. Bedrock model ids are lowercase

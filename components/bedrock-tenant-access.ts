@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { DEFAULT_REGION } from "./aws-identifiers";
 import { applicationProfileName, foundationModelArn, systemProfileArn } from "./bedrock-models";
 import { INLINE_POLICY_SIZE_QUOTA, policySizeError } from "./iam-quotas";
 import { BEDROCK_TENANT_ACCESS_TYPE, opsRoleName } from "./naming";
-import { DEFAULT_REGION, GENERATED_EXTERNAL_ID_LENGTH, MAX_SESSION_DURATION_SECONDS, type BedrockTenantAccessArgs } from "./tenant-access-args";
+import { GENERATED_EXTERNAL_ID_LENGTH, MAX_SESSION_DURATION_SECONDS, type BedrockTenantAccessArgs } from "./tenant-access-args";
 import { assertExternalId, permissionsPolicyFor, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./tenant-access-validation";
 import { tenantTrustPolicy } from "./tenant-trust-policy";
 

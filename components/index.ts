@@ -1,4 +1,5 @@
 export * from "./naming";
+export { DEFAULT_REGION } from "./aws-identifiers";
 export * from "./private-invocation-logging";
 export {
     type AuditMode,

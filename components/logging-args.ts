@@ -7,8 +7,6 @@ export type AuditMode = "best-effort" | "fail-closed";
 export const CONTENT_MODES: readonly ContentMode[] = ["none", "hash", "full"];
 export const AUDIT_MODES: readonly AuditMode[] = ["best-effort", "fail-closed"];
 
-/** Region used when neither `region` nor the `aws:region` config is set. */
-export const DEFAULT_REGION = "us-east-1";
 /** Audit records are kept for a year unless the caller says otherwise. */
 export const DEFAULT_LOG_RETENTION_DAYS = 365;
 export const DEFAULT_CONTENT_MODE: ContentMode = "none";

@@ -1,3 +1,4 @@
+import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
 import { assertTenantId, opsRoleName } from "./naming";
 import { AUDIT_MODES, CONTENT_MODES, DEFAULT_ALARM_EVALUATION_PERIODS, DEFAULT_ALARM_PERIOD_SECONDS, type PrivateInvocationLoggingArgs } from "./logging-args";
 
@@ -9,15 +10,9 @@ export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 /** CloudWatch caps `period × evaluationPeriods` at one day. */
 export const ALARM_MAX_EVALUATION_SECONDS = 86400;
-export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** Foundation-model or system inference-profile id, e.g. `us.anthropic.claude-3-5-haiku-20241022-v1:0`. */
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9.\-_:]{0,127}$/;
-export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-export const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-export const INFERENCE_PROFILE_ARN_PATTERN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:(application-)?inference-profile\/[A-Za-z0-9.:_-]+$/;
 export const SAFE_METADATA_KEY_PATTERN = /^[\w.:-]{1,128}$/;
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -26,8 +21,8 @@ const show = (value: unknown) => JSON.stringify(value);
 /** Why `value` is not the ARN of `tenantId`'s ops role, or undefined when it is. */
 export function opsRoleArnProblem(value: unknown, tenantId: string): string | undefined {
     const expected = opsRoleName(tenantId);
-    const match = typeof value === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(value) : null;
-    if (!match || match[2] !== expected) {
+    const match = typeof value === "string" ? IAM_ROLE_ARN_PATTERN.exec(value) : null;
+    if (!match || match[3] !== expected) {
         return `opsRoleArn must be the ARN of the ops role "${expected}" (arn:aws:iam::<ops account>:role/${expected}), got ${show(value)}`;
     }
     return undefined;

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeEnv } from "../runtime/lambda/environment";
+import { ACCOUNT_ID_PATTERN, DEFAULT_REGION, KMS_KEY_ARN_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
 import { defaultLambdaBundlePath } from "./lambda-bundle";
 import { logKeyPolicy } from "./log-key-policy";
 import {
@@ -13,16 +14,11 @@ import {
     DEFAULT_LOG_RETENTION_DAYS,
     DEFAULT_MEMORY_SIZE_MB,
     DEFAULT_METRIC_NAMESPACE_PREFIX,
-    DEFAULT_REGION,
     DEFAULT_TIMEOUT_SECONDS,
     defaultLogGroupName,
     type PrivateInvocationLoggingArgs,
 } from "./logging-args";
 import {
-    ACCOUNT_ID_PATTERN,
-    KMS_KEY_ARN_PATTERN,
-    REGION_PATTERN,
-    SNS_TOPIC_ARN_PATTERN,
     externalIdProblem,
     modelSettingsProblem,
     opsRoleArnProblem,

@@ -1,7 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Home Region used when neither `region` nor the provider's `aws:region` is set. */
-export const DEFAULT_REGION = "us-east-1";
 /** Tag key that carries the tenant id for cost allocation. */
 export const DEFAULT_COST_TAG_KEY = "bedrock-tenancy:tenant";
 /**

@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import { assertTenantId, runtimeRoleName } from "./naming";
-import { REGION_PATTERN, destinationRegions, parseModelId, type ModelRef } from "./bedrock-models";
+import { ACCOUNT_ID_PATTERN, DEFAULT_REGION, EXTERNAL_ID_PATTERN, GUARDRAIL_ARN_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
+import { destinationRegions, parseModelId, type ModelRef } from "./bedrock-models";
 import { INLINE_POLICY_SIZE_QUOTA, MAX_TRUST_POLICY_SIZE_QUOTA, DEFAULT_TRUST_POLICY_SIZE_QUOTA, policySizeError } from "./iam-quotas";
 import { tenantPermissionsPolicy, type AllowedModel } from "./tenant-permissions-policy";
 import { tenantTrustPolicy } from "./tenant-trust-policy";
@@ -8,20 +9,14 @@ import {
     DEFAULT_APPLICATION_PROFILE_QUOTA,
     DEFAULT_BUDGET_THRESHOLD_PERCENT,
     DEFAULT_COST_TAG_KEY,
-    DEFAULT_REGION,
     GENERATED_EXTERNAL_ID_LENGTH,
     type BedrockTenantAccessArgs,
 } from "./tenant-access-args";
 
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
-/** STS rules for ExternalId. */
-export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
-export const GUARDRAIL_ARN_PATTERN = /^arn:aws[a-z-]*:bedrock:[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}:\d{12}:guardrail\/[a-z0-9]{1,64}$/;
 export const GUARDRAIL_VERSION_PATTERN = /^(?:DRAFT|[1-9]\d{0,7})$/;
 /** Tag keys: 1–128 letters, digits, spaces and `_.:/=+-@`; `aws:` is reserved. */
 export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}$/;
 /** Budgets allow 10 email subscribers and 1 SNS topic per notification. */
 const MAX_BUDGET_EMAILS = 10;
 const MAX_BUDGET_TOPICS = 1;

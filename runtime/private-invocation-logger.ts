@@ -50,6 +50,8 @@ export class AuditWriteError extends Error {
 interface RunState {
     start: CallStart;
     startedMs: number;
+    /** The call's abort signal: its reason says why an aborted call stopped. */
+    signal?: AbortSignal;
 }
 
 /** Counters of the logger itself (the sink keeps its own). */
@@ -113,13 +115,15 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         messages: BaseMessage[][],
         runId: string,
         _parentRunId?: string,
-        _extraParams?: Record<string, unknown>,
+        extraParams?: Record<string, unknown>,
         _tags?: string[],
         metadata?: Record<string, unknown>,
     ): Promise<void> {
         const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata ?? {});
+        const signal = (extraParams?.options as { signal?: unknown } | undefined)?.signal;
         this.runs.set(runId, {
             startedMs: performance.now(),
+            signal: signal instanceof AbortSignal ? signal : undefined,
             start: {
                 timestamp: new Date(),
                 tenantId: this.tenantId,
@@ -154,7 +158,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         if (!run) {
             return;
         }
-        await this.deliver(errorRecord(run.start, describeError(err), elapsed(run)));
+        // The SDK reports an abort as a bare AbortError; the signal's reason (the
+        // handler's deadline, say) is what the caller is told, so record that.
+        const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
+        await this.deliver(errorRecord(run.start, describeError(reason instanceof Error ? reason : err), elapsed(run)));
     }
 
     /** Records a request refused before any model call; it never carries content. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantAccess } from "../components/bedrock-tenant-access";
-import { DEFAULT_REGION } from "../components/tenant-access-args";
+import { DEFAULT_REGION } from "../components/aws-identifiers";
 import type { TenantExport, TenantsOutput } from "./contract";
 import { CONFIG_NAMESPACE, planOpsTenants, type OpsSettings } from "./ops-config";
 

@@ -5,6 +5,7 @@
  * stops the cold start with an error naming the option and its variable.
  */
 import { RuntimeEnv } from "./environment";
+import { EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, REGION_PATTERN } from "../../components/aws-identifiers";
 import { assertTenantId } from "../../components/naming";
 import type { ContentMode } from "../audit-schema";
 import { DEFAULT_CONTENT_MODE, parseContentMode } from "../content";
@@ -50,11 +51,7 @@ export const MAX_CHAINED_SESSION_SECONDS = 3600;
 export const DEFAULT_SESSION_DURATION_SECONDS = MAX_CHAINED_SESSION_SECONDS;
 export const DEFAULT_DEADLINE_MARGIN_MS = 1000;
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const MODEL_ID = /^[\w.:-]{1,200}$/;
-const PROFILE_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:(?:application-)?inference-profile\/[\w.:-]{1,200}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -63,7 +60,7 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
     const read = <K extends keyof RuntimeConfig>(key: K, envName: string | undefined): RuntimeConfig[K] | string | undefined =>
         options[key] ?? (envName ? nonEmpty(env[envName]) : undefined);
 
-    const opsRoleArn = requireMatch(read("opsRoleArn", RuntimeEnv.opsRoleArn), ROLE_ARN, label("opsRoleArn", RuntimeEnv.opsRoleArn));
+    const opsRoleArn = requireMatch(read("opsRoleArn", RuntimeEnv.opsRoleArn), IAM_ROLE_ARN_PATTERN, label("opsRoleArn", RuntimeEnv.opsRoleArn));
     const externalId = readExternalId(read("externalId", RuntimeEnv.externalId));
     const tenantId = read("tenantId", RuntimeEnv.tenantId);
     assertTenantId(tenantId, label("tenantId", RuntimeEnv.tenantId));
@@ -88,7 +85,7 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         defaultModel,
         allowedModels: Object.freeze([...allowedModels]),
         modelRoutes: parseModelRoutes(read("modelRoutes", RuntimeEnv.modelRoutes), allowedModels),
-        bedrockRegion: requireMatch(read("bedrockRegion", RuntimeEnv.bedrockRegion) ?? nonEmpty(env.AWS_REGION), REGION, label("bedrockRegion", RuntimeEnv.bedrockRegion)),
+        bedrockRegion: requireMatch(read("bedrockRegion", RuntimeEnv.bedrockRegion) ?? nonEmpty(env.AWS_REGION), REGION_PATTERN, label("bedrockRegion", RuntimeEnv.bedrockRegion)),
         contentMode: parseContentMode(read("contentMode", RuntimeEnv.contentMode) ?? DEFAULT_CONTENT_MODE, label("contentMode", RuntimeEnv.contentMode)),
         auditMode: parseAuditMode(read("auditMode", RuntimeEnv.auditMode) ?? DEFAULT_AUDIT_MODE),
         bedrockMaxAttempts: intInRange(read("bedrockMaxAttempts", RuntimeEnv.bedrockMaxAttempts) ?? DEFAULT_BEDROCK_MAX_ATTEMPTS, 1, 10, label("bedrockMaxAttempts", RuntimeEnv.bedrockMaxAttempts)),
@@ -122,7 +119,7 @@ function requireMatch(value: unknown, pattern: RegExp, name: string): string {
 
 /** The ExternalId is never echoed, not even in a configuration error. */
 function readExternalId(value: unknown): string {
-    if (typeof value !== "string" || !EXTERNAL_ID.test(value)) {
+    if (typeof value !== "string" || !EXTERNAL_ID_PATTERN.test(value)) {
         const what = typeof value === "string" ? `a string of ${value.length} characters` : JSON.stringify(value);
         throw new TypeError(`${label("externalId", RuntimeEnv.externalId)} must be 2-1224 characters of [\\w+=,.@:/-], got ${what}`);
     }
@@ -149,7 +146,7 @@ function parseModelRoutes(value: unknown, allowedModels: readonly string[]): Rea
         if (!allowedModels.includes(model)) {
             throw new RangeError(`${name} routes model ${JSON.stringify(model)}, which is not an allowed model`);
         }
-        requireMatch(arn, PROFILE_ARN, `${name}[${JSON.stringify(model)}]`);
+        requireMatch(arn, INFERENCE_PROFILE_ARN_PATTERN, `${name}[${JSON.stringify(model)}]`);
     }
     return Object.freeze({ ...(routes as Record<string, string>) });
 }

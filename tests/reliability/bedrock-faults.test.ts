@@ -131,8 +131,8 @@ describe("Bedrock faults: what the caller gets and what is recorded", () => {
             assert.equal(stored.length, 1);
             assert.equal(stored[0].outcome, "error");
             assert.equal(stored[0].clientRequestId, "req-slow");
-            // The record names what LangChain saw: the abort the deadline caused.
-            assert.equal(stored[0].errorCode, "AbortError");
+            // The record names the same cause as the caller's answer, not the abort it led to.
+            assert.equal(stored[0].errorCode, "DeadlineExceeded");
             assert.ok((stored[0].latencyMs as number) < 800);
             assert.deepEqual(sink.stats(), { delivered: 1, lost: 0, rejected: 0, pending: 0 });
             await sink.close();

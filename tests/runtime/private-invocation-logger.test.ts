@@ -89,6 +89,33 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
         assert.ok(warnings.some((w) => w.includes("audit record lost (AuditDeliveryError)")));
     });
 
+    for (const { why, reason, errorCode } of [
+        { why: "the reason of its abort signal", reason: Object.assign(new Error("the Lambda deadline is near"), { name: "DeadlineExceeded" }), errorCode: "DeadlineExceeded" },
+        { why: "AbortError when the signal gives no reason", reason: undefined, errorCode: "AbortError" },
+    ]) {
+        it(`records a call aborted in flight under ${why}`, async () => {
+            const sink = new MemorySink();
+            const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", onWarning: () => undefined });
+            const controller = new AbortController();
+            // Abort once the request has reached Bedrock, so the SDK (not LangChain) reports it.
+            bedrock.faultFor = () => {
+                controller.abort(reason);
+                return { kind: "slow", ms: 10_000 };
+            };
+            try {
+                await assert.rejects(model.invoke("Hello", { callbacks: [logger], signal: controller.signal }));
+            } finally {
+                bedrock.faultFor = undefined;
+            }
+            await logger.flush();
+
+            const [record] = sink.records();
+            assert.equal(record.outcome, "error");
+            assert.equal(record.errorCode, errorCode);
+            assert.equal(logger.stats().activeRuns, 0);
+        });
+    }
+
     it("warns about an end event without a start and writes nothing", async () => {
         const sink = new MemorySink();
         const warnings: string[] = [];

@@ -1,0 +1,59 @@
+/**
+ * AWS identifier rules shared by the components and the Lambda runtime.
+ * Deliberately import-free: the runtime bundle loads this file and must never
+ * pull in Pulumi.
+ */
+
+/** Region used when neither an explicit `region` nor the provider's `aws:region` is set. */
+export const DEFAULT_REGION = "us-east-1";
+
+// Fragments, without anchors, so the ARN rules below share one definition.
+/** Partitions: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, … */
+const PARTITION = "aws(?:-[a-z]+)*";
+/**
+ * Commercial, China and GovCloud Region names (`us-east-1`, `cn-northwest-1`,
+ * `us-gov-west-1`); the suffix allows two digits for Regions yet to come. The
+ * isolated partitions (`us-iso-east-1`) are not accepted: the policies here
+ * are built for the `aws` partition.
+ */
+const REGION = "[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}";
+/** Account ids are exactly 12 digits, leading zeros included. */
+const ACCOUNT = "\\d{12}";
+
+const anchored = (source: string) => new RegExp(`^${source}$`);
+
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID_PATTERN = anchored(ACCOUNT);
+
+/** An AWS Region name; see `REGION` above for which partitions. */
+export const REGION_PATTERN = anchored(REGION);
+
+/** STS `ExternalId`: 2–1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * IAM role ARN with an optional path: `arn:aws:iam::ACCOUNT:role/PATH/NAME`.
+ * Role names are 1–64 of `[\w+=,.@-]` (IAM quotas); IAM has no Region.
+ * Groups: 1 account, 2 path (with its trailing `/`, possibly empty), 3 role name.
+ */
+export const IAM_ROLE_ARN_PATTERN = anchored(`arn:${PARTITION}:iam::(${ACCOUNT}):role\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,64})`);
+
+/** SNS standard topic: name 1–256 of letters, digits, `_` and `-` (SNS CreateTopic). */
+export const SNS_TOPIC_ARN_PATTERN = anchored(`arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[\\w-]{1,256}`);
+
+/**
+ * KMS key ARN (not an alias): the key id is a UUID, or `mrk-` and 32 hex
+ * digits for a multi-Region key (KMS key identifiers).
+ */
+export const KMS_KEY_ARN_PATTERN = anchored(
+    `arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key\\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})`,
+);
+
+/**
+ * Bedrock inference profile ARN, system (`inference-profile/us.MODEL_ID`) or
+ * application (`application-inference-profile/ID`, an opaque id).
+ */
+export const INFERENCE_PROFILE_ARN_PATTERN = anchored(`arn:${PARTITION}:bedrock:${REGION}:${ACCOUNT}:(?:application-)?inference-profile\\/[\\w.:-]{1,200}`);
+
+/** Bedrock guardrail ARN: `guardrail/ID`, the id being 1–64 lowercase letters or digits (ApplyGuardrail). */
+export const GUARDRAIL_ARN_PATTERN = anchored(`arn:${PARTITION}:bedrock:${REGION}:${ACCOUNT}:guardrail\\/[a-z0-9]{1,64}`);
