@@ -57,3 +57,10 @@ export const INFERENCE_PROFILE_ARN_PATTERN = anchored(`arn:${PARTITION}:bedrock:
 
 /** Bedrock guardrail ARN: `guardrail/ID`, the id being 1–64 lowercase letters or digits (ApplyGuardrail). */
 export const GUARDRAIL_ARN_PATTERN = anchored(`arn:${PARTITION}:bedrock:${REGION}:${ACCOUNT}:guardrail\\/[a-z0-9]{1,64}`);
+
+/**
+ * A Bedrock model or system inference-profile id as tenants name them
+ * (`anthropic.claude-3-haiku-20240307-v1:0`, `us.amazon.nova-lite-v1:0`):
+ * lowercase letters, digits, `.`, `_`, `:` and `-`, at most 128 characters.
+ */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,127}$/;

@@ -34,6 +34,9 @@ export const DEFAULT_CROSS_REGION_DESTINATIONS: Readonly<Record<string, readonly
 /** Id prefixes of system cross-Region profiles (`us.anthropic…`). */
 export const CROSS_REGION_PREFIXES: readonly string[] = ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"];
 
+/** The geography prefix of a system cross-Region profile id (`us.` in `us.anthropic…`). */
+export const CROSS_REGION_PROFILE_PREFIX = new RegExp(`^(?:${CROSS_REGION_PREFIXES.join("|")})\\.`);
+
 export interface FoundationModelRef {
     kind: "foundation-model";
     /** The id as given. */

@@ -1,5 +1,6 @@
-import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
+import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, MODEL_ID_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
 import { assertTenantId, opsRoleName } from "./naming";
+import { parseSafeMetadataKeys } from "../runtime/audit-schema";
 import { AUDIT_MODES, CONTENT_MODES, DEFAULT_ALARM_EVALUATION_PERIODS, DEFAULT_ALARM_PERIOD_SECONDS, type PrivateInvocationLoggingArgs } from "./logging-args";
 
 /** Retention values CloudWatch Logs accepts, in days. */
@@ -12,8 +13,6 @@ export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 export const ALARM_MAX_EVALUATION_SECONDS = 86400;
 export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 /** Foundation-model or system inference-profile id, e.g. `us.anthropic.claude-3-5-haiku-20241022-v1:0`. */
-export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9.\-_:]{0,127}$/;
-export const SAFE_METADATA_KEY_PATTERN = /^[\w.:-]{1,128}$/;
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 const show = (value: unknown) => JSON.stringify(value);
@@ -124,8 +123,8 @@ export function validatePrivateInvocationLoggingArgs(args: PrivateInvocationLogg
     if (args.auditMode !== undefined && !AUDIT_MODES.includes(args.auditMode)) {
         throw new TypeError(`auditMode must be one of ${AUDIT_MODES.join(", ")}, got ${show(args.auditMode)}`);
     }
-    if (args.safeMetadataKeys !== undefined && !(Array.isArray(args.safeMetadataKeys) && args.safeMetadataKeys.every((k) => typeof k === "string" && SAFE_METADATA_KEY_PATTERN.test(k)))) {
-        throw new TypeError(`safeMetadataKeys must be a list of keys matching ${SAFE_METADATA_KEY_PATTERN}, got ${show(args.safeMetadataKeys)}`);
+    if (args.safeMetadataKeys !== undefined) {
+        parseSafeMetadataKeys(args.safeMetadataKeys, "safeMetadataKeys");
     }
     checkInteger("memorySizeMb", args.memorySizeMb, LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max);
     checkInteger("timeoutSeconds", args.timeoutSeconds, LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max);

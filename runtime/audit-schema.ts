@@ -109,3 +109,14 @@ export const AuditPath = {
     outputTokenCount: "$.output.outputTokenCount",
     errorCode: "$.errorCode",
 } as const;
+
+/** Metadata keys a caller may mark safe to record verbatim: 1–128 of `[\w.:-]`. */
+export const SAFE_METADATA_KEY_PATTERN = /^[\w.:-]{1,128}$/;
+
+/** Throws a `TypeError` naming `name` unless `value` is a list of metadata key names. */
+export function parseSafeMetadataKeys(value: unknown, name: string): string[] {
+    if (!Array.isArray(value) || !value.every((k) => typeof k === "string" && SAFE_METADATA_KEY_PATTERN.test(k))) {
+        throw new TypeError(`${name} must be a list of metadata keys matching ${SAFE_METADATA_KEY_PATTERN}, got ${JSON.stringify(value)}`);
+    }
+    return value;
+}

@@ -5,6 +5,8 @@
  * cannot pass for a free call.
  */
 
+import { CROSS_REGION_PROFILE_PREFIX } from "../components/bedrock-models";
+
 /** US dollars per 1,000 tokens. */
 export interface ModelPrice {
     input: number;
@@ -37,8 +39,6 @@ export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
     "meta.llama3-1-70b-instruct-v1:0": { input: 0.00072, output: 0.00072 },
 });
 
-/** Cross-Region inference profile ids prefix the model id with a geography. */
-const CROSS_REGION_PREFIX = /^(?:us|eu|apac|jp|au|ca|us-gov|global)\./;
 
 export interface TokenUsage {
     inputTokens?: number;
@@ -57,7 +57,7 @@ export function findPrice(modelId: string | undefined, table: PriceTable): Model
     if (!modelId) {
         return undefined;
     }
-    return table[modelId] ?? table[modelId.replace(CROSS_REGION_PREFIX, "")];
+    return table[modelId] ?? table[modelId.replace(CROSS_REGION_PROFILE_PREFIX, "")];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import type { AuditRecord, ContentMode } from "./audit-schema";
+import { parseSafeMetadataKeys, type AuditRecord, type ContentMode } from "./audit-schema";
 import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
 import { DEFAULT_CONTENT_MODE, describeMetadata, parseContentMode } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
@@ -218,16 +218,6 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.inFlight.add(tracked);
     }
 }
-
-/** Throws a `TypeError` naming `name` unless `value` is a list of metadata key names. */
-export function parseSafeMetadataKeys(value: unknown, name: string): string[] {
-    if (!Array.isArray(value) || !value.every((k) => typeof k === "string" && SAFE_METADATA_KEY.test(k))) {
-        throw new TypeError(`${name} must be a list of metadata keys matching ${SAFE_METADATA_KEY}, got ${JSON.stringify(value)}`);
-    }
-    return value;
-}
-
-const SAFE_METADATA_KEY = /^[\w.:-]{1,128}$/;
 
 function elapsed(run: RunState): number {
     return Math.round(performance.now() - run.startedMs);

@@ -5,11 +5,11 @@
  * stops the cold start with an error naming the option and its variable.
  */
 import { RuntimeEnv } from "./environment";
-import { EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, REGION_PATTERN } from "../../components/aws-identifiers";
+import { EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN, REGION_PATTERN } from "../../components/aws-identifiers";
 import { assertTenantId } from "../../components/naming";
-import type { ContentMode } from "../audit-schema";
+import { parseSafeMetadataKeys, type ContentMode } from "../audit-schema";
 import { DEFAULT_CONTENT_MODE, parseContentMode } from "../content";
-import { AUDIT_MODES, DEFAULT_AUDIT_MODE, parseSafeMetadataKeys, type AuditMode } from "../private-invocation-logger";
+import { AUDIT_MODES, DEFAULT_AUDIT_MODE, type AuditMode } from "../private-invocation-logger";
 
 export interface RuntimeConfig {
     /** ARN of the tenant's role in the ops account. Env `BEDROCK_TENANCY_OPS_ROLE_ARN`; required. */
@@ -51,7 +51,6 @@ export const MAX_CHAINED_SESSION_SECONDS = 3600;
 export const DEFAULT_SESSION_DURATION_SECONDS = MAX_CHAINED_SESSION_SECONDS;
 export const DEFAULT_DEADLINE_MARGIN_MS = 1000;
 
-const MODEL_ID = /^[\w.:-]{1,200}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -71,9 +70,9 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
     if (!Array.isArray(allowedModels) || allowedModels.length === 0) {
         throw new TypeError(`${allowedLabel} must list at least one model id, got ${JSON.stringify(allowedRaw)}`);
     }
-    allowedModels.forEach((m) => requireMatch(m, MODEL_ID, allowedLabel));
+    allowedModels.forEach((m) => requireMatch(m, MODEL_ID_PATTERN, allowedLabel));
 
-    const defaultModel = requireMatch(read("defaultModel", RuntimeEnv.defaultModel), MODEL_ID, label("defaultModel", RuntimeEnv.defaultModel));
+    const defaultModel = requireMatch(read("defaultModel", RuntimeEnv.defaultModel), MODEL_ID_PATTERN, label("defaultModel", RuntimeEnv.defaultModel));
     if (!allowedModels.includes(defaultModel)) {
         throw new RangeError(`${label("defaultModel", RuntimeEnv.defaultModel)} must be one of the allowed models (${allowedModels.join(", ")}), got ${JSON.stringify(defaultModel)}`);
     }

@@ -4,6 +4,7 @@
  * reach a log in `none` mode); they name the field and describe what was
  * received.
  */
+import { MODEL_ID_PATTERN } from "../../components/aws-identifiers";
 import { CALL_ID_KEYS, INVOKED_MODEL_ID_KEY, LANGCHAIN_METADATA_KEYS, LANGSMITH_PREFIX, MODEL_ID_KEY } from "../run-data";
 import { safeStringify } from "../serialize";
 
@@ -59,7 +60,6 @@ export const EventLimits = {
 
 /** Ids are kept to characters STS allows in session tag values, so `userId` can tag a session. */
 const ID_PATTERN = /^[\w.:/=+@-]{1,128}$/;
-const MODEL_ID_PATTERN = /^[\w.:-]{1,200}$/;
 const ROLES: readonly ChatMessage["role"][] = ["user", "assistant", "system"];
 const FIELDS: readonly (keyof InvocationEvent)[] = [
     "prompt", "messages", "userId", "applicationId", "requestId", "taskType", "kbId", "modelId", "maxTokens", "temperature", "metadata",

@@ -58,7 +58,7 @@ const CASES: BadArgs[] = [
     { what: "a KMS alias instead of a key ARN", run: logging({ kmsKeyArn: "alias/audit" }), message: /^kmsKeyArn must match .*, got "alias\/audit"$/ },
     { what: "an alarm period of 45 seconds", run: logging({ throttleAlarm: { periodSeconds: 45 } }), message: /^throttleAlarm\.periodSeconds must be 10, 30 or a multiple of 60, got 45$/ },
     { what: "a /8 VPC block", run: logging({ networkIsolation: { cidrBlock: "10.0.0.0/8" } }), message: /^networkIsolation\.cidrBlock must be an IPv4 CIDR block with a \/16 to \/28 netmask, got "10\.0\.0\.0\/8"$/ },
-    { what: "a safe metadata key with a space", run: logging({ safeMetadataKeys: ["ticket id"] }), message: /^safeMetadataKeys must be a list of keys matching .*, got \["ticket id"\]$/ },
+    { what: "a safe metadata key with a space", run: logging({ safeMetadataKeys: ["ticket id"] }), message: /^safeMetadataKeys must be a list of metadata keys matching .*, got \["ticket id"\]$/ },
     // A secret is named by its length only.
     { what: "a one-character ExternalId", run: logging({ externalId: "x" }), message: /^externalId must be 2–1224 characters .*, got a value of 1 characters \(not shown: it is secret\)$/ },
     // BedrockTenantAccess

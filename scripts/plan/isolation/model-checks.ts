@@ -1,3 +1,4 @@
+import { CROSS_REGION_PROFILE_PREFIX } from "../../../components/bedrock-models";
 import { evaluate } from "../../lib/iam-evaluator";
 import type { AccessCheck, Tenant } from "./access-matrix";
 import type { PlannedRole } from "./planned-iam";
@@ -14,7 +15,6 @@ const INVOKE = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
 export const PROBE_MODEL = "amazon.titan-text-express-v1";
 /** Regions probed for refusal when the tenant is not entitled to them. */
 const PROBE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
-const SYSTEM_PROFILE = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
 
 /**
  * For each tenant role: every allowed model in its home Region (directly and
@@ -53,7 +53,7 @@ export async function modelChecks(
         for (const model of tenant.allowedModels) {
             const arn = modelArn(model, home, opsAccount);
             await run(arn, home, guard, "allow", model);
-            if (SYSTEM_PROFILE.test(model)) {
+            if (CROSS_REGION_PROFILE_PREFIX.test(model)) {
                 // Cross-Region inference lands on the foundation model in a destination Region:
                 // allowed through the profile, refused when called directly there.
                 const foundation = model.slice(model.indexOf(".") + 1);
@@ -84,7 +84,7 @@ export async function modelChecks(
 }
 
 function modelArn(model: string, region: string, account: string): string {
-    return SYSTEM_PROFILE.test(model)
+    return CROSS_REGION_PROFILE_PREFIX.test(model)
         ? `arn:aws:bedrock:${region}:${account}:inference-profile/${model}`
         : `arn:aws:bedrock:${region}::foundation-model/${model}`;
 }
