@@ -64,3 +64,21 @@ export const GUARDRAIL_ARN_PATTERN = anchored(`arn:${PARTITION}:bedrock:${REGION
  * lowercase letters, digits, `.`, `_`, `:` and `-`, at most 128 characters.
  */
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,127}$/;
+
+/** Regions of the GovCloud (`us-gov-*`) and China (`cn-*`) partitions. */
+export const OTHER_PARTITION_REGION_PATTERN = /^(?:us-gov|cn)-/;
+
+/**
+ * Why `value` cannot serve as a Region for the components, or `undefined`.
+ * The components build `arn:aws:` ARNs, so a Region of another partition is
+ * refused rather than given policies that would silently match nothing.
+ */
+export function regionProblem(argName: string, value: unknown): string | undefined {
+    if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
+        return `${argName} must be an AWS Region name such as "us-east-1", got ${JSON.stringify(value)}`;
+    }
+    if (OTHER_PARTITION_REGION_PATTERN.test(value)) {
+        return `${argName} ${JSON.stringify(value)} is outside the aws partition; the ARNs these components build (arn:aws:...) would not match there`;
+    }
+    return undefined;
+}

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, MODEL_ID_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
+import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, IAM_ROLE_ARN_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, MODEL_ID_PATTERN, SNS_TOPIC_ARN_PATTERN, regionProblem } from "./aws-identifiers";
 import { assertTenantId, opsRoleName } from "./naming";
 import { parseSafeMetadataKeys } from "../runtime/audit-schema";
 import { AUDIT_MODES, CONTENT_MODES, DEFAULT_ALARM_EVALUATION_PERIODS, DEFAULT_ALARM_PERIOD_SECONDS, type PrivateInvocationLoggingArgs } from "./logging-args";
@@ -109,8 +109,8 @@ export function validatePrivateInvocationLoggingArgs(args: PrivateInvocationLogg
     if (plainModelSettings(args)) {
         fail(modelSettingsProblem({ allowedModels: args.allowedModels, defaultModel: args.defaultModel, modelRoutes: args.modelRoutes }));
     }
-    if (typeof args.bedrockRegion === "string") fail(patternProblem("bedrockRegion", args.bedrockRegion, REGION_PATTERN));
-    if (args.region !== undefined) fail(patternProblem("region", args.region, REGION_PATTERN));
+    if (typeof args.bedrockRegion === "string") fail(regionProblem("bedrockRegion", args.bedrockRegion));
+    if (args.region !== undefined) fail(regionProblem("region", args.region));
     if (typeof args.accountId === "string") fail(patternProblem("accountId", args.accountId, ACCOUNT_ID_PATTERN));
     if (args.logGroupName !== undefined) fail(patternProblem("logGroupName", args.logGroupName, LOG_GROUP_NAME_PATTERN));
     if (typeof args.kmsKeyArn === "string") fail(patternProblem("kmsKeyArn", args.kmsKeyArn, KMS_KEY_ARN_PATTERN));

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeEnv } from "../runtime/lambda/environment";
-import { ACCOUNT_ID_PATTERN, DEFAULT_REGION, KMS_KEY_ARN_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
+import { ACCOUNT_ID_PATTERN, DEFAULT_REGION, KMS_KEY_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, regionProblem } from "./aws-identifiers";
 import { defaultLambdaBundlePath } from "./lambda-bundle";
 import { logKeyPolicy } from "./log-key-policy";
 import {
@@ -67,7 +67,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         );
         const opsRoleArn = this.checked(args.opsRoleArn, (v) => opsRoleArnProblem(v, tenantId));
         const externalId = pulumi.secret(this.checked(args.externalId, externalIdProblem));
-        const bedrockRegion = this.checked(args.bedrockRegion ?? region, (v) => patternProblem("bedrockRegion", v, REGION_PATTERN));
+        const bedrockRegion = this.checked(args.bedrockRegion ?? region, (v) => regionProblem("bedrockRegion", v));
         const models = this.checked(
             pulumi.all([args.allowedModels, args.defaultModel, args.modelRoutes ?? {}]).apply(([allowedModels, defaultModel, modelRoutes]) => ({
                 allowedModels,

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import { assertTenantId, runtimeRoleName } from "./naming";
-import { ACCOUNT_ID_PATTERN, DEFAULT_REGION, EXTERNAL_ID_PATTERN, GUARDRAIL_ARN_PATTERN, REGION_PATTERN, SNS_TOPIC_ARN_PATTERN } from "./aws-identifiers";
+import { ACCOUNT_ID_PATTERN, DEFAULT_REGION, EXTERNAL_ID_PATTERN, GUARDRAIL_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, regionProblem } from "./aws-identifiers";
 import { destinationRegions, parseModelId, type ModelRef } from "./bedrock-models";
 import { INLINE_POLICY_SIZE_QUOTA, MAX_TRUST_POLICY_SIZE_QUOTA, DEFAULT_TRUST_POLICY_SIZE_QUOTA, policySizeError } from "./iam-quotas";
 import { tenantPermissionsPolicy, type AllowedModel } from "./tenant-permissions-policy";
@@ -84,10 +84,11 @@ function checkAccounts(value: unknown): string[] {
 }
 
 function checkRegion(value: unknown, argName: string): string {
-    if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
-        fail(`${argName} must be an AWS Region name such as "us-east-1", got ${show(value)}`);
+    const problem = regionProblem(argName, value);
+    if (problem !== undefined) {
+        fail(problem);
     }
-    return value;
+    return value as string;
 }
 
 function checkModels(args: BedrockTenantAccessArgs, region: string): AllowedModel[] {

@@ -47,7 +47,7 @@ const CASES: BadArgs[] = [
     { what: "an empty model list", run: logging({ allowedModels: [], modelRoutes: {} }), message: /^allowedModels must be a non-empty array of model ids, got \[\]$/ },
     { what: "a default model outside the allowed ones", run: logging({ defaultModel: "amazon.titan-text-express-v1" }), message: /^defaultModel must be one of allowedModels .*, got "amazon\.titan-text-express-v1"$/ },
     { what: "a model route to a foundation-model ARN", run: logging({ modelRoutes: { "us.anthropic.claude-3-5-haiku-20241022-v1:0": "arn:aws:bedrock:us-east-1::foundation-model/x" } }), message: /^modelRoutes\["us\.anthropic\.claude-3-5-haiku-20241022-v1:0"\] must be an inference profile ARN, got "arn:aws:bedrock:us-east-1::foundation-model\/x"$/ },
-    { what: "a Region without its number", run: logging({ region: "us-east" }), message: /^region must match .*, got "us-east"$/ },
+    { what: "a Region without its number", run: logging({ region: "us-east" }), message: /^region must be an AWS Region name such as "us-east-1", got "us-east"$/ },
     { what: "an 11-digit account id", run: logging({ accountId: "11111111111" }), message: /^accountId must match .*, got "11111111111"$/ },
     { what: "a log group name with a star", run: logging({ logGroupName: "/audit/*" }), message: /^logGroupName must match .*, got "\/audit\/\*"$/ },
     { what: "a retention of 8 days", run: logging({ logRetentionDays: 8 }), message: /^logRetentionDays must be one of 1, 3, 5, .*, got 8$/ },
@@ -65,6 +65,8 @@ const CASES: BadArgs[] = [
     { what: "a 5-digit trusted account", run: access({ accounts: ["12345"] }), message: /^accounts\[0\] must be a 12-digit AWS account id, got "12345"$/ },
     { what: "no models", run: access({ models: [] }), message: /^models must list at least one model or inference profile id, got \[\]$/ },
     { what: "a made-up home Region", run: access({ region: "moon-base-1" }), message: /^region must be an AWS Region name such as "us-east-1", got "moon-base-1"$/ },
+    { what: "a GovCloud home Region", run: access({ region: "us-gov-west-1" }), message: /^region "us-gov-west-1" is outside the aws partition; the ARNs these components build \(arn:aws:\.\.\.\) would not match there$/ },
+    { what: "a China Bedrock Region", run: logging({ bedrockRegion: "cn-north-1" }), message: /^bedrockRegion "cn-north-1" is outside the aws partition/ },
     { what: "a negative budget", run: access({ budget: { limitUsd: -5 } }), message: /^budget\.limitUsd must be a positive number of USD, got -5$/ },
     { what: "an ExternalId with a space", run: access({ externalId: "my external id" }), message: /^externalId must be 2 to 1224 characters .*, got a string of 14 characters \(not shown: it is secret\)$/ },
     // Ops stack config

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import {
+    regionProblem,
     ACCOUNT_ID_PATTERN,
     DEFAULT_REGION,
     EXTERNAL_ID_PATTERN,
@@ -42,6 +43,13 @@ describe("AWS identifier rules", () => {
         assert.ok(shipped.length >= REAL_REGIONS.length, `found only ${shipped.length} Region names in ${file}`);
         const isolated = (r: string) => /^[a-z]{2}-iso[a-z]?-/.test(r) || r.startsWith("eusc-");
         assert.deepEqual(shipped.filter((r) => !REGION_PATTERN.test(r)), shipped.filter(isolated));
+    });
+
+    it("refuses GovCloud and China Regions for the components, whose ARNs are arn:aws:", () => {
+        assert.strictEqual(regionProblem("region", "eu-central-2"), undefined);
+        assert.match(regionProblem("region", "us-gov-west-1") ?? "", /^region "us-gov-west-1" is outside the aws partition/);
+        assert.match(regionProblem("bedrockRegion", "cn-north-1") ?? "", /^bedrockRegion "cn-north-1" is outside the aws partition/);
+        assert.strictEqual(regionProblem("region", "useast1"), 'region must be an AWS Region name such as "us-east-1", got "useast1"');
     });
 
     it("defaults to us-east-1 and exports the default from the package entry", () => {
