@@ -1,8 +1,7 @@
-import { fork } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { runJsonWorker } from "../lib/json-worker";
 import type { WorkerInput, WorkerOutput } from "./plan-types";
 import { listStacks, readStackFile, stackAccount, stackKind, type StackFile } from "./stack-files";
 
@@ -66,28 +65,10 @@ function readProject(dir: string): { name: string; main: string } {
     return { name: String(doc.name), main: String(doc.main ?? ".") };
 }
 
-async function runWorker(input: WorkerInput): Promise<WorkerOutput> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-plan-"));
-    const inFile = path.join(dir, "input.json");
-    const outFile = path.join(dir, "output.json");
-    fs.writeFileSync(inFile, JSON.stringify(input));
-    try {
-        const stderr = await new Promise<string>((resolve, reject) => {
-            const child = fork(WORKER, [inFile, outFile], {
-                // About 1 MiB of heap per tenant: 5,000 tenants outgrow Node's default limit.
-                execArgv: ["--max-old-space-size=12288", "-r", "ts-node/register/transpile-only"],
-                stdio: ["ignore", "inherit", "pipe", "ipc"],
-            });
-            let err = "";
-            child.stderr?.on("data", (d) => (err += d));
-            child.on("error", reject);
-            child.on("exit", (code) =>
-                code === 0 ? resolve(err) : reject(new Error(`stack "${input.stack}" failed to plan:\n${err.trim()}`)),
-            );
-        });
-        if (stderr.trim()) process.stderr.write(stderr);
-        return JSON.parse(fs.readFileSync(outFile, "utf8"));
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+function runWorker(input: WorkerInput): Promise<WorkerOutput> {
+    return runJsonWorker(WORKER, input, {
+        // About 1 MiB of heap per tenant: 5,000 tenants outgrow Node's default limit.
+        nodeFlags: ["--max-old-space-size=12288"],
+        failure: `stack "${input.stack}" failed to plan`,
+    });
 }

@@ -1,10 +1,9 @@
 /**
  * Runs one stack's real program under the Pulumi mock engine in its own
- * process (the Pulumi runtime is process-global) and writes what it planned.
- * Input and output are JSON files named on the command line.
+ * process (the Pulumi runtime is process-global) and returns what it planned.
  */
-import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
+import { serveJsonWorker } from "../lib/json-worker";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../lib/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 
@@ -14,8 +13,7 @@ import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 // positions, so traces are reduced to the error's own message.
 Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
 
-async function main(inputFile: string, outputFile: string): Promise<void> {
-    const input: WorkerInput = JSON.parse(fs.readFileSync(inputFile, "utf8"));
+async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
     const resources: PlannedResource[] = [];
     const parents = new Map<string, string | undefined>();
@@ -66,7 +64,7 @@ async function main(inputFile: string, outputFile: string): Promise<void> {
     });
     await pulumi.runtime.disconnect();
 
-    const result: WorkerOutput = {
+    return {
         stack: input.stack,
         resources,
         outputs: (outputs ?? {}) as Record<string, unknown>,
@@ -74,10 +72,6 @@ async function main(inputFile: string, outputFile: string): Promise<void> {
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
-    fs.writeFileSync(outputFile, JSON.stringify(result));
 }
 
-main(process.argv[2], process.argv[3]).catch((err) => {
-    process.stderr.write(`${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
-    process.exit(1);
-});
+serveJsonWorker(plan);

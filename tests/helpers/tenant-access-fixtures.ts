@@ -1,4 +1,5 @@
 import type * as aws from "@pulumi/aws";
+import { parsePolicy as parseRecordedPolicy } from "../../scripts/plan/isolation/planned-iam";
 import type { MockOptions, RecordedResource } from "./pulumi-mocks";
 
 export const OPS_ACCOUNT = "999999999999";
@@ -22,7 +23,7 @@ export function opsMockOptions(config: Record<string, unknown> = {}, counter = {
 
 /** A policy input as the engine recorded it (a JSON string or a document object). */
 export function parsePolicy(value: unknown): aws.iam.PolicyDocument {
-    return (typeof value === "string" ? JSON.parse(value) : value) as aws.iam.PolicyDocument;
+    return parseRecordedPolicy(value, "recorded policy input");
 }
 
 /** The trust and permissions documents a `BedrockTenantAccess` named `name` registered. */

@@ -1,7 +1,6 @@
-import { fork } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runJsonWorker } from "../../lib/json-worker";
 import { assumeRoleMatrix, type AccessCheck, type Tenant } from "./access-matrix";
 import { modelChecks, type TenantEntitlement } from "./model-checks";
 import type { PlannedRole } from "./planned-iam";
@@ -45,22 +44,6 @@ export async function runTenantChecksInParallel(input: TenantCheckInput): Promis
     return parts.flat();
 }
 
-async function inWorker(input: TenantCheckInput): Promise<AccessCheck[]> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-proof-"));
-    const inFile = path.join(dir, "input.json");
-    const outFile = path.join(dir, "output.json");
-    fs.writeFileSync(inFile, JSON.stringify(input));
-    try {
-        await new Promise<void>((resolve, reject) => {
-            const child = fork(path.join(__dirname, "tenant-check-worker.ts"), [inFile, outFile], {
-                execArgv: ["-r", "ts-node/register/transpile-only"],
-                stdio: ["ignore", "inherit", "inherit", "ipc"],
-            });
-            child.on("error", reject);
-            child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`an isolation-proof worker exited with code ${code}`))));
-        });
-        return JSON.parse(fs.readFileSync(outFile, "utf8"));
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+function inWorker(input: TenantCheckInput): Promise<AccessCheck[]> {
+    return runJsonWorker(path.join(__dirname, "tenant-check-worker.ts"), input, { failure: "an isolation-proof worker failed" });
 }
