@@ -11,9 +11,9 @@ import { buildSync, type Metafile } from "esbuild";
 import { BENCH_OUT_DIR, compileEntry, PACKAGE_ROOT } from "./compile";
 import { runChild } from "./child";
 import { median, round } from "./stats";
-import { defaultLambdaBundlePath } from "../components/lambda-bundle";
+import { defaultLambdaBundlePath } from "../components/private-invocation-logging/lambda-bundle";
 import { LAMBDA_BUILD_OPTIONS } from "../scripts/lib/lambda-build-options";
-import { TENANT_ENV } from "../tests/runtime/fixtures";
+import { TENANT_ENV } from "../testing/runtime-fixtures";
 
 export const BUNDLE_LOAD_TARGET_RATIO = 2;
 

@@ -8,7 +8,7 @@ import { runChild } from "./child";
 import { median, round } from "./stats";
 import { trustCapacities, type TrustCapacity } from "./trust-capacity";
 import type { OpsPlanResult } from "./workers/ops-plan";
-import { INLINE_POLICY_SIZE_QUOTA, DEFAULT_TRUST_POLICY_SIZE_QUOTA } from "../components/iam-quotas";
+import { INLINE_POLICY_SIZE_QUOTA, DEFAULT_TRUST_POLICY_SIZE_QUOTA } from "../contract/iam-quotas";
 
 export interface PlanningParams {
     sizes: number[];

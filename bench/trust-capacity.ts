@@ -3,10 +3,10 @@
  * trust-policy length quotas, found by building the policy with the real
  * builder for growing account counts.
  */
-import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, MAX_TRUST_POLICY_SIZE_QUOTA, policySize } from "../components/iam-quotas";
-import { runtimeRoleName } from "../components/naming";
-import { tenantTrustPolicy } from "../components/tenant-trust-policy";
-import { GENERATED_EXTERNAL_ID_LENGTH } from "../components/tenant-access-args";
+import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, MAX_TRUST_POLICY_SIZE_QUOTA, policySize } from "../contract/iam-quotas";
+import { runtimeRoleName } from "../contract/naming";
+import { tenantTrustPolicy } from "../components/bedrock-tenant-access/trust-policy";
+import { GENERATED_EXTERNAL_ID_LENGTH } from "../components/bedrock-tenant-access/args";
 
 /** The longest tenant id (32 characters) and a generated-length ExternalId: the worst case per account. */
 const WORST_TENANT_ID = "t".repeat(32);

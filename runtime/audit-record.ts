@@ -3,7 +3,7 @@
  * carry. Pure functions: the callback handler owns the per-run state, this
  * module only turns it into {@link AuditRecord}s.
  */
-import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, type AuditRecord, type ContentMode } from "./audit-schema";
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, type AuditRecord, type ContentMode } from "../contract";
 import { describeContent } from "./content";
 import { estimateCostUsd, type PriceTable, type TokenUsage } from "./pricing";
 

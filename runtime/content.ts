@@ -1,14 +1,6 @@
 import { createHash } from "crypto";
-import type { ContentMode } from "./audit-schema";
+import type { ContentMode } from "../contract";
 import { safeStringify } from "./serialize";
-
-export type { ContentMode } from "./audit-schema";
-
-/** Every accepted content mode, in order of how much they reveal. */
-export const CONTENT_MODES: readonly ContentMode[] = ["none", "hash", "full"];
-
-/** Prompts and completions are not recorded unless the customer opts in. */
-export const DEFAULT_CONTENT_MODE: ContentMode = "none";
 
 /**
  * Most UTF-8 bytes of prompt or completion text one record carries in `full`
@@ -27,14 +19,6 @@ export interface ContentFields {
     sha256?: string;
     text?: string;
     truncated?: boolean;
-}
-
-/** Throws a `TypeError` naming `name` unless `value` is a content mode. */
-export function parseContentMode(value: unknown, name: string): ContentMode {
-    if (typeof value === "string" && (CONTENT_MODES as readonly string[]).includes(value)) {
-        return value as ContentMode;
-    }
-    throw new TypeError(`${name} must be one of ${CONTENT_MODES.join(", ")}, got ${JSON.stringify(value)}`);
 }
 
 /** The content fields `mode` allows for `text`; `none` yields its length only. */

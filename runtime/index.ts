@@ -1,8 +1,8 @@
 /** Public surface of `bedrock-tenancy/runtime`: use it in any LangChain JS application, or deploy the Lambda. */
-export { PrivateInvocationLogger, AuditWriteError, AUDIT_MODES, DEFAULT_AUDIT_MODE } from "./private-invocation-logger";
-export type { AuditMode, PrivateInvocationLoggerOptions, LoggerStats } from "./private-invocation-logger";
+export { PrivateInvocationLogger, AuditWriteError } from "./private-invocation-logger";
+export type { PrivateInvocationLoggerOptions, LoggerStats } from "./private-invocation-logger";
 export { CALL_ID_KEYS, MODEL_ID_KEY, INVOKED_MODEL_ID_KEY } from "./run-data";
-export { CONTENT_MODES, DEFAULT_CONTENT_MODE, MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "./content";
+export { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "./content";
 export { DEFAULT_PRICE_TABLE, estimateCostUsd } from "./pricing";
 export type { ModelPrice, PriceTable } from "./pricing";
 export { safeStringify } from "./serialize";
@@ -18,6 +18,19 @@ export { loadRuntimeConfig } from "./lambda/config";
 export type { RuntimeConfig } from "./lambda/config";
 export { EventErrorCode, EventLimits } from "./lambda/event";
 export type { InvocationEvent, ChatMessage } from "./lambda/event";
-export { RuntimeEnv } from "./lambda/environment";
-export { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, AuditPath } from "./audit-schema";
-export type { AuditRecord, ContentMode } from "./audit-schema";
+// The contract the runtime shares with the components: audit schema, modes, runtime environment.
+export {
+    AUDIT_MODES,
+    AUDIT_SCHEMA_TYPE,
+    AUDIT_SCHEMA_VERSION,
+    ArgumentError,
+    AuditOutcome,
+    AuditPath,
+    CONTENT_MODES,
+    DEFAULT_AUDIT_MODE,
+    DEFAULT_CONTENT_MODE,
+    RuntimeEnv,
+    decodeRuntimeEnvironment,
+    encodeRuntimeEnvironment,
+} from "../contract";
+export type { AuditMode, AuditRecord, ContentMode, RuntimeEnvironment } from "../contract";

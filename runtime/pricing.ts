@@ -5,7 +5,7 @@
  * cannot pass for a free call.
  */
 
-import { CROSS_REGION_PROFILE_PREFIX } from "../components/bedrock-models";
+import { CROSS_REGION_PROFILE_PREFIX } from "../contract";
 
 /** US dollars per 1,000 tokens. */
 export interface ModelPrice {

@@ -1,19 +1,26 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import { parseSafeMetadataKeys, type AuditRecord, type ContentMode } from "./audit-schema";
+import {
+    ArgumentError,
+    DEFAULT_AUDIT_MODE,
+    DEFAULT_CONTENT_MODE,
+    auditModeProblem,
+    contentModeProblem,
+    raise,
+    safeMetadataKeysProblem,
+    show,
+    tenantIdProblem,
+    type AuditMode,
+    type AuditRecord,
+    type ContentMode,
+} from "../contract";
 import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
-import { DEFAULT_CONTENT_MODE, describeMetadata, parseContentMode } from "./content";
+import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
-import { assertTenantId } from "../components/naming";
 import type { AuditSink } from "./sinks/audit-sink";
 import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
-/** `best-effort`: a failed write is counted and reported, the call goes on. `fail-closed`: the call fails instead. */
-export type AuditMode = "best-effort" | "fail-closed";
-export const AUDIT_MODES: readonly AuditMode[] = ["best-effort", "fail-closed"];
-/** Model calls are never broken by the audit path unless the customer asks for it. */
-export const DEFAULT_AUDIT_MODE: AuditMode = "best-effort";
 
 export interface PrivateInvocationLoggerOptions {
     /** Where records go; it must write into the customer's own account. */
@@ -28,7 +35,7 @@ export interface PrivateInvocationLoggerOptions {
      * Metadata keys whose values are recorded as given in every content mode
      * (ids, counters, labels). Other values follow the content mode: redacted
      * in `none`, a digest in `hash`, kept in `full`.
-     * @default [] (no key is safe)
+     * @default []
      */
     safeMetadataKeys?: readonly string[];
     /** Prices laid over {@link DEFAULT_PRICE_TABLE}. @default - the default table */
@@ -90,20 +97,24 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     constructor(options: PrivateInvocationLoggerOptions) {
         const auditMode = options.auditMode ?? DEFAULT_AUDIT_MODE;
-        if (!AUDIT_MODES.includes(auditMode)) {
-            throw new TypeError(`auditMode must be one of ${AUDIT_MODES.join(", ")}, got ${JSON.stringify(auditMode)}`);
-        }
+        const contentMode = options.contentMode ?? DEFAULT_CONTENT_MODE;
+        const safeMetadataKeys = options.safeMetadataKeys ?? [];
+        raise(
+            auditModeProblem("auditMode", auditMode),
+            contentModeProblem("contentMode", contentMode),
+            safeMetadataKeysProblem("safeMetadataKeys", safeMetadataKeys),
+            tenantIdProblem("tenantId", options.tenantId),
+        );
         // Only fail-closed lets a handler error reach the caller of invoke().
         super({ raiseError: auditMode === "fail-closed" });
         this.awaitHandlers = true;
-        assertTenantId(options.tenantId);
         if (typeof options.sink?.write !== "function") {
-            throw new TypeError(`sink must implement AuditSink, got ${JSON.stringify(typeof options.sink)}`);
+            throw new ArgumentError(`sink must implement AuditSink, got ${show(typeof options.sink)}`);
         }
         this.tenantId = options.tenantId;
-        this.contentMode = parseContentMode(options.contentMode ?? DEFAULT_CONTENT_MODE, "contentMode");
+        this.contentMode = contentMode;
         this.auditMode = auditMode;
-        this.safeMetadataKeys = new Set(parseSafeMetadataKeys(options.safeMetadataKeys ?? [], "safeMetadataKeys"));
+        this.safeMetadataKeys = new Set(safeMetadataKeys);
         this.sink = options.sink;
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { build } from "esbuild";
-import { LAMBDA_BUNDLE_RELATIVE_PATH } from "../components/lambda-bundle";
+import { LAMBDA_BUNDLE_RELATIVE_PATH } from "../components/private-invocation-logging/lambda-bundle";
 import { LAMBDA_BUILD_OPTIONS } from "./lib/lambda-build-options";
 
 const root = path.resolve(__dirname, "..");

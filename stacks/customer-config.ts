@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertTenantId } from "../components/naming";
-import type { AuditMode, PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/logging-args";
-import type { ContentMode } from "../runtime/audit-schema";
-import type { TenantExport, TenantsOutput } from "./contract";
+import type { PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/private-invocation-logging/args";
+import { ArgumentError, assertTenantId, type AuditMode, type ContentMode } from "../contract";
+import type { TenantExport, TenantsOutput } from "./stack-outputs";
 
 /** Config namespace of the project. */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -38,7 +37,7 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
     const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
     const opsStack = read("opsStack");
     if (opsStack === undefined || !OPS_STACK_PATTERN.test(opsStack)) {
-        throw new TypeError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops", got ${JSON.stringify(opsStack)}`);
+        throw new ArgumentError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops", got ${JSON.stringify(opsStack)}`);
     }
     const tenantId = read("tenantId");
     assertTenantId(tenantId, key("tenantId"));
@@ -48,7 +47,7 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
         if (raw === undefined) return undefined;
         const value = Number(raw);
         if (raw.trim() === "" || !Number.isFinite(value)) {
-            throw new TypeError(`${key(k)} must be a number, got ${JSON.stringify(raw)}`);
+            throw new ArgumentError(`${key(k)} must be a number, got ${JSON.stringify(raw)}`);
         }
         return value;
     };
@@ -59,11 +58,11 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
         try {
             value = JSON.parse(raw);
         } catch {
-            throw new TypeError(`${key(k)} must be an object, got ${JSON.stringify(raw)}`);
+            throw new ArgumentError(`${key(k)} must be an object, got ${JSON.stringify(raw)}`);
         }
         if (value === true) return {} as T;
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
-            throw new TypeError(`${key(k)} must be an object, got ${raw}`);
+            throw new ArgumentError(`${key(k)} must be an object, got ${raw}`);
         }
         return value as T;
     };

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PrivateInvocationLogging } from "../components/private-invocation-logging";
-import type { TenantsOutput } from "./contract";
+import { PrivateInvocationLogging } from "../components/private-invocation-logging/private-invocation-logging";
+import type { TenantsOutput } from "./stack-outputs";
 import { findTenant, readCustomerConfig, tenantAccountProblem } from "./customer-config";
 
 /** Name of the ops stack output customer stacks read. */

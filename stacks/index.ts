@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_KIND_KEY, type StackKind } from "./contract";
+import { STACK_KIND_KEY, type StackKind } from "./stack-outputs";
 
 /**
  * Entry point `Pulumi.yaml` runs. Each stack says which account it deploys to

@@ -1,11 +1,11 @@
-import { assertTenantId } from "../components/naming";
+import { ArgumentError, assertTenantId, show, withContext } from "../contract";
 import {
     DEFAULT_APPLICATION_PROFILE_QUOTA,
     type BedrockTenantAccessArgs,
     type GuardrailArgs,
     type TenantBudgetArgs,
-} from "../components/tenant-access-args";
-import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../components/tenant-access-validation";
+} from "../components/bedrock-tenant-access/args";
+import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../components/bedrock-tenant-access/validation";
 
 /** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -38,8 +38,6 @@ export interface PlannedTenant {
     resolved: ResolvedTenantAccess;
 }
 
-const show = (v: unknown) => JSON.stringify(v);
-
 /** The component arguments for one config entry, with the stack-wide settings applied. */
 function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccessArgs {
     return {
@@ -67,19 +65,19 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
 export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string): PlannedTenant[] {
     const key = `${CONFIG_NAMESPACE}:tenants`;
     if (!Array.isArray(tenants) || tenants.length === 0) {
-        throw new TypeError(`${key} must be a non-empty list of tenants, got ${show(tenants)}`);
+        throw new ArgumentError(`${key} must be a non-empty list of tenants, got ${show(tenants)}`);
     }
     const seen = new Map<string, number>();
     const profilesPerRegion = new Map<string, number>();
     const planned = tenants.map((entry: TenantConfig, i): PlannedTenant => {
         const where = `${key}[${i}]`;
         if (typeof entry !== "object" || entry === null) {
-            throw new TypeError(`${where} must be an object with id, accounts and models, got ${show(entry)}`);
+            throw new ArgumentError(`${where} must be an object with id, accounts and models, got ${show(entry)}`);
         }
         assertTenantId(entry.id, `${where}.id`);
         const first = seen.get(entry.id);
         if (first !== undefined) {
-            throw new TypeError(`${where}.id ${show(entry.id)} duplicates ${key}[${first}].id`);
+            throw new ArgumentError(`${where}.id ${show(entry.id)} duplicates ${key}[${first}].id`);
         }
         seen.set(entry.id, i);
         const args = tenantArgs(entry, settings);
@@ -87,11 +85,11 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
         try {
             resolved = validateBedrockTenantAccessArgs(args, defaultRegion);
         } catch (e) {
-            throw new TypeError(`${where} (${entry.id}): ${(e as Error).message}`);
+            throw withContext(`${where} (${entry.id})`, e);
         }
         const outside = settings.allowedRegions && resolved.regions.filter((r) => !settings.allowedRegions!.includes(r));
         if (outside && outside.length > 0) {
-            throw new TypeError(`${where} (${entry.id}): regions ${show(outside)} are outside ${CONFIG_NAMESPACE}:allowedRegions ${show(settings.allowedRegions)}`);
+            throw new ArgumentError(`${where} (${entry.id}): regions ${show(outside)} are outside ${CONFIG_NAMESPACE}:allowedRegions ${show(settings.allowedRegions)}`);
         }
         if (resolved.costAttribution) {
             profilesPerRegion.set(resolved.region, (profilesPerRegion.get(resolved.region) ?? 0) + resolved.models.length);
@@ -101,7 +99,7 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
     const quota = settings.applicationProfileQuota ?? DEFAULT_APPLICATION_PROFILE_QUOTA;
     for (const [region, count] of profilesPerRegion) {
         if (count > quota) {
-            throw new RangeError(
+            throw new ArgumentError(
                 `${key} would create ${count} application inference profiles in ${region}, over ${CONFIG_NAMESPACE}:applicationProfileQuota ${quota} ` +
                 `(Service Quotas "Application inference profiles per account", L-40EC9882): raise the quota and the setting, or set costAttribution: false for some tenants`,
             );

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BedrockTenantAccess } from "../components/bedrock-tenant-access";
-import { DEFAULT_REGION } from "../components/aws-identifiers";
-import type { TenantExport, TenantsOutput } from "./contract";
+import { BedrockTenantAccess } from "../components/bedrock-tenant-access/bedrock-tenant-access";
+import { DEFAULT_REGION } from "../contract/identifiers";
+import type { TenantExport, TenantsOutput } from "./stack-outputs";
 import { CONFIG_NAMESPACE, planOpsTenants, type OpsSettings } from "./ops-config";
 
 /**

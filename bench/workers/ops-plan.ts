@@ -4,10 +4,10 @@
  * three customer accounts and one or two models (a foundation model and a
  * cross-Region profile), so the policies are not all the smallest kind.
  */
-import { installMocks, ofType, promiseOf } from "../../tests/helpers/pulumi-mocks";
-import { HAIKU, US_HAIKU_35, opsMockOptions, parsePolicy } from "../../tests/helpers/tenant-access-fixtures";
+import { installMocks, ofType, promiseOf } from "../../testing/pulumi-mocks";
+import { HAIKU, US_HAIKU_35, opsMockOptions, parsePolicy } from "../../testing/tenant-access-fixtures";
 import { opsProgram } from "../../stacks/ops";
-import { policySize } from "../../components/iam-quotas";
+import { policySize } from "../../contract/iam-quotas";
 import { reply } from "../child";
 import { msSince } from "../stats";
 

@@ -12,8 +12,8 @@ import { sessionName } from "../../runtime/lambda/credentials";
 import { createHandler, type LambdaContextLike, type RuntimeHandler } from "../../runtime/lambda/handler";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
-import { setEnv, startLocalAws, type LocalAws } from "../../tests/helpers/local-aws";
-import { HAIKU, TENANT_ENV } from "../../tests/runtime/fixtures";
+import { setEnv, startLocalAws, type LocalAws } from "../../testing/local-aws";
+import { HAIKU, TENANT_ENV } from "../../testing/runtime-fixtures";
 
 export const PROMPT = "Summarise the contract.";
 export const LOG_GROUP = "/bedrock-tenancy/bench/audit";

@@ -7,7 +7,7 @@
  * reported as advisory.
  */
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { BEDROCK_TENANT_ACCESS_TYPE } from "../../components/naming";
+import { BEDROCK_TENANT_ACCESS_TYPE } from "../../contract/naming";
 
 export const INVOCATION_LOGGING_TYPE = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
 

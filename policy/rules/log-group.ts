@@ -3,7 +3,7 @@
  * a customer-managed KMS key and expires its events.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { PRIVATE_INVOCATION_LOGGING_TYPE } from "../../components/naming";
+import { PRIVATE_INVOCATION_LOGGING_TYPE } from "../../contract/naming";
 import { isWithinComponent } from "./tenant-scope";
 
 export const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";

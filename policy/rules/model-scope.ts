@@ -6,7 +6,7 @@
  * allowed: cross-Region inference needs the same model in every destination.
  */
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { BEDROCK_TENANT_ACCESS_TYPE, OPS_ROLE_PREFIX } from "../../components/naming";
+import { BEDROCK_TENANT_ACCESS_TYPE, OPS_ROLE_PREFIX } from "../../contract/naming";
 import { NormalizedStatement, hasWildcard, parsePolicyDocument, statementCovers } from "./policy-document";
 import { isTenantRoleName, isWithinComponent } from "./tenant-scope";
 import { IAM_ROLE_TYPE } from "./trust-policy";

@@ -4,7 +4,7 @@
  * so a resource validation sees the component that owns it (however deeply
  * nested) without needing the whole stack.
  */
-import { OPS_ROLE_PREFIX } from "../../components/naming";
+import { OPS_ROLE_PREFIX } from "../../contract/naming";
 
 /** Types from the outermost ancestor to the resource itself; empty for a malformed URN. */
 export function urnTypeChain(urn: string): string[] {

@@ -3,7 +3,7 @@
  * when they present the tenant's ExternalId.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { OPS_ROLE_PREFIX } from "../../components/naming";
+import { OPS_ROLE_PREFIX } from "../../contract/naming";
 import { NormalizedStatement, conditionValues, hasWildcard, parsePolicyDocument, statementCovers } from "./policy-document";
 import { isTenantRoleName } from "./tenant-scope";
 

@@ -4,7 +4,7 @@
  * reach a log in `none` mode); they name the field and describe what was
  * received.
  */
-import { MODEL_ID_PATTERN } from "../../components/aws-identifiers";
+import { MODEL_ID_PATTERN } from "../../contract";
 import { CALL_ID_KEYS, INVOKED_MODEL_ID_KEY, LANGCHAIN_METADATA_KEYS, LANGSMITH_PREFIX, MODEL_ID_KEY } from "../run-data";
 import { safeStringify } from "../serialize";
 

@@ -1,4 +1,4 @@
-import type { AuditRecord } from "../audit-schema";
+import type { AuditRecord } from "../../contract";
 
 /** Delivery counters every sink keeps. */
 export interface SinkStats {

@@ -6,7 +6,7 @@ import {
     PutLogEventsCommand,
     type CloudWatchLogsClientConfig,
 } from "@aws-sdk/client-cloudwatch-logs";
-import type { AuditRecord } from "../audit-schema";
+import type { AuditRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";

@@ -1,4 +1,4 @@
-import type { AuditRecord } from "../audit-schema";
+import type { AuditRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 

@@ -9,7 +9,7 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^package\.json$/,
     /^README\.md$/,
     /^LICENSE(\.md|\.txt)?$/,
-    /^dist\/(components|runtime)\/[\w./-]+\.(js|d\.ts)$/,
+    /^dist\/(contract|components|runtime)\/[\w./-]+\.(js|d\.ts)$/,
     /^dist\/lambda\/index\.mjs$/,
 ];
 

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serveJsonWorker } from "../lib/json-worker";
-import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../lib/mock-state";
+import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 
 // Pulumi captures a full stack trace for every resource and every internal

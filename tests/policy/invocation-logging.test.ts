@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { BEDROCK_TENANT_ACCESS_TYPE } from "../../components/naming";
+import { BEDROCK_TENANT_ACCESS_TYPE } from "../../contract/naming";
 import { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy } from "../../policy/rules";
-import { FakeResource, stackViolations, urnOf } from "./harness";
+import { FakeResource, stackViolations, urnOf } from "../support/policy-harness";
 
 const LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
 const LOGGING_URN = urnOf([LOGGING], "bedrock-logging");

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
-import { PRIVATE_INVOCATION_LOGGING_TYPE } from "../../components/naming";
+import { PRIVATE_INVOCATION_LOGGING_TYPE } from "../../contract/naming";
 import { tenantLogGroupPolicy } from "../../policy/rules";
-import { resourceViolations } from "./harness";
+import { resourceViolations } from "../support/policy-harness";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";

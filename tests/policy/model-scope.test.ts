@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { BEDROCK_TENANT_ACCESS_TYPE } from "../../components/naming";
+import { BEDROCK_TENANT_ACCESS_TYPE } from "../../contract/naming";
 import { tenantRoleModelScopePolicy } from "../../policy/rules";
 import { isWildcardModelResource } from "../../policy/rules/model-scope";
-import { FakeResource, resourceViolations } from "./harness";
+import { FakeResource, resourceViolations } from "../support/policy-harness";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const TENANT_ROLE = "BedrockTenantAccess-customer-a";

@@ -12,9 +12,9 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { BEDROCK_TENANT_ACCESS_TYPE } from "../../components/naming";
+import { BEDROCK_TENANT_ACCESS_TYPE } from "../../contract/naming";
 import { tenantRoleTrustPolicy } from "../../policy/rules";
-import { urnOf } from "./harness";
+import { urnOf } from "../support/policy-harness";
 
 const POLICY_DIR = path.resolve(__dirname, "../../policy");
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

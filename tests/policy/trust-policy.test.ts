@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
 import { tenantRoleTrustPolicy } from "../../policy/rules";
-import { resourceViolations } from "./harness";
+import { resourceViolations } from "../support/policy-harness";
 
 const ROLE = "aws:iam/role:Role";
 const TENANT_ROLE = "BedrockTenantAccess-customer-a";

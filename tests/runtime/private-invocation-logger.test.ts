@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ChatBedrockConverse } from "@langchain/aws";
-import { LocalBedrockServer } from "../helpers/local-aws";
-import { MemorySink } from "../helpers/memory-sink";
+import { LocalBedrockServer } from "../../testing/local-aws";
+import { MemorySink } from "../support/memory-sink";
 import { PrivateInvocationLogger, AuditWriteError } from "../../runtime/private-invocation-logger";
 import type { AuditSink } from "../../runtime/sinks/audit-sink";
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { describeContent, truncateUtf8, MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER, parseContentMode } from "../../runtime/content";
+import { describeContent, truncateUtf8, MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "../../runtime/content";
+import { contentModeProblem } from "../../contract";
 import { estimateCostUsd, mergePriceTables, DEFAULT_PRICE_TABLE } from "../../runtime/pricing";
 import { safeStringify } from "../../runtime/serialize";
 import { planBatches, rejectedIndexes, eventSize } from "../../runtime/sinks/log-batches";
@@ -32,7 +33,7 @@ describe("content modes", () => {
     });
 
     it("rejects an unknown mode, naming the setting", () => {
-        assert.throws(() => parseContentMode("partial", "contentMode"), /contentMode must be one of none, hash, full, got "partial"/);
+        assert.match(contentModeProblem("contentMode", "partial") ?? "", /contentMode must be one of none, hash, full, got "partial"/);
     });
 });
 

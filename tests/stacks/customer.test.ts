@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import type { TenantExport, TenantsOutput } from "../../stacks/contract";
+import type { TenantExport, TenantsOutput } from "../../stacks/stack-outputs";
 import { customerProgram } from "../../stacks/customer";
-import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, HAIKU, HAIKU_PROFILE_ARN, SONNET, fixtureBundle, opsRoleArnFor } from "../helpers/customer-fixtures";
-import { type RecordedResource, installMocks, ofType, promiseOf } from "../helpers/pulumi-mocks";
+import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, US_HAIKU_35, HAIKU_PROFILE_ARN, US_SONNET_37, fixtureBundle, opsRoleArnFor } from "../support/customer-fixtures";
+import { type RecordedResource, installMocks, ofType, promiseOf } from "../../testing/pulumi-mocks";
 
 const OPS_STACK = "acme/bedrock-tenancy/ops";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -18,8 +18,8 @@ function tenantEntry(tenantId: string, account: string, externalId: string): Ten
         externalId,
         runtimeRoleName: `BedrockTenancyRuntime-${tenantId}`,
         accounts: [account],
-        allowedModels: [HAIKU, SONNET],
-        inferenceProfileArns: { [HAIKU]: HAIKU_PROFILE_ARN },
+        allowedModels: [US_HAIKU_35, US_SONNET_37],
+        inferenceProfileArns: { [US_HAIKU_35]: HAIKU_PROFILE_ARN },
         region: "us-east-1",
     };
 }
@@ -78,8 +78,8 @@ describe("customer stack (Pulumi.customer-a.yaml)", () => {
         const vars = env.value.variables;
         assert.strictEqual(vars.BEDROCK_TENANCY_OPS_ROLE_ARN, opsRoleArnFor("customer-a"));
         assert.strictEqual(vars.BEDROCK_TENANCY_EXTERNAL_ID, "ext-secret-a-5b1e");
-        assert.strictEqual(vars.BEDROCK_TENANCY_ALLOWED_MODELS, `${HAIKU},${SONNET}`);
-        assert.strictEqual(vars.BEDROCK_TENANCY_MODEL_ROUTES, JSON.stringify({ [HAIKU]: HAIKU_PROFILE_ARN }));
+        assert.strictEqual(vars.BEDROCK_TENANCY_ALLOWED_MODELS, `${US_HAIKU_35},${US_SONNET_37}`);
+        assert.strictEqual(vars.BEDROCK_TENANCY_MODEL_ROUTES, JSON.stringify({ [US_HAIKU_35]: HAIKU_PROFILE_ARN }));
         assert.strictEqual(vars.BEDROCK_TENANCY_CONTENT_MODE, "hash");
     });
 
@@ -118,6 +118,6 @@ describe("customer stack failures", () => {
     });
 
     it("rejects a bad setting by its config key", async () => {
-        await assert.rejects(runCustomerStack({ config: { "bedrock-tenancy:logRetentionDays": "a year" } }), /^TypeError: bedrock-tenancy:logRetentionDays must be a number, got "a year"$/);
+        await assert.rejects(runCustomerStack({ config: { "bedrock-tenancy:logRetentionDays": "a year" } }), /^ArgumentError: bedrock-tenancy:logRetentionDays must be a number, got "a year"$/);
     });
 });

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import { evaluate, type Decision } from "../../lib/iam-evaluator";
-import type { TenantExport } from "../../../stacks/contract";
+import type { TenantExport } from "../../../stacks/stack-outputs";
 import type { PlannedRole } from "./planned-iam";
 
 /** Who asked, for what, what the evaluator decided, and what isolation requires. */

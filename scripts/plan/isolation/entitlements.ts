@@ -1,4 +1,4 @@
-import { CROSS_REGION_PREFIXES, DEFAULT_CROSS_REGION_DESTINATIONS } from "../../../components/bedrock-models";
+import { CROSS_REGION_PREFIXES, DEFAULT_CROSS_REGION_DESTINATIONS } from "../../../contract";
 import type { StackPlan } from "../run-plan";
 import type { Tenant } from "./access-matrix";
 import type { TenantEntitlement } from "./model-checks";

@@ -1,4 +1,4 @@
-import { CROSS_REGION_PROFILE_PREFIX } from "../../../components/bedrock-models";
+import { CROSS_REGION_PROFILE_PREFIX } from "../../../contract";
 import { evaluate } from "../../lib/iam-evaluator";
 import type { AccessCheck, Tenant } from "./access-matrix";
 import type { PlannedRole } from "./planned-iam";

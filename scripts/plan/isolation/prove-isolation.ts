@@ -4,7 +4,7 @@ import { keyChecks, structuralFindings } from "./account-checks";
 import { readEntitlements } from "./entitlements";
 import { plannedRoles, type PlannedRole } from "./planned-iam";
 import { runTenantChecksInParallel } from "./tenant-checks";
-import { OPS_ROLE_PREFIX, RUNTIME_ROLE_PREFIX } from "../../../components/naming";
+import { OPS_ROLE_PREFIX, RUNTIME_ROLE_PREFIX } from "../../../contract/naming";
 
 export interface IsolationResult {
     tenants: Tenant[];

@@ -1,0 +1,163 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, TENANT_TAG_KEY } from "../../contract";
+
+/**
+ * Defaults of {@link BedrockTenantAccessArgs}, resolved once. The argument
+ * docs (`@default`) and docs/ops.md state the same values; a test holds them
+ * together.
+ */
+export const TENANT_ACCESS_DEFAULTS = Object.freeze({
+    /** One application inference profile per model, tagged with the tenant. */
+    costAttribution: true,
+    /** Tag key that carries the tenant id for cost allocation. */
+    costTagKey: TENANT_TAG_KEY,
+    /**
+     * "Application inference profiles per account" per Region (Service Quotas
+     * L-40EC9882). The AWS General Reference lists 1,000 per supported Region;
+     * some accounts show 2,000. Adjustable.
+     */
+    applicationProfileQuota: 1000,
+    /** IAM's default trust-policy length quota (adjustable up to 4,096). */
+    trustPolicySizeQuota: DEFAULT_TRUST_POLICY_SIZE_QUOTA,
+    /** Role chaining caps sessions at one hour, so a longer maximum buys nothing. */
+    maxSessionDurationSeconds: 3600,
+    /** Length of a generated ExternalId (letters and digits). */
+    generatedExternalIdLength: 32,
+    /** Percentage of the monthly limit at which a budget notifies. */
+    budgetThresholdPercent: 80,
+});
+
+export const DEFAULT_COST_TAG_KEY = TENANT_ACCESS_DEFAULTS.costTagKey;
+export const DEFAULT_APPLICATION_PROFILE_QUOTA = TENANT_ACCESS_DEFAULTS.applicationProfileQuota;
+export const MAX_SESSION_DURATION_SECONDS = TENANT_ACCESS_DEFAULTS.maxSessionDurationSeconds;
+export const GENERATED_EXTERNAL_ID_LENGTH = TENANT_ACCESS_DEFAULTS.generatedExternalIdLength;
+export const DEFAULT_BUDGET_THRESHOLD_PERCENT = TENANT_ACCESS_DEFAULTS.budgetThresholdPercent;
+
+/** A guardrail every call must apply. */
+export interface GuardrailArgs {
+    /** Guardrail ARN, `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID` (ID: 12 lowercase letters or digits). */
+    arn: string;
+    /** A published version number (`1`, `2`, …) or `DRAFT`. */
+    version: string;
+}
+
+/** A monthly cost budget on the tenant's cost-allocation tag. */
+export interface TenantBudgetArgs {
+    /** Monthly limit in USD. Must be greater than 0. */
+    limitUsd: number;
+    /**
+     * Percentage of `limitUsd` (actual spend) at which to notify.
+     * @default 80
+     */
+    thresholdPercent?: number;
+    /**
+     * Email addresses to notify. AWS allows 10 per notification. At least one
+     * of `emails` or `snsTopicArns` is required.
+     * @default []
+     */
+    emails?: string[];
+    /**
+     * SNS topic ARNs to notify (AWS allows 1 per notification).
+     * @default []
+     */
+    snsTopicArns?: string[];
+}
+
+export interface BedrockTenantAccessArgs {
+    /**
+     * The tenant id. Feeds the role names (see `opsRoleName`, `runtimeRoleName`),
+     * tag values and profile names: 1 to 32 lowercase letters, digits and
+     * hyphens, starting and ending with a letter or digit.
+     */
+    tenantId: string;
+    /**
+     * Customer account ids (12 digits each) whose runtime role
+     * `runtimeRoleName(tenantId)` may assume the tenant's role. At least one.
+     * Each account adds its root ARN and its runtime-role ARN to both trust
+     * statements: 180 characters plus twice the tenant id's length (242 for
+     * a 32-character id), against IAM's 2,048-character default quota.
+     */
+    accounts: string[];
+    /**
+     * Foundation model ids (`anthropic.claude-3-haiku-20240307-v1:0`) and system
+     * cross-Region profile ids (`us.anthropic.claude-3-5-haiku-20241022-v1:0`)
+     * the tenant may invoke. At least one, no duplicates.
+     */
+    models: string[];
+    /**
+     * The Bedrock home Region: where the tenant's runtime calls Bedrock and the
+     * application inference profiles live.
+     * @default - the provider's `aws:region`, else `us-east-1`
+     */
+    region?: string;
+    /**
+     * Regions the tenant may invoke models in (`aws:RequestedRegion`). Must
+     * include `region` and every destination Region of each cross-Region profile.
+     * @default - `[region]` plus the destination Regions of the profiles in `models`
+     */
+    regions?: string[];
+    /**
+     * Destination Regions per cross-Region profile id, overriding the built-in
+     * table for its geography prefix (`DEFAULT_CROSS_REGION_DESTINATIONS`).
+     * Required for prefixes without a default (`global`, `jp`, `au`, …).
+     * @default {}
+     */
+    crossRegionDestinations?: Record<string, string[]>;
+    /**
+     * Calls must apply exactly this guardrail and version; others are
+     * explicitly denied.
+     * @default - no guardrail is required
+     */
+    guardrail?: GuardrailArgs;
+    /**
+     * ARN of a managed policy to set as the role's permissions boundary.
+     * @default - no boundary
+     */
+    permissionsBoundary?: pulumi.Input<string>;
+    /**
+     * The ExternalId the tenant's runtime must present. 2–1,224 characters of
+     * `[\w+=,.@:/-]`. Keep it out of the tenant's hands when it matters who chose it.
+     * @default - 32 random letters and digits, generated once and kept in state
+     */
+    externalId?: pulumi.Input<string>;
+    /**
+     * Create one application inference profile per model, tagged with the
+     * tenant id, so Bedrock costs can be attributed per tenant.
+     * @default true
+     */
+    costAttribution?: boolean;
+    /**
+     * Cost-allocation tag key for the tenant id (activate it in Billing for
+     * budgets and Cost Explorer). Tag keys: 1–128 characters, not starting with `aws:`.
+     * @default "bedrock-tenancy:tenant"
+     */
+    costTagKey?: string;
+    /**
+     * Application inference profiles this stack may create per account and
+     * Region (the Service Quotas value of L-40EC9882).
+     * @default 1000
+     */
+    applicationProfileQuota?: number;
+    /**
+     * Optional monthly cost budget on the tenant's cost-allocation tag.
+     * Requires `costAttribution`.
+     * @default - no budget
+     */
+    budget?: TenantBudgetArgs;
+    /**
+     * The ops account id, used in system profile ARNs.
+     * @default - the caller identity's account
+     */
+    accountId?: pulumi.Input<string>;
+    /**
+     * The account's trust-policy length quota. IAM allows 2,048 characters by
+     * default, adjustable up to 4,096.
+     * @default 2048
+     */
+    trustPolicySizeQuota?: number;
+    /**
+     * Extra tags for every resource the component creates.
+     * @default {}
+     */
+    tags?: Record<string, string>;
+}

@@ -1,0 +1,230 @@
+import type * as aws from "@pulumi/aws";
+import {
+    ArgumentError,
+    DEFAULT_REGION,
+    GUARDRAIL_ARN_PATTERN,
+    INLINE_POLICY_SIZE_QUOTA,
+    MAX_TRUST_POLICY_SIZE_QUOTA,
+    SNS_TOPIC_ARN_PATTERN,
+    accountIdProblem,
+    applicationProfileArn,
+    booleanProblem,
+    destinationRegions,
+    duplicateProblem,
+    externalIdProblem,
+    integerProblem,
+    listProblem,
+    parseModelId,
+    patternProblem,
+    policySizeError,
+    raise,
+    regionProblem,
+    runtimeRoleName,
+    show,
+    tenantIdProblem,
+    type Problem,
+} from "../../contract";
+import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs, type TenantBudgetArgs } from "./args";
+import { tenantPermissionsPolicy, type AllowedModel } from "./permissions-policy";
+import { tenantTrustPolicy } from "./trust-policy";
+
+export const GUARDRAIL_VERSION_PATTERN = /^(?:DRAFT|[1-9]\d{0,7})$/;
+/** Tag keys: 1–128 letters, digits, spaces and `_.:/=+-@`; `aws:` is reserved. */
+export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Budgets allow 10 email subscribers and 1 SNS topic per notification. */
+const MAX_BUDGET_EMAILS = 10;
+const MAX_BUDGET_TOPICS = 1;
+/**
+ * Application profile ids are opaque; the preview-time size estimate assumes
+ * 12 characters (observed in AWS examples, unverified). The exact size is
+ * checked again once the ARNs are known.
+ */
+const ESTIMATED_PROFILE_ID_LENGTH = 12;
+
+/** Plain, checked values the component builds from. */
+export interface ResolvedTenantAccess {
+    tenantId: string;
+    runtimeRoleName: string;
+    accounts: string[];
+    models: AllowedModel[];
+    region: string;
+    regions: string[];
+    guardrailIdentifier?: string;
+    /** The ExternalId when given as a plain string. */
+    externalId?: string;
+    costAttribution: boolean;
+    costTagKey: string;
+    applicationProfileQuota: number;
+    trustPolicySizeQuota: number;
+    budget?: { limitUsd: number; thresholdPercent: number; emails: string[]; snsTopicArns: string[] };
+}
+
+function accountsProblem(value: unknown): Problem {
+    const list = listProblem("accounts", value, true, "customer account id");
+    if (list !== undefined) return list;
+    const accounts = value as unknown[];
+    for (const [i, a] of accounts.entries()) {
+        const problem = accountIdProblem(`accounts[${i}]`, a);
+        if (problem !== undefined) return problem;
+    }
+    return duplicateProblem("accounts", accounts);
+}
+
+function destinationsProblem(overrides: unknown): Problem {
+    if (overrides === undefined) return undefined;
+    if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+        return `crossRegionDestinations must be an object of profile id to Region list, got ${show(overrides)}`;
+    }
+    for (const [id, regions] of Object.entries(overrides)) {
+        const name = `crossRegionDestinations[${show(id)}]`;
+        const problem = listProblem(name, regions, true, "Region") ?? (regions as unknown[]).map((r, i) => regionProblem(`${name}[${i}]`, r)).find(Boolean);
+        if (problem !== undefined) return problem;
+    }
+    return undefined;
+}
+
+function resolveModels(args: BedrockTenantAccessArgs, region: string): AllowedModel[] {
+    raise(listProblem("models", args.models, true, "model or inference profile id"), destinationsProblem(args.crossRegionDestinations));
+    raise(duplicateProblem("models", args.models));
+    const overrides = args.crossRegionDestinations ?? {};
+    return args.models.map((id, i) => {
+        const argName = `models[${i}]`;
+        const ref = parseModelId(id, argName);
+        if (ref.kind === "foundation-model") {
+            return { ref };
+        }
+        const destinations = destinationRegions(ref, overrides, argName);
+        if (!destinations.includes(region)) {
+            throw new ArgumentError(`${argName}: ${show(id)} cannot be called from the home Region ${show(region)}; its Regions are ${show(destinations)}`);
+        }
+        return { ref, destinations };
+    });
+}
+
+function resolveRegions(args: BedrockTenantAccessArgs, region: string, models: AllowedModel[]): string[] {
+    const needed = [region, ...models.flatMap((m) => m.destinations ?? [])];
+    if (args.regions === undefined) {
+        return [...new Set(needed)];
+    }
+    raise(listProblem("regions", args.regions, true, "Region"));
+    raise(...args.regions.map((r, i) => regionProblem(`regions[${i}]`, r)));
+    const regions = args.regions;
+    if (!regions.includes(region)) {
+        throw new ArgumentError(`region ${show(region)} is outside the allowed regions ${show(regions)}`);
+    }
+    models.forEach((m, i) => {
+        const outside = (m.destinations ?? []).filter((r) => !regions.includes(r));
+        if (outside.length > 0) {
+            throw new ArgumentError(`models[${i}]: ${show(m.ref.id)} routes to ${show(outside)}, outside the allowed regions ${show(regions)}`);
+        }
+    });
+    return [...new Set(regions)];
+}
+
+function budgetProblem(b: TenantBudgetArgs, costAttribution: boolean): Problem {
+    if (!costAttribution) {
+        return `budget filters on the cost-allocation tag of the application inference profiles, so it needs costAttribution: true, got costAttribution: false`;
+    }
+    if (typeof b.limitUsd !== "number" || !Number.isFinite(b.limitUsd) || b.limitUsd <= 0) {
+        return `budget.limitUsd must be a positive number of USD, got ${show(b.limitUsd)}`;
+    }
+    const threshold = b.thresholdPercent ?? TENANT_ACCESS_DEFAULTS.budgetThresholdPercent;
+    if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1000)) {
+        return `budget.thresholdPercent must be a percentage above 0 and at most 1000, got ${show(b.thresholdPercent)}`;
+    }
+    const emails = b.emails ?? [];
+    const topics = b.snsTopicArns ?? [];
+    return listProblem("budget.emails", emails)
+        ?? listProblem("budget.snsTopicArns", topics)
+        ?? emails.map((e, i) => patternProblem(`budget.emails[${i}]`, e, EMAIL_PATTERN, "an email address")).find(Boolean)
+        ?? topics.map((t, i) => patternProblem(`budget.snsTopicArns[${i}]`, t, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN")).find(Boolean)
+        ?? (emails.length + topics.length === 0 ? `budget needs at least one of emails or snsTopicArns, got ${show(b)}` : undefined)
+        ?? (emails.length > MAX_BUDGET_EMAILS || topics.length > MAX_BUDGET_TOPICS
+            ? `budget allows at most ${MAX_BUDGET_EMAILS} emails and ${MAX_BUDGET_TOPICS} SNS topic, got ${emails.length} and ${topics.length}`
+            : undefined);
+}
+
+function guardrailIdentifier(args: BedrockTenantAccessArgs): string | undefined {
+    if (args.guardrail === undefined) return undefined;
+    const { arn, version } = args.guardrail;
+    raise(
+        patternProblem("guardrail.arn", arn, GUARDRAIL_ARN_PATTERN, "a Bedrock guardrail ARN"),
+        GUARDRAIL_VERSION_PATTERN.test(String(version)) ? undefined : `guardrail.version must be a version number or "DRAFT", got ${show(version)}`,
+    );
+    return `${arn}:${version}`;
+}
+
+/**
+ * Validates every plain argument of `BedrockTenantAccess` and resolves the
+ * defaults, before any resource exists. Throws an `ArgumentError` naming the
+ * argument and the value received.
+ */
+export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, defaultRegion: string = DEFAULT_REGION): ResolvedTenantAccess {
+    if (typeof args !== "object" || args === null) {
+        throw new ArgumentError(`args must be an object, got ${show(args)}`);
+    }
+    raise(tenantIdProblem("tenantId", args.tenantId), accountsProblem(args.accounts));
+    const region = args.region ?? defaultRegion;
+    raise(regionProblem("region", region));
+    const models = resolveModels(args, region);
+    const regions = resolveRegions(args, region, models);
+    const externalId = typeof args.externalId === "string" ? args.externalId : undefined;
+    if (externalId !== undefined) raise(externalIdProblem("externalId", externalId));
+
+    const costAttribution = args.costAttribution ?? TENANT_ACCESS_DEFAULTS.costAttribution;
+    const costTagKey = args.costTagKey ?? TENANT_ACCESS_DEFAULTS.costTagKey;
+    const applicationProfileQuota = args.applicationProfileQuota ?? TENANT_ACCESS_DEFAULTS.applicationProfileQuota;
+    const trustPolicySizeQuota = args.trustPolicySizeQuota ?? TENANT_ACCESS_DEFAULTS.trustPolicySizeQuota;
+    raise(
+        booleanProblem("costAttribution", costAttribution),
+        patternProblem("costTagKey", costTagKey, TAG_KEY_PATTERN, 'a tag key of 1 to 128 characters not starting with "aws:"'),
+        integerProblem("applicationProfileQuota", applicationProfileQuota, 1),
+        integerProblem("trustPolicySizeQuota", trustPolicySizeQuota, 1, MAX_TRUST_POLICY_SIZE_QUOTA),
+    );
+    if (costAttribution && models.length > applicationProfileQuota) {
+        throw new ArgumentError(`models would need ${models.length} application inference profiles, over applicationProfileQuota ${applicationProfileQuota}`);
+    }
+    let budget: ResolvedTenantAccess["budget"];
+    if (args.budget !== undefined) {
+        raise(budgetProblem(args.budget, costAttribution));
+        const b = args.budget;
+        budget = { limitUsd: b.limitUsd, thresholdPercent: b.thresholdPercent ?? TENANT_ACCESS_DEFAULTS.budgetThresholdPercent, emails: b.emails ?? [], snsTopicArns: b.snsTopicArns ?? [] };
+    }
+
+    const resolved: ResolvedTenantAccess = {
+        tenantId: args.tenantId, runtimeRoleName: runtimeRoleName(args.tenantId), accounts: args.accounts, models, region, regions,
+        guardrailIdentifier: guardrailIdentifier(args), externalId, costAttribution, costTagKey, applicationProfileQuota, trustPolicySizeQuota, budget,
+    };
+    checkPreviewPolicySizes(resolved);
+    return resolved;
+}
+
+/**
+ * Sizes the policies before any resource exists: the generated ExternalId's
+ * length is known, and the application profile ARNs are estimated.
+ */
+function checkPreviewPolicySizes(r: ResolvedTenantAccess): void {
+    const trust = tenantTrustPolicy({ accounts: r.accounts, runtimeRoleName: r.runtimeRoleName, externalId: r.externalId ?? "x".repeat(TENANT_ACCESS_DEFAULTS.generatedExternalIdLength) });
+    const trustError = policySizeError("the trust policy", trust, r.trustPolicySizeQuota);
+    if (trustError) {
+        throw new ArgumentError(`accounts: ${trustError} with ${r.accounts.length} accounts; raise trustPolicySizeQuota (up to ${MAX_TRUST_POLICY_SIZE_QUOTA}) after raising it in Service Quotas, or trust fewer accounts`);
+    }
+    const error = policySizeError("the permissions policy", permissionsPolicyFor(r, "000000000000", estimatedProfileArns(r)), INLINE_POLICY_SIZE_QUOTA);
+    if (error) {
+        throw new ArgumentError(`models: ${error}; allow fewer models or Regions`);
+    }
+}
+
+function estimatedProfileArns(r: ResolvedTenantAccess): Record<string, string> {
+    if (!r.costAttribution) {
+        return {};
+    }
+    const arn = applicationProfileArn(r.region, "000000000000", "x".repeat(ESTIMATED_PROFILE_ID_LENGTH));
+    return Object.fromEntries(r.models.map((m) => [m.ref.id, arn]));
+}
+
+/** The permissions policy for resolved arguments once the account and profile ARNs are known. */
+export function permissionsPolicyFor(r: ResolvedTenantAccess, account: string, applicationProfiles: Record<string, string>): aws.iam.PolicyDocument {
+    return tenantPermissionsPolicy({ region: r.region, regions: r.regions, account, models: r.models, applicationProfiles, guardrailIdentifier: r.guardrailIdentifier });
+}

@@ -1,0 +1,230 @@
+import * as fs from "fs";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    ACCOUNT_ID_PATTERN,
+    DEFAULT_REGION,
+    KMS_KEY_ARN_PATTERN,
+    PRIVATE_INVOCATION_LOGGING_TYPE,
+    SNS_TOPIC_ARN_PATTERN,
+    TENANT_TAG_KEY,
+    encodeRuntimeEnvironment,
+    externalIdProblem,
+    modelSettingsProblem,
+    patternProblem,
+    regionProblem,
+    runtimeRoleName,
+    type Problem,
+} from "../../contract";
+import type { PrivateInvocationLoggingArgs } from "./args";
+import { logKeyPolicy } from "./key-policy";
+import { defaultLambdaBundlePath } from "./lambda-bundle";
+import { AuditMetric, auditMetricFilters } from "./metric-filters";
+import { createRuntimeNetwork } from "./runtime-network";
+import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
+import { opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
+
+/**
+ * The customer side of one tenant: a customer-owned KMS key, the encrypted
+ * audit log group with metric filters and a throttling alarm, and the Lambda
+ * runtime that calls Bedrock through the tenant's ops role and writes one audit
+ * record per call into that log group with the customer's own credentials.
+ */
+export class PrivateInvocationLogging extends pulumi.ComponentResource {
+    public readonly functionName: pulumi.Output<string>;
+    public readonly functionArn: pulumi.Output<string>;
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly logGroupArn: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly runtimeRoleArn: pulumi.Output<string>;
+    public readonly throttleAlarmArn: pulumi.Output<string>;
+    /** The function's environment variables; secret, because they hold the ExternalId. */
+    public readonly environment: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: PrivateInvocationLoggingArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super(PRIVATE_INVOCATION_LOGGING_TYPE, name, {}, opts);
+        // Reading aws:region parses the whole stack config: skip it when the Region is given.
+        const r = resolvePrivateInvocationLoggingArgs(args, args.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
+        const bundlePath = args.lambdaBundlePath ?? defaultLambdaBundlePath();
+        if (!fs.existsSync(bundlePath)) {
+            const which = args.lambdaBundlePath === undefined ? "the default lambdaBundlePath" : "lambdaBundlePath";
+            throw new pulumi.ResourceError(`${which} names no file, got ${JSON.stringify(bundlePath)}: run \`npm run build\` to create the runtime bundle`, this);
+        }
+
+        const { tenantId, region, logGroupName: groupName, metricNamespace: namespace } = r;
+        const tags = { [TENANT_TAG_KEY]: tenantId, ...r.tags };
+        const accountId = this.checked(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId, (v) =>
+            patternProblem("accountId", v, ACCOUNT_ID_PATTERN, "a 12-digit AWS account id"),
+        );
+        const opsRoleArn = this.checked(args.opsRoleArn, (v) => opsRoleArnProblem("opsRoleArn", v, tenantId));
+        const externalId = pulumi.secret(this.checked(args.externalId, (v) => externalIdProblem("externalId", v)));
+        const bedrockRegion = this.checked(args.bedrockRegion ?? region, (v) => regionProblem("bedrockRegion", v));
+        const models = this.checked(
+            pulumi.all([args.allowedModels, args.defaultModel, args.modelRoutes ?? {}]).apply(([allowedModels, defaultModel, modelRoutes]) => ({
+                allowedModels,
+                defaultModel,
+                modelRoutes,
+            })),
+            (m) => modelSettingsProblem(m),
+        );
+
+        let kmsKeyArn: pulumi.Output<string>;
+        if (args.kmsKeyArn !== undefined) {
+            kmsKeyArn = this.checked(args.kmsKeyArn, (v) => patternProblem("kmsKeyArn", v, KMS_KEY_ARN_PATTERN, "a KMS key ARN"));
+        } else {
+            const key = new aws.kms.Key(
+                `${name}-key`,
+                {
+                    description: `Encrypts the Bedrock audit log of tenant ${tenantId}`,
+                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                    keyUsage: "ENCRYPT_DECRYPT",
+                    enableKeyRotation: true,
+                    // Built from the log group's known name: the log group needs the key first.
+                    policy: accountId.apply((account) => JSON.stringify(logKeyPolicy({ region, accountId: account, logGroupName: groupName }))),
+                    region,
+                    tags,
+                },
+                { parent: this },
+            );
+            new aws.kms.Alias(`${name}-key-alias`, { name: `alias/bedrock-tenancy/${tenantId}/audit-logs`, targetKeyId: key.keyId, region }, { parent: this });
+            kmsKeyArn = key.arn;
+        }
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-log-group`,
+            { name: groupName, kmsKeyId: kmsKeyArn, retentionInDays: r.logRetentionDays, region, tags },
+            { parent: this },
+        );
+        const filters = auditMetricFilters().map(
+            (f) =>
+                new aws.cloudwatch.LogMetricFilter(
+                    `${name}-${f.id}`,
+                    {
+                        name: f.metricName,
+                        logGroupName: logGroup.name,
+                        pattern: f.pattern,
+                        metricTransformation: { name: f.metricName, namespace, value: f.value, unit: f.unit, defaultValue: f.defaultValue, dimensions: f.dimensions },
+                        region,
+                    },
+                    { parent: this },
+                ),
+        );
+
+        const alarm = args.throttleAlarm ?? {};
+        const topics =
+            alarm.snsTopicArn === undefined
+                ? []
+                : [this.checked(alarm.snsTopicArn, (v) => patternProblem("throttleAlarm.snsTopicArn", v, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN"))];
+        const throttleAlarm = new aws.cloudwatch.MetricAlarm(
+            `${name}-throttle-alarm`,
+            {
+                name: `bedrock-tenancy-${tenantId}-throttled-calls`,
+                alarmDescription: `Bedrock throttled calls of tenant ${tenantId} (from its audit log)`,
+                namespace,
+                metricName: AuditMetric.throttledCalls,
+                statistic: "Sum",
+                period: r.alarm.periodSeconds,
+                evaluationPeriods: r.alarm.evaluationPeriods,
+                threshold: r.alarm.threshold,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                // No records means no calls, which is not a throttling problem.
+                treatMissingData: "notBreaching",
+                alarmActions: topics,
+                okActions: topics,
+                region,
+                tags,
+            },
+            { parent: this, dependsOn: filters },
+        );
+
+        const network = args.networkIsolation && createRuntimeNetwork(args.networkIsolation, { name, region, tags, parent: this });
+        const role = new aws.iam.Role(
+            `${name}-runtime-role`,
+            {
+                name: runtimeRoleName(tenantId),
+                description: `Runs the Bedrock runtime of tenant ${tenantId}; trusted by name by the tenant's ops role`,
+                assumeRolePolicy: JSON.stringify(runtimeTrustPolicy()),
+                tags,
+            },
+            { parent: this },
+        );
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-runtime-policy`,
+            {
+                role: role.name,
+                name: "bedrock-tenancy-runtime",
+                policy: pulumi
+                    .all([opsRoleArn, accountId])
+                    .apply(([ops, account]) =>
+                        JSON.stringify(runtimeRolePolicy({ opsRoleArn: ops, region, accountId: account, logGroupName: groupName, vpc: network !== undefined })),
+                    ),
+            },
+            { parent: this },
+        );
+
+        this.environment = pulumi.all([opsRoleArn, externalId, models, bedrockRegion]).apply(([ops, extId, m, bedrock]) =>
+            encodeRuntimeEnvironment({
+                opsRoleArn: ops,
+                externalId: extId,
+                tenantId,
+                defaultModel: m.defaultModel ?? m.allowedModels[0],
+                allowedModels: m.allowedModels,
+                modelRoutes: m.modelRoutes,
+                bedrockRegion: bedrock,
+                contentMode: r.contentMode,
+                auditMode: r.auditMode,
+                safeMetadataKeys: r.safeMetadataKeys,
+            }),
+        );
+        const fn = new aws.lambda.Function(
+            `${name}-function`,
+            {
+                name: `bedrock-tenancy-${tenantId}`,
+                description: `Bedrock runtime of tenant ${tenantId}`,
+                role: role.arn,
+                runtime: "nodejs22.x",
+                architectures: ["arm64"],
+                handler: "index.handler",
+                code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
+                memorySize: r.memorySizeMb,
+                timeout: r.timeoutSeconds,
+                reservedConcurrentExecutions: args.reservedConcurrency,
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                environment: { variables: this.environment },
+                vpcConfig: network && { subnetIds: network.subnetIds, securityGroupIds: [network.functionSecurityGroupId] },
+                region,
+                tags,
+            },
+            // The role must be able to write logs (and create ENIs) before the first invocation.
+            { parent: this, dependsOn: [logGroup, rolePolicy] },
+        );
+
+        this.functionName = fn.name;
+        this.functionArn = fn.arn;
+        this.logGroupName = logGroup.name;
+        this.logGroupArn = logGroup.arn;
+        this.kmsKeyArn = kmsKeyArn;
+        this.runtimeRoleArn = role.arn;
+        this.throttleAlarmArn = throttleAlarm.arn;
+        this.registerOutputs({
+            functionName: this.functionName,
+            functionArn: this.functionArn,
+            logGroupName: this.logGroupName,
+            logGroupArn: this.logGroupArn,
+            kmsKeyArn: this.kmsKeyArn,
+            runtimeRoleArn: this.runtimeRoleArn,
+            throttleAlarmArn: this.throttleAlarmArn,
+        });
+    }
+
+    /** Passes `value` through once known, or fails the deployment with `problem`'s message. */
+    private checked<T>(value: pulumi.Input<T>, problem: (v: pulumi.Unwrap<T>) => Problem): pulumi.Output<pulumi.Unwrap<T>> {
+        return pulumi.output(value).apply((v) => {
+            const message = problem(v);
+            if (message !== undefined) {
+                throw new pulumi.ResourceError(message, this);
+            }
+            return v;
+        });
+    }
+}

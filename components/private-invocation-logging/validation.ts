@@ -1,0 +1,167 @@
+import {
+    ACCOUNT_ID_PATTERN,
+    DEFAULT_REGION,
+    IAM_ROLE_ARN_PATTERN,
+    KMS_KEY_ARN_PATTERN,
+    SNS_TOPIC_ARN_PATTERN,
+    auditModeProblem,
+    contentModeProblem,
+    defaultLogGroupName,
+    externalIdProblem,
+    integerProblem,
+    isPlainObject,
+    modelSettingsProblem,
+    oneOfProblem,
+    opsRoleName,
+    patternProblem,
+    raise,
+    regionProblem,
+    safeMetadataKeysProblem,
+    show,
+    tenantIdProblem,
+    type AuditMode,
+    type ContentMode,
+    type Problem,
+} from "../../contract";
+import { INVOCATION_LOGGING_DEFAULTS, type PrivateInvocationLoggingArgs, type RuntimeNetworkArgs } from "./args";
+
+/** Retention values CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS_ALLOWED: readonly number[] = Object.freeze([
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]);
+export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
+export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
+/** CloudWatch caps `period × evaluationPeriods` at one day. */
+export const ALARM_MAX_EVALUATION_SECONDS = 86400;
+export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+const METRIC_NAMESPACE_PATTERN = /^[^:][^\s]{0,254}$/;
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Why `value` is not the ARN of `tenantId`'s ops role, or undefined when it is. */
+export function opsRoleArnProblem(argName: string, value: unknown, tenantId: string): Problem {
+    const expected = opsRoleName(tenantId);
+    const match = typeof value === "string" ? IAM_ROLE_ARN_PATTERN.exec(value) : null;
+    if (!match || match[3] !== expected) {
+        return `${argName} must be the ARN of the ops role "${expected}" (arn:aws:iam::<ops account>:role/${expected}), got ${show(value)}`;
+    }
+    return undefined;
+}
+
+/** Plain, checked values the component builds from; Outputs stay Outputs and are checked once known. */
+export interface ResolvedInvocationLogging {
+    tenantId: string;
+    region: string;
+    logGroupName: string;
+    metricNamespace: string;
+    logRetentionDays: number;
+    contentMode: ContentMode;
+    auditMode: AuditMode;
+    safeMetadataKeys: readonly string[];
+    memorySizeMb: number;
+    timeoutSeconds: number;
+    alarm: { threshold: number; periodSeconds: number; evaluationPeriods: number };
+    tags: Record<string, string>;
+}
+
+function alarmProblem(args: PrivateInvocationLoggingArgs): Problem {
+    const alarm = args.throttleAlarm ?? {};
+    if (alarm.threshold !== undefined && !(typeof alarm.threshold === "number" && Number.isFinite(alarm.threshold) && alarm.threshold > 0)) {
+        return `throttleAlarm.threshold must be a number above 0, got ${show(alarm.threshold)}`;
+    }
+    const period = alarm.periodSeconds;
+    if (period !== undefined && !(period === 10 || period === 30 || (Number.isInteger(period) && period >= 60 && period % 60 === 0))) {
+        return `throttleAlarm.periodSeconds must be 10, 30 or a multiple of 60, got ${show(period)}`;
+    }
+    const count = alarm.evaluationPeriods;
+    const countProblem = count === undefined ? undefined : integerProblem("throttleAlarm.evaluationPeriods", count, 1, ALARM_MAX_EVALUATION_SECONDS / 10);
+    if (countProblem !== undefined) return countProblem;
+    const seconds = (period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds) * (count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods);
+    if (seconds > ALARM_MAX_EVALUATION_SECONDS) {
+        return `throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most ${ALARM_MAX_EVALUATION_SECONDS} s, got ${period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds} × ${count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods}`;
+    }
+    return typeof alarm.snsTopicArn === "string" ? patternProblem("throttleAlarm.snsTopicArn", alarm.snsTopicArn, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN") : undefined;
+}
+
+function networkProblem(net: RuntimeNetworkArgs | undefined): Problem {
+    if (net === undefined) return undefined;
+    if ((net.vpcId === undefined) !== (net.subnetIds === undefined)) {
+        return `networkIsolation.vpcId and networkIsolation.subnetIds must be given together, got vpcId ${show(net.vpcId)} and subnetIds ${show(net.subnetIds)}`;
+    }
+    if (Array.isArray(net.subnetIds) && (net.subnetIds.length < 1 || net.subnetIds.length > 16)) {
+        return `networkIsolation.subnetIds must hold 1 to 16 subnet ids, got ${show(net.subnetIds)}`;
+    }
+    if (net.cidrBlock !== undefined) {
+        const m = CIDR_PATTERN.exec(String(net.cidrBlock));
+        const octetsOk = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255);
+        if (!m || !octetsOk || Number(m[5]) < 16 || Number(m[5]) > 28) {
+            return `networkIsolation.cidrBlock must be an IPv4 CIDR block with a /16 to /28 netmask, got ${show(net.cidrBlock)}`;
+        }
+    }
+    return net.availabilityZoneCount === undefined ? undefined : integerProblem("networkIsolation.availabilityZoneCount", net.availabilityZoneCount, 1, 6);
+}
+
+/** Whether every model setting is a plain value already (none comes from another stack). */
+function plainModelSettings(args: PrivateInvocationLoggingArgs): boolean {
+    const plainStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+    const routes = args.modelRoutes;
+    const routesPlain = routes === undefined || (isPlainObject(routes) && Object.values(routes).every((x) => typeof x === "string"));
+    return plainStrings(args.allowedModels) && (args.defaultModel === undefined || typeof args.defaultModel === "string") && routesPlain;
+}
+
+const optional = (value: unknown, check: () => Problem): Problem => (value === undefined ? undefined : check());
+
+/**
+ * Checks every plain argument before any resource is created and resolves
+ * the defaults once. Values that are Outputs (from a StackReference, say) are
+ * checked by the component, with the same checks, once they are known.
+ * Throws an `ArgumentError` naming the argument and the value received.
+ */
+export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggingArgs, defaultRegion: string = DEFAULT_REGION): ResolvedInvocationLogging {
+    raise(tenantIdProblem("tenantId", args.tenantId));
+    const tenantId = args.tenantId;
+    raise(
+        typeof args.opsRoleArn === "string" ? opsRoleArnProblem("opsRoleArn", args.opsRoleArn, tenantId) : undefined,
+        typeof args.externalId === "string" ? externalIdProblem("externalId", args.externalId) : undefined,
+        plainModelSettings(args) ? modelSettingsProblem({ allowedModels: args.allowedModels, defaultModel: args.defaultModel, modelRoutes: args.modelRoutes }) : undefined,
+        typeof args.bedrockRegion === "string" ? regionProblem("bedrockRegion", args.bedrockRegion) : undefined,
+        optional(args.region, () => regionProblem("region", args.region)),
+        typeof args.accountId === "string" ? patternProblem("accountId", args.accountId, ACCOUNT_ID_PATTERN, "a 12-digit AWS account id") : undefined,
+        optional(args.logGroupName, () => patternProblem("logGroupName", args.logGroupName, LOG_GROUP_NAME_PATTERN)),
+        typeof args.kmsKeyArn === "string" ? patternProblem("kmsKeyArn", args.kmsKeyArn, KMS_KEY_ARN_PATTERN, "a KMS key ARN") : undefined,
+        optional(args.logRetentionDays, () => oneOfProblem("logRetentionDays", args.logRetentionDays, LOG_RETENTION_DAYS_ALLOWED)),
+        optional(args.contentMode, () => contentModeProblem("contentMode", args.contentMode)),
+        optional(args.auditMode, () => auditModeProblem("auditMode", args.auditMode)),
+        optional(args.safeMetadataKeys, () => safeMetadataKeysProblem("safeMetadataKeys", args.safeMetadataKeys)),
+        optional(args.memorySizeMb, () => integerProblem("memorySizeMb", args.memorySizeMb, LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max)),
+        optional(args.timeoutSeconds, () => integerProblem("timeoutSeconds", args.timeoutSeconds, LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max)),
+        optional(args.reservedConcurrency, () => integerProblem("reservedConcurrency", args.reservedConcurrency, 1)),
+        optional(args.metricNamespace, () => patternProblem("metricNamespace", args.metricNamespace, METRIC_NAMESPACE_PATTERN, "1–255 characters without spaces or a leading colon")),
+        alarmProblem(args),
+        networkProblem(args.networkIsolation),
+    );
+    const d = INVOCATION_LOGGING_DEFAULTS;
+    const alarm = args.throttleAlarm ?? {};
+    return {
+        tenantId,
+        region: args.region ?? defaultRegion,
+        logGroupName: args.logGroupName ?? defaultLogGroupName(tenantId),
+        metricNamespace: args.metricNamespace ?? `${d.metricNamespacePrefix}/${tenantId}`,
+        logRetentionDays: args.logRetentionDays ?? d.logRetentionDays,
+        contentMode: args.contentMode ?? d.contentMode,
+        auditMode: args.auditMode ?? d.auditMode,
+        safeMetadataKeys: args.safeMetadataKeys ?? [],
+        memorySizeMb: args.memorySizeMb ?? d.memorySizeMb,
+        timeoutSeconds: args.timeoutSeconds ?? d.timeoutSeconds,
+        alarm: {
+            threshold: alarm.threshold ?? d.alarmThreshold,
+            periodSeconds: alarm.periodSeconds ?? d.alarmPeriodSeconds,
+            evaluationPeriods: alarm.evaluationPeriods ?? d.alarmEvaluationPeriods,
+        },
+        tags: args.tags ?? {},
+    };
+}
+
+/** Checks every plain argument; see {@link resolvePrivateInvocationLoggingArgs}. */
+export function validatePrivateInvocationLoggingArgs(args: PrivateInvocationLoggingArgs): void {
+    resolvePrivateInvocationLoggingArgs(args);
+}

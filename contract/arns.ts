@@ -1,0 +1,48 @@
+/**
+ * Every ARN the package builds, in one place. The policies are built for the
+ * commercial `aws` partition only; Regions of other partitions are refused
+ * before any ARN is built (see `regionProblem`).
+ */
+
+/** The partition of every ARN built here. */
+export const PARTITION = "aws";
+
+/** `arn:aws:iam::ACCOUNT:root`: the account as a principal. */
+export function accountRootArn(account: string): string {
+    return `arn:${PARTITION}:iam::${account}:root`;
+}
+
+/** `arn:aws:iam::ACCOUNT:role/NAME` (no path). */
+export function roleArn(account: string, roleName: string): string {
+    return `arn:${PARTITION}:iam::${account}:role/${roleName}`;
+}
+
+/** `arn:aws:bedrock:REGION::foundation-model/ID` (foundation models have no account). */
+export function foundationModelArn(region: string, foundationModelId: string): string {
+    return `arn:${PARTITION}:bedrock:${region}::foundation-model/${foundationModelId}`;
+}
+
+/** `arn:aws:bedrock:REGION:ACCOUNT:inference-profile/ID`, ACCOUNT being the calling (ops) account. */
+export function systemProfileArn(region: string, account: string, profileId: string): string {
+    return `arn:${PARTITION}:bedrock:${region}:${account}:inference-profile/${profileId}`;
+}
+
+/** `arn:aws:bedrock:REGION:ACCOUNT:application-inference-profile/ID` (ID is opaque, chosen by Bedrock). */
+export function applicationProfileArn(region: string, account: string, profileId: string): string {
+    return `arn:${PARTITION}:bedrock:${region}:${account}:application-inference-profile/${profileId}`;
+}
+
+/** ARN of a log group as KMS encryption contexts and IAM name it (no trailing `:*`). */
+export function logGroupArn(region: string, account: string, logGroupName: string): string {
+    return `arn:${PARTITION}:logs:${region}:${account}:log-group:${logGroupName}`;
+}
+
+/** Every log stream of a log group: where PutLogEvents and CreateLogStream are authorized. */
+export function logStreamsArn(region: string, account: string, logGroupName: string): string {
+    return `${logGroupArn(region, account, logGroupName)}:log-stream:*`;
+}
+
+/** The Region's CloudWatch Logs service principal. */
+export function logsServicePrincipal(region: string): string {
+    return `logs.${region}.amazonaws.com`;
+}

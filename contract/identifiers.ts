@@ -1,0 +1,104 @@
+/**
+ * AWS identifier rules shared by the components, the runtime and the
+ * verifier. Free of Pulumi and LangChain: the runtime bundle loads this file.
+ */
+import { patternProblem, show, type Problem } from "./validation";
+
+/** Region used when neither an explicit `region` nor the provider's `aws:region` is set. */
+export const DEFAULT_REGION = "us-east-1";
+
+// Fragments, without anchors, so the ARN rules below share one definition.
+/** Partitions: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, … */
+const PARTITION_PATTERN = "aws(?:-[a-z]+)*";
+/**
+ * Commercial, China and GovCloud Region names (`us-east-1`, `cn-northwest-1`,
+ * `us-gov-west-1`); the suffix allows two digits for Regions yet to come. The
+ * isolated partitions (`us-iso-east-1`) are not accepted: the policies here
+ * are built for the `aws` partition.
+ */
+const REGION = "[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}";
+/** Account ids are exactly 12 digits, leading zeros included. */
+const ACCOUNT = "\\d{12}";
+
+const anchored = (source: string) => new RegExp(`^${source}$`);
+
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID_PATTERN = anchored(ACCOUNT);
+
+/** An AWS Region name; see `REGION` above for which partitions. */
+export const REGION_PATTERN = anchored(REGION);
+
+/** STS `ExternalId`: 2–1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * IAM role ARN with an optional path: `arn:aws:iam::ACCOUNT:role/PATH/NAME`.
+ * Role names are 1–64 of `[\w+=,.@-]` (IAM quotas); IAM has no Region.
+ * Groups: 1 account, 2 path (with its trailing `/`, possibly empty), 3 role name.
+ */
+export const IAM_ROLE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${ACCOUNT}):role\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,64})`);
+
+/** SNS standard topic: name 1–256 of letters, digits, `_` and `-` (SNS CreateTopic). */
+export const SNS_TOPIC_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:sns:${REGION}:${ACCOUNT}:[\\w-]{1,256}`);
+
+/**
+ * KMS key ARN (not an alias): the key id is a UUID, or `mrk-` and 32 hex
+ * digits for a multi-Region key (KMS key identifiers).
+ */
+export const KMS_KEY_ARN_PATTERN = anchored(
+    `arn:${PARTITION_PATTERN}:kms:${REGION}:${ACCOUNT}:key\\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})`,
+);
+
+/**
+ * Bedrock inference profile ARN, system (`inference-profile/us.MODEL_ID`) or
+ * application (`application-inference-profile/ID`, an opaque id).
+ */
+export const INFERENCE_PROFILE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:bedrock:${REGION}:${ACCOUNT}:(?:application-)?inference-profile\\/[\\w.:-]{1,200}`);
+
+/** Bedrock guardrail ARN: `guardrail/ID`, the id being 1–64 lowercase letters or digits (ApplyGuardrail). */
+export const GUARDRAIL_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:bedrock:${REGION}:${ACCOUNT}:guardrail\\/[a-z0-9]{1,64}`);
+
+/**
+ * A Bedrock model or system inference-profile id as tenants name them
+ * (`anthropic.claude-3-haiku-20240307-v1:0`, `us.amazon.nova-lite-v1:0`):
+ * lowercase letters, digits, `.`, `_`, `:` and `-`, at most 128 characters.
+ */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,127}$/;
+
+/** Regions of the GovCloud (`us-gov-*`) and China (`cn-*`) partitions. */
+export const OTHER_PARTITION_REGION_PATTERN = /^(?:us-gov|cn)-/;
+
+/** `value` must be a 12-digit account id. */
+export function accountIdProblem(argName: string, value: unknown): Problem {
+    return patternProblem(argName, value, ACCOUNT_ID_PATTERN, "a 12-digit AWS account id");
+}
+
+/**
+ * `value` must follow STS's ExternalId rules. The value is never echoed: it
+ * travels as a secret, so only its length is shown.
+ */
+export function externalIdProblem(argName: string, value: unknown): Problem {
+    if (typeof value === "string" && EXTERNAL_ID_PATTERN.test(value)) return undefined;
+    const what = typeof value === "string" ? `a string of ${value.length} characters (not shown: it is secret)` : `a ${value === null ? "null" : typeof value}`;
+    return `${argName} must be 2 to 1224 characters of [\\w+=,.@:/-], got ${what}`;
+}
+
+/** `value` must be a model or system inference-profile id. */
+export function modelIdProblem(argName: string, value: unknown): Problem {
+    return patternProblem(argName, value, MODEL_ID_PATTERN, "a Bedrock model or inference profile id");
+}
+
+/**
+ * Why `value` cannot serve as a Region for the components, or `undefined`.
+ * The components build `arn:aws:` ARNs, so a Region of another partition is
+ * refused rather than given policies that would silently match nothing.
+ */
+export function regionProblem(argName: string, value: unknown): Problem {
+    if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
+        return `${argName} must be an AWS Region name such as "us-east-1", got ${show(value)}`;
+    }
+    if (OTHER_PARTITION_REGION_PATTERN.test(value)) {
+        return `${argName} ${show(value)} is outside the aws partition; the ARNs this package builds (arn:aws:...) would not match there`;
+    }
+    return undefined;
+}

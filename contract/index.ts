@@ -1,0 +1,14 @@
+/**
+ * The ground floor: everything the deploy side (`components/`) and the run
+ * side (`runtime/`) must agree on. It imports neither wing, nor Pulumi, nor
+ * LangChain.
+ */
+export * from "./arns";
+export * from "./audit-schema";
+export * from "./iam-quotas";
+export * from "./identifiers";
+export * from "./models";
+export * from "./modes";
+export * from "./naming";
+export * from "./runtime-environment";
+export * from "./validation";

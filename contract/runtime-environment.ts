@@ -1,0 +1,204 @@
+/**
+ * The runtime's environment: what `PrivateInvocationLogging` hands to the
+ * function and what the runtime reads at cold start. One typed object, one
+ * encoder and one decoder, so neither side knows the other's encoding.
+ */
+import { INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN } from "./identifiers";
+import type { AuditMode, ContentMode } from "./modes";
+import { ArgumentError, duplicateProblem, isPlainObject, patternProblem, show, type Problem } from "./validation";
+
+/** Variable names, by the {@link RuntimeEnvironment} field they carry. */
+export const RuntimeEnv = Object.freeze({
+    /** ARN of the tenant's `BedrockTenantAccess` role in the ops account. */
+    opsRoleArn: "BEDROCK_TENANCY_OPS_ROLE_ARN",
+    /** ExternalId the ops role's trust policy requires. */
+    externalId: "BEDROCK_TENANCY_EXTERNAL_ID",
+    tenantId: "BEDROCK_TENANCY_TENANT_ID",
+    /** Model used when an event names none. */
+    defaultModel: "BEDROCK_TENANCY_DEFAULT_MODEL",
+    /** Model ids the tenant may use. */
+    allowedModels: "BEDROCK_TENANCY_ALLOWED_MODELS",
+    /** Model id to the ARN to invoke instead (application inference profile). */
+    modelRoutes: "BEDROCK_TENANCY_MODEL_ROUTES",
+    /** Region Bedrock is called in (the ops account's Bedrock home Region). */
+    bedrockRegion: "BEDROCK_TENANCY_BEDROCK_REGION",
+    /** `none` | `hash` | `full`. */
+    contentMode: "BEDROCK_TENANCY_CONTENT_MODE",
+    /** `best-effort` | `fail-closed`. */
+    auditMode: "BEDROCK_TENANCY_AUDIT_MODE",
+    /** Optional. Bedrock client attempts per call, retries included (1-10; default 3). */
+    bedrockMaxAttempts: "BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS",
+    /** Optional. Socket timeout of one Bedrock attempt in milliseconds (default 60000). */
+    bedrockRequestTimeoutMs: "BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS",
+    /** Optional. `true` adds the event's userId as an STS session tag (one ops session per user). */
+    sessionUserTag: "BEDROCK_TENANCY_SESSION_USER_TAG",
+    /** Optional. Metadata keys whose values are recorded as given in every content mode. */
+    safeMetadataKeys: "BEDROCK_TENANCY_SAFE_METADATA_KEYS",
+});
+export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];
+
+/** Everything the deploy side tells the runtime, typed. Each field travels in the variable `RuntimeEnv[field]`. */
+export interface RuntimeEnvironment {
+    /** ARN of the tenant's role in the ops account. Env `BEDROCK_TENANCY_OPS_ROLE_ARN`; required. */
+    opsRoleArn: string;
+    /** ExternalId the ops role requires; 2-1224 of `[\w+=,.@:/-]`. Env `BEDROCK_TENANCY_EXTERNAL_ID`; required. */
+    externalId: string;
+    /** Env `BEDROCK_TENANCY_TENANT_ID`; required. */
+    tenantId: string;
+    /** Model used when an event names none; must be in `allowedModels`. Env `BEDROCK_TENANCY_DEFAULT_MODEL`; required. */
+    defaultModel: string;
+    /** Models events may name. Env `BEDROCK_TENANCY_ALLOWED_MODELS` (comma-separated); required. */
+    allowedModels: readonly string[];
+    /** Model id to the inference-profile ARN invoked instead. Env `BEDROCK_TENANCY_MODEL_ROUTES` (JSON). @default {} */
+    modelRoutes: Readonly<Record<string, string>>;
+    /** Env `BEDROCK_TENANCY_BEDROCK_REGION`. @default - `AWS_REGION` */
+    bedrockRegion: string;
+    /** Env `BEDROCK_TENANCY_CONTENT_MODE`. @default "none" */
+    contentMode: ContentMode;
+    /** Env `BEDROCK_TENANCY_AUDIT_MODE`. @default "best-effort" */
+    auditMode: AuditMode;
+    /** Bedrock attempts per call, retries included (1-10). Env `BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS`. @default 3 */
+    bedrockMaxAttempts?: number;
+    /** Socket timeout per Bedrock attempt, ms (1000-900000). Env `BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS`. @default 60000 */
+    bedrockRequestTimeoutMs?: number;
+    /** Tag each ops session with the event's userId (one session per user). Env `BEDROCK_TENANCY_SESSION_USER_TAG`. @default false */
+    sessionUserTag?: boolean;
+    /** Metadata keys recorded as given in every content mode. Env `BEDROCK_TENANCY_SAFE_METADATA_KEYS` (comma-separated). @default [] */
+    safeMetadataKeys?: readonly string[];
+}
+
+/** `option (VARIABLE)`: how runtime messages name a setting. */
+export function envLabel(field: keyof typeof RuntimeEnv): string {
+    return `${field} (${RuntimeEnv[field]})`;
+}
+
+const LIST_SEPARATOR = ",";
+
+/**
+ * The variables for `environment`. Lists are comma-separated: every item the
+ * rules allow (model ids, metadata keys) is free of commas, and an item that
+ * is not is refused rather than split apart on the other side.
+ */
+export function encodeRuntimeEnvironment(environment: RuntimeEnvironment): Record<string, string> {
+    const list = (field: keyof typeof RuntimeEnv, items: readonly string[]) => {
+        const bad = items.find((i) => i.includes(LIST_SEPARATOR) || i.trim() !== i || i === "");
+        if (bad !== undefined) {
+            throw new ArgumentError(`${field} cannot carry ${show(bad)} through ${RuntimeEnv[field]}: items must be non-empty, without commas or surrounding spaces`);
+        }
+        return items.join(LIST_SEPARATOR);
+    };
+    const vars: Record<string, string> = {
+        [RuntimeEnv.opsRoleArn]: environment.opsRoleArn,
+        [RuntimeEnv.externalId]: environment.externalId,
+        [RuntimeEnv.tenantId]: environment.tenantId,
+        [RuntimeEnv.defaultModel]: environment.defaultModel,
+        [RuntimeEnv.allowedModels]: list("allowedModels", environment.allowedModels),
+        [RuntimeEnv.modelRoutes]: JSON.stringify(environment.modelRoutes),
+        [RuntimeEnv.bedrockRegion]: environment.bedrockRegion,
+        [RuntimeEnv.contentMode]: environment.contentMode,
+        [RuntimeEnv.auditMode]: environment.auditMode,
+    };
+    if (environment.bedrockMaxAttempts !== undefined) vars[RuntimeEnv.bedrockMaxAttempts] = String(environment.bedrockMaxAttempts);
+    if (environment.bedrockRequestTimeoutMs !== undefined) vars[RuntimeEnv.bedrockRequestTimeoutMs] = String(environment.bedrockRequestTimeoutMs);
+    if (environment.sessionUserTag !== undefined) vars[RuntimeEnv.sessionUserTag] = String(environment.sessionUserTag);
+    if (environment.safeMetadataKeys?.length) vars[RuntimeEnv.safeMetadataKeys] = list("safeMetadataKeys", environment.safeMetadataKeys);
+    return vars;
+}
+
+/** A decoded value: typed where the text could be read, else the text itself, for the checks to name. */
+export type DecodedEnvironment = { [K in keyof RuntimeEnvironment]?: RuntimeEnvironment[K] | string };
+
+/**
+ * Reads the variables back. Unset or blank variables are absent; values that
+ * cannot be decoded (a list that is not one, bad JSON) are kept as text so
+ * the shared checks report them with their variable's name.
+ */
+export function decodeRuntimeEnvironment(vars: Readonly<Record<string, string | undefined>>): DecodedEnvironment {
+    const text = (field: keyof typeof RuntimeEnv): string | undefined => {
+        const raw = vars[RuntimeEnv[field]];
+        return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
+    };
+    const list = (field: keyof typeof RuntimeEnv) => text(field)?.split(LIST_SEPARATOR).map((i) => i.trim()).filter(Boolean);
+    const integer = (field: keyof typeof RuntimeEnv) => {
+        const raw = text(field);
+        return raw !== undefined && /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    };
+    const json = (field: keyof typeof RuntimeEnv) => {
+        const raw = text(field);
+        if (raw === undefined) return undefined;
+        try {
+            return JSON.parse(raw);
+        } catch {
+            return raw;
+        }
+    };
+    const boolean = (field: keyof typeof RuntimeEnv) => {
+        const raw = text(field);
+        return raw === "true" ? true : raw === "false" ? false : raw;
+    };
+    const decoded: DecodedEnvironment = {
+        opsRoleArn: text("opsRoleArn"),
+        externalId: text("externalId"),
+        tenantId: text("tenantId"),
+        defaultModel: text("defaultModel"),
+        allowedModels: list("allowedModels"),
+        modelRoutes: json("modelRoutes"),
+        bedrockRegion: text("bedrockRegion"),
+        contentMode: text("contentMode") as ContentMode | undefined,
+        auditMode: text("auditMode") as AuditMode | undefined,
+        bedrockMaxAttempts: integer("bedrockMaxAttempts"),
+        bedrockRequestTimeoutMs: integer("bedrockRequestTimeoutMs"),
+        sessionUserTag: boolean("sessionUserTag"),
+        safeMetadataKeys: list("safeMetadataKeys"),
+    };
+    for (const k of Object.keys(decoded) as (keyof DecodedEnvironment)[]) {
+        if (decoded[k] === undefined) delete decoded[k];
+    }
+    return decoded;
+}
+
+/** The model settings both sides check: allowed models, the default, and the routes to inference profiles. */
+export interface ModelSettings {
+    allowedModels: unknown;
+    defaultModel?: unknown;
+    modelRoutes?: unknown;
+}
+
+/** Argument names for {@link modelSettingsProblem}'s messages. */
+export interface ModelSettingNames {
+    allowedModels: string;
+    defaultModel: string;
+    modelRoutes: string;
+}
+
+const PLAIN_NAMES: ModelSettingNames = { allowedModels: "allowedModels", defaultModel: "defaultModel", modelRoutes: "modelRoutes" };
+
+/** Why the model settings are inconsistent, or undefined when they are fine. */
+export function modelSettingsProblem(m: ModelSettings, names: ModelSettingNames = PLAIN_NAMES): Problem {
+    if (!Array.isArray(m.allowedModels) || m.allowedModels.length === 0) {
+        return `${names.allowedModels} must list at least one model id, got ${show(m.allowedModels)}`;
+    }
+    for (const [i, id] of m.allowedModels.entries()) {
+        const problem = patternProblem(`${names.allowedModels}[${i}]`, id, MODEL_ID_PATTERN, "a Bedrock model or inference profile id");
+        if (problem !== undefined) return problem;
+    }
+    const duplicate = duplicateProblem(names.allowedModels, m.allowedModels);
+    if (duplicate !== undefined) return duplicate;
+    if (m.defaultModel !== undefined && !m.allowedModels.includes(m.defaultModel)) {
+        return `${names.defaultModel} must be one of ${names.allowedModels} (${m.allowedModels.join(", ")}), got ${show(m.defaultModel)}`;
+    }
+    if (m.modelRoutes !== undefined) {
+        if (!isPlainObject(m.modelRoutes)) {
+            return `${names.modelRoutes} must be an object of model id to inference profile ARN, got ${show(m.modelRoutes)}`;
+        }
+        for (const [model, arn] of Object.entries(m.modelRoutes)) {
+            if (!m.allowedModels.includes(model)) {
+                return `${names.modelRoutes} routes ${show(model)}, which is not one of ${names.allowedModels}`;
+            }
+            const problem = patternProblem(`${names.modelRoutes}[${show(model)}]`, arn, INFERENCE_PROFILE_ARN_PATTERN, "an inference profile ARN");
+            if (problem !== undefined) return problem;
+        }
+    }
+    return undefined;
+}
+

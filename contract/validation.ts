@@ -1,0 +1,111 @@
+/**
+ * The one validation style of the package: a check is a small function that
+ * returns a message naming the argument and the value received, or
+ * `undefined` when the value is fine. Callers decide when to raise: at preview
+ * time with {@link ArgumentError}, inside `apply` with `pulumi.ResourceError`,
+ * in the runtime at cold start. The same rule therefore reads the same
+ * wherever it is checked.
+ */
+
+/** A check's verdict: a message, or `undefined` when the value passes. */
+export type Problem = string | undefined;
+
+/**
+ * A bad argument, configuration value or environment variable. Extends
+ * `TypeError` so callers that catch type errors keep working; `cause` keeps
+ * the original error when a check is re-wrapped with more context.
+ */
+export class ArgumentError extends TypeError {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "ArgumentError";
+    }
+}
+
+/** Throws an {@link ArgumentError} carrying the first problem, if any. */
+export function raise(...problems: Problem[]): void {
+    const problem = problems.find((p) => p !== undefined);
+    if (problem !== undefined) {
+        throw new ArgumentError(problem);
+    }
+}
+
+/** The first problem of `checks`, evaluated lazily in order. */
+export function firstProblem(...checks: (() => Problem)[]): Problem {
+    for (const check of checks) {
+        const problem = check();
+        if (problem !== undefined) return problem;
+    }
+    return undefined;
+}
+
+/**
+ * Re-raises `error` (a check's failure) with `context` in front of its
+ * message, keeping the original as `cause`.
+ */
+export function withContext(context: string, error: unknown): ArgumentError {
+    const message = error instanceof Error ? error.message : String(error);
+    return new ArgumentError(`${context}: ${message}`, { cause: error });
+}
+
+/** A value as messages show it. */
+export function show(value: unknown): string {
+    if (value === undefined) return "undefined";
+    if (typeof value === "bigint") return `${value}n`;
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
+}
+
+/** `value` must be a string matching `pattern`; `what`, when given, says it in words instead of the pattern. */
+export function patternProblem(argName: string, value: unknown, pattern: RegExp, what?: string): Problem {
+    if (typeof value === "string" && pattern.test(value)) return undefined;
+    return `${argName} must ${what ? `be ${what}` : `match ${pattern}`}, got ${show(value)}`;
+}
+
+/** `value` must be a whole number from `min` to `max`. */
+export function integerProblem(argName: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): Problem {
+    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return undefined;
+    return `${argName} must be an integer from ${min} to ${max}, got ${show(value)}`;
+}
+
+/** `value` must be one of `allowed`. */
+export function oneOfProblem(argName: string, value: unknown, allowed: readonly unknown[]): Problem {
+    if (allowed.includes(value)) return undefined;
+    return `${argName} must be one of ${allowed.map(String).join(", ")}, got ${show(value)}`;
+}
+
+/** `value` must be `true` or `false`. */
+export function booleanProblem(argName: string, value: unknown): Problem {
+    return typeof value === "boolean" ? undefined : `${argName} must be true or false, got ${show(value)}`;
+}
+
+/** `value` must be an array; with `atLeastOne`, a non-empty one of `what` (singular: "Region"). */
+export function listProblem(argName: string, value: unknown, atLeastOne = false, what = "item"): Problem {
+    if (!Array.isArray(value)) return `${argName} must be a list, got ${show(value)}`;
+    if (atLeastOne && value.length === 0) return `${argName} must list at least one ${what}, got []`;
+    return undefined;
+}
+
+/** A list must not hold the same value twice. */
+export function duplicateProblem(argName: string, values: readonly unknown[]): Problem {
+    const seen = new Map<unknown, number>();
+    for (const [i, v] of values.entries()) {
+        const first = seen.get(v);
+        if (first !== undefined) return `${argName}[${i}] repeats ${show(v)} (also ${argName}[${first}])`;
+        seen.set(v, i);
+    }
+    return undefined;
+}
+
+/** A plain object (not an array, not null, not a class instance). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** `value` must be a plain object. */
+export function objectProblem(argName: string, value: unknown, what = "an object"): Problem {
+    return isPlainObject(value) ? undefined : `${argName} must be ${what}, got ${show(value)}`;
+}

@@ -1,0 +1,167 @@
+import * as assert from "assert";
+import type * as aws from "@pulumi/aws";
+import { BedrockTenantAccess } from "../../../components";
+import { opsRoleName, runtimeRoleName } from "../../../contract/naming";
+import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
+import { installMocks, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
+import { GUARDRAIL_ARN, HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions, policiesOf, settled } from "../../../testing/tenant-access-fixtures";
+
+/**
+ * Three tenants built by the component under mocks; every decision below comes
+ * from the independent evaluator over the documents the component registered.
+ */
+const TENANTS = {
+    a: { id: "customer-a", account: "111111111111", models: [HAIKU, US_HAIKU_35] },
+    b: { id: "customer-b", account: "222222222222", models: [HAIKU] },
+    c: { id: "customer-c", account: "333333333333", models: [HAIKU], guardrail: { arn: GUARDRAIL_ARN, version: "3" } },
+};
+type Key = keyof typeof TENANTS;
+
+interface Built {
+    trust: aws.iam.PolicyDocument;
+    permissions: aws.iam.PolicyDocument;
+    roleArn: string;
+    externalId: string;
+    profiles: Record<string, string>;
+}
+
+const opsRoleArn = (k: Key) => `arn:aws:iam::${OPS_ACCOUNT}:role/${opsRoleName(TENANTS[k].id)}`;
+const runtimeArn = (k: Key, account = TENANTS[k].account) => `arn:aws:iam::${account}:role/${runtimeRoleName(TENANTS[k].id)}`;
+const fm = (region: string, id: string) => `arn:aws:bedrock:${region}::foundation-model/${id}`;
+
+/** The caller's side, assumed here: the runtime role may call AssumeRole (and tag) on any ops role. */
+const CALLER_POLICY: aws.iam.PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Resource: `arn:aws:iam::${OPS_ACCOUNT}:role/*` }],
+};
+
+describe("BedrockTenantAccess under the IAM evaluator", () => {
+    const built = {} as Record<Key, Built>;
+
+    before(async () => {
+        const recorded: RecordedResource[] = await installMocks(opsMockOptions());
+        const components = Object.fromEntries(Object.entries(TENANTS).map(([k, t]) => [k, new BedrockTenantAccess(`tenant-${k}`, {
+            tenantId: t.id, accounts: [t.account], models: t.models, guardrail: "guardrail" in t ? t.guardrail : undefined, accountId: OPS_ACCOUNT,
+        })])) as Record<Key, BedrockTenantAccess>;
+        for (const k of Object.keys(TENANTS) as Key[]) {
+            const c = components[k];
+            const [roleArn, externalId, profiles] = await Promise.all([promiseOf(c.roleArn), promiseOf(c.externalId), promiseOf(c.inferenceProfileArns)]);
+            await settled();
+            built[k] = { ...policiesOf(recorded, `tenant-${k}`), roleArn, externalId, profiles };
+        }
+    });
+
+    function assume(caller: string, target: Key, context: Record<string, string>, action = "sts:AssumeRole"): Promise<Decision> {
+        return evaluate({
+            principal: caller, action, resource: built[target].roleArn, resourceAccount: OPS_ACCOUNT,
+            identityPolicies: [CALLER_POLICY], resourcePolicy: built[target].trust, context,
+        });
+    }
+
+    function invoke(k: Key, resource: string, context: Record<string, string>, action = "bedrock:InvokeModel"): Promise<Decision> {
+        return evaluate({ principal: opsRoleArn(k), action, resource, resourceAccount: OPS_ACCOUNT, identityPolicies: [built[k].permissions], context });
+    }
+
+    describe("assuming a tenant's role", () => {
+        it("allows tenant A's runtime role with A's ExternalId", async () => {
+            assert.strictEqual(built.a.roleArn, opsRoleArn("a"));
+            assert.strictEqual(await assume(runtimeArn("a"), "a", { "sts:ExternalId": built.a.externalId }), "Allowed");
+        });
+
+        it("denies tenant A's runtime role with a wrong ExternalId", async () => {
+            assert.strictEqual(await assume(runtimeArn("a"), "a", { "sts:ExternalId": built.b.externalId }), "ImplicitlyDenied");
+        });
+
+        it("denies tenant A's runtime role without an ExternalId", async () => {
+            assert.strictEqual(await assume(runtimeArn("a"), "a", {}), "ImplicitlyDenied");
+        });
+
+        it("denies tenant B's runtime role even with A's ExternalId", async () => {
+            assert.strictEqual(await assume(runtimeArn("b"), "a", { "sts:ExternalId": built.a.externalId }), "ImplicitlyDenied");
+        });
+
+        it("denies a role named like A's runtime role in B's account", async () => {
+            assert.strictEqual(await assume(runtimeArn("a", TENANTS.b.account), "a", { "sts:ExternalId": built.a.externalId }), "ImplicitlyDenied");
+        });
+
+        it("denies another role in A's account with A's ExternalId", async () => {
+            assert.strictEqual(await assume(`arn:aws:iam::${TENANTS.a.account}:role/SomethingElse`, "a", { "sts:ExternalId": built.a.externalId }), "ImplicitlyDenied");
+        });
+
+        it("lets A's runtime role tag its session and set a source identity", async () => {
+            assert.strictEqual(await assume(runtimeArn("a"), "a", {}, "sts:TagSession"), "Allowed");
+            assert.strictEqual(await assume(runtimeArn("a"), "a", {}, "sts:SetSourceIdentity"), "Allowed");
+        });
+
+        it("denies session tagging to B's runtime role on A's role", async () => {
+            assert.strictEqual(await assume(runtimeArn("b"), "a", {}, "sts:TagSession"), "ImplicitlyDenied");
+        });
+    });
+
+    describe("invoking models with tenant A's role", () => {
+        const home = { "aws:RequestedRegion": "us-east-1" };
+
+        it("allows an allowed foundation model in the home Region, streaming or not", async () => {
+            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), home), "Allowed");
+            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), home, "bedrock:InvokeModelWithResponseStream"), "Allowed");
+        });
+
+        it("allows the cross-Region profile and its model in a destination Region through that profile", async () => {
+            const profile = `arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:inference-profile/${US_HAIKU_35}`;
+            assert.strictEqual(await invoke("a", profile, home), "Allowed");
+            const routed = { "aws:RequestedRegion": "us-west-2", "bedrock:InferenceProfileArn": profile };
+            assert.strictEqual(await invoke("a", fm("us-west-2", US_HAIKU_35.slice(3)), routed), "Allowed");
+        });
+
+        it("denies the cross-Region profile's model called directly", async () => {
+            assert.strictEqual(await invoke("a", fm("us-east-2", US_HAIKU_35.slice(3)), { "aws:RequestedRegion": "us-east-2" }), "ImplicitlyDenied");
+        });
+
+        it("allows A's application inference profiles and what they copy from", async () => {
+            const haikuProfile = built.a.profiles[HAIKU];
+            const crossProfile = built.a.profiles[US_HAIKU_35];
+            assert.match(haikuProfile, /^arn:aws:bedrock:us-east-1:999999999999:application-inference-profile\//);
+            assert.strictEqual(await invoke("a", haikuProfile, home), "Allowed");
+            assert.strictEqual(await invoke("a", crossProfile, home), "Allowed");
+            const routed = { "aws:RequestedRegion": "us-east-2", "bedrock:InferenceProfileArn": crossProfile };
+            assert.strictEqual(await invoke("a", fm("us-east-2", US_HAIKU_35.slice(3)), routed), "Allowed");
+        });
+
+        it("denies tenant B's application inference profile", async () => {
+            assert.strictEqual(await invoke("a", built.b.profiles[HAIKU], home), "ImplicitlyDenied");
+        });
+
+        it("denies a model that is not allowed", async () => {
+            assert.strictEqual(await invoke("a", fm("us-east-1", "anthropic.claude-3-opus-20240229-v1:0"), home), "ImplicitlyDenied");
+        });
+
+        it("denies an allowed model in a Region that is not allowed", async () => {
+            assert.strictEqual(await invoke("a", fm("eu-west-1", HAIKU), { "aws:RequestedRegion": "eu-west-1" }), "ImplicitlyDenied");
+        });
+
+        it("denies tenant B's role the model only A may call", async () => {
+            const profile = `arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:inference-profile/${US_HAIKU_35}`;
+            assert.strictEqual(await invoke("b", profile, home), "ImplicitlyDenied");
+        });
+    });
+
+    describe("a tenant with a guardrail", () => {
+        const guardrail = `${GUARDRAIL_ARN}:3`;
+
+        it("allows a call that applies the guardrail", async () => {
+            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { "aws:RequestedRegion": "us-east-1", "bedrock:GuardrailIdentifier": guardrail }), "Allowed");
+        });
+
+        it("explicitly denies a call without any guardrail", async () => {
+            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { "aws:RequestedRegion": "us-east-1" }), "ExplicitlyDenied");
+        });
+
+        it("explicitly denies a call with another guardrail version", async () => {
+            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { "aws:RequestedRegion": "us-east-1", "bedrock:GuardrailIdentifier": `${GUARDRAIL_ARN}:2` }), "ExplicitlyDenied");
+        });
+
+        it("explicitly denies a call through its own profile without the guardrail", async () => {
+            assert.strictEqual(await invoke("c", built.c.profiles[HAIKU], { "aws:RequestedRegion": "us-east-1" }), "ExplicitlyDenied");
+        });
+    });
+});

@@ -1,0 +1,287 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { PrivateInvocationLogging } from "../../../components/private-invocation-logging/private-invocation-logging";
+import { CUSTOMER_A_ACCOUNT, EXTERNAL_ID_A, US_HAIKU_35, HAIKU_PROFILE_ARN, US_SONNET_37, customerAArgs, fixtureBundle, opsRoleArnFor, settle } from "../../support/customer-fixtures";
+import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf } from "../../../testing/pulumi-mocks";
+
+const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
+const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${CUSTOMER_A_ACCOUNT}:log-group:${LOG_GROUP}`;
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function only(recorded: RecordedResource[], type: string): RecordedResource {
+    const found = ofType(recorded, type);
+    assert.strictEqual(found.length, 1, `expected one ${type}, got ${found.length}`);
+    return found[0];
+}
+
+describe("PrivateInvocationLogging with default settings", () => {
+    let recorded: RecordedResource[];
+    let component: PrivateInvocationLogging;
+    let bundle: string;
+
+    before(async () => {
+        recorded = await installMocks({ account: CUSTOMER_A_ACCOUNT });
+        bundle = fixtureBundle();
+        component = new PrivateInvocationLogging("audit", customerAArgs({ lambdaBundlePath: bundle }));
+        await settle(component);
+    });
+
+    it("creates a rotating symmetric key and an alias", () => {
+        const key = only(recorded, "aws:kms/key:Key");
+        assert.strictEqual(key.inputs.enableKeyRotation, true);
+        assert.strictEqual(key.inputs.customerMasterKeySpec, "SYMMETRIC_DEFAULT");
+        assert.strictEqual(only(recorded, "aws:kms/alias:Alias").inputs.name, "alias/bedrock-tenancy/customer-a/audit-logs");
+    });
+
+    it("lets only the account and this Region's Logs service, for this log group, use the key", () => {
+        const policy = JSON.parse(only(recorded, "aws:kms/key:Key").inputs.policy);
+        const principals = policy.Statement.map((s: any) => s.Principal);
+        assert.deepStrictEqual(principals, [{ AWS: `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:root` }, { Service: "logs.us-east-1.amazonaws.com" }]);
+        const logs = policy.Statement[1];
+        assert.deepStrictEqual(logs.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN } });
+        assert.deepStrictEqual(logs.Action, ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]);
+        const accountsNamed = JSON.stringify(policy).match(/\d{12}/g) ?? [];
+        assert.deepStrictEqual([...new Set(accountsNamed)], [CUSTOMER_A_ACCOUNT]);
+    });
+
+    it("encrypts the log group with the key and keeps records 365 days", async () => {
+        const group = only(recorded, "aws:cloudwatch/logGroup:LogGroup");
+        assert.strictEqual(group.inputs.name, LOG_GROUP);
+        assert.strictEqual(group.inputs.kmsKeyId, `arn:aws:kms:us-east-1:${CUSTOMER_A_ACCOUNT}:key/audit-key-id`);
+        assert.strictEqual(group.inputs.retentionInDays, 365);
+        assert.strictEqual(await promiseOf(component.kmsKeyArn), group.inputs.kmsKeyId);
+        assert.strictEqual(await promiseOf(component.logGroupArn), LOG_GROUP_ARN);
+    });
+
+    it("deploys the four audit metric filters, each requiring the audit schema marker", () => {
+        const filters = ofType(recorded, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+        const byName = Object.fromEntries(filters.map((f) => [f.inputs.metricTransformation.name, f.inputs]));
+        const marker = '$.schemaType = "BedrockTenancyInvocationAudit"';
+        assert.deepStrictEqual(Object.keys(byName).sort(), ["FailedCalls", "InputTokens", "OutputTokens", "ThrottledCalls"]);
+        assert.strictEqual(byName.ThrottledCalls.pattern, `{ ${marker} && $.throttled IS TRUE }`);
+        assert.strictEqual(byName.FailedCalls.pattern, `{ ${marker} && $.outcome = "error" }`);
+        assert.strictEqual(byName.InputTokens.pattern, `{ ${marker} && $.input.inputTokenCount >= 0 && $.modelId = "*" }`);
+        assert.strictEqual(byName.OutputTokens.pattern, `{ ${marker} && $.output.outputTokenCount >= 0 && $.modelId = "*" }`);
+        for (const f of filters) {
+            assert.strictEqual(f.inputs.logGroupName, LOG_GROUP);
+            assert.strictEqual(f.inputs.metricTransformation.namespace, "BedrockTenancy/customer-a");
+            const t = f.inputs.metricTransformation;
+            // CloudWatch rejects a default value together with dimensions.
+            assert.ok(!(t.defaultValue !== undefined && t.dimensions !== undefined), `${t.name} combines defaultValue and dimensions`);
+        }
+        assert.deepStrictEqual(byName.InputTokens.metricTransformation.dimensions, { ModelId: "$.modelId" });
+        assert.strictEqual(byName.InputTokens.metricTransformation.value, "$.input.inputTokenCount");
+        assert.strictEqual(byName.ThrottledCalls.metricTransformation.defaultValue, "0");
+    });
+
+    it("alarms on one throttled call in five minutes and treats silence as fine", () => {
+        const alarm = only(recorded, "aws:cloudwatch/metricAlarm:MetricAlarm").inputs;
+        assert.strictEqual(alarm.metricName, "ThrottledCalls");
+        assert.strictEqual(alarm.namespace, "BedrockTenancy/customer-a");
+        assert.strictEqual(alarm.statistic, "Sum");
+        assert.strictEqual(alarm.threshold, 1);
+        assert.strictEqual(alarm.period, 300);
+        assert.strictEqual(alarm.evaluationPeriods, 1);
+        assert.strictEqual(alarm.comparisonOperator, "GreaterThanOrEqualToThreshold");
+        assert.strictEqual(alarm.treatMissingData, "notBreaching");
+        assert.deepStrictEqual(alarm.alarmActions, []);
+    });
+
+    it("names the runtime role by the shared rule and lets only Lambda assume it", async () => {
+        const role = only(recorded, "aws:iam/role:Role");
+        assert.strictEqual(role.inputs.name, "BedrockTenancyRuntime-customer-a");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy);
+        assert.deepStrictEqual(trust.Statement.map((s: any) => [s.Effect, s.Principal, s.Action]), [["Allow", { Service: "lambda.amazonaws.com" }, "sts:AssumeRole"]]);
+        assert.strictEqual(await promiseOf(component.runtimeRoleArn), `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:role/BedrockTenancyRuntime-customer-a`);
+        assert.strictEqual(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.role, "BedrockTenancyRuntime-customer-a");
+    });
+
+    it("runs the bundle on Node.js 22 arm64 and sends its output as JSON into the private log group", async () => {
+        const fn = only(recorded, "aws:lambda/function:Function").inputs;
+        assert.strictEqual(fn.runtime, "nodejs22.x");
+        assert.deepStrictEqual(fn.architectures, ["arm64"]);
+        assert.strictEqual(fn.handler, "index.handler");
+        assert.deepStrictEqual(fn.loggingConfig, { logFormat: "JSON", logGroup: LOG_GROUP });
+        assert.strictEqual(fn.role, `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:role/BedrockTenancyRuntime-customer-a`);
+        assert.strictEqual(fn.memorySize, 512);
+        assert.strictEqual(fn.timeout, 120);
+        assert.strictEqual(fn.reservedConcurrentExecutions, undefined);
+        assert.strictEqual(fn.vpcConfig, undefined);
+        const assets = await fn.code.assets;
+        assert.deepStrictEqual(Object.keys(assets), ["index.mjs"]);
+        assert.strictEqual(await assets["index.mjs"].path, bundle);
+        assert.strictEqual(await promiseOf(component.functionName), "bedrock-tenancy-customer-a");
+    });
+
+    it("sets the runtime environment from the arguments", () => {
+        const env = only(recorded, "aws:lambda/function:Function").inputs.environment;
+        assert.strictEqual(env[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270", "environment reaches the engine as a secret");
+        assert.deepStrictEqual(env.value.variables, {
+            BEDROCK_TENANCY_OPS_ROLE_ARN: opsRoleArnFor("customer-a"),
+            BEDROCK_TENANCY_EXTERNAL_ID: EXTERNAL_ID_A,
+            BEDROCK_TENANCY_TENANT_ID: "customer-a",
+            BEDROCK_TENANCY_DEFAULT_MODEL: US_HAIKU_35,
+            BEDROCK_TENANCY_ALLOWED_MODELS: `${US_HAIKU_35},${US_SONNET_37}`,
+            BEDROCK_TENANCY_MODEL_ROUTES: JSON.stringify({ [US_HAIKU_35]: HAIKU_PROFILE_ARN }),
+            BEDROCK_TENANCY_BEDROCK_REGION: "us-east-1",
+            BEDROCK_TENANCY_CONTENT_MODE: "none",
+            BEDROCK_TENANCY_AUDIT_MODE: "best-effort",
+        });
+    });
+
+    it("keeps a plain ExternalId secret", async () => {
+        assert.strictEqual(await isSecretOutput(component.environment), true);
+    });
+});
+
+describe("PrivateInvocationLogging with custom settings", () => {
+    let recorded: RecordedResource[];
+
+    before(async () => {
+        recorded = await installMocks({
+            account: CUSTOMER_A_ACCOUNT,
+            calls: { "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: CUSTOMER_A_ACCOUNT, arn: "x", userId: "y", id: CUSTOMER_A_ACCOUNT }) },
+        });
+        const component = new PrivateInvocationLogging(
+            "custom",
+            customerAArgs({
+                accountId: undefined,
+                lambdaBundlePath: fixtureBundle(),
+                externalId: pulumi.secret(EXTERNAL_ID_A),
+                kmsKeyArn: `arn:aws:kms:us-east-1:${CUSTOMER_A_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+                logRetentionDays: 30,
+                contentMode: "hash",
+                auditMode: "fail-closed",
+                defaultModel: US_SONNET_37,
+                bedrockRegion: "us-west-2",
+                memorySizeMb: 1024,
+                timeoutSeconds: 300,
+                reservedConcurrency: 20,
+                throttleAlarm: { threshold: 5, periodSeconds: 60, evaluationPeriods: 3, snsTopicArn: `arn:aws:sns:us-east-1:${CUSTOMER_A_ACCOUNT}:ops-alerts` },
+            }),
+        );
+        await settle(component);
+    });
+
+    it("uses the caller's key and creates none", () => {
+        assert.strictEqual(ofType(recorded, "aws:kms/key:Key").length, 0);
+        assert.strictEqual(ofType(recorded, "aws:kms/alias:Alias").length, 0);
+        const group = only(recorded, "aws:cloudwatch/logGroup:LogGroup").inputs;
+        assert.strictEqual(group.kmsKeyId, `arn:aws:kms:us-east-1:${CUSTOMER_A_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+        assert.strictEqual(group.retentionInDays, 30);
+    });
+
+    it("applies the alarm settings and notifies the SNS topic", () => {
+        const alarm = only(recorded, "aws:cloudwatch/metricAlarm:MetricAlarm").inputs;
+        assert.deepStrictEqual([alarm.threshold, alarm.period, alarm.evaluationPeriods], [5, 60, 3]);
+        assert.deepStrictEqual(alarm.alarmActions, [`arn:aws:sns:us-east-1:${CUSTOMER_A_ACCOUNT}:ops-alerts`]);
+        assert.deepStrictEqual(alarm.okActions, alarm.alarmActions);
+    });
+
+    it("applies the function settings and modes", () => {
+        const fn = only(recorded, "aws:lambda/function:Function").inputs;
+        assert.deepStrictEqual([fn.memorySize, fn.timeout, fn.reservedConcurrentExecutions], [1024, 300, 20]);
+        const vars = fn.environment.value.variables;
+        assert.strictEqual(vars.BEDROCK_TENANCY_CONTENT_MODE, "hash");
+        assert.strictEqual(vars.BEDROCK_TENANCY_AUDIT_MODE, "fail-closed");
+        assert.strictEqual(vars.BEDROCK_TENANCY_DEFAULT_MODEL, US_SONNET_37);
+        assert.strictEqual(vars.BEDROCK_TENANCY_BEDROCK_REGION, "us-west-2");
+    });
+
+    it("takes the account id from the current credentials when none is given", () => {
+        const policy = JSON.parse(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        assert.ok(JSON.stringify(policy).includes(`arn:aws:logs:us-east-1:${CUSTOMER_A_ACCOUNT}:log-group:${LOG_GROUP}`));
+    });
+});
+
+describe("PrivateInvocationLogging with network isolation", () => {
+    let created: RecordedResource[];
+
+    before(async () => {
+        created = await installMocks({
+            account: CUSTOMER_A_ACCOUNT,
+            state: (r) => (r.type === "awsx:ec2:Vpc" ? { vpcId: "vpc-0abc", isolatedSubnetIds: ["subnet-a", "subnet-b"] } : undefined),
+        });
+        await settle(new PrivateInvocationLogging("isolated", customerAArgs({ lambdaBundlePath: fixtureBundle(), networkIsolation: {} })));
+    });
+
+    it("creates a VPC with isolated subnets only and no NAT gateway", () => {
+        const vpc = only(created, "awsx:ec2:Vpc").inputs;
+        assert.deepStrictEqual(vpc.subnetSpecs.map((s: any) => s.type), ["Isolated"]);
+        assert.deepStrictEqual(vpc.natGateways, { strategy: "None" });
+        assert.strictEqual(vpc.numberOfAvailabilityZones, 2);
+    });
+
+    it("reaches Bedrock Runtime, STS and Logs through interface endpoints open to the function only", () => {
+        const endpoints = ofType(created, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs);
+        assert.deepStrictEqual(endpoints.map((e) => e.serviceName).sort(), ["com.amazonaws.us-east-1.bedrock-runtime", "com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.sts"]);
+        for (const e of endpoints) {
+            assert.strictEqual(e.vpcEndpointType, "Interface");
+            assert.strictEqual(e.privateDnsEnabled, true);
+            assert.deepStrictEqual(e.subnetIds, ["subnet-a", "subnet-b"]);
+            assert.deepStrictEqual(e.securityGroupIds, ["isolated-endpoint-sg-id"]);
+        }
+        const ingress = only(created, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs;
+        assert.deepStrictEqual([ingress.securityGroupId, ingress.referencedSecurityGroupId, ingress.fromPort, ingress.toPort], ["isolated-endpoint-sg-id", "isolated-function-sg-id", 443, 443]);
+        assert.strictEqual(ingress.cidrIpv4, undefined);
+    });
+
+    it("places the function in the isolated subnets and lets its role manage network interfaces", () => {
+        const fn = only(created, "aws:lambda/function:Function").inputs;
+        assert.deepStrictEqual(fn.vpcConfig, { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["isolated-function-sg-id"] });
+        const policy = JSON.parse(only(created, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const eni = policy.Statement.find((s: any) => s.Sid === "ManageFunctionNetworkInterfaces");
+        assert.ok(eni.Action.includes("ec2:CreateNetworkInterface"));
+    });
+});
+
+describe("PrivateInvocationLogging in the caller's VPC", () => {
+    let recorded: RecordedResource[];
+
+    before(async () => {
+        recorded = await installMocks({ account: CUSTOMER_A_ACCOUNT });
+        const network = { vpcId: "vpc-caller", subnetIds: ["subnet-1"], createEndpoints: false };
+        await settle(new PrivateInvocationLogging("byo", customerAArgs({ lambdaBundlePath: fixtureBundle(), networkIsolation: network })));
+    });
+
+    it("creates no VPC and no endpoints, and uses the caller's subnets", () => {
+        assert.strictEqual(ofType(recorded, "awsx:ec2:Vpc").length, 0);
+        assert.strictEqual(ofType(recorded, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+        assert.strictEqual(only(recorded, "aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-caller");
+        assert.deepStrictEqual(only(recorded, "aws:lambda/function:Function").inputs.vpcConfig.subnetIds, ["subnet-1"]);
+    });
+});
+
+describe("PrivateInvocationLogging failures", () => {
+    let recorded: RecordedResource[];
+
+    beforeEach(async () => {
+        recorded = await installMocks({ account: CUSTOMER_A_ACCOUNT });
+    });
+
+    it("fails at construction when the bundle is missing, saying how to build it", () => {
+        assert.throws(
+            () => new PrivateInvocationLogging("nobundle", customerAArgs({ lambdaBundlePath: "/nonexistent/index.mjs" })),
+            (e: Error) => e.message.includes('lambdaBundlePath names no file, got "/nonexistent/index.mjs"') && e.message.includes("npm run build"),
+        );
+        assert.strictEqual(recorded.filter((r) => r.name.startsWith("nobundle-")).length, 0);
+    });
+
+    it("rejects an ops role ARN of another tenant once the StackReference value is known", async () => {
+        const c = new PrivateInvocationLogging("wrongrole", customerAArgs({ lambdaBundlePath: fixtureBundle(), opsRoleArn: pulumi.output(opsRoleArnFor("customer-b")) }));
+        await assert.rejects(
+            (c.environment as any).promise(),
+            /opsRoleArn must be the ARN of the ops role "BedrockTenantAccess-customer-a" .*got "arn:aws:iam::999999999999:role\/BedrockTenantAccess-customer-b"/,
+        );
+    });
+
+    it("rejects a malformed secret ExternalId without revealing it", async () => {
+        const c = new PrivateInvocationLogging("badext", customerAArgs({ lambdaBundlePath: fixtureBundle(), externalId: pulumi.secret("x y z") }));
+        await assert.rejects((c.environment as any).promise(), (e: Error) => e.message.includes("externalId must be 2 to 1224 characters") && !e.message.includes("x y z"));
+    });
+
+    it("rejects a default model outside the allowed models once known", async () => {
+        const c = new PrivateInvocationLogging("badmodel", customerAArgs({ lambdaBundlePath: fixtureBundle(), allowedModels: pulumi.output([US_HAIKU_35]), defaultModel: US_SONNET_37 }));
+        await assert.rejects((c.environment as any).promise(), /defaultModel must be one of allowedModels .*got "us\.anthropic\.claude-3-7-sonnet/);
+    });
+});

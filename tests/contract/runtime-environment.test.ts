@@ -1,0 +1,50 @@
+import * as assert from "assert";
+import { ArgumentError, RuntimeEnv, decodeRuntimeEnvironment, encodeRuntimeEnvironment, type RuntimeEnvironment } from "../../contract";
+import { loadRuntimeConfig } from "../../runtime/lambda/config";
+
+const full: RuntimeEnvironment = {
+    opsRoleArn: "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a",
+    externalId: "x".repeat(32),
+    tenantId: "customer-a",
+    defaultModel: "anthropic.claude-3-haiku-20240307-v1:0",
+    allowedModels: ["anthropic.claude-3-haiku-20240307-v1:0", "us.anthropic.claude-3-5-haiku-20241022-v1:0"],
+    modelRoutes: { "anthropic.claude-3-haiku-20240307-v1:0": "arn:aws:bedrock:us-east-1:999999999999:application-inference-profile/abc123" },
+    bedrockRegion: "us-east-1",
+    contentMode: "hash",
+    auditMode: "fail-closed",
+    bedrockMaxAttempts: 4,
+    bedrockRequestTimeoutMs: 30_000,
+    sessionUserTag: true,
+    safeMetadataKeys: ["ticket", "channel"],
+};
+
+describe("runtime environment", () => {
+    it("decodes what it encodes, every field", () => {
+        assert.deepStrictEqual(decodeRuntimeEnvironment(encodeRuntimeEnvironment(full)), full);
+    });
+
+    it("leaves optional fields out of the variables when unset", () => {
+        const { bedrockMaxAttempts, bedrockRequestTimeoutMs, sessionUserTag, safeMetadataKeys, ...required } = full;
+        const vars = encodeRuntimeEnvironment(required);
+        assert.deepStrictEqual(Object.keys(vars).sort(), [
+            RuntimeEnv.allowedModels, RuntimeEnv.auditMode, RuntimeEnv.bedrockRegion, RuntimeEnv.contentMode, RuntimeEnv.defaultModel,
+            RuntimeEnv.externalId, RuntimeEnv.modelRoutes, RuntimeEnv.opsRoleArn, RuntimeEnv.tenantId,
+        ].sort());
+        assert.deepStrictEqual(decodeRuntimeEnvironment(vars), required);
+    });
+
+    it("refuses to encode a list item the decoder would split", () => {
+        assert.throws(() => encodeRuntimeEnvironment({ ...full, safeMetadataKeys: ["a,b"] }), (e: Error) => e instanceof ArgumentError && /safeMetadataKeys cannot carry "a,b"/.test(e.message));
+    });
+
+    it("keeps undecodable text for the checks to name", () => {
+        assert.deepStrictEqual(decodeRuntimeEnvironment({ [RuntimeEnv.modelRoutes]: "{nope", [RuntimeEnv.bedrockMaxAttempts]: "1.5" }), { modelRoutes: "{nope", bedrockMaxAttempts: "1.5" });
+    });
+
+    it("is what the runtime loads: the component's encoding configures the runtime unchanged", () => {
+        const config = loadRuntimeConfig({}, encodeRuntimeEnvironment(full));
+        for (const key of Object.keys(full) as (keyof RuntimeEnvironment)[]) {
+            assert.deepStrictEqual(config[key], full[key], key);
+        }
+    });
+});

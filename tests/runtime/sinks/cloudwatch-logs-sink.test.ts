@@ -1,0 +1,179 @@
+import { strict as assert } from "assert";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { LocalLogsServer } from "../../../testing/local-aws";
+import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord } from "../../../contract";
+
+const GROUP = "/bedrock-tenancy/customer-a/audit";
+
+function record(i: number, overrides: Partial<AuditRecord> = {}): AuditRecord {
+    return {
+        schemaType: AUDIT_SCHEMA_TYPE,
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        timestamp: new Date(Date.now() - 1000).toISOString(),
+        outcome: "success",
+        tenantId: "customer-a",
+        clientRequestId: `req-${i}`,
+        input: {},
+        output: {},
+        estimatedCostUsd: null,
+        contentMode: "none",
+        ...overrides,
+    };
+}
+
+describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
+    let logs: LocalLogsServer;
+    const warnings: string[] = [];
+
+    function sink(options: Partial<CloudWatchLogsSinkOptions> = {}): CloudWatchLogsSink {
+        return new CloudWatchLogsSink({
+            logGroupName: GROUP,
+            logStreamName: "stream-1",
+            client: new CloudWatchLogsClient({
+                region: "us-east-1",
+                endpoint: logs.url,
+                credentials: { accessKeyId: "AKIDCUSTOMERA", secretAccessKey: "secret" },
+                requestHandler: new NodeHttpHandler(),
+                maxAttempts: 1,
+            }),
+            flushIntervalMs: 10_000,
+            baseBackoffMs: 1,
+            maxBackoffMs: 2,
+            flushOnExit: false,
+            onWarning: (m) => warnings.push(m),
+            ...options,
+        });
+    }
+
+    beforeEach(async () => {
+        logs = await new LocalLogsServer().start();
+        logs.createLogGroup(GROUP);
+        warnings.length = 0;
+    });
+    afterEach(() => logs.close());
+
+    it("splits a backlog of 25,000 records into valid batches and delivers every one", async () => {
+        const s = sink({ maxBufferedRecords: 30_000 });
+        const writes = Array.from({ length: 25_000 }, (_, i) => s.write(record(i)));
+        await s.flush();
+        await Promise.all(writes);
+
+        assert.equal(logs.records(GROUP).length, 25_000);
+        assert.ok(logs.putCalls.length >= 3);
+        assert.ok(logs.putCalls.every((c) => c.events <= 10_000 && c.bytes <= 1_048_576));
+        assert.deepEqual(s.stats(), { delivered: 25_000, lost: 0, rejected: 0, pending: 0 });
+    });
+
+    it("keeps each batch under 1,048,576 bytes counting 26 bytes per event", async () => {
+        const s = sink();
+        const big = "b".repeat(90_000);
+        const writes = Array.from({ length: 30 }, (_, i) => s.write(record(i, { metadata: { big } })));
+        await s.flush();
+        await Promise.all(writes);
+        assert.equal(logs.records(GROUP).length, 30);
+        assert.ok(logs.putCalls.length >= 3, `${logs.putCalls.length} calls`);
+        assert.ok(logs.putCalls.every((c) => c.bytes <= 1_048_576));
+    });
+
+    it("sends out-of-order and day-apart records in chronological batches", async () => {
+        const s = sink();
+        const now = Date.now();
+        const times = [now - 3 * 3600_000, now - 30 * 3600_000, now - 1000, now - 50 * 3600_000];
+        const writes = times.map((t, i) => s.write(record(i, { timestamp: new Date(t).toISOString() })));
+        await s.flush();
+        await Promise.all(writes);
+        assert.equal(logs.records(GROUP).length, 4);
+        assert.ok(logs.putCalls.length >= 2, "records 24 h apart shared a batch");
+    });
+
+    it("creates the log stream when it is missing, and again after it is deleted", async () => {
+        const s = sink();
+        await Promise.all([s.write(record(1)), s.flush()]);
+        logs.deleteLogStream(GROUP, "stream-1");
+        await Promise.all([s.write(record(2)), s.flush()]);
+
+        const targets = logs.requests.map((r) => String(r.headers["x-amz-target"]).split(".")[1]);
+        assert.deepEqual(targets, ["CreateLogStream", "PutLogEvents", "PutLogEvents", "CreateLogStream", "PutLogEvents"]);
+        assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
+        assert.equal(s.stats().delivered, 2);
+    });
+
+    it("survives throttling, 5xx and a reset connection without losing records", async () => {
+        const s = sink();
+        await Promise.all([s.write(record(0)), s.flush()]);
+        logs.failNext({ kind: "throttle" }, { kind: "error", status: 503, errorType: "ServiceUnavailableException" }, { kind: "reset" }, { kind: "error", status: 500, errorType: "InternalFailure" });
+        const writes = [1, 2, 3].map((i) => s.write(record(i)));
+        await s.flush();
+        await Promise.all(writes);
+        assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-0", "req-1", "req-2", "req-3"]);
+        assert.deepEqual(s.stats(), { delivered: 4, lost: 0, rejected: 0, pending: 0 });
+    });
+
+    it("counts records as lost, and rejects their writes, once retries run out", async () => {
+        const s = sink({ maxAttempts: 2 });
+        await Promise.all([s.write(record(0)), s.flush()]);
+        logs.failNext({ kind: "throttle" }, { kind: "throttle" });
+        const lost = assert.rejects(s.write(record(1)), /PutLogEvents failed: ThrottlingException/);
+        await s.flush();
+        await lost;
+        assert.deepEqual(s.stats(), { delivered: 1, lost: 1, rejected: 0, pending: 0 });
+        assert.ok(warnings.some((w) => w.includes("lost 1 audit records")));
+    });
+
+    it("does not retry a request CloudWatch Logs calls invalid", async () => {
+        const s = sink();
+        await Promise.all([s.write(record(0)), s.flush()]);
+        logs.failNext({ kind: "error", status: 400, errorType: "InvalidParameterException" });
+        const refused = assert.rejects(s.write(record(1)), /PutLogEvents failed: InvalidParameterException/);
+        await s.flush();
+        await refused;
+        assert.equal(logs.requests.length, 3);
+    });
+
+    it("reports records CloudWatch Logs rejects as too old or too new", async () => {
+        const s = sink();
+        // A record older than 14 days and one more than 2 hours ahead: more than 24 h apart, so two batches.
+        const writes = [
+            s.write(record(1, { timestamp: new Date(Date.now() - 20 * 86_400_000).toISOString() })),
+            s.write(record(2)),
+            s.write(record(3, { timestamp: new Date(Date.now() + 3 * 3600_000).toISOString() })),
+        ];
+        const settled = Promise.allSettled(writes);
+        await s.flush();
+        const results = await settled;
+        assert.deepEqual(results.map((r) => r.status), ["rejected", "fulfilled", "rejected"]);
+        assert.deepEqual(s.stats(), { delivered: 1, lost: 2, rejected: 2, pending: 0 });
+        assert.deepEqual(warnings.filter((w) => w.includes("CloudWatch Logs rejected")).length, 2);
+    });
+
+    it("refuses a record when the buffer is full instead of dropping an older one", async () => {
+        const s = sink({ maxBufferedRecords: 2 });
+        const first = [s.write(record(1)), s.write(record(2))];
+        await assert.rejects(s.write(record(3)), /buffer full/);
+        await s.flush();
+        await Promise.all(first);
+        assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-1", "req-2"]);
+        assert.deepEqual(s.stats(), { delivered: 2, lost: 1, rejected: 0, pending: 0 });
+    });
+
+    it("flushes by itself after the flush interval", async () => {
+        const s = sink({ flushIntervalMs: 5 });
+        await s.write(record(1));
+        assert.equal(logs.records(GROUP).length, 1);
+    });
+
+    it("flushes what is buffered on close", async () => {
+        const s = sink();
+        const write = s.write(record(1));
+        await s.close();
+        await write;
+        assert.equal(logs.records(GROUP).length, 1);
+    });
+
+    it("names the argument when the log group name is invalid", () => {
+        assert.throws(() => sink({ logGroupName: "bad name:*" }), /logGroupName must be a CloudWatch log group name, got "bad name:\*"/);
+        assert.throws(() => sink({ maxAttempts: 0 }), /maxAttempts must be an integer >= 1, got 0/);
+    });
+});

@@ -1,0 +1,149 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import type { TenantsOutput } from "../../stacks/stack-outputs";
+import { opsProgram } from "../../stacks/ops";
+import { installMocks, ofType, promiseOf, type RecordedResource } from "../../testing/pulumi-mocks";
+import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions, parsePolicy, settled } from "../../testing/tenant-access-fixtures";
+
+const shippedConfig = (parseYaml(fs.readFileSync(path.join(__dirname, "../../Pulumi.ops.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+
+const tenant = (id: string, account: string, models = [HAIKU]) => ({ id, accounts: [account], models });
+
+describe("ops stack program", () => {
+    describe("with the shipped Pulumi.ops.yaml", () => {
+        let recorded: RecordedResource[];
+        let tenants: TenantsOutput;
+        let secret: boolean;
+        const identityCalls = { calls: 0 };
+
+        before(async () => {
+            recorded = await installMocks(opsMockOptions(shippedConfig, identityCalls));
+            const out = opsProgram();
+            tenants = await promiseOf(out.tenants);
+            secret = await pulumi.isSecret(out.tenants);
+            await settled();
+        });
+
+        it("creates one role per tenant, named by the shared naming rule", () => {
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), ["BedrockTenantAccess-customer-a", "BedrockTenantAccess-customer-b"]);
+        });
+
+        it("exports every tenant in the shape customer stacks read", () => {
+            assert.deepStrictEqual(Object.keys(tenants).sort(), ["customer-a", "customer-b"]);
+            const a = tenants["customer-a"];
+            assert.strictEqual(a.roleArn, `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenantAccess-customer-a`);
+            assert.strictEqual(a.runtimeRoleName, "BedrockTenancyRuntime-customer-a");
+            assert.deepStrictEqual(a.accounts, ["111111111111"]);
+            assert.deepStrictEqual(a.allowedModels, [HAIKU, US_HAIKU_35]);
+            assert.deepStrictEqual(Object.keys(a.inferenceProfileArns), [HAIKU, US_HAIKU_35]);
+            assert.strictEqual(a.region, "us-east-1");
+            assert.match(a.externalId, /^[A-Za-z0-9]{32}$/);
+            assert.notStrictEqual(a.externalId, tenants["customer-b"].externalId);
+        });
+
+        it("exports the tenants output as a secret, because it holds the ExternalIds", () => {
+            assert.strictEqual(secret, true);
+        });
+
+        it("looks up the caller identity once for the whole stack", () => {
+            assert.strictEqual(identityCalls.calls, 1);
+        });
+
+        it("reads aws:region once for the stack, not once per tenant", async () => {
+            // Each read parses the whole stack config, tenant list included: per tenant, that is quadratic.
+            const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { getConfig(key: string): string | undefined };
+            const many = Array.from({ length: 20 }, (_, i) => tenant(`t${i}`, String(100000000000 + i)));
+            await installMocks(opsMockOptions({ "bedrock-tenancy:tenants": many, "bedrock-tenancy:costAttribution": false }));
+            const original = runtimeConfig.getConfig;
+            const regionReads: string[] = [];
+            runtimeConfig.getConfig = (key) => {
+                if (key === "aws:region") {
+                    regionReads.push(key);
+                }
+                return original(key);
+            };
+            try {
+                await promiseOf(opsProgram().tenants);
+                await settled();
+            } finally {
+                runtimeConfig.getConfig = original;
+            }
+            assert.strictEqual(regionReads.length, 1);
+        });
+
+        it("never configures Bedrock invocation logging", () => {
+            assert.deepStrictEqual(recorded.filter((r) => /invocationlogging/i.test(r.type)), []);
+        });
+
+        it("creates the configured budget on customer-a's cost-allocation tag only", () => {
+            const budgets = ofType(recorded, "aws:budgets/budget:Budget");
+            assert.strictEqual(budgets.length, 1);
+            assert.deepStrictEqual(budgets[0].inputs.costFilters, [{ name: "TagKeyValue", values: ["user:bedrock-tenancy:tenant$customer-a"] }]);
+            assert.strictEqual(budgets[0].inputs.limitAmount, "500.00");
+            assert.deepStrictEqual(budgets[0].inputs.notifications[0].subscriberEmailAddresses, ["finops@example.com"]);
+        });
+
+        it("requires customer-a's guardrail in its permissions", () => {
+            const policy = parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "customer-a-invoke")!.inputs.policy);
+            const deny = (policy.Statement as any[]).find((s) => s.Effect === "Deny");
+            assert.deepStrictEqual(deny.Condition, { StringNotEquals: { "bedrock:GuardrailIdentifier": "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6:1" } });
+        });
+    });
+
+    describe("rejecting bad tenant lists", () => {
+        async function planWith(config: Record<string, unknown>): Promise<void> {
+            await installMocks(opsMockOptions({ "bedrock-tenancy:kind": "ops", ...config }));
+            opsProgram();
+        }
+
+        it("rejects a duplicate tenant id, naming both entries", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-a", "222222222222")] }),
+                /^ArgumentError: bedrock-tenancy:tenants\[1\]\.id "customer-a" duplicates bedrock-tenancy:tenants\[0\]\.id$/,
+            );
+        });
+
+        it("rejects more application inference profiles than the quota allows", async () => {
+            const tenants = [tenant("customer-a", "111111111111", [HAIKU, US_HAIKU_35]), tenant("customer-b", "222222222222")];
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:applicationProfileQuota": 2 }),
+                /^ArgumentError: bedrock-tenancy:tenants would create 3 application inference profiles in us-east-1, over bedrock-tenancy:applicationProfileQuota 2 /,
+            );
+        });
+
+        it("rejects a tenant whose Regions leave the stack's allowed Regions", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111", [US_HAIKU_35])], "bedrock-tenancy:allowedRegions": ["us-east-1"] }),
+                /tenants\[0\] \(customer-a\): regions \["us-east-2","us-west-2"\] are outside bedrock-tenancy:allowedRegions \["us-east-1"\]/,
+            );
+        });
+
+        it("names the tenant entry in a component argument error", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-b", "12345")] }),
+                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(customer-b\): accounts\[0\] must be a 12-digit AWS account id, got "12345"$/,
+            );
+        });
+
+        it("rejects an empty tenant list", async () => {
+            await assert.rejects(planWith({ "bedrock-tenancy:tenants": [] }), /^ArgumentError: bedrock-tenancy:tenants must be a non-empty list of tenants, got \[\]$/);
+        });
+    });
+
+    describe("at scale", () => {
+        // Wall-clock figures for thousands of tenants: bench/planning.ts (npm run bench).
+        it("builds many tenants with one caller-identity lookup", async () => {
+            const identityCalls = { calls: 0 };
+            const many = Array.from({ length: 50 }, (_, i) => tenant(`t${i}`, String(100000000000 + i)));
+            const recorded = await installMocks(opsMockOptions({ "bedrock-tenancy:tenants": many, "bedrock-tenancy:costAttribution": false }, identityCalls));
+            const tenants = await promiseOf(opsProgram().tenants);
+            await settled();
+            assert.strictEqual(Object.keys(tenants).length, 50);
+            assert.strictEqual(ofType(recorded, "aws:iam/role:Role").length, 50);
+            assert.strictEqual(identityCalls.calls, 1);
+        });
+    });
+});
