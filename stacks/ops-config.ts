@@ -1,4 +1,4 @@
-import { ArgumentError, assertTenantId, show, withContext } from "../contract";
+import { ArgumentError, assertTenantId, fleetProblem, raise, show, withContext } from "../contract";
 import {
     DEFAULT_APPLICATION_PROFILE_QUOTA,
     type BedrockTenantAccessArgs,
@@ -58,7 +58,8 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
 
 /**
  * Validates the whole tenant list before any resource exists: every entry's
- * arguments, duplicate ids, the stack-wide Region allow-list and the
+ * arguments, the fleet rules (duplicate ids, an account listed by two tenants,
+ * colliding profile names), the stack-wide Region allow-list and the
  * application inference profile quota per Region. Linear in the number of
  * tenants. Errors start with the config key and the entry.
  */
@@ -67,7 +68,6 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
     if (!Array.isArray(tenants) || tenants.length === 0) {
         throw new ArgumentError(`${key} must be a non-empty list of tenants, got ${show(tenants)}`);
     }
-    const seen = new Map<string, number>();
     const profilesPerRegion = new Map<string, number>();
     const planned = tenants.map((entry: TenantConfig, i): PlannedTenant => {
         const where = `${key}[${i}]`;
@@ -75,11 +75,6 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
             throw new ArgumentError(`${where} must be an object with id, accounts and models, got ${show(entry)}`);
         }
         assertTenantId(entry.id, `${where}.id`);
-        const first = seen.get(entry.id);
-        if (first !== undefined) {
-            throw new ArgumentError(`${where}.id ${show(entry.id)} duplicates ${key}[${first}].id`);
-        }
-        seen.set(entry.id, i);
         const args = tenantArgs(entry, settings);
         let resolved: ResolvedTenantAccess;
         try {
@@ -96,6 +91,8 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
         }
         return { args, resolved };
     });
+    const members = planned.map(({ resolved: r }) => ({ id: r.tenantId, accounts: r.accounts, models: r.costAttribution ? r.models.map((m) => m.ref.id) : [] }));
+    raise(fleetProblem(members, (i) => `${key}[${i}]`));
     const quota = settings.applicationProfileQuota ?? DEFAULT_APPLICATION_PROFILE_QUOTA;
     for (const [region, count] of profilesPerRegion) {
         if (count > quota) {

@@ -106,6 +106,20 @@ describe("ops stack program", () => {
             );
         });
 
+        it("rejects two tenants that list the same customer account, before any resource exists", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-b", "111111111111")] }),
+                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(customer-a\) already lists/,
+            );
+        });
+
+        it("rejects tenant ids whose profile names collide after normalisation", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("a-b", "111111111111"), tenant("a--b", "222222222222")] }),
+                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(a--b\) and bedrock-tenancy:tenants\[0\] \(a-b\) would both name an application inference profile/,
+            );
+        });
+
         it("rejects more application inference profiles than the quota allows", async () => {
             const tenants = [tenant("customer-a", "111111111111", [HAIKU, US_HAIKU_35]), tenant("customer-b", "222222222222")];
             await assert.rejects(

@@ -1,0 +1,58 @@
+/**
+ * Rules over a whole fleet of tenants, not one tenant at a time: what the ops
+ * program refuses at preview and what the isolation verifier rejects in a plan.
+ * Both sides call these functions, so a fleet that previews is a fleet that
+ * verifies. Linear in tenants (hash maps, no pairwise comparison).
+ */
+import { IAM_ROLE_NAME_MAX, applicationProfileName, opsRoleName, runtimeRoleName } from "./naming";
+import { show, type Problem } from "./validation";
+
+/** What the fleet rules need to know of one tenant. */
+export interface FleetMember {
+    id: string;
+    accounts: readonly string[];
+    /** Model and profile ids; each gets an application inference profile named by `applicationProfileName`. */
+    models?: readonly string[];
+}
+
+/** One problem per broken rule; `where(i)` names entry i in messages (a config key, an argument path). */
+export function fleetProblems(members: readonly FleetMember[], where: (index: number) => string = (i) => `tenants[${i}]`): string[] {
+    const problems: string[] = [];
+    const firstOwner = <K>(map: Map<K, number>, key: K, index: number): number | undefined => {
+        const first = map.get(key);
+        if (first === undefined) map.set(key, index);
+        return first;
+    };
+    const ids = new Map<string, number>();
+    const accounts = new Map<string, number>();
+    const profileNames = new Map<string, number>();
+    members.forEach((m, i) => {
+        const first = firstOwner(ids, m.id, i);
+        if (first !== undefined) {
+            problems.push(`${where(i)}.id ${show(m.id)} duplicates ${where(first)}.id`);
+            return;
+        }
+        for (const role of [opsRoleName(m.id), runtimeRoleName(m.id)]) {
+            if (role.length > IAM_ROLE_NAME_MAX) problems.push(`${where(i)}.id ${show(m.id)} makes the role name ${show(role)}, over IAM's ${IAM_ROLE_NAME_MAX} characters`);
+        }
+        for (const account of new Set(m.accounts)) {
+            const owner = firstOwner(accounts, account, i);
+            if (owner !== undefined) {
+                problems.push(`${where(i)} (${m.id}) lists account ${account}, which ${where(owner)} (${members[owner].id}) already lists: an account belongs to one tenant, or its owner could act as either`);
+            }
+        }
+        for (const model of new Set(m.models ?? [])) {
+            const name = applicationProfileName(m.id, model);
+            const owner = firstOwner(profileNames, name, i);
+            if (owner !== undefined && owner !== i) {
+                problems.push(`${where(i)} (${m.id}) and ${where(owner)} (${members[owner].id}) would both name an application inference profile ${show(name)}`);
+            }
+        }
+    });
+    return problems;
+}
+
+/** The first fleet problem, for callers that stop at one. */
+export function fleetProblem(members: readonly FleetMember[], where?: (index: number) => string): Problem {
+    return fleetProblems(members, where)[0];
+}

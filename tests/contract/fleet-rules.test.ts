@@ -1,0 +1,33 @@
+import * as assert from "assert";
+import { fleetProblems } from "../../contract";
+
+const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
+
+describe("fleet rules", () => {
+    it("accepts tenants with their own ids, accounts and profile names", () => {
+        assert.deepStrictEqual(fleetProblems([
+            { id: "customer-a", accounts: ["111111111111"], models: [HAIKU] },
+            { id: "customer-b", accounts: ["222222222222"], models: [HAIKU] },
+        ]), []);
+    });
+
+    it("rejects a duplicate tenant id, naming both entries", () => {
+        assert.deepStrictEqual(fleetProblems([{ id: "a", accounts: ["111111111111"] }, { id: "a", accounts: ["222222222222"] }]), ['tenants[1].id "a" duplicates tenants[0].id']);
+    });
+
+    it("rejects an account listed by two tenants", () => {
+        const [problem] = fleetProblems([{ id: "a", accounts: ["111111111111"] }, { id: "b", accounts: ["333333333333", "111111111111"] }], (i) => `bedrock-tenancy:tenants[${i}]`);
+        assert.match(problem, /^bedrock-tenancy:tenants\[1\] \(b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(a\) already lists/);
+    });
+
+    it("rejects tenant ids whose application profile names collide after normalisation", () => {
+        const problems = fleetProblems([{ id: "a-b", accounts: ["111111111111"], models: [HAIKU] }, { id: "a--b", accounts: ["222222222222"], models: [HAIKU] }]);
+        assert.deepStrictEqual(problems, [`tenants[1] (a--b) and tenants[0] (a-b) would both name an application inference profile "a-b.${HAIKU}"`]);
+    });
+
+    it("finds a collision between the first and a far tenant of a large fleet", () => {
+        const fleet = Array.from({ length: 5000 }, (_, i) => ({ id: `t${i}`, accounts: [String(100000000000 + i)] }));
+        fleet[2500] = { id: "t2500", accounts: [fleet[0].accounts[0]] };
+        assert.strictEqual(fleetProblems(fleet).length, 1);
+    });
+});
