@@ -46,3 +46,18 @@ export function logStreamsArn(region: string, account: string, logGroupName: str
 export function logsServicePrincipal(region: string): string {
     return `logs.${region}.amazonaws.com`;
 }
+
+/** `arn:aws:s3:::BUCKET`: the bucket itself (ListBucket and bucket settings are authorized here). */
+export function s3BucketArn(bucket: string): string {
+    return `arn:${PARTITION}:s3:::${bucket}`;
+}
+
+/** `arn:aws:s3:::BUCKET/PREFIX*`: the objects under `prefix` (every object when `prefix` is empty). */
+export function s3ObjectsArn(bucket: string, prefix = ""): string {
+    return `${s3BucketArn(bucket)}/${prefix}*`;
+}
+
+/** The Region's S3 endpoint as KMS sees it in `kms:ViaService`. */
+export function s3ServiceHost(region: string): string {
+    return `s3.${region}.amazonaws.com`;
+}

@@ -93,6 +93,12 @@ export interface AuditRecord {
     throttled?: boolean;
     /** Caller metadata beyond the well-known ids, as passed to `invoke(..., { metadata })`. */
     metadata?: Record<string, unknown>;
+    /**
+     * Where the complete record was archived (log records only, when the
+     * archive is on): the object key and the SHA-256 of the object, or the
+     * error code when the archive write failed.
+     */
+    archive?: { key: string; sha256?: string; errorCode?: string };
 }
 
 /**

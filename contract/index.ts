@@ -13,3 +13,5 @@ export * from "./modes";
 export * from "./naming";
 export * from "./runtime-environment";
 export * from "./validation";
+export * from "./archive";
+export * from "./archive-rules";

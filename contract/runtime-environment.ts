@@ -34,6 +34,10 @@ export const RuntimeEnv = Object.freeze({
     sessionUserTag: "BEDROCK_TENANCY_SESSION_USER_TAG",
     /** Optional. Metadata keys whose values are recorded as given in every content mode. */
     safeMetadataKeys: "BEDROCK_TENANCY_SAFE_METADATA_KEYS",
+    /** Optional. Bucket of the write-once audit archive; set, every record is also archived there. */
+    archiveBucket: "BEDROCK_TENANCY_ARCHIVE_BUCKET",
+    /** Optional. ARN of the customer key archive objects are encrypted with (the bucket policy requires it). */
+    archiveKmsKeyArn: "BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN",
 });
 export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];
 
@@ -65,6 +69,10 @@ export interface RuntimeEnvironment {
     sessionUserTag?: boolean;
     /** Metadata keys recorded as given in every content mode. Env `BEDROCK_TENANCY_SAFE_METADATA_KEYS` (comma-separated). @default [] */
     safeMetadataKeys?: readonly string[];
+    /** Archive bucket; with it, `archiveKmsKeyArn` is required. Env `BEDROCK_TENANCY_ARCHIVE_BUCKET`. @default - no archive */
+    archiveBucket?: string;
+    /** Key of the archive objects. Env `BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN`. @default - no archive */
+    archiveKmsKeyArn?: string;
 }
 
 /** `option (VARIABLE)`: how runtime messages name a setting. */
@@ -102,6 +110,8 @@ export function encodeRuntimeEnvironment(environment: RuntimeEnvironment): Recor
     if (environment.bedrockRequestTimeoutMs !== undefined) vars[RuntimeEnv.bedrockRequestTimeoutMs] = String(environment.bedrockRequestTimeoutMs);
     if (environment.sessionUserTag !== undefined) vars[RuntimeEnv.sessionUserTag] = String(environment.sessionUserTag);
     if (environment.safeMetadataKeys?.length) vars[RuntimeEnv.safeMetadataKeys] = list("safeMetadataKeys", environment.safeMetadataKeys);
+    if (environment.archiveBucket !== undefined) vars[RuntimeEnv.archiveBucket] = environment.archiveBucket;
+    if (environment.archiveKmsKeyArn !== undefined) vars[RuntimeEnv.archiveKmsKeyArn] = environment.archiveKmsKeyArn;
     return vars;
 }
 
@@ -150,6 +160,8 @@ export function decodeRuntimeEnvironment(vars: Readonly<Record<string, string | 
         bedrockRequestTimeoutMs: integer("bedrockRequestTimeoutMs"),
         sessionUserTag: boolean("sessionUserTag"),
         safeMetadataKeys: list("safeMetadataKeys"),
+        archiveBucket: text("archiveBucket"),
+        archiveKmsKeyArn: text("archiveKmsKeyArn"),
     };
     for (const k of Object.keys(decoded) as (keyof DecodedEnvironment)[]) {
         if (decoded[k] === undefined) delete decoded[k];

@@ -27,6 +27,8 @@ export interface CallStart {
     region?: string;
     inputText: string;
     metadata?: Record<string, unknown>;
+    /** Most UTF-8 bytes of text kept per field in `full` mode. @default MAX_CONTENT_TEXT_BYTES */
+    maxContentBytes?: number;
 }
 
 /** What the end event reports about a successful call. */
@@ -78,7 +80,7 @@ export function describeError(err: unknown): ErrorFacts {
 }
 
 function baseRecord(start: CallStart, outcome: AuditOutcome): AuditRecord {
-    const input = describeContent(start.inputText, start.contentMode);
+    const input = describeContent(start.inputText, start.contentMode, start.maxContentBytes);
     return dropUndefined({
         schemaType: AUDIT_SCHEMA_TYPE,
         schemaVersion: AUDIT_SCHEMA_VERSION,
@@ -106,7 +108,7 @@ function baseRecord(start: CallStart, outcome: AuditOutcome): AuditRecord {
 /** The record of a call the model answered. */
 export function successRecord(start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
     const record = baseRecord(start, AuditOutcome.success);
-    const output = describeContent(result.outputText, start.contentMode);
+    const output = describeContent(result.outputText, start.contentMode, start.maxContentBytes);
     const { usage } = result;
     record.input = dropUndefined({
         inputTokenCount: usage.inputTokens,

@@ -42,6 +42,12 @@ export interface PrivateInvocationLoggerOptions {
     prices?: PriceTable;
     /** Bedrock Region, recorded as `region`. @default - not recorded */
     region?: string;
+    /**
+     * Most UTF-8 bytes of prompt or completion text a `full` record carries.
+     * `Infinity` hands the sink the complete text (an archiving sink cuts the
+     * log copy itself). @default MAX_CONTENT_TEXT_BYTES (96 KiB)
+     */
+    maxContentBytes?: number;
     /** Receives a line for each lost record or orphan event. @default console.warn */
     onWarning?: (message: string) => void;
 }
@@ -90,6 +96,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private readonly sink: AuditSink;
     private readonly prices: PriceTable;
     private readonly region: string | undefined;
+    private readonly maxContentBytes: number | undefined;
     private readonly warn: (message: string) => void;
     private readonly runs = new Map<string, RunState>();
     private readonly inFlight = new Set<Promise<void>>();
@@ -118,6 +125,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.sink = options.sink;
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
+        if (options.maxContentBytes !== undefined && !(options.maxContentBytes >= 1)) {
+            throw new RangeError(`maxContentBytes must be at least 1, got ${show(options.maxContentBytes)}`);
+        }
+        this.maxContentBytes = options.maxContentBytes;
         this.warn = options.onWarning ?? ((message) => console.warn(message));
     }
 
@@ -145,6 +156,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 region: this.region,
                 inputText: messagesText(messages[0] ?? []),
                 metadata: describeMetadata(extra, this.contentMode, this.safeMetadataKeys),
+                maxContentBytes: this.maxContentBytes,
             },
         });
     }

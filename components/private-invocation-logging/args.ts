@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode } from "../../contract";
+import type { AuditArchiveArgs } from "./archive-args";
 
 /**
  * Defaults of {@link PrivateInvocationLoggingArgs}, resolved once. The
@@ -213,6 +214,12 @@ export interface PrivateInvocationLoggingArgs {
      * @default - no VPC (the function uses Lambda's own networking)
      */
     networkIsolation?: RuntimeNetworkArgs;
+    /**
+     * The write-once audit archive: every record also goes, complete, to an
+     * S3 bucket with Object Lock in this account (see docs/archive.md).
+     * @default - no archive
+     */
+    archive?: AuditArchiveArgs;
     /**
      * Path of the bundled runtime (an ES module exporting `handler`).
      * @default - `dist/lambda/index.mjs` of this package (`npm run build` creates it)

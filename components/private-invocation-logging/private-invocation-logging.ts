@@ -12,11 +12,14 @@ import {
     externalIdProblem,
     modelSettingsProblem,
     patternProblem,
+    raise,
     regionProblem,
     runtimeRoleName,
     type Problem,
 } from "../../contract";
 import type { PrivateInvocationLoggingArgs } from "./args";
+import { createAuditArchive, type AuditArchive } from "./archive";
+import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
 import { logKeyPolicy } from "./key-policy";
 import { defaultLambdaBundlePath } from "./lambda-bundle";
 import { AuditMetric, auditMetricFilters } from "./metric-filters";
@@ -38,6 +41,8 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string>;
     public readonly runtimeRoleArn: pulumi.Output<string>;
     public readonly throttleAlarmArn: pulumi.Output<string>;
+    /** The audit archive's bucket and query catalog, when `archive` is set. */
+    public readonly archive: AuditArchive | undefined;
     /** The function's environment variables; secret, because they hold the ExternalId. */
     public readonly environment: pulumi.Output<Record<string, string>>;
 
@@ -45,6 +50,10 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         super(PRIVATE_INVOCATION_LOGGING_TYPE, name, {}, opts);
         // Reading aws:region parses the whole stack config: skip it when the Region is given.
         const r = resolvePrivateInvocationLoggingArgs(args, args.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
+        const archiveArgs = resolveArchiveArgs(args.archive);
+        if (archiveArgs && typeof args.kmsKeyArn === "string" && typeof args.accountId === "string") {
+            raise(archiveKeyProblem("kmsKeyArn", args.kmsKeyArn, args.accountId));
+        }
         const bundlePath = args.lambdaBundlePath ?? defaultLambdaBundlePath();
         if (!fs.existsSync(bundlePath)) {
             const which = args.lambdaBundlePath === undefined ? "the default lambdaBundlePath" : "lambdaBundlePath";
@@ -137,7 +146,10 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             { parent: this, dependsOn: filters },
         );
 
-        const network = args.networkIsolation && createRuntimeNetwork(args.networkIsolation, { name, region, tags, parent: this });
+        if (archiveArgs && args.kmsKeyArn !== undefined) {
+            kmsKeyArn = this.checked(pulumi.all([kmsKeyArn, accountId]), ([key, account]) => archiveKeyProblem("kmsKeyArn", key, account)).apply(([key]) => key);
+        }
+        const network = args.networkIsolation && createRuntimeNetwork(args.networkIsolation, { name, region, tags, parent: this, s3: archiveArgs !== undefined });
         const role = new aws.iam.Role(
             `${name}-runtime-role`,
             {
@@ -148,21 +160,44 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.archive =
+            archiveArgs &&
+            createAuditArchive(archiveArgs, {
+                name,
+                tenantId,
+                region,
+                accountId,
+                opsAccountId: opsRoleArn.apply((arn) => /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1] ?? ""),
+                kmsKeyArn,
+                writerRoleArn: role.arn,
+                tags,
+                parent: this,
+            });
+        const archiveBucket = this.archive?.bucketName ?? pulumi.output<string | undefined>(undefined);
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-runtime-policy`,
             {
                 role: role.name,
                 name: "bedrock-tenancy-runtime",
                 policy: pulumi
-                    .all([opsRoleArn, accountId])
-                    .apply(([ops, account]) =>
-                        JSON.stringify(runtimeRolePolicy({ opsRoleArn: ops, region, accountId: account, logGroupName: groupName, vpc: network !== undefined })),
+                    .all([opsRoleArn, accountId, archiveBucket, kmsKeyArn])
+                    .apply(([ops, account, bucket, key]) =>
+                        JSON.stringify(
+                            runtimeRolePolicy({
+                                opsRoleArn: ops,
+                                region,
+                                accountId: account,
+                                logGroupName: groupName,
+                                vpc: network !== undefined,
+                                archive: bucket === undefined ? undefined : { bucketName: bucket, tenantId, kmsKeyArn: key, region },
+                            }),
+                        ),
                     ),
             },
             { parent: this },
         );
 
-        this.environment = pulumi.all([opsRoleArn, externalId, models, bedrockRegion]).apply(([ops, extId, m, bedrock]) =>
+        this.environment = pulumi.all([opsRoleArn, externalId, models, bedrockRegion, archiveBucket, kmsKeyArn]).apply(([ops, extId, m, bedrock, bucket, key]) =>
             encodeRuntimeEnvironment({
                 opsRoleArn: ops,
                 externalId: extId,
@@ -174,6 +209,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                 contentMode: r.contentMode,
                 auditMode: r.auditMode,
                 safeMetadataKeys: r.safeMetadataKeys,
+                ...(bucket === undefined ? {} : { archiveBucket: bucket, archiveKmsKeyArn: key }),
             }),
         );
         const fn = new aws.lambda.Function(
@@ -214,6 +250,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             kmsKeyArn: this.kmsKeyArn,
             runtimeRoleArn: this.runtimeRoleArn,
             throttleAlarmArn: this.throttleAlarmArn,
+            archiveBucketName: this.archive?.bucketName,
         });
     }
 

@@ -19,6 +19,8 @@ export interface RuntimeNetworkContext {
     region: string;
     tags: Record<string, string>;
     parent: pulumi.Resource;
+    /** Also reach S3 (the audit archive) through an interface endpoint. */
+    s3?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export function createRuntimeNetwork(args: RuntimeNetworkArgs, ctx: RuntimeNetwo
         { securityGroupId: functionSg.id, region, ipProtocol: "tcp", fromPort: HTTPS_PORT, toPort: HTTPS_PORT, referencedSecurityGroupId: endpointSg.id, tags },
         { parent },
     );
-    for (const service of RUNTIME_ENDPOINT_SERVICES) {
+    for (const service of ctx.s3 ? [...RUNTIME_ENDPOINT_SERVICES, "s3"] : RUNTIME_ENDPOINT_SERVICES) {
         new aws.ec2.VpcEndpoint(
             `${name}-${service}-endpoint`,
             {
@@ -94,6 +96,8 @@ export function createRuntimeNetwork(args: RuntimeNetworkArgs, ctx: RuntimeNetwo
                 serviceName: `com.amazonaws.${region}.${service}`,
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
+                // S3 also offers a gateway endpoint; without one, private DNS must answer for the VPC itself.
+                dnsOptions: service === "s3" ? { privateDnsOnlyForInboundResolverEndpoint: false } : undefined,
                 subnetIds,
                 securityGroupIds: [endpointSg.id],
                 tags,

@@ -1,5 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import { logStreamsArn } from "../../contract";
+import { runtimeArchiveStatements, type RuntimeArchiveGrantInput } from "./archive-policies";
 
 /** What the runtime needs to enter the tenant's ops role (session tags and source identity included). */
 export const ASSUME_OPS_ROLE_ACTIONS = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
@@ -46,6 +47,8 @@ export interface RuntimeRolePolicyInput {
     logGroupName: string;
     /** Add the ENI permissions Lambda needs to run the function in a VPC. */
     vpc: boolean;
+    /** Add the archive write (its tenant prefix only) and the key use S3 needs for it. */
+    archive?: RuntimeArchiveGrantInput;
 }
 
 /**
@@ -60,6 +63,9 @@ export function runtimeRolePolicy(input: RuntimeRolePolicyInput): aws.iam.Policy
         // per the Service Authorization Reference), so the group itself needs no grant.
         { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: LOG_WRITE_ACTIONS, Resource: logStreamsArn(input.region, input.accountId, input.logGroupName) },
     ];
+    if (input.archive) {
+        statements.push(...runtimeArchiveStatements(input.archive));
+    }
     if (input.vpc) {
         // EC2 does not support resource-level permissions on the Describe
         // actions, and the interfaces Lambda creates have ids unknown in

@@ -9,6 +9,8 @@ import {
     DEFAULT_AUDIT_MODE,
     DEFAULT_CONTENT_MODE,
     IAM_ROLE_ARN_PATTERN,
+    KMS_KEY_ARN_PATTERN,
+    bucketNameProblem,
     auditModeProblem,
     booleanProblem,
     contentModeProblem,
@@ -30,12 +32,17 @@ import {
  * {@link RuntimeEnvironment} (documented there, with its variable and
  * default), plus two settings only code can pass.
  */
-export interface RuntimeConfig extends Readonly<Required<RuntimeEnvironment>> {
+export interface RuntimeConfig
+    extends Readonly<Required<Omit<RuntimeEnvironment, ArchiveField>>>,
+        Readonly<Pick<RuntimeEnvironment, ArchiveField>> {
     /** Ops session length; role chaining caps it at 3600 (900-3600). @default 3600 */
     sessionDurationSeconds: number;
     /** Time kept back from the Lambda deadline to write the record, ms (0-60000). @default 1000 */
     deadlineMarginMs: number;
 }
+
+/** The archive settings stay optional: without them no record is archived. */
+type ArchiveField = "archiveBucket" | "archiveKmsKeyArn";
 
 export const DEFAULT_BEDROCK_MAX_ATTEMPTS = 3;
 export const DEFAULT_BEDROCK_REQUEST_TIMEOUT_MS = 60_000;
@@ -69,6 +76,8 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         safeMetadataKeys: pick("safeMetadataKeys") ?? [],
         sessionDurationSeconds: options.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS,
         deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
+        archiveBucket: pick("archiveBucket"),
+        archiveKmsKeyArn: pick("archiveKmsKeyArn"),
     };
     raise(
         patternProblem(envLabel("opsRoleArn"), c.opsRoleArn, IAM_ROLE_ARN_PATTERN, "an IAM role ARN"),
@@ -88,6 +97,11 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         safeMetadataKeysProblem(envLabel("safeMetadataKeys"), c.safeMetadataKeys),
         integerProblem("sessionDurationSeconds", c.sessionDurationSeconds, 900, MAX_CHAINED_SESSION_SECONDS),
         integerProblem("deadlineMarginMs", c.deadlineMarginMs, 0, 60_000),
+        c.archiveBucket === undefined ? undefined : bucketNameProblem(envLabel("archiveBucket"), c.archiveBucket),
+        c.archiveBucket === undefined && c.archiveKmsKeyArn === undefined
+            ? undefined
+            : patternProblem(envLabel("archiveKmsKeyArn"), c.archiveKmsKeyArn, KMS_KEY_ARN_PATTERN, `a KMS key ARN when ${envLabel("archiveBucket")} is set`),
+        c.archiveKmsKeyArn !== undefined && c.archiveBucket === undefined ? `${envLabel("archiveBucket")} is required with ${envLabel("archiveKmsKeyArn")}, got undefined` : undefined,
     );
     return Object.freeze({
         ...(c as unknown as Omit<RuntimeConfig, "allowedModels" | "defaultModel" | "modelRoutes" | "safeMetadataKeys">),

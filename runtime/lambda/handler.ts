@@ -6,6 +6,7 @@
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { ChatBedrockConverse } from "@langchain/aws";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { describeError } from "../audit-record";
@@ -14,6 +15,7 @@ import type { PriceTable } from "../pricing";
 import { contentText } from "../run-data";
 import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
+import { createArchivingSink } from "./archive";
 import { loadRuntimeConfig, type RuntimeConfig } from "./config";
 import { createOpsCredentials } from "./credentials";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
@@ -34,6 +36,8 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
      * applied over the handler's; `credentials` is always the ops session.
      */
     bedrockClientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
+    /** S3 client for the audit archive. @default - one with `customerCredentials` (honours `AWS_ENDPOINT_URL_S3`) */
+    archiveClient?: S3Client;
     /** Prices laid over the default table. */
     prices?: PriceTable;
     /** Ops sessions kept when sessions carry a user tag (least recently used one goes first). @default 100 */
@@ -83,10 +87,12 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
  * created here, once per container; each invocation reuses them.
  */
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
-    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, maxUserSessions, ...overrides } = options;
+    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, maxUserSessions, archiveClient, ...overrides } = options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
+    const archiving = createArchivingSink(config, sink ?? new StdoutSink(), { client: archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION });
     const logger = new PrivateInvocationLogger({
-        sink: sink ?? new StdoutSink(),
+        sink: archiving.sink,
+        maxContentBytes: archiving.maxContentBytes,
         tenantId: config.tenantId,
         contentMode: config.contentMode,
         auditMode: config.auditMode,

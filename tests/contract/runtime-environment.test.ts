@@ -16,6 +16,8 @@ const full: RuntimeEnvironment = {
     bedrockRequestTimeoutMs: 30_000,
     sessionUserTag: true,
     safeMetadataKeys: ["ticket", "channel"],
+    archiveBucket: "btn-customer-a-archive-111111111111",
+    archiveKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 };
 
 describe("runtime environment", () => {
@@ -24,7 +26,7 @@ describe("runtime environment", () => {
     });
 
     it("leaves optional fields out of the variables when unset", () => {
-        const { bedrockMaxAttempts, bedrockRequestTimeoutMs, sessionUserTag, safeMetadataKeys, ...required } = full;
+        const { bedrockMaxAttempts, bedrockRequestTimeoutMs, sessionUserTag, safeMetadataKeys, archiveBucket, archiveKmsKeyArn, ...required } = full;
         const vars = encodeRuntimeEnvironment(required);
         assert.deepStrictEqual(Object.keys(vars).sort(), [
             RuntimeEnv.allowedModels, RuntimeEnv.auditMode, RuntimeEnv.bedrockRegion, RuntimeEnv.contentMode, RuntimeEnv.defaultModel,

@@ -1,0 +1,30 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { ArchivingSink } from "../sinks/archive-sink";
+import type { AuditSink } from "../sinks/audit-sink";
+import type { RuntimeConfig } from "./config";
+
+/** Per-attempt socket timeout of an archive write: a 2 MiB object takes well under a second inside the Region. */
+export const ARCHIVE_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The handler's sink: `sink` alone without an archive; with one, an
+ * {@link ArchivingSink} in front of it, and no text limit in the records the
+ * logger builds (the sink cuts the log copy itself).
+ */
+export function createArchivingSink(
+    config: RuntimeConfig,
+    sink: AuditSink,
+    options: { client?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string },
+): { sink: AuditSink; maxContentBytes?: number } {
+    if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
+    const client =
+        options.client ??
+        new S3Client({
+            region: options.region ?? config.bedrockRegion,
+            credentials: options.customerCredentials,
+            requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
+        });
+    return { sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn }), maxContentBytes: Infinity };
+}
