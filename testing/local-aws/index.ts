@@ -10,6 +10,8 @@ export { LocalBedrockServer, converseText, defaultReply } from "./bedrock-server
 export type { ConverseCall, ConverseReply } from "./bedrock-server";
 export { LocalLogsServer } from "./logs-server";
 export { LocalStsServer } from "./sts-server";
+export { LocalS3Server } from "./s3-server";
+export type { StoredObject } from "./s3-server";
 export type { AssumeRoleCall } from "./sts-server";
 export { signingAccessKey } from "./local-server";
 export type { Fault, RecordedRequest } from "./local-server";
