@@ -1,10 +1,11 @@
 import { Policies } from "@pulumi/policy";
+import { archiveBucketPolicy } from "./archive-bucket";
 import { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy } from "./invocation-logging";
 import { tenantLogGroupPolicy } from "./log-group";
 import { tenantRoleModelScopePolicy } from "./model-scope";
 import { tenantRoleTrustPolicy } from "./trust-policy";
 
-export { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy, tenantLogGroupPolicy, tenantRoleModelScopePolicy, tenantRoleTrustPolicy };
+export { archiveBucketPolicy, metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy, tenantLogGroupPolicy, tenantRoleModelScopePolicy, tenantRoleTrustPolicy };
 
 /** Every rule of the pack, in the order the engine reports them. */
 export const policies: Policies = [
@@ -13,4 +14,5 @@ export const policies: Policies = [
     tenantRoleTrustPolicy,
     tenantRoleModelScopePolicy,
     tenantLogGroupPolicy,
+    archiveBucketPolicy,
 ];

@@ -90,6 +90,7 @@ describe("policy pack served over the analyzer protocol", function () {
             ["tenant-role-trust-requires-external-id", "MANDATORY"],
             ["tenant-role-no-wildcard-models", "MANDATORY"],
             ["tenant-log-group-encrypted-with-retention", "MANDATORY"],
+            ["archive-bucket-write-once-customer-key", "MANDATORY"],
         ]);
     });
 

@@ -1,0 +1,85 @@
+/**
+ * Rule: every audit archive bucket (an S3 bucket inside a
+ * PrivateInvocationLogging) has Object Lock on in COMPLIANCE mode with at
+ * least the configured retention, and SSE-KMS with a key of the account
+ * that owns the bucket.
+ */
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PRIVATE_INVOCATION_LOGGING_TYPE } from "../../contract/naming";
+import { SEVEN_YEARS_DAYS } from "../../contract/archive";
+import { isWithinComponent } from "./tenant-scope";
+
+export const BUCKET_TYPE = "aws:s3/bucket:Bucket";
+export const LOCK_TYPE = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
+export const SSE_TYPE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+/** The string the engine sends for a value unknown during preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface ArchiveBucketRuleConfig {
+    /** Least retention in days an archive bucket must lock objects for. */
+    minimumRetentionDays: number;
+}
+
+const show = (v: unknown) => JSON.stringify(v) ?? "undefined";
+
+/** Retention in days of an Object Lock default rule; `years` count 365 days each, as S3 counts them. */
+function retentionDays(retention: Record<string, unknown> | undefined): number | undefined {
+    if (typeof retention?.days === "number") return retention.days;
+    if (typeof retention?.years === "number") return retention.years * 365;
+    return undefined;
+}
+
+/** What is wrong with one archive bucket, given the stack's lock and encryption settings for it. */
+export function archiveBucketProblems(bucket: Record<string, any>, lock: Record<string, any> | undefined, sse: Record<string, any> | undefined, minimumRetentionDays: number): string[] {
+    const problems: string[] = [];
+    const name = bucket.bucket;
+    if (bucket.objectLockEnabled !== true) problems.push(`archive bucket ${show(name)} must be created with objectLockEnabled: true, got ${show(bucket.objectLockEnabled)}`);
+    const retention = lock?.rule?.defaultRetention;
+    if (lock === undefined) {
+        problems.push(`archive bucket ${show(name)} has no BucketObjectLockConfiguration`);
+    } else if (retention?.mode !== "COMPLIANCE") {
+        problems.push(`archive bucket ${show(name)} must lock objects in COMPLIANCE mode, got ${show(retention?.mode)}`);
+    }
+    const days = retentionDays(retention);
+    if (lock !== undefined && (days === undefined || days < minimumRetentionDays)) {
+        problems.push(`archive bucket ${show(name)} must retain objects at least ${minimumRetentionDays} days, got ${show(days)}`);
+    }
+    const byDefault = sse?.rules?.[0]?.applyServerSideEncryptionByDefault;
+    if (sse === undefined || byDefault?.sseAlgorithm !== "aws:kms") {
+        problems.push(`archive bucket ${show(name)} must use SSE-KMS, got ${show(byDefault?.sseAlgorithm)}`);
+        return problems;
+    }
+    const key = byDefault.kmsMasterKeyId;
+    const owner = sse.expectedBucketOwner;
+    if (key === UNKNOWN || owner === UNKNOWN) return problems;
+    const keyAccount = typeof key === "string" ? /^arn:[\w-]+:kms:[\w-]+:(\d{12}):key\//.exec(key)?.[1] : undefined;
+    if (keyAccount === undefined) {
+        problems.push(`archive bucket ${show(name)} must name its KMS key by ARN, got ${show(key)}`);
+    } else if (keyAccount !== owner) {
+        problems.push(`archive bucket ${show(name)} must be encrypted with a key of its own account ${show(owner)}, got a key of account ${keyAccount}`);
+    }
+    return problems;
+}
+
+const forBucket = (resources: PolicyResource[], type: string, name: unknown) => resources.find((r) => r.type === type && r.props.bucket === name)?.props;
+
+export const archiveBucketPolicy: StackValidationPolicy = {
+    name: "archive-bucket-write-once-customer-key",
+    description:
+        "Every audit archive bucket of a PrivateInvocationLogging has Object Lock in COMPLIANCE mode with at least the configured " +
+        "retention, and SSE-KMS with a key of the bucket's own account.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: {
+        properties: { minimumRetentionDays: { type: "integer", minimum: 1, default: SEVEN_YEARS_DAYS } },
+    },
+    validateStack: (args, reportViolation) => {
+        const minimum = args.getConfig<Partial<ArchiveBucketRuleConfig>>().minimumRetentionDays ?? SEVEN_YEARS_DAYS;
+        for (const bucket of args.resources.filter((r) => r.type === BUCKET_TYPE && isWithinComponent(r.urn, PRIVATE_INVOCATION_LOGGING_TYPE))) {
+            const name = bucket.props.bucket;
+            for (const problem of archiveBucketProblems(bucket.props, forBucket(args.resources, LOCK_TYPE, name), forBucket(args.resources, SSE_TYPE, name), minimum)) {
+                reportViolation(problem, bucket.urn);
+            }
+        }
+    },
+};
