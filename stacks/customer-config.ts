@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/private-invocation-logging/args";
+import type { AuditArchiveArgs } from "../components/private-invocation-logging/archive-args";
 import { ArgumentError, assertTenantId, type AuditMode, type ContentMode } from "../contract";
 import type { TenantExport, TenantsOutput } from "./stack-outputs";
 
@@ -19,6 +20,7 @@ export type CustomerSettings = Pick<
     | "reservedConcurrency"
     | "throttleAlarm"
     | "networkIsolation"
+    | "archive"
     | "lambdaBundlePath"
 >;
 
@@ -77,6 +79,8 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
         throttleAlarm: object<ThrottleAlarmArgs>("throttleAlarm"),
         // `true` turns isolation on with a new VPC; an object configures it.
         networkIsolation: read("networkIsolation") === "false" ? undefined : object<RuntimeNetworkArgs>("networkIsolation"),
+        // `true` turns the archive on with its defaults; an object configures it.
+        archive: read("archive") === "false" ? undefined : object<AuditArchiveArgs>("archive"),
         lambdaBundlePath: read("lambdaBundlePath"),
     };
     // Unset keys stay out, so the component's documented defaults apply.

@@ -48,5 +48,11 @@ export function customerProgram(): Record<string, unknown> {
         kmsKeyArn: logging.kmsKeyArn,
         runtimeRoleArn: logging.runtimeRoleArn,
         throttleAlarmArn: logging.throttleAlarmArn,
+        ...(logging.archive && {
+            archiveBucketName: logging.archive.bucketName,
+            archiveDatabaseName: logging.archive.databaseName,
+            archiveTableName: logging.archive.tableName,
+            archiveWorkgroupName: logging.archive.workgroupName,
+        }),
     };
 }

@@ -29,6 +29,8 @@ export function mockResourceState(
             return { arn: `arn:aws:bedrock:${region}:${account}:application-inference-profile/${id}` };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
+        case "aws:s3/bucket:Bucket":
+            return { arn: `arn:aws:s3:::${inputs.bucket ?? physical}`, bucket: inputs.bucket ?? physical };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
         case "random:index/randomPassword:RandomPassword":

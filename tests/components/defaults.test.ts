@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import { TENANT_ACCESS_DEFAULTS } from "../../components/bedrock-tenant-access/args";
 import { INVOCATION_LOGGING_DEFAULTS } from "../../components/private-invocation-logging/args";
+import { ARCHIVE_DEFAULTS } from "../../components/private-invocation-logging/archive-args";
 import { componentInterfaces, resolveInterface } from "../support/arg-interfaces";
 
 /** `Interface.property` → the defaults key that resolves it. */
@@ -66,6 +67,16 @@ function checkDefaults(name: string, defaults: Readonly<Record<string, unknown>>
 
 checkDefaults("TENANT_ACCESS_DEFAULTS", TENANT_ACCESS_DEFAULTS, TENANT_ACCESS_BINDINGS, TENANT_ACCESS_INTERNAL);
 checkDefaults("INVOCATION_LOGGING_DEFAULTS", INVOCATION_LOGGING_DEFAULTS, INVOCATION_LOGGING_BINDINGS, INVOCATION_LOGGING_INTERNAL);
+
+const ARCHIVE_BINDINGS: Bindings = {
+    "AuditArchiveArgs.retentionDays": "retentionDays",
+    "AuditArchiveArgs.retentionMode": "retentionMode",
+    "AuditArchiveArgs.allowGovernanceMode": "allowGovernanceMode",
+    "AuditArchiveArgs.transitions": "transitions",
+};
+/** Failed multipart uploads are aborted after a day; fixed by design, stated in docs/archive.md. */
+const ARCHIVE_INTERNAL = ["abortIncompleteUploadDays"];
+checkDefaults("ARCHIVE_DEFAULTS", ARCHIVE_DEFAULTS, ARCHIVE_BINDINGS, ARCHIVE_INTERNAL);
 
 describe("metric namespace default", () => {
     it("documents the prefix the component uses", () => {

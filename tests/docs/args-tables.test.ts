@@ -36,6 +36,8 @@ const EXPECTED_TABLES: Record<string, string> = {
     PrivateInvocationLoggingArgs: "docs/customer.md",
     ThrottleAlarmArgs: "docs/customer.md",
     RuntimeNetworkArgs: "docs/customer.md",
+    AuditArchiveArgs: "docs/customer.md",
+    ArchiveTransitionArgs: "docs/customer.md",
 };
 
 const HEADER = ["argument", "default", "description"];

@@ -30,18 +30,29 @@ describe("npm start: offline plan and isolation proof", function () {
             });
         });
 
-        it("plans the customer stack's resources, network isolation included", () => {
+        it("plans the customer stack's resources, network isolation and the audit archive included", () => {
             assert.deepStrictEqual(readJson(path.join(run.out, "customer-a.json")).resourceCounts, {
+                "aws:athena/workgroup:Workgroup": 1,
                 "aws:cloudwatch/logGroup:LogGroup": 1,
                 "aws:cloudwatch/logMetricFilter:LogMetricFilter": 4,
                 "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
                 "aws:ec2/securityGroup:SecurityGroup": 2,
-                "aws:ec2/vpcEndpoint:VpcEndpoint": 3,
+                "aws:ec2/vpcEndpoint:VpcEndpoint": 4,
+                "aws:glue/catalogDatabase:CatalogDatabase": 1,
+                "aws:glue/catalogTable:CatalogTable": 1,
                 "aws:iam/role:Role": 1,
                 "aws:iam/rolePolicy:RolePolicy": 1,
                 "aws:kms/alias:Alias": 1,
                 "aws:kms/key:Key": 1,
                 "aws:lambda/function:Function": 1,
+                "aws:s3/bucket:Bucket": 1,
+                "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
+                "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": 1,
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
+                "aws:s3/bucketPolicy:BucketPolicy": 1,
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+                "aws:s3/bucketVersioning:BucketVersioning": 1,
                 "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
                 "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
                 "awsx:ec2:Vpc": 1,

@@ -20,6 +20,12 @@ describe("parseCustomerConfig", () => {
         assert.strictEqual(parseCustomerConfig(reader({ ...BASE, networkIsolation: "false" })).settings.networkIsolation, undefined);
     });
 
+    it("turns the archive on with true or an object, and off with false", () => {
+        assert.deepStrictEqual(parseCustomerConfig(reader({ ...BASE, archive: "true" })).settings.archive, {});
+        assert.deepStrictEqual(parseCustomerConfig(reader({ ...BASE, archive: '{"retentionDays":3650}' })).settings.archive, { retentionDays: 3650 });
+        assert.strictEqual(parseCustomerConfig(reader({ ...BASE, archive: "false" })).settings.archive, undefined);
+    });
+
     const bad: [string, Record<string, string>, RegExp][] = [
         ["a stack name that is not fully qualified", { ...BASE, opsStack: "ops" }, /^bedrock-tenancy:opsStack must be a fully qualified stack name .*, got "ops"$/],
         ["a missing tenant id", { opsStack: BASE.opsStack }, /^bedrock-tenancy:tenantId must match .*, got undefined$/],
