@@ -1,4 +1,5 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
+import { renderArchive } from "./archive";
 import type { BenchResults } from "./run";
 
 const ms = (v: number) => `${v} ms`;
@@ -76,6 +77,7 @@ export function renderMarkdown(r: BenchResults): string {
         ...pl.trustCapacity.map((t) => `| ${t.quota} | ${t.maxAccounts} | ${t.chars} | ${t.charsPerAccount} |`),
         "",
     ];
+    if (r.archive) lines.push(...renderArchive(r.archive));
     return lines.join("\n");
 }
 

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { benchArchive, type ArchiveResult } from "./archive";
 import { benchAwsCalls, type AwsCallsResult } from "./aws-calls";
 import { benchBundle, type BundleResult } from "./bundle";
 import { benchConcurrency, type ConcurrencyResult } from "./concurrency";
@@ -21,6 +22,8 @@ export interface BenchResults {
     concurrency: ConcurrencyResult;
     bundle: BundleResult;
     planning: PlanningResult;
+    /** Absent in results measured before the archive benchmark existed. */
+    archive?: ArchiveResult;
 }
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -39,7 +42,8 @@ async function main(): Promise<void> {
     const concurrency = await step("3. concurrency", () => benchConcurrency());
     const bundle = await step("4. Lambda bundle", () => benchBundle());
     const planning = await step("5. planning at scale", () => benchPlanning());
-    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning };
+    const archive = await step("6. audit archive", () => benchArchive());
+    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive };
     fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
     const markdown = renderMarkdown(results);
     fs.writeFileSync(path.join(__dirname, "results.md"), markdown);
