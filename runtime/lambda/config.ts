@@ -103,6 +103,9 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
             : patternProblem(envLabel("archiveKmsKeyArn"), c.archiveKmsKeyArn, KMS_KEY_ARN_PATTERN, `a KMS key ARN when ${envLabel("archiveBucket")} is set`),
         c.archiveKmsKeyArn !== undefined && c.archiveBucket === undefined ? `${envLabel("archiveBucket")} is required with ${envLabel("archiveKmsKeyArn")}, got undefined` : undefined,
     );
+    // Unset archive settings stay absent rather than present as undefined.
+    if (c.archiveBucket === undefined) delete c.archiveBucket;
+    if (c.archiveKmsKeyArn === undefined) delete c.archiveKmsKeyArn;
     return Object.freeze({
         ...(c as unknown as Omit<RuntimeConfig, "allowedModels" | "defaultModel" | "modelRoutes" | "safeMetadataKeys">),
         defaultModel: defaultModel as string,

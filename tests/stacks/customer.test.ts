@@ -95,11 +95,13 @@ describe("customer stack (Pulumi.customer-a.yaml)", () => {
         assert.strictEqual(alarm.threshold, 5);
         assert.strictEqual(ofType(recorded, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.retentionInDays, 365);
         assert.strictEqual(ofType(recorded, "awsx:ec2:Vpc").length, 1);
-        assert.strictEqual(ofType(recorded, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 3);
+        // bedrock-runtime, sts, logs, and s3 for the archive the config turns on.
+        assert.strictEqual(ofType(recorded, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 4);
+        assert.deepStrictEqual(ofType(recorded, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")[0].inputs.rule, { defaultRetention: { mode: "COMPLIANCE", days: 2555 } });
     });
 
     it("exports the component's outputs and no ExternalId", async () => {
-        assert.deepStrictEqual(Object.keys(outputs).sort(), ["functionArn", "functionName", "kmsKeyArn", "logGroupArn", "logGroupName", "opsRoleArn", "runtimeRoleArn", "tenantId", "throttleAlarmArn"]);
+        assert.deepStrictEqual(Object.keys(outputs).sort(), ["archiveBucketName", "archiveDatabaseName", "archiveTableName", "archiveWorkgroupName", "functionArn", "functionName", "kmsKeyArn", "logGroupArn", "logGroupName", "opsRoleArn", "runtimeRoleArn", "tenantId", "throttleAlarmArn"]);
         assert.strictEqual(await promiseOf(outputs.runtimeRoleArn), `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:role/BedrockTenancyRuntime-customer-a`);
         assert.strictEqual(await promiseOf(outputs.opsRoleArn), opsRoleArnFor("customer-a"));
         assert.strictEqual(await pulumi.isSecret(outputs.opsRoleArn), false);
