@@ -11,6 +11,8 @@ export type { AuditSink, SinkStats } from "./sinks/audit-sink";
 export { StdoutSink } from "./sinks/stdout-sink";
 export type { StdoutSinkOptions } from "./sinks/stdout-sink";
 export { CloudWatchLogsSink } from "./sinks/cloudwatch-logs-sink";
+export { ArchivingSink, archivedRecord, loggedRecord } from "./sinks/archive-sink";
+export type { ArchivingSinkOptions } from "./sinks/archive-sink";
 export type { CloudWatchLogsSinkOptions } from "./sinks/cloudwatch-logs-sink";
 export { createHandler, InvocationErrorCode } from "./lambda/handler";
 export type { HandlerOptions, InvocationResponse, InvocationSuccess, InvocationFailure, LambdaContextLike, RuntimeHandler } from "./lambda/handler";
