@@ -11,5 +11,6 @@ export * from "./identifiers";
 export * from "./models";
 export * from "./modes";
 export * from "./naming";
+export * from "./quotas";
 export * from "./runtime-environment";
 export * from "./validation";
