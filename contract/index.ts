@@ -7,6 +7,7 @@ export * from "./arns";
 export * from "./audit-schema";
 export * from "./fleet-rules";
 export * from "./iam-quotas";
+export * from "./metering-rules";
 export * from "./identifiers";
 export * from "./models";
 export * from "./modes";
