@@ -10,6 +10,8 @@ export { LocalBedrockServer, converseText, defaultReply } from "./bedrock-server
 export type { ConverseCall, ConverseReply } from "./bedrock-server";
 export { LocalLogsServer } from "./logs-server";
 export { LocalStsServer } from "./sts-server";
+export { LocalIamServer } from "./iam-server";
+export type { IamCall } from "./iam-server";
 export type { AssumeRoleCall } from "./sts-server";
 export { signingAccessKey } from "./local-server";
 export type { Fault, RecordedRequest } from "./local-server";
