@@ -26,9 +26,12 @@ export function quotaAlarmName(tenantId: string): string {
     return `${QUOTA_ALARM_PREFIX}${tenantId}`;
 }
 
-/** Name of one quota's own alarm (`daily`, `monthly-warning`, …) under the tenant's prefix. */
+/** Prefix of the alarms the composite alarm combines; distinct, so the enforcer's rule never matches them. */
+export const QUOTA_PART_ALARM_PREFIX = "BedrockTenancyQuotaPart-";
+
+/** Name of one quota's own alarm (`daily`, `monthly-warning`, …). */
 export function quotaPartAlarmName(tenantId: string, part: string): string {
-    return `${QUOTA_ALARM_PREFIX}${tenantId}-${part}`;
+    return `${QUOTA_PART_ALARM_PREFIX}${tenantId}-${part}`;
 }
 
 /** The tenant id a composite quota alarm name carries, or undefined when the name is not one. */
@@ -78,3 +81,9 @@ export function costCapPolicy(): DenyDocument {
 export function endOfUtcMonth(time: Date): Date {
     return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth() + 1, 1));
 }
+
+/** Type token of the ops stack's shared quota enforcer component. */
+export const QUOTA_ENFORCER_TYPE = "bedrock-tenancy:index:QuotaEnforcer";
+
+/** Name of the shared enforcer function and its role: one per ops stack. */
+export const QUOTA_ENFORCER_NAME = "BedrockTenancyQuotaEnforcer";

@@ -29,6 +29,14 @@ export function mockResourceState(
             return { arn: `arn:aws:bedrock:${region}:${account}:application-inference-profile/${id}` };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
+        case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+            return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${inputs.alarmName ?? name}` };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
+        case "aws:iam/policy:Policy":
+            return { arn: `arn:aws:iam::${account}:policy/${physical}` };
+        case "aws:budgets/budget:Budget":
+            return { name: physical, arn: `arn:aws:budgets::${account}:budget/${physical}` };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
         case "random:index/randomPassword:RandomPassword":
