@@ -98,6 +98,6 @@ describe("BedrockTenantAccess quotas and cost caps under mocks", () => {
         assert.deepStrictEqual(budget.inputs.costFilters, [{ name: "TagKeyValue", values: ["user:bedrock-tenancy:tenant$customer-a"] }]);
         assert.deepStrictEqual(parsePolicy(policy.inputs.policy).Statement, [{ Sid: "CostCapReached", Effect: "Deny", Action: "*", Resource: "*" }]);
         const trust = parsePolicy(execution.inputs.assumeRolePolicy);
-        assert.deepStrictEqual((trust.Statement[0] as any).Principal, { Service: "budgets.amazonaws.com" });
+        assert.deepStrictEqual(((trust.Statement as any[])[0]).Principal, { Service: "budgets.amazonaws.com" });
     });
 });
