@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { PARTITION, QUOTA_ALARM_PREFIX, enforcedRolesArnPattern, logStreamsArn } from "../../contract";
+import { PARTITION, QUOTA_ALARM_PREFIX, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "../../contract";
 
 /**
  * IAM offers no condition key for an inline policy's name (PutRolePolicy
@@ -15,6 +15,7 @@ export function enforcerPolicy(region: string, account: string, logGroupName: st
         Version: "2012-10-17",
         Statement: [
             { Sid: "BlockAndUnblockTenantRoles", Effect: "Allow", Action: ENFORCER_IAM_ACTIONS, Resource: enforcedRolesArnPattern(PARTITION, account) },
+            { Sid: "CreateOwnLogGroup", Effect: "Allow", Action: "logs:CreateLogGroup", Resource: logGroupArn(region, account, logGroupName) },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logStreamsArn(region, account, logGroupName) },
         ],
     };

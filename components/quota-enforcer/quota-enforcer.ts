@@ -9,7 +9,6 @@ import { enforcerPolicy, enforcerTrustPolicy, quotaRulesArnPattern } from "./enf
 export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
     /** Events older than this are refused as stale (see the enforcer). */
     maxEventAgeSeconds: 900,
-    logRetentionDays: 30,
 });
 
 export interface QuotaEnforcerArgs {
@@ -66,7 +65,6 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
         const logGroupName = `/aws/lambda/${QUOTA_ENFORCER_NAME}`;
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, region, retentionInDays: QUOTA_ENFORCER_DEFAULTS.logRetentionDays, tags }, { parent: this });
         const role = new aws.iam.Role(`${name}-role`, {
             name: QUOTA_ENFORCER_NAME,
             description: "Blocks and unblocks tenant roles on their quota alarms",
@@ -91,7 +89,8 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             // Alarm transitions are rare; one writer at a time keeps PutRolePolicy and DeleteRolePolicy from racing.
             reservedConcurrentExecutions: 1,
             environment: { variables: { QUOTA_MAX_EVENT_AGE_SECONDS: String(maxAge) } },
-            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            // Lambda's own log group: the enforcer logs tenant ids and outcomes, never content.
+            loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
             tags,
         }, { parent: this, dependsOn: [policy] });
         new aws.lambda.Permission(`${name}-events`, {
