@@ -97,7 +97,7 @@ describe("npm start: offline plan and isolation proof", function () {
     it("fails at plan time, naming the account and both tenants, when a tenant trusts another tenant's account", async () => {
         const project = projectWith((yaml) => yaml.replace(/- "222222222222"/, '- "222222222222"\n        - "111111111111"'));
         const run = await runStart(["--project", project, "--quiet"]);
-        assert.strictEqual(run.code, 1, run.stderr);
+        assert.strictEqual(run.code, 2, run.stderr);
         // The fleet rules refuse the config before any policy exists, so the proof never sees the shared account.
         assert.match(run.stderr, /bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(customer-a\) already lists/);
     });
