@@ -4,6 +4,7 @@
  * module only turns it into {@link AuditRecord}s.
  */
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, type AuditRecord, type ContentMode } from "../contract";
+import { quotaErrorCode } from "./quota-error";
 import { describeContent } from "./content";
 import { estimateCostUsd, type PriceTable, type TokenUsage } from "./pricing";
 
@@ -66,7 +67,7 @@ export function describeError(err: unknown): ErrorFacts {
         name?: unknown;
         $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
     };
-    const errorCode = typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error";
+    const errorCode = quotaErrorCode(err) ?? (typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error");
     const httpStatusCode = e.$metadata?.httpStatusCode;
     const throttled = THROTTLING_ERROR_NAMES.includes(errorCode) || httpStatusCode === HTTP_TOO_MANY_REQUESTS;
     return {

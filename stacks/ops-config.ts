@@ -4,6 +4,8 @@ import {
     type BedrockTenantAccessArgs,
     type GuardrailArgs,
     type TenantBudgetArgs,
+    type TenantCostCapArgs,
+    type TenantQuotaArgs,
 } from "../components/bedrock-tenant-access/args";
 import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../components/bedrock-tenant-access/validation";
 
@@ -20,6 +22,9 @@ export interface TenantConfig {
     guardrail?: GuardrailArgs;
     budget?: TenantBudgetArgs;
     costAttribution?: boolean;
+    /** The token quota; the stack supplies the enforcer. */
+    quota?: Omit<TenantQuotaArgs, "enforcerFunctionArn">;
+    costCap?: TenantCostCapArgs;
 }
 
 /** Stack-wide settings read from config (`undefined` means the component default). */
@@ -31,6 +36,8 @@ export interface OpsSettings {
     applicationProfileQuota?: number;
     trustPolicySizeQuota?: number;
     permissionsBoundary?: string;
+    /** The stack's quota enforcer, for tenants with a `quota`. */
+    enforcerFunctionArn?: TenantQuotaArgs["enforcerFunctionArn"];
 }
 
 export interface PlannedTenant {
@@ -48,6 +55,8 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
         crossRegionDestinations: t.crossRegionDestinations,
         guardrail: t.guardrail,
         budget: t.budget,
+        quota: t.quota && { ...t.quota, enforcerFunctionArn: settings.enforcerFunctionArn as TenantQuotaArgs["enforcerFunctionArn"] },
+        costCap: t.costCap,
         costAttribution: t.costAttribution ?? settings.costAttribution,
         costTagKey: settings.costTagKey,
         applicationProfileQuota: settings.applicationProfileQuota,
@@ -103,4 +112,9 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
         }
     }
     return planned;
+}
+
+/** Whether any entry of the raw tenant list asks for a token quota (the stack then deploys the enforcer). */
+export function anyTenantHasQuota(tenants: unknown): boolean {
+    return Array.isArray(tenants) && tenants.some((t) => typeof t === "object" && t !== null && (t as TenantConfig).quota !== undefined);
 }

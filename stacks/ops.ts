@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantAccess } from "../components/bedrock-tenant-access/bedrock-tenant-access";
 import { DEFAULT_REGION } from "../contract/identifiers";
 import type { TenantExport, TenantsOutput } from "./stack-outputs";
-import { CONFIG_NAMESPACE, planOpsTenants, type OpsSettings } from "./ops-config";
+import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
+import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, type OpsSettings } from "./ops-config";
 
 /**
  * The ops-account program: one `BedrockTenantAccess` per entry of
@@ -21,10 +22,15 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
         trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
         permissionsBoundary: config.get("permissionsBoundary"),
     };
-    const planned = planOpsTenants(config.requireObject<unknown>("tenants"), settings, aws.config.region ?? DEFAULT_REGION);
-
+    const rawTenants = config.requireObject<unknown>("tenants");
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
+    const region = aws.config.region ?? DEFAULT_REGION;
+    if (anyTenantHasQuota(rawTenants)) {
+        // One enforcer for every tenant's quota: it reads the tenant from the alarm event.
+        settings.enforcerFunctionArn = new QuotaEnforcer("quota-enforcer", { region, accountId }).functionArn;
+    }
+    const planned = planOpsTenants(rawTenants, settings, region);
     const tenants: Record<string, pulumi.Output<TenantExport>> = {};
     for (const { args, resolved } of planned) {
         // The resolved Region spares each component a parse of the whole config (quadratic in tenants).

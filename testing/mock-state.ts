@@ -31,6 +31,14 @@ export function mockResourceState(
             return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
         case "aws:s3/bucket:Bucket":
             return { arn: `arn:aws:s3:::${inputs.bucket ?? physical}`, bucket: inputs.bucket ?? physical };
+        case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+            return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${inputs.alarmName ?? name}` };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
+        case "aws:iam/policy:Policy":
+            return { arn: `arn:aws:iam::${account}:policy/${physical}` };
+        case "aws:budgets/budget:Budget":
+            return { name: physical, arn: `arn:aws:budgets::${account}:budget/${physical}` };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
         case "random:index/randomPassword:RandomPassword":

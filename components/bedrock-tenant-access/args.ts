@@ -1,5 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, TENANT_TAG_KEY } from "../../contract";
+import type { TenantCostCapArgs, TenantQuotaArgs } from "./quota-args";
+
+export type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
 
 /**
  * Defaults of {@link BedrockTenantAccessArgs}, resolved once. The argument
@@ -25,6 +28,8 @@ export const TENANT_ACCESS_DEFAULTS = Object.freeze({
     generatedExternalIdLength: 32,
     /** Percentage of the monthly limit at which a budget notifies. */
     budgetThresholdPercent: 80,
+    /** Percentage of a token limit at which the warning alarm notifies. */
+    quotaWarningPercent: 80,
 });
 
 export const DEFAULT_COST_TAG_KEY = TENANT_ACCESS_DEFAULTS.costTagKey;
@@ -144,6 +149,18 @@ export interface BedrockTenantAccessArgs {
      * @default - no budget
      */
     budget?: TenantBudgetArgs;
+    /**
+     * Token quota per day and month over the tenant's application profiles,
+     * enforced by alarms and the ops stack's quota enforcer. Requires `costAttribution`.
+     * @default - no token quota
+     */
+    quota?: TenantQuotaArgs;
+    /**
+     * Monthly cost cap enforced by an AWS Budgets action on the tenant's
+     * cost-allocation tag (hours behind: a backstop, not a rate limit).
+     * @default - no cost cap
+     */
+    costCap?: TenantCostCapArgs;
     /**
      * The ops account id, used in system profile ARNs.
      * @default - the caller identity's account

@@ -13,6 +13,8 @@ import {
     systemProfileArn,
 } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
+import { createCostCap } from "./cost-cap";
+import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
 import { tenantTrustPolicy } from "./trust-policy";
 import { permissionsPolicyFor, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./validation";
 
@@ -66,7 +68,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             tags,
         }, { parent: this });
 
-        const profiles = r.costAttribution ? this.applicationProfiles(name, r, account, tags) : {};
+        const metered: MeteredProfile[] = [];
+        const profiles = r.costAttribution ? this.applicationProfiles(name, r, account, tags, metered) : {};
         const profileArns = pulumi.output(profiles) as pulumi.Output<Record<string, string>>;
         const permissions = pulumi.all([account, profileArns]).apply(([acct, arns]) => {
             const document = permissionsPolicyFor(r, acct, arns);
@@ -80,6 +83,15 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
 
         if (r.budget) {
             this.budget(name, r);
+        }
+        if (r.quota && args.quota) {
+            createQuotaAlarms(name, {
+                tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags,
+                warningTopicArn: args.quota.warningTopicArn, enforcerFunctionArn: args.quota.enforcerFunctionArn,
+            }, this);
+        }
+        if (r.costCap) {
+            createCostCap(name, { tenantId: r.tenantId, cap: r.costCap, costTagKey: r.costTagKey, account, role, tags }, this);
         }
 
         this.roleArn = role.arn;
@@ -130,6 +142,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         r: ResolvedTenantAccess,
         account: pulumi.Output<string>,
         tags: Record<string, string>,
+        metered: MeteredProfile[],
     ): Record<string, pulumi.Output<string>> {
         const arns: Record<string, pulumi.Output<string>> = {};
         for (const { ref } of r.models) {
@@ -144,6 +157,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
                 tags,
             }, { parent: this });
             arns[ref.id] = profile.arn;
+            // The profile's own id, as Bedrock reports it, is the ModelId dimension its token metrics carry.
+            metered.push({ modelId: ref.id, profileId: profile.id });
         }
         return arns;
     }

@@ -1,4 +1,7 @@
 export * from "./args";
+export * from "./cost-cap-policies";
+export * from "./quota-alarms";
+export * from "./quota-validation";
 export * from "./bedrock-tenant-access";
 export * from "./permissions-policy";
 export * from "./trust-policy";

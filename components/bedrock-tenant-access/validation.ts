@@ -26,6 +26,7 @@ import {
 } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs, type TenantBudgetArgs } from "./args";
 import { tenantPermissionsPolicy, type AllowedModel } from "./permissions-policy";
+import { resolveCostCap, resolveQuota, type ResolvedCostCap, type ResolvedQuota } from "./quota-validation";
 import { tenantTrustPolicy } from "./trust-policy";
 
 export const GUARDRAIL_VERSION_PATTERN = /^(?:DRAFT|[1-9]\d{0,7})$/;
@@ -58,6 +59,8 @@ export interface ResolvedTenantAccess {
     applicationProfileQuota: number;
     trustPolicySizeQuota: number;
     budget?: { limitUsd: number; thresholdPercent: number; emails: string[]; snsTopicArns: string[] };
+    quota?: ResolvedQuota;
+    costCap?: ResolvedCostCap;
 }
 
 function accountsProblem(value: unknown): Problem {
@@ -195,6 +198,8 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     const resolved: ResolvedTenantAccess = {
         tenantId: args.tenantId, runtimeRoleName: runtimeRoleName(args.tenantId), accounts: args.accounts, models, region, regions,
         guardrailIdentifier: guardrailIdentifier(args), externalId, costAttribution, costTagKey, applicationProfileQuota, trustPolicySizeQuota, budget,
+        quota: resolveQuota(args.quota, costAttribution, models.map((m) => m.ref.id)),
+        costCap: resolveCostCap(args.costCap),
     };
     checkPreviewPolicySizes(resolved);
     return resolved;

@@ -4,6 +4,7 @@
  * request into the customer's own log group.
  */
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
+import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -72,6 +73,7 @@ export const InvocationErrorCode = {
     modelError: "ModelError",
     deadlineExceeded: "DeadlineExceeded",
     auditUnavailable: "AuditUnavailable",
+    quotaExhausted: QUOTA_EXHAUSTED_ERROR_CODE,
 } as const;
 
 export const DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS = 3000;
@@ -209,6 +211,7 @@ function failure(err: unknown, deadlinePassed: boolean): InvocationFailure["erro
         return { code: InvocationErrorCode.deadlineExceeded, message: "the model call was stopped before the function's deadline" };
     }
     const facts = describeError(err);
+    if (facts.errorCode === QUOTA_EXHAUSTED_ERROR_CODE) return { code: InvocationErrorCode.quotaExhausted, message: QUOTA_EXHAUSTED_MESSAGE };
     return {
         code: facts.throttled ? InvocationErrorCode.modelThrottled : InvocationErrorCode.modelError,
         message: facts.errorMessage,

@@ -11,6 +11,7 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^LICENSE(\.md|\.txt)?$/,
     /^dist\/(contract|components|runtime)\/[\w./-]+\.(js|d\.ts)$/,
     /^dist\/lambda\/index\.mjs$/,
+    /^dist\/enforcer\/index\.mjs$/,
 ];
 
 /** Files without which the package does not work. */
@@ -22,6 +23,7 @@ export const REQUIRED_PACKAGE_FILES: readonly string[] = [
     "dist/runtime/index.js",
     "dist/runtime/index.d.ts",
     "dist/lambda/index.mjs",
+    "dist/enforcer/index.mjs",
 ];
 
 /** Problems with a tarball's file list: files that must not ship, and required files that are missing. */

@@ -12,6 +12,8 @@ export { LocalLogsServer } from "./logs-server";
 export { LocalStsServer } from "./sts-server";
 export { LocalS3Server } from "./s3-server";
 export type { StoredObject } from "./s3-server";
+export { LocalIamServer } from "./iam-server";
+export type { IamCall } from "./iam-server";
 export type { AssumeRoleCall } from "./sts-server";
 export { signingAccessKey } from "./local-server";
 export type { Fault, RecordedRequest } from "./local-server";

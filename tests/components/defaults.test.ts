@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { TENANT_ACCESS_DEFAULTS } from "../../components/bedrock-tenant-access/args";
 import { INVOCATION_LOGGING_DEFAULTS } from "../../components/private-invocation-logging/args";
 import { ARCHIVE_DEFAULTS } from "../../components/private-invocation-logging/archive-args";
+import { QUOTA_ENFORCER_DEFAULTS } from "../../components/quota-enforcer/quota-enforcer";
 import { componentInterfaces, resolveInterface } from "../support/arg-interfaces";
 
 /** `Interface.property` → the defaults key that resolves it. */
@@ -18,6 +19,7 @@ const TENANT_ACCESS_BINDINGS: Bindings = {
     "BedrockTenantAccessArgs.applicationProfileQuota": "applicationProfileQuota",
     "BedrockTenantAccessArgs.trustPolicySizeQuota": "trustPolicySizeQuota",
     "TenantBudgetArgs.thresholdPercent": "budgetThresholdPercent",
+    "TenantQuotaArgs.warningPercent": "quotaWarningPercent",
 };
 /** Defaults that are not arguments: fixed by AWS or by design, documented where they apply. */
 const TENANT_ACCESS_INTERNAL = ["maxSessionDurationSeconds", "generatedExternalIdLength"];
@@ -66,6 +68,7 @@ function checkDefaults(name: string, defaults: Readonly<Record<string, unknown>>
 }
 
 checkDefaults("TENANT_ACCESS_DEFAULTS", TENANT_ACCESS_DEFAULTS, TENANT_ACCESS_BINDINGS, TENANT_ACCESS_INTERNAL);
+checkDefaults("QUOTA_ENFORCER_DEFAULTS", QUOTA_ENFORCER_DEFAULTS, { "QuotaEnforcerArgs.maxEventAgeSeconds": "maxEventAgeSeconds" }, []);
 checkDefaults("INVOCATION_LOGGING_DEFAULTS", INVOCATION_LOGGING_DEFAULTS, INVOCATION_LOGGING_BINDINGS, INVOCATION_LOGGING_INTERNAL);
 
 const ARCHIVE_BINDINGS: Bindings = {

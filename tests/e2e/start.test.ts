@@ -17,14 +17,27 @@ describe("npm start: offline plan and isolation proof", function () {
             assert.deepStrictEqual(fs.readdirSync(run.out).sort(), ["customer-a.json", "isolation-report.md", "ops.json"]);
         });
 
-        it("plans the ops stack's resources: one role, policy and ExternalId per tenant, a profile per granted model", () => {
-            // Pulumi.ops.yaml: customer-a (2 models, a budget), customer-b (1 model).
+        it("plans the ops stack's resources: one role, policy and ExternalId per tenant, a profile per granted model, quotas and a cost cap", () => {
+            // Pulumi.ops.yaml: customer-a (2 models, a budget, a daily, monthly and per-model token quota, a cost cap), customer-b (1 model).
             assert.deepStrictEqual(readJson(path.join(run.out, "ops.json")).resourceCounts, {
                 "aws:bedrock/inferenceProfile:InferenceProfile": 3,
-                "aws:budgets/budget:Budget": 1,
-                "aws:iam/role:Role": 2,
-                "aws:iam/rolePolicy:RolePolicy": 2,
+                // The notifying budget and the cost cap's budget, both customer-a's.
+                "aws:budgets/budget:Budget": 2,
+                "aws:budgets/budgetAction:BudgetAction": 1,
+                "aws:cloudwatch/compositeAlarm:CompositeAlarm": 1,
+                "aws:cloudwatch/eventRule:EventRule": 1,
+                "aws:cloudwatch/eventTarget:EventTarget": 1,
+                // A block and a warning alarm for each of 3 limits.
+                "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
+                "aws:iam/policy:Policy": 1,
+                // Two tenant roles, the enforcer's, and the cost cap's execution role.
+                "aws:iam/role:Role": 4,
+                "aws:iam/rolePolicy:RolePolicy": 4,
+                "aws:lambda/function:Function": 1,
+                "aws:lambda/permission:Permission": 1,
+                "aws:sns/topic:Topic": 1,
                 "bedrock-tenancy:index:BedrockTenantAccess": 2,
+                "bedrock-tenancy:index:QuotaEnforcer": 1,
                 "pulumi:pulumi:Stack": 1,
                 "random:index/randomPassword:RandomPassword": 2,
             });
@@ -86,16 +99,17 @@ describe("npm start: offline plan and isolation proof", function () {
     it("prints the resource tree and a summary when not quiet", async () => {
         const run = await runStart(["--stacks", "ops"]);
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /\+ pulumi:pulumi:Stack {2}ops\n {2}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}customer-a\n/);
+        assert.match(run.stdout, /\+ pulumi:pulumi:Stack {2}ops\n {2}├─ \+ bedrock-tenancy:index:QuotaEnforcer {2}quota-enforcer\n/);
+        assert.match(run.stdout, /\n {2}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}customer-a\n/);
         assert.match(run.stdout, /└─ \+ aws:iam\/rolePolicy:RolePolicy {2}customer-b-invoke/);
         assert.match(run.stdout, /Isolation: 2 tenants, \d+ principals, \d+ requests checked, 0 violations; plan and proof took [\d.]+ s/);
     });
 
-    it("fails at plan time, naming the account, when a tenant trusts another tenant's account", async () => {
+    it("fails at plan time, naming the account and both tenants, when a tenant trusts another tenant's account", async () => {
         const project = projectWith((yaml) => yaml.replace(/- "222222222222"/, '- "222222222222"\n        - "111111111111"'));
         const run = await runStart(["--project", project, "--quiet"]);
-        // The fleet rules refuse the ops config before anything is planned.
         assert.strictEqual(run.code, 2, run.stderr);
+        // The fleet rules refuse the config before any policy exists, so the proof never sees the shared account.
         assert.match(run.stderr, /bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(customer-a\) already lists/);
     });
 
@@ -137,6 +151,10 @@ describe("npm start: offline plan and isolation proof", function () {
         const report = fs.readFileSync(path.join(run.out, "isolation-report.md"), "utf8");
         assert.match(report, /Tenants: 200\./);
         assert.match(report, /\*\*Result: no violations\.\*\*/);
-        assert.strictEqual(readJson(path.join(run.out, "ops.json")).resourceCounts["aws:iam/role:Role"], 200);
+        const counts = readJson(path.join(run.out, "ops.json")).resourceCounts;
+        assert.strictEqual(counts["bedrock-tenancy:index:BedrockTenantAccess"], 200);
+        // 200 tenant roles, a cost-cap execution role for the 100 copies of customer-a, and the one enforcer's.
+        assert.strictEqual(counts["aws:iam/role:Role"], 301);
+        assert.strictEqual(counts["bedrock-tenancy:index:QuotaEnforcer"], 1);
     });
 });

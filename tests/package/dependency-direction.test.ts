@@ -15,6 +15,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
     contract: { folders: ["contract"], packages: /^(?:node:)?crypto$/ },
     components: { folders: ["components", "contract"], packages: /^(?:node:)?(?:fs|path|crypto)$|^@pulumi\// },
+    enforcer: { folders: ["enforcer", "contract"], packages: /^@aws-sdk\/|^@smithy\// },
     runtime: { folders: ["runtime", "contract"], packages: /^(?:node:)?(?:os|crypto|http|https|util|events|stream)$|^@langchain\/|^@aws-sdk\/|^@smithy\// },
 };
 

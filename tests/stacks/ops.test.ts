@@ -27,8 +27,25 @@ describe("ops stack program", () => {
             await settled();
         });
 
-        it("creates one role per tenant, named by the shared naming rule", () => {
-            assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), ["BedrockTenantAccess-customer-a", "BedrockTenantAccess-customer-b"]);
+        it("creates one role per tenant, named by the shared naming rule, plus the enforcer's and customer-a's cost-cap role", () => {
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), [
+                "BedrockTenancyCostCapAction-customer-a", "BedrockTenancyQuotaEnforcer", "BedrockTenantAccess-customer-a", "BedrockTenantAccess-customer-b",
+            ]);
+        });
+
+        it("deploys one quota enforcer and routes customer-a's quota alarm to it", () => {
+            const functions = ofType(recorded, "aws:lambda/function:Function");
+            assert.deepStrictEqual(functions.map((f) => f.inputs.name), ["BedrockTenancyQuotaEnforcer"]);
+            const targets = ofType(recorded, "aws:cloudwatch/eventTarget:EventTarget");
+            assert.deepStrictEqual(targets.map((t) => t.inputs.arn), [`arn:aws:lambda:us-east-1:${OPS_ACCOUNT}:function:BedrockTenancyQuotaEnforcer`]);
+            assert.deepStrictEqual(ofType(recorded, "aws:cloudwatch/compositeAlarm:CompositeAlarm").map((a) => a.inputs.alarmName), ["BedrockTenancyQuota-customer-a"]);
+            const daily = ofType(recorded, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "BedrockTenancyQuotaPart-customer-a-daily")!;
+            assert.strictEqual(daily.inputs.threshold, 2_000_000);
+        });
+
+        it("caps customer-a's cost with a Budgets action", () => {
+            const actions = ofType(recorded, "aws:budgets/budgetAction:BudgetAction");
+            assert.deepStrictEqual(actions.map((a) => a.inputs.definition.iamActionDefinition.roles), [["BedrockTenantAccess-customer-a"]]);
         });
 
         it("exports every tenant in the shape customer stacks read", () => {
@@ -79,7 +96,7 @@ describe("ops stack program", () => {
         });
 
         it("creates the configured budget on customer-a's cost-allocation tag only", () => {
-            const budgets = ofType(recorded, "aws:budgets/budget:Budget");
+            const budgets = ofType(recorded, "aws:budgets/budget:Budget").filter((b) => b.inputs.name === "bedrock-tenant-customer-a");
             assert.strictEqual(budgets.length, 1);
             assert.deepStrictEqual(budgets[0].inputs.costFilters, [{ name: "TagKeyValue", values: ["user:bedrock-tenancy:tenant$customer-a"] }]);
             assert.strictEqual(budgets[0].inputs.limitAmount, "500.00");
@@ -88,7 +105,7 @@ describe("ops stack program", () => {
 
         it("requires customer-a's guardrail in its permissions", () => {
             const policy = parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "customer-a-invoke")!.inputs.policy);
-            const deny = (policy.Statement as any[]).find((s) => s.Effect === "Deny");
+            const deny = (policy.Statement as any[]).find((s) => s.Sid === "DenyWithoutGuardrail");
             assert.deepStrictEqual(deny.Condition, { StringNotEquals: { "bedrock:GuardrailIdentifier": "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6:1" } });
         });
     });

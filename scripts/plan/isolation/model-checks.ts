@@ -17,8 +17,9 @@ export const PROBE_MODEL = "amazon.titan-text-express-v1";
 const PROBE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
 
 /**
- * For each tenant role: every allowed model in its home Region (directly and
- * through its application inference profile) must be allowed; other models,
+ * For each tenant role: every allowed model in its home Region (through its
+ * application inference profile when it has one, and then never directly;
+ * directly otherwise) must be allowed; other models,
  * other Regions and, with a guardrail, calls without it must be refused.
  */
 export async function modelChecks(
@@ -52,26 +53,30 @@ export async function modelChecks(
         const home = tenant.region;
         for (const model of tenant.allowedModels) {
             const arn = modelArn(model, home, opsAccount);
-            await run(arn, home, guard, "allow", model);
+            // With an application profile (cost attribution on) that profile is the only way in: metering cannot be skipped.
+            const profile = tenant.inferenceProfileArns?.[model];
+            const via: Record<string, string> = profile ? { "bedrock:InferenceProfileArn": profile } : {};
+            await run(arn, home, { ...guard, ...via }, "allow", profile ? `${model} through its application inference profile` : model);
+            if (profile) await run(arn, home, guard, "deny", `${model} called directly, skipping its application inference profile`);
             if (CROSS_REGION_PROFILE_PREFIX.test(model)) {
                 // Cross-Region inference lands on the foundation model in a destination Region:
                 // allowed through the profile, refused when called directly there.
                 const foundation = model.slice(model.indexOf(".") + 1);
                 for (const region of entitlement.regions.filter((r) => r !== home)) {
                     const target = modelArn(foundation, region, opsAccount);
-                    await run(target, region, { ...guard, "bedrock:InferenceProfileArn": arn }, "allow", `${foundation} through ${model}`);
+                    await run(target, region, { ...guard, "bedrock:InferenceProfileArn": profile ?? arn }, "allow", `${foundation} through ${profile ? "its application profile of " : ""}${model}`);
+                    if (profile) await run(target, region, { ...guard, "bedrock:InferenceProfileArn": arn }, "deny", `${foundation} through ${model}, skipping its application inference profile`);
                     if (!tenant.allowedModels.includes(foundation)) {
                         await run(target, region, guard, "deny", `${foundation} called directly`);
                     }
                 }
             }
-            const profile = tenant.inferenceProfileArns?.[model];
             if (profile) await run(profile, home, guard, "allow", `${model} via its application inference profile`);
             for (const region of PROBE_REGIONS.filter((r) => !entitlement.regions.includes(r))) {
                 await run(modelArn(model, region, opsAccount), region, guard, "deny", `${model} outside allowed Regions`);
             }
             if (entitlement.guardrailIdentifier) {
-                await run(arn, home, {}, "deny", `${model} without the guardrail`);
+                await run(arn, home, via, "deny", `${model} without the guardrail`);
             }
         }
         for (const model of refusedProbes) {

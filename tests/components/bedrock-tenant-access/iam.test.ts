@@ -14,6 +14,7 @@ const TENANTS = {
     a: { id: "customer-a", account: "111111111111", models: [HAIKU, US_HAIKU_35] },
     b: { id: "customer-b", account: "222222222222", models: [HAIKU] },
     c: { id: "customer-c", account: "333333333333", models: [HAIKU], guardrail: { arn: GUARDRAIL_ARN, version: "3" } },
+    d: { id: "customer-d", account: "444444444444", models: [HAIKU, US_HAIKU_35], costAttribution: false },
 };
 type Key = keyof typeof TENANTS;
 
@@ -42,6 +43,7 @@ describe("BedrockTenantAccess under the IAM evaluator", () => {
         const recorded: RecordedResource[] = await installMocks(opsMockOptions());
         const components = Object.fromEntries(Object.entries(TENANTS).map(([k, t]) => [k, new BedrockTenantAccess(`tenant-${k}`, {
             tenantId: t.id, accounts: [t.account], models: t.models, guardrail: "guardrail" in t ? t.guardrail : undefined, accountId: OPS_ACCOUNT,
+            costAttribution: "costAttribution" in t ? t.costAttribution : undefined,
         })])) as Record<Key, BedrockTenantAccess>;
         for (const k of Object.keys(TENANTS) as Key[]) {
             const c = components[k];
@@ -98,66 +100,94 @@ describe("BedrockTenantAccess under the IAM evaluator", () => {
         });
     });
 
-    describe("invoking models with tenant A's role", () => {
+    describe("invoking models with tenant A's role (cost attribution on: metered)", () => {
         const home = { "aws:RequestedRegion": "us-east-1" };
+        const systemProfile = `arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:inference-profile/${US_HAIKU_35}`;
 
-        it("allows an allowed foundation model in the home Region, streaming or not", async () => {
-            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), home), "Allowed");
-            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), home, "bedrock:InvokeModelWithResponseStream"), "Allowed");
+        it("allows A's application inference profiles, streaming or not", async () => {
+            assert.match(built.a.profiles[HAIKU], /^arn:aws:bedrock:us-east-1:999999999999:application-inference-profile\//);
+            assert.strictEqual(await invoke("a", built.a.profiles[HAIKU], home), "Allowed");
+            assert.strictEqual(await invoke("a", built.a.profiles[HAIKU], home, "bedrock:InvokeModelWithResponseStream"), "Allowed");
+            assert.strictEqual(await invoke("a", built.a.profiles[US_HAIKU_35], home), "Allowed");
         });
 
-        it("allows the cross-Region profile and its model in a destination Region through that profile", async () => {
-            const profile = `arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:inference-profile/${US_HAIKU_35}`;
-            assert.strictEqual(await invoke("a", profile, home), "Allowed");
-            const routed = { "aws:RequestedRegion": "us-west-2", "bedrock:InferenceProfileArn": profile };
+        it("allows the source model reached through A's own profile", async () => {
+            const via = { ...home, "bedrock:InferenceProfileArn": built.a.profiles[HAIKU] };
+            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), via), "Allowed");
+        });
+
+        it("allows the system profile and its destination-Region models reached through A's own profile", async () => {
+            const crossProfile = built.a.profiles[US_HAIKU_35];
+            assert.strictEqual(await invoke("a", systemProfile, { ...home, "bedrock:InferenceProfileArn": crossProfile }), "Allowed");
+            const routed = { "aws:RequestedRegion": "us-west-2", "bedrock:InferenceProfileArn": crossProfile };
             assert.strictEqual(await invoke("a", fm("us-west-2", US_HAIKU_35.slice(3)), routed), "Allowed");
         });
 
-        it("denies the cross-Region profile's model called directly", async () => {
-            assert.strictEqual(await invoke("a", fm("us-east-2", US_HAIKU_35.slice(3)), { "aws:RequestedRegion": "us-east-2" }), "ImplicitlyDenied");
+        it("explicitly denies an allowed foundation model called directly", async () => {
+            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), home), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), home, "bedrock:InvokeModelWithResponseStream"), "ExplicitlyDenied");
         });
 
-        it("allows A's application inference profiles and what they copy from", async () => {
-            const haikuProfile = built.a.profiles[HAIKU];
-            const crossProfile = built.a.profiles[US_HAIKU_35];
-            assert.match(haikuProfile, /^arn:aws:bedrock:us-east-1:999999999999:application-inference-profile\//);
-            assert.strictEqual(await invoke("a", haikuProfile, home), "Allowed");
-            assert.strictEqual(await invoke("a", crossProfile, home), "Allowed");
-            const routed = { "aws:RequestedRegion": "us-east-2", "bedrock:InferenceProfileArn": crossProfile };
-            assert.strictEqual(await invoke("a", fm("us-east-2", US_HAIKU_35.slice(3)), routed), "Allowed");
+        it("explicitly denies the system profile called directly, and its models reached through it", async () => {
+            assert.strictEqual(await invoke("a", systemProfile, home), "ExplicitlyDenied");
+            const routed = { "aws:RequestedRegion": "us-west-2", "bedrock:InferenceProfileArn": systemProfile };
+            assert.strictEqual(await invoke("a", fm("us-west-2", US_HAIKU_35.slice(3)), routed), "ExplicitlyDenied");
+        });
+
+        it("explicitly denies a model reached through another tenant's profile", async () => {
+            const via = { ...home, "bedrock:InferenceProfileArn": built.b.profiles[HAIKU] };
+            assert.strictEqual(await invoke("a", fm("us-east-1", HAIKU), via), "ExplicitlyDenied");
         });
 
         it("denies tenant B's application inference profile", async () => {
             assert.strictEqual(await invoke("a", built.b.profiles[HAIKU], home), "ImplicitlyDenied");
         });
 
-        it("denies a model that is not allowed", async () => {
-            assert.strictEqual(await invoke("a", fm("us-east-1", "anthropic.claude-3-opus-20240229-v1:0"), home), "ImplicitlyDenied");
+        it("denies a model that is not allowed, even through A's profile", async () => {
+            const via = { ...home, "bedrock:InferenceProfileArn": built.a.profiles[HAIKU] };
+            assert.strictEqual(await invoke("a", fm("us-east-1", "anthropic.claude-3-opus-20240229-v1:0"), via), "ImplicitlyDenied");
+        });
+
+        it("denies A's profile in a Region that is not allowed", async () => {
+            assert.strictEqual(await invoke("a", built.a.profiles[HAIKU], { "aws:RequestedRegion": "eu-west-1" }), "ImplicitlyDenied");
+        });
+    });
+
+    describe("a tenant without cost attribution (unmetered)", () => {
+        const home = { "aws:RequestedRegion": "us-east-1" };
+
+        it("allows an allowed foundation model directly", async () => {
+            assert.strictEqual(await invoke("d", fm("us-east-1", HAIKU), home), "Allowed");
+        });
+
+        it("allows the cross-Region profile and its model in a destination Region only through that profile", async () => {
+            const profile = `arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:inference-profile/${US_HAIKU_35}`;
+            assert.strictEqual(await invoke("d", profile, home), "Allowed");
+            const routed = { "aws:RequestedRegion": "us-west-2", "bedrock:InferenceProfileArn": profile };
+            assert.strictEqual(await invoke("d", fm("us-west-2", US_HAIKU_35.slice(3)), routed), "Allowed");
+            assert.strictEqual(await invoke("d", fm("us-east-2", US_HAIKU_35.slice(3)), { "aws:RequestedRegion": "us-east-2" }), "ImplicitlyDenied");
         });
 
         it("denies an allowed model in a Region that is not allowed", async () => {
-            assert.strictEqual(await invoke("a", fm("eu-west-1", HAIKU), { "aws:RequestedRegion": "eu-west-1" }), "ImplicitlyDenied");
-        });
-
-        it("denies tenant B's role the model only A may call", async () => {
-            const profile = `arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:inference-profile/${US_HAIKU_35}`;
-            assert.strictEqual(await invoke("b", profile, home), "ImplicitlyDenied");
+            assert.strictEqual(await invoke("d", fm("eu-west-1", HAIKU), { "aws:RequestedRegion": "eu-west-1" }), "ImplicitlyDenied");
         });
     });
 
     describe("a tenant with a guardrail", () => {
         const guardrail = `${GUARDRAIL_ARN}:3`;
+        const via = () => ({ "aws:RequestedRegion": "us-east-1", "bedrock:InferenceProfileArn": built.c.profiles[HAIKU] });
 
-        it("allows a call that applies the guardrail", async () => {
-            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { "aws:RequestedRegion": "us-east-1", "bedrock:GuardrailIdentifier": guardrail }), "Allowed");
+        it("allows a call through its profile that applies the guardrail", async () => {
+            assert.strictEqual(await invoke("c", built.c.profiles[HAIKU], { "aws:RequestedRegion": "us-east-1", "bedrock:GuardrailIdentifier": guardrail }), "Allowed");
+            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { ...via(), "bedrock:GuardrailIdentifier": guardrail }), "Allowed");
         });
 
         it("explicitly denies a call without any guardrail", async () => {
-            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { "aws:RequestedRegion": "us-east-1" }), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), via()), "ExplicitlyDenied");
         });
 
         it("explicitly denies a call with another guardrail version", async () => {
-            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { "aws:RequestedRegion": "us-east-1", "bedrock:GuardrailIdentifier": `${GUARDRAIL_ARN}:2` }), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("c", fm("us-east-1", HAIKU), { ...via(), "bedrock:GuardrailIdentifier": `${GUARDRAIL_ARN}:2` }), "ExplicitlyDenied");
         });
 
         it("explicitly denies a call through its own profile without the guardrail", async () => {

@@ -1,0 +1,106 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { quotaAlarmName, quotaPartAlarmName } from "../../contract";
+import type { ResolvedLimits, ResolvedQuota } from "./quota-validation";
+
+/** One application profile the quota meters, by its Bedrock id (the `ModelId` dimension value). */
+export interface MeteredProfile {
+    modelId: string;
+    profileId: pulumi.Input<string>;
+}
+
+export const DAY_SECONDS = 86_400;
+/** CloudWatch evaluates at most 7 days back (Period × EvaluationPeriods ≤ 604,800 s). */
+export const WEEK_SECONDS = 604_800;
+
+/**
+ * Metric math over the profiles' `AWS/Bedrock` token counts: input plus output
+ * tokens summed over every profile, a missing series counting as zero.
+ */
+export function tokenQueries(profileIds: pulumi.Input<string>[], period: number): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+    const metrics = profileIds.flatMap((id, i) => (["InputTokenCount", "OutputTokenCount"] as const).map((metricName) => ({
+        id: `${metricName === "InputTokenCount" ? "in" : "out"}${i}`,
+        returnData: false,
+        metric: { namespace: "AWS/Bedrock", metricName, dimensions: { ModelId: id }, period, stat: "Sum" },
+    })));
+    return [...metrics, { id: "tokens", expression: `SUM([${metrics.map((m) => `FILL(${m.id}, 0)`).join(", ")}])`, label: "input + output tokens", returnData: true }];
+}
+
+interface Limit {
+    part: string;
+    threshold: number;
+    period: number;
+    profiles: MeteredProfile[];
+}
+
+/** The limits as alarms: a day is one day's sum; a month is a 7-day sum against 7/31 of the month (a pace). */
+export function quotaLimits(quota: ResolvedQuota, profiles: MeteredProfile[]): Limit[] {
+    const of = (prefix: string, limits: ResolvedLimits, over: MeteredProfile[]): Limit[] => [
+        ...(limits.tokensPerDay !== undefined ? [{ part: `${prefix}daily`, threshold: limits.tokensPerDay, period: DAY_SECONDS, profiles: over }] : []),
+        ...(limits.tokensPerMonth !== undefined ? [{ part: `${prefix}monthly`, threshold: Math.ceil((limits.tokensPerMonth * 7) / 31), period: WEEK_SECONDS, profiles: over }] : []),
+    ];
+    const index = (modelId: string) => profiles.findIndex((p) => p.modelId === modelId);
+    return [
+        ...of("", quota, profiles),
+        ...Object.entries(quota.perModel).flatMap(([modelId, limits]) => of(`model${index(modelId)}-`, limits, profiles.filter((p) => p.modelId === modelId))),
+    ];
+}
+
+export interface QuotaAlarmsInput {
+    tenantId: string;
+    region: string;
+    quota: ResolvedQuota;
+    profiles: MeteredProfile[];
+    warningTopicArn?: pulumi.Input<string>;
+    enforcerFunctionArn: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/**
+ * Per tenant: a block and a warning alarm per limit, one composite alarm that
+ * is in ALARM while any block alarm is, and the EventBridge rule that hands
+ * the composite alarm's state changes to the shared enforcer.
+ */
+export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent: pulumi.Resource): { compositeAlarm: aws.cloudwatch.CompositeAlarm; rule: aws.cloudwatch.EventRule } {
+    const opts = { parent };
+    const { tenantId, region, tags } = input;
+    const topicArn = input.warningTopicArn ?? new aws.sns.Topic(`${name}-quota-warnings`, { name: `${quotaAlarmName(tenantId)}-warnings`, region, tags }, opts).arn;
+    const blocks = quotaLimits(input.quota, input.profiles).map((limit) => {
+        const alarm = (suffix: string, threshold: number, actions: pulumi.Input<string>[]) => new aws.cloudwatch.MetricAlarm(`${name}-quota-${limit.part}${suffix}`, {
+            name: quotaPartAlarmName(tenantId, `${limit.part}${suffix}`),
+            alarmDescription: `Tenant ${tenantId}: ${limit.part} token quota${suffix ? " warning" : ""} (${threshold} tokens per ${limit.period} s)`,
+            region,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            // No tokens reported means no use, never a breach.
+            treatMissingData: "notBreaching",
+            metricQueries: tokenQueries(limit.profiles.map((p) => p.profileId), limit.period),
+            alarmActions: actions,
+            tags,
+        }, opts);
+        alarm("-warning", Math.floor((limit.threshold * input.quota.warningPercent) / 100), [topicArn]);
+        return alarm("", limit.threshold, []);
+    });
+    const compositeAlarm = new aws.cloudwatch.CompositeAlarm(`${name}-quota`, {
+        alarmName: quotaAlarmName(tenantId),
+        alarmDescription: `Tenant ${tenantId}: any token quota exhausted; the quota enforcer blocks the tenant's role while in ALARM`,
+        region,
+        alarmRule: pulumi.all(blocks.map((b) => b.name)).apply((names) => names.map((n) => `ALARM("${n}")`).join(" OR ")),
+        tags,
+    }, opts);
+    const rule = new aws.cloudwatch.EventRule(`${name}-quota`, {
+        name: quotaAlarmName(tenantId),
+        description: `Quota alarm state changes of tenant ${tenantId}, to the quota enforcer`,
+        region,
+        eventPattern: JSON.stringify({
+            source: ["aws.cloudwatch"],
+            "detail-type": ["CloudWatch Alarm State Change"],
+            detail: { alarmName: [quotaAlarmName(tenantId)] },
+        }),
+        tags,
+    }, { parent, dependsOn: [compositeAlarm] });
+    new aws.cloudwatch.EventTarget(`${name}-quota`, { rule: rule.name, region, arn: input.enforcerFunctionArn }, opts);
+    return { compositeAlarm, rule };
+}

@@ -1,0 +1,61 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Token limits over input plus output tokens. */
+export interface TokenLimitArgs {
+    /**
+     * Input plus output tokens in any 24 hours (a sliding window: a CloudWatch
+     * alarm period of one day is not aligned to midnight). A whole number above 0.
+     * @default - no daily limit
+     */
+    tokensPerDay?: number;
+    /**
+     * Input plus output tokens per month, enforced as a pace: a CloudWatch alarm
+     * looks back at most 7 days, so the block falls when the last 7 days used
+     * more than 7/31 of this. A whole number above 0.
+     * @default - no monthly limit
+     */
+    tokensPerMonth?: number;
+}
+
+/** A tenant's token quota, enforced in the ops account from `AWS/Bedrock` token metrics only. */
+export interface TenantQuotaArgs extends TokenLimitArgs {
+    /**
+     * Limits for single models, by model id as listed in `models`, on top of
+     * the tenant-wide ones.
+     * @default {}
+     */
+    perModel?: Record<string, TokenLimitArgs>;
+    /**
+     * Percentage of each limit at which a warning alarm notifies, before the
+     * block. Above 0 and below 100.
+     * @default 80
+     */
+    warningPercent?: number;
+    /**
+     * SNS topic ARN the warning alarms notify.
+     * @default - a topic per tenant, `BedrockTenancyQuota-<tenantId>-warnings`
+     */
+    warningTopicArn?: pulumi.Input<string>;
+    /**
+     * ARN of the ops stack's quota enforcer function (`QuotaEnforcer.functionArn`),
+     * which the tenant's EventBridge rule targets.
+     */
+    enforcerFunctionArn: pulumi.Input<string>;
+}
+
+/** A hard monthly cost cap: an AWS Budgets action denies the tenant's role everything once its tagged cost passes the cap. */
+export interface TenantCostCapArgs {
+    /** Monthly cap in USD. Must be greater than 0. */
+    limitUsd: number;
+    /**
+     * Email addresses Budgets tells when the action runs. AWS requires at
+     * least one subscriber per action (email or SNS), 11 at most.
+     * @default []
+     */
+    emails?: string[];
+    /**
+     * SNS topic ARNs Budgets tells when the action runs.
+     * @default []
+     */
+    snsTopicArns?: string[];
+}

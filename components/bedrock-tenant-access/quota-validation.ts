@@ -1,0 +1,102 @@
+import { SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, patternProblem, raise, show, type Problem } from "../../contract";
+import { TENANT_ACCESS_DEFAULTS } from "./args";
+import type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
+
+/**
+ * A metric math alarm may query at most 10 metrics (PutMetricAlarm `Metrics`);
+ * each profile adds two (input and output tokens). Unverified whether the
+ * quota has been raised since: a wrong value fails at deploy, not silently.
+ */
+export const MAX_METRICS_PER_ALARM = 10;
+/** Budgets actions take 1 to 11 subscribers. */
+const MAX_ACTION_SUBSCRIBERS = 11;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export interface ResolvedLimits {
+    tokensPerDay?: number;
+    tokensPerMonth?: number;
+}
+
+export interface ResolvedQuota extends ResolvedLimits {
+    perModel: Record<string, ResolvedLimits>;
+    warningPercent: number;
+}
+
+export interface ResolvedCostCap {
+    limitUsd: number;
+    emails: string[];
+    snsTopicArns: string[];
+}
+
+function tokensProblem(argName: string, value: unknown): Problem {
+    if (value === undefined) return undefined;
+    return typeof value === "number" && Number.isSafeInteger(value) && value > 0
+        ? undefined
+        : `${argName} must be a whole number of tokens above 0, got ${show(value)}`;
+}
+
+function limitsProblem(argName: string, limits: TokenLimitArgs): Problem {
+    if (!isPlainObject(limits)) return `${argName} must be an object with tokensPerDay or tokensPerMonth, got ${show(limits)}`;
+    return tokensProblem(`${argName}.tokensPerDay`, limits.tokensPerDay) ?? tokensProblem(`${argName}.tokensPerMonth`, limits.tokensPerMonth);
+}
+
+const hasLimit = (l: ResolvedLimits) => l.tokensPerDay !== undefined || l.tokensPerMonth !== undefined;
+
+/** Checks `quota` against the tenant's models; undefined when no quota is set. */
+export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution: boolean, modelIds: string[]): ResolvedQuota | undefined {
+    if (quota === undefined) return undefined;
+    raise(
+        isPlainObject(quota) ? undefined : `quota must be an object, got ${show(quota)}`,
+        costAttribution ? undefined : "quota is measured on the tenant's application inference profiles, so it needs costAttribution: true, got costAttribution: false",
+    );
+    const warningPercent = quota.warningPercent ?? TENANT_ACCESS_DEFAULTS.quotaWarningPercent;
+    raise(
+        limitsProblem("quota", quota),
+        typeof warningPercent === "number" && warningPercent > 0 && warningPercent < 100
+            ? undefined
+            : `quota.warningPercent must be a percentage above 0 and below 100, got ${show(quota.warningPercent)}`,
+        quota.enforcerFunctionArn === undefined || quota.enforcerFunctionArn === null ? `quota.enforcerFunctionArn is required (the ops stack's QuotaEnforcer.functionArn), got ${show(quota.enforcerFunctionArn)}` : undefined,
+    );
+    const perModelArgs = quota.perModel ?? {};
+    raise(isPlainObject(perModelArgs) ? undefined : `quota.perModel must be an object of model id to limits, got ${show(quota.perModel)}`);
+    const perModel: Record<string, ResolvedLimits> = {};
+    for (const [id, limits] of Object.entries(perModelArgs)) {
+        const name = `quota.perModel[${show(id)}]`;
+        raise(
+            modelIds.includes(id) ? undefined : `${name} names a model the tenant is not given; its models are ${show(modelIds)}`,
+            limitsProblem(name, limits),
+        );
+        perModel[id] = { tokensPerDay: limits.tokensPerDay, tokensPerMonth: limits.tokensPerMonth };
+        raise(hasLimit(perModel[id]) ? undefined : `${name} must set tokensPerDay or tokensPerMonth, got ${show(limits)}`);
+    }
+    const resolved: ResolvedQuota = { tokensPerDay: quota.tokensPerDay, tokensPerMonth: quota.tokensPerMonth, perModel, warningPercent };
+    raise(
+        hasLimit(resolved) || Object.keys(perModel).length > 0
+            ? undefined
+            : `quota must set tokensPerDay, tokensPerMonth or a perModel limit, got ${show({ ...quota, enforcerFunctionArn: undefined })}`,
+        hasLimit(resolved) && modelIds.length * 2 > MAX_METRICS_PER_ALARM
+            ? `quota: a tenant-wide limit over ${modelIds.length} models needs ${modelIds.length * 2} metrics in one alarm, over CloudWatch's ${MAX_METRICS_PER_ALARM}; use perModel limits instead`
+            : undefined,
+    );
+    return resolved;
+}
+
+/** Checks `costCap`; undefined when none is set. */
+export function resolveCostCap(cap: TenantCostCapArgs | undefined): ResolvedCostCap | undefined {
+    if (cap === undefined) return undefined;
+    raise(isPlainObject(cap) ? undefined : `costCap must be an object with limitUsd, got ${show(cap)}`);
+    const emails = cap.emails ?? [];
+    const topics = cap.snsTopicArns ?? [];
+    raise(
+        typeof cap.limitUsd === "number" && Number.isFinite(cap.limitUsd) && cap.limitUsd > 0 ? undefined : `costCap.limitUsd must be a positive number of USD, got ${show(cap.limitUsd)}`,
+        listProblem("costCap.emails", emails),
+        listProblem("costCap.snsTopicArns", topics),
+    );
+    raise(
+        ...emails.map((e, i) => patternProblem(`costCap.emails[${i}]`, e, EMAIL_PATTERN, "an email address")),
+        ...topics.map((t, i) => patternProblem(`costCap.snsTopicArns[${i}]`, t, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN")),
+        emails.length + topics.length === 0 ? `costCap needs at least one of emails or snsTopicArns (Budgets actions require a subscriber), got ${show(cap)}` : undefined,
+        emails.length + topics.length > MAX_ACTION_SUBSCRIBERS ? `costCap allows at most ${MAX_ACTION_SUBSCRIBERS} subscribers, got ${emails.length + topics.length}` : undefined,
+    );
+    return { limitUsd: cap.limitUsd, emails, snsTopicArns: topics };
+}

@@ -1,0 +1,35 @@
+import type * as aws from "@pulumi/aws";
+import { PARTITION, QUOTA_ALARM_PREFIX, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "../../contract";
+
+/**
+ * IAM offers no condition key for an inline policy's name (PutRolePolicy
+ * takes only `iam:PermissionsBoundary` and `iam:RoleTemplateARN`), so the
+ * role can be held to the two actions on tenant roles only; the one policy
+ * name is held by the enforcer's code, which is tested for it.
+ */
+export const ENFORCER_IAM_ACTIONS = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
+
+/** The enforcer's execution role: write (never read) inline policies on `BedrockTenantAccess-*` roles, and its own logs. */
+export function enforcerPolicy(region: string, account: string, logGroupName: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "BlockAndUnblockTenantRoles", Effect: "Allow", Action: ENFORCER_IAM_ACTIONS, Resource: enforcedRolesArnPattern(PARTITION, account) },
+            { Sid: "CreateOwnLogGroup", Effect: "Allow", Action: "logs:CreateLogGroup", Resource: logGroupArn(region, account, logGroupName) },
+            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logStreamsArn(region, account, logGroupName) },
+        ],
+    };
+}
+
+/** Lambda's service principal may assume the role, for this account only. */
+export function enforcerTrustPolicy(account: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+    };
+}
+
+/** EventBridge rules the function accepts invocations from: the tenants' quota rules. */
+export function quotaRulesArnPattern(region: string, account: string): string {
+    return `arn:${PARTITION}:events:${region}:${account}:rule/${QUOTA_ALARM_PREFIX}*`;
+}

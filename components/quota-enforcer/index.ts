@@ -1,0 +1,3 @@
+export * from "./enforcer-bundle";
+export * from "./enforcer-policy";
+export * from "./quota-enforcer";

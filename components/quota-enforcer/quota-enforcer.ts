@@ -1,0 +1,109 @@
+import * as fs from "fs";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, integerProblem, raise, regionProblem } from "../../contract";
+import { defaultEnforcerBundlePath } from "./enforcer-bundle";
+import { enforcerPolicy, enforcerTrustPolicy, quotaRulesArnPattern } from "./enforcer-policy";
+
+/** Defaults of {@link QuotaEnforcerArgs}. */
+export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
+    /** Events older than this are refused as stale (see the enforcer). */
+    maxEventAgeSeconds: 900,
+});
+
+export interface QuotaEnforcerArgs {
+    /**
+     * The Region of the tenants' quota alarms and rules (their Bedrock home Region).
+     * @default - the provider's `aws:region`, else `us-east-1`
+     */
+    region?: string;
+    /**
+     * The ops account id.
+     * @default - the caller identity's account
+     */
+    accountId?: pulumi.Input<string>;
+    /**
+     * Path of the bundled enforcer (an ES module exporting `handler`).
+     * @default - the bundle shipped in this package, `dist/enforcer/index.mjs`
+     */
+    bundlePath?: string;
+    /**
+     * Alarm events whose state is older than this many seconds are refused.
+     * @default 900
+     */
+    maxEventAgeSeconds?: number;
+    /**
+     * Extra tags for every resource the component creates.
+     * @default {}
+     */
+    tags?: Record<string, string>;
+}
+
+/**
+ * The ops stack's one quota enforcer: a small function that attaches (on
+ * ALARM) or deletes (on OK) one deny policy on a tenant's role, triggered by
+ * the tenants' EventBridge rules. It reads nothing but the alarm event and
+ * keeps no state; its role can only put and delete inline policies on
+ * `BedrockTenantAccess-*` roles.
+ */
+export class QuotaEnforcer extends pulumi.ComponentResource {
+    /** The function the tenants' quota rules target. */
+    public readonly functionArn: pulumi.Output<string>;
+    /** The function's execution role. */
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: QuotaEnforcerArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        super(QUOTA_ENFORCER_TYPE, name, {}, opts);
+        const region = args.region ?? aws.config.region ?? DEFAULT_REGION;
+        const maxAge = args.maxEventAgeSeconds ?? QUOTA_ENFORCER_DEFAULTS.maxEventAgeSeconds;
+        raise(regionProblem("region", region), integerProblem("maxEventAgeSeconds", maxAge, 1, 86_400));
+        const bundlePath = args.bundlePath ?? defaultEnforcerBundlePath();
+        if (!fs.existsSync(bundlePath)) {
+            throw new ArgumentError(`bundlePath: no enforcer bundle at ${JSON.stringify(bundlePath)}; run npm run build`);
+        }
+        const tags = args.tags ?? {};
+        const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
+        const logGroupName = `/aws/lambda/${QUOTA_ENFORCER_NAME}`;
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            name: QUOTA_ENFORCER_NAME,
+            description: "Blocks and unblocks tenant roles on their quota alarms",
+            assumeRolePolicy: account.apply(enforcerTrustPolicy),
+            tags,
+        }, { parent: this });
+        const policy = new aws.iam.RolePolicy(`${name}-policy`, {
+            role: role.id,
+            name: "enforce-quotas",
+            policy: account.apply((acct) => enforcerPolicy(region, acct, logGroupName)),
+        }, { parent: this });
+        const fn = new aws.lambda.Function(`${name}-function`, {
+            name: QUOTA_ENFORCER_NAME,
+            region,
+            role: role.arn,
+            runtime: "nodejs22.x",
+            architectures: ["arm64"],
+            handler: "index.handler",
+            code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
+            memorySize: 128,
+            timeout: 10,
+            // Alarm transitions are rare; one writer at a time keeps PutRolePolicy and DeleteRolePolicy from racing.
+            reservedConcurrentExecutions: 1,
+            environment: { variables: { QUOTA_MAX_EVENT_AGE_SECONDS: String(maxAge) } },
+            // Lambda's own log group: the enforcer logs tenant ids and outcomes, never content.
+            loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
+            tags,
+        }, { parent: this, dependsOn: [policy] });
+        new aws.lambda.Permission(`${name}-events`, {
+            region,
+            action: "lambda:InvokeFunction",
+            function: fn.name,
+            principal: "events.amazonaws.com",
+            sourceAccount: account,
+            sourceArn: account.apply((acct) => quotaRulesArnPattern(region, acct)),
+        }, { parent: this });
+
+        this.functionArn = fn.arn;
+        this.roleArn = role.arn;
+        this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn });
+    }
+}

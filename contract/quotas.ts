@@ -1,0 +1,89 @@
+import { OPS_ROLE_PREFIX, TENANT_ID_PATTERN, opsRoleName } from "./naming";
+
+/**
+ * What the ops stack, the quota enforcer and the runtime agree on about
+ * quota blocks: the one inline policy the enforcer may write, the alarm name
+ * it reads the tenant from, and the deny documents both block paths attach.
+ */
+
+/** The only inline policy name the enforcer puts on or deletes from a tenant role. */
+export const QUOTA_BLOCK_POLICY_NAME = "bedrock-tenancy-quota-block";
+
+/** Sid of the enforcer's deny statement; the runtime looks for it in AccessDenied messages. */
+export const QUOTA_BLOCK_SID = "TokenQuotaExhausted";
+
+/** Sid of the Budgets action's deny statement. */
+export const COST_CAP_SID = "CostCapReached";
+
+/** Prefix of every per-tenant quota alarm; the enforcer's event rule matches it. */
+export const QUOTA_ALARM_PREFIX = "BedrockTenancyQuota-";
+
+/**
+ * Name of the tenant's composite quota alarm, the only alarm whose state the
+ * enforcer acts on: ALARM while any of the tenant's token quotas is exceeded.
+ */
+export function quotaAlarmName(tenantId: string): string {
+    return `${QUOTA_ALARM_PREFIX}${tenantId}`;
+}
+
+/** Prefix of the alarms the composite alarm combines; distinct, so the enforcer's rule never matches them. */
+export const QUOTA_PART_ALARM_PREFIX = "BedrockTenancyQuotaPart-";
+
+/** Name of one quota's own alarm (`daily`, `monthly-warning`, …). */
+export function quotaPartAlarmName(tenantId: string, part: string): string {
+    return `${QUOTA_PART_ALARM_PREFIX}${tenantId}-${part}`;
+}
+
+/** The tenant id a composite quota alarm name carries, or undefined when the name is not one. */
+export function tenantOfQuotaAlarm(alarmName: unknown): string | undefined {
+    if (typeof alarmName !== "string" || !alarmName.startsWith(QUOTA_ALARM_PREFIX)) return undefined;
+    const tenantId = alarmName.slice(QUOTA_ALARM_PREFIX.length);
+    return TENANT_ID_PATTERN.test(tenantId) ? tenantId : undefined;
+}
+
+/** The ops role a quota block lands on. */
+export function blockedRoleName(tenantId: string): string {
+    return opsRoleName(tenantId);
+}
+
+/** Roles the enforcer may write to, as an IAM resource pattern. */
+export function enforcedRolesArnPattern(partition: string, account: string): string {
+    return `arn:${partition}:iam::${account}:role/${OPS_ROLE_PREFIX}*`;
+}
+
+/** A plain IAM document, typed without Pulumi so the enforcer can share it. */
+export interface DenyDocument {
+    Version: "2012-10-17";
+    Statement: { Sid: string; Effect: "Deny"; Action: string; Resource: string; Condition?: Record<string, Record<string, string>> }[];
+}
+
+/**
+ * The enforcer's block: deny every action, so nothing the role could do is
+ * left metered or unmetered. `until` (ISO time) makes the block lapse by
+ * itself at the end of the quota period even if no OK event ever arrives.
+ */
+export function quotaBlockPolicy(until?: string): DenyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: QUOTA_BLOCK_SID, Effect: "Deny", Action: "*", Resource: "*",
+            ...(until ? { Condition: { DateLessThan: { "aws:CurrentTime": until } } } : {}),
+        }],
+    };
+}
+
+/** The managed policy a Budgets action attaches when the tenant's cost passes its cap. */
+export function costCapPolicy(): DenyDocument {
+    return { Version: "2012-10-17", Statement: [{ Sid: COST_CAP_SID, Effect: "Deny", Action: "*", Resource: "*" }] };
+}
+
+/** Start of the next UTC month after `time`: a month-long block lapses then. */
+export function endOfUtcMonth(time: Date): Date {
+    return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth() + 1, 1));
+}
+
+/** Type token of the ops stack's shared quota enforcer component. */
+export const QUOTA_ENFORCER_TYPE = "bedrock-tenancy:index:QuotaEnforcer";
+
+/** Name of the shared enforcer function and its role: one per ops stack. */
+export const QUOTA_ENFORCER_NAME = "BedrockTenancyQuotaEnforcer";

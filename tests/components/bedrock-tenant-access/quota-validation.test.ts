@@ -1,0 +1,48 @@
+import * as assert from "assert";
+import { BedrockTenantAccess } from "../../../components";
+import type { BedrockTenantAccessArgs } from "../../../components/bedrock-tenant-access/args";
+import { validateBedrockTenantAccessArgs } from "../../../components/bedrock-tenant-access/validation";
+import { ArgumentError } from "../../../contract";
+import { installMocks, type RecordedResource } from "../../../testing/pulumi-mocks";
+import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions } from "../../../testing/tenant-access-fixtures";
+
+const ENFORCER = "arn:aws:lambda:us-east-1:999999999999:function:BedrockTenancyQuotaEnforcer";
+const base: BedrockTenantAccessArgs = { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], region: "us-east-1", accountId: OPS_ACCOUNT };
+const withQuota = (quota: object): BedrockTenantAccessArgs => ({ ...base, quota: { enforcerFunctionArn: ENFORCER, ...quota } as BedrockTenantAccessArgs["quota"] });
+
+describe("quota and cost cap arguments", () => {
+    const rejections: Array<[string, BedrockTenantAccessArgs, RegExp]> = [
+        ["a daily quota of 0", withQuota({ tokensPerDay: 0 }), /^quota\.tokensPerDay must be a whole number of tokens above 0, got 0$/],
+        ["a negative monthly quota", withQuota({ tokensPerMonth: -5 }), /^quota\.tokensPerMonth must be a whole number of tokens above 0, got -5$/],
+        ["a fractional quota", withQuota({ tokensPerDay: 10.5 }), /^quota\.tokensPerDay must be a whole number of tokens above 0, got 10\.5$/],
+        ["a warning above 100%", withQuota({ tokensPerDay: 1000, warningPercent: 120 }), /^quota\.warningPercent must be a percentage above 0 and below 100, got 120$/],
+        ["a warning of exactly 100%", withQuota({ tokensPerDay: 1000, warningPercent: 100 }), /^quota\.warningPercent must be a percentage above 0 and below 100, got 100$/],
+        ["a warning of 0%", withQuota({ tokensPerDay: 1000, warningPercent: 0 }), /^quota\.warningPercent must be a percentage above 0 and below 100, got 0$/],
+        ["a quota with no limit", withQuota({}), /^quota must set tokensPerDay, tokensPerMonth or a perModel limit, got \{\}$/],
+        ["a per-model limit for a model the tenant lacks", withQuota({ perModel: { [US_HAIKU_35]: { tokensPerDay: 5 } } }), /^quota\.perModel\["us\.anthropic\.claude-3-5-haiku-20241022-v1:0"\] names a model the tenant is not given; its models are \["anthropic\.claude-3-haiku-20240307-v1:0"\]$/],
+        ["a per-model limit of 0", withQuota({ perModel: { [HAIKU]: { tokensPerMonth: 0 } } }), /^quota\.perModel\["anthropic\.claude-3-haiku-20240307-v1:0"\]\.tokensPerMonth must be a whole number of tokens above 0, got 0$/],
+        ["a quota without cost attribution", { ...withQuota({ tokensPerDay: 5 }), costAttribution: false }, /^quota is measured on the tenant's application inference profiles, so it needs costAttribution: true/],
+        ["a quota without the enforcer", { ...base, quota: { tokensPerDay: 5 } as never }, /^quota\.enforcerFunctionArn is required/],
+        ["a cost cap of 0 USD", { ...base, costCap: { limitUsd: 0, emails: ["a@example.com"] } }, /^costCap\.limitUsd must be a positive number of USD, got 0$/],
+        ["a negative cost cap", { ...base, costCap: { limitUsd: -1, emails: ["a@example.com"] } }, /^costCap\.limitUsd must be a positive number of USD, got -1$/],
+        ["a cost cap nobody hears of", { ...base, costCap: { limitUsd: 10 } }, /^costCap needs at least one of emails or snsTopicArns/],
+        ["a cost cap with a bad email", { ...base, costCap: { limitUsd: 10, emails: ["finops"] } }, /^costCap\.emails\[0\] must be an email address, got "finops"$/],
+    ];
+    for (const [what, args, message] of rejections) {
+        it(`rejects ${what}`, () => {
+            assert.throws(() => validateBedrockTenantAccessArgs(args), (e: Error) => e instanceof ArgumentError && message.test(e.message));
+        });
+    }
+
+    it("resolves the 80% warning default and accepts a cost cap without profiles (the role's tag carries the tenant)", () => {
+        const r = validateBedrockTenantAccessArgs({ ...withQuota({ tokensPerDay: 10 }), costCap: { limitUsd: 5, emails: ["a@example.com"] } });
+        assert.strictEqual(r.quota?.warningPercent, 80);
+        assert.strictEqual(validateBedrockTenantAccessArgs({ ...base, costAttribution: false, costCap: { limitUsd: 5, emails: ["a@example.com"] } }).costCap?.limitUsd, 5);
+    });
+
+    it("fails at preview, before any resource exists, when the component is given a bad quota", async () => {
+        const recorded: RecordedResource[] = await installMocks(opsMockOptions());
+        assert.throws(() => new BedrockTenantAccess("bad", withQuota({ tokensPerDay: -1 })), /^ArgumentError: quota\.tokensPerDay must be a whole number of tokens above 0, got -1$/m);
+        assert.strictEqual(recorded.filter((r) => r.name.startsWith("bad-")).length, 0);
+    });
+});

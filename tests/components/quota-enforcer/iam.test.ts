@@ -1,0 +1,145 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type * as aws from "@pulumi/aws";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { BedrockTenantAccess, QuotaEnforcer } from "../../../components";
+import { QUOTA_BLOCK_POLICY_NAME, opsRoleName } from "../../../contract";
+import { createEnforcer } from "../../../enforcer";
+import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
+import { LocalIamServer } from "../../../testing/local-aws";
+import { installMocks, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
+import { HAIKU, OPS_ACCOUNT, opsMockOptions, parsePolicy, policiesOf, settled } from "../../../testing/tenant-access-fixtures";
+
+const ALARM_EVENT = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../testing/fixtures/alarm-events/composite-alarm.json"), "utf8"));
+const NOW = "2026-12-02T05:00:00Z";
+const role = (tenant: string) => `arn:aws:iam::${OPS_ACCOUNT}:role/${opsRoleName(tenant)}`;
+
+/**
+ * Every decision comes from the independent evaluator, over the documents the
+ * components registered under mocks and the one the enforcer's code actually
+ * wrote to the IAM stand-in.
+ */
+describe("quota enforcement under the IAM evaluator", () => {
+    const permissions: Record<string, aws.iam.PolicyDocument> = {};
+    const profiles: Record<string, Record<string, string>> = {};
+    let blockDocument: aws.iam.PolicyDocument;
+    let enforcerPolicy: aws.iam.PolicyDocument;
+    let capPolicy: aws.iam.PolicyDocument;
+    let capExecutionPolicy: aws.iam.PolicyDocument;
+    let capPolicyArn: string;
+
+    before(async () => {
+        const recorded: RecordedResource[] = await installMocks(opsMockOptions());
+        const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-")), "index.mjs");
+        fs.writeFileSync(bundle, "export const handler = async () => {};\n");
+        const enforcer = new QuotaEnforcer("quota-enforcer", { region: "us-east-1", accountId: OPS_ACCOUNT, bundlePath: bundle });
+        for (const [key, tenant, account] of [["a", "customer-a", "111111111111"], ["b", "customer-b", "222222222222"]]) {
+            const access = new BedrockTenantAccess(`tenant-${key}`, {
+                tenantId: tenant, accounts: [account], models: [HAIKU], region: "us-east-1", accountId: OPS_ACCOUNT,
+                quota: { tokensPerDay: 1000, enforcerFunctionArn: enforcer.functionArn },
+                costCap: key === "a" ? { limitUsd: 100, emails: ["finops@example.com"] } : undefined,
+            });
+            profiles[tenant] = await promiseOf(access.inferenceProfileArns);
+        }
+        await settled();
+        permissions["customer-a"] = policiesOf(recorded, "tenant-a").permissions;
+        permissions["customer-b"] = policiesOf(recorded, "tenant-b").permissions;
+        enforcerPolicy = parsePolicy(recorded.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "quota-enforcer-policy")!.inputs.policy);
+        const cap = recorded.find((r) => r.type === "aws:iam/policy:Policy" && r.name === "tenant-a-cost-cap")!;
+        capPolicy = parsePolicy(cap.inputs.policy);
+        capPolicyArn = `arn:aws:iam::${OPS_ACCOUNT}:policy/${cap.inputs.name}`;
+        capExecutionPolicy = parsePolicy(recorded.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "tenant-a-cost-cap-action")!.inputs.policy);
+
+        const iam = await new LocalIamServer().start();
+        try {
+            iam.createRole(opsRoleName("customer-a"));
+            const client = new IAMClient({ region: "us-east-1", endpoint: iam.url, requestHandler: new NodeHttpHandler(), credentials: { accessKeyId: "AKIDENFORCER", secretAccessKey: "s" } });
+            await createEnforcer({ iam: client, now: () => Date.parse("2026-12-02T04:00:30Z"), report: () => undefined })(ALARM_EVENT);
+            blockDocument = iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME) as aws.iam.PolicyDocument;
+            client.destroy();
+        } finally {
+            await iam.close();
+        }
+    });
+
+    const invoke = (tenant: string, extra: aws.iam.PolicyDocument[], resource = profiles[tenant][HAIKU], action = "bedrock:InvokeModel"): Promise<Decision> => evaluate({
+        principal: role(tenant), action, resource, resourceAccount: OPS_ACCOUNT,
+        identityPolicies: [permissions[tenant], ...extra], context: { "aws:RequestedRegion": "us-east-1", "aws:CurrentTime": NOW },
+    });
+
+    describe("before enforcement", () => {
+        it("allows the tenant through its own profile and denies the model called directly", async () => {
+            assert.strictEqual(await invoke("customer-a", []), "Allowed");
+            assert.strictEqual(await invoke("customer-a", [], `arn:aws:bedrock:us-east-1::foundation-model/${HAIKU}`), "ExplicitlyDenied");
+        });
+    });
+
+    describe("after the enforcer attached its block to tenant A", () => {
+        it("denies A everything: its profile, streaming, and any other action", async () => {
+            assert.ok(blockDocument, "the enforcer wrote no policy");
+            assert.strictEqual(await invoke("customer-a", [blockDocument]), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("customer-a", [blockDocument], undefined, "bedrock:InvokeModelWithResponseStream"), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("customer-a", [blockDocument], `arn:aws:bedrock:us-east-1::foundation-model/${HAIKU}`), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("customer-a", [blockDocument], "*", "bedrock:ListFoundationModels"), "ExplicitlyDenied");
+        });
+
+        it("lets the block lapse once the month it was set in is over", async () => {
+            const decision = await evaluate({
+                principal: role("customer-a"), action: "bedrock:InvokeModel", resource: profiles["customer-a"][HAIKU], resourceAccount: OPS_ACCOUNT,
+                identityPolicies: [permissions["customer-a"], blockDocument], context: { "aws:RequestedRegion": "us-east-1", "aws:CurrentTime": "2027-01-01T00:00:01Z" },
+            });
+            assert.strictEqual(decision, "Allowed");
+        });
+
+        it("leaves tenant B allowed through its own profile", async () => {
+            assert.strictEqual(await invoke("customer-b", []), "Allowed");
+        });
+    });
+
+    describe("the enforcer's own role", () => {
+        const act = (action: string, resource: string) => evaluate({ principal: `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyQuotaEnforcer`, action, resource, resourceAccount: OPS_ACCOUNT, identityPolicies: [enforcerPolicy] });
+
+        it("may put and delete inline policies on tenant roles", async () => {
+            assert.strictEqual(await act("iam:PutRolePolicy", role("customer-a")), "Allowed");
+            assert.strictEqual(await act("iam:DeleteRolePolicy", role("customer-b")), "Allowed");
+        });
+
+        it("touches no other role: not itself, not a runtime or cost-cap role, not an admin role", async () => {
+            for (const other of ["BedrockTenancyQuotaEnforcer", "BedrockTenancyRuntime-customer-a", "BedrockTenancyCostCapAction-customer-a", "OrganizationAccountAccessRole", "Admin"]) {
+                assert.strictEqual(await act("iam:PutRolePolicy", `arn:aws:iam::${OPS_ACCOUNT}:role/${other}`), "ImplicitlyDenied", other);
+            }
+            assert.strictEqual(await act("iam:PutRolePolicy", `arn:aws:iam::111111111111:role/${opsRoleName("customer-a")}`), "ImplicitlyDenied");
+        });
+
+        it("can do nothing else to a tenant role: no managed policies, no reads, no trust changes, no deletion", async () => {
+            for (const action of ["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:GetRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:TagRole"]) {
+                assert.strictEqual(await act(action, role("customer-a")), "ImplicitlyDenied", action);
+            }
+            assert.strictEqual(await act("iam:PutUserPolicy", `arn:aws:iam::${OPS_ACCOUNT}:user/someone`), "ImplicitlyDenied");
+            assert.strictEqual(await act("bedrock:InvokeModel", profiles["customer-a"][HAIKU]), "ImplicitlyDenied");
+        });
+    });
+
+    describe("the cost cap", () => {
+        const execute = (action: string, resource: string, policyArn: string) => evaluate({
+            principal: `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction-customer-a`, action, resource, resourceAccount: OPS_ACCOUNT,
+            identityPolicies: [capExecutionPolicy], context: { "iam:PolicyARN": policyArn },
+        });
+
+        it("denies tenant A everything once Budgets attached the cap policy, and leaves B alone", async () => {
+            assert.strictEqual(await invoke("customer-a", [capPolicy]), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("customer-b", []), "Allowed");
+        });
+
+        it("lets Budgets' execution role attach and detach only the cap policy, only on A's role", async () => {
+            assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-a"), capPolicyArn), "Allowed");
+            assert.strictEqual(await execute("iam:DetachRolePolicy", role("customer-a"), capPolicyArn), "Allowed");
+            assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-a"), "arn:aws:iam::aws:policy/AdministratorAccess"), "ImplicitlyDenied");
+            assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-b"), capPolicyArn), "ImplicitlyDenied");
+            assert.strictEqual(await execute("iam:PutRolePolicy", role("customer-a"), capPolicyArn), "ImplicitlyDenied");
+        });
+    });
+});

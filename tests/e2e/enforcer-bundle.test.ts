@@ -1,0 +1,60 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import { QUOTA_BLOCK_POLICY_NAME, opsRoleName } from "../../contract";
+import { buildEnforcer } from "../../scripts/build-enforcer";
+import { LocalIamServer } from "../../testing/local-aws";
+
+const EVENTS = path.join(__dirname, "../../testing/fixtures/alarm-events");
+const event = (file: string, timestamp: string) => {
+    const e = JSON.parse(fs.readFileSync(path.join(EVENTS, `${file}.json`), "utf8"));
+    e.detail.state.timestamp = timestamp;
+    return e;
+};
+// A real import(), which ts-node would otherwise compile into require().
+const importModule = new Function("url", "return import(url)") as (url: string) => Promise<{ handler: (e: unknown) => Promise<{ outcome: string }> }>;
+
+describe("the bundled quota enforcer", () => {
+    let iam: LocalIamServer;
+    let handler: (e: unknown) => Promise<{ outcome: string }>;
+    let bytes: number;
+    const saved: Record<string, string | undefined> = {};
+    const env = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDENFORCER", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "", AWS_ENDPOINT_URL_IAM: "" };
+
+    before(async function () {
+        this.timeout(60_000);
+        iam = await new LocalIamServer().start();
+        env.AWS_ENDPOINT_URL_IAM = iam.url;
+        for (const [k, v] of Object.entries(env)) {
+            saved[k] = process.env[k];
+            if (v) process.env[k] = v;
+            else delete process.env[k];
+        }
+        const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-bundle-")), "index.mjs");
+        bytes = await buildEnforcer(outfile);
+        ({ handler } = await importModule(pathToFileURL(outfile).href));
+    });
+    after(async () => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        await iam.close();
+    });
+
+    it("is one self-contained ES module", () => {
+        assert.ok(bytes > 0);
+    });
+
+    it("attaches on ALARM and detaches on OK through IAM's query API, signed with the function's credentials", async () => {
+        iam.createRole(opsRoleName("customer-a"));
+        const now = new Date().toISOString();
+        assert.strictEqual((await handler(event("composite-alarm", now))).outcome, "attached");
+        assert.ok(iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME));
+        assert.strictEqual((await handler(event("composite-ok", now))).outcome, "detached");
+        assert.strictEqual(iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME), undefined);
+        assert.ok(iam.requests.every((r) => r.accessKeyId === "AKIDENFORCER"));
+    });
+});

@@ -1,0 +1,134 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { QUOTA_BLOCK_POLICY_NAME, opsRoleName } from "../../contract";
+import { QuotaEventRefused, createEnforcer, type EnforcementReport } from "../../enforcer";
+import { LocalIamServer } from "../../testing/local-aws";
+
+const EVENTS = path.join(__dirname, "../../testing/fixtures/alarm-events");
+const event = (file: string) => JSON.parse(fs.readFileSync(path.join(EVENTS, `${file}.json`), "utf8"));
+const ROLE_A = opsRoleName("customer-a");
+const ROLE_B = opsRoleName("customer-b");
+/** Shortly after the recorded ALARM, and shortly after the recorded OK. */
+const AFTER_ALARM = Date.parse("2026-12-02T04:00:20Z");
+const AFTER_OK = Date.parse("2026-12-03T00:05:10Z");
+
+describe("quota enforcer against the IAM stand-in", () => {
+    let iamServer: LocalIamServer;
+    let client: IAMClient;
+    let lines: string[];
+    let clock: number;
+    const enforcer = () => createEnforcer({ iam: client, now: () => clock, report: (l) => lines.push(l) });
+
+    before(async () => {
+        iamServer = await new LocalIamServer().start();
+        client = new IAMClient({
+            region: "us-east-1", endpoint: iamServer.url, requestHandler: new NodeHttpHandler(),
+            credentials: { accessKeyId: "AKIDENFORCER", secretAccessKey: "secret" }, maxAttempts: 1,
+        });
+    });
+    after(async () => {
+        client.destroy();
+        await iamServer.close();
+    });
+    beforeEach(() => {
+        iamServer.reset();
+        iamServer.createRole(ROLE_A);
+        iamServer.createRole(ROLE_B);
+        iamServer.roles.get(ROLE_A)!.set("bedrock-invoke", "{}");
+        lines = [];
+        clock = AFTER_ALARM;
+    });
+
+    it("attaches the deny-everything block on ALARM, lapsing at the end of the UTC month", async () => {
+        const report = await enforcer()(event("composite-alarm"));
+        assert.deepStrictEqual(report, { outcome: "attached", tenantId: "customer-a", roleName: ROLE_A, alarmName: "BedrockTenancyQuota-customer-a", state: "ALARM" });
+        assert.deepStrictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "TokenQuotaExhausted", Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2027-01-01T00:00:00.000Z" } } }],
+        });
+        assert.deepStrictEqual([...iamServer.roles.get(ROLE_B)!.keys()], []);
+        assert.strictEqual(JSON.parse(lines[0]).outcome, "attached");
+    });
+
+    it("detaches the block on OK and leaves the role's other policies alone", async () => {
+        await enforcer()(event("composite-alarm"));
+        clock = AFTER_OK;
+        const report = await enforcer()(event("composite-ok"));
+        assert.strictEqual(report.outcome, "detached");
+        assert.deepStrictEqual([...iamServer.roles.get(ROLE_A)!.keys()], ["bedrock-invoke"]);
+    });
+
+    it("treats a repeated event as a no-op", async () => {
+        const run = enforcer();
+        await run(event("composite-alarm"));
+        const first = iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME);
+        await run(event("composite-alarm"));
+        assert.deepStrictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), first);
+        clock = AFTER_OK;
+        assert.strictEqual((await run(event("composite-ok"))).outcome, "detached");
+        assert.strictEqual((await run(event("composite-ok"))).outcome, "unchanged");
+        assert.strictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), undefined);
+    });
+
+    it("converges when a stale ALARM arrives after the newer OK: the late event is refused", async () => {
+        clock = AFTER_OK;
+        await enforcer()(event("composite-ok"));
+        await assert.rejects(enforcer()(event("composite-alarm")), (e: Error) => e instanceof QuotaEventRefused && /over the 900 s limit/.test(e.message));
+        assert.strictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), undefined);
+    });
+
+    it("converges when a stale OK arrives after a newer ALARM: the block stays", async () => {
+        const newerAlarm = event("composite-alarm");
+        newerAlarm.detail.state.timestamp = "2026-12-03T09:00:00.000+0000";
+        clock = Date.parse("2026-12-03T09:00:05Z");
+        await enforcer()(newerAlarm);
+        await assert.rejects(enforcer()(event("composite-ok")), QuotaEventRefused);
+        assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
+    });
+
+    it("refuses and reports an alarm for a tenant this account does not have", async () => {
+        await assert.rejects(enforcer()(event("unknown-tenant-alarm")), (e: Error) => e instanceof QuotaEventRefused && /no role BedrockTenantAccess-customer-z/.test(e.message));
+        const reported = JSON.parse(lines[0]) as EnforcementReport & { level: string };
+        assert.strictEqual(reported.level, "ERROR");
+        assert.strictEqual(reported.outcome, "refused");
+        assert.strictEqual(reported.tenantId, "customer-z");
+        assert.deepStrictEqual([...iamServer.roles.get(ROLE_A)!.keys()], ["bedrock-invoke"]);
+    });
+
+    it("refuses another alarm's event and a malformed event without calling IAM", async () => {
+        await assert.rejects(enforcer()(event("other-alarm")), /detail.alarmName is not a tenant's quota alarm, got "HighCpu-web"/);
+        await assert.rejects(enforcer()({ source: "aws.ec2", "detail-type": "EC2 Instance State-change Notification" }), /source and detail-type must be/);
+        const noState = event("composite-alarm");
+        noState.detail.state.value = "BROKEN";
+        await assert.rejects(enforcer()(noState), /detail.state.value must be one of ALARM, OK, INSUFFICIENT_DATA, got "BROKEN"/);
+        assert.strictEqual(iamServer.calls.length, 0);
+        assert.strictEqual(lines.length, 3);
+    });
+
+    it("leaves the role as it is on INSUFFICIENT_DATA", async () => {
+        await enforcer()(event("composite-alarm"));
+        assert.strictEqual((await enforcer()(event("composite-insufficient-data"))).outcome, "unchanged");
+        assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
+    });
+
+    it("writes only its one policy name, only to tenant roles", async () => {
+        clock = AFTER_ALARM;
+        await enforcer()(event("composite-alarm"));
+        clock = AFTER_OK;
+        await enforcer()(event("composite-ok"));
+        await enforcer()(event("composite-ok"));
+        assert.ok(iamServer.calls.length >= 3);
+        for (const call of iamServer.calls) {
+            assert.ok(["PutRolePolicy", "DeleteRolePolicy"].includes(call.action), call.action);
+            assert.strictEqual(call.policyName, QUOTA_BLOCK_POLICY_NAME);
+            assert.match(call.roleName!, /^BedrockTenantAccess-/);
+        }
+    });
+
+    it("rejects a bad maximum event age when built", () => {
+        assert.throws(() => createEnforcer({ iam: client, maxEventAgeSeconds: 0 }), /maxEventAgeSeconds \(QUOTA_MAX_EVENT_AGE_SECONDS\) must be a whole number of seconds above 0, got 0/);
+    });
+});
