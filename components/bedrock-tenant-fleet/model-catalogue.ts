@@ -77,8 +77,9 @@ export function providerModelLookup(argName: string, id: string, region: string,
         lookup = call.then(
             () => id,
             (err: unknown) => {
+                const detail = err instanceof Error ? err.message : String(err);
                 throw new pulumi.ResourceError(
-                    `${argName}: Bedrock has no ${what} ${show(id)} in ${region} (${err instanceof Error ? err.message : String(err)}); ` +
+                    `${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ` +
                         `did you mean ${show(nearestKnownModelId(id))}?`,
                     parent,
                 );
