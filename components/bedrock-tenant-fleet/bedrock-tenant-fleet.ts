@@ -26,8 +26,9 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
 
     constructor(name: string, args: BedrockTenantFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_FLEET_TYPE, name, {}, opts);
-        // Reading aws:region parses the whole config: only when no default Region is given.
-        const plan = validateBedrockTenantFleetArgs(args, args.defaults?.region ?? aws.config.region ?? DEFAULT_REGION);
+        // Reading aws:region parses the whole config, tenant list included: only when some tenant needs it.
+        const everyTenantHasRegion = Array.isArray(args?.tenants) && args.tenants.every((t) => typeof t?.region === "string");
+        const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : aws.config.region ?? DEFAULT_REGION));
         this.checkedModels = this.checkModels(plan.members, resolveCatalogueMode(plan.modelCatalogue));
 
         // One caller-identity call for the fleet instead of one per tenant.

@@ -33,7 +33,7 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
         if (found === undefined) {
             const known = Object.keys(all);
             throw new Error(
-                `tenant ${show(tenantId)} is not in output ${show(outputName)} of ops stack ${show(stack)} ` +
+                `tenant ${show(tenantId)} is not in the ${show(outputName)} output of ops stack ${show(stack)} ` +
                     `(it has ${known.length > 0 ? known.map((t) => show(t)).join(", ") : "no tenants"}): add it to the ops stack and run \`pulumi up\` there first`,
             );
         }

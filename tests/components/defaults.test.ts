@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import { TENANT_ACCESS_DEFAULTS } from "../../components/bedrock-tenant-access/args";
 import { INVOCATION_LOGGING_DEFAULTS } from "../../components/private-invocation-logging/args";
+import { TENANT_FLEET_DEFAULTS } from "../../components/bedrock-tenant-fleet/args";
 import { componentInterfaces, resolveInterface } from "../support/arg-interfaces";
 
 /** `Interface.property` → the defaults key that resolves it. */
@@ -66,6 +67,7 @@ function checkDefaults(name: string, defaults: Readonly<Record<string, unknown>>
 
 checkDefaults("TENANT_ACCESS_DEFAULTS", TENANT_ACCESS_DEFAULTS, TENANT_ACCESS_BINDINGS, TENANT_ACCESS_INTERNAL);
 checkDefaults("INVOCATION_LOGGING_DEFAULTS", INVOCATION_LOGGING_DEFAULTS, INVOCATION_LOGGING_BINDINGS, INVOCATION_LOGGING_INTERNAL);
+checkDefaults("TENANT_FLEET_DEFAULTS", TENANT_FLEET_DEFAULTS, { "BedrockTenantFleetArgs.modelCatalogue": "modelCatalogue" }, []);
 
 describe("metric namespace default", () => {
     it("documents the prefix the component uses", () => {

@@ -25,6 +25,7 @@ describe("npm start: offline plan and isolation proof", function () {
                 "aws:iam/role:Role": 2,
                 "aws:iam/rolePolicy:RolePolicy": 2,
                 "bedrock-tenancy:index:BedrockTenantAccess": 2,
+                "bedrock-tenancy:index:BedrockTenantFleet": 1,
                 "pulumi:pulumi:Stack": 1,
                 "random:index/randomPassword:RandomPassword": 2,
             });
@@ -75,17 +76,16 @@ describe("npm start: offline plan and isolation proof", function () {
     it("prints the resource tree and a summary when not quiet", async () => {
         const run = await runStart(["--stacks", "ops"]);
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /\+ pulumi:pulumi:Stack {2}ops\n {2}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}customer-a\n/);
-        assert.match(run.stdout, /└─ \+ aws:iam\/rolePolicy:RolePolicy {2}customer-b-invoke/);
+        assert.match(run.stdout, /\+ pulumi:pulumi:Stack {2}ops\n {2}└─ \+ bedrock-tenancy:index:BedrockTenantFleet {2}tenants\n {5}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}tenants-customer-a\n/);
+        assert.match(run.stdout, /└─ \+ aws:iam\/rolePolicy:RolePolicy {2}tenants-customer-b-invoke/);
         assert.match(run.stdout, /Isolation: 2 tenants, \d+ principals, \d+ requests checked, 0 violations; plan and proof took [\d.]+ s/);
     });
 
-    it("fails, naming the account, when a tenant trusts another tenant's account", async () => {
-        const project = projectWith((yaml) => yaml.replace(/- "222222222222"/, '- "222222222222"\n        - "111111111111"'));
+    it("fails at plan time, naming the account, when a tenant trusts another tenant's account", async () => {
+        const project = projectWith((yaml) => yaml.replace(/- "222222222222"/, '- "222222222222"\n        - "111111111111"'), ["ops"]);
         const run = await runStart(["--project", project, "--quiet"]);
-        assert.strictEqual(run.code, 1, run.stderr);
-        assert.match(run.stderr, /account 111111111111 is trusted by more than one tenant: customer-a, customer-b/);
-        assert.match(run.stderr, /cross-tenant access: customer-a, role named like the target's runtime role \(arn:aws:iam::111111111111:role\/BedrockTenancyRuntime-customer-b\) is allowed sts:AssumeRole/);
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.match(run.stderr, /bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(customer-a\) already lists/);
     });
 
     it("fails at plan time, naming the argument, on a wildcard model in the config", async () => {

@@ -44,7 +44,7 @@ describe("tenantAccessFrom", () => {
 
     it("names the tenant and the tenants the ops stack has when the tenant is missing", async () => {
         const failure = await failureOf(tenantAccessFrom(OPS_STACK, "customer-z").roleArn);
-        assert.match(failure.message, /tenant "customer-z" is not in output "tenants" of ops stack "acme\/bedrock\/ops" \(it has "customer-a", "customer-b"\)/);
+        assert.match(failure.message, /tenant "customer-z" is not in the "tenants" output of ops stack "acme\/bedrock\/ops" \(it has "customer-a", "customer-b"\)/);
     });
 
     it("says which output is missing on the ops stack", async () => {
