@@ -81,7 +81,9 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
             call(args: pulumi.runtime.MockCallArgs) {
                 const handler = options.calls?.[args.token] ?? builtInCalls[args.token];
                 if (!handler) {
-                    throw new Error(`unexpected data-source call ${args.token} (inputs ${JSON.stringify(args.inputs)}): the mocks answer only ${Object.keys({ ...builtInCalls, ...options.calls }).join(", ")}`);
+                    const message = `unexpected data-source call ${args.token} (inputs ${JSON.stringify(args.inputs)}): the mocks answer only ${Object.keys({ ...builtInCalls, ...options.calls }).join(", ")}`;
+                    // Pulumi's invoke keeps a failed call's `details` as its message, as it does for gRPC errors.
+                    throw Object.assign(new Error(message), { details: message });
                 }
                 return handler(args.inputs);
             },
