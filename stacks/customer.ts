@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../components/private-invocation-logging/private-invocation-logging";
-import { tenantAccessFrom } from "../components/bedrock-tenant-fleet/tenant-access-from";
+import { tenantAccessFrom } from "../components/bedrock-tenant-fleet/handoff";
 import { readCustomerConfig, tenantAccountProblem } from "./customer-config";
 
 /** Name of the ops stack output customer stacks read. */

@@ -3,5 +3,5 @@ export * from "./bedrock-tenant-fleet";
 export * from "./known-models";
 export { editDistance, nearestKnownModelId, offlineModelWarning, runningUnderMocks } from "./model-catalogue";
 export * from "./tenant-access-entry";
-export * from "./tenant-access-from";
+export * from "./handoff";
 export * from "./validation";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { tenantAccessFrom } from "../../../components/bedrock-tenant-fleet/tenant-access-from";
+import { tenantAccessFrom } from "../../../components/bedrock-tenant-fleet/handoff";
 import { installMocks, isSecretOutput, promiseOf } from "../../../testing";
 
 const OPS_STACK = "acme/bedrock/ops";
