@@ -6,3 +6,4 @@ export * from "../contract";
 export * from "./bedrock-tenant-access/bedrock-tenant-access";
 export * from "./private-invocation-logging/private-invocation-logging";
 export * from "./quota-enforcer";
+export * from "./bedrock-tenant-fleet";

@@ -3,12 +3,11 @@
  * consumer project in tests/consumer and runs that project's own type check
  * and tests. Expects `npm run build` to have run (`npm test` does).
  *
- * The tarball is unpacked into tests/consumer/node_modules/bedrock-tenancy,
- * which is what `npm install` does with the package itself; its dependencies
- * resolve from this repository's node_modules by Node's upward lookup instead
- * of a second 300 MB download. That a real install would find them is checked
- * separately: every package the packed code imports must be declared in the
- * packed package.json.
+ * The project is copied to a fresh temporary directory outside this
+ * repository and gets its own `npm install` of the tarball and its peers
+ * (`--prefer-offline`: from the npm cache when it holds them), so nothing
+ * resolves from this repository's node_modules. Every package the packed code
+ * imports must also be declared in the packed package.json.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -18,8 +17,6 @@ import { packageFileProblems, undeclaredImports } from "./lib/package-contents";
 
 const root = path.resolve(__dirname, "..");
 const consumer = path.join(root, "tests", "consumer");
-const installed = path.join(consumer, "node_modules", "bedrock-tenancy");
-const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
 interface PackResult {
     filename: string;
@@ -50,12 +47,33 @@ function sourcesOf(dir: string): Record<string, string> {
     return sources;
 }
 
-function install(tarball: string): void {
-    fs.rmSync(installed, { recursive: true, force: true });
-    fs.mkdirSync(installed, { recursive: true });
-    // npm packs everything under package/; strip it, as npm install does.
-    execFileSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
-    fs.copyFileSync(tarball, path.join(consumer, "bedrock-tenancy.tgz"));
+/** A fresh copy of the consumer project, without anything installed. */
+function freshProject(workDir: string, tarball: string): string {
+    const project = path.join(workDir, "acme-bedrock");
+    fs.cpSync(consumer, project, { recursive: true, filter: (src) => !/[\\/](node_modules|plan|bin)$|\.tgz$/.test(src) });
+    fs.copyFileSync(tarball, path.join(project, "bedrock-tenancy.tgz"));
+    return project;
+}
+
+/** `npm install` in the project, as a new user would run it; returns the seconds it took. */
+function install(project: string): number {
+    const started = Date.now();
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: project, stdio: "inherit" });
+    return (Date.now() - started) / 1000;
+}
+
+/**
+ * Hook for the isolation verifier on the consumer's own mocked plan: the
+ * project's tests write `plan/<stack>.json`. `bedrock-tenancy verify` is not
+ * part of the package yet, so this only checks that the plan files exist.
+ */
+function verifyConsumerPlan(project: string): void {
+    const planDir = path.join(project, "plan");
+    const plans = fs.existsSync(planDir) ? fs.readdirSync(planDir).filter((f) => f.endsWith(".json")) : [];
+    if (plans.length < 2) {
+        throw new Error(`the consumer project wrote ${plans.length} plan files to ${planDir}, expected one per stack`);
+    }
+    console.log(`consumer plan: ${plans.join(", ")} (bedrock-tenancy verify is not available yet: not run)`);
 }
 
 function main(): void {
@@ -64,11 +82,15 @@ function main(): void {
     try {
         const packed = pack(workDir);
         const problems = packageFileProblems(packed.files.map((f) => f.path));
-        install(path.join(workDir, packed.filename));
+        const tarball = path.join(workDir, packed.filename);
+        const extracted = path.join(workDir, "extracted");
+        fs.mkdirSync(extracted);
+        // npm packs everything under package/; strip it, as npm install does.
+        execFileSync("tar", ["-xzf", tarball, "-C", extracted, "--strip-components=1"]);
 
-        const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+        const manifest = JSON.parse(fs.readFileSync(path.join(extracted, "package.json"), "utf8"));
         const declared = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
-        problems.push(...undeclaredImports(sourcesOf(installed), declared));
+        problems.push(...undeclaredImports(sourcesOf(extracted), declared));
         if (problems.length > 0) {
             throw new Error(`the packed package is not fit to publish:\n  ${problems.join("\n  ")}`);
         }
@@ -77,8 +99,13 @@ function main(): void {
                 `${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${packed.entryCount} files`,
         );
 
-        execFileSync(bin("tsc"), ["--noEmit", "-p", consumer], { stdio: "inherit" });
-        execFileSync(bin("mocha"), [], { cwd: consumer, stdio: "inherit" });
+        const project = freshProject(workDir, tarball);
+        const seconds = install(project);
+        console.log(`consumer project installed the tarball and its peers in ${seconds.toFixed(1)} s`);
+        const own = (name: string) => path.join(project, "node_modules", ".bin", name);
+        execFileSync(own("tsc"), ["--noEmit", "-p", project], { stdio: "inherit" });
+        execFileSync(own("mocha"), [], { cwd: project, stdio: "inherit" });
+        verifyConsumerPlan(project);
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });

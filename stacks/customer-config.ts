@@ -110,7 +110,7 @@ export function findTenant(tenants: TenantsOutput | undefined, tenantId: string,
 }
 
 /** Why this account cannot use the tenant's ops role, or undefined when it can. */
-export function tenantAccountProblem(entry: TenantExport, tenantId: string, accountId: string, opsStack: string): string | undefined {
+export function tenantAccountProblem(entry: Pick<TenantExport, "accounts">, tenantId: string, accountId: string, opsStack: string): string | undefined {
     if (!entry.accounts.includes(accountId)) {
         return `account ${accountId} is not among the accounts ops stack ${JSON.stringify(opsStack)} trusts for tenant ${JSON.stringify(tenantId)} (${entry.accounts.join(", ")})`;
     }

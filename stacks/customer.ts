@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../components/private-invocation-logging/private-invocation-logging";
-import type { TenantsOutput } from "./stack-outputs";
-import { findTenant, readCustomerConfig, tenantAccountProblem } from "./customer-config";
+import { tenantAccessFrom } from "../components/bedrock-tenant-fleet/handoff";
+import { readCustomerConfig, tenantAccountProblem } from "./customer-config";
 
 /** Name of the ops stack output customer stacks read. */
 export const TENANTS_OUTPUT = "tenants";
@@ -13,34 +13,29 @@ export const TENANTS_OUTPUT = "tenants";
  */
 export function customerProgram(): Record<string, unknown> {
     const { opsStack, tenantId, settings } = readCustomerConfig();
-    const ops = new pulumi.StackReference(opsStack);
-    // The whole output is secret because it holds every tenant's ExternalId.
-    const tenants = ops.requireOutput(TENANTS_OUTPUT) as pulumi.Output<TenantsOutput>;
+    const access = tenantAccessFrom(new pulumi.StackReference(opsStack), tenantId, { outputName: TENANTS_OUTPUT });
     const accountId = aws.getCallerIdentityOutput().accountId;
-    const entry = pulumi.all([tenants, accountId]).apply(([all, account]) => {
-        const found = findTenant(all, tenantId, opsStack);
-        const problem = tenantAccountProblem(found, tenantId, account, opsStack);
+    // The role is only usable from an account the ops stack trusts for this tenant.
+    const opsRoleArn = pulumi.all([access.roleArn, access.accounts, accountId]).apply(([roleArn, accounts, account]) => {
+        const problem = tenantAccountProblem({ accounts }, tenantId, account, opsStack);
         if (problem !== undefined) {
             throw new Error(problem);
         }
-        return found;
+        return roleArn;
     });
-    // Everything but the ExternalId is not sensitive; keeping it secret would
-    // hide ARNs and model ids in every diff.
-    const open = pulumi.unsecret(entry);
     const logging = new PrivateInvocationLogging(tenantId, {
         tenantId,
         accountId,
-        opsRoleArn: open.roleArn,
-        externalId: pulumi.secret(entry.externalId),
-        allowedModels: open.allowedModels,
-        modelRoutes: open.inferenceProfileArns,
-        bedrockRegion: open.region,
+        opsRoleArn,
+        externalId: access.externalId,
+        allowedModels: access.allowedModels,
+        modelRoutes: access.inferenceProfileArns,
+        bedrockRegion: access.region,
         ...settings,
     });
     return {
         tenantId,
-        opsRoleArn: open.roleArn,
+        opsRoleArn,
         functionName: logging.functionName,
         functionArn: logging.functionArn,
         logGroupName: logging.logGroupName,

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BedrockTenantAccess } from "../components/bedrock-tenant-access/bedrock-tenant-access";
+import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { DEFAULT_REGION } from "../contract/identifiers";
-import type { TenantExport, TenantsOutput } from "./stack-outputs";
+import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
 import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, type OpsSettings } from "./ops-config";
 
@@ -31,19 +31,12 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
         settings.enforcerFunctionArn = new QuotaEnforcer("quota-enforcer", { region, accountId }).functionArn;
     }
     const planned = planOpsTenants(rawTenants, settings, region);
-    const tenants: Record<string, pulumi.Output<TenantExport>> = {};
-    for (const { args, resolved } of planned) {
-        // The resolved Region spares each component a parse of the whole config (quadratic in tenants).
-        const access = new BedrockTenantAccess(args.tenantId, { ...args, region: resolved.region, accountId });
-        tenants[args.tenantId] = pulumi.output({
-            roleArn: access.roleArn,
-            externalId: access.externalId,
-            runtimeRoleName: access.runtimeRoleName,
-            accounts: access.accounts,
-            allowedModels: access.allowedModels,
-            inferenceProfileArns: access.inferenceProfileArns,
-            region: access.region,
-        });
-    }
-    return { tenants: pulumi.output(tenants) };
+
+    // The config is already checked entry by entry; the fleet adds the catalogue check and builds the record.
+    const fleet = new BedrockTenantFleet("tenants", {
+        tenants: planned.map(({ args, resolved }) => ({ ...args, region: resolved.region })),
+        defaults: { accountId },
+        allowedRegions: settings.allowedRegions,
+    });
+    return { tenants: fleet.tenants };
 }

@@ -41,6 +41,10 @@ export function mockResourceState(
             return { name: physical, arn: `arn:aws:budgets::${account}:budget/${physical}` };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return { arn: `arn:aws:ec2:${region}:${account}:security-group/${id}`, name: inputs.name ?? `${name}-${hexOf(name, 7)}` };
+        case "awsx:ec2:Vpc":
+            return awsxVpcState(name, inputs, region);
         case "random:index/randomPassword:RandomPassword":
             // Stands in for the generated value the provider would keep in state: stable per name.
             return { result: createHash("sha256").update(name).digest("hex").slice(0, Number(inputs.length ?? 32)) };
@@ -49,9 +53,43 @@ export function mockResourceState(
     }
 }
 
-/** The id a provider would assign: IAM addresses roles by name, and so do policies attached to them. */
+/** Hex digits derived from `seed`, so ids are stable from run to run. */
+function hexOf(seed: string, length: number): string {
+    return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** EC2 id prefixes: a security group or VPC id is what AWS would return (`sg-0…`, 17 hex digits). */
+const EC2_ID_PREFIXES: Record<string, string> = {
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+};
+
+/** The id a provider would assign: IAM addresses roles by name, EC2 mints `sg-…`/`vpc-…` ids. */
 export function mockResourceId(type: string, name: string, inputs: Record<string, any>): string {
-    return type === "aws:iam/role:Role" ? String(inputs.name ?? name) : `${name}-id`;
+    if (type === "aws:iam/role:Role") return String(inputs.name ?? name);
+    const prefix = EC2_ID_PREFIXES[type];
+    return prefix ? `${prefix}-0${hexOf(`${type}/${name}`, 16)}` : `${name}-id`;
+}
+
+/**
+ * awsx v3's Vpc is a remote component: under mocks it has no children, so its
+ * outputs are what a deploy would give: a VPC id and one subnet per
+ * availability zone and subnet spec, grouped by type.
+ */
+function awsxVpcState(name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+    const zones = Number(inputs.numberOfAvailabilityZones ?? 3);
+    const specs: { type: string; name?: string }[] = inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }];
+    const subnets = (type: string) => specs.filter((s) => s.type === type)
+        .flatMap((s) => Array.from({ length: zones }, (_, z) => `subnet-0${hexOf(`${name}/${s.name ?? type}/${z}`, 16)}`));
+    return {
+        vpcId: `vpc-0${hexOf(`awsx/${name}`, 16)}`,
+        isolatedSubnetIds: subnets("Isolated"),
+        privateSubnetIds: subnets("Private"),
+        publicSubnetIds: subnets("Public"),
+        availabilityZones: Array.from({ length: zones }, (_, z) => `${region}${String.fromCharCode(97 + z)}`),
+    };
 }
 
 /** What `aws.getCallerIdentity` returns for `account` under mocks. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockResourceId, mockResourceState } from "./mock-state";
+import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "./mock-state";
 
 /** One resource the program under test registered with the mock engine. */
 export interface RecordedResource {
@@ -16,13 +16,21 @@ export interface MockOptions {
     config?: Record<string, unknown>;
     /** Config keys to mark secret. */
     secretKeys?: string[];
-    /** Outputs of stacks reachable by StackReference, keyed by stack name. */
-    /** Account id that resource ARNs are minted in. */
+    /** Account id that resource ARNs are minted in, and that `aws.getCallerIdentity` returns. */
     account?: string;
+    /** Region that `aws.getRegion` returns. Default `us-east-1`. */
+    region?: string;
+    /** Whether the engine runs a preview (`pulumi preview`) rather than an update. Default `true`. */
+    preview?: boolean;
+    /** Outputs of stacks reachable by StackReference, keyed by stack name; a name not listed fails the StackReference. */
     stackOutputs?: Record<string, { outputs: Record<string, unknown>; secretOutputNames?: string[] }>;
     /** Extra output state per resource type (merged over the defaults). */
     state?: (r: RecordedResource) => Record<string, unknown> | undefined;
-    /** Data-source calls the test expects: token to result. Any other call throws. */
+    /**
+     * Data-source calls the test expects: token to result, over the built-in
+     * answers for `aws.getCallerIdentity`, `aws.getRegion` and `aws.getPartition`.
+     * Any other call throws, naming its token.
+     */
     calls?: Record<string, (args: Record<string, any>) => Record<string, unknown>>;
 }
 
@@ -40,6 +48,13 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
+    const account = options.account ?? DEFAULT_ACCOUNT;
+    const region = options.region ?? "us-east-1";
+    const builtInCalls: Record<string, (args: Record<string, any>) => Record<string, unknown>> = {
+        [CALLER_IDENTITY_TOKEN]: () => mockCallerIdentity(account),
+        "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` }),
+        "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" }),
+    };
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -61,19 +76,21 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
                 const id = mockResourceId(args.type, args.name, args.inputs);
                 const record: RecordedResource = { type: args.type, name: args.name, inputs: args.inputs, id };
                 recorded.push(record);
-                return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, options.account ?? DEFAULT_ACCOUNT), ...(options.state?.(record) ?? {}) } };
+                return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, account), ...(options.state?.(record) ?? {}) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                const handler = options.calls?.[args.token];
+                const handler = options.calls?.[args.token] ?? builtInCalls[args.token];
                 if (!handler) {
-                    throw new Error(`unexpected data-source call ${args.token}`);
+                    const message = `unexpected data-source call ${args.token} (inputs ${JSON.stringify(args.inputs)}): the mocks answer only ${Object.keys({ ...builtInCalls, ...options.calls }).join(", ")}`;
+                    // Pulumi's invoke keeps a failed call's `details` as its message, as it does for gRPC errors.
+                    throw Object.assign(new Error(message), { details: message });
                 }
                 return handler(args.inputs);
             },
         },
         options.project ?? "bedrock-tenancy",
         options.stack ?? "test",
-        true,
+        options.preview ?? true,
     );
     return recorded;
 }

@@ -34,16 +34,26 @@ import { opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./valida
  * record per call into that log group with the customer's own credentials.
  */
 export class PrivateInvocationLogging extends pulumi.ComponentResource {
+    /** Name of the Lambda runtime that calls Bedrock through the ops role and writes the audit records. */
     public readonly functionName: pulumi.Output<string>;
+    /** ARN of the Lambda runtime; grant `lambda:InvokeFunction` on it to the callers of the tenant's model. */
     public readonly functionArn: pulumi.Output<string>;
+    /** Name of the audit log group, `/bedrock-tenancy/<tenantId>/audit`; the only place the records rest. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** ARN of the audit log group. */
     public readonly logGroupArn: pulumi.Output<string>;
+    /** ARN of the customer-owned KMS key that encrypts the log group (the given `kmsKeyArn`, or the key created here). */
     public readonly kmsKeyArn: pulumi.Output<string>;
+    /** ARN of the runtime role `BedrockTenancyRuntime-<tenantId>`, the only principal the tenant's ops role trusts. */
     public readonly runtimeRoleArn: pulumi.Output<string>;
+    /** ARN of the alarm on Bedrock throttling seen in the audit records. */
     public readonly throttleAlarmArn: pulumi.Output<string>;
     /** The audit archive's bucket and query catalog, when `archive` is set. */
     public readonly archive: AuditArchive | undefined;
-    /** The function's environment variables; secret, because they hold the ExternalId. */
+    /**
+     * The function's environment variables (`BEDROCK_TENANCY_*`, decoded by the
+     * runtime with `decodeRuntimeEnvironment`). Secret, because they hold the ExternalId.
+     */
     public readonly environment: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: PrivateInvocationLoggingArgs, opts: pulumi.ComponentResourceOptions = {}) {

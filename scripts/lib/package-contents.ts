@@ -10,6 +10,7 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^README\.md$/,
     /^LICENSE(\.md|\.txt)?$/,
     /^dist\/(contract|components|runtime)\/[\w./-]+\.(js|d\.ts)$/,
+    /^dist\/testing\/(index|pulumi-mocks|mock-state)\.(js|d\.ts)$/,
     /^dist\/lambda\/index\.mjs$/,
     /^dist\/enforcer\/index\.mjs$/,
 ];
@@ -22,6 +23,8 @@ export const REQUIRED_PACKAGE_FILES: readonly string[] = [
     "dist/components/index.d.ts",
     "dist/runtime/index.js",
     "dist/runtime/index.d.ts",
+    "dist/testing/index.js",
+    "dist/testing/index.d.ts",
     "dist/lambda/index.mjs",
     "dist/enforcer/index.mjs",
 ];

@@ -8,6 +8,7 @@ import { TENANT_ACCESS_DEFAULTS } from "../../components/bedrock-tenant-access/a
 import { INVOCATION_LOGGING_DEFAULTS } from "../../components/private-invocation-logging/args";
 import { ARCHIVE_DEFAULTS } from "../../components/private-invocation-logging/archive-args";
 import { QUOTA_ENFORCER_DEFAULTS } from "../../components/quota-enforcer/quota-enforcer";
+import { TENANT_FLEET_DEFAULTS } from "../../components/bedrock-tenant-fleet/args";
 import { componentInterfaces, resolveInterface } from "../support/arg-interfaces";
 
 /** `Interface.property` → the defaults key that resolves it. */
@@ -70,6 +71,7 @@ function checkDefaults(name: string, defaults: Readonly<Record<string, unknown>>
 checkDefaults("TENANT_ACCESS_DEFAULTS", TENANT_ACCESS_DEFAULTS, TENANT_ACCESS_BINDINGS, TENANT_ACCESS_INTERNAL);
 checkDefaults("QUOTA_ENFORCER_DEFAULTS", QUOTA_ENFORCER_DEFAULTS, { "QuotaEnforcerArgs.maxEventAgeSeconds": "maxEventAgeSeconds" }, []);
 checkDefaults("INVOCATION_LOGGING_DEFAULTS", INVOCATION_LOGGING_DEFAULTS, INVOCATION_LOGGING_BINDINGS, INVOCATION_LOGGING_INTERNAL);
+checkDefaults("TENANT_FLEET_DEFAULTS", TENANT_FLEET_DEFAULTS, { "BedrockTenantFleetArgs.modelCatalogue": "modelCatalogue" }, []);
 
 const ARCHIVE_BINDINGS: Bindings = {
     "AuditArchiveArgs.retentionDays": "retentionDays",

@@ -1,36 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PrivateInvocationLogging } from "bedrock-tenancy";
-
-/** One entry of the ops program's `tenantAccess` output. */
-interface TenantAccess {
-    roleArn: string;
-    externalId: string;
-    allowedModels: string[];
-    inferenceProfileArns: Record<string, string>;
-    region: string;
-}
+import { PrivateInvocationLogging, tenantAccessFrom } from "bedrock-tenancy";
 
 const config = new pulumi.Config();
 const tenantId = config.require("tenantId");
-const ops = new pulumi.StackReference(config.require("opsStack"));
-
-const tenant = ops.requireOutput("tenantAccess").apply((all: Record<string, TenantAccess>) => {
-    if (!all[tenantId]) {
-        throw new Error(`the ops stack has no tenant "${tenantId}"`);
-    }
-    return all[tenantId];
-});
-// Only the ExternalId needs to stay secret; ARNs and model ids read better in diffs.
-const open = pulumi.unsecret(tenant);
+const access = tenantAccessFrom(config.require("opsStack"), tenantId);
 
 const logging = new PrivateInvocationLogging(tenantId, {
-    tenantId,
-    opsRoleArn: open.roleArn,
-    externalId: tenant.externalId,
-    allowedModels: open.allowedModels,
-    modelRoutes: open.inferenceProfileArns,
-    bedrockRegion: open.region,
-    contentMode: "hash",
+    tenantId, contentMode: "hash",
+    opsRoleArn: access.roleArn, externalId: access.externalId, bedrockRegion: access.region,
+    allowedModels: access.allowedModels, modelRoutes: access.inferenceProfileArns,
 });
 
 export const functionName = logging.functionName;

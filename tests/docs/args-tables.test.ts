@@ -31,6 +31,7 @@ import { componentInterfaces, exportedInterfaces, resolveInterface, type ArgInte
 /** Which page documents which interface. */
 const EXPECTED_TABLES: Record<string, string> = {
     BedrockTenantAccessArgs: "docs/ops.md",
+    BedrockTenantFleetArgs: "docs/ops.md",
     GuardrailArgs: "docs/ops.md",
     TenantBudgetArgs: "docs/ops.md",
     TenantQuotaArgs: "docs/quotas.md",

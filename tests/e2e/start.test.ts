@@ -37,6 +37,7 @@ describe("npm start: offline plan and isolation proof", function () {
                 "aws:lambda/permission:Permission": 1,
                 "aws:sns/topic:Topic": 1,
                 "bedrock-tenancy:index:BedrockTenantAccess": 2,
+                "bedrock-tenancy:index:BedrockTenantFleet": 1,
                 "bedrock-tenancy:index:QuotaEnforcer": 1,
                 "pulumi:pulumi:Stack": 1,
                 "random:index/randomPassword:RandomPassword": 2,
@@ -100,13 +101,13 @@ describe("npm start: offline plan and isolation proof", function () {
         const run = await runStart(["--stacks", "ops"]);
         assert.strictEqual(run.code, 0, run.stderr);
         assert.match(run.stdout, /\+ pulumi:pulumi:Stack {2}ops\n {2}├─ \+ bedrock-tenancy:index:QuotaEnforcer {2}quota-enforcer\n/);
-        assert.match(run.stdout, /\n {2}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}customer-a\n/);
-        assert.match(run.stdout, /└─ \+ aws:iam\/rolePolicy:RolePolicy {2}customer-b-invoke/);
+        assert.match(run.stdout, /\n {2}└─ \+ bedrock-tenancy:index:BedrockTenantFleet {2}tenants\n {5}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}tenants-customer-a\n/);
+        assert.match(run.stdout, /└─ \+ aws:iam\/rolePolicy:RolePolicy {2}tenants-customer-b-invoke/);
         assert.match(run.stdout, /Isolation: 2 tenants, \d+ principals, \d+ requests checked, 0 violations; plan and proof took [\d.]+ s/);
     });
 
     it("fails at plan time, naming the account and both tenants, when a tenant trusts another tenant's account", async () => {
-        const project = projectWith((yaml) => yaml.replace(/- "222222222222"/, '- "222222222222"\n        - "111111111111"'));
+        const project = projectWith((yaml) => yaml.replace(/- "222222222222"/, '- "222222222222"\n        - "111111111111"'), ["ops"]);
         const run = await runStart(["--project", project, "--quiet"]);
         assert.strictEqual(run.code, 2, run.stderr);
         // The fleet rules refuse the config before any policy exists, so the proof never sees the shared account.

@@ -19,7 +19,7 @@ interface Manifest {
 
 const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 
-function entry(subpath: "." | "./runtime"): { types: string; default: string } {
+function entry(subpath: "." | "./runtime" | "./testing"): { types: string; default: string } {
     const target = manifest.exports[subpath];
     assert.ok(typeof target === "object", `package.json exports["${subpath}"] must name types and default`);
     return target;
@@ -91,5 +91,14 @@ describe("package entry points", () => {
             components: ["function", "function", "BedrockTenantAccess-acme", "BedrockTenancyRuntime-acme"],
             runtime: ["function", "function", "function", "function"],
         });
+    });
+
+    it("ships the testing mocks as their own entry, loading Pulumi but neither LangChain nor the components", () => {
+        assert.deepStrictEqual(entry("./testing"), { types: "./dist/testing/index.d.ts", default: "./dist/testing/index.js" });
+        const packages = loadedPackages(compiled(entry("./testing").default));
+        assert.ok(packages.includes("@pulumi/pulumi"), packages.join(", "));
+        assert.deepStrictEqual(packages.filter((p) => p.startsWith("@langchain/") || p === "@pulumi/aws"), []);
+        const surface = execFileSync(process.execPath, ["-e", `const t = require(${JSON.stringify(compiled(entry("./testing").default))}); process.stdout.write([typeof t.installMocks, typeof t.promiseOf].join())`], { cwd: root, encoding: "utf8" });
+        assert.strictEqual(surface, "function,function");
     });
 });

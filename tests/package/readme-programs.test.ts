@@ -30,4 +30,11 @@ describe("README consumer programs", () => {
     it("shows exactly the consumer project's customer program", () => {
         assert.strictEqual(codeAfter("A minimal customer program"), consumerFile("customer.ts"));
     });
+
+    for (const heading of ["A minimal ops program", "A minimal customer program"]) {
+        it(`keeps "${heading}" to 15 lines, imports included`, () => {
+            const lines = codeAfter(heading).split("\n").length;
+            assert.ok(lines <= 15, `${heading}: ${lines} lines`);
+        });
+    }
 });

@@ -104,7 +104,7 @@ describe("ops stack program", () => {
         });
 
         it("requires customer-a's guardrail in its permissions", () => {
-            const policy = parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "customer-a-invoke")!.inputs.policy);
+            const policy = parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "tenants-customer-a-invoke")!.inputs.policy);
             const deny = (policy.Statement as any[]).find((s) => s.Sid === "DenyWithoutGuardrail");
             assert.deepStrictEqual(deny.Condition, { StringNotEquals: { "bedrock:GuardrailIdentifier": "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6:1" } });
         });

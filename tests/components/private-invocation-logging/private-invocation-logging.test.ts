@@ -8,8 +8,8 @@ const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${CUSTOMER_A_ACCOUNT}:log-group:${LOG_GROUP}`;
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-function only(recorded: RecordedResource[], type: string): RecordedResource {
-    const found = ofType(recorded, type);
+function only(recorded: RecordedResource[], type: string, name?: string): RecordedResource {
+    const found = ofType(recorded, type).filter((r) => name === undefined || r.name === name);
     assert.strictEqual(found.length, 1, `expected one ${type}, got ${found.length}`);
     return found[0];
 }
@@ -198,10 +198,8 @@ describe("PrivateInvocationLogging with network isolation", () => {
     let created: RecordedResource[];
 
     before(async () => {
-        created = await installMocks({
-            account: CUSTOMER_A_ACCOUNT,
-            state: (r) => (r.type === "awsx:ec2:Vpc" ? { vpcId: "vpc-0abc", isolatedSubnetIds: ["subnet-a", "subnet-b"] } : undefined),
-        });
+        // The shipped mocks expand the awsx VPC into a VPC id and one isolated subnet per zone.
+        created = await installMocks({ account: CUSTOMER_A_ACCOUNT });
         await settle(new PrivateInvocationLogging("isolated", customerAArgs({ lambdaBundlePath: fixtureBundle(), networkIsolation: {} })));
     });
 
@@ -212,23 +210,38 @@ describe("PrivateInvocationLogging with network isolation", () => {
         assert.strictEqual(vpc.numberOfAvailabilityZones, 2);
     });
 
+    const groupId = (name: string) => only(created, "aws:ec2/securityGroup:SecurityGroup", name).id;
+
+    it("puts the security groups in the VPC awsx created, with EC2-shaped ids", () => {
+        const groups = ofType(created, "aws:ec2/securityGroup:SecurityGroup");
+        assert.strictEqual(groups.length, 2);
+        for (const g of groups) {
+            assert.match(g.id, /^sg-0[0-9a-f]{16}$/);
+            assert.match(g.inputs.vpcId, /^vpc-0[0-9a-f]{16}$/);
+        }
+    });
+
     it("reaches Bedrock Runtime, STS and Logs through interface endpoints open to the function only", () => {
+        const subnets: string[] = only(created, "aws:lambda/function:Function").inputs.vpcConfig.subnetIds;
+        assert.strictEqual(subnets.length, 2);
+        subnets.forEach((s) => assert.match(s, /^subnet-0[0-9a-f]{16}$/));
         const endpoints = ofType(created, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs);
         assert.deepStrictEqual(endpoints.map((e) => e.serviceName).sort(), ["com.amazonaws.us-east-1.bedrock-runtime", "com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.sts"]);
         for (const e of endpoints) {
             assert.strictEqual(e.vpcEndpointType, "Interface");
             assert.strictEqual(e.privateDnsEnabled, true);
-            assert.deepStrictEqual(e.subnetIds, ["subnet-a", "subnet-b"]);
-            assert.deepStrictEqual(e.securityGroupIds, ["isolated-endpoint-sg-id"]);
+            assert.deepStrictEqual(e.subnetIds, subnets);
+            assert.deepStrictEqual(e.securityGroupIds, [groupId("isolated-endpoint-sg")]);
         }
         const ingress = only(created, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs;
-        assert.deepStrictEqual([ingress.securityGroupId, ingress.referencedSecurityGroupId, ingress.fromPort, ingress.toPort], ["isolated-endpoint-sg-id", "isolated-function-sg-id", 443, 443]);
+        assert.deepStrictEqual([ingress.securityGroupId, ingress.referencedSecurityGroupId, ingress.fromPort, ingress.toPort], [groupId("isolated-endpoint-sg"), groupId("isolated-function-sg"), 443, 443]);
         assert.strictEqual(ingress.cidrIpv4, undefined);
     });
 
     it("places the function in the isolated subnets and lets its role manage network interfaces", () => {
         const fn = only(created, "aws:lambda/function:Function").inputs;
-        assert.deepStrictEqual(fn.vpcConfig, { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["isolated-function-sg-id"] });
+        assert.deepStrictEqual(fn.vpcConfig.securityGroupIds, [groupId("isolated-function-sg")]);
+        assert.strictEqual(fn.vpcConfig.subnetIds.length, 2);
         const policy = JSON.parse(only(created, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
         const eni = policy.Statement.find((s: any) => s.Sid === "ManageFunctionNetworkInterfaces");
         assert.ok(eni.Action.includes("ec2:CreateNetworkInterface"));

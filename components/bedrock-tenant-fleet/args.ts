@@ -1,0 +1,51 @@
+import type { BedrockTenantAccessArgs } from "../bedrock-tenant-access/args";
+
+/** Type token of {@link BedrockTenantFleet}; frozen once released. */
+export const BEDROCK_TENANT_FLEET_TYPE = "bedrock-tenancy:index:BedrockTenantFleet";
+
+/** How model ids are checked at preview; see {@link BedrockTenantFleetArgs.modelCatalogue}. */
+export type ModelCatalogueMode = "auto" | "provider" | "offline" | "off";
+
+/** Arguments every tenant of the fleet shares unless its own entry sets them. */
+export type FleetDefaults = Partial<Omit<BedrockTenantAccessArgs, "tenantId" | "accounts" | "models" | "externalId">>;
+
+/**
+ * Defaults of {@link BedrockTenantFleetArgs}, resolved once. The argument
+ * docs (`@default`) and docs/ops.md state the same values; a test holds them
+ * together.
+ */
+export const TENANT_FLEET_DEFAULTS = Object.freeze({
+    /** Provider data sources in a real run, the shipped table under Pulumi mocks. */
+    modelCatalogue: "auto" as ModelCatalogueMode,
+});
+
+export interface BedrockTenantFleetArgs {
+    /**
+     * One entry per tenant: the arguments of `BedrockTenantAccess`. Tenant ids
+     * must be unique, an account may belong to one tenant only, and no two
+     * tenants may name the same application inference profile. At least one.
+     */
+    tenants: BedrockTenantAccessArgs[];
+    /**
+     * Arguments applied to every tenant that does not set them itself (a
+     * tenant's own value wins): `region`, `costTagKey`, `guardrail`, `tags`, …
+     * @default {}
+     */
+    defaults?: FleetDefaults;
+    /**
+     * Regions any tenant may be granted; a tenant whose Regions reach outside
+     * the list fails at preview.
+     * @default - no cap beyond each tenant's own `regions`
+     */
+    allowedRegions?: string[];
+    /**
+     * How model ids are checked at preview. `provider` asks the AWS provider
+     * (`aws.bedrockfoundation.getModel`, `aws.bedrock.getInferenceProfile`),
+     * once per distinct id and Region per stack, so an unknown id fails the
+     * preview naming it. `offline` compares against the shipped table of known
+     * ids and warns with the nearest one. `auto` is `offline` under Pulumi
+     * mocks and `provider` otherwise. `off` checks only the id's syntax.
+     * @default "auto"
+     */
+    modelCatalogue?: ModelCatalogueMode;
+}

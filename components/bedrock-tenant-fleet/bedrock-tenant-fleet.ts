@@ -1,0 +1,79 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_REGION } from "../../contract";
+import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
+import { BEDROCK_TENANT_FLEET_TYPE, type BedrockTenantFleetArgs } from "./args";
+import { offlineModelWarning, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
+import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
+import { validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
+
+/**
+ * Every tenant of the operations account: one `BedrockTenantAccess` per
+ * entry of `tenants`, with fleet-wide defaults, the fleet rules checked at
+ * preview, model ids checked against the Bedrock catalogue, and one secret
+ * output to export as is for customer stacks (`tenantAccessFrom`).
+ */
+export class BedrockTenantFleet extends pulumi.ComponentResource {
+    /**
+     * Every tenant's entry keyed by tenant id. Secret, because it holds the
+     * ExternalIds: export it as `tenants` (`export const tenants = fleet.tenants`).
+     */
+    public readonly tenants: pulumi.Output<TenantAccessRecord>;
+    /** The `BedrockTenantAccess` child of each tenant, keyed by tenant id. */
+    public readonly members: Readonly<Record<string, BedrockTenantAccess>>;
+    /** The distinct model ids checked against the catalogue (empty when `modelCatalogue` is `off` or `offline`). */
+    public readonly checkedModels: pulumi.Output<string[]>;
+
+    constructor(name: string, args: BedrockTenantFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super(BEDROCK_TENANT_FLEET_TYPE, name, {}, opts);
+        // Reading aws:region parses the whole config, tenant list included: only when some tenant needs it.
+        const everyTenantHasRegion = Array.isArray(args?.tenants) && args.tenants.every((t) => typeof t?.region === "string");
+        const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : aws.config.region ?? DEFAULT_REGION));
+        this.checkedModels = this.checkModels(plan.members, resolveCatalogueMode(plan.modelCatalogue));
+
+        // One caller-identity call for the fleet instead of one per tenant.
+        const accountId = args.defaults?.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const members: Record<string, BedrockTenantAccess> = {};
+        const entries: Record<string, pulumi.Output<TenantAccessEntry>> = {};
+        for (const { args: tenantArgs } of plan.members) {
+            const id = tenantArgs.tenantId;
+            const access = new BedrockTenantAccess(`${name}-${id}`, { ...tenantArgs, accountId: tenantArgs.accountId ?? accountId }, { parent: this });
+            members[id] = access;
+            entries[id] = pulumi.output({
+                roleArn: access.roleArn,
+                externalId: access.externalId,
+                runtimeRoleName: access.runtimeRoleName,
+                accounts: access.accounts,
+                allowedModels: access.allowedModels,
+                inferenceProfileArns: access.inferenceProfileArns,
+                region: access.region,
+            });
+        }
+        this.members = Object.freeze(members);
+        // Secret as a whole, whatever each field's own secrecy: the record is exported as one value.
+        this.tenants = pulumi.secret(pulumi.output(entries) as pulumi.Output<TenantAccessRecord>);
+        this.registerOutputs({ tenants: this.tenants, checkedModels: this.checkedModels });
+    }
+
+    /** Warns (offline) or asks the provider (real run) about each distinct model id and Region. */
+    private checkModels(members: FleetMemberPlan[], mode: "provider" | "offline" | "off"): pulumi.Output<string[]> {
+        if (mode === "off") return pulumi.output([]);
+        const seen = new Map<string, string>();
+        members.forEach(({ args }, i) => args.models.forEach((id, j) => {
+            const key = `${args.region}|${id}`;
+            if (!seen.has(key)) seen.set(key, `tenants[${i}].models[${j}]`);
+        }));
+        if (mode === "offline") {
+            for (const [key, argName] of seen) {
+                const warning = offlineModelWarning(argName, key.split("|")[1]);
+                if (warning !== undefined) pulumi.log.warn(warning, this);
+            }
+            return pulumi.output([]);
+        }
+        const lookups = [...seen].map(([key, argName]) => {
+            const [region, id] = key.split("|");
+            return providerModelLookup(argName, id, region, this);
+        });
+        return pulumi.output(Promise.all(lookups)).apply((ids) => [...new Set(ids)]);
+    }
+}

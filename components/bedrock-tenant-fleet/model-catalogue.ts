@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { parseModelId, show } from "../../contract";
+import type { ModelCatalogueMode } from "./args";
+import { KNOWN_MODEL_IDS } from "./known-models";
+
+/** Levenshtein distance; ids are short (≤ 128 characters), so the quadratic table is cheap. */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The known id closest to `id` (ties: the first in table order). */
+export function nearestKnownModelId(id: string, known: Iterable<string> = KNOWN_MODEL_IDS): string {
+    let best = "";
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+        const d = editDistance(id, candidate);
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+/** The offline verdict on one id: a warning naming the nearest known id, or `undefined` when it is known. */
+export function offlineModelWarning(argName: string, id: string): string | undefined {
+    if (KNOWN_MODEL_IDS.has(id)) return undefined;
+    return `${argName} ${show(id)} is not in the shipped table of known Bedrock model and profile ids; did you mean ${show(nearestKnownModelId(id))}? ` +
+        `(a real preview asks the AWS provider instead)`;
+}
+
+/** Whether the program runs under `pulumi.runtime.setMocks`, where no provider answers data-source calls. */
+export function runningUnderMocks(): boolean {
+    return pulumi.runtime.getMonitor() instanceof MockMonitor;
+}
+
+/** `auto` resolved for the current run. */
+export function resolveCatalogueMode(mode: ModelCatalogueMode): Exclude<ModelCatalogueMode, "auto"> {
+    return mode === "auto" ? (runningUnderMocks() ? "offline" : "provider") : mode;
+}
+
+// One lookup per distinct id and Region per stack. Keyed by the engine connection, so a
+// new mock engine (each test suite) or a new stack run starts with an empty cache.
+const lookups = new WeakMap<object, Map<string, Promise<string>>>();
+
+/**
+ * Asks the AWS provider whether `id` exists in `region`: a foundation model
+ * through `aws.bedrockfoundation.getModel`, a system profile through
+ * `aws.bedrock.getInferenceProfile`. Resolves to the id; rejects with a
+ * message naming the argument and the id.
+ */
+export function providerModelLookup(argName: string, id: string, region: string, parent: pulumi.Resource): Promise<string> {
+    const monitor = pulumi.runtime.getMonitor() ?? lookups;
+    let cache = lookups.get(monitor);
+    if (!cache) {
+        cache = new Map();
+        lookups.set(monitor, cache);
+    }
+    const key = `${pulumi.getProject()}/${pulumi.getStack()}|${region}|${id}`;
+    let lookup = cache.get(key);
+    if (!lookup) {
+        const ref = parseModelId(id, argName);
+        const call: Promise<unknown> = ref.kind === "foundation-model"
+            ? aws.bedrockfoundation.getModel({ modelId: id, region }, { parent })
+            : aws.bedrock.getInferenceProfile({ inferenceProfileId: id, region }, { parent });
+        const what = ref.kind === "foundation-model" ? "foundation model" : "inference profile";
+        lookup = call.then(
+            () => id,
+            (err: unknown) => {
+                const detail = err instanceof Error ? err.message : String(err);
+                throw new pulumi.ResourceError(
+                    `${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ` +
+                        `did you mean ${show(nearestKnownModelId(id))}?`,
+                    parent,
+                );
+            },
+        );
+        cache.set(key, lookup);
+    }
+    return lookup;
+}

@@ -1,0 +1,78 @@
+import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, raise, regionProblem, show, withContext } from "../../contract";
+import type { BedrockTenantAccessArgs } from "../bedrock-tenant-access/args";
+import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
+import { TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs, type ModelCatalogueMode } from "./args";
+
+const CATALOGUE_MODES: readonly ModelCatalogueMode[] = ["auto", "provider", "offline", "off"];
+
+/** One tenant of the fleet: its arguments with the fleet defaults applied, and their checked values. */
+export interface FleetMemberPlan {
+    args: BedrockTenantAccessArgs;
+    resolved: ResolvedTenantAccess;
+}
+
+export interface ResolvedTenantFleet {
+    members: FleetMemberPlan[];
+    modelCatalogue: ModelCatalogueMode;
+}
+
+/** A tenant's own values win; `undefined` in the entry means "use the fleet default". */
+function withDefaults(tenant: BedrockTenantAccessArgs, defaults: BedrockTenantFleetArgs["defaults"]): BedrockTenantAccessArgs {
+    const merged: Record<string, unknown> = { ...(defaults ?? {}) };
+    for (const [key, value] of Object.entries(tenant)) {
+        if (value !== undefined) merged[key] = value;
+    }
+    if (defaults?.tags && tenant.tags) merged.tags = { ...defaults.tags, ...tenant.tags };
+    return merged as unknown as BedrockTenantAccessArgs;
+}
+
+/**
+ * Checks the whole fleet before any resource exists: each tenant's arguments
+ * (errors start with `tenants[i] (id)`), the Region cap, and the fleet rules
+ * of `fleetProblems` (duplicate ids, an account listed by two tenants,
+ * colliding profile names), all of them reported at once.
+ */
+export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, defaultRegion: string = DEFAULT_REGION): ResolvedTenantFleet {
+    if (typeof args !== "object" || args === null) {
+        throw new ArgumentError(`args must be an object, got ${show(args)}`);
+    }
+    raise(listProblem("tenants", args.tenants, true, "tenant"));
+    const defaults = args.defaults ?? {};
+    if (typeof defaults !== "object" || defaults === null || Array.isArray(defaults)) {
+        throw new ArgumentError(`defaults must be an object of BedrockTenantAccess arguments, got ${show(defaults)}`);
+    }
+    const modelCatalogue = args.modelCatalogue ?? TENANT_FLEET_DEFAULTS.modelCatalogue;
+    if (!CATALOGUE_MODES.includes(modelCatalogue)) {
+        throw new ArgumentError(`modelCatalogue must be one of ${CATALOGUE_MODES.join(", ")}, got ${show(modelCatalogue)}`);
+    }
+    if (args.allowedRegions !== undefined) {
+        raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"), ...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
+    }
+    const members = args.tenants.map((tenant, i): FleetMemberPlan => {
+        const where = `tenants[${i}]${typeof tenant?.tenantId === "string" ? ` (${tenant.tenantId})` : ""}`;
+        if (typeof tenant !== "object" || tenant === null) {
+            throw new ArgumentError(`${where} must be an object of BedrockTenantAccess arguments, got ${show(tenant)}`);
+        }
+        const merged = withDefaults(tenant, defaults);
+        let resolved: ResolvedTenantAccess;
+        try {
+            resolved = validateBedrockTenantAccessArgs(merged, defaultRegion);
+        } catch (e) {
+            throw withContext(where, e);
+        }
+        const outside = args.allowedRegions && resolved.regions.filter((r) => !args.allowedRegions!.includes(r));
+        if (outside && outside.length > 0) {
+            throw new ArgumentError(`${where}: regions ${show(outside)} are outside allowedRegions ${show(args.allowedRegions)}`);
+        }
+        return { args: { ...merged, region: resolved.region }, resolved };
+    });
+    const problems = fleetProblems(members.map(({ resolved: r }) => ({
+        id: r.tenantId,
+        accounts: r.accounts,
+        models: r.costAttribution ? r.models.map((m) => m.ref.id) : [],
+    })));
+    if (problems.length > 0) {
+        throw new ArgumentError(problems.join("; "));
+    }
+    return { members, modelCatalogue };
+}

@@ -1,0 +1,10 @@
+/**
+ * `bedrock-tenancy/testing`: Pulumi mocks that answer as AWS would, for unit
+ * tests of programs built on this package. Generated secrets have values,
+ * ARNs carry the account and Region, `aws.getCallerIdentity` answers,
+ * StackReferences return the outputs (and secret names) you give them, the
+ * awsx VPC has subnet and security-group ids, and any other data-source call
+ * fails naming its token.
+ */
+export { installMocks, isSecretOutput, ofType, promiseOf, type MockOptions, type RecordedResource } from "./pulumi-mocks";
+export { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "./mock-state";

@@ -1,0 +1,89 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { BedrockTenantFleet } from "../../../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
+import { installMocks, isSecretOutput, ofType, promiseOf, type RecordedResource } from "../../../testing";
+
+const OPS = "999999999999";
+const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
+const US_HAIKU_35 = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
+const tenantA = { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU] };
+const tenantB = { tenantId: "customer-b", accounts: ["222222222222"], models: [US_HAIKU_35] };
+
+describe("BedrockTenantFleet", () => {
+    let recorded: RecordedResource[];
+    let fleet: BedrockTenantFleet;
+
+    before(async () => {
+        recorded = await installMocks({ account: OPS });
+        fleet = new BedrockTenantFleet("fleet", { tenants: [tenantA, tenantB], defaults: { costTagKey: "acme:tenant", tags: { team: "ml" } } });
+        await promiseOf(fleet.tenants);
+    });
+
+    it("creates one BedrockTenantAccess per tenant as its children", () => {
+        const children = ofType(recorded, "bedrock-tenancy:index:BedrockTenantAccess").map((r) => r.name);
+        assert.deepStrictEqual(children, ["fleet-customer-a", "fleet-customer-b"]);
+        assert.deepStrictEqual(Object.keys(fleet.members), ["customer-a", "customer-b"]);
+    });
+
+    it("applies the fleet defaults to every tenant", () => {
+        const roles = ofType(recorded, "aws:iam/role:Role");
+        assert.strictEqual(roles.length, 2);
+        for (const role of roles) {
+            assert.strictEqual(role.inputs.tags.team, "ml");
+            assert.ok(role.inputs.tags["acme:tenant"], "the fleet's costTagKey carries the tenant id");
+        }
+    });
+
+    it("exports every tenant's entry as one secret, with real ARNs and generated ExternalIds", async () => {
+        assert.strictEqual(await isSecretOutput(fleet.tenants), true);
+        const all = await promiseOf(fleet.tenants);
+        assert.deepStrictEqual(Object.keys(all), ["customer-a", "customer-b"]);
+        assert.strictEqual(all["customer-a"].roleArn, `arn:aws:iam::${OPS}:role/BedrockTenantAccess-customer-a`);
+        assert.match(all["customer-a"].externalId, /^[0-9a-f]{32}$/);
+        assert.notStrictEqual(all["customer-a"].externalId, all["customer-b"].externalId);
+        assert.match(all["customer-b"].inferenceProfileArns[US_HAIKU_35], new RegExp(`^arn:aws:bedrock:us-east-1:${OPS}:application-inference-profile/`));
+        assert.deepStrictEqual(all["customer-b"].accounts, ["222222222222"]);
+    });
+
+    it("puts each tenant's ExternalId in its trust policy", async () => {
+        const all = await promiseOf(fleet.tenants);
+        const role = ofType(recorded, "aws:iam/role:Role").find((r) => r.inputs.name === "BedrockTenantAccess-customer-a")!;
+        const trust = typeof role.inputs.assumeRolePolicy === "string" ? JSON.parse(role.inputs.assumeRolePolicy) : role.inputs.assumeRolePolicy;
+        const assume = trust.Statement.find((s: any) => [s.Action].flat().includes("sts:AssumeRole"));
+        assert.strictEqual(assume.Condition.StringEquals["sts:ExternalId"], all["customer-a"].externalId);
+    });
+});
+
+describe("BedrockTenantFleet refusals at preview", () => {
+    before(async () => {
+        await installMocks({ account: OPS });
+    });
+
+    const cases: [string, () => unknown, RegExp][] = [
+        ["no tenants", () => new BedrockTenantFleet("f", { tenants: [] }), /^tenants must list at least one tenant, got \[\]/],
+        ["a duplicate tenant id", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, tenantId: "customer-a" }] }), /tenants\[1\]\.id "customer-a" duplicates tenants\[0\]\.id/],
+        ["an account shared by two tenants", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, accounts: ["111111111111"] }] }), /tenants\[1\] \(customer-b\) lists account 111111111111, which tenants\[0\] \(customer-a\) already lists/],
+        ["a bad tenant argument, named with its entry", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, accounts: ["12"] }] }), /^tenants\[1\] \(customer-b\): accounts\[0\] must be a 12-digit AWS account id, got "12"/],
+        ["a Region outside the cap", () => new BedrockTenantFleet("f", { tenants: [tenantB], allowedRegions: ["us-east-1"] }), /^tenants\[0\] \(customer-b\): regions \["us-east-2","us-west-2"\] are outside allowedRegions/],
+        ["an unknown catalogue mode", () => new BedrockTenantFleet("f", { tenants: [tenantA], modelCatalogue: "online" as never }), /^modelCatalogue must be one of auto, provider, offline, off, got "online"/],
+    ];
+    for (const [what, build, message] of cases) {
+        it(`refuses ${what}`, () => {
+            assert.throws(build, (e: Error) => e.name === "ArgumentError" && message.test(e.message));
+        });
+    }
+
+    it("reports every fleet problem at once", () => {
+        const twice = { ...tenantB, tenantId: "customer-c", accounts: ["111111111111", "222222222222"] };
+        assert.throws(() => new BedrockTenantFleet("f", { tenants: [tenantA, tenantB, twice] }), (e: Error) => (e.message.match(/already lists/g) ?? []).length === 2);
+    });
+});
+
+describe("BedrockTenantFleet outputs", () => {
+    it("keeps the tenants record secret even when each ExternalId is given in plain text", async () => {
+        await installMocks({ account: OPS });
+        const fleet = new BedrockTenantFleet("plain", { tenants: [{ ...tenantA, externalId: "given-external-id" }] });
+        assert.strictEqual(await pulumi.isSecret(fleet.tenants), true);
+        assert.strictEqual((await promiseOf(fleet.tenants))["customer-a"].externalId, "given-external-id");
+    });
+});

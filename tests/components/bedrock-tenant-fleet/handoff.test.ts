@@ -1,0 +1,58 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { tenantAccessFrom } from "../../../components/bedrock-tenant-fleet/handoff";
+import { installMocks, isSecretOutput, promiseOf } from "../../../testing";
+
+const OPS_STACK = "acme/bedrock/ops";
+const entry = (id: string) => ({
+    roleArn: `arn:aws:iam::999999999999:role/BedrockTenantAccess-${id}`,
+    externalId: `external-id-of-${id}`,
+    runtimeRoleName: `BedrockTenancyRuntime-${id}`,
+    accounts: ["111111111111"],
+    allowedModels: ["anthropic.claude-3-haiku-20240307-v1:0"],
+    inferenceProfileArns: {},
+    region: "us-east-1",
+});
+
+function failureOf(output: pulumi.Output<unknown>): Promise<Error> {
+    return (output as unknown as { promise(): Promise<unknown> }).promise().then(() => { throw new Error("the output resolved"); }, (e: Error) => e);
+}
+
+describe("tenantAccessFrom", () => {
+    beforeEach(async () => {
+        await installMocks({
+            stackOutputs: {
+                [OPS_STACK]: { outputs: { tenants: { "customer-a": entry("customer-a"), "customer-b": entry("customer-b") } }, secretOutputNames: ["tenants"] },
+                "acme/bedrock/empty": { outputs: {} },
+            },
+        });
+    });
+
+    it("returns the tenant's entry as typed Outputs, reading the ops stack by name", async () => {
+        const access = tenantAccessFrom(OPS_STACK, "customer-b");
+        assert.strictEqual(await promiseOf(access.roleArn), entry("customer-b").roleArn);
+        assert.deepStrictEqual(await promiseOf(access.allowedModels), entry("customer-b").allowedModels);
+        assert.strictEqual(await promiseOf(access.externalId), "external-id-of-customer-b");
+    });
+
+    it("keeps only the ExternalId secret", async () => {
+        const access = tenantAccessFrom(new pulumi.StackReference(OPS_STACK), "customer-a");
+        assert.strictEqual(await isSecretOutput(access.externalId), true);
+        assert.strictEqual(await isSecretOutput(access.roleArn), false);
+        assert.strictEqual(await isSecretOutput(access.region), false);
+    });
+
+    it("names the tenant and the tenants the ops stack has when the tenant is missing", async () => {
+        const failure = await failureOf(tenantAccessFrom(OPS_STACK, "customer-z").roleArn);
+        assert.match(failure.message, /tenant "customer-z" is not in the "tenants" output of ops stack "acme\/bedrock\/ops" \(it has "customer-a", "customer-b"\)/);
+    });
+
+    it("says which output is missing on the ops stack", async () => {
+        const failure = await failureOf(tenantAccessFrom("acme/bedrock/empty", "customer-a").roleArn);
+        assert.match(failure.message, /ops stack "acme\/bedrock\/empty" has no output "tenants"/);
+    });
+
+    it("rejects a malformed tenant id before reading anything", () => {
+        assert.throws(() => tenantAccessFrom(OPS_STACK, "Customer A"), /^ArgumentError: tenantId must match/);
+    });
+});

@@ -1,0 +1,79 @@
+/**
+ * Every ```ts block of README.md and docs/*.md compiles as shown, each as its
+ * own module, against the package's entry points (`bedrock-tenancy`,
+ * `bedrock-tenancy/runtime`, `bedrock-tenancy/testing`) with the consumer
+ * settings of docs/consuming.md. The README's ops and customer programs also
+ * run, installed from the tarball, in the consumer project (npm run test:consumer).
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { ROOT, documentationFiles } from "./markdown";
+
+interface CodeBlock {
+    file: string;
+    line: number;
+    code: string;
+}
+
+/** The ```ts blocks of one Markdown text, with the line each starts on. */
+export function tsBlocks(file: string, markdown: string): CodeBlock[] {
+    const blocks: CodeBlock[] = [];
+    const pattern = /^```ts\n([\s\S]*?)^```$/gm;
+    for (let m = pattern.exec(markdown); m; m = pattern.exec(markdown)) {
+        blocks.push({ file, line: markdown.slice(0, m.index).split("\n").length, code: m[1] });
+    }
+    return blocks;
+}
+
+const pages = [path.join(ROOT, "README.md"), ...documentationFiles().filter((f) => f.startsWith(path.join(ROOT, "docs")))];
+const blocks = [...new Set(pages)].flatMap((f) => tsBlocks(path.relative(ROOT, f), fs.readFileSync(f, "utf8")));
+
+describe("documentation code blocks", () => {
+    it("finds the README's ops and customer programs among the blocks", () => {
+        assert.ok(blocks.filter((b) => b.file === "README.md").length >= 2, `blocks: ${blocks.map((b) => `${b.file}:${b.line}`).join(", ")}`);
+        assert.ok(blocks.length >= 5);
+    });
+
+    it("compiles every ts block of README.md and docs/ as a consumer would", function () {
+        this.timeout(180_000);
+        // Under node_modules so that packages resolve from the repository's install.
+        const dir = fs.mkdtempSync(path.join(ROOT, "node_modules", ".doc-blocks-"));
+        try {
+            const files = blocks.map((b, i) => {
+                // Top-level await needs an ES module.
+                const name = path.join(dir, `block-${i}.${/^\s*(?:const .*= )?await /m.test(b.code) ? "mts" : "ts"}`);
+                fs.writeFileSync(name, b.code);
+                return { name, block: b };
+            });
+            const program = ts.createProgram(files.map((f) => f.name), {
+                target: ts.ScriptTarget.ES2022,
+                module: ts.ModuleKind.Node16,
+                moduleResolution: ts.ModuleResolutionKind.Node16,
+                lib: ["lib.es2022.d.ts"],
+                types: ["node"],
+                strict: true,
+                esModuleInterop: true,
+                skipLibCheck: true,
+                noEmit: true,
+                baseUrl: ROOT,
+                paths: {
+                    "bedrock-tenancy": ["components/index.ts"],
+                    "bedrock-tenancy/runtime": ["runtime/index.ts"],
+                    "bedrock-tenancy/testing": ["testing/index.ts"],
+                },
+            });
+            const problems = ts.getPreEmitDiagnostics(program)
+                .filter((d) => d.file && files.some((f) => path.resolve(f.name) === path.resolve(d.file!.fileName)))
+                .map((d) => {
+                    const f = files.find((x) => path.resolve(x.name) === path.resolve(d.file!.fileName))!;
+                    const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+                    return `${f.block.file}:${f.block.line + 1 + line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+                });
+            assert.deepStrictEqual(problems, []);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
