@@ -214,6 +214,10 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             kmsKeyArn: this.kmsKeyArn,
             runtimeRoleArn: this.runtimeRoleArn,
             throttleAlarmArn: this.throttleAlarmArn,
+            // What the isolation verifier reads: whose stack this is and which ops role it reaches.
+            tenantId,
+            accountId,
+            opsRoleArn,
         });
     }
 
