@@ -19,6 +19,8 @@ export interface StackContext {
     /** The account the stack deploys to, from its components' outputs. */
     account?: string;
     tenant: string;
+    /** Role name → tenant, to name the tenant whose role breaks a quota. */
+    roleOwners?: ReadonlyMap<string, string>;
 }
 
 export function stackViolations(ctx: StackContext): { violations: Violation[]; facts: string[] } {
@@ -40,7 +42,8 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
         }
         if (r.type === ROLE_TYPE) {
             const size = policyLength(prop(r, "assumeRolePolicy"));
-            if (size > DEFAULT_TRUST_POLICY_SIZE_QUOTA) flag(r, "assumeRolePolicy", `the trust policy is ${size} characters, over IAM's default ${DEFAULT_TRUST_POLICY_SIZE_QUOTA}`);
+            const owner = ctx.roleOwners?.get(String(prop(r, "name")));
+            if (size > DEFAULT_TRUST_POLICY_SIZE_QUOTA) violations.push({ tenant: owner ?? tenant, stack: state.stack, resource: r.name, statement: "assumeRolePolicy", why: `the trust policy is ${size} characters, over IAM's default ${DEFAULT_TRUST_POLICY_SIZE_QUOTA}` });
         }
         if (r.type === ROLE_POLICY_TYPE) {
             const role = String(prop(r, "role"));
@@ -48,7 +51,7 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
         }
     }
     for (const [role, total] of inlineTotals) {
-        if (total > INLINE_POLICY_SIZE_QUOTA) violations.push({ tenant, stack: state.stack, resource: role, statement: "inline policies", why: `inline policies total ${total} characters, over IAM's ${INLINE_POLICY_SIZE_QUOTA}` });
+        if (total > INLINE_POLICY_SIZE_QUOTA) violations.push({ tenant: ctx.roleOwners?.get(role) ?? tenant, stack: state.stack, resource: role, statement: "inline policies", why: `inline policies total ${total} characters, over IAM's ${INLINE_POLICY_SIZE_QUOTA}` });
     }
     return { violations, facts };
 }

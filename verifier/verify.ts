@@ -57,10 +57,11 @@ export function verifyStates(states: StackState[]): VerificationResult {
     }
     for (const p of tenants) violations.push(...p.violations);
     violations.push(...fleetViolations(tenants, states));
+    const roleOwners = new Map(tenants.map((t) => [t.intent.roleName, t.intent.tenantId]));
     for (const state of states) {
         const own = customers.find((c) => c.stack === state.stack);
         const ops = tenants.find((t) => t.intent.stack === state.stack);
-        const result = stackViolations({ state, account: own?.accountId ?? ops?.intent.opsAccount, tenant: own?.tenantId ?? "(stack)" });
+        const result = stackViolations({ state, account: own?.accountId ?? ops?.intent.opsAccount, tenant: own?.tenantId ?? "(stack)", roleOwners });
         violations.push(...result.violations);
         facts.push(...result.facts);
     }
