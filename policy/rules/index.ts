@@ -1,9 +1,11 @@
 import { Policies } from "@pulumi/policy";
 import { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy } from "./invocation-logging";
+import { tenantIsolationProofCompletePolicy, tenantIsolationProofPolicy } from "./isolation-proof";
 import { tenantLogGroupPolicy } from "./log-group";
 import { tenantRoleModelScopePolicy } from "./model-scope";
 import { tenantRoleTrustPolicy } from "./trust-policy";
 
+export { tenantIsolationProofCompletePolicy, tenantIsolationProofPolicy };
 export { metadataOnlyInvocationLoggingPolicy, noContentInvocationLoggingPolicy, tenantLogGroupPolicy, tenantRoleModelScopePolicy, tenantRoleTrustPolicy };
 
 /** Every rule of the pack, in the order the engine reports them. */
@@ -13,4 +15,6 @@ export const policies: Policies = [
     tenantRoleTrustPolicy,
     tenantRoleModelScopePolicy,
     tenantLogGroupPolicy,
+    tenantIsolationProofPolicy,
+    tenantIsolationProofCompletePolicy,
 ];

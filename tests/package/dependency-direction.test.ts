@@ -15,6 +15,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
     contract: { folders: ["contract"], packages: /^(?:node:)?crypto$/ },
     components: { folders: ["components", "contract"], packages: /^(?:node:)?(?:fs|path|crypto)$|^@pulumi\// },
+    // The verifier reads JSON files: no Pulumi, no LangChain, no AWS SDK, so it runs anywhere a plan file is.
+    verifier: { folders: ["verifier", "contract"], packages: /^(?:node:)?(?:fs|path|util|stream)$/ },
     runtime: { folders: ["runtime", "contract"], packages: /^(?:node:)?(?:os|crypto|http|https|util|events|stream)$|^@langchain\/|^@aws-sdk\/|^@smithy\// },
 };
 
