@@ -1,4 +1,5 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
+import { renderIsolationProof } from "./isolation-proof";
 import type { BenchResults } from "./run";
 
 const ms = (v: number) => `${v} ms`;
@@ -75,6 +76,7 @@ export function renderMarkdown(r: BenchResults): string {
         "|---|---|---|---|",
         ...pl.trustCapacity.map((t) => `| ${t.quota} | ${t.maxAccounts} | ${t.chars} | ${t.charsPerAccount} |`),
         "",
+        ...(r.isolationProof ? renderIsolationProof(r.isolationProof) : []),
     ];
     return lines.join("\n");
 }

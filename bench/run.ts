@@ -7,6 +7,7 @@ import * as path from "path";
 import { benchAwsCalls, type AwsCallsResult } from "./aws-calls";
 import { benchBundle, type BundleResult } from "./bundle";
 import { benchConcurrency, type ConcurrencyResult } from "./concurrency";
+import { benchIsolationProof, type IsolationProofResult } from "./isolation-proof";
 import { machineInfo, type MachineInfo } from "./machine";
 import { benchPlanning, type PlanningResult } from "./planning";
 import { renderMarkdown } from "./report";
@@ -21,6 +22,7 @@ export interface BenchResults {
     concurrency: ConcurrencyResult;
     bundle: BundleResult;
     planning: PlanningResult;
+    isolationProof?: IsolationProofResult;
 }
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -39,7 +41,8 @@ async function main(): Promise<void> {
     const concurrency = await step("3. concurrency", () => benchConcurrency());
     const bundle = await step("4. Lambda bundle", () => benchBundle());
     const planning = await step("5. planning at scale", () => benchPlanning());
-    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning };
+    const isolationProof = await step("6. plan and isolation proof at scale", () => benchIsolationProof());
+    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, isolationProof };
     fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
     const markdown = renderMarkdown(results);
     fs.writeFileSync(path.join(__dirname, "results.md"), markdown);

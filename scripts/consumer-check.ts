@@ -79,10 +79,46 @@ function main(): void {
 
         execFileSync(bin("tsc"), ["--noEmit", "-p", consumer], { stdio: "inherit" });
         execFileSync(bin("mocha"), [], { cwd: consumer, stdio: "inherit" });
+        verifyConsumerPlan();
+        checkPolicyPack();
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
+}
+
+/**
+ * The consumer writes its ops plan with mocks and runs the installed bin on
+ * it, as `npx bedrock-tenancy verify` would in its own pipeline. npm links a
+ * package's bins into node_modules/.bin on install; the tarball is unpacked
+ * by hand here, so the link is made the same way.
+ */
+function verifyConsumerPlan(): void {
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+    const binDir = path.join(consumer, "node_modules", ".bin");
+    fs.mkdirSync(binDir, { recursive: true });
+    const target = path.join(installed, manifest.bin["bedrock-tenancy"]);
+    fs.chmodSync(target, 0o755);
+    fs.rmSync(path.join(binDir, "bedrock-tenancy"), { force: true });
+    fs.symlinkSync(path.relative(binDir, target), path.join(binDir, "bedrock-tenancy"));
+    const plan = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-consumer-plan-"));
+    execFileSync(bin("ts-node"), ["--transpile-only", "plan-writer/write-ops-plan.ts", path.join(plan, "ops.json")], { cwd: consumer, stdio: "inherit" });
+    // --no: never fetch a package of that name from the registry; only the installed bin may run.
+    execFileSync("npx", ["--no", "bedrock-tenancy", "verify", "--out", plan, path.join(plan, "ops.json")], { cwd: consumer, stdio: "inherit" });
+    console.log(`npx bedrock-tenancy verify passed on the consumer's own plan (${path.join(plan, "isolation-report.md")})`);
+}
+
+/** The shipped CrossGuard pack has what `pulumi --policy-pack` loads, and starts its analyzer. */
+function checkPolicyPack(): void {
+    const dir = path.join(installed, "policy-pack");
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    for (const file of ["PulumiPolicy.yaml", manifest.main]) {
+        if (!fs.existsSync(path.join(dir, file))) throw new Error(`the packed policy pack has no ${file}`);
+    }
+    // The pack prints its analyzer's port once it serves; the engine reads that line.
+    const out = execFileSync(process.execPath, ["-e", `const c=require("child_process").spawn(process.execPath,[${JSON.stringify(manifest.main)}],{cwd:${JSON.stringify(dir)}});c.stdout.once("data",d=>{process.stdout.write(String(d));c.kill();});c.on("exit",(code)=>{if(code)process.exit(code)});`], { encoding: "utf8", timeout: 60_000 });
+    if (!/^\d+\s*$/.test(out)) throw new Error(`the packed policy pack did not start its analyzer: ${JSON.stringify(out)}`);
+    console.log(`policy pack at node_modules/bedrock-tenancy/policy-pack starts its analyzer (port ${out.trim()})`);
 }
 
 try {
