@@ -32,6 +32,8 @@ export interface StackResource {
     /** The resource's name: the last part of its URN. */
     name: string;
     custom: boolean;
+    /** The provider's id (a role's id is its name). */
+    id?: string;
     parent?: string;
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
@@ -91,6 +93,7 @@ function readResource(file: string, raw: any, index: number): StackResource {
         type: raw.type,
         name: parts.slice(3).join("::"),
         custom: raw.custom === true,
+        id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
         parent: typeof raw.parent === "string" ? raw.parent : undefined,
         inputs: decodeSecrets(raw.inputs ?? {}, `${where} (${raw.urn}) inputs`) as Record<string, unknown>,
         outputs: decodeSecrets(raw.outputs ?? {}, `${where} (${raw.urn}) outputs`) as Record<string, unknown>,

@@ -86,8 +86,8 @@ function rolesOf(state: StackState): Map<string, TenantRole> {
         const entry: TenantRole = { role: r, policies: [], attachments: [] };
         roles.set(name, entry);
         byId.set(name, entry);
-        const arn = r.outputs.arn;
-        if (typeof arn === "string") byId.set(arn, entry);
+        // A policy names its role by id (IAM's id is the name), ARN or name.
+        for (const key of [r.id, r.outputs.arn]) if (typeof key === "string") byId.set(key, entry);
     }
     const attach = (r: StackResource, list: "policies" | "attachments") => {
         const target = prop(r, "role");

@@ -4,6 +4,7 @@ export interface PlannedResource {
     type: string;
     name: string;
     custom: boolean;
+    id?: string;
     /** URN of the parent resource, if any. */
     parent?: string;
     /** Inputs as the engine received them (secrets still in the wire form `{ sig, value }`). */

@@ -35,6 +35,7 @@ export function stackExport(resources: PlannedResource[], time: Date = new Date(
             resources: resources.map((r) => ({
                 urn: r.urn,
                 custom: r.custom,
+                ...(r.id ? { id: r.id } : {}),
                 type: r.type,
                 ...(r.parent ? { parent: r.parent } : {}),
                 inputs: exportSecrets(r.inputs),

@@ -26,7 +26,7 @@ interface Registration {
 interface MockMonitor {
     newUrn(parent: string, type: string, name: string): string;
     registerResource(req: any, callback: unknown): Promise<void>;
-    getRegisteredResources(): Map<string, { urn: string; state: any }>;
+    getRegisteredResources(): Map<string, { urn: string; id: string | null; state: any }>;
 }
 
 async function plan(input: WorkerInput): Promise<WorkerOutput> {
@@ -86,7 +86,7 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         const r = registrations.get(urn);
         if (!r || r.type === "pulumi:pulumi:StackReference") continue;
         const state = typeof record.state?.toJavaScript === "function" ? record.state.toJavaScript() : (record.state ?? {});
-        resources.push({ urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state });
+        resources.push({ urn, type: r.type, name: r.name, custom: r.custom, id: record.id ?? undefined, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state });
     }
 
     return {

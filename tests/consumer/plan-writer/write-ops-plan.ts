@@ -55,11 +55,11 @@ async function main(out: string): Promise<void> {
     await pulumi.runtime.runInPulumiStack(async () => require("../ops"));
     await pulumi.runtime.disconnect();
 
-    const resources = [...(monitor.getRegisteredResources() as Map<string, { state: any }>)].flatMap(([urn, record]) => {
+    const resources = [...(monitor.getRegisteredResources() as Map<string, { id: string | null; state: any }>)].flatMap(([urn, record]) => {
         const r = registrations.get(urn);
         if (!r) return [];
         const state = typeof record.state?.toJavaScript === "function" ? record.state.toJavaScript() : record.state ?? {};
-        return [{ urn, custom: r.custom, type: r.type, ...(r.parent ? { parent: r.parent } : {}), inputs: exported(inputs.get(`${r.type}::${r.name}`) ?? {}), outputs: exported(state) }];
+        return [{ urn, custom: r.custom, ...(record.id ? { id: record.id } : {}), type: r.type, ...(r.parent ? { parent: r.parent } : {}), inputs: exported(inputs.get(`${r.type}::${r.name}`) ?? {}), outputs: exported(state) }];
     });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ version: 3, deployment: { manifest: { time: new Date().toISOString(), magic: "", version: "mocks" }, resources } }));
