@@ -31,6 +31,8 @@ export interface IsolationProofRow {
 
 export interface IsolationProofResult {
     measuredAt: string;
+    /** 1-minute load average when the run ended: other processes share these 2 cores. */
+    loadAverage?: number;
     rows: IsolationProofRow[];
 }
 
@@ -77,7 +79,7 @@ export async function benchIsolationProof(sizes: number[] = FULL_SIZES): Promise
         });
         fs.rmSync(out, { recursive: true, force: true });
     }
-    return { measuredAt: new Date().toISOString(), rows };
+    return { measuredAt: new Date().toISOString(), loadAverage: Math.round(os.loadavg()[0] * 10) / 10, rows };
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -91,6 +93,13 @@ export function renderIsolationProof(r: IsolationProofResult): string[] {
         "| tenants | whole run | peak RSS | plan | proof (verifier) | evaluator cross-check | evaluator requests | proof alone (fresh process) | its peak RSS | growth per 10x |",
         "|---|---|---|---|---|---|---|---|---|---|",
         ...r.rows.map((x) => `| ${x.tenants} | ${s(x.wallMs)} | ${x.peakRssMiB} MiB | ${s(x.planMs)} | ${s(x.proofMs)} | ${s(x.crossCheckMs)} | ${x.evaluatorRequests} | ${s(x.proofAloneWallMs)} | ${x.proofAlonePeakRssMiB} MiB | ${x.growthPer10x ?? ""} |`),
+        "",
+        ...r.rows.map((x) => {
+            const pct = (ms: number) => `${Math.round((100 * ms) / x.wallMs)} %`;
+            return `What dominates at ${x.tenants} tenants: planning under the mock engine ${pct(x.planMs)} of the run, the evaluator cross-check ${pct(x.crossCheckMs)}, the verifier's proof ${pct(x.proofMs)}; peak RSS is the plan worker's.`;
+        }),
+        "",
+        r.loadAverage === undefined ? "Load average not recorded for this run." : `1-minute load average at the end of the run: ${r.loadAverage} on 2 cores (other work shared the machine).`,
         "",
     ];
 }
