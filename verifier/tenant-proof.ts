@@ -51,8 +51,9 @@ export function proveTenant(intent: TenantIntent, found: TenantRole | undefined)
         return { intent, trust: { pairs: [], findings: [] }, permissions: { grants: [], requiredGuardrails: [], findings: [] }, documents: { trust: undefined, permissions: [] }, violations };
     }
     const roleLabel = found.role.name;
+    // Inputs only: a deployed role's outputs also list the policies attached by RolePolicy resources.
     for (const key of ["managedPolicyArns", "inlinePolicies"]) {
-        const v = prop(found.role, key);
+        const v = found.role.inputs[key];
         if (Array.isArray(v) && v.length > 0) flag(roleLabel, key, `the role carries ${key}, whose permissions the verifier cannot reduce`);
     }
     for (const a of found.attachments) flag(a.name, "-", `${a.type} attaches a policy to the tenant role; the verifier cannot reduce it`);
