@@ -1,5 +1,6 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
 import { renderArchive } from "./archive";
+import { renderIsolationProof } from "./isolation-proof";
 import type { BenchResults } from "./run";
 
 const ms = (v: number) => `${v} ms`;
@@ -78,6 +79,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
     ];
     if (r.archive) lines.push(...renderArchive(r.archive));
+    if (r.isolationProof) lines.push(...renderIsolationProof(r.isolationProof));
     return lines.join("\n");
 }
 

@@ -8,6 +8,7 @@ import { benchArchive, type ArchiveResult } from "./archive";
 import { benchAwsCalls, type AwsCallsResult } from "./aws-calls";
 import { benchBundle, type BundleResult } from "./bundle";
 import { benchConcurrency, type ConcurrencyResult } from "./concurrency";
+import { benchIsolationProof, type IsolationProofResult } from "./isolation-proof";
 import { machineInfo, type MachineInfo } from "./machine";
 import { benchPlanning, type PlanningResult } from "./planning";
 import { renderMarkdown } from "./report";
@@ -24,6 +25,7 @@ export interface BenchResults {
     planning: PlanningResult;
     /** Absent in results measured before the archive benchmark existed. */
     archive?: ArchiveResult;
+    isolationProof?: IsolationProofResult;
 }
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
     const bundle = await step("4. Lambda bundle", () => benchBundle());
     const planning = await step("5. planning at scale", () => benchPlanning());
     const archive = await step("6. audit archive", () => benchArchive());
-    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive };
+    const isolationProof = await step("7. plan and isolation proof at scale", () => benchIsolationProof());
+    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof };
     fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
     const markdown = renderMarkdown(results);
     fs.writeFileSync(path.join(__dirname, "results.md"), markdown);

@@ -62,20 +62,6 @@ function install(project: string): number {
     return (Date.now() - started) / 1000;
 }
 
-/**
- * Hook for the isolation verifier on the consumer's own mocked plan: the
- * project's tests write `plan/<stack>.json`. `bedrock-tenancy verify` is not
- * part of the package yet, so this only checks that the plan files exist.
- */
-function verifyConsumerPlan(project: string): void {
-    const planDir = path.join(project, "plan");
-    const plans = fs.existsSync(planDir) ? fs.readdirSync(planDir).filter((f) => f.endsWith(".json")) : [];
-    if (plans.length < 2) {
-        throw new Error(`the consumer project wrote ${plans.length} plan files to ${planDir}, expected one per stack`);
-    }
-    console.log(`consumer plan: ${plans.join(", ")} (bedrock-tenancy verify is not available yet: not run)`);
-}
-
 function main(): void {
     const started = Date.now();
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-pack-"));
@@ -106,10 +92,38 @@ function main(): void {
         execFileSync(own("tsc"), ["--noEmit", "-p", project], { stdio: "inherit" });
         execFileSync(own("mocha"), [], { cwd: project, stdio: "inherit" });
         verifyConsumerPlan(project);
+        checkPolicyPack(project);
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
+}
+
+/**
+ * The consumer writes its ops plan with mocks, in the `pulumi stack export`
+ * shape, and runs the bin its own `npm install` linked, as
+ * `npx bedrock-tenancy verify` would in its own pipeline.
+ */
+function verifyConsumerPlan(project: string): void {
+    const plan = path.join(project, "plan");
+    const own = (name: string) => path.join(project, "node_modules", ".bin", name);
+    execFileSync(own("ts-node"), ["--transpile-only", "plan-writer/write-ops-plan.ts", path.join(plan, "ops.json")], { cwd: project, stdio: "inherit" });
+    // --no: never fetch a package of that name from the registry; only the installed bin may run.
+    execFileSync("npx", ["--no", "bedrock-tenancy", "verify", "--out", plan, path.join(plan, "ops.json")], { cwd: project, stdio: "inherit" });
+    console.log("npx bedrock-tenancy verify passed on the consumer's own plan");
+}
+
+/** The shipped CrossGuard pack has what `pulumi --policy-pack` loads, and starts its analyzer. */
+function checkPolicyPack(project: string): void {
+    const dir = path.join(project, "node_modules", "bedrock-tenancy", "policy-pack");
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    for (const file of ["PulumiPolicy.yaml", manifest.main]) {
+        if (!fs.existsSync(path.join(dir, file))) throw new Error(`the packed policy pack has no ${file}`);
+    }
+    // The pack prints its analyzer's port once it serves; the engine reads that line.
+    const out = execFileSync(process.execPath, ["-e", `const c=require("child_process").spawn(process.execPath,[${JSON.stringify(manifest.main)}],{cwd:${JSON.stringify(dir)}});c.stdout.once("data",d=>{process.stdout.write(String(d));c.kill();});c.on("exit",(code)=>{if(code)process.exit(code)});`], { encoding: "utf8", timeout: 60_000 });
+    if (!/^\d+\s*$/.test(out)) throw new Error(`the packed policy pack did not start its analyzer: ${JSON.stringify(out)}`);
+    console.log(`policy pack at node_modules/bedrock-tenancy/policy-pack starts its analyzer (port ${out.trim()})`);
 }
 
 try {

@@ -1,6 +1,7 @@
 /**
- * `npm start`: plans every stack offline under the Pulumi mock engine and
- * proves tenant isolation on the planned policies. See the README's quick start.
+ * `npm start`: plans every stack offline under the Pulumi mock engine, writes
+ * each as `plan/<stack>.json` in the `pulumi stack export` shape and runs the
+ * isolation verifier on those files. See the README's quick start.
  *
  *   npm start                          every Pulumi.<stack>.yaml in the project
  *   npm start -- --stacks ops,customer-a
@@ -31,15 +32,12 @@ function tenantCount(raw: string | undefined): number | undefined {
 }
 
 async function main(): Promise<number> {
-    const hook = process.env.BEDROCK_TENANCY_PLAN_TEST_HOOK;
     const result = await runPlan({
         projectDir: values.project!,
         stacks: values.stacks?.split(",").map((s) => s.trim()).filter(Boolean),
         tenants: tenantCount(values.tenants),
         outDir: path.resolve(values.out!),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),
-        // Test-only: a module whose `tamper(plans)` breaks a plan before the proof, to show the proof fails.
-        tamper: hook ? require(path.resolve(hook)).tamper : undefined,
     });
     if (result.violations.length > 0) {
         process.stderr.write(`\nTenant isolation violated (${result.violations.length}):\n${result.violations.map((v) => `  - ${v}`).join("\n")}\n`);

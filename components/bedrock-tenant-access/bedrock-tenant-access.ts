@@ -111,6 +111,12 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             allowedModels: this.allowedModels,
             inferenceProfileArns: this.inferenceProfileArns,
             region: this.region,
+            // What the isolation verifier compares the policies against: the tenant's intent, from the arguments.
+            tenantId: r.tenantId,
+            opsAccount: account,
+            regions: r.regions,
+            modelDestinations: Object.fromEntries(r.models.filter((m) => m.destinations).map((m) => [m.ref.id, m.destinations!])),
+            guardrailIdentifier: r.guardrailIdentifier,
         });
     }
 

@@ -261,6 +261,10 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             runtimeRoleArn: this.runtimeRoleArn,
             throttleAlarmArn: this.throttleAlarmArn,
             archiveBucketName: this.archive?.bucketName,
+            // What the isolation verifier reads: whose stack this is and which ops role it reaches.
+            tenantId,
+            accountId,
+            opsRoleArn,
         });
     }
 

@@ -9,8 +9,9 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^package\.json$/,
     /^README\.md$/,
     /^LICENSE(\.md|\.txt)?$/,
-    /^dist\/(contract|components|runtime)\/[\w./-]+\.(js|d\.ts)$/,
+    /^dist\/(contract|components|runtime|verifier)\/[\w./-]+\.(js|d\.ts)$/,
     /^dist\/testing\/(index|pulumi-mocks|mock-state)\.(js|d\.ts)$/,
+    /^policy-pack\/(PulumiPolicy\.yaml|package\.json|index\.js)$/,
     /^dist\/lambda\/index\.mjs$/,
     /^dist\/enforcer\/index\.mjs$/,
 ];
@@ -27,6 +28,10 @@ export const REQUIRED_PACKAGE_FILES: readonly string[] = [
     "dist/testing/index.d.ts",
     "dist/lambda/index.mjs",
     "dist/enforcer/index.mjs",
+    "dist/verifier/cli.js",
+    "policy-pack/PulumiPolicy.yaml",
+    "policy-pack/package.json",
+    "policy-pack/index.js",
 ];
 
 /** Problems with a tarball's file list: files that must not ship, and required files that are missing. */

@@ -1,12 +1,16 @@
-/** A resource the program registered with the mock engine. */
+/** A resource the program registered with the mock engine, in `pulumi stack export`'s ResourceV3 shape. */
 export interface PlannedResource {
+    urn: string;
     type: string;
     name: string;
-    /** `type::name` of the parent resource, if any. */
-    parent?: string;
     custom: boolean;
-    /** Inputs as the engine received them (secrets still wrapped). */
+    id?: string;
+    /** URN of the parent resource, if any. */
+    parent?: string;
+    /** Inputs as the engine received them (secrets still in the wire form `{ sig, value }`). */
     inputs: Record<string, any>;
+    /** Provider state for custom resources; registered outputs for components and the stack. */
+    outputs: Record<string, any>;
 }
 
 export interface WorkerInput {

@@ -1,24 +1,28 @@
 import type { PlannedResource } from "./plan-types";
 
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
 /**
  * Renders planned resources as a tree nested by parent, the way
  * `pulumi preview` lists them: `+ type  name`.
  */
 export function renderTree(stack: string, resources: PlannedResource[]): string {
+    const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn;
     const children = new Map<string | undefined, PlannedResource[]>();
     for (const r of resources) {
-        if (r.type === "pulumi:pulumi:Stack") continue;
-        const list = children.get(r.parent) ?? [];
+        if (r.type === STACK_TYPE) continue;
+        const parent = r.parent === stackUrn ? undefined : r.parent;
+        const list = children.get(parent) ?? [];
         list.push(r);
-        children.set(r.parent, list);
+        children.set(parent, list);
     }
-    const lines = [`+ pulumi:pulumi:Stack  ${stack}`];
+    const lines = [`+ ${STACK_TYPE}  ${stack}`];
     const walk = (parent: string | undefined, indent: string): void => {
         const list = children.get(parent) ?? [];
         list.forEach((r, i) => {
             const last = i === list.length - 1;
             lines.push(`${indent}${last ? "└─" : "├─"} + ${r.type}  ${r.name}`);
-            walk(`${r.type}::${r.name}`, indent + (last ? "   " : "│  "));
+            walk(r.urn, indent + (last ? "   " : "│  "));
         });
     };
     walk(undefined, "  ");

@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { proveIsolation } from "./isolation/prove-isolation";
-import { renderReport } from "./isolation/report";
+import { jsonReport, markdownReport, violationLines } from "../../verifier/report";
+import { verifyFiles, type VerificationResult } from "../../verifier/verify";
+import { crossCheckFleet } from "./cross-check-fleet";
 import { countByType, renderTree } from "./resource-tree";
 import { planStacks, type StackPlan } from "./run-plan";
-import { MASK, maskSecrets } from "./secrets";
+import { stackExport } from "./stack-export";
 import { writeSyntheticProject } from "./synthetic-tenants";
 
 export interface RunOptions {
@@ -15,19 +16,21 @@ export interface RunOptions {
     tenants?: number;
     outDir: string;
     log: (line: string) => void;
-    tamper?: (plans: StackPlan[]) => void;
 }
 
 export interface RunResult {
     plans: StackPlan[];
     violations: string[];
     reportPath?: string;
+    verification?: VerificationResult;
+    timings: { planMs: number; proofMs: number; crossCheckMs: number };
 }
 
-/** Tenants each tenant is tried against beyond this many: neighbours only, to stay linear. */
-const FULL_MATRIX_LIMIT = 50;
-const NEIGHBOUR_SAMPLE = 5;
-
+/**
+ * Plans every stack under the mock engine, writes each as `plan/<stack>.json`
+ * in the `pulumi stack export` shape, and runs the shipped verifier on those
+ * files, then the IAM evaluator as a cross-check of its reducers.
+ */
 export async function runPlan(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const synthetic = options.tenants ? writeSyntheticProject(options.projectDir, options.tenants, fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"))) : undefined;
@@ -39,41 +42,31 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         programPath: path.resolve(__dirname, "../../stacks"),
     });
     fs.mkdirSync(options.outDir, { recursive: true });
+    const files: string[] = [];
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);
         options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s: ${JSON.stringify(countByType(plan.resources))}`);
         if (plan.file.placeholders.length) options.log(`  secret config replaced by offline placeholders: ${plan.file.placeholders.join(", ")}`);
-        fs.writeFileSync(path.join(options.outDir, `${plan.stack}.json`), JSON.stringify(planFile(plan), null, 2));
+        const file = path.join(options.outDir, `${plan.stack}.json`);
+        fs.writeFileSync(file, JSON.stringify(stackExport(plan.resources)));
+        files.push(file);
     }
-    options.tamper?.(plans);
-    if (!plans.some((p) => p.kind === "ops")) {
-        options.log("\nNo ops stack in the plan: the isolation proof needs one.");
-        return { plans, violations: [] };
-    }
-    const tenantCount = Object.keys((plans.find((p) => p.kind === "ops")!.outputs.tenants ?? {}) as object).length;
-    const result = await proveIsolation(plans, {
-        sample: tenantCount > FULL_MATRIX_LIMIT ? NEIGHBOUR_SAMPLE : undefined,
-    });
-    const reportPath = path.join(options.outDir, "isolation-report.md");
-    fs.writeFileSync(reportPath, renderReport(result, plans.map((p) => p.stack)));
-    const principals = new Set(result.checks.map((c) => c.principal)).size;
-    options.log(
-        `\nIsolation: ${result.tenants.length} tenants, ${principals} principals, ${result.checks.length} requests checked, ` +
-            `${result.violations.length} violations; plan and proof took ${((performance.now() - started) / 1000).toFixed(1)} s. Report: ${path.relative(process.cwd(), reportPath)}`,
-    );
-    return { plans, violations: result.violations, reportPath };
-}
+    const planMs = performance.now() - started;
+    const verification = verifyFiles(files);
+    const proofMs = verification.durationMs;
+    const checkStarted = performance.now();
+    const cross = await crossCheckFleet(verification);
+    const crossCheckMs = performance.now() - checkStarted;
+    verification.violations.push(...cross.disagreements);
+    verification.facts.push(`the IAM evaluator decided ${cross.requests} requests (a fixed handful per tenant) and agreed with the reducers on ${cross.requests - cross.disagreements.length}`);
 
-/** The plan file: what would be created, with every secret masked as `pulumi preview` would. */
-function planFile(plan: StackPlan): unknown {
-    return {
-        stack: plan.stack,
-        kind: plan.kind,
-        account: plan.account,
-        configFile: path.basename(plan.file.file),
-        secretPlaceholders: plan.file.placeholders,
-        resourceCounts: countByType(plan.resources),
-        resources: plan.resources.map((r) => ({ ...r, inputs: maskSecrets(r.inputs) })),
-        outputs: Object.fromEntries(Object.entries(plan.outputs).map(([k, v]) => [k, plan.secretOutputNames.includes(k) ? MASK : v])),
-    };
+    const reportPath = path.join(options.outDir, "isolation-report.md");
+    fs.writeFileSync(reportPath, markdownReport(verification));
+    fs.writeFileSync(path.join(options.outDir, "isolation-report.json"), `${JSON.stringify(jsonReport(verification), null, 2)}\n`);
+    options.log(
+        `\nIsolation: ${verification.tenants.length} tenants, ${verification.customers.length} customer stacks, ${cross.requests} evaluator requests, ` +
+            `${verification.violations.length} violations; plan ${(planMs / 1000).toFixed(1)} s, proof ${(proofMs / 1000).toFixed(2)} s, ` +
+            `cross-check ${(crossCheckMs / 1000).toFixed(1)} s. Report: ${path.relative(process.cwd(), reportPath)}`,
+    );
+    return { plans, violations: violationLines(verification), reportPath, verification, timings: { planMs, proofMs, crossCheckMs } };
 }

@@ -3,6 +3,7 @@
  * process (the Pulumi runtime is process-global) and returns what it planned.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { serveJsonWorker } from "../lib/json-worker";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
@@ -13,11 +14,25 @@ import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 // positions, so traces are reduced to the error's own message.
 Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
 
+interface Registration {
+    type: string;
+    name: string;
+    custom: boolean;
+    parent?: string;
+    inputs: Record<string, any>;
+}
+
+/** The mock monitor's own record of each resource: `{ urn, state }`, state a Struct after `registerResourceOutputs`. */
+interface MockMonitor {
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: any, callback: unknown): Promise<void>;
+    getRegisteredResources(): Map<string, { urn: string; id: string | null; state: any }>;
+}
+
 async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
-    const resources: PlannedResource[] = [];
-    const parents = new Map<string, string | undefined>();
-    const keys = new WeakMap<pulumi.Resource, string>();
+    const registrations = new Map<string, Registration>();
+    const inputsByKey = new Map<string, Record<string, any>>();
 
     pulumi.runtime.setAllConfig(input.config, input.secretKeys);
     await pulumi.runtime.setMocks(
@@ -32,8 +47,7 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
                     return { id: args.inputs.name, state: { name: args.inputs.name, ...target } };
                 }
                 const id = mockResourceId(args.type, args.name, args.inputs);
-                const key = `${args.type}::${args.name}`;
-                resources.push({ type: args.type, name: args.name, parent: parents.get(key), custom: args.custom ?? false, inputs: args.inputs });
+                inputsByKey.set(`${args.type}::${args.name}`, args.inputs);
                 return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, input.account) } };
             },
             call(args) {
@@ -47,15 +61,18 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         input.stack,
         true,
     );
+    // The engine's own URNs and parents, as `pulumi stack export` records them; component
+    // outputs reach the monitor through registerResourceOutputs, never through the mocks.
+    const monitor = getMonitor() as unknown as MockMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        registrations.set(urn, { type: req.getType(), name: req.getName(), custom: req.getCustom(), parent: req.getParent() || undefined, inputs: {} });
+        return register(req, callback);
+    };
 
     const secretOutputNames: string[] = [];
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        pulumi.runtime.registerStackTransformation((t) => {
-            const key = `${t.type}::${t.name}`;
-            keys.set(t.resource, key);
-            parents.set(key, t.opts.parent ? keys.get(t.opts.parent) : undefined);
-            return undefined;
-        });
         const exported: Record<string, unknown> = require(input.programPath);
         for (const [name, value] of Object.entries(exported)) {
             if (await pulumi.isSecret(pulumi.output(value))) secretOutputNames.push(name);
@@ -63,6 +80,14 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         return exported;
     });
     await pulumi.runtime.disconnect();
+
+    const resources: PlannedResource[] = [];
+    for (const [urn, record] of monitor.getRegisteredResources()) {
+        const r = registrations.get(urn);
+        if (!r || r.type === "pulumi:pulumi:StackReference") continue;
+        const state = typeof record.state?.toJavaScript === "function" ? record.state.toJavaScript() : (record.state ?? {});
+        resources.push({ urn, type: r.type, name: r.name, custom: r.custom, id: record.id ?? undefined, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state });
+    }
 
     return {
         stack: input.stack,

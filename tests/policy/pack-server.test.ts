@@ -91,6 +91,8 @@ describe("policy pack served over the analyzer protocol", function () {
             ["tenant-role-no-wildcard-models", "MANDATORY"],
             ["tenant-log-group-encrypted-with-retention", "MANDATORY"],
             ["archive-bucket-write-once-customer-key", "MANDATORY"],
+            ["tenant-isolation-proof", "MANDATORY"],
+            ["tenant-isolation-proof-complete", "ADVISORY"],
         ]);
     });
 
@@ -126,7 +128,8 @@ describe("policy pack served over the analyzer protocol", function () {
         );
         assert.deepStrictEqual(
             diagnostics(response).map((d) => [d.policy, d.level]),
-            [["bedrock-invocation-logging-metadata-only-in-ops", "ADVISORY"]],
+            // The component carries no outputs here, so the complete proof says it cannot run yet.
+            [["bedrock-invocation-logging-metadata-only-in-ops", "ADVISORY"], ["tenant-isolation-proof-complete", "ADVISORY"]],
         );
     });
 });

@@ -28,13 +28,6 @@ function mockEngine(stack: string, account: string, config: Record<string, strin
 
 const valueOf = promiseOf;
 
-/** The resources one stack registered, written as `plan/<stack>.json` for the isolation verifier. */
-function writeMockedPlan(stack: string, registered: Registered[]): void {
-    const dir = path.join(__dirname, "..", "plan");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify({ stack, resources: registered }, null, 2));
-}
-
 function only(registered: Registered[], type: string, name?: string): Registered {
     const found = registered.filter((r) => r.type === type && (name === undefined || r.name === name));
     assert.strictEqual(found.length, 1, `expected one ${type} ${name ?? ""}, got ${found.length}`);
@@ -49,7 +42,6 @@ describe("ops program", () => {
         registered = await mockEngine("ops", OPS_ACCOUNT, {});
         program = require("../ops");
         await valueOf(program.tenants);
-        writeMockedPlan("ops", registered);
     });
 
     it("creates one BedrockTenantAccess per tenant", () => {
@@ -95,7 +87,6 @@ describe("customer program", () => {
         });
         const program: typeof import("../customer") = require("../customer");
         await Promise.all([valueOf(program.functionName), valueOf(program.logGroupName)]);
-        writeMockedPlan("customer-a", registered);
     });
 
     it("deploys the Lambda bundle shipped inside the installed package", async () => {

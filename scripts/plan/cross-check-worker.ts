@@ -1,0 +1,4 @@
+import { serveJsonWorker } from "../lib/json-worker";
+import { crossCheck } from "./cross-check";
+
+serveJsonWorker(crossCheck);

@@ -1,0 +1,17 @@
+import { strict as assert } from "assert";
+import { benchIsolationProof, renderIsolationProof } from "../../bench/isolation-proof";
+
+/** Structure and sanity, never speed. */
+describe("benchmark 6, smoke run at 5 tenants", function () {
+    this.timeout(180_000);
+
+    it("measures the whole run, its parts and the proof alone, and renders a row", async () => {
+        const r = await benchIsolationProof([5]);
+        const [row] = r.rows;
+        assert.equal(row.tenants, 5);
+        assert.ok(row.wallMs >= row.planMs && row.planMs > 0, JSON.stringify(row));
+        assert.ok(row.peakRssMiB > 0 && row.proofAlonePeakRssMiB > 0 && row.proofAloneWallMs > 0);
+        assert.ok(row.evaluatorRequests > 5, JSON.stringify(row));
+        assert.match(renderIsolationProof(r).join("\n"), /\| 5 \| [\d.]+ s \| \d+ MiB \|/);
+    });
+});

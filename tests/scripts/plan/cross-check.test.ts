@@ -1,0 +1,44 @@
+/**
+ * The IAM evaluator and the verifier's reducers decide the same requests the
+ * same way, on every shipped and synthetic tenant; a reducer that drifted
+ * from IAM's semantics is reported.
+ */
+import * as assert from "assert";
+import * as path from "path";
+import { crossCheck } from "../../../scripts/plan/cross-check";
+import { crossCheckCases } from "../../../scripts/plan/cross-check-fleet";
+import { verifyFiles } from "../../../verifier/verify";
+import { shippedPlan, stackFiles } from "../../support/plan-files";
+import { writeSyntheticFleet } from "../../support/synthetic-fleet";
+
+describe("reducer and IAM evaluator cross-check", function () {
+    this.timeout(180_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    it("agrees on every request for the shipped tenants", async () => {
+        const result = await crossCheck(crossCheckCases(verifyFiles(stackFiles(plan))));
+        assert.deepStrictEqual(result.disagreements, []);
+        // customer-a: 5 trust requests and 9 invoke requests; customer-b: 5 and 5.
+        assert.ok(result.requests >= 20, `only ${result.requests} requests`);
+    });
+
+    it("agrees on every request for 300 synthetic tenants", async () => {
+        const verification = verifyFiles([path.join(writeSyntheticFleet(path.join(plan, "ops.json"), 300), "ops.json")]);
+        const result = await crossCheck(crossCheckCases(verification));
+        assert.deepStrictEqual(result.disagreements, []);
+        assert.strictEqual(result.requests, 300 * 10);
+    });
+
+    it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
+        const cases = crossCheckCases(verifyFiles(stackFiles(plan)));
+        const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
+        b.proof = { ...b.proof, trust: { pairs: [], findings: [] }, permissions: { ...b.proof.permissions, grants: [] } };
+        const result = await crossCheck([b]);
+        assert.ok(result.disagreements.some((d) => /AssumeRole by arn:aws:iam::222222222222:role\/BedrockTenancyRuntime-customer-b .*reducer denies, evaluator Allowed/.test(d.why)));
+        assert.ok(result.disagreements.some((d) => /bedrock:InvokeModel on .*foundation-model\/anthropic.claude-3-haiku.*reducer denies, evaluator Allowed/.test(d.why)));
+        assert.ok(result.disagreements.every((d) => d.tenant === "customer-b"));
+    });
+});

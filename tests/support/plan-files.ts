@@ -1,0 +1,75 @@
+/**
+ * Plan files in the `pulumi stack export` shape, for the verifier tests: the
+ * shipped stacks planned once by `npm start`, copies edited as JSON (never
+ * the source), and an in-process run of the `bedrock-tenancy verify` CLI.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Writable } from "stream";
+import { main } from "../../verifier/cli";
+import { runStart } from "./run-cli";
+
+export type StackDoc = { version: number; deployment: { resources: any[] } };
+
+let shipped: Promise<string> | undefined;
+
+/** The shipped stacks' plan folder (ops.json, customer-a.json), planned once per test run. */
+export function shippedPlan(): Promise<string> {
+    shipped ??= runStart(["--quiet"]).then((run) => {
+        if (run.code !== 0) throw new Error(`npm start failed (${run.code}): ${run.stderr}`);
+        return run.out;
+    });
+    return shipped;
+}
+
+export function stackFiles(dir: string): string[] {
+    return fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("isolation-report")).sort().map((f) => path.join(dir, f));
+}
+
+/** A copy of `dir` with `edit` applied to the parsed `<stack>.json`. */
+export function editedPlan(dir: string, stack: string, edit: (doc: StackDoc) => void): string {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-edited-plan-"));
+    for (const file of stackFiles(dir)) fs.copyFileSync(file, path.join(copy, path.basename(file)));
+    const file = path.join(copy, `${stack}.json`);
+    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    edit(doc);
+    fs.writeFileSync(file, JSON.stringify(doc));
+    return copy;
+}
+
+/** The resource of `type` whose `inputs.name` (or URN name) is `name`. */
+export function resource(doc: StackDoc, type: string, name: string): any {
+    const found = doc.deployment.resources.find((r) => r.type === type && (r.inputs?.name === name || r.urn.endsWith(`::${name}`)));
+    if (!found) throw new Error(`no ${type} named ${name} in the plan`);
+    return found;
+}
+
+export const ROLE = "aws:iam/role:Role";
+export const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+
+/** The inline policy document attached to role `roleName`. */
+export function policyOf(doc: StackDoc, roleName: string): any {
+    const p = doc.deployment.resources.find((r) => r.type === ROLE_POLICY && r.inputs.role === roleName);
+    if (!p) throw new Error(`no policy on ${roleName}`);
+    return p.inputs.policy;
+}
+
+export interface VerifyRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+    report: any;
+}
+
+/** Runs `bedrock-tenancy verify` in process on every stack file of `dir` (or on `files`). */
+export function verify(dirOrFiles: string | string[]): VerifyRun {
+    const files = typeof dirOrFiles === "string" ? stackFiles(dirOrFiles) : dirOrFiles;
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-verify-"));
+    let stdout = "";
+    let stderr = "";
+    const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });
+    const code = main(["verify", "--out", out, ...files], sink((s) => (stdout += s)), sink((s) => (stderr += s)));
+    const reportFile = path.join(out, "isolation-report.json");
+    return { code, stdout, stderr, report: fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, "utf8")) : undefined };
+}

@@ -1,0 +1,72 @@
+/** The `bedrock-tenancy` bin as a user runs it: a child process, exit codes, reports on disk, both Pulumi formats. */
+import * as assert from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { editedPlan, policyOf, shippedPlan, stackFiles } from "../support/plan-files";
+import { REPO } from "../support/run-cli";
+
+function bin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "verifier/cli.ts"), ...args], { cwd: REPO }, (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    });
+}
+
+/** The same stack as `pulumi preview --json` would describe it: a step per resource with its new state. */
+function asPreview(exportFile: string): string {
+    const doc = JSON.parse(fs.readFileSync(exportFile, "utf8"));
+    const preview = { steps: doc.deployment.resources.map((r: any) => ({ op: "create", urn: r.urn, newState: r })), changeSummary: { create: doc.deployment.resources.length } };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-preview-")), path.basename(exportFile));
+    fs.writeFileSync(file, JSON.stringify(preview));
+    return file;
+}
+
+describe("bedrock-tenancy verify (the bin)", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    it("exits 0 on the clean plan and writes the markdown and JSON reports", async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-cli-"));
+        const run = await bin(["verify", "--out", out, ...stackFiles(plan)]);
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.match(run.stdout, /Isolation: 2 tenants, 1 customer stacks, 0 violations/);
+        assert.match(fs.readFileSync(path.join(out, "isolation-report.md"), "utf8"), /\*\*Result: no violations\.\*\*/);
+        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(out, "isolation-report.json"), "utf8")).result, "clean");
+    });
+
+    it("exits 1 naming tenant, resource, statement and why", async () => {
+        const dir = editedPlan(plan, "ops", (doc) => (policyOf(doc, "BedrockTenantAccess-customer-a").Statement[0].Action = ["bedrock:*"]));
+        const run = await bin(["verify", "--out", dir, ...stackFiles(dir)]);
+        assert.strictEqual(run.code, 1);
+        assert.match(run.stderr, /customer-a: customer-a-role customer-a-invoke Statement 1 \(Sid "InvokeFoundationModels"\) \(ops\): allows the action pattern "bedrock:\*"/);
+    });
+
+    it("reads pulumi preview --json files the same way", async () => {
+        const files = stackFiles(plan).map(asPreview);
+        const run = await bin(["verify", "--out", path.dirname(files[0]), ...files]);
+        assert.strictEqual(run.code, 0, run.stderr);
+        const bad = editedPlan(plan, "ops", (doc) => (policyOf(doc, "BedrockTenantAccess-customer-b").Statement[0].Resource = "*"));
+        const failing = await bin(["verify", "--out", bad, ...stackFiles(bad).map(asPreview)]);
+        assert.strictEqual(failing.code, 1);
+        assert.match(failing.stderr, /customer-b: .*InvokeFoundationModels.*resource pattern "\*"/);
+    });
+
+    it("exits 2 on unreadable input, naming the file", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-bad-"));
+        fs.writeFileSync(path.join(dir, "ops.json"), "{ not json");
+        fs.writeFileSync(path.join(dir, "other.json"), JSON.stringify({ hello: 1 }));
+        for (const [file, message] of [["ops.json", /ops\.json is not JSON/], ["other.json", /other\.json is neither `pulumi stack export` JSON/], ["missing.json", /cannot read .*missing\.json/]] as const) {
+            const run = await bin(["verify", "--out", dir, path.join(dir, file)]);
+            assert.strictEqual(run.code, 2, file);
+            assert.match(run.stderr, message);
+        }
+        const usage = await bin([]);
+        assert.strictEqual(usage.code, 2);
+        assert.match(usage.stderr, /usage: bedrock-tenancy verify/);
+    });
+});

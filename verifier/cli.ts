@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `bedrock-tenancy verify <files…>`: the isolation proof on `pulumi stack
+ * export --show-secrets` or `pulumi preview --json --show-secrets` files, one
+ * per stack. Exit 0 clean, 1 on any violation, 2 on unreadable input.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { UnreadableInputError } from "./pulumi-formats";
+import { jsonReport, markdownReport, violationLines } from "./report";
+import { verifyFiles } from "./verify";
+
+const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] <stack.json>…
+
+Reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-secrets\`
+file per stack, proves tenant isolation on every tenant and writes
+DIR/isolation-report.md and DIR/isolation-report.json (DIR defaults to the current folder).
+Exit 0: no violation; 1: violations (listed); 2: unreadable input.`;
+
+export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+    const [command, ...rest] = argv;
+    if (command !== "verify") {
+        err.write(`${command === undefined ? "" : `unknown command ${JSON.stringify(command)}\n`}${USAGE}\n`);
+        return 2;
+    }
+    let values: { out?: string; quiet?: boolean };
+    let files: string[];
+    try {
+        ({ values, positionals: files } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, quiet: { type: "boolean" } } }));
+    } catch (e) {
+        err.write(`${(e as Error).message}\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const result = verifyFiles(files);
+        const dir = path.resolve(values.out ?? ".");
+        fs.mkdirSync(dir, { recursive: true });
+        const md = path.join(dir, "isolation-report.md");
+        fs.writeFileSync(md, markdownReport(result));
+        fs.writeFileSync(path.join(dir, "isolation-report.json"), `${JSON.stringify(jsonReport(result), null, 2)}\n`);
+        if (!values.quiet) {
+            out.write(`Isolation: ${result.tenants.length} tenants, ${result.customers.length} customer stacks, ${result.violations.length} violations in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`);
+        }
+        if (result.violations.length > 0) {
+            err.write(`Tenant isolation violated (${result.violations.length}):\n${violationLines(result).map((l) => `  - ${l}`).join("\n")}\n`);
+            return 1;
+        }
+        return 0;
+    } catch (e) {
+        if (e instanceof UnreadableInputError) {
+            err.write(`${e.message}\n`);
+            return 2;
+        }
+        throw e;
+    }
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2));
+}

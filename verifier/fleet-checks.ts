@@ -1,0 +1,60 @@
+/**
+ * Checks across the whole fleet, by hashing: the contract's fleet rules (the
+ * same function the ops program runs at preview), and that no customer
+ * account, principal, application profile or resource name belongs to two
+ * tenants. One pass over the tenants; no pairwise comparison.
+ */
+import { BEDROCK_TENANT_ACCESS_TYPE, fleetProblems, tenantIdProblem } from "../contract";
+import type { StackState } from "./pulumi-formats";
+import { prop, type TenantProof, type Violation } from "./tenant-proof";
+
+const NAMED_TYPES = ["aws:iam/role:Role", "aws:bedrock/inferenceProfile:InferenceProfile", "aws:budgets/budget:Budget"];
+
+export function fleetViolations(proofs: TenantProof[], states: StackState[]): Violation[] {
+    const violations: Violation[] = [];
+    const fleet = (statement: string, why: string, tenant = "(fleet)", resource = "-") => violations.push({ tenant, stack: "-", resource, statement, why });
+
+    const members = proofs.map((p) => ({ id: p.intent.tenantId, accounts: p.intent.accounts, models: p.intent.models }));
+    const badIds = members.map((m, i) => tenantIdProblem(`tenant ${i + 1}`, m.id)).filter((p): p is string => p !== undefined);
+    badIds.forEach((p) => fleet("tenant id", p));
+    if (badIds.length === 0) fleetProblems(members, (i) => `tenant ${members[i].id}`).forEach((p) => fleet("fleet rule", p));
+
+    const owners = {
+        account: new Map<string, string>(),
+        principal: new Map<string, string>(),
+        profile: new Map<string, string>(),
+        name: new Map<string, string>(),
+    };
+    const claim = (kind: keyof typeof owners, key: string, tenant: string, what: string) => {
+        const first = owners[kind].get(key);
+        if (first === undefined) owners[kind].set(key, tenant);
+        else if (first !== tenant) fleet(kind, `${what} ${key} belongs to both ${first} and ${tenant}`, tenant);
+    };
+    for (const p of proofs) {
+        const t = p.intent.tenantId;
+        new Set(p.intent.accounts).forEach((a) => claim("account", a, t, "customer account"));
+        new Set(p.trust.pairs.map((x) => x.principal)).forEach((x) => claim("principal", x, t, "principal"));
+        new Set(Object.values(p.intent.inferenceProfileArns)).forEach((x) => claim("profile", x, t, "application inference profile"));
+    }
+    // Physical names of what each tenant's component owns: two equal names would be one resource in AWS.
+    const ownerOfComponent = new Map(proofs.map((p) => [p.intent.urn, p.intent.tenantId]));
+    for (const state of states) {
+        const componentOf = new Map(state.resources.filter((r) => r.type === BEDROCK_TENANT_ACCESS_TYPE).map((r) => [r.urn, r.urn]));
+        for (const r of state.resources) {
+            if (!NAMED_TYPES.includes(r.type) || !r.parent || !componentOf.has(r.parent)) continue;
+            const name = prop(r, "name");
+            const tenant = ownerOfComponent.get(r.parent);
+            if (typeof name === "string" && tenant) claim("name", `${r.type.split(":").pop()} ${name}`, tenant, "resource name");
+        }
+    }
+    // A grant on another tenant's profile bills that tenant and reaches its configuration.
+    for (const p of proofs) {
+        for (const g of p.permissions.grants) {
+            const owner = owners.profile.get(g.resource);
+            if (owner !== undefined && owner !== p.intent.tenantId) {
+                violations.push({ tenant: p.intent.tenantId, stack: p.intent.stack, resource: p.intent.roleName, statement: `${g.policy} ${g.statement}`, why: `allows ${g.action} on ${owner}'s application inference profile ${g.resource}` });
+            }
+        }
+    }
+    return violations;
+}

@@ -1,0 +1,131 @@
+/**
+ * Reads the two JSON formats Pulumi writes about a stack:
+ *
+ * - `pulumi stack export --show-secrets`: an `UntypedDeployment`
+ *   (`{ version: 3, deployment: { manifest, resources: ResourceV3[] } }`);
+ * - `pulumi preview --json --show-secrets`: a `PreviewDigest`
+ *   (`{ steps: [{ op, urn, oldState?, newState? }] }`, each state a ResourceV3).
+ *
+ * Secrets arrive as `{ "4dabf…": "1b47…", plaintext: "<JSON text>" }` once
+ * decrypted; an export without `--show-secrets` carries `ciphertext` instead,
+ * which the verifier cannot read.
+ */
+
+/** Pulumi's signature key for special property values. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** What `pulumi preview` writes for a value not known until deployment. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Input the verifier cannot read: exit code 2, never a clean result. */
+export class UnreadableInputError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "UnreadableInputError";
+    }
+}
+
+/** One resource of one stack, secrets decoded. */
+export interface StackResource {
+    urn: string;
+    type: string;
+    /** The resource's name: the last part of its URN. */
+    name: string;
+    custom: boolean;
+    /** The provider's id (a role's id is its name). */
+    id?: string;
+    parent?: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+}
+
+export interface StackState {
+    /** The stack name, from the URNs. */
+    stack: string;
+    /** The file it came from. */
+    file: string;
+    format: "stack-export" | "preview";
+    resources: StackResource[];
+}
+
+/** Parses one file's text; `file` names it in errors. */
+export function readStackState(file: string, text: string): StackState {
+    let doc: any;
+    try {
+        doc = JSON.parse(text);
+    } catch (err) {
+        throw new UnreadableInputError(`${file} is not JSON: ${(err as Error).message}`, { cause: err });
+    }
+    let raw: unknown[];
+    let format: StackState["format"];
+    if (doc && typeof doc === "object" && doc.deployment && typeof doc.deployment === "object") {
+        if (doc.version !== undefined && doc.version !== 3) {
+            throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
+        }
+        raw = Array.isArray(doc.deployment.resources) ? doc.deployment.resources : [];
+        format = "stack-export";
+    } else if (doc && typeof doc === "object" && Array.isArray(doc.steps)) {
+        // A preview lists what would exist afterwards; deletions have no new state.
+        raw = doc.steps.map((s: any) => s?.newState).filter((s: unknown) => s !== undefined && s !== null);
+        format = "preview";
+    } else {
+        throw new UnreadableInputError(`${file} is neither \`pulumi stack export\` JSON (deployment.resources) nor \`pulumi preview --json\` JSON (steps)`);
+    }
+    const resources = raw.map((r, i) => readResource(file, r, i));
+    const stacks = new Set(resources.map((r) => stackOfUrn(r.urn)));
+    if (stacks.size > 1) {
+        throw new UnreadableInputError(`${file} holds resources of more than one stack (${[...stacks].join(", ")}); give one file per stack`);
+    }
+    return { stack: [...stacks][0] ?? "(empty)", file, format, resources };
+}
+
+function readResource(file: string, raw: any, index: number): StackResource {
+    const where = `${file}: resource ${index}`;
+    if (!raw || typeof raw !== "object" || typeof raw.urn !== "string" || typeof raw.type !== "string") {
+        throw new UnreadableInputError(`${where} has no urn and type`);
+    }
+    const parts = raw.urn.split("::");
+    if (!raw.urn.startsWith("urn:pulumi:") || parts.length < 4) {
+        throw new UnreadableInputError(`${where} has a malformed urn ${JSON.stringify(raw.urn)}`);
+    }
+    return {
+        urn: raw.urn,
+        type: raw.type,
+        name: parts.slice(3).join("::"),
+        custom: raw.custom === true,
+        id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
+        parent: typeof raw.parent === "string" ? raw.parent : undefined,
+        inputs: decodeSecrets(raw.inputs ?? {}, `${where} (${raw.urn}) inputs`) as Record<string, unknown>,
+        outputs: decodeSecrets(raw.outputs ?? {}, `${where} (${raw.urn}) outputs`) as Record<string, unknown>,
+    };
+}
+
+/** `urn:pulumi:STACK::PROJECT::TYPE::NAME` → STACK. */
+export function stackOfUrn(urn: string): string {
+    return urn.slice("urn:pulumi:".length).split("::")[0];
+}
+
+/** Replaces every decrypted secret by its value; an encrypted one is unreadable. */
+export function decodeSecrets(value: unknown, where: string): unknown {
+    if (Array.isArray(value)) return value.map((v) => decodeSecrets(v, where));
+    if (value === null || typeof value !== "object") return value;
+    const node = value as Record<string, unknown>;
+    if (node[SIG_KEY] === SECRET_SIG) {
+        if (typeof node.plaintext === "string") {
+            try {
+                return decodeSecrets(JSON.parse(node.plaintext), where);
+            } catch (err) {
+                throw new UnreadableInputError(`${where}: a secret's plaintext is not JSON`, { cause: err });
+            }
+        }
+        if ("ciphertext" in node) {
+            throw new UnreadableInputError(`${where} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-secrets)`);
+        }
+        // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
+        if ("value" in node) return decodeSecrets(node.value, where);
+        throw new UnreadableInputError(`${where} holds a secret with neither plaintext nor ciphertext`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = decodeSecrets(v, where);
+    return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * The two reports of a verification: markdown for a reviewer, JSON for tools.
+ * Both carry every tenant's normal form and every violation.
+ */
+import type { VerificationResult } from "./verify";
+
+export const REPORT_SCHEMA = "bedrock-tenancy/isolation-report@1";
+
+export function jsonReport(result: VerificationResult): unknown {
+    return {
+        schema: REPORT_SCHEMA,
+        result: result.violations.length === 0 ? "clean" : "violations",
+        stacks: result.stacks,
+        violations: result.violations,
+        tenants: result.tenants.map((t) => ({
+            tenantId: t.intent.tenantId,
+            stack: t.intent.stack,
+            role: t.intent.roleArn,
+            intent: { ...t.intent, externalId: undefined, urn: undefined },
+            trust: t.trust.pairs.map((p) => ({ principal: p.principal, externalId: p.externalId === t.intent.externalId ? "(the tenant's)" : p.externalId, statement: p.statement })),
+            grants: t.permissions.grants.map((g) => ({ action: g.action, resource: g.resource, regions: g.regions, via: g.via, guardrail: g.guardrail, statement: `${g.policy} ${g.statement}` })),
+            requiredGuardrails: t.permissions.requiredGuardrails,
+            findings: [...t.trust.findings, ...t.permissions.findings],
+        })),
+        customers: result.customers.map((c) => ({ ...c, urn: undefined })),
+        facts: result.facts,
+        durationMs: Math.round(result.durationMs),
+    };
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function markdownReport(result: VerificationResult, maxTenantRows = 200): string {
+    const lines = ["# Tenant isolation report", ""];
+    lines.push(`Stacks: ${result.stacks.map((s) => `${s.stack} (${s.format}, ${s.resources} resources)`).join(", ")}.`);
+    lines.push(`Tenants: ${result.tenants.length}. Customer stacks: ${result.customers.length}.`, "");
+    lines.push(result.violations.length === 0 ? "**Result: no violations.**" : `**Result: ${result.violations.length} violations.**`, "");
+    if (result.violations.length > 0) {
+        lines.push("## Violations", "", "| tenant | stack | resource | statement | why |", "|---|---|---|---|---|");
+        for (const v of result.violations) lines.push(`| ${cell(v.tenant)} | ${cell(v.stack)} | ${cell(v.resource)} | ${cell(v.statement)} | ${cell(v.why)} |`);
+        lines.push("");
+    }
+    lines.push("## Normal forms", "", "What each tenant role admits (trust) and allows (grants), reduced from the policies in the files.", "");
+    lines.push("| tenant | admitted callers (each with the tenant's ExternalId unless noted) | grants | Regions |", "|---|---|---|---|");
+    for (const t of result.tenants.slice(0, maxTenantRows)) {
+        const callers = t.trust.pairs.map((p) => (p.externalId === t.intent.externalId ? p.principal : `${p.principal} (other ExternalId)`));
+        const regions = [...new Set(t.permissions.grants.flatMap((g) => g.regions))].sort();
+        lines.push(`| ${t.intent.tenantId} | ${cell([...new Set(callers)].join(", "))} | ${t.permissions.grants.length} | ${regions.join(", ")} |`);
+    }
+    if (result.tenants.length > maxTenantRows) lines.push("", `${result.tenants.length - maxTenantRows} more tenants: see the JSON report.`);
+    if (result.facts.length > 0) lines.push("", "## Customer side", "", ...result.facts.map((f) => `- ${f}`));
+    lines.push("", `Proof took ${(result.durationMs / 1000).toFixed(2)} s.`, "");
+    return lines.join("\n");
+}
+
+/** One line per violation: tenant, resource, statement, why. */
+export function violationLines(result: VerificationResult): string[] {
+    return result.violations.map((v) => `${v.tenant}: ${v.resource} ${v.statement} (${v.stack}): ${v.why}`);
+}
