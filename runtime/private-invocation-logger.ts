@@ -15,7 +15,7 @@ import {
     type AuditRecord,
     type ContentMode,
 } from "../contract";
-import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { errorRecord, describeError, rejectedRecord, successRecord, type BedrockOperation, type CallResult, type CallStart, type Rejection } from "./audit-record";
 import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -59,6 +59,19 @@ interface RunState {
     startedMs: number;
     /** The call's abort signal: its reason says why an aborted call stopped. */
     signal?: AbortSignal;
+    /** Set once the call is known to be a ConverseStream call. */
+    stream?: StreamProgress;
+    /** Bedrock's request id, when the client reported it (streamed replies do not carry it). */
+    requestId?: string;
+}
+
+/** What a stream has delivered so far: a stream cut short is recorded with it. */
+interface StreamProgress {
+    /** Chunks are counted by the model wrapper, so token events are not counted twice. */
+    observed: boolean;
+    firstTokenMs?: number;
+    deltas: number;
+    text: string[];
 }
 
 /** Counters of the logger itself (the sink keeps its own). */
@@ -149,6 +162,34 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         });
     }
 
+    /** Token events of a plain `ChatBedrockConverse.stream()`: they mark the call as streamed. */
+    async handleLLMNewToken(token: string, _idx: unknown, runId: string): Promise<void> {
+        const run = this.runs.get(runId);
+        if (run && !run.stream?.observed) {
+            this.noteDelta(run, token, false);
+        }
+    }
+
+    /**
+     * Called by the model wrapper (`createTenantChatModel`, the Lambda) as
+     * each streamed chunk passes, before the caller sees it; `text` undefined
+     * only marks the call as streamed.
+     */
+    observeStream(runId: string, text?: string): void {
+        const run = this.runs.get(runId);
+        if (run) {
+            this.noteDelta(run, text, true);
+        }
+    }
+
+    /** Bedrock's request id for a run, read from the response by the model wrapper. */
+    observeRequestId(runId: string, requestId: string | undefined): void {
+        const run = this.runs.get(runId);
+        if (run && requestId) {
+            run.requestId = requestId;
+        }
+    }
+
     async handleLLMEnd(output: LLMResult, runId: string): Promise<void> {
         const run = this.takeRun(runId, "end");
         if (!run) {
@@ -159,9 +200,11 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             result = extractOutput(output);
         } catch {
             // A surprising result shape must not cost the record: keep what the start knew.
-            result = { outputText: "", usage: {} };
+            result = { outputText: run.stream?.text.join("") ?? "", usage: {} };
         }
-        await this.deliver(successRecord(run.start, result, elapsed(run), this.prices));
+        result.requestId ??= run.requestId;
+        result.timeToFirstTokenMs = run.stream?.firstTokenMs;
+        await this.deliver(successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
@@ -172,7 +215,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         // The SDK reports an abort as a bare AbortError; the signal's reason (the
         // handler's deadline, say) is what the caller is told, so record that.
         const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
-        await this.deliver(errorRecord(run.start, describeError(reason instanceof Error ? reason : err), elapsed(run)));
+        const facts = describeError(reason instanceof Error ? reason : err);
+        facts.requestId ??= run.requestId;
+        const partial = run.stream && { text: run.stream.text.join(""), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
+        await this.deliver(errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
     }
 
     /** Records a request refused before any model call; it never carries content. */
@@ -194,6 +240,16 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     stats(): LoggerStats {
         return { activeRuns: this.runs.size, ...this.counters };
+    }
+
+    private noteDelta(run: RunState, text: string | undefined, observed: boolean): void {
+        const stream = (run.stream ??= { observed, deltas: 0, text: [] });
+        stream.observed ||= observed;
+        if (text) {
+            stream.firstTokenMs ??= elapsed(run);
+            stream.deltas++;
+            stream.text.push(text);
+        }
     }
 
     private takeRun(runId: string, event: string): RunState | undefined {
@@ -218,6 +274,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             throw err;
         });
         if (this.auditMode === "fail-closed") {
+            // The caller waits for this record: send it now rather than when a buffering sink's timer fires.
+            this.sink.flush().catch(() => undefined);
             try {
                 await write;
             } catch (err) {
@@ -228,6 +286,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
         this.inFlight.add(tracked);
     }
+}
+
+function operationOf(run: RunState): BedrockOperation {
+    return run.stream ? "ConverseStream" : "Converse";
 }
 
 function elapsed(run: RunState): number {
