@@ -77,6 +77,8 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     }
 }
 
+type ResponseFacts = { requestId?: string; attempts?: number };
+
 /** Loggers of streamed runs in progress, by run id, for the client middleware. */
 const observers = new Map<string, PrivateInvocationLogger>();
 const wired = new WeakSet<BedrockRuntimeClient>();
@@ -101,10 +103,10 @@ function reportRequestIds(client: BedrockRuntimeClient): void {
             const cleaned = { ...input, requestMetadata: Object.keys(rest).length > 0 ? rest : undefined };
             try {
                 const result = await next({ ...args, input: cleaned as typeof args.input });
-                observers.get(runId)?.observeRequestId(runId, (result.output as { $metadata?: { requestId?: string } }).$metadata?.requestId);
+                observers.get(runId)?.observeResponse(runId, (result.output as { $metadata?: ResponseFacts }).$metadata);
                 return result;
             } catch (err) {
-                observers.get(runId)?.observeRequestId(runId, (err as { $metadata?: { requestId?: string } }).$metadata?.requestId);
+                observers.get(runId)?.observeResponse(runId, (err as { $metadata?: ResponseFacts }).$metadata);
                 throw err;
             }
         },

@@ -61,8 +61,8 @@ interface RunState {
     signal?: AbortSignal;
     /** Set once the call is known to be a ConverseStream call. */
     stream?: StreamProgress;
-    /** Bedrock's request id, when the client reported it (streamed replies do not carry it). */
-    requestId?: string;
+    /** Bedrock's request id and attempts, when the client reported them (streamed replies do not carry them). */
+    response?: { requestId?: string; attempts?: number };
 }
 
 /** What a stream has delivered so far: a stream cut short is recorded with it. */
@@ -106,6 +106,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private readonly warn: (message: string) => void;
     private readonly runs = new Map<string, RunState>();
     private readonly inFlight = new Set<Promise<void>>();
+    private readonly finishing = new Map<string, () => void>();
     private counters = { records: 0, lost: 0, orphanEvents: 0 };
 
     constructor(options: PrivateInvocationLoggerOptions) {
@@ -182,11 +183,11 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         }
     }
 
-    /** Bedrock's request id for a run, read from the response by the model wrapper. */
-    observeRequestId(runId: string, requestId: string | undefined): void {
+    /** Bedrock's request id and the SDK's attempts for a run, read from the response by the model wrapper. */
+    observeResponse(runId: string, facts: { requestId?: string; attempts?: number } | undefined): void {
         const run = this.runs.get(runId);
-        if (run && requestId) {
-            run.requestId = requestId;
+        if (run && facts) {
+            run.response = facts;
         }
     }
 
@@ -202,9 +203,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             // A surprising result shape must not cost the record: keep what the start knew.
             result = { outputText: run.stream?.text.join("") ?? "", usage: {} };
         }
-        result.requestId ??= run.requestId;
+        result.requestId ??= run.response?.requestId;
+        result.attempts ??= run.response?.attempts;
         result.timeToFirstTokenMs = run.stream?.firstTokenMs;
-        await this.deliver(successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
+        await this.finish(runId, successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
@@ -216,9 +218,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         // handler's deadline, say) is what the caller is told, so record that.
         const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
         const facts = describeError(reason instanceof Error ? reason : err);
-        facts.requestId ??= run.requestId;
+        facts.requestId ??= run.response?.requestId;
+        facts.attempts ??= run.response?.attempts;
         const partial = run.stream && { text: run.stream.text.join(""), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
-        await this.deliver(errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
+        await this.finish(runId, errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
     }
 
     /** Records a request refused before any model call; it never carries content. */
@@ -226,6 +229,24 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         await this.deliver(
             rejectedRecord({ ...rejection, timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
         );
+    }
+
+    /**
+     * Resolves once the run's record has been handed to the sink (at once for
+     * a run not in progress). LangChain may report an aborted stream's end
+     * after the caller's loop has stopped; wait for it before flushing.
+     */
+    runFinished(runId: string): Promise<void> {
+        if (!this.runs.has(runId)) {
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const previous = this.finishing.get(runId);
+            this.finishing.set(runId, () => {
+                previous?.();
+                resolve();
+            });
+        });
     }
 
     /** Flushes the sink and waits for every write handed to it. Never rejects. */
@@ -240,6 +261,15 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     stats(): LoggerStats {
         return { activeRuns: this.runs.size, ...this.counters };
+    }
+
+    private async finish(runId: string, record: AuditRecord): Promise<void> {
+        try {
+            await this.deliver(record);
+        } finally {
+            this.finishing.get(runId)?.();
+            this.finishing.delete(runId);
+        }
     }
 
     private noteDelta(run: RunState, text: string | undefined, observed: boolean): void {

@@ -224,7 +224,8 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             const valid = checked.event;
             await streamInvocation({
                 responseStream,
-                start: (signal) => modelFor(valid).stream(toLangChain(eventMessages(valid)), callOptions(valid, signal)),
+                start: (signal, runId) => modelFor(valid).stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId }),
+                runFinished: (runId) => logger.runFinished(runId),
                 armDeadline: (controller) => deadlineTimer(controller, context),
                 describe: (err, deadlinePassed) => failure(err, deadlinePassed),
                 ids: { modelId: valid.modelId, clientRequestId: valid.requestId },

@@ -5,6 +5,7 @@
  * aborts the model call; the logger then writes the call's one record with
  * what had been streamed so far.
  */
+import { randomUUID } from "crypto";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import { bedrockUsage, contentText, replyStopReason } from "../run-data";
 import type { InvocationFailure, InvocationUsage } from "./handler";
@@ -38,8 +39,10 @@ export class ClientDisconnectedError extends Error {
 
 export interface StreamInvocation {
     responseStream: ResponseStreamLike;
-    /** Starts the model's stream under `signal`. */
-    start(signal: AbortSignal): Promise<AsyncIterable<AIMessageChunk>>;
+    /** Starts the model's stream under `signal`, as run `runId`. */
+    start(signal: AbortSignal, runId: string): Promise<AsyncIterable<AIMessageChunk>>;
+    /** Resolves once the run's record is written (LangChain may end an aborted run after the loop stops). */
+    runFinished(runId: string): Promise<void>;
     armDeadline(controller: AbortController): NodeJS.Timeout | undefined;
     describe(err: unknown, deadlinePassed: boolean): InvocationFailure["error"];
     ids: { modelId: string; clientRequestId?: string };
@@ -57,11 +60,12 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
     out.on("close", onClose);
     out.on("error", onClose);
     const timer = call.armDeadline(abort);
+    const runId = randomUUID();
     let final: AIMessageChunk | undefined;
     try {
         // Every chunk is read to the end even when the caller has gone: the abort
         // makes LangChain fail the run, and that failure is what writes the record.
-        for await (const chunk of await call.start(abort.signal)) {
+        for await (const chunk of await call.start(abort.signal, runId)) {
             final = final ? final.concat(chunk) : chunk;
             const text = contentText(chunk.content);
             if (text && !abort.signal.aborted) {
@@ -80,6 +84,7 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
         await writeLine(out, { type: "error", error: call.describe(err, reason !== undefined && !(reason instanceof ClientDisconnectedError)) });
     } finally {
         clearTimeout(timer);
+        await call.runFinished(runId);
         await endStream(out);
     }
 }

@@ -21,6 +21,8 @@ export interface ConverseReply {
 export interface ConverseCall {
     modelId: string;
     operation: "Converse" | "ConverseStream";
+    /** The `x-amzn-requestid` this call was answered with. */
+    requestId: string;
     /** The parsed request body (`messages`, `system`, `inferenceConfig`, ...). */
     body: { messages?: { role: string; content: { text?: string }[] }[]; inferenceConfig?: Record<string, unknown> };
     accessKeyId?: string;
@@ -63,11 +65,11 @@ export class LocalBedrockServer extends LocalAwsServer {
             return this.sendError(res, 403, "ExpiredTokenException", "The security token included in the request is expired");
         }
         const operation = match[2] === "converse" ? "Converse" : "ConverseStream";
-        const call: ConverseCall = { modelId: decodeURIComponent(match[1]), operation, body: JSON.parse(request.body), accessKeyId: request.accessKeyId };
+        const call: ConverseCall = { modelId: decodeURIComponent(match[1]), operation, requestId: `bedrock-req-${++this.served}`, body: JSON.parse(request.body), accessKeyId: request.accessKeyId };
         this.calls.push(call);
         const reply = this.reply(call);
         if (operation === "ConverseStream") {
-            return void this.stream(reply, res);
+            return void this.stream(reply, call.requestId, res);
         }
         const usage = reply.usage ?? { inputTokens: 0, outputTokens: 0 };
         const body = {
@@ -76,14 +78,14 @@ export class LocalBedrockServer extends LocalAwsServer {
             usage: { totalTokens: usage.inputTokens + usage.outputTokens, ...usage },
             metrics: { latencyMs: reply.latencyMs ?? 42 },
         };
-        res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": `bedrock-req-${++this.served}` });
+        res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": call.requestId });
         res.end(JSON.stringify(body));
     }
 
     /** Writes the frames as the model would: the head at once, each delta after `chunkDelayMs`. */
-    private async stream(reply: ConverseReply, res: http.ServerResponse): Promise<void> {
+    private async stream(reply: ConverseReply, requestId: string, res: http.ServerResponse): Promise<void> {
         const { head, deltas, tail } = streamFrames(reply);
-        res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": `bedrock-req-${++this.served}` });
+        res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": requestId });
         res.write(head);
         for (const frame of deltas) {
             if (reply.chunkDelayMs) {
