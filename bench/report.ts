@@ -1,6 +1,8 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
 import type { BenchResults } from "./run";
 
+import { renderStreaming } from "./streaming";
+
 const ms = (v: number) => `${v} ms`;
 const yes = (met: boolean) => (met ? "met" : "**missed**");
 
@@ -75,6 +77,7 @@ export function renderMarkdown(r: BenchResults): string {
         "|---|---|---|---|",
         ...pl.trustCapacity.map((t) => `| ${t.quota} | ${t.maxAccounts} | ${t.chars} | ${t.charsPerAccount} |`),
         "",
+        ...(r.streaming ? renderStreaming(r.streaming, ms, yes) : []),
     ];
     return lines.join("\n");
 }
