@@ -8,10 +8,10 @@
 import { createHandler } from "./handler";
 import type { ResponseStreamLike } from "./streaming";
 
-declare const awslambda:
-    | { streamifyResponse<F extends (event: unknown, stream: ResponseStreamLike, context: never) => Promise<void>>(handler: F): F }
-    | undefined;
+type Streamify = <F extends (event: unknown, stream: ResponseStreamLike, context: never) => Promise<void>>(handler: F) => F;
 
 export const handler = createHandler();
 
-export const streamingHandler = typeof awslambda === "undefined" ? undefined : awslambda.streamifyResponse(handler.stream);
+// The SDK itself may create `globalThis.awslambda` (for its invoke store) outside Lambda: test for the function.
+const streamify = (globalThis as { awslambda?: { streamifyResponse?: Streamify } }).awslambda?.streamifyResponse;
+export const streamingHandler = typeof streamify === "function" ? streamify(handler.stream) : undefined;
