@@ -115,6 +115,31 @@ describe("Lambda response streaming end to end (streamifyResponse harness, local
         assert.equal(response.lines.filter((l) => l.line.type === "chunk").length, output.outputTokenCount);
     });
 
+    it("keeps concurrent streams apart: each record has its own request id, user and output", async () => {
+        // Each answer echoes its user, at a different pace, so the streams interleave.
+        aws.bedrock.reply = (call) => {
+            const user = /user-(\d+)/.exec(JSON.stringify(call.body))?.[1] ?? "?";
+            return { text: `answer for ${user} `.repeat(Number(user) % 3 + 1), chunkDelayMs: Number(user) % 4, usage: { inputTokens: 5, outputTokens: 2 } };
+        };
+        const { stream, stdout } = streamingHandler();
+        const users = Array.from({ length: 20 }, (_, i) => i);
+
+        const responses = await Promise.all(users.map((u) => invokeStreaming(stream, event({ userId: `user-${u}`, prompt: `question from user-${u}` }), CONTEXT)));
+
+        const records = stdout.records();
+        assert.equal(records.length, users.length);
+        for (const u of users) {
+            const mine = records.filter((r) => r.userId === `user-${u}`);
+            assert.equal(mine.length, 1);
+            const call = aws.bedrock.calls.find((c) => JSON.stringify(c.body).includes(`user-${u}"`))!;
+            assert.equal(mine[0].requestId, call.requestId);
+            const text = responses[u].stream.lines.filter((l) => l.line.type === "chunk").map((l) => (l.line as { text: string }).text).join("");
+            assert.equal(text, `answer for ${u} `.repeat((u % 3) + 1));
+            assert.equal((mine[0].output as { outputCharCount: number }).outputCharCount, text.length);
+        }
+        assert.equal(new Set(records.map((r) => r.requestId)).size, users.length);
+    });
+
     it("answers a refused event with one error line and a rejection record", async () => {
         const { stream, stdout } = streamingHandler();
 
