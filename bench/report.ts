@@ -3,6 +3,8 @@ import { renderArchive } from "./archive";
 import { renderIsolationProof } from "./isolation-proof";
 import type { BenchResults } from "./run";
 
+import { renderStreaming } from "./streaming";
+
 const ms = (v: number) => `${v} ms`;
 const yes = (met: boolean) => (met ? "met" : "**missed**");
 
@@ -80,6 +82,7 @@ export function renderMarkdown(r: BenchResults): string {
     ];
     if (r.archive) lines.push(...renderArchive(r.archive));
     if (r.isolationProof) lines.push(...renderIsolationProof(r.isolationProof));
+    if (r.streaming) lines.push(...renderStreaming(r.streaming, ms, yes));
     return lines.join("\n");
 }
 

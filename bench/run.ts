@@ -13,6 +13,7 @@ import { machineInfo, type MachineInfo } from "./machine";
 import { benchPlanning, type PlanningResult } from "./planning";
 import { renderMarkdown } from "./report";
 import { benchRequestPath, type RequestPathResult } from "./request-path";
+import { benchStreaming, type StreamingResult } from "./streaming";
 
 export interface BenchResults {
     startedAt: string;
@@ -26,6 +27,7 @@ export interface BenchResults {
     /** Absent in results measured before the archive benchmark existed. */
     archive?: ArchiveResult;
     isolationProof?: IsolationProofResult;
+    streaming?: StreamingResult;
 }
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -36,7 +38,29 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
     return result;
 }
 
+/** `npm run bench -- --only streaming`: runs that section alone and merges it into the last full results. */
+async function runOnly(section: string): Promise<void> {
+    if (section !== "streaming") {
+        throw new Error(`--only supports "streaming", got ${JSON.stringify(section)}`);
+    }
+    const file = path.join(__dirname, "results.json");
+    const results = JSON.parse(fs.readFileSync(file, "utf8")) as BenchResults;
+    results.streaming = await step("6-7. streaming and fail-closed", () => benchStreaming());
+    write(results);
+}
+
+function write(results: BenchResults): void {
+    fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    const markdown = renderMarkdown(results);
+    fs.writeFileSync(path.join(__dirname, "results.md"), markdown);
+    process.stdout.write(markdown);
+}
+
 async function main(): Promise<void> {
+    const only = process.argv.indexOf("--only");
+    if (only >= 0) {
+        return runOnly(process.argv[only + 1]);
+    }
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
     const requestPath = await step("1. request path", () => benchRequestPath());
@@ -46,11 +70,8 @@ async function main(): Promise<void> {
     const planning = await step("5. planning at scale", () => benchPlanning());
     const archive = await step("6. audit archive", () => benchArchive());
     const isolationProof = await step("7. plan and isolation proof at scale", () => benchIsolationProof());
-    const results: BenchResults = { startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof };
-    fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
-    const markdown = renderMarkdown(results);
-    fs.writeFileSync(path.join(__dirname, "results.md"), markdown);
-    process.stdout.write(markdown);
+    const streaming = await step("8-9. streaming and fail-closed", () => benchStreaming());
+    write({ startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof, streaming });
 }
 
 main().catch((err) => {

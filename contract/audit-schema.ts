@@ -77,6 +77,8 @@ export interface AuditRecord {
     latencyMs?: number;
     /** Latency Bedrock reported (`metrics.latencyMs`). */
     bedrockLatencyMs?: number;
+    /** `ConverseStream` only: client-measured time from the call's start to the first text delta. */
+    timeToFirstTokenMs?: number;
     stopReason?: string;
     /** SDK attempts, retries included. */
     attempts?: number;

@@ -40,6 +40,19 @@ export interface CallResult {
     bedrockLatencyMs?: number;
     stopReason?: string;
     attempts?: number;
+    /** ConverseStream: ms from the start to the first text delta. */
+    timeToFirstTokenMs?: number;
+}
+
+/** The Bedrock API a call used. */
+export type BedrockOperation = "Converse" | "ConverseStream";
+
+/** What a stream cut short had delivered: Bedrock reports usage only at its end. */
+export interface PartialStream {
+    text: string;
+    /** Text deltas received, recorded as the output token count (Bedrock sends about one token per delta). */
+    deltas: number;
+    timeToFirstTokenMs?: number;
 }
 
 /** A content-free description of a failed call. */
@@ -80,7 +93,7 @@ export function describeError(err: unknown): ErrorFacts {
     };
 }
 
-function baseRecord(start: CallStart, outcome: AuditOutcome): AuditRecord {
+function baseRecord(operation: BedrockOperation, start: CallStart, outcome: AuditOutcome): AuditRecord {
     const input = describeContent(start.inputText, start.contentMode, start.maxContentBytes);
     return dropUndefined({
         schemaType: AUDIT_SCHEMA_TYPE,
@@ -92,7 +105,7 @@ function baseRecord(start: CallStart, outcome: AuditOutcome): AuditRecord {
         modelId: start.modelId,
         invokedModelId: start.invokedModelId !== start.modelId ? start.invokedModelId : undefined,
         region: start.region,
-        operation: "Converse",
+        operation,
         input: dropUndefined({
             inputCharCount: input.charCount,
             inputSha256: input.sha256,
@@ -107,8 +120,8 @@ function baseRecord(start: CallStart, outcome: AuditOutcome): AuditRecord {
 }
 
 /** The record of a call the model answered. */
-export function successRecord(start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
-    const record = baseRecord(start, AuditOutcome.success);
+export function successRecord(operation: BedrockOperation, start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
+    const record = baseRecord(operation, start, AuditOutcome.success);
     const output = describeContent(result.outputText, start.contentMode, start.maxContentBytes);
     const { usage } = result;
     record.input = dropUndefined({
@@ -130,6 +143,7 @@ export function successRecord(start: CallStart, result: CallResult, latencyMs: n
         totalTokenCount: usage.totalTokens,
         latencyMs,
         bedrockLatencyMs: result.bedrockLatencyMs,
+        timeToFirstTokenMs: result.timeToFirstTokenMs,
         stopReason: result.stopReason,
         attempts: result.attempts,
         estimatedCostUsd: estimateCostUsd(start.modelId, usage, prices),
@@ -137,11 +151,23 @@ export function successRecord(start: CallStart, result: CallResult, latencyMs: n
 }
 
 /** The record of a call that failed at or on the way to Bedrock. */
-export function errorRecord(start: CallStart, facts: ErrorFacts, latencyMs: number): AuditRecord {
+export function errorRecord(operation: BedrockOperation, start: CallStart, facts: ErrorFacts, latencyMs: number, partial?: PartialStream): AuditRecord {
+    const record = baseRecord(operation, start, AuditOutcome.error);
+    if (partial) {
+        const output = describeContent(partial.text, start.contentMode);
+        record.output = dropUndefined({
+            outputTokenCount: partial.deltas,
+            outputCharCount: output.charCount,
+            outputSha256: output.sha256,
+            outputText: output.text,
+            outputTruncated: output.truncated,
+        });
+    }
     return dropUndefined({
-        ...baseRecord(start, AuditOutcome.error),
+        ...record,
         requestId: facts.requestId,
         latencyMs,
+        timeToFirstTokenMs: partial?.timeToFirstTokenMs,
         attempts: facts.attempts,
         errorCode: facts.errorCode,
         errorMessage: facts.errorMessage,

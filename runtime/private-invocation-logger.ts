@@ -15,7 +15,7 @@ import {
     type AuditRecord,
     type ContentMode,
 } from "../contract";
-import { errorRecord, describeError, rejectedRecord, successRecord, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { errorRecord, describeError, rejectedRecord, successRecord, type BedrockOperation, type CallResult, type CallStart, type Rejection } from "./audit-record";
 import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -65,6 +65,19 @@ interface RunState {
     startedMs: number;
     /** The call's abort signal: its reason says why an aborted call stopped. */
     signal?: AbortSignal;
+    /** Set once the call is known to be a ConverseStream call. */
+    stream?: StreamProgress;
+    /** Bedrock's request id and attempts, when the client reported them (streamed replies do not carry them). */
+    response?: { requestId?: string; attempts?: number };
+}
+
+/** What a stream has delivered so far: a stream cut short is recorded with it. */
+interface StreamProgress {
+    /** Chunks are counted by the model wrapper, so token events are not counted twice. */
+    observed: boolean;
+    firstTokenMs?: number;
+    deltas: number;
+    text: string[];
 }
 
 /** Counters of the logger itself (the sink keeps its own). */
@@ -100,6 +113,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private readonly warn: (message: string) => void;
     private readonly runs = new Map<string, RunState>();
     private readonly inFlight = new Set<Promise<void>>();
+    private readonly finishing = new Map<string, () => void>();
     private counters = { records: 0, lost: 0, orphanEvents: 0 };
 
     constructor(options: PrivateInvocationLoggerOptions) {
@@ -161,6 +175,34 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         });
     }
 
+    /** Token events of a plain `ChatBedrockConverse.stream()`: they mark the call as streamed. */
+    async handleLLMNewToken(token: string, _idx: unknown, runId: string): Promise<void> {
+        const run = this.runs.get(runId);
+        if (run && !run.stream?.observed) {
+            this.noteDelta(run, token, false);
+        }
+    }
+
+    /**
+     * Called by the model wrapper (`createTenantChatModel`, the Lambda) as
+     * each streamed chunk passes, before the caller sees it; `text` undefined
+     * only marks the call as streamed.
+     */
+    observeStream(runId: string, text?: string): void {
+        const run = this.runs.get(runId);
+        if (run) {
+            this.noteDelta(run, text, true);
+        }
+    }
+
+    /** Bedrock's request id and the SDK's attempts for a run, read from the response by the model wrapper. */
+    observeResponse(runId: string, facts: { requestId?: string; attempts?: number } | undefined): void {
+        const run = this.runs.get(runId);
+        if (run && facts) {
+            run.response = facts;
+        }
+    }
+
     async handleLLMEnd(output: LLMResult, runId: string): Promise<void> {
         const run = this.takeRun(runId, "end");
         if (!run) {
@@ -171,9 +213,12 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             result = extractOutput(output);
         } catch {
             // A surprising result shape must not cost the record: keep what the start knew.
-            result = { outputText: "", usage: {} };
+            result = { outputText: run.stream?.text.join("") ?? "", usage: {} };
         }
-        await this.deliver(successRecord(run.start, result, elapsed(run), this.prices));
+        result.requestId ??= run.response?.requestId;
+        result.attempts ??= run.response?.attempts;
+        result.timeToFirstTokenMs = run.stream?.firstTokenMs;
+        await this.finish(runId, successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
@@ -184,7 +229,11 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         // The SDK reports an abort as a bare AbortError; the signal's reason (the
         // handler's deadline, say) is what the caller is told, so record that.
         const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
-        await this.deliver(errorRecord(run.start, describeError(reason instanceof Error ? reason : err), elapsed(run)));
+        const facts = describeError(reason instanceof Error ? reason : err);
+        facts.requestId ??= run.response?.requestId;
+        facts.attempts ??= run.response?.attempts;
+        const partial = run.stream && { text: run.stream.text.join(""), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
+        await this.finish(runId, errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
     }
 
     /** Records a request refused before any model call; it never carries content. */
@@ -192,6 +241,24 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         await this.deliver(
             rejectedRecord({ ...rejection, timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
         );
+    }
+
+    /**
+     * Resolves once the run's record has been handed to the sink (at once for
+     * a run not in progress). LangChain may report an aborted stream's end
+     * after the caller's loop has stopped; wait for it before flushing.
+     */
+    runFinished(runId: string): Promise<void> {
+        if (!this.runs.has(runId)) {
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const previous = this.finishing.get(runId);
+            this.finishing.set(runId, () => {
+                previous?.();
+                resolve();
+            });
+        });
     }
 
     /** Flushes the sink and waits for every write handed to it. Never rejects. */
@@ -206,6 +273,25 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     stats(): LoggerStats {
         return { activeRuns: this.runs.size, ...this.counters };
+    }
+
+    private async finish(runId: string, record: AuditRecord): Promise<void> {
+        try {
+            await this.deliver(record);
+        } finally {
+            this.finishing.get(runId)?.();
+            this.finishing.delete(runId);
+        }
+    }
+
+    private noteDelta(run: RunState, text: string | undefined, observed: boolean): void {
+        const stream = (run.stream ??= { observed, deltas: 0, text: [] });
+        stream.observed ||= observed;
+        if (text) {
+            stream.firstTokenMs ??= elapsed(run);
+            stream.deltas++;
+            stream.text.push(text);
+        }
     }
 
     private takeRun(runId: string, event: string): RunState | undefined {
@@ -230,6 +316,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             throw err;
         });
         if (this.auditMode === "fail-closed") {
+            // The caller waits for this record: send it now rather than when a buffering sink's timer fires.
+            this.sink.flush().catch(() => undefined);
             try {
                 await write;
             } catch (err) {
@@ -240,6 +328,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
         this.inFlight.add(tracked);
     }
+}
+
+function operationOf(run: RunState): BedrockOperation {
+    return run.stream ? "ConverseStream" : "Converse";
 }
 
 function elapsed(run: RunState): number {

@@ -66,38 +66,72 @@ export function contentText(content: unknown): string {
     return "";
 }
 
+type BedrockUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
+
 interface ConverseResponseMetadata {
-    usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
+    usage?: BedrockUsage;
     metrics?: { latencyMs?: number };
     stopReason?: string;
     $metadata?: { requestId?: string; attempts?: number };
+    /** A streamed reply: ConverseStream's `metadata` event. */
+    metadata?: { usage?: BedrockUsage; metrics?: { latencyMs?: number } };
+    /** A streamed reply: ConverseStream's `messageStop` event. */
+    messageStop?: { stopReason?: string };
+}
+
+/** A reply message as ChatBedrockConverse builds it (response metadata read loosely: its shape differs when streamed). */
+interface ReplyMessage {
+    content?: unknown;
+    response_metadata?: object;
+    usage_metadata?: UsageMetadata;
 }
 
 /**
- * Usage and ids of a finished call. Bedrock's own counts (`response_metadata.usage`)
- * come first: LangChain's `usage_metadata.input_tokens` adds the cache tokens in.
+ * Token counts in Bedrock's convention: `inputTokens` excludes the cache
+ * tokens, which have their own fields. Bedrock's own usage comes first (unary
+ * replies carry it at the top of `response_metadata`, streamed ones under
+ * `metadata`); LangChain's `usage_metadata.input_tokens` adds the cache tokens
+ * in, so they are taken out again when only that is present.
  */
-export function extractOutput(output: LLMResult): CallResult {
-    const generation = output.generations?.[0]?.[0] as
-        | { text?: string; message?: { content?: unknown; response_metadata?: ConverseResponseMetadata; usage_metadata?: UsageMetadata } }
-        | undefined;
-    const message = generation?.message;
-    const meta: ConverseResponseMetadata = message?.response_metadata ?? {};
+export function bedrockUsage(message: ReplyMessage | undefined): BedrockUsage {
+    const meta = (message?.response_metadata ?? {}) as ConverseResponseMetadata;
+    const own = meta.usage ?? meta.metadata?.usage;
+    if (own) {
+        return own;
+    }
     const lc = message?.usage_metadata;
-    const usage = meta.usage ?? {
-        inputTokens: lc?.input_tokens,
-        outputTokens: lc?.output_tokens,
-        totalTokens: lc?.total_tokens,
-        cacheReadInputTokens: lc?.input_token_details?.cache_read,
-        cacheWriteInputTokens: lc?.input_token_details?.cache_creation,
+    if (!lc) {
+        return {};
+    }
+    const cacheRead = lc.input_token_details?.cache_read;
+    const cacheWrite = lc.input_token_details?.cache_creation;
+    return {
+        inputTokens: lc.input_tokens === undefined ? undefined : lc.input_tokens - (cacheRead ?? 0) - (cacheWrite ?? 0),
+        outputTokens: lc.output_tokens,
+        totalTokens: lc.total_tokens,
+        cacheReadInputTokens: cacheRead,
+        cacheWriteInputTokens: cacheWrite,
     };
+}
+
+/** Bedrock's stop reason, unary or streamed. */
+export function replyStopReason(message: ReplyMessage | undefined): string | undefined {
+    const meta = message?.response_metadata as ConverseResponseMetadata | undefined;
+    return meta?.stopReason ?? meta?.messageStop?.stopReason;
+}
+
+/** Usage and ids of a finished call, tokens in Bedrock's convention ({@link bedrockUsage}). */
+export function extractOutput(output: LLMResult): CallResult {
+    const generation = output.generations?.[0]?.[0] as { text?: string; message?: ReplyMessage } | undefined;
+    const message = generation?.message;
+    const meta = (message?.response_metadata ?? {}) as ConverseResponseMetadata;
     return {
         outputText: message ? contentText(message.content) : (generation?.text ?? ""),
-        usage,
+        usage: bedrockUsage(message),
         requestId: meta.$metadata?.requestId,
         attempts: meta.$metadata?.attempts,
-        bedrockLatencyMs: meta.metrics?.latencyMs,
-        stopReason: meta.stopReason,
+        bedrockLatencyMs: meta.metrics?.latencyMs ?? meta.metadata?.metrics?.latencyMs,
+        stopReason: replyStopReason(message),
     };
 }
 

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { RuntimeCompute } from "./runtime-compute";
 import { DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode } from "../../contract";
 import type { AuditArchiveArgs } from "./archive-args";
 
@@ -23,6 +24,8 @@ export const INVOCATION_LOGGING_DEFAULTS = Object.freeze({
     vpcCidrBlock: "10.80.0.0/16",
     availabilityZoneCount: 2,
     createEndpoints: true,
+    compute: "lambda" as RuntimeCompute,
+    responseStreaming: false,
 });
 
 export const DEFAULT_LOG_RETENTION_DAYS = INVOCATION_LOGGING_DEFAULTS.logRetentionDays;
@@ -220,6 +223,31 @@ export interface PrivateInvocationLoggingArgs {
      * @default - no archive
      */
     archive?: AuditArchiveArgs;
+    /**
+     * Where the runtime runs; the runtime role is trusted by exactly this
+     * compute. `lambda`: the component deploys the function. `ecs`: no
+     * function; the role trusts `ecs-tasks.amazonaws.com` (use it as the task
+     * role). `ec2`: the role trusts `ec2.amazonaws.com` and gets an instance
+     * profile. `existing-role`: no role is created; the runtime policy is
+     * attached to `existingRoleName`. The ops role trusts one role name per
+     * tenant, so one compute per tenant and account.
+     * @default "lambda"
+     */
+    compute?: RuntimeCompute;
+    /**
+     * With `compute: "existing-role"`: the role the runtime policy is attached
+     * to. It must be named `BedrockTenancyRuntime-<tenantId>`, the one name the
+     * tenant's ops role trusts.
+     * @default - none (required with `existing-role`)
+     */
+    existingRoleName?: string;
+    /**
+     * Lambda only: also deploy a function URL (`authorizationType: "AWS_IAM"`,
+     * `invokeMode: "RESPONSE_STREAM"`) served by the streaming handler, which
+     * sends text to the caller as Bedrock produces it.
+     * @default false
+     */
+    responseStreaming?: boolean;
     /**
      * Path of the bundled runtime (an ES module exporting `handler`).
      * @default - `dist/lambda/index.mjs` of this package (`npm run build` creates it)

@@ -11,3 +11,5 @@ export * from "./private-invocation-logging";
 export * from "./runtime-network";
 export * from "./runtime-role-policy";
 export * from "./validation";
+export { RUNTIME_COMPUTES, COMPUTE_SERVICE_PRINCIPAL } from "./runtime-compute";
+export type { RuntimeCompute } from "./runtime-compute";

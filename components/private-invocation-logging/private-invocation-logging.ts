@@ -14,6 +14,7 @@ import {
     patternProblem,
     raise,
     regionProblem,
+    roleArn,
     runtimeRoleName,
     type Problem,
 } from "../../contract";
@@ -29,15 +30,21 @@ import { opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./valida
 
 /**
  * The customer side of one tenant: a customer-owned KMS key, the encrypted
- * audit log group with metric filters and a throttling alarm, and the Lambda
- * runtime that calls Bedrock through the tenant's ops role and writes one audit
+ * audit log group with metric filters and a throttling alarm, and the runtime
+ * role (trusted by the compute chosen: Lambda, ECS tasks, EC2 instances, or an
+ * existing role) with the Lambda runtime when `compute` is `lambda`. The
+ * runtime calls Bedrock through the tenant's ops role and writes one audit
  * record per call into that log group with the customer's own credentials.
  */
 export class PrivateInvocationLogging extends pulumi.ComponentResource {
-    /** Name of the Lambda runtime that calls Bedrock through the ops role and writes the audit records. */
-    public readonly functionName: pulumi.Output<string>;
-    /** ARN of the Lambda runtime; grant `lambda:InvokeFunction` on it to the callers of the tenant's model. */
-    public readonly functionArn: pulumi.Output<string>;
+    /** Name of the Lambda runtime that calls Bedrock through the ops role and writes the audit records; undefined unless `compute` is `lambda`. */
+    public readonly functionName: pulumi.Output<string | undefined>;
+    /** ARN of the Lambda runtime (grant `lambda:InvokeFunction` on it to the callers of the tenant's model); undefined unless `compute` is `lambda`. */
+    public readonly functionArn: pulumi.Output<string | undefined>;
+    /** The streaming function URL (IAM auth); undefined unless `responseStreaming`. */
+    public readonly functionUrl: pulumi.Output<string | undefined>;
+    /** The EC2 instance profile of the runtime role; undefined unless `compute` is `ec2`. */
+    public readonly instanceProfileArn: pulumi.Output<string | undefined>;
     /** Name of the audit log group, `/bedrock-tenancy/<tenantId>/audit`; the only place the records rest. */
     public readonly logGroupName: pulumi.Output<string>;
     /** ARN of the audit log group. */
@@ -65,7 +72,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             raise(archiveKeyProblem("kmsKeyArn", args.kmsKeyArn, args.accountId));
         }
         const bundlePath = args.lambdaBundlePath ?? defaultLambdaBundlePath();
-        if (!fs.existsSync(bundlePath)) {
+        if (r.compute === "lambda" && !fs.existsSync(bundlePath)) {
             const which = args.lambdaBundlePath === undefined ? "the default lambdaBundlePath" : "lambdaBundlePath";
             throw new pulumi.ResourceError(`${which} names no file, got ${JSON.stringify(bundlePath)}: run \`npm run build\` to create the runtime bundle`, this);
         }
@@ -160,16 +167,23 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             kmsKeyArn = this.checked(pulumi.all([kmsKeyArn, accountId]), ([key, account]) => archiveKeyProblem("kmsKeyArn", key, account)).apply(([key]) => key);
         }
         const network = args.networkIsolation && createRuntimeNetwork(args.networkIsolation, { name, region, tags, parent: this, s3: archiveArgs !== undefined });
-        const role = new aws.iam.Role(
-            `${name}-runtime-role`,
-            {
-                name: runtimeRoleName(tenantId),
-                description: `Runs the Bedrock runtime of tenant ${tenantId}; trusted by name by the tenant's ops role`,
-                assumeRolePolicy: JSON.stringify(runtimeTrustPolicy()),
-                tags,
-            },
-            { parent: this },
-        );
+        const compute = r.compute;
+        // An existing role is only given the policy; otherwise the one role the ops trust names is created here.
+        const role =
+            compute === "existing-role"
+                ? { name: pulumi.output(runtimeRoleName(tenantId)), arn: accountId.apply((account) => roleArn(account, runtimeRoleName(tenantId))) }
+                : new aws.iam.Role(
+                      `${name}-runtime-role`,
+                      {
+                          name: runtimeRoleName(tenantId),
+                          description: `Runs the Bedrock runtime of tenant ${tenantId} (${compute}); trusted by name by the tenant's ops role`,
+                          assumeRolePolicy: JSON.stringify(runtimeTrustPolicy(compute)),
+                          tags,
+                      },
+                      { parent: this },
+                  );
+        const profile =
+            compute === "ec2" ? new aws.iam.InstanceProfile(`${name}-instance-profile`, { name: runtimeRoleName(tenantId), role: role.name, tags }, { parent: this }) : undefined;
         this.archive =
             archiveArgs &&
             createAuditArchive(archiveArgs, {
@@ -222,31 +236,40 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                 ...(bucket === undefined ? {} : { archiveBucket: bucket, archiveKmsKeyArn: key }),
             }),
         );
-        const fn = new aws.lambda.Function(
-            `${name}-function`,
-            {
-                name: `bedrock-tenancy-${tenantId}`,
-                description: `Bedrock runtime of tenant ${tenantId}`,
-                role: role.arn,
-                runtime: "nodejs22.x",
-                architectures: ["arm64"],
-                handler: "index.handler",
-                code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
-                memorySize: r.memorySizeMb,
-                timeout: r.timeoutSeconds,
-                reservedConcurrentExecutions: args.reservedConcurrency,
-                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-                environment: { variables: this.environment },
-                vpcConfig: network && { subnetIds: network.subnetIds, securityGroupIds: [network.functionSecurityGroupId] },
-                region,
-                tags,
-            },
-            // The role must be able to write logs (and create ENIs) before the first invocation.
-            { parent: this, dependsOn: [logGroup, rolePolicy] },
-        );
+        const fn =
+            compute !== "lambda"
+                ? undefined
+                : new aws.lambda.Function(
+                    `${name}-function`,
+                    {
+                        name: `bedrock-tenancy-${tenantId}`,
+                        description: `Bedrock runtime of tenant ${tenantId}`,
+                        role: role.arn,
+                        runtime: "nodejs22.x",
+                        architectures: ["arm64"],
+                        handler: r.responseStreaming ? "index.streamingHandler" : "index.handler",
+                        code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
+                        memorySize: r.memorySizeMb,
+                        timeout: r.timeoutSeconds,
+                        reservedConcurrentExecutions: args.reservedConcurrency,
+                        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                        environment: { variables: this.environment },
+                        vpcConfig: network && { subnetIds: network.subnetIds, securityGroupIds: [network.functionSecurityGroupId] },
+                        region,
+                        tags,
+                    },
+                    // The role must be able to write logs (and create ENIs) before the first invocation.
+                    { parent: this, dependsOn: [logGroup, rolePolicy] },
+                );
+        const url =
+            fn && r.responseStreaming
+                ? new aws.lambda.FunctionUrl(`${name}-function-url`, { functionName: fn.name, authorizationType: "AWS_IAM", invokeMode: "RESPONSE_STREAM", region }, { parent: this })
+                : undefined;
 
-        this.functionName = fn.name;
-        this.functionArn = fn.arn;
+        this.functionName = pulumi.output(fn?.name);
+        this.functionArn = pulumi.output(fn?.arn);
+        this.functionUrl = pulumi.output(url?.functionUrl);
+        this.instanceProfileArn = pulumi.output(profile?.arn);
         this.logGroupName = logGroup.name;
         this.logGroupArn = logGroup.arn;
         this.kmsKeyArn = kmsKeyArn;
@@ -255,6 +278,8 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         this.registerOutputs({
             functionName: this.functionName,
             functionArn: this.functionArn,
+            functionUrl: this.functionUrl,
+            instanceProfileArn: this.instanceProfileArn,
             logGroupName: this.logGroupName,
             logGroupArn: this.logGroupArn,
             kmsKeyArn: this.kmsKeyArn,

@@ -19,26 +19,7 @@ export const VPC_ENI_ACTIONS = [
     "ec2:UnassignPrivateIpAddresses",
 ];
 
-/**
- * Only the Lambda service may run as the runtime role. No `aws:SourceAccount`
- * condition: `iam:PassRole` cannot pass a role to a function in another
- * account, so only this account's functions can use it, and Lambda's support
- * for that key on execution roles could not be confirmed offline (a wrong
- * guess would stop the function from starting).
- */
-export function runtimeTrustPolicy(): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "LambdaRunsTheRuntime",
-                Effect: "Allow",
-                Principal: { Service: "lambda.amazonaws.com" },
-                Action: "sts:AssumeRole",
-            },
-        ],
-    };
-}
+export { runtimeTrustPolicy } from "./runtime-compute";
 
 export interface RuntimeRolePolicyInput {
     opsRoleArn: string;

@@ -23,6 +23,7 @@ import {
     type ContentMode,
     type Problem,
 } from "../../contract";
+import { computeProblem, type RuntimeCompute } from "./runtime-compute";
 import { INVOCATION_LOGGING_DEFAULTS, type PrivateInvocationLoggingArgs, type RuntimeNetworkArgs } from "./args";
 
 /** Retention values CloudWatch Logs accepts, in days. */
@@ -60,6 +61,8 @@ export interface ResolvedInvocationLogging {
     memorySizeMb: number;
     timeoutSeconds: number;
     alarm: { threshold: number; periodSeconds: number; evaluationPeriods: number };
+    compute: RuntimeCompute;
+    responseStreaming: boolean;
     tags: Record<string, string>;
 }
 
@@ -138,6 +141,7 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         optional(args.metricNamespace, () => patternProblem("metricNamespace", args.metricNamespace, METRIC_NAMESPACE_PATTERN, "1–255 characters without spaces or a leading colon")),
         alarmProblem(args),
         networkProblem(args.networkIsolation),
+        computeProblem(args),
     );
     const d = INVOCATION_LOGGING_DEFAULTS;
     const alarm = args.throttleAlarm ?? {};
@@ -157,6 +161,8 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
             periodSeconds: alarm.periodSeconds ?? d.alarmPeriodSeconds,
             evaluationPeriods: alarm.evaluationPeriods ?? d.alarmEvaluationPeriods,
         },
+        compute: args.compute ?? d.compute,
+        responseStreaming: args.responseStreaming ?? d.responseStreaming,
         tags: args.tags ?? {},
     };
 }

@@ -7,11 +7,7 @@
  */
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { ChatBedrockConverse } from "@langchain/aws";
-import { CloudWatchLogsSink, PrivateInvocationLogger, type ContentMode } from "bedrock-tenancy/runtime";
+import { CloudWatchLogsSink, createTenantChatModel, type ContentMode, type PrivateInvocationLogger } from "bedrock-tenancy/runtime";
 
 export interface ChatServiceOptions {
     /** The tenant this service runs for (1-32 of `a-z 0-9 -`). */
@@ -45,8 +41,6 @@ export interface ChatService {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 65_536;
-/** STS caps a session at one hour when the caller is itself a role session (role chaining). */
-const OPS_SESSION_SECONDS = 3600;
 const APPLICATION_ID = "http-service";
 
 class HttpError extends Error {
@@ -57,29 +51,25 @@ class HttpError extends Error {
 }
 
 export function createChatService(options: ChatServiceOptions): ChatService {
-    // One provider for the process: it caches the ops session and renews it before expiry.
-    const opsCredentials = fromTemporaryCredentials({
-        params: {
-            RoleArn: options.opsRoleArn,
-            ExternalId: options.externalId,
-            RoleSessionName: `chat-service-${options.tenantId}`,
-            DurationSeconds: OPS_SESSION_SECONDS,
-        },
-        clientConfig: { region: options.region },
-    });
-    const model = new ChatBedrockConverse({
-        model: options.modelId,
-        region: options.region,
-        // HTTP/1.1: Converse needs no streaming, and Bedrock's retries are set on this client.
-        client: new BedrockRuntimeClient({ region: options.region, credentials: opsCredentials, requestHandler: new NodeHttpHandler() }),
-    });
     // No credentials given: the sink uses the service's own (the customer account's).
     const sink = new CloudWatchLogsSink({
         logGroupName: options.logGroupName,
         region: options.region,
         flushIntervalMs: options.flushIntervalMs,
     });
-    const logger = new PrivateInvocationLogger({ sink, tenantId: options.tenantId, contentMode: options.contentMode, region: options.region });
+    // One model for the process: it assumes the ops role with the ExternalId, renews the
+    // session before it expires, and writes one record per call through its own logger.
+    const model = createTenantChatModel({
+        sink,
+        tenantId: options.tenantId,
+        opsRoleArn: options.opsRoleArn,
+        externalId: options.externalId,
+        defaultModel: options.modelId,
+        allowedModels: [options.modelId],
+        bedrockRegion: options.region,
+        contentMode: options.contentMode,
+    });
+    const logger = model.auditLogger;
     const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
     async function chat(req: http.IncomingMessage): Promise<{ output: string; requestId?: string }> {
@@ -91,7 +81,6 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         }
         const { prompt, userId, requestId } = parseChatRequest(await readBody(req, maxBodyBytes));
         const reply = await model.invoke(prompt, {
-            callbacks: [logger],
             metadata: { userId, applicationId: APPLICATION_ID, ...(requestId === undefined ? {} : { requestId }) },
         });
         return { output: typeof reply.content === "string" ? reply.content : reply.text, requestId };

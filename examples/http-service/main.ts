@@ -2,6 +2,7 @@
  * Runs the chat service with settings from the environment and delivers every
  * buffered audit record before the process exits on SIGTERM or SIGINT.
  */
+import { flushOnShutdown } from "bedrock-tenancy/runtime";
 import { createChatService } from "./chat-service";
 
 function required(name: string): string {
@@ -20,20 +21,12 @@ async function main(): Promise<void> {
         modelId: required("MODEL_ID"),
         logGroupName: required("AUDIT_LOG_GROUP"),
         region: required("AWS_REGION"),
+        flushIntervalMs: process.env.AUDIT_FLUSH_INTERVAL_MS ? Number(process.env.AUDIT_FLUSH_INTERVAL_MS) : undefined,
     });
     const url = await service.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? "0.0.0.0");
     console.log(`listening on ${url}`);
-    const stop = () => {
-        service.close().then(
-            () => process.exit(0),
-            (err) => {
-                console.error(err);
-                process.exit(1);
-            },
-        );
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+    // ECS sends SIGTERM, then SIGKILL 30 s later: finish the calls in progress and deliver every record.
+    flushOnShutdown(service.logger, { beforeFlush: () => service.close() });
 }
 
 main().catch((err) => {

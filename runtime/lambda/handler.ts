@@ -8,18 +8,19 @@ import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-er
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { ChatBedrockConverse } from "@langchain/aws";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { AuditedChatBedrockConverse } from "../audited-chat-model";
 import { describeError } from "../audit-record";
 import { PrivateInvocationLogger, AuditWriteError } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
-import { contentText } from "../run-data";
+import { bedrockUsage, contentText, replyStopReason } from "../run-data";
 import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createArchivingSink } from "./archive";
 import { loadRuntimeConfig, type RuntimeConfig } from "./config";
 import { createOpsCredentials } from "./credentials";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
+import { streamInvocation, type ResponseStreamLike } from "./streaming";
 
 export interface HandlerOptions extends Partial<RuntimeConfig> {
     /** Environment to read configuration from. @default process.env */
@@ -55,10 +56,19 @@ export interface InvocationSuccess {
     output: string;
     modelId: string;
     stopReason?: string;
-    usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
+    /** Bedrock's counts: `inputTokens` excludes the cache tokens, which have their own fields. */
+    usage: InvocationUsage;
     /** Bedrock's request id. */
     requestId?: string;
     clientRequestId?: string;
+}
+
+export interface InvocationUsage {
+    inputTokens?: number;
+    outputTokens?: number;
+    totalTokens?: number;
+    cacheReadInputTokens?: number;
+    cacheWriteInputTokens?: number;
 }
 
 export interface InvocationFailure {
@@ -82,6 +92,8 @@ export const DEFAULT_MAX_USER_SESSIONS = 100;
 export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => Promise<InvocationResponse>) & {
     readonly config: RuntimeConfig;
     readonly logger: PrivateInvocationLogger;
+    /** The streaming handler, for `awslambda.streamifyResponse`: NDJSON lines as Bedrock sends tokens. */
+    readonly stream: (event: unknown, responseStream: ResponseStreamLike, context?: LambdaContextLike) => Promise<void>;
 };
 
 /**
@@ -153,42 +165,54 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         return { error };
     }
 
-    async function invoke(event: InvocationEvent & { modelId: string }, context: LambdaContextLike | undefined): Promise<InvocationResponse> {
+    function modelFor(event: InvocationEvent & { modelId: string }): AuditedChatBedrockConverse {
         const route = config.modelRoutes[event.modelId];
         const client = clients.get(config.sessionUserTag ? event.userId : undefined);
-        const model = new ChatBedrockConverse({
+        return new AuditedChatBedrockConverse({
             model: event.modelId,
             ...(route ? { applicationInferenceProfile: route } : {}),
             client,
             credentials: client.config.credentials,
             region: config.bedrockRegion,
+            auditLogger: logger,
             ...(event.maxTokens !== undefined ? { maxTokens: event.maxTokens } : {}),
             ...(event.temperature !== undefined ? { temperature: event.temperature } : {}),
         });
-        const deadline = new AbortController();
+    }
+
+    function callOptions(event: InvocationEvent & { modelId: string }, signal: AbortSignal) {
+        return {
+            signal,
+            metadata: {
+                ...event.metadata,
+                userId: event.userId,
+                applicationId: event.applicationId,
+                requestId: event.requestId,
+                taskType: event.taskType,
+                kbId: event.kbId,
+                modelId: event.modelId,
+                invokedModelId: config.modelRoutes[event.modelId] ?? event.modelId,
+            },
+        };
+    }
+
+    /** Aborts `controller` near the Lambda deadline; returns the timer to clear. */
+    function deadlineTimer(controller: AbortController, context: LambdaContextLike | undefined): NodeJS.Timeout | undefined {
         const budget = context ? context.getRemainingTimeInMillis() - config.deadlineMarginMs : Infinity;
-        const timer = Number.isFinite(budget) ? setTimeout(() => deadline.abort(new DeadlineError()), Math.max(0, budget)) : undefined;
+        return Number.isFinite(budget) ? setTimeout(() => controller.abort(new DeadlineError()), Math.max(0, budget)) : undefined;
+    }
+
+    async function invoke(event: InvocationEvent & { modelId: string }, context: LambdaContextLike | undefined): Promise<InvocationResponse> {
+        const deadline = new AbortController();
+        const timer = deadlineTimer(deadline, context);
         try {
-            const reply = await model.invoke(toLangChain(eventMessages(event)), {
-                callbacks: [logger],
-                signal: deadline.signal,
-                metadata: {
-                    ...event.metadata,
-                    userId: event.userId,
-                    applicationId: event.applicationId,
-                    requestId: event.requestId,
-                    taskType: event.taskType,
-                    kbId: event.kbId,
-                    modelId: event.modelId,
-                    invokedModelId: route ?? event.modelId,
-                },
-            });
-            const meta = reply.response_metadata as { stopReason?: string; $metadata?: { requestId?: string } };
+            const reply = await modelFor(event).invoke(toLangChain(eventMessages(event)), callOptions(event, deadline.signal));
+            const meta = reply.response_metadata as { $metadata?: { requestId?: string } };
             return {
                 output: contentText(reply.content),
                 modelId: event.modelId,
-                stopReason: meta.stopReason,
-                usage: { inputTokens: reply.usage_metadata?.input_tokens, outputTokens: reply.usage_metadata?.output_tokens, totalTokens: reply.usage_metadata?.total_tokens },
+                stopReason: replyStopReason(reply),
+                usage: bedrockUsage(reply),
                 requestId: meta.$metadata?.requestId,
                 clientRequestId: event.requestId,
             };
@@ -199,7 +223,27 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         }
     }
 
-    return Object.assign(handler, { config, logger });
+    const stream = async (event: unknown, responseStream: ResponseStreamLike, context?: LambdaContextLike): Promise<void> => {
+        try {
+            const checked = validateEvent(streamedEvent(event), config.allowedModels, config.defaultModel);
+            if (!checked.ok) {
+                return await streamInvocation.refuse(responseStream, await reject(checked.error, checked.ids));
+            }
+            const valid = checked.event;
+            await streamInvocation({
+                responseStream,
+                start: (signal, runId) => modelFor(valid).stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId }),
+                runFinished: (runId) => logger.runFinished(runId),
+                armDeadline: (controller) => deadlineTimer(controller, context),
+                describe: (err, deadlinePassed) => failure(err, deadlinePassed),
+                ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
+            });
+        } finally {
+            await logger.flush();
+        }
+    };
+
+    return Object.assign(handler, { config, logger, stream });
 }
 
 /** A content-free error for the caller: Bedrock's messages may quote the prompt. */
@@ -222,6 +266,19 @@ class DeadlineError extends Error {
     constructor() {
         super("the Lambda deadline is near");
         this.name = "DeadlineExceeded";
+    }
+}
+
+/** A function URL delivers the request as an HTTP event: the invocation event is its JSON body. */
+function streamedEvent(event: unknown): unknown {
+    const e = event as { requestContext?: unknown; body?: unknown; isBase64Encoded?: boolean } | null;
+    if (typeof e !== "object" || e === null || e.requestContext === undefined || typeof e.body !== "string") {
+        return event;
+    }
+    try {
+        return JSON.parse(e.isBase64Encoded ? Buffer.from(e.body, "base64").toString("utf8") : e.body);
+    } catch {
+        return "the request body is not JSON";
     }
 }
 

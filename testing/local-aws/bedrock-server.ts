@@ -1,5 +1,10 @@
-/** Bedrock Runtime `Converse` (REST-JSON: POST /model/{modelId}/converse) on 127.0.0.1. */
+/**
+ * Bedrock Runtime `Converse` (REST-JSON: POST /model/{modelId}/converse) and
+ * `ConverseStream` (POST /model/{modelId}/converse-stream, event-stream
+ * framing) on 127.0.0.1.
+ */
 import type * as http from "http";
+import { streamFrames } from "./converse-stream";
 import { LocalAwsServer, type RecordedRequest } from "./local-server";
 
 export interface ConverseReply {
@@ -7,10 +12,17 @@ export interface ConverseReply {
     stopReason?: string;
     usage?: { inputTokens: number; outputTokens: number; totalTokens?: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
     latencyMs?: number;
+    /** ConverseStream: the text deltas. @default - `text` split after each space */
+    chunks?: string[];
+    /** ConverseStream: pause before each delta, ms. @default 0 */
+    chunkDelayMs?: number;
 }
 
 export interface ConverseCall {
     modelId: string;
+    operation: "Converse" | "ConverseStream";
+    /** The `x-amzn-requestid` this call was answered with. */
+    requestId: string;
     /** The parsed request body (`messages`, `system`, `inferenceConfig`, ...). */
     body: { messages?: { role: string; content: { text?: string }[] }[]; inferenceConfig?: Record<string, unknown> };
     accessKeyId?: string;
@@ -45,16 +57,20 @@ export class LocalBedrockServer extends LocalAwsServer {
     }
 
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
-        const match = request.path.match(/^\/model\/([^/]+)\/converse$/);
+        const match = request.path.match(/^\/model\/([^/]+)\/(converse|converse-stream)$/);
         if (request.method !== "POST" || !match) {
             return this.sendError(res, 404, "UnknownOperationException", `no route for ${request.method} ${request.path}`);
         }
         if (request.accessKeyId !== undefined && this.expiredKeys.has(request.accessKeyId)) {
             return this.sendError(res, 403, "ExpiredTokenException", "The security token included in the request is expired");
         }
-        const call: ConverseCall = { modelId: decodeURIComponent(match[1]), body: JSON.parse(request.body), accessKeyId: request.accessKeyId };
+        const operation = match[2] === "converse" ? "Converse" : "ConverseStream";
+        const call: ConverseCall = { modelId: decodeURIComponent(match[1]), operation, requestId: `bedrock-req-${++this.served}`, body: JSON.parse(request.body), accessKeyId: request.accessKeyId };
         this.calls.push(call);
         const reply = this.reply(call);
+        if (operation === "ConverseStream") {
+            return void this.stream(reply, call.requestId, res);
+        }
         const usage = reply.usage ?? { inputTokens: 0, outputTokens: 0 };
         const body = {
             output: { message: { role: "assistant", content: [{ text: reply.text }] } },
@@ -62,8 +78,25 @@ export class LocalBedrockServer extends LocalAwsServer {
             usage: { totalTokens: usage.inputTokens + usage.outputTokens, ...usage },
             metrics: { latencyMs: reply.latencyMs ?? 42 },
         };
-        res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": `bedrock-req-${++this.served}` });
+        res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": call.requestId });
         res.end(JSON.stringify(body));
+    }
+
+    /** Writes the frames as the model would: the head at once, each delta after `chunkDelayMs`. */
+    private async stream(reply: ConverseReply, requestId: string, res: http.ServerResponse): Promise<void> {
+        const { head, deltas, tail } = streamFrames(reply);
+        res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": requestId });
+        res.write(head);
+        for (const frame of deltas) {
+            if (reply.chunkDelayMs) {
+                await new Promise((resolve) => setTimeout(resolve, reply.chunkDelayMs));
+            }
+            if (res.destroyed) {
+                return;
+            }
+            res.write(frame);
+        }
+        res.end(Buffer.concat(tail));
     }
 
     protected sendError(res: http.ServerResponse, status: number, errorType: string, message: string): void {

@@ -31,6 +31,8 @@ const INVOCATION_LOGGING_BINDINGS: Bindings = {
     "PrivateInvocationLoggingArgs.auditMode": "auditMode",
     "PrivateInvocationLoggingArgs.memorySizeMb": "memorySizeMb",
     "PrivateInvocationLoggingArgs.timeoutSeconds": "timeoutSeconds",
+    "PrivateInvocationLoggingArgs.compute": "compute",
+    "PrivateInvocationLoggingArgs.responseStreaming": "responseStreaming",
     "ThrottleAlarmArgs.threshold": "alarmThreshold",
     "ThrottleAlarmArgs.periodSeconds": "alarmPeriodSeconds",
     "ThrottleAlarmArgs.evaluationPeriods": "alarmEvaluationPeriods",

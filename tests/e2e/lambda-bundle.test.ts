@@ -4,6 +4,7 @@ import { pathToFileURL } from "url";
 import { defaultLambdaBundlePath } from "../../components/private-invocation-logging/lambda-bundle";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { CONTEXT, TENANT_ENV, event } from "../../testing/runtime-fixtures";
+import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
 
 describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
     let aws: LocalAws;
@@ -40,5 +41,45 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
         assert.equal(records[0].clientRequestId, "bundle-1");
         assert.equal(records[0].outcome, "success");
         assert.equal(records[0].input.inputTokenCount, 23);
+    });
+
+    it("exports no streaming handler where Lambda's streamifyResponse is absent, and the buffered one still", async () => {
+        const mod = await import(pathToFileURL(defaultLambdaBundlePath()).href);
+        assert.equal(mod.streamingHandler, undefined);
+        assert.equal(typeof mod.handler, "function");
+    });
+
+    it("streams through streamifyResponse when Lambda provides it: chunks, then the end line, and one record", async () => {
+        const g = globalThis as { awslambda?: Record<string, unknown> };
+        const saved = g.awslambda;
+        g.awslambda = { ...saved, streamifyResponse: awslambdaHarness.streamifyResponse };
+        let mod;
+        try {
+            // A second instance of the bundle, loaded while the global is present (as at a Lambda cold start).
+            mod = await import(`${pathToFileURL(defaultLambdaBundlePath()).href}?streaming`);
+        } finally {
+            g.awslambda = saved;
+        }
+        aws.bedrock.reply = () => ({ text: "alpha beta gamma", usage: { inputTokens: 23, outputTokens: 3 } });
+        const lines: string[] = [];
+        const write = process.stdout.write;
+        process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
+            lines.push(String(chunk));
+            (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+            return true;
+        }) as typeof process.stdout.write;
+        let stream;
+        try {
+            ({ stream } = await invokeStreaming(mod.streamingHandler, event({ requestId: "bundle-s" }), CONTEXT));
+        } finally {
+            process.stdout.write = write;
+        }
+
+        assert.deepEqual(stream.lines.map((l) => l.line.type), ["chunk", "chunk", "chunk", "end"]);
+        const records = lines.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        assert.equal(records.length, 1);
+        assert.equal(records[0].operation, "ConverseStream");
+        assert.equal(records[0].clientRequestId, "bundle-s");
+        assert.equal(records[0].requestId, aws.bedrock.calls[0].requestId);
     });
 });

@@ -1,0 +1,66 @@
+/**
+ * Where the tenant's runtime runs, and who may run as its role. The ops role
+ * trusts one role name per tenant (`runtimeRoleName`), so the account has one
+ * runtime role per tenant, trusted by exactly the compute chosen.
+ */
+import type * as aws from "@pulumi/aws";
+import { booleanProblem, oneOfProblem, runtimeRoleName, show, type Problem } from "../../contract";
+
+/** `lambda`: the component deploys the function. The others deploy no function. */
+export const RUNTIME_COMPUTES = ["lambda", "ecs", "ec2", "existing-role"] as const;
+export type RuntimeCompute = (typeof RUNTIME_COMPUTES)[number];
+
+/** The service principal allowed to run as the runtime role, per compute that gets a new role. */
+export const COMPUTE_SERVICE_PRINCIPAL = {
+    lambda: "lambda.amazonaws.com",
+    ecs: "ecs-tasks.amazonaws.com",
+    ec2: "ec2.amazonaws.com",
+} as const satisfies Record<Exclude<RuntimeCompute, "existing-role">, string>;
+
+export interface ComputeArgs {
+    tenantId: string;
+    compute?: unknown;
+    existingRoleName?: unknown;
+    responseStreaming?: unknown;
+    networkIsolation?: unknown;
+    reservedConcurrency?: unknown;
+}
+
+/** The compute arguments must agree with each other and with the name the ops role trusts. */
+export function computeProblem(args: ComputeArgs): Problem {
+    const compute = args.compute ?? "lambda";
+    const bad = oneOfProblem("compute", compute, RUNTIME_COMPUTES) ?? (args.responseStreaming === undefined ? undefined : booleanProblem("responseStreaming", args.responseStreaming));
+    if (bad) {
+        return bad;
+    }
+    const expected = runtimeRoleName(args.tenantId);
+    if (compute === "existing-role") {
+        if (args.existingRoleName !== expected) {
+            return `existingRoleName must be ${show(expected)}, the only role name the tenant's ops role trusts, got ${show(args.existingRoleName)}`;
+        }
+    } else if (args.existingRoleName !== undefined) {
+        return `existingRoleName is used only with compute "existing-role", got compute ${show(compute)}`;
+    }
+    if (compute !== "lambda") {
+        for (const lambdaOnly of ["responseStreaming", "networkIsolation", "reservedConcurrency"] as const) {
+            if (args[lambdaOnly] !== undefined && args[lambdaOnly] !== false) {
+                return `${lambdaOnly} applies to the Lambda only, got compute ${show(compute)}`;
+            }
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Only `service` may run as the runtime role. No `aws:SourceAccount`
+ * condition: `iam:PassRole` cannot pass a role to another account's compute,
+ * and support for that key on execution roles could not be confirmed offline
+ * (a wrong guess would stop the compute from starting).
+ */
+export function runtimeTrustPolicy(compute: Exclude<RuntimeCompute, "existing-role"> = "lambda"): aws.iam.PolicyDocument {
+    const sid = { lambda: "LambdaRunsTheRuntime", ecs: "EcsTasksRunTheRuntime", ec2: "Ec2InstancesRunTheRuntime" }[compute];
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: sid, Effect: "Allow", Principal: { Service: COMPUTE_SERVICE_PRINCIPAL[compute] }, Action: "sts:AssumeRole" }],
+    };
+}

@@ -1,0 +1,93 @@
+/**
+ * The runtime entry for any compute (ECS, EC2, a laptop, Lambda): one call
+ * returns a `ChatBedrockConverse` that calls Bedrock as the tenant's ops role
+ * and writes one audit record per call with the compute's own credentials.
+ */
+import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { ChatBedrockConverseInput } from "@langchain/aws";
+import { AuditedChatBedrockConverse } from "./audited-chat-model";
+import { loadRuntimeConfig, type RuntimeConfig } from "./lambda/config";
+import { createOpsCredentials } from "./lambda/credentials";
+import { PrivateInvocationLogger } from "./private-invocation-logger";
+import type { PriceTable } from "./pricing";
+import type { AuditSink } from "./sinks/audit-sink";
+
+export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
+    /** Where records go; it must write into the customer's own account (a `CloudWatchLogsSink` outside Lambda). */
+    sink: AuditSink;
+    /** Model to call; one of `allowedModels`. @default - the configured `defaultModel` */
+    modelId?: string;
+    /** Tags the ops session with this user (`UserId`), besides the tenant. @default - tenant tag only */
+    userId?: string;
+    /** Environment read after the explicit options. @default process.env */
+    env?: Readonly<Record<string, string | undefined>>;
+    /** The compute's own credentials, which call AssumeRole. @default - the default credential chain */
+    customerCredentials?: AwsCredentialIdentityProvider;
+    /** Bedrock Runtime endpoint URL. @default - the SDK's */
+    bedrockEndpoint?: string;
+    /** Further Bedrock client settings; `credentials` is always the ops session. */
+    bedrockClientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
+    /** Model settings passed on to `ChatBedrockConverse` (not the client, model or credentials). */
+    modelFields?: Omit<ChatBedrockConverseInput, "client" | "credentials" | "model" | "region" | "applicationInferenceProfile">;
+    /** An existing logger to share between models. @default - a new one over `sink` */
+    logger?: PrivateInvocationLogger;
+    prices?: PriceTable;
+    onWarning?: (message: string) => void;
+}
+
+export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: RuntimeConfig };
+
+/**
+ * Builds the model. Create it once per process (per user when sessions carry
+ * a user tag) and reuse it: its credential provider caches the ops session
+ * and renews it five minutes before it expires.
+ */
+export function createTenantChatModel(options: TenantChatModelOptions): TenantChatModel {
+    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, modelFields, logger: shared, prices, onWarning, ...overrides } = options;
+    const config = loadRuntimeConfig(overrides, env ?? process.env);
+    const model = modelId ?? config.defaultModel;
+    if (!config.allowedModels.includes(model)) {
+        throw new RangeError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${JSON.stringify(model)}`);
+    }
+    const logger =
+        shared ??
+        new PrivateInvocationLogger({
+            sink,
+            tenantId: config.tenantId,
+            contentMode: config.contentMode,
+            auditMode: config.auditMode,
+            safeMetadataKeys: config.safeMetadataKeys,
+            region: config.bedrockRegion,
+            prices,
+            onWarning,
+        });
+    const route = config.modelRoutes[model];
+    const client = new BedrockRuntimeClient({
+        region: config.bedrockRegion,
+        maxAttempts: config.bedrockMaxAttempts,
+        ...(bedrockEndpoint ? { endpoint: bedrockEndpoint } : {}),
+        requestHandler: new NodeHttpHandler({ requestTimeout: config.bedrockRequestTimeoutMs }),
+        ...bedrockClientConfig,
+        credentials: createOpsCredentials({
+            roleArn: config.opsRoleArn,
+            externalId: config.externalId,
+            tenantId: config.tenantId,
+            userId,
+            durationSeconds: config.sessionDurationSeconds,
+            region: (env ?? process.env).AWS_REGION ?? config.bedrockRegion,
+            customerCredentials,
+        }),
+    });
+    const chat = new AuditedChatBedrockConverse({
+        ...modelFields,
+        model,
+        ...(route ? { applicationInferenceProfile: route } : {}),
+        client,
+        region: config.bedrockRegion,
+        auditLogger: logger,
+        metadata: { ...modelFields?.metadata, modelId: model, invokedModelId: route ?? model, ...(userId === undefined ? {} : { userId }) },
+    });
+    return Object.assign(chat, { config });
+}
