@@ -32,17 +32,19 @@ export function entitlementsOf(t: TenantIntent): Map<string, Entitlement> {
     };
     for (const model of t.models) {
         const application = t.inferenceProfileArns[model];
+        // With an application profile (cost attribution), the model is reached only through it: metering cannot be skipped.
+        const metered = application ? new Set([application]) : undefined;
         if (application) add({ resource: application, regions, what: `${model} through the tenant's application inference profile`, required: true });
         if (!CROSS_REGION_PROFILE_PREFIX.test(model)) {
-            for (const r of t.regions) add({ resource: foundationModelArn(r, model), regions, what: `${model} in ${r}`, required: r === t.region });
+            for (const r of t.regions) add({ resource: foundationModelArn(r, model), regions, via: metered, what: `${model} in ${r}`, required: r === t.region });
             continue;
         }
         const destinations = t.modelDestinations[model] ?? [];
         const profiles = destinations.map((r) => systemProfileArn(r, t.opsAccount, model));
-        const via = new Set(application ? [...profiles, application] : profiles);
+        const via = metered ?? new Set(profiles);
         const foundation = model.slice(model.indexOf(".") + 1);
         for (const [i, r] of destinations.entries()) {
-            add({ resource: profiles[i], regions, what: `${model} in ${r}`, required: r === t.region });
+            add({ resource: profiles[i], regions, via: metered, what: `${model} in ${r}`, required: r === t.region });
             add({ resource: foundationModelArn(r, foundation), regions, via, what: `${foundation} in ${r} through ${model}`, required: true });
         }
     }

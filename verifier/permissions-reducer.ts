@@ -1,8 +1,8 @@
 /**
  * Reduces a tenant role's permissions policies to the exact set of grants
  * they allow: (action, resource, Regions, conditions). Only Bedrock invoke
- * grants on exact ARNs, scoped by exact `aws:RequestedRegion` values, and the
- * guardrail Deny are reduced; every other shape is a finding.
+ * grants on exact ARNs, scoped by exact `aws:RequestedRegion` values, the
+ * guardrail Deny and the metering Deny are reduced; every other shape is a finding.
  */
 import { hasWildcard, parseDocument, type Statement } from "./policy-statements";
 import type { Finding } from "./trust-reducer";
@@ -29,12 +29,17 @@ export interface PermissionsNormalForm {
     grants: Grant[];
     /** Guardrail identifiers every call must carry (from the recognised Deny statement). */
     requiredGuardrails: string[];
+    /**
+     * Profiles outside which every foundation-model and system-profile call is
+     * denied (from the recognised metering Deny); one list per such statement.
+     */
+    meteringProfiles: string[][];
     findings: Finding[];
 }
 
 /** `policies`: policy name → document, as attached to the role. */
 export function reducePermissions(policies: { name: string; document: unknown }[]): PermissionsNormalForm {
-    const form: PermissionsNormalForm = { grants: [], requiredGuardrails: [], findings: [] };
+    const form: PermissionsNormalForm = { grants: [], requiredGuardrails: [], meteringProfiles: [], findings: [] };
     for (const policy of policies) {
         const parsed = parseDocument(policy.document);
         if ("problem" in parsed) {
@@ -52,8 +57,10 @@ function reduceStatement(policyName: string, s: Statement, form: PermissionsNorm
     if (s.principal !== undefined) findings.push("names a Principal in an identity policy");
     if (s.effect === "Deny") {
         const guardrail = guardrailDeny(s);
-        if (guardrail !== undefined && findings.length === 0) form.requiredGuardrails.push(guardrail);
-        else findings.push("is a Deny statement of a shape the verifier does not reduce (only the guardrail Deny is)");
+        const metering = meteringDeny(s);
+        if (findings.length === 0 && guardrail !== undefined) form.requiredGuardrails.push(guardrail);
+        else if (findings.length === 0 && metering !== undefined) form.meteringProfiles.push(metering);
+        else findings.push("is a Deny statement of a shape the verifier does not reduce (only the guardrail and metering Denies are)");
         form.findings.push(...findings.map((why) => ({ statement: label, why })));
         return;
     }
@@ -102,6 +109,23 @@ function guardrailDeny(s: Statement): string | undefined {
     return allActions && anyResource && values?.length === 1 && !hasWildcard(values[0]) ? values[0] : undefined;
 }
 
+/** Every model and every system profile, in any Region: what the metering Deny covers. */
+const METERED_RESOURCES = ["arn:aws:bedrock:*::foundation-model/*", "arn:aws:bedrock:*:*:inference-profile/*"];
+
+/**
+ * The profiles of a metering Deny: every invoke action on every model and
+ * system profile, unless `bedrock:InferenceProfileArn` is one of the listed
+ * (exact) profiles. A direct call carries no such key, so it is denied.
+ */
+function meteringDeny(s: Statement): string[] | undefined {
+    const allActions = INVOKE_ACTIONS.every((a) => s.actions.includes(a));
+    const resources = s.resources ?? [];
+    const covers = resources.length === METERED_RESOURCES.length && METERED_RESOURCES.every((r) => resources.includes(r));
+    const only = s.conditions.size === 1 ? s.conditions.get("StringNotEquals") : undefined;
+    const values = only?.size === 1 ? only.get(VIA_PROFILE) : undefined;
+    return allActions && covers && values !== undefined && values.length > 0 && !values.some(hasWildcard) ? values : undefined;
+}
+
 /** A request as the cross-check poses it to both the reducer and the evaluator. */
 export interface InvokeRequest {
     action: string;
@@ -114,6 +138,8 @@ export interface InvokeRequest {
 /** Whether the reduced permissions allow `request`. */
 export function permissionsAllow(form: PermissionsNormalForm, request: InvokeRequest): boolean {
     if (form.requiredGuardrails.some((g) => g !== request.guardrail)) return false;
+    const metered = /:(?:foundation-model|inference-profile)\//.test(request.resource);
+    if (metered && form.meteringProfiles.some((own) => request.via === undefined || !own.includes(request.via))) return false;
     return form.grants.some((g) =>
         g.action === request.action &&
         g.resource === request.resource &&

@@ -3,6 +3,7 @@
  * forms, each compared with the tenant's intent. Linear in the size of the
  * tenant's own policies.
  */
+import { meteringProblems } from "../contract";
 import { entitlementsOf, intendedCallers } from "./entitlements";
 import type { TenantIntent } from "./intent";
 import { reducePermissions, type PermissionsNormalForm } from "./permissions-reducer";
@@ -48,7 +49,7 @@ export function proveTenant(intent: TenantIntent, found: TenantRole | undefined)
     const flag = (resource: string, statement: string, why: string) => violations.push({ tenant: intent.tenantId, stack: intent.stack, resource, statement, why });
     if (!found) {
         flag(intent.roleName, "-", `the stack has no role named ${intent.roleName}`);
-        return { intent, trust: { pairs: [], findings: [] }, permissions: { grants: [], requiredGuardrails: [], findings: [] }, documents: { trust: undefined, permissions: [] }, violations };
+        return { intent, trust: { pairs: [], findings: [] }, permissions: { grants: [], requiredGuardrails: [], meteringProfiles: [], findings: [] }, documents: { trust: undefined, permissions: [] }, violations };
     }
     const roleLabel = found.role.name;
     // Inputs only: a deployed role's outputs also list the policies attached by RolePolicy resources.
@@ -73,6 +74,13 @@ export function proveTenant(intent: TenantIntent, found: TenantRole | undefined)
     const permissions = reducePermissions(found.policies.map((p) => ({ name: p.name, document: prop(p, "policy") })));
     for (const f of permissions.findings) flag(roleLabel, f.statement, f.why);
     comparePermissions(intent, permissions, flag);
+    const own = Object.values(intent.inferenceProfileArns);
+    if (own.length > 0) {
+        for (const [i, document] of documents.permissions.entries()) {
+            const parsed = typeof document === "string" ? safeParse(document) : document;
+            for (const why of meteringProblems(parsed, own)) flag(found.policies[i].name, "-", why);
+        }
+    }
     return { intent, trust, permissions, documents, violations };
 }
 
@@ -90,6 +98,14 @@ function comparePermissions(intent: TenantIntent, form: PermissionsNormalForm, f
         if (outside.length > 0) flag(intent.roleName, where, `allows ${g.action} in ${outside.join(", ")}, Regions the tenant is not entitled to (${intent.regions.join(", ")})`);
         if (intent.guardrailIdentifier && g.guardrail !== intent.guardrailIdentifier) flag(intent.roleName, where, `allows ${g.action} on ${g.resource} without the tenant's guardrail`);
     }
+    // With cost attribution on, every call must go through the tenant's own profiles (metering that cannot be skipped).
+    const own = Object.values(intent.inferenceProfileArns);
+    if (own.length > 0) {
+        const sameSet = (list: string[]) => list.length === own.length && own.every((p) => list.includes(p));
+        if (!form.meteringProfiles.some(sameSet)) {
+            flag(intent.roleName, "-", `has no Deny of model calls outside the tenant's own application profiles (${own.join(", ")})`);
+        }
+    }
     if (intent.guardrailIdentifier && !form.requiredGuardrails.includes(intent.guardrailIdentifier)) {
         flag(intent.roleName, "-", "has no Deny of calls without the tenant's guardrail");
     }
@@ -101,5 +117,13 @@ function comparePermissions(intent: TenantIntent, form: PermissionsNormalForm, f
             const ok = form.grants.some((g) => g.action === action && g.resource === e.resource && g.regions.includes(region));
             if (!ok) flag(intent.roleName, "-", `does not allow ${action} on ${e.what} (${e.resource}), which the tenant is entitled to`);
         }
+    }
+}
+
+function safeParse(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
     }
 }

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import { customerViolations, stackViolations } from "./account-checks";
+import { archiveViolations } from "./archive-checks";
 import { fleetViolations } from "./fleet-checks";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { readStackState, UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
@@ -65,7 +66,12 @@ export function verifyStates(states: StackState[]): VerificationResult {
         violations.push(...result.violations);
         facts.push(...result.facts);
     }
-    for (const c of customers) violations.push(...customerViolations(c, intentsById));
+    for (const c of customers) {
+        violations.push(...customerViolations(c, intentsById));
+        const archive = archiveViolations(c, states.find((s) => s.stack === c.stack)!);
+        violations.push(...archive.violations);
+        facts.push(...archive.facts);
+    }
     return {
         stacks: states.map((s) => ({ stack: s.stack, file: s.file, format: s.format, resources: s.resources.length })),
         tenants,

@@ -20,9 +20,9 @@ export function syntheticAccount(i: number): string {
 export function writeSyntheticFleet(shippedOps: string, count: number, edit?: (doc: StackDoc) => void): string {
     const doc: StackDoc = JSON.parse(fs.readFileSync(shippedOps, "utf8"));
     const all = doc.deployment.resources;
-    const isB = (r: any) => r.urn.includes("::customer-b") || r.parent?.endsWith("::customer-b");
+    const isB = (r: any) => r.urn.includes("::tenants-customer-b") || r.parent?.endsWith("::tenants-customer-b");
     const template = JSON.stringify(all.filter(isB));
-    const externalId = all.find((r: any) => r.urn.endsWith("BedrockTenantAccess::customer-b")).outputs.externalId.plaintext.replace(/"/g, "");
+    const externalId = all.find((r: any) => r.urn.endsWith("BedrockTenantAccess::tenants-customer-b")).outputs.externalId.plaintext.replace(/"/g, "");
     const copies: any[] = [];
     for (let i = 1; i <= count; i++) {
         const text = template
@@ -31,7 +31,7 @@ export function writeSyntheticFleet(shippedOps: string, count: number, edit?: (d
             .split(externalId).join(`${externalId.slice(0, 20)}${String(i).padStart(12, "0")}`);
         copies.push(...JSON.parse(text));
     }
-    doc.deployment.resources = [all.find((r: any) => r.type === "pulumi:pulumi:Stack"), ...copies];
+    doc.deployment.resources = [all.find((r: any) => r.type === "pulumi:pulumi:Stack"), all.find((r: any) => r.type === "bedrock-tenancy:index:BedrockTenantFleet"), ...copies];
     edit?.(doc);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-fleet-"));
     fs.writeFileSync(path.join(dir, "ops.json"), JSON.stringify(doc));

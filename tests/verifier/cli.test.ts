@@ -43,7 +43,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
         const dir = editedPlan(plan, "ops", (doc) => (policyOf(doc, "BedrockTenantAccess-customer-a").Statement[0].Action = ["bedrock:*"]));
         const run = await bin(["verify", "--out", dir, ...stackFiles(dir)]);
         assert.strictEqual(run.code, 1);
-        assert.match(run.stderr, /customer-a: customer-a-role customer-a-invoke Statement 1 \(Sid "InvokeFoundationModels"\) \(ops\): allows the action pattern "bedrock:\*"/);
+        assert.match(run.stderr, /customer-a: tenants-customer-a-role tenants-customer-a-invoke Statement 1 \(Sid "InvokeApplicationProfiles"\) \(ops\): allows the action pattern "bedrock:\*"/);
     });
 
     it("reads pulumi preview --json files the same way", async () => {
@@ -53,7 +53,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
         const bad = editedPlan(plan, "ops", (doc) => (policyOf(doc, "BedrockTenantAccess-customer-b").Statement[0].Resource = "*"));
         const failing = await bin(["verify", "--out", bad, ...stackFiles(bad).map(asPreview)]);
         assert.strictEqual(failing.code, 1);
-        assert.match(failing.stderr, /customer-b: .*InvokeFoundationModels.*resource pattern "\*"/);
+        assert.match(failing.stderr, /customer-b: .*InvokeApplicationProfiles.*resource pattern "\*"/);
     });
 
     it("exits 2 on unreadable input, naming the file", async () => {

@@ -73,7 +73,7 @@ describe("bedrock-tenancy verify on defects applied to the plan JSON", function 
 
     it("rejects a grant naming another tenant's application profile, naming its owner", () => {
         const dir = editedPlan(plan, "ops", (doc) => {
-            const a = doc.deployment.resources.find((r) => r.type === COMPONENT && r.urn.endsWith("::customer-a"));
+            const a = doc.deployment.resources.find((r) => r.type === COMPONENT && r.urn.endsWith("::tenants-customer-a"));
             const s = policyOf(doc, roleB).Statement.find((x: any) => x.Sid === "InvokeApplicationProfiles");
             s.Resource.push(Object.values(a.outputs.inferenceProfileArns)[0]);
         });
@@ -82,18 +82,18 @@ describe("bedrock-tenancy verify on defects applied to the plan JSON", function 
 
     it("rejects two Regions the tenant is not entitled to, whichever they are", () => {
         const dir = editedPlan(plan, "ops", (doc) => {
-            const s = policyOf(doc, roleB).Statement.find((x: any) => x.Sid === "InvokeFoundationModels");
+            const s = policyOf(doc, roleB).Statement.find((x: any) => x.Sid === "ReachedThroughOwnProfile0");
             s.Condition.StringEquals["aws:RequestedRegion"].push("me-central-1", "af-south-1");
             s.Resource.push(s.Resource[0].replace("us-east-1", "me-central-1"), s.Resource[0].replace("us-east-1", "af-south-1"));
         });
-        assertCaught(dir, "customer-b", /InvokeFoundationModels/, /me-central-1, af-south-1, Regions the tenant is not entitled to/);
-        assertCaught(dir, "customer-b", /InvokeFoundationModels/, /af-south-1::foundation-model.*not entitled/);
+        assertCaught(dir, "customer-b", /ReachedThroughOwnProfile0/, /me-central-1, af-south-1, Regions the tenant is not entitled to/);
+        assertCaught(dir, "customer-b", /ReachedThroughOwnProfile0/, /af-south-1::foundation-model.*not entitled/);
     });
 
     it("rejects tenant ids a--b and a-b, which get the same inference profile name", () => {
         const dir = editedPlan(plan, "ops", (doc) => {
             for (const [urnName, id] of [["customer-a", "a--b"], ["customer-b", "a-b"]]) {
-                doc.deployment.resources.find((r) => r.type === COMPONENT && r.urn.endsWith(`::${urnName}`)).outputs.tenantId = id;
+                doc.deployment.resources.find((r) => r.type === COMPONENT && r.urn.endsWith(`::tenants-${urnName}`)).outputs.tenantId = id;
             }
         });
         assertCaught(dir, "(fleet)", /fleet rule/, /a-b.*a--b|a--b.*a-b/);
@@ -101,7 +101,7 @@ describe("bedrock-tenancy verify on defects applied to the plan JSON", function 
 
     it("rejects a customer account listed by two tenants", () => {
         const dir = editedPlan(plan, "ops", (doc) => {
-            doc.deployment.resources.find((r) => r.type === COMPONENT && r.urn.endsWith("::customer-b")).outputs.accounts.push("111111111111");
+            doc.deployment.resources.find((r) => r.type === COMPONENT && r.urn.endsWith("::tenants-customer-b")).outputs.accounts.push("111111111111");
         });
         assertCaught(dir, "(fleet)", /fleet rule/, /customer-b.*lists account 111111111111, which .*customer-a/);
         assertCaught(dir, "customer-b", /account/, /customer account 111111111111 belongs to both customer-a and customer-b/);
@@ -131,7 +131,7 @@ describe("bedrock-tenancy verify on defects applied to the plan JSON", function 
 
     it("rejects a grant on every model", () => {
         const dir = editedPlan(plan, "ops", (doc) => (policyOf(doc, roleB).Statement[0].Resource = "*"));
-        assertCaught(dir, "customer-b", /InvokeFoundationModels/, /resource pattern "\*"/);
+        assertCaught(dir, "customer-b", /InvokeApplicationProfiles/, /resource pattern "\*"/);
     });
 
     it("rejects a key policy that lets the ops account use a customer key", () => {
@@ -173,5 +173,30 @@ describe("bedrock-tenancy verify on defects applied to the plan JSON", function 
         const run = verify(dir);
         assert.strictEqual(run.code, 2);
         assert.match(run.stderr, /ops\.json.*encrypted secret: export with --show-secrets/);
+    });
+    it("rejects a direct call that skips the tenant's application profile, and a missing metering Deny", () => {
+        const dir = editedPlan(plan, "ops", (doc) => {
+            const policy = policyOf(doc, roleB);
+            policy.Statement = policy.Statement.filter((x: any) => x.Sid !== "DenyOutsideOwnProfiles");
+            policy.Statement.push({
+                Sid: "InvokeDirectly",
+                Effect: "Allow",
+                Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                Resource: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"],
+                Condition: { StringEquals: { "aws:RequestedRegion": ["us-east-1"] } },
+            });
+        });
+        assertCaught(dir, "customer-b", /InvokeDirectly/, /directly; the tenant is entitled to it only through its own profiles/);
+        assertCaught(dir, "customer-b", /^-$/, /no Deny of model calls outside the tenant's own application profiles/);
+    });
+
+    it("rejects an archive bucket policy that no longer denies the ops account", () => {
+        const dir = editedPlan(plan, "customer-a", (doc) => {
+            const bucketPolicy = doc.deployment.resources.find((r: any) => r.type === "aws:s3/bucketPolicy:BucketPolicy")!;
+            const document = typeof bucketPolicy.inputs.policy === "string" ? JSON.parse(bucketPolicy.inputs.policy) : bucketPolicy.inputs.policy;
+            document.Statement = document.Statement.filter((x: any) => !JSON.stringify(x.Condition ?? {}).includes("aws:PrincipalAccount"));
+            bucketPolicy.inputs.policy = JSON.stringify(document);
+        });
+        assertCaught(dir, "customer-a", /^-$/, /ops account|999999999999/);
     });
 });
