@@ -3,7 +3,7 @@
  * checks and policy builders, and the contract both accounts share.
  */
 export * from "../contract";
-export * from "./bedrock-tenant-access/bedrock-tenant-access";
-export * from "./private-invocation-logging/private-invocation-logging";
+export * from "./bedrock-tenant-access";
+export * from "./private-invocation-logging";
 export * from "./quota-enforcer";
 export * from "./bedrock-tenant-fleet";

@@ -30,9 +30,9 @@ describe("npm start: offline plan and isolation proof", function () {
         it("writes each plan in the shape of pulumi stack export: version 3, URNs, parents, inputs and outputs", () => {
             const ops = readJson(path.join(run.out, "ops.json"));
             assert.strictEqual(ops.version, 3);
-            const role = ops.deployment.resources.find((r: any) => r.type === "aws:iam/role:Role");
-            assert.match(role.urn, /^urn:pulumi:ops::bedrock-tenancy::.*BedrockTenantAccess\$aws:iam\/role:Role::customer-a-role$/);
-            assert.match(role.parent, /BedrockTenantAccess::customer-a$/);
+            const role = ops.deployment.resources.find((r: any) => r.type === "aws:iam/role:Role" && r.inputs.name === "BedrockTenantAccess-customer-a");
+            assert.match(role.urn, /^urn:pulumi:ops::bedrock-tenancy::.*BedrockTenantAccess\$aws:iam\/role:Role::tenants-customer-a-role$/);
+            assert.match(role.parent, /BedrockTenantAccess::tenants-customer-a$/);
             assert.strictEqual(role.outputs.arn, "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a");
             // Component outputs are in the file, as registerOutputs records them in a real stack.
             const component = ops.deployment.resources.find((r: any) => r.urn.endsWith("BedrockTenantAccess::tenants-customer-a"));
