@@ -1,5 +1,5 @@
 /**
- * 6. `npm start -- --tenants N` at scale: wall time and peak RSS of plan plus
+ * 7. `npm start -- --tenants N` at scale: wall time and peak RSS of plan plus
  * complete proof (the shipped verifier, then the IAM evaluator cross-check),
  * and the proof alone (`bedrock-tenancy verify` on the written plan files).
  * Peak RSS is `/usr/bin/time -v`'s maximum resident set size: the largest

@@ -9,7 +9,9 @@
  * resolves from this repository's node_modules. Every package the packed code
  * imports must also be declared in the packed package.json.
  */
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
+import * as ts from "typescript";
+import { CUSTOMER_ACCESS_KEY_ID, startLocalAws } from "../testing/local-aws";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -62,7 +64,7 @@ function install(project: string): number {
     return (Date.now() - started) / 1000;
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const started = Date.now();
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-pack-"));
     try {
@@ -93,6 +95,7 @@ function main(): void {
         execFileSync(own("mocha"), [], { cwd: project, stdio: "inherit" });
         verifyConsumerPlan(project);
         checkPolicyPack(project);
+        await runApplicationBlock(project);
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
@@ -113,6 +116,45 @@ function verifyConsumerPlan(project: string): void {
     console.log("npx bedrock-tenancy verify passed on the consumer's own plan");
 }
 
+/**
+ * The application block of docs/runtime.md, as written, run from the fresh
+ * project against the AWS stand-ins on 127.0.0.1 (the SDK's endpoint
+ * variables point every client there): one AssumeRole with the ExternalId,
+ * both calls signed with the ops session, and both audit records delivered
+ * with the compute's own credentials before the process exits.
+ */
+async function runApplicationBlock(project: string): Promise<void> {
+    const markdown = fs.readFileSync(path.join(root, "docs", "runtime.md"), "utf8");
+    const block = [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((code) => code.includes("createTenantChatModel({"));
+    if (!block) throw new Error("docs/runtime.md has no createTenantChatModel block");
+    const file = path.join(project, "application.mjs");
+    fs.writeFileSync(file, ts.transpileModule(block, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
+    const aws = await startLocalAws();
+    try {
+        const logGroup = "/bedrock-tenancy/customer-a/audit";
+        aws.logs.createLogGroup(logGroup);
+        const externalId = "consumer-external-id-0001";
+        await new Promise<void>((resolve, reject) => {
+            execFile(process.execPath, [file], { cwd: project, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...aws.env, EXTERNAL_ID: externalId }, timeout: 60_000 }, (err, _stdout, stderr) =>
+                err ? reject(new Error(`the application block failed: ${err.message}\n${stderr}`)) : resolve(),
+            );
+        });
+        const [assume, ...more] = aws.sts.assumeRoleCalls;
+        const records = aws.logs.records(logGroup);
+        const problems = [
+            more.length === 0 && assume?.externalId === externalId ? undefined : `expected one AssumeRole with the ExternalId, got ${JSON.stringify(aws.sts.assumeRoleCalls)}`,
+            aws.bedrock.calls.map((c) => c.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected a Converse and a ConverseStream, got ${aws.bedrock.calls.map((c) => c.operation)}`,
+            aws.bedrock.calls.every((c) => c.accessKeyId === assume?.issuedAccessKeyId) ? undefined : "a Bedrock call was not signed with the ops session",
+            records.map((r) => r.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected two audit records, got ${JSON.stringify(records.map((r) => r.operation))}`,
+            aws.logs.putCalls.every((c) => c.accessKeyId === CUSTOMER_ACCESS_KEY_ID) ? undefined : "an audit record was written with credentials other than the compute's own",
+        ].filter(Boolean);
+        if (problems.length > 0) throw new Error(`the application block of docs/runtime.md: ${problems.join("; ")}`);
+        console.log(`the application block of docs/runtime.md ran from the fresh install: ${records.length} records, ${aws.bedrock.calls.length} Bedrock calls through one ops session`);
+    } finally {
+        await aws.close();
+    }
+}
+
 /** The shipped CrossGuard pack has what `pulumi --policy-pack` loads, and starts its analyzer. */
 function checkPolicyPack(project: string): void {
     const dir = path.join(project, "node_modules", "bedrock-tenancy", "policy-pack");
@@ -126,9 +168,7 @@ function checkPolicyPack(project: string): void {
     console.log(`policy pack at node_modules/bedrock-tenancy/policy-pack starts its analyzer (port ${out.trim()})`);
 }
 
-try {
-    main();
-} catch (err) {
+main().catch((err) => {
     console.error((err as Error).message);
     process.exit(1);
-}
+});

@@ -3,7 +3,8 @@
  * own module, against the package's entry points (`bedrock-tenancy`,
  * `bedrock-tenancy/runtime`, `bedrock-tenancy/testing`) with the consumer
  * settings of docs/consuming.md. The README's ops and customer programs also
- * run, installed from the tarball, in the consumer project (npm run test:consumer).
+ * run, installed from the tarball, in the consumer project, and so does the
+ * application block of docs/runtime.md against the AWS stand-ins (npm run test:consumer).
  */
 import * as assert from "assert";
 import * as fs from "fs";
