@@ -4,11 +4,13 @@
  * and writes one audit record per call with the compute's own credentials.
  */
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ChatBedrockConverseInput } from "@langchain/aws";
 import { AuditedChatBedrockConverse } from "./audited-chat-model";
 import { loadRuntimeConfig, type RuntimeConfig } from "./lambda/config";
+import { createAuditLogger } from "./lambda/archive";
 import { createOpsCredentials } from "./lambda/credentials";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
@@ -31,7 +33,9 @@ export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
     bedrockClientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
     /** Model settings passed on to `ChatBedrockConverse` (not the client, model or credentials). */
     modelFields?: Omit<ChatBedrockConverseInput, "client" | "credentials" | "model" | "region" | "applicationInferenceProfile">;
-    /** An existing logger to share between models. @default - a new one over `sink` */
+    /** S3 client of the audit archive (configured by `archiveBucket`); it must use the compute's own credentials. @default - one built from `customerCredentials` */
+    archiveClient?: S3Client;
+    /** An existing logger to share between models. @default - a new one over `sink`, archiving too when `archiveBucket` is set */
     logger?: PrivateInvocationLogger;
     prices?: PriceTable;
     onWarning?: (message: string) => void;
@@ -45,24 +49,13 @@ export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: Ru
  * and renews it five minutes before it expires.
  */
 export function createTenantChatModel(options: TenantChatModelOptions): TenantChatModel {
-    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, modelFields, logger: shared, prices, onWarning, ...overrides } = options;
+    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } = options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const model = modelId ?? config.defaultModel;
     if (!config.allowedModels.includes(model)) {
         throw new RangeError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${JSON.stringify(model)}`);
     }
-    const logger =
-        shared ??
-        new PrivateInvocationLogger({
-            sink,
-            tenantId: config.tenantId,
-            contentMode: config.contentMode,
-            auditMode: config.auditMode,
-            safeMetadataKeys: config.safeMetadataKeys,
-            region: config.bedrockRegion,
-            prices,
-            onWarning,
-        });
+    const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const route = config.modelRoutes[model];
     const client = new BedrockRuntimeClient({
         region: config.bedrockRegion,

@@ -1,6 +1,8 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { PrivateInvocationLogger } from "../private-invocation-logger";
+import type { PriceTable } from "../pricing";
 import { ArchivingSink } from "../sinks/archive-sink";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
@@ -27,4 +29,28 @@ export function createArchivingSink(
             requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
         });
     return { sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn }), maxContentBytes: Infinity };
+}
+
+/**
+ * The audit logger for a configuration, the archive included when the
+ * configuration names one: the one way both the Lambda handler and
+ * `createTenantChatModel` build it, so no compute can leave the archive out.
+ */
+export function createAuditLogger(
+    config: RuntimeConfig,
+    sink: AuditSink,
+    options: { archiveClient?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string; prices?: PriceTable; onWarning?: (message: string) => void },
+): PrivateInvocationLogger {
+    const archiving = createArchivingSink(config, sink, { client: options.archiveClient, customerCredentials: options.customerCredentials, region: options.region });
+    return new PrivateInvocationLogger({
+        sink: archiving.sink,
+        maxContentBytes: archiving.maxContentBytes,
+        tenantId: config.tenantId,
+        contentMode: config.contentMode,
+        auditMode: config.auditMode,
+        safeMetadataKeys: config.safeMetadataKeys,
+        region: config.bedrockRegion,
+        prices: options.prices,
+        onWarning: options.onWarning,
+    });
 }

@@ -16,7 +16,7 @@ import type { PriceTable } from "../pricing";
 import { bedrockUsage, contentText, replyStopReason } from "../run-data";
 import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
-import { createArchivingSink } from "./archive";
+import { createAuditLogger } from "./archive";
 import { loadRuntimeConfig, type RuntimeConfig } from "./config";
 import { createOpsCredentials } from "./credentials";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
@@ -103,18 +103,7 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
     const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, maxUserSessions, archiveClient, ...overrides } = options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
-    const archiving = createArchivingSink(config, sink ?? new StdoutSink(), { client: archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION });
-    const logger = new PrivateInvocationLogger({
-        sink: archiving.sink,
-        maxContentBytes: archiving.maxContentBytes,
-        tenantId: config.tenantId,
-        contentMode: config.contentMode,
-        auditMode: config.auditMode,
-        safeMetadataKeys: config.safeMetadataKeys,
-        region: config.bedrockRegion,
-        prices,
-        onWarning,
-    });
+    const logger = createAuditLogger(config, sink ?? new StdoutSink(), { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const clients = new ClientCache(maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
         new BedrockRuntimeClient({
             region: config.bedrockRegion,

@@ -6,7 +6,9 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CUSTOMER_ACCESS_KEY_ID, LocalS3Server, converseText, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { RuntimeEnv, archiveTenantPrefix } from "../../contract";
 import { MAX_CONTENT_TEXT_BYTES } from "../../runtime/content";
-import { CONTEXT, event, fastRetries, handlerWithCapture } from "../../testing/runtime-fixtures";
+import { CONTEXT, TENANT_ENV, event, fastRetries, handlerWithCapture } from "../../testing/runtime-fixtures";
+import { createTenantChatModel } from "../../runtime/tenant-chat-model";
+import { MemorySink } from "../support/memory-sink";
 
 const BUCKET = "btn-customer-a-archive-111111111111";
 const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -42,6 +44,19 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
 
     const archived = () => s3.records(BUCKET, archiveTenantPrefix("customer-a"));
     const handlerFor = (env: Record<string, string>, client = s3Client(s3.url)) => handlerWithCapture({ ...aws.env, ...ARCHIVE_ENV, ...env }, { archiveClient: client });
+
+    it("archives the calls of createTenantChatModel too, for ECS, EC2 or any compute", async () => {
+        const sink = new MemorySink();
+        const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV, ...ARCHIVE_ENV, [RuntimeEnv.contentMode]: "full" }, archiveClient: s3Client(s3.url) });
+
+        await model.invoke("archived from a container");
+        await model.auditLogger.flush();
+
+        assert.equal(archived().length, 1);
+        assert.equal(archived()[0].record.input.inputText, "archived from a container");
+        assert.equal(archived()[0].object.accessKeyId, CUSTOMER_ACCESS_KEY_ID);
+        assert.equal(sink.records()[0].archive?.key, archived()[0].key);
+    });
 
     it("archives a 570 KB prompt and a 2 MiB completion untruncated, with matching hashes, while the log copy keeps its cut and points at the object", async () => {
         // The handler accepts prompts up to 200,000 characters; "€" takes 3 bytes in UTF-8.
