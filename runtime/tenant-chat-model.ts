@@ -3,15 +3,14 @@
  * returns a `ChatBedrockConverse` that calls Bedrock as the tenant's ops role
  * and writes one audit record per call with the compute's own credentials.
  */
-import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
+import type { BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ChatBedrockConverseInput } from "@langchain/aws";
 import { AuditedChatBedrockConverse } from "./audited-chat-model";
 import { loadRuntimeConfig, type RuntimeConfig } from "./lambda/config";
 import { createAuditLogger } from "./lambda/archive";
-import { createOpsCredentials } from "./lambda/credentials";
+import { createOpsBedrockClient } from "./lambda/ops-bedrock-client";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -57,21 +56,12 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
     }
     const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const route = config.modelRoutes[model];
-    const client = new BedrockRuntimeClient({
-        region: config.bedrockRegion,
-        maxAttempts: config.bedrockMaxAttempts,
-        ...(bedrockEndpoint ? { endpoint: bedrockEndpoint } : {}),
-        requestHandler: new NodeHttpHandler({ requestTimeout: config.bedrockRequestTimeoutMs }),
-        ...bedrockClientConfig,
-        credentials: createOpsCredentials({
-            roleArn: config.opsRoleArn,
-            externalId: config.externalId,
-            tenantId: config.tenantId,
-            userId,
-            durationSeconds: config.sessionDurationSeconds,
-            region: (env ?? process.env).AWS_REGION ?? config.bedrockRegion,
-            customerCredentials,
-        }),
+    const client = createOpsBedrockClient(config, {
+        userId,
+        endpoint: bedrockEndpoint,
+        clientConfig: bedrockClientConfig,
+        customerCredentials,
+        stsRegion: (env ?? process.env).AWS_REGION,
     });
     const chat = new AuditedChatBedrockConverse({
         ...modelFields,

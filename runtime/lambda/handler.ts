@@ -5,7 +5,6 @@
  */
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
@@ -18,7 +17,7 @@ import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "./archive";
 import { loadRuntimeConfig, type RuntimeConfig } from "./config";
-import { createOpsCredentials } from "./credentials";
+import { createOpsBedrockClient } from "./ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, type ResponseStreamLike } from "./streaming";
 
@@ -105,25 +104,13 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const logger = createAuditLogger(config, sink ?? new StdoutSink(), { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const clients = new ClientCache(maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
-        new BedrockRuntimeClient({
-            region: config.bedrockRegion,
-            maxAttempts: config.bedrockMaxAttempts,
-            ...(bedrockEndpoint ? { endpoint: bedrockEndpoint } : {}),
-            // HTTP/1.1: Converse needs no HTTP/2, and this handler has per-socket timeouts.
-            requestHandler: new NodeHttpHandler({
-                connectionTimeout: bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
-                requestTimeout: config.bedrockRequestTimeoutMs,
-            }),
-            ...bedrockClientConfig,
-            credentials: createOpsCredentials({
-                roleArn: config.opsRoleArn,
-                externalId: config.externalId,
-                tenantId: config.tenantId,
-                userId,
-                durationSeconds: config.sessionDurationSeconds,
-                region: env?.AWS_REGION ?? process.env.AWS_REGION ?? config.bedrockRegion,
-                customerCredentials,
-            }),
+        createOpsBedrockClient(config, {
+            userId,
+            endpoint: bedrockEndpoint,
+            clientConfig: bedrockClientConfig,
+            connectionTimeoutMs: bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
+            customerCredentials,
+            stsRegion: env?.AWS_REGION ?? process.env.AWS_REGION,
         }),
     );
 
