@@ -67,8 +67,10 @@ function readProject(dir: string): { name: string; main: string } {
 
 function runWorker(input: WorkerInput): Promise<WorkerOutput> {
     return runJsonWorker(WORKER, input, {
-        // About 1 MiB of heap per tenant: 5,000 tenants outgrow Node's default limit.
-        nodeFlags: ["--max-old-space-size=12288"],
+        // The mock engine keeps every resource's Output graph: 5,000 tenants outgrow
+        // Node's default heap (and a 6 GiB one: measured). A larger young generation halves the time
+        // spent collecting the many short-lived promises each registration makes.
+        nodeFlags: ["--max-old-space-size=12288", "--max-semi-space-size=64"],
         failure: `stack "${input.stack}" failed to plan`,
     });
 }

@@ -13,6 +13,10 @@ import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 // through source maps, which dominates planning time. A plan needs no source
 // positions, so traces are reduced to the error's own message.
 Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+// Capturing the frames costs even when they are thrown away: Pulumi records one
+// trace per internal promise and a full-depth one per resource, so none are taken.
+Error.stackTraceLimit = 0;
+(pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
 
 interface Registration {
     type: string;
