@@ -8,13 +8,11 @@ import { serveJsonWorker } from "../lib/json-worker";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 
-// Pulumi captures a full stack trace for every resource and every internal
-// promise (source positions for the engine); under ts-node each one is mapped
-// through source maps, which dominates planning time. A plan needs no source
-// positions, so traces are reduced to the error's own message.
-Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
-// Capturing the frames costs even when they are thrown away: Pulumi records one
-// trace per internal promise and a full-depth one per resource, so none are taken.
+// Pulumi captures a stack trace for every internal promise and a full-depth one
+// for every resource (source positions for the engine); capturing the frames,
+// and under ts-node mapping them through source maps, dominated planning time.
+// A plan needs no source positions, so no frames are taken: a trace is then just
+// the error's name and message. `callsites` would lift the depth limit itself.
 Error.stackTraceLimit = 0;
 (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
 
