@@ -40,6 +40,24 @@ export interface OpsSettings {
     enforcerFunctionArn?: TenantQuotaArgs["enforcerFunctionArn"];
 }
 
+/** Where the settings come from: `pulumi.Config`, or the same keys read from a stack file. */
+export interface OpsConfigReader {
+    get(key: string): string | undefined;
+    getObject<T>(key: string): T | undefined;
+}
+
+/** The stack-wide settings, by their keys in the `bedrock-tenancy` namespace. */
+export function readOpsSettings(config: OpsConfigReader): OpsSettings {
+    return {
+        allowedRegions: config.getObject<string[]>("allowedRegions"),
+        costAttribution: config.getObject<boolean>("costAttribution"),
+        costTagKey: config.get("costTagKey"),
+        applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
+        trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
+        permissionsBoundary: config.get("permissionsBoundary"),
+    };
+}
+
 export interface PlannedTenant {
     args: BedrockTenantAccessArgs;
     resolved: ResolvedTenantAccess;

@@ -4,7 +4,7 @@ import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-t
 import { DEFAULT_REGION } from "../contract/identifiers";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
-import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, type OpsSettings } from "./ops-config";
+import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, readOpsSettings, type OpsSettings } from "./ops-config";
 
 /**
  * The ops-account program: one `BedrockTenantAccess` per entry of
@@ -14,14 +14,7 @@ import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, type OpsSettings }
  */
 export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
-    const settings: OpsSettings = {
-        allowedRegions: config.getObject<string[]>("allowedRegions"),
-        costAttribution: config.getObject<boolean>("costAttribution"),
-        costTagKey: config.get("costTagKey"),
-        applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
-        trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
-        permissionsBoundary: config.get("permissionsBoundary"),
-    };
+    const settings: OpsSettings = readOpsSettings(config);
     const rawTenants = config.requireObject<unknown>("tenants");
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;

@@ -11,8 +11,12 @@ import { runJsonWorker } from "../lib/json-worker";
 import type { VerificationResult } from "../../verifier/verify";
 import { crossCheck, readable, type CrossCheckCase, type CrossCheckResult } from "./cross-check";
 
-/** Tenants per worker process: below this, starting a process costs more than it saves. */
-const CHUNK = 400;
+/**
+ * Tenants per worker process. With the evaluator's resource-type cache, 5,000
+ * tenants took 45 s in chunks of 400 and 20.5 s in chunks of 1,250 (each new
+ * process loads ts-node and the IAM data again).
+ */
+const CHUNK = 1250;
 
 export function crossCheckCases(result: VerificationResult): CrossCheckCase[] {
     const tenants = result.tenants;

@@ -1,4 +1,4 @@
-import type { PlannedResource } from "./plan-types";
+import type { ResourceSummary } from "./join-shards";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -6,9 +6,9 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
  * Renders planned resources as a tree nested by parent, the way
  * `pulumi preview` lists them: `+ type  name`.
  */
-export function renderTree(stack: string, resources: PlannedResource[]): string {
+export function renderTree(stack: string, resources: readonly ResourceSummary[]): string {
     const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn;
-    const children = new Map<string | undefined, PlannedResource[]>();
+    const children = new Map<string | undefined, ResourceSummary[]>();
     for (const r of resources) {
         if (r.type === STACK_TYPE) continue;
         const parent = r.parent === stackUrn ? undefined : r.parent;
@@ -30,7 +30,7 @@ export function renderTree(stack: string, resources: PlannedResource[]): string 
 }
 
 /** Resource counts by type, sorted by type. */
-export function countByType(resources: PlannedResource[]): Record<string, number> {
+export function countByType(resources: readonly ResourceSummary[]): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
     return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));

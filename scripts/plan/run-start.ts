@@ -6,7 +6,8 @@ import { verifyFiles, type VerificationResult } from "../../verifier/verify";
 import { crossCheckFleet } from "./cross-check-fleet";
 import { countByType, renderTree } from "./resource-tree";
 import { planStacks, type StackPlan } from "./run-plan";
-import { stackExport } from "./stack-export";
+import { SHARD_TENANTS } from "./ops-shards";
+import { writeStackExport } from "./stack-export";
 import { writeSyntheticProject } from "./synthetic-tenants";
 
 export interface RunOptions {
@@ -45,10 +46,12 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const files: string[] = [];
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);
-        options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s, plan worker peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
+        const workers = plan.shards > 1 ? `${plan.shards} shards of at most ${SHARD_TENANTS} tenants, ${Math.min(plan.shards, os.availableParallelism())} at a time, largest` : "plan";
+        options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s, ${workers} worker peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
         if (plan.file.placeholders.length) options.log(`  secret config replaced by offline placeholders: ${plan.file.placeholders.join(", ")}`);
         const file = path.join(options.outDir, `${plan.stack}.json`);
-        fs.writeFileSync(file, JSON.stringify(stackExport(plan.resources)));
+        writeStackExport(file, plan.records);
+        plan.records = [];
         files.push(file);
     }
     const planMs = performance.now() - started;

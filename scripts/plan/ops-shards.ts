@@ -1,0 +1,54 @@
+/**
+ * Splits a large ops stack's tenant list into shards, each planned by the
+ * same program in its own worker. Pulumi keeps every resource's Output graph
+ * alive while it plans (about 100 KB a resource at its peak, measured), so one
+ * process for 5,000 tenants needs over 6 GiB; shards of a few hundred tenants
+ * stay well under 1 GiB each and use every core.
+ *
+ * A shard's program sees only its own tenants, so the rules that span the
+ * whole list (duplicate ids, an account listed twice, colliding profile names,
+ * the profile quota per Region) are checked here first, by the program's own
+ * `planOpsTenants` on the whole list, with the program's own settings.
+ */
+import { DEFAULT_REGION } from "../../contract/identifiers";
+import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import type { StackFile } from "./stack-files";
+
+/** Tenants per shard: 500 plan in under 1.5 GiB; smaller shards pay more process start-ups. */
+export const SHARD_TENANTS = 500;
+
+const TENANTS_KEY = `${CONFIG_NAMESPACE}:tenants`;
+
+/**
+ * The config of each shard, in order, when `file` is an ops stack of more than
+ * `size` tenants; undefined otherwise (the stack is planned whole). Throws the
+ * program's own error when the whole list breaks a fleet rule.
+ */
+export function shardConfigs(file: StackFile, kind: string | undefined, size: number = SHARD_TENANTS): Record<string, string>[] | undefined {
+    if (kind !== "ops" || !(size >= 1)) return undefined;
+    const tenants = parseValue(file.config, TENANTS_KEY);
+    if (!Array.isArray(tenants) || tenants.length <= size) return undefined;
+    const settings = readOpsSettings({
+        get: (key) => file.config[`${CONFIG_NAMESPACE}:${key}`],
+        getObject: <T>(key: string) => parseValue(file.config, `${CONFIG_NAMESPACE}:${key}`) as T | undefined,
+    });
+    // The program passes its QuotaEnforcer's ARN, an Output the rules only test for presence.
+    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = "arn:aws:lambda:us-east-1:000000000000:function:quota-enforcer";
+    planOpsTenants(tenants, settings, file.config["aws:region"] ?? DEFAULT_REGION);
+    const shards: Record<string, string>[] = [];
+    for (let start = 0; start < tenants.length; start += size) {
+        shards.push({ ...file.config, [TENANTS_KEY]: JSON.stringify(tenants.slice(start, start + size)) });
+    }
+    return shards;
+}
+
+/** A config value as the program reads it with `getObject`: JSON, or undefined when unset. */
+function parseValue(config: Record<string, string>, key: string): unknown {
+    const raw = config[key];
+    if (raw === undefined) return undefined;
+    try {
+        return JSON.parse(raw);
+    } catch {
+        throw new Error(`${key} must be JSON (the program reads it as an object), got ${JSON.stringify(raw.slice(0, 80))}`);
+    }
+}
