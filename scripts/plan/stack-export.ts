@@ -42,8 +42,8 @@ export function exportRecord(r: PlannedResource): unknown {
 }
 
 /**
- * Writes the export document from records already serialised one by one, so a plan of 67,000 resources is never one
- * object graph or one string in memory.
+ * Writes the export document from records already serialised one by one, so
+ * a plan of 67,000 resources is never one object graph or one string in memory.
  */
 export function writeStackExport(file: string, records: readonly string[], time: Date = new Date()): void {
     const head = JSON.stringify({ version: 3, deployment: { manifest: manifest(time), resources: [] } });

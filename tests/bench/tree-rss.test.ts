@@ -1,0 +1,25 @@
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import { treeRssKb } from "../../bench/tree-rss";
+
+describe("resident memory of a process tree", function () {
+    this.timeout(60_000);
+
+    it("counts a child's memory with its parent's", async () => {
+        const own = treeRssKb(process.pid);
+        // A child that holds 200 MiB resident until it is killed.
+        const child = spawn(process.execPath, ["-e", "const b = Buffer.alloc(200 * 2 ** 20, 1); console.log('ready'); setInterval(() => b[0]++, 1000);"], { stdio: ["ignore", "pipe", "inherit"] });
+        try {
+            await new Promise((resolve) => child.stdout.once("data", resolve));
+            const withChild = treeRssKb(process.pid);
+            assert.ok(withChild - own > 200 * 1024, `tree grew by ${withChild - own} kB only`);
+            assert.ok(treeRssKb(child.pid!) > 200 * 1024);
+        } finally {
+            child.kill();
+        }
+    });
+
+    it("is 0 for a process that does not exist", () => {
+        assert.equal(treeRssKb(2 ** 22 + 12345), 0);
+    });
+});
