@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { crossCheck } from "../../../scripts/plan/cross-check";
-import { crossCheckCases } from "../../../scripts/plan/cross-check-fleet";
+import { crossCheckCases, crossCheckFleet } from "../../../scripts/plan/cross-check-fleet";
 import { verifyFiles } from "../../../verifier/verify";
 import { shippedPlan, stackFiles } from "../../support/plan-files";
 import { writeSyntheticFleet } from "../../support/synthetic-fleet";
@@ -30,6 +30,18 @@ describe("reducer and IAM evaluator cross-check", function () {
         const result = await crossCheck(crossCheckCases(verification));
         assert.deepStrictEqual(result.disagreements, []);
         assert.strictEqual(result.requests, 300 * 10);
+    });
+
+    it("agrees on every request for 450 synthetic tenants checked in worker processes, one chunk per core", async () => {
+        const verification = verifyFiles([path.join(writeSyntheticFleet(path.join(plan, "ops.json"), 450), "ops.json")]);
+        const result = await crossCheckFleet(verification);
+        assert.deepStrictEqual(result.disagreements, []);
+        assert.strictEqual(result.requests, 450 * 10);
+        // A drifted reducer form in the last chunk comes back from its worker.
+        const last = verification.tenants[449];
+        last.trust = { pairs: [], findings: [] };
+        const drifted = await crossCheckFleet(verification);
+        assert.ok(drifted.disagreements.some((d) => d.tenant === last.intent.tenantId && /reducer denies, evaluator Allowed/.test(d.why)), JSON.stringify(drifted.disagreements));
     });
 
     it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
