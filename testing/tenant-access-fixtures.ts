@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { parsePolicy as parseRecordedPolicy } from "../scripts/plan/isolation/planned-iam";
+import { parseRecordedPolicy } from "./recorded-policy";
 import type { MockOptions, RecordedResource } from "./pulumi-mocks";
 
 export const OPS_ACCOUNT = "999999999999";
