@@ -1,7 +1,7 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
 import { renderArchive } from "./archive";
 import { renderIsolationProof } from "./isolation-proof";
-import type { BenchResults } from "./run";
+import type { BenchResults } from "./results";
 
 import { renderStreaming } from "./streaming";
 

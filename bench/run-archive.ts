@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { benchArchive } from "./archive";
 import { renderMarkdown } from "./report";
-import type { BenchResults } from "./run";
+import type { BenchResults } from "./results";
 
 async function main(): Promise<void> {
     const file = path.join(__dirname, "results.json");

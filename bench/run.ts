@@ -4,31 +4,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { benchArchive, type ArchiveResult } from "./archive";
-import { benchAwsCalls, type AwsCallsResult } from "./aws-calls";
-import { benchBundle, type BundleResult } from "./bundle";
-import { benchConcurrency, type ConcurrencyResult } from "./concurrency";
-import { benchIsolationProof, type IsolationProofResult } from "./isolation-proof";
-import { machineInfo, type MachineInfo } from "./machine";
-import { benchPlanning, type PlanningResult } from "./planning";
+import { benchArchive } from "./archive";
+import { benchAwsCalls } from "./aws-calls";
+import { benchBundle } from "./bundle";
+import { benchConcurrency } from "./concurrency";
+import { benchIsolationProof } from "./isolation-proof";
+import { machineInfo } from "./machine";
+import { benchPlanning } from "./planning";
 import { renderMarkdown } from "./report";
-import { benchRequestPath, type RequestPathResult } from "./request-path";
-import { benchStreaming, type StreamingResult } from "./streaming";
+import { benchRequestPath } from "./request-path";
+import { benchStreaming } from "./streaming";
+import type { BenchResults } from "./results";
 
-export interface BenchResults {
-    startedAt: string;
-    durationMs: number;
-    machine: MachineInfo;
-    requestPath: RequestPathResult;
-    awsCalls: AwsCallsResult;
-    concurrency: ConcurrencyResult;
-    bundle: BundleResult;
-    planning: PlanningResult;
-    /** Absent in results measured before the archive benchmark existed. */
-    archive?: ArchiveResult;
-    isolationProof?: IsolationProofResult;
-    streaming?: StreamingResult;
-}
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
     const started = Date.now();

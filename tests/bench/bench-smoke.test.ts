@@ -6,7 +6,7 @@ import { machineInfo } from "../../bench/machine";
 import { benchPlanning } from "../../bench/planning";
 import { renderMarkdown } from "../../bench/report";
 import { benchRequestPath } from "../../bench/request-path";
-import type { BenchResults } from "../../bench/run";
+import type { BenchResults } from "../../bench/results";
 import type { Summary } from "../../bench/stats";
 
 /** Structure and sanity, never speed: timings on a shared CI machine prove nothing. */
