@@ -13,6 +13,8 @@ export interface JsonWorkerOptions {
     nodeFlags?: string[];
     /** Error message when the worker fails; its stderr follows on the next line. */
     failure: string;
+    /** Where a successful worker's stderr (warnings) goes; this process's stderr by default. */
+    onStderr?: (text: string) => void;
 }
 
 /** Runs `script` (which calls {@link serveJsonWorker}) on `input` and returns its result. */
@@ -32,7 +34,7 @@ export async function runJsonWorker<I, O>(script: string, input: I, options: Jso
             child.on("error", reject);
             child.on("exit", (code) => (code === 0 ? resolve(err) : reject(new Error(`${options.failure}:\n${err.trim()}`))));
         });
-        if (stderr.trim()) process.stderr.write(stderr);
+        if (stderr.trim()) (options.onStderr ?? ((text) => process.stderr.write(text)))(stderr);
         return JSON.parse(fs.readFileSync(outFile, "utf8"));
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

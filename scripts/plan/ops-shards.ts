@@ -19,12 +19,18 @@ export const SHARD_TENANTS = 500;
 
 const TENANTS_KEY = `${CONFIG_NAMESPACE}:tenants`;
 
+export interface Shard {
+    config: Record<string, string>;
+    /** Index of the shard's first tenant in the whole list. */
+    firstTenant: number;
+}
+
 /**
- * The config of each shard, in order, when `file` is an ops stack of more than
- * `size` tenants; undefined otherwise (the stack is planned whole). Throws the
+ * The shards, in order, when `file` is an ops stack of more than `size`
+ * tenants; undefined otherwise (the stack is planned whole). Throws the
  * program's own error when the whole list breaks a fleet rule.
  */
-export function shardConfigs(file: StackFile, kind: string | undefined, size: number = SHARD_TENANTS): Record<string, string>[] | undefined {
+export function shardConfigs(file: StackFile, kind: string | undefined, size: number = SHARD_TENANTS): Shard[] | undefined {
     if (kind !== "ops" || !(size >= 1)) return undefined;
     const tenants = parseValue(file.config, TENANTS_KEY);
     if (!Array.isArray(tenants) || tenants.length <= size) return undefined;
@@ -35,11 +41,23 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
     // The program passes its QuotaEnforcer's ARN, an Output the rules only test for presence.
     if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = "arn:aws:lambda:us-east-1:000000000000:function:quota-enforcer";
     planOpsTenants(tenants, settings, file.config["aws:region"] ?? DEFAULT_REGION);
-    const shards: Record<string, string>[] = [];
+    const shards: Shard[] = [];
     for (let start = 0; start < tenants.length; start += size) {
-        shards.push({ ...file.config, [TENANTS_KEY]: JSON.stringify(tenants.slice(start, start + size)) });
+        shards.push({ config: { ...file.config, [TENANTS_KEY]: JSON.stringify(tenants.slice(start, start + size)) }, firstTenant: start });
     }
     return shards;
+}
+
+/**
+ * A shard's warnings as the whole stack gives them: the program names a tenant
+ * by its index in the list it was given (`tenants[3]`), which in a shard is
+ * counted from the shard's first tenant.
+ */
+export function shardWarnings(text: string, firstTenant: number): string[] {
+    return text
+        .split("\n")
+        .filter((line) => line.trim())
+        .map((line) => line.replace(/\btenants\[(\d+)\]/g, (_, i) => `tenants[${Number(i) + firstTenant}]`));
 }
 
 /** A config value as the program reads it with `getObject`: JSON, or undefined when unset. */

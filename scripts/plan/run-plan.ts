@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { runJsonWorker } from "../lib/json-worker";
 import { ShardJoin, type ResourceSummary } from "./join-shards";
-import { shardConfigs } from "./ops-shards";
+import { shardConfigs, shardWarnings, type Shard } from "./ops-shards";
 import type { WorkerInput, WorkerOutput } from "./plan-types";
 import { listStacks, readStackFile, stackAccount, stackKind, type StackFile } from "./stack-files";
 
@@ -59,24 +59,35 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         const stackOutputs = Object.fromEntries(plans.map((p) => [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }]));
         const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs };
         const kind = stackKind(file, project.name);
-        let configs: Record<string, string>[];
+        let shards: Shard[];
         try {
-            configs = shardConfigs(file, kind, options.shardTenants) ?? [file.config];
+            shards = shardConfigs(file, kind, options.shardTenants) ?? [{ config: file.config, firstTenant: 0 }];
         } catch (e) {
             throw new Error(`stack "${file.stack}" failed to plan:\n${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
         }
         const started = performance.now();
         const join = new ShardJoin();
         let peakRssBytes = 0;
-        await inParallel(configs, async (config) => {
-            const output = await runWorker({ ...input, config }, configs.length > 1);
+        // Shards repeat a stack-wide warning (a model id checked offline, say): as one process
+        // would, it is printed once, for the first tenant it names, whatever the indexes.
+        const warned = new Set<string>();
+        await inParallel(shards, async ({ config, firstTenant }) => {
+            let stderr = "";
+            const output = await runWorker({ ...input, config }, shards.length > 1, (text) => (stderr += text));
             peakRssBytes = Math.max(peakRssBytes, output.peakRssBytes);
-            return output;
-        }, (output) => join.add(output));
+            return { output, warnings: shardWarnings(stderr, firstTenant) };
+        }, ({ output, warnings }) => {
+            join.add(output);
+            const fresh = warnings.filter((line) => {
+                const key = line.replace(/\[\d+\]/g, "[]");
+                return shards.length === 1 || (!warned.has(key) && warned.add(key));
+            });
+            if (fresh.length > 0) process.stderr.write(`${fresh.join("\n")}\n`);
+        });
         plans.push({
             stack: file.stack, kind, account, file,
             resources: join.resources(), records: join.records(), ...join.stackOutputs(),
-            durationMs: performance.now() - started, shards: configs.length, peakRssBytes,
+            durationMs: performance.now() - started, shards: shards.length, peakRssBytes,
         });
     }
     return plans;
@@ -112,7 +123,7 @@ async function inParallel<I, O>(items: I[], work: (item: I) => Promise<O>, take:
     await Promise.all(Array.from({ length: Math.min(items.length, Math.max(1, os.availableParallelism())) }, lane));
 }
 
-function runWorker(input: WorkerInput, sharded: boolean): Promise<WorkerOutput> {
+function runWorker(input: WorkerInput, sharded: boolean, onStderr: (text: string) => void): Promise<WorkerOutput> {
     return runJsonWorker(WORKER, input, {
         // The mock engine keeps every resource's Output graph until the plan ends:
         // a shard of 500 tenants peaks under 1.5 GiB, and the limit leaves room
@@ -124,5 +135,6 @@ function runWorker(input: WorkerInput, sharded: boolean): Promise<WorkerOutput> 
         // 0.3 GB lower at the same speed (measured on 2,000 tenants).
         nodeFlags: ["--max-old-space-size=4096", "--max-semi-space-size=64", ...(sharded ? ["--single-threaded-gc"] : [])],
         failure: `stack "${input.stack}" failed to plan`,
+        onStderr,
     });
 }

@@ -70,6 +70,24 @@ describe("ops stack planned in shards", function () {
         const dir = syntheticProject(12, (tenants) => (tenants[10].id = tenants[0].id));
         await assert.rejects(planStacks({ projectDir: dir, stacks: ["ops"], programPath: PROGRAM, shardTenants: 5 }), /failed to plan:\nArgumentError: .*bedrock-tenancy:tenants\[10\]\.id "tenant-00001" duplicates bedrock-tenancy:tenants\[0\]\.id/s);
     });
+
+    it("prints a warning the shards repeat once, naming the tenant by its index in the whole list", async () => {
+        const unknown = "anthropic.claude-future-v9:0";
+        const dir = syntheticProject(12, (tenants) => {
+            for (const i of [6, 11]) tenants[i].models = [...tenants[i].models, unknown];
+        });
+        const written: string[] = [];
+        const write = process.stderr.write;
+        process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+        try {
+            await planStacks({ projectDir: dir, stacks: ["ops"], programPath: PROGRAM, shardTenants: 5 });
+        } finally {
+            process.stderr.write = write;
+        }
+        const lines = written.join("").split("\n").filter((l) => l.includes(unknown));
+        assert.strictEqual(lines.length, 1, written.join(""));
+        assert.match(lines[0], /tenants\[6\]\.models\[\d\] "anthropic\.claude-future-v9:0" is not in the shipped table/);
+    });
 });
 
 describe("joining shard plans", () => {
