@@ -5,7 +5,7 @@
  * real deployment then go through the same verifier.
  */
 import * as fs from "fs";
-import { SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
+import { decodeSecrets, SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
 import type { PlannedResource } from "./plan-types";
 
 /** The wire form `{ sig, value }` becomes the export's `{ sig, plaintext: JSON }`. */
@@ -13,19 +13,10 @@ export function exportSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(exportSecrets);
     if (value === null || typeof value !== "object") return value;
     const node = value as Record<string, unknown>;
-    if (node[SIG_KEY] === SECRET_SIG) return { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(plain(node.value)) };
+    if (node[SIG_KEY] === SECRET_SIG) return { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(decodeSecrets(node.value, "a planned secret")) };
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) out[k] = exportSecrets(v);
     return out;
-}
-
-/** A secret's value with nested secret wrappers removed (the export encodes the outermost one). */
-function plain(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(plain);
-    if (value === null || typeof value !== "object") return value;
-    const node = value as Record<string, unknown>;
-    if (node[SIG_KEY] === SECRET_SIG) return plain(node.value);
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, plain(v)]));
 }
 
 /** One resource as a ResourceV3 record of the export. */
