@@ -47,8 +47,13 @@ export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
     work(JSON.parse(fs.readFileSync(inFile, "utf8"))).then(
         (result) => fs.writeFileSync(outFile, JSON.stringify(result)),
         (err) => {
-            process.stderr.write(`${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
+            process.stderr.write(`${errorLine(err)}\n`);
             process.exit(1);
         },
     );
+}
+
+/** How a failed worker reports its error on stderr, which its caller quotes. */
+export function errorLine(err: unknown): string {
+    return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

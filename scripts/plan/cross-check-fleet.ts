@@ -5,8 +5,8 @@
  * a long-lived evaluator process slows down as it goes (5,000 tenants in one
  * process per core took 23 times as long as 500), so no process outlives its chunk.
  */
-import * as os from "os";
 import * as path from "path";
+import { cores, inParallel } from "../lib/in-parallel";
 import { runJsonWorker } from "../lib/json-worker";
 import type { VerificationResult } from "../../verifier/verify";
 import { crossCheck, readable, type CrossCheckCase, type CrossCheckResult } from "./cross-check";
@@ -38,15 +38,13 @@ export function crossCheckCases(result: VerificationResult): CrossCheckCase[] {
 export async function crossCheckFleet(result: VerificationResult): Promise<CrossCheckResult> {
     const cases = crossCheckCases(result);
     if (cases.length <= IN_PROCESS) return crossCheck(cases);
-    const cores = Math.max(1, os.availableParallelism());
-    const size = Math.min(CHUNK, Math.ceil(cases.length / cores));
+    const size = Math.min(CHUNK, Math.ceil(cases.length / cores()));
     const chunks = Array.from({ length: Math.ceil(cases.length / size) }, (_, i) => cases.slice(i * size, (i + 1) * size));
     const parts: CrossCheckResult[] = [];
-    const next = async (): Promise<void> => {
-        for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-            parts.push(await runJsonWorker<CrossCheckCase[], CrossCheckResult>(path.join(__dirname, "cross-check-worker.ts"), chunk, { failure: "an evaluator cross-check worker failed" }));
-        }
-    };
-    await Promise.all(Array.from({ length: cores }, next));
+    await inParallel(
+        chunks,
+        (chunk) => runJsonWorker<CrossCheckCase[], CrossCheckResult>(path.join(__dirname, "cross-check-worker.ts"), chunk, { failure: "an evaluator cross-check worker failed" }),
+        (part) => parts.push(part),
+    );
     return { requests: parts.reduce((n, p) => n + p.requests, 0), disagreements: parts.flatMap((p) => p.disagreements) };
 }

@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { runJsonWorker } from "../lib/json-worker";
+import { inParallel } from "../lib/in-parallel";
+import { errorLine, runJsonWorker } from "../lib/json-worker";
 import { ShardJoin, type ResourceSummary } from "./join-shards";
 import { shardConfigs, shardWarnings, type Shard } from "./ops-shards";
 import type { WorkerInput, WorkerOutput } from "./plan-types";
@@ -63,7 +63,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         try {
             shards = shardConfigs(file, kind, options.shardTenants) ?? [{ config: file.config, firstTenant: 0 }];
         } catch (e) {
-            throw new Error(`stack "${file.stack}" failed to plan:\n${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+            throw new Error(`stack "${file.stack}" failed to plan:\n${errorLine(e)}`);
         }
         const started = performance.now();
         const join = new ShardJoin();
@@ -100,27 +100,6 @@ function rank(file: StackFile, project: string): number {
 function readProject(dir: string): { name: string; main: string } {
     const doc = parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
     return { name: String(doc.name), main: String(doc.main ?? ".") };
-}
-
-/**
- * Runs `work` on every item, one per core at a time, and hands each result to
- * `take` in item order (so a joined plan does not depend on which shard
- * finished first); each result is dropped once taken.
- */
-async function inParallel<I, O>(items: I[], work: (item: I) => Promise<O>, take: (result: O) => void): Promise<void> {
-    const results = new Map<number, O>();
-    let next = 0;
-    let taken = 0;
-    const lane = async (): Promise<void> => {
-        for (let i = next++; i < items.length; i = next++) {
-            results.set(i, await work(items[i]));
-            for (let r = results.get(taken); r !== undefined; r = results.get(taken)) {
-                results.delete(taken++);
-                take(r);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(items.length, Math.max(1, os.availableParallelism())) }, lane));
 }
 
 function runWorker(input: WorkerInput, sharded: boolean, onStderr: (text: string) => void): Promise<WorkerOutput> {
