@@ -22,6 +22,8 @@ export interface WorkerInput {
     secretKeys: string[];
     /** Outputs of other stacks this one may reference, by fully-qualified name. */
     stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
+    /** Encode through protobuf Structs as the SDK does by default (slower; the reference the plain carrier is tested against). */
+    protobufStructs?: boolean;
 }
 
 export interface WorkerOutput {

@@ -17,6 +17,8 @@ export interface PlanOptions {
     programPath?: string;
     /** Ops stacks of more tenants are planned in shards of this many (default `SHARD_TENANTS`). */
     shardTenants?: number;
+    /** Let the SDK encode through protobuf Structs (see `plain-structs.ts`); for tests. */
+    protobufStructs?: boolean;
 }
 
 export interface StackPlan {
@@ -57,7 +59,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
             throw new Error(`${path.basename(file.file)} must name its account with aws:allowedAccountIds: ["<12-digit id>"]`);
         }
         const stackOutputs = Object.fromEntries(plans.map((p) => [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }]));
-        const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs };
+        const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, protobufStructs: options.protobufStructs };
         const kind = stackKind(file, project.name);
         let shards: Shard[];
         try {

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { serveJsonWorker } from "../lib/json-worker";
+import { carryStructsPlain, sortedKeys } from "./plain-structs";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 
@@ -43,10 +44,12 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const registrations = new Map<string, Registration>();
     const inputsByKey = new Map<string, Record<string, any>>();
 
+    if (!input.protobufStructs) carryStructsPlain();
     pulumi.runtime.setAllConfig(input.config, input.secretKeys);
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
+                if (!input.protobufStructs) args = { ...args, inputs: sortedKeys(args.inputs) };
                 if (args.type === "pulumi:pulumi:StackReference") {
                     // Matched by the stack part of `org/project/stack`: every planned stack belongs to this project.
                     const target = input.stackOutputs[String(args.inputs.name).split("/").pop() ?? ""];
@@ -94,7 +97,7 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     for (const [urn, record] of monitor.getRegisteredResources()) {
         const r = registrations.get(urn);
         if (!r || r.type === "pulumi:pulumi:StackReference") continue;
-        const state = typeof record.state?.toJavaScript === "function" ? record.state.toJavaScript() : (record.state ?? {});
+        const state = typeof record.state?.toJavaScript === "function" ? sortedKeys(record.state.toJavaScript()) : (record.state ?? {});
         resources.push({ urn, type: r.type, name: r.name, custom: r.custom, id: record.id ?? undefined, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state });
     }
 
