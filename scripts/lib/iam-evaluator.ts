@@ -7,6 +7,7 @@
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type * as aws from "@pulumi/aws";
 import * as path from "path";
+import { reuseCollators } from "./reused-collators";
 
 /**
  * The evaluator works out which resource types of an action an ARN belongs to
@@ -30,6 +31,7 @@ function memoiseResourceTypes(): void {
     };
 }
 memoiseResourceTypes();
+reuseCollators();
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
