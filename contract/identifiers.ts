@@ -38,6 +38,14 @@ export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
  */
 export const IAM_ROLE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${ACCOUNT}):role\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,64})`);
 
+/**
+ * Lambda function ARN in the `aws` partition, unqualified:
+ * `arn:aws:lambda:REGION:ACCOUNT:function:NAME`, the name 1–64 letters,
+ * digits, `-` and `_` (Lambda CreateFunction).
+ * Groups: 1 Region, 2 account, 3 function name.
+ */
+export const LAMBDA_FUNCTION_ARN_PATTERN = anchored(`arn:aws:lambda:(${REGION}):(${ACCOUNT}):function:([\\w-]{1,64})`);
+
 /** SNS standard topic: name 1–256 of letters, digits, `_` and `-` (SNS CreateTopic). */
 export const SNS_TOPIC_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:sns:${REGION}:${ACCOUNT}:[\\w-]{1,256}`);
 

@@ -15,7 +15,7 @@ export const QUOTA_BLOCK_SID = "TokenQuotaExhausted";
 /** Sid of the Budgets action's deny statement. */
 export const COST_CAP_SID = "CostCapReached";
 
-/** Prefix of every per-tenant quota alarm; the enforcer's event rule matches it. */
+/** Prefix of every tenant's composite quota alarm; the enforcer's one event rule matches it. */
 export const QUOTA_ALARM_PREFIX = "BedrockTenancyQuota-";
 
 /**
@@ -87,3 +87,23 @@ export const QUOTA_ENFORCER_TYPE = "bedrock-tenancy:index:QuotaEnforcer";
 
 /** Name of the shared enforcer function and its role: one per ops stack. */
 export const QUOTA_ENFORCER_NAME = "BedrockTenancyQuotaEnforcer";
+
+/**
+ * Name of the enforcer's one EventBridge rule. One rule for the whole fleet,
+ * because EventBridge allows only 300 rules per event bus by default (100 in
+ * some Regions).
+ */
+export const QUOTA_RULE_NAME = "BedrockTenancyQuotaAlarms";
+
+/**
+ * The enforcer rule's event pattern: state changes of every composite quota
+ * alarm, by name prefix. The part alarms' prefix ({@link QUOTA_PART_ALARM_PREFIX})
+ * does not start with it, so their changes never reach the enforcer.
+ */
+export function quotaAlarmEventPattern(): { source: string[]; "detail-type": string[]; detail: { alarmName: { prefix: string }[] } } {
+    return {
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        detail: { alarmName: [{ prefix: QUOTA_ALARM_PREFIX }] },
+    };
+}

@@ -15,6 +15,7 @@ import {
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
 import { createCostCap } from "./cost-cap";
 import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
+import { enforcerFunctionArnProblem } from "./quota-validation";
 import { tenantTrustPolicy } from "./trust-policy";
 import { permissionsPolicyFor, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./validation";
 
@@ -41,6 +42,11 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
     public readonly inferenceProfileArns: pulumi.Output<Record<string, string>>;
     /** The Bedrock home Region. */
     public readonly region: pulumi.Output<string>;
+    /**
+     * With a `quota`: `quota.enforcerFunctionArn`, checked once known to be a
+     * function of the ops account in the tenant's Region.
+     */
+    public readonly enforcerFunctionArn?: pulumi.Output<string>;
 
     constructor(name: string, args: BedrockTenantAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_ACCESS_TYPE, name, {}, opts);
@@ -85,10 +91,15 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             this.budget(name, r);
         }
         if (r.quota && args.quota) {
-            createQuotaAlarms(name, {
-                tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags,
-                warningTopicArn: args.quota.warningTopicArn, enforcerFunctionArn: args.quota.enforcerFunctionArn,
-            }, this);
+            createQuotaAlarms(name, { tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags, warningTopicArn: args.quota.warningTopicArn }, this);
+            // The enforcer's own rule routes the alarm; the ARN is checked so that no tenant gets alarms that no enforcer sees.
+            this.enforcerFunctionArn = pulumi.all([args.quota.enforcerFunctionArn, account]).apply(([arn, acct]) => {
+                const problem = enforcerFunctionArnProblem("quota.enforcerFunctionArn", arn, r.region, acct);
+                if (problem !== undefined) {
+                    throw new pulumi.ResourceError(problem, this);
+                }
+                return arn;
+            });
         }
         if (r.costCap) {
             createCostCap(name, { tenantId: r.tenantId, cap: r.costCap, costTagKey: r.costTagKey, account, role, tags }, this);
@@ -111,6 +122,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             allowedModels: this.allowedModels,
             inferenceProfileArns: this.inferenceProfileArns,
             region: this.region,
+            enforcerFunctionArn: this.enforcerFunctionArn,
             // What the isolation verifier compares the policies against: the tenant's intent, from the arguments.
             tenantId: r.tenantId,
             opsAccount: account,

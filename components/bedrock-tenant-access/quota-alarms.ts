@@ -52,16 +52,15 @@ export interface QuotaAlarmsInput {
     quota: ResolvedQuota;
     profiles: MeteredProfile[];
     warningTopicArn?: pulumi.Input<string>;
-    enforcerFunctionArn: pulumi.Input<string>;
     tags: Record<string, string>;
 }
 
 /**
- * Per tenant: a block and a warning alarm per limit, one composite alarm that
- * is in ALARM while any block alarm is, and the EventBridge rule that hands
- * the composite alarm's state changes to the shared enforcer.
+ * Per tenant: a block and a warning alarm per limit, and one composite alarm
+ * that is in ALARM while any block alarm is. The shared enforcer's one rule
+ * picks up the composite alarm's state changes by its name's prefix.
  */
-export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent: pulumi.Resource): { compositeAlarm: aws.cloudwatch.CompositeAlarm; rule: aws.cloudwatch.EventRule } {
+export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent: pulumi.Resource): aws.cloudwatch.CompositeAlarm {
     const opts = { parent };
     const { tenantId, region, tags } = input;
     const topicArn = input.warningTopicArn ?? new aws.sns.Topic(`${name}-quota-warnings`, { name: `${quotaAlarmName(tenantId)}-warnings`, region, tags }, opts).arn;
@@ -83,24 +82,11 @@ export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent:
         alarm("-warning", Math.floor((limit.threshold * input.quota.warningPercent) / 100), [topicArn]);
         return alarm("", limit.threshold, []);
     });
-    const compositeAlarm = new aws.cloudwatch.CompositeAlarm(`${name}-quota`, {
+    return new aws.cloudwatch.CompositeAlarm(`${name}-quota`, {
         alarmName: quotaAlarmName(tenantId),
         alarmDescription: `Tenant ${tenantId}: any token quota exhausted; the quota enforcer blocks the tenant's role while in ALARM`,
         region,
         alarmRule: pulumi.all(blocks.map((b) => b.name)).apply((names) => names.map((n) => `ALARM("${n}")`).join(" OR ")),
         tags,
     }, opts);
-    const rule = new aws.cloudwatch.EventRule(`${name}-quota`, {
-        name: quotaAlarmName(tenantId),
-        description: `Quota alarm state changes of tenant ${tenantId}, to the quota enforcer`,
-        region,
-        eventPattern: JSON.stringify({
-            source: ["aws.cloudwatch"],
-            "detail-type": ["CloudWatch Alarm State Change"],
-            detail: { alarmName: [quotaAlarmName(tenantId)] },
-        }),
-        tags,
-    }, { parent, dependsOn: [compositeAlarm] });
-    new aws.cloudwatch.EventTarget(`${name}-quota`, { rule: rule.name, region, arn: input.enforcerFunctionArn }, opts);
-    return { compositeAlarm, rule };
 }

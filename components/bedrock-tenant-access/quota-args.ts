@@ -38,7 +38,10 @@ export interface TenantQuotaArgs extends TokenLimitArgs {
     warningTopicArn?: pulumi.Input<string>;
     /**
      * ARN of the ops stack's quota enforcer function (`QuotaEnforcer.functionArn`),
-     * which the tenant's EventBridge rule targets.
+     * whose one EventBridge rule receives the tenant's composite alarm. Must
+     * be a Lambda function of the ops account in the tenant's Region: the rule
+     * sees no other account's or Region's alarms. Checked at preview when a
+     * plain string, once known otherwise.
      */
     enforcerFunctionArn: pulumi.Input<string>;
 }

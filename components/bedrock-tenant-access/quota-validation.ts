@@ -1,4 +1,4 @@
-import { SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, patternProblem, raise, show, type Problem } from "../../contract";
+import { LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, patternProblem, raise, show, type Problem } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS } from "./args";
 import type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
 
@@ -42,8 +42,25 @@ function limitsProblem(argName: string, limits: TokenLimitArgs): Problem {
 
 const hasLimit = (l: ResolvedLimits) => l.tokensPerDay !== undefined || l.tokensPerMonth !== undefined;
 
-/** Checks `quota` against the tenant's models; undefined when no quota is set. */
-export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution: boolean, modelIds: string[]): ResolvedQuota | undefined {
+/**
+ * Why `value` cannot be the quota enforcer of a tenant whose alarms are in
+ * `region`: the enforcer's one rule sees only its own account's and Region's
+ * alarms. `account` is checked when known.
+ */
+export function enforcerFunctionArnProblem(argName: string, value: unknown, region: string, account?: string): Problem {
+    const match = typeof value === "string" ? LAMBDA_FUNCTION_ARN_PATTERN.exec(value) : null;
+    if (!match) return `${argName} must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>), got ${show(value)}`;
+    if (match[1] !== region) return `${argName} must be a function in the tenant's Region ${show(region)}, where its quota alarms are, got ${show(value)}`;
+    if (account !== undefined && match[2] !== account) return `${argName} must be a function of the ops account ${account}, where the tenant's quota alarms are, got ${show(value)}`;
+    return undefined;
+}
+
+/**
+ * Checks `quota` against the tenant's models and Region; undefined when no
+ * quota is set. `enforcerFunctionArn` is checked here when it is a plain
+ * string, and by the component once known otherwise.
+ */
+export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution: boolean, modelIds: string[], region: string, account?: string): ResolvedQuota | undefined {
     if (quota === undefined) return undefined;
     raise(
         isPlainObject(quota) ? undefined : `quota must be an object, got ${show(quota)}`,
@@ -57,6 +74,9 @@ export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution
             : `quota.warningPercent must be a percentage above 0 and below 100, got ${show(quota.warningPercent)}`,
         quota.enforcerFunctionArn === undefined || quota.enforcerFunctionArn === null ? `quota.enforcerFunctionArn is required (the ops stack's QuotaEnforcer.functionArn), got ${show(quota.enforcerFunctionArn)}` : undefined,
     );
+    if (typeof quota.enforcerFunctionArn !== "object") {
+        raise(enforcerFunctionArnProblem("quota.enforcerFunctionArn", quota.enforcerFunctionArn, region, account));
+    }
     const perModelArgs = quota.perModel ?? {};
     raise(isPlainObject(perModelArgs) ? undefined : `quota.perModel must be an object of model id to limits, got ${show(quota.perModel)}`);
     const perModel: Record<string, ResolvedLimits> = {};

@@ -198,7 +198,7 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     const resolved: ResolvedTenantAccess = {
         tenantId: args.tenantId, runtimeRoleName: runtimeRoleName(args.tenantId), accounts: args.accounts, models, region, regions,
         guardrailIdentifier: guardrailIdentifier(args), externalId, costAttribution, costTagKey, applicationProfileQuota, trustPolicySizeQuota, budget,
-        quota: resolveQuota(args.quota, costAttribution, models.map((m) => m.ref.id)),
+        quota: resolveQuota(args.quota, costAttribution, models.map((m) => m.ref.id), region, typeof args.accountId === "string" ? args.accountId : undefined),
         costCap: resolveCostCap(args.costCap),
     };
     checkPreviewPolicySizes(resolved);

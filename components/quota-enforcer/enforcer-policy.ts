@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { PARTITION, QUOTA_ALARM_PREFIX, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "../../contract";
+import { PARTITION, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "../../contract";
 
 /**
  * IAM offers no condition key for an inline policy's name (PutRolePolicy
@@ -27,9 +27,4 @@ export function enforcerTrustPolicy(account: string): aws.iam.PolicyDocument {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
     };
-}
-
-/** EventBridge rules the function accepts invocations from: the tenants' quota rules. */
-export function quotaRulesArnPattern(region: string, account: string): string {
-    return `arn:${PARTITION}:events:${region}:${account}:rule/${QUOTA_ALARM_PREFIX}*`;
 }

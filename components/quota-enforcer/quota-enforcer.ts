@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, integerProblem, raise, regionProblem } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, QUOTA_RULE_NAME, integerProblem, quotaAlarmEventPattern, raise, regionProblem } from "../../contract";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
-import { enforcerPolicy, enforcerTrustPolicy, quotaRulesArnPattern } from "./enforcer-policy";
+import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
 
 /** Defaults of {@link QuotaEnforcerArgs}. */
 export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
@@ -13,7 +13,8 @@ export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
 
 export interface QuotaEnforcerArgs {
     /**
-     * The Region of the tenants' quota alarms and rules (their Bedrock home Region).
+     * The Region of the tenants' quota alarms (their Bedrock home Region) and
+     * of the enforcer's rule, which sees only this Region's alarms.
      * @default - the provider's `aws:region`, else `us-east-1`
      */
     region?: string;
@@ -42,13 +43,16 @@ export interface QuotaEnforcerArgs {
 /**
  * The ops stack's one quota enforcer: a small function that attaches (on
  * ALARM) or deletes (on OK) one deny policy on a tenant's role, triggered by
- * the tenants' EventBridge rules. It reads nothing but the alarm event and
- * keeps no state; its role can only put and delete inline policies on
- * `BedrockTenantAccess-*` roles.
+ * one EventBridge rule for the whole fleet, which matches every tenant's
+ * composite quota alarm by its name's prefix. It reads nothing but the alarm
+ * event and keeps no state; its role can only put and delete inline policies
+ * on `BedrockTenantAccess-*` roles.
  */
 export class QuotaEnforcer extends pulumi.ComponentResource {
-    /** The function the tenants' quota rules target. */
+    /** The function the rule targets; tenants pass it as `quota.enforcerFunctionArn`. */
     public readonly functionArn: pulumi.Output<string>;
+    /** The one EventBridge rule that hands every tenant's composite quota alarm changes to the function. */
+    public readonly ruleArn: pulumi.Output<string>;
     /** The function's execution role. */
     public readonly roleArn: pulumi.Output<string>;
 
@@ -93,17 +97,26 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
             tags,
         }, { parent: this, dependsOn: [policy] });
-        new aws.lambda.Permission(`${name}-events`, {
+        const rule = new aws.cloudwatch.EventRule(`${name}-alarms`, {
+            name: QUOTA_RULE_NAME,
+            description: "State changes of every tenant's composite quota alarm, to the quota enforcer",
+            region,
+            eventPattern: JSON.stringify(quotaAlarmEventPattern()),
+            tags,
+        }, { parent: this });
+        const permission = new aws.lambda.Permission(`${name}-events`, {
             region,
             action: "lambda:InvokeFunction",
             function: fn.name,
             principal: "events.amazonaws.com",
             sourceAccount: account,
-            sourceArn: account.apply((acct) => quotaRulesArnPattern(region, acct)),
+            sourceArn: rule.arn,
         }, { parent: this });
+        new aws.cloudwatch.EventTarget(`${name}-alarms`, { rule: rule.name, region, arn: fn.arn }, { parent: this, dependsOn: [permission] });
 
         this.functionArn = fn.arn;
         this.roleArn = role.arn;
-        this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn });
+        this.ruleArn = rule.arn;
+        this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn, ruleArn: this.ruleArn });
     }
 }

@@ -47,6 +47,7 @@ describe("npm start: offline plan and isolation proof", function () {
                 "aws:budgets/budget:Budget": 2,
                 "aws:budgets/budgetAction:BudgetAction": 1,
                 "aws:cloudwatch/compositeAlarm:CompositeAlarm": 1,
+                // The enforcer's one rule and target, however many tenants have a quota.
                 "aws:cloudwatch/eventRule:EventRule": 1,
                 "aws:cloudwatch/eventTarget:EventTarget": 1,
                 // A block and a warning alarm for each of 3 limits.
@@ -164,5 +165,8 @@ describe("npm start: offline plan and isolation proof", function () {
         // 200 tenant roles, a cost-cap execution role for the 100 copies of customer-a, and the one enforcer's.
         assert.strictEqual(ops["aws:iam/role:Role"], 301);
         assert.strictEqual(ops["bedrock-tenancy:index:QuotaEnforcer"], 1);
+        // 100 composite quota alarms, one EventBridge rule: EventBridge allows 300 rules per bus by default.
+        assert.strictEqual(ops["aws:cloudwatch/compositeAlarm:CompositeAlarm"], 100);
+        assert.strictEqual(ops["aws:cloudwatch/eventRule:EventRule"], 1);
     });
 });

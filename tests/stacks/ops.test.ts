@@ -33,9 +33,10 @@ describe("ops stack program", () => {
             ]);
         });
 
-        it("deploys one quota enforcer and routes customer-a's quota alarm to it", () => {
+        it("deploys one quota enforcer whose one rule receives customer-a's composite quota alarm", () => {
             const functions = ofType(recorded, "aws:lambda/function:Function");
             assert.deepStrictEqual(functions.map((f) => f.inputs.name), ["BedrockTenancyQuotaEnforcer"]);
+            assert.deepStrictEqual(ofType(recorded, "aws:cloudwatch/eventRule:EventRule").map((r) => [r.name, r.inputs.name]), [["quota-enforcer-alarms", "BedrockTenancyQuotaAlarms"]]);
             const targets = ofType(recorded, "aws:cloudwatch/eventTarget:EventTarget");
             assert.deepStrictEqual(targets.map((t) => t.inputs.arn), [`arn:aws:lambda:us-east-1:${OPS_ACCOUNT}:function:BedrockTenancyQuotaEnforcer`]);
             assert.deepStrictEqual(ofType(recorded, "aws:cloudwatch/compositeAlarm:CompositeAlarm").map((a) => a.inputs.alarmName), ["BedrockTenancyQuota-customer-a"]);

@@ -1,10 +1,11 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantAccess } from "../../../components";
 import type { BedrockTenantAccessArgs } from "../../../components/bedrock-tenant-access/args";
 import { validateBedrockTenantAccessArgs } from "../../../components/bedrock-tenant-access/validation";
 import { ArgumentError } from "../../../contract";
 import { installMocks, type RecordedResource } from "../../../testing/pulumi-mocks";
-import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions } from "../../../testing/tenant-access-fixtures";
+import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, failureOf, opsMockOptions } from "../../../testing/tenant-access-fixtures";
 
 const ENFORCER = "arn:aws:lambda:us-east-1:999999999999:function:BedrockTenancyQuotaEnforcer";
 const base: BedrockTenantAccessArgs = { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], region: "us-east-1", accountId: OPS_ACCOUNT };
@@ -23,6 +24,13 @@ describe("quota and cost cap arguments", () => {
         ["a per-model limit of 0", withQuota({ perModel: { [HAIKU]: { tokensPerMonth: 0 } } }), /^quota\.perModel\["anthropic\.claude-3-haiku-20240307-v1:0"\]\.tokensPerMonth must be a whole number of tokens above 0, got 0$/],
         ["a quota without cost attribution", { ...withQuota({ tokensPerDay: 5 }), costAttribution: false }, /^quota is measured on the tenant's application inference profiles, so it needs costAttribution: true/],
         ["a quota without the enforcer", { ...base, quota: { tokensPerDay: 5 } as never }, /^quota\.enforcerFunctionArn is required/],
+        ["an enforcer that is an SNS topic", withQuota({ tokensPerDay: 5, enforcerFunctionArn: "arn:aws:sns:us-east-1:999999999999:BedrockTenancyQuotaEnforcer" }),
+            /^quota\.enforcerFunctionArn must be a Lambda function ARN \(arn:aws:lambda:<region>:<account>:function:<name>\), got "arn:aws:sns:us-east-1:999999999999:BedrockTenancyQuotaEnforcer"$/],
+        ["an enforcer named, not given by ARN", withQuota({ tokensPerDay: 5, enforcerFunctionArn: "BedrockTenancyQuotaEnforcer" }), /^quota\.enforcerFunctionArn must be a Lambda function ARN .*, got "BedrockTenancyQuotaEnforcer"$/],
+        ["an enforcer in another Region", withQuota({ tokensPerDay: 5, enforcerFunctionArn: "arn:aws:lambda:us-west-2:999999999999:function:BedrockTenancyQuotaEnforcer" }),
+            /^quota\.enforcerFunctionArn must be a function in the tenant's Region "us-east-1", where its quota alarms are, got "arn:aws:lambda:us-west-2:/],
+        ["an enforcer of another account", withQuota({ tokensPerDay: 5, enforcerFunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:BedrockTenancyQuotaEnforcer" }),
+            /^quota\.enforcerFunctionArn must be a function of the ops account 999999999999, where the tenant's quota alarms are, got "arn:aws:lambda:us-east-1:111111111111:/],
         ["a cost cap of 0 USD", { ...base, costCap: { limitUsd: 0, emails: ["a@example.com"] } }, /^costCap\.limitUsd must be a positive number of USD, got 0$/],
         ["a negative cost cap", { ...base, costCap: { limitUsd: -1, emails: ["a@example.com"] } }, /^costCap\.limitUsd must be a positive number of USD, got -1$/],
         ["a cost cap nobody hears of", { ...base, costCap: { limitUsd: 10 } }, /^costCap needs at least one of emails or snsTopicArns/],
@@ -44,5 +52,26 @@ describe("quota and cost cap arguments", () => {
         const recorded: RecordedResource[] = await installMocks(opsMockOptions());
         assert.throws(() => new BedrockTenantAccess("bad", withQuota({ tokensPerDay: -1 })), /^ArgumentError: quota\.tokensPerDay must be a whole number of tokens above 0, got -1$/m);
         assert.strictEqual(recorded.filter((r) => r.name.startsWith("bad-")).length, 0);
+    });
+
+    it("fails at preview, naming the input, when a plain enforcerFunctionArn is in another Region", async () => {
+        const recorded: RecordedResource[] = await installMocks(opsMockOptions());
+        const arn = "arn:aws:lambda:eu-west-1:999999999999:function:BedrockTenancyQuotaEnforcer";
+        assert.throws(() => new BedrockTenantAccess("bad", withQuota({ tokensPerDay: 5, enforcerFunctionArn: arn })), (e: Error) => e instanceof ArgumentError && /^quota\.enforcerFunctionArn must be a function in the tenant's Region "us-east-1"/.test(e.message));
+        assert.strictEqual(recorded.filter((r) => r.name.startsWith("bad-")).length, 0);
+    });
+
+    it("fails once known, naming the input, when the enforcerFunctionArn Output is not a Lambda function of the tenant's Region", async () => {
+        await installMocks(opsMockOptions());
+        const cases: Array<[string, RegExp]> = [
+            ["arn:aws:states:us-east-1:999999999999:stateMachine:BedrockTenancyQuotaEnforcer", /quota\.enforcerFunctionArn must be a Lambda function ARN .*, got "arn:aws:states:/],
+            ["arn:aws:lambda:us-west-2:999999999999:function:BedrockTenancyQuotaEnforcer", /quota\.enforcerFunctionArn must be a function in the tenant's Region "us-east-1"/],
+        ];
+        for (const [i, [arn, message]] of cases.entries()) {
+            const access = new BedrockTenantAccess(`late-${i}`, withQuota({ tokensPerDay: 5, enforcerFunctionArn: pulumi.output(arn) }));
+            const error = await failureOf(access.enforcerFunctionArn);
+            assert.ok(error instanceof pulumi.ResourceError, String(error));
+            assert.match(error.message, message);
+        }
     });
 });
