@@ -39,6 +39,14 @@ export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 export const IAM_ROLE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${ACCOUNT}):role\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,64})`);
 
 /**
+ * Customer managed IAM policy ARN with an optional path:
+ * `arn:aws:iam::ACCOUNT:policy/PATH/NAME`, the name 1–128 of `[\w+=,.@-]`.
+ * AWS managed policies (`arn:aws:iam::aws:policy/…`) do not match.
+ * Groups: 1 account, 2 path, 3 policy name.
+ */
+export const IAM_POLICY_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${ACCOUNT}):policy\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,128})`);
+
+/**
  * Lambda function ARN in the `aws` partition, unqualified:
  * `arn:aws:lambda:REGION:ACCOUNT:function:NAME`, the name 1–64 letters,
  * digits, `-` and `_` (Lambda CreateFunction).

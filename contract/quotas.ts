@@ -72,6 +72,24 @@ export function quotaBlockPolicy(until?: string): DenyDocument {
     };
 }
 
+/**
+ * Roles under a path that starts like a tenant role (`role/BedrockTenantAccess-x/Admin`):
+ * the tenant-role wildcard matches them too, though no tenant role has a path.
+ */
+export function pathedRolesArnPattern(partition: string, account: string): string {
+    return `${enforcedRolesArnPattern(partition, account)}/*`;
+}
+
+/**
+ * Name of the one managed cost-cap policy per ops stack. It starts with
+ * `BedrockTenancyCostCap-`, which the runtime looks for in AccessDenied
+ * messages to tell a cost cap from an ordinary denial.
+ */
+export const COST_CAP_POLICY_NAME = "BedrockTenancyCostCap-AllTenants";
+
+/** Name of the one role AWS Budgets runs every tenant's cost-cap action with. */
+export const COST_CAP_ROLE_NAME = "BedrockTenancyCostCapAction";
+
 /** The managed policy a Budgets action attaches when the tenant's cost passes its cap. */
 export function costCapPolicy(): DenyDocument {
     return { Version: "2012-10-17", Statement: [{ Sid: COST_CAP_SID, Effect: "Deny", Action: "*", Resource: "*" }] };

@@ -24,7 +24,8 @@ export interface TenantConfig {
     costAttribution?: boolean;
     /** The token quota; the stack supplies the enforcer. */
     quota?: Omit<TenantQuotaArgs, "enforcerFunctionArn">;
-    costCap?: TenantCostCapArgs;
+    /** The cost cap; the stack supplies the shared policy and Budgets role. */
+    costCap?: Omit<TenantCostCapArgs, "policyArn" | "executionRoleArn">;
 }
 
 /** Stack-wide settings read from config (`undefined` means the component default). */
@@ -38,6 +39,9 @@ export interface OpsSettings {
     permissionsBoundary?: string;
     /** The stack's quota enforcer, for tenants with a `quota`. */
     enforcerFunctionArn?: TenantQuotaArgs["enforcerFunctionArn"];
+    /** The enforcer's shared cost-cap policy and Budgets execution role, for tenants with a `costCap`. */
+    costCapPolicyArn?: TenantCostCapArgs["policyArn"];
+    costCapExecutionRoleArn?: TenantCostCapArgs["executionRoleArn"];
 }
 
 /** Where the settings come from: `pulumi.Config`, or the same keys read from a stack file. */
@@ -74,7 +78,11 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
         guardrail: t.guardrail,
         budget: t.budget,
         quota: t.quota && { ...t.quota, enforcerFunctionArn: settings.enforcerFunctionArn as TenantQuotaArgs["enforcerFunctionArn"] },
-        costCap: t.costCap,
+        costCap: t.costCap && {
+            ...t.costCap,
+            policyArn: settings.costCapPolicyArn as TenantCostCapArgs["policyArn"],
+            executionRoleArn: settings.costCapExecutionRoleArn as TenantCostCapArgs["executionRoleArn"],
+        },
         costAttribution: t.costAttribution ?? settings.costAttribution,
         costTagKey: settings.costTagKey,
         applicationProfileQuota: settings.applicationProfileQuota,
@@ -134,5 +142,14 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
 
 /** Whether any entry of the raw tenant list asks for a token quota (the stack then deploys the enforcer). */
 export function anyTenantHasQuota(tenants: unknown): boolean {
-    return Array.isArray(tenants) && tenants.some((t) => typeof t === "object" && t !== null && (t as TenantConfig).quota !== undefined);
+    return anyTenantSets(tenants, "quota");
+}
+
+/** Whether any entry of the raw tenant list asks for a cost cap (the stack then deploys the enforcer with `costCaps`). */
+export function anyTenantHasCostCap(tenants: unknown): boolean {
+    return anyTenantSets(tenants, "costCap");
+}
+
+function anyTenantSets(tenants: unknown, key: "quota" | "costCap"): boolean {
+    return Array.isArray(tenants) && tenants.some((t) => typeof t === "object" && t !== null && (t as TenantConfig)[key] !== undefined);
 }

@@ -4,7 +4,7 @@ import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-t
 import { DEFAULT_REGION } from "../contract/identifiers";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
-import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, readOpsSettings, type OpsSettings } from "./ops-config";
+import { CONFIG_NAMESPACE, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings, type OpsSettings } from "./ops-config";
 
 /**
  * The ops-account program: one `BedrockTenantAccess` per entry of
@@ -19,9 +19,13 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
     const region = aws.config.region ?? DEFAULT_REGION;
-    if (anyTenantHasQuota(rawTenants)) {
-        // One enforcer for every tenant's quota: it reads the tenant from the alarm event.
-        settings.enforcerFunctionArn = new QuotaEnforcer("quota-enforcer", { region, accountId }).functionArn;
+    const costCaps = anyTenantHasCostCap(rawTenants);
+    if (anyTenantHasQuota(rawTenants) || costCaps) {
+        // One enforcer for every tenant's quota (it reads the tenant from the alarm event), holding the one Budgets role for every cost cap.
+        const enforcer = new QuotaEnforcer("quota-enforcer", { region, accountId, costCaps });
+        settings.enforcerFunctionArn = enforcer.functionArn;
+        settings.costCapPolicyArn = enforcer.costCapPolicyArn;
+        settings.costCapExecutionRoleArn = enforcer.costCapExecutionRoleArn;
     }
     const planned = planOpsTenants(rawTenants, settings, region);
 

@@ -11,11 +11,12 @@ import {
     opsRoleName,
     policySizeError,
     systemProfileArn,
+    type Problem,
 } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
 import { createCostCap } from "./cost-cap";
 import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
-import { enforcerFunctionArnProblem } from "./quota-validation";
+import { costCapArnProblem, enforcerFunctionArnProblem } from "./quota-validation";
 import { tenantTrustPolicy } from "./trust-policy";
 import { permissionsPolicyFor, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./validation";
 
@@ -47,6 +48,10 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
      * function of the ops account in the tenant's Region.
      */
     public readonly enforcerFunctionArn?: pulumi.Output<string>;
+    /** With a `costCap`: `costCap.policyArn`, checked once known to be a policy of the ops account. */
+    public readonly costCapPolicyArn?: pulumi.Output<string>;
+    /** With a `costCap`: `costCap.executionRoleArn`, checked once known to be a role of the ops account. */
+    public readonly costCapExecutionRoleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: BedrockTenantAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_ACCESS_TYPE, name, {}, opts);
@@ -93,16 +98,15 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         if (r.quota && args.quota) {
             createQuotaAlarms(name, { tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags, warningTopicArn: args.quota.warningTopicArn }, this);
             // The enforcer's own rule routes the alarm; the ARN is checked so that no tenant gets alarms that no enforcer sees.
-            this.enforcerFunctionArn = pulumi.all([args.quota.enforcerFunctionArn, account]).apply(([arn, acct]) => {
-                const problem = enforcerFunctionArnProblem("quota.enforcerFunctionArn", arn, r.region, acct);
-                if (problem !== undefined) {
-                    throw new pulumi.ResourceError(problem, this);
-                }
-                return arn;
-            });
+            this.enforcerFunctionArn = this.checked(args.quota.enforcerFunctionArn, account, (arn, acct) => enforcerFunctionArnProblem("quota.enforcerFunctionArn", arn, r.region, acct));
         }
-        if (r.costCap) {
-            createCostCap(name, { tenantId: r.tenantId, cap: r.costCap, costTagKey: r.costTagKey, account, role, tags }, this);
+        if (r.costCap && args.costCap) {
+            this.costCapPolicyArn = this.checked(args.costCap.policyArn, account, (arn, acct) => costCapArnProblem("policyArn", arn, acct));
+            this.costCapExecutionRoleArn = this.checked(args.costCap.executionRoleArn, account, (arn, acct) => costCapArnProblem("executionRoleArn", arn, acct));
+            createCostCap(name, {
+                tenantId: r.tenantId, cap: r.costCap, costTagKey: r.costTagKey, role, tags,
+                policyArn: this.costCapPolicyArn, executionRoleArn: this.costCapExecutionRoleArn,
+            }, this);
         }
 
         this.roleArn = role.arn;
@@ -123,12 +127,25 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             inferenceProfileArns: this.inferenceProfileArns,
             region: this.region,
             enforcerFunctionArn: this.enforcerFunctionArn,
+            costCapPolicyArn: this.costCapPolicyArn,
+            costCapExecutionRoleArn: this.costCapExecutionRoleArn,
             // What the isolation verifier compares the policies against: the tenant's intent, from the arguments.
             tenantId: r.tenantId,
             opsAccount: account,
             regions: r.regions,
             modelDestinations: Object.fromEntries(r.models.filter((m) => m.destinations).map((m) => [m.ref.id, m.destinations!])),
             guardrailIdentifier: r.guardrailIdentifier,
+        });
+    }
+
+    /** An ARN of the ops stack's shared resources, passed through once known or failing the deployment naming the input. */
+    private checked(arn: pulumi.Input<string>, account: pulumi.Output<string>, problem: (arn: string, account: string) => Problem): pulumi.Output<string> {
+        return pulumi.all([arn, account]).apply(([value, acct]) => {
+            const message = problem(value, acct);
+            if (message !== undefined) {
+                throw new pulumi.ResourceError(message, this);
+            }
+            return value;
         });
     }
 

@@ -1,5 +1,4 @@
 export * from "./args";
-export * from "./cost-cap-policies";
 export * from "./quota-alarms";
 export * from "./quota-validation";
 export * from "./bedrock-tenant-access";

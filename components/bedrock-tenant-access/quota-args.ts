@@ -61,4 +61,16 @@ export interface TenantCostCapArgs {
      * @default []
      */
     snsTopicArns?: string[];
+    /**
+     * ARN of the ops stack's shared cost-cap policy (`QuotaEnforcer.costCapPolicyArn`,
+     * with `costCaps: true`), the managed policy the action attaches. A
+     * customer managed policy of the ops account.
+     */
+    policyArn: pulumi.Input<string>;
+    /**
+     * ARN of the ops stack's shared Budgets execution role
+     * (`QuotaEnforcer.costCapExecutionRoleArn`), which the action runs as. A
+     * role of the ops account.
+     */
+    executionRoleArn: pulumi.Input<string>;
 }

@@ -1,4 +1,4 @@
-import { LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, patternProblem, raise, show, type Problem } from "../../contract";
+import { IAM_POLICY_ARN_PATTERN, IAM_ROLE_ARN_PATTERN, LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, patternProblem, raise, show, type Problem } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS } from "./args";
 import type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
 
@@ -101,8 +101,29 @@ export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution
     return resolved;
 }
 
-/** Checks `costCap`; undefined when none is set. */
-export function resolveCostCap(cap: TenantCostCapArgs | undefined): ResolvedCostCap | undefined {
+/** The shared cost-cap resources a tenant's action names, with the QuotaEnforcer output each comes from. */
+export const COST_CAP_SHARED = {
+    policyArn: { pattern: IAM_POLICY_ARN_PATTERN, what: "a customer managed IAM policy", shape: "arn:aws:iam::<account>:policy/<name>", output: "costCapPolicyArn" },
+    executionRoleArn: { pattern: IAM_ROLE_ARN_PATTERN, what: "an IAM role", shape: "arn:aws:iam::<account>:role/<name>", output: "costCapExecutionRoleArn" },
+} as const;
+
+/** Why `value` cannot be the tenant's `costCap.<key>`: an ARN of the given kind in the ops account (`account`, checked when known). */
+export function costCapArnProblem(key: keyof typeof COST_CAP_SHARED, value: unknown, account?: string): Problem {
+    const { pattern, what, shape, output } = COST_CAP_SHARED[key];
+    const argName = `costCap.${key}`;
+    if (value === undefined || value === null) return `${argName} is required (the ops stack's QuotaEnforcer.${output}, with costCaps: true), got ${show(value)}`;
+    const match = typeof value === "string" ? pattern.exec(value) : null;
+    if (!match) return `${argName} must be ${what} ARN (${shape}), got ${show(value)}`;
+    if (account !== undefined && match[1] !== account) return `${argName} must be ${what} of the ops account ${account}, got ${show(value)}`;
+    return undefined;
+}
+
+/**
+ * Checks `costCap`; undefined when none is set. The shared policy and role
+ * ARNs are checked here when plain strings, and by the component once known
+ * otherwise.
+ */
+export function resolveCostCap(cap: TenantCostCapArgs | undefined, account?: string): ResolvedCostCap | undefined {
     if (cap === undefined) return undefined;
     raise(isPlainObject(cap) ? undefined : `costCap must be an object with limitUsd, got ${show(cap)}`);
     const emails = cap.emails ?? [];
@@ -115,8 +136,9 @@ export function resolveCostCap(cap: TenantCostCapArgs | undefined): ResolvedCost
     raise(
         ...emails.map((e, i) => patternProblem(`costCap.emails[${i}]`, e, EMAIL_PATTERN, "an email address")),
         ...topics.map((t, i) => patternProblem(`costCap.snsTopicArns[${i}]`, t, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN")),
-        emails.length + topics.length === 0 ? `costCap needs at least one of emails or snsTopicArns (Budgets actions require a subscriber), got ${show(cap)}` : undefined,
+        emails.length + topics.length === 0 ? `costCap needs at least one of emails or snsTopicArns (Budgets actions require a subscriber), got ${show({ ...cap, policyArn: undefined, executionRoleArn: undefined })}` : undefined,
         emails.length + topics.length > MAX_ACTION_SUBSCRIBERS ? `costCap allows at most ${MAX_ACTION_SUBSCRIBERS} subscribers, got ${emails.length + topics.length}` : undefined,
+        ...(["policyArn", "executionRoleArn"] as const).map((key) => typeof cap[key] === "object" && cap[key] !== null ? undefined : costCapArnProblem(key, cap[key], account)),
     );
     return { limitUsd: cap.limitUsd, emails, snsTopicArns: topics };
 }

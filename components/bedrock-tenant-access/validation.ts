@@ -195,11 +195,12 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
         budget = { limitUsd: b.limitUsd, thresholdPercent: b.thresholdPercent ?? TENANT_ACCESS_DEFAULTS.budgetThresholdPercent, emails: b.emails ?? [], snsTopicArns: b.snsTopicArns ?? [] };
     }
 
+    const plainAccount = typeof args.accountId === "string" ? args.accountId : undefined;
     const resolved: ResolvedTenantAccess = {
         tenantId: args.tenantId, runtimeRoleName: runtimeRoleName(args.tenantId), accounts: args.accounts, models, region, regions,
         guardrailIdentifier: guardrailIdentifier(args), externalId, costAttribution, costTagKey, applicationProfileQuota, trustPolicySizeQuota, budget,
-        quota: resolveQuota(args.quota, costAttribution, models.map((m) => m.ref.id), region, typeof args.accountId === "string" ? args.accountId : undefined),
-        costCap: resolveCostCap(args.costCap),
+        quota: resolveQuota(args.quota, costAttribution, models.map((m) => m.ref.id), region, plainAccount),
+        costCap: resolveCostCap(args.costCap, plainAccount),
     };
     checkPreviewPolicySizes(resolved);
     return resolved;

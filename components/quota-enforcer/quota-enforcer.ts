@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, QUOTA_RULE_NAME, integerProblem, quotaAlarmEventPattern, raise, regionProblem } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, QUOTA_RULE_NAME, booleanProblem, integerProblem, quotaAlarmEventPattern, raise, regionProblem } from "../../contract";
+import { createCostCapExecution } from "./cost-cap-execution";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
 import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
 
@@ -9,6 +10,8 @@ import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
 export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
     /** Events older than this are refused as stale (see the enforcer). */
     maxEventAgeSeconds: 900,
+    /** Cost caps are opt-in: without them the stack creates no Budgets role. */
+    costCaps: false,
 });
 
 export interface QuotaEnforcerArgs {
@@ -34,6 +37,16 @@ export interface QuotaEnforcerArgs {
      */
     maxEventAgeSeconds?: number;
     /**
+     * Also create what every tenant's `costCap` shares: the managed deny
+     * policy (`costCapPolicyArn`) and the role AWS Budgets applies it with
+     * (`costCapExecutionRoleArn`), which may attach and detach only that
+     * policy and only on `BedrockTenantAccess-*` roles. One role for the
+     * fleet instead of one per tenant: IAM allows 1,000 roles per account by
+     * default, 5,000 at most.
+     * @default false
+     */
+    costCaps?: boolean;
+    /**
      * Extra tags for every resource the component creates.
      * @default {}
      */
@@ -55,12 +68,17 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
     public readonly ruleArn: pulumi.Output<string>;
     /** The function's execution role. */
     public readonly roleArn: pulumi.Output<string>;
+    /** With `costCaps`: the managed deny policy tenants pass as `costCap.policyArn`. */
+    public readonly costCapPolicyArn?: pulumi.Output<string>;
+    /** With `costCaps`: the Budgets execution role tenants pass as `costCap.executionRoleArn`. */
+    public readonly costCapExecutionRoleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: QuotaEnforcerArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         super(QUOTA_ENFORCER_TYPE, name, {}, opts);
         const region = args.region ?? aws.config.region ?? DEFAULT_REGION;
         const maxAge = args.maxEventAgeSeconds ?? QUOTA_ENFORCER_DEFAULTS.maxEventAgeSeconds;
-        raise(regionProblem("region", region), integerProblem("maxEventAgeSeconds", maxAge, 1, 86_400));
+        const costCaps = args.costCaps ?? QUOTA_ENFORCER_DEFAULTS.costCaps;
+        raise(regionProblem("region", region), integerProblem("maxEventAgeSeconds", maxAge, 1, 86_400), booleanProblem("costCaps", costCaps));
         const bundlePath = args.bundlePath ?? defaultEnforcerBundlePath();
         if (!fs.existsSync(bundlePath)) {
             throw new ArgumentError(`bundlePath: no enforcer bundle at ${JSON.stringify(bundlePath)}; run npm run build`);
@@ -117,6 +135,14 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         this.functionArn = fn.arn;
         this.roleArn = role.arn;
         this.ruleArn = rule.arn;
-        this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn, ruleArn: this.ruleArn });
+        if (costCaps) {
+            const execution = createCostCapExecution(name, account, tags, this);
+            this.costCapPolicyArn = execution.policyArn;
+            this.costCapExecutionRoleArn = execution.roleArn;
+        }
+        this.registerOutputs({
+            functionArn: this.functionArn, roleArn: this.roleArn, ruleArn: this.ruleArn,
+            costCapPolicyArn: this.costCapPolicyArn, costCapExecutionRoleArn: this.costCapExecutionRoleArn,
+        });
     }
 }

@@ -52,8 +52,9 @@ describe("npm start: offline plan and isolation proof", function () {
                 "aws:cloudwatch/eventTarget:EventTarget": 1,
                 // A block and a warning alarm for each of 3 limits.
                 "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
+                // The enforcer's cost-cap policy and Budgets role serve every cost-capped tenant.
                 "aws:iam/policy:Policy": 1,
-                // Two tenant roles, the enforcer's, and the cost cap's execution role.
+                // Two tenant roles, the enforcer's, and the one Budgets execution role.
                 "aws:iam/role:Role": 4,
                 "aws:iam/rolePolicy:RolePolicy": 4,
                 "aws:lambda/function:Function": 1,
@@ -162,8 +163,10 @@ describe("npm start: offline plan and isolation proof", function () {
         assert.match(report, /\*\*Result: no violations\.\*\*/);
         const ops = counts(path.join(run.out, "ops.json"));
         assert.strictEqual(ops["bedrock-tenancy:index:BedrockTenantAccess"], 200);
-        // 200 tenant roles, a cost-cap execution role for the 100 copies of customer-a, and the one enforcer's.
-        assert.strictEqual(ops["aws:iam/role:Role"], 301);
+        // 200 tenant roles, the enforcer's, and one Budgets execution role for the 100 cost-capped copies of customer-a.
+        assert.strictEqual(ops["aws:iam/role:Role"], 202);
+        assert.strictEqual(ops["aws:iam/policy:Policy"], 1);
+        assert.strictEqual(ops["aws:budgets/budgetAction:BudgetAction"], 100);
         assert.strictEqual(ops["bedrock-tenancy:index:QuotaEnforcer"], 1);
         // 100 composite quota alarms, one EventBridge rule: EventBridge allows 300 rules per bus by default.
         assert.strictEqual(ops["aws:cloudwatch/compositeAlarm:CompositeAlarm"], 100);

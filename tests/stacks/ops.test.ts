@@ -27,9 +27,9 @@ describe("ops stack program", () => {
             await settled();
         });
 
-        it("creates one role per tenant, named by the shared naming rule, plus the enforcer's and customer-a's cost-cap role", () => {
+        it("creates one role per tenant, named by the shared naming rule, plus the enforcer's and the one cost-cap role", () => {
             assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), [
-                "BedrockTenancyCostCapAction-customer-a", "BedrockTenancyQuotaEnforcer", "BedrockTenantAccess-customer-a", "BedrockTenantAccess-customer-b",
+                "BedrockTenancyCostCapAction", "BedrockTenancyQuotaEnforcer", "BedrockTenantAccess-customer-a", "BedrockTenantAccess-customer-b",
             ]);
         });
 
@@ -44,9 +44,13 @@ describe("ops stack program", () => {
             assert.strictEqual(daily.inputs.threshold, 2_000_000);
         });
 
-        it("caps customer-a's cost with a Budgets action", () => {
+        it("caps customer-a's cost with a Budgets action using the enforcer's shared policy and role", () => {
             const actions = ofType(recorded, "aws:budgets/budgetAction:BudgetAction");
-            assert.deepStrictEqual(actions.map((a) => a.inputs.definition.iamActionDefinition.roles), [["BedrockTenantAccess-customer-a"]]);
+            assert.deepStrictEqual(actions.map((a) => a.inputs.definition.iamActionDefinition), [
+                { policyArn: `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenancyCostCap-AllTenants`, roles: ["BedrockTenantAccess-customer-a"] },
+            ]);
+            assert.deepStrictEqual(actions.map((a) => a.inputs.executionRoleArn), [`arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction`]);
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/policy:Policy").map((p) => p.name), ["quota-enforcer-cost-cap"]);
         });
 
         it("exports every tenant in the shape customer stacks read", () => {
@@ -108,6 +112,34 @@ describe("ops stack program", () => {
             const policy = parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "tenants-customer-a-invoke")!.inputs.policy);
             const deny = (policy.Statement as any[]).find((s) => s.Sid === "DenyWithoutGuardrail");
             assert.deepStrictEqual(deny.Condition, { StringNotEquals: { "bedrock:GuardrailIdentifier": "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6:1" } });
+        });
+    });
+
+    describe("quota enforcer and cost caps", () => {
+        const capped = { ...tenant("customer-a", "111111111111"), costCap: { limitUsd: 100, emails: ["finops@example.com"] } };
+
+        it("deploys the enforcer with its Budgets role for cost caps alone, and no Budgets role without them", async () => {
+            let recorded = await installMocks(opsMockOptions({ "bedrock-tenancy:tenants": [capped] }));
+            await promiseOf(opsProgram().tenants);
+            await settled();
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), ["BedrockTenancyCostCapAction", "BedrockTenancyQuotaEnforcer", "BedrockTenantAccess-customer-a"]);
+            assert.strictEqual(ofType(recorded, "aws:budgets/budgetAction:BudgetAction").length, 1);
+
+            recorded = await installMocks(opsMockOptions({ "bedrock-tenancy:tenants": [{ ...tenant("customer-a", "111111111111"), quota: { tokensPerDay: 1000 } }] }));
+            await promiseOf(opsProgram().tenants);
+            await settled();
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), ["BedrockTenancyQuotaEnforcer", "BedrockTenantAccess-customer-a"]);
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/policy:Policy"), []);
+        });
+
+        it("adds no role per cost-capped tenant", async () => {
+            const many = Array.from({ length: 30 }, (_, i) => ({ ...tenant(`t${i}`, String(100000000000 + i)), costCap: capped.costCap }));
+            const recorded = await installMocks(opsMockOptions({ "bedrock-tenancy:tenants": many }));
+            await promiseOf(opsProgram().tenants);
+            await settled();
+            assert.strictEqual(ofType(recorded, "aws:iam/role:Role").length, 30 + 2);
+            assert.strictEqual(ofType(recorded, "aws:iam/policy:Policy").length, 1);
+            assert.strictEqual(ofType(recorded, "aws:budgets/budgetAction:BudgetAction").length, 30);
         });
     });
 

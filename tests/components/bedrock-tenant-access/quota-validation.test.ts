@@ -9,6 +9,9 @@ import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, failureOf, opsMockOptions } from "../.
 
 const ENFORCER = "arn:aws:lambda:us-east-1:999999999999:function:BedrockTenancyQuotaEnforcer";
 const base: BedrockTenantAccessArgs = { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], region: "us-east-1", accountId: OPS_ACCOUNT };
+const CAP_POLICY = "arn:aws:iam::999999999999:policy/BedrockTenancyCostCap-AllTenants";
+const CAP_ROLE = "arn:aws:iam::999999999999:role/BedrockTenancyCostCapAction";
+const cap = (extra: object): BedrockTenantAccessArgs["costCap"] => ({ limitUsd: 10, emails: ["a@example.com"], policyArn: CAP_POLICY, executionRoleArn: CAP_ROLE, ...extra } as BedrockTenantAccessArgs["costCap"]);
 const withQuota = (quota: object): BedrockTenantAccessArgs => ({ ...base, quota: { enforcerFunctionArn: ENFORCER, ...quota } as BedrockTenantAccessArgs["quota"] });
 
 describe("quota and cost cap arguments", () => {
@@ -31,10 +34,22 @@ describe("quota and cost cap arguments", () => {
             /^quota\.enforcerFunctionArn must be a function in the tenant's Region "us-east-1", where its quota alarms are, got "arn:aws:lambda:us-west-2:/],
         ["an enforcer of another account", withQuota({ tokensPerDay: 5, enforcerFunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:BedrockTenancyQuotaEnforcer" }),
             /^quota\.enforcerFunctionArn must be a function of the ops account 999999999999, where the tenant's quota alarms are, got "arn:aws:lambda:us-east-1:111111111111:/],
-        ["a cost cap of 0 USD", { ...base, costCap: { limitUsd: 0, emails: ["a@example.com"] } }, /^costCap\.limitUsd must be a positive number of USD, got 0$/],
-        ["a negative cost cap", { ...base, costCap: { limitUsd: -1, emails: ["a@example.com"] } }, /^costCap\.limitUsd must be a positive number of USD, got -1$/],
-        ["a cost cap nobody hears of", { ...base, costCap: { limitUsd: 10 } }, /^costCap needs at least one of emails or snsTopicArns/],
-        ["a cost cap with a bad email", { ...base, costCap: { limitUsd: 10, emails: ["finops"] } }, /^costCap\.emails\[0\] must be an email address, got "finops"$/],
+        ["a cost cap of 0 USD", { ...base, costCap: cap({ limitUsd: 0 }) }, /^costCap\.limitUsd must be a positive number of USD, got 0$/],
+        ["a negative cost cap", { ...base, costCap: cap({ limitUsd: -1 }) }, /^costCap\.limitUsd must be a positive number of USD, got -1$/],
+        ["a cost cap nobody hears of", { ...base, costCap: cap({ emails: undefined }) }, /^costCap needs at least one of emails or snsTopicArns/],
+        ["a cost cap with a bad email", { ...base, costCap: cap({ emails: ["finops"] }) }, /^costCap\.emails\[0\] must be an email address, got "finops"$/],
+        ["a cost cap without the shared policy", { ...base, costCap: cap({ policyArn: undefined }) },
+            /^costCap\.policyArn is required \(the ops stack's QuotaEnforcer\.costCapPolicyArn, with costCaps: true\), got undefined$/],
+        ["a cost cap without the shared role", { ...base, costCap: cap({ executionRoleArn: undefined }) }, /^costCap\.executionRoleArn is required \(the ops stack's QuotaEnforcer\.costCapExecutionRoleArn/],
+        ["a cost-cap policy that is a role", { ...base, costCap: cap({ policyArn: CAP_ROLE }) },
+            /^costCap\.policyArn must be a customer managed IAM policy ARN \(arn:aws:iam::<account>:policy\/<name>\), got "arn:aws:iam::999999999999:role\/BedrockTenancyCostCapAction"$/],
+        ["an AWS managed cost-cap policy", { ...base, costCap: cap({ policyArn: "arn:aws:iam::aws:policy/AWSDenyAll" }) }, /^costCap\.policyArn must be a customer managed IAM policy ARN .*, got "arn:aws:iam::aws:policy\/AWSDenyAll"$/],
+        ["a cost-cap policy of another account", { ...base, costCap: cap({ policyArn: "arn:aws:iam::111111111111:policy/BedrockTenancyCostCap-AllTenants" }) },
+            /^costCap\.policyArn must be a customer managed IAM policy of the ops account 999999999999, got "arn:aws:iam::111111111111:/],
+        ["an execution role that is a Lambda function", { ...base, costCap: cap({ executionRoleArn: ENFORCER }) }, /^costCap\.executionRoleArn must be an IAM role ARN \(arn:aws:iam::<account>:role\/<name>\), got "arn:aws:lambda:/],
+        ["an execution role named, not given by ARN", { ...base, costCap: cap({ executionRoleArn: "BedrockTenancyCostCapAction" }) }, /^costCap\.executionRoleArn must be an IAM role ARN .*, got "BedrockTenancyCostCapAction"$/],
+        ["an execution role of another account", { ...base, costCap: cap({ executionRoleArn: "arn:aws:iam::111111111111:role/BedrockTenancyCostCapAction" }) },
+            /^costCap\.executionRoleArn must be an IAM role of the ops account 999999999999, got "arn:aws:iam::111111111111:/],
     ];
     for (const [what, args, message] of rejections) {
         it(`rejects ${what}`, () => {
@@ -43,9 +58,9 @@ describe("quota and cost cap arguments", () => {
     }
 
     it("resolves the 80% warning default and accepts a cost cap without profiles (the role's tag carries the tenant)", () => {
-        const r = validateBedrockTenantAccessArgs({ ...withQuota({ tokensPerDay: 10 }), costCap: { limitUsd: 5, emails: ["a@example.com"] } });
+        const r = validateBedrockTenantAccessArgs({ ...withQuota({ tokensPerDay: 10 }), costCap: cap({ limitUsd: 5 }) });
         assert.strictEqual(r.quota?.warningPercent, 80);
-        assert.strictEqual(validateBedrockTenantAccessArgs({ ...base, costAttribution: false, costCap: { limitUsd: 5, emails: ["a@example.com"] } }).costCap?.limitUsd, 5);
+        assert.strictEqual(validateBedrockTenantAccessArgs({ ...base, costAttribution: false, costCap: cap({ limitUsd: 5 }) }).costCap?.limitUsd, 5);
     });
 
     it("fails at preview, before any resource exists, when the component is given a bad quota", async () => {
@@ -73,5 +88,20 @@ describe("quota and cost cap arguments", () => {
             assert.ok(error instanceof pulumi.ResourceError, String(error));
             assert.match(error.message, message);
         }
+    });
+
+    it("fails at preview, naming the input, when a plain cost-cap ARN is of the wrong kind", async () => {
+        const recorded: RecordedResource[] = await installMocks(opsMockOptions());
+        assert.throws(() => new BedrockTenantAccess("bad", { ...base, costCap: cap({ executionRoleArn: CAP_POLICY }) }), (e: Error) => e instanceof ArgumentError && /^costCap\.executionRoleArn must be an IAM role ARN/.test(e.message));
+        assert.strictEqual(recorded.filter((r) => r.name.startsWith("bad-")).length, 0);
+    });
+
+    it("fails once known, naming the input, when a cost-cap ARN Output is of the wrong kind or account", async () => {
+        await installMocks(opsMockOptions());
+        const access = new BedrockTenantAccess("late", { ...base, costCap: cap({ policyArn: pulumi.output(CAP_ROLE), executionRoleArn: pulumi.output("arn:aws:iam::111111111111:role/BedrockTenancyCostCapAction") }) });
+        const [policyError, roleError] = [await failureOf(access.costCapPolicyArn), await failureOf(access.costCapExecutionRoleArn)];
+        assert.ok(policyError instanceof pulumi.ResourceError && roleError instanceof pulumi.ResourceError);
+        assert.match(policyError.message, /^costCap\.policyArn must be a customer managed IAM policy ARN .*, got "arn:aws:iam::999999999999:role\//);
+        assert.match(roleError.message, /^costCap\.executionRoleArn must be an IAM role of the ops account 999999999999, got "arn:aws:iam::111111111111:/);
     });
 });

@@ -2,11 +2,13 @@ import * as assert from "assert";
 import { BedrockTenantAccess } from "../../../components";
 import type { BedrockTenantAccessArgs } from "../../../components/bedrock-tenant-access/args";
 import { installMocks, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
-import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions, parsePolicy, settled } from "../../../testing/tenant-access-fixtures";
+import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions, settled } from "../../../testing/tenant-access-fixtures";
 
 const ENFORCER = `arn:aws:lambda:us-east-1:${OPS_ACCOUNT}:function:BedrockTenancyQuotaEnforcer`;
 const base: BedrockTenantAccessArgs = { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU, US_HAIKU_35], accountId: OPS_ACCOUNT, region: "us-east-1" };
 const quota = { tokensPerDay: 1_000_000, tokensPerMonth: 31_000_000, perModel: { [HAIKU]: { tokensPerDay: 100_000 } }, enforcerFunctionArn: ENFORCER };
+const CAP_POLICY = `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenancyCostCap-AllTenants`;
+const CAP_ROLE = `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction`;
 
 describe("BedrockTenantAccess quotas and cost caps under mocks", () => {
     let recorded: RecordedResource[];
@@ -15,7 +17,7 @@ describe("BedrockTenantAccess quotas and cost caps under mocks", () => {
 
     before(async () => {
         recorded = await installMocks(opsMockOptions());
-        a = new BedrockTenantAccess("tenant-a", { ...base, quota, costCap: { limitUsd: 750, emails: ["finops@example.com"] } });
+        a = new BedrockTenantAccess("tenant-a", { ...base, quota, costCap: { limitUsd: 750, emails: ["finops@example.com"], policyArn: CAP_POLICY, executionRoleArn: CAP_ROLE } });
         new BedrockTenantAccess("tenant-b", { ...base, tenantId: "customer-b", accounts: ["222222222222"], models: [HAIKU] });
         await promiseOf(a.roleArn);
         await settled();
@@ -77,23 +79,24 @@ describe("BedrockTenantAccess quotas and cost caps under mocks", () => {
         assert.strictEqual(await promiseOf(a.enforcerFunctionArn!), ENFORCER);
     });
 
-    it("caps cost with an automatic Budgets action applying a managed deny policy to the tenant's role", () => {
+    it("caps cost with an automatic Budgets action applying the shared deny policy to the tenant's role, with the shared role", async () => {
         const [action] = of("budgets/budgetAction:BudgetAction");
         const [budget] = of("budgets/budget:Budget");
-        const [policy] = of("iam/policy:Policy");
-        const execution = of("iam/role:Role").find((r) => r.name === "tenant-a-cost-cap-action")!;
         assert.strictEqual(action.inputs.actionType, "APPLY_IAM_POLICY");
         assert.strictEqual(action.inputs.approvalModel, "AUTOMATIC");
         assert.strictEqual(action.inputs.notificationType, "ACTUAL");
         assert.deepStrictEqual(action.inputs.actionThreshold, { actionThresholdType: "PERCENTAGE", actionThresholdValue: 100 });
         assert.strictEqual(action.inputs.budgetName, "bedrock-tenant-customer-a-cap");
-        assert.deepStrictEqual(action.inputs.definition.iamActionDefinition, { policyArn: `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenancyCostCap-customer-a`, roles: ["BedrockTenantAccess-customer-a"] });
-        assert.strictEqual(action.inputs.executionRoleArn, `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction-customer-a`);
+        assert.deepStrictEqual(action.inputs.definition.iamActionDefinition, { policyArn: CAP_POLICY, roles: ["BedrockTenantAccess-customer-a"] });
+        assert.strictEqual(action.inputs.executionRoleArn, CAP_ROLE);
         assert.deepStrictEqual(action.inputs.subscribers, [{ address: "finops@example.com", subscriptionType: "EMAIL" }]);
         assert.strictEqual(budget.inputs.limitAmount, "750.00");
         assert.deepStrictEqual(budget.inputs.costFilters, [{ name: "TagKeyValue", values: ["user:bedrock-tenancy:tenant$customer-a"] }]);
-        assert.deepStrictEqual(parsePolicy(policy.inputs.policy).Statement, [{ Sid: "CostCapReached", Effect: "Deny", Action: "*", Resource: "*" }]);
-        const trust = parsePolicy(execution.inputs.assumeRolePolicy);
-        assert.deepStrictEqual(((trust.Statement as any[])[0]).Principal, { Service: "budgets.amazonaws.com" });
+        assert.deepStrictEqual([await promiseOf(a.costCapPolicyArn!), await promiseOf(a.costCapExecutionRoleArn!)], [CAP_POLICY, CAP_ROLE]);
+    });
+
+    it("creates no IAM role or managed policy of its own for the cost cap", () => {
+        assert.deepStrictEqual(of("iam/role:Role").map((r) => r.inputs.name), ["BedrockTenantAccess-customer-a"]);
+        assert.deepStrictEqual(of("iam/policy:Policy"), []);
     });
 });

@@ -30,17 +30,19 @@ describe("quota enforcement under the IAM evaluator", () => {
     let capPolicy: aws.iam.PolicyDocument;
     let capExecutionPolicy: aws.iam.PolicyDocument;
     let capPolicyArn: string;
+    let capTrust: aws.iam.PolicyDocument;
+    let capActions: RecordedResource[];
 
     before(async () => {
         const recorded: RecordedResource[] = await installMocks(opsMockOptions());
         const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-")), "index.mjs");
         fs.writeFileSync(bundle, "export const handler = async () => {};\n");
-        const enforcer = new QuotaEnforcer("quota-enforcer", { region: "us-east-1", accountId: OPS_ACCOUNT, bundlePath: bundle });
+        const enforcer = new QuotaEnforcer("quota-enforcer", { region: "us-east-1", accountId: OPS_ACCOUNT, bundlePath: bundle, costCaps: true });
         for (const [key, tenant, account] of [["a", "customer-a", "111111111111"], ["b", "customer-b", "222222222222"]]) {
             const access = new BedrockTenantAccess(`tenant-${key}`, {
                 tenantId: tenant, accounts: [account], models: [HAIKU], region: "us-east-1", accountId: OPS_ACCOUNT,
                 quota: { tokensPerDay: 1000, enforcerFunctionArn: enforcer.functionArn },
-                costCap: key === "a" ? { limitUsd: 100, emails: ["finops@example.com"] } : undefined,
+                costCap: { limitUsd: 100, emails: ["finops@example.com"], policyArn: enforcer.costCapPolicyArn!, executionRoleArn: enforcer.costCapExecutionRoleArn! },
             });
             profiles[tenant] = await promiseOf(access.inferenceProfileArns);
         }
@@ -48,10 +50,13 @@ describe("quota enforcement under the IAM evaluator", () => {
         permissions["customer-a"] = policiesOf(recorded, "tenant-a").permissions;
         permissions["customer-b"] = policiesOf(recorded, "tenant-b").permissions;
         enforcerPolicy = parsePolicy(recorded.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "quota-enforcer-policy")!.inputs.policy);
-        const cap = recorded.find((r) => r.type === "aws:iam/policy:Policy" && r.name === "tenant-a-cost-cap")!;
-        capPolicy = parsePolicy(cap.inputs.policy);
-        capPolicyArn = `arn:aws:iam::${OPS_ACCOUNT}:policy/${cap.inputs.name}`;
-        capExecutionPolicy = parsePolicy(recorded.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "tenant-a-cost-cap-action")!.inputs.policy);
+        const caps = recorded.filter((r) => r.type === "aws:iam/policy:Policy");
+        assert.deepStrictEqual(caps.map((c) => c.name), ["quota-enforcer-cost-cap"], "one cost-cap policy for the fleet");
+        capPolicy = parsePolicy(caps[0].inputs.policy);
+        capPolicyArn = `arn:aws:iam::${OPS_ACCOUNT}:policy/${caps[0].inputs.name}`;
+        capExecutionPolicy = parsePolicy(recorded.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "quota-enforcer-cost-cap-action")!.inputs.policy);
+        capTrust = parsePolicy(recorded.find((r) => r.type === "aws:iam/role:Role" && r.name === "quota-enforcer-cost-cap-action")!.inputs.assumeRolePolicy);
+        capActions = recorded.filter((r) => r.type === "aws:budgets/budgetAction:BudgetAction");
 
         const iam = await new LocalIamServer().start();
         try {
@@ -108,7 +113,7 @@ describe("quota enforcement under the IAM evaluator", () => {
         });
 
         it("touches no other role: not itself, not a runtime or cost-cap role, not an admin role", async () => {
-            for (const other of ["BedrockTenancyQuotaEnforcer", "BedrockTenancyRuntime-customer-a", "BedrockTenancyCostCapAction-customer-a", "OrganizationAccountAccessRole", "Admin"]) {
+            for (const other of ["BedrockTenancyQuotaEnforcer", "BedrockTenancyRuntime-customer-a", "BedrockTenancyCostCapAction", "OrganizationAccountAccessRole", "Admin"]) {
                 assert.strictEqual(await act("iam:PutRolePolicy", `arn:aws:iam::${OPS_ACCOUNT}:role/${other}`), "ImplicitlyDenied", other);
             }
             assert.strictEqual(await act("iam:PutRolePolicy", `arn:aws:iam::111111111111:role/${opsRoleName("customer-a")}`), "ImplicitlyDenied");
@@ -124,8 +129,9 @@ describe("quota enforcement under the IAM evaluator", () => {
     });
 
     describe("the cost cap", () => {
+        const EXECUTION_ROLE = `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction`;
         const execute = (action: string, resource: string, policyArn: string) => evaluate({
-            principal: `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction-customer-a`, action, resource, resourceAccount: OPS_ACCOUNT,
+            principal: EXECUTION_ROLE, action, resource, resourceAccount: OPS_ACCOUNT,
             identityPolicies: [capExecutionPolicy], context: { "iam:PolicyARN": policyArn },
         });
 
@@ -134,12 +140,50 @@ describe("quota enforcement under the IAM evaluator", () => {
             assert.strictEqual(await invoke("customer-b", []), "Allowed");
         });
 
-        it("lets Budgets' execution role attach and detach only the cap policy, only on A's role", async () => {
-            assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-a"), capPolicyArn), "Allowed");
-            assert.strictEqual(await execute("iam:DetachRolePolicy", role("customer-a"), capPolicyArn), "Allowed");
-            assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-a"), "arn:aws:iam::aws:policy/AdministratorAccess"), "ImplicitlyDenied");
-            assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-b"), capPolicyArn), "ImplicitlyDenied");
-            assert.strictEqual(await execute("iam:PutRolePolicy", role("customer-a"), capPolicyArn), "ImplicitlyDenied");
+        it("gives every tenant's budget action the one shared policy and execution role, each on its own tenant role", () => {
+            assert.deepStrictEqual(capActions.map((a) => [a.inputs.definition.iamActionDefinition.roles, a.inputs.definition.iamActionDefinition.policyArn, a.inputs.executionRoleArn]), [
+                [[opsRoleName("customer-a")], capPolicyArn, EXECUTION_ROLE],
+                [[opsRoleName("customer-b")], capPolicyArn, EXECUTION_ROLE],
+            ]);
+        });
+
+        it("lets the shared execution role attach and detach the cap policy on every tenant role", async () => {
+            for (const tenant of ["customer-a", "customer-b", "a-tenant-not-yet-deployed"]) {
+                assert.strictEqual(await execute("iam:AttachRolePolicy", role(tenant), capPolicyArn), "Allowed", tenant);
+                assert.strictEqual(await execute("iam:DetachRolePolicy", role(tenant), capPolicyArn), "Allowed", tenant);
+            }
+        });
+
+        it("lets it attach no other policy to a tenant role", async () => {
+            for (const other of ["arn:aws:iam::aws:policy/AdministratorAccess", `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenancyCostCap-customer-a`, `arn:aws:iam::${OPS_ACCOUNT}:policy/AllowEverything`, `arn:aws:iam::111111111111:policy/BedrockTenancyCostCap-AllTenants`]) {
+                assert.strictEqual(await execute("iam:AttachRolePolicy", role("customer-a"), other), "ImplicitlyDenied", other);
+            }
+        });
+
+        it("lets it touch no role but a tenant's: not itself, the enforcer, a runtime or admin role, a role under a tenant-like path, another account's", async () => {
+            const others = ["BedrockTenancyCostCapAction", "BedrockTenancyQuotaEnforcer", "BedrockTenancyRuntime-customer-a", "OrganizationAccountAccessRole", "Admin", "BedrockTenantAccess-customer-a/Admin"]
+                .map((name) => `arn:aws:iam::${OPS_ACCOUNT}:role/${name}`);
+            for (const other of [...others, `arn:aws:iam::111111111111:role/${opsRoleName("customer-a")}`]) {
+                assert.notStrictEqual(await execute("iam:AttachRolePolicy", other, capPolicyArn), "Allowed", other);
+                assert.notStrictEqual(await execute("iam:DetachRolePolicy", other, capPolicyArn), "Allowed", other);
+            }
+        });
+
+        it("lets it do nothing else: no inline policies, no users or groups, no trust changes", async () => {
+            for (const [action, resource] of [["iam:PutRolePolicy", role("customer-a")], ["iam:UpdateAssumeRolePolicy", role("customer-a")], ["iam:DeleteRole", role("customer-a")],
+                ["iam:AttachUserPolicy", `arn:aws:iam::${OPS_ACCOUNT}:user/someone`], ["iam:AttachGroupPolicy", `arn:aws:iam::${OPS_ACCOUNT}:group/admins`], ["bedrock:InvokeModel", profiles["customer-a"][HAIKU]]]) {
+                assert.strictEqual(await execute(action, resource, capPolicyArn), "ImplicitlyDenied", action);
+            }
+        });
+
+        it("may be assumed only by AWS Budgets acting for the ops account", async () => {
+            const assume = (principal: string, sourceAccount: string) => evaluate({
+                principal, action: "sts:AssumeRole", resource: EXECUTION_ROLE, resourceAccount: OPS_ACCOUNT,
+                identityPolicies: [], resourcePolicy: capTrust, context: { "aws:SourceAccount": sourceAccount },
+            });
+            assert.strictEqual(await assume("budgets.amazonaws.com", OPS_ACCOUNT), "Allowed");
+            assert.notStrictEqual(await assume("budgets.amazonaws.com", "111111111111"), "Allowed");
+            assert.notStrictEqual(await assume("lambda.amazonaws.com", OPS_ACCOUNT), "Allowed");
         });
     });
 });
