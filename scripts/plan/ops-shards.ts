@@ -11,7 +11,7 @@
  * `planOpsTenants` on the whole list, with the program's own settings.
  */
 import { DEFAULT_REGION } from "../../contract/identifiers";
-import { CONFIG_NAMESPACE, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { CONFIG_NAMESPACE, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
 import type { StackFile } from "./stack-files";
 
 /** Tenants per shard: 500 plan in under 1.5 GiB; smaller shards pay more process start-ups. */
@@ -38,9 +38,14 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
         get: (key) => file.config[`${CONFIG_NAMESPACE}:${key}`],
         getObject: <T>(key: string) => parseValue(file.config, `${CONFIG_NAMESPACE}:${key}`) as T | undefined,
     });
-    // The program passes its QuotaEnforcer's ARN, an Output the rules only test for presence.
-    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = "arn:aws:lambda:us-east-1:000000000000:function:quota-enforcer";
-    planOpsTenants(tenants, settings, file.config["aws:region"] ?? DEFAULT_REGION);
+    // The program passes its QuotaEnforcer's ARNs as Outputs; the rules check the shape and Region of plain ones, so these stand-ins are in the stack's Region.
+    const region = file.config["aws:region"] ?? DEFAULT_REGION;
+    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = `arn:aws:lambda:${region}:000000000000:function:quota-enforcer`;
+    if (anyTenantHasCostCap(tenants)) {
+        settings.costCapPolicyArn = "arn:aws:iam::000000000000:policy/BedrockTenancyCostCap-AllTenants";
+        settings.costCapExecutionRoleArn = "arn:aws:iam::000000000000:role/BedrockTenancyCostCapAction";
+    }
+    planOpsTenants(tenants, settings, region);
     const shards: Shard[] = [];
     for (let start = 0; start < tenants.length; start += size) {
         shards.push({ config: { ...file.config, [TENANTS_KEY]: JSON.stringify(tenants.slice(start, start + size)) }, firstTenant: start });
