@@ -10,6 +10,7 @@
  * the profile quota per Region) are checked here first, by the program's own
  * `planOpsTenants` on the whole list, with the program's own settings.
  */
+import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, PARTITION, QUOTA_ENFORCER_NAME, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
 import { CONFIG_NAMESPACE, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
 import type { StackFile } from "./stack-files";
@@ -40,10 +41,11 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
     });
     // The program passes its QuotaEnforcer's ARNs as Outputs; the rules check the shape and Region of plain ones, so these stand-ins are in the stack's Region.
     const region = file.config["aws:region"] ?? DEFAULT_REGION;
-    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = `arn:aws:lambda:${region}:000000000000:function:quota-enforcer`;
+    const account = "000000000000";
+    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = `arn:${PARTITION}:lambda:${region}:${account}:function:${QUOTA_ENFORCER_NAME}`;
     if (anyTenantHasCostCap(tenants)) {
-        settings.costCapPolicyArn = "arn:aws:iam::000000000000:policy/BedrockTenancyCostCap-AllTenants";
-        settings.costCapExecutionRoleArn = "arn:aws:iam::000000000000:role/BedrockTenancyCostCapAction";
+        settings.costCapPolicyArn = `arn:${PARTITION}:iam::${account}:policy/${COST_CAP_POLICY_NAME}`;
+        settings.costCapExecutionRoleArn = roleArn(account, COST_CAP_ROLE_NAME);
     }
     planOpsTenants(tenants, settings, region);
     const shards: Shard[] = [];
