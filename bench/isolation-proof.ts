@@ -3,7 +3,7 @@
  * complete proof (the shipped verifier, then the IAM evaluator cross-check),
  * and the proof alone (`bedrock-tenancy verify` on the written plan files).
  * Peak RSS is the resident memory of the whole process tree at once, sampled
- * every 100 ms (`tree-rss.ts`): at scale, plan shards run one per core. The
+ * every 100 ms (`tree-rss.ts`): at scale, plan workers run one per core. The
  * largest single process (`/usr/bin/time -v`'s maximum resident set size) is
  * recorded beside it.
  *

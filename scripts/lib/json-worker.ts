@@ -1,9 +1,12 @@
 /**
- * One TypeScript worker process per piece of work, fed and read through JSON
- * files (results such as a 5,000-tenant plan are too large to pass as
- * arguments, and a file keeps stdout free for the worker's own output).
+ * Long-lived TypeScript worker processes, each serving one job at a time, fed
+ * and read through JSON files (results such as a plan of hundreds of tenants
+ * are too large for a message, and a file keeps stdout free for the worker's
+ * own output). A worker's start-up (ts-node, the SDKs, warming the JIT) is
+ * paid once per worker rather than once per job, which is what lets a large
+ * ops stack be planned in many small shards.
  */
-import { fork } from "child_process";
+import { fork, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,46 +14,174 @@ import * as path from "path";
 export interface JsonWorkerOptions {
     /** Extra Node flags, e.g. a larger heap. */
     nodeFlags?: string[];
-    /** Error message when the worker fails; its stderr follows on the next line. */
+}
+
+export interface JobOptions {
+    /** Error message when the job fails; the worker's error (and stderr) follows on the next line. */
     failure: string;
-    /** Where a successful worker's stderr (warnings) goes; this process's stderr by default. */
+    /** Where the job's stderr (warnings) goes when it succeeds; this process's stderr by default. */
     onStderr?: (text: string) => void;
 }
 
-/** Runs `script` (which calls {@link serveJsonWorker}) on `input` and returns its result. */
-export async function runJsonWorker<I, O>(script: string, input: I, options: JsonWorkerOptions): Promise<O> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-worker-"));
-    const inFile = path.join(dir, "input.json");
-    const outFile = path.join(dir, "output.json");
-    fs.writeFileSync(inFile, JSON.stringify(input));
-    try {
-        const stderr = await new Promise<string>((resolve, reject) => {
-            const child = fork(script, [inFile, outFile], {
-                execArgv: [...(options.nodeFlags ?? []), "-r", "ts-node/register/transpile-only"],
-                stdio: ["ignore", "inherit", "pipe", "ipc"],
-            });
-            let err = "";
-            child.stderr?.on("data", (d) => (err += d));
-            child.on("error", reject);
-            child.on("exit", (code) => (code === 0 ? resolve(err) : reject(new Error(`${options.failure}:\n${err.trim()}`))));
+/** A job's reply over IPC: its stderr, and its error when it failed (the output file holds a result). */
+interface Reply {
+    stderr: string;
+    error?: string;
+}
+
+interface Job extends JobOptions {
+    inFile: string;
+    outFile: string;
+    resolve: (output: unknown) => void;
+    reject: (err: Error) => void;
+}
+
+interface Worker {
+    child: ChildProcess;
+    /** What the worker wrote to stderr since its last reply, for the message should it die. */
+    stderr: string;
+    job?: Job;
+}
+
+/** Up to `size` workers running `script` (which calls {@link serveJsonWorker}), started when first needed. */
+export class JsonWorkerPool<I, O> {
+    private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-worker-"));
+    private readonly workers = new Set<Worker>();
+    private readonly idle: Worker[] = [];
+    private readonly waiting: ((worker: Worker) => void)[] = [];
+    private jobs = 0;
+    private closed = false;
+
+    constructor(private readonly script: string, private readonly size: number, private readonly options: JsonWorkerOptions = {}) {
+        if (!(size >= 1)) throw new RangeError(`a worker pool needs at least one worker, got ${size}`);
+    }
+
+    /** Runs one job on the next free worker. */
+    async run(input: I, options: JobOptions): Promise<O> {
+        if (this.closed) throw new Error(`${options.failure}: the worker pool is closed`);
+        const n = this.jobs++;
+        const inFile = path.join(this.dir, `${n}-input.json`);
+        const outFile = path.join(this.dir, `${n}-output.json`);
+        fs.writeFileSync(inFile, JSON.stringify(input));
+        const worker = await this.acquire();
+        try {
+            return (await new Promise<unknown>((resolve, reject) => {
+                worker.job = { ...options, inFile, outFile, resolve, reject };
+                worker.child.send({ inFile, outFile }, (err) => {
+                    if (err) reject(new Error(`${options.failure}:\n${err.message}`));
+                });
+            })) as O;
+        } finally {
+            fs.rmSync(inFile, { force: true });
+            fs.rmSync(outFile, { force: true });
+            this.release(worker);
+        }
+    }
+
+    /** Stops every worker and removes the job files; a job still running is abandoned, and rejected. */
+    close(): void {
+        this.closed = true;
+        for (const w of this.workers) if (w.child.connected) w.child.disconnect();
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+
+    private acquire(): Promise<Worker> {
+        const free = this.idle.pop();
+        if (free) return Promise.resolve(free);
+        if (this.workers.size < this.size) return Promise.resolve(this.start());
+        return new Promise((resolve) => this.waiting.push(resolve));
+    }
+
+    private release(worker: Worker): void {
+        if (!this.workers.has(worker)) {
+            // It exited: a waiting job gets a fresh worker in its place.
+            const next = this.waiting.shift();
+            if (next) next(this.start());
+            return;
+        }
+        const next = this.waiting.shift();
+        if (next) next(worker);
+        else this.idle.push(worker);
+    }
+
+    private start(): Worker {
+        const child = fork(this.script, [], {
+            execArgv: [...(this.options.nodeFlags ?? []), "-r", "ts-node/register/transpile-only"],
+            stdio: ["ignore", "inherit", "pipe", "ipc"],
         });
-        if (stderr.trim()) (options.onStderr ?? ((text) => process.stderr.write(text)))(stderr);
-        return JSON.parse(fs.readFileSync(outFile, "utf8"));
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        const worker: Worker = { child, stderr: "" };
+        this.workers.add(worker);
+        child.stderr?.on("data", (d) => (worker.stderr += d));
+        child.on("message", (reply: Reply) => this.finish(worker, reply));
+        // No job goes to a worker once it has exited; its job fails once its stderr is all read.
+        const retire = () => {
+            this.workers.delete(worker);
+            const i = this.idle.indexOf(worker);
+            if (i >= 0) this.idle.splice(i, 1);
+        };
+        const gone = (why: string) => {
+            retire();
+            const job = worker.job;
+            worker.job = undefined;
+            job?.reject(new Error(`${job.failure}:\n${[worker.stderr.trim(), why].filter(Boolean).join("\n")}`));
+        };
+        child.on("error", (err) => gone(err.message));
+        child.on("exit", retire);
+        child.on("close", (code, signal) => gone(`the worker exited with ${signal ?? `code ${code}`} before it finished`));
+        return worker;
+    }
+
+    private finish(worker: Worker, reply: Reply): void {
+        const job = worker.job;
+        worker.stderr = "";
+        if (!job) return;
+        worker.job = undefined;
+        if (reply.error !== undefined) {
+            // The worker exits after a failed job: no other job may be sent to it.
+            this.workers.delete(worker);
+            job.reject(new Error(`${job.failure}:\n${`${reply.stderr}${reply.error}`.trim()}`));
+            return;
+        }
+        if (reply.stderr.trim()) (job.onStderr ?? ((text) => process.stderr.write(text)))(reply.stderr);
+        try {
+            job.resolve(JSON.parse(fs.readFileSync(job.outFile, "utf8")));
+        } catch (err) {
+            job.reject(err instanceof Error ? err : new Error(String(err)));
+        }
     }
 }
 
-/** The worker side: reads the input file, runs `work`, writes the output file; exits 1 with the error on failure. */
+/**
+ * The worker side: runs `work` on each job the pool sends, one at a time,
+ * writes the result to the job's output file and replies with what the job
+ * wrote to stderr (so each job's warnings stay its own, whenever the pipe
+ * delivers them). A job that fails ends
+ * the worker: whatever it left running cannot reach the next job.
+ */
 export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
-    const [inFile, outFile] = process.argv.slice(2);
-    work(JSON.parse(fs.readFileSync(inFile, "utf8"))).then(
-        (result) => fs.writeFileSync(outFile, JSON.stringify(result)),
-        (err) => {
-            process.stderr.write(`${errorLine(err)}\n`);
+    const send = (reply: Reply) => new Promise<void>((resolve) => process.send!(reply, () => resolve()));
+    process.on("message", async ({ inFile, outFile }: { inFile: string; outFile: string }) => {
+        const write = process.stderr.write;
+        let captured = "";
+        // Also written through, so that the pool can quote it should the worker die mid-job.
+        process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+            captured += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+            return write.call(process.stderr, chunk, ...rest);
+        }) as typeof process.stderr.write;
+        let result: O;
+        try {
+            result = await work(JSON.parse(fs.readFileSync(inFile, "utf8")));
+            fs.writeFileSync(outFile, JSON.stringify(result));
+        } catch (err) {
+            process.stderr.write = write;
+            await send({ stderr: captured, error: errorLine(err) });
             process.exit(1);
-        },
-    );
+        }
+        process.stderr.write = write;
+        await send({ stderr: captured });
+    });
+    // The pool disconnects when it has no more jobs.
+    process.on("disconnect", () => process.exit(0));
 }
 
 /** How a failed worker reports its error on stderr, which its caller quotes. */

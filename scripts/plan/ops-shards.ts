@@ -1,9 +1,9 @@
 /**
  * Splits a large ops stack's tenant list into shards, each planned by the
- * same program in its own worker. Pulumi keeps every resource's Output graph
+ * same program, one shard at a time per worker. Pulumi keeps every resource's Output graph
  * alive while it plans (about 100 KB a resource at its peak, measured), so one
- * process for 5,000 tenants needs over 6 GiB; shards of a few hundred tenants
- * stay well under 1 GiB each and use every core.
+ * process for 5,000 tenants needs over 6 GiB; small shards, planned one after
+ * another by one reused worker per core, keep each worker well under 1 GiB.
  *
  * A shard's program sees only its own tenants, so the rules that span the
  * whole list (duplicate ids, an account listed twice, colliding profile names,
@@ -15,8 +15,13 @@ import { DEFAULT_REGION } from "../../contract/identifiers";
 import { CONFIG_NAMESPACE, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
 import type { StackFile } from "./stack-files";
 
-/** Tenants per shard: 500 plan in under 1.5 GiB; smaller shards pay more process start-ups. */
-export const SHARD_TENANTS = 500;
+/**
+ * Tenants per shard. Workers are reused, so a shard costs no process start-up,
+ * and a small shard's short-lived objects die young: 5,000 tenants planned in
+ * 32.4 s in shards of 10, 30.8 s of 25, 31.5 s of 50 and 36.5 s of 100 (one
+ * run each, 2 workers), against 56.3 s in fresh workers of 500.
+ */
+export const SHARD_TENANTS = 25;
 
 const TENANTS_KEY = `${CONFIG_NAMESPACE}:tenants`;
 

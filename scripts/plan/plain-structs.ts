@@ -17,18 +17,25 @@ interface StructModule {
     Struct: { new (): object; fromJavaScript(value: unknown): object };
 }
 
-/** Makes `Struct.fromJavaScript` return a carrier whose `toJavaScript()` is the value itself. */
-export function carryStructsPlain(): void {
-    const module = require("google-protobuf/google/protobuf/struct_pb") as StructModule;
-    class PlainStruct extends module.Struct {
-        constructor(private readonly plain: unknown) {
-            super();
-        }
-        toJavaScript(): unknown {
-            return this.plain;
-        }
+const structs = require("google-protobuf/google/protobuf/struct_pb") as StructModule;
+const encode = structs.Struct.fromJavaScript;
+
+class PlainStruct extends structs.Struct {
+    constructor(private readonly plain: unknown) {
+        super();
     }
-    module.Struct.fromJavaScript = (value) => new PlainStruct(value);
+    toJavaScript(): unknown {
+        return this.plain;
+    }
+}
+
+/**
+ * `plain`: makes `Struct.fromJavaScript` return a carrier whose `toJavaScript()`
+ * is the value itself; `protobuf`: the SDK's own encoding. A worker plans one
+ * stack after another, so each plan sets the carrier it was asked for.
+ */
+export function carryStructs(carrier: "plain" | "protobuf"): void {
+    structs.Struct.fromJavaScript = carrier === "plain" ? (value) => new PlainStruct(value) : encode;
 }
 
 /** Plain objects with their keys in the order a protobuf `Struct` gives them back; class instances (assets, archives) as they are. */

@@ -47,7 +47,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const files: string[] = [];
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);
-        const workers = plan.shards > 1 ? `${plan.shards} shards of at most ${SHARD_TENANTS} tenants, ${Math.min(plan.shards, cores())} at a time, largest` : "plan";
+        const workers = plan.shards > 1 ? `${plan.shards} shards of at most ${SHARD_TENANTS} tenants, ${Math.min(plan.shards, cores())} workers, largest` : "plan";
         options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s, ${workers} worker peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
         if (plan.file.placeholders.length) options.log(`  secret config replaced by offline placeholders: ${plan.file.placeholders.join(", ")}`);
         const file = path.join(options.outDir, `${plan.stack}.json`);

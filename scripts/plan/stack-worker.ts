@@ -1,11 +1,14 @@
 /**
- * Runs one stack's real program under the Pulumi mock engine in its own
- * process (the Pulumi runtime is process-global) and returns what it planned.
+ * Runs stacks' real programs under the Pulumi mock engine, one plan at a time
+ * per worker process (the Pulumi runtime is process-global), and returns what
+ * each planned. Each plan starts from a fresh runtime store and a freshly
+ * loaded program (`fresh-runtime.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { serveJsonWorker } from "../lib/json-worker";
-import { carryStructsPlain, sortedKeys } from "./plain-structs";
+import { freshPulumiStore, unloadProgram } from "./fresh-runtime";
+import { carryStructs, sortedKeys } from "./plain-structs";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
 import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
 
@@ -44,7 +47,9 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const registrations = new Map<string, Registration>();
     const inputsByKey = new Map<string, Record<string, any>>();
 
-    if (!input.protobufStructs) carryStructsPlain();
+    freshPulumiStore();
+    unloadProgram(input.programPath);
+    carryStructs(input.protobufStructs ? "protobuf" : "plain");
     pulumi.runtime.setAllConfig(input.config, input.secretKeys);
     await pulumi.runtime.setMocks(
         {
