@@ -78,10 +78,18 @@ export class JsonWorkerPool<I, O> {
         }
     }
 
-    /** Stops every worker and removes the job files; a job still running is abandoned, and rejected. */
-    close(): void {
+    /**
+     * Stops every worker and removes the job files, resolving once every worker
+     * has exited (none outlives its caller); a job still running is abandoned, and rejected.
+     */
+    async close(): Promise<void> {
         this.closed = true;
-        for (const w of this.workers) if (w.child.connected) w.child.disconnect();
+        const exits = [...this.workers].map((w) => new Promise<void>((resolve) => {
+            if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
+            w.child.once("exit", () => resolve());
+            if (w.child.connected) w.child.disconnect();
+        }));
+        await Promise.all(exits);
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 

@@ -48,7 +48,7 @@ export async function crossCheckFleet(result: VerificationResult): Promise<Cross
     try {
         await inParallel(chunks, (chunk) => pool.run(chunk, { failure: "an evaluator cross-check worker failed" }), (part) => parts.push(part));
     } finally {
-        pool.close();
+        await pool.close();
     }
     return { requests: parts.reduce((n, p) => n + p.requests, 0), disagreements: parts.flatMap((p) => p.disagreements) };
 }

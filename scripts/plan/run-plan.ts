@@ -97,7 +97,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         }
         return plans;
     } finally {
-        pool.close();
+        await pool.close();
     }
 }
 

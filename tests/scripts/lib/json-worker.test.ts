@@ -30,6 +30,8 @@ describe("JSON worker pool", function () {
         assert.deepStrictEqual(results.map((r) => r.value), Array.from({ length: 12 }, (_, i) => i));
         const pids = new Set(results.map((r) => r.pid));
         assert.ok(pids.size >= 1 && pids.size <= 2, `12 jobs ran in ${pids.size} processes`);
+        await pool.close();
+        for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} outlived close()`);
     });
 
     it("hands each job the warnings it wrote, and only those", async () => {
@@ -62,7 +64,7 @@ describe("JSON worker pool", function () {
 
     it("refuses jobs once closed, and a size below one", async () => {
         pool = new JsonWorkerPool<EchoJob, Echo>(WORKER, 1);
-        pool.close();
+        await pool.close();
         await assert.rejects(pool.run({ value: 1 }, { failure: "echo failed" }), /echo failed: the worker pool is closed/);
         assert.throws(() => new JsonWorkerPool(WORKER, 0), /at least one worker, got 0/);
     });

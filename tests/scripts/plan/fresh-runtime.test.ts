@@ -41,8 +41,7 @@ describe("plan worker reuse", function () {
             assert.deepStrictEqual(planned(afterOps), planned(first));
             assert.deepStrictEqual(planned(opsAgain), planned(ops));
         } finally {
-            reused.close();
-            fresh.close();
+            await Promise.all([reused.close(), fresh.close()]);
         }
     });
 
