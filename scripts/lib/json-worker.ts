@@ -101,15 +101,18 @@ export class JsonWorkerPool<I, O> {
     }
 
     private release(worker: Worker): void {
-        if (!this.workers.has(worker)) {
-            // It exited: a waiting job gets a fresh worker in its place.
-            const next = this.waiting.shift();
-            if (next) next(this.start());
-            return;
-        }
+        const alive = this.workers.has(worker);
         const next = this.waiting.shift();
-        if (next) next(worker);
-        else this.idle.push(worker);
+        // A worker that exited is replaced by a fresh one for the waiting job.
+        if (next) next(alive ? worker : this.start());
+        else if (alive) this.idle.push(worker);
+    }
+
+    /** No job goes to a worker once it has exited or failed. */
+    private retire(worker: Worker): void {
+        this.workers.delete(worker);
+        const i = this.idle.indexOf(worker);
+        if (i >= 0) this.idle.splice(i, 1);
     }
 
     private start(): Worker {
@@ -121,20 +124,15 @@ export class JsonWorkerPool<I, O> {
         this.workers.add(worker);
         child.stderr?.on("data", (d) => (worker.stderr += d));
         child.on("message", (reply: Reply) => this.finish(worker, reply));
-        // No job goes to a worker once it has exited; its job fails once its stderr is all read.
-        const retire = () => {
-            this.workers.delete(worker);
-            const i = this.idle.indexOf(worker);
-            if (i >= 0) this.idle.splice(i, 1);
-        };
+        // Its job fails once its stderr is all read.
         const gone = (why: string) => {
-            retire();
+            this.retire(worker);
             const job = worker.job;
             worker.job = undefined;
             job?.reject(new Error(`${job.failure}:\n${[worker.stderr.trim(), why].filter(Boolean).join("\n")}`));
         };
         child.on("error", (err) => gone(err.message));
-        child.on("exit", retire);
+        child.on("exit", () => this.retire(worker));
         child.on("close", (code, signal) => gone(`the worker exited with ${signal ?? `code ${code}`} before it finished`));
         return worker;
     }
@@ -145,8 +143,8 @@ export class JsonWorkerPool<I, O> {
         if (!job) return;
         worker.job = undefined;
         if (reply.error !== undefined) {
-            // The worker exits after a failed job: no other job may be sent to it.
-            this.workers.delete(worker);
+            // The worker exits after a failed job.
+            this.retire(worker);
             job.reject(new Error(`${job.failure}:\n${`${reply.stderr}${reply.error}`.trim()}`));
             return;
         }
@@ -163,11 +161,10 @@ export class JsonWorkerPool<I, O> {
  * The worker side: runs `work` on each job the pool sends, one at a time,
  * writes the result to the job's output file and replies with what the job
  * wrote to stderr (so each job's warnings stay its own, whenever the pipe
- * delivers them). A job that fails ends
- * the worker: whatever it left running cannot reach the next job.
+ * delivers them). A job that fails ends the worker: whatever it left running
+ * cannot reach the next job.
  */
 export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
-    const send = (reply: Reply) => new Promise<void>((resolve) => process.send!(reply, () => resolve()));
     process.on("message", async ({ inFile, outFile }: { inFile: string; outFile: string }) => {
         const write = process.stderr.write;
         let captured = "";
@@ -176,17 +173,17 @@ export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
             captured += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
             return write.call(process.stderr, chunk, ...rest);
         }) as typeof process.stderr.write;
-        let result: O;
+        let error: string | undefined;
         try {
-            result = await work(JSON.parse(fs.readFileSync(inFile, "utf8")));
-            fs.writeFileSync(outFile, JSON.stringify(result));
+            fs.writeFileSync(outFile, JSON.stringify(await work(JSON.parse(fs.readFileSync(inFile, "utf8")))));
         } catch (err) {
+            error = errorLine(err);
+        } finally {
             process.stderr.write = write;
-            await send({ stderr: captured, error: errorLine(err) });
-            process.exit(1);
         }
-        process.stderr.write = write;
-        await send({ stderr: captured });
+        const reply: Reply = error === undefined ? { stderr: captured } : { stderr: captured, error };
+        await new Promise<void>((resolve) => process.send!(reply, () => resolve()));
+        if (error !== undefined) process.exit(1);
     });
     // The pool disconnects when it has no more jobs.
     process.on("disconnect", () => process.exit(0));

@@ -78,12 +78,15 @@ function summary(r: PlannedResource): ResourceSummary {
     return { urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent };
 }
 
-/** Objects join by key; anything else must be the same in both. */
+/**
+ * Objects join by key; anything else must be the same in both. `b` is joined
+ * into `a`, which is changed and returned: copying `a` instead made joining
+ * the fleet's per-tenant record quadratic in the number of shards.
+ */
 export function joinValues(a: unknown, b: unknown, where: string): unknown {
     if (isObject(a) && isObject(b)) {
-        const out: Record<string, unknown> = { ...a };
-        for (const [k, v] of Object.entries(b)) out[k] = k in a ? joinValues(a[k], v, `${where}.${k}`) : v;
-        return out;
+        for (const [k, v] of Object.entries(b)) a[k] = k in a ? joinValues(a[k], v, `${where}.${k}`) : v;
+        return a;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) {
         throw new Error(`shards disagree on ${where}: ${JSON.stringify(a)?.slice(0, 200)} and ${JSON.stringify(b)?.slice(0, 200)}`);
