@@ -2,7 +2,8 @@
 export { PrivateInvocationLogger, AuditWriteError } from "./private-invocation-logger";
 export type { PrivateInvocationLoggerOptions, LoggerStats } from "./private-invocation-logger";
 export { CALL_ID_KEYS, MODEL_ID_KEY, INVOKED_MODEL_ID_KEY } from "./run-data";
-export { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "./content";
+export { TRUNCATION_MARKER } from "./content";
+export { MAX_RECORD_LINE_BYTES, MAX_RECORD_ID_BYTES, MAX_RECORD_METADATA_BYTES, recordLine } from "./record-line";
 export { DEFAULT_PRICE_TABLE, estimateCostUsd } from "./pricing";
 export type { ModelPrice, PriceTable } from "./pricing";
 export { safeStringify } from "./serialize";

@@ -10,16 +10,12 @@ import type { RuntimeConfig } from "./config";
 /** Per-attempt socket timeout of an archive write: a 2 MiB object takes well under a second inside the Region. */
 export const ARCHIVE_REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * The handler's sink: `sink` alone without an archive; with one, an
- * {@link ArchivingSink} in front of it, and no text limit in the records the
- * logger builds (the sink cuts the log copy itself).
- */
+/** The handler's sink: `sink` alone without an archive; with one, an {@link ArchivingSink} in front of it. */
 export function createArchivingSink(
     config: RuntimeConfig,
     sink: AuditSink,
     options: { client?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string },
-): { sink: AuditSink; maxContentBytes?: number } {
+): { sink: AuditSink } {
     if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
     const client =
         options.client ??
@@ -28,7 +24,7 @@ export function createArchivingSink(
             credentials: options.customerCredentials,
             requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
         });
-    return { sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn }), maxContentBytes: Infinity };
+    return { sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn }) };
 }
 
 /**
@@ -44,7 +40,6 @@ export function createAuditLogger(
     const archiving = createArchivingSink(config, sink, { client: options.archiveClient, customerCredentials: options.customerCredentials, region: options.region });
     return new PrivateInvocationLogger({
         sink: archiving.sink,
-        maxContentBytes: archiving.maxContentBytes,
         tenantId: config.tenantId,
         contentMode: config.contentMode,
         auditMode: config.auditMode,

@@ -2,14 +2,14 @@
  * Fans each record out to the write-once archive (one S3 object per call,
  * written with the customer's own credentials) and to the log sink. The
  * archive copy is complete: in `full` mode the prompt and completion are
- * untruncated and carry their SHA-256. The log copy keeps the usual cut and
- * names the archive object and its SHA-256, or the error that lost it.
+ * untruncated and carry their SHA-256. The log copy is cut to the line limit
+ * by the primary sink and names the archive object and its SHA-256, or the
+ * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { archiveObjectKey, type AuditRecord } from "../../contract";
 import { describeError } from "../audit-record";
-import { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER, truncateUtf8 } from "../content";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -21,8 +21,6 @@ export interface ArchivingSinkOptions {
     bucket: string;
     /** The key the bucket policy requires every object to name. */
     kmsKeyArn: string;
-    /** Most UTF-8 bytes of text per field in the log copy. @default MAX_CONTENT_TEXT_BYTES */
-    logContentBytes?: number;
     /**
      * Creates the unique part of each key.
      * @default - the record's `callId` and outcome (a call's `started` and completion records are two objects side by side), or a random UUID
@@ -39,15 +37,13 @@ export function archivedRecord(record: AuditRecord): AuditRecord {
     return copy;
 }
 
-/** The log copy of `record`: text cut to `maxBytes` per field, marked as truncated. */
-export function loggedRecord(record: AuditRecord, maxBytes: number, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
-    const cut = (text: string | undefined) => (text === undefined ? undefined : truncateUtf8(text, maxBytes));
-    const input = cut(record.input.inputText);
-    const output = cut(record.output.outputText);
-    const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output }, archive };
-    if (input?.truncated) Object.assign(copy.input, { inputText: input.text + TRUNCATION_MARKER, inputTruncated: true });
-    if (output?.truncated) Object.assign(copy.output, { outputText: output.text + TRUNCATION_MARKER, outputTruncated: true });
-    return copy;
+/**
+ * The log copy of `record`: the record with the archive pointer. The primary
+ * sink cuts its line to the size limit (`recordLine`), so its text may be a
+ * prefix of the archived text; the SHA-256 fields match the archive's.
+ */
+export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
+    return { ...record, archive };
 }
 
 /**
@@ -101,7 +97,7 @@ export class ArchivingSink implements AuditSink {
             this.counters.pending--;
         }
         const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
-        await this.options.primary.write(loggedRecord(record, this.options.logContentBytes ?? MAX_CONTENT_TEXT_BYTES, pointer));
+        await this.options.primary.write(loggedRecord(record, pointer));
         if (archiveError !== undefined) {
             throw new AuditDeliveryError(`audit record not archived to s3://${bucket}/${key} (${pointer.errorCode})`, { cause: archiveError });
         }

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { AuditRecord } from "../../contract";
 import { safeStringify } from "../serialize";
+import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
@@ -115,7 +116,7 @@ export class CloudWatchLogsSink implements AuditSink {
         }
         const parsed = Date.parse(record.timestamp);
         return new Promise<void>((resolve, reject) => {
-            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: safeStringify(record), resolve, reject });
+            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: recordLine(record), resolve, reject });
             this.counters.pending++;
             this.schedule();
         });

@@ -5,7 +5,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CUSTOMER_ACCESS_KEY_ID, LocalS3Server, converseText, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { RuntimeEnv, archiveTenantPrefix } from "../../contract";
-import { MAX_CONTENT_TEXT_BYTES } from "../../runtime/content";
+import { MAX_RECORD_LINE_BYTES } from "../../runtime/record-line";
 import { CONTEXT, TENANT_ENV, event, fastRetries, handlerWithCapture } from "../../testing/runtime-fixtures";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { MemorySink } from "../support/memory-sink";
@@ -81,7 +81,8 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
         const [logged] = stdout.records();
         assert.equal(logged.input.inputTruncated, true);
         assert.equal(logged.output.outputTruncated, true);
-        assert.ok(Buffer.byteLength(logged.output.outputText ?? "") <= MAX_CONTENT_TEXT_BYTES + 16);
+        assert.ok(Buffer.byteLength(stdout.all().split("\n")[0]) < MAX_RECORD_LINE_BYTES);
+        assert.deepEqual([logged.input.inputSha256, logged.output.outputSha256], [sha256(prompt), sha256(completion)]);
         assert.deepEqual(logged.archive, { key, sha256: sha256(object.body) });
     });
 

@@ -32,7 +32,7 @@ function everyKindOfRecord(): AuditRecord[] {
     const sts = errorRecord("Converse", START, describeError(markStsFailure(Object.assign(new Error("no"), { name: "AccessDenied", $metadata: { httpStatusCode: 403, requestId: "sts-1" } }))), 9);
     const rejected = rejectedRecord({ callId: "x", timestamp: new Date(), tenantId: "customer-a", contentMode: "none", ids: {}, modelId: "m", errorCode: "InvalidField", errorMessage: "bad", errorField: "prompt" });
     const truncated = { ...success, input: { ...success.input, inputTruncated: true, inputSha256: "0".repeat(64) }, output: { ...success.output, outputTruncated: true, outputSha256: "0".repeat(64) }, metadataTruncated: true, metadataSha256: "0".repeat(64) };
-    return [success, error, sts, rejected, startedRecord(START), truncated, loggedRecord(success, 10, { key: "k", sha256: "s", errorCode: "e" })];
+    return [success, error, sts, rejected, startedRecord(START), truncated, loggedRecord(success, { key: "k", sha256: "s", errorCode: "e" })];
 }
 
 function pathsOf(record: AuditRecord): string[] {
