@@ -1,9 +1,10 @@
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { PrivateInvocationLogger } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
 import { ArchivingSink } from "../sinks/archive-sink";
+import { s3Package } from "../sinks/s3-package";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
 
@@ -19,12 +20,14 @@ export function createArchivingSink(
     if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
     const client =
         options.client ??
-        new S3Client({
+        new (s3Package().S3Client)({
             region: options.region ?? config.bedrockRegion,
             credentials: options.customerCredentials,
             requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
         });
-    return { sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn }) };
+    return {
+        sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn, expectedBucketOwner: keyAccount(config.archiveKmsKeyArn) }),
+    };
 }
 
 /**
@@ -48,4 +51,12 @@ export function createAuditLogger(
         prices: options.prices,
         onWarning: options.onWarning,
     });
+}
+
+/**
+ * The customer account: the archive key is the customer's own (the bucket
+ * policy requires it), so its ARN names the account the bucket must belong to.
+ */
+function keyAccount(kmsKeyArn: string): string {
+    return kmsKeyArn.split(":")[4];
 }

@@ -7,9 +7,10 @@
  * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { archiveObjectKey, type AuditRecord } from "../../contract";
 import { describeError } from "../audit-record";
+import { s3Package } from "./s3-package";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -21,6 +22,13 @@ export interface ArchivingSinkOptions {
     bucket: string;
     /** The key the bucket policy requires every object to name. */
     kmsKeyArn: string;
+    /**
+     * Account that must own the bucket (sent as `ExpectedBucketOwner`): S3
+     * refuses the write if the bucket belongs to anyone else, so a bucket
+     * name that points at another account's bucket cannot receive records.
+     * @default - not sent
+     */
+    expectedBucketOwner?: string;
     /**
      * Creates the unique part of each key.
      * @default - the record's `callId` and outcome (a call's `started` and completion records are two objects side by side), or a random UUID
@@ -54,6 +62,8 @@ export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditReco
 export class ArchivingSink implements AuditSink {
     private readonly options: ArchivingSinkOptions;
     private readonly counters = new SinkCounters();
+    /** Writes whose archive object is in progress and whose log copy is not yet with the primary sink. */
+    private readonly handingOff = new Set<Promise<unknown>>();
 
     constructor(options: ArchivingSinkOptions) {
         if (typeof options.primary?.write !== "function") throw new TypeError("primary must implement AuditSink");
@@ -68,7 +78,27 @@ export class ArchivingSink implements AuditSink {
      * fail-closed mode.
      */
     async write(record: AuditRecord): Promise<void> {
-        const { client, bucket, kmsKeyArn } = this.options;
+        const handoff = this.archiveAndHandOff(record);
+        this.handingOff.add(handoff);
+        const { delivered, archiveError, pointer } = await handoff.finally(() => this.handingOff.delete(handoff));
+        await delivered;
+        if (archiveError !== undefined) {
+            throw new AuditDeliveryError(`audit record not archived to s3://${this.options.bucket}/${pointer.key} (${pointer.errorCode})`, { cause: archiveError });
+        }
+    }
+
+    /**
+     * Waits for archive writes in progress to hand their log copies over,
+     * then flushes the primary sink: a flush never leaves a copy behind in a
+     * buffer, waiting for the primary's batching timer.
+     */
+    async flush(): Promise<void> {
+        await Promise.allSettled([...this.handingOff]);
+        await this.options.primary.flush();
+    }
+
+    private async archiveAndHandOff(record: AuditRecord): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
+        const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
         const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
         const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
         const body = Buffer.from(safeStringify(archivedRecord(record)) + "\n", "utf8");
@@ -77,7 +107,7 @@ export class ArchivingSink implements AuditSink {
         let archiveError: unknown;
         try {
             await client.send(
-                new PutObjectCommand({
+                new (s3Package().PutObjectCommand)({
                     Bucket: bucket,
                     Key: key,
                     Body: body,
@@ -87,6 +117,7 @@ export class ArchivingSink implements AuditSink {
                     ServerSideEncryption: "aws:kms",
                     SSEKMSKeyId: kmsKeyArn,
                     BucketKeyEnabled: true,
+                    ...(expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner }),
                 }),
             );
             this.counters.delivered++;
@@ -97,14 +128,10 @@ export class ArchivingSink implements AuditSink {
             this.counters.pending--;
         }
         const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
-        await this.options.primary.write(loggedRecord(record, pointer));
-        if (archiveError !== undefined) {
-            throw new AuditDeliveryError(`audit record not archived to s3://${bucket}/${key} (${pointer.errorCode})`, { cause: archiveError });
-        }
-    }
-
-    async flush(): Promise<void> {
-        await this.options.primary.flush();
+        const delivered = this.options.primary.write(loggedRecord(record, pointer));
+        // The caller awaits it; keep an early rejection from being reported as unhandled meanwhile.
+        delivered.catch(() => undefined);
+        return { delivered, archiveError, pointer };
     }
 
     /** The archive's own counters; the primary sink keeps its own. */
