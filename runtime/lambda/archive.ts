@@ -8,7 +8,13 @@ import { s3Package } from "../sinks/s3-package";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
 
-/** Per-attempt socket timeout of an archive write: a 2 MiB object takes well under a second inside the Region. */
+/** Connection timeout of the archive's S3 client. */
+export const ARCHIVE_CONNECTION_TIMEOUT_MS = 3000;
+/**
+ * Per-attempt socket (inactivity) timeout of an archive write: a 2 MiB object
+ * takes well under a second inside the Region. A socket timeout, because the
+ * HTTP handler's `requestTimeout` only logs a warning.
+ */
 export const ARCHIVE_REQUEST_TIMEOUT_MS = 10_000;
 
 /** The handler's sink: `sink` alone without an archive; with one, an {@link ArchivingSink} in front of it. */
@@ -23,7 +29,7 @@ export function createArchivingSink(
         new (s3Package().S3Client)({
             region: options.region ?? config.bedrockRegion,
             credentials: options.customerCredentials,
-            requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
+            requestHandler: new NodeHttpHandler({ connectionTimeout: ARCHIVE_CONNECTION_TIMEOUT_MS, socketTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
         });
     return {
         sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn, expectedBucketOwner: keyAccount(config.archiveKmsKeyArn) }),
