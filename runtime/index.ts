@@ -18,7 +18,7 @@ export type { CloudWatchLogsSinkOptions } from "./sinks/cloudwatch-logs-sink";
 export { createTenantChatModel } from "./tenant-chat-model";
 export type { TenantChatModel, TenantChatModelOptions } from "./tenant-chat-model";
 export { AuditedChatBedrockConverse, StreamClosedError } from "./audited-chat-model";
-export { flushOnShutdown, DEFAULT_SHUTDOWN_GRACE_MS } from "./shutdown";
+export { flushOnShutdown, shutdownLoggers, DEFAULT_SHUTDOWN_GRACE_MS, RECORDS_LOST_EXIT_CODE } from "./shutdown";
 export type { FlushOnShutdownOptions } from "./shutdown";
 export { createHandler, InvocationErrorCode } from "./lambda/handler";
 export type { HandlerOptions, InvocationResponse, InvocationSuccess, InvocationFailure, InvocationUsage, LambdaContextLike, RuntimeHandler } from "./lambda/handler";
