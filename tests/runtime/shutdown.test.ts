@@ -65,7 +65,6 @@ describe("flushOnShutdown", () => {
         const code = await shutdownLoggers([logger], { onWarning: (m) => warnings.push(m) });
 
         assert.equal(code, RECORDS_LOST_EXIT_CODE);
-        assert.ok(code !== 0);
         assert.deepEqual(warnings, ["shutdown: 1 audit records were lost"]);
     });
 
