@@ -15,7 +15,7 @@ import { defaultLambdaBundlePath } from "../components/private-invocation-loggin
 import { LAMBDA_BUILD_OPTIONS } from "../scripts/lib/lambda-build-options";
 import { TENANT_ENV } from "../testing/runtime-fixtures";
 
-export const BUNDLE_LOAD_TARGET_RATIO = 2;
+export const BUNDLE_LOAD_TARGET_RATIO = 1.3;
 
 export interface BundleParams {
     /** Fresh processes per module. */
