@@ -36,7 +36,6 @@ export interface OpsSettings {
     costTagKey?: string;
     applicationProfileQuota?: number;
     trustPolicySizeQuota?: number;
-    permissionsBoundary?: string;
     /** The stack's quota enforcer, for tenants with a `quota`. */
     enforcerFunctionArn?: TenantQuotaArgs["enforcerFunctionArn"];
     /** The enforcer's shared cost-cap policy and Budgets execution role, for tenants with a `costCap`. */
@@ -52,13 +51,18 @@ export interface OpsConfigReader {
 
 /** The stack-wide settings, by their keys in the `bedrock-tenancy` namespace. */
 export function readOpsSettings(config: OpsConfigReader): OpsSettings {
+    if (config.get("permissionsBoundary") !== undefined) {
+        throw new ArgumentError(
+            `${CONFIG_NAMESPACE}:permissionsBoundary is refused: every tenant role carries its own boundary (BedrockTenantBoundary-<id>) ` +
+                "capping it at its own models and Regions, and a role has only one; remove the key (narrow tenants further with an SCP)",
+        );
+    }
     return {
         allowedRegions: config.getObject<string[]>("allowedRegions"),
         costAttribution: config.getObject<boolean>("costAttribution"),
         costTagKey: config.get("costTagKey"),
         applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
         trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
-        permissionsBoundary: config.get("permissionsBoundary"),
     };
 }
 
@@ -87,7 +91,6 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
         costTagKey: settings.costTagKey,
         applicationProfileQuota: settings.applicationProfileQuota,
         trustPolicySizeQuota: settings.trustPolicySizeQuota,
-        permissionsBoundary: settings.permissionsBoundary,
     };
 }
 
