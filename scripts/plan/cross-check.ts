@@ -24,6 +24,8 @@ export interface CrossCheckCase {
     proof: Pick<TenantProof, "intent" | "trust" | "permissions">;
     trustDocument: unknown;
     permissionDocuments: unknown[];
+    /** The role's permissions boundary, when it carries one: IAM allows only what it and the identity policies both allow. */
+    boundaryDocument?: unknown;
     /** The next tenant in the fleet, for the foreign-account and foreign-profile requests. */
     neighbour?: { account: string; profileArn?: string };
     /** Whether the reducers read every statement (findings make their forms partial). */
@@ -68,9 +70,10 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
         }
         if (c.permissionsComplete) {
             const identityPolicies = c.permissionDocuments.map(asDocument);
+            const permissionsBoundary = c.boundaryDocument === undefined ? undefined : asDocument(c.boundaryDocument);
             for (const [label, request] of invokeRequests(c)) {
                 const decision = await evaluate({
-                    principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies,
+                    principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies, permissionsBoundary,
                     context: {
                         "aws:RequestedRegion": request.region,
                         ...(request.via ? { "bedrock:InferenceProfileArn": request.via } : {}),

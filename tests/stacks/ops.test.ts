@@ -62,7 +62,7 @@ describe("ops stack program", () => {
             assert.deepStrictEqual(a.allowedModels, [HAIKU, US_HAIKU_35]);
             assert.deepStrictEqual(Object.keys(a.inferenceProfileArns), [HAIKU, US_HAIKU_35]);
             assert.strictEqual(a.region, "us-east-1");
-            assert.match(a.externalId, /^[A-Za-z0-9]{32}$/);
+            assert.match(a.externalId, /^bt1\.[A-Za-z0-9_-]{43}$/);
             assert.notStrictEqual(a.externalId, tenants["customer-b"].externalId);
         });
 

@@ -7,6 +7,9 @@ import * as assert from "assert";
 import * as path from "path";
 import { crossCheck } from "../../../scripts/plan/cross-check";
 import { crossCheckCases, crossCheckFleet } from "../../../scripts/plan/cross-check-fleet";
+import * as fs from "fs";
+import { boundaryDocuments } from "../../../scripts/plan/boundary-documents";
+import { readStackState } from "../../../verifier/pulumi-formats";
 import { verifyFiles } from "../../../verifier/verify";
 import { shippedPlan, stackFiles } from "../../support/plan-files";
 import { writeSyntheticFleet } from "../../support/synthetic-fleet";
@@ -42,6 +45,19 @@ describe("reducer and IAM evaluator cross-check", function () {
         last.trust = { pairs: [], findings: [] };
         const drifted = await crossCheckFleet(verification);
         assert.ok(drifted.disagreements.some((d) => d.tenant === last.intent.tenantId && /reducer denies, evaluator Allowed/.test(d.why)), JSON.stringify(drifted.disagreements));
+    });
+
+    it("hands the evaluator each tenant's own boundary, found by the name and ARN its component outputs", async () => {
+        const files = stackFiles(plan);
+        const boundaries = boundaryDocuments(files.map((f) => readStackState(f, fs.readFileSync(f, "utf8"))));
+        assert.deepStrictEqual([...boundaries.keys()].sort(), ["ops/customer-a", "ops/customer-b"]);
+        const cases = crossCheckCases(verifyFiles(files), boundaries);
+        assert.deepStrictEqual((await crossCheck(cases)).disagreements, []);
+        // A boundary that allows nothing leaves the tenant nothing: the evaluator now denies what the identity policy grants.
+        const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
+        b.boundaryDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
+        const narrowed = await crossCheck([b]);
+        assert.ok(narrowed.disagreements.some((d) => /bedrock:InvokeModel on .*reducer allows, evaluator ImplicitlyDenied/.test(d.why)), JSON.stringify(narrowed.disagreements));
     });
 
     it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
