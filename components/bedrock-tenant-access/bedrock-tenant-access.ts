@@ -135,7 +135,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             runtimeRoleName: this.runtimeRoleName,
             accounts: this.accounts,
             allowedModels: this.allowedModels,
-            inferenceProfileArns: this.inferenceProfileArns,
+            // By model, so that a preview knows the models and leaves unknown only the ARNs of profiles still to be created.
+            inferenceProfileArns: profiles,
             region: this.region,
             enforcerFunctionArn: this.enforcerFunctionArn,
             costCapPolicyArn: this.costCapPolicyArn,
