@@ -39,7 +39,7 @@ describe("npm start: offline plan and isolation proof", function () {
             assert.deepStrictEqual(component.outputs.regions, ["us-east-1", "us-east-2", "us-west-2"]);
         });
 
-        it("plans the ops stack's resources: one role, policy and ExternalId per tenant, a profile per granted model, quotas and a cost cap", () => {
+        it("plans the ops stack's resources: one role, policy and boundary per tenant, a profile per granted model, quotas and a cost cap", () => {
             // Pulumi.ops.yaml: customer-a (2 models, a budget, a daily, monthly and per-model token quota, a cost cap), customer-b (1 model).
             assert.deepStrictEqual(counts(path.join(run.out, "ops.json")), {
                 "aws:bedrock/inferenceProfile:InferenceProfile": 3,
@@ -63,8 +63,8 @@ describe("npm start: offline plan and isolation proof", function () {
                 "bedrock-tenancy:index:BedrockTenantAccess": 2,
                 "bedrock-tenancy:index:BedrockTenantFleet": 1,
                 "bedrock-tenancy:index:QuotaEnforcer": 1,
+                // No random ExternalIds: they derive from the stack secret (an offline stand-in here).
                 "pulumi:pulumi:Stack": 1,
-                "random:index/randomPassword:RandomPassword": 2,
             });
         });
 
