@@ -115,3 +115,31 @@ describe("npm start -- --preview", function () {
         assert.match(run.stdout, /offline placeholders: bedrock-tenancy:externalIdSecret \(not set\)/);
     });
 });
+
+describe("npm start -- --preview of a new customer stack, its ops stack deployed", function () {
+    this.timeout(240_000);
+    let customer: { steps: any[] };
+
+    before(async () => {
+        const shipped = await shippedPlan();
+        const previous = fs.mkdtempSync(path.join(path.dirname(shipped), "bedrock-tenancy-ops-only-"));
+        fs.copyFileSync(path.join(shipped, "ops.json"), path.join(previous, "ops.json"));
+        const run = await runStart(["--preview", "--previous", previous, "--quiet"]);
+        customer = readJson(path.join(run.out, "customer-a.json"));
+    });
+
+    it("creates every resource and knows every value the proof reads but the new key's ARN", () => {
+        assert.deepStrictEqual([...new Set(customer.steps.map((s) => s.op))], ["create"]);
+        const component = customer.steps.find((s) => s.newState.type === "bedrock-tenancy:index:PrivateInvocationLogging").newState.outputs;
+        assert.deepStrictEqual(
+            { tenantId: component.tenantId, accountId: component.accountId, opsRoleArn: component.opsRoleArn, logGroupArn: component.logGroupArn, runtimeRoleArn: component.runtimeRoleArn },
+            {
+                tenantId: "customer-a", accountId: "111111111111", opsRoleArn: "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a",
+                logGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:/bedrock-tenancy/customer-a/audit",
+                runtimeRoleArn: "arn:aws:iam::111111111111:role/BedrockTenancyRuntime-customer-a",
+            },
+        );
+        // AWS mints a new key's id: its ARN is the one value the engine cannot know yet.
+        assert.strictEqual(component.kmsKeyArn, UNKNOWN_VALUE);
+    });
+});
