@@ -6,6 +6,13 @@
 import * as http from "http";
 import type { AddressInfo, Socket } from "net";
 
+/** A refusal as the service words it: HTTP status, error code, message. */
+export interface Refusal {
+    status: number;
+    errorType: string;
+    message: string;
+}
+
 /** What the next request should suffer instead of (or before) a normal answer. */
 export type Fault =
     /** HTTP 429 / 400 with the service's throttling error. */
@@ -26,6 +33,8 @@ export interface RecordedRequest {
     accessKeyId?: string;
     /** What the server did: "ok" or the fault kind. */
     outcome: "ok" | Fault["kind"];
+    /** The refusal it answered with, when `authorize` refused it. */
+    refusal?: Refusal;
 }
 
 /** The access key id in a SigV4 `Authorization` header. */
@@ -40,6 +49,12 @@ export abstract class LocalAwsServer {
      * holds, so concurrent requests misbehave by content rather than by order.
      */
     faultFor: ((request: Omit<RecordedRequest, "outcome">) => Fault | undefined) | undefined;
+    /**
+     * Decides each request before it is served, as AWS authorizes it; a
+     * refusal is answered in the service's error shape and the request is not
+     * served. Unset, every request is served (the stand-in only records).
+     */
+    authorize: ((request: RecordedRequest) => Promise<Refusal | undefined>) | undefined;
     private readonly faults: Fault[] = [];
     private readonly sockets = new Set<Socket>();
     private readonly timers = new Set<NodeJS.Timeout>();
@@ -122,6 +137,18 @@ export abstract class LocalAwsServer {
         this.requests.push(request);
         switch (fault?.kind) {
             case undefined:
+                if (this.authorize) {
+                    let refusal: Refusal | undefined;
+                    try {
+                        refusal = await this.authorize(request);
+                    } catch (err) {
+                        return this.sendError(res, 500, "InternalFailure", (err as Error).message);
+                    }
+                    if (refusal) {
+                        request.refusal = refusal;
+                        return this.sendError(res, refusal.status, refusal.errorType, refusal.message);
+                    }
+                }
                 return this.safely(request, res);
             case "throttle":
                 return this.sendError(res, this.throttle.status, this.throttle.errorType, "Rate exceeded");
