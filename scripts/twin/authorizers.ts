@@ -100,6 +100,9 @@ const LOGS_ACTIONS: Record<string, string> = {
     "Logs_20140328.DescribeLogStreams": "logs:DescribeLogStreams",
 };
 
+const LOGS_CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn";
+const LOGS_CONTEXT_ALIAS = "kms:EncryptionContext:awslogsarn";
+
 export function authorizeLogs(twin: AwsTwin): Authorize {
     return async (request) => {
         const { session, region, refusal } = caller(twin, request, { status: 400, errorType: "UnrecognizedClientException", message: "The security token included in the request is invalid." });
@@ -116,9 +119,11 @@ export function authorizeLogs(twin: AwsTwin): Authorize {
             // CloudWatch Logs encrypts with the group's key as its own service principal, scoped to this group.
             const key = twin.model.keys.get(group.kmsKeyArn);
             const service = `logs.${region}.amazonaws.com`;
+            // The evaluator reads an encryption-context key without colons only: the same key, renamed alike in policy and request.
+            const renamed = key && (JSON.parse(JSON.stringify(key.policy).split(LOGS_CONTEXT_KEY).join(LOGS_CONTEXT_ALIAS)) as PolicyDocument);
             const allowed = key && (await decide({
-                principal: service, action: "kms:GenerateDataKey", resource: key.arn, resourceAccount: key.account, identityPolicies: [], resourcePolicy: key.policy,
-                context: { "kms:EncryptionContext:aws:logs:arn": group.arn, "aws:SourceAccount": group.account },
+                principal: service, action: "kms:GenerateDataKey", resource: key.arn, resourceAccount: key.account, identityPolicies: [], resourcePolicy: renamed,
+                context: { [LOGS_CONTEXT_ALIAS]: group.arn, "aws:SourceAccount": group.account },
             })).allowed;
             if (!allowed) return { status: 400, errorType: "AccessDeniedException", message: `The specified KMS key ${group.kmsKeyArn} does not exist or is not allowed to be used with log group ${group.arn}` };
         }

@@ -164,8 +164,7 @@ export function buildModel(stacks: StackState[]): TwinModel {
             const o = out(r);
             const where = `${stack.file}: ${r.urn}`;
             if (r.type === "aws:iam/rolePolicy:RolePolicy") {
-                const role = roleNamed(stack, String(o.role));
-                if (!role) throw new Error(`${where} puts a policy on role ${o.role}, which no plan declares`);
+                const role = roleNamed(stack, String(o.role)) ?? externalRole(model, stack, String(o.role), where);
                 role.inline.set(String(o.name), policyOf(o.policy, `${where} policy`));
             } else if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
                 roleNamed(stack, String(o.role))?.attached.add(String(o.policyArn));
@@ -186,10 +185,28 @@ export function buildModel(stacks: StackState[]): TwinModel {
     for (const bucket of model.buckets.values()) {
         if (bucket.account) continue;
         const stack = stacks.find((s) => s.resources.some((r) => r.type === "aws:s3/bucket:Bucket" && out(r).bucket === bucket.name));
-        const owned = stack?.resources.map((r) => String(out(r).arn ?? "")).find((arn) => /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/.test(arn));
-        bucket.account = owned ? accountOfArn(owned) : "";
+        bucket.account = (stack && stackAccount(stack)) ?? "";
     }
     return model;
+}
+
+/**
+ * A role the stack attaches policies to but does not create (a role the
+ * account manages itself): it exists, with the stack's policies, and no
+ * principal of the plans may assume it; a test acts as it directly.
+ */
+function externalRole(model: TwinModel, stack: StackState, name: string, where: string): TwinRole {
+    const account = stackAccount(stack);
+    if (!account) throw new Error(`${where} puts a policy on role ${name}, which no plan declares, in a stack whose account no ARN names`);
+    const role: TwinRole = { arn: `arn:aws:iam::${account}:role/${name}`, name, account, stack: stack.stack, trust: { Version: "2012-10-17", Statement: [] }, inline: new Map(), attached: new Set(), maxSessionDuration: 3600 };
+    model.roles.set(role.arn, role);
+    return role;
+}
+
+/** The account of a stack: the one its resources' ARNs name. */
+export function stackAccount(stack: StackState): string | undefined {
+    const arn = stack.resources.map((r) => String(r.outputs.arn ?? "")).find((a) => /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/.test(a));
+    return arn ? accountOfArn(arn) : undefined;
 }
 
 /** The identity policies of a role as IAM evaluates them now: inline, then attached managed policies. */

@@ -60,7 +60,7 @@ export class LocalStsServer extends LocalAwsServer {
             roleArn: form.get("RoleArn") ?? undefined,
             externalId: form.get("ExternalId") ?? undefined,
             roleSessionName: form.get("RoleSessionName") ?? undefined,
-            sourceIdentity: form.get("SourceIdentity") ?? undefined,
+            ...(form.has("SourceIdentity") ? { sourceIdentity: form.get("SourceIdentity")! } : {}),
             durationSeconds: duration ? Number(duration) : undefined,
             tags,
             accessKeyId: request.accessKeyId,
