@@ -135,7 +135,7 @@ async function runApplicationBlock(project: string): Promise<void> {
         aws.logs.createLogGroup(logGroup);
         const externalId = "consumer-external-id-0001";
         await new Promise<void>((resolve, reject) => {
-            execFile(process.execPath, [file], { cwd: project, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...aws.env, EXTERNAL_ID: externalId }, timeout: 60_000 }, (err, _stdout, stderr) =>
+            execFile(process.execPath, [file], { cwd: project, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...aws.env, EXTERNAL_ID: externalId, MODEL_ROUTES: JSON.stringify({ "anthropic.claude-3-haiku-20240307-v1:0": "arn:aws:bedrock:us-east-1:999999999999:application-inference-profile/consumer01" }) }, timeout: 60_000 }, (err, _stdout, stderr) =>
                 err ? reject(new Error(`the application block failed: ${err.message}\n${stderr}`)) : resolve(),
             );
         });

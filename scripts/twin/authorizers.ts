@@ -101,7 +101,8 @@ const LOGS_ACTIONS: Record<string, string> = {
 };
 
 const LOGS_CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn";
-const LOGS_CONTEXT_ALIAS = "kms:EncryptionContext:awslogsarn";
+// A global key the evaluator reads for every action; the condition operator and value stay as the key policy states them.
+const LOGS_CONTEXT_ALIAS = "aws:SourceArn";
 
 export function authorizeLogs(twin: AwsTwin): Authorize {
     return async (request) => {
@@ -119,7 +120,7 @@ export function authorizeLogs(twin: AwsTwin): Authorize {
             // CloudWatch Logs encrypts with the group's key as its own service principal, scoped to this group.
             const key = twin.model.keys.get(group.kmsKeyArn);
             const service = `logs.${region}.amazonaws.com`;
-            // The evaluator reads an encryption-context key without colons only: the same key, renamed alike in policy and request.
+            // The evaluator ignores kms:EncryptionContext keys: the same key, renamed alike in policy and request.
             const renamed = key && (JSON.parse(JSON.stringify(key.policy).split(LOGS_CONTEXT_KEY).join(LOGS_CONTEXT_ALIAS)) as PolicyDocument);
             const allowed = key && (await decide({
                 principal: service, action: "kms:GenerateDataKey", resource: key.arn, resourceAccount: key.account, identityPolicies: [], resourcePolicy: renamed,

@@ -35,7 +35,7 @@ async function runBlock(twin: AwsTwin, roleArn: string, tenant: ExportedTenant):
         const credentials = await twin.credentialsFor(roleArn);
         await new Promise<void>((resolve, reject) => {
             execFile(process.execPath, [file], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...twin.env(credentials, tenant.region), ...blockEnv(tenant) }, timeout: 60_000 }, (err, _stdout, stderr) =>
-                err ? reject(new Error(`the block failed: ${stderr.trim().split("\n").slice(-3).join(" | ") || err.message}`)) : resolve(),
+                err ? reject(new Error(`the block failed: ${stderr.split("\n").filter((l) => /Error|Exception/.test(l)).slice(0, 2).join(" | ") || err.message}`)) : resolve(),
             );
         });
     } finally {
