@@ -3,7 +3,9 @@
  * and writes the result in the shape of `pulumi stack export --show-secrets`,
  * so `npx bedrock-tenancy verify` (and any reader of stack exports) can check
  * a consumer's own stacks offline, without a Pulumi CLI or an AWS account.
- * Uses only Pulumi's public mock API.
+ * Uses Pulumi's public mock API; a component's outputs, which the mock API
+ * does not report, are read from its own `registerOutputs` call while the
+ * program runs.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -55,9 +57,26 @@ async function stackOutput(value: unknown): Promise<unknown> {
  */
 export async function planStack(program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>, options: PlanOptions): Promise<StackExport> {
     const recorded = await installMocks(options);
-    const outputs = (await program()) ?? {};
+    const componentOutputs = new Map<string, Promise<unknown>>();
+    const prototype = pulumi.ComponentResource.prototype as unknown as { registerOutputs(this: pulumi.ComponentResource, outputs?: unknown): void };
+    const register = prototype.registerOutputs;
+    prototype.registerOutputs = function (this: pulumi.ComponentResource, registered?: unknown) {
+        componentOutputs.set(String(componentOutputs.size), readComponentOutputs(this, registered));
+        return register.call(this, registered);
+    };
     const resolved: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(outputs)) resolved[name] = await stackOutput(value);
+    try {
+        const outputs = (await program()) ?? {};
+        for (const [name, value] of Object.entries(outputs)) resolved[name] = await stackOutput(value);
+    } finally {
+        prototype.registerOutputs = register;
+    }
+    const byResource = new Map<string, Record<string, unknown>>();
+    for (const pending of componentOutputs.values()) {
+        const { key, outputs } = (await pending) as { key: string; outputs: Record<string, unknown> };
+        // Pulumi registers a component's outputs once more, empty, after its constructor: the outputs add up.
+        byResource.set(key, { ...byResource.get(key), ...outputs });
+    }
     // Resources registered from inside `apply` arrive later: wait until the engine has answered every registration.
     await pulumi.runtime.disconnect();
     const prefix = `urn:pulumi:${options.stack}::${options.project}::`;
@@ -71,10 +90,25 @@ export async function planStack(program: () => Record<string, unknown> | void | 
             type: r.type,
             parent: stackUrn,
             inputs: exported(r.inputs),
-            outputs: exported(r.custom ? r.state : {}),
+            outputs: exported(r.custom ? r.state : byResource.get(`${r.type}::${r.name}`) ?? {}),
         })),
     ];
     return { version: 3, deployment: { manifest: { time: new Date().toISOString(), magic: "", version: "bedrock-tenancy/testing planStack (Pulumi mocks)" }, resources } };
+}
+
+/** A component's registered outputs, keyed by its type and name as the mocks recorded them. */
+async function readComponentOutputs(component: pulumi.ComponentResource, registered: unknown): Promise<unknown> {
+    const urn = await promiseOf(component.urn);
+    // urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME
+    const [, , qualifiedType, ...name] = urn.split("::");
+    const outputs: Record<string, unknown> = {};
+    const values = (await promiseOf(pulumi.output(registered ?? {}) as pulumi.Output<Record<string, unknown>>)) ?? {};
+    for (const [key, value] of Object.entries(values)) {
+        const source = (registered as Record<string, unknown>)[key];
+        const secret = pulumi.Output.isInstance(source) && (await pulumi.isSecret(source as pulumi.Output<unknown>));
+        outputs[key] = secret ? { [SIG_KEY]: SECRET_SIG, value } : value;
+    }
+    return { key: `${qualifiedType.split("$").pop()}::${name.join("::")}`, outputs };
 }
 
 /** Writes a stack export to `file` (creating its folder), as `pulumi stack export --show-secrets --file` would. */
