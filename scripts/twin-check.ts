@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     let failed = 0;
     const report = (ok: boolean, name: string, why?: string) => {
         ok ? passed++ : failed++;
-        process.stdout.write(`${ok ? "ok  " : "FAIL"} ${name}${why ? `\n       ${why}` : ""}\n`);
+        process.stdout.write(`${ok ? "ok  " : "FAIL"} ${name}${why ? ` -- ${why.replace(/\s*\n\s*/g, " ")}` : ""}\n`);
     };
     twin = await AwsTwin.start(stacks);
     try {
