@@ -9,8 +9,9 @@ import { foundationModelArn, roleArn } from "../../contract";
 import { evaluate } from "../lib/iam-evaluator";
 import { entitlementsOf } from "../../verifier/entitlements";
 import { INVOKE_ACTIONS, permissionsAllow, type InvokeRequest } from "../../verifier/permissions-reducer";
-import { parseDocument } from "../../verifier/policy-statements";
-import type { TenantProof, Violation } from "../../verifier/tenant-proof";
+import { parsePolicy } from "../../contract";
+import { violation, type Violation } from "../../verifier/findings";
+import type { TenantProof } from "../../verifier/tenant-proof";
 import { ASSUME_ROLE, trustAdmits } from "../../verifier/trust-reducer";
 
 /** What a customer could attach to any role of its own account: isolation must hold on the ops trust policy alone. */
@@ -21,9 +22,11 @@ const PROBE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "a
 
 /** What one tenant's cross-check needs; plain data, so it crosses to a worker process. */
 export interface CrossCheckCase {
-    proof: Pick<TenantProof, "intent" | "trust" | "permissions">;
+    proof: Pick<TenantProof, "intent" | "trust" | "permissions" | "boundary">;
     trustDocument: unknown;
     permissionDocuments: unknown[];
+    /** The role's permissions boundary, when it carries one: IAM allows only what it and the identity policies both allow. */
+    boundaryDocument?: unknown;
     /** The next tenant in the fleet, for the foreign-account and foreign-profile requests. */
     neighbour?: { account: string; profileArn?: string };
     /** Whether the reducers read every statement (findings make their forms partial). */
@@ -41,10 +44,8 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
     const disagreements: Violation[] = [];
     for (const c of cases) {
         const t = c.proof.intent;
-        const disagree = (request: string, reducer: boolean, evaluator: string) => disagreements.push({
-            tenant: t.tenantId, stack: t.stack, resource: t.roleName, statement: "-",
-            why: `reducer and IAM evaluator disagree on ${request}: reducer ${reducer ? "allows" : "denies"}, evaluator ${evaluator}`,
-        });
+        const disagree = (request: string, reducer: boolean, evaluator: string) => disagreements.push(violation("BT-PLAN-CROSS-CHECK", { tenant: t.tenantId, stack: t.stack, resource: t.roleName }, "-",
+            `reducer and IAM evaluator disagree on ${request}: reducer ${reducer ? "allows" : "denies"}, evaluator ${evaluator}`));
         if (c.trustComplete) {
             const trust = asDocument(c.trustDocument);
             const own = roleArn(t.accounts[0], t.runtimeRoleName);
@@ -68,9 +69,10 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
         }
         if (c.permissionsComplete) {
             const identityPolicies = c.permissionDocuments.map(asDocument);
+            const permissionsBoundary = c.boundaryDocument === undefined ? undefined : asDocument(c.boundaryDocument);
             for (const [label, request] of invokeRequests(c)) {
                 const decision = await evaluate({
-                    principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies,
+                    principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies, permissionsBoundary,
                     context: {
                         "aws:RequestedRegion": request.region,
                         ...(request.via ? { "bedrock:InferenceProfileArn": request.via } : {}),
@@ -78,7 +80,8 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
                     },
                 });
                 requests++;
-                const reducer = permissionsAllow(c.proof.permissions, request);
+                // IAM allows only what the identity policies and the boundary both allow.
+                const reducer = permissionsAllow(c.proof.permissions, request) && (c.proof.boundary === undefined || permissionsAllow(c.proof.boundary, request));
                 if (reducer !== (decision === "Allowed")) disagree(`${request.action} on ${request.resource} in ${request.region} (${label})`, reducer, decision);
             }
         }
@@ -113,5 +116,5 @@ function asDocument(value: unknown): aws.iam.PolicyDocument {
 
 /** Whether a document parses at all (the evaluator needs one). */
 export function readable(value: unknown): boolean {
-    return !("problem" in parseDocument(value));
+    return !("problem" in parsePolicy(value));
 }

@@ -39,15 +39,27 @@ describe("reducer and IAM evaluator cross-check", function () {
         assert.strictEqual(result.requests, 450 * 10);
         // A drifted reducer form in the last chunk comes back from its worker.
         const last = verification.tenants[449];
-        last.trust = { pairs: [], findings: [] };
+        last.trust = { pairs: [], findings: [], narrowing: [] };
         const drifted = await crossCheckFleet(verification);
         assert.ok(drifted.disagreements.some((d) => d.tenant === last.intent.tenantId && /reducer denies, evaluator Allowed/.test(d.why)), JSON.stringify(drifted.disagreements));
+    });
+
+    it("hands the evaluator each tenant's own boundary, as the proof resolved it from the role", async () => {
+        const files = stackFiles(plan);
+        const cases = crossCheckCases(verifyFiles(files));
+        assert.deepStrictEqual(cases.map((c) => [c.proof.intent.tenantId, c.boundaryDocument !== undefined]).sort(), [["customer-a", true], ["customer-b", true]]);
+        assert.deepStrictEqual((await crossCheck(cases)).disagreements, []);
+        // A boundary that allows nothing leaves the tenant nothing: the evaluator now denies what the identity policy grants.
+        const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
+        b.boundaryDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
+        const narrowed = await crossCheck([b]);
+        assert.ok(narrowed.disagreements.some((d) => /bedrock:InvokeModel on .*reducer allows, evaluator ImplicitlyDenied/.test(d.why)), JSON.stringify(narrowed.disagreements));
     });
 
     it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
         const cases = crossCheckCases(verifyFiles(stackFiles(plan)));
         const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
-        b.proof = { ...b.proof, trust: { pairs: [], findings: [] }, permissions: { ...b.proof.permissions, grants: [] } };
+        b.proof = { ...b.proof, trust: { pairs: [], findings: [], narrowing: [] }, permissions: { ...b.proof.permissions, grants: [] } };
         const result = await crossCheck([b]);
         assert.ok(result.disagreements.some((d) => /AssumeRole by arn:aws:iam::222222222222:role\/BedrockTenancyRuntime-customer-b .*reducer denies, evaluator Allowed/.test(d.why)));
         assert.ok(result.disagreements.some((d) => /bedrock:InvokeModel on .*foundation-model\/anthropic.claude-3-haiku.*reducer denies, evaluator Allowed/.test(d.why)));
