@@ -4,7 +4,7 @@ import { IAMClient, DeleteRolePolicyCommand, PutRolePolicyCommand } from "@aws-s
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { StackState } from "../../verifier/pulumi-formats";
+import { readStackState, type StackState } from "../../verifier/pulumi-formats";
 import { AwsTwin } from "../../scripts/twin/twin";
 import type { TwinCredentials } from "../../scripts/twin/sessions";
 
@@ -27,7 +27,8 @@ const inline = (stack: string, roleName: string, name: string, policy: unknown) 
 
 /** An ops stack with one tenant role (ExternalId, tags, metering deny) and an enforcer; a customer stack with its runtime role and a locked bucket. */
 function plans(): StackState[] {
-    const ops: StackState = { stack: "ops", file: "ops.json", format: "stack-export", resources: [
+    const exported = (file: string, resources: unknown[]) => readStackState(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
+    const ops = exported("ops.json", [
         role("ops", TENANT_ROLE, doc(
             { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "right-id" }, ArnEquals: { "aws:PrincipalArn": RUNTIME_ROLE } } },
             { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` }, Action: "sts:TagSession", Condition: { ArnEquals: { "aws:PrincipalArn": RUNTIME_ROLE } } },
@@ -40,8 +41,8 @@ function plans(): StackState[] {
         resource("ops", "aws:bedrock/inferenceProfile:InferenceProfile", "p1", { arn: PROFILE, modelSource: { copyFrom: MODEL } }),
         role("ops", ENFORCER_ROLE, doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" })),
         inline("ops", "enforcer", "enforce", doc({ Effect: "Allow", Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], Resource: TENANT_ROLE })),
-    ] };
-    const customer: StackState = { stack: "customer", file: "customer.json", format: "stack-export", resources: [
+    ]);
+    const customer = exported("customer.json", [
         role("customer", RUNTIME_ROLE, doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" })),
         inline("customer", "runtime", "runtime", doc(
             { Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: TENANT_ROLE },
@@ -51,7 +52,7 @@ function plans(): StackState[] {
         resource("customer", "aws:kms/key:Key", "key", { arn: KEY, policy: doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` }, Action: "kms:*", Resource: "*" }) }),
         resource("customer", "aws:s3/bucket:Bucket", "bucket", { bucket: BUCKET, arn: `arn:aws:s3:::${BUCKET}` }),
         resource("customer", "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "lock", { bucket: BUCKET, rule: { defaultRetention: { mode: "COMPLIANCE", days: 1 } } }),
-    ] };
+    ]);
     return [ops, customer];
 }
 
