@@ -66,8 +66,18 @@ async function main(): Promise<number> {
     return failed === 0 && passed > 0 ? 0 : 1;
 }
 
+// A check awaiting something that can never settle would let the event loop empty and exit 0: that is a failure.
+process.exitCode = 2;
+process.on("exit", (code) => {
+    if (code === 2 && !finished) process.stderr.write("twin:check stopped before its last expectation (a call that can never settle)\n");
+});
+let finished = false;
+
 main().then(
-    (code) => process.exit(code),
+    (code) => {
+        finished = true;
+        process.exit(code);
+    },
     (err) => {
         process.stderr.write(`twin:check could not run: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);

@@ -21,6 +21,7 @@ export interface StackExport {
     deployment: { manifest: Record<string, string>; resources: Record<string, unknown>[] };
 }
 
+/** `installMocks` options; `preview` defaults to false here, as an export follows an update. */
 export interface PlanOptions extends MockOptions {
     project: string;
     stack: string;
@@ -56,7 +57,8 @@ async function stackOutput(value: unknown): Promise<unknown> {
  * becomes the stack's outputs, secret ones encrypted-as-exported.
  */
 export async function planStack(program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>, options: PlanOptions): Promise<StackExport> {
-    const recorded = await installMocks(options);
+    // An export describes the stack after an update, where every value is known.
+    const recorded = await installMocks({ preview: false, ...options });
     const componentOutputs = new Map<string, Promise<unknown>>();
     const prototype = pulumi.ComponentResource.prototype as unknown as { registerOutputs(this: pulumi.ComponentResource, outputs?: unknown): void };
     const register = prototype.registerOutputs;
