@@ -36,7 +36,8 @@ export async function decide(request: DecisionRequest): Promise<Decision> {
             principal: request.principal,
             action: request.action,
             resource: { resource: request.resource, accountId: request.resourceAccount },
-            contextVariables: request.context,
+            // AWS sets the request time on every request; the enforcer's deny lasts until a time.
+            contextVariables: { "aws:CurrentTime": new Date().toISOString(), "aws:EpochTime": String(Math.floor(Date.now() / 1000)), ...request.context },
         },
         identityPolicies: request.identityPolicies,
         serviceControlPolicies: [],

@@ -4,6 +4,8 @@
  * to misbehave on upcoming requests.
  */
 import * as http from "http";
+import * as http2 from "http2";
+import * as net from "net";
 import type { AddressInfo, Socket } from "net";
 
 /** A refusal as the service words it: HTTP status, error code, message. */
@@ -58,7 +60,18 @@ export abstract class LocalAwsServer {
     private readonly faults: Fault[] = [];
     private readonly sockets = new Set<Socket>();
     private readonly timers = new Set<NodeJS.Timeout>();
-    private readonly server = http.createServer((req, res) => void this.receive(req, res));
+    private readonly http1 = http.createServer((req, res) => void this.receive(req, res));
+    // Clients that speak HTTP/2 in clear text (the SDK's default handler for Bedrock Runtime) are answered in HTTP/2.
+    private readonly http2 = http2.createServer((req, res) => void this.receive(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse));
+    /** Reads a connection's first bytes and hands it to the server of the protocol it speaks. */
+    private readonly server = net.createServer((socket) => {
+        socket.once("data", (first: Buffer) => {
+            socket.pause();
+            (first.subarray(0, 3).toString("latin1") === "PRI" ? this.http2 : this.http1).emit("connection", socket);
+            socket.unshift(first);
+            socket.resume();
+        });
+    });
     private port = 0;
 
     constructor() {

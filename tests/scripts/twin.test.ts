@@ -4,7 +4,7 @@ import { IAMClient, DeleteRolePolicyCommand, PutRolePolicyCommand } from "@aws-s
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { readStackState, type StackState } from "../../verifier/pulumi-formats";
+import { readStackState } from "../../verifier/pulumi-formats";
 import { AwsTwin } from "../../scripts/twin/twin";
 import type { TwinCredentials } from "../../scripts/twin/sessions";
 
@@ -26,7 +26,7 @@ const role = (stack: string, arn: string, trust: unknown) => resource(stack, "aw
 const inline = (stack: string, roleName: string, name: string, policy: unknown) => resource(stack, "aws:iam/rolePolicy:RolePolicy", `${roleName}-${name}`, { role: roleName, name, policy });
 
 /** An ops stack with one tenant role (ExternalId, tags, metering deny) and an enforcer; a customer stack with its runtime role and a locked bucket. */
-function plans(): StackState[] {
+function plans() {
     const exported = (file: string, resources: unknown[]) => readStackState(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
     const ops = exported("ops.json", [
         role("ops", TENANT_ROLE, doc(
@@ -103,6 +103,37 @@ describe("the enforcing AWS stand-ins", () => {
         assert.equal((await failure(converse(session, PROFILE)))?.name, "AccessDeniedException");
         await iam.send(new DeleteRolePolicyCommand({ RoleName: "tenant", PolicyName: "block" }));
         await converse(session, PROFILE);
+    });
+
+    it("applies a deny that lasts until a time while that time is ahead, as the enforcer's block does", async () => {
+        const session = await tenantSession();
+        const until = (ms: number) => doc({ Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": new Date(Date.now() + ms).toISOString() } } });
+        twin.iam.roles.get("tenant")!.set("block", JSON.stringify(until(3_600_000)));
+        assert.equal((await failure(converse(session, PROFILE)))?.name, "AccessDeniedException");
+        twin.iam.roles.get("tenant")!.set("block", JSON.stringify(until(-1000)));
+        await converse(session, PROFILE);
+    });
+
+    it("refuses session tags the trust policy does not allow with sts:TagSession", async () => {
+        const untagged = plans();
+        const trust = untagged[0].resources.find((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === TENANT_ROLE)!;
+        const doc0 = JSON.parse(String(trust.outputs.assumeRolePolicy));
+        trust.outputs.assumeRolePolicy = JSON.stringify({ ...doc0, Statement: doc0.Statement.filter((st: { Action: string }) => st.Action !== "sts:TagSession") });
+        await twin.close();
+        twin = await AwsTwin.start(untagged);
+        const err = await failure(tenantSession());
+        assert.match(String(err?.message), /not authorized to perform: sts:TagSession/);
+    });
+
+    it("refuses what the role's permissions boundary does not allow, whatever its own policies allow", async () => {
+        const bounded = plans();
+        const boundaryArn = `arn:aws:iam::${OPS}:policy/boundary`;
+        bounded[0].resources.push({ urn: "urn:pulumi:ops::p::aws:iam/policy:Policy::boundary", type: "aws:iam/policy:Policy", name: "boundary", custom: true, inputs: {}, outputs: { arn: boundaryArn, policy: doc({ Effect: "Allow", Action: "s3:*", Resource: "*" }) } });
+        bounded[0].resources.find((r) => r.outputs.arn === TENANT_ROLE)!.outputs.permissionsBoundary = boundaryArn;
+        await twin.close();
+        twin = await AwsTwin.start(bounded);
+        const err = await failure(converse(await tenantSession(), PROFILE));
+        assert.match(String(err?.message), /because no permissions boundary allows the bedrock:InvokeModel action$/);
     });
 
     it("refuses an IAM change the caller's policies do not allow: the tenant's session cannot lift its own block", async () => {
