@@ -23,8 +23,7 @@ const IN_PROCESS = 400;
  */
 const CHUNK = 2500;
 
-/** `boundaries`: each tenant's boundary document by `stack/tenantId` (see `boundaryDocuments`). */
-export function crossCheckCases(result: VerificationResult, boundaries: ReadonlyMap<string, unknown> = new Map()): CrossCheckCase[] {
+export function crossCheckCases(result: VerificationResult): CrossCheckCase[] {
     const tenants = result.tenants;
     return tenants.map((proof, i) => {
         const next = tenants.length > 1 ? tenants[(i + 1) % tenants.length].intent : undefined;
@@ -32,16 +31,17 @@ export function crossCheckCases(result: VerificationResult, boundaries: Readonly
             proof: { intent: proof.intent, trust: proof.trust, permissions: proof.permissions },
             trustDocument: proof.documents.trust,
             permissionDocuments: proof.documents.permissions,
-            boundaryDocument: boundaries.get(`${proof.intent.stack}/${proof.intent.tenantId}`),
+            boundaryDocument: proof.documents.boundary,
             neighbour: next && { account: next.accounts[0], profileArn: Object.values(next.inferenceProfileArns)[0] },
-            trustComplete: proof.trust.findings.length === 0 && readable(proof.documents.trust),
-            permissionsComplete: proof.permissions.findings.length === 0 && proof.documents.permissions.every(readable) && readable(boundaries.get(`${proof.intent.stack}/${proof.intent.tenantId}`) ?? { Version: "2012-10-17", Statement: [] }),
+            trustComplete: proof.trust.findings.length === 0 && proof.trust.narrowing.length === 0 && readable(proof.documents.trust),
+            permissionsComplete: proof.permissions.findings.length === 0 && proof.permissions.narrowing.length === 0 && proof.documents.permissions.every(readable)
+                && (proof.documents.boundary === undefined || readable(proof.documents.boundary)),
         };
     });
 }
 
-export async function crossCheckFleet(result: VerificationResult, boundaries?: ReadonlyMap<string, unknown>): Promise<CrossCheckResult> {
-    const cases = crossCheckCases(result, boundaries);
+export async function crossCheckFleet(result: VerificationResult): Promise<CrossCheckResult> {
+    const cases = crossCheckCases(result);
     if (cases.length <= IN_PROCESS) return crossCheck(cases);
     const size = Math.min(CHUNK, Math.ceil(cases.length / cores()));
     const chunks = Array.from({ length: Math.ceil(cases.length / size) }, (_, i) => cases.slice(i * size, (i + 1) * size));

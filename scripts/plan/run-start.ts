@@ -2,9 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { jsonReport, markdownReport, violationLines } from "../../verifier/report";
-import { readStackState } from "../../verifier/pulumi-formats";
-import { verifyStates, type VerificationResult } from "../../verifier/verify";
-import { boundaryDocuments } from "./boundary-documents";
+import { verifyFiles, type VerificationResult } from "../../verifier/verify";
 import { cores } from "../lib/in-parallel";
 import { crossCheckFleet } from "./cross-check-fleet";
 import { countByType, renderTree } from "./resource-tree";
@@ -83,13 +81,10 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         files.push(file);
     }
     const planMs = performance.now() - started;
-    let states = files.map((f) => readStackState(f, fs.readFileSync(f, "utf8")));
-    const verification = verifyStates(states);
-    const boundaries = boundaryDocuments(states);
-    states = [];
+    const verification = verifyFiles(files);
     const proofMs = verification.durationMs;
     const checkStarted = performance.now();
-    const cross = await crossCheckFleet(verification, boundaries);
+    const cross = await crossCheckFleet(verification);
     const crossCheckMs = performance.now() - checkStarted;
     verification.violations.push(...cross.disagreements);
     verification.facts.push(`the IAM evaluator decided ${cross.requests} requests (a fixed handful per tenant) and agreed with the reducers on ${cross.requests - cross.disagreements.length}`);

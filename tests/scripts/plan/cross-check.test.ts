@@ -7,9 +7,6 @@ import * as assert from "assert";
 import * as path from "path";
 import { crossCheck } from "../../../scripts/plan/cross-check";
 import { crossCheckCases, crossCheckFleet } from "../../../scripts/plan/cross-check-fleet";
-import * as fs from "fs";
-import { boundaryDocuments } from "../../../scripts/plan/boundary-documents";
-import { readStackState } from "../../../verifier/pulumi-formats";
 import { verifyFiles } from "../../../verifier/verify";
 import { shippedPlan, stackFiles } from "../../support/plan-files";
 import { writeSyntheticFleet } from "../../support/synthetic-fleet";
@@ -42,16 +39,14 @@ describe("reducer and IAM evaluator cross-check", function () {
         assert.strictEqual(result.requests, 450 * 10);
         // A drifted reducer form in the last chunk comes back from its worker.
         const last = verification.tenants[449];
-        last.trust = { pairs: [], findings: [] };
+        last.trust = { pairs: [], findings: [], narrowing: [] };
         const drifted = await crossCheckFleet(verification);
         assert.ok(drifted.disagreements.some((d) => d.tenant === last.intent.tenantId && /reducer denies, evaluator Allowed/.test(d.why)), JSON.stringify(drifted.disagreements));
     });
 
-    it("hands the evaluator each tenant's own boundary, found by the name and ARN its component outputs", async () => {
-        const files = stackFiles(plan);
-        const boundaries = boundaryDocuments(files.map((f) => readStackState(f, fs.readFileSync(f, "utf8"))));
-        assert.deepStrictEqual([...boundaries.keys()].sort(), ["ops/customer-a", "ops/customer-b"]);
-        const cases = crossCheckCases(verifyFiles(files), boundaries);
+    it("hands the evaluator each tenant's own boundary with its identity policies", async () => {
+        const cases = crossCheckCases(verifyFiles(stackFiles(plan)));
+        assert.deepStrictEqual(cases.map((c) => [c.proof.intent.tenantId, typeof c.boundaryDocument]).sort(), [["customer-a", "object"], ["customer-b", "object"]]);
         assert.deepStrictEqual((await crossCheck(cases)).disagreements, []);
         // A boundary that allows nothing leaves the tenant nothing: the evaluator now denies what the identity policy grants.
         const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
@@ -63,7 +58,7 @@ describe("reducer and IAM evaluator cross-check", function () {
     it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
         const cases = crossCheckCases(verifyFiles(stackFiles(plan)));
         const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
-        b.proof = { ...b.proof, trust: { pairs: [], findings: [] }, permissions: { ...b.proof.permissions, grants: [] } };
+        b.proof = { ...b.proof, trust: { pairs: [], findings: [], narrowing: [] }, permissions: { ...b.proof.permissions, grants: [] } };
         const result = await crossCheck([b]);
         assert.ok(result.disagreements.some((d) => /AssumeRole by arn:aws:iam::222222222222:role\/BedrockTenancyRuntime-customer-b .*reducer denies, evaluator Allowed/.test(d.why)));
         assert.ok(result.disagreements.some((d) => /bedrock:InvokeModel on .*foundation-model\/anthropic.claude-3-haiku.*reducer denies, evaluator Allowed/.test(d.why)));
