@@ -11,10 +11,11 @@ import { archiveViolations } from "./archive-checks";
 import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
-import { buildAccountIam } from "./iam-graph";
+import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { planViolations } from "./plan-integrity";
+import { unknownViolations } from "./unknowns";
 import { READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
@@ -131,6 +132,9 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
         const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
         const iam = buildAccountIam(state, account);
         violations.push(...iam.findings, ...planViolations(state, account));
+        const unknowns = unknownViolations(state);
+        violations.push(...unknowns.violations);
+        facts.push(...unknowns.facts);
         for (const intent of own.tenants) {
             const roles = iam.byName.role.get(intent.roleName.toLowerCase()) ?? [];
             const proofs = roles.length === 0 ? [proveTenant(intent, undefined, iam)] : roles.map((r) => proveTenant(intent, r, iam));
@@ -157,8 +161,8 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
 function outputsDiffer(state: StackState): boolean {
     for (const r of state.resources) {
         for (const k of READ_KEYS) {
-            if (!(k in r.inputs) || !(k in r.outputs)) continue;
-            if (canonical(r.inputs[k]) !== canonical(r.outputs[k])) return true;
+            if (!(k in r.outputs)) continue;
+            if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : canonical(r.inputs[k]) !== canonical(r.outputs[k])) return true;
         }
     }
     return false;

@@ -22,7 +22,7 @@ const PROBE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "a
 
 /** What one tenant's cross-check needs; plain data, so it crosses to a worker process. */
 export interface CrossCheckCase {
-    proof: Pick<TenantProof, "intent" | "trust" | "permissions">;
+    proof: Pick<TenantProof, "intent" | "trust" | "permissions" | "boundary">;
     trustDocument: unknown;
     permissionDocuments: unknown[];
     /** The role's permissions boundary, when it carries one: IAM allows only what it and the identity policies both allow. */
@@ -80,7 +80,8 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
                     },
                 });
                 requests++;
-                const reducer = permissionsAllow(c.proof.permissions, request);
+                // IAM allows only what the identity policies and the boundary both allow.
+                const reducer = permissionsAllow(c.proof.permissions, request) && (c.proof.boundary === undefined || permissionsAllow(c.proof.boundary, request));
                 if (reducer !== (decision === "Allowed")) disagree(`${request.action} on ${request.resource} in ${request.region} (${label})`, reducer, decision);
             }
         }

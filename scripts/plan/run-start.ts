@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { jsonReport, markdownReport, violationLines } from "../../verifier/report";
-import { verifyFiles, type VerificationResult } from "../../verifier/verify";
+import { readStackState } from "../../verifier/pulumi-formats";
+import { verifyStates, type VerificationResult } from "../../verifier/verify";
 import { cores } from "../lib/in-parallel";
 import { crossCheckFleet } from "./cross-check-fleet";
 import { countByType, renderTree } from "./resource-tree";
@@ -81,7 +82,9 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         files.push(file);
     }
     const planMs = performance.now() - started;
-    const verification = verifyFiles(files);
+    let states = files.map((f) => readStackState(f, fs.readFileSync(f, "utf8")));
+    const verification = verifyStates(states);
+    states = [];
     const proofMs = verification.durationMs;
     const checkStarted = performance.now();
     const cross = await crossCheckFleet(verification);
