@@ -11,7 +11,7 @@ import * as path from "path";
 import { PrivateInvocationLogging } from "../../components";
 import { planStack } from "../../testing/plan-file";
 import { readStackState, type StackState } from "../../verifier/pulumi-formats";
-import { check, describe, ROOT, withEnv, withTwin, type ExportedTenant, type Expectation } from "./check-context";
+import { check, describe, guardrailFields, ROOT, withEnv, withTwin, type ExportedTenant, type Expectation } from "./check-context";
 
 const COMPUTES = [
     { compute: "lambda", service: "lambda.amazonaws.com" },
@@ -54,6 +54,7 @@ export function computeExpectations(ops: StackState[], tenants: ExportedTenant[]
                     const model = runtime.createTenantChatModel({
                         sink, env: {}, tenantId: tenant.tenantId, opsRoleArn: tenant.roleArn, externalId: tenant.externalId,
                         allowedModels: tenant.allowedModels, defaultModel: tenant.allowedModels[0], modelRoutes: tenant.inferenceProfileArns, bedrockRegion: tenant.region,
+                        modelFields: guardrailFields(tenant),
                     });
                     try {
                         await model.invoke("Summarise the contract.", { metadata: { userId: "user-17", requestId: "twin-unary" } });

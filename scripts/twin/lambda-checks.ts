@@ -26,7 +26,7 @@ async function deliver(twin: AwsTwin, fn: TwinFunction, credentials: { accessKey
     await logs.send(new PutLogEventsCommand({ logGroupName: fn.logGroup, logStreamName: stream, logEvents: lines.map((message) => ({ timestamp: Date.now(), message })) }));
 }
 
-export async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffered" | "streaming", requestId: string) {
+async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffered" | "streaming", requestId: string) {
     check(fn.bundlePath, `function ${fn.name} has no index.mjs asset in the plan`);
     const credentials = await twin.credentialsFor(fn.roleArn, { service: "lambda.amazonaws.com", sessionName: fn.name });
     const env = { ...twin.env(credentials, fn.environment.BEDROCK_TENANCY_BEDROCK_REGION ?? "us-east-1"), ...fn.environment };
@@ -46,12 +46,6 @@ export async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffe
         await deliver(twin, fn, credentials, lines, `${fn.name}/${requestId}`);
         return { value, credentials };
     });
-}
-
-/** One buffered call of the tenant's function, and its record. */
-export async function lambdaCall(twin: AwsTwin, fn: TwinFunction, requestId: string): Promise<{ response: any; record?: Record<string, any> }> {
-    const { value } = await invokeBundle(twin, fn, "buffered", requestId);
-    return { response: value, record: recordOf(twin, fn, requestId) };
 }
 
 /** The audit record of one request in the function's log group. */
