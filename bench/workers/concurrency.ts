@@ -21,6 +21,8 @@ export interface ConcurrencySamples {
     logged: { callMs: number[]; roundMs: number[] };
     recordsDelivered: number;
     lost: number;
+    /** Most connections the Bedrock stand-in had open at once. */
+    peakBedrockConnections: number;
 }
 
 async function main(params: ConcurrencyParams): Promise<ConcurrencySamples> {
@@ -35,6 +37,8 @@ async function main(params: ConcurrencyParams): Promise<ConcurrencySamples> {
     for (let round = 0; round < params.warmupRounds + params.rounds; round++) {
         for (const name of round % 2 === 0 ? (["bare", "logged"] as const) : (["logged", "bare"] as const)) {
             const calls: number[] = [];
+            // Each round starts from a collected heap, so one setup's garbage is not collected in the other's round.
+            (globalThis as { gc?: () => void }).gc?.();
             const start = process.hrtime.bigint();
             await Promise.all(
                 Array.from({ length: params.concurrency }, async (_, i) => {
@@ -51,9 +55,9 @@ async function main(params: ConcurrencyParams): Promise<ConcurrencySamples> {
         }
     }
     await shared.logger.flush();
-    await rig.close();
     const sink = shared.sink.stats();
-    return { params, ...samples, recordsDelivered: sink.delivered, lost: sink.lost + shared.logger.stats().lost };
+    await rig.close();
+    return { params, ...samples, recordsDelivered: sink.delivered, lost: sink.lost + shared.logger.stats().lost, peakBedrockConnections: rig.aws.bedrock.peakConnections };
 }
 
 main(JSON.parse(process.argv[2])).then(reply, (err) => {

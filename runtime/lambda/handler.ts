@@ -32,6 +32,8 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
     customerCredentials?: AwsCredentialIdentityProvider;
     /** Connection timeout to Bedrock, ms. @default 3000 */
     bedrockConnectionTimeoutMs?: number;
+    /** Most sockets to Bedrock at once, per client. @default DEFAULT_BEDROCK_MAX_SOCKETS (500) */
+    bedrockMaxSockets?: number;
     /**
      * Further Bedrock client settings (a `retryStrategy`, a `requestHandler`, ...),
      * applied over the handler's; `credentials` is always the ops session.
@@ -100,7 +102,8 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
  * created here, once per container; each invocation reuses them.
  */
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
-    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, maxUserSessions, archiveClient, ...overrides } = options;
+    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, bedrockMaxSockets, maxUserSessions, archiveClient, ...overrides } =
+        options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const logger = createAuditLogger(config, sink ?? new StdoutSink(), { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const clients = new ClientCache(maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
@@ -109,6 +112,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             endpoint: bedrockEndpoint,
             clientConfig: bedrockClientConfig,
             connectionTimeoutMs: bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
+            maxSockets: bedrockMaxSockets,
             customerCredentials,
             stsRegion: env?.AWS_REGION ?? process.env.AWS_REGION,
         }),
@@ -211,7 +215,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                 start: (signal, runId) => modelFor(valid).stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId }),
                 runFinished: (runId) => logger.runFinished(runId),
                 armDeadline: (controller) => deadlineTimer(controller, context),
-                describe: (err, deadlinePassed) => failure(err, deadlinePassed),
+                describe: (err, deadlinePassed, streamed) => failure(err, deadlinePassed, streamed),
                 ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
             });
         } finally {
@@ -223,9 +227,13 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
 }
 
 /** A content-free error for the caller: Bedrock's messages may quote the prompt. */
-function failure(err: unknown, deadlinePassed: boolean): InvocationFailure["error"] {
+function failure(err: unknown, deadlinePassed: boolean, streamed = false): InvocationFailure["error"] {
     if (err instanceof AuditWriteError) {
-        return { code: InvocationErrorCode.auditUnavailable, message: "the audit record could not be written, so no completion is returned" };
+        // A stream starts only after its `started` record is durable, so text that reached the caller is on record.
+        const message = streamed
+            ? "the completion record could not be written; the call's started record is in the log"
+            : "the audit record could not be written, so no completion is returned";
+        return { code: InvocationErrorCode.auditUnavailable, message };
     }
     if (deadlinePassed) {
         return { code: InvocationErrorCode.deadlineExceeded, message: "the model call was stopped before the function's deadline" };

@@ -2,14 +2,15 @@
  * Fans each record out to the write-once archive (one S3 object per call,
  * written with the customer's own credentials) and to the log sink. The
  * archive copy is complete: in `full` mode the prompt and completion are
- * untruncated and carry their SHA-256. The log copy keeps the usual cut and
- * names the archive object and its SHA-256, or the error that lost it.
+ * untruncated and carry their SHA-256. The log copy is cut to the line limit
+ * by the primary sink and names the archive object and its SHA-256, or the
+ * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { archiveObjectKey, type AuditRecord } from "../../contract";
 import { describeError } from "../audit-record";
-import { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER, truncateUtf8 } from "../content";
+import { s3Package } from "./s3-package";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -21,9 +22,17 @@ export interface ArchivingSinkOptions {
     bucket: string;
     /** The key the bucket policy requires every object to name. */
     kmsKeyArn: string;
-    /** Most UTF-8 bytes of text per field in the log copy. @default MAX_CONTENT_TEXT_BYTES */
-    logContentBytes?: number;
-    /** Creates the unique part of each key. @default crypto.randomUUID */
+    /**
+     * Account that must own the bucket (sent as `ExpectedBucketOwner`): S3
+     * refuses the write if the bucket belongs to anyone else, so a bucket
+     * name that points at another account's bucket cannot receive records.
+     * @default - not sent
+     */
+    expectedBucketOwner?: string;
+    /**
+     * Creates the unique part of each key.
+     * @default - the record's `callId` and outcome (a call's `started` and completion records are two objects side by side), or a random UUID
+     */
     callId?: () => string;
 }
 
@@ -36,15 +45,13 @@ export function archivedRecord(record: AuditRecord): AuditRecord {
     return copy;
 }
 
-/** The log copy of `record`: text cut to `maxBytes` per field, marked as truncated. */
-export function loggedRecord(record: AuditRecord, maxBytes: number, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
-    const cut = (text: string | undefined) => (text === undefined ? undefined : truncateUtf8(text, maxBytes));
-    const input = cut(record.input.inputText);
-    const output = cut(record.output.outputText);
-    const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output }, archive };
-    if (input?.truncated) Object.assign(copy.input, { inputText: input.text + TRUNCATION_MARKER, inputTruncated: true });
-    if (output?.truncated) Object.assign(copy.output, { outputText: output.text + TRUNCATION_MARKER, outputTruncated: true });
-    return copy;
+/**
+ * The log copy of `record`: the record with the archive pointer. The primary
+ * sink cuts its line to the size limit (`recordLine`), so its text may be a
+ * prefix of the archived text; the SHA-256 fields match the archive's.
+ */
+export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
+    return { ...record, archive };
 }
 
 /**
@@ -55,6 +62,8 @@ export function loggedRecord(record: AuditRecord, maxBytes: number, archive: Non
 export class ArchivingSink implements AuditSink {
     private readonly options: ArchivingSinkOptions;
     private readonly counters = new SinkCounters();
+    /** Writes whose archive object is in progress and whose log copy is not yet with the primary sink. */
+    private readonly handingOff = new Set<Promise<unknown>>();
 
     constructor(options: ArchivingSinkOptions) {
         if (typeof options.primary?.write !== "function") throw new TypeError("primary must implement AuditSink");
@@ -69,15 +78,36 @@ export class ArchivingSink implements AuditSink {
      * fail-closed mode.
      */
     async write(record: AuditRecord): Promise<void> {
-        const { client, bucket, kmsKeyArn } = this.options;
-        const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), (this.options.callId ?? randomUUID)());
+        const handoff = this.archiveAndHandOff(record);
+        this.handingOff.add(handoff);
+        const { delivered, archiveError, pointer } = await handoff.finally(() => this.handingOff.delete(handoff));
+        await delivered;
+        if (archiveError !== undefined) {
+            throw new AuditDeliveryError(`audit record not archived to s3://${this.options.bucket}/${pointer.key} (${pointer.errorCode})`, { cause: archiveError });
+        }
+    }
+
+    /**
+     * Waits for archive writes in progress to hand their log copies over,
+     * then flushes the primary sink: a flush never leaves a copy behind in a
+     * buffer, waiting for the primary's batching timer.
+     */
+    async flush(): Promise<void> {
+        await Promise.allSettled([...this.handingOff]);
+        await this.options.primary.flush();
+    }
+
+    private async archiveAndHandOff(record: AuditRecord): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
+        const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
+        const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
+        const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
         const body = Buffer.from(safeStringify(archivedRecord(record)) + "\n", "utf8");
         const digest = createHash("sha256").update(body).digest();
         this.counters.pending++;
         let archiveError: unknown;
         try {
             await client.send(
-                new PutObjectCommand({
+                new (s3Package().PutObjectCommand)({
                     Bucket: bucket,
                     Key: key,
                     Body: body,
@@ -87,6 +117,7 @@ export class ArchivingSink implements AuditSink {
                     ServerSideEncryption: "aws:kms",
                     SSEKMSKeyId: kmsKeyArn,
                     BucketKeyEnabled: true,
+                    ...(expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner }),
                 }),
             );
             this.counters.delivered++;
@@ -97,14 +128,10 @@ export class ArchivingSink implements AuditSink {
             this.counters.pending--;
         }
         const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
-        await this.options.primary.write(loggedRecord(record, this.options.logContentBytes ?? MAX_CONTENT_TEXT_BYTES, pointer));
-        if (archiveError !== undefined) {
-            throw new AuditDeliveryError(`audit record not archived to s3://${bucket}/${key} (${pointer.errorCode})`, { cause: archiveError });
-        }
-    }
-
-    async flush(): Promise<void> {
-        await this.options.primary.flush();
+        const delivered = this.options.primary.write(loggedRecord(record, pointer));
+        // The caller awaits it; keep an early rejection from being reported as unhandled meanwhile.
+        delivered.catch(() => undefined);
+        return { delivered, archiveError, pointer };
     }
 
     /** The archive's own counters; the primary sink keeps its own. */

@@ -51,6 +51,8 @@ export abstract class LocalAwsServer {
      * holds, so concurrent requests misbehave by content rather than by order.
      */
     faultFor: ((request: Omit<RecordedRequest, "outcome">) => Fault | undefined) | undefined;
+    /** Most connections open at once: how many requests clients had in flight together. */
+    peakConnections = 0;
     /**
      * Decides each request before it is served, as AWS authorizes it; a
      * refusal is answered in the service's error shape and the request is not
@@ -77,6 +79,7 @@ export abstract class LocalAwsServer {
     constructor() {
         this.server.on("connection", (socket) => {
             this.sockets.add(socket);
+            this.peakConnections = Math.max(this.peakConnections, this.sockets.size);
             socket.on("close", () => this.sockets.delete(socket));
         });
     }

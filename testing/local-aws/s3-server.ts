@@ -26,6 +26,11 @@ export class LocalS3Server extends LocalAwsServer {
     readonly objects = new Map<string, StoredObject>();
     /** When set, a write naming another SSE-KMS key (or none) is denied, as the archive's bucket policy does. */
     requiredKmsKeyArn: string | undefined;
+    /**
+     * Bucket → the account that owns it. A write whose `x-amz-expected-bucket-owner`
+     * names another account is denied (403 AccessDenied), as S3 does.
+     */
+    readonly bucketOwners = new Map<string, string>();
     /** Buckets with a default Object Lock retention, in days: a version cannot be deleted before it ends. */
     readonly lockDays = new Map<string, number>();
     /** How far the service's clock runs ahead of the caller's, e.g. past a retention. */
@@ -33,10 +38,11 @@ export class LocalS3Server extends LocalAwsServer {
     private versions = 0;
     protected readonly throttle = { status: 503, errorType: "SlowDown" };
 
-    /** Also forgets stored objects. */
+    /** Also forgets stored objects and bucket owners. */
     reset(): void {
         super.reset();
         this.objects.clear();
+        this.bucketOwners.clear();
         this.clockAheadMs = 0;
     }
 
@@ -70,6 +76,10 @@ export class LocalS3Server extends LocalAwsServer {
             if (request.headers[header] !== createHash(CHECKSUM_HEADERS[header]).update(body).digest("base64")) {
                 return this.sendError(res, 400, "BadDigest", `The ${header} you specified did not match the calculated checksum.`);
             }
+        }
+        const expectedOwner = request.headers["x-amz-expected-bucket-owner"];
+        if (expectedOwner !== undefined && this.bucketOwners.has(bucket) && this.bucketOwners.get(bucket) !== expectedOwner) {
+            return this.sendError(res, 403, "AccessDenied", "Access Denied");
         }
         if (this.requiredKmsKeyArn !== undefined && request.headers["x-amz-server-side-encryption-aws-kms-key-id"] !== this.requiredKmsKeyArn) {
             return this.sendError(res, 403, "AccessDenied", "Access Denied");

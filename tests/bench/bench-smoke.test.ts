@@ -50,6 +50,9 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         assert.ok(r.bare.medianThroughput > 0 && r.logged.medianThroughput > 0);
         assert.equal(r.recordsDelivered, 30);
         assert.equal(r.lost, 0);
+        // Ten calls in flight, each on its own connection (kept alive, so both setups' sockets count): nothing queues.
+        assert.ok(r.peakBedrockConnections >= 10, `${r.peakBedrockConnections} connections`);
+        assert.equal(typeof r.meetsTarget, "boolean");
         results.concurrency = r;
     });
 

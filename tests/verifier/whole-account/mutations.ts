@@ -32,6 +32,7 @@ const opsRole = (name: string, trust: unknown, policy?: unknown) => [
 const editDocument = (r: any, side: Side, key: string, change: (d: any) => void) => {
     const d = documentOf(r, side, key);
     change(d);
+    // Written back in the clear: the verifier reads a document as text, as an object or as an opened secret alike.
     setProp(r, side, key, typeof r.inputs[key] === "string" ? JSON.stringify(d) : d);
 };
 
@@ -98,8 +99,10 @@ export const MUTATIONS: Mutation[] = [
       edit: (doc) => {
           const live = tenantRole(doc);
           push(doc, { ...JSON.parse(JSON.stringify(live)), delete: true, urn: `${live.urn}-old` });
-          live.inputs.assumeRolePolicy.Statement[0].Principal.AWS.push(`arn:aws:iam::${CUSTOMER_B}:root`);
-          live.inputs.assumeRolePolicy.Statement[0].Condition.ArnEquals["aws:PrincipalArn"].push(RUNTIME_B);
+          editDocument(live, "inputs", "assumeRolePolicy", (d) => {
+              d.Statement[0].Principal.AWS.push(`arn:aws:iam::${CUSTOMER_B}:root`);
+              d.Statement[0].Condition.ArnEquals["aws:PrincipalArn"].push(RUNTIME_B);
+          });
       } },
     { name: "a pending operation", stack: "ops", code: "BT-PLAN-PENDING-OPERATION", sides: ["inputs"], shapes: ["stack-export"],
       edit: (doc) => ((doc.deployment as any).pending_operations = [{ type: "creating", resource: { urn: "urn:pulumi:ops::bedrock-tenancy::aws:iam/role:Role::half-made", type: ROLE } }]) },
@@ -123,6 +126,9 @@ export const MUTATIONS: Mutation[] = [
     { name: "a customer role the ops account can assume, reading the log, key and archive", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
       edit: (doc) => push(doc, added("customer-a", ROLE, "auditor", { name: "Auditor", assumeRolePolicy: trusting(`arn:aws:iam::${OPS}:root`) }),
           added("customer-a", ROLE_POLICY, "auditor-read", { role: "Auditor", policy: allow(["logs:GetLogEvents", "kms:Decrypt", "s3:GetObject"], [`${LOG_GROUP_A}:*`, KEY_A, `arn:aws:s3:::${ARCHIVE_A}/*`]) })) },
+    { name: "a customer role the ops account can assume, able to grant itself more (iam:*)", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", ROLE, "escalator", { name: "Escalator", assumeRolePolicy: trusting(`arn:aws:iam::${OPS}:root`) }),
+          added("customer-a", ROLE_POLICY, "escalator-iam", { role: "Escalator", policy: allow("iam:*") })) },
     { name: "the runtime's archive pointed at an ops bucket", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
       edit: (doc, side) => {
           const fn = find(doc, "aws:lambda/function:Function", () => true);
@@ -145,13 +151,16 @@ export const MUTATIONS: Mutation[] = [
 /** Changes that only narrow access, or add nothing that moves data: the proof must accept them. */
 export const CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
     { name: "a tenant trust narrowed by aws:SourceIp", stack: "ops",
-      edit: (doc) => (tenantRole(doc).inputs.assumeRolePolicy.Statement[0].Condition.IpAddress = { "aws:SourceIp": "203.0.113.0/24" }) },
+      edit: (doc) => editDocument(tenantRole(doc), "inputs", "assumeRolePolicy", (d) => (d.Statement[0].Condition.IpAddress = { "aws:SourceIp": "203.0.113.0/24" })) },
     { name: "an extra explicit Deny in a tenant's invoke policy", stack: "ops",
       edit: (doc) => editDocument(invokePolicy(doc), "inputs", "policy", (d) => d.Statement.push({ Effect: "Deny", Action: "bedrock:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } })) },
     { name: "an ops role for a Lambda of the ops account, writing its own logs", stack: "ops",
       edit: (doc) => push(doc, ...opsRole("Reporter", { Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }, allow(["logs:CreateLogStream", "logs:PutLogEvents"], `arn:aws:logs:us-east-1:${OPS}:log-group:/reporter:*`))) },
     { name: "a customer role trusted only inside the account", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", ROLE, "reader", { name: "Reader", assumeRolePolicy: trusting(`arn:aws:iam::${CUSTOMER_A}:root`) }), added("customer-a", ROLE_POLICY, "reader-read", { role: "Reader", policy: allow("logs:GetLogEvents", `${LOG_GROUP_A}:*`) })) },
+    { name: "a role a partner account assumes to read a bucket outside the stack", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", ROLE, "partner", { name: "Partner", assumeRolePolicy: trusting(`arn:aws:iam::${CUSTOMER_B}:root`, { StringEquals: { "sts:ExternalId": "partner-1" } }) }),
+          added("customer-a", ROLE_POLICY, "partner-read", { role: "Partner", policy: allow("s3:GetObject", "arn:aws:s3:::partner-exchange/*") })) },
     { name: "a second metric alarm and a key alias in the customer stack", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", "more", { name: "more", metricName: "FailedCalls", namespace: "BedrockTenancy/customer-a", threshold: 1 }), added("customer-a", "aws:kms/alias:Alias", "alias2", { name: "alias/audit-2", targetKeyId: KEY_A })) },
     { name: "outputs holding a policy as AWS normalises it (an object for a JSON string)", stack: "customer-a",
