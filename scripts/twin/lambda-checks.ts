@@ -26,10 +26,10 @@ async function deliver(twin: AwsTwin, fn: TwinFunction, credentials: { accessKey
     await logs.send(new PutLogEventsCommand({ logGroupName: fn.logGroup, logStreamName: stream, logEvents: lines.map((message) => ({ timestamp: Date.now(), message })) }));
 }
 
-async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffered" | "streaming", requestId: string) {
+async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffered" | "streaming", requestId: string, overrides: Record<string, string> = {}) {
     check(fn.bundlePath, `function ${fn.name} has no index.mjs asset in the plan`);
     const credentials = await twin.credentialsFor(fn.roleArn, { service: "lambda.amazonaws.com", sessionName: fn.name });
-    const env = { ...twin.env(credentials, fn.environment.BEDROCK_TENANCY_BEDROCK_REGION ?? "us-east-1"), ...fn.environment };
+    const env = { ...twin.env(credentials, fn.environment.BEDROCK_TENANCY_BEDROCK_REGION ?? "us-east-1"), ...fn.environment, ...overrides };
     return withEnv(env, async () => {
         const g = globalThis as { awslambda?: unknown };
         const saved = g.awslambda;
@@ -75,6 +75,18 @@ export function lambdaExpectations(twin: () => AwsTwin, fn: TwinFunction): Expec
             },
         },
         ...(fn.environment.BEDROCK_TENANCY_ARCHIVE_BUCKET ? [archiveExpectation(twin, fn, label)] : []),
+        {
+            name: `${label}, given an ExternalId its ops role's trust does not hold, records the refused AssumeRole as such, with STS's request id`,
+            run: async () => {
+                const { value } = await invokeBundle(twin(), fn, "buffered", "twin-wrong-external-id", { BEDROCK_TENANCY_EXTERNAL_ID: "an-external-id-nobody-trusts" });
+                check(value.error, `the function answered ${JSON.stringify(value)}`);
+                const refused = twin().sts.requests.filter((r) => r.refusal).at(-1);
+                check(refused?.refusal?.errorType === "AccessDenied", "STS refused no AssumeRole");
+                const record = recordOf(twin(), fn, "twin-wrong-external-id");
+                const got = record && { operation: record.operation, errorCode: record.errorCode, stsRequestId: record.stsRequestId, requestId: record.requestId };
+                check(got?.operation === "AssumeRole" && got.errorCode === "AccessDenied" && got.stsRequestId !== undefined && got.requestId === undefined, `the record says ${JSON.stringify(got)}`);
+            },
+        },
     ];
 }
 
