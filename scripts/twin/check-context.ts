@@ -102,7 +102,7 @@ export function check(condition: unknown, message: string): asserts condition {
 }
 
 /** The message of an AWS SDK error, or of any error. */
-export const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+export const errorText = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 /** Starts a twin for `stacks`, runs `fn`, always closes it. */
 export async function withTwin<T>(stacks: StackState[], fn: (twin: AwsTwin) => Promise<T>): Promise<T> {

@@ -9,7 +9,7 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { awslambdaHarness, invokeStreaming } from "../../tests/support/lambda-stream-harness";
-import { capturingStdout, check, coldStart, describe, withEnv, type Expectation } from "./check-context";
+import { capturingStdout, check, coldStart, errorText, withEnv, type Expectation } from "./check-context";
 import type { TwinFunction } from "./plan-model";
 import type { AwsTwin } from "./twin";
 
@@ -100,7 +100,7 @@ function archiveExpectation(twin: () => AwsTwin, fn: TwinFunction, label: string
             const root = await twin().credentialsFor(`arn:aws:iam::${fn.account}:root`);
             const s3 = new S3Client({ region: "us-east-1", endpoint: twin().s3.url, forcePathStyle: true, credentials: root, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
             const refusal = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: archived.key, VersionId: archived.object.versionId })).then(() => undefined, (err: unknown) => err);
-            check(refusal && (refusal as { name?: string }).name === "AccessDenied", `deleting the locked version ${refusal ? `failed with ${describe(refusal)}` : "succeeded"}`);
+            check(refusal && (refusal as { name?: string }).name === "AccessDenied", `deleting the locked version ${refusal ? `failed with ${errorText(refusal)}` : "succeeded"}`);
         },
     };
 }
