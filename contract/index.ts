@@ -17,3 +17,4 @@ export * from "./runtime-environment";
 export * from "./validation";
 export * from "./archive";
 export * from "./archive-rules";
+export * from "./audit-chain";

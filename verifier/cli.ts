@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { auditMain } from "./audit/cli";
 import { UnreadableInputError } from "./pulumi-formats";
 import { jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
@@ -16,10 +17,13 @@ const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] <stack.json>â
 Reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-secrets\`
 file per stack, proves tenant isolation on every tenant and writes
 DIR/isolation-report.md and DIR/isolation-report.json (DIR defaults to the current folder).
-Exit 0: no violation; 1: violations (listed); 2: unreadable input.`;
+Exit 0: no violation; 1: violations (listed); 2: unreadable input.
+
+       bedrock-tenancy audit verify <input>â€¦   checks the audit trail's hash chains (run \`bedrock-tenancy audit\` for its usage)`;
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
     const [command, ...rest] = argv;
+    if (command === "audit") return auditMain(rest, out, err);
     if (command !== "verify") {
         err.write(`${command === undefined ? "" : `unknown command ${JSON.stringify(command)}\n`}${USAGE}\n`);
         return 2;
