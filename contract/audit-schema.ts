@@ -9,6 +9,7 @@
  */
 import type { ContentMode } from "./modes";
 import { show, type Problem } from "./validation";
+import { auditJsonPath } from "./audit-fields";
 
 
 /** Marks a log event as an audit record (other lines in the log group lack it). */
@@ -25,6 +26,13 @@ export const AuditOutcome = {
     error: "error",
     /** The request was refused before any model call (bad input, model not allowed). */
     rejected: "rejected",
+    /**
+     * Write-ahead record (fail-closed mode): the call is about to be sent to
+     * Bedrock. Its completion record (`success` or `error`) carries the same
+     * `callId`; a `started` record without one means the process stopped
+     * mid-call.
+     */
+    started: "started",
 } as const;
 export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
 
@@ -36,6 +44,11 @@ export interface AuditRecord {
     /** ISO-8601 time the call started. */
     timestamp: string;
     outcome: AuditOutcome;
+    /**
+     * One id per model call, shared by its `started` and completion records
+     * (and by their archive objects); a rejection has its own.
+     */
+    callId?: string;
     tenantId: string;
     userId?: string;
     applicationId?: string;
@@ -49,10 +62,12 @@ export interface AuditRecord {
     invokedModelId?: string;
     /** Bedrock Region the call was sent to. */
     region?: string;
-    /** `Converse` or `ConverseStream`. */
+    /** `Converse` or `ConverseStream`; `AssumeRole` when the ops session could not be obtained. */
     operation?: string;
     /** Bedrock's request id (`x-amzn-requestid`). */
     requestId?: string;
+    /** STS's request id, on a record of a failed `AssumeRole`. */
+    stsRequestId?: string;
     input: {
         inputTokenCount?: number;
         cacheReadInputTokenCount?: number;
@@ -95,6 +110,10 @@ export interface AuditRecord {
     throttled?: boolean;
     /** Caller metadata beyond the well-known ids, as passed to `invoke(..., { metadata })`. */
     metadata?: Record<string, unknown>;
+    /** Set when `metadata` was cut to its size limit: the recorded part is a prefix of the keys. */
+    metadataTruncated?: boolean;
+    /** Hex SHA-256 of the caller's complete metadata as JSON, when `metadata` was cut. */
+    metadataSha256?: string;
     /**
      * Where the complete record was archived (log records only, when the
      * archive is on): the object key and the SHA-256 of the object, or the
@@ -105,16 +124,17 @@ export interface AuditRecord {
 
 /**
  * JSON paths (CloudWatch filter-pattern syntax) of the fields metric filters
- * use. Keep them in step with {@link AuditRecord}.
+ * use, built from {@link AUDIT_FIELDS} so a path cannot name a field that
+ * records do not have.
  */
 export const AuditPath = {
-    schemaType: "$.schemaType",
-    outcome: "$.outcome",
-    throttled: "$.throttled",
-    modelId: "$.modelId",
-    inputTokenCount: "$.input.inputTokenCount",
-    outputTokenCount: "$.output.outputTokenCount",
-    errorCode: "$.errorCode",
+    schemaType: auditJsonPath("schemaType"),
+    outcome: auditJsonPath("outcome"),
+    throttled: auditJsonPath("throttled"),
+    modelId: auditJsonPath("modelId"),
+    inputTokenCount: auditJsonPath("input", "inputTokenCount"),
+    outputTokenCount: auditJsonPath("output", "outputTokenCount"),
+    errorCode: auditJsonPath("errorCode"),
 } as const;
 
 /** Metadata keys a caller may mark safe to record verbatim: 1–128 of `[\w.:-]`. */

@@ -5,6 +5,7 @@
  */
 export * from "./arns";
 export * from "./audit-schema";
+export * from "./audit-fields";
 export * from "./fleet-rules";
 export * from "./iam-quotas";
 export * from "./metering-rules";

@@ -5,6 +5,7 @@
  */
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, type AuditRecord, type ContentMode } from "../contract";
 import { quotaErrorCode } from "./quota-error";
+import { ASSUME_ROLE_OPERATION, isStsFailure } from "./sts-failure";
 import { describeContent } from "./content";
 import { estimateCostUsd, type PriceTable, type TokenUsage } from "./pricing";
 
@@ -19,6 +20,8 @@ export interface CallIds {
 
 /** Everything known when a call starts. */
 export interface CallStart {
+    /** Shared by the call's `started` and completion records. */
+    callId: string;
     timestamp: Date;
     tenantId: string;
     contentMode: ContentMode;
@@ -46,6 +49,8 @@ export interface CallResult {
 
 /** The Bedrock API a call used. */
 export type BedrockOperation = "Converse" | "ConverseStream";
+/** What a record's `operation` names: the Bedrock API, or the AssumeRole that failed before it. */
+export type RecordedOperation = BedrockOperation | typeof ASSUME_ROLE_OPERATION;
 
 /** What a stream cut short had delivered: Bedrock reports usage only at its end. */
 export interface PartialStream {
@@ -62,6 +67,9 @@ export interface ErrorFacts {
     httpStatusCode?: number;
     throttled: boolean;
     requestId?: string;
+    /** Set when the call failed at STS (the ops session): STS's request id, and `requestId` is unset. */
+    stsRequestId?: string;
+    operation?: typeof ASSUME_ROLE_OPERATION;
     attempts?: number;
 }
 
@@ -83,23 +91,25 @@ export function describeError(err: unknown): ErrorFacts {
     const errorCode = quotaErrorCode(err) ?? (typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error");
     const httpStatusCode = e.$metadata?.httpStatusCode;
     const throttled = THROTTLING_ERROR_NAMES.includes(errorCode) || httpStatusCode === HTTP_TOO_MANY_REQUESTS;
+    const sts = isStsFailure(err);
     return {
         errorCode,
         errorMessage: httpStatusCode ? `${errorCode} (HTTP ${httpStatusCode})` : errorCode,
         httpStatusCode,
         throttled,
-        requestId: e.$metadata?.requestId,
+        ...(sts ? { operation: ASSUME_ROLE_OPERATION, stsRequestId: e.$metadata?.requestId } : { requestId: e.$metadata?.requestId }),
         attempts: e.$metadata?.attempts,
     };
 }
 
-function baseRecord(operation: BedrockOperation, start: CallStart, outcome: AuditOutcome): AuditRecord {
+function baseRecord(operation: RecordedOperation | undefined, start: CallStart, outcome: AuditOutcome): AuditRecord {
     const input = describeContent(start.inputText, start.contentMode, start.maxContentBytes);
     return dropUndefined({
         schemaType: AUDIT_SCHEMA_TYPE,
         schemaVersion: AUDIT_SCHEMA_VERSION,
         timestamp: start.timestamp.toISOString(),
         outcome,
+        callId: start.callId,
         tenantId: start.tenantId,
         ...start.ids,
         modelId: start.modelId,
@@ -117,6 +127,18 @@ function baseRecord(operation: BedrockOperation, start: CallStart, outcome: Audi
         contentMode: start.contentMode,
         metadata: start.metadata && Object.keys(start.metadata).length > 0 ? start.metadata : undefined,
     });
+}
+
+/**
+ * The write-ahead record of a call about to be sent (fail-closed mode): who,
+ * which model, and the prompt's size, never its content, which the
+ * completion record carries. The Bedrock operation is not yet known.
+ */
+export function startedRecord(start: CallStart): AuditRecord {
+    const record = baseRecord(undefined, { ...start, contentMode: "none" }, AuditOutcome.started);
+    record.contentMode = start.contentMode;
+    delete record.metadata;
+    return record;
 }
 
 /** The record of a call the model answered. */
@@ -152,9 +174,9 @@ export function successRecord(operation: BedrockOperation, start: CallStart, res
 
 /** The record of a call that failed at or on the way to Bedrock. */
 export function errorRecord(operation: BedrockOperation, start: CallStart, facts: ErrorFacts, latencyMs: number, partial?: PartialStream): AuditRecord {
-    const record = baseRecord(operation, start, AuditOutcome.error);
+    const record = baseRecord(facts.operation ?? operation, start, AuditOutcome.error);
     if (partial) {
-        const output = describeContent(partial.text, start.contentMode);
+        const output = describeContent(partial.text, start.contentMode, start.maxContentBytes);
         record.output = dropUndefined({
             outputTokenCount: partial.deltas,
             outputCharCount: output.charCount,
@@ -166,6 +188,7 @@ export function errorRecord(operation: BedrockOperation, start: CallStart, facts
     return dropUndefined({
         ...record,
         requestId: facts.requestId,
+        stsRequestId: facts.stsRequestId,
         latencyMs,
         timeToFirstTokenMs: partial?.timeToFirstTokenMs,
         attempts: facts.attempts,
@@ -178,6 +201,7 @@ export function errorRecord(operation: BedrockOperation, start: CallStart, facts
 
 /** A request refused before any model call; carries no content in any mode. */
 export interface Rejection {
+    callId: string;
     timestamp: Date;
     tenantId: string;
     contentMode: ContentMode;
@@ -195,6 +219,7 @@ export function rejectedRecord(rejection: Rejection): AuditRecord {
         schemaVersion: AUDIT_SCHEMA_VERSION,
         timestamp: rejection.timestamp.toISOString(),
         outcome: AuditOutcome.rejected,
+        callId: rejection.callId,
         tenantId: rejection.tenantId,
         ...rejection.ids,
         modelId: rejection.modelId,

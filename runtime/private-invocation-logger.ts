@@ -15,7 +15,8 @@ import {
     type AuditRecord,
     type ContentMode,
 } from "../contract";
-import { errorRecord, describeError, rejectedRecord, successRecord, type BedrockOperation, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { randomUUID } from "crypto";
+import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type BedrockOperation, type CallResult, type CallStart, type Rejection } from "./audit-record";
 import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -157,10 +158,11 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     ): Promise<void> {
         const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata ?? {});
         const signal = (extraParams?.options as { signal?: unknown } | undefined)?.signal;
-        this.runs.set(runId, {
+        const run: RunState = {
             startedMs: performance.now(),
             signal: signal instanceof AbortSignal ? signal : undefined,
             start: {
+                callId: runId,
                 timestamp: new Date(),
                 tenantId: this.tenantId,
                 contentMode: this.contentMode,
@@ -172,7 +174,18 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 metadata: describeMetadata(extra, this.contentMode, this.safeMetadataKeys),
                 maxContentBytes: this.maxContentBytes,
             },
-        });
+        };
+        this.runs.set(runId, run);
+        if (this.auditMode === "fail-closed") {
+            // Write-ahead: the call goes to Bedrock, and a stream's first chunk to the
+            // caller, only once a record of it is durable. A throw here stops the call.
+            try {
+                await this.deliver(startedRecord(run.start));
+            } catch (err) {
+                this.runs.delete(runId);
+                throw err;
+            }
+        }
     }
 
     /** Token events of a plain `ChatBedrockConverse.stream()`: they mark the call as streamed. */
@@ -237,9 +250,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     /** Records a request refused before any model call; it never carries content. */
-    async logRejection(rejection: Omit<Rejection, "tenantId" | "contentMode" | "timestamp"> & { timestamp?: Date }): Promise<void> {
+    async logRejection(rejection: Omit<Rejection, "callId" | "tenantId" | "contentMode" | "timestamp"> & { timestamp?: Date }): Promise<void> {
         await this.deliver(
-            rejectedRecord({ ...rejection, timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
+            rejectedRecord({ ...rejection, callId: randomUUID(), timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
         );
     }
 

@@ -1,33 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ARCHIVE_DATE_FORMAT, ARCHIVE_DATE_PARTITION, archiveTenantPrefix } from "../../contract";
+import { ARCHIVE_DATE_FORMAT, ARCHIVE_DATE_PARTITION, archiveTenantPrefix, auditColumns } from "../../contract";
 
 /** First day the date projection covers; earlier days hold no archive objects. */
 export const ARCHIVE_PROJECTION_START = "2026-01-01";
 
-const CONTENT = (side: "input" | "output") =>
-    side === "input"
-        ? "struct<inputtokencount:bigint,cachereadinputtokencount:bigint,cachewriteinputtokencount:bigint,inputcharcount:bigint,inputsha256:string,inputtext:string,inputtruncated:boolean>"
-        : "struct<outputtokencount:bigint,outputcharcount:bigint,outputsha256:string,outputtext:string,outputtruncated:boolean>";
-
-/** Columns of the archive table: the audit record's fields, lower-cased as Glue keeps them. */
-export const ARCHIVE_COLUMNS: readonly { name: string; type: string }[] = [
-    ...["schematype", "schemaversion", "timestamp", "outcome", "tenantid", "userid", "applicationid", "clientrequestid", "tasktype", "kbid", "modelid", "invokedmodelid", "region", "operation", "requestid"].map((name) => ({ name, type: "string" })),
-    { name: "input", type: CONTENT("input") },
-    { name: "output", type: CONTENT("output") },
-    { name: "totaltokencount", type: "bigint" },
-    { name: "latencyms", type: "bigint" },
-    { name: "bedrocklatencyms", type: "bigint" },
-    { name: "stopreason", type: "string" },
-    { name: "attempts", type: "int" },
-    { name: "estimatedcostusd", type: "double" },
-    { name: "contentmode", type: "string" },
-    { name: "errorcode", type: "string" },
-    { name: "errormessage", type: "string" },
-    { name: "errorfield", type: "string" },
-    { name: "httpstatuscode", type: "int" },
-    { name: "throttled", type: "boolean" },
-];
+/**
+ * Columns of the archive table: every audit record field, generated from the
+ * contract's schema (lower-cased as Glue keeps them). `started` and
+ * completion records share the table; pair them on `callid`.
+ */
+export const ARCHIVE_COLUMNS: readonly { name: string; type: string }[] = auditColumns();
 
 export interface ArchiveCatalogContext {
     name: string;

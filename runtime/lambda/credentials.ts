@@ -6,6 +6,7 @@
  */
 import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { markStsFailure } from "../sts-failure";
 
 /** Session tag keys set on every ops session. */
 export const SessionTagKey = { tenantId: "TenantId", userId: "UserId" } as const;
@@ -44,9 +45,13 @@ export function sessionTags(tenantId: string, userId?: string): { Key: string; V
     return tags;
 }
 
-/** A provider that assumes the ops role with the ExternalId; create it once and reuse it. */
+/**
+ * A provider that assumes the ops role with the ExternalId; create it once and
+ * reuse it. Its failures are marked as STS's, so the call's record names
+ * `AssumeRole` and STS's request id.
+ */
 export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredentialIdentityProvider {
-    return fromTemporaryCredentials({
+    const assume = fromTemporaryCredentials({
         params: {
             RoleArn: options.roleArn,
             ExternalId: options.externalId,
@@ -57,4 +62,11 @@ export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredent
         masterCredentials: options.customerCredentials ?? fromNodeProviderChain(),
         clientConfig: { region: options.region },
     });
+    return async (props) => {
+        try {
+            return await assume(props);
+        } catch (err) {
+            throw markStsFailure(err);
+        }
+    };
 }

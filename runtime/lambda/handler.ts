@@ -211,7 +211,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                 start: (signal, runId) => modelFor(valid).stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId }),
                 runFinished: (runId) => logger.runFinished(runId),
                 armDeadline: (controller) => deadlineTimer(controller, context),
-                describe: (err, deadlinePassed) => failure(err, deadlinePassed),
+                describe: (err, deadlinePassed, streamed) => failure(err, deadlinePassed, streamed),
                 ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
             });
         } finally {
@@ -223,9 +223,13 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
 }
 
 /** A content-free error for the caller: Bedrock's messages may quote the prompt. */
-function failure(err: unknown, deadlinePassed: boolean): InvocationFailure["error"] {
+function failure(err: unknown, deadlinePassed: boolean, streamed = false): InvocationFailure["error"] {
     if (err instanceof AuditWriteError) {
-        return { code: InvocationErrorCode.auditUnavailable, message: "the audit record could not be written, so no completion is returned" };
+        // A stream starts only after its `started` record is durable, so text that reached the caller is on record.
+        const message = streamed
+            ? "the completion record could not be written; the call's started record is in the log"
+            : "the audit record could not be written, so no completion is returned";
+        return { code: InvocationErrorCode.auditUnavailable, message };
     }
     if (deadlinePassed) {
         return { code: InvocationErrorCode.deadlineExceeded, message: "the model call was stopped before the function's deadline" };

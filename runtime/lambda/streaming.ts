@@ -44,7 +44,8 @@ export interface StreamInvocation {
     /** Resolves once the run's record is written (LangChain may end an aborted run after the loop stops). */
     runFinished(runId: string): Promise<void>;
     armDeadline(controller: AbortController): NodeJS.Timeout | undefined;
-    describe(err: unknown, deadlinePassed: boolean): InvocationFailure["error"];
+    /** `streamed`: chunks already reached the caller. */
+    describe(err: unknown, deadlinePassed: boolean, streamed: boolean): InvocationFailure["error"];
     ids: { modelId: string; clientRequestId?: string };
 }
 
@@ -62,6 +63,7 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
     const timer = call.armDeadline(abort);
     const runId = randomUUID();
     let final: AIMessageChunk | undefined;
+    let streamed = false;
     try {
         // Every chunk is read to the end even when the caller has gone: the abort
         // makes LangChain fail the run, and that failure is what writes the record.
@@ -69,6 +71,7 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
             final = final ? final.concat(chunk) : chunk;
             const text = contentText(chunk.content);
             if (text && !abort.signal.aborted) {
+                streamed = true;
                 await writeLine(out, { type: "chunk", text });
             }
         }
@@ -81,7 +84,7 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
         });
     } catch (err) {
         const reason: unknown = abort.signal.reason;
-        await writeLine(out, { type: "error", error: call.describe(err, reason !== undefined && !(reason instanceof ClientDisconnectedError)) });
+        await writeLine(out, { type: "error", error: call.describe(err, reason !== undefined && !(reason instanceof ClientDisconnectedError), streamed) });
     } finally {
         clearTimeout(timer);
         await call.runFinished(runId);

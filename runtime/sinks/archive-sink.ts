@@ -23,7 +23,10 @@ export interface ArchivingSinkOptions {
     kmsKeyArn: string;
     /** Most UTF-8 bytes of text per field in the log copy. @default MAX_CONTENT_TEXT_BYTES */
     logContentBytes?: number;
-    /** Creates the unique part of each key. @default crypto.randomUUID */
+    /**
+     * Creates the unique part of each key.
+     * @default - the record's `callId` and outcome (a call's `started` and completion records are two objects side by side), or a random UUID
+     */
     callId?: () => string;
 }
 
@@ -70,7 +73,8 @@ export class ArchivingSink implements AuditSink {
      */
     async write(record: AuditRecord): Promise<void> {
         const { client, bucket, kmsKeyArn } = this.options;
-        const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), (this.options.callId ?? randomUUID)());
+        const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
+        const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
         const body = Buffer.from(safeStringify(archivedRecord(record)) + "\n", "utf8");
         const digest = createHash("sha256").update(body).digest();
         this.counters.pending++;

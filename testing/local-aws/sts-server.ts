@@ -86,7 +86,8 @@ export class LocalStsServer extends LocalAwsServer {
     }
 
     protected sendError(res: http.ServerResponse, status: number, errorType: string, message: string): void {
-        res.writeHead(status, { "content-type": "text/xml" });
+        // STS names the request in a header as well as the body; the SDK reads the header into `$metadata.requestId`.
+        res.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": "sts-err" });
         res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${errorType}</Code><Message>${message}</Message></Error><RequestId>sts-err</RequestId></ErrorResponse>`);
     }
 }

@@ -9,6 +9,7 @@ import { MAX_CONTENT_TEXT_BYTES } from "../../runtime/content";
 import { CONTEXT, TENANT_ENV, event, fastRetries, handlerWithCapture } from "../../testing/runtime-fixtures";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { MemorySink } from "../support/memory-sink";
+import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
 
 const BUCKET = "btn-customer-a-archive-111111111111";
 const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -76,7 +77,7 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
         assert.equal(Buffer.byteLength(record.output.outputText), 2 * 1024 * 1024 + "end-of-completion".length);
         assert.equal(record.output.outputSha256, sha256(completion));
         assert.equal(record.input.inputTruncated, undefined);
-        assert.match(key, /^tenant=customer-a\/dt=\d{4}-\d{2}-\d{2}\/\d{9}-[0-9a-f-]{36}\.json$/);
+        assert.match(key, /^tenant=customer-a\/dt=\d{4}-\d{2}-\d{2}\/\d{9}-[0-9a-f-]{36}-success\.json$/);
         const [logged] = stdout.records();
         assert.equal(logged.input.inputTruncated, true);
         assert.equal(logged.output.outputTruncated, true);
@@ -125,9 +126,10 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
         const response = await handler(event(), CONTEXT);
 
         assert.ok("output" in response);
-        assert.equal(archived().length, 1);
-        assert.equal(s3.requests.length, 3);
-        assert.equal(stdout.records()[0].archive?.errorCode, undefined);
+        // Fail-closed: the started record, then the completion record, each its own object.
+        assert.deepEqual(archived().map((a) => a.record.outcome).sort(), ["started", "success"]);
+        assert.equal(s3.requests.length, 4);
+        assert.deepEqual(stdout.records().map((r) => r.archive?.errorCode), [undefined, undefined]);
     });
 
     for (const [fault, makeClient] of [
@@ -157,6 +159,20 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
             assert.deepEqual("error" in response && response.error.code, "AuditUnavailable");
             assert.equal(archived().length, 0);
             assert.ok(stdout.records()[0].archive?.errorCode);
+        });
+
+        it(`fail-closed: streams nothing and never calls Bedrock under ${fault}`, async () => {
+            const { handler, stdout } = handlerWithCapture({ ...aws.env, ...ARCHIVE_ENV, [RuntimeEnv.auditMode]: "fail-closed" }, { archiveClient: makeClient() });
+            const bedrockCalls = aws.bedrock.calls.length;
+
+            const { stream: response } = await invokeStreaming(awslambdaHarness.streamifyResponse(handler.stream), event(), CONTEXT);
+
+            assert.deepEqual(response.lines.map((l) => l.line.type), ["error"]);
+            assert.equal((response.lines[0].line as { error: { code: string } }).error.code, "AuditUnavailable");
+            assert.equal(aws.bedrock.calls.length, bedrockCalls, "Bedrock was called before the call was on record");
+            assert.deepEqual(stdout.records().map((r) => r.outcome), ["started"]);
+            assert.ok(stdout.records()[0].archive?.errorCode);
+            assert.equal(handler.logger.stats().activeRuns, 0);
         });
     }
 

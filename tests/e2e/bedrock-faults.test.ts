@@ -86,15 +86,16 @@ describe("Bedrock faults: what the caller gets and what is recorded", () => {
                     assert.deepEqual(response, c.response);
                 }
                 assert.equal(aws.bedrock.requests.length, c.requests);
-                const records = stdout.records();
+                const [started, ...records] = auditMode === "fail-closed" ? stdout.records() : [undefined, ...stdout.records()];
                 assert.equal(records.length, 1);
-                const [record] = records;
+                const record = records[0]!;
+                if (started) assert.deepEqual([started.outcome, started.callId], ["started", record.callId]);
                 assert.equal(record.clientRequestId, "req-fault");
                 assert.deepEqual(
                     { outcome: record.outcome, attempts: record.attempts, errorCode: record.errorCode, httpStatusCode: record.httpStatusCode, throttled: record.throttled },
                     { attempts: undefined, errorCode: undefined, httpStatusCode: undefined, throttled: undefined, ...c.record },
                 );
-                assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: 1, lost: 0, orphanEvents: 0 });
+                assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: auditMode === "fail-closed" ? 2 : 1, lost: 0, orphanEvents: 0 });
             });
         }
     }
@@ -127,14 +128,16 @@ describe("Bedrock faults: what the caller gets and what is recorded", () => {
             assert.deepEqual(response, { error: { code: "DeadlineExceeded", message: "the model call was stopped before the function's deadline" } });
             assert.ok(answeredAt < context.deadline, `answered ${answeredAt - context.deadline} ms after the deadline`);
             // Delivered to CloudWatch Logs, not merely buffered, by the time the handler returned.
-            const stored = streamRecords(aws, sink.logStreamName);
+            const all = streamRecords(aws, sink.logStreamName);
+            const stored = all.filter((r) => r.outcome !== "started");
+            assert.equal(all.length - stored.length, auditMode === "fail-closed" ? 1 : 0);
             assert.equal(stored.length, 1);
             assert.equal(stored[0].outcome, "error");
             assert.equal(stored[0].clientRequestId, "req-slow");
             // The record names the same cause as the caller's answer, not the abort it led to.
             assert.equal(stored[0].errorCode, "DeadlineExceeded");
             assert.ok((stored[0].latencyMs as number) < 800);
-            assert.deepEqual(sink.stats(), { delivered: 1, lost: 0, rejected: 0, pending: 0 });
+            assert.deepEqual(sink.stats(), { delivered: all.length, lost: 0, rejected: 0, pending: 0 });
             await sink.close();
         });
     }

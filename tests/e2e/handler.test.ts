@@ -29,8 +29,9 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
         });
         const records = stdout.records();
         assert.equal(records.length, 1);
-        const { latencyMs, timestamp, ...rest } = records[0];
+        const { latencyMs, timestamp, callId, ...rest } = records[0];
         assert.ok(typeof latencyMs === "number" && latencyMs >= 0);
+        assert.match(String(callId), /^[0-9a-f]{8}-[0-9a-f-]{27}$/);
         assert.ok(Math.abs(Date.parse(timestamp) - Date.now()) < 60_000);
         assert.deepEqual(rest, {
             schemaType: AUDIT_SCHEMA_TYPE,
@@ -206,7 +207,8 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
             sink: { write: async () => Promise.reject(new Error("log group unavailable")), flush: async () => undefined, stats: () => ({ delivered: 0, lost: 1, rejected: 0, pending: 0 }) },
         });
         const response = await handler(event(), CONTEXT);
-        assert.equal(aws.bedrock.calls.length, 1);
+        // The write-ahead record failed, so Bedrock was never asked.
+        assert.equal(aws.bedrock.calls.length, 0);
         assert.deepEqual(response, { error: { code: "AuditUnavailable", message: "the audit record could not be written, so no completion is returned" } });
     });
 

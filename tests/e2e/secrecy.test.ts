@@ -55,7 +55,9 @@ describe("secrecy: content and the ExternalId stay out of records, responses, wa
     it("keeps a sentinel out of every sink, error response, warning and console line in none mode", async () => {
         const { records, auditText, errorText, errors } = await everyPath("none", "none-mode");
 
-        assert.equal(records.length, 10);
+        // Five records per handler, and four started records of the fail-closed handler's model calls.
+        assert.equal(records.length, 14);
+        assert.equal(records.filter((r) => r.outcome === "started").length, 4);
         assert.deepEqual(errors.map((e) => "error" in e && e.error.code), ["ModelError", "ModelThrottled", "DeadlineExceeded", "InvalidField", "ModelError", "ModelThrottled", "DeadlineExceeded", "InvalidField"]);
         assert.ok(!auditText.includes(SENTINEL), "content reached an audit sink");
         assert.ok(!errorText.includes(SENTINEL), "content reached an error response, warning or console line");

@@ -3,6 +3,8 @@ import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { contextWithDeadline } from "../support/runtime-harness";
 import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
 import { CONTEXT, HAIKU, event, handlerWithCapture } from "../../testing/runtime-fixtures";
+import type { AuditSink } from "../../runtime/sinks/audit-sink";
+import { MemorySink } from "../support/memory-sink";
 
 const CACHED_USAGE = { inputTokens: 27, outputTokens: 4, cacheReadInputTokens: 16, totalTokens: 47 };
 const REPLY = { text: "one two three four", stopReason: "end_turn", usage: CACHED_USAGE, latencyMs: 42 };
@@ -61,7 +63,7 @@ describe("Lambda response streaming end to end (streamifyResponse harness, local
         const { stream: response } = await invokeStreaming(stream, event({ requestId: "req-u" }), CONTEXT);
 
         const [u, s] = stdout.records();
-        const streamOnly = ["operation", "timeToFirstTokenMs", "latencyMs", "timestamp", "requestId"];
+        const streamOnly = ["operation", "timeToFirstTokenMs", "latencyMs", "timestamp", "requestId", "callId"];
         const strip = (r: object) => Object.fromEntries(Object.entries(r).filter(([k]) => !streamOnly.includes(k)));
         assert.deepEqual(strip(s), strip(u));
         assert.deepEqual([u.operation, s.operation], ["Converse", "ConverseStream"]);
@@ -138,6 +140,49 @@ describe("Lambda response streaming end to end (streamifyResponse harness, local
             assert.equal((mine[0].output as { outputCharCount: number }).outputCharCount, text.length);
         }
         assert.equal(new Set(records.map((r) => r.requestId)).size, users.length);
+    });
+
+    it("fail-closed: the started record is durable before the first chunk, and the completion record pairs with it", async () => {
+        aws.bedrock.reply = () => ({ ...REPLY, chunkDelayMs: 5 });
+        const events: string[] = [];
+        const inner = new MemorySink();
+        // Each record resolves only after a pause, as a remote write does; the log shows what was durable when.
+        const slowSink: AuditSink = {
+            write: async (record) => {
+                await new Promise((resolve) => setTimeout(resolve, 30));
+                await inner.write(record);
+                events.push(`record:${record.outcome}`);
+            },
+            flush: async () => undefined,
+            stats: () => inner.stats(),
+        };
+        const { stream } = streamingHandler({ auditMode: "fail-closed", sink: slowSink });
+
+        const { stream: response } = await invokeStreaming(stream, event({ requestId: "req-wa" }), CONTEXT, (line) => events.push(line.type));
+
+        assert.deepEqual(events, ["record:started", "chunk", "chunk", "chunk", "chunk", "record:success", "end"]);
+        const [started, done] = inner.records();
+        assert.equal(started.callId, done.callId);
+        assert.match(String(started.callId), /^[0-9a-f-]{36}$/);
+        assert.deepEqual([started.clientRequestId, started.modelId, started.operation], ["req-wa", HAIKU, undefined]);
+        assert.deepEqual(started.input, { inputCharCount: 23 });
+        assert.equal(done.operation, "ConverseStream");
+        assert.equal(response.lines.at(-1)?.line.type, "end");
+    });
+
+    it("fail-closed: streams nothing and never calls Bedrock when the started record cannot be written", async () => {
+        const sink = new MemorySink();
+        sink.failWith = "log group unavailable";
+        const { handler, stream } = streamingHandler({ auditMode: "fail-closed", sink });
+        const bedrockCalls = aws.bedrock.calls.length;
+
+        const { stream: response } = await invokeStreaming(stream, event(), CONTEXT);
+
+        assert.deepEqual(response.lines.map((l) => l.line), [
+            { type: "error", error: { code: "AuditUnavailable", message: "the audit record could not be written, so no completion is returned" } },
+        ]);
+        assert.equal(aws.bedrock.calls.length, bedrockCalls);
+        assert.equal(handler.logger.stats().activeRuns, 0);
     });
 
     it("answers a refused event with one error line and a rejection record", async () => {

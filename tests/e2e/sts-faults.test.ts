@@ -29,6 +29,10 @@ describe("STS faults: what the caller gets and what is recorded", () => {
         assert.equal(records[0].outcome, "error");
         assert.equal(records[0].errorCode, "AccessDenied");
         assert.equal(records[0].clientRequestId, "req-sts");
+        // What failed is STS's AssumeRole, under STS's request id; `requestId` stays Bedrock's alone.
+        assert.equal(records[0].operation, "AssumeRole");
+        assert.equal(records[0].stsRequestId, "sts-err");
+        assert.equal(records[0].requestId, undefined);
         // Control: the refusal sent back by STS quotes the ExternalId the runtime sent.
         assert.ok(aws.sts.requests.some((r) => r.body.includes(EXTERNAL_ID)));
         assert.ok(!everything.includes(EXTERNAL_ID), "the ExternalId reached a response, record, warning or console line");
@@ -58,6 +62,7 @@ describe("STS faults: what the caller gets and what is recorded", () => {
         assert.equal(records.length, 1);
         assert.equal(records[0].errorCode, "Throttling");
         assert.equal(records[0].throttled, true);
+        assert.deepEqual([records[0].operation, records[0].requestId], ["AssumeRole", undefined]);
         assert.ok(!everything.includes(EXTERNAL_ID));
     });
 

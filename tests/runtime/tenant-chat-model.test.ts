@@ -72,9 +72,10 @@ describe("createTenantChatModel (local Bedrock, STS and CloudWatch Logs)", () =>
         const elapsed = performance.now() - started;
 
         assert.ok(elapsed < 1_000, `fail-closed call took ${elapsed.toFixed(0)} ms (the sink's timer is 5000 ms)`);
-        assert.equal(streamRecords(aws, "fail-closed").length, 2);
+        // Two calls, each a started and a completion record, each sent as soon as it is written.
+        assert.deepEqual(streamRecords(aws, "fail-closed").map((r) => r.outcome), ["started", "success", "started", "success"]);
         const puts = aws.logs.requests.filter((r) => String(r.headers["x-amz-target"]).endsWith("PutLogEvents"));
-        assert.equal(puts.length, 2, "one PutLogEvents per fail-closed call");
+        assert.equal(puts.length, 4, "one PutLogEvents per fail-closed record");
         await sink.close();
     });
 
