@@ -10,8 +10,9 @@
 import { createHash } from "crypto";
 import { canonicalize } from "json-canonicalize";
 import { archiveTenantPrefix } from "./archive";
+import type { AuditRecord } from "./audit-schema";
 
-/** `schemaType` of the records a writer adds to its own chain: its genesis and its close. */
+/** `schemaType` of the record a writer adds to its own chain: its close record. */
 export const AUDIT_CHAIN_SCHEMA_TYPE = "BedrockTenancyAuditChain";
 /** `schemaType` of a checkpoint object in the archive. */
 export const AUDIT_CHECKPOINT_SCHEMA_TYPE = "BedrockTenancyAuditCheckpoint";
@@ -37,9 +38,11 @@ export interface ChainLink {
      * so the log keeps the records in chain order.
      */
     at: string;
+    /** Only on the genesis record (seq 0, the writer's first): who the writer is. */
+    genesis?: WriterIdentity;
 }
 
-/** Who a writer is: named in its genesis record. */
+/** Who a writer is: named by its genesis record. */
 export interface WriterIdentity {
     /** The Lambda function (`AWS_LAMBDA_FUNCTION_NAME`), when in Lambda. */
     function?: string;
@@ -53,21 +56,25 @@ export interface WriterIdentity {
     startedAt: string;
 }
 
-export type ChainEvent = "genesis" | "close";
+export type ChainEvent = "close";
 
-/** A writer's first record (`event: "genesis"`) or its last on a clean shutdown (`event: "close"`). */
+/**
+ * A writer's last record, written on a clean shutdown. (Its first record is
+ * whatever it writes first, with the writer's identity in `chain.genesis`.)
+ */
 export interface ChainRecord {
     schemaType: typeof AUDIT_CHAIN_SCHEMA_TYPE;
     schemaVersion: typeof AUDIT_CHAIN_VERSION;
     event: ChainEvent;
     timestamp: string;
     tenantId: string;
-    /** Genesis only. */
-    writer?: WriterIdentity;
-    /** Close only: records of the writer before this one. */
-    records?: number;
+    /** Records of the writer before this one. */
+    records: number;
     chain: ChainLink;
 }
+
+/** Any line a writer stores: a call's record, or its close record. */
+export type StoredRecord = AuditRecord | ChainRecord;
 
 /** A writer's chain head, written to the Object Lock archive. */
 export interface ChainCheckpoint {
@@ -136,7 +143,7 @@ export function archiveCheckpointKey(tenantId: string, writer: string, seq: numb
     return `${archiveChainPrefix(tenantId, writer)}checkpoint-${String(seq).padStart(12, "0")}.json`;
 }
 
-/** Key of the archive copy of a writer's genesis or close record. */
+/** Key of the archive copy of a writer's close record. */
 export function archiveChainRecordKey(tenantId: string, writer: string, seq: number, event: ChainEvent): string {
     return `${archiveChainPrefix(tenantId, writer)}${String(seq).padStart(12, "0")}-${event}.json`;
 }
@@ -152,5 +159,6 @@ export function chainLinkOf(record: Readonly<Record<string, unknown>>): ChainLin
     if (!Number.isSafeInteger(link.seq) || (link.seq as number) < 0) return "its chain.seq is not a whole number";
     if (link.prev !== null && (typeof link.prev !== "string" || !/^[0-9a-f]{64}$/.test(link.prev))) return "its chain.prev is not a SHA-256";
     if (typeof link.at !== "string" || Number.isNaN(Date.parse(link.at))) return "its chain.at is not a time";
+    if (link.genesis !== undefined && (typeof link.genesis !== "object" || link.genesis === null)) return "its chain.genesis is not an object";
     return link as ChainLink;
 }

@@ -37,7 +37,8 @@ export function flushOnShutdown(loggers: PrivateInvocationLogger | readonly Priv
                 while (all.some((l) => l.stats().activeRuns > 0) && Date.now() < until) {
                     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
                 }
-                await Promise.all(all.map((l) => l.flush()));
+                // close(): flush, and end each writer's audit chain with its close record.
+                await Promise.all(all.map((l) => l.close()));
             } finally {
                 if (options.exit ?? true) {
                     process.exit(0);

@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from "crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { archiveObjectKey, type AuditRecord } from "../../contract";
+import { AUDIT_CHAIN_SCHEMA_TYPE, archiveCheckpointKey, archiveChainRecordKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
 import { describeError } from "../audit-record";
 import { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER, truncateUtf8 } from "../content";
 import { safeStringify } from "../serialize";
@@ -50,6 +50,10 @@ export function loggedRecord(record: AuditRecord, maxBytes: number, archive: Non
     return copy;
 }
 
+function chainRecordKey(record: ChainRecord): string {
+    return archiveChainRecordKey(record.tenantId, record.chain.writer, record.chain.seq, record.event);
+}
+
 /**
  * One object per call rather than batched lines: each call's fate is known
  * when it returns (fail-closed can refuse exactly that call), nothing waits
@@ -58,6 +62,8 @@ export function loggedRecord(record: AuditRecord, maxBytes: number, archive: Non
 export class ArchivingSink implements AuditSink {
     private readonly options: ArchivingSinkOptions;
     private readonly counters = new SinkCounters();
+    /** Settles when the previous record's log copy has been handed to the primary sink. */
+    private handOff: Promise<void> = Promise.resolve();
 
     constructor(options: ArchivingSinkOptions) {
         if (typeof options.primary?.write !== "function") throw new TypeError("primary must implement AuditSink");
@@ -69,16 +75,54 @@ export class ArchivingSink implements AuditSink {
      * Archives first, then hands the log copy (which says whether the archive
      * has it) to the primary sink. Rejects when either write fails: the
      * logger then counts and reports the loss, or refuses the call in
-     * fail-closed mode.
+     * fail-closed mode. Log copies are handed on in the order records came
+     * in (the chain's order), whichever archive write finishes first.
      */
-    async write(record: AuditRecord): Promise<void> {
-        const { client, bucket, kmsKeyArn } = this.options;
+    async write(record: StoredRecord): Promise<void> {
+        const { bucket } = this.options;
+        const turn = this.handOff;
+        let release!: () => void;
+        this.handOff = new Promise<void>((resolve) => (release = resolve));
+        try {
+            const own = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE;
+            const key = own ? chainRecordKey(record) : this.callKey(record);
+            const body = Buffer.from(safeStringify(own ? record : archivedRecord(record)) + "\n", "utf8");
+            let archiveError: unknown;
+            let digest: string | undefined;
+            try {
+                digest = await this.put(key, body);
+            } catch (err) {
+                archiveError = err;
+            }
+            const pointer = digest !== undefined ? { key, sha256: digest } : { key, errorCode: describeError(archiveError).errorCode };
+            const logCopy = own ? { ...record, archive: pointer } : loggedRecord(record, this.options.logContentBytes ?? MAX_CONTENT_TEXT_BYTES, pointer);
+            await turn;
+            const logged = this.options.primary.write(logCopy);
+            release();
+            await logged;
+            if (archiveError !== undefined) {
+                throw new AuditDeliveryError(`audit record not archived to s3://${bucket}/${key} (${pointer.errorCode})`, { cause: archiveError });
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** Writes a chain checkpoint beside the writer's chain records; rejects when it is not stored. */
+    async writeCheckpoint(checkpoint: ChainCheckpoint): Promise<void> {
+        await this.put(archiveCheckpointKey(checkpoint.tenantId, checkpoint.writer, checkpoint.seq), Buffer.from(JSON.stringify(checkpoint) + "\n", "utf8"));
+    }
+
+    private callKey(record: AuditRecord): string {
         const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
-        const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
-        const body = Buffer.from(safeStringify(archivedRecord(record)) + "\n", "utf8");
+        return archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
+    }
+
+    /** One object, counted; resolves to the hex SHA-256 of the body. */
+    private async put(key: string, body: Buffer): Promise<string> {
+        const { client, bucket, kmsKeyArn } = this.options;
         const digest = createHash("sha256").update(body).digest();
         this.counters.pending++;
-        let archiveError: unknown;
         try {
             await client.send(
                 new PutObjectCommand({
@@ -94,16 +138,12 @@ export class ArchivingSink implements AuditSink {
                 }),
             );
             this.counters.delivered++;
+            return digest.toString("hex");
         } catch (err) {
-            archiveError = err;
             this.counters.lost++;
+            throw err;
         } finally {
             this.counters.pending--;
-        }
-        const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
-        await this.options.primary.write(loggedRecord(record, this.options.logContentBytes ?? MAX_CONTENT_TEXT_BYTES, pointer));
-        if (archiveError !== undefined) {
-            throw new AuditDeliveryError(`audit record not archived to s3://${bucket}/${key} (${pointer.errorCode})`, { cause: archiveError });
         }
     }
 

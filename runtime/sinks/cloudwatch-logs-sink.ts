@@ -6,7 +6,7 @@ import {
     PutLogEventsCommand,
     type CloudWatchLogsClientConfig,
 } from "@aws-sdk/client-cloudwatch-logs";
-import type { AuditRecord } from "../../contract";
+import type { StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
@@ -106,14 +106,15 @@ export class CloudWatchLogsSink implements AuditSink {
         }
     }
 
-    write(record: AuditRecord): Promise<void> {
+    write(record: StoredRecord): Promise<void> {
         if (this.buffer.length >= this.maxBuffered) {
             this.counters.lost++;
             const err = new AuditDeliveryError(`audit buffer full (${this.maxBuffered} records); record not accepted`);
             this.warn(err.message);
             return Promise.reject(err);
         }
-        const parsed = Date.parse(record.timestamp);
+        // The chain's write time, which never goes back: CloudWatch then stores a writer's records in chain order.
+        const parsed = Date.parse(record.chain?.at ?? record.timestamp);
         return new Promise<void>((resolve, reject) => {
             this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: safeStringify(record), resolve, reject });
             this.counters.pending++;

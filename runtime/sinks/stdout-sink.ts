@@ -1,4 +1,4 @@
-import type { AuditRecord } from "../../contract";
+import type { StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -36,7 +36,7 @@ export class StdoutSink implements AuditSink {
         }
     }
 
-    async write(record: AuditRecord): Promise<void> {
+    async write(record: StoredRecord): Promise<void> {
         const line = safeStringify(record) + "\n";
         this.counters.pending++;
         let lastError: unknown;

@@ -151,7 +151,7 @@ describe("Lambda response streaming end to end (streamifyResponse harness, local
             write: async (record) => {
                 await new Promise((resolve) => setTimeout(resolve, 30));
                 await inner.write(record);
-                events.push(`record:${record.outcome}`);
+                if ("outcome" in record) events.push(`record:${record.outcome}`);
             },
             flush: async () => undefined,
             stats: () => inner.stats(),

@@ -119,7 +119,7 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
     for (let i = 0; i < seqs.length; i++) {
         const seq = seqs[i];
         const entry = chosen.get(seq)!;
-        if ((seq === 0) !== (entry.kind === "genesis") || (seq === 0) !== (entry.link.prev === null)) {
+        if ((seq === 0) !== (entry.link.genesis !== undefined) || (seq === 0) !== (entry.link.prev === null)) {
             add(BreakKind.badGenesis, seq, seq === 0 ? `seq 0 at ${entry.where} is not a genesis record` : `seq ${seq} at ${entry.where} claims to start the chain`);
         }
         const next = seqs[i + 1];
@@ -138,13 +138,13 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
     reorderings(entries).forEach((e) => add(BreakKind.reordered, e.link.seq, `seq ${e.link.seq} at ${e.where} is stored after a later record of the writer`));
     checkpointBreaks(checkpoints, chosen, first, last, options, add);
 
-    const genesis = chosen.get(0);
+    const genesis = chosen.get(0)?.link.genesis;
     const tenantId = [...chosen.values()].find((e) => typeof e.record.tenantId === "string")?.record.tenantId as string | undefined;
     breaks.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     return {
         writer,
         tenantId,
-        identity: genesis?.kind === "genesis" ? (genesis.record.writer as WriterIdentity | undefined) : undefined,
+        identity: genesis as WriterIdentity | undefined,
         records: seqs.length,
         firstSeq: first,
         lastSeq: last,
@@ -207,7 +207,11 @@ function reorderings(entries: ChainEntry[]): ChainEntry[] {
         if (list.length < 2) continue;
         list.sort((a, b) => (a.storedAt ?? 0) - (b.storedAt ?? 0) || a.position - b.position);
         let top: ChainEntry | undefined;
+        const seen = new Set<number>();
         for (const e of list) {
+            // A second copy of a sequence is a duplicate, reported as such.
+            if (seen.has(e.link.seq)) continue;
+            seen.add(e.link.seq);
             if (top && e.link.seq < top.link.seq && (e.storedAt === undefined || e.storedAt !== top.storedAt)) out.push(e);
             if (!top || e.link.seq > top.link.seq) top = e;
         }

@@ -26,7 +26,7 @@ export class UnreadableAuditInputError extends Error {
     }
 }
 
-export type EntryKind = "genesis" | "close" | "record";
+export type EntryKind = "close" | "record";
 
 /** One copy of one chained record, where it was found. */
 export interface ChainEntry {
@@ -225,7 +225,7 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
         into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${(err as Error).message})` });
         return;
     }
-    const kind: EntryKind = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE ? (record.event === "genesis" ? "genesis" : record.event === "close" ? "close" : "record") : "record";
+    const kind: EntryKind = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE && record.event === "close" ? "close" : "record";
     into.entries.push({ record, link, hash, kind, source: place.source, where: place.where, group: place.group, storedAt: place.storedAt, position: place.position });
 }
 
