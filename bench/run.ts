@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { benchArchive } from "./archive";
+import { benchAuditChain } from "./audit-chain";
 import { benchAwsCalls } from "./aws-calls";
 import { benchBundle } from "./bundle";
 import { benchConcurrency } from "./concurrency";
@@ -27,12 +28,13 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
 
 /** `npm run bench -- --only streaming`: runs that section alone and merges it into the last full results. */
 async function runOnly(section: string): Promise<void> {
-    if (section !== "streaming") {
-        throw new Error(`--only supports "streaming", got ${JSON.stringify(section)}`);
+    if (section !== "streaming" && section !== "audit-chain") {
+        throw new Error(`--only supports "streaming" and "audit-chain", got ${JSON.stringify(section)}`);
     }
     const file = path.join(__dirname, "results.json");
     const results = JSON.parse(fs.readFileSync(file, "utf8")) as BenchResults;
-    results.streaming = await step("6-7. streaming and fail-closed", () => benchStreaming());
+    if (section === "streaming") results.streaming = await step("8-9. streaming and fail-closed", () => benchStreaming());
+    else results.auditChain = await step("10. audit chain", () => benchAuditChain());
     write(results);
 }
 
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
     const archive = await step("6. audit archive", () => benchArchive());
     const isolationProof = await step("7. plan and isolation proof at scale", () => benchIsolationProof());
     const streaming = await step("8-9. streaming and fail-closed", () => benchStreaming());
-    write({ startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof, streaming });
+    const auditChain = await step("10. audit chain", () => benchAuditChain());
+    write({ startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof, streaming, auditChain });
 }
 
 main().catch((err) => {
