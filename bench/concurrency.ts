@@ -25,7 +25,13 @@ export interface ConcurrencyResult {
     throughputRatio: number;
     recordsDelivered: number;
     lost: number;
+    /** Most connections Bedrock saw at once: above 50, calls no longer queue behind the SDK's default socket limit. */
+    peakBedrockConnections: number;
+    /** Logged throughput at least {@link CONCURRENCY_THROUGHPUT_TARGET} of bare. */
+    meetsTarget: boolean;
 }
+
+export const CONCURRENCY_THROUGHPUT_TARGET = 0.95;
 
 function side(s: { callMs: number[]; roundMs: number[] }, concurrency: number): ConcurrencySide {
     return { perCall: roundSummary(summarize(s.callMs)), medianThroughput: round(median(s.roundMs.map((ms) => (concurrency * 1000) / ms)), 0) };
@@ -45,5 +51,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
         throughputRatio: round(logged.medianThroughput / bare.medianThroughput, 2),
         recordsDelivered: result.recordsDelivered,
         lost: result.lost,
+        peakBedrockConnections: result.peakBedrockConnections,
+        meetsTarget: logged.medianThroughput / bare.medianThroughput >= CONCURRENCY_THROUGHPUT_TARGET,
     };
 }

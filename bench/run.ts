@@ -26,15 +26,27 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
     return result;
 }
 
-/** `npm run bench -- --only streaming`: runs that section alone and merges it into the last full results. */
-async function runOnly(section: string): Promise<void> {
-    if (section !== "streaming" && section !== "audit-chain") {
-        throw new Error(`--only supports "streaming" and "audit-chain", got ${JSON.stringify(section)}`);
-    }
+/** Sections `--only` can run alone (merged into the last full results). */
+const SECTIONS = {
+    "request-path": ["1. request path", async (r: BenchResults) => void (r.requestPath = await benchRequestPath())],
+    "aws-calls": ["2. AWS calls", async (r: BenchResults) => void (r.awsCalls = await benchAwsCalls())],
+    concurrency: ["3. concurrency", async (r: BenchResults) => void (r.concurrency = await benchConcurrency())],
+    bundle: ["4. Lambda bundle", async (r: BenchResults) => void (r.bundle = await benchBundle())],
+    archive: ["6. audit archive", async (r: BenchResults) => void (r.archive = await benchArchive())],
+    streaming: ["8-9. streaming and fail-closed", async (r: BenchResults) => void (r.streaming = await benchStreaming())],
+} as const;
+
+/** `npm run bench -- --only bundle,concurrency`: runs those sections alone and merges them into the last full results. */
+async function runOnly(sections: string): Promise<void> {
     const file = path.join(__dirname, "results.json");
     const results = JSON.parse(fs.readFileSync(file, "utf8")) as BenchResults;
-    if (section === "streaming") results.streaming = await step("8-9. streaming and fail-closed", () => benchStreaming());
-    else results.auditChain = await step("10. audit chain", () => benchAuditChain());
+    for (const section of sections.split(",")) {
+        const entry = SECTIONS[section as keyof typeof SECTIONS];
+        if (!entry) {
+            throw new Error(`--only supports ${Object.keys(SECTIONS).join(", ")}, got ${JSON.stringify(section)}`);
+        }
+        await step(entry[0], () => entry[1](results));
+    }
     write(results);
 }
 

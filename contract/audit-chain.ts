@@ -71,6 +71,8 @@ export interface ChainRecord {
     /** Records of the writer before this one. */
     records: number;
     chain: ChainLink;
+    /** Log copy only, with the archive on: where the archive copy is. */
+    archive?: AuditRecord["archive"];
 }
 
 /** Any line a writer stores: a call's record, or its close record. */

@@ -19,3 +19,4 @@ export * from "./validation";
 export * from "./archive";
 export * from "./archive-rules";
 export * from "./audit-chain";
+export * from "./iam";

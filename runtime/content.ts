@@ -2,15 +2,7 @@ import { createHash } from "crypto";
 import type { ContentMode } from "../contract";
 import { safeStringify } from "./serialize";
 
-/**
- * Most UTF-8 bytes of prompt or completion text one record carries in `full`
- * mode. Two fields of this size plus the largest metadata keep a record under
- * 256 KiB, the size at which Lambda cuts a log line, and far under the 1 MiB
- * CloudWatch Logs allows per event.
- */
-export const MAX_CONTENT_TEXT_BYTES = 96 * 1024;
-
-/** Appended to text cut at {@link MAX_CONTENT_TEXT_BYTES}. */
+/** Appended to text cut to a size limit. */
 export const TRUNCATION_MARKER = "…[truncated]";
 
 /** What a record carries about one text (prompt or completion). */
@@ -21,8 +13,12 @@ export interface ContentFields {
     truncated?: boolean;
 }
 
-/** The content fields `mode` allows for `text`; `none` yields its length only. */
-export function describeContent(text: string, mode: ContentMode, maxBytes = MAX_CONTENT_TEXT_BYTES): ContentFields {
+/**
+ * The content fields `mode` allows for `text`; `none` yields its length only.
+ * `full` keeps the whole text unless `maxBytes` is given: the line a sink
+ * writes is cut to its own limit (`recordLine`), and the archive keeps it all.
+ */
+export function describeContent(text: string, mode: ContentMode, maxBytes = Infinity): ContentFields {
     const charCount = text.length;
     switch (mode) {
         case "none":
@@ -31,7 +27,9 @@ export function describeContent(text: string, mode: ContentMode, maxBytes = MAX_
             return { charCount, sha256: createHash("sha256").update(text, "utf8").digest("hex") };
         case "full": {
             const cut = truncateUtf8(text, maxBytes);
-            return cut.truncated ? { charCount, text: cut.text + TRUNCATION_MARKER, truncated: true } : { charCount, text };
+            return cut.truncated
+                ? { charCount, sha256: createHash("sha256").update(text, "utf8").digest("hex"), text: cut.text + TRUNCATION_MARKER, truncated: true }
+                : { charCount, text };
         }
     }
 }

@@ -2,7 +2,8 @@
 export { PrivateInvocationLogger, AuditWriteError } from "./private-invocation-logger";
 export type { PrivateInvocationLoggerOptions, LoggerStats } from "./private-invocation-logger";
 export { CALL_ID_KEYS, MODEL_ID_KEY, INVOKED_MODEL_ID_KEY } from "./run-data";
-export { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "./content";
+export { TRUNCATION_MARKER } from "./content";
+export { MAX_RECORD_LINE_BYTES, MAX_RECORD_ID_BYTES, MAX_RECORD_METADATA_BYTES, recordLine } from "./record-line";
 export { DEFAULT_PRICE_TABLE, estimateCostUsd } from "./pricing";
 export type { ModelPrice, PriceTable } from "./pricing";
 export { safeStringify } from "./serialize";
@@ -17,7 +18,7 @@ export type { CloudWatchLogsSinkOptions } from "./sinks/cloudwatch-logs-sink";
 export { createTenantChatModel } from "./tenant-chat-model";
 export type { TenantChatModel, TenantChatModelOptions } from "./tenant-chat-model";
 export { AuditedChatBedrockConverse, StreamClosedError } from "./audited-chat-model";
-export { flushOnShutdown, DEFAULT_SHUTDOWN_GRACE_MS } from "./shutdown";
+export { flushOnShutdown, shutdownLoggers, DEFAULT_SHUTDOWN_GRACE_MS, RECORDS_LOST_EXIT_CODE } from "./shutdown";
 export type { FlushOnShutdownOptions } from "./shutdown";
 export { createHandler, InvocationErrorCode } from "./lambda/handler";
 export type { HandlerOptions, InvocationResponse, InvocationSuccess, InvocationFailure, InvocationUsage, LambdaContextLike, RuntimeHandler } from "./lambda/handler";

@@ -1,44 +1,44 @@
 /**
- * Estimated cost of a model call. Prices change and differ by Region and
- * contract, so the table is a documented starting point that callers
- * override; a model without a price yields `null`, never 0, so a missing price
- * cannot pass for a free call.
+ * Estimated cost of a model call. Prices come from a maintained dataset
+ * (`@pydantic/genai-prices`, turned into runtime/price-data.ts at build time
+ * so the Lambda does not carry every provider's data); they differ by Region
+ * and contract, so callers can override them. A model without a price yields
+ * `null`, never 0, so a missing price cannot pass for a free call.
  */
 
 import { CROSS_REGION_PROFILE_PREFIX } from "../contract";
+import { GENERATED_PRICES } from "./price-data";
 
 /** US dollars per 1,000 tokens. */
 export interface ModelPrice {
     input: number;
     output: number;
-    /** Tokens read from the prompt cache. @default - the `input` price */
+    /** Tokens read from the prompt cache. @default - the `input` price (a model without one has no prompt cache) */
     cacheRead?: number;
-    /** Tokens written to the prompt cache. @default - the `input` price */
+    /** Tokens written to the prompt cache. @default - the `input` price (a model without one has no prompt cache) */
     cacheWrite?: number;
 }
 
-/** Model id (without a cross-Region prefix such as `us.`) to its price. */
+/**
+ * Model id to its price. A plain foundation model id prices the model in
+ * Region and under every cross-Region profile without an entry of its own;
+ * `global.<id>` (say) prices that profile alone.
+ */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /**
- * On-demand list prices in us-east-1 (USD per 1,000 tokens) for commonly used
- * models. Override or extend with the `prices` option; entries you pass
- * replace entries here with the same id.
+ * On-demand list prices (USD per 1,000 tokens) from the maintained dataset:
+ * every Bedrock model it knows, plus `<prefix>.<id>` entries where a
+ * cross-Region profile is priced differently (Claude 4.5's `global.`).
  */
-export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
-    "anthropic.claude-3-haiku-20240307-v1:0": { input: 0.00025, output: 0.00125 },
-    "anthropic.claude-3-5-haiku-20241022-v1:0": { input: 0.0008, output: 0.004, cacheRead: 0.00008, cacheWrite: 0.001 },
-    "anthropic.claude-3-5-sonnet-20240620-v1:0": { input: 0.003, output: 0.015 },
-    "anthropic.claude-3-5-sonnet-20241022-v2:0": { input: 0.003, output: 0.015, cacheRead: 0.0003, cacheWrite: 0.00375 },
-    "anthropic.claude-3-7-sonnet-20250219-v1:0": { input: 0.003, output: 0.015, cacheRead: 0.0003, cacheWrite: 0.00375 },
-    "anthropic.claude-sonnet-4-20250514-v1:0": { input: 0.003, output: 0.015, cacheRead: 0.0003, cacheWrite: 0.00375 },
-    "amazon.nova-micro-v1:0": { input: 0.000035, output: 0.00014, cacheRead: 0.00000875 },
-    "amazon.nova-lite-v1:0": { input: 0.00006, output: 0.00024, cacheRead: 0.000015 },
-    "amazon.nova-pro-v1:0": { input: 0.0008, output: 0.0032, cacheRead: 0.0002 },
-    "meta.llama3-1-8b-instruct-v1:0": { input: 0.00022, output: 0.00022 },
-    "meta.llama3-1-70b-instruct-v1:0": { input: 0.00072, output: 0.00072 },
-});
-
+export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze(
+    Object.fromEntries(
+        Object.entries(GENERATED_PRICES).flatMap(([id, { profiles, ...price }]) => [
+            [id, price],
+            ...Object.entries(profiles ?? {}).map(([prefix, p]) => [`${prefix}.${id}`, p]),
+        ]),
+    ),
+);
 
 export interface TokenUsage {
     inputTokens?: number;
@@ -47,9 +47,21 @@ export interface TokenUsage {
     cacheWriteInputTokens?: number;
 }
 
-/** The default table with `overrides` laid over it. */
+/**
+ * The default table with `overrides` laid over it. Overriding a foundation
+ * model id also replaces the default's profile-specific entries for it, so a
+ * caller's price applies to every profile unless the caller names one.
+ */
 export function mergePriceTables(overrides: PriceTable | undefined): PriceTable {
-    return overrides ? Object.freeze({ ...DEFAULT_PRICE_TABLE, ...overrides }) : DEFAULT_PRICE_TABLE;
+    if (!overrides) {
+        return DEFAULT_PRICE_TABLE;
+    }
+    const overridden = new Set(Object.keys(overrides));
+    const kept = Object.entries(DEFAULT_PRICE_TABLE).filter(([id]) => {
+        const base = id.replace(CROSS_REGION_PROFILE_PREFIX, "");
+        return base === id || !overridden.has(base);
+    });
+    return Object.freeze({ ...Object.fromEntries(kept), ...overrides });
 }
 
 /** The price of `modelId`, looked up with and then without a cross-Region prefix. */

@@ -45,9 +45,10 @@ export interface PrivateInvocationLoggerOptions {
     /** Bedrock Region, recorded as `region`. @default - not recorded */
     region?: string;
     /**
-     * Most UTF-8 bytes of prompt or completion text a `full` record carries.
-     * `Infinity` hands the sink the complete text (an archiving sink cuts the
-     * log copy itself). @default MAX_CONTENT_TEXT_BYTES (96 KiB)
+     * Most UTF-8 bytes of prompt or completion text a `full` record carries
+     * (cut with a marker and the complete text's SHA-256). Whatever this is,
+     * a sink's line is cut to 256 KiB, and an archive keeps the complete text.
+     * @default - no limit of its own
      */
     maxContentBytes?: number;
     /** Receives a line for each lost record or orphan event. @default console.warn */

@@ -7,6 +7,10 @@
 /** Serializes `value` to one line of JSON, never throwing. */
 export function safeStringify(value: unknown): string {
     try {
+        if (isPlainShallow(value)) {
+            // The common record: nothing a replacer would change, so skip its per-key cost.
+            return JSON.stringify(value);
+        }
         return JSON.stringify(value, safeReplacer());
     } catch (err) {
         // Only a throwing toJSON or getter can get here; keep a trace of what failed.
@@ -44,4 +48,22 @@ export function safeReplacer(): (this: unknown, key: string, value: unknown) => 
 
 function errorName(err: unknown): string {
     return err instanceof Error ? err.name : typeof err;
+}
+
+/**
+ * True when `value` is an object whose values are primitives or objects of
+ * primitives (a record without caller metadata, or with flat metadata):
+ * `JSON.stringify` writes it exactly as the replacer would.
+ */
+function isPlainShallow(value: unknown, depth = 0): boolean {
+    if (typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+        return false;
+    }
+    for (const key in value) {
+        const v = (value as Record<string, unknown>)[key];
+        const t = typeof v;
+        if (t === "bigint" || t === "function" || t === "symbol") return false;
+        if (t === "object" && v !== null && !(depth < 2 && isPlainShallow(v, depth + 1))) return false;
+    }
+    return true;
 }

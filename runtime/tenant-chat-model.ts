@@ -28,6 +28,11 @@ export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
     customerCredentials?: AwsCredentialIdentityProvider;
     /** Bedrock Runtime endpoint URL. @default - the SDK's */
     bedrockEndpoint?: string;
+    /**
+     * Most sockets to Bedrock at once: calls beyond it wait for a free one.
+     * @default DEFAULT_BEDROCK_MAX_SOCKETS (500), sized for a service with hundreds of calls in flight
+     */
+    bedrockMaxSockets?: number;
     /** Further Bedrock client settings; `credentials` is always the ops session. */
     bedrockClientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
     /** Model settings passed on to `ChatBedrockConverse` (not the client, model or credentials). */
@@ -48,7 +53,8 @@ export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: Ru
  * and renews it five minutes before it expires.
  */
 export function createTenantChatModel(options: TenantChatModelOptions): TenantChatModel {
-    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } = options;
+    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, bedrockMaxSockets, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } =
+        options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const model = modelId ?? config.defaultModel;
     if (!config.allowedModels.includes(model)) {
@@ -60,6 +66,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
         userId,
         endpoint: bedrockEndpoint,
         clientConfig: bedrockClientConfig,
+        maxSockets: bedrockMaxSockets,
         customerCredentials,
         stsRegion: (env ?? process.env).AWS_REGION,
     });

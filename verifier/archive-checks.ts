@@ -3,10 +3,11 @@
  * rules: the operations account can neither read, list nor delete archive
  * objects, and only the runtime role (the delivery path) can write.
  */
-import { archiveIsolationViolations } from "../contract";
+import { archiveIsolationViolations, isAccountId, parseArn } from "../contract";
 import type { CustomerIntent } from "./intent";
 import type { StackResource, StackState } from "./pulumi-formats";
-import { prop, type Violation } from "./tenant-proof";
+import { violation, type Violation } from "./findings";
+import { prop } from "./tenant-proof";
 
 export const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
 const KMS_KEY_TYPE = "aws:kms/key:Key";
@@ -22,7 +23,8 @@ function parsed(value: unknown): unknown {
 
 /** The ops account of an ops role ARN, or undefined. */
 function accountOf(arn: string): string | undefined {
-    return /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1];
+    const account = parseArn(arn)?.account;
+    return account !== undefined && isAccountId(account) ? account : undefined;
 }
 
 export function archiveViolations(c: CustomerIntent, state: StackState): { violations: Violation[]; facts: string[] } {
@@ -31,7 +33,7 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
     const violations: Violation[] = [];
     const facts: string[] = [];
     if (policies.length === 0) return { violations, facts };
-    const flag = (resource: string, why: string) => violations.push({ tenant: c.tenantId, stack: c.stack, resource, statement: "-", why });
+    const flag = (resource: string, why: string) => violations.push(violation("BT-CUSTOMER-ARCHIVE", { tenant: c.tenantId, stack: c.stack, resource }, "-", why));
     const key = state.resources.find((r) => r.type === KMS_KEY_TYPE && prop(r, "arn") === c.kmsKeyArn);
     const opsAccountId = accountOf(c.opsRoleArn);
     for (const policy of policies) {

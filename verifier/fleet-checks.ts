@@ -6,13 +6,14 @@
  */
 import { BEDROCK_TENANT_ACCESS_TYPE, fleetProblems, tenantIdProblem } from "../contract";
 import type { StackState } from "./pulumi-formats";
-import { prop, type TenantProof, type Violation } from "./tenant-proof";
+import { violation, type Code, type Violation } from "./findings";
+import { prop, type TenantProof } from "./tenant-proof";
 
 const NAMED_TYPES = ["aws:iam/role:Role", "aws:bedrock/inferenceProfile:InferenceProfile", "aws:budgets/budget:Budget"];
 
 export function fleetViolations(proofs: TenantProof[], states: StackState[]): Violation[] {
     const violations: Violation[] = [];
-    const fleet = (statement: string, why: string, tenant = "(fleet)", resource = "-") => violations.push({ tenant, stack: "-", resource, statement, why });
+    const fleet = (statement: string, why: string, tenant = "(fleet)", resource = "-", code: Code = "BT-FLEET-RULE") => violations.push(violation(code, { tenant, stack: "-", resource }, statement, why));
 
     const members = proofs.map((p) => ({ id: p.intent.tenantId, accounts: p.intent.accounts, models: p.intent.models }));
     const badIds = members.map((m, i) => tenantIdProblem(`tenant ${i + 1}`, m.id)).filter((p): p is string => p !== undefined);
@@ -28,7 +29,7 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
     const claim = (kind: keyof typeof owners, key: string, tenant: string, what: string) => {
         const first = owners[kind].get(key);
         if (first === undefined) owners[kind].set(key, tenant);
-        else if (first !== tenant) fleet(kind, `${what} ${key} belongs to both ${first} and ${tenant}`, tenant);
+        else if (first !== tenant) fleet(kind, `${what} ${key} belongs to both ${first} and ${tenant}`, tenant, "-", "BT-FLEET-SHARED");
     };
     for (const p of proofs) {
         const t = p.intent.tenantId;
@@ -52,7 +53,7 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
         for (const g of p.permissions.grants) {
             const owner = owners.profile.get(g.resource);
             if (owner !== undefined && owner !== p.intent.tenantId) {
-                violations.push({ tenant: p.intent.tenantId, stack: p.intent.stack, resource: p.intent.roleName, statement: `${g.policy} ${g.statement}`, why: `allows ${g.action} on ${owner}'s application inference profile ${g.resource}` });
+                violations.push(violation("BT-FLEET-SHARED", { tenant: p.intent.tenantId, stack: p.intent.stack, resource: p.intent.roleName }, `${g.policy} ${g.statement}`, `allows ${g.action} on ${owner}'s application inference profile ${g.resource}`));
             }
         }
     }

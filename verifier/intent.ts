@@ -37,6 +37,9 @@ export interface CustomerIntent {
     logGroupArn: string;
     kmsKeyArn: string;
     runtimeRoleArn: string;
+    /** The archive's Object Lock as asked for, when the stack has an archive. */
+    archiveRetentionMode?: string;
+    archiveRetentionDays?: number;
 }
 
 export function readTenantIntents(state: StackState): TenantIntent[] {
@@ -74,6 +77,8 @@ export function readCustomerIntents(state: StackState): CustomerIntent[] {
             logGroupArn: o.string("logGroupArn"),
             kmsKeyArn: o.string("kmsKeyArn"),
             runtimeRoleArn: o.string("runtimeRoleArn"),
+            archiveRetentionMode: o.optionalString("archiveRetentionMode"),
+            archiveRetentionDays: o.optionalNumber("archiveRetentionDays"),
         };
     });
 }
@@ -112,6 +117,13 @@ class Reader {
     optionalString(name: string): string | undefined {
         const v = this.get(name);
         return v === undefined || v === null ? undefined : this.stringValue(v, name);
+    }
+
+    optionalNumber(name: string): number | undefined {
+        const v = this.get(name);
+        if (v === undefined || v === null) return undefined;
+        if (typeof v !== "number" || !Number.isFinite(v)) this.fail(name, `must be a number, got ${JSON.stringify(v)}`);
+        return v;
     }
 
     strings(name: string): string[] {

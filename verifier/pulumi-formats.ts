@@ -37,6 +37,17 @@ export interface StackResource {
     parent?: string;
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
+    /** A stack export's `delete: true`: replaced, but still in AWS until the update finishes. */
+    pendingDelete?: boolean;
+    /** Deleted by a preview step with `retainOnDelete`: AWS keeps it. */
+    retained?: boolean;
+}
+
+/** An operation an interrupted update left in the export's `pending_operations`. */
+export interface PendingOperation {
+    type: string;
+    urn: string;
+    resourceType: string;
 }
 
 export interface StackState {
@@ -46,6 +57,7 @@ export interface StackState {
     file: string;
     format: "stack-export" | "preview";
     resources: StackResource[];
+    pendingOperations: PendingOperation[];
 }
 
 /** Parses one file's text; `file` names it in errors. */
@@ -58,15 +70,27 @@ export function readStackState(file: string, text: string): StackState {
     }
     let raw: unknown[];
     let format: StackState["format"];
+    let pendingOperations: PendingOperation[] = [];
+    const retainedUrns = new Set<string>();
     if (doc && typeof doc === "object" && doc.deployment && typeof doc.deployment === "object") {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
         }
         raw = Array.isArray(doc.deployment.resources) ? doc.deployment.resources : [];
+        pendingOperations = readPendingOperations(file, doc.deployment.pending_operations);
         format = "stack-export";
     } else if (doc && typeof doc === "object" && Array.isArray(doc.steps)) {
-        // A preview lists what would exist afterwards; deletions have no new state.
-        raw = doc.steps.map((s: any) => s?.newState).filter((s: unknown) => s !== undefined && s !== null);
+        // A preview lists what would exist afterwards. A deletion leaves nothing, unless the old
+        // resource is retained on delete: AWS then keeps it, policies and all, outside the stack.
+        raw = [];
+        for (const [i, step] of doc.steps.entries()) {
+            if (!step || typeof step !== "object") throw new UnreadableInputError(`${file}: step ${i} is not an object`);
+            if (step.newState !== undefined && step.newState !== null) raw.push(step.newState);
+            else if (step.oldState && typeof step.oldState === "object" && step.oldState.retainOnDelete === true) {
+                raw.push(step.oldState);
+                if (typeof step.oldState.urn === "string") retainedUrns.add(step.oldState.urn);
+            }
+        }
         format = "preview";
     } else {
         throw new UnreadableInputError(`${file} is neither \`pulumi stack export\` JSON (deployment.resources) nor \`pulumi preview --json\` JSON (steps)`);
@@ -76,7 +100,8 @@ export function readStackState(file: string, text: string): StackState {
     if (stacks.size > 1) {
         throw new UnreadableInputError(`${file} holds resources of more than one stack (${[...stacks].join(", ")}); give one file per stack`);
     }
-    return { stack: [...stacks][0] ?? "(empty)", file, format, resources };
+    for (const r of resources) if (retainedUrns.has(r.urn)) r.retained = true;
+    return { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations };
 }
 
 function readResource(file: string, raw: any, index: number): StackResource {
@@ -97,7 +122,18 @@ function readResource(file: string, raw: any, index: number): StackResource {
         parent: typeof raw.parent === "string" ? raw.parent : undefined,
         inputs: decodeSecrets(raw.inputs ?? {}, `${where} (${raw.urn}) inputs`) as Record<string, unknown>,
         outputs: decodeSecrets(raw.outputs ?? {}, `${where} (${raw.urn}) outputs`) as Record<string, unknown>,
+        pendingDelete: raw.delete === true ? true : undefined,
     };
+}
+
+function readPendingOperations(file: string, raw: unknown): PendingOperation[] {
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) throw new UnreadableInputError(`${file}: deployment.pending_operations is not a list`);
+    return raw.map((op, i) => {
+        const resource = op?.resource;
+        if (!resource || typeof resource.urn !== "string") throw new UnreadableInputError(`${file}: pending operation ${i} names no resource`);
+        return { type: String(op.type ?? "(unknown)"), urn: resource.urn, resourceType: String(resource.type ?? "(unknown)") };
+    });
 }
 
 /** `urn:pulumi:STACK::PROJECT::TYPE::NAME` → STACK. */
@@ -128,4 +164,16 @@ export function decodeSecrets(value: unknown, where: string): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) out[k] = decodeSecrets(v, where);
     return out;
+}
+
+/**
+ * Keys the proof has read, over every resource: what a resource's `outputs`
+ * must agree with its `inputs` on for one view of the stack to stand for both.
+ */
+export const READ_KEYS = new Set<string>();
+
+/** A property as recorded: the input, falling back to the output (a preview may hold only one of them). */
+export function prop(r: StackResource, name: string): unknown {
+    READ_KEYS.add(name);
+    return r.inputs[name] ?? r.outputs[name];
 }

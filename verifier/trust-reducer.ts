@@ -1,11 +1,11 @@
 /**
  * Reduces a role's trust policy to the exact set of (caller principal ARN,
- * ExternalId) pairs it admits for `sts:AssumeRole`. Only the shapes whose
- * meaning is certain are reduced; every other shape is a finding, so an
- * unfamiliar policy can never pass as a narrow one.
+ * ExternalId) pairs it admits for `sts:AssumeRole`. Only shapes whose
+ * meaning is certain widen the set; a condition on another key and a Deny
+ * can only narrow it, so they are recorded as narrowing. Every other shape
+ * is a finding, so an unfamiliar policy can never pass as a narrow one.
  */
-import { PARTITION } from "../contract";
-import { hasWildcard, iamMatch, parseDocument, type Statement } from "./policy-statements";
+import { coversAction, hasWildcard, isAccountId, parseArn, parsePolicy, PARTITION, type Condition, type PolicyStatement } from "../contract";
 
 export const ASSUME_ROLE = "sts:AssumeRole";
 /** Condition keys as the reducer compares them (lowercased). */
@@ -19,6 +19,8 @@ export interface TrustPair {
     principal: string;
     externalId: string;
     statement: string;
+    /** Conditions on other keys that may narrow the pair further (never widen it). */
+    narrowedBy?: string[];
 }
 
 export interface Finding {
@@ -29,90 +31,98 @@ export interface Finding {
 export interface TrustNormalForm {
     pairs: TrustPair[];
     findings: Finding[];
+    /** Statements that can only take access away (Deny, or conditions on keys the reducer does not interpret). */
+    narrowing: string[];
 }
 
-const ROOT_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):root$`);
-const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
-
 export function reduceTrustPolicy(document: unknown): TrustNormalForm {
-    const parsed = parseDocument(document);
-    if ("problem" in parsed) return { pairs: [], findings: [{ statement: "(document)", why: `the trust policy ${parsed.problem}` }] };
-    const pairs: TrustPair[] = [];
-    const findings: Finding[] = [];
-    for (const s of parsed.statements) {
-        const before = findings.length;
-        const add = (why: string) => findings.push({ statement: s.label, why });
-        for (const n of s.negated) add(`uses ${n}, which the verifier does not reduce`);
-        if (s.effect === "Deny") {
-            add("is a Deny statement; trust policies are reduced from Allow statements only");
-            continue;
-        }
-        const assumes = s.actions.some((a) => iamMatch(a, ASSUME_ROLE, true));
-        const callers = principalsOf(s, add);
-        const { externalIds, principalArns } = trustConditions(s, add);
-        if (findings.length > before || !assumes) continue;
-        for (const caller of callers) {
-            for (const principal of narrow(caller, principalArns, add)) {
-                for (const externalId of externalIds ?? [ANY_EXTERNAL_ID]) pairs.push({ principal, externalId, statement: s.label });
-            }
-        }
-        if (externalIds === undefined) add("admits sts:AssumeRole without an ExternalId condition");
+    const parsed = parsePolicy(document);
+    if ("problem" in parsed) return { pairs: [], findings: [{ statement: "(document)", why: `the trust policy ${parsed.problem}` }], narrowing: [] };
+    const form: TrustNormalForm = { pairs: [], findings: [], narrowing: [] };
+    for (const s of parsed.statements) reduceStatement(s, form);
+    return form;
+}
+
+function reduceStatement(s: PolicyStatement, form: TrustNormalForm): void {
+    const before = form.findings.length;
+    const add = (why: string) => form.findings.push({ statement: s.label, why });
+    if (s.effect === "Deny") {
+        form.narrowing.push(`${s.label}: a Deny`);
+        return;
     }
-    return { pairs, findings };
+    if (s.notPrincipals) add("uses NotPrincipal on an Allow: it admits every principal it does not name");
+    if (s.notActions) add("uses NotAction on an Allow: it admits every action it does not name");
+    if (s.resources || s.notResources) add("names a Resource, which a trust policy does not have");
+    const assumes = coversAction(s, ASSUME_ROLE);
+    const callers = principalsOf(s, add);
+    const { externalIds, principalArns, others } = trustConditions(s, add);
+    if (form.findings.length > before || !assumes) return;
+    const narrowedBy = others.length > 0 ? others.map((c) => `${c.operator} ${c.key}`) : undefined;
+    if (narrowedBy) form.narrowing.push(`${s.label}: ${narrowedBy.join(", ")}`);
+    for (const caller of callers) {
+        for (const principal of narrow(caller, principalArns, add)) {
+            for (const externalId of externalIds ?? [ANY_EXTERNAL_ID]) form.pairs.push({ principal, externalId, statement: s.label, ...(narrowedBy ? { narrowedBy } : {}) });
+        }
+    }
+    if (externalIds === undefined) add("admits sts:AssumeRole without an ExternalId condition");
 }
 
 /** Account roots and role ARNs named by `Principal.AWS`; anything else is a finding. */
-function principalsOf(s: Statement, add: (why: string) => void): { account: string; role?: string }[] {
-    const p = s.principal;
-    if (p === undefined) {
-        add("has no Principal");
-        return [];
-    }
-    if (typeof p !== "object" || p === null || Array.isArray(p)) {
-        add(`has Principal ${JSON.stringify(p)}: any principal`);
+function principalsOf(s: PolicyStatement, add: (why: string) => void): { account: string; role?: string }[] {
+    if (s.principals === undefined) {
+        if (!s.notPrincipals) add("has no Principal");
         return [];
     }
     const out: { account: string; role?: string }[] = [];
-    for (const [kind, value] of Object.entries(p)) {
+    for (const [kind, values] of Object.entries(s.principals)) {
         if (kind !== "AWS") {
-            add(`names a ${kind} principal (${JSON.stringify(value)}); only AWS account and role principals are reduced`);
+            add(`names a ${kind} principal (${JSON.stringify(values)}); only AWS account and role principals are reduced`);
             continue;
         }
-        for (const v of Array.isArray(value) ? value : [value]) {
-            const text = String(v);
-            const root = ROOT_ARN.exec(text) ?? (/^\d{12}$/.test(text) ? [text, text] : null);
-            const role = ROLE_ARN.exec(text);
-            if (hasWildcard(text)) add(`has a wildcard principal ${JSON.stringify(text)}`);
-            else if (root) out.push({ account: root[1] });
-            else if (role) out.push({ account: role[1], role: text });
+        for (const text of values) {
+            const arn = parseArn(text);
+            if (text === "*") add("has Principal \"*\": any principal");
+            else if (hasWildcard(text)) add(`has a wildcard principal ${JSON.stringify(text)}`);
+            else if (isAccountId(text)) out.push({ account: text });
+            else if (arn && arn.partition === PARTITION && arn.service === "iam" && isAccountId(arn.account) && arn.resource === "root") out.push({ account: arn.account });
+            else if (isRoleArn(text)) out.push({ account: arn!.account, role: text });
             else add(`names a principal ${JSON.stringify(text)} that is neither an account root nor a role ARN`);
         }
     }
     return out;
 }
 
-/** The ExternalId values (one exact StringEquals) and the exact `aws:PrincipalArn` values. */
-function trustConditions(s: Statement, add: (why: string) => void): { externalIds?: string[]; principalArns?: string[] } {
+/** `arn:aws:iam::ACCOUNT:role/[path/]NAME` with a valid name. */
+function isRoleArn(text: string): boolean {
+    const arn = parseArn(text);
+    if (!arn || arn.partition !== PARTITION || arn.service !== "iam" || !isAccountId(arn.account) || !arn.resource.startsWith("role/")) return false;
+    const segments = arn.resource.slice("role/".length).split("/");
+    const name = segments[segments.length - 1];
+    return name.length >= 1 && name.length <= 64 && segments.every((seg) => seg.length > 0 && [...seg].every((c) => /[\w+=,.@-]/.test(c)));
+}
+
+/** The ExternalId values (one exact StringEquals), the exact `aws:PrincipalArn` values, and conditions that only narrow. */
+function trustConditions(s: PolicyStatement, add: (why: string) => void): { externalIds?: string[]; principalArns?: string[]; others: Condition[] } {
     let externalIds: string[] | undefined;
     let principalArns: string[] | undefined;
-    for (const [operator, keys] of s.conditions) {
-        for (const [key, values] of keys) {
-            if (key === EXTERNAL_ID) {
-                if (operator !== "StringEquals") add(`tests sts:ExternalId with ${operator}; only one exact StringEquals is accepted`);
-                else if (values.length !== 1) add(`accepts ${values.length} ExternalIds; exactly one is accepted`);
-                else if (externalIds !== undefined) add("tests sts:ExternalId twice");
-                else externalIds = values;
-            } else if (key === PRINCIPAL_ARN) {
-                if (operator !== "ArnEquals" && operator !== "StringEquals" && operator !== "ArnLike") add(`tests aws:PrincipalArn with ${operator}`);
-                else if (values.some(hasWildcard)) add(`tests aws:PrincipalArn against a wildcard (${values.filter(hasWildcard).join(", ")})`);
-                else if (principalArns !== undefined) add("tests aws:PrincipalArn twice");
-                else principalArns = values;
-            } else {
-                add(`has a condition the verifier does not reduce: ${operator} ${key}`);
-            }
+    const others: Condition[] = [];
+    for (const c of s.conditions) {
+        if (c.key === EXTERNAL_ID) {
+            if (c.operator !== "StringEquals") add(`tests sts:ExternalId with ${c.operator}; only one exact StringEquals is accepted`);
+            else if (c.values.length !== 1) add(`accepts ${c.values.length} ExternalIds; exactly one is accepted`);
+            else if (externalIds !== undefined) add("tests sts:ExternalId twice");
+            else externalIds = c.values;
+        } else if (c.key === PRINCIPAL_ARN) {
+            if (c.operator !== "ArnEquals" && c.operator !== "StringEquals" && c.operator !== "ArnLike") add(`tests aws:PrincipalArn with ${c.operator}`);
+            else if (c.values.some(hasWildcard)) add(`tests aws:PrincipalArn against a wildcard (${c.values.filter(hasWildcard).join(", ")})`);
+            else if (principalArns !== undefined) add("tests aws:PrincipalArn twice");
+            else principalArns = c.values;
+        } else {
+            // Every condition of a statement must hold: one on another key can only take requests away.
+            others.push(c);
         }
     }
-    return { externalIds, principalArns };
+    return { externalIds, principalArns, others };
 }
 
 /** The callers one principal admits once `aws:PrincipalArn` narrows it. */
@@ -122,9 +132,9 @@ function narrow(caller: { account: string; role?: string }, principalArns: strin
         add(`trusts account ${caller.account} without naming a role in aws:PrincipalArn: any principal of the account`);
         return [];
     }
-    const inAccount = principalArns.filter((a) => a.split(":")[4] === caller.account);
-    for (const a of inAccount) if (!ROLE_ARN.test(a)) add(`narrows account ${caller.account} to ${JSON.stringify(a)}, which is not a role ARN`);
-    return inAccount.filter((a) => ROLE_ARN.test(a));
+    const inAccount = principalArns.filter((a) => parseArn(a)?.account === caller.account);
+    for (const a of inAccount) if (!isRoleArn(a)) add(`narrows account ${caller.account} to ${JSON.stringify(a)}, which is not a role ARN`);
+    return inAccount.filter(isRoleArn);
 }
 
 /** Whether the reduced trust admits `principal` presenting `externalId` (undefined: none). */

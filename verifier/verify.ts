@@ -1,26 +1,49 @@
 /**
- * The complete isolation proof over one file per stack: every tenant of
- * every ops stack, every customer stack, no sampling. Linear in tenants.
+ * The whole-account proof over one file per stack: every resource of every
+ * file, every tenant of every ops stack, every customer stack, no sampling.
+ * Both what the program asked for (`inputs`) and what AWS holds (`outputs`)
+ * are proved; a violation only the second shows is reported as drift.
+ * Linear in resources.
  */
 import * as fs from "fs";
 import { customerViolations, stackViolations } from "./account-checks";
 import { archiveViolations } from "./archive-checks";
+import { customerAccountViolations } from "./customer-account";
+import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
+import { buildAccountIam } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
-import { readStackState, UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
-import { ATTACHMENT_TYPES, prop, proveTenant, ROLE_POLICY_TYPE, ROLE_TYPE, type TenantProof, type TenantRole, type Violation } from "./tenant-proof";
+import { opsAccountViolations } from "./ops-account";
+import { planViolations } from "./plan-integrity";
+import { READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
     stacks: { stack: string; file: string; format: string; resources: number }[];
     tenants: TenantProof[];
     customers: CustomerIntent[];
+    /** Tenants of the ops files whose customer stack was not given: their customer side is not proved. */
+    customersNotProved: string[];
     violations: Violation[];
     facts: string[];
+    /** Whether `outputs` differed from `inputs` anywhere the proof reads, so both were proved. */
+    outputsProved: boolean;
     durationMs: number;
 }
 
+export interface VerifyOptions {
+    /**
+     * Refuse files that hold no tenant (exit 2): without the ops stack's file, nothing about
+     * isolation can be proved. Off only for one stack at a time (the policy pack).
+     * @default true
+     */
+    requireOps?: boolean;
+    /** A tenant without a customer stack among the files is a violation. @default false */
+    requireCustomers?: boolean;
+}
+
 /** Reads and verifies the given files; unreadable input throws `UnreadableInputError`. */
-export function verifyFiles(files: string[]): VerificationResult {
+export function verifyFiles(files: string[], options: VerifyOptions = {}): VerificationResult {
     if (files.length === 0) throw new UnreadableInputError("no input files: give one `pulumi stack export` or `pulumi preview --json` file per stack");
     const states = files.map((f) => {
         let text: string;
@@ -31,81 +54,124 @@ export function verifyFiles(files: string[]): VerificationResult {
         }
         return readStackState(f, text);
     });
-    return verifyStates(states);
+    return verifyStates(states, options);
 }
 
-export function verifyStates(states: StackState[]): VerificationResult {
+interface Intents {
+    tenants: TenantIntent[];
+    customers: CustomerIntent[];
+    byState: Map<StackState, { tenants: TenantIntent[]; customers: CustomerIntent[] }>;
+}
+
+export function verifyStates(states: StackState[], options: VerifyOptions = {}): VerificationResult {
     const started = performance.now();
+    const requireOps = options.requireOps ?? true;
     const seen = new Map<string, string>();
     for (const s of states) {
         const other = seen.get(s.stack);
         if (other !== undefined) throw new UnreadableInputError(`${s.file} and ${other} are both of stack ${s.stack}; give one file per stack`);
         seen.set(s.stack, s.file);
     }
-    const tenants: TenantProof[] = [];
-    const customers: CustomerIntent[] = [];
-    const violations: Violation[] = [];
-    const facts: string[] = [];
-    const intentsById = new Map<string, TenantIntent>();
+    const intents: Intents = { tenants: [], customers: [], byState: new Map() };
     for (const state of states) {
-        const intents = readTenantIntents(state);
-        const roles = rolesOf(state);
-        for (const intent of intents) {
-            tenants.push(proveTenant(intent, roles.get(intent.roleName)));
-            intentsById.set(intent.tenantId, intent);
+        const own = { tenants: readTenantIntents(state), customers: readCustomerIntents(state) };
+        if (requireOps && own.tenants.length === 0 && own.customers.length === 0) {
+            throw new UnreadableInputError(`${state.file}: stack ${state.stack} holds no BedrockTenantAccess and no PrivateInvocationLogging: it is not a stack of the fleet, and the proof cannot tell which account it deploys to`);
         }
-        customers.push(...readCustomerIntents(state));
+        intents.byState.set(state, own);
+        intents.tenants.push(...own.tenants);
+        intents.customers.push(...own.customers);
     }
-    for (const p of tenants) violations.push(...p.violations);
-    violations.push(...fleetViolations(tenants, states));
-    const roleOwners = new Map(tenants.map((t) => [t.intent.roleName, t.intent.tenantId]));
-    for (const state of states) {
-        const own = customers.find((c) => c.stack === state.stack);
-        const ops = tenants.find((t) => t.intent.stack === state.stack);
-        const result = stackViolations({ state, account: own?.accountId ?? ops?.intent.opsAccount, tenant: own?.tenantId ?? "(stack)", roleOwners });
-        violations.push(...result.violations);
-        facts.push(...result.facts);
+    if (requireOps && intents.tenants.length === 0) {
+        throw new UnreadableInputError("no BedrockTenantAccess in the files: give the ops stack's file too; without the tenants' roles nothing about their isolation can be proved");
     }
-    for (const c of customers) {
-        violations.push(...customerViolations(c, intentsById));
-        const archive = archiveViolations(c, states.find((s) => s.stack === c.stack)!);
-        violations.push(...archive.violations);
-        facts.push(...archive.facts);
+
+    const inputs = proveView(states, intents, options);
+    const violations = inputs.violations;
+    const outputsProved = states.some(outputsDiffer);
+    if (outputsProved) {
+        // What AWS holds after a refresh can differ from what the program asked for: prove it too.
+        const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs } })) }));
+        const heldIntents: Intents = { ...intents, byState: new Map(states.map((s, i) => [asHeld[i], intents.byState.get(s)!])) };
+        const known = new Set(violations.map(key));
+        for (const v of proveView(asHeld, heldIntents, options).violations) {
+            if (!known.has(key(v))) violations.push({ ...v, drift: true, why: `drift (only in what AWS holds): ${v.why}` });
+        }
+    }
+    const withCustomer = new Set(intents.customers.map((c) => c.tenantId));
+    const customersNotProved = intents.tenants.map((t) => t.tenantId).filter((t) => !withCustomer.has(t));
+    if (options.requireCustomers) {
+        for (const t of intents.tenants.filter((x) => !withCustomer.has(x.tenantId))) {
+            violations.push(violation("BT-FLEET-CUSTOMER-MISSING", { tenant: t.tenantId, stack: t.stack, resource: t.urn.split("::").pop()!, urn: t.urn }, "-", "no customer stack of this tenant is among the files: its customer side is not proved"));
+        }
     }
     return {
         stacks: states.map((s) => ({ stack: s.stack, file: s.file, format: s.format, resources: s.resources.length })),
-        tenants,
-        customers,
+        tenants: inputs.tenants,
+        customers: intents.customers,
+        customersNotProved,
         violations,
-        facts,
+        facts: inputs.facts,
+        outputsProved,
         durationMs: performance.now() - started,
     };
 }
 
-/** Each role of the stack by name, with the policies and attachments that name it. */
-function rolesOf(state: StackState): Map<string, TenantRole> {
-    const roles = new Map<string, TenantRole>();
-    const byId = new Map<string, TenantRole>();
-    for (const r of state.resources) {
-        if (r.type !== ROLE_TYPE) continue;
-        const name = String(prop(r, "name") ?? r.name);
-        const entry: TenantRole = { role: r, policies: [], attachments: [] };
-        roles.set(name, entry);
-        byId.set(name, entry);
-        // A policy names its role by id (IAM's id is the name), ARN or name.
-        for (const key of [r.id, r.outputs.arn]) if (typeof key === "string") byId.set(key, entry);
-    }
-    const attach = (r: StackResource, list: "policies" | "attachments") => {
-        const target = prop(r, "role");
-        const targets = Array.isArray(prop(r, "roles")) ? (prop(r, "roles") as unknown[]) : [target];
-        for (const t of targets) {
-            const entry = typeof t === "string" ? byId.get(t) ?? byId.get(t.split("/").pop() ?? "") : undefined;
-            entry?.[list].push(r);
+const key = (v: Violation) => `${v.code}\u0000${v.tenant}\u0000${v.stack}\u0000${v.resource}\u0000${v.statement}\u0000${v.why}`;
+
+/** One view of every stack (inputs first, or outputs first): every check, every resource. */
+function proveView(states: StackState[], intents: Intents, options: VerifyOptions): { tenants: TenantProof[]; violations: Violation[]; facts: string[] } {
+    const tenants: TenantProof[] = [];
+    const violations: Violation[] = [];
+    const facts: string[] = [];
+    const intentsById = new Map(intents.tenants.map((t) => [t.tenantId, t]));
+    const roleOwners = new Map(intents.tenants.map((t) => [t.roleName.toLowerCase(), t.tenantId]));
+    for (const state of states) {
+        const own = intents.byState.get(state)!;
+        const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
+        const iam = buildAccountIam(state, account);
+        violations.push(...iam.findings, ...planViolations(state, account));
+        for (const intent of own.tenants) {
+            const roles = iam.byName.role.get(intent.roleName.toLowerCase()) ?? [];
+            const proofs = roles.length === 0 ? [proveTenant(intent, undefined, iam)] : roles.map((r) => proveTenant(intent, r, iam));
+            tenants.push(proofs[0]);
+            for (const p of proofs) violations.push(...p.violations);
         }
-    };
-    for (const r of state.resources) {
-        if (r.type === ROLE_POLICY_TYPE) attach(r, "policies");
-        else if (ATTACHMENT_TYPES.includes(r.type)) attach(r, "attachments");
+        if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }));
+        const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners });
+        violations.push(...stack.violations);
+        facts.push(...stack.facts);
+        for (const c of own.customers) {
+            if (options.requireOps ?? true) violations.push(...customerViolations(c, intentsById));
+            violations.push(...customerAccountViolations({ state, account: c.accountId, iam, customer: c, tenant: intentsById.get(c.tenantId) }));
+            const archive = archiveViolations(c, state);
+            violations.push(...archive.violations);
+            facts.push(...archive.facts);
+        }
     }
-    return roles;
+    violations.push(...fleetViolations(tenants, states));
+    return { tenants, violations, facts };
+}
+
+/** Whether any property the proof reads holds another value in `outputs` than in `inputs`. */
+function outputsDiffer(state: StackState): boolean {
+    for (const r of state.resources) {
+        for (const k of READ_KEYS) {
+            if (!(k in r.inputs) || !(k in r.outputs)) continue;
+            if (canonical(r.inputs[k]) !== canonical(r.outputs[k])) return true;
+        }
+    }
+    return false;
+}
+
+/** Policy documents may be held as JSON text or as objects; compare what they say. */
+function canonical(value: unknown): string {
+    if (typeof value === "string" && (value.startsWith("{") || value.startsWith("["))) {
+        try {
+            return JSON.stringify(JSON.parse(value));
+        } catch {
+            return value;
+        }
+    }
+    return JSON.stringify(value) ?? "undefined";
 }

@@ -21,6 +21,9 @@ export interface ArchiveSamples {
     params: ArchiveParams;
     withoutMs: number[];
     withMs: number[];
+    /** The same two with the CloudWatch Logs sink (its 1000 ms batching timer) in place of stdout. */
+    logsWithoutMs: number[];
+    logsWithMs: number[];
     /** Objects the stand-in stored: one per archived call, or the figures are not comparable. */
     objects: number;
     lost: number;
@@ -41,8 +44,10 @@ async function main(params: ArchiveParams): Promise<ArchiveSamples> {
     });
     const without = rig.lambdaHandler("bench-plain");
     const archived = createHandler({ tenantId: "bench-archive", archiveBucket: BUCKET, archiveKmsKeyArn: KEY_ARN, archiveClient: client, onWarning: () => undefined });
-    const setups = [without, archived];
-    const samples: number[][] = [[], []];
+    const logsWithout = rig.cloudWatchHandler("bench-logs-plain");
+    const logsArchived = rig.cloudWatchHandler("bench-logs-archive", { archiveBucket: BUCKET, archiveKmsKeyArn: KEY_ARN, archiveClient: client });
+    const setups = [without, archived, logsWithout.handler, logsArchived.handler];
+    const samples: number[][] = [[], [], [], []];
     for (let i = 0; i < params.warmup + params.n; i++) {
         for (let k = 0; k < setups.length; k++) {
             const which = (i + k) % setups.length;
@@ -53,7 +58,9 @@ async function main(params: ArchiveParams): Promise<ArchiveSamples> {
     }
     const objects = s3.objects.size;
     await Promise.all([rig.close(), s3.close()]);
-    return { params, withoutMs: samples[0], withMs: samples[1], objects, lost: without.logger.stats().lost + archived.logger.stats().lost };
+    await Promise.all([logsWithout.sink.close(), logsArchived.sink.close()]);
+    const lost = [without, archived, logsWithout.handler, logsArchived.handler].reduce((n, h) => n + h.logger.stats().lost, 0);
+    return { params, withoutMs: samples[0], withMs: samples[1], logsWithoutMs: samples[2], logsWithMs: samples[3], objects, lost };
 }
 
 main(JSON.parse(process.argv[2])).then(reply, (err) => {

@@ -21,6 +21,8 @@ export interface ConcurrencySamples {
     logged: { callMs: number[]; roundMs: number[] };
     recordsDelivered: number;
     lost: number;
+    /** Most connections the Bedrock stand-in had open at once. */
+    peakBedrockConnections: number;
 }
 
 async function main(params: ConcurrencyParams): Promise<ConcurrencySamples> {
@@ -51,9 +53,9 @@ async function main(params: ConcurrencyParams): Promise<ConcurrencySamples> {
         }
     }
     await shared.logger.flush();
-    await rig.close();
     const sink = shared.sink.stats();
-    return { params, ...samples, recordsDelivered: sink.delivered, lost: sink.lost + shared.logger.stats().lost };
+    await rig.close();
+    return { params, ...samples, recordsDelivered: sink.delivered, lost: sink.lost + shared.logger.stats().lost, peakBedrockConnections: rig.aws.bedrock.peakConnections };
 }
 
 main(JSON.parse(process.argv[2])).then(reply, (err) => {

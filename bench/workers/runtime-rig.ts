@@ -9,7 +9,8 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { HumanMessage } from "@langchain/core/messages";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { sessionName } from "../../runtime/lambda/credentials";
-import { createHandler, type LambdaContextLike, type RuntimeHandler } from "../../runtime/lambda/handler";
+import { createHandler, type HandlerOptions, type LambdaContextLike, type RuntimeHandler } from "../../runtime/lambda/handler";
+import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/lambda/ops-bedrock-client";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { setEnv, startLocalAws, type LocalAws } from "../../testing/local-aws";
@@ -29,7 +30,7 @@ export interface Rig {
     /** The deployed Lambda's handler: records go to process.stdout (the Lambda sink). */
     lambdaHandler(tenantId: string): RuntimeHandler;
     /** The same handler writing through a CloudWatch Logs sink (flushed after every invocation). */
-    cloudWatchHandler(tenantId: string): { handler: RuntimeHandler; sink: CloudWatchLogsSink };
+    cloudWatchHandler(tenantId: string, options?: Partial<HandlerOptions>): { handler: RuntimeHandler; sink: CloudWatchLogsSink };
     /** A model with nothing attached, called with the same messages. */
     bareModel(): ChatBedrockConverse;
     /** One logger shared by every call on one model: how an ECS service uses the library. */
@@ -44,14 +45,20 @@ export async function startRig(): Promise<Rig> {
     const cloudWatchSink = (tenantId: string, flushIntervalMs?: number) =>
         new CloudWatchLogsSink({ logGroupName: LOG_GROUP, logStreamName: `bench/${tenantId}`, flushOnExit: false, flushIntervalMs, onWarning: quiet });
     const bareClient = () =>
-        new BedrockRuntimeClient({ region: "us-east-1", endpoint: aws.bedrock.url, credentials: BARE_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+        new BedrockRuntimeClient({
+            region: "us-east-1",
+            endpoint: aws.bedrock.url,
+            credentials: BARE_CREDENTIALS,
+            // The runtime's socket limit on both sides: the SDK's 50 would queue calls beyond the 50th.
+            requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: DEFAULT_BEDROCK_MAX_SOCKETS } }),
+        });
     return {
         aws,
         event: (i) => ({ prompt: PROMPT, userId: "user-17", applicationId: "bench-app", requestId: `bench-${i}` }),
         lambdaHandler: (tenantId) => createHandler({ tenantId, onWarning: quiet }),
-        cloudWatchHandler: (tenantId) => {
+        cloudWatchHandler: (tenantId, options = {}) => {
             const sink = cloudWatchSink(tenantId);
-            return { handler: createHandler({ tenantId, sink, onWarning: quiet }), sink };
+            return { handler: createHandler({ tenantId, sink, onWarning: quiet, ...options }), sink };
         },
         bareModel: () => new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bareClient() }),
         sharedLogger: (tenantId, flushIntervalMs) => {

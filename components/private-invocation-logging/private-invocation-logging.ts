@@ -286,6 +286,9 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             runtimeRoleArn: this.runtimeRoleArn,
             throttleAlarmArn: this.throttleAlarmArn,
             archiveBucketName: this.archive?.bucketName,
+            // The archive's Object Lock as asked for: the verifier holds the lock configuration to it.
+            archiveRetentionMode: archiveArgs?.retentionMode,
+            archiveRetentionDays: archiveArgs?.retentionDays,
             // What the isolation verifier reads: whose stack this is and which ops role it reaches.
             tenantId,
             accountId,

@@ -1,34 +1,39 @@
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { PrivateInvocationLogger } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
 import { ArchivingSink } from "../sinks/archive-sink";
+import { s3Package } from "../sinks/s3-package";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
 
-/** Per-attempt socket timeout of an archive write: a 2 MiB object takes well under a second inside the Region. */
+/** Connection timeout of the archive's S3 client. */
+export const ARCHIVE_CONNECTION_TIMEOUT_MS = 3000;
+/**
+ * Per-attempt socket (inactivity) timeout of an archive write: a 2 MiB object
+ * takes well under a second inside the Region. A socket timeout, because the
+ * HTTP handler's `requestTimeout` only logs a warning.
+ */
 export const ARCHIVE_REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * The handler's sink: `sink` alone without an archive; with one, an
- * {@link ArchivingSink} in front of it, and no text limit in the records the
- * logger builds (the sink cuts the log copy itself).
- */
+/** The handler's sink: `sink` alone without an archive; with one, an {@link ArchivingSink} in front of it. */
 export function createArchivingSink(
     config: RuntimeConfig,
     sink: AuditSink,
     options: { client?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string },
-): { sink: AuditSink; maxContentBytes?: number } {
+): { sink: AuditSink } {
     if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
     const client =
         options.client ??
-        new S3Client({
+        new (s3Package().S3Client)({
             region: options.region ?? config.bedrockRegion,
             credentials: options.customerCredentials,
-            requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
+            requestHandler: new NodeHttpHandler({ connectionTimeout: ARCHIVE_CONNECTION_TIMEOUT_MS, socketTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
         });
-    return { sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn }), maxContentBytes: Infinity };
+    return {
+        sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn, expectedBucketOwner: keyAccount(config.archiveKmsKeyArn) }),
+    };
 }
 
 /**
@@ -44,7 +49,6 @@ export function createAuditLogger(
     const archiving = createArchivingSink(config, sink, { client: options.archiveClient, customerCredentials: options.customerCredentials, region: options.region });
     return new PrivateInvocationLogger({
         sink: archiving.sink,
-        maxContentBytes: archiving.maxContentBytes,
         tenantId: config.tenantId,
         contentMode: config.contentMode,
         auditMode: config.auditMode,
@@ -53,4 +57,12 @@ export function createAuditLogger(
         prices: options.prices,
         onWarning: options.onWarning,
     });
+}
+
+/**
+ * The customer account: the archive key is the customer's own (the bucket
+ * policy requires it), so its ARN names the account the bucket must belong to.
+ */
+function keyAccount(kmsKeyArn: string): string {
+    return kmsKeyArn.split(":")[4];
 }

@@ -32,6 +32,8 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
     customerCredentials?: AwsCredentialIdentityProvider;
     /** Connection timeout to Bedrock, ms. @default 3000 */
     bedrockConnectionTimeoutMs?: number;
+    /** Most sockets to Bedrock at once, per client. @default DEFAULT_BEDROCK_MAX_SOCKETS (500) */
+    bedrockMaxSockets?: number;
     /**
      * Further Bedrock client settings (a `retryStrategy`, a `requestHandler`, ...),
      * applied over the handler's; `credentials` is always the ops session.
@@ -100,7 +102,8 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
  * created here, once per container; each invocation reuses them.
  */
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
-    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, maxUserSessions, archiveClient, ...overrides } = options;
+    const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, bedrockMaxSockets, maxUserSessions, archiveClient, ...overrides } =
+        options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const logger = createAuditLogger(config, sink ?? new StdoutSink(), { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const clients = new ClientCache(maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
@@ -109,6 +112,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             endpoint: bedrockEndpoint,
             clientConfig: bedrockClientConfig,
             connectionTimeoutMs: bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
+            maxSockets: bedrockMaxSockets,
             customerCredentials,
             stsRegion: env?.AWS_REGION ?? process.env.AWS_REGION,
         }),

@@ -21,15 +21,37 @@ export interface OpsBedrockClientOptions {
     customerCredentials?: AwsCredentialIdentityProvider;
     /** Region of the STS call. @default - `config.bedrockRegion` */
     stsRegion?: string;
+    /**
+     * Most sockets the client opens to Bedrock at once; calls beyond it wait
+     * for a free socket. @default DEFAULT_BEDROCK_MAX_SOCKETS (500)
+     */
+    maxSockets?: number;
 }
+
+/**
+ * Sized for a service (ECS, EC2) that keeps hundreds of calls in flight on
+ * one client: the SDK's own default of 50 queues every call beyond the 50th.
+ * Idle sockets are kept alive, so this is a ceiling, not an allocation.
+ */
+export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
 
 /** A client over HTTP/1.1 (Converse needs no HTTP/2) with per-socket timeouts, as the runtime configures them. */
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
+    const maxSockets = options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS;
+    if (!Number.isInteger(maxSockets) || maxSockets < 1) {
+        throw new RangeError(`bedrockMaxSockets must be an integer >= 1, got ${JSON.stringify(options.maxSockets)}`);
+    }
     return new BedrockRuntimeClient({
         region: config.bedrockRegion,
         maxAttempts: config.bedrockMaxAttempts,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        requestHandler: new NodeHttpHandler({ connectionTimeout: options.connectionTimeoutMs, requestTimeout: config.bedrockRequestTimeoutMs }),
+        requestHandler: new NodeHttpHandler({
+            connectionTimeout: options.connectionTimeoutMs,
+            // The handler's requestTimeout only warns unless told to throw; the socket timeout fails a silent attempt.
+            socketTimeout: config.bedrockRequestTimeoutMs,
+            httpsAgent: { keepAlive: true, maxSockets },
+            httpAgent: { keepAlive: true, maxSockets },
+        }),
         ...options.clientConfig,
         credentials: createOpsCredentials({
             roleArn: config.opsRoleArn,

@@ -16,6 +16,7 @@ export interface ResponseStreamLike {
     end(callback?: () => void): unknown;
     on(event: "close" | "error" | "drain", listener: (...args: unknown[]) => void): unknown;
     once(event: "drain" | "close", listener: () => void): unknown;
+    removeListener(event: "drain" | "close", listener: () => void): unknown;
     readonly writableFinished?: boolean;
     readonly destroyed?: boolean;
     setContentType?(type: string): void;
@@ -106,8 +107,14 @@ async function writeLine(out: ResponseStreamLike, line: StreamLine): Promise<voi
     }
     if (!out.write(JSON.stringify(line) + "\n")) {
         await new Promise<void>((resolve) => {
-            out.once("drain", resolve);
-            out.once("close", resolve);
+            // Whichever comes first removes both listeners: a slow caller must not collect one per write.
+            const done = () => {
+                out.removeListener("drain", done);
+                out.removeListener("close", done);
+                resolve();
+            };
+            out.once("drain", done);
+            out.once("close", done);
         });
     }
 }

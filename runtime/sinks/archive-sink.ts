@@ -2,14 +2,15 @@
  * Fans each record out to the write-once archive (one S3 object per call,
  * written with the customer's own credentials) and to the log sink. The
  * archive copy is complete: in `full` mode the prompt and completion are
- * untruncated and carry their SHA-256. The log copy keeps the usual cut and
- * names the archive object and its SHA-256, or the error that lost it.
+ * untruncated and carry their SHA-256. The log copy is cut to the line limit
+ * by the primary sink and names the archive object and its SHA-256, or the
+ * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { AUDIT_CHAIN_SCHEMA_TYPE, archiveCheckpointKey, archiveChainRecordKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { AUDIT_CHAIN_SCHEMA_TYPE, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
 import { describeError } from "../audit-record";
-import { MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER, truncateUtf8 } from "../content";
+import { s3Package } from "./s3-package";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -21,8 +22,13 @@ export interface ArchivingSinkOptions {
     bucket: string;
     /** The key the bucket policy requires every object to name. */
     kmsKeyArn: string;
-    /** Most UTF-8 bytes of text per field in the log copy. @default MAX_CONTENT_TEXT_BYTES */
-    logContentBytes?: number;
+    /**
+     * Account that must own the bucket (sent as `ExpectedBucketOwner`): S3
+     * refuses the write if the bucket belongs to anyone else, so a bucket
+     * name that points at another account's bucket cannot receive records.
+     * @default - not sent
+     */
+    expectedBucketOwner?: string;
     /**
      * Creates the unique part of each key.
      * @default - the record's `callId` and outcome (a call's `started` and completion records are two objects side by side), or a random UUID
@@ -39,15 +45,13 @@ export function archivedRecord(record: AuditRecord): AuditRecord {
     return copy;
 }
 
-/** The log copy of `record`: text cut to `maxBytes` per field, marked as truncated. */
-export function loggedRecord(record: AuditRecord, maxBytes: number, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
-    const cut = (text: string | undefined) => (text === undefined ? undefined : truncateUtf8(text, maxBytes));
-    const input = cut(record.input.inputText);
-    const output = cut(record.output.outputText);
-    const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output }, archive };
-    if (input?.truncated) Object.assign(copy.input, { inputText: input.text + TRUNCATION_MARKER, inputTruncated: true });
-    if (output?.truncated) Object.assign(copy.output, { outputText: output.text + TRUNCATION_MARKER, outputTruncated: true });
-    return copy;
+/**
+ * The log copy of `record`: the record with the archive pointer. The primary
+ * sink cuts its line to the size limit (`recordLine`), so its text may be a
+ * prefix of the archived text; the SHA-256 fields match the archive's.
+ */
+export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
+    return { ...record, archive };
 }
 
 function chainRecordKey(record: ChainRecord): string {
@@ -62,8 +66,10 @@ function chainRecordKey(record: ChainRecord): string {
 export class ArchivingSink implements AuditSink {
     private readonly options: ArchivingSinkOptions;
     private readonly counters = new SinkCounters();
-    /** Settles when the previous record's log copy has been handed to the primary sink. */
-    private handOff: Promise<void> = Promise.resolve();
+    /** Writes whose archive object is in progress and whose log copy is not yet with the primary sink. */
+    private readonly handingOff = new Set<Promise<unknown>>();
+    /** Settles once the previous record's log copy is with the primary sink: copies go on in the order records came (the chain's). */
+    private turn: Promise<void> = Promise.resolve();
 
     constructor(options: ArchivingSinkOptions) {
         if (typeof options.primary?.write !== "function") throw new TypeError("primary must implement AuditSink");
@@ -76,41 +82,55 @@ export class ArchivingSink implements AuditSink {
      * has it) to the primary sink. Rejects when either write fails: the
      * logger then counts and reports the loss, or refuses the call in
      * fail-closed mode. Log copies are handed on in the order records came
-     * in (the chain's order), whichever archive write finishes first.
+     * in, whichever archive write finishes first, so the log stores a
+     * writer's records in chain order.
      */
     async write(record: StoredRecord): Promise<void> {
-        const { bucket } = this.options;
-        const turn = this.handOff;
+        const previous = this.turn;
         let release!: () => void;
-        this.handOff = new Promise<void>((resolve) => (release = resolve));
-        try {
-            const own = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE;
-            const key = own ? chainRecordKey(record) : this.callKey(record);
-            const body = Buffer.from(safeStringify(own ? record : archivedRecord(record)) + "\n", "utf8");
-            let archiveError: unknown;
-            let digest: string | undefined;
-            try {
-                digest = await this.put(key, body);
-            } catch (err) {
-                archiveError = err;
-            }
-            const pointer = digest !== undefined ? { key, sha256: digest } : { key, errorCode: describeError(archiveError).errorCode };
-            const logCopy = own ? { ...record, archive: pointer } : loggedRecord(record, this.options.logContentBytes ?? MAX_CONTENT_TEXT_BYTES, pointer);
-            await turn;
-            const logged = this.options.primary.write(logCopy);
-            release();
-            await logged;
-            if (archiveError !== undefined) {
-                throw new AuditDeliveryError(`audit record not archived to s3://${bucket}/${key} (${pointer.errorCode})`, { cause: archiveError });
-            }
-        } finally {
-            release();
+        this.turn = new Promise<void>((resolve) => (release = resolve));
+        const handoff = this.archiveAndHandOff(record, previous).finally(release);
+        this.handingOff.add(handoff);
+        const { delivered, archiveError, pointer } = await handoff.finally(() => this.handingOff.delete(handoff));
+        await delivered;
+        if (archiveError !== undefined) {
+            throw new AuditDeliveryError(`audit record not archived to s3://${this.options.bucket}/${pointer.key} (${pointer.errorCode})`, { cause: archiveError });
         }
+    }
+
+    /**
+     * Waits for archive writes in progress to hand their log copies over,
+     * then flushes the primary sink: a flush never leaves a copy behind in a
+     * buffer, waiting for the primary's batching timer.
+     */
+    async flush(): Promise<void> {
+        await Promise.allSettled([...this.handingOff]);
+        await this.options.primary.flush();
     }
 
     /** Writes a chain checkpoint beside the writer's chain records; rejects when it is not stored. */
     async writeCheckpoint(checkpoint: ChainCheckpoint): Promise<void> {
-        await this.put(archiveCheckpointKey(checkpoint.tenantId, checkpoint.writer, checkpoint.seq), Buffer.from(JSON.stringify(checkpoint) + "\n", "utf8"));
+        const body = Buffer.from(JSON.stringify(checkpoint) + "\n", "utf8");
+        await this.put(archiveCheckpointKey(checkpoint.tenantId, checkpoint.writer, checkpoint.seq), body, createHash("sha256").update(body).digest());
+    }
+
+    private async archiveAndHandOff(record: StoredRecord, previous: Promise<void>): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
+        const own = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE;
+        const key = own ? chainRecordKey(record) : this.callKey(record);
+        const body = Buffer.from(safeStringify(own ? record : archivedRecord(record)) + "\n", "utf8");
+        const digest = createHash("sha256").update(body).digest();
+        let archiveError: unknown;
+        try {
+            await this.put(key, body, digest);
+        } catch (err) {
+            archiveError = err;
+        }
+        const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
+        await previous;
+        const delivered = this.options.primary.write(own ? { ...record, archive: pointer } : loggedRecord(record, pointer));
+        // The caller awaits it; keep an early rejection from being reported as unhandled meanwhile.
+        delivered.catch(() => undefined);
+        return { delivered, archiveError, pointer };
     }
 
     private callKey(record: AuditRecord): string {
@@ -118,14 +138,13 @@ export class ArchivingSink implements AuditSink {
         return archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
     }
 
-    /** One object, counted; resolves to the hex SHA-256 of the body. */
-    private async put(key: string, body: Buffer): Promise<string> {
-        const { client, bucket, kmsKeyArn } = this.options;
-        const digest = createHash("sha256").update(body).digest();
+    /** One object, counted. */
+    private async put(key: string, body: Buffer, digest: Buffer): Promise<void> {
+        const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
         this.counters.pending++;
         try {
             await client.send(
-                new PutObjectCommand({
+                new (s3Package().PutObjectCommand)({
                     Bucket: bucket,
                     Key: key,
                     Body: body,
@@ -135,20 +154,16 @@ export class ArchivingSink implements AuditSink {
                     ServerSideEncryption: "aws:kms",
                     SSEKMSKeyId: kmsKeyArn,
                     BucketKeyEnabled: true,
+                    ...(expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner }),
                 }),
             );
             this.counters.delivered++;
-            return digest.toString("hex");
         } catch (err) {
             this.counters.lost++;
             throw err;
         } finally {
             this.counters.pending--;
         }
-    }
-
-    async flush(): Promise<void> {
-        await this.options.primary.flush();
     }
 
     /** The archive's own counters; the primary sink keeps its own. */

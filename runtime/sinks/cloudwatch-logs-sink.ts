@@ -6,8 +6,10 @@ import {
     PutLogEventsCommand,
     type CloudWatchLogsClientConfig,
 } from "@aws-sdk/client-cloudwatch-logs";
-import type { StoredRecord } from "../../contract";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { AuditRecord, StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
+import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
@@ -28,6 +30,10 @@ export interface CloudWatchLogsSinkOptions {
     client?: CloudWatchLogsClient;
     /** Region of the log group when the sink creates the client. @default - the SDK's region resolution */
     region?: string;
+    /** Connection timeout of the client the sink creates, ms. @default 3000 */
+    connectionTimeoutMs?: number;
+    /** Per-attempt request (socket idle) timeout of the client the sink creates, ms: a hung call is retried rather than waited on. @default 10000 */
+    requestTimeoutMs?: number;
     /**
      * Records buffered and not yet sent. When full, `write` refuses the new
      * record (counted as lost, the promise rejects) rather than dropping an
@@ -50,6 +56,8 @@ export interface CloudWatchLogsSinkOptions {
 }
 
 export const DEFAULT_MAX_BUFFERED_RECORDS = 20_000;
+export const DEFAULT_LOGS_CONNECTION_TIMEOUT_MS = 3000;
+export const DEFAULT_LOGS_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 export const DEFAULT_PUT_MAX_ATTEMPTS = 5;
 export const DEFAULT_BASE_BACKOFF_MS = 100;
@@ -99,7 +107,15 @@ export class CloudWatchLogsSink implements AuditSink {
         this.baseBackoffMs = nonNegativeInt(options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, "baseBackoffMs");
         this.maxBackoffMs = nonNegativeInt(options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, "maxBackoffMs");
         this.warn = options.onWarning ?? ((message) => console.warn(message));
-        const config: CloudWatchLogsClientConfig = { maxAttempts: 1, ...(options.region ? { region: options.region } : {}) };
+        const config: CloudWatchLogsClientConfig = {
+            maxAttempts: 1,
+            ...(options.region ? { region: options.region } : {}),
+            requestHandler: new NodeHttpHandler({
+                connectionTimeout: nonNegativeInt(options.connectionTimeoutMs ?? DEFAULT_LOGS_CONNECTION_TIMEOUT_MS, "connectionTimeoutMs"),
+                // A socket timeout fails the attempt (a requestTimeout alone only logs a warning), and the sink retries.
+                socketTimeout: nonNegativeInt(options.requestTimeoutMs ?? DEFAULT_LOGS_REQUEST_TIMEOUT_MS, "requestTimeoutMs"),
+            }),
+        };
         this.client = options.client ?? new CloudWatchLogsClient(config);
         if (options.flushOnExit ?? true) {
             process.on("beforeExit", this.onExit);
@@ -116,7 +132,7 @@ export class CloudWatchLogsSink implements AuditSink {
         // The chain's write time, which never goes back: CloudWatch then stores a writer's records in chain order.
         const parsed = Date.parse(record.chain?.at ?? record.timestamp);
         return new Promise<void>((resolve, reject) => {
-            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: safeStringify(record), resolve, reject });
+            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: recordLine(record as AuditRecord), resolve, reject });
             this.counters.pending++;
             this.schedule();
         });

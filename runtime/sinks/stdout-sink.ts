@@ -1,5 +1,5 @@
-import type { StoredRecord } from "../../contract";
-import { safeStringify } from "../serialize";
+import type { AuditRecord, StoredRecord } from "../../contract";
+import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
 /** The part of a writable stream the sink uses. */
@@ -37,7 +37,7 @@ export class StdoutSink implements AuditSink {
     }
 
     async write(record: StoredRecord): Promise<void> {
-        const line = safeStringify(record) + "\n";
+        const line = recordLine(record as AuditRecord) + "\n";
         this.counters.pending++;
         let lastError: unknown;
         try {

@@ -1,4 +1,18 @@
-import type { BuildOptions } from "esbuild";
+import * as path from "path";
+import type { BuildOptions, Plugin } from "esbuild";
+
+/**
+ * `langsmith` (every entry point @langchain/core imports) resolves to the
+ * runtime's stand-in: the Lambda never traces to LangSmith, and the real
+ * package would be the largest part of the bundle.
+ */
+const langsmithStandIn: Plugin = {
+    name: "langsmith-stand-in",
+    setup(build) {
+        const standIn = path.resolve(__dirname, "..", "..", "runtime", "lambda", "langsmith-stand-in.ts");
+        build.onResolve({ filter: /^langsmith(\/.*)?$/ }, () => ({ path: standIn }));
+    },
+};
 
 /** How the Lambda is bundled; the benchmarks bundle their baseline handler the same way. */
 export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
@@ -9,6 +23,7 @@ export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
     target: "node22",
     logLevel: "warning",
     legalComments: "none",
+    plugins: [langsmithStandIn],
     // Dependencies written as CommonJS call require() for Node built-ins, which ESM lacks.
     banner: { js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);" },
 };

@@ -32,8 +32,8 @@ export function crossCheckCases(result: VerificationResult): CrossCheckCase[] {
             trustDocument: proof.documents.trust,
             permissionDocuments: proof.documents.permissions,
             neighbour: next && { account: next.accounts[0], profileArn: Object.values(next.inferenceProfileArns)[0] },
-            trustComplete: proof.trust.findings.length === 0 && readable(proof.documents.trust),
-            permissionsComplete: proof.permissions.findings.length === 0 && proof.documents.permissions.every(readable),
+            trustComplete: proof.trust.findings.length === 0 && proof.trust.narrowing.length === 0 && readable(proof.documents.trust),
+            permissionsComplete: proof.permissions.findings.length === 0 && proof.permissions.narrowing.length === 0 && proof.documents.permissions.every(readable),
         };
     });
 }

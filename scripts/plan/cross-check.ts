@@ -9,8 +9,9 @@ import { foundationModelArn, roleArn } from "../../contract";
 import { evaluate } from "../lib/iam-evaluator";
 import { entitlementsOf } from "../../verifier/entitlements";
 import { INVOKE_ACTIONS, permissionsAllow, type InvokeRequest } from "../../verifier/permissions-reducer";
-import { parseDocument } from "../../verifier/policy-statements";
-import type { TenantProof, Violation } from "../../verifier/tenant-proof";
+import { parsePolicy } from "../../contract";
+import { violation, type Violation } from "../../verifier/findings";
+import type { TenantProof } from "../../verifier/tenant-proof";
 import { ASSUME_ROLE, trustAdmits } from "../../verifier/trust-reducer";
 
 /** What a customer could attach to any role of its own account: isolation must hold on the ops trust policy alone. */
@@ -41,10 +42,8 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
     const disagreements: Violation[] = [];
     for (const c of cases) {
         const t = c.proof.intent;
-        const disagree = (request: string, reducer: boolean, evaluator: string) => disagreements.push({
-            tenant: t.tenantId, stack: t.stack, resource: t.roleName, statement: "-",
-            why: `reducer and IAM evaluator disagree on ${request}: reducer ${reducer ? "allows" : "denies"}, evaluator ${evaluator}`,
-        });
+        const disagree = (request: string, reducer: boolean, evaluator: string) => disagreements.push(violation("BT-PLAN-CROSS-CHECK", { tenant: t.tenantId, stack: t.stack, resource: t.roleName }, "-",
+            `reducer and IAM evaluator disagree on ${request}: reducer ${reducer ? "allows" : "denies"}, evaluator ${evaluator}`));
         if (c.trustComplete) {
             const trust = asDocument(c.trustDocument);
             const own = roleArn(t.accounts[0], t.runtimeRoleName);
@@ -113,5 +112,5 @@ function asDocument(value: unknown): aws.iam.PolicyDocument {
 
 /** Whether a document parses at all (the evaluator needs one). */
 export function readable(value: unknown): boolean {
-    return !("problem" in parseDocument(value));
+    return !("problem" in parsePolicy(value));
 }

@@ -40,6 +40,8 @@ export abstract class LocalAwsServer {
      * holds, so concurrent requests misbehave by content rather than by order.
      */
     faultFor: ((request: Omit<RecordedRequest, "outcome">) => Fault | undefined) | undefined;
+    /** Most connections open at once: how many requests clients had in flight together. */
+    peakConnections = 0;
     private readonly faults: Fault[] = [];
     private readonly sockets = new Set<Socket>();
     private readonly timers = new Set<NodeJS.Timeout>();
@@ -49,6 +51,7 @@ export abstract class LocalAwsServer {
     constructor() {
         this.server.on("connection", (socket) => {
             this.sockets.add(socket);
+            this.peakConnections = Math.max(this.peakConnections, this.sockets.size);
             socket.on("close", () => this.sockets.delete(socket));
         });
     }

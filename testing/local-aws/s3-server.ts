@@ -24,12 +24,18 @@ export class LocalS3Server extends LocalAwsServer {
     readonly objects = new Map<string, StoredObject>();
     /** When set, a write naming another SSE-KMS key (or none) is denied, as the archive's bucket policy does. */
     requiredKmsKeyArn: string | undefined;
+    /**
+     * Bucket → the account that owns it. A write whose `x-amz-expected-bucket-owner`
+     * names another account is denied (403 AccessDenied), as S3 does.
+     */
+    readonly bucketOwners = new Map<string, string>();
     protected readonly throttle = { status: 503, errorType: "SlowDown" };
 
-    /** Also forgets stored objects. */
+    /** Also forgets stored objects and bucket owners. */
     reset(): void {
         super.reset();
         this.objects.clear();
+        this.bucketOwners.clear();
     }
 
     /** Stored objects under `prefix` of `bucket`, bodies parsed as one JSON record each. */
@@ -59,6 +65,10 @@ export class LocalS3Server extends LocalAwsServer {
             if (request.headers[header] !== createHash(CHECKSUM_HEADERS[header]).update(body).digest("base64")) {
                 return this.sendError(res, 400, "BadDigest", `The ${header} you specified did not match the calculated checksum.`);
             }
+        }
+        const expectedOwner = request.headers["x-amz-expected-bucket-owner"];
+        if (expectedOwner !== undefined && this.bucketOwners.has(bucket) && this.bucketOwners.get(bucket) !== expectedOwner) {
+            return this.sendError(res, 403, "AccessDenied", "Access Denied");
         }
         if (this.requiredKmsKeyArn !== undefined && request.headers["x-amz-server-side-encryption-aws-kms-key-id"] !== this.requiredKmsKeyArn) {
             return this.sendError(res, 403, "AccessDenied", "Access Denied");

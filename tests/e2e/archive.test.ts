@@ -5,11 +5,12 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CUSTOMER_ACCESS_KEY_ID, LocalS3Server, converseText, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { ARCHIVE_DATE_PARTITION, RuntimeEnv, archiveTenantPrefix } from "../../contract";
-import { MAX_CONTENT_TEXT_BYTES } from "../../runtime/content";
+import { MAX_RECORD_LINE_BYTES } from "../../runtime/record-line";
 import { CONTEXT, TENANT_ENV, event, fastRetries, handlerWithCapture } from "../../testing/runtime-fixtures";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { MemorySink } from "../support/memory-sink";
 import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
+import { localLogsSink, streamRecords } from "../support/runtime-harness";
 
 const BUCKET = "btn-customer-a-archive-111111111111";
 const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -82,7 +83,8 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
         const [logged] = stdout.records();
         assert.equal(logged.input.inputTruncated, true);
         assert.equal(logged.output.outputTruncated, true);
-        assert.ok(Buffer.byteLength(logged.output.outputText ?? "") <= MAX_CONTENT_TEXT_BYTES + 16);
+        assert.ok(Buffer.byteLength(stdout.all().split("\n")[0]) < MAX_RECORD_LINE_BYTES);
+        assert.deepEqual([logged.input.inputSha256, logged.output.outputSha256], [sha256(prompt), sha256(completion)]);
         assert.deepEqual(logged.archive, { key, sha256: sha256(object.body) });
     });
 
@@ -176,6 +178,52 @@ describe("audit archive end to end (local Bedrock, STS and S3)", () => {
             assert.equal(handler.logger.stats().activeRuns, 0);
         });
     }
+
+    it("names the customer account as the bucket's expected owner, so another account's bucket is refused", async () => {
+        s3.bucketOwners.set(BUCKET, "111111111111");
+        const { handler: own } = handlerFor({});
+        assert.ok("output" in (await own(event(), CONTEXT)));
+        assert.equal(archived().length, 1);
+        assert.equal(archived()[0].object.headers["x-amz-expected-bucket-owner"], "111111111111");
+
+        // The same bucket name, now owned by someone else: S3 refuses, and the log copy says so.
+        s3.reset();
+        s3.bucketOwners.set(BUCKET, "222222222222");
+        const { handler, stdout } = handlerFor({});
+        const response = await handler(event(), CONTEXT);
+
+        assert.ok("output" in response);
+        assert.equal(archived().length, 0);
+        assert.equal(stdout.records()[0].archive?.errorCode, "AccessDenied");
+        assert.equal(handler.logger.stats().lost, 1);
+    });
+
+    for (const auditMode of ["best-effort", "fail-closed"] as const) {
+        it(`with the CloudWatch Logs sink (${auditMode}), every record is stored when the call returns, with no wait for the sink's timer`, async () => {
+            // An hour-long batching timer: a call that waited for it would time the test out.
+            const sink = localLogsSink(aws, { logStreamName: `archive-timer-${auditMode}`, flushIntervalMs: 3_600_000 });
+            const { handler } = handlerWithCapture({ ...aws.env, ...ARCHIVE_ENV, [RuntimeEnv.auditMode]: auditMode }, { archiveClient: s3Client(s3.url), sink });
+
+            for (let i = 0; i < 3; i++) {
+                assert.ok("output" in (await handler(event({ requestId: `t-${i}` }), CONTEXT)));
+                const stored = streamRecords(aws, sink.logStreamName).filter((r) => r.outcome === "success");
+                assert.equal(stored.length, i + 1, "the log copy was still waiting in the sink's buffer");
+            }
+            await sink.close();
+        });
+    }
+
+    it("createTenantChatModel, fail-closed, archive and CloudWatch Logs: each call returns with its records stored", async () => {
+        const sink = localLogsSink(aws, { logStreamName: "archive-timer-model", flushIntervalMs: 3_600_000 });
+        const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV, ...ARCHIVE_ENV, [RuntimeEnv.auditMode]: "fail-closed" }, archiveClient: s3Client(s3.url) });
+
+        await model.invoke("first");
+        await model.invoke("second");
+
+        assert.deepEqual(streamRecords(aws, sink.logStreamName).map((r) => r.outcome), ["started", "success", "started", "success"]);
+        assert.equal(archived().length, 4);
+        await sink.close();
+    });
 
     it("archives 1,000 calls at 100 in flight, each object holding only its own content", async function () {
         this.timeout(120_000);

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import { pathToFileURL } from "url";
 import { defaultLambdaBundlePath } from "../../components/private-invocation-logging/lambda-bundle";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
@@ -41,6 +42,16 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
         assert.equal(records[0].clientRequestId, "bundle-1");
         assert.equal(records[0].outcome, "success");
         assert.equal(records[0].input.inputTokenCount, 23);
+    });
+
+    it("bundles the langsmith stand-in, never the langsmith package, and the S3 client for a require at first use", () => {
+        const meta = JSON.parse(fs.readFileSync(path.join(path.dirname(defaultLambdaBundlePath()), "..", "lambda-bundle.meta.json"), "utf8")) as { inputs: Record<string, unknown> };
+        const inputs = Object.keys(meta.inputs);
+        assert.deepEqual(inputs.filter((f) => f.includes("node_modules/langsmith/")), []);
+        assert.ok(inputs.includes("runtime/lambda/langsmith-stand-in.ts"));
+        // Bundled (Lambda has no node_modules), so the lazy require resolves inside the bundle.
+        assert.ok(inputs.some((f) => f.startsWith("node_modules/@aws-sdk/client-s3/")));
+        assert.ok(!fs.readFileSync(defaultLambdaBundlePath(), "utf8").includes('"@aws-sdk/client-s3"'));
     });
 
     it("exports no streaming handler where Lambda's streamifyResponse is absent, and the buffered one still", async () => {

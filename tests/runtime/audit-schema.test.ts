@@ -35,7 +35,7 @@ function everyKindOfRecord(): AuditRecord[] {
     const truncated = { ...success, input: { ...success.input, inputTruncated: true, inputSha256: "0".repeat(64) }, output: { ...success.output, outputTruncated: true, outputSha256: "0".repeat(64) }, metadataTruncated: true, metadataSha256: "0".repeat(64) };
     // A writer's first record carries its genesis; every record carries a chain link.
     const chained = new ChainWriter({ tenantId: "customer-a" }).link(success).record;
-    return [success, error, sts, rejected, startedRecord(START), truncated, loggedRecord(success, 10, { key: "k", sha256: "s", errorCode: "e" }), chained];
+    return [success, error, sts, rejected, startedRecord(START), truncated, loggedRecord(success, { key: "k", sha256: "s", errorCode: "e" }), chained];
 }
 
 function pathsOf(record: AuditRecord): string[] {

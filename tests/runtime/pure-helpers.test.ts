@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { describeContent, truncateUtf8, MAX_CONTENT_TEXT_BYTES, TRUNCATION_MARKER } from "../../runtime/content";
+import { describeContent, truncateUtf8, TRUNCATION_MARKER } from "../../runtime/content";
 import { contentModeProblem } from "../../contract";
 import { estimateCostUsd, mergePriceTables, DEFAULT_PRICE_TABLE } from "../../runtime/pricing";
 import { safeStringify } from "../../runtime/serialize";
@@ -19,12 +19,19 @@ describe("content modes", () => {
         });
     });
 
-    it("truncates full text at the byte limit with a marker", () => {
-        const fields = describeContent("é".repeat(MAX_CONTENT_TEXT_BYTES), "full");
+    it("truncates full text at a given byte limit with a marker and the complete text's SHA-256", () => {
+        const text = "é".repeat(1000);
+        const fields = describeContent(text, "full", 1000);
         assert.equal(fields.truncated, true);
         assert.ok(fields.text!.endsWith(TRUNCATION_MARKER));
-        assert.equal(Buffer.byteLength(fields.text!.slice(0, -TRUNCATION_MARKER.length)), MAX_CONTENT_TEXT_BYTES);
-        assert.equal(fields.charCount, MAX_CONTENT_TEXT_BYTES);
+        assert.equal(Buffer.byteLength(fields.text!.slice(0, -TRUNCATION_MARKER.length)), 1000);
+        assert.equal(fields.charCount, 1000);
+        assert.equal(fields.sha256, "" + require("crypto").createHash("sha256").update(text).digest("hex"));
+    });
+
+    it("keeps full text whole when no limit is given", () => {
+        const text = "é".repeat(200_000);
+        assert.deepEqual(describeContent(text, "full"), { charCount: 200_000, text });
     });
 
     it("never splits a multi-byte character", () => {

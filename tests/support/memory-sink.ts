@@ -1,5 +1,5 @@
 import { AUDIT_SCHEMA_TYPE, type AuditRecord, type StoredRecord } from "../../contract";
-import { safeStringify } from "../../runtime/serialize";
+import { recordLine } from "../../runtime/record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "../../runtime/sinks/audit-sink";
 
 /** A sink that keeps serialized lines in memory and can be told to fail. */
@@ -14,7 +14,7 @@ export class MemorySink implements AuditSink {
             this.counters.lost++;
             throw new AuditDeliveryError(this.failWith);
         }
-        this.lines.push(safeStringify(record));
+        this.lines.push(recordLine(record as AuditRecord));
         this.counters.delivered++;
     }
 

@@ -13,14 +13,14 @@ function trust(condition: Record<string, unknown>, principal: unknown = { AWS: "
 describe("trust reducer", () => {
     it("reduces the component's shape to one (role, ExternalId) pair", () => {
         const form = trust({ StringEquals: { "sts:ExternalId": "abcd1234" }, ArnEquals: { "aws:PrincipalArn": ROLE } });
-        assert.deepStrictEqual(form, { pairs: [{ principal: ROLE, externalId: "abcd1234", statement: 'Statement 1 (Sid "T")' }], findings: [] });
+        assert.deepStrictEqual(form, { pairs: [{ principal: ROLE, externalId: "abcd1234", statement: 'Statement 1 (Sid "T")' }], findings: [], narrowing: [] });
     });
 
     for (const [label, condition, why] of [
         ["StringEqualsIfExists", { StringEqualsIfExists: { "sts:ExternalId": "abcd1234" }, ArnEquals: { "aws:PrincipalArn": ROLE } }, /StringEqualsIfExists/],
         ["ForAnyValue:StringEquals", { "ForAnyValue:StringEquals": { "sts:ExternalId": ["abcd1234"] }, ArnEquals: { "aws:PrincipalArn": ROLE } }, /ForAnyValue:StringEquals/],
         ["two ExternalIds", { StringEquals: { "sts:ExternalId": ["a1", "b2"] }, ArnEquals: { "aws:PrincipalArn": ROLE } }, /accepts 2 ExternalIds/],
-        ["an unknown condition", { StringEquals: { "sts:ExternalId": "a1", "aws:SourceIp": "10.0.0.1" }, ArnEquals: { "aws:PrincipalArn": ROLE } }, /does not reduce: StringEquals aws:sourceip/],
+        ["a wildcard ExternalId", { StringLike: { "sts:ExternalId": "a*" }, ArnEquals: { "aws:PrincipalArn": ROLE } }, /StringLike/],
         ["no role name", { StringEquals: { "sts:ExternalId": "a1" } }, /any principal of the account/],
     ] as const) {
         it(`reports ${label}`, () => {
@@ -28,6 +28,27 @@ describe("trust reducer", () => {
             assert.ok(form.findings.some((f) => why.test(f.why)), JSON.stringify(form.findings));
         });
     }
+
+    it("reduces a condition on another key as narrowing: the pair stays, with what narrows it", () => {
+        const form = trust({ StringEquals: { "sts:ExternalId": "a1" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" }, ArnEquals: { "aws:PrincipalArn": ROLE } });
+        assert.deepStrictEqual(form.findings, []);
+        assert.deepStrictEqual(form.pairs, [{ principal: ROLE, externalId: "a1", statement: 'Statement 1 (Sid "T")', narrowedBy: ["IpAddress aws:sourceip"] }]);
+    });
+
+    it("reduces a Deny as narrowing, never as a finding", () => {
+        const form = reduceTrustPolicy({ Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }] });
+        assert.deepStrictEqual(form.findings, []);
+        assert.deepStrictEqual(form.pairs, []);
+        assert.strictEqual(form.narrowing.length, 1);
+    });
+
+    it("reports NotPrincipal and NotAction on an Allow", () => {
+        const id = { StringEquals: { "sts:ExternalId": "a1" } };
+        const notPrincipal = reduceTrustPolicy({ Statement: [{ Effect: "Allow", NotPrincipal: { AWS: ROLE }, Action: "sts:AssumeRole", Condition: id }] });
+        assert.match(notPrincipal.findings.map((f) => f.why).join("\n"), /NotPrincipal on an Allow/);
+        const notAction = reduceTrustPolicy({ Statement: [{ Effect: "Allow", Principal: { AWS: ROLE }, NotAction: "sts:TagSession", Condition: id }] });
+        assert.match(notAction.findings.map((f) => f.why).join("\n"), /NotAction on an Allow/);
+    });
 
     it("reports wildcard, service and federated principals", () => {
         const id = { StringEquals: { "sts:ExternalId": "a1" }, ArnEquals: { "aws:PrincipalArn": ROLE } };
@@ -46,17 +67,31 @@ describe("permissions reducer", () => {
         assert.deepStrictEqual(form.findings, []);
     });
 
-    it("reports NotResource, a missing Region condition, another action and an unrecognised Deny", () => {
+    it("reports NotResource, a missing Region condition and another action", () => {
         const docs = [
             { ...base, Resource: undefined, NotResource: "arn:aws:bedrock:us-east-1::foundation-model/m.x" },
             { ...base, Condition: undefined },
             { ...base, Action: ["s3:GetObject"] },
-            { ...base, Effect: "Deny" },
         ];
         const form = reducePermissions([{ name: "p", document: { Statement: docs } }]);
         const whys = form.findings.map((f) => f.why).join("\n");
-        for (const why of [/NotResource/, /any Region/, /"s3:GetObject", beyond/, /Deny statement of a shape/]) assert.match(whys, why);
+        for (const why of [/NotResource/, /any Region/, /"s3:GetObject", beyond/]) assert.match(whys, why);
         assert.deepStrictEqual(form.grants, []);
+    });
+
+    it("reduces an extra Deny and a condition on another key as narrowing, keeping the grant", () => {
+        const narrowed = { ...base, Condition: { StringEquals: { "aws:RequestedRegion": ["us-east-1"], "aws:SourceVpc": "vpc-1" } } };
+        const form = reducePermissions([{ name: "p", document: { Statement: [narrowed, { ...base, Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } }] } }]);
+        assert.deepStrictEqual(form.findings, []);
+        assert.deepStrictEqual(form.grants.map((g) => [g.resource, g.narrowedBy]), [["arn:aws:bedrock:us-east-1::foundation-model/m.x", ["StringEquals aws:sourcevpc"]]]);
+        assert.strictEqual(form.narrowing.length, 2);
+    });
+
+    it("names the surface a grant reaches beyond the invoke actions", () => {
+        for (const [action, surface] of [["bedrock-mantle:CreateInference", /bedrock-mantle/], ["bedrock:CallWithBearerToken", /API keys/], ["aws-external-anthropic:CreateMessage", /Claude Platform/], ["iam:CreateServiceSpecificCredential", /service-specific/], ["bedrock:StartAsyncInvoke", /batch and async/], ["bedrock:*", /API keys/]] as const) {
+            const form = reducePermissions([{ name: "p", document: { Statement: [{ ...base, Action: action }] } }]);
+            assert.match(form.findings[0].surface ?? "", surface, action);
+        }
     });
 });
 

@@ -69,7 +69,7 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
     it("keeps each batch under 1,048,576 bytes counting 26 bytes per event", async () => {
         const s = sink();
         const big = "b".repeat(90_000);
-        const writes = Array.from({ length: 30 }, (_, i) => s.write(record(i, { metadata: { big } })));
+        const writes = Array.from({ length: 30 }, (_, i) => s.write(record(i, { output: { outputText: big } })));
         await s.flush();
         await Promise.all(writes);
         assert.equal(logs.records(GROUP).length, 30);

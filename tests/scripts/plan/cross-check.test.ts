@@ -39,7 +39,7 @@ describe("reducer and IAM evaluator cross-check", function () {
         assert.strictEqual(result.requests, 450 * 10);
         // A drifted reducer form in the last chunk comes back from its worker.
         const last = verification.tenants[449];
-        last.trust = { pairs: [], findings: [] };
+        last.trust = { pairs: [], findings: [], narrowing: [] };
         const drifted = await crossCheckFleet(verification);
         assert.ok(drifted.disagreements.some((d) => d.tenant === last.intent.tenantId && /reducer denies, evaluator Allowed/.test(d.why)), JSON.stringify(drifted.disagreements));
     });
@@ -47,7 +47,7 @@ describe("reducer and IAM evaluator cross-check", function () {
     it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
         const cases = crossCheckCases(verifyFiles(stackFiles(plan)));
         const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
-        b.proof = { ...b.proof, trust: { pairs: [], findings: [] }, permissions: { ...b.proof.permissions, grants: [] } };
+        b.proof = { ...b.proof, trust: { pairs: [], findings: [], narrowing: [] }, permissions: { ...b.proof.permissions, grants: [] } };
         const result = await crossCheck([b]);
         assert.ok(result.disagreements.some((d) => /AssumeRole by arn:aws:iam::222222222222:role\/BedrockTenancyRuntime-customer-b .*reducer denies, evaluator Allowed/.test(d.why)));
         assert.ok(result.disagreements.some((d) => /bedrock:InvokeModel on .*foundation-model\/anthropic.claude-3-haiku.*reducer denies, evaluator Allowed/.test(d.why)));

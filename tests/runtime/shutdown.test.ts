@@ -1,0 +1,94 @@
+import { strict as assert } from "assert";
+import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { RECORDS_LOST_EXIT_CODE, flushOnShutdown, shutdownLoggers } from "../../runtime/shutdown";
+import { AuditDeliveryError, SinkCounters, type AuditSink } from "../../runtime/sinks/audit-sink";
+import type { AuditRecord } from "../../contract";
+
+/** Holds records until flushed, as a batching sink does; can be told to lose them. */
+class BufferingSink implements AuditSink {
+    readonly delivered: AuditRecord[] = [];
+    lose = false;
+    private pending: { record: AuditRecord; resolve: () => void; reject: (e: Error) => void }[] = [];
+    private readonly counters = new SinkCounters();
+
+    write(record: AuditRecord): Promise<void> {
+        return new Promise((resolve, reject) => this.pending.push({ record, resolve, reject }));
+    }
+
+    async flush(): Promise<void> {
+        for (const p of this.pending.splice(0)) {
+            if (this.lose) {
+                this.counters.lost++;
+                p.reject(new AuditDeliveryError("lost"));
+            } else {
+                this.delivered.push(p.record);
+                p.resolve();
+            }
+        }
+    }
+
+    stats() {
+        return this.counters.snapshot();
+    }
+}
+
+async function loggerWithOneBufferedRecord(sink: BufferingSink): Promise<PrivateInvocationLogger> {
+    const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", onWarning: () => undefined });
+    await logger.logRejection({ ids: {}, errorCode: "InvalidField", errorMessage: "bad" });
+    return logger;
+}
+
+describe("flushOnShutdown", () => {
+    it("flushes every buffered record even when beforeFlush throws, and reports the failure", async () => {
+        const sink = new BufferingSink();
+        const logger = await loggerWithOneBufferedRecord(sink);
+        const warnings: string[] = [];
+
+        const code = await shutdownLoggers([logger], {
+            beforeFlush: () => {
+                throw new TypeError("server already closed");
+            },
+            onWarning: (m) => warnings.push(m),
+        });
+
+        assert.equal(sink.delivered.length, 1);
+        assert.equal(code, 0);
+        assert.deepEqual(warnings, ["shutdown: beforeFlush failed (TypeError); flushing the audit records all the same"]);
+    });
+
+    it("ends with a non-zero exit code when records were lost", async () => {
+        const sink = new BufferingSink();
+        sink.lose = true;
+        const logger = await loggerWithOneBufferedRecord(sink);
+        const warnings: string[] = [];
+
+        const code = await shutdownLoggers([logger], { onWarning: (m) => warnings.push(m) });
+
+        assert.equal(code, RECORDS_LOST_EXIT_CODE);
+        assert.deepEqual(warnings, ["shutdown: 1 audit records were lost"]);
+    });
+
+    it("sets the process exit code from a signal when told not to exit", async () => {
+        const sink = new BufferingSink();
+        sink.lose = true;
+        const logger = await loggerWithOneBufferedRecord(sink);
+        const flushed = new Promise<void>((resolve) => {
+            const original = sink.flush.bind(sink);
+            sink.flush = async () => {
+                await original();
+                resolve();
+            };
+        });
+        const previous = process.exitCode;
+        const remove = flushOnShutdown(logger, { signals: ["SIGUSR2"], exit: false, beforeFlush: () => Promise.reject(new Error("x")), onWarning: () => undefined });
+        try {
+            process.emit("SIGUSR2", "SIGUSR2");
+            await flushed;
+            await new Promise((resolve) => setImmediate(resolve));
+            assert.equal(process.exitCode, RECORDS_LOST_EXIT_CODE);
+        } finally {
+            remove();
+            process.exitCode = previous;
+        }
+    });
+});

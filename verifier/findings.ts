@@ -1,0 +1,79 @@
+/**
+ * Every finding the proof can make, each with a stable code. A code names a
+ * class of defect, not one example of it; docs/verification.md lists every
+ * code with an example and its fix, and a test holds that list to this one.
+ */
+
+export type Severity = "error";
+
+export interface FindingCode {
+    /** What the finding means, in a few words. */
+    title: string;
+    /** How to fix it. */
+    fix: string;
+}
+
+export const FINDING_CODES = {
+    "BT-PLAN-UNKNOWN-TYPE": { title: "a resource type the proof does not know", fix: "Remove the resource from the stack, or move it to a stack outside the fleet; the proof never assumes an unknown type harmless." },
+    "BT-PLAN-DUPLICATE-URN": { title: "one URN twice in a file", fix: "Export the stack again; a file with one URN twice does not say which resource AWS holds." },
+    "BT-PLAN-DUPLICATE-NAME": { title: "two resources with one physical name", fix: "Give each resource its own name; AWS holds only one of them (IAM names compare case-insensitively)." },
+    "BT-PLAN-PENDING-OPERATION": { title: "an operation left pending by an interrupted update", fix: "Run `pulumi refresh` and resolve the pending operation, then export again." },
+    "BT-PLAN-UNRESOLVED": { title: "a reference the proof cannot resolve within the files", fix: "Give the file of the stack that holds the referenced resource, or stop referring to a resource outside the fleet's stacks." },
+    "BT-PLAN-UNKNOWN-VALUE": { title: "a value not known at preview where the proof needs it", fix: "Make the value known at preview (see docs/verification.md), or prove the export after the update." },
+    "BT-PLAN-FOREIGN-PROVIDER": { title: "a provider that deploys into another account", fix: "Deploy each stack with its own account's credentials; remove the provider's assumeRole into another account." },
+    "BT-TENANT-ROLE-MISSING": { title: "a tenant without its role", fix: "Restore the tenant's role; the component creates it." },
+    "BT-TENANT-TRUST": { title: "a tenant role admits someone other than its own runtime role with its ExternalId", fix: "Let only the tenant's runtime role, in the tenant's accounts, assume the role, with StringEquals sts:ExternalId." },
+    "BT-TENANT-TRUST-MISSING": { title: "a tenant role does not admit its own runtime role", fix: "Restore the component's trust policy." },
+    "BT-TENANT-PERMISSIONS": { title: "a tenant role is allowed something it is not entitled to", fix: "Grant only the Bedrock invoke actions on the tenant's own models, profiles and Regions." },
+    "BT-TENANT-SURFACE": { title: "a tenant role reaches an inference or persistence surface outside the invoke paths", fix: "Remove the grant; tenants reach Bedrock only through InvokeModel and InvokeModelWithResponseStream." },
+    "BT-TENANT-PATH-CLOSED": { title: "a path the tenant was promised is not open", fix: "Restore the grant the component makes for that model and Region." },
+    "BT-TENANT-METERING": { title: "a tenant can invoke a model outside its own application profiles", fix: "Keep the metering Deny and condition every model grant on the tenant's own profiles." },
+    "BT-TENANT-GUARDRAIL": { title: "a tenant can invoke without its guardrail", fix: "Keep the guardrail Deny and require the guardrail on every grant." },
+    "BT-TENANT-BOUNDARY": { title: "a tenant role's permissions boundary is missing or is not exactly its entitlement", fix: "Keep the component's boundary policy on the role." },
+    "BT-TENANT-POLICY-NOT-IN-FILES": { title: "a policy attached to a tenant role is not in the files", fix: "Attach no managed policy to tenant roles; give the tenant only the component's policies." },
+    "BT-OPS-FOREIGN-TRUST": { title: "an ops principal other than a tenant role admits a principal outside the ops account", fix: "Only tenant roles may be assumed from outside the ops account, each by its own tenant." },
+    "BT-OPS-ROLE-CHAIN": { title: "a role can be reached from a tenant role", fix: "No role may trust a tenant role; tenant sessions must end at Bedrock." },
+    "BT-OPS-TENANT-ROLE-WRITE": { title: "a principal can widen or re-point a tenant role", fix: "Only the quota enforcer may put or delete the inline deny, and only the cost-cap action may attach the cost-cap Deny." },
+    "BT-OPS-SHARED-POLICY": { title: "a policy applied to tenant roles at run time can widen them", fix: "The cost cap must stay a Deny of everything; policies attached by Budgets actions or the enforcer may only deny." },
+    "BT-ACCOUNT-INVOCATION-LOGGING": { title: "Bedrock invocation logging is configured", fix: "Remove it: Bedrock's own logging would keep prompts in the account that invokes." },
+    "BT-CUSTOMER-TENANT": { title: "a customer stack does not belong to a tenant of the given ops files", fix: "Give the ops file that declares the tenant, and point the customer stack at its own tenant's role and account." },
+    "BT-CUSTOMER-KEY": { title: "a key or grant lets another account use a customer key", fix: "Name only the customer account and the CloudWatch Logs service in key policies; grant no other account." },
+    "BT-CUSTOMER-LOG-GROUP": { title: "a log group is not encrypted with a key of the stack", fix: "Encrypt every log group with a key of the same stack and account." },
+    "BT-CUSTOMER-EGRESS": { title: "a path by which records, the log, the key or the archive leave the customer account", fix: "Remove the subscription, link, replication, output location or reference to another account." },
+    "BT-CUSTOMER-FOREIGN-ROLE": { title: "a principal outside the customer account can reach the log, the key or the archive", fix: "Trust no principal outside the account in a role that can read the audit log, its key or the archive." },
+    "BT-CUSTOMER-RUNTIME-REDIRECT": { title: "the runtime's environment redirects its endpoints or its archive", fix: "Remove AWS_ENDPOINT_URL_*, proxy and CA variables; name only the stack's own archive bucket and key." },
+    "BT-CUSTOMER-ARCHIVE": { title: "the archive's policies or lock fail the contract's archive rules", fix: "Keep the component's bucket policy and an Object Lock in COMPLIANCE mode for the configured retention." },
+    "BT-FLEET-RULE": { title: "the fleet breaks one of the contract's fleet rules", fix: "Fix the tenant list as the message says." },
+    "BT-FLEET-SHARED": { title: "an account, principal, profile or name belongs to two tenants", fix: "Give each tenant its own accounts, roles, profiles and names." },
+    "BT-QUOTA-POLICY-SIZE": { title: "a policy over IAM's size quota", fix: "Split the tenant's models over fewer Regions or raise the quota where IAM allows." },
+    "BT-PLAN-CROSS-CHECK": { title: "the reducers and the independent IAM evaluator disagree", fix: "A defect of the proof itself: report it with the policy that shows it." },
+    "BT-FLEET-CUSTOMER-MISSING": { title: "a tenant without a customer stack (with --require-customers)", fix: "Give each tenant's customer stack file." },
+} as const satisfies Record<string, FindingCode>;
+
+export type Code = keyof typeof FINDING_CODES;
+
+export interface Violation {
+    code: Code;
+    severity: Severity;
+    tenant: string;
+    stack: string;
+    /** The resource's name (the last part of its URN), or a role or policy name. */
+    resource: string;
+    urn?: string;
+    statement: string;
+    why: string;
+    /** Found only in what AWS holds (`outputs`), not in what the program asked for (`inputs`). */
+    drift?: boolean;
+}
+
+/** Where a finding is: the tenant it concerns, the stack and the resource. */
+export interface Place {
+    tenant: string;
+    stack: string;
+    resource: string;
+    urn?: string;
+}
+
+export function violation(code: Code, place: Place, statement: string, why: string): Violation {
+    return { code, severity: "error", ...place, statement, why };
+}

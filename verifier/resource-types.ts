@@ -1,0 +1,128 @@
+/**
+ * Every resource type the proof knows, and what it does with it. A type is
+ * either reduced (a check of this folder reads it) or inert (it can neither
+ * grant access nor move data; the reason is given). Any other type, from any
+ * provider, is a finding: the proof never assumes an unknown type harmless.
+ */
+
+export interface KnownType {
+    /** The check that reads it. */
+    reducedBy?: string;
+    /** Why it can neither grant access nor move data. */
+    inert?: string;
+}
+
+const NETWORK = "network plumbing inside the account: grants no IAM access and stores no record";
+const METRIC = "works on metrics and alarm states of its own account: no record content";
+
+export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
+    // Pulumi itself and this package's components: no AWS state of their own; their children are proved.
+    "pulumi:pulumi:Stack": { inert: "the stack itself; its outputs are read as intent, never as access" },
+    "pulumi:pulumi:StackReference": { inert: "reads another stack's outputs at deploy time" },
+    "pulumi:providers:aws": { reducedBy: "plan checks: a provider must not assume a role in another account" },
+    "pulumi:providers:random": { inert: "generates values locally" },
+    "pulumi:providers:awsx": { inert: "the provider of awsx components; deploys through the aws provider" },
+    "pulumi:providers:pulumi": { inert: "Pulumi's built-in provider (stack references)" },
+    "bedrock-tenancy:index:BedrockTenantFleet": { inert: "a component: holds no AWS state; its tenants are proved" },
+    "bedrock-tenancy:index:BedrockTenantAccess": { reducedBy: "the tenant proof (its outputs are the tenant's intent)" },
+    "bedrock-tenancy:index:QuotaEnforcer": { inert: "a component: holds no AWS state; its roles and policies are proved" },
+    "bedrock-tenancy:index:PrivateInvocationLogging": { reducedBy: "the customer proof (its outputs are the customer stack's intent)" },
+    "awsx:ec2:Vpc": { inert: NETWORK },
+    "random:index/randomPassword:RandomPassword": { inert: "generates a value; grants nothing" },
+    "random:index/randomId:RandomId": { inert: "generates a value; grants nothing" },
+    "random:index/randomString:RandomString": { inert: "generates a value; grants nothing" },
+
+    // IAM: every principal, policy and attachment is reduced.
+    "aws:iam/role:Role": { reducedBy: "IAM graph: trust, identity policies, boundary" },
+    "aws:iam/user:User": { reducedBy: "IAM graph: identity policies" },
+    "aws:iam/group:Group": { reducedBy: "IAM graph: identity policies of its members" },
+    "aws:iam/policy:Policy": { reducedBy: "IAM graph: the document of every principal it is attached to" },
+    "aws:iam/rolePolicy:RolePolicy": { reducedBy: "IAM graph: inline policy of its role" },
+    "aws:iam/userPolicy:UserPolicy": { reducedBy: "IAM graph: inline policy of its user" },
+    "aws:iam/groupPolicy:GroupPolicy": { reducedBy: "IAM graph: inline policy of its group" },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { reducedBy: "IAM graph: managed policy of its role" },
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": { reducedBy: "IAM graph: managed policy of its user" },
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": { reducedBy: "IAM graph: managed policy of its group" },
+    "aws:iam/policyAttachment:PolicyAttachment": { reducedBy: "IAM graph: managed policy of its roles, users and groups" },
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": { reducedBy: "IAM graph: managed policies of its role" },
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": { reducedBy: "IAM graph: managed policies of its user" },
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": { reducedBy: "IAM graph: managed policies of its group" },
+    "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": { reducedBy: "IAM graph: names the role's only inline policies (removes others; grants nothing)" },
+    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": { reducedBy: "IAM graph: names the user's only inline policies (removes others; grants nothing)" },
+    "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": { reducedBy: "IAM graph: names the group's only inline policies (removes others; grants nothing)" },
+    "aws:iam/groupMembership:GroupMembership": { reducedBy: "IAM graph: its users get the group's policies" },
+    "aws:iam/userGroupMembership:UserGroupMembership": { reducedBy: "IAM graph: its user gets the groups' policies" },
+    "aws:iam/instanceProfile:InstanceProfile": { inert: "hands its role to EC2 in the same account; the role is proved" },
+
+    // Bedrock and the ops account's metering, quotas and cost caps.
+    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": { reducedBy: "account checks: always a finding" },
+    "aws:bedrock/inferenceProfile:InferenceProfile": { reducedBy: "fleet checks: one owner per profile and name" },
+    "aws:bedrock/guardrail:Guardrail": { inert: "filters content in flight; stores none" },
+    "aws:bedrock/guardrailVersion:GuardrailVersion": { inert: "filters content in flight; stores none" },
+    "aws:budgets/budget:Budget": { inert: "notifies on cost figures of its own account" },
+    "aws:budgets/budgetAction:BudgetAction": { reducedBy: "ops checks: the policy it applies may only deny" },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { inert: METRIC },
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": { inert: METRIC },
+    "aws:cloudwatch/eventRule:EventRule": { inert: "matches events of its own account; its targets are checked" },
+    "aws:cloudwatch/eventTarget:EventTarget": { reducedBy: "egress checks: a target in another account is a finding" },
+    "aws:sns/topic:Topic": { inert: "carries alarm notifications; its policy is a separate resource" },
+    "aws:sns/topicSubscription:TopicSubscription": { reducedBy: "egress checks: an endpoint in another account is a finding" },
+    "aws:lambda/function:Function": { reducedBy: "runtime checks: environment, layers; it runs as its role, which is proved" },
+    "aws:lambda/permission:Permission": { reducedBy: "invocation checks: a principal outside the account is a finding" },
+    "aws:lambda/functionUrl:FunctionUrl": { reducedBy: "invocation checks: an unauthenticated URL is a finding" },
+
+    // The customer account: the audit log, its key, the archive and the runtime.
+    "aws:kms/key:Key": { reducedBy: "key checks: the key policy" },
+    "aws:kms/keyPolicy:KeyPolicy": { reducedBy: "key checks: the key policy" },
+    "aws:kms/grant:Grant": { reducedBy: "key checks: a grantee outside the account is a finding" },
+    "aws:kms/alias:Alias": { inert: "a name for a key of the same account" },
+    "aws:cloudwatch/logGroup:LogGroup": { reducedBy: "log checks: its key" },
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": { inert: "turns records into metrics of the same account" },
+    "aws:cloudwatch/logStream:LogStream": { inert: "a stream inside a log group of the same account" },
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": { reducedBy: "egress checks: its destination" },
+    "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": { reducedBy: "egress checks: its destinations" },
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { reducedBy: "egress checks: principals outside the account" },
+    "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks: its target" },
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { reducedBy: "egress checks: principals outside the account" },
+    "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { reducedBy: "egress checks: its findings destinations" },
+    "aws:oam/link:Link": { reducedBy: "egress checks: a sink in another account is a finding" },
+    "aws:oam/sink:Sink": { inert: "receives telemetry shared into this account" },
+    "aws:oam/sinkPolicy:SinkPolicy": { inert: "says who may share telemetry into this account" },
+    "aws:s3/bucket:Bucket": { reducedBy: "bucket checks: inline policy and replication" },
+    "aws:s3/bucketV2:BucketV2": { reducedBy: "bucket checks: inline policy and replication" },
+    "aws:s3/bucketPolicy:BucketPolicy": { reducedBy: "bucket checks: principals outside the account; the archive rules" },
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { reducedBy: "egress checks: destination buckets" },
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": { reducedBy: "archive checks: mode and retention" },
+    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": { reducedBy: "archive checks: mode and retention" },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { reducedBy: "key checks: the bucket's key" },
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": { reducedBy: "key checks: the bucket's key" },
+    "aws:s3/bucketVersioning:BucketVersioning": { inert: "keeps versions inside the bucket" },
+    "aws:s3/bucketVersioningV2:BucketVersioningV2": { inert: "keeps versions inside the bucket" },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { inert: "only blocks access" },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inert: "who owns objects written into the bucket" },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inert: "moves objects between storage classes of the same bucket; Object Lock outlives expiry" },
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { inert: "moves objects between storage classes of the same bucket; Object Lock outlives expiry" },
+    "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: where query results go" },
+    "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text" },
+    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location" },
+    "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its location" },
+
+    // Networking of the runtime (awsx's Vpc and the components' endpoints).
+    "aws:ec2/vpc:Vpc": { inert: NETWORK },
+    "aws:ec2/subnet:Subnet": { inert: NETWORK },
+    "aws:ec2/routeTable:RouteTable": { inert: NETWORK },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": { inert: NETWORK },
+    "aws:ec2/route:Route": { inert: NETWORK },
+    "aws:ec2/internetGateway:InternetGateway": { inert: NETWORK },
+    "aws:ec2/natGateway:NatGateway": { inert: NETWORK },
+    "aws:ec2/eip:Eip": { inert: NETWORK },
+    "aws:ec2/securityGroup:SecurityGroup": { inert: NETWORK },
+    "aws:ec2/securityGroupRule:SecurityGroupRule": { inert: NETWORK },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { inert: NETWORK },
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { inert: NETWORK },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { inert: "a private path to an AWS service of the same Region; it grants no access" },
+};
+
+export function knownType(type: string): KnownType | undefined {
+    return Object.prototype.hasOwnProperty.call(KNOWN_TYPES, type) ? KNOWN_TYPES[type] : undefined;
+}
