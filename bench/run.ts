@@ -34,6 +34,7 @@ const SECTIONS = {
     bundle: ["4. Lambda bundle", async (r: BenchResults) => void (r.bundle = await benchBundle())],
     archive: ["6. audit archive", async (r: BenchResults) => void (r.archive = await benchArchive())],
     streaming: ["8-9. streaming and fail-closed", async (r: BenchResults) => void (r.streaming = await benchStreaming())],
+    "audit-chain": ["10. audit chain", async (r: BenchResults) => void (r.auditChain = await benchAuditChain())],
 } as const;
 
 /** `npm run bench -- --only bundle,concurrency`: runs those sections alone and merges them into the last full results. */

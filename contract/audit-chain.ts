@@ -11,6 +11,7 @@ import { createHash } from "crypto";
 import { canonicalize } from "json-canonicalize";
 import { archiveTenantPrefix } from "./archive";
 import type { AuditRecord } from "./audit-schema";
+import { RECORD_ID_FIELDS, boundRecordId } from "./record-limits";
 
 /** `schemaType` of the record a writer adds to its own chain: its close record. */
 export const AUDIT_CHAIN_SCHEMA_TYPE = "BedrockTenancyAuditChain";
@@ -101,14 +102,22 @@ const TEXT_FIELDS = [
 
 /**
  * The form of a parsed record that its chain hash covers: the record as
- * written, except that the archive pointer (only the log copy has it) is left
- * out and each text is represented by the SHA-256 of the whole text (carried
- * by a cut copy, computed from a whole one). So the log copy and the archive
- * copy have one form, and a `hash` or `none` record is hashed exactly as
+ * written, except where its log copy and its archive copy differ. The archive
+ * pointer (only the log copy has it) is left out; each text and the metadata
+ * are represented by the SHA-256 of the whole (carried by a copy cut for the
+ * log, computed from a whole one); ids are taken as the log bounds them. So
+ * both copies have one form, and a `hash` or `none` record is hashed as
  * written: chaining stores no content the mode does not.
+ *
+ * `stringify` must serialize metadata as the runtime's line does (the
+ * checker reads parsed JSON, where `JSON.stringify` does).
  */
-export function chainView(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
-    const { archive: _pointer, ...view } = record as Record<string, unknown>;
+export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Record<string, unknown> {
+    const { archive: _pointer, metadata, metadataTruncated: _cut, ...view } = record as Record<string, unknown>;
+    if (metadata !== undefined && view.metadataSha256 === undefined) view.metadataSha256 = sha256Hex(stringify(metadata));
+    for (const f of RECORD_ID_FIELDS) {
+        if (typeof view[f] === "string") view[f] = boundRecordId(view[f] as string);
+    }
     for (const f of TEXT_FIELDS) {
         const part = view[f.part];
         if (typeof part !== "object" || part === null || !(f.text in part)) continue;

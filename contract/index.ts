@@ -20,3 +20,4 @@ export * from "./archive";
 export * from "./archive-rules";
 export * from "./audit-chain";
 export * from "./iam";
+export * from "./record-limits";

@@ -27,7 +27,7 @@ import { safeStringify } from "../serialize";
  * `Error`, a `bigint`, `undefined`) are hashed as they are stored.
  */
 export function storedChainHash(record: StoredRecord): string {
-    return chainHash(JSON.parse(safeStringify(chainView(record as unknown as Record<string, unknown>))));
+    return chainHash(JSON.parse(safeStringify(chainView(record as unknown as Record<string, unknown>, safeStringify))));
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */

@@ -170,8 +170,17 @@ function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (k
     }
 }
 
-/** A cut text in one copy must begin the whole text of the other (the hash covers the whole text only through its digest). */
+/**
+ * A cut text in one copy must begin the whole text of the other, and cut
+ * metadata must keep the other's entries as they are: the hash covers the
+ * whole only through its digest.
+ */
 function cutTextAgrees(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+    const [ma, mb] = [a.metadata, b.metadata] as (Record<string, unknown> | undefined)[];
+    if (ma && mb && (a.metadataTruncated || b.metadataTruncated)) {
+        const [kept, whole] = a.metadataTruncated ? [ma, mb] : [mb, ma];
+        if (Object.keys(kept).some((k) => JSON.stringify(kept[k]) !== JSON.stringify(whole[k]))) return false;
+    }
     for (const part of ["input", "output"] as const) {
         const key = part === "input" ? "inputText" : "outputText";
         const ta = (a[part] as Record<string, unknown> | undefined)?.[key];
