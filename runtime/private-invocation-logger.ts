@@ -298,7 +298,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
      * Records written afterwards start a new chain. Never rejects.
      */
     async close(): Promise<void> {
-        await Promise.allSettled([...this.inFlight]);
+        // A flush first: a buffering sink settles the writes on their way only when it sends them.
+        await this.flush();
         await this.sink.close().catch((err) => this.warn(`audit chain close failed: ${describeError(err).errorCode}`));
     }
 

@@ -1,6 +1,8 @@
 /** The audit check's report: a line per writer and per break, and the same as JSON. */
 import type { AuditCheck, ChainBreak, WriterReport } from "./check";
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 /** Every break of the check, writer breaks first. */
 export function allBreaks(check: AuditCheck): ChainBreak[] {
     return [...check.writers.flatMap((w) => w.breaks), ...check.other];
@@ -12,15 +14,15 @@ export function breakLine(b: ChainBreak): string {
 
 function writerLine(w: WriterReport): string {
     const who = w.identity ? ` (${[w.identity.function ?? w.identity.task, w.identity.instance].filter(Boolean).join(" ")})` : "";
-    const state = w.breaks.length === 0 ? "intact" : `${w.breaks.length} break${w.breaks.length === 1 ? "" : "s"}`;
-    return `writer ${w.writer}${who}: ${w.records} records, seq ${w.firstSeq}–${w.lastSeq}, ${w.closed ? "closed" : "open"}, ${w.checkpoints} checkpoints: ${state}`;
+    const state = w.breaks.length === 0 ? "intact" : count(w.breaks.length, "break");
+    return `writer ${w.writer}${who}: ${count(w.records, "record")}, seq ${w.firstSeq}–${w.lastSeq}, ${w.closed ? "closed" : "open"}, ${count(w.checkpoints, "checkpoint")}: ${state}`;
 }
 
 /** The human-readable report. */
 export function textReport(check: AuditCheck): string {
     const breaks = allBreaks(check);
     const lines = [
-        `Audit trail: ${check.writers.length} writers, ${check.records} records, ${check.checkpoints} checkpoints, ${check.skipped} other lines skipped: ${breaks.length === 0 ? "intact" : `${breaks.length} breaks`}.`,
+        `Audit trail: ${count(check.writers.length, "writer")}, ${count(check.records, "record")}, ${count(check.checkpoints, "checkpoint")}, ${count(check.skipped, "other line")} skipped: ${breaks.length === 0 ? "intact" : count(breaks.length, "break")}.`,
     ];
     for (const w of check.writers) {
         lines.push(writerLine(w));
