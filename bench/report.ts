@@ -45,7 +45,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         `## 3. Concurrency: ${cc.params.concurrency} calls in flight on one shared model`,
         "",
-        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating; logged = one PrivateInvocationLogger with a batching CloudWatch Logs sink.`,
+        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating; logged = one PrivateInvocationLogger with a batching CloudWatch Logs sink. The throughput ratio is the median over back-to-back round pairs.`,
         "",
         "| setup | median per call | p99 per call | throughput (median of rounds) |",
         "|---|---|---|---|",

@@ -38,7 +38,8 @@ export async function benchStreaming(params: StreamingParams = FULL_STREAMING): 
     const putLogEvents = summarize(s.putLogEventsMs);
     const addedTtftMedianMs = round(tenant.ttft.median - bare.ttft.median);
     const addedPerCallMedianMs = round(tenant.perCall.median - bare.perCall.median);
-    const failClosedExcessMs = round(failClosed.median - bestEffort.median - putLogEvents.median);
+    // Fail-closed waits for two records (the write-ahead `started` record and the completion), each one PutLogEvents.
+    const failClosedExcessMs = round(failClosed.median - bestEffort.median - 2 * putLogEvents.median);
     return {
         params,
         bare: { ttft: roundSummary(bare.ttft), perCall: roundSummary(bare.perCall) },
@@ -80,7 +81,7 @@ export function renderStreaming(r: StreamingResult, ms: (v: number) => string, y
         `| fail-closed invoke | ${ms(r.failClosed.median)} | ${ms(r.failClosed.p99)} |`,
         `| one PutLogEvents round trip | ${ms(r.putLogEvents.median)} | ${ms(r.putLogEvents.p99)} |`,
         "",
-        `Fail-closed minus best-effort minus one round trip, at the median: ${ms(r.failClosedExcessMs)}. Target (≤ 2 ms): ${yes(r.failClosedMeetsTarget)}. Records: ${r.records.bestEffort} + ${r.records.failClosed}, lost ${r.lost}.`,
+        `Fail-closed minus best-effort minus two round trips (its started and completion records), at the median: ${ms(r.failClosedExcessMs)}. Target (≤ 2 ms): ${yes(r.failClosedMeetsTarget)}. Records: ${r.records.bestEffort} + ${r.records.failClosed}, lost ${r.lost}.`,
         "",
     ];
 }

@@ -61,3 +61,8 @@ export function s3ObjectsArn(bucket: string, prefix = ""): string {
 export function s3ServiceHost(region: string): string {
     return `s3.${region}.amazonaws.com`;
 }
+
+/** `arn:aws:iam::ACCOUNT:policy/NAME` (no path): a customer-managed policy. */
+export function managedPolicyArn(account: string, policyName: string): string {
+    return `arn:${PARTITION}:iam::${account}:policy/${policyName}`;
+}

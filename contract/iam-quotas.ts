@@ -9,6 +9,8 @@ export const DEFAULT_TRUST_POLICY_SIZE_QUOTA = 2048;
 export const MAX_TRUST_POLICY_SIZE_QUOTA = 4096;
 /** Total size of a role's inline policies; fixed. */
 export const INLINE_POLICY_SIZE_QUOTA = 10240;
+/** Size of one customer-managed policy (a permissions boundary included); fixed. */
+export const MANAGED_POLICY_SIZE_QUOTA = 6144;
 
 /** Length of a policy document as IAM counts it against its quotas. */
 export function policySize(document: object): number {

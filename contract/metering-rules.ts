@@ -9,6 +9,7 @@
  * does not recognise (NotAction, NotResource, an unknown condition form, a
  * document it cannot parse) is reported, never assumed harmless.
  */
+import { actionMatches } from "./iam/wildcard";
 
 /** The actions that run inference (Converse is InvokeModel, ConverseStream InvokeModelWithResponseStream). */
 export const METERED_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
@@ -23,11 +24,6 @@ function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-/** IAM action patterns: `*` and `?` wildcards, case-insensitive. */
-function actionMatches(pattern: string, action: string): boolean {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${source}$`, "i").test(action);
-}
 
 /** The profile ARNs an exact `bedrock:InferenceProfileArn` condition limits the statement to, or a reason it does not. */
 function profileCondition(condition: unknown): { values: string[] } | { problem: string } {

@@ -82,3 +82,32 @@ export function applicationProfileName(tenantId: string, modelId: string): strin
     // Keep the name readable and still unique: a prefix plus a digest of the whole id.
     return `${full.slice(0, 55).replace(/[ _-]+$/, "")}-${createHash("sha256").update(modelId).digest("hex").slice(0, 8)}`;
 }
+
+/** Prefix of the managed policy that caps a tenant role as its permissions boundary. */
+export const TENANT_BOUNDARY_PREFIX = "BedrockTenantBoundary-";
+
+/**
+ * Name of the customer-managed policy set as the permissions boundary of
+ * `opsRoleName(tenantId)`: the deploy side creates it, the verifier finds it
+ * by this name. Managed policy names allow 128 characters.
+ */
+export function tenantBoundaryPolicyName(tenantId: string): string {
+    assertTenantId(tenantId);
+    return `${TENANT_BOUNDARY_PREFIX}${tenantId}`;
+}
+
+/**
+ * What could lift or rewrite a tenant's boundary: setting or removing a
+ * role's boundary, and changing or deleting the boundary policy itself. The
+ * roles that act on tenant roles at run time (the quota enforcer, the Budgets
+ * cost-cap role) are denied these explicitly, so their only effect on a
+ * tenant is the Deny they are there to add.
+ */
+export const BOUNDARY_WRITE_ACTIONS = [
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicyVersion",
+    "iam:DeletePolicy",
+];

@@ -102,8 +102,34 @@ export function describeError(err: unknown): ErrorFacts {
     };
 }
 
-function baseRecord(operation: RecordedOperation | undefined, start: CallStart, outcome: AuditOutcome): AuditRecord {
-    const input = describeContent(start.inputText, start.contentMode, start.maxContentBytes);
+/** What a record says about one call beyond its start: every field in schema order, undefined ones dropped. */
+interface CallFacts {
+    operation?: RecordedOperation;
+    requestId?: string;
+    stsRequestId?: string;
+    input?: AuditRecord["input"];
+    output?: AuditRecord["output"];
+    totalTokenCount?: number;
+    latencyMs?: number;
+    bedrockLatencyMs?: number;
+    timeToFirstTokenMs?: number;
+    stopReason?: string;
+    attempts?: number;
+    estimatedCostUsd?: number | null;
+    errorCode?: string;
+    errorMessage?: string;
+    httpStatusCode?: number;
+    throttled?: boolean;
+    withMetadata?: boolean;
+}
+
+/**
+ * One object literal in the schema's field order, compacted once: records
+ * are built on every call's path, so no spread of a half-built record and no
+ * `delete`.
+ */
+function callRecord(outcome: AuditOutcome, start: CallStart, facts: CallFacts): AuditRecord {
+    const { ids } = start;
     return dropUndefined({
         schemaType: AUDIT_SCHEMA_TYPE,
         schemaVersion: AUDIT_SCHEMA_VERSION,
@@ -111,21 +137,56 @@ function baseRecord(operation: RecordedOperation | undefined, start: CallStart, 
         outcome,
         callId: start.callId,
         tenantId: start.tenantId,
-        ...start.ids,
+        userId: ids.userId,
+        applicationId: ids.applicationId,
+        clientRequestId: ids.clientRequestId,
+        taskType: ids.taskType,
+        kbId: ids.kbId,
         modelId: start.modelId,
         invokedModelId: start.invokedModelId !== start.modelId ? start.invokedModelId : undefined,
         region: start.region,
-        operation,
-        input: dropUndefined({
-            inputCharCount: input.charCount,
-            inputSha256: input.sha256,
-            inputText: input.text,
-            inputTruncated: input.truncated,
-        }),
-        output: {},
-        estimatedCostUsd: null,
+        operation: facts.operation,
+        requestId: facts.requestId,
+        stsRequestId: facts.stsRequestId,
+        input: facts.input ?? {},
+        output: facts.output ?? {},
+        totalTokenCount: facts.totalTokenCount,
+        latencyMs: facts.latencyMs,
+        bedrockLatencyMs: facts.bedrockLatencyMs,
+        timeToFirstTokenMs: facts.timeToFirstTokenMs,
+        stopReason: facts.stopReason,
+        attempts: facts.attempts,
+        estimatedCostUsd: facts.estimatedCostUsd ?? null,
         contentMode: start.contentMode,
-        metadata: start.metadata && Object.keys(start.metadata).length > 0 ? start.metadata : undefined,
+        errorCode: facts.errorCode,
+        errorMessage: facts.errorMessage,
+        httpStatusCode: facts.httpStatusCode,
+        throttled: facts.throttled,
+        metadata: facts.withMetadata !== false && start.metadata && Object.keys(start.metadata).length > 0 ? start.metadata : undefined,
+    });
+}
+
+function inputFields(start: CallStart, usage?: CallResult["usage"]): AuditRecord["input"] {
+    const input = describeContent(start.inputText, start.contentMode, start.maxContentBytes);
+    return dropUndefined({
+        inputTokenCount: usage?.inputTokens,
+        cacheReadInputTokenCount: usage?.cacheReadInputTokens,
+        cacheWriteInputTokenCount: usage?.cacheWriteInputTokens,
+        inputCharCount: input.charCount,
+        inputSha256: input.sha256,
+        inputText: input.text,
+        inputTruncated: input.truncated,
+    });
+}
+
+function outputFields(text: string, tokens: number | undefined, start: CallStart): AuditRecord["output"] {
+    const output = describeContent(text, start.contentMode, start.maxContentBytes);
+    return dropUndefined({
+        outputTokenCount: tokens,
+        outputCharCount: output.charCount,
+        outputSha256: output.sha256,
+        outputText: output.text,
+        outputTruncated: output.truncated,
     });
 }
 
@@ -135,33 +196,17 @@ function baseRecord(operation: RecordedOperation | undefined, start: CallStart, 
  * completion record carries. The Bedrock operation is not yet known.
  */
 export function startedRecord(start: CallStart): AuditRecord {
-    const record = baseRecord(undefined, { ...start, contentMode: "none" }, AuditOutcome.started);
-    record.contentMode = start.contentMode;
-    delete record.metadata;
-    return record;
+    return callRecord(AuditOutcome.started, start, { input: { inputCharCount: start.inputText.length }, withMetadata: false });
 }
 
 /** The record of a call the model answered. */
 export function successRecord(operation: BedrockOperation, start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
-    const record = baseRecord(operation, start, AuditOutcome.success);
-    const output = describeContent(result.outputText, start.contentMode, start.maxContentBytes);
     const { usage } = result;
-    record.input = dropUndefined({
-        inputTokenCount: usage.inputTokens,
-        cacheReadInputTokenCount: usage.cacheReadInputTokens,
-        cacheWriteInputTokenCount: usage.cacheWriteInputTokens,
-        ...record.input,
-    });
-    record.output = dropUndefined({
-        outputTokenCount: usage.outputTokens,
-        outputCharCount: output.charCount,
-        outputSha256: output.sha256,
-        outputText: output.text,
-        outputTruncated: output.truncated,
-    });
-    return dropUndefined({
-        ...record,
+    return callRecord(AuditOutcome.success, start, {
+        operation,
         requestId: result.requestId,
+        input: inputFields(start, usage),
+        output: outputFields(result.outputText, usage.outputTokens, start),
         totalTokenCount: usage.totalTokens,
         latencyMs,
         bedrockLatencyMs: result.bedrockLatencyMs,
@@ -174,21 +219,12 @@ export function successRecord(operation: BedrockOperation, start: CallStart, res
 
 /** The record of a call that failed at or on the way to Bedrock. */
 export function errorRecord(operation: BedrockOperation, start: CallStart, facts: ErrorFacts, latencyMs: number, partial?: PartialStream): AuditRecord {
-    const record = baseRecord(facts.operation ?? operation, start, AuditOutcome.error);
-    if (partial) {
-        const output = describeContent(partial.text, start.contentMode, start.maxContentBytes);
-        record.output = dropUndefined({
-            outputTokenCount: partial.deltas,
-            outputCharCount: output.charCount,
-            outputSha256: output.sha256,
-            outputText: output.text,
-            outputTruncated: output.truncated,
-        });
-    }
-    return dropUndefined({
-        ...record,
+    return callRecord(AuditOutcome.error, start, {
+        operation: facts.operation ?? operation,
         requestId: facts.requestId,
         stsRequestId: facts.stsRequestId,
+        input: inputFields(start),
+        output: partial ? outputFields(partial.text, partial.deltas, start) : {},
         latencyMs,
         timeToFirstTokenMs: partial?.timeToFirstTokenMs,
         attempts: facts.attempts,
@@ -234,12 +270,17 @@ export function rejectedRecord(rejection: Rejection): AuditRecord {
     });
 }
 
-/** Keeps records free of `"key": undefined` noise (and of keys JSON would drop anyway). */
+/**
+ * Keeps records free of `"key": undefined` noise (and of keys JSON would drop
+ * anyway). Copies rather than deletes: `delete` turns an object into a slow
+ * dictionary, which every later read and the serialization pay for.
+ */
 function dropUndefined<T extends object>(value: T): T {
-    for (const key of Object.keys(value) as (keyof T)[]) {
-        if (value[key] === undefined) {
-            delete value[key];
+    const kept = {} as T;
+    for (const key in value) {
+        if (value[key] !== undefined) {
+            kept[key] = value[key];
         }
     }
-    return value;
+    return kept;
 }

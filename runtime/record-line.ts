@@ -16,7 +16,7 @@
  */
 import { createHash } from "crypto";
 import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId, truncateUtf8, type AuditRecord } from "../contract";
-import { safeStringify } from "./serialize";
+import { recordJson, safeStringify } from "./serialize";
 
 /** Most bytes of one record line, its newline included: Lambda's log-line limit. */
 export const MAX_RECORD_LINE_BYTES = 256 * 1024;
@@ -31,7 +31,7 @@ const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 /** The record as one JSON line (no newline) of at most `MAX_RECORD_LINE_BYTES - 1` bytes. */
 export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECORD_LINE_BYTES): string {
     const limit = maxLineBytes - 1;
-    const whole = safeStringify(record);
+    const whole = recordJson(record);
     const size = bytes(whole);
     // The common case costs one serialization: small enough, no id that could be long, metadata within bounds.
     if (size <= limit && !mayHaveLongId(record) && (size <= MAX_RECORD_METADATA_BYTES || !record.metadata || bytes(safeStringify(record.metadata)) <= MAX_RECORD_METADATA_BYTES)) {

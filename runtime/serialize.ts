@@ -4,6 +4,21 @@
  * self-references, and a throw here would lose the record.
  */
 
+/**
+ * Serializes an audit record: the runtime builds every field but `metadata`
+ * from primitives, so only caller metadata can need the replacer.
+ */
+export function recordJson(record: { metadata?: unknown }): string {
+    try {
+        if (record.metadata === undefined || isPlainShallow(record.metadata)) {
+            return JSON.stringify(record);
+        }
+    } catch {
+        // A throwing getter in the metadata: the careful path reports it.
+    }
+    return safeStringify(record);
+}
+
 /** Serializes `value` to one line of JSON, never throwing. */
 export function safeStringify(value: unknown): string {
     try {

@@ -7,6 +7,9 @@
  *   npm start -- --stacks ops,customer-a
  *   npm start -- --tenants 5000        a synthetic ops stack of N tenants
  *   npm start -- --out DIR             where plans and the report go (default: plan/)
+ *   npm start -- --preview [--previous DIR]
+ *                                      plan as `pulumi preview` would, from the stack exports in DIR
+ *                                      (stacks without one are new), and write `pulumi preview --json` files
  */
 import * as path from "path";
 import { parseArgs } from "util";
@@ -19,6 +22,8 @@ const { values } = parseArgs({
         out: { type: "string", default: "plan" },
         project: { type: "string", default: path.resolve(__dirname, "..") },
         quiet: { type: "boolean", default: false },
+        preview: { type: "boolean", default: false },
+        previous: { type: "string" },
     },
 });
 
@@ -31,12 +36,23 @@ function tenantCount(raw: string | undefined): number | undefined {
     return n;
 }
 
+function previewOption(): { previousDir?: string } | undefined {
+    if (values.previous !== undefined && !values.preview) throw new RangeError("--previous is only read with --preview");
+    if (!values.preview) return undefined;
+    const previousDir = values.previous === undefined ? undefined : path.resolve(values.previous);
+    if (previousDir !== undefined && path.resolve(values.out!) === previousDir) {
+        throw new RangeError(`--previous and --out must differ: the preview would overwrite the state it starts from (${JSON.stringify(values.previous)})`);
+    }
+    return { previousDir };
+}
+
 async function main(): Promise<number> {
     const result = await runPlan({
         projectDir: values.project!,
         stacks: values.stacks?.split(",").map((s) => s.trim()).filter(Boolean),
         tenants: tenantCount(values.tenants),
         outDir: path.resolve(values.out!),
+        preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),
     });
     if (result.violations.length > 0) {

@@ -12,6 +12,20 @@ import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../c
 /** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
 
+/**
+ * Key (in {@link CONFIG_NAMESPACE}) of the stack secret every tenant's
+ * ExternalId is derived from: `pulumi config set --secret
+ * bedrock-tenancy:externalIdSecret "$(openssl rand -base64 48)"`.
+ */
+export const EXTERNAL_ID_SECRET_KEY = "externalIdSecret";
+
+/**
+ * Key of the ExternalIds pinned per tenant id (a secret object): the
+ * migration path for tenants whose ExternalId is already deployed. A pinned
+ * id wins over the derived one.
+ */
+export const PINNED_EXTERNAL_IDS_KEY = "externalIds";
+
 /** One entry of `bedrock-tenancy:tenants`. */
 export interface TenantConfig {
     id: string;
@@ -36,7 +50,8 @@ export interface OpsSettings {
     costTagKey?: string;
     applicationProfileQuota?: number;
     trustPolicySizeQuota?: number;
-    permissionsBoundary?: string;
+    /** ExternalIds pinned per tenant id (`bedrock-tenancy:externalIds`). */
+    externalIds?: Record<string, string>;
     /** The stack's quota enforcer, for tenants with a `quota`. */
     enforcerFunctionArn?: TenantQuotaArgs["enforcerFunctionArn"];
     /** The enforcer's shared cost-cap policy and Budgets execution role, for tenants with a `costCap`. */
@@ -52,14 +67,34 @@ export interface OpsConfigReader {
 
 /** The stack-wide settings, by their keys in the `bedrock-tenancy` namespace. */
 export function readOpsSettings(config: OpsConfigReader): OpsSettings {
+    if (config.get("permissionsBoundary") !== undefined) {
+        throw new ArgumentError(
+            `${CONFIG_NAMESPACE}:permissionsBoundary is refused: every tenant role carries its own boundary (BedrockTenantBoundary-<id>) ` +
+                "capping it at its own models and Regions, and a role has only one; remove the key (narrow tenants further with an SCP)",
+        );
+    }
     return {
         allowedRegions: config.getObject<string[]>("allowedRegions"),
         costAttribution: config.getObject<boolean>("costAttribution"),
         costTagKey: config.get("costTagKey"),
         applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
         trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
-        permissionsBoundary: config.get("permissionsBoundary"),
+        externalIds: pinnedExternalIds(config.getObject<unknown>(PINNED_EXTERNAL_IDS_KEY)),
     };
+}
+
+/** `bedrock-tenancy:externalIds`: tenant id to ExternalId; each value is checked when its tenant is (never shown). */
+function pinnedExternalIds(value: unknown): Record<string, string> | undefined {
+    if (value === undefined || value === null) return undefined;
+    const key = `${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}`;
+    if (typeof value !== "object" || Array.isArray(value)) {
+        throw new ArgumentError(`${key} must be an object of tenant id to ExternalId, got a ${Array.isArray(value) ? "list" : typeof value}`);
+    }
+    for (const [id, externalId] of Object.entries(value)) {
+        assertTenantId(id, `${key} key`);
+        if (typeof externalId !== "string") throw new ArgumentError(`${key}.${id} must be a string, got a ${typeof externalId}`);
+    }
+    return value as Record<string, string>;
 }
 
 export interface PlannedTenant {
@@ -83,11 +118,11 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
             policyArn: settings.costCapPolicyArn as TenantCostCapArgs["policyArn"],
             executionRoleArn: settings.costCapExecutionRoleArn as TenantCostCapArgs["executionRoleArn"],
         },
+        externalId: settings.externalIds?.[t.id],
         costAttribution: t.costAttribution ?? settings.costAttribution,
         costTagKey: settings.costTagKey,
         applicationProfileQuota: settings.applicationProfileQuota,
         trustPolicySizeQuota: settings.trustPolicySizeQuota,
-        permissionsBoundary: settings.permissionsBoundary,
     };
 }
 
@@ -126,6 +161,10 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
         }
         return { args, resolved };
     });
+    const unknown = Object.keys(settings.externalIds ?? {}).filter((id) => !planned.some(({ resolved }) => resolved.tenantId === id));
+    if (unknown.length > 0) {
+        throw new ArgumentError(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY} pins ExternalIds of ${show(unknown)}, which are not in ${key}`);
+    }
     const members = planned.map(({ resolved: r }) => ({ id: r.tenantId, accounts: r.accounts, models: r.costAttribution ? r.models.map((m) => m.ref.id) : [] }));
     raise(fleetProblem(members, (i) => `${key}[${i}]`));
     const quota = settings.applicationProfileQuota ?? DEFAULT_APPLICATION_PROFILE_QUOTA;

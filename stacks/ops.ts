@@ -4,7 +4,7 @@ import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-t
 import { DEFAULT_REGION } from "../contract/identifiers";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
-import { CONFIG_NAMESPACE, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings, type OpsSettings } from "./ops-config";
+import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings, type OpsSettings } from "./ops-config";
 
 /**
  * The ops-account program: one `BedrockTenantAccess` per entry of
@@ -31,8 +31,10 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
 
     // The config is already checked entry by entry; the fleet adds the catalogue check and builds the record.
     const fleet = new BedrockTenantFleet("tenants", {
-        tenants: planned.map(({ args, resolved }) => ({ ...args, region: resolved.region })),
-        defaults: { accountId },
+        // A pinned ExternalId stays a secret on its way to the component.
+        tenants: planned.map(({ args, resolved }) => ({ ...args, region: resolved.region, externalId: args.externalId === undefined ? undefined : pulumi.secret(args.externalId) })),
+        // Known at preview once the stack's secrets are decrypted, so a preview that adds a tenant shows its trust policy.
+        defaults: { accountId, externalIdSecret: config.getSecret(EXTERNAL_ID_SECRET_KEY) },
         allowedRegions: settings.allowedRegions,
     });
     return { tenants: fleet.tenants };

@@ -12,39 +12,49 @@ import { UnreadableInputError } from "./pulumi-formats";
 import { jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
 
-const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] <stack.json>…
+const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] [--require-customers] <stack.json>…
 
 Reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-secrets\`
-file per stack, proves tenant isolation on every tenant and writes
-DIR/isolation-report.md and DIR/isolation-report.json (DIR defaults to the current folder).
-Exit 0: no violation; 1: violations (listed); 2: unreadable input.
+file per stack (the ops stack's and any customer stacks'), proves tenant isolation over every
+resource of every file and writes DIR/isolation-report.md and DIR/isolation-report.json
+(DIR defaults to the current folder).
+
+  --require-customers  a tenant whose customer stack is not among the files is a violation
+  --quiet              print nothing but violations
+
+Exit 0: no violation; 1: violations (listed); 2: unreadable input, or files that prove nothing.
 
        bedrock-tenancy audit verify <input>…   checks the audit trail's hash chains (run \`bedrock-tenancy audit\` for its usage)`;
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
     const [command, ...rest] = argv;
     if (command === "audit") return auditMain(rest, out, err);
+    if (command === "--help" || command === "-h" || command === "help" || (command === "verify" && (rest.includes("--help") || rest.includes("-h")))) {
+        out.write(`${USAGE}\n`);
+        return 0;
+    }
     if (command !== "verify") {
         err.write(`${command === undefined ? "" : `unknown command ${JSON.stringify(command)}\n`}${USAGE}\n`);
         return 2;
     }
-    let values: { out?: string; quiet?: boolean };
+    let values: { out?: string; quiet?: boolean; "require-customers"?: boolean };
     let files: string[];
     try {
-        ({ values, positionals: files } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, quiet: { type: "boolean" } } }));
+        ({ values, positionals: files } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, quiet: { type: "boolean" }, "require-customers": { type: "boolean" } } }));
     } catch (e) {
         err.write(`${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
     try {
-        const result = verifyFiles(files);
+        const result = verifyFiles(files, { requireCustomers: values["require-customers"] === true });
         const dir = path.resolve(values.out ?? ".");
         fs.mkdirSync(dir, { recursive: true });
         const md = path.join(dir, "isolation-report.md");
         fs.writeFileSync(md, markdownReport(result));
         fs.writeFileSync(path.join(dir, "isolation-report.json"), `${JSON.stringify(jsonReport(result), null, 2)}\n`);
         if (!values.quiet) {
-            out.write(`Isolation: ${result.tenants.length} tenants, ${result.customers.length} customer stacks, ${result.violations.length} violations in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`);
+            out.write(`Isolation: ${result.tenants.length} tenants, ${result.customers.length} customer stacks, ${result.stacks.reduce((n, s) => n + s.resources, 0)} resources, ${result.violations.length} violations in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`);
+            if (result.customersNotProved.length > 0) out.write(`Customer side not proved (no customer stack given): ${result.customersNotProved.join(", ")}\n`);
         }
         if (result.violations.length > 0) {
             err.write(`Tenant isolation violated (${result.violations.length}):\n${violationLines(result).map((l) => `  - ${l}`).join("\n")}\n`);

@@ -8,7 +8,7 @@
  */
 import { iamResourceName, parseArn, roleArn } from "../contract";
 import { violation, type Violation } from "./findings";
-import { prop, type StackResource, type StackState } from "./pulumi-formats";
+import { prop, READ_KEYS, type StackResource, type StackState } from "./pulumi-formats";
 
 export type PrincipalKind = "role" | "user" | "group";
 
@@ -67,6 +67,13 @@ const EXCLUSIVE_INLINE_TYPES: Record<string, [PrincipalKind, string]> = {
     "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": ["group", "groupName"],
 };
 export const MANAGED_POLICY_TYPE = "aws:iam/policy:Policy";
+/** Properties whose outputs list what AWS holds from every source, not only what the resource itself asked for. */
+export const HELD_STATE_KEYS = new Set(["inlinePolicies", "managedPolicyArns"]);
+
+function heldProp(r: StackResource, key: string): unknown {
+    READ_KEYS.add(key);
+    return r.inputs[key];
+}
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
@@ -144,15 +151,16 @@ export function buildAccountIam(state: StackState, account: string | undefined):
             }
         }
     }
-    // A principal's own inline and managed lists, as the role or user resource records them.
+    // A principal's own inline and managed lists. Read from inputs alone: in a view of what AWS
+    // holds, inputs carry the outputs, which list every policy attached by any resource.
     for (const p of principals) {
-        for (const [i, item] of list(prop(p.resource, "inlinePolicies")).entries()) {
+        for (const [i, item] of list(heldProp(p.resource, "inlinePolicies")).entries()) {
             const entry = item as { name?: unknown; policy?: unknown } | null;
             if (entry && typeof entry === "object" && entry.policy !== undefined && entry.policy !== "") {
                 p.policies.push({ name: `${p.resource.name} inlinePolicies[${i}]${typeof entry.name === "string" ? ` (${entry.name})` : ""}`, resource: p.resource, document: entry.policy });
             }
         }
-        for (const arn of list(prop(p.resource, "managedPolicyArns"))) attachManaged(p, arn, p.resource);
+        for (const arn of list(heldProp(p.resource, "managedPolicyArns"))) attachManaged(p, arn, p.resource);
     }
     // Members of a group get the group's policies.
     for (const r of state.resources) {

@@ -12,6 +12,8 @@ export function jsonReport(result: VerificationResult): unknown {
         result: result.violations.length === 0 ? "clean" : "violations",
         stacks: result.stacks,
         violations: result.violations,
+        customersNotProved: result.customersNotProved,
+        outputsProved: result.outputsProved,
         tenants: result.tenants.map((t) => ({
             tenantId: t.intent.tenantId,
             stack: t.intent.stack,
@@ -21,6 +23,7 @@ export function jsonReport(result: VerificationResult): unknown {
             grants: t.permissions.grants.map((g) => ({ action: g.action, resource: g.resource, regions: g.regions, via: g.via, guardrail: g.guardrail, statement: `${g.policy} ${g.statement}` })),
             requiredGuardrails: t.permissions.requiredGuardrails,
             findings: [...t.trust.findings, ...t.permissions.findings],
+            narrowing: [...t.trust.narrowing, ...t.permissions.narrowing],
         })),
         customers: result.customers.map((c) => ({ ...c, urn: undefined })),
         facts: result.facts,
@@ -36,8 +39,8 @@ export function markdownReport(result: VerificationResult, maxTenantRows = 200):
     lines.push(`Tenants: ${result.tenants.length}. Customer stacks: ${result.customers.length}.`, "");
     lines.push(result.violations.length === 0 ? "**Result: no violations.**" : `**Result: ${result.violations.length} violations.**`, "");
     if (result.violations.length > 0) {
-        lines.push("## Violations", "", "| tenant | stack | resource | statement | why |", "|---|---|---|---|---|");
-        for (const v of result.violations) lines.push(`| ${cell(v.tenant)} | ${cell(v.stack)} | ${cell(v.resource)} | ${cell(v.statement)} | ${cell(v.why)} |`);
+        lines.push("## Violations", "", "| code | tenant | stack | resource | statement | why |", "|---|---|---|---|---|---|");
+        for (const v of result.violations) lines.push(`| ${v.code} | ${cell(v.tenant)} | ${cell(v.stack)} | ${cell(v.resource)} | ${cell(v.statement)} | ${cell(v.why)} |`);
         lines.push("");
     }
     lines.push("## Normal forms", "", "What each tenant role admits (trust) and allows (grants), reduced from the policies in the files.", "");
@@ -49,11 +52,15 @@ export function markdownReport(result: VerificationResult, maxTenantRows = 200):
     }
     if (result.tenants.length > maxTenantRows) lines.push("", `${result.tenants.length - maxTenantRows} more tenants: see the JSON report.`);
     if (result.facts.length > 0) lines.push("", "## Customer side", "", ...result.facts.map((f) => `- ${f}`));
+    if (result.customersNotProved.length > 0) {
+        lines.push("", "## Customer side not proved", "", `No customer stack among the files for: ${result.customersNotProved.join(", ")}. Give their files, or run with --require-customers to make this a violation.`);
+    }
+    lines.push("", result.outputsProved ? "What AWS holds (`outputs`) differs from what the programs asked for (`inputs`): both were proved; violations only in `outputs` are marked as drift." : "`outputs` agree with `inputs` wherever the proof reads: one proof stands for both.");
     lines.push("", `Proof took ${(result.durationMs / 1000).toFixed(2)} s.`, "");
     return lines.join("\n");
 }
 
 /** One line per violation: tenant, resource, statement, why. */
 export function violationLines(result: VerificationResult): string[] {
-    return result.violations.map((v) => `${v.tenant}: ${v.resource} ${v.statement} (${v.stack}): ${v.why}`);
+    return result.violations.map((v) => `${v.tenant}: ${v.resource} ${v.statement} (${v.stack}): ${v.why} [${v.code}]`);
 }

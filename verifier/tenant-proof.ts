@@ -26,7 +26,7 @@ export interface TenantProof {
 }
 
 /** Every tenant role must carry a permissions boundary capping it at its entitlement. */
-export const BOUNDARY_REQUIRED = false;
+export const BOUNDARY_REQUIRED = true;
 
 type Flag = (code: Code, resource: string, statement: string, why: string) => void;
 

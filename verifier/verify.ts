@@ -11,7 +11,7 @@ import { archiveViolations } from "./archive-checks";
 import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
-import { buildAccountIam } from "./iam-graph";
+import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { planViolations } from "./plan-integrity";
@@ -157,8 +157,8 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
 function outputsDiffer(state: StackState): boolean {
     for (const r of state.resources) {
         for (const k of READ_KEYS) {
-            if (!(k in r.inputs) || !(k in r.outputs)) continue;
-            if (canonical(r.inputs[k]) !== canonical(r.outputs[k])) return true;
+            if (!(k in r.outputs)) continue;
+            if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : canonical(r.inputs[k]) !== canonical(r.outputs[k])) return true;
         }
     }
     return false;

@@ -5,7 +5,7 @@
  * cross-Region profile), so the policies are not all the smallest kind.
  */
 import { installMocks, ofType, promiseOf } from "../../testing/pulumi-mocks";
-import { HAIKU, US_HAIKU_35, opsMockOptions, parsePolicy } from "../../testing/tenant-access-fixtures";
+import { HAIKU, US_HAIKU_35, opsMockOptions, parsePolicy, settled } from "../../testing/tenant-access-fixtures";
 import { opsProgram } from "../../stacks/ops";
 import { policySize } from "../../contract/iam-quotas";
 import { reply } from "../child";
@@ -39,6 +39,8 @@ async function main(n: number): Promise<OpsPlanResult> {
     const out = opsProgram();
     const constructMs = msSince(start);
     const resolved = await promiseOf(out.tenants);
+    // The record is built from names known up front, so it can resolve before every resource is registered.
+    await settled();
     const totalMs = msSince(start);
     if (Object.keys(resolved).length !== n) {
         throw new Error(`expected ${n} tenants in the output, got ${Object.keys(resolved).length}`);

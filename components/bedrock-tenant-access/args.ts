@@ -115,16 +115,31 @@ export interface BedrockTenantAccessArgs {
      */
     guardrail?: GuardrailArgs;
     /**
-     * ARN of a managed policy to set as the role's permissions boundary.
-     * @default - no boundary
+     * Refused. Every tenant role carries its own permissions boundary, the
+     * managed policy `tenantBoundaryPolicyName(tenantId)` holding exactly the
+     * tenant's invoke grant (its `boundaryPolicyArn` output), and a role has
+     * only one boundary. Narrow tenants further with an SCP or an explicit
+     * Deny policy instead.
+     * @default - the tenant's own boundary
      */
     permissionsBoundary?: pulumi.Input<string>;
     /**
      * The ExternalId the tenant's runtime must present. 2–1,224 characters of
-     * `[\w+=,.@:/-]`. Keep it out of the tenant's hands when it matters who chose it.
-     * @default - 32 random letters and digits, generated once and kept in state
+     * `[\w+=,.@:/-]`. Wins over `externalIdSecret`: pin a tenant's deployed
+     * ExternalId here to keep it. Keep it out of the tenant's hands when it
+     * matters who chose it.
+     * @default - derived from `externalIdSecret` when given, else 32 random letters and digits generated once and kept in state
      */
     externalId?: pulumi.Input<string>;
+    /**
+     * A stack secret the ExternalId is derived from: `bt1.` and the
+     * base64url HMAC-SHA256 of the tenant id under this secret (47
+     * characters), so it is unique per tenant, stable, unguessable without
+     * the secret and known at preview. At least 32 characters; keep it a
+     * Pulumi config secret.
+     * @default - no derivation (see `externalId`)
+     */
+    externalIdSecret?: pulumi.Input<string>;
     /**
      * Create one application inference profile per model, tagged with the
      * tenant id, so Bedrock costs can be attributed per tenant.

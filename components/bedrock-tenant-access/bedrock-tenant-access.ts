@@ -4,21 +4,23 @@ import * as random from "@pulumi/random";
 import {
     BEDROCK_TENANT_ACCESS_TYPE,
     DEFAULT_REGION,
-    INLINE_POLICY_SIZE_QUOTA,
     applicationProfileName,
     externalIdProblem,
     foundationModelArn,
+    managedPolicyArn,
     opsRoleName,
-    policySizeError,
+    roleArn,
     systemProfileArn,
+    tenantBoundaryPolicyName,
     type Problem,
 } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
 import { createCostCap } from "./cost-cap";
+import { deriveExternalId, externalIdSecretProblem } from "./external-id";
 import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
 import { costCapArnProblem, enforcerFunctionArnProblem } from "./quota-validation";
-import { tenantTrustPolicy } from "./trust-policy";
-import { permissionsPolicyFor, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./validation";
+import { tenantPermissionsDocument, tenantTrustDocument } from "./tenant-policies";
+import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./validation";
 
 /**
  * One tenant's access to Bedrock in the operations account: a role only the
@@ -27,8 +29,15 @@ import { permissionsPolicyFor, validateBedrockTenantAccessArgs, type ResolvedTen
  * application inference profiles for cost attribution and an optional budget.
  */
 export class BedrockTenantAccess extends pulumi.ComponentResource {
-    /** ARN of the tenant's role in the ops account. */
+    /** ARN of the tenant's role in the ops account, built from the account and the role name (known at preview). */
     public readonly roleArn: pulumi.Output<string>;
+    /**
+     * ARN of the role's permissions boundary, the managed policy
+     * `tenantBoundaryPolicyName(tenantId)` (known at preview).
+     */
+    public readonly boundaryPolicyArn: pulumi.Output<string>;
+    /** `tenantBoundaryPolicyName(tenantId)`. */
+    public readonly boundaryPolicyName: pulumi.Output<string>;
     /** `opsRoleName(tenantId)`. */
     public readonly roleName: pulumi.Output<string>;
     /** The ExternalId the runtime must present; always a secret. */
@@ -60,36 +69,34 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         const tags = { ...(args.tags ?? {}), [r.costTagKey]: r.tenantId };
         const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
 
-        const externalId = this.externalIdFor(name, args.externalId);
-        const trustPolicy = externalId.apply((id) => {
-            const document = tenantTrustPolicy({ accounts: r.accounts, runtimeRoleName: r.runtimeRoleName, externalId: id });
-            const error = policySizeError("the trust policy", document, r.trustPolicySizeQuota);
-            if (error) {
-                throw new pulumi.ResourceError(`accounts: ${error}`, this);
-            }
-            return document;
-        });
-
-        const role = new aws.iam.Role(`${name}-role`, {
-            name: opsRoleName(r.tenantId),
-            description: `Bedrock access for tenant ${r.tenantId}, assumable only by its runtime role`,
-            assumeRolePolicy: trustPolicy,
-            maxSessionDuration: TENANT_ACCESS_DEFAULTS.maxSessionDurationSeconds,
-            permissionsBoundary: args.permissionsBoundary,
-            tags,
-        }, { parent: this });
+        const fail = (message: string): never => {
+            throw new pulumi.ResourceError(message, this);
+        };
+        const externalId = this.externalIdFor(name, r.tenantId, args);
 
         const metered: MeteredProfile[] = [];
         const profiles = r.costAttribution ? this.applicationProfiles(name, r, account, tags, metered) : {};
         const profileArns = pulumi.output(profiles) as pulumi.Output<Record<string, string>>;
-        const permissions = pulumi.all([account, profileArns]).apply(([acct, arns]) => {
-            const document = permissionsPolicyFor(r, acct, arns);
-            const error = policySizeError("the permissions policy", document, INLINE_POLICY_SIZE_QUOTA);
-            if (error) {
-                throw new pulumi.ResourceError(`models: ${error}`, this);
-            }
-            return document;
-        });
+        // One document, twice: the inline grant and the boundary that caps every policy the role will ever have.
+        const permissions = tenantPermissionsDocument(r, account, profiles, fail);
+        const boundaryName = tenantBoundaryPolicyName(r.tenantId);
+        const boundary = new aws.iam.Policy(`${name}-boundary`, {
+            name: boundaryName,
+            description: `Caps the Bedrock role of tenant ${r.tenantId} at its own models, Regions and profiles`,
+            policy: permissions,
+            tags,
+        }, { parent: this });
+        // Built from the account and the name, so the role's boundary is known at preview; the role waits for the policy.
+        const boundaryArn = account.apply((acct) => managedPolicyArn(acct, boundaryName));
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            name: opsRoleName(r.tenantId),
+            description: `Bedrock access for tenant ${r.tenantId}, assumable only by its runtime role`,
+            assumeRolePolicy: tenantTrustDocument(r, externalId, fail),
+            maxSessionDuration: TENANT_ACCESS_DEFAULTS.maxSessionDurationSeconds,
+            permissionsBoundary: boundaryArn,
+            tags,
+        }, { parent: this, dependsOn: [boundary] });
         new aws.iam.RolePolicy(`${name}-invoke`, { role: role.id, name: "bedrock-invoke", policy: permissions }, { parent: this });
 
         if (r.budget) {
@@ -109,8 +116,10 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             }, this);
         }
 
-        this.roleArn = role.arn;
-        this.roleName = role.name;
+        this.roleArn = account.apply((acct) => roleArn(acct, opsRoleName(r.tenantId)));
+        this.roleName = pulumi.output(opsRoleName(r.tenantId));
+        this.boundaryPolicyArn = boundaryArn;
+        this.boundaryPolicyName = pulumi.output(boundaryName);
         this.externalId = pulumi.secret(externalId);
         this.runtimeRoleName = pulumi.output(r.runtimeRoleName);
         this.accounts = pulumi.output(r.accounts);
@@ -120,11 +129,14 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         this.registerOutputs({
             roleArn: this.roleArn,
             roleName: this.roleName,
+            boundaryPolicyArn: this.boundaryPolicyArn,
+            boundaryPolicyName: this.boundaryPolicyName,
             externalId: this.externalId,
             runtimeRoleName: this.runtimeRoleName,
             accounts: this.accounts,
             allowedModels: this.allowedModels,
-            inferenceProfileArns: this.inferenceProfileArns,
+            // By model, so that a preview knows the models and leaves unknown only the ARNs of profiles still to be created.
+            inferenceProfileArns: profiles,
             region: this.region,
             enforcerFunctionArn: this.enforcerFunctionArn,
             costCapPolicyArn: this.costCapPolicyArn,
@@ -150,19 +162,29 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
     }
 
     /**
-     * The caller's ExternalId (checked once known), or a random one kept in
-     * state: stable across updates, unique per tenant, and not derivable from
-     * anything the tenant knows.
+     * The caller's `externalId` (checked once known); else the one derived
+     * from `externalIdSecret` and the tenant id, known at preview once the
+     * secret is; else a random one kept in state, unknown until the first
+     * deployment.
      */
-    private externalIdFor(name: string, supplied: pulumi.Input<string> | undefined): pulumi.Output<string> {
-        if (supplied !== undefined) {
-            return pulumi.output(supplied).apply((id) => {
+    private externalIdFor(name: string, tenantId: string, args: BedrockTenantAccessArgs): pulumi.Output<string> {
+        if (args.externalId !== undefined) {
+            return pulumi.output(args.externalId).apply((id) => {
                 const problem = externalIdProblem("externalId", id);
                 if (problem !== undefined) {
                     throw new pulumi.ResourceError(problem, this);
                 }
                 return id;
             });
+        }
+        if (args.externalIdSecret !== undefined) {
+            return pulumi.secret(pulumi.output(args.externalIdSecret).apply((secret) => {
+                const problem = externalIdSecretProblem("externalIdSecret", secret);
+                if (problem !== undefined) {
+                    throw new pulumi.ResourceError(problem, this);
+                }
+                return deriveExternalId(secret, tenantId);
+            }));
         }
         const generated = new random.RandomPassword(`${name}-external-id`, {
             length: TENANT_ACCESS_DEFAULTS.generatedExternalIdLength,

@@ -4,6 +4,7 @@ import {
     DEFAULT_REGION,
     GUARDRAIL_ARN_PATTERN,
     INLINE_POLICY_SIZE_QUOTA,
+    MANAGED_POLICY_SIZE_QUOTA,
     MAX_TRUST_POLICY_SIZE_QUOTA,
     SNS_TOPIC_ARN_PATTERN,
     accountIdProblem,
@@ -21,9 +22,11 @@ import {
     regionProblem,
     runtimeRoleName,
     show,
+    tenantBoundaryPolicyName,
     tenantIdProblem,
     type Problem,
 } from "../../contract";
+import { DERIVED_EXTERNAL_ID_LENGTH, externalIdSecretProblem } from "./external-id";
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs, type TenantBudgetArgs } from "./args";
 import { tenantPermissionsPolicy, type AllowedModel } from "./permissions-policy";
 import { resolveCostCap, resolveQuota, type ResolvedCostCap, type ResolvedQuota } from "./quota-validation";
@@ -174,6 +177,13 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     const regions = resolveRegions(args, region, models);
     const externalId = typeof args.externalId === "string" ? args.externalId : undefined;
     if (externalId !== undefined) raise(externalIdProblem("externalId", externalId));
+    if (typeof args.externalIdSecret === "string") raise(externalIdSecretProblem("externalIdSecret", args.externalIdSecret));
+    if (args.permissionsBoundary !== undefined) {
+        throw new ArgumentError(
+            `permissionsBoundary is refused: every tenant role carries its own boundary, the managed policy ${show(tenantBoundaryPolicyName(args.tenantId))} ` +
+                "capping it at its own models and Regions, and a role has only one boundary; remove the argument (narrow tenants further with an SCP or a Deny policy)",
+        );
+    }
 
     const costAttribution = args.costAttribution ?? TENANT_ACCESS_DEFAULTS.costAttribution;
     const costTagKey = args.costTagKey ?? TENANT_ACCESS_DEFAULTS.costTagKey;
@@ -207,16 +217,20 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
 }
 
 /**
- * Sizes the policies before any resource exists: the generated ExternalId's
- * length is known, and the application profile ARNs are estimated.
+ * Sizes the policies before any resource exists: a generated or derived
+ * ExternalId's length is known, and the application profile ARNs are estimated.
  */
 function checkPreviewPolicySizes(r: ResolvedTenantAccess): void {
-    const trust = tenantTrustPolicy({ accounts: r.accounts, runtimeRoleName: r.runtimeRoleName, externalId: r.externalId ?? "x".repeat(TENANT_ACCESS_DEFAULTS.generatedExternalIdLength) });
+    const longestUnknownId = Math.max(TENANT_ACCESS_DEFAULTS.generatedExternalIdLength, DERIVED_EXTERNAL_ID_LENGTH);
+    const trust = tenantTrustPolicy({ accounts: r.accounts, runtimeRoleName: r.runtimeRoleName, externalId: r.externalId ?? "x".repeat(longestUnknownId) });
     const trustError = policySizeError("the trust policy", trust, r.trustPolicySizeQuota);
     if (trustError) {
         throw new ArgumentError(`accounts: ${trustError} with ${r.accounts.length} accounts; raise trustPolicySizeQuota (up to ${MAX_TRUST_POLICY_SIZE_QUOTA}) after raising it in Service Quotas, or trust fewer accounts`);
     }
-    const error = policySizeError("the permissions policy", permissionsPolicyFor(r, "000000000000", estimatedProfileArns(r)), INLINE_POLICY_SIZE_QUOTA);
+    const permissions = permissionsPolicyFor(r, "000000000000", estimatedProfileArns(r));
+    // The same document is the role's boundary, a managed policy: its quota is the tighter one.
+    const error = policySizeError("the permissions policy", permissions, INLINE_POLICY_SIZE_QUOTA)
+        ?? policySizeError("the permissions boundary", permissions, MANAGED_POLICY_SIZE_QUOTA);
     if (error) {
         throw new ArgumentError(`models: ${error}; allow fewer models or Regions`);
     }

@@ -17,6 +17,8 @@ export type FleetDefaults = Partial<Omit<BedrockTenantAccessArgs, "tenantId" | "
 export const TENANT_FLEET_DEFAULTS = Object.freeze({
     /** Provider data sources in a real run, the shipped table under Pulumi mocks. */
     modelCatalogue: "auto" as ModelCatalogueMode,
+    /** Letters and digits of the fleet's own ExternalId secret when `defaults.externalIdSecret` is not given (about 285 bits). */
+    generatedExternalIdSecretLength: 48,
 });
 
 export interface BedrockTenantFleetArgs {
@@ -28,7 +30,10 @@ export interface BedrockTenantFleetArgs {
     tenants: BedrockTenantAccessArgs[];
     /**
      * Arguments applied to every tenant that does not set them itself (a
-     * tenant's own value wins): `region`, `costTagKey`, `guardrail`, `tags`, …
+     * tenant's own value wins): `region`, `costTagKey`, `guardrail`, `tags`,
+     * `externalIdSecret` (a stack config secret every tenant without its own
+     * `externalId` derives its ExternalId from; without one, the fleet
+     * generates such a secret once and keeps it in state), …
      * @default {}
      */
     defaults?: FleetDefaults;

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { DEFAULT_REGION } from "../../contract";
 import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
-import { BEDROCK_TENANT_FLEET_TYPE, type BedrockTenantFleetArgs } from "./args";
+import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs } from "./args";
 import { offlineModelWarning, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
 import { validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
@@ -33,11 +34,16 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
 
         // One caller-identity call for the fleet instead of one per tenant.
         const accountId = args.defaults?.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const externalIdSecret = this.externalIdSecret(name, plan.members);
         const members: Record<string, BedrockTenantAccess> = {};
         const entries: Record<string, pulumi.Output<TenantAccessEntry>> = {};
         for (const { args: tenantArgs } of plan.members) {
             const id = tenantArgs.tenantId;
-            const access = new BedrockTenantAccess(`${name}-${id}`, { ...tenantArgs, accountId: tenantArgs.accountId ?? accountId }, { parent: this });
+            const access = new BedrockTenantAccess(`${name}-${id}`, {
+                ...tenantArgs,
+                accountId: tenantArgs.accountId ?? accountId,
+                externalIdSecret: tenantArgs.externalIdSecret ?? (tenantArgs.externalId === undefined ? externalIdSecret : undefined),
+            }, { parent: this });
             members[id] = access;
             entries[id] = pulumi.output({
                 roleArn: access.roleArn,
@@ -53,6 +59,20 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
         // Secret as a whole, whatever each field's own secrecy: the record is exported as one value.
         this.tenants = pulumi.secret(pulumi.output(entries) as pulumi.Output<TenantAccessRecord>);
         this.registerOutputs({ tenants: this.tenants, checkedModels: this.checkedModels });
+    }
+
+    /**
+     * What tenants without an `externalId` or `externalIdSecret` of their own
+     * derive their ExternalIds from: one secret for the whole fleet, generated
+     * once and kept in state, so a tenant added later is known at preview.
+     * Never a random ExternalId per tenant.
+     */
+    private externalIdSecret(name: string, members: FleetMemberPlan[]): pulumi.Output<string> | undefined {
+        if (members.every(({ args }) => args.externalId !== undefined || args.externalIdSecret !== undefined)) return undefined;
+        return new random.RandomPassword(`${name}-external-id-secret`, {
+            length: TENANT_FLEET_DEFAULTS.generatedExternalIdSecretLength,
+            special: false,
+        }, { parent: this }).result;
     }
 
     /** Warns (offline) or asks the provider (real run) about each distinct model id and Region. */

@@ -10,6 +10,7 @@ import {
     TENANT_TAG_KEY,
     encodeRuntimeEnvironment,
     externalIdProblem,
+    logGroupArn,
     modelSettingsProblem,
     patternProblem,
     raise,
@@ -271,9 +272,11 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         this.functionUrl = pulumi.output(url?.functionUrl);
         this.instanceProfileArn = pulumi.output(profile?.arn);
         this.logGroupName = logGroup.name;
-        this.logGroupArn = logGroup.arn;
+        // Built from the account and the names, so a preview of a new customer stack knows them; only a key
+        // created here has an ARN no one knows before AWS mints its id.
+        this.logGroupArn = accountId.apply((account) => logGroupArn(region, account, groupName));
         this.kmsKeyArn = kmsKeyArn;
-        this.runtimeRoleArn = role.arn;
+        this.runtimeRoleArn = accountId.apply((account) => roleArn(account, runtimeRoleName(tenantId)));
         this.throttleAlarmArn = throttleAlarm.arn;
         this.registerOutputs({
             functionName: this.functionName,

@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { PARTITION, enforcedRolesArnPattern, pathedRolesArnPattern } from "../../contract";
+import { BOUNDARY_WRITE_ACTIONS, PARTITION, enforcedRolesArnPattern, pathedRolesArnPattern } from "../../contract";
 
 /** What a Budgets action needs to apply and later revert an IAM policy on a role. */
 export const COST_CAP_ACTIONS = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
@@ -22,7 +22,7 @@ export function budgetsTrustPolicy(account: string): aws.iam.PolicyDocument {
  * The shared execution role may attach and detach exactly the cost-cap
  * policy, on tenant roles only. Tenant roles have no path, and the role-name
  * wildcard would also match any role under a `BedrockTenantAccess-…/` path,
- * so those are denied.
+ * so those are denied, as is any change to a tenant's boundary.
  */
 export function costCapExecutionPolicy(account: string, capPolicyArn: string): aws.iam.PolicyDocument {
     return {
@@ -36,6 +36,7 @@ export function costCapExecutionPolicy(account: string, capPolicyArn: string): a
                 Condition: { ArnEquals: { "iam:PolicyARN": capPolicyArn } },
             },
             { Sid: "NoRoleUnderATenantPath", Effect: "Deny", Action: COST_CAP_ACTIONS, Resource: pathedRolesArnPattern(PARTITION, account) },
+            { Sid: "NeverLiftTenantBoundaries", Effect: "Deny", Action: BOUNDARY_WRITE_ACTIONS, Resource: "*" },
         ],
     };
 }

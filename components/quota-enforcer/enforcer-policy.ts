@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { PARTITION, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "../../contract";
+import { BOUNDARY_WRITE_ACTIONS, PARTITION, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "../../contract";
 
 /**
  * IAM offers no condition key for an inline policy's name (PutRolePolicy
@@ -9,7 +9,11 @@ import { PARTITION, enforcedRolesArnPattern, logGroupArn, logStreamsArn } from "
  */
 export const ENFORCER_IAM_ACTIONS = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
 
-/** The enforcer's execution role: write (never read) inline policies on `BedrockTenantAccess-*` roles, and its own logs. */
+/**
+ * The enforcer's execution role: write (never read) inline policies on
+ * `BedrockTenantAccess-*` roles, and its own logs. Whatever it writes is
+ * capped by the tenant's boundary, which it may never change.
+ */
 export function enforcerPolicy(region: string, account: string, logGroupName: string): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
@@ -17,6 +21,7 @@ export function enforcerPolicy(region: string, account: string, logGroupName: st
             { Sid: "BlockAndUnblockTenantRoles", Effect: "Allow", Action: ENFORCER_IAM_ACTIONS, Resource: enforcedRolesArnPattern(PARTITION, account) },
             { Sid: "CreateOwnLogGroup", Effect: "Allow", Action: "logs:CreateLogGroup", Resource: logGroupArn(region, account, logGroupName) },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logStreamsArn(region, account, logGroupName) },
+            { Sid: "NeverLiftTenantBoundaries", Effect: "Deny", Action: BOUNDARY_WRITE_ACTIONS, Resource: "*" },
         ],
     };
 }

@@ -82,22 +82,8 @@ export function parsePolicyDocument(document: unknown): ParsedPolicy {
     return { ok: true, statements };
 }
 
-/** True when `pattern` contains an IAM wildcard (`*` or `?`). */
-export function hasWildcard(pattern: string): boolean {
-    return pattern.includes("*") || pattern.includes("?");
-}
-
-/**
- * IAM's own matching for action names: case-insensitive, `*` for any run of
- * characters and `?` for exactly one.
- */
-export function actionMatches(pattern: string, action: string): boolean {
-    const source = pattern
-        .split("")
-        .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-        .join("");
-    return new RegExp(`^${source}$`, "i").test(action);
-}
+export { actionMatches, hasWildcard } from "../../contract/iam/wildcard";
+import { actionMatches } from "../../contract/iam/wildcard";
 
 /**
  * Whether a statement can grant `action`: through `Action` when a pattern

@@ -28,12 +28,14 @@ export function crossCheckCases(result: VerificationResult): CrossCheckCase[] {
     return tenants.map((proof, i) => {
         const next = tenants.length > 1 ? tenants[(i + 1) % tenants.length].intent : undefined;
         return {
-            proof: { intent: proof.intent, trust: proof.trust, permissions: proof.permissions },
+            proof: { intent: proof.intent, trust: proof.trust, permissions: proof.permissions, boundary: proof.boundary },
             trustDocument: proof.documents.trust,
             permissionDocuments: proof.documents.permissions,
+            boundaryDocument: proof.documents.boundary,
             neighbour: next && { account: next.accounts[0], profileArn: Object.values(next.inferenceProfileArns)[0] },
             trustComplete: proof.trust.findings.length === 0 && proof.trust.narrowing.length === 0 && readable(proof.documents.trust),
-            permissionsComplete: proof.permissions.findings.length === 0 && proof.permissions.narrowing.length === 0 && proof.documents.permissions.every(readable),
+            permissionsComplete: proof.permissions.findings.length === 0 && proof.permissions.narrowing.length === 0 && proof.documents.permissions.every(readable) &&
+                (proof.boundary === undefined || (proof.boundary.findings.length === 0 && proof.boundary.narrowing.length === 0 && readable(proof.documents.boundary))),
         };
     });
 }

@@ -22,9 +22,11 @@ const PROBE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "a
 
 /** What one tenant's cross-check needs; plain data, so it crosses to a worker process. */
 export interface CrossCheckCase {
-    proof: Pick<TenantProof, "intent" | "trust" | "permissions">;
+    proof: Pick<TenantProof, "intent" | "trust" | "permissions" | "boundary">;
     trustDocument: unknown;
     permissionDocuments: unknown[];
+    /** The role's permissions boundary, when it carries one: IAM allows only what it and the identity policies both allow. */
+    boundaryDocument?: unknown;
     /** The next tenant in the fleet, for the foreign-account and foreign-profile requests. */
     neighbour?: { account: string; profileArn?: string };
     /** Whether the reducers read every statement (findings make their forms partial). */
@@ -67,9 +69,10 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
         }
         if (c.permissionsComplete) {
             const identityPolicies = c.permissionDocuments.map(asDocument);
+            const permissionsBoundary = c.boundaryDocument === undefined ? undefined : asDocument(c.boundaryDocument);
             for (const [label, request] of invokeRequests(c)) {
                 const decision = await evaluate({
-                    principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies,
+                    principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies, permissionsBoundary,
                     context: {
                         "aws:RequestedRegion": request.region,
                         ...(request.via ? { "bedrock:InferenceProfileArn": request.via } : {}),
@@ -77,7 +80,8 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
                     },
                 });
                 requests++;
-                const reducer = permissionsAllow(c.proof.permissions, request);
+                // IAM allows only what the identity policies and the boundary both allow.
+                const reducer = permissionsAllow(c.proof.permissions, request) && (c.proof.boundary === undefined || permissionsAllow(c.proof.boundary, request));
                 if (reducer !== (decision === "Allowed")) disagree(`${request.action} on ${request.resource} in ${request.region} (${label})`, reducer, decision);
             }
         }

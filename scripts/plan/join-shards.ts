@@ -9,7 +9,7 @@
  */
 import { BEDROCK_TENANT_ACCESS_TYPE } from "../../contract/naming";
 import type { PlannedResource, WorkerOutput } from "./plan-types";
-import { exportRecord } from "./stack-export";
+import { planRecord } from "./preview-files";
 
 /** What the log and the resource tree need of a resource. */
 export type ResourceSummary = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent">;
@@ -33,7 +33,7 @@ export class ShardJoin {
                 const first = this.owner.get(r.urn);
                 if (first !== undefined) throw new Error(`shards ${first + 1} and ${index + 1} both planned ${r.urn}`);
                 this.owner.set(r.urn, index);
-                this.tenantRecords.push(JSON.stringify(exportRecord(r)));
+                this.tenantRecords.push(JSON.stringify(planRecord(r)));
                 this.summaries.push(summary(r));
                 continue;
             }
@@ -43,7 +43,7 @@ export class ShardJoin {
                 this.summaries.push(summary(r));
                 continue;
             }
-            for (const key of ["type", "name", "custom", "id", "parent"] as const) {
+            for (const key of ["type", "name", "custom", "id", "parent", "op"] as const) {
                 if (seen[key] !== r[key]) throw new Error(`shards disagree on ${key} of ${r.urn}: ${JSON.stringify(seen[key])} and ${JSON.stringify(r[key])}`);
             }
             seen.inputs = joinValues(seen.inputs, r.inputs, `${r.urn} inputs`) as PlannedResource["inputs"];
@@ -55,7 +55,7 @@ export class ShardJoin {
 
     /** The export records, shared resources first so that every parent precedes its children. */
     records(): string[] {
-        return [...[...this.shared.values()].map((r) => JSON.stringify(exportRecord(r))), ...this.tenantRecords];
+        return [...[...this.shared.values()].map((r) => JSON.stringify(planRecord(r))), ...this.tenantRecords];
     }
 
     resources(): readonly ResourceSummary[] {

@@ -12,7 +12,7 @@
  */
 import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, PARTITION, QUOTA_ENFORCER_NAME, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
-import { CONFIG_NAMESPACE, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
 import type { StackFile } from "./stack-files";
 
 /**
@@ -24,6 +24,7 @@ import type { StackFile } from "./stack-files";
 export const SHARD_TENANTS = 25;
 
 const TENANTS_KEY = `${CONFIG_NAMESPACE}:tenants`;
+const PINNED_KEY = `${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}`;
 
 export interface Shard {
     config: Record<string, string>;
@@ -55,7 +56,14 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
     planOpsTenants(tenants, settings, region);
     const shards: Shard[] = [];
     for (let start = 0; start < tenants.length; start += size) {
-        shards.push({ config: { ...file.config, [TENANTS_KEY]: JSON.stringify(tenants.slice(start, start + size)) }, firstTenant: start });
+        const slice = tenants.slice(start, start + size);
+        const config: Record<string, string> = { ...file.config, [TENANTS_KEY]: JSON.stringify(slice) };
+        // Each shard pins only its own tenants' ExternalIds (the whole list was checked above).
+        if (settings.externalIds) {
+            const ids = new Set(slice.map((t: { id?: unknown }) => t?.id));
+            config[PINNED_KEY] = JSON.stringify(Object.fromEntries(Object.entries(settings.externalIds).filter(([id]) => ids.has(id))));
+        }
+        shards.push({ config, firstTenant: start });
     }
     return shards;
 }

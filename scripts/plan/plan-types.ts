@@ -11,6 +11,17 @@ export interface PlannedResource {
     inputs: Record<string, any>;
     /** Provider state for custom resources; registered outputs for components and the stack. */
     outputs: Record<string, any>;
+    /** In a preview: what `pulumi preview` would do with the resource. */
+    op?: PreviewOp;
+}
+
+export type PreviewOp = "create" | "same" | "update";
+
+/** A resource of the state a preview starts from (a `pulumi stack export` ResourceV3, secrets decoded). */
+export interface PriorResource {
+    id?: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
 }
 
 export interface WorkerInput {
@@ -24,6 +35,12 @@ export interface WorkerInput {
     stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
     /** Encode through protobuf Structs as the SDK does by default (slower; the reference the plain carrier is tested against). */
     protobufStructs?: boolean;
+    /**
+     * Plan as a first `pulumi preview` would: resources in `prior` (by URN)
+     * exist with their recorded id and outputs; every other resource is
+     * created, its id and computed outputs unknown.
+     */
+    preview?: { prior: Record<string, PriorResource> };
 }
 
 export interface WorkerOutput {

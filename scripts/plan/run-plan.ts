@@ -6,6 +6,7 @@ import { errorLine, JsonWorkerPool } from "../lib/json-worker";
 import { ShardJoin, type ResourceSummary } from "./join-shards";
 import { shardConfigs, shardWarnings } from "./ops-shards";
 import type { WorkerInput, WorkerOutput } from "./plan-types";
+import type { PriorStack } from "./preview-files";
 import { listStacks, readStackFile, stackAccount, stackKind, type StackFile } from "./stack-files";
 
 export interface PlanOptions {
@@ -19,6 +20,12 @@ export interface PlanOptions {
     shardTenants?: number;
     /** Let the SDK encode through protobuf Structs (see `plain-structs.ts`); for tests. */
     protobufStructs?: boolean;
+    /**
+     * Plan as `pulumi preview` would, from each stack's prior state (a stack
+     * without one is new). StackReferences read the prior outputs of the
+     * stack they name, as a real preview reads the deployed ones.
+     */
+    preview?: { prior: ReadonlyMap<string, PriorStack> };
 }
 
 export interface StackPlan {
@@ -68,8 +75,12 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     try {
         const plans: StackPlan[] = [];
         for (const { file, kind, account, shards } of work) {
-            const stackOutputs = Object.fromEntries(plans.map((p) => [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }]));
-            const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, protobufStructs: options.protobufStructs };
+            const stackOutputs = Object.fromEntries(plans.map((p) => {
+                const deployed = options.preview?.prior.get(p.stack);
+                return [p.stack, deployed ? { outputs: deployed.outputs, secretOutputNames: deployed.secretOutputNames } : { outputs: p.outputs, secretOutputNames: p.secretOutputNames }];
+            }));
+            const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
+            const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, protobufStructs: options.protobufStructs, preview: prior };
             const started = performance.now();
             const join = new ShardJoin();
             let peakRssBytes = 0;

@@ -2,13 +2,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { jsonReport, markdownReport, violationLines } from "../../verifier/report";
-import { verifyFiles, type VerificationResult } from "../../verifier/verify";
+import { readStackState } from "../../verifier/pulumi-formats";
+import { verifyStates, type VerificationResult } from "../../verifier/verify";
 import { cores } from "../lib/in-parallel";
 import { crossCheckFleet } from "./cross-check-fleet";
 import { countByType, renderTree } from "./resource-tree";
 import { planStacks, type StackPlan } from "./run-plan";
 import { SHARD_TENANTS } from "./ops-shards";
+import { readPriorStack, writePreview, type PriorStack } from "./preview-files";
 import { writeStackExport } from "./stack-export";
+import { listStacks } from "./stack-files";
 import { writeSyntheticProject } from "./synthetic-tenants";
 
 export interface RunOptions {
@@ -18,6 +21,13 @@ export interface RunOptions {
     tenants?: number;
     outDir: string;
     log: (line: string) => void;
+    /**
+     * Plan as `pulumi preview` would and write `pulumi preview --json`
+     * files. `previousDir` holds each stack's prior state as `<stack>.json`
+     * (a stack export, such as an earlier `npm start`'s plan); a stack
+     * without one there is new.
+     */
+    preview?: { previousDir?: string };
 }
 
 export interface RunResult {
@@ -37,11 +47,21 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const synthetic = options.tenants ? writeSyntheticProject(options.projectDir, options.tenants, fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"))) : undefined;
     synthetic?.notes.forEach((n) => options.log(n));
+    const projectDir = synthetic?.dir ?? options.projectDir;
+    const stacks = synthetic ? ["ops"] : options.stacks;
+    const prior = new Map<string, PriorStack>();
+    if (options.preview?.previousDir) {
+        for (const stack of stacks ?? listStacks(projectDir)) {
+            const found = readPriorStack(options.preview.previousDir, stack);
+            if (found) prior.set(stack, found);
+        }
+    }
     const plans = await planStacks({
-        projectDir: synthetic?.dir ?? options.projectDir,
-        stacks: synthetic ? ["ops"] : options.stacks,
+        projectDir,
+        stacks,
         // Always this package's program: a project folder given on the command line only supplies config.
         programPath: path.resolve(__dirname, "../../stacks"),
+        preview: options.preview && { prior },
     });
     fs.mkdirSync(options.outDir, { recursive: true });
     const files: string[] = [];
@@ -51,12 +71,20 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s, ${workers} worker peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
         if (plan.file.placeholders.length) options.log(`  secret config replaced by offline placeholders: ${plan.file.placeholders.join(", ")}`);
         const file = path.join(options.outDir, `${plan.stack}.json`);
-        writeStackExport(file, plan.records);
+        if (options.preview) {
+            const ops = (op: string) => plan.records.filter((r) => r.startsWith(`{"op":"${op}"`)).length;
+            const { deletes } = writePreview(file, plan.records, prior.get(plan.stack));
+            options.log(`  preview${prior.has(plan.stack) ? "" : " (a new stack)"}: ${ops("create")} to create, ${ops("update")} to update, ${ops("same")} unchanged, ${deletes} to delete`);
+        } else {
+            writeStackExport(file, plan.records);
+        }
         plan.records = [];
         files.push(file);
     }
     const planMs = performance.now() - started;
-    const verification = verifyFiles(files);
+    let states = files.map((f) => readStackState(f, fs.readFileSync(f, "utf8")));
+    const verification = verifyStates(states);
+    states = [];
     const proofMs = verification.durationMs;
     const checkStarted = performance.now();
     const cross = await crossCheckFleet(verification);

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY } from "../../stacks/ops-config";
 
 /** Marks a stand-in for a `secure:` config value that cannot be decrypted offline. */
 export const SECRET_PLACEHOLDER_PREFIX = "offline-placeholder-for-secret";
@@ -44,6 +45,14 @@ export function readStackFile(dir: string, stack: string, project: string): Stac
             secretKeys.push(key);
             placeholders.push(key);
         }
+    }
+    // The ExternalIds derive from a stack secret, which a checked-in file cannot hold in clear: without
+    // one, the plan derives them from a fixed stand-in named as such, so they are known, as at a preview.
+    const secretKey = `${CONFIG_NAMESPACE}:${EXTERNAL_ID_SECRET_KEY}`;
+    if (config[`${project}:kind`] === "ops" && config[secretKey] === undefined) {
+        config[secretKey] = `${SECRET_PLACEHOLDER_PREFIX}.${secretKey}`;
+        secretKeys.push(secretKey);
+        placeholders.push(`${secretKey} (not set)`);
     }
     return { stack, file, config, secretKeys, placeholders };
 }

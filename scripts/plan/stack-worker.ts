@@ -10,7 +10,9 @@ import { serveJsonWorker } from "../lib/json-worker";
 import { freshPulumiStore, unloadProgram } from "./fresh-runtime";
 import { carryStructs, sortedKeys } from "./plain-structs";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
-import type { PlannedResource, WorkerInput, WorkerOutput } from "./plan-types";
+import { isUnknown } from "@pulumi/pulumi/output";
+import { UNKNOWN_VALUE, decodeSecrets } from "../../verifier/pulumi-formats";
+import type { PlannedResource, PreviewOp, PriorResource, WorkerInput, WorkerOutput } from "./plan-types";
 
 // Pulumi captures a stack trace for every internal promise and a full-depth one
 // for every resource (source positions for the engine); capturing the frames,
@@ -46,6 +48,10 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
     const registrations = new Map<string, Registration>();
     const inputsByKey = new Map<string, Record<string, any>>();
+    const prior = input.preview?.prior;
+    const ops = new Map<string, PreviewOp>();
+    // The URN of the registration being handed to the mocks (they are not given it).
+    let registering: string | undefined;
 
     freshPulumiStore();
     unloadProgram(input.programPath);
@@ -62,6 +68,11 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
                         throw new Error(`stack reference to "${args.inputs.name}", which is not part of this plan`);
                     }
                     return { id: args.inputs.name, state: { name: args.inputs.name, ...target } };
+                }
+                if (input.preview) {
+                    const inputs = withUnknowns(args.inputs);
+                    inputsByKey.set(`${args.type}::${args.name}`, inputs);
+                    return previewState(registering!, inputs, prior ?? {}, ops);
                 }
                 const id = mockResourceId(args.type, args.name, args.inputs);
                 inputsByKey.set(`${args.type}::${args.name}`, args.inputs);
@@ -85,7 +96,13 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     monitor.registerResource = (req, callback) => {
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
         registrations.set(urn, { type: req.getType(), name: req.getName(), custom: req.getCustom(), parent: req.getParent() || undefined, inputs: {} });
-        return register(req, callback);
+        // The mock monitor hands the request to the mocks before its first await.
+        registering = urn;
+        try {
+            return register(req, callback);
+        } finally {
+            registering = undefined;
+        }
     };
 
     const secretOutputNames: string[] = [];
@@ -103,7 +120,9 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         const r = registrations.get(urn);
         if (!r || r.type === "pulumi:pulumi:StackReference") continue;
         const state = typeof record.state?.toJavaScript === "function" ? sortedKeys(record.state.toJavaScript()) : (record.state ?? {});
-        resources.push({ urn, type: r.type, name: r.name, custom: r.custom, id: record.id ?? undefined, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state });
+        const planned: PlannedResource = { urn, type: r.type, name: r.name, custom: r.custom, id: record.id || undefined, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state };
+        if (input.preview) planned.op = ops.get(urn) ?? (prior?.[urn] ? "same" : "create");
+        resources.push(planned);
     }
 
     return {
@@ -114,6 +133,34 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
+}
+
+/** The engine's marker for a value not known until deployment, where the SDK left its own `unknown`. */
+function withUnknowns(value: any): any {
+    if (isUnknown(value)) return UNKNOWN_VALUE;
+    if (Array.isArray(value)) return value.map(withUnknowns);
+    if (value === null || typeof value !== "object") return value;
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withUnknowns(v);
+    return out;
+}
+
+/**
+ * What a preview knows of one resource. One that exists (in `prior`) keeps
+ * its id and recorded outputs, with the inputs as now given: `same` when they
+ * equal the recorded ones, else `update`. One to be created has no id yet
+ * (the SDK then reads it as unknown) and only its inputs as state: every
+ * output the provider computes (an ARN, a generated value) is unknown.
+ */
+function previewState(urn: string, inputs: Record<string, any>, prior: Record<string, PriorResource>, ops: Map<string, PreviewOp>): { id: string; state: Record<string, any> } {
+    const before = prior[urn];
+    if (!before) {
+        ops.set(urn, "create");
+        return { id: "", state: inputs };
+    }
+    const now = decodeSecrets(inputs, urn);
+    ops.set(urn, JSON.stringify(sortedKeys(now)) === JSON.stringify(sortedKeys(before.inputs)) ? "same" : "update");
+    return { id: before.id ?? "", state: { ...before.outputs, ...inputs } };
 }
 
 serveJsonWorker(plan);

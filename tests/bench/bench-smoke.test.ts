@@ -50,6 +50,9 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         assert.ok(r.bare.medianThroughput > 0 && r.logged.medianThroughput > 0);
         assert.equal(r.recordsDelivered, 30);
         assert.equal(r.lost, 0);
+        // Ten calls in flight, each on its own connection (kept alive, so both setups' sockets count): nothing queues.
+        assert.ok(r.peakBedrockConnections >= 10, `${r.peakBedrockConnections} connections`);
+        assert.equal(typeof r.meetsTarget, "boolean");
         results.concurrency = r;
     });
 
@@ -68,8 +71,8 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
     it("plans the ops stack in fresh processes and reports policy sizes within IAM's quotas", async () => {
         const r = await benchPlanning({ sizes: [1, 10], runs: 1, tsNodeSizes: [1] });
         assert.deepEqual(r.rows.map((row) => [row.tenants, row.runner]), [[1, "compiled"], [10, "compiled"], [1, "ts-node"]]);
-        // A role, its policy, the generated ExternalId and the component per tenant, plus the fleet.
-        assert.deepEqual(r.rows.map((row) => row.resources), [5, 41, 5]);
+        // A role, its policy, its boundary and the component per tenant, plus the fleet and its one ExternalId secret.
+        assert.deepEqual(r.rows.map((row) => row.resources), [6, 42, 6]);
         assert.ok(r.rows[1].growthPer10x! > 0);
         assert.ok(r.rows.every((row) => row.medianPeakRssMiB > 0 && row.medianTotalMs > 0));
         assert.ok(r.largestTrustPolicyChars > 0 && r.largestTrustPolicyChars <= r.quotas.trustPolicy);

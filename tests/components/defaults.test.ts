@@ -73,7 +73,7 @@ function checkDefaults(name: string, defaults: Readonly<Record<string, unknown>>
 checkDefaults("TENANT_ACCESS_DEFAULTS", TENANT_ACCESS_DEFAULTS, TENANT_ACCESS_BINDINGS, TENANT_ACCESS_INTERNAL);
 checkDefaults("QUOTA_ENFORCER_DEFAULTS", QUOTA_ENFORCER_DEFAULTS, { "QuotaEnforcerArgs.maxEventAgeSeconds": "maxEventAgeSeconds", "QuotaEnforcerArgs.costCaps": "costCaps" }, []);
 checkDefaults("INVOCATION_LOGGING_DEFAULTS", INVOCATION_LOGGING_DEFAULTS, INVOCATION_LOGGING_BINDINGS, INVOCATION_LOGGING_INTERNAL);
-checkDefaults("TENANT_FLEET_DEFAULTS", TENANT_FLEET_DEFAULTS, { "BedrockTenantFleetArgs.modelCatalogue": "modelCatalogue" }, []);
+checkDefaults("TENANT_FLEET_DEFAULTS", TENANT_FLEET_DEFAULTS, { "BedrockTenantFleetArgs.modelCatalogue": "modelCatalogue" }, ["generatedExternalIdSecretLength"]);
 
 const ARCHIVE_BINDINGS: Bindings = {
     "AuditArchiveArgs.retentionDays": "retentionDays",

@@ -39,7 +39,7 @@ describe("npm start: offline plan and isolation proof", function () {
             assert.deepStrictEqual(component.outputs.regions, ["us-east-1", "us-east-2", "us-west-2"]);
         });
 
-        it("plans the ops stack's resources: one role, policy and ExternalId per tenant, a profile per granted model, quotas and a cost cap", () => {
+        it("plans the ops stack's resources: one role, policy and boundary per tenant, a profile per granted model, quotas and a cost cap", () => {
             // Pulumi.ops.yaml: customer-a (2 models, a budget, a daily, monthly and per-model token quota, a cost cap), customer-b (1 model).
             assert.deepStrictEqual(counts(path.join(run.out, "ops.json")), {
                 "aws:bedrock/inferenceProfile:InferenceProfile": 3,
@@ -52,8 +52,8 @@ describe("npm start: offline plan and isolation proof", function () {
                 "aws:cloudwatch/eventTarget:EventTarget": 1,
                 // A block and a warning alarm for each of 3 limits.
                 "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
-                // The enforcer's cost-cap policy and Budgets role serve every cost-capped tenant.
-                "aws:iam/policy:Policy": 1,
+                // A permissions boundary per tenant; the enforcer's cost-cap policy and Budgets role serve every cost-capped tenant.
+                "aws:iam/policy:Policy": 3,
                 // Two tenant roles, the enforcer's, and the one Budgets execution role.
                 "aws:iam/role:Role": 4,
                 "aws:iam/rolePolicy:RolePolicy": 4,
@@ -63,8 +63,8 @@ describe("npm start: offline plan and isolation proof", function () {
                 "bedrock-tenancy:index:BedrockTenantAccess": 2,
                 "bedrock-tenancy:index:BedrockTenantFleet": 1,
                 "bedrock-tenancy:index:QuotaEnforcer": 1,
+                // No random ExternalIds: they derive from the stack secret (an offline stand-in here).
                 "pulumi:pulumi:Stack": 1,
-                "random:index/randomPassword:RandomPassword": 2,
             });
         });
 
@@ -165,7 +165,8 @@ describe("npm start: offline plan and isolation proof", function () {
         assert.strictEqual(ops["bedrock-tenancy:index:BedrockTenantAccess"], 200);
         // 200 tenant roles, the enforcer's, and one Budgets execution role for the 100 cost-capped copies of customer-a.
         assert.strictEqual(ops["aws:iam/role:Role"], 202);
-        assert.strictEqual(ops["aws:iam/policy:Policy"], 1);
+        // 200 tenant boundaries and the one shared cost-cap policy.
+        assert.strictEqual(ops["aws:iam/policy:Policy"], 201);
         assert.strictEqual(ops["aws:budgets/budgetAction:BudgetAction"], 100);
         assert.strictEqual(ops["bedrock-tenancy:index:QuotaEnforcer"], 1);
         // 100 composite quota alarms, one EventBridge rule: EventBridge allows 300 rules per bus by default.

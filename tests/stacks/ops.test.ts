@@ -50,7 +50,7 @@ describe("ops stack program", () => {
                 { policyArn: `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenancyCostCap-AllTenants`, roles: ["BedrockTenantAccess-customer-a"] },
             ]);
             assert.deepStrictEqual(actions.map((a) => a.inputs.executionRoleArn), [`arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenancyCostCapAction`]);
-            assert.deepStrictEqual(ofType(recorded, "aws:iam/policy:Policy").map((p) => p.name), ["quota-enforcer-cost-cap"]);
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/policy:Policy").map((p) => p.name).sort(), ["quota-enforcer-cost-cap", "tenants-customer-a-boundary", "tenants-customer-b-boundary"]);
         });
 
         it("exports every tenant in the shape customer stacks read", () => {
@@ -62,7 +62,7 @@ describe("ops stack program", () => {
             assert.deepStrictEqual(a.allowedModels, [HAIKU, US_HAIKU_35]);
             assert.deepStrictEqual(Object.keys(a.inferenceProfileArns), [HAIKU, US_HAIKU_35]);
             assert.strictEqual(a.region, "us-east-1");
-            assert.match(a.externalId, /^[A-Za-z0-9]{32}$/);
+            assert.match(a.externalId, /^bt1\.[A-Za-z0-9_-]{43}$/);
             assert.notStrictEqual(a.externalId, tenants["customer-b"].externalId);
         });
 
@@ -129,7 +129,7 @@ describe("ops stack program", () => {
             await promiseOf(opsProgram().tenants);
             await settled();
             assert.deepStrictEqual(ofType(recorded, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), ["BedrockTenancyQuotaEnforcer", "BedrockTenantAccess-customer-a"]);
-            assert.deepStrictEqual(ofType(recorded, "aws:iam/policy:Policy"), []);
+            assert.deepStrictEqual(ofType(recorded, "aws:iam/policy:Policy").map((p) => p.inputs.name), ["BedrockTenantBoundary-customer-a"]);
         });
 
         it("adds no role per cost-capped tenant", async () => {
@@ -138,7 +138,8 @@ describe("ops stack program", () => {
             await promiseOf(opsProgram().tenants);
             await settled();
             assert.strictEqual(ofType(recorded, "aws:iam/role:Role").length, 30 + 2);
-            assert.strictEqual(ofType(recorded, "aws:iam/policy:Policy").length, 1);
+            // One boundary per tenant and the one shared cost-cap policy.
+            assert.strictEqual(ofType(recorded, "aws:iam/policy:Policy").length, 30 + 1);
             assert.strictEqual(ofType(recorded, "aws:budgets/budgetAction:BudgetAction").length, 30);
         });
     });

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../verifier/cli";
+import { SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
 import { runStart } from "./run-cli";
 
 export type StackDoc = { version: number; deployment: { resources: any[] } };
@@ -33,9 +34,24 @@ export function editedPlan(dir: string, stack: string, edit: (doc: StackDoc) => 
     for (const file of stackFiles(dir)) fs.copyFileSync(file, path.join(copy, path.basename(file)));
     const file = path.join(copy, `${stack}.json`);
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    openPolicySecrets(doc);
     edit(doc);
     fs.writeFileSync(file, JSON.stringify(doc));
     return copy;
+}
+
+/**
+ * Policy inputs held as decrypted secrets (a trust policy holding a secret
+ * ExternalId is one as a whole) become the documents themselves, so tests edit
+ * them as JSON; the verifier reads both forms alike.
+ */
+export function openPolicySecrets(doc: StackDoc): void {
+    for (const r of doc.deployment.resources) {
+        for (const key of ["assumeRolePolicy", "policy"]) {
+            const value = r.inputs?.[key];
+            if (value && typeof value === "object" && value[SIG_KEY] === SECRET_SIG && typeof value.plaintext === "string") r.inputs[key] = JSON.parse(value.plaintext);
+        }
+    }
 }
 
 /** The resource of `type` whose `inputs.name` (or URN name) is `name`. */

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { StackDoc } from "./plan-files";
+import { openPolicySecrets, type StackDoc } from "./plan-files";
 
 export function syntheticTenantId(i: number): string {
     return `tenant-${String(i).padStart(5, "0")}`;
@@ -32,7 +32,10 @@ export function writeSyntheticFleet(shippedOps: string, count: number, edit?: (d
         copies.push(...JSON.parse(text));
     }
     doc.deployment.resources = [all.find((r: any) => r.type === "pulumi:pulumi:Stack"), all.find((r: any) => r.type === "bedrock-tenancy:index:BedrockTenantFleet"), ...copies];
-    edit?.(doc);
+    if (edit) {
+        openPolicySecrets(doc);
+        edit(doc);
+    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-fleet-"));
     fs.writeFileSync(path.join(dir, "ops.json"), JSON.stringify(doc));
     return dir;

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantAccess } from "../../../components";
 import { installMocks, ofType, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
-import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, failureOf, opsMockOptions, policiesOf, settled } from "../../../testing/tenant-access-fixtures";
+import { GUARDRAIL_ARN, HAIKU, OPS_ACCOUNT, US_HAIKU_35, failureOf, opsMockOptions, parsePolicy, policiesOf, settled } from "../../../testing/tenant-access-fixtures";
 
-const BOUNDARY = `arn:aws:iam::${OPS_ACCOUNT}:policy/TenantBoundary`;
+const BOUNDARY = `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenantBoundary-customer-a`;
 
 describe("BedrockTenantAccess under mocks", () => {
     let recorded: RecordedResource[];
@@ -13,8 +13,8 @@ describe("BedrockTenantAccess under mocks", () => {
         recorded = await installMocks(opsMockOptions());
     });
 
-    it("creates the role with a one-hour session cap, the boundary and the tenant tag", async () => {
-        const access = new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], permissionsBoundary: BOUNDARY, accountId: OPS_ACCOUNT });
+    it("creates the role with a one-hour session cap, its own boundary and the tenant tag", async () => {
+        const access = new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], accountId: OPS_ACCOUNT });
         await promiseOf(access.roleArn);
         await settled();
         const { role, trust } = policiesOf(recorded, "a");
@@ -26,6 +26,28 @@ describe("BedrockTenantAccess under mocks", () => {
         assert.deepStrictEqual(statements[0].Principal, { AWS: ["arn:aws:iam::111111111111:root"] });
         assert.deepStrictEqual(statements[0].Condition.ArnEquals, { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/BedrockTenancyRuntime-customer-a"] });
         assert.strictEqual(statements[0].Condition.StringEquals["sts:ExternalId"], await promiseOf(access.externalId));
+    });
+
+    it("caps the role with a boundary policy holding exactly its invoke grant, named for the tenant", async () => {
+        const access = new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU, US_HAIKU_35], guardrail: { arn: GUARDRAIL_ARN, version: "1" }, accountId: OPS_ACCOUNT });
+        assert.deepStrictEqual([await promiseOf(access.boundaryPolicyArn), await promiseOf(access.boundaryPolicyName)], [BOUNDARY, "BedrockTenantBoundary-customer-a"]);
+        assert.strictEqual(await promiseOf(access.roleArn), `arn:aws:iam::${OPS_ACCOUNT}:role/BedrockTenantAccess-customer-a`);
+        await settled();
+        const [boundary] = ofType(recorded, "aws:iam/policy:Policy");
+        assert.strictEqual(boundary.inputs.name, "BedrockTenantBoundary-customer-a");
+        const document = parsePolicy(boundary.inputs.policy);
+        assert.deepStrictEqual(document, policiesOf(recorded, "a").permissions);
+        const sids = (document.Statement as any[]).map((s) => `${s.Effect}:${s.Sid}`);
+        assert.ok(sids.includes("Deny:DenyOutsideOwnProfiles") && sids.includes("Deny:DenyWithoutGuardrail"), JSON.stringify(sids));
+    });
+
+    it("refuses a caller's permissionsBoundary, naming the argument and the tenant's own boundary", async () => {
+        assert.throws(
+            () => new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], permissionsBoundary: `arn:aws:iam::${OPS_ACCOUNT}:policy/Mine`, accountId: OPS_ACCOUNT }),
+            /permissionsBoundary is refused: .*"BedrockTenantBoundary-customer-a"/,
+        );
+        await settled();
+        assert.deepStrictEqual(recorded.filter((r) => r.type.startsWith("aws:")), []);
     });
 
     it("keeps the ExternalId secret and uses a supplied one as is", async () => {

@@ -97,6 +97,7 @@ describe("BedrockTenantAccess quotas and cost caps under mocks", () => {
 
     it("creates no IAM role or managed policy of its own for the cost cap", () => {
         assert.deepStrictEqual(of("iam/role:Role").map((r) => r.inputs.name), ["BedrockTenantAccess-customer-a"]);
-        assert.deepStrictEqual(of("iam/policy:Policy"), []);
+        // The tenant's own permissions boundary is its only managed policy.
+        assert.deepStrictEqual(of("iam/policy:Policy").map((p) => p.inputs.name), ["BedrockTenantBoundary-customer-a"]);
     });
 });

@@ -59,6 +59,18 @@ describe("validateBedrockTenantAccessArgs", () => {
         const models = Array.from({ length: 40 }, (_, i) => `anthropic.claude-test-model-number-${i}-v1:0`);
         assert.throws(check({ models, regions: ["us-east-1", "us-east-2", "us-west-2"] }), /^ArgumentError: models: the permissions policy would be \d{5} characters, over IAM's quota of 10240; allow fewer models or Regions$/);
     });
+
+    it("rejects a permissions boundary over IAM's 6,144-character managed policy quota, under the inline quota", () => {
+        const model = (i: number) => `anthropic.claude-test-model-number-${i}-v1:0`;
+        const count = (n: number) => ({ models: Array.from({ length: n }, (_, i) => model(i)) });
+        // 8 such models fit; 10 fit the 10,240-character inline quota but not the boundary's 6,144.
+        assert.doesNotThrow(check(count(8)));
+        assert.throws(check(count(10)), /^ArgumentError: models: the permissions boundary would be \d{4} characters, over IAM's quota of 6144; allow fewer models or Regions$/);
+    });
+
+    it("refuses a permissionsBoundary of the caller's", () => {
+        assert.throws(check({ permissionsBoundary: "arn:aws:iam::999999999999:policy/Mine" }), /^ArgumentError: permissionsBoundary is refused: every tenant role carries its own boundary, the managed policy "BedrockTenantBoundary-/);
+    });
 });
 
 describe("Bedrock model ids", () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../../../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { installMocks, isSecretOutput, ofType, promiseOf, type RecordedResource } from "../../../testing";
+import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const OPS = "999999999999";
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -34,12 +35,14 @@ describe("BedrockTenantFleet", () => {
         }
     });
 
-    it("exports every tenant's entry as one secret, with real ARNs and generated ExternalIds", async () => {
+    it("exports every tenant's entry as one secret, with real ARNs and ExternalIds derived from one fleet secret", async () => {
         assert.strictEqual(await isSecretOutput(fleet.tenants), true);
         const all = await promiseOf(fleet.tenants);
         assert.deepStrictEqual(Object.keys(all), ["customer-a", "customer-b"]);
         assert.strictEqual(all["customer-a"].roleArn, `arn:aws:iam::${OPS}:role/BedrockTenantAccess-customer-a`);
-        assert.match(all["customer-a"].externalId, /^[0-9a-f]{32}$/);
+        assert.match(all["customer-a"].externalId, /^bt1\.[A-Za-z0-9_-]{43}$/);
+        // One generated secret for the fleet, never a random ExternalId per tenant.
+        assert.deepStrictEqual(ofType(recorded, "random:index/randomPassword:RandomPassword").map((r) => r.name), ["fleet-external-id-secret"]);
         assert.notStrictEqual(all["customer-a"].externalId, all["customer-b"].externalId);
         assert.match(all["customer-b"].inferenceProfileArns[US_HAIKU_35], new RegExp(`^arn:aws:bedrock:us-east-1:${OPS}:application-inference-profile/`));
         assert.deepStrictEqual(all["customer-b"].accounts, ["222222222222"]);
@@ -48,7 +51,7 @@ describe("BedrockTenantFleet", () => {
     it("puts each tenant's ExternalId in its trust policy", async () => {
         const all = await promiseOf(fleet.tenants);
         const role = ofType(recorded, "aws:iam/role:Role").find((r) => r.inputs.name === "BedrockTenantAccess-customer-a")!;
-        const trust = typeof role.inputs.assumeRolePolicy === "string" ? JSON.parse(role.inputs.assumeRolePolicy) : role.inputs.assumeRolePolicy;
+        const trust = parsePolicy(role.inputs.assumeRolePolicy) as any;
         const assume = trust.Statement.find((s: any) => [s.Action].flat().includes("sts:AssumeRole"));
         assert.strictEqual(assume.Condition.StringEquals["sts:ExternalId"], all["customer-a"].externalId);
     });

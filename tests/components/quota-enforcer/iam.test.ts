@@ -6,7 +6,7 @@ import type * as aws from "@pulumi/aws";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { BedrockTenantAccess, QuotaEnforcer } from "../../../components";
-import { QUOTA_BLOCK_POLICY_NAME, opsRoleName } from "../../../contract";
+import { BOUNDARY_WRITE_ACTIONS, QUOTA_BLOCK_POLICY_NAME, opsRoleName, tenantBoundaryPolicyName } from "../../../contract";
 import { createEnforcer } from "../../../enforcer";
 import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
 import { LocalIamServer } from "../../../testing/local-aws";
@@ -24,6 +24,7 @@ const role = (tenant: string) => `arn:aws:iam::${OPS_ACCOUNT}:role/${opsRoleName
  */
 describe("quota enforcement under the IAM evaluator", () => {
     const permissions: Record<string, aws.iam.PolicyDocument> = {};
+    const boundaries: Record<string, aws.iam.PolicyDocument> = {};
     const profiles: Record<string, Record<string, string>> = {};
     let blockDocument: aws.iam.PolicyDocument;
     let enforcerPolicy: aws.iam.PolicyDocument;
@@ -49,8 +50,13 @@ describe("quota enforcement under the IAM evaluator", () => {
         await settled();
         permissions["customer-a"] = policiesOf(recorded, "tenant-a").permissions;
         permissions["customer-b"] = policiesOf(recorded, "tenant-b").permissions;
+        for (const [key, tenant] of [["a", "customer-a"], ["b", "customer-b"]]) {
+            const boundary = recorded.find((r) => r.type === "aws:iam/policy:Policy" && r.name === `tenant-${key}-boundary`)!;
+            assert.strictEqual(boundary.inputs.name, tenantBoundaryPolicyName(tenant));
+            boundaries[tenant] = parsePolicy(boundary.inputs.policy);
+        }
         enforcerPolicy = parsePolicy(recorded.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "quota-enforcer-policy")!.inputs.policy);
-        const caps = recorded.filter((r) => r.type === "aws:iam/policy:Policy");
+        const caps = recorded.filter((r) => r.type === "aws:iam/policy:Policy" && !r.inputs.name.startsWith("BedrockTenantBoundary-"));
         assert.deepStrictEqual(caps.map((c) => c.name), ["quota-enforcer-cost-cap"], "one cost-cap policy for the fleet");
         capPolicy = parsePolicy(caps[0].inputs.policy);
         capPolicyArn = `arn:aws:iam::${OPS_ACCOUNT}:policy/${caps[0].inputs.name}`;
@@ -72,7 +78,27 @@ describe("quota enforcement under the IAM evaluator", () => {
 
     const invoke = (tenant: string, extra: aws.iam.PolicyDocument[], resource = profiles[tenant][HAIKU], action = "bedrock:InvokeModel"): Promise<Decision> => evaluate({
         principal: role(tenant), action, resource, resourceAccount: OPS_ACCOUNT,
-        identityPolicies: [permissions[tenant], ...extra], context: { "aws:RequestedRegion": "us-east-1", "aws:CurrentTime": NOW },
+        identityPolicies: [permissions[tenant], ...extra], permissionsBoundary: boundaries[tenant],
+        context: { "aws:RequestedRegion": "us-east-1", "aws:CurrentTime": NOW },
+    });
+    const boundaryArn = (tenant: string) => `arn:aws:iam::${OPS_ACCOUNT}:policy/${tenantBoundaryPolicyName(tenant)}`;
+    const ALLOW_EVERYTHING: aws.iam.PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+    describe("the tenant's permissions boundary", () => {
+        it("caps an Allow put or attached on the role later at the tenant's own entitlement", async () => {
+            const elsewhere = `arn:aws:bedrock:eu-west-1::foundation-model/${HAIKU}`;
+            // Without the boundary, such a policy would open another tenant's profile, and IAM writes.
+            const unbounded = (action: string, resource: string) => evaluate({ principal: role("customer-a"), action, resource, resourceAccount: OPS_ACCOUNT, identityPolicies: [permissions["customer-a"], ALLOW_EVERYTHING], context: { "aws:RequestedRegion": "us-east-1" } });
+            assert.strictEqual(await unbounded("bedrock:InvokeModel", profiles["customer-b"][HAIKU]), "Allowed");
+            assert.strictEqual(await unbounded("iam:PutRolePolicy", role("customer-b")), "Allowed");
+            assert.notStrictEqual(await invoke("customer-a", [ALLOW_EVERYTHING], elsewhere), "Allowed");
+            assert.notStrictEqual(await invoke("customer-a", [ALLOW_EVERYTHING], profiles["customer-b"][HAIKU]), "Allowed");
+            assert.notStrictEqual(await invoke("customer-a", [ALLOW_EVERYTHING], role("customer-b"), "iam:PutRolePolicy"), "Allowed");
+            assert.notStrictEqual(await invoke("customer-a", [ALLOW_EVERYTHING], role("customer-b"), "sts:AssumeRole"), "Allowed");
+            // The metering Deny holds in the boundary too: the model called directly stays denied.
+            assert.strictEqual(await invoke("customer-a", [ALLOW_EVERYTHING], `arn:aws:bedrock:us-east-1::foundation-model/${HAIKU}`), "ExplicitlyDenied");
+            assert.strictEqual(await invoke("customer-a", [ALLOW_EVERYTHING]), "Allowed");
+        });
     });
 
     describe("before enforcement", () => {
@@ -120,11 +146,20 @@ describe("quota enforcement under the IAM evaluator", () => {
         });
 
         it("can do nothing else to a tenant role: no managed policies, no reads, no trust changes, no deletion", async () => {
-            for (const action of ["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:GetRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:TagRole"]) {
+            for (const action of ["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:GetRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole"]) {
                 assert.strictEqual(await act(action, role("customer-a")), "ImplicitlyDenied", action);
             }
             assert.strictEqual(await act("iam:PutUserPolicy", `arn:aws:iam::${OPS_ACCOUNT}:user/someone`), "ImplicitlyDenied");
             assert.strictEqual(await act("bedrock:InvokeModel", profiles["customer-a"][HAIKU]), "ImplicitlyDenied");
+        });
+
+        it("is explicitly denied every change to a tenant's boundary, on the role and on the boundary policy", async () => {
+            for (const action of ["iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"]) {
+                assert.strictEqual(await act(action, role("customer-a")), "ExplicitlyDenied", action);
+            }
+            for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"]) {
+                assert.strictEqual(await act(action, boundaryArn("customer-a")), "ExplicitlyDenied", action);
+            }
         });
     });
 
@@ -173,6 +208,15 @@ describe("quota enforcement under the IAM evaluator", () => {
             for (const [action, resource] of [["iam:PutRolePolicy", role("customer-a")], ["iam:UpdateAssumeRolePolicy", role("customer-a")], ["iam:DeleteRole", role("customer-a")],
                 ["iam:AttachUserPolicy", `arn:aws:iam::${OPS_ACCOUNT}:user/someone`], ["iam:AttachGroupPolicy", `arn:aws:iam::${OPS_ACCOUNT}:group/admins`], ["bedrock:InvokeModel", profiles["customer-a"][HAIKU]]]) {
                 assert.strictEqual(await execute(action, resource, capPolicyArn), "ImplicitlyDenied", action);
+            }
+        });
+
+        it("is explicitly denied every change to a tenant's boundary", async () => {
+            for (const action of ["iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"]) {
+                assert.strictEqual(await execute(action, role("customer-a"), capPolicyArn), "ExplicitlyDenied", action);
+            }
+            for (const action of BOUNDARY_WRITE_ACTIONS.filter((a) => a.includes("Policy") && !a.includes("Role"))) {
+                assert.strictEqual(await execute(action, boundaryArn("customer-b"), boundaryArn("customer-b")), "ExplicitlyDenied", action);
             }
         });
 

@@ -44,6 +44,18 @@ describe("reducer and IAM evaluator cross-check", function () {
         assert.ok(drifted.disagreements.some((d) => d.tenant === last.intent.tenantId && /reducer denies, evaluator Allowed/.test(d.why)), JSON.stringify(drifted.disagreements));
     });
 
+    it("hands the evaluator each tenant's own boundary, as the proof resolved it from the role", async () => {
+        const files = stackFiles(plan);
+        const cases = crossCheckCases(verifyFiles(files));
+        assert.deepStrictEqual(cases.map((c) => [c.proof.intent.tenantId, c.boundaryDocument !== undefined]).sort(), [["customer-a", true], ["customer-b", true]]);
+        assert.deepStrictEqual((await crossCheck(cases)).disagreements, []);
+        // A boundary that allows nothing leaves the tenant nothing: the evaluator now denies what the identity policy grants.
+        const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;
+        b.boundaryDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
+        const narrowed = await crossCheck([b]);
+        assert.ok(narrowed.disagreements.some((d) => /bedrock:InvokeModel on .*reducer allows, evaluator ImplicitlyDenied/.test(d.why)), JSON.stringify(narrowed.disagreements));
+    });
+
     it("reports a disagreement when a reducer's normal form misses what IAM allows", async () => {
         const cases = crossCheckCases(verifyFiles(stackFiles(plan)));
         const b = cases.find((c) => c.proof.intent.tenantId === "customer-b")!;

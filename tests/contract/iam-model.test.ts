@@ -1,0 +1,66 @@
+/** The one IAM document model: a linear wildcard matcher, a fail-closed parser, one ARN parser. */
+import * as assert from "assert";
+import { accountOfPrincipal, actionMatches, coversAction, coversResource, parseArn, parsePolicy, wildcardMatch } from "../../contract";
+
+describe("IAM wildcard matching", () => {
+    it("matches * across / and : and ? as one character, actions case-insensitively", () => {
+        assert.ok(wildcardMatch("arn:aws:iam::1:role/*", "arn:aws:iam::1:role/a/b/c"));
+        assert.ok(wildcardMatch("arn:aws:bedrock:*::foundation-model/*", "arn:aws:bedrock:us-east-1::foundation-model/m:0"));
+        assert.ok(wildcardMatch("a?c", "abc"));
+        assert.ok(!wildcardMatch("a?c", "ac"));
+        assert.ok(!wildcardMatch("Role/X", "role/x"));
+        assert.ok(actionMatches("Bedrock:invoke*", "bedrock:InvokeModelWithResponseStream"));
+        assert.ok(!actionMatches("bedrock:Invoke", "bedrock:InvokeModel"));
+        assert.ok(wildcardMatch("*", ""));
+        assert.ok(!wildcardMatch("", "a"));
+    });
+
+    it("decides patterns of 40 wildcards against long values without backtracking blow-up", () => {
+        const pattern = `${"a*".repeat(40)}b`;
+        const value = "a".repeat(5000);
+        // A backtracking regular expression takes minutes here; the scan answers at once.
+        assert.strictEqual(wildcardMatch(pattern, value), false);
+        assert.strictEqual(wildcardMatch(pattern, `${value}b`), true);
+    });
+});
+
+describe("IAM policy parser", () => {
+    it("reads strings and objects alike, lowercasing condition keys and stringifying scalar values", () => {
+        const parsed = parsePolicy(JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": false } } } }));
+        assert.ok(!("problem" in parsed));
+        assert.deepStrictEqual(parsed.statements[0].conditions, [{ operator: "Bool", key: "aws:securetransport", values: ["false"] }]);
+    });
+
+    for (const [label, doc, why] of [
+        ["an unknown statement element", { Statement: [{ Effect: "Allow", Action: "*", Resource: "*", Extra: 1 }] }, /elements Extra/],
+        ["an unknown document element", { Statement: [], Grants: [] }, /elements Grants/],
+        ["an Effect other than Allow or Deny", { Statement: [{ Effect: "allow", Action: "*" }] }, /Effect "allow"/],
+        ["Action and NotAction together", { Statement: [{ Effect: "Allow", Action: "*", NotAction: "s3:*" }] }, /both Action and NotAction/],
+        ["a non-string action", { Statement: [{ Effect: "Allow", Action: [1] }] }, /Action that is not a string/],
+        ["a condition value that is an object", { Statement: [{ Effect: "Allow", Action: "*", Condition: { StringEquals: { k: { a: 1 } } } }] }, /not strings/],
+        ["text that is not JSON", "{", /not valid JSON/],
+    ] as const) {
+        it(`refuses ${label}`, () => {
+            const parsed = parsePolicy(doc);
+            assert.ok("problem" in parsed && why.test(parsed.problem), JSON.stringify(parsed));
+        });
+    }
+
+    it("reads NotAction and NotResource as reaching everything they do not list", () => {
+        const parsed = parsePolicy({ Statement: [{ Effect: "Allow", NotAction: "s3:*", NotResource: "arn:aws:s3:::b/*" }] });
+        assert.ok(!("problem" in parsed));
+        const s = parsed.statements[0];
+        assert.ok(coversAction(s, "iam:PassRole") && !coversAction(s, "s3:GetObject"));
+        assert.ok(coversResource(s, "arn:aws:iam::1:role/r") && !coversResource(s, "arn:aws:s3:::b/k"));
+    });
+});
+
+describe("ARN parser", () => {
+    it("splits five fields and keeps the resource whole", () => {
+        assert.deepStrictEqual(parseArn("arn:aws:logs:us-east-1:111111111111:log-group:/a/b:*"), { partition: "aws", service: "logs", region: "us-east-1", account: "111111111111", resource: "log-group:/a/b:*" });
+        assert.strictEqual(parseArn("arn:aws:s3:::bucket/key")?.resource, "bucket/key");
+        assert.strictEqual(parseArn("not-an-arn"), undefined);
+        assert.strictEqual(accountOfPrincipal("999999999999"), "999999999999");
+        assert.strictEqual(accountOfPrincipal("arn:aws:iam::aws:policy/X"), undefined);
+    });
+});

@@ -1,0 +1,145 @@
+/**
+ * `npm start -- --preview`: a fleet that gains one tenant and loses another,
+ * previewed against the previous plan as `pulumi preview --json` would show
+ * it. The files' shape, each step's op, and exactly where values are unknown.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { deriveExternalId } from "../../../components/bedrock-tenant-access/external-id";
+import { SECRET_SIG, SIG_KEY, UNKNOWN_VALUE } from "../../../verifier/pulumi-formats";
+import { shippedPlan } from "../../support/plan-files";
+import { projectWith, readJson, runStart, type CliResult } from "../../support/run-cli";
+
+const CUSTOMER_B = `    - id: customer-b
+      accounts:
+        - "222222222222"
+      models:
+        - anthropic.claude-3-haiku-20240307-v1:0
+`;
+const CUSTOMER_C = CUSTOMER_B.replace("customer-b", "customer-c").replace("222222222222", "333333333333");
+/** What the offline plan derives ExternalIds from when the stack sets no secret. */
+const STAND_IN = "offline-placeholder-for-secret.bedrock-tenancy:externalIdSecret";
+
+/** Every path of `value` holding the unknown marker, secrets opened. */
+function unknownPaths(value: unknown, at = ""): string[] {
+    if (value === UNKNOWN_VALUE) return [at];
+    if (typeof value === "string") {
+        assert.ok(!value.includes(UNKNOWN_VALUE), `${at} has the unknown marker inside a string`);
+        return [];
+    }
+    if (Array.isArray(value)) return value.flatMap((v, i) => unknownPaths(v, `${at}[${i}]`));
+    if (value === null || typeof value !== "object") return [];
+    const node = value as Record<string, unknown>;
+    if (node[SIG_KEY] === SECRET_SIG) return unknownPaths(JSON.parse(String(node.plaintext)), at);
+    return Object.entries(node).flatMap(([k, v]) => unknownPaths(v, `${at}.${k}`));
+}
+
+const last = (urn: string) => urn.split("::").pop()!;
+
+describe("npm start -- --preview", function () {
+    this.timeout(240_000);
+    let run: CliResult;
+    let ops: { steps: any[] };
+    let customer: { steps: any[] };
+
+    before(async () => {
+        const previous = await shippedPlan();
+        const project = projectWith((yaml) => {
+            assert.ok(yaml.endsWith(CUSTOMER_B), "the shipped Pulumi.ops.yaml ends with customer-b");
+            return yaml.slice(0, -CUSTOMER_B.length) + CUSTOMER_C;
+        });
+        run = await runStart(["--project", project, "--preview", "--previous", previous]);
+        ops = readJson(path.join(run.out, "ops.json"));
+        customer = readJson(path.join(run.out, "customer-a.json"));
+    });
+
+    it("writes pulumi preview --json files: steps with an op, a URN and a new state", () => {
+        assert.ok(fs.existsSync(path.join(run.out, "ops.json")), run.stderr);
+        for (const doc of [ops, customer]) {
+            assert.deepStrictEqual(Object.keys(doc), ["steps"]);
+            for (const step of doc.steps) {
+                assert.ok(["create", "same", "update", "delete"].includes(step.op), step.op);
+                const state = step.op === "delete" ? step.oldState : step.newState;
+                assert.strictEqual(state.urn, step.urn);
+                assert.deepStrictEqual(Object.keys(state).filter((k) => !["id", "parent"].includes(k)).sort(), ["custom", "inputs", "outputs", "type", "urn"]);
+                assert.strictEqual(step.op === "delete", step.newState === undefined);
+            }
+        }
+    });
+
+    it("creates exactly the new tenant's resources, deletes exactly the removed tenant's, and leaves the rest as they were", () => {
+        const byOp = (op: string) => ops.steps.filter((s) => s.op === op).map((s) => last(s.urn)).sort();
+        assert.deepStrictEqual(byOp("create"), [
+            "tenants-customer-c", "tenants-customer-c-anthropic.claude-3-haiku-20240307-v1-0", "tenants-customer-c-boundary", "tenants-customer-c-invoke", "tenants-customer-c-role",
+        ]);
+        assert.deepStrictEqual(byOp("delete"), [
+            "tenants-customer-b", "tenants-customer-b-anthropic.claude-3-haiku-20240307-v1-0", "tenants-customer-b-boundary", "tenants-customer-b-invoke", "tenants-customer-b-role",
+        ]);
+        assert.deepStrictEqual(byOp("update"), []);
+        assert.ok(byOp("same").length > 25);
+        assert.deepStrictEqual([...new Set(customer.steps.map((s) => s.op))], ["same"]);
+        assert.match(run.stdout, /preview: 5 to create, 0 to update, \d+ unchanged, 5 to delete/);
+    });
+
+    it("leaves unknown only the new tenant's profile ARNs, the new role's id and the fleet record that holds them", () => {
+        const found = ops.steps.filter((s) => s.newState).flatMap((s) => unknownPaths(s.newState).map((p) => `${last(s.urn)}${p}`)).sort();
+        const profileLeaves = ["policy.Statement[0].Resource[0]", "policy.Statement[1].Condition.StringEquals.bedrock:InferenceProfileArn", "policy.Statement[2].Condition.StringNotEquals.bedrock:InferenceProfileArn[0]"];
+        assert.deepStrictEqual(found, [
+            "bedrock-tenancy-ops.outputs.tenants",
+            "tenants-customer-c-boundary.inputs." + profileLeaves[0], "tenants-customer-c-boundary.inputs." + profileLeaves[1], "tenants-customer-c-boundary.inputs." + profileLeaves[2],
+            "tenants-customer-c-boundary.outputs." + profileLeaves[0], "tenants-customer-c-boundary.outputs." + profileLeaves[1], "tenants-customer-c-boundary.outputs." + profileLeaves[2],
+            "tenants-customer-c-invoke.inputs." + profileLeaves[0], "tenants-customer-c-invoke.inputs." + profileLeaves[1], "tenants-customer-c-invoke.inputs." + profileLeaves[2], "tenants-customer-c-invoke.inputs.role",
+            "tenants-customer-c-invoke.outputs." + profileLeaves[0], "tenants-customer-c-invoke.outputs." + profileLeaves[1], "tenants-customer-c-invoke.outputs." + profileLeaves[2], "tenants-customer-c-invoke.outputs.role",
+            "tenants-customer-c.outputs.inferenceProfileArns.anthropic.claude-3-haiku-20240307-v1:0",
+            "tenants.outputs.tenants",
+        ].sort());
+        assert.deepStrictEqual(customer.steps.flatMap((s) => unknownPaths(s.newState)), []);
+        // Created resources have no id yet; existing ones keep theirs.
+        assert.ok(ops.steps.filter((s) => s.op === "create").every((s) => s.newState.id === undefined));
+        assert.ok(ops.steps.filter((s) => s.op === "same" && s.newState.custom).every((s) => typeof s.newState.id === "string"));
+    });
+
+    it("knows the new tenant's whole trust policy, its ExternalId, role ARN and boundary at preview", () => {
+        const state = (name: string) => ops.steps.find((s) => last(s.urn) === name).newState;
+        const role = state("tenants-customer-c-role");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy.plaintext);
+        assert.strictEqual(role.inputs.assumeRolePolicy[SIG_KEY], SECRET_SIG);
+        assert.strictEqual(trust.Statement[0].Condition.StringEquals["sts:ExternalId"], deriveExternalId(STAND_IN, "customer-c"));
+        assert.deepStrictEqual(trust.Statement[0].Condition.ArnEquals["aws:PrincipalArn"], ["arn:aws:iam::333333333333:role/BedrockTenancyRuntime-customer-c"]);
+        assert.strictEqual(role.inputs.permissionsBoundary, "arn:aws:iam::999999999999:policy/BedrockTenantBoundary-customer-c");
+        const component = state("tenants-customer-c").outputs;
+        assert.strictEqual(component.roleArn, "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-c");
+        assert.strictEqual(component.boundaryPolicyArn, role.inputs.permissionsBoundary);
+        assert.strictEqual(JSON.parse(component.externalId.plaintext), deriveExternalId(STAND_IN, "customer-c"));
+        assert.match(run.stdout, /offline placeholders: bedrock-tenancy:externalIdSecret \(not set\)/);
+    });
+});
+
+describe("npm start -- --preview of a new customer stack, its ops stack deployed", function () {
+    this.timeout(240_000);
+    let customer: { steps: any[] };
+
+    before(async () => {
+        const shipped = await shippedPlan();
+        const previous = fs.mkdtempSync(path.join(path.dirname(shipped), "bedrock-tenancy-ops-only-"));
+        fs.copyFileSync(path.join(shipped, "ops.json"), path.join(previous, "ops.json"));
+        const run = await runStart(["--preview", "--previous", previous, "--quiet"]);
+        customer = readJson(path.join(run.out, "customer-a.json"));
+    });
+
+    it("creates every resource and knows every value the proof reads but the new key's ARN", () => {
+        assert.deepStrictEqual([...new Set(customer.steps.map((s) => s.op))], ["create"]);
+        const component = customer.steps.find((s) => s.newState.type === "bedrock-tenancy:index:PrivateInvocationLogging").newState.outputs;
+        assert.deepStrictEqual(
+            { tenantId: component.tenantId, accountId: component.accountId, opsRoleArn: component.opsRoleArn, logGroupArn: component.logGroupArn, runtimeRoleArn: component.runtimeRoleArn },
+            {
+                tenantId: "customer-a", accountId: "111111111111", opsRoleArn: "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a",
+                logGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:/bedrock-tenancy/customer-a/audit",
+                runtimeRoleArn: "arn:aws:iam::111111111111:role/BedrockTenancyRuntime-customer-a",
+            },
+        );
+        // AWS mints a new key's id: its ARN is the one value the engine cannot know yet.
+        assert.strictEqual(component.kmsKeyArn, UNKNOWN_VALUE);
+    });
+});

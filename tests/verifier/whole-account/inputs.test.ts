@@ -1,0 +1,82 @@
+/** Inputs that prove nothing are refused, and what the files leave unproved is said. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Writable } from "stream";
+import { main } from "../../../verifier/cli";
+import { shippedPlan, stackFiles, verify } from "../../support/plan-files";
+import { added, asPreview, mutatedPlan, TENANT_A_ROLE } from "../../support/plan-mutations";
+
+describe("inputs the whole-account proof refuses or reports", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    it("exits 2 on an ops file with no tenants beside a customer file, saying why", () => {
+        const dir = mutatedPlan(plan, "stack-export", { ops: (doc) => (doc.deployment.resources = doc.deployment.resources.filter((r: any) => r.type === "pulumi:pulumi:Stack")) });
+        const run = verify(dir);
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.match(run.stderr, /holds no BedrockTenantAccess and no PrivateInvocationLogging|no BedrockTenantAccess in the files/);
+    });
+
+    it("exits 2 on a customer file alone: its tenant cannot be proved without the ops file", () => {
+        const run = verify(stackFiles(plan).filter((f) => f.endsWith("customer-a.json")));
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.match(run.stderr, /give the ops stack's file/);
+    });
+
+    it("exits 2 on a file of another stack, naming it", () => {
+        const other = path.join(mutatedPlan(plan, "stack-export", {}), "unrelated.json");
+        fs.writeFileSync(other, JSON.stringify({ version: 3, deployment: { resources: [added("unrelated", "aws:s3/bucket:Bucket", "b", { bucket: "b" })] } }));
+        const run = verify([...stackFiles(plan), other]);
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.match(run.stderr, /unrelated\.json: stack unrelated holds no BedrockTenantAccess/);
+    });
+
+    it("names a customer stack whose tenant is not in the ops files", () => {
+        const dir = mutatedPlan(plan, "stack-export", {
+            ops: (doc) => (doc.deployment.resources = doc.deployment.resources.filter((r: any) => !r.urn.includes("customer-a"))),
+        });
+        const run = verify(dir);
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.ok(run.report.violations.some((v: any) => v.code === "BT-CUSTOMER-TENANT" && /which no ops stack given declares/.test(v.why)), run.stderr);
+    });
+
+    it("lists tenants without a customer stack, and makes them violations with --require-customers", () => {
+        const loose = verify(plan);
+        assert.strictEqual(loose.code, 0, loose.stderr);
+        assert.deepStrictEqual(loose.report.customersNotProved, ["customer-b"]);
+        assert.match(loose.stdout, /Customer side not proved \(no customer stack given\): customer-b/);
+        let stderr = "";
+        const sink = (append: (s: string) => void) => new Writable({ write(c, _e, done) { append(String(c)); done(); } });
+        const code = main(["verify", "--require-customers", "--out", fs.mkdtempSync(path.join(plan, "..", "rc-")), ...stackFiles(plan)], sink(() => undefined), sink((s) => (stderr += s)));
+        assert.strictEqual(code, 1);
+        assert.match(stderr, /customer-b: .*no customer stack of this tenant is among the files: its customer side is not proved \[BT-FLEET-CUSTOMER-MISSING\]/);
+    });
+
+    it("proves a policy a preview deletes with retainOnDelete, since AWS keeps it", () => {
+        const dir = mutatedPlan(plan, "stack-export", {});
+        const file = path.join(dir, "ops.json");
+        const preview = asPreview(JSON.parse(fs.readFileSync(file, "utf8")));
+        const kept = added("ops", "aws:iam/rolePolicy:RolePolicy", "kept", { role: TENANT_A_ROLE, name: "kept", policy: { Statement: [{ Effect: "Allow", Action: "bedrock:*", Resource: "*" }] } });
+        preview.steps.push({ op: "delete", urn: kept.urn, oldState: { ...kept, retainOnDelete: true } });
+        fs.writeFileSync(file, JSON.stringify(preview));
+        const run = verify(dir);
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.ok(run.report.violations.some((v: any) => v.tenant === "customer-a" && /bedrock:\*/.test(v.why)), run.stderr);
+        // Without retainOnDelete the policy leaves AWS with the step.
+        preview.steps[preview.steps.length - 1].oldState.retainOnDelete = false;
+        fs.writeFileSync(file, JSON.stringify(preview));
+        assert.strictEqual(verify(dir).code, 0);
+    });
+
+    it("prints its usage and exits 0 for --help", () => {
+        let stdout = "";
+        const code = main(["--help"], new Writable({ write(c, _e, done) { stdout += String(c); done(); } }));
+        assert.strictEqual(code, 0);
+        assert.match(stdout, /usage: bedrock-tenancy verify .*--require-customers/);
+    });
+
+});

@@ -1,0 +1,43 @@
+/**
+ * The whole-account proof on mutated plan files: each class of change that
+ * breaks a promise is caught with its code and the resource named, in the
+ * stack-export and the preview shapes, in `inputs` and (as drift) in
+ * `outputs` only; changes that only narrow are accepted.
+ */
+import * as assert from "assert";
+import { shippedPlan, verify } from "../../support/plan-files";
+import { mutatedPlan } from "../../support/plan-mutations";
+import { CONTROLS, MUTATIONS } from "./mutations";
+
+describe("the whole-account proof on mutated plan files", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    for (const shape of ["stack-export", "preview"] as const) {
+        it(`exits 0 on the shipped plan in the ${shape} shape`, () => {
+            const run = verify(mutatedPlan(plan, shape, {}));
+            assert.strictEqual(run.code, 0, run.stderr);
+        });
+        for (const m of MUTATIONS.filter((x) => !x.shapes || x.shapes.includes(shape))) {
+            for (const side of m.sides) {
+                it(`catches ${m.name} (${shape}, ${side}) as ${m.code}`, () => {
+                    const run = verify(mutatedPlan(plan, shape, { [m.stack]: (doc) => m.edit(doc, side) }));
+                    assert.strictEqual(run.code, 1, `exit ${run.code}: ${run.stderr}${run.stdout}`);
+                    const hits = run.report.violations.filter((v: any) => v.code === m.code);
+                    assert.ok(hits.length > 0, `no ${m.code} in:\n${run.stderr}`);
+                    assert.ok(hits.every((v: any) => typeof v.resource === "string" && v.resource !== "" && v.severity === "error"));
+                    if (side === "outputs") assert.ok(run.report.violations.some((v: any) => v.drift === true), `no drift marked in:\n${run.stderr}`);
+                });
+            }
+        }
+        for (const c of CONTROLS) {
+            it(`accepts ${c.name} (${shape})`, () => {
+                const run = verify(mutatedPlan(plan, shape, { [c.stack]: c.edit }));
+                assert.strictEqual(run.code, 0, run.stderr);
+            });
+        }
+    }
+});
