@@ -8,7 +8,7 @@
  */
 import { iamResourceName, parseArn, roleArn } from "../contract";
 import { violation, type Violation } from "./findings";
-import { prop, READ_KEYS, type StackResource, type StackState } from "./pulumi-formats";
+import { prop, READ_KEYS, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 export type PrincipalKind = "role" | "user" | "group";
 
@@ -120,6 +120,13 @@ export function buildAccountIam(state: StackState, account: string | undefined):
         }
     }
     const find = (kind: PrincipalKind, ref: unknown, by: StackResource): IamPrincipal[] => {
+        if (ref === UNKNOWN_VALUE) {
+            // A principal created by the same update has no id yet: the one created beside the reference is the one it names.
+            const created = principals.filter((p) => p.kind === kind && p.resource.id === undefined && p.resource.parent === by.parent);
+            if (created.length === 1) return created;
+            unresolved(by, `names a ${kind} whose id is not known at preview, and ${created.length} ${kind}s are created beside it: which one cannot be told`);
+            return [];
+        }
         const key = principalKey(ref);
         const found = key === undefined ? undefined : byName[kind].get(key);
         if (!found) unresolved(by, `names ${kind} ${JSON.stringify(ref)}, which is not in this stack's file: what it grants cannot be proved`);

@@ -3,7 +3,7 @@
  * (what their arguments asked for), never from the policies under test.
  */
 import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE } from "../contract";
-import { UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
+import { UNKNOWN_VALUE, UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
 
 /** One tenant as its `BedrockTenantAccess` was asked to build it. */
 export interface TenantIntent {
@@ -59,7 +59,8 @@ export function readTenantIntents(state: StackState): TenantIntent[] {
             region: o.string("region"),
             regions: o.strings("regions"),
             modelDestinations: o.record("modelDestinations", (v, k) => o.stringList(v, `modelDestinations.${k}`)),
-            inferenceProfileArns: o.record("inferenceProfileArns", (v, k) => o.stringValue(v, `inferenceProfileArns.${k}`)),
+            // A new profile's ARN is minted by Bedrock: unknown at preview, proved as the tenant's own new profile (see unknowns.ts).
+            inferenceProfileArns: o.record("inferenceProfileArns", (v, k) => o.stringValue(v, `inferenceProfileArns.${k}`, true)),
             guardrailIdentifier: o.optionalString("guardrailIdentifier"),
         };
     });
@@ -75,7 +76,8 @@ export function readCustomerIntents(state: StackState): CustomerIntent[] {
             accountId: o.string("accountId"),
             opsRoleArn: o.string("opsRoleArn"),
             logGroupArn: o.string("logGroupArn"),
-            kmsKeyArn: o.string("kmsKeyArn"),
+            // A new key's ARN is minted by KMS: unknown at preview, proved as the stack's own new key.
+            kmsKeyArn: o.stringValue(o.raw("kmsKeyArn"), "kmsKeyArn", true),
             runtimeRoleArn: o.string("runtimeRoleArn"),
             archiveRetentionMode: o.optionalString("archiveRetentionMode"),
             archiveRetentionDays: o.optionalNumber("archiveRetentionDays"),
@@ -98,9 +100,14 @@ class Reader {
         return this.resource.outputs[name];
     }
 
-    stringValue(v: unknown, name: string): string {
+    raw(name: string): unknown {
+        return this.get(name);
+    }
+
+    /** `unknownAllowed`: the value may be the preview's unknown marker, for values AWS mints on create. */
+    stringValue(v: unknown, name: string, unknownAllowed = false): string {
         if (typeof v !== "string" || v === "") this.fail(name, `must be a string, got ${JSON.stringify(v)}`);
-        if (v === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") this.fail(name, "is not known yet");
+        if (v === UNKNOWN_VALUE && !unknownAllowed) this.fail(name, "is not known yet");
         if (v === "[secret]") this.fail(name, "is masked: export with --show-secrets");
         return v;
     }

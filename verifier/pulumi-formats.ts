@@ -11,11 +11,13 @@
  * which the verifier cannot read.
  */
 
+import { PREVIEW_UNKNOWN } from "../contract";
+
 /** Pulumi's signature key for special property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** What `pulumi preview` writes for a value not known until deployment. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_VALUE = PREVIEW_UNKNOWN;
 
 /** Input the verifier cannot read: exit code 2, never a clean result. */
 export class UnreadableInputError extends Error {

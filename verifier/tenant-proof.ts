@@ -3,7 +3,7 @@
  * attached) and permissions boundary reduced to normal forms, each compared
  * with the tenant's intent. Linear in the size of the tenant's own policies.
  */
-import { meteringProblems } from "../contract";
+import { meteringProblems, parseArn } from "../contract";
 import { entitlementsOf, intendedCallers } from "./entitlements";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
@@ -110,8 +110,9 @@ function comparePermissions(intent: TenantIntent, form: PermissionsNormalForm, f
     for (const e of entitled.values()) {
         if (!e.required) continue;
         for (const action of ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]) {
-            // Called in the resource's own Region (the destination Region under cross-Region inference).
-            const region = e.resource.split(":")[3];
+            // Called in the resource's own Region (the destination Region under cross-Region inference);
+            // a new application profile, its ARN unknown at preview, is created in the tenant's home Region.
+            const region = parseArn(e.resource)?.region ?? intent.region;
             const ok = form.grants.some((g) => g.action === action && g.resource === e.resource && g.regions.includes(region));
             if (!ok) flag("BT-TENANT-PATH-CLOSED", intent.roleName, "-", `does not allow ${action} on ${e.what} (${e.resource}), which the tenant is entitled to`);
         }

@@ -15,6 +15,7 @@ import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { planViolations } from "./plan-integrity";
+import { unknownViolations } from "./unknowns";
 import { READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
@@ -131,6 +132,9 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
         const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
         const iam = buildAccountIam(state, account);
         violations.push(...iam.findings, ...planViolations(state, account));
+        const unknowns = unknownViolations(state);
+        violations.push(...unknowns.violations);
+        facts.push(...unknowns.facts);
         for (const intent of own.tenants) {
             const roles = iam.byName.role.get(intent.roleName.toLowerCase()) ?? [];
             const proofs = roles.length === 0 ? [proveTenant(intent, undefined, iam)] : roles.map((r) => proveTenant(intent, r, iam));

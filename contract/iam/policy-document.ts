@@ -39,7 +39,11 @@ export type ParsedPolicy = { statements: PolicyStatement[] } | { problem: string
 const DOCUMENT_KEYS = new Set(["Version", "Id", "Statement"]);
 const STATEMENT_KEYS = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]);
 
+/** What `pulumi preview` writes for a value not known until deployment. */
+export const PREVIEW_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 export function parsePolicy(value: unknown): ParsedPolicy {
+    if (value === PREVIEW_UNKNOWN) return { problem: "is not known at preview (the whole document is unknown until the update)" };
     let doc = value;
     if (typeof doc === "string") {
         try {

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
 import { stackFiles, type StackDoc } from "./plan-files";
 
 export const OPS = "999999999999";
@@ -46,9 +47,10 @@ export function setProp(r: any, side: Side, key: string, value: unknown): void {
     r[side] = { ...r[side], [key]: value };
 }
 
-/** The policy document of a property, parsed, for an edit. */
+/** The policy document of a property, secret opened and parsed, for an edit. */
 export function documentOf(r: any, side: Side, key: string): any {
-    const v = r[side][key] ?? r.inputs[key];
+    let v = r[side][key] ?? r.inputs[key];
+    if (v && typeof v === "object" && v[SIG_KEY] === SECRET_SIG) v = v.plaintext;
     return JSON.parse(JSON.stringify(typeof v === "string" ? JSON.parse(v) : v));
 }
 

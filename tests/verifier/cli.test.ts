@@ -34,7 +34,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-cli-"));
         const run = await bin(["verify", "--out", out, ...stackFiles(plan)]);
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /Isolation: 2 tenants, 1 customer stacks, 0 violations/);
+        assert.match(run.stdout, /Isolation: 2 tenants, 1 customer stacks, \d+ resources, 0 violations/);
         assert.match(fs.readFileSync(path.join(out, "isolation-report.md"), "utf8"), /\*\*Result: no violations\.\*\*/);
         assert.strictEqual(JSON.parse(fs.readFileSync(path.join(out, "isolation-report.json"), "utf8")).result, "clean");
     });

@@ -32,6 +32,7 @@ const opsRole = (name: string, trust: unknown, policy?: unknown) => [
 const editDocument = (r: any, side: Side, key: string, change: (d: any) => void) => {
     const d = documentOf(r, side, key);
     change(d);
+    // Written back in the clear: the verifier reads a document as text, as an object or as an opened secret alike.
     setProp(r, side, key, typeof r.inputs[key] === "string" ? JSON.stringify(d) : d);
 };
 
@@ -98,8 +99,10 @@ export const MUTATIONS: Mutation[] = [
       edit: (doc) => {
           const live = tenantRole(doc);
           push(doc, { ...JSON.parse(JSON.stringify(live)), delete: true, urn: `${live.urn}-old` });
-          live.inputs.assumeRolePolicy.Statement[0].Principal.AWS.push(`arn:aws:iam::${CUSTOMER_B}:root`);
-          live.inputs.assumeRolePolicy.Statement[0].Condition.ArnEquals["aws:PrincipalArn"].push(RUNTIME_B);
+          editDocument(live, "inputs", "assumeRolePolicy", (d) => {
+              d.Statement[0].Principal.AWS.push(`arn:aws:iam::${CUSTOMER_B}:root`);
+              d.Statement[0].Condition.ArnEquals["aws:PrincipalArn"].push(RUNTIME_B);
+          });
       } },
     { name: "a pending operation", stack: "ops", code: "BT-PLAN-PENDING-OPERATION", sides: ["inputs"], shapes: ["stack-export"],
       edit: (doc) => ((doc.deployment as any).pending_operations = [{ type: "creating", resource: { urn: "urn:pulumi:ops::bedrock-tenancy::aws:iam/role:Role::half-made", type: ROLE } }]) },
@@ -145,7 +148,7 @@ export const MUTATIONS: Mutation[] = [
 /** Changes that only narrow access, or add nothing that moves data: the proof must accept them. */
 export const CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
     { name: "a tenant trust narrowed by aws:SourceIp", stack: "ops",
-      edit: (doc) => (tenantRole(doc).inputs.assumeRolePolicy.Statement[0].Condition.IpAddress = { "aws:SourceIp": "203.0.113.0/24" }) },
+      edit: (doc) => editDocument(tenantRole(doc), "inputs", "assumeRolePolicy", (d) => (d.Statement[0].Condition.IpAddress = { "aws:SourceIp": "203.0.113.0/24" })) },
     { name: "an extra explicit Deny in a tenant's invoke policy", stack: "ops",
       edit: (doc) => editDocument(invokePolicy(doc), "inputs", "policy", (d) => d.Statement.push({ Effect: "Deny", Action: "bedrock:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } })) },
     { name: "an ops role for a Lambda of the ops account, writing its own logs", stack: "ops",
