@@ -300,7 +300,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     async close(): Promise<void> {
         // A flush first: a buffering sink settles the writes on their way only when it sends them.
         await this.flush();
-        await this.sink.close().catch((err) => this.warn(`audit chain close failed: ${describeError(err).errorCode}`));
+        // A lost close record is a lost record: shutdown then exits non-zero.
+        this.counters.lost += await this.sink.close();
     }
 
     /** The id of the writer whose chain this logger's records join. */

@@ -85,16 +85,21 @@ export class ChainingSink implements AuditSink {
 
     /**
      * A clean shutdown: the close record, then the final checkpoint, then a
-     * flush. A writer that never wrote stays silent. Never rejects.
+     * flush. A writer that never wrote stays silent. Never rejects; resolves
+     * to the number of records lost on the way (the close record, or none).
      */
-    async close(): Promise<void> {
+    async close(): Promise<number> {
         this.clearTimer();
+        let lost = 0;
         if (this.chain.length > 0 && !this.chain.closed) {
             const closing = this.chain.close();
-            this.track(this.sink.write(closing.record), "close record");
+            const written = this.sink.write(closing.record);
+            this.track(written, "close record");
+            this.track(written.catch(() => void lost++), "close record");
             this.checkpoint(true);
         }
         await this.flush();
+        return lost;
     }
 
     stats(): SinkStats {

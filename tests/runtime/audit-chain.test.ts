@@ -75,6 +75,16 @@ describe("the audit chain in the runtime", () => {
         assert.deepEqual(allBreaks(verifyAuditTrail([jsonLines(sink.stored())])).map((b) => `${b.kind}@${b.seq}`), ["gap@1"]);
     });
 
+    it("counts a close record the sink lost as a lost record", async () => {
+        const sink = new MemorySink();
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", onWarning: () => undefined });
+        await logger.logRejection({ ids: {}, errorCode: "InvalidField", errorMessage: "bad" });
+        await logger.flush();
+        sink.failWith = "log group unavailable";
+        await logger.close();
+        assert.deepEqual([logger.stats().lost, sink.records().length], [1, 1]);
+    });
+
     it("starts a new chain for records written after a close", async () => {
         const sink = new MemorySink();
         const chain = chained(sink);
