@@ -343,6 +343,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     /**
+     * The one place every record (started, completion, rejection) reaches the
+     * sink, in the order written; sinks turn it into a line with `recordLine`.
      * Best-effort mode hands the record over and returns; `flush()` waits for
      * it. Fail-closed mode waits for delivery and throws when it fails.
      */
