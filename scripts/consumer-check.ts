@@ -16,6 +16,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { packageFileProblems, undeclaredImports } from "./lib/package-contents";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { readStackState } from "../verifier/pulumi-formats";
+import { AwsTwin } from "./twin/twin";
 
 const root = path.resolve(__dirname, "..");
 const consumer = path.join(root, "tests", "consumer");
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
         const own = (name: string) => path.join(project, "node_modules", ".bin", name);
         execFileSync(own("tsc"), ["--noEmit", "-p", project], { stdio: "inherit" });
         execFileSync(own("mocha"), [], { cwd: project, stdio: "inherit" });
-        verifyConsumerPlan(project);
+        await verifyConsumerPlans(project);
         checkPolicyPack(project);
         await runApplicationBlock(project);
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -103,17 +107,32 @@ async function main(): Promise<void> {
 }
 
 /**
- * The consumer writes its ops plan with mocks, in the `pulumi stack export`
- * shape, and runs the bin its own `npm install` linked, as
- * `npx bedrock-tenancy verify` would in its own pipeline.
+ * The consumer plans its ops and customer programs with the shipped
+ * `planStack`, in the `pulumi stack export` shape, and runs the bin its own
+ * `npm install` linked, as `npx bedrock-tenancy verify` would in its own
+ * pipeline. The enforcing stand-ins then load the same files: the customer's
+ * function role, as Lambda runs it, assumes the tenant's ops role with the
+ * ExternalId its plan holds.
  */
-function verifyConsumerPlan(project: string): void {
+async function verifyConsumerPlans(project: string): Promise<void> {
     const plan = path.join(project, "plan");
+    const files = [path.join(plan, "ops.json"), path.join(plan, "customer-a.json")];
     const own = (name: string) => path.join(project, "node_modules", ".bin", name);
-    execFileSync(own("ts-node"), ["--transpile-only", "plan-writer/write-ops-plan.ts", path.join(plan, "ops.json")], { cwd: project, stdio: "inherit" });
+    execFileSync(own("ts-node"), ["--transpile-only", "plan-writer/write-plans.ts", plan], { cwd: project, stdio: "inherit" });
     // --no: never fetch a package of that name from the registry; only the installed bin may run.
-    execFileSync("npx", ["--no", "bedrock-tenancy", "verify", "--out", plan, path.join(plan, "ops.json")], { cwd: project, stdio: "inherit" });
-    console.log("npx bedrock-tenancy verify passed on the consumer's own plan");
+    execFileSync("npx", ["--no", "bedrock-tenancy", "verify", "--out", plan, ...files], { cwd: project, stdio: "inherit" });
+    console.log("npx bedrock-tenancy verify passed on the consumer's own plans");
+    const twin = await AwsTwin.start(files.map((f) => readStackState(f, fs.readFileSync(f, "utf8"))));
+    try {
+        const fn = twin.model.functions.find((f) => f.environment.BEDROCK_TENANCY_OPS_ROLE_ARN);
+        if (!fn) throw new Error("the consumer's customer plan has no runtime function");
+        const credentials = await twin.credentialsFor(fn.roleArn, { service: "lambda.amazonaws.com" });
+        const sts = new STSClient({ region: "us-east-1", endpoint: twin.sts.url, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+        await sts.send(new AssumeRoleCommand({ RoleArn: fn.environment.BEDROCK_TENANCY_OPS_ROLE_ARN, ExternalId: fn.environment.BEDROCK_TENANCY_EXTERNAL_ID, RoleSessionName: "consumer-check" }));
+        console.log(`the enforcing stand-ins loaded the consumer's plans (${twin.model.roles.size} roles): its function role assumes ${fn.environment.BEDROCK_TENANCY_OPS_ROLE_ARN} with its ExternalId`);
+    } finally {
+        await twin.close();
+    }
 }
 
 /**
@@ -135,7 +154,7 @@ async function runApplicationBlock(project: string): Promise<void> {
         aws.logs.createLogGroup(logGroup);
         const externalId = "consumer-external-id-0001";
         await new Promise<void>((resolve, reject) => {
-            execFile(process.execPath, [file], { cwd: project, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...aws.env, EXTERNAL_ID: externalId }, timeout: 60_000 }, (err, _stdout, stderr) =>
+            execFile(process.execPath, [file], { cwd: project, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...aws.env, EXTERNAL_ID: externalId, MODEL_ROUTES: JSON.stringify({ "anthropic.claude-3-haiku-20240307-v1:0": "arn:aws:bedrock:us-east-1:999999999999:application-inference-profile/consumer01" }) }, timeout: 60_000 }, (err, _stdout, stderr) =>
                 err ? reject(new Error(`the application block failed: ${err.message}\n${stderr}`)) : resolve(),
             );
         });

@@ -8,3 +8,4 @@
  */
 export { installMocks, isSecretOutput, ofType, promiseOf, type MockOptions, type RecordedResource } from "./pulumi-mocks";
 export { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "./mock-state";
+export { planStack, writeStackExport, type PlanOptions, type StackExport } from "./plan-file";

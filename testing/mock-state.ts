@@ -69,6 +69,11 @@ const EC2_ID_PREFIXES: Record<string, string> = {
 /** The id a provider would assign: IAM addresses roles by name, EC2 mints `sg-…`/`vpc-…` ids. */
 export function mockResourceId(type: string, name: string, inputs: Record<string, any>): string {
     if (type === "aws:iam/role:Role") return String(inputs.name ?? name);
+    // KMS mints key ids as UUIDs, and the runtime refuses an archive key ARN that is not shaped like one.
+    if (type === "aws:kms/key:Key") {
+        const hex = hexOf(`${type}/${name}`, 32);
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    }
     const prefix = EC2_ID_PREFIXES[type];
     return prefix ? `${prefix}-0${hexOf(`${type}/${name}`, 16)}` : `${name}-id`;
 }

@@ -7,6 +7,10 @@ export interface RecordedResource {
     name: string;
     inputs: Record<string, any>;
     id: string;
+    /** Whether it is a provider resource (false for a component). */
+    custom: boolean;
+    /** The output state the mock answered with: the inputs plus what the provider computes. */
+    state: Record<string, unknown>;
 }
 
 export interface MockOptions {
@@ -74,9 +78,10 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
                     };
                 }
                 const id = mockResourceId(args.type, args.name, args.inputs);
-                const record: RecordedResource = { type: args.type, name: args.name, inputs: args.inputs, id };
+                const record: RecordedResource = { type: args.type, name: args.name, inputs: args.inputs, id, custom: args.custom !== false, state: {} };
+                record.state = { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, account), ...(options.state?.(record) ?? {}) };
                 recorded.push(record);
-                return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, account), ...(options.state?.(record) ?? {}) } };
+                return { id, state: record.state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 const handler = options.calls?.[args.token] ?? builtInCalls[args.token];

@@ -7,7 +7,7 @@
  * inside the account (subscriptions, replication, query results) must end
  * at resources of the stack.
  */
-import { accountOfPrincipal, coversResource, coversService, isAccountId, isRecord, parseArn, parsePolicy, s3BucketArn, s3ObjectsArn, RuntimeEnv } from "../contract";
+import { accountOfPrincipal, coversResource, coversService, isAccountId, isRecord, parseArn, parsePolicy, s3BucketArn, s3ObjectsArn, RuntimeEnv, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
@@ -25,6 +25,10 @@ const NOT_SCANNED = new Set([
 ]);
 /** Environment variables that send the runtime's calls somewhere other than AWS's own endpoints. */
 const REDIRECTING_ENV = ["AWS_ENDPOINT_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "AWS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
+/** Services whose actions read or copy the log, its key or the archive. */
+const DATA_SERVICES = ["logs", "kms", "s3", "athena", "glue"];
+/** Services whose actions let a role grant itself more, or change the runtime that writes the records. */
+const ESCALATING_SERVICES = ["iam", "sts", "lambda", "ecs", "ssm", "cloudformation"];
 const OWNER_KEYS = new Set(["account", "accountid", "expectedbucketowner", "owner", "bucketowner", "sourceaccount"]);
 
 export interface CustomerContext {
@@ -56,7 +60,10 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
         const reaches = p.policies.some((source) => {
             if (source.document === undefined) return true;
             const parsed = parsePolicy(source.document);
-            return "problem" in parsed || parsed.statements.some((s) => s.effect === "Allow" && ["logs", "kms", "s3"].some((svc) => coversService(s, svc)) && protectedArns.some((arn) => coversResource(s, arn)));
+            return "problem" in parsed || parsed.statements.some((s) => s.effect === "Allow" && (
+                (DATA_SERVICES.some((svc) => coversService(s, svc)) && protectedArns.some((arn) => coversResource(s, arn))) ||
+                // A way to grant itself more, or to change what the runtime does, reaches everything the account holds.
+                ESCALATING_SERVICES.some((svc) => coversService(s, svc))));
         });
         if (reaches) flag("BT-CUSTOMER-FOREIGN-ROLE", p.resource, "assumeRolePolicy", `role ${p.name} can be assumed by ${outsiders.join(", ")}, outside the account, and reaches the audit log, its key or the archive`);
     }
@@ -145,30 +152,23 @@ function lockViolations(r: StackResource, c: CustomerIntent): string[] {
     return out;
 }
 
-/** AWS principals outside `account` a trust policy admits to assume the role (federated, `*` and NotPrincipal included). */
+/** Principals outside `account` that a trust policy admits to assume the role (federated, `*` and NotPrincipal included). */
 function outsidePrincipals(trust: unknown, account: string): string[] {
-    const parsed = parsePolicy(trust);
-    if ("problem" in parsed) return [`(unreadable trust: ${parsed.problem})`];
-    const out: string[] = [];
-    for (const s of parsed.statements) {
-        if (s.effect !== "Allow" || !coversService(s, "sts")) continue;
-        if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
-        for (const [kind, values] of Object.entries(s.principals ?? {})) {
-            if (kind === "Service") continue;
-            for (const v of values) if (kind !== "AWS" || v.includes("*") || accountOfPrincipal(v) !== account) out.push(kind === "AWS" ? v : `${kind} ${v}`);
-        }
-    }
-    return out;
+    return outsiders(trust, account, (s) => coversService(s, "sts"));
 }
 
 /** Principals outside `account` that an Allow of a resource policy names. */
 function allowedOutsiders(doc: unknown, account: string): string[] {
-    if (doc === undefined || doc === null || doc === "") return [];
+    return doc === undefined || doc === null || doc === "" ? [] : outsiders(doc, account, () => true);
+}
+
+/** Principals outside `account` named by the Allow statements of `doc` that `relevant` selects; an unreadable document is one. */
+function outsiders(doc: unknown, account: string, relevant: (s: PolicyStatement) => boolean): string[] {
     const parsed = parsePolicy(doc);
     if ("problem" in parsed) return [`(a policy the proof cannot read: it ${parsed.problem})`];
     const out: string[] = [];
     for (const s of parsed.statements) {
-        if (s.effect !== "Allow") continue;
+        if (s.effect !== "Allow" || !relevant(s)) continue;
         if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
             if (kind === "Service") continue;

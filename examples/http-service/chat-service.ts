@@ -18,6 +18,12 @@ export interface ChatServiceOptions {
     externalId: string;
     /** Model or inference-profile id to invoke. */
     modelId: string;
+    /**
+     * The tenant's application inference profile for `modelId` (the ops
+     * stack exports it in `inferenceProfileArns`): the ops role refuses a
+     * model reached any other way.
+     */
+    inferenceProfileArn?: string;
     /** The tenant's private audit log group (it must exist). */
     logGroupName: string;
     /** Region of Bedrock, STS and CloudWatch Logs. */
@@ -66,6 +72,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         externalId: options.externalId,
         defaultModel: options.modelId,
         allowedModels: [options.modelId],
+        ...(options.inferenceProfileArn ? { modelRoutes: { [options.modelId]: options.inferenceProfileArn } } : {}),
         bedrockRegion: options.region,
         contentMode: options.contentMode,
     });

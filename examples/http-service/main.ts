@@ -19,6 +19,7 @@ async function main(): Promise<void> {
         opsRoleArn: required("OPS_ROLE_ARN"),
         externalId: required("EXTERNAL_ID"),
         modelId: required("MODEL_ID"),
+        inferenceProfileArn: process.env.INFERENCE_PROFILE_ARN || undefined,
         logGroupName: required("AUDIT_LOG_GROUP"),
         region: required("AWS_REGION"),
         flushIntervalMs: process.env.AUDIT_FLUSH_INTERVAL_MS ? Number(process.env.AUDIT_FLUSH_INTERVAL_MS) : undefined,

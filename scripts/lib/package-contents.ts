@@ -10,7 +10,7 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^README\.md$/,
     /^LICENSE(\.md|\.txt)?$/,
     /^dist\/(contract|components|runtime|verifier)\/[\w./-]+\.(js|d\.ts)$/,
-    /^dist\/testing\/(index|pulumi-mocks|mock-state)\.(js|d\.ts)$/,
+    /^dist\/testing\/(index|pulumi-mocks|mock-state|plan-file)\.(js|d\.ts)$/,
     /^policy-pack\/(PulumiPolicy\.yaml|package\.json|index\.js)$/,
     /^dist\/lambda\/index\.mjs$/,
     /^dist\/enforcer\/index\.mjs$/,

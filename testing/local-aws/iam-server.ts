@@ -1,5 +1,6 @@
 /**
- * IAM `PutRolePolicy` / `DeleteRolePolicy` / `GetRolePolicy` on 127.0.0.1,
+ * IAM `PutRolePolicy` / `DeleteRolePolicy` / `GetRolePolicy` /
+ * `AttachRolePolicy` / `DetachRolePolicy` on 127.0.0.1,
  * over the awsQuery protocol @aws-sdk/client-iam speaks: a form-encoded POST
  * to `/` answered with XML. Roles exist only once a test creates them, so a
  * call naming any other role fails with NoSuchEntity as IAM does.
@@ -12,6 +13,7 @@ export interface IamCall {
     roleName?: string;
     policyName?: string;
     policyDocument?: string;
+    policyArn?: string;
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -20,10 +22,13 @@ export class LocalIamServer extends LocalAwsServer {
     readonly calls: IamCall[] = [];
     /** Role name to its inline policies (name to JSON document). */
     readonly roles = new Map<string, Map<string, string>>();
+    /** Role name to the ARNs of its attached managed policies. */
+    readonly attached = new Map<string, Set<string>>();
     protected readonly throttle = { status: 400, errorType: "Throttling" };
 
     createRole(name: string): void {
         this.roles.set(name, new Map());
+        this.attached.set(name, new Set());
     }
 
     /** The inline policy as a parsed document, or undefined. */
@@ -37,6 +42,7 @@ export class LocalIamServer extends LocalAwsServer {
         super.reset();
         this.calls.length = 0;
         this.roles.clear();
+        this.attached.clear();
     }
 
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
@@ -46,9 +52,10 @@ export class LocalIamServer extends LocalAwsServer {
             roleName: form.get("RoleName") ?? undefined,
             policyName: form.get("PolicyName") ?? undefined,
             policyDocument: form.get("PolicyDocument") ?? undefined,
+            policyArn: form.get("PolicyArn") ?? undefined,
         };
         this.calls.push(call);
-        if (!["PutRolePolicy", "DeleteRolePolicy", "GetRolePolicy"].includes(call.action)) {
+        if (!["PutRolePolicy", "DeleteRolePolicy", "GetRolePolicy", "AttachRolePolicy", "DetachRolePolicy"].includes(call.action)) {
             return this.sendError(res, 400, "InvalidAction", `unsupported action ${call.action}`);
         }
         const policies = this.roles.get(call.roleName ?? "");
@@ -56,7 +63,17 @@ export class LocalIamServer extends LocalAwsServer {
             return this.sendError(res, 404, "NoSuchEntity", `The role with name ${call.roleName} cannot be found.`);
         }
         const name = call.policyName ?? "";
+        const attached = this.attached.get(call.roleName ?? "") ?? new Set<string>();
+        this.attached.set(call.roleName ?? "", attached);
         switch (call.action) {
+            case "AttachRolePolicy":
+                attached.add(call.policyArn ?? "");
+                return this.reply(res, call.action, "");
+            case "DetachRolePolicy":
+                if (!attached.delete(call.policyArn ?? "")) {
+                    return this.sendError(res, 404, "NoSuchEntity", `Policy ${call.policyArn} was not found.`);
+                }
+                return this.reply(res, call.action, "");
             case "PutRolePolicy":
                 try {
                     JSON.parse(call.policyDocument ?? "");

@@ -16,7 +16,7 @@ export { LocalIamServer } from "./iam-server";
 export type { IamCall } from "./iam-server";
 export type { AssumeRoleCall } from "./sts-server";
 export { signingAccessKey } from "./local-server";
-export type { Fault, RecordedRequest } from "./local-server";
+export type { Fault, RecordedRequest, Refusal } from "./local-server";
 
 /** The customer account's own (fake) access key in tests. */
 export const CUSTOMER_ACCESS_KEY_ID = "AKIDCUSTOMERA";

@@ -4,7 +4,16 @@
  * to misbehave on upcoming requests.
  */
 import * as http from "http";
+import * as http2 from "http2";
+import * as net from "net";
 import type { AddressInfo, Socket } from "net";
+
+/** A refusal as the service words it: HTTP status, error code, message. */
+export interface Refusal {
+    status: number;
+    errorType: string;
+    message: string;
+}
 
 /** What the next request should suffer instead of (or before) a normal answer. */
 export type Fault =
@@ -26,6 +35,8 @@ export interface RecordedRequest {
     accessKeyId?: string;
     /** What the server did: "ok" or the fault kind. */
     outcome: "ok" | Fault["kind"];
+    /** The refusal it answered with, when `authorize` refused it. */
+    refusal?: Refusal;
 }
 
 /** The access key id in a SigV4 `Authorization` header. */
@@ -42,10 +53,27 @@ export abstract class LocalAwsServer {
     faultFor: ((request: Omit<RecordedRequest, "outcome">) => Fault | undefined) | undefined;
     /** Most connections open at once: how many requests clients had in flight together. */
     peakConnections = 0;
+    /**
+     * Decides each request before it is served, as AWS authorizes it; a
+     * refusal is answered in the service's error shape and the request is not
+     * served. Unset, every request is served (the stand-in only records).
+     */
+    authorize: ((request: RecordedRequest) => Promise<Refusal | undefined>) | undefined;
     private readonly faults: Fault[] = [];
     private readonly sockets = new Set<Socket>();
     private readonly timers = new Set<NodeJS.Timeout>();
-    private readonly server = http.createServer((req, res) => void this.receive(req, res));
+    private readonly http1 = http.createServer((req, res) => void this.receive(req, res));
+    // Clients that speak HTTP/2 in clear text (the SDK's default handler for Bedrock Runtime) are answered in HTTP/2.
+    private readonly http2 = http2.createServer((req, res) => void this.receive(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse));
+    /** Reads a connection's first bytes and hands it to the server of the protocol it speaks. */
+    private readonly server = net.createServer((socket) => {
+        socket.once("data", (first: Buffer) => {
+            socket.pause();
+            (first.subarray(0, 3).toString("latin1") === "PRI" ? this.http2 : this.http1).emit("connection", socket);
+            socket.unshift(first);
+            socket.resume();
+        });
+    });
     private port = 0;
 
     constructor() {
@@ -125,6 +153,18 @@ export abstract class LocalAwsServer {
         this.requests.push(request);
         switch (fault?.kind) {
             case undefined:
+                if (this.authorize) {
+                    let refusal: Refusal | undefined;
+                    try {
+                        refusal = await this.authorize(request);
+                    } catch (err) {
+                        return this.sendError(res, 500, "InternalFailure", (err as Error).message);
+                    }
+                    if (refusal) {
+                        request.refusal = refusal;
+                        return this.sendError(res, refusal.status, refusal.errorType, refusal.message);
+                    }
+                }
                 return this.safely(request, res);
             case "throttle":
                 return this.sendError(res, this.throttle.status, this.throttle.errorType, "Rate exceeded");

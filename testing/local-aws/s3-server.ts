@@ -12,6 +12,8 @@ export interface StoredObject {
     body: Buffer;
     headers: http.IncomingHttpHeaders;
     accessKeyId?: string;
+    versionId?: string;
+    storedAt?: number;
 }
 
 const CHECKSUM_HEADERS: Record<string, string> = {
@@ -29,6 +31,11 @@ export class LocalS3Server extends LocalAwsServer {
      * names another account is denied (403 AccessDenied), as S3 does.
      */
     readonly bucketOwners = new Map<string, string>();
+    /** Buckets with a default Object Lock retention, in days: a version cannot be deleted before it ends. */
+    readonly lockDays = new Map<string, number>();
+    /** How far the service's clock runs ahead of the caller's, e.g. past a retention. */
+    clockAheadMs = 0;
+    private versions = 0;
     protected readonly throttle = { status: 503, errorType: "SlowDown" };
 
     /** Also forgets stored objects and bucket owners. */
@@ -36,6 +43,7 @@ export class LocalS3Server extends LocalAwsServer {
         super.reset();
         this.objects.clear();
         this.bucketOwners.clear();
+        this.clockAheadMs = 0;
     }
 
     /** Stored objects under `prefix` of `bucket`, bodies parsed as one JSON record each. */
@@ -49,6 +57,9 @@ export class LocalS3Server extends LocalAwsServer {
         const url = new URL(request.path, "http://127.0.0.1");
         const [, bucket, ...rest] = url.pathname.split("/");
         const key = decodeURIComponent(rest.join("/"));
+        if (request.method === "DELETE" && bucket && key) {
+            return this.deleteObject(bucket, key, url.searchParams.get("versionId") ?? undefined, res);
+        }
         if (request.method !== "PUT" || !bucket || !key || url.search !== "" && !url.search.startsWith("?x-id=PutObject")) {
             return this.sendError(res, 501, "NotImplemented", `the local S3 implements path-style PutObject only, got ${request.method} ${request.path}`);
         }
@@ -73,8 +84,23 @@ export class LocalS3Server extends LocalAwsServer {
         if (this.requiredKmsKeyArn !== undefined && request.headers["x-amz-server-side-encryption-aws-kms-key-id"] !== this.requiredKmsKeyArn) {
             return this.sendError(res, 403, "AccessDenied", "Access Denied");
         }
-        this.objects.set(`${bucket}/${key}`, { body, headers: request.headers, accessKeyId: request.accessKeyId });
-        res.writeHead(200, { etag: `"${createHash("md5").update(body).digest("hex")}"`, "x-amz-version-id": `v-${this.objects.size}` });
+        const versionId = `v-${++this.versions}`;
+        this.objects.set(`${bucket}/${key}`, { body, headers: request.headers, accessKeyId: request.accessKeyId, versionId, storedAt: Date.now() });
+        res.writeHead(200, { etag: `"${createHash("md5").update(body).digest("hex")}"`, "x-amz-version-id": versionId });
+        res.end();
+    }
+
+    /** Without a version id S3 only adds a delete marker; a version under Object Lock stays until its retention ends. */
+    private deleteObject(bucket: string, key: string, versionId: string | undefined, res: http.ServerResponse): void {
+        const stored = this.objects.get(`${bucket}/${key}`);
+        if (versionId !== undefined && stored?.versionId === versionId) {
+            const days = this.lockDays.get(bucket);
+            if (days !== undefined && Date.now() + this.clockAheadMs < (stored.storedAt ?? 0) + days * 86_400_000) {
+                return this.sendError(res, 403, "AccessDenied", "Access Denied because object protected by object lock.");
+            }
+            this.objects.delete(`${bucket}/${key}`);
+        }
+        res.writeHead(204, versionId ? { "x-amz-version-id": versionId } : { "x-amz-delete-marker": "true" });
         res.end();
     }
 

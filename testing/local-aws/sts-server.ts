@@ -12,6 +12,7 @@ export interface AssumeRoleCall {
     roleSessionName?: string;
     durationSeconds?: number;
     tags: { Key: string; Value: string }[];
+    sourceIdentity?: string;
     /** Access key that signed the request: the caller's own credentials. */
     accessKeyId?: string;
     /** Access key id of the credentials handed out. */
@@ -59,13 +60,16 @@ export class LocalStsServer extends LocalAwsServer {
             roleArn: form.get("RoleArn") ?? undefined,
             externalId: form.get("ExternalId") ?? undefined,
             roleSessionName: form.get("RoleSessionName") ?? undefined,
+            ...(form.has("SourceIdentity") ? { sourceIdentity: form.get("SourceIdentity")! } : {}),
             durationSeconds: duration ? Number(duration) : undefined,
             tags,
             accessKeyId: request.accessKeyId,
             issuedAccessKeyId,
         });
         const expiration = new Date(Date.now() + this.credentialLifetimeMs).toISOString();
-        const roleName = (form.get("RoleArn") ?? "").split("/").pop();
+        const roleArn = form.get("RoleArn") ?? "";
+        const roleName = roleArn.split("/").pop();
+        const account = roleArn.split(":")[4] || "999999999999";
         res.writeHead(200, { "content-type": "text/xml" });
         // The SDK's XML parser ignores namespaces, so the reply carries none (and names no AWS host).
         res.end(`<AssumeRoleResponse>
@@ -78,7 +82,7 @@ export class LocalStsServer extends LocalAwsServer {
     </Credentials>
     <AssumedRoleUser>
       <AssumedRoleId>AROAEXAMPLE:${form.get("RoleSessionName")}</AssumedRoleId>
-      <Arn>arn:aws:sts::999999999999:assumed-role/${roleName}/${form.get("RoleSessionName")}</Arn>
+      <Arn>arn:aws:sts::${account}:assumed-role/${roleName}/${form.get("RoleSessionName")}</Arn>
     </AssumedRoleUser>
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>sts-req-${this.assumeRoleCalls.length}</RequestId></ResponseMetadata>

@@ -83,11 +83,11 @@ describe("dependency direction", () => {
 
 describe("the shipped testing entry point", () => {
     // Only these files of testing/ ship (bedrock-tenancy/testing); the rest are the repository's own stand-ins.
-    const SHIPPED = ["testing/index.ts", "testing/pulumi-mocks.ts", "testing/mock-state.ts"];
+    const SHIPPED = ["testing/index.ts", "testing/pulumi-mocks.ts", "testing/mock-state.ts", "testing/plan-file.ts"];
 
-    it("imports only its shipped siblings, Pulumi and node:crypto", () => {
+    it("imports only its shipped siblings, Pulumi, node:crypto, node:fs and node:path", () => {
         const problems = SHIPPED.flatMap((f) => importsOf(f, fs.readFileSync(path.join(ROOT, f), "utf8"))).filter((edge) => {
-            if (!edge.specifier.startsWith(".")) return !/^(?:node:)?crypto$|^@pulumi\/pulumi$/.test(edge.specifier);
+            if (!edge.specifier.startsWith(".")) return !/^(?:node:)?(?:crypto|fs|path)$|^@pulumi\/pulumi$/.test(edge.specifier);
             const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(edge.from), edge.specifier));
             return !SHIPPED.includes(`${target}.ts`);
         });

@@ -3,10 +3,12 @@ import { PrivateInvocationLogging } from "../../../components/private-invocation
 import { ArgumentError, RuntimeEnv } from "../../../contract";
 import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, OPS_ACCOUNT, customerAArgs, fixtureBundle, settle } from "../../support/customer-fixtures";
 import { type RecordedResource, installMocks, ofType, promiseOf } from "../../../testing/pulumi-mocks";
+import { mockResourceId } from "../../../testing/mock-state";
 import type { AuditArchiveArgs } from "../../../components/private-invocation-logging/archive-args";
 
 const BUCKET = `btn-customer-a-archive-${CUSTOMER_A_ACCOUNT}`;
-const KEY_ARN = `arn:aws:kms:us-east-1:${CUSTOMER_A_ACCOUNT}:key/audit-key-id`;
+// The key id the mocks mint for the component's key, as KMS would: a UUID.
+const KEY_ARN = `arn:aws:kms:us-east-1:${CUSTOMER_A_ACCOUNT}:key/${mockResourceId("aws:kms/key:Key", "audit-key", {})}`;
 
 function only(recorded: RecordedResource[], type: string): RecordedResource {
     const found = ofType(recorded, type);

@@ -1,0 +1,85 @@
+/**
+ * `npm run twin:check -- [--plans DIR]`: runs the shipped runtime, the docs'
+ * application block, the HTTP-service example, the quota loop and the cost
+ * cap against the enforcing stand-ins built from the plans (scripts/twin), so
+ * a policy AWS would refuse fails here. Without --plans it first plans this
+ * project's stacks into plan/, as `npm start` does. Prints one line per
+ * expectation, then `N passed, M failed`; exits 0 only when all hold, 2 when
+ * the plans cannot be read or the build is missing.
+ */
+import * as path from "path";
+import { parseArgs } from "util";
+import { runPlan } from "./plan/run-start";
+import { ROOT, exportedTenants, opsStacks, runtimeFunctions, type Expectation } from "./twin/check-context";
+import { computeExpectations } from "./twin/compute-checks";
+import { docExpectations } from "./twin/doc-checks";
+import { lambdaExpectations } from "./twin/lambda-checks";
+import { costCapExpectations, quotaLoopExpectations } from "./twin/loop-checks";
+import { buildModel, readPlanFolder } from "./twin/plan-model";
+import { AwsTwin } from "./twin/twin";
+
+async function main(): Promise<number> {
+    const { values } = parseArgs({ options: { plans: { type: "string" } } });
+    let dir = values.plans ? path.resolve(values.plans) : undefined;
+    if (!dir) {
+        dir = path.join(ROOT, "plan");
+        const planned = await runPlan({ projectDir: ROOT, outDir: dir, log: () => undefined });
+        if (planned.violations.length > 0) process.stdout.write(`note: the verifier reports ${planned.violations.length} violations on these plans (npm start shows them)\n`);
+    }
+    const stacks = readPlanFolder(dir);
+    const ops = opsStacks(stacks);
+    const model = buildModel(stacks);
+    let twin: AwsTwin | undefined;
+    const current = () => twin!;
+    const expectations: Expectation[] = [];
+    for (const fn of runtimeFunctions(stacks)) {
+        expectations.push(...lambdaExpectations(current, fn));
+        const tenantId = fn.environment.BEDROCK_TENANCY_TENANT_ID;
+        if (model.functions.some((f) => f.bundlePath?.endsWith(path.join("enforcer", "index.mjs"))) && model.roles.has(fn.environment.BEDROCK_TENANCY_OPS_ROLE_ARN)) {
+            expectations.push(...quotaLoopExpectations(current, fn));
+        }
+        const cap = model.budgetActions.find((a) => a.roles.includes(fn.environment.BEDROCK_TENANCY_OPS_ROLE_ARN.split("/").pop()!));
+        if (cap) expectations.push(...costCapExpectations(current, fn, cap.budgetName));
+        if (tenantId) expectations.push(...docExpectations(current, fn, exportedTenants(ops).find((t) => t.tenantId === tenantId)));
+    }
+    const tenantChecks = computeExpectations(ops, exportedTenants(ops));
+
+    let passed = 0;
+    let failed = 0;
+    const report = (ok: boolean, name: string, why?: string) => {
+        ok ? passed++ : failed++;
+        process.stdout.write(`${ok ? "ok  " : "FAIL"} ${name}${why ? ` -- ${why.replace(/\s*\n\s*/g, " ")}` : ""}\n`);
+    };
+    twin = await AwsTwin.start(stacks);
+    try {
+        for (const e of expectations) {
+            await e.run().then(() => report(true, e.name), (err: Error) => report(false, e.name, err.message));
+        }
+    } finally {
+        await twin.close();
+    }
+    // Each compute kind plans its own customer stack and runs against its own stand-ins.
+    for (const e of tenantChecks) {
+        await e.run().then(() => report(true, e.name), (err: Error) => report(false, e.name, err.message));
+    }
+    process.stdout.write(`${passed} passed, ${failed} failed\n`);
+    return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+// A check awaiting something that can never settle would let the event loop empty and exit 0: that is a failure.
+process.exitCode = 2;
+process.on("exit", (code) => {
+    if (code === 2 && !finished) process.stderr.write("twin:check stopped before its last expectation (a call that can never settle)\n");
+});
+let finished = false;
+
+main().then(
+    (code) => {
+        finished = true;
+        process.exit(code);
+    },
+    (err) => {
+        process.stderr.write(`twin:check could not run: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(2);
+    },
+);

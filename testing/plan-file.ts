@@ -1,0 +1,120 @@
+/**
+ * Plans a Pulumi program under the shipped mocks, as a unit test runs it,
+ * and writes the result in the shape of `pulumi stack export --show-secrets`,
+ * so `npx bedrock-tenancy verify` (and any reader of stack exports) can check
+ * a consumer's own stacks offline, without a Pulumi CLI or an AWS account.
+ * Uses Pulumi's public mock API; a component's outputs, which the mock API
+ * does not report, are read from its own `registerOutputs` call while the
+ * program runs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, promiseOf, type MockOptions, type RecordedResource } from "./pulumi-mocks";
+
+/** Pulumi's signature of special values, and the one that marks a secret. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface StackExport {
+    version: 3;
+    deployment: { manifest: Record<string, string>; resources: Record<string, unknown>[] };
+}
+
+/** `installMocks` options; `preview` defaults to false here, as an export follows an update. */
+export interface PlanOptions extends MockOptions {
+    project: string;
+    stack: string;
+}
+
+/** A secret in the engine's wire form `{ sig, value }` becomes the export's `{ sig, plaintext }`. */
+function exported(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(exported);
+    if (value === null || typeof value !== "object") return value;
+    const node = value as Record<string, unknown>;
+    if (node[SIG_KEY] === SECRET_SIG) return { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(plain(node.value)) };
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, exported(v)]));
+}
+
+function plain(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(plain);
+    if (value === null || typeof value !== "object") return value;
+    const node = value as Record<string, unknown>;
+    if (node[SIG_KEY] === SECRET_SIG) return plain(node.value);
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, plain(v)]));
+}
+
+async function stackOutput(value: unknown): Promise<unknown> {
+    if (!pulumi.Output.isInstance(value)) return value;
+    const resolved = await promiseOf(value as pulumi.Output<unknown>);
+    return (await pulumi.isSecret(value as pulumi.Output<unknown>)) ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(resolved) } : resolved;
+}
+
+/**
+ * Runs `program` under the mocks (configured by `options`, as
+ * {@link installMocks}), waits for everything it registered, and returns the
+ * stack export. What `program` returns (an object of values or Outputs)
+ * becomes the stack's outputs, secret ones encrypted-as-exported.
+ */
+export async function planStack(program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>, options: PlanOptions): Promise<StackExport> {
+    // An export describes the stack after an update, where every value is known.
+    const recorded = await installMocks({ preview: false, ...options });
+    const componentOutputs = new Map<string, Promise<unknown>>();
+    const prototype = pulumi.ComponentResource.prototype as unknown as { registerOutputs(this: pulumi.ComponentResource, outputs?: unknown): void };
+    const register = prototype.registerOutputs;
+    prototype.registerOutputs = function (this: pulumi.ComponentResource, registered?: unknown) {
+        componentOutputs.set(String(componentOutputs.size), readComponentOutputs(this, registered));
+        return register.call(this, registered);
+    };
+    const resolved: Record<string, unknown> = {};
+    try {
+        const outputs = (await program()) ?? {};
+        for (const [name, value] of Object.entries(outputs)) resolved[name] = await stackOutput(value);
+    } finally {
+        prototype.registerOutputs = register;
+    }
+    const byResource = new Map<string, Record<string, unknown>>();
+    for (const pending of componentOutputs.values()) {
+        const { key, outputs } = (await pending) as { key: string; outputs: Record<string, unknown> };
+        // Pulumi registers a component's outputs once more, empty, after its constructor: the outputs add up.
+        byResource.set(key, { ...byResource.get(key), ...outputs });
+    }
+    // Resources registered from inside `apply` arrive later: wait until the engine has answered every registration.
+    await pulumi.runtime.disconnect();
+    const prefix = `urn:pulumi:${options.stack}::${options.project}::`;
+    const stackUrn = `${prefix}pulumi:pulumi:Stack::${options.project}-${options.stack}`;
+    const resources = [
+        { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: resolved },
+        ...recorded.map((r: RecordedResource) => ({
+            urn: `${prefix}${r.type}::${r.name}`,
+            custom: r.custom,
+            ...(r.custom ? { id: r.id } : {}),
+            type: r.type,
+            parent: stackUrn,
+            inputs: exported(r.inputs),
+            outputs: exported(r.custom ? r.state : byResource.get(`${r.type}::${r.name}`) ?? {}),
+        })),
+    ];
+    return { version: 3, deployment: { manifest: { time: new Date().toISOString(), magic: "", version: "bedrock-tenancy/testing planStack (Pulumi mocks)" }, resources } };
+}
+
+/** A component's registered outputs, keyed by its type and name as the mocks recorded them. */
+async function readComponentOutputs(component: pulumi.ComponentResource, registered: unknown): Promise<unknown> {
+    const urn = await promiseOf(component.urn);
+    // urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME
+    const [, , qualifiedType, ...name] = urn.split("::");
+    const outputs: Record<string, unknown> = {};
+    const values = (await promiseOf(pulumi.output(registered ?? {}) as pulumi.Output<Record<string, unknown>>)) ?? {};
+    for (const [key, value] of Object.entries(values)) {
+        const source = (registered as Record<string, unknown>)[key];
+        const secret = pulumi.Output.isInstance(source) && (await pulumi.isSecret(source as pulumi.Output<unknown>));
+        outputs[key] = secret ? { [SIG_KEY]: SECRET_SIG, value } : value;
+    }
+    return { key: `${qualifiedType.split("$").pop()}::${name.join("::")}`, outputs };
+}
+
+/** Writes a stack export to `file` (creating its folder), as `pulumi stack export --show-secrets --file` would. */
+export function writeStackExport(file: string, doc: StackExport): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+}
