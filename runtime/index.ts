@@ -14,6 +14,7 @@ export type { StdoutSinkOptions } from "./sinks/stdout-sink";
 export { CloudWatchLogsSink } from "./sinks/cloudwatch-logs-sink";
 export { ArchivingSink, archivedRecord, loggedRecord } from "./sinks/archive-sink";
 export type { ArchivingSinkOptions } from "./sinks/archive-sink";
+export type { ChainOptions, CheckpointStore } from "./sinks/chaining-sink";
 export type { CloudWatchLogsSinkOptions } from "./sinks/cloudwatch-logs-sink";
 export { createTenantChatModel } from "./tenant-chat-model";
 export type { TenantChatModel, TenantChatModelOptions } from "./tenant-chat-model";

@@ -7,3 +7,4 @@ export * from "./tenant-proof";
 export * from "./trust-reducer";
 export * from "./verify";
 export { entitlementsOf, intendedCallers } from "./entitlements";
+export * from "./audit";

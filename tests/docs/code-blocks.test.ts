@@ -63,6 +63,7 @@ describe("documentation code blocks", () => {
                     "bedrock-tenancy": ["components/index.ts"],
                     "bedrock-tenancy/runtime": ["runtime/index.ts"],
                     "bedrock-tenancy/testing": ["testing/index.ts"],
+                    "bedrock-tenancy/verifier": ["verifier/index.ts"],
                 },
             });
             const problems = ts.getPreEmitDiagnostics(program)
