@@ -33,6 +33,13 @@ export interface IsolationProofRow {
     proofAlonePeakRssMiB: number;
     /** Time growth of the whole run per 10x tenants from the previous size (10 = linear). */
     growthPer10x?: number;
+    /** Reading and `JSON.parse` of ops.json, and the whole-account proof of it, side by side in one process (medians of 3). */
+    readParseMs?: number;
+    wholeProofMs?: number;
+    /** wholeProofMs / readParseMs; target ≤ 2. */
+    proofToParse?: number;
+    /** Growth of the whole-account proof per 10x tenants (10 = linear). */
+    proofGrowthPer10x?: number;
 }
 
 export interface IsolationProofResult {
@@ -73,7 +80,10 @@ export async function benchIsolationProof(sizes: number[] = FULL_SIZES): Promise
         const run = await timed(["scripts/start.ts", "--tenants", String(tenants), "--out", out]);
         const summary = /Isolation: .*/.exec(run.stdout)?.[0] ?? "";
         const alone = await timed(["verifier/cli.ts", "verify", "--quiet", "--out", out, path.join(out, "ops.json")]);
+        const sideBySide = JSON.parse((await timed(["bench/workers/proof-vs-parse.ts", path.join(out, "ops.json")])).stdout) as { readParseMs: number; proofMs: number; ratio: number };
         const previous = rows[rows.length - 1];
+        const growth = (now: number, before: number | undefined) =>
+            previous && before ? Math.round(10 * (now / before) ** (1 / Math.log10(tenants / previous.tenants))) / 10 : undefined;
         rows.push({
             tenants,
             wallMs: run.wallMs,
@@ -85,7 +95,11 @@ export async function benchIsolationProof(sizes: number[] = FULL_SIZES): Promise
             evaluatorRequests: Number(/(\d+) evaluator requests/.exec(summary)?.[1] ?? NaN),
             proofAloneWallMs: alone.wallMs,
             proofAlonePeakRssMiB: Math.max(alone.peakRssMiB, alone.peakTreeRssMiB),
-            growthPer10x: previous ? Math.round(10 * (run.wallMs / previous.wallMs) ** (1 / Math.log10(tenants / previous.tenants))) / 10 : undefined,
+            growthPer10x: growth(run.wallMs, previous?.wallMs),
+            readParseMs: sideBySide.readParseMs,
+            wholeProofMs: sideBySide.proofMs,
+            proofToParse: sideBySide.ratio,
+            proofGrowthPer10x: growth(sideBySide.proofMs, previous?.wholeProofMs),
         });
         fs.rmSync(out, { recursive: true, force: true });
     }
@@ -103,6 +117,12 @@ export function renderIsolationProof(r: IsolationProofResult): string[] {
         "| tenants | whole run | peak RSS, all processes at once | largest process | plan | proof (verifier) | evaluator cross-check | evaluator requests | proof alone (fresh process) | its peak RSS | growth per 10x |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
         ...r.rows.map((x) => `| ${x.tenants} | ${s(x.wallMs)} | ${x.peakTreeRssMiB === undefined ? "not sampled" : `${x.peakTreeRssMiB} MiB`} | ${x.peakRssMiB} MiB | ${s(x.planMs)} | ${s(x.proofMs)} | ${s(x.crossCheckMs)} | ${x.evaluatorRequests} | ${s(x.proofAloneWallMs)} | ${x.proofAlonePeakRssMiB} MiB | ${x.growthPer10x ?? ""} |`),
+        "",
+        "The whole-account proof of `ops.json` against reading and parsing it, side by side in one process (medians of 3; target: the proof takes at most twice the read and parse, and grows linearly):",
+        "",
+        "| tenants | read + JSON.parse | whole-account proof | ratio | proof growth per 10x |",
+        "|---|---|---|---|---|",
+        ...r.rows.filter((x) => x.wholeProofMs !== undefined).map((x) => `| ${x.tenants} | ${x.readParseMs} ms | ${x.wholeProofMs} ms | ${x.proofToParse} | ${x.proofGrowthPer10x ?? ""} |`),
         "",
         ...r.rows.map((x) => {
             const pct = (ms: number) => `${Math.round((100 * ms) / x.wallMs)} %`;

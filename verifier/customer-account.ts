@@ -25,6 +25,10 @@ const NOT_SCANNED = new Set([
 ]);
 /** Environment variables that send the runtime's calls somewhere other than AWS's own endpoints. */
 const REDIRECTING_ENV = ["AWS_ENDPOINT_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "AWS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
+/** Services whose actions read or copy the log, its key or the archive. */
+const DATA_SERVICES = ["logs", "kms", "s3", "athena", "glue"];
+/** Services whose actions let a role grant itself more, or change the runtime that writes the records. */
+const ESCALATING_SERVICES = ["iam", "sts", "lambda", "ecs", "ssm", "cloudformation"];
 const OWNER_KEYS = new Set(["account", "accountid", "expectedbucketowner", "owner", "bucketowner", "sourceaccount"]);
 
 export interface CustomerContext {
@@ -56,7 +60,10 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
         const reaches = p.policies.some((source) => {
             if (source.document === undefined) return true;
             const parsed = parsePolicy(source.document);
-            return "problem" in parsed || parsed.statements.some((s) => s.effect === "Allow" && ["logs", "kms", "s3"].some((svc) => coversService(s, svc)) && protectedArns.some((arn) => coversResource(s, arn)));
+            return "problem" in parsed || parsed.statements.some((s) => s.effect === "Allow" && (
+                (DATA_SERVICES.some((svc) => coversService(s, svc)) && protectedArns.some((arn) => coversResource(s, arn))) ||
+                // A way to grant itself more, or to change what the runtime does, reaches everything the account holds.
+                ESCALATING_SERVICES.some((svc) => coversService(s, svc))));
         });
         if (reaches) flag("BT-CUSTOMER-FOREIGN-ROLE", p.resource, "assumeRolePolicy", `role ${p.name} can be assumed by ${outsiders.join(", ")}, outside the account, and reaches the audit log, its key or the archive`);
     }

@@ -70,6 +70,11 @@ export function readStackState(file: string, text: string): StackState {
     } catch (err) {
         throw new UnreadableInputError(`${file} is not JSON: ${(err as Error).message}`, { cause: err });
     }
+    return stackStateOf(file, doc);
+}
+
+/** Reads one file's parsed JSON; `file` names it in errors. */
+export function stackStateOf(file: string, doc: any): StackState {
     let raw: unknown[];
     let format: StackState["format"];
     let pendingOperations: PendingOperation[] = [];

@@ -126,6 +126,9 @@ export const MUTATIONS: Mutation[] = [
     { name: "a customer role the ops account can assume, reading the log, key and archive", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
       edit: (doc) => push(doc, added("customer-a", ROLE, "auditor", { name: "Auditor", assumeRolePolicy: trusting(`arn:aws:iam::${OPS}:root`) }),
           added("customer-a", ROLE_POLICY, "auditor-read", { role: "Auditor", policy: allow(["logs:GetLogEvents", "kms:Decrypt", "s3:GetObject"], [`${LOG_GROUP_A}:*`, KEY_A, `arn:aws:s3:::${ARCHIVE_A}/*`]) })) },
+    { name: "a customer role the ops account can assume, able to grant itself more (iam:*)", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", ROLE, "escalator", { name: "Escalator", assumeRolePolicy: trusting(`arn:aws:iam::${OPS}:root`) }),
+          added("customer-a", ROLE_POLICY, "escalator-iam", { role: "Escalator", policy: allow("iam:*") })) },
     { name: "the runtime's archive pointed at an ops bucket", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
       edit: (doc, side) => {
           const fn = find(doc, "aws:lambda/function:Function", () => true);
@@ -155,6 +158,9 @@ export const CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: 
       edit: (doc) => push(doc, ...opsRole("Reporter", { Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }, allow(["logs:CreateLogStream", "logs:PutLogEvents"], `arn:aws:logs:us-east-1:${OPS}:log-group:/reporter:*`))) },
     { name: "a customer role trusted only inside the account", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", ROLE, "reader", { name: "Reader", assumeRolePolicy: trusting(`arn:aws:iam::${CUSTOMER_A}:root`) }), added("customer-a", ROLE_POLICY, "reader-read", { role: "Reader", policy: allow("logs:GetLogEvents", `${LOG_GROUP_A}:*`) })) },
+    { name: "a role a partner account assumes to read a bucket outside the stack", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", ROLE, "partner", { name: "Partner", assumeRolePolicy: trusting(`arn:aws:iam::${CUSTOMER_B}:root`, { StringEquals: { "sts:ExternalId": "partner-1" } }) }),
+          added("customer-a", ROLE_POLICY, "partner-read", { role: "Partner", policy: allow("s3:GetObject", "arn:aws:s3:::partner-exchange/*") })) },
     { name: "a second metric alarm and a key alias in the customer stack", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", "more", { name: "more", metricName: "FailedCalls", namespace: "BedrockTenancy/customer-a", threshold: 1 }), added("customer-a", "aws:kms/alias:Alias", "alias2", { name: "alias/audit-2", targetKeyId: KEY_A })) },
     { name: "outputs holding a policy as AWS normalises it (an object for a JSON string)", stack: "customer-a",
