@@ -74,6 +74,9 @@ export const INFERENCE_PROFILE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:
 /** Bedrock guardrail ARN: `guardrail/ID`, the id being 1–64 lowercase letters or digits (ApplyGuardrail). */
 export const GUARDRAIL_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:bedrock:${REGION}:${ACCOUNT}:guardrail\\/[a-z0-9]{1,64}`);
 
+/** Guardrail version a call names: a published version number or `DRAFT`. */
+export const GUARDRAIL_VERSION_PATTERN = /^(?:DRAFT|[1-9]\d{0,7})$/;
+
 /**
  * A Bedrock model or system inference-profile id as tenants name them
  * (`anthropic.claude-3-haiku-20240307-v1:0`, `us.amazon.nova-lite-v1:0`):

@@ -3,7 +3,7 @@
  * function and what the runtime reads at cold start. One typed object, one
  * encoder and one decoder, so neither side knows the other's encoding.
  */
-import { INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN } from "./identifiers";
+import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN } from "./identifiers";
 import type { AuditMode, ContentMode } from "./modes";
 import { ArgumentError, duplicateProblem, isPlainObject, patternProblem, show, type Problem } from "./validation";
 
@@ -38,6 +38,10 @@ export const RuntimeEnv = Object.freeze({
     archiveBucket: "BEDROCK_TENANCY_ARCHIVE_BUCKET",
     /** Optional. ARN of the customer key archive objects are encrypted with (the bucket policy requires it). */
     archiveKmsKeyArn: "BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN",
+    /** Optional, with `guardrailVersion`. ARN of the guardrail every call applies (the ops role requires it). */
+    guardrailArn: "BEDROCK_TENANCY_GUARDRAIL_ARN",
+    /** Optional, with `guardrailArn`. Version of that guardrail: a number or `DRAFT`. */
+    guardrailVersion: "BEDROCK_TENANCY_GUARDRAIL_VERSION",
 });
 export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];
 
@@ -73,6 +77,14 @@ export interface RuntimeEnvironment {
     archiveBucket?: string;
     /** Key of the archive objects. Env `BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN`. @default - no archive */
     archiveKmsKeyArn?: string;
+    /**
+     * Guardrail every call applies, `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID`
+     * (the ops role denies calls without it); with it, `guardrailVersion` is
+     * required. Env `BEDROCK_TENANCY_GUARDRAIL_ARN`. @default - no guardrail
+     */
+    guardrailArn?: string;
+    /** Version of `guardrailArn`: `1`, `2`, … or `DRAFT`. Env `BEDROCK_TENANCY_GUARDRAIL_VERSION`. @default - no guardrail */
+    guardrailVersion?: string;
 }
 
 /** `option (VARIABLE)`: how runtime messages name a setting. */
@@ -112,6 +124,15 @@ export function encodeRuntimeEnvironment(environment: RuntimeEnvironment): Recor
     if (environment.safeMetadataKeys?.length) vars[RuntimeEnv.safeMetadataKeys] = list("safeMetadataKeys", environment.safeMetadataKeys);
     if (environment.archiveBucket !== undefined) vars[RuntimeEnv.archiveBucket] = environment.archiveBucket;
     if (environment.archiveKmsKeyArn !== undefined) vars[RuntimeEnv.archiveKmsKeyArn] = environment.archiveKmsKeyArn;
+    if (environment.guardrailArn !== undefined || environment.guardrailVersion !== undefined) {
+        const problem = guardrailProblem(
+            { arn: environment.guardrailArn, version: environment.guardrailVersion },
+            { arn: "guardrailArn", version: "guardrailVersion" },
+        );
+        if (problem !== undefined) throw new ArgumentError(problem);
+        vars[RuntimeEnv.guardrailArn] = environment.guardrailArn!;
+        vars[RuntimeEnv.guardrailVersion] = environment.guardrailVersion!;
+    }
     return vars;
 }
 
@@ -162,6 +183,8 @@ export function decodeRuntimeEnvironment(vars: Readonly<Record<string, string | 
         safeMetadataKeys: list("safeMetadataKeys"),
         archiveBucket: text("archiveBucket"),
         archiveKmsKeyArn: text("archiveKmsKeyArn"),
+        guardrailArn: text("guardrailArn"),
+        guardrailVersion: text("guardrailVersion"),
     };
     for (const k of Object.keys(decoded) as (keyof DecodedEnvironment)[]) {
         if (decoded[k] === undefined) delete decoded[k];
@@ -214,3 +237,28 @@ export function modelSettingsProblem(m: ModelSettings, names: ModelSettingNames 
     return undefined;
 }
 
+
+/** A guardrail a tenant's calls must apply: its ARN (no version) and its version. */
+export interface GuardrailSetting {
+    /** `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID`. */
+    arn: string;
+    /** A published version number (`1`, `2`, …) or `DRAFT`. */
+    version: string;
+}
+
+/**
+ * Why `{ arn, version }` is not a guardrail a call can name, or undefined.
+ * Both parts are needed: IAM's `bedrock:GuardrailIdentifier` is the ARN and
+ * the version together, so an ARN alone matches no policy that requires one.
+ */
+export function guardrailProblem(g: { arn?: unknown; version?: unknown }, names: { arn: string; version: string } = { arn: "guardrail.arn", version: "guardrail.version" }): Problem {
+    if (g.arn === undefined && g.version !== undefined) return `${names.arn} is required with ${names.version}, got undefined`;
+    if (g.version === undefined && g.arn !== undefined) return `${names.version} is required with ${names.arn} (a version number or "DRAFT"), got undefined`;
+    return patternProblem(names.arn, g.arn, GUARDRAIL_ARN_PATTERN, "a Bedrock guardrail ARN (arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID, without a version)")
+        ?? (typeof g.version === "string" && GUARDRAIL_VERSION_PATTERN.test(g.version) ? undefined : `${names.version} must be a version number or "DRAFT", got ${show(g.version)}`);
+}
+
+/** The value IAM compares `bedrock:GuardrailIdentifier` with for calls applying `g`: `ARN:VERSION`. */
+export function guardrailConditionValue(g: GuardrailSetting): string {
+    return `${g.arn}:${g.version}`;
+}

@@ -11,18 +11,24 @@ import { COST_CAP_SID, QUOTA_BLOCK_POLICY_NAME, QUOTA_BLOCK_SID } from "../contr
  * 2. the message names the enforcer's policy (`bedrock-tenancy-quota-block`),
  *    its statement (`TokenQuotaExhausted`), the cost-cap policy or statement:
  *    a quota block, certainly;
- * 3. the message says the deny is explicit *in an identity-based policy* and
+ * 3. the message names a guardrail (the `bedrock:GuardrailIdentifier`
+ *    condition, the `DenyWithoutGuardrail` statement, a guardrail ARN): the
+ *    guardrail rule refused it, an ordinary access denial;
+ * 4. the message says the deny is explicit *in an identity-based policy* and
  *    names no policy: a quota block, by elimination. The tenant role's only
- *    other explicit denies are the guardrail rule and the direct-model rule,
- *    and the runtime always sends the configured guardrail and calls through
- *    the tenant's own profile, so neither fires for a correctly deployed pair;
- * 4. anything else (no policy allows it, a deny in an SCP, RCP, permissions
+ *    other explicit denies are the guardrail rule and the direct-model rule.
+ *    The deploy side hands the guardrail the role requires to the runtime
+ *    (`guardrailArn`/`guardrailVersion`), which sends it with every call and
+ *    refuses a model set up with another one, and calls go through the
+ *    tenant's own profile, so neither fires for a correctly deployed pair;
+ * 5. anything else (no policy allows it, a deny in an SCP, RCP, permissions
  *    boundary or session policy, an unknown wording): an ordinary access denial.
  *
- * What remains ambiguous: in case 3, a guardrail or model route that does not
- * match the ops stack's policy (drift between the two stacks) also reads as a
- * quota block; and if AWS rewords its messages, case 3 stops matching and
- * blocks are reported as ordinary access denials (never the reverse).
+ * What remains ambiguous: in case 4, a guardrail or model route that does not
+ * match the ops stack's policy (drift between the two stacks, such as a
+ * customer stack deployed before its ops stack exported the guardrail) also
+ * reads as a quota block; and if AWS rewords its messages, case 4 stops
+ * matching and blocks are reported as ordinary access denials (never the reverse).
  */
 
 /** The record's `errorCode` and the caller's `error.code` for a quota block. */
@@ -32,6 +38,8 @@ export const QUOTA_EXHAUSTED_MESSAGE = "the tenant's Bedrock quota is exhausted 
 
 const NAMED_BLOCKS = [QUOTA_BLOCK_POLICY_NAME, QUOTA_BLOCK_SID, COST_CAP_SID, "BedrockTenancyCostCap-"];
 const EXPLICIT_IDENTITY_DENY = /with an explicit deny in an identity-based policy/i;
+/** Any mention of a guardrail: the condition key, the statement or a guardrail ARN all contain the word. */
+const GUARDRAIL_RULE = /guardrail/i;
 const ELSEWHERE = /service control policy|resource control policy|permissions boundary|session policy|resource-based policy/i;
 
 /** `QUOTA_EXHAUSTED_ERROR_CODE` when `err` is Bedrock refusing a blocked tenant, else undefined. */
@@ -40,6 +48,7 @@ export function quotaErrorCode(err: unknown): string | undefined {
     const { name, message } = err as { name?: unknown; message?: unknown };
     if (name !== "AccessDeniedException" || typeof message !== "string") return undefined;
     if (NAMED_BLOCKS.some((n) => message.includes(n))) return QUOTA_EXHAUSTED_ERROR_CODE;
+    if (GUARDRAIL_RULE.test(message)) return undefined;
     if (EXPLICIT_IDENTITY_DENY.test(message) && !ELSEWHERE.test(message) && !/:policy\//.test(message)) return QUOTA_EXHAUSTED_ERROR_CODE;
     return undefined;
 }

@@ -7,8 +7,9 @@ import type { BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ChatBedrockConverseInput } from "@langchain/aws";
+import { ArgumentError, envLabel } from "../contract";
 import { AuditedChatBedrockConverse } from "./audited-chat-model";
-import { loadRuntimeConfig, type RuntimeConfig } from "./lambda/config";
+import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "./lambda/config";
 import { createAuditLogger } from "./lambda/archive";
 import { createOpsBedrockClient } from "./lambda/ops-bedrock-client";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
@@ -72,6 +73,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
     });
     const chat = new AuditedChatBedrockConverse({
         ...modelFields,
+        ...guardrailFor(config, modelFields?.guardrailConfig),
         model,
         ...(route ? { applicationInferenceProfile: route } : {}),
         client,
@@ -80,4 +82,23 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
         metadata: { ...modelFields?.metadata, modelId: model, invokedModelId: route ?? model, ...(userId === undefined ? {} : { userId }) },
     });
     return Object.assign(chat, { config });
+}
+
+type GuardrailConfig = NonNullable<ChatBedrockConverseInput["guardrailConfig"]>;
+
+/**
+ * The configured guardrail is the one the ops role requires, so every call
+ * sends it (`modelFields.guardrailConfig` may add `trace`); another guardrail
+ * would only have every call denied, and that denial would read as a quota block.
+ */
+function guardrailFor(config: RuntimeConfig, given: GuardrailConfig | undefined): { guardrailConfig?: GuardrailConfig } {
+    const configured = guardrailFields(config).guardrailConfig;
+    if (configured === undefined) return given === undefined ? {} : { guardrailConfig: given };
+    if (given !== undefined && (given.guardrailIdentifier !== configured.guardrailIdentifier || given.guardrailVersion !== configured.guardrailVersion)) {
+        throw new ArgumentError(
+            `modelFields.guardrailConfig names guardrail ${JSON.stringify(`${given.guardrailIdentifier}:${given.guardrailVersion}`)}, ` +
+                `but ${envLabel("guardrailArn")} and ${envLabel("guardrailVersion")} require ${JSON.stringify(`${configured.guardrailIdentifier}:${configured.guardrailVersion}`)}: the ops role denies calls without it`,
+        );
+    }
+    return { guardrailConfig: { ...given, ...configured } };
 }

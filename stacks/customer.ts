@@ -31,6 +31,7 @@ export function customerProgram(): Record<string, unknown> {
         allowedModels: access.allowedModels,
         modelRoutes: access.inferenceProfileArns,
         bedrockRegion: access.region,
+        guardrail: access.guardrail,
         ...settings,
     });
     return {

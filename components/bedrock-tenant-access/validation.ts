@@ -2,7 +2,8 @@ import type * as aws from "@pulumi/aws";
 import {
     ArgumentError,
     DEFAULT_REGION,
-    GUARDRAIL_ARN_PATTERN,
+    guardrailConditionValue,
+    guardrailProblem,
     INLINE_POLICY_SIZE_QUOTA,
     MANAGED_POLICY_SIZE_QUOTA,
     MAX_TRUST_POLICY_SIZE_QUOTA,
@@ -32,7 +33,7 @@ import { tenantPermissionsPolicy, type AllowedModel } from "./permissions-policy
 import { resolveCostCap, resolveQuota, type ResolvedCostCap, type ResolvedQuota } from "./quota-validation";
 import { tenantTrustPolicy } from "./trust-policy";
 
-export const GUARDRAIL_VERSION_PATTERN = /^(?:DRAFT|[1-9]\d{0,7})$/;
+export { GUARDRAIL_VERSION_PATTERN } from "../../contract";
 /** Tag keys: 1–128 letters, digits, spaces and `_.:/=+-@`; `aws:` is reserved. */
 export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -154,11 +155,8 @@ function budgetProblem(b: TenantBudgetArgs, costAttribution: boolean): Problem {
 function guardrailIdentifier(args: BedrockTenantAccessArgs): string | undefined {
     if (args.guardrail === undefined) return undefined;
     const { arn, version } = args.guardrail;
-    raise(
-        patternProblem("guardrail.arn", arn, GUARDRAIL_ARN_PATTERN, "a Bedrock guardrail ARN"),
-        GUARDRAIL_VERSION_PATTERN.test(String(version)) ? undefined : `guardrail.version must be a version number or "DRAFT", got ${show(version)}`,
-    );
-    return `${arn}:${version}`;
+    raise(guardrailProblem({ arn, version: String(version) }));
+    return guardrailConditionValue({ arn, version: String(version) });
 }
 
 /**

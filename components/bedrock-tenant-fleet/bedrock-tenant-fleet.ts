@@ -53,6 +53,7 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
                 allowedModels: access.allowedModels,
                 inferenceProfileArns: access.inferenceProfileArns,
                 region: access.region,
+                ...(tenantArgs.guardrail && { guardrail: { arn: tenantArgs.guardrail.arn, version: String(tenantArgs.guardrail.version) } }),
             });
         }
         this.members = Object.freeze(members);

@@ -3,7 +3,7 @@ import { show, tenantIdProblem, ArgumentError } from "../../contract";
 import { TENANTS_OUTPUT_NAME, type TenantAccessEntry, type TenantAccessRecord } from "./tenant-access-entry";
 
 /** One tenant's access as typed Outputs; only `externalId` is secret. */
-export type TenantAccessOutputs = { [K in keyof TenantAccessEntry]: pulumi.Output<TenantAccessEntry[K]> };
+export type TenantAccessOutputs = { [K in keyof TenantAccessEntry]-?: pulumi.Output<TenantAccessEntry[K]> };
 
 export interface TenantAccessFromOptions {
     /**
@@ -49,5 +49,7 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
         allowedModels: open.allowedModels,
         inferenceProfileArns: open.inferenceProfileArns,
         region: open.region,
+        // Absent from records exported before the guardrail travelled with them: the runtime then sends none.
+        guardrail: open.apply((e) => e.guardrail),
     };
 }

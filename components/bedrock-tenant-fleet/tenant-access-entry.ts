@@ -1,3 +1,5 @@
+import type { GuardrailSetting } from "../../contract";
+
 /**
  * One tenant's entry in the fleet's `tenants` output: what a customer stack
  * needs to reach its ops role. The ops stack exports the whole record (a
@@ -18,6 +20,11 @@ export interface TenantAccessEntry {
     inferenceProfileArns: Record<string, string>;
     /** Bedrock home Region of the tenant in the ops account. */
     region: string;
+    /**
+     * The guardrail the tenant's role requires on every call (its
+     * `guardrail`), for the runtime to send. Absent when none is required.
+     */
+    guardrail?: GuardrailSetting;
 }
 
 /** The fleet's `tenants` output: entries keyed by tenant id. */

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RuntimeCompute } from "./runtime-compute";
-import { DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode } from "../../contract";
+import { DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode, type GuardrailSetting } from "../../contract";
 import type { AuditArchiveArgs } from "./archive-args";
 
 /**
@@ -138,6 +138,14 @@ export interface PrivateInvocationLoggingArgs {
      * @default - `region`
      */
     bedrockRegion?: pulumi.Input<string>;
+    /**
+     * The guardrail the tenant's ops role requires on every call (the ops
+     * stack's `guardrail` of this tenant, the `tenants` record's `guardrail`):
+     * `{ arn, version }`, the ARN without a version. The function sends it
+     * with every call; without it, a role that requires one denies them all.
+     * @default - no guardrail is sent
+     */
+    guardrail?: pulumi.Input<GuardrailSetting | undefined>;
     /**
      * Region of the customer-side resources.
      * @default - the `aws:region` config, else "us-east-1"

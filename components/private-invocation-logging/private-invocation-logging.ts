@@ -10,6 +10,7 @@ import {
     TENANT_TAG_KEY,
     encodeRuntimeEnvironment,
     externalIdProblem,
+    guardrailProblem,
     logGroupArn,
     modelSettingsProblem,
     parseArn,
@@ -87,6 +88,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         const opsRoleArn = this.checked(args.opsRoleArn, (v) => opsRoleArnProblem("opsRoleArn", v, tenantId));
         const externalId = pulumi.secret(this.checked(args.externalId, (v) => externalIdProblem("externalId", v)));
         const bedrockRegion = this.checked(args.bedrockRegion ?? region, (v) => regionProblem("bedrockRegion", v));
+        const guardrail = this.checked(args.guardrail, (g) => (g === undefined || g === null ? undefined : guardrailProblem(g)));
         const models = this.checked(
             pulumi.all([args.allowedModels, args.defaultModel, args.modelRoutes ?? {}]).apply(([allowedModels, defaultModel, modelRoutes]) => ({
                 allowedModels,
@@ -223,7 +225,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.environment = pulumi.all([opsRoleArn, externalId, models, bedrockRegion, archiveBucket, kmsKeyArn]).apply(([ops, extId, m, bedrock, bucket, key]) =>
+        this.environment = pulumi.all([opsRoleArn, externalId, models, bedrockRegion, archiveBucket, kmsKeyArn, guardrail]).apply(([ops, extId, m, bedrock, bucket, key, g]) =>
             encodeRuntimeEnvironment({
                 opsRoleArn: ops,
                 externalId: extId,
@@ -236,6 +238,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                 auditMode: r.auditMode,
                 safeMetadataKeys: r.safeMetadataKeys,
                 ...(bucket === undefined ? {} : { archiveBucket: bucket, archiveKmsKeyArn: key }),
+                ...(g ? { guardrailArn: g.arn, guardrailVersion: g.version } : {}),
             }),
         );
         const fn =

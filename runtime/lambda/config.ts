@@ -17,6 +17,7 @@ import {
     decodeRuntimeEnvironment,
     envLabel,
     externalIdProblem,
+    guardrailProblem,
     integerProblem,
     modelSettingsProblem,
     patternProblem,
@@ -41,8 +42,8 @@ export interface RuntimeConfig
     deadlineMarginMs: number;
 }
 
-/** The archive settings stay optional: without them no record is archived. */
-type ArchiveField = "archiveBucket" | "archiveKmsKeyArn";
+/** The archive and guardrail settings stay optional: without them no record is archived and no guardrail sent. */
+type ArchiveField = "archiveBucket" | "archiveKmsKeyArn" | "guardrailArn" | "guardrailVersion";
 
 export const DEFAULT_BEDROCK_MAX_ATTEMPTS = 3;
 export const DEFAULT_BEDROCK_REQUEST_TIMEOUT_MS = 60_000;
@@ -78,6 +79,8 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
         archiveBucket: pick("archiveBucket"),
         archiveKmsKeyArn: pick("archiveKmsKeyArn"),
+        guardrailArn: pick("guardrailArn"),
+        guardrailVersion: pick("guardrailVersion"),
     };
     raise(
         patternProblem(envLabel("opsRoleArn"), c.opsRoleArn, IAM_ROLE_ARN_PATTERN, "an IAM role ARN"),
@@ -102,10 +105,14 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
             ? undefined
             : patternProblem(envLabel("archiveKmsKeyArn"), c.archiveKmsKeyArn, KMS_KEY_ARN_PATTERN, `a KMS key ARN when ${envLabel("archiveBucket")} is set`),
         c.archiveKmsKeyArn !== undefined && c.archiveBucket === undefined ? `${envLabel("archiveBucket")} is required with ${envLabel("archiveKmsKeyArn")}, got undefined` : undefined,
+        c.guardrailArn === undefined && c.guardrailVersion === undefined
+            ? undefined
+            : guardrailProblem({ arn: c.guardrailArn, version: c.guardrailVersion }, { arn: envLabel("guardrailArn"), version: envLabel("guardrailVersion") }),
     );
-    // Unset archive settings stay absent rather than present as undefined.
-    if (c.archiveBucket === undefined) delete c.archiveBucket;
-    if (c.archiveKmsKeyArn === undefined) delete c.archiveKmsKeyArn;
+    // Unset optional settings stay absent rather than present as undefined.
+    for (const k of ["archiveBucket", "archiveKmsKeyArn", "guardrailArn", "guardrailVersion"] as const) {
+        if (c[k] === undefined) delete c[k];
+    }
     return Object.freeze({
         ...(c as unknown as Omit<RuntimeConfig, "allowedModels" | "defaultModel" | "modelRoutes" | "safeMetadataKeys">),
         defaultModel: defaultModel as string,
@@ -113,4 +120,11 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         modelRoutes: Object.freeze({ ...(modelRoutes as Record<string, string>) }),
         safeMetadataKeys: Object.freeze([...(c.safeMetadataKeys as string[])]),
     });
+}
+
+/** `ChatBedrockConverse`'s `guardrailConfig` for the configured guardrail, or nothing when none is set. */
+export function guardrailFields(config: Pick<RuntimeConfig, "guardrailArn" | "guardrailVersion">): { guardrailConfig?: { guardrailIdentifier: string; guardrailVersion: string } } {
+    return config.guardrailArn !== undefined && config.guardrailVersion !== undefined
+        ? { guardrailConfig: { guardrailIdentifier: config.guardrailArn, guardrailVersion: config.guardrailVersion } }
+        : {};
 }

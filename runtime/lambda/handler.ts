@@ -16,7 +16,7 @@ import { bedrockUsage, contentText, replyStopReason } from "../run-data";
 import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "./archive";
-import { loadRuntimeConfig, type RuntimeConfig } from "./config";
+import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "./config";
 import { createOpsBedrockClient } from "./ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, type ResponseStreamLike } from "./streaming";
@@ -155,6 +155,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             credentials: client.config.credentials,
             region: config.bedrockRegion,
             auditLogger: logger,
+            ...guardrailFields(config),
             ...(event.maxTokens !== undefined ? { maxTokens: event.maxTokens } : {}),
             ...(event.temperature !== undefined ? { temperature: event.temperature } : {}),
         });
