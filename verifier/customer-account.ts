@@ -48,10 +48,14 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     const keys = new Set(state.resources.filter((r) => r.type === KEY_TYPE).flatMap((r) => [prop(r, "arn"), r.id && `key/${r.id}`].filter((x): x is string => typeof x === "string")));
     const ownKey = (arn: unknown) => typeof arn === "string" && (keys.has(arn) || [...keys].some((k) => k.startsWith("key/") && arn.endsWith(`:${k}`)));
     const arnsInFile = new Set(state.resources.map((r) => prop(r, "arn")).filter((a): a is string => typeof a === "string"));
-    // The runtime's documented outbound references: the tenant's ops role and its application profiles.
+    // The runtime's documented outbound references: the tenant's ops role, its application profiles and the guardrail its role requires.
     const opsAccount = parseArn(customer.opsRoleArn)?.account;
     const ownProfiles = ctx.tenant ? new Set(Object.values(ctx.tenant.inferenceProfileArns)) : undefined;
-    const outbound = (value: string) => value === customer.opsRoleArn || (ownProfiles ? ownProfiles.has(value) : isOpsProfile(value, opsAccount));
+    const ownGuardrail = ctx.tenant ? guardrailArnOf(ctx.tenant.guardrailIdentifier) : undefined;
+    const outbound = (value: string) =>
+        value === customer.opsRoleArn
+        || (ownProfiles ? ownProfiles.has(value) : isOpsProfile(value, opsAccount))
+        || (ctx.tenant ? value === ownGuardrail : isOpsGuardrail(value, opsAccount));
 
     const protectedArns = [customer.logGroupArn, `${customer.logGroupArn}:log-stream:any`, customer.kmsKeyArn, ...[...buckets].flatMap((b) => [s3BucketArn(b), `${s3ObjectsArn(b).slice(0, -1)}any`])];
     for (const p of ctx.iam.principals.filter((x) => x.kind === "role")) {
@@ -132,6 +136,10 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
     if (key !== undefined && !ownKey(key)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveKmsKeyArn}`, `encrypts the archive with ${JSON.stringify(key)}, which is not a key of this stack`);
     const ops = vars[RuntimeEnv.opsRoleArn];
     if (ops !== undefined && ops !== ctx.customer.opsRoleArn) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.opsRoleArn}`, `assumes ${JSON.stringify(ops)}, not the tenant's ops role ${ctx.customer.opsRoleArn}`);
+    const guardrail = vars[RuntimeEnv.guardrailArn] === undefined ? undefined : `${vars[RuntimeEnv.guardrailArn]}:${vars[RuntimeEnv.guardrailVersion]}`;
+    if (ctx.tenant && guardrail !== undefined && guardrail !== ctx.tenant.guardrailIdentifier) {
+        flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.guardrailArn}`, `applies guardrail ${JSON.stringify(guardrail)}, not the one the tenant's role requires (${JSON.stringify(ctx.tenant.guardrailIdentifier ?? "none")})`);
+    }
     const routes = parseJson(vars[RuntimeEnv.modelRoutes]);
     if (ctx.tenant && isRecord(routes)) {
         const own = new Set(Object.values(ctx.tenant.inferenceProfileArns));
@@ -202,6 +210,17 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
     const keys = new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)]);
     for (const k of keys) walk(prop(r, k), k, k, 0);
     return out;
+}
+
+/** The guardrail ARN of an IAM `bedrock:GuardrailIdentifier` value (`ARN:VERSION`). */
+function guardrailArnOf(identifier: string | undefined): string | undefined {
+    return identifier === undefined ? undefined : identifier.slice(0, identifier.lastIndexOf(":"));
+}
+
+/** Without the ops file, a guardrail of the tenant's ops account is taken as the one its role requires (the ops file proves it). */
+function isOpsGuardrail(value: string, opsAccount: string | undefined): boolean {
+    const arn = parseArn(value);
+    return arn !== undefined && arn.account === opsAccount && arn.service === "bedrock" && arn.resource.startsWith("guardrail/");
 }
 
 /** Without the ops file, an application profile of the tenant's ops account is taken as the tenant's (the ops file proves it). */
