@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ArgumentError, RuntimeEnv, decodeRuntimeEnvironment, encodeRuntimeEnvironment, type RuntimeEnvironment } from "../../contract";
+import { ArgumentError, RuntimeEnv, decodeRuntimeEnvironment, encodeRuntimeEnvironment, guardrailConditionValue, type RuntimeEnvironment } from "../../contract";
 import { loadRuntimeConfig } from "../../runtime/lambda/config";
 
 const full: RuntimeEnvironment = {
@@ -18,6 +18,8 @@ const full: RuntimeEnvironment = {
     safeMetadataKeys: ["ticket", "channel"],
     archiveBucket: "btn-customer-a-archive-111111111111",
     archiveKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    guardrailArn: "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6",
+    guardrailVersion: "1",
 };
 
 describe("runtime environment", () => {
@@ -26,7 +28,7 @@ describe("runtime environment", () => {
     });
 
     it("leaves optional fields out of the variables when unset", () => {
-        const { bedrockMaxAttempts, bedrockRequestTimeoutMs, sessionUserTag, safeMetadataKeys, archiveBucket, archiveKmsKeyArn, ...required } = full;
+        const { bedrockMaxAttempts, bedrockRequestTimeoutMs, sessionUserTag, safeMetadataKeys, archiveBucket, archiveKmsKeyArn, guardrailArn, guardrailVersion, ...required } = full;
         const vars = encodeRuntimeEnvironment(required);
         assert.deepStrictEqual(Object.keys(vars).sort(), [
             RuntimeEnv.allowedModels, RuntimeEnv.auditMode, RuntimeEnv.bedrockRegion, RuntimeEnv.contentMode, RuntimeEnv.defaultModel,
@@ -37,6 +39,30 @@ describe("runtime environment", () => {
 
     it("refuses to encode a list item the decoder would split", () => {
         assert.throws(() => encodeRuntimeEnvironment({ ...full, safeMetadataKeys: ["a,b"] }), (e: Error) => e instanceof ArgumentError && /safeMetadataKeys cannot carry "a,b"/.test(e.message));
+    });
+
+    it("carries the guardrail as its ARN and version, the two parts of IAM's bedrock:GuardrailIdentifier", () => {
+        const vars = encodeRuntimeEnvironment(full);
+        assert.equal(vars.BEDROCK_TENANCY_GUARDRAIL_ARN, "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6");
+        assert.equal(vars.BEDROCK_TENANCY_GUARDRAIL_VERSION, "1");
+        assert.equal(guardrailConditionValue({ arn: full.guardrailArn!, version: full.guardrailVersion! }), "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6:1");
+    });
+
+    it("refuses to encode half a guardrail or a malformed one, naming the field", () => {
+        const { guardrailVersion, ...noVersion } = full;
+        assert.throws(() => encodeRuntimeEnvironment(noVersion), (e: Error) => e instanceof ArgumentError && /guardrailVersion is required with guardrailArn/.test(e.message));
+        const { guardrailArn, ...noArn } = full;
+        assert.throws(() => encodeRuntimeEnvironment(noArn), (e: Error) => e instanceof ArgumentError && /guardrailArn is required with guardrailVersion/.test(e.message));
+        // The version belongs in its own variable: an ARN carrying one would be sent as an unknown guardrail.
+        assert.throws(() => encodeRuntimeEnvironment({ ...full, guardrailArn: `${full.guardrailArn}:1` }), (e: Error) => e instanceof ArgumentError && /guardrailArn must be a Bedrock guardrail ARN/.test(e.message));
+        assert.throws(() => encodeRuntimeEnvironment({ ...full, guardrailVersion: "v1" }), (e: Error) => e instanceof ArgumentError && /guardrailVersion must be a version number or "DRAFT", got "v1"/.test(e.message));
+    });
+
+    it("stops the runtime's cold start on half a guardrail, naming the variable", () => {
+        const vars = { ...encodeRuntimeEnvironment(full), BEDROCK_TENANCY_GUARDRAIL_VERSION: "" };
+        assert.throws(() => loadRuntimeConfig({}, vars), (e: Error) => e.message.includes("guardrailVersion (BEDROCK_TENANCY_GUARDRAIL_VERSION) is required with guardrailArn (BEDROCK_TENANCY_GUARDRAIL_ARN)"));
+        const { guardrailArn, guardrailVersion, ...none } = full;
+        assert.ok(!("guardrailArn" in loadRuntimeConfig({}, encodeRuntimeEnvironment(none))));
     });
 
     it("keeps undecodable text for the checks to name", () => {

@@ -17,6 +17,17 @@ describe("quotaErrorCode", () => {
         assert.strictEqual(quotaErrorCode(denied("with an explicit deny in an identity-based policy")), QUOTA_EXHAUSTED_ERROR_CODE);
     });
 
+    it("never reads a denial that names the guardrail rule as a quota block", () => {
+        for (const tail of [
+            "with an explicit deny in an identity-based policy (DenyWithoutGuardrail)",
+            "with an explicit deny in an identity-based policy because of the condition bedrock:GuardrailIdentifier",
+            "with an explicit deny in an identity-based policy on guardrail arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6:1",
+        ]) {
+            assert.strictEqual(quotaErrorCode(denied(tail)), undefined, tail);
+        }
+        assert.strictEqual(describeError(denied("with an explicit deny in an identity-based policy (DenyWithoutGuardrail)")).errorCode, "AccessDeniedException");
+    });
+
     it("keeps every other access denial an ordinary one", () => {
         for (const tail of [
             "because no identity-based policy allows the bedrock:InvokeModel action",
