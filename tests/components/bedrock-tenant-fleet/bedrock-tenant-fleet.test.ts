@@ -89,4 +89,13 @@ describe("BedrockTenantFleet outputs", () => {
         assert.strictEqual(await pulumi.isSecret(fleet.tenants), true);
         assert.strictEqual((await promiseOf(fleet.tenants))["customer-a"].externalId, "given-external-id");
     });
+
+    it("hands each tenant's required guardrail on in its entry, and none for a tenant without one", async () => {
+        await installMocks({ account: OPS });
+        const guardrail = { arn: `arn:aws:bedrock:us-east-1:${OPS}:guardrail/a1b2c3d4e5f6`, version: "1" };
+        const fleet = new BedrockTenantFleet("guarded", { tenants: [{ ...tenantA, guardrail }, tenantB] });
+        const all = await promiseOf(fleet.tenants);
+        assert.deepStrictEqual(all["customer-a"].guardrail, guardrail);
+        assert.ok(!("guardrail" in all["customer-b"]), "a tenant without a guardrail gets no guardrail field");
+    });
 });

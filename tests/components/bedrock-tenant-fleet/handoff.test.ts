@@ -14,6 +14,8 @@ const entry = (id: string) => ({
     region: "us-east-1",
 });
 
+const GUARDRAIL = { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6", version: "1" };
+
 function failureOf(output: pulumi.Output<unknown>): Promise<Error> {
     return (output as unknown as { promise(): Promise<unknown> }).promise().then(() => { throw new Error("the output resolved"); }, (e: Error) => e);
 }
@@ -22,7 +24,7 @@ describe("tenantAccessFrom", () => {
     beforeEach(async () => {
         await installMocks({
             stackOutputs: {
-                [OPS_STACK]: { outputs: { tenants: { "customer-a": entry("customer-a"), "customer-b": entry("customer-b") } }, secretOutputNames: ["tenants"] },
+                [OPS_STACK]: { outputs: { tenants: { "customer-a": { ...entry("customer-a"), guardrail: GUARDRAIL }, "customer-b": entry("customer-b") } }, secretOutputNames: ["tenants"] },
                 "acme/bedrock/empty": { outputs: {} },
             },
         });
@@ -33,6 +35,11 @@ describe("tenantAccessFrom", () => {
         assert.strictEqual(await promiseOf(access.roleArn), entry("customer-b").roleArn);
         assert.deepStrictEqual(await promiseOf(access.allowedModels), entry("customer-b").allowedModels);
         assert.strictEqual(await promiseOf(access.externalId), "external-id-of-customer-b");
+    });
+
+    it("returns the guardrail the tenant's role requires, and undefined for a tenant without one", async () => {
+        assert.deepStrictEqual(await promiseOf(tenantAccessFrom(OPS_STACK, "customer-a").guardrail), GUARDRAIL);
+        assert.strictEqual(await promiseOf(tenantAccessFrom(OPS_STACK, "customer-b").guardrail), undefined);
     });
 
     it("keeps only the ExternalId secret", async () => {
