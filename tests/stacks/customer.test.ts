@@ -108,6 +108,24 @@ describe("customer stack (Pulumi.customer-a.yaml)", () => {
     });
 });
 
+describe("customer stack guardrail", () => {
+    it("hands the guardrail of this tenant's entry to the function, so its calls carry it", async () => {
+        const guardrail = { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6", version: "1" };
+        const { recorded, outputs } = await runCustomerStack({ tenants: { ...TENANTS, "customer-a": { ...TENANTS["customer-a"], guardrail } } });
+        await Promise.all(Object.values(outputs).map((o) => promiseOf(pulumi.output(o))));
+        const vars = ofType(recorded, "aws:lambda/function:Function")[0].inputs.environment.value.variables;
+        assert.strictEqual(vars.BEDROCK_TENANCY_GUARDRAIL_ARN, guardrail.arn);
+        assert.strictEqual(vars.BEDROCK_TENANCY_GUARDRAIL_VERSION, "1");
+    });
+
+    it("sets no guardrail for a tenant whose entry has none", async () => {
+        const { recorded, outputs } = await runCustomerStack({});
+        await Promise.all(Object.values(outputs).map((o) => promiseOf(pulumi.output(o))));
+        const vars = ofType(recorded, "aws:lambda/function:Function")[0].inputs.environment.value.variables;
+        assert.ok(!("BEDROCK_TENANCY_GUARDRAIL_ARN" in vars));
+    });
+});
+
 describe("customer stack failures", () => {
     it("names the tenant and the ops stack when the tenant is missing", async () => {
         const { outputs } = await runCustomerStack({ tenants: { "customer-b": TENANTS["customer-b"] } });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../../../components/private-invocation-logging/private-invocation-logging";
+import type { PrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/args";
 import { CUSTOMER_A_ACCOUNT, EXTERNAL_ID_A, US_HAIKU_35, HAIKU_PROFILE_ARN, US_SONNET_37, customerAArgs, fixtureBundle, opsRoleArnFor, settle } from "../../support/customer-fixtures";
 import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf } from "../../../testing/pulumi-mocks";
 
@@ -297,5 +298,34 @@ describe("PrivateInvocationLogging failures", () => {
     it("rejects a default model outside the allowed models once known", async () => {
         const c = new PrivateInvocationLogging("badmodel", customerAArgs({ lambdaBundlePath: fixtureBundle(), allowedModels: pulumi.output([US_HAIKU_35]), defaultModel: US_SONNET_37 }));
         await assert.rejects((c.environment as any).promise(), /defaultModel must be one of allowedModels .*got "us\.anthropic\.claude-3-7-sonnet/);
+    });
+});
+
+describe("PrivateInvocationLogging guardrail", () => {
+    const GUARDRAIL = { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6", version: "1" };
+    const vars = async (guardrail: PrivateInvocationLoggingArgs["guardrail"]) => {
+        await installMocks({ account: CUSTOMER_A_ACCOUNT });
+        return promiseOf(new PrivateInvocationLogging("customer-a", customerAArgs({ lambdaBundlePath: fixtureBundle(), guardrail })).environment);
+    };
+
+    it("hands the guardrail to the function as its ARN and version, from a plain value or an Output", async () => {
+        for (const given of [GUARDRAIL, pulumi.output(GUARDRAIL)]) {
+            const env = await vars(given);
+            assert.strictEqual(env.BEDROCK_TENANCY_GUARDRAIL_ARN, GUARDRAIL.arn);
+            assert.strictEqual(env.BEDROCK_TENANCY_GUARDRAIL_VERSION, "1");
+        }
+    });
+
+    it("sets no guardrail variable without one, or with an Output of undefined (a tenant without a guardrail)", async () => {
+        for (const given of [undefined, pulumi.output(undefined)]) {
+            const env = await vars(given);
+            assert.ok(!("BEDROCK_TENANCY_GUARDRAIL_ARN" in env) && !("BEDROCK_TENANCY_GUARDRAIL_VERSION" in env));
+        }
+    });
+
+    it("refuses a guardrail Output whose ARN carries its version, naming the argument", async () => {
+        await installMocks({ account: CUSTOMER_A_ACCOUNT });
+        const c = new PrivateInvocationLogging("customer-a", customerAArgs({ lambdaBundlePath: fixtureBundle(), guardrail: pulumi.output({ arn: `${GUARDRAIL.arn}:1`, version: "1" }) }));
+        await assert.rejects((c.environment as any).promise(), /guardrail\.arn must be a Bedrock guardrail ARN/);
     });
 });
