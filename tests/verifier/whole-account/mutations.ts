@@ -139,6 +139,11 @@ export const MUTATIONS: Mutation[] = [
           const fn = find(doc, "aws:lambda/function:Function", () => true);
           setProp(fn, side, "environment", { variables: { ...fn.inputs.environment.variables, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: "https://proxy.example.com" } });
       } },
+    { name: "the runtime's guardrail swapped for one its ops role does not require", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => {
+          const fn = find(doc, "aws:lambda/function:Function", () => true);
+          setProp(fn, side, "environment", { variables: { ...fn.inputs.environment.variables, BEDROCK_TENANCY_GUARDRAIL_ARN: `arn:aws:bedrock:us-east-1:${OPS}:guardrail/zz9999999999`, BEDROCK_TENANCY_GUARDRAIL_VERSION: "1" } });
+      } },
     { name: "Object Lock weakened to GOVERNANCE for one day", stack: "customer-a", code: "BT-CUSTOMER-ARCHIVE", sides: ["inputs", "outputs"],
       edit: (doc, side) => setProp(find(doc, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", () => true), side, "rule", { defaultRetention: { mode: "GOVERNANCE", days: 1 } }) },
     { name: "a log resource policy letting the ops account in", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
