@@ -1,6 +1,6 @@
 import { ArgumentError, assertTenantId, fleetProblem, raise, show, withContext } from "../contract";
 import {
-    DEFAULT_APPLICATION_PROFILE_QUOTA,
+    TENANT_ACCESS_DEFAULTS,
     type BedrockTenantAccessArgs,
     type GuardrailArgs,
     type TenantBudgetArgs,
@@ -167,7 +167,7 @@ export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultR
     }
     const members = planned.map(({ resolved: r }) => ({ id: r.tenantId, accounts: r.accounts, models: r.costAttribution ? r.models.map((m) => m.ref.id) : [] }));
     raise(fleetProblem(members, (i) => `${key}[${i}]`));
-    const quota = settings.applicationProfileQuota ?? DEFAULT_APPLICATION_PROFILE_QUOTA;
+    const quota = settings.applicationProfileQuota ?? TENANT_ACCESS_DEFAULTS.applicationProfileQuota;
     for (const [region, count] of profilesPerRegion) {
         if (count > quota) {
             throw new ArgumentError(
