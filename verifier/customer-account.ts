@@ -7,7 +7,7 @@
  * inside the account (subscriptions, replication, query results) must end
  * at resources of the stack.
  */
-import { accountOfPrincipal, coversResource, coversService, isAccountId, isRecord, parseArn, parsePolicy, s3BucketArn, s3ObjectsArn, RuntimeEnv } from "../contract";
+import { accountOfPrincipal, coversResource, coversService, isAccountId, isRecord, parseArn, parsePolicy, s3BucketArn, s3ObjectsArn, RuntimeEnv, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
@@ -152,30 +152,23 @@ function lockViolations(r: StackResource, c: CustomerIntent): string[] {
     return out;
 }
 
-/** AWS principals outside `account` a trust policy admits to assume the role (federated, `*` and NotPrincipal included). */
+/** Principals outside `account` that a trust policy admits to assume the role (federated, `*` and NotPrincipal included). */
 function outsidePrincipals(trust: unknown, account: string): string[] {
-    const parsed = parsePolicy(trust);
-    if ("problem" in parsed) return [`(unreadable trust: ${parsed.problem})`];
-    const out: string[] = [];
-    for (const s of parsed.statements) {
-        if (s.effect !== "Allow" || !coversService(s, "sts")) continue;
-        if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
-        for (const [kind, values] of Object.entries(s.principals ?? {})) {
-            if (kind === "Service") continue;
-            for (const v of values) if (kind !== "AWS" || v.includes("*") || accountOfPrincipal(v) !== account) out.push(kind === "AWS" ? v : `${kind} ${v}`);
-        }
-    }
-    return out;
+    return outsiders(trust, account, (s) => coversService(s, "sts"));
 }
 
 /** Principals outside `account` that an Allow of a resource policy names. */
 function allowedOutsiders(doc: unknown, account: string): string[] {
-    if (doc === undefined || doc === null || doc === "") return [];
+    return doc === undefined || doc === null || doc === "" ? [] : outsiders(doc, account, () => true);
+}
+
+/** Principals outside `account` named by the Allow statements of `doc` that `relevant` selects; an unreadable document is one. */
+function outsiders(doc: unknown, account: string, relevant: (s: PolicyStatement) => boolean): string[] {
     const parsed = parsePolicy(doc);
     if ("problem" in parsed) return [`(a policy the proof cannot read: it ${parsed.problem})`];
     const out: string[] = [];
     for (const s of parsed.statements) {
-        if (s.effect !== "Allow") continue;
+        if (s.effect !== "Allow" || !relevant(s)) continue;
         if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
             if (kind === "Service") continue;
