@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/private-invocation-logging/args";
 import type { AuditArchiveArgs } from "../components/private-invocation-logging/archive-args";
 import { ArgumentError, assertTenantId, type AuditMode, type ContentMode } from "../contract";
-import type { TenantExport, TenantsOutput } from "./stack-outputs";
+import type { TenantExport } from "./stack-outputs";
 
 /** Config namespace of the project. */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -94,19 +94,6 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
 export function readCustomerConfig(): CustomerConfig {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     return parseCustomerConfig((k) => config.get(k));
-}
-
-/** This tenant's entry in the ops stack's `tenants` output, or an error saying how to add it. */
-export function findTenant(tenants: TenantsOutput | undefined, tenantId: string, opsStack: string): TenantExport {
-    const entry = tenants?.[tenantId];
-    if (entry === undefined) {
-        const known = Object.keys(tenants ?? {});
-        throw new Error(
-            `tenant ${JSON.stringify(tenantId)} is not in the "tenants" output of ops stack ${JSON.stringify(opsStack)} ` +
-                `(it has ${known.length ? known.map((t) => JSON.stringify(t)).join(", ") : "none"}): add it to the ops stack's config and run \`pulumi up\` there first`,
-        );
-    }
-    return entry;
 }
 
 /** Why this account cannot use the tenant's ops role, or undefined when it can. */

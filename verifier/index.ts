@@ -1,9 +1,13 @@
-/** The isolation verifier: `verifyFiles` / `verifyStates`, its normal forms and reports. Pure TypeScript on contract/ only. */
-export * from "./intent";
-export * from "./permissions-reducer";
-export * from "./pulumi-formats";
-export * from "./report";
-export * from "./tenant-proof";
-export * from "./trust-reducer";
-export * from "./verify";
-export { entitlementsOf, intendedCallers } from "./entitlements";
+/**
+ * `bedrock-tenancy/verifier`: the isolation proof over Pulumi stack exports
+ * (`verifyFiles` / `verifyStates`), its reports and finding codes. Pure
+ * TypeScript on contract/ only. Exported by name so that every change to the
+ * surface shows in review (tests/package/export-lists.test.ts).
+ */
+export { verifyFiles, verifyStates } from "./verify";
+export type { VerificationResult, VerifyOptions } from "./verify";
+export { readStackState, UnreadableInputError } from "./pulumi-formats";
+export type { StackState } from "./pulumi-formats";
+export { jsonReport, markdownReport, violationLines } from "./report";
+export { FINDING_CODES } from "./findings";
+export type { FindingCode, Violation } from "./findings";

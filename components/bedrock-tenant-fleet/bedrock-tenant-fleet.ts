@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DEFAULT_REGION } from "../../contract";
 import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
+import { alreadyResolved } from "../bedrock-tenant-access/resolution";
 import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs } from "./args";
 import { offlineModelWarning, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
@@ -37,13 +38,14 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
         const externalIdSecret = this.externalIdSecret(name, plan.members);
         const members: Record<string, BedrockTenantAccess> = {};
         const entries: Record<string, pulumi.Output<TenantAccessEntry>> = {};
-        for (const { args: tenantArgs } of plan.members) {
+        for (const { args: tenantArgs, resolved } of plan.members) {
             const id = tenantArgs.tenantId;
-            const access = new BedrockTenantAccess(`${name}-${id}`, {
+            // The fleet's resolution holds for these arguments: what it adds (an account id, a secret) are values it does not check.
+            const access = new BedrockTenantAccess(`${name}-${id}`, alreadyResolved({
                 ...tenantArgs,
                 accountId: tenantArgs.accountId ?? accountId,
                 externalIdSecret: tenantArgs.externalIdSecret ?? (tenantArgs.externalId === undefined ? externalIdSecret : undefined),
-            }, { parent: this });
+            }, resolved), { parent: this });
             members[id] = access;
             entries[id] = pulumi.output({
                 roleArn: access.roleArn,

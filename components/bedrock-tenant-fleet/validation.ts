@@ -30,7 +30,8 @@ function withDefaults(tenant: BedrockTenantAccessArgs, defaults: BedrockTenantFl
  * Checks the whole fleet before any resource exists: each tenant's arguments
  * (errors start with `tenants[i] (id)`), the Region cap, and the fleet rules
  * of `fleetProblems` (duplicate ids, an account listed by two tenants,
- * colliding profile names), all of them reported at once.
+ * colliding profile names, the application inference profile quota per
+ * Region), all of them reported at once.
  */
 export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, defaultRegion: string = DEFAULT_REGION): ResolvedTenantFleet {
     if (typeof args !== "object" || args === null) {
@@ -70,6 +71,8 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         id: r.tenantId,
         accounts: r.accounts,
         models: r.costAttribution ? r.models.map((m) => m.ref.id) : [],
+        region: r.region,
+        applicationProfileQuota: r.applicationProfileQuota,
     })));
     if (problems.length > 0) {
         throw new ArgumentError(problems.join("; "));

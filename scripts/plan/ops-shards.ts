@@ -8,11 +8,11 @@
  * A shard's program sees only its own tenants, so the rules that span the
  * whole list (duplicate ids, an account listed twice, colliding profile names,
  * the profile quota per Region) are checked here first, by the program's own
- * `planOpsTenants` on the whole list, with the program's own settings.
+ * `checkOpsTenants` on the whole list (the fleet's own check), with the program's own settings.
  */
 import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, PARTITION, QUOTA_ENFORCER_NAME, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
-import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, checkOpsTenants, readOpsSettings } from "../../stacks/ops-config";
 import type { StackFile } from "./stack-files";
 
 /**
@@ -53,7 +53,7 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
         settings.costCapPolicyArn = `arn:${PARTITION}:iam::${account}:policy/${COST_CAP_POLICY_NAME}`;
         settings.costCapExecutionRoleArn = roleArn(account, COST_CAP_ROLE_NAME);
     }
-    planOpsTenants(tenants, settings, region);
+    checkOpsTenants(tenants, settings, region);
     const shards: Shard[] = [];
     for (let start = 0; start < tenants.length; start += size) {
         const slice = tenants.slice(start, start + size);
