@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { DEFAULT_REGION } from "../contract/identifiers";
+import { shardTenantsFromConfig } from "./directory-config";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
 import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenantHasQuota, inTenantsConfig, opsFleetArgs, readOpsSettings, type OpsSettings } from "./ops-config";
@@ -15,7 +16,10 @@ import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenan
 export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     const settings: OpsSettings = readOpsSettings(config);
-    const rawTenants = config.requireObject<unknown>("tenants");
+    // A shard of a directory plans only its own tenants, after checking the whole fleet.
+    const shard = shardTenantsFromConfig(config, new pulumi.Config("aws").getObject<string[]>("allowedAccountIds"));
+    shard?.headroom.forEach((line) => pulumi.log.info(line));
+    const rawTenants = shard?.tenants ?? config.requireObject<unknown>("tenants");
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
     const region = aws.config.region ?? DEFAULT_REGION;
