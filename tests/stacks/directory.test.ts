@@ -8,7 +8,7 @@ import { parseCustomerConfig } from "../../stacks/customer-config";
 import { loadTenantDirectory } from "../../stacks/directory-config";
 import type { TenantDirectory } from "../../contract/tenant-directory";
 import { installMocks, ofType, type RecordedResource } from "../../testing/pulumi-mocks";
-import { HAIKU, OPS_ACCOUNT, opsMockOptions, settled } from "../../testing/tenant-access-fixtures";
+import { HAIKU, OPS_ACCOUNT, opsMockOptions, parsePolicy, settled } from "../../testing/tenant-access-fixtures";
 
 const OTHER_OPS = "888888888888";
 
@@ -69,6 +69,40 @@ describe("tenant directory in the stacks", () => {
             await assert.rejects(plan(fleet(), { "aws:allowedAccountIds": [OTHER_OPS] }), /shard "ops-1" of ".*fleet.yaml" is in ops account 999999999999, but this stack's aws:allowedAccountIds is \["888888888888"\]/);
             await assert.rejects(plan(fleet(), { "bedrock-tenancy:tenants": [] }), /bedrock-tenancy:tenants is set in a shard's ops stack/);
             await assert.rejects(plan(fleet(), { "bedrock-tenancy:shard": undefined }), /bedrock-tenancy:directory is set without bedrock-tenancy:shard/);
+        });
+    });
+
+    describe("moving a tenant to another shard", () => {
+        const SECRET = "s".repeat(48);
+        async function rolesOf(directory: TenantDirectory, shard: string, account: string): Promise<Map<string, string>> {
+            const recorded = await installMocks({
+                ...opsMockOptions({
+                    "bedrock-tenancy:directory": writeDirectory(directory),
+                    "bedrock-tenancy:shard": shard,
+                    "aws:allowedAccountIds": [account],
+                    "bedrock-tenancy:externalIdSecret": SECRET,
+                }),
+                account,
+            });
+            opsProgram();
+            await settled();
+            const externalIdOf = (role: RecordedResource) => JSON.stringify(parsePolicy(role.inputs.assumeRolePolicy)).match(/"sts:ExternalId":"([^"]+)"/)?.[1] ?? "";
+            return new Map(ofType(recorded, "aws:iam/role:Role").map((r) => [String(r.inputs.name), externalIdOf(r)]));
+        }
+
+        it("creates the role in the new shard with the same ExternalId when the shards share the secret, drops it from the old shard, and repoints the customer stack", async () => {
+            const before = fleet();
+            const oldShard = await rolesOf(before, "ops-1", OPS_ACCOUNT);
+            const externalId = oldShard.get("BedrockTenantAccess-customer-c");
+            assert.match(externalId ?? "", /^bt1\./);
+
+            const after = fleet();
+            after.tenants[2].shard = "ops-2";
+            const newShard = await rolesOf(after, "ops-2", OTHER_OPS);
+            assert.strictEqual(newShard.get("BedrockTenantAccess-customer-c"), externalId);
+            assert.ok(!(await rolesOf(after, "ops-1", OPS_ACCOUNT)).has("BedrockTenantAccess-customer-c"));
+            const file = writeDirectory(after);
+            assert.strictEqual(parseCustomerConfig((k) => ({ directory: file, tenantId: "customer-c" } as Record<string, string>)[k]).opsStack, "acme/bedrock-tenancy/ops-2");
         });
     });
 
