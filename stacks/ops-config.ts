@@ -46,6 +46,8 @@ export interface TenantConfig {
 export interface OpsSettings {
     /** Regions any tenant may use; unset allows each tenant's own list. */
     allowedRegions?: string[];
+    /** Model ids newer than the shipped table that the offline check accepts. */
+    allowUnlistedModels?: string[];
     costAttribution?: boolean;
     costTagKey?: string;
     applicationProfileQuota?: number;
@@ -75,6 +77,7 @@ export function readOpsSettings(config: OpsConfigReader): OpsSettings {
     }
     return {
         allowedRegions: config.getObject<string[]>("allowedRegions"),
+        allowUnlistedModels: config.getObject<string[]>("allowUnlistedModels"),
         costAttribution: config.getObject<boolean>("costAttribution"),
         costTagKey: config.get("costTagKey"),
         applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
@@ -146,7 +149,7 @@ export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultReg
         // Checked here while plain: the program passes it on as a secret, which the fleet checks only once known.
         raise(externalIdProblem(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}.${id}`, externalId));
     }
-    return { tenants: args, allowedRegions: settings.allowedRegions, defaults: { region: defaultRegion } };
+    return { tenants: args, allowedRegions: settings.allowedRegions, allowUnlistedModels: settings.allowUnlistedModels, defaults: { region: defaultRegion } };
 }
 
 /**

@@ -32,11 +32,15 @@ export function nearestKnownModelId(id: string, known: Iterable<string> = KNOWN_
     return best;
 }
 
-/** The offline verdict on one id: a warning naming the nearest known id, or `undefined` when it is known. */
-export function offlineModelWarning(argName: string, id: string): string | undefined {
-    if (KNOWN_MODEL_IDS.has(id)) return undefined;
+/**
+ * The offline verdict on one id: a problem naming the nearest known id, or
+ * `undefined` when the shipped table knows it or the caller allows it
+ * (`allowUnlistedModels`, for ids newer than the table).
+ */
+export function offlineModelProblem(argName: string, id: string, allowed: ReadonlySet<string> = new Set()): string | undefined {
+    if (KNOWN_MODEL_IDS.has(id) || allowed.has(id)) return undefined;
     return `${argName} ${show(id)} is not in the shipped table of known Bedrock model and profile ids; did you mean ${show(nearestKnownModelId(id))}? ` +
-        `(a real preview asks the AWS provider instead)`;
+        `If the id is newer than the table, list it in allowUnlistedModels`;
 }
 
 /** Whether the program runs under `pulumi.runtime.setMocks`, where no provider answers data-source calls. */
@@ -78,11 +82,11 @@ export function providerModelLookup(argName: string, id: string, region: string,
             () => id,
             (err: unknown) => {
                 const detail = err instanceof Error ? err.message : String(err);
-                throw new pulumi.ResourceError(
-                    `${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ` +
-                        `did you mean ${show(nearestKnownModelId(id))}?`,
-                    parent,
-                );
+                // A known id is no typo: the provider could not confirm it (not offered in the Region, no access, no answer).
+                const hint = KNOWN_MODEL_IDS.has(id)
+                    ? `the id is a known Bedrock id, so check that it is offered in ${region} and that the provider can read the catalogue there`
+                    : `did you mean ${show(nearestKnownModelId(id))}?`;
+                throw new pulumi.ResourceError(`${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ${hint}`, parent);
             },
         );
         cache.set(key, lookup);
