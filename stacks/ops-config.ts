@@ -7,6 +7,7 @@ import {
     type TenantQuotaArgs,
 } from "../components/bedrock-tenant-access/args";
 import type { BedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/args";
+import { checkModelsOffline, distinctModels } from "../components/bedrock-tenant-fleet/model-catalogue";
 import { validateBedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/validation";
 
 /** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
@@ -161,11 +162,16 @@ export function inTenantsConfig(error: unknown): unknown {
     return error instanceof ArgumentError ? new ArgumentError(`${CONFIG_NAMESPACE}:${error.message}`, { cause: error }) : error;
 }
 
-/** Checks the config's whole tenant list as the program's fleet would, without building it (for tools that plan it in parts). */
-export function checkOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string): void {
+/**
+ * Checks the config's whole tenant list as the program's fleet would, without
+ * building it (for tools that plan it in parts); `offlineCatalogue` adds the
+ * model-id check the fleet makes under Pulumi mocks.
+ */
+export function checkOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string, offlineCatalogue = false): void {
     const args = opsFleetArgs(tenants, settings, defaultRegion);
     try {
-        validateBedrockTenantFleetArgs(args, defaultRegion);
+        const plan = validateBedrockTenantFleetArgs(args, defaultRegion);
+        if (offlineCatalogue && plan.modelCatalogue !== "off") checkModelsOffline(distinctModels(plan.members), new Set(plan.allowUnlistedModels));
     } catch (e) {
         throw inTenantsConfig(e);
     }

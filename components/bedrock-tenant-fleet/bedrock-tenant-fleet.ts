@@ -5,9 +5,8 @@ import { DEFAULT_REGION } from "../../contract";
 import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
 import { alreadyResolved } from "../bedrock-tenant-access/resolution";
 import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs } from "./args";
-import { ArgumentError } from "../../contract";
 import { KNOWN_MODEL_IDS } from "./known-models";
-import { offlineModelProblem, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
+import { checkModelsOffline, distinctModels, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
 import { validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
 
@@ -86,14 +85,9 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
      */
     private checkModels(members: FleetMemberPlan[], mode: "provider" | "offline" | "off", allowed: ReadonlySet<string>): pulumi.Output<string[]> {
         if (mode === "off") return pulumi.output([]);
-        const seen = new Map<string, string>();
-        members.forEach(({ args }, i) => args.models.forEach((id, j) => {
-            const key = `${args.region}|${id}`;
-            if (!seen.has(key)) seen.set(key, `tenants[${i}].models[${j}]`);
-        }));
+        const seen = distinctModels(members);
         if (mode === "offline") {
-            const problems = [...seen].map(([key, argName]) => offlineModelProblem(argName, key.split("|")[1], allowed)).filter((p) => p !== undefined);
-            if (problems.length > 0) throw new ArgumentError([...new Set(problems)].join("; "));
+            checkModelsOffline(seen, allowed);
             return pulumi.output([]);
         }
         const ids = [...seen.keys()].map((key) => key.split("|")[1]);

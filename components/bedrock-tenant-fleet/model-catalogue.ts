@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { parseModelId, show } from "../../contract";
+import { ArgumentError, parseModelId, show } from "../../contract";
 import type { ModelCatalogueMode } from "./args";
 import { KNOWN_MODEL_IDS } from "./known-models";
 
@@ -41,6 +41,22 @@ export function offlineModelProblem(argName: string, id: string, allowed: Readon
     if (KNOWN_MODEL_IDS.has(id) || allowed.has(id)) return undefined;
     return `${argName} ${show(id)} is not in the shipped table of known Bedrock model and profile ids; did you mean ${show(nearestKnownModelId(id))}? ` +
         `If the id is newer than the table, list it in allowUnlistedModels`;
+}
+
+/** Each distinct `Region|id` of a fleet, named by the first entry that lists it (`tenants[i].models[j]`). */
+export function distinctModels(members: readonly { args: { region?: string; models: readonly string[] } }[]): Map<string, string> {
+    const seen = new Map<string, string>();
+    members.forEach(({ args }, i) => args.models.forEach((id, j) => {
+        const key = `${args.region}|${id}`;
+        if (!seen.has(key)) seen.set(key, `tenants[${i}].models[${j}]`);
+    }));
+    return seen;
+}
+
+/** Throws one `ArgumentError` for every id of `seen` the shipped table does not know and `allowed` does not list. */
+export function checkModelsOffline(seen: ReadonlyMap<string, string>, allowed: ReadonlySet<string>): void {
+    const problems = [...seen].map(([key, argName]) => offlineModelProblem(argName, key.split("|")[1], allowed)).filter((p) => p !== undefined);
+    if (problems.length > 0) throw new ArgumentError([...new Set(problems)].join("; "));
 }
 
 /** Whether the program runs under `pulumi.runtime.setMocks`, where no provider answers data-source calls. */
