@@ -75,9 +75,11 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     try {
         const plans: StackPlan[] = [];
         for (const { file, kind, account, shards } of work) {
+            // A preview reads what is deployed: a stack with no prior state has no outputs yet.
             const stackOutputs = Object.fromEntries(plans.map((p) => {
-                const deployed = options.preview?.prior.get(p.stack);
-                return [p.stack, deployed ? { outputs: deployed.outputs, secretOutputNames: deployed.secretOutputNames } : { outputs: p.outputs, secretOutputNames: p.secretOutputNames }];
+                if (!options.preview) return [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }];
+                const deployed = options.preview.prior.get(p.stack);
+                return [p.stack, { outputs: deployed?.outputs ?? {}, secretOutputNames: deployed?.secretOutputNames ?? [] }];
             }));
             const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
             const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, protobufStructs: options.protobufStructs, preview: prior };

@@ -12,6 +12,8 @@ const OPS_ACCOUNT = "999999999999";
 const CUSTOMER_A_ACCOUNT = "111111111111";
 const OPS_STACK = "acme/acme-bedrock/ops";
 const EXTERNAL_ID_A = "ext-id-for-customer-a-0001";
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 type Registered = RecordedResource;
 
@@ -49,13 +51,16 @@ describe("ops program", () => {
         assert.deepStrictEqual(components, ["tenants-customer-a", "tenants-customer-b"]);
     });
 
-    it("lets only customer-a's runtime role in its account assume customer-a's role, with the generated ExternalId", () => {
+    it("lets only customer-a's runtime role in its account assume customer-a's role, with its derived ExternalId, as a secret", () => {
         const role = registered.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === "BedrockTenantAccess-customer-a");
         assert.ok(role, "role BedrockTenantAccess-customer-a is registered");
-        const trust = typeof role.inputs.assumeRolePolicy === "string" ? JSON.parse(role.inputs.assumeRolePolicy) : role.inputs.assumeRolePolicy;
-        const assume = trust.Statement.find((s: any) => [s.Action].flat().includes("sts:AssumeRole"));
+        // The mock engine's wire form of a secret: the trust policy holds the ExternalId, so it is one.
+        const input = role.inputs.assumeRolePolicy;
+        assert.strictEqual(input[SECRET_SIG_KEY], SECRET_SIG, "the trust policy is a secret");
+        const assume = input.value.Statement.find((s: any) => [s.Action].flat().includes("sts:AssumeRole"));
         assert.deepStrictEqual(assume.Principal, { AWS: [`arn:aws:iam::${CUSTOMER_A_ACCOUNT}:root`] });
-        assert.match(assume.Condition.StringEquals["sts:ExternalId"], /^[0-9a-f]{32}$/);
+        // Derived from the fleet's one generated secret: `bt1.` and a base64url HMAC.
+        assert.match(assume.Condition.StringEquals["sts:ExternalId"], /^bt1\.[A-Za-z0-9_-]{43}$/);
     });
 
     it("exports every tenant's role, ExternalId and models as one secret output", async () => {

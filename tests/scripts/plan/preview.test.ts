@@ -143,3 +143,20 @@ describe("npm start -- --preview of a new customer stack, its ops stack deployed
         assert.strictEqual(component.kmsKeyArn, UNKNOWN_VALUE);
     });
 });
+
+describe("npm start -- --preview with nothing deployed", function () {
+    this.timeout(240_000);
+
+    it("refuses a customer stack as a real preview would, its ops stack having no outputs yet", async () => {
+        const run = await runStart(["--preview"]);
+        assert.strictEqual(run.code, 2);
+        assert.match(run.stderr, /stack "customer-a" failed to plan:\nError: ops stack "acme\/bedrock-tenancy\/ops" has no output "tenants"/);
+    });
+
+    it("previews the ops stack alone as new: every resource created", async () => {
+        const run = await runStart(["--preview", "--stacks", "ops"]);
+        const ops = readJson(path.join(run.out, "ops.json"));
+        assert.deepStrictEqual([...new Set(ops.steps.map((s: any) => s.op))], ["create"]);
+        assert.match(run.stdout, /preview \(a new stack\): \d+ to create, 0 to update, 0 unchanged, 0 to delete/);
+    });
+});
