@@ -48,8 +48,7 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         requestHandler: new NodeHttpHandler({
             connectionTimeout: options.connectionTimeoutMs,
-            // The handler's requestTimeout only warns unless told to throw; the socket timeout fails a silent attempt.
-            socketTimeout: config.bedrockRequestTimeoutMs,
+            requestTimeout: config.bedrockRequestTimeoutMs,
             httpsAgent: { keepAlive: true, maxSockets },
             httpAgent: { keepAlive: true, maxSockets },
         }),

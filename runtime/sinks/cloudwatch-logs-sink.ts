@@ -7,7 +7,7 @@ import {
     type CloudWatchLogsClientConfig,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { ArgumentError, type AuditRecord } from "../../contract";
+import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
@@ -122,16 +122,17 @@ export class CloudWatchLogsSink implements AuditSink {
         }
     }
 
-    write(record: AuditRecord): Promise<void> {
+    write(record: StoredRecord): Promise<void> {
         if (this.buffer.length >= this.maxBuffered) {
             this.counters.lost++;
             const err = new AuditDeliveryError(`audit buffer full (${this.maxBuffered} records); record not accepted`);
             this.warn(err.message);
             return Promise.reject(err);
         }
-        const parsed = Date.parse(record.timestamp);
+        // The chain's write time, which never goes back: CloudWatch then stores a writer's records in chain order.
+        const parsed = Date.parse(record.chain?.at ?? record.timestamp);
         return new Promise<void>((resolve, reject) => {
-            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: recordLine(record), resolve, reject });
+            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: recordLine(record as AuditRecord), resolve, reject });
             this.counters.pending++;
             this.schedule();
         });

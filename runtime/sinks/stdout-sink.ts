@@ -1,4 +1,4 @@
-import { ArgumentError, type AuditRecord } from "../../contract";
+import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -36,8 +36,8 @@ export class StdoutSink implements AuditSink {
         }
     }
 
-    async write(record: AuditRecord): Promise<void> {
-        const line = recordLine(record) + "\n";
+    async write(record: StoredRecord): Promise<void> {
+        const line = recordLine(record as AuditRecord) + "\n";
         this.counters.pending++;
         let lastError: unknown;
         try {
