@@ -1,5 +1,6 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
 import { renderArchive } from "./archive";
+import { renderAuditChain } from "./audit-chain";
 import { renderIsolationProof } from "./isolation-proof";
 import type { BenchResults } from "./results";
 
@@ -83,6 +84,7 @@ export function renderMarkdown(r: BenchResults): string {
     if (r.archive) lines.push(...renderArchive(r.archive));
     if (r.isolationProof) lines.push(...renderIsolationProof(r.isolationProof));
     if (r.streaming) lines.push(...renderStreaming(r.streaming, ms, yes));
+    if (r.auditChain) lines.push(...renderAuditChain(r.auditChain, ms, yes));
     return lines.join("\n");
 }
 

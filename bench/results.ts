@@ -1,4 +1,5 @@
 import type { ArchiveResult } from "./archive";
+import type { AuditChainResult } from "./audit-chain";
 import type { AwsCallsResult } from "./aws-calls";
 import type { BundleResult } from "./bundle";
 import type { ConcurrencyResult } from "./concurrency";
@@ -22,4 +23,5 @@ export interface BenchResults {
     archive?: ArchiveResult;
     isolationProof?: IsolationProofResult;
     streaming?: StreamingResult;
+    auditChain?: AuditChainResult;
 }

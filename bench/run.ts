@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { benchArchive } from "./archive";
+import { benchAuditChain } from "./audit-chain";
 import { benchAwsCalls } from "./aws-calls";
 import { benchBundle } from "./bundle";
 import { benchConcurrency } from "./concurrency";
@@ -33,6 +34,7 @@ const SECTIONS = {
     bundle: ["4. Lambda bundle", async (r: BenchResults) => void (r.bundle = await benchBundle())],
     archive: ["6. audit archive", async (r: BenchResults) => void (r.archive = await benchArchive())],
     streaming: ["8-9. streaming and fail-closed", async (r: BenchResults) => void (r.streaming = await benchStreaming())],
+    "audit-chain": ["10. audit chain", async (r: BenchResults) => void (r.auditChain = await benchAuditChain())],
 } as const;
 
 /** `npm run bench -- --only bundle,concurrency`: runs those sections alone and merges them into the last full results. */
@@ -71,7 +73,8 @@ async function main(): Promise<void> {
     const archive = await step("6. audit archive", () => benchArchive());
     const isolationProof = await step("7. plan and isolation proof at scale", () => benchIsolationProof());
     const streaming = await step("8-9. streaming and fail-closed", () => benchStreaming());
-    write({ startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof, streaming });
+    const auditChain = await step("10. audit chain", () => benchAuditChain());
+    write({ startedAt, durationMs: Date.now() - started, machine: machineInfo(), requestPath, awsCalls, concurrency, bundle, planning, archive, isolationProof, streaming, auditChain });
 }
 
 main().catch((err) => {

@@ -20,8 +20,8 @@ export interface AuditStructSpec<T> {
     fields: { readonly [K in keyof Required<T>]: AuditFieldSpec };
 }
 
-type NestedKeys = "input" | "output" | "archive";
-type Nested = { input: AuditRecord["input"]; output: AuditRecord["output"]; archive: NonNullable<AuditRecord["archive"]> };
+type NestedKeys = "input" | "output" | "archive" | "chain";
+type Nested = { input: AuditRecord["input"]; output: AuditRecord["output"]; archive: NonNullable<AuditRecord["archive"]>; chain: NonNullable<AuditRecord["chain"]> };
 
 export type AuditFieldSpecs = { readonly [K in Exclude<keyof AuditRecord, NestedKeys>]-?: AuditFieldSpec } & {
     readonly [K in NestedKeys]: AuditStructSpec<Nested[K]>;
@@ -95,6 +95,16 @@ export const AUDIT_FIELDS: AuditFieldSpecs = {
             key: str("the archive object's key"),
             sha256: str("hex SHA-256 of the object"),
             errorCode: str("why the archive write failed"),
+        },
+    },
+    chain: {
+        doc: "the record's place in its writer's hash chain ([audit trail](audit-trail.md))",
+        fields: {
+            writer: str("the writer's id: one per Lambda container or process"),
+            seq: big("0 for the writer's genesis record, then one more per record"),
+            prev: str("hex SHA-256 of the writer's previous record; null on the genesis record"),
+            at: str("ISO-8601 time the record was written, never earlier than the writer's previous record"),
+            genesis: str("JSON object, on the writer's first record only (seq 0): `function` or `task`, `instance`, `startedAt`"),
         },
     },
 };

@@ -10,6 +10,7 @@
 import type { ContentMode } from "./modes";
 import { show, type Problem } from "./validation";
 import { auditJsonPath } from "./audit-fields";
+import type { ChainLink } from "./audit-chain";
 
 
 /** Marks a log event as an audit record (other lines in the log group lack it). */
@@ -120,6 +121,8 @@ export interface AuditRecord {
      * error code when the archive write failed.
      */
     archive?: { key: string; sha256?: string; errorCode?: string };
+    /** The record's place in its writer's hash chain (see docs/audit-trail.md). */
+    chain?: ChainLink;
 }
 
 /**

@@ -18,4 +18,6 @@ export * from "./runtime-environment";
 export * from "./validation";
 export * from "./archive";
 export * from "./archive-rules";
+export * from "./audit-chain";
 export * from "./iam";
+export * from "./record-limits";

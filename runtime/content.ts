@@ -1,9 +1,9 @@
 import { createHash } from "crypto";
-import type { ContentMode } from "../contract";
+import { TRUNCATION_MARKER, truncateUtf8, type ContentMode } from "../contract";
 import { safeStringify } from "./serialize";
 
-/** Appended to text cut to a size limit. */
-export const TRUNCATION_MARKER = "…[truncated]";
+// The cutting rules live in contract/, where the audit chain's checker reads them too.
+export { TRUNCATION_MARKER, truncateUtf8 };
 
 /** What a record carries about one text (prompt or completion). */
 export interface ContentFields {
@@ -34,19 +34,6 @@ export function describeContent(text: string, mode: ContentMode, maxBytes = Infi
     }
 }
 
-/** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
-export function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
-    if (Buffer.byteLength(text, "utf8") <= maxBytes) {
-        return { text, truncated: false };
-    }
-    const bytes = Buffer.from(text, "utf8");
-    let end = maxBytes;
-    // Step back over UTF-8 continuation bytes (10xxxxxx) to a character start.
-    while (end > 0 && (bytes[end] & 0xc0) === 0x80) {
-        end--;
-    }
-    return { text: bytes.subarray(0, end).toString("utf8"), truncated: true };
-}
 
 /** Recorded in `none` mode in place of a metadata value whose key is not marked safe. */
 export const REDACTED_METADATA_VALUE = "[redacted]";

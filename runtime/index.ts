@@ -10,6 +10,7 @@ export type { AuditSink, SinkStats } from "./sinks/audit-sink";
 export { StdoutSink } from "./sinks/stdout-sink";
 export type { StdoutSinkOptions } from "./sinks/stdout-sink";
 export { CloudWatchLogsSink } from "./sinks/cloudwatch-logs-sink";
+export type { ChainOptions, CheckpointStore } from "./sinks/chaining-sink";
 export type { CloudWatchLogsSinkOptions } from "./sinks/cloudwatch-logs-sink";
 export { ArchivingSink } from "./sinks/archive-sink";
 export type { ArchivingSinkOptions } from "./sinks/archive-sink";
@@ -19,7 +20,6 @@ export { AuditedChatBedrockConverse, StreamClosedError } from "./audited-chat-mo
 export { flushOnShutdown, shutdownLoggers } from "./shutdown";
 export type { FlushOnShutdownOptions } from "./shutdown";
 export { DEFAULT_PRICE_TABLE } from "./pricing";
-export type { PriceTable } from "./pricing";
 export { createHandler } from "./lambda/handler";
 export type { HandlerOptions } from "./lambda/handler";
 // What the runtime shares with the components: the audit record, the modes and the one error for bad arguments.

@@ -20,6 +20,7 @@ import { errorRecord, describeError, rejectedRecord, startedRecord, successRecor
 import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
+import { ChainingSink, type ChainOptions } from "./sinks/chaining-sink";
 import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
 
@@ -52,6 +53,12 @@ export interface PrivateInvocationLoggerOptions {
     maxContentBytes?: number;
     /** Receives a line for each lost record or orphan event. @default console.warn */
     onWarning?: (message: string) => void;
+    /**
+     * The hash chain every record joins (see docs/audit-trail.md): where its
+     * checkpoints go and how often.
+     * @default - checkpoints into the sink when it is an `ArchivingSink`, every 100 records or 60 s
+     */
+    chain?: ChainOptions;
 }
 
 /** The audit record could not be written and the audit mode is `fail-closed`. */
@@ -108,7 +115,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     readonly contentMode: ContentMode;
     readonly auditMode: AuditMode;
     readonly safeMetadataKeys: ReadonlySet<string>;
-    private readonly sink: AuditSink;
+    private readonly sink: ChainingSink;
     private readonly prices: PriceTable;
     private readonly region: string | undefined;
     private readonly maxContentBytes: number | undefined;
@@ -138,14 +145,14 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.contentMode = contentMode;
         this.auditMode = auditMode;
         this.safeMetadataKeys = new Set(safeMetadataKeys);
-        this.sink = options.sink;
+        this.warn = options.onWarning ?? ((message) => console.warn(message));
+        this.sink = new ChainingSink({ ...options.chain, sink: options.sink, tenantId: options.tenantId, onWarning: this.warn });
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
         if (options.maxContentBytes !== undefined && !(options.maxContentBytes >= 1)) {
-            throw new RangeError(`maxContentBytes must be at least 1, got ${show(options.maxContentBytes)}`);
+            throw new ArgumentError(`maxContentBytes must be at least 1, got ${show(options.maxContentBytes)}`);
         }
         this.maxContentBytes = options.maxContentBytes;
-        this.warn = options.onWarning ?? ((message) => console.warn(message));
     }
 
     async handleChatModelStart(
@@ -285,6 +292,23 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         ]);
     }
 
+    /**
+     * A clean shutdown: waits for writes on their way, then ends this writer's
+     * hash chain with a close record and a final checkpoint, and flushes.
+     * Records written afterwards start a new chain. Never rejects.
+     */
+    async close(): Promise<void> {
+        // A flush first: a buffering sink settles the writes on their way only when it sends them.
+        await this.flush();
+        // A lost close record is a lost record: shutdown then exits non-zero.
+        this.counters.lost += await this.sink.close();
+    }
+
+    /** The id of the writer whose chain this logger's records join. */
+    get chainWriter(): string {
+        return this.sink.writer;
+    }
+
     stats(): LoggerStats {
         return { activeRuns: this.runs.size, ...this.counters };
     }
@@ -319,6 +343,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     /**
+     * The one place every record (started, completion, rejection) reaches the
+     * sink, in the order written; sinks turn it into a line with `recordLine`.
      * Best-effort mode hands the record over and returns; `flush()` waits for
      * it. Fail-closed mode waits for delivery and throws when it fails.
      */

@@ -15,19 +15,15 @@
  *   SHA-256 of the complete text.
  */
 import { createHash } from "crypto";
-import type { AuditRecord } from "../contract";
-import { TRUNCATION_MARKER, truncateUtf8 } from "./content";
+import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId, truncateUtf8, type AuditRecord } from "../contract";
 import { recordJson, safeStringify } from "./serialize";
 
 /** Most bytes of one record line, its newline included: Lambda's log-line limit. */
 export const MAX_RECORD_LINE_BYTES = 256 * 1024;
-/** Most UTF-8 bytes of each id-like string field of a line. */
-export const MAX_RECORD_ID_BYTES = 1024;
+export { MAX_RECORD_ID_BYTES };
 /** Most bytes of a line's `metadata`, as JSON. */
 export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
 
-/** Top-level fields that are bounded as ids (caller-supplied or echoed strings). */
-const ID_FIELDS = ["userId", "applicationId", "clientRequestId", "taskType", "kbId", "modelId", "invokedModelId", "region", "requestId", "stsRequestId", "stopReason", "errorCode", "errorMessage", "errorField"] as const;
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
@@ -51,15 +47,13 @@ export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECOR
 
 /** A UTF-16 code unit is at most 3 UTF-8 bytes, so a short string cannot be over the limit. */
 function mayHaveLongId(record: AuditRecord): boolean {
-    return ID_FIELDS.some((f) => typeof record[f] === "string" && (record[f] as string).length * 3 > MAX_RECORD_ID_BYTES);
+    return RECORD_ID_FIELDS.some((f) => typeof record[f] === "string" && (record[f] as string).length * 3 > MAX_RECORD_ID_BYTES);
 }
 
 function boundIds(record: AuditRecord): AuditRecord {
-    for (const field of ID_FIELDS) {
+    for (const field of RECORD_ID_FIELDS) {
         const value = record[field];
-        if (typeof value === "string" && bytes(value) > MAX_RECORD_ID_BYTES) {
-            (record as unknown as Record<string, string>)[field] = truncateUtf8(value, MAX_RECORD_ID_BYTES - bytes(TRUNCATION_MARKER)).text + TRUNCATION_MARKER;
-        }
+        if (typeof value === "string") (record as unknown as Record<string, string>)[field] = boundRecordId(value);
     }
     return record;
 }

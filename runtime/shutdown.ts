@@ -32,7 +32,7 @@ export const RECORDS_LOST_EXIT_CODE = 1;
 const POLL_MS = 10;
 
 /**
- * Stops, waits for calls in progress (up to `graceMs`), flushes every logger,
+ * Stops, waits for calls in progress (up to `graceMs`), closes every logger,
  * and resolves to the exit code: 0, or {@link RECORDS_LOST_EXIT_CODE} when a
  * logger has lost any record. Never rejects.
  */
@@ -48,7 +48,8 @@ export async function shutdownLoggers(loggers: readonly PrivateInvocationLogger[
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const unfinished = loggers.reduce((n, l) => n + l.stats().activeRuns, 0);
-    await Promise.all(loggers.map((l) => l.flush()));
+    // close(): flushes, and ends each writer's audit chain with its close record and final checkpoint.
+    await Promise.all(loggers.map((l) => l.close()));
     const lost = loggers.reduce((n, l) => n + l.stats().lost, 0);
     if (unfinished > 0) {
         warn(`shutdown: ${unfinished} calls still in progress after the grace period; their records are not written`);

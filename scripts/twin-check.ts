@@ -34,13 +34,14 @@ async function main(): Promise<number> {
     const expectations: Expectation[] = [];
     for (const fn of runtimeFunctions(stacks)) {
         expectations.push(...lambdaExpectations(current, fn));
-        const tenantId = fn.environment.BEDROCK_TENANCY_TENANT_ID;
-        if (model.functions.some((f) => f.bundlePath?.endsWith(path.join("enforcer", "index.mjs"))) && model.roles.has(fn.environment.BEDROCK_TENANCY_OPS_ROLE_ARN)) {
-            expectations.push(...quotaLoopExpectations(current, fn));
+        const tenant = exportedTenants(ops).find((t) => t.tenantId === fn.environment.BEDROCK_TENANCY_TENANT_ID);
+        if (!tenant) continue;
+        if (model.functions.some((f) => f.bundlePath?.endsWith(path.join("enforcer", "index.mjs"))) && model.roles.has(tenant.roleArn)) {
+            expectations.push(...quotaLoopExpectations(current, fn, tenant));
         }
-        const cap = model.budgetActions.find((a) => a.roles.includes(fn.environment.BEDROCK_TENANCY_OPS_ROLE_ARN.split("/").pop()!));
-        if (cap) expectations.push(...costCapExpectations(current, fn, cap.budgetName));
-        if (tenantId) expectations.push(...docExpectations(current, fn, exportedTenants(ops).find((t) => t.tenantId === tenantId)));
+        const cap = model.budgetActions.find((a) => a.roles.includes(tenant.roleArn.split("/").pop()!));
+        if (cap) expectations.push(...costCapExpectations(current, fn, tenant, cap.budgetName));
+        expectations.push(...docExpectations(current, fn, tenant));
     }
     const tenantChecks = computeExpectations(ops, exportedTenants(ops));
 

@@ -7,6 +7,7 @@ import {
     type TenantQuotaArgs,
 } from "../components/bedrock-tenant-access/args";
 import type { BedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/args";
+import { checkModelsOffline, distinctModels } from "../components/bedrock-tenant-fleet/model-catalogue";
 import { validateBedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/validation";
 
 /** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
@@ -46,6 +47,8 @@ export interface TenantConfig {
 export interface OpsSettings {
     /** Regions any tenant may use; unset allows each tenant's own list. */
     allowedRegions?: string[];
+    /** Model ids newer than the shipped table that the offline check accepts. */
+    allowUnlistedModels?: string[];
     costAttribution?: boolean;
     costTagKey?: string;
     applicationProfileQuota?: number;
@@ -75,6 +78,7 @@ export function readOpsSettings(config: OpsConfigReader): OpsSettings {
     }
     return {
         allowedRegions: config.getObject<string[]>("allowedRegions"),
+        allowUnlistedModels: config.getObject<string[]>("allowUnlistedModels"),
         costAttribution: config.getObject<boolean>("costAttribution"),
         costTagKey: config.get("costTagKey"),
         applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
@@ -146,7 +150,7 @@ export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultReg
         // Checked here while plain: the program passes it on as a secret, which the fleet checks only once known.
         raise(externalIdProblem(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}.${id}`, externalId));
     }
-    return { tenants: args, allowedRegions: settings.allowedRegions, defaults: { region: defaultRegion } };
+    return { tenants: args, allowedRegions: settings.allowedRegions, allowUnlistedModels: settings.allowUnlistedModels, defaults: { region: defaultRegion } };
 }
 
 /**
@@ -158,11 +162,16 @@ export function inTenantsConfig(error: unknown): unknown {
     return error instanceof ArgumentError ? new ArgumentError(`${CONFIG_NAMESPACE}:${error.message}`, { cause: error }) : error;
 }
 
-/** Checks the config's whole tenant list as the program's fleet would, without building it (for tools that plan it in parts). */
-export function checkOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string): void {
+/**
+ * Checks the config's whole tenant list as the program's fleet would, without
+ * building it (for tools that plan it in parts); `offlineCatalogue` adds the
+ * model-id check the fleet makes under Pulumi mocks.
+ */
+export function checkOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string, offlineCatalogue = false): void {
     const args = opsFleetArgs(tenants, settings, defaultRegion);
     try {
-        validateBedrockTenantFleetArgs(args, defaultRegion);
+        const plan = validateBedrockTenantFleetArgs(args, defaultRegion);
+        if (offlineCatalogue && plan.modelCatalogue !== "off") checkModelsOffline(distinctModels(plan.members), new Set(plan.allowUnlistedModels));
     } catch (e) {
         throw inTenantsConfig(e);
     }

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { auditMain } from "./audit/cli";
 import { UnreadableInputError } from "./pulumi-formats";
 import { jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
@@ -21,10 +22,13 @@ resource of every file and writes DIR/isolation-report.md and DIR/isolation-repo
   --require-customers  a tenant whose customer stack is not among the files is a violation
   --quiet              print nothing but violations
 
-Exit 0: no violation; 1: violations (listed); 2: unreadable input, or files that prove nothing.`;
+Exit 0: no violation; 1: violations (listed); 2: unreadable input, or files that prove nothing.
+
+       bedrock-tenancy audit verify <input>…   checks the audit trail's hash chains (run \`bedrock-tenancy audit\` for its usage)`;
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
     const [command, ...rest] = argv;
+    if (command === "audit") return auditMain(rest, out, err);
     if (command === "--help" || command === "-h" || command === "help" || (command === "verify" && (rest.includes("--help") || rest.includes("-h")))) {
         out.write(`${USAGE}\n`);
         return 0;

@@ -107,7 +107,8 @@ class Reader {
     /** `unknownAllowed`: the value may be the preview's unknown marker, for values AWS mints on create. */
     stringValue(v: unknown, name: string, unknownAllowed = false): string {
         if (typeof v !== "string" || v === "") this.fail(name, `must be a string, got ${JSON.stringify(v)}`);
-        if (v === UNKNOWN_VALUE && !unknownAllowed) this.fail(name, "is not known yet");
+        // Only a preview may hold the marker: in a stack export it would be a value AWS never holds.
+        if (v === UNKNOWN_VALUE && !(unknownAllowed && this.state.format === "preview")) this.fail(name, "is not known yet");
         if (v === "[secret]") this.fail(name, "is masked: export with --show-secrets");
         return v;
     }

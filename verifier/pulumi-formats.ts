@@ -127,8 +127,8 @@ function readResource(file: string, raw: any, index: number): StackResource {
         custom: raw.custom === true,
         id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
         parent: typeof raw.parent === "string" ? raw.parent : undefined,
-        inputs: decodeSecrets(raw.inputs ?? {}, `${where} (${raw.urn}) inputs`) as Record<string, unknown>,
-        outputs: decodeSecrets(raw.outputs ?? {}, `${where} (${raw.urn}) outputs`) as Record<string, unknown>,
+        inputs: decodeSecrets(raw.inputs ?? {}, () => `${where} (${raw.urn}) inputs`) as Record<string, unknown>,
+        outputs: decodeSecrets(raw.outputs ?? {}, () => `${where} (${raw.urn}) outputs`) as Record<string, unknown>,
         pendingDelete: raw.delete === true ? true : undefined,
     };
 }
@@ -148,29 +148,44 @@ export function stackOfUrn(urn: string): string {
     return urn.slice("urn:pulumi:".length).split("::")[0];
 }
 
-/** Replaces every decrypted secret by its value; an encrypted one is unreadable. */
-export function decodeSecrets(value: unknown, where: string): unknown {
-    if (Array.isArray(value)) return value.map((v) => decodeSecrets(v, where));
+/**
+ * Replaces every decrypted secret by its value; an encrypted one is
+ * unreadable. Values without secrets are returned as they are, not copied:
+ * a large plan is mostly such values.
+ */
+export function decodeSecrets(value: unknown, where: string | (() => string)): unknown {
     if (value === null || typeof value !== "object") return value;
+    const place = () => (typeof where === "string" ? where : where());
+    if (Array.isArray(value)) {
+        let out: unknown[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+            const v = decodeSecrets(value[i], where);
+            if (v !== value[i]) (out ??= value.slice())[i] = v;
+        }
+        return out ?? value;
+    }
     const node = value as Record<string, unknown>;
     if (node[SIG_KEY] === SECRET_SIG) {
         if (typeof node.plaintext === "string") {
             try {
                 return decodeSecrets(JSON.parse(node.plaintext), where);
             } catch (err) {
-                throw new UnreadableInputError(`${where}: a secret's plaintext is not JSON`, { cause: err });
+                throw new UnreadableInputError(`${place()}: a secret's plaintext is not JSON`, { cause: err });
             }
         }
         if ("ciphertext" in node) {
-            throw new UnreadableInputError(`${where} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-secrets)`);
+            throw new UnreadableInputError(`${place()} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-secrets)`);
         }
         // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
         if ("value" in node) return decodeSecrets(node.value, where);
-        throw new UnreadableInputError(`${where} holds a secret with neither plaintext nor ciphertext`);
+        throw new UnreadableInputError(`${place()} holds a secret with neither plaintext nor ciphertext`);
     }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = decodeSecrets(v, where);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const k in node) {
+        const v = decodeSecrets(node[k], where);
+        if (v !== node[k]) (out ??= { ...node })[k] = v;
+    }
+    return out ?? node;
 }
 
 /**

@@ -17,6 +17,7 @@ const NOT_READ = new Set(["pulumi:pulumi:Stack", "bedrock-tenancy:index:BedrockT
 const OWNERS = new Set([BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE]);
 
 export function unknownViolations(state: StackState): { violations: Violation[]; facts: string[] } {
+    if (state.format !== "preview") return { violations: [], facts: [] };
     const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
     const ownerOf = (r: StackResource): string | undefined => {
         for (let at: StackResource | undefined = r, depth = 0; at && depth < 64; at = at.parent ? byUrn.get(at.parent) : undefined, depth++) {

@@ -162,20 +162,38 @@ function outputsDiffer(state: StackState): boolean {
     for (const r of state.resources) {
         for (const k of READ_KEYS) {
             if (!(k in r.outputs)) continue;
-            if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : canonical(r.inputs[k]) !== canonical(r.outputs[k])) return true;
+            if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : !sameValue(r.inputs[k], r.outputs[k])) return true;
         }
     }
     return false;
 }
 
-/** Policy documents may be held as JSON text or as objects; compare what they say. */
-function canonical(value: unknown): string {
-    if (typeof value === "string" && (value.startsWith("{") || value.startsWith("["))) {
-        try {
-            return JSON.stringify(JSON.parse(value));
-        } catch {
-            return value;
-        }
+/**
+ * Whether two recorded values say the same: equal as JSON, object keys in any
+ * order, a policy held as JSON text equal to the same policy held as an object.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (typeof a === "string" && typeof b !== "string") return sameValue(asJson(a), b);
+    if (typeof b === "string" && typeof a !== "string") return sameValue(a, asJson(b));
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
     }
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function asJson(text: string): unknown {
+    if (!text.startsWith("{") && !text.startsWith("[")) return text;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+function canonical(value: unknown): string {
     return JSON.stringify(value) ?? "undefined";
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, raise, regionProblem, show, withContext } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, withContext } from "../../contract";
 import type { BedrockTenantAccessArgs } from "../bedrock-tenant-access/args";
 import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
 import { TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs, type ModelCatalogueMode } from "./args";
@@ -14,6 +14,7 @@ export interface FleetMemberPlan {
 export interface ResolvedTenantFleet {
     members: FleetMemberPlan[];
     modelCatalogue: ModelCatalogueMode;
+    allowUnlistedModels: string[];
 }
 
 /** A tenant's own values win; `undefined` in the entry means "use the fleet default". */
@@ -46,6 +47,9 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     if (!CATALOGUE_MODES.includes(modelCatalogue)) {
         throw new ArgumentError(`modelCatalogue must be one of ${CATALOGUE_MODES.join(", ")}, got ${show(modelCatalogue)}`);
     }
+    const allowUnlistedModels = args.allowUnlistedModels ?? [];
+    raise(listProblem("allowUnlistedModels", allowUnlistedModels, false, "model id"));
+    raise(...allowUnlistedModels.map((id, i) => modelIdProblem(`allowUnlistedModels[${i}]`, id)));
     if (args.allowedRegions !== undefined) {
         raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"), ...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
     }
@@ -77,5 +81,5 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     if (problems.length > 0) {
         throw new ArgumentError(problems.join("; "));
     }
-    return { members, modelCatalogue };
+    return { members, modelCatalogue, allowUnlistedModels };
 }

@@ -1,4 +1,4 @@
-import { KMS_KEY_ARN_PATTERN, bucketNameProblem, booleanProblem, integerProblem, isPlainObject, oneOfProblem, raise, show, type Problem } from "../../contract";
+import { KMS_KEY_ARN_PATTERN, bucketNameProblem, parseArn, booleanProblem, integerProblem, isPlainObject, oneOfProblem, raise, show, type Problem } from "../../contract";
 import { ARCHIVE_DEFAULTS, ARCHIVE_STORAGE_CLASS_MIN_DAYS, type ArchiveRetentionMode, type ArchiveTransitionArgs, type AuditArchiveArgs } from "./archive-args";
 
 /** Object Lock accepts up to 100 years. */
@@ -69,6 +69,6 @@ export function resolveArchiveArgs(archive: AuditArchiveArgs | undefined): Resol
 export function archiveKeyProblem(argName: string, keyArn: unknown, accountId: string): Problem {
     const match = typeof keyArn === "string" ? KMS_KEY_ARN_PATTERN.exec(keyArn) : null;
     if (match === null) return `${argName} must be a KMS key ARN, got ${show(keyArn)}`;
-    const owner = /^arn:[\w-]+:kms:[\w-]+:(\d{12}):/.exec(keyArn as string)?.[1];
+    const owner = parseArn(keyArn as string)?.account;
     return owner === accountId ? undefined : `${argName} must be a key of the customer account ${accountId} to encrypt the archive, got a key of account ${owner}: ${show(keyArn)}`;
 }

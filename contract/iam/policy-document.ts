@@ -42,7 +42,24 @@ const STATEMENT_KEYS = new Set(["Sid", "Effect", "Action", "NotAction", "Resourc
 /** What `pulumi preview` writes for a value not known until deployment. */
 export const PREVIEW_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * Parsed documents by the object they were read from: a plan holds each document once, and
+ * several checks read it. A parsed policy is never changed by its readers.
+ */
+const parsedObjects = new WeakMap<object, ParsedPolicy>();
+
 export function parsePolicy(value: unknown): ParsedPolicy {
+    if (typeof value === "object" && value !== null) {
+        const known = parsedObjects.get(value);
+        if (known) return known;
+        const parsed = parseDocument(value);
+        parsedObjects.set(value, parsed);
+        return parsed;
+    }
+    return parseDocument(value);
+}
+
+function parseDocument(value: unknown): ParsedPolicy {
     if (value === PREVIEW_UNKNOWN) return { problem: "is not known at preview (the whole document is unknown until the update)" };
     let doc = value;
     if (typeof doc === "string") {

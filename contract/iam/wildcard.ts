@@ -46,3 +46,13 @@ export function actionMatches(pattern: string, action: string): boolean {
 export function hasWildcard(value: string): boolean {
     return value.includes("*") || value.includes("?") || value.includes("${");
 }
+
+/**
+ * Whether `pattern` matches every value that starts with `prefix`, as `s3:*`
+ * covers every S3 action and `arn:aws:s3:::b/*` every object of `b`. Asking
+ * `wildcardMatch(pattern, "s3:*")` instead would let `s3:?` through, since
+ * `?` matches the `*` character itself.
+ */
+export function coversEveryValueWith(pattern: string, prefix: string, ignoreCase = false): boolean {
+    return pattern.endsWith("*") && wildcardMatch(pattern, prefix, ignoreCase);
+}

@@ -24,6 +24,12 @@ export interface ChatServiceOptions {
      * model reached any other way.
      */
     inferenceProfileArn?: string;
+    /**
+     * The guardrail the tenant's ops role requires on every call (the ops
+     * stack's `guardrail` of that tenant): without it, every call is denied.
+     * @default - no guardrail
+     */
+    guardrail?: { identifier: string; version: string };
     /** The tenant's private audit log group (it must exist). */
     logGroupName: string;
     /** Region of Bedrock, STS and CloudWatch Logs. */
@@ -73,6 +79,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         defaultModel: options.modelId,
         allowedModels: [options.modelId],
         ...(options.inferenceProfileArn ? { modelRoutes: { [options.modelId]: options.inferenceProfileArn } } : {}),
+        ...(options.guardrail ? { modelFields: { guardrailConfig: { guardrailIdentifier: options.guardrail.identifier, guardrailVersion: options.guardrail.version } } } : {}),
         bedrockRegion: options.region,
         contentMode: options.contentMode,
     });

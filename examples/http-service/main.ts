@@ -20,6 +20,7 @@ async function main(): Promise<void> {
         externalId: required("EXTERNAL_ID"),
         modelId: required("MODEL_ID"),
         inferenceProfileArn: process.env.INFERENCE_PROFILE_ARN || undefined,
+        guardrail: process.env.GUARDRAIL_ARN ? { identifier: process.env.GUARDRAIL_ARN, version: required("GUARDRAIL_VERSION") } : undefined,
         logGroupName: required("AUDIT_LOG_GROUP"),
         region: required("AWS_REGION"),
         flushIntervalMs: process.env.AUDIT_FLUSH_INTERVAL_MS ? Number(process.env.AUDIT_FLUSH_INTERVAL_MS) : undefined,

@@ -7,13 +7,12 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { PRIVATE_INVOCATION_LOGGING_TYPE } from "../../contract/naming";
 import { SEVEN_YEARS_DAYS } from "../../contract/archive";
+import { PREVIEW_UNKNOWN, isAccountId, parseArn } from "../../contract/iam";
 import { isWithinComponent } from "./tenant-scope";
 
 export const BUCKET_TYPE = "aws:s3/bucket:Bucket";
 export const LOCK_TYPE = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
 export const SSE_TYPE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
-/** The string the engine sends for a value unknown during preview. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface ArchiveBucketRuleConfig {
     /** Least retention in days an archive bucket must lock objects for. */
@@ -51,8 +50,9 @@ export function archiveBucketProblems(bucket: Record<string, any>, lock: Record<
     }
     const key = byDefault.kmsMasterKeyId;
     const owner = sse.expectedBucketOwner;
-    if (key === UNKNOWN || owner === UNKNOWN) return problems;
-    const keyAccount = typeof key === "string" ? /^arn:[\w-]+:kms:[\w-]+:(\d{12}):key\//.exec(key)?.[1] : undefined;
+    if (key === PREVIEW_UNKNOWN || owner === PREVIEW_UNKNOWN) return problems;
+    const arn = typeof key === "string" ? parseArn(key) : undefined;
+    const keyAccount = arn?.service === "kms" && arn.region !== "" && isAccountId(arn.account) && arn.resource.startsWith("key/") ? arn.account : undefined;
     if (keyAccount === undefined) {
         problems.push(`archive bucket ${show(name)} must name its KMS key by ARN, got ${show(key)}`);
     } else if (keyAccount !== owner) {

@@ -7,7 +7,8 @@
  */
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { BEDROCK_TENANT_ACCESS_TYPE, OPS_ROLE_PREFIX } from "../../contract/naming";
-import { NormalizedStatement, hasWildcard, parsePolicyDocument, statementCovers } from "./policy-document";
+import { coversAction, hasWildcard, parseArn, type PolicyStatement } from "../../contract/iam";
+import { readPolicy } from "./read-policy";
 import { isTenantRoleName, isWithinComponent } from "./tenant-scope";
 import { IAM_ROLE_TYPE } from "./trust-policy";
 
@@ -26,27 +27,27 @@ export function isWildcardModelResource(resource: string): boolean {
     if (!hasWildcard(resource)) {
         return false;
     }
-    const parts = resource.split(":");
-    if (parts.length < 6 || parts[0] !== "arn" || hasWildcard(parts[2])) {
+    const arn = parseArn(resource);
+    if (arn === undefined || hasWildcard(arn.service)) {
         return true;
     }
-    return parts[2] === "bedrock" && hasWildcard(parts.slice(5).join(":"));
+    return arn.service === "bedrock" && hasWildcard(arn.resource);
 }
 
-function statementProblems(statement: NormalizedStatement): string[] {
-    const invoked = MODEL_INVOKE_ACTIONS.filter((action) => statementCovers(statement, action));
-    if (!statement.allows || invoked.length === 0) {
+function statementProblems(statement: PolicyStatement): string[] {
+    const invoked = MODEL_INVOKE_ACTIONS.filter((action) => coversAction(statement, action));
+    if (statement.effect !== "Allow" || invoked.length === 0) {
         return [];
     }
     const actions = invoked.join(", ");
     const problems: string[] = [];
-    if (statement.notAction !== undefined) {
+    if (statement.notActions !== undefined) {
         problems.push(`${statement.label} grants ${actions} through NotAction; list the allowed actions instead`);
     }
-    if (statement.notResource !== undefined) {
+    if (statement.notResources !== undefined) {
         problems.push(`${statement.label} grants ${actions} through NotResource, which covers every model it does not list`);
     }
-    for (const resource of (statement.resource ?? []).filter(isWildcardModelResource)) {
+    for (const resource of (statement.resources ?? []).filter(isWildcardModelResource)) {
         problems.push(`${statement.label} grants ${actions} on ${JSON.stringify(resource)}; name each model or inference profile`);
     }
     return problems;
@@ -54,9 +55,9 @@ function statementProblems(statement: NormalizedStatement): string[] {
 
 /** Every grant of unlisted models in an identity policy, one message per finding. */
 export function wildcardModelProblems(document: unknown, where: string): string[] {
-    const parsed = parsePolicyDocument(document);
-    if (!parsed.ok) {
-        return [`${where} cannot be checked: ${parsed.reason}`];
+    const parsed = readPolicy(document, where);
+    if ("problem" in parsed) {
+        return [parsed.problem];
     }
     return parsed.statements.flatMap((statement) => statementProblems(statement).map((problem) => `${where}: ${problem}`));
 }

@@ -4,7 +4,8 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { OPS_ROLE_PREFIX } from "../../contract/naming";
-import { NormalizedStatement, conditionValues, hasWildcard, parsePolicyDocument, statementCovers } from "./policy-document";
+import { coversAction, hasWildcard, type PolicyStatement } from "../../contract/iam";
+import { readPolicy } from "./read-policy";
 import { isTenantRoleName } from "./tenant-scope";
 
 export const IAM_ROLE_TYPE = "aws:iam/role:Role";
@@ -13,43 +14,28 @@ export const EXTERNAL_ID_KEY = "sts:ExternalId";
 /** Only an exact match pins the ExternalId (`...IfExists` passes when it is absent). */
 export const EXTERNAL_ID_OPERATOR = "StringEquals";
 
-function principalEntries(principal: unknown): { kind: string | undefined; value: string }[] {
-    if (typeof principal === "string") {
-        return [{ kind: undefined, value: principal }];
-    }
-    if (typeof principal !== "object" || principal === null) {
-        return [];
-    }
-    return Object.entries(principal).flatMap(([kind, values]) =>
-        (Array.isArray(values) ? values : [values])
-            .filter((value): value is string => typeof value === "string")
-            .map((value) => ({ kind, value })),
-    );
-}
-
-function principalProblems(statement: NormalizedStatement): string[] {
+function principalProblems(statement: PolicyStatement): string[] {
     const problems: string[] = [];
-    if (statement.notPrincipal !== undefined) {
+    if (statement.notPrincipals !== undefined) {
         problems.push(`${statement.label} uses NotPrincipal with Allow, which trusts every principal it does not list`);
     }
-    for (const { kind, value } of principalEntries(statement.principal)) {
-        if (hasWildcard(value)) {
-            const shown = kind === undefined ? JSON.stringify(value) : `${kind} ${JSON.stringify(value)}`;
-            problems.push(`${statement.label} names the wildcard principal ${shown}`);
+    for (const [kind, values] of Object.entries(statement.principals ?? {})) {
+        for (const value of values.filter(hasWildcard)) {
+            problems.push(`${statement.label} names the wildcard principal ${kind} ${JSON.stringify(value)}`);
         }
     }
     return problems;
 }
 
-function externalIdProblems(statement: NormalizedStatement): string[] {
-    if (!statementCovers(statement, ASSUME_ROLE_ACTION)) {
+function externalIdProblems(statement: PolicyStatement): string[] {
+    if (!coversAction(statement, ASSUME_ROLE_ACTION)) {
         return [];
     }
     const problems: string[] = [];
-    if (statement.notAction !== undefined) {
+    if (statement.notActions !== undefined) {
         problems.push(`${statement.label} grants ${ASSUME_ROLE_ACTION} through NotAction; list the allowed actions instead`);
     }
-    const ids = conditionValues(statement, EXTERNAL_ID_OPERATOR, EXTERNAL_ID_KEY) ?? [];
+    const ids = statement.conditions.filter((c) => c.operator === EXTERNAL_ID_OPERATOR && c.key === EXTERNAL_ID_KEY.toLowerCase()).flatMap((c) => c.values);
     if (ids.length === 0 || ids.some((id) => id === "")) {
         problems.push(`${statement.label} allows ${ASSUME_ROLE_ACTION} without a ${EXTERNAL_ID_OPERATOR} condition on ${EXTERNAL_ID_KEY}`);
     }
@@ -58,12 +44,12 @@ function externalIdProblems(statement: NormalizedStatement): string[] {
 
 /** Everything wrong with a tenant role's trust policy, one message per finding. */
 export function trustPolicyProblems(document: unknown): string[] {
-    const parsed = parsePolicyDocument(document);
-    if (!parsed.ok) {
-        return [`assumeRolePolicy cannot be checked: ${parsed.reason}`];
+    const parsed = readPolicy(document, "assumeRolePolicy");
+    if ("problem" in parsed) {
+        return [parsed.problem];
     }
     return parsed.statements
-        .filter((statement) => statement.allows)
+        .filter((statement) => statement.effect === "Allow")
         .flatMap((statement) => [...principalProblems(statement), ...externalIdProblems(statement)]);
 }
 

@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from "crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { archiveObjectKey, type AuditRecord } from "../../contract";
+import { AUDIT_CHAIN_SCHEMA_TYPE, ArgumentError, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
 import { describeError } from "../audit-record";
 import { s3Package } from "./s3-package";
 import { safeStringify } from "../serialize";
@@ -54,6 +54,10 @@ export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditReco
     return { ...record, archive };
 }
 
+function chainRecordKey(record: ChainRecord): string {
+    return archiveChainRecordKey(record.tenantId, record.chain.writer, record.chain.seq, record.event);
+}
+
 /**
  * One object per call rather than batched lines: each call's fate is known
  * when it returns (fail-closed can refuse exactly that call), nothing waits
@@ -64,10 +68,12 @@ export class ArchivingSink implements AuditSink {
     private readonly counters = new SinkCounters();
     /** Writes whose archive object is in progress and whose log copy is not yet with the primary sink. */
     private readonly handingOff = new Set<Promise<unknown>>();
+    /** Settles once the previous record's log copy is with the primary sink: copies go on in the order records came (the chain's). */
+    private turn: Promise<void> = Promise.resolve();
 
     constructor(options: ArchivingSinkOptions) {
-        if (typeof options.primary?.write !== "function") throw new TypeError("primary must implement AuditSink");
-        if (typeof options.client?.send !== "function") throw new TypeError("client must be an S3Client");
+        if (typeof options.primary?.write !== "function") throw new ArgumentError("primary must implement AuditSink");
+        if (typeof options.client?.send !== "function") throw new ArgumentError("client must be an S3Client");
         this.options = options;
     }
 
@@ -75,10 +81,15 @@ export class ArchivingSink implements AuditSink {
      * Archives first, then hands the log copy (which says whether the archive
      * has it) to the primary sink. Rejects when either write fails: the
      * logger then counts and reports the loss, or refuses the call in
-     * fail-closed mode.
+     * fail-closed mode. Log copies are handed on in the order records came
+     * in, whichever archive write finishes first, so the log stores a
+     * writer's records in chain order.
      */
-    async write(record: AuditRecord): Promise<void> {
-        const handoff = this.archiveAndHandOff(record);
+    async write(record: StoredRecord): Promise<void> {
+        const previous = this.turn;
+        let release!: () => void;
+        this.turn = new Promise<void>((resolve) => (release = resolve));
+        const handoff = this.archiveAndHandOff(record, previous).finally(release);
         this.handingOff.add(handoff);
         const { delivered, archiveError, pointer } = await handoff.finally(() => this.handingOff.delete(handoff));
         await delivered;
@@ -97,14 +108,40 @@ export class ArchivingSink implements AuditSink {
         await this.options.primary.flush();
     }
 
-    private async archiveAndHandOff(record: AuditRecord): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
-        const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
-        const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
-        const key = archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
-        const body = Buffer.from(safeStringify(archivedRecord(record)) + "\n", "utf8");
+    /** Writes a chain checkpoint beside the writer's chain records; rejects when it is not stored. */
+    async writeCheckpoint(checkpoint: ChainCheckpoint): Promise<void> {
+        const body = Buffer.from(JSON.stringify(checkpoint) + "\n", "utf8");
+        await this.put(archiveCheckpointKey(checkpoint.tenantId, checkpoint.writer, checkpoint.seq), body, createHash("sha256").update(body).digest());
+    }
+
+    private async archiveAndHandOff(record: StoredRecord, previous: Promise<void>): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
+        const own = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE;
+        const key = own ? chainRecordKey(record) : this.callKey(record);
+        const body = Buffer.from(safeStringify(own ? record : archivedRecord(record)) + "\n", "utf8");
         const digest = createHash("sha256").update(body).digest();
-        this.counters.pending++;
         let archiveError: unknown;
+        try {
+            await this.put(key, body, digest);
+        } catch (err) {
+            archiveError = err;
+        }
+        const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
+        await previous;
+        const delivered = this.options.primary.write(own ? { ...record, archive: pointer } : loggedRecord(record, pointer));
+        // The caller awaits it; keep an early rejection from being reported as unhandled meanwhile.
+        delivered.catch(() => undefined);
+        return { delivered, archiveError, pointer };
+    }
+
+    private callKey(record: AuditRecord): string {
+        const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
+        return archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
+    }
+
+    /** One object, counted. */
+    private async put(key: string, body: Buffer, digest: Buffer): Promise<void> {
+        const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
+        this.counters.pending++;
         try {
             await client.send(
                 new (s3Package().PutObjectCommand)({
@@ -122,16 +159,11 @@ export class ArchivingSink implements AuditSink {
             );
             this.counters.delivered++;
         } catch (err) {
-            archiveError = err;
             this.counters.lost++;
+            throw err;
         } finally {
             this.counters.pending--;
         }
-        const pointer = archiveError === undefined ? { key, sha256: digest.toString("hex") } : { key, errorCode: describeError(archiveError).errorCode };
-        const delivered = this.options.primary.write(loggedRecord(record, pointer));
-        // The caller awaits it; keep an early rejection from being reported as unhandled meanwhile.
-        delivered.catch(() => undefined);
-        return { delivered, archiveError, pointer };
     }
 
     /** The archive's own counters; the primary sink keeps its own. */

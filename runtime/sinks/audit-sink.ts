@@ -1,4 +1,4 @@
-import type { AuditRecord } from "../../contract";
+import type { StoredRecord } from "../../contract";
 
 /** Delivery counters every sink keeps. */
 export interface SinkStats {
@@ -19,7 +19,7 @@ export interface AuditSink {
      * rejects with {@link AuditDeliveryError} once it is lost (the sink has
      * already counted it).
      */
-    write(record: AuditRecord): Promise<void>;
+    write(record: StoredRecord): Promise<void>;
     /** Delivers everything buffered; never rejects (losses are counted). */
     flush(): Promise<void>;
     stats(): SinkStats;

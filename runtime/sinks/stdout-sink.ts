@@ -1,4 +1,4 @@
-import type { AuditRecord } from "../../contract";
+import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -32,12 +32,12 @@ export class StdoutSink implements AuditSink {
         this.stream = options.stream ?? process.stdout;
         this.maxAttempts = options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS;
         if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-            throw new RangeError(`maxAttempts must be an integer >= 1, got ${JSON.stringify(options.maxAttempts)}`);
+            throw new ArgumentError(`maxAttempts must be an integer >= 1, got ${JSON.stringify(options.maxAttempts)}`);
         }
     }
 
-    async write(record: AuditRecord): Promise<void> {
-        const line = recordLine(record) + "\n";
+    async write(record: StoredRecord): Promise<void> {
+        const line = recordLine(record as AuditRecord) + "\n";
         this.counters.pending++;
         let lastError: unknown;
         try {

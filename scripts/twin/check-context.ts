@@ -27,6 +27,8 @@ export interface ExportedTenant {
     region: string;
     accounts: string[];
     runtimeRoleName: string;
+    /** The guardrail the tenant's role requires on every call (its BedrockTenantAccess's `guardrailIdentifier`). */
+    guardrail?: { identifier: string; version: string };
 }
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -35,8 +37,19 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export function exportedTenants(stacks: StackState[]): ExportedTenant[] {
     return stacks.flatMap((s) => {
         const tenants = s.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs.tenants as Record<string, Omit<ExportedTenant, "tenantId">> | undefined;
-        return Object.entries(tenants ?? {}).map(([tenantId, t]) => ({ ...t, tenantId }));
+        const required = (tenantId: string) => {
+            const access = s.resources.find((r) => r.type === "bedrock-tenancy:index:BedrockTenantAccess" && r.outputs.tenantId === tenantId);
+            const arn = access?.outputs.guardrailIdentifier;
+            // `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID:VERSION`
+            return typeof arn === "string" ? { identifier: arn.slice(0, arn.lastIndexOf(":")), version: arn.slice(arn.lastIndexOf(":") + 1) } : undefined;
+        };
+        return Object.entries(tenants ?? {}).map(([tenantId, t]) => ({ ...t, tenantId, guardrail: required(tenantId) }));
     });
+}
+
+/** `guardrailConfig` of every call of a tenant whose role requires a guardrail. */
+export function guardrailFields(tenant: ExportedTenant): { guardrailConfig?: { guardrailIdentifier: string; guardrailVersion: string } } {
+    return tenant.guardrail ? { guardrailConfig: { guardrailIdentifier: tenant.guardrail.identifier, guardrailVersion: tenant.guardrail.version } } : {};
 }
 
 /** Functions that run the shipped runtime (they carry the tenant's ops role). */
@@ -89,7 +102,7 @@ export function check(condition: unknown, message: string): asserts condition {
 }
 
 /** The message of an AWS SDK error, or of any error. */
-export const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+export const errorText = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 /** Starts a twin for `stacks`, runs `fn`, always closes it. */
 export async function withTwin<T>(stacks: StackState[], fn: (twin: AwsTwin) => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ import * as path from "path";
 import { PrivateInvocationLogging } from "../../components";
 import { planStack } from "../../testing/plan-file";
 import { readStackState, type StackState } from "../../verifier/pulumi-formats";
-import { check, describe, ROOT, withEnv, withTwin, type ExportedTenant, type Expectation } from "./check-context";
+import { check, errorText, guardrailFields, ROOT, withEnv, withTwin, type ExportedTenant, type Expectation } from "./check-context";
 
 const COMPUTES = [
     { compute: "lambda", service: "lambda.amazonaws.com" },
@@ -54,6 +54,7 @@ export function computeExpectations(ops: StackState[], tenants: ExportedTenant[]
                     const model = runtime.createTenantChatModel({
                         sink, env: {}, tenantId: tenant.tenantId, opsRoleArn: tenant.roleArn, externalId: tenant.externalId,
                         allowedModels: tenant.allowedModels, defaultModel: tenant.allowedModels[0], modelRoutes: tenant.inferenceProfileArns, bedrockRegion: tenant.region,
+                        modelFields: guardrailFields(tenant),
                     });
                     try {
                         await model.invoke("Summarise the contract.", { metadata: { userId: "user-17", requestId: "twin-unary" } });
@@ -61,7 +62,7 @@ export function computeExpectations(ops: StackState[], tenants: ExportedTenant[]
                         for await (const chunk of await model.stream("Write a haiku.", { metadata: { userId: "user-17", requestId: "twin-stream" } })) text += String(chunk.content);
                         check(text.length > 0, "the stream produced no text");
                     } catch (err) {
-                        throw new Error(`the model call failed: ${describe(err)}`);
+                        throw new Error(`the model call failed: ${errorText(err)}`);
                     } finally {
                         await model.auditLogger.flush();
                         await sink.close();

@@ -26,9 +26,14 @@ export const applicationBlock = () => runtimeDocBlock("createTenantChatModel({")
 /** "The logger alone": a `ChatBedrockConverse` of the reader's own, the logger as a callback. */
 export const loggerAloneBlock = () => runtimeDocBlock("new PrivateInvocationLogger({");
 
+/** The guardrail variables the docs' blocks read, for a tenant whose role requires one. */
+function guardrailEnv(tenant: ExportedTenant): Record<string, string> {
+    return tenant.guardrail ? { GUARDRAIL_ARN: tenant.guardrail.identifier, GUARDRAIL_VERSION: tenant.guardrail.version } : {};
+}
+
 /** Environment the docs tell the reader to set for the block, from the tenant's export. */
 export function blockEnv(tenant: ExportedTenant): Record<string, string> {
-    return { EXTERNAL_ID: tenant.externalId, MODEL_ROUTES: JSON.stringify(tenant.inferenceProfileArns) };
+    return { EXTERNAL_ID: tenant.externalId, MODEL_ROUTES: JSON.stringify(tenant.inferenceProfileArns), ...guardrailEnv(tenant) };
 }
 
 async function runBlock(twin: AwsTwin, block: string, roleArn: string, tenant: ExportedTenant, env: Record<string, string>): Promise<void> {
@@ -70,7 +75,7 @@ export function docExpectations(twin: () => AwsTwin, fn: TwinFunction, tenant: E
             run: async () => {
                 const before = twin().logs.records(fn.logGroup!).length;
                 await runBlock(twin(), loggerAloneBlock(), fn.roleArn, tenant, {
-                    BEDROCK_TENANCY_OPS_ROLE_ARN: tenant.roleArn, BEDROCK_TENANCY_EXTERNAL_ID: tenant.externalId, INFERENCE_PROFILE_ARN: tenant.inferenceProfileArns[model],
+                    BEDROCK_TENANCY_OPS_ROLE_ARN: tenant.roleArn, BEDROCK_TENANCY_EXTERNAL_ID: tenant.externalId, INFERENCE_PROFILE_ARN: tenant.inferenceProfileArns[model], ...guardrailEnv(tenant),
                 });
                 const records = twin().logs.records(fn.logGroup!).slice(before);
                 check(records.map((r) => `${r.operation}:${r.outcome}`).join(",") === "Converse:success", `records: ${JSON.stringify(records.map((r) => [r.operation, r.outcome, r.errorCode]))}`);
@@ -84,7 +89,7 @@ export function docExpectations(twin: () => AwsTwin, fn: TwinFunction, tenant: E
             await withEnv(twin().env(credentials, tenant.region), async () => {
                 const service = createChatService({
                     tenantId, opsRoleArn: tenant.roleArn, externalId: tenant.externalId, modelId: tenant.allowedModels[0],
-                    inferenceProfileArn: tenant.inferenceProfileArns[tenant.allowedModels[0]], logGroupName: fn.logGroup!, region: tenant.region,
+                    inferenceProfileArn: tenant.inferenceProfileArns[tenant.allowedModels[0]], logGroupName: fn.logGroup!, region: tenant.region, guardrail: tenant.guardrail,
                 });
                 const url = await service.listen();
                 try {

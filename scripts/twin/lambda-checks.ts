@@ -9,7 +9,7 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { awslambdaHarness, invokeStreaming } from "../../tests/support/lambda-stream-harness";
-import { capturingStdout, check, coldStart, describe, withEnv, type Expectation } from "./check-context";
+import { capturingStdout, check, coldStart, errorText, withEnv, type Expectation } from "./check-context";
 import type { TwinFunction } from "./plan-model";
 import type { AwsTwin } from "./twin";
 
@@ -26,10 +26,10 @@ async function deliver(twin: AwsTwin, fn: TwinFunction, credentials: { accessKey
     await logs.send(new PutLogEventsCommand({ logGroupName: fn.logGroup, logStreamName: stream, logEvents: lines.map((message) => ({ timestamp: Date.now(), message })) }));
 }
 
-export async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffered" | "streaming", requestId: string) {
+async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffered" | "streaming", requestId: string, overrides: Record<string, string> = {}) {
     check(fn.bundlePath, `function ${fn.name} has no index.mjs asset in the plan`);
     const credentials = await twin.credentialsFor(fn.roleArn, { service: "lambda.amazonaws.com", sessionName: fn.name });
-    const env = { ...twin.env(credentials, fn.environment.BEDROCK_TENANCY_BEDROCK_REGION ?? "us-east-1"), ...fn.environment };
+    const env = { ...twin.env(credentials, fn.environment.BEDROCK_TENANCY_BEDROCK_REGION ?? "us-east-1"), ...fn.environment, ...overrides };
     return withEnv(env, async () => {
         const g = globalThis as { awslambda?: unknown };
         const saved = g.awslambda;
@@ -46,12 +46,6 @@ export async function invokeBundle(twin: AwsTwin, fn: TwinFunction, mode: "buffe
         await deliver(twin, fn, credentials, lines, `${fn.name}/${requestId}`);
         return { value, credentials };
     });
-}
-
-/** One buffered call of the tenant's function, and its record. */
-export async function lambdaCall(twin: AwsTwin, fn: TwinFunction, requestId: string): Promise<{ response: any; record?: Record<string, any> }> {
-    const { value } = await invokeBundle(twin, fn, "buffered", requestId);
-    return { response: value, record: recordOf(twin, fn, requestId) };
 }
 
 /** The audit record of one request in the function's log group. */
@@ -81,6 +75,18 @@ export function lambdaExpectations(twin: () => AwsTwin, fn: TwinFunction): Expec
             },
         },
         ...(fn.environment.BEDROCK_TENANCY_ARCHIVE_BUCKET ? [archiveExpectation(twin, fn, label)] : []),
+        {
+            name: `${label}, given an ExternalId its ops role's trust does not hold, records the refused AssumeRole as such, with STS's request id`,
+            run: async () => {
+                const { value } = await invokeBundle(twin(), fn, "buffered", "twin-wrong-external-id", { BEDROCK_TENANCY_EXTERNAL_ID: "an-external-id-nobody-trusts" });
+                check(value.error, `the function answered ${JSON.stringify(value)}`);
+                const refused = twin().sts.requests.filter((r) => r.refusal).at(-1);
+                check(refused?.refusal?.errorType === "AccessDenied", "STS refused no AssumeRole");
+                const record = recordOf(twin(), fn, "twin-wrong-external-id");
+                const got = record && { operation: record.operation, errorCode: record.errorCode, stsRequestId: record.stsRequestId, requestId: record.requestId };
+                check(got?.operation === "AssumeRole" && got.errorCode === "AccessDenied" && got.stsRequestId !== undefined && got.requestId === undefined, `the record says ${JSON.stringify(got)}`);
+            },
+        },
     ];
 }
 
@@ -94,7 +100,7 @@ function archiveExpectation(twin: () => AwsTwin, fn: TwinFunction, label: string
             const root = await twin().credentialsFor(`arn:aws:iam::${fn.account}:root`);
             const s3 = new S3Client({ region: "us-east-1", endpoint: twin().s3.url, forcePathStyle: true, credentials: root, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
             const refusal = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: archived.key, VersionId: archived.object.versionId })).then(() => undefined, (err: unknown) => err);
-            check(refusal && (refusal as { name?: string }).name === "AccessDenied", `deleting the locked version ${refusal ? `failed with ${describe(refusal)}` : "succeeded"}`);
+            check(refusal && (refusal as { name?: string }).name === "AccessDenied", `deleting the locked version ${refusal ? `failed with ${errorText(refusal)}` : "succeeded"}`);
         },
     };
 }

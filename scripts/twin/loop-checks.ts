@@ -1,15 +1,15 @@
 /**
  * The quota loop and the cost cap end to end: a recorded alarm event reaches
  * the built enforcer bundle running as its own role, which changes the
- * tenant role through IAM; the tenant's next call (the shipped Lambda
- * bundle) is refused and reported as TenantQuotaExhausted; after the
+ * tenant role through IAM; the tenant's next call (`createTenantChatModel`
+ * of the shipped build, as the tenant's runtime role, applying the tenant's
+ * guardrail) is refused and recorded as TenantQuotaExhausted; after the
  * release, calls succeed again. The cost cap likewise, through the Budgets
  * action of the plan.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { check, coldStart, ROOT, withEnv, type Expectation } from "./check-context";
-import { lambdaCall } from "./lambda-checks";
+import { check, coldStart, guardrailFields, ROOT, withEnv, type ExportedTenant, type Expectation } from "./check-context";
 import type { TwinFunction } from "./plan-model";
 import type { AwsTwin } from "./twin";
 
@@ -33,19 +33,42 @@ async function runEnforcer(twin: AwsTwin, file: string, tenantId: string): Promi
     });
 }
 
-async function expectBlocked(twin: AwsTwin, fn: TwinFunction, requestId: string): Promise<void> {
-    const { response, record } = await lambdaCall(twin, fn, requestId);
-    check(response.error?.code === "TenantQuotaExhausted", `the tenant's call was answered ${JSON.stringify(response.error ?? "with a completion")}`);
+/** One call of the tenant's model as its runtime role, and the call's audit record. */
+async function modelCall(twin: AwsTwin, fn: TwinFunction, tenant: ExportedTenant, requestId: string): Promise<{ error?: unknown; record?: Record<string, any> }> {
+    const runtime = require(path.join(ROOT, "dist", "runtime", "index.js")) as typeof import("../../runtime");
+    const credentials = await twin.credentialsFor(fn.roleArn, { service: "lambda.amazonaws.com" });
+    let error: unknown;
+    await withEnv(twin.env(credentials, tenant.region), async () => {
+        const sink = new runtime.CloudWatchLogsSink({ logGroupName: fn.logGroup!, onWarning: () => undefined });
+        const model = runtime.createTenantChatModel({
+            sink, env: {}, tenantId: tenant.tenantId, opsRoleArn: tenant.roleArn, externalId: tenant.externalId, allowedModels: tenant.allowedModels,
+            defaultModel: tenant.allowedModels[0], modelRoutes: tenant.inferenceProfileArns, bedrockRegion: tenant.region, modelFields: guardrailFields(tenant), onWarning: () => undefined,
+        });
+        try {
+            await model.invoke("Summarise the contract.", { metadata: { userId: "user-17", requestId } });
+        } catch (err) {
+            error = err;
+        } finally {
+            await model.auditLogger.flush();
+            await sink.close();
+        }
+    });
+    return { error, record: twin.logs.records(fn.logGroup!).find((r) => r.clientRequestId === requestId) };
+}
+
+async function expectBlocked(twin: AwsTwin, fn: TwinFunction, tenant: ExportedTenant, requestId: string): Promise<void> {
+    const { error, record } = await modelCall(twin, fn, tenant, requestId);
+    check(error !== undefined, "the tenant's call was answered with a completion");
     check(record?.errorCode === "TenantQuotaExhausted", `the record's errorCode is ${record?.errorCode}`);
 }
 
-async function expectServed(twin: AwsTwin, fn: TwinFunction, requestId: string): Promise<void> {
-    const { response, record } = await lambdaCall(twin, fn, requestId);
-    check(!response.error, `the tenant's call was answered ${JSON.stringify(response.error)}`);
+async function expectServed(twin: AwsTwin, fn: TwinFunction, tenant: ExportedTenant, requestId: string): Promise<void> {
+    const { error, record } = await modelCall(twin, fn, tenant, requestId);
+    check(error === undefined, `the tenant's call failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     check(record?.outcome === "success", `the record says ${record?.outcome}`);
 }
 
-export function quotaLoopExpectations(twin: () => AwsTwin, fn: TwinFunction): Expectation[] {
+export function quotaLoopExpectations(twin: () => AwsTwin, fn: TwinFunction, tenant: ExportedTenant): Expectation[] {
     const tenantId = fn.environment.BEDROCK_TENANCY_TENANT_ID;
     const label = `quota loop of ${tenantId}`;
     return [
@@ -56,34 +79,34 @@ export function quotaLoopExpectations(twin: () => AwsTwin, fn: TwinFunction): Ex
                 check(outcome === "attached", `the enforcer reported ${outcome}`);
             },
         },
-        { name: `${label}: the tenant's next call is refused and reported as TenantQuotaExhausted`, run: () => expectBlocked(twin(), fn, "twin-quota-blocked") },
+        { name: `${label}: the tenant's next call is refused and recorded as TenantQuotaExhausted`, run: () => expectBlocked(twin(), fn, tenant, "twin-quota-blocked") },
         {
             name: `${label}: after the recorded OK event releases the role, calls succeed again`,
             run: async () => {
                 const outcome = await runEnforcer(twin(), "composite-ok", tenantId);
                 check(outcome === "detached", `the enforcer reported ${outcome}`);
-                await expectServed(twin(), fn, "twin-quota-released");
+                await expectServed(twin(), fn, tenant, "twin-quota-released");
             },
         },
     ];
 }
 
-export function costCapExpectations(twin: () => AwsTwin, fn: TwinFunction, budgetName: string): Expectation[] {
+export function costCapExpectations(twin: () => AwsTwin, fn: TwinFunction, tenant: ExportedTenant, budgetName: string): Expectation[] {
     const tenantId = fn.environment.BEDROCK_TENANCY_TENANT_ID;
     const label = `cost cap of ${tenantId}`;
     return [
         {
-            name: `${label}: the Budgets action (as its execution role) attaches the cap and the tenant's next call is reported as TenantQuotaExhausted`,
+            name: `${label}: the Budgets action (as its execution role) attaches the cap and the tenant's next call is recorded as TenantQuotaExhausted`,
             run: async () => {
                 await twin().budgetAction(budgetName, "apply");
-                await expectBlocked(twin(), fn, "twin-cap-blocked");
+                await expectBlocked(twin(), fn, tenant, "twin-cap-blocked");
             },
         },
         {
             name: `${label}: once Budgets reverses the action, calls succeed again`,
             run: async () => {
                 await twin().budgetAction(budgetName, "reverse");
-                await expectServed(twin(), fn, "twin-cap-released");
+                await expectServed(twin(), fn, tenant, "twin-cap-released");
             },
         },
     ];

@@ -84,7 +84,7 @@ describe("archiveIsolationViolations over the policies the component produces", 
 
     it("fails closed on a document that is not a policy", () => {
         assert.match(archiveIsolationViolations({ ...produced, bucketPolicy: "{}" }).join("\n"), /the bucket policy is not a policy document/);
-        assert.match(archiveIsolationViolations({ ...produced, keyPolicy: { Statement: [42] } }).join("\n"), /the key policy statement 0 is not an object/);
+        assert.match(archiveIsolationViolations({ ...produced, keyPolicy: { Statement: [42] } }).join("\n"), /the key policy Statement 1 is not an object/);
     });
 
     it("accepts a deny naming the ops account root instead of a condition", () => {
@@ -94,5 +94,27 @@ describe("archiveIsolationViolations over the policies the component produces", 
             delete s.Condition;
         });
         assert.deepStrictEqual(violations, []);
+    });
+
+    it("refuses an element IAM's grammar does not hold, in the document or in any statement", () => {
+        assert.match(withBucketPolicy((p) => (p.Extra = true)).join("\n"), /the bucket policy has elements Extra, which IAM policy documents do not have/);
+        const own = { Sid: "Own", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:root` }, Action: [42], Resource: "*" } as any;
+        assert.match(withKeyStatement(own).join("\n"), /the key policy Statement \d+ \(Sid "Own"\) has a Action that is not a string or a list of strings/);
+        const typo = withBucketPolicy((p) => (p.Statement.find((s: any) => s.Sid === "DenyOpsAccount").Condtion = {}));
+        assert.match(typo.join("\n"), /has elements Condtion, which this proof does not read/);
+    });
+
+    it("reads actions and resources of the ops deny as IAM matches them", () => {
+        const rewritten = withBucketPolicy((p) => {
+            const s = p.Statement.find((x: any) => x.Sid === "DenyOpsAccount");
+            s.Action = "S3:*";
+            s.Resource = `arn:aws:s3:::${BUCKET}*`;
+        });
+        assert.deepStrictEqual(rewritten, []);
+        // `s3:?` matches the text "s3:*" but denies only one-character actions.
+        const narrow = withBucketPolicy((p) => (p.Statement.find((x: any) => x.Sid === "DenyOpsAccount").Action = "s3:?"));
+        assert.match(narrow.join("\n"), /does not deny every principal of the ops account/);
+        const oneObject = withBucketPolicy((p) => (p.Statement.find((x: any) => x.Sid === "OnlyDeliveryPathWrites").Resource = `arn:aws:s3:::${BUCKET}/?`));
+        assert.match(oneObject.join("\n"), /does not deny writes to every principal but the delivery role/);
     });
 });

@@ -1,6 +1,6 @@
 /** The one IAM document model: a linear wildcard matcher, a fail-closed parser, one ARN parser. */
 import * as assert from "assert";
-import { accountOfPrincipal, actionMatches, coversAction, coversResource, parseArn, parsePolicy, wildcardMatch } from "../../contract";
+import { accountOfPrincipal, actionMatches, coversAction, coversEveryValueWith, coversResource, parseArn, parsePolicy, wildcardMatch } from "../../contract";
 
 describe("IAM wildcard matching", () => {
     it("matches * across / and : and ? as one character, actions case-insensitively", () => {
@@ -21,6 +21,24 @@ describe("IAM wildcard matching", () => {
         // A backtracking regular expression takes minutes here; the scan answers at once.
         assert.strictEqual(wildcardMatch(pattern, value), false);
         assert.strictEqual(wildcardMatch(pattern, `${value}b`), true);
+    });
+});
+
+describe("coversEveryValueWith", () => {
+    it("holds for a pattern that matches the prefix and then anything", () => {
+        assert.ok(coversEveryValueWith("s3:*", "s3:", true));
+        assert.ok(coversEveryValueWith("S3:*", "s3:", true));
+        assert.ok(coversEveryValueWith("*", "s3:", true));
+        assert.ok(coversEveryValueWith("arn:aws:s3:::b*", "arn:aws:s3:::b/"));
+        assert.ok(coversEveryValueWith("arn:aws:s3:::b/*", "arn:aws:s3:::b/"));
+    });
+
+    it("fails for a pattern that covers only some values, though it matches the text of a pattern", () => {
+        // Each of these matches the literal text "s3:*" or "arn:aws:s3:::b/*" through its "?".
+        assert.ok(!coversEveryValueWith("s3:?", "s3:", true));
+        assert.ok(!coversEveryValueWith("arn:aws:s3:::b/?", "arn:aws:s3:::b/"));
+        assert.ok(!coversEveryValueWith("s3:Get*", "s3:", true));
+        assert.ok(!coversEveryValueWith("S3:*", "s3:"));
     });
 });
 

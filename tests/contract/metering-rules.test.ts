@@ -66,7 +66,7 @@ describe("meteringProblems", () => {
         const own = Object.values(OWN);
         assert.match(meteringProblems(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }), own)[0], /NotAction/);
         assert.match(meteringProblems(doc({ Effect: "Allow", Action: INVOKE, NotResource: OWN[HAIKU] }), own)[0], /NotAction, NotResource/);
-        assert.match(meteringProblems(doc({ Effect: "allow", Action: INVOKE, Resource: "*" }), own)[0], /Effect "allow", neither Allow nor Deny/);
+        assert.match(meteringProblems(doc({ Effect: "allow", Action: INVOKE, Resource: "*" }), own)[0], /Statement 1 has Effect "allow"/);
         assert.match(meteringProblems(doc("oops"), own)[0], /not an object/);
         assert.match(meteringProblems(doc({ Effect: "Allow", Action: INVOKE }), own)[0], /missing or non-string Resource/);
         assert.match(meteringProblems(null, own)[0], /not a document/);
@@ -75,5 +75,24 @@ describe("meteringProblems", () => {
     it("ignores statements that grant no invocation, and Deny statements", () => {
         const own = Object.values(OWN);
         assert.deepStrictEqual(meteringProblems(doc({ Effect: "Allow", Action: "bedrock:GetInferenceProfile", Resource: "*" }, { Effect: "Deny", Action: "*", Resource: "*" }), own), []);
+    });
+
+    it("refuses the whole document when any statement or element is one IAM's model does not read", () => {
+        const own = Object.values(OWN);
+        const grant = { Effect: "Allow", Action: INVOKE, Resource: own };
+        assert.deepStrictEqual(meteringProblems(doc({ ...grant, Principle: "*" }), own), ["the permissions policy Statement 1 has elements Principle, which this proof does not read"]);
+        assert.deepStrictEqual(meteringProblems({ ...doc(grant), Statements: [] }, own), ["the permissions policy has elements Statements, which IAM policy documents do not have"]);
+        // A Deny is read too: a malformed one cannot be told apart from a typo that drops a guard.
+        assert.match(meteringProblems(doc(grant, { Effect: "Deny", Action: [42], Resource: "*" }), own)[0], /Statement 2 has a Action that is not a string/);
+    });
+
+    it("reads the document as JSON text, as a stack file holds it", () => {
+        const own = Object.values(OWN);
+        assert.match(meteringProblems(JSON.stringify(doc({ Effect: "Allow", Action: "bedrock:*", Resource: "*" })), own)[0], /without going through its own profiles/);
+    });
+
+    it("reads an action of 60 wildcards that matches no invocation (a backtracking matcher runs past the test timeout)", () => {
+        const many = `${"*".repeat(30)}b${"*".repeat(30)}x`;
+        assert.deepStrictEqual(meteringProblems(doc({ Effect: "Allow", Action: many, Resource: "*" }), Object.values(OWN)), []);
     });
 });

@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import { spawn, type ChildProcess } from "child_process";
 import { once } from "events";
 import * as path from "path";
+import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_SCHEMA_TYPE } from "../../contract";
 import { converseText, useLocalAws } from "../../testing/local-aws";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -78,7 +79,11 @@ describe("ECS-style service under load receives SIGTERM", () => {
         const [code] = await exited;
 
         assert.equal(code, 0);
-        const stored = [...(aws().logs.groups.get(LOG_GROUP)?.values() ?? [])].flat().map((e) => JSON.parse(e.message));
+        const lines = [...(aws().logs.groups.get(LOG_GROUP)?.values() ?? [])].flat().map((e) => JSON.parse(e.message));
+        // The clean shutdown ends the writer's chain with its close record, after every call's record.
+        assert.deepEqual([lines.at(-1)?.schemaType, lines.at(-1)?.event], [AUDIT_CHAIN_SCHEMA_TYPE, "close"]);
+        const stored = lines.filter((r) => r.schemaType === AUDIT_SCHEMA_TYPE);
+        assert.equal(stored.length, lines.length - 1);
         assert.ok(answered >= 40);
         assert.equal(stored.length, aws().bedrock.calls.length, "one record per Bedrock call");
         assert.ok(stored.length >= answered, `${stored.length} records for ${answered} answers`);

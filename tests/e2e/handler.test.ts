@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { hostname } from "os";
 import { useLocalAws, CUSTOMER_ACCESS_KEY_ID, type LocalAws } from "../../testing/local-aws";
 import { AUDIT_SCHEMA_TYPE } from "../../contract";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
@@ -29,7 +30,8 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
         });
         const records = stdout.records();
         assert.equal(records.length, 1);
-        const { latencyMs, timestamp, callId, ...rest } = records[0];
+        const { latencyMs, timestamp, callId, chain, ...rest } = records[0];
+        assert.deepEqual([chain?.seq, chain?.prev, chain?.genesis?.instance], [0, null, `${hostname()}/${process.pid}`]);
         assert.ok(typeof latencyMs === "number" && latencyMs >= 0);
         assert.match(String(callId), /^[0-9a-f]{8}-[0-9a-f-]{27}$/);
         assert.ok(Math.abs(Date.parse(timestamp) - Date.now()) < 60_000);

@@ -13,11 +13,11 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** For each shipped folder, the top-level folders and bare packages it may import. */
 const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
-    contract: { folders: ["contract"], packages: /^(?:node:)?crypto$/ },
+    contract: { folders: ["contract"], packages: /^(?:node:)?crypto$|^json-canonicalize$/ },
     components: { folders: ["components", "contract"], packages: /^(?:node:)?(?:fs|path|crypto)$|^@pulumi\// },
     enforcer: { folders: ["enforcer", "contract"], packages: /^@aws-sdk\/|^@smithy\// },
     // The verifier reads JSON files: no Pulumi, no LangChain, no AWS SDK, so it runs anywhere a plan file is.
-    verifier: { folders: ["verifier", "contract"], packages: /^(?:node:)?(?:fs|path|util|stream)$/ },
+    verifier: { folders: ["verifier", "contract"], packages: /^(?:node:)?(?:fs|path|util|stream|zlib)$/ },
     runtime: { folders: ["runtime", "contract"], packages: /^(?:node:)?(?:os|crypto|http|https|util|events|stream)$|^@langchain\/|^@aws-sdk\/|^@smithy\// },
 };
 

@@ -131,7 +131,24 @@ describe("policy: tenant-role-no-wildcard-models", () => {
         });
 
         it("a policy that is not a JSON object", async () => {
-            assert.deepStrictEqual(await check(rolePolicy("[]")), ["policy cannot be checked: it is not a JSON object, got []"]);
+            assert.deepStrictEqual(await check(rolePolicy("[]")), ["policy cannot be checked: it is not a policy document (got [])"]);
+        });
+    });
+
+    describe("refuses what IAM's grammar does not hold, instead of reading part of it", () => {
+        it("an invoke grant whose Resource is not a string", async () => {
+            assert.deepStrictEqual(await check(rolePolicy({ Statement: statement({ Resource: [42] }) })), [
+                "policy cannot be checked: Statement 1 has a Resource that is not a string or a list of strings",
+            ]);
+        });
+
+        it("an Effect IAM does not know, which is neither granting nor narrowing", async () => {
+            assert.deepStrictEqual(await check(rolePolicy({ Statement: statement({ Effect: "Allow ", Resource: HAIKU }) })), ['policy cannot be checked: Statement 1 has Effect "Allow "']);
+        });
+
+        it("an action of 60 wildcards, without a backtracking matcher running past the test timeout", async () => {
+            const doc = { Statement: statement({ Action: `${"*".repeat(30)}q${"*".repeat(30)}z`, Resource: "*" }) };
+            assert.deepStrictEqual(await check(rolePolicy(doc)), []);
         });
     });
 

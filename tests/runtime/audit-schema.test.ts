@@ -7,6 +7,7 @@ import { auditMetricFilters } from "../../components/private-invocation-logging/
 import { describeError, errorRecord, rejectedRecord, startedRecord, successRecord, type CallStart } from "../../runtime/audit-record";
 import { loggedRecord } from "../../runtime/sinks/archive-sink";
 import { markStsFailure } from "../../runtime/sts-failure";
+import { ChainWriter } from "../../runtime/chain/chain-writer";
 import { matchesFilterPattern } from "../support/filter-pattern";
 import { DEFAULT_PRICE_TABLE } from "../../runtime/pricing";
 
@@ -32,7 +33,9 @@ function everyKindOfRecord(): AuditRecord[] {
     const sts = errorRecord("Converse", START, describeError(markStsFailure(Object.assign(new Error("no"), { name: "AccessDenied", $metadata: { httpStatusCode: 403, requestId: "sts-1" } }))), 9);
     const rejected = rejectedRecord({ callId: "x", timestamp: new Date(), tenantId: "customer-a", contentMode: "none", ids: {}, modelId: "m", errorCode: "InvalidField", errorMessage: "bad", errorField: "prompt" });
     const truncated = { ...success, input: { ...success.input, inputTruncated: true, inputSha256: "0".repeat(64) }, output: { ...success.output, outputTruncated: true, outputSha256: "0".repeat(64) }, metadataTruncated: true, metadataSha256: "0".repeat(64) };
-    return [success, error, sts, rejected, startedRecord(START), truncated, loggedRecord(success, { key: "k", sha256: "s", errorCode: "e" })];
+    // A writer's first record carries its genesis; every record carries a chain link.
+    const chained = new ChainWriter({ tenantId: "customer-a" }).link(success).record;
+    return [success, error, sts, rejected, startedRecord(START), truncated, loggedRecord(success, { key: "k", sha256: "s", errorCode: "e" }), chained];
 }
 
 function pathsOf(record: AuditRecord): string[] {

@@ -193,6 +193,15 @@ describe("ops stack program", () => {
             );
         });
 
+        it("rejects a model id typo under mocks, and accepts an id newer than the table listed in allowUnlistedModels", async () => {
+            const newer = "anthropic.claude-next-20990101-v1:0";
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111", [newer])] }),
+                /^ArgumentError: bedrock-tenancy:tenants\[0\]\.models\[0\] "anthropic\.claude-next-20990101-v1:0" is not in the shipped table .*did you mean/,
+            );
+            await planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111", [newer])], "bedrock-tenancy:allowUnlistedModels": [newer] });
+        });
+
         it("rejects an empty tenant list", async () => {
             await assert.rejects(planWith({ "bedrock-tenancy:tenants": [] }), /^ArgumentError: bedrock-tenancy:tenants must be a non-empty list of tenants, got \[\]$/);
         });

@@ -1,4 +1,4 @@
-import type { AuditRecord } from "../../contract";
+import { AUDIT_SCHEMA_TYPE, type AuditRecord, type StoredRecord } from "../../contract";
 import { recordLine } from "../../runtime/record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "../../runtime/sinks/audit-sink";
 
@@ -9,12 +9,12 @@ export class MemorySink implements AuditSink {
     failWith: string | undefined;
     private readonly counters = new SinkCounters();
 
-    async write(record: AuditRecord): Promise<void> {
+    async write(record: StoredRecord): Promise<void> {
         if (this.failWith !== undefined) {
             this.counters.lost++;
             throw new AuditDeliveryError(this.failWith);
         }
-        this.lines.push(recordLine(record));
+        this.lines.push(recordLine(record as AuditRecord));
         this.counters.delivered++;
     }
 
@@ -24,7 +24,13 @@ export class MemorySink implements AuditSink {
         return this.counters.snapshot();
     }
 
+    /** The calls' records, without the chain's own genesis and close records. */
     records(): AuditRecord[] {
+        return this.stored().filter((r): r is AuditRecord => r.schemaType === AUDIT_SCHEMA_TYPE);
+    }
+
+    /** Every line, the chain's own records included. */
+    stored(): StoredRecord[] {
         return this.lines.map((l) => JSON.parse(l));
     }
 }

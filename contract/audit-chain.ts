@@ -1,0 +1,175 @@
+/**
+ * The audit chain: the rules the runtime that writes records and the checker
+ * that verifies them must agree on. Each writer (one log stream of one Lambda
+ * container or one process) numbers its records and stores in each the
+ * SHA-256 of the one before, so a deleted, edited, reordered or repeated
+ * record shows. The hash covers the record's canonical JSON (RFC 8785 JCS)
+ * in a form both copies of a record share: the log copy (text cut, archive
+ * pointer added) and the archive copy (text whole, its digest added).
+ */
+import { createHash } from "crypto";
+import { canonicalize } from "json-canonicalize";
+import { archiveTenantPrefix } from "./archive";
+import type { AuditRecord } from "./audit-schema";
+import { RECORD_ID_FIELDS, boundRecordId } from "./record-limits";
+
+/** `schemaType` of the record a writer adds to its own chain: its close record. */
+export const AUDIT_CHAIN_SCHEMA_TYPE = "BedrockTenancyAuditChain";
+/** `schemaType` of a checkpoint object in the archive. */
+export const AUDIT_CHECKPOINT_SCHEMA_TYPE = "BedrockTenancyAuditCheckpoint";
+/** Version of the chain rules (bumped on any change to what is hashed). */
+export const AUDIT_CHAIN_VERSION = "1.0";
+
+/** A checkpoint is written after this many records of a writer. */
+export const DEFAULT_CHECKPOINT_EVERY_RECORDS = 100;
+/** ... or once a record is this old without one (the idle tail of a writer is checkpointed too). */
+export const DEFAULT_CHECKPOINT_EVERY_MS = 60_000;
+
+/** Where a record stands in its writer's chain. Every chained record carries it as `chain`. */
+export interface ChainLink {
+    /** The writer's id (random, one per container or process). */
+    writer: string;
+    /** 0 for the genesis record, then one more per record. */
+    seq: number;
+    /** Hex SHA-256 of the writer's previous record ({@link chainHash}); `null` for the genesis record. */
+    prev: string | null;
+    /**
+     * ISO-8601 time the record was written, never earlier than the writer's
+     * previous one: stored in this order (the CloudWatch event's timestamp),
+     * so the log keeps the records in chain order.
+     */
+    at: string;
+    /** Only on the genesis record (seq 0, the writer's first): who the writer is. */
+    genesis?: WriterIdentity;
+}
+
+/** Who a writer is: named by its genesis record. */
+export interface WriterIdentity {
+    /** The Lambda function (`AWS_LAMBDA_FUNCTION_NAME`), when in Lambda. */
+    function?: string;
+    /** The function's version (`AWS_LAMBDA_FUNCTION_VERSION`). */
+    functionVersion?: string;
+    /** The ECS task (from `ECS_CONTAINER_METADATA_URI_V4`'s last path part), when on ECS. */
+    task?: string;
+    /** The container or process: the Lambda log stream, else `<host>/<pid>`. */
+    instance: string;
+    /** ISO-8601 time the writer started. */
+    startedAt: string;
+}
+
+export type ChainEvent = "close";
+
+/**
+ * A writer's last record, written on a clean shutdown. (Its first record is
+ * whatever it writes first, with the writer's identity in `chain.genesis`.)
+ */
+export interface ChainRecord {
+    schemaType: typeof AUDIT_CHAIN_SCHEMA_TYPE;
+    schemaVersion: typeof AUDIT_CHAIN_VERSION;
+    event: ChainEvent;
+    timestamp: string;
+    tenantId: string;
+    /** Records of the writer before this one. */
+    records: number;
+    chain: ChainLink;
+    /** Log copy only, with the archive on: where the archive copy is. */
+    archive?: AuditRecord["archive"];
+}
+
+/** Any line a writer stores: a call's record, or its close record. */
+export type StoredRecord = AuditRecord | ChainRecord;
+
+/** A writer's chain head, written to the Object Lock archive. */
+export interface ChainCheckpoint {
+    schemaType: typeof AUDIT_CHECKPOINT_SCHEMA_TYPE;
+    schemaVersion: typeof AUDIT_CHAIN_VERSION;
+    tenantId: string;
+    writer: string;
+    /** The sequence of the newest record the checkpoint covers. */
+    seq: number;
+    /** That record's {@link chainHash}. */
+    hash: string;
+    at: string;
+    /** Written on close: the record at `seq` is the writer's close record. */
+    final: boolean;
+}
+
+/** The text fields of a record's `input` and `output` and the digest fields that stand for them. */
+const TEXT_FIELDS = [
+    { part: "input", text: "inputText", sha: "inputSha256", cut: "inputTruncated" },
+    { part: "output", text: "outputText", sha: "outputSha256", cut: "outputTruncated" },
+] as const;
+
+/**
+ * The form of a parsed record that its chain hash covers: the record as
+ * written, except where its log copy and its archive copy differ. The archive
+ * pointer (only the log copy has it) is left out; each text and the metadata
+ * are represented by the SHA-256 of the whole (carried by a copy cut for the
+ * log, computed from a whole one); ids are taken as the log bounds them. So
+ * both copies have one form, and a `hash` or `none` record is hashed as
+ * written: chaining stores no content the mode does not.
+ *
+ * `stringify` must serialize metadata as the runtime's line does (the
+ * checker reads parsed JSON, where `JSON.stringify` does).
+ */
+export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Record<string, unknown> {
+    const { archive: _pointer, metadata, metadataTruncated: _cut, ...view } = record as Record<string, unknown>;
+    if (metadata !== undefined && view.metadataSha256 === undefined) view.metadataSha256 = sha256Hex(stringify(metadata));
+    for (const f of RECORD_ID_FIELDS) {
+        if (typeof view[f] === "string") view[f] = boundRecordId(view[f] as string);
+    }
+    for (const f of TEXT_FIELDS) {
+        const part = view[f.part];
+        if (typeof part !== "object" || part === null || !(f.text in part)) continue;
+        const { [f.text]: text, [f.cut]: cut, ...rest } = part as Record<string, unknown>;
+        // A cut text without the whole text's digest can only stand for itself.
+        if (rest[f.sha] === undefined) rest[f.sha] = sha256Hex(typeof text === "string" ? text : String(text));
+        void cut;
+        view[f.part] = rest;
+    }
+    return view;
+}
+
+/** Hex SHA-256 of the RFC 8785 canonical JSON of `view` (a {@link chainView} of a parsed record). */
+export function chainHash(view: unknown): string {
+    return sha256Hex(canonicalize(view));
+}
+
+/** The chain hash of a record as parsed from its JSON. */
+export function recordChainHash(record: Readonly<Record<string, unknown>>): string {
+    return chainHash(chainView(record));
+}
+
+export function sha256Hex(text: string): string {
+    return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Folder of a writer's chain objects in the archive, beside (not inside) the `dt=` partitions the Athena table reads. */
+export function archiveChainPrefix(tenantId: string, writer: string): string {
+    return `${archiveTenantPrefix(tenantId)}chain/${writer}/`;
+}
+
+/** Key of a writer's checkpoint at `seq`: zero-padded so a listing reads in chain order. */
+export function archiveCheckpointKey(tenantId: string, writer: string, seq: number): string {
+    return `${archiveChainPrefix(tenantId, writer)}checkpoint-${String(seq).padStart(12, "0")}.json`;
+}
+
+/** Key of the archive copy of a writer's close record. */
+export function archiveChainRecordKey(tenantId: string, writer: string, seq: number, event: ChainEvent): string {
+    return `${archiveChainPrefix(tenantId, writer)}${String(seq).padStart(12, "0")}-${event}.json`;
+}
+
+/** Writer ids: what `crypto.randomUUID` makes, safe in an S3 key and a log line. */
+export const WRITER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The chain link of a parsed record, or a reason it has none that can be trusted. */
+export function chainLinkOf(record: Readonly<Record<string, unknown>>): ChainLink | string {
+    const link = record.chain as Partial<ChainLink> | undefined;
+    if (typeof link !== "object" || link === null) return "it has no chain link";
+    if (typeof link.writer !== "string" || !WRITER_ID_PATTERN.test(link.writer)) return "its chain.writer is not a writer id";
+    if (!Number.isSafeInteger(link.seq) || (link.seq as number) < 0) return "its chain.seq is not a whole number";
+    if (link.prev !== null && (typeof link.prev !== "string" || !/^[0-9a-f]{64}$/.test(link.prev))) return "its chain.prev is not a SHA-256";
+    if (typeof link.at !== "string" || Number.isNaN(Date.parse(link.at))) return "its chain.at is not a time";
+    if (link.genesis !== undefined && (typeof link.genesis !== "object" || link.genesis === null)) return "its chain.genesis is not an object";
+    return link as ChainLink;
+}

@@ -1,0 +1,35 @@
+/**
+ * How a record line bounds what a caller controls: the rules the runtime cuts
+ * by (`recordLine`) and the audit chain's checker repeats, so a record cut
+ * for the log and its whole copy in the archive hash alike.
+ */
+
+/** Appended to text cut to a size limit. */
+export const TRUNCATION_MARKER = "…[truncated]";
+
+/** Most UTF-8 bytes of each id-like string field of a record line. */
+export const MAX_RECORD_ID_BYTES = 1024;
+
+/** Top-level fields that are bounded as ids (caller-supplied or echoed strings). */
+export const RECORD_ID_FIELDS = ["userId", "applicationId", "clientRequestId", "taskType", "kbId", "modelId", "invokedModelId", "region", "requestId", "stsRequestId", "stopReason", "errorCode", "errorMessage", "errorField"] as const;
+
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
+    if (Buffer.byteLength(text, "utf8") <= maxBytes) {
+        return { text, truncated: false };
+    }
+    const bytes = Buffer.from(text, "utf8");
+    let end = maxBytes;
+    // Step back over UTF-8 continuation bytes (10xxxxxx) to a character start.
+    while (end > 0 && (bytes[end] & 0xc0) === 0x80) {
+        end--;
+    }
+    return { text: bytes.subarray(0, end).toString("utf8"), truncated: true };
+}
+
+/** An id field's value as a record line carries it: at most {@link MAX_RECORD_ID_BYTES}, marked when cut. */
+export function boundRecordId(value: string): string {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so a short string cannot be over the limit.
+    if (value.length * 3 <= MAX_RECORD_ID_BYTES || Buffer.byteLength(value, "utf8") <= MAX_RECORD_ID_BYTES) return value;
+    return truncateUtf8(value, MAX_RECORD_ID_BYTES - Buffer.byteLength(TRUNCATION_MARKER, "utf8")).text + TRUNCATION_MARKER;
+}

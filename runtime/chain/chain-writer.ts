@@ -1,0 +1,135 @@
+/**
+ * One writer's hash chain: numbers each record, stores in it the hash of the
+ * one before, and stamps it with a write time that never goes back, so the
+ * order CloudWatch stores events in (by timestamp) is the chain's order. The
+ * state lives as long as the process: a Lambda container frozen and thawed
+ * continues its chain; a new container starts a new one with a genesis record.
+ */
+import { randomUUID } from "crypto";
+import { hostname } from "os";
+import {
+    AUDIT_CHAIN_SCHEMA_TYPE,
+    AUDIT_CHAIN_VERSION,
+    AUDIT_CHECKPOINT_SCHEMA_TYPE,
+    chainHash,
+    chainView,
+    type ChainCheckpoint,
+    type ChainLink,
+    type ChainRecord,
+    type StoredRecord,
+    type WriterIdentity,
+} from "../../contract";
+import { safeStringify } from "../serialize";
+
+/**
+ * The hash of a record as the checker will compute it from the stored line:
+ * the hashed form goes through JSON first, so values JSON changes (an
+ * `Error`, a `bigint`, `undefined`) are hashed as they are stored.
+ */
+export function storedChainHash(record: StoredRecord): string {
+    return chainHash(JSON.parse(safeStringify(chainView(record as unknown as Record<string, unknown>, safeStringify))));
+}
+
+/** Who this process is, from what Lambda and ECS put in the environment. */
+export function writerIdentity(env: Readonly<Record<string, string | undefined>> = process.env, startedAt = new Date()): WriterIdentity {
+    const task = env.ECS_CONTAINER_METADATA_URI_V4?.split("/").filter(Boolean).pop();
+    return dropUndefined({
+        function: env.AWS_LAMBDA_FUNCTION_NAME,
+        functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+        task,
+        instance: env.AWS_LAMBDA_LOG_STREAM_NAME ?? `${hostname()}/${process.pid}`,
+        startedAt: startedAt.toISOString(),
+    });
+}
+
+export interface ChainWriterOptions {
+    tenantId: string;
+    /** @default - from the environment ({@link writerIdentity}) */
+    identity?: WriterIdentity;
+    /** @default crypto.randomUUID() */
+    writerId?: string;
+    /** Milliseconds since the epoch. @default Date.now */
+    now?: () => number;
+}
+
+/** A record with its chain link, and the hash the next record will hold. */
+export interface Linked<T extends StoredRecord> {
+    record: T;
+    hash: string;
+}
+
+export class ChainWriter {
+    readonly writer: string;
+    readonly tenantId: string;
+    readonly identity: WriterIdentity;
+    private readonly now: () => number;
+    private seq = 0;
+    private prev: string | null = null;
+    private lastAtMs = 0;
+    private closedAt: number | undefined;
+
+    constructor(options: ChainWriterOptions) {
+        this.writer = options.writerId ?? randomUUID();
+        this.tenantId = options.tenantId;
+        this.identity = options.identity ?? writerIdentity();
+        this.now = options.now ?? Date.now;
+    }
+
+    /** Records linked so far, genesis included. */
+    get length(): number {
+        return this.seq;
+    }
+
+    /** The newest record's sequence and hash, once there is one. */
+    head(): { seq: number; hash: string } | undefined {
+        return this.prev === null ? undefined : { seq: this.seq - 1, hash: this.prev };
+    }
+
+    get closed(): boolean {
+        return this.closedAt !== undefined;
+    }
+
+    /** Links `record` (the first one becomes the genesis record, naming the writer) (a copy gains `chain`; the record passed in is not changed). */
+    link<T extends StoredRecord>(record: T): Linked<T> {
+        if (this.closedAt !== undefined) throw new Error(`the audit chain of writer ${this.writer} is closed`);
+        return this.append(record, false);
+    }
+
+    /** The close record; nothing can be linked after it. */
+    close(): Linked<ChainRecord> {
+        const records = this.seq;
+        if (this.closedAt !== undefined) throw new Error(`the audit chain of writer ${this.writer} is closed`);
+        const linked = this.append<ChainRecord>({ schemaType: AUDIT_CHAIN_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, event: "close", timestamp: "", tenantId: this.tenantId, records }, true);
+        this.closedAt = this.lastAtMs;
+        return linked;
+    }
+
+    /** A checkpoint of the head (undefined before the first record). */
+    checkpoint(final = false): ChainCheckpoint | undefined {
+        const head = this.head();
+        if (!head) return undefined;
+        return { schemaType: AUDIT_CHECKPOINT_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, tenantId: this.tenantId, writer: this.writer, seq: head.seq, hash: head.hash, at: new Date(this.stamp()).toISOString(), final };
+    }
+
+    /** `ownTime`: the writer's own record takes the write time as their timestamp; a call's record keeps its start. */
+    private append<T extends StoredRecord>(record: Omit<T, "chain">, ownTime: boolean): Linked<T> {
+        const atMs = this.stamp();
+        const at = new Date(atMs).toISOString();
+        const chain: ChainLink = { writer: this.writer, seq: this.seq, prev: this.prev, at, ...(this.seq === 0 ? { genesis: this.identity } : {}) };
+        const linked = { ...record, ...(ownTime ? { timestamp: at } : {}), chain } as T;
+        const hash = storedChainHash(linked);
+        this.seq++;
+        this.prev = hash;
+        return { record: linked, hash };
+    }
+
+    /** Now, but never before the previous stamp: stored order is chain order even if the clock steps back. */
+    private stamp(): number {
+        this.lastAtMs = Math.max(this.now(), this.lastAtMs);
+        return this.lastAtMs;
+    }
+}
+
+function dropUndefined<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

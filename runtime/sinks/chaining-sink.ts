@@ -1,0 +1,148 @@
+/**
+ * Puts every record the logger writes into its writer's hash chain before
+ * the sink behind sees it: each record with its `chain` link (the first one
+ * naming the writer), checkpoints of the chain head to the archive every N records
+ * or T seconds, and on close a close record and a final checkpoint. Records
+ * are handed on in chain order, which is the order the sinks store them in.
+ */
+import {
+    ArgumentError,
+    DEFAULT_CHECKPOINT_EVERY_MS,
+    DEFAULT_CHECKPOINT_EVERY_RECORDS,
+    type ChainCheckpoint,
+    type StoredRecord,
+} from "../../contract";
+import { describeError } from "../audit-record";
+import { ChainWriter, writerIdentity } from "../chain/chain-writer";
+import type { AuditSink, SinkStats } from "./audit-sink";
+
+/** Where checkpoints go: the Object Lock archive ({@link ArchivingSink} is one). */
+export interface CheckpointStore {
+    writeCheckpoint(checkpoint: ChainCheckpoint): Promise<void>;
+}
+
+export function isCheckpointStore(value: unknown): value is CheckpointStore {
+    return typeof (value as Partial<CheckpointStore> | undefined)?.writeCheckpoint === "function";
+}
+
+export interface ChainOptions {
+    /** Where checkpoints go. @default - the sink itself when it is one (an `ArchivingSink`), else none */
+    checkpoints?: CheckpointStore;
+    /** A checkpoint after this many records. @default DEFAULT_CHECKPOINT_EVERY_RECORDS (100) */
+    checkpointEveryRecords?: number;
+    /** A checkpoint of the head once it is this old, ms. @default DEFAULT_CHECKPOINT_EVERY_MS (60,000) */
+    checkpointEveryMs?: number;
+    /** Environment the writer's genesis record names (Lambda function and log stream, ECS task, host). @default process.env */
+    env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ChainingSinkOptions extends ChainOptions {
+    sink: AuditSink;
+    tenantId: string;
+    onWarning: (message: string) => void;
+}
+
+export class ChainingSink implements AuditSink {
+    private readonly sink: AuditSink;
+    private readonly store: CheckpointStore | undefined;
+    private readonly everyRecords: number;
+    private readonly everyMs: number;
+    private readonly options: ChainingSinkOptions;
+    private chain: ChainWriter;
+    private sinceCheckpoint = 0;
+    private timer: NodeJS.Timeout | undefined;
+    private readonly pending = new Set<Promise<void>>();
+
+    constructor(options: ChainingSinkOptions) {
+        this.options = options;
+        this.sink = options.sink;
+        this.store = options.checkpoints ?? (isCheckpointStore(options.sink) ? options.sink : undefined);
+        this.everyRecords = positiveInt(options.checkpointEveryRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS, "checkpointEveryRecords");
+        this.everyMs = positiveInt(options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS, "checkpointEveryMs");
+        this.chain = this.newWriter();
+    }
+
+    /** The current writer's id. */
+    get writer(): string {
+        return this.chain.writer;
+    }
+
+    /** Links and hands on `record`; resolves and rejects as the sink behind does for it. */
+    write(record: StoredRecord): Promise<void> {
+        // A writer closed on shutdown does not lose what comes after: a new chain starts.
+        if (this.chain.closed) this.chain = this.newWriter();
+        const linked = this.chain.link(record);
+        const written = this.sink.write(linked.record);
+        this.sinceCheckpoint++;
+        if (this.sinceCheckpoint >= this.everyRecords) this.checkpoint(false);
+        else this.armTimer();
+        return written;
+    }
+
+    /** Delivers what the sink buffers and waits for the chain's own records and checkpoints. Never rejects. */
+    async flush(): Promise<void> {
+        await Promise.all([this.sink.flush(), ...this.pending]);
+    }
+
+    /**
+     * A clean shutdown: the close record, then the final checkpoint, then a
+     * flush. A writer that never wrote stays silent. Never rejects; resolves
+     * to the number of records lost on the way (the close record, or none).
+     */
+    async close(): Promise<number> {
+        this.clearTimer();
+        let lost = 0;
+        if (this.chain.length > 0 && !this.chain.closed) {
+            const closing = this.chain.close();
+            const written = this.sink.write(closing.record);
+            this.track(written, "close record");
+            this.track(written.catch(() => void lost++), "close record");
+            this.checkpoint(true);
+        }
+        await this.flush();
+        return lost;
+    }
+
+    stats(): SinkStats {
+        return this.sink.stats();
+    }
+
+    private newWriter(): ChainWriter {
+        this.sinceCheckpoint = 0;
+        return new ChainWriter({ tenantId: this.options.tenantId, identity: writerIdentity(this.options.env ?? process.env) });
+    }
+
+    private checkpoint(final: boolean): void {
+        this.clearTimer();
+        this.sinceCheckpoint = 0;
+        const checkpoint = this.store && this.chain.checkpoint(final);
+        if (checkpoint) this.track(this.store!.writeCheckpoint(checkpoint), `checkpoint of seq ${checkpoint.seq}`);
+    }
+
+    /** The idle tail of a chain is checkpointed too; the timer keeps no process alive and no call waits for it. */
+    private armTimer(): void {
+        if (this.timer || !this.store) return;
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            if (this.sinceCheckpoint > 0 && !this.chain.closed) this.checkpoint(false);
+        }, this.everyMs);
+        this.timer.unref();
+    }
+
+    private clearTimer(): void {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+
+    private track(write: Promise<void>, what: string): void {
+        const tracked = write
+            .catch((err: unknown) => this.options.onWarning(`audit chain: ${what} of writer ${this.chain.writer} not written (${describeError(err).errorCode})`))
+            .finally(() => this.pending.delete(tracked));
+        this.pending.add(tracked);
+    }
+}
+
+function positiveInt(value: number, name: string): number {
+    if (!Number.isInteger(value) || value < 1) throw new ArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
+    return value;
+}

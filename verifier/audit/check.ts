@@ -1,0 +1,264 @@
+/**
+ * Checks each writer's chain: every sequence present once, each record's
+ * hash the one its successor holds, stored in chain order, a close where a
+ * checkpoint says one was written, and the archive's checkpoints matching.
+ */
+import type { ChainCheckpoint, WriterIdentity } from "../../contract";
+import type { AuditInput, ChainEntry, CheckpointEntry, Damage } from "./inputs";
+
+/** Kinds of break, each a stable code. */
+export const BreakKind = {
+    gap: "gap",
+    missingStart: "missing-start",
+    edit: "edit",
+    reordered: "reordered",
+    duplicate: "duplicate",
+    missingClose: "missing-close",
+    afterClose: "after-close",
+    checkpointMismatch: "checkpoint-mismatch",
+    tailCut: "tail-cut",
+    badGenesis: "bad-genesis",
+    missingWriter: "missing-writer",
+    damaged: "damaged",
+} as const;
+export type BreakKind = (typeof BreakKind)[keyof typeof BreakKind];
+
+export interface ChainBreak {
+    kind: BreakKind;
+    /** The writer, when the break belongs to one. */
+    writer?: string;
+    /** The sequence the break is about (the first of a range). */
+    seq?: number;
+    message: string;
+}
+
+export interface WriterReport {
+    writer: string;
+    tenantId?: string;
+    /** From the genesis record, when it is in the input. */
+    identity?: WriterIdentity;
+    /** Distinct sequences found. */
+    records: number;
+    firstSeq: number;
+    lastSeq: number;
+    closed: boolean;
+    checkpoints: number;
+    breaks: ChainBreak[];
+}
+
+export interface CheckOptions {
+    /**
+     * The input is a time window: a writer's records may begin after its
+     * genesis, and checkpoints before a writer's first record are not checked.
+     * @default false
+     */
+    window?: boolean;
+}
+
+export interface AuditCheck {
+    writers: WriterReport[];
+    /** Breaks that belong to no writer found in the records (damaged lines, writers only a checkpoint names). */
+    other: ChainBreak[];
+    records: number;
+    skipped: number;
+    checkpoints: number;
+}
+
+export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): AuditCheck {
+    const byWriter = new Map<string, ChainEntry[]>();
+    for (const e of input.entries) {
+        let list = byWriter.get(e.link.writer);
+        if (!list) byWriter.set(e.link.writer, (list = []));
+        list.push(e);
+    }
+    const checkpointsByWriter = new Map<string, CheckpointEntry[]>();
+    for (const c of input.checkpoints) {
+        let list = checkpointsByWriter.get(c.checkpoint.writer);
+        if (!list) checkpointsByWriter.set(c.checkpoint.writer, (list = []));
+        list.push(c);
+    }
+    const writers = [...byWriter].map(([writer, entries]) => checkWriter(writer, entries, checkpointsByWriter.get(writer) ?? [], options));
+    writers.sort((a, b) => (a.writer < b.writer ? -1 : 1));
+    const other: ChainBreak[] = input.damaged.map((d: Damage) => ({ kind: BreakKind.damaged, message: `${d.where}: ${d.message}` }));
+    for (const [writer, cps] of checkpointsByWriter) {
+        if (byWriter.has(writer)) continue;
+        const last = Math.max(...cps.map((c) => c.checkpoint.seq));
+        other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the input, but the archive checkpoints it up to seq ${last} (a deleted log stream?)` });
+    }
+    return { writers, other, records: input.entries.length, skipped: input.skipped, checkpoints: input.checkpoints.length };
+}
+
+function checkWriter(writer: string, entries: ChainEntry[], checkpoints: CheckpointEntry[], options: CheckOptions): WriterReport {
+    const breaks: ChainBreak[] = [];
+    const add = (kind: BreakKind, seq: number, message: string) => breaks.push({ kind, writer, seq, message });
+
+    const bySeq = new Map<number, ChainEntry[]>();
+    for (const e of entries) {
+        const list = bySeq.get(e.link.seq);
+        if (list) list.push(e);
+        else bySeq.set(e.link.seq, [e]);
+    }
+    const seqs = [...bySeq.keys()].sort((a, b) => a - b);
+    const first = seqs[0];
+    const last = seqs[seqs.length - 1];
+
+    // One record stands for each sequence: the copy its successor's link confirms, else the first read.
+    const chosen = new Map<number, ChainEntry>();
+    for (const seq of seqs) {
+        const copies = bySeq.get(seq)!;
+        const next = bySeq.get(seq + 1);
+        const confirmed = next && copies.find((c) => next.some((n) => n.link.prev === c.hash));
+        const pick = confirmed ?? copies[0];
+        chosen.set(seq, pick);
+        copyBreaks(seq, copies, pick, add);
+    }
+
+    if (first > 0 && !options.window) {
+        add(BreakKind.missingStart, 0, `records seq 0–${first - 1} are missing: the first record found is seq ${first}, not the genesis`);
+    }
+    for (let i = 0; i < seqs.length; i++) {
+        const seq = seqs[i];
+        const entry = chosen.get(seq)!;
+        if ((seq === 0) !== (entry.link.genesis !== undefined) || (seq === 0) !== (entry.link.prev === null)) {
+            add(BreakKind.badGenesis, seq, seq === 0 ? `seq 0 at ${entry.where} is not a genesis record` : `seq ${seq} at ${entry.where} claims to start the chain`);
+        }
+        const next = seqs[i + 1];
+        if (next === undefined) break;
+        if (next > seq + 1) {
+            add(BreakKind.gap, seq + 1, next === seq + 2 ? `seq ${seq + 1} is missing` : `seq ${seq + 1}–${next - 1} are missing`);
+        } else if (chosen.get(next)!.link.prev !== entry.hash) {
+            add(BreakKind.edit, seq, `seq ${seq} at ${entry.where} was changed: its hash is not the one seq ${next} holds`);
+        }
+    }
+
+    const closes = seqs.filter((s) => chosen.get(s)!.kind === "close");
+    if (closes.length > 0 && closes[0] < last) {
+        add(BreakKind.afterClose, closes[0] + 1, `records follow the close record at seq ${closes[0]}`);
+    }
+    reorderings(entries).forEach((e) => add(BreakKind.reordered, e.link.seq, `seq ${e.link.seq} at ${e.where} is stored after a later record of the writer`));
+    checkpointBreaks(checkpoints, chosen, first, last, options, add);
+
+    const genesis = chosen.get(0)?.link.genesis;
+    const tenantId = [...chosen.values()].find((e) => typeof e.record.tenantId === "string")?.record.tenantId as string | undefined;
+    breaks.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    return {
+        writer,
+        tenantId,
+        identity: genesis as WriterIdentity | undefined,
+        records: seqs.length,
+        firstSeq: first,
+        lastSeq: last,
+        closed: closes.length > 0,
+        checkpoints: checkpoints.length,
+        breaks,
+    };
+}
+
+/** Copies of one sequence: a repeat within one input is a duplicate; differing copies mean an edit. */
+function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (kind: BreakKind, seq: number, message: string) => void): void {
+    if (copies.length === 1) return;
+    const sources = new Set<number>();
+    let duplicated = false;
+    for (const c of copies) {
+        if (sources.has(c.source) && c.hash === pick.hash) duplicated = true;
+        sources.add(c.source);
+    }
+    if (duplicated) add(BreakKind.duplicate, seq, `seq ${seq} is stored more than once (${copies.filter((c) => c.hash === pick.hash).map((c) => c.where).join(", ")})`);
+    for (const c of copies) {
+        if (c.hash !== pick.hash) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} differs from the copy at ${pick.where}`);
+        else if (c !== pick && !cutTextAgrees(c.record, pick.record)) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its text is not the one the copy at ${pick.where} holds`);
+    }
+}
+
+/**
+ * A cut text in one copy must begin the whole text of the other, and cut
+ * metadata must keep the other's entries as they are: the hash covers the
+ * whole only through its digest.
+ */
+function cutTextAgrees(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+    const [ma, mb] = [a.metadata, b.metadata] as (Record<string, unknown> | undefined)[];
+    if (ma && mb && (a.metadataTruncated || b.metadataTruncated)) {
+        const [kept, whole] = a.metadataTruncated ? [ma, mb] : [mb, ma];
+        if (Object.keys(kept).some((k) => JSON.stringify(kept[k]) !== JSON.stringify(whole[k]))) return false;
+    }
+    for (const part of ["input", "output"] as const) {
+        const key = part === "input" ? "inputText" : "outputText";
+        const ta = (a[part] as Record<string, unknown> | undefined)?.[key];
+        const tb = (b[part] as Record<string, unknown> | undefined)?.[key];
+        if (typeof ta !== "string" || typeof tb !== "string" || ta === tb) continue;
+        const [short, long] = ta.length < tb.length ? [ta, tb] : [tb, ta];
+        if (!long.startsWith(keptPart(short))) return false;
+    }
+    return true;
+}
+
+/** What is left of a cut text without the runtime's truncation marker. */
+function keptPart(text: string): string {
+    const marker = text.lastIndexOf("…[");
+    return marker >= 0 ? text.slice(0, marker) : text;
+}
+
+/**
+ * Records stored out of chain order. Within one stored order (a file of lines,
+ * one log export's stream), a record stored strictly after one with a higher
+ * sequence is reordered; records sharing a stored millisecond have no order
+ * between them to check.
+ */
+function reorderings(entries: ChainEntry[]): ChainEntry[] {
+    const groups = new Map<string, ChainEntry[]>();
+    for (const e of entries) {
+        const list = groups.get(e.group);
+        if (list) list.push(e);
+        else groups.set(e.group, [e]);
+    }
+    const out: ChainEntry[] = [];
+    for (const list of groups.values()) {
+        if (list.length < 2) continue;
+        list.sort((a, b) => (a.storedAt ?? 0) - (b.storedAt ?? 0) || a.position - b.position);
+        let top: ChainEntry | undefined;
+        const seen = new Set<number>();
+        for (const e of list) {
+            // A second copy of a sequence is a duplicate, reported as such.
+            if (seen.has(e.link.seq)) continue;
+            seen.add(e.link.seq);
+            if (top && e.link.seq < top.link.seq && (e.storedAt === undefined || e.storedAt !== top.storedAt)) out.push(e);
+            if (!top || e.link.seq > top.link.seq) top = e;
+        }
+    }
+    return out;
+}
+
+function checkpointBreaks(
+    checkpoints: CheckpointEntry[],
+    chosen: Map<number, ChainEntry>,
+    first: number,
+    last: number,
+    options: CheckOptions,
+    add: (kind: BreakKind, seq: number, message: string) => void,
+): void {
+    const seen = new Set<string>();
+    let tailCut: ChainCheckpoint | undefined;
+    for (const { checkpoint: cp, where } of [...checkpoints].sort((a, b) => a.checkpoint.seq - b.checkpoint.seq)) {
+        const id = `${cp.seq}/${cp.hash}/${cp.final}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (cp.seq < first && options.window) continue;
+        if (cp.seq > last) {
+            tailCut = cp;
+            continue;
+        }
+        const entry = chosen.get(cp.seq);
+        if (entry && entry.hash !== cp.hash) {
+            add(BreakKind.checkpointMismatch, cp.seq, `the checkpoint ${where} holds another hash for seq ${cp.seq} than the record at ${entry.where}`);
+        } else if (!entry) {
+            add(BreakKind.checkpointMismatch, cp.seq, `the checkpoint ${where} names seq ${cp.seq}, which is missing`);
+        }
+        if (cp.final && entry && entry.kind !== "close") {
+            add(BreakKind.missingClose, cp.seq, `the final checkpoint ${where} says seq ${cp.seq} closes the writer, but that record is not a close record`);
+        }
+    }
+    if (tailCut) {
+        add(BreakKind.tailCut, last + 1, `records after seq ${last} are missing: the archive checkpoints the writer up to seq ${tailCut.seq}`);
+        if (tailCut.final) add(BreakKind.missingClose, tailCut.seq, `the close record (seq ${tailCut.seq}) is missing: the writer closed, its final checkpoint says so`);
+    }
+}

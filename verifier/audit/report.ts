@@ -1,0 +1,45 @@
+/** The audit check's report: a line per writer and per break, and the same as JSON. */
+import type { AuditCheck, ChainBreak, WriterReport } from "./check";
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** Every break of the check, writer breaks first. */
+export function allBreaks(check: AuditCheck): ChainBreak[] {
+    return [...check.writers.flatMap((w) => w.breaks), ...check.other];
+}
+
+export function breakLine(b: ChainBreak): string {
+    return `${b.kind}: ${b.writer ? `writer ${b.writer} ` : ""}${b.message}`;
+}
+
+function writerLine(w: WriterReport): string {
+    const who = w.identity ? ` (${[w.identity.function ?? w.identity.task, w.identity.instance].filter(Boolean).join(" ")})` : "";
+    const state = w.breaks.length === 0 ? "intact" : count(w.breaks.length, "break");
+    return `writer ${w.writer}${who}: ${count(w.records, "record")}, seq ${w.firstSeq}–${w.lastSeq}, ${w.closed ? "closed" : "open"}, ${count(w.checkpoints, "checkpoint")}: ${state}`;
+}
+
+/** The human-readable report. */
+export function textReport(check: AuditCheck): string {
+    const breaks = allBreaks(check);
+    const lines = [
+        `Audit trail: ${count(check.writers.length, "writer")}, ${count(check.records, "record")}, ${count(check.checkpoints, "checkpoint")}, ${count(check.skipped, "other line")} skipped: ${breaks.length === 0 ? "intact" : count(breaks.length, "break")}.`,
+    ];
+    for (const w of check.writers) {
+        lines.push(writerLine(w));
+        lines.push(...w.breaks.map((b) => `  - ${b.kind}: ${b.message}`));
+    }
+    lines.push(...check.other.map((b) => `- ${breakLine(b)}`));
+    return `${lines.join("\n")}\n`;
+}
+
+/** The machine-readable report (`--json`). */
+export function jsonAuditReport(check: AuditCheck): unknown {
+    return {
+        result: allBreaks(check).length === 0 ? "intact" : "broken",
+        records: check.records,
+        checkpoints: check.checkpoints,
+        skipped: check.skipped,
+        writers: check.writers,
+        other: check.other,
+    };
+}
