@@ -47,7 +47,7 @@ export function parseCustomerConfig(read: ConfigReader, loadDirectory: (file: st
         throw new ArgumentError(`${key("opsStack")} ${JSON.stringify(read("opsStack"))} differs from ${JSON.stringify(opsStack)}, the ops stack ${key("directory")} ${JSON.stringify(directory)} assigns tenant ${JSON.stringify(tenantId)} to: remove ${key("opsStack")}`);
     }
     if (opsStack === undefined || !OPS_STACK_PATTERN.test(opsStack)) {
-        throw new ArgumentError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops" (or set ${key("directory")}), got ${JSON.stringify(opsStack)}`);
+        throw new ArgumentError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops", got ${JSON.stringify(opsStack)}`);
     }
 
     const number = (k: string): number | undefined => {
