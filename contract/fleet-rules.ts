@@ -5,7 +5,7 @@
  * verifies. Linear in tenants (hash maps, no pairwise comparison).
  */
 import { IAM_ROLE_NAME_MAX, applicationProfileName, opsRoleName, runtimeRoleName } from "./naming";
-import { show, type Problem } from "./validation";
+import { show } from "./validation";
 
 /** What the fleet rules need to know of one tenant. */
 export interface FleetMember {
@@ -13,10 +13,21 @@ export interface FleetMember {
     accounts: readonly string[];
     /** Model and profile ids; each gets an application inference profile named by `applicationProfileName`. */
     models?: readonly string[];
+    /** The Region the tenant's application inference profiles are created in; without it the quota rule skips the member. */
+    region?: string;
+    /**
+     * Application inference profiles the account may hold per Region (Service
+     * Quotas L-40EC9882). Members of one Region may give different values: the
+     * smallest applies, since they share the one account quota.
+     */
+    applicationProfileQuota?: number;
 }
 
-/** One problem per broken rule; `where(i)` names entry i in messages (a config key, an argument path). */
-export function fleetProblems(members: readonly FleetMember[], where: (index: number) => string = (i) => `tenants[${i}]`): string[] {
+/**
+ * One problem per broken rule; `where(i)` names entry i in messages (a config
+ * key, an argument path) and `list` the whole list.
+ */
+export function fleetProblems(members: readonly FleetMember[], where: (index: number) => string = (i) => `tenants[${i}]`, list = "tenants"): string[] {
     const problems: string[] = [];
     const firstOwner = <K>(map: Map<K, number>, key: K, index: number): number | undefined => {
         const first = map.get(key);
@@ -49,10 +60,25 @@ export function fleetProblems(members: readonly FleetMember[], where: (index: nu
             }
         }
     });
+    problems.push(...profileQuotaProblems(members, list));
     return problems;
 }
 
-/** The first fleet problem, for callers that stop at one. */
-export function fleetProblem(members: readonly FleetMember[], where?: (index: number) => string): Problem {
-    return fleetProblems(members, where)[0];
+/**
+ * Every tenant's application inference profiles live in the one ops account,
+ * so their count per Region is capped by one account quota, whatever each
+ * tenant's own count.
+ */
+function profileQuotaProblems(members: readonly FleetMember[], list: string): string[] {
+    const perRegion = new Map<string, { count: number; quota: number }>();
+    for (const m of members) {
+        if (m.region === undefined || m.applicationProfileQuota === undefined) continue;
+        const entry = perRegion.get(m.region) ?? { count: 0, quota: m.applicationProfileQuota };
+        entry.count += new Set(m.models ?? []).size;
+        entry.quota = Math.min(entry.quota, m.applicationProfileQuota);
+        perRegion.set(m.region, entry);
+    }
+    return [...perRegion].filter(([, e]) => e.count > e.quota).map(([region, e]) =>
+        `${list} would create ${e.count} application inference profiles in ${region}, over applicationProfileQuota ${e.quota} ` +
+        `(Service Quotas "Application inference profiles per account", L-40EC9882): raise the quota and the setting, or set costAttribution: false for some tenants`);
 }

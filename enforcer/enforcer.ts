@@ -1,5 +1,5 @@
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { QUOTA_BLOCK_POLICY_NAME, blockedRoleName, endOfUtcMonth, quotaBlockPolicy } from "../contract";
+import { ArgumentError, QUOTA_BLOCK_POLICY_NAME, blockedRoleName, endOfUtcMonth, quotaBlockPolicy } from "../contract";
 import { QuotaEventRefused, parseAlarmChange } from "./alarm-event";
 
 /**
@@ -41,7 +41,7 @@ export const DEFAULT_MAX_EVENT_AGE_SECONDS = 900;
 function maxAgeFrom(options: EnforcerOptions): number {
     const raw = options.maxEventAgeSeconds ?? (process.env.QUOTA_MAX_EVENT_AGE_SECONDS ? Number(process.env.QUOTA_MAX_EVENT_AGE_SECONDS) : DEFAULT_MAX_EVENT_AGE_SECONDS);
     if (!Number.isInteger(raw) || raw < 1) {
-        throw new RangeError(`maxEventAgeSeconds (QUOTA_MAX_EVENT_AGE_SECONDS) must be a whole number of seconds above 0, got ${JSON.stringify(raw)}`);
+        throw new ArgumentError(`maxEventAgeSeconds (QUOTA_MAX_EVENT_AGE_SECONDS) must be a whole number of seconds above 0, got ${JSON.stringify(raw)}`);
     }
     return raw;
 }

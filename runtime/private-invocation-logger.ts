@@ -150,7 +150,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
         if (options.maxContentBytes !== undefined && !(options.maxContentBytes >= 1)) {
-            throw new RangeError(`maxContentBytes must be at least 1, got ${show(options.maxContentBytes)}`);
+            throw new ArgumentError(`maxContentBytes must be at least 1, got ${show(options.maxContentBytes)}`);
         }
         this.maxContentBytes = options.maxContentBytes;
     }

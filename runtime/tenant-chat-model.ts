@@ -15,6 +15,7 @@ import { createOpsBedrockClient } from "./lambda/ops-bedrock-client";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
+import { ArgumentError } from "../contract";
 
 export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
     /** Where records go; it must write into the customer's own account (a `CloudWatchLogsSink` outside Lambda). */
@@ -59,7 +60,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const model = modelId ?? config.defaultModel;
     if (!config.allowedModels.includes(model)) {
-        throw new RangeError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${JSON.stringify(model)}`);
+        throw new ArgumentError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${JSON.stringify(model)}`);
     }
     const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const route = config.modelRoutes[model];

@@ -6,6 +6,9 @@
  *   npm start                          every Pulumi.<stack>.yaml in the project
  *   npm start -- --stacks ops,customer-a
  *   npm start -- --tenants 5000        a synthetic ops stack of N tenants
+ *   npm start -- --tenants 10000 --ops-accounts 3
+ *                                      N tenants spread over K ops accounts by a tenant directory:
+ *                                      one ops stack and one plan file per shard, proved together
  *   npm start -- --out DIR             where plans and the report go (default: plan/)
  *   npm start -- --preview [--previous DIR]
  *                                      plan as `pulumi preview` would, from the stack exports in DIR
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     options: {
         stacks: { type: "string" },
         tenants: { type: "string" },
+        "ops-accounts": { type: "string" },
         out: { type: "string", default: "plan" },
         project: { type: "string", default: path.resolve(__dirname, "..") },
         quiet: { type: "boolean", default: false },
@@ -27,11 +31,21 @@ const { values } = parseArgs({
     },
 });
 
-function tenantCount(raw: string | undefined): number | undefined {
+function opsAccounts(raw: string | undefined): number | undefined {
+    if (raw === undefined) return undefined;
+    if (values.tenants === undefined) throw new RangeError("--ops-accounts is only read with --tenants");
+    const k = Number(raw);
+    if (!Number.isInteger(k) || k < 1 || k > 100) throw new RangeError(`--ops-accounts must be a whole number from 1 to 100, got ${JSON.stringify(raw)}`);
+    return k;
+}
+
+function tenantCount(raw: string | undefined, accounts = 1): number | undefined {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 5000) {
-        throw new RangeError(`--tenants must be a whole number from 1 to 5000 (IAM's maximum roles per account), got ${JSON.stringify(raw)}`);
+    // IAM grants at most 5,000 roles per account, and every tenant has one in its ops account.
+    const max = 5000 * accounts;
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+        throw new RangeError(`--tenants must be a whole number from 1 to ${max} (IAM's maximum of 5,000 roles per account, times ${accounts} ops account${accounts === 1 ? "" : "s"}; spread more with --ops-accounts), got ${JSON.stringify(raw)}`);
     }
     return n;
 }
@@ -50,7 +64,8 @@ async function main(): Promise<number> {
     const result = await runPlan({
         projectDir: values.project!,
         stacks: values.stacks?.split(",").map((s) => s.trim()).filter(Boolean),
-        tenants: tenantCount(values.tenants),
+        tenants: tenantCount(values.tenants, opsAccounts(values["ops-accounts"])),
+        opsAccounts: opsAccounts(values["ops-accounts"]),
         outDir: path.resolve(values.out!),
         preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),

@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/private-invocation-logging/args";
 import type { AuditArchiveArgs } from "../components/private-invocation-logging/archive-args";
 import { ArgumentError, assertTenantId, type AuditMode, type ContentMode } from "../contract";
-import type { TenantExport, TenantsOutput } from "./stack-outputs";
+import type { TenantDirectory } from "../contract/tenant-directory";
+import { loadTenantDirectory, opsStackFromDirectory } from "./directory-config";
+import type { TenantExport } from "./stack-outputs";
 
 /** Config namespace of the project. */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -25,7 +27,7 @@ export type CustomerSettings = Pick<
 >;
 
 export interface CustomerConfig {
-    /** The ops stack whose `tenants` output names this tenant. */
+    /** The ops stack whose `tenants` output names this tenant: `bedrock-tenancy:opsStack`, or the tenant's shard in `bedrock-tenancy:directory`. */
     opsStack: string;
     tenantId: string;
     settings: CustomerSettings;
@@ -35,14 +37,18 @@ export interface CustomerConfig {
 export type ConfigReader = (key: string) => string | undefined;
 
 /** Parses the customer stack's config; errors name the full config key and the value. */
-export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
+export function parseCustomerConfig(read: ConfigReader, loadDirectory: (file: string) => TenantDirectory = loadTenantDirectory): CustomerConfig {
     const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
-    const opsStack = read("opsStack");
+    const tenantId = read("tenantId");
+    assertTenantId(tenantId, key("tenantId"));
+    const directory = read("directory");
+    const opsStack = directory === undefined ? read("opsStack") : opsStackFromDirectory(directory, tenantId, loadDirectory);
+    if (directory !== undefined && read("opsStack") !== undefined && read("opsStack") !== opsStack) {
+        throw new ArgumentError(`${key("opsStack")} ${JSON.stringify(read("opsStack"))} differs from ${JSON.stringify(opsStack)}, the ops stack ${key("directory")} ${JSON.stringify(directory)} assigns tenant ${JSON.stringify(tenantId)} to: remove ${key("opsStack")}`);
+    }
     if (opsStack === undefined || !OPS_STACK_PATTERN.test(opsStack)) {
         throw new ArgumentError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops", got ${JSON.stringify(opsStack)}`);
     }
-    const tenantId = read("tenantId");
-    assertTenantId(tenantId, key("tenantId"));
 
     const number = (k: string): number | undefined => {
         const raw = read(k);
@@ -94,19 +100,6 @@ export function parseCustomerConfig(read: ConfigReader): CustomerConfig {
 export function readCustomerConfig(): CustomerConfig {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     return parseCustomerConfig((k) => config.get(k));
-}
-
-/** This tenant's entry in the ops stack's `tenants` output, or an error saying how to add it. */
-export function findTenant(tenants: TenantsOutput | undefined, tenantId: string, opsStack: string): TenantExport {
-    const entry = tenants?.[tenantId];
-    if (entry === undefined) {
-        const known = Object.keys(tenants ?? {});
-        throw new Error(
-            `tenant ${JSON.stringify(tenantId)} is not in the "tenants" output of ops stack ${JSON.stringify(opsStack)} ` +
-                `(it has ${known.length ? known.map((t) => JSON.stringify(t)).join(", ") : "none"}): add it to the ops stack's config and run \`pulumi up\` there first`,
-        );
-    }
-    return entry;
 }
 
 /** Why this account cannot use the tenant's ops role, or undefined when it can. */

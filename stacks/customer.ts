@@ -4,16 +4,13 @@ import { PrivateInvocationLogging } from "../components/private-invocation-loggi
 import { tenantAccessFrom } from "../components/bedrock-tenant-fleet/handoff";
 import { readCustomerConfig, tenantAccountProblem } from "./customer-config";
 
-/** Name of the ops stack output customer stacks read. */
-export const TENANTS_OUTPUT = "tenants";
-
 /**
  * The customer-account program: reads this tenant's entry from the ops stack
  * and creates its private audit logging and runtime.
  */
 export function customerProgram(): Record<string, unknown> {
     const { opsStack, tenantId, settings } = readCustomerConfig();
-    const access = tenantAccessFrom(new pulumi.StackReference(opsStack), tenantId, { outputName: TENANTS_OUTPUT });
+    const access = tenantAccessFrom(new pulumi.StackReference(opsStack), tenantId);
     const accountId = aws.getCallerIdentityOutput().accountId;
     // The role is only usable from an account the ops stack trusts for this tenant.
     const opsRoleArn = pulumi.all([access.roleArn, access.accounts, accountId]).apply(([roleArn, accounts, account]) => {

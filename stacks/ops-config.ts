@@ -1,13 +1,14 @@
-import { ArgumentError, assertTenantId, fleetProblem, raise, show, withContext } from "../contract";
+import { ArgumentError, assertTenantId, externalIdProblem, raise, show } from "../contract";
 import {
-    DEFAULT_APPLICATION_PROFILE_QUOTA,
     type BedrockTenantAccessArgs,
     type GuardrailArgs,
     type TenantBudgetArgs,
     type TenantCostCapArgs,
     type TenantQuotaArgs,
 } from "../components/bedrock-tenant-access/args";
-import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../components/bedrock-tenant-access/validation";
+import type { BedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/args";
+import { checkModelsOffline, distinctModels } from "../components/bedrock-tenant-fleet/model-catalogue";
+import { validateBedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/validation";
 
 /** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -46,6 +47,8 @@ export interface TenantConfig {
 export interface OpsSettings {
     /** Regions any tenant may use; unset allows each tenant's own list. */
     allowedRegions?: string[];
+    /** Model ids newer than the shipped table that the offline check accepts. */
+    allowUnlistedModels?: string[];
     costAttribution?: boolean;
     costTagKey?: string;
     applicationProfileQuota?: number;
@@ -75,6 +78,7 @@ export function readOpsSettings(config: OpsConfigReader): OpsSettings {
     }
     return {
         allowedRegions: config.getObject<string[]>("allowedRegions"),
+        allowUnlistedModels: config.getObject<string[]>("allowUnlistedModels"),
         costAttribution: config.getObject<boolean>("costAttribution"),
         costTagKey: config.get("costTagKey"),
         applicationProfileQuota: config.getObject<number>("applicationProfileQuota"),
@@ -95,11 +99,6 @@ function pinnedExternalIds(value: unknown): Record<string, string> | undefined {
         if (typeof externalId !== "string") throw new ArgumentError(`${key}.${id} must be a string, got a ${typeof externalId}`);
     }
     return value as Record<string, string>;
-}
-
-export interface PlannedTenant {
-    args: BedrockTenantAccessArgs;
-    resolved: ResolvedTenantAccess;
 }
 
 /** The component arguments for one config entry, with the stack-wide settings applied. */
@@ -127,56 +126,55 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
 }
 
 /**
- * Validates the whole tenant list before any resource exists: every entry's
- * arguments, the fleet rules (duplicate ids, an account listed by two tenants,
- * colliding profile names), the stack-wide Region allow-list and the
- * application inference profile quota per Region. Linear in the number of
- * tenants. Errors start with the config key and the entry.
+ * `BedrockTenantFleet` arguments for the config's tenant list: a mapping, and
+ * the checks only the config has (the entry shape, pinned ExternalIds of
+ * tenants the list holds). Every tenant and fleet rule, the application
+ * inference profile quota per Region included, is the fleet's
+ * (`validateBedrockTenantFleetArgs`), run once when it is built.
  */
-export function planOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string): PlannedTenant[] {
+export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultRegion: string): BedrockTenantFleetArgs {
     const key = `${CONFIG_NAMESPACE}:tenants`;
     if (!Array.isArray(tenants) || tenants.length === 0) {
         throw new ArgumentError(`${key} must be a non-empty list of tenants, got ${show(tenants)}`);
     }
-    const profilesPerRegion = new Map<string, number>();
-    const planned = tenants.map((entry: TenantConfig, i): PlannedTenant => {
-        const where = `${key}[${i}]`;
+    const ids = new Set<unknown>();
+    const args = tenants.map((entry: TenantConfig, i) => {
         if (typeof entry !== "object" || entry === null) {
-            throw new ArgumentError(`${where} must be an object with id, accounts and models, got ${show(entry)}`);
+            throw new ArgumentError(`${key}[${i}] must be an object with id, accounts and models, got ${show(entry)}`);
         }
-        assertTenantId(entry.id, `${where}.id`);
-        const args = tenantArgs(entry, settings);
-        let resolved: ResolvedTenantAccess;
-        try {
-            resolved = validateBedrockTenantAccessArgs(args, defaultRegion);
-        } catch (e) {
-            throw withContext(`${where} (${entry.id})`, e);
-        }
-        const outside = settings.allowedRegions && resolved.regions.filter((r) => !settings.allowedRegions!.includes(r));
-        if (outside && outside.length > 0) {
-            throw new ArgumentError(`${where} (${entry.id}): regions ${show(outside)} are outside ${CONFIG_NAMESPACE}:allowedRegions ${show(settings.allowedRegions)}`);
-        }
-        if (resolved.costAttribution) {
-            profilesPerRegion.set(resolved.region, (profilesPerRegion.get(resolved.region) ?? 0) + resolved.models.length);
-        }
-        return { args, resolved };
+        ids.add(entry.id);
+        return tenantArgs(entry, settings);
     });
-    const unknown = Object.keys(settings.externalIds ?? {}).filter((id) => !planned.some(({ resolved }) => resolved.tenantId === id));
-    if (unknown.length > 0) {
-        throw new ArgumentError(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY} pins ExternalIds of ${show(unknown)}, which are not in ${key}`);
+    for (const [id, externalId] of Object.entries(settings.externalIds ?? {})) {
+        if (!ids.has(id)) throw new ArgumentError(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY} pins the ExternalId of ${show(id)}, which is not in ${key}`);
+        // Checked here while plain: the program passes it on as a secret, which the fleet checks only once known.
+        raise(externalIdProblem(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}.${id}`, externalId));
     }
-    const members = planned.map(({ resolved: r }) => ({ id: r.tenantId, accounts: r.accounts, models: r.costAttribution ? r.models.map((m) => m.ref.id) : [] }));
-    raise(fleetProblem(members, (i) => `${key}[${i}]`));
-    const quota = settings.applicationProfileQuota ?? DEFAULT_APPLICATION_PROFILE_QUOTA;
-    for (const [region, count] of profilesPerRegion) {
-        if (count > quota) {
-            throw new ArgumentError(
-                `${key} would create ${count} application inference profiles in ${region}, over ${CONFIG_NAMESPACE}:applicationProfileQuota ${quota} ` +
-                `(Service Quotas "Application inference profiles per account", L-40EC9882): raise the quota and the setting, or set costAttribution: false for some tenants`,
-            );
-        }
+    return { tenants: args, allowedRegions: settings.allowedRegions, allowUnlistedModels: settings.allowUnlistedModels, defaults: { region: defaultRegion } };
+}
+
+/**
+ * A fleet error named by the config key it comes from: the fleet names its
+ * arguments (`tenants[1]`, `allowedRegions`) as the config does, without the
+ * namespace.
+ */
+export function inTenantsConfig(error: unknown): unknown {
+    return error instanceof ArgumentError ? new ArgumentError(`${CONFIG_NAMESPACE}:${error.message}`, { cause: error }) : error;
+}
+
+/**
+ * Checks the config's whole tenant list as the program's fleet would, without
+ * building it (for tools that plan it in parts); `offlineCatalogue` adds the
+ * model-id check the fleet makes under Pulumi mocks.
+ */
+export function checkOpsTenants(tenants: unknown, settings: OpsSettings, defaultRegion: string, offlineCatalogue = false): void {
+    const args = opsFleetArgs(tenants, settings, defaultRegion);
+    try {
+        const plan = validateBedrockTenantFleetArgs(args, defaultRegion);
+        if (offlineCatalogue && plan.modelCatalogue !== "off") checkModelsOffline(distinctModels(plan.members), new Set(plan.allowUnlistedModels));
+    } catch (e) {
+        throw inTenantsConfig(e);
     }
-    return planned;
 }
 
 /** Whether any entry of the raw tenant list asks for a token quota (the stack then deploys the enforcer). */

@@ -2,9 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { DEFAULT_REGION } from "../contract/identifiers";
+import { shardTenantsFromConfig } from "./directory-config";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
-import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings, type OpsSettings } from "./ops-config";
+import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenantHasQuota, inTenantsConfig, opsFleetArgs, readOpsSettings, type OpsSettings } from "./ops-config";
 
 /**
  * The ops-account program: one `BedrockTenantAccess` per entry of
@@ -15,7 +16,10 @@ import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenan
 export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     const settings: OpsSettings = readOpsSettings(config);
-    const rawTenants = config.requireObject<unknown>("tenants");
+    // A shard of a directory plans only its own tenants, after checking the whole fleet.
+    const shard = shardTenantsFromConfig(config, new pulumi.Config("aws").getObject<string[]>("allowedAccountIds"));
+    shard?.headroom.forEach((line) => pulumi.log.info(line));
+    const rawTenants = shard?.tenants ?? config.requireObject<unknown>("tenants");
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
     const region = aws.config.region ?? DEFAULT_REGION;
@@ -27,15 +31,20 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
         settings.costCapPolicyArn = enforcer.costCapPolicyArn;
         settings.costCapExecutionRoleArn = enforcer.costCapExecutionRoleArn;
     }
-    const planned = planOpsTenants(rawTenants, settings, region);
+    const args = opsFleetArgs(rawTenants, settings, region);
 
-    // The config is already checked entry by entry; the fleet adds the catalogue check and builds the record.
-    const fleet = new BedrockTenantFleet("tenants", {
-        // A pinned ExternalId stays a secret on its way to the component.
-        tenants: planned.map(({ args, resolved }) => ({ ...args, region: resolved.region, externalId: args.externalId === undefined ? undefined : pulumi.secret(args.externalId) })),
-        // Known at preview once the stack's secrets are decrypted, so a preview that adds a tenant shows its trust policy.
-        defaults: { accountId, externalIdSecret: config.getSecret(EXTERNAL_ID_SECRET_KEY) },
-        allowedRegions: settings.allowedRegions,
-    });
+    // The fleet checks every tenant and fleet rule, once, before any resource exists.
+    let fleet: BedrockTenantFleet;
+    try {
+        fleet = new BedrockTenantFleet("tenants", {
+            ...args,
+            // A pinned ExternalId stays a secret on its way to the component.
+            tenants: args.tenants.map((t) => ({ ...t, externalId: t.externalId === undefined ? undefined : pulumi.secret(t.externalId) })),
+            // Known at preview once the stack's secrets are decrypted, so a preview that adds a tenant shows its trust policy.
+            defaults: { ...args.defaults, accountId, externalIdSecret: config.getSecret(EXTERNAL_ID_SECRET_KEY) },
+        });
+    } catch (e) {
+        throw inTenantsConfig(e);
+    }
     return { tenants: fleet.tenants };
 }

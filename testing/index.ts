@@ -4,8 +4,7 @@
  * ARNs carry the account and Region, `aws.getCallerIdentity` answers,
  * StackReferences return the outputs (and secret names) you give them, the
  * awsx VPC has subnet and security-group ids, and any other data-source call
- * fails naming its token.
+ * fails naming its token. Exported by name (tests/package/export-lists.test.ts).
  */
 export { installMocks, isSecretOutput, ofType, promiseOf, type MockOptions, type RecordedResource } from "./pulumi-mocks";
-export { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "./mock-state";
 export { planStack, writeStackExport, type PlanOptions, type StackExport } from "./plan-file";

@@ -29,8 +29,11 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
     const claim = (kind: keyof typeof owners, key: string, tenant: string, what: string) => {
         const first = owners[kind].get(key);
         if (first === undefined) owners[kind].set(key, tenant);
-        else if (first !== tenant) fleet(kind, `${what} ${key} belongs to both ${first} and ${tenant}`, tenant, "-", "BT-FLEET-SHARED");
+        else if (first !== tenant) fleet(kind, `${what} ${key} belongs to both ${first} and ${tenant}${inStacks(first, tenant)}`, tenant, "-", "BT-FLEET-SHARED");
     };
+    // A fleet spread over shards has one ops stack per shard: a breach between two shards names both.
+    const stackOf = new Map(proofs.map((p) => [p.intent.tenantId, p.intent.stack]));
+    const inStacks = (a: string, b: string) => (stackOf.get(a) !== stackOf.get(b) ? ` (ops stacks ${stackOf.get(a)} and ${stackOf.get(b)})` : "");
     for (const p of proofs) {
         const t = p.intent.tenantId;
         new Set(p.intent.accounts).forEach((a) => claim("account", a, t, "customer account"));

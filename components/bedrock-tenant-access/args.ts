@@ -32,11 +32,8 @@ export const TENANT_ACCESS_DEFAULTS = Object.freeze({
     quotaWarningPercent: 80,
 });
 
-export const DEFAULT_COST_TAG_KEY = TENANT_ACCESS_DEFAULTS.costTagKey;
-export const DEFAULT_APPLICATION_PROFILE_QUOTA = TENANT_ACCESS_DEFAULTS.applicationProfileQuota;
 export const MAX_SESSION_DURATION_SECONDS = TENANT_ACCESS_DEFAULTS.maxSessionDurationSeconds;
 export const GENERATED_EXTERNAL_ID_LENGTH = TENANT_ACCESS_DEFAULTS.generatedExternalIdLength;
-export const DEFAULT_BUDGET_THRESHOLD_PERCENT = TENANT_ACCESS_DEFAULTS.budgetThresholdPercent;
 
 /** A guardrail every call must apply. */
 export interface GuardrailArgs {

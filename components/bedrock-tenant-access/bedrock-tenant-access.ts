@@ -20,7 +20,8 @@ import { deriveExternalId, externalIdSecretProblem } from "./external-id";
 import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
 import { costCapArnProblem, enforcerFunctionArnProblem } from "./quota-validation";
 import { tenantPermissionsDocument, tenantTrustDocument } from "./tenant-policies";
-import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "./validation";
+import { resolveTenantAccess } from "./resolution";
+import type { ResolvedTenantAccess } from "./validation";
 
 /**
  * One tenant's access to Bedrock in the operations account: a role only the
@@ -65,7 +66,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
     constructor(name: string, args: BedrockTenantAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_ACCESS_TYPE, name, {}, opts);
         // Reading aws:region parses the whole stack config, tenant list included: skip it when the Region is given.
-        const r = validateBedrockTenantAccessArgs(args, args.region ?? aws.config.region ?? DEFAULT_REGION);
+        const r = resolveTenantAccess(args, args.region ?? aws.config.region ?? DEFAULT_REGION);
         const tags = { ...(args.tags ?? {}), [r.costTagKey]: r.tenantId };
         const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
 

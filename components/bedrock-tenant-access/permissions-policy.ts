@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { foundationModelArn, systemProfileArn, type ModelRef } from "../../contract";
+import { ArgumentError, foundationModelArn, systemProfileArn, type ModelRef } from "../../contract";
 
 /**
  * Converse is authorized as InvokeModel and ConverseStream as
@@ -41,7 +41,7 @@ export function tenantPermissionsPolicy(input: PermissionsPolicyInput): aws.iam.
     const withProfile = input.models.filter((m) => input.applicationProfiles[m.ref.id]);
     if (withProfile.length > 0 && withProfile.length < input.models.length) {
         const missing = input.models.filter((m) => !input.applicationProfiles[m.ref.id]).map((m) => m.ref.id);
-        throw new TypeError(`applicationProfiles must name a profile for every model once cost attribution is on; missing ${JSON.stringify(missing)}`);
+        throw new ArgumentError(`applicationProfiles must name a profile for every model once cost attribution is on; missing ${JSON.stringify(missing)}`);
     }
     const metered = withProfile.length > 0;
     const allow = (sid: string, resources: string[], extra: Record<string, string | string[]> = {}): Statement => ({

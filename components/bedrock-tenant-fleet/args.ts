@@ -48,9 +48,17 @@ export interface BedrockTenantFleetArgs {
      * (`aws.bedrockfoundation.getModel`, `aws.bedrock.getInferenceProfile`),
      * once per distinct id and Region per stack, so an unknown id fails the
      * preview naming it. `offline` compares against the shipped table of known
-     * ids and warns with the nearest one. `auto` is `offline` under Pulumi
-     * mocks and `provider` otherwise. `off` checks only the id's syntax.
+     * ids (`KNOWN_MODEL_IDS`) and fails on an id it does not know, naming the
+     * nearest one. `auto` is `offline` under Pulumi mocks and `provider`
+     * otherwise. `off` checks only the id's syntax.
      * @default "auto"
      */
     modelCatalogue?: ModelCatalogueMode;
+    /**
+     * Model and profile ids newer than the shipped table that the offline
+     * check accepts as given. The provider check (a real preview) still asks
+     * AWS about them.
+     * @default []
+     */
+    allowUnlistedModels?: string[];
 }

@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DEFAULT_REGION } from "../../contract";
 import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
+import { alreadyResolved } from "../bedrock-tenant-access/resolution";
 import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs } from "./args";
-import { offlineModelWarning, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
+import { KNOWN_MODEL_IDS } from "./known-models";
+import { checkModelsOffline, distinctModels, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
 import { validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
 
@@ -30,20 +32,21 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
         // Reading aws:region parses the whole config, tenant list included: only when some tenant needs it.
         const everyTenantHasRegion = Array.isArray(args?.tenants) && args.tenants.every((t) => typeof t?.region === "string");
         const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : aws.config.region ?? DEFAULT_REGION));
-        this.checkedModels = this.checkModels(plan.members, resolveCatalogueMode(plan.modelCatalogue));
+        this.checkedModels = this.checkModels(plan.members, resolveCatalogueMode(plan.modelCatalogue), new Set(plan.allowUnlistedModels));
 
         // One caller-identity call for the fleet instead of one per tenant.
         const accountId = args.defaults?.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const externalIdSecret = this.externalIdSecret(name, plan.members);
         const members: Record<string, BedrockTenantAccess> = {};
         const entries: Record<string, pulumi.Output<TenantAccessEntry>> = {};
-        for (const { args: tenantArgs } of plan.members) {
+        for (const { args: tenantArgs, resolved } of plan.members) {
             const id = tenantArgs.tenantId;
-            const access = new BedrockTenantAccess(`${name}-${id}`, {
+            // The fleet's resolution holds for these arguments: what it adds (an account id, a secret) are values it does not check.
+            const access = new BedrockTenantAccess(`${name}-${id}`, alreadyResolved({
                 ...tenantArgs,
                 accountId: tenantArgs.accountId ?? accountId,
                 externalIdSecret: tenantArgs.externalIdSecret ?? (tenantArgs.externalId === undefined ? externalIdSecret : undefined),
-            }, { parent: this });
+            }, resolved), { parent: this });
             members[id] = access;
             entries[id] = pulumi.output({
                 roleArn: access.roleArn,
@@ -76,25 +79,31 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
         }, { parent: this }).result;
     }
 
-    /** Warns (offline) or asks the provider (real run) about each distinct model id and Region. */
-    private checkModels(members: FleetMemberPlan[], mode: "provider" | "offline" | "off"): pulumi.Output<string[]> {
+    /**
+     * Checks each distinct model id and Region: against the shipped table
+     * (offline, failing at once on an id it does not know and the caller did
+     * not allow) or by asking the provider (a real run, failing the preview).
+     */
+    private checkModels(members: FleetMemberPlan[], mode: "provider" | "offline" | "off", allowed: ReadonlySet<string>): pulumi.Output<string[]> {
         if (mode === "off") return pulumi.output([]);
-        const seen = new Map<string, string>();
-        members.forEach(({ args }, i) => args.models.forEach((id, j) => {
-            const key = `${args.region}|${id}`;
-            if (!seen.has(key)) seen.set(key, `tenants[${i}].models[${j}]`);
-        }));
+        const seen = distinctModels(members);
         if (mode === "offline") {
-            for (const [key, argName] of seen) {
-                const warning = offlineModelWarning(argName, key.split("|")[1]);
-                if (warning !== undefined) pulumi.log.warn(warning, this);
-            }
+            checkModelsOffline(seen, allowed);
             return pulumi.output([]);
         }
+        const ids = [...seen.keys()].map((key) => key.split("|")[1]);
         const lookups = [...seen].map(([key, argName]) => {
             const [region, id] = key.split("|");
             return providerModelLookup(argName, id, region, this);
         });
-        return pulumi.output(Promise.all(lookups)).apply((ids) => [...new Set(ids)]);
+        // Every answer before any verdict, so that an unknown id, not a known one the provider could not confirm, is named first.
+        return pulumi.output(Promise.allSettled(lookups).then((results) => {
+            const failures = results.flatMap((r, i) => (r.status === "rejected" ? [{ known: KNOWN_MODEL_IDS.has(ids[i]), error: r.reason as Error }] : []));
+            if (failures.length > 0) {
+                failures.sort((a, b) => Number(a.known) - Number(b.known));
+                throw new pulumi.ResourceError(failures.map((f) => f.error.message).join("; "), this);
+            }
+            return [...new Set(results.map((r) => (r as PromiseFulfilledResult<string>).value))];
+        }));
     }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { parseModelId, show } from "../../contract";
+import { ArgumentError, parseModelId, show } from "../../contract";
 import type { ModelCatalogueMode } from "./args";
 import { KNOWN_MODEL_IDS } from "./known-models";
 
@@ -32,11 +32,31 @@ export function nearestKnownModelId(id: string, known: Iterable<string> = KNOWN_
     return best;
 }
 
-/** The offline verdict on one id: a warning naming the nearest known id, or `undefined` when it is known. */
-export function offlineModelWarning(argName: string, id: string): string | undefined {
-    if (KNOWN_MODEL_IDS.has(id)) return undefined;
+/**
+ * The offline verdict on one id: a problem naming the nearest known id, or
+ * `undefined` when the shipped table knows it or the caller allows it
+ * (`allowUnlistedModels`, for ids newer than the table).
+ */
+export function offlineModelProblem(argName: string, id: string, allowed: ReadonlySet<string> = new Set()): string | undefined {
+    if (KNOWN_MODEL_IDS.has(id) || allowed.has(id)) return undefined;
     return `${argName} ${show(id)} is not in the shipped table of known Bedrock model and profile ids; did you mean ${show(nearestKnownModelId(id))}? ` +
-        `(a real preview asks the AWS provider instead)`;
+        `If the id is newer than the table, list it in allowUnlistedModels`;
+}
+
+/** Each distinct `Region|id` of a fleet, named by the first entry that lists it (`tenants[i].models[j]`). */
+export function distinctModels(members: readonly { args: { region?: string; models: readonly string[] } }[]): Map<string, string> {
+    const seen = new Map<string, string>();
+    members.forEach(({ args }, i) => args.models.forEach((id, j) => {
+        const key = `${args.region}|${id}`;
+        if (!seen.has(key)) seen.set(key, `tenants[${i}].models[${j}]`);
+    }));
+    return seen;
+}
+
+/** Throws one `ArgumentError` for every id of `seen` the shipped table does not know and `allowed` does not list. */
+export function checkModelsOffline(seen: ReadonlyMap<string, string>, allowed: ReadonlySet<string>): void {
+    const problems = [...seen].map(([key, argName]) => offlineModelProblem(argName, key.split("|")[1], allowed)).filter((p) => p !== undefined);
+    if (problems.length > 0) throw new ArgumentError([...new Set(problems)].join("; "));
 }
 
 /** Whether the program runs under `pulumi.runtime.setMocks`, where no provider answers data-source calls. */
@@ -78,11 +98,11 @@ export function providerModelLookup(argName: string, id: string, region: string,
             () => id,
             (err: unknown) => {
                 const detail = err instanceof Error ? err.message : String(err);
-                throw new pulumi.ResourceError(
-                    `${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ` +
-                        `did you mean ${show(nearestKnownModelId(id))}?`,
-                    parent,
-                );
+                // A known id is no typo: the provider could not confirm it (not offered in the Region, no access, no answer).
+                const hint = KNOWN_MODEL_IDS.has(id)
+                    ? `the id is a known Bedrock id, so check that it is offered in ${region} and that the provider can read the catalogue there`
+                    : `did you mean ${show(nearestKnownModelId(id))}?`;
+                throw new pulumi.ResourceError(`${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ${hint}`, parent);
             },
         );
         cache.set(key, lookup);

@@ -1,4 +1,4 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, raise, regionProblem, show, withContext } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, withContext } from "../../contract";
 import type { BedrockTenantAccessArgs } from "../bedrock-tenant-access/args";
 import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
 import { TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs, type ModelCatalogueMode } from "./args";
@@ -14,6 +14,7 @@ export interface FleetMemberPlan {
 export interface ResolvedTenantFleet {
     members: FleetMemberPlan[];
     modelCatalogue: ModelCatalogueMode;
+    allowUnlistedModels: string[];
 }
 
 /** A tenant's own values win; `undefined` in the entry means "use the fleet default". */
@@ -30,7 +31,8 @@ function withDefaults(tenant: BedrockTenantAccessArgs, defaults: BedrockTenantFl
  * Checks the whole fleet before any resource exists: each tenant's arguments
  * (errors start with `tenants[i] (id)`), the Region cap, and the fleet rules
  * of `fleetProblems` (duplicate ids, an account listed by two tenants,
- * colliding profile names), all of them reported at once.
+ * colliding profile names, the application inference profile quota per
+ * Region), all of them reported at once.
  */
 export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, defaultRegion: string = DEFAULT_REGION): ResolvedTenantFleet {
     if (typeof args !== "object" || args === null) {
@@ -45,6 +47,9 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     if (!CATALOGUE_MODES.includes(modelCatalogue)) {
         throw new ArgumentError(`modelCatalogue must be one of ${CATALOGUE_MODES.join(", ")}, got ${show(modelCatalogue)}`);
     }
+    const allowUnlistedModels = args.allowUnlistedModels ?? [];
+    raise(listProblem("allowUnlistedModels", allowUnlistedModels, false, "model id"));
+    raise(...allowUnlistedModels.map((id, i) => modelIdProblem(`allowUnlistedModels[${i}]`, id)));
     if (args.allowedRegions !== undefined) {
         raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"), ...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
     }
@@ -70,9 +75,11 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         id: r.tenantId,
         accounts: r.accounts,
         models: r.costAttribution ? r.models.map((m) => m.ref.id) : [],
+        region: r.region,
+        applicationProfileQuota: r.applicationProfileQuota,
     })));
     if (problems.length > 0) {
         throw new ArgumentError(problems.join("; "));
     }
-    return { members, modelCatalogue };
+    return { members, modelCatalogue, allowUnlistedModels };
 }

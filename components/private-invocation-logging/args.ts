@@ -28,15 +28,6 @@ export const INVOCATION_LOGGING_DEFAULTS = Object.freeze({
     responseStreaming: false,
 });
 
-export const DEFAULT_LOG_RETENTION_DAYS = INVOCATION_LOGGING_DEFAULTS.logRetentionDays;
-export const DEFAULT_MEMORY_SIZE_MB = INVOCATION_LOGGING_DEFAULTS.memorySizeMb;
-export const DEFAULT_TIMEOUT_SECONDS = INVOCATION_LOGGING_DEFAULTS.timeoutSeconds;
-export const DEFAULT_METRIC_NAMESPACE_PREFIX = INVOCATION_LOGGING_DEFAULTS.metricNamespacePrefix;
-export const DEFAULT_ALARM_THRESHOLD = INVOCATION_LOGGING_DEFAULTS.alarmThreshold;
-export const DEFAULT_ALARM_PERIOD_SECONDS = INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds;
-export const DEFAULT_ALARM_EVALUATION_PERIODS = INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods;
-export const DEFAULT_VPC_CIDR_BLOCK = INVOCATION_LOGGING_DEFAULTS.vpcCidrBlock;
-export const DEFAULT_AVAILABILITY_ZONE_COUNT = INVOCATION_LOGGING_DEFAULTS.availabilityZoneCount;
 
 /** Settings of the alarm raised when Bedrock throttles the tenant's calls. */
 export interface ThrottleAlarmArgs {

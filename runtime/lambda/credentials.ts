@@ -7,6 +7,7 @@
 import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { markStsFailure } from "../sts-failure";
+import { ArgumentError } from "../../contract";
 
 /** Session tag keys set on every ops session. */
 export const SessionTagKey = { tenantId: "TenantId", userId: "UserId" } as const;
@@ -38,7 +39,7 @@ export function sessionTags(tenantId: string, userId?: string): { Key: string; V
     const tags: { Key: string; Value: string }[] = [{ Key: SessionTagKey.tenantId, Value: tenantId }];
     if (userId !== undefined) {
         if (!TAG_VALUE.test(userId)) {
-            throw new TypeError(`userId cannot be an STS session tag value (at most 256 of letters, digits, spaces and _.:/=+-@), got a string of ${userId.length} characters`);
+            throw new ArgumentError(`userId cannot be an STS session tag value (at most 256 of letters, digits, spaces and _.:/=+-@), got a string of ${userId.length} characters`);
         }
         tags.push({ Key: SessionTagKey.userId, Value: userId });
     }

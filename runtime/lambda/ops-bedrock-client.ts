@@ -7,6 +7,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials } from "./credentials";
+import { ArgumentError } from "../../contract";
 
 export interface OpsBedrockClientOptions {
     /** Tags the ops session with this user as well as the tenant. */
@@ -39,7 +40,7 @@ export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
     const maxSockets = options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS;
     if (!Number.isInteger(maxSockets) || maxSockets < 1) {
-        throw new RangeError(`bedrockMaxSockets must be an integer >= 1, got ${JSON.stringify(options.maxSockets)}`);
+        throw new ArgumentError(`bedrockMaxSockets must be an integer >= 1, got ${JSON.stringify(options.maxSockets)}`);
     }
     return new BedrockRuntimeClient({
         region: config.bedrockRegion,

@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from "crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { AUDIT_CHAIN_SCHEMA_TYPE, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
+import { AUDIT_CHAIN_SCHEMA_TYPE, ArgumentError, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
 import { describeError } from "../audit-record";
 import { s3Package } from "./s3-package";
 import { safeStringify } from "../serialize";
@@ -72,8 +72,8 @@ export class ArchivingSink implements AuditSink {
     private turn: Promise<void> = Promise.resolve();
 
     constructor(options: ArchivingSinkOptions) {
-        if (typeof options.primary?.write !== "function") throw new TypeError("primary must implement AuditSink");
-        if (typeof options.client?.send !== "function") throw new TypeError("client must be an S3Client");
+        if (typeof options.primary?.write !== "function") throw new ArgumentError("primary must implement AuditSink");
+        if (typeof options.client?.send !== "function") throw new ArgumentError("client must be an S3Client");
         this.options = options;
     }
 

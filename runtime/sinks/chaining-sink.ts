@@ -6,6 +6,7 @@
  * are handed on in chain order, which is the order the sinks store them in.
  */
 import {
+    ArgumentError,
     DEFAULT_CHECKPOINT_EVERY_MS,
     DEFAULT_CHECKPOINT_EVERY_RECORDS,
     type ChainCheckpoint,
@@ -142,6 +143,6 @@ export class ChainingSink implements AuditSink {
 }
 
 function positiveInt(value: number, name: string): number {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(value) || value < 1) throw new ArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
     return value;
 }

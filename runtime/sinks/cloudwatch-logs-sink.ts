@@ -7,7 +7,7 @@ import {
     type CloudWatchLogsClientConfig,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { AuditRecord, StoredRecord } from "../../contract";
+import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
@@ -94,12 +94,12 @@ export class CloudWatchLogsSink implements AuditSink {
 
     constructor(options: CloudWatchLogsSinkOptions) {
         if (typeof options?.logGroupName !== "string" || !/^[\w\-/.#]{1,512}$/.test(options.logGroupName)) {
-            throw new TypeError(`logGroupName must be a CloudWatch log group name, got ${JSON.stringify(options?.logGroupName)}`);
+            throw new ArgumentError(`logGroupName must be a CloudWatch log group name, got ${JSON.stringify(options?.logGroupName)}`);
         }
         this.logGroupName = options.logGroupName;
         this.logStreamName = options.logStreamName ?? `bedrock-tenancy/${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
         if (/[:*]/.test(this.logStreamName) || this.logStreamName.length > 512 || this.logStreamName.length === 0) {
-            throw new TypeError(`logStreamName must be 1-512 characters without ':' or '*', got ${JSON.stringify(this.logStreamName)}`);
+            throw new ArgumentError(`logStreamName must be 1-512 characters without ':' or '*', got ${JSON.stringify(this.logStreamName)}`);
         }
         this.maxBuffered = positiveInt(options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS, "maxBufferedRecords");
         this.flushIntervalMs = nonNegativeInt(options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, "flushIntervalMs");
@@ -256,14 +256,14 @@ function delay(ms: number): Promise<void> {
 
 function positiveInt(value: number, name: string): number {
     if (!Number.isInteger(value) || value < 1) {
-        throw new RangeError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
+        throw new ArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
     }
     return value;
 }
 
 function nonNegativeInt(value: number, name: string): number {
     if (!Number.isInteger(value) || value < 0) {
-        throw new RangeError(`${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
+        throw new ArgumentError(`${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
     }
     return value;
 }

@@ -1,32 +1,22 @@
-/** Which AWS failures are worth another try, and how long to wait before it. */
+/**
+ * Which AWS failures are worth another try, and how long to wait before it.
+ * The classification is the SDK's own (`@smithy/core/retry`, what its standard
+ * retry strategy uses), so the Logs sink retries exactly what the archive
+ * sink's S3 client retries inside the SDK: one policy for every sink.
+ */
+import { isClockSkewCorrectedError, isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
+import type { SdkError } from "@smithy/types";
 
-/** Error names AWS services use for throttling and transient faults. */
-export const RETRYABLE_ERROR_NAMES: readonly string[] = [
-    "ThrottlingException",
-    "Throttling",
-    "TooManyRequestsException",
-    "ServiceUnavailableException",
-    "ServiceUnavailable",
-    "InternalFailure",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "TimeoutError",
-];
-
-/** Socket-level failures: the request may never have arrived. */
-const NETWORK_ERROR_CODES: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ECONNABORTED"];
-
-/** True for throttling, 5xx, 408 and network errors; false for anything the caller must fix. */
+/**
+ * True for what the SDK retries: throttling (its whole list of codes, 429,
+ * `$retryable.throttling`), transient faults (timeouts, socket errors, 500,
+ * 502, 503, 504, `$retryable`, a corrected clock skew) and other 5xx; false
+ * for anything the caller must fix.
+ */
 export function isRetryableAwsError(err: unknown): boolean {
-    const e = (err ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
-    const status = e.$metadata?.httpStatusCode;
-    if (status !== undefined && (status >= 500 || status === 429 || status === 408)) {
-        return true;
-    }
-    if (e.name && RETRYABLE_ERROR_NAMES.includes(e.name)) {
-        return true;
-    }
-    return (e.code !== undefined && NETWORK_ERROR_CODES.includes(e.code)) || (status === undefined && e.$fault === "server");
+    if (typeof err !== "object" || err === null) return false;
+    const e = err as SdkError;
+    return isThrottlingError(e) || isTransientError(e) || isServerError(e) || isClockSkewCorrectedError(e) === true;
 }
 
 /** Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^(attempt-1))]. */

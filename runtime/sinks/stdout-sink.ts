@@ -1,4 +1,4 @@
-import type { AuditRecord, StoredRecord } from "../../contract";
+import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -32,7 +32,7 @@ export class StdoutSink implements AuditSink {
         this.stream = options.stream ?? process.stdout;
         this.maxAttempts = options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS;
         if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-            throw new RangeError(`maxAttempts must be an integer >= 1, got ${JSON.stringify(options.maxAttempts)}`);
+            throw new ArgumentError(`maxAttempts must be an integer >= 1, got ${JSON.stringify(options.maxAttempts)}`);
         }
     }
 

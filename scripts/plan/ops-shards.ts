@@ -8,11 +8,12 @@
  * A shard's program sees only its own tenants, so the rules that span the
  * whole list (duplicate ids, an account listed twice, colliding profile names,
  * the profile quota per Region) are checked here first, by the program's own
- * `planOpsTenants` on the whole list, with the program's own settings.
+ * `checkOpsTenants` on the whole list (the fleet's own check), with the program's own settings.
  */
 import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, PARTITION, QUOTA_ENFORCER_NAME, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
-import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, planOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, checkOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { DIRECTORY_KEY, SHARD_KEY, shardTenantsFromConfig } from "../../stacks/directory-config";
 import type { StackFile } from "./stack-files";
 
 /**
@@ -39,6 +40,7 @@ export interface Shard {
  */
 export function shardConfigs(file: StackFile, kind: string | undefined, size: number = SHARD_TENANTS): Shard[] | undefined {
     if (kind !== "ops" || !(size >= 1)) return undefined;
+    file = directoryShardAsTenants(file, size);
     const tenants = parseValue(file.config, TENANTS_KEY);
     if (!Array.isArray(tenants) || tenants.length <= size) return undefined;
     const settings = readOpsSettings({
@@ -53,7 +55,8 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
         settings.costCapPolicyArn = `arn:${PARTITION}:iam::${account}:policy/${COST_CAP_POLICY_NAME}`;
         settings.costCapExecutionRoleArn = roleArn(account, COST_CAP_ROLE_NAME);
     }
-    planOpsTenants(tenants, settings, region);
+    // Shards plan under Pulumi mocks, where the fleet checks model ids against the shipped table: so does the whole list.
+    checkOpsTenants(tenants, settings, region, true);
     const shards: Shard[] = [];
     for (let start = 0; start < tenants.length; start += size) {
         const slice = tenants.slice(start, start + size);
@@ -78,6 +81,23 @@ export function shardWarnings(text: string, firstTenant: number): string[] {
         .split("\n")
         .filter((line) => line.trim())
         .map((line) => line.replace(/\btenants\[(\d+)\]/g, (_, i) => `tenants[${Number(i) + firstTenant}]`));
+}
+
+/**
+ * A shard of a tenant directory as the same stack listing its tenants: the
+ * program's own directory reader checks the whole directory and the stack's
+ * account, then the shard's tenants are split like any other list.
+ */
+function directoryShardAsTenants(file: StackFile, size: number): StackFile {
+    const reader = {
+        get: (key: string) => file.config[`${CONFIG_NAMESPACE}:${key}`],
+        getObject: <T>(key: string) => parseValue(file.config, `${CONFIG_NAMESPACE}:${key}`) as T | undefined,
+    };
+    const allowed = parseValue(file.config, "aws:allowedAccountIds") as string[] | undefined;
+    const shard = shardTenantsFromConfig(reader, allowed);
+    if (shard === undefined || shard.tenants.length <= size) return file;
+    const { [DIRECTORY_KEY]: _directory, [SHARD_KEY]: _shard, ...config } = file.config;
+    return { ...file, config: { ...config, [TENANTS_KEY]: JSON.stringify(shard.tenants) } };
 }
 
 /** A config value as the program reads it with `getObject`: JSON, or undefined when unset. */

@@ -12,6 +12,7 @@ import { SHARD_TENANTS } from "./ops-shards";
 import { readPriorStack, writePreview, type PriorStack } from "./preview-files";
 import { writeStackExport } from "./stack-export";
 import { listStacks } from "./stack-files";
+import { writeShardedProject } from "./synthetic-directory";
 import { writeSyntheticProject } from "./synthetic-tenants";
 
 export interface RunOptions {
@@ -19,6 +20,8 @@ export interface RunOptions {
     stacks?: string[];
     /** Plan a synthetic ops stack of this many tenants instead of the project's stacks. */
     tenants?: number;
+    /** Spread the synthetic tenants over this many ops accounts: one directory shard and one ops stack file each. */
+    opsAccounts?: number;
     outDir: string;
     log: (line: string) => void;
     /**
@@ -45,10 +48,13 @@ export interface RunResult {
  */
 export async function runPlan(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
-    const synthetic = options.tenants ? writeSyntheticProject(options.projectDir, options.tenants, fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"))) : undefined;
+    const syntheticDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"));
+    const synthetic = !options.tenants ? undefined
+        : options.opsAccounts ? writeShardedProject(options.projectDir, options.tenants, options.opsAccounts, syntheticDir())
+        : { ...writeSyntheticProject(options.projectDir, options.tenants, syntheticDir()), stacks: ["ops"] };
     synthetic?.notes.forEach((n) => options.log(n));
     const projectDir = synthetic?.dir ?? options.projectDir;
-    const stacks = synthetic ? ["ops"] : options.stacks;
+    const stacks = synthetic ? synthetic.stacks : options.stacks;
     const prior = new Map<string, PriorStack>();
     if (options.preview?.previousDir) {
         for (const stack of stacks ?? listStacks(projectDir)) {

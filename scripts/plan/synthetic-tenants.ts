@@ -8,6 +8,15 @@ const COST_ATTRIBUTION_KEY = "bedrock-tenancy:costAttribution";
 /** Synthetic customer accounts start here, clear of the example accounts. */
 const FIRST_ACCOUNT = 100_000_000_000;
 
+/** `count` copies of the example tenants, each with its own id and customer account. */
+export function syntheticTenants(examples: Record<string, unknown>[], count: number): { id: string; accounts: string[]; [key: string]: unknown }[] {
+    return Array.from({ length: count }, (_, i) => ({
+        ...examples[i % examples.length],
+        id: `tenant-${String(i + 1).padStart(5, "0")}`,
+        accounts: [String(FIRST_ACCOUNT + i)],
+    }));
+}
+
 /**
  * Writes a project folder whose only stack is `ops` with `count` tenants, each
  * a copy of one of the example tenants in the real `Pulumi.ops.yaml` with its
@@ -20,11 +29,7 @@ export function writeSyntheticProject(projectDir: string, count: number, dir: st
     if (!Array.isArray(examples) || examples.length === 0) {
         throw new Error(`Pulumi.ops.yaml has no ${TENANTS_KEY} to copy synthetic tenants from`);
     }
-    doc.config[TENANTS_KEY] = Array.from({ length: count }, (_, i) => ({
-        ...examples[i % examples.length],
-        id: `tenant-${String(i + 1).padStart(5, "0")}`,
-        accounts: [String(FIRST_ACCOUNT + i)],
-    }));
+    doc.config[TENANTS_KEY] = syntheticTenants(examples, count);
     const notes: string[] = [];
     const profiles = (doc.config[TENANTS_KEY] as { models?: unknown[]; costAttribution?: boolean }[])
         .filter((t) => t.costAttribution !== false && doc.config[COST_ATTRIBUTION_KEY] !== false)

@@ -70,7 +70,7 @@ const CASES: BadArgs[] = [
     { what: "a negative budget", run: access({ budget: { limitUsd: -5 } }), message: /^budget\.limitUsd must be a positive number of USD, got -5$/ },
     { what: "an ExternalId with a space", run: access({ externalId: "my external id" }), message: /^externalId must be 2 to 1224 characters .*, got a string of 14 characters \(not shown: it is secret\)$/ },
     // Ops stack config
-    { what: "an ops tenant id with an underscore", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ id: "customer_a" })] }), message: /^bedrock-tenancy:tenants\[0\]\.id must match .*, got "customer_a"$/ },
+    { what: "an ops tenant id with an underscore", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ id: "customer_a" })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer_a\): tenantId must match .*, got "customer_a"$/ },
     { what: "an ops tenant list given as an object", ...opsStack({ "bedrock-tenancy:tenants": { "customer-a": {} } }), message: /^bedrock-tenancy:tenants must be a non-empty list of tenants, got \{"customer-a":\{\}\}$/ },
     { what: "an ops tenant without models", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ models: undefined })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer-a\): models must be a list, got undefined$/ },
     // Customer stack config

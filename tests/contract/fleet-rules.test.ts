@@ -30,4 +30,21 @@ describe("fleet rules", () => {
         fleet[2500] = { id: "t2500", accounts: [fleet[0].accounts[0]] };
         assert.strictEqual(fleetProblems(fleet).length, 1);
     });
+
+    it("counts every tenant's profiles against the one account quota per Region, the smallest quota applying", () => {
+        const OTHER = "anthropic.claude-3-5-haiku-20241022-v1:0";
+        const fleet = [
+            { id: "a", accounts: ["111111111111"], models: [HAIKU, OTHER], region: "us-east-1", applicationProfileQuota: 5 },
+            { id: "b", accounts: ["222222222222"], models: [HAIKU], region: "us-east-1", applicationProfileQuota: 2 },
+            { id: "c", accounts: ["333333333333"], models: [HAIKU, OTHER], region: "eu-west-1", applicationProfileQuota: 2 },
+        ];
+        assert.deepStrictEqual(fleetProblems(fleet, undefined, "bedrock-tenancy:tenants"), [
+            'bedrock-tenancy:tenants would create 3 application inference profiles in us-east-1, over applicationProfileQuota 2 (Service Quotas "Application inference profiles per account", L-40EC9882): raise the quota and the setting, or set costAttribution: false for some tenants',
+        ]);
+        assert.deepStrictEqual(fleetProblems(fleet.map((m) => ({ ...m, applicationProfileQuota: 3 }))), []);
+    });
+
+    it("leaves the profile quota to callers that give no Region (the verifier's view of a plan)", () => {
+        assert.deepStrictEqual(fleetProblems([{ id: "a", accounts: ["111111111111"], models: [HAIKU], applicationProfileQuota: 0 }]), []);
+    });
 });

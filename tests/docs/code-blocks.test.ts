@@ -1,8 +1,11 @@
 /**
  * Every ```ts block of README.md and docs/*.md compiles as shown, each as its
  * own module, against the package's entry points (`bedrock-tenancy`,
- * `bedrock-tenancy/runtime`, `bedrock-tenancy/testing`) with the consumer
- * settings of docs/consuming.md. The README's ops and customer programs also
+ * `bedrock-tenancy/runtime`, `bedrock-tenancy/testing`,
+ * `bedrock-tenancy/verifier`) with the consumer settings of
+ * docs/consuming.md, both as a CommonJS module and as an ES module, unless a
+ * `<!-- module: esm -->` or `<!-- module: commonjs -->` line above the block
+ * limits it to one (docs/consuming.md#commonjs-and-es-modules says which). The README's ops and customer programs also
  * run, installed from the tarball, in the consumer project, and so does the
  * application block of docs/runtime.md against the AWS stand-ins (npm run test:consumer).
  */
@@ -12,18 +15,24 @@ import * as path from "path";
 import * as ts from "typescript";
 import { ROOT, documentationFiles } from "./markdown";
 
+type ModuleKind = "commonjs" | "esm";
+
 interface CodeBlock {
     file: string;
     line: number;
     code: string;
+    /** The module kinds the page says the block applies to. */
+    modules: ModuleKind[];
 }
 
-/** The ```ts blocks of one Markdown text, with the line each starts on. */
+/** The ```ts blocks of one Markdown text, with the line each starts on and the module kinds it applies to. */
 export function tsBlocks(file: string, markdown: string): CodeBlock[] {
     const blocks: CodeBlock[] = [];
     const pattern = /^```ts\n([\s\S]*?)^```$/gm;
     for (let m = pattern.exec(markdown); m; m = pattern.exec(markdown)) {
-        blocks.push({ file, line: markdown.slice(0, m.index).split("\n").length, code: m[1] });
+        const before = markdown.slice(0, m.index).trimEnd().split("\n");
+        const marker = before.slice(-6).map((l) => /^<!-- module: (esm|commonjs) -->$/.exec(l)?.[1]).filter((k) => k !== undefined).pop() as ModuleKind | undefined;
+        blocks.push({ file, line: markdown.slice(0, m.index).split("\n").length, code: m[1], modules: marker ? [marker] : ["commonjs", "esm"] });
     }
     return blocks;
 }
@@ -37,17 +46,22 @@ describe("documentation code blocks", () => {
         assert.ok(blocks.length >= 5);
     });
 
-    it("compiles every ts block of README.md and docs/ as a consumer would", function () {
+    it("marks every block with top-level await as an ES module, since CommonJS refuses it (TS1309)", () => {
+        const unmarked = blocks.filter((b) => /^(?:const .*= |for )?await /m.test(b.code) && b.modules.includes("commonjs"));
+        assert.deepStrictEqual(unmarked.map((b) => `${b.file}:${b.line}`), []);
+    });
+
+    it("compiles every ts block of README.md and docs/ as a consumer would, as CommonJS and as an ES module", function () {
         this.timeout(180_000);
         // Under node_modules so that packages resolve from the repository's install.
         const dir = fs.mkdtempSync(path.join(ROOT, "node_modules", ".doc-blocks-"));
         try {
-            const files = blocks.map((b, i) => {
-                // Top-level await needs an ES module.
-                const name = path.join(dir, `block-${i}.${/^\s*(?:const .*= )?await /m.test(b.code) ? "mts" : "ts"}`);
+            // .cts is always CommonJS and .mts always an ES module, whatever the nearest package.json says.
+            const files = blocks.flatMap((b, i) => b.modules.map((kind) => {
+                const name = path.join(dir, `block-${i}.${kind === "esm" ? "mts" : "cts"}`);
                 fs.writeFileSync(name, b.code);
                 return { name, block: b };
-            });
+            }));
             const program = ts.createProgram(files.map((f) => f.name), {
                 target: ts.ScriptTarget.ES2022,
                 module: ts.ModuleKind.Node16,
@@ -71,7 +85,7 @@ describe("documentation code blocks", () => {
                 .map((d) => {
                     const f = files.find((x) => path.resolve(x.name) === path.resolve(d.file!.fileName))!;
                     const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-                    return `${f.block.file}:${f.block.line + 1 + line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+                    return `${f.block.file}:${f.block.line + 1 + line} (${f.name.endsWith(".mts") ? "ES module" : "CommonJS"}): ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
                 });
             assert.deepStrictEqual(problems, []);
         } finally {

@@ -135,7 +135,7 @@ describe("npm start: offline plan and isolation proof", function () {
         const run = await runStart(["--project", project, "--quiet"]);
         assert.strictEqual(run.code, 2, run.stderr);
         // The fleet rules refuse the config before any policy exists, so the proof never sees the shared account.
-        assert.match(run.stderr, /bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(customer-a\) already lists/);
+        assert.match(run.stderr, /bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which tenants\[0\] \(customer-a\) already lists/);
     });
 
     it("fails at plan time, naming the argument, on a wildcard model in the config", async () => {

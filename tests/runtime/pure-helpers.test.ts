@@ -126,13 +126,27 @@ describe("PutLogEvents batching", () => {
 });
 
 describe("retry policy", () => {
-    it("retries throttling, 5xx, 408 and socket errors only", () => {
-        assert.equal(isRetryableAwsError({ name: "ThrottlingException", $metadata: { httpStatusCode: 400 } }), true);
+    it("retries what the SDK's own classification retries: its throttling codes, 429, 5xx, timeouts and socket errors", () => {
+        // Beyond a hand-kept list: every throttling code the SDK's standard retry strategy knows.
+        for (const name of ["ThrottlingException", "ProvisionedThroughputExceededException", "RequestThrottledException", "SlowDown", "PriorRequestNotComplete", "BandwidthLimitExceeded"]) {
+            assert.equal(isRetryableAwsError({ name, $metadata: { httpStatusCode: 400 } }), true, name);
+        }
+        assert.equal(isRetryableAwsError({ name: "X", $metadata: { httpStatusCode: 429 } }), true);
         assert.equal(isRetryableAwsError({ name: "X", $metadata: { httpStatusCode: 503 } }), true);
-        assert.equal(isRetryableAwsError({ name: "X", $metadata: { httpStatusCode: 408 } }), true);
+        assert.equal(isRetryableAwsError({ name: "X", $metadata: { httpStatusCode: 501 } }), true);
+        assert.equal(isRetryableAwsError({ name: "RequestTimeoutException", $metadata: { httpStatusCode: 408 } }), true);
+        assert.equal(isRetryableAwsError({ name: "X", $retryable: {}, $metadata: { httpStatusCode: 400 } }), true);
         assert.equal(isRetryableAwsError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })), true);
+        assert.equal(isRetryableAwsError(Object.assign(new Error("getaddrinfo"), { code: "EAI_AGAIN" })), true);
+    });
+
+    it("does not retry what the caller must fix", () => {
         assert.equal(isRetryableAwsError({ name: "InvalidParameterException", $metadata: { httpStatusCode: 400 } }), false);
         assert.equal(isRetryableAwsError({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }), false);
+        assert.equal(isRetryableAwsError({ name: "DataAlreadyAcceptedException", $metadata: { httpStatusCode: 400 } }), false);
+        assert.equal(isRetryableAwsError(Object.assign(new Error("aborted"), { name: "AbortError" })), false);
+        assert.equal(isRetryableAwsError(undefined), false);
+        assert.equal(isRetryableAwsError("ThrottlingException"), false);
     });
 
     it("grows the backoff ceiling exponentially up to the cap", () => {

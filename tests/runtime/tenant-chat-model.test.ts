@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { useLocalAws, CUSTOMER_ACCESS_KEY_ID, type LocalAws } from "../../testing/local-aws";
+import { ArgumentError } from "../../runtime";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { EXTERNAL_ID, HAIKU, OPS_ROLE_ARN, TENANT_ENV } from "../../testing/runtime-fixtures";
 import { localLogsSink, streamRecords } from "../support/runtime-harness";
@@ -59,7 +60,8 @@ describe("createTenantChatModel (local Bedrock, STS and CloudWatch Logs)", () =>
     });
 
     it("refuses a model outside the tenant's allowed models, naming the argument", () => {
-        assert.throws(() => modelWith(new MemorySink(), { modelId: "amazon.titan-text-express-v1" }), /modelId must be one of the tenant's allowed models .*got "amazon.titan-text-express-v1"/);
+        assert.throws(() => modelWith(new MemorySink(), { modelId: "amazon.titan-text-express-v1" }), (e: Error) =>
+            e instanceof ArgumentError && e.name === "ArgumentError" && /^modelId must be one of the tenant's allowed models .*got "amazon.titan-text-express-v1"$/.test(e.message));
     });
 
     it("fail-closed with the CloudWatch Logs sink answers within one PutLogEvents, not the sink's timer", async () => {

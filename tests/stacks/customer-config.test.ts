@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { findTenant, parseCustomerConfig } from "../../stacks/customer-config";
+import { parseCustomerConfig } from "../../stacks/customer-config";
 
 const BASE: Record<string, string> = { opsStack: "acme/bedrock-tenancy/ops", tenantId: "customer-a" };
 const reader = (values: Record<string, string>) => (key: string) => values[key];
@@ -37,10 +37,4 @@ describe("parseCustomerConfig", () => {
             assert.throws(() => parseCustomerConfig(reader(values)), (e: Error) => e instanceof TypeError && message.test(e.message));
         });
     }
-});
-
-describe("findTenant", () => {
-    it("says which tenants the ops stack has when this one is missing", () => {
-        assert.throws(() => findTenant({}, "customer-a", "acme/bedrock-tenancy/ops"), /tenant "customer-a" is not in the "tenants" output of ops stack "acme\/bedrock-tenancy\/ops" \(it has none\)/);
-    });
 });

@@ -153,21 +153,21 @@ describe("ops stack program", () => {
         it("rejects a duplicate tenant id, naming both entries", async () => {
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-a", "222222222222")] }),
-                /^ArgumentError: bedrock-tenancy:tenants\[1\]\.id "customer-a" duplicates bedrock-tenancy:tenants\[0\]\.id$/,
+                /^ArgumentError: bedrock-tenancy:tenants\[1\]\.id "customer-a" duplicates tenants\[0\]\.id$/,
             );
         });
 
         it("rejects two tenants that list the same customer account, before any resource exists", async () => {
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-b", "111111111111")] }),
-                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which bedrock-tenancy:tenants\[0\] \(customer-a\) already lists/,
+                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(customer-b\) lists account 111111111111, which tenants\[0\] \(customer-a\) already lists/,
             );
         });
 
         it("rejects tenant ids whose profile names collide after normalisation", async () => {
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": [tenant("a-b", "111111111111"), tenant("a--b", "222222222222")] }),
-                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(a--b\) and bedrock-tenancy:tenants\[0\] \(a-b\) would both name an application inference profile/,
+                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(a--b\) and tenants\[0\] \(a-b\) would both name an application inference profile/,
             );
         });
 
@@ -175,14 +175,14 @@ describe("ops stack program", () => {
             const tenants = [tenant("customer-a", "111111111111", [HAIKU, US_HAIKU_35]), tenant("customer-b", "222222222222")];
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:applicationProfileQuota": 2 }),
-                /^ArgumentError: bedrock-tenancy:tenants would create 3 application inference profiles in us-east-1, over bedrock-tenancy:applicationProfileQuota 2 /,
+                /^ArgumentError: bedrock-tenancy:tenants would create 3 application inference profiles in us-east-1, over applicationProfileQuota 2 /,
             );
         });
 
         it("rejects a tenant whose Regions leave the stack's allowed Regions", async () => {
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111", [US_HAIKU_35])], "bedrock-tenancy:allowedRegions": ["us-east-1"] }),
-                /tenants\[0\] \(customer-a\): regions \["us-east-2","us-west-2"\] are outside bedrock-tenancy:allowedRegions \["us-east-1"\]/,
+                /tenants\[0\] \(customer-a\): regions \["us-east-2","us-west-2"\] are outside allowedRegions \["us-east-1"\]/,
             );
         });
 
@@ -191,6 +191,15 @@ describe("ops stack program", () => {
                 planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-b", "12345")] }),
                 /^ArgumentError: bedrock-tenancy:tenants\[1\] \(customer-b\): accounts\[0\] must be a 12-digit AWS account id, got "12345"$/,
             );
+        });
+
+        it("rejects a model id typo under mocks, and accepts an id newer than the table listed in allowUnlistedModels", async () => {
+            const newer = "anthropic.claude-next-20990101-v1:0";
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111", [newer])] }),
+                /^ArgumentError: bedrock-tenancy:tenants\[0\]\.models\[0\] "anthropic\.claude-next-20990101-v1:0" is not in the shipped table .*did you mean/,
+            );
+            await planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111", [newer])], "bedrock-tenancy:allowUnlistedModels": [newer] });
         });
 
         it("rejects an empty tenant list", async () => {

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../../../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
+import { BedrockTenantFleet as Fleet } from "../../../components";
 import { installMocks, isSecretOutput, ofType, promiseOf, type RecordedResource } from "../../../testing";
+import * as tenantAccessValidation from "../../../components/bedrock-tenant-access/validation";
 import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const OPS = "999999999999";
@@ -76,6 +78,13 @@ describe("BedrockTenantFleet refusals at preview", () => {
         });
     }
 
+    it("refuses a consumer's fleet whose tenants together exceed the application inference profile quota of a Region", () => {
+        // As a consumer builds it, from the package entry: each tenant alone is within the quota.
+        const build = () => new Fleet("f", { tenants: [tenantA, { ...tenantB, models: [HAIKU, US_HAIKU_35] }], defaults: { applicationProfileQuota: 2 } });
+        assert.throws(build, (e: Error) => e.name === "ArgumentError" && /^tenants would create 3 application inference profiles in us-east-1, over applicationProfileQuota 2 \(Service Quotas/.test(e.message));
+        assert.doesNotThrow(() => new Fleet("g", { tenants: [tenantA, { ...tenantB, models: [HAIKU, US_HAIKU_35] }], defaults: { applicationProfileQuota: 3 } }));
+    });
+
     it("reports every fleet problem at once", () => {
         const twice = { ...tenantB, tenantId: "customer-c", accounts: ["111111111111", "222222222222"] };
         assert.throws(() => new BedrockTenantFleet("f", { tenants: [tenantA, tenantB, twice] }), (e: Error) => (e.message.match(/already lists/g) ?? []).length === 2);
@@ -97,5 +106,25 @@ describe("BedrockTenantFleet outputs", () => {
         const all = await promiseOf(fleet.tenants);
         assert.deepStrictEqual(all["customer-a"].guardrail, guardrail);
         assert.ok(!("guardrail" in all["customer-b"]), "a tenant without a guardrail gets no guardrail field");
+    });
+});
+
+describe("BedrockTenantFleet planning", () => {
+    it("resolves each tenant's arguments once per plan", async () => {
+        await installMocks({ account: OPS });
+        const original = tenantAccessValidation.validateBedrockTenantAccessArgs;
+        const resolved: string[] = [];
+        const patched = tenantAccessValidation as { validateBedrockTenantAccessArgs: typeof original };
+        patched.validateBedrockTenantAccessArgs = (args, region) => {
+            resolved.push(args.tenantId);
+            return original(args, region);
+        };
+        try {
+            const fleet = new BedrockTenantFleet("once", { tenants: [tenantA, tenantB] });
+            await promiseOf(fleet.tenants);
+        } finally {
+            patched.validateBedrockTenantAccessArgs = original;
+        }
+        assert.deepStrictEqual(resolved, ["customer-a", "customer-b"]);
     });
 });

@@ -1,8 +1,7 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../../../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { KNOWN_MODEL_IDS } from "../../../components/bedrock-tenant-fleet/known-models";
-import { editDistance, nearestKnownModelId, offlineModelWarning } from "../../../components/bedrock-tenant-fleet/model-catalogue";
+import { editDistance, nearestKnownModelId, offlineModelProblem } from "../../../components/bedrock-tenant-fleet/model-catalogue";
 import { installMocks, promiseOf } from "../../../testing";
 
 const OPS = "999999999999";
@@ -10,22 +9,6 @@ const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 const US_HAIKU_35 = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
 const GET_MODEL = "aws:bedrockfoundation/getModel:getModel";
 const GET_PROFILE = "aws:bedrock/getInferenceProfile:getInferenceProfile";
-
-/** Runs `body` with `pulumi.log.warn` captured. */
-async function warningsOf(body: () => Promise<unknown>): Promise<string[]> {
-    const warnings: string[] = [];
-    const original = pulumi.log.warn;
-    (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message: string) => {
-        warnings.push(message);
-        return Promise.resolve();
-    };
-    try {
-        await body();
-    } finally {
-        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = original;
-    }
-    return warnings;
-}
 
 describe("the offline model catalogue", () => {
     it("measures edit distance", () => {
@@ -44,29 +27,36 @@ describe("the offline model catalogue", () => {
         it(`points ${what} to the nearest known id`, () => {
             assert.ok(!KNOWN_MODEL_IDS.has(typo));
             assert.strictEqual(nearestKnownModelId(typo), nearest);
-            assert.match(offlineModelWarning("models[0]", typo)!, new RegExp(`^models\\[0\\] "${typo.replace(/[.]/g, "\\.")}" is not in the shipped table .* did you mean "${nearest.replace(/[.]/g, "\\.")}"\\?`));
+            assert.match(offlineModelProblem("models[0]", typo)!, new RegExp(`^models\\[0\\] "${typo.replace(/[.]/g, "\\.")}" is not in the shipped table .* did you mean "${nearest.replace(/[.]/g, "\\.")}"\\? If the id is newer than the table, list it in allowUnlistedModels$`));
         });
     }
 
     it("says nothing about a known model or profile", () => {
-        assert.strictEqual(offlineModelWarning("m", HAIKU), undefined);
-        assert.strictEqual(offlineModelWarning("m", US_HAIKU_35), undefined);
+        assert.strictEqual(offlineModelProblem("m", HAIKU), undefined);
+        assert.strictEqual(offlineModelProblem("m", US_HAIKU_35), undefined);
     });
 
-    it("warns under mocks, once per distinct id, naming the tenant entry", async () => {
+    it("fails the preview under mocks on a typo, once per distinct id, naming the tenant entry and the right id", async () => {
         await installMocks({ account: OPS });
         const typo = "antropic.claude-3-haiku-20240307-v1:0";
-        const warnings = await warningsOf(async () => {
-            const fleet = new BedrockTenantFleet("typo", {
-                tenants: [
-                    { tenantId: "a", accounts: ["111111111111"], models: [HAIKU, typo] },
-                    { tenantId: "b", accounts: ["222222222222"], models: [typo] },
-                ],
-            });
-            await promiseOf(fleet.tenants);
+        const build = () => new BedrockTenantFleet("typo", {
+            tenants: [
+                { tenantId: "a", accounts: ["111111111111"], models: [HAIKU, typo] },
+                { tenantId: "b", accounts: ["222222222222"], models: [typo] },
+            ],
         });
-        assert.deepStrictEqual(warnings.length, 1, warnings.join("\n"));
-        assert.match(warnings[0], /^tenants\[0\]\.models\[1\] "antropic\.claude-3-haiku-20240307-v1:0" .* did you mean "anthropic\.claude-3-haiku-20240307-v1:0"/);
+        assert.throws(build, (e: Error) => e.name === "ArgumentError" &&
+            /^tenants\[0\]\.models\[1\] "antropic\.claude-3-haiku-20240307-v1:0" is not in the shipped table .* did you mean "anthropic\.claude-3-haiku-20240307-v1:0"\?[^;]*$/.test(e.message));
+    });
+
+    it("accepts an id newer than the table when allowUnlistedModels lists it, and only that one", async () => {
+        await installMocks({ account: OPS });
+        const newer = "anthropic.claude-next-20990101-v1:0";
+        const tenants = [{ tenantId: "a", accounts: ["111111111111"], models: [HAIKU, newer] }];
+        const fleet = new BedrockTenantFleet("newer", { tenants, allowUnlistedModels: [newer] });
+        assert.deepStrictEqual(Object.keys(await promiseOf(fleet.tenants)), ["a"]);
+        assert.throws(() => new BedrockTenantFleet("other", { tenants, allowUnlistedModels: ["anthropic.claude-other-20990101-v1:0"] }), /tenants\[0\]\.models\[1\] "anthropic\.claude-next-20990101-v1:0" is not in the shipped table/);
+        assert.throws(() => new BedrockTenantFleet("bad", { tenants, allowUnlistedModels: ["not a model"] }), /^ArgumentError: allowUnlistedModels\[0\] must be a Bedrock model or inference profile id, got "not a model"/);
     });
 });
 
@@ -104,6 +94,18 @@ describe("the provider model catalogue", () => {
             (fleet.checkedModels as unknown as { promise(): Promise<unknown> }).promise().then(() => reject(new Error("the lookup succeeded")), resolve);
         });
         assert.match(failure.message, /tenants\[0\]\.models\[0\]: Bedrock has no foundation model "anthropic\.claude-3-haiku-20240307-v1" in us-east-1.*; did you mean "anthropic\.claude-3-haiku-20240307-v1:0"/);
+    });
+
+    it("names the typo, not the valid model the provider could not confirm, with the right id", async () => {
+        // No data-source answers at all: the provider confirms nothing, the valid id included.
+        await installMocks({ account: OPS });
+        const typo = "anthropic.claude-3-haiku-20240307-v1";
+        const fleet = new BedrockTenantFleet("blame", { tenants: [{ tenantId: "a", accounts: ["111111111111"], models: [HAIKU, typo] }], modelCatalogue: "provider" });
+        const failure = await (fleet.checkedModels as unknown as { promise(): Promise<unknown> }).promise().then(() => undefined, (e: Error) => e);
+        const [first, second] = String(failure?.message).split("; tenants");
+        assert.match(first, /^tenants\[0\]\.models\[1\]: Bedrock has no foundation model "anthropic\.claude-3-haiku-20240307-v1" in us-east-1 .*did you mean "anthropic\.claude-3-haiku-20240307-v1:0"\?$/);
+        assert.match(second, /^\[0\]\.models\[0\]: Bedrock has no foundation model "anthropic\.claude-3-haiku-20240307-v1:0" .*; the id is a known Bedrock id, so check that it is offered in us-east-1/);
+        assert.doesNotMatch(second, /did you mean/);
     });
 
     it("asks for a system profile through the inference-profile data source", async () => {

@@ -3,7 +3,7 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { LocalLogsServer } from "../../../testing/local-aws";
 import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
-import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord } from "../../../contract";
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, ArgumentError, type AuditRecord } from "../../../contract";
 
 const GROUP = "/bedrock-tenancy/customer-a/audit";
 
@@ -173,7 +173,8 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
     });
 
     it("names the argument when the log group name is invalid", () => {
-        assert.throws(() => sink({ logGroupName: "bad name:*" }), /logGroupName must be a CloudWatch log group name, got "bad name:\*"/);
-        assert.throws(() => sink({ maxAttempts: 0 }), /maxAttempts must be an integer >= 1, got 0/);
+        assert.throws(() => sink({ logGroupName: "bad name:*" }), /^ArgumentError: logGroupName must be a CloudWatch log group name, got "bad name:\*"/);
+        // One error class for every bad argument, in both wings: ArgumentError (a TypeError), never RangeError.
+        assert.throws(() => sink({ maxAttempts: 0 }), (e: Error) => e instanceof ArgumentError && /^maxAttempts must be an integer >= 1, got 0$/.test(e.message));
     });
 });
