@@ -15,7 +15,6 @@ import { createOpsBedrockClient } from "./lambda/ops-bedrock-client";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
-import { ArgumentError } from "../contract";
 
 export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
     /** Where records go; it must write into the customer's own account (a `CloudWatchLogsSink` outside Lambda). */
