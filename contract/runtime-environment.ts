@@ -248,13 +248,14 @@ export interface GuardrailSetting {
 
 /**
  * Why `{ arn, version }` is not a guardrail a call can name, or undefined.
+ * The ARN carries no version (`arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID`).
  * Both parts are needed: IAM's `bedrock:GuardrailIdentifier` is the ARN and
  * the version together, so an ARN alone matches no policy that requires one.
  */
 export function guardrailProblem(g: { arn?: unknown; version?: unknown }, names: { arn: string; version: string } = { arn: "guardrail.arn", version: "guardrail.version" }): Problem {
     if (g.arn === undefined && g.version !== undefined) return `${names.arn} is required with ${names.version}, got undefined`;
     if (g.version === undefined && g.arn !== undefined) return `${names.version} is required with ${names.arn} (a version number or "DRAFT"), got undefined`;
-    return patternProblem(names.arn, g.arn, GUARDRAIL_ARN_PATTERN, "a Bedrock guardrail ARN (arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID, without a version)")
+    return patternProblem(names.arn, g.arn, GUARDRAIL_ARN_PATTERN, "a Bedrock guardrail ARN")
         ?? (typeof g.version === "string" && GUARDRAIL_VERSION_PATTERN.test(g.version) ? undefined : `${names.version} must be a version number or "DRAFT", got ${show(g.version)}`);
 }
 
