@@ -33,7 +33,7 @@ export interface IsolationProofRow {
     proofAlonePeakRssMiB: number;
     /** Time growth of the whole run per 10x tenants from the previous size (10 = linear). */
     growthPer10x?: number;
-    /** Reading and `JSON.parse` of ops.json, and the whole-account proof of it, side by side in one process (medians of 3). */
+    /** Reading and `JSON.parse` of ops.json, and the whole-account proof of it, side by side in one process (medians of 5). */
     readParseMs?: number;
     wholeProofMs?: number;
     /** wholeProofMs / readParseMs; target ≤ 2. */
@@ -118,7 +118,7 @@ export function renderIsolationProof(r: IsolationProofResult): string[] {
         "|---|---|---|---|---|---|---|---|---|---|---|",
         ...r.rows.map((x) => `| ${x.tenants} | ${s(x.wallMs)} | ${x.peakTreeRssMiB === undefined ? "not sampled" : `${x.peakTreeRssMiB} MiB`} | ${x.peakRssMiB} MiB | ${s(x.planMs)} | ${s(x.proofMs)} | ${s(x.crossCheckMs)} | ${x.evaluatorRequests} | ${s(x.proofAloneWallMs)} | ${x.proofAlonePeakRssMiB} MiB | ${x.growthPer10x ?? ""} |`),
         "",
-        "The whole-account proof of `ops.json` against reading and parsing it, side by side in one process (medians of 3; target: the proof takes at most twice the read and parse, and grows linearly):",
+        "The whole-account proof of `ops.json` against reading and parsing it, side by side in one process (medians of 5; target: the proof takes at most twice the read and parse, and grows linearly):",
         "",
         "| tenants | read + JSON.parse | whole-account proof | ratio | proof growth per 10x |",
         "|---|---|---|---|---|",

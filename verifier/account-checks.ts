@@ -58,10 +58,47 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
     return { violations, facts };
 }
 
-/** IAM counts a policy without whitespace. */
+/** IAM counts a policy without whitespace: the length of its compact JSON. */
 function policyLength(value: unknown): number {
     const parsed = typeof value === "string" ? safeParse(value) : value;
-    return parsed === undefined ? 0 : JSON.stringify(parsed).length;
+    return parsed === undefined ? 0 : jsonLength(parsed);
+}
+
+/** `JSON.stringify(value).length`, counted without building the text (a fleet's policies are many). */
+export function jsonLength(value: unknown): number {
+    if (value === null) return 4;
+    switch (typeof value) {
+        case "string": {
+            let n = 2;
+            for (let i = 0; i < value.length; i++) {
+                const c = value.charCodeAt(i);
+                n += c === 34 || c === 92 || c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : c < 32 ? 6 : c >= 0xd800 && c <= 0xdfff && !pairedSurrogate(value, i) ? 6 : 1;
+            }
+            return n;
+        }
+        case "number":
+            return Number.isFinite(value) ? String(value).length : 4;
+        case "boolean":
+            return value ? 4 : 5;
+        case "object": {
+            if (Array.isArray(value)) return value.reduce((n: number, v) => n + (v === undefined || typeof v === "function" ? 4 : jsonLength(v)), 1 + Math.max(value.length - 1, 0) + 1);
+            let n = 2;
+            let first = true;
+            for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+                if (v === undefined || typeof v === "function") continue;
+                n += (first ? 0 : 1) + jsonLength(k) + 1 + jsonLength(v);
+                first = false;
+            }
+            return n;
+        }
+        default:
+            return 0;
+    }
+}
+
+function pairedSurrogate(s: string, i: number): boolean {
+    const c = s.charCodeAt(i);
+    return c <= 0xdbff ? (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 : (s.charCodeAt(i - 1) & 0xfc00) === 0xd800;
 }
 
 function safeParse(text: string): unknown {

@@ -18,7 +18,16 @@ export interface Entitlement {
     required: boolean;
 }
 
+/** Each intent's entitlements, built once: the identity policies, the boundary and the cross-check all compare with them. */
+const built = new WeakMap<TenantIntent, Map<string, Entitlement>>();
+
 export function entitlementsOf(t: TenantIntent): Map<string, Entitlement> {
+    let out = built.get(t);
+    if (!out) built.set(t, (out = buildEntitlements(t)));
+    return out;
+}
+
+function buildEntitlements(t: TenantIntent): Map<string, Entitlement> {
     const out = new Map<string, Entitlement>();
     const regions = new Set(t.regions);
     const add = (e: Entitlement) => {

@@ -160,8 +160,8 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
 /** Whether any property the proof reads holds another value in `outputs` than in `inputs`. */
 function outputsDiffer(state: StackState): boolean {
     for (const r of state.resources) {
-        for (const k of READ_KEYS) {
-            if (!(k in r.outputs)) continue;
+        for (const k in r.outputs) {
+            if (!READ_KEYS.has(k)) continue;
             if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : !sameValue(r.inputs[k], r.outputs[k])) return true;
         }
     }

@@ -10,7 +10,7 @@ import { stackStateOf } from "../../verifier/pulumi-formats";
 import { verifyStates } from "../../verifier/verify";
 
 const files = process.argv.slice(2);
-const runs = 3;
+const runs = 5;
 const parse: number[] = [];
 const proof: number[] = [];
 for (let i = 0; i < runs; i++) {
