@@ -8,7 +8,7 @@ import { accountOfPrincipal, DEFAULT_TRUST_POLICY_SIZE_QUOTA, hasWildcard, INLIN
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
-import { prop, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 
 export const INVOCATION_LOGGING_TYPE = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
 export const KMS_KEY_TYPE = "aws:kms/key:Key";
@@ -60,7 +60,7 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
 
 /** IAM counts a policy without whitespace: the length of its compact JSON. */
 function policyLength(value: unknown): number {
-    const parsed = typeof value === "string" ? safeParse(value) : value;
+    const parsed = jsonValue(value);
     return parsed === undefined ? 0 : jsonLength(parsed);
 }
 
@@ -99,14 +99,6 @@ export function jsonLength(value: unknown): number {
 function pairedSurrogate(s: string, i: number): boolean {
     const c = s.charCodeAt(i);
     return c <= 0xdbff ? (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 : (s.charCodeAt(i - 1) & 0xfc00) === 0xd800;
-}
-
-function safeParse(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
 }
 
 /** A key policy may name only its own account and the CloudWatch Logs service. */

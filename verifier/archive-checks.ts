@@ -5,21 +5,12 @@
  */
 import { archiveIsolationViolations, isAccountId, parseArn } from "../contract";
 import type { CustomerIntent } from "./intent";
-import type { StackResource, StackState } from "./pulumi-formats";
+import { jsonValue, type StackResource, type StackState } from "./pulumi-formats";
 import { violation, type Violation } from "./findings";
 import { prop } from "./tenant-proof";
 
 export const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
 const KMS_KEY_TYPE = "aws:kms/key:Key";
-
-function parsed(value: unknown): unknown {
-    if (typeof value !== "string") return value;
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
 
 /** The ops account of an ops role ARN, or undefined. */
 function accountOf(arn: string): string | undefined {
@@ -42,8 +33,8 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
         else if (typeof bucketName !== "string" || !opsAccountId) flag(policy.name, "the archive bucket's name or the ops account is not known in this file");
         else {
             const problems = archiveIsolationViolations({
-                bucketPolicy: parsed(prop(policy, "policy")),
-                keyPolicy: parsed(prop(key, "policy")),
+                bucketPolicy: jsonValue(prop(policy, "policy")) ?? prop(policy, "policy"),
+                keyPolicy: jsonValue(prop(key, "policy")) ?? prop(key, "policy"),
                 bucketName,
                 customerAccountId: c.accountId,
                 opsAccountId,

@@ -11,7 +11,7 @@ import { accountOfPrincipal, coversResource, coversService, isAccountId, isRecor
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
-import { prop, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -89,7 +89,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
             if (typeof to !== "string" || !arnsInFile.has(to)) flag("BT-CUSTOMER-EGRESS", r, "destinationArn", `sends log group ${JSON.stringify(prop(r, "logGroup") ?? prop(r, "logGroupName"))} to ${JSON.stringify(to)}, which is not a resource of this stack`);
         }
         if (r.type === "aws:cloudwatch/logAccountPolicy:LogAccountPolicy" && prop(r, "policyType") === "SUBSCRIPTION_FILTER_POLICY") {
-            const doc = parseJson(prop(r, "policyDocument"));
+            const doc = jsonValue(prop(r, "policyDocument"));
             const to = isRecord(doc) ? doc.DestinationArn : undefined;
             if (typeof to !== "string" || !arnsInFile.has(to)) flag("BT-CUSTOMER-EGRESS", r, "policyDocument", `subscribes every log group of the account to ${JSON.stringify(to)}, which is not a resource of this stack`);
         }
@@ -140,7 +140,7 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
     if (ctx.tenant && guardrail !== undefined && guardrail !== ctx.tenant.guardrailIdentifier) {
         flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.guardrailArn}`, `applies guardrail ${JSON.stringify(guardrail)}, not the one the tenant's role requires (${JSON.stringify(ctx.tenant.guardrailIdentifier ?? "none")})`);
     }
-    const routes = parseJson(vars[RuntimeEnv.modelRoutes]);
+    const routes = jsonValue(vars[RuntimeEnv.modelRoutes]);
     if (ctx.tenant && isRecord(routes)) {
         const own = new Set(Object.values(ctx.tenant.inferenceProfileArns));
         for (const [model, arn] of Object.entries(routes)) if (!own.has(String(arn))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.modelRoutes}`, `routes ${model} to ${JSON.stringify(arn)}, which is not one of the tenant's profiles`);
@@ -197,7 +197,7 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
         if (depth > 32) return;
         if (typeof value === "string") {
             if (outbound(value)) return;
-            const nested = value.startsWith("{") || value.startsWith("[") ? parseJson(value) : undefined;
+            const nested = value.startsWith("{") || value.startsWith("[") ? jsonValue(value) : undefined;
             if (nested !== undefined) return walk(nested, path, key, depth + 1);
             const arn = parseArn(value);
             if (arn && isAccountId(arn.account) && arn.account !== account) out.push([path, `refers to ${value}, in account ${arn.account}: a path out of the customer account`]);
@@ -227,15 +227,6 @@ function isOpsGuardrail(value: string, opsAccount: string | undefined): boolean 
 function isOpsProfile(value: string, opsAccount: string | undefined): boolean {
     const arn = parseArn(value);
     return arn !== undefined && arn.account === opsAccount && arn.service === "bedrock" && arn.resource.startsWith("application-inference-profile/");
-}
-
-function parseJson(value: unknown): unknown {
-    if (typeof value !== "string") return value;
-    try {
-        return JSON.parse(value);
-    } catch {
-        return undefined;
-    }
 }
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);

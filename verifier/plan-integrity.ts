@@ -7,7 +7,7 @@
  */
 import { isAccountId, parseArn } from "../contract";
 import { violation, type Violation } from "./findings";
-import { prop, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
@@ -69,17 +69,9 @@ function providerViolations(r: StackResource, account: string | undefined): stri
         if (other !== undefined && account !== undefined && other !== account) out.push(`assumes ${arn}, in account ${other}: its resources would be deployed into another account than ${account}`);
     }
     const allowed = prop(r, "allowedAccountIds");
-    const list = typeof allowed === "string" ? safeList(allowed) : allowed;
+    const list = jsonValue(allowed);
     if (Array.isArray(list) && account !== undefined && list.length > 0 && list.every((a) => typeof a === "string" && isAccountId(a)) && !list.includes(account)) {
         out.push(`allows only accounts ${list.join(", ")}, not the stack's own account ${account}`);
     }
     return out;
-}
-
-function safeList(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
 }

@@ -189,6 +189,20 @@ export function decodeSecrets(value: unknown, where: string | (() => string)): u
 }
 
 /**
+ * A value recorded as JSON text (policies and configurations often are),
+ * parsed; a value that is not text passes through, and text that is not
+ * JSON gives undefined.
+ */
+export function jsonValue(value: unknown): unknown {
+    if (typeof value !== "string") return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
  * Keys the proof has read, over every resource: what a resource's `outputs`
  * must agree with its `inputs` on for one view of the stack to stand for both.
  */

@@ -11,6 +11,7 @@ import type { TenantIntent } from "./intent";
 import { reducePermissions, type PermissionsNormalForm } from "./permissions-reducer";
 import { reduceTrustPolicy, type TrustNormalForm } from "./trust-reducer";
 
+import { jsonValue } from "./pulumi-formats";
 export { prop } from "./pulumi-formats";
 export type { Violation } from "./findings";
 
@@ -61,7 +62,7 @@ export function proveTenant(intent: TenantIntent, found: IamPrincipal | undefine
     const own = Object.values(intent.inferenceProfileArns);
     if (own.length > 0) {
         for (const p of inFiles) {
-            const parsed = typeof p.document === "string" ? safeParse(p.document) : p.document;
+            const parsed = jsonValue(p.document) ?? p.document;
             for (const why of meteringProblems(parsed, own)) flag("BT-TENANT-METERING", p.resource.name, "-", why);
         }
     }
@@ -116,13 +117,5 @@ function comparePermissions(intent: TenantIntent, form: PermissionsNormalForm, f
             const ok = form.grants.some((g) => g.action === action && g.resource === e.resource && g.regions.includes(region));
             if (!ok) flag("BT-TENANT-PATH-CLOSED", intent.roleName, "-", `does not allow ${action} on ${e.what} (${e.resource}), which the tenant is entitled to`);
         }
-    }
-}
-
-function safeParse(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
     }
 }

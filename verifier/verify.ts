@@ -16,7 +16,7 @@ import { readCustomerIntents, readTenantIntents, type CustomerIntent, type Tenan
 import { opsAccountViolations } from "./ops-account";
 import { planViolations } from "./plan-integrity";
 import { unknownViolations } from "./unknowns";
-import { READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { jsonValue, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
@@ -174,8 +174,9 @@ function outputsDiffer(state: StackState): boolean {
  */
 function sameValue(a: unknown, b: unknown): boolean {
     if (a === b) return true;
-    if (typeof a === "string" && typeof b !== "string") return sameValue(asJson(a), b);
-    if (typeof b === "string" && typeof a !== "string") return sameValue(a, asJson(b));
+    // A policy held as JSON text equals the same policy held as an object; text never equals a number or a boolean.
+    if (typeof a === "string" && typeof b !== "string") return sameParsed(a, b);
+    if (typeof b === "string" && typeof a !== "string") return sameParsed(b, a);
     if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
     if (Array.isArray(a) || Array.isArray(b)) {
         return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
@@ -185,13 +186,9 @@ function sameValue(a: unknown, b: unknown): boolean {
     return ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function asJson(text: string): unknown {
-    if (!text.startsWith("{") && !text.startsWith("[")) return text;
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
+function sameParsed(text: string, value: unknown): boolean {
+    const parsed = jsonValue(text);
+    return typeof parsed === "object" && parsed !== null && sameValue(parsed, value);
 }
 
 function canonical(value: unknown): string {

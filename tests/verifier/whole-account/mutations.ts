@@ -168,6 +168,11 @@ export const CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: 
           added("customer-a", ROLE_POLICY, "partner-read", { role: "Partner", policy: allow("s3:GetObject", "arn:aws:s3:::partner-exchange/*") })) },
     { name: "a second metric alarm and a key alias in the customer stack", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", "more", { name: "more", metricName: "FailedCalls", namespace: "BedrockTenancy/customer-a", threshold: 1 }), added("customer-a", "aws:kms/alias:Alias", "alias2", { name: "alias/audit-2", targetKeyId: KEY_A })) },
+    { name: "outputs holding a number where inputs hold text", stack: "customer-a",
+      edit: (doc) => {
+          const g = find(doc, "aws:cloudwatch/logGroup:LogGroup", () => true);
+          g.outputs = { ...g.outputs, region: 1 };
+      } },
     { name: "outputs holding a policy as AWS normalises it (an object for a JSON string)", stack: "customer-a",
       edit: (doc) => {
           const p = find(doc, ROLE_POLICY, () => true);
