@@ -7,7 +7,7 @@
  * in a form both copies of a record share: the log copy (text cut, archive
  * pointer added) and the archive copy (text whole, its digest added).
  */
-import { createHash } from "crypto";
+import * as crypto from "crypto";
 import { canonicalize } from "json-canonicalize";
 import { archiveTenantPrefix } from "./archive";
 import type { AuditRecord } from "./audit-schema";
@@ -130,9 +130,18 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
     return view;
 }
 
+/**
+ * The RFC 8785 (JCS) canonical JSON of `view`: the text {@link chainHash}
+ * hashes. The runtime and the checker both call this, so they cannot
+ * disagree on which library or options make it.
+ */
+export function chainCanonicalJson(view: unknown): string {
+    return canonicalize(view);
+}
+
 /** Hex SHA-256 of the RFC 8785 canonical JSON of `view` (a {@link chainView} of a parsed record). */
 export function chainHash(view: unknown): string {
-    return sha256Hex(canonicalize(view));
+    return sha256Hex(chainCanonicalJson(view));
 }
 
 /** The chain hash of a record as parsed from its JSON. */
@@ -140,8 +149,11 @@ export function recordChainHash(record: Readonly<Record<string, unknown>>): stri
     return chainHash(chainView(record));
 }
 
+// One-shot hashing (Node 20.12 and later) skips building a Hash object per record: the same digest of the same UTF-8 bytes.
+const oneShotHash: typeof crypto.hash | undefined = typeof crypto.hash === "function" ? crypto.hash : undefined;
+
 export function sha256Hex(text: string): string {
-    return createHash("sha256").update(text, "utf8").digest("hex");
+    return oneShotHash ? oneShotHash("sha256", text, "hex") : crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Folder of a writer's chain objects in the archive, beside (not inside) the `dt=` partitions the Athena table reads. */
@@ -162,13 +174,15 @@ export function archiveChainRecordKey(tenantId: string, writer: string, seq: num
 /** Writer ids: what `crypto.randomUUID` makes, safe in an S3 key and a log line. */
 export const WRITER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /** The chain link of a parsed record, or a reason it has none that can be trusted. */
 export function chainLinkOf(record: Readonly<Record<string, unknown>>): ChainLink | string {
     const link = record.chain as Partial<ChainLink> | undefined;
     if (typeof link !== "object" || link === null) return "it has no chain link";
     if (typeof link.writer !== "string" || !WRITER_ID_PATTERN.test(link.writer)) return "its chain.writer is not a writer id";
     if (!Number.isSafeInteger(link.seq) || (link.seq as number) < 0) return "its chain.seq is not a whole number";
-    if (link.prev !== null && (typeof link.prev !== "string" || !/^[0-9a-f]{64}$/.test(link.prev))) return "its chain.prev is not a SHA-256";
+    if (link.prev !== null && (typeof link.prev !== "string" || !SHA256_HEX.test(link.prev))) return "its chain.prev is not a SHA-256";
     if (typeof link.at !== "string" || Number.isNaN(Date.parse(link.at))) return "its chain.at is not a time";
     if (link.genesis !== undefined && (typeof link.genesis !== "object" || link.genesis === null)) return "its chain.genesis is not an object";
     return link as ChainLink;

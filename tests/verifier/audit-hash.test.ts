@@ -1,0 +1,92 @@
+/**
+ * Which bytes the chain hashes stays fixed: a trail written by an earlier
+ * build still verifies, records are hashed by meaning (RFC 8785), not by how
+ * their line happens to be spelled, and an edit anywhere is still named.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { chainCanonicalJson, chainView, recordChainHash } from "../../contract";
+import { allBreaks, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
+import { jsonLines } from "../support/audit-trail";
+
+/**
+ * Written by the chain as of schema 1.0 and kept as written: records with
+ * keys outside the BMP, numbers whose shortest form is exponential, -0,
+ * escapes, lone surrogates, full-mode text and metadata, a close record and
+ * its final checkpoint, between Lambda platform lines.
+ */
+const FIXTURE = path.join(__dirname, "fixtures", "audit-trail-1.0.jsonl");
+const lines = () => fs.readFileSync(FIXTURE, "utf8").split("\n").filter(Boolean);
+
+function breaks(check: AuditCheck): string[] {
+    return allBreaks(check).map((b) => `${b.kind}@${b.seq}`);
+}
+
+/**
+ * The same JSON value, spelled otherwise: keys in reverse order, every
+ * character above ASCII as a \u escape, exponents upper case. (Metadata keeps
+ * its key order: the chain covers it through the digest of its JSON as written.)
+ */
+function respelled(line: string): string {
+    const reverse = (v: unknown): unknown =>
+        Array.isArray(v)
+            ? v.map(reverse)
+            : typeof v === "object" && v !== null
+              ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, k === "metadata" ? x : reverse(x)]))
+              : v;
+    return JSON.stringify(reverse(JSON.parse(line)))
+        .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/(\d)e\+(\d)/g, "$1E$2");
+}
+
+describe("audit chain hashing, fixed across builds", () => {
+    it("verifies a trail written by the schema 1.0 chain: every record, the close and the final checkpoint", () => {
+        const check = verifyAuditTrail([FIXTURE]);
+        assert.deepEqual(breaks(check), []);
+        assert.deepEqual(
+            check.writers.map((w) => [w.records, w.firstSeq, w.lastSeq, w.closed, w.checkpoints, w.tenantId]),
+            [[7, 0, 6, true, 1, "customer-a"]],
+        );
+        assert.deepEqual([check.records, check.checkpoints, check.skipped], [7, 1, 2]);
+    });
+
+    it("orders keys by UTF-16 code unit and writes numbers in their ECMAScript shortest form", () => {
+        const record = JSON.parse(lines()[2]);
+        assert.equal(
+            chainCanonicalJson(record.extra),
+            '{"":"empty","\\r":"cr","1":"one","below":999999999999999900000,"big":1e+21,"max":1.7976931348623157e+308,"min":5e-324,"negZero":0,' +
+                '"small":0.000001,"third":0.3333333333333333,"tiny":1e-7,"unsafe":9007199254740992,"\u00f6":1,"\u20ac":"euro","\ud83d\ude02":"smiley","\ufb33":"dalet"}',
+        );
+        // A lone surrogate is kept as its escape, as the chain has always hashed it.
+        assert.match(chainCanonicalJson(chainView(JSON.parse(lines()[4]))), /"errorMessage":"cut \\ud83d here"/);
+    });
+
+    it("hashes a record by its meaning: the same lines spelled otherwise still verify", () => {
+        const respelledLines = lines().map((l) => (l.startsWith("{") ? respelled(l) : l));
+        assert.notDeepEqual(respelledLines, lines());
+        respelledLines.slice(1, 8).forEach((l, i) => assert.equal(recordChainHash(JSON.parse(l)), recordChainHash(JSON.parse(lines()[i + 1]))));
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines(respelledLines)])), []);
+    });
+
+    it("names an edit of a number, an escaped string, a unicode key or a lone surrogate", () => {
+        const edits: [number, (r: any) => void][] = [
+            [1, (r) => (r.extra.negZero = 1)],
+            [1, (r) => (r.extra.big = 1e22)],
+            [1, (r) => ((r.extra["\ufb34"] = r.extra["\ufb33"]), delete r.extra["\ufb33"])],
+            [2, (r) => (r.errorMessage = r.errorMessage.replace("\u2028", "\u2029"))],
+            [2, (r) => (r.userId = r.userId.normalize("NFD").replace("\u0308", ""))],
+            [3, (r) => (r.errorMessage = r.errorMessage.replace("\ud83d", "\ud83e"))],
+            [4, (r) => (r.metadata["\u00e9t\u00e9"] = "winter")],
+        ];
+        for (const [seq, edit] of edits) {
+            const edited = lines().map((l) => {
+                if (!l.startsWith('{"schemaType":"BedrockTenancyInvocationAudit"')) return l;
+                const r = JSON.parse(l);
+                if (r.chain.seq === seq) edit(r);
+                return JSON.stringify(r);
+            });
+            assert.deepEqual(breaks(verifyAuditTrail([jsonLines(edited)])), [`edit@${seq}`], `edit of seq ${seq}: ${edit}`);
+        }
+    });
+});
