@@ -4,7 +4,7 @@
  * checkpoint says one was written, and the archive's checkpoints matching.
  */
 import type { ChainCheckpoint, WriterIdentity } from "../../contract";
-import type { AuditInput, ChainEntry, CheckpointEntry, Damage } from "./inputs";
+import type { AuditInput, ChainEntry, CheckpointEntry, Damage, RecordContent } from "./segment";
 
 /** Kinds of break, each a stable code. */
 export const BreakKind = {
@@ -139,7 +139,7 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
     checkpointBreaks(checkpoints, chosen, first, last, options, add);
 
     const genesis = chosen.get(0)?.link.genesis;
-    const tenantId = [...chosen.values()].find((e) => typeof e.record.tenantId === "string")?.record.tenantId as string | undefined;
+    const tenantId = [...chosen.values()].find((e) => e.tenantId !== undefined)?.tenantId;
     breaks.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     return {
         writer,
@@ -166,7 +166,7 @@ function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (k
     if (duplicated) add(BreakKind.duplicate, seq, `seq ${seq} is stored more than once (${copies.filter((c) => c.hash === pick.hash).map((c) => c.where).join(", ")})`);
     for (const c of copies) {
         if (c.hash !== pick.hash) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} differs from the copy at ${pick.where}`);
-        else if (c !== pick && !cutTextAgrees(c.record, pick.record)) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its text is not the one the copy at ${pick.where} holds`);
+        else if (c !== pick && !cutTextAgrees(c.content ?? {}, pick.content ?? {})) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its text is not the one the copy at ${pick.where} holds`);
     }
 }
 
@@ -175,16 +175,14 @@ function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (k
  * metadata must keep the other's entries as they are: the hash covers the
  * whole only through its digest.
  */
-function cutTextAgrees(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+function cutTextAgrees(a: RecordContent, b: RecordContent): boolean {
     const [ma, mb] = [a.metadata, b.metadata] as (Record<string, unknown> | undefined)[];
     if (ma && mb && (a.metadataTruncated || b.metadataTruncated)) {
         const [kept, whole] = a.metadataTruncated ? [ma, mb] : [mb, ma];
         if (Object.keys(kept).some((k) => JSON.stringify(kept[k]) !== JSON.stringify(whole[k]))) return false;
     }
-    for (const part of ["input", "output"] as const) {
-        const key = part === "input" ? "inputText" : "outputText";
-        const ta = (a[part] as Record<string, unknown> | undefined)?.[key];
-        const tb = (b[part] as Record<string, unknown> | undefined)?.[key];
+    for (const key of ["inputText", "outputText"] as const) {
+        const [ta, tb] = [a[key], b[key]];
         if (typeof ta !== "string" || typeof tb !== "string" || ta === tb) continue;
         const [short, long] = ta.length < tb.length ? [ta, tb] : [tb, ta];
         if (!long.startsWith(keptPart(short))) return false;

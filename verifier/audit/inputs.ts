@@ -4,19 +4,18 @@
  * export to S3), the JSON `aws logs filter-log-events` prints, or a folder
  * of archive objects (gzip included). Lines that are not audit records
  * (Lambda platform lines, runtime warnings) are counted and skipped.
+ *
+ * A file of lines is read a large chunk at a time and cut into segments at
+ * line ends, so an export of any size is never one string in memory, and
+ * segments can be read on several threads ({@link readSegment}).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { gunzipSync } from "zlib";
-import {
-    AUDIT_CHAIN_SCHEMA_TYPE,
-    AUDIT_CHECKPOINT_SCHEMA_TYPE,
-    AUDIT_SCHEMA_TYPE,
-    chainLinkOf,
-    recordChainHash,
-    type ChainCheckpoint,
-    type ChainLink,
-} from "../../contract";
+import { emptyInput, readSegment, type AuditInput, type LogEvent, type Segment } from "./segment";
+
+export { emptyInput, mergeInput, readSegment } from "./segment";
+export type { AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
 
 /** An input that cannot be read at all (missing, not JSON where JSON is required): exit code 2. */
 export class UnreadableAuditInputError extends Error {
@@ -26,51 +25,19 @@ export class UnreadableAuditInputError extends Error {
     }
 }
 
-export type EntryKind = "close" | "record";
+/** Bytes read at a time, and so the size of a segment of lines. */
+export const SEGMENT_BYTES = 4 * 1024 * 1024;
+/** Events of `aws logs` output per segment. */
+const SEGMENT_EVENTS = 20_000;
 
-/** One copy of one chained record, where it was found. */
-export interface ChainEntry {
-    record: Record<string, unknown>;
-    link: ChainLink;
-    hash: string;
-    kind: EntryKind;
-    /** Which input (command-line argument) it came from. */
-    source: number;
-    /** File and line (or event id) for messages. */
-    where: string;
-    /** Entries of one group are stored in one order (a file of lines, one log export); archive objects are each their own group. */
-    group: string;
-    /** The stored time (a CloudWatch event's timestamp), when the input has one. */
-    storedAt?: number;
-    /** Position within the group. */
-    position: number;
+/** Reads one command-line input (a file or a folder) into `into`, on this thread. */
+export function readAuditInput(input: string, source: number, into: AuditInput = emptyInput()): AuditInput {
+    for (const segment of inputSegments(input, source)) readSegment(segment, into);
+    return into;
 }
 
-export interface CheckpointEntry {
-    checkpoint: ChainCheckpoint;
-    where: string;
-}
-
-/** A line that claims to be an audit record but is not one that can be checked. */
-export interface Damage {
-    where: string;
-    message: string;
-}
-
-export interface AuditInput {
-    entries: ChainEntry[];
-    checkpoints: CheckpointEntry[];
-    damaged: Damage[];
-    /** Lines or events that are not audit records. */
-    skipped: number;
-}
-
-export function emptyInput(): AuditInput {
-    return { entries: [], checkpoints: [], damaged: [], skipped: 0 };
-}
-
-/** Reads one command-line input (a file or a folder) into `into`. */
-export function readAuditInput(input: string, source: number, into: AuditInput): void {
+/** The segments of one command-line input (a file or a folder), in the order stored. */
+export function* inputSegments(input: string, source: number): Generator<Segment> {
     let stat: fs.Stats;
     try {
         stat = fs.statSync(input);
@@ -78,9 +45,19 @@ export function readAuditInput(input: string, source: number, into: AuditInput):
         throw new UnreadableAuditInputError(`${input}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
     }
     if (stat.isDirectory()) {
-        for (const file of filesUnder(input)) readFile(file, source, into);
+        for (const file of filesUnder(input)) yield* fileSegments(file, source);
     } else {
-        readFile(input, source, into);
+        yield* fileSegments(input, source);
+    }
+}
+
+/** Bytes of the input: what decides whether reading it on several threads pays. */
+export function inputBytes(input: string): number {
+    try {
+        const stat = fs.statSync(input);
+        return stat.isDirectory() ? filesUnder(input).reduce((n, f) => n + fs.statSync(f).size, 0) : stat.size;
+    } catch {
+        return 0;
     }
 }
 
@@ -91,42 +68,117 @@ function filesUnder(dir: string): string[] {
         .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
 }
 
-function readFile(file: string, source: number, into: AuditInput): void {
-    let text: string;
+/** Reads up to `length` bytes into `buffer` at `offset`; fewer only at the end. */
+type ByteSource = (buffer: Buffer, offset: number, length: number) => number;
+
+function unreadable(file: string, err: unknown): UnreadableAuditInputError {
+    return new UnreadableAuditInputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+}
+
+function* fileSegments(file: string, source: number): Generator<Segment> {
+    let fd: number;
     try {
-        const bytes = fs.readFileSync(file);
-        text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+        fd = fs.openSync(file, "r");
     } catch (err) {
-        throw new UnreadableAuditInputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+        throw unreadable(file, err);
     }
-    const events = logEventsDocument(text, file);
-    if (events) {
-        readLogEvents(events, file, source, into);
-        return;
-    }
-    let position = 0;
-    let start = 0;
-    for (let line = 1; start < text.length; line++) {
-        let end = text.indexOf("\n", start);
-        if (end < 0) end = text.length;
-        const raw = text.slice(start, end);
-        start = end + 1;
-        if (raw.trim() === "") continue;
-        readLine(raw, { file, where: `${file}:${line}`, source, group: file, position: position++ }, into);
+    try {
+        let read: ByteSource = (buffer, offset, length) => {
+            try {
+                return fs.readSync(fd, buffer, offset, length, null);
+            } catch (err) {
+                throw unreadable(file, err);
+            }
+        };
+        let buffer = Buffer.allocUnsafe(SEGMENT_BYTES);
+        let filled = fill(read, buffer, 0);
+        if (filled >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) {
+            let whole: Buffer;
+            try {
+                whole = gunzipSync(Buffer.concat([buffer.subarray(0, filled), readRest(read)]));
+            } catch (err) {
+                throw unreadable(file, err);
+            }
+            read = bufferSource(whole);
+            filled = fill(read, buffer, 0);
+        }
+        if (looksLikeLogEvents(buffer.toString("utf8", 0, Math.min(filled, 64 * 1024)))) {
+            const text = Buffer.concat([buffer.subarray(0, filled), readRest(read)]).toString("utf8");
+            const events = logEvents(text, file);
+            for (let i = 0; i < events.length; i += SEGMENT_EVENTS) {
+                yield { kind: "events", file, source, events: events.slice(i, i + SEGMENT_EVENTS), firstIndex: i };
+            }
+            return;
+        }
+        let firstLine = 1;
+        for (;;) {
+            const atEnd = filled < buffer.length;
+            // Cut after the last whole line: a newline byte never falls inside a UTF-8 character.
+            const cut = atEnd ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
+            if (cut === 0 && !atEnd) {
+                // One line longer than the buffer.
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, filled);
+                buffer = bigger;
+                filled = fill(read, buffer, filled);
+                continue;
+            }
+            if (cut > 0) {
+                const text = buffer.toString("utf8", 0, cut);
+                yield { kind: "lines", file, source, text, firstLine };
+                firstLine += newlines(text);
+            }
+            if (atEnd) return;
+            buffer.copyWithin(0, cut, filled);
+            filled = fill(read, buffer, filled - cut);
+        }
+    } finally {
+        fs.closeSync(fd);
     }
 }
 
-interface LogEvent {
-    timestamp?: unknown;
-    message?: unknown;
-    logStreamName?: unknown;
-    eventId?: unknown;
+function fill(read: ByteSource, buffer: Buffer, from: number): number {
+    let filled = from;
+    while (filled < buffer.length) {
+        const n = read(buffer, filled, buffer.length - filled);
+        if (n === 0) break;
+        filled += n;
+    }
+    return filled;
 }
 
-/** The events of `aws logs filter-log-events` (or `get-log-events`) output, or undefined for any other text. */
-function logEventsDocument(text: string, file: string): LogEvent[] | undefined {
-    const first = text.trimStart();
-    if (!first.startsWith("{") || !/^\{\s*"(events|searchedLogStreams|nextToken|nextForwardToken)"/.test(first)) return undefined;
+function readRest(read: ByteSource): Buffer {
+    const parts: Buffer[] = [];
+    for (;;) {
+        const part = Buffer.allocUnsafe(SEGMENT_BYTES);
+        const n = fill(read, part, 0);
+        if (n > 0) parts.push(part.subarray(0, n));
+        if (n < part.length) return Buffer.concat(parts);
+    }
+}
+
+function bufferSource(whole: Buffer): ByteSource {
+    let at = 0;
+    return (buffer, offset, length) => {
+        const n = whole.copy(buffer, offset, at, Math.min(at + length, whole.length));
+        at += n;
+        return n;
+    };
+}
+
+function newlines(text: string): number {
+    let n = 0;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+    return n;
+}
+
+function looksLikeLogEvents(head: string): boolean {
+    const first = head.trimStart();
+    return first.startsWith("{") && /^\{\s*"(events|searchedLogStreams|nextToken|nextForwardToken)"/.test(first);
+}
+
+/** The events of `aws logs filter-log-events` (or `get-log-events`) output. */
+function logEvents(text: string, file: string): LogEvent[] {
     let doc: unknown;
     try {
         doc = JSON.parse(text);
@@ -136,110 +188,4 @@ function logEventsDocument(text: string, file: string): LogEvent[] | undefined {
     const events = (doc as { events?: unknown }).events;
     if (!Array.isArray(events)) throw new UnreadableAuditInputError(`${file}: aws logs output without an "events" list`);
     return events as LogEvent[];
-}
-
-function readLogEvents(events: LogEvent[], file: string, source: number, into: AuditInput): void {
-    events.forEach((event, i) => {
-        const stream = typeof event.logStreamName === "string" ? event.logStreamName : "";
-        const where = `${file} event ${typeof event.eventId === "string" ? event.eventId : i}`;
-        if (typeof event.message !== "string") {
-            into.skipped++;
-            return;
-        }
-        const storedAt = typeof event.timestamp === "number" ? event.timestamp : undefined;
-        readLine(event.message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt }, into);
-    });
-}
-
-interface Place {
-    file: string;
-    where: string;
-    source: number;
-    group: string;
-    position: number;
-    storedAt?: number;
-}
-
-function readLine(raw: string, place: Place, into: AuditInput): void {
-    const brace = raw.indexOf("{");
-    if (brace < 0) {
-        into.skipped++;
-        return;
-    }
-    let value: unknown;
-    try {
-        value = JSON.parse(brace === 0 ? raw : raw.slice(brace));
-    } catch {
-        // A record cut or mangled on its way is damage; any other line that is not JSON is not ours.
-        if (raw.includes(AUDIT_SCHEMA_TYPE) || raw.includes(AUDIT_CHAIN_SCHEMA_TYPE)) {
-            into.damaged.push({ where: place.where, message: "an audit record that is not valid JSON (cut or altered)" });
-        } else {
-            into.skipped++;
-        }
-        return;
-    }
-    if (brace > 0) {
-        // A CloudWatch export to S3 starts each line with the event's time.
-        const prefix = Date.parse(raw.slice(0, brace).trim());
-        if (!Number.isNaN(prefix)) place = { ...place, storedAt: prefix };
-    }
-    readValue(value, place, into, 0);
-}
-
-function readValue(value: unknown, place: Place, into: AuditInput, depth: number): void {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        into.skipped++;
-        return;
-    }
-    const obj = value as Record<string, unknown>;
-    const type = obj.schemaType;
-    if (type === AUDIT_SCHEMA_TYPE || type === AUDIT_CHAIN_SCHEMA_TYPE) {
-        readRecord(obj, place, into);
-    } else if (type === AUDIT_CHECKPOINT_SCHEMA_TYPE) {
-        readCheckpoint(obj, place, into);
-    } else if (depth === 0 && "message" in obj) {
-        // One CloudWatch event per line, or a line Lambda's JSON log format wrapped.
-        const message = obj.message;
-        const inner: Place = { ...place, storedAt: typeof obj.timestamp === "number" ? obj.timestamp : place.storedAt };
-        if (typeof obj.logStreamName === "string") inner.group = `${place.file}#${obj.logStreamName}`;
-        if (typeof message === "string") {
-            readLine(message, inner, into);
-        } else {
-            readValue(message, inner, into, depth + 1);
-        }
-    } else {
-        into.skipped++;
-    }
-}
-
-function readRecord(record: Record<string, unknown>, place: Place, into: AuditInput): void {
-    const link = chainLinkOf(record);
-    if (typeof link === "string") {
-        into.damaged.push({ where: place.where, message: `an audit record the chain cannot place: ${link}` });
-        return;
-    }
-    let hash: string;
-    try {
-        hash = recordChainHash(record);
-    } catch (err) {
-        into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${(err as Error).message})` });
-        return;
-    }
-    const kind: EntryKind = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE && record.event === "close" ? "close" : "record";
-    into.entries.push({ record, link, hash, kind, source: place.source, where: place.where, group: place.group, storedAt: place.storedAt, position: place.position });
-}
-
-function readCheckpoint(obj: Record<string, unknown>, place: Place, into: AuditInput): void {
-    const ok =
-        typeof obj.writer === "string" &&
-        Number.isSafeInteger(obj.seq) &&
-        (obj.seq as number) >= 0 &&
-        typeof obj.hash === "string" &&
-        /^[0-9a-f]{64}$/.test(obj.hash) &&
-        typeof obj.final === "boolean";
-    if (!ok) {
-        into.damaged.push({ where: place.where, message: "a checkpoint without a writer, sequence, hash and final flag" });
-        return;
-    }
-    into.checkpoints.push({ checkpoint: obj as unknown as ChainCheckpoint, where: place.where });
 }

@@ -1,0 +1,243 @@
+/**
+ * Reads one segment of an auditor's export: a run of JSON lines, or of the
+ * events of `aws logs` output. Each line is parsed once; a record's chain hash
+ * is computed from that parse, and only what the check needs is kept of it.
+ * A segment depends on no other, so segments can be read on worker threads.
+ */
+import {
+    AUDIT_CHAIN_SCHEMA_TYPE,
+    AUDIT_CHECKPOINT_SCHEMA_TYPE,
+    AUDIT_SCHEMA_TYPE,
+    chainLinkOf,
+    recordChainHash,
+    type ChainCheckpoint,
+    type ChainLink,
+} from "../../contract";
+
+export type EntryKind = "close" | "record";
+
+/** What of a record's content a second copy of it is compared with (its text may be cut in one copy). */
+export interface RecordContent {
+    inputText?: string;
+    outputText?: string;
+    metadata?: unknown;
+    metadataTruncated?: boolean;
+}
+
+/** One copy of one chained record, where it was found. */
+export interface ChainEntry {
+    link: ChainLink;
+    hash: string;
+    kind: EntryKind;
+    tenantId?: string;
+    /** Only on a record that holds text or metadata. */
+    content?: RecordContent;
+    /** Which input (command-line argument) it came from. */
+    source: number;
+    /** File and line (or event id) for messages. */
+    where: string;
+    /** Entries of one group are stored in one order (a file of lines, one log export); archive objects are each their own group. */
+    group: string;
+    /** The stored time (a CloudWatch event's timestamp), when the input has one. */
+    storedAt?: number;
+    /** Position within the group: only its order counts. */
+    position: number;
+}
+
+export interface CheckpointEntry {
+    checkpoint: ChainCheckpoint;
+    where: string;
+}
+
+/** A line that claims to be an audit record but is not one that can be checked. */
+export interface Damage {
+    where: string;
+    message: string;
+}
+
+export interface AuditInput {
+    entries: ChainEntry[];
+    checkpoints: CheckpointEntry[];
+    damaged: Damage[];
+    /** Lines or events that are not audit records. */
+    skipped: number;
+}
+
+export function emptyInput(): AuditInput {
+    return { entries: [], checkpoints: [], damaged: [], skipped: 0 };
+}
+
+/** Adds `part` (a later segment's reading) to `into`, keeping the order read. */
+export function mergeInput(into: AuditInput, part: AuditInput): void {
+    for (const e of part.entries) into.entries.push(e);
+    for (const c of part.checkpoints) into.checkpoints.push(c);
+    for (const d of part.damaged) into.damaged.push(d);
+    into.skipped += part.skipped;
+}
+
+export interface LogEvent {
+    timestamp?: unknown;
+    message?: unknown;
+    logStreamName?: unknown;
+    eventId?: unknown;
+}
+
+/**
+ * Lines of one file from `firstLine` on (`text` starts at a line's start), or
+ * events of one `aws logs` document from index `firstIndex` on.
+ */
+export type Segment =
+    | { kind: "lines"; file: string; source: number; text: string; firstLine: number }
+    | { kind: "events"; file: string; source: number; events: LogEvent[]; firstIndex: number };
+
+/** Reads a segment into `into`. */
+export function readSegment(segment: Segment, into: AuditInput): void {
+    if (segment.kind === "events") {
+        readLogEvents(segment.events, segment.file, segment.source, segment.firstIndex, into);
+        return;
+    }
+    const { text, file, source } = segment;
+    let start = 0;
+    for (let line = segment.firstLine; start < text.length; line++) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        const raw = text.slice(start, end);
+        start = end + 1;
+        if (raw.trim() === "") continue;
+        // The line number orders the file's records: positions need not be dense.
+        readLine(raw, { file, where: `${file}:${line}`, source, group: file, position: line }, into);
+    }
+}
+
+function readLogEvents(events: LogEvent[], file: string, source: number, firstIndex: number, into: AuditInput): void {
+    events.forEach((event, k) => {
+        const i = firstIndex + k;
+        const stream = typeof event.logStreamName === "string" ? event.logStreamName : "";
+        const where = `${file} event ${typeof event.eventId === "string" ? event.eventId : i}`;
+        if (typeof event.message !== "string") {
+            into.skipped++;
+            return;
+        }
+        const storedAt = typeof event.timestamp === "number" ? event.timestamp : undefined;
+        readLine(event.message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt }, into);
+    });
+}
+
+interface Place {
+    file: string;
+    where: string;
+    source: number;
+    group: string;
+    position: number;
+    storedAt?: number;
+}
+
+function readLine(raw: string, place: Place, into: AuditInput): void {
+    const brace = raw.indexOf("{");
+    if (brace < 0) {
+        into.skipped++;
+        return;
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(brace === 0 ? raw : raw.slice(brace));
+    } catch {
+        // A record cut or mangled on its way is damage; any other line that is not JSON is not ours.
+        if (raw.includes(AUDIT_SCHEMA_TYPE) || raw.includes(AUDIT_CHAIN_SCHEMA_TYPE)) {
+            into.damaged.push({ where: place.where, message: "an audit record that is not valid JSON (cut or altered)" });
+        } else {
+            into.skipped++;
+        }
+        return;
+    }
+    if (brace > 0) {
+        // A CloudWatch export to S3 starts each line with the event's time.
+        const prefix = Date.parse(raw.slice(0, brace).trim());
+        if (!Number.isNaN(prefix)) place = { ...place, storedAt: prefix };
+    }
+    readValue(value, place, into, 0);
+}
+
+function readValue(value: unknown, place: Place, into: AuditInput, depth: number): void {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        into.skipped++;
+        return;
+    }
+    const obj = value as Record<string, unknown>;
+    const type = obj.schemaType;
+    if (type === AUDIT_SCHEMA_TYPE || type === AUDIT_CHAIN_SCHEMA_TYPE) {
+        readRecord(obj, place, into);
+    } else if (type === AUDIT_CHECKPOINT_SCHEMA_TYPE) {
+        readCheckpoint(obj, place, into);
+    } else if (depth === 0 && "message" in obj) {
+        // One CloudWatch event per line, or a line Lambda's JSON log format wrapped.
+        const message = obj.message;
+        const inner: Place = { ...place, storedAt: typeof obj.timestamp === "number" ? obj.timestamp : place.storedAt };
+        if (typeof obj.logStreamName === "string") inner.group = `${place.file}#${obj.logStreamName}`;
+        if (typeof message === "string") {
+            readLine(message, inner, into);
+        } else {
+            readValue(message, inner, into, depth + 1);
+        }
+    } else {
+        into.skipped++;
+    }
+}
+
+function readRecord(record: Record<string, unknown>, place: Place, into: AuditInput): void {
+    const link = chainLinkOf(record);
+    if (typeof link === "string") {
+        into.damaged.push({ where: place.where, message: `an audit record the chain cannot place: ${link}` });
+        return;
+    }
+    let hash: string;
+    try {
+        hash = recordChainHash(record);
+    } catch (err) {
+        into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${(err as Error).message})` });
+        return;
+    }
+    const entry: ChainEntry = {
+        link,
+        hash,
+        kind: record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE && record.event === "close" ? "close" : "record",
+        source: place.source,
+        where: place.where,
+        group: place.group,
+        storedAt: place.storedAt,
+        position: place.position,
+    };
+    if (typeof record.tenantId === "string") entry.tenantId = record.tenantId;
+    const content = contentOf(record);
+    if (content) entry.content = content;
+    into.entries.push(entry);
+}
+
+/** The parsed record is not kept: only its texts and metadata, where it has them. */
+function contentOf(record: Record<string, unknown>): RecordContent | undefined {
+    const inputText = (record.input as Record<string, unknown> | undefined)?.inputText;
+    const outputText = (record.output as Record<string, unknown> | undefined)?.outputText;
+    const metadata = record.metadata;
+    if (inputText === undefined && outputText === undefined && metadata === undefined) return undefined;
+    const content: RecordContent = {};
+    if (typeof inputText === "string") content.inputText = inputText;
+    if (typeof outputText === "string") content.outputText = outputText;
+    if (metadata !== undefined) content.metadata = metadata;
+    if (record.metadataTruncated) content.metadataTruncated = true;
+    return content;
+}
+
+function readCheckpoint(obj: Record<string, unknown>, place: Place, into: AuditInput): void {
+    const ok =
+        typeof obj.writer === "string" &&
+        Number.isSafeInteger(obj.seq) &&
+        (obj.seq as number) >= 0 &&
+        typeof obj.hash === "string" &&
+        /^[0-9a-f]{64}$/.test(obj.hash) &&
+        typeof obj.final === "boolean";
+    if (!ok) {
+        into.damaged.push({ where: place.where, message: "a checkpoint without a writer, sequence, hash and final flag" });
+        return;
+    }
+    into.checkpoints.push({ checkpoint: obj as unknown as ChainCheckpoint, where: place.where });
+}
