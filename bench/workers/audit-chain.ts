@@ -32,8 +32,10 @@ export interface AuditChainSamples {
     /** Per call (a fail-closed call: its started and its completion record), ms. */
     plainMs: number[];
     chainedMs: number[];
-    /** Seconds per read of the whole trail. */
+    /** Seconds per read of the whole trail: as `verifyAuditTrail` chooses, on one thread, bare parse. */
     verifySeconds: number[];
+    oneThreadSeconds: number[];
+    readerThreads: number;
     parseSeconds: number[];
     trailBytes: number;
     breaks: number;
@@ -87,22 +89,28 @@ function writeTrail(records: number): string {
     return file;
 }
 
-function measureReads(file: string, params: AuditChainParams): { verifySeconds: number[]; parseSeconds: number[]; breaks: number } {
+function measureReads(file: string, params: AuditChainParams): Pick<AuditChainSamples, "verifySeconds" | "oneThreadSeconds" | "readerThreads" | "parseSeconds" | "breaks"> {
     const verifySeconds: number[] = [];
+    const oneThreadSeconds: number[] = [];
     const parseSeconds: number[] = [];
     let breaks = 0;
+    let readerThreads = 0;
     for (let i = 0; i < params.reads; i++) {
         let start = process.hrtime.bigint();
         const check = verifyAuditTrail([file]);
         verifySeconds.push(msSince(start) / 1000);
-        breaks = check.writers.reduce((n, w) => n + w.breaks.length, check.other.length);
+        readerThreads = check.readerThreads ?? 1;
+        start = process.hrtime.bigint();
+        const single = verifyAuditTrail([file], { threads: 1 });
+        oneThreadSeconds.push(msSince(start) / 1000);
+        breaks = Math.max(...[check, single].map((c) => c.writers.reduce((n, w) => n + w.breaks.length, c.other.length)));
         start = process.hrtime.bigint();
         let parsed = 0;
         for (const line of fs.readFileSync(file, "utf8").split("\n")) if (line.startsWith("{")) parsed += JSON.parse(line) ? 1 : 0;
         parseSeconds.push(msSince(start) / 1000);
         if (parsed === 0) throw new Error("the trail parsed to nothing");
     }
-    return { verifySeconds, parseSeconds, breaks };
+    return { verifySeconds, oneThreadSeconds, readerThreads, parseSeconds, breaks };
 }
 
 async function main(params: AuditChainParams): Promise<AuditChainSamples> {

@@ -12,7 +12,8 @@ describe("audit-chain benchmark, smoke run with tiny sizes", function () {
             assert.ok(s.min > 0 && s.min <= s.median && s.median <= s.p99, JSON.stringify(s));
         }
         assert.equal(r.breaks, 0);
-        assert.ok(r.verifyRecordsPerSecond > 0 && r.parseRecordsPerSecond > 0);
+        assert.ok(r.verifyRecordsPerSecond > 0 && r.oneThreadRecordsPerSecond > 0 && r.parseRecordsPerSecond > 0);
+        assert.equal(r.readerThreads, 1, "a trail this small is read on the calling thread");
         assert.match(renderAuditChain(r, (v) => `${v} ms`, (m) => (m ? "met" : "missed")).join("\n"), /\| records, chained \| [\d.]+ ms \|/);
     });
 });

@@ -62,6 +62,8 @@ export interface AuditCheck {
     records: number;
     skipped: number;
     checkpoints: number;
+    /** Threads that read the input, when `verifyAuditTrail` read it (1: the calling thread alone). */
+    readerThreads?: number;
 }
 
 export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): AuditCheck {

@@ -25,19 +25,24 @@ export class UnreadableAuditInputError extends Error {
     }
 }
 
-/** Bytes read at a time, and so the size of a segment of lines. */
-export const SEGMENT_BYTES = 4 * 1024 * 1024;
-/** Events of `aws logs` output per segment. */
-const SEGMENT_EVENTS = 20_000;
+/** How inputs are cut into segments (smaller in tests, to cut them often). */
+export interface SegmentSizes {
+    /** Bytes read at a time, and so the most of a segment of lines (unless one line is longer). */
+    bytes: number;
+    /** Events of `aws logs` output per segment. */
+    events: number;
+}
+
+export const SEGMENT_SIZES: SegmentSizes = { bytes: 4 * 1024 * 1024, events: 20_000 };
 
 /** Reads one command-line input (a file or a folder) into `into`, on this thread. */
-export function readAuditInput(input: string, source: number, into: AuditInput = emptyInput()): AuditInput {
-    for (const segment of inputSegments(input, source)) readSegment(segment, into);
+export function readAuditInput(input: string, source: number, into: AuditInput = emptyInput(), sizes: SegmentSizes = SEGMENT_SIZES): AuditInput {
+    for (const segment of inputSegments(input, source, sizes)) readSegment(segment, into);
     return into;
 }
 
 /** The segments of one command-line input (a file or a folder), in the order stored. */
-export function* inputSegments(input: string, source: number): Generator<Segment> {
+export function* inputSegments(input: string, source: number, sizes: SegmentSizes = SEGMENT_SIZES): Generator<Segment> {
     let stat: fs.Stats;
     try {
         stat = fs.statSync(input);
@@ -45,9 +50,9 @@ export function* inputSegments(input: string, source: number): Generator<Segment
         throw new UnreadableAuditInputError(`${input}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
     }
     if (stat.isDirectory()) {
-        for (const file of filesUnder(input)) yield* fileSegments(file, source);
+        for (const file of filesUnder(input)) yield* fileSegments(file, source, sizes);
     } else {
-        yield* fileSegments(input, source);
+        yield* fileSegments(input, source, sizes);
     }
 }
 
@@ -75,7 +80,7 @@ function unreadable(file: string, err: unknown): UnreadableAuditInputError {
     return new UnreadableAuditInputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
 }
 
-function* fileSegments(file: string, source: number): Generator<Segment> {
+function* fileSegments(file: string, source: number, sizes: SegmentSizes): Generator<Segment> {
     let fd: number;
     try {
         fd = fs.openSync(file, "r");
@@ -90,7 +95,7 @@ function* fileSegments(file: string, source: number): Generator<Segment> {
                 throw unreadable(file, err);
             }
         };
-        let buffer = Buffer.allocUnsafe(SEGMENT_BYTES);
+        let buffer = Buffer.allocUnsafe(sizes.bytes);
         let filled = fill(read, buffer, 0);
         if (filled >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) {
             let whole: Buffer;
@@ -105,8 +110,8 @@ function* fileSegments(file: string, source: number): Generator<Segment> {
         if (looksLikeLogEvents(buffer.toString("utf8", 0, Math.min(filled, 64 * 1024)))) {
             const text = Buffer.concat([buffer.subarray(0, filled), readRest(read)]).toString("utf8");
             const events = logEvents(text, file);
-            for (let i = 0; i < events.length; i += SEGMENT_EVENTS) {
-                yield { kind: "events", file, source, events: events.slice(i, i + SEGMENT_EVENTS), firstIndex: i };
+            for (let i = 0; i < events.length; i += sizes.events) {
+                yield { kind: "events", file, source, events: events.slice(i, i + sizes.events), firstIndex: i };
             }
             return;
         }
@@ -150,7 +155,7 @@ function fill(read: ByteSource, buffer: Buffer, from: number): number {
 function readRest(read: ByteSource): Buffer {
     const parts: Buffer[] = [];
     for (;;) {
-        const part = Buffer.allocUnsafe(SEGMENT_BYTES);
+        const part = Buffer.allocUnsafe(4 * 1024 * 1024);
         const n = fill(read, part, 0);
         if (n > 0) parts.push(part.subarray(0, n));
         if (n < part.length) return Buffer.concat(parts);

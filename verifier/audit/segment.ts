@@ -24,9 +24,12 @@ export interface RecordContent {
     metadataTruncated?: boolean;
 }
 
+/** What the check reads of a record's chain link. */
+export type EntryLink = Pick<ChainLink, "writer" | "seq" | "prev" | "genesis">;
+
 /** One copy of one chained record, where it was found. */
 export interface ChainEntry {
-    link: ChainLink;
+    link: EntryLink;
     hash: string;
     kind: EntryKind;
     tenantId?: string;
@@ -198,7 +201,7 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
         return;
     }
     const entry: ChainEntry = {
-        link,
+        link: link.genesis === undefined ? { writer: link.writer, seq: link.seq, prev: link.prev } : { writer: link.writer, seq: link.seq, prev: link.prev, genesis: link.genesis },
         hash,
         kind: record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE && record.event === "close" ? "close" : "record",
         source: place.source,
