@@ -7,9 +7,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { Writable } from "stream";
 import { gzipSync } from "zlib";
 import type { ChainCheckpoint, StoredRecord } from "../../contract";
 import { allBreaks, readAuditInputs, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
+import { main } from "../../verifier/cli";
 import { archiveFolder, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
 import { threadedVerifier } from "../support/threaded-verifier";
 
@@ -93,6 +95,17 @@ describe("audit verify reading large exports", () => {
         assert.equal(verifyAuditTrail([file], { threads: 2 }).readerThreads, 1);
         assert.throws(() => verifyAuditTrail([file], { threads: 0 }), /threads must be a whole number of at least 1, not 0/);
         assert.throws(() => verifyAuditTrail([file], { threads: 1.5 }), /not 1.5/);
+    });
+
+    it("takes --threads on the command line, and refuses a count that is not a whole number from 1 to 64", () => {
+        const file = jsonLines(trail(3).records);
+        const run = (threads: string) => {
+            let err = "";
+            const sink = (into: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (into(String(chunk)), done()) });
+            return { code: main(["audit", "verify", "--quiet", "--threads", threads, file], sink(() => undefined), sink((s) => (err += s))), err };
+        };
+        assert.equal(run("2").code, 0);
+        for (const bad of ["0", "65", "two", "1.5"]) assert.deepEqual([run(bad).code, run(bad).err.split("\n")[0]], [2, `--threads takes a whole number from 1 to 64, not "${bad}"`]);
     });
 
     it("reads a line longer than the chunk and a file without a final newline", () => {
