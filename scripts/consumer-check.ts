@@ -23,6 +23,7 @@ import { AwsTwin } from "./twin/twin";
 
 const root = path.resolve(__dirname, "..");
 const consumer = path.join(root, "tests", "consumer");
+const runtimeConsumer = path.join(root, "tests", "consumer-runtime");
 
 interface PackResult {
     filename: string;
@@ -53,10 +54,10 @@ function sourcesOf(dir: string): Record<string, string> {
     return sources;
 }
 
-/** A fresh copy of the consumer project, without anything installed. */
-function freshProject(workDir: string, tarball: string): string {
-    const project = path.join(workDir, "acme-bedrock");
-    fs.cpSync(consumer, project, { recursive: true, filter: (src) => !/[\\/](node_modules|plan|bin)$|\.tgz$/.test(src) });
+/** A fresh copy of a consumer project, without anything installed. */
+function freshProject(workDir: string, tarball: string, source = consumer): string {
+    const project = path.join(workDir, path.basename(source));
+    fs.cpSync(source, project, { recursive: true, filter: (src) => !/[\\/](node_modules|plan|bin)$|\.tgz$/.test(src) });
     fs.copyFileSync(tarball, path.join(project, "bedrock-tenancy.tgz"));
     return project;
 }
@@ -93,13 +94,13 @@ async function main(): Promise<void> {
 
         const project = freshProject(workDir, tarball);
         const seconds = install(project);
-        console.log(`consumer project installed the tarball and its peers in ${seconds.toFixed(1)} s`);
+        console.log(`consumer project installed the tarball and its peers in ${seconds.toFixed(1)} s: node_modules is ${(sizeOf(path.join(project, "node_modules")) / 1024 / 1024).toFixed(1)} MiB`);
         const own = (name: string) => path.join(project, "node_modules", ".bin", name);
         execFileSync(own("tsc"), ["--noEmit", "-p", project], { stdio: "inherit" });
         execFileSync(own("mocha"), [], { cwd: project, stdio: "inherit" });
         await verifyConsumerPlans(project);
         checkPolicyPack(project);
-        await runApplicationBlock(project);
+        await runtimeOnlyApplication(workDir, tarball);
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
@@ -133,6 +134,42 @@ async function verifyConsumerPlans(project: string): Promise<void> {
     } finally {
         await twin.close();
     }
+}
+
+/** Bytes on disk under `dir`, as `du` counts apparent sizes. */
+function sizeOf(dir: string): number {
+    let bytes = 0;
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+    }
+    return bytes;
+}
+
+/** Every installed package whose name is under the `@pulumi` scope, nested ones included. */
+function pulumiPackages(nodeModules: string): string[] {
+    const found: string[] = [];
+    for (const entry of fs.readdirSync(nodeModules, { recursive: true, withFileTypes: true })) {
+        if (entry.isDirectory() && entry.name === "@pulumi" && path.basename(entry.parentPath) === "node_modules") {
+            found.push(path.relative(nodeModules, path.join(entry.parentPath, entry.name)));
+        }
+    }
+    return found;
+}
+
+/**
+ * An application that uses only `bedrock-tenancy/runtime` (tests/consumer-runtime)
+ * installs the tarball with npm's defaults and gets no Pulumi package: the
+ * Pulumi SDKs are optional peers that only the components load. It then runs
+ * the application block of docs/runtime.md.
+ */
+async function runtimeOnlyApplication(workDir: string, tarball: string): Promise<void> {
+    const project = freshProject(workDir, tarball, runtimeConsumer);
+    const seconds = install(project);
+    const nodeModules = path.join(project, "node_modules");
+    const pulumi = pulumiPackages(nodeModules);
+    if (pulumi.length > 0) throw new Error(`the runtime-only application installed Pulumi packages: ${pulumi.join(", ")}`);
+    console.log(`runtime-only application installed in ${seconds.toFixed(1)} s: node_modules is ${(sizeOf(nodeModules) / 1024 / 1024).toFixed(1)} MiB, with no @pulumi package`);
+    await runApplicationBlock(project);
 }
 
 /**
