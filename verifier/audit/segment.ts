@@ -4,15 +4,9 @@
  * is computed from that parse, and only what the check needs is kept of it.
  * A segment depends on no other, so segments can be read on worker threads.
  */
-import {
-    AUDIT_CHAIN_SCHEMA_TYPE,
-    AUDIT_CHECKPOINT_SCHEMA_TYPE,
-    AUDIT_SCHEMA_TYPE,
-    chainLinkOf,
-    recordChainHash,
-    type ChainCheckpoint,
-    type ChainLink,
-} from "../../contract";
+// The chain's own modules, not the contract's index: a reader thread loads no more than it needs.
+import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainLinkOf, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
+import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
 
 export type EntryKind = "close" | "record";
 
@@ -135,9 +129,16 @@ interface Place {
     storedAt?: number;
 }
 
+/**
+ * What every record, close record and checkpoint holds as it is stored, also
+ * inside a wrapping event's message: a line without it is skipped unparsed
+ * (with Lambda's JSON log format, every platform line is JSON).
+ */
+const SCHEMA_TYPE_STEM = "BedrockTenancy";
+
 function readLine(raw: string, place: Place, into: AuditInput): void {
     const brace = raw.indexOf("{");
-    if (brace < 0) {
+    if (brace < 0 || !raw.includes(SCHEMA_TYPE_STEM)) {
         into.skipped++;
         return;
     }
