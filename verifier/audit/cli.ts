@@ -16,8 +16,8 @@ Checks the hash chain of audit records. Each input is a file of JSON lines, the 
 and the archive folder together to compare copies and checkpoints.
   --window   the input covers a time window: chains may start after their genesis record
   --json     also write the report as JSON to FILE
-  --threads  threads that parse and hash records (default: one per core, at most 4, for 16 MiB
-             of input or more; 1 reads on the main thread alone)
+  --threads  threads that parse and hash records, the main thread included (default: one per
+             core, at most 4, for 16 MiB of input or more; 1: the main thread alone)
 Exit 0: intact; 1: breaks (listed by writer and sequence); 2: unreadable input.`;
 
 const MAX_THREADS = 64;

@@ -6,9 +6,11 @@ import { BATCH_CHARS, readOnThreads, threadedReadingAvailable } from "./parallel
 
 export interface VerifyOptions extends CheckOptions {
     /**
-     * Threads that parse and hash records: 1 reads on the calling thread.
-     * Without threads beside it (running from TypeScript sources, or bundled
-     * without `read-worker.js`), the calling thread reads alone.
+     * Threads that parse and hash records: the calling thread and
+     * `threads - 1` worker threads; 1 reads on the calling thread alone.
+     * Where no worker thread can start (running from TypeScript sources,
+     * or bundled without `read-worker.js` beside the bundle), the calling
+     * thread reads alone.
      * @default - one per core (at most 4) for inputs of 16 MiB or more, else 1
      */
     threads?: number;
