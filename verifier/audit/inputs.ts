@@ -33,7 +33,7 @@ export interface SegmentSizes {
     events: number;
 }
 
-export const SEGMENT_SIZES: SegmentSizes = { bytes: 4 * 1024 * 1024, events: 20_000 };
+export const SEGMENT_SIZES: SegmentSizes = { bytes: 1024 * 1024, events: 2_000 };
 
 /** Reads one command-line input (a file or a folder) into `into`, on this thread. */
 export function readAuditInput(input: string, source: number, into: AuditInput = emptyInput(), sizes: SegmentSizes = SEGMENT_SIZES): AuditInput {
