@@ -199,7 +199,7 @@ async function runApplicationBlock(project: string): Promise<void> {
         const records = aws.logs.records(logGroup);
         const problems = [
             more.length === 0 && assume?.externalId === externalId ? undefined : `expected one AssumeRole with the ExternalId, got ${JSON.stringify(aws.sts.assumeRoleCalls)}`,
-            aws.bedrock.calls.map((c) => c.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected a Converse and a ConverseStream, got ${aws.bedrock.calls.map((c) => c.operation)}`,
+            aws.bedrock.calls.map((c) => c.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected a Converse and a ConverseStream, got ${aws.bedrock.calls.map((c) => c.operation).join(",")}`,
             aws.bedrock.calls.every((c) => c.accessKeyId === assume?.issuedAccessKeyId) ? undefined : "a Bedrock call was not signed with the ops session",
             records.map((r) => r.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected two audit records, got ${JSON.stringify(records.map((r) => r.operation))}`,
             aws.logs.putCalls.every((c) => c.accessKeyId === CUSTOMER_ACCESS_KEY_ID) ? undefined : "an audit record was written with credentials other than the compute's own",
