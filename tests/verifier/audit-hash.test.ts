@@ -86,7 +86,7 @@ describe("audit chain hashing, fixed across builds", () => {
                 if (r.chain.seq === seq) edit(r);
                 return JSON.stringify(r);
             });
-            assert.deepEqual(breaks(verifyAuditTrail([jsonLines(edited)])), [`edit@${seq}`], `edit of seq ${seq}: ${edit}`);
+            assert.deepEqual(breaks(verifyAuditTrail([jsonLines(edited)])), [`edit@${seq}`], `edit of seq ${seq}: ${edit.toString()}`);
         }
     });
 });

@@ -75,7 +75,7 @@ export function unpackInput(packed: PackedInput): AuditInput {
     const { numbers, strings } = packed;
     const digests = Buffer.from(packed.digests.buffer, packed.digests.byteOffset, packed.digests.byteLength);
     const rare = new Map(packed.rare);
-    const entries: ChainEntry[] = new Array(packed.count);
+    const entries = new Array<ChainEntry>(packed.count);
     for (let i = 0; i < packed.count; i++) {
         const n = i * STRIDE;
         const r = rare.get(i);
