@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { chainCanonicalJson, chainView, recordChainHash } from "../../contract";
 import { allBreaks, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
-import { jsonLines } from "../support/audit-trail";
+import { archiveFolder, callRecord, jsonLines, trail } from "../support/audit-trail";
 
 /**
  * Written by the chain as of schema 1.0 and kept as written: records with
@@ -88,5 +88,17 @@ describe("audit chain hashing, fixed across builds", () => {
             });
             assert.deepEqual(breaks(verifyAuditTrail([jsonLines(edited)])), [`edit@${seq}`], `edit of seq ${seq}: ${edit.toString()}`);
         }
+    });
+
+    it("compares the kept entries of a log copy's cut metadata with the archive copy's whole metadata", () => {
+        const t = trail(0);
+        const whole = t.writer.link(callRecord(0, { metadata: { ticket: "T-1", note: "é".repeat(300) } })).record;
+        const next = t.writer.link(callRecord(1)).record;
+        const digest = require("crypto").createHash("sha256").update(JSON.stringify(whole.metadata)).digest("hex");
+        const logCopy = { ...whole, metadata: { ticket: "T-1" }, metadataTruncated: true, metadataSha256: digest };
+        const archive = archiveFolder([whole], []);
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines([logCopy, next]), archive])), []);
+        const altered = { ...logCopy, metadata: { ticket: "T-2" } };
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines([altered, next]), archive])), ["edit@0"]);
     });
 });

@@ -178,10 +178,10 @@ function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (k
  * whole only through its digest.
  */
 function cutTextAgrees(a: RecordContent, b: RecordContent): boolean {
-    const [ma, mb] = [a.metadata, b.metadata] as (Record<string, unknown> | undefined)[];
-    if (ma && mb && (a.metadataTruncated || b.metadataTruncated)) {
+    if ((a.metadataTruncated || b.metadataTruncated) && a.metadataJson !== undefined && b.metadataJson !== undefined) {
+        const [ma, mb] = [a.metadataJson, b.metadataJson].map((json) => JSON.parse(json) as Record<string, unknown> | null);
         const [kept, whole] = a.metadataTruncated ? [ma, mb] : [mb, ma];
-        if (Object.keys(kept).some((k) => JSON.stringify(kept[k]) !== JSON.stringify(whole[k]))) return false;
+        if (kept && whole && Object.keys(kept).some((k) => JSON.stringify(kept[k]) !== JSON.stringify(whole[k]))) return false;
     }
     for (const key of ["inputText", "outputText"] as const) {
         const [ta, tb] = [a[key], b[key]];

@@ -14,7 +14,8 @@ export type EntryKind = "close" | "record";
 export interface RecordContent {
     inputText?: string;
     outputText?: string;
-    metadata?: unknown;
+    /** The metadata as JSON: one string is cheaper to keep and to pass between threads than its objects. */
+    metadataJson?: string;
     metadataTruncated?: boolean;
 }
 
@@ -226,7 +227,7 @@ function contentOf(record: Record<string, unknown>): RecordContent | undefined {
     const content: RecordContent = {};
     if (typeof inputText === "string") content.inputText = inputText;
     if (typeof outputText === "string") content.outputText = outputText;
-    if (metadata !== undefined) content.metadata = metadata;
+    if (metadata !== undefined) content.metadataJson = JSON.stringify(metadata);
     if (record.metadataTruncated) content.metadataTruncated = true;
     return content;
 }
