@@ -11,6 +11,7 @@ import { Writable } from "stream";
 import { gzipSync } from "zlib";
 import type { ChainCheckpoint, StoredRecord } from "../../contract";
 import { allBreaks, readAuditInputs, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
+import { packInput, unpackInput } from "../../verifier/audit/packed";
 import { main } from "../../verifier/cli";
 import { archiveFolder, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
 import { threadedVerifier } from "../support/threaded-verifier";
@@ -29,7 +30,9 @@ function everyKindOfInput(edit: (records: StoredRecord[], checkpoints: ChainChec
     const d = trail(30, { every: 10 });
     edit(a.records, a.checkpoints);
     const long = "Ünïcödé 😂 text ".repeat(400);
-    const full = b.writer.link(callRecord(200, { contentMode: "full", input: { inputCharCount: long.length, inputText: long } })).record;
+    const linked = b.writer.link(callRecord(200, { contentMode: "full", input: { inputCharCount: long.length, inputText: long }, metadata: { ticket: "T-1" } })).record;
+    // The flag is outside what is hashed: a log copy whose metadata was cut carries it.
+    const full = { ...linked, metadataTruncated: true };
     const lines: (StoredRecord | ChainCheckpoint | string)[] = ["START RequestId: 1 Version: $LATEST", ""];
     for (let i = 0; i < Math.max(a.records.length, b.records.length); i++) {
         const r = a.records[i];
@@ -54,6 +57,13 @@ describe("audit verify reading large exports", () => {
         for (const bytes of [256, 1000, 4099]) {
             assert.deepStrictEqual(readAuditInputs(inputs, 1, { ...SMALL, bytes }).input, whole.input, `chunks of ${bytes} bytes`);
         }
+    });
+
+    it("packs what a reader thread found for the trip back without losing or changing anything", () => {
+        const { input } = readAuditInputs(everyKindOfInput(), 1);
+        assert.ok(input.entries.some((e) => e.content?.metadataTruncated) && input.entries.some((e) => e.content?.inputText) && input.entries.some((e) => e.storedAt !== undefined));
+        assert.ok(input.entries.some((e) => e.where !== `${e.group}:${e.position}`) && input.entries.some((e) => e.link.genesis) && input.entries.some((e) => e.kind === "close"));
+        assert.deepStrictEqual(unpackInput(packInput(input)), input);
     });
 
     it("reads on two threads exactly what one thread reads, in the same order", function () {

@@ -9,14 +9,15 @@
 import type { AuditInput, ChainEntry, CheckpointEntry, Damage, EntryLink, RecordContent } from "./segment";
 
 /** Numbers per entry. */
-const STRIDE = 10;
-const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL, WHERE_IS_LINE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const STRIDE = 13;
+const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL, WHERE_IS_LINE, CONTENT, METADATA, METADATA_CUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 /** Bytes per entry: its hash, then its link's prev. */
 const DIGESTS = 64;
 
 interface Rare {
     genesis?: EntryLink["genesis"];
-    content?: RecordContent;
+    /** A record's texts (its metadata travels as a string: records often repeat it). */
+    content?: Pick<RecordContent, "inputText" | "outputText">;
     /** The entry's `where`, when it is not `<group>:<position>` (a line of a file). */
     where?: string;
 }
@@ -58,12 +59,17 @@ export function packInput(input: AuditInput): PackedInput {
         numbers[n + PREV_NULL] = e.link.prev === null ? 1 : 0;
         const whereIsLine = e.where === `${e.group}:${e.position}`;
         numbers[n + WHERE_IS_LINE] = whereIsLine ? 1 : 0;
+        const { metadataJson, metadataTruncated, ...texts } = e.content ?? {};
+        const hasTexts = texts.inputText !== undefined || texts.outputText !== undefined;
+        numbers[n + CONTENT] = e.content === undefined ? 0 : 1;
+        numbers[n + METADATA] = metadataJson === undefined ? -1 : intern(metadataJson);
+        numbers[n + METADATA_CUT] = metadataTruncated ? 1 : 0;
         digests.write(e.hash, i * DIGESTS, 32, "hex");
         if (e.link.prev !== null) digests.write(e.link.prev, i * DIGESTS + 32, 32, "hex");
-        if (e.link.genesis !== undefined || e.content !== undefined || !whereIsLine) {
+        if (e.link.genesis !== undefined || hasTexts || !whereIsLine) {
             const r: Rare = {};
             if (e.link.genesis !== undefined) r.genesis = e.link.genesis;
-            if (e.content !== undefined) r.content = e.content;
+            if (hasTexts) r.content = texts;
             if (!whereIsLine) r.where = e.where;
             rare.push([i, r]);
         }
@@ -98,7 +104,12 @@ export function unpackInput(packed: PackedInput): AuditInput {
             position,
         };
         if (numbers[n + TENANT] >= 0) entry.tenantId = strings[numbers[n + TENANT]];
-        if (r?.content !== undefined) entry.content = r.content;
+        if (numbers[n + CONTENT] === 1) {
+            const content: RecordContent = { ...r?.content };
+            if (numbers[n + METADATA] >= 0) content.metadataJson = strings[numbers[n + METADATA]];
+            if (numbers[n + METADATA_CUT] === 1) content.metadataTruncated = true;
+            entry.content = content;
+        }
         entries[i] = entry;
     }
     return { entries, checkpoints: packed.checkpoints, damaged: packed.damaged, skipped: packed.skipped };
