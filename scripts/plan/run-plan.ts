@@ -18,8 +18,6 @@ export interface PlanOptions {
     programPath?: string;
     /** Ops stacks of more tenants are planned in shards of this many (default `SHARD_TENANTS`). */
     shardTenants?: number;
-    /** Let the SDK encode through protobuf Structs (see `plain-structs.ts`); for tests. */
-    protobufStructs?: boolean;
     /**
      * Plan as `pulumi preview` would, from each stack's prior state (a stack
      * without one is new). StackReferences read the prior outputs of the
@@ -82,7 +80,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
                 return [p.stack, { outputs: deployed?.outputs ?? {}, secretOutputNames: deployed?.secretOutputNames ?? [] }];
             }));
             const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
-            const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, protobufStructs: options.protobufStructs, preview: prior };
+            const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, preview: prior };
             const started = performance.now();
             const join = new ShardJoin();
             let peakRssBytes = 0;
