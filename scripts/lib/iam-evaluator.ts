@@ -6,33 +6,6 @@
  */
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type * as aws from "@pulumi/aws";
-import * as path from "path";
-import { reuseCollators } from "./reused-collators";
-
-/**
- * The evaluator works out which resource types of an action an ARN belongs to
- * (an automaton intersection per type) twice for every request, and that was
- * over half of its time; the answer depends only on the action and the ARN,
- * which repeat across a tenant's requests and across tenants. Its engine
- * resolves the function through the module's exports at each call, so a
- * cache placed there serves every request without changing any decision.
- */
-function memoiseResourceTypes(): void {
-    const file = path.join(path.dirname(require.resolve("@cloud-copilot/iam-simulate")), "simulation_engine", "resourceTypes.js");
-    const mod = require(file) as { getResourceTypesForAction: (service: string, action: string, resource: string) => Promise<unknown[]> };
-    const compute = mod.getResourceTypesForAction;
-    const cache = new Map<string, Promise<unknown[]>>();
-    mod.getResourceTypesForAction = (service, action, resource) => {
-        const key = `${service}:${action} ${resource}`;
-        let types = cache.get(key);
-        if (!types) cache.set(key, (types = compute(service, action, resource)));
-        // Callers get their own array, as from the original.
-        return types.then((t) => [...t]);
-    };
-}
-memoiseResourceTypes();
-reuseCollators();
-
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
 export interface EvaluationRequest {

@@ -10,6 +10,7 @@
 import { UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import * as path from "path";
 import { cores, inParallel } from "../lib/in-parallel";
+import { compileTree } from "../lib/compiled-tree";
 import { JsonWorkerPool } from "../lib/json-worker";
 import type { VerificationResult } from "../../verifier/verify";
 import { crossCheck, readable, type CrossCheckCase, type CrossCheckResult } from "./cross-check";
@@ -50,11 +51,15 @@ export async function crossCheckFleet(result: VerificationResult): Promise<Cross
     const size = Math.min(CHUNK, Math.ceil(cases.length / cores()));
     const chunks = Array.from({ length: Math.ceil(cases.length / size) }, (_, i) => cases.slice(i * size, (i + 1) * size));
     const parts: CrossCheckResult[] = [];
-    const pool = new JsonWorkerPool<CrossCheckCase[], CrossCheckResult>(path.join(__dirname, "cross-check-worker.ts"), cores());
+    // The workers run the repository's code compiled to JavaScript (`compiled-tree.ts`).
+    const compiled = compileTree();
+    const worker = compiled.resolve(path.join(__dirname, "cross-check-worker.ts"));
+    const pool = new JsonWorkerPool<CrossCheckCase[], CrossCheckResult>(worker ?? path.join(__dirname, "cross-check-worker.ts"), cores(), { javascript: worker !== undefined });
     try {
         await inParallel(chunks, (chunk) => pool.run(chunk, { failure: "an evaluator cross-check worker failed" }), (part) => parts.push(part));
     } finally {
         await pool.close();
+        compiled.dispose();
     }
     return { requests: parts.reduce((n, p) => n + p.requests, 0), disagreements: parts.flatMap((p) => p.disagreements) };
 }
