@@ -47,6 +47,9 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const priorByKey = new Map(Object.keys(prior ?? {}).map((urn) => [keyOfUrn(urn), urn]));
 
     unloadProgram(input.programPath);
+    // The last plan's graph is garbage now; collecting it before this plan
+    // allocates keeps a worker's peak near one plan's, not two (`--expose-gc`).
+    (globalThis as { gc?: () => void }).gc?.();
     pulumi.runtime.setAllConfig(input.config, input.secretKeys);
     await pulumi.runtime.setMocks(
         {
