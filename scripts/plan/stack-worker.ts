@@ -31,7 +31,8 @@ Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
-async function plan(input: WorkerInput): Promise<WorkerOutput> {
+/** Plans one stack (exported for the test that checks no dependency is patched). */
+export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
     const inputsByKey = new Map<string, Record<string, any>>();
     const prior = input.preview?.prior;
@@ -174,4 +175,4 @@ function previewState(urn: string | undefined, inputs: Record<string, any>, prio
     return { id: before.id ?? "", state: { ...before.outputs, ...inputs } };
 }
 
-serveJsonWorker(plan);
+if (require.main === module) serveJsonWorker(plan);
