@@ -61,7 +61,7 @@ export function writeShardedProject(projectDir: string, count: number, opsAccoun
         shards.forEach((own, j) => {
             const name = shardsPerAccount === 1 ? `ops-${k + 1}` : `ops-${k + 1}-${j + 1}`;
             directory.shards.push({ name, opsAccount: syntheticOpsAccount(k), opsStack: `acme/${project}/${name}`, region, quotas });
-            directory.tenants.push(...own.map((t) => ({ ...t, shard: name }) as TenantDirectory["tenants"][number]));
+            directory.tenants.push(...own.map((t) => ({ ...t, shard: name })));
             const config = { ...ops.config, "aws:allowedAccountIds": [syntheticOpsAccount(k)], "bedrock-tenancy:directory": path.join(dir, "tenant-directory.json"), "bedrock-tenancy:shard": name, [PROFILE_QUOTA_KEY]: quotas.applicationProfiles };
             delete config["bedrock-tenancy:tenants"];
             fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ ...ops, config }, { aliasDuplicateObjects: false }));
