@@ -67,7 +67,7 @@ async function decideDirectly(request: EvaluationRequest): Promise<Decision | un
         const type = await typeForContextKey(key.toLowerCase());
         contextVariables[key] = isConditionKeyArray(type) ? [value].flat() : Array.isArray(value) ? value[0] : value;
     }
-    return runUnsafeSimulation(simulationOf(request, contextVariables), {}) as Decision;
+    return runUnsafeSimulation(simulationOf(request, contextVariables), {});
 }
 
 /** The evaluator's own `runSimulation`, every step included. */
@@ -76,7 +76,7 @@ export async function evaluateStrictly(request: EvaluationRequest): Promise<Deci
     if (response.resultType === "error") {
         throw new Error(`IAM evaluator rejected the request: ${JSON.stringify(response.errors)}`);
     }
-    return response.overallResult as Decision;
+    return response.overallResult;
 }
 
 const contextKeys = new Map<string, Promise<Set<string>>>();
