@@ -47,7 +47,11 @@ export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECOR
 
 /** A UTF-16 code unit is at most 3 UTF-8 bytes, so a short string cannot be over the limit. */
 function mayHaveLongId(record: AuditRecord): boolean {
-    return RECORD_ID_FIELDS.some((f) => typeof record[f] === "string" && (record[f] as string).length * 3 > MAX_RECORD_ID_BYTES);
+    for (const f of RECORD_ID_FIELDS) {
+        const value = record[f];
+        if (typeof value === "string" && value.length * 3 > MAX_RECORD_ID_BYTES) return true;
+    }
+    return false;
 }
 
 function boundIds(record: AuditRecord): AuditRecord {

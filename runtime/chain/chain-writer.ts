@@ -13,6 +13,7 @@ import {
     AUDIT_CHECKPOINT_SCHEMA_TYPE,
     chainHash,
     chainView,
+    sha256Hex,
     type ChainCheckpoint,
     type ChainLink,
     type ChainRecord,
@@ -20,6 +21,7 @@ import {
     type WriterIdentity,
 } from "../../contract";
 import { safeStringify } from "../serialize";
+import { canonicalJson } from "./canonical-json";
 
 /**
  * The hash of a record as the checker will compute it from the stored line:
@@ -27,7 +29,9 @@ import { safeStringify } from "../serialize";
  * `Error`, a `bigint`, `undefined`) are hashed as they are stored.
  */
 export function storedChainHash(record: StoredRecord): string {
-    return chainHash(JSON.parse(safeStringify(chainView(record as unknown as Record<string, unknown>, safeStringify))));
+    const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
+    const canonical = canonicalJson(view);
+    return canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical);
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */
@@ -66,6 +70,8 @@ export class ChainWriter {
     private seq = 0;
     private prev: string | null = null;
     private lastAtMs = 0;
+    private isoMs = -1;
+    private iso = "";
     private closedAt: number | undefined;
 
     constructor(options: ChainWriterOptions) {
@@ -113,10 +119,11 @@ export class ChainWriter {
 
     /** `ownTime`: the writer's own record takes the write time as their timestamp; a call's record keeps its start. */
     private append<T extends StoredRecord>(record: Omit<T, "chain">, ownTime: boolean): Linked<T> {
-        const atMs = this.stamp();
-        const at = new Date(atMs).toISOString();
-        const chain: ChainLink = { writer: this.writer, seq: this.seq, prev: this.prev, at, ...(this.seq === 0 ? { genesis: this.identity } : {}) };
-        const linked = { ...record, ...(ownTime ? { timestamp: at } : {}), chain } as T;
+        const at = this.stampIso();
+        const chain: ChainLink = { writer: this.writer, seq: this.seq, prev: this.prev, at };
+        if (this.seq === 0) chain.genesis = this.identity;
+        const linked = { ...record, chain } as T;
+        if (ownTime) linked.timestamp = at;
         const hash = storedChainHash(linked);
         this.seq++;
         this.prev = hash;
@@ -127,6 +134,16 @@ export class ChainWriter {
     private stamp(): number {
         this.lastAtMs = Math.max(this.now(), this.lastAtMs);
         return this.lastAtMs;
+    }
+
+    /** {@link stamp} as ISO-8601; records written in the same millisecond share the text. */
+    private stampIso(): string {
+        const atMs = this.stamp();
+        if (atMs !== this.isoMs) {
+            this.isoMs = atMs;
+            this.iso = new Date(atMs).toISOString();
+        }
+        return this.iso;
     }
 }
 
