@@ -112,7 +112,9 @@ const TEXT_FIELDS = [
  * `stringify` must serialize metadata as the runtime's line does (the
  * checker reads parsed JSON, where `JSON.stringify` does).
  */
-export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Record<string, unknown> {
+export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Readonly<Record<string, unknown>> {
+    // Most records (no pointer, no metadata, no text, short ids) are their own view: the writer hashes one per call.
+    if (isOwnView(record)) return record;
     const { archive: _pointer, metadata, metadataTruncated: _cut, ...view } = record as Record<string, unknown>;
     if (metadata !== undefined && view.metadataSha256 === undefined) view.metadataSha256 = sha256Hex(stringify(metadata));
     for (const f of RECORD_ID_FIELDS) {
@@ -128,6 +130,19 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
         view[f.part] = rest;
     }
     return view;
+}
+
+function isOwnView(record: Readonly<Record<string, unknown>>): boolean {
+    if (record.archive !== undefined || record.metadata !== undefined || record.metadataTruncated !== undefined) return false;
+    for (const f of RECORD_ID_FIELDS) {
+        const id = record[f];
+        if (typeof id === "string" && boundRecordId(id) !== id) return false;
+    }
+    for (const f of TEXT_FIELDS) {
+        const part = record[f.part];
+        if (typeof part === "object" && part !== null && f.text in part) return false;
+    }
+    return true;
 }
 
 /** Hex SHA-256 of the RFC 8785 canonical JSON of `view` (a {@link chainView} of a parsed record). */

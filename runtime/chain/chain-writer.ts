@@ -5,7 +5,7 @@
  * state lives as long as the process: a Lambda container frozen and thawed
  * continues its chain; a new container starts a new one with a genesis record.
  */
-import { randomUUID } from "crypto";
+import * as crypto from "crypto";
 import { hostname } from "os";
 import {
     AUDIT_CHAIN_SCHEMA_TYPE,
@@ -13,7 +13,6 @@ import {
     AUDIT_CHECKPOINT_SCHEMA_TYPE,
     chainHash,
     chainView,
-    sha256Hex,
     type ChainCheckpoint,
     type ChainLink,
     type ChainRecord,
@@ -32,6 +31,13 @@ export function storedChainHash(record: StoredRecord): string {
     const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
     const canonical = canonicalJson(view);
     return canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical);
+}
+
+/** Node's one-shot digest (20.12 and later) spares a Hash object per record. */
+const oneShot = typeof crypto.hash === "function" ? crypto.hash : undefined;
+
+function sha256Hex(text: string): string {
+    return oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */
@@ -75,7 +81,7 @@ export class ChainWriter {
     private closedAt: number | undefined;
 
     constructor(options: ChainWriterOptions) {
-        this.writer = options.writerId ?? randomUUID();
+        this.writer = options.writerId ?? crypto.randomUUID();
         this.tenantId = options.tenantId;
         this.identity = options.identity ?? writerIdentity();
         this.now = options.now ?? Date.now;
