@@ -132,15 +132,21 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
     return view;
 }
 
+const ID_FIELDS: ReadonlySet<string> = new Set(RECORD_ID_FIELDS);
+const TEXT_OF_PART: ReadonlyMap<string, string> = new Map(TEXT_FIELDS.map((f) => [f.part, f.text]));
+
+/** One pass over the record's own keys (reading absent fields by name costs more than the whole check). */
 function isOwnView(record: Readonly<Record<string, unknown>>): boolean {
-    if (record.archive !== undefined || record.metadata !== undefined || record.metadataTruncated !== undefined) return false;
-    for (const f of RECORD_ID_FIELDS) {
-        const id = record[f];
-        if (typeof id === "string" && boundRecordId(id) !== id) return false;
-    }
-    for (const f of TEXT_FIELDS) {
-        const part = record[f.part];
-        if (typeof part === "object" && part !== null && f.text in part) return false;
+    for (const key in record) {
+        const value = record[key];
+        if (value === undefined) continue;
+        if (key === "archive" || key === "metadata" || key === "metadataTruncated") return false;
+        if (typeof value === "string") {
+            if (ID_FIELDS.has(key) && boundRecordId(value) !== value) return false;
+        } else {
+            const text = TEXT_OF_PART.get(key);
+            if (text !== undefined && typeof value === "object" && value !== null && text in value) return false;
+        }
     }
     return true;
 }

@@ -1,7 +1,7 @@
 /** The chain hash written straight from the runtime's values equals the checker's hash of the stored line. */
 import { strict as assert } from "assert";
 import { canonicalize } from "json-canonicalize";
-import { recordChainHash, type StoredRecord } from "../../contract";
+import { MAX_RECORD_ID_BYTES, chainView, recordChainHash, type StoredRecord } from "../../contract";
 import { canonicalJson } from "../../runtime/chain/canonical-json";
 import { ChainWriter, storedChainHash } from "../../runtime/chain/chain-writer";
 import { recordLine } from "../../runtime/record-line";
@@ -55,6 +55,7 @@ describe("the chain hash of a record", () => {
         ["one with metadata that needs the replacer", callRecord(1, { metadata: { n: 5n as unknown as number, e: new Error("boom") as unknown as string } })],
         ["one with text in full mode", callRecord(2, { contentMode: "full", input: { inputCharCount: 4, inputText: "a\"b\n" }, output: { outputCharCount: 1, outputText: "é" } })],
         ["one with a non-finite number", callRecord(3, { latencyMs: NaN })],
+        ["one with an id longer than a line keeps", callRecord(4, { userId: "u".repeat(MAX_RECORD_ID_BYTES + 10) })],
     ];
     for (const [what, record] of records) {
         it(`is the checker's hash of the stored line, for ${what}`, () => {
@@ -62,4 +63,27 @@ describe("the chain hash of a record", () => {
             assert.equal(storedChainHash(linked), recordChainHash(JSON.parse(recordLine(linked as never))));
         });
     }
+});
+
+describe("the chain view", () => {
+    it("is the record itself when nothing in it differs between its log and archive copies", () => {
+        const record = callRecord(0);
+        assert.equal(chainView(record as never), record);
+    });
+
+    it("leaves out the archive pointer and metadata, bounds a long id and stands a text by its digest", () => {
+        const cases: Array<[string, Record<string, unknown>, (view: Readonly<Record<string, unknown>>) => void]> = [
+            ["archive", { archive: { key: "k" } }, (v) => assert.equal("archive" in v, false)],
+            ["metadata", { metadata: { a: 1 } }, (v) => assert.deepEqual([("metadata" in v), typeof v.metadataSha256], [false, "string"])],
+            ["metadataTruncated", { metadataTruncated: true, metadataSha256: "ab" }, (v) => assert.equal("metadataTruncated" in v, false)],
+            ["a long id", { kbId: "k".repeat(MAX_RECORD_ID_BYTES + 1) }, (v) => assert.ok((v.kbId as string).length < MAX_RECORD_ID_BYTES + 1)],
+            ["output text", { output: { outputText: "hi" } }, (v) => assert.deepEqual(Object.keys(v.output as object), ["outputSha256"])],
+        ];
+        for (const [what, extra, check] of cases) {
+            const record = { ...callRecord(0), ...extra };
+            const view = chainView(record);
+            assert.notEqual(view, record, what);
+            check(view);
+        }
+    });
 });
