@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { setEnv, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { CloudWatchLogsSink, DEFAULT_LOGS_REQUEST_TIMEOUT_MS } from "../../runtime/sinks/cloudwatch-logs-sink";
-import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/lambda/ops-bedrock-client";
+import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/wiring/ops-bedrock-client";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 import { LOG_GROUP } from "../support/runtime-harness";
