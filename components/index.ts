@@ -4,6 +4,9 @@
  * names both accounts share. Exported by name so that every change to the
  * surface shows in review (tests/package/export-lists.test.ts).
  */
+// First: a program missing a Pulumi peer learns which ones before anything else loads.
+import "./peers";
+
 export { BedrockTenantAccess } from "./bedrock-tenant-access/bedrock-tenant-access";
 export { TENANT_ACCESS_DEFAULTS } from "./bedrock-tenant-access/args";
 export type { BedrockTenantAccessArgs, GuardrailArgs, TenantBudgetArgs } from "./bedrock-tenant-access/args";

@@ -48,7 +48,7 @@ function statementsOf(what: string, doc: unknown, violations: string[]): Labelle
     const usable: Labelled[] = [];
     for (const [i, s] of parsed.statements.entries()) {
         const name = `${what} statement ${s.sid ?? i}`;
-        const negated = [["NotPrincipal", s.notPrincipals], ["NotAction", s.notActions], ["NotResource", s.notResources]].filter(([, v]) => v !== undefined).map(([k]) => k);
+        const negated = ([["NotPrincipal", s.notPrincipals], ["NotAction", s.notActions], ["NotResource", s.notResources]] as const).filter(([, v]) => v !== undefined).map(([k]) => k);
         if (negated.length > 0) violations.push(`${name} uses ${negated.join(", ")}, which this proof does not recognise`);
         else usable.push({ s, name });
     }

@@ -118,7 +118,7 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
     const { archive: _pointer, metadata, metadataTruncated: _cut, ...view } = record as Record<string, unknown>;
     if (metadata !== undefined && view.metadataSha256 === undefined) view.metadataSha256 = sha256Hex(stringify(metadata));
     for (const f of RECORD_ID_FIELDS) {
-        if (typeof view[f] === "string") view[f] = boundRecordId(view[f] as string);
+        if (typeof view[f] === "string") view[f] = boundRecordId(view[f]);
     }
     for (const f of TEXT_FIELDS) {
         const part = view[f.part];

@@ -126,7 +126,7 @@ export function auditColumns(): { name: string; type: string }[] {
 /** Every field path (`outcome`, `input.inputTokenCount`, ...), nested ones after their parent. */
 export function auditFieldPaths(): string[] {
     return Object.entries(AUDIT_FIELDS).flatMap(([name, spec]: [string, AuditFieldSpec | AuditStructSpec<unknown>]) =>
-        isStruct(spec) ? [name, ...Object.keys(spec.fields as object).map((sub) => `${name}.${sub}`)] : [name],
+        isStruct(spec) ? [name, ...Object.keys(spec.fields).map((sub) => `${name}.${sub}`)] : [name],
     );
 }
 
@@ -143,7 +143,7 @@ export function auditFieldTable(): string {
 /** CloudWatch filter-pattern path of a field, checked against {@link AUDIT_FIELDS}. */
 export function auditJsonPath<K extends keyof AuditFieldSpecs>(field: K, sub?: K extends NestedKeys ? keyof Nested[K] & string : never): string {
     const spec = AUDIT_FIELDS[field] as AuditFieldSpec | AuditStructSpec<unknown>;
-    if (sub !== undefined && !(isStruct(spec) && sub in (spec.fields as object))) {
+    if (sub !== undefined && !(isStruct(spec) && sub in (spec.fields))) {
         throw new RangeError(`audit field ${String(field)}.${sub} does not exist`);
     }
     return sub === undefined ? `$.${String(field)}` : `$.${String(field)}.${sub}`;

@@ -7,26 +7,21 @@ import { patternProblem, show, type Problem } from "./validation";
 /** Region used when neither an explicit `region` nor the provider's `aws:region` is set. */
 export const DEFAULT_REGION = "us-east-1";
 
-// Fragments, without anchors, so the ARN rules below share one definition.
-/** Partitions: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, … */
-const PARTITION_PATTERN = "aws(?:-[a-z]+)*";
-/**
- * Commercial, China and GovCloud Region names (`us-east-1`, `cn-northwest-1`,
- * `us-gov-west-1`); the suffix allows two digits for Regions yet to come. The
- * isolated partitions (`us-iso-east-1`) are not accepted: the policies here
- * are built for the `aws` partition.
- */
-const REGION = "[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}";
-/** Account ids are exactly 12 digits, leading zeros included. */
-const ACCOUNT = "\\d{12}";
-
-const anchored = (source: string) => new RegExp(`^${source}$`);
+// Every pattern below is a literal, so none is ever built from text. They
+// share three fragments, written out in each:
+// - partition `aws(?:-[a-z]+)*`: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, …;
+// - Region `[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}`: commercial, China and GovCloud
+//   Region names (`us-east-1`, `cn-northwest-1`, `us-gov-west-1`), two digits
+//   allowed for Regions yet to come; the isolated partitions (`us-iso-east-1`)
+//   are not accepted, as the policies here are built for the `aws` partition;
+// - account `\d{12}`: exactly 12 digits, leading zeros included.
+// tests/contract/identifiers.test.ts holds each pattern to those fragments.
 
 /** A 12-digit AWS account id. */
-export const ACCOUNT_ID_PATTERN = anchored(ACCOUNT);
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
-/** An AWS Region name; see `REGION` above for which partitions. */
-export const REGION_PATTERN = anchored(REGION);
+/** An AWS Region name; see the Region fragment above for which partitions. */
+export const REGION_PATTERN = /^[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}$/;
 
 /** STS `ExternalId`: 2–1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
@@ -36,7 +31,7 @@ export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
  * Role names are 1–64 of `[\w+=,.@-]` (IAM quotas); IAM has no Region.
  * Groups: 1 account, 2 path (with its trailing `/`, possibly empty), 3 role name.
  */
-export const IAM_ROLE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${ACCOUNT}):role\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,64})`);
+export const IAM_ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 
 /**
  * Customer managed IAM policy ARN with an optional path:
@@ -44,7 +39,7 @@ export const IAM_ROLE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${A
  * AWS managed policies (`arn:aws:iam::aws:policy/…`) do not match.
  * Groups: 1 account, 2 path, 3 policy name.
  */
-export const IAM_POLICY_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::(${ACCOUNT}):policy\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,128})`);
+export const IAM_POLICY_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):policy\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,128})$/;
 
 /**
  * Lambda function ARN in the `aws` partition, unqualified:
@@ -52,27 +47,25 @@ export const IAM_POLICY_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:iam::($
  * digits, `-` and `_` (Lambda CreateFunction).
  * Groups: 1 Region, 2 account, 3 function name.
  */
-export const LAMBDA_FUNCTION_ARN_PATTERN = anchored(`arn:aws:lambda:(${REGION}):(${ACCOUNT}):function:([\\w-]{1,64})`);
+export const LAMBDA_FUNCTION_ARN_PATTERN = /^arn:aws:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}):(\d{12}):function:([\w-]{1,64})$/;
 
 /** SNS standard topic: name 1–256 of letters, digits, `_` and `-` (SNS CreateTopic). */
-export const SNS_TOPIC_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:sns:${REGION}:${ACCOUNT}:[\\w-]{1,256}`);
+export const SNS_TOPIC_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}$/;
 
 /**
  * KMS key ARN (not an alias): the key id is a UUID, or `mrk-` and 32 hex
  * digits for a multi-Region key (KMS key identifiers).
  */
-export const KMS_KEY_ARN_PATTERN = anchored(
-    `arn:${PARTITION_PATTERN}:kms:${REGION}:${ACCOUNT}:key\\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})`,
-);
+export const KMS_KEY_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /**
  * Bedrock inference profile ARN, system (`inference-profile/us.MODEL_ID`) or
  * application (`application-inference-profile/ID`, an opaque id).
  */
-export const INFERENCE_PROFILE_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:bedrock:${REGION}:${ACCOUNT}:(?:application-)?inference-profile\\/[\\w.:-]{1,200}`);
+export const INFERENCE_PROFILE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:bedrock:[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}:\d{12}:(?:application-)?inference-profile\/[\w.:-]{1,200}$/;
 
 /** Bedrock guardrail ARN: `guardrail/ID`, the id being 1–64 lowercase letters or digits (ApplyGuardrail). */
-export const GUARDRAIL_ARN_PATTERN = anchored(`arn:${PARTITION_PATTERN}:bedrock:${REGION}:${ACCOUNT}:guardrail\\/[a-z0-9]{1,64}`);
+export const GUARDRAIL_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:bedrock:[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}:\d{12}:guardrail\/[a-z0-9]{1,64}$/;
 
 /** Guardrail version a call names: a published version number or `DRAFT`. */
 export const GUARDRAIL_VERSION_PATTERN = /^(?:DRAFT|[1-9]\d{0,7})$/;

@@ -34,8 +34,12 @@ export const DEFAULT_CROSS_REGION_DESTINATIONS: Readonly<Record<string, readonly
 /** Id prefixes of system cross-Region profiles (`us.anthropic…`). */
 export const CROSS_REGION_PREFIXES: readonly string[] = ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"];
 
-/** The geography prefix of a system cross-Region profile id (`us.` in `us.anthropic…`). */
-export const CROSS_REGION_PROFILE_PREFIX = new RegExp(`^(?:${CROSS_REGION_PREFIXES.join("|")})\\.`);
+/**
+ * The geography prefix of a system cross-Region profile id (`us.` in
+ * `us.anthropic…`): one of {@link CROSS_REGION_PREFIXES}, written out as a
+ * literal (tests/contract/identifiers.test.ts keeps the two in step).
+ */
+export const CROSS_REGION_PROFILE_PREFIX = /^(?:us|eu|apac|us-gov|jp|au|ca|global)\./;
 
 export interface FoundationModelRef {
     kind: "foundation-model";

@@ -158,7 +158,7 @@ export function decodeRuntimeEnvironment(vars: Readonly<Record<string, string | 
         const raw = text(field);
         if (raw === undefined) return undefined;
         try {
-            return JSON.parse(raw);
+            return JSON.parse(raw) as unknown;
         } catch {
             return raw;
         }
@@ -173,10 +173,11 @@ export function decodeRuntimeEnvironment(vars: Readonly<Record<string, string | 
         tenantId: text("tenantId"),
         defaultModel: text("defaultModel"),
         allowedModels: list("allowedModels"),
-        modelRoutes: json("modelRoutes"),
+        // Any JSON: the shared model checks below report a value of the wrong shape by its variable.
+        modelRoutes: json("modelRoutes") as DecodedEnvironment["modelRoutes"],
         bedrockRegion: text("bedrockRegion"),
-        contentMode: text("contentMode") as ContentMode | undefined,
-        auditMode: text("auditMode") as AuditMode | undefined,
+        contentMode: text("contentMode"),
+        auditMode: text("auditMode"),
         bedrockMaxAttempts: integer("bedrockMaxAttempts"),
         bedrockRequestTimeoutMs: integer("bedrockRequestTimeoutMs"),
         sessionUserTag: boolean("sessionUserTag"),

@@ -134,7 +134,7 @@ function shapeProblems(value: unknown, where: string): string[] {
 export function checkTenantDirectory(value: unknown, where = "directory"): DirectoryCheck {
     const shape = shapeProblems(value, where);
     if (shape.length > 0) return { problems: shape, headroom: [] };
-    const directory = value as unknown as TenantDirectory;
+    const directory = value as TenantDirectory;
     const problems: string[] = [];
     const shards = new Map<string, DirectoryShard>();
     const stacks = new Map<string, string>();
@@ -170,13 +170,17 @@ export function checkTenantDirectory(value: unknown, where = "directory"): Direc
 
 function accountHeadroom(directory: TenantDirectory, shards: ReadonlyMap<string, DirectoryShard>): AccountHeadroom[] {
     const byShard = new Map<string, DirectoryTenant[]>();
-    for (const t of directory.tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
+    for (const t of directory.tenants) {
+        const list = byShard.get(t.shard);
+        if (list) list.push(t);
+        else byShard.set(t.shard, [t]);
+    }
     const accounts = new Map<string, { shards: string[]; tenants: number; roles: number; roleQuota: number; profiles: Map<string, Headroom>; alarms: Map<string, Headroom> }>();
     for (const s of shards.values()) {
         const tenants = byShard.get(s.name) ?? [];
         const region = s.region ?? DEFAULT_REGION;
         const q = s.quotas ?? {};
-        const a = accounts.get(s.opsAccount) ?? { shards: [] as string[], tenants: 0, roles: 0, roleQuota: Infinity, profiles: new Map(), alarms: new Map() };
+        const a = accounts.get(s.opsAccount) ?? { shards: [] as string[], tenants: 0, roles: 0, roleQuota: Infinity, profiles: new Map<string, Headroom>(), alarms: new Map<string, Headroom>() };
         // Shards of one account share its quotas: the smallest stated quota applies, and roles no shard creates count once per shard that states them.
         a.shards.push(s.name);
         a.tenants += tenants.length;

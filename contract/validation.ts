@@ -53,9 +53,11 @@ export function show(value: unknown): string {
     if (value === undefined) return "undefined";
     if (typeof value === "bigint") return `${value}n`;
     try {
-        return JSON.stringify(value) ?? String(value);
+        // JSON.stringify gives undefined for a function or a symbol, which have their own text.
+        return JSON.stringify(value) ?? (typeof value === "symbol" ? value.toString() : `function ${(value as { name?: string }).name || "(anonymous)"}`);
     } catch {
-        return String(value);
+        // A cycle or a BigInt inside: no JSON, so the value's own text.
+        return Object.prototype.toString.call(value);
     }
 }
 

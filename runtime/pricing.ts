@@ -33,9 +33,9 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
  */
 export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze(
     Object.fromEntries(
-        Object.entries(GENERATED_PRICES).flatMap(([id, { profiles, ...price }]) => [
+        Object.entries(GENERATED_PRICES).flatMap(([id, { profiles, ...price }]): [string, ModelPrice][] => [
             [id, price],
-            ...Object.entries(profiles ?? {}).map(([prefix, p]) => [`${prefix}.${id}`, p]),
+            ...Object.entries(profiles ?? {}).map(([prefix, p]): [string, ModelPrice] => [`${prefix}.${id}`, p]),
         ]),
     ),
 );

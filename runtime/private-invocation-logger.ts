@@ -191,6 +191,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     /** Token events of a plain `ChatBedrockConverse.stream()`: they mark the call as streamed. */
+    // Async so that a throw reaches LangChain as a rejected handler, which it reports, never as a throw into the stream.
+    // eslint-disable-next-line @typescript-eslint/require-await
     async handleLLMNewToken(token: string, _idx: unknown, runId: string): Promise<void> {
         const run = this.runs.get(runId);
         if (run && !run.stream?.observed) {

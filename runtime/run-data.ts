@@ -65,7 +65,7 @@ export function contentText(content: unknown): string {
     }
     if (Array.isArray(content)) {
         return content
-            .map((block) => (typeof block === "string" ? block : typeof block?.text === "string" ? block.text : ""))
+            .map((block: unknown) => (typeof block === "string" ? block : typeof (block as { text?: unknown } | null)?.text === "string" ? (block as { text: string }).text : ""))
             .join("");
     }
     return "";

@@ -23,6 +23,7 @@ import { AwsTwin } from "./twin/twin";
 
 const root = path.resolve(__dirname, "..");
 const consumer = path.join(root, "tests", "consumer");
+const runtimeConsumer = path.join(root, "tests", "consumer-runtime");
 
 interface PackResult {
     filename: string;
@@ -53,10 +54,10 @@ function sourcesOf(dir: string): Record<string, string> {
     return sources;
 }
 
-/** A fresh copy of the consumer project, without anything installed. */
-function freshProject(workDir: string, tarball: string): string {
-    const project = path.join(workDir, "acme-bedrock");
-    fs.cpSync(consumer, project, { recursive: true, filter: (src) => !/[\\/](node_modules|plan|bin)$|\.tgz$/.test(src) });
+/** A fresh copy of a consumer project, without anything installed. */
+function freshProject(workDir: string, tarball: string, source = consumer): string {
+    const project = path.join(workDir, path.basename(source));
+    fs.cpSync(source, project, { recursive: true, filter: (src) => !/[\\/](node_modules|plan|bin)$|\.tgz$/.test(src) });
     fs.copyFileSync(tarball, path.join(project, "bedrock-tenancy.tgz"));
     return project;
 }
@@ -93,13 +94,13 @@ async function main(): Promise<void> {
 
         const project = freshProject(workDir, tarball);
         const seconds = install(project);
-        console.log(`consumer project installed the tarball and its peers in ${seconds.toFixed(1)} s`);
+        console.log(`consumer project installed the tarball and its peers in ${seconds.toFixed(1)} s: node_modules is ${(sizeOf(path.join(project, "node_modules")) / 1024 / 1024).toFixed(1)} MiB`);
         const own = (name: string) => path.join(project, "node_modules", ".bin", name);
         execFileSync(own("tsc"), ["--noEmit", "-p", project], { stdio: "inherit" });
         execFileSync(own("mocha"), [], { cwd: project, stdio: "inherit" });
         await verifyConsumerPlans(project);
         checkPolicyPack(project);
-        await runApplicationBlock(project);
+        await runtimeOnlyApplication(workDir, tarball);
         console.log(`consumer project passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
@@ -135,6 +136,42 @@ async function verifyConsumerPlans(project: string): Promise<void> {
     }
 }
 
+/** Bytes on disk under `dir`, as `du` counts apparent sizes. */
+function sizeOf(dir: string): number {
+    let bytes = 0;
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+    }
+    return bytes;
+}
+
+/** Every installed package whose name is under the `@pulumi` scope, nested ones included. */
+function pulumiPackages(nodeModules: string): string[] {
+    const found: string[] = [];
+    for (const entry of fs.readdirSync(nodeModules, { recursive: true, withFileTypes: true })) {
+        if (entry.isDirectory() && entry.name === "@pulumi" && path.basename(entry.parentPath) === "node_modules") {
+            found.push(path.relative(nodeModules, path.join(entry.parentPath, entry.name)));
+        }
+    }
+    return found;
+}
+
+/**
+ * An application that uses only `bedrock-tenancy/runtime` (tests/consumer-runtime)
+ * installs the tarball with npm's defaults and gets no Pulumi package: the
+ * Pulumi SDKs are optional peers that only the components load. It then runs
+ * the application block of docs/runtime.md.
+ */
+async function runtimeOnlyApplication(workDir: string, tarball: string): Promise<void> {
+    const project = freshProject(workDir, tarball, runtimeConsumer);
+    const seconds = install(project);
+    const nodeModules = path.join(project, "node_modules");
+    const pulumi = pulumiPackages(nodeModules);
+    if (pulumi.length > 0) throw new Error(`the runtime-only application installed Pulumi packages: ${pulumi.join(", ")}`);
+    console.log(`runtime-only application installed in ${seconds.toFixed(1)} s: node_modules is ${(sizeOf(nodeModules) / 1024 / 1024).toFixed(1)} MiB, with no @pulumi package`);
+    await runApplicationBlock(project);
+}
+
 /**
  * The application block of docs/runtime.md, as written, run from the fresh
  * project against the AWS stand-ins on 127.0.0.1 (the SDK's endpoint
@@ -162,7 +199,7 @@ async function runApplicationBlock(project: string): Promise<void> {
         const records = aws.logs.records(logGroup);
         const problems = [
             more.length === 0 && assume?.externalId === externalId ? undefined : `expected one AssumeRole with the ExternalId, got ${JSON.stringify(aws.sts.assumeRoleCalls)}`,
-            aws.bedrock.calls.map((c) => c.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected a Converse and a ConverseStream, got ${aws.bedrock.calls.map((c) => c.operation)}`,
+            aws.bedrock.calls.map((c) => c.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected a Converse and a ConverseStream, got ${aws.bedrock.calls.map((c) => c.operation).join(",")}`,
             aws.bedrock.calls.every((c) => c.accessKeyId === assume?.issuedAccessKeyId) ? undefined : "a Bedrock call was not signed with the ops session",
             records.map((r) => r.operation).join(",") === "Converse,ConverseStream" ? undefined : `expected two audit records, got ${JSON.stringify(records.map((r) => r.operation))}`,
             aws.logs.putCalls.every((c) => c.accessKeyId === CUSTOMER_ACCESS_KEY_ID) ? undefined : "an audit record was written with credentials other than the compute's own",

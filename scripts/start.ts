@@ -54,7 +54,7 @@ function previewOption(): { previousDir?: string } | undefined {
     if (values.previous !== undefined && !values.preview) throw new RangeError("--previous is only read with --preview");
     if (!values.preview) return undefined;
     const previousDir = values.previous === undefined ? undefined : path.resolve(values.previous);
-    if (previousDir !== undefined && path.resolve(values.out!) === previousDir) {
+    if (previousDir !== undefined && path.resolve(values.out) === previousDir) {
         throw new RangeError(`--previous and --out must differ: the preview would overwrite the state it starts from (${JSON.stringify(values.previous)})`);
     }
     return { previousDir };
@@ -62,11 +62,11 @@ function previewOption(): { previousDir?: string } | undefined {
 
 async function main(): Promise<number> {
     const result = await runPlan({
-        projectDir: values.project!,
+        projectDir: values.project,
         stacks: values.stacks?.split(",").map((s) => s.trim()).filter(Boolean),
         tenants: tenantCount(values.tenants, opsAccounts(values["ops-accounts"])),
         opsAccounts: opsAccounts(values["ops-accounts"]),
-        outDir: path.resolve(values.out!),
+        outDir: path.resolve(values.out),
         preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),
     });

@@ -29,6 +29,8 @@ async function main(): Promise<number> {
     const stacks = readPlanFolder(dir);
     const ops = opsStacks(stacks);
     const model = buildModel(stacks);
+    // Started below, after the expectations that read it through `current` are built.
+    // eslint-disable-next-line prefer-const
     let twin: AwsTwin | undefined;
     const current = () => twin!;
     const expectations: Expectation[] = [];
@@ -48,7 +50,8 @@ async function main(): Promise<number> {
     let passed = 0;
     let failed = 0;
     const report = (ok: boolean, name: string, why?: string) => {
-        ok ? passed++ : failed++;
+        if (ok) passed++;
+        else failed++;
         process.stdout.write(`${ok ? "ok  " : "FAIL"} ${name}${why ? ` -- ${why.replace(/\s*\n\s*/g, " ")}` : ""}\n`);
     };
     twin = await AwsTwin.start(stacks);

@@ -18,7 +18,7 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     const settings: OpsSettings = readOpsSettings(config);
     // A shard of a directory plans only its own tenants, after checking the whole fleet.
     const shard = shardTenantsFromConfig(config, new pulumi.Config("aws").getObject<string[]>("allowedAccountIds"));
-    shard?.headroom.forEach((line) => pulumi.log.info(line));
+    for (const line of shard?.headroom ?? []) void pulumi.log.info(line);
     const rawTenants = shard?.tenants ?? config.requireObject<unknown>("tenants");
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;

@@ -9,11 +9,11 @@ export function mockResourceState(
     type: string,
     name: string,
     id: string,
-    inputs: Record<string, any>,
+    inputs: Record<string, unknown>,
     account: string,
 ): Record<string, unknown> {
-    const region = inputs.region ?? "us-east-1";
-    const physical = inputs.name ?? name;
+    const region = typeof inputs.region === "string" ? inputs.region : "us-east-1";
+    const physical = typeof inputs.name === "string" ? inputs.name : name;
     switch (type) {
         case "aws:iam/role:Role":
             return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical, uniqueId: `AROA${id}` };
@@ -29,10 +29,12 @@ export function mockResourceState(
             return { arn: `arn:aws:bedrock:${region}:${account}:application-inference-profile/${id}` };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
-        case "aws:s3/bucket:Bucket":
-            return { arn: `arn:aws:s3:::${inputs.bucket ?? physical}`, bucket: inputs.bucket ?? physical };
+        case "aws:s3/bucket:Bucket": {
+            const bucket = typeof inputs.bucket === "string" ? inputs.bucket : physical;
+            return { arn: `arn:aws:s3:::${bucket}`, bucket };
+        }
         case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
-            return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${inputs.alarmName ?? name}` };
+            return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${typeof inputs.alarmName === "string" ? inputs.alarmName : name}` };
         case "aws:cloudwatch/eventRule:EventRule":
             return { arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
         case "aws:iam/policy:Policy":
@@ -42,7 +44,7 @@ export function mockResourceState(
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
         case "aws:ec2/securityGroup:SecurityGroup":
-            return { arn: `arn:aws:ec2:${region}:${account}:security-group/${id}`, name: inputs.name ?? `${name}-${hexOf(name, 7)}` };
+            return { arn: `arn:aws:ec2:${region}:${account}:security-group/${id}`, name: typeof inputs.name === "string" ? inputs.name : `${name}-${hexOf(name, 7)}` };
         case "awsx:ec2:Vpc":
             return awsxVpcState(name, inputs, region);
         case "random:index/randomPassword:RandomPassword":
@@ -67,8 +69,8 @@ const EC2_ID_PREFIXES: Record<string, string> = {
 };
 
 /** The id a provider would assign: IAM addresses roles by name, EC2 mints `sg-…`/`vpc-…` ids. */
-export function mockResourceId(type: string, name: string, inputs: Record<string, any>): string {
-    if (type === "aws:iam/role:Role") return String(inputs.name ?? name);
+export function mockResourceId(type: string, name: string, inputs: Record<string, unknown>): string {
+    if (type === "aws:iam/role:Role") return typeof inputs.name === "string" ? inputs.name : name;
     // KMS mints key ids as UUIDs, and the runtime refuses an archive key ARN that is not shaped like one.
     if (type === "aws:kms/key:Key") {
         const hex = hexOf(`${type}/${name}`, 32);
@@ -83,9 +85,9 @@ export function mockResourceId(type: string, name: string, inputs: Record<string
  * outputs are what a deploy would give: a VPC id and one subnet per
  * availability zone and subnet spec, grouped by type.
  */
-function awsxVpcState(name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
-    const zones = Number(inputs.numberOfAvailabilityZones ?? 3);
-    const specs: { type: string; name?: string }[] = inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }];
+function awsxVpcState(name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+    const zones = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
+    const specs = (Array.isArray(inputs.subnetSpecs) ? inputs.subnetSpecs : [{ type: "Private" }, { type: "Public" }]) as { type: string; name?: string }[];
     const subnets = (type: string) => specs.filter((s) => s.type === type)
         .flatMap((s) => Array.from({ length: zones }, (_, z) => `subnet-0${hexOf(`${name}/${s.name ?? type}/${z}`, 16)}`));
     return {

@@ -3,9 +3,9 @@
  * and writes the result in the shape of `pulumi stack export --show-secrets`,
  * so `npx bedrock-tenancy verify` (and any reader of stack exports) can check
  * a consumer's own stacks offline, without a Pulumi CLI or an AWS account.
- * Uses Pulumi's public mock API; a component's outputs, which the mock API
- * does not report, are read from its own `registerOutputs` call while the
- * program runs.
+ * Uses Pulumi's public mock API; a component's outputs, which the mocks'
+ * `newResource` never sees, are read from the mock engine's record of what
+ * each component registered.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -46,8 +46,8 @@ function plain(value: unknown): unknown {
 
 async function stackOutput(value: unknown): Promise<unknown> {
     if (!pulumi.Output.isInstance(value)) return value;
-    const resolved = await promiseOf(value as pulumi.Output<unknown>);
-    return (await pulumi.isSecret(value as pulumi.Output<unknown>)) ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(resolved) } : resolved;
+    const resolved = await promiseOf(value);
+    return (await pulumi.isSecret(value)) ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(resolved) } : resolved;
 }
 
 /**
@@ -59,28 +59,12 @@ async function stackOutput(value: unknown): Promise<unknown> {
 export async function planStack(program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>, options: PlanOptions): Promise<StackExport> {
     // An export describes the stack after an update, where every value is known.
     const recorded = await installMocks({ preview: false, ...options });
-    const componentOutputs = new Map<string, Promise<unknown>>();
-    const prototype = pulumi.ComponentResource.prototype as unknown as { registerOutputs(this: pulumi.ComponentResource, outputs?: unknown): void };
-    const register = prototype.registerOutputs;
-    prototype.registerOutputs = function (this: pulumi.ComponentResource, registered?: unknown) {
-        componentOutputs.set(String(componentOutputs.size), readComponentOutputs(this, registered));
-        return register.call(this, registered);
-    };
     const resolved: Record<string, unknown> = {};
-    try {
-        const outputs = (await program()) ?? {};
-        for (const [name, value] of Object.entries(outputs)) resolved[name] = await stackOutput(value);
-    } finally {
-        prototype.registerOutputs = register;
-    }
-    const byResource = new Map<string, Record<string, unknown>>();
-    for (const pending of componentOutputs.values()) {
-        const { key, outputs } = (await pending) as { key: string; outputs: Record<string, unknown> };
-        // Pulumi registers a component's outputs once more, empty, after its constructor: the outputs add up.
-        byResource.set(key, { ...byResource.get(key), ...outputs });
-    }
+    const outputs = (await program()) ?? {};
+    for (const [name, value] of Object.entries(outputs)) resolved[name] = await stackOutput(value);
     // Resources registered from inside `apply` arrive later: wait until the engine has answered every registration.
     await pulumi.runtime.disconnect();
+    const byResource = componentOutputs();
     const prefix = `urn:pulumi:${options.stack}::${options.project}::`;
     const stackUrn = `${prefix}pulumi:pulumi:Stack::${options.project}-${options.stack}`;
     const resources = [
@@ -98,19 +82,30 @@ export async function planStack(program: () => Record<string, unknown> | void | 
     return { version: 3, deployment: { manifest: { time: new Date().toISOString(), magic: "", version: "bedrock-tenancy/testing planStack (Pulumi mocks)" }, resources } };
 }
 
-/** A component's registered outputs, keyed by its type and name as the mocks recorded them. */
-async function readComponentOutputs(component: pulumi.ComponentResource, registered: unknown): Promise<unknown> {
-    const urn = await promiseOf(component.urn);
-    // urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME
-    const [, , qualifiedType, ...name] = urn.split("::");
-    const outputs: Record<string, unknown> = {};
-    const values = (await promiseOf(pulumi.output(registered ?? {}) as pulumi.Output<Record<string, unknown>>)) ?? {};
-    for (const [key, value] of Object.entries(values)) {
-        const source = (registered as Record<string, unknown>)[key];
-        const secret = pulumi.Output.isInstance(source) && (await pulumi.isSecret(source as pulumi.Output<unknown>));
-        outputs[key] = secret ? { [SIG_KEY]: SECRET_SIG, value } : value;
+/** What the mock engine keeps of each resource: a component's state is what it registered as its outputs. */
+interface MockEngine {
+    getRegisteredResources(): Map<string, { urn: string; state: unknown }>;
+}
+
+/**
+ * Every component's registered outputs, keyed by its type and name as the
+ * mocks recorded them, read from the mock engine's own record (public API:
+ * `pulumi.runtime.getMonitor()` is the `MockMonitor` that `setMocks`
+ * installed). Secret outputs keep the engine's `{ sig, value }` form.
+ */
+function componentOutputs(): Map<string, Record<string, unknown>> {
+    const engine = pulumi.runtime.getMonitor() as unknown as Partial<MockEngine> | undefined;
+    if (typeof engine?.getRegisteredResources !== "function") {
+        throw new Error("planStack runs under the Pulumi mocks only: the engine it found keeps no record of registered resources");
     }
-    return { key: `${qualifiedType.split("$").pop()}::${name.join("::")}`, outputs };
+    const byResource = new Map<string, Record<string, unknown>>();
+    for (const { urn, state } of engine.getRegisteredResources().values()) {
+        // urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME
+        const [, , qualifiedType, ...name] = urn.split("::");
+        const plainState = typeof (state as { toJavaScript?: unknown } | null)?.toJavaScript === "function" ? (state as { toJavaScript(): unknown }).toJavaScript() : state;
+        byResource.set(`${qualifiedType.split("$").pop()}::${name.join("::")}`, (plainState ?? {}) as Record<string, unknown>);
+    }
+    return byResource;
 }
 
 /** Writes a stack export to `file` (creating its folder), as `pulumi stack export --show-secrets --file` would. */

@@ -5,6 +5,8 @@ import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResource
 export interface RecordedResource {
     type: string;
     name: string;
+    // The engine's own type for inputs (Pulumi's MockResourceArgs), so that tests read them as they would there.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     inputs: Record<string, any>;
     id: string;
     /** Whether it is a provider resource (false for a component). */
@@ -35,7 +37,7 @@ export interface MockOptions {
      * answers for `aws.getCallerIdentity`, `aws.getRegion` and `aws.getPartition`.
      * Any other call throws, naming its token.
      */
-    calls?: Record<string, (args: Record<string, any>) => Record<string, unknown>>;
+    calls?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>>;
 }
 
 const DEFAULT_ACCOUNT = "000000000000";
@@ -54,7 +56,7 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
     pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
     const account = options.account ?? DEFAULT_ACCOUNT;
     const region = options.region ?? "us-east-1";
-    const builtInCalls: Record<string, (args: Record<string, any>) => Record<string, unknown>> = {
+    const builtInCalls: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
         [CALLER_IDENTITY_TOKEN]: () => mockCallerIdentity(account),
         "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` }),
         "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" }),
@@ -63,7 +65,7 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 if (args.type === "pulumi:pulumi:StackReference") {
-                    const stackName: string = args.inputs.name;
+                    const stackName = String((args.inputs as { name?: unknown }).name);
                     const target = options.stackOutputs?.[stackName];
                     if (!target) {
                         throw new Error(`no mocked stack named ${JSON.stringify(stackName)}`);
@@ -77,9 +79,10 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
                         },
                     };
                 }
-                const id = mockResourceId(args.type, args.name, args.inputs);
-                const record: RecordedResource = { type: args.type, name: args.name, inputs: args.inputs, id, custom: args.custom !== false, state: {} };
-                record.state = { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, account), ...(options.state?.(record) ?? {}) };
+                const inputs = args.inputs as Record<string, unknown>;
+                const id = mockResourceId(args.type, args.name, inputs);
+                const record: RecordedResource = { type: args.type, name: args.name, inputs, id, custom: args.custom !== false, state: {} };
+                record.state = { ...inputs, ...mockResourceState(args.type, args.name, id, inputs, account), ...(options.state?.(record) ?? {}) };
                 recorded.push(record);
                 return { id, state: record.state };
             },
@@ -90,7 +93,7 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
                     // Pulumi's invoke keeps a failed call's `details` as its message, as it does for gRPC errors.
                     throw Object.assign(new Error(message), { details: message });
                 }
-                return handler(args.inputs);
+                return handler(args.inputs as Record<string, unknown>);
             },
         },
         options.project ?? "bedrock-tenancy",

@@ -6,7 +6,7 @@ export function parseRecordedPolicy(value: unknown, where: string): aws.iam.Poli
     const plain = decodeSecrets(value, where);
     if (typeof plain === "string") {
         try {
-            return JSON.parse(plain);
+            return JSON.parse(plain) as aws.iam.PolicyDocument;
         } catch {
             throw new Error(`${where} is not valid JSON`);
         }

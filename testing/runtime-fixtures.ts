@@ -31,7 +31,7 @@ export class CapturedStdout implements LineWriter {
         return true;
     }
     records(): AuditRecord[] {
-        return this.text.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        return this.text.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
     }
     all(): string {
         return this.text.join("");

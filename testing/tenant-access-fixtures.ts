@@ -41,6 +41,7 @@ export function policiesOf(recorded: RecordedResource[], name: string): { trust:
  * engine (the SDK tracks them; `waitForRPCs` is exported but not typed).
  */
 export async function settled(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the typed module does not declare it
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
 }

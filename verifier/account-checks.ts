@@ -8,7 +8,7 @@ import { accountOfPrincipal, DEFAULT_TRUST_POLICY_SIZE_QUOTA, hasWildcard, INLIN
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
-import { jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 
 export const INVOCATION_LOGGING_TYPE = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
 export const KMS_KEY_TYPE = "aws:kms/key:Key";
@@ -41,7 +41,7 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
             if (!keyAccount) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", `is not encrypted with a KMS key ARN (kmsKeyId ${JSON.stringify(key)})`);
             else if (account === undefined) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", "belongs to a stack whose account no bedrock-tenancy component names");
             else if (keyAccount !== account) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", `is encrypted with a key of account ${keyAccount}, not of its own account ${account}`);
-            else facts.push(`log group ${String(prop(r, "name") ?? r.name)} (${state.stack}) is encrypted with a key of its own account ${account}`);
+            else facts.push(`log group ${textProp(r, "name") ?? r.name} (${state.stack}) is encrypted with a key of its own account ${account}`);
         }
     }
     for (const p of ctx.iam.principals) {

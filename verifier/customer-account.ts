@@ -11,7 +11,7 @@ import { accountOfPrincipal, coversResource, coversService, isAccountId, isRecor
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
-import { jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -44,7 +44,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     const { state, account, customer } = ctx;
     const flag = (code: Code, r: StackResource, statement: string, why: string) =>
         out.push(violation(code, { tenant: customer.tenantId, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
-    const buckets = new Set(state.resources.filter((r) => BUCKET_TYPES.includes(r.type)).map((r) => String(prop(r, "bucket") ?? r.id ?? r.name)));
+    const buckets = new Set(state.resources.filter((r) => BUCKET_TYPES.includes(r.type)).map((r) => textProp(r, "bucket") ?? r.id ?? r.name));
     const keys = new Set(state.resources.filter((r) => r.type === KEY_TYPE).flatMap((r) => [prop(r, "arn"), r.id && `key/${r.id}`].filter((x): x is string => typeof x === "string")));
     const ownKey = (arn: unknown) => typeof arn === "string" && (keys.has(arn) || [...keys].some((k) => k.startsWith("key/") && arn.endsWith(`:${k}`)));
     const arnsInFile = new Set(state.resources.map((r) => prop(r, "arn")).filter((a): a is string => typeof a === "string"));
@@ -131,12 +131,12 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
         if (REDIRECTING_ENV.some((p) => upper === p || upper.startsWith(`${p}_`))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${name}`, `sets ${name}=${JSON.stringify(value)}: the runtime's calls, records included, could go to another endpoint`);
     }
     const bucket = vars[RuntimeEnv.archiveBucket];
-    if (bucket !== undefined && !buckets.has(String(bucket))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveBucket}`, `archives to bucket ${JSON.stringify(bucket)}, which is not a bucket of this stack`);
+    if (bucket !== undefined && !buckets.has(asText(bucket))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveBucket}`, `archives to bucket ${JSON.stringify(bucket)}, which is not a bucket of this stack`);
     const key = vars[RuntimeEnv.archiveKmsKeyArn];
     if (key !== undefined && !ownKey(key)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveKmsKeyArn}`, `encrypts the archive with ${JSON.stringify(key)}, which is not a key of this stack`);
     const ops = vars[RuntimeEnv.opsRoleArn];
     if (ops !== undefined && ops !== ctx.customer.opsRoleArn) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.opsRoleArn}`, `assumes ${JSON.stringify(ops)}, not the tenant's ops role ${ctx.customer.opsRoleArn}`);
-    const guardrail = vars[RuntimeEnv.guardrailArn] === undefined ? undefined : `${vars[RuntimeEnv.guardrailArn]}:${vars[RuntimeEnv.guardrailVersion]}`;
+    const guardrail = vars[RuntimeEnv.guardrailArn] === undefined ? undefined : `${asText(vars[RuntimeEnv.guardrailArn])}:${asText(vars[RuntimeEnv.guardrailVersion])}`;
     if (ctx.tenant && guardrail !== undefined && guardrail !== ctx.tenant.guardrailIdentifier) {
         flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.guardrailArn}`, `applies guardrail ${JSON.stringify(guardrail)}, not the one the tenant's role requires (${JSON.stringify(ctx.tenant.guardrailIdentifier ?? "none")})`);
     }

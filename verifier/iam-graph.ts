@@ -8,7 +8,7 @@
  */
 import { iamResourceName, parseArn, roleArn } from "../contract";
 import { violation, type Violation } from "./findings";
-import { prop, READ_KEYS, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { prop, READ_KEYS, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 export type PrincipalKind = "role" | "user" | "group";
 
@@ -96,7 +96,7 @@ export function buildAccountIam(state: StackState, account: string | undefined):
     for (const r of state.resources) {
         const kind = PRINCIPAL_TYPES[r.type];
         if (kind) {
-            const name = String(prop(r, "name") ?? r.id ?? r.name);
+            const name = textProp(r, "name") ?? r.id ?? r.name;
             const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
             const arnValue = prop(r, "arn");
             const arn = typeof arnValue === "string" ? arnValue : kind === "role" && account ? roleArn(account, `${path.slice(1)}${name}`) : `arn:aws:iam::${account ?? "(unknown)"}:${kind}${path}${name}`;
@@ -115,7 +115,7 @@ export function buildAccountIam(state: StackState, account: string | undefined):
         } else if (r.type === MANAGED_POLICY_TYPE) {
             const arnValue = prop(r, "arn");
             const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
-            const arn = typeof arnValue === "string" ? arnValue : `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${String(prop(r, "name") ?? r.name)}`;
+            const arn = typeof arnValue === "string" ? arnValue : `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`;
             policies.set(arn.toLowerCase(), r);
         }
     }
@@ -144,7 +144,7 @@ export function buildAccountIam(state: StackState, account: string | undefined):
     for (const r of state.resources) {
         const inline = INLINE_TYPES[r.type];
         if (inline) {
-            for (const p of find(inline, prop(r, inline), r)) p.policies.push({ name: String(prop(r, "name") ?? r.name), resource: r, document: prop(r, "policy") });
+            for (const p of find(inline, prop(r, inline), r)) p.policies.push({ name: textProp(r, "name") ?? r.name, resource: r, document: prop(r, "policy") });
             continue;
         }
         const exclusive = EXCLUSIVE_INLINE_TYPES[r.type];

@@ -148,12 +148,13 @@ function denyOnly(policy: StackResource | undefined): boolean {
 /** A Budgets action may only apply the cost cap: a Deny of everything, to tenant roles. */
 function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: StackResource, statement: string, why: string, tenant?: string) => void, applied: Map<string, StackResource>): void {
     const type = prop(r, "actionType");
-    const definition = prop(r, "definition") as Record<string, any> | undefined;
-    if (type !== "APPLY_IAM_POLICY" || !definition?.iamActionDefinition || definition.scpActionDefinition || definition.ssmActionDefinition) {
+    const definition = prop(r, "definition") as Record<string, unknown> | undefined;
+    const iam = definition?.iamActionDefinition as Record<string, unknown> | undefined;
+    if (type !== "APPLY_IAM_POLICY" || !iam || definition?.scpActionDefinition || definition?.ssmActionDefinition) {
         flag("BT-OPS-SHARED-POLICY", r, "actionType", `is a Budgets action of type ${JSON.stringify(type)}; only APPLY_IAM_POLICY of the cost cap is proved`);
         return;
     }
-    const arn = definition.iamActionDefinition.policyArn;
+    const arn = iam.policyArn;
     const policy = typeof arn === "string" ? ctx.iam.policies.get(arn.toLowerCase()) : undefined;
     if (!policy) {
         flag("BT-OPS-SHARED-POLICY", r, "definition", `applies ${JSON.stringify(arn)}, which is not in the files`);
@@ -163,5 +164,5 @@ function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: S
     const parsed = parsePolicy(prop(policy, "policy"));
     const denyAll = !("problem" in parsed) && parsed.statements.length > 0 && parsed.statements.every((s) =>
         s.effect === "Deny" && s.conditions.length === 0 && s.actions?.includes("*") === true && s.resources?.includes("*") === true);
-    if (!denyAll) flag("BT-OPS-SHARED-POLICY", policy, "policy", `the cost cap ${arn}, which Budgets attaches to tenant roles, is not a Deny of every action on every resource`);
+    if (!denyAll) flag("BT-OPS-SHARED-POLICY", policy, "policy", `the cost cap ${String(arn)}, which Budgets attaches to tenant roles, is not a Deny of every action on every resource`);
 }

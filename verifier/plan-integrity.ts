@@ -7,7 +7,7 @@
  */
 import { isAccountId, parseArn } from "../contract";
 import { violation, type Violation } from "./findings";
-import { jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
@@ -45,7 +45,7 @@ export function planViolations(state: StackState, account: string | undefined): 
         const naming = PHYSICAL_NAMES[r.type];
         const raw = naming ? prop(r, naming[0]) : undefined;
         if (typeof raw === "string" && raw !== "") {
-            const key = `${r.type} ${String(prop(r, "region") ?? "")} ${naming[1] ? raw.toLowerCase() : raw}`;
+            const key = `${r.type} ${textProp(r, "region") ?? ""} ${naming[1] ? raw.toLowerCase() : raw}`;
             const first = names.get(key);
             if (first && first.urn !== r.urn) {
                 out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), naming[0], `has the physical name ${JSON.stringify(raw)}, like ${first.name}: AWS holds one resource of that name, and the file does not say which`));
@@ -66,7 +66,7 @@ function providerViolations(r: StackResource, account: string | undefined): stri
     for (const role of roles) {
         const arn = role && typeof role === "object" ? (role as { roleArn?: unknown }).roleArn : undefined;
         const other = typeof arn === "string" ? parseArn(arn)?.account : undefined;
-        if (other !== undefined && account !== undefined && other !== account) out.push(`assumes ${arn}, in account ${other}: its resources would be deployed into another account than ${account}`);
+        if (other !== undefined && account !== undefined && other !== account) out.push(`assumes ${asText(arn)}, in account ${other}: its resources would be deployed into another account than ${account}`);
     }
     const allowed = prop(r, "allowedAccountIds");
     const list = jsonValue(allowed);

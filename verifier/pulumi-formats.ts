@@ -64,7 +64,7 @@ export interface StackState {
 
 /** Parses one file's text; `file` names it in errors. */
 export function readStackState(file: string, text: string): StackState {
-    let doc: any;
+    let doc: unknown;
     try {
         doc = JSON.parse(text);
     } catch (err) {
@@ -73,27 +73,34 @@ export function readStackState(file: string, text: string): StackState {
     return stackStateOf(file, doc);
 }
 
+type JsonObject = Record<string, unknown>;
+
+/** A JSON object (not an array, not null). */
+function isObject(value: unknown): value is JsonObject {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Reads one file's parsed JSON; `file` names it in errors. */
-export function stackStateOf(file: string, doc: any): StackState {
+export function stackStateOf(file: string, doc: unknown): StackState {
     let raw: unknown[];
     let format: StackState["format"];
     let pendingOperations: PendingOperation[] = [];
     const retainedUrns = new Set<string>();
-    if (doc && typeof doc === "object" && doc.deployment && typeof doc.deployment === "object") {
+    if (isObject(doc) && isObject(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
         }
-        raw = Array.isArray(doc.deployment.resources) ? doc.deployment.resources : [];
+        raw = Array.isArray(doc.deployment.resources) ? (doc.deployment.resources as unknown[]) : [];
         pendingOperations = readPendingOperations(file, doc.deployment.pending_operations);
         format = "stack-export";
-    } else if (doc && typeof doc === "object" && Array.isArray(doc.steps)) {
+    } else if (isObject(doc) && Array.isArray(doc.steps)) {
         // A preview lists what would exist afterwards. A deletion leaves nothing, unless the old
         // resource is retained on delete: AWS then keeps it, policies and all, outside the stack.
         raw = [];
-        for (const [i, step] of doc.steps.entries()) {
-            if (!step || typeof step !== "object") throw new UnreadableInputError(`${file}: step ${i} is not an object`);
+        for (const [i, step] of (doc.steps as unknown[]).entries()) {
+            if (!isObject(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
             if (step.newState !== undefined && step.newState !== null) raw.push(step.newState);
-            else if (step.oldState && typeof step.oldState === "object" && step.oldState.retainOnDelete === true) {
+            else if (isObject(step.oldState) && step.oldState.retainOnDelete === true) {
                 raw.push(step.oldState);
                 if (typeof step.oldState.urn === "string") retainedUrns.add(step.oldState.urn);
             }
@@ -111,24 +118,25 @@ export function stackStateOf(file: string, doc: any): StackState {
     return { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations };
 }
 
-function readResource(file: string, raw: any, index: number): StackResource {
+function readResource(file: string, raw: unknown, index: number): StackResource {
     const where = `${file}: resource ${index}`;
-    if (!raw || typeof raw !== "object" || typeof raw.urn !== "string" || typeof raw.type !== "string") {
+    if (!isObject(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") {
         throw new UnreadableInputError(`${where} has no urn and type`);
     }
-    const parts = raw.urn.split("::");
-    if (!raw.urn.startsWith("urn:pulumi:") || parts.length < 4) {
-        throw new UnreadableInputError(`${where} has a malformed urn ${JSON.stringify(raw.urn)}`);
+    const urn = raw.urn;
+    const parts = urn.split("::");
+    if (!urn.startsWith("urn:pulumi:") || parts.length < 4) {
+        throw new UnreadableInputError(`${where} has a malformed urn ${JSON.stringify(urn)}`);
     }
     return {
-        urn: raw.urn,
+        urn,
         type: raw.type,
         name: parts.slice(3).join("::"),
         custom: raw.custom === true,
         id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
         parent: typeof raw.parent === "string" ? raw.parent : undefined,
-        inputs: decodeSecrets(raw.inputs ?? {}, () => `${where} (${raw.urn}) inputs`) as Record<string, unknown>,
-        outputs: decodeSecrets(raw.outputs ?? {}, () => `${where} (${raw.urn}) outputs`) as Record<string, unknown>,
+        inputs: decodeSecrets(raw.inputs ?? {}, () => `${where} (${urn}) inputs`) as Record<string, unknown>,
+        outputs: decodeSecrets(raw.outputs ?? {}, () => `${where} (${urn}) outputs`) as Record<string, unknown>,
         pendingDelete: raw.delete === true ? true : undefined,
     };
 }
@@ -136,11 +144,21 @@ function readResource(file: string, raw: any, index: number): StackResource {
 function readPendingOperations(file: string, raw: unknown): PendingOperation[] {
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) throw new UnreadableInputError(`${file}: deployment.pending_operations is not a list`);
-    return raw.map((op, i) => {
-        const resource = op?.resource;
-        if (!resource || typeof resource.urn !== "string") throw new UnreadableInputError(`${file}: pending operation ${i} names no resource`);
-        return { type: String(op.type ?? "(unknown)"), urn: resource.urn, resourceType: String(resource.type ?? "(unknown)") };
+    return (raw as unknown[]).map((op, i) => {
+        const resource = isObject(op) ? op.resource : undefined;
+        if (!isObject(op) || !isObject(resource) || typeof resource.urn !== "string") throw new UnreadableInputError(`${file}: pending operation ${i} names no resource`);
+        return { type: textOf(op.type), urn: resource.urn, resourceType: textOf(resource.type) };
     });
+}
+
+/** A name as text: a string as it is, anything else as its JSON, never "[object Object]". */
+function textOf(value: unknown): string {
+    return value === undefined || value === null ? "(unknown)" : asText(value);
+}
+
+/** Any recorded value as text: a string as it is, anything else as its JSON (`undefined` as such). */
+export function asText(value: unknown): string {
+    return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }
 
 /** `urn:pulumi:STACK::PROJECT::TYPE::NAME` → STACK. */
@@ -212,4 +230,14 @@ export const READ_KEYS = new Set<string>();
 export function prop(r: StackResource, name: string): unknown {
     READ_KEYS.add(name);
     return r.inputs[name] ?? r.outputs[name];
+}
+
+/**
+ * A property as text: a string as it is; any other recorded value as its
+ * JSON, so that two different values never read as the same text
+ * ("[object Object]"); nothing when the property is absent.
+ */
+export function textProp(r: StackResource, name: string): string | undefined {
+    const value = prop(r, name);
+    return value === undefined || value === null ? undefined : asText(value);
 }

@@ -71,11 +71,17 @@ async function main(params: StreamingParams): Promise<StreamingSamples> {
     const setups: ((i: number, keep: boolean) => Promise<void>)[] = [
         async (i, keep) => {
             const t = await timeStream(bare, `prompt ${i}`);
-            if (keep) (s.bare.ttftMs.push(t.ttft), s.bare.totalMs.push(t.total));
+            if (keep) {
+                s.bare.ttftMs.push(t.ttft);
+                s.bare.totalMs.push(t.total);
+            }
         },
         async (i, keep) => {
             const t = await timeStream(tenant, `prompt ${i}`);
-            if (keep) (s.tenant.ttftMs.push(t.ttft), s.tenant.totalMs.push(t.total));
+            if (keep) {
+                s.tenant.ttftMs.push(t.ttft);
+                s.tenant.totalMs.push(t.total);
+            }
         },
         async (i, keep) => {
             const start = process.hrtime.bigint();

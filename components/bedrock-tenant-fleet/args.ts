@@ -16,7 +16,7 @@ export type FleetDefaults = Partial<Omit<BedrockTenantAccessArgs, "tenantId" | "
  */
 export const TENANT_FLEET_DEFAULTS = Object.freeze({
     /** Provider data sources in a real run, the shipped table under Pulumi mocks. */
-    modelCatalogue: "auto" as ModelCatalogueMode,
+    modelCatalogue: "auto",
     /** Letters and digits of the fleet's own ExternalId secret when `defaults.externalIdSecret` is not given (about 285 bits). */
     generatedExternalIdSecretLength: 48,
 });

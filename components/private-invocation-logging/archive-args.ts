@@ -33,7 +33,7 @@ export interface ArchiveTransitionArgs {
 export const ARCHIVE_DEFAULTS = Object.freeze({
     /** Seven years, the audit requirement the archive exists for. */
     retentionDays: SEVEN_YEARS_DAYS,
-    retentionMode: "COMPLIANCE" as ArchiveRetentionMode,
+    retentionMode: "COMPLIANCE",
     allowGovernanceMode: false,
     /** Both classes stay readable by Athena without a restore. */
     transitions: Object.freeze([

@@ -24,7 +24,7 @@ export const INVOCATION_LOGGING_DEFAULTS = Object.freeze({
     vpcCidrBlock: "10.80.0.0/16",
     availabilityZoneCount: 2,
     createEndpoints: true,
-    compute: "lambda" as RuntimeCompute,
+    compute: "lambda",
     responseStreaming: false,
 });
 

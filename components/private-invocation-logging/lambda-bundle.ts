@@ -26,7 +26,8 @@ export function defaultLambdaBundlePath(): string {
 
 function readName(manifest: string): string | undefined {
     try {
-        return JSON.parse(fs.readFileSync(manifest, "utf8")).name;
+        const name = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: unknown }).name;
+        return typeof name === "string" ? name : undefined;
     } catch {
         return undefined;
     }

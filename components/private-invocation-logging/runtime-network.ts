@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type * as Awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { INVOCATION_LOGGING_DEFAULTS, type RuntimeNetworkArgs } from "./args";
+import { loadOptionalPeer } from "../peers";
 
 /** Services the runtime calls, each reached through an interface endpoint. */
 export const RUNTIME_ENDPOINT_SERVICES = ["bedrock-runtime", "sts", "logs"] as const;
@@ -37,6 +38,7 @@ export function createRuntimeNetwork(args: RuntimeNetworkArgs, ctx: RuntimeNetwo
         vpcId = pulumi.output(args.vpcId);
         subnetIds = pulumi.output(args.subnetIds);
     } else {
+        const awsx = loadOptionalPeer<typeof Awsx>("@pulumi/awsx", "^3.9.0", "runtimeNetwork without vpcId and subnetIds (a new VPC)");
         const vpc = new awsx.ec2.Vpc(
             `${name}-vpc`,
             {

@@ -134,7 +134,7 @@ function parseConditions(raw: unknown): Condition[] | string {
         if (!isRecord(block)) return `Condition ${operator} is not an object`;
         for (const [key, values] of Object.entries(block)) {
             // IAM accepts booleans and numbers as condition values and compares their text.
-            const list = (Array.isArray(values) ? values : [values]).map((v) => (typeof v === "boolean" || typeof v === "number" ? String(v) : v));
+            const list = (Array.isArray(values) ? (values as unknown[]) : [values]).map((v) => (typeof v === "boolean" || typeof v === "number" ? String(v) : v));
             if (!list.every((v): v is string => typeof v === "string")) return `Condition ${operator} ${key} has values that are not strings`;
             out.push({ operator, key: key.toLowerCase(), values: list });
         }
@@ -146,7 +146,7 @@ function parseConditions(raw: unknown): Condition[] | string {
 export function stringList(value: unknown): string[] | undefined {
     if (value === undefined || value === null) return undefined;
     const list = Array.isArray(value) ? value : [value];
-    return list.every((v) => typeof v === "string") ? (list as string[]) : undefined;
+    return list.every((v) => typeof v === "string") ? (list) : undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -21,6 +21,16 @@ export interface ArchiveBucketRuleConfig {
 
 const show = (v: unknown) => JSON.stringify(v) ?? "undefined";
 
+/** What lies at `path` inside recorded properties; undefined where a step is not an object or a list. */
+function at(value: unknown, ...path: (string | number)[]): unknown {
+    let here = value;
+    for (const step of path) {
+        if (typeof here !== "object" || here === null) return undefined;
+        here = (here as Record<string | number, unknown>)[step];
+    }
+    return here;
+}
+
 /** Retention in days of an Object Lock default rule; `years` count 365 days each, as S3 counts them. */
 function retentionDays(retention: Record<string, unknown> | undefined): number | undefined {
     if (typeof retention?.days === "number") return retention.days;
@@ -29,26 +39,28 @@ function retentionDays(retention: Record<string, unknown> | undefined): number |
 }
 
 /** What is wrong with one archive bucket, given the stack's lock and encryption settings for it. */
-export function archiveBucketProblems(bucket: Record<string, any>, lock: Record<string, any> | undefined, sse: Record<string, any> | undefined, minimumRetentionDays: number): string[] {
+export function archiveBucketProblems(bucket: Record<string, unknown>, lock: Record<string, unknown> | undefined, sse: Record<string, unknown> | undefined, minimumRetentionDays: number): string[] {
     const problems: string[] = [];
     const name = bucket.bucket;
     if (bucket.objectLockEnabled !== true) problems.push(`archive bucket ${show(name)} must be created with objectLockEnabled: true, got ${show(bucket.objectLockEnabled)}`);
-    const retention = lock?.rule?.defaultRetention;
+    const retention = at(lock, "rule", "defaultRetention");
+    const mode = at(retention, "mode");
     if (lock === undefined) {
         problems.push(`archive bucket ${show(name)} has no BucketObjectLockConfiguration`);
-    } else if (retention?.mode !== "COMPLIANCE") {
-        problems.push(`archive bucket ${show(name)} must lock objects in COMPLIANCE mode, got ${show(retention?.mode)}`);
+    } else if (mode !== "COMPLIANCE") {
+        problems.push(`archive bucket ${show(name)} must lock objects in COMPLIANCE mode, got ${show(mode)}`);
     }
-    const days = retentionDays(retention);
+    const days = retentionDays(typeof retention === "object" && retention !== null ? (retention as Record<string, unknown>) : undefined);
     if (lock !== undefined && (days === undefined || days < minimumRetentionDays)) {
         problems.push(`archive bucket ${show(name)} must retain objects at least ${minimumRetentionDays} days, got ${show(days)}`);
     }
-    const byDefault = sse?.rules?.[0]?.applyServerSideEncryptionByDefault;
-    if (sse === undefined || byDefault?.sseAlgorithm !== "aws:kms") {
-        problems.push(`archive bucket ${show(name)} must use SSE-KMS, got ${show(byDefault?.sseAlgorithm)}`);
+    const byDefault = at(sse, "rules", 0, "applyServerSideEncryptionByDefault");
+    const algorithm = at(byDefault, "sseAlgorithm");
+    if (sse === undefined || algorithm !== "aws:kms") {
+        problems.push(`archive bucket ${show(name)} must use SSE-KMS, got ${show(algorithm)}`);
         return problems;
     }
-    const key = byDefault.kmsMasterKeyId;
+    const key = at(byDefault, "kmsMasterKeyId");
     const owner = sse.expectedBucketOwner;
     if (key === PREVIEW_UNKNOWN || owner === PREVIEW_UNKNOWN) return problems;
     const arn = typeof key === "string" ? parseArn(key) : undefined;
@@ -61,7 +73,8 @@ export function archiveBucketProblems(bucket: Record<string, any>, lock: Record<
     return problems;
 }
 
-const forBucket = (resources: PolicyResource[], type: string, name: unknown) => resources.find((r) => r.type === type && r.props.bucket === name)?.props;
+const forBucket = (resources: PolicyResource[], type: string, name: unknown): Record<string, unknown> | undefined =>
+    resources.find((r) => r.type === type && (r.props as Record<string, unknown>).bucket === name)?.props as Record<string, unknown> | undefined;
 
 export const archiveBucketPolicy: StackValidationPolicy = {
     name: "archive-bucket-write-once-customer-key",
@@ -76,7 +89,7 @@ export const archiveBucketPolicy: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const minimum = args.getConfig<Partial<ArchiveBucketRuleConfig>>().minimumRetentionDays ?? SEVEN_YEARS_DAYS;
         for (const bucket of args.resources.filter((r) => r.type === BUCKET_TYPE && isWithinComponent(r.urn, PRIVATE_INVOCATION_LOGGING_TYPE))) {
-            const name = bucket.props.bucket;
+            const name = (bucket.props as Record<string, unknown>).bucket;
             for (const problem of archiveBucketProblems(bucket.props, forBucket(args.resources, LOCK_TYPE, name), forBucket(args.resources, SSE_TYPE, name), minimum)) {
                 reportViolation(problem, bucket.urn);
             }

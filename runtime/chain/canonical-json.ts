@@ -58,7 +58,7 @@ function writeArray(values: readonly unknown[], depth: number): string | undefin
 }
 
 function writeObject(object: Record<string, unknown>, depth: number): string | undefined {
-    const proto = Object.getPrototypeOf(object);
+    const proto: unknown = Object.getPrototypeOf(object);
     if ((proto !== Object.prototype && proto !== null) || typeof object.toJSON === "function") return undefined;
     let out = "{";
     let first = true;

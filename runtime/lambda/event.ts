@@ -95,7 +95,7 @@ export function validateEvent(raw: unknown, allowedModels: readonly string[], de
         }
     }
     for (const field of ["userId", "applicationId", "requestId", "taskType", "kbId"] as const) {
-        if (e[field] !== undefined && (typeof e[field] !== "string" || !ID_PATTERN.test(e[field] as string))) {
+        if (e[field] !== undefined && (typeof e[field] !== "string" || !ID_PATTERN.test(e[field]))) {
             return fail(ids, EventErrorCode.invalidField, field, `${field} must match ${ID_PATTERN}, got ${describe(e[field])}`);
         }
     }
@@ -153,9 +153,10 @@ function checkContent(e: Record<string, unknown>): EventError | undefined {
         return { code: EventErrorCode.tooLarge, field: "messages", message: `${messages.length} messages; the limit is ${EventLimits.maxMessages}` };
     }
     let chars = 0;
-    for (const [i, m] of messages.entries()) {
+    for (const [i, item] of (messages as unknown[]).entries()) {
         const field = `messages[${i}]`;
-        if (typeof m !== "object" || m === null || !ROLES.includes(m.role) || typeof m.content !== "string" || m.content.length === 0 || Object.keys(m).length !== 2) {
+        const m = item as { role?: unknown; content?: unknown } | null;
+        if (typeof m !== "object" || m === null || !ROLES.includes(m.role as ChatMessage["role"]) || typeof m.content !== "string" || m.content.length === 0 || Object.keys(m).length !== 2) {
             return { code: EventErrorCode.invalidField, field, message: `${field} must be { role: ${ROLES.join("|")}, content: non-empty string }` };
         }
         if (LONE_SURROGATE.test(m.content)) {

@@ -116,7 +116,7 @@ export class ChainingSink implements AuditSink {
         this.clearTimer();
         this.sinceCheckpoint = 0;
         const checkpoint = this.store && this.chain.checkpoint(final);
-        if (checkpoint) this.track(this.store!.writeCheckpoint(checkpoint), `checkpoint of seq ${checkpoint.seq}`);
+        if (checkpoint) this.track(this.store.writeCheckpoint(checkpoint), `checkpoint of seq ${checkpoint.seq}`);
     }
 
     /** The idle tail of a chain is checkpointed too; the timer keeps no process alive and no call waits for it. */

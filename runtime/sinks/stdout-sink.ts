@@ -69,7 +69,7 @@ export class StdoutSink implements AuditSink {
             try {
                 this.stream.write(line, (err) => (err ? reject(err) : resolve()));
             } catch (err) {
-                reject(err);
+                reject(err instanceof Error ? err : new Error(String(err)));
             }
         });
     }

@@ -72,7 +72,7 @@ export async function evaluate(request: EvaluationRequest): Promise<Decision> {
     if (response.resultType === "error") {
         throw new Error(`IAM evaluator rejected the request: ${JSON.stringify(response.errors)}`);
     }
-    return response.overallResult as Decision;
+    return response.overallResult;
 }
 
 /** Account id embedded in an ARN (`arn:aws:iam::123456789012:role/x`). */

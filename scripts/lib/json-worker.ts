@@ -165,14 +165,16 @@ export class JsonWorkerPool<I, O> {
  * cannot reach the next job.
  */
 export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
-    process.on("message", async ({ inFile, outFile }: { inFile: string; outFile: string }) => {
+    // One job at a time: the pool sends the next only after this one's reply.
+    process.on("message", ({ inFile, outFile }: { inFile: string; outFile: string }) => void serve(inFile, outFile));
+    const serve = async (inFile: string, outFile: string): Promise<void> => {
         const write = process.stderr.write;
         let captured = "";
         // Also written through, so that the pool can quote it should the worker die mid-job.
         process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
             captured += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
             return write.call(process.stderr, chunk, ...rest);
-        }) as typeof process.stderr.write;
+        });
         let error: string | undefined;
         try {
             fs.writeFileSync(outFile, JSON.stringify(await work(JSON.parse(fs.readFileSync(inFile, "utf8")))));
@@ -184,7 +186,7 @@ export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
         const reply: Reply = error === undefined ? { stderr: captured } : { stderr: captured, error };
         await new Promise<void>((resolve) => process.send!(reply, () => resolve()));
         if (error !== undefined) process.exit(1);
-    });
+    };
     // The pool disconnects when it has no more jobs.
     process.on("disconnect", () => process.exit(0));
 }

@@ -27,7 +27,7 @@ export function reuseCollators(): void {
         let collator = collators.get(key);
         if (!collator) collators.set(key, (collator = new Intl.Collator(locales, options)));
         return collator.compare(String(this), String(that));
-    } as typeof original;
+    };
 }
 
 /** `String.prototype.localeCompare` as the engine defines it, for comparison in tests. */

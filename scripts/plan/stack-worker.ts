@@ -128,7 +128,7 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     return {
         stack: input.stack,
         resources,
-        outputs: (outputs ?? {}) as Record<string, unknown>,
+        outputs: (outputs ?? {}),
         secretOutputNames,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,

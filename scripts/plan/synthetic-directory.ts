@@ -43,7 +43,7 @@ export function writeShardedProject(projectDir: string, count: number, opsAccoun
             alarms: Math.max(DEFAULT_ALARM_BUDGET, used.alarms),
         };
         directory.shards.push({ name, opsAccount: syntheticOpsAccount(k), opsStack: `acme/${project}/${name}`, region, quotas });
-        directory.tenants.push(...own.map((t) => ({ ...t, shard: name }) as TenantDirectory["tenants"][number]));
+        directory.tenants.push(...own.map((t) => ({ ...t, shard: name })));
         const config = { ...ops.config, "aws:allowedAccountIds": [syntheticOpsAccount(k)], "bedrock-tenancy:directory": path.join(dir, "tenant-directory.yaml"), "bedrock-tenancy:shard": name, [PROFILE_QUOTA_KEY]: quotas.applicationProfiles };
         delete config["bedrock-tenancy:tenants"];
         fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ ...ops, config }, { aliasDuplicateObjects: false }));

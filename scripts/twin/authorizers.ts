@@ -32,7 +32,7 @@ async function decideFor(twin: AwsTwin, session: TwinSession, action: string, re
 }
 
 function caller(twin: AwsTwin, request: RecordedRequest, invalid: Refusal): { session?: TwinSession; region: string; refusal?: Refusal } {
-    const { accessKeyId, region } = signingScope(request.headers.authorization as string | undefined);
+    const { accessKeyId, region } = signingScope(request.headers.authorization);
     const session = accessKeyId ? twin.sessionOf(accessKeyId) : undefined;
     return session ? { session, region: region ?? "us-east-1" } : { region: region ?? "us-east-1", refusal: invalid };
 }

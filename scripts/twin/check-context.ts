@@ -79,7 +79,7 @@ export async function capturingStdout<T>(fn: () => Promise<T>): Promise<{ value:
         lines.push(String(chunk));
         (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
         return true;
-    }) as typeof process.stdout.write;
+    });
     try {
         return { value: await fn(), lines: lines.join("").split("\n").filter(Boolean) };
     } finally {
@@ -88,6 +88,7 @@ export async function capturingStdout<T>(fn: () => Promise<T>): Promise<{ value:
 }
 
 // A real import(), which ts-node would otherwise compile into require().
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function("url", "return import(url)") as (url: string) => Promise<any>;
 let loads = 0;
 

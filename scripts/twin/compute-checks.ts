@@ -59,7 +59,7 @@ export function computeExpectations(ops: StackState[], tenants: ExportedTenant[]
                     try {
                         await model.invoke("Summarise the contract.", { metadata: { userId: "user-17", requestId: "twin-unary" } });
                         let text = "";
-                        for await (const chunk of await model.stream("Write a haiku.", { metadata: { userId: "user-17", requestId: "twin-stream" } })) text += String(chunk.content);
+                        for await (const chunk of await model.stream("Write a haiku.", { metadata: { userId: "user-17", requestId: "twin-stream" } })) text += typeof chunk.content === "string" ? chunk.content : JSON.stringify(chunk.content);
                         check(text.length > 0, "the stream produced no text");
                     } catch (err) {
                         throw new Error(`the model call failed: ${errorText(err)}`);

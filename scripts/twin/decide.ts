@@ -44,7 +44,7 @@ export async function decide(request: DecisionRequest): Promise<Decision> {
         resourceControlPolicies: [],
         resourcePolicy: request.resourcePolicy,
         permissionBoundaryPolicies: request.boundary ? [{ name: "boundary", policy: request.boundary }] : undefined,
-    } as Parameters<typeof runSimulation>[0], {});
+    }, {});
     if (response.resultType === "error") {
         throw new Error(`the IAM evaluator rejected ${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
     }

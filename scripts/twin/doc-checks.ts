@@ -64,7 +64,7 @@ export function docExpectations(twin: () => AwsTwin, fn: TwinFunction, tenant: E
                 const before = twin().logs.records(fn.logGroup!).length;
                 await runBlock(twin(), applicationBlock(), fn.roleArn, tenant, blockEnv(tenant));
                 const records = twin().logs.records(fn.logGroup!).slice(before);
-                check(records.map((r) => `${r.operation}:${r.outcome}`).join(",") === "Converse:success,ConverseStream:success", `records: ${JSON.stringify(records.map((r) => [r.operation, r.outcome, r.errorCode]))}`);
+                check(records.map((r) => `${r.operation as string}:${r.outcome as string}`).join(",") === "Converse:success,ConverseStream:success", `records: ${JSON.stringify(records.map((r) => [r.operation, r.outcome, r.errorCode]))}`);
             },
         });
     }
@@ -78,7 +78,7 @@ export function docExpectations(twin: () => AwsTwin, fn: TwinFunction, tenant: E
                     BEDROCK_TENANCY_OPS_ROLE_ARN: tenant.roleArn, BEDROCK_TENANCY_EXTERNAL_ID: tenant.externalId, INFERENCE_PROFILE_ARN: tenant.inferenceProfileArns[model], ...guardrailEnv(tenant),
                 });
                 const records = twin().logs.records(fn.logGroup!).slice(before);
-                check(records.map((r) => `${r.operation}:${r.outcome}`).join(",") === "Converse:success", `records: ${JSON.stringify(records.map((r) => [r.operation, r.outcome, r.errorCode]))}`);
+                check(records.map((r) => `${r.operation as string}:${r.outcome as string}`).join(",") === "Converse:success", `records: ${JSON.stringify(records.map((r) => [r.operation, r.outcome, r.errorCode]))}`);
             },
         });
     }

@@ -205,7 +205,7 @@ function externalRole(model: TwinModel, stack: StackState, name: string, where: 
 
 /** The account of a stack: the one its resources' ARNs name. */
 export function stackAccount(stack: StackState): string | undefined {
-    const arn = stack.resources.map((r) => String(r.outputs.arn ?? "")).find((a) => /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/.test(a));
+    const arn = stack.resources.map((r) => (typeof r.outputs.arn === "string" ? r.outputs.arn : "")).find((a) => /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/.test(a));
     return arn ? accountOfArn(arn) : undefined;
 }
 

@@ -128,3 +128,34 @@ describe("AWS identifier rules", () => {
     });
 
 });
+
+describe("identifier patterns as literals", () => {
+    const identifiers = require("../../contract/identifiers") as Record<string, unknown>;
+    const models = require("../../contract/models") as { CROSS_REGION_PREFIXES: readonly string[]; CROSS_REGION_PROFILE_PREFIX: RegExp };
+    const REGION = String.raw`[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}`;
+    const PARTITION = "aws(?:-[a-z]+)*";
+    const ACCOUNT = String.raw`\d{12}`;
+
+    it("share one Region, partition and account fragment", () => {
+        const arnPatterns = Object.entries(identifiers).filter(([name, v]) => v instanceof RegExp && name.endsWith("_ARN_PATTERN")) as [string, RegExp][];
+        assert.ok(arnPatterns.length >= 7, `found ${arnPatterns.length} ARN patterns`);
+        for (const [name, pattern] of arnPatterns) {
+            assert.ok(pattern.source.startsWith("^arn:") && pattern.source.endsWith("$"), `${name} is anchored`);
+            assert.ok(pattern.source.includes(ACCOUNT), `${name} has the account fragment`);
+            const regionless = name.startsWith("IAM_");
+            assert.equal(pattern.source.includes(REGION), !regionless, `${name} and the Region fragment`);
+            assert.ok(pattern.source.startsWith(`^arn:${PARTITION}:`) || name === "LAMBDA_FUNCTION_ARN_PATTERN", `${name} has the partition fragment`);
+        }
+        assert.equal(REGION_PATTERN.source, `^${REGION}$`);
+        assert.equal(ACCOUNT_ID_PATTERN.source, `^${ACCOUNT}$`);
+    });
+
+    it("match the cross-Region prefixes exactly, no more and no fewer", () => {
+        for (const prefix of models.CROSS_REGION_PREFIXES) {
+            assert.ok(models.CROSS_REGION_PROFILE_PREFIX.test(`${prefix}.anthropic.claude-3-haiku-20240307-v1:0`), prefix);
+            assert.ok(!models.CROSS_REGION_PROFILE_PREFIX.test(`x${prefix}.anthropic.claude-3-haiku-20240307-v1:0`), `x${prefix}`);
+        }
+        const alternatives = /^\^\(\?:([a-z|-]+)\)\\\.$/.exec(models.CROSS_REGION_PROFILE_PREFIX.source)?.[1].split("|");
+        assert.deepEqual([...(alternatives ?? [])].sort(), [...models.CROSS_REGION_PREFIXES].sort());
+    });
+});

@@ -34,7 +34,7 @@ async function capturingStdout<T>(lines: string[], invoke: () => Promise<T>): Pr
         lines.push(...String(chunk).split("\n").filter(Boolean));
         (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
         return true;
-    }) as typeof process.stdout.write;
+    });
     try {
         return await invoke();
     } finally {

@@ -14,6 +14,7 @@ const event = (file: string, timestamp: string) => {
     return e;
 };
 // A real import(), which ts-node would otherwise compile into require().
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function("url", "return import(url)") as (url: string) => Promise<{ handler: (e: unknown) => Promise<{ outcome: string }> }>;
 
 describe("the bundled quota enforcer", () => {

@@ -26,7 +26,7 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
             const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
             callback?.();
             return true;
-        }) as typeof process.stdout.write;
+        });
         let response;
         try {
             response = await mod.handler(event({ requestId: "bundle-1" }), CONTEXT);
@@ -78,7 +78,7 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
             lines.push(String(chunk));
             (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
             return true;
-        }) as typeof process.stdout.write;
+        });
         let stream;
         try {
             ({ stream } = await invokeStreaming(mod.streamingHandler, event({ requestId: "bundle-s" }), CONTEXT));

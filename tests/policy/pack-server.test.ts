@@ -28,9 +28,9 @@ function startPack(): Promise<{ child: ChildProcess; port: string }> {
     });
     return new Promise((resolve, reject) => {
         let stderr = "";
-        child.stderr!.on("data", (chunk) => (stderr += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
         child.once("exit", (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
-        child.stdout!.once("data", (chunk) => resolve({ child, port: String(chunk).trim() }));
+        child.stdout.once("data", (chunk) => resolve({ child, port: String(chunk).trim() }));
     });
 }
 

@@ -69,7 +69,7 @@ describe("record lines: at most 256 KiB in every mode, cut after escaping", () =
 
         const both = assertWithinLimit(recordLine(record({ input: { inputText: long }, output: { outputText: long } })));
         const sizes = [both.input.inputText!.length, both.output.outputText!.length];
-        assert.ok(Math.abs(sizes[0] - sizes[1]) < 16, `${sizes}`);
+        assert.ok(Math.abs(sizes[0] - sizes[1]) < 16, sizes.join(", "));
     });
 
     it("bounds ids and metadata, keeping whole entries in order and the SHA-256 of the complete metadata", () => {

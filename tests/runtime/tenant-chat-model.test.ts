@@ -23,7 +23,7 @@ describe("createTenantChatModel (local Bedrock, STS and CloudWatch Logs)", () =>
         await model.invoke("hello there", { metadata: { applicationId: "svc" } });
         const chunks: string[] = [];
         for await (const chunk of await model.stream("hello again")) {
-            chunks.push(String(chunk.content));
+            chunks.push(typeof chunk.content === "string" ? chunk.content : JSON.stringify(chunk.content));
         }
 
         assert.equal(aws.sts.assumeRoleCalls.length, 1);

@@ -24,7 +24,7 @@ function twinCheck(plans: string): Promise<{ code: number; stdout: string }> {
 
 /** customer-b's lines: compute kind → ok | FAIL. */
 function tenantLines(stdout: string): Record<string, string> {
-    return Object.fromEntries(stdout.split("\n").map((l) => l.match(TENANT_LINE)).filter((m) => m !== null).map((m) => [m![2], m![1].trim()]));
+    return Object.fromEntries(stdout.split("\n").map((l) => l.match(TENANT_LINE)).filter((m) => m !== null).map((m) => [m[2], m[1].trim()]));
 }
 
 /** A copy of the plans with one resource's outputs changed. */

@@ -80,7 +80,7 @@ describe("the enforcing AWS stand-ins", () => {
         const err = await failure(tenantSession("wrong-id"));
         assert.equal(err?.name, "AccessDenied");
         assert.equal(err?.$metadata?.httpStatusCode, 403);
-        assert.match(err!.message, /assumed-role\/runtime\/ecs-tasks is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role\/tenant/);
+        assert.match(err.message, /assumed-role\/runtime\/ecs-tasks is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role\/tenant/);
     });
 
     it("refuses a service its trust policy does not name", async () => {
@@ -93,7 +93,7 @@ describe("the enforcing AWS stand-ins", () => {
         const err = await failure(converse(session, "anthropic.claude-3-haiku-20240307-v1:0"));
         assert.equal(err?.name, "AccessDeniedException");
         assert.equal(err?.$metadata?.httpStatusCode, 403);
-        assert.match(err!.message, /not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model\/.* with an explicit deny in an identity-based policy$/);
+        assert.match(err.message, /not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model\/.* with an explicit deny in an identity-based policy$/);
     });
 
     it("applies an inline deny put through IAM to the next call, and lifts it when deleted", async () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../../components";
 import { planStack, writeStackExport } from "../../testing";
 import { readStackState } from "../../verifier/pulumi-formats";
@@ -9,9 +10,12 @@ import { verifyFiles } from "../../verifier/verify";
 
 describe("bedrock-tenancy/testing planStack", () => {
     let file: string;
+    const pulumiOwn = pulumi.ComponentResource.prototype.registerOutputs;
+    let duringPlan: unknown;
 
     before(async () => {
         const doc = await planStack(() => {
+            duringPlan = pulumi.ComponentResource.prototype.registerOutputs;
             const fleet = new BedrockTenantFleet("tenants", {
                 tenants: [{ tenantId: "customer-a", accounts: ["111111111111"], models: ["anthropic.claude-3-haiku-20240307-v1:0"] }],
             });
@@ -37,6 +41,10 @@ describe("bedrock-tenancy/testing planStack", () => {
         const access = state.resources.find((r) => r.type === "bedrock-tenancy:index:BedrockTenantAccess");
         assert.strictEqual(access?.outputs.tenantId, "customer-a");
         assert.match(String(access?.outputs.externalId), /^[\w+=,.@:/-]{2,1224}$/);
+    });
+
+    it("leaves Pulumi's classes as they are while the program runs", () => {
+        assert.strictEqual(duringPlan, pulumiOwn);
     });
 
     it("gives the verifier a plan it proves without violations", () => {

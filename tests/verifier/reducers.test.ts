@@ -24,7 +24,7 @@ describe("trust reducer", () => {
         ["no role name", { StringEquals: { "sts:ExternalId": "a1" } }, /any principal of the account/],
     ] as const) {
         it(`reports ${label}`, () => {
-            const form = trust(condition as Record<string, unknown>);
+            const form = trust(condition);
             assert.ok(form.findings.some((f) => why.test(f.why)), JSON.stringify(form.findings));
         });
     }

@@ -144,7 +144,7 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
     return {
         writer,
         tenantId,
-        identity: genesis as WriterIdentity | undefined,
+        identity: genesis,
         records: seqs.length,
         firstSeq: first,
         lastSeq: last,

@@ -11,8 +11,8 @@ const ENFORCER = "arn:aws:lambda:us-east-1:999999999999:function:BedrockTenancyQ
 const base: BedrockTenantAccessArgs = { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], region: "us-east-1", accountId: OPS_ACCOUNT };
 const CAP_POLICY = "arn:aws:iam::999999999999:policy/BedrockTenancyCostCap-AllTenants";
 const CAP_ROLE = "arn:aws:iam::999999999999:role/BedrockTenancyCostCapAction";
-const cap = (extra: object): BedrockTenantAccessArgs["costCap"] => ({ limitUsd: 10, emails: ["a@example.com"], policyArn: CAP_POLICY, executionRoleArn: CAP_ROLE, ...extra } as BedrockTenantAccessArgs["costCap"]);
-const withQuota = (quota: object): BedrockTenantAccessArgs => ({ ...base, quota: { enforcerFunctionArn: ENFORCER, ...quota } as BedrockTenantAccessArgs["quota"] });
+const cap = (extra: object): BedrockTenantAccessArgs["costCap"] => ({ limitUsd: 10, emails: ["a@example.com"], policyArn: CAP_POLICY, executionRoleArn: CAP_ROLE, ...extra });
+const withQuota = (quota: object): BedrockTenantAccessArgs => ({ ...base, quota: { enforcerFunctionArn: ENFORCER, ...quota } });
 
 describe("quota and cost cap arguments", () => {
     const rejections: Array<[string, BedrockTenantAccessArgs, RegExp]> = [

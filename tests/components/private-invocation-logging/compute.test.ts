@@ -109,7 +109,7 @@ describe("PrivateInvocationLogging compute choice", () => {
     for (const [what, args, message] of refusals) {
         it(`refuses ${what}, naming the argument and the value`, () => {
             assert.throws(
-                () => resolvePrivateInvocationLoggingArgs(customerAArgs(args) as never),
+                () => resolvePrivateInvocationLoggingArgs(customerAArgs(args)),
                 (err: Error) => err instanceof ArgumentError && message.test(err.message),
             );
         });
