@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, TENANT_TAG_KEY } from "../../contract";
+import { DEFAULT_APPLICATION_PROFILES_QUOTA } from "../../contract/shard-quotas";
 import type { TenantCostCapArgs, TenantQuotaArgs } from "./quota-args";
 
 export type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
@@ -19,7 +20,7 @@ export const TENANT_ACCESS_DEFAULTS = Object.freeze({
      * L-40EC9882). The AWS General Reference lists 1,000 per supported Region;
      * some accounts show 2,000. Adjustable.
      */
-    applicationProfileQuota: 1000,
+    applicationProfileQuota: DEFAULT_APPLICATION_PROFILES_QUOTA,
     /** IAM's default trust-policy length quota (adjustable up to 4,096). */
     trustPolicySizeQuota: DEFAULT_TRUST_POLICY_SIZE_QUOTA,
     /** Role chaining caps sessions at one hour, so a longer maximum buys nothing. */

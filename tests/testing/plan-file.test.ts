@@ -10,12 +10,13 @@ import { verifyFiles } from "../../verifier/verify";
 
 describe("bedrock-tenancy/testing planStack", () => {
     let file: string;
-    const pulumiOwn = pulumi.ComponentResource.prototype.registerOutputs;
+    const prototype = pulumi.ComponentResource.prototype as unknown as Record<string, unknown>;
+    const pulumiOwn = prototype.registerOutputs;
     let duringPlan: unknown;
 
     before(async () => {
         const doc = await planStack(() => {
-            duringPlan = pulumi.ComponentResource.prototype.registerOutputs;
+            duringPlan = prototype.registerOutputs;
             const fleet = new BedrockTenantFleet("tenants", {
                 tenants: [{ tenantId: "customer-a", accounts: ["111111111111"], models: ["anthropic.claude-3-haiku-20240307-v1:0"] }],
             });
