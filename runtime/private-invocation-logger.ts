@@ -16,10 +16,11 @@ import {
     type ContentMode,
 } from "../contract";
 import { randomUUID } from "crypto";
-import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type BedrockOperation, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
 import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import { RecordDelivery } from "./record-delivery";
+import { elapsed, noteDelta, operationOf, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -62,26 +63,6 @@ export interface PrivateInvocationLoggerOptions {
      * @default - checkpoints into the sink when it is an `ArchivingSink`, every 100 records or 60 s
      */
     chain?: ChainOptions;
-}
-
-interface RunState {
-    start: CallStart;
-    startedMs: number;
-    /** The call's abort signal: its reason says why an aborted call stopped. */
-    signal?: AbortSignal;
-    /** Set once the call is known to be a ConverseStream call. */
-    stream?: StreamProgress;
-    /** Bedrock's request id and attempts, when the client reported them (streamed replies do not carry them). */
-    response?: { requestId?: string; attempts?: number };
-}
-
-/** What a stream has delivered so far: a stream cut short is recorded with it. */
-interface StreamProgress {
-    /** Chunks are counted by the model wrapper, so token events are not counted twice. */
-    observed: boolean;
-    firstTokenMs?: number;
-    deltas: number;
-    text: string[];
 }
 
 /** Counters of the logger itself (the sink keeps its own). */
@@ -196,7 +177,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     async handleLLMNewToken(token: string, _idx: unknown, runId: string): Promise<void> {
         const run = this.runs.get(runId);
         if (run && !run.stream?.observed) {
-            this.noteDelta(run, token, false);
+            noteDelta(run, token, false);
         }
     }
 
@@ -208,7 +189,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     observeStream(runId: string, text?: string): void {
         const run = this.runs.get(runId);
         if (run) {
-            this.noteDelta(run, text, true);
+            noteDelta(run, text, true);
         }
     }
 
@@ -322,16 +303,6 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         }
     }
 
-    private noteDelta(run: RunState, text: string | undefined, observed: boolean): void {
-        const stream = (run.stream ??= { observed, deltas: 0, text: [] });
-        stream.observed ||= observed;
-        if (text) {
-            stream.firstTokenMs ??= elapsed(run);
-            stream.deltas++;
-            stream.text.push(text);
-        }
-    }
-
     private takeRun(runId: string, event: string): RunState | undefined {
         const run = this.runs.get(runId);
         this.runs.delete(runId);
@@ -341,12 +312,4 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         }
         return run;
     }
-}
-
-function operationOf(run: RunState): BedrockOperation {
-    return run.stream ? "ConverseStream" : "Converse";
-}
-
-function elapsed(run: RunState): number {
-    return Math.round(performance.now() - run.startedMs);
 }
