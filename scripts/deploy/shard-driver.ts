@@ -21,6 +21,13 @@ export interface DriveOptions {
     parallelism: number;
     /** Receives every previewed shard's plan, for the verifier over all of them. */
     exportPlan(stack: string, plan: unknown): Promise<void>;
+    /**
+     * Runs after every shard previewed clean and before any update: the proof
+     * over all the exported plans together (with the customer stacks' files),
+     * whose fleet-wide checks no single shard's preview can make. Returns the
+     * violations; any stops the run.
+     */
+    verifyAll?(stacks: readonly string[]): Promise<string[]>;
     /** Preview only, or preview every shard and then update them. */
     update: boolean;
     /** Attempts per update when it fails on throttling. @default 5 */
@@ -34,7 +41,7 @@ export interface DriveResult {
     previewed: string[];
     updated: string[];
     /** The first shard whose preview showed violations or whose run failed; nothing started after it. */
-    stopped?: { stack: string; phase: "preview" | "update"; reason: string };
+    stopped?: { stack: string; phase: "preview" | "verify" | "update"; reason: string };
     /** Shards never started because of the stop. */
     skipped: string[];
     /** Throttled update attempts retried, per shard. */
@@ -57,6 +64,9 @@ async function bounded<T>(items: readonly T[], limit: number, stop: () => boolea
     return items.slice(next);
 }
 
+/** How a stop names the whole fleet rather than one shard. */
+export const FLEET = "(all shards)";
+
 export async function driveShards(options: DriveOptions): Promise<DriveResult> {
     if (!Number.isInteger(options.parallelism) || options.parallelism < 1) throw new RangeError(`parallelism must be a whole number of at least 1, got ${options.parallelism}`);
     const attempts = options.attempts ?? 5;
@@ -64,7 +74,7 @@ export async function driveShards(options: DriveOptions): Promise<DriveResult> {
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const result: DriveResult = { previewed: [], updated: [], skipped: [], retries: {} };
     const stopped = () => result.stopped !== undefined;
-    const stopAt = (stack: string, phase: "preview" | "update", reason: string) => {
+    const stopAt = (stack: string, phase: "preview" | "verify" | "update", reason: string) => {
         result.stopped ??= { stack, phase, reason };
     };
 
@@ -79,7 +89,20 @@ export async function driveShards(options: DriveOptions): Promise<DriveResult> {
             stopAt(stack, "preview", e instanceof Error ? e.message : String(e));
         }
     });
-    if (!options.update || stopped()) return result;
+    if (stopped()) return result;
+    if (options.verifyAll) {
+        try {
+            const violations = await options.verifyAll(result.previewed);
+            if (violations.length > 0) stopAt(FLEET, "verify", violations.join("; "));
+        } catch (e) {
+            stopAt(FLEET, "verify", e instanceof Error ? e.message : String(e));
+        }
+        if (stopped()) {
+            result.skipped = options.update ? [...options.stacks] : [];
+            return result;
+        }
+    }
+    if (!options.update) return result;
 
     result.skipped = await bounded(options.stacks, options.parallelism, stopped, async (stack) => {
         for (let attempt = 1; ; attempt++) {
