@@ -32,6 +32,7 @@ const SECTIONS = {
     "aws-calls": ["2. AWS calls", async (r: BenchResults) => void (r.awsCalls = await benchAwsCalls())],
     concurrency: ["3. concurrency", async (r: BenchResults) => void (r.concurrency = await benchConcurrency())],
     bundle: ["4. Lambda bundle", async (r: BenchResults) => void (r.bundle = await benchBundle())],
+    "isolation-proof": ["7. plan and isolation proof at scale", async (r: BenchResults) => void (r.isolationProof = await benchIsolationProof())],
     archive: ["6. audit archive", async (r: BenchResults) => void (r.archive = await benchArchive())],
     streaming: ["8-9. streaming and fail-closed", async (r: BenchResults) => void (r.streaming = await benchStreaming())],
     "audit-chain": ["10. audit chain", async (r: BenchResults) => void (r.auditChain = await benchAuditChain())],

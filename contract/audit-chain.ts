@@ -112,7 +112,9 @@ const TEXT_FIELDS = [
  * `stringify` must serialize metadata as the runtime's line does (the
  * checker reads parsed JSON, where `JSON.stringify` does).
  */
-export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Record<string, unknown> {
+export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Readonly<Record<string, unknown>> {
+    // Most records (no pointer, no metadata, no text, short ids) are their own view: the writer hashes one per call.
+    if (isOwnView(record)) return record;
     const { archive: _pointer, metadata, metadataTruncated: _cut, ...view } = record as Record<string, unknown>;
     if (metadata !== undefined && view.metadataSha256 === undefined) view.metadataSha256 = sha256Hex(stringify(metadata));
     for (const f of RECORD_ID_FIELDS) {
@@ -128,6 +130,25 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
         view[f.part] = rest;
     }
     return view;
+}
+
+const ID_FIELDS: ReadonlySet<string> = new Set(RECORD_ID_FIELDS);
+const TEXT_OF_PART: ReadonlyMap<string, string> = new Map(TEXT_FIELDS.map((f) => [f.part, f.text]));
+
+/** One pass over the record's own keys (reading absent fields by name costs more than the whole check). */
+function isOwnView(record: Readonly<Record<string, unknown>>): boolean {
+    for (const key in record) {
+        const value = record[key];
+        if (value === undefined) continue;
+        if (key === "archive" || key === "metadata" || key === "metadataTruncated") return false;
+        if (typeof value === "string") {
+            if (ID_FIELDS.has(key) && boundRecordId(value) !== value) return false;
+        } else {
+            const text = TEXT_OF_PART.get(key);
+            if (text !== undefined && typeof value === "object" && value !== null && text in value) return false;
+        }
+    }
+    return true;
 }
 
 /**

@@ -16,8 +16,14 @@ import type { ChainLink } from "./audit-chain";
 /** Marks a log event as an audit record (other lines in the log group lack it). */
 export const AUDIT_SCHEMA_TYPE = "BedrockTenancyInvocationAudit";
 
-/** Bumped on any incompatible change to {@link AuditRecord}. */
-export const AUDIT_SCHEMA_VERSION = "1.0";
+/**
+ * Bumped on any incompatible change to {@link AuditRecord} (docs/runtime.md
+ * lists what each version changed). 2.0: a call may write two records (the
+ * write-ahead `started` outcome, paired by `callId`), and every record joins
+ * its writer's hash chain (`chain`); a reader that counts records as calls
+ * must now leave `started` out.
+ */
+export const AUDIT_SCHEMA_VERSION = "2.0";
 
 /** What happened to the call the record describes. */
 export const AuditOutcome = {

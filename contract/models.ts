@@ -23,7 +23,10 @@ export const FOUNDATION_MODEL_ID_PATTERN = /^[a-z0-9-]{2,32}\.[a-z0-9][a-z0-9.:_
  * A profile that routes somewhere not listed fails with AccessDenied rather
  * than reaching an unlisted Region; set `crossRegionDestinations` for it.
  * Prefixes with no entry here (`global`, `jp`, `au`, `ca`, `us-gov`) need an
- * explicit list.
+ * explicit list: AWS publishes their destinations per model, and no list for
+ * them has been checked against AWS's own sources, so a guessed default could
+ * grant a Region the tenant never chose. Preview refuses such a profile and
+ * names `crossRegionDestinations[<id>]`.
  */
 export const DEFAULT_CROSS_REGION_DESTINATIONS: Readonly<Record<string, readonly string[]>> = {
     us: ["us-east-1", "us-east-2", "us-west-2"],

@@ -16,11 +16,15 @@ import {
     type ContentMode,
 } from "../contract";
 import { randomUUID } from "crypto";
-import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type BedrockOperation, type CallResult, type CallStart, type Rejection } from "./audit-record";
+import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
 import { describeMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
+import { RecordDelivery } from "./record-delivery";
+import { elapsed, noteDelta, operationOf, type RunState } from "./run-state";
+
+export { AuditWriteError } from "./record-delivery";
 import type { AuditSink } from "./sinks/audit-sink";
-import { ChainingSink, type ChainOptions } from "./sinks/chaining-sink";
+import type { ChainOptions } from "./sinks/chaining-sink";
 import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
 
@@ -61,34 +65,6 @@ export interface PrivateInvocationLoggerOptions {
     chain?: ChainOptions;
 }
 
-/** The audit record could not be written and the audit mode is `fail-closed`. */
-export class AuditWriteError extends Error {
-    constructor(message: string, options?: { cause?: unknown }) {
-        super(message, options);
-        this.name = "AuditWriteError";
-    }
-}
-
-interface RunState {
-    start: CallStart;
-    startedMs: number;
-    /** The call's abort signal: its reason says why an aborted call stopped. */
-    signal?: AbortSignal;
-    /** Set once the call is known to be a ConverseStream call. */
-    stream?: StreamProgress;
-    /** Bedrock's request id and attempts, when the client reported them (streamed replies do not carry them). */
-    response?: { requestId?: string; attempts?: number };
-}
-
-/** What a stream has delivered so far: a stream cut short is recorded with it. */
-interface StreamProgress {
-    /** Chunks are counted by the model wrapper, so token events are not counted twice. */
-    observed: boolean;
-    firstTokenMs?: number;
-    deltas: number;
-    text: string[];
-}
-
 /** Counters of the logger itself (the sink keeps its own). */
 export interface LoggerStats {
     /** Runs started and not yet ended: 0 when idle. */
@@ -115,15 +91,14 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     readonly contentMode: ContentMode;
     readonly auditMode: AuditMode;
     readonly safeMetadataKeys: ReadonlySet<string>;
-    private readonly sink: ChainingSink;
+    private readonly delivery: RecordDelivery;
     private readonly prices: PriceTable;
     private readonly region: string | undefined;
     private readonly maxContentBytes: number | undefined;
     private readonly warn: (message: string) => void;
     private readonly runs = new Map<string, RunState>();
-    private readonly inFlight = new Set<Promise<void>>();
     private readonly finishing = new Map<string, () => void>();
-    private counters = { records: 0, lost: 0, orphanEvents: 0 };
+    private orphanEvents = 0;
 
     constructor(options: PrivateInvocationLoggerOptions) {
         const auditMode = options.auditMode ?? DEFAULT_AUDIT_MODE;
@@ -146,7 +121,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.auditMode = auditMode;
         this.safeMetadataKeys = new Set(safeMetadataKeys);
         this.warn = options.onWarning ?? ((message) => console.warn(message));
-        this.sink = new ChainingSink({ ...options.chain, sink: options.sink, tenantId: options.tenantId, onWarning: this.warn });
+        this.delivery = new RecordDelivery({ sink: options.sink, tenantId: options.tenantId, auditMode, chain: options.chain, warn: this.warn });
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
         if (options.maxContentBytes !== undefined && !(options.maxContentBytes >= 1)) {
@@ -188,7 +163,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             // Write-ahead: the call goes to Bedrock, and a stream's first chunk to the
             // caller, only once a record of it is durable. A throw here stops the call.
             try {
-                await this.deliver(startedRecord(run.start));
+                await this.delivery.deliver(startedRecord(run.start));
             } catch (err) {
                 this.runs.delete(runId);
                 throw err;
@@ -202,7 +177,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     async handleLLMNewToken(token: string, _idx: unknown, runId: string): Promise<void> {
         const run = this.runs.get(runId);
         if (run && !run.stream?.observed) {
-            this.noteDelta(run, token, false);
+            noteDelta(run, token, false);
         }
     }
 
@@ -214,7 +189,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     observeStream(runId: string, text?: string): void {
         const run = this.runs.get(runId);
         if (run) {
-            this.noteDelta(run, text, true);
+            noteDelta(run, text, true);
         }
     }
 
@@ -241,7 +216,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         result.requestId ??= run.response?.requestId;
         result.attempts ??= run.response?.attempts;
         result.timeToFirstTokenMs = run.stream?.firstTokenMs;
-        await this.finish(runId, successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
+        return this.finish(runId, successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
@@ -256,12 +231,12 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         facts.requestId ??= run.response?.requestId;
         facts.attempts ??= run.response?.attempts;
         const partial = run.stream && { text: run.stream.text.join(""), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
-        await this.finish(runId, errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
+        return this.finish(runId, errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
     }
 
     /** Records a request refused before any model call; it never carries content. */
     async logRejection(rejection: Omit<Rejection, "callId" | "tenantId" | "contentMode" | "timestamp"> & { timestamp?: Date }): Promise<void> {
-        await this.deliver(
+        await this.delivery.deliver(
             rejectedRecord({ ...rejection, callId: randomUUID(), timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
         );
     }
@@ -285,52 +260,46 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     /** Flushes the sink and waits for every write handed to it. Never rejects. */
-    async flush(): Promise<void> {
-        // Together, not in turn: a buffering sink settles its writes only when it sends them,
-        // so waiting for the writes first would wait for the sink's own timer.
-        await Promise.all([
-            Promise.allSettled([...this.inFlight]),
-            this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`)),
-        ]);
+    flush(): Promise<void> {
+        return this.delivery.flush();
     }
 
     /**
      * A clean shutdown: waits for writes on their way, then ends this writer's
      * hash chain with a close record and a final checkpoint, and flushes.
-     * Records written afterwards start a new chain. Never rejects.
+     * Records written afterwards start a new chain. Never rejects; a lost
+     * close record counts as lost (shutdown then exits non-zero).
      */
-    async close(): Promise<void> {
-        // A flush first: a buffering sink settles the writes on their way only when it sends them.
-        await this.flush();
-        // A lost close record is a lost record: shutdown then exits non-zero.
-        this.counters.lost += await this.sink.close();
+    close(): Promise<void> {
+        return this.delivery.close();
     }
 
     /** The id of the writer whose chain this logger's records join. */
     get chainWriter(): string {
-        return this.sink.writer;
+        return this.delivery.writer;
     }
 
     stats(): LoggerStats {
-        return { activeRuns: this.runs.size, ...this.counters };
+        const { handed, lost } = this.delivery.records;
+        return { activeRuns: this.runs.size, records: handed, lost, orphanEvents: this.orphanEvents };
     }
 
-    private async finish(runId: string, record: AuditRecord): Promise<void> {
+    /** Delivers a run's last record; best-effort returns without a promise hop. */
+    private finish(runId: string, record: AuditRecord): Promise<void> | undefined {
+        let durable: Promise<void> | undefined;
         try {
-            await this.deliver(record);
+            durable = this.delivery.deliver(record);
         } finally {
-            this.finishing.get(runId)?.();
-            this.finishing.delete(runId);
+            if (durable === undefined) this.finished(runId);
         }
+        return durable?.finally(() => this.finished(runId));
     }
 
-    private noteDelta(run: RunState, text: string | undefined, observed: boolean): void {
-        const stream = (run.stream ??= { observed, deltas: 0, text: [] });
-        stream.observed ||= observed;
-        if (text) {
-            stream.firstTokenMs ??= elapsed(run);
-            stream.deltas++;
-            stream.text.push(text);
+    private finished(runId: string): void {
+        const waiting = this.finishing.get(runId);
+        if (waiting) {
+            this.finishing.delete(runId);
+            waiting();
         }
     }
 
@@ -338,44 +307,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const run = this.runs.get(runId);
         this.runs.delete(runId);
         if (!run) {
-            this.counters.orphanEvents++;
+            this.orphanEvents++;
             this.warn(`PrivateInvocationLogger: ${event} event for unknown run ${runId}; no record written`);
         }
         return run;
     }
-
-    /**
-     * The one place every record (started, completion, rejection) reaches the
-     * sink, in the order written; sinks turn it into a line with `recordLine`.
-     * Best-effort mode hands the record over and returns; `flush()` waits for
-     * it. Fail-closed mode waits for delivery and throws when it fails.
-     */
-    private async deliver(record: AuditRecord): Promise<void> {
-        this.counters.records++;
-        const write = this.sink.write(record).catch((err: unknown) => {
-            this.counters.lost++;
-            this.warn(`audit record lost (${describeError(err).errorCode}); ${this.counters.lost} lost so far`);
-            throw err;
-        });
-        if (this.auditMode === "fail-closed") {
-            // The caller waits for this record: send it now rather than when a buffering sink's timer fires.
-            this.sink.flush().catch(() => undefined);
-            try {
-                await write;
-            } catch (err) {
-                throw new AuditWriteError("the audit record could not be written; the call is refused (audit mode fail-closed)", { cause: err });
-            }
-            return;
-        }
-        const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
-        this.inFlight.add(tracked);
-    }
-}
-
-function operationOf(run: RunState): BedrockOperation {
-    return run.stream ? "ConverseStream" : "Converse";
-}
-
-function elapsed(run: RunState): number {
-    return Math.round(performance.now() - run.startedMs);
 }

@@ -47,8 +47,15 @@ export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECOR
 
 /** A UTF-16 code unit is at most 3 UTF-8 bytes, so a short string cannot be over the limit. */
 function mayHaveLongId(record: AuditRecord): boolean {
-    return RECORD_ID_FIELDS.some((f) => typeof record[f] === "string" && (record[f]).length * 3 > MAX_RECORD_ID_BYTES);
+    // Over the record's own keys: reading each absent id field by name costs more than this whole pass.
+    for (const key in record) {
+        const value = (record as unknown as Record<string, unknown>)[key];
+        if (typeof value === "string" && value.length * 3 > MAX_RECORD_ID_BYTES && ID_FIELDS.has(key)) return true;
+    }
+    return false;
 }
+
+const ID_FIELDS: ReadonlySet<string> = new Set(RECORD_ID_FIELDS);
 
 function boundIds(record: AuditRecord): AuditRecord {
     for (const field of RECORD_ID_FIELDS) {

@@ -15,6 +15,8 @@ export const CALL_ID_KEYS = {
     kbId: "kbId",
 } as const satisfies Record<string, keyof CallIds>;
 
+const CALL_ID_FIELDS: ReadonlyMap<string, keyof CallIds> = new Map(Object.entries(CALL_ID_KEYS));
+
 /** Metadata key naming the model as the caller knows it, when the model invoked is an inference profile. */
 export const MODEL_ID_KEY = "modelId";
 /** Metadata key naming what was invoked instead of `modelId` (an inference-profile ARN). */
@@ -35,9 +37,12 @@ export interface SplitMetadata {
 export function splitMetadata(metadata: Record<string, unknown>): SplitMetadata {
     const ids: CallIds = {};
     const extra: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(metadata)) {
-        if (key in CALL_ID_KEYS && isScalar(value)) {
-            ids[CALL_ID_KEYS[key as keyof typeof CALL_ID_KEYS]] = String(value);
+    for (const key of Object.keys(metadata)) {
+        const value = metadata[key];
+        // A Map, not `key in CALL_ID_KEYS`: "constructor" or "toString" is a caller's key like any other.
+        const idField = CALL_ID_FIELDS.get(key);
+        if (idField !== undefined && isScalar(value)) {
+            ids[idField] = String(value);
         } else if (key !== MODEL_ID_KEY && key !== INVOKED_MODEL_ID_KEY && !key.startsWith(LANGSMITH_PREFIX) && !LANGCHAIN_METADATA_KEYS.includes(key)) {
             extra[key] = value;
         }

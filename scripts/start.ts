@@ -8,7 +8,8 @@
  *   npm start -- --tenants 5000        a synthetic ops stack of N tenants
  *   npm start -- --tenants 10000 --ops-accounts 3
  *                                      N tenants spread over K ops accounts by a tenant directory:
- *                                      one ops stack and one plan file per shard, proved together
+ *                                      shard stacks of at most 100 tenants each (--shard-tenants M),
+ *                                      each planned whole into its own plan file, proved together
  *   npm start -- --out DIR             where plans and the report go (default: plan/)
  *   npm start -- --preview [--previous DIR]
  *                                      plan as `pulumi preview` would, from the stack exports in DIR
@@ -23,6 +24,7 @@ const { values } = parseArgs({
         stacks: { type: "string" },
         tenants: { type: "string" },
         "ops-accounts": { type: "string" },
+        "shard-tenants": { type: "string" },
         out: { type: "string", default: "plan" },
         project: { type: "string", default: path.resolve(__dirname, "..") },
         quiet: { type: "boolean", default: false },
@@ -37,6 +39,14 @@ function opsAccounts(raw: string | undefined): number | undefined {
     const k = Number(raw);
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new RangeError(`--ops-accounts must be a whole number from 1 to 100, got ${JSON.stringify(raw)}`);
     return k;
+}
+
+function shardTenants(raw: string | undefined): number | undefined {
+    if (raw === undefined) return undefined;
+    if (values["ops-accounts"] === undefined) throw new RangeError("--shard-tenants is only read with --ops-accounts");
+    const m = Number(raw);
+    if (!Number.isInteger(m) || m < 1 || m > 5000) throw new RangeError(`--shard-tenants must be a whole number from 1 to 5000, got ${JSON.stringify(raw)}`);
+    return m;
 }
 
 function tenantCount(raw: string | undefined, accounts = 1): number | undefined {
@@ -66,6 +76,7 @@ async function main(): Promise<number> {
         stacks: values.stacks?.split(",").map((s) => s.trim()).filter(Boolean),
         tenants: tenantCount(values.tenants, opsAccounts(values["ops-accounts"])),
         opsAccounts: opsAccounts(values["ops-accounts"]),
+        shardTenants: shardTenants(values["shard-tenants"]),
         outDir: path.resolve(values.out),
         preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),

@@ -5,7 +5,7 @@
  * state lives as long as the process: a Lambda container frozen and thawed
  * continues its chain; a new container starts a new one with a genesis record.
  */
-import { randomUUID } from "crypto";
+import * as crypto from "crypto";
 import { hostname } from "os";
 import {
     AUDIT_CHAIN_SCHEMA_TYPE,
@@ -20,6 +20,7 @@ import {
     type WriterIdentity,
 } from "../../contract";
 import { safeStringify } from "../serialize";
+import { canonicalJson } from "./canonical-json";
 
 /**
  * The hash of a record as the checker will compute it from the stored line:
@@ -27,7 +28,16 @@ import { safeStringify } from "../serialize";
  * `Error`, a `bigint`, `undefined`) are hashed as they are stored.
  */
 export function storedChainHash(record: StoredRecord): string {
-    return chainHash(JSON.parse(safeStringify(chainView(record as unknown as Record<string, unknown>, safeStringify))));
+    const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
+    const canonical = canonicalJson(view);
+    return canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical);
+}
+
+/** Node's one-shot digest (20.12 and later) spares a Hash object per record. */
+const oneShot = typeof crypto.hash === "function" ? crypto.hash : undefined;
+
+function sha256Hex(text: string): string {
+    return oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */
@@ -66,10 +76,12 @@ export class ChainWriter {
     private seq = 0;
     private prev: string | null = null;
     private lastAtMs = 0;
+    private isoMs = -1;
+    private iso = "";
     private closedAt: number | undefined;
 
     constructor(options: ChainWriterOptions) {
-        this.writer = options.writerId ?? randomUUID();
+        this.writer = options.writerId ?? crypto.randomUUID();
         this.tenantId = options.tenantId;
         this.identity = options.identity ?? writerIdentity();
         this.now = options.now ?? Date.now;
@@ -113,10 +125,11 @@ export class ChainWriter {
 
     /** `ownTime`: the writer's own record takes the write time as their timestamp; a call's record keeps its start. */
     private append<T extends StoredRecord>(record: Omit<T, "chain">, ownTime: boolean): Linked<T> {
-        const atMs = this.stamp();
-        const at = new Date(atMs).toISOString();
-        const chain: ChainLink = { writer: this.writer, seq: this.seq, prev: this.prev, at, ...(this.seq === 0 ? { genesis: this.identity } : {}) };
-        const linked = { ...record, ...(ownTime ? { timestamp: at } : {}), chain } as T;
+        const at = this.stampIso();
+        const chain: ChainLink = { writer: this.writer, seq: this.seq, prev: this.prev, at };
+        if (this.seq === 0) chain.genesis = this.identity;
+        const linked = { ...record, chain } as T;
+        if (ownTime) linked.timestamp = at;
         const hash = storedChainHash(linked);
         this.seq++;
         this.prev = hash;
@@ -127,6 +140,16 @@ export class ChainWriter {
     private stamp(): number {
         this.lastAtMs = Math.max(this.now(), this.lastAtMs);
         return this.lastAtMs;
+    }
+
+    /** {@link stamp} as ISO-8601; records written in the same millisecond share the text. */
+    private stampIso(): string {
+        const atMs = this.stamp();
+        if (atMs !== this.isoMs) {
+            this.isoMs = atMs;
+            this.iso = new Date(atMs).toISOString();
+        }
+        return this.iso;
     }
 }
 

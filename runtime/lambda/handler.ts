@@ -15,9 +15,9 @@ import type { PriceTable } from "../pricing";
 import { bedrockUsage, contentText, replyStopReason } from "../run-data";
 import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
-import { createAuditLogger } from "./archive";
-import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "./config";
-import { createOpsBedrockClient } from "./ops-bedrock-client";
+import { createAuditLogger } from "../wiring/audit-logger";
+import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
+import { createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, type ResponseStreamLike } from "./streaming";
 

@@ -90,6 +90,8 @@ export class CloudWatchLogsSink implements AuditSink {
     private timer: NodeJS.Timeout | undefined;
     private draining: Promise<void> = Promise.resolve();
     private streamReady = false;
+    private lastAt: string | undefined;
+    private lastAtMs: number | undefined;
     private readonly onExit = () => void this.flush();
 
     constructor(options: CloudWatchLogsSinkOptions) {
@@ -129,10 +131,9 @@ export class CloudWatchLogsSink implements AuditSink {
             this.warn(err.message);
             return Promise.reject(err);
         }
-        // The chain's write time, which never goes back: CloudWatch then stores a writer's records in chain order.
-        const parsed = Date.parse(record.chain?.at ?? record.timestamp);
+        const timestamp = this.eventTime(record);
         return new Promise<void>((resolve, reject) => {
-            this.buffer.push({ timestamp: Number.isNaN(parsed) ? Date.now() : parsed, message: recordLine(record as AuditRecord), resolve, reject });
+            this.buffer.push({ timestamp, message: recordLine(record as AuditRecord), resolve, reject });
             this.counters.pending++;
             this.schedule();
         });
@@ -152,6 +153,21 @@ export class CloudWatchLogsSink implements AuditSink {
 
     stats(): SinkStats {
         return this.counters.snapshot();
+    }
+
+    /**
+     * The chain's write time, which never goes back: CloudWatch then stores a
+     * writer's records in chain order. Records written in one millisecond
+     * share the text, so the last one parsed is kept.
+     */
+    private eventTime(record: StoredRecord): number {
+        const at = record.chain?.at ?? record.timestamp;
+        if (at !== this.lastAt) {
+            const parsed = Date.parse(at);
+            this.lastAt = at;
+            this.lastAtMs = Number.isNaN(parsed) ? undefined : parsed;
+        }
+        return this.lastAtMs ?? Date.now();
     }
 
     private schedule(): void {

@@ -4,35 +4,8 @@
  * AGPL-licensed: it is a devDependency and must never be imported by code that
  * ships in the package (components/ or runtime/).
  */
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { allowedContextKeysForRequest, isConditionKeyArray, isWildcardOnlyAction, runSimulation, runUnsafeSimulation, typeForContextKey, type Simulation } from "@cloud-copilot/iam-simulate";
 import type * as aws from "@pulumi/aws";
-import * as path from "path";
-import { reuseCollators } from "./reused-collators";
-
-/**
- * The evaluator works out which resource types of an action an ARN belongs to
- * (an automaton intersection per type) twice for every request, and that was
- * over half of its time; the answer depends only on the action and the ARN,
- * which repeat across a tenant's requests and across tenants. Its engine
- * resolves the function through the module's exports at each call, so a
- * cache placed there serves every request without changing any decision.
- */
-function memoiseResourceTypes(): void {
-    const file = path.join(path.dirname(require.resolve("@cloud-copilot/iam-simulate")), "simulation_engine", "resourceTypes.js");
-    const mod = require(file) as { getResourceTypesForAction: (service: string, action: string, resource: string) => Promise<unknown[]> };
-    const compute = mod.getResourceTypesForAction;
-    const cache = new Map<string, Promise<unknown[]>>();
-    mod.getResourceTypesForAction = (service, action, resource) => {
-        const key = `${service}:${action} ${resource}`;
-        let types = cache.get(key);
-        if (!types) cache.set(key, (types = compute(service, action, resource)));
-        // Callers get their own array, as from the original.
-        return types.then((t) => [...t]);
-    };
-}
-memoiseResourceTypes();
-reuseCollators();
-
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
 export interface EvaluationRequest {
@@ -51,14 +24,80 @@ export interface EvaluationRequest {
     context?: Record<string, string | string[]>;
 }
 
-/** Evaluates one request as AWS would; throws if the evaluator rejects the input. */
+/**
+ * Evaluates one request as AWS would; throws if the evaluator rejects the input.
+ *
+ * `runSimulation` works out, twice per request, which resource types of the
+ * action the ARN belongs to (an automaton intersection per type), only to
+ * learn which request context keys apply; that was over half of its time, and
+ * the answer depends only on the action and the ARN, which repeat across a
+ * tenant's requests and across tenants. So this asks the evaluator's public
+ * `allowedContextKeysForRequest` once per action and ARN, keeps the context
+ * keys that apply (typed as `runSimulation` types them), and decides with its
+ * public `runUnsafeSimulation`, which skips that step and the policies' grammar
+ * check (the cross-check passes only documents the verifier read in full).
+ * Requests outside that shape go through `runSimulation` itself: a wildcard
+ * resource, a wildcard-only action, a context key with a variable, and a
+ * resource policy (`runUnsafeSimulation` 0.1.173 loads it without the name its
+ * analysis reads, and fails; AssumeRole's one resource type is cheap to find). A test
+ * requires both ways to decide every cross-check request of a fleet alike.
+ */
 export async function evaluate(request: EvaluationRequest): Promise<Decision> {
-    const simulation: Simulation = {
+    let decision: Decision | undefined;
+    try {
+        decision = await decideDirectly(request);
+    } catch {
+        // What the direct way cannot take (an action the evaluator does not know, say)
+        // gets the evaluator's own answer or rejection.
+    }
+    return decision ?? evaluateStrictly(request);
+}
+
+/** Undefined when the request is not of the shape decided directly. */
+async function decideDirectly(request: EvaluationRequest): Promise<Decision | undefined> {
+    const context = { "aws:PrincipalArn": request.principal, ...(request.context ?? {}) };
+    const [service, action] = request.action.split(":");
+    if (request.resourcePolicy !== undefined || request.resource.includes("*") || Object.keys(context).some((k) => k.includes("/")) || action === undefined || (await isWildcardOnlyAction(service, action))) {
+        return undefined;
+    }
+    const allowed = await contextKeysFor(service, action, request.resource);
+    const contextVariables: Record<string, string | string[]> = {};
+    for (const [key, value] of Object.entries(context)) {
+        if (!allowed.has(key.toLowerCase())) continue;
+        const type = await typeForContextKey(key.toLowerCase());
+        contextVariables[key] = isConditionKeyArray(type) ? [value].flat() : Array.isArray(value) ? value[0] : value;
+    }
+    return runUnsafeSimulation(simulationOf(request, contextVariables), {});
+}
+
+/** The evaluator's own `runSimulation`, every step included. */
+export async function evaluateStrictly(request: EvaluationRequest): Promise<Decision> {
+    const response = await runSimulation(simulationOf(request, { "aws:PrincipalArn": request.principal, ...(request.context ?? {}) }), {});
+    if (response.resultType === "error") {
+        throw new Error(`IAM evaluator rejected the request: ${JSON.stringify(response.errors)}`);
+    }
+    return response.overallResult;
+}
+
+const contextKeys = new Map<string, Promise<Set<string>>>();
+
+function contextKeysFor(service: string, action: string, resource: string): Promise<Set<string>> {
+    const key = `${service}:${action} ${resource}`;
+    let keys = contextKeys.get(key);
+    if (!keys) {
+        keys = allowedContextKeysForRequest(service, action, resource, false, undefined).then((list) => new Set(list));
+        contextKeys.set(key, keys);
+    }
+    return keys;
+}
+
+function simulationOf(request: EvaluationRequest, contextVariables: Record<string, string | string[]>): Simulation {
+    return {
         request: {
             principal: request.principal,
             action: request.action,
             resource: { resource: request.resource, accountId: request.resourceAccount },
-            contextVariables: { "aws:PrincipalArn": request.principal, ...(request.context ?? {}) },
+            contextVariables,
         },
         identityPolicies: request.identityPolicies.map((policy, i) => ({ name: `identity-${i}`, policy })),
         serviceControlPolicies: [],
@@ -68,11 +107,6 @@ export async function evaluate(request: EvaluationRequest): Promise<Decision> {
             ? [{ name: "boundary", policy: request.permissionsBoundary }]
             : undefined,
     };
-    const response = await runSimulation(simulation, {});
-    if (response.resultType === "error") {
-        throw new Error(`IAM evaluator rejected the request: ${JSON.stringify(response.errors)}`);
-    }
-    return response.overallResult;
 }
 
 /** Account id embedded in an ARN (`arn:aws:iam::123456789012:role/x`). */

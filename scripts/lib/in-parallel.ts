@@ -5,7 +5,7 @@ import * as os from "os";
  * worker process), and hands each result to `take` in item order, whichever
  * finished first; each result is dropped once taken.
  */
-export async function inParallel<I, O>(items: readonly I[], work: (item: I) => Promise<O>, take: (result: O) => void): Promise<void> {
+export async function inParallel<I, O>(items: readonly I[], work: (item: I) => Promise<O>, take: (result: O, item: I) => void): Promise<void> {
     const results = new Map<number, O>();
     let next = 0;
     let taken = 0;
@@ -13,8 +13,8 @@ export async function inParallel<I, O>(items: readonly I[], work: (item: I) => P
         for (let i = next++; i < items.length; i = next++) {
             results.set(i, await work(items[i]));
             for (let r = results.get(taken); r !== undefined; r = results.get(taken)) {
-                results.delete(taken++);
-                take(r);
+                results.delete(taken);
+                take(r, items[taken++]);
             }
         }
     };

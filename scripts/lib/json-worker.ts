@@ -14,6 +14,8 @@ import * as path from "path";
 export interface JsonWorkerOptions {
     /** Extra Node flags, e.g. a larger heap. */
     nodeFlags?: string[];
+    /** The script is JavaScript: run it without ts-node. */
+    javascript?: boolean;
 }
 
 export interface JobOptions {
@@ -117,7 +119,7 @@ export class JsonWorkerPool<I, O> {
 
     private start(): Worker {
         const child = fork(this.script, [], {
-            execArgv: [...(this.options.nodeFlags ?? []), "-r", "ts-node/register/transpile-only"],
+            execArgv: [...(this.options.nodeFlags ?? []), ...(this.options.javascript ? [] : ["-r", "ts-node/register/transpile-only"])],
             stdio: ["ignore", "inherit", "pipe", "ipc"],
         });
         const worker: Worker = { child, stderr: "" };

@@ -10,6 +10,7 @@
 import { UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import * as path from "path";
 import { cores, inParallel } from "../lib/in-parallel";
+import { compileTree } from "../lib/compiled-tree";
 import { JsonWorkerPool } from "../lib/json-worker";
 import type { VerificationResult } from "../../verifier/verify";
 import { crossCheck, readable, type CrossCheckCase, type CrossCheckResult } from "./cross-check";
@@ -17,10 +18,10 @@ import { crossCheck, readable, type CrossCheckCase, type CrossCheckResult } from
 /** Up to this many tenants, the check runs in this process: a worker's start-up costs more than it saves. */
 const IN_PROCESS = 400;
 /**
- * At most this many tenants per worker process: each new process loads
- * ts-node and the IAM data again. With the evaluator's resource-type cache and
- * reused collators, 5,000 tenants took 10.2 to 11.4 s in chunks of 1,250 and
- * 8.3 to 8.5 s in chunks of 2,500 (two runs each, 2 cores).
+ * At most this many tenants per worker process: each new process loads the
+ * IAM data again, so 5,000 tenants go in one chunk per core (they took 10.2 to
+ * 11.4 s in chunks of 1,250 and 8.3 to 8.5 s in chunks of 2,500, two runs
+ * each, 2 cores, measured under ts-node).
  */
 const CHUNK = 2500;
 
@@ -50,11 +51,15 @@ export async function crossCheckFleet(result: VerificationResult): Promise<Cross
     const size = Math.min(CHUNK, Math.ceil(cases.length / cores()));
     const chunks = Array.from({ length: Math.ceil(cases.length / size) }, (_, i) => cases.slice(i * size, (i + 1) * size));
     const parts: CrossCheckResult[] = [];
-    const pool = new JsonWorkerPool<CrossCheckCase[], CrossCheckResult>(path.join(__dirname, "cross-check-worker.ts"), cores());
+    // The workers run the repository's code compiled to JavaScript (`compiled-tree.ts`).
+    const compiled = compileTree();
+    const worker = compiled.resolve(path.join(__dirname, "cross-check-worker.ts"));
+    const pool = new JsonWorkerPool<CrossCheckCase[], CrossCheckResult>(worker ?? path.join(__dirname, "cross-check-worker.ts"), cores(), { javascript: worker !== undefined });
     try {
         await inParallel(chunks, (chunk) => pool.run(chunk, { failure: "an evaluator cross-check worker failed" }), (part) => parts.push(part));
     } finally {
         await pool.close();
+        compiled.dispose();
     }
     return { requests: parts.reduce((n, p) => n + p.requests, 0), disagreements: parts.flatMap((p) => p.disagreements) };
 }

@@ -6,7 +6,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import { foundationModelArn, roleArn } from "../../contract";
-import { evaluate } from "../lib/iam-evaluator";
+import { evaluate, type Decision, type EvaluationRequest } from "../lib/iam-evaluator";
 import { entitlementsOf } from "../../verifier/entitlements";
 import { INVOKE_ACTIONS, permissionsAllow, type InvokeRequest } from "../../verifier/permissions-reducer";
 import { parsePolicy } from "../../contract";
@@ -39,7 +39,8 @@ export interface CrossCheckResult {
     disagreements: Violation[];
 }
 
-export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckResult> {
+/** `decide` is the evaluator (a test passes one that also runs its strict path). */
+export async function crossCheck(cases: CrossCheckCase[], decide: (request: EvaluationRequest) => Promise<Decision> = evaluate): Promise<CrossCheckResult> {
     let requests = 0;
     const disagreements: Violation[] = [];
     for (const c of cases) {
@@ -57,7 +58,7 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
             ];
             if (c.neighbour) trustRequests.push(["a same-named role in a foreign account", roleArn(c.neighbour.account, t.runtimeRoleName), t.externalId]);
             for (const [label, principal, externalId] of trustRequests) {
-                const decision = await evaluate({
+                const decision = await decide({
                     principal, action: ASSUME_ROLE, resource: t.roleArn, resourceAccount: t.opsAccount,
                     identityPolicies: [CUSTOMER_CONTROLLED], resourcePolicy: trust,
                     context: externalId === undefined ? {} : { "sts:ExternalId": externalId },
@@ -71,7 +72,7 @@ export async function crossCheck(cases: CrossCheckCase[]): Promise<CrossCheckRes
             const identityPolicies = c.permissionDocuments.map(asDocument);
             const permissionsBoundary = c.boundaryDocument === undefined ? undefined : asDocument(c.boundaryDocument);
             for (const [label, request] of invokeRequests(c)) {
-                const decision = await evaluate({
+                const decision = await decide({
                     principal: t.roleArn, action: request.action, resource: request.resource, resourceAccount: t.opsAccount, identityPolicies, permissionsBoundary,
                     context: {
                         "aws:RequestedRegion": request.region,

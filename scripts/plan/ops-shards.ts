@@ -1,6 +1,10 @@
 /**
- * Splits a large ops stack's tenant list into shards, each planned by the
- * same program, one shard at a time per worker. Pulumi keeps every resource's Output graph
+ * Splits a large ops stack that lists its own tenants (`bedrock-tenancy:tenants`,
+ * such as the single synthetic stack of `npm start -- --tenants N`) into
+ * chunks, each planned by the same program, one chunk at a time per worker, and
+ * joined into the stack's one file (`join-shards.ts`). A shard of a tenant
+ * directory is a stack of its own and is planned whole: spread a fleet over
+ * shard stacks rather than planning one stack no one should deploy. Pulumi keeps every resource's Output graph
  * alive while it plans (about 100 KB a resource at its peak, measured), so one
  * process for 5,000 tenants needs over 6 GiB; small shards, planned one after
  * another by one reused worker per core, keep each worker well under 1 GiB.
@@ -13,7 +17,6 @@
 import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, PARTITION, QUOTA_ENFORCER_NAME, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
 import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, checkOpsTenants, readOpsSettings } from "../../stacks/ops-config";
-import { DIRECTORY_KEY, SHARD_KEY, shardTenantsFromConfig } from "../../stacks/directory-config";
 import type { StackFile } from "./stack-files";
 
 /**
@@ -40,7 +43,6 @@ export interface Shard {
  */
 export function shardConfigs(file: StackFile, kind: string | undefined, size: number = SHARD_TENANTS): Shard[] | undefined {
     if (kind !== "ops" || !(size >= 1)) return undefined;
-    file = directoryShardAsTenants(file, size);
     const tenants = parseValue(file.config, TENANTS_KEY);
     if (!Array.isArray(tenants) || tenants.length <= size) return undefined;
     const settings = readOpsSettings({
@@ -81,23 +83,6 @@ export function shardWarnings(text: string, firstTenant: number): string[] {
         .split("\n")
         .filter((line) => line.trim())
         .map((line) => line.replace(/\btenants\[(\d+)\]/g, (_, i) => `tenants[${Number(i) + firstTenant}]`));
-}
-
-/**
- * A shard of a tenant directory as the same stack listing its tenants: the
- * program's own directory reader checks the whole directory and the stack's
- * account, then the shard's tenants are split like any other list.
- */
-function directoryShardAsTenants(file: StackFile, size: number): StackFile {
-    const reader = {
-        get: (key: string) => file.config[`${CONFIG_NAMESPACE}:${key}`],
-        getObject: <T>(key: string) => parseValue(file.config, `${CONFIG_NAMESPACE}:${key}`) as T | undefined,
-    };
-    const allowed = parseValue(file.config, "aws:allowedAccountIds") as string[] | undefined;
-    const shard = shardTenantsFromConfig(reader, allowed);
-    if (shard === undefined || shard.tenants.length <= size) return file;
-    const { [DIRECTORY_KEY]: _directory, [SHARD_KEY]: _shard, ...config } = file.config;
-    return { ...file, config: { ...config, [TENANTS_KEY]: JSON.stringify(shard.tenants) } };
 }
 
 /** A config value as the program reads it with `getObject`: JSON, or undefined when unset. */

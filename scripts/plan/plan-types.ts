@@ -33,8 +33,6 @@ export interface WorkerInput {
     secretKeys: string[];
     /** Outputs of other stacks this one may reference, by fully-qualified name. */
     stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
-    /** Encode through protobuf Structs as the SDK does by default (slower; the reference the plain carrier is tested against). */
-    protobufStructs?: boolean;
     /**
      * Plan as a first `pulumi preview` would: resources in `prior` (by URN)
      * exist with their recorded id and outputs; every other resource is

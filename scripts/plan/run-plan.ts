@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { compileTree } from "../lib/compiled-tree";
 import { cores, inParallel } from "../lib/in-parallel";
 import { errorLine, JsonWorkerPool } from "../lib/json-worker";
 import { ShardJoin, type ResourceSummary } from "./join-shards";
@@ -18,8 +19,6 @@ export interface PlanOptions {
     programPath?: string;
     /** Ops stacks of more tenants are planned in shards of this many (default `SHARD_TENANTS`). */
     shardTenants?: number;
-    /** Let the SDK encode through protobuf Structs (see `plain-structs.ts`); for tests. */
-    protobufStructs?: boolean;
     /**
      * Plan as `pulumi preview` would, from each stack's prior state (a stack
      * without one is new). StackReferences read the prior outputs of the
@@ -38,8 +37,9 @@ export interface StackPlan {
     records: string[];
     outputs: Record<string, unknown>;
     secretOutputNames: string[];
+    /** Worker time spent on the stack (its chunks' times added up: stacks and chunks plan in parallel). */
     durationMs: number;
-    /** How many workers planned the stack (one per shard), and the largest one's peak RSS. */
+    /** How many chunks the stack was planned in (one: whole), and the largest worker's peak RSS. */
     shards: number;
     peakRssBytes: number;
 }
@@ -71,46 +71,65 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
             throw new Error(`stack "${file.stack}" failed to plan:\n${errorLine(e)}`);
         }
     });
-    const pool = planWorkers(work.some((w) => w.shards.length > 1));
+    // Workers run the repository's code compiled to JavaScript; a program outside it (a test's) runs under ts-node.
+    const compiled = compileTree();
+    const compiledProgram = compiled.resolve(programPath);
+    const parallel = work.some((w) => w.shards.length > 1) || work.filter((w) => w.kind === "ops").length > 1;
+    const pool = planWorkers(parallel, compiledProgram === undefined ? undefined : compiled.resolve(WORKER));
     try {
         const plans: StackPlan[] = [];
-        for (const { file, kind, account, shards } of work) {
+        // Shard stacks of one directory print the same headroom lines: each distinct line once.
+        const printed = new Set<string>();
+        // Ops stacks first, all at once (one worker per core, each stack whole or
+        // in chunks); then the customer stacks, which reference their outputs.
+        for (const group of [work.filter((w) => w.kind === "ops"), work.filter((w) => w.kind !== "ops")]) {
+            const planned = [...plans];
             // A preview reads what is deployed: a stack with no prior state has no outputs yet.
-            const stackOutputs = Object.fromEntries(plans.map((p) => {
+            const stackOutputs = Object.fromEntries(planned.map((p) => {
                 if (!options.preview) return [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }];
                 const deployed = options.preview.prior.get(p.stack);
                 return [p.stack, { outputs: deployed?.outputs ?? {}, secretOutputNames: deployed?.secretOutputNames ?? [] }];
             }));
-            const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
-            const input: WorkerInput = { project: project.name, stack: file.stack, programPath, account, config: file.config, secretKeys: file.secretKeys, stackOutputs, protobufStructs: options.protobufStructs, preview: prior };
-            const started = performance.now();
-            const join = new ShardJoin();
+            const jobs = group.flatMap((w) => w.shards.map((shard, index) => ({ w, shard, last: index === w.shards.length - 1 })));
+            let join = new ShardJoin();
             let peakRssBytes = 0;
-            // Shards repeat a stack-wide warning (a model id checked offline, say): as one process
+            let workerMs = 0;
+            // Chunks repeat a stack-wide warning (a model id checked offline, say): as one process
             // would, it is printed once, for the first tenant it names, whatever the indexes.
-            const warned = new Set<string>();
-            await inParallel(shards, async ({ config, firstTenant }) => {
+            let warned = new Set<string>();
+            await inParallel(jobs, async ({ w, shard }) => {
+                const { file, account } = w;
+                const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
+                const input: WorkerInput = { project: project.name, stack: file.stack, programPath: compiledProgram ?? programPath, account, config: shard.config, secretKeys: file.secretKeys, stackOutputs, preview: prior };
                 let stderr = "";
-                const output = await pool.run({ ...input, config }, { failure: `stack "${file.stack}" failed to plan`, onStderr: (text) => (stderr += text) });
-                peakRssBytes = Math.max(peakRssBytes, output.peakRssBytes);
-                return { output, warnings: shardWarnings(stderr, firstTenant) };
-            }, ({ output, warnings }) => {
+                const output = await pool.run(input, { failure: `stack "${file.stack}" failed to plan`, onStderr: (text) => (stderr += text) });
+                return { output, warnings: shardWarnings(stderr, shard.firstTenant) };
+            }, ({ output, warnings }, { w, last }) => {
                 join.add(output);
+                peakRssBytes = Math.max(peakRssBytes, output.peakRssBytes);
+                workerMs += output.durationMs;
                 const fresh = warnings.filter((line) => {
                     const key = line.replace(/\[\d+\]/g, "[]");
-                    return shards.length === 1 || (!warned.has(key) && warned.add(key));
+                    return (w.shards.length === 1 || (!warned.has(key) && warned.add(key))) && !printed.has(line) && printed.add(line);
                 });
                 if (fresh.length > 0) process.stderr.write(`${fresh.join("\n")}\n`);
-            });
-            plans.push({
-                stack: file.stack, kind, account, file,
-                resources: join.resources(), records: join.records(), ...join.stackOutputs(),
-                durationMs: performance.now() - started, shards: shards.length, peakRssBytes,
+                if (!last) return;
+                const { file, kind, account, shards } = w;
+                plans.push({
+                    stack: file.stack, kind, account, file,
+                    resources: join.resources(), records: join.records(), ...join.stackOutputs(),
+                    durationMs: workerMs, shards: shards.length, peakRssBytes,
+                });
+                join = new ShardJoin();
+                peakRssBytes = 0;
+                warned = new Set<string>();
+                workerMs = 0;
             });
         }
         return plans;
     } finally {
         await pool.close();
+        compiled.dispose();
     }
 }
 
@@ -130,14 +149,15 @@ function readProject(dir: string): { name: string; main: string } {
  * 1,000 tenants in shards of 10, in one reused worker running alone, took
  * 13.7 s of CPU against 21.8 s in shards of 500, one fresh worker each.
  */
-function planWorkers(sharded: boolean): JsonWorkerPool<WorkerInput, WorkerOutput> {
-    return new JsonWorkerPool<WorkerInput, WorkerOutput>(WORKER, sharded ? cores() : 1, {
+function planWorkers(parallel: boolean, compiledWorker: string | undefined): JsonWorkerPool<WorkerInput, WorkerOutput> {
+    return new JsonWorkerPool<WorkerInput, WorkerOutput>(compiledWorker ?? WORKER, parallel ? cores() : 1, {
+        javascript: compiledWorker !== undefined,
         // The mock engine keeps a plan's Output graph until the plan ends; an
         // unsharded stack of 500 tenants peaks under 1.5 GiB, and the limit
         // leaves room for tenants granted many more models. A larger young
         // generation suits the many short-lived promises of each registration.
         // Workers run one per core: collector threads of their own would only
         // contend with the other worker.
-        nodeFlags: ["--max-old-space-size=4096", "--max-semi-space-size=64", ...(sharded ? ["--single-threaded-gc"] : [])],
+        nodeFlags: ["--expose-gc", "--max-old-space-size=4096", "--max-semi-space-size=64", ...(parallel ? ["--single-threaded-gc"] : [])],
     });
 }

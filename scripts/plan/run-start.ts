@@ -4,7 +4,6 @@ import * as path from "path";
 import { jsonReport, markdownReport, violationLines } from "../../verifier/report";
 import { readStackState } from "../../verifier/pulumi-formats";
 import { verifyStates, type VerificationResult } from "../../verifier/verify";
-import { cores } from "../lib/in-parallel";
 import { crossCheckFleet } from "./cross-check-fleet";
 import { countByType, renderTree } from "./resource-tree";
 import { planStacks, type StackPlan } from "./run-plan";
@@ -22,6 +21,8 @@ export interface RunOptions {
     tenants?: number;
     /** Spread the synthetic tenants over this many ops accounts: one directory shard and one ops stack file each. */
     opsAccounts?: number;
+    /** With `opsAccounts`: at most this many tenants per shard stack (default `SHARD_STACK_TENANTS`). */
+    shardTenants?: number;
     outDir: string;
     log: (line: string) => void;
     /**
@@ -50,7 +51,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const syntheticDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"));
     const synthetic = !options.tenants ? undefined
-        : options.opsAccounts ? writeShardedProject(options.projectDir, options.tenants, options.opsAccounts, syntheticDir())
+        : options.opsAccounts ? writeShardedProject(options.projectDir, options.tenants, options.opsAccounts, syntheticDir(), options.shardTenants)
         : { ...writeSyntheticProject(options.projectDir, options.tenants, syntheticDir()), stacks: ["ops"] };
     synthetic?.notes.forEach((n) => options.log(n));
     const projectDir = synthetic?.dir ?? options.projectDir;
@@ -73,8 +74,8 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const files: string[] = [];
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);
-        const workers = plan.shards > 1 ? `${plan.shards} shards of at most ${SHARD_TENANTS} tenants, ${Math.min(plan.shards, cores())} workers, largest` : "plan";
-        options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s, ${workers} worker peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
+        const workers = plan.shards > 1 ? `in ${plan.shards} chunks of at most ${SHARD_TENANTS} tenants joined into one file, largest` : "whole, its";
+        options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s of worker time, planned ${workers} worker's peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
         if (plan.file.placeholders.length) options.log(`  secret config replaced by offline placeholders: ${plan.file.placeholders.join(", ")}`);
         const file = path.join(options.outDir, `${plan.stack}.json`);
         if (options.preview) {

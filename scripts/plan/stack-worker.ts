@@ -1,67 +1,63 @@
 /**
  * Runs stacks' real programs under the Pulumi mock engine, one plan at a time
  * per worker process (the Pulumi runtime is process-global), and returns what
- * each planned. Each plan starts from a fresh runtime store and a freshly
- * loaded program (`fresh-runtime.ts`).
+ * each planned. Only Pulumi's public API is used: `setMocks` gives each plan a
+ * new mock monitor and resets the runtime's per-stack state (stack resource,
+ * feature flags, leak candidates), `setAllConfig` replaces the whole config,
+ * and the program's own modules are loaded again (`program-modules.ts`), so a
+ * reused worker plans as a fresh one would.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { serveJsonWorker } from "../lib/json-worker";
-import { freshPulumiStore, unloadProgram } from "./fresh-runtime";
-import { carryStructs, sortedKeys } from "./plain-structs";
+import { unloadProgram } from "./program-modules";
+import { sortedKeys } from "./sorted-keys";
 import { CALLER_IDENTITY_TOKEN, mockCallerIdentity, mockResourceId, mockResourceState } from "../../testing/mock-state";
 import { isUnknown } from "@pulumi/pulumi/output";
 import { UNKNOWN_VALUE, decodeSecrets } from "../../verifier/pulumi-formats";
 import type { PlannedResource, PreviewOp, PriorResource, WorkerInput, WorkerOutput } from "./plan-types";
 
-// Pulumi captures a stack trace for every internal promise and a full-depth one
-// for every resource (source positions for the engine); capturing the frames,
-// and under ts-node mapping them through source maps, dominated planning time.
-// A plan needs no source positions, so no frames are taken: a trace is then just
-// the error's name and message. `callsites` would lift the depth limit itself.
+// Pulumi reads `new Error().stack` for every resource (at unlimited depth, for
+// source positions sent to the engine) and for every internal promise (for its
+// leak report). Formatting those frames, under ts-node through source maps,
+// dominated planning time, and a plan needs no source positions. These are
+// V8's documented hooks, set only in this dedicated worker process, and no
+// dependency's code is replaced: no frames are captured where the depth is
+// ours to set, and a trace, where one is taken, is only the error's first line
+// (the worker reports failures by message, `errorLine`).
 Error.stackTraceLimit = 0;
-(pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
-// Pulumi also wraps four promises per output property in a leak detector that
-// tags each with a descriptive string and chains two more promises; that cost a
-// third of the 5,000-tenant plan's time and a fifth of its memory. The plan
-// waits for every registration anyway, and the detector only prints a warning
-// at exit; the runtime's modules look the wrapper up through the module at
-// each call, so the identity replaces it everywhere.
-(require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown }).debuggablePromise = <T>(p: Promise<T>) => p;
+Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
 
-interface Registration {
-    type: string;
-    name: string;
-    custom: boolean;
-    parent?: string;
-    inputs: Record<string, any>;
-}
+const STACK_TYPE = "pulumi:pulumi:Stack";
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
-/** The mock monitor's own record of each resource: `{ urn, state }`, state a Struct after `registerResourceOutputs`. */
-interface MockMonitor {
-    newUrn(parent: string, type: string, name: string): string;
-    registerResource(req: any, callback: unknown): Promise<void>;
-    getRegisteredResources(): Map<string, { urn: string; id: string | null; state: any }>;
-}
-
-async function plan(input: WorkerInput): Promise<WorkerOutput> {
+/** Plans one stack (exported for the test that checks no dependency is patched). */
+export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
-    const registrations = new Map<string, Registration>();
     const inputsByKey = new Map<string, Record<string, any>>();
     const prior = input.preview?.prior;
     const ops = new Map<string, PreviewOp>();
-    // The URN of the registration being handed to the mocks (they are not given it).
-    let registering: string | undefined;
+    // The mocks are given only a resource's type and name, and the monitor keeps
+    // no parents: a resource transformation (public API) sees each resource's
+    // parent, and a resource is keyed by `type::name` (its URN, in Pulumi's
+    // documented format, ends in both). A preview's prior state is keyed by URN.
+    const keyOf = new WeakMap<pulumi.Resource, string>();
+    const known = new Map<string, { parent?: pulumi.Resource }>();
+    const custom = new Set<string>();
+    const stackKey = `${STACK_TYPE}::${input.project}-${input.stack}`;
+    const priorByKey = new Map(Object.keys(prior ?? {}).map((urn) => [keyOfUrn(urn), urn]));
 
-    freshPulumiStore();
     unloadProgram(input.programPath);
-    carryStructs(input.protobufStructs ? "protobuf" : "plain");
+    // The last plan's graph is garbage now; collecting it before this plan
+    // allocates keeps a worker's peak near one plan's, not two (`--expose-gc`).
+    (globalThis as { gc?: () => void }).gc?.();
     pulumi.runtime.setAllConfig(input.config, input.secretKeys);
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                if (!input.protobufStructs) args = { ...args, inputs: sortedKeys(args.inputs) };
-                if (args.type === "pulumi:pulumi:StackReference") {
+                const key = `${args.type}::${args.name}`;
+                if (args.custom) custom.add(key);
+                if (args.type === STACK_REFERENCE_TYPE) {
                     // Matched by the stack part of `org/project/stack`: every planned stack belongs to this project.
                     const target = input.stackOutputs[String(args.inputs.name).split("/").pop() ?? ""];
                     if (!target) {
@@ -71,11 +67,11 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
                 }
                 if (input.preview) {
                     const inputs = withUnknowns(args.inputs);
-                    inputsByKey.set(`${args.type}::${args.name}`, inputs);
-                    return previewState(registering!, inputs, prior ?? {}, ops);
+                    inputsByKey.set(key, inputs);
+                    return previewState(priorByKey.get(key), inputs, prior ?? {}, ops, key);
                 }
                 const id = mockResourceId(args.type, args.name, args.inputs);
-                inputsByKey.set(`${args.type}::${args.name}`, args.inputs);
+                inputsByKey.set(key, args.inputs);
                 return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, input.account) } };
             },
             call(args) {
@@ -89,24 +85,18 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         input.stack,
         true,
     );
-    // The engine's own URNs and parents, as `pulumi stack export` records them; component
-    // outputs reach the monitor through registerResourceOutputs, never through the mocks.
-    const monitor = getMonitor() as unknown as MockMonitor;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) => {
-        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-        registrations.set(urn, { type: req.getType(), name: req.getName(), custom: req.getCustom(), parent: req.getParent() || undefined, inputs: {} });
-        // The mock monitor hands the request to the mocks before its first await.
-        registering = urn;
-        try {
-            return register(req, callback);
-        } finally {
-            registering = undefined;
-        }
-    };
+    const monitor = pulumi.runtime.getMonitor();
+    if (!(monitor instanceof MockMonitor)) throw new Error("setMocks did not install Pulumi's MockMonitor");
 
     const secretOutputNames: string[] = [];
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
+            const key = `${type}::${name}`;
+            if (known.has(key)) throw new Error(`two resources are named ${key}: the plan keys resources by type and name`);
+            keyOf.set(resource, key);
+            known.set(key, { parent: opts.parent });
+            return undefined;
+        });
         const exported: Record<string, unknown> = require(input.programPath);
         for (const [name, value] of Object.entries(exported)) {
             if (await pulumi.isSecret(pulumi.output(value))) secretOutputNames.push(name);
@@ -115,13 +105,28 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
     });
     await pulumi.runtime.disconnect();
 
+    const registered = monitor.getRegisteredResources();
+    const urnOf = new Map([...registered.keys()].map((urn) => [keyOfUrn(urn), urn]));
+    if (urnOf.size !== registered.size) throw new Error("two registered resources share a type and name: the plan keys resources by both");
+    const parentOf = (key: string): string | undefined => {
+        if (key === stackKey) return undefined;
+        const seen = known.get(key);
+        if (!seen) throw new Error(`the mock monitor registered ${key}, which no resource transformation saw`);
+        const parentKey = seen.parent ? keyOf.get(seen.parent) : stackKey;
+        const parent = parentKey === undefined ? undefined : urnOf.get(parentKey);
+        if (parent === undefined) throw new Error(`the parent of ${key} was never registered`);
+        return parent;
+    };
     const resources: PlannedResource[] = [];
-    for (const [urn, record] of monitor.getRegisteredResources()) {
-        const r = registrations.get(urn);
-        if (!r || r.type === "pulumi:pulumi:StackReference") continue;
-        const state = typeof record.state?.toJavaScript === "function" ? sortedKeys(record.state.toJavaScript()) : (record.state ?? {});
-        const planned: PlannedResource = { urn, type: r.type, name: r.name, custom: r.custom, id: record.id || undefined, parent: r.parent, inputs: inputsByKey.get(`${r.type}::${r.name}`) ?? {}, outputs: state };
-        if (input.preview) planned.op = ops.get(urn) ?? (prior?.[urn] ? "same" : "create");
+    // The monitor's own record of each resource: state a Struct after `registerResourceOutputs`
+    // (component outputs reach the monitor that way, never through the mocks).
+    for (const [urn, record] of registered) {
+        const key = keyOfUrn(urn);
+        const [type, ...rest] = key.split("::");
+        if (type === STACK_REFERENCE_TYPE) continue;
+        const state = typeof record.state?.toJavaScript === "function" ? record.state.toJavaScript() : (record.state ?? {});
+        const planned: PlannedResource = { urn, type, name: rest.join("::"), custom: custom.has(key), id: record.id || undefined, parent: parentOf(key), inputs: inputsByKey.get(key) ?? {}, outputs: state };
+        if (input.preview) planned.op = ops.get(key) ?? (prior?.[urn] ? "same" : "create");
         resources.push(planned);
     }
 
@@ -133,6 +138,13 @@ async function plan(input: WorkerInput): Promise<WorkerOutput> {
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
+}
+
+/** `type::name` of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
+function keyOfUrn(urn: string): string {
+    const parts = urn.split("::");
+    const qualified = parts[2] ?? "";
+    return `${qualified.slice(qualified.lastIndexOf("$") + 1)}::${parts.slice(3).join("::")}`;
 }
 
 /** The engine's marker for a value not known until deployment, where the SDK left its own `unknown`. */
@@ -152,15 +164,15 @@ function withUnknowns(value: any): any {
  * (the SDK then reads it as unknown) and only its inputs as state: every
  * output the provider computes (an ARN, a generated value) is unknown.
  */
-function previewState(urn: string, inputs: Record<string, any>, prior: Record<string, PriorResource>, ops: Map<string, PreviewOp>): { id: string; state: Record<string, any> } {
-    const before = prior[urn];
+function previewState(urn: string | undefined, inputs: Record<string, any>, prior: Record<string, PriorResource>, ops: Map<string, PreviewOp>, key: string): { id: string; state: Record<string, any> } {
+    const before = urn === undefined ? undefined : prior[urn];
     if (!before) {
-        ops.set(urn, "create");
+        ops.set(key, "create");
         return { id: "", state: inputs };
     }
-    const now = decodeSecrets(inputs, urn);
-    ops.set(urn, JSON.stringify(sortedKeys(now)) === JSON.stringify(sortedKeys(before.inputs)) ? "same" : "update");
+    const now = decodeSecrets(inputs, urn!);
+    ops.set(key, JSON.stringify(sortedKeys(now)) === JSON.stringify(sortedKeys(before.inputs)) ? "same" : "update");
     return { id: before.id ?? "", state: { ...before.outputs, ...inputs } };
 }
 
-serveJsonWorker(plan);
+if (require.main === module) serveJsonWorker(plan);

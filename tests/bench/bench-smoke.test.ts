@@ -53,6 +53,8 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         // Ten calls in flight, each on its own connection (kept alive, so both setups' sockets count): nothing queues.
         assert.ok(r.peakBedrockConnections >= 10, `${r.peakBedrockConnections} connections`);
         assert.equal(typeof r.meetsTarget, "boolean");
+        // The figures come with the load other processes put on the machine while they were taken.
+        assert.ok(r.loadAverage && r.loadAverage.before >= 0 && r.loadAverage.after >= 0, JSON.stringify(r.loadAverage));
         results.concurrency = r;
     });
 
@@ -88,5 +90,6 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
             assert.ok(markdown.includes(heading), heading);
         }
         assert.ok(!markdown.includes("undefined"), markdown);
+        assert.match(markdown, /Load average \(1 min\) [0-9.]+ before and [0-9.]+ after the section/);
     });
 });

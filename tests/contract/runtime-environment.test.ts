@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ArgumentError, RuntimeEnv, decodeRuntimeEnvironment, encodeRuntimeEnvironment, guardrailConditionValue, type RuntimeEnvironment } from "../../contract";
-import { loadRuntimeConfig } from "../../runtime/lambda/config";
+import { loadRuntimeConfig } from "../../runtime/wiring/config";
 
 const full: RuntimeEnvironment = {
     opsRoleArn: "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a",

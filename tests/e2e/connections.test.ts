@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { setEnv, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { CloudWatchLogsSink, DEFAULT_LOGS_REQUEST_TIMEOUT_MS } from "../../runtime/sinks/cloudwatch-logs-sink";
-import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/lambda/ops-bedrock-client";
+import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/wiring/ops-bedrock-client";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 import { LOG_GROUP } from "../support/runtime-harness";
@@ -54,7 +54,7 @@ describe("connections: socket limits and timeouts (local Bedrock, STS and CloudW
             // A call that never answers: without a request timeout the write would wait for it.
             aws.logs.faultFor = () => ({ kind: "slow", ms: 600_000 });
             const sink = new CloudWatchLogsSink({ logGroupName: LOG_GROUP, requestTimeoutMs: 300, maxAttempts: 2, baseBackoffMs: 1, flushIntervalMs: 0, flushOnExit: false, onWarning: () => undefined });
-            const record = { schemaType: "BedrockTenancyInvocationAudit", schemaVersion: "1.0", timestamp: new Date().toISOString(), outcome: "success", tenantId: "customer-a", input: {}, output: {}, estimatedCostUsd: null, contentMode: "none" } as const;
+            const record = { schemaType: "BedrockTenancyInvocationAudit", schemaVersion: "2.0", timestamp: new Date().toISOString(), outcome: "success", tenantId: "customer-a", input: {}, output: {}, estimatedCostUsd: null, contentMode: "none" } as const;
 
             await assert.rejects(sink.write(record), /PutLogEvents failed/);
             assert.equal(sink.stats().lost, 1);

@@ -37,7 +37,7 @@ describe("Lambda handler end to end (local Bedrock, STS and CloudWatch Logs)", (
         assert.ok(Math.abs(Date.parse(timestamp) - Date.now()) < 60_000);
         assert.deepEqual(rest, {
             schemaType: AUDIT_SCHEMA_TYPE,
-            schemaVersion: "1.0",
+            schemaVersion: "2.0",
             outcome: "success",
             tenantId: "customer-a",
             userId: "user-17",

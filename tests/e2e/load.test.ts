@@ -157,7 +157,7 @@ describe(`load: ${INVOCATIONS} invocations, ${IN_FLIGHT} in flight, through one 
         assert.equal(sink.stats().delivered - statsBefore.delivered, INVOCATIONS);
         assert.deepEqual(sink.stats(), { ...statsBefore, delivered: statsBefore.delivered + INVOCATIONS });
         assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: INVOCATIONS + IN_FLIGHT, lost: 0, orphanEvents: 0 });
-        assert.equal((handler.logger as unknown as { inFlight: Set<unknown> }).inFlight.size, 0);
+        assert.equal((handler.logger as unknown as { delivery: { inFlight: Set<unknown> } }).delivery.inFlight.size, 0);
         assert.equal(bufferedRecords(sink), 0);
         // Drop what the test itself holds (responses, the servers' request logs and stored events) before weighing the heap.
         responses = [];

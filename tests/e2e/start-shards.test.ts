@@ -19,7 +19,7 @@ describe("npm start over several ops accounts", function () {
         const files = fs.readdirSync(run.out).filter((f) => f.endsWith(".json") && !f.startsWith("isolation-report")).sort();
         assert.deepStrictEqual(files, ["ops-1.json", "ops-2.json"]);
         const roles: string[][] = files.map((f) => readJson(path.join(run.out, f)).deployment.resources.filter((r: any) => r.type === ROLE).map((r: any) => String(r.inputs.name)));
-        // 30 tenant roles per shard (planned in worker chunks of 25, one file per stack) plus each shard's own enforcer and cost-cap roles.
+        // 30 tenant roles per shard (each shard planned whole, one file per stack) plus each shard's own enforcer and cost-cap roles.
         assert.deepStrictEqual(roles.map((r) => r.filter((n) => n.startsWith("BedrockTenantAccess-")).length), [30, 30]);
         assert.ok(roles[0].includes("BedrockTenantAccess-tenant-00030") && !roles[0].includes("BedrockTenantAccess-tenant-00031"));
         assert.ok(roles[1].includes("BedrockTenantAccess-tenant-00031"));
@@ -29,6 +29,23 @@ describe("npm start over several ops accounts", function () {
         assert.match(run.stdout, /Isolation: 60 tenants, 0 customer stacks, \d+ evaluator requests, 0 violations/);
         const report = readJson(path.join(run.out, "isolation-report.json"));
         assert.strictEqual(report.tenants.length, 60);
+    });
+
+    it("spreads an account's tenants over several shard stacks, each planned whole into its own file, none joined from chunks", async () => {
+        const run = await runStart(["--tenants", "60", "--ops-accounts", "2", "--shard-tenants", "20"]);
+        assert.strictEqual(run.code, 0, run.stderr);
+        const files = fs.readdirSync(run.out).filter((f) => f.endsWith(".json") && !f.startsWith("isolation-report")).sort();
+        assert.deepStrictEqual(files, ["ops-1-1.json", "ops-1-2.json", "ops-2-1.json", "ops-2-2.json"]);
+        const tenantRoles = files.map((f) => readJson(path.join(run.out, f)).deployment.resources.filter((r: any) => r.type === ROLE && String(r.inputs.name).startsWith("BedrockTenantAccess-")).length);
+        assert.deepStrictEqual(tenantRoles, [15, 15, 15, 15]);
+        assert.strictEqual((run.stdout.match(/planned whole/g) ?? []).length, 4, run.stdout);
+        assert.doesNotMatch(run.stdout, /chunks/);
+        // The shards of one account share its quotas: the directory check adds them up.
+        assert.match(run.stdout, /ops account 900000000001 \(ops-1-1, ops-1-2\): 30 tenants/);
+        assert.match(run.stdout, /Isolation: 60 tenants, 0 customer stacks, \d+ evaluator requests, 0 violations/);
+        const bad = await runStart(["--tenants", "60", "--shard-tenants", "20"]);
+        assert.strictEqual(bad.code, 2);
+        assert.match(bad.stderr, /--shard-tenants is only read with --ops-accounts/);
     });
 
     it("refuses --ops-accounts without --tenants, and more tenants than K accounts' roles", async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { AuditPath, auditFieldPaths, auditFieldTable, type AuditRecord } from "../../contract";
+import { AUDIT_SCHEMA_VERSION, AuditPath, auditFieldPaths, auditFieldTable, type AuditRecord } from "../../contract";
 import { ARCHIVE_COLUMNS } from "../../components/private-invocation-logging/archive-catalog";
 import { auditMetricFilters } from "../../components/private-invocation-logging/metric-filters";
 import { describeError, errorRecord, rejectedRecord, startedRecord, successRecord, type CallStart } from "../../runtime/audit-record";
@@ -87,5 +87,16 @@ describe("one audit schema", () => {
         for (const filter of auditMetricFilters()) {
             assert.equal(matchesFilterPattern(filter.pattern, started), false, filter.id);
         }
+    });
+});
+
+describe("the schema version", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runtime.md"), "utf8");
+
+    it("is the version the docs' example record and the top row of their version table show", () => {
+        const example = JSON.parse(doc.split("```json\n")[1].split("\n```")[0]) as { schemaVersion: string };
+        const table = doc.split("### Schema versions")[1];
+        const newest = /\n\| `([0-9.]+)` \|/.exec(table)?.[1];
+        assert.deepEqual([example.schemaVersion, newest], [AUDIT_SCHEMA_VERSION, AUDIT_SCHEMA_VERSION]);
     });
 });

@@ -6,6 +6,7 @@ import { safeStringify } from "../../runtime/serialize";
 import { planBatches, rejectedIndexes, eventSize } from "../../runtime/sinks/log-batches";
 import { backoffDelay, isRetryableAwsError } from "../../runtime/sinks/retry";
 import { describeError } from "../../runtime/audit-record";
+import { splitMetadata } from "../../runtime/run-data";
 
 describe("content modes", () => {
     it("keeps only the length in none mode", () => {
@@ -166,5 +167,13 @@ describe("describeError", () => {
     it("marks 429 as throttled and replaces an odd error name", () => {
         assert.equal(describeError({ name: "ModelNotReadyException", $metadata: { httpStatusCode: 429 } }).throttled, true);
         assert.equal(describeError({ name: "contains the prompt text!" }).errorCode, "Error");
+    });
+});
+
+describe("splitMetadata", () => {
+    it("lifts the well-known ids and keeps a caller's key named like an Object method as metadata", () => {
+        const split = splitMetadata({ userId: "u-1", requestId: 7, constructor: "c", toString: "t", ls_provider: "amazon_bedrock", versions: {}, ticket: "T-9" });
+        assert.deepEqual(split.ids, { userId: "u-1", clientRequestId: "7" });
+        assert.deepEqual(split.extra, { constructor: "c", toString: "t", ticket: "T-9" });
     });
 });

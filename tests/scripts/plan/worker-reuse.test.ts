@@ -7,7 +7,7 @@ import * as path from "path";
 import * as v8 from "v8";
 import * as vm from "vm";
 import { JsonWorkerPool } from "../../../scripts/lib/json-worker";
-import { unloadProgram } from "../../../scripts/plan/fresh-runtime";
+import { unloadProgram } from "../../../scripts/plan/program-modules";
 import type { WorkerInput, WorkerOutput } from "../../../scripts/plan/plan-types";
 import { readStackFile, stackAccount } from "../../../scripts/plan/stack-files";
 import { REPO } from "../../support/run-cli";

@@ -1,5 +1,5 @@
 /**
- * The Lambda's configuration: explicit options first, then the environment
+ * The runtime's configuration, for the Lambda and any other compute: explicit options first, then the environment
  * variables `PrivateInvocationLogging` sets (decoded once, at cold start, by
  * the contract's decoder), then defaults. Every value is checked by the same
  * rules the component applies before the first request, and a bad one stops

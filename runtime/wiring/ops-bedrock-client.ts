@@ -6,7 +6,7 @@ import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
-import { createOpsCredentials } from "./credentials";
+import { createOpsCredentials } from "./ops-credentials";
 import { ArgumentError } from "../../contract";
 
 export interface OpsBedrockClientOptions {

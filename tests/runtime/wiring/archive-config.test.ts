@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ArgumentError, RuntimeEnv } from "../../../contract";
-import { loadRuntimeConfig } from "../../../runtime/lambda/config";
+import { loadRuntimeConfig } from "../../../runtime/wiring/config";
 import { TENANT_ENV } from "../../../testing/runtime-fixtures";
 
 const KEY = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,3 +1,9 @@
+/**
+ * The audit logger every runtime entry (the Lambda handler, `createTenantChatModel`)
+ * builds from its configuration: the given sink alone, or with an archive
+ * configured, an `ArchivingSink` in front of it whose S3 client is loaded
+ * only then.
+ */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";

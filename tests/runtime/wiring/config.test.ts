@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { loadRuntimeConfig } from "../../../runtime/lambda/config";
+import { loadRuntimeConfig } from "../../../runtime/wiring/config";
 import { RuntimeEnv } from "../../../contract/runtime-environment";
 import { EXTERNAL_ID, HAIKU, NOVA_LITE, NOVA_PROFILE_ARN, TENANT_ENV } from "../../../testing/runtime-fixtures";
 

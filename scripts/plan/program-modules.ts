@@ -1,23 +1,11 @@
 /**
- * A plan worker runs one stack program after another, so each plan starts
- * from what a new process would have: the Pulumi runtime's state (settings,
- * config, stack resource, feature flags) is one store, replaced here, and
- * the program's own modules are loaded again, so its top-level code runs
- * again. Libraries (the Pulumi SDKs, the components) stay loaded: that is
- * the start-up a worker saves.
+ * A plan worker runs one stack program after another, so each plan loads the
+ * program's own modules again and its top-level code runs again. Libraries
+ * (the Pulumi SDKs, the components) stay loaded: that is the start-up a worker
+ * saves. The Pulumi runtime's per-stack state is reset through its public
+ * `setMocks` and `setAllConfig` (`stack-worker.ts`).
  */
 import * as path from "path";
-
-interface RuntimeState {
-    LocalStore: new () => object;
-}
-
-/** Gives the Pulumi runtime a new store: every setting and the stack resource of the last plan are dropped. */
-export function freshPulumiStore(): void {
-    const { LocalStore } = require("@pulumi/pulumi/runtime/state") as RuntimeState;
-    (globalThis as { globalStore?: object }).globalStore = new LocalStore();
-    (globalThis as { stackResource?: unknown }).stackResource = undefined;
-}
 
 /**
  * Unloads every module under the program's folder (outside node_modules,
