@@ -7,7 +7,7 @@
  * data the library gives the same text from the value itself, so only that
  * is handed to it directly.
  */
-import { canonicalize } from "json-canonicalize";
+import { chainCanonicalJson } from "../../contract";
 
 /**
  * The canonical JSON of `value` as JSON would store it, or `undefined` when
@@ -18,7 +18,7 @@ import { canonicalize } from "json-canonicalize";
  */
 export function canonicalJson(value: unknown): string | undefined {
     try {
-        return isPlain(value, 0) ? canonicalize(value) : undefined;
+        return isPlain(value, 0) ? chainCanonicalJson(value) : undefined;
     } catch {
         // A throwing getter: the long way reports it as the line does.
         return undefined;
