@@ -71,6 +71,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         preview: options.preview && { prior },
     });
     fs.mkdirSync(options.outDir, { recursive: true });
+    removeEarlierPlans(options.outDir, plans.map((p) => path.join(options.outDir, `${p.stack}.json`)));
     const files: string[] = [];
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);
@@ -108,4 +109,31 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
             `cross-check ${(crossCheckMs / 1000).toFixed(1)} s. Report: ${path.relative(process.cwd(), reportPath)}`,
     );
     return { plans, violations: violationLines(verification), reportPath, verification, timings: { planMs, proofMs, crossCheckMs } };
+}
+
+/**
+ * Deletes the stack files an earlier run wrote to `outDir` (as its report
+ * lists them) that this run does not write again: a folder of plans then
+ * holds one fleet, not the shards of a larger run beside this one's stacks.
+ * Only files inside `outDir` that a report named are touched.
+ */
+export function removeEarlierPlans(outDir: string, writing: readonly string[]): string[] {
+    const report = path.join(outDir, "isolation-report.json");
+    let earlier: unknown;
+    try {
+        earlier = (JSON.parse(fs.readFileSync(report, "utf8")) as { stacks?: unknown }).stacks;
+    } catch {
+        return [];
+    }
+    if (!Array.isArray(earlier)) return [];
+    const keep = new Set(writing.map((f) => path.resolve(f)));
+    const removed: string[] = [];
+    for (const entry of earlier as { file?: unknown }[]) {
+        if (typeof entry?.file !== "string") continue;
+        const file = path.resolve(entry.file);
+        if (path.dirname(file) !== path.resolve(outDir) || !file.endsWith(".json") || keep.has(file)) continue;
+        fs.rmSync(file, { force: true });
+        removed.push(file);
+    }
+    return removed;
 }
