@@ -213,9 +213,15 @@ function accountHeadroom(directory: TenantDirectory, shards: ReadonlyMap<string,
 
 /** Throws every problem of the directory at once, or returns it typed. */
 export function assertTenantDirectory(value: unknown, where = "directory"): TenantDirectory {
-    const { problems } = checkTenantDirectory(value, where);
+    return checkedTenantDirectory(value, where).directory;
+}
+
+/** {@link assertTenantDirectory}, also giving the check's headroom, so a caller that reports it checks once. */
+export function checkedTenantDirectory(value: unknown, where = "directory"): { directory: TenantDirectory; check: DirectoryCheck } {
+    const check = checkTenantDirectory(value, where);
+    const { problems } = check;
     if (problems.length > 0) throw new ArgumentError(problems.length === 1 ? problems[0] : `${problems.length} problems:\n- ${problems.join("\n- ")}`);
-    return value as TenantDirectory;
+    return { directory: value as TenantDirectory, check };
 }
 
 /** The shard holding `tenantId`, or an error naming the tenant and the directory. */
