@@ -11,7 +11,7 @@
  * which the verifier cannot read.
  */
 
-import { PREVIEW_UNKNOWN } from "../contract";
+import { PREVIEW_UNKNOWN, isRecord } from "../contract";
 
 /** Pulumi's signature key for special property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -73,34 +73,27 @@ export function readStackState(file: string, text: string): StackState {
     return stackStateOf(file, doc);
 }
 
-type JsonObject = Record<string, unknown>;
-
-/** A JSON object (not an array, not null). */
-function isObject(value: unknown): value is JsonObject {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Reads one file's parsed JSON; `file` names it in errors. */
 export function stackStateOf(file: string, doc: unknown): StackState {
     let raw: unknown[];
     let format: StackState["format"];
     let pendingOperations: PendingOperation[] = [];
     const retainedUrns = new Set<string>();
-    if (isObject(doc) && isObject(doc.deployment)) {
+    if (isRecord(doc) && isRecord(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
         }
         raw = Array.isArray(doc.deployment.resources) ? (doc.deployment.resources as unknown[]) : [];
         pendingOperations = readPendingOperations(file, doc.deployment.pending_operations);
         format = "stack-export";
-    } else if (isObject(doc) && Array.isArray(doc.steps)) {
+    } else if (isRecord(doc) && Array.isArray(doc.steps)) {
         // A preview lists what would exist afterwards. A deletion leaves nothing, unless the old
         // resource is retained on delete: AWS then keeps it, policies and all, outside the stack.
         raw = [];
         for (const [i, step] of (doc.steps as unknown[]).entries()) {
-            if (!isObject(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
+            if (!isRecord(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
             if (step.newState !== undefined && step.newState !== null) raw.push(step.newState);
-            else if (isObject(step.oldState) && step.oldState.retainOnDelete === true) {
+            else if (isRecord(step.oldState) && step.oldState.retainOnDelete === true) {
                 raw.push(step.oldState);
                 if (typeof step.oldState.urn === "string") retainedUrns.add(step.oldState.urn);
             }
@@ -120,7 +113,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
 
 function readResource(file: string, raw: unknown, index: number): StackResource {
     const where = `${file}: resource ${index}`;
-    if (!isObject(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") {
+    if (!isRecord(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") {
         throw new UnreadableInputError(`${where} has no urn and type`);
     }
     const urn = raw.urn;
@@ -145,8 +138,8 @@ function readPendingOperations(file: string, raw: unknown): PendingOperation[] {
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) throw new UnreadableInputError(`${file}: deployment.pending_operations is not a list`);
     return (raw as unknown[]).map((op, i) => {
-        const resource = isObject(op) ? op.resource : undefined;
-        if (!isObject(op) || !isObject(resource) || typeof resource.urn !== "string") throw new UnreadableInputError(`${file}: pending operation ${i} names no resource`);
+        const resource = isRecord(op) ? op.resource : undefined;
+        if (!isRecord(op) || !isRecord(resource) || typeof resource.urn !== "string") throw new UnreadableInputError(`${file}: pending operation ${i} names no resource`);
         return { type: textOf(op.type), urn: resource.urn, resourceType: textOf(resource.type) };
     });
 }

@@ -6,8 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-
-const root = path.join(__dirname, "../..");
+import { ROOT as root, documentationFiles } from "./markdown";
 // testing/ also holds the suites' fixtures, whose names (EXTERNAL_ID) double as the docs' environment variables.
 const SOURCE_FOLDERS = ["contract", "components", "runtime", "verifier"];
 
@@ -48,7 +47,7 @@ describe("names in the docs", () => {
         const constants = exportedConstants();
         const exported = publicNames();
         assert.ok(exported.has("FINDING_CODES") && constants.has("FINDING_CODES"), "the export lists and the source were read");
-        const docs = [path.join(root, "README.md"), ...filesUnder(path.join(root, "docs"), ".md")];
+        const docs = documentationFiles();
         const internal: string[] = [];
         for (const file of docs) {
             for (const [, name] of fs.readFileSync(file, "utf8").matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)) {
