@@ -71,22 +71,6 @@ export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise
     }
 }
 
-/** Runs `fn` while collecting what is written to stdout (the Lambda's records), as Lambda's log delivery reads it. */
-export async function capturingStdout<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
-        lines.push(String(chunk));
-        (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-        return true;
-    });
-    try {
-        return { value: await fn(), lines: lines.join("").split("\n").filter(Boolean) };
-    } finally {
-        process.stdout.write = write;
-    }
-}
-
 // A real import(), which ts-node would otherwise compile into require().
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function("url", "return import(url)") as (url: string) => Promise<any>;

@@ -9,7 +9,8 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { awslambdaHarness, invokeStreaming } from "../../tests/support/lambda-stream-harness";
-import { capturingStdout, check, coldStart, errorText, withEnv, type Expectation } from "./check-context";
+import { capturingStdout } from "../../testing/stdout-capture";
+import { check, coldStart, errorText, withEnv, type Expectation } from "./check-context";
 import type { TwinFunction } from "./plan-model";
 import type { AwsTwin } from "./twin";
 

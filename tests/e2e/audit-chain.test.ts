@@ -16,6 +16,7 @@ import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { CUSTOMER_ACCESS_KEY_ID, LocalS3Server, converseText, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { CONTEXT, TENANT_ENV, event, fastRetries } from "../../testing/runtime-fixtures";
+import { capturingStdout } from "../../testing/stdout-capture";
 import { allBreaks, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
 import { tempDir } from "../support/audit-trail";
 
@@ -25,21 +26,6 @@ const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 
 function breaks(check: AuditCheck): string[] {
     return allBreaks(check).map((b) => `${b.kind}@${b.seq}`);
-}
-
-/** Runs `invoke` with stdout captured, as Lambda captures a function's output. */
-async function capturingStdout<T>(lines: string[], invoke: () => Promise<T>): Promise<T> {
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-        return true;
-    });
-    try {
-        return await invoke();
-    } finally {
-        process.stdout.write = write;
-    }
 }
 
 describe("audit trails of the shipped runtime verify clean (local AWS stand-ins)", () => {
@@ -61,7 +47,7 @@ describe("audit trails of the shipped runtime verify clean (local AWS stand-ins)
         // Between invocations the container is frozen; Lambda adds its platform lines around each.
         for (const [i, e] of [event({ requestId: "b-1" }), { prompt: "no user" }, event({ requestId: "b-3" })].entries()) {
             lines.push(`START RequestId: r-${i} Version: $LATEST`);
-            await capturingStdout(lines, () => first.handler(e, CONTEXT));
+            lines.push(...(await capturingStdout(() => first.handler(e, CONTEXT))).lines);
             lines.push(`END RequestId: r-${i}`, `REPORT RequestId: r-${i}\tDuration: 3.10 ms`);
         }
         const log = path.join(tempDir(), "stream.log");
@@ -73,7 +59,7 @@ describe("audit trails of the shipped runtime verify clean (local AWS stand-ins)
         assert.equal(check.skipped, 9);
 
         const restarted = await import(`${pathToFileURL(bundle).href}?container=2`);
-        await capturingStdout(lines, () => restarted.handler(event({ requestId: "b-4" }), CONTEXT));
+        lines.push(...(await capturingStdout(() => restarted.handler(event({ requestId: "b-4" }), CONTEXT))).lines);
         fs.writeFileSync(log, lines.join("\n") + "\n");
         check = verifyAuditTrail([log]);
         assert.deepEqual(breaks(check), []);

@@ -5,6 +5,7 @@ import { pathToFileURL } from "url";
 import { defaultLambdaBundlePath } from "../../components/private-invocation-logging/lambda-bundle";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { CONTEXT, TENANT_ENV, event } from "../../testing/runtime-fixtures";
+import { capturingStdout } from "../../testing/stdout-capture";
 import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
 
 describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
@@ -19,25 +20,12 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
         assert.ok(fs.existsSync(bundle), `${bundle} is missing: run npm run build:lambda`);
         const mod = await import(pathToFileURL(bundle).href);
 
-        const lines: string[] = [];
-        const write = process.stdout.write;
-        process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
-            lines.push(String(chunk));
-            const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-            callback?.();
-            return true;
-        });
-        let response;
-        try {
-            response = await mod.handler(event({ requestId: "bundle-1" }), CONTEXT);
-        } finally {
-            process.stdout.write = write;
-        }
+        const { value: response, lines } = await capturingStdout(() => mod.handler(event({ requestId: "bundle-1" }), CONTEXT) as Promise<{ output: string }>);
 
         assert.equal(response.output, "ok");
         assert.equal(aws.sts.assumeRoleCalls.length, 1);
         assert.equal(aws.bedrock.requests[0].accessKeyId, "ASIAOPSSESSION1");
-        const records = lines.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        const records = lines.map((l) => JSON.parse(l));
         assert.equal(records.length, 1);
         assert.equal(records[0].clientRequestId, "bundle-1");
         assert.equal(records[0].outcome, "success");
@@ -72,22 +60,10 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
             g.awslambda = saved;
         }
         aws.bedrock.reply = () => ({ text: "alpha beta gamma", usage: { inputTokens: 23, outputTokens: 3 } });
-        const lines: string[] = [];
-        const write = process.stdout.write;
-        process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
-            lines.push(String(chunk));
-            (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-            return true;
-        });
-        let stream;
-        try {
-            ({ stream } = await invokeStreaming(mod.streamingHandler, event({ requestId: "bundle-s" }), CONTEXT));
-        } finally {
-            process.stdout.write = write;
-        }
+        const { value: { stream }, lines } = await capturingStdout(() => invokeStreaming(mod.streamingHandler, event({ requestId: "bundle-s" }), CONTEXT));
 
         assert.deepEqual(stream.lines.map((l) => l.line.type), ["chunk", "chunk", "chunk", "end"]);
-        const records = lines.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        const records = lines.map((l) => JSON.parse(l));
         assert.equal(records.length, 1);
         assert.equal(records[0].operation, "ConverseStream");
         assert.equal(records[0].clientRequestId, "bundle-s");
