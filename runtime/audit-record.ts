@@ -103,25 +103,12 @@ export function describeError(err: unknown): ErrorFacts {
 }
 
 /** What a record says about one call beyond its start: every field in schema order, undefined ones dropped. */
-interface CallFacts {
+type CallFacts = Partial<Pick<AuditRecord,
+    "requestId" | "stsRequestId" | "input" | "output" | "totalTokenCount" | "latencyMs" | "bedrockLatencyMs" | "timeToFirstTokenMs" |
+    "stopReason" | "attempts" | "estimatedCostUsd" | "errorCode" | "errorMessage" | "httpStatusCode" | "throttled">> & {
     operation?: RecordedOperation;
-    requestId?: string;
-    stsRequestId?: string;
-    input?: AuditRecord["input"];
-    output?: AuditRecord["output"];
-    totalTokenCount?: number;
-    latencyMs?: number;
-    bedrockLatencyMs?: number;
-    timeToFirstTokenMs?: number;
-    stopReason?: string;
-    attempts?: number;
-    estimatedCostUsd?: number | null;
-    errorCode?: string;
-    errorMessage?: string;
-    httpStatusCode?: number;
-    throttled?: boolean;
     withMetadata?: boolean;
-}
+};
 
 /**
  * One object literal in the schema's field order, compacted once: records
