@@ -1,28 +1,28 @@
 /**
- * Bundles the Lambda runtime into one minified ESM file for Node.js 22 at
- * dist/lambda/index.mjs, the path `defaultLambdaBundlePath()` resolves.
+ * Bundles the Lambda runtime into minified ESM for Node.js 22: the entry
+ * dist/lambda/index.mjs, the path `defaultLambdaBundlePath()` resolves, and
+ * beside it the chunks it imports (`splitLambdaBuild`).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { build } from "esbuild";
 import { LAMBDA_BUNDLE_RELATIVE_PATH } from "../components/private-invocation-logging/lambda-bundle";
-import { LAMBDA_BUILD_OPTIONS } from "./lib/lambda-build-options";
+import { splitLambdaBuild } from "./lib/lambda-build-options";
 
 const root = path.resolve(__dirname, "..");
 
 async function main(): Promise<void> {
     const outfile = path.join(root, LAMBDA_BUNDLE_RELATIVE_PATH);
+    const outdir = path.dirname(outfile);
     const started = Date.now();
-    const result = await build({
-        ...LAMBDA_BUILD_OPTIONS,
-        metafile: true as const,
-        entryPoints: [path.join(root, "runtime", "lambda", "index.ts")],
-        outfile,
-    });
-    const bytes = Object.values(result.metafile.outputs)[0].bytes;
+    // Chunks of an earlier build would otherwise be shipped beside the new ones.
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const result = await build({ ...splitLambdaBuild(path.join(root, "runtime", "lambda", "index.ts"), outfile), metafile: true as const });
+    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     // Kept outside dist/lambda so that a directory archive of it holds the bundle only.
     fs.writeFileSync(path.join(root, "dist", "lambda-bundle.meta.json"), JSON.stringify(result.metafile));
-    console.log(`built ${path.relative(root, outfile)}: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`);
+    const files = Object.keys(result.metafile.outputs).length;
+    console.log(`built ${path.relative(root, outfile)} and ${files - 1} chunks: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`);
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** Where `npm run build` writes the Lambda bundle, relative to the package root. */
+/** Where `npm run build` writes the Lambda bundle's entry, relative to the package root; its chunks sit beside it. */
 export const LAMBDA_BUNDLE_RELATIVE_PATH = path.join("dist", "lambda", "index.mjs");
 
 /**
@@ -31,4 +31,60 @@ function readName(manifest: string): string | undefined {
     } catch {
         return undefined;
     }
+}
+
+/**
+ * `import("./x.mjs")`, `from "./x.mjs"` and `import "./x.mjs"` of a bundle:
+ * the chunks beside it that it loads. Group 1 is set for a dynamic import.
+ */
+const RELATIVE_IMPORT = /(?:\bimport\s*(\()|\bfrom\s*|\bimport\s*)["']\.\/([\w.-]+\.mjs)["']/g;
+
+/** The files of a split bundle: its entry and every chunk it loads, directly or through another chunk. */
+export interface BundleFiles {
+    /** The entry and the chunks a cold start reads (static imports). */
+    startup: string[];
+    /** Those and the chunks loaded on first use (dynamic imports): everything to ship. */
+    all: string[];
+}
+
+/**
+ * Follows a bundle's relative imports from `entry` to the files beside it.
+ * Throws, naming the file and the chunk, when a chunk it imports is missing:
+ * a function shipped without it would fail on its first call that needs it.
+ */
+export function bundleFiles(entry: string): BundleFiles {
+    // Every customer stack of a plan ships the same bundle: read it once per build of it.
+    const stat = fs.statSync(entry);
+    const known = followed.get(entry);
+    if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.files;
+    const files = follow(entry);
+    followed.set(entry, { mtimeMs: stat.mtimeMs, size: stat.size, files });
+    return files;
+}
+
+const followed = new Map<string, { mtimeMs: number; size: number; files: BundleFiles }>();
+
+function follow(entry: string): BundleFiles {
+    const dir = path.dirname(entry);
+    const startup = new Set<string>([entry]);
+    const all = new Set<string>([entry]);
+    const queue: { file: string; atStartup: boolean }[] = [{ file: entry, atStartup: true }];
+    for (let next = queue.shift(); next; next = queue.shift()) {
+        const text = fs.readFileSync(next.file, "utf8");
+        for (const match of text.matchAll(RELATIVE_IMPORT)) {
+            const chunk = path.join(dir, match[2]);
+            const atStartup = next.atStartup && match[1] === undefined;
+            if (!fs.existsSync(chunk)) {
+                throw new Error(`${next.file} imports ./${match[2]}, which is missing beside it: run \`npm run build\` to create the runtime bundle`);
+            }
+            if (atStartup && !startup.has(chunk)) {
+                startup.add(chunk);
+                queue.push({ file: chunk, atStartup });
+            } else if (!all.has(chunk)) {
+                queue.push({ file: chunk, atStartup });
+            }
+            all.add(chunk);
+        }
+    }
+    return { startup: [...startup], all: [...all] };
 }

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -25,7 +26,7 @@ import type { PrivateInvocationLoggingArgs } from "./args";
 import { createAuditArchive, type AuditArchive } from "./archive";
 import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
 import { logKeyPolicy } from "./key-policy";
-import { defaultLambdaBundlePath } from "./lambda-bundle";
+import { bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
 import { AuditMetric, auditMetricFilters } from "./metric-filters";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
@@ -79,6 +80,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             const which = args.lambdaBundlePath === undefined ? "the default lambdaBundlePath" : "lambdaBundlePath";
             throw new pulumi.ResourceError(`${which} names no file, got ${JSON.stringify(bundlePath)}: run \`npm run build\` to create the runtime bundle`, this);
         }
+        const code = r.compute === "lambda" ? this.lambdaCode(bundlePath) : undefined;
 
         const { tenantId, region, logGroupName: groupName, metricNamespace: namespace } = r;
         const tags = { [TENANT_TAG_KEY]: tenantId, ...r.tags };
@@ -253,7 +255,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                         runtime: "nodejs22.x",
                         architectures: ["arm64"],
                         handler: r.responseStreaming ? "index.streamingHandler" : "index.handler",
-                        code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
+                        code,
                         memorySize: r.memorySizeMb,
                         timeout: r.timeoutSeconds,
                         reservedConcurrentExecutions: args.reservedConcurrency,
@@ -304,6 +306,21 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
     }
 
     /** Passes `value` through once known, or fails the deployment with `problem`'s message. */
+    /** The function's code: the bundle as `index.mjs`, with the chunks it loads beside it under their own names. */
+    private lambdaCode(bundlePath: string): pulumi.asset.AssetArchive {
+        let files: string[];
+        try {
+            files = bundleFiles(bundlePath).all;
+        } catch (err) {
+            throw new pulumi.ResourceError(`lambdaBundlePath: ${(err as Error).message}`, this);
+        }
+        const [entry, ...chunks] = files;
+        return new pulumi.asset.AssetArchive({
+            "index.mjs": new pulumi.asset.FileAsset(entry),
+            ...Object.fromEntries(chunks.map((chunk) => [path.basename(chunk), new pulumi.asset.FileAsset(chunk)])),
+        });
+    }
+
     private checked<T>(value: pulumi.Input<T>, problem: (v: pulumi.Unwrap<T>) => Problem): pulumi.Output<pulumi.Unwrap<T>> {
         return pulumi.output(value).apply((v) => {
             const message = problem(v);

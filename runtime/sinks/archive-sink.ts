@@ -7,18 +7,17 @@
  * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
-import type { S3Client } from "@aws-sdk/client-s3";
 import { AUDIT_CHAIN_SCHEMA_TYPE, ArgumentError, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
 import { describeError } from "../audit-record";
-import { s3Package } from "./s3-package";
+import { s3Package, type ObjectPutClient } from "./s3-package";
 import { safeStringify } from "../serialize";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
 export interface ArchivingSinkOptions {
     /** Where the log copy goes (the function's log group). */
     primary: AuditSink;
-    /** S3 client with the customer account's credentials; its retry settings apply to each object. */
-    client: S3Client;
+    /** S3 client (an `S3Client`) with the customer account's credentials; its retry settings apply to each object. */
+    client: ObjectPutClient;
     bucket: string;
     /** The key the bucket policy requires every object to name. */
     kmsKeyArn: string;
@@ -143,8 +142,9 @@ export class ArchivingSink implements AuditSink {
         const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
         this.counters.pending++;
         try {
+            const { PutObjectCommand } = await s3Package();
             await client.send(
-                new (s3Package().PutObjectCommand)({
+                new PutObjectCommand({
                     Bucket: bucket,
                     Key: key,
                     Body: body,

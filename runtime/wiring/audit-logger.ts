@@ -10,7 +10,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { PrivateInvocationLogger } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
 import { ArchivingSink } from "../sinks/archive-sink";
-import { s3Package } from "../sinks/s3-package";
+import { lazyS3Client, type ObjectPutClient } from "../sinks/s3-package";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
 
@@ -27,16 +27,19 @@ export const ARCHIVE_REQUEST_TIMEOUT_MS = 10_000;
 export function createArchivingSink(
     config: RuntimeConfig,
     sink: AuditSink,
-    options: { client?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string },
+    options: { client?: ObjectPutClient; customerCredentials?: AwsCredentialIdentityProvider; region?: string },
 ): { sink: AuditSink } {
     if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
     const client =
         options.client ??
-        new (s3Package().S3Client)({
-            region: options.region ?? config.bedrockRegion,
-            credentials: options.customerCredentials,
-            requestHandler: new NodeHttpHandler({ connectionTimeout: ARCHIVE_CONNECTION_TIMEOUT_MS, socketTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
-        });
+        lazyS3Client(
+            (s3) =>
+                new s3.S3Client({
+                    region: options.region ?? config.bedrockRegion,
+                    credentials: options.customerCredentials,
+                    requestHandler: new NodeHttpHandler({ connectionTimeout: ARCHIVE_CONNECTION_TIMEOUT_MS, socketTimeout: ARCHIVE_REQUEST_TIMEOUT_MS }),
+                }),
+        );
     return {
         sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn, expectedBucketOwner: keyAccount(config.archiveKmsKeyArn) }),
     };

@@ -12,7 +12,8 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^dist\/(contract|components|runtime|verifier)\/[\w./-]+\.(js|d\.ts)$/,
     /^dist\/testing\/(index|pulumi-mocks|mock-state|plan-file)\.(js|d\.ts)$/,
     /^policy-pack\/(PulumiPolicy\.yaml|package\.json|index\.js)$/,
-    /^dist\/lambda\/index\.mjs$/,
+    // The Lambda bundle's entry and the chunks it loads.
+    /^dist\/lambda\/[\w-]+\.mjs$/,
     /^dist\/enforcer\/index\.mjs$/,
 ];
 

@@ -2,11 +2,19 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { defaultLambdaBundlePath } from "../../components/private-invocation-logging/lambda-bundle";
-import { useLocalAws, type LocalAws } from "../../testing/local-aws";
+import { bundleFiles, defaultLambdaBundlePath } from "../../components/private-invocation-logging/lambda-bundle";
+import { LocalS3Server, setEnv, useLocalAws, type LocalAws } from "../../testing/local-aws";
+import { RuntimeEnv } from "../../contract";
 import { CONTEXT, TENANT_ENV, event } from "../../testing/runtime-fixtures";
 import { capturingStdout } from "../../testing/stdout-capture";
 import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
+
+const ARCHIVE_BUCKET = "btn-customer-a-archive-111111111111";
+const ARCHIVE_KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+function bundleMeta(): { inputs: Record<string, unknown>; outputs: Record<string, { inputs: Record<string, unknown> }> } {
+    return JSON.parse(fs.readFileSync(path.join(path.dirname(defaultLambdaBundlePath()), "..", "lambda-bundle.meta.json"), "utf8"));
+}
 
 describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
     let aws: LocalAws;
@@ -32,14 +40,47 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
         assert.equal(records[0].input.inputTokenCount, 23);
     });
 
-    it("bundles the langsmith stand-in, never the langsmith package, and the S3 client for a require at first use", () => {
-        const meta = JSON.parse(fs.readFileSync(path.join(path.dirname(defaultLambdaBundlePath()), "..", "lambda-bundle.meta.json"), "utf8")) as { inputs: Record<string, unknown> };
-        const inputs = Object.keys(meta.inputs);
+    it("bundles the langsmith stand-in, never the langsmith package", () => {
+        const inputs = Object.keys(bundleMeta().inputs);
         assert.deepEqual(inputs.filter((f) => f.includes("node_modules/langsmith/")), []);
         assert.ok(inputs.includes("runtime/lambda/langsmith-stand-in.ts"));
-        // Bundled (Lambda has no node_modules), so the lazy require resolves inside the bundle.
-        assert.ok(inputs.some((f) => f.startsWith("node_modules/@aws-sdk/client-s3/")));
-        assert.ok(!fs.readFileSync(defaultLambdaBundlePath(), "utf8").includes('"@aws-sdk/client-s3"'));
+    });
+
+    it("keeps the S3 client in a chunk of its own that a cold start does not read, shipped beside the entry", () => {
+        const files = bundleFiles(defaultLambdaBundlePath());
+        const relative = (f: string) => path.relative(path.resolve(path.dirname(defaultLambdaBundlePath()), "..", ".."), f);
+        const outputsWith = (pkg: string) =>
+            Object.entries(bundleMeta().outputs)
+                .filter(([, o]) => Object.keys(o.inputs).some((i) => i.startsWith(`node_modules/${pkg}/`)))
+                .map(([file]) => file);
+        // Bundled (Lambda has no node_modules), so the first archive write imports it from beside the entry.
+        assert.ok(outputsWith("@aws-sdk/client-s3").length > 0);
+        for (const file of outputsWith("@aws-sdk/client-s3")) {
+            assert.ok(!files.startup.map(relative).includes(file), `${file} is read at every cold start`);
+            assert.ok(files.all.map(relative).includes(file), `${file} is not shipped`);
+        }
+        // Everything esbuild wrote is shipped: no chunk is left behind.
+        assert.deepEqual(files.all.map(relative).sort(), Object.keys(bundleMeta().outputs).sort());
+        for (const file of files.all) assert.ok(!fs.readFileSync(file, "utf8").includes('"@aws-sdk/client-s3"'), `${file} loads the S3 package from node_modules`);
+    });
+
+    it("archives through the S3 chunk when an archive is configured: the first write loads it", async () => {
+        const s3 = await new LocalS3Server().start();
+        const restore = setEnv({ AWS_ENDPOINT_URL_S3: s3.url, [RuntimeEnv.archiveBucket]: ARCHIVE_BUCKET, [RuntimeEnv.archiveKmsKeyArn]: ARCHIVE_KEY_ARN });
+        try {
+            // A cold start of its own: the handler reads its configuration when the module loads.
+            const mod = await import(`${pathToFileURL(defaultLambdaBundlePath()).href}?archive`);
+            const { value: response, lines } = await capturingStdout(() => mod.handler(event({ requestId: "bundle-archived" }), CONTEXT) as Promise<{ output: string }>);
+
+            assert.equal(response.output, "ok");
+            const archived = s3.records(ARCHIVE_BUCKET).filter((o) => o.record.clientRequestId === "bundle-archived");
+            assert.equal(archived.length, 1);
+            const logged = lines.map((l) => JSON.parse(l)).find((r) => r.clientRequestId === "bundle-archived");
+            assert.equal(logged.archive.key, archived[0].key);
+        } finally {
+            restore();
+            await s3.close();
+        }
     });
 
     it("exports no streaming handler where Lambda's streamifyResponse is absent, and the buffered one still", async () => {

@@ -1,4 +1,7 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../../../components/private-invocation-logging/private-invocation-logging";
 import type { PrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/args";
@@ -6,6 +9,21 @@ import { CUSTOMER_A_ACCOUNT, EXTERNAL_ID_A, US_HAIKU_35, HAIKU_PROFILE_ARN, US_S
 import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf } from "../../../testing/pulumi-mocks";
 
 const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
+
+/** A bundle as esbuild splits it: a static chunk, a chunk on first use, and a chunk only another chunk imports. */
+function splitFixtureBundle(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-split-"));
+    const files: Record<string, string> = {
+        "index.mjs": 'import{a as t}from"./chunk-A1.mjs";export const handler=async()=>(await import("./lazy-B2.mjs")).b+t;\n',
+        "chunk-A1.mjs": 'import"./shared-C3.mjs";export const a=1;\n',
+        "lazy-B2.mjs": "export const b=2;\n",
+        "shared-C3.mjs": "globalThis.shared=true;\n",
+        // Beside the bundle but not imported by it: not shipped.
+        "unrelated.mjs": "export const x=0;\n",
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, "index.mjs");
+}
 const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${CUSTOMER_A_ACCOUNT}:log-group:${LOG_GROUP}`;
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -280,6 +298,27 @@ describe("PrivateInvocationLogging failures", () => {
             (e: Error) => e.message.includes('lambdaBundlePath names no file, got "/nonexistent/index.mjs"') && e.message.includes("npm run build"),
         );
         assert.strictEqual(recorded.filter((r) => r.name.startsWith("nobundle-")).length, 0);
+    });
+
+    it("ships a split bundle whole: the entry as index.mjs and every chunk it loads, statically, on first use or through another chunk", async () => {
+        const entry = splitFixtureBundle();
+        const component = new PrivateInvocationLogging("split", customerAArgs({ lambdaBundlePath: entry }));
+        await settle(component);
+        const fn = only(recorded, "aws:lambda/function:Function", "split-function").inputs;
+        const assets = await fn.code.assets;
+        assert.deepStrictEqual(Object.keys(assets).sort(), ["chunk-A1.mjs", "index.mjs", "lazy-B2.mjs", "shared-C3.mjs"]);
+        assert.strictEqual(await assets["index.mjs"].path, entry);
+        assert.strictEqual(await assets["lazy-B2.mjs"].path, path.join(path.dirname(entry), "lazy-B2.mjs"));
+    });
+
+    it("fails at construction when a chunk the bundle imports is missing, naming it", () => {
+        const entry = splitFixtureBundle();
+        fs.rmSync(path.join(path.dirname(entry), "lazy-B2.mjs"));
+        assert.throws(
+            () => new PrivateInvocationLogging("nochunk", customerAArgs({ lambdaBundlePath: entry })),
+            (e: Error) => e.message.includes("lambdaBundlePath") && e.message.includes("imports ./lazy-B2.mjs, which is missing beside it"),
+        );
+        assert.strictEqual(recorded.filter((r) => r.name.startsWith("nochunk-")).length, 0);
     });
 
     it("rejects an ops role ARN of another tenant once the StackReference value is known", async () => {
