@@ -52,6 +52,12 @@ export function renderMarkdown(r: BenchResults): string {
         `| bare | ${ms(cc.bare.perCall.median)} | ${ms(cc.bare.perCall.p99)} | ${cc.bare.medianThroughput} calls/s |`,
         `| logged | ${ms(cc.logged.perCall.median)} | ${ms(cc.logged.perCall.p99)} | ${cc.logged.medianThroughput} calls/s |`,
         "",
+        ...(cc.breakdown
+            ? [
+                  `Where the logged side's cost goes, as throughput over bare measured the same way, each part in a process of its own: LangChain's dispatch of one handler that does nothing ${cc.breakdown.dispatchRatio}; the logger with a sink that sends nothing (records built and hash-chained, no upload) ${cc.breakdown.unsentRatio}; the whole logged setup, with the CloudWatch Logs sink, ${cc.throughputRatio}. The stand-ins answer at once in the same process, so the calls are bound by one CPU and every microsecond of it shows.`,
+                  "",
+              ]
+            : []),
         `Added: ${ms(cc.addedMedianMs)} median, ${ms(cc.addedP99Ms)} p99; throughput ratio ${cc.throughputRatio} (target >= 0.95: ${yes(cc.meetsTarget)}). Records delivered ${cc.recordsDelivered}, lost ${cc.lost}. Most connections Bedrock saw at once: ${cc.peakBedrockConnections} (the runtime's client allows 500; the SDK's default of 50 would queue every call beyond the 50th).${cc.loadAverage ? ` Load average (1 min) ${cc.loadAverage.before} before and ${cc.loadAverage.after} after the section, on ${m.cpus} CPUs.` : ""}`,
         "",
         "## 4. Lambda bundle",
