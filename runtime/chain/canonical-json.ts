@@ -1,8 +1,8 @@
 /**
- * RFC 8785 canonical JSON of the runtime's own values, by json-canonicalize
- * (the library the checker uses), without the round trip through a JSON
- * line. The checker hashes a record as parsed from its stored line
- * (`canonicalize(JSON.parse(line))`); serializing and parsing every record
+ * RFC 8785 canonical JSON of the runtime's own values, by the contract's
+ * `chainCanonicalJson` (what the checker uses), without the round trip
+ * through a JSON line. The checker hashes a record as parsed from its stored line
+ * (`chainCanonicalJson(JSON.parse(line))`); serializing and parsing every record
  * on its call's path only to hash it was most of the chain's cost. For plain
  * data the library gives the same text from the value itself, so only that
  * is handed to it directly.

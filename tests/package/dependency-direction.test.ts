@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** For each shipped folder, the top-level folders and bare packages it may import. */
 const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
-    contract: { folders: ["contract"], packages: /^(?:node:)?crypto$|^json-canonicalize$/ },
+    contract: { folders: ["contract"], packages: /^(?:node:)?crypto$|^safe-stable-stringify$/ },
     components: { folders: ["components", "contract"], packages: /^(?:node:)?(?:fs|path|crypto)$|^@pulumi\// },
     enforcer: { folders: ["enforcer", "contract"], packages: /^@aws-sdk\/|^@smithy\// },
     // The verifier reads JSON files: no Pulumi, no LangChain, no AWS SDK, so it runs anywhere a plan file is.
