@@ -34,10 +34,11 @@ function readName(manifest: string): string | undefined {
 }
 
 /**
- * `import("./x.mjs")`, `from "./x.mjs"` and `import "./x.mjs"` of a bundle:
- * the chunks beside it that it loads. Group 1 is set for a dynamic import.
+ * `import("./x.mjs")`, `from "./x.mjs"` and `import "./x.mjs"` of a bundle,
+ * `../` paths included: the files it loads by a relative path. Group 1 is set
+ * for a dynamic import; group 2 is the path.
  */
-const RELATIVE_IMPORT = /(?:\bimport\s*(\()|\bfrom\s*|\bimport\s*)["']\.\/([\w.-]+\.mjs)["']/g;
+const RELATIVE_IMPORT = /(?:\bimport\s*(\()\s*|\bfrom\s*|\bimport\s*)["'](\.{1,2}\/[^"'\s]+)["']/g;
 
 /** The files of a split bundle: its entry and every chunk it loads, directly or through another chunk. */
 export interface BundleFiles {
@@ -48,9 +49,11 @@ export interface BundleFiles {
 }
 
 /**
- * Follows a bundle's relative imports from `entry` to the files beside it.
- * Throws, naming the file and the chunk, when a chunk it imports is missing:
- * a function shipped without it would fail on its first call that needs it.
+ * Follows a bundle's relative imports from `entry` to the files in its
+ * folder. Throws, naming the importing file and the path, when a file it
+ * imports is missing (a function shipped without it would fail on the first
+ * call that needs it) or lies outside the entry's folder (the function
+ * ships that folder's files only).
  */
 export function bundleFiles(entry: string): BundleFiles {
     // Every customer stack of a plan ships the same bundle: read it once per build of it.
@@ -62,21 +65,31 @@ export function bundleFiles(entry: string): BundleFiles {
     return files;
 }
 
+/** Where a file of the bundle sits in the function's code: its path from the entry's folder, with `/`. */
+export function bundleFileName(entry: string, file: string): string {
+    return path.relative(path.dirname(entry), file).split(path.sep).join("/");
+}
+
 const followed = new Map<string, { mtimeMs: number; size: number; files: BundleFiles }>();
 
 function follow(entry: string): BundleFiles {
-    const dir = path.dirname(entry);
+    const root = path.dirname(path.resolve(entry));
     const startup = new Set<string>([entry]);
     const all = new Set<string>([entry]);
     const queue: { file: string; atStartup: boolean }[] = [{ file: entry, atStartup: true }];
     for (let next = queue.shift(); next; next = queue.shift()) {
         const text = fs.readFileSync(next.file, "utf8");
         for (const match of text.matchAll(RELATIVE_IMPORT)) {
-            const chunk = path.join(dir, match[2]);
-            const atStartup = next.atStartup && match[1] === undefined;
-            if (!fs.existsSync(chunk)) {
-                throw new Error(`${next.file} imports ./${match[2]}, which is missing beside it: run \`npm run build\` to create the runtime bundle`);
+            const specifier = match[2];
+            const chunk = path.resolve(path.dirname(next.file), specifier);
+            const fromRoot = path.relative(root, chunk);
+            if (fromRoot.startsWith("..") || path.isAbsolute(fromRoot)) {
+                throw new Error(`${next.file} imports ${specifier}, outside the bundle's folder ${root}: the function ships that folder's files only`);
             }
+            if (!fs.existsSync(chunk)) {
+                throw new Error(`${next.file} imports ${specifier}, which is missing (${chunk}): run \`npm run build\` to create the runtime bundle`);
+            }
+            const atStartup = next.atStartup && match[1] === undefined;
             if (atStartup && !startup.has(chunk)) {
                 startup.add(chunk);
                 queue.push({ file: chunk, atStartup });

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -26,7 +25,7 @@ import type { PrivateInvocationLoggingArgs } from "./args";
 import { createAuditArchive, type AuditArchive } from "./archive";
 import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
 import { logKeyPolicy } from "./key-policy";
-import { bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
+import { bundleFileName, bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
 import { AuditMetric, auditMetricFilters } from "./metric-filters";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
@@ -306,7 +305,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
     }
 
     /** Passes `value` through once known, or fails the deployment with `problem`'s message. */
-    /** The function's code: the bundle as `index.mjs`, with the chunks it loads beside it under their own names. */
+    /** The function's code: the bundle as `index.mjs`, with the chunks it loads under their paths from its folder. */
     private lambdaCode(bundlePath: string): pulumi.asset.AssetArchive {
         let files: string[];
         try {
@@ -317,7 +316,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         const [entry, ...chunks] = files;
         return new pulumi.asset.AssetArchive({
             "index.mjs": new pulumi.asset.FileAsset(entry),
-            ...Object.fromEntries(chunks.map((chunk) => [path.basename(chunk), new pulumi.asset.FileAsset(chunk)])),
+            ...Object.fromEntries(chunks.map((chunk) => [bundleFileName(bundlePath, chunk), new pulumi.asset.FileAsset(chunk)])),
         });
     }
 

@@ -14,13 +14,14 @@ const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 function splitFixtureBundle(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-split-"));
     const files: Record<string, string> = {
-        "index.mjs": 'import{a as t}from"./chunk-A1.mjs";export const handler=async()=>(await import("./lazy-B2.mjs")).b+t;\n',
-        "chunk-A1.mjs": 'import"./shared-C3.mjs";export const a=1;\n',
+        "index.mjs": 'import{a as t}from"./chunk-A1.mjs";export const handler=async()=>(await import( "./lazy-B2.mjs")).b+t;\n',
+        "chunk-A1.mjs": 'import"./sub/shared-C3.mjs";export const a=1;\n',
         "lazy-B2.mjs": "export const b=2;\n",
-        "shared-C3.mjs": "globalThis.shared=true;\n",
+        "sub/shared-C3.mjs": 'import"../lazy-B2.mjs";globalThis.shared=true;\n',
         // Beside the bundle but not imported by it: not shipped.
         "unrelated.mjs": "export const x=0;\n",
     };
+    fs.mkdirSync(path.join(dir, "sub"));
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     return path.join(dir, "index.mjs");
 }
@@ -306,7 +307,7 @@ describe("PrivateInvocationLogging failures", () => {
         await settle(component);
         const fn = only(recorded, "aws:lambda/function:Function", "split-function").inputs;
         const assets = await fn.code.assets;
-        assert.deepStrictEqual(Object.keys(assets).sort(), ["chunk-A1.mjs", "index.mjs", "lazy-B2.mjs", "shared-C3.mjs"]);
+        assert.deepStrictEqual(Object.keys(assets).sort(), ["chunk-A1.mjs", "index.mjs", "lazy-B2.mjs", "sub/shared-C3.mjs"]);
         assert.strictEqual(await assets["index.mjs"].path, entry);
         assert.strictEqual(await assets["lazy-B2.mjs"].path, path.join(path.dirname(entry), "lazy-B2.mjs"));
     });
@@ -316,9 +317,19 @@ describe("PrivateInvocationLogging failures", () => {
         fs.rmSync(path.join(path.dirname(entry), "lazy-B2.mjs"));
         assert.throws(
             () => new PrivateInvocationLogging("nochunk", customerAArgs({ lambdaBundlePath: entry })),
-            (e: Error) => e.message.includes("lambdaBundlePath") && e.message.includes("imports ./lazy-B2.mjs, which is missing beside it"),
+            (e: Error) => e.message.includes("lambdaBundlePath") && e.message.includes("imports ./lazy-B2.mjs, which is missing"),
         );
         assert.strictEqual(recorded.filter((r) => r.name.startsWith("nochunk-")).length, 0);
+    });
+
+    it("fails at construction when the bundle imports a file outside its folder, which the function would not have", () => {
+        const entry = splitFixtureBundle();
+        fs.writeFileSync(path.join(path.dirname(entry), "lazy-B2.mjs"), 'export{b}from"../elsewhere.mjs";\n');
+        assert.throws(
+            () => new PrivateInvocationLogging("outside", customerAArgs({ lambdaBundlePath: entry })),
+            (e: Error) => e.message.includes("lambdaBundlePath") && e.message.includes("imports ../elsewhere.mjs, outside the bundle's folder"),
+        );
+        assert.strictEqual(recorded.filter((r) => r.name.startsWith("outside-")).length, 0);
     });
 
     it("rejects an ops role ARN of another tenant once the StackReference value is known", async () => {
