@@ -73,10 +73,12 @@ export function bundleFileName(entry: string, file: string): string {
 const followed = new Map<string, { mtimeMs: number; size: number; files: BundleFiles }>();
 
 function follow(entry: string): BundleFiles {
-    const root = path.dirname(path.resolve(entry));
-    const startup = new Set<string>([entry]);
-    const all = new Set<string>([entry]);
-    const queue: { file: string; atStartup: boolean }[] = [{ file: entry, atStartup: true }];
+    // Absolute inside, so a chunk that imports the entry back names the same file; the entry keeps its given path.
+    const start = path.resolve(entry);
+    const root = path.dirname(start);
+    const startup = new Set<string>([start]);
+    const all = new Set<string>([start]);
+    const queue: { file: string; atStartup: boolean }[] = [{ file: start, atStartup: true }];
     for (let next = queue.shift(); next; next = queue.shift()) {
         const text = fs.readFileSync(next.file, "utf8");
         for (const match of text.matchAll(RELATIVE_IMPORT)) {
@@ -99,5 +101,6 @@ function follow(entry: string): BundleFiles {
             all.add(chunk);
         }
     }
-    return { startup: [...startup], all: [...all] };
+    const given = (file: string) => (file === start ? entry : file);
+    return { startup: [...startup].map(given), all: [...all].map(given) };
 }

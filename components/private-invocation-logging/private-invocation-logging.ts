@@ -304,7 +304,6 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         });
     }
 
-    /** Passes `value` through once known, or fails the deployment with `problem`'s message. */
     /** The function's code: the bundle as `index.mjs`, with the chunks it loads under their paths from its folder. */
     private lambdaCode(bundlePath: string): pulumi.asset.AssetArchive {
         let files: string[];
@@ -320,6 +319,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         });
     }
 
+    /** Passes `value` through once known, or fails the deployment with `problem`'s message. */
     private checked<T>(value: pulumi.Input<T>, problem: (v: pulumi.Unwrap<T>) => Problem): pulumi.Output<pulumi.Unwrap<T>> {
         return pulumi.output(value).apply((v) => {
             const message = problem(v);
