@@ -1,5 +1,4 @@
-import { createHash } from "crypto";
-import { TRUNCATION_MARKER, truncateUtf8, type ContentMode } from "../contract";
+import { TRUNCATION_MARKER, sha256Hex, truncateUtf8, type ContentMode } from "../contract";
 import { safeStringify } from "./serialize";
 
 // The cutting rules live in contract/, where the audit chain's checker reads them too.
@@ -24,11 +23,11 @@ export function describeContent(text: string, mode: ContentMode, maxBytes = Infi
         case "none":
             return { charCount };
         case "hash":
-            return { charCount, sha256: createHash("sha256").update(text, "utf8").digest("hex") };
+            return { charCount, sha256: sha256Hex(text) };
         case "full": {
             const cut = truncateUtf8(text, maxBytes);
             return cut.truncated
-                ? { charCount, sha256: createHash("sha256").update(text, "utf8").digest("hex"), text: cut.text + TRUNCATION_MARKER, truncated: true }
+                ? { charCount, sha256: sha256Hex(text), text: cut.text + TRUNCATION_MARKER, truncated: true }
                 : { charCount, text };
         }
     }
@@ -55,7 +54,7 @@ export function describeMetadata(metadata: Record<string, unknown>, mode: Conten
         }
         described[key] =
             mode === "full" || safeKeys.has(key) ? value
-            : mode === "hash" ? METADATA_DIGEST_PREFIX + createHash("sha256").update(String(safeStringify(value)), "utf8").digest("hex")
+            : mode === "hash" ? METADATA_DIGEST_PREFIX + sha256Hex(String(safeStringify(value)))
             : REDACTED_METADATA_VALUE;
     }
     return described;

@@ -14,8 +14,7 @@
  *   boundary, with {@link TRUNCATION_MARKER}, `*Truncated: true` and the
  *   SHA-256 of the complete text.
  */
-import { createHash } from "crypto";
-import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId, truncateUtf8, type AuditRecord } from "../contract";
+import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId, sha256Hex, truncateUtf8, type AuditRecord } from "../contract";
 import { recordJson, safeStringify } from "./serialize";
 
 /** Most bytes of one record line, its newline included: Lambda's log-line limit. */
@@ -25,7 +24,6 @@ export { MAX_RECORD_ID_BYTES };
 export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
 
 
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
 /** The record as one JSON line (no newline) of at most `MAX_RECORD_LINE_BYTES - 1` bytes. */
@@ -77,7 +75,7 @@ function boundMetadata(record: AuditRecord): AuditRecord {
         kept[key] = value;
         size += entry;
     }
-    return { ...record, metadata: kept, metadataTruncated: true, metadataSha256: sha256(full) };
+    return { ...record, metadata: kept, metadataTruncated: true, metadataSha256: sha256Hex(full) };
 }
 
 type TextSide = { text: "inputText"; truncated: "inputTruncated"; sha: "inputSha256"; of: "input" } | { text: "outputText"; truncated: "outputTruncated"; sha: "outputSha256"; of: "output" };
@@ -96,7 +94,7 @@ function cutTexts(record: AuditRecord, limit: number): string {
         const text = part[s.text] as string;
         escaped.set(s, JSON.stringify(text).slice(1, -1));
         // The marker, flag and digest are part of the overhead the texts must leave room for.
-        Object.assign(part, { [s.text]: TRUNCATION_MARKER, [s.truncated]: true, [s.sha]: (part[s.sha] as string | undefined) ?? sha256(text) });
+        Object.assign(part, { [s.text]: TRUNCATION_MARKER, [s.truncated]: true, [s.sha]: (part[s.sha] as string | undefined) ?? sha256Hex(text) });
     }
     const ordered = [...sides].sort((x, y) => bytes(escaped.get(x)!) - bytes(escaped.get(y)!));
     for (const [i, s] of ordered.entries()) {

@@ -13,6 +13,7 @@ import {
     AUDIT_CHECKPOINT_SCHEMA_TYPE,
     chainHash,
     chainView,
+    sha256Hex,
     type ChainCheckpoint,
     type ChainLink,
     type ChainRecord,
@@ -31,13 +32,6 @@ export function storedChainHash(record: StoredRecord): string {
     const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
     const canonical = canonicalJson(view);
     return canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical);
-}
-
-/** Node's one-shot digest (20.12 and later) spares a Hash object per record. */
-const oneShot = typeof crypto.hash === "function" ? crypto.hash : undefined;
-
-function sha256Hex(text: string): string {
-    return oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */

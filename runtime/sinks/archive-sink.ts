@@ -7,7 +7,7 @@
  * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
-import { AUDIT_CHAIN_SCHEMA_TYPE, ArgumentError, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
+import { AUDIT_CHAIN_SCHEMA_TYPE, ArgumentError, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, sha256Hex, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
 import { describeError } from "../audit-record";
 import { s3Package, type ObjectPutClient } from "./s3-package";
 import { safeStringify } from "../serialize";
@@ -37,10 +37,9 @@ export interface ArchivingSinkOptions {
 
 /** The archive body of `record`: full-mode text gains the SHA-256 an auditor checks it against. */
 export function archivedRecord(record: AuditRecord): AuditRecord {
-    const sha = (text: string | undefined) => (text === undefined ? undefined : createHash("sha256").update(text, "utf8").digest("hex"));
-    const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output } };
-    if (copy.input.inputText !== undefined) copy.input.inputSha256 = sha(copy.input.inputText);
-    if (copy.output.outputText !== undefined) copy.output.outputSha256 = sha(copy.output.outputText);
+        const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output } };
+    if (copy.input.inputText !== undefined) copy.input.inputSha256 = sha256Hex(copy.input.inputText);
+    if (copy.output.outputText !== undefined) copy.output.outputSha256 = sha256Hex(copy.output.outputText);
     return copy;
 }
 
