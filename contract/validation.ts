@@ -73,6 +73,12 @@ export function integerProblem(argName: string, value: unknown, min: number, max
     return `${argName} must be an integer from ${min} to ${max}, got ${show(value)}`;
 }
 
+/** `value` when it is a whole number of at least `min`; otherwise an {@link ArgumentError} naming `argName`. */
+export function integerAtLeast(argName: string, value: number, min: number): number {
+    if (!Number.isInteger(value) || value < min) throw new ArgumentError(`${argName} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    return value;
+}
+
 /** `value` must be one of `allowed`. */
 export function oneOfProblem(argName: string, value: unknown, allowed: readonly unknown[]): Problem {
     if (allowed.includes(value)) return undefined;

@@ -6,7 +6,7 @@
  * are handed on in chain order, which is the order the sinks store them in.
  */
 import {
-    ArgumentError,
+    integerAtLeast,
     DEFAULT_CHECKPOINT_EVERY_MS,
     DEFAULT_CHECKPOINT_EVERY_RECORDS,
     type ChainCheckpoint,
@@ -57,8 +57,8 @@ export class ChainingSink implements AuditSink {
         this.options = options;
         this.sink = options.sink;
         this.store = options.checkpoints ?? (isCheckpointStore(options.sink) ? options.sink : undefined);
-        this.everyRecords = positiveInt(options.checkpointEveryRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS, "checkpointEveryRecords");
-        this.everyMs = positiveInt(options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS, "checkpointEveryMs");
+        this.everyRecords = integerAtLeast("checkpointEveryRecords", options.checkpointEveryRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS, 1);
+        this.everyMs = integerAtLeast("checkpointEveryMs", options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS, 1);
         this.chain = this.newWriter();
     }
 
@@ -140,9 +140,4 @@ export class ChainingSink implements AuditSink {
             .finally(() => this.pending.delete(tracked));
         this.pending.add(tracked);
     }
-}
-
-function positiveInt(value: number, name: string): number {
-    if (!Number.isInteger(value) || value < 1) throw new ArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
-    return value;
 }

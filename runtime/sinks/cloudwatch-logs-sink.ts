@@ -7,7 +7,7 @@ import {
     type CloudWatchLogsClientConfig,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
+import { ArgumentError, integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
@@ -103,19 +103,19 @@ export class CloudWatchLogsSink implements AuditSink {
         if (/[:*]/.test(this.logStreamName) || this.logStreamName.length > 512 || this.logStreamName.length === 0) {
             throw new ArgumentError(`logStreamName must be 1-512 characters without ':' or '*', got ${JSON.stringify(this.logStreamName)}`);
         }
-        this.maxBuffered = positiveInt(options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS, "maxBufferedRecords");
-        this.flushIntervalMs = nonNegativeInt(options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, "flushIntervalMs");
-        this.maxAttempts = positiveInt(options.maxAttempts ?? DEFAULT_PUT_MAX_ATTEMPTS, "maxAttempts");
-        this.baseBackoffMs = nonNegativeInt(options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, "baseBackoffMs");
-        this.maxBackoffMs = nonNegativeInt(options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, "maxBackoffMs");
+        this.maxBuffered = integerAtLeast("maxBufferedRecords", options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS, 1);
+        this.flushIntervalMs = integerAtLeast("flushIntervalMs", options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, 0);
+        this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_PUT_MAX_ATTEMPTS, 1);
+        this.baseBackoffMs = integerAtLeast("baseBackoffMs", options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, 0);
+        this.maxBackoffMs = integerAtLeast("maxBackoffMs", options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, 0);
         this.warn = options.onWarning ?? ((message) => console.warn(message));
         const config: CloudWatchLogsClientConfig = {
             maxAttempts: 1,
             ...(options.region ? { region: options.region } : {}),
             requestHandler: new NodeHttpHandler({
-                connectionTimeout: nonNegativeInt(options.connectionTimeoutMs ?? DEFAULT_LOGS_CONNECTION_TIMEOUT_MS, "connectionTimeoutMs"),
+                connectionTimeout: integerAtLeast("connectionTimeoutMs", options.connectionTimeoutMs ?? DEFAULT_LOGS_CONNECTION_TIMEOUT_MS, 0),
                 // A socket timeout fails the attempt (a requestTimeout alone only logs a warning), and the sink retries.
-                socketTimeout: nonNegativeInt(options.requestTimeoutMs ?? DEFAULT_LOGS_REQUEST_TIMEOUT_MS, "requestTimeoutMs"),
+                socketTimeout: integerAtLeast("requestTimeoutMs", options.requestTimeoutMs ?? DEFAULT_LOGS_REQUEST_TIMEOUT_MS, 0),
             }),
         };
         this.client = options.client ?? new CloudWatchLogsClient(config);
@@ -270,16 +270,3 @@ function delay(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function positiveInt(value: number, name: string): number {
-    if (!Number.isInteger(value) || value < 1) {
-        throw new ArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(value)}`);
-    }
-    return value;
-}
-
-function nonNegativeInt(value: number, name: string): number {
-    if (!Number.isInteger(value) || value < 0) {
-        throw new ArgumentError(`${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
-    }
-    return value;
-}

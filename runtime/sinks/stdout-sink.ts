@@ -1,4 +1,4 @@
-import { ArgumentError, type AuditRecord, type StoredRecord } from "../../contract";
+import { integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
 import { recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
@@ -30,10 +30,7 @@ export class StdoutSink implements AuditSink {
 
     constructor(options: StdoutSinkOptions = {}) {
         this.stream = options.stream ?? process.stdout;
-        this.maxAttempts = options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS;
-        if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-            throw new ArgumentError(`maxAttempts must be an integer >= 1, got ${JSON.stringify(options.maxAttempts)}`);
-        }
+        this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS, 1);
     }
 
     async write(record: StoredRecord): Promise<void> {

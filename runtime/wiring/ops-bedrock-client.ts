@@ -7,7 +7,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials } from "./ops-credentials";
-import { ArgumentError } from "../../contract";
+import { integerAtLeast } from "../../contract";
 
 export interface OpsBedrockClientOptions {
     /** Tags the ops session with this user as well as the tenant. */
@@ -38,10 +38,7 @@ export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
 
 /** A client over HTTP/1.1 (Converse needs no HTTP/2) with per-socket timeouts, as the runtime configures them. */
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
-    const maxSockets = options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS;
-    if (!Number.isInteger(maxSockets) || maxSockets < 1) {
-        throw new ArgumentError(`bedrockMaxSockets must be an integer >= 1, got ${JSON.stringify(options.maxSockets)}`);
-    }
+    const maxSockets = integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
     return new BedrockRuntimeClient({
         region: config.bedrockRegion,
         maxAttempts: config.bedrockMaxAttempts,
