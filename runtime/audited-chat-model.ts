@@ -1,13 +1,22 @@
 /**
- * `ChatBedrockConverse` with the audit logger built in: the logger is one of
- * its own callbacks, so no call can skip it, and streamed calls are recorded
- * as completely as unary ones.
+ * `ChatBedrockConverse` with the audit logger built in. The model records its
+ * own calls, around LangChain rather than through its callback dispatch: no
+ * entry point can skip the record (`invoke`, `batch`, `generate`, `stream`
+ * and every `streamEvents` form, including the one that dispatches no
+ * callbacks at all), and a CPU-bound service does not pay LangChain's
+ * dispatch of a handler on every call. Other callbacks see the same run ids.
+ * (`streamEvents` without a version drops the call's metadata before the
+ * model sees it; its record carries the model's own metadata.)
  */
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { ChatBedrockConverse, type ChatBedrockConverseInput } from "@langchain/aws";
-import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
-import type { BaseMessage } from "@langchain/core/messages";
-import type { ChatGenerationChunk } from "@langchain/core/outputs";
+import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
+import { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
+import type { CallbackManagerForLLMRun, Callbacks } from "@langchain/core/callbacks/manager";
+import { coerceMessageLikeToMessage, type AIMessageChunk, type BaseMessage, type BaseMessageLike } from "@langchain/core/messages";
+import type { ChatGenerationChunk, LLMResult } from "@langchain/core/outputs";
+import { randomUUID } from "crypto";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
 
 /**
@@ -33,6 +42,25 @@ export interface AuditedChatModelFields extends ChatBedrockConverseInput {
 
 type CallOptions = ChatBedrockConverse["ParsedCallOptions"];
 
+/**
+ * One call's record in the making, carried in the call options from the
+ * entry point (which knows the caller's metadata) to the method that reaches
+ * Bedrock. A symbol key: LangChain passes it on untouched, and no request or
+ * trace serializes it.
+ */
+const AUDIT_RUN = Symbol("bedrock-tenancy.audit-run");
+
+interface AuditRun {
+    runId: string;
+    metadata: Record<string, unknown> | undefined;
+    /** Set once the logger knows the run: whoever begins it also ends it. */
+    begun: boolean;
+}
+
+type Tagged = { [AUDIT_RUN]?: AuditRun };
+/** What reaches `generate` and `stream` at run time: LangChain's call options hold the run's config too. */
+type EntryOptions = Partial<CallOptions> & { runId?: string; metadata?: Record<string, unknown> } & Tagged;
+
 export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     readonly auditLogger: PrivateInvocationLogger;
 
@@ -42,38 +70,133 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 
     constructor(fields: AuditedChatModelFields) {
         const { auditLogger, ...rest } = fields;
-        super({ ...rest, callbacks: [auditLogger, ...((fields.callbacks as unknown[] | undefined) ?? [])] as ChatBedrockConverseInput["callbacks"] });
+        super(rest);
         this.auditLogger = auditLogger;
         reportRequestIds(fields.client);
     }
 
-    async *_streamResponseChunks(messages: BaseMessage[], options: CallOptions, runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
-        const runId = runManager?.runId;
-        if (runId === undefined) {
-            yield* super._streamResponseChunks(messages, options, runManager);
+    /** `invoke`, `batch` and `generate` all come here: one record per prompt, begun before the call leaves. */
+    async generate(messages: BaseMessageLike[][], options?: string[] | Partial<CallOptions>, callbacks?: Callbacks): Promise<LLMResult> {
+        const entry: EntryOptions = Array.isArray(options) ? { stop: options } : (options ?? {});
+        if (messages.length !== 1) {
+            return this.generateEach(messages, entry, callbacks);
+        }
+        const tagged = entry[AUDIT_RUN];
+        if (tagged?.begun) {
+            return super.generate(messages, options, callbacks);
+        }
+        const run = tagged ?? newRun(entry);
+        const started = this.begin(run, messages[0].map(coerceMessageLikeToMessage), entry.signal);
+        if (started) await started;
+        let result: LLMResult;
+        try {
+            result = await super.generate(messages, tagged ? entry : ({ ...entry, runId: run.runId, [AUDIT_RUN]: run } as Partial<CallOptions>), callbacks);
+        } catch (err) {
+            await this.auditLogger.runFailed(run.runId, err);
+            throw err;
+        }
+        const ended = this.auditLogger.runEnded(run.runId, result);
+        if (ended) await ended;
+        return result;
+    }
+
+    /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */
+    async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
+        const entry: EntryOptions | undefined = options;
+        if (entry?.[AUDIT_RUN]) {
+            yield* super._streamIterator(input, options);
             return;
         }
+        const run = newRun(entry ?? {});
+        yield* super._streamIterator(input, { ...options, runId: run.runId, [AUDIT_RUN]: run } as Partial<CallOptions>);
+    }
+
+    /**
+     * The event stream (`streamEvents` without a version, and handlers that
+     * prefer events): ChatBedrockConverse builds it from its own Bedrock call,
+     * which nothing would record; LangChain's generic form builds it from
+     * {@link _streamResponseChunks}, the one streamed path that records.
+     */
+    _streamChatModelEvents(messages: BaseMessage[], options: CallOptions, runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatModelStreamEvent> {
+        return BaseChatModel.prototype._streamChatModelEvents.call(this, messages, options, runManager);
+    }
+
+    async *_streamResponseChunks(messages: BaseMessage[], options: CallOptions, runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+        const tagged = (options as CallOptions & Tagged)[AUDIT_RUN];
+        const run = tagged ?? newRun({ runId: runManager?.runId });
+        // A stream begun here ends here; one inside `generate` (a streaming model) ends there.
+        const owned = !run.begun;
+        if (owned) await this.begin(run, messages, options.signal);
+        const { runId } = run;
         this.auditLogger.observeStream(runId);
-        const tagged = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
-        const sink = observers.set(runId, this.auditLogger);
+        const request = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
+        const observer = observers.set(runId, this.auditLogger);
+        const reply = owned ? new StreamedReply() : undefined;
         let settled = false;
         try {
-            for await (const chunk of super._streamResponseChunks(messages, tagged, runManager)) {
+            for await (const chunk of super._streamResponseChunks(messages, request, runManager)) {
                 // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
                 this.auditLogger.observeStream(runId, chunk.text);
+                reply?.note(chunk);
                 yield chunk;
             }
             settled = true;
         } catch (err) {
             settled = true;
+            if (owned) await this.auditLogger.runFailed(runId, err);
             throw err;
         } finally {
-            sink.delete(runId);
+            observer.delete(runId);
             if (!settled) {
                 // The caller left the loop: LangChain reports neither end nor error, so this run's record is written here.
-                await runManager?.handleLLMError(new StreamClosedError());
+                const closed = new StreamClosedError();
+                await runManager?.handleLLMError(closed);
+                if (owned) await this.auditLogger.runFailed(runId, closed);
             }
         }
+        if (reply) await this.auditLogger.runEnded(runId, reply.result(this.auditLogger.streamedText(runId)));
+    }
+
+    private begin(run: AuditRun, messages: BaseMessage[], signal: AbortSignal | undefined): Promise<void> | undefined {
+        run.begun = true;
+        // The model's own metadata (its model id, the session's user) wins over the call's, as LangChain merges them for callbacks.
+        return this.auditLogger.runStarted(run.runId, messages, { ls_model_name: this.model, ...run.metadata, ...this.metadata }, signal);
+    }
+
+    /** Prompts of one `generate` call, each recorded as a call of its own; fails as LangChain does once all have settled. */
+    private async generateEach(messages: BaseMessageLike[][], options: EntryOptions, callbacks?: Callbacks): Promise<LLMResult> {
+        const settled = await Promise.allSettled(
+            messages.map((prompt, i) => this.generate([prompt], { ...options, runId: i === 0 ? options.runId : undefined, [AUDIT_RUN]: undefined } as Partial<CallOptions>, callbacks)),
+        );
+        const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+        if (failed) throw failed.reason;
+        const results = settled.map((s) => (s as PromiseFulfilledResult<LLMResult>).value);
+        return { generations: results.map((r) => r.generations[0]), llmOutput: this._combineLLMOutput?.(...results.map((r) => r.llmOutput ?? {})) ?? {} };
+    }
+}
+
+function newRun(options: Pick<EntryOptions, "runId" | "metadata">): AuditRun {
+    return { runId: options.runId ?? randomUUID(), metadata: options.metadata, begun: false };
+}
+
+/**
+ * What a stream's record needs from its chunks besides the text (which the
+ * logger keeps as it passes): Bedrock's usage, metrics and stop reason, which
+ * ChatBedrockConverse puts in the response metadata of the chunks that carry them.
+ */
+class StreamedReply {
+    private readonly responseMetadata: Record<string, unknown> = {};
+    private usage: AIMessageChunk["usage_metadata"];
+
+    note(chunk: ChatGenerationChunk): void {
+        const message = chunk.message as AIMessageChunk;
+        if (message.usage_metadata) this.usage = message.usage_metadata;
+        const meta = message.response_metadata;
+        if (!chunk.text && meta) Object.assign(this.responseMetadata, meta);
+    }
+
+    result(text: string): LLMResult {
+        return { generations: [[{ text, message: { content: text, response_metadata: this.responseMetadata, usage_metadata: this.usage } } as never]] };
     }
 }
 

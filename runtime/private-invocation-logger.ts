@@ -139,11 +139,16 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         _tags?: string[],
         metadata?: Record<string, unknown>,
     ): Promise<void> {
-        const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata ?? {});
         const signal = (extraParams?.options as { signal?: unknown } | undefined)?.signal;
+        await this.startRun(runId, messages[0] ?? [], metadata ?? {}, signal instanceof AbortSignal ? signal : undefined);
+    }
+
+    /** Keeps what the start knows; fail-closed, also writes the `started` record and returns the wait for it. */
+    private startRun(runId: string, messages: BaseMessage[], metadata: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> | undefined {
+        const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata);
         const run: RunState = {
             startedMs: performance.now(),
-            signal: signal instanceof AbortSignal ? signal : undefined,
+            signal,
             start: {
                 callId: runId,
                 timestamp: new Date(),
@@ -153,22 +158,25 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 modelId,
                 invokedModelId,
                 region: this.region,
-                inputText: messagesText(messages[0] ?? []),
+                inputText: messagesText(messages),
                 metadata: describeMetadata(extra, this.contentMode, this.safeMetadataKeys),
                 maxContentBytes: this.maxContentBytes,
             },
         };
         this.runs.set(runId, run);
-        if (this.auditMode === "fail-closed") {
-            // Write-ahead: the call goes to Bedrock, and a stream's first chunk to the
-            // caller, only once a record of it is durable. A throw here stops the call.
-            try {
-                await this.delivery.deliver(startedRecord(run.start));
-            } catch (err) {
-                this.runs.delete(runId);
-                throw err;
-            }
+        if (this.auditMode !== "fail-closed") return undefined;
+        // Write-ahead: the call goes to Bedrock, and a stream's first chunk to the
+        // caller, only once a record of it is durable. A rejection here stops the call.
+        let durable: Promise<void> | undefined;
+        try {
+            durable = this.delivery.deliver(startedRecord(run.start));
+        } finally {
+            if (durable === undefined) this.runs.delete(runId);
         }
+        return durable?.catch((err: unknown) => {
+            this.runs.delete(runId);
+            throw err;
+        });
     }
 
     /** Token events of a plain `ChatBedrockConverse.stream()`: they mark the call as streamed. */
@@ -202,9 +210,13 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     async handleLLMEnd(output: LLMResult, runId: string): Promise<void> {
+        await this.endRun(runId, output);
+    }
+
+    private endRun(runId: string, output: LLMResult): Promise<void> | undefined {
         const run = this.takeRun(runId, "end");
         if (!run) {
-            return;
+            return undefined;
         }
         let result: CallResult;
         try {
@@ -216,13 +228,17 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         result.requestId ??= run.response?.requestId;
         result.attempts ??= run.response?.attempts;
         result.timeToFirstTokenMs = run.stream?.firstTokenMs;
-        return this.finish(runId, successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
+        return this.finish(runId, () => successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
+        await this.errorRun(runId, err);
+    }
+
+    private errorRun(runId: string, err: unknown): Promise<void> | undefined {
         const run = this.takeRun(runId, "error");
         if (!run) {
-            return;
+            return undefined;
         }
         // The SDK reports an abort as a bare AbortError; the signal's reason (the
         // handler's deadline, say) is what the caller is told, so record that.
@@ -231,7 +247,36 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         facts.requestId ??= run.response?.requestId;
         facts.attempts ??= run.response?.attempts;
         const partial = run.stream && { text: run.stream.text.join(""), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
-        return this.finish(runId, errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
+        return this.finish(runId, () => errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
+    }
+
+    /**
+     * The same events, called by a model that records its own calls (the
+     * audited model of `createTenantChatModel` and the Lambda) instead of
+     * through LangChain's callback dispatch. They return `undefined` when
+     * there is nothing to wait for (best-effort), so a call pays no promise
+     * for them. Fail-closed: a start that cannot be made durable, or an end
+     * that cannot be written, rejects, as it does through LangChain.
+     * Best-effort: never throws; a record that cannot be built or handed to
+     * the sink counts as lost and is reported.
+     */
+    runStarted(runId: string, messages: BaseMessage[], metadata: Record<string, unknown>, signal?: AbortSignal): Promise<void> | undefined {
+        return this.guard(() => this.startRun(runId, messages, metadata, signal));
+    }
+
+    /** The end of a run begun with {@link runStarted}; see there. */
+    runEnded(runId: string, output: LLMResult): Promise<void> | undefined {
+        return this.guard(() => this.endRun(runId, output));
+    }
+
+    /** The failure of a run begun with {@link runStarted}; see there. */
+    runFailed(runId: string, err: unknown): Promise<void> | undefined {
+        return this.guard(() => this.errorRun(runId, err));
+    }
+
+    /** The text a streamed run has delivered so far. */
+    streamedText(runId: string): string {
+        return this.runs.get(runId)?.stream?.text.join("") ?? "";
     }
 
     /** Records a request refused before any model call; it never carries content. */
@@ -284,11 +329,22 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         return { activeRuns: this.runs.size, records: handed, lost, orphanEvents: this.orphanEvents };
     }
 
-    /** Delivers a run's last record; best-effort returns without a promise hop. */
-    private finish(runId: string, record: AuditRecord): Promise<void> | undefined {
+    private guard(step: () => Promise<void> | undefined): Promise<void> | undefined {
+        if (this.auditMode === "fail-closed") return step();
+        try {
+            // Best-effort deliveries settle on their own (a lost one is counted there): nothing to wait for.
+            void step();
+        } catch (err) {
+            this.delivery.noteLost(err);
+        }
+        return undefined;
+    }
+
+    /** Builds and delivers a run's last record; best-effort returns without a promise hop. */
+    private finish(runId: string, build: () => AuditRecord): Promise<void> | undefined {
         let durable: Promise<void> | undefined;
         try {
-            durable = this.delivery.deliver(record);
+            durable = this.delivery.deliver(build());
         } finally {
             if (durable === undefined) this.finished(runId);
         }

@@ -97,7 +97,8 @@ export class RecordDelivery {
         }
     }
 
-    private noteLost(err: unknown): void {
+    /** Counts and reports a record lost on its way (also one that could not be built). */
+    noteLost(err: unknown): void {
         this.records.lost++;
         this.warn(`audit record lost (${describeError(err).errorCode}); ${this.records.lost} lost so far`);
     }
