@@ -45,7 +45,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         `## 3. Concurrency: ${cc.params.concurrency} calls in flight on one shared model`,
         "",
-        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating; logged = one PrivateInvocationLogger (best-effort, the default: one hash-chained record per call) with a batching CloudWatch Logs sink. The throughput ratio is the median over back-to-back round pairs.`,
+        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating${(cc.loggedProcesses ?? 1) > 1 ? `, in each of ${cc.loggedProcesses} processes` : ""}; logged = the model createTenantChatModel builds, recording every call through one shared PrivateInvocationLogger (best-effort, the default: one hash-chained record per call) with a batching CloudWatch Logs sink. The throughput ratio is the median over back-to-back round pairs.`,
         "",
         "| setup | median per call | p99 per call | throughput (median of rounds) |",
         "|---|---|---|---|",
@@ -54,7 +54,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         ...(cc.breakdown
             ? [
-                  `Where the logged side's cost goes, as throughput over bare measured the same way, each part in a process of its own: LangChain's dispatch of one handler that does nothing ${cc.breakdown.dispatchRatio}; the logger with a sink that sends nothing (records built and hash-chained, no upload) ${cc.breakdown.unsentRatio}; the whole logged setup, with the CloudWatch Logs sink, ${cc.throughputRatio}. The stand-ins answer at once in the same process, so the calls are bound by one CPU and every microsecond of it shows.`,
+                  `Other setups, as throughput over bare measured the same way, each in a process of its own: ${cc.breakdown.callbackRatio === undefined ? "" : `the logger attached as a callback to a plain ChatBedrockConverse ${cc.breakdown.callbackRatio}; `}LangChain's dispatch of one handler that does nothing ${cc.breakdown.dispatchRatio}; that callback logger with a sink that sends nothing (records built and hash-chained, no upload) ${cc.breakdown.unsentRatio}. The stand-ins answer at once in the same process, so the calls are bound by one CPU and every microsecond of it shows.`,
                   "",
               ]
             : []),

@@ -61,7 +61,7 @@ async function main(params: AwsCallsParams): Promise<AwsCallsCounts> {
         rig,
         "calls-batched",
         params.invocations,
-        async (i) => void (await shared.model.invoke(messages(), { callbacks: [shared.logger], metadata: callMetadata(i) })),
+        async (i) => void (await shared.model.invoke(messages(), { metadata: callMetadata(i) })),
         () => shared.logger.flush(),
     );
     await rig.close();

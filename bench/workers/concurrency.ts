@@ -1,11 +1,12 @@
 /**
  * Worker of the concurrency benchmark: rounds of N concurrent calls on one
- * shared model, with one shared PrivateInvocationLogger (CloudWatch Logs
- * sink, batching) and without; rounds alternate so load drift hits both.
- * The same pairing, each in a process of its own, splits the logger's cost:
- * LangChain's callback dispatch alone (a handler that does nothing), and the
- * logger with a sink that takes each record and sends nothing (records built
- * and chained, no upload).
+ * shared model that records them through one shared PrivateInvocationLogger
+ * (CloudWatch Logs sink, batching), and on a model with nothing attached;
+ * rounds alternate so load drift hits both. The same pairing, each in a
+ * process of its own, measures the logger attached as a callback to a plain
+ * model, and splits that cost: LangChain's callback dispatch alone (a
+ * handler that does nothing), and the logger with a sink that takes each
+ * record and sends nothing (records built and chained, no upload).
  */
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
@@ -33,7 +34,7 @@ const unsentSink: AuditSink = {
 };
 
 /** What the bare model is compared with: the logged setup (the target), or one part of it. */
-export type ComparedSetup = "logged" | "dispatch" | "unsent";
+export type ComparedSetup = "logged" | "callback" | "dispatch" | "unsent";
 
 export interface ConcurrencyParams {
     /** Calls in flight at once. */
@@ -63,7 +64,11 @@ function comparedSetup(rig: Awaited<ReturnType<typeof startRig>>, compared: Comp
     switch (compared) {
         case "logged": {
             const shared = rig.sharedLogger("bench-ecs");
-            return { run: (i: number) => shared.model.invoke(messages(), { callbacks: [shared.logger], metadata: callMetadata(i) }), logger: shared.logger, sink: shared.sink };
+            return { run: (i: number) => shared.model.invoke(messages(), { metadata: callMetadata(i) }), logger: shared.logger, sink: shared.sink };
+        }
+        case "callback": {
+            const shared = rig.sharedLogger("bench-ecs");
+            return { run: (i: number) => shared.plain.invoke(messages(), { callbacks: [shared.logger], metadata: callMetadata(i) }), logger: shared.logger, sink: shared.sink };
         }
         case "dispatch": {
             const handler = new NoOpHandler();

@@ -9,6 +9,7 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { HumanMessage } from "@langchain/core/messages";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { sessionName } from "../../runtime/wiring/ops-credentials";
+import { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
 import { createHandler, type HandlerOptions, type LambdaContextLike, type RuntimeHandler } from "../../runtime/lambda/handler";
 import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/wiring/ops-bedrock-client";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
@@ -33,8 +34,13 @@ export interface Rig {
     cloudWatchHandler(tenantId: string, options?: Partial<HandlerOptions>): { handler: RuntimeHandler; sink: CloudWatchLogsSink };
     /** A model with nothing attached, called with the same messages. */
     bareModel(): ChatBedrockConverse;
-    /** One logger shared by every call on one model: how an ECS service uses the library. */
-    sharedLogger(tenantId: string, flushIntervalMs?: number): { model: ChatBedrockConverse; logger: PrivateInvocationLogger; sink: CloudWatchLogsSink };
+    /**
+     * One logger shared by every call on one model: how an ECS service uses
+     * the library. `model` records its own calls (the model
+     * `createTenantChatModel` builds); `plain` is a ChatBedrockConverse to
+     * attach the logger to as a callback.
+     */
+    sharedLogger(tenantId: string, flushIntervalMs?: number): { model: AuditedChatBedrockConverse; plain: ChatBedrockConverse; logger: PrivateInvocationLogger; sink: CloudWatchLogsSink };
     close(): Promise<void>;
 }
 
@@ -64,7 +70,13 @@ export async function startRig(): Promise<Rig> {
         sharedLogger: (tenantId, flushIntervalMs) => {
             const sink = cloudWatchSink(tenantId, flushIntervalMs);
             const logger = new PrivateInvocationLogger({ sink, tenantId, region: "us-east-1", onWarning: quiet });
-            return { model: new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bareClient() }), logger, sink };
+            const client = bareClient();
+            return {
+                model: new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client, auditLogger: logger }),
+                plain: new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client }),
+                logger,
+                sink,
+            };
         },
         close: () => aws.close(),
     };

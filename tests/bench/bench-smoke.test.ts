@@ -53,8 +53,9 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         // Ten calls in flight, each on its own connection (kept alive, so both setups' sockets count): nothing queues.
         assert.ok(r.peakBedrockConnections >= 10, `${r.peakBedrockConnections} connections`);
         assert.equal(typeof r.meetsTarget, "boolean");
-        // The parts of the logged side's cost, each measured against bare in a process of its own.
-        assert.ok(r.breakdown && r.breakdown.dispatchRatio > 0 && r.breakdown.unsentRatio > 0, JSON.stringify(r.breakdown));
+        // The callback-attached logger and the parts of its cost, each measured against bare in a process of its own.
+        assert.ok(r.breakdown && r.breakdown.callbackRatio! > 0 && r.breakdown.dispatchRatio > 0 && r.breakdown.unsentRatio > 0, JSON.stringify(r.breakdown));
+        assert.equal(r.loggedProcesses, 1);
         // The figures come with the load other processes put on the machine while they were taken.
         assert.ok(r.loadAverage && r.loadAverage.before >= 0 && r.loadAverage.after >= 0, JSON.stringify(r.loadAverage));
         results.concurrency = r;
