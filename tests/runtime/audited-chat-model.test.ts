@@ -84,6 +84,16 @@ describe("the audited model records every entry point itself", () => {
         assert.deepEqual(new Set(records.map((r) => r.requestId)), new Set(aws.bedrock.calls.map((c) => c.requestId)));
     });
 
+    it("records each prompt of a generate call when one fails, and fails the call as LangChain does", async () => {
+        const sink = new MemorySink();
+        const model = modelWith(sink);
+        aws.bedrock.faultFor = (request) => (request.body.includes("refused prompt") ? { kind: "error", status: 400, errorType: "ValidationException" } : undefined);
+
+        await assert.rejects(model.generate([[new HumanMessage("answered prompt")], [new HumanMessage("refused prompt")]]), (err: Error) => err.name === "ValidationException");
+
+        assert.deepEqual(sink.records().map((r) => [r.outcome, r.errorCode]).sort(), [["error", "ValidationException"], ["success", undefined]]);
+    });
+
     it("gives other callbacks the record's run id, and keeps a run id the caller chose", async () => {
         const sink = new MemorySink();
         const model = modelWith(sink);
