@@ -41,6 +41,13 @@ export interface ConcurrencyResult {
     /** Processes the logged setup's round pairs were pooled from. */
     loggedProcesses?: number;
     /**
+     * The logged setup again, in one process, with a full garbage collection
+     * forced before every round: a heap regime no service runs in (every call
+     * is much slower, and every byte allocated costs more), kept as a stress
+     * figure beside the main one.
+     */
+    forcedGc?: { throughputRatio: number; bareThroughput: number; loggedThroughput: number };
+    /**
      * Other setups against bare, measured the same way, each in a process of
      * its own: the logger attached as a callback to a plain
      * ChatBedrockConverse (`callback`); LangChain's dispatch of one handler
@@ -70,14 +77,17 @@ function pairedRatio(bareRoundMs: number[], loggedRoundMs: number[]): number {
 export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRENCY, loggedProcesses = params === FULL_CONCURRENCY ? FULL_LOGGED_PROCESSES : 1): Promise<ConcurrencyResult> {
     const worker = compileEntry("bench/workers/concurrency.ts");
     const loadBefore = os.loadavg()[0];
-    const pair = async (compared: ComparedSetup) =>
-        (await runChild<ConcurrencySamples>(worker, { args: [JSON.stringify(params), compared], execArgv: ["--expose-gc"] })).result;
+    // No forced collection: the heap runs as a service's does. Rounds alternate in
+    // ABBA order, so the garbage one round leaves is collected in either setup's next round alike.
+    const pair = async (compared: ComparedSetup, execArgv: string[] = []) =>
+        (await runChild<ConcurrencySamples>(worker, { args: [JSON.stringify(params), compared], execArgv })).result;
     const logged: ConcurrencySamples[] = [];
     for (let i = 0; i < loggedProcesses; i++) logged.push(await pair("logged"));
     // Each part in a process of its own, paired with bare as the logged setup is: setups sharing a process slow each other.
     const callback = await pair("callback");
     const dispatch = await pair("dispatch");
     const unsent = await pair("unsent");
+    const forced = await pair("logged", ["--expose-gc"]);
     const bareRounds = { callMs: logged.flatMap((r) => r.bare.callMs), roundMs: logged.flatMap((r) => r.bare.roundMs) };
     const loggedRounds = { callMs: logged.flatMap((r) => r.other.callMs), roundMs: logged.flatMap((r) => r.other.roundMs) };
     const bare = side(bareRounds, params.concurrency);
@@ -95,6 +105,11 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
         lost: logged.reduce((n, r) => n + r.lost, 0),
         peakBedrockConnections: Math.max(...logged.map((r) => r.peakBedrockConnections)),
         loggedProcesses,
+        forcedGc: {
+            throughputRatio: round(pairedRatio(forced.bare.roundMs, forced.other.roundMs), 3),
+            bareThroughput: side(forced.bare, params.concurrency).medianThroughput,
+            loggedThroughput: side(forced.other, params.concurrency).medianThroughput,
+        },
         breakdown: {
             callbackRatio: round(pairedRatio(callback.bare.roundMs, callback.other.roundMs), 3),
             dispatchRatio: round(pairedRatio(dispatch.bare.roundMs, dispatch.other.roundMs), 3),

@@ -45,7 +45,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         `## 3. Concurrency: ${cc.params.concurrency} calls in flight on one shared model`,
         "",
-        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating${(cc.loggedProcesses ?? 1) > 1 ? `, in each of ${cc.loggedProcesses} processes` : ""}; logged = the model createTenantChatModel builds, recording every call through one shared PrivateInvocationLogger (best-effort, the default: one hash-chained record per call) with a batching CloudWatch Logs sink. The throughput ratio is the median over back-to-back round pairs.`,
+        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating${(cc.loggedProcesses ?? 1) > 1 ? `, in each of ${cc.loggedProcesses} processes` : ""}${cc.forcedGc ? ", the heap left to run as a service's does (no forced collection)" : ""}; logged = the model createTenantChatModel builds, recording every call through one shared PrivateInvocationLogger (best-effort, the default: one hash-chained record per call) with a batching CloudWatch Logs sink. The throughput ratio is the median over back-to-back round pairs.`,
         "",
         "| setup | median per call | p99 per call | throughput (median of rounds) |",
         "|---|---|---|---|",
@@ -55,6 +55,12 @@ export function renderMarkdown(r: BenchResults): string {
         ...(cc.breakdown
             ? [
                   `Other setups, as throughput over bare measured the same way, each in a process of its own: ${cc.breakdown.callbackRatio === undefined ? "" : `the logger attached as a callback to a plain ChatBedrockConverse ${cc.breakdown.callbackRatio}; `}LangChain's dispatch of one handler that does nothing ${cc.breakdown.dispatchRatio}; that callback logger with a sink that sends nothing (records built and hash-chained, no upload) ${cc.breakdown.unsentRatio}. The stand-ins answer at once in the same process, so the calls are bound by one CPU and every microsecond of it shows.`,
+                  "",
+              ]
+            : []),
+        ...(cc.forcedGc
+            ? [
+                  `Stress figure, one process: with a full garbage collection forced before every round (a heap regime no service runs in; every call is slower and every byte allocated costs more), bare ${cc.forcedGc.bareThroughput} calls/s, logged ${cc.forcedGc.loggedThroughput} calls/s, ratio ${cc.forcedGc.throughputRatio}.`,
                   "",
               ]
             : []),

@@ -90,7 +90,7 @@ async function main(params: ConcurrencyParams, compared: ComparedSetup): Promise
     for (let round = 0; round < params.warmupRounds + params.rounds; round++) {
         for (const name of round % 2 === 0 ? (["bare", "other"] as const) : (["other", "bare"] as const)) {
             const calls: number[] = [];
-            // Each round starts from a collected heap, so one setup's garbage is not collected in the other's round.
+            // The stress variant only (run with --expose-gc): a full collection before every round.
             (globalThis as { gc?: () => void }).gc?.();
             const start = process.hrtime.bigint();
             await Promise.all(

@@ -56,6 +56,7 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         // The callback-attached logger and the parts of its cost, each measured against bare in a process of its own.
         assert.ok(r.breakdown && r.breakdown.callbackRatio! > 0 && r.breakdown.dispatchRatio > 0 && r.breakdown.unsentRatio > 0, JSON.stringify(r.breakdown));
         assert.equal(r.loggedProcesses, 1);
+        assert.ok(r.forcedGc && r.forcedGc.throughputRatio > 0 && r.forcedGc.bareThroughput > 0, JSON.stringify(r.forcedGc));
         // The figures come with the load other processes put on the machine while they were taken.
         assert.ok(r.loadAverage && r.loadAverage.before >= 0 && r.loadAverage.after >= 0, JSON.stringify(r.loadAverage));
         results.concurrency = r;
