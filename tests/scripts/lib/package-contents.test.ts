@@ -48,4 +48,14 @@ describe("package contents rules", () => {
         assert.deepStrictEqual(undeclaredImports(sources, ["@smithy/types"]), ['dist/runtime/a.js imports "@aws-sdk/client-sts", but @aws-sdk/client-sts is not a dependency or peer dependency']);
         assert.deepStrictEqual(undeclaredImports(sources, ["@smithy/types", "@aws-sdk/client-sts"]), []);
     });
+
+    it("lets only the command load ts-node, for a clone not built yet, and still requires the compiled CLI it falls back from", () => {
+        const sources = {
+            "bin/bedrock-tenancy.js": 'require("ts-node").register({ transpileOnly: true });',
+            "dist/verifier/cli.js": 'require("ts-node");',
+        };
+
+        assert.deepStrictEqual(undeclaredImports(sources, []), ['dist/verifier/cli.js imports "ts-node", but ts-node is not a dependency or peer dependency']);
+        assert.ok(REQUIRED_PACKAGE_FILES.includes("dist/verifier/cli.js") && REQUIRED_PACKAGE_FILES.includes("bin/bedrock-tenancy.js"));
+    });
 });

@@ -1,0 +1,66 @@
+/**
+ * `npx bedrock-tenancy` runs the package's command file: in an installed
+ * package, in a built clone, and in a clone right after `npm ci`, before any
+ * build, as the README's first steps leave it.
+ */
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { shippedPlan, stackFiles } from "../support/plan-files";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: Record<string, string>; files: string[] };
+const command = manifest.bin["bedrock-tenancy"];
+
+function run(file: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        execFile(process.execPath, [file, ...args], { cwd }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+    });
+}
+
+/** The repository's tree without `dist/`: a clone after `npm ci`, before `npm run build`. */
+function unbuiltClone(): string {
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unbuilt-"));
+    for (const entry of fs.readdirSync(REPO)) {
+        if (entry === "dist" || entry === ".git") continue;
+        fs.symlinkSync(path.join(REPO, entry), path.join(clone, entry));
+    }
+    return clone;
+}
+
+describe("the bedrock-tenancy command", function () {
+    this.timeout(120_000);
+
+    it("is a file kept in the repository, executable and shipped, not a build output", () => {
+        assert.ok(!command.startsWith("dist/"), `bin is ${command}: a rebuild recreates dist/ without the execute bit`);
+        assert.ok(manifest.files.includes(command), `files does not ship ${command}`);
+        assert.ok((fs.statSync(path.join(REPO, command)).mode & 0o111) !== 0, `${command} is not executable`);
+    });
+
+    it("proves the shipped plans in a clone that has not been built", async () => {
+        const plans = stackFiles(await shippedPlan());
+        const clone = unbuiltClone();
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unbuilt-out-"));
+
+        const result = await run(path.join(clone, command), ["verify", "--out", out, ...plans], clone);
+
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /0 violations/);
+        assert.ok(fs.existsSync(path.join(out, "isolation-report.md")));
+        assert.ok(!fs.existsSync(path.join(clone, "dist")));
+    });
+
+    it("runs the compiled CLI in a built tree, with the same exit codes", async () => {
+        const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-bad-plan-")), "ops.json");
+        fs.writeFileSync(bad, "not json");
+
+        const help = await run(path.join(REPO, command), ["--help"], REPO);
+        const unreadable = await run(path.join(REPO, command), ["verify", bad], REPO);
+
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, /^usage: bedrock-tenancy verify/);
+        assert.equal(unreadable.code, 2, unreadable.stderr);
+    });
+});
