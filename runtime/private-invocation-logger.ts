@@ -140,7 +140,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         metadata?: Record<string, unknown>,
     ): Promise<void> {
         const signal = (extraParams?.options as { signal?: unknown } | undefined)?.signal;
-        await this.startRun(runId, messages[0] ?? [], metadata ?? {}, signal instanceof AbortSignal ? signal : undefined);
+        await this.guard(() => this.startRun(runId, messages[0] ?? [], metadata ?? {}, signal instanceof AbortSignal ? signal : undefined));
     }
 
     /** Keeps what the start knows; fail-closed, also writes the `started` record and returns the wait for it. */
@@ -210,7 +210,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     async handleLLMEnd(output: LLMResult, runId: string): Promise<void> {
-        await this.endRun(runId, output);
+        await this.guard(() => this.endRun(runId, output));
     }
 
     private endRun(runId: string, output: LLMResult): Promise<void> | undefined {
@@ -232,7 +232,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
-        await this.errorRun(runId, err);
+        await this.guard(() => this.errorRun(runId, err));
     }
 
     private errorRun(runId: string, err: unknown): Promise<void> | undefined {

@@ -127,6 +127,28 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
         assert.equal(warnings.length, 2);
     });
 
+    it("releases a run's waiters and counts the record as lost when the record cannot be built", async () => {
+        const warnings: string[] = [];
+        // A price whose reading throws: the record of a call of this model cannot be built.
+        const faulty = { output: 1, get input(): number { throw new Error("price unreadable"); } };
+        const logger = new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-b", prices: { "acme.faulty-v1": faulty }, onWarning: (m) => warnings.push(m) });
+        const reply = { generations: [[{ text: "ok", message: { content: "ok", response_metadata: { usage: { inputTokens: 1, outputTokens: 1 } } } } as never]] };
+
+        // As a callback (best-effort: LangChain would swallow a rejection) and as the audited model calls it.
+        await logger.handleChatModelStart(undefined, [[]], "run-1", undefined, undefined, undefined, { modelId: "acme.faulty-v1" });
+        const first = logger.runFinished("run-1");
+        const ended = await logger.handleLLMEnd(reply, "run-1").then(() => "resolved", () => "rejected");
+        assert.equal(logger.runStarted("run-2", [], { modelId: "acme.faulty-v1" }), undefined);
+        const second = logger.runFinished("run-2");
+        assert.equal(logger.runEnded("run-2", reply), undefined);
+
+        const waiting = (p: Promise<void>) => Promise.race([p.then(() => "released"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1_000))]);
+        assert.deepEqual([ended, await waiting(first), await waiting(second)], ["resolved", "released", "released"]);
+        assert.equal(logger.stats().lost, 2);
+        assert.equal(logger.stats().activeRuns, 0);
+        assert.equal(warnings.filter((w) => w.startsWith("audit record lost")).length, 2, warnings.join("\n"));
+    });
+
     it("rejects bad options, naming them", () => {
         const sink = new MemorySink();
         assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "Tenant A" }), /tenantId must match .*got "Tenant A"/);
