@@ -7,6 +7,8 @@
  * expectation, then `N passed, M failed`; exits 0 only when all hold, 2 when
  * the plans cannot be read or the build is missing.
  */
+// First: it stops with a clear message when the build the checks import is missing.
+import "./twin/require-build";
 import * as path from "path";
 import { parseArgs } from "util";
 import { runPlan } from "./plan/run-start";

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { shippedPlan, stackFiles } from "../support/plan-files";
+import { unbuiltClone } from "../support/unbuilt-clone";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: Record<string, string>; files: string[] };
@@ -18,16 +19,6 @@ function run(file: string, args: string[], cwd: string): Promise<{ code: number;
     return new Promise((resolve) => {
         execFile(process.execPath, [file, ...args], { cwd }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
     });
-}
-
-/** The repository's tree without `dist/`: a clone after `npm ci`, before `npm run build`. */
-function unbuiltClone(): string {
-    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unbuilt-"));
-    for (const entry of fs.readdirSync(REPO)) {
-        if (entry === "dist" || entry === ".git") continue;
-        fs.symlinkSync(path.join(REPO, entry), path.join(clone, entry));
-    }
-    return clone;
 }
 
 describe("the bedrock-tenancy command", function () {
