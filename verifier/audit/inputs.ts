@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { gunzipSync } from "zlib";
-import { emptyInput, readSegment, type AuditInput, type LogEvent, type Segment } from "./segment";
+import { emptyInput, readSegments, type AuditInput, type LogEvent, type Segment } from "./segment";
 
 export { emptyInput, mergeInput, readSegment } from "./segment";
 export type { AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
@@ -37,8 +37,7 @@ export const SEGMENT_SIZES: SegmentSizes = { bytes: 1024 * 1024, events: 2_000 }
 
 /** Reads one command-line input (a file or a folder) into `into`, on this thread. */
 export function readAuditInput(input: string, source: number, into: AuditInput = emptyInput(), sizes: SegmentSizes = SEGMENT_SIZES): AuditInput {
-    for (const segment of inputSegments(input, source, sizes)) readSegment(segment, into);
-    return into;
+    return readSegments(inputSegments(input, source, sizes), into);
 }
 
 /** The segments of one command-line input (a file or a folder), in the order stored. */

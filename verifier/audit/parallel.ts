@@ -12,7 +12,7 @@ import * as path from "path";
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "worker_threads";
 import { unpackInput } from "./packed";
 import type { ReadAnswer, ReadWorkerData } from "./read-worker";
-import { emptyInput, mergeInput, readSegment, type AuditInput, type Segment } from "./segment";
+import { mergeInput, readSegments, type AuditInput, type Segment } from "./segment";
 
 /** The compiled reader thread, beside this file (absent when running from sources, or bundled without it). */
 const WORKER_FILE = path.join(__dirname, "read-worker.js");
@@ -84,9 +84,7 @@ export function readOnThreads(segments: Iterable<Segment>, threads: number, into
                 reader.queued++;
                 pending.push({ reader });
             } else {
-                const read = emptyInput();
-                for (const segment of batch) readSegment(segment, read);
-                pending.push({ read });
+                pending.push({ read: readSegments(batch) });
             }
             batch = [];
             size = 0;

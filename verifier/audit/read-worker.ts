@@ -4,7 +4,7 @@
  */
 import { isMainThread, workerData, type MessagePort } from "worker_threads";
 import { packInput, type PackedInput } from "./packed";
-import { emptyInput, readSegment, type Segment } from "./segment";
+import { readSegments, type Segment } from "./segment";
 
 export interface ReadWorkerData {
     port: MessagePort;
@@ -20,9 +20,7 @@ if (!isMainThread && workerData && (workerData as ReadWorkerData).port) {
     port.on("message", (batch: Segment[]) => {
         let answer: ReadAnswer;
         try {
-            const read = emptyInput();
-            for (const segment of batch) readSegment(segment, read);
-            answer = { read: packInput(read) };
+            answer = { read: packInput(readSegments(batch)) };
         } catch (err) {
             answer = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
         }

@@ -88,6 +88,12 @@ export type Segment =
     | { kind: "lines"; file: string; source: number; text: string; firstLine: number }
     | { kind: "events"; file: string; source: number; events: LogEvent[]; firstIndex: number };
 
+/** Reads `segments` into `into`, in order. */
+export function readSegments(segments: Iterable<Segment>, into: AuditInput = emptyInput()): AuditInput {
+    for (const segment of segments) readSegment(segment, into);
+    return into;
+}
+
 /** Reads a segment into `into`. */
 export function readSegment(segment: Segment, into: AuditInput): void {
     if (segment.kind === "events") {
