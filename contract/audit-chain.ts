@@ -213,13 +213,18 @@ export const WRITER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** Whether `value` is a hash as the chain writes one: 64 lowercase hex digits. */
+export function isSha256Hex(value: unknown): value is string {
+    return typeof value === "string" && SHA256_HEX.test(value);
+}
+
 /** The chain link of a parsed record, or a reason it has none that can be trusted. */
 export function chainLinkOf(record: Readonly<Record<string, unknown>>): ChainLink | string {
     const link = record.chain as Partial<ChainLink> | undefined;
     if (typeof link !== "object" || link === null) return "it has no chain link";
     if (typeof link.writer !== "string" || !WRITER_ID_PATTERN.test(link.writer)) return "its chain.writer is not a writer id";
     if (!Number.isSafeInteger(link.seq) || (link.seq as number) < 0) return "its chain.seq is not a whole number";
-    if (link.prev !== null && (typeof link.prev !== "string" || !SHA256_HEX.test(link.prev))) return "its chain.prev is not a SHA-256";
+    if (link.prev !== null && !isSha256Hex(link.prev)) return "its chain.prev is not a SHA-256";
     if (typeof link.at !== "string" || Number.isNaN(Date.parse(link.at))) return "its chain.at is not a time";
     if (link.genesis !== undefined && (typeof link.genesis !== "object" || link.genesis === null)) return "its chain.genesis is not an object";
     return link as ChainLink;

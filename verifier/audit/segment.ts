@@ -5,7 +5,7 @@
  * A segment depends on no other, so segments can be read on worker threads.
  */
 // The chain's own modules, not the contract's index: a reader thread loads no more than it needs.
-import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainLinkOf, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
+import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainLinkOf, isSha256Hex, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
 
 export type EntryKind = "close" | "record";
@@ -243,8 +243,7 @@ function readCheckpoint(obj: Record<string, unknown>, place: Place, into: AuditI
         typeof obj.writer === "string" &&
         Number.isSafeInteger(obj.seq) &&
         (obj.seq as number) >= 0 &&
-        typeof obj.hash === "string" &&
-        /^[0-9a-f]{64}$/.test(obj.hash) &&
+        isSha256Hex(obj.hash) &&
         typeof obj.final === "boolean";
     if (!ok) {
         into.damaged.push({ where: place.where, message: "a checkpoint without a writer, sequence, hash and final flag" });
