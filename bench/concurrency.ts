@@ -74,6 +74,11 @@ function pairedRatio(bareRoundMs: number[], loggedRoundMs: number[]): number {
     return median(bareRoundMs.map((b, i) => b / loggedRoundMs[i]));
 }
 
+/** One process's paired ratio, to three decimals. */
+function ratioOf(samples: ConcurrencySamples): number {
+    return round(pairedRatio(samples.bare.roundMs, samples.other.roundMs), 3);
+}
+
 export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRENCY, loggedProcesses = params === FULL_CONCURRENCY ? FULL_LOGGED_PROCESSES : 1): Promise<ConcurrencyResult> {
     const worker = compileEntry("bench/workers/concurrency.ts");
     const loadBefore = os.loadavg()[0];
@@ -106,14 +111,14 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
         peakBedrockConnections: Math.max(...logged.map((r) => r.peakBedrockConnections)),
         loggedProcesses,
         forcedGc: {
-            throughputRatio: round(pairedRatio(forced.bare.roundMs, forced.other.roundMs), 3),
+            throughputRatio: ratioOf(forced),
             bareThroughput: side(forced.bare, params.concurrency).medianThroughput,
             loggedThroughput: side(forced.other, params.concurrency).medianThroughput,
         },
         breakdown: {
-            callbackRatio: round(pairedRatio(callback.bare.roundMs, callback.other.roundMs), 3),
-            dispatchRatio: round(pairedRatio(dispatch.bare.roundMs, dispatch.other.roundMs), 3),
-            unsentRatio: round(pairedRatio(unsent.bare.roundMs, unsent.other.roundMs), 3),
+            callbackRatio: ratioOf(callback),
+            dispatchRatio: ratioOf(dispatch),
+            unsentRatio: ratioOf(unsent),
         },
         meetsTarget: ratio >= CONCURRENCY_THROUGHPUT_TARGET,
         loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0], 2) },
