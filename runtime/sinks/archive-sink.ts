@@ -37,7 +37,7 @@ export interface ArchivingSinkOptions {
 
 /** The archive body of `record`: full-mode text gains the SHA-256 an auditor checks it against. */
 export function archivedRecord(record: AuditRecord): AuditRecord {
-        const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output } };
+    const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output } };
     if (copy.input.inputText !== undefined) copy.input.inputSha256 = sha256Hex(copy.input.inputText);
     if (copy.output.outputText !== undefined) copy.output.outputSha256 = sha256Hex(copy.output.outputText);
     return copy;
