@@ -122,7 +122,8 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
     }
     for (const f of TEXT_FIELDS) {
         const part = view[f.part];
-        if (typeof part !== "object" || part === null || !(f.text in part)) continue;
+        // A parsed record has no undefined member; the writer's own may, and JSON drops it.
+        if (typeof part !== "object" || part === null || (part as Record<string, unknown>)[f.text] === undefined) continue;
         const { [f.text]: text, [f.cut]: cut, ...rest } = part as Record<string, unknown>;
         // A cut text without the whole text's digest can only stand for itself.
         if (rest[f.sha] === undefined) rest[f.sha] = sha256Hex(typeof text === "string" ? text : String(text));
@@ -145,7 +146,7 @@ function isOwnView(record: Readonly<Record<string, unknown>>): boolean {
             if (ID_FIELDS.has(key) && boundRecordId(value) !== value) return false;
         } else {
             const text = TEXT_OF_PART.get(key);
-            if (text !== undefined && typeof value === "object" && value !== null && text in value) return false;
+            if (text !== undefined && typeof value === "object" && value !== null && (value as Record<string, unknown>)[text] !== undefined) return false;
         }
     }
     return true;

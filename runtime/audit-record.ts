@@ -102,7 +102,7 @@ export function describeError(err: unknown): ErrorFacts {
     };
 }
 
-/** What a record says about one call beyond its start: every field in schema order, undefined ones dropped. */
+/** What a record says about one call beyond its start; undefined fields are dropped. */
 type CallFacts = Partial<Pick<AuditRecord,
     "requestId" | "stsRequestId" | "input" | "output" | "totalTokenCount" | "latencyMs" | "bedrockLatencyMs" | "timeToFirstTokenMs" |
     "stopReason" | "attempts" | "estimatedCostUsd" | "errorCode" | "errorMessage" | "httpStatusCode" | "throttled">> & {
@@ -111,57 +111,61 @@ type CallFacts = Partial<Pick<AuditRecord,
 };
 
 /**
- * One object literal in the schema's field order, compacted once: records
- * are built on every call's path, so no spread of a half-built record and no
- * `delete`.
+ * One object literal: records are built on every call's path, so no spread
+ * of a half-built record and no `delete`. Keys are in canonical (RFC 8785)
+ * order, `chain` included (its writer fills it in place), so the hash
+ * chain's canonical JSON of the record is `JSON.stringify` of it, and that
+ * one text is also its line. Fields a call lacks stay `undefined`, which
+ * JSON leaves out: compacting a copy cost more than the rest of the record.
  */
 function callRecord(outcome: AuditOutcome, start: CallStart, facts: CallFacts): AuditRecord {
     const { ids } = start;
-    return dropUndefined({
-        schemaType: AUDIT_SCHEMA_TYPE,
-        schemaVersion: AUDIT_SCHEMA_VERSION,
-        timestamp: start.timestamp.toISOString(),
-        outcome,
-        callId: start.callId,
-        tenantId: start.tenantId,
-        userId: ids.userId,
+    return {
         applicationId: ids.applicationId,
-        clientRequestId: ids.clientRequestId,
-        taskType: ids.taskType,
-        kbId: ids.kbId,
-        modelId: start.modelId,
-        invokedModelId: start.invokedModelId !== start.modelId ? start.invokedModelId : undefined,
-        region: start.region,
-        operation: facts.operation,
-        requestId: facts.requestId,
-        stsRequestId: facts.stsRequestId,
-        input: facts.input ?? {},
-        output: facts.output ?? {},
-        totalTokenCount: facts.totalTokenCount,
-        latencyMs: facts.latencyMs,
-        bedrockLatencyMs: facts.bedrockLatencyMs,
-        timeToFirstTokenMs: facts.timeToFirstTokenMs,
-        stopReason: facts.stopReason,
         attempts: facts.attempts,
-        estimatedCostUsd: facts.estimatedCostUsd ?? null,
+        bedrockLatencyMs: facts.bedrockLatencyMs,
+        callId: start.callId,
+        chain: undefined,
+        clientRequestId: ids.clientRequestId,
         contentMode: start.contentMode,
         errorCode: facts.errorCode,
         errorMessage: facts.errorMessage,
+        estimatedCostUsd: facts.estimatedCostUsd ?? null,
         httpStatusCode: facts.httpStatusCode,
-        throttled: facts.throttled,
+        input: facts.input ?? {},
+        invokedModelId: start.invokedModelId !== start.modelId ? start.invokedModelId : undefined,
+        kbId: ids.kbId,
+        latencyMs: facts.latencyMs,
         metadata: facts.withMetadata !== false && start.metadata && Object.keys(start.metadata).length > 0 ? start.metadata : undefined,
-    });
+        modelId: start.modelId,
+        operation: facts.operation,
+        outcome,
+        output: facts.output ?? {},
+        region: start.region,
+        requestId: facts.requestId,
+        schemaType: AUDIT_SCHEMA_TYPE,
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        stopReason: facts.stopReason,
+        stsRequestId: facts.stsRequestId,
+        taskType: ids.taskType,
+        tenantId: start.tenantId,
+        throttled: facts.throttled,
+        timeToFirstTokenMs: facts.timeToFirstTokenMs,
+        timestamp: start.timestamp.toISOString(),
+        totalTokenCount: facts.totalTokenCount,
+        userId: ids.userId,
+    };
 }
 
 function inputFields(start: CallStart, usage?: CallResult["usage"]): AuditRecord["input"] {
     const input = describeContent(start.inputText, start.contentMode, start.maxContentBytes);
     return dropUndefined({
-        inputTokenCount: usage?.inputTokens,
         cacheReadInputTokenCount: usage?.cacheReadInputTokens,
         cacheWriteInputTokenCount: usage?.cacheWriteInputTokens,
         inputCharCount: input.charCount,
         inputSha256: input.sha256,
         inputText: input.text,
+        inputTokenCount: usage?.inputTokens,
         inputTruncated: input.truncated,
     });
 }
@@ -169,10 +173,10 @@ function inputFields(start: CallStart, usage?: CallResult["usage"]): AuditRecord
 function outputFields(text: string, tokens: number | undefined, start: CallStart): AuditRecord["output"] {
     const output = describeContent(text, start.contentMode, start.maxContentBytes);
     return dropUndefined({
-        outputTokenCount: tokens,
         outputCharCount: output.charCount,
         outputSha256: output.sha256,
         outputText: output.text,
+        outputTokenCount: tokens,
         outputTruncated: output.truncated,
     });
 }
@@ -237,24 +241,31 @@ export interface Rejection {
 
 /** The record of a rejected request. */
 export function rejectedRecord(rejection: Rejection): AuditRecord {
-    return dropUndefined({
-        schemaType: AUDIT_SCHEMA_TYPE,
-        schemaVersion: AUDIT_SCHEMA_VERSION,
-        timestamp: rejection.timestamp.toISOString(),
-        outcome: AuditOutcome.rejected,
+    const { ids } = rejection;
+    // As a call's record: canonical key order, absent fields undefined.
+    return {
+        applicationId: ids.applicationId,
         callId: rejection.callId,
-        tenantId: rejection.tenantId,
-        ...rejection.ids,
-        modelId: rejection.modelId,
-        input: {},
-        output: {},
-        estimatedCostUsd: null,
+        chain: undefined,
+        clientRequestId: ids.clientRequestId,
         contentMode: rejection.contentMode,
         errorCode: rejection.errorCode,
-        errorMessage: rejection.errorMessage,
         errorField: rejection.errorField,
+        errorMessage: rejection.errorMessage,
+        estimatedCostUsd: null,
+        input: {},
+        kbId: ids.kbId,
+        modelId: rejection.modelId,
+        outcome: AuditOutcome.rejected,
+        output: {},
+        schemaType: AUDIT_SCHEMA_TYPE,
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        taskType: ids.taskType,
+        tenantId: rejection.tenantId,
         throttled: false,
-    });
+        timestamp: rejection.timestamp.toISOString(),
+        userId: ids.userId,
+    };
 }
 
 /**

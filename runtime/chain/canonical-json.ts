@@ -5,7 +5,10 @@
  * (`chainCanonicalJson(JSON.parse(line))`); serializing and parsing every record
  * on its call's path only to hash it was most of the chain's cost. For plain
  * data the library gives the same text from the value itself, so only that
- * is handed to it directly.
+ * is handed to it directly. The runtime builds its records with every
+ * object's keys in canonical order; for such a value `JSON.stringify` writes
+ * the canonical text itself (RFC 8785 writes strings and numbers as
+ * ECMAScript's `JSON.stringify` does), and that text is also the record's line.
  */
 import { chainCanonicalJson } from "../../contract";
 
@@ -18,47 +21,81 @@ import { chainCanonicalJson } from "../../contract";
  */
 export function canonicalJson(value: unknown): string | undefined {
     try {
-        return isPlain(value, 0) ? chainCanonicalJson(value) : undefined;
+        const form = formOf(value, 0);
+        if (form === Form.NotPlain) return undefined;
+        return form === Form.Sorted ? JSON.stringify(value) : chainCanonicalJson(value);
     } catch {
         // A throwing getter: the long way reports it as the line does.
         return undefined;
     }
 }
 
+/**
+ * `JSON.stringify(value)` when that is also its canonical JSON: plain data
+ * whose every object enumerates its keys in canonical order (UTF-16 code
+ * units, which is how `<` compares strings). Otherwise `undefined`.
+ */
+export function sortedJson(value: unknown): string | undefined {
+    try {
+        return formOf(value, 0) === Form.Sorted ? JSON.stringify(value) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+const enum Form {
+    /** JSON would change it on the way (see {@link canonicalJson}). */
+    NotPlain,
+    /** Plain, with some object's keys out of canonical order (integer-like keys enumerate first, say). */
+    Unsorted,
+    /** Plain, and `JSON.stringify` writes its canonical JSON. */
+    Sorted,
+}
+
 /** Deeper than any record: a value nested further is taken the long way (and a cycle ends here). */
 const MAX_DEPTH = 16;
 
-/** Whether the value reads the same from JSON as it is: the library then canonicalizes it as the checker will. */
-function isPlain(value: unknown, depth: number): boolean {
+/** Whether the value reads the same from JSON as it is (the library then canonicalizes it as the checker will), and whether its keys are in canonical order. */
+function formOf(value: unknown, depth: number): Form {
     switch (typeof value) {
         case "string":
         case "boolean":
-            return true;
+            return Form.Sorted;
         case "number":
-            return Number.isFinite(value);
+            return Number.isFinite(value) ? Form.Sorted : Form.NotPlain;
         case "object": {
-            if (value === null) return true;
-            if (depth >= MAX_DEPTH) return false;
+            if (value === null) return Form.Sorted;
+            if (depth >= MAX_DEPTH) return Form.NotPlain;
+            let form = Form.Sorted;
             if (Array.isArray(value)) {
-                if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+                if (Object.getPrototypeOf(value) !== Array.prototype) return Form.NotPlain;
                 for (let i = 0; i < value.length; i++) {
                     // JSON writes a hole or an undefined element as null; the library would not.
-                    if (!(i in value) || !isPlain(value[i], depth + 1)) return false;
+                    if (!(i in value)) return Form.NotPlain;
+                    const element = formOf(value[i], depth + 1);
+                    if (element < form) form = element;
+                    if (form === Form.NotPlain) return form;
                 }
-                return true;
+                return form;
             }
             const proto: unknown = Object.getPrototypeOf(value);
-            if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+            if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") return Form.NotPlain;
+            let previous: string | undefined;
             for (const key in value) {
                 // JSON.parse turns "__proto__" into an own member; leave that rarity to the long way.
-                if (key === "__proto__") return false;
+                if (key === "__proto__") return Form.NotPlain;
+                if (previous !== undefined && !(previous < key)) form = Form.Unsorted;
+                previous = key;
                 const member = (value as Record<string, unknown>)[key];
                 // JSON drops an undefined member, and so does the library.
-                if (member !== undefined && !isPlain(member, depth + 1)) return false;
+                if (member === undefined) continue;
+                const inner = formOf(member, depth + 1);
+                if (inner < form) form = inner;
+                if (form === Form.NotPlain) return form;
             }
-            return true;
+            return form;
         }
         default:
-            return false;
+            return Form.NotPlain;
     }
 }

@@ -20,8 +20,8 @@ import {
     type StoredRecord,
     type WriterIdentity,
 } from "../../contract";
-import { safeStringify } from "../serialize";
-import { canonicalJson } from "./canonical-json";
+import { rememberJson, safeStringify } from "../serialize";
+import { canonicalJson, sortedJson } from "./canonical-json";
 
 /**
  * The hash of a record as the checker will compute it from the stored line:
@@ -30,6 +30,14 @@ import { canonicalJson } from "./canonical-json";
  */
 export function storedChainHash(record: StoredRecord): string {
     const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
+    if ((view as unknown) === record) {
+        // The runtime's own record in canonical key order: one serialization is its hashed text and its line.
+        const json = sortedJson(record);
+        if (json !== undefined) {
+            rememberJson(record, json);
+            return sha256Hex(json);
+        }
+    }
     const canonical = canonicalJson(view);
     return canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical);
 }
@@ -37,12 +45,13 @@ export function storedChainHash(record: StoredRecord): string {
 /** Who this process is, from what Lambda and ECS put in the environment. */
 export function writerIdentity(env: Readonly<Record<string, string | undefined>> = process.env, startedAt = new Date()): WriterIdentity {
     const task = env.ECS_CONTAINER_METADATA_URI_V4?.split("/").filter(Boolean).pop();
+    // Keys in canonical order, as every object a record holds (see canonical-json.ts).
     return dropUndefined({
         function: env.AWS_LAMBDA_FUNCTION_NAME,
         functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
-        task,
         instance: env.AWS_LAMBDA_LOG_STREAM_NAME ?? `${hostname()}/${process.pid}`,
         startedAt: startedAt.toISOString(),
+        task,
     });
 }
 
@@ -105,7 +114,9 @@ export class ChainWriter {
     close(): Linked<ChainRecord> {
         const records = this.seq;
         if (this.closedAt !== undefined) throw new Error(`the audit chain of writer ${this.writer} is closed`);
-        const linked = this.append<ChainRecord>({ schemaType: AUDIT_CHAIN_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, event: "close", timestamp: "", tenantId: this.tenantId, records }, true);
+        // Canonical key order, with the `chain` slot, as the runtime's call records.
+        const record = { chain: undefined, event: "close", records, schemaType: AUDIT_CHAIN_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, tenantId: this.tenantId, timestamp: "" } as const;
+        const linked = this.append<ChainRecord>(record, true);
         this.closedAt = this.lastAtMs;
         return linked;
     }
@@ -120,8 +131,8 @@ export class ChainWriter {
     /** `ownTime`: the writer's own record takes the write time as their timestamp; a call's record keeps its start. */
     private append<T extends StoredRecord>(record: Omit<T, "chain">, ownTime: boolean): Linked<T> {
         const at = this.stampIso();
-        const chain: ChainLink = { writer: this.writer, seq: this.seq, prev: this.prev, at };
-        if (this.seq === 0) chain.genesis = this.identity;
+        const chain: ChainLink = this.seq === 0 ? { at, genesis: this.identity, prev: this.prev, seq: this.seq, writer: this.writer } : { at, prev: this.prev, seq: this.seq, writer: this.writer };
+        // A record built with its `chain` slot (the runtime's are) keeps it where canonical order puts it.
         const linked = { ...record, chain } as T;
         if (ownTime) linked.timestamp = at;
         const hash = storedChainHash(linked);

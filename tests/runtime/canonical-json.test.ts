@@ -1,11 +1,14 @@
 /** The chain hash written straight from the runtime's values equals the checker's hash of the stored line. */
 import { strict as assert } from "assert";
 import { canonicalize } from "json-canonicalize";
-import { MAX_RECORD_ID_BYTES, chainView, recordChainHash, type StoredRecord } from "../../contract";
-import { canonicalJson } from "../../runtime/chain/canonical-json";
-import { ChainWriter, storedChainHash } from "../../runtime/chain/chain-writer";
+import { createHash } from "crypto";
+import { MAX_RECORD_ID_BYTES, chainView, recordChainHash, type AuditRecord, type ContentMode, type StoredRecord } from "../../contract";
+import { errorRecord, rejectedRecord, startedRecord, successRecord } from "../../runtime/audit-record";
+import { canonicalJson, sortedJson } from "../../runtime/chain/canonical-json";
+import { ChainWriter, storedChainHash, writerIdentity } from "../../runtime/chain/chain-writer";
 import { recordLine } from "../../runtime/record-line";
 import { callRecord } from "../support/audit-trail";
+import { generator, value as generatedValue } from "../support/json-values";
 
 /** What the checker hashes: the value as stored (through JSON) in RFC 8785 form. */
 const asStored = (value: unknown) => canonicalize(JSON.parse(JSON.stringify(value)));
@@ -44,6 +47,40 @@ describe("canonical JSON of the runtime's own values", () => {
         });
     }
 
+    it("writes a value whose keys are in canonical order with JSON.stringify, and no other", () => {
+        assert.equal(sortedJson({ a: 1, b: { c: [{ d: "é", e: null }] } }), '{"a":1,"b":{"c":[{"d":"é","e":null}]}}');
+        assert.equal(sortedJson({ b: 1, a: 2 }), undefined);
+        assert.equal(sortedJson({ a: { y: 1, x: 2 } }), undefined);
+        assert.equal(sortedJson({ a: [{ y: 1, x: 2 }] }), undefined);
+        // Integer-like keys enumerate first, in numeric order: "9" before "10", which canonical order reverses.
+        assert.equal(sortedJson({ "9": 1, "10": 2 }), undefined);
+        assert.equal(canonicalJson({ "9": 1, "10": 2 }), '{"10":2,"9":1}');
+        assert.equal(sortedJson({ at: new Date(0) }), undefined);
+    });
+
+    it("is the checker's text for 5,000 generated values, as built and with every object's keys sorted", () => {
+        const next = generator(8785);
+        const sortDeep = (v: unknown): unknown =>
+            Array.isArray(v) ? v.map(sortDeep)
+            : typeof v === "object" && v !== null ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]))
+            : v;
+        let native = 0;
+        for (let i = 0; i < 5000; i++) {
+            const built = generatedValue(next, 0);
+            for (const v of [built, sortDeep(built)]) {
+                const expected = asStored(v);
+                // An own "__proto__" member is left to the long way (undefined); any text given must be the checker's.
+                for (const [how, text] of [["library", canonicalJson(v)], ["native", sortedJson(v)]] as const) {
+                    if (text === undefined) continue;
+                    if (how === "native") native++;
+                    assert.equal(text, expected, `${how}, value ${i}: ${JSON.stringify(v)}`);
+                }
+            }
+        }
+        // Most values take the fast path once sorted; those with integer-like keys cannot.
+        assert.ok(native > 4000, `${native} values written by JSON.stringify`);
+    });
+
     it("gives the same text for a shape met again with other values, and for its keys in another order", () => {
         const first = canonicalJson({ b: 1, a: 2 });
         assert.equal(canonicalJson({ b: 3, a: 4 }), '{"a":4,"b":3}');
@@ -67,6 +104,42 @@ describe("the chain hash of a record", () => {
             assert.equal(storedChainHash(linked), recordChainHash(JSON.parse(recordLine(linked as never))));
         });
     }
+});
+
+describe("what the runtime writes", () => {
+    const start = { callId: "c-1", timestamp: new Date(Date.UTC(2026, 11, 5)), tenantId: "customer-a", ids: { userId: "u-1", applicationId: "app", clientRequestId: "r-1", taskType: "t", kbId: "kb" }, modelId: "m-1", invokedModelId: "arn:p", region: "us-east-1", inputText: "Summarise the contract." };
+    const result = { outputText: "Done.", usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7, cacheReadInputTokens: 1, cacheWriteInputTokens: 1 }, requestId: "q", bedrockLatencyMs: 9, stopReason: "end_turn", attempts: 1, timeToFirstTokenMs: 3 };
+    const error = { errorCode: "ThrottlingException", errorMessage: "ThrottlingException (HTTP 429)", httpStatusCode: 429, throttled: true, requestId: "q", attempts: 3 };
+    const records = (mode: ContentMode): Array<[string, AuditRecord]> => [
+        ["a started record", startedRecord({ ...start, contentMode: mode })],
+        ["a success record", successRecord("Converse", { ...start, contentMode: mode }, result, 12, {})],
+        ["an error record of a stream cut short", errorRecord("ConverseStream", { ...start, contentMode: mode }, error, 12, { text: "Do", deltas: 1, timeToFirstTokenMs: 3 })],
+        ["a rejection", rejectedRecord({ callId: "c-2", timestamp: start.timestamp, tenantId: "customer-a", contentMode: mode, ids: start.ids, modelId: "m-1", errorCode: "InvalidEvent", errorMessage: "prompt is missing", errorField: "prompt" })],
+    ];
+
+    for (const mode of ["none", "hash", "full"] as const) {
+        it(`writes every line in canonical form, content mode ${mode}: the line is the canonical JSON of what it holds`, () => {
+            const writer = new ChainWriter({ tenantId: "customer-a", identity: writerIdentity({ AWS_LAMBDA_FUNCTION_NAME: "f", AWS_LAMBDA_FUNCTION_VERSION: "1", AWS_LAMBDA_LOG_STREAM_NAME: "s", ECS_CONTAINER_METADATA_URI_V4: "http://x/v4/task-1" }) });
+            const lines = [...records(mode).map(([, r]) => recordLine(writer.link(r).record)), recordLine(writer.close().record as never)];
+            lines.forEach((line, i) => assert.equal(line, canonicalize(JSON.parse(line)), `line ${i}`));
+        });
+    }
+
+    it("hashes a line without metadata, archive pointer or text as the SHA-256 of the line itself", () => {
+        const writer = new ChainWriter({ tenantId: "customer-a" });
+        for (const [what, record] of records("none")) {
+            const linked = writer.link(record);
+            const line = recordLine(linked.record);
+            assert.equal(linked.hash, createHash("sha256").update(line).digest("hex"), what);
+            assert.equal(linked.hash, recordChainHash(JSON.parse(line)), what);
+        }
+    });
+
+    it("hashes a record holding undefined members as JSON stores it", () => {
+        const record = { ...callRecord(0), userId: undefined, input: { inputCharCount: 3, inputText: undefined, inputTruncated: undefined }, output: { outputCharCount: 0, outputText: undefined } };
+        const linked = new ChainWriter({ tenantId: "customer-a" }).link(record as never).record;
+        assert.equal(storedChainHash(linked), recordChainHash(JSON.parse(JSON.stringify(linked))));
+    });
 });
 
 describe("the chain view", () => {

@@ -142,10 +142,16 @@ interface Place {
  * (with Lambda's JSON log format, every platform line is JSON).
  */
 const SCHEMA_TYPE_STEM = "BedrockTenancy";
+/**
+ * A record's chain link. The runtime writes keys in canonical order, so the
+ * link comes early in a line and its schema type late: a line cut short
+ * may keep only the link.
+ */
+const CHAIN_LINK_MARK = '"chain":{';
 
 function readLine(raw: string, place: Place, into: AuditInput): void {
     const brace = raw.indexOf("{");
-    if (brace < 0 || !raw.includes(SCHEMA_TYPE_STEM)) {
+    if (brace < 0 || !(raw.includes(SCHEMA_TYPE_STEM) || raw.includes(CHAIN_LINK_MARK))) {
         into.skipped++;
         return;
     }
@@ -154,7 +160,7 @@ function readLine(raw: string, place: Place, into: AuditInput): void {
         value = JSON.parse(brace === 0 ? raw : raw.slice(brace));
     } catch {
         // A record cut or mangled on its way is damage; any other line that is not JSON is not ours.
-        if (raw.includes(AUDIT_SCHEMA_TYPE) || raw.includes(AUDIT_CHAIN_SCHEMA_TYPE)) {
+        if (raw.includes(AUDIT_SCHEMA_TYPE) || raw.includes(AUDIT_CHAIN_SCHEMA_TYPE) || raw.includes(CHAIN_LINK_MARK)) {
             into.damaged.push({ where: place.where, message: "an audit record that is not valid JSON (cut or altered)" });
         } else {
             into.skipped++;
