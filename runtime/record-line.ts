@@ -26,10 +26,13 @@ export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
-/** The record as one JSON line (no newline) of at most `MAX_RECORD_LINE_BYTES - 1` bytes. */
-export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECORD_LINE_BYTES): string {
+/**
+ * The record as one JSON line (no newline) of at most `MAX_RECORD_LINE_BYTES - 1`
+ * bytes. `json`, when given, must be `JSON.stringify(record)`.
+ */
+export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECORD_LINE_BYTES, json?: string): string {
     const limit = maxLineBytes - 1;
-    const whole = recordJson(record);
+    const whole = json ?? recordJson(record);
     const size = bytes(whole);
     // The common case costs one serialization: small enough, no id that could be long, metadata within bounds.
     if (size <= limit && !mayHaveLongId(record) && (size <= MAX_RECORD_METADATA_BYTES || !record.metadata || bytes(safeStringify(record.metadata)) <= MAX_RECORD_METADATA_BYTES)) {

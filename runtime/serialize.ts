@@ -4,29 +4,11 @@
  * self-references, and a throw here would lose the record.
  */
 
-/** Lines already written for records, by the record (see {@link rememberJson}). */
-const written = new WeakMap<object, string>();
-
-/**
- * Keeps `json`, which must be `JSON.stringify(record)`, for the record's line:
- * the hash chain writes a record's canonical JSON as it links it, and for the
- * runtime's own records that text is the line too. The record goes to its
- * sink as soon as it is linked, unchanged; the line is taken once.
- */
-export function rememberJson(record: object, json: string): void {
-    written.set(record, json);
-}
-
 /**
  * Serializes an audit record: the runtime builds every field but `metadata`
  * from primitives, so only caller metadata can need the replacer.
  */
 export function recordJson(record: { metadata?: unknown }): string {
-    const known = written.get(record);
-    if (known !== undefined) {
-        written.delete(record);
-        return known;
-    }
     try {
         if (record.metadata === undefined || isPlainShallow(record.metadata)) {
             return JSON.stringify(record);

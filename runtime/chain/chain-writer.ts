@@ -20,7 +20,7 @@ import {
     type StoredRecord,
     type WriterIdentity,
 } from "../../contract";
-import { rememberJson, safeStringify } from "../serialize";
+import { safeStringify } from "../serialize";
 import { canonicalJson, sortedJson } from "./canonical-json";
 
 /**
@@ -29,17 +29,19 @@ import { canonicalJson, sortedJson } from "./canonical-json";
  * `Error`, a `bigint`, `undefined`) are hashed as they are stored.
  */
 export function storedChainHash(record: StoredRecord): string {
+    return hashOf(record).hash;
+}
+
+/** {@link storedChainHash}, and `JSON.stringify(record)` when that is the text hashed. */
+function hashOf(record: StoredRecord): { hash: string; json?: string } {
     const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
     if ((view as unknown) === record) {
         // The runtime's own record in canonical key order: one serialization is its hashed text and its line.
         const json = sortedJson(record);
-        if (json !== undefined) {
-            rememberJson(record, json);
-            return sha256Hex(json);
-        }
+        if (json !== undefined) return { hash: sha256Hex(json), json };
     }
     const canonical = canonicalJson(view);
-    return canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical);
+    return { hash: canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical) };
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */
@@ -69,6 +71,8 @@ export interface ChainWriterOptions {
 export interface Linked<T extends StoredRecord> {
     record: T;
     hash: string;
+    /** `JSON.stringify(record)` when that is the text the hash covers: a line sink can write it as it is. */
+    json?: string;
 }
 
 export class ChainWriter {
@@ -135,10 +139,10 @@ export class ChainWriter {
         // A record built with its `chain` slot (the runtime's are) keeps it where canonical order puts it.
         const linked = { ...record, chain } as T;
         if (ownTime) linked.timestamp = at;
-        const hash = storedChainHash(linked);
+        const { hash, json } = hashOf(linked);
         this.seq++;
         this.prev = hash;
-        return { record: linked, hash };
+        return { record: linked, hash, json };
     }
 
     /** Now, but never before the previous stamp: stored order is chain order even if the clock steps back. */

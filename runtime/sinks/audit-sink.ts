@@ -25,6 +25,22 @@ export interface AuditSink {
     stats(): SinkStats;
 }
 
+/**
+ * A sink that writes each record as one JSON line and takes the record's
+ * JSON from whoever already wrote it (the hash chain does, for the
+ * runtime's own records) instead of serializing it again. Only the chain
+ * hands it over, straight to the sink, so no code in between can change the
+ * record after its JSON was written.
+ */
+export interface SerializedRecordSink extends AuditSink {
+    /** {@link AuditSink.write}, with `json` being `JSON.stringify(record)`. */
+    writeSerialized(record: StoredRecord, json: string): Promise<void>;
+}
+
+export function takesSerialized(sink: AuditSink): sink is SerializedRecordSink {
+    return typeof (sink as Partial<SerializedRecordSink>).writeSerialized === "function";
+}
+
 /** A record could not be delivered. `cause` holds the last underlying error. */
 export class AuditDeliveryError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {

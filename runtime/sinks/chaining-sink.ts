@@ -13,8 +13,8 @@ import {
     type StoredRecord,
 } from "../../contract";
 import { describeError } from "../audit-record";
-import { ChainWriter, writerIdentity } from "../chain/chain-writer";
-import type { AuditSink, SinkStats } from "./audit-sink";
+import { ChainWriter, writerIdentity, type Linked } from "../chain/chain-writer";
+import { takesSerialized, type AuditSink, type SinkStats } from "./audit-sink";
 
 /** Where checkpoints go: the Object Lock archive ({@link ArchivingSink} is one). */
 export interface CheckpointStore {
@@ -71,8 +71,7 @@ export class ChainingSink implements AuditSink {
     write(record: StoredRecord): Promise<void> {
         // A writer closed on shutdown does not lose what comes after: a new chain starts.
         if (this.chain.closed) this.chain = this.newWriter();
-        const linked = this.chain.link(record);
-        const written = this.sink.write(linked.record);
+        const written = this.handOn(this.chain.link(record));
         this.sinceCheckpoint++;
         if (this.sinceCheckpoint >= this.everyRecords) this.checkpoint(false);
         else this.armTimer();
@@ -94,7 +93,7 @@ export class ChainingSink implements AuditSink {
         let lost = 0;
         if (this.chain.length > 0 && !this.chain.closed) {
             const closing = this.chain.close();
-            const written = this.sink.write(closing.record);
+            const written = this.handOn(closing);
             this.track(written, "close record");
             this.track(written.catch(() => void lost++), "close record");
             this.checkpoint(true);
@@ -105,6 +104,11 @@ export class ChainingSink implements AuditSink {
 
     stats(): SinkStats {
         return this.sink.stats();
+    }
+
+    /** The linked record to the sink, with its JSON when the sink writes lines and the chain wrote it. */
+    private handOn(linked: Linked<StoredRecord>): Promise<void> {
+        return linked.json !== undefined && takesSerialized(this.sink) ? this.sink.writeSerialized(linked.record, linked.json) : this.sink.write(linked.record);
     }
 
     private newWriter(): ChainWriter {

@@ -9,8 +9,8 @@ import {
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ArgumentError, integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
-import { recordLine } from "../record-line";
-import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
+import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
+import { AuditDeliveryError, SinkCounters, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
 
@@ -75,7 +75,7 @@ interface Pending {
  * other than Lambda (ECS, EC2, on premises). Each `write` resolves when its
  * record is stored, or rejects once it is lost.
  */
-export class CloudWatchLogsSink implements AuditSink {
+export class CloudWatchLogsSink implements SerializedRecordSink {
     readonly logGroupName: string;
     readonly logStreamName: string;
     private readonly client: CloudWatchLogsClient;
@@ -125,6 +125,14 @@ export class CloudWatchLogsSink implements AuditSink {
     }
 
     write(record: StoredRecord): Promise<void> {
+        return this.accept(record, undefined);
+    }
+
+    writeSerialized(record: StoredRecord, json: string): Promise<void> {
+        return this.accept(record, json);
+    }
+
+    private accept(record: StoredRecord, json: string | undefined): Promise<void> {
         if (this.buffer.length >= this.maxBuffered) {
             this.counters.lost++;
             const err = new AuditDeliveryError(`audit buffer full (${this.maxBuffered} records); record not accepted`);
@@ -133,7 +141,7 @@ export class CloudWatchLogsSink implements AuditSink {
         }
         const timestamp = this.eventTime(record);
         return new Promise<void>((resolve, reject) => {
-            this.buffer.push({ timestamp, message: recordLine(record as AuditRecord), resolve, reject });
+            this.buffer.push({ timestamp, message: recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json), resolve, reject });
             this.counters.pending++;
             this.schedule();
         });

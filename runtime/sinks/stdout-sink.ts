@@ -1,6 +1,6 @@
 import { integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
-import { recordLine } from "../record-line";
-import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
+import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
+import { AuditDeliveryError, SinkCounters, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 
 /** The part of a writable stream the sink uses. */
 export interface LineWriter {
@@ -23,7 +23,7 @@ export const DEFAULT_STDOUT_MAX_ATTEMPTS = 2;
  * (not `console.log`) keeps the record intact under the JSON log format, and
  * no AWS API is called on the request path.
  */
-export class StdoutSink implements AuditSink {
+export class StdoutSink implements SerializedRecordSink {
     private readonly stream: LineWriter;
     private readonly maxAttempts: number;
     private readonly counters = new SinkCounters();
@@ -33,8 +33,16 @@ export class StdoutSink implements AuditSink {
         this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS, 1);
     }
 
-    async write(record: StoredRecord): Promise<void> {
-        const line = recordLine(record as AuditRecord) + "\n";
+    write(record: StoredRecord): Promise<void> {
+        return this.deliver(record, undefined);
+    }
+
+    writeSerialized(record: StoredRecord, json: string): Promise<void> {
+        return this.deliver(record, json);
+    }
+
+    private async deliver(record: StoredRecord, json: string | undefined): Promise<void> {
+        const line = recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json) + "\n";
         this.counters.pending++;
         let lastError: unknown;
         try {
