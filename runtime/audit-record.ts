@@ -102,7 +102,7 @@ export function describeError(err: unknown): ErrorFacts {
     };
 }
 
-/** What a record says about one call beyond its start; undefined fields are dropped. */
+/** What a record says about one call beyond its start. */
 type CallFacts = Partial<Pick<AuditRecord,
     "requestId" | "stsRequestId" | "input" | "output" | "totalTokenCount" | "latencyMs" | "bedrockLatencyMs" | "timeToFirstTokenMs" |
     "stopReason" | "attempts" | "estimatedCostUsd" | "errorCode" | "errorMessage" | "httpStatusCode" | "throttled">> & {
@@ -113,7 +113,7 @@ type CallFacts = Partial<Pick<AuditRecord,
 /**
  * One object literal: records are built on every call's path, so no spread
  * of a half-built record and no `delete`. Keys are in canonical (RFC 8785)
- * order, `chain` included (its writer fills it in place), so the hash
+ * order, `chain` included (the chain writer's copy fills that slot), so the hash
  * chain's canonical JSON of the record is `JSON.stringify` of it, and that
  * one text is also its line. Fields a call lacks stay `undefined`, which
  * JSON leaves out: compacting a copy cost more than the rest of the record.
@@ -269,9 +269,10 @@ export function rejectedRecord(rejection: Rejection): AuditRecord {
 }
 
 /**
- * Keeps records free of `"key": undefined` noise (and of keys JSON would drop
- * anyway). Copies rather than deletes: `delete` turns an object into a slow
- * dictionary, which every later read and the serialization pay for.
+ * Keeps a record's `input` and `output` parts free of `"key": undefined`
+ * (keys JSON would drop anyway), so a part holds exactly the fields its
+ * content mode records. Copies rather than deletes: `delete` turns an object
+ * into a slow dictionary, which every later read and the serialization pay for.
  */
 function dropUndefined<T extends object>(value: T): T {
     const kept = {} as T;

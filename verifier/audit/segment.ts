@@ -138,8 +138,8 @@ interface Place {
 
 /**
  * What every record, close record and checkpoint holds as it is stored, also
- * inside a wrapping event's message: a line without it is skipped unparsed
- * (with Lambda's JSON log format, every platform line is JSON).
+ * inside a wrapping event's message: a line with neither it nor a chain link
+ * is skipped unparsed (with Lambda's JSON log format, every platform line is JSON).
  */
 const SCHEMA_TYPE_STEM = "BedrockTenancy";
 /**

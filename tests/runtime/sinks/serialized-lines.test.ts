@@ -9,11 +9,7 @@ import type { StoredRecord } from "../../../contract";
 import { PrivateInvocationLogger } from "../../../runtime/private-invocation-logger";
 import { StdoutSink } from "../../../runtime/sinks/stdout-sink";
 import type { AuditSink } from "../../../runtime/sinks/audit-sink";
-
-function lines(): { stream: { write(chunk: string, callback: (err?: Error | null) => void): boolean }; written: string[] } {
-    const written: string[] = [];
-    return { written, stream: { write: (chunk, callback) => (written.push(chunk), callback(), true) } };
-}
+import { capturingStdout } from "../../../testing/stdout-capture";
 
 async function oneCall(sink: AuditSink): Promise<void> {
     const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", onWarning: () => undefined });
@@ -25,21 +21,19 @@ async function oneCall(sink: AuditSink): Promise<void> {
 
 describe("lines written from the chain's JSON", () => {
     it("hands the line sink the JSON the chain wrote, which is the record's JSON", async () => {
-        const out = lines();
-        const inner = new StdoutSink({ stream: out.stream });
+        const inner = new StdoutSink();
         const handed: Array<[StoredRecord, string]> = [];
         const spy = Object.assign(Object.create(inner) as StdoutSink, {
             writeSerialized: (record: StoredRecord, json: string) => (handed.push([record, json]), inner.writeSerialized(record, json)),
         });
-        await oneCall(spy);
+        const { lines } = await capturingStdout(() => oneCall(spy));
         assert.equal(handed.length, 1);
         assert.equal(handed[0][1], JSON.stringify(handed[0][0]));
-        assert.deepEqual(out.written, [handed[0][1] + "\n"]);
+        assert.deepEqual(lines, [handed[0][1]]);
     });
 
     it("writes what a sink in between changed, not the JSON the chain wrote before", async () => {
-        const out = lines();
-        const inner = new StdoutSink({ stream: out.stream });
+        const inner = new StdoutSink();
         const labelling: AuditSink = {
             write: (record) => {
                 (record as unknown as Record<string, unknown>).deployment = "blue";
@@ -48,8 +42,8 @@ describe("lines written from the chain's JSON", () => {
             flush: () => inner.flush(),
             stats: () => inner.stats(),
         };
-        await oneCall(labelling);
-        assert.equal(out.written.length, 1);
-        assert.equal((JSON.parse(out.written[0]) as { deployment?: string }).deployment, "blue");
+        const { lines } = await capturingStdout(() => oneCall(labelling));
+        assert.equal(lines.length, 1);
+        assert.equal((JSON.parse(lines[0]) as { deployment?: string }).deployment, "blue");
     });
 });
