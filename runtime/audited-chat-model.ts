@@ -216,7 +216,8 @@ function reportRequestIds(client: BedrockRuntimeClient): void {
     }
     wired.add(client);
     client.middlewareStack.add(
-        (next) => async (args) => {
+        // Converse (LangChain's unary call) never carries a run id: its calls skip this middleware, and pay for no frame of it.
+        (next, context) => (context.commandName === "ConverseCommand" ? next : async (args) => {
             const input = args.input as { requestMetadata?: Record<string, string> };
             const runId = input.requestMetadata?.[RUN_ID_KEY];
             if (runId === undefined) {
@@ -232,7 +233,7 @@ function reportRequestIds(client: BedrockRuntimeClient): void {
                 observers.get(runId)?.observeResponse(runId, (err as { $metadata?: ResponseFacts }).$metadata);
                 throw err;
             }
-        },
+        }),
         { step: "initialize", name: MIDDLEWARE_NAME },
     );
 }
