@@ -4,14 +4,15 @@
  * builds), against the same model with nothing attached.
  */
 import * as os from "os";
+import { benchCallCost, FULL_CALL_COST, type CallCostResult } from "./call-cost";
 import { compileEntry } from "./compile";
 import { runChild } from "./child";
 import { median, round, roundSummary, summarize, type Summary } from "./stats";
 import type { ComparedSetup, ConcurrencyParams, ConcurrencySamples } from "./workers/concurrency";
 
-export const FULL_CONCURRENCY: ConcurrencyParams = { concurrency: 200, rounds: 30, warmupRounds: 4 };
+export const FULL_CONCURRENCY: ConcurrencyParams = { concurrency: 200, blocks: 8, warmupBlocks: 1, roundsPerBlock: 10 };
 /**
- * Processes the logged setup's round pairs are pooled from. One process
+ * Processes the logged setup's block pairs are pooled from. One process
  * carries a bias of its own (where its code and heap landed) of several
  * percent either way; the target is judged on pairs from three.
  */
@@ -19,7 +20,7 @@ export const FULL_LOGGED_PROCESSES = 3;
 
 export interface ConcurrencySide {
     perCall: Summary;
-    /** Calls per second over one round, median of rounds. */
+    /** Calls per second over one block, median of blocks. */
     medianThroughput: number;
 }
 
@@ -30,7 +31,7 @@ export interface ConcurrencyResult {
     addedMedianMs: number;
     addedP99Ms: number;
     /**
-     * Logged throughput over bare: the median of the ratios of rounds run
+     * Logged throughput over bare: the median of the ratios of blocks run
      * back to back (each pair shares the machine's load of the moment).
      */
     throughputRatio: number;
@@ -38,7 +39,7 @@ export interface ConcurrencyResult {
     lost: number;
     /** Most connections Bedrock saw at once: above 50, calls no longer queue behind the SDK's default socket limit. */
     peakBedrockConnections: number;
-    /** Processes the logged setup's round pairs were pooled from. */
+    /** Processes the logged setup's block pairs were pooled from. */
     loggedProcesses?: number;
     /**
      * The logged setup again, in one process, with a full garbage collection
@@ -57,6 +58,12 @@ export interface ConcurrencyResult {
      * batching and the upload.
      */
     breakdown?: { callbackRatio?: number; dispatchRatio: number; unsentRatio: number };
+    /**
+     * The CPU the logged call adds, split by layer, with the AWS clients
+     * answered in process (no sockets, no stand-in servers): what the ratio
+     * above is made of, in microseconds per call.
+     */
+    callCost?: CallCostResult;
     /** Logged throughput at least {@link CONCURRENCY_THROUGHPUT_TARGET} of bare. */
     meetsTarget: boolean;
     /** The machine's 1-minute load average before and after the section: other processes' share of its CPUs. */
@@ -69,7 +76,7 @@ function side(s: { callMs: number[]; roundMs: number[] }, concurrency: number): 
     return { perCall: roundSummary(summarize(s.callMs)), medianThroughput: round(median(s.roundMs.map((ms) => (concurrency * 1000) / ms)), 0) };
 }
 
-/** Median over round pairs of logged throughput over bare (round times are inversely proportional to throughput). */
+/** Median over block pairs of logged throughput over bare (mean round times are inversely proportional to throughput). */
 function pairedRatio(bareRoundMs: number[], loggedRoundMs: number[]): number {
     return median(bareRoundMs.map((b, i) => b / loggedRoundMs[i]));
 }
@@ -81,9 +88,9 @@ function ratioOf(samples: ConcurrencySamples): number {
 
 export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRENCY, loggedProcesses = params === FULL_CONCURRENCY ? FULL_LOGGED_PROCESSES : 1): Promise<ConcurrencyResult> {
     const worker = compileEntry("bench/workers/concurrency.ts");
+    compileEntry("bench/workers/logs-stand-in.ts");
     const loadBefore = os.loadavg()[0];
-    // No forced collection: the heap runs as a service's does. Rounds alternate in
-    // ABBA order, so the garbage one round leaves is collected in either setup's next round alike.
+    // No forced collection: the heap runs as a service's does. Blocks alternate in ABBA order.
     const pair = async (compared: ComparedSetup, execArgv: string[] = []) =>
         (await runChild<ConcurrencySamples>(worker, { args: [JSON.stringify(params), compared], execArgv })).result;
     const logged: ConcurrencySamples[] = [];
@@ -93,6 +100,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
     const dispatch = await pair("dispatch");
     const unsent = await pair("unsent");
     const forced = await pair("logged", ["--expose-gc"]);
+    const callCost = await benchCallCost(params === FULL_CONCURRENCY ? FULL_CALL_COST : { concurrency: params.concurrency, blocks: params.blocks, warmupBlocks: params.warmupBlocks, roundsPerBlock: params.roundsPerBlock });
     const bareRounds = { callMs: logged.flatMap((r) => r.bare.callMs), roundMs: logged.flatMap((r) => r.bare.roundMs) };
     const loggedRounds = { callMs: logged.flatMap((r) => r.other.callMs), roundMs: logged.flatMap((r) => r.other.roundMs) };
     const bare = side(bareRounds, params.concurrency);
@@ -120,6 +128,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
             dispatchRatio: ratioOf(dispatch),
             unsentRatio: ratioOf(unsent),
         },
+        callCost,
         meetsTarget: ratio >= CONCURRENCY_THROUGHPUT_TARGET,
         loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0], 2) },
     };

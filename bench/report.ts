@@ -1,6 +1,7 @@
 /** Renders a run's results as the Markdown table committed in bench/results.md. */
 import { renderArchive } from "./archive";
 import { renderAuditChain } from "./audit-chain";
+import { renderCallCost } from "./call-cost";
 import { renderIsolationProof } from "./isolation-proof";
 import type { BenchResults } from "./results";
 
@@ -45,9 +46,9 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         `## 3. Concurrency: ${cc.params.concurrency} calls in flight on one shared model`,
         "",
-        `${cc.params.rounds} measured rounds per setup after ${cc.params.warmupRounds} warm-up rounds, alternating${(cc.loggedProcesses ?? 1) > 1 ? `, in each of ${cc.loggedProcesses} processes` : ""}${cc.forcedGc ? ", the heap left to run as a service's does (no forced collection)" : ""}; logged = the model createTenantChatModel builds, recording every call through one shared PrivateInvocationLogger (best-effort, the default: one hash-chained record per call) with a batching CloudWatch Logs sink. The throughput ratio is the median over back-to-back round pairs.`,
+        `${cc.params.blocks} measured blocks of ${cc.params.roundsPerBlock} rounds per setup after ${cc.params.warmupBlocks} warm-up block, alternating${(cc.loggedProcesses ?? 1) > 1 ? `, in each of ${cc.loggedProcesses} processes` : ""}${cc.forcedGc ? ", the heap left to run as a service's does (no forced collection)" : ""}; logged = the model createTenantChatModel builds, recording every call through one shared PrivateInvocationLogger (best-effort, the default: one hash-chained record per call) with a batching CloudWatch Logs sink. A block's first round is untimed (it collects the garbage the other setup's block left); the logged sink sends each round's records while the next round runs, and the block ends once all are delivered, so each setup pays for its own garbage and upload, as a service running it alone would. The CloudWatch Logs stand-in runs in a process of its own (parsing and storing the records is the service's work), and it stored every record the sink delivered. Throughput is per block (its calls over its time); the throughput ratio is the median over back-to-back block pairs.`,
         "",
-        "| setup | median per call | p99 per call | throughput (median of rounds) |",
+        "| setup | median per call | p99 per call | throughput (median of blocks) |",
         "|---|---|---|---|",
         `| bare | ${ms(cc.bare.perCall.median)} | ${ms(cc.bare.perCall.p99)} | ${cc.bare.medianThroughput} calls/s |`,
         `| logged | ${ms(cc.logged.perCall.median)} | ${ms(cc.logged.perCall.p99)} | ${cc.logged.medianThroughput} calls/s |`,
@@ -58,9 +59,10 @@ export function renderMarkdown(r: BenchResults): string {
                   "",
               ]
             : []),
+        ...(cc.callCost ? renderCallCost(cc.callCost) : []),
         ...(cc.forcedGc
             ? [
-                  `Stress figure, one process: with a full garbage collection forced before every round (a heap regime no service runs in; every call is slower and every byte allocated costs more), bare ${cc.forcedGc.bareThroughput} calls/s, logged ${cc.forcedGc.loggedThroughput} calls/s, ratio ${cc.forcedGc.throughputRatio}.`,
+                  `Stress figure, one process: with a full garbage collection forced before every round, its time left out (a heap regime no service runs in; every call is slower and every byte allocated costs more), bare ${cc.forcedGc.bareThroughput} calls/s, logged ${cc.forcedGc.loggedThroughput} calls/s, ratio ${cc.forcedGc.throughputRatio}.`,
                   "",
               ]
             : []),

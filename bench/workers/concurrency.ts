@@ -2,12 +2,18 @@
  * Worker of the concurrency benchmark: rounds of N concurrent calls on one
  * shared model that records them through one shared PrivateInvocationLogger
  * (CloudWatch Logs sink, batching), and on a model with nothing attached;
- * rounds alternate so load drift hits both. The same pairing, each in a
+ * blocks of rounds alternate so load drift hits both. A block starts with
+ * an untimed round and ends once its records are uploaded, so each setup
+ * pays for its own garbage and upload, as a service running it alone would.
+ * The CloudWatch Logs stand-in runs in a process of its own: its parsing
+ * and storing are the service's work, not the caller's.
+ * The same pairing, each in a
  * process of its own, measures the logger attached as a callback to a plain
  * model, and splits that cost: LangChain's callback dispatch alone (a
  * handler that does nothing), and the logger with a sink that takes each
  * record and sends nothing (records built and chained, no upload).
  */
+import * as path from "path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import type { AuditSink } from "../../runtime/sinks/audit-sink";
@@ -37,13 +43,16 @@ const unsentSink: AuditSink = {
 export type ComparedSetup = "logged" | "callback" | "dispatch" | "unsent";
 
 export interface ConcurrencyParams {
-    /** Calls in flight at once. */
+    /** Calls in flight at once: a round is that many calls, started together. */
     concurrency: number;
-    /** Measured rounds per setup. */
-    rounds: number;
-    warmupRounds: number;
+    /** Measured blocks per setup; the setups' blocks alternate. */
+    blocks: number;
+    warmupBlocks: number;
+    /** Rounds per block, the first untimed (at least 2). */
+    roundsPerBlock: number;
 }
 
+/** Per call, and per block: the block's time over its timed rounds (its mean round). */
 type Samples = { callMs: number[]; roundMs: number[] };
 
 export interface ConcurrencySamples {
@@ -82,26 +91,43 @@ function comparedSetup(rig: Awaited<ReturnType<typeof startRig>>, compared: Comp
 }
 
 async function main(params: ConcurrencyParams, compared: ComparedSetup): Promise<ConcurrencySamples> {
-    const rig = await startRig();
+    const rig = await startRig({ logsProcess: path.join(__dirname, "logs-stand-in.cjs") });
     const bare = rig.bareModel();
     const other = comparedSetup(rig, compared);
     const setups = { bare: () => bare.invoke(messages()), other: other.run };
     const samples = { bare: { callMs: [] as number[], roundMs: [] as number[] }, other: { callMs: [] as number[], roundMs: [] as number[] } };
-    for (let round = 0; round < params.warmupRounds + params.rounds; round++) {
-        for (const name of round % 2 === 0 ? (["bare", "other"] as const) : (["other", "bare"] as const)) {
+    if (!(Number.isInteger(params.roundsPerBlock) && params.roundsPerBlock >= 2)) throw new Error(`roundsPerBlock must be an integer of at least 2, got ${params.roundsPerBlock}`);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    let nextCall = 0;
+    const runRound = (name: keyof typeof setups, calls?: number[]) =>
+        Promise.all(
+            Array.from({ length: params.concurrency }, async () => {
+                const callStart = process.hrtime.bigint();
+                await setups[name](nextCall++);
+                calls?.push(msSince(callStart));
+            }),
+        );
+    for (let block = 0; block < params.warmupBlocks + params.blocks; block++) {
+        for (const name of block % 2 === 0 ? (["bare", "other"] as const) : (["other", "bare"] as const)) {
+            // Untimed: the garbage the other setup's block left is collected here, so each block pays for its own.
+            await runRound(name);
             const calls: number[] = [];
-            // The stress variant only (run with --expose-gc): a full collection before every round.
-            (globalThis as { gc?: () => void }).gc?.();
+            let gcMs = 0;
             const start = process.hrtime.bigint();
-            await Promise.all(
-                Array.from({ length: params.concurrency }, async (_, i) => {
-                    const callStart = process.hrtime.bigint();
-                    await setups[name](round * params.concurrency + i);
-                    calls.push(msSince(callStart));
-                }),
-            );
-            const roundMs = msSince(start);
-            if (round >= params.warmupRounds) {
+            for (let r = 1; r < params.roundsPerBlock; r++) {
+                // The stress variant only (run with --expose-gc): a full collection before every round, its time left out.
+                if (gc) {
+                    const gcStart = process.hrtime.bigint();
+                    gc();
+                    gcMs += msSince(gcStart);
+                }
+                await runRound(name, calls);
+                // Sent while the next round runs, as a service's sink sends while calls go on; the block ends once all are delivered.
+                if (name === "other") void other.logger?.flush();
+            }
+            if (name === "other") await other.logger?.flush();
+            const roundMs = (msSince(start) - gcMs) / (params.roundsPerBlock - 1);
+            if (block >= params.warmupBlocks) {
                 samples[name].callMs.push(...calls);
                 samples[name].roundMs.push(roundMs);
             }
@@ -109,6 +135,8 @@ async function main(params: ConcurrencyParams, compared: ComparedSetup): Promise
     }
     await other.logger?.flush();
     const sink = other.sink?.stats();
+    const stored = await rig.storedLogEvents();
+    if (sink && stored !== sink.delivered) throw new Error(`the Logs stand-in stored ${stored} events, the sink delivered ${sink.delivered}`);
     await rig.close();
     return {
         params,

@@ -4,6 +4,7 @@
  * credentials, and the setups compared: the real Lambda handler with either
  * sink, the library on a shared model (the ECS use), and a bare model.
  */
+import { fork } from "child_process";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { ChatBedrockConverse } from "@langchain/aws";
 import { HumanMessage } from "@langchain/core/messages";
@@ -41,12 +42,44 @@ export interface Rig {
      * attach the logger to as a callback.
      */
     sharedLogger(tenantId: string, flushIntervalMs?: number): { model: AuditedChatBedrockConverse; plain: ChatBedrockConverse; logger: PrivateInvocationLogger; sink: CloudWatchLogsSink };
+    /** Events the Logs stand-in stored in the benchmark's log group, wherever it runs. */
+    storedLogEvents(): Promise<number>;
     close(): Promise<void>;
 }
 
-export async function startRig(): Promise<Rig> {
+export interface RigOptions {
+    /**
+     * The compiled CloudWatch Logs stand-in to run in a process of its own
+     * (bench/workers/logs-stand-in.ts): every sink then sends there, and its
+     * parsing and storing stay off this process's CPU. Unset: in this process.
+     */
+    logsProcess?: string;
+}
+
+/** The Logs stand-in in its own process; resolves once it listens. */
+async function logsElsewhere(script: string): Promise<{ url: string; stored(): Promise<number>; close(): void }> {
+    const child = fork(script, [LOG_GROUP], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const next = <T>(): Promise<T> =>
+        new Promise<T>((resolve, reject) => {
+            child.once("message", (m) => resolve(m as T));
+            child.once("exit", (code) => reject(new Error(`the Logs stand-in exited with ${code}`)));
+        });
+    const { url } = await next<{ url: string }>();
+    return {
+        url,
+        stored: async () => {
+            const answer = next<{ stored: number }>();
+            child.send("stored");
+            return (await answer).stored;
+        },
+        close: () => child.disconnect(),
+    };
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const aws = await startLocalAws();
-    setEnv({ ...aws.env, ...TENANT_ENV });
+    const elsewhere = options.logsProcess ? await logsElsewhere(options.logsProcess) : undefined;
+    setEnv({ ...aws.env, ...TENANT_ENV, ...(elsewhere ? { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: elsewhere.url } : {}) });
     aws.logs.createLogGroup(LOG_GROUP);
     const cloudWatchSink = (tenantId: string, flushIntervalMs?: number) =>
         new CloudWatchLogsSink({ logGroupName: LOG_GROUP, logStreamName: `bench/${tenantId}`, flushOnExit: false, flushIntervalMs, onWarning: quiet });
@@ -78,7 +111,11 @@ export async function startRig(): Promise<Rig> {
                 sink,
             };
         },
-        close: () => aws.close(),
+        storedLogEvents: async () => (elsewhere ? elsewhere.stored() : [...(aws.logs.groups.get(LOG_GROUP)?.values() ?? [])].reduce((n, events) => n + events.length, 0)),
+        close: async () => {
+            elsewhere?.close();
+            await aws.close();
+        },
     };
 }
 

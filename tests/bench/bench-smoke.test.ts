@@ -44,11 +44,12 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
     });
 
     it("runs concurrent rounds on one shared logger and delivers every record", async () => {
-        const r = await benchConcurrency({ concurrency: 10, rounds: 2, warmupRounds: 1 });
+        const r = await benchConcurrency({ concurrency: 10, blocks: 2, warmupBlocks: 1, roundsPerBlock: 2 });
         assertSummary(r.bare.perCall, 20);
         assertSummary(r.logged.perCall, 20);
         assert.ok(r.bare.medianThroughput > 0 && r.logged.medianThroughput > 0);
-        assert.equal(r.recordsDelivered, 30);
+        // Three blocks of two rounds of ten calls, the untimed rounds recorded too.
+        assert.equal(r.recordsDelivered, 60);
         assert.equal(r.lost, 0);
         // Ten calls in flight, each on its own connection (kept alive, so both setups' sockets count): nothing queues.
         assert.ok(r.peakBedrockConnections >= 10, `${r.peakBedrockConnections} connections`);
@@ -56,6 +57,11 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         // The callback-attached logger and the parts of its cost, each measured against bare in a process of its own.
         assert.ok(r.breakdown && r.breakdown.callbackRatio! > 0 && r.breakdown.dispatchRatio > 0 && r.breakdown.unsentRatio > 0, JSON.stringify(r.breakdown));
         assert.equal(r.loggedProcesses, 1);
+        // The CPU the logged call adds with no stand-in sharing it, every call answered (the bench refuses to report otherwise).
+        const c = r.callCost!;
+        assert.ok(c.bareUs > 0 && c.throughputRatio > 0, JSON.stringify(c));
+        assert.ok(c.addedUsRange[0] <= c.addedUs && c.addedUs <= c.addedUsRange[1], JSON.stringify(c));
+        assert.deepEqual([c.recordsDelivered, c.lost], [60, 0]);
         assert.ok(r.forcedGc && r.forcedGc.throughputRatio > 0 && r.forcedGc.bareThroughput > 0, JSON.stringify(r.forcedGc));
         // The figures come with the load other processes put on the machine while they were taken.
         assert.ok(r.loadAverage && r.loadAverage.before >= 0 && r.loadAverage.after >= 0, JSON.stringify(r.loadAverage));

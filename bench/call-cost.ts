@@ -1,0 +1,60 @@
+/**
+ * Part of 3. Concurrency: the CPU a logged call costs beyond a bare one, in
+ * microseconds per call, with no stand-in server sharing the CPU. The
+ * section's throughput ratio depends on how much CPU the bare call and the
+ * stand-ins take on the machine that runs them; the added microseconds are
+ * what a service pays per call whatever its own work.
+ */
+import { compileEntry } from "./compile";
+import { runChild } from "./child";
+import { median, round } from "./stats";
+import { SETUPS, type CallCostParams, type CallCostSamples } from "./workers/call-cost";
+
+export const FULL_CALL_COST: CallCostParams = { concurrency: 200, blocks: 8, warmupBlocks: 1, roundsPerBlock: 10 };
+/** Processes the blocks are pooled from: each carries a bias of its own. */
+export const FULL_CALL_COST_PROCESSES = 3;
+
+export interface CallCostResult {
+    params: CallCostParams;
+    processes: number;
+    /** CPU per bare call, µs: median of the blocks pooled from every process. */
+    bareUs: number;
+    /** Logged minus bare, µs per call: the median over processes of each process's difference of medians. */
+    addedUs: number;
+    /** The same difference in each process alone, lowest and highest. */
+    addedUsRange: [number, number];
+    /** Bare CPU per call over logged, median over processes: the throughput ratio of a service bound by its own CPU, stand-ins excluded. */
+    throughputRatio: number;
+    recordsDelivered: number;
+    lost: number;
+}
+
+export async function benchCallCost(params: CallCostParams = FULL_CALL_COST, processes = params === FULL_CALL_COST ? FULL_CALL_COST_PROCESSES : 1): Promise<CallCostResult> {
+    const worker = compileEntry("bench/workers/call-cost.ts");
+    const runs: CallCostSamples[] = [];
+    for (let i = 0; i < processes; i++) runs.push((await runChild<CallCostSamples>(worker, { args: [JSON.stringify(params)] })).result);
+    const calls = (params.warmupBlocks + params.blocks) * params.roundsPerBlock * params.concurrency * processes;
+    for (const setup of SETUPS) {
+        const answered = runs.reduce((n, r) => n + r.answered[setup], 0);
+        if (answered !== calls) throw new Error(`call-cost: ${answered} of ${calls} ${setup} calls answered`);
+    }
+    const added = runs.map((r) => median(r.usPerCall.logged) - median(r.usPerCall.bare));
+    return {
+        params,
+        processes,
+        bareUs: round(median(runs.flatMap((r) => r.usPerCall.bare)), 1),
+        addedUs: round(median(added), 1),
+        addedUsRange: [round(Math.min(...added), 1), round(Math.max(...added), 1)],
+        throughputRatio: round(median(runs.map((r) => median(r.usPerCall.bare) / median(r.usPerCall.logged))), 3),
+        recordsDelivered: runs.reduce((n, r) => n + r.recordsDelivered, 0),
+        lost: runs.reduce((n, r) => n + r.lost, 0),
+    };
+}
+
+export function renderCallCost(c: CallCostResult): string[] {
+    const p = c.params;
+    return [
+        `CPU per call, stand-ins left out: the same ${p.concurrency} calls in flight, bare and logged, with the AWS clients answered in process by request handlers that return canned replies (no socket, no stand-in server, so only the client's work is timed; every call still goes through the SDK and LangChain, and its reply comes on a later turn of the event loop). ${p.blocks} measured blocks of ${p.roundsPerBlock} rounds per setup after ${p.warmupBlocks} warm-up block, as above, in each of ${c.processes} processes. A bare call takes ${c.bareUs} µs of CPU; the logged call adds **${c.addedUs} µs** (${c.addedUsRange[0]} to ${c.addedUsRange[1]} µs in one process alone), a throughput ratio of ${c.throughputRatio} for a service bound by its own CPU. Records delivered ${c.recordsDelivered}, lost ${c.lost}.`,
+        "",
+    ];
+}

@@ -1,0 +1,107 @@
+/**
+ * Worker of the per-call CPU figure: the logged model against a bare one,
+ * with the AWS clients answered in process by request handlers that return
+ * canned replies (no socket, no server), so what is timed is the client's
+ * own work. Every call still goes through the SDK (serialization, signing,
+ * parsing) and LangChain; each reply comes on a later turn of the event
+ * loop, as a network reply would.
+ */
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { ChatBedrockConverse } from "@langchain/aws";
+import { Readable } from "stream";
+import { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
+import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
+import { HAIKU } from "../../testing/runtime-fixtures";
+import { reply } from "../child";
+import type { ConcurrencyParams } from "./concurrency";
+import { callMetadata, messages } from "./runtime-rig";
+
+export const SETUPS = ["bare", "logged"] as const;
+export type Setup = (typeof SETUPS)[number];
+
+/** As the concurrency benchmark's: blocks of rounds of `concurrency` calls, each block's first round untimed. */
+export type CallCostParams = ConcurrencyParams;
+
+export interface CallCostSamples {
+    /** Per setup, one figure per measured block: CPU time per call in µs (the block's time over its timed calls). */
+    usPerCall: Record<Setup, number[]>;
+    /** Calls answered with the canned reply's text, per setup: a broken setup must not pass for a fast one. */
+    answered: Record<Setup, number>;
+    /** Records the logged setup's sink delivered. */
+    recordsDelivered: number;
+    lost: number;
+}
+
+const REPLY_TEXT = "ok";
+const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+let served = 0;
+
+/** A Converse reply as Bedrock sends it, a new body per call as a socket would deliver. */
+const bedrockHandler = {
+    handle: async () => {
+        const requestId = `req-${++served}`;
+        await nextTurn();
+        const body = { output: { message: { role: "assistant", content: [{ text: REPLY_TEXT }] } }, stopReason: "end_turn", usage: { inputTokens: 23, outputTokens: 5, totalTokens: 28 }, metrics: { latencyMs: 42 } };
+        return { response: { statusCode: 200, headers: { "content-type": "application/json", "x-amzn-requestid": requestId }, body: Readable.from([Buffer.from(JSON.stringify(body))]) } };
+    },
+};
+
+const logsHandler = {
+    handle: async () => {
+        await nextTurn();
+        return { response: { statusCode: 200, headers: { "content-type": "application/x-amz-json-1.1" }, body: Readable.from([Buffer.from('{"nextSequenceToken":"1"}')]) } };
+    },
+};
+
+function bedrockClient(): BedrockRuntimeClient {
+    return new BedrockRuntimeClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, requestHandler: bedrockHandler as never });
+}
+
+function setups() {
+    const quiet = () => undefined;
+    const logsClient = new CloudWatchLogsClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, requestHandler: logsHandler as never });
+    const sink = new CloudWatchLogsSink({ logGroupName: "/bench/audit", logStreamName: "bench/call-cost", client: logsClient, flushOnExit: false, onWarning: quiet });
+    const logger = new PrivateInvocationLogger({ sink, tenantId: "bench-ecs", region: "us-east-1", onWarning: quiet });
+    const bare = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });
+    const logged = new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient(), auditLogger: logger });
+    const run: Record<Setup, (i: number) => Promise<{ text: string }>> = {
+        bare: () => bare.invoke(messages()),
+        logged: (i) => logged.invoke(messages(), { metadata: callMetadata(i) }),
+    };
+    return { run, flush: () => logger.flush(), delivered: () => sink.stats().delivered, lost: () => sink.stats().lost + logger.stats().lost };
+}
+
+export async function measureCallCost(params: CallCostParams): Promise<CallCostSamples> {
+    const s = setups();
+    const usPerCall: Record<Setup, number[]> = { bare: [], logged: [] };
+    const answered: Record<Setup, number> = { bare: 0, logged: 0 };
+    let nextCall = 0;
+    const runRound = async (setup: Setup) => {
+        const replies = await Promise.all(Array.from({ length: params.concurrency }, () => s.run[setup](nextCall++)));
+        answered[setup] += replies.filter((r) => r.text === REPLY_TEXT).length;
+    };
+    for (let block = 0; block < params.warmupBlocks + params.blocks; block++) {
+        for (const setup of block % 2 === 0 ? SETUPS : [...SETUPS].reverse()) {
+            // Untimed: the garbage the other setup's block left is collected here, so each block pays for its own.
+            await runRound(setup);
+            const start = process.hrtime.bigint();
+            for (let r = 1; r < params.roundsPerBlock; r++) await runRound(setup);
+            // The block's records are uploaded within its time, in batches as the sink makes them.
+            if (setup === "logged") await s.flush();
+            const us = Number(process.hrtime.bigint() - start) / 1e3 / ((params.roundsPerBlock - 1) * params.concurrency);
+            if (block >= params.warmupBlocks) usPerCall[setup].push(us);
+        }
+    }
+    await s.flush();
+    return { usPerCall, answered, recordsDelivered: s.delivered(), lost: s.lost() };
+}
+
+if (require.main === module) {
+    measureCallCost(JSON.parse(process.argv[2]) as CallCostParams).then(reply, (err) => {
+        console.error(err);
+        process.exit(1);
+    });
+}
