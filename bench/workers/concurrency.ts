@@ -6,12 +6,11 @@
  * an untimed round and ends once its records are uploaded, so each setup
  * pays for its own garbage and upload, as a service running it alone would.
  * The CloudWatch Logs stand-in runs in a process of its own: its parsing
- * and storing are the service's work, not the caller's.
- * The same pairing, each in a
- * process of its own, measures the logger attached as a callback to a plain
- * model, and splits that cost: LangChain's callback dispatch alone (a
- * handler that does nothing), and the logger with a sink that takes each
- * record and sends nothing (records built and chained, no upload).
+ * and storing are the service's work, not the caller's. The same pairing,
+ * each in a process of its own, measures the logger attached as a callback
+ * to a plain model, and splits that cost: LangChain's callback dispatch
+ * alone (a handler that does nothing), and the logger with a sink that
+ * takes each record and sends nothing (records built and chained, no upload).
  */
 import * as path from "path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
