@@ -10,10 +10,6 @@ import { runChild } from "./child";
 import { median, round } from "./stats";
 import { SETUPS, type CallCostParams, type CallCostSamples } from "./workers/call-cost";
 
-export const FULL_CALL_COST: CallCostParams = { concurrency: 200, blocks: 8, warmupBlocks: 1, roundsPerBlock: 10 };
-/** Processes the blocks are pooled from: each carries a bias of its own. */
-export const FULL_CALL_COST_PROCESSES = 3;
-
 export interface CallCostResult {
     params: CallCostParams;
     processes: number;
@@ -29,7 +25,8 @@ export interface CallCostResult {
     lost: number;
 }
 
-export async function benchCallCost(params: CallCostParams = FULL_CALL_COST, processes = params === FULL_CALL_COST ? FULL_CALL_COST_PROCESSES : 1): Promise<CallCostResult> {
+/** Runs the section's blocks in `processes` processes, pooled: each process carries a bias of its own. */
+export async function benchCallCost(params: CallCostParams, processes: number): Promise<CallCostResult> {
     const worker = compileEntry("bench/workers/call-cost.ts");
     const runs: CallCostSamples[] = [];
     for (let i = 0; i < processes; i++) runs.push((await runChild<CallCostSamples>(worker, { args: [JSON.stringify(params)] })).result);

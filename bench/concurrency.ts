@@ -4,7 +4,7 @@
  * builds), against the same model with nothing attached.
  */
 import * as os from "os";
-import { benchCallCost, FULL_CALL_COST, type CallCostResult } from "./call-cost";
+import { benchCallCost, type CallCostResult } from "./call-cost";
 import { compileEntry } from "./compile";
 import { runChild } from "./child";
 import { median, round, roundSummary, summarize, type Summary } from "./stats";
@@ -59,9 +59,9 @@ export interface ConcurrencyResult {
      */
     breakdown?: { callbackRatio?: number; dispatchRatio: number; unsentRatio: number };
     /**
-     * The CPU the logged call adds, split by layer, with the AWS clients
-     * answered in process (no sockets, no stand-in servers): what the ratio
-     * above is made of, in microseconds per call.
+     * The CPU the logged call adds, in microseconds per call, with the AWS
+     * clients answered in process (no sockets, no stand-in servers), in the
+     * same blocks and as many processes as the logged setup.
      */
     callCost?: CallCostResult;
     /** Logged throughput at least {@link CONCURRENCY_THROUGHPUT_TARGET} of bare. */
@@ -100,7 +100,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
     const dispatch = await pair("dispatch");
     const unsent = await pair("unsent");
     const forced = await pair("logged", ["--expose-gc"]);
-    const callCost = await benchCallCost(params === FULL_CONCURRENCY ? FULL_CALL_COST : { concurrency: params.concurrency, blocks: params.blocks, warmupBlocks: params.warmupBlocks, roundsPerBlock: params.roundsPerBlock });
+    const callCost = await benchCallCost(params, loggedProcesses);
     const bareRounds = { callMs: logged.flatMap((r) => r.bare.callMs), roundMs: logged.flatMap((r) => r.bare.roundMs) };
     const loggedRounds = { callMs: logged.flatMap((r) => r.other.callMs), roundMs: logged.flatMap((r) => r.other.roundMs) };
     const bare = side(bareRounds, params.concurrency);

@@ -111,7 +111,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
                 sink,
             };
         },
-        storedLogEvents: async () => (elsewhere ? elsewhere.stored() : [...(aws.logs.groups.get(LOG_GROUP)?.values() ?? [])].reduce((n, events) => n + events.length, 0)),
+        storedLogEvents: async () => (elsewhere ? elsewhere.stored() : aws.logs.eventCount(LOG_GROUP)),
         close: async () => {
             elsewhere?.close();
             await aws.close();

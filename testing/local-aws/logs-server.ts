@@ -43,6 +43,13 @@ export class LocalLogsServer extends LocalAwsServer {
         this.groups.get(group)?.delete(stream);
     }
 
+    /** How many events a group holds, across its streams (without parsing them). */
+    eventCount(group: string): number {
+        let n = 0;
+        for (const events of this.groups.get(group)?.values() ?? []) n += events.length;
+        return n;
+    }
+
     /** Every stored message of a group, parsed as JSON. */
     records(group: string): Record<string, unknown>[] {
         return [...(this.groups.get(group)?.values() ?? [])].flat().map((e) => JSON.parse(e.message));
