@@ -8,7 +8,7 @@
 import { compileEntry } from "./compile";
 import { runChild } from "./child";
 import { median, round } from "./stats";
-import { SETUPS, type CallCostParams, type CallCostSamples } from "./workers/call-cost";
+import type { CallCostParams, CallCostSamples, Compared } from "./workers/call-cost";
 
 export interface CallCostResult {
     params: CallCostParams;
@@ -19,29 +19,43 @@ export interface CallCostResult {
     addedUs: number;
     /** The same difference in each process alone, lowest and highest. */
     addedUsRange: [number, number];
+    /**
+     * What a bare model given the logged call's metadata costs beyond one
+     * given none (LangChain's handling of it, part of `addedUs`): measured as
+     * `addedUs` is, in as many processes of its own.
+     */
+    metadataUs: number;
+    metadataUsRange: [number, number];
     /** Bare CPU per call over logged, median over processes: the throughput ratio of a service bound by its own CPU, stand-ins excluded. */
     throughputRatio: number;
     recordsDelivered: number;
     lost: number;
 }
 
-/** Runs the section's blocks in `processes` processes, pooled: each process carries a bias of its own. */
+/** Runs the section's blocks in `processes` processes per comparison, pooled: each process carries a bias of its own. */
 export async function benchCallCost(params: CallCostParams, processes: number): Promise<CallCostResult> {
     const worker = compileEntry("bench/workers/call-cost.ts");
-    const runs: CallCostSamples[] = [];
-    for (let i = 0; i < processes; i++) runs.push((await runChild<CallCostSamples>(worker, { args: [JSON.stringify(params)] })).result);
-    const calls = (params.warmupBlocks + params.blocks) * params.roundsPerBlock * params.concurrency * processes;
-    for (const setup of SETUPS) {
-        const answered = runs.reduce((n, r) => n + r.answered[setup], 0);
-        if (answered !== calls) throw new Error(`call-cost: ${answered} of ${calls} ${setup} calls answered`);
-    }
+    const measure = async (compared: Compared) => {
+        const runs: CallCostSamples[] = [];
+        for (let i = 0; i < processes; i++) runs.push((await runChild<CallCostSamples>(worker, { args: [JSON.stringify(params), compared] })).result);
+        const calls = (params.warmupBlocks + params.blocks) * params.roundsPerBlock * params.concurrency * processes;
+        for (const setup of ["bare", compared] as const) {
+            const answered = runs.reduce((n, r) => n + r.answered[setup], 0);
+            if (answered !== calls) throw new Error(`call-cost: ${answered} of ${calls} ${setup} calls answered`);
+        }
+        return runs;
+    };
+    const runs = await measure("logged");
     const added = runs.map((r) => median(r.usPerCall.logged) - median(r.usPerCall.bare));
+    const metadata = (await measure("bare-metadata")).map((r) => median(r.usPerCall["bare-metadata"]) - median(r.usPerCall.bare));
     return {
         params,
         processes,
         bareUs: round(median(runs.flatMap((r) => r.usPerCall.bare)), 1),
         addedUs: round(median(added), 1),
         addedUsRange: [round(Math.min(...added), 1), round(Math.max(...added), 1)],
+        metadataUs: round(median(metadata), 1),
+        metadataUsRange: [round(Math.min(...metadata), 1), round(Math.max(...metadata), 1)],
         throughputRatio: round(median(runs.map((r) => median(r.usPerCall.bare) / median(r.usPerCall.logged))), 3),
         recordsDelivered: runs.reduce((n, r) => n + r.recordsDelivered, 0),
         lost: runs.reduce((n, r) => n + r.lost, 0),
@@ -51,7 +65,7 @@ export async function benchCallCost(params: CallCostParams, processes: number): 
 export function renderCallCost(c: CallCostResult): string[] {
     const p = c.params;
     return [
-        `CPU per call, stand-ins left out: the same ${p.concurrency} calls in flight, bare and logged, with the AWS clients answered in process by request handlers that return canned replies (no socket, no stand-in server, so only the client's work is timed; every call still goes through the SDK and LangChain, and its reply comes on a later turn of the event loop). ${p.blocks} measured blocks of ${p.roundsPerBlock} rounds per setup after ${p.warmupBlocks} warm-up block, as above, in each of ${c.processes} processes. A bare call takes ${c.bareUs} µs of CPU; the logged call adds **${c.addedUs} µs** (${c.addedUsRange[0]} to ${c.addedUsRange[1]} µs in one process alone), a throughput ratio of ${c.throughputRatio} for a service bound by its own CPU. Records delivered ${c.recordsDelivered}, lost ${c.lost}.`,
+        `CPU per call, stand-ins left out: the same ${p.concurrency} calls in flight, bare and logged, with the AWS clients answered in process by request handlers that return canned replies (no socket, no stand-in server, so only the client's work is timed; every call still goes through the SDK and LangChain, and its reply comes on a later turn of the event loop). ${p.blocks} measured blocks of ${p.roundsPerBlock} rounds per setup after ${p.warmupBlocks} warm-up block, as above, in each of ${c.processes} processes. A bare call takes ${c.bareUs} µs of CPU; the logged call adds **${c.addedUs} µs** (${c.addedUsRange[0]} to ${c.addedUsRange[1]} µs in one process alone), a throughput ratio of ${c.throughputRatio} for a service bound by its own CPU. Of what it adds, LangChain's handling of the call's metadata, which a bare model given the same metadata pays too, comes to ${c.metadataUs} µs (${c.metadataUsRange[0]} to ${c.metadataUsRange[1]} µs in one process alone; bare with and without it, measured the same way in ${c.processes} processes of their own). Records delivered ${c.recordsDelivered}, lost ${c.lost}.`,
         "",
     ];
 }

@@ -1,10 +1,11 @@
 /**
- * Worker of the per-call CPU figure: the logged model against a bare one,
- * with the AWS clients answered in process by request handlers that return
- * canned replies (no socket, no server), so what is timed is the client's
- * own work. Every call still goes through the SDK (serialization, signing,
- * parsing) and LangChain; each reply comes on a later turn of the event
- * loop, as a network reply would.
+ * Worker of the per-call CPU figure: the logged model against a bare one
+ * (and against the bare one given the logged call's metadata), with the AWS
+ * clients answered in process by request handlers that return canned replies
+ * (no socket, no server), so what is timed is the client's own work. Every
+ * call still goes through the SDK (serialization, signing, parsing) and
+ * LangChain; each reply comes on a later turn of the event loop, as a
+ * network reply would.
  */
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -18,8 +19,16 @@ import { reply } from "../child";
 import type { ConcurrencyParams } from "./concurrency";
 import { callMetadata, messages } from "./runtime-rig";
 
-export const SETUPS = ["bare", "logged"] as const;
+export const SETUPS = ["bare", "bare-metadata", "logged"] as const;
 export type Setup = (typeof SETUPS)[number];
+/**
+ * What a process measures against bare: the logged model, or the bare model
+ * given the logged call's metadata (what LangChain does with metadata on
+ * every call, logger or not). Two setups per process, as the concurrency
+ * section's: a third would always run beside the same neighbour and inherit
+ * its garbage.
+ */
+export type Compared = Exclude<Setup, "bare">;
 
 /** As the concurrency benchmark's: blocks of rounds of `concurrency` calls, each block's first round untimed. */
 export type CallCostParams = ConcurrencyParams;
@@ -29,7 +38,7 @@ export interface CallCostSamples {
     usPerCall: Record<Setup, number[]>;
     /** Calls answered with the canned reply's text, per setup: a broken setup must not pass for a fast one. */
     answered: Record<Setup, number>;
-    /** Records the logged setup's sink delivered. */
+    /** Records the logged setup's sink delivered (none when it was not compared). */
     recordsDelivered: number;
     lost: number;
 }
@@ -66,25 +75,28 @@ function setups() {
     const sink = new CloudWatchLogsSink({ logGroupName: "/bench/audit", logStreamName: "bench/call-cost", client: logsClient, flushOnExit: false, onWarning: quiet });
     const logger = new PrivateInvocationLogger({ sink, tenantId: "bench-ecs", region: "us-east-1", onWarning: quiet });
     const bare = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });
+    const bareWithMetadata = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });
     const logged = new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient(), auditLogger: logger });
     const run: Record<Setup, (i: number) => Promise<{ text: string }>> = {
         bare: () => bare.invoke(messages()),
+        "bare-metadata": (i) => bareWithMetadata.invoke(messages(), { metadata: callMetadata(i) }),
         logged: (i) => logged.invoke(messages(), { metadata: callMetadata(i) }),
     };
     return { run, flush: () => logger.flush(), delivered: () => sink.stats().delivered, lost: () => sink.stats().lost + logger.stats().lost };
 }
 
-export async function measureCallCost(params: CallCostParams): Promise<CallCostSamples> {
+export async function measureCallCost(params: CallCostParams, compared: Compared): Promise<CallCostSamples> {
     const s = setups();
-    const usPerCall: Record<Setup, number[]> = { bare: [], logged: [] };
-    const answered: Record<Setup, number> = { bare: 0, logged: 0 };
+    const pair: Setup[] = ["bare", compared];
+    const usPerCall: Record<Setup, number[]> = { bare: [], "bare-metadata": [], logged: [] };
+    const answered: Record<Setup, number> = { bare: 0, "bare-metadata": 0, logged: 0 };
     let nextCall = 0;
     const runRound = async (setup: Setup) => {
         const replies = await Promise.all(Array.from({ length: params.concurrency }, () => s.run[setup](nextCall++)));
         answered[setup] += replies.filter((r) => r.text === REPLY_TEXT).length;
     };
     for (let block = 0; block < params.warmupBlocks + params.blocks; block++) {
-        for (const setup of block % 2 === 0 ? SETUPS : [...SETUPS].reverse()) {
+        for (const setup of block % 2 === 0 ? pair : [...pair].reverse()) {
             // Untimed: the garbage the other setup's block left is collected here, so each block pays for its own.
             await runRound(setup);
             const start = process.hrtime.bigint();
@@ -100,7 +112,7 @@ export async function measureCallCost(params: CallCostParams): Promise<CallCostS
 }
 
 if (require.main === module) {
-    measureCallCost(JSON.parse(process.argv[2]) as CallCostParams).then(reply, (err) => {
+    measureCallCost(JSON.parse(process.argv[2]) as CallCostParams, process.argv[3] as Compared).then(reply, (err) => {
         console.error(err);
         process.exit(1);
     });
