@@ -13,38 +13,29 @@
 import { chainCanonicalJson } from "../../contract";
 
 /**
- * The canonical JSON of `value` as JSON would store it, or `undefined` when
- * `value` holds anything JSON would change on the way (a non-finite number,
- * an `undefined` or missing list element, `toJSON`, a class instance, a
- * `bigint`, a function, a cycle): the caller then takes the long way
- * through `JSON.stringify` and `JSON.parse`.
+ * The canonical JSON of `value` as JSON would store it, and whether that text
+ * is also `JSON.stringify(value)`: so it is for plain data whose every object
+ * enumerates its keys in canonical order (UTF-16 code units, which is how `<`
+ * compares strings); the chain hashes a record's canonical text and, when it
+ * is, writes the same text as its line. `undefined` when `value` holds
+ * anything JSON would change on the way (a non-finite number, an `undefined`
+ * or missing list element, `toJSON`, a class instance, a `bigint`, a
+ * function, a cycle): the caller then takes the long way through
+ * `JSON.stringify` and `JSON.parse`.
  */
-export function canonicalJson(value: unknown): string | undefined {
+export function canonicalForm(value: unknown): { text: string; stringified: boolean } | undefined {
     try {
         const form = formOf(value, 0);
         if (form === Form.NotPlain) return undefined;
-        return form === Form.Sorted ? JSON.stringify(value) : chainCanonicalJson(value);
+        return form === Form.Sorted ? { text: JSON.stringify(value), stringified: true } : { text: chainCanonicalJson(value), stringified: false };
     } catch {
         // A throwing getter: the long way reports it as the line does.
         return undefined;
     }
 }
 
-/**
- * `JSON.stringify(value)` when that is also its canonical JSON: plain data
- * whose every object enumerates its keys in canonical order (UTF-16 code
- * units, which is how `<` compares strings). Otherwise `undefined`.
- */
-export function sortedJson(value: unknown): string | undefined {
-    try {
-        return formOf(value, 0) === Form.Sorted ? JSON.stringify(value) : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
 const enum Form {
-    /** JSON would change it on the way (see {@link canonicalJson}). */
+    /** JSON would change it on the way (see {@link canonicalForm}). */
     NotPlain,
     /** Plain, with some object's keys out of canonical order (integer-like keys enumerate first, say). */
     Unsorted,

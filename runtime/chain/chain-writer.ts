@@ -21,7 +21,7 @@ import {
     type WriterIdentity,
 } from "../../contract";
 import { safeStringify } from "../serialize";
-import { canonicalJson, sortedJson } from "./canonical-json";
+import { canonicalForm } from "./canonical-json";
 
 /**
  * The hash of a record as the checker will compute it from the stored line:
@@ -35,13 +35,11 @@ export function storedChainHash(record: StoredRecord): string {
 /** {@link storedChainHash}, and `JSON.stringify(record)` when that is the text hashed. */
 function hashOf(record: StoredRecord): { hash: string; json?: string } {
     const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
-    if ((view as unknown) === record) {
-        // The runtime's own record in canonical key order: one serialization is its hashed text and its line.
-        const json = sortedJson(record);
-        if (json !== undefined) return { hash: sha256Hex(json), json };
-    }
-    const canonical = canonicalJson(view);
-    return { hash: canonical === undefined ? chainHash(JSON.parse(safeStringify(view))) : sha256Hex(canonical) };
+    const canonical = canonicalForm(view);
+    if (canonical === undefined) return { hash: chainHash(JSON.parse(safeStringify(view))) };
+    // The runtime's own record in canonical key order: one serialization is its hashed text and its line.
+    const json = (view as unknown) === record && canonical.stringified ? canonical.text : undefined;
+    return { hash: sha256Hex(canonical.text), json };
 }
 
 /** Who this process is, from what Lambda and ECS put in the environment. */

@@ -4,7 +4,7 @@ import { canonicalize } from "json-canonicalize";
 import { createHash } from "crypto";
 import { MAX_RECORD_ID_BYTES, chainView, recordChainHash, type AuditRecord, type ContentMode, type StoredRecord } from "../../contract";
 import { errorRecord, rejectedRecord, startedRecord, successRecord } from "../../runtime/audit-record";
-import { canonicalJson, sortedJson } from "../../runtime/chain/canonical-json";
+import { canonicalForm } from "../../runtime/chain/canonical-json";
 import { ChainWriter, storedChainHash, writerIdentity } from "../../runtime/chain/chain-writer";
 import { recordLine } from "../../runtime/record-line";
 import { callRecord } from "../support/audit-trail";
@@ -12,6 +12,12 @@ import { generator, value as generatedValue } from "../support/json-values";
 
 /** What the checker hashes: the value as stored (through JSON) in RFC 8785 form. */
 const asStored = (value: unknown) => canonicalize(JSON.parse(JSON.stringify(value)));
+const canonicalJson = (value: unknown) => canonicalForm(value)?.text;
+/** The text when `JSON.stringify` writes it (keys already in canonical order), else undefined. */
+const sortedJson = (value: unknown) => {
+    const form = canonicalForm(value);
+    return form?.stringified ? form.text : undefined;
+};
 
 describe("canonical JSON of the runtime's own values", () => {
     const plain: Array<[string, unknown]> = [
