@@ -61,8 +61,13 @@ async function logsElsewhere(script: string): Promise<{ url: string; stored(): P
     const child = fork(script, [LOG_GROUP], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
     const next = <T>(): Promise<T> =>
         new Promise<T>((resolve, reject) => {
-            child.once("message", (m) => resolve(m as T));
-            child.once("exit", (code) => reject(new Error(`the Logs stand-in exited with ${code}`)));
+            const exited = (code: number | null) => reject(new Error(`the Logs stand-in exited with ${code}`));
+            // Each answer leaves no listener behind.
+            child.once("message", (m) => {
+                child.off("exit", exited);
+                resolve(m as T);
+            });
+            child.once("exit", exited);
         });
     const { url } = await next<{ url: string }>();
     return {

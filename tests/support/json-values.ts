@@ -1,4 +1,5 @@
 /** Generated JSON values that sort, escape and encode in every way RFC 8785 cares about. */
+
 /** A small seeded generator, so a failure names a value that can be made again. */
 export function generator(seed: number): () => number {
     let state = seed >>> 0;
