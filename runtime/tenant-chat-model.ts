@@ -34,7 +34,12 @@ export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
      * @default DEFAULT_BEDROCK_MAX_SOCKETS (500), sized for a service with hundreds of calls in flight
      */
     bedrockMaxSockets?: number;
-    /** Further Bedrock client settings; `credentials` is always the ops session. */
+    /**
+     * Further Bedrock client settings; `credentials` is always the ops session.
+     * `cacheMiddleware` is `true` unless set here: calls without a `signal`
+     * reuse the SDK's handler (docs/runtime.md), so middleware added to
+     * `model.client` must be added before the first call.
+     */
     bedrockClientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
     /** Model settings passed on to `ChatBedrockConverse` (not the client, model or credentials). */
     modelFields?: Omit<ChatBedrockConverseInput, "client" | "credentials" | "model" | "region" | "applicationInferenceProfile">;

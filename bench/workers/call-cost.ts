@@ -1,6 +1,7 @@
 /**
  * Worker of the per-call CPU figure: the logged model against a bare one
- * (and against the bare one given the logged call's metadata), with the AWS
+ * (and against the bare one given the logged call's metadata, and the bare
+ * one on the Bedrock client the runtime builds), with the AWS
  * clients answered in process by request handlers that return canned replies
  * (no socket, no server), so what is timed is the client's own work. Every
  * call still goes through the SDK (serialization, signing, parsing) and
@@ -13,18 +14,20 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { Readable } from "stream";
 import { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { cachingBedrockClient } from "../../runtime/wiring/ops-bedrock-client";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { HAIKU } from "../../testing/runtime-fixtures";
 import { reply } from "../child";
 import type { ConcurrencyParams } from "./concurrency";
 import { callMetadata, messages } from "./runtime-rig";
 
-export const SETUPS = ["bare", "bare-metadata", "logged"] as const;
+export const SETUPS = ["bare", "bare-metadata", "bare-runtime-client", "logged"] as const;
 export type Setup = (typeof SETUPS)[number];
 /**
- * What a process measures against bare: the logged model, or the bare model
+ * What a process measures against bare: the logged model, the bare model
  * given the logged call's metadata (what LangChain does with metadata on
- * every call, logger or not). Two setups per process, as the concurrency
+ * every call, logger or not), or the bare model on the client the runtime
+ * builds (its calls without a signal reuse the SDK's handler). Two setups per process, as the concurrency
  * section's: a third would always run beside the same neighbour and inherit
  * its garbage.
  */
@@ -65,8 +68,10 @@ const logsHandler = {
     },
 };
 
+const BEDROCK_CONFIG = { region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, requestHandler: bedrockHandler as never };
+
 function bedrockClient(): BedrockRuntimeClient {
-    return new BedrockRuntimeClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, requestHandler: bedrockHandler as never });
+    return new BedrockRuntimeClient(BEDROCK_CONFIG);
 }
 
 function setups() {
@@ -76,10 +81,12 @@ function setups() {
     const logger = new PrivateInvocationLogger({ sink, tenantId: "bench-ecs", region: "us-east-1", onWarning: quiet });
     const bare = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });
     const bareWithMetadata = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });
+    const bareOnRuntimeClient = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: cachingBedrockClient(BEDROCK_CONFIG) });
     const logged = new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient(), auditLogger: logger });
     const run: Record<Setup, (i: number) => Promise<{ text: string }>> = {
         bare: () => bare.invoke(messages()),
         "bare-metadata": (i) => bareWithMetadata.invoke(messages(), { metadata: callMetadata(i) }),
+        "bare-runtime-client": () => bareOnRuntimeClient.invoke(messages()),
         logged: (i) => logged.invoke(messages(), { metadata: callMetadata(i) }),
     };
     return { run, flush: () => logger.flush(), delivered: () => sink.stats().delivered, lost: () => sink.stats().lost + logger.stats().lost };
@@ -88,8 +95,8 @@ function setups() {
 export async function measureCallCost(params: CallCostParams, compared: Compared): Promise<CallCostSamples> {
     const s = setups();
     const pair: Setup[] = ["bare", compared];
-    const usPerCall: Record<Setup, number[]> = { bare: [], "bare-metadata": [], logged: [] };
-    const answered: Record<Setup, number> = { bare: 0, "bare-metadata": 0, logged: 0 };
+    const usPerCall: Record<Setup, number[]> = { bare: [], "bare-metadata": [], "bare-runtime-client": [], logged: [] };
+    const answered: Record<Setup, number> = { bare: 0, "bare-metadata": 0, "bare-runtime-client": 0, logged: 0 };
     let nextCall = 0;
     const runRound = async (setup: Setup) => {
         const replies = await Promise.all(Array.from({ length: params.concurrency }, () => s.run[setup](nextCall++)));

@@ -14,7 +14,10 @@ export interface OpsBedrockClientOptions {
     userId?: string;
     /** Bedrock Runtime endpoint URL. @default - the SDK's */
     endpoint?: string;
-    /** Further client settings; `credentials` is always the ops session. */
+    /**
+     * Further client settings; `credentials` is always the ops session.
+     * `cacheMiddleware` defaults to `true` here (see {@link createOpsBedrockClient}).
+     */
     clientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
     /** Socket connection timeout in ms. @default - the SDK's */
     connectionTimeoutMs?: number;
@@ -39,7 +42,7 @@ export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
 /** A client over HTTP/1.1 (Converse needs no HTTP/2) with per-socket timeouts, as the runtime configures them. */
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
     const maxSockets = integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
-    return new BedrockRuntimeClient({
+    return cachingBedrockClient({
         region: config.bedrockRegion,
         maxAttempts: config.bedrockMaxAttempts,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -60,4 +63,33 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
             customerCredentials: options.customerCredentials,
         }),
     });
+}
+
+type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) => unknown;
+
+/**
+ * A Bedrock Runtime client whose calls without an abort signal reuse the
+ * handler the SDK resolved for the first call of their kind
+ * (`cacheMiddleware`, unless `config` turns it off): building the middleware
+ * stack anew is 15 to 22 percent of a call's CPU in the client (bench
+ * section 3). A call with a signal has it bound into a handler of
+ * its own, as before. ChatBedrockConverse passes `{ abortSignal: options.signal }`
+ * on every call, `undefined` when the caller gave no signal, and any options
+ * object turns the cache off for that call; options that hold nothing are
+ * dropped here, options that hold anything reach the SDK as given.
+ */
+export function cachingBedrockClient(config: BedrockRuntimeClientConfig): BedrockRuntimeClient {
+    const client = new BedrockRuntimeClient({ cacheMiddleware: true, ...config });
+    const send = client.send.bind(client) as Send;
+    const sendWithoutEmpty: Send = (command, optionsOrCallback, callback) => send(command, holdsNothing(optionsOrCallback) ? undefined : optionsOrCallback, callback);
+    client.send = sendWithoutEmpty as BedrockRuntimeClient["send"];
+    return client;
+}
+
+function holdsNothing(options: unknown): boolean {
+    if (typeof options !== "object" || options === null) return false;
+    for (const key in options) {
+        if ((options as Record<string, unknown>)[key] !== undefined) return false;
+    }
+    return true;
 }

@@ -62,6 +62,7 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         assert.ok(c.bareUs > 0 && c.throughputRatio > 0, JSON.stringify(c));
         assert.ok(c.addedUsRange[0] <= c.addedUs && c.addedUs <= c.addedUsRange[1], JSON.stringify(c));
         assert.ok(c.metadataUsRange[0] <= c.metadataUs && c.metadataUs <= c.metadataUsRange[1], JSON.stringify(c));
+        assert.ok(c.runtimeClientSavesUsRange[0] <= c.runtimeClientSavesUs && c.runtimeClientSavesUs <= c.runtimeClientSavesUsRange[1], JSON.stringify(c));
         assert.deepEqual([c.recordsDelivered, c.lost], [60, 0]);
         assert.ok(r.forcedGc && r.forcedGc.throughputRatio > 0 && r.forcedGc.bareThroughput > 0, JSON.stringify(r.forcedGc));
         // The figures come with the load other processes put on the machine while they were taken.

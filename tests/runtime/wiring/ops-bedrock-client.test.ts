@@ -1,0 +1,74 @@
+import { strict as assert } from "assert";
+import { useLocalAws, type LocalAws } from "../../../testing/local-aws";
+import { createTenantChatModel, type TenantChatModel } from "../../../runtime/tenant-chat-model";
+import { TENANT_ENV } from "../../../testing/runtime-fixtures";
+import { MemorySink } from "../../support/memory-sink";
+
+describe("the runtime's Bedrock client: the SDK's middleware cache (local Bedrock and STS)", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+
+    /** A model whose client counts how often the SDK resolves its middleware stack (once per command it builds a handler for). */
+    function countingModel(options: Record<string, unknown> = {}): { model: TenantChatModel; sink: MemorySink; resolutions: () => number } {
+        const sink = new MemorySink();
+        const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, ...options });
+        let resolutions = 0;
+        model.client.middlewareStack.add(
+            (next) => {
+                resolutions++;
+                return next;
+            },
+            { step: "initialize", name: "countResolutions" },
+        );
+        return { model, sink, resolutions: () => resolutions };
+    }
+
+    it("builds the handler once for calls without a signal, 40 in flight at once, each answered and recorded with its own request id", async () => {
+        const { model, sink, resolutions } = countingModel();
+
+        await model.invoke("warm up");
+        await Promise.all(Array.from({ length: 40 }, (_, i) => model.invoke(`call ${i}`)));
+
+        assert.equal(resolutions(), 1);
+        const records = sink.records();
+        assert.equal(records.length, 41);
+        assert.ok(records.every((r) => r.outcome === "success"));
+        assert.deepEqual(new Set(records.map((r) => r.requestId)), new Set(aws.bedrock.calls.map((c) => c.requestId)));
+        assert.equal(new Set(records.map((r) => r.requestId)).size, 41);
+    });
+
+    it("binds a caller's signal into its call: a call with a signal builds its own handler, and aborting it ends that call only", async function () {
+        this.timeout(15_000);
+        const { model, sink, resolutions } = countingModel();
+        await model.invoke("warm up");
+        aws.bedrock.faultFor = (request) => (request.body.includes("hold me") ? { kind: "slow", ms: 5_000 } : undefined);
+        try {
+            const controller = new AbortController();
+            const held = model.invoke("hold me", { signal: controller.signal });
+            const plain = model.invoke("answer me");
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            const started = Date.now();
+            controller.abort();
+
+            await assert.rejects(held, /abort/i);
+            assert.ok(Date.now() - started < 2_000, "the aborted call ended at once, not when Bedrock answered");
+            assert.equal((await plain).content.length > 0, true);
+            // The warm-up and the plain call share one handler (the SDK rebuilds it once after a call with a signal); the held call has its own.
+            assert.ok(resolutions() >= 2 && resolutions() <= 3, `${resolutions()} resolutions`);
+            assert.deepEqual(sink.records().map((r) => r.outcome).sort(), ["error", "success", "success"]);
+        } finally {
+            aws.bedrock.faultFor = undefined;
+        }
+    });
+
+    it("resolves the middleware for every call when bedrockClientConfig sets cacheMiddleware: false", async () => {
+        const { model, resolutions } = countingModel({ bedrockClientConfig: { cacheMiddleware: false } });
+
+        for (let i = 0; i < 3; i++) await model.invoke(`call ${i}`);
+
+        assert.equal(resolutions(), 3);
+    });
+});
