@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { useLocalAws, type LocalAws } from "../../../testing/local-aws";
 import { createTenantChatModel, type TenantChatModel } from "../../../runtime/tenant-chat-model";
-import { TENANT_ENV } from "../../../testing/runtime-fixtures";
+import { TENANT_ENV, fastRetries } from "../../../testing/runtime-fixtures";
 import { MemorySink } from "../../support/memory-sink";
 
 describe("the runtime's Bedrock client: the SDK's middleware cache (local Bedrock and STS)", () => {
@@ -38,6 +38,27 @@ describe("the runtime's Bedrock client: the SDK's middleware cache (local Bedroc
         assert.ok(records.every((r) => r.outcome === "success"));
         assert.deepEqual(new Set(records.map((r) => r.requestId)), new Set(aws.bedrock.calls.map((c) => c.requestId)));
         assert.equal(new Set(records.map((r) => r.requestId)).size, 41);
+    });
+
+    it("keeps each call's retries its own on the shared handler: 20 calls in flight, every odd one throttled once, each recorded with its own attempts", async () => {
+        const { model, sink, resolutions } = countingModel({ bedrockClientConfig: fastRetries(3) });
+        const throttled = new Set<string>();
+        aws.bedrock.faultFor = (request) => {
+            const odd = /call (\d+) of 20/.exec(request.body);
+            if (!odd || Number(odd[1]) % 2 === 0 || throttled.has(odd[1])) return undefined;
+            throttled.add(odd[1]);
+            return { kind: "throttle" };
+        };
+        try {
+            await Promise.all(Array.from({ length: 20 }, (_, i) => model.invoke(`call ${i} of 20`, { metadata: { requestId: `call-${i}` } })));
+        } finally {
+            aws.bedrock.faultFor = undefined;
+        }
+
+        assert.equal(resolutions(), 1);
+        const attempts = new Map(sink.records().map((r) => [r.clientRequestId, [r.outcome, r.attempts]]));
+        for (let i = 0; i < 20; i++) assert.deepEqual(attempts.get(`call-${i}`), ["success", i % 2 === 1 ? 2 : 1], `call ${i}`);
+        assert.equal(throttled.size, 10);
     });
 
     it("binds a caller's signal into its call: a call with a signal builds its own handler, and aborting it ends that call only", async function () {
