@@ -95,10 +95,16 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
         (await runChild<ConcurrencySamples>(worker, { args: [JSON.stringify(params), compared], execArgv })).result;
     const logged: ConcurrencySamples[] = [];
     for (let i = 0; i < loggedProcesses; i++) logged.push(await pair("logged"));
-    // Each part in a process of its own, paired with bare as the logged setup is: setups sharing a process slow each other.
-    const callback = await pair("callback");
-    const dispatch = await pair("dispatch");
-    const unsent = await pair("unsent");
+    // Each part in processes of its own, as many as the logged setup's and pooled the same way: setups sharing a
+    // process slow each other, and one process alone carries a bias of several percent either way.
+    const pooledRatio = async (compared: ComparedSetup) => {
+        const runs: ConcurrencySamples[] = [];
+        for (let i = 0; i < loggedProcesses; i++) runs.push(await pair(compared));
+        return round(pairedRatio(runs.flatMap((r) => r.bare.roundMs), runs.flatMap((r) => r.other.roundMs)), 3);
+    };
+    const callbackRatio = await pooledRatio("callback");
+    const dispatchRatio = await pooledRatio("dispatch");
+    const unsentRatio = await pooledRatio("unsent");
     const forced = await pair("logged", ["--expose-gc"]);
     const callCost = await benchCallCost(params, loggedProcesses);
     const bareRounds = { callMs: logged.flatMap((r) => r.bare.callMs), roundMs: logged.flatMap((r) => r.bare.roundMs) };
@@ -123,11 +129,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
             bareThroughput: side(forced.bare, params.concurrency).medianThroughput,
             loggedThroughput: side(forced.other, params.concurrency).medianThroughput,
         },
-        breakdown: {
-            callbackRatio: ratioOf(callback),
-            dispatchRatio: ratioOf(dispatch),
-            unsentRatio: ratioOf(unsent),
-        },
+        breakdown: { callbackRatio, dispatchRatio, unsentRatio },
         callCost,
         meetsTarget: ratio >= CONCURRENCY_THROUGHPUT_TARGET,
         loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0], 2) },

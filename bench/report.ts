@@ -55,7 +55,7 @@ export function renderMarkdown(r: BenchResults): string {
         "",
         ...(cc.breakdown
             ? [
-                  `Other setups, as throughput over bare measured the same way, each in a process of its own: ${cc.breakdown.callbackRatio === undefined ? "" : `the logger attached as a callback to a plain ChatBedrockConverse ${cc.breakdown.callbackRatio}; `}LangChain's dispatch of one handler that does nothing ${cc.breakdown.dispatchRatio}; that callback logger with a sink that sends nothing (records built and hash-chained, no upload) ${cc.breakdown.unsentRatio}. The Bedrock stand-in answers at once in the same process, so the calls are bound by one CPU and every microsecond of it shows.`,
+                  `Other setups, as throughput over bare measured the same way, each in ${cc.loggedProcesses ?? 1} process${(cc.loggedProcesses ?? 1) > 1 ? "es" : ""} of its own: ${cc.breakdown.callbackRatio === undefined ? "" : `the logger attached as a callback to a plain ChatBedrockConverse ${cc.breakdown.callbackRatio}; `}LangChain's dispatch of one handler that does nothing ${cc.breakdown.dispatchRatio}; that callback logger with a sink that sends nothing (records built and hash-chained, no upload) ${cc.breakdown.unsentRatio}. The Bedrock stand-in answers at once in the same process, so the calls are bound by one CPU and every microsecond of it shows.`,
                   "",
               ]
             : []),
