@@ -59,6 +59,13 @@ export interface ConcurrencyResult {
      */
     breakdown?: { callbackRatio?: number; dispatchRatio: number; unsentRatio: number };
     /**
+     * The logged model on the runtime's own Bedrock client (its handler cache)
+     * over the same bare model, pooled as the headline: what a service moving
+     * from a plain model to the one createTenantChatModel builds keeps, not
+     * the logger's cost alone.
+     */
+    runtimeClientRatio?: number;
+    /**
      * The CPU the logged call adds, in microseconds per call, with the AWS
      * clients answered in process (no sockets, no stand-in servers), in the
      * same blocks and as many processes as the logged setup.
@@ -105,6 +112,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
     const callbackRatio = await pooledRatio("callback");
     const dispatchRatio = await pooledRatio("dispatch");
     const unsentRatio = await pooledRatio("unsent");
+    const runtimeClientRatio = await pooledRatio("logged-runtime-client");
     const forced = await pair("logged", ["--expose-gc"]);
     const callCost = await benchCallCost(params, loggedProcesses);
     const bareRounds = { callMs: logged.flatMap((r) => r.bare.callMs), roundMs: logged.flatMap((r) => r.bare.roundMs) };
@@ -130,6 +138,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
             loggedThroughput: side(forced.other, params.concurrency).medianThroughput,
         },
         breakdown: { callbackRatio, dispatchRatio, unsentRatio },
+        runtimeClientRatio,
         callCost,
         meetsTarget: ratio >= CONCURRENCY_THROUGHPUT_TARGET,
         loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0], 2) },

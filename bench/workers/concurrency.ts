@@ -10,7 +10,8 @@
  * each in a process of its own, measures the logger attached as a callback
  * to a plain model, and splits that cost: LangChain's callback dispatch
  * alone (a handler that does nothing), and the logger with a sink that
- * takes each record and sends nothing (records built and chained, no upload).
+ * takes each record and sends nothing (records built and chained, no upload);
+ * and the logged model on the runtime's own client (its handler cache).
  */
 import * as path from "path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
@@ -39,7 +40,7 @@ const unsentSink: AuditSink = {
 };
 
 /** What the bare model is compared with: the logged setup (the target), or one part of it. */
-export type ComparedSetup = "logged" | "callback" | "dispatch" | "unsent";
+export type ComparedSetup = "logged" | "logged-runtime-client" | "callback" | "dispatch" | "unsent";
 
 export interface ConcurrencyParams {
     /** Calls in flight at once: a round is that many calls, started together. */
@@ -70,8 +71,9 @@ export interface ConcurrencySamples {
 function comparedSetup(rig: Awaited<ReturnType<typeof startRig>>, compared: ComparedSetup) {
     const bare = rig.bareModel();
     switch (compared) {
-        case "logged": {
-            const shared = rig.sharedLogger("bench-ecs");
+        case "logged":
+        case "logged-runtime-client": {
+            const shared = rig.sharedLogger("bench-ecs", undefined, { runtimeClient: compared === "logged-runtime-client" });
             return { run: (i: number) => shared.model.invoke(messages(), { metadata: callMetadata(i) }), logger: shared.logger, sink: shared.sink };
         }
         case "callback": {

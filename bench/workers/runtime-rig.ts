@@ -12,7 +12,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { sessionName } from "../../runtime/wiring/ops-credentials";
 import { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
 import { createHandler, type HandlerOptions, type LambdaContextLike, type RuntimeHandler } from "../../runtime/lambda/handler";
-import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/wiring/ops-bedrock-client";
+import { DEFAULT_BEDROCK_MAX_SOCKETS, cachingBedrockClient } from "../../runtime/wiring/ops-bedrock-client";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { setEnv, startLocalAws, type LocalAws } from "../../testing/local-aws";
@@ -41,7 +41,7 @@ export interface Rig {
      * `createTenantChatModel` builds); `plain` is a ChatBedrockConverse to
      * attach the logger to as a callback.
      */
-    sharedLogger(tenantId: string, flushIntervalMs?: number): { model: AuditedChatBedrockConverse; plain: ChatBedrockConverse; logger: PrivateInvocationLogger; sink: CloudWatchLogsSink };
+    sharedLogger(tenantId: string, flushIntervalMs?: number, options?: { runtimeClient?: boolean }): { model: AuditedChatBedrockConverse; plain: ChatBedrockConverse; logger: PrivateInvocationLogger; sink: CloudWatchLogsSink };
     /** Events the Logs stand-in stored in the benchmark's log group, wherever it runs. */
     storedLogEvents(): Promise<number>;
     close(): Promise<void>;
@@ -88,14 +88,14 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     aws.logs.createLogGroup(LOG_GROUP);
     const cloudWatchSink = (tenantId: string, flushIntervalMs?: number) =>
         new CloudWatchLogsSink({ logGroupName: LOG_GROUP, logStreamName: `bench/${tenantId}`, flushOnExit: false, flushIntervalMs, onWarning: quiet });
-    const bareClient = () =>
-        new BedrockRuntimeClient({
-            region: "us-east-1",
-            endpoint: aws.bedrock.url,
-            credentials: BARE_CREDENTIALS,
-            // The runtime's socket limit on both sides: the SDK's 50 would queue calls beyond the 50th.
-            requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: DEFAULT_BEDROCK_MAX_SOCKETS } }),
-        });
+    const clientConfig = () => ({
+        region: "us-east-1",
+        endpoint: aws.bedrock.url,
+        credentials: BARE_CREDENTIALS,
+        // The runtime's socket limit on both sides: the SDK's 50 would queue calls beyond the 50th.
+        requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: DEFAULT_BEDROCK_MAX_SOCKETS } }),
+    });
+    const bareClient = () => new BedrockRuntimeClient(clientConfig());
     return {
         aws,
         event: (i) => ({ prompt: PROMPT, userId: "user-17", applicationId: "bench-app", requestId: `bench-${i}` }),
@@ -105,10 +105,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
             return { handler: createHandler({ tenantId, sink, onWarning: quiet, ...options }), sink };
         },
         bareModel: () => new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bareClient() }),
-        sharedLogger: (tenantId, flushIntervalMs) => {
+        sharedLogger: (tenantId, flushIntervalMs, options = {}) => {
             const sink = cloudWatchSink(tenantId, flushIntervalMs);
             const logger = new PrivateInvocationLogger({ sink, tenantId, region: "us-east-1", onWarning: quiet });
-            const client = bareClient();
+            // The runtime's own client settings (its handler cache) with the same endpoint, credentials and sockets.
+            const client = options.runtimeClient ? cachingBedrockClient(clientConfig()) : bareClient();
             return {
                 model: new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client, auditLogger: logger }),
                 plain: new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client }),
