@@ -70,7 +70,8 @@ type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) 
 /**
  * A Bedrock Runtime client whose calls without an abort signal reuse the
  * handler the SDK resolved for the first call of their kind
- * (`cacheMiddleware`, unless `config` turns it off): building the middleware
+ * (`cacheMiddleware`, unless `config` turns it off or sets a retry strategy
+ * of the SDK's first kind, one without `acquireInitialRetryToken`): building the middleware
  * stack anew is 15 to 22 percent of a call's CPU in the client (bench
  * section 3). A call with a signal has it bound into a handler of
  * its own, as before. ChatBedrockConverse passes `{ abortSignal: options.signal }`
@@ -79,7 +80,10 @@ type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) 
  * dropped here, options that hold anything reach the SDK as given.
  */
 export function cachingBedrockClient(config: BedrockRuntimeClientConfig): BedrockRuntimeClient {
-    const client = new BedrockRuntimeClient({ cacheMiddleware: true, ...config });
+    // A retry strategy of the SDK's first kind adds to the handler's context on every call, which a cached handler
+    // keeps: its user agent would grow by one entry per call. Such a client keeps building a handler per call.
+    const legacyRetries = config.retryStrategy !== undefined && typeof (config.retryStrategy as { acquireInitialRetryToken?: unknown }).acquireInitialRetryToken !== "function";
+    const client = new BedrockRuntimeClient({ cacheMiddleware: !legacyRetries, ...config });
     const send = client.send.bind(client) as Send;
     const sendWithoutEmpty: Send = (command, optionsOrCallback, callback) => send(command, holdsNothing(optionsOrCallback) ? undefined : optionsOrCallback, callback);
     client.send = sendWithoutEmpty as BedrockRuntimeClient["send"];

@@ -85,6 +85,19 @@ describe("the runtime's Bedrock client: the SDK's middleware cache (local Bedroc
         }
     });
 
+    it("builds a handler per call for a retry strategy of the SDK's first kind, whose per-call user-agent entry a cached handler would keep adding", async () => {
+        // The first kind: `retry(next, args)` and a mode, no retry tokens. The SDK adds "cfg/retry-mode" to the call's context for it.
+        const firstKind = { mode: "standard", retry: (next: (args: unknown) => Promise<unknown>, args: unknown) => next(args) };
+        const { model, resolutions } = countingModel({ bedrockClientConfig: { retryStrategy: firstKind } });
+
+        for (let i = 0; i < 5; i++) await model.invoke(`call ${i}`);
+
+        assert.equal(resolutions(), 5);
+        const agents = aws.bedrock.requests.map((r) => String(r.headers["user-agent"]));
+        assert.equal(agents.length, 5);
+        assert.ok(agents.every((a) => a === agents[0]), agents.join("\n"));
+    });
+
     it("resolves the middleware for every call when bedrockClientConfig sets cacheMiddleware: false", async () => {
         const { model, resolutions } = countingModel({ bedrockClientConfig: { cacheMiddleware: false } });
 
