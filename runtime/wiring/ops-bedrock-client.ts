@@ -72,7 +72,7 @@ type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) 
  * handler the SDK resolved for the first call of their kind
  * (`cacheMiddleware`, unless `config` turns it off or sets a retry strategy
  * of the SDK's first kind, one without `acquireInitialRetryToken`): building the middleware
- * stack anew is 15 to 22 percent of a call's CPU in the client (bench
+ * stack anew is 15 to 26 percent of a call's CPU in the client (bench
  * section 3). A call with a signal has it bound into a handler of
  * its own, as before. ChatBedrockConverse passes `{ abortSignal: options.signal }`
  * on every call, `undefined` when the caller gave no signal, and any options
