@@ -70,14 +70,15 @@ type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) 
 /**
  * A Bedrock Runtime client whose calls without an abort signal reuse the
  * handler the SDK resolved for the first call of their kind
- * (`cacheMiddleware`, unless `config` turns it off or sets a retry strategy
- * of the SDK's first kind, one without `acquireInitialRetryToken`): building the middleware
- * stack anew is 15 to 26 percent of a call's CPU in the client (bench
- * section 3). A call with a signal has it bound into a handler of
- * its own, as before. ChatBedrockConverse passes `{ abortSignal: options.signal }`
- * on every call, `undefined` when the caller gave no signal, and any options
- * object turns the cache off for that call; options that hold nothing are
- * dropped here, options that hold anything reach the SDK as given.
+ * (`cacheMiddleware`): building the middleware stack anew is 15 to 26
+ * percent of a call's CPU in the client (bench section 3). `config` can turn
+ * it off, and a retry strategy of the SDK's first kind (one without
+ * `acquireInitialRetryToken`) keeps it off. A call with a signal has it
+ * bound into a handler of its own, as before. ChatBedrockConverse passes
+ * `{ abortSignal: options.signal }` on every call, `undefined` when the
+ * caller gave no signal, and any options object turns the cache off for that
+ * call; options that hold nothing are dropped here, options that hold
+ * anything reach the SDK as given.
  */
 export function cachingBedrockClient(config: BedrockRuntimeClientConfig): BedrockRuntimeClient {
     // A retry strategy of the SDK's first kind adds to the handler's context on every call, which a cached handler
