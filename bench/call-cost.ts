@@ -53,11 +53,12 @@ export async function benchCallCost(params: CallCostParams, processes: number): 
         }
         return runs;
     };
+    /** Each process's difference of medians, the compared setup's minus bare's. */
+    const beyondBare = (runs: CallCostSamples[], compared: Compared) => runs.map((r) => median(r.usPerCall[compared]) - median(r.usPerCall.bare));
     const runs = await measure("logged");
-    const added = runs.map((r) => median(r.usPerCall.logged) - median(r.usPerCall.bare));
-    const beyondBare = async (compared: Exclude<Compared, "logged">) => (await measure(compared)).map((r) => median(r.usPerCall[compared]) - median(r.usPerCall.bare));
-    const metadata = await beyondBare("bare-metadata");
-    const saved = (await beyondBare("bare-runtime-client")).map((us) => -us);
+    const added = beyondBare(runs, "logged");
+    const metadata = beyondBare(await measure("bare-metadata"), "bare-metadata");
+    const saved = beyondBare(await measure("bare-runtime-client"), "bare-runtime-client").map((us) => -us);
     return {
         params,
         processes,

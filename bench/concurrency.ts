@@ -100,13 +100,17 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
     // No forced collection: the heap runs as a service's does. Blocks alternate in ABBA order.
     const pair = async (compared: ComparedSetup, execArgv: string[] = []) =>
         (await runChild<ConcurrencySamples>(worker, { args: [JSON.stringify(params), compared], execArgv })).result;
-    const logged: ConcurrencySamples[] = [];
-    for (let i = 0; i < loggedProcesses; i++) logged.push(await pair("logged"));
+    /** One setup against bare in `loggedProcesses` processes, one after another. */
+    const inProcesses = async (compared: ComparedSetup) => {
+        const runs: ConcurrencySamples[] = [];
+        for (let i = 0; i < loggedProcesses; i++) runs.push(await pair(compared));
+        return runs;
+    };
+    const logged = await inProcesses("logged");
     // Each part in processes of its own, as many as the logged setup's and pooled the same way: setups sharing a
     // process slow each other, and one process alone carries a bias of several percent either way.
     const pooledRatio = async (compared: ComparedSetup) => {
-        const runs: ConcurrencySamples[] = [];
-        for (let i = 0; i < loggedProcesses; i++) runs.push(await pair(compared));
+        const runs = await inProcesses(compared);
         return round(pairedRatio(runs.flatMap((r) => r.bare.roundMs), runs.flatMap((r) => r.other.roundMs)), 3);
     };
     const callbackRatio = await pooledRatio("callback");
