@@ -21,8 +21,10 @@ export interface CallCostResult {
     addedUsRange: [number, number];
     /**
      * What a bare model given the logged call's metadata costs beyond one
-     * given none (LangChain's handling of it, part of `addedUs`): measured as
-     * `addedUs` is, in as many processes of its own.
+     * given none: LangChain's handling of it, which the audited model spares
+     * a call no handler sees (so it is not part of `addedUs`), and which a
+     * logger attached as a callback pays. Measured as `addedUs` is, in as
+     * many processes of its own.
      */
     metadataUs: number;
     metadataUsRange: [number, number];
@@ -78,7 +80,7 @@ export async function benchCallCost(params: CallCostParams, processes: number): 
 export function renderCallCost(c: CallCostResult): string[] {
     const p = c.params;
     return [
-        `CPU per call, stand-ins left out: the same ${p.concurrency} calls in flight, bare and logged, with the AWS clients answered in process by request handlers that return canned replies (no socket, no stand-in server, so only the client's work is timed; every call still goes through the SDK and LangChain, and its reply comes on a later turn of the event loop). ${p.blocks} measured blocks of ${p.roundsPerBlock} rounds per setup after ${p.warmupBlocks} warm-up block, as above, in each of ${c.processes} processes. A bare call takes ${c.bareUs} µs of CPU; the logged call adds **${c.addedUs} µs** (${c.addedUsRange[0]} to ${c.addedUsRange[1]} µs in one process alone), a throughput ratio of ${c.throughputRatio} for a service bound by its own CPU. Of what it adds, LangChain's handling of the call's metadata, which a bare model given the same metadata pays too, comes to ${c.metadataUs} µs (${c.metadataUsRange[0]} to ${c.metadataUsRange[1]} µs in one process alone; bare with and without it, measured the same way in ${c.processes} processes of their own). On the Bedrock client the runtime builds, whose calls without an abort signal reuse the handler the SDK resolved for the first one instead of building the middleware stack anew, the same bare call takes **${c.runtimeClientSavesUs} µs** less CPU (${c.runtimeClientSavesUsRange[0]} to ${c.runtimeClientSavesUsRange[1]} µs in one process alone; measured the same way in ${c.processes} processes of their own). Every other setup in this section calls through a client without that cache, so no other figure includes the saving. Records delivered ${c.recordsDelivered}, lost ${c.lost}.`,
+        `CPU per call, stand-ins left out: the same ${p.concurrency} calls in flight, bare and logged, with the AWS clients answered in process by request handlers that return canned replies (no socket, no stand-in server, so only the client's work is timed; every call still goes through the SDK and LangChain, and its reply comes on a later turn of the event loop). ${p.blocks} measured blocks of ${p.roundsPerBlock} rounds per setup after ${p.warmupBlocks} warm-up block, as above, in each of ${c.processes} processes. A bare call takes ${c.bareUs} µs of CPU; the logged call adds **${c.addedUs} µs** (${c.addedUsRange[0]} to ${c.addedUsRange[1]} µs in one process alone), a throughput ratio of ${c.throughputRatio} for a service bound by its own CPU. A bare model given the logged call's metadata pays ${c.metadataUs} µs more for LangChain's handling of it (${c.metadataUsRange[0]} to ${c.metadataUsRange[1]} µs in one process alone; bare with and without it, measured the same way in ${c.processes} processes of their own); the audited model hands LangChain the metadata only when a handler will see it, so the logged call does not pay that, and a logger attached as a callback does. On the Bedrock client the runtime builds, whose calls without an abort signal reuse the handler the SDK resolved for the first one instead of building the middleware stack anew, the same bare call takes **${c.runtimeClientSavesUs} µs** less CPU (${c.runtimeClientSavesUsRange[0]} to ${c.runtimeClientSavesUsRange[1]} µs in one process alone; measured the same way in ${c.processes} processes of their own). Every other setup in this section calls through a client without that cache, so no other figure includes the saving. Records delivered ${c.recordsDelivered}, lost ${c.lost}.`,
         "",
     ];
 }

@@ -4,7 +4,8 @@
  * entry point can skip the record (`invoke`, `batch`, `generate`, `stream`
  * and every `streamEvents` form, including the one that dispatches no
  * callbacks at all), and a CPU-bound service does not pay LangChain's
- * dispatch of a handler on every call. Other callbacks see the same run ids.
+ * dispatch of a handler on every call, nor, when no handler sees the call,
+ * its handling of the call's metadata. Other callbacks see the same run ids.
  * (`streamEvents` without a version drops the call's metadata before the
  * model sees it; its record carries the model's own metadata.)
  */
@@ -13,7 +14,9 @@ import { ChatBedrockConverse, type ChatBedrockConverseInput } from "@langchain/a
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
-import type { CallbackManagerForLLMRun, Callbacks } from "@langchain/core/callbacks/manager";
+import { CallbackManager, type CallbackManagerForLLMRun, type Callbacks } from "@langchain/core/callbacks/manager";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { coerceMessageLikeToMessage, type AIMessageChunk, type BaseMessage, type BaseMessageLike } from "@langchain/core/messages";
 import type { ChatGenerationChunk, LLMResult } from "@langchain/core/outputs";
 import { randomUUID } from "crypto";
@@ -88,9 +91,10 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const run = tagged ?? newRun(entry);
         const started = this.begin(run, messages[0].map(coerceMessageLikeToMessage), entry.signal);
         if (started) await started;
+        const forward = tagged ? entry : this.unobserved(entry, callbacks) ? forNobody(entry) : { ...entry, runId: run.runId, [AUDIT_RUN]: run };
         let result: LLMResult;
         try {
-            result = await super.generate(messages, tagged ? entry : ({ ...entry, runId: run.runId, [AUDIT_RUN]: run } as Partial<CallOptions>), callbacks);
+            result = await super.generate(messages, forward, callbacks);
         } catch (err) {
             await this.auditLogger.runFailed(run.runId, err);
             throw err;
@@ -157,6 +161,18 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         if (reply) await this.auditLogger.runEnded(runId, reply.result(this.auditLogger.streamedText(runId)));
     }
 
+    /**
+     * True when no handler of any kind will see this call: none passed, none
+     * on the model, none of an enclosing run, and nothing LangChain adds itself
+     * (tracing, verbose, hooks), as LangChain's own configure decides. A
+     * streaming model carries the run to its stream, so it is never counted.
+     */
+    private unobserved(entry: EntryOptions & { callbacks?: Callbacks }, callbacks: Callbacks | undefined): boolean {
+        if (this.streaming || entry.callbacks !== undefined || callbacks !== undefined || this.callbacks !== undefined) return false;
+        if ((AsyncLocalStorageProviderSingleton.getRunnableConfig() as RunnableConfig | undefined)?.callbacks !== undefined) return false;
+        return CallbackManager.configure(undefined, undefined, undefined, undefined, undefined, undefined, { verbose: this.verbose }) === undefined;
+    }
+
     private begin(run: AuditRun, messages: BaseMessage[], signal: AbortSignal | undefined): Promise<void> | undefined {
         run.begun = true;
         // The model's own metadata (its model id, the session's user) wins over the call's, as LangChain merges them for callbacks.
@@ -173,6 +189,16 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const results = settled.map((s) => (s as PromiseFulfilledResult<LLMResult>).value);
         return { generations: results.map((r) => r.generations[0]), llmOutput: this._combineLLMOutput?.(...results.map((r) => r.llmOutput ?? {})) ?? {} };
     }
+}
+
+/**
+ * The call's options without what only handlers read (metadata, tags, run id
+ * and name): with no handler, LangChain would copy them through every layer
+ * of the call for nobody, several microseconds of a CPU-bound service's call.
+ */
+function forNobody(entry: EntryOptions & { tags?: string[]; runName?: string }): EntryOptions {
+    const { metadata: _metadata, tags: _tags, runId: _runId, runName: _runName, ...rest } = entry;
+    return rest;
 }
 
 function newRun(options: Pick<EntryOptions, "runId" | "metadata">): AuditRun {

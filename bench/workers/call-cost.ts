@@ -25,8 +25,9 @@ export const SETUPS = ["bare", "bare-metadata", "bare-runtime-client", "logged"]
 export type Setup = (typeof SETUPS)[number];
 /**
  * What a process measures against bare: the logged model, the bare model
- * given the logged call's metadata (what LangChain does with metadata on
- * every call, logger or not), or the bare model on the client the runtime
+ * given the logged call's metadata (what LangChain does with metadata when
+ * it is handed it, which the audited model spares a call no handler sees),
+ * or the bare model on the client the runtime
  * builds (its calls without a signal reuse the SDK's handler). Two setups per process, as the concurrency
  * section's: a third would always run beside the same neighbour and inherit
  * its garbage.
