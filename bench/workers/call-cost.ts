@@ -6,7 +6,12 @@
  * (no socket, no server), so what is timed is the client's own work. Every
  * call still goes through the SDK (serialization, signing, parsing) and
  * LangChain; each reply comes on a later turn of the event loop, as a
- * network reply would.
+ * network reply would. One more pair leaves the Bedrock SDK out: its
+ * client's `send` answers the canned reply on the next turn, so only
+ * LangChain and, on the logged side, the audit (the model's own work, the
+ * record, its chain and its upload through the CloudWatch Logs SDK) are
+ * timed, without the Bedrock SDK's work and garbage, whose noise between
+ * processes is larger than a few microseconds of the audit's.
  */
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -21,18 +26,25 @@ import { reply } from "../child";
 import type { ConcurrencyParams } from "./concurrency";
 import { callMetadata, messages } from "./runtime-rig";
 
-export const SETUPS = ["bare", "bare-metadata", "bare-runtime-client", "logged"] as const;
+export const SETUPS = ["bare", "bare-metadata", "bare-runtime-client", "logged", "bare-sdk-free", "logged-sdk-free"] as const;
 export type Setup = (typeof SETUPS)[number];
 /**
  * What a process measures against bare: the logged model, the bare model
  * given the logged call's metadata (what LangChain does with metadata when
  * it is handed it, which the audited model spares a call no handler sees),
  * or the bare model on the client the runtime
- * builds (its calls without a signal reuse the SDK's handler). Two setups per process, as the concurrency
+ * builds (its calls without a signal reuse the SDK's handler); or the
+ * logged model without the Bedrock SDK, against the bare one without it.
+ * Two setups per process, as the concurrency
  * section's: a third would always run beside the same neighbour and inherit
  * its garbage.
  */
-export type Compared = Exclude<Setup, "bare">;
+export type Compared = Exclude<Setup, "bare" | "bare-sdk-free">;
+
+/** What `compared` is measured against in its process. */
+export function baseOf(compared: Compared): Setup {
+    return compared === "logged-sdk-free" ? "bare-sdk-free" : "bare";
+}
 
 /** As the concurrency benchmark's: blocks of rounds of `concurrency` calls, each block's first round untimed. */
 export type CallCostParams = ConcurrencyParams;
@@ -75,6 +87,23 @@ function bedrockClient(): BedrockRuntimeClient {
     return new BedrockRuntimeClient(BEDROCK_CONFIG);
 }
 
+/** A client whose `send` skips the SDK: the Converse reply as the SDK would give it, on the next turn. */
+function sdkFreeClient(): BedrockRuntimeClient {
+    const client = bedrockClient();
+    const send = async () => {
+        const requestId = `req-${++served}`;
+        await nextTurn();
+        return {
+            output: { message: { role: "assistant", content: [{ text: REPLY_TEXT }] } },
+            stopReason: "end_turn",
+            usage: { inputTokens: 23, outputTokens: 5, totalTokens: 28 },
+            metrics: { latencyMs: 42 },
+            $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 },
+        };
+    };
+    return Object.assign(client, { send });
+}
+
 function setups() {
     const quiet = () => undefined;
     const logsClient = new CloudWatchLogsClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, requestHandler: logsHandler as never });
@@ -84,20 +113,24 @@ function setups() {
     const bareWithMetadata = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });
     const bareOnRuntimeClient = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: cachingBedrockClient(BEDROCK_CONFIG) });
     const logged = new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient(), auditLogger: logger });
+    const bareSdkFree = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: sdkFreeClient() });
+    const loggedSdkFree = new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: sdkFreeClient(), auditLogger: logger });
     const run: Record<Setup, (i: number) => Promise<{ text: string }>> = {
         bare: () => bare.invoke(messages()),
         "bare-metadata": (i) => bareWithMetadata.invoke(messages(), { metadata: callMetadata(i) }),
         "bare-runtime-client": () => bareOnRuntimeClient.invoke(messages()),
         logged: (i) => logged.invoke(messages(), { metadata: callMetadata(i) }),
+        "bare-sdk-free": () => bareSdkFree.invoke(messages()),
+        "logged-sdk-free": (i) => loggedSdkFree.invoke(messages(), { metadata: callMetadata(i) }),
     };
     return { run, flush: () => logger.flush(), delivered: () => sink.stats().delivered, lost: () => sink.stats().lost + logger.stats().lost };
 }
 
 export async function measureCallCost(params: CallCostParams, compared: Compared): Promise<CallCostSamples> {
     const s = setups();
-    const pair: Setup[] = ["bare", compared];
-    const usPerCall: Record<Setup, number[]> = { bare: [], "bare-metadata": [], "bare-runtime-client": [], logged: [] };
-    const answered: Record<Setup, number> = { bare: 0, "bare-metadata": 0, "bare-runtime-client": 0, logged: 0 };
+    const pair: Setup[] = [baseOf(compared), compared];
+    const usPerCall = Object.fromEntries(SETUPS.map((setup) => [setup, [] as number[]])) as Record<Setup, number[]>;
+    const answered = Object.fromEntries(SETUPS.map((setup) => [setup, 0])) as Record<Setup, number>;
     let nextCall = 0;
     const runRound = async (setup: Setup) => {
         const replies = await Promise.all(Array.from({ length: params.concurrency }, () => s.run[setup](nextCall++)));
@@ -110,7 +143,7 @@ export async function measureCallCost(params: CallCostParams, compared: Compared
             const start = process.hrtime.bigint();
             for (let r = 1; r < params.roundsPerBlock; r++) await runRound(setup);
             // The block's records are uploaded within its time, in batches as the sink makes them.
-            if (setup === "logged") await s.flush();
+            if (setup === "logged" || setup === "logged-sdk-free") await s.flush();
             const us = Number(process.hrtime.bigint() - start) / 1e3 / ((params.roundsPerBlock - 1) * params.concurrency);
             if (block >= params.warmupBlocks) usPerCall[setup].push(us);
         }
