@@ -31,13 +31,20 @@ export class RecordDelivery {
     private readonly sink: ChainingSink;
     private readonly auditMode: AuditMode;
     private readonly warn: (message: string) => void;
-    /** Best-effort writes not yet settled: `flush` waits for those on their way when it is called. */
-    private readonly inFlight = new Set<Promise<void>>();
+    /**
+     * Best-effort writes handed over since the last flush began, and the
+     * earlier groups not yet settled: `flush` waits for those on their way
+     * when it is called, not for writes that come after.
+     */
+    private current: WriteGroup;
+    private groups: WriteGroup[];
 
     constructor(options: RecordDeliveryOptions) {
         this.auditMode = options.auditMode;
         this.warn = options.warn;
         this.sink = new ChainingSink({ ...options.chain, sink: options.sink, tenantId: options.tenantId, onWarning: options.warn });
+        this.current = new WriteGroup((err) => this.noteLost(err));
+        this.groups = [this.current];
     }
 
     /** The id of the writer whose chain the records join. */
@@ -53,19 +60,18 @@ export class RecordDelivery {
      */
     deliver(record: AuditRecord): Promise<void> | undefined {
         this.records.handed++;
-        const write = this.sink.write(record);
         if (this.auditMode === "fail-closed") {
-            return this.durable(write);
+            return this.durable(this.sink.write(record));
         }
-        // One handler pair and no further promise chain per record: this runs on every call.
-        this.inFlight.add(write);
-        write.then(
-            () => this.inFlight.delete(write),
-            (err: unknown) => {
-                this.inFlight.delete(write);
-                this.noteLost(err);
-            },
-        );
+        // No promise per record: one counter and one shared callback, since this runs on every call.
+        const group = this.current;
+        group.unsettled++;
+        try {
+            this.sink.enqueue(record, group.settled);
+        } catch (err) {
+            group.unsettled--;
+            throw err;
+        }
         return undefined;
     }
 
@@ -73,8 +79,11 @@ export class RecordDelivery {
     async flush(): Promise<void> {
         // Together, not in turn: a buffering sink settles its writes only when it sends them,
         // so waiting for the writes first would wait for the sink's own timer.
+        const earlier = this.groups;
+        this.current = new WriteGroup((err) => this.noteLost(err));
+        this.groups = [...earlier.filter((group) => group.unsettled > 0), this.current];
         await Promise.all([
-            Promise.allSettled([...this.inFlight]),
+            ...earlier.map((group) => group.idle()),
             this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`)),
         ]);
     }
@@ -101,5 +110,25 @@ export class RecordDelivery {
     noteLost(err: unknown): void {
         this.records.lost++;
         this.warn(`audit record lost (${describeError(err).errorCode}); ${this.records.lost} lost so far`);
+    }
+}
+
+/** Best-effort writes handed over together, and who waits for all of them to settle. */
+class WriteGroup {
+    unsettled = 0;
+    private waiters: (() => void)[] = [];
+
+    constructor(private readonly lost: (err: unknown) => void) {}
+
+    /** The sink's callback for each write of the group. */
+    readonly settled = (err?: Error): void => {
+        if (err !== undefined) this.lost(err);
+        this.unsettled--;
+        if (this.unsettled === 0 && this.waiters.length > 0) for (const wake of this.waiters.splice(0)) wake();
+    };
+
+    /** Resolves once every write of the group has settled. */
+    idle(): Promise<void> {
+        return this.unsettled === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
     }
 }

@@ -41,6 +41,27 @@ export function takesSerialized(sink: AuditSink): sink is SerializedRecordSink {
     return typeof (sink as Partial<SerializedRecordSink>).writeSerialized === "function";
 }
 
+/**
+ * A sink that also takes a record with a function to call once it is
+ * delivered or lost, instead of returning a promise. Best-effort delivery
+ * hands over a record on every call and waits for none: a promise and its
+ * resolving functions per record were most of what a buffered record held
+ * while it waited for its batch, and what the collector copied meanwhile.
+ */
+export interface CallbackRecordSink extends AuditSink {
+    /**
+     * Takes one record, with `json` being `JSON.stringify(record)` when the
+     * caller has it. Calls `settled` exactly once: without an argument once
+     * the record is delivered, with the error once it is lost (the sink has
+     * counted it). That may happen before `enqueue` returns.
+     */
+    enqueue(record: StoredRecord, json: string | undefined, settled: (err?: Error) => void): void;
+}
+
+export function takesCallback(sink: AuditSink): sink is CallbackRecordSink {
+    return typeof (sink as Partial<CallbackRecordSink>).enqueue === "function";
+}
+
 /** A record could not be delivered. `cause` holds the last underlying error. */
 export class AuditDeliveryError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {

@@ -14,7 +14,7 @@ import {
 } from "../../contract";
 import { describeError } from "../audit-record";
 import { ChainWriter, writerIdentity, type Linked } from "../chain/chain-writer";
-import { takesSerialized, type AuditSink, type SinkStats } from "./audit-sink";
+import { AuditDeliveryError, takesCallback, takesSerialized, type AuditSink, type SinkStats } from "./audit-sink";
 
 /** Where checkpoints go: the Object Lock archive ({@link ArchivingSink} is one). */
 export interface CheckpointStore {
@@ -69,13 +69,21 @@ export class ChainingSink implements AuditSink {
 
     /** Links and hands on `record`; resolves and rejects as the sink behind does for it. */
     write(record: StoredRecord): Promise<void> {
-        // A writer closed on shutdown does not lose what comes after: a new chain starts.
-        if (this.chain.closed) this.chain = this.newWriter();
-        const written = this.handOn(this.chain.link(record));
-        this.sinceCheckpoint++;
-        if (this.sinceCheckpoint >= this.everyRecords) this.checkpoint(false);
-        else this.armTimer();
+        const written = this.handOn(this.link(record));
+        this.counted();
         return written;
+    }
+
+    /**
+     * {@link write} without a promise when the sink behind takes a callback
+     * (a `CallbackRecordSink`): `settled` is called once, as that sink
+     * calls it. A record that cannot be linked throws, as `write` does.
+     */
+    enqueue(record: StoredRecord, settled: (err?: Error) => void): void {
+        const linked = this.link(record);
+        if (takesCallback(this.sink)) this.sink.enqueue(linked.record, linked.json, settled);
+        else this.handOn(linked).then(() => settled(), (err: unknown) => settled(err instanceof Error ? err : new AuditDeliveryError(`the audit sink refused the record: ${String(err)}`)));
+        this.counted();
     }
 
     /** Delivers what the sink buffers and waits for the chain's own records and checkpoints. Never rejects. */
@@ -104,6 +112,19 @@ export class ChainingSink implements AuditSink {
 
     stats(): SinkStats {
         return this.sink.stats();
+    }
+
+    private link(record: StoredRecord): Linked<StoredRecord> {
+        // A writer closed on shutdown does not lose what comes after: a new chain starts.
+        if (this.chain.closed) this.chain = this.newWriter();
+        return this.chain.link(record);
+    }
+
+    /** One more record in the chain: a checkpoint when enough have passed, else one once the head is old enough. */
+    private counted(): void {
+        this.sinceCheckpoint++;
+        if (this.sinceCheckpoint >= this.everyRecords) this.checkpoint(false);
+        else this.armTimer();
     }
 
     /** The linked record to the sink, with its JSON when the sink writes lines and the chain wrote it. */

@@ -10,7 +10,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ArgumentError, integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
-import { AuditDeliveryError, SinkCounters, type SerializedRecordSink, type SinkStats } from "./audit-sink";
+import { AuditDeliveryError, SinkCounters, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
 
@@ -66,8 +66,7 @@ export const DEFAULT_MAX_BACKOFF_MS = 5000;
 interface Pending {
     timestamp: number;
     message: string;
-    resolve: () => void;
-    reject: (err: Error) => void;
+    settled: (err?: Error) => void;
 }
 
 /**
@@ -75,7 +74,7 @@ interface Pending {
  * other than Lambda (ECS, EC2, on premises). Each `write` resolves when its
  * record is stored, or rejects once it is lost.
  */
-export class CloudWatchLogsSink implements SerializedRecordSink {
+export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordSink {
     readonly logGroupName: string;
     readonly logStreamName: string;
     private readonly client: CloudWatchLogsClient;
@@ -125,26 +124,38 @@ export class CloudWatchLogsSink implements SerializedRecordSink {
     }
 
     write(record: StoredRecord): Promise<void> {
-        return this.accept(record, undefined);
+        return this.promised(record, undefined);
     }
 
     writeSerialized(record: StoredRecord, json: string): Promise<void> {
-        return this.accept(record, json);
+        return this.promised(record, json);
     }
 
-    private accept(record: StoredRecord, json: string | undefined): Promise<void> {
+    enqueue(record: StoredRecord, json: string | undefined, settled: (err?: Error) => void): void {
+        try {
+            this.accept(record, json, settled);
+        } catch (err) {
+            // A record that cannot be made into a line is lost to the caller, as a rejected write is.
+            settled(err instanceof Error ? err : new AuditDeliveryError(String(err)));
+        }
+    }
+
+    private promised(record: StoredRecord, json: string | undefined): Promise<void> {
+        return new Promise<void>((resolve, reject) => this.accept(record, json, (err) => (err ? reject(err) : resolve())));
+    }
+
+    private accept(record: StoredRecord, json: string | undefined, settled: (err?: Error) => void): void {
         if (this.buffer.length >= this.maxBuffered) {
             this.counters.lost++;
             const err = new AuditDeliveryError(`audit buffer full (${this.maxBuffered} records); record not accepted`);
             this.warn(err.message);
-            return Promise.reject(err);
+            settled(err);
+            return;
         }
         const timestamp = this.eventTime(record);
-        return new Promise<void>((resolve, reject) => {
-            this.buffer.push({ timestamp, message: recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json), resolve, reject });
-            this.counters.pending++;
-            this.schedule();
-        });
+        this.buffer.push({ timestamp, message: recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json), settled });
+        this.counters.pending++;
+        this.schedule();
     }
 
     flush(): Promise<void> {
@@ -266,10 +277,10 @@ export class CloudWatchLogsSink implements SerializedRecordSink {
             if (byDestination) {
                 this.counters.rejected++;
             }
-            event.reject(err);
+            event.settled(err);
         } else {
             this.counters.delivered++;
-            event.resolve();
+            event.settled();
         }
     }
 }

@@ -1,0 +1,186 @@
+import { strict as assert } from "assert";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { LocalLogsServer } from "../../../testing/local-aws";
+import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
+import { RecordDelivery } from "../../../runtime/record-delivery";
+import { SinkCounters, type AuditSink, type CallbackRecordSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord, type StoredRecord } from "../../../contract";
+
+const GROUP = "/bedrock-tenancy/customer-a/audit";
+
+function record(i: number): AuditRecord {
+    return {
+        schemaType: AUDIT_SCHEMA_TYPE,
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        timestamp: new Date(Date.now() - 1000).toISOString(),
+        outcome: "success",
+        tenantId: "customer-a",
+        clientRequestId: `req-${i}`,
+        input: {},
+        output: {},
+        estimatedCostUsd: null,
+        contentMode: "none",
+    };
+}
+
+/** What each callback was called with, in order: "ok" or the error's message. */
+function callbacks(): { calls: string[][]; settled: (i: number) => (err?: Error) => void } {
+    const calls: string[][] = [];
+    return {
+        calls,
+        settled: (i) => {
+            calls[i] = [];
+            return (err) => calls[i].push(err === undefined ? "ok" : err.message);
+        },
+    };
+}
+
+/** Takes records with a callback and settles them when told; `write` must not be used. */
+class HeldSink implements CallbackRecordSink {
+    readonly held: { record: StoredRecord; settled: (err?: Error) => void }[] = [];
+    writes = 0;
+    private readonly counters = new SinkCounters();
+
+    enqueue(record: StoredRecord, _json: string | undefined, settled: (err?: Error) => void): void {
+        this.held.push({ record, settled });
+    }
+    write(): Promise<void> {
+        this.writes++;
+        return Promise.resolve();
+    }
+    flush(): Promise<void> {
+        return Promise.resolve();
+    }
+    stats(): SinkStats {
+        return this.counters.snapshot();
+    }
+    settle(index: number, err?: Error): void {
+        this.held[index].settled(err);
+    }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe("records handed over with a callback instead of a promise", () => {
+    describe("CloudWatchLogsSink.enqueue against a local CloudWatch Logs", () => {
+        let logs: LocalLogsServer;
+        const warnings: string[] = [];
+        const sink = (options: Partial<CloudWatchLogsSinkOptions> = {}) =>
+            new CloudWatchLogsSink({
+                logGroupName: GROUP,
+                logStreamName: "stream-1",
+                client: new CloudWatchLogsClient({
+                    region: "us-east-1",
+                    endpoint: logs.url,
+                    credentials: { accessKeyId: "AKIDCUSTOMERA", secretAccessKey: "secret" },
+                    requestHandler: new NodeHttpHandler(),
+                    maxAttempts: 1,
+                }),
+                flushIntervalMs: 10_000,
+                baseBackoffMs: 1,
+                maxBackoffMs: 2,
+                flushOnExit: false,
+                onWarning: (m) => warnings.push(m),
+                ...options,
+            });
+
+        beforeEach(async () => {
+            logs = await new LocalLogsServer().start();
+            logs.createLogGroup(GROUP);
+            warnings.length = 0;
+        });
+        afterEach(() => logs.close());
+
+        it("calls each record's callback once, without an argument, once its batch is stored; the line is the JSON given", async () => {
+            const s = sink();
+            const { calls, settled } = callbacks();
+            const given = record(1);
+            s.enqueue(given, JSON.stringify(given), settled(0));
+            s.enqueue(record(2), undefined, settled(1));
+            assert.deepEqual(calls, [[], []]);
+            await s.flush();
+            assert.deepEqual(calls, [["ok"], ["ok"]]);
+            assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-1", "req-2"]);
+            assert.deepEqual(s.stats(), { delivered: 2, lost: 0, rejected: 0, pending: 0 });
+        });
+
+        it("calls it once with the error when retries run out, and at once when the buffer is full", async () => {
+            const s = sink({ maxAttempts: 2, maxBufferedRecords: 1 });
+            const { calls, settled } = callbacks();
+            logs.failNext({ kind: "throttle" }, { kind: "throttle" });
+            s.enqueue(record(1), undefined, settled(0));
+            s.enqueue(record(2), undefined, settled(1));
+            assert.deepEqual(calls[1], ["audit buffer full (1 records); record not accepted"]);
+            await s.flush();
+            assert.deepEqual(calls, [["PutLogEvents failed: ThrottlingException"], ["audit buffer full (1 records); record not accepted"]]);
+            assert.deepEqual(s.stats(), { delivered: 0, lost: 2, rejected: 0, pending: 0 });
+        });
+    });
+
+    describe("best-effort delivery", () => {
+        const delivery = (sink: HeldSink | CallbackRecordSink, warnings: string[] = []) =>
+            new RecordDelivery({ sink, tenantId: "customer-a", auditMode: "best-effort", warn: (m) => warnings.push(m) });
+
+        it("hands each record to a sink that takes a callback without asking it for a promise", () => {
+            const sink = new HeldSink();
+            const d = delivery(sink);
+            for (let i = 0; i < 3; i++) assert.equal(d.deliver(record(i)), undefined);
+            assert.equal(sink.writes, 0);
+            assert.deepEqual(sink.held.map((h) => (h.record as AuditRecord).clientRequestId), ["req-0", "req-1", "req-2"]);
+            assert.deepEqual(sink.held.map((h) => h.record.chain?.seq), [0, 1, 2]);
+        });
+
+        it("counts and reports a record lost through its callback, once", () => {
+            const sink = new HeldSink();
+            const warnings: string[] = [];
+            const d = delivery(sink, warnings);
+            void d.deliver(record(0));
+            void d.deliver(record(1));
+            sink.settle(0);
+            sink.settle(1, new Error("gone"));
+            assert.deepEqual(d.records, { handed: 2, lost: 1 });
+            assert.equal(warnings.length, 1);
+        });
+
+        it("flush waits for the records handed over before it, not for those after", async () => {
+            const sink = new HeldSink();
+            const d = delivery(sink);
+            void d.deliver(record(0));
+            let flushed = false;
+            const flushing = d.flush().then(() => (flushed = true));
+            void d.deliver(record(1));
+            await nextTurn();
+            assert.equal(flushed, false, "flush ended before the record handed over before it settled");
+            sink.settle(0);
+            await flushing;
+            assert.equal(flushed, true);
+            // A second flush waits for the later record, and for nothing settled already.
+            let again = false;
+            const second = d.flush().then(() => (again = true));
+            await nextTurn();
+            assert.equal(again, false);
+            sink.settle(1);
+            await second;
+        });
+
+        it("a sink that only returns promises still gets every record, and a refusal of any kind counts as lost", async () => {
+            const warnings: string[] = [];
+            let n = 0;
+            const refusing: AuditSink = {
+                // A sink of someone else's may refuse with anything; the record still counts as lost.
+                // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+                write: () => (n++ === 0 ? Promise.resolve() : Promise.reject("refused, with no Error")),
+                flush: () => Promise.resolve(),
+                stats: () => new SinkCounters().snapshot(),
+            };
+            const d = new RecordDelivery({ sink: refusing, tenantId: "customer-a", auditMode: "best-effort", warn: (m) => warnings.push(m) });
+            void d.deliver(record(0));
+            void d.deliver(record(1));
+            await d.flush();
+            assert.equal(n, 2);
+            assert.deepEqual(d.records, { handed: 2, lost: 1 });
+            assert.equal(warnings.length, 1);
+        });
+    });
+});
