@@ -23,7 +23,7 @@ import { RecordDelivery } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
-import type { AuditSink } from "./sinks/audit-sink";
+import { invokeCallback, type AuditSink } from "./sinks/audit-sink";
 import type { ChainOptions } from "./sinks/chaining-sink";
 import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
@@ -55,7 +55,11 @@ export interface PrivateInvocationLoggerOptions {
      * @default - no limit of its own
      */
     maxContentBytes?: number;
-    /** Receives a line for each lost record or orphan event. @default console.warn */
+    /**
+     * Receives a line for each lost record or orphan event. A throw in it
+     * stops no call, flush or delivery; it surfaces on its own turn.
+     * @default console.warn
+     */
     onWarning?: (message: string) => void;
     /**
      * The hash chain every record joins (see docs/audit-trail.md): where its
@@ -120,7 +124,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.contentMode = contentMode;
         this.auditMode = auditMode;
         this.safeMetadataKeys = new Set(safeMetadataKeys);
-        this.warn = options.onWarning ?? ((message) => console.warn(message));
+        const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
+        // A warning handler that throws must not break a flush, a sink's batch or a call's answer; its throw surfaces on its own turn.
+        this.warn = (message) => invokeCallback(() => onWarning(message));
         this.delivery = new RecordDelivery({ sink: options.sink, tenantId: options.tenantId, auditMode, chain: options.chain, warn: this.warn });
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;

@@ -122,9 +122,10 @@ class WriteGroup {
 
     /** The sink's callback for each write of the group. */
     readonly settled = (err?: Error): void => {
-        if (err !== undefined) this.lost(err);
+        // Counted before the loss is reported: a warning handler that throws must not leave a flush waiting.
         this.unsettled--;
         if (this.unsettled === 0 && this.waiters.length > 0) for (const wake of this.waiters.splice(0)) wake();
+        if (err !== undefined) this.lost(err);
     };
 
     /** Resolves once every write of the group has settled. */

@@ -62,6 +62,22 @@ export function takesCallback(sink: AuditSink): sink is CallbackRecordSink {
     return typeof (sink as Partial<CallbackRecordSink>).enqueue === "function";
 }
 
+/**
+ * Calls a caller's callback (a record's `settled`, a warning handler) so
+ * that a throw in it cannot disturb the sink's own work (a batch resent, the
+ * records after it never settled): the throw surfaces on its own turn, as a
+ * rejected promise nobody handles would.
+ */
+export function invokeCallback(callback: (err?: Error) => void, err?: Error): void {
+    try {
+        callback(err);
+    } catch (thrown) {
+        queueMicrotask(() => {
+            throw thrown;
+        });
+    }
+}
+
 /** A record could not be delivered. `cause` holds the last underlying error. */
 export class AuditDeliveryError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {

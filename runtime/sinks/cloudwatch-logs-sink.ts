@@ -5,12 +5,13 @@ import {
     CreateLogStreamCommand,
     PutLogEventsCommand,
     type CloudWatchLogsClientConfig,
+    type PutLogEventsCommandOutput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ArgumentError, integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
-import { AuditDeliveryError, SinkCounters, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
+import { AuditDeliveryError, SinkCounters, invokeCallback, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
 
@@ -51,7 +52,11 @@ export interface CloudWatchLogsSinkOptions {
     maxBackoffMs?: number;
     /** Flush when the Node.js event loop empties (`beforeExit`). @default true */
     flushOnExit?: boolean;
-    /** Receives a line about each failure to deliver. @default console.warn */
+    /**
+     * Receives a line about each failure to deliver. A throw in it stops no
+     * flush and resends no batch; it surfaces on its own turn.
+     * @default console.warn
+     */
     onWarning?: (message: string) => void;
 }
 
@@ -107,7 +112,9 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
         this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_PUT_MAX_ATTEMPTS, 1);
         this.baseBackoffMs = integerAtLeast("baseBackoffMs", options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, 0);
         this.maxBackoffMs = integerAtLeast("maxBackoffMs", options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, 0);
-        this.warn = options.onWarning ?? ((message) => console.warn(message));
+        const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
+        // A warning handler that throws must not stop a flush halfway; its throw surfaces on its own turn.
+        this.warn = (message) => invokeCallback(() => onWarning(message));
         const config: CloudWatchLogsClientConfig = {
             maxAttempts: 1,
             ...(options.region ? { region: options.region } : {}),
@@ -132,30 +139,36 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
     }
 
     enqueue(record: StoredRecord, json: string | undefined, settled: (err?: Error) => void): void {
+        let refused: Error | undefined;
         try {
-            this.accept(record, json, settled);
+            refused = this.accept(record, json, settled);
         } catch (err) {
             // A record that cannot be made into a line is lost to the caller, as a rejected write is.
-            settled(err instanceof Error ? err : new AuditDeliveryError(String(err)));
+            refused = err instanceof Error ? err : new AuditDeliveryError(String(err));
         }
+        if (refused) invokeCallback(settled, refused);
     }
 
     private promised(record: StoredRecord, json: string | undefined): Promise<void> {
-        return new Promise<void>((resolve, reject) => this.accept(record, json, (err) => (err ? reject(err) : resolve())));
+        return new Promise<void>((resolve, reject) => {
+            const refused = this.accept(record, json, (err) => (err ? reject(err) : resolve()));
+            if (refused) reject(refused);
+        });
     }
 
-    private accept(record: StoredRecord, json: string | undefined, settled: (err?: Error) => void): void {
+    /** Buffers the record, or returns why not (the buffer is full: counted as lost and reported). Throws when the record cannot be made into a line. */
+    private accept(record: StoredRecord, json: string | undefined, settled: (err?: Error) => void): AuditDeliveryError | undefined {
         if (this.buffer.length >= this.maxBuffered) {
             this.counters.lost++;
             const err = new AuditDeliveryError(`audit buffer full (${this.maxBuffered} records); record not accepted`);
             this.warn(err.message);
-            settled(err);
-            return;
+            return err;
         }
         const timestamp = this.eventTime(record);
         this.buffer.push({ timestamp, message: recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json), settled });
         this.counters.pending++;
         this.schedule();
+        return undefined;
     }
 
     flush(): Promise<void> {
@@ -221,25 +234,18 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
     private async sendBatch(batch: Pending[]): Promise<void> {
         let lastError: unknown;
         for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+            let result: PutLogEventsCommandOutput;
             try {
                 if (!this.streamReady) {
                     await this.createStream();
                 }
-                const result = await this.client.send(
+                result = await this.client.send(
                     new PutLogEventsCommand({
                         logGroupName: this.logGroupName,
                         logStreamName: this.logStreamName,
                         logEvents: batch.map(({ timestamp, message }) => ({ timestamp, message })),
                     }),
                 );
-                const refused = rejectedIndexes(batch.length, result.rejectedLogEventsInfo);
-                if (refused.size > 0) {
-                    this.warn(`CloudWatch Logs rejected ${refused.size} of ${batch.length} audit records: ${safeStringify(result.rejectedLogEventsInfo)}`);
-                }
-                batch.forEach((event, i) =>
-                    this.settle(event, refused.has(i) ? new AuditDeliveryError("CloudWatch Logs rejected the audit record (too old, too new or expired)") : undefined, true),
-                );
-                return;
             } catch (err) {
                 lastError = err;
                 if ((err as { name?: string }).name === "ResourceNotFoundException") {
@@ -251,7 +257,17 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
                     break;
                 }
                 await delay(backoffDelay(attempt, this.baseBackoffMs, this.maxBackoffMs));
+                continue;
             }
+            // Outside the try: nothing done once the batch is stored may count as a failed attempt and send it again.
+            const refused = rejectedIndexes(batch.length, result.rejectedLogEventsInfo);
+            if (refused.size > 0) {
+                this.warn(`CloudWatch Logs rejected ${refused.size} of ${batch.length} audit records: ${safeStringify(result.rejectedLogEventsInfo)}`);
+            }
+            batch.forEach((event, i) =>
+                this.settle(event, refused.has(i) ? new AuditDeliveryError("CloudWatch Logs rejected the audit record (too old, too new or expired)") : undefined, true),
+            );
+            return;
         }
         const name = (lastError as { name?: string })?.name ?? "Error";
         this.warn(`lost ${batch.length} audit records after PutLogEvents failed: ${name}`);
@@ -277,10 +293,10 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             if (byDestination) {
                 this.counters.rejected++;
             }
-            event.settled(err);
+            invokeCallback(event.settled, err);
         } else {
             this.counters.delivered++;
-            event.settled();
+            invokeCallback(event.settled);
         }
     }
 }

@@ -5,15 +5,19 @@ import { LocalLogsServer } from "../../../testing/local-aws";
 import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
 import { RecordDelivery } from "../../../runtime/record-delivery";
 import { SinkCounters, type AuditSink, type CallbackRecordSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
+import { HumanMessage } from "@langchain/core/messages";
+import { PrivateInvocationLogger } from "../../../runtime/private-invocation-logger";
+import { MemorySink } from "../../support/memory-sink";
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord, type StoredRecord } from "../../../contract";
 
 const GROUP = "/bedrock-tenancy/customer-a/audit";
 
-function record(i: number): AuditRecord {
+/** A record stamped `ageMs` before now (CloudWatch refuses events over 14 days old). */
+function record(i: number, ageMs = -1000): AuditRecord {
     return {
         schemaType: AUDIT_SCHEMA_TYPE,
         schemaVersion: AUDIT_SCHEMA_VERSION,
-        timestamp: new Date(Date.now() - 1000).toISOString(),
+        timestamp: new Date(Date.now() + ageMs).toISOString(),
         outcome: "success",
         tenantId: "customer-a",
         clientRequestId: `req-${i}`,
@@ -62,7 +66,24 @@ class HeldSink implements CallbackRecordSink {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe("records handed over with a callback instead of a promise", () => {
+/** Runs `run` with uncaught throws collected instead of failing the test, and returns them. */
+async function collectingUncaught(run: () => Promise<void>): Promise<unknown[]> {
+    const thrown: unknown[] = [];
+    const others = process.listeners("uncaughtException");
+    const collect = (err: unknown) => void thrown.push(err);
+    process.removeAllListeners("uncaughtException");
+    process.on("uncaughtException", collect);
+    try {
+        await run();
+        await nextTurn();
+    } finally {
+        process.removeListener("uncaughtException", collect);
+        for (const listener of others) process.on("uncaughtException", listener);
+    }
+    return thrown;
+}
+
+describe("delivery through callbacks: each record's settled callback, and the warning handler", () => {
     describe("CloudWatchLogsSink.enqueue against a local CloudWatch Logs", () => {
         let logs: LocalLogsServer;
         const warnings: string[] = [];
@@ -116,6 +137,38 @@ describe("records handed over with a callback instead of a promise", () => {
             assert.deepEqual(calls, [["PutLogEvents failed: ThrottlingException"], ["audit buffer full (1 records); record not accepted"]]);
             assert.deepEqual(s.stats(), { delivered: 0, lost: 2, rejected: 0, pending: 0 });
         });
+
+        const puts = () => logs.requests.filter((r) => String(r.headers["x-amz-target"]).endsWith(".PutLogEvents")).length;
+
+        it("a warning handler that throws neither resends a batch nor stops the flush; its throw surfaces on its own", async () => {
+            const s = sink({ onWarning: () => { throw new Error("warning handler broke"); } });
+            const writes = [s.write(record(1, -20 * 86_400_000)), s.write(record(2))];
+            const thrown = await collectingUncaught(async () => {
+                await s.flush();
+            });
+            const results = await Promise.allSettled(writes);
+            assert.deepEqual(results.map((r) => r.status), ["rejected", "fulfilled"]);
+            assert.equal(puts(), 2, "one PutLogEvents per batch, none sent again");
+            assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
+            assert.deepEqual(s.stats(), { delivered: 1, lost: 1, rejected: 1, pending: 0 });
+            assert.deepEqual(thrown.map((e) => (e as Error).message), ["warning handler broke"]);
+        });
+
+        it("a record's callback that throws does not keep the records after it from settling", async () => {
+            const s = sink();
+            const { calls, settled } = callbacks();
+            const thrown = await collectingUncaught(async () => {
+                s.enqueue(record(1), undefined, () => {
+                    throw new Error("callback broke");
+                });
+                s.enqueue(record(2), undefined, settled(0));
+                await s.flush();
+            });
+            assert.deepEqual(calls, [["ok"]]);
+            assert.equal(puts(), 1);
+            assert.equal(logs.records(GROUP).length, 2);
+            assert.deepEqual(thrown.map((e) => (e as Error).message), ["callback broke"]);
+        });
     });
 
     describe("best-effort delivery", () => {
@@ -141,6 +194,23 @@ describe("records handed over with a callback instead of a promise", () => {
             sink.settle(1, new Error("gone"));
             assert.deepEqual(d.records, { handed: 2, lost: 1 });
             assert.equal(warnings.length, 1);
+        });
+
+        it("a warning handler that throws does not leave a flush waiting for the lost record", async () => {
+            const sink = new HeldSink();
+            const d = new RecordDelivery({
+                sink,
+                tenantId: "customer-a",
+                auditMode: "best-effort",
+                warn: () => {
+                    throw new Error("warning handler broke");
+                },
+            });
+            void d.deliver(record(0));
+            const flushing = d.flush();
+            assert.throws(() => sink.settle(0, new Error("gone")), /warning handler broke/);
+            await flushing;
+            assert.deepEqual(d.records, { handed: 1, lost: 1 });
         });
 
         it("flush waits for the records handed over before it, not for those after", async () => {
@@ -182,5 +252,24 @@ describe("records handed over with a callback instead of a promise", () => {
             assert.deepEqual(d.records, { handed: 2, lost: 1 });
             assert.equal(warnings.length, 1);
         });
+    });
+
+    it("a logger whose warning handler throws still counts the lost record and flushes; the throw surfaces on its own", async () => {
+        const sink = new MemorySink();
+        sink.failWith = "refused";
+        const logger = new PrivateInvocationLogger({
+            sink,
+            tenantId: "customer-a",
+            onWarning: () => {
+                throw new Error("warning handler broke");
+            },
+        });
+        const thrown = await collectingUncaught(async () => {
+            assert.equal(logger.runStarted("run-1", [new HumanMessage("hi")], {}), undefined);
+            assert.equal(logger.runEnded("run-1", { generations: [[{ text: "ok" }]] }), undefined);
+            await logger.flush();
+        });
+        assert.equal(logger.stats().lost, 1);
+        assert.deepEqual(thrown.map((e) => (e as Error).message), ["warning handler broke"]);
     });
 });
