@@ -5,6 +5,7 @@
  */
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
+import { invokeCallback } from "./sinks/audit-sink";
 
 export interface FlushOnShutdownOptions {
     /** Signals to handle. @default ["SIGTERM", "SIGINT"] */
@@ -37,7 +38,9 @@ const POLL_MS = 10;
  * logger has lost any record. Never rejects.
  */
 export async function shutdownLoggers(loggers: readonly PrivateInvocationLogger[], options: Omit<FlushOnShutdownOptions, "signals" | "exit"> = {}): Promise<number> {
-    const warn = options.onWarning ?? ((message: string) => console.error(message));
+    const onWarning = options.onWarning ?? ((message: string) => console.error(message));
+    // A warning handler that throws must not skip the flush; its throw surfaces on its own turn.
+    const warn = (message: string) => invokeCallback(() => onWarning(message));
     try {
         await options.beforeFlush?.();
     } catch (err) {

@@ -3,6 +3,7 @@ import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger
 import { RECORDS_LOST_EXIT_CODE, flushOnShutdown, shutdownLoggers } from "../../runtime/shutdown";
 import { AuditDeliveryError, SinkCounters, type AuditSink } from "../../runtime/sinks/audit-sink";
 import type { AuditRecord } from "../../contract";
+import { collectingUncaught } from "../support/uncaught";
 
 /** Holds records until flushed, as a batching sink does; can be told to lose them. */
 class BufferingSink implements AuditSink {
@@ -55,6 +56,28 @@ describe("flushOnShutdown", () => {
         assert.deepEqual(sink.delivered.map((r) => r.outcome ?? (r as { event?: string }).event), ["rejected", "close"]);
         assert.equal(code, 0);
         assert.deepEqual(warnings, ["shutdown: beforeFlush failed (TypeError); flushing the audit records all the same"]);
+    });
+
+    it("flushes, and ends with its exit code, even when the warning handler throws too; the handler's throws surface on their own", async () => {
+        const sink = new BufferingSink();
+        sink.lose = true;
+        const logger = await loggerWithOneBufferedRecord(sink);
+        let code: number | undefined;
+
+        const thrown = await collectingUncaught(async () => {
+            code = await shutdownLoggers([logger], {
+                beforeFlush: () => {
+                    throw new TypeError("server already closed");
+                },
+                onWarning: () => {
+                    throw new Error("warning handler broke");
+                },
+            });
+        });
+
+        assert.equal(code, RECORDS_LOST_EXIT_CODE);
+        assert.equal(logger.stats().lost, 2);
+        assert.deepEqual(thrown.map((e) => (e as Error).message), ["warning handler broke", "warning handler broke"]);
     });
 
     it("ends with a non-zero exit code when records were lost", async () => {

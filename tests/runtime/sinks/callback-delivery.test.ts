@@ -8,6 +8,7 @@ import { SinkCounters, type AuditSink, type CallbackRecordSink, type SinkStats }
 import { HumanMessage } from "@langchain/core/messages";
 import { PrivateInvocationLogger } from "../../../runtime/private-invocation-logger";
 import { MemorySink } from "../../support/memory-sink";
+import { collectingUncaught } from "../../support/uncaught";
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord, type StoredRecord } from "../../../contract";
 
 const GROUP = "/bedrock-tenancy/customer-a/audit";
@@ -66,22 +67,6 @@ class HeldSink implements CallbackRecordSink {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Runs `run` with uncaught throws collected instead of failing the test, and returns them. */
-async function collectingUncaught(run: () => Promise<void>): Promise<unknown[]> {
-    const thrown: unknown[] = [];
-    const others = process.listeners("uncaughtException");
-    const collect = (err: unknown) => void thrown.push(err);
-    process.removeAllListeners("uncaughtException");
-    process.on("uncaughtException", collect);
-    try {
-        await run();
-        await nextTurn();
-    } finally {
-        process.removeListener("uncaughtException", collect);
-        for (const listener of others) process.on("uncaughtException", listener);
-    }
-    return thrown;
-}
 
 describe("delivery through callbacks: each record's settled callback, and the warning handler", () => {
     describe("CloudWatchLogsSink.enqueue against a local CloudWatch Logs", () => {
