@@ -1,32 +1,20 @@
 import { strict as assert } from "assert";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { LocalLogsServer } from "../../../testing/local-aws";
-import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
+import type { CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
 import { RecordDelivery } from "../../../runtime/record-delivery";
 import { SinkCounters, type AuditSink, type CallbackRecordSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
 import { HumanMessage } from "@langchain/core/messages";
 import { PrivateInvocationLogger } from "../../../runtime/private-invocation-logger";
 import { MemorySink } from "../../support/memory-sink";
 import { collectingUncaught } from "../../support/uncaught";
-import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord, type StoredRecord } from "../../../contract";
+import type { AuditRecord, StoredRecord } from "../../../contract";
+import { LOGS_TEST_GROUP, localTestLogsSink, logsTestRecord } from "../../support/logs-sink";
 
-const GROUP = "/bedrock-tenancy/customer-a/audit";
+const GROUP = LOGS_TEST_GROUP;
 
 /** A record stamped `ageMs` before now (CloudWatch refuses events over 14 days old). */
 function record(i: number, ageMs = -1000): AuditRecord {
-    return {
-        schemaType: AUDIT_SCHEMA_TYPE,
-        schemaVersion: AUDIT_SCHEMA_VERSION,
-        timestamp: new Date(Date.now() + ageMs).toISOString(),
-        outcome: "success",
-        tenantId: "customer-a",
-        clientRequestId: `req-${i}`,
-        input: {},
-        output: {},
-        estimatedCostUsd: null,
-        contentMode: "none",
-    };
+    return logsTestRecord(i, { timestamp: new Date(Date.now() + ageMs).toISOString() });
 }
 
 /** What each callback was called with, in order: "ok" or the error's message. */
@@ -72,24 +60,7 @@ describe("delivery through callbacks: each record's settled callback, and the wa
     describe("CloudWatchLogsSink.enqueue against a local CloudWatch Logs", () => {
         let logs: LocalLogsServer;
         const warnings: string[] = [];
-        const sink = (options: Partial<CloudWatchLogsSinkOptions> = {}) =>
-            new CloudWatchLogsSink({
-                logGroupName: GROUP,
-                logStreamName: "stream-1",
-                client: new CloudWatchLogsClient({
-                    region: "us-east-1",
-                    endpoint: logs.url,
-                    credentials: { accessKeyId: "AKIDCUSTOMERA", secretAccessKey: "secret" },
-                    requestHandler: new NodeHttpHandler(),
-                    maxAttempts: 1,
-                }),
-                flushIntervalMs: 10_000,
-                baseBackoffMs: 1,
-                maxBackoffMs: 2,
-                flushOnExit: false,
-                onWarning: (m) => warnings.push(m),
-                ...options,
-            });
+        const sink = (options: Partial<CloudWatchLogsSinkOptions> = {}) => localTestLogsSink(logs, warnings, options);
 
         beforeEach(async () => {
             logs = await new LocalLogsServer().start();

@@ -1,50 +1,18 @@
 import { strict as assert } from "assert";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { LocalLogsServer } from "../../../testing/local-aws";
 import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
-import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, ArgumentError, type AuditRecord } from "../../../contract";
+import { ArgumentError } from "../../../contract";
+import { LOGS_TEST_GROUP, localTestLogsSink, logsTestRecord } from "../../support/logs-sink";
 
-const GROUP = "/bedrock-tenancy/customer-a/audit";
-
-function record(i: number, overrides: Partial<AuditRecord> = {}): AuditRecord {
-    return {
-        schemaType: AUDIT_SCHEMA_TYPE,
-        schemaVersion: AUDIT_SCHEMA_VERSION,
-        timestamp: new Date(Date.now() - 1000).toISOString(),
-        outcome: "success",
-        tenantId: "customer-a",
-        clientRequestId: `req-${i}`,
-        input: {},
-        output: {},
-        estimatedCostUsd: null,
-        contentMode: "none",
-        ...overrides,
-    };
-}
+const GROUP = LOGS_TEST_GROUP;
+const record = logsTestRecord;
 
 describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
     let logs: LocalLogsServer;
     const warnings: string[] = [];
 
     function sink(options: Partial<CloudWatchLogsSinkOptions> = {}): CloudWatchLogsSink {
-        return new CloudWatchLogsSink({
-            logGroupName: GROUP,
-            logStreamName: "stream-1",
-            client: new CloudWatchLogsClient({
-                region: "us-east-1",
-                endpoint: logs.url,
-                credentials: { accessKeyId: "AKIDCUSTOMERA", secretAccessKey: "secret" },
-                requestHandler: new NodeHttpHandler(),
-                maxAttempts: 1,
-            }),
-            flushIntervalMs: 10_000,
-            baseBackoffMs: 1,
-            maxBackoffMs: 2,
-            flushOnExit: false,
-            onWarning: (m) => warnings.push(m),
-            ...options,
-        });
+        return localTestLogsSink(logs, warnings, options);
     }
 
     beforeEach(async () => {
