@@ -7,7 +7,7 @@
  */
 import { compileEntry } from "./compile";
 import { runChild } from "./child";
-import { median, round } from "./stats";
+import { median, rangeOf, round } from "./stats";
 import { baseOf, type CallCostParams, type CallCostSamples, type Compared } from "./workers/call-cost";
 
 export interface CallCostResult {
@@ -74,16 +74,16 @@ export async function benchCallCost(params: CallCostParams, processes: number): 
         processes,
         bareUs: round(median(runs.flatMap((r) => r.usPerCall.bare)), 1),
         addedUs: round(median(added), 1),
-        addedUsRange: [round(Math.min(...added), 1), round(Math.max(...added), 1)],
+        addedUsRange: rangeOf(added, 1),
         metadataUs: round(median(metadata), 1),
-        metadataUsRange: [round(Math.min(...metadata), 1), round(Math.max(...metadata), 1)],
+        metadataUsRange: rangeOf(metadata, 1),
         runtimeClientSavesUs: round(median(saved), 1),
-        runtimeClientSavesUsRange: [round(Math.min(...saved), 1), round(Math.max(...saved), 1)],
+        runtimeClientSavesUsRange: rangeOf(saved, 1),
         sdkFree: {
             bareUs: round(median(sdkFreeRuns.map((r) => median(r.usPerCall["bare-sdk-free"]))), 1),
             loggedUs: round(median(sdkFreeRuns.map((r) => median(r.usPerCall["logged-sdk-free"]))), 1),
             addedUs: round(median(sdkFreeAdded), 1),
-            addedUsRange: [round(Math.min(...sdkFreeAdded), 1), round(Math.max(...sdkFreeAdded), 1)],
+            addedUsRange: rangeOf(sdkFreeAdded, 1),
         },
         throughputRatio: round(median(runs.map((r) => median(r.usPerCall.bare) / median(r.usPerCall.logged))), 3),
         recordsDelivered: runs.reduce((n, r) => n + r.recordsDelivered, 0),

@@ -42,6 +42,11 @@ export function summarize(samples: readonly number[]): Summary {
 }
 
 /** Rounds for reporting: 3 decimals keeps microseconds of a millisecond figure. */
+/** The lowest and the highest of `values`, rounded. */
+export function rangeOf(values: readonly number[], decimals = 3): [number, number] {
+    return [round(Math.min(...values), decimals), round(Math.max(...values), decimals)];
+}
+
 export function round(value: number, decimals = 3): number {
     const f = 10 ** decimals;
     return Math.round(value * f) / f;

@@ -23,7 +23,7 @@ import { RecordDelivery } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
-import { invokeCallback, type AuditSink } from "./sinks/audit-sink";
+import { guardedWarning, type AuditSink } from "./sinks/audit-sink";
 import type { ChainOptions } from "./sinks/chaining-sink";
 import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
@@ -124,9 +124,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.contentMode = contentMode;
         this.auditMode = auditMode;
         this.safeMetadataKeys = new Set(safeMetadataKeys);
-        const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
         // A warning handler that throws must not break a flush, a sink's batch or a call's answer; its throw surfaces on its own turn.
-        this.warn = (message) => invokeCallback(() => onWarning(message));
+        this.warn = guardedWarning(options.onWarning);
         this.delivery = new RecordDelivery({ sink: options.sink, tenantId: options.tenantId, auditMode, chain: options.chain, warn: this.warn });
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;

@@ -32,19 +32,17 @@ export class RecordDelivery {
     private readonly auditMode: AuditMode;
     private readonly warn: (message: string) => void;
     /**
-     * Best-effort writes handed over since the last flush began, and the
-     * earlier groups not yet settled: `flush` waits for those on their way
-     * when it is called, not for writes that come after.
+     * Best-effort writes by group, oldest first: the last takes the writes
+     * handed over since the last flush began; the earlier ones are still
+     * settling. `flush` waits for those on their way when it is called, not
+     * for writes that come after.
      */
-    private current: WriteGroup;
-    private groups: WriteGroup[];
+    private groups: WriteGroup[] = [this.newGroup()];
 
     constructor(options: RecordDeliveryOptions) {
         this.auditMode = options.auditMode;
         this.warn = options.warn;
         this.sink = new ChainingSink({ ...options.chain, sink: options.sink, tenantId: options.tenantId, onWarning: options.warn });
-        this.current = new WriteGroup((err) => this.noteLost(err));
-        this.groups = [this.current];
     }
 
     /** The id of the writer whose chain the records join. */
@@ -64,7 +62,7 @@ export class RecordDelivery {
             return this.durable(this.sink.write(record));
         }
         // No promise per record: one counter and one shared callback, since this runs on every call.
-        const group = this.current;
+        const group = this.groups[this.groups.length - 1];
         group.unsettled++;
         try {
             this.sink.enqueue(record, group.settled);
@@ -80,8 +78,7 @@ export class RecordDelivery {
         // Together, not in turn: a buffering sink settles its writes only when it sends them,
         // so waiting for the writes first would wait for the sink's own timer.
         const earlier = this.groups;
-        this.current = new WriteGroup((err) => this.noteLost(err));
-        this.groups = [...earlier.filter((group) => group.unsettled > 0), this.current];
+        this.groups = [...earlier.filter((group) => group.unsettled > 0), this.newGroup()];
         await Promise.all([
             ...earlier.map((group) => group.idle()),
             this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`)),
@@ -104,6 +101,10 @@ export class RecordDelivery {
             this.noteLost(err);
             throw new AuditWriteError("the audit record could not be written; the call is refused (audit mode fail-closed)", { cause: err });
         }
+    }
+
+    private newGroup(): WriteGroup {
+        return new WriteGroup((err) => this.noteLost(err));
     }
 
     /** Counts and reports a record lost on its way (also one that could not be built). */

@@ -5,7 +5,7 @@
  */
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
-import { invokeCallback } from "./sinks/audit-sink";
+import { guardedWarning } from "./sinks/audit-sink";
 
 export interface FlushOnShutdownOptions {
     /** Signals to handle. @default ["SIGTERM", "SIGINT"] */
@@ -38,9 +38,8 @@ const POLL_MS = 10;
  * logger has lost any record. Never rejects.
  */
 export async function shutdownLoggers(loggers: readonly PrivateInvocationLogger[], options: Omit<FlushOnShutdownOptions, "signals" | "exit"> = {}): Promise<number> {
-    const onWarning = options.onWarning ?? ((message: string) => console.error(message));
     // A warning handler that throws must not skip the flush; its throw surfaces on its own turn.
-    const warn = (message: string) => invokeCallback(() => onWarning(message));
+    const warn = guardedWarning(options.onWarning, (message) => console.error(message));
     try {
         await options.beforeFlush?.();
     } catch (err) {

@@ -78,6 +78,17 @@ export function invokeCallback(callback: (err?: Error) => void, err?: Error): vo
     }
 }
 
+/** The user's warning handler, or `fallback`, called through {@link invokeCallback}: a throw in it stops no flush, batch or call. */
+export function guardedWarning(handler: ((message: string) => void) | undefined, fallback: (message: string) => void = (message) => console.warn(message)): (message: string) => void {
+    const warn = handler ?? fallback;
+    return (message) => invokeCallback(() => warn(message));
+}
+
+/** What a record's `settled` is given when its sink refused it with something other than an `Error`. */
+export function refusalError(err: unknown): Error {
+    return err instanceof Error ? err : new AuditDeliveryError(`the audit sink refused the record: ${String(err)}`);
+}
+
 /** A record could not be delivered. `cause` holds the last underlying error. */
 export class AuditDeliveryError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {

@@ -14,7 +14,7 @@ import {
 } from "../../contract";
 import { describeError } from "../audit-record";
 import { ChainWriter, writerIdentity, type Linked } from "../chain/chain-writer";
-import { AuditDeliveryError, takesCallback, takesSerialized, type AuditSink, type SinkStats } from "./audit-sink";
+import { refusalError, takesCallback, takesSerialized, type AuditSink, type SinkStats } from "./audit-sink";
 
 /** Where checkpoints go: the Object Lock archive ({@link ArchivingSink} is one). */
 export interface CheckpointStore {
@@ -82,7 +82,7 @@ export class ChainingSink implements AuditSink {
     enqueue(record: StoredRecord, settled: (err?: Error) => void): void {
         const linked = this.link(record);
         if (takesCallback(this.sink)) this.sink.enqueue(linked.record, linked.json, settled);
-        else this.handOn(linked).then(() => settled(), (err: unknown) => settled(err instanceof Error ? err : new AuditDeliveryError(`the audit sink refused the record: ${String(err)}`)));
+        else this.handOn(linked).then(() => settled(), (err: unknown) => settled(refusalError(err)));
         this.counted();
     }
 

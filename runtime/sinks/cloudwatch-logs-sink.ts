@@ -11,7 +11,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ArgumentError, integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
 import { safeStringify } from "../serialize";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
-import { AuditDeliveryError, SinkCounters, invokeCallback, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
+import { AuditDeliveryError, SinkCounters, guardedWarning, invokeCallback, refusalError, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
 
@@ -112,9 +112,8 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
         this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_PUT_MAX_ATTEMPTS, 1);
         this.baseBackoffMs = integerAtLeast("baseBackoffMs", options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, 0);
         this.maxBackoffMs = integerAtLeast("maxBackoffMs", options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, 0);
-        const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
         // A warning handler that throws must not stop a flush halfway; its throw surfaces on its own turn.
-        this.warn = (message) => invokeCallback(() => onWarning(message));
+        this.warn = guardedWarning(options.onWarning);
         const config: CloudWatchLogsClientConfig = {
             maxAttempts: 1,
             ...(options.region ? { region: options.region } : {}),
@@ -144,7 +143,7 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             refused = this.accept(record, json, settled);
         } catch (err) {
             // A record that cannot be made into a line is lost to the caller, as a rejected write is.
-            refused = err instanceof Error ? err : new AuditDeliveryError(String(err));
+            refused = refusalError(err);
         }
         if (refused) invokeCallback(settled, refused);
     }
