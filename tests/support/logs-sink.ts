@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { LocalLogsServer } from "../../testing/local-aws";
+import { LocalLogsServer } from "../../testing/local-aws";
 import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord } from "../../contract";
 
@@ -42,4 +42,30 @@ export function localTestLogsSink(logs: LocalLogsServer, warnings: string[], opt
         onWarning: (m) => warnings.push(m),
         ...options,
     });
+}
+
+/**
+ * A fresh local CloudWatch Logs with the test log group for each test of
+ * the calling `describe`, the warnings of its sinks, and a sink on it.
+ */
+export function useLocalLogsSink(): { readonly logs: LocalLogsServer; warnings: string[]; sink(options?: Partial<CloudWatchLogsSinkOptions>): CloudWatchLogsSink } {
+    let logs: LocalLogsServer | undefined;
+    const warnings: string[] = [];
+    beforeEach(async () => {
+        logs = await new LocalLogsServer().start();
+        logs.createLogGroup(LOGS_TEST_GROUP);
+        warnings.length = 0;
+    });
+    afterEach(() => logs?.close());
+    const current = () => {
+        if (!logs) throw new Error("the local CloudWatch Logs runs only inside a test");
+        return logs;
+    };
+    return {
+        get logs() {
+            return current();
+        },
+        warnings,
+        sink: (options = {}) => localTestLogsSink(current(), warnings, options),
+    };
 }

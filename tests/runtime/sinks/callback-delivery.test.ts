@@ -1,6 +1,4 @@
 import { strict as assert } from "assert";
-import { LocalLogsServer } from "../../../testing/local-aws";
-import type { CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
 import { RecordDelivery } from "../../../runtime/record-delivery";
 import { SinkCounters, type AuditSink, type CallbackRecordSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
 import { HumanMessage } from "@langchain/core/messages";
@@ -8,7 +6,7 @@ import { PrivateInvocationLogger } from "../../../runtime/private-invocation-log
 import { MemorySink } from "../../support/memory-sink";
 import { collectingUncaught } from "../../support/uncaught";
 import type { AuditRecord, StoredRecord } from "../../../contract";
-import { LOGS_TEST_GROUP, localTestLogsSink, logsTestRecord } from "../../support/logs-sink";
+import { LOGS_TEST_GROUP, logsTestRecord, useLocalLogsSink } from "../../support/logs-sink";
 
 const GROUP = LOGS_TEST_GROUP;
 
@@ -58,16 +56,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("delivery through callbacks: each record's settled callback, and the warning handler", () => {
     describe("CloudWatchLogsSink.enqueue against a local CloudWatch Logs", () => {
-        let logs: LocalLogsServer;
-        const warnings: string[] = [];
-        const sink = (options: Partial<CloudWatchLogsSinkOptions> = {}) => localTestLogsSink(logs, warnings, options);
-
-        beforeEach(async () => {
-            logs = await new LocalLogsServer().start();
-            logs.createLogGroup(GROUP);
-            warnings.length = 0;
-        });
-        afterEach(() => logs.close());
+        const local = useLocalLogsSink();
+        const { sink } = local;
 
         it("calls each record's callback once, without an argument, once its batch is stored; the line is the JSON given", async () => {
             const s = sink();
@@ -78,14 +68,14 @@ describe("delivery through callbacks: each record's settled callback, and the wa
             assert.deepEqual(calls, [[], []]);
             await s.flush();
             assert.deepEqual(calls, [["ok"], ["ok"]]);
-            assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-1", "req-2"]);
+            assert.deepEqual(local.logs.records(GROUP).map((r) => r.clientRequestId), ["req-1", "req-2"]);
             assert.deepEqual(s.stats(), { delivered: 2, lost: 0, rejected: 0, pending: 0 });
         });
 
         it("calls it once with the error when retries run out, and at once when the buffer is full", async () => {
             const s = sink({ maxAttempts: 2, maxBufferedRecords: 1 });
             const { calls, settled } = callbacks();
-            logs.failNext({ kind: "throttle" }, { kind: "throttle" });
+            local.logs.failNext({ kind: "throttle" }, { kind: "throttle" });
             s.enqueue(record(1), undefined, settled(0));
             s.enqueue(record(2), undefined, settled(1));
             assert.deepEqual(calls[1], ["audit buffer full (1 records); record not accepted"]);
@@ -94,7 +84,7 @@ describe("delivery through callbacks: each record's settled callback, and the wa
             assert.deepEqual(s.stats(), { delivered: 0, lost: 2, rejected: 0, pending: 0 });
         });
 
-        const puts = () => logs.requests.filter((r) => String(r.headers["x-amz-target"]).endsWith(".PutLogEvents")).length;
+        const puts = () => local.logs.requests.filter((r) => String(r.headers["x-amz-target"]).endsWith(".PutLogEvents")).length;
 
         it("a warning handler that throws neither resends a batch nor stops the flush; its throw surfaces on its own", async () => {
             const s = sink({ onWarning: () => { throw new Error("warning handler broke"); } });
@@ -105,7 +95,7 @@ describe("delivery through callbacks: each record's settled callback, and the wa
             const results = await Promise.allSettled(writes);
             assert.deepEqual(results.map((r) => r.status), ["rejected", "fulfilled"]);
             assert.equal(puts(), 2, "one PutLogEvents per batch, none sent again");
-            assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
+            assert.deepEqual(local.logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
             assert.deepEqual(s.stats(), { delivered: 1, lost: 1, rejected: 1, pending: 0 });
             assert.deepEqual(thrown.map((e) => (e as Error).message), ["warning handler broke"]);
         });
@@ -122,14 +112,15 @@ describe("delivery through callbacks: each record's settled callback, and the wa
             });
             assert.deepEqual(calls, [["ok"]]);
             assert.equal(puts(), 1);
-            assert.equal(logs.records(GROUP).length, 2);
+            assert.equal(local.logs.records(GROUP).length, 2);
             assert.deepEqual(thrown.map((e) => (e as Error).message), ["callback broke"]);
         });
     });
 
     describe("best-effort delivery", () => {
-        const delivery = (sink: HeldSink | CallbackRecordSink, warnings: string[] = []) =>
-            new RecordDelivery({ sink, tenantId: "customer-a", auditMode: "best-effort", warn: (m) => warnings.push(m) });
+        /** Best-effort delivery into `sink`; its warnings go into `warnings`, or to `warn` when given. */
+        const delivery = (sink: AuditSink, warnings: string[] = [], warn = (m: string) => void warnings.push(m)) =>
+            new RecordDelivery({ sink, tenantId: "customer-a", auditMode: "best-effort", warn });
 
         it("hands each record to a sink that takes a callback without asking it for a promise", () => {
             const sink = new HeldSink();
@@ -154,13 +145,8 @@ describe("delivery through callbacks: each record's settled callback, and the wa
 
         it("a warning handler that throws does not leave a flush waiting for the lost record", async () => {
             const sink = new HeldSink();
-            const d = new RecordDelivery({
-                sink,
-                tenantId: "customer-a",
-                auditMode: "best-effort",
-                warn: () => {
-                    throw new Error("warning handler broke");
-                },
+            const d = delivery(sink, [], () => {
+                throw new Error("warning handler broke");
             });
             void d.deliver(record(0));
             const flushing = d.flush();
@@ -200,7 +186,7 @@ describe("delivery through callbacks: each record's settled callback, and the wa
                 flush: () => Promise.resolve(),
                 stats: () => new SinkCounters().snapshot(),
             };
-            const d = new RecordDelivery({ sink: refusing, tenantId: "customer-a", auditMode: "best-effort", warn: (m) => warnings.push(m) });
+            const d = delivery(refusing, warnings);
             void d.deliver(record(0));
             void d.deliver(record(1));
             await d.flush();

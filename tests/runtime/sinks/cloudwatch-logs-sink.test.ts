@@ -1,26 +1,13 @@
 import { strict as assert } from "assert";
-import { LocalLogsServer } from "../../../testing/local-aws";
-import { CloudWatchLogsSink, type CloudWatchLogsSinkOptions } from "../../../runtime/sinks/cloudwatch-logs-sink";
 import { ArgumentError } from "../../../contract";
-import { LOGS_TEST_GROUP, localTestLogsSink, logsTestRecord } from "../../support/logs-sink";
+import { LOGS_TEST_GROUP, logsTestRecord, useLocalLogsSink } from "../../support/logs-sink";
 
 const GROUP = LOGS_TEST_GROUP;
 const record = logsTestRecord;
 
 describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
-    let logs: LocalLogsServer;
-    const warnings: string[] = [];
-
-    function sink(options: Partial<CloudWatchLogsSinkOptions> = {}): CloudWatchLogsSink {
-        return localTestLogsSink(logs, warnings, options);
-    }
-
-    beforeEach(async () => {
-        logs = await new LocalLogsServer().start();
-        logs.createLogGroup(GROUP);
-        warnings.length = 0;
-    });
-    afterEach(() => logs.close());
+    const local = useLocalLogsSink();
+    const { warnings, sink } = local;
 
     it("splits a backlog of 25,000 records into valid batches and delivers every one", async () => {
         const s = sink({ maxBufferedRecords: 30_000 });
@@ -28,9 +15,9 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         await s.flush();
         await Promise.all(writes);
 
-        assert.equal(logs.records(GROUP).length, 25_000);
-        assert.ok(logs.putCalls.length >= 3);
-        assert.ok(logs.putCalls.every((c) => c.events <= 10_000 && c.bytes <= 1_048_576));
+        assert.equal(local.logs.records(GROUP).length, 25_000);
+        assert.ok(local.logs.putCalls.length >= 3);
+        assert.ok(local.logs.putCalls.every((c) => c.events <= 10_000 && c.bytes <= 1_048_576));
         assert.deepEqual(s.stats(), { delivered: 25_000, lost: 0, rejected: 0, pending: 0 });
     });
 
@@ -40,9 +27,9 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         const writes = Array.from({ length: 30 }, (_, i) => s.write(record(i, { output: { outputText: big } })));
         await s.flush();
         await Promise.all(writes);
-        assert.equal(logs.records(GROUP).length, 30);
-        assert.ok(logs.putCalls.length >= 3, `${logs.putCalls.length} calls`);
-        assert.ok(logs.putCalls.every((c) => c.bytes <= 1_048_576));
+        assert.equal(local.logs.records(GROUP).length, 30);
+        assert.ok(local.logs.putCalls.length >= 3, `${local.logs.putCalls.length} calls`);
+        assert.ok(local.logs.putCalls.every((c) => c.bytes <= 1_048_576));
     });
 
     it("sends out-of-order and day-apart records in chronological batches", async () => {
@@ -52,37 +39,37 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         const writes = times.map((t, i) => s.write(record(i, { timestamp: new Date(t).toISOString() })));
         await s.flush();
         await Promise.all(writes);
-        assert.equal(logs.records(GROUP).length, 4);
-        assert.ok(logs.putCalls.length >= 2, "records 24 h apart shared a batch");
+        assert.equal(local.logs.records(GROUP).length, 4);
+        assert.ok(local.logs.putCalls.length >= 2, "records 24 h apart shared a batch");
     });
 
     it("creates the log stream when it is missing, and again after it is deleted", async () => {
         const s = sink();
         await Promise.all([s.write(record(1)), s.flush()]);
-        logs.deleteLogStream(GROUP, "stream-1");
+        local.logs.deleteLogStream(GROUP, "stream-1");
         await Promise.all([s.write(record(2)), s.flush()]);
 
-        const targets = logs.requests.map((r) => String(r.headers["x-amz-target"]).split(".")[1]);
+        const targets = local.logs.requests.map((r) => String(r.headers["x-amz-target"]).split(".")[1]);
         assert.deepEqual(targets, ["CreateLogStream", "PutLogEvents", "PutLogEvents", "CreateLogStream", "PutLogEvents"]);
-        assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
+        assert.deepEqual(local.logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
         assert.equal(s.stats().delivered, 2);
     });
 
     it("survives throttling, 5xx and a reset connection without losing records", async () => {
         const s = sink();
         await Promise.all([s.write(record(0)), s.flush()]);
-        logs.failNext({ kind: "throttle" }, { kind: "error", status: 503, errorType: "ServiceUnavailableException" }, { kind: "reset" }, { kind: "error", status: 500, errorType: "InternalFailure" });
+        local.logs.failNext({ kind: "throttle" }, { kind: "error", status: 503, errorType: "ServiceUnavailableException" }, { kind: "reset" }, { kind: "error", status: 500, errorType: "InternalFailure" });
         const writes = [1, 2, 3].map((i) => s.write(record(i)));
         await s.flush();
         await Promise.all(writes);
-        assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-0", "req-1", "req-2", "req-3"]);
+        assert.deepEqual(local.logs.records(GROUP).map((r) => r.clientRequestId), ["req-0", "req-1", "req-2", "req-3"]);
         assert.deepEqual(s.stats(), { delivered: 4, lost: 0, rejected: 0, pending: 0 });
     });
 
     it("counts records as lost, and rejects their writes, once retries run out", async () => {
         const s = sink({ maxAttempts: 2 });
         await Promise.all([s.write(record(0)), s.flush()]);
-        logs.failNext({ kind: "throttle" }, { kind: "throttle" });
+        local.logs.failNext({ kind: "throttle" }, { kind: "throttle" });
         const lost = assert.rejects(s.write(record(1)), /PutLogEvents failed: ThrottlingException/);
         await s.flush();
         await lost;
@@ -93,11 +80,11 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
     it("does not retry a request CloudWatch Logs calls invalid", async () => {
         const s = sink();
         await Promise.all([s.write(record(0)), s.flush()]);
-        logs.failNext({ kind: "error", status: 400, errorType: "InvalidParameterException" });
+        local.logs.failNext({ kind: "error", status: 400, errorType: "InvalidParameterException" });
         const refused = assert.rejects(s.write(record(1)), /PutLogEvents failed: InvalidParameterException/);
         await s.flush();
         await refused;
-        assert.equal(logs.requests.length, 3);
+        assert.equal(local.logs.requests.length, 3);
     });
 
     it("reports records CloudWatch Logs rejects as too old or too new", async () => {
@@ -122,14 +109,14 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         await assert.rejects(s.write(record(3)), /buffer full/);
         await s.flush();
         await Promise.all(first);
-        assert.deepEqual(logs.records(GROUP).map((r) => r.clientRequestId), ["req-1", "req-2"]);
+        assert.deepEqual(local.logs.records(GROUP).map((r) => r.clientRequestId), ["req-1", "req-2"]);
         assert.deepEqual(s.stats(), { delivered: 2, lost: 1, rejected: 0, pending: 0 });
     });
 
     it("flushes by itself after the flush interval", async () => {
         const s = sink({ flushIntervalMs: 5 });
         await s.write(record(1));
-        assert.equal(logs.records(GROUP).length, 1);
+        assert.equal(local.logs.records(GROUP).length, 1);
     });
 
     it("flushes what is buffered on close", async () => {
@@ -137,7 +124,7 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         const write = s.write(record(1));
         await s.close();
         await write;
-        assert.equal(logs.records(GROUP).length, 1);
+        assert.equal(local.logs.records(GROUP).length, 1);
     });
 
     it("names the argument when the log group name is invalid", () => {
