@@ -9,6 +9,12 @@ import { OPS_ROLE_PREFIX, TENANT_ID_PATTERN, opsRoleName } from "./naming";
 /** The only inline policy name the enforcer puts on or deletes from a tenant role. */
 export const QUOTA_BLOCK_POLICY_NAME = "bedrock-tenancy-quota-block";
 
+/** The quota enforcer function's environment: what the ops stack sets and the enforcer reads. */
+export const QUOTA_ENFORCER_ENV = Object.freeze({
+    /** Oldest alarm event the enforcer still acts on, in seconds. */
+    maxEventAgeSeconds: "QUOTA_MAX_EVENT_AGE_SECONDS",
+});
+
 /** Sid of the enforcer's deny statement; the runtime looks for it in AccessDenied messages. */
 export const QUOTA_BLOCK_SID = "TokenQuotaExhausted";
 

@@ -1,5 +1,5 @@
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { ArgumentError, QUOTA_BLOCK_POLICY_NAME, blockedRoleName, endOfUtcMonth, quotaBlockPolicy } from "../contract";
+import { ArgumentError, QUOTA_BLOCK_POLICY_NAME, QUOTA_ENFORCER_ENV, blockedRoleName, endOfUtcMonth, quotaBlockPolicy } from "../contract";
 import { QuotaEventRefused, parseAlarmChange } from "./alarm-event";
 
 /**
@@ -39,7 +39,8 @@ export interface EnforcerOptions {
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 900;
 
 function maxAgeFrom(options: EnforcerOptions): number {
-    const raw = options.maxEventAgeSeconds ?? (process.env.QUOTA_MAX_EVENT_AGE_SECONDS ? Number(process.env.QUOTA_MAX_EVENT_AGE_SECONDS) : DEFAULT_MAX_EVENT_AGE_SECONDS);
+    const fromEnv = process.env[QUOTA_ENFORCER_ENV.maxEventAgeSeconds];
+    const raw = options.maxEventAgeSeconds ?? (fromEnv ? Number(fromEnv) : DEFAULT_MAX_EVENT_AGE_SECONDS);
     if (!Number.isInteger(raw) || raw < 1) {
         throw new ArgumentError(`maxEventAgeSeconds (QUOTA_MAX_EVENT_AGE_SECONDS) must be a whole number of seconds above 0, got ${JSON.stringify(raw)}`);
     }

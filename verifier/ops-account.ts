@@ -3,13 +3,15 @@
  * the account, each by its own tenant (the tenant proof); every other
  * principal is held to: no trust of a principal outside the account, no
  * trust of a tenant role (no onward path from a tenant session), no way to
- * widen or re-point a tenant role, and policies applied to tenant roles at
- * run time (the cost cap, the enforcer's deny) may only deny.
+ * widen or re-point a tenant role, no IAM write beyond the enforcer's and
+ * the cost cap's (ops-escalation.ts), and policies applied to tenant roles
+ * at run time (the cost cap, the enforcer's deny) may only deny.
  */
 import { accountOfPrincipal, coversAction, coversResource, coversService, hasWildcard, parsePolicy, wildcardMatch, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
+import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
 import { prop, type StackResource, type StackState } from "./pulumi-formats";
 
 /**
@@ -23,10 +25,7 @@ const TENANT_ROLE_WRITES = [
     "iam:DeleteRole", "iam:CreateRole", "iam:TagRole", "iam:UntagRole", "iam:PassRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
     "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy",
 ];
-const INLINE_DENY_WRITES = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
-const ATTACH_WRITES = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
 const BUDGET_ACTION_TYPE = "aws:budgets/budgetAction:BudgetAction";
-const LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission";
 
 export interface OpsContext {
     state: StackState;
@@ -53,6 +52,9 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
         for (const s of p.policies) if (s.managedArn) guarded.push(s.managedArn.toLowerCase());
     }
     for (const arn of appliedAtRunTime.keys()) guarded.push(arn);
+    const guardedSet = new Set(guarded);
+    const others = [...iam.principals.filter((p) => !isTenantRole(p)).map((p) => p.arn), ...iam.policies.keys()].map((a) => a.toLowerCase()).filter((a) => !guardedSet.has(a));
+    const scope: EscalationScope = { account: ctx.account, guarded: guardedSet, others };
 
     for (const p of iam.principals) {
         if (isTenantRole(p)) continue;
@@ -71,14 +73,11 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
                 if (s.effect !== "Allow") continue;
                 const why = tenantRoleWrite(s, guarded, tenantRoleArns, iam);
                 if (why) flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
+                for (const more of escalations(s, scope, why !== undefined)) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
             }
         }
     }
-    for (const r of state.resources.filter((x) => x.type === LAMBDA_PERMISSION_TYPE)) {
-        const who = prop(r, "principal");
-        const account = typeof who === "string" ? accountOfPrincipal(who) : undefined;
-        if (who === "*" || (account !== undefined && account !== ctx.account)) flag("BT-OPS-FOREIGN-TRUST", r, "principal", `lets ${JSON.stringify(who)}, outside the ops account, invoke ${JSON.stringify(prop(r, "function"))}`);
-    }
+    // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
     return out;
 }
 
@@ -122,7 +121,8 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: stri
 function tenantRoleWrite(s: PolicyStatement, guarded: string[], tenantRoleArns: string[], iam: AccountIam): string | undefined {
     const writes = TENANT_ROLE_WRITES.filter((a) => coversAction(s, a));
     if (writes.length === 0) return undefined;
-    const reached = guarded.filter((arn) => coversResource({ ...s, resources: s.resources?.map((r) => r.toLowerCase()), notResources: s.notResources?.map((r) => r.toLowerCase()) }, arn));
+    const lowered = { ...s, resources: s.resources?.map((r) => r.toLowerCase()), notResources: s.notResources?.map((r) => r.toLowerCase()) };
+    const reached = guarded.filter((arn) => coversResource(lowered, arn));
     if (reached.length === 0) return undefined;
     const onRolesOnly = reached.every((arn) => tenantRoleArns.includes(arn));
     const exact = s.actions !== undefined && !s.actions.some(hasWildcard);

@@ -5,9 +5,9 @@
  * account. Each breach is a finding naming the resource, never settled by
  * the order of the file.
  */
-import { isAccountId, parseArn } from "../contract";
+import { isAccountId, isRecord, parseArn } from "../contract";
 import { violation, type Violation } from "./findings";
-import { asText, jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, decodeSecrets, jsonValue, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
@@ -59,19 +59,98 @@ export function planViolations(state: StackState, account: string | undefined): 
     return out;
 }
 
-/** A provider of the stack must deploy into the stack's own account. */
+/** Settings that assume a role: the role must be readable, and of the stack's own account. */
+const ROLE_SETTINGS = ["assumeRole", "assumeRoles", "assumeRoleWithWebIdentity"];
+/**
+ * Settings that pick credentials the file cannot tie to an account (a
+ * profile, a credentials file, keys, another metadata endpoint): proved only
+ * when `allowedAccountIds` pins the provider to the stack's own account, which
+ * the provider itself checks before it deploys.
+ */
+const CREDENTIAL_SETTINGS = ["profile", "sharedCredentialsFiles", "sharedCredentialsFile", "sharedConfigFiles", "accessKey", "secretKey", "token", "ec2MetadataServiceEndpoint"];
+/**
+ * Settings that send the provider's calls, STS's included, to other endpoints
+ * or let someone in between answer them: whoever answers could also answer
+ * the account check, so nothing pins them.
+ */
+const REDIRECTING_SETTINGS = ["endpoints", "customCaBundle", "httpProxy", "httpsProxy", "insecure"];
+/** Without the account lookup, `allowedAccountIds` is not enforced. */
+const UNPINNING_SETTINGS = ["skipRequestingAccountId", "skipCredentialsValidation"];
+/** Settings that change neither the account deployed into nor where calls go. */
+const HARMLESS_SETTINGS = new Set([
+    "region", "stsRegion", "defaultTags", "ignoreTags", "maxRetries", "retryMode", "s3UsePathStyle", "s3ForcePathStyle", "s3UsEast1RegionalEndpoint",
+    "skipMetadataApiCheck", "skipRegionValidation", "skipGetEc2Platforms", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint",
+    "ec2MetadataServiceEndpointMode", "noProxy", "forbiddenAccountIds", "allowedAccountIds", "version", "pluginDownloadURL", ...UNPINNING_SETTINGS,
+]);
+
+/** A provider of the stack must deploy into the stack's own account, through AWS's own endpoints. */
 function providerViolations(r: StackResource, account: string | undefined): string[] {
     const out: string[] = [];
-    const roles = [prop(r, "assumeRole"), ...(Array.isArray(prop(r, "assumeRoles")) ? (prop(r, "assumeRoles") as unknown[]) : [])];
-    for (const role of roles) {
-        const arn = role && typeof role === "object" ? (role as { roleArn?: unknown }).roleArn : undefined;
-        const other = typeof arn === "string" ? parseArn(arn)?.account : undefined;
-        if (other !== undefined && account !== undefined && other !== account) out.push(`assumes ${asText(arn)}, in account ${other}: its resources would be deployed into another account than ${account}`);
+    for (const setting of ROLE_SETTINGS) out.push(...roleViolations(setting, prop(r, setting), account));
+    const allowed = settingValue(prop(r, "allowedAccountIds"));
+    const list = Array.isArray(allowed) && allowed.length > 0 && allowed.every((a) => typeof a === "string" && isAccountId(a)) ? (allowed as string[]) : undefined;
+    if (list && account !== undefined && !list.includes(account)) out.push(`allows only accounts ${list.join(", ")}, not the stack's own account ${account}`);
+    const pinned = list !== undefined && account !== undefined && list.every((a) => a === account) && !UNPINNING_SETTINGS.some((k) => isSet(prop(r, k)));
+    for (const setting of CREDENTIAL_SETTINGS) {
+        if (isSet(prop(r, setting)) && !pinned) out.push(`sets ${setting}: its credentials may be of any account; pin the provider with allowedAccountIds [${account ?? "the stack's account"}] (and no skipRequestingAccountId or skipCredentialsValidation)`);
     }
-    const allowed = prop(r, "allowedAccountIds");
-    const list = jsonValue(allowed);
-    if (Array.isArray(list) && account !== undefined && list.length > 0 && list.every((a) => typeof a === "string" && isAccountId(a)) && !list.includes(account)) {
-        out.push(`allows only accounts ${list.join(", ")}, not the stack's own account ${account}`);
+    for (const setting of REDIRECTING_SETTINGS) {
+        if (isSet(prop(r, setting))) out.push(`sets ${setting}: its calls, the account check's included, could be answered by others than AWS`);
+    }
+    for (const setting of new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)])) {
+        if (!HARMLESS_SETTINGS.has(setting) && !ROLE_SETTINGS.includes(setting) && !CREDENTIAL_SETTINGS.includes(setting) && !REDIRECTING_SETTINGS.includes(setting) && isSet(prop(r, setting))) {
+            out.push(`sets ${setting}, a setting the proof does not know: it could deploy elsewhere, so it is not assumed harmless`);
+        }
     }
     return out;
+}
+
+/** Every role a role setting assumes, in any form Pulumi records it: object, list, JSON text, secret. */
+function roleViolations(setting: string, value: unknown, account: string | undefined): string[] {
+    const read = settingValue(value);
+    if (read === undefined || read === null || read === "") return [];
+    const entries = Array.isArray(read) ? read.map((v, i) => [`${setting}[${i}]`, settingValue(v)] as const) : [[setting, read] as const];
+    const out: string[] = [];
+    for (const [at, role] of entries) {
+        if (role === undefined || role === null) continue;
+        if (!isRecord(role)) {
+            out.push(`${at} is ${unreadable(role)}: the role it assumes cannot be read, so it cannot be proved to stay in the account`);
+            continue;
+        }
+        const arn = settingValue(role.roleArn);
+        if (arn === undefined || arn === null || arn === "") continue;
+        const parsed = typeof arn === "string" ? parseArn(arn) : undefined;
+        if (!parsed || !isAccountId(parsed.account)) {
+            out.push(`${at}.roleArn is ${unreadable(arn)}: the role it assumes cannot be proved to be of account ${account ?? "(unknown)"}`);
+        } else if (account !== undefined && parsed.account !== account) {
+            out.push(`${at} assumes ${asText(arn)}, in account ${parsed.account}: its resources would be deployed into another account than ${account}`);
+        }
+    }
+    return out;
+}
+
+/** A provider setting as a value: Pulumi records nested settings as JSON text, possibly holding secrets. */
+function settingValue(value: unknown): unknown {
+    if (typeof value !== "string" || value === UNKNOWN_VALUE) return value;
+    const first = value.trimStart()[0];
+    if (first !== "{" && first !== "[" && first !== '"') return value;
+    const parsed = jsonValue(value);
+    return parsed === undefined ? NOT_JSON : decodeSecrets(parsed, "a provider setting held as JSON text");
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+function unreadable(value: unknown): string {
+    if (value === UNKNOWN_VALUE) return "not known at preview";
+    if (value === NOT_JSON) return "text that is not JSON";
+    return isRecord(value) || Array.isArray(value) ? `not a role setting (${asText(value)})` : `not a role ARN (${asText(value)})`;
+}
+
+/** Whether a setting says anything: Pulumi records unset and false settings as empty text, "false", [] or {}. */
+function isSet(value: unknown): boolean {
+    const v = settingValue(value);
+    if (v === undefined || v === null || v === "" || v === false || v === "false") return false;
+    if (Array.isArray(v)) return v.some(isSet);
+    if (isRecord(v)) return Object.values(v).some(isSet);
+    return true;
 }

@@ -43,6 +43,14 @@ export interface StackResource {
     pendingDelete?: boolean;
     /** Deleted by a preview step with `retainOnDelete`: AWS keeps it. */
     retained?: boolean;
+    /**
+     * Read with `.get()` (`external: true` in a stack export; a `read` or
+     * `read-replacement` step of a preview): it exists in AWS, but the stack
+     * neither created nor controls it, so it is never the stack's own. The
+     * readers here always set it; it is optional only for callers that build
+     * resources themselves.
+     */
+    external?: boolean;
 }
 
 /** An operation an interrupted update left in the export's `pending_operations`. */
@@ -79,6 +87,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     let format: StackState["format"];
     let pendingOperations: PendingOperation[] = [];
     const retainedUrns = new Set<string>();
+    const externalUrns = new Set<string>();
     if (isRecord(doc) && isRecord(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
@@ -92,7 +101,11 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         raw = [];
         for (const [i, step] of (doc.steps as unknown[]).entries()) {
             if (!isRecord(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
-            if (step.newState !== undefined && step.newState !== null) raw.push(step.newState);
+            if (step.newState !== undefined && step.newState !== null) {
+                raw.push(step.newState);
+                // A preview may write a read's new state without `external`: the step says it all the same.
+                if ((step.op === "read" || step.op === "read-replacement") && isRecord(step.newState) && typeof step.newState.urn === "string") externalUrns.add(step.newState.urn);
+            }
             else if (isRecord(step.oldState) && step.oldState.retainOnDelete === true) {
                 raw.push(step.oldState);
                 if (typeof step.oldState.urn === "string") retainedUrns.add(step.oldState.urn);
@@ -107,7 +120,10 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     if (stacks.size > 1) {
         throw new UnreadableInputError(`${file} holds resources of more than one stack (${[...stacks].join(", ")}); give one file per stack`);
     }
-    for (const r of resources) if (retainedUrns.has(r.urn)) r.retained = true;
+    for (const r of resources) {
+        if (retainedUrns.has(r.urn)) r.retained = true;
+        if (externalUrns.has(r.urn)) r.external = true;
+    }
     return { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations };
 }
 
@@ -131,6 +147,7 @@ function readResource(file: string, raw: unknown, index: number): StackResource 
         inputs: decodeSecrets(raw.inputs ?? {}, () => `${where} (${urn}) inputs`) as Record<string, unknown>,
         outputs: decodeSecrets(raw.outputs ?? {}, () => `${where} (${urn}) outputs`) as Record<string, unknown>,
         pendingDelete: raw.delete === true ? true : undefined,
+        external: raw.external === true,
     };
 }
 
@@ -142,6 +159,26 @@ function readPendingOperations(file: string, raw: unknown): PendingOperation[] {
         if (!isRecord(op) || !isRecord(resource) || typeof resource.urn !== "string") throw new UnreadableInputError(`${file}: pending operation ${i} names no resource`);
         return { type: textOf(op.type), urn: resource.urn, resourceType: textOf(resource.type) };
     });
+}
+
+/**
+ * How deep a resource's values may nest, a secret's plaintext counted in. A
+ * plan Pulumi writes nests a dozen levels or so; the proof's walkers recurse,
+ * and input nested without bound would exhaust the stack instead of being
+ * refused. Reading every value (decodeSecrets) enforces it at no cost of its
+ * own; JSON held in other text is guarded where it is walked
+ * ({@link deepInputError}).
+ */
+export const MAX_NESTING = 256;
+
+/**
+ * A file whose values a walker could not get through (the stack ran out on
+ * JSON text nested far beyond any plan), as unreadable input naming the
+ * file; any other error unchanged.
+ */
+export function deepInputError(err: unknown, file: string): unknown {
+    const overflow = err instanceof RangeError && err.message.includes("call stack");
+    return overflow ? new UnreadableInputError(`${file}: values nest deeper than the proof can walk (JSON held in text counted in); no plan Pulumi writes does`, { cause: err }) : err;
 }
 
 /** A name as text: a string as it is, anything else as its JSON, never "[object Object]". */
@@ -165,38 +202,79 @@ export function stackOfUrn(urn: string): string {
  * a large plan is mostly such values.
  */
 export function decodeSecrets(value: unknown, where: string | (() => string)): unknown {
+    try {
+        return decode(value, where, 0);
+    } catch (err) {
+        if (!(err instanceof TooDeep)) throw err;
+        const place = typeof where === "string" ? where : where();
+        throw new UnreadableInputError(`${place}: ${pathTooDeep(value)} nests values deeper than ${MAX_NESTING} levels (a secret's plaintext counted in); no plan Pulumi writes does`);
+    }
+}
+
+class TooDeep extends Error {}
+
+function decode(value: unknown, where: string | (() => string), depth: number): unknown {
     if (value === null || typeof value !== "object") return value;
-    const place = () => (typeof where === "string" ? where : where());
+    if (depth >= MAX_NESTING) throw new TooDeep();
     if (Array.isArray(value)) {
         let out: unknown[] | undefined;
         for (let i = 0; i < value.length; i++) {
-            const v = decodeSecrets(value[i], where);
+            const v = decode(value[i], where, depth + 1);
             if (v !== value[i]) (out ??= value.slice())[i] = v;
         }
         return out ?? value;
     }
     const node = value as Record<string, unknown>;
     if (node[SIG_KEY] === SECRET_SIG) {
+        const place = () => (typeof where === "string" ? where : where());
         if (typeof node.plaintext === "string") {
+            let parsed: unknown;
             try {
-                return decodeSecrets(JSON.parse(node.plaintext), where);
+                parsed = JSON.parse(node.plaintext);
             } catch (err) {
                 throw new UnreadableInputError(`${place()}: a secret's plaintext is not JSON`, { cause: err });
             }
+            return decode(parsed, where, depth + 1);
         }
         if ("ciphertext" in node) {
             throw new UnreadableInputError(`${place()} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-secrets)`);
         }
         // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
-        if ("value" in node) return decodeSecrets(node.value, where);
+        if ("value" in node) return decode(node.value, where, depth + 1);
         throw new UnreadableInputError(`${place()} holds a secret with neither plaintext nor ciphertext`);
     }
     let out: Record<string, unknown> | undefined;
     for (const k in node) {
-        const v = decodeSecrets(node[k], where);
+        const v = decode(node[k], where, depth + 1);
         if (v !== node[k]) (out ??= { ...node })[k] = v;
     }
     return out ?? node;
+}
+
+/** Where a value nests deeper than MAX_NESTING (its first keys), found without recursion once decoding has stopped there. */
+function pathTooDeep(root: unknown): string {
+    interface Step { value: unknown; depth: number; key: string; up?: Step }
+    const pending: Step[] = [{ value: root, depth: 0, key: "" }];
+    while (pending.length > 0) {
+        const step = pending.pop()!;
+        if (step.depth >= MAX_NESTING) {
+            const keys: string[] = [];
+            for (let at: Step | undefined = step; at; at = at.up) keys.push(at.key);
+            keys.reverse();
+            return `${keys.slice(0, 8).join("").replace(/^\./, "")}${keys.length > 8 ? "…" : ""}`;
+        }
+        const { value } = step;
+        if (value === null || typeof value !== "object") continue;
+        const next = (v: unknown, key: string) => pending.push({ value: v, depth: step.depth + 1, key, up: step });
+        if (Array.isArray(value)) value.forEach((v, i) => next(v, `[${i}]`));
+        else {
+            const node = value as Record<string, unknown>;
+            const plaintext = node[SIG_KEY] === SECRET_SIG && typeof node.plaintext === "string" ? jsonValue(node.plaintext) : undefined;
+            if (plaintext !== undefined) next(plaintext, ".plaintext");
+            else for (const k in node) next(node[k], `.${k}`);
+        }
+    }
+    return "(a value)";
 }
 
 /**

@@ -3,6 +3,8 @@
  * either reduced (a check of this folder reads it) or inert (it can neither
  * grant access nor move data; the reason is given). Any other type, from any
  * provider, is a finding: the proof never assumes an unknown type harmless.
+ * Every value of every known type, inert ones included, is also scanned for
+ * references to another account (the egress checks of both accounts).
  */
 
 export interface KnownType {
@@ -59,16 +61,16 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:bedrock/inferenceProfile:InferenceProfile": { reducedBy: "fleet checks: one owner per profile and name" },
     "aws:bedrock/guardrail:Guardrail": { inert: "filters content in flight; stores none" },
     "aws:bedrock/guardrailVersion:GuardrailVersion": { inert: "filters content in flight; stores none" },
-    "aws:budgets/budget:Budget": { inert: "notifies on cost figures of its own account" },
+    "aws:budgets/budget:Budget": { reducedBy: "egress checks: a notification topic in another account is a finding" },
     "aws:budgets/budgetAction:BudgetAction": { reducedBy: "ops checks: the policy it applies may only deny" },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { inert: METRIC },
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": { inert: METRIC },
     "aws:cloudwatch/eventRule:EventRule": { inert: "matches events of its own account; its targets are checked" },
-    "aws:cloudwatch/eventTarget:EventTarget": { reducedBy: "egress checks in customer stacks: a target in another account is a finding (in the ops account it carries alarm events, no record content)" },
-    "aws:sns/topic:Topic": { inert: "carries alarm notifications; its policy is a separate resource" },
-    "aws:sns/topicSubscription:TopicSubscription": { reducedBy: "egress checks in customer stacks: an endpoint in another account is a finding (in the ops account it carries alarm notifications)" },
-    "aws:lambda/function:Function": { reducedBy: "runtime checks: environment, layers; it runs as its role, which is proved" },
-    "aws:lambda/permission:Permission": { reducedBy: "invocation checks: a principal outside the account is a finding" },
+    "aws:cloudwatch/eventTarget:EventTarget": { reducedBy: "egress checks: a target in another account is a finding" },
+    "aws:sns/topic:Topic": { reducedBy: "egress checks: its inline policy may admit no principal outside the account" },
+    "aws:sns/topicSubscription:TopicSubscription": { reducedBy: "egress checks: an endpoint in another account is a finding" },
+    "aws:lambda/function:Function": { reducedBy: "function checks: code from a bucket of the stack or the account's own registry, only the environment variables the library's functions read; layers of another account are egress; it runs as its role, which is proved" },
+    "aws:lambda/permission:Permission": { reducedBy: "invocation checks: a principal outside the account, or a service principal not tied to the account by sourceAccount or sourceArn, is a finding" },
     "aws:lambda/functionUrl:FunctionUrl": { reducedBy: "invocation checks: an unauthenticated URL is a finding" },
 
     // The customer account: the audit log, its key, the archive and the runtime.
@@ -82,7 +84,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": { reducedBy: "egress checks: its destination" },
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": { reducedBy: "egress checks: its destinations" },
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { reducedBy: "egress checks: principals outside the account" },
-    "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks in customer stacks: a target in another account is a finding" },
+    "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks: a target in another account is a finding" },
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { inert: "says who may send logs into this account's destination: inbound only" },
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { reducedBy: "egress checks: its findings destinations" },
     "aws:oam/link:Link": { reducedBy: "egress checks: a sink in another account is a finding" },

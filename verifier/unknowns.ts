@@ -1,20 +1,45 @@
 /**
  * Values a preview cannot know yet. The engine writes one marker for every
- * such value, so two unknowns cannot be told apart. The proof reads the
- * marker as "a resource created by this update" and accepts it only where
- * that reading is sound: every resource whose ARN is unknown, and every
- * resource holding an unknown, belong to one component (one new tenant, or
- * one new customer stack). A tenant's policies naming its own new
- * profiles are then proved as its own; anything else unknown is a finding
- * named with the resource, to be proved once the update has made it known.
+ * such value, whatever it will become: anything computed from an unknown
+ * output is unknown too, so the marker says only "decided during the
+ * update". The proof accepts it only where a check resolves it against the
+ * resources the same update creates, and where every resource whose ARN is
+ * unknown, and every resource holding an unknown, belong to one component
+ * (one new tenant, or one new customer stack):
+ *
+ * - the Resource and Condition values of an IAM identity policy (the tenant
+ *   proof binds them to the tenant's own new profiles);
+ * - IAM references to a principal or a managed policy (the IAM graph
+ *   resolves them to the one created beside, or reports them unresolved);
+ * - the outputs of this package's components (the intent reader refuses
+ *   every unknown but the ARNs AWS mints);
+ * - what AWS mints for a resource as it creates it (its ARN, id, dates).
+ *
+ * An unknown anywhere else (a principal, a role a provider assumes, a
+ * destination, a trust or resource policy, an action) is a finding named
+ * with the resource and the property, whatever component holds it: no check
+ * can tell what it will become.
  */
-import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE } from "../contract";
+import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE, isRecord } from "../contract";
 import { violation, type Violation } from "./findings";
-import { UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 /** Resources whose unknowns are never read by the proof: the stack's outputs and the fleet's record of every tenant. */
 const NOT_READ = new Set(["pulumi:pulumi:Stack", "bedrock-tenancy:index:BedrockTenantFleet"]);
 const OWNERS = new Set([BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE]);
+/** Attributes AWS gives a resource as it creates it: unknown in its own outputs while it is being created, never chosen by the program. */
+const MINTED = new Set(["arn", "id", "uniqueId", "keyId", "createDate", "creationDate", "tagsAll", "invokeArn", "qualifiedArn", "qualifiedInvokeArn", "version", "lastModified", "arnSuffix"]);
+/** IAM types → their identity policy properties, whose Resource and Condition values the proof binds. */
+const IDENTITY_POLICIES: Record<string, string[]> = {
+    "aws:iam/rolePolicy:RolePolicy": ["policy"],
+    "aws:iam/userPolicy:UserPolicy": ["policy"],
+    "aws:iam/groupPolicy:GroupPolicy": ["policy"],
+    "aws:iam/policy:Policy": ["policy"],
+    "aws:iam/role:Role": ["inlinePolicies"],
+};
+/** Properties of IAM types that name a principal or a managed policy: the IAM graph resolves an unknown one or reports it. */
+const IAM_REFERENCES = new Set(["role", "user", "group", "roles", "users", "groups", "roleName", "userName", "groupName", "policyArn", "policyArns", "managedPolicyArns", "permissionsBoundary"]);
+const BOUND_IN_STATEMENT = new Set(["Resource", "NotResource", "Condition"]);
 
 export function unknownViolations(state: StackState): { violations: Violation[]; facts: string[] } {
     if (state.format !== "preview") return { violations: [], facts: [] };
@@ -25,11 +50,23 @@ export function unknownViolations(state: StackState): { violations: Violation[];
         }
         return undefined;
     };
-    const minted = state.resources.filter((r) => r.outputs.arn === UNKNOWN_VALUE);
-    const holders = state.resources.filter((r) => !NOT_READ.has(r.type) && (holdsUnknown(r.inputs) || holdsUnknown(withoutOwnIds(r.outputs))));
-    if (holders.length === 0) return { violations: [], facts: [] };
-    const owners = new Set([...minted, ...holders].map(ownerOf));
     const violations: Violation[] = [];
+    const holders: StackResource[] = [];
+    for (const r of state.resources) {
+        if (NOT_READ.has(r.type)) continue;
+        const paths = unknownPaths(r);
+        if (paths.length === 0) continue;
+        holders.push(r);
+        const unbound = OWNERS.has(r.type) ? [] : paths.filter((p) => !bound(r.type, p));
+        if (unbound.length > 0) {
+            const named = unbound.slice(0, 3).map((p) => p.join("")).join(", ") + (unbound.length > 3 ? ` and ${unbound.length - 3} more` : "");
+            violations.push(violation("BT-PLAN-UNKNOWN-VALUE", { tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn }, unbound[0][0],
+                `${named} ${unbound.length === 1 ? "is" : "are"} not known at preview, and no check can tell what ${unbound.length === 1 ? "it" : "they"} will become: make ${unbound.length === 1 ? "it" : "them"} known at preview, or prove the export after the update`));
+        }
+    }
+    if (holders.length === 0) return { violations, facts: [] };
+    const minted = state.resources.filter((r) => r.outputs.arn === UNKNOWN_VALUE);
+    const owners = new Set([...minted, ...holders].map(ownerOf));
     if (owners.size > 1 || owners.has(undefined)) {
         const named = [...owners].map((o) => (o === undefined ? "(no component)" : o.split("::").pop())).join(", ");
         for (const r of holders) {
@@ -42,16 +79,41 @@ export function unknownViolations(state: StackState): { violations: Violation[];
     return { violations, facts: [`${holders.length} resources of ${state.stack} hold values unknown at preview; each is proved as a new resource of ${owner}, the only component creating resources whose ARNs are unknown; verify the export after the update to prove the values themselves`] };
 }
 
-/** A resource's own id and ARN are unknown while it is created; only unknowns it refers to matter here. */
-function withoutOwnIds(outputs: Record<string, unknown>): Record<string, unknown> {
-    const { arn: _arn, id: _id, uniqueId: _unique, keyId: _key, ...rest } = outputs;
-    return rest;
+/** Whether a check resolves an unknown at this path (property first, then the keys inside it, JSON text opened). */
+function bound(type: string, path: string[]): boolean {
+    const [property, ...inside] = path;
+    if (type.startsWith("aws:iam/") && IAM_REFERENCES.has(property)) return true;
+    const policies = IDENTITY_POLICIES[type];
+    if (!policies?.includes(property)) return false;
+    // A role's inlinePolicies is a list of { name, policy }: the document is one level further in.
+    const doc = property === "inlinePolicies" ? (inside[1] === ".policy" ? inside.slice(2) : undefined) : inside;
+    if (doc === undefined || doc[0] !== ".Statement") return false;
+    const field = doc[1]?.startsWith("[") ? doc[2] : doc[1];
+    return field !== undefined && BOUND_IN_STATEMENT.has(field.slice(1));
 }
 
-function holdsUnknown(value: unknown, depth = 0): boolean {
-    if (depth > 64) return false;
-    if (typeof value === "string") return value.includes(UNKNOWN_VALUE);
-    if (Array.isArray(value)) return value.some((v) => holdsUnknown(v, depth + 1));
-    if (value !== null && typeof value === "object") return Object.values(value).some((v) => holdsUnknown(v, depth + 1));
-    return false;
+/** Every path of the resource that holds the marker, but for what AWS mints. */
+function unknownPaths(r: StackResource): string[][] {
+    const out: string[][] = [];
+    const walk = (value: unknown, path: string[]): void => {
+        if (typeof value === "string") {
+            if (value.includes(UNKNOWN_VALUE)) {
+                const nested = value === UNKNOWN_VALUE ? undefined : jsonValue(value);
+                if (nested !== undefined && typeof nested === "object" && nested !== null) walk(nested, path);
+                else out.push(path);
+            }
+        } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, `[${i}]`]));
+        else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, `.${k}`]);
+    };
+    // In the view of what AWS holds, the outputs stand in the inputs too: a minted attribute is skipped on both sides.
+    for (const side of [r.inputs, r.outputs]) for (const [k, v] of Object.entries(side)) if (!MINTED.has(k)) walk(v, [k]);
+    return dedupe(out);
+}
+
+function dedupe(paths: string[][]): string[][] {
+    const seen = new Set<string>();
+    return paths.filter((p) => {
+        const key = p.join("");
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
 }

@@ -14,9 +14,10 @@ import { fleetViolations } from "./fleet-checks";
 import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
+import { opsEgressViolations } from "./ops-egress";
 import { planViolations } from "./plan-integrity";
 import { unknownViolations } from "./unknowns";
-import { jsonValue, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { deepInputError, jsonValue, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
@@ -53,7 +54,11 @@ export function verifyFiles(files: string[], options: VerifyOptions = {}): Verif
         } catch (err) {
             throw new UnreadableInputError(`cannot read ${f}: ${(err as Error).message}`, { cause: err });
         }
-        return readStackState(f, text);
+        try {
+            return readStackState(f, text);
+        } catch (err) {
+            throw deepInputError(err, f);
+        }
     });
     return verifyStates(states, options);
 }
@@ -89,7 +94,13 @@ export function verifyStates(states: StackState[], options: VerifyOptions = {}):
 
     const inputs = proveView(states, intents, options);
     const violations = inputs.violations;
-    const outputsProved = states.some(outputsDiffer);
+    const outputsProved = states.some((s) => {
+        try {
+            return outputsDiffer(s);
+        } catch (err) {
+            throw deepInputError(err, s.file);
+        }
+    });
     if (outputsProved) {
         // What AWS holds after a refresh can differ from what the program asked for: prove it too.
         const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs } })) }));
@@ -128,33 +139,43 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
     const intentsById = new Map(intents.tenants.map((t) => [t.tenantId, t]));
     const roleOwners = new Map(intents.tenants.map((t) => [t.roleName.toLowerCase(), t.tenantId]));
     for (const state of states) {
-        const own = intents.byState.get(state)!;
-        const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
-        const iam = buildAccountIam(state, account);
-        violations.push(...iam.findings, ...planViolations(state, account));
-        const unknowns = unknownViolations(state);
-        violations.push(...unknowns.violations);
-        facts.push(...unknowns.facts);
-        for (const intent of own.tenants) {
-            const roles = iam.byName.role.get(intent.roleName.toLowerCase()) ?? [];
-            const proofs = roles.length === 0 ? [proveTenant(intent, undefined, iam)] : roles.map((r) => proveTenant(intent, r, iam));
-            tenants.push(proofs[0]);
-            for (const p of proofs) violations.push(...p.violations);
-        }
-        if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }));
-        const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners });
-        violations.push(...stack.violations);
-        facts.push(...stack.facts);
-        for (const c of own.customers) {
-            if (options.requireOps ?? true) violations.push(...customerViolations(c, intentsById));
-            violations.push(...customerAccountViolations({ state, account: c.accountId, iam, customer: c, tenant: intentsById.get(c.tenantId) }));
-            const archive = archiveViolations(c, state);
-            violations.push(...archive.violations);
-            facts.push(...archive.facts);
+        try {
+            proveState(state, intents, options, { tenants, violations, facts, intentsById, roleOwners });
+        } catch (err) {
+            throw deepInputError(err, state.file);
         }
     }
     violations.push(...fleetViolations(tenants, states));
     return { tenants, violations, facts };
+}
+
+/** Every check of one stack, adding to `into`. */
+function proveState(state: StackState, intents: Intents, options: VerifyOptions, into: { tenants: TenantProof[]; violations: Violation[]; facts: string[]; intentsById: Map<string, TenantIntent>; roleOwners: Map<string, string> }): void {
+    const { tenants, violations, facts, intentsById, roleOwners } = into;
+    const own = intents.byState.get(state)!;
+    const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
+    const iam = buildAccountIam(state, account);
+    violations.push(...iam.findings, ...planViolations(state, account));
+    const unknowns = unknownViolations(state);
+    violations.push(...unknowns.violations);
+    facts.push(...unknowns.facts);
+    for (const intent of own.tenants) {
+        const roles = iam.byName.role.get(intent.roleName.toLowerCase()) ?? [];
+        const proofs = roles.length === 0 ? [proveTenant(intent, undefined, iam)] : roles.map((r) => proveTenant(intent, r, iam));
+        tenants.push(proofs[0]);
+        for (const p of proofs) violations.push(...p.violations);
+    }
+    if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }), ...opsEgressViolations(state, account));
+    const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners });
+    violations.push(...stack.violations);
+    facts.push(...stack.facts);
+    for (const c of own.customers) {
+        if (options.requireOps ?? true) violations.push(...customerViolations(c, intentsById));
+        violations.push(...customerAccountViolations({ state, account: c.accountId, iam, customer: c, tenant: intentsById.get(c.tenantId) }));
+        const archive = archiveViolations(c, state);
+        violations.push(...archive.violations);
+        facts.push(...archive.facts);
+    }
 }
 
 /** Whether any property the proof reads holds another value in `outputs` than in `inputs`. */

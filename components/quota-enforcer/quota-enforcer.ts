@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, QUOTA_RULE_NAME, booleanProblem, integerProblem, quotaAlarmEventPattern, raise, regionProblem } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, QUOTA_RULE_NAME, booleanProblem, integerProblem, quotaAlarmEventPattern, raise, regionProblem } from "../../contract";
 import { createCostCapExecution } from "./cost-cap-execution";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
 import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
@@ -110,7 +110,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             timeout: 10,
             // Alarm transitions are rare; one writer at a time keeps PutRolePolicy and DeleteRolePolicy from racing.
             reservedConcurrentExecutions: 1,
-            environment: { variables: { QUOTA_MAX_EVENT_AGE_SECONDS: String(maxAge) } },
+            environment: { variables: { [QUOTA_ENFORCER_ENV.maxEventAgeSeconds]: String(maxAge) } },
             // Lambda's own log group: the enforcer logs tenant ids and outcomes, never content.
             loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
             tags,

@@ -33,3 +33,27 @@ export function coversResource(s: PolicyStatement, arn: string): boolean {
 export function principalsOf(s: PolicyStatement, kind: string): string[] {
     return s.principals?.[kind] ?? [];
 }
+
+/**
+ * Whether the statement can apply to some resource whose ARN starts with
+ * `prefix` (every object of a bucket, every stream of a log group). A probe
+ * of one made-up name would miss a grant on part of the space, such as one
+ * tenant's prefix of the archive.
+ */
+export function reachesUnder(s: PolicyStatement, prefix: string): boolean {
+    // A NotResource excludes at most some of the space: what it does not list is reached.
+    if (s.notResources !== undefined) return true;
+    if (s.resources === undefined) return true;
+    return s.resources.some((pattern) => {
+        const wild = firstWildcard(pattern);
+        if (wild < 0) return pattern.startsWith(prefix);
+        const literal = pattern.slice(0, wild);
+        return literal.startsWith(prefix) || prefix.startsWith(literal);
+    });
+}
+
+function firstWildcard(pattern: string): number {
+    const star = pattern.indexOf("*");
+    const mark = pattern.indexOf("?");
+    return star < 0 ? mark : mark < 0 ? star : Math.min(star, mark);
+}

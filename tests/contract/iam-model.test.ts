@@ -1,6 +1,6 @@
 /** The one IAM document model: a linear wildcard matcher, a fail-closed parser, one ARN parser. */
 import * as assert from "assert";
-import { accountOfPrincipal, actionMatches, coversAction, coversEveryValueWith, coversResource, parseArn, parsePolicy, wildcardMatch } from "../../contract";
+import { accountOfPrincipal, actionMatches, coversAction, coversEveryValueWith, coversResource, parseArn, parsePolicy, reachesUnder, wildcardMatch } from "../../contract";
 
 describe("IAM wildcard matching", () => {
     it("matches * across / and : and ? as one character, actions case-insensitively", () => {
@@ -80,5 +80,31 @@ describe("ARN parser", () => {
         assert.strictEqual(parseArn("not-an-arn"), undefined);
         assert.strictEqual(accountOfPrincipal("999999999999"), "999999999999");
         assert.strictEqual(accountOfPrincipal("arn:aws:iam::aws:policy/X"), undefined);
+    });
+});
+
+describe("reachesUnder", () => {
+    const statement = (doc: unknown) => {
+        const parsed = parsePolicy(doc);
+        assert.ok(!("problem" in parsed));
+        return parsed.statements[0];
+    };
+    const on = (Resource: unknown) => statement({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource }] });
+    it("holds for a grant on part of the space, which a probe of one made-up key misses", () => {
+        const s = on("arn:aws:s3:::archive/tenant=a/*");
+        assert.ok(!coversResource(s, "arn:aws:s3:::archive/any"));
+        assert.ok(reachesUnder(s, "arn:aws:s3:::archive/"));
+    });
+    it("holds for a pattern whose wildcard comes before the prefix ends, and for one exact key", () => {
+        assert.ok(reachesUnder(on("arn:aws:s3:::arch*"), "arn:aws:s3:::archive/"));
+        assert.ok(reachesUnder(on("arn:aws:s3:::archiv?/x"), "arn:aws:s3:::archive/"));
+        assert.ok(reachesUnder(on("arn:aws:s3:::archive/tenant=a/2026/x.json"), "arn:aws:s3:::archive/"));
+    });
+    it("does not hold for another bucket, nor for the bucket's name alone", () => {
+        assert.ok(!reachesUnder(on("arn:aws:s3:::archive-2/*"), "arn:aws:s3:::archive/"));
+        assert.ok(!reachesUnder(on("arn:aws:s3:::archive"), "arn:aws:s3:::archive/"));
+    });
+    it("holds for NotResource, which reaches what it does not list", () => {
+        assert.ok(reachesUnder(statement({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::archive/tenant=a/*" }] }), "arn:aws:s3:::archive/"));
     });
 });

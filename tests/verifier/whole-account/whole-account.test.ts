@@ -7,7 +7,13 @@
 import * as assert from "assert";
 import { shippedPlan, verify } from "../../support/plan-files";
 import { mutatedPlan } from "../../support/plan-mutations";
-import { CONTROLS, MUTATIONS } from "./mutations";
+import { CONTROLS as BASE_CONTROLS, MUTATIONS as BASE_MUTATIONS } from "./mutations";
+import { EGRESS_CONTROLS, EGRESS_MUTATIONS } from "./mutations-egress";
+import { ESCALATION_CONTROLS, ESCALATION_MUTATIONS } from "./mutations-escalation";
+import { PLAN_CONTROLS, PLAN_MUTATIONS } from "./mutations-plan";
+
+const MUTATIONS = [...BASE_MUTATIONS, ...PLAN_MUTATIONS, ...ESCALATION_MUTATIONS, ...EGRESS_MUTATIONS];
+const CONTROLS = [...BASE_CONTROLS, ...PLAN_CONTROLS, ...ESCALATION_CONTROLS, ...EGRESS_CONTROLS];
 
 describe("the whole-account proof on mutated plan files", function () {
     this.timeout(120_000);

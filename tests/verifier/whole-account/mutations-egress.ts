@@ -1,0 +1,106 @@
+/**
+ * Paths out of either account, and functions running code or settings from
+ * elsewhere: the mutations of the shipped plans that must raise a finding,
+ * and the shapes the fleet uses that must not. A property the shipped plan
+ * does not hold is added on the `inputs` side only: drift is a changed value.
+ */
+import type { StackDoc } from "../../support/plan-files";
+import { added, ARCHIVE_A, CUSTOMER_A, CUSTOMER_B, find, named, OPS, setProp, type Side } from "../../support/plan-mutations";
+import type { Mutation } from "./mutations";
+
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const FUNCTION = "aws:lambda/function:Function";
+const push = (doc: StackDoc, ...rs: any[]) => doc.deployment.resources.push(...rs);
+const enforcer = (doc: StackDoc) => find(doc, FUNCTION, named("quota-enforcer-function"));
+const runtime = (doc: StackDoc) => find(doc, FUNCTION, (r) => r.urn.endsWith("::customer-a-function"));
+const policy = (Principal: unknown, Action: unknown, Resource: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal, Action, Resource }] });
+
+/** The function's variables in the clear, whichever way the file holds them (the runtime's are a secret). */
+function variablesOf(r: any, side: Side): Record<string, string> {
+    const env = r[side].environment ?? r.inputs.environment;
+    const clear = env && typeof env.plaintext === "string" ? JSON.parse(env.plaintext) : env;
+    return { ...(clear?.variables ?? {}) };
+}
+const withVariable = (fn: (doc: StackDoc) => any, name: string, value: string) => (doc: StackDoc, side: Side) => {
+    const r = fn(doc);
+    setProp(r, side, "environment", { variables: { ...variablesOf(r, side), [name]: value } });
+};
+
+export const EGRESS_MUTATIONS: Mutation[] = [
+    // The ops account: who calls which model, token use and spend must not leave it.
+    { name: "an ops event target sending Bedrock's events to another account's bus", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:cloudwatch/eventRule:EventRule", "bedrock-calls", { name: "bedrock-calls", eventPattern: JSON.stringify({ source: ["aws.bedrock"] }) }),
+          added("ops", "aws:cloudwatch/eventTarget:EventTarget", "to-b", { rule: "bedrock-calls", arn: `arn:aws:events:us-east-1:${CUSTOMER_B}:event-bus/default` })) },
+    { name: "a tenant's quota topic subscribed by another account's queue", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:sns/topicSubscription:TopicSubscription", "b-listens", { topic: `arn:aws:sns:us-east-1:${OPS}:BedrockTenancyQuota-customer-a-warnings`, protocol: "sqs", endpoint: `arn:aws:sqs:us-east-1:${CUSTOMER_B}:spy` })) },
+    { name: "an observability link sharing the ops account's metrics and logs with another account", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:oam/link:Link", "share", { labelTemplate: "$AccountName", resourceTypes: ["AWS::CloudWatch::Metric", "AWS::Logs::LogGroup"], sinkIdentifier: `arn:aws:oam:us-east-1:${CUSTOMER_B}:sink/abc` })) },
+    { name: "an ops log group subscribed to another account's destination", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "enforcer-out", { logGroup: "/aws/lambda/BedrockTenancyQuotaEnforcer", filterPattern: "", destinationArn: `arn:aws:logs:us-east-1:${CUSTOMER_B}:destination:collector` })) },
+    { name: "an ops account-level subscription policy to a destination outside the stack", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "all-out", { policyName: "all", policyType: "SUBSCRIPTION_FILTER_POLICY", policyDocument: JSON.stringify({ DestinationArn: `arn:aws:logs:us-east-1:${OPS}:destination:elsewhere`, FilterPattern: "" }) })) },
+    { name: "a tenant's quota topic whose inline policy lets another account subscribe", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(find(doc, "aws:sns/topic:Topic", named("BedrockTenancyQuota-customer-a-warnings")), side, "policy",
+          policy({ AWS: `arn:aws:iam::${CUSTOMER_B}:root` }, ["sns:Subscribe", "sns:Publish"], `arn:aws:sns:us-east-1:${OPS}:BedrockTenancyQuota-customer-a-warnings`)) },
+    { name: "a tenant's budget notifying another account's topic", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(find(doc, "aws:budgets/budget:Budget", named("bedrock-tenant-customer-a")), side, "notifications",
+          [{ comparisonOperator: "GREATER_THAN", notificationType: "ACTUAL", threshold: 80, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [`arn:aws:sns:us-east-1:${CUSTOMER_B}:spend`] }]) },
+    { name: "an ops bucket anyone may read", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:s3/bucket:Bucket", "exports", { bucket: "ops-exports" }),
+          added("ops", "aws:s3/bucketPolicy:BucketPolicy", "exports-policy", { bucket: "ops-exports", policy: policy("*", "s3:GetObject", "arn:aws:s3:::ops-exports/*") })) },
+    { name: "the quota enforcer invocable by SNS topics of another account", stack: "ops", code: "BT-OPS-FOREIGN-TRUST", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:lambda/permission:Permission", "from-sns", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "sns.amazonaws.com", sourceArn: `arn:aws:sns:us-east-1:${CUSTOMER_B}:unblock` })) },
+    { name: "the quota enforcer invocable by any account's S3 bucket", stack: "ops", code: "BT-OPS-FOREIGN-TRUST", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:lambda/permission:Permission", "from-s3", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "s3.amazonaws.com" })) },
+    { name: "the quota enforcer behind a URL without authentication", stack: "ops", code: "BT-OPS-FOREIGN-TRUST", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:lambda/functionUrl:FunctionUrl", "enforcer-url", { functionName: "BedrockTenancyQuotaEnforcer", authorizationType: "NONE" })) },
+    { name: "the quota enforcer's code loaded from a bucket outside the stack", stack: "ops", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: (doc, side) => setProp(enforcer(doc), side, "s3Bucket", "shared-artifacts") },
+    { name: "the quota enforcer's image from another account's registry", stack: "ops", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: (doc, side) => setProp(enforcer(doc), side, "imageUri", `${CUSTOMER_B}.dkr.ecr.us-east-1.amazonaws.com/enforcer:latest`) },
+    { name: "a layer of another account on the quota enforcer", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(enforcer(doc), side, "layers", [`arn:aws:lambda:us-east-1:${CUSTOMER_B}:layer:patch:1`]) },
+    { name: "the quota enforcer given NODE_OPTIONS", stack: "ops", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
+      edit: withVariable(enforcer, "NODE_OPTIONS", "--require /tmp/hook.js") },
+
+    // The customer account: the runtime sees every prompt.
+    { name: "the runtime given NODE_OPTIONS that loads a file", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
+      edit: withVariable(runtime, "NODE_OPTIONS", "--require /opt/hook.js") },
+    { name: "the runtime wrapped by an exec wrapper", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: withVariable(runtime, "AWS_LAMBDA_EXEC_WRAPPER", "/opt/wrap") },
+    { name: "the runtime with TLS checks turned off", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: withVariable(runtime, "NODE_TLS_REJECT_UNAUTHORIZED", "0") },
+    { name: "the runtime's credentials taken from another endpoint", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: withVariable(runtime, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://203.0.113.9/creds") },
+    { name: "the runtime's code loaded from a bucket outside the stack, by bare name", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "s3Bucket", "ops-artifacts") },
+    { name: "the runtime's image from the ops account's registry", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "imageUri", `${OPS}.dkr.ecr.us-east-1.amazonaws.com/runtime:1`) },
+    { name: "a role the ops account assumes, reading one tenant prefix of the archive", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", ROLE, "auditor", { name: "Auditor", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sts:AssumeRole" }] }) }),
+          added("customer-a", ROLE_POLICY, "auditor-read", { role: "Auditor", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${ARCHIVE_A}/tenant=customer-a/*` }] }) })) },
+    { name: "the archive replicated to a bucket the stack only reads (.get)", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, { ...added("customer-a", "aws:s3/bucket:Bucket", "collector", { bucket: "ops-collector" }), custom: true, external: true },
+          added("customer-a", "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "copy", { bucket: ARCHIVE_A, role: `arn:aws:iam::${CUSTOMER_A}:role/replicator`, rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::ops-collector" } }] })) },
+    { name: "the runtime invocable by any account's S3 bucket", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:lambda/permission:Permission", "from-s3", { action: "lambda:InvokeFunction", function: "BedrockTenancyRuntime-customer-a", principal: "s3.amazonaws.com" })) },
+];
+
+export const EGRESS_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
+    { name: "a tenant's budget notifying a topic of the ops account", stack: "ops",
+      edit: (doc) => (find(doc, "aws:budgets/budget:Budget", named("bedrock-tenant-customer-a")).inputs.notifications = [
+          { comparisonOperator: "GREATER_THAN", notificationType: "ACTUAL", threshold: 80, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [`arn:aws:sns:us-east-1:${OPS}:BedrockTenancyQuota-customer-a-warnings`] }]) },
+    { name: "a quota topic whose policy lets CloudWatch of the ops account publish", stack: "ops",
+      edit: (doc) => (find(doc, "aws:sns/topic:Topic", named("BedrockTenancyQuota-customer-a-warnings")).inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [
+          { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": OPS } } },
+          { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sns:Subscribe", Resource: "*" }] })) },
+    { name: "the quota enforcer invocable by an SNS topic of the ops account", stack: "ops",
+      edit: (doc) => push(doc, added("ops", "aws:lambda/permission:Permission", "from-own-sns", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "sns.amazonaws.com", sourceArn: `arn:aws:sns:us-east-1:${OPS}:ops-topic` })) },
+    { name: "the runtime with TZ set and its code in a bucket of the stack", stack: "customer-a",
+      edit: (doc) => {
+          const r = runtime(doc);
+          r.inputs.environment = { variables: { ...variablesOf(r, "inputs"), TZ: "UTC" } };
+          r.inputs.s3Bucket = ARCHIVE_A;
+      } },
+];

@@ -1,0 +1,38 @@
+/**
+ * The ops account's paths out. Prompts never reach it, but who calls which
+ * model, each tenant's token use and spend, and the alarms and logs that carry
+ * them do; and the quota enforcer can rewrite tenant roles. So only tenant
+ * roles face other accounts (each its own tenant, the tenant proof): every
+ * other reference to another account, resource policy admitting one,
+ * subscription, target, link or invocation from outside is a finding, as is a
+ * function whose code or settings come from elsewhere.
+ */
+import { egressViolations, ownBuckets } from "./account-egress";
+import { violation, type Code, type Violation } from "./findings";
+import { FUNCTION_TYPE, functionProblems } from "./function-checks";
+import type { StackResource, StackState } from "./pulumi-formats";
+
+/**
+ * Types whose references to other accounts the tenant proof and the IAM graph
+ * reason about (a tenant role trusts its runtime role), and the package's
+ * components, which hold no AWS state: their outputs restate their tenants'
+ * intent, and their children are scanned.
+ */
+const NOT_SCANNED = new Set([
+    "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/user:User", "aws:iam/group:Group",
+    "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "pulumi:pulumi:Stack", "aws:s3/bucketPolicy:BucketPolicy",
+    "bedrock-tenancy:index:BedrockTenantAccess", "bedrock-tenancy:index:BedrockTenantFleet", "bedrock-tenancy:index:QuotaEnforcer",
+]);
+
+export function opsEgressViolations(state: StackState, account: string): Violation[] {
+    const out: Violation[] = [];
+    const flag = (code: Code, r: StackResource, statement: string, why: string) =>
+        out.push(violation(code, { tenant: "(ops account)", stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
+    const buckets = ownBuckets(state);
+    egressViolations({ state, account, code: "BT-OPS-EGRESS", invokeCode: "BT-OPS-FOREIGN-TRUST", buckets, outbound: () => false, notScanned: NOT_SCANNED, flag });
+    for (const r of state.resources) {
+        if (r.type !== FUNCTION_TYPE) continue;
+        for (const [path, why] of functionProblems(r, account, buckets)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
+    }
+    return out;
+}
