@@ -87,8 +87,8 @@ export const AUDIT_FIELDS: AuditFieldSpecs = {
     httpStatusCode: int("HTTP status of the failed request"),
     throttled: bool("`true` when the call was throttled"),
     metadata: str("JSON object: anything else passed in `invoke(..., { metadata })`; values follow the content mode unless their key is marked safe"),
-    metadataTruncated: bool("`true` when `metadata` was cut to its size limit"),
-    metadataSha256: str("hex SHA-256 of the complete metadata as JSON, when it was cut"),
+    metadataTruncated: bool("`true` when `metadata` was cut: to its size limit on the line, or, in every copy, a value nested past 16 levels or one that could not be read"),
+    metadataSha256: str("hex SHA-256 of the metadata as the record holds it, as JSON, when the line cut it to its size limit"),
     archive: {
         doc: "log copies only, with the archive on: where the complete record is",
         fields: {

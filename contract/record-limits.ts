@@ -10,8 +10,18 @@ export const TRUNCATION_MARKER = "…[truncated]";
 /** Most UTF-8 bytes of each id-like string field of a record line. */
 export const MAX_RECORD_ID_BYTES = 1024;
 
-/** Top-level fields that are bounded as ids (caller-supplied or echoed strings). */
-export const RECORD_ID_FIELDS = ["userId", "applicationId", "clientRequestId", "taskType", "kbId", "modelId", "invokedModelId", "region", "requestId", "stsRequestId", "stopReason", "errorCode", "errorMessage", "errorField"] as const;
+/**
+ * Top-level fields that are bounded as ids (caller-supplied or echoed
+ * strings). `callId` is among them: a caller's LangChain run id becomes it.
+ */
+export const RECORD_ID_FIELDS = ["callId", "userId", "applicationId", "clientRequestId", "taskType", "kbId", "modelId", "invokedModelId", "region", "requestId", "stsRequestId", "stopReason", "errorCode", "errorMessage", "errorField"] as const;
+
+/**
+ * Most levels of objects and lists a metadata value nests: deeper ones are
+ * replaced by {@link TRUNCATION_MARKER} when the record is built, since
+ * serializing (and hashing) a value nested thousands deep overflows the stack.
+ */
+export const MAX_RECORD_METADATA_DEPTH = 16;
 
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
 export function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {

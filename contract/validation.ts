@@ -117,3 +117,58 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function objectProblem(argName: string, value: unknown, what = "an object"): Problem {
     return isPlainObject(value) ? undefined : `${argName} must be ${what}, got ${show(value)}`;
 }
+
+/**
+ * A value as messages show it, kept short: an object of a class by its class
+ * (a client or a stream would otherwise print its whole state), anything
+ * else as {@link show} gives it, cut at `max` characters.
+ */
+export function showBrief(value: unknown, max = 120): string {
+    if (typeof value === "object" && value !== null && !Array.isArray(value) && !isPlainObject(value)) {
+        const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
+        return name ? `a ${name}` : "an object";
+    }
+    const text = show(value);
+    return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/** `value` must be a function (a callback the caller hands over). */
+export function functionProblem(argName: string, value: unknown): Problem {
+    return typeof value === "function" ? undefined : `${argName} must be a function, got ${showBrief(value)}`;
+}
+
+/** `value` must be an object (of any class, `process.env` too), not null and not an array. */
+export function recordProblem(argName: string, value: unknown, what = "an object"): Problem {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? undefined : `${argName} must be ${what}, got ${showBrief(value)}`;
+}
+
+/**
+ * `value` must offer every method in `methods`: what the code calls on a
+ * dependency it is handed (a client, a stream, a sink), so a wrong object
+ * fails at construction instead of on the first record. `what` names it ("a
+ * CloudWatchLogsClient").
+ */
+export function methodsProblem(argName: string, value: unknown, methods: readonly string[], what: string): Problem {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return `${argName} must be ${what}, got ${showBrief(value)}`;
+    const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== "function");
+    if (missing.length === 0) return undefined;
+    return `${argName} must be ${what} (with ${methods.map((m) => `${m}()`).join(", ")}), got ${showBrief(value)}, which has no ${missing.map((m) => `${m}()`).join(", ")}`;
+}
+
+/** `value` must be an absolute http or https URL (an endpoint). */
+export function httpUrlProblem(argName: string, value: unknown): Problem {
+    if (typeof value === "string") {
+        try {
+            const url = new URL(value);
+            if (url.protocol === "https:" || url.protocol === "http:") return undefined;
+        } catch {
+            // Not a URL at all: the message below says what is wanted.
+        }
+    }
+    return `${argName} must be an http or https URL, got ${showBrief(value)}`;
+}
+
+/** {@link integerAtLeast} as a check, for callers that collect problems rather than throw the first. */
+export function integerAtLeastProblem(argName: string, value: unknown, min: number): Problem {
+    return typeof value === "number" && Number.isInteger(value) && value >= min ? undefined : `${argName} must be an integer >= ${min}, got ${showBrief(value)}`;
+}

@@ -6,7 +6,7 @@
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, AuditOutcome, type AuditRecord, type ContentMode } from "../contract";
 import { quotaErrorCode } from "./quota-error";
 import { ASSUME_ROLE_OPERATION, isStsFailure } from "./sts-failure";
-import { describeContent } from "./content";
+import { describeContent, withCompleteText } from "./content";
 import { estimateCostUsd, type PriceTable, type TokenUsage } from "./pricing";
 
 /** Caller ids the record carries as top-level fields rather than inside `metadata`. */
@@ -31,6 +31,8 @@ export interface CallStart {
     region?: string;
     inputText: string;
     metadata?: Record<string, unknown>;
+    /** Set when a metadata value was cut to its depth limit or could not be read. */
+    metadataTruncated?: boolean;
     /** Most UTF-8 bytes of text kept per field in `full` mode. @default MAX_CONTENT_TEXT_BYTES */
     maxContentBytes?: number;
 }
@@ -89,7 +91,8 @@ export function describeError(err: unknown): ErrorFacts {
         $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
     };
     const errorCode = quotaErrorCode(err) ?? (typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error");
-    const httpStatusCode = e.$metadata?.httpStatusCode;
+    // `$metadata` is whatever the thrower put there: only values of the types a record holds go in.
+    const httpStatusCode = finite(e.$metadata?.httpStatusCode);
     const throttled = THROTTLING_ERROR_NAMES.includes(errorCode) || httpStatusCode === HTTP_TOO_MANY_REQUESTS;
     const sts = isStsFailure(err);
     return {
@@ -97,8 +100,8 @@ export function describeError(err: unknown): ErrorFacts {
         errorMessage: httpStatusCode ? `${errorCode} (HTTP ${httpStatusCode})` : errorCode,
         httpStatusCode,
         throttled,
-        ...(sts ? { operation: ASSUME_ROLE_OPERATION, stsRequestId: e.$metadata?.requestId } : { requestId: e.$metadata?.requestId }),
-        attempts: e.$metadata?.attempts,
+        ...(sts ? { operation: ASSUME_ROLE_OPERATION, stsRequestId: text(e.$metadata?.requestId) } : { requestId: text(e.$metadata?.requestId) }),
+        attempts: finite(e.$metadata?.attempts),
     };
 }
 
@@ -120,6 +123,7 @@ type CallFacts = Partial<Pick<AuditRecord,
  */
 function callRecord(outcome: AuditOutcome, start: CallStart, facts: CallFacts): AuditRecord {
     const { ids } = start;
+    const withMetadata = facts.withMetadata !== false && start.metadata !== undefined && Object.keys(start.metadata).length > 0;
     return {
         applicationId: ids.applicationId,
         attempts: facts.attempts,
@@ -136,7 +140,8 @@ function callRecord(outcome: AuditOutcome, start: CallStart, facts: CallFacts): 
         invokedModelId: start.invokedModelId !== start.modelId ? start.invokedModelId : undefined,
         kbId: ids.kbId,
         latencyMs: facts.latencyMs,
-        metadata: facts.withMetadata !== false && start.metadata && Object.keys(start.metadata).length > 0 ? start.metadata : undefined,
+        metadata: withMetadata ? start.metadata : undefined,
+        metadataTruncated: withMetadata && start.metadataTruncated ? true : undefined,
         modelId: start.modelId,
         operation: facts.operation,
         outcome,
@@ -192,38 +197,40 @@ export function startedRecord(start: CallStart): AuditRecord {
 
 /** The record of a call the model answered. */
 export function successRecord(operation: BedrockOperation, start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
-    const { usage } = result;
-    return callRecord(AuditOutcome.success, start, {
+    const usage = recordedUsage(result.usage);
+    const record = callRecord(AuditOutcome.success, start, {
         operation,
-        requestId: result.requestId,
+        requestId: text(result.requestId),
         input: inputFields(start, usage),
         output: outputFields(result.outputText, usage.outputTokens, start),
         totalTokenCount: usage.totalTokens,
         latencyMs,
-        bedrockLatencyMs: result.bedrockLatencyMs,
+        bedrockLatencyMs: finite(result.bedrockLatencyMs),
         timeToFirstTokenMs: result.timeToFirstTokenMs,
-        stopReason: result.stopReason,
-        attempts: result.attempts,
+        stopReason: text(result.stopReason),
+        attempts: finite(result.attempts),
         estimatedCostUsd: estimateCostUsd(start.modelId, usage, prices),
     });
+    return withCompleteText(record, start.inputText, result.outputText);
 }
 
 /** The record of a call that failed at or on the way to Bedrock. */
 export function errorRecord(operation: BedrockOperation, start: CallStart, facts: ErrorFacts, latencyMs: number, partial?: PartialStream): AuditRecord {
-    return callRecord(AuditOutcome.error, start, {
+    const record = callRecord(AuditOutcome.error, start, {
         operation: facts.operation ?? operation,
-        requestId: facts.requestId,
-        stsRequestId: facts.stsRequestId,
+        requestId: text(facts.requestId),
+        stsRequestId: text(facts.stsRequestId),
         input: inputFields(start),
         output: partial ? outputFields(partial.text, partial.deltas, start) : {},
         latencyMs,
         timeToFirstTokenMs: partial?.timeToFirstTokenMs,
-        attempts: facts.attempts,
+        attempts: finite(facts.attempts),
         errorCode: facts.errorCode,
         errorMessage: facts.errorMessage,
-        httpStatusCode: facts.httpStatusCode,
+        httpStatusCode: finite(facts.httpStatusCode),
         throttled: facts.throttled,
     });
+    return withCompleteText(record, start.inputText, partial?.text);
 }
 
 /** A request refused before any model call; carries no content in any mode. */
@@ -266,6 +273,31 @@ export function rejectedRecord(rejection: Rejection): AuditRecord {
         timestamp: rejection.timestamp.toISOString(),
         userId: ids.userId,
     };
+}
+
+/**
+ * Usage as a record carries it: token counts come from the model's reply
+ * (any `BaseChatModel` a caller audits), so only finite numbers are kept; a
+ * count of any other type could make a line of any size.
+ */
+function recordedUsage(usage: CallResult["usage"] | undefined): CallResult["usage"] {
+    return {
+        inputTokens: finite(usage?.inputTokens),
+        outputTokens: finite(usage?.outputTokens),
+        totalTokens: finite(usage?.totalTokens),
+        cacheReadInputTokens: finite(usage?.cacheReadInputTokens),
+        cacheWriteInputTokens: finite(usage?.cacheWriteInputTokens),
+    };
+}
+
+/** A number a record can hold, from a reply or an error the runtime did not build. */
+function finite(value: unknown): number | undefined {
+    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** A string a record can hold (its length is bounded when the line is made), from a reply or an error the runtime did not build. */
+function text(value: unknown): string | undefined {
+    return typeof value === "string" ? value : undefined;
 }
 
 /**

@@ -58,6 +58,8 @@ interface AuditRun {
     metadata: Record<string, unknown> | undefined;
     /** Set once the logger knows the run: whoever begins it also ends it. */
     begun: boolean;
+    /** A stream's completion record once handed to the logger: fail-closed, rejects when it could not be written. */
+    record?: Promise<void>;
 }
 
 type Tagged = { [AUDIT_RUN]?: AuditRun };
@@ -66,6 +68,8 @@ type EntryOptions = Partial<CallOptions> & { runId?: string; metadata?: Record<s
 
 export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     readonly auditLogger: PrivateInvocationLogger;
+    /** Runs of {@link trackStream} whose stream has not started yet. */
+    private readonly tracked = new Map<string, AuditRun>();
 
     static lc_name(): string {
         return "ChatBedrockConverse";
@@ -107,12 +111,30 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */
     async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
         const entry: EntryOptions | undefined = options;
-        if (entry?.[AUDIT_RUN]) {
+        const tagged = entry?.[AUDIT_RUN];
+        if (tagged?.begun) {
             yield* super._streamIterator(input, options);
             return;
         }
-        const run = newRun(entry ?? {});
+        const tracked = entry?.runId === undefined ? undefined : this.tracked.get(entry.runId);
+        if (tracked) this.tracked.delete(tracked.runId);
+        const run = tagged ?? tracked ?? newRun(entry ?? {});
+        run.metadata ??= entry?.metadata;
         yield* super._streamIterator(input, { ...options, runId: run.runId, [AUDIT_RUN]: run } as Partial<CallOptions>);
+    }
+
+    /**
+     * For the stream that will run as `runId`: resolves once its completion
+     * record is handed to the logger (at once when the stream never began its
+     * run) and, fail-closed, rejects with `AuditWriteError` when it could not
+     * be written. Ask after the stream has ended. A caller whose loop an
+     * abort ended learns nothing of the record from it (LangChain throws the
+     * abort); the Lambda needs this for its last line.
+     */
+    trackStream(runId: string): () => Promise<void> {
+        const run = newRun({ runId });
+        this.tracked.set(runId, run);
+        return async () => run.record;
     }
 
     /**
@@ -136,29 +158,67 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const request = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
         const observer = observers.set(runId, this.auditLogger);
         const reply = owned ? new StreamedReply() : undefined;
+        const { signal } = options;
+        // Whoever ends the run first writes its one record: the stream's end, its
+        // error, the caller leaving the loop, or an abort.
+        let ended = false;
+        const end = (write: () => Promise<void> | undefined): Promise<void> | undefined => {
+            ended = true;
+            if (!owned) return undefined;
+            run.record = write();
+            return run.record;
+        };
+        const onAbort = () => {
+            if (ended) return;
+            // LangChain's stream wrapper throws an abort at the caller without
+            // resuming this generator, so nothing below may run again: the record
+            // is written now, with the output so far. A record that cannot be
+            // written is counted and reported by the logger, and reaches the
+            // caller if it reads on.
+            end(() => this.auditLogger.runFailed(runId, abortError(signal!)))?.catch(() => undefined);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        if (signal?.aborted) onAbort();
         let settled = false;
         try {
-            for await (const chunk of super._streamResponseChunks(messages, request, runManager)) {
-                // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
-                this.auditLogger.observeStream(runId, chunk.text);
-                reply?.note(chunk);
-                yield chunk;
+            if (!ended) {
+                for await (const chunk of super._streamResponseChunks(messages, request, runManager)) {
+                    // A chunk that arrives after the abort is not in the record, so the caller never gets it.
+                    if (ended) break;
+                    // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
+                    this.auditLogger.observeStream(runId, chunk.text);
+                    reply?.note(chunk);
+                    yield chunk;
+                    if (ended) break;
+                }
             }
             settled = true;
         } catch (err) {
             settled = true;
-            if (owned) await this.auditLogger.runFailed(runId, err);
-            throw err;
+            // Aborted: the record is on its way; a failure to write it outranks the
+            // abort, which outranks however the SDK reports the cut connection.
+            if (!ended) {
+                await end(() => this.auditLogger.runFailed(runId, err));
+                throw err;
+            }
+            await run.record;
+            throw abortError(signal!);
         } finally {
+            signal?.removeEventListener("abort", onAbort);
             observer.delete(runId);
-            if (!settled) {
+            if (!settled && !ended) {
                 // The caller left the loop: LangChain reports neither end nor error, so this run's record is written here.
                 const closed = new StreamClosedError();
                 await runManager?.handleLLMError(closed);
-                if (owned) await this.auditLogger.runFailed(runId, closed);
+                await end(() => this.auditLogger.runFailed(runId, closed));
             }
         }
-        if (reply) await this.auditLogger.runEnded(runId, reply.result(this.auditLogger.streamedText(runId)));
+        if (ended) {
+            // ChatBedrockConverse ends an aborted stream as if it were complete; it failed.
+            await run.record;
+            throw abortError(signal!);
+        }
+        if (reply) await end(() => this.auditLogger.runEnded(runId, reply.result(this.auditLogger.streamedText(runId))));
     }
 
     /**
@@ -203,6 +263,12 @@ function forNobody(entry: EntryOptions & { tags?: string[]; runName?: string }):
 
 function newRun(options: Pick<EntryOptions, "runId" | "metadata">): AuditRun {
     return { runId: options.runId ?? randomUUID(), metadata: options.metadata, begun: false };
+}
+
+/** What an aborted stream fails with: the signal's reason, as LangChain reports it. */
+function abortError(signal: AbortSignal): Error {
+    const reason: unknown = signal.reason;
+    return reason instanceof Error ? reason : new Error(typeof reason === "string" ? reason : "Aborted");
 }
 
 /**

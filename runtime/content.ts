@@ -1,5 +1,5 @@
-import { TRUNCATION_MARKER, sha256Hex, truncateUtf8, type ContentMode } from "../contract";
-import { safeStringify } from "./serialize";
+import { MAX_RECORD_METADATA_DEPTH, TRUNCATION_MARKER, sha256Hex, truncateUtf8, type ContentMode } from "../contract";
+import { UNREADABLE_VALUE, jsonSnapshot } from "./serialize";
 
 // The cutting rules live in contract/, where the audit chain's checker reads them too.
 export { TRUNCATION_MARKER, truncateUtf8 };
@@ -34,6 +34,38 @@ export function describeContent(text: string, mode: ContentMode, maxBytes = Infi
 }
 
 
+/**
+ * Where a record cut by `maxContentBytes` keeps its complete prompt and
+ * completion for the archive, which keeps them whole. A symbol: JSON, the
+ * chain's hash and every line leave it out, and the copies made on the way
+ * (the chain link, the log copy) carry it along.
+ */
+const COMPLETE_TEXT = Symbol("bedrock-tenancy.completeText");
+
+/** The complete texts of a record whose text `maxContentBytes` cut. */
+export interface CompleteText {
+    inputText?: string;
+    outputText?: string;
+}
+
+type WithCompleteText = { [COMPLETE_TEXT]?: CompleteText };
+
+/** `record`, holding the complete texts when `maxContentBytes` cut one of them. */
+export function withCompleteText<R extends { input: { inputTruncated?: boolean }; output: { outputTruncated?: boolean } }>(record: R, inputText: string, outputText: string | undefined): R {
+    if (record.input.inputTruncated || record.output.outputTruncated) {
+        (record as R & WithCompleteText)[COMPLETE_TEXT] = {
+            inputText: record.input.inputTruncated ? inputText : undefined,
+            outputText: record.output.outputTruncated ? outputText : undefined,
+        };
+    }
+    return record;
+}
+
+/** The complete texts {@link withCompleteText} kept, if any. */
+export function completeTextOf(record: object): CompleteText | undefined {
+    return (record as WithCompleteText)[COMPLETE_TEXT];
+}
+
 /** Recorded in `none` mode in place of a metadata value whose key is not marked safe. */
 export const REDACTED_METADATA_VALUE = "[redacted]";
 /** Prefix of a metadata value recorded as a digest in `hash` mode. */
@@ -46,16 +78,42 @@ export const METADATA_DIGEST_PREFIX = "sha256:";
  * their JSON in `hash`, kept in `full`. Keys in `safeKeys` are always kept.
  */
 export function describeMetadata(metadata: Record<string, unknown>, mode: ContentMode, safeKeys: ReadonlySet<string>): Record<string, unknown> {
+    return describeCallMetadata(metadata, mode, safeKeys).metadata;
+}
+
+/**
+ * {@link describeMetadata}, and whether a value was cut on the way: every
+ * value a record keeps (or hashes) is plain JSON data nested at most
+ * {@link MAX_RECORD_METADATA_DEPTH} deep, so the record always serializes.
+ */
+export function describeCallMetadata(metadata: Record<string, unknown>, mode: ContentMode, safeKeys: ReadonlySet<string>): { metadata: Record<string, unknown>; truncated: boolean } {
     const described: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(metadata)) {
+    let truncated = false;
+    for (const key of Object.keys(metadata)) {
+        let value: unknown;
+        try {
+            value = metadata[key];
+        } catch {
+            value = UNREADABLE_VALUE;
+            truncated = true;
+        }
         // JSON drops undefined values anyway; a marker would invent a key the caller never set.
         if (value === undefined) {
             continue;
         }
-        described[key] =
-            mode === "full" || safeKeys.has(key) ? value
-            : mode === "hash" ? METADATA_DIGEST_PREFIX + sha256Hex(String(safeStringify(value)))
-            : REDACTED_METADATA_VALUE;
+        const kept = mode === "full" || safeKeys.has(key);
+        if (!kept && mode !== "hash") {
+            described[key] = REDACTED_METADATA_VALUE;
+            continue;
+        }
+        // The top level is the metadata object itself, so a value starts one level down.
+        const snapshot = jsonSnapshot(value, MAX_RECORD_METADATA_DEPTH - 1, TRUNCATION_MARKER);
+        truncated ||= snapshot.cut;
+        const entry = kept ? snapshot.value : METADATA_DIGEST_PREFIX + sha256Hex(String(JSON.stringify(snapshot.value)));
+        if (entry === undefined) continue;
+        // An own "__proto__" key, as JSON.parse makes one: assigning it would set the prototype instead.
+        if (key === "__proto__") Object.defineProperty(described, key, { value: entry, enumerable: true, writable: true, configurable: true });
+        else described[key] = entry;
     }
-    return described;
+    return { metadata: described, truncated };
 }

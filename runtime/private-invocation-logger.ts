@@ -2,24 +2,33 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import {
-    ArgumentError,
     DEFAULT_AUDIT_MODE,
     DEFAULT_CONTENT_MODE,
     auditModeProblem,
+    boundRecordId,
     contentModeProblem,
+    firstProblem,
+    functionProblem,
+    integerProblem,
+    isPlainObject,
+    methodsProblem,
     raise,
+    recordProblem,
+    regionProblem,
     safeMetadataKeysProblem,
     show,
+    showBrief,
     tenantIdProblem,
     type AuditMode,
     type AuditRecord,
     type ContentMode,
+    type Problem,
 } from "../contract";
 import { randomUUID } from "crypto";
 import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
-import { describeMetadata } from "./content";
+import { describeCallMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
-import { RecordDelivery } from "./record-delivery";
+import { RecordDelivery, auditSinkProblem } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
@@ -105,21 +114,27 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private orphanEvents = 0;
 
     constructor(options: PrivateInvocationLoggerOptions) {
+        raise(recordProblem("PrivateInvocationLogger options", options));
         const auditMode = options.auditMode ?? DEFAULT_AUDIT_MODE;
         const contentMode = options.contentMode ?? DEFAULT_CONTENT_MODE;
         const safeMetadataKeys = options.safeMetadataKeys ?? [];
+        // Every option is checked here: most are otherwise only used on a call's path, where a
+        // wrong one reads as a lost record, a wrong record, or a throw nothing reports.
         raise(
             auditModeProblem("auditMode", auditMode),
             contentModeProblem("contentMode", contentMode),
             safeMetadataKeysProblem("safeMetadataKeys", safeMetadataKeys),
             tenantIdProblem("tenantId", options.tenantId),
+            auditSinkProblem("sink", options.sink),
+            options.prices === undefined ? undefined : pricesProblem("prices", options.prices),
+            options.region === undefined ? undefined : regionProblem("region", options.region),
+            options.onWarning === undefined ? undefined : functionProblem("onWarning", options.onWarning),
+            options.maxContentBytes === undefined ? undefined : maxContentBytesProblem("maxContentBytes", options.maxContentBytes),
+            options.chain === undefined ? undefined : chainOptionsProblem("chain", options.chain),
         );
         // Only fail-closed lets a handler error reach the caller of invoke().
         super({ raiseError: auditMode === "fail-closed" });
         this.awaitHandlers = true;
-        if (typeof options.sink?.write !== "function") {
-            throw new ArgumentError(`sink must implement AuditSink, got ${show(typeof options.sink)}`);
-        }
         this.tenantId = options.tenantId;
         this.contentMode = contentMode;
         this.auditMode = auditMode;
@@ -129,9 +144,6 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.delivery = new RecordDelivery({ sink: options.sink, tenantId: options.tenantId, auditMode, chain: options.chain, warn: this.warn });
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
-        if (options.maxContentBytes !== undefined && !(options.maxContentBytes >= 1)) {
-            throw new ArgumentError(`maxContentBytes must be at least 1, got ${show(options.maxContentBytes)}`);
-        }
         this.maxContentBytes = options.maxContentBytes;
     }
 
@@ -151,11 +163,13 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     /** Keeps what the start knows; fail-closed, also writes the `started` record and returns the wait for it. */
     private startRun(runId: string, messages: BaseMessage[], metadata: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> | undefined {
         const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata);
+        const described = describeCallMetadata(extra, this.contentMode, this.safeMetadataKeys);
         const run: RunState = {
             startedMs: performance.now(),
             signal,
             start: {
-                callId: runId,
+                // A caller may choose the run id: bounded here, so the record and its archive object share one id however long it was.
+                callId: boundRecordId(String(runId)),
                 timestamp: new Date(),
                 tenantId: this.tenantId,
                 contentMode: this.contentMode,
@@ -164,7 +178,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 invokedModelId,
                 region: this.region,
                 inputText: messagesText(messages),
-                metadata: describeMetadata(extra, this.contentMode, this.safeMetadataKeys),
+                metadata: described.metadata,
+                metadataTruncated: described.truncated || undefined,
                 maxContentBytes: this.maxContentBytes,
             },
         };
@@ -286,6 +301,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     /** Records a request refused before any model call; it never carries content. */
     async logRejection(rejection: Omit<Rejection, "callId" | "tenantId" | "contentMode" | "timestamp"> & { timestamp?: Date }): Promise<void> {
+        raise(rejectionProblem(rejection));
         await this.delivery.deliver(
             rejectedRecord({ ...rejection, callId: randomUUID(), timestamp: rejection.timestamp ?? new Date(), tenantId: this.tenantId, contentMode: this.contentMode }),
         );
@@ -335,14 +351,14 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 
     private guard(step: () => Promise<void> | undefined): Promise<void> | undefined {
-        if (this.auditMode === "fail-closed") return step();
         try {
+            const durable = step();
             // Best-effort deliveries settle on their own (a lost one is counted there): nothing to wait for.
-            void step();
+            return this.auditMode === "fail-closed" ? durable : undefined;
         } catch (err) {
-            this.delivery.noteLost(err);
+            // A record that could not be built is lost as one the sink refused: counted, reported, and fail-closed refuses the call.
+            return this.delivery.lost(err);
         }
-        return undefined;
     }
 
     /** Builds and delivers a run's last record; best-effort returns without a promise hop. */
@@ -373,4 +389,77 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         }
         return run;
     }
+}
+
+const PRICE_FIELDS: readonly string[] = ["input", "output", "cacheRead", "cacheWrite"];
+
+/**
+ * `value` must be a {@link PriceTable}: model id to a price of non-negative
+ * US dollars per 1,000 tokens. A price given by a getter is read on each
+ * call (a live price), so it is left to that call: a throw there loses that
+ * call's record, counted and reported.
+ */
+function pricesProblem(argName: string, value: unknown): Problem {
+    if (!isPlainObject(value)) return `${argName} must be an object of model id to { input, output } prices, got ${showBrief(value)}`;
+    for (const id of Object.keys(value)) {
+        const price = dataValue(value, id);
+        if (price === GETTER) continue;
+        const at = `${argName}[${show(id)}]`;
+        if (typeof price !== "object" || price === null || Array.isArray(price)) return `${at} must be an object of US dollars per 1,000 tokens ({ input, output }), got ${showBrief(price)}`;
+        const unknown = Object.keys(price).find((field) => !PRICE_FIELDS.includes(field));
+        if (unknown !== undefined) return `${at} has no field ${show(unknown)} (fields: ${PRICE_FIELDS.join(", ")})`;
+        for (const field of PRICE_FIELDS) {
+            const amount = dataValue(price, field);
+            if (amount === GETTER || (amount === undefined && field.startsWith("cache"))) continue;
+            if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return `${at}.${field} must be a non-negative number of US dollars per 1,000 tokens, got ${showBrief(amount)}`;
+        }
+    }
+    return undefined;
+}
+
+const GETTER = Symbol("getter");
+
+/** An own member's value, or {@link GETTER} for one a getter gives (read only when used). */
+function dataValue(holder: object, key: string): unknown {
+    const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+    return descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : GETTER;
+}
+
+/** `value` must be a whole number of bytes of at least 1, or `Infinity` (no limit of the logger's own). */
+function maxContentBytesProblem(argName: string, value: unknown): Problem {
+    if (value === Infinity || (typeof value === "number" && Number.isInteger(value) && value >= 1)) return undefined;
+    if (typeof value === "number" && value < 1) return `${argName} must be at least 1, got ${show(value)}`;
+    return `${argName} must be a whole number of bytes (at least 1) or Infinity, got ${showBrief(value)}`;
+}
+
+/** `value` must be {@link ChainOptions}. */
+function chainOptionsProblem(argName: string, value: unknown): Problem {
+    const problem = recordProblem(argName, value, "an object of chain options");
+    if (problem !== undefined) return problem;
+    const chain = value as Record<string, unknown>;
+    return firstProblem(
+        () => (chain.checkpoints === undefined ? undefined : methodsProblem(`${argName}.checkpoints`, chain.checkpoints, ["writeCheckpoint"], "a CheckpointStore")),
+        () => (chain.checkpointEveryRecords === undefined ? undefined : integerProblem(`${argName}.checkpointEveryRecords`, chain.checkpointEveryRecords, 1)),
+        () => (chain.checkpointEveryMs === undefined ? undefined : integerProblem(`${argName}.checkpointEveryMs`, chain.checkpointEveryMs, 1)),
+        () => (chain.env === undefined ? undefined : recordProblem(`${argName}.env`, chain.env, "an object of environment variables")),
+    );
+}
+
+const REJECTION_IDS: readonly string[] = ["userId", "applicationId", "clientRequestId", "taskType", "kbId"];
+
+/** `rejection` must be what {@link PrivateInvocationLogger.logRejection} records: strings, and a valid time. */
+function rejectionProblem(rejection: unknown): Problem {
+    const problem = recordProblem("rejection", rejection);
+    if (problem !== undefined) return problem;
+    const r = rejection as Record<string, unknown>;
+    const optionalString = (name: string, v: unknown): Problem => (v === undefined || typeof v === "string" ? undefined : `${name} must be a string, got ${showBrief(v)}`);
+    return firstProblem(
+        () => (typeof r.errorCode === "string" ? undefined : `rejection.errorCode must be a string, got ${showBrief(r.errorCode)}`),
+        () => (typeof r.errorMessage === "string" ? undefined : `rejection.errorMessage must be a string, got ${showBrief(r.errorMessage)}`),
+        () => optionalString("rejection.errorField", r.errorField),
+        () => optionalString("rejection.modelId", r.modelId),
+        () => (r.timestamp === undefined || (r.timestamp instanceof Date && !Number.isNaN(r.timestamp.getTime())) ? undefined : `rejection.timestamp must be a valid Date, got ${showBrief(r.timestamp)}`),
+        () => recordProblem("rejection.ids", r.ids),
+        () => REJECTION_IDS.map((id) => optionalString(`rejection.ids.${id}`, (r.ids as Record<string, unknown>)[id])).find((p) => p !== undefined),
+    );
 }

@@ -5,9 +5,9 @@
  * fails the call. Best-effort: the record is handed over and the call goes
  * on; a lost record is counted and reported, and `flush` waits for it.
  */
-import type { AuditMode, AuditRecord } from "../contract";
+import { methodsProblem, showBrief, type AuditMode, type AuditRecord, type Problem } from "../contract";
 import { describeError } from "./audit-record";
-import type { AuditSink } from "./sinks/audit-sink";
+import { AuditDeliveryError, refusalError, type AuditSink } from "./sinks/audit-sink";
 import { ChainingSink, type ChainOptions } from "./sinks/chaining-sink";
 
 /** The audit record could not be written and the audit mode is `fail-closed`. */
@@ -16,6 +16,16 @@ export class AuditWriteError extends Error {
         super(message, options);
         this.name = "AuditWriteError";
     }
+}
+
+/** What the logger and the archive call on a sink: they write, flush and read its counters. */
+const AUDIT_SINK_METHODS = ["write", "flush", "stats"];
+
+/** `value` must be an {@link AuditSink}: one without these methods would fail only on the first record, where it reads as a lost record. */
+export function auditSinkProblem(argName: string, value: unknown): Problem {
+    if (methodsProblem(argName, value, AUDIT_SINK_METHODS, "an AuditSink") === undefined) return undefined;
+    const missing = (typeof value === "object" || typeof value === "function") && value !== null ? AUDIT_SINK_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== "function") : AUDIT_SINK_METHODS;
+    return `${argName} must implement AuditSink (${AUDIT_SINK_METHODS.map((m) => `${m}()`).join(", ")}), got ${showBrief(value)}, which has no ${missing.map((m) => `${m}()`).join(", ")}`;
 }
 
 export interface RecordDeliveryOptions {
@@ -59,18 +69,34 @@ export class RecordDelivery {
     deliver(record: AuditRecord): Promise<void> | undefined {
         this.records.handed++;
         if (this.auditMode === "fail-closed") {
-            return this.durable(this.sink.write(record));
+            let write: Promise<void>;
+            try {
+                write = this.sink.write(record);
+            } catch (err) {
+                // A sink (or the chain before it) that throws instead of rejecting loses the record all the same.
+                return this.lost(err);
+            }
+            return this.durable(write);
         }
-        // No promise per record: one counter and one shared callback, since this runs on every call.
-        const group = this.groups[this.groups.length - 1];
-        group.unsettled++;
+        // No promise per record: one counter and one callback, since this runs on every call.
+        const settled = this.groups[this.groups.length - 1].add();
         try {
-            this.sink.enqueue(record, group.settled);
+            this.sink.enqueue(record, settled);
         } catch (err) {
-            group.unsettled--;
-            throw err;
+            // Settled once, whether or not the sink called back before it threw.
+            settled(refusalError(err));
         }
         return undefined;
+    }
+
+    /**
+     * A record lost before it reached the sink (it could not be built or
+     * written): counted and reported; fail-closed, the rejection that refuses
+     * the call. Never throws.
+     */
+    lost(err: unknown): Promise<void> | undefined {
+        this.noteLost(err);
+        return this.auditMode === "fail-closed" ? Promise.reject(refused(err)) : undefined;
     }
 
     /** Flushes the sink and waits for every write handed over before the call. Never rejects. */
@@ -89,17 +115,28 @@ export class RecordDelivery {
     async close(): Promise<void> {
         // A flush first: a buffering sink settles the writes on their way only when it sends them.
         await this.flush();
-        this.records.lost += await this.sink.close();
+        try {
+            this.records.lost += await this.sink.close();
+        } catch (err) {
+            // A sink that throws on the close record loses it; close still never rejects.
+            this.noteLost(err);
+        }
     }
 
     private async durable(write: Promise<void>): Promise<void> {
         // The caller waits for this record: send it now rather than when a buffering sink's timer fires.
         this.sink.flush().catch(() => undefined);
+        // Fail closed: a sink that hands back no promise gives no word that the record is durable.
+        if (typeof (write as Partial<Promise<void>> | undefined)?.then !== "function") {
+            const err = new AuditDeliveryError(`the audit sink's write() returned ${showBrief(write)}, not a promise`);
+            this.noteLost(err);
+            throw refused(err);
+        }
         try {
             await write;
         } catch (err) {
             this.noteLost(err);
-            throw new AuditWriteError("the audit record could not be written; the call is refused (audit mode fail-closed)", { cause: err });
+            throw refused(err);
         }
     }
 
@@ -114,6 +151,10 @@ export class RecordDelivery {
     }
 }
 
+function refused(err: unknown): AuditWriteError {
+    return new AuditWriteError("the audit record could not be written; the call is refused (audit mode fail-closed)", { cause: err });
+}
+
 /** Best-effort writes handed over together, and who waits for all of them to settle. */
 class WriteGroup {
     unsettled = 0;
@@ -121,13 +162,28 @@ class WriteGroup {
 
     constructor(private readonly lost: (err: unknown) => void) {}
 
-    /** The sink's callback for each write of the group. */
-    readonly settled = (err?: Error): void => {
+    /**
+     * One more write, and its callback for the sink. A sink of the caller's
+     * may call it twice (or throw after calling it): only the first call
+     * counts, so no write is counted twice and no flush stops waiting early.
+     */
+    add(): (err?: Error) => void {
+        this.unsettled++;
+        let done = false;
+        return (err?: Error): void => {
+            if (done) return;
+            done = true;
+            this.settled(err);
+        };
+    }
+
+    private settled(err: Error | undefined): void {
         // Counted before the loss is reported: a warning handler that throws must not leave a flush waiting.
         this.unsettled--;
         if (this.unsettled === 0 && this.waiters.length > 0) for (const wake of this.waiters.splice(0)) wake();
-        if (err !== undefined) this.lost(err);
-    };
+        // `null` is a Node-style callback's "no error".
+        if (err !== undefined && err !== null) this.lost(err);
+    }
 
     /** Resolves once every write of the group has settled. */
     idle(): Promise<void> {

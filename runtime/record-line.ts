@@ -5,7 +5,8 @@
  *
  * - the line, newline included, is at most {@link MAX_RECORD_LINE_BYTES}
  *   (Lambda cuts longer log lines; CloudWatch Logs allows 1 MiB per event);
- * - each id-like string field is at most {@link MAX_RECORD_ID_BYTES};
+ * - each id-like string field ({@link RECORD_ID_FIELDS}: the call id, the
+ *   caller's ids, model ids, error names) is at most {@link MAX_RECORD_ID_BYTES};
  * - `metadata` is at most {@link MAX_RECORD_METADATA_BYTES} as JSON: whole
  *   entries are kept in order while they fit, and `metadataTruncated` and
  *   `metadataSha256` (of the complete metadata) say it was cut;
@@ -13,9 +14,13 @@
  *   and newlines cannot push the line over), at a character and escape
  *   boundary, with {@link TRUNCATION_MARKER}, `*Truncated: true` and the
  *   SHA-256 of the complete text.
+ *
+ * A record with no JSON text, or (built elsewhere, with fields of its own)
+ * none within the limit, throws: the sink loses it and the logger counts it,
+ * rather than a stand-in or a cut line passing for the record.
  */
 import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId, sha256Hex, truncateUtf8, type AuditRecord } from "../contract";
-import { recordJson, safeStringify } from "./serialize";
+import { recordJson, safeStringify, stringifyRecord } from "./serialize";
 
 /** Most bytes of one record line, its newline included: Lambda's log-line limit. */
 export const MAX_RECORD_LINE_BYTES = 256 * 1024;
@@ -39,7 +44,7 @@ export function recordLine(record: AuditRecord, maxLineBytes: number = MAX_RECOR
         return whole;
     }
     const bounded = boundMetadata(boundIds({ ...record, input: { ...record.input }, output: { ...record.output } }));
-    const line = safeStringify(bounded);
+    const line = stringifyRecord(bounded);
     if (bytes(line) <= limit) {
         return line;
     }
@@ -102,7 +107,7 @@ function cutTexts(record: AuditRecord, limit: number): string {
     const ordered = [...sides].sort((x, y) => bytes(escaped.get(x)!) - bytes(escaped.get(y)!));
     for (const [i, s] of ordered.entries()) {
         // Each text gets an equal share of what is left; a short one leaves the rest to the next.
-        const share = Math.max(0, Math.floor((limit - bytes(safeStringify(shell))) / (ordered.length - i)));
+        const share = Math.max(0, Math.floor((limit - bytes(stringifyRecord(shell))) / (ordered.length - i)));
         const full = escaped.get(s)!;
         const part = shell[s.of] as Record<string, unknown>;
         if (bytes(full) <= share) {
@@ -114,11 +119,23 @@ function cutTexts(record: AuditRecord, limit: number): string {
         }
         part[s.text] = JSON.parse(`"${cutEscaped(full, share)}"`) + TRUNCATION_MARKER;
     }
-    const line = safeStringify(shell);
+    const line = stringifyRecord(shell);
     if (bytes(line) <= limit) return line;
     // Only an unforeseen field could get here; the texts give way entirely rather than the record being lost.
     for (const s of sides) (shell[s.of] as Record<string, unknown>)[s.text] = TRUNCATION_MARKER;
-    return safeStringify(shell);
+    const bare = stringifyRecord(shell);
+    // Every field the runtime fills from a caller is bounded, so only a record built elsewhere gets here:
+    // a line over the limit would be cut into invalid JSON by Lambda or refused by CloudWatch Logs, so it is lost, and counted so, instead.
+    if (bytes(bare) > limit) throw new OversizedRecordError(`the audit record is ${bytes(bare)} bytes with its texts cut, over the ${limit + 1}-byte line limit`);
+    return bare;
+}
+
+/** A record whose line cannot be brought within the limit (only a record the runtime did not build can be one). */
+export class OversizedRecordError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "OversizedRecordError";
+    }
 }
 
 /** The longest prefix of the JSON-escaped `escaped` within `maxBytes` that ends on a character and escape boundary. */

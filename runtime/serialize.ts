@@ -6,7 +6,8 @@
 
 /**
  * Serializes an audit record: the runtime builds every field but `metadata`
- * from primitives, so only caller metadata can need the replacer.
+ * from primitives, so only caller metadata can need the replacer. Throws
+ * {@link UnserializableRecordError} rather than writing a stand-in.
  */
 export function recordJson(record: { metadata?: unknown }): string {
     try {
@@ -16,7 +17,28 @@ export function recordJson(record: { metadata?: unknown }): string {
     } catch {
         // A throwing getter in the metadata: the careful path reports it.
     }
-    return safeStringify(record);
+    return stringifyRecord(record);
+}
+
+/**
+ * A record that has no JSON text (a string past the engine's limit, a value
+ * from outside the runtime with a throwing getter): it is lost, and counted
+ * and reported as such, never written as a stand-in that passes for delivered.
+ */
+export class UnserializableRecordError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "UnserializableRecordError";
+    }
+}
+
+/** {@link safeStringify} for a whole record: throws {@link UnserializableRecordError} where that writes a stand-in. */
+export function stringifyRecord(value: unknown): string {
+    try {
+        return isPlainShallow(value) ? JSON.stringify(value) : JSON.stringify(value, safeReplacer());
+    } catch (err) {
+        throw new UnserializableRecordError(`the audit record cannot be written as JSON (${errorName(err)})`, { cause: err });
+    }
 }
 
 /** Serializes `value` to one line of JSON, never throwing. */
@@ -59,6 +81,97 @@ export function safeReplacer(): (this: unknown, key: string, value: unknown) => 
         }
         return value;
     };
+}
+
+/** Stands for a value whose reading threw (a getter, a `toJSON`). */
+export const UNREADABLE_VALUE = "[unreadable]";
+
+/** What {@link jsonSnapshot} gives: the JSON data, and whether any of it was cut or unreadable. */
+export interface JsonSnapshot {
+    /** `undefined` when JSON leaves the value out (a function, a symbol). */
+    value: unknown;
+    cut: boolean;
+}
+
+/**
+ * `value` as plain JSON data, what `JSON.stringify` with {@link safeReplacer}
+ * would write, built once so that the record holding it always serializes
+ * and hashes: objects and lists nested more than `maxDepth` deep become
+ * `marker`, and a getter or `toJSON` that throws becomes {@link UNREADABLE_VALUE}.
+ * A caller's metadata goes through this before it joins a record: taken as
+ * it is, a value nested thousands deep overflowed the stack when the record
+ * was serialized, and the record was lost.
+ */
+export function jsonSnapshot(value: unknown, maxDepth: number, marker: string): JsonSnapshot {
+    const state = { cut: false };
+    return { value: snapshotOf(value, "", 0, [], maxDepth, marker, state), cut: state.cut };
+}
+
+function snapshotOf(value: unknown, key: string, depth: number, ancestors: object[], maxDepth: number, marker: string, state: { cut: boolean }): unknown {
+    if (typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function") {
+        try {
+            value = (value as { toJSON(key: string): unknown }).toJSON(key);
+        } catch {
+            state.cut = true;
+            return UNREADABLE_VALUE;
+        }
+    }
+    switch (typeof value) {
+        case "string":
+        case "boolean":
+            return value;
+        case "number":
+            return Number.isFinite(value) ? value : null;
+        case "bigint":
+            return value.toString();
+        case "object":
+            break;
+        default:
+            // undefined, a function or a symbol: JSON leaves it out of an object and writes null in a list.
+            return undefined;
+    }
+    if (value === null) return null;
+    // Boxed primitives are written as the primitive, as JSON writes them.
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) return snapshotOf(value.valueOf(), key, depth, ancestors, maxDepth, marker, state);
+    if (ancestors.includes(value)) return "[Circular]";
+    if (depth >= maxDepth) {
+        state.cut = true;
+        return marker;
+    }
+    ancestors.push(value);
+    try {
+        if (value instanceof Error) {
+            return { name: snapshotOf(readMember(value, "name", state), "name", depth + 1, ancestors, maxDepth, marker, state), message: snapshotOf(readMember(value, "message", state), "message", depth + 1, ancestors, maxDepth, marker, state) };
+        }
+        if (Array.isArray(value)) {
+            const list: unknown[] = [];
+            for (let i = 0; i < value.length; i++) {
+                const element = snapshotOf(readMember(value, i, state), String(i), depth + 1, ancestors, maxDepth, marker, state);
+                list.push(element === undefined ? null : element);
+            }
+            return list;
+        }
+        const object: Record<string, unknown> = {};
+        for (const member of Object.keys(value)) {
+            const inner = snapshotOf(readMember(value, member, state), member, depth + 1, ancestors, maxDepth, marker, state);
+            if (inner === undefined) continue;
+            // An own "__proto__" member, as JSON.parse makes one: assigning it would set the prototype instead.
+            if (member === "__proto__") Object.defineProperty(object, member, { value: inner, enumerable: true, writable: true, configurable: true });
+            else object[member] = inner;
+        }
+        return object;
+    } finally {
+        ancestors.pop();
+    }
+}
+
+function readMember(holder: object, member: string | number, state: { cut: boolean }): unknown {
+    try {
+        return (holder as Record<string | number, unknown>)[member];
+    } catch {
+        state.cut = true;
+        return UNREADABLE_VALUE;
+    }
 }
 
 function errorName(err: unknown): string {

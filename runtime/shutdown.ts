@@ -3,9 +3,12 @@
  * (30 s by default) later: on SIGTERM, let the calls in progress finish and
  * deliver every buffered audit record before the process exits.
  */
+import { constants } from "os";
+import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, raise, recordProblem, show, showBrief, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
 import { guardedWarning } from "./sinks/audit-sink";
+import { auditLoggerProblem } from "./wiring/audit-logger";
 
 export interface FlushOnShutdownOptions {
     /** Signals to handle. @default ["SIGTERM", "SIGINT"] */
@@ -32,27 +35,81 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 export const RECORDS_LOST_EXIT_CODE = 1;
 const POLL_MS = 10;
 
+/** What shutdown calls on a logger: a stand-in with these works as well as a {@link PrivateInvocationLogger}. */
+const SHUTDOWN_LOGGER_METHODS = ["stats", "close"] as const;
+/** Signals no process can handle: listening for them throws. */
+const UNCATCHABLE_SIGNALS = ["SIGKILL", "SIGSTOP"];
+
 /**
  * Stops, waits for calls in progress (up to `graceMs`), closes every logger,
  * and resolves to the exit code: 0, or {@link RECORDS_LOST_EXIT_CODE} when a
- * logger has lost any record. Never rejects.
+ * logger has lost any record, or when an argument was bad or a logger failed
+ * (the audit log may then be incomplete). Never rejects.
  */
-export async function shutdownLoggers(loggers: readonly PrivateInvocationLogger[], options: Omit<FlushOnShutdownOptions, "signals" | "exit"> = {}): Promise<number> {
-    // A warning handler that throws must not skip the flush; its throw surfaces on its own turn.
-    const warn = guardedWarning(options.onWarning, (message) => console.error(message));
+export async function shutdownLoggers(loggers: PrivateInvocationLogger | readonly PrivateInvocationLogger[], options: Omit<FlushOnShutdownOptions, "signals" | "exit"> = {}): Promise<number> {
     try {
-        await options.beforeFlush?.();
+        return await closeLoggers(loggers, options);
+    } catch (err) {
+        // Only a stand-in logger that throws where none is expected (a getter) gets here; the caller still gets its exit code.
+        console.error(`shutdown: failed (${describeError(err).errorCode}); the audit log may be incomplete`);
+        return RECORDS_LOST_EXIT_CODE;
+    }
+}
+
+async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptions, "signals" | "exit">): Promise<number> {
+    // Shutdown is the last chance to deliver records: a bad argument is reported and every usable logger is still closed, rather than thrown.
+    const problems: string[] = [];
+    const note = (problem: string | undefined) => void (problem !== undefined && problems.push(problem));
+    const optionsProblem = recordProblem("shutdownLoggers options", options);
+    note(optionsProblem);
+    const given: Omit<FlushOnShutdownOptions, "signals" | "exit"> = optionsProblem === undefined ? options : {};
+    const onWarningProblem = given.onWarning === undefined ? undefined : functionProblem("onWarning", given.onWarning);
+    note(onWarningProblem);
+    // A warning handler that throws must not skip the flush; its throw surfaces on its own turn.
+    const warn = guardedWarning(onWarningProblem === undefined ? given.onWarning : undefined, (message) => console.error(message));
+    const beforeFlushProblem = given.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", given.beforeFlush);
+    note(beforeFlushProblem);
+    const graceProblem = given.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", given.graceMs, 0);
+    note(graceProblem);
+    const usable = usableLoggers(loggers, note);
+    let failures = problems.length;
+    for (const problem of problems) warn(`shutdown: ${problem}; closing the other loggers all the same`);
+    try {
+        if (beforeFlushProblem === undefined) await given.beforeFlush?.();
     } catch (err) {
         warn(`shutdown: beforeFlush failed (${describeError(err).errorCode}); flushing the audit records all the same`);
     }
-    const until = Date.now() + (options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-    while (loggers.some((l) => l.stats().activeRuns > 0) && Date.now() < until) {
+    // A logger whose stats() throws counts as failed once, and as idle so it is not waited for.
+    const broken = new Set<number>();
+    const stat = (i: number, key: "activeRuns" | "lost"): number => {
+        try {
+            const value = usable[i].stats()[key];
+            return typeof value === "number" && Number.isFinite(value) ? value : 0;
+        } catch (err) {
+            if (!broken.has(i)) warn(`shutdown: stats() of loggers[${i}] failed (${describeError(err).errorCode})`);
+            broken.add(i);
+            return 0;
+        }
+    };
+    const total = (key: "activeRuns" | "lost") => usable.reduce((n, _l, i) => n + stat(i, key), 0);
+    const until = Date.now() + (given.graceMs !== undefined && graceProblem === undefined ? given.graceMs : DEFAULT_SHUTDOWN_GRACE_MS);
+    while (total("activeRuns") > 0 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    const unfinished = loggers.reduce((n, l) => n + l.stats().activeRuns, 0);
+    const unfinished = total("activeRuns");
     // close(): flushes, and ends each writer's audit chain with its close record and final checkpoint.
-    await Promise.all(loggers.map((l) => l.close()));
-    const lost = loggers.reduce((n, l) => n + l.stats().lost, 0);
+    await Promise.all(
+        usable.map((l, i) =>
+            Promise.resolve()
+                .then(() => l.close())
+                .catch((err: unknown) => {
+                    failures++;
+                    warn(`shutdown: close() of loggers[${i}] failed (${describeError(err).errorCode}); its records may be lost`);
+                }),
+        ),
+    );
+    const lost = total("lost");
+    failures += broken.size;
     if (unfinished > 0) {
         warn(`shutdown: ${unfinished} calls still in progress after the grace period; their records are not written`);
     }
@@ -60,11 +117,57 @@ export async function shutdownLoggers(loggers: readonly PrivateInvocationLogger[
         warn(`shutdown: ${lost} audit records were lost`);
         return RECORDS_LOST_EXIT_CODE;
     }
-    return unfinished > 0 ? RECORDS_LOST_EXIT_CODE : 0;
+    return unfinished > 0 || failures > 0 ? RECORDS_LOST_EXIT_CODE : 0;
 }
 
-/** Installs the handlers; returns a function that removes them. */
+/** The loggers shutdown can close; every other entry is reported through `note` by its index. */
+function usableLoggers(loggers: unknown, note: (problem: string | undefined) => void): readonly Pick<PrivateInvocationLogger, "stats" | "close">[] {
+    if (!Array.isArray(loggers)) {
+        // One logger is taken as flushOnShutdown takes it.
+        const single = auditLoggerProblem("loggers", loggers, SHUTDOWN_LOGGER_METHODS);
+        note(single === undefined ? undefined : `loggers must be a PrivateInvocationLogger or a list of them, got ${showBrief(loggers)}`);
+        return single === undefined ? [loggers as PrivateInvocationLogger] : [];
+    }
+    return loggers.filter((l, i) => {
+        const problem = auditLoggerProblem(`loggers[${i}]`, l, SHUTDOWN_LOGGER_METHODS);
+        note(problem);
+        return problem === undefined;
+    }) as PrivateInvocationLogger[];
+}
+
+/** Every problem of `flushOnShutdown`'s arguments, first one first. */
+function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
+    const loggerProblems = Array.isArray(loggers)
+        ? loggers.map((l, i) => () => auditLoggerProblem(`loggers[${i}]`, l, SHUTDOWN_LOGGER_METHODS))
+        : [() => (auditLoggerProblem("loggers", loggers, SHUTDOWN_LOGGER_METHODS) === undefined ? undefined : `loggers must be a PrivateInvocationLogger or a list of them, got ${showBrief(loggers)}`)];
+    const o = options as FlushOnShutdownOptions;
+    return firstProblem(
+        ...loggerProblems,
+        () => recordProblem("flushOnShutdown options", options),
+        () => (o.signals === undefined ? undefined : signalsProblem(o.signals)),
+        () => (o.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", o.beforeFlush)),
+        () => (o.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", o.graceMs, 0)),
+        () => (o.exit === undefined ? undefined : booleanProblem("exit", o.exit)),
+        () => (o.onWarning === undefined ? undefined : functionProblem("onWarning", o.onWarning)),
+    );
+}
+
+/** Signal names this platform knows and lets a process handle, each once. */
+function signalsProblem(signals: unknown): Problem {
+    const notList = listProblem("signals", signals, true, "signal");
+    if (notList !== undefined) return notList;
+    for (const [i, s] of (signals as unknown[]).entries()) {
+        // hasOwn: an inherited name such as "toString" is no signal.
+        if (typeof s !== "string" || !Object.hasOwn(constants.signals, s)) return `signals[${i}] must be a signal name such as "SIGTERM", got ${showBrief(s)}`;
+        if (UNCATCHABLE_SIGNALS.includes(s)) return `signals[${i}] must be a signal a process can handle, got ${show(s)}`;
+    }
+    return duplicateProblem("signals", signals as unknown[]);
+}
+
+/** Installs the handlers; returns a function that removes them. Throws an `ArgumentError` for a bad argument. */
 export function flushOnShutdown(loggers: PrivateInvocationLogger | readonly PrivateInvocationLogger[], options: FlushOnShutdownOptions = {}): () => void {
+    // Checked now: on the signal, a bad argument would leave the process neither flushed nor exited.
+    raise(flushOnShutdownProblem(loggers, options));
     const all = Array.isArray(loggers) ? loggers : [loggers as PrivateInvocationLogger];
     const signals = options.signals ?? ["SIGTERM", "SIGINT"];
     let started = false;
@@ -73,12 +176,15 @@ export function flushOnShutdown(loggers: PrivateInvocationLogger | readonly Priv
             return;
         }
         started = true;
-        void shutdownLoggers(all, options).then((code) => {
-            process.exitCode = code;
-            if (options.exit ?? true) {
-                process.exit(code);
-            }
-        });
+        void shutdownLoggers(all, options)
+            // shutdownLoggers never rejects; should it ever, the process must still exit, and say the log may be incomplete.
+            .catch(() => RECORDS_LOST_EXIT_CODE)
+            .then((code) => {
+                process.exitCode = code;
+                if (options.exit ?? true) {
+                    process.exit(code);
+                }
+            });
     };
     signals.forEach((s) => process.on(s, onSignal));
     return () => signals.forEach((s) => process.removeListener(s, onSignal));

@@ -7,11 +7,11 @@ import type { BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ChatBedrockConverseInput } from "@langchain/aws";
-import { ArgumentError, envLabel } from "../contract";
+import { ArgumentError, envLabel, functionProblem, methodsProblem, raise, recordProblem, showBrief } from "../contract";
 import { AuditedChatBedrockConverse } from "./audited-chat-model";
 import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "./wiring/config";
-import { createAuditLogger } from "./wiring/audit-logger";
-import { createOpsBedrockClient } from "./wiring/ops-bedrock-client";
+import { auditLoggerProblem, createAuditLogger } from "./wiring/audit-logger";
+import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "./wiring/ops-bedrock-client";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
@@ -59,6 +59,7 @@ export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: Ru
  * and renews it five minutes before it expires.
  */
 export function createTenantChatModel(options: TenantChatModelOptions): TenantChatModel {
+    checkModelOptions(options);
     const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, bedrockMaxSockets, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } =
         options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
@@ -87,6 +88,45 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
         metadata: { ...modelFields?.metadata, modelId: model, invokedModelId: route ?? model, ...(userId === undefined ? {} : { userId }) },
     });
     return Object.assign(chat, { config });
+}
+
+/** What the sink must offer: the logger writes, flushes and counts through it. */
+const AUDIT_SINK_METHODS = ["write", "flush", "stats"];
+
+/** `modelFields` keys the model sets itself: one given there would be overridden silently, or send calls past the tenant's route. */
+const MODEL_OWNED_FIELDS = ["client", "credentials", "model", "region", "applicationInferenceProfile"];
+
+/**
+ * Every option that is not configuration (which `loadRuntimeConfig` checks),
+ * checked before anything is built: most are otherwise only used on the
+ * first call, where a wrong one reads as a Bedrock or audit failure.
+ */
+function checkModelOptions(options: TenantChatModelOptions): void {
+    raise(recordProblem("createTenantChatModel options", options));
+    const { sink, logger, env, modelFields, archiveClient, onWarning } = options;
+    raise(
+        // A shared logger has its own sink, so none is needed then; one given anyway must still be a sink.
+        logger !== undefined && sink === undefined ? undefined : methodsProblem("sink", sink, AUDIT_SINK_METHODS, "an AuditSink"),
+        logger === undefined ? undefined : auditLoggerProblem("logger", logger),
+        env === undefined ? undefined : recordProblem("env", env, "an object of environment variables"),
+        modelFields === undefined ? undefined : recordProblem("modelFields", modelFields),
+        archiveClient === undefined ? undefined : methodsProblem("archiveClient", archiveClient, ["send"], "an S3Client"),
+        onWarning === undefined ? undefined : functionProblem("onWarning", onWarning),
+    );
+    const owned = modelFields && MODEL_OWNED_FIELDS.find((key) => (modelFields as Record<string, unknown>)[key] !== undefined);
+    if (owned) {
+        throw new ArgumentError(`modelFields.${owned} is set by createTenantChatModel (from the configuration and its options), got ${showBrief((modelFields as Record<string, unknown>)[owned])}`);
+    }
+    checkOpsBedrockClientOptions({
+        userId: options.userId,
+        endpoint: options.bedrockEndpoint,
+        clientConfig: options.bedrockClientConfig,
+        maxSockets: options.bedrockMaxSockets,
+        customerCredentials: options.customerCredentials,
+    });
+    if (options.userId !== undefined && typeof options.userId !== "string") {
+        throw new ArgumentError(`userId must be a string (an STS session tag value), got ${showBrief(options.userId)}`);
+    }
 }
 
 type GuardrailConfig = NonNullable<ChatBedrockConverseInput["guardrailConfig"]>;

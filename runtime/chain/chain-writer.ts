@@ -11,6 +11,7 @@ import {
     AUDIT_CHAIN_SCHEMA_TYPE,
     AUDIT_CHAIN_VERSION,
     AUDIT_CHECKPOINT_SCHEMA_TYPE,
+    boundRecordId,
     chainHash,
     chainView,
     sha256Hex,
@@ -20,7 +21,7 @@ import {
     type StoredRecord,
     type WriterIdentity,
 } from "../../contract";
-import { safeStringify } from "../serialize";
+import { safeStringify, stringifyRecord } from "../serialize";
 import { canonicalForm } from "./canonical-json";
 
 /**
@@ -36,7 +37,8 @@ export function storedChainHash(record: StoredRecord): string {
 function hashOf(record: StoredRecord): { hash: string; json?: string } {
     const view = chainView(record as unknown as Record<string, unknown>, safeStringify);
     const canonical = canonicalForm(view);
-    if (canonical === undefined) return { hash: chainHash(JSON.parse(safeStringify(view))) };
+    // A record with no JSON text throws here, before it joins the chain: it is lost (and counted), never hashed as a stand-in.
+    if (canonical === undefined) return { hash: chainHash(JSON.parse(stringifyRecord(view))) };
     // The runtime's own record in canonical key order: one serialization is its hashed text and its line.
     const json = (view as unknown) === record && canonical.stringified ? canonical.text : undefined;
     return { hash: sha256Hex(canonical.text), json };
@@ -44,12 +46,14 @@ function hashOf(record: StoredRecord): { hash: string; json?: string } {
 
 /** Who this process is, from what Lambda and ECS put in the environment. */
 export function writerIdentity(env: Readonly<Record<string, string | undefined>> = process.env, startedAt = new Date()): WriterIdentity {
-    const task = env.ECS_CONTAINER_METADATA_URI_V4?.split("/").filter(Boolean).pop();
+    // The environment can be the caller's (the `chain.env` option): each value is bounded as an id, so the genesis record's line stays within its limit.
+    const bounded = (value: unknown) => (typeof value === "string" ? boundRecordId(value) : undefined);
+    const task = bounded(typeof env.ECS_CONTAINER_METADATA_URI_V4 === "string" ? env.ECS_CONTAINER_METADATA_URI_V4.split("/").filter(Boolean).pop() : undefined);
     // Keys in canonical order, as every object a record holds (see canonical-json.ts).
     return dropUndefined({
-        function: env.AWS_LAMBDA_FUNCTION_NAME,
-        functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
-        instance: env.AWS_LAMBDA_LOG_STREAM_NAME ?? `${hostname()}/${process.pid}`,
+        function: bounded(env.AWS_LAMBDA_FUNCTION_NAME),
+        functionVersion: bounded(env.AWS_LAMBDA_FUNCTION_VERSION),
+        instance: bounded(env.AWS_LAMBDA_LOG_STREAM_NAME) ?? `${hostname()}/${process.pid}`,
         startedAt: startedAt.toISOString(),
         task,
     });

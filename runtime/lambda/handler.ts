@@ -5,6 +5,7 @@
  */
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
+import { integerAtLeast, raise, recordProblem } from "../../contract";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
@@ -17,7 +18,7 @@ import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "../wiring/audit-logger";
 import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
-import { createOpsBedrockClient } from "../wiring/ops-bedrock-client";
+import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, type ResponseStreamLike } from "./streaming";
 
@@ -102,11 +103,15 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
  * created here, once per container; each invocation reuses them.
  */
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
+    raise(recordProblem("createHandler options", options));
     const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, bedrockMaxSockets, maxUserSessions, archiveClient, ...overrides } =
         options;
+    // The Bedrock clients are built per user at the first call: a bad option must stop the cold start, not fail every call without a record.
+    checkOpsBedrockClientOptions({ endpoint: bedrockEndpoint, clientConfig: bedrockClientConfig, connectionTimeoutMs: bedrockConnectionTimeoutMs, maxSockets: bedrockMaxSockets, customerCredentials });
+    const sessions = integerAtLeast("maxUserSessions", maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, 1);
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const logger = createAuditLogger(config, sink ?? new StdoutSink(), { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
-    const clients = new ClientCache(maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS, (userId) =>
+    const clients = new ClientCache(sessions, (userId) =>
         createOpsBedrockClient(config, {
             userId,
             endpoint: bedrockEndpoint,
@@ -211,10 +216,18 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                 return await streamInvocation.refuse(responseStream, await reject(checked.error, checked.ids));
             }
             const valid = checked.event;
+            let written: (() => Promise<void>) | undefined;
             await streamInvocation({
                 responseStream,
-                start: (signal, runId) => modelFor(valid).stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId }),
-                runFinished: (runId) => logger.runFinished(runId),
+                start: (signal, runId) => {
+                    const model = modelFor(valid);
+                    written = model.trackStream(runId);
+                    return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
+                },
+                runFinished: async (runId) => {
+                    await logger.runFinished(runId);
+                    await written?.();
+                },
                 armDeadline: (controller) => deadlineTimer(controller, context),
                 describe: (err, deadlinePassed, streamed) => failure(err, deadlinePassed, streamed),
                 ids: { modelId: valid.modelId, clientRequestId: valid.requestId },

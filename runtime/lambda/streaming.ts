@@ -42,7 +42,7 @@ export interface StreamInvocation {
     responseStream: ResponseStreamLike;
     /** Starts the model's stream under `signal`, as run `runId`. */
     start(signal: AbortSignal, runId: string): Promise<AsyncIterable<AIMessageChunk>>;
-    /** Resolves once the run's record is written (LangChain may end an aborted run after the loop stops). */
+    /** Resolves once the run's record is written; fail-closed, rejects when it could not be (an abort's own error does not say). */
     runFinished(runId: string): Promise<void>;
     armDeadline(controller: AbortController): NodeJS.Timeout | undefined;
     /** `streamed`: chunks already reached the caller. */
@@ -65,31 +65,43 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
     const runId = randomUUID();
     let final: AIMessageChunk | undefined;
     let streamed = false;
+    let failure: { err: unknown } | undefined;
     try {
-        // Every chunk is read to the end even when the caller has gone: the abort
-        // makes LangChain fail the run, and that failure is what writes the record.
-        for await (const chunk of await call.start(abort.signal, runId)) {
-            final = final ? final.concat(chunk) : chunk;
-            const text = contentText(chunk.content);
-            if (text && !abort.signal.aborted) {
-                streamed = true;
-                await writeLine(out, { type: "chunk", text });
+        const chunks = (await untilAborted(call.start(abort.signal, runId), abort.signal))[Symbol.asyncIterator]();
+        try {
+            // Each wait gives way to the abort: a caller that stops reading, or a
+            // model that stops sending, must not keep the record past the deadline.
+            for (let next = await untilAborted(chunks.next(), abort.signal); !next.done; next = await untilAborted(chunks.next(), abort.signal)) {
+                final = final ? final.concat(next.value) : next.value;
+                const text = contentText(next.value.content);
+                if (text) {
+                    streamed = true;
+                    await writeLine(out, { type: "chunk", text }, abort.signal);
+                }
             }
+        } finally {
+            // An abort left the model's stream mid-way: let it close its Bedrock call. Its record does not wait for this.
+            if (abort.signal.aborted) void Promise.resolve().then(() => chunks.return?.()).catch(() => undefined);
         }
-        await writeLine(out, {
-            type: "end",
-            modelId: call.ids.modelId,
-            stopReason: replyStopReason(final),
-            usage: bedrockUsage(final),
-            clientRequestId: call.ids.clientRequestId,
-        });
     } catch (err) {
-        const reason: unknown = abort.signal.reason;
-        await writeLine(out, { type: "error", error: call.describe(err, reason !== undefined && !(reason instanceof ClientDisconnectedError), streamed) });
+        failure = { err };
+    }
+    try {
+        // The record decides the last line: fail-closed, a completion record that could not be written is answered as such, whatever ended the stream.
+        await call.runFinished(runId);
+    } catch (err) {
+        failure = { err };
+    }
+    try {
+        if (failure) {
+            const reason: unknown = abort.signal.reason;
+            await writeLine(out, { type: "error", error: call.describe(failure.err, reason !== undefined && !(reason instanceof ClientDisconnectedError), streamed) }, abort.signal);
+        } else {
+            await writeLine(out, { type: "end", modelId: call.ids.modelId, stopReason: replyStopReason(final), usage: bedrockUsage(final), clientRequestId: call.ids.clientRequestId }, abort.signal);
+        }
+        await endStream(out, abort.signal);
     } finally {
         clearTimeout(timer);
-        await call.runFinished(runId);
-        await endStream(out);
     }
 }
 
@@ -100,28 +112,62 @@ streamInvocation.refuse = async (out: ResponseStreamLike, failure: InvocationFai
     await endStream(out);
 };
 
-/** Writes one line, waiting for the stream to drain when it asks to; a closed stream is skipped. */
-async function writeLine(out: ResponseStreamLike, line: StreamLine): Promise<void> {
+/** `abort()` without a reason gives a DOMException, and a caller's reason can be anything: the loop's failure is always an Error. */
+function abortReason(signal: AbortSignal): Error {
+    const reason: unknown = signal.reason;
+    return reason instanceof Error ? reason : new Error("Aborted");
+}
+
+/** `promise`, or the signal's reason once it aborts; a later rejection of `promise` is then ignored. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) {
+        promise.catch(() => undefined);
+        return Promise.reject(abortReason(signal));
+    }
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(abortReason(signal));
+        signal.addEventListener("abort", onAbort, { once: true });
+        promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+}
+
+/**
+ * Writes one line, waiting for the stream to drain when it asks to; a closed
+ * stream is skipped. Once `signal` aborts nothing waits for the caller: the
+ * line is buffered, and the record and the return come first.
+ */
+async function writeLine(out: ResponseStreamLike, line: StreamLine, signal?: AbortSignal): Promise<void> {
     if (out.destroyed || out.writableFinished) {
         return;
     }
-    if (!out.write(JSON.stringify(line) + "\n")) {
+    if (!out.write(JSON.stringify(line) + "\n") && !signal?.aborted) {
         await new Promise<void>((resolve) => {
-            // Whichever comes first removes both listeners: a slow caller must not collect one per write.
+            // Whichever comes first removes every listener: a slow caller must not collect one per write.
             const done = () => {
                 out.removeListener("drain", done);
                 out.removeListener("close", done);
+                signal?.removeEventListener("abort", done);
                 resolve();
             };
             out.once("drain", done);
             out.once("close", done);
+            signal?.addEventListener("abort", done, { once: true });
         });
     }
 }
 
-function endStream(out: ResponseStreamLike): Promise<void> {
+/** Ends the answer; once `signal` aborts, without waiting for a caller that has stopped reading. */
+function endStream(out: ResponseStreamLike, signal?: AbortSignal): Promise<void> {
     if (out.destroyed || out.writableFinished) {
         return Promise.resolve();
     }
-    return new Promise((resolve) => void out.end(() => resolve()));
+    return new Promise((resolve) => {
+        const done = () => {
+            signal?.removeEventListener("abort", done);
+            resolve();
+        };
+        out.end(done);
+        if (signal?.aborted) done();
+        else signal?.addEventListener("abort", done, { once: true });
+    });
 }

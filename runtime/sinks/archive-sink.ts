@@ -7,10 +7,30 @@
  * error that lost it.
  */
 import { createHash, randomUUID } from "crypto";
-import { AUDIT_CHAIN_SCHEMA_TYPE, ArgumentError, archiveChainRecordKey, archiveCheckpointKey, archiveObjectKey, sha256Hex, type AuditRecord, type ChainCheckpoint, type ChainRecord, type StoredRecord } from "../../contract";
+import {
+    AUDIT_CHAIN_SCHEMA_TYPE,
+    KMS_KEY_ARN_PATTERN,
+    accountIdProblem,
+    bucketNameProblem,
+    functionProblem,
+    methodsProblem,
+    patternProblem,
+    raise,
+    recordProblem,
+    archiveChainRecordKey,
+    archiveCheckpointKey,
+    archiveObjectKey,
+    sha256Hex,
+    type AuditRecord,
+    type ChainCheckpoint,
+    type ChainRecord,
+    type StoredRecord,
+} from "../../contract";
 import { describeError } from "../audit-record";
+import { auditSinkProblem } from "../record-delivery";
 import { s3Package, type ObjectPutClient } from "./s3-package";
-import { safeStringify } from "../serialize";
+import { stringifyRecord } from "../serialize";
+import { completeTextOf } from "../content";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
 
 export interface ArchivingSinkOptions {
@@ -35,9 +55,22 @@ export interface ArchivingSinkOptions {
     callId?: () => string;
 }
 
-/** The archive body of `record`: full-mode text gains the SHA-256 an auditor checks it against. */
+/**
+ * The archive body of `record`: full-mode text gains the SHA-256 an auditor
+ * checks it against, and text the logger's `maxContentBytes` cut is whole
+ * again (the log copy keeps the cut text, with the same SHA-256).
+ */
 export function archivedRecord(record: AuditRecord): AuditRecord {
     const copy: AuditRecord = { ...record, input: { ...record.input }, output: { ...record.output } };
+    const complete = completeTextOf(record);
+    if (complete?.inputText !== undefined) {
+        copy.input.inputText = complete.inputText;
+        copy.input.inputTruncated = undefined;
+    }
+    if (complete?.outputText !== undefined) {
+        copy.output.outputText = complete.outputText;
+        copy.output.outputTruncated = undefined;
+    }
     if (copy.input.inputText !== undefined) copy.input.inputSha256 = sha256Hex(copy.input.inputText);
     if (copy.output.outputText !== undefined) copy.output.outputSha256 = sha256Hex(copy.output.outputText);
     return copy;
@@ -50,6 +83,18 @@ export function archivedRecord(record: AuditRecord): AuditRecord {
  */
 export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditRecord["archive"]>): AuditRecord {
     return { ...record, archive };
+}
+
+/** Characters a key part keeps as they are: what a UUID or a LangChain run id is made of. */
+const KEY_PART_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * `part` as a key may hold it: a caller's run id (the call id) can be of any
+ * length and hold any character, and S3 refuses a key over 1,024 bytes, so
+ * one that is not a short, plain id is named by its SHA-256 instead.
+ */
+function keyPart(part: string): string {
+    return typeof part === "string" && KEY_PART_PATTERN.test(part) ? part : `sha256-${sha256Hex(String(part))}`;
 }
 
 function chainRecordKey(record: ChainRecord): string {
@@ -70,8 +115,17 @@ export class ArchivingSink implements AuditSink {
     private turn: Promise<void> = Promise.resolve();
 
     constructor(options: ArchivingSinkOptions) {
-        if (typeof options.primary?.write !== "function") throw new ArgumentError("primary must implement AuditSink");
-        if (typeof options.client?.send !== "function") throw new ArgumentError("client must be an S3Client");
+        // Each of these is otherwise only used on the first record, where a wrong one reads as a lost record (or an object in the wrong place).
+        raise(recordProblem("ArchivingSink options", options));
+        const { primary, client, bucket, kmsKeyArn, expectedBucketOwner, callId } = options;
+        raise(
+            auditSinkProblem("primary", primary),
+            methodsProblem("client", client, ["send"], "an S3Client"),
+            bucketNameProblem("bucket", bucket),
+            patternProblem("kmsKeyArn", kmsKeyArn, KMS_KEY_ARN_PATTERN, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; the bucket policy names the key, not an alias)"),
+            expectedBucketOwner === undefined ? undefined : accountIdProblem("expectedBucketOwner", expectedBucketOwner),
+            callId === undefined ? undefined : functionProblem("callId", callId),
+        );
         this.options = options;
     }
 
@@ -115,7 +169,8 @@ export class ArchivingSink implements AuditSink {
     private async archiveAndHandOff(record: StoredRecord, previous: Promise<void>): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
         const own = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE;
         const key = own ? chainRecordKey(record) : this.callKey(record);
-        const body = Buffer.from(safeStringify(own ? record : archivedRecord(record)) + "\n", "utf8");
+        // A record with no JSON text rejects (it is lost, and counted so) rather than being archived as a stand-in.
+        const body = Buffer.from(stringifyRecord(own ? record : archivedRecord(record)) + "\n", "utf8");
         const digest = createHash("sha256").update(body).digest();
         let archiveError: unknown;
         try {
@@ -132,7 +187,8 @@ export class ArchivingSink implements AuditSink {
     }
 
     private callKey(record: AuditRecord): string {
-        const unique = this.options.callId?.() ?? (record.callId ? `${record.callId}-${record.outcome}` : randomUUID());
+        const { callId } = this.options;
+        const unique = callId ? keyPart(callId()) : record.callId ? `${keyPart(record.callId)}-${record.outcome}` : randomUUID();
         return archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
     }
 

@@ -7,6 +7,9 @@
  */
 import {
     integerAtLeast,
+    methodsProblem,
+    raise,
+    recordProblem,
     DEFAULT_CHECKPOINT_EVERY_MS,
     DEFAULT_CHECKPOINT_EVERY_RECORDS,
     type ChainCheckpoint,
@@ -54,6 +57,11 @@ export class ChainingSink implements AuditSink {
     private readonly pending = new Set<Promise<void>>();
 
     constructor(options: ChainingSinkOptions) {
+        // A store without writeCheckpoint() would fail only at the first checkpoint, inside a call the audit mode may fail.
+        raise(
+            options.checkpoints === undefined ? undefined : methodsProblem("chain.checkpoints", options.checkpoints, ["writeCheckpoint"], "a CheckpointStore"),
+            options.env === undefined ? undefined : recordProblem("chain.env", options.env, "an object of environment variables"),
+        );
         this.options = options;
         this.sink = options.sink;
         this.store = options.checkpoints ?? (isCheckpointStore(options.sink) ? options.sink : undefined);

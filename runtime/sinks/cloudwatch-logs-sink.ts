@@ -8,7 +8,19 @@ import {
     type PutLogEventsCommandOutput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { ArgumentError, integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
+import {
+    ArgumentError,
+    booleanProblem,
+    functionProblem,
+    integerAtLeast,
+    methodsProblem,
+    raise,
+    recordProblem,
+    regionProblem,
+    show,
+    type AuditRecord,
+    type StoredRecord,
+} from "../../contract";
 import { safeStringify } from "../serialize";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, guardedWarning, invokeCallback, refusalError, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
@@ -99,19 +111,32 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
     private readonly onExit = () => void this.flush();
 
     constructor(options: CloudWatchLogsSinkOptions) {
+        // Without options the one required setting is what is missing, so the message names it.
+        raise(options === undefined ? undefined : recordProblem("CloudWatchLogsSink options", options));
         if (typeof options?.logGroupName !== "string" || !/^[\w\-/.#]{1,512}$/.test(options.logGroupName)) {
             throw new ArgumentError(`logGroupName must be a CloudWatch log group name, got ${JSON.stringify(options?.logGroupName)}`);
         }
         this.logGroupName = options.logGroupName;
         this.logStreamName = options.logStreamName ?? `bedrock-tenancy/${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-        if (/[:*]/.test(this.logStreamName) || this.logStreamName.length > 512 || this.logStreamName.length === 0) {
-            throw new ArgumentError(`logStreamName must be 1-512 characters without ':' or '*', got ${JSON.stringify(this.logStreamName)}`);
+        if (typeof this.logStreamName !== "string" || /[:*]/.test(this.logStreamName) || this.logStreamName.length > 512 || this.logStreamName.length === 0) {
+            throw new ArgumentError(`logStreamName must be 1-512 characters without ':' or '*', got ${show(this.logStreamName)}`);
         }
+        // Otherwise a wrong one fails only when first used (a send, a warning), where it reads as a lost batch or a crash.
+        raise(
+            options.client === undefined ? undefined : methodsProblem("client", options.client, ["send"], "a CloudWatchLogsClient"),
+            options.region === undefined ? undefined : regionProblem("region", options.region),
+            options.onWarning === undefined ? undefined : functionProblem("onWarning", options.onWarning),
+            options.flushOnExit === undefined ? undefined : booleanProblem("flushOnExit", options.flushOnExit),
+        );
         this.maxBuffered = integerAtLeast("maxBufferedRecords", options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS, 1);
         this.flushIntervalMs = integerAtLeast("flushIntervalMs", options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, 0);
         this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_PUT_MAX_ATTEMPTS, 1);
         this.baseBackoffMs = integerAtLeast("baseBackoffMs", options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS, 0);
         this.maxBackoffMs = integerAtLeast("maxBackoffMs", options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, 0);
+        if (this.maxBackoffMs < this.baseBackoffMs) {
+            // The cap would silently replace every delay, the first one included.
+            throw new ArgumentError(`maxBackoffMs must be at least baseBackoffMs (${this.baseBackoffMs}), got ${show(this.maxBackoffMs)}`);
+        }
         // A warning handler that throws must not stop a flush halfway; its throw surfaces on its own turn.
         this.warn = guardedWarning(options.onWarning);
         const config: CloudWatchLogsClientConfig = {

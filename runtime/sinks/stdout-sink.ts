@@ -1,4 +1,4 @@
-import { integerAtLeast, type AuditRecord, type StoredRecord } from "../../contract";
+import { integerAtLeast, methodsProblem, raise, recordProblem, type AuditRecord, type StoredRecord } from "../../contract";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 
@@ -29,6 +29,11 @@ export class StdoutSink implements SerializedRecordSink {
     private readonly counters = new SinkCounters();
 
     constructor(options: StdoutSinkOptions = {}) {
+        // A stream without write() would otherwise only fail on the first record, where it reads as a lost record.
+        raise(
+            recordProblem("StdoutSink options", options),
+            options?.stream === undefined ? undefined : methodsProblem("stream", options.stream, ["write"], "a writable stream"),
+        );
         this.stream = options.stream ?? process.stdout;
         this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS, 1);
     }

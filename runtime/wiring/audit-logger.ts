@@ -13,6 +13,8 @@ import { ArchivingSink } from "../sinks/archive-sink";
 import { lazyS3Client, type ObjectPutClient } from "../sinks/s3-package";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
+import { customerCredentialsProblem } from "./ops-credentials";
+import { methodsProblem, raise, type Problem } from "../../contract";
 
 /** Connection timeout of the archive's S3 client. */
 export const ARCHIVE_CONNECTION_TIMEOUT_MS = 3000;
@@ -29,6 +31,11 @@ export function createArchivingSink(
     sink: AuditSink,
     options: { client?: ObjectPutClient; customerCredentials?: AwsCredentialIdentityProvider; region?: string },
 ): { sink: AuditSink } {
+    // Checked with an archive configured or not: a bad client set today would otherwise surface only once the archive is.
+    raise(
+        options.client === undefined ? undefined : methodsProblem("archiveClient", options.client, ["send"], "an S3Client"),
+        options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials),
+    );
     if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
     const client =
         options.client ??
@@ -43,6 +50,18 @@ export function createArchivingSink(
     return {
         sink: new ArchivingSink({ primary: sink, client, bucket: config.archiveBucket, kmsKeyArn: config.archiveKmsKeyArn, expectedBucketOwner: keyAccount(config.archiveKmsKeyArn) }),
     };
+}
+
+/** What a model calls on its audit logger, and what shutdown calls on it. */
+export const AUDIT_LOGGER_METHODS = ["runStarted", "runEnded", "runFailed", "observeStream", "observeResponse", "streamedText", "flush", "close", "stats"] as const;
+
+/**
+ * `value` must be a {@link PrivateInvocationLogger}, or an object with the
+ * `methods` the caller uses: one without them fails only on the first call
+ * or at shutdown, where nothing can report it.
+ */
+export function auditLoggerProblem(argName: string, value: unknown, methods: readonly string[] = AUDIT_LOGGER_METHODS): Problem {
+    return value instanceof PrivateInvocationLogger ? undefined : methodsProblem(argName, value, methods, "a PrivateInvocationLogger");
 }
 
 /**

@@ -6,8 +6,8 @@ import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
-import { createOpsCredentials } from "./ops-credentials";
-import { integerAtLeast } from "../../contract";
+import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
+import { httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem } from "../../contract";
 
 export interface OpsBedrockClientOptions {
     /** Tags the ops session with this user as well as the tenant. */
@@ -39,8 +39,25 @@ export interface OpsBedrockClientOptions {
  */
 export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
 
+/**
+ * Throws an `ArgumentError` for a bad option, named as the runtime entries
+ * name it (`bedrockEndpoint`, ...). A caller that builds its clients later
+ * (one per user) calls it at construction, so a bad option stops the cold
+ * start instead of failing every call.
+ */
+export function checkOpsBedrockClientOptions(options: OpsBedrockClientOptions): void {
+    raise(
+        options.endpoint === undefined ? undefined : httpUrlProblem("bedrockEndpoint", options.endpoint),
+        options.clientConfig === undefined ? undefined : recordProblem("bedrockClientConfig", options.clientConfig),
+        options.connectionTimeoutMs === undefined ? undefined : integerAtLeastProblem("bedrockConnectionTimeoutMs", options.connectionTimeoutMs, 0),
+        options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials),
+    );
+    integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
+}
+
 /** A client over HTTP/1.1 (Converse needs no HTTP/2) with per-socket timeouts, as the runtime configures them. */
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
+    checkOpsBedrockClientOptions(options);
     const maxSockets = integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
     return cachingBedrockClient({
         region: config.bedrockRegion,

@@ -7,7 +7,7 @@
 import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { markStsFailure } from "../sts-failure";
-import { ArgumentError } from "../../contract";
+import { ArgumentError, raise, showBrief, type Problem } from "../../contract";
 
 /** Session tag keys set on every ops session. */
 export const SessionTagKey = { tenantId: "TenantId", userId: "UserId" } as const;
@@ -38,6 +38,10 @@ export function sessionName(tenantId: string): string {
 export function sessionTags(tenantId: string, userId?: string): { Key: string; Value: string }[] {
     const tags: { Key: string; Value: string }[] = [{ Key: SessionTagKey.tenantId, Value: tenantId }];
     if (userId !== undefined) {
+        // test() would read a number as its digits and STS would then refuse the tag on every call.
+        if (typeof userId !== "string") {
+            throw new ArgumentError(`userId must be a string (an STS session tag value), got ${showBrief(userId)}`);
+        }
         if (!TAG_VALUE.test(userId)) {
             throw new ArgumentError(`userId cannot be an STS session tag value (at most 256 of letters, digits, spaces and _.:/=+-@), got a string of ${userId.length} characters`);
         }
@@ -47,11 +51,31 @@ export function sessionTags(tenantId: string, userId?: string): { Key: string; V
 }
 
 /**
+ * `value` must be credentials the AWS SDK takes: a provider function, or an
+ * identity with its keys. Anything else fails only at the first AssumeRole,
+ * where it reads as an STS failure of every call.
+ */
+export function customerCredentialsProblem(argName: string, value: unknown): Problem {
+    if (typeof value === "function") return undefined;
+    const identity = value as { accessKeyId?: unknown; secretAccessKey?: unknown } | null;
+    if (typeof identity === "object" && identity !== null && typeof identity.accessKeyId === "string" && typeof identity.secretAccessKey === "string") return undefined;
+    // The value may hold a secret key, so only its kind is shown.
+    const kind =
+        typeof value === "object" && value !== null
+            ? `an object with keys ${Object.keys(value).join(", ") || "(none)"}`
+            : typeof value === "string"
+              ? `a string of ${value.length} characters`
+              : showBrief(value);
+    return `${argName} must be a credential provider function or { accessKeyId, secretAccessKey }, got ${kind}`;
+}
+
+/**
  * A provider that assumes the ops role with the ExternalId; create it once and
  * reuse it. Its failures are marked as STS's, so the call's record names
  * `AssumeRole` and STS's request id.
  */
 export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredentialIdentityProvider {
+    raise(options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials));
     const assume = fromTemporaryCredentials({
         params: {
             RoleArn: options.roleArn,

@@ -3,6 +3,7 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { HumanMessage } from "@langchain/core/messages";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
+import { AuditWriteError } from "../../runtime/private-invocation-logger";
 import { AUDIT_SCHEMA_TYPE, type StoredRecord } from "../../contract";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
@@ -124,7 +125,8 @@ describe("the audited model records every entry point itself", () => {
     it("fail-closed: the same fault refuses the call", async () => {
         const model = modelWith(new ThrowingSink(), { auditMode: "fail-closed", onWarning: () => undefined });
 
-        await assert.rejects(model.invoke("refused"), (err: Error) => err instanceof TypeError && err.message === "sink fault");
+        // The sink's own throw is the refusal's cause: the caller gets the documented AuditWriteError.
+        await assert.rejects(model.invoke("refused"), (err: Error) => err instanceof AuditWriteError && (err.cause as Error).message === "sink fault");
         assert.equal(aws.bedrock.calls.length, 0);
     });
 });

@@ -1,0 +1,218 @@
+import { strict as assert } from "assert";
+import { PassThrough, type Readable } from "stream";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { useLocalAws, type LocalAws } from "../../testing/local-aws";
+import { createTenantChatModel } from "../../runtime/tenant-chat-model";
+import type { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
+import { AUDIT_SCHEMA_TYPE, type AuditRecord, type StoredRecord } from "../../contract";
+import { TENANT_ENV } from "../../testing/runtime-fixtures";
+import { MemorySink } from "../support/memory-sink";
+
+/** Twenty deltas of "w1 ", "w2 ", ... a few ms apart, so a stream is still going when the caller acts. */
+const CHUNKS = Array.from({ length: 20 }, (_, i) => `w${i + 1} `);
+
+/** A sink that refuses every `error` record: fail-closed, the completion of a stream cut short cannot be written. */
+class RefusingErrorsSink extends MemorySink {
+    write(record: StoredRecord): Promise<void> {
+        if (record.schemaType === AUDIT_SCHEMA_TYPE && record.outcome === "error") return Promise.reject(new Error("log group gone"));
+        return super.write(record);
+    }
+}
+
+/** Cuts every ConverseStream response after its first few network reads, as a reset connection would. */
+class ResettingHandler extends NodeHttpHandler {
+    async handle(...[request, options]: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+        const result = await super.handle(request, options);
+        if (!request.path.endsWith("/converse-stream")) return result;
+        const body = result.response.body as Readable;
+        const cut = new PassThrough();
+        let reads = 0;
+        body.on("data", (data: Buffer) => {
+            if (++reads > 3) cut.destroy(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+            else cut.write(data);
+        });
+        body.on("end", () => cut.end());
+        result.response.body = cut;
+        return result;
+    }
+}
+
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)))]).finally(() =>
+        clearTimeout(timer),
+    );
+}
+
+describe("a stream that ends early writes its one record and releases its run (createTenantChatModel, local ConverseStream)", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+    beforeEach(() => {
+        aws.bedrock.reply = () => ({ text: CHUNKS.join(""), chunks: CHUNKS, chunkDelayMs: 5 });
+    });
+
+    const modelWith = (sink: MemorySink, options: Record<string, unknown> = {}) =>
+        createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, userId: "user-17", contentMode: "full", onWarning: () => undefined, ...options });
+
+    /** The completion records, and a check that the run is over: no run open, and `runFinished` resolves. */
+    async function completions(model: AuditedChatBedrockConverse, sink: MemorySink, runId: string): Promise<AuditRecord[]> {
+        await within(2000, model.auditLogger.runFinished(runId), "runFinished");
+        await model.auditLogger.flush();
+        assert.equal(model.auditLogger.stats().activeRuns, 0);
+        return sink.records().filter((r) => r.outcome !== "started");
+    }
+
+    for (const auditMode of ["best-effort", "fail-closed"] as const) {
+        describe(auditMode, () => {
+            it("the caller aborts its own signal inside its loop: one error record with exactly the text it received", async () => {
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode });
+                const ac = new AbortController();
+                let received = "";
+                let thrown: unknown;
+
+                try {
+                    for await (const chunk of await model.stream("hello", { runId: `in-loop-${auditMode}`, signal: ac.signal })) {
+                        received += chunk.text;
+                        if (received.includes("w5 ")) ac.abort();
+                    }
+                } catch (err) {
+                    thrown = err;
+                }
+
+                assert.equal((thrown as Error | undefined)?.name, "AbortError");
+                const records = await completions(model, sink, `in-loop-${auditMode}`);
+                assert.deepEqual(
+                    records.map((r) => [r.outcome, r.errorCode, r.operation]),
+                    [["error", "AbortError", "ConverseStream"]],
+                );
+                assert.equal((records[0].output as { outputText: string }).outputText, received);
+                assert.equal(received, CHUNKS.slice(0, 5).join(""));
+                if (auditMode === "fail-closed") assert.equal(sink.records()[0].outcome, "started");
+            });
+
+            it("the caller aborts from a timer while the stream waits for the next chunk: the same one record", async () => {
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode });
+                const ac = new AbortController();
+                let received = "";
+
+                await assert.rejects(async () => {
+                    for await (const chunk of await model.stream("hello", { runId: `timer-${auditMode}`, signal: ac.signal })) {
+                        received += chunk.text;
+                        if (received === "w1 ") setTimeout(() => ac.abort(), 12);
+                    }
+                });
+
+                const records = await completions(model, sink, `timer-${auditMode}`);
+                assert.deepEqual(records.map((r) => [r.outcome, r.errorCode]), [["error", "AbortError"]]);
+                assert.equal((records[0].output as { outputText: string }).outputText, received);
+            });
+
+            it("an abort with a reason of the caller's is recorded under that reason", async () => {
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode });
+                const ac = new AbortController();
+                const reason = Object.assign(new Error("the user pressed stop"), { name: "UserStopped" });
+
+                await assert.rejects(async () => {
+                    for await (const _ of await model.stream("hello", { runId: `reason-${auditMode}`, signal: ac.signal })) ac.abort(reason);
+                }, reason);
+
+                const records = await completions(model, sink, `reason-${auditMode}`);
+                assert.deepEqual(records.map((r) => [r.outcome, r.errorCode]), [["error", "UserStopped"]]);
+            });
+
+            it("break, a throw inside the loop, and return() before reading each give one StreamClosed record", async () => {
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode });
+
+                for await (const chunk of await model.stream("hello", { runId: `break-${auditMode}` })) {
+                    if (chunk.text.startsWith("w2")) break;
+                }
+                await assert.rejects(async () => {
+                    for await (const chunk of await model.stream("hello", { runId: `throw-${auditMode}` })) {
+                        if (chunk.text.startsWith("w3")) throw new Error("the caller's own bug");
+                    }
+                }, /the caller's own bug/);
+                const unread = await model.stream("hello", { runId: `return-${auditMode}` });
+                await within(2000, unread.return(), "return()");
+
+                for (const runId of [`break-${auditMode}`, `throw-${auditMode}`, `return-${auditMode}`]) {
+                    const records = (await completions(model, sink, runId)).filter((r) => r.callId === runId);
+                    assert.deepEqual(records.map((r) => [r.outcome, r.errorCode]), [["error", "StreamClosed"]], runId);
+                }
+                const text = (runId: string) => (sink.records().find((r) => r.callId === runId && r.outcome === "error")!.output as { outputText: string }).outputText;
+                assert.equal(text(`break-${auditMode}`), "w1 w2 ");
+                assert.equal(text(`throw-${auditMode}`), "w1 w2 w3 ");
+            });
+
+            it("Bedrock's stream breaking off mid-way gives one error record with the output so far", async () => {
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode, bedrockClientConfig: { requestHandler: new ResettingHandler(), maxAttempts: 1 } });
+                let received = "";
+
+                await assert.rejects(async () => {
+                    for await (const chunk of await model.stream("hello", { runId: `reset-${auditMode}` })) received += chunk.text;
+                });
+
+                const records = await completions(model, sink, `reset-${auditMode}`);
+                assert.ok(received.startsWith("w1 "), received);
+                assert.equal(records.length, 1);
+                assert.equal(records[0].outcome, "error");
+                assert.notEqual(records[0].errorCode, "StreamClosed");
+                assert.equal((records[0].output as { outputText?: string }).outputText ?? "", received);
+            });
+        });
+    }
+
+    it("a chunk that arrives after the abort never reaches a caller that reads on", async () => {
+        const sink = new MemorySink();
+        const model = modelWith(sink);
+        const ac = new AbortController();
+        const options = { runId: "reads-on", signal: ac.signal };
+        const stream = model._streamIterator("hello", options);
+        const first = await stream.next();
+        ac.abort();
+
+        // LangChain's own `stream` throws at once; a caller of the generator itself resumes it.
+        await assert.rejects(stream.next(), (err: Error) => err.name === "AbortError");
+        const records = await completions(model, sink, "reads-on");
+        assert.deepEqual(records.map((r) => [r.outcome, r.errorCode]), [["error", "AbortError"]]);
+        assert.equal((records[0].output as { outputText: string }).outputText, first.value?.text ?? "");
+    });
+
+    it("fail-closed: an aborted stream whose record cannot be written is counted as lost, reported, and releases its run", async () => {
+        const sink = new RefusingErrorsSink();
+        const warnings: string[] = [];
+        const model = modelWith(sink, { auditMode: "fail-closed", onWarning: (w: string) => warnings.push(w) });
+        const ac = new AbortController();
+
+        await assert.rejects(async () => {
+            for await (const chunk of await model.stream("hello", { runId: "lost", signal: ac.signal })) {
+                if (chunk.text.startsWith("w2")) ac.abort();
+            }
+        });
+
+        await within(2000, model.auditLogger.runFinished("lost"), "runFinished");
+        assert.deepEqual(model.auditLogger.stats(), { ...model.auditLogger.stats(), activeRuns: 0, lost: 1 });
+        assert.ok(warnings.some((w) => w.startsWith("audit record lost")), warnings.join("\n"));
+        assert.deepEqual(sink.records().map((r) => r.outcome), ["started"]);
+    });
+
+    it("fail-closed: a caller that reads on after such an abort gets AuditWriteError, not more text", async () => {
+        const sink = new RefusingErrorsSink();
+        const model = modelWith(sink, { auditMode: "fail-closed" });
+        const ac = new AbortController();
+        const options = { runId: "reads-on-lost", signal: ac.signal };
+        const stream = model._streamIterator("hello", options);
+        await stream.next();
+        ac.abort();
+
+        await assert.rejects(stream.next(), (err: Error) => err.name === "AuditWriteError");
+        assert.equal(model.auditLogger.stats().activeRuns, 0);
+    });
+});
