@@ -131,6 +131,7 @@ export function customerViolations(c: CustomerIntent, tenants: Map<string, Tenan
     const v = (why: string): Violation => violation("BT-CUSTOMER-TENANT", { tenant: c.tenantId, stack: c.stack, resource: c.urn.split("::").pop()!, urn: c.urn }, "-", why);
     if (!t) return [v(`names tenant ${c.tenantId}, which no ops stack given declares: its isolation cannot be proved`)];
     const out: Violation[] = [];
+    if (c.accountId === t.opsAccount) out.push(v(`deploys to account ${c.accountId}, the ops account of tenant ${c.tenantId}: its audit log, prompts and completions would rest in the ops account`));
     if (!t.accounts.includes(c.accountId)) out.push(v(`deploys to account ${c.accountId}, which tenant ${c.tenantId} does not list (${t.accounts.join(", ")})`));
     if (c.opsRoleArn !== t.roleArn) out.push(v(`assumes ${c.opsRoleArn}, not the tenant's ops role ${t.roleArn}`));
     return out;

@@ -14,6 +14,10 @@ export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]
 const SUBSCRIPTION_FILTER_TYPE = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter";
 const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
 const LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission";
+const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
+const LOG_DESTINATION_TYPE = "aws:cloudwatch/logDestination:LogDestination";
+const DATA_PROTECTION_TYPE = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
+const VPC_ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const FUNCTION_URL_TYPE = "aws:lambda/functionUrl:FunctionUrl";
 /** Type → the property holding a resource policy: who outside the account it admits is a path out. */
 const RESOURCE_POLICIES: Readonly<Record<string, string>> = {
@@ -52,6 +56,7 @@ export interface EgressContext {
 export function egressViolations(ctx: EgressContext): void {
     const { state, account, code, flag } = ctx;
     const arnsInFile = new Set(managed(state).map((r) => prop(r, "arn")).filter((a): a is string => typeof a === "string"));
+    const logGroups = new Set(managed(state).filter((r) => r.type === LOG_GROUP_TYPE).map((r) => textProp(r, "name")).filter((n): n is string => n !== undefined));
     const where = account === undefined ? "the account" : `the account ${account}`;
     for (const r of state.resources) {
         if (r.type === SUBSCRIPTION_FILTER_TYPE) {
@@ -62,6 +67,19 @@ export function egressViolations(ctx: EgressContext): void {
             const doc = jsonValue(prop(r, "policyDocument"));
             const to = isRecord(doc) ? doc.DestinationArn : undefined;
             if (typeof to !== "string" || !arnsInFile.has(to)) flag(code, r, "policyDocument", `subscribes every log group of the account to ${JSON.stringify(to)}, which is not a resource of this stack`);
+        }
+        if (r.type === LOG_DESTINATION_TYPE) {
+            // A destination of the stack is one hop: where it forwards must be the stack's too.
+            const to = prop(r, "targetArn");
+            if (typeof to !== "string" || !arnsInFile.has(to)) flag(code, r, "targetArn", `forwards what is subscribed to it to ${JSON.stringify(to)}, which is not a resource of this stack`);
+        }
+        const protection = r.type === DATA_PROTECTION_TYPE ? prop(r, "policyDocument") : r.type === ACCOUNT_POLICY_TYPE && prop(r, "policyType") === "DATA_PROTECTION_POLICY" ? prop(r, "policyDocument") : undefined;
+        if (protection !== undefined) {
+            for (const why of findingsDestinations(protection, ctx.buckets, logGroups)) flag(code, r, "policyDocument", why);
+        }
+        if (r.type === VPC_ENDPOINT_TYPE) {
+            const service = textProp(r, "serviceName") ?? "";
+            if (service.includes("vpce-svc-")) flag(code, r, "serviceName", `connects to the endpoint service ${service}, which some account runs, not an AWS service: traffic through it reaches that account`);
         }
         const policyKey = RESOURCE_POLICIES[r.type];
         if (policyKey !== undefined) {
@@ -99,6 +117,30 @@ function invocationFromOutside(r: StackResource, account: string, buckets: Set<s
     if (arn && arn.account === account) return undefined;
     if (arn && arn.service === "s3" && arn.account === "" && buckets.has(arn.resource.split("/")[0])) return undefined;
     return `lets ${who} invoke ${JSON.stringify(prop(r, "function"))} for ${source === undefined ? "any source" : JSON.stringify(source)}: without a sourceAccount or sourceArn of the account ${account}, another account's resources could trigger it`;
+}
+
+/**
+ * Why the findings of a CloudWatch Logs data protection policy (samples of the
+ * sensitive data it found) leave the stack: each destination must be a bucket
+ * or log group of the stack; a Firehose stream is not one the proof knows.
+ */
+function findingsDestinations(policy: unknown, buckets: ReadonlySet<string>, logGroups: ReadonlySet<string>): string[] {
+    const doc = jsonValue(policy);
+    if (!isRecord(doc)) return [`is not a policy document the proof can read (${JSON.stringify(policy)})`];
+    const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    const out: string[] = [];
+    for (const statement of statements) {
+        const operation = isRecord(statement) && isRecord(statement.Operation) ? statement.Operation : undefined;
+        const audit = operation && isRecord(operation.Audit) ? operation.Audit : undefined;
+        const to = audit && isRecord(audit.FindingsDestination) ? audit.FindingsDestination : undefined;
+        if (!to) continue;
+        for (const [kind, target] of Object.entries(to)) {
+            const name = isRecord(target) ? target.Bucket ?? target.LogGroup ?? target.DeliveryStream : undefined;
+            const own = kind === "S3" ? typeof name === "string" && buckets.has(name) : kind === "CloudWatchLogs" ? typeof name === "string" && logGroups.has(name) : false;
+            if (!own) out.push(`sends its findings, samples of the data it found, to ${kind} ${JSON.stringify(name)}, which is not a ${kind === "S3" ? "bucket" : kind === "CloudWatchLogs" ? "log group" : "resource"} of this stack`);
+        }
+    }
+    return out;
 }
 
 /** Principals outside `account` that an Allow of a resource policy names. */

@@ -12,7 +12,7 @@ import { egressViolations, managed, outsiders, ownBuckets } from "./account-egre
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE, functionProblems } from "./function-checks";
 import type { AccountIam } from "./iam-graph";
-import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
@@ -62,10 +62,12 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
 
     // Each a prefix of what it protects: every stream of the log group, every object of a bucket, under any key.
     const protectedPrefixes = [customer.logGroupArn, customer.kmsKeyArn, ...[...buckets].flatMap((b) => [s3BucketArn(b), s3ObjectsArn(b).slice(0, -1)])];
+    // A role can reach the data through the data's own policies too: a bucket or key policy, or a grant, naming it.
+    const namedByData = principalsNamedByData(state);
     for (const p of ctx.iam.principals.filter((x) => x.kind === "role")) {
         const outsiders = outsidePrincipals(p.trust, account);
         if (outsiders.length === 0) continue;
-        const reaches = p.policies.some((source) => {
+        const reaches = namedByData.has(p.arn.toLowerCase()) || p.policies.some((source) => {
             if (source.document === undefined) return true;
             const parsed = parsePolicy(source.document);
             return "problem" in parsed || parsed.statements.some((s) => s.effect === "Allow" && (
@@ -106,12 +108,47 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     return out;
 }
 
+/** Lowercased principal ARNs that a bucket, key or log resource policy of this stack allows, or one of its KMS grants names. */
+function principalsNamedByData(state: StackState): Set<string> {
+    const out = new Set<string>();
+    for (const r of state.resources) {
+        const key = DATA_POLICIES[r.type];
+        if (key !== undefined) {
+            const parsed = parsePolicy(prop(r, key));
+            if ("problem" in parsed) continue;
+            for (const s of parsed.statements) if (s.effect === "Allow") for (const v of s.principals?.AWS ?? []) out.add(v.toLowerCase());
+        }
+        if (r.type === "aws:kms/grant:Grant") {
+            const who = prop(r, "granteePrincipal");
+            if (typeof who === "string") out.add(who.toLowerCase());
+        }
+    }
+    return out;
+}
+
+/** Type → the property holding a policy on the audit data itself. */
+const DATA_POLICIES: Readonly<Record<string, string>> = {
+    "aws:s3/bucket:Bucket": "policy",
+    "aws:s3/bucketV2:BucketV2": "policy",
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:kms/key:Key": "policy",
+    "aws:kms/keyPolicy:KeyPolicy": "policy",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
+};
+
 /** The environment must not redirect the runtime, and must name only the stack's own archive. */
 function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set<string>, ownKey: (k: unknown) => boolean, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
     const env = prop(r, "environment");
     const vars = isRecord(env) && isRecord(env.variables) ? env.variables : {};
     for (const [name, value] of Object.entries(vars)) {
         if (redirecting(name)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${name}`, `sets ${name}=${JSON.stringify(value)}: the runtime's calls, records included, could go to another endpoint`);
+    }
+    // In Lambda the runtime's records are its log output: they land in its log group, which must be one the stack encrypts and proves.
+    if (vars[RuntimeEnv.opsRoleArn] !== undefined) {
+        const config = prop(r, "loggingConfig");
+        const group = isRecord(config) && typeof config.logGroup === "string" && config.logGroup !== "" ? config.logGroup : `/aws/lambda/${asText(prop(r, "name") ?? r.name)}`;
+        const ownGroups = new Set(managed(ctx.state).filter((x) => x.type === LOG_GROUP_TYPE).map((x) => textProp(x, "name")));
+        if (!ownGroups.has(group)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, which is not a log group of this stack: its key and readers are not proved`);
     }
     const bucket = vars[RuntimeEnv.archiveBucket];
     if (bucket !== undefined && !buckets.has(asText(bucket))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveBucket}`, `archives to bucket ${JSON.stringify(bucket)}, which is not a bucket of this stack`);

@@ -5,11 +5,12 @@
  * tenants. One pass over the tenants; no pairwise comparison.
  */
 import { BEDROCK_TENANT_ACCESS_TYPE, fleetProblems, tenantIdProblem } from "../contract";
-import type { StackState } from "./pulumi-formats";
+import type { StackResource, StackState } from "./pulumi-formats";
 import { violation, type Code, type Violation } from "./findings";
 import { prop, type TenantProof } from "./tenant-proof";
 
-const NAMED_TYPES = ["aws:iam/role:Role", "aws:bedrock/inferenceProfile:InferenceProfile", "aws:budgets/budget:Budget"];
+const PROFILE_TYPE = "aws:bedrock/inferenceProfile:InferenceProfile";
+const NAMED_TYPES = ["aws:iam/role:Role", PROFILE_TYPE, "aws:budgets/budget:Budget"];
 
 export function fleetViolations(proofs: TenantProof[], states: StackState[]): Violation[] {
     const violations: Violation[] = [];
@@ -34,8 +35,11 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
     // A fleet spread over shards has one ops stack per shard: a breach between two shards names both.
     const stackOf = new Map(proofs.map((p) => [p.intent.tenantId, p.intent.stack]));
     const inStacks = (a: string, b: string) => (stackOf.get(a) !== stackOf.get(b) ? ` (ops stacks ${stackOf.get(a)} and ${stackOf.get(b)})` : "");
+    // A customer account that is an ops account would keep that tenant's records where the fleet's operators work.
+    const opsAccounts = new Set(proofs.map((x) => x.intent.opsAccount));
     for (const p of proofs) {
         const t = p.intent.tenantId;
+        for (const a of p.intent.accounts) if (opsAccounts.has(a)) fleet("accounts", `tenant ${t} lists account ${a}, an ops account of the fleet, as a customer account: its audit log would rest in the ops account`, t);
         new Set(p.intent.accounts).forEach((a) => claim("account", a, t, "customer account"));
         new Set(p.trust.pairs.map((x) => x.principal)).forEach((x) => claim("principal", x, t, "principal"));
         new Set(Object.values(p.intent.inferenceProfileArns)).forEach((x) => claim("profile", x, t, "application inference profile"));
@@ -49,6 +53,32 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
             const name = prop(r, "name");
             const tenant = ownerOfComponent.get(r.parent);
             if (typeof name === "string" && tenant) claim("name", `${r.type.split(":").pop()} ${name}`, tenant, "resource name");
+        }
+    }
+    // Spend is attributed by the profile's tenant tag: a profile tagged with another tenant's id bills that tenant, and its own cap never fires.
+    const tenantIds = new Set(proofs.map((p) => p.intent.tenantId));
+    for (const state of states) {
+        const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+        const tenantOf = (r: StackResource): string | undefined => {
+            for (let at = r.parent, hops = 0; at !== undefined && hops < 64; hops++) {
+                const owner = ownerOfComponent.get(at);
+                if (owner !== undefined) return owner;
+                at = byUrn.get(at)?.parent;
+            }
+            return undefined;
+        };
+        for (const r of state.resources) {
+            if (r.type !== PROFILE_TYPE) continue;
+            const tags = prop(r, "tags");
+            if (typeof tags !== "object" || tags === null) continue;
+            const arn = prop(r, "arn");
+            const owner = (typeof arn === "string" ? owners.profile.get(arn) : undefined) ?? tenantOf(r);
+            for (const [key, value] of Object.entries(tags as Record<string, unknown>)) {
+                if (typeof value === "string" && tenantIds.has(value) && value !== owner) {
+                    violations.push(violation("BT-TENANT-METERING", { tenant: value, stack: state.stack, resource: r.name, urn: r.urn }, `tags.${key}`,
+                        `the application inference profile of ${owner ?? "no tenant"} is tagged ${key}=${value}: its spend would count against ${value}'s budget and cost cap`));
+                }
+            }
         }
     }
     // A grant on another tenant's profile bills that tenant and reaches its configuration.

@@ -7,7 +7,7 @@
  * the cost cap's (ops-escalation.ts), and policies applied to tenant roles
  * at run time (the cost cap, the enforcer's deny) may only deny.
  */
-import { accountOfPrincipal, coversAction, coversResource, coversService, hasWildcard, parsePolicy, wildcardMatch, type PolicyStatement } from "../contract";
+import { accountOfPrincipal, coversAction, coversResource, coversService, hasWildcard, parseArn, parsePolicy, wildcardMatch, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
@@ -88,7 +88,10 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: stri
         flag("BT-OPS-FOREIGN-TRUST", p.resource, "assumeRolePolicy", `the trust policy of role ${p.name} ${parsed.problem}`);
         return;
     }
-    const matchesTenantRole = (pattern: string) => tenantRoleArns.some((arn) => wildcardMatch(pattern.toLowerCase(), arn));
+    const matchesTenantRole = (pattern: string) => {
+        const lower = pattern.toLowerCase();
+        return tenantRoleArns.some((arn) => wildcardMatch(lower, arn) || wildcardMatch(lower, sessionPatternOf(arn)));
+    };
     for (const s of parsed.statements) {
         if (s.effect !== "Allow" || !coversService(s, "sts")) continue;
         if (s.notPrincipals) {
@@ -106,7 +109,7 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: stri
                     flag(matchesTenantRole(v) ? "BT-OPS-ROLE-CHAIN" : "BT-OPS-FOREIGN-TRUST", p.resource, s.label, `role ${p.name} admits the principal pattern ${JSON.stringify(v)}`);
                 } else if (accountOfPrincipal(v) !== ctx.account) {
                     flag("BT-OPS-FOREIGN-TRUST", p.resource, s.label, `role ${p.name} admits ${v}, outside the ops account ${ctx.account}; only tenant roles are assumed from outside, each by its own tenant`);
-                } else if (tenantRoleArns.includes(v.toLowerCase())) {
+                } else if (tenantRoleArns.includes(v.toLowerCase()) || tenantRoleArns.includes(roleOfSession(v) ?? "")) {
                     flag("BT-OPS-ROLE-CHAIN", p.resource, s.label, `role ${p.name} admits the tenant role ${v}: a tenant session could continue into it`);
                 } else {
                     const named = s.conditions.filter((c) => c.key === "aws:principalarn").flatMap((c) => c.values).filter(matchesTenantRole);
@@ -165,4 +168,22 @@ function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: S
     const denyAll = !("problem" in parsed) && parsed.statements.length > 0 && parsed.statements.every((s) =>
         s.effect === "Deny" && s.conditions.length === 0 && s.actions?.includes("*") === true && s.resources?.includes("*") === true);
     if (!denyAll) flag("BT-OPS-SHARED-POLICY", policy, "policy", `the cost cap ${String(arn)}, which Budgets attaches to tenant roles, is not a Deny of every action on every resource`);
+}
+
+/**
+ * The role of an STS session ARN (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`),
+ * lowercased as tenant role ARNs are compared: a trust naming one session of a
+ * tenant role admits that tenant's sessions as surely as naming the role.
+ */
+function roleOfSession(principal: string): string | undefined {
+    const arn = parseArn(principal);
+    if (!arn || arn.service !== "sts" || !arn.resource.startsWith("assumed-role/")) return undefined;
+    const name = arn.resource.split("/")[1];
+    return name ? `arn:${arn.partition}:iam::${arn.account}:role/${name}`.toLowerCase() : undefined;
+}
+
+/** Every session of a tenant role, as a pattern over principal ARNs (role ARNs compared lowercased). */
+function sessionPatternOf(roleArn: string): string {
+    const arn = parseArn(roleArn);
+    return arn ? `arn:${arn.partition}:sts::${arn.account}:assumed-role/${arn.resource.split("/").pop()}/*` : roleArn;
 }

@@ -84,9 +84,9 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": { reducedBy: "egress checks: its destination" },
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": { reducedBy: "egress checks: its destinations" },
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { reducedBy: "egress checks: principals outside the account" },
-    "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks: a target in another account is a finding" },
+    "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks: its target must be a resource of the stack" },
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { inert: "says who may send logs into this account's destination: inbound only" },
-    "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { reducedBy: "egress checks: its findings destinations" },
+    "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { reducedBy: "egress checks: its findings destinations must be a bucket or log group of the stack" },
     "aws:oam/link:Link": { reducedBy: "egress checks: a sink in another account is a finding" },
     "aws:oam/sink:Sink": { inert: "receives telemetry shared into this account" },
     "aws:oam/sinkPolicy:SinkPolicy": { inert: "says who may share telemetry into this account" },
@@ -122,7 +122,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": { inert: NETWORK },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { inert: NETWORK },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { inert: NETWORK },
-    "aws:ec2/vpcEndpoint:VpcEndpoint": { inert: "a private path to an AWS service of the same Region; it grants no access" },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { reducedBy: "egress checks: an endpoint service some account runs (vpce-svc-…) is a finding; a path to an AWS service of the Region grants no access" },
 };
 
 export function knownType(type: string): KnownType | undefined {

@@ -5,7 +5,7 @@
  * does not hold is added on the `inputs` side only: drift is a changed value.
  */
 import type { StackDoc } from "../../support/plan-files";
-import { added, ARCHIVE_A, CUSTOMER_A, CUSTOMER_B, find, named, OPS, setProp, type Side } from "../../support/plan-mutations";
+import { added, ARCHIVE_A, CUSTOMER_A, CUSTOMER_B, find, KEY_A, named, OPS, setProp, type Side } from "../../support/plan-mutations";
 import type { Mutation } from "./mutations";
 
 const ROLE = "aws:iam/role:Role";
@@ -15,6 +15,12 @@ const push = (doc: StackDoc, ...rs: any[]) => doc.deployment.resources.push(...r
 const enforcer = (doc: StackDoc) => find(doc, FUNCTION, named("quota-enforcer-function"));
 const runtime = (doc: StackDoc) => find(doc, FUNCTION, (r) => r.urn.endsWith("::customer-a-function"));
 const policy = (Principal: unknown, Action: unknown, Resource: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal, Action, Resource }] });
+
+/** A CloudWatch Logs data protection policy whose audit finds email addresses and reports them to `destination`. */
+const findingsTo = (destination: unknown) => JSON.stringify({ Name: "p", Version: "2021-06-01", Statement: [
+    { Sid: "audit", DataIdentifier: ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"], Operation: { Audit: { FindingsDestination: destination } } },
+    { Sid: "redact", DataIdentifier: ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"], Operation: { Deidentify: { MaskConfig: {} } } },
+] });
 
 /** The function's variables in the clear, whichever way the file holds them (the runtime's are a secret). */
 function variablesOf(r: any, side: Side): Record<string, string> {
@@ -85,6 +91,38 @@ export const EGRESS_MUTATIONS: Mutation[] = [
           added("customer-a", "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "copy", { bucket: ARCHIVE_A, role: `arn:aws:iam::${CUSTOMER_A}:role/replicator`, rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::ops-collector" } }] })) },
     { name: "the runtime invocable by any account's S3 bucket", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
       edit: (doc) => push(doc, added("customer-a", "aws:lambda/permission:Permission", "from-s3", { action: "lambda:InvokeFunction", function: "BedrockTenancyRuntime-customer-a", principal: "s3.amazonaws.com" })) },
+    // Second hops and other ways to the same data.
+    { name: "an ops role trusting one session of a tenant role, with every model", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", ROLE, "side-door", { name: "SideDoor", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:sts::${OPS}:assumed-role/BedrockTenantAccess-customer-a/bedrock-tenancy-customer-a` }, Action: "sts:AssumeRole" }] }) }),
+          added("ops", ROLE_POLICY, "side-door-invoke", { role: "SideDoor", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel*", Resource: "*" }] }) })) },
+    { name: "a role the ops account assumes, with no policy of its own, given the customer key by a grant", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", ROLE, "reader", { name: "ArchiveReader", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sts:AssumeRole" }] }) }, { arn: `arn:aws:iam::${CUSTOMER_A}:role/ArchiveReader` }),
+          added("customer-a", "aws:kms/grant:Grant", "reader-decrypt", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:role/ArchiveReader`, operations: ["Decrypt"] })) },
+    { name: "the runtime's log output sent to a log group outside the stack", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "loggingConfig", { logFormat: "JSON", logGroup: "/aws/lambda/bedrock-tenancy-customer-a" }) },
+    { name: "a data protection policy sending its findings to a bucket outside the stack, by bare name", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/bedrock-tenancy/customer-a/audit", policyDocument: findingsTo({ S3: { Bucket: "ops-telemetry-999999999999" } }) })) },
+    { name: "a log destination of the stack forwarding to a stream outside it", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDestination:LogDestination", "relay", { name: "relay", roleArn: `arn:aws:iam::${CUSTOMER_A}:role/relay`, targetArn: `arn:aws:firehose:us-east-1:${CUSTOMER_A}:deliverystream/leak` }, { arn: `arn:aws:logs:us-east-1:${CUSTOMER_A}:destination:relay` }),
+          added("customer-a", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "to-relay", { logGroup: "/bedrock-tenancy/customer-a/audit", filterPattern: "", destinationArn: `arn:aws:logs:us-east-1:${CUSTOMER_A}:destination:relay` })) },
+    { name: "a VPC endpoint to an endpoint service some account runs", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:ec2/vpcEndpoint:VpcEndpoint", "inspect", { vpcId: "vpc-1", serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", vpcEndpointType: "GatewayLoadBalancer" })) },
+    { name: "a tenant's application profile tagged with another tenant's id", stack: "ops", code: "BT-TENANT-METERING", sides: ["inputs", "outputs"],
+      edit: (doc, side) => {
+          const profile = find(doc, "aws:bedrock/inferenceProfile:InferenceProfile", (r) => r.inputs?.tags?.["bedrock-tenancy:tenant"] === "customer-a");
+          setProp(profile, side, "tags", { ...profile[side].tags, "bedrock-tenancy:tenant": "customer-b" });
+      } },
+    // A customer account that is the ops account.
+    { name: "a tenant listing the ops account as one of its customer accounts", stack: "ops", code: "BT-FLEET-RULE", sides: ["inputs"],
+      edit: (doc) => {
+          const access = find(doc, "bedrock-tenancy:index:BedrockTenantAccess", (r) => r.outputs?.tenantId === "customer-a");
+          access.outputs = { ...access.outputs, accounts: [...access.outputs.accounts, OPS] };
+      } },
+    { name: "a customer stack deploying into the ops account", stack: "customer-a", code: "BT-CUSTOMER-TENANT", sides: ["inputs"],
+      edit: (doc) => {
+          const logging = find(doc, "bedrock-tenancy:index:PrivateInvocationLogging", () => true);
+          logging.outputs = { ...logging.outputs, accountId: OPS };
+      } },
 ];
 
 export const EGRESS_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
@@ -97,6 +135,8 @@ export const EGRESS_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit:
           { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sns:Subscribe", Resource: "*" }] })) },
     { name: "the quota enforcer invocable by an SNS topic of the ops account", stack: "ops",
       edit: (doc) => push(doc, added("ops", "aws:lambda/permission:Permission", "from-own-sns", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "sns.amazonaws.com", sourceArn: `arn:aws:sns:us-east-1:${OPS}:ops-topic` })) },
+    { name: "a data protection policy sending its findings to the stack's own log group", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/bedrock-tenancy/customer-a/audit", policyDocument: findingsTo({ CloudWatchLogs: { LogGroup: "/bedrock-tenancy/customer-a/audit" } }) })) },
     { name: "the runtime with TZ set and its code in a bucket of the stack", stack: "customer-a",
       edit: (doc) => {
           const r = runtime(doc);
