@@ -2,7 +2,7 @@
  * AWS identifier rules shared by the components, the runtime and the
  * verifier. Free of Pulumi and LangChain: the runtime bundle loads this file.
  */
-import { patternProblem, show, type Problem } from "./validation";
+import { isPlainObject, patternProblem, plainValueProblem, show, type Problem } from "./validation";
 
 /** Region used when neither an explicit `region` nor the provider's `aws:region` is set. */
 export const DEFAULT_REGION = "us-east-1";
@@ -107,10 +107,79 @@ export function modelIdProblem(argName: string, value: unknown): Problem {
  */
 export function regionProblem(argName: string, value: unknown): Problem {
     if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
-        return `${argName} must be an AWS Region name such as "us-east-1", got ${show(value)}`;
+        return plainValueProblem(argName, value) ?? `${argName} must be an AWS Region name such as "us-east-1", got ${show(value)}`;
     }
     if (OTHER_PARTITION_REGION_PATTERN.test(value)) {
         return `${argName} ${show(value)} is outside the aws partition; the ARNs this package builds (arn:aws:...) would not match there`;
     }
+    return undefined;
+}
+
+/**
+ * A tag key's characters and length: 1–128 letters, digits, spaces and
+ * `_.:/=+-@`. IAM's rule, the strictest of the services the components tag
+ * (IAM, KMS, CloudWatch, Lambda, S3, Bedrock), so one set of tags fits them all.
+ */
+export const TAG_KEY_CHARACTERS_PATTERN = /^[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
+/** A tag value: 0–256 of the characters a key may hold. */
+export const TAG_VALUE_PATTERN = /^[\p{L}\p{N}\p{Z}_.:/=+\-@]{0,256}$/u;
+/** User tags per resource (AWS tagging quota). */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/**
+ * Why `value` cannot be the `tags` of a component, or `undefined`: every
+ * rule AWS applies when the resources are created, so that a bad tag fails
+ * the preview instead of the deployment. `ownKeys` are the tags the component
+ * adds itself; they count against the quota unless `value` sets them too.
+ */
+export function tagsProblem(argName: string, value: unknown, ownKeys: readonly string[] = []): Problem {
+    if (value === undefined) return undefined;
+    const notPlain = plainValueProblem(argName, value);
+    if (notPlain !== undefined) return notPlain;
+    if (!isPlainObject(value)) return `${argName} must be an object of tag key to string value, got ${show(value)}`;
+    for (const [key, tagValue] of Object.entries(value)) {
+        // AWS reserves the prefix in any case ("AWS:", "Aws:").
+        if (key.slice(0, 4).toLowerCase() === "aws:") return `${argName} key ${show(key)} starts with "aws:", which AWS reserves for its own tags`;
+        if (!TAG_KEY_CHARACTERS_PATTERN.test(key)) return `${argName} key ${show(key)} must be 1 to 128 letters, digits, spaces or _.:/=+-@, got ${key.length} characters`;
+        const where = `${argName}[${show(key)}]`;
+        const notPlainValue = plainValueProblem(where, tagValue);
+        if (notPlainValue !== undefined) return notPlainValue;
+        if (typeof tagValue !== "string") return `${where} must be a string, got ${show(tagValue)}`;
+        if (!TAG_VALUE_PATTERN.test(tagValue)) {
+            return `${where} must be at most 256 letters, digits, spaces or _.:/=+-@, got ${tagValue.length > 256 ? `${tagValue.length} characters` : show(tagValue)}`;
+        }
+    }
+    const count = new Set([...Object.keys(value), ...ownKeys]).size;
+    if (count > MAX_TAGS_PER_RESOURCE) {
+        return `${argName} would put ${count} tags on each resource (with the component's own ${show(ownKeys)}), over AWS's ${MAX_TAGS_PER_RESOURCE}; got ${Object.keys(value).length} tags`;
+    }
+    return undefined;
+}
+
+/** S3 general purpose bucket names: 3–63 of lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. */
+const S3_BUCKET_NAME_CHARACTERS = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Bucket names S3 forbids although their characters pass: formatted as an IPv4 address. */
+const S3_BUCKET_NAME_IP = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+/** Prefixes and suffixes S3 reserves (access point aliases, Object Lambda, Multi-Region Access Points, directory and table buckets). */
+const S3_BUCKET_NAME_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"] as const;
+const S3_BUCKET_NAME_RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] as const;
+
+/**
+ * Why `value` cannot name a general purpose S3 bucket, or `undefined`: every
+ * naming rule of S3 (bucket naming rules, Amazon S3 User Guide), each
+ * reported by name.
+ */
+export function s3BucketNameProblem(argName: string, value: unknown): Problem {
+    const notPlain = plainValueProblem(argName, value);
+    if (notPlain !== undefined) return notPlain;
+    if (typeof value !== "string" || !S3_BUCKET_NAME_CHARACTERS.test(value)) {
+        return `${argName} must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit), got ${show(value)}`;
+    }
+    if (value.includes("..")) return `${argName} must not hold two adjacent periods (S3 bucket naming rules), got ${show(value)}`;
+    if (S3_BUCKET_NAME_IP.test(value)) return `${argName} must not be formatted as an IP address (S3 bucket naming rules), got ${show(value)}`;
+    const prefix = S3_BUCKET_NAME_RESERVED_PREFIXES.find((p) => value.startsWith(p));
+    if (prefix !== undefined) return `${argName} must not start with ${show(prefix)}, which S3 reserves, got ${show(value)}`;
+    const suffix = S3_BUCKET_NAME_RESERVED_SUFFIXES.find((x) => value.endsWith(x));
+    if (suffix !== undefined) return `${argName} must not end with ${show(suffix)}, which S3 reserves, got ${show(value)}`;
     return undefined;
 }

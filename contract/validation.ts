@@ -48,13 +48,48 @@ export function withContext(context: string, error: unknown): ArgumentError {
     return new ArgumentError(`${context}: ${message}`, { cause: error });
 }
 
+/**
+ * Whether `value` is a Pulumi Output. Told by the SDK's own brand, not by
+ * `instanceof`: this file loads without Pulumi, and two copies of the SDK
+ * would not share a class.
+ */
+export function isOutputValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
+}
+
+/** How an Output reads in a message: its value is not known when the message is written. */
+const OUTPUT_TEXT = "an Output (not known at preview)";
+
+/** `value` must be a plain value, not an Output: the check needs it at preview. */
+export function plainValueProblem(argName: string, value: unknown): Problem {
+    return isOutputValue(value) ? `${argName} must be a plain value known at preview, not an Output` : undefined;
+}
+
+/** Text JSON has no form for; marked inside the JSON and unquoted afterwards. */
+const NON_JSON_MARK = "\u0000";
+const NON_JSON_TEXT = /"\\u0000([^"\\]*)\\u0000"/g;
+
+function nonJsonText(value: unknown): string | undefined {
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    if (isOutputValue(value)) return OUTPUT_TEXT;
+    return undefined;
+}
+
 /** A value as messages show it. */
 export function show(value: unknown): string {
     if (value === undefined) return "undefined";
     if (typeof value === "bigint") return `${value}n`;
+    // JSON would print NaN and Infinity as null, and an Output as the SDK's warning about toJSON.
+    const own = nonJsonText(value);
+    if (own !== undefined) return own;
     try {
+        // The holder's own property is read before toJSON replaces it, so a nested Output is caught too.
+        const replacer = function (this: Record<string, unknown>, key: string, v: unknown): unknown {
+            const text = nonJsonText(this[key]);
+            return text === undefined ? v : `${NON_JSON_MARK}${text}${NON_JSON_MARK}`;
+        };
         // JSON.stringify gives undefined for a function or a symbol, which have their own text.
-        return JSON.stringify(value) ?? (typeof value === "symbol" ? value.toString() : `function ${(value as { name?: string }).name || "(anonymous)"}`);
+        return JSON.stringify(value, replacer)?.replace(NON_JSON_TEXT, "$1") ?? (typeof value === "symbol" ? value.toString() : `function ${(value as { name?: string }).name || "(anonymous)"}`);
     } catch {
         // A cycle or a BigInt inside: no JSON, so the value's own text.
         return Object.prototype.toString.call(value);
@@ -64,13 +99,13 @@ export function show(value: unknown): string {
 /** `value` must be a string matching `pattern`; `what`, when given, says it in words instead of the pattern. */
 export function patternProblem(argName: string, value: unknown, pattern: RegExp, what?: string): Problem {
     if (typeof value === "string" && pattern.test(value)) return undefined;
-    return `${argName} must ${what ? `be ${what}` : `match ${pattern}`}, got ${show(value)}`;
+    return plainValueProblem(argName, value) ?? `${argName} must ${what ? `be ${what}` : `match ${pattern}`}, got ${show(value)}`;
 }
 
 /** `value` must be a whole number from `min` to `max`. */
 export function integerProblem(argName: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): Problem {
     if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return undefined;
-    return `${argName} must be an integer from ${min} to ${max}, got ${show(value)}`;
+    return plainValueProblem(argName, value) ?? `${argName} must be an integer from ${min} to ${max}, got ${show(value)}`;
 }
 
 /** `value` when it is a whole number of at least `min`; otherwise an {@link ArgumentError} naming `argName`. */
@@ -82,17 +117,17 @@ export function integerAtLeast(argName: string, value: number, min: number): num
 /** `value` must be one of `allowed`. */
 export function oneOfProblem(argName: string, value: unknown, allowed: readonly unknown[]): Problem {
     if (allowed.includes(value)) return undefined;
-    return `${argName} must be one of ${allowed.map(String).join(", ")}, got ${show(value)}`;
+    return plainValueProblem(argName, value) ?? `${argName} must be one of ${allowed.map(String).join(", ")}, got ${show(value)}`;
 }
 
 /** `value` must be `true` or `false`. */
 export function booleanProblem(argName: string, value: unknown): Problem {
-    return typeof value === "boolean" ? undefined : `${argName} must be true or false, got ${show(value)}`;
+    return typeof value === "boolean" ? undefined : plainValueProblem(argName, value) ?? `${argName} must be true or false, got ${show(value)}`;
 }
 
 /** `value` must be an array; with `atLeastOne`, a non-empty one of `what` (singular: "Region"). */
 export function listProblem(argName: string, value: unknown, atLeastOne = false, what = "item"): Problem {
-    if (!Array.isArray(value)) return `${argName} must be a list, got ${show(value)}`;
+    if (!Array.isArray(value)) return plainValueProblem(argName, value) ?? `${argName} must be a list, got ${show(value)}`;
     if (atLeastOne && value.length === 0) return `${argName} must list at least one ${what}, got []`;
     return undefined;
 }
@@ -115,7 +150,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** `value` must be a plain object. */
 export function objectProblem(argName: string, value: unknown, what = "an object"): Problem {
-    return isPlainObject(value) ? undefined : `${argName} must be ${what}, got ${show(value)}`;
+    return isPlainObject(value) ? undefined : plainValueProblem(argName, value) ?? `${argName} must be ${what}, got ${show(value)}`;
 }
 
 /**

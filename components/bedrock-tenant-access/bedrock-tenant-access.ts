@@ -4,11 +4,14 @@ import * as random from "@pulumi/random";
 import {
     BEDROCK_TENANT_ACCESS_TYPE,
     DEFAULT_REGION,
+    accountIdProblem,
     applicationProfileName,
     externalIdProblem,
     foundationModelArn,
     managedPolicyArn,
     opsRoleName,
+    raise,
+    recordProblem,
     roleArn,
     systemProfileArn,
     tenantBoundaryPolicyName,
@@ -18,10 +21,10 @@ import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
 import { createCostCap } from "./cost-cap";
 import { deriveExternalId, externalIdSecretProblem } from "./external-id";
 import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
-import { costCapArnProblem, enforcerFunctionArnProblem } from "./quota-validation";
+import { costCapArnProblem, enforcerFunctionArnProblem, warningTopicArnProblem } from "./quota-validation";
 import { tenantPermissionsDocument, tenantTrustDocument } from "./tenant-policies";
 import { resolveTenantAccess } from "./resolution";
-import type { ResolvedTenantAccess } from "./validation";
+import { opsAccountInAccountsProblem, type ResolvedTenantAccess } from "./validation";
 
 /**
  * One tenant's access to Bedrock in the operations account: a role only the
@@ -65,10 +68,19 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: BedrockTenantAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_ACCESS_TYPE, name, {}, opts);
+        // Checked before `args.region` is read below, which would fail with a bare TypeError.
+        raise(recordProblem("args", args, "an object of BedrockTenantAccess arguments"));
         // Reading aws:region parses the whole stack config, tenant list included: skip it when the Region is given.
         const r = resolveTenantAccess(args, args.region ?? aws.config.region ?? DEFAULT_REGION);
         const tags = { ...(args.tags ?? {}), [r.costTagKey]: r.tenantId };
-        const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
+        // Checked again once known: the caller identity (or a StackReference) is no plain value at preview.
+        const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId).apply((acct) => {
+            const problem = accountIdProblem("accountId", acct) ?? opsAccountInAccountsProblem(r.accounts, acct);
+            if (problem !== undefined) {
+                throw new pulumi.ResourceError(problem, this);
+            }
+            return acct;
+        });
 
         const fail = (message: string): never => {
             throw new pulumi.ResourceError(message, this);
@@ -104,7 +116,10 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             this.budget(name, r);
         }
         if (r.quota && args.quota) {
-            createQuotaAlarms(name, { tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags, warningTopicArn: args.quota.warningTopicArn }, this);
+            const warningTopicArn = args.quota.warningTopicArn === undefined
+                ? undefined
+                : this.checked(args.quota.warningTopicArn, account, (arn) => warningTopicArnProblem("quota.warningTopicArn", arn, r.region));
+            createQuotaAlarms(name, { tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags, warningTopicArn }, this);
             // The enforcer's own rule routes the alarm; the ARN is checked so that no tenant gets alarms that no enforcer sees.
             this.enforcerFunctionArn = this.checked(args.quota.enforcerFunctionArn, account, (arn, acct) => enforcerFunctionArnProblem("quota.enforcerFunctionArn", arn, r.region, acct));
         }

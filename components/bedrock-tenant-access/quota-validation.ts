@@ -1,4 +1,4 @@
-import { IAM_POLICY_ARN_PATTERN, IAM_ROLE_ARN_PATTERN, LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, patternProblem, raise, show, type Problem } from "../../contract";
+import { IAM_POLICY_ARN_PATTERN, IAM_ROLE_ARN_PATTERN, LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, parseArn, patternProblem, raise, show, type Problem } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS } from "./args";
 import type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
 
@@ -40,6 +40,17 @@ function limitsProblem(argName: string, limits: TokenLimitArgs): Problem {
     return tokensProblem(`${argName}.tokensPerDay`, limits.tokensPerDay) ?? tokensProblem(`${argName}.tokensPerMonth`, limits.tokensPerMonth);
 }
 
+/**
+ * Why `value` cannot be `quota.warningTopicArn`: an SNS topic ARN in the
+ * tenant's Region, since CloudWatch notifies only topics of the alarm's Region.
+ */
+export function warningTopicArnProblem(argName: string, value: unknown, region: string): Problem {
+    const bad = patternProblem(argName, value, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN");
+    if (bad !== undefined) return bad;
+    const topicRegion = parseArn(value as string)?.region;
+    return topicRegion === region ? undefined : `${argName} must be a topic in the tenant's Region ${show(region)}, where its quota alarms are, got ${show(value)}`;
+}
+
 const hasLimit = (l: ResolvedLimits) => l.tokensPerDay !== undefined || l.tokensPerMonth !== undefined;
 
 /**
@@ -74,6 +85,9 @@ export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution
             : `quota.warningPercent must be a percentage above 0 and below 100, got ${show(quota.warningPercent)}`,
         quota.enforcerFunctionArn === undefined || quota.enforcerFunctionArn === null ? `quota.enforcerFunctionArn is required (the ops stack's QuotaEnforcer.functionArn), got ${show(quota.enforcerFunctionArn)}` : undefined,
     );
+    if (quota.warningTopicArn !== undefined && typeof quota.warningTopicArn !== "object") {
+        raise(warningTopicArnProblem("quota.warningTopicArn", quota.warningTopicArn, region));
+    }
     if (typeof quota.enforcerFunctionArn !== "object") {
         raise(enforcerFunctionArnProblem("quota.enforcerFunctionArn", quota.enforcerFunctionArn, region, account));
     }

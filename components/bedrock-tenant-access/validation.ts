@@ -18,11 +18,13 @@ import {
     listProblem,
     parseModelId,
     patternProblem,
+    plainValueProblem,
     policySizeError,
     raise,
     regionProblem,
     runtimeRoleName,
     show,
+    tagsProblem,
     tenantBoundaryPolicyName,
     tenantIdProblem,
     type Problem,
@@ -76,6 +78,28 @@ function accountsProblem(value: unknown): Problem {
         if (problem !== undefined) return problem;
     }
     return duplicateProblem("accounts", accounts);
+}
+
+/**
+ * Why `accountId` (the ops account, when given as a plain value) is not
+ * usable: its id, or a tenant account that is the ops account itself. Such a
+ * tenant would deploy its customer side into the ops account, next to every
+ * other tenant's role.
+ */
+export function opsAccountProblem(accountId: unknown, accounts: readonly string[]): Problem {
+    // An Output or a promise is checked by the component once known.
+    if (accountId === undefined || typeof accountId === "object") return undefined;
+    const bad = accountIdProblem("accountId", accountId);
+    if (bad !== undefined) return bad;
+    return opsAccountInAccountsProblem(accounts, accountId as string);
+}
+
+/** The message for a tenant account that is the ops account `opsAccount`, or `undefined`. */
+export function opsAccountInAccountsProblem(accounts: readonly string[], opsAccount: string): Problem {
+    const i = accounts.indexOf(opsAccount);
+    if (i < 0) return undefined;
+    return `accounts[${i}] must be a customer account other than the ops account the tenant's role is created in (accountId ${opsAccount}), got ${show(accounts[i])}: ` +
+        "the customer side would be deployed into the ops account, beside every other tenant's role";
 }
 
 function destinationsProblem(overrides: unknown): Problem {
@@ -168,7 +192,8 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     if (typeof args !== "object" || args === null) {
         throw new ArgumentError(`args must be an object, got ${show(args)}`);
     }
-    raise(tenantIdProblem("tenantId", args.tenantId), accountsProblem(args.accounts));
+    raise(plainValueProblem("tenantId", args.tenantId) ?? tenantIdProblem("tenantId", args.tenantId), accountsProblem(args.accounts));
+    raise(opsAccountProblem(args.accountId, args.accounts));
     const region = args.region ?? defaultRegion;
     raise(regionProblem("region", region));
     const models = resolveModels(args, region);
@@ -192,6 +217,8 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
         patternProblem("costTagKey", costTagKey, TAG_KEY_PATTERN, 'a tag key of 1 to 128 characters not starting with "aws:"'),
         integerProblem("applicationProfileQuota", applicationProfileQuota, 1),
         integerProblem("trustPolicySizeQuota", trustPolicySizeQuota, 1, MAX_TRUST_POLICY_SIZE_QUOTA),
+        // The component sets the cost tag itself (its value wins), so it counts against the quota.
+        tagsProblem("tags", args.tags, [costTagKey]),
     );
     if (costAttribution && models.length > applicationProfileQuota) {
         throw new ArgumentError(`models would need ${models.length} application inference profiles, over applicationProfileQuota ${applicationProfileQuota}`);

@@ -1,4 +1,4 @@
-import { KMS_KEY_ARN_PATTERN, bucketNameProblem, parseArn, booleanProblem, integerProblem, isPlainObject, oneOfProblem, raise, show, type Problem } from "../../contract";
+import { KMS_KEY_ARN_PATTERN, s3BucketNameProblem, parseArn, booleanProblem, integerProblem, isPlainObject, oneOfProblem, raise, show, type Problem } from "../../contract";
 import { ARCHIVE_DEFAULTS, ARCHIVE_STORAGE_CLASS_MIN_DAYS, type ArchiveRetentionMode, type ArchiveTransitionArgs, type AuditArchiveArgs } from "./archive-args";
 
 /** Object Lock accepts up to 100 years. */
@@ -45,7 +45,7 @@ export function resolveArchiveArgs(archive: AuditArchiveArgs | undefined): Resol
     const retentionDays = archive.retentionDays ?? d.retentionDays;
     const retentionMode = archive.retentionMode ?? d.retentionMode;
     raise(
-        archive.bucketName === undefined ? undefined : bucketNameProblem("archive.bucketName", archive.bucketName),
+        archive.bucketName === undefined ? undefined : s3BucketNameProblem("archive.bucketName", archive.bucketName),
         integerProblem("archive.retentionDays", retentionDays, 1, ARCHIVE_MAX_RETENTION_DAYS),
         oneOfProblem("archive.retentionMode", retentionMode, RETENTION_MODES),
         archive.allowGovernanceMode === undefined ? undefined : booleanProblem("archive.allowGovernanceMode", archive.allowGovernanceMode),

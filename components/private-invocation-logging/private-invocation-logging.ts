@@ -3,8 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ACCOUNT_ID_PATTERN,
+    ArgumentError,
     DEFAULT_REGION,
-    KMS_KEY_ARN_PATTERN,
     PRIVATE_INVOCATION_LOGGING_TYPE,
     SNS_TOPIC_ARN_PATTERN,
     TENANT_TAG_KEY,
@@ -16,6 +16,7 @@ import {
     parseArn,
     patternProblem,
     raise,
+    recordProblem,
     regionProblem,
     roleArn,
     runtimeRoleName,
@@ -29,7 +30,7 @@ import { bundleFileName, bundleFiles, defaultLambdaBundlePath } from "./lambda-b
 import { AuditMetric, auditMetricFilters } from "./metric-filters";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
-import { opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
+import { customerAccountProblem, logKeyArnProblem, opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
 
 /**
  * The customer side of one tenant: a customer-owned KMS key, the encrypted
@@ -68,6 +69,8 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateInvocationLoggingArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(PRIVATE_INVOCATION_LOGGING_TYPE, name, {}, opts);
+        // Checked before `args.region` is read below, which would fail with a bare TypeError.
+        raise(recordProblem("args", args, "an object of PrivateInvocationLogging arguments"));
         // Reading aws:region parses the whole stack config: skip it when the Region is given.
         const r = resolvePrivateInvocationLoggingArgs(args, args.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
         const archiveArgs = resolveArchiveArgs(args.archive);
@@ -77,16 +80,18 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         const bundlePath = args.lambdaBundlePath ?? defaultLambdaBundlePath();
         if (r.compute === "lambda" && !fs.existsSync(bundlePath)) {
             const which = args.lambdaBundlePath === undefined ? "the default lambdaBundlePath" : "lambdaBundlePath";
-            throw new pulumi.ResourceError(`${which} names no file, got ${JSON.stringify(bundlePath)}: run \`npm run build\` to create the runtime bundle`, this);
+            // An argument error like QuotaEnforcer's bundlePath: the caller fixes it, not the deployment.
+            throw new ArgumentError(`${which} names no file, got ${JSON.stringify(bundlePath)}: run \`npm run build\` to create the runtime bundle`);
         }
         const code = r.compute === "lambda" ? this.lambdaCode(bundlePath) : undefined;
 
         const { tenantId, region, logGroupName: groupName, metricNamespace: namespace } = r;
-        const tags = { [TENANT_TAG_KEY]: tenantId, ...r.tags };
+        // Validation refuses another tenant's id under the tenant tag; the tenant's own value is set last all the same.
+        const tags = { ...r.tags, [TENANT_TAG_KEY]: tenantId };
         const accountId = this.checked(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId, (v) =>
             patternProblem("accountId", v, ACCOUNT_ID_PATTERN, "a 12-digit AWS account id"),
         );
-        const opsRoleArn = this.checked(args.opsRoleArn, (v) => opsRoleArnProblem("opsRoleArn", v, tenantId));
+        const opsRoleArn = this.checked(pulumi.all([args.opsRoleArn, accountId]), ([v, account]) => opsRoleArnProblem("opsRoleArn", v, tenantId) ?? customerAccountProblem(account, v)).apply(([v]) => v);
         const externalId = pulumi.secret(this.checked(args.externalId, (v) => externalIdProblem("externalId", v)));
         const bedrockRegion = this.checked(args.bedrockRegion ?? region, (v) => regionProblem("bedrockRegion", v));
         const guardrail = this.checked(args.guardrail, (g) => (g === undefined || g === null ? undefined : guardrailProblem(g)));
@@ -101,7 +106,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
 
         let kmsKeyArn: pulumi.Output<string>;
         if (args.kmsKeyArn !== undefined) {
-            kmsKeyArn = this.checked(args.kmsKeyArn, (v) => patternProblem("kmsKeyArn", v, KMS_KEY_ARN_PATTERN, "a KMS key ARN"));
+            kmsKeyArn = this.checked(pulumi.all([args.kmsKeyArn, accountId]), ([v, account]) => logKeyArnProblem("kmsKeyArn", v, region, account)).apply(([v]) => v);
         } else {
             const key = new aws.kms.Key(
                 `${name}-key`,
@@ -310,7 +315,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         try {
             files = bundleFiles(bundlePath).all;
         } catch (err) {
-            throw new pulumi.ResourceError(`lambdaBundlePath: ${(err as Error).message}`, this);
+            throw new ArgumentError(`lambdaBundlePath: ${(err as Error).message}`, { cause: err });
         }
         const [entry, ...chunks] = files;
         return new pulumi.asset.AssetArchive({

@@ -24,6 +24,8 @@ export interface ComputeArgs {
     responseStreaming?: unknown;
     networkIsolation?: unknown;
     reservedConcurrency?: unknown;
+    memorySizeMb?: unknown;
+    timeoutSeconds?: unknown;
 }
 
 /** The compute arguments must agree with each other and with the name the ops role trusts. */
@@ -42,7 +44,8 @@ export function computeProblem(args: ComputeArgs): Problem {
         return `existingRoleName is used only with compute "existing-role", got compute ${show(compute)}`;
     }
     if (compute !== "lambda") {
-        for (const lambdaOnly of ["responseStreaming", "networkIsolation", "reservedConcurrency"] as const) {
+        // Settings of the function this component deploys only for "lambda": elsewhere they would be silently ignored.
+        for (const lambdaOnly of ["responseStreaming", "networkIsolation", "reservedConcurrency", "memorySizeMb", "timeoutSeconds"] as const) {
             if (args[lambdaOnly] !== undefined && args[lambdaOnly] !== false) {
                 return `${lambdaOnly} applies to the Lambda only, got compute ${show(compute)}`;
             }

@@ -4,6 +4,7 @@ import {
     IAM_ROLE_ARN_PATTERN,
     KMS_KEY_ARN_PATTERN,
     SNS_TOPIC_ARN_PATTERN,
+    TENANT_TAG_KEY,
     auditModeProblem,
     contentModeProblem,
     defaultLogGroupName,
@@ -12,13 +13,17 @@ import {
     integerProblem,
     isPlainObject,
     modelSettingsProblem,
+    objectProblem,
     oneOfProblem,
     opsRoleName,
+    parseArn,
     patternProblem,
+    plainValueProblem,
     raise,
     regionProblem,
     safeMetadataKeysProblem,
     show,
+    tagsProblem,
     tenantIdProblem,
     type AuditMode,
     type ContentMode,
@@ -43,11 +48,55 @@ const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export function opsRoleArnProblem(argName: string, value: unknown, tenantId: string): Problem {
     const expected = opsRoleName(tenantId);
     const match = typeof value === "string" ? IAM_ROLE_ARN_PATTERN.exec(value) : null;
-    if (!match || match[3] !== expected) {
-        return `${argName} must be the ARN of the ops role "${expected}" (arn:aws:iam::<ops account>:role/${expected}), got ${show(value)}`;
+    // BedrockTenantAccess creates the role at the root path; a role of the same name under a path is another role.
+    if (!match || match[3] !== expected || match[2] !== "") {
+        return `${argName} must be the ARN of the ops role "${expected}" (arn:aws:iam::<ops account>:role/${expected}, with no path), got ${show(value)}`;
     }
     return undefined;
 }
+
+/**
+ * Why the customer account `accountId` cannot take the ops role `opsRoleArn`:
+ * the customer side must never be deployed into the ops account, where it
+ * would sit beside every tenant's ops role.
+ */
+export function customerAccountProblem(accountId: string, opsRoleArn: string): Problem {
+    const opsAccount = parseArn(opsRoleArn)?.account;
+    return opsAccount !== accountId
+        ? undefined
+        : `accountId must be a customer account other than the ops account of opsRoleArn, got ${show(accountId)}: the customer side would be deployed into the ops account`;
+}
+
+/**
+ * Why `keyArn` cannot encrypt the log group: a KMS key ARN in the
+ * component's Region and, when known, its account. CloudWatch Logs uses a
+ * key of its own Region only, and the key must stay the customer's.
+ */
+export function logKeyArnProblem(argName: string, keyArn: unknown, region: string, accountId?: string): Problem {
+    const bad = patternProblem(argName, keyArn, KMS_KEY_ARN_PATTERN, "a KMS key ARN");
+    if (bad !== undefined) return bad;
+    const arn = parseArn(keyArn as string);
+    if (arn?.region !== region) return `${argName} must be a key in the log group's Region ${show(region)}, got ${show(keyArn)}`;
+    if (accountId !== undefined && arn.account !== accountId) return `${argName} must be a key of the customer account ${accountId} (whose log group it encrypts), got a key of account ${arn.account}: ${show(keyArn)}`;
+    return undefined;
+}
+
+/**
+ * Why `tags` cannot be the component's: AWS's tag rules, and the tenant tag,
+ * which says whose resources these are, must carry the tenant id if given.
+ */
+export function customerTagsProblem(tags: unknown, tenantId: string): Problem {
+    const bad = tagsProblem("tags", tags, [TENANT_TAG_KEY]);
+    if (bad !== undefined || tags === undefined) return bad;
+    const given = (tags as Record<string, string>)[TENANT_TAG_KEY];
+    return given === undefined || given === tenantId
+        ? undefined
+        : `tags[${show(TENANT_TAG_KEY)}] must be the tenant id ${show(tenantId)} or left out (the component sets it), got ${show(given)}`;
+}
+
+/** A required argument that is missing: an Output is fine here, it is checked once known. */
+const requiredProblem = (argName: string, value: unknown, what: string): Problem =>
+    value === undefined || value === null ? `${argName} is required (${what}), got ${show(value)}` : undefined;
 
 /** Plain, checked values the component builds from; Outputs stay Outputs and are checked once known. */
 export interface ResolvedInvocationLogging {
@@ -88,6 +137,8 @@ function alarmProblem(args: PrivateInvocationLoggingArgs): Problem {
 
 function networkProblem(net: RuntimeNetworkArgs | undefined): Problem {
     if (net === undefined) return undefined;
+    const notObject = objectProblem("networkIsolation", net, "an object (vpcId and subnetIds, or {} for a new VPC)");
+    if (notObject !== undefined) return notObject;
     if ((net.vpcId === undefined) !== (net.subnetIds === undefined)) {
         return `networkIsolation.vpcId and networkIsolation.subnetIds must be given together, got vpcId ${show(net.vpcId)} and subnetIds ${show(net.subnetIds)}`;
     }
@@ -121,8 +172,14 @@ const optional = (value: unknown, check: () => Problem): Problem => (value === u
  * Throws an `ArgumentError` naming the argument and the value received.
  */
 export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggingArgs, defaultRegion: string = DEFAULT_REGION): ResolvedInvocationLogging {
-    raise(tenantIdProblem("tenantId", args.tenantId));
+    raise(plainValueProblem("tenantId", args.tenantId) ?? tenantIdProblem("tenantId", args.tenantId));
     const tenantId = args.tenantId;
+    const region = args.region ?? defaultRegion;
+    raise(
+        requiredProblem("opsRoleArn", args.opsRoleArn, `the ARN of the ops role "${opsRoleName(tenantId)}"`),
+        requiredProblem("externalId", args.externalId, "the ExternalId of the tenant's ops role"),
+        requiredProblem("allowedModels", args.allowedModels, "the model ids the runtime may call"),
+    );
     raise(
         typeof args.opsRoleArn === "string" ? opsRoleArnProblem("opsRoleArn", args.opsRoleArn, tenantId) : undefined,
         typeof args.externalId === "string" ? externalIdProblem("externalId", args.externalId) : undefined,
@@ -132,7 +189,7 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         optional(args.region, () => regionProblem("region", args.region)),
         typeof args.accountId === "string" ? patternProblem("accountId", args.accountId, ACCOUNT_ID_PATTERN, "a 12-digit AWS account id") : undefined,
         optional(args.logGroupName, () => patternProblem("logGroupName", args.logGroupName, LOG_GROUP_NAME_PATTERN)),
-        typeof args.kmsKeyArn === "string" ? patternProblem("kmsKeyArn", args.kmsKeyArn, KMS_KEY_ARN_PATTERN, "a KMS key ARN") : undefined,
+        typeof args.kmsKeyArn === "string" ? logKeyArnProblem("kmsKeyArn", args.kmsKeyArn, region, typeof args.accountId === "string" ? args.accountId : undefined) : undefined,
         optional(args.logRetentionDays, () => oneOfProblem("logRetentionDays", args.logRetentionDays, LOG_RETENTION_DAYS_ALLOWED)),
         optional(args.contentMode, () => contentModeProblem("contentMode", args.contentMode)),
         optional(args.auditMode, () => auditModeProblem("auditMode", args.auditMode)),
@@ -144,12 +201,14 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         alarmProblem(args),
         networkProblem(args.networkIsolation),
         computeProblem(args),
+        customerTagsProblem(args.tags, tenantId),
+        typeof args.accountId === "string" && typeof args.opsRoleArn === "string" ? customerAccountProblem(args.accountId, args.opsRoleArn) : undefined,
     );
     const d = INVOCATION_LOGGING_DEFAULTS;
     const alarm = args.throttleAlarm ?? {};
     return {
         tenantId,
-        region: args.region ?? defaultRegion,
+        region,
         logGroupName: args.logGroupName ?? defaultLogGroupName(tenantId),
         metricNamespace: args.metricNamespace ?? `${d.metricNamespacePrefix}/${tenantId}`,
         logRetentionDays: args.logRetentionDays ?? d.logRetentionDays,

@@ -1,7 +1,22 @@
 import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, DEFAULT_REGION, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TYPE, QUOTA_RULE_NAME, booleanProblem, integerProblem, quotaAlarmEventPattern, raise, regionProblem } from "../../contract";
+import {
+    ArgumentError,
+    DEFAULT_REGION,
+    QUOTA_ENFORCER_ENV,
+    QUOTA_ENFORCER_NAME,
+    QUOTA_ENFORCER_TYPE,
+    QUOTA_RULE_NAME,
+    accountIdProblem,
+    booleanProblem,
+    integerProblem,
+    quotaAlarmEventPattern,
+    raise,
+    recordProblem,
+    regionProblem,
+    tagsProblem,
+} from "../../contract";
 import { createCostCapExecution } from "./cost-cap-execution";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
 import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
@@ -75,16 +90,31 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
 
     constructor(name: string, args: QuotaEnforcerArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         super(QUOTA_ENFORCER_TYPE, name, {}, opts);
+        raise(recordProblem("args", args, "an object of QuotaEnforcer arguments"));
         const region = args.region ?? aws.config.region ?? DEFAULT_REGION;
         const maxAge = args.maxEventAgeSeconds ?? QUOTA_ENFORCER_DEFAULTS.maxEventAgeSeconds;
         const costCaps = args.costCaps ?? QUOTA_ENFORCER_DEFAULTS.costCaps;
-        raise(regionProblem("region", region), integerProblem("maxEventAgeSeconds", maxAge, 1, 86_400), booleanProblem("costCaps", costCaps));
+        raise(
+            regionProblem("region", region),
+            integerProblem("maxEventAgeSeconds", maxAge, 1, 86_400),
+            booleanProblem("costCaps", costCaps),
+            // An Output or a promise is checked once known, below.
+            args.accountId === undefined || typeof args.accountId === "object" ? undefined : accountIdProblem("accountId", args.accountId),
+            tagsProblem("tags", args.tags),
+        );
         const bundlePath = args.bundlePath ?? defaultEnforcerBundlePath();
         if (!fs.existsSync(bundlePath)) {
             throw new ArgumentError(`bundlePath: no enforcer bundle at ${JSON.stringify(bundlePath)}; run npm run build`);
         }
         const tags = args.tags ?? {};
-        const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
+        // Checked again once known, as an Output is no plain value at preview: the id goes into every ARN of the policies.
+        const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId).apply((acct) => {
+            const problem = accountIdProblem("accountId", acct);
+            if (problem !== undefined) {
+                throw new pulumi.ResourceError(problem, this);
+            }
+            return acct;
+        });
         const logGroupName = `/aws/lambda/${QUOTA_ENFORCER_NAME}`;
 
         const role = new aws.iam.Role(`${name}-role`, {

@@ -66,8 +66,9 @@ describe("validatePrivateInvocationLoggingArgs", () => {
 });
 
 describe("checks of values known late", () => {
-    it("accepts the tenant's ops role under an IAM path", () => {
-        assert.strictEqual(opsRoleArnProblem("opsRoleArn", "arn:aws:iam::999999999999:role/tenants/BedrockTenantAccess-customer-a", "customer-a"), undefined);
+    it("refuses the tenant's role name under an IAM path: BedrockTenantAccess creates its role at the root", () => {
+        assert.match(opsRoleArnProblem("opsRoleArn", "arn:aws:iam::999999999999:role/tenants/BedrockTenantAccess-customer-a", "customer-a") ?? "", /with no path\), got /);
+        assert.strictEqual(opsRoleArnProblem("opsRoleArn", "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-a", "customer-a"), undefined);
     });
 
     it("never echoes an ExternalId", () => {
