@@ -22,6 +22,13 @@ export interface FlushOnShutdownOptions {
     /** Longest wait for calls in progress, ms; under ECS's 30 s SIGKILL. @default 20000 */
     graceMs?: number;
     /**
+     * Longest wait for each logger's close (its flush, close record and final
+     * checkpoint), ms: a sink that never settles must not hold the process
+     * until SIGKILL, with no exit code and no warning. With the default grace,
+     * 28 s in all, under ECS's 30 s. @default 8000
+     */
+    closeTimeoutMs?: number;
+    /**
      * Exit the process after the flush: with code 0, or 1 when any logger
      * lost a record. @default true
      */
@@ -31,6 +38,7 @@ export interface FlushOnShutdownOptions {
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+export const DEFAULT_CLOSE_TIMEOUT_MS = 8_000;
 /** Exit code when a record was lost: the audit log is incomplete. */
 export const RECORDS_LOST_EXIT_CODE = 1;
 const POLL_MS = 10;
@@ -71,6 +79,9 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     note(beforeFlushProblem);
     const graceProblem = given.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", given.graceMs, 0);
     note(graceProblem);
+    const closeProblem = given.closeTimeoutMs === undefined ? undefined : integerAtLeastProblem("closeTimeoutMs", given.closeTimeoutMs, 1);
+    note(closeProblem);
+    const closeTimeoutMs = given.closeTimeoutMs !== undefined && closeProblem === undefined ? given.closeTimeoutMs : DEFAULT_CLOSE_TIMEOUT_MS;
     const usable = usableLoggers(loggers, note);
     let failures = problems.length;
     for (const problem of problems) warn(`shutdown: ${problem}; closing the other loggers all the same`);
@@ -100,12 +111,20 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     // close(): flushes, and ends each writer's audit chain with its close record and final checkpoint.
     await Promise.all(
         usable.map((l, i) =>
-            Promise.resolve()
-                .then(() => l.close())
-                .catch((err: unknown) => {
+            withinMs(
+                Promise.resolve().then(() => l.close()),
+                closeTimeoutMs,
+            ).then(
+                (finished) => {
+                    if (finished) return;
+                    failures++;
+                    warn(`shutdown: close() of loggers[${i}] did not finish within ${closeTimeoutMs} ms; its records may be lost`);
+                },
+                (err: unknown) => {
                     failures++;
                     warn(`shutdown: close() of loggers[${i}] failed (${describeError(err).errorCode}); its records may be lost`);
-                }),
+                },
+            ),
         ),
     );
     const lost = total("lost");
@@ -118,6 +137,16 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
         return RECORDS_LOST_EXIT_CODE;
     }
     return unfinished > 0 || failures > 0 ? RECORDS_LOST_EXIT_CODE : 0;
+}
+
+/** Whether `work` settled within `ms` (its rejection passes through); the timer keeps no process alive. */
+function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+        timer.unref();
+    });
+    return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 /** The loggers shutdown can close; every other entry is reported through `note` by its index. */
@@ -147,6 +176,7 @@ function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
         () => (o.signals === undefined ? undefined : signalsProblem(o.signals)),
         () => (o.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", o.beforeFlush)),
         () => (o.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", o.graceMs, 0)),
+        () => (o.closeTimeoutMs === undefined ? undefined : integerAtLeastProblem("closeTimeoutMs", o.closeTimeoutMs, 1)),
         () => (o.exit === undefined ? undefined : booleanProblem("exit", o.exit)),
         () => (o.onWarning === undefined ? undefined : functionProblem("onWarning", o.onWarning)),
     );

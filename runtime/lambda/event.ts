@@ -103,7 +103,8 @@ export function validateEvent(raw: unknown, allowedModels: readonly string[], de
     if (content) {
         return fail(ids, content.code, content.field, content.message);
     }
-    const modelId = e.modelId ?? defaultModel;
+    // Only an absent modelId means the default: null is a wrong value, refused as every other field refuses it.
+    const modelId = e.modelId === undefined ? defaultModel : e.modelId;
     if (typeof modelId !== "string" || !MODEL_ID_PATTERN.test(modelId)) {
         return fail(ids, EventErrorCode.invalidField, "modelId", `modelId must match ${MODEL_ID_PATTERN}, got ${describe(modelId)}`);
     }

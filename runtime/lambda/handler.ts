@@ -3,6 +3,7 @@
  * calls Bedrock through the tenant's ops role, and writes one audit record per
  * request into the customer's own log group.
  */
+import { randomUUID } from "crypto";
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
 import { integerAtLeast, raise, recordProblem } from "../../contract";
@@ -20,7 +21,7 @@ import { createAuditLogger } from "../wiring/audit-logger";
 import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
 import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
-import { streamInvocation, type ResponseStreamLike } from "./streaming";
+import { streamInvocation, untilAborted, type ResponseStreamLike } from "./streaming";
 
 export interface HandlerOptions extends Partial<RuntimeConfig> {
     /** Environment to read configuration from. @default process.env */
@@ -191,8 +192,20 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
     async function invoke(event: InvocationEvent & { modelId: string }, context: LambdaContextLike | undefined): Promise<InvocationResponse> {
         const deadline = new AbortController();
         const timer = deadlineTimer(deadline, context);
+        const runId = randomUUID();
         try {
-            const reply = await modelFor(event).invoke(toLangChain(eventMessages(event)), callOptions(event, deadline.signal));
+            // The SDK honours the signal only once a request is on the wire: resolving the ops credentials (a slow
+            // AssumeRole) would hold the call past the function's timeout, where Lambda kills it with no record. So the
+            // wait gives way to the deadline, and the record is written here (as streamInvocation does).
+            const call = modelFor(event).invoke(toLangChain(eventMessages(event)), { ...callOptions(event, deadline.signal), runId });
+            const reply = await untilAborted(call, deadline.signal).catch(async (err: unknown) => {
+                if (deadline.signal.aborted) {
+                    // The logger takes the run once: whichever of this and the call's own end comes first writes the one
+                    // record, and a late end finds no run. Fail-closed, a record that cannot be written rejects here.
+                    await logger.runFailed(runId, deadline.signal.reason);
+                }
+                throw err;
+            });
             const meta = reply.response_metadata as { $metadata?: { requestId?: string } };
             return {
                 output: contentText(reply.content),

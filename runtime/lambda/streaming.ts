@@ -119,7 +119,7 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 /** `promise`, or the signal's reason once it aborts; a later rejection of `promise` is then ignored. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) {
         promise.catch(() => undefined);
         return Promise.reject(abortReason(signal));

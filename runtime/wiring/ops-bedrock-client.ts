@@ -65,7 +65,10 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         requestHandler: new NodeHttpHandler({
             connectionTimeout: options.connectionTimeoutMs,
-            requestTimeout: config.bedrockRequestTimeoutMs,
+            // The documented "socket timeout of one Bedrock attempt": an attempt whose socket stays silent this long fails
+            // with a TimeoutError, which the SDK retries. `requestTimeout` only logs a warning in this handler, and as a
+            // limit on the whole request it would cut a long stream that is still sending; an idle limit does not.
+            socketTimeout: config.bedrockRequestTimeoutMs,
             httpsAgent: { keepAlive: true, maxSockets },
             httpAgent: { keepAlive: true, maxSockets },
         }),

@@ -40,6 +40,24 @@ async function loggerWithOneBufferedRecord(sink: BufferingSink): Promise<Private
 }
 
 describe("flushOnShutdown", () => {
+    it("stops waiting for a logger whose sink never settles its flush, warns and returns 1", async () => {
+        const sink = new BufferingSink();
+        sink.flush = () => new Promise<void>(() => undefined);
+        const logger = await loggerWithOneBufferedRecord(sink);
+        const warnings: string[] = [];
+        const started = Date.now();
+
+        const code = await shutdownLoggers([logger], { graceMs: 0, closeTimeoutMs: 50, onWarning: (m) => warnings.push(m) });
+
+        assert.equal(code, RECORDS_LOST_EXIT_CODE);
+        assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+        assert.deepEqual(warnings, ["shutdown: close() of loggers[0] did not finish within 50 ms; its records may be lost"]);
+    });
+
+    it("refuses a closeTimeoutMs that is no whole number of at least 1", () => {
+        assert.throws(() => flushOnShutdown([], { closeTimeoutMs: 0, exit: false }), /closeTimeoutMs/);
+    });
+
     it("flushes every buffered record even when beforeFlush throws, and reports the failure", async () => {
         const sink = new BufferingSink();
         const logger = await loggerWithOneBufferedRecord(sink);

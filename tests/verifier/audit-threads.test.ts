@@ -81,7 +81,8 @@ describe("audit verify reading large exports", () => {
             ["edit", (r) => ((r[40] as any).userId = "someone-else"), ["edit@40"]],
             ["gap", (r) => r.splice(50, 2), ["gap@50"]],
             ["reordering", (r) => ([r[60], r[61]] = [r[61], r[60]]), ["reordered@60"]],
-            ["duplicate", (r) => r.splice(70, 0, r[70]), ["duplicate@70"]],
+            ["redelivery", (r) => r.splice(75, 0, r[70], r[71]), []],
+            ["duplicate", (r) => r.splice(70, 0, { ...r[70], archive: { key: "k", sha256: "0".repeat(64) } } as StoredRecord), ["duplicate@70"]],
             ["cut tail", (r) => r.splice(110), ["tail-cut@110", "missing-close@120"]],
             ["checkpoint mismatch", (_r, c) => (c[1] = { ...c[1], hash: "0".repeat(64) }), ["checkpoint-mismatch@49"]],
         ];

@@ -111,9 +111,12 @@ describe("audit verify", () => {
         assert.deepEqual(breaks(verifyAuditTrail([file])), []);
     });
 
-    it("names a repeated record as a duplicate, and a second different record with one sequence as an edit", () => {
+    it("counts an identical repeated record once (a retried delivery), names a repeat that differs outside the hash a duplicate, and a second different record with one sequence an edit", () => {
         const { records } = trail(4);
-        assert.deepEqual(breaks(verifyAuditTrail([jsonLines([...records, records[2]])])), ["duplicate@2"]);
+        const repeated = verifyAuditTrail([jsonLines([...records, records[2]])]);
+        assert.deepEqual([breaks(repeated), repeated.redelivered], [[], 1]);
+        const repointed = { ...records[2], archive: { key: "k", sha256: "0".repeat(64) } } as StoredRecord;
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines([...records, repointed])])), ["duplicate@2"]);
         const forged = edited(records[2], (r) => (r.userId = "someone-else"));
         assert.deepEqual(breaks(verifyAuditTrail([jsonLines([...records.slice(0, 3), forged, ...records.slice(3)])])), ["edit@2"]);
     });

@@ -44,6 +44,17 @@ export interface WriterReport {
     closed: boolean;
     checkpoints: number;
     breaks: ChainBreak[];
+    /**
+     * Sequences stored more than once in one input with every copy the same
+     * record (hash, texts, metadata and the fields the hash leaves out): a
+     * delivery retried after its answer was lost (CloudWatch Logs'
+     * PutLogEvents has no idempotency token), counted once and not a break.
+     */
+    redelivered: number;
+    /** The copies beyond the first of those sequences. */
+    redeliveredCopies: number;
+    /** Those sequences, ascending. */
+    redeliveredSeqs: number[];
 }
 
 export interface CheckOptions {
@@ -62,6 +73,10 @@ export interface AuditCheck {
     records: number;
     skipped: number;
     checkpoints: number;
+    /** Over all writers: records stored more than once, every copy identical (see {@link WriterReport.redelivered}). */
+    redelivered: number;
+    /** Over all writers: the copies beyond the first of those records. */
+    redeliveredCopies: number;
     /** Threads that read the input, when `verifyAuditTrail` read it (1: the calling thread alone). */
     readerThreads?: number;
 }
@@ -87,7 +102,9 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
         const last = Math.max(...cps.map((c) => c.checkpoint.seq));
         other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the input, but the archive checkpoints it up to seq ${last} (a deleted log stream?)` });
     }
-    return { writers, other, records: input.entries.length, skipped: input.skipped, checkpoints: input.checkpoints.length };
+    const redelivered = writers.reduce((n, w) => n + w.redelivered, 0);
+    const redeliveredCopies = writers.reduce((n, w) => n + w.redeliveredCopies, 0);
+    return { writers, other, records: input.entries.length, skipped: input.skipped, checkpoints: input.checkpoints.length, redelivered, redeliveredCopies };
 }
 
 function checkWriter(writer: string, entries: ChainEntry[], checkpoints: CheckpointEntry[], options: CheckOptions): WriterReport {
@@ -106,13 +123,19 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
 
     // One record stands for each sequence: the copy its successor's link confirms, else the first read.
     const chosen = new Map<number, ChainEntry>();
+    const redeliveredSeqs: number[] = [];
+    let redeliveredCopies = 0;
     for (const seq of seqs) {
         const copies = bySeq.get(seq)!;
         const next = bySeq.get(seq + 1);
         const confirmed = next && copies.find((c) => next.some((n) => n.link.prev === c.hash));
         const pick = confirmed ?? copies[0];
         chosen.set(seq, pick);
-        copyBreaks(seq, copies, pick, add);
+        const extra = copyBreaks(seq, copies, pick, add);
+        if (extra > 0) {
+            redeliveredSeqs.push(seq);
+            redeliveredCopies += extra;
+        }
     }
 
     if (first > 0 && !options.window) {
@@ -153,23 +176,63 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
         closed: closes.length > 0,
         checkpoints: checkpoints.length,
         breaks,
+        redelivered: redeliveredSeqs.length,
+        redeliveredCopies,
+        redeliveredSeqs,
     };
 }
 
-/** Copies of one sequence: a repeat within one input is a duplicate; differing copies mean an edit. */
-function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (kind: BreakKind, seq: number, message: string) => void): void {
-    if (copies.length === 1) return;
+/**
+ * Copies of one sequence. Within one input, a copy identical to one read
+ * before it is that delivery stored again (a retry after a lost answer): it
+ * is set aside and counted, the return value. A repeat within one input that
+ * is not identical (same hash, but another archive pointer, cut text or cut
+ * flag) is a duplicate; copies with another hash, or whose texts disagree,
+ * mean an edit. Copies in different inputs (the log and the archive) are
+ * expected and compared, never counted.
+ */
+function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (kind: BreakKind, seq: number, message: string) => void): number {
+    if (copies.length === 1) return 0;
+    const distinct: ChainEntry[] = [];
+    let redelivered = 0;
+    for (const c of copies) {
+        if (distinct.some((d) => d.source === c.source && identicalCopies(d, c))) redelivered++;
+        else distinct.push(c);
+    }
+    // `pick` is the first read of its kind (`find` and `copies[0]`), so it is among `distinct`.
     const sources = new Set<number>();
     let duplicated = false;
-    for (const c of copies) {
+    for (const c of distinct) {
         if (sources.has(c.source) && c.hash === pick.hash) duplicated = true;
         sources.add(c.source);
     }
-    if (duplicated) add(BreakKind.duplicate, seq, `seq ${seq} is stored more than once (${copies.filter((c) => c.hash === pick.hash).map((c) => c.where).join(", ")})`);
-    for (const c of copies) {
+    if (duplicated) {
+        const named = distinct.filter((c) => c.hash === pick.hash).map((c) => c.where);
+        add(BreakKind.duplicate, seq, `seq ${seq} is stored more than once, and the copies differ outside the chain hash (${named.join(", ")})`);
+    }
+    for (const c of distinct) {
         if (c.hash !== pick.hash) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} differs from the copy at ${pick.where}`);
         else if (c !== pick && !cutTextAgrees(c.content ?? {}, pick.content ?? {})) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its text is not the one the copy at ${pick.where} holds`);
     }
+    return redelivered;
+}
+
+/**
+ * Two copies are one record stored twice only if nothing read of them
+ * differs: the chain hash (the canonical content, so a re-serialized line
+ * still matches) and what the hash leaves out (cut texts, metadata as
+ * written, archive pointer, cut flags, long ids).
+ */
+function identicalCopies(a: ChainEntry, b: ChainEntry): boolean {
+    if (a.hash !== b.hash || a.kind !== b.kind || a.tenantId !== b.tenantId || a.link.prev !== b.link.prev) return false;
+    const [ca, cb] = [a.content ?? {}, b.content ?? {}];
+    return (
+        ca.inputText === cb.inputText &&
+        ca.outputText === cb.outputText &&
+        ca.metadataJson === cb.metadataJson &&
+        (ca.metadataTruncated ?? false) === (cb.metadataTruncated ?? false) &&
+        ca.unhashedJson === cb.unhashedJson
+    );
 }
 
 /**

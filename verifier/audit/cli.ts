@@ -18,6 +18,7 @@ and the archive folder together to compare copies and checkpoints.
   --json     also write the report as JSON to FILE
   --threads  threads that parse and hash records, the main thread included (default: one per
              core, at most 4, for 16 MiB of input or more; 1: the main thread alone)
+A record stored more than once with identical copies (a retried delivery) is counted, not a break.
 Exit 0: intact; 1: breaks (listed by writer and sequence); 2: unreadable input.`;
 
 const MAX_THREADS = 64;

@@ -16,8 +16,8 @@ const DIGESTS = 64;
 
 interface Rare {
     genesis?: EntryLink["genesis"];
-    /** A record's texts (its metadata travels as a string: records often repeat it). */
-    content?: Pick<RecordContent, "inputText" | "outputText">;
+    /** A record's texts and the fields its hash leaves out (its metadata travels as a string: records often repeat it). */
+    content?: Pick<RecordContent, "inputText" | "outputText" | "unhashedJson">;
     /** The entry's `where`, when it is not `<group>:<position>` (a line of a file). */
     where?: string;
 }
@@ -60,7 +60,7 @@ export function packInput(input: AuditInput): PackedInput {
         const whereIsLine = e.where === `${e.group}:${e.position}`;
         numbers[n + WHERE_IS_LINE] = whereIsLine ? 1 : 0;
         const { metadataJson, metadataTruncated, ...texts } = e.content ?? {};
-        const hasTexts = texts.inputText !== undefined || texts.outputText !== undefined;
+        const hasTexts = texts.inputText !== undefined || texts.outputText !== undefined || texts.unhashedJson !== undefined;
         numbers[n + CONTENT] = e.content === undefined ? 0 : 1;
         numbers[n + METADATA] = metadataJson === undefined ? -1 : intern(metadataJson);
         numbers[n + METADATA_CUT] = metadataTruncated ? 1 : 0;

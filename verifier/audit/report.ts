@@ -18,14 +18,31 @@ function writerLine(w: WriterReport): string {
     return `writer ${w.writer}${who}: ${count(w.records, "record")}, seq ${w.firstSeq}–${w.lastSeq}, ${w.closed ? "closed" : "open"}, ${count(w.checkpoints, "checkpoint")}: ${state}`;
 }
 
+/** The first sequences of a list, enough to find them without printing thousands. */
+function someSeqs(seqs: readonly number[]): string {
+    const shown = seqs.slice(0, 5).join(", ");
+    return seqs.length > 5 ? `${shown}, … ${seqs[seqs.length - 1]}` : shown;
+}
+
+/**
+ * Redelivered records are a fact about delivery, not a break: a line of their
+ * own, which starts neither with `writer` nor with `-`, so a reader of the
+ * older report that counts break lines counts the same.
+ */
+function redeliveryText(records: number, copies: number): string {
+    return `${count(records, "record")} stored more than once, identical (${copies} extra ${copies === 1 ? "copy" : "copies"}): a retried delivery; each counted once`;
+}
+
 /** The human-readable report. */
 export function textReport(check: AuditCheck): string {
     const breaks = allBreaks(check);
     const lines = [
         `Audit trail: ${count(check.writers.length, "writer")}, ${count(check.records, "record")}, ${count(check.checkpoints, "checkpoint")}, ${count(check.skipped, "other line")} skipped: ${breaks.length === 0 ? "intact" : count(breaks.length, "break")}.`,
     ];
+    if (check.redelivered > 0) lines.push(`${redeliveryText(check.redelivered, check.redeliveredCopies)}.`);
     for (const w of check.writers) {
         lines.push(writerLine(w));
+        if (w.redelivered > 0) lines.push(`  redelivered: ${redeliveryText(w.redelivered, w.redeliveredCopies)} (seq ${someSeqs(w.redeliveredSeqs)}).`);
         lines.push(...w.breaks.map((b) => `  - ${b.kind}: ${b.message}`));
     }
     lines.push(...check.other.map((b) => `- ${breakLine(b)}`));
@@ -39,6 +56,9 @@ export function jsonAuditReport(check: AuditCheck): unknown {
         records: check.records,
         checkpoints: check.checkpoints,
         skipped: check.skipped,
+        // Added fields only: readers of the older report find every field they knew, with its meaning.
+        redelivered: check.redelivered,
+        redeliveredCopies: check.redeliveredCopies,
         writers: check.writers,
         other: check.other,
     };

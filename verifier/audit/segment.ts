@@ -5,8 +5,9 @@
  * A segment depends on no other, so segments can be read on worker threads.
  */
 // The chain's own modules, not the contract's index: a reader thread loads no more than it needs.
-import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainLinkOf, isSha256Hex, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
+import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, isSha256Hex, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
+import { RECORD_ID_FIELDS, boundRecordId } from "../../contract/record-limits";
 
 export type EntryKind = "close" | "record";
 
@@ -17,6 +18,13 @@ export interface RecordContent {
     /** The metadata as JSON: one string is cheaper to keep and to pass between threads than its objects. */
     metadataJson?: string;
     metadataTruncated?: boolean;
+    /**
+     * Canonical JSON of what the chain hash leaves out and the fields above do
+     * not hold (the archive pointer, the text cut flags, ids past the log's
+     * bound): two stored copies with one hash are one delivery retried only if
+     * these agree too.
+     */
+    unhashedJson?: string;
 }
 
 /** What the check reads of a record's chain link. */
@@ -230,18 +238,42 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
     into.entries.push(entry);
 }
 
-/** The parsed record is not kept: only its texts and metadata, where it has them. */
+/** The parsed record is not kept: only its texts and metadata, and what the hash leaves out, where it has them. */
 function contentOf(record: Record<string, unknown>): RecordContent | undefined {
-    const inputText = (record.input as Record<string, unknown> | undefined)?.inputText;
-    const outputText = (record.output as Record<string, unknown> | undefined)?.outputText;
+    const input = record.input as Record<string, unknown> | undefined;
+    const output = record.output as Record<string, unknown> | undefined;
+    const inputText = input?.inputText;
+    const outputText = output?.outputText;
     const metadata = record.metadata;
-    if (inputText === undefined && outputText === undefined && metadata === undefined) return undefined;
+    const unhashed = unhashedOf(record, input, output);
+    if (inputText === undefined && outputText === undefined && metadata === undefined && unhashed === undefined) return undefined;
     const content: RecordContent = {};
     if (typeof inputText === "string") content.inputText = inputText;
     if (typeof outputText === "string") content.outputText = outputText;
     if (metadata !== undefined) content.metadataJson = JSON.stringify(metadata);
     if (record.metadataTruncated) content.metadataTruncated = true;
+    if (unhashed !== undefined) content.unhashedJson = unhashed;
     return content;
+}
+
+/**
+ * The fields outside the chain hash that `RecordContent`'s texts and metadata
+ * do not already hold, as canonical JSON (a pipeline that reorders keys must
+ * not make two copies differ). Undefined for the common record that has none,
+ * so it costs nothing there.
+ */
+function unhashedOf(record: Record<string, unknown>, input: Record<string, unknown> | undefined, output: Record<string, unknown> | undefined): string | undefined {
+    // Made only when needed: this runs for every record read.
+    let out: Record<string, unknown> | undefined;
+    if (record.archive !== undefined) (out ??= {}).archive = record.archive;
+    if (input?.inputTruncated !== undefined) (out ??= {}).inputTruncated = input.inputTruncated;
+    if (output?.outputTruncated !== undefined) (out ??= {}).outputTruncated = output.outputTruncated;
+    for (const f of RECORD_ID_FIELDS) {
+        const value = record[f];
+        // The hash holds an id only as the log bounds it: the rest of a longer one is here.
+        if (typeof value === "string" && boundRecordId(value) !== value) (out ??= {})[f] = value;
+    }
+    return out && chainCanonicalJson(out);
 }
 
 function readCheckpoint(obj: Record<string, unknown>, place: Place, into: AuditInput): void {
