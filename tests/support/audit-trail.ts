@@ -4,6 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord, type ChainCheckpoint, type StoredRecord } from "../../contract";
 import { ChainWriter } from "../../runtime/chain/chain-writer";
+import { Writable } from "stream";
+import { allBreaks, type AuditCheck } from "../../verifier/audit";
+import { main } from "../../verifier/cli";
 
 export function callRecord(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
     return {
@@ -72,4 +75,18 @@ export function archiveFolder(records: StoredRecord[], checkpoints: ChainCheckpo
         fs.writeFileSync(path.join(dir, "tenant=customer-a", name), JSON.stringify(r) + "\n");
     }
     return dir;
+}
+
+/** Every break of a check as `kind@seq`, in report order. */
+export function breaks(check: AuditCheck): string[] {
+    return allBreaks(check).map((b) => `${b.kind}@${b.seq}`);
+}
+
+/** `bedrock-tenancy audit verify ARGS` in this process: its exit code and what it printed. */
+export function auditCli(args: string[]): { code: number; out: string; err: string } {
+    let out = "";
+    let err = "";
+    const sink = (into: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (into(String(chunk)), done()) });
+    const code = main(["audit", "verify", ...args], sink((s) => (out += s)), sink((s) => (err += s)));
+    return { code, out, err };
 }

@@ -7,24 +7,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Writable } from "stream";
 import type { StoredRecord } from "../../contract";
-import { allBreaks, jsonAuditReport, textReport, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
-import { main } from "../../verifier/cli";
-import { archiveFolder, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
+import { allBreaks, jsonAuditReport, textReport, verifyAuditTrail } from "../../verifier/audit";
+import { archiveFolder, auditCli, breaks, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
 import { threadedVerifier } from "../support/threaded-verifier";
 
-function breaks(check: AuditCheck): string[] {
-    return allBreaks(check).map((b) => `${b.kind}@${b.seq}`);
-}
 
-function cli(args: string[]): { code: number; out: string; err: string } {
-    let out = "";
-    let err = "";
-    const sink = (into: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (into(String(chunk)), done()) });
-    const code = main(["audit", "verify", ...args], sink((s) => (out += s)), sink((s) => (err += s)));
-    return { code, out, err };
-}
 
 /** What the sink stores when a batch was stored but its answer lost: the batch again, after what followed it. */
 function retried(records: StoredRecord[], from: number, to: number, after: number): StoredRecord[] {
@@ -66,7 +54,7 @@ describe("audit verify on records stored more than once", () => {
         );
 
         const json = path.join(tempDir(), "report.json");
-        const run = cli(["--json", json, file]);
+        const run = auditCli(["--json", json, file]);
         assert.equal(run.code, 0, run.out);
         const lines = run.out.split("\n");
         assert.match(lines[0], /: intact\.$/);
@@ -112,7 +100,7 @@ describe("audit verify on records stored more than once", () => {
         assert.deepEqual(breaks(check), ["edit@3"]);
         assert.equal(allBreaks(check)[0].message, `seq 3 at ${file}:7 differs from the copy at ${file}:4`);
         assert.equal(check.redelivered, 0);
-        assert.equal(cli([file]).code, 1);
+        assert.equal(auditCli([file]).code, 1);
 
         // Identical copies beside the changed one are still counted, and the change still named.
         const both = verifyAuditTrail([jsonLines([...records.slice(0, 6), records[3], changed, ...records.slice(6)])]);

@@ -2,15 +2,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Writable } from "stream";
 import type { StoredRecord } from "../../contract";
-import { main } from "../../verifier/cli";
-import { allBreaks, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
-import { archiveFolder, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
+import { allBreaks, verifyAuditTrail } from "../../verifier/audit";
+import { archiveFolder, auditCli, breaks, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
 
-function breaks(check: AuditCheck): string[] {
-    return allBreaks(check).map((b) => `${b.kind}@${b.seq}`);
-}
 
 function edited(record: StoredRecord, change: (r: any) => void): StoredRecord {
     const copy = JSON.parse(JSON.stringify(record));
@@ -18,13 +13,6 @@ function edited(record: StoredRecord, change: (r: any) => void): StoredRecord {
     return copy;
 }
 
-function cli(args: string[]): { code: number; out: string; err: string } {
-    let out = "";
-    let err = "";
-    const sink = (into: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (into(String(chunk)), done()) });
-    const code = main(["audit", "verify", ...args], sink((s) => (out += s)), sink((s) => (err += s)));
-    return { code, out, err };
-}
 
 describe("audit verify", () => {
     it("finds a written trail intact: every writer, its records, first and last sequence", () => {
@@ -174,25 +162,25 @@ describe("audit verify", () => {
 
     it("exits 0 intact, 1 naming writer and sequence, 2 on unreadable input", () => {
         const { records, writer } = trail(3);
-        assert.equal(cli([jsonLines(records)]).code, 0);
-        const broken = cli([jsonLines(records.filter((r) => r.chain!.seq !== 1))]);
+        assert.equal(auditCli([jsonLines(records)]).code, 0);
+        const broken = auditCli([jsonLines(records.filter((r) => r.chain!.seq !== 1))]);
         assert.equal(broken.code, 1);
         assert.match(broken.out, new RegExp(`writer ${writer.writer}.*1 break`));
         assert.match(broken.out, /gap: seq 1 is missing/);
 
-        const missing = cli([path.join(tempDir(), "nope.jsonl")]);
+        const missing = auditCli([path.join(tempDir(), "nope.jsonl")]);
         assert.deepEqual([missing.code, /nope\.jsonl: cannot be read/.test(missing.err)], [2, true]);
         const bad = path.join(tempDir(), "events.json");
         fs.writeFileSync(bad, '{ "events": [ {');
-        assert.equal(cli([bad]).code, 2);
-        assert.equal(cli([jsonLines(["no records here"])]).code, 2);
-        assert.equal(cli(["--bogus", jsonLines(records)]).code, 2);
+        assert.equal(auditCli([bad]).code, 2);
+        assert.equal(auditCli([jsonLines(["no records here"])]).code, 2);
+        assert.equal(auditCli(["--bogus", jsonLines(records)]).code, 2);
     });
 
     it("writes the report as JSON on request", () => {
         const { records } = trail(2);
         const out = path.join(tempDir(), "report.json");
-        assert.equal(cli(["--quiet", "--json", out, jsonLines(records)]).code, 0);
+        assert.equal(auditCli(["--quiet", "--json", out, jsonLines(records)]).code, 0);
         const report = JSON.parse(fs.readFileSync(out, "utf8"));
         assert.deepEqual([report.result, report.records, report.writers[0].lastSeq], ["intact", 2, 1]);
     });
