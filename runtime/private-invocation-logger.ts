@@ -191,10 +191,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         try {
             durable = this.delivery.deliver(startedRecord(run.start));
         } finally {
-            if (durable === undefined) this.runs.delete(runId);
+            if (durable === undefined) this.endWithoutRecord(runId);
         }
         return durable?.catch((err: unknown) => {
-            this.runs.delete(runId);
+            this.endWithoutRecord(runId);
             throw err;
         });
     }
@@ -370,6 +370,12 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             if (durable === undefined) this.finished(runId);
         }
         return durable?.finally(() => this.finished(runId));
+    }
+
+    /** A call refused before its completion (its started record failed): it ends here, and whoever waits for it (runFinished) stops waiting. */
+    private endWithoutRecord(runId: string): void {
+        this.runs.delete(runId);
+        this.finished(runId);
     }
 
     private finished(runId: string): void {

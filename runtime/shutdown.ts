@@ -139,12 +139,15 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     return unfinished > 0 || failures > 0 ? RECORDS_LOST_EXIT_CODE : 0;
 }
 
-/** Whether `work` settled within `ms` (its rejection passes through); the timer keeps no process alive. */
+/**
+ * Whether `work` settled within `ms` (its rejection passes through). The timer
+ * keeps the process alive: a close parked on a promise nothing else holds
+ * would otherwise let Node exit 0 before the timeout reports it.
+ */
 function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), ms);
-        timer.unref();
     });
     return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }

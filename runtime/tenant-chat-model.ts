@@ -115,7 +115,10 @@ function checkModelOptions(options: TenantChatModelOptions): void {
     );
     const owned = modelFields && MODEL_OWNED_FIELDS.find((key) => (modelFields as Record<string, unknown>)[key] !== undefined);
     if (owned) {
-        throw new ArgumentError(`modelFields.${owned} is set by createTenantChatModel (from the configuration and its options), got ${showBrief((modelFields as Record<string, unknown>)[owned])}`);
+        // Credentials (and a client holding them) may carry a secret key: name the field, never show its value.
+        const value = (modelFields as Record<string, unknown>)[owned];
+        const shown = owned === "credentials" || owned === "client" ? `a value of type ${value === null ? "null" : typeof value} (not shown)` : showBrief(value);
+        throw new ArgumentError(`modelFields.${owned} is set by createTenantChatModel (from the configuration and its options), got ${shown}`);
     }
     checkOpsBedrockClientOptions({
         userId: options.userId,

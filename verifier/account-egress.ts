@@ -18,6 +18,8 @@ const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const LOG_DESTINATION_TYPE = "aws:cloudwatch/logDestination:LogDestination";
 const DATA_PROTECTION_TYPE = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
 const VPC_ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const EVENT_TARGET_TYPE = "aws:cloudwatch/eventTarget:EventTarget";
+const FUNCTION_TYPE = "aws:lambda/function:Function";
 const FUNCTION_URL_TYPE = "aws:lambda/functionUrl:FunctionUrl";
 /** Type → the property holding a resource policy: who outside the account it admits is a path out. */
 const RESOURCE_POLICIES: Readonly<Record<string, string>> = {
@@ -55,7 +57,8 @@ export interface EgressContext {
 
 export function egressViolations(ctx: EgressContext): void {
     const { state, account, code, flag } = ctx;
-    const arnsInFile = new Set(managed(state).map((r) => prop(r, "arn")).filter((a): a is string => typeof a === "string"));
+    // An event target's `arn` is where it sends, not what it is: it names no resource of the stack.
+    const arnsInFile = new Set(managed(state).filter((r) => r.type !== EVENT_TARGET_TYPE).map((r) => prop(r, "arn")).filter((a): a is string => typeof a === "string"));
     const logGroups = new Set(managed(state).filter((r) => r.type === LOG_GROUP_TYPE).map((r) => textProp(r, "name")).filter((n): n is string => n !== undefined));
     const where = account === undefined ? "the account" : `the account ${account}`;
     for (const r of state.resources) {
@@ -76,6 +79,22 @@ export function egressViolations(ctx: EgressContext): void {
         const protection = r.type === DATA_PROTECTION_TYPE ? prop(r, "policyDocument") : r.type === ACCOUNT_POLICY_TYPE && prop(r, "policyType") === "DATA_PROTECTION_POLICY" ? prop(r, "policyDocument") : undefined;
         if (protection !== undefined) {
             for (const why of findingsDestinations(protection, ctx.buckets, logGroups)) flag(code, r, "policyDocument", why);
+        }
+        if (r.type === EVENT_TARGET_TYPE) {
+            // The rule's events (alarm states, usage) go where the target says: an API destination or a stream forwards them anywhere.
+            const to = prop(r, "arn");
+            if (typeof to !== "string" || !arnsInFile.has(to)) flag(code, r, "arn", `sends the rule's events to ${JSON.stringify(to)}, which is not a resource of this stack`);
+        }
+        if (r.type === FUNCTION_TYPE) {
+            const dlq = prop(r, "deadLetterConfig");
+            const to = isRecord(dlq) ? dlq.targetArn : undefined;
+            if (to !== undefined && to !== null && to !== "" && (typeof to !== "string" || !arnsInFile.has(to))) flag(code, r, "deadLetterConfig", `sends the events it failed on (a prompt, for the runtime) to ${JSON.stringify(to)}, which is not a resource of this stack`);
+        }
+        if (BUCKET_TYPES.includes(r.type)) {
+            const acl = prop(r, "acl");
+            const grants = prop(r, "grants");
+            if (acl !== undefined && acl !== null && acl !== "" && acl !== "private") flag(code, r, "acl", `opens the bucket with the ACL ${JSON.stringify(acl)}`);
+            if (Array.isArray(grants) && grants.length > 0) flag(code, r, "grants", `grants access by ACL to ${grants.length} grantee(s), named by canonical ids or groups the proof cannot tie to the account`);
         }
         if (r.type === VPC_ENDPOINT_TYPE) {
             const service = textProp(r, "serviceName") ?? "";
@@ -135,7 +154,8 @@ function findingsDestinations(policy: unknown, buckets: ReadonlySet<string>, log
         const to = audit && isRecord(audit.FindingsDestination) ? audit.FindingsDestination : undefined;
         if (!to) continue;
         for (const [kind, target] of Object.entries(to)) {
-            const name = isRecord(target) ? target.Bucket ?? target.LogGroup ?? target.DeliveryStream : undefined;
+            // Each kind names its target under its own key: a bucket under S3, a log group under CloudWatchLogs.
+            const name = isRecord(target) ? (kind === "S3" ? target.Bucket : kind === "CloudWatchLogs" ? target.LogGroup : target.DeliveryStream) : undefined;
             const own = kind === "S3" ? typeof name === "string" && buckets.has(name) : kind === "CloudWatchLogs" ? typeof name === "string" && logGroups.has(name) : false;
             if (!own) out.push(`sends its findings, samples of the data it found, to ${kind} ${JSON.stringify(name)}, which is not a ${kind === "S3" ? "bucket" : kind === "CloudWatchLogs" ? "log group" : "resource"} of this stack`);
         }
@@ -175,8 +195,11 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
     const trail: (string | number)[] = [];
     const here = () => trail.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
     const walk = (value: unknown, key: string, depth: number): void => {
-        // Every file was refused at read time if nested deeper than this: no walk can run out of stack.
-        if (depth > MAX_NESTING) return;
+        // JSON held in text adds levels the read-time limit does not count: past the limit, what is not read is a finding, not a pass.
+        if (depth > MAX_NESTING) {
+            out.push([here(), `nests values deeper than ${MAX_NESTING} levels (JSON held in text counted in): the proof does not read them, so it cannot show they name no other account`]);
+            return;
+        }
         if (typeof value === "string") {
             const first = value.charCodeAt(0);
             if (first === OPEN_BRACE || first === OPEN_BRACKET) {

@@ -81,6 +81,9 @@ export function readStackState(file: string, text: string): StackState {
     return stackStateOf(file, doc);
 }
 
+/** Preview steps after which the resource is gone from the stack (a retained one is read from its old state). */
+const LEAVING_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+
 /** Reads one file's parsed JSON; `file` names it in errors. */
 export function stackStateOf(file: string, doc: unknown): StackState {
     let raw: unknown[];
@@ -99,8 +102,16 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         // A preview lists what would exist afterwards. A deletion leaves nothing, unless the old
         // resource is retained on delete: AWS then keeps it, policies and all, outside the stack.
         raw = [];
+        // A replacement is written as two steps of one URN, both with the new state: the resource is proved once.
+        const replacing = new Set((doc.steps as unknown[]).filter((x) => isRecord(x) && x.op === "create-replacement" && typeof x.urn === "string").map((x) => (x as { urn: string }).urn));
         for (const [i, step] of (doc.steps as unknown[]).entries()) {
             if (!isRecord(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
+            const stays = typeof step.op === "string" && !LEAVING_OPS.has(step.op);
+            if (stays && (step.newState === undefined || step.newState === null)) {
+                // What the step leaves in AWS is not in the file: skipping it would prove a stack without it.
+                throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no newState: what it leaves in AWS is not in the file`);
+            }
+            if (step.op === "replace" && typeof step.urn === "string" && replacing.has(step.urn)) continue;
             if (step.newState !== undefined && step.newState !== null) {
                 raw.push(step.newState);
                 // A preview may write a read's new state without `external`: the step says it all the same.

@@ -29,6 +29,11 @@ const NOT_READ = new Set(["pulumi:pulumi:Stack", "bedrock-tenancy:index:BedrockT
 const OWNERS = new Set([BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE]);
 /** Attributes AWS gives a resource as it creates it: unknown in its own outputs while it is being created, never chosen by the program. */
 const MINTED = new Set(["arn", "id", "uniqueId", "keyId", "createDate", "creationDate", "tagsAll", "invokeArn", "qualifiedArn", "qualifiedInvokeArn", "version", "lastModified", "arnSuffix"]);
+/** Types where a name of {@link MINTED} is an input the program chooses: an event target's destination, the key a grant applies to. */
+const CHOSEN: Readonly<Record<string, readonly string[]>> = {
+    "aws:cloudwatch/eventTarget:EventTarget": ["arn"],
+    "aws:kms/grant:Grant": ["keyId"],
+};
 /** IAM types → their identity policy properties, whose Resource and Condition values the proof binds. */
 const IDENTITY_POLICIES: Record<string, string[]> = {
     "aws:iam/rolePolicy:RolePolicy": ["policy"],
@@ -106,7 +111,8 @@ function unknownPaths(r: StackResource): string[][] {
         else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, `.${k}`]);
     };
     // In the view of what AWS holds, the outputs stand in the inputs too: a minted attribute is skipped on both sides.
-    for (const side of [r.inputs, r.outputs]) for (const [k, v] of Object.entries(side)) if (!MINTED.has(k)) walk(v, [k]);
+    const chosen = CHOSEN[r.type] ?? [];
+    for (const side of [r.inputs, r.outputs]) for (const [k, v] of Object.entries(side)) if (!MINTED.has(k) || chosen.includes(k)) walk(v, [k]);
     return dedupe(out);
 }
 

@@ -52,8 +52,8 @@ export function reachesUnder(s: PolicyStatement, prefix: string): boolean {
     });
 }
 
+/** Where the pattern stops being literal: a `*`, a `?`, or a policy variable (`${...}`), which can stand for any text. */
 function firstWildcard(pattern: string): number {
-    const star = pattern.indexOf("*");
-    const mark = pattern.indexOf("?");
-    return star < 0 ? mark : mark < 0 ? star : Math.min(star, mark);
+    const found = [pattern.indexOf("*"), pattern.indexOf("?"), pattern.indexOf("${")].filter((i) => i >= 0);
+    return found.length === 0 ? -1 : Math.min(...found);
 }

@@ -104,6 +104,9 @@ describe("reachesUnder", () => {
         assert.ok(!reachesUnder(on("arn:aws:s3:::archive-2/*"), "arn:aws:s3:::archive/"));
         assert.ok(!reachesUnder(on("arn:aws:s3:::archive"), "arn:aws:s3:::archive/"));
     });
+    it("holds for a policy variable, which can stand for the bucket's name", () => {
+        assert.ok(reachesUnder(on("arn:aws:s3:::${aws:PrincipalTag/bucket}/*"), "arn:aws:s3:::archive/"));
+    });
     it("holds for NotResource, which reaches what it does not list", () => {
         assert.ok(reachesUnder(statement({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::archive/tenant=a/*" }] }), "arn:aws:s3:::archive/"));
     });

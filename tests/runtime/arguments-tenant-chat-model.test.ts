@@ -26,6 +26,8 @@ describe("bad arguments of createTenantChatModel and its wiring", () => {
         ["modelFields a string", () => createTenantChatModel(options({ modelFields: "fast" })), "modelFields", '"fast"'],
         ["modelFields setting the model", () => createTenantChatModel(options({ modelFields: { model: "other" } })), "modelFields.model", '"other"'],
         ["modelFields setting an inference profile", () => createTenantChatModel(options({ modelFields: { applicationInferenceProfile: "arn:x" } })), "modelFields.applicationInferenceProfile", '"arn:x"'],
+        // Never shown: the value may hold a secret key.
+        ["modelFields setting credentials", () => createTenantChatModel(options({ modelFields: { credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/EXAMPLEKEY" } } })), "modelFields.credentials", "(not shown)"],
         ["archiveClient without send()", () => createTenantChatModel(options({ archiveClient: {} })), "archiveClient", "{}"],
         ["onWarning a number", () => createTenantChatModel(options({ onWarning: 1 })), "onWarning", "1"],
         ["customerCredentials a string", () => createTenantChatModel(options({ customerCredentials: "AKIDSECRET" })), "customerCredentials", "a string of 10 characters"],
@@ -35,6 +37,12 @@ describe("bad arguments of createTenantChatModel and its wiring", () => {
         ["bedrockClientConfig a string", () => createTenantChatModel(options({ bedrockClientConfig: "fast" })), "bedrockClientConfig", '"fast"'],
         ["bedrockMaxSockets 0", () => createTenantChatModel(options({ bedrockMaxSockets: 0 })), "bedrockMaxSockets", "0"],
     ];
+    it("never shows credentials given in modelFields", () => {
+        assert.throws(
+            () => createTenantChatModel(options({ modelFields: { credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/EXAMPLEKEY" } } })),
+            (err: Error) => !err.message.includes("EXAMPLEKEY") && !err.message.includes("AKIAEXAMPLE"),
+        );
+    });
     for (const [what, build, name, shown] of cases) {
         it(`refuses ${what}`, () => assertRejects(build, name, shown));
     }

@@ -20,6 +20,18 @@ const faulty: [string, () => AuditSink][] = [
 /* eslint-enable @typescript-eslint/only-throw-error, @typescript-eslint/prefer-promise-reject-errors */
 
 describe("a sink fault of any kind", () => {
+    it("fail-closed, a started record that fails while someone waits for the call: the wait ends", async () => {
+        // A sink that fails a little later, as one retrying its write would.
+        const slowFailure: AuditSink = { write: () => new Promise((_resolve, reject) => setTimeout(() => reject(new Error("unreachable")), 50)), flush: () => Promise.resolve(), stats };
+        const logger = new PrivateInvocationLogger({ sink: slowFailure, tenantId: "customer-a", auditMode: "fail-closed", onWarning: () => undefined });
+        const started = Promise.resolve(logger.runStarted("run-1", [new HumanMessage("hi")], {})).catch(() => undefined);
+        // The Lambda's streaming handler waits for the call when the caller disconnects while the started record is on its way.
+        const finished = logger.runFinished("run-1");
+        const outcome = await Promise.race([finished.then(() => "finished"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1000))]);
+        await started;
+        assert.equal(outcome, "finished");
+    });
+
     for (const [what, make] of faulty) {
         it(`fail-closed, a sink that ${what}: the call is refused with AuditWriteError, the record counted lost and reported`, async () => {
             const warnings: string[] = [];

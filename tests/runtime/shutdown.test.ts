@@ -135,3 +135,19 @@ describe("flushOnShutdown", () => {
         }
     });
 });
+
+describe("shutdown in a process with nothing else to do", () => {
+    it("still reports a close that never settles, and exits 1, rather than letting the process end with 0", async () => {
+        const { execFile } = await import("child_process");
+        const script = [
+            'const { shutdownLoggers } = require("./runtime/shutdown");',
+            "const parked = { stats: () => ({ activeRuns: 0, lost: 0 }), close: () => new Promise(() => undefined) };",
+            'shutdownLoggers([parked], { graceMs: 0, closeTimeoutMs: 200, onWarning: (m) => console.log(m) }).then((code) => console.log("code", code));',
+        ].join("\n");
+        const out = await new Promise<string>((resolve) =>
+            execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: process.cwd() }, (_err, stdout) => resolve(stdout)),
+        );
+        assert.match(out, /did not finish within 200 ms/);
+        assert.match(out, /code 1/);
+    });
+});

@@ -64,6 +64,21 @@ describe("reading plan files", function () {
         assert.strictEqual(run.code, 0, run.stderr);
     });
 
+    it("refuses a preview step that leaves a resource in AWS but holds no newState, and proves a replacement's two steps as one resource", () => {
+        const s = (name: string) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, inputs: {}, outputs: {} });
+        for (const op of ["same", "update", "create", "import"]) {
+            assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [{ op, urn: s("hidden").urn, oldState: s("hidden") }] })), (err: Error) => err.message.includes("has no newState") && err.message.includes("ops.json"));
+        }
+        const gone = readStackState("ops.json", JSON.stringify({ steps: [{ op: "delete", urn: s("old").urn, oldState: s("old") }] }));
+        assert.equal(gone.resources.length, 0);
+        const replaced = readStackState("ops.json", JSON.stringify({ steps: [
+            { op: "create-replacement", urn: s("r").urn, newState: s("r") },
+            { op: "replace", urn: s("r").urn, newState: s("r") },
+            { op: "delete-replaced", urn: s("r").urn, oldState: s("r") },
+        ] }));
+        assert.deepEqual(replaced.resources.map((r) => r.name), ["r"]);
+    });
+
     it("marks resources read with .get() as external in a stack export", () => {
         const r = (name: string, extra: Record<string, unknown> = {}) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, inputs: {}, outputs: {}, ...extra });
         const state = readStackState("ops.json", JSON.stringify({ version: 3, deployment: { resources: [r("own"), r("read", { external: true })] } }));

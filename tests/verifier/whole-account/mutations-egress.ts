@@ -112,6 +112,26 @@ export const EGRESS_MUTATIONS: Mutation[] = [
           const profile = find(doc, "aws:bedrock/inferenceProfile:InferenceProfile", (r) => r.inputs?.tags?.["bedrock-tenancy:tenant"] === "customer-a");
           setProp(profile, side, "tags", { ...profile[side].tags, "bedrock-tenancy:tenant": "customer-b" });
       } },
+    { name: "a data protection policy naming its own log group under the wrong key and another as the target", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/bedrock-tenancy/customer-a/audit", policyDocument: findingsTo({ CloudWatchLogs: { Bucket: "/bedrock-tenancy/customer-a/audit", LogGroup: "/elsewhere" } }) })) },
+    { name: "another account's queue named in JSON text nested past what the proof reads", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => {
+          // One JSON text, its objects nested 300 deep: reading a file counts no nesting inside text.
+          let nested: unknown = { queue: `arn:aws:sqs:us-east-1:${CUSTOMER_B}:spy` };
+          for (let i = 0; i < 300; i++) nested = { next: nested };
+          push(doc, added("ops", "aws:sns/topic:Topic", "deep", { name: "deep", deliveryPolicy: JSON.stringify(nested) }));
+      } },
+    { name: "the archive bucket granting another account's canonical user read by ACL", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => {
+          const archive = find(doc, "aws:s3/bucket:Bucket", (r) => r.inputs?.bucket === ARCHIVE_A);
+          archive.inputs = { ...archive.inputs, grants: [{ type: "CanonicalUser", id: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", permissions: ["READ", "READ_ACP"] }] };
+      } },
+    { name: "an ops bucket opened by the canned ACL public-read-write", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:s3/bucket:Bucket", "drop", { bucket: "ops-drop", acl: "public-read-write" })) },
+    { name: "the runtime's dead-letter queue outside the stack, in its own account", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "deadLetterConfig", { targetArn: `arn:aws:sns:us-east-1:${CUSTOMER_A}:somewhere` }) },
+    { name: "the quota alarm rule sending its events to an API destination of the ops account", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", "aws:cloudwatch/eventTarget:EventTarget", "leak", { rule: "BedrockTenancyQuotaAlarms", arn: `arn:aws:events:us-east-1:${OPS}:api-destination/leak/abcd` })) },
     // A customer account that is the ops account.
     { name: "a tenant listing the ops account as one of its customer accounts", stack: "ops", code: "BT-FLEET-RULE", sides: ["inputs"],
       edit: (doc) => {

@@ -42,6 +42,10 @@ export const PLAN_MUTATIONS: Mutation[] = [
       edit: (doc) => push(doc, inTenant(doc, added("ops", "aws:lambda/permission:Permission", "hook", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "events.amazonaws.com", sourceAccount: UNKNOWN_VALUE }))) },
     { name: "a provider inside a tenant's component whose assumeRole.roleArn is unknown at preview", stack: "ops", code: "BT-PLAN-UNKNOWN-VALUE", sides: ["inputs"], shapes: ["preview"],
       edit: (doc) => push(doc, inTenant(doc, provider("ops", "tenant-provider", { assumeRole: text({ roleArn: UNKNOWN_VALUE }) }))) },
+    { name: "an event target inside a tenant's component whose destination (arn) is unknown at preview", stack: "ops", code: "BT-PLAN-UNKNOWN-VALUE", sides: ["inputs"], shapes: ["preview"],
+      edit: (doc) => push(doc, inTenant(doc, added("ops", "aws:cloudwatch/eventTarget:EventTarget", "forward", { rule: "BedrockTenancyQuotaAlarms", arn: UNKNOWN_VALUE }))) },
+    { name: "a KMS grant inside a tenant's component whose key is unknown at preview", stack: "ops", code: "BT-PLAN-UNKNOWN-VALUE", sides: ["inputs"], shapes: ["preview"],
+      edit: (doc) => push(doc, inTenant(doc, added("ops", "aws:kms/grant:Grant", "grant", { keyId: UNKNOWN_VALUE, granteePrincipal: `arn:aws:iam::999999999999:role/BedrockTenancyQuotaEnforcer`, operations: ["Decrypt"] }))) },
     { name: "a provider whose assumeRole.roleArn is unknown at preview", stack: "ops", code: "BT-PLAN-FOREIGN-PROVIDER", sides: ["inputs"], shapes: ["preview"],
       edit: (doc) => push(doc, inTenant(doc, provider("ops", "tenant-provider", { assumeRole: { roleArn: UNKNOWN_VALUE } }))) },
 ];
