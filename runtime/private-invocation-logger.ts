@@ -112,6 +112,12 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private readonly runs = new Map<string, RunState>();
     private readonly finishing = new Map<string, () => void>();
     private orphanEvents = 0;
+    /**
+     * Runs ended lately, oldest first: a call the Lambda recorded at its
+     * deadline still ends on its own afterwards, and that end is expected,
+     * not an event for a run nobody started.
+     */
+    private readonly ended = new Set<string>();
 
     constructor(options: PrivateInvocationLoggerOptions) {
         raise(recordProblem("PrivateInvocationLogger options", options));
@@ -389,13 +395,19 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private takeRun(runId: string, event: string): RunState | undefined {
         const run = this.runs.get(runId);
         this.runs.delete(runId);
-        if (!run) {
+        if (run) {
+            this.ended.add(runId);
+            if (this.ended.size > RECENTLY_ENDED_RUNS) this.ended.delete(this.ended.values().next().value as string);
+        } else if (!this.ended.delete(runId)) {
             this.orphanEvents++;
             this.warn(`PrivateInvocationLogger: ${event} event for unknown run ${runId}; no record written`);
         }
         return run;
     }
 }
+
+/** How many ended runs are remembered, to take a late second end of each quietly: far more than a process has calls in flight. */
+const RECENTLY_ENDED_RUNS = 4096;
 
 const PRICE_FIELDS: readonly string[] = ["input", "output", "cacheRead", "cacheWrite"];
 
