@@ -41,6 +41,11 @@ export function ownBuckets(state: StackState): Set<string> {
     return new Set(managed(state).filter((r) => BUCKET_TYPES.includes(r.type)).map((r) => textProp(r, "bucket") ?? r.id ?? r.name));
 }
 
+/** Names of the log groups the stack manages. */
+export function ownLogGroups(state: StackState): Set<string> {
+    return new Set(managed(state).filter((r) => r.type === LOG_GROUP_TYPE).map((r) => textProp(r, "name")).filter((n): n is string => n !== undefined));
+}
+
 export interface EgressContext {
     state: StackState;
     account: string;
@@ -59,7 +64,7 @@ export function egressViolations(ctx: EgressContext): void {
     const { state, account, code, flag } = ctx;
     // An event target's `arn` is where it sends, not what it is: it names no resource of the stack.
     const arnsInFile = new Set(managed(state).filter((r) => r.type !== EVENT_TARGET_TYPE).map((r) => prop(r, "arn")).filter((a): a is string => typeof a === "string"));
-    const logGroups = new Set(managed(state).filter((r) => r.type === LOG_GROUP_TYPE).map((r) => textProp(r, "name")).filter((n): n is string => n !== undefined));
+    const logGroups = ownLogGroups(state);
     const where = account === undefined ? "the account" : `the account ${account}`;
     for (const r of state.resources) {
         if (r.type === SUBSCRIPTION_FILTER_TYPE) {

@@ -8,11 +8,11 @@
  * at resources of the stack.
  */
 import { accountOfPrincipal, coversService, isRecord, parseArn, parsePolicy, reachesUnder, s3BucketArn, s3ObjectsArn, RuntimeEnv } from "../contract";
-import { egressViolations, managed, outsiders, ownBuckets } from "./account-egress";
+import { egressViolations, managed, outsiders, ownBuckets, ownLogGroups } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE, functionProblems } from "./function-checks";
 import type { AccountIam } from "./iam-graph";
-import { asText, jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
@@ -147,8 +147,7 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
     if (vars[RuntimeEnv.opsRoleArn] !== undefined) {
         const config = prop(r, "loggingConfig");
         const group = isRecord(config) && typeof config.logGroup === "string" && config.logGroup !== "" ? config.logGroup : `/aws/lambda/${asText(prop(r, "name") ?? r.name)}`;
-        const ownGroups = new Set(managed(ctx.state).filter((x) => x.type === LOG_GROUP_TYPE).map((x) => textProp(x, "name")));
-        if (!ownGroups.has(group)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, which is not a log group of this stack: its key and readers are not proved`);
+        if (!ownLogGroups(ctx.state).has(group)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, which is not a log group of this stack: its key and readers are not proved`);
     }
     const bucket = vars[RuntimeEnv.archiveBucket];
     if (bucket !== undefined && !buckets.has(asText(bucket))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveBucket}`, `archives to bucket ${JSON.stringify(bucket)}, which is not a bucket of this stack`);

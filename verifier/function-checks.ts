@@ -6,7 +6,7 @@
  * elsewhere (NODE_OPTIONS loading a file, an exec wrapper, TLS checks off, a
  * credentials endpoint) would be a way around every other proof.
  */
-import { isRecord, QUOTA_ENFORCER_ENV, RuntimeEnv } from "../contract";
+import { isAccountId, isRecord, QUOTA_ENFORCER_ENV, RuntimeEnv } from "../contract";
 import { prop, textProp, type StackResource } from "./pulumi-formats";
 
 export const FUNCTION_TYPE = "aws:lambda/function:Function";
@@ -49,5 +49,5 @@ function imageRegistryAccount(uri: string): string | undefined {
     const labels = host.split(".");
     if (labels.length < 6 || labels[1] !== "dkr" || labels[2] !== "ecr") return undefined;
     if (!(host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn"))) return undefined;
-    return /^\d{12}$/.test(labels[0]) ? labels[0] : undefined;
+    return isAccountId(labels[0]) ? labels[0] : undefined;
 }

@@ -54,11 +54,7 @@ export function verifyFiles(files: string[], options: VerifyOptions = {}): Verif
         } catch (err) {
             throw new UnreadableInputError(`cannot read ${f}: ${(err as Error).message}`, { cause: err });
         }
-        try {
-            return readStackState(f, text);
-        } catch (err) {
-            throw deepInputError(err, f);
-        }
+        return ofFile(f, () => readStackState(f, text));
     });
     return verifyStates(states, options);
 }
@@ -94,13 +90,7 @@ export function verifyStates(states: StackState[], options: VerifyOptions = {}):
 
     const inputs = proveView(states, intents, options);
     const violations = inputs.violations;
-    const outputsProved = states.some((s) => {
-        try {
-            return outputsDiffer(s);
-        } catch (err) {
-            throw deepInputError(err, s.file);
-        }
-    });
+    const outputsProved = states.some((s) => ofFile(s.file, () => outputsDiffer(s)));
     if (outputsProved) {
         // What AWS holds after a refresh can differ from what the program asked for: prove it too.
         const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs } })) }));
@@ -131,6 +121,15 @@ export function verifyStates(states: StackState[], options: VerifyOptions = {}):
 
 const key = (v: Violation) => `${v.code}\u0000${v.tenant}\u0000${v.stack}\u0000${v.resource}\u0000${v.statement}\u0000${v.why}`;
 
+/** `work` on one file's values: a walker that runs out of stack on them is that file's unreadable input. */
+function ofFile<T>(file: string, work: () => T): T {
+    try {
+        return work();
+    } catch (err) {
+        throw deepInputError(err, file);
+    }
+}
+
 /** One view of every stack (inputs first, or outputs first): every check, every resource. */
 function proveView(states: StackState[], intents: Intents, options: VerifyOptions): { tenants: TenantProof[]; violations: Violation[]; facts: string[] } {
     const tenants: TenantProof[] = [];
@@ -138,13 +137,7 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
     const facts: string[] = [];
     const intentsById = new Map(intents.tenants.map((t) => [t.tenantId, t]));
     const roleOwners = new Map(intents.tenants.map((t) => [t.roleName.toLowerCase(), t.tenantId]));
-    for (const state of states) {
-        try {
-            proveState(state, intents, options, { tenants, violations, facts, intentsById, roleOwners });
-        } catch (err) {
-            throw deepInputError(err, state.file);
-        }
-    }
+    for (const state of states) ofFile(state.file, () => proveState(state, intents, options, { tenants, violations, facts, intentsById, roleOwners }));
     violations.push(...fleetViolations(tenants, states));
     return { tenants, violations, facts };
 }

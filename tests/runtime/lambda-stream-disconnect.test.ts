@@ -8,6 +8,7 @@ import { streamInvocation, type StreamLine } from "../../runtime/lambda/streamin
 import type { AuditSink } from "../../runtime/sinks/audit-sink";
 import { AUDIT_SCHEMA_TYPE, type StoredRecord } from "../../contract";
 import { MemorySink } from "../support/memory-sink";
+import { timed } from "../support/within";
 
 /**
  * A caller that takes each write only after `delayMs` (never, when
@@ -34,15 +35,6 @@ class RefusingErrorsSink extends MemorySink {
     }
 }
 
-/** How long `promise` took, or a failure once it takes longer than `ms`. */
-async function timed(ms: number, promise: Promise<unknown>, what: string): Promise<number> {
-    const began = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms)))]).finally(() =>
-        clearTimeout(timer),
-    );
-    return performance.now() - began;
-}
 
 describe("Lambda streaming: a slow caller that disconnects, or the deadline, ends the call at once with its one record", () => {
     let aws: LocalAws;

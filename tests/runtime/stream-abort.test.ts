@@ -7,6 +7,7 @@ import type { AuditedChatBedrockConverse } from "../../runtime/audited-chat-mode
 import { AUDIT_SCHEMA_TYPE, type AuditRecord, type StoredRecord } from "../../contract";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
+import { within } from "../support/within";
 
 /** Twenty deltas of "w1 ", "w2 ", ... a few ms apart, so a stream is still going when the caller acts. */
 const CHUNKS = Array.from({ length: 20 }, (_, i) => `w${i + 1} `);
@@ -35,13 +36,6 @@ class ResettingHandler extends NodeHttpHandler {
         result.response.body = cut;
         return result;
     }
-}
-
-function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)))]).finally(() =>
-        clearTimeout(timer),
-    );
 }
 
 describe("a stream that ends early writes its one record and releases its run (createTenantChatModel, local ConverseStream)", () => {
