@@ -23,6 +23,8 @@ export interface StackContext {
     iam: AccountIam;
     /** Role name (lowercased) → tenant, to name the tenant whose role breaks a quota. */
     roleOwners?: ReadonlyMap<string, string>;
+    /** An ops stack: a key there that admits another account is a path out of the ops account, not a customer key's. */
+    ops?: boolean;
 }
 
 export function stackViolations(ctx: StackContext): { violations: Violation[]; facts: string[] } {
@@ -33,7 +35,7 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
         violations.push(violation(code, { tenant: who, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
     for (const r of state.resources) {
         if (r.type === INVOCATION_LOGGING_TYPE) flag("BT-ACCOUNT-INVOCATION-LOGGING", r, "-", `configures Bedrock invocation logging: prompts would rest in account ${account ?? "(unknown)"}`);
-        if (KEY_POLICY_TYPES.includes(r.type)) keyPolicyViolations(prop(r, "policy"), account).forEach(([s, why]) => flag("BT-CUSTOMER-KEY", r, s, why));
+        if (KEY_POLICY_TYPES.includes(r.type)) keyPolicyViolations(prop(r, "policy"), account).forEach(([s, why]) => (ctx.ops ? flag("BT-OPS-EGRESS", r, s, why, "(ops account)") : flag("BT-CUSTOMER-KEY", r, s, why)));
         if (r.type === LOG_GROUP_TYPE) {
             const key = prop(r, "kmsKeyId");
             const arn = typeof key === "string" ? parseArn(key) : undefined;

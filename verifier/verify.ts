@@ -159,7 +159,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
         for (const p of proofs) violations.push(...p.violations);
     }
     if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }), ...opsEgressViolations(state, account));
-    const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners });
+    const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners, ops: own.tenants.length > 0 && own.customers.length === 0 });
     violations.push(...stack.violations);
     facts.push(...stack.facts);
     for (const c of own.customers) {
