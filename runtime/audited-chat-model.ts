@@ -186,7 +186,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
                     // A chunk that arrives after the abort is not in the record, so the caller never gets it.
                     if (ended) break;
                     // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
-                    this.auditLogger.observeStream(runId, chunk.text);
+                    this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
                     reply?.note(chunk);
                     yield chunk;
                     if (ended) break;

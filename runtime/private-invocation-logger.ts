@@ -1,5 +1,5 @@
-import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import type { BaseMessage } from "@langchain/core/messages";
+import { BaseCallbackHandler, type HandleLLMNewTokenCallbackFields } from "@langchain/core/callbacks/base";
+import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import {
     DEFAULT_AUDIT_MODE,
@@ -29,7 +29,7 @@ import { errorRecord, describeError, rejectedRecord, startedRecord, successRecor
 import { describeCallMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
 import { RecordDelivery, auditSinkProblem } from "./record-delivery";
-import { elapsed, noteDelta, operationOf, type RunState } from "./run-state";
+import { elapsed, noteDelta, operationOf, streamText, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
 import { guardedWarning, type AuditSink } from "./sinks/audit-sink";
@@ -104,6 +104,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     readonly contentMode: ContentMode;
     readonly auditMode: AuditMode;
     readonly safeMetadataKeys: ReadonlySet<string>;
+    /** The sink the logger was given: where its records go. */
+    readonly sink: AuditSink;
     private readonly delivery: RecordDelivery;
     private readonly prices: PriceTable;
     private readonly region: string | undefined;
@@ -145,6 +147,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.contentMode = contentMode;
         this.auditMode = auditMode;
         this.safeMetadataKeys = new Set(safeMetadataKeys);
+        this.sink = options.sink;
         // A warning handler that throws must not break a flush, a sink's batch or a call's answer; its throw surfaces on its own turn.
         this.warn = guardedWarning(options.onWarning);
         this.delivery = new RecordDelivery({ sink: options.sink, tenantId: options.tenantId, auditMode, chain: options.chain, warn: this.warn });
@@ -208,22 +211,24 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     /** Token events of a plain `ChatBedrockConverse.stream()`: they mark the call as streamed. */
     // Async so that a throw reaches LangChain as a rejected handler, which it reports, never as a throw into the stream.
     // eslint-disable-next-line @typescript-eslint/require-await
-    async handleLLMNewToken(token: string, _idx: unknown, runId: string): Promise<void> {
+    async handleLLMNewToken(token: string, _idx: unknown, runId: string, _parentRunId?: string, _tags?: string[], fields?: HandleLLMNewTokenCallbackFields): Promise<void> {
         const run = this.runs.get(runId);
         if (run && !run.stream?.observed) {
-            noteDelta(run, token, false);
+            const message = fields?.chunk && "message" in fields.chunk ? fields.chunk.message : undefined;
+            noteDelta(run, token, false, message instanceof AIMessageChunk ? message : undefined);
         }
     }
 
     /**
      * Called by the model wrapper (`createTenantChatModel`, the Lambda) as
      * each streamed chunk passes, before the caller sees it; `text` undefined
-     * only marks the call as streamed.
+     * only marks the call as streamed. `message`, the chunk's, carries what is
+     * not text (pieces of a tool call, reasoning), which the record holds too.
      */
-    observeStream(runId: string, text?: string): void {
+    observeStream(runId: string, text?: string, message?: AIMessageChunk): void {
         const run = this.runs.get(runId);
         if (run) {
-            noteDelta(run, text, true);
+            noteDelta(run, text, true, message);
         }
     }
 
@@ -249,7 +254,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             result = extractOutput(output);
         } catch {
             // A surprising result shape must not cost the record: keep what the start knew.
-            result = { outputText: run.stream?.text.join("") ?? "", usage: {} };
+            result = { outputText: run.stream ? streamText(run.stream) : "", usage: {} };
         }
         result.requestId ??= run.response?.requestId;
         result.attempts ??= run.response?.attempts;
@@ -272,7 +277,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const facts = describeError(reason instanceof Error ? reason : err);
         facts.requestId ??= run.response?.requestId;
         facts.attempts ??= run.response?.attempts;
-        const partial = run.stream && { text: run.stream.text.join(""), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
+        const partial = run.stream && { text: streamText(run.stream), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };
         return this.finish(runId, () => errorRecord(operationOf(run), run.start, facts, elapsed(run), partial));
     }
 
@@ -300,9 +305,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         return this.guard(() => this.errorRun(runId, err));
     }
 
-    /** The text a streamed run has delivered so far. */
+    /** What a streamed run has delivered so far, as its record holds it: the text, then tool calls and other parts. */
     streamedText(runId: string): string {
-        return this.runs.get(runId)?.stream?.text.join("") ?? "";
+        const stream = this.runs.get(runId)?.stream;
+        return stream ? streamText(stream) : "";
     }
 
     /** Records a request refused before any model call; it never carries content. */

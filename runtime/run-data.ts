@@ -53,9 +53,83 @@ export function splitMetadata(metadata: Record<string, unknown>): SplitMetadata 
     return { ids, modelId, invokedModelId, extra };
 }
 
-/** The text of a message list, one message per line. */
+/** What a record holds of a message list, one message per line: each message's {@link recordedText}. */
 export function messagesText(messages: readonly BaseMessage[]): string {
-    return messages.map((m) => contentText(m.content)).join("\n");
+    return messages.map((m) => recordedText(m.content, (m as { tool_calls?: readonly ToolCallLike[] }).tool_calls)).join("\n");
+}
+
+/** A tool call as LangChain holds it: complete (`args` parsed), or one whose arguments did not parse (`args` the text). */
+export interface ToolCallLike {
+    id?: string;
+    name?: string;
+    args?: unknown;
+}
+
+/**
+ * What a record holds of one message's content: its text, and every part
+ * that is not text (a tool call, an image, a document, reasoning, a tool
+ * result) as one line of JSON, so the record of a reply that is a tool call
+ * holds the call, and its digest differs with the arguments. Bytes are written
+ * in base64. Cache points carry no content and are left out.
+ */
+export function recordedText(content: unknown, toolCalls?: readonly ToolCallLike[]): string {
+    // The common case: plain text, no tool call.
+    if (typeof content === "string" && !toolCalls?.length) return content;
+    const out = new RecordedText();
+    if (typeof content === "string") out.text(content);
+    else if (Array.isArray(content)) for (const block of content) out.block(block);
+    for (const call of toolCalls ?? []) out.part(toolCallJson(call));
+    return out.value;
+}
+
+/** One tool call as a record line, its keys in one order however it was built. */
+export function toolCallJson(call: ToolCallLike): string {
+    return JSON.stringify({ type: "tool_call", id: call.id, name: call.name, args: call.args });
+}
+
+/** Text runs together as the model wrote it; each part that is not text stands on a line of its own. */
+export class RecordedText {
+    value = "";
+    private afterPart = false;
+
+    text(text: string): void {
+        if (text === "") return;
+        this.value += this.afterPart ? `\n${text}` : text;
+        this.afterPart = false;
+    }
+
+    part(json: string): void {
+        this.value += this.value === "" ? json : `\n${json}`;
+        this.afterPart = true;
+    }
+
+    /** A content block: its text, or the block as JSON. */
+    block(block: unknown, { skipText = false } = {}): void {
+        if (typeof block === "string") {
+            if (!skipText) this.text(block);
+            return;
+        }
+        const typed = block as { type?: unknown; text?: unknown } | null;
+        if (typed?.type === "cache_point" || (typed?.type === undefined && typeof typed === "object" && typed !== null && "cachePoint" in typed)) return;
+        if (typeof typed?.text === "string" && (typed.type === undefined || typed.type === "text")) {
+            if (!skipText) this.text(typed.text);
+            return;
+        }
+        this.part(partJson(block));
+    }
+}
+
+/** A block as JSON, bytes (an image's, a document's) as base64 rather than one key per byte. */
+function partJson(block: unknown): string {
+    try {
+        return JSON.stringify(block, function (this: Record<string, unknown>, key: string, value: unknown) {
+            const original = key === "" ? value : this[key];
+            return original instanceof Uint8Array ? Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString("base64") : value;
+        }) ?? "null";
+    } catch {
+        // A block that cannot be written (a cycle, a BigInt) is still marked where it was.
+        return JSON.stringify({ type: typeof (block as { type?: unknown })?.type === "string" ? (block as { type: string }).type : "unknown", unserializable: true });
+    }
 }
 
 /** Text of a message's content, whether a string or a list of blocks. */
@@ -87,6 +161,7 @@ interface ConverseResponseMetadata {
 /** A reply message as ChatBedrockConverse builds it (response metadata read loosely: its shape differs when streamed). */
 interface ReplyMessage {
     content?: unknown;
+    tool_calls?: readonly ToolCallLike[];
     response_metadata?: object;
     usage_metadata?: UsageMetadata;
 }
@@ -131,7 +206,7 @@ export function extractOutput(output: LLMResult): CallResult {
     const message = generation?.message;
     const meta = (message?.response_metadata ?? {}) as ConverseResponseMetadata;
     return {
-        outputText: message ? contentText(message.content) : (generation?.text ?? ""),
+        outputText: message ? recordedText(message.content, message.tool_calls) : (generation?.text ?? ""),
         usage: bedrockUsage(message),
         requestId: meta.$metadata?.requestId,
         attempts: meta.$metadata?.attempts,

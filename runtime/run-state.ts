@@ -3,7 +3,9 @@
  * or error event: what the start knew, the stream so far, and Bedrock's
  * response ids. One per run id, dropped when the run ends.
  */
+import type { AIMessageChunk } from "@langchain/core/messages";
 import type { BedrockOperation, CallStart } from "./audit-record";
+import { RecordedText, toolCallJson } from "./run-data";
 
 export interface RunState {
     start: CallStart;
@@ -23,10 +25,12 @@ export interface StreamProgress {
     firstTokenMs?: number;
     deltas: number;
     text: string[];
+    /** What the stream sent besides text (tool calls, reasoning), merged as it arrives: the record holds it too. */
+    parts?: AIMessageChunk;
 }
 
 /** Records a streamed delta (`observed`: counted by the model wrapper, so token events are not counted twice). */
-export function noteDelta(run: RunState, text: string | undefined, observed: boolean): void {
+export function noteDelta(run: RunState, text: string | undefined, observed: boolean, message?: AIMessageChunk): void {
     const stream = (run.stream ??= { observed, deltas: 0, text: [] });
     stream.observed ||= observed;
     if (text) {
@@ -34,6 +38,27 @@ export function noteDelta(run: RunState, text: string | undefined, observed: boo
         stream.deltas++;
         stream.text.push(text);
     }
+    if (message !== undefined && carriesParts(message)) stream.parts = stream.parts ? stream.parts.concat(message) : message;
+}
+
+/** A chunk holding more than text: a piece of a tool call, or a block such as reasoning. */
+function carriesParts(message: AIMessageChunk): boolean {
+    if ((message.tool_call_chunks?.length ?? 0) > 0) return true;
+    return Array.isArray(message.content) && message.content.some((b) => typeof b !== "string" && !(b.type === "text" && typeof (b as { text?: unknown }).text === "string"));
+}
+
+/** What a record holds of a stream so far: its text, then each part that is not text, tool calls last (whole or as far as they came). */
+export function streamText(stream: StreamProgress): string {
+    const text = stream.text.join("");
+    const parts = stream.parts;
+    if (parts === undefined) return text;
+    const out = new RecordedText();
+    out.text(text);
+    // Text blocks are in `text` already, as the caller received them.
+    if (Array.isArray(parts.content)) for (const block of parts.content) out.block(block, { skipText: true });
+    for (const call of parts.tool_calls ?? []) out.part(toolCallJson(call));
+    for (const call of parts.invalid_tool_calls ?? []) out.part(toolCallJson(call));
+    return out.value;
 }
 
 export function operationOf(run: RunState): BedrockOperation {

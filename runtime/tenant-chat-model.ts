@@ -15,6 +15,7 @@ import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "./wiring/o
 import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
+import { ArchivingSink } from "./sinks/archive-sink";
 
 export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
     /** Where records go; it must write into the customer's own account (a `CloudWatchLogsSink` outside Lambda). */
@@ -67,6 +68,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
     if (!config.allowedModels.includes(model)) {
         throw new ArgumentError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${JSON.stringify(model)}`);
     }
+    if (shared) checkSharedLogger(shared, config, options);
     const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
     const route = config.modelRoutes[model];
     const client = createOpsBedrockClient(config, {
@@ -129,6 +131,30 @@ function checkModelOptions(options: TenantChatModelOptions): void {
     });
     if (options.userId !== undefined && typeof options.userId !== "string") {
         throw new ArgumentError(`userId must be a string (an STS session tag value), got ${showBrief(options.userId)}`);
+    }
+}
+
+/**
+ * A shared logger records with its own tenant, modes and archive: one built
+ * for another configuration would file this model's calls under another
+ * tenant, or keep content the configuration keeps out, or let a call go on
+ * without the record `fail-closed` promises. Options only the logger's
+ * builder reads would be ignored.
+ */
+function checkSharedLogger(logger: PrivateInvocationLogger, config: RuntimeConfig, options: TenantChatModelOptions): void {
+    const mismatch = (field: Parameters<typeof envLabel>[0], has: unknown, wants: unknown) =>
+        new ArgumentError(`logger records with ${field} ${JSON.stringify(has)}, but the configuration's ${envLabel(field)} is ${JSON.stringify(wants)}: share a logger only between models of one configuration (for example another model's auditLogger)`);
+    if (logger.tenantId !== config.tenantId) throw mismatch("tenantId", logger.tenantId, config.tenantId);
+    if (logger.auditMode !== config.auditMode) throw mismatch("auditMode", logger.auditMode, config.auditMode);
+    if (logger.contentMode !== config.contentMode) throw mismatch("contentMode", logger.contentMode, config.contentMode);
+    const safe = [...logger.safeMetadataKeys].sort();
+    const wanted = [...config.safeMetadataKeys].sort();
+    if (safe.length !== wanted.length || safe.some((key, i) => key !== wanted[i])) throw mismatch("safeMetadataKeys", safe, wanted);
+    const archive = logger.sink instanceof ArchivingSink ? logger.sink.bucket : undefined;
+    const configured = config.archiveBucket !== undefined && config.archiveKmsKeyArn !== undefined ? config.archiveBucket : undefined;
+    if (archive !== configured) throw mismatch("archiveBucket", archive ?? null, configured ?? null);
+    for (const owned of ["prices", "archiveClient"] as const) {
+        if (options[owned] !== undefined) throw new ArgumentError(`${owned} is an option of the logger that records, and logger is given: pass ${owned} where that logger is built`);
     }
 }
 

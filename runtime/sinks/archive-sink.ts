@@ -129,6 +129,11 @@ export class ArchivingSink implements AuditSink {
         this.options = options;
     }
 
+    /** The bucket the records are archived in. */
+    get bucket(): string {
+        return this.options.bucket;
+    }
+
     /**
      * Archives first, then hands the log copy (which says whether the archive
      * has it) to the primary sink. Rejects when either write fails: the

@@ -30,11 +30,24 @@ export function replyChunks(reply: ConverseReply): string[] {
 /** Every frame of a streamed reply, in Bedrock's order: start, deltas, stops, then usage and metrics. */
 export function streamFrames(reply: ConverseReply): { deltas: Uint8Array[]; head: Uint8Array; tail: Uint8Array[] } {
     const usage = reply.usage ?? { inputTokens: 0, outputTokens: 0 };
+    const textDeltas = replyChunks(reply).map((text) => eventFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text } }));
+    const tools = reply.toolUse ?? [];
+    // Each tool call is a block of its own after the text: its start names it, its deltas carry the input's JSON in pieces.
+    const toolFrames = tools.flatMap(({ toolUseId, name, input }, i) => {
+        const json = JSON.stringify(input);
+        const half = Math.ceil(json.length / 2);
+        return [
+            eventFrame("contentBlockStart", { contentBlockIndex: i + 1, start: { toolUse: { toolUseId, name } } }),
+            ...[json.slice(0, half), json.slice(half)].filter((piece) => piece !== "").map((piece) => eventFrame("contentBlockDelta", { contentBlockIndex: i + 1, delta: { toolUse: { input: piece } } })),
+            eventFrame("contentBlockStop", { contentBlockIndex: i + 1 }),
+        ];
+    });
+    const textStop = eventFrame("contentBlockStop", { contentBlockIndex: 0 });
     return {
         head: eventFrame("messageStart", { role: "assistant" }),
-        deltas: replyChunks(reply).map((text) => eventFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text } })),
+        deltas: tools.length === 0 ? textDeltas : [...textDeltas, textStop, ...toolFrames],
         tail: [
-            eventFrame("contentBlockStop", { contentBlockIndex: 0 }),
+            ...(tools.length === 0 ? [textStop] : []),
             eventFrame("messageStop", { stopReason: reply.stopReason ?? "end_turn" }),
             eventFrame("metadata", {
                 usage: { totalTokens: usage.inputTokens + usage.outputTokens, ...usage },

@@ -68,6 +68,32 @@ describe("bad arguments of createTenantChatModel and its wiring", () => {
         }
     });
 
+    describe("a shared logger built for another configuration", () => {
+        const loggerFor = (overrides: Record<string, string>) => createTenantChatModel(options({ env: { ...ENV, ...overrides } })).auditLogger;
+        const ARCHIVE = { BEDROCK_TENANCY_ARCHIVE_BUCKET: "customer-a-audit-archive", BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
+        const sharedCases: [string, () => PrivateInvocationLogger, Record<string, string>, string, string][] = [
+            ["another tenant's", () => new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-b", onWarning: () => undefined }), {}, "logger", '"customer-b"'],
+            ["a best-effort one for a fail-closed configuration", () => loggerFor({}), { BEDROCK_TENANCY_AUDIT_MODE: "fail-closed" }, "logger", '"best-effort"'],
+            ["one without content for a hash configuration", () => loggerFor({}), { BEDROCK_TENANCY_CONTENT_MODE: "hash" }, "logger", '"none"'],
+            ["one showing other metadata keys", () => loggerFor({ BEDROCK_TENANCY_SAFE_METADATA_KEYS: "team" }), {}, "logger", '["team"]'],
+            ["one that does not archive, for a configuration with an archive", () => loggerFor({}), ARCHIVE, "logger", '"customer-a-audit-archive"'],
+            ["one that archives, for a configuration without", () => loggerFor(ARCHIVE), {}, "logger", '"customer-a-audit-archive"'],
+        ];
+        for (const [what, logger, env, name, shown] of sharedCases) {
+            it(`refuses ${what}`, () => assertRejects(() => createTenantChatModel(options({ env: { ...ENV, ...env }, logger: logger() })), name, shown));
+        }
+        it("refuses prices and an archive client it would not use", () => {
+            const logger = loggerFor({});
+            assertRejects(() => createTenantChatModel(options({ logger, prices: {} })), "prices", "logger");
+            assertRejects(() => createTenantChatModel(options({ logger, archiveClient: { send: async () => ({}) } })), "archiveClient", "logger");
+        });
+        it("takes another model's logger of the same configuration, the archive included", () => {
+            const logger = loggerFor(ARCHIVE);
+            const model = createTenantChatModel(options({ env: { ...ENV, ...ARCHIVE }, logger }));
+            assert.equal(model.auditLogger, logger);
+        });
+    });
+
     it("still takes good values", async () => {
         const model = createTenantChatModel(
             options({
