@@ -11,7 +11,7 @@ import * as crypto from "crypto";
 import { configure } from "safe-stable-stringify";
 import { archiveTenantPrefix } from "./archive";
 import type { AuditRecord } from "./audit-schema";
-import { RECORD_ID_FIELDS, boundRecordId } from "./record-limits";
+import { RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "./record-limits";
 
 /** `schemaType` of the record a writer adds to its own chain: its close record. */
 export const AUDIT_CHAIN_SCHEMA_TYPE = "BedrockTenancyAuditChain";
@@ -109,14 +109,35 @@ const TEXT_FIELDS = [
  * both copies have one form, and a `hash` or `none` record is hashed as
  * written: chaining stores no content the mode does not.
  *
+ * A carried digest stands for the whole only where the copy is marked cut
+ * (a text flagged or ending in the truncation marker, metadata flagged):
+ * elsewhere the content is there to hash, and a digest that came with it
+ * could have been copied from another record. So the digest of a text or
+ * metadata not marked cut is computed, and one carried without metadata is
+ * not hashed; each such carried digest that does not match is named in
+ * `problems`, when given.
+ *
  * `stringify` must serialize metadata as the runtime's line does (the
  * checker reads parsed JSON, where `JSON.stringify` does).
  */
-export function chainView(record: Readonly<Record<string, unknown>>, stringify: (value: unknown) => string = JSON.stringify): Readonly<Record<string, unknown>> {
+export function chainView(
+    record: Readonly<Record<string, unknown>>,
+    stringify: (value: unknown) => string = JSON.stringify,
+    problems?: string[],
+): Readonly<Record<string, unknown>> {
     // Most records (no pointer, no metadata, no text, short ids) are their own view: the writer hashes one per call.
     if (isOwnView(record)) return record;
-    const { archive: _pointer, metadata, metadataTruncated: _cut, ...view } = record as Record<string, unknown>;
-    if (metadata !== undefined && view.metadataSha256 === undefined) view.metadataSha256 = sha256Hex(stringify(metadata));
+    const { archive: _pointer, metadata, metadataTruncated, metadataSha256, ...view } = record as Record<string, unknown>;
+    if (metadata !== undefined) {
+        if (metadataTruncated === true && metadataSha256 !== undefined) {
+            view.metadataSha256 = metadataSha256;
+        } else {
+            view.metadataSha256 = sha256Hex(stringify(metadata));
+            if (metadataSha256 !== undefined && metadataSha256 !== view.metadataSha256) problems?.push("its metadataSha256 is not the SHA-256 of its metadata, which is not marked cut");
+        }
+    } else if (metadataSha256 !== undefined) {
+        problems?.push("it carries a metadataSha256 without metadata");
+    }
     for (const f of RECORD_ID_FIELDS) {
         if (typeof view[f] === "string") view[f] = boundRecordId(view[f]);
     }
@@ -124,10 +145,14 @@ export function chainView(record: Readonly<Record<string, unknown>>, stringify: 
         const part = view[f.part];
         // A parsed record has no undefined member; the writer's own may, and JSON drops it.
         if (typeof part !== "object" || part === null || (part as Record<string, unknown>)[f.text] === undefined) continue;
-        const { [f.text]: text, [f.cut]: cut, ...rest } = part as Record<string, unknown>;
-        // A cut text without the whole text's digest can only stand for itself.
-        if (rest[f.sha] === undefined) rest[f.sha] = sha256Hex(typeof text === "string" ? text : String(text));
-        void cut;
+        const { [f.text]: text, [f.cut]: cut, [f.sha]: carried, ...rest } = part as Record<string, unknown>;
+        if (carried !== undefined && (cut === true || (typeof text === "string" && text.endsWith(TRUNCATION_MARKER)))) {
+            rest[f.sha] = carried;
+        } else {
+            // A text not marked cut is whole; a cut one without the whole text's digest can only stand for itself.
+            rest[f.sha] = sha256Hex(typeof text === "string" ? text : String(text));
+            if (carried !== undefined && carried !== rest[f.sha]) problems?.push(`its ${f.part}.${f.sha} is not the SHA-256 of its ${f.text}, which is not marked cut`);
+        }
         view[f.part] = rest;
     }
     return view;
@@ -141,7 +166,7 @@ function isOwnView(record: Readonly<Record<string, unknown>>): boolean {
     for (const key in record) {
         const value = record[key];
         if (value === undefined) continue;
-        if (key === "archive" || key === "metadata" || key === "metadataTruncated") return false;
+        if (key === "archive" || key === "metadata" || key === "metadataTruncated" || key === "metadataSha256") return false;
         if (typeof value === "string") {
             if (ID_FIELDS.has(key) && boundRecordId(value) !== value) return false;
         } else {
@@ -182,9 +207,9 @@ export function chainHash(view: unknown): string {
     return sha256Hex(chainCanonicalJson(view));
 }
 
-/** The chain hash of a record as parsed from its JSON. */
-export function recordChainHash(record: Readonly<Record<string, unknown>>): string {
-    return chainHash(chainView(record));
+/** The chain hash of a record as parsed from its JSON; `problems` as {@link chainView} fills it. */
+export function recordChainHash(record: Readonly<Record<string, unknown>>, problems?: string[]): string {
+    return chainHash(chainView(record, JSON.stringify, problems));
 }
 
 // One-shot hashing (Node 20.12 and later) skips building a Hash object per record: the same digest of the same UTF-8 bytes.

@@ -91,13 +91,14 @@ describe("records of tool calls", () => {
         const sink = new MemorySink();
         aws().bedrock.reply = () => ({ text: "", chunks: [], chunkDelayMs: 30, stopReason: "tool_use", toolUse: [callOf(1_000_000)] });
         const controller = new AbortController();
-        const model = modelWith(sink, "full").bindTools([transfer]);
+        const audited = modelWith(sink, "full");
+        const model = audited.bindTools([transfer]);
         await assert.rejects(async () => {
             for await (const chunk of await model.stream("pay the invoice", { signal: controller.signal })) {
                 if (chunk.tool_call_chunks?.some((c) => c.args)) controller.abort();
             }
         });
-        await model.bound.auditLogger.flush();
+        await audited.auditLogger.flush();
         const [record] = sink.records();
         assert.equal(record.outcome, "error");
         assert.match(record.output.outputText ?? "", /^\{"type":"tool_call","id":"tu-1","name":"transfer_funds","args":/);
@@ -108,8 +109,8 @@ describe("records of tool calls", () => {
         const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", contentMode: "full" });
         const client = new BedrockRuntimeClient({ region: "us-east-1", endpoint: aws().bedrock.url, credentials: { accessKeyId: "AKIDX", secretAccessKey: "s" }, requestHandler: new NodeHttpHandler() });
         aws().bedrock.reply = () => ({ text: "", stopReason: "tool_use", toolUse: [callOf(10)] });
-        const model = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client }).bindTools([transfer]);
-        for await (const _ of await model.stream("pay the invoice", { callbacks: [logger] })) void _;
+        const model = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client });
+        for await (const _ of await model.stream("pay the invoice", { tools: [transfer], callbacks: [logger] })) void _;
         await logger.flush();
         assert.equal(sink.records()[0].output.outputText, callJson(10));
     });

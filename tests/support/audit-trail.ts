@@ -2,11 +2,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditRecord, type ChainCheckpoint, type StoredRecord } from "../../contract";
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditMode, type AuditRecord, type ChainCheckpoint, type ContentMode, type StoredRecord } from "../../contract";
 import { ChainWriter } from "../../runtime/chain/chain-writer";
+import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { ArchivingSink } from "../../runtime/sinks/archive-sink";
 import { Writable } from "stream";
 import { allBreaks, type AuditCheck } from "../../verifier/audit";
 import { main } from "../../verifier/cli";
+import { MemorySink } from "./memory-sink";
 
 export function callRecord(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
     return {
@@ -89,4 +93,82 @@ export function auditCli(args: string[]): { code: number; out: string; err: stri
     const sink = (into: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (into(String(chunk)), done()) });
     const code = main(["audit", "verify", ...args], sink((s) => (out += s)), sink((s) => (err += s)));
     return { code, out, err };
+}
+
+/** An S3 client that keeps each object's body by its key, as the archive bucket stores it. */
+export class MemoryBucket {
+    readonly objects = new Map<string, string>();
+    send(command: { input: { Key?: string; Body?: unknown } }): Promise<unknown> {
+        this.objects.set(command.input.Key!, Buffer.from(command.input.Body as Buffer).toString("utf8"));
+        return Promise.resolve({});
+    }
+}
+
+/** One call a {@link runtimeTrail} makes. */
+export interface TrailCall {
+    prompt: string;
+    completion: string;
+    metadata?: Record<string, unknown>;
+}
+
+/** What the runtime wrote with the archive on: the log's lines and the archive's objects. */
+export interface RuntimeTrail {
+    /** The log copies, one line each, in the order written. */
+    lines: string[];
+    /** Each archive object's body (records, close record, checkpoints) by its key. */
+    objects: Map<string, string>;
+    writer: string;
+}
+
+/**
+ * A trail the runtime's own logger writes through the ArchivingSink: each
+ * call's log copy to the log, its archive copy and the chain's checkpoints
+ * to the bucket. Closed (close record and final checkpoint) unless `close`
+ * is false.
+ */
+export async function runtimeTrail(
+    calls: TrailCall[],
+    options: { contentMode?: ContentMode; auditMode?: AuditMode; maxContentBytes?: number; checkpointEveryRecords?: number; close?: boolean } = {},
+): Promise<RuntimeTrail> {
+    const primary = new MemorySink();
+    const bucket = new MemoryBucket();
+    const sink = new ArchivingSink({ primary, client: bucket, bucket: "btn-customer-a-archive-111111111111", kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+    const logger = new PrivateInvocationLogger({
+        sink,
+        tenantId: "customer-a",
+        contentMode: options.contentMode ?? "full",
+        auditMode: options.auditMode ?? "fail-closed",
+        maxContentBytes: options.maxContentBytes,
+        chain: { checkpointEveryRecords: options.checkpointEveryRecords ?? 100 },
+        onWarning: () => undefined,
+    });
+    for (const [i, call] of calls.entries()) {
+        await logger.runStarted(`run-${i}`, [new HumanMessage(call.prompt)], call.metadata ?? {});
+        await logger.runEnded(`run-${i}`, { generations: [[{ text: call.completion, message: new AIMessage(call.completion) } as never]] });
+    }
+    if (options.close === false) await logger.flush();
+    else await logger.close();
+    return { lines: [...primary.lines], objects: bucket.objects, writer: logger.chainWriter };
+}
+
+/** `count` ordinary calls for a {@link runtimeTrail}. */
+export function trailCalls(count: number): TrailCall[] {
+    return Array.from({ length: count }, (_, i) => ({ prompt: `prompt ${i}`, completion: `answer ${i}`, metadata: { userId: `user-${i}`, ticket: `T-${i}` } }));
+}
+
+/** The archive's objects under a new folder, each at its key, as `aws s3 sync` copies them. */
+export function archiveObjects(objects: ReadonlyMap<string, string>, dir = tempDir()): string {
+    for (const [key, body] of objects) {
+        fs.mkdirSync(path.dirname(path.join(dir, key)), { recursive: true });
+        fs.writeFileSync(path.join(dir, key), body);
+    }
+    return dir;
+}
+
+/** Log lines with each record's line passed through `change` (parsed; return undefined to delete it). */
+export function changedLines(lines: readonly string[], change: (record: any) => unknown): string[] {
+    return lines.flatMap((line) => {
+        const changed = change(JSON.parse(line));
+        return changed === undefined ? [] : [typeof changed === "string" ? changed : JSON.stringify(changed)];
+    });
 }

@@ -4,11 +4,12 @@
  * their line happens to be spelled, and an edit anywhere is still named.
  */
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { chainCanonicalJson, chainView, recordChainHash } from "../../contract";
 import { allBreaks, verifyAuditTrail, type AuditCheck } from "../../verifier/audit";
-import { archiveFolder, callRecord, jsonLines, trail } from "../support/audit-trail";
+import { archiveFolder, archiveObjects, callRecord, changedLines, jsonLines, runtimeTrail, trail, trailCalls, type TrailCall } from "../support/audit-trail";
 
 /**
  * Written by the chain as of schema 1.0 and kept as written: records with
@@ -100,5 +101,88 @@ describe("audit chain hashing, fixed across builds", () => {
         assert.deepEqual(breaks(verifyAuditTrail([jsonLines([logCopy, next]), archive])), []);
         const altered = { ...logCopy, metadata: { ticket: "T-2" } };
         assert.deepEqual(breaks(verifyAuditTrail([jsonLines([altered, next]), archive])), ["edit@0"]);
+    });
+});
+
+/** Metadata over the line's 16 KiB in every content mode (each value is kept, digested or redacted), so the log copy cuts it. */
+const wideMetadata = () => Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, "v".repeat(30)]));
+const deepMetadata = () => ({ ticket: "T-9", deep: JSON.parse(`${'{"a":'.repeat(20)}1${"}".repeat(20)}`) });
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+
+describe("the digests a record carries", () => {
+    const calls = (): TrailCall[] => [
+        { prompt: "short prompt", completion: "short answer", metadata: { userId: "u-1", ticket: "T-1" } },
+        { prompt: "p".repeat(300 * 1024), completion: "a long prompt's answer", metadata: { ticket: "T-2" } },
+        { prompt: "wide", completion: "metadata", metadata: wideMetadata() },
+        { prompt: "deep", completion: "metadata", metadata: deepMetadata() },
+        { prompt: "é".repeat(100), completion: "😀".repeat(100) },
+    ];
+    for (const contentMode of ["none", "hash", "full"] as const) {
+        for (const maxContentBytes of [undefined, 64]) {
+            it(`verifies a ${contentMode}-mode trail${maxContentBytes ? ` cut by maxContentBytes ${maxContentBytes}` : ""} intact: its log, its archive, and both`, async () => {
+                const t = await runtimeTrail(calls(), { contentMode, maxContentBytes });
+                const log = jsonLines(t.lines);
+                const archive = archiveObjects(t.objects);
+                const logged = t.lines.map((l) => JSON.parse(l));
+                assert.ok(logged.some((r) => r.metadataTruncated && r.metadataSha256), "a log copy's metadata is cut");
+                // In none mode a value is redacted, not kept to be cut to its depth.
+                if (contentMode !== "none") assert.ok(logged.some((r) => r.metadataTruncated && !r.metadataSha256), "a record's metadata is cut to its depth");
+                if (contentMode === "full") assert.ok(logged.some((r) => r.input.inputTruncated && r.input.inputSha256), "a log copy's text is cut");
+                for (const inputs of [[log], [archive], [log, archive]]) assert.deepEqual(breaks(verifyAuditTrail(inputs)), [], inputs.join(" "));
+            });
+        }
+    }
+
+    it("names metadata rewritten with the original's digest carried beside it, from the log alone and against the archive", async () => {
+        const t = await runtimeTrail(trailCalls(3));
+        const archive = archiveObjects(t.objects);
+        const forged = (change: (r: any) => void) => jsonLines(changedLines(t.lines, (r) => (r.chain.seq === 3 ? (change(r), r) : r)));
+        const rewritten = forged((r) => ((r.metadataSha256 = sha(JSON.stringify(r.metadata))), (r.metadata = { approvedBy: "ceo" })));
+        const dropped = forged((r) => ((r.metadataSha256 = sha(JSON.stringify(r.metadata))), delete r.metadata));
+        for (const log of [rewritten, dropped]) {
+            assert.deepEqual(breaks(verifyAuditTrail([log])), ["edit@3"]);
+            assert.deepEqual(breaks(verifyAuditTrail([log, archive])), ["edit@3"]);
+        }
+        assert.match(allBreaks(verifyAuditTrail([rewritten]))[0].message, /^seq 3 at .*:4 was changed: its metadataSha256 is not the SHA-256 of its metadata, which is not marked cut$/);
+    });
+
+    it("names a whole text replaced with the original's digest carried beside it, in the log's copy and in the archive's", async () => {
+        const t = await runtimeTrail(trailCalls(3));
+        const swapped = (r: any) => {
+            r.input = { ...r.input, inputText: "EVIL PROMPT", inputSha256: sha(r.input.inputText) };
+            r.output = { ...r.output, outputText: "I transferred $1M", outputSha256: r.output.outputSha256 ?? sha(r.output.outputText) };
+            return r;
+        };
+        const log = jsonLines(changedLines(t.lines, (r) => (r.chain.seq === 3 ? swapped(r) : r)));
+        assert.deepEqual(breaks(verifyAuditTrail([log])), ["edit@3"]);
+        assert.deepEqual(breaks(verifyAuditTrail([log, archiveObjects(t.objects)])), ["edit@3"]);
+
+        // The archive's copy carries the digest of its whole text: a replaced text must not keep it.
+        const objects = new Map([...t.objects].map(([key, body]) => {
+            const r = JSON.parse(body);
+            return [key, r.chain?.seq === 3 ? JSON.stringify(swapped(r)) : body];
+        }));
+        const archive = archiveObjects(objects);
+        assert.deepEqual(breaks(verifyAuditTrail([archive])), ["edit@3"]);
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines(t.lines), archive])), ["edit@3"]);
+    });
+
+    it("compares the log's cut copy with the archive's whole one by content, whatever its cut flags say", async () => {
+        const t = await runtimeTrail([...trailCalls(1), { prompt: "The complete prompt, longer than the cut", completion: "ok", metadata: { a: "first", b: "second", c: "x".repeat(20_000) } }], { maxContentBytes: 16 });
+        const archive = archiveObjects(t.objects);
+        const cutSeq = t.lines.map((l) => JSON.parse(l)).find((r) => r.metadataTruncated).chain.seq;
+        const forged = (change: (r: any) => void) => jsonLines(changedLines(t.lines, (r) => (r.chain.seq === cutSeq ? (change(r), r) : r)));
+        assert.deepEqual(breaks(verifyAuditTrail([forged(() => undefined), archive])), []);
+        // Cut metadata keeps the first entries: one left out before a kept one is a change.
+        const skipped = forged((r) => (r.metadata = { b: r.metadata.b }));
+        assert.deepEqual(breaks(verifyAuditTrail([skipped])), []);
+        assert.deepEqual(breaks(verifyAuditTrail([skipped, archive])), [`edit@${cutSeq}`]);
+        // A cut text deleted with its flag leaves the digest standing for it: the archive's copy still has a text.
+        const deleted = forged((r) => {
+            delete r.input.inputText;
+            delete r.input.inputTruncated;
+        });
+        assert.deepEqual(breaks(verifyAuditTrail([deleted])), []);
+        assert.deepEqual(breaks(verifyAuditTrail([deleted, archive])), [`edit@${cutSeq}`]);
     });
 });

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { gzipSync } from "zlib";
 import type { StoredRecord } from "../../contract";
 import { allBreaks, verifyAuditTrail } from "../../verifier/audit";
 import { archiveFolder, auditCli, breaks, callRecord, filterLogEvents, jsonLines, tempDir, trail } from "../support/audit-trail";
@@ -175,6 +176,21 @@ describe("audit verify", () => {
         assert.equal(auditCli([bad]).code, 2);
         assert.equal(auditCli([jsonLines(["no records here"])]).code, 2);
         assert.equal(auditCli(["--bogus", jsonLines(records)]).code, 2);
+    });
+
+    it("reads every form of input that starts with a UTF-8 byte order mark", () => {
+        const { records } = trail(3);
+        const bom = (file: string, gzip = false) => {
+            const text = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(file)]);
+            fs.writeFileSync(file, gzip ? gzipSync(text) : text);
+            return file;
+        };
+        const inputs = [bom(filterLogEvents(records)), bom(filterLogEvents(records), true), bom(jsonLines(records)), bom(jsonLines(records), true)];
+        for (const file of inputs) {
+            const check = verifyAuditTrail([file]);
+            assert.deepEqual([breaks(check), check.records, check.skipped], [[], 3, 0], file);
+            assert.equal(auditCli(["--quiet", file]).code, 0, file);
+        }
     });
 
     it("writes the report as JSON on request", () => {

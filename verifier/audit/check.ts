@@ -2,8 +2,17 @@
  * Checks each writer's chain: every sequence present once, each record's
  * hash the one its successor holds, stored in chain order, a close where a
  * checkpoint says one was written, and the archive's checkpoints matching.
+ *
+ * What is judged complete is the log: its gaps, its cut tail, its missing
+ * close record, a writer it lacks. The archive, which no one can rewrite,
+ * witnesses what the log should hold (its checkpoints, and its copies of the
+ * records), and each archive copy is compared with the log's copy. Were the
+ * archive's copies counted as records of the log, they would fill the very
+ * holes a deletion from the log leaves. Given the archive alone, its copies
+ * are the records judged.
  */
 import type { ChainCheckpoint, WriterIdentity } from "../../contract";
+import { TRUNCATION_MARKER } from "../../contract/record-limits";
 import type { AuditInput, ChainEntry, CheckpointEntry, Damage, RecordContent } from "./segment";
 
 /** Kinds of break, each a stable code. */
@@ -37,7 +46,7 @@ export interface WriterReport {
     tenantId?: string;
     /** From the genesis record, when it is in the input. */
     identity?: WriterIdentity;
-    /** Distinct sequences found. */
+    /** Distinct sequences found in the log (in the archive, when it is checked alone); so are `firstSeq`, `lastSeq` and `closed`. */
     records: number;
     firstSeq: number;
     lastSeq: number;
@@ -82,6 +91,7 @@ export interface AuditCheck {
 }
 
 export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): AuditCheck {
+    const inLog = (e: ChainEntry) => !input.logRead || e.archived !== true;
     const byWriter = new Map<string, ChainEntry[]>();
     for (const e of input.entries) {
         let list = byWriter.get(e.link.writer);
@@ -94,20 +104,33 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
         if (!list) checkpointsByWriter.set(c.checkpoint.writer, (list = []));
         list.push(c);
     }
-    const writers = [...byWriter].map(([writer, entries]) => checkWriter(writer, entries, checkpointsByWriter.get(writer) ?? [], options));
-    writers.sort((a, b) => (a.writer < b.writer ? -1 : 1));
+    const writers: WriterReport[] = [];
     const other: ChainBreak[] = input.damaged.map((d: Damage) => ({ kind: BreakKind.damaged, message: `${d.where}: ${d.message}` }));
-    for (const [writer, cps] of checkpointsByWriter) {
-        if (byWriter.has(writer)) continue;
-        const last = Math.max(...cps.map((c) => c.checkpoint.seq));
-        other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the input, but the archive checkpoints it up to seq ${last} (a deleted log stream?)` });
+    for (const writer of new Set([...byWriter.keys(), ...checkpointsByWriter.keys()])) {
+        const entries = byWriter.get(writer) ?? [];
+        const cps = checkpointsByWriter.get(writer) ?? [];
+        if (entries.some(inLog)) {
+            writers.push(checkWriter(writer, entries, inLog, cps, options));
+            continue;
+        }
+        const checkpointed = cps.length > 0 ? Math.max(...cps.map((c) => c.checkpoint.seq)) : undefined;
+        if (entries.length === 0) {
+            other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the input, but the archive checkpoints it up to seq ${checkpointed} (a deleted log stream?)` });
+            continue;
+        }
+        const seqs = entries.map((e) => e.link.seq);
+        const [low, high] = [Math.min(...seqs), Math.max(...seqs)];
+        const held = low === high ? `its record seq ${low}` : `its records seq ${low}–${high}`;
+        const also = checkpointed === undefined ? "" : ` and checkpoints it up to seq ${checkpointed}`;
+        other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the log, but the archive holds ${held}${also} (a deleted log stream?)` });
     }
+    writers.sort((a, b) => (a.writer < b.writer ? -1 : 1));
     const redelivered = writers.reduce((n, w) => n + w.redelivered, 0);
     const redeliveredCopies = writers.reduce((n, w) => n + w.redeliveredCopies, 0);
     return { writers, other, records: input.entries.length, skipped: input.skipped, checkpoints: input.checkpoints.length, redelivered, redeliveredCopies };
 }
 
-function checkWriter(writer: string, entries: ChainEntry[], checkpoints: CheckpointEntry[], options: CheckOptions): WriterReport {
+function checkWriter(writer: string, entries: ChainEntry[], inLog: (e: ChainEntry) => boolean, checkpoints: CheckpointEntry[], options: CheckOptions): WriterReport {
     const breaks: ChainBreak[] = [];
     const add = (kind: BreakKind, seq: number, message: string) => breaks.push({ kind, writer, seq, message });
 
@@ -117,19 +140,17 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
         if (list) list.push(e);
         else bySeq.set(e.link.seq, [e]);
     }
-    const seqs = [...bySeq.keys()].sort((a, b) => a - b);
-    const first = seqs[0];
-    const last = seqs[seqs.length - 1];
+    const everySeq = [...bySeq.keys()].sort((a, b) => a - b);
 
-    // One record stands for each sequence: the copy its successor's link confirms, else the first read.
+    // One record stands for each sequence: the copy its successor's link confirms, else the first read that is self-consistent.
     const chosen = new Map<number, ChainEntry>();
     const redeliveredSeqs: number[] = [];
     let redeliveredCopies = 0;
-    for (const seq of seqs) {
+    for (const seq of everySeq) {
         const copies = bySeq.get(seq)!;
         const next = bySeq.get(seq + 1);
         const confirmed = next && copies.find((c) => next.some((n) => n.link.prev === c.hash));
-        const pick = confirmed ?? copies[0];
+        const pick = confirmed ?? copies.find((c) => c.flaw === undefined) ?? copies[0];
         chosen.set(seq, pick);
         const extra = copyBreaks(seq, copies, pick, add);
         if (extra > 0) {
@@ -137,6 +158,12 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
             redeliveredCopies += extra;
         }
     }
+
+    // Completeness is the log's: a sequence only the archive holds is one the log lacks.
+    const seqs = everySeq.filter((seq) => bySeq.get(seq)!.some(inLog));
+    const first = seqs[0];
+    const last = seqs[seqs.length - 1];
+    const logChosen = new Map(seqs.map((seq) => [seq, chosen.get(seq)!]));
 
     if (first > 0 && !options.window) {
         add(BreakKind.missingStart, 0, `records seq 0–${first - 1} are missing: the first record found is seq ${first}, not the genesis`);
@@ -151,7 +178,8 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
         if (next === undefined) break;
         if (next > seq + 1) {
             add(BreakKind.gap, seq + 1, next === seq + 2 ? `seq ${seq + 1} is missing` : `seq ${seq + 1}–${next - 1} are missing`);
-        } else if (chosen.get(next)!.link.prev !== entry.hash) {
+        } else if (chosen.get(next)!.link.prev !== entry.hash && entry.flaw === undefined) {
+            // A record that contradicts itself is already named as edited.
             add(BreakKind.edit, seq, `seq ${seq} at ${entry.where} was changed: its hash is not the one seq ${next} holds`);
         }
     }
@@ -161,7 +189,8 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
         add(BreakKind.afterClose, closes[0] + 1, `records follow the close record at seq ${closes[0]}`);
     }
     reorderings(entries).forEach((e) => add(BreakKind.reordered, e.link.seq, `seq ${e.link.seq} at ${e.where} is stored after a later record of the writer`));
-    checkpointBreaks(checkpoints, chosen, first, last, options, add);
+    const archivedAfter = everySeq.filter((seq) => seq > last).map((seq) => chosen.get(seq)!);
+    checkpointBreaks(checkpoints, logChosen, archivedAfter, first, last, options, add);
 
     const genesis = chosen.get(0)?.link.genesis;
     const tenantId = [...chosen.values()].find((e) => e.tenantId !== undefined)?.tenantId;
@@ -192,7 +221,10 @@ function checkWriter(writer: string, entries: ChainEntry[], checkpoints: Checkpo
  * expected and compared, never counted.
  */
 function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (kind: BreakKind, seq: number, message: string) => void): number {
-    if (copies.length === 1) return 0;
+    if (copies.length === 1) {
+        if (pick.flaw !== undefined) add(BreakKind.edit, seq, `seq ${seq} at ${pick.where} was changed: ${pick.flaw}`);
+        return 0;
+    }
     const distinct: ChainEntry[] = [];
     let redelivered = 0;
     for (const c of copies) {
@@ -211,8 +243,12 @@ function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (k
         add(BreakKind.duplicate, seq, `seq ${seq} is stored more than once, and the copies differ outside the chain hash (${named.join(", ")})`);
     }
     for (const c of distinct) {
-        if (c.hash !== pick.hash) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} differs from the copy at ${pick.where}`);
-        else if (c !== pick && !cutTextAgrees(c.content ?? {}, pick.content ?? {})) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its text is not the one the copy at ${pick.where} holds`);
+        if (c.flaw !== undefined) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} was changed: ${c.flaw}`);
+        else if (c.hash !== pick.hash) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} differs from the copy at ${pick.where}`);
+        else if (c !== pick) {
+            const differs = contentDifference(c.content ?? {}, pick.content ?? {});
+            if (differs) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its ${differs} is not the one the copy at ${pick.where} holds`);
+        }
     }
     return redelivered;
 }
@@ -236,29 +272,46 @@ function identicalCopies(a: ChainEntry, b: ChainEntry): boolean {
 }
 
 /**
- * A cut text in one copy must begin the whole text of the other, and cut
- * metadata must keep the other's entries as they are: the hash covers the
- * whole only through its digest.
+ * What two copies of one record hold differently, if anything: each text and
+ * the metadata must be the same, or one copy holds them as the log cut them: a cut text (ending in the truncation marker)
+ * begins the other's text, cut metadata keeps the other's first entries as
+ * they are. Judged from the content, whatever the copies' cut flags say: the
+ * hash covers a cut whole only through its digest, and flags are outside it.
  */
-function cutTextAgrees(a: RecordContent, b: RecordContent): boolean {
-    if ((a.metadataTruncated || b.metadataTruncated) && a.metadataJson !== undefined && b.metadataJson !== undefined) {
-        const [ma, mb] = [a.metadataJson, b.metadataJson].map((json) => JSON.parse(json) as Record<string, unknown> | null);
-        const [kept, whole] = a.metadataTruncated ? [ma, mb] : [mb, ma];
-        if (kept && whole && Object.keys(kept).some((k) => JSON.stringify(kept[k]) !== JSON.stringify(whole[k]))) return false;
-    }
+function contentDifference(a: RecordContent, b: RecordContent): "inputText" | "outputText" | "metadata" | undefined {
     for (const key of ["inputText", "outputText"] as const) {
         const [ta, tb] = [a[key], b[key]];
-        if (typeof ta !== "string" || typeof tb !== "string" || ta === tb) continue;
-        const [short, long] = ta.length < tb.length ? [ta, tb] : [tb, ta];
-        if (!long.startsWith(keptPart(short))) return false;
+        if (ta !== tb && (ta === undefined || tb === undefined || !textsAgree(ta, tb))) return key;
     }
-    return true;
+    if (a.metadataJson !== b.metadataJson && (a.metadataJson === undefined || b.metadataJson === undefined || !metadataAgrees(a.metadataJson, b.metadataJson))) return "metadata";
+    return undefined;
 }
 
-/** What is left of a cut text without the runtime's truncation marker. */
-function keptPart(text: string): string {
-    const marker = text.lastIndexOf("…[");
-    return marker >= 0 ? text.slice(0, marker) : text;
+function textsAgree(a: string, b: string): boolean {
+    const [keptA, keptB] = [keptPart(a), keptPart(b)];
+    // Two whole texts that differ.
+    if (keptA === undefined && keptB === undefined) return false;
+    if (keptA !== undefined && keptB !== undefined) return keptA.length < keptB.length ? keptB.startsWith(keptA) : keptA.startsWith(keptB);
+    return keptA !== undefined ? b.startsWith(keptA) : a.startsWith(keptB!);
+}
+
+/** What the log kept of a text it cut, or undefined for a text not cut. */
+function keptPart(text: string): string | undefined {
+    return text.endsWith(TRUNCATION_MARKER) ? text.slice(0, -TRUNCATION_MARKER.length) : undefined;
+}
+
+/** Metadata the log cut keeps whole entries of the whole, in order, while they fit: the copy with fewer entries must hold the other's first ones. */
+function metadataAgrees(a: string, b: string): boolean {
+    const [ma, mb] = [a, b].map((json) => JSON.parse(json) as unknown);
+    if (!isPlainObject(ma) || !isPlainObject(mb)) return false;
+    const [ka, kb] = [Object.keys(ma), Object.keys(mb)];
+    if (ka.length === kb.length) return false;
+    const [kept, whole, wholeKeys] = ka.length < kb.length ? [ma, mb, kb] : [mb, ma, ka];
+    return Object.keys(kept).every((k, i) => wholeKeys[i] === k && JSON.stringify(kept[k]) === JSON.stringify(whole[k]));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -291,9 +344,15 @@ function reorderings(entries: ChainEntry[]): ChainEntry[] {
     return out;
 }
 
+/**
+ * What the archive says of the log: each checkpoint against the log's record
+ * at its sequence, and records after the log's last one (checkpointed, or
+ * held by the archive, `archivedAfter`) as a cut tail.
+ */
 function checkpointBreaks(
     checkpoints: CheckpointEntry[],
     chosen: Map<number, ChainEntry>,
+    archivedAfter: ChainEntry[],
     first: number,
     last: number,
     options: CheckOptions,
@@ -320,8 +379,16 @@ function checkpointBreaks(
             add(BreakKind.missingClose, cp.seq, `the final checkpoint ${where} says seq ${cp.seq} closes the writer, but that record is not a close record`);
         }
     }
-    if (tailCut) {
+    const held = archivedAfter.at(-1);
+    if (held && (!tailCut || held.link.seq > tailCut.seq)) {
+        add(BreakKind.tailCut, last + 1, `records after seq ${last} are missing: the archive holds the writer's records up to seq ${held.link.seq}`);
+    } else if (tailCut) {
         add(BreakKind.tailCut, last + 1, `records after seq ${last} are missing: the archive checkpoints the writer up to seq ${tailCut.seq}`);
-        if (tailCut.final) add(BreakKind.missingClose, tailCut.seq, `the close record (seq ${tailCut.seq}) is missing: the writer closed, its final checkpoint says so`);
+    }
+    const archivedClose = archivedAfter.find((e) => e.kind === "close");
+    if (tailCut?.final) {
+        add(BreakKind.missingClose, tailCut.seq, `the close record (seq ${tailCut.seq}) is missing: the writer closed, its final checkpoint says so`);
+    } else if (archivedClose) {
+        add(BreakKind.missingClose, archivedClose.link.seq, `the close record (seq ${archivedClose.link.seq}) is missing: the writer closed, the archive holds its close record`);
     }
 }

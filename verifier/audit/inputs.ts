@@ -106,12 +106,23 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
             read = bufferSource(whole);
             filled = fill(read, buffer, 0);
         }
+        // Editors and Windows tools start UTF-8 text with a byte order mark, which JSON does not allow.
+        if (filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+            buffer.copyWithin(0, 3, filled);
+            filled = fill(read, buffer, filled - 3);
+        }
         if (looksLikeLogEvents(buffer.toString("utf8", 0, Math.min(filled, 64 * 1024)))) {
             const text = Buffer.concat([buffer.subarray(0, filled), readRest(read)]).toString("utf8");
             const events = logEvents(text, file);
-            for (let i = 0; i < events.length; i += sizes.events) {
+            // One segment even without events: the check must know a log was read, though it held no record.
+            for (let i = 0; i === 0 || i < events.length; i += sizes.events) {
                 yield { kind: "events", file, source, events: events.slice(i, i + sizes.events), firstIndex: i };
             }
+            return;
+        }
+        if (filled === 0) {
+            // An empty log is a log read all the same.
+            yield { kind: "lines", file, source, text: "", firstLine: 1 };
             return;
         }
         let firstLine = 1;

@@ -9,8 +9,8 @@
 import type { AuditInput, ChainEntry, CheckpointEntry, Damage, EntryLink, RecordContent } from "./segment";
 
 /** Numbers per entry. */
-const STRIDE = 13;
-const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL, WHERE_IS_LINE, CONTENT, METADATA, METADATA_CUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const STRIDE = 14;
+const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL, WHERE_IS_LINE, CONTENT, METADATA, METADATA_CUT, ARCHIVED] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 /** Bytes per entry: its hash, then its link's prev. */
 const DIGESTS = 64;
 
@@ -20,6 +20,7 @@ interface Rare {
     content?: Pick<RecordContent, "inputText" | "outputText" | "unhashedJson">;
     /** The entry's `where`, when it is not `<group>:<position>` (a line of a file). */
     where?: string;
+    flaw?: string;
 }
 
 export interface PackedInput {
@@ -31,6 +32,7 @@ export interface PackedInput {
     checkpoints: CheckpointEntry[];
     damaged: Damage[];
     skipped: number;
+    logRead?: boolean;
 }
 
 export function packInput(input: AuditInput): PackedInput {
@@ -64,17 +66,19 @@ export function packInput(input: AuditInput): PackedInput {
         numbers[n + CONTENT] = e.content === undefined ? 0 : 1;
         numbers[n + METADATA] = metadataJson === undefined ? -1 : intern(metadataJson);
         numbers[n + METADATA_CUT] = metadataTruncated ? 1 : 0;
+        numbers[n + ARCHIVED] = e.archived ? 1 : 0;
         digests.write(e.hash, i * DIGESTS, 32, "hex");
         if (e.link.prev !== null) digests.write(e.link.prev, i * DIGESTS + 32, 32, "hex");
-        if (e.link.genesis !== undefined || hasTexts || !whereIsLine) {
+        if (e.link.genesis !== undefined || hasTexts || !whereIsLine || e.flaw !== undefined) {
             const r: Rare = {};
             if (e.link.genesis !== undefined) r.genesis = e.link.genesis;
             if (hasTexts) r.content = texts;
             if (!whereIsLine) r.where = e.where;
+            if (e.flaw !== undefined) r.flaw = e.flaw;
             rare.push([i, r]);
         }
     });
-    return { count, numbers, digests: bytes, strings, rare, checkpoints: input.checkpoints, damaged: input.damaged, skipped: input.skipped };
+    return { count, numbers, digests: bytes, strings, rare, checkpoints: input.checkpoints, damaged: input.damaged, skipped: input.skipped, logRead: input.logRead };
 }
 
 export function unpackInput(packed: PackedInput): AuditInput {
@@ -110,7 +114,9 @@ export function unpackInput(packed: PackedInput): AuditInput {
             if (numbers[n + METADATA_CUT] === 1) content.metadataTruncated = true;
             entry.content = content;
         }
+        if (numbers[n + ARCHIVED] === 1) entry.archived = true;
+        if (r?.flaw !== undefined) entry.flaw = r.flaw;
         entries[i] = entry;
     }
-    return { entries, checkpoints: packed.checkpoints, damaged: packed.damaged, skipped: packed.skipped };
+    return { entries, checkpoints: packed.checkpoints, damaged: packed.damaged, skipped: packed.skipped, logRead: packed.logRead };
 }

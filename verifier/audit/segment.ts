@@ -6,6 +6,7 @@
  */
 // The chain's own modules, not the contract's index: a reader thread loads no more than it needs.
 import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, isSha256Hex, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
+import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
 import { RECORD_ID_FIELDS, boundRecordId } from "../../contract/record-limits";
 
@@ -48,6 +49,10 @@ export interface ChainEntry {
     storedAt?: number;
     /** Position within the group: only its order counts. */
     position: number;
+    /** Set on an archive copy (an object of the archive, see {@link isArchiveObjectFile}); a log copy has none. */
+    archived?: true;
+    /** Why the record contradicts itself (a carried digest its content does not have), when it does. */
+    flaw?: string;
 }
 
 export interface CheckpointEntry {
@@ -67,10 +72,15 @@ export interface AuditInput {
     damaged: Damage[];
     /** Lines or events that are not audit records. */
     skipped: number;
+    /**
+     * A file that is not an archive object was read: a log export, even one
+     * without a record. Without one, the archive is all there is to check.
+     */
+    logRead?: boolean;
 }
 
 export function emptyInput(): AuditInput {
-    return { entries: [], checkpoints: [], damaged: [], skipped: 0 };
+    return { entries: [], checkpoints: [], damaged: [], skipped: 0, logRead: false };
 }
 
 /** Adds `part` (a later segment's reading) to `into`, keeping the order read. */
@@ -79,6 +89,20 @@ export function mergeInput(into: AuditInput, part: AuditInput): void {
     for (const c of part.checkpoints) into.checkpoints.push(c);
     for (const d of part.damaged) into.damaged.push(d);
     into.skipped += part.skipped;
+    if (part.logRead) into.logRead = true;
+}
+
+const ARCHIVE_OBJECT_FILE = new RegExp(String.raw`(^|[\\/])(${ARCHIVE_DATE_PARTITION}=\d{4}-\d{2}-\d{2}|chain[\\/][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[\\/][^\\/]+$`);
+
+/**
+ * An object of the archive, by its key as `aws s3 sync` copies it: a call's
+ * object in a `dt=<day>/` partition, or a close record or checkpoint in a
+ * writer's `chain/<writer>/` folder. The log is checked for what it holds,
+ * and the archive witnesses what it should hold, so the two must be told
+ * apart; an export of the log is not kept under such a key.
+ */
+export function isArchiveObjectFile(file: string): boolean {
+    return ARCHIVE_OBJECT_FILE.test(file);
 }
 
 export interface LogEvent {
@@ -104,8 +128,10 @@ export function readSegments(segments: Iterable<Segment>, into: AuditInput = emp
 
 /** Reads a segment into `into`. */
 export function readSegment(segment: Segment, into: AuditInput): void {
+    const archiveObject = isArchiveObjectFile(segment.file);
+    if (!archiveObject) into.logRead = true;
     if (segment.kind === "events") {
-        readLogEvents(segment.events, segment.file, segment.source, segment.firstIndex, into);
+        readLogEvents(segment.events, segment.file, segment.source, segment.firstIndex, archiveObject, into);
         return;
     }
     const { text, file, source } = segment;
@@ -117,11 +143,11 @@ export function readSegment(segment: Segment, into: AuditInput): void {
         start = end + 1;
         if (raw.trim() === "") continue;
         // The line number orders the file's records: positions need not be dense.
-        readLine(raw, { file, where: `${file}:${line}`, source, group: file, position: line }, into);
+        readLine(raw, { file, where: `${file}:${line}`, source, group: file, position: line, archiveObject }, into);
     }
 }
 
-function readLogEvents(events: LogEvent[], file: string, source: number, firstIndex: number, into: AuditInput): void {
+function readLogEvents(events: LogEvent[], file: string, source: number, firstIndex: number, archiveObject: boolean, into: AuditInput): void {
     events.forEach((event, k) => {
         const i = firstIndex + k;
         const stream = typeof event.logStreamName === "string" ? event.logStreamName : "";
@@ -131,7 +157,7 @@ function readLogEvents(events: LogEvent[], file: string, source: number, firstIn
             return;
         }
         const storedAt = typeof event.timestamp === "number" ? event.timestamp : undefined;
-        readLine(event.message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt }, into);
+        readLine(event.message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt, archiveObject }, into);
     });
 }
 
@@ -142,6 +168,7 @@ interface Place {
     group: string;
     position: number;
     storedAt?: number;
+    archiveObject: boolean;
 }
 
 /**
@@ -209,6 +236,8 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
     }
 }
 
+const PROBLEMS: string[] = [];
+
 function readRecord(record: Record<string, unknown>, place: Place, into: AuditInput): void {
     const link = chainLinkOf(record);
     if (typeof link === "string") {
@@ -216,8 +245,11 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
         return;
     }
     let hash: string;
+    // One list for every record read: almost all leave it empty.
+    const problems = PROBLEMS;
+    problems.length = 0;
     try {
-        hash = recordChainHash(record);
+        hash = recordChainHash(record, problems);
     } catch (err) {
         into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${(err as Error).message})` });
         return;
@@ -235,6 +267,9 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
     if (typeof record.tenantId === "string") entry.tenantId = record.tenantId;
     const content = contentOf(record);
     if (content) entry.content = content;
+    // Only a log copy holds the archive pointer, wherever its file lies.
+    if (place.archiveObject && record.archive === undefined) entry.archived = true;
+    if (problems.length > 0) entry.flaw = problems.join("; ");
     into.entries.push(entry);
 }
 
