@@ -1,16 +1,48 @@
 /**
- * The audit archive of a customer stack, held to the contract's archive
- * rules: the operations account can neither read, list nor delete archive
- * objects, and only the runtime role (the delivery path) can write.
+ * The audit archive of a customer stack, held to what its component was
+ * asked for: the bucket with Object Lock on, its lock configuration,
+ * versioning, SSE-KMS with the stack's key, the public access block,
+ * bucket-owner-enforced ownership, and the bucket policy of the contract's
+ * archive rules (the operations account can neither read, list nor delete
+ * archive objects, and only the runtime role, the delivery path, can write).
+ * Each must be in the file: a protection the file leaves out is one AWS need
+ * not hold.
  */
-import { archiveIsolationViolations, isAccountId, parseArn } from "../contract";
+import { archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
 import type { CustomerIntent } from "./intent";
-import { jsonValue, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { violation, type Violation } from "./findings";
 import { prop } from "./tenant-proof";
 
 export const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
 const KMS_KEY_TYPE = "aws:kms/key:Key";
+
+/** What the component creates on its archive bucket, by the types that can hold each. */
+const PROTECTIONS = {
+    bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+    lock: ["aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"],
+    versioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
+    encryption: ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"],
+    publicAccessBlock: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"],
+    ownership: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"],
+    policy: [BUCKET_POLICY_TYPE],
+} as const;
+type Protection = keyof typeof PROTECTIONS;
+const PROTECTION_OF = new Map<string, Protection>(Object.entries(PROTECTIONS).flatMap(([kind, types]) => types.map((t) => [t, kind as Protection])));
+
+/** Why the protection must be there, for the finding that it is not. */
+const MISSING: Record<Protection, string> = {
+    bucket: "the archive bucket itself is not in the stack: its Object Lock cannot be proved",
+    lock: "has no Object Lock configuration: records could be deleted as soon as they are written",
+    versioning: "has no versioning configuration: an overwrite would replace a record",
+    encryption: "has no server-side encryption configuration: records would not be encrypted with the stack's key, whose policy keeps other accounts out",
+    publicAccessBlock: "has no public access block: a policy or ACL could open it to anyone",
+    ownership: "has no ownership controls enforcing the bucket owner: ACLs would still apply to its objects",
+    policy: "has no bucket policy: nothing denies the ops account its objects or limits writes to the runtime role",
+};
+
+/** Encryption algorithms that use the KMS key named beside them. */
+const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
 
 /** The ops account of an ops role ARN, or undefined. */
 function accountOf(arn: string): string | undefined {
@@ -18,31 +50,152 @@ function accountOf(arn: string): string | undefined {
     return account !== undefined && isAccountId(account) ? account : undefined;
 }
 
+/** Whether the resource is the stack's own and outlasts the update: a copy being deleted, or read with `.get()`, protects nothing for long. */
+const stays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement;
+
+const isTrue = (v: unknown) => v === true || v === "true";
+
 export function archiveViolations(c: CustomerIntent, state: StackState): { violations: Violation[]; facts: string[] } {
-    const under = (r: StackResource) => r.urn.includes(`${c.urn.split("::").pop()}`) || r.parent === c.urn;
-    const policies = state.resources.filter((r) => r.type === BUCKET_POLICY_TYPE && under(r));
     const violations: Violation[] = [];
     const facts: string[] = [];
-    if (policies.length === 0) return { violations, facts };
-    const flag = (resource: string, why: string) => violations.push(violation("BT-CUSTOMER-ARCHIVE", { tenant: c.tenantId, stack: c.stack, resource }, "-", why));
+    const componentName = c.urn.split("::").pop()!;
+    const flag = (resource: string, why: string, urn?: string) => violations.push(violation("BT-CUSTOMER-ARCHIVE", { tenant: c.tenantId, stack: c.stack, resource, ...(urn ? { urn } : {}) }, "-", why));
+
+    const component = state.resources.find((r) => r.urn === c.urn);
+    const named = component?.outputs.archiveBucketName;
+    const asked = (named !== undefined && named !== null) || c.archiveRetentionMode !== undefined || c.archiveRetentionDays !== undefined;
+    const bucketName = typeof named === "string" && named !== "" && named !== UNKNOWN_VALUE ? named : undefined;
+    if (asked && bucketName === undefined) {
+        flag(componentName, `the component asks for an archive, but its archiveBucketName is ${named === UNKNOWN_VALUE ? "not known at preview" : asText(named)}: which bucket must hold its protections cannot be proved`, c.urn);
+    }
+
+    // One pass: the archive bucket's resources by protection, and every bucket policy that may govern the archive.
+    const found = new Map<Protection, StackResource[]>();
+    const policies: { resource: StackResource; document: unknown; bucket: unknown }[] = [];
+    for (const r of state.resources) {
+        const kind = PROTECTION_OF.get(r.type);
+        if (kind === undefined || r.external) continue;
+        const bucket = prop(r, "bucket");
+        const onArchive = bucketName !== undefined && bucket === bucketName;
+        if (kind === "policy" && (onArchive || r.parent === c.urn)) policies.push({ resource: r, document: prop(r, "policy"), bucket });
+        if (!onArchive) continue;
+        const list = found.get(kind);
+        if (list) list.push(r);
+        else found.set(kind, [r]);
+        // A policy set on the bucket itself is a bucket policy AWS may hold as well.
+        if (kind === "bucket" && isSetText(prop(r, "policy"))) policies.push({ resource: r, document: prop(r, "policy"), bucket });
+    }
+
+    if (bucketName !== undefined) {
+        const before = violations.length;
+        const bucketResource = found.get("bucket")?.find(stays);
+        const at = bucketResource ?? component;
+        for (const kind of Object.keys(PROTECTIONS) as Protection[]) {
+            const present = (found.get(kind) ?? []).filter(stays);
+            const hasInlinePolicy = kind === "policy" && policies.some((p) => p.resource.type !== BUCKET_POLICY_TYPE && stays(p.resource));
+            if (present.length === 0 && !hasInlinePolicy) flag(at?.name ?? componentName, `archive bucket ${bucketName} ${MISSING[kind]}`, at?.urn ?? c.urn);
+        }
+        for (const [kind, rs] of found) {
+            for (const r of rs) for (const why of protectionProblems(kind, r, c)) flag(r.name, `archive bucket ${bucketName}: ${why}`, r.urn);
+        }
+        if (violations.length === before) facts.push(`archive ${bucketName} (${c.stack}): Object Lock, versioning, SSE-KMS with ${c.kmsKeyArn}, the public access block, bucket-owner-enforced ownership and the bucket policy are all in the stack`);
+    }
+
     const key = state.resources.find((r) => r.type === KMS_KEY_TYPE && prop(r, "arn") === c.kmsKeyArn);
     const opsAccountId = accountOf(c.opsRoleArn);
-    for (const policy of policies) {
-        const bucketName = prop(policy, "bucket");
-        if (!key) flag(policy.name, `the archive's key ${c.kmsKeyArn} is not in the stack, so its key policy cannot be checked`);
-        else if (typeof bucketName !== "string" || !opsAccountId) flag(policy.name, "the archive bucket's name or the ops account is not known in this file");
+    for (const { resource, document, bucket } of policies) {
+        if (!key) flag(resource.name, `the archive's key ${c.kmsKeyArn} is not in the stack, so its key policy cannot be checked`, resource.urn);
+        else if (typeof bucket !== "string" || !opsAccountId) flag(resource.name, "the archive bucket's name or the ops account is not known in this file", resource.urn);
         else {
             const problems = archiveIsolationViolations({
-                bucketPolicy: jsonValue(prop(policy, "policy")) ?? prop(policy, "policy"),
+                bucketPolicy: jsonValue(document) ?? document,
                 keyPolicy: jsonValue(prop(key, "policy")) ?? prop(key, "policy"),
-                bucketName,
+                bucketName: bucket,
                 customerAccountId: c.accountId,
                 opsAccountId,
                 writerRoleArn: c.runtimeRoleArn,
             });
-            problems.forEach((why) => flag(policy.name, why));
-            if (problems.length === 0) facts.push(`archive ${bucketName} (${c.stack}): the ops account ${opsAccountId} cannot read, list or delete it; only ${c.runtimeRoleArn} may write`);
+            problems.forEach((why) => flag(resource.name, why, resource.urn));
+            if (problems.length === 0) facts.push(`archive ${bucket} (${c.stack}): the ops account ${opsAccountId} cannot read, list or delete it; only ${c.runtimeRoleArn} may write`);
         }
     }
     return { violations, facts };
+}
+
+/**
+ * What one protection holds against what the component creates. The lock
+ * configuration's own mode and retention are held to the intent with every
+ * lock of the stack (customer-account.ts); a lock set on the bucket itself is
+ * held here.
+ */
+function protectionProblems(kind: Protection, r: StackResource, c: CustomerIntent): string[] {
+    switch (kind) {
+        case "bucket": {
+            const out: string[] = [];
+            const inlineLock = prop(r, "objectLockConfiguration");
+            if (!isTrue(prop(r, "objectLockEnabled")) && !(isRecord(inlineLock) && inlineLock.objectLockEnabled === "Enabled")) {
+                out.push("Object Lock is not enabled on the bucket (objectLockEnabled): no retention can hold its records");
+            }
+            if (isRecord(inlineLock) && inlineLock.rule !== undefined && inlineLock.rule !== null) {
+                out.push(...retentionProblems(isRecord(inlineLock.rule) ? inlineLock.rule.defaultRetention : undefined, c).map((why) => `the bucket's own objectLockConfiguration ${why}`));
+            }
+            const versioning = prop(r, "versioning");
+            if (isRecord(versioning) && (versioning.enabled === false || versioning.enabled === "false")) out.push("the bucket's own versioning setting turns versioning off");
+            const sse = prop(r, "serverSideEncryptionConfiguration");
+            if (isRecord(sse)) out.push(...encryptionProblems(sse.rule ?? sse.rules, c).map((why) => `the bucket's own serverSideEncryptionConfiguration ${why}`));
+            return out;
+        }
+        case "versioning": {
+            const config = prop(r, "versioningConfiguration");
+            const status = isRecord(config) ? config.status : undefined;
+            return status === "Enabled" ? [] : [`versioning is ${asText(status ?? "not set")}, not Enabled: an overwrite would replace a record`];
+        }
+        case "encryption":
+            return encryptionProblems(prop(r, "rules") ?? prop(r, "rule"), c);
+        case "publicAccessBlock": {
+            const off = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((k) => !isTrue(prop(r, k)));
+            return off.length === 0 ? [] : [`the public access block leaves ${off.join(", ")} off: a policy or ACL could open the bucket to anyone`];
+        }
+        case "ownership": {
+            const rule = prop(r, "rule");
+            const rules = Array.isArray(rule) ? rule : [rule];
+            const ownership = rules.map((x) => (isRecord(x) ? x.objectOwnership : undefined));
+            return ownership.length > 0 && ownership.every((o) => o === "BucketOwnerEnforced") ? [] : [`object ownership is ${asText(ownership.length === 1 ? ownership[0] ?? "not set" : ownership)}, not BucketOwnerEnforced: ACLs would still apply to its objects`];
+        }
+        case "lock":
+        case "policy":
+            return [];
+    }
+}
+
+/** Every default-encryption rule must use KMS with the archive's key. */
+function encryptionProblems(value: unknown, c: CustomerIntent): string[] {
+    const rules = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+    if (rules.length === 0) return ["has no default encryption rule: records would not be encrypted with the stack's key"];
+    const out: string[] = [];
+    for (const rule of rules) {
+        const by = isRecord(rule) && isRecord(rule.applyServerSideEncryptionByDefault) ? rule.applyServerSideEncryptionByDefault : undefined;
+        const algorithm = by?.sseAlgorithm;
+        if (typeof algorithm !== "string" || !KMS_ALGORITHMS.has(algorithm)) out.push(`encrypts with ${asText(algorithm ?? "no algorithm")}, not aws:kms: the key policy that keeps other accounts out would not apply`);
+        else if (by?.kmsMasterKeyId !== c.kmsKeyArn) out.push(`encrypts with key ${asText(by?.kmsMasterKeyId ?? "(the AWS managed key)")}, not the archive's key ${c.kmsKeyArn}`);
+    }
+    return out;
+}
+
+/** A default retention against the mode and days the component was asked for (COMPLIANCE unless it chose otherwise). */
+function retentionProblems(retention: unknown, c: CustomerIntent): string[] {
+    if (!isRecord(retention)) return ["has no default retention: records could be deleted as soon as they are written"];
+    // AWS reports the unit not chosen as 0 (`{ days: 2555, years: 0 }`): the longer of the two is the retention.
+    const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+    const days = Math.max(count(retention.days), count(retention.years) * 365);
+    const out: string[] = [];
+    const mode = c.archiveRetentionMode ?? "COMPLIANCE";
+    if (retention.mode !== mode) out.push(`locks in ${asText(retention.mode ?? "no")} mode, not ${mode}: privileged principals could delete locked records`);
+    if (c.archiveRetentionDays !== undefined && days < c.archiveRetentionDays) out.push(`keeps records ${days} days, less than the ${c.archiveRetentionDays} days asked for`);
+    return out;
+}
+
+/** Whether a policy property holds a policy: Pulumi records none as empty text. */
+function isSetText(value: unknown): boolean {
+    return value !== undefined && value !== null && value !== "" && value !== "{}";
 }

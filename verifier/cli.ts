@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `bedrock-tenancy verify <files…>`: the isolation proof on `pulumi stack
- * export --show-secrets` or `pulumi preview --json --show-secrets` files, one
+ * export --show-secrets` or `pulumi preview --json --show-sames --show-secrets` files, one
  * per stack. Exit 0 clean, 1 on any violation, 2 on unreadable input.
  */
 import * as fs from "fs";
@@ -9,12 +9,12 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { auditMain } from "./audit/cli";
 import { UnreadableInputError } from "./pulumi-formats";
-import { jsonReport, markdownReport, violationLines } from "./report";
+import { counted, jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
 
 const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] [--require-customers] <stack.json>…
 
-Reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-secrets\`
+Reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-sames --show-secrets\`
 file per stack (the ops stack's and any customer stacks'), proves tenant isolation over every
 resource of every file and writes DIR/isolation-report.md and DIR/isolation-report.json
 (DIR defaults to the current folder).
@@ -22,9 +22,9 @@ resource of every file and writes DIR/isolation-report.md and DIR/isolation-repo
   --require-customers  a tenant whose customer stack is not among the files is a violation
   --quiet              print nothing but violations
 
-Exit 0: no violation; 1: violations (listed); 2: unreadable input, or files that prove nothing.
+Exit 0: no violation; 1: violations (listed); 2: unreadable input, a stack that failed to plan, files that prove nothing, a bad option, or a report that cannot be written.
 
-       bedrock-tenancy audit verify <input>…   checks the audit trail's hash chains (run \`bedrock-tenancy audit\` for its usage)`;
+       bedrock-tenancy audit verify <input>…   checks the audit trail's hash chains (run \`bedrock-tenancy audit --help\` for its usage)`;
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
     const [command, ...rest] = argv;
@@ -48,12 +48,21 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     try {
         const result = verifyFiles(files, { requireCustomers: values["require-customers"] === true });
         const dir = path.resolve(values.out ?? ".");
-        fs.mkdirSync(dir, { recursive: true });
         const md = path.join(dir, "isolation-report.md");
-        fs.writeFileSync(md, markdownReport(result));
-        fs.writeFileSync(path.join(dir, "isolation-report.json"), `${JSON.stringify(jsonReport(result), null, 2)}\n`);
+        try {
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(md, markdownReport(result));
+            fs.writeFileSync(path.join(dir, "isolation-report.json"), `${JSON.stringify(jsonReport(result), null, 2)}\n`);
+        } catch (e) {
+            // Exit 1 says "violated": a report that cannot be written says nothing of the plans.
+            err.write(`cannot write the report to ${values.out ?? dir} (--out): ${(e as Error).message}\n`);
+            return 2;
+        }
         if (!values.quiet) {
-            out.write(`Isolation: ${result.tenants.length} tenants, ${result.customers.length} customer stacks, ${result.stacks.reduce((n, s) => n + s.resources, 0)} resources, ${result.violations.length} violations in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`);
+            const resources = result.stacks.reduce((n, s) => n + s.resources, 0);
+            out.write(
+                `Isolation: ${counted(result.tenants.length, "tenant")}, ${counted(result.customers.length, "customer stack")}, ${counted(resources, "resource")}, ${counted(result.violations.length, "violation")} in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`,
+            );
             if (result.customersNotProved.length > 0) out.write(`Customer side not proved (no customer stack given): ${result.customersNotProved.join(", ")}\n`);
         }
         if (result.violations.length > 0) {

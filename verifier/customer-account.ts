@@ -7,20 +7,25 @@
  * inside the account (subscriptions, replication, query results) must end
  * at resources of the stack.
  */
-import { accountOfPrincipal, coversService, isRecord, parseArn, parsePolicy, reachesUnder, s3BucketArn, s3ObjectsArn, RuntimeEnv } from "../contract";
+import { accountOfPrincipal, AuditPath, coversService, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
 import { egressViolations, managed, outsiders, ownBuckets, ownLogGroups } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
-import { FUNCTION_TYPE, functionProblems } from "./function-checks";
-import type { AccountIam } from "./iam-graph";
+import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
+import type { AccountIam, IamPrincipal } from "./iam-graph";
+import { identityReachViolations } from "./identity-reach";
 import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
-/** Handled by the IAM graph, the key checks or below: their ARNs to other accounts are reasoned about, not scanned. */
+/**
+ * Handled by the IAM graph, the key checks or below: their ARNs to other
+ * accounts are reasoned about, not scanned. A stack reference's outputs are
+ * another stack's, read in (the ops stack's record of every tenant).
+ */
 const NOT_SCANNED = new Set([
     "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/user:User", "aws:iam/group:Group",
     "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy",
-    "aws:s3/bucketPolicy:BucketPolicy", "pulumi:pulumi:Stack", "bedrock-tenancy:index:PrivateInvocationLogging",
+    "aws:s3/bucketPolicy:BucketPolicy", "pulumi:pulumi:Stack", "pulumi:pulumi:StackReference", "bedrock-tenancy:index:PrivateInvocationLogging",
 ]);
 /** Environment variables that send the runtime's calls somewhere other than AWS's own endpoints. */
 const REDIRECTING_ENV = ["AWS_ENDPOINT_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "AWS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
@@ -30,10 +35,7 @@ function redirecting(name: string): boolean {
     return REDIRECTING_ENV.some((p) => upper === p || upper.startsWith(`${p}_`));
 }
 
-/** Services whose actions read or copy the log, its key or the archive. */
-const DATA_SERVICES = ["logs", "kms", "s3", "athena", "glue"];
-/** Services whose actions let a role grant itself more, or change the runtime that writes the records. */
-const ESCALATING_SERVICES = ["iam", "sts", "lambda", "ecs", "ssm", "cloudformation"];
+const METRIC_FILTER_TYPE = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
 
 export interface CustomerContext {
     state: StackState;
@@ -49,6 +51,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     const flag = (code: Code, r: StackResource, statement: string, why: string) =>
         out.push(violation(code, { tenant: customer.tenantId, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
     const buckets = ownBuckets(state);
+    const ownCode = stackCode(state, account, buckets);
     const keys = new Set(managed(state).filter((r) => r.type === KEY_TYPE).flatMap((r) => [prop(r, "arn"), r.id && `key/${r.id}`].filter((x): x is string => typeof x === "string")));
     const ownKey = (arn: unknown) => typeof arn === "string" && (keys.has(arn) || [...keys].some((k) => k.startsWith("key/") && arn.endsWith(`:${k}`)));
     // The runtime's documented outbound references: the tenant's ops role, its application profiles and the guardrail its role requires.
@@ -60,22 +63,13 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
         || (ownProfiles ? ownProfiles.has(value) : isOpsProfile(value, opsAccount))
         || (ctx.tenant ? value === ownGuardrail : isOpsGuardrail(value, opsAccount));
 
-    // Each a prefix of what it protects: every stream of the log group, every object of a bucket, under any key.
-    const protectedPrefixes = [customer.logGroupArn, customer.kmsKeyArn, ...[...buckets].flatMap((b) => [s3BucketArn(b), s3ObjectsArn(b).slice(0, -1)])];
     // A role can reach the data through the data's own policies too: a bucket or key policy, or a grant, naming it.
     const namedByData = principalsNamedByData(state);
     for (const p of ctx.iam.principals.filter((x) => x.kind === "role")) {
         const outsiders = outsidePrincipals(p.trust, account);
         if (outsiders.length === 0) continue;
-        const reaches = namedByData.has(p.arn.toLowerCase()) || p.policies.some((source) => {
-            if (source.document === undefined) return true;
-            const parsed = parsePolicy(source.document);
-            return "problem" in parsed || parsed.statements.some((s) => s.effect === "Allow" && (
-                (DATA_SERVICES.some((svc) => coversService(s, svc)) && protectedPrefixes.some((prefix) => reachesUnder(s, prefix))) ||
-                // A way to grant itself more, or to change what the runtime does, reaches everything the account holds.
-                ESCALATING_SERVICES.some((svc) => coversService(s, svc))));
-        });
-        if (reaches) flag("BT-CUSTOMER-FOREIGN-ROLE", p.resource, "assumeRolePolicy", `role ${p.name} can be assumed by ${outsiders.join(", ")}, outside the account, and reaches the audit log, its key or the archive`);
+        const allowed = namedByData.has(p.arn.toLowerCase()) ? "a bucket, key or log policy of the stack, or a KMS grant, names it" : firstAllow(p);
+        if (allowed) flag("BT-CUSTOMER-FOREIGN-ROLE", p.resource, "assumeRolePolicy", `role ${p.name} can be assumed by ${outsiders.join(", ")}, outside the account, and ${allowed}: every read of the account can reach what the audit trail feeds (the log, its metrics and alarms, queries, the archive), and every write can open a path out`);
     }
 
     for (const r of state.resources) {
@@ -99,13 +93,49 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
         if (r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" || r.type === "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2") {
             lockViolations(r, customer).forEach((why) => flag("BT-CUSTOMER-ARCHIVE", r, "rule", why));
         }
+        if (r.type === METRIC_FILTER_TYPE) contentDimensions(r).forEach((why) => flag("BT-CUSTOMER-METRIC-CONTENT", r, "metricTransformation", why));
         if (r.type === FUNCTION_TYPE) {
             runtimeEnvironment(r, ctx, buckets, ownKey, flag);
-            for (const [path, why] of functionProblems(r, account, buckets, redirecting)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
+            for (const [path, why] of functionProblems(r, ownCode, redirecting)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
         }
     }
     egressViolations({ state, account, code: "BT-CUSTOMER-EGRESS", invokeCode: "BT-CUSTOMER-EGRESS", buckets, outbound, notScanned: NOT_SCANNED, flag });
+    out.push(...identityReachViolations({ state, account, code: "BT-CUSTOMER-EGRESS", tenant: customer.tenantId, iam: ctx.iam, buckets, outbound, skip: () => false, selfContained: true }));
     return out;
+}
+
+/**
+ * What a role trusted from outside the account is allowed, or undefined when
+ * it holds no Allow. The components create no such role, and no Allow can be
+ * kept away from the audit trail by the services it names: metrics take no
+ * resource-level grant, and alarms, queries and exports read what the log
+ * feeds.
+ */
+function firstAllow(p: IamPrincipal): string | undefined {
+    for (const source of p.policies) {
+        if (source.document === undefined) return `has ${source.name}, which is not in the files`;
+        const parsed = parsePolicy(source.document);
+        if ("problem" in parsed) return `has a policy the proof cannot read (it ${parsed.problem})`;
+        const allow = parsed.statements.find((s) => s.effect === "Allow");
+        if (allow) return `is allowed ${allow.notActions ? `every action but ${JSON.stringify(allow.notActions)}` : JSON.stringify(allow.actions ?? [])} (${source.name} ${allow.label})`;
+    }
+    return undefined;
+}
+
+/**
+ * Dimensions a metric filter takes from the records: only the model id, as
+ * the component's filters do. Any other field (a user id, the prompt, its
+ * metadata) would become metric data, which any principal of the account
+ * with cloudwatch:GetMetricData reads (metrics take no resource-level
+ * grant), outside the log's key.
+ */
+function contentDimensions(r: StackResource): string[] {
+    return list(prop(r, "metricTransformation")).flatMap((transformation) => {
+        const dimensions = isRecord(transformation) ? transformation.dimensions : undefined;
+        if (dimensions === undefined || dimensions === null) return [];
+        if (!isRecord(dimensions)) return [`takes dimensions ${JSON.stringify(dimensions)}, which the proof cannot read`];
+        return Object.entries(dimensions).filter(([, field]) => field !== AuditPath.modelId).map(([name, field]) => `takes the dimension ${name} from ${JSON.stringify(field)}: record content would become metric data, readable by any principal of the account with cloudwatch:GetMetricData; only ${AuditPath.modelId} may be a dimension`);
+    });
 }
 
 /** Lowercased principal ARNs that a bucket, key or log resource policy of this stack allows, or one of its KMS grants names. */
@@ -171,7 +201,8 @@ function lockViolations(r: StackResource, c: CustomerIntent): string[] {
     const rule = prop(r, "rule");
     const retention = isRecord(rule) && isRecord(rule.defaultRetention) ? rule.defaultRetention : undefined;
     if (!retention) return ["has no default retention: records could be deleted as soon as they are written"];
-    const days = typeof retention.days === "number" ? retention.days : typeof retention.years === "number" ? retention.years * 365 : 0;
+    // AWS takes days or years; a refreshed record holds both, the unused one as 0.
+    const days = Math.max(typeof retention.days === "number" ? retention.days : 0, typeof retention.years === "number" ? retention.years * 365 : 0);
     const out: string[] = [];
     const mode = c.archiveRetentionMode ?? "COMPLIANCE";
     if (retention.mode !== mode) out.push(`locks in ${JSON.stringify(retention.mode)} mode, not ${mode}: privileged principals could delete locked records`);

@@ -19,7 +19,9 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
     const members = proofs.map((p) => ({ id: p.intent.tenantId, accounts: p.intent.accounts, models: p.intent.models }));
     const badIds = members.map((m, i) => tenantIdProblem(`tenant ${i + 1}`, m.id)).filter((p): p is string => p !== undefined);
     badIds.forEach((p) => fleet("tenant id", p));
-    if (badIds.length === 0) fleetProblems(members, (i) => `tenant ${members[i].id}`).forEach((p) => fleet("fleet rule", p));
+    // Named by where each tenant is planned: two entries of one id differ only there.
+    const entry = (i: number) => `the BedrockTenantAccess ${proofs[i].intent.urn.split("::").pop()} of stack ${proofs[i].intent.stack}`;
+    if (badIds.length === 0) fleetProblems(members, entry).forEach((p) => fleet("fleet rule", p));
 
     const owners = {
         account: new Map<string, string>(),

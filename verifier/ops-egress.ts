@@ -9,18 +9,19 @@
  */
 import { egressViolations, ownBuckets } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
-import { FUNCTION_TYPE, functionProblems } from "./function-checks";
+import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
 import type { StackResource, StackState } from "./pulumi-formats";
 
 /**
  * Types whose references to other accounts the tenant proof and the IAM graph
- * reason about (a tenant role trusts its runtime role), and the package's
+ * reason about (a tenant role trusts its runtime role), the package's
  * components, which hold no AWS state: their outputs restate their tenants'
- * intent, and their children are scanned.
+ * intent, and their children are scanned; and stack references, whose
+ * outputs are another stack's, read in.
  */
 const NOT_SCANNED = new Set([
     "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/user:User", "aws:iam/group:Group",
-    "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "pulumi:pulumi:Stack", "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "pulumi:pulumi:Stack", "pulumi:pulumi:StackReference", "aws:s3/bucketPolicy:BucketPolicy",
     "bedrock-tenancy:index:BedrockTenantAccess", "bedrock-tenancy:index:BedrockTenantFleet", "bedrock-tenancy:index:QuotaEnforcer",
 ]);
 
@@ -29,10 +30,11 @@ export function opsEgressViolations(state: StackState, account: string): Violati
     const flag = (code: Code, r: StackResource, statement: string, why: string) =>
         out.push(violation(code, { tenant: "(ops account)", stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
     const buckets = ownBuckets(state);
+    const ownCode = stackCode(state, account, buckets);
     egressViolations({ state, account, code: "BT-OPS-EGRESS", invokeCode: "BT-OPS-FOREIGN-TRUST", buckets, outbound: () => false, notScanned: NOT_SCANNED, flag });
     for (const r of state.resources) {
         if (r.type !== FUNCTION_TYPE) continue;
-        for (const [path, why] of functionProblems(r, account, buckets)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
+        for (const [path, why] of functionProblems(r, ownCode)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
     }
     return out;
 }

@@ -49,7 +49,7 @@ const PROMPT_KEEPING: [string, string][] = [
  * rewrites tenant roles' inline deny). The fleet's run-time principals need
  * none; the deployer, not in the files, does.
  */
-const FUNCTION_WRITES = [
+export const FUNCTION_WRITES = [
     "lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateAlias", "lambda:CreateAlias",
     "lambda:AddPermission", "lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:CreateEventSourceMapping",
     "lambda:UpdateEventSourceMapping", "lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig",
@@ -86,7 +86,8 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
     return out;
 }
 
-function iamWrites(s: PolicyStatement): string[] {
+/** The IAM writes a statement allows, listed or named exactly (an unlisted exact `iam:` action that is not a read counts). */
+export function iamWrites(s: PolicyStatement): string[] {
     const listed = IAM_WRITES.filter((a) => coversAction(s, a));
     const known = new Set(listed.map((a) => a.toLowerCase()));
     const unlisted = (s.actions ?? []).filter((a) => {

@@ -1,13 +1,14 @@
 /**
  * What a file must be before anything in it can be proved: every resource
  * of a type the proof knows, one resource per URN and per physical name,
- * no operation left pending, and no provider deploying into another
- * account. Each breach is a finding naming the resource, never settled by
- * the order of the file.
+ * no operation left pending, every resource deployed by a provider the file
+ * holds, and no provider deploying into another account or running a plugin
+ * from elsewhere than Pulumi's releases. Each breach is a finding naming the
+ * resource, never settled by the order of the file.
  */
-import { isAccountId, isRecord, parseArn } from "../contract";
+import { isAccountId, isRecord, parseArn, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
-import { asText, decodeSecrets, jsonValue, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, decodeSecrets, jsonValue, prop, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
@@ -40,6 +41,10 @@ export function planViolations(state: StackState, account: string | undefined): 
     const names = new Map<string, StackResource>();
     for (const r of state.resources) {
         urns.set(r.urn, (urns.get(r.urn) ?? 0) + 1);
+        if (r.pendingReplacement) {
+            out.push(violation("BT-PLAN-PENDING-OPERATION", at(r), "pendingReplacement",
+                "an interrupted update deleted it ahead of its replacement, which it never created: AWS no longer holds what the file says, and what replaces it is not in the file"));
+        }
         const known = knownType(r.type);
         if (!known) out.push(violation("BT-PLAN-UNKNOWN-TYPE", at(r), "type", `resource type ${r.type} is not known to the proof: it could grant access or move data, so it is not assumed harmless`));
         const naming = PHYSICAL_NAMES[r.type];
@@ -51,10 +56,183 @@ export function planViolations(state: StackState, account: string | undefined): 
                 out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), naming[0], `has the physical name ${JSON.stringify(raw)}, like ${first.name}: AWS holds one resource of that name, and the file does not say which`));
             } else names.set(key, r);
         }
-        if (r.type === "pulumi:providers:aws") providerViolations(r, account).forEach((why) => out.push(violation("BT-PLAN-FOREIGN-PROVIDER", at(r), "-", why)));
+        if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
+            const problems = [...pluginViolations(r), ...(r.type === AWS_PROVIDER_TYPE ? providerViolations(r, account) : [])];
+            problems.forEach((why) => out.push(violation("BT-PLAN-FOREIGN-PROVIDER", at(r), "-", why)));
+        }
     }
     for (const [urn, count] of urns) {
         if (count > 1) out.push(violation("BT-PLAN-DUPLICATE-URN", { tenant: "(stack)", stack: state.stack, resource: urn.split("::").pop()!, urn }, "urn", `appears ${count} times in ${state.file}: the file does not say which one AWS holds`));
+    }
+    out.push(...providerReferenceViolations(state, account));
+    return out;
+}
+
+const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
+const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+
+/**
+ * Every resource a provider deploys names it (`<provider URN>::<id>`), and
+ * the provider decides the account, so a reference the file cannot resolve
+ * leaves the resource's account unproved. A stack export holds every
+ * provider, default ones included; a preview never lists default providers
+ * (`…::pulumi:providers:aws::default_7_48_0`), whose settings are then the
+ * stack's configuration the preview carries. The mock engine records no
+ * providers at all, so only a file in which some resource names a provider
+ * requires every other custom resource to name one.
+ */
+function providerReferenceViolations(state: StackState, account: string | undefined): Violation[] {
+    const out: Violation[] = [];
+    const providers = new Map<string, StackResource[]>();
+    let anyNamed = false;
+    for (const r of state.resources) {
+        if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
+            const same = providers.get(r.urn);
+            if (same) same.push(r);
+            else providers.set(r.urn, [r]);
+        }
+        if (r.provider !== undefined) anyNamed = true;
+    }
+    if (!anyNamed) return out;
+    const place = (resource: string, urn: string) => ({ tenant: "(stack)", stack: state.stack, resource, urn });
+    const unresolved = (r: StackResource, why: string) => out.push(violation("BT-PLAN-UNRESOLVED", place(r.name, r.urn), "provider", why));
+    // Reported once per provider, not once per resource: a fleet's thousands of resources name one provider.
+    const absent = new Map<string, StackResource[]>();
+    const configured = new Set<string>();
+    const unnamed: StackResource[] = [];
+    // Thousands of resources name the same few providers: each reference is parsed once.
+    const parsed = new Map<string, ReturnType<typeof providerReference>>();
+    for (const r of state.resources) {
+        if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) continue;
+        if (r.provider === undefined) {
+            if (r.custom) unnamed.push(r);
+            continue;
+        }
+        let ref = parsed.get(r.provider);
+        if (ref === undefined) parsed.set(r.provider, (ref = providerReference(r.provider)));
+        if (typeof ref === "string") {
+            unresolved(r, `names provider ${JSON.stringify(r.provider)}, which ${ref}: the file does not say which provider deploys it, nor into which account`);
+            continue;
+        }
+        if (r.custom && ref.pkg !== r.type.split(":")[0]) {
+            unresolved(r, `is a ${r.type.split(":")[0]} resource but names a ${ref.pkg} provider (${ref.urn}): no provider of that package deploys it, so the file does not say which one does`);
+            continue;
+        }
+        const found = providers.get(ref.urn);
+        if (found) {
+            const known = (id: string | undefined) => id === undefined || id === UNKNOWN_VALUE;
+            if (!known(ref.id) && !found.some((p) => known(p.id) || p.id === ref.id)) {
+                unresolved(r, `names provider ${ref.urn} with id ${JSON.stringify(ref.id)}, but the file's provider of that URN has id ${found.map((p) => JSON.stringify(p.id)).join(", ")}: the file does not say which provider deploys it`);
+            }
+        } else if (state.format === "preview" && ref.name.startsWith("default") && stackOfUrn(ref.urn) === state.stack) {
+            configured.add(ref.urn);
+        } else {
+            const list = absent.get(ref.urn);
+            if (list) list.push(r);
+            else absent.set(ref.urn, [r]);
+        }
+    }
+    for (const [urn, rs] of absent) {
+        out.push(violation("BT-PLAN-UNRESOLVED", place(urn.split("::").pop()!, urn), "provider",
+            `is the provider of ${rs.length} resource${rs.length === 1 ? "" : "s"} (${names(rs)}) but is not in the file: which account it deploys them into cannot be proved`));
+    }
+    for (const urn of configured) {
+        defaultProviderViolations(urn, state, account).forEach((why) => out.push(violation("BT-PLAN-FOREIGN-PROVIDER", place(urn.split("::").pop()!, urn), "-", why)));
+    }
+    if (unnamed.length > 0) {
+        out.push(violation("BT-PLAN-UNRESOLVED", place(unnamed[0].name, unnamed[0].urn), "provider",
+            `${unnamed.length} custom resource${unnamed.length === 1 ? " names" : "s name"} no provider (${names(unnamed)}), though other resources of the file do, as Pulumi records every one: which account they are deployed into cannot be proved`));
+    }
+    return out;
+}
+
+/** The first few resources' names, for a finding about many. */
+function names(rs: StackResource[]): string {
+    return `${rs.slice(0, 5).map((r) => r.name).join(", ")}${rs.length > 5 ? ", …" : ""}`;
+}
+
+/** A provider reference read as the engine reads it (the URN, then the id after the last `::`), or why it is none. */
+function providerReference(text: string): { urn: string; id: string; pkg: string; name: string } | string {
+    const cut = text.lastIndexOf("::");
+    const urn = cut < 0 ? "" : text.slice(0, cut);
+    const parts = urn.split("::");
+    if (!urn.startsWith("urn:pulumi:") || parts.length < 4) return "is not a provider reference (<provider URN>::<id>)";
+    const type = parts[2].slice(parts[2].lastIndexOf("$") + 1);
+    if (!type.startsWith(PROVIDER_TYPE_PREFIX)) return `is of type ${type}, not a provider`;
+    return { urn, id: text.slice(cut + 2), pkg: type.slice(PROVIDER_TYPE_PREFIX.length), name: parts.slice(3).join("::") };
+}
+
+/**
+ * A default provider a preview names but does not list: its name carries its
+ * version and any plugin download URL (`default_7_48_0_https_/example.com`),
+ * and an aws one's settings are the stack's `aws:` configuration.
+ */
+function defaultProviderViolations(urn: string, state: StackState, account: string | undefined): string[] {
+    const ref = providerReference(`${urn}::`);
+    if (typeof ref === "string") return [];
+    const out: string[] = [];
+    let base = ref.name;
+    for (const source of PULUMI_PLUGIN_SOURCES) if (base.endsWith(`_${intoQName(source)}`)) base = base.slice(0, -(intoQName(source).length + 1));
+    if (!/^default(?:_\d+_\d+_\d+(?:_[0-9A-Za-z-]+)*)?$/.test(base)) {
+        out.push(`is a default provider whose name, ${JSON.stringify(ref.name)}, says its plugin is downloaded from elsewhere than Pulumi's releases: that plugin holds the credentials and decides where everything is deployed`);
+    }
+    if (ref.pkg === "aws") {
+        const prefix = "aws:";
+        const settings: Record<string, unknown> = {};
+        for (const key in state.config ?? {}) if (key.startsWith(prefix)) settings[key.slice(prefix.length)] = state.config![key];
+        const provider: StackResource = { urn, type: AWS_PROVIDER_TYPE, name: ref.name, custom: true, inputs: settings, outputs: {} };
+        out.push(...providerViolations(provider, account).map((why) => `(configured by the stack's aws: settings) ${why}`));
+    }
+    return out;
+}
+
+/** Pulumi's own plugin releases: a plugin fetched from them is the one the package publishes. */
+const PULUMI_PLUGIN_SOURCES = ["github://api.github.com/pulumi", "https://get.pulumi.com/releases/plugins"];
+
+function isPulumiSource(url: unknown): boolean {
+    return typeof url === "string" && PULUMI_PLUGIN_SOURCES.includes(url.replace(/\/+$/, ""));
+}
+
+/** The engine's `tokens.IntoQName`, as it writes a download URL into a default provider's name. */
+function intoQName(text: string): string {
+    return text.split("/").filter((s) => s !== "").map((s) => s.replace(/[^A-Za-z0-9_.-]/g, "_")).join("/");
+}
+
+/**
+ * Keys Pulumi itself keeps among a provider's settings: `version`, and under
+ * `__internal` what decides which plugin binary runs and what it sees. An
+ * older engine wrote `pluginDownloadURL` beside the settings.
+ */
+const PLUGIN_SETTINGS = ["__internal", "pluginDownloadURL"];
+
+/**
+ * The provider's plugin holds the deployer's credentials and decides where
+ * every resource goes, whatever its settings say: it must be the package's
+ * own plugin from Pulumi's releases, seeing the environment as it is.
+ */
+function pluginViolations(r: StackResource): string[] {
+    const pkg = r.type.slice(PROVIDER_TYPE_PREFIX.length);
+    const out: string[] = [];
+    const source = (at: string, url: unknown) => {
+        if (isSet(url) && !isPulumiSource(settingValue(url))) out.push(`sets ${at} ${asText(settingValue(url))}: its plugin, which holds the credentials and decides where everything is deployed, would come from there instead of Pulumi's releases`);
+    };
+    source("pluginDownloadURL", prop(r, "pluginDownloadURL"));
+    const raw = prop(r, "__internal");
+    const internal = settingValue(raw);
+    if (!isSet(raw)) return out;
+    if (!isRecord(internal)) return [...out, `sets __internal to ${unreadable(internal)}: which plugin runs cannot be read`];
+    for (const [key, value] of Object.entries(internal)) {
+        if (key === "pluginDownloadURL") source("__internal.pluginDownloadURL", value);
+        else if (key === "name") {
+            if (isSet(value) && settingValue(value) !== pkg) out.push(`sets __internal.name ${asText(settingValue(value))}: the plugin of another package would run as the ${pkg} provider`);
+        } else if (key === "parameterization") {
+            if (isSet(value)) out.push(`sets __internal.parameterization: another package's plugin, parameterized, would run as the ${pkg} provider`);
+        } else if (key === "envVarMappings") {
+            if (isSet(value)) out.push(`sets __internal.envVarMappings ${asText(settingValue(value))}: the plugin would read credentials or endpoints from other environment variables than the deployer set`);
+        } else if (key !== "version" && key !== "pluginChecksums" && isSet(value)) {
+            // Checksums only narrow which binary is accepted; any other key is one the proof does not know.
+            out.push(`sets __internal.${key}, an engine setting the proof does not know: it could change which plugin runs`);
+        }
     }
     return out;
 }
@@ -76,11 +254,22 @@ const CREDENTIAL_SETTINGS = ["profile", "sharedCredentialsFiles", "sharedCredent
 const REDIRECTING_SETTINGS = ["endpoints", "customCaBundle", "httpProxy", "httpsProxy", "insecure"];
 /** Without the account lookup, `allowedAccountIds` is not enforced. */
 const UNPINNING_SETTINGS = ["skipRequestingAccountId", "skipCredentialsValidation"];
-/** Settings that change neither the account deployed into nor where calls go. */
+/**
+ * Regions: one of another partition (`cn-*`, `us-gov-*`) is an account of
+ * another partition, whatever its id; a name that is no Region could build
+ * endpoint hosts that are not AWS's, once `skipRegionValidation` lets it
+ * through.
+ */
+const REGION_SETTINGS = ["region", "stsRegion"];
+/**
+ * Settings that change neither the account deployed into, nor where calls
+ * go, nor which plugin runs (`version` picks one of the package's own
+ * releases).
+ */
 const HARMLESS_SETTINGS = new Set([
-    "region", "stsRegion", "defaultTags", "ignoreTags", "maxRetries", "retryMode", "s3UsePathStyle", "s3ForcePathStyle", "s3UsEast1RegionalEndpoint",
+    ...REGION_SETTINGS, "defaultTags", "ignoreTags", "maxRetries", "retryMode", "s3UsePathStyle", "s3ForcePathStyle", "s3UsEast1RegionalEndpoint",
     "skipMetadataApiCheck", "skipRegionValidation", "skipGetEc2Platforms", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint",
-    "ec2MetadataServiceEndpointMode", "noProxy", "forbiddenAccountIds", "allowedAccountIds", "version", "pluginDownloadURL", ...UNPINNING_SETTINGS,
+    "ec2MetadataServiceEndpointMode", "noProxy", "forbiddenAccountIds", "allowedAccountIds", "version", ...PLUGIN_SETTINGS, ...UNPINNING_SETTINGS,
 ]);
 
 /** A provider of the stack must deploy into the stack's own account, through AWS's own endpoints. */
@@ -96,6 +285,11 @@ function providerViolations(r: StackResource, account: string | undefined): stri
     }
     for (const setting of REDIRECTING_SETTINGS) {
         if (isSet(prop(r, setting))) out.push(`sets ${setting}: its calls, the account check's included, could be answered by others than AWS`);
+    }
+    for (const setting of REGION_SETTINGS) {
+        const region = settingValue(prop(r, setting));
+        const problem = isSet(region) ? regionProblem(setting, region === UNKNOWN_VALUE ? "(not known at preview)" : region) : undefined;
+        if (problem !== undefined) out.push(`${problem}: it could deploy into an account of another partition, or call hosts that are not AWS's`);
     }
     for (const setting of new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)])) {
         if (!HARMLESS_SETTINGS.has(setting) && !ROLE_SETTINGS.includes(setting) && !CREDENTIAL_SETTINGS.includes(setting) && !REDIRECTING_SETTINGS.includes(setting) && isSet(prop(r, setting))) {

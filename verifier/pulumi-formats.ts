@@ -3,7 +3,7 @@
  *
  * - `pulumi stack export --show-secrets`: an `UntypedDeployment`
  *   (`{ version: 3, deployment: { manifest, resources: ResourceV3[] } }`);
- * - `pulumi preview --json --show-secrets`: a `PreviewDigest`
+ * - `pulumi preview --json --show-sames --show-secrets`: a `PreviewDigest`
  *   (`{ steps: [{ op, urn, oldState?, newState? }] }`, each state a ResourceV3).
  *
  * Secrets arrive as `{ "4dabf…": "1b47…", plaintext: "<JSON text>" }` once
@@ -41,6 +41,13 @@ export interface StackResource {
     outputs: Record<string, unknown>;
     /** A stack export's `delete: true`: replaced, but still in AWS until the update finishes. */
     pendingDelete?: boolean;
+    /**
+     * A stack export's `pendingReplacement: true`: deleted from AWS ahead of
+     * its replacement, which an interrupted update never created.
+     */
+    pendingReplacement?: boolean;
+    /** The provider reference (`<provider URN>::<provider id>`) Pulumi records for a resource a provider deploys. */
+    provider?: string;
     /** Deleted by a preview step with `retainOnDelete`: AWS keeps it. */
     retained?: boolean;
     /**
@@ -68,6 +75,12 @@ export interface StackState {
     format: "stack-export" | "preview";
     resources: StackResource[];
     pendingOperations: PendingOperation[];
+    /**
+     * A preview's `config` (`"aws:region": "us-east-1"`, secrets blinded): a
+     * preview never lists the stack's default providers, whose settings are
+     * this configuration.
+     */
+    config?: Readonly<Record<string, unknown>>;
 }
 
 /** Parses one file's text; `file` names it in errors. */
@@ -89,6 +102,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     let raw: unknown[];
     let format: StackState["format"];
     let pendingOperations: PendingOperation[] = [];
+    let config: Record<string, unknown> | undefined;
     const retainedUrns = new Set<string>();
     const externalUrns = new Set<string>();
     if (isRecord(doc) && isRecord(doc.deployment)) {
@@ -99,6 +113,8 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         pendingOperations = readPendingOperations(file, doc.deployment.pending_operations);
         format = "stack-export";
     } else if (isRecord(doc) && Array.isArray(doc.steps)) {
+        refuseFailedPreview(file, doc);
+        config = isRecord(doc.config) ? doc.config : undefined;
         // A preview lists what would exist afterwards. A deletion leaves nothing, unless the old
         // resource is retained on delete: AWS then keeps it, policies and all, outside the stack.
         raw = [];
@@ -112,6 +128,9 @@ export function stackStateOf(file: string, doc: unknown): StackState {
                 throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no newState: what it leaves in AWS is not in the file`);
             }
             if (step.op === "replace" && typeof step.urn === "string" && replacing.has(step.urn)) continue;
+            if (isRecord(step.newState) && typeof step.newState.urn === "string" && step.urn !== undefined && step.urn !== step.newState.urn) {
+                throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) holds the new state of another resource, ${JSON.stringify(step.newState.urn)}: no preview Pulumi writes does`);
+            }
             if (step.newState !== undefined && step.newState !== null) {
                 raw.push(step.newState);
                 // A preview may write a read's new state without `external`: the step says it all the same.
@@ -135,7 +154,44 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         if (retainedUrns.has(r.urn)) r.retained = true;
         if (externalUrns.has(r.urn)) r.external = true;
     }
-    return { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations };
+    return { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations, ...(config ? { config } : {}) };
+}
+
+/** Severities of a preview diagnostic that leave the plan whole (`info#err` is the program's own stderr). */
+const PASSING_SEVERITIES = new Set(["debug", "info", "info#err", "warning"]);
+
+/**
+ * A preview whose program or engine failed wrote only the steps it reached:
+ * proving them would prove a stack without everything after the failure.
+ * Pulumi says so in the digest: an `error` diagnostic, `maybeCorrupt`, or a
+ * `changeSummary` counting more unchanged resources than the steps hold (a
+ * preview without `--show-sames` lists only what changes).
+ */
+function refuseFailedPreview(file: string, doc: Record<string, unknown>): void {
+    const diagnostics = doc.diagnostics ?? [];
+    if (!Array.isArray(diagnostics)) throw new UnreadableInputError(`${file}: diagnostics is not a list`);
+    for (const [i, d] of (diagnostics as unknown[]).entries()) {
+        const severity = isRecord(d) ? d.severity : undefined;
+        if (typeof severity === "string" && PASSING_SEVERITIES.has(severity)) continue;
+        const on = isRecord(d) && typeof d.urn === "string" && d.urn !== "" ? ` on ${d.urn}` : "";
+        const message = isRecord(d) && d.message !== undefined ? asText(d.message).trim() : "(no message)";
+        throw new UnreadableInputError(`${file}: the stack failed to plan (diagnostic ${i}, severity ${JSON.stringify(severity)}${on}): ${clipped(message)}; the preview's steps are only what it planned before it failed`);
+    }
+    if (doc.maybeCorrupt === true) throw new UnreadableInputError(`${file}: the preview says resources may be corrupt (maybeCorrupt): what AWS holds is not known`);
+    const summary = isRecord(doc.changeSummary) ? doc.changeSummary : {};
+    const same = summary.same;
+    if (typeof same === "number") {
+        // A refresh's unchanged resources are written as `refresh` steps but counted as `same`.
+        const listed = (doc.steps as unknown[]).filter((s) => isRecord(s) && (s.op === "same" || s.op === "refresh")).length;
+        if (listed < same) {
+            throw new UnreadableInputError(`${file}: the preview counts ${same} unchanged resources but lists ${listed}: run pulumi preview with --show-sames, or the resources the change keeps are not in the file`);
+        }
+    }
+}
+
+/** A message as it goes into an error line: at most 2,000 characters. */
+function clipped(text: string): string {
+    return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
 function readResource(file: string, raw: unknown, index: number): StackResource {
@@ -148,6 +204,14 @@ function readResource(file: string, raw: unknown, index: number): StackResource 
     if (!urn.startsWith("urn:pulumi:") || parts.length < 4) {
         throw new UnreadableInputError(`${where} has a malformed urn ${JSON.stringify(urn)}`);
     }
+    // The engine writes the type into the URN (after the parents' types, `$`-joined): the proof goes by `type`.
+    const urnType = parts[2].slice(parts[2].lastIndexOf("$") + 1);
+    if (urnType !== raw.type) {
+        throw new UnreadableInputError(`${where} (${urn}) has type ${JSON.stringify(raw.type)}, but its URN says ${JSON.stringify(urnType)}: no file Pulumi writes does, and the file does not say which it is`);
+    }
+    if (raw.provider !== undefined && raw.provider !== null && typeof raw.provider !== "string") {
+        throw new UnreadableInputError(`${where} (${urn}) has a provider reference that is not text: ${asText(raw.provider)}`);
+    }
     return {
         urn,
         type: raw.type,
@@ -158,6 +222,8 @@ function readResource(file: string, raw: unknown, index: number): StackResource 
         inputs: decodeSecrets(raw.inputs ?? {}, () => `${where} (${urn}) inputs`) as Record<string, unknown>,
         outputs: decodeSecrets(raw.outputs ?? {}, () => `${where} (${urn}) outputs`) as Record<string, unknown>,
         pendingDelete: raw.delete === true ? true : undefined,
+        pendingReplacement: raw.pendingReplacement === true ? true : undefined,
+        provider: typeof raw.provider === "string" && raw.provider !== "" ? raw.provider : undefined,
         external: raw.external === true,
     };
 }
@@ -248,7 +314,7 @@ function decode(value: unknown, where: string | (() => string), depth: number): 
             return decode(parsed, where, depth + 1);
         }
         if ("ciphertext" in node) {
-            throw new UnreadableInputError(`${place()} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-secrets)`);
+            throw new UnreadableInputError(`${place()} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-sames --show-secrets)`);
         }
         // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
         if ("value" in node) return decode(node.value, where, depth + 1);

@@ -15,7 +15,7 @@ export interface KnownType {
 }
 
 const NETWORK = "network plumbing inside the account: grants no IAM access and stores no record";
-const METRIC = "works on metrics and alarm states of its own account: no record content";
+const ALARM = "egress checks: its alarm, OK and insufficient-data actions must be resources of the stack";
 
 export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     // Pulumi itself and this package's components: no AWS state of their own; their children are proved.
@@ -61,15 +61,15 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:bedrock/inferenceProfile:InferenceProfile": { reducedBy: "fleet checks: one owner per profile and name" },
     "aws:bedrock/guardrail:Guardrail": { inert: "filters content in flight; stores none" },
     "aws:bedrock/guardrailVersion:GuardrailVersion": { inert: "filters content in flight; stores none" },
-    "aws:budgets/budget:Budget": { reducedBy: "egress checks: a notification topic in another account is a finding" },
-    "aws:budgets/budgetAction:BudgetAction": { reducedBy: "ops checks: the policy it applies may only deny" },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": { inert: METRIC },
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": { inert: METRIC },
+    "aws:budgets/budget:Budget": { reducedBy: "egress checks: its notification topics must be topics of the stack" },
+    "aws:budgets/budgetAction:BudgetAction": { reducedBy: "ops checks: the policy it applies may only deny; egress checks: its SNS subscribers must be topics of the stack" },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { reducedBy: ALARM },
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": { reducedBy: ALARM },
     "aws:cloudwatch/eventRule:EventRule": { inert: "matches events of its own account; its targets are checked" },
-    "aws:cloudwatch/eventTarget:EventTarget": { reducedBy: "egress checks: its target must be a resource of the stack" },
+    "aws:cloudwatch/eventTarget:EventTarget": { reducedBy: "egress checks: its target and dead-letter queue must be resources of the stack" },
     "aws:sns/topic:Topic": { reducedBy: "egress checks: its inline policy may admit no principal outside the account" },
-    "aws:sns/topicSubscription:TopicSubscription": { reducedBy: "egress checks: an endpoint in another account is a finding" },
-    "aws:lambda/function:Function": { reducedBy: "function checks: code from a bucket of the stack or the account's own registry, only the environment variables the library's functions read; layers of another account and a dead-letter target outside the stack are egress; it runs as its role, which is proved" },
+    "aws:sns/topicSubscription:TopicSubscription": { reducedBy: "egress checks: a queue, function, stream or application endpoint, and its dead-letter queue, must be resources of the stack; e-mail, SMS and web endpoints are not judged" },
+    "aws:lambda/function:Function": { reducedBy: "function checks: a Node.js handler inside a zip package of local files or in a bucket of the stack; no address, image, image override, file system or layer from outside the stack; only the environment variables the library's functions read; layers of another account and a dead-letter target outside the stack are egress; it runs as a role of the file, which is proved" },
     "aws:lambda/permission:Permission": { reducedBy: "invocation checks: a principal outside the account, or a service principal not tied to the account by sourceAccount or sourceArn, is a finding" },
     "aws:lambda/functionUrl:FunctionUrl": { reducedBy: "invocation checks: an unauthenticated URL is a finding" },
 
@@ -87,13 +87,15 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks: its target must be a resource of the stack" },
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { inert: "says who may send logs into this account's destination: inbound only" },
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { reducedBy: "egress checks: its findings destinations must be a bucket or log group of the stack" },
-    "aws:oam/link:Link": { reducedBy: "egress checks: a sink in another account is a finding" },
+    "aws:oam/link:Link": { reducedBy: "egress checks: its sink must be a sink of the stack" },
     "aws:oam/sink:Sink": { inert: "receives telemetry shared into this account" },
     "aws:oam/sinkPolicy:SinkPolicy": { inert: "says who may share telemetry into this account" },
-    "aws:s3/bucket:Bucket": { reducedBy: "bucket checks: inline policy, ACL and replication" },
-    "aws:s3/bucketV2:BucketV2": { reducedBy: "bucket checks: inline policy, ACL and replication" },
+    "aws:s3/bucket:Bucket": { reducedBy: "bucket checks: inline policy, ACL; egress checks: its access logs and replicas go to buckets of the stack" },
+    "aws:s3/bucketV2:BucketV2": { reducedBy: "bucket checks: inline policy, ACL; egress checks: its access logs and replicas go to buckets of the stack" },
     "aws:s3/bucketPolicy:BucketPolicy": { reducedBy: "bucket checks: principals outside the account; the archive rules" },
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { reducedBy: "egress checks: destination buckets" },
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { reducedBy: "egress checks: destination buckets must be buckets of the stack" },
+    "aws:s3/bucketLogging:BucketLogging": { reducedBy: "egress checks: the target bucket must be a bucket of the stack; ACL grants on the logs are a finding" },
+    "aws:s3/bucketLoggingV2:BucketLoggingV2": { reducedBy: "egress checks: the target bucket must be a bucket of the stack; ACL grants on the logs are a finding" },
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": { reducedBy: "archive checks: mode and retention" },
     "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": { reducedBy: "archive checks: mode and retention" },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { reducedBy: "key checks: the bucket's key" },
@@ -104,10 +106,10 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inert: "who owns objects written into the bucket" },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inert: "moves objects between storage classes of the same bucket; Object Lock outlives expiry" },
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { inert: "moves objects between storage classes of the same bucket; Object Lock outlives expiry" },
-    "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: where query results go" },
+    "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: query results and query logs go to a bucket or log group of the stack" },
     "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text" },
-    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location" },
-    "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its location" },
+    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack" },
+    "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its locations are in a bucket of the stack" },
 
     // Networking of the runtime (awsx's Vpc and the components' endpoints).
     "aws:ec2/vpc:Vpc": { inert: NETWORK },

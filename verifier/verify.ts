@@ -11,10 +11,12 @@ import { archiveViolations } from "./archive-checks";
 import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
+import { functionRoleViolations } from "./function-checks";
 import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { opsEgressViolations } from "./ops-egress";
+import { opsIdentityReachViolations } from "./identity-reach";
 import { planViolations } from "./plan-integrity";
 import { unknownViolations } from "./unknowns";
 import { deepInputError, jsonValue, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
@@ -148,7 +150,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     const own = intents.byState.get(state)!;
     const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
     const iam = buildAccountIam(state, account);
-    violations.push(...iam.findings, ...planViolations(state, account));
+    violations.push(...iam.findings, ...planViolations(state, account), ...functionRoleViolations(state, iam, account));
     const unknowns = unknownViolations(state);
     violations.push(...unknowns.violations);
     facts.push(...unknowns.facts);
@@ -158,7 +160,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
         tenants.push(proofs[0]);
         for (const p of proofs) violations.push(...p.violations);
     }
-    if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }), ...opsEgressViolations(state, account));
+    if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }), ...opsEgressViolations(state, account), ...opsIdentityReachViolations(state, account, iam, own.tenants));
     const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners, ops: own.tenants.length > 0 && own.customers.length === 0 });
     violations.push(...stack.violations);
     facts.push(...stack.facts);

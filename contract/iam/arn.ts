@@ -1,3 +1,5 @@
+import { hasWildcard } from "./wildcard";
+
 /**
  * The one ARN parser: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, the
  * resource keeping any further `:` and `/`.
@@ -46,4 +48,34 @@ export function isAccountId(text: string): boolean {
 export function iamResourceName(arn: ParsedArn, kind: "role" | "user" | "group" | "policy"): string | undefined {
     if (arn.service !== "iam" || !arn.resource.startsWith(`${kind}/`)) return undefined;
     return arn.resource.slice(arn.resource.lastIndexOf("/") + 1);
+}
+
+/**
+ * The fields of a resource pattern of a policy, as IAM matches it field by
+ * field: an ARN cut short after a wildcard has its missing fields padded
+ * with `*`, as IAM pads them. Undefined for text that is not an ARN, and for
+ * a short ARN without a wildcard, which matches no resource.
+ */
+export function arnPatternFields(pattern: string): ParsedArn | undefined {
+    if (pattern.slice(0, 4).toLowerCase() !== "arn:") return undefined;
+    const fields = pattern.split(":");
+    if (fields.length < 6) {
+        if (!hasWildcard(pattern)) return undefined;
+        while (fields.length < 6) fields.push("*");
+    }
+    return { partition: fields[1], service: fields[2], region: fields[3], account: fields[4], resource: fields.slice(5).join(":") };
+}
+
+/**
+ * The account a resource pattern of a policy is held to: the literal account
+ * field (`""` when the ARN has none, as S3 buckets and foundation models;
+ * `aws` for AWS-managed policies), or undefined when the pattern can match
+ * resources of any account: `*`, a wildcard or policy variable in the
+ * account field, or an ARN cut short after a wildcard. Text that is neither
+ * an ARN nor a pattern matches no resource, and holds no account.
+ */
+export function accountOfPattern(pattern: string): string | undefined {
+    const fields = arnPatternFields(pattern);
+    if (fields === undefined) return hasWildcard(pattern) && pattern.slice(0, 4).toLowerCase() !== "arn:" ? undefined : "";
+    return hasWildcard(fields.account) ? undefined : fields.account;
 }

@@ -4,7 +4,7 @@
  * - preview: the plan the verifier reads must hold secrets in the clear (the
  *   trust policies carry the tenants' ExternalIds), and the Automation API's
  *   `preview()` reports engine events, which mask secrets. So the preview runs
- *   `pulumi preview --json --show-secrets` with the same CLI the workspace
+ *   `pulumi preview --json --show-sames --show-secrets` with the same CLI the workspace
  *   uses (`PulumiCommand`), in the shards' project folder, and its
  *   `PreviewDigest` is the plan. Its error diagnostics (a mandatory policy of
  *   a `--policy-pack` included) are the shard's violations.
@@ -61,7 +61,7 @@ export function automationRunner(options: AutomationRunnerOptions): ShardRunner 
     return {
         async preview(stack) {
             const pulumi = await cli;
-            const args = ["preview", "--json", "--show-secrets", "--non-interactive", "--stack", stack, ...policyPacks.flatMap((p) => ["--policy-pack", p])];
+            const args = ["preview", "--json", "--show-sames", "--show-secrets", "--non-interactive", "--stack", stack, ...policyPacks.flatMap((p) => ["--policy-pack", p])];
             const { code, stdout, stderr } = await run(pulumi.command, args, options.workDir, env);
             let plan: unknown;
             try {

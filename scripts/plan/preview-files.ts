@@ -1,6 +1,6 @@
 /**
  * `npm start -- --preview`: the state a preview starts from, and plans
- * written as `pulumi preview --json --show-secrets` writes them (a
+ * written as `pulumi preview --json --show-sames --show-secrets` writes them (a
  * `PreviewDigest`: `{ steps: [{ op, urn, newState }] }`, unknown values as
  * the engine's marker), so the verifier reads a mock preview and a real one
  * alike.

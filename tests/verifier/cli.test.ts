@@ -34,7 +34,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-cli-"));
         const run = await bin(["verify", "--out", out, ...stackFiles(plan)]);
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /Isolation: 2 tenants, 1 customer stacks, \d+ resources, 0 violations/);
+        assert.match(run.stdout, /Isolation: 2 tenants, 1 customer stack, \d+ resources, 0 violations/);
         assert.match(fs.readFileSync(path.join(out, "isolation-report.md"), "utf8"), /\*\*Result: no violations\.\*\*/);
         assert.strictEqual(JSON.parse(fs.readFileSync(path.join(out, "isolation-report.json"), "utf8")).result, "clean");
     });
@@ -54,6 +54,17 @@ describe("bedrock-tenancy verify (the bin)", function () {
         const failing = await bin(["verify", "--out", bad, ...stackFiles(bad).map(asPreview)]);
         assert.strictEqual(failing.code, 1);
         assert.match(failing.stderr, /customer-b: .*InvokeApplicationProfiles.*resource pattern "\*"/);
+    });
+
+    it("exits 2, naming --out, when the report cannot be written", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-out-")), "taken");
+        fs.writeFileSync(file, "");
+        for (const out of [file, path.join(file, "sub")]) {
+            const run = await bin(["verify", "--out", out, ...stackFiles(plan)]);
+            assert.strictEqual(run.code, 2, run.stderr);
+            assert.ok(run.stderr.startsWith(`cannot write the report to ${out} (--out): `), run.stderr);
+            assert.doesNotMatch(run.stderr, /\n\s+at /);
+        }
     });
 
     it("exits 2 on unreadable input, naming the file", async () => {

@@ -2,14 +2,18 @@
  * Reading plan files: input nested beyond any plan Pulumi writes is refused
  * as unreadable (exit 2, the file and the place named) instead of crashing a
  * walker of the proof, and resources read with `.get()` are marked external
- * in both formats.
+ * in both formats. A file the engine could not have written (a type its URN
+ * contradicts) and a preview of a stack that failed to plan are refused; a
+ * preview's default providers, which it never lists, are proved from its
+ * configuration.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { shippedPlan, stackFiles, verify } from "../support/plan-files";
-import { MAX_NESTING, readStackState, SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
+import { shippedPlan, stackFiles, verify, type StackDoc } from "../support/plan-files";
+import { CUSTOMER_B, mutatedPlan } from "../support/plan-mutations";
+import { MAX_NESTING, readStackState, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 
 const DEEP = "__deep_value__";
 
@@ -95,5 +99,117 @@ describe("reading plan files", function () {
         ];
         const state = readStackState("ops.json", JSON.stringify({ steps }));
         assert.deepStrictEqual(state.resources.map((x) => [x.name, x.external]), [["own", false], ["read", true], ["reread", true], ["marked", true]]);
+    });
+});
+
+/** The shipped plan with `stack` written as `pulumi preview --json` writes it, `edit` applied to the digest. */
+function previewOf(dir: string, stack: "ops" | "customer-a", edit: (digest: any) => void, exportEdit: (doc: StackDoc) => void = () => undefined): string {
+    const copy = mutatedPlan(dir, "stack-export", { [stack]: exportEdit });
+    const file = path.join(copy, `${stack}.json`);
+    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as StackDoc;
+    const digest = { steps: doc.deployment.resources.map((r) => ({ op: "same", urn: r.urn, ...(r.provider ? { provider: r.provider } : {}), newState: r })) };
+    edit(digest);
+    fs.writeFileSync(file, JSON.stringify(digest));
+    return copy;
+}
+
+/** Every custom resource naming the stack's default aws provider, which a preview never lists as a step. */
+function namingDefaultProvider(name: string): (doc: StackDoc) => void {
+    return (doc) => {
+        const stack = doc.deployment.resources[0].urn.split("::")[0].slice("urn:pulumi:".length);
+        for (const r of doc.deployment.resources) if (r.custom) r.provider = `urn:pulumi:${stack}::bedrock-tenancy::pulumi:providers:aws::${name}::${UNKNOWN_VALUE}`;
+    };
+}
+
+describe("files the engine could not have written, and previews that did not finish", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    it("refuses a resource whose type contradicts its URN, naming both, rather than proving it as either", () => {
+        const dir = mutatedPlan(plan, "stack-export", { ops: (doc) => doc.deployment.resources.push({
+            urn: "urn:pulumi:ops::bedrock-tenancy::aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration::logging",
+            type: "aws:cloudwatch/metricAlarm:MetricAlarm", custom: true, id: "logging", inputs: { region: "us-east-1" }, outputs: {},
+        }) });
+        const run = verify(dir);
+        assert.strictEqual(run.code, 2, `${run.stderr}${run.stdout}`);
+        assert.ok(run.stderr.includes("ops.json") && run.stderr.includes("aws:cloudwatch/metricAlarm:MetricAlarm") && run.stderr.includes("its URN says \"aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration\""), run.stderr);
+    });
+
+    it("reads a child's URN, whose type follows its parents' types, by its last type", () => {
+        const run = verify(mutatedPlan(plan, "preview", {}));
+        assert.strictEqual(run.code, 0, run.stderr);
+        const state = readStackState("x.json", JSON.stringify({ version: 3, deployment: { resources: [
+            { urn: "urn:pulumi:s::p::a:b:C$aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", custom: true, inputs: {}, outputs: {} },
+        ] } }));
+        assert.strictEqual(state.resources[0].type, "aws:s3/bucket:Bucket");
+    });
+
+    it("refuses a provider reference that is not text, and a preview step holding another resource's state", () => {
+        const r = { urn: "urn:pulumi:ops::p::aws:iam/role:Role::r", type: "aws:iam/role:Role", custom: true, inputs: {}, outputs: {} };
+        assert.throws(() => readStackState("ops.json", JSON.stringify({ version: 3, deployment: { resources: [{ ...r, provider: { urn: "x" } }] } })), /ops\.json: resource 0 .*provider reference that is not text/);
+        assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [{ op: "same", urn: "urn:pulumi:ops::p::aws:iam/role:Role::other", newState: r }] })), /ops\.json: step 0 .*holds the new state of another resource/);
+    });
+
+    it("refuses a preview whose program failed (an error diagnostic), naming the file and the diagnostic's message", () => {
+        const dir = previewOf(plan, "customer-a", (d) => {
+            d.steps = d.steps.filter((s: any) => !s.urn.includes("BucketObjectLockConfiguration") && !s.urn.includes("BucketPolicy"));
+            d.diagnostics = [{ urn: d.steps[0].urn, message: "error: Running program failed with an unhandled exception: TypeError: boom", severity: "error" }];
+            d.changeSummary = { same: d.steps.length };
+        });
+        const run = verify(dir);
+        assert.strictEqual(run.code, 2, `${run.stderr}${run.stdout}`);
+        assert.ok(run.stderr.includes("customer-a.json") && run.stderr.includes("failed to plan") && run.stderr.includes("TypeError: boom"), run.stderr);
+    });
+
+    it("refuses a preview the engine marks maybeCorrupt, and one written without --show-sames", () => {
+        const corrupt = verify(previewOf(plan, "ops", (d) => (d.maybeCorrupt = true)));
+        assert.strictEqual(corrupt.code, 2, corrupt.stderr);
+        assert.match(corrupt.stderr, /ops\.json: the preview says resources may be corrupt/);
+        const partial = verify(previewOf(plan, "customer-a", (d) => {
+            d.changeSummary = { same: d.steps.length - 1, create: 1 };
+            d.steps = [d.steps[0], { ...d.steps[1], op: "create" }];
+        }));
+        assert.strictEqual(partial.code, 2, partial.stderr);
+        assert.match(partial.stderr, /customer-a\.json: the preview counts \d+ unchanged resources but lists 1: run pulumi preview with --show-sames/);
+    });
+
+    it("proves a preview whose diagnostics are only warnings, messages and the program's output, with every unchanged step listed", () => {
+        const run = verify(previewOf(plan, "customer-a", (d) => {
+            d.diagnostics = [
+                { message: "warning: aws:s3/bucket:Bucket is deprecated", severity: "warning" },
+                { message: "planning 33 resources", severity: "info" },
+                { message: "a line the program wrote to stderr", severity: "info#err" },
+            ];
+            d.changeSummary = { same: d.steps.length };
+        }));
+        assert.strictEqual(run.code, 0, run.stderr);
+    });
+
+    it("proves a preview's default provider, which it never lists, from the stack's aws: configuration", () => {
+        const own = verify(previewOf(plan, "customer-a", (d) => (d.config = { "aws:region": "us-east-1", "aws:allowedAccountIds": '["111111111111"]', "aws:profile": "audit" }), namingDefaultProvider("default_7_48_0")));
+        assert.strictEqual(own.code, 0, own.stderr);
+        const official = verify(previewOf(plan, "ops", () => undefined, namingDefaultProvider("default_7_48_0_github_/api.github.com/pulumi")));
+        assert.strictEqual(official.code, 0, official.stderr);
+
+        const elsewhere = verify(previewOf(plan, "customer-a", (d) => (d.config = { "aws:region": "us-east-1", "aws:assumeRoles": JSON.stringify([{ roleArn: `arn:aws:iam::${CUSTOMER_B}:role/Deployer` }]) }), namingDefaultProvider("default_7_48_0")));
+        assert.strictEqual(elsewhere.code, 1, elsewhere.stderr);
+        assert.ok(elsewhere.report.violations.some((v: any) => v.code === "BT-PLAN-FOREIGN-PROVIDER" && v.resource === "default_7_48_0" && v.why.includes(CUSTOMER_B)), elsewhere.stderr);
+
+        const otherPartition = verify(previewOf(plan, "ops", (d) => (d.config = { "aws:region": "cn-north-1" }), namingDefaultProvider("default_7_48_0")));
+        assert.strictEqual(otherPartition.code, 1, otherPartition.stderr);
+        assert.ok(otherPartition.report.violations.some((v: any) => v.code === "BT-PLAN-FOREIGN-PROVIDER" && v.why.includes("cn-north-1")), otherPartition.stderr);
+
+        const downloaded = verify(previewOf(plan, "ops", () => undefined, namingDefaultProvider("default_7_48_0_https_/plugins.example.com")));
+        assert.strictEqual(downloaded.code, 1, downloaded.stderr);
+        assert.ok(downloaded.report.violations.some((v: any) => v.code === "BT-PLAN-FOREIGN-PROVIDER" && v.why.includes("plugins.example.com")), downloaded.stderr);
+    });
+
+    it("does not take a provider a preview does not list for a default one unless it is named as one", () => {
+        const run = verify(previewOf(plan, "customer-a", (d) => (d.config = { "aws:region": "us-east-1" }), namingDefaultProvider("deployer")));
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.ok(run.report.violations.some((v: any) => v.code === "BT-PLAN-UNRESOLVED" && v.resource === "deployer" && /is not in the file/.test(v.why)), run.stderr);
     });
 });

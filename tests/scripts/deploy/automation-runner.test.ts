@@ -101,7 +101,7 @@ describe("Automation API shard runner", () => {
         const previews = calls.filter((c) => c[0] === "preview");
         assert.strictEqual(previews.length, 2);
         for (const c of previews) {
-            assert.ok(c.includes("--json") && c.includes("--show-secrets"), c.join(" "));
+            assert.ok(c.includes("--json") && c.includes("--show-sames") && c.includes("--show-secrets"), c.join(" "));
             assert.strictEqual(c[c.indexOf("--policy-pack") + 1], pack);
         }
         const ups = calls.filter((c) => c[0] === "up");
