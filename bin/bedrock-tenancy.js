@@ -17,4 +17,14 @@ if (fs.existsSync(compiled)) {
     require("ts-node").register({ transpileOnly: true, projectSearchDir: root });
     cli = require(path.join(root, "verifier", "cli.ts"));
 }
-process.exitCode = cli.main(process.argv.slice(2));
+try {
+    process.exitCode = cli.main(process.argv.slice(2));
+} catch (err) {
+    // Exit 1 means violations (verify) or breaks (audit verify): a run that
+    // could not finish exits 2, as for unreadable input. A system error (a
+    // report that cannot be written, say) is one line naming its path; any
+    // other error keeps its stack, for a bug report.
+    const systemError = err instanceof Error && typeof err.code === "string";
+    process.stderr.write(`bedrock-tenancy: ${systemError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 2;
+}

@@ -40,7 +40,7 @@ export function fleetProblems(members: readonly FleetMember[], where: (index: nu
     members.forEach((m, i) => {
         const first = firstOwner(ids, m.id, i);
         if (first !== undefined) {
-            problems.push(`${where(i)}.id ${show(m.id)} duplicates ${where(first)}.id`);
+            problems.push(`${where(i)} (${m.id}): the tenant id is already ${where(first)}'s; each tenant needs an id of its own`);
             return;
         }
         for (const role of [opsRoleName(m.id), runtimeRoleName(m.id)]) {

@@ -15,7 +15,7 @@ import { CUSTOMER_ACCESS_KEY_ID, startLocalAws } from "../testing/local-aws";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { packageFileProblems, undeclaredImports } from "./lib/package-contents";
+import { packageFileProblems, undeclaredImports, unshippedDocLinks } from "./lib/package-contents";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { readStackState } from "../verifier/pulumi-formats";
@@ -74,7 +74,8 @@ async function main(): Promise<void> {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-pack-"));
     try {
         const packed = pack(workDir);
-        const problems = packageFileProblems(packed.files.map((f) => f.path));
+        const packedFiles = packed.files.map((f) => f.path);
+        const problems = [...packageFileProblems(packedFiles), ...unshippedDocLinks(fs.readFileSync(path.join(root, "README.md"), "utf8"), packedFiles)];
         const tarball = path.join(workDir, packed.filename);
         const extracted = path.join(workDir, "extracted");
         fs.mkdirSync(extracted);
@@ -136,7 +137,7 @@ async function verifyConsumerPlans(project: string): Promise<void> {
     }
 }
 
-/** Bytes on disk under `dir`, as `du` counts apparent sizes. */
+/** Bytes of the files under `dir`, their apparent sizes (`du --apparent-size` counts the folders too, a few MiB more). */
 function sizeOf(dir: string): number {
     let bytes = 0;
     for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {

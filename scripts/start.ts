@@ -15,23 +15,35 @@
  *                                      plan as `pulumi preview` would, from the stack exports in DIR
  *                                      (stacks without one are new), and write `pulumi preview --json` files
  */
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { runPlan } from "./plan/run-start";
 
-const { values } = parseArgs({
-    options: {
-        stacks: { type: "string" },
-        tenants: { type: "string" },
-        "ops-accounts": { type: "string" },
-        "shard-tenants": { type: "string" },
-        out: { type: "string", default: "plan" },
-        project: { type: "string", default: path.resolve(__dirname, "..") },
-        quiet: { type: "boolean", default: false },
-        preview: { type: "boolean", default: false },
-        previous: { type: "string" },
-    },
-});
+/** The options; one that npm start cannot read stops it with exit 2 and one line naming it. */
+function readOptions() {
+    try {
+        return parseArgs({
+            options: {
+                stacks: { type: "string" },
+                tenants: { type: "string" },
+                "ops-accounts": { type: "string" },
+                "shard-tenants": { type: "string" },
+                out: { type: "string", default: "plan" },
+                project: { type: "string", default: path.resolve(__dirname, "..") },
+                quiet: { type: "boolean", default: false },
+                preview: { type: "boolean", default: false },
+                previous: { type: "string" },
+            },
+        }).values;
+    } catch (e) {
+        // util.parseArgs names the option; its advice on positional arguments does not apply, as npm start takes none.
+        process.stderr.write(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, "")}\n`);
+        process.exit(2);
+    }
+}
+
+const values = readOptions();
 
 function opsAccounts(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
@@ -60,6 +72,31 @@ function tenantCount(raw: string | undefined, accounts = 1): number | undefined 
     return n;
 }
 
+function stackNames(raw: string | undefined): string[] | undefined {
+    if (raw === undefined) return undefined;
+    const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw new RangeError(`--stacks must name at least one stack (comma-separated, as in ops,customer-a), got ${JSON.stringify(raw)}`);
+    return names;
+}
+
+/** A folder the option names, or why it cannot be one. */
+function folderProblem(dir: string): string | undefined {
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    return stat?.isDirectory() ? undefined : stat ? "not a folder" : "no such folder";
+}
+
+function projectDir(raw: string): string {
+    const problem = folderProblem(raw) ?? (fs.existsSync(path.join(raw, "Pulumi.yaml")) ? undefined : "no Pulumi.yaml there");
+    if (problem) throw new RangeError(`--project ${raw}: ${problem}`);
+    return raw;
+}
+
+function outDir(raw: string): string {
+    // Created when missing; something other than a folder there is refused before any stack is planned.
+    if (fs.existsSync(raw) && folderProblem(raw)) throw new RangeError(`--out ${raw}: not a folder`);
+    return path.resolve(raw);
+}
+
 function previewOption(): { previousDir?: string } | undefined {
     if (values.previous !== undefined && !values.preview) throw new RangeError("--previous is only read with --preview");
     if (!values.preview) return undefined;
@@ -67,17 +104,19 @@ function previewOption(): { previousDir?: string } | undefined {
     if (previousDir !== undefined && path.resolve(values.out) === previousDir) {
         throw new RangeError(`--previous and --out must differ: the preview would overwrite the state it starts from (${JSON.stringify(values.previous)})`);
     }
+    const problem = previousDir === undefined ? undefined : folderProblem(previousDir);
+    if (problem) throw new RangeError(`--previous ${values.previous}: ${problem} (it holds the state of each stack as <stack>.json)`);
     return { previousDir };
 }
 
 async function main(): Promise<number> {
     const result = await runPlan({
-        projectDir: values.project,
-        stacks: values.stacks?.split(",").map((s) => s.trim()).filter(Boolean),
+        projectDir: projectDir(values.project),
+        stacks: stackNames(values.stacks),
         tenants: tenantCount(values.tenants, opsAccounts(values["ops-accounts"])),
         opsAccounts: opsAccounts(values["ops-accounts"]),
         shardTenants: shardTenants(values["shard-tenants"]),
-        outDir: path.resolve(values.out),
+        outDir: outDir(values.out),
         preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),
     });

@@ -9,8 +9,10 @@
  */
 // First: it stops with a clear message when the build the checks import is missing.
 import "./twin/require-build";
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { counted } from "../verifier/report";
 import { runPlan } from "./plan/run-start";
 import { ROOT, exportedTenants, opsStacks, runtimeFunctions, type Expectation } from "./twin/check-context";
 import { computeExpectations } from "./twin/compute-checks";
@@ -23,10 +25,14 @@ import { AwsTwin } from "./twin/twin";
 async function main(): Promise<number> {
     const { values } = parseArgs({ options: { plans: { type: "string" } } });
     let dir = values.plans ? path.resolve(values.plans) : undefined;
+    if (dir !== undefined) {
+        const stat = fs.statSync(dir, { throwIfNoEntry: false });
+        if (!stat?.isDirectory()) throw new Error(`--plans ${values.plans}: ${stat ? "not a folder" : "no such folder"}`);
+    }
     if (!dir) {
         dir = path.join(ROOT, "plan");
         const planned = await runPlan({ projectDir: ROOT, outDir: dir, log: () => undefined });
-        if (planned.violations.length > 0) process.stdout.write(`note: the verifier reports ${planned.violations.length} violations on these plans (npm start shows them)\n`);
+        if (planned.violations.length > 0) process.stdout.write(`note: the verifier reports ${counted(planned.violations.length, "violation")} on these plans (npm start shows them)\n`);
     }
     const stacks = readPlanFolder(dir);
     const ops = opsStacks(stacks);
@@ -85,6 +91,8 @@ main().then(
         process.exit(code);
     },
     (err) => {
+        // Stopped by an error it names (a bad argument, unreadable plans), not by a call that never settled.
+        finished = true;
         process.stderr.write(`twin:check could not run: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);
     },

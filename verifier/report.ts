@@ -6,6 +6,11 @@ import type { VerificationResult } from "./verify";
 
 export const REPORT_SCHEMA = "bedrock-tenancy/isolation-report@1";
 
+/** `1 tenant`, `2 tenants`: a count with its noun in the number it takes (the plural adds `s` unless given). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+
 export function jsonReport(result: VerificationResult): unknown {
     return {
         schema: REPORT_SCHEMA,
@@ -35,9 +40,9 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function markdownReport(result: VerificationResult, maxTenantRows = 200): string {
     const lines = ["# Tenant isolation report", ""];
-    lines.push(`Stacks: ${result.stacks.map((s) => `${s.stack} (${s.format}, ${s.resources} resources)`).join(", ")}.`);
+    lines.push(`Stacks: ${result.stacks.map((s) => `${s.stack} (${s.format}, ${counted(s.resources, "resource")})`).join(", ")}.`);
     lines.push(`Tenants: ${result.tenants.length}. Customer stacks: ${result.customers.length}.`, "");
-    lines.push(result.violations.length === 0 ? "**Result: no violations.**" : `**Result: ${result.violations.length} violations.**`, "");
+    lines.push(result.violations.length === 0 ? "**Result: no violations.**" : `**Result: ${counted(result.violations.length, "violation")}.**`, "");
     if (result.violations.length > 0) {
         lines.push("## Violations", "", "| code | tenant | stack | resource | statement | why |", "|---|---|---|---|---|---|");
         for (const v of result.violations) lines.push(`| ${v.code} | ${cell(v.tenant)} | ${cell(v.stack)} | ${cell(v.resource)} | ${cell(v.statement)} | ${cell(v.why)} |`);
@@ -50,7 +55,7 @@ export function markdownReport(result: VerificationResult, maxTenantRows = 200):
         const regions = [...new Set(t.permissions.grants.flatMap((g) => g.regions))].sort();
         lines.push(`| ${t.intent.tenantId} | ${cell([...new Set(callers)].join(", "))} | ${t.permissions.grants.length} | ${regions.join(", ")} |`);
     }
-    if (result.tenants.length > maxTenantRows) lines.push("", `${result.tenants.length - maxTenantRows} more tenants: see the JSON report.`);
+    if (result.tenants.length > maxTenantRows) lines.push("", `${counted(result.tenants.length - maxTenantRows, "more tenant")}: see the JSON report.`);
     if (result.facts.length > 0) lines.push("", "## Customer side", "", ...result.facts.map((f) => `- ${f}`));
     if (result.customersNotProved.length > 0) {
         lines.push("", "## Customer side not proved", "", `No customer stack among the files for: ${result.customersNotProved.join(", ")}. Give their files, or run with --require-customers to make this a violation.`);

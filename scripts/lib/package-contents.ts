@@ -10,6 +10,8 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     /^bin\/bedrock-tenancy\.js$/,
     /^README\.md$/,
     /^LICENSE(\.md|\.txt)?$/,
+    // The documentation the README links to, so its links resolve in node_modules/bedrock-tenancy.
+    /^docs\/[\w-]+\.md$/,
     /^dist\/(contract|components|runtime|verifier)\/[\w./-]+\.(js|d\.ts)$/,
     /^dist\/testing\/(index|pulumi-mocks|mock-state|plan-file)\.(js|d\.ts)$/,
     /^policy-pack\/(PulumiPolicy\.yaml|package\.json|index\.js)$/,
@@ -42,6 +44,16 @@ export function packageFileProblems(files: readonly string[]): string[] {
     const unexpected = files.filter((f) => !ALLOWED_PACKAGE_FILES.some((rule) => rule.test(f))).map((f) => `unexpected file in package: ${f}`);
     const missing = REQUIRED_PACKAGE_FILES.filter((f) => !files.includes(f)).map((f) => `missing from package: ${f}`);
     return [...unexpected, ...missing];
+}
+
+/**
+ * The README's links to pages under `docs/` that the package does not hold:
+ * each would be a dead link in the README that `node_modules/bedrock-tenancy`
+ * (and the registry's page) shows.
+ */
+export function unshippedDocLinks(readme: string, files: readonly string[]): string[] {
+    const linked = new Set([...readme.matchAll(/\]\(\s*<?(docs\/[^)#\s>]+)/g)].map((m) => m[1]));
+    return [...linked].filter((page) => !files.includes(page)).map((page) => `README.md links to ${page}, which the package does not hold`);
 }
 
 // require("x"), import("x"), `from "x"` and side-effect `import "x"`, in JS or declaration files.

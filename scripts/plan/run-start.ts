@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { jsonReport, markdownReport, violationLines } from "../../verifier/report";
+import { counted, jsonReport, markdownReport, violationLines } from "../../verifier/report";
 import { readStackState } from "../../verifier/pulumi-formats";
 import { verifyStates, type VerificationResult } from "../../verifier/verify";
 import { crossCheckFleet } from "./cross-check-fleet";
@@ -69,6 +69,8 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         // Always this package's program: a project folder given on the command line only supplies config.
         programPath: path.resolve(__dirname, "../../stacks"),
         preview: options.preview && { prior },
+    }).catch((e: unknown) => {
+        throw options.preview ? withPriorState(e, options.preview.previousDir, (stacks ?? listStacks(projectDir)).filter((s) => !prior.has(s))) : e;
     });
     fs.mkdirSync(options.outDir, { recursive: true });
     removeEarlierPlans(options.outDir, plans.map((p) => path.join(options.outDir, `${p.stack}.json`)));
@@ -76,7 +78,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);
         const workers = plan.shards > 1 ? `in ${plan.shards} chunks of at most ${SHARD_TENANTS} tenants joined into one file, largest` : "whole, its";
-        options.log(`  ${plan.resources.length} resources in ${(plan.durationMs / 1000).toFixed(1)} s of worker time, planned ${workers} worker's peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
+        options.log(`  ${counted(plan.resources.length, "resource")} in ${(plan.durationMs / 1000).toFixed(1)} s of worker time, planned ${workers} worker's peak RSS ${Math.round(plan.peakRssBytes / 2 ** 20)} MiB: ${JSON.stringify(countByType(plan.resources))}`);
         if (plan.file.placeholders.length) options.log(`  secret config replaced by offline placeholders: ${plan.file.placeholders.join(", ")}`);
         const file = path.join(options.outDir, `${plan.stack}.json`);
         if (options.preview) {
@@ -104,11 +106,25 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     fs.writeFileSync(reportPath, markdownReport(verification));
     fs.writeFileSync(path.join(options.outDir, "isolation-report.json"), `${JSON.stringify(jsonReport(verification), null, 2)}\n`);
     options.log(
-        `\nIsolation: ${verification.tenants.length} tenants, ${verification.customers.length} customer stacks, ${cross.requests} evaluator requests, ` +
-            `${verification.violations.length} violations; plan ${(planMs / 1000).toFixed(1)} s, proof ${(proofMs / 1000).toFixed(2)} s, ` +
+        `\nIsolation: ${counted(verification.tenants.length, "tenant")}, ${counted(verification.customers.length, "customer stack")}, ${counted(cross.requests, "evaluator request")}, ` +
+            `${counted(verification.violations.length, "violation")}; plan ${(planMs / 1000).toFixed(1)} s, proof ${(proofMs / 1000).toFixed(2)} s, ` +
             `cross-check ${(crossCheckMs / 1000).toFixed(1)} s. Report: ${path.relative(process.cwd(), reportPath)}`,
     );
     return { plans, violations: violationLines(verification), reportPath, verification, timings: { planMs, proofMs, crossCheckMs } };
+}
+
+/**
+ * A stack that failed to plan in a preview, with what the preview started
+ * from: the stacks `--previous` held no state for were previewed as new, and
+ * a StackReference to one of them reads no outputs.
+ */
+function withPriorState(error: unknown, previousDir: string | undefined, missing: readonly string[]): unknown {
+    if (!(error instanceof Error) || !error.message.includes("failed to plan") || missing.length === 0) return error;
+    const files = missing.map((s) => `${s}.json`).join(", ");
+    const note = previousDir === undefined
+        ? "no --previous given: every stack was previewed as new, with no deployed outputs to reference"
+        : `--previous ${previousDir} holds no state for ${missing.length === 1 ? "stack" : "stacks"} ${missing.join(", ")} (no ${files} there): previewed as new, with no deployed outputs to reference`;
+    return new Error(`${error.message}\n${note}`, { cause: error });
 }
 
 /**

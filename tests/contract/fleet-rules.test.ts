@@ -12,7 +12,7 @@ describe("fleet rules", () => {
     });
 
     it("rejects a duplicate tenant id, naming both entries", () => {
-        assert.deepStrictEqual(fleetProblems([{ id: "a", accounts: ["111111111111"] }, { id: "a", accounts: ["222222222222"] }]), ['tenants[1].id "a" duplicates tenants[0].id']);
+        assert.deepStrictEqual(fleetProblems([{ id: "a", accounts: ["111111111111"] }, { id: "a", accounts: ["222222222222"] }]), ["tenants[1] (a): the tenant id is already tenants[0]'s; each tenant needs an id of its own"]);
     });
 
     it("rejects an account listed by two tenants", () => {

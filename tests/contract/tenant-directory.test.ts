@@ -45,7 +45,7 @@ describe("tenant directory", () => {
     it("refuses a tenant id used in two shards", () => {
         const d = directory();
         d.tenants[2].id = "a";
-        assert.deepStrictEqual(checkTenantDirectory(d).problems, ['directory.tenants[2] in shard "ops-2".id "a" duplicates directory.tenants[0] in shard "ops-1".id']);
+        assert.deepStrictEqual(checkTenantDirectory(d).problems, [`directory.tenants[2] in shard "ops-2" (a): the tenant id is already directory.tenants[0] in shard "ops-1"'s; each tenant needs an id of its own`]);
     });
 
     it("refuses a shard over its account's roles, counting the fleet's own roles and the account's other roles", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { projectWith, readJson, runStart, type CliResult } from "../support/run-cli";
+import { REPO, projectWith, readJson, runStart, type CliResult } from "../support/run-cli";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -152,6 +152,28 @@ describe("npm start: offline plan and isolation proof", function () {
         const tooMany = await runStart(["--tenants", "5001"]);
         assert.strictEqual(tooMany.code, 2);
         assert.match(tooMany.stderr, /--tenants must be a whole number from 1 to 5000.*got "5001"/);
+    });
+
+    it("exits 2 on an option or argument it cannot read, with one line naming it and no stack trace", async () => {
+        for (const [args, message] of [
+            [["--bogus"], /^Unknown option '--bogus'\n$/],
+            // runStart gives --out first: a second one at the end has no value.
+            [["--out"], /^Option '--out <value>' argument missing\n$/],
+            [["extra"], /^Unexpected argument 'extra'\. This command does not take positional arguments\n$/],
+            [["--quiet=yes"], /^Option '--quiet' does not take an argument\n$/],
+            [["--preview", "--previous", "/nonexistent-previous"], /^--previous \/nonexistent-previous: no such folder/],
+            [["--preview", "--previous", path.join(REPO, "package.json")], /^--previous .*package\.json: not a folder/],
+            [["--project", "/nonexistent-project"], /^--project \/nonexistent-project: no such folder\n$/],
+            [["--project", path.join(REPO, "docs")], /^--project .*docs: no Pulumi\.yaml there\n$/],
+            [["--stacks", ","], /^--stacks must name at least one stack/],
+            // The last --out wins: a file there is refused before any stack is planned.
+            [["--out", path.join(REPO, "package.json")], /^--out .*package\.json: not a folder\n$/],
+        ] as const) {
+            const run = await runStart([...args]);
+            assert.strictEqual(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+            assert.match(run.stderr, message);
+            assert.strictEqual(run.stderr.trim().split("\n").length, 1, run.stderr);
+        }
     });
 
     it("plans a synthetic ops stack of 200 tenants and reports 200 isolated tenants", async () => {

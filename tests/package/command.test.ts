@@ -8,6 +8,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { jsonLines, trail } from "../support/audit-trail";
 import { shippedPlan, stackFiles } from "../support/plan-files";
 import { unbuiltClone } from "../support/unbuilt-clone";
 
@@ -53,5 +54,35 @@ describe("the bedrock-tenancy command", function () {
         assert.equal(help.code, 0);
         assert.match(help.stdout, /^usage: bedrock-tenancy verify/);
         assert.equal(unreadable.code, 2, unreadable.stderr);
+    });
+
+    it("exits 2 naming the path, never 1 (breaks), when audit verify cannot write its --json report", async () => {
+        const clone = unbuiltClone(["bin"]);
+        const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unwritable-")), "nodir", "r.json");
+
+        const audit = await run(path.join(clone, command), ["audit", "verify", jsonLines(trail(2).records), "--json", report], clone);
+
+        assert.equal(audit.code, 2, audit.stderr);
+        assert.equal(audit.stderr, `--json ${report}: cannot write the report: its folder ${path.dirname(report)} does not exist\n`);
+    });
+
+    it("exits 2, never 1 (violations, breaks), when the CLI throws: a system error as one line, any other error with its stack", async () => {
+        const clone = unbuiltClone(["bin"]);
+        // A stand-in for the compiled CLI, which the command prefers: its main throws what the argument names.
+        fs.mkdirSync(path.join(clone, "dist", "verifier"), { recursive: true });
+        fs.writeFileSync(path.join(clone, "dist", "verifier", "cli.js"), [
+            "exports.main = ([what]) => {",
+            "    if (what === \"system\") throw Object.assign(new Error(\"EEXIST: file already exists, mkdir '/tmp/taken'\"), { code: \"EEXIST\" });",
+            "    throw new Error(\"a bug\");",
+            "};",
+        ].join("\n"));
+
+        const system = await run(path.join(clone, command), ["system"], clone);
+        const bug = await run(path.join(clone, command), ["bug"], clone);
+
+        assert.equal(system.code, 2, system.stderr);
+        assert.equal(system.stderr, "bedrock-tenancy: EEXIST: file already exists, mkdir '/tmp/taken'\n");
+        assert.equal(bug.code, 2, bug.stderr);
+        assert.match(bug.stderr, /^bedrock-tenancy: Error: a bug\n\s+at /);
     });
 });

@@ -124,7 +124,7 @@ describe("tenant directory in the stacks", () => {
             const d = fleet();
             d.tenants[2].id = "customer-a";
             const file = writeDirectory(d);
-            assert.throws(() => loadTenantDirectory(file), /fleet.yaml.tenants\[2\] in shard "ops-1".id "customer-a" duplicates/);
+            assert.throws(() => loadTenantDirectory(file), /fleet.yaml.tenants\[2\] in shard "ops-1" \(customer-a\): the tenant id is already .*fleet.yaml.tenants\[0\] in shard "ops-1".s/);
             assert.throws(() => loadTenantDirectory(path.join(path.dirname(file), "missing.yaml")), /bedrock-tenancy:directory names ".*missing.yaml", which cannot be read/);
         });
     });

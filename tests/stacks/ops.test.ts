@@ -153,7 +153,7 @@ describe("ops stack program", () => {
         it("rejects a duplicate tenant id, naming both entries", async () => {
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": [tenant("customer-a", "111111111111"), tenant("customer-a", "222222222222")] }),
-                /^ArgumentError: bedrock-tenancy:tenants\[1\]\.id "customer-a" duplicates tenants\[0\]\.id$/,
+                /^ArgumentError: bedrock-tenancy:tenants\[1\] \(customer-a\): the tenant id is already tenants\[0\]'s; each tenant needs an id of its own$/,
             );
         });
 

@@ -1,9 +1,11 @@
 /**
- * `bedrock-tenancy audit verify [--window] [--json FILE] <input>…`: exit 0
- * when every chain is intact, 1 naming each break by writer and sequence,
- * 2 for unreadable input.
+ * `bedrock-tenancy audit verify [--window] [--json FILE] [--quiet] [--threads N] <input>…`:
+ * exit 0 when every chain is intact, 1 naming each break by writer and
+ * sequence, 2 for unreadable input, bad arguments or a report that cannot be
+ * written.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { allBreaks, jsonAuditReport, textReport } from "./report";
 import { UnreadableAuditInputError } from "./inputs";
@@ -15,28 +17,55 @@ Checks the hash chain of audit records. Each input is a file of JSON lines, the 
 \`aws logs filter-log-events\` prints, or a folder of archive objects. Give the log export
 and the archive folder together to compare copies and checkpoints.
   --window   the input covers a time window: chains may start after their genesis record
-  --json     also write the report as JSON to FILE
+  --json     also write the report as JSON to FILE (its folder must exist)
+  --quiet    print no report on stdout; the exit code (and --json) still give the result
   --threads  threads that parse and hash records, the main thread included (default: one per
              core, at most 4, for 16 MiB of input or more; 1: the main thread alone)
+  --help     print this usage (exit 0); \`bedrock-tenancy audit\` without a command prints it with exit 2
 A record stored more than once with identical copies (a retried delivery) is counted, not a break.
-Exit 0: intact; 1: breaks (listed by writer and sequence); 2: unreadable input.`;
+Exit 0: intact; 1: breaks (listed by writer and sequence); 2: unreadable input, a bad
+argument, or a report that cannot be written.`;
 
 const MAX_THREADS = 64;
+const HELP = ["--help", "-h", "help"];
+
+/** Why no file can be created at `file`: its folder is missing or is not a folder. */
+function folderProblem(file: string): string | undefined {
+    const folder = path.dirname(file);
+    try {
+        return fs.statSync(folder).isDirectory() ? undefined : `${folder} is not a folder`;
+    } catch {
+        return `its folder ${folder} does not exist`;
+    }
+}
+
+/** The line that names the report file and why it cannot be written. */
+function unwritable(file: string, why: string): string {
+    return `--json ${file}: cannot write the report: ${why}`;
+}
 
 export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
     const [command, ...rest] = argv;
+    if (HELP.includes(command)) {
+        out.write(`${AUDIT_USAGE}\n`);
+        return 0;
+    }
     if (command !== "verify") {
         err.write(`${command === undefined ? "" : `unknown audit command ${JSON.stringify(command)}\n`}${AUDIT_USAGE}\n`);
         return 2;
     }
-    let values: { window?: boolean; json?: string; quiet?: boolean; threads?: string };
+    let values: { window?: boolean; json?: string; quiet?: boolean; threads?: string; help?: boolean };
     let inputs: string[];
     try {
         ({ values, positionals: inputs } = parseArgs({
             args: rest,
             allowPositionals: true,
-            options: { window: { type: "boolean" }, json: { type: "string" }, quiet: { type: "boolean" }, threads: { type: "string" } },
+            options: { window: { type: "boolean" }, json: { type: "string" }, quiet: { type: "boolean" }, threads: { type: "string" }, help: { type: "boolean", short: "h" } },
         }));
+        if (values.help) {
+            out.write(`${AUDIT_USAGE}\n`);
+            return 0;
+        }
         if (values.threads !== undefined && !(/^[0-9]+$/.test(values.threads) && Number(values.threads) >= 1 && Number(values.threads) <= MAX_THREADS)) {
             throw new Error(`--threads takes a whole number from 1 to ${MAX_THREADS}, not ${JSON.stringify(values.threads)}`);
         }
@@ -44,11 +73,15 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
         err.write(`${(e as Error).message}\n${AUDIT_USAGE}\n`);
         return 2;
     }
+    // Before reading the inputs, which may take a while: a report that has nowhere to go stops the run now.
+    const folder = values.json === undefined ? undefined : folderProblem(values.json);
+    if (values.json !== undefined && folder !== undefined) {
+        err.write(`${unwritable(values.json, folder)}\n`);
+        return 2;
+    }
+    let check: ReturnType<typeof verifyAuditTrail>;
     try {
-        const check = verifyAuditTrail(inputs, { window: values.window, threads: values.threads === undefined ? undefined : Number(values.threads) });
-        if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(jsonAuditReport(check), null, 2)}\n`);
-        if (!values.quiet) out.write(textReport(check));
-        return allBreaks(check).length > 0 ? 1 : 0;
+        check = verifyAuditTrail(inputs, { window: values.window, threads: values.threads === undefined ? undefined : Number(values.threads) });
     } catch (e) {
         if (e instanceof UnreadableAuditInputError) {
             err.write(`${e.message}\n`);
@@ -56,4 +89,15 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
         }
         throw e;
     }
+    if (!values.quiet) out.write(textReport(check));
+    if (values.json !== undefined) {
+        try {
+            fs.writeFileSync(values.json, `${JSON.stringify(jsonAuditReport(check), null, 2)}\n`);
+        } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            err.write(`${unwritable(values.json, code === "EISDIR" ? "it is a folder" : (folderProblem(values.json) ?? (e as Error).message))}\n`);
+            return 2;
+        }
+    }
+    return allBreaks(check).length > 0 ? 1 : 0;
 }

@@ -66,7 +66,7 @@ describe("BedrockTenantFleet refusals at preview", () => {
 
     const cases: [string, () => unknown, RegExp][] = [
         ["no tenants", () => new BedrockTenantFleet("f", { tenants: [] }), /^tenants must list at least one tenant, got \[\]/],
-        ["a duplicate tenant id", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, tenantId: "customer-a" }] }), /tenants\[1\]\.id "customer-a" duplicates tenants\[0\]\.id/],
+        ["a duplicate tenant id", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, tenantId: "customer-a" }] }), /^tenants\[1\] \(customer-a\): the tenant id is already tenants\[0\]'s; each tenant needs an id of its own$/],
         ["an account shared by two tenants", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, accounts: ["111111111111"] }] }), /tenants\[1\] \(customer-b\) lists account 111111111111, which tenants\[0\] \(customer-a\) already lists/],
         ["a bad tenant argument, named with its entry", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, accounts: ["12"] }] }), /^tenants\[1\] \(customer-b\): accounts\[0\] must be a 12-digit AWS account id, got "12"/],
         ["a Region outside the cap", () => new BedrockTenantFleet("f", { tenants: [tenantB], allowedRegions: ["us-east-1"] }), /^tenants\[0\] \(customer-b\): regions \["us-east-2","us-west-2"\] are outside allowedRegions/],
@@ -83,6 +83,16 @@ describe("BedrockTenantFleet refusals at preview", () => {
         const build = () => new Fleet("f", { tenants: [tenantA, { ...tenantB, models: [HAIKU, US_HAIKU_35] }], defaults: { applicationProfileQuota: 2 } });
         assert.throws(build, (e: Error) => e.name === "ArgumentError" && /^tenants would create 3 application inference profiles in us-east-1, over applicationProfileQuota 2 \(Service Quotas/.test(e.message));
         assert.doesNotThrow(() => new Fleet("g", { tenants: [tenantA, { ...tenantB, models: [HAIKU, US_HAIKU_35] }], defaults: { applicationProfileQuota: 3 } }));
+    });
+
+    it("names a repeated id and the entries after it by their places in the whole list", () => {
+        const again = { ...tenantA, accounts: ["333333333333"] };
+        const clash = { ...tenantB, accounts: ["111111111111"] };
+        assert.throws(() => new BedrockTenantFleet("f", { tenants: [tenantA, again, clash] }), (e: Error) => {
+            assert.match(e.message, /^tenants\[1\] \(customer-a\): the tenant id is already tenants\[0\]'s; each tenant needs an id of its own; /);
+            assert.match(e.message, /; tenants\[2\] \(customer-b\) lists account 111111111111, which tenants\[0\] \(customer-a\) already lists/);
+            return true;
+        });
     });
 
     it("reports every fleet problem at once", () => {

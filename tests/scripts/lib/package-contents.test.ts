@@ -1,9 +1,30 @@
 import * as assert from "assert";
-import { moduleSpecifiers, packageFileProblems, packageOf, REQUIRED_PACKAGE_FILES, undeclaredImports } from "../../../scripts/lib/package-contents";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { moduleSpecifiers, packageFileProblems, packageOf, REQUIRED_PACKAGE_FILES, undeclaredImports, unshippedDocLinks } from "../../../scripts/lib/package-contents";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 describe("package contents rules", () => {
     it("accepts exactly the compiled entries, declarations, bundle and docs", () => {
-        assert.deepStrictEqual(packageFileProblems([...REQUIRED_PACKAGE_FILES, "dist/components/naming.js", "dist/runtime/sinks/stdout-sink.d.ts", "LICENSE"]), []);
+        assert.deepStrictEqual(packageFileProblems([...REQUIRED_PACKAGE_FILES, "dist/components/naming.js", "dist/runtime/sinks/stdout-sink.d.ts", "LICENSE", "docs/ops.md", "docs/README.md"]), []);
+    });
+
+    it("names each docs page the README links to that the package does not hold", () => {
+        const readme = "See [ops](docs/ops.md#arguments), [ops again](docs/ops.md), [runtime](docs/runtime.md) and [the report](plan/isolation-report.md).";
+        assert.deepStrictEqual(unshippedDocLinks(readme, ["README.md", "docs/ops.md"]), ["README.md links to docs/runtime.md, which the package does not hold"]);
+        assert.deepStrictEqual(unshippedDocLinks(readme, ["docs/ops.md", "docs/runtime.md"]), []);
+    });
+
+    it("packs every page of docs/, so the README's links to them resolve (npm pack --dry-run)", function () {
+        this.timeout(60_000);
+        // --ignore-scripts: the file list comes from package.json's "files", not from a build.
+        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+        assert.deepStrictEqual(unshippedDocLinks(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), files), []);
+        const pages = fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`).sort();
+        assert.deepStrictEqual(files.filter((f) => f.startsWith("docs/")).sort(), pages);
     });
 
     it("rejects tests, sources, source maps, scripts, plan output and bundle metadata", () => {

@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { deriveExternalId } from "../../../components/bedrock-tenant-access/external-id";
 import { SECRET_SIG, SIG_KEY, UNKNOWN_VALUE } from "../../../verifier/pulumi-formats";
@@ -151,6 +152,14 @@ describe("npm start -- --preview with nothing deployed", function () {
         const run = await runStart(["--preview"]);
         assert.strictEqual(run.code, 2);
         assert.match(run.stderr, /stack "customer-a" failed to plan:\nError: ops stack "acme\/bedrock-tenancy\/ops" has no output "tenants"/);
+    });
+
+    it("names a --previous folder that holds no state for the stacks, when a stack then fails to plan", async () => {
+        const previous = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-nothing-deployed-"));
+        const run = await runStart(["--preview", "--previous", previous]);
+        assert.strictEqual(run.code, 2);
+        assert.match(run.stderr, /stack "customer-a" failed to plan:\nError: ops stack "acme\/bedrock-tenancy\/ops" has no output "tenants"/);
+        assert.ok(run.stderr.includes(`\n--previous ${previous} holds no state for stacks customer-a, ops (no customer-a.json, ops.json there)`), run.stderr);
     });
 
     it("previews the ops stack alone as new: every resource created", async () => {

@@ -68,7 +68,7 @@ describe("ops stack planned in shards", function () {
 
     it("refuses a tenant id repeated in two different shards", async () => {
         const dir = syntheticProject(12, (tenants) => (tenants[10].id = tenants[0].id));
-        await assert.rejects(planStacks({ projectDir: dir, stacks: ["ops"], programPath: PROGRAM, shardTenants: 5 }), /failed to plan:\nArgumentError: .*bedrock-tenancy:tenants\[10\]\.id "tenant-00001" duplicates tenants\[0\]\.id/s);
+        await assert.rejects(planStacks({ projectDir: dir, stacks: ["ops"], programPath: PROGRAM, shardTenants: 5 }), /failed to plan:\nArgumentError: .*bedrock-tenancy:tenants\[10\] \(tenant-00001\): the tenant id is already tenants\[0\]'s/s);
     });
 
     it("refuses a model id the shipped table does not know in a later shard, naming the tenant by its index in the whole list", async () => {
