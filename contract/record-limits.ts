@@ -23,18 +23,27 @@ export const RECORD_ID_FIELDS = ["callId", "userId", "applicationId", "clientReq
  */
 export const MAX_RECORD_METADATA_DEPTH = 16;
 
-/** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
+/**
+ * Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character.
+ * The kept part is `text`'s own code units: a lone surrogate stays itself
+ * (counted as the 3 bytes its UTF-8 replacement takes), so the kept part is a
+ * prefix of the whole, as the archive's complete copy is compared with it.
+ */
 export function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
-    if (Buffer.byteLength(text, "utf8") <= maxBytes) {
+    if (text.length * 3 <= maxBytes || Buffer.byteLength(text, "utf8") <= maxBytes) {
         return { text, truncated: false };
     }
-    const bytes = Buffer.from(text, "utf8");
-    let end = maxBytes;
-    // Step back over UTF-8 continuation bytes (10xxxxxx) to a character start.
-    while (end > 0 && (bytes[end] & 0xc0) === 0x80) {
-        end--;
+    let bytes = 0;
+    let end = 0;
+    while (end < text.length) {
+        const unit = text.charCodeAt(end);
+        const paired = unit >= 0xd800 && unit <= 0xdbff && end + 1 < text.length && (text.charCodeAt(end + 1) & 0xfc00) === 0xdc00;
+        const size = unit < 0x80 ? 1 : unit < 0x800 ? 2 : paired ? 4 : 3;
+        if (bytes + size > maxBytes) break;
+        bytes += size;
+        end += paired ? 2 : 1;
     }
-    return { text: bytes.subarray(0, end).toString("utf8"), truncated: true };
+    return { text: text.slice(0, end), truncated: true };
 }
 
 /** An id field's value as a record line carries it: at most {@link MAX_RECORD_ID_BYTES}, marked when cut. */

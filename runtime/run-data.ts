@@ -66,11 +66,13 @@ export interface ToolCallLike {
 }
 
 /**
- * What a record holds of one message's content: its text, and every part
- * that is not text (a tool call, an image, a document, reasoning, a tool
- * result) as one line of JSON, so the record of a reply that is a tool call
- * holds the call, and its digest differs with the arguments. Bytes are written
- * in base64. Cache points carry no content and are left out.
+ * What a record holds of one message's content: its text, then every part
+ * that is not text (an image, a document, reasoning, a tool result) and then
+ * every tool call, each as one line of JSON, so the record of a reply that is
+ * a tool call holds the call, and its digest differs with the arguments. One
+ * order whatever the call's path: a streamed reply, whose text the caller
+ * received first, is recorded in the same form. Bytes are written in base64.
+ * Cache points carry no content and are left out.
  */
 export function recordedText(content: unknown, toolCalls?: readonly ToolCallLike[]): string {
     // The common case: plain text, no tool call.
@@ -78,7 +80,7 @@ export function recordedText(content: unknown, toolCalls?: readonly ToolCallLike
     const out = new RecordedText();
     if (typeof content === "string") out.text(content);
     else if (Array.isArray(content)) for (const block of content) out.block(block);
-    for (const call of toolCalls ?? []) out.part(toolCallJson(call));
+    for (const call of toolCalls ?? []) out.toolCall(call);
     return out.value;
 }
 
@@ -87,20 +89,24 @@ export function toolCallJson(call: ToolCallLike): string {
     return JSON.stringify({ type: "tool_call", id: call.id, name: call.name, args: call.args });
 }
 
-/** Text runs together as the model wrote it; each part that is not text stands on a line of its own. */
+/** The text as the model wrote it, then each other part and each tool call on a line of its own. */
 export class RecordedText {
-    value = "";
-    private afterPart = false;
+    private texts = "";
+    private readonly parts: string[] = [];
+    private readonly calls: string[] = [];
 
-    text(text: string): void {
-        if (text === "") return;
-        this.value += this.afterPart ? `\n${text}` : text;
-        this.afterPart = false;
+    get value(): string {
+        const lines = [...this.parts, ...this.calls];
+        if (lines.length === 0) return this.texts;
+        return this.texts === "" ? lines.join("\n") : `${this.texts}\n${lines.join("\n")}`;
     }
 
-    part(json: string): void {
-        this.value += this.value === "" ? json : `\n${json}`;
-        this.afterPart = true;
+    text(text: string): void {
+        this.texts += text;
+    }
+
+    toolCall(call: ToolCallLike): void {
+        this.calls.push(toolCallJson(call));
     }
 
     /** A content block: its text, or the block as JSON. */
@@ -115,7 +121,7 @@ export class RecordedText {
             if (!skipText) this.text(typed.text);
             return;
         }
-        this.part(partJson(block));
+        this.parts.push(partJson(block));
     }
 }
 

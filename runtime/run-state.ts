@@ -5,7 +5,7 @@
  */
 import type { AIMessageChunk } from "@langchain/core/messages";
 import type { BedrockOperation, CallStart } from "./audit-record";
-import { RecordedText, toolCallJson } from "./run-data";
+import { RecordedText } from "./run-data";
 
 export interface RunState {
     start: CallStart;
@@ -47,7 +47,7 @@ function carriesParts(message: AIMessageChunk): boolean {
     return Array.isArray(message.content) && message.content.some((b) => typeof b !== "string" && !(b.type === "text" && typeof (b as { text?: unknown }).text === "string"));
 }
 
-/** What a record holds of a stream so far: its text, then each part that is not text, tool calls last (whole or as far as they came). */
+/** What a record holds of a stream so far, in the form of {@link recordedText}: tool calls whole or as far as they came. */
 export function streamText(stream: StreamProgress): string {
     const text = stream.text.join("");
     const parts = stream.parts;
@@ -56,8 +56,8 @@ export function streamText(stream: StreamProgress): string {
     out.text(text);
     // Text blocks are in `text` already, as the caller received them.
     if (Array.isArray(parts.content)) for (const block of parts.content) out.block(block, { skipText: true });
-    for (const call of parts.tool_calls ?? []) out.part(toolCallJson(call));
-    for (const call of parts.invalid_tool_calls ?? []) out.part(toolCallJson(call));
+    for (const call of parts.tool_calls ?? []) out.toolCall(call);
+    for (const call of parts.invalid_tool_calls ?? []) out.toolCall(call);
     return out.value;
 }
 

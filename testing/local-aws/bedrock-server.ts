@@ -16,6 +16,8 @@ export interface ConverseReply {
     chunks?: string[];
     /** ConverseStream: pause before each delta, ms. @default 0 */
     chunkDelayMs?: number;
+    /** The model's reasoning, a block before the text. @default - none */
+    reasoning?: string;
     /** Tool calls after the text, as `toolUse` blocks; streamed, each one's input comes in two deltas. @default - none */
     toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> }[];
 }
@@ -75,7 +77,16 @@ export class LocalBedrockServer extends LocalAwsServer {
         }
         const usage = reply.usage ?? { inputTokens: 0, outputTokens: 0 };
         const body = {
-            output: { message: { role: "assistant", content: [{ text: reply.text }, ...(reply.toolUse ?? []).map((toolUse) => ({ toolUse }))] } },
+            output: {
+                message: {
+                    role: "assistant",
+                    content: [
+                        ...(reply.reasoning === undefined ? [] : [{ reasoningContent: { reasoningText: { text: reply.reasoning } } }]),
+                        { text: reply.text },
+                        ...(reply.toolUse ?? []).map((toolUse) => ({ toolUse })),
+                    ],
+                },
+            },
             stopReason: reply.stopReason ?? "end_turn",
             usage: { totalTokens: usage.inputTokens + usage.outputTokens, ...usage },
             metrics: { latencyMs: reply.latencyMs ?? 42 },

@@ -30,22 +30,27 @@ export function replyChunks(reply: ConverseReply): string[] {
 /** Every frame of a streamed reply, in Bedrock's order: start, deltas, stops, then usage and metrics. */
 export function streamFrames(reply: ConverseReply): { deltas: Uint8Array[]; head: Uint8Array; tail: Uint8Array[] } {
     const usage = reply.usage ?? { inputTokens: 0, outputTokens: 0 };
-    const textDeltas = replyChunks(reply).map((text) => eventFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text } }));
+    // Reasoning, when the reply has it, is the first block, as a reasoning model sends it.
+    const reasoningFrames =
+        reply.reasoning === undefined ? [] : [eventFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { reasoningContent: { text: reply.reasoning } } }), eventFrame("contentBlockStop", { contentBlockIndex: 0 })];
+    const textIndex = reasoningFrames.length === 0 ? 0 : 1;
+    const textDeltas = replyChunks(reply).map((text) => eventFrame("contentBlockDelta", { contentBlockIndex: textIndex, delta: { text } }));
     const tools = reply.toolUse ?? [];
     // Each tool call is a block of its own after the text: its start names it, its deltas carry the input's JSON in pieces.
     const toolFrames = tools.flatMap(({ toolUseId, name, input }, i) => {
+        const index = textIndex + 1 + i;
         const json = JSON.stringify(input);
         const half = Math.ceil(json.length / 2);
         return [
-            eventFrame("contentBlockStart", { contentBlockIndex: i + 1, start: { toolUse: { toolUseId, name } } }),
-            ...[json.slice(0, half), json.slice(half)].filter((piece) => piece !== "").map((piece) => eventFrame("contentBlockDelta", { contentBlockIndex: i + 1, delta: { toolUse: { input: piece } } })),
-            eventFrame("contentBlockStop", { contentBlockIndex: i + 1 }),
+            eventFrame("contentBlockStart", { contentBlockIndex: index, start: { toolUse: { toolUseId, name } } }),
+            ...[json.slice(0, half), json.slice(half)].filter((piece) => piece !== "").map((piece) => eventFrame("contentBlockDelta", { contentBlockIndex: index, delta: { toolUse: { input: piece } } })),
+            eventFrame("contentBlockStop", { contentBlockIndex: index }),
         ];
     });
-    const textStop = eventFrame("contentBlockStop", { contentBlockIndex: 0 });
+    const textStop = eventFrame("contentBlockStop", { contentBlockIndex: textIndex });
     return {
         head: eventFrame("messageStart", { role: "assistant" }),
-        deltas: tools.length === 0 ? textDeltas : [...textDeltas, textStop, ...toolFrames],
+        deltas: tools.length === 0 ? [...reasoningFrames, ...textDeltas] : [...reasoningFrames, ...textDeltas, textStop, ...toolFrames],
         tail: [
             ...(tools.length === 0 ? [textStop] : []),
             eventFrame("messageStop", { stopReason: reply.stopReason ?? "end_turn" }),

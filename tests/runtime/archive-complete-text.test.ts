@@ -63,6 +63,27 @@ describe("the archive copy of a record the logger's maxContentBytes cut", () => 
         assert.notDeepEqual(allBreaks(verifyAuditTrail([log, edited])), []);
     });
 
+    it("keeps a lone surrogate in the kept part of a cut text as itself, so the two copies still agree", async () => {
+        const primary = new MemorySink();
+        const s3 = new MemoryS3();
+        const sink = new ArchivingSink({ primary, client: s3, bucket: BUCKET, kmsKeyArn: KEY_ARN });
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", contentMode: "full", maxContentBytes: 16, onWarning: () => undefined });
+        const prompt = `\ud800${"a".repeat(60)}`;
+        const completion = `b\udfff${"b".repeat(60)}`;
+
+        await logger.runStarted("run-1", [new HumanMessage(prompt)], {});
+        await logger.runEnded("run-1", reply(completion));
+        await logger.flush();
+
+        const logged = primary.records().find((r) => r.outcome === "success")!;
+        assert.equal(logged.input.inputTruncated, true);
+        assert.ok(prompt.startsWith(logged.input.inputText!.replace(/…\[truncated\]$/, "")), JSON.stringify(logged.input.inputText));
+        assert.ok(completion.startsWith(logged.output.outputText!.replace(/…\[truncated\]$/, "")), JSON.stringify(logged.output.outputText));
+        const log = jsonLines(primary.lines);
+        const archive = jsonLines([...s3.objects.values()].map((body) => body.trimEnd()));
+        assert.deepEqual(allBreaks(verifyAuditTrail([log, archive])), []);
+    });
+
     it("names the object of a call whose id no key can hold by the id's SHA-256, and archives the record", async () => {
         const primary = new MemorySink();
         const s3 = new MemoryS3();

@@ -38,6 +38,10 @@ describe("content modes", () => {
     it("never splits a multi-byte character", () => {
         assert.deepEqual(truncateUtf8("a€b", 3), { text: "a", truncated: true });
         assert.deepEqual(truncateUtf8("a€b", 5), { text: "a€b", truncated: false });
+        // A lone surrogate is kept as itself (3 bytes, as its replacement encodes), never replaced.
+        assert.deepEqual(truncateUtf8(`\ud800${"a".repeat(10)}`, 5), { text: "\ud800aa", truncated: true });
+        assert.deepEqual(truncateUtf8(`a\ud83d\ude00${"a".repeat(10)}`, 4), { text: "a", truncated: true });
+        assert.deepEqual(truncateUtf8(`a\ud83d\ude00${"a".repeat(10)}`, 5), { text: "a\ud83d\ude00", truncated: true });
     });
 
     it("rejects an unknown mode, naming the setting", () => {

@@ -79,6 +79,33 @@ describe("records of tool calls", () => {
         assert.equal(record.output.outputText, `Paying now.\n${callJson(1_000_000)}`);
     });
 
+    it("records one streamed reply alike whichever way it was streamed", async () => {
+        aws().bedrock.reply = () => ({ text: "Paying now.", chunks: ["Paying ", "now."], reasoning: "the invoice is due", stopReason: "tool_use", toolUse: [callOf(10)] });
+        const recorded = async (call: (sink: MemorySink) => Promise<unknown>) => {
+            const sink = new MemorySink();
+            await call(sink);
+            const [record] = sink.records();
+            assert.equal(record.operation, "ConverseStream");
+            return record.output.outputText;
+        };
+        const viaStream = await recorded(async (sink) => {
+            for await (const _ of await modelWith(sink, "full").bindTools([transfer]).stream("pay the invoice")) void _;
+        });
+        const viaStreamingInvoke = await recorded((sink) =>
+            createTenantChatModel({ sink, env: { ...aws().env, ...TENANT_ENV }, contentMode: "full", modelFields: { streaming: true }, onWarning: () => undefined }).bindTools([transfer]).invoke("pay the invoice"));
+        const viaCallback = await recorded(async (sink) => {
+            const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", contentMode: "full" });
+            const client = new BedrockRuntimeClient({ region: "us-east-1", endpoint: aws().bedrock.url, credentials: { accessKeyId: "AKIDX", secretAccessKey: "s" }, requestHandler: new NodeHttpHandler() });
+            for await (const _ of await new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client }).stream("pay the invoice", { tools: [transfer], callbacks: [logger] })) void _;
+            await logger.flush();
+        });
+        assert.ok(viaStream?.startsWith("Paying now.\n{"), viaStream);
+        assert.match(viaStream ?? "", /the invoice is due/);
+        assert.ok(viaStream?.endsWith(callJson(10)), viaStream);
+        assert.equal(viaStreamingInvoke, viaStream);
+        assert.equal(viaCallback, viaStream);
+    });
+
     it("structured output (a tool call under the hood) is recorded", async () => {
         const sink = new MemorySink();
         aws().bedrock.reply = () => ({ text: "", stopReason: "tool_use", toolUse: [{ toolUseId: "tu-1", name: "extract", input: { to: "acct-9", amountUsd: 42 } }] });
@@ -128,9 +155,9 @@ describe("recordedText", () => {
         assert.equal(text, `what is this?\n${JSON.stringify({ type: "image", image: { format: "png", source: { bytes: "aGk=" } } })}`);
     });
 
-    it("keeps reasoning, and text after a part starts a line of its own", () => {
-        const text = recordedText([{ type: "reasoning", reasoning: "think" }, { type: "text", text: "answer" }]);
-        assert.equal(text, `${JSON.stringify({ type: "reasoning", reasoning: "think" })}\nanswer`);
+    it("keeps reasoning, after the text whatever the blocks' order, tool calls last", () => {
+        const text = recordedText([{ type: "reasoning", reasoning: "think" }, { type: "text", text: "ans" }, { type: "text", text: "wer" }], [{ id: "t", name: "f", args: {} }]);
+        assert.equal(text, `answer\n${JSON.stringify({ type: "reasoning", reasoning: "think" })}\n${JSON.stringify({ type: "tool_call", id: "t", name: "f", args: {} })}`);
     });
 
     it("leaves out cache points, which carry no content", () => {

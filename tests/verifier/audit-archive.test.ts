@@ -110,4 +110,18 @@ describe("audit verify judges the log, the archive its witness", () => {
         assert.deepStrictEqual({ ...two, readerThreads: 1 }, one);
         assert.deepEqual(breaks(one), ["edit@2", "tail-cut@9", "missing-close@10", "missing-writer@0"]);
     });
+    it("with --window, checks the records in the window against the archive and nothing the archive holds outside it", async () => {
+        const earlier = await closedTrail();
+        const later = await runtimeTrail(trailCalls(6), { checkpointEveryRecords: 4 });
+        const objects = new Map([...earlier.objects, ...later.objects]);
+        const archive = archiveObjects(objects);
+        // The window holds records 3–7 of the later writer only: the earlier writer closed before it, the later goes on after it.
+        const window = jsonLines(changedLines(later.lines, (r) => (r.chain.seq >= 3 && r.chain.seq <= 7 ? r : undefined)));
+        assert.deepEqual(breaks(verifyAuditTrail([window, archive], { window: true })), []);
+        // Without --window the same input is a log missing most of its records.
+        assert.ok(breaks(verifyAuditTrail([window, archive])).length > 0);
+        // An edit inside the window still shows against the archive.
+        const edited = jsonLines(changedLines(later.lines, (r) => (r.chain.seq >= 3 && r.chain.seq <= 7 ? (r.chain.seq === 5 ? { ...r, userId: "someone-else" } : r) : undefined)));
+        assert.deepEqual(breaks(verifyAuditTrail([edited, archive], { window: true })), ["edit@5"]);
+    });
 });

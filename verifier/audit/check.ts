@@ -69,7 +69,9 @@ export interface WriterReport {
 export interface CheckOptions {
     /**
      * The input is a time window: a writer's records may begin after its
-     * genesis, and checkpoints before a writer's first record are not checked.
+     * genesis and end before its close, and what the archive holds before a
+     * writer's first record or after its last (records, checkpoints, a close),
+     * or of a writer with no record in the window, is not checked.
      * @default false
      */
     window?: boolean;
@@ -113,6 +115,8 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
             writers.push(checkWriter(writer, entries, inLog, cps, options));
             continue;
         }
+        // A window may lie before the writer began or after it closed: its absence from the window says nothing.
+        if (options.window) continue;
         const checkpointed = cps.length > 0 ? Math.max(...cps.map((c) => c.checkpoint.seq)) : undefined;
         if (entries.length === 0) {
             other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the input, but the archive checkpoints it up to seq ${checkpointed} (a deleted log stream?)` });
@@ -364,7 +368,8 @@ function checkpointBreaks(
         const id = `${cp.seq}/${cp.hash}/${cp.final}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        if (cp.seq < first && options.window) continue;
+        // A window holds no record outside it: what the archive holds before or after is not missing from it.
+        if (options.window && (cp.seq < first || cp.seq > last)) continue;
         if (cp.seq > last) {
             tailCut = cp;
             continue;
@@ -379,6 +384,7 @@ function checkpointBreaks(
             add(BreakKind.missingClose, cp.seq, `the final checkpoint ${where} says seq ${cp.seq} closes the writer, but that record is not a close record`);
         }
     }
+    if (options.window) return;
     const held = archivedAfter.at(-1);
     if (held && (!tailCut || held.link.seq > tailCut.seq)) {
         add(BreakKind.tailCut, last + 1, `records after seq ${last} are missing: the archive holds the writer's records up to seq ${held.link.seq}`);
