@@ -119,7 +119,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             const warningTopicArn = args.quota.warningTopicArn === undefined
                 ? undefined
                 : this.checked(args.quota.warningTopicArn, account, (arn) => warningTopicArnProblem("quota.warningTopicArn", arn, r.region));
-            createQuotaAlarms(name, { tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags, warningTopicArn }, this);
+            createQuotaAlarms(name, { tenantId: r.tenantId, region: r.region, quota: r.quota, profiles: metered, tags, warningTopicArn, account }, this);
             // The enforcer's own rule routes the alarm; the ARN is checked so that no tenant gets alarms that no enforcer sees.
             this.enforcerFunctionArn = this.checked(args.quota.enforcerFunctionArn, account, (arn, acct) => enforcerFunctionArnProblem("quota.enforcerFunctionArn", arn, r.region, acct));
         }

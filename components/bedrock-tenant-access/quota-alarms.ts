@@ -1,12 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { quotaAlarmName, quotaPartAlarmName } from "../../contract";
+import { PARTITION, quotaAlarmName, quotaPartAlarmName } from "../../contract";
 import type { ResolvedLimits, ResolvedQuota } from "./quota-validation";
 
 /** One application profile the quota meters, by its Bedrock id (the `ModelId` dimension value). */
 export interface MeteredProfile {
     modelId: string;
     profileId: pulumi.Input<string>;
+}
+
+/** `arn:aws:sns:REGION:ACCOUNT:NAME`: the ARN AWS gives a standard topic. */
+export function snsTopicArn(region: string, account: string, topicName: string): string {
+    return `arn:${PARTITION}:sns:${region}:${account}:${topicName}`;
 }
 
 export const DAY_SECONDS = 86_400;
@@ -52,6 +57,8 @@ export interface QuotaAlarmsInput {
     quota: ResolvedQuota;
     profiles: MeteredProfile[];
     warningTopicArn?: pulumi.Input<string>;
+    /** The ops account, where the alarms and the warning topic are. */
+    account: pulumi.Input<string>;
     tags: Record<string, string>;
 }
 
@@ -63,7 +70,10 @@ export interface QuotaAlarmsInput {
 export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent: pulumi.Resource): aws.cloudwatch.CompositeAlarm {
     const opts = { parent };
     const { tenantId, region, tags } = input;
-    const topicArn = input.warningTopicArn ?? new aws.sns.Topic(`${name}-quota-warnings`, { name: `${quotaAlarmName(tenantId)}-warnings`, region, tags }, opts).arn;
+    const topicName = `${quotaAlarmName(tenantId)}-warnings`;
+    const topic = input.warningTopicArn === undefined ? new aws.sns.Topic(`${name}-quota-warnings`, { name: topicName, region, tags }, opts) : undefined;
+    // A new topic's ARN built from the Region, the account and its name (what AWS gives it), so a preview knows where the warnings go.
+    const topicArn = input.warningTopicArn ?? pulumi.output(input.account).apply((account) => snsTopicArn(region, account, topicName));
     const blocks = quotaLimits(input.quota, input.profiles).map((limit) => {
         const alarm = (suffix: string, threshold: number, actions: pulumi.Input<string>[]) => new aws.cloudwatch.MetricAlarm(`${name}-quota-${limit.part}${suffix}`, {
             name: quotaPartAlarmName(tenantId, `${limit.part}${suffix}`),
@@ -78,7 +88,7 @@ export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent:
             metricQueries: tokenQueries(limit.profiles.map((p) => p.profileId), limit.period),
             alarmActions: actions,
             tags,
-        }, opts);
+        }, suffix && topic ? { ...opts, dependsOn: [topic] } : opts);
         alarm("-warning", Math.floor((limit.threshold * input.quota.warningPercent) / 100), [topicArn]);
         return alarm("", limit.threshold, []);
     });

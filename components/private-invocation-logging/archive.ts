@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultArchiveBucketName, s3BucketArn } from "../../contract";
+import { standIn, withLateLeaves } from "../bedrock-tenant-access/document-leaves";
 import { createArchiveCatalog } from "./archive-catalog";
 import { archiveBucketPolicy } from "./archive-policies";
 import type { ResolvedArchive } from "./archive-validation";
@@ -65,9 +66,11 @@ export function createAuditArchive(archive: ResolvedArchive, ctx: ArchiveContext
         {
             bucket: bucket.bucket,
             region,
-            policy: pulumi
-                .all([bucket.bucket, ctx.opsAccountId, ctx.kmsKeyArn, ctx.writerRoleArn])
-                .apply(([b, ops, key, writer]) => JSON.stringify(archiveBucketPolicy({ bucketName: b, opsAccountId: ops, kmsKeyArn: key, writerRoleArn: writer }))),
+            // Only a leaf unknown at preview (a new key's ARN) is unknown, never the whole document.
+            policy: withLateLeaves(
+                archiveBucketPolicy({ bucketName: standIn("bucket"), opsAccountId: standIn("ops"), kmsKeyArn: standIn("key"), writerRoleArn: standIn("writer") }),
+                { bucket: bucket.bucket, ops: ctx.opsAccountId, key: ctx.kmsKeyArn, writer: ctx.writerRoleArn },
+            ) as aws.iam.PolicyDocument,
         },
         // S3 refuses a policy while the public access block is being set.
         { parent, dependsOn: [publicBlock] },

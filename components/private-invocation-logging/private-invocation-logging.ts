@@ -19,18 +19,23 @@ import {
     recordProblem,
     regionProblem,
     roleArn,
+    RuntimeEnv,
     runtimeRoleName,
     type Problem,
 } from "../../contract";
 import type { PrivateInvocationLoggingArgs } from "./args";
 import { createAuditArchive, type AuditArchive } from "./archive";
 import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
+import { standIn, withLateLeaves, type LateValues } from "../bedrock-tenant-access/document-leaves";
 import { logKeyPolicy } from "./key-policy";
 import { bundleFileName, bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
 import { AuditMetric, auditMetricFilters } from "./metric-filters";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 import { customerAccountProblem, logKeyArnProblem, opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
+
+/** Keys of the values a document or the environment is built before knowing. */
+const LATE = { ops: "opsRoleArn", account: "account", externalId: "externalId", bucket: "archiveBucket", key: "kmsKeyArn" } as const;
 
 /**
  * The customer side of one tenant: a customer-owned KMS key, the encrypted
@@ -192,6 +197,9 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                       },
                       { parent: this },
                   );
+        // Built from the account and the name the ops role trusts (no path), so a preview of a new customer stack
+        // knows it; AWS gives the role this same ARN.
+        const runtimeRoleArn = accountId.apply((account) => roleArn(account, runtimeRoleName(tenantId)));
         const profile =
             compute === "ec2" ? new aws.iam.InstanceProfile(`${name}-instance-profile`, { name: runtimeRoleName(tenantId), role: role.name, tags }, { parent: this }) : undefined;
         this.archive =
@@ -203,38 +211,43 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                 accountId,
                 opsAccountId: opsRoleArn.apply((arn) => parseArn(arn)?.account ?? ""),
                 kmsKeyArn,
-                writerRoleArn: role.arn,
+                writerRoleArn: runtimeRoleArn,
                 tags,
                 parent: this,
             });
-        const archiveBucket = this.archive?.bucketName ?? pulumi.output<string | undefined>(undefined);
+        // Stand-ins for the late values, so only a leaf that is unknown at preview (a new key's ARN) is unknown, never the
+        // whole document or the whole environment. The key is read only with an archive.
+        const late: LateValues = { [LATE.ops]: opsRoleArn, [LATE.account]: accountId, [LATE.externalId]: externalId };
+        if (this.archive) {
+            late[LATE.bucket] = this.archive.bucketName;
+            late[LATE.key] = kmsKeyArn;
+        }
+        const archiveStandIns = this.archive ? { bucketName: standIn(LATE.bucket), kmsKeyArn: standIn(LATE.key) } : undefined;
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-runtime-policy`,
             {
                 role: role.name,
                 name: "bedrock-tenancy-runtime",
-                policy: pulumi
-                    .all([opsRoleArn, accountId, archiveBucket, kmsKeyArn])
-                    .apply(([ops, account, bucket, key]) =>
-                        JSON.stringify(
-                            runtimeRolePolicy({
-                                opsRoleArn: ops,
-                                region,
-                                accountId: account,
-                                logGroupName: groupName,
-                                vpc: network !== undefined,
-                                archive: bucket === undefined ? undefined : { bucketName: bucket, tenantId, kmsKeyArn: key, region },
-                            }),
-                        ),
-                    ),
+                policy: withLateLeaves(
+                    runtimeRolePolicy({
+                        opsRoleArn: standIn(LATE.ops),
+                        region,
+                        accountId: standIn(LATE.account),
+                        logGroupName: groupName,
+                        vpc: network !== undefined,
+                        archive: archiveStandIns && { bucketName: archiveStandIns.bucketName, tenantId, kmsKeyArn: archiveStandIns.kmsKeyArn, region },
+                    }),
+                    late,
+                ) as aws.iam.PolicyDocument,
             },
             { parent: this },
         );
 
-        this.environment = pulumi.all([opsRoleArn, externalId, models, bedrockRegion, archiveBucket, kmsKeyArn, guardrail]).apply(([ops, extId, m, bedrock, bucket, key, g]) =>
+        // Encoded (and checked) once the settings are known, with stand-ins for the late values.
+        const encoded = pulumi.all([models, bedrockRegion, guardrail]).apply(([m, bedrock, g]) =>
             encodeRuntimeEnvironment({
-                opsRoleArn: ops,
-                externalId: extId,
+                opsRoleArn: standIn(LATE.ops),
+                externalId: standIn(LATE.externalId),
                 tenantId,
                 defaultModel: m.defaultModel ?? m.allowedModels[0],
                 allowedModels: m.allowedModels,
@@ -243,10 +256,19 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                 contentMode: r.contentMode,
                 auditMode: r.auditMode,
                 safeMetadataKeys: r.safeMetadataKeys,
-                ...(bucket === undefined ? {} : { archiveBucket: bucket, archiveKmsKeyArn: key }),
+                ...(archiveStandIns === undefined ? {} : { archiveBucket: archiveStandIns.bucketName, archiveKmsKeyArn: archiveStandIns.kmsKeyArn }),
                 ...(g ? { guardrailArn: g.arn, guardrailVersion: g.version } : {}),
             }),
         );
+        // One Output per variable the runtime reads, so a preview shows every variable and is unknown only in a late
+        // value (a new key's ARN); one Output for the whole map would be unknown as a whole. A variable that resolves
+        // to undefined is left out of the map, as before (a secret would be kept as one); the ExternalId stays secret.
+        const variables = Object.fromEntries(
+            Object.values(RuntimeEnv).map((key) => [key, encoded.apply((vars) => (vars[key] === undefined ? undefined : (withLateLeaves(vars[key], late) as pulumi.Input<string>)))]),
+        ) as Record<string, pulumi.Output<string>>;
+        this.environment = pulumi
+            .all(variables)
+            .apply((vars) => Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined)));
         const fn =
             compute !== "lambda"
                 ? undefined
@@ -255,7 +277,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                     {
                         name: `bedrock-tenancy-${tenantId}`,
                         description: `Bedrock runtime of tenant ${tenantId}`,
-                        role: role.arn,
+                        role: runtimeRoleArn,
                         runtime: "nodejs22.x",
                         architectures: ["arm64"],
                         handler: r.responseStreaming ? "index.streamingHandler" : "index.handler",
@@ -264,13 +286,13 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
                         timeout: r.timeoutSeconds,
                         reservedConcurrentExecutions: args.reservedConcurrency,
                         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-                        environment: { variables: this.environment },
+                        environment: { variables },
                         vpcConfig: network && { subnetIds: network.subnetIds, securityGroupIds: [network.functionSecurityGroupId] },
                         region,
                         tags,
                     },
-                    // The role must be able to write logs (and create ENIs) before the first invocation.
-                    { parent: this, dependsOn: [logGroup, rolePolicy] },
+                    // The role must exist and be able to write logs (and create ENIs) before the first invocation; its ARN is built, not read from it.
+                    { parent: this, dependsOn: [logGroup, rolePolicy, ...(pulumi.Resource.isInstance(role) ? [role] : [])] },
                 );
         const url =
             fn && r.responseStreaming
@@ -286,7 +308,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         // created here has an ARN no one knows before AWS mints its id.
         this.logGroupArn = accountId.apply((account) => logGroupArn(region, account, groupName));
         this.kmsKeyArn = kmsKeyArn;
-        this.runtimeRoleArn = accountId.apply((account) => roleArn(account, runtimeRoleName(tenantId)));
+        this.runtimeRoleArn = runtimeRoleArn;
         this.throttleAlarmArn = throttleAlarm.arn;
         this.registerOutputs({
             functionName: this.functionName,

@@ -23,14 +23,17 @@ describe("archiveIsolationViolations over the policies the component produces", 
     };
     const dropSid = (sid: string) => (p: any) => (p.Statement = p.Statement.filter((s: any) => s.Sid !== sid));
 
+    // The component passes policies as documents or as their JSON text.
+    const documentOf = (policy: unknown) => (typeof policy === "string" ? JSON.parse(policy) : clone(policy));
+
     before(async () => {
         const recorded = await installMocks({ account: CUSTOMER_A_ACCOUNT });
         const component = new PrivateInvocationLogging("audit", customerAArgs({ lambdaBundlePath: fixtureBundle(), archive: {} }));
         await settle(component);
         await promiseOf(component.archive!.workgroupName);
         produced = {
-            bucketPolicy: JSON.parse(ofType(recorded, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy),
-            keyPolicy: JSON.parse(ofType(recorded, "aws:kms/key:Key")[0].inputs.policy),
+            bucketPolicy: documentOf(ofType(recorded, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy),
+            keyPolicy: documentOf(ofType(recorded, "aws:kms/key:Key")[0].inputs.policy),
             bucketName: BUCKET,
             customerAccountId: CUSTOMER_A_ACCOUNT,
             opsAccountId: OPS_ACCOUNT,

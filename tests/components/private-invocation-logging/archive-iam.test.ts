@@ -8,6 +8,7 @@ import { PrivateInvocationLogging } from "../../../components/private-invocation
 import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
 import { CUSTOMER_A_ACCOUNT, OPS_ACCOUNT, customerAArgs, fixtureBundle, settle } from "../../support/customer-fixtures";
 import { installMocks, ofType, promiseOf } from "../../../testing/pulumi-mocks";
+import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const BUCKET = `btn-customer-a-archive-${CUSTOMER_A_ACCOUNT}`;
 const OBJECT = `arn:aws:s3:::${BUCKET}/tenant=customer-a/dt=2026-03-14/101500000-0b7c.json`;
@@ -25,9 +26,9 @@ describe("audit archive policies under the IAM evaluator", () => {
         const component = new PrivateInvocationLogging("audit", customerAArgs({ lambdaBundlePath: fixtureBundle(), archive: {} }));
         await settle(component);
         await promiseOf(component.archive!.workgroupName);
-        bucketPolicy = JSON.parse(ofType(recorded, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy);
-        keyPolicy = JSON.parse(ofType(recorded, "aws:kms/key:Key")[0].inputs.policy);
-        runtimePolicy = JSON.parse(ofType(recorded, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy);
+        bucketPolicy = (parsePolicy(ofType(recorded, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy));
+        keyPolicy = (parsePolicy(ofType(recorded, "aws:kms/key:Key")[0].inputs.policy));
+        runtimePolicy = (parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy));
         keyArn = await promiseOf(component.kmsKeyArn);
     });
 

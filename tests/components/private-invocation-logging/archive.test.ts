@@ -5,6 +5,7 @@ import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, OPS_ACCOUNT, customerAArgs, fix
 import { type RecordedResource, installMocks, ofType, promiseOf } from "../../../testing/pulumi-mocks";
 import { mockResourceId } from "../../../testing/mock-state";
 import type { AuditArchiveArgs } from "../../../components/private-invocation-logging/archive-args";
+import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const BUCKET = `btn-customer-a-archive-${CUSTOMER_A_ACCOUNT}`;
 // The key id the mocks mint for the component's key, as KMS would: a UUID.
@@ -70,14 +71,14 @@ describe("PrivateInvocationLogging with the default archive", () => {
     });
 
     it("puts a deny-only bucket policy naming the ops account, the key and the runtime role", () => {
-        const policy = JSON.parse(only(recorded, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+        const policy = (parsePolicy(only(recorded, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy) as any);
         assert.deepStrictEqual(policy.Statement.map((s: any) => s.Effect), ["Deny", "Deny", "Deny", "Deny"]);
         assert.match(JSON.stringify(policy), new RegExp(OPS_ACCOUNT));
         assert.match(JSON.stringify(policy), /role\/BedrockTenancyRuntime-customer-a/);
     });
 
     it("grants the runtime role PutObject under its tenant prefix only, and the key only through S3", () => {
-        const policy = JSON.parse(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const policy = (parsePolicy(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy) as any);
         const write = policy.Statement.find((s: any) => s.Sid === "WriteOwnArchivePrefix");
         assert.deepStrictEqual(write, { Sid: "WriteOwnArchivePrefix", Effect: "Allow", Action: ["s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/tenant=customer-a/*` });
         const key = policy.Statement.find((s: any) => s.Sid === "EncryptArchiveObjectsThroughS3");
@@ -115,7 +116,7 @@ describe("PrivateInvocationLogging archive settings", () => {
         const { recorded, component } = await deploy(undefined);
         assert.strictEqual(component.archive, undefined);
         assert.deepStrictEqual(recorded.filter((r) => /^aws:(s3|glue|athena)\//.test(r.type)), []);
-        assert.doesNotMatch(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy, /s3:/);
+        assert.doesNotMatch(JSON.stringify(parsePolicy(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy)), /s3:/);
         assert.strictEqual((await promiseOf(component.environment))[RuntimeEnv.archiveBucket], undefined);
     });
 

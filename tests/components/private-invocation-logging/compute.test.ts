@@ -4,6 +4,7 @@ import { resolvePrivateInvocationLoggingArgs } from "../../../components/private
 import { ArgumentError } from "../../../contract";
 import { CUSTOMER_A_ACCOUNT, customerAArgs, fixtureBundle, settle } from "../../support/customer-fixtures";
 import { type RecordedResource, installMocks, ofType, promiseOf } from "../../../testing/pulumi-mocks";
+import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const ROLE = "BedrockTenancyRuntime-customer-a";
 
@@ -91,7 +92,7 @@ describe("PrivateInvocationLogging compute choice", () => {
         assert.strictEqual(policy.length, 1);
         assert.strictEqual(policy[0].inputs.role, ROLE);
         assert.deepStrictEqual(
-            JSON.parse(policy[0].inputs.policy).Statement.flatMap((s: { Action: string[] }) => s.Action).sort(),
+            (parsePolicy(policy[0].inputs.policy) as any).Statement.flatMap((s: { Action: string[] }) => s.Action).sort(),
             ["logs:CreateLogStream", "logs:PutLogEvents", "sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
         );
         assert.strictEqual(await promiseOf(component.runtimeRoleArn), `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:role/${ROLE}`);

@@ -5,6 +5,7 @@ import { runtimeRolePolicy } from "../../../components/private-invocation-loggin
 import { evaluate } from "../../../scripts/lib/iam-evaluator";
 import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, EXTERNAL_ID_A, OPS_ACCOUNT, customerAArgs, fixtureBundle, opsRoleArnFor, settle } from "../../support/customer-fixtures";
 import { installMocks, ofType } from "../../../testing/pulumi-mocks";
+import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const RUNTIME_ROLE_A = `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:role/BedrockTenancyRuntime-customer-a`;
 const GROUP_A = `arn:aws:logs:us-east-1:${CUSTOMER_A_ACCOUNT}:log-group:/bedrock-tenancy/customer-a/audit`;
@@ -41,8 +42,8 @@ describe("customer-side policies under the IAM evaluator", () => {
     before(async () => {
         const recorded = await installMocks({ account: CUSTOMER_A_ACCOUNT });
         await settle(new PrivateInvocationLogging("iam", customerAArgs({ lambdaBundlePath: fixtureBundle() })));
-        runtimePolicy = JSON.parse(ofType(recorded, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy);
-        keyPolicy = JSON.parse(ofType(recorded, "aws:kms/key:Key")[0].inputs.policy);
+        runtimePolicy = (parsePolicy(ofType(recorded, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy));
+        keyPolicy = (parsePolicy(ofType(recorded, "aws:kms/key:Key")[0].inputs.policy));
     });
 
     const asRuntime = (action: string, resource: string, resourceAccount: string, extra: Partial<Parameters<typeof evaluate>[0]> = {}) =>

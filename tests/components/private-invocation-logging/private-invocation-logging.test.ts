@@ -7,6 +7,7 @@ import { PrivateInvocationLogging } from "../../../components/private-invocation
 import type { PrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/args";
 import { CUSTOMER_A_ACCOUNT, EXTERNAL_ID_A, US_HAIKU_35, HAIKU_PROFILE_ARN, US_SONNET_37, customerAArgs, fixtureBundle, opsRoleArnFor, settle } from "../../support/customer-fixtures";
 import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf } from "../../../testing/pulumi-mocks";
+import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 
@@ -54,7 +55,7 @@ describe("PrivateInvocationLogging with default settings", () => {
     });
 
     it("lets only the account and this Region's Logs service, for this log group, use the key", () => {
-        const policy = JSON.parse(only(recorded, "aws:kms/key:Key").inputs.policy);
+        const policy = (parsePolicy(only(recorded, "aws:kms/key:Key").inputs.policy) as any);
         const principals = policy.Statement.map((s: any) => s.Principal);
         assert.deepStrictEqual(principals, [{ AWS: `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:root` }, { Service: "logs.us-east-1.amazonaws.com" }]);
         const logs = policy.Statement[1];
@@ -210,7 +211,7 @@ describe("PrivateInvocationLogging with custom settings", () => {
     });
 
     it("takes the account id from the current credentials when none is given", () => {
-        const policy = JSON.parse(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const policy = (parsePolicy(only(recorded, "aws:iam/rolePolicy:RolePolicy").inputs.policy) as any);
         assert.ok(JSON.stringify(policy).includes(`arn:aws:logs:us-east-1:${CUSTOMER_A_ACCOUNT}:log-group:${LOG_GROUP}`));
     });
 });
@@ -263,7 +264,7 @@ describe("PrivateInvocationLogging with network isolation", () => {
         const fn = only(created, "aws:lambda/function:Function").inputs;
         assert.deepStrictEqual(fn.vpcConfig.securityGroupIds, [groupId("isolated-function-sg")]);
         assert.strictEqual(fn.vpcConfig.subnetIds.length, 2);
-        const policy = JSON.parse(only(created, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const policy = (parsePolicy(only(created, "aws:iam/rolePolicy:RolePolicy").inputs.policy) as any);
         const eni = policy.Statement.find((s: any) => s.Sid === "ManageFunctionNetworkInterfaces");
         assert.ok(eni.Action.includes("ec2:CreateNetworkInterface"));
     });

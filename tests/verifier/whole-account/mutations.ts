@@ -170,10 +170,10 @@ export const CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: 
           const g = find(doc, "aws:cloudwatch/logGroup:LogGroup", () => true);
           g.outputs = { ...g.outputs, region: 1 };
       } },
-    { name: "outputs holding a policy as AWS normalises it (an object for a JSON string)", stack: "customer-a",
+    { name: "outputs holding a policy in the other form than the inputs (an object for a JSON string, or the reverse)", stack: "customer-a",
       edit: (doc) => {
           const p = find(doc, ROLE_POLICY, () => true);
-          p.outputs = { ...p.outputs, policy: JSON.parse(p.inputs.policy) };
+          p.outputs = { ...p.outputs, policy: typeof p.inputs.policy === "string" ? JSON.parse(p.inputs.policy) : JSON.stringify(p.inputs.policy) };
       } },
 ];
 
