@@ -35,7 +35,9 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
         violations.push(violation(code, { tenant: who, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
     for (const r of state.resources) {
         if (r.type === INVOCATION_LOGGING_TYPE) flag("BT-ACCOUNT-INVOCATION-LOGGING", r, "-", `configures Bedrock invocation logging: prompts would rest in account ${account ?? "(unknown)"}`);
-        if (KEY_POLICY_TYPES.includes(r.type)) keyPolicyViolations(prop(r, "policy"), account).forEach(([s, why]) => (ctx.ops ? flag("BT-OPS-EGRESS", r, s, why, "(ops account)") : flag("BT-CUSTOMER-KEY", r, s, why)));
+        const keyFinding = ([s, why]: [string, string]) => (ctx.ops ? flag("BT-OPS-EGRESS", r, s, why, "(ops account)") : flag("BT-CUSTOMER-KEY", r, s, why));
+        if (KEY_POLICY_TYPES.includes(r.type)) keyPolicyViolations(prop(r, "policy"), account).forEach(keyFinding);
+        if (r.type === KMS_KEY_TYPE) keyStoreViolations(r).forEach(keyFinding);
         if (r.type === LOG_GROUP_TYPE) {
             const key = prop(r, "kmsKeyId");
             const arn = typeof key === "string" ? parseArn(key) : undefined;
@@ -101,6 +103,23 @@ export function jsonLength(value: unknown): number {
 function pairedSurrogate(s: string, i: number): boolean {
     const c = s.charCodeAt(i);
     return c <= 0xdbff ? (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 : (s.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+}
+
+/**
+ * A key of the stack keeps its material in KMS itself. In a custom key store
+ * the material is in a CloudHSM cluster or, for an external key store, behind
+ * a proxy whoever runs it answers for: the store is not in the files, and an
+ * external store's proxy sees every request and can withhold the key. Any
+ * value (an id, an id unknown at preview) is a finding; an unset one is
+ * recorded as absent, null or "".
+ */
+function keyStoreViolations(r: StackResource): [string, string][] {
+    const out: [string, string][] = [];
+    for (const key of ["customKeyStoreId", "xksKeyId"]) {
+        const value = prop(r, key);
+        if (value !== undefined && value !== null && value !== "") out.push([key, `keeps the key's material in a custom key store (${key} ${JSON.stringify(value)}), which is not in the files: whoever runs the store or its external proxy can read or withhold every key it protects`]);
+    }
+    return out;
 }
 
 /** A key policy may name only its own account and the CloudWatch Logs service. */

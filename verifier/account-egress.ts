@@ -7,9 +7,9 @@
  * account. Each stack passes its own code and its documented outbound
  * references.
  */
-import { accountOfPrincipal, isAccountId, isRecord, parseArn, parsePolicy, type ParsedArn, type PolicyStatement } from "../contract";
+import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, type ParsedArn, type PolicyStatement } from "../contract";
 import type { Code } from "./findings";
-import { jsonValue, MAX_NESTING, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType } from "./resource-types";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -18,6 +18,18 @@ const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
 const LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const DATA_PROTECTION_TYPE = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
+const TOPIC_TYPE = "aws:sns/topic:Topic";
+const SUBSCRIPTION_TYPE = "aws:sns/topicSubscription:TopicSubscription";
+/**
+ * Type → the property holding a data protection policy: its findings
+ * (samples of the sensitive data it found) go where the document says.
+ */
+const DATA_PROTECTION_POLICIES: Readonly<Record<string, string>> = {
+    [DATA_PROTECTION_TYPE]: "policyDocument",
+    [TOPIC_TYPE]: "dataProtectionPolicy",
+};
+/** Account policy types whose documents hold no destination: field indexes and transformers act on the account's own log events. */
+const ACCOUNT_POLICY_TYPES_WITHOUT_DESTINATIONS = new Set(["FIELD_INDEX_POLICY", "TRANSFORMER_POLICY"]);
 const VPC_ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const FUNCTION_TYPE = "aws:lambda/function:Function";
 const FUNCTION_URL_TYPE = "aws:lambda/functionUrl:FunctionUrl";
@@ -45,6 +57,25 @@ export function managed(state: StackState): StackResource[] {
 /** Names of the buckets the stack manages (a bucket's id is its name; its URN name is not). */
 export function ownBuckets(state: StackState): Set<string> {
     return new Set(managed(state).filter((r) => BUCKET_TYPES.includes(r.type)).map((r) => textProp(r, "bucket") ?? r.id).filter((n): n is string => n !== undefined));
+}
+
+/** The one grant a bucket's owner holds: a canonical user with FULL_CONTROL and nothing else. */
+function ownerGrantOnly(grants: unknown): boolean {
+    const list = Array.isArray(grants) ? grants : [grants];
+    return list.length === 1 && isRecord(list[0]) && list[0].type === "CanonicalUser" && Array.isArray(list[0].permissions) && list[0].permissions.length === 1 && list[0].permissions[0] === "FULL_CONTROL";
+}
+
+/** Buckets of the stack whose ownership controls disable ACLs (BucketOwnerEnforced). */
+function aclsDisabled(state: StackState): Set<string> {
+    const out = new Set<string>();
+    for (const r of managed(state)) {
+        if (r.type !== "aws:s3/bucketOwnershipControls:BucketOwnershipControls") continue;
+        const rule = prop(r, "rule");
+        const rules = Array.isArray(rule) ? rule : [rule];
+        const bucket = textProp(r, "bucket");
+        if (bucket !== undefined && rules.length > 0 && rules.every((x) => isRecord(x) && x.objectOwnership === "BucketOwnerEnforced")) out.add(bucket);
+    }
+    return out;
 }
 
 /** Names of the log groups the stack manages. */
@@ -87,17 +118,86 @@ function keyOfArn(arn: ParsedArn): string {
  */
 function ownReceivers(state: StackState, account: string): Set<string> {
     const out = new Set<string>();
-    for (const r of managed(state)) {
-        const spec = RECEIVERS[r.type];
-        if (spec === undefined) continue;
-        const global = spec.service === "s3";
-        const recorded = prop(r, "arn");
-        const arn = typeof recorded === "string" ? parseArn(recorded) : undefined;
-        // An `arn` of another service (a bucket "whose" ARN is a delivery stream) names no receiver of this type.
-        if (arn && arn.service === spec.service && arn.account === (global ? "" : account)) out.add(keyOfArn(arn));
-        const name = spec.name === undefined ? undefined : textProp(r, spec.name);
-        const region = global ? "" : textProp(r, "region");
-        if (name !== undefined && region !== undefined && spec.resource) out.add(receiverKey(spec.service, region, global ? "" : account, spec.resource(name)));
+    for (const r of managed(state)) for (const key of receiverKeys(r, account)) out.add(key);
+    return out;
+}
+
+/** The keys a receiver is named by: the ARN AWS recorded, and the one AWS forms from its name and Region. */
+function receiverKeys(r: StackResource, account: string): string[] {
+    const spec = RECEIVERS[r.type];
+    if (spec === undefined) return [];
+    const out: string[] = [];
+    const global = spec.service === "s3";
+    const recorded = prop(r, "arn");
+    const arn = typeof recorded === "string" ? parseArn(recorded) : undefined;
+    // An `arn` of another service (a bucket "whose" ARN is a delivery stream) names no receiver of this type.
+    if (arn && arn.service === spec.service && arn.account === (global ? "" : account)) out.push(keyOfArn(arn));
+    const name = spec.name === undefined ? undefined : textProp(r, spec.name);
+    const region = global ? "" : textProp(r, "region");
+    if (name !== undefined && region !== undefined && spec.resource) out.push(receiverKey(spec.service, region, global ? "" : account, spec.resource(name)));
+    return out;
+}
+
+/** A topic of the stack that delivers to an address the files cannot tie to the account. */
+export interface NotifyingTopic {
+    /** The topic's ARN, as its subscription names it. */
+    arn: string;
+    /** The subscription that delivers it there, for findings. */
+    via: string;
+}
+
+/**
+ * Topics of the stack, by receiver key, that deliver to people, web
+ * endpoints or by a protocol the proof does not know: what such a
+ * subscription carries is left unjudged only because alarms and budgets,
+ * whose states the stack words, are all that may reach the topic. A
+ * subscription read with `.get()` delivers the stack's topic as surely as
+ * one the stack created.
+ */
+export function notifyingTopics(state: StackState, account: string, receivers: ReadonlySet<string> = ownReceivers(state, account)): Map<string, NotifyingTopic> {
+    const out = new Map<string, NotifyingTopic>();
+    for (const r of state.resources) {
+        if (r.type !== SUBSCRIPTION_TYPE || RECEIVER_PROTOCOLS.has(textProp(r, "protocol") ?? "")) continue;
+        const topic = prop(r, "topic");
+        const arn = typeof topic === "string" ? parseArn(topic) : undefined;
+        if (!arn || arn.service !== "sns") continue;
+        const key = keyOfArn(arn);
+        if (receivers.has(key) && !out.has(key)) out.set(key, { arn: topic as string, via: `${r.name} (${textProp(r, "protocol") ?? "no protocol"} to ${textProp(r, "endpoint") ?? "nothing"})` });
+    }
+    return out;
+}
+
+/** The topic of `notifying` that a destination names, if any. */
+function notifyingAt(notifying: ReadonlyMap<string, NotifyingTopic>, value: unknown): NotifyingTopic | undefined {
+    if (notifying.size === 0 || typeof value !== "string") return undefined;
+    const arn = parseArn(value);
+    return arn?.service === "sns" ? notifying.get(keyOfArn(arn)) : undefined;
+}
+
+/** Services that publish alarm and budget states, the one feed of a topic that notifies people or web endpoints. */
+const STATE_PUBLISHERS = new Set(["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]);
+
+/**
+ * Who a topic's policy lets publish, besides CloudWatch and Budgets: each
+ * can put what it holds into the topic. The account itself (its root) leaves
+ * publishing to identity policies, which are read on their own; `*` is an
+ * outsider, reported as one.
+ */
+function otherPublishers(policy: unknown, account: string): string[] {
+    if (policy === undefined || policy === null || policy === "") return [];
+    const parsed = parsePolicy(policy);
+    if ("problem" in parsed) return [];
+    const out: string[] = [];
+    for (const s of parsed.statements) {
+        if (s.effect !== "Allow" || !coversAction(s, "sns:Publish")) continue;
+        if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
+        for (const [kind, values] of Object.entries(s.principals ?? {})) {
+            for (const v of values) {
+                if (kind === "Service" && STATE_PUBLISHERS.has(v)) continue;
+                if (kind === "AWS" && (v === "*" || v === account || v === `arn:aws:iam::${account}:root`)) continue;
+                out.push(kind === "AWS" ? v : `${kind} ${v}`);
+            }
+        }
     }
     return out;
 }
@@ -119,12 +219,18 @@ interface Destination {
     required?: boolean;
     /** For a destination whose kind another field says. */
     pick?: (value: unknown, r: StackResource) => Picked;
+    /**
+     * What it sends is an alarm's or a budget's state, which the stack
+     * itself words: the one feed a topic that notifies people or web
+     * endpoints may take.
+     */
+    statesOnly?: true;
 }
 
-/** Notifications to people and web endpoints carry alarm and budget states; the files cannot say whose the address is. */
+/** Notifications to people and web endpoints: the files cannot say whose the address is, so their topic takes only alarm and budget states (notifyingTopics). */
 const NOT_JUDGED_PROTOCOLS = new Set(["email", "email-json", "sms", "http", "https"]);
 const RECEIVER_PROTOCOLS = new Set(["sqs", "lambda", "firehose", "application"]);
-const alarmActions = (sends: string): Destination[] => ["alarmActions", "okActions", "insufficientDataActions"].map((p) => ({ path: [p, "[]"], receiver: "resource", sends }));
+const alarmActions = (sends: string): Destination[] => ["alarmActions", "okActions", "insufficientDataActions"].map((p) => ({ path: [p, "[]"], receiver: "resource", sends, statesOnly: true }));
 const bucketDestinations = (): Destination[] => [
     { path: ["logging", "targetBucket"], receiver: "bucket", sends: "delivers its access logs (object keys, and who read or wrote them) to" },
     { path: ["loggings", "[]", "targetBucket"], receiver: "bucket", sends: "delivers its access logs (object keys, and who read or wrote them) to" },
@@ -140,9 +246,9 @@ const bucketDestinations = (): Destination[] => [
 const DESTINATIONS: Readonly<Record<string, readonly Destination[]>> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": alarmActions("sends its state changes to"),
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": alarmActions("sends its state changes to"),
-    "aws:budgets/budget:Budget": [{ path: ["notifications", "[]", "subscriberSnsTopicArns", "[]"], receiver: "resource", sends: "sends its spend notifications to" }],
+    "aws:budgets/budget:Budget": [{ path: ["notifications", "[]", "subscriberSnsTopicArns", "[]"], receiver: "resource", sends: "sends its spend notifications to", statesOnly: true }],
     "aws:budgets/budgetAction:BudgetAction": [{
-        path: ["subscribers", "[]"], receiver: "resource", sends: "notifies its action to",
+        path: ["subscribers", "[]"], receiver: "resource", sends: "notifies its action to", statesOnly: true,
         pick: (s) => {
             const kind = isRecord(s) ? s.subscriptionType : undefined;
             if (kind === "EMAIL") return { skip: true };
@@ -192,6 +298,66 @@ const DESTINATIONS: Readonly<Record<string, readonly Destination[]>> = {
     ],
 };
 
+/** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
+export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+
+/**
+ * Every block a property holds, read in every shape a file may record it:
+ * an object, JSON text of one, or a list of these (a block of at most one
+ * item, recorded as a list of one). An unset property holds none. Any other
+ * shape is a problem: where a check reads, a value it cannot read is a
+ * finding, never "nothing set".
+ */
+export function blocksOf(value: unknown): { blocks: Record<string, unknown>[] } | { problem: string } {
+    if (!isSet(value)) return { blocks: [] };
+    const blocks: Record<string, unknown>[] = [];
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+        const block = typeof item === "string" ? jsonValue(item) : item;
+        if (!isRecord(block)) return { problem: `holds ${shortJson(value)}, which is not a block the proof can read` };
+        blocks.push(block);
+    }
+    return { blocks };
+}
+
+/** A map a block holds (a function's `variables`, a metric's `dimensions`): an object or JSON text of one; unset, none. */
+export function mapOf(value: unknown): { map: Record<string, unknown> } | { problem: string } {
+    if (!isSet(value)) return { map: {} };
+    const map = typeof value === "string" ? jsonValue(value) : value;
+    return isRecord(map) ? { map } : { problem: `holds ${shortJson(value)}, which is not a map the proof can read` };
+}
+
+/**
+ * A function's environment variables, however the file records them, or why
+ * they cannot be read: an environment that could set `NODE_OPTIONS` in a
+ * shape a check does not read is not one that sets nothing.
+ */
+export function environmentOf(value: unknown): { variables: Record<string, unknown> } | { problem: string } {
+    const env = blocksOf(value);
+    if ("problem" in env) return { problem: `its environment ${env.problem}` };
+    if (env.blocks.length > 1) return { problem: `its environment holds ${env.blocks.length} blocks where Lambda takes one: which one AWS holds cannot be proved` };
+    const variables = mapOf(env.blocks[0]?.variables);
+    return "problem" in variables ? { problem: `its environment variables ${variables.problem}` } : { variables: variables.map };
+}
+
+/**
+ * The function with its environment in the one shape every check reads
+ * (`{ variables: {...} }`), or why it cannot be read. The resource itself
+ * when it already is: most are. Only the value the checks read (`inputs`,
+ * else `outputs`) is judged, so a problem only AWS holds is found as drift.
+ */
+export function withReadableEnvironment(r: StackResource): { resource: StackResource } | { problem: string } {
+    const value = prop(r, "environment");
+    const env = environmentOf(value);
+    if ("problem" in env) return env;
+    const canonical = !isSet(value) || (isRecord(value) && (!isSet(value.variables) || isRecord(value.variables)));
+    return { resource: canonical ? r : { ...r, inputs: { ...r.inputs, environment: { variables: env.variables } } } };
+}
+
+const shortJson = (value: unknown) => {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+};
+
 /** The bucket an S3 ARN names (`arn:aws:s3:::NAME`, or an object in it). */
 function bucketOfArn(value: string): string | undefined {
     const arn = parseArn(value);
@@ -237,7 +403,9 @@ export interface EgressContext {
 export function egressViolations(ctx: EgressContext): void {
     const { state, account, code, flag, buckets } = ctx;
     const receivers = ownReceivers(state, account);
+    const notifying = notifyingTopics(state, account, receivers);
     const logGroups = ownLogGroups(state);
+    const aclsOff = aclsDisabled(state);
     const isReceiver = (value: unknown) => {
         const arn = typeof value === "string" ? parseArn(value) : undefined;
         return arn !== undefined && receivers.has(keyOfArn(arn));
@@ -257,27 +425,48 @@ export function egressViolations(ctx: EgressContext): void {
                 if ("refuse" in picked) return flag(code, r, path, picked.refuse);
                 const to = picked.judge;
                 if ((to === undefined || to === null || to === "") && !d.required) return;
-                if (!received[d.receiver](to)) flag(code, r, path, `${d.sends} ${JSON.stringify(to) ?? "nothing"}, which is not ${RECEIVER_NOUN[d.receiver]} of this stack`);
+                if (!received[d.receiver](to)) return flag(code, r, path, `${d.sends} ${JSON.stringify(to) ?? "nothing"}, which is not ${RECEIVER_NOUN[d.receiver]} of this stack`);
+                // A topic that notifies people or web endpoints passes on whatever reaches it: only alarm and budget states may.
+                const topic = d.statesOnly ? undefined : notifyingAt(notifying, to);
+                if (topic) flag(code, r, path, `${d.sends} ${topic.arn}, a topic that delivers to an address the files cannot tie to the account (subscription ${topic.via}): only alarms and budgets, whose states the stack words, may feed such a topic`);
             });
         }
-        if (r.type === ACCOUNT_POLICY_TYPE && prop(r, "policyType") === "SUBSCRIPTION_FILTER_POLICY") {
-            const doc = jsonValue(prop(r, "policyDocument"));
-            const to = isRecord(doc) ? doc.DestinationArn : undefined;
-            if (!isReceiver(to)) flag(code, r, "policyDocument", `subscribes every log group of the account to ${JSON.stringify(to)}, which is not a resource of this stack`);
+        if (r.type === SUBSCRIPTION_TYPE && !RECEIVER_PROTOCOLS.has(textProp(r, "protocol") ?? "")) {
+            // Which topic it delivers decides what it carries: one that cannot be read could be a topic of the stack fed by anything.
+            const topic = prop(r, "topic");
+            if (topic !== UNKNOWN_VALUE && !(typeof topic === "string" && parseArn(topic)?.service === "sns")) flag(code, r, "topic", `delivers to ${JSON.stringify(prop(r, "endpoint"))} the messages of ${JSON.stringify(topic)}, which is not a topic ARN the proof can read: what reaches it cannot be proved`);
         }
-        const protection = r.type === DATA_PROTECTION_TYPE ? prop(r, "policyDocument") : r.type === ACCOUNT_POLICY_TYPE && prop(r, "policyType") === "DATA_PROTECTION_POLICY" ? prop(r, "policyDocument") : undefined;
-        if (protection !== undefined) {
-            for (const why of findingsDestinations(protection, buckets, logGroups)) flag(code, r, "policyDocument", why);
+        if (r.type === TOPIC_TYPE && notifying.size > 0) {
+            const topic = receiverKeys(r, account).map((k) => notifying.get(k)).find((t) => t !== undefined);
+            if (topic) for (const who of otherPublishers(prop(r, "policy"), account)) flag(code, r, "policy", `lets ${who} publish to ${topic.arn}, a topic that delivers to an address the files cannot tie to the account (subscription ${topic.via}): only alarms and budgets, whose states the stack words, may feed such a topic`);
+        }
+        if (r.type === ACCOUNT_POLICY_TYPE) {
+            const kind = textProp(r, "policyType");
+            if (kind === "SUBSCRIPTION_FILTER_POLICY") {
+                const doc = jsonValue(prop(r, "policyDocument"));
+                const to = isRecord(doc) ? doc.DestinationArn : undefined;
+                if (!isReceiver(to)) flag(code, r, "policyDocument", `subscribes every log group of the account to ${JSON.stringify(to)}, which is not a resource of this stack`);
+            } else if (kind === "DATA_PROTECTION_POLICY") {
+                for (const why of findingsDestinations(prop(r, "policyDocument"), buckets, logGroups)) flag(code, r, "policyDocument", why);
+            } else if (kind === undefined || !ACCOUNT_POLICY_TYPES_WITHOUT_DESTINATIONS.has(kind)) {
+                // A policy type the proof does not read may send the account's logs anywhere.
+                flag(code, r, "policyType", `is an account policy of type ${JSON.stringify(prop(r, "policyType"))}, which the proof does not read: where it sends the account's logs cannot be proved`);
+            }
+        }
+        const protectionKey = DATA_PROTECTION_POLICIES[r.type];
+        if (protectionKey !== undefined && isSet(prop(r, protectionKey))) {
+            for (const why of findingsDestinations(prop(r, protectionKey), buckets, logGroups)) flag(code, r, protectionKey, why);
         }
         if (BUCKET_TYPES.includes(r.type)) {
             const acl = prop(r, "acl");
             const grants = prop(r, "grants");
             if (acl !== undefined && acl !== null && acl !== "" && acl !== "private") flag(code, r, "acl", `opens the bucket with the ACL ${JSON.stringify(acl)}`);
-            if (Array.isArray(grants) && grants.length > 0) flag(code, r, "grants", `grants access by ACL to ${grants.length} grantee(s), named by canonical ids or groups the proof cannot tie to the account`);
+            // AWS reports the owner's own FULL_CONTROL grant on every bucket; with object ownership BucketOwnerEnforced S3 ignores ACLs, so that one grant opens nothing.
+            if (isSet(grants) && !(aclsOff.has(textProp(r, "bucket") ?? "") && ownerGrantOnly(grants))) flag(code, r, "grants", `grants access by ACL to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids or groups the proof cannot tie to the account`);
         }
         if (BUCKET_LOGGING_TYPES.includes(r.type)) {
             const grants = prop(r, "targetGrants");
-            if (Array.isArray(grants) && grants.length > 0) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${grants.length} grantee(s), named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
+            if (isSet(grants)) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
         }
         if (r.type === VPC_ENDPOINT_TYPE) {
             const service = textProp(r, "serviceName") ?? "";
@@ -285,7 +474,7 @@ export function egressViolations(ctx: EgressContext): void {
         }
         const policyKey = RESOURCE_POLICIES[r.type];
         if (policyKey !== undefined) {
-            for (const who of allowedOutsiders(prop(r, policyKey), account)) flag(code, r, policyKey, `allows ${who}, outside ${where}`);
+            for (const who of allowedOutsiders(prop(r, policyKey), account, buckets)) flag(code, r, policyKey, `allows ${who}, outside ${where}`);
         }
         if (r.type === LAMBDA_PERMISSION_TYPE) {
             const why = invocationFromOutside(r, account, buckets);
@@ -322,37 +511,68 @@ function invocationFromOutside(r: StackResource, account: string, buckets: Set<s
 }
 
 /**
- * Why the findings of a CloudWatch Logs data protection policy (samples of the
- * sensitive data it found) leave the stack: each destination must be a bucket
- * or log group of the stack; a Firehose stream is not one the proof knows.
+ * Why the findings of a data protection policy (of a log group, the
+ * account's logs or a topic: samples of the sensitive data it found) leave
+ * the stack: each destination must be a bucket or log group of the stack; a
+ * Firehose stream is not one the proof knows. Every `FindingsDestination`
+ * is read, wherever the document holds it and JSON text opened, and one the
+ * proof cannot read is a finding.
  */
 function findingsDestinations(policy: unknown, buckets: ReadonlySet<string>, logGroups: ReadonlySet<string>): string[] {
     const doc = jsonValue(policy);
     if (!isRecord(doc)) return [`is not a policy document the proof can read (${JSON.stringify(policy)})`];
-    const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
     const out: string[] = [];
-    for (const statement of statements) {
-        const operation = isRecord(statement) && isRecord(statement.Operation) ? statement.Operation : undefined;
-        const audit = operation && isRecord(operation.Audit) ? operation.Audit : undefined;
-        const to = audit && isRecord(audit.FindingsDestination) ? audit.FindingsDestination : undefined;
-        if (!to) continue;
+    const judge = (value: unknown): void => {
+        const to = jsonValue(value);
+        if (!isRecord(to)) {
+            out.push(`sends its findings, samples of the data it found, to ${JSON.stringify(value)}, which the proof cannot read as destinations`);
+            return;
+        }
         for (const [kind, target] of Object.entries(to)) {
             // Each kind names its target under its own key: a bucket under S3, a log group under CloudWatchLogs.
-            const name = isRecord(target) ? (kind === "S3" ? target.Bucket : kind === "CloudWatchLogs" ? target.LogGroup : target.DeliveryStream) : undefined;
+            const named = jsonValue(target);
+            const name = isRecord(named) ? (kind === "S3" ? named.Bucket : kind === "CloudWatchLogs" ? named.LogGroup : named.DeliveryStream) : undefined;
             const own = kind === "S3" ? typeof name === "string" && buckets.has(name) : kind === "CloudWatchLogs" ? typeof name === "string" && logGroups.has(name) : false;
-            if (!own) out.push(`sends its findings, samples of the data it found, to ${kind} ${JSON.stringify(name)}, which is not a ${kind === "S3" ? "bucket" : kind === "CloudWatchLogs" ? "log group" : "resource"} of this stack`);
+            if (!own) out.push(`sends its findings, samples of the data it found, to ${kind} ${JSON.stringify(name ?? target)}, which is not a ${kind === "S3" ? "bucket" : kind === "CloudWatchLogs" ? "log group" : "resource"} of this stack`);
         }
-    }
+    };
+    const walk = (value: unknown, depth: number): void => {
+        if (depth > MAX_NESTING) {
+            out.push(`nests values deeper than ${MAX_NESTING} levels: the proof does not read them, so it cannot show where its findings go`);
+            return;
+        }
+        const v = typeof value === "string" && depth > 0 ? jsonValue(value) ?? value : value;
+        if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+        else if (isRecord(v)) {
+            for (const [k, x] of Object.entries(v)) {
+                if (k.toLowerCase() === "findingsdestination") judge(x);
+                else walk(x, depth + 1);
+            }
+        }
+    };
+    walk(doc, 0);
     return out;
 }
 
-/** Principals outside `account` that an Allow of a resource policy names. */
-export function allowedOutsiders(doc: unknown, account: string): string[] {
-    return doc === undefined || doc === null || doc === "" ? [] : outsiders(doc, account, () => true);
+/**
+ * Principals outside `account` that an Allow of a resource policy names. A
+ * service principal acts for whichever account owns the resource that calls
+ * it (any account's CloudFront distribution, trail or bucket), so it is an
+ * outsider unless the statement ties it to the account (`buckets`: the
+ * stack's buckets, whose ARNs name no account).
+ */
+export function allowedOutsiders(doc: unknown, account: string, buckets: ReadonlySet<string> = new Set()): string[] {
+    return doc === undefined || doc === null || doc === "" ? [] : outsiders(doc, account, () => true, buckets);
 }
 
-/** Principals outside `account` named by the Allow statements of `doc` that `relevant` selects; an unreadable document is one. */
-export function outsiders(doc: unknown, account: string, relevant: (s: PolicyStatement) => boolean): string[] {
+/**
+ * Principals outside `account` named by the Allow statements of `doc` that
+ * `relevant` selects; an unreadable document is one. With `buckets` (a
+ * resource policy; the stack's buckets), a service principal the statement
+ * does not tie to the account is one too; without it (a trust policy, whose
+ * services the trust checks weigh on their own), services are not judged.
+ */
+export function outsiders(doc: unknown, account: string, relevant: (s: PolicyStatement) => boolean, buckets?: ReadonlySet<string>): string[] {
     const parsed = parsePolicy(doc);
     if ("problem" in parsed) return [`(a policy the proof cannot read: it ${parsed.problem})`];
     const out: string[] = [];
@@ -360,11 +580,49 @@ export function outsiders(doc: unknown, account: string, relevant: (s: PolicySta
         if (s.effect !== "Allow" || !relevant(s)) continue;
         if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
-            if (kind === "Service") continue;
-            for (const v of values) if (kind !== "AWS" || v.includes("*") || accountOfPrincipal(v) !== account) out.push(kind === "AWS" ? v : `${kind} ${v}`);
+            if (kind === "Service") {
+                if (buckets !== undefined && !tiedToAccount(s, account, buckets)) {
+                    out.push(...values.map((v) => `the service ${v} acting for any account (${s.label} ties it to the account by no aws:SourceAccount or aws:SourceArn of the account)`));
+                }
+                continue;
+            }
+            // `*` held to requests a service makes for the account (AWS's default topic policy: AWS:SourceOwner): no principal's own request carries those keys.
+            const held = buckets !== undefined && tiedToAccount(s, account, buckets);
+            for (const v of values) if (kind !== "AWS" || (v.includes("*") && !held) || (!v.includes("*") && accountOfPrincipal(v) !== account)) out.push(kind === "AWS" ? v : `${kind} ${v}`);
         }
     }
     return out;
+}
+
+/** Condition keys naming the account a service acts for (`aws:SourceOwner` is SNS's older name for it). */
+const SOURCE_ACCOUNT_KEYS = new Set(["aws:sourceaccount", "aws:sourceowner"]);
+/** Operators that hold a key to the values they list; `…IfExists` lets a request without the key through, and the set operators (`ForAllValues:`) do too. */
+const MATCHING_OPERATORS = new Set(["StringEquals", "StringLike", "ArnEquals", "ArnLike"]);
+
+/**
+ * Whether a statement's conditions hold a service to requests for the
+ * account: `aws:SourceAccount` (or `aws:SourceOwner`) naming only the
+ * account, or `aws:SourceArn` naming only resources of the account or
+ * buckets of the stack. `aws:SourceOrgID` and `aws:SourceOrgPaths` do not:
+ * an organization holds other accounts (the ops account and other tenants'
+ * among them, often), and the files do not say which.
+ */
+export function tiedToAccount(s: PolicyStatement, account: string, buckets: ReadonlySet<string>): boolean {
+    return s.conditions.some((c) => MATCHING_OPERATORS.has(c.operator) && c.values.length > 0 && (
+        SOURCE_ACCOUNT_KEYS.has(c.key) ? c.values.every((v) => v === account)
+            : c.key === "aws:sourcearn" && c.values.every((v) => sourceOfAccount(v, account, buckets)
+                // StringLike's `*` runs across `:`, so the account field holds only when nothing before it is a pattern.
+                && !(c.operator === "StringLike" && hasWildcard(v.split(":").slice(0, 5).join(":"))))));
+}
+
+/** Whether a source ARN (or pattern) can name only resources of the account, or a bucket of the stack. */
+function sourceOfAccount(pattern: string, account: string, buckets: ReadonlySet<string>): boolean {
+    const owner = accountOfPattern(pattern);
+    if (owner === account) return true;
+    if (owner !== "") return false;
+    const fields = arnPatternFields(pattern);
+    const bucket = fields?.service === "s3" && fields.region === "" ? fields.resource.split("/")[0] : undefined;
+    return bucket !== undefined && bucket !== "" && !hasWildcard(bucket) && buckets.has(bucket);
 }
 
 /**
@@ -435,6 +693,8 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
         // The deploy's own code (a function's archive of local files): its outputs restate it with hashes, and reading it would set the outputs view apart for nothing.
         // Anywhere else the asset shape is only a shape: what it holds is read like any value.
         if (assets?.has(k) && isPulumiAsset(r.inputs[k] ?? r.outputs[k])) continue;
+        // Tags label a resource and send nothing anywhere: a cost center or a tenant id of twelve digits is not an account the stack reaches.
+        if (TAG_PROPERTIES.has(k)) continue;
         trail.push(k);
         walk(prop(r, k), k, 0);
         trail.pop();
@@ -442,6 +702,8 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
     return out;
 }
 
+/** Properties holding tags (a provider's defaults included). */
+const TAG_PROPERTIES: ReadonlySet<string> = new Set(["tags", "tagsAll", "defaultTags"]);
 /** Where an asset or archive belongs: a function's code. */
 const ASSET_PROPERTIES: Readonly<Record<string, ReadonlySet<string>>> = { [FUNCTION_TYPE]: new Set(["code"]) };
 /** Keys under which a twelve-digit number is an account id. */

@@ -8,12 +8,13 @@
  * at resources of the stack.
  */
 import { accountOfPrincipal, AuditPath, coversService, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
-import { egressViolations, managed, outsiders, ownBuckets, ownLogGroups } from "./account-egress";
+import { blocksOf, egressViolations, managed, mapOf, outsiders, ownBuckets, ownLogGroups, withReadableEnvironment } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
-import { identityReachViolations } from "./identity-reach";
+import { identityReachViolations, servicesFromOutside } from "./identity-reach";
 import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { invocationLoggingGrants } from "./surfaces";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
@@ -81,12 +82,17 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
             for (const k of ["granteePrincipal", "retiringPrincipal"]) {
                 const who = prop(r, k);
                 const owner = typeof who === "string" ? accountOfPrincipal(who) : undefined;
-                if (typeof who === "string" && owner !== account) flag("BT-CUSTOMER-KEY", r, k, `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${who}, outside the account ${account}`);
+                // A grantee in a shape the proof cannot read could be anyone.
+                if (who !== undefined && who !== null && who !== "" && owner !== account) flag("BT-CUSTOMER-KEY", r, k, `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${asText(who)}, outside the account ${account}`);
             }
         }
         if (r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" || r.type === "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2") {
-            for (const rule of list(prop(r, "rules"))) {
-                const key = isRecord(rule) && isRecord(rule.applyServerSideEncryptionByDefault) ? rule.applyServerSideEncryptionByDefault.kmsMasterKeyId : undefined;
+            const rules = blocksOf(prop(r, "rules"));
+            if ("problem" in rules) flag("BT-CUSTOMER-KEY", r, "rules", `${rules.problem}: which key encrypts bucket ${JSON.stringify(prop(r, "bucket"))} cannot be proved`);
+            for (const rule of "blocks" in rules ? rules.blocks : []) {
+                const by = blocksOf(rule.applyServerSideEncryptionByDefault);
+                if ("problem" in by) flag("BT-CUSTOMER-KEY", r, "rules", `${by.problem}: which key encrypts bucket ${JSON.stringify(prop(r, "bucket"))} cannot be proved`);
+                const key = "blocks" in by ? by.blocks[0]?.kmsMasterKeyId : undefined;
                 if (key !== undefined && !ownKey(key)) flag("BT-CUSTOMER-KEY", r, "rules", `encrypts bucket ${JSON.stringify(prop(r, "bucket"))} with ${JSON.stringify(key)}, which is not a key of this stack`);
             }
         }
@@ -95,12 +101,20 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
         }
         if (r.type === METRIC_FILTER_TYPE) contentDimensions(r).forEach((why) => flag("BT-CUSTOMER-METRIC-CONTENT", r, "metricTransformation", why));
         if (r.type === FUNCTION_TYPE) {
-            runtimeEnvironment(r, ctx, buckets, ownKey, flag);
-            for (const [path, why] of functionProblems(r, ownCode, redirecting)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
+            // Every check reads the environment in one shape; one it cannot be put in could set anything.
+            const readable = withReadableEnvironment(r);
+            if ("problem" in readable) flag("BT-ACCOUNT-FUNCTION", r, "environment", `${readable.problem}: the variables it sets (NODE_OPTIONS, an endpoint, the archive) cannot be proved`);
+            const fn = "resource" in readable ? readable.resource : r;
+            runtimeEnvironment(fn, ctx, buckets, flag);
+            for (const [path, why] of functionProblems(fn, ownCode, redirecting)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
         }
     }
     egressViolations({ state, account, code: "BT-CUSTOMER-EGRESS", invokeCode: "BT-CUSTOMER-EGRESS", buckets, outbound, notScanned: NOT_SCANNED, flag });
     out.push(...identityReachViolations({ state, account, code: "BT-CUSTOMER-EGRESS", tenant: customer.tenantId, iam: ctx.iam, buckets, outbound, skip: () => false, selfContained: true }));
+    // No principal may turn on invocation logging, here as in the ops account: Bedrock would keep the prompts this account sends.
+    for (const { principal, source, statement } of invocationLoggingGrants(ctx.iam, () => false)) {
+        flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): the prompts and responses of the account's calls would rest wherever its configuration says, outside the audit log`);
+    }
     return out;
 }
 
@@ -130,11 +144,13 @@ function firstAllow(p: IamPrincipal): string | undefined {
  * grant), outside the log's key.
  */
 function contentDimensions(r: StackResource): string[] {
-    return list(prop(r, "metricTransformation")).flatMap((transformation) => {
-        const dimensions = isRecord(transformation) ? transformation.dimensions : undefined;
-        if (dimensions === undefined || dimensions === null) return [];
-        if (!isRecord(dimensions)) return [`takes dimensions ${JSON.stringify(dimensions)}, which the proof cannot read`];
-        return Object.entries(dimensions).filter(([, field]) => field !== AuditPath.modelId).map(([name, field]) => `takes the dimension ${name} from ${JSON.stringify(field)}: record content would become metric data, readable by any principal of the account with cloudwatch:GetMetricData; only ${AuditPath.modelId} may be a dimension`);
+    // JSON text and a list of one are read as the block they hold; any other shape could hide a dimension.
+    const transformations = blocksOf(prop(r, "metricTransformation"));
+    if ("problem" in transformations) return [`${transformations.problem}: which dimensions it takes cannot be proved`];
+    return transformations.blocks.flatMap((transformation) => {
+        const dimensions = mapOf(transformation.dimensions);
+        if ("problem" in dimensions) return [`takes dimensions that ${dimensions.problem}`];
+        return Object.entries(dimensions.map).filter(([, field]) => field !== AuditPath.modelId).map(([name, field]) => `takes the dimension ${name} from ${JSON.stringify(field)}: record content would become metric data, readable by any principal of the account with cloudwatch:GetMetricData; only ${AuditPath.modelId} may be a dimension`);
     });
 }
 
@@ -167,7 +183,7 @@ const DATA_POLICIES: Readonly<Record<string, string>> = {
 };
 
 /** The environment must not redirect the runtime, and must name only the stack's own archive. */
-function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set<string>, ownKey: (k: unknown) => boolean, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set<string>, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
     const env = prop(r, "environment");
     const vars = isRecord(env) && isRecord(env.variables) ? env.variables : {};
     for (const [name, value] of Object.entries(vars)) {
@@ -175,14 +191,21 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
     }
     // In Lambda the runtime's records are its log output: they land in its log group, which must be one the stack encrypts and proves.
     if (vars[RuntimeEnv.opsRoleArn] !== undefined) {
-        const config = prop(r, "loggingConfig");
-        const group = isRecord(config) && typeof config.logGroup === "string" && config.logGroup !== "" ? config.logGroup : `/aws/lambda/${asText(prop(r, "name") ?? r.name)}`;
-        if (!ownLogGroups(ctx.state).has(group)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, which is not a log group of this stack: its key and readers are not proved`);
+        const config = blocksOf(prop(r, "loggingConfig"));
+        const set = "blocks" in config ? config.blocks[0]?.logGroup : undefined;
+        const group = typeof set === "string" && set !== "" ? set : `/aws/lambda/${asText(prop(r, "name") ?? r.name)}`;
+        if ("problem" in config) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, "loggingConfig", `${config.problem}: which log group receives its log output, the audit records, cannot be proved`);
+        else if (!ownLogGroups(ctx.state).has(group)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, which is not a log group of this stack: its key and readers are not proved`);
     }
+    // The archive is the component's, whose protections the archive rules prove: another bucket of the stack has none of them.
+    const archive = ctx.state.resources.find((x) => x.urn === ctx.customer.urn)?.outputs.archiveBucketName;
     const bucket = vars[RuntimeEnv.archiveBucket];
     if (bucket !== undefined && !buckets.has(asText(bucket))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveBucket}`, `archives to bucket ${JSON.stringify(bucket)}, which is not a bucket of this stack`);
+    else if (bucket !== undefined && bucket !== archive) {
+        flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveBucket}`, `archives to bucket ${JSON.stringify(bucket)}, not the component's archive ${archive === undefined || archive === null ? "(it was asked for none)" : JSON.stringify(archive)}: the archive's protections (Object Lock, the ops account's Deny, its writers) are proved only on that bucket`);
+    }
     const key = vars[RuntimeEnv.archiveKmsKeyArn];
-    if (key !== undefined && !ownKey(key)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveKmsKeyArn}`, `encrypts the archive with ${JSON.stringify(key)}, which is not a key of this stack`);
+    if (key !== undefined && key !== ctx.customer.kmsKeyArn) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveKmsKeyArn}`, `encrypts the archive with ${JSON.stringify(key)}, not the component's key ${ctx.customer.kmsKeyArn}, whose policy the proof checks`);
     const ops = vars[RuntimeEnv.opsRoleArn];
     if (ops !== undefined && ops !== ctx.customer.opsRoleArn) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.opsRoleArn}`, `assumes ${JSON.stringify(ops)}, not the tenant's ops role ${ctx.customer.opsRoleArn}`);
     const guardrail = vars[RuntimeEnv.guardrailArn] === undefined ? undefined : `${asText(vars[RuntimeEnv.guardrailArn])}:${asText(vars[RuntimeEnv.guardrailVersion])}`;
@@ -190,6 +213,7 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
         flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.guardrailArn}`, `applies guardrail ${JSON.stringify(guardrail)}, not the one the tenant's role requires (${JSON.stringify(ctx.tenant.guardrailIdentifier ?? "none")})`);
     }
     const routes = jsonValue(vars[RuntimeEnv.modelRoutes]);
+    if (vars[RuntimeEnv.modelRoutes] !== undefined && !isRecord(routes)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.modelRoutes}`, `routes models by ${JSON.stringify(vars[RuntimeEnv.modelRoutes])}, which is not a JSON object the proof can read: where the runtime sends prompts cannot be proved`);
     if (ctx.tenant && isRecord(routes)) {
         const own = new Set(Object.values(ctx.tenant.inferenceProfileArns));
         for (const [model, arn] of Object.entries(routes)) if (!own.has(String(arn))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.modelRoutes}`, `routes ${model} to ${JSON.stringify(arn)}, which is not one of the tenant's profiles`);
@@ -210,9 +234,13 @@ function lockViolations(r: StackResource, c: CustomerIntent): string[] {
     return out;
 }
 
-/** Principals outside `account` that a trust policy admits to assume the role (federated, `*` and NotPrincipal included). */
+/**
+ * Principals outside `account` that a trust policy admits to assume the role
+ * (federated, `*` and NotPrincipal included), and services acting for them:
+ * any but the runtime's compute not held to the account by its source.
+ */
 function outsidePrincipals(trust: unknown, account: string): string[] {
-    return outsiders(trust, account, (s) => coversService(s, "sts"));
+    return [...outsiders(trust, account, (s) => coversService(s, "sts")), ...servicesFromOutside(trust, account)];
 }
 
 /** The guardrail ARN of an IAM `bedrock:GuardrailIdentifier` value (`ARN:VERSION`). */
@@ -232,4 +260,3 @@ function isOpsProfile(value: string, opsAccount: string | undefined): boolean {
     return arn !== undefined && arn.account === opsAccount && arn.service === "bedrock" && arn.resource.startsWith("application-inference-profile/");
 }
 
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);

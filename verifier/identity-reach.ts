@@ -3,20 +3,24 @@
  * ops and the customer accounts alike. The egress checks read what the
  * stack's resources send where; a principal's policies say where it may send
  * at run time, and what it may re-point there. So an Allow is a path out when
- * it names a resource of another account, or a bucket the stack does not
- * hold; when it may create or re-point a subscription, target, destination,
- * notification, resource policy, grant or share, whose other end the caller
- * chooses; and when it may write data on `*` through a service that accepts
+ * it names a resource of another account, a bucket the stack does not hold,
+ * or an access point the stack does not hold (one can front another
+ * account's bucket); when it may create or re-point a subscription, target,
+ * destination, notification, resource policy, grant or share, whose other
+ * end the caller chooses, or create a resource with its policy in the same
+ * request; and when it may write data on `*` through a service that accepts
  * writes from other accounts. Only Allow statements are read, as the
  * escalation check reads them: a Deny beside a grant does not excuse it.
+ * Which service principals of a trust policy act for other accounts is read
+ * here too, for the foreign-trust checks of both accounts.
  */
-import { accountOfPattern, arnPatternFields, coversAction, hasWildcard, isAccountId, parsePolicy, wildcardMatch, type PolicyStatement } from "../contract";
-import { ownBuckets } from "./account-egress";
+import { accountOfPattern, arnPatternFields, coversAction, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
+import { managed, notifyingTopics, ownBuckets, type NotifyingTopic } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
 import { FUNCTION_WRITES, iamWrites } from "./ops-escalation";
-import type { StackState } from "./pulumi-formats";
+import { prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 
 /**
  * Actions that create or re-point a path out while the account runs: the
@@ -62,6 +66,25 @@ const PATH_OPENERS = [
     "ram:CreateResourceShare", "ram:UpdateResourceShare", "ram:AssociateResourceShare", "ram:EnableSharingWithAwsOrganization",
     "secretsmanager:PutResourcePolicy", "dynamodb:PutResourcePolicy", "ecr:SetRepositoryPolicy", "ecr:PutRegistryPolicy", "ecr:PutReplicationConfiguration",
     "backup:PutBackupVaultAccessPolicy", "backup:CreateBackupPlan", "backup:UpdateBackupPlan", "backup:StartCopyJob",
+    // Creates that take the new resource's policy, or where it sends, in the same request: a queue, topic, table, key,
+    // event bus, domain or API made with a policy that admits another account is opened as it is made.
+    "sqs:CreateQueue", "sns:CreateTopic", "dynamodb:CreateTable", "dynamodb:ExportTableToPointInTime",
+    "kms:CreateKey", "kms:ReplicateKey", "kms:CreateCustomKeyStore", "kms:UpdateCustomKeyStore",
+    "events:CreateEventBus", "events:UpdateEventBus", "ecr:CreateRepositoryCreationTemplate", "ecr:UpdateRepositoryCreationTemplate",
+    "es:CreateDomain", "es:UpdateDomainConfig", "es:CreateElasticsearchDomain", "es:UpdateElasticsearchDomainConfig",
+    "es:CreateOutboundConnection", "es:AcceptInboundConnection", "es:CreateOutboundCrossClusterSearchConnection",
+    "es:AcceptInboundCrossClusterSearchConnection", "es:AuthorizeVpcEndpointAccess",
+    "aoss:CreateAccessPolicy", "aoss:UpdateAccessPolicy", "aoss:CreateSecurityPolicy", "aoss:UpdateSecurityPolicy",
+    "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:UpdateRestApiPolicy",
+    // Other resource policies and shares: repositories, file systems, vaults, parameters, documents, snapshots, images, data shares.
+    "ecr-public:CreateRepository", "ecr-public:SetRepositoryPolicy", "ecr-public:PutImage", "ecr-public:UploadLayerPart",
+    "codeartifact:PutDomainPermissionsPolicy", "codeartifact:PutRepositoryPermissionsPolicy", "codebuild:PutResourcePolicy",
+    "elasticfilesystem:PutFileSystemPolicy", "elasticfilesystem:CreateReplicationConfiguration", "glacier:SetVaultAccessPolicy",
+    "ssm:PutResourcePolicy", "ssm:ModifyDocumentPermission", "cloudtrail:PutResourcePolicy", "serverlessrepo:PutApplicationPolicy",
+    "acm-pca:PutPolicy", "s3tables:PutTableBucketPolicy", "s3tables:PutTablePolicy", "s3express:PutBucketPolicy", "vpc-lattice:PutResourcePolicy",
+    "ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute", "ec2:ModifyFpgaImageAttribute",
+    "rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute",
+    "redshift:AuthorizeSnapshotAccess", "redshift:AuthorizeDataShare", "redshift-serverless:PutResourcePolicy",
     // Sends to addresses outside every account, whatever resource the statement names.
     "ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkEmail", "ses:SendBulkTemplatedEmail",
     "sms-voice:SendTextMessage", "mobiletargeting:SendMessages",
@@ -110,8 +133,10 @@ export interface ReachScope {
 
 export function identityReachViolations(scope: ReachScope): Violation[] {
     const out: Violation[] = [];
+    const within = { ...scope, accessPoints: ownAccessPoints(scope.state, scope.buckets, scope.account) };
     const flag = (resource: IamPrincipal["resource"], statement: string, why: string) =>
         out.push(violation(scope.code, { tenant: scope.tenant, stack: scope.state.stack, resource: resource.name, urn: resource.urn }, statement, why));
+    const notifying = [...notifyingTopics(scope.state, scope.account).values()];
     for (const p of scope.iam.principals) {
         if (scope.skip(p)) continue;
         for (const source of p.policies) {
@@ -126,7 +151,9 @@ export function identityReachViolations(scope: ReachScope): Violation[] {
             }
             for (const s of parsed.statements) {
                 if (s.effect !== "Allow") continue;
-                for (const why of pathsOut(s, scope)) flag(source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
+                for (const why of pathsOut(s, within)) flag(source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
+                const relays = notifying.length > 0 && coversAction(s, "sns:Publish") ? notifying.filter((t) => mayReach(s, t.arn)) : [];
+                if (relays.length > 0) flag(source.resource, s.label, `lets ${p.kind} ${p.name} sns:Publish to ${list(relays.map(relayed))}: whatever it holds would leave through the subscription; only alarms and budgets, whose states the stack words, may feed such a topic`);
             }
         }
     }
@@ -134,8 +161,14 @@ export function identityReachViolations(scope: ReachScope): Violation[] {
 }
 
 /** Why an Allow statement opens a path out of `scope.account`, one reason each. */
-function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "buckets" | "outbound" | "selfContained">): string[] {
+function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "buckets" | "outbound" | "selfContained"> & { accessPoints: ReadonlySet<string> }): string[] {
     const out: string[] = [];
+    // An access point of the account can front another account's bucket. Weighed whatever aws:ResourceAccount says:
+    // the proof does not rely on which account that key reads for a request through an access point.
+    if (coversService(s, "s3") || coversService(s, "s3-object-lambda")) {
+        const fronted = (s.resources ?? []).flatMap((r) => foreignAccessPoint(r, scope));
+        if (fronted.length > 0) out.push(`act through ${list(fronted)}: an access point can front a bucket of another account, so only an access point of the stack over a bucket of the stack stays in the account ${scope.account}`);
+    }
     const held = heldToAccount(s, scope.account);
     if (!held) {
         const foreign = (s.resources ?? []).flatMap((r) => foreignResource(r, scope));
@@ -148,7 +181,7 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
         }
     }
     const openers = PATH_OPENERS.filter((a) => coversAction(s, a));
-    if (openers.length > 0) out.push(`${list(openers)}: each creates or re-points, at run time, a subscription, target, destination, notification, resource policy, grant or share whose other end the caller chooses, another account or an address outside AWS`);
+    if (openers.length > 0) out.push(`${list(openers)}: each creates or re-points, at run time, a subscription, target, destination, notification, resource policy, grant or share whose other end the caller chooses, another account or an address outside AWS, or creates a queue, topic, table, key or endpoint with a policy the caller writes in the same request`);
     if (scope.selfContained) {
         const writes = [...iamWrites(s), ...FUNCTION_WRITES.filter((a) => coversAction(s, a))];
         if (writes.length > 0) out.push(`${list(writes)}: it could create or re-trust a role that another account assumes, give a principal any of the actions that open a path out, or change what the runtime does with every prompt`);
@@ -173,6 +206,92 @@ function foreignResource(pattern: string, scope: Pick<ReachScope, "account" | "b
     return scope.buckets.has(bucket) ? [] : [`${pattern} (bucket ${bucket}, not a bucket of this stack)`];
 }
 
+/** Services whose ARNs name S3 access points: `accesspoint/NAME` in `s3` (Multi-Region ones without a Region) and `s3-object-lambda`. */
+const ACCESS_POINT_SERVICES = ["s3", "s3-object-lambda"];
+const ACCESS_POINT = "accesspoint/";
+
+/**
+ * An access point named by a resource pattern of the account's own ARNs
+ * that is not one of `scope.accessPoints`: one the stack does not hold, or a
+ * pattern over access point names, Regions or services. Another account's
+ * access points are foreign resources already.
+ */
+function foreignAccessPoint(pattern: string, scope: { account: string; accessPoints: ReadonlySet<string> }): string[] {
+    const fields = arnPatternFields(pattern);
+    if (!fields || fields.account !== scope.account) return [];
+    if (!ACCESS_POINT_SERVICES.some((svc) => fields.service.toLowerCase() === svc || (hasWildcard(fields.service) && wildcardMatch(fields.service, svc, true)))) return [];
+    // Compared without case: a pattern that differs from an access point's ARN only in case is reported, never passed.
+    const wild = firstWildcard(fields.resource);
+    const literal = (wild < 0 ? fields.resource : fields.resource.slice(0, wild)).toLowerCase();
+    if (!(literal.startsWith(ACCESS_POINT) || (wild >= 0 && ACCESS_POINT.startsWith(literal)))) return [];
+    const name = literal.startsWith(ACCESS_POINT) ? fields.resource.slice(ACCESS_POINT.length).split("/")[0] : "*";
+    const base = `arn:${fields.partition}:${fields.service}:${fields.region}:${fields.account}:${ACCESS_POINT}${name}`;
+    if (hasWildcard(base)) return [`${pattern} (access points of the account, any of which may front another account's bucket)`];
+    return scope.accessPoints.has(base) ? [] : [`${pattern} (access point ${name}, not an access point of this stack over a bucket of this stack)`];
+}
+
+/** Where a pattern stops being literal: a `*`, a `?` or a policy variable. */
+function firstWildcard(pattern: string): number {
+    const found = [pattern.indexOf("*"), pattern.indexOf("?"), pattern.indexOf("${")].filter((i) => i >= 0);
+    return found.length === 0 ? -1 : Math.min(...found);
+}
+
+/** Access point types: where each holds the buckets it fronts. */
+const ACCESS_POINT_TYPES: Readonly<Record<string, (r: StackResource) => { buckets: unknown[]; accessPoints: unknown[] }>> = {
+    "aws:s3/accessPoint:AccessPoint": (r) => ({ buckets: [prop(r, "bucket")], accessPoints: [] }),
+    "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": (r) => {
+        const details = prop(r, "details");
+        const regions = isRecord(details) && Array.isArray(details.regions) ? details.regions : [];
+        return { buckets: regions.length === 0 ? [undefined] : regions.map((x) => (isRecord(x) ? x.bucket : undefined)), accessPoints: [] };
+    },
+    "aws:s3control/objectLambdaAccessPoint:ObjectLambdaAccessPoint": (r) => {
+        const configuration = prop(r, "configuration");
+        return { buckets: [], accessPoints: [isRecord(configuration) ? configuration.supportingAccessPoint : undefined] };
+    },
+};
+
+/**
+ * ARNs (`arn:…:accesspoint/NAME`) of the access points the stack holds in
+ * its account whose every bucket is a bucket of the stack; an Object Lambda
+ * access point counts when the access point it reads through does.
+ */
+function ownAccessPoints(state: StackState, buckets: ReadonlySet<string>, account: string): Set<string> {
+    const out = new Set<string>();
+    const pending: [string, unknown[]][] = [];
+    for (const r of managed(state)) {
+        const read = ACCESS_POINT_TYPES[r.type];
+        const arn = textProp(r, "arn");
+        const parsed = arn === undefined ? undefined : parseArn(arn);
+        if (!read || !parsed || parsed.account !== account || !parsed.resource.startsWith(ACCESS_POINT)) continue;
+        const fronts = read(r);
+        if (!fronts.buckets.every((b) => typeof b === "string" && buckets.has(b))) continue;
+        const base = accessPointBase(parsed);
+        if (fronts.accessPoints.length === 0) out.add(base);
+        else pending.push([base, fronts.accessPoints]);
+    }
+    // One pass is enough: an Object Lambda access point reads through a plain access point, never through another one.
+    for (const [base, through] of pending) {
+        if (through.every((a) => typeof a === "string" && out.has(accessPointBase(parseArn(a))))) out.add(base);
+    }
+    return out;
+}
+
+const accessPointBase = (arn: ParsedArn | undefined) =>
+    arn ? `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${ACCESS_POINT}${arn.resource.slice(ACCESS_POINT.length).split("/")[0]}` : "";
+
+const relayed = (t: NotifyingTopic) => `${t.arn} (a topic that delivers to an address the files cannot tie to the account, subscription ${t.via})`;
+
+/**
+ * Whether the statement can apply to the resource `arn`: a policy variable
+ * can stand for any text, so it is read as `*` in `Resource`, and excludes
+ * nothing for certain in `NotResource`.
+ */
+function mayReach(s: PolicyStatement, arn: string): boolean {
+    if (s.notResources !== undefined) return !s.notResources.some((p) => !p.includes("${") && wildcardMatch(p, arn));
+    if (s.resources === undefined) return true;
+    return s.resources.some((p) => wildcardMatch(p.replace(/\$\{[^}]*\}/g, "*"), arn));
+}
+
 /** Whether an exact `aws:ResourceAccount` (or `s3:ResourceAccount`) condition holds the statement to the account's own resources. */
 function heldToAccount(s: PolicyStatement, account: string): boolean {
     return s.conditions.some((c) => RESOURCE_ACCOUNT_KEYS.includes(c.key) && c.operator === "StringEquals" && c.values.length > 0 && c.values.every((v) => v === account));
@@ -186,5 +305,70 @@ export function opsIdentityReachViolations(state: StackState, account: string, i
     return identityReachViolations({
         state, account, code: "BT-OPS-EGRESS", tenant: "(ops account)", iam, buckets: ownBuckets(state), outbound: () => false,
         skip: (p) => p.kind === "role" && tenantRoles.has(p.name.toLowerCase()), selfContained: false,
+    });
+}
+
+/**
+ * The service principals the components run the customer runtime under
+ * (components/private-invocation-logging/runtime-compute.ts). A role reaches
+ * them only through `iam:PassRole`, which no principal of another account
+ * holds on a role of this one, and which is itself a finding in either
+ * account: these may be trusted without an account condition.
+ */
+export const RUNTIME_SERVICE_PRINCIPALS: readonly string[] = ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"];
+
+/**
+ * Services that hand a role's credentials to callers who are not principals
+ * of any account: IAM Roles Anywhere to whoever holds a certificate of a
+ * trust anchor's CA, Cognito to an identity pool's users. An account
+ * condition names only where the anchor or the pool is, not who the caller
+ * is, so no condition ties them to the account.
+ */
+const OUTSIDE_CALLER_SERVICES = ["rolesanywhere.amazonaws.com", "cognito-identity.amazonaws.com"];
+
+/**
+ * The service principals an Allow of a trust policy admits on behalf of
+ * callers outside `account`, each with why. Any other service assumes a role
+ * for whichever account's resource names it (the confused deputy), unless
+ * the statement holds it to the account by `StringEquals aws:SourceAccount`
+ * or an `aws:SourceArn` of the account. A wildcard service is any service.
+ */
+export function untiedServices(s: PolicyStatement, account: string): string[] {
+    const services = s.principals?.Service ?? [];
+    if (services.length === 0) return [];
+    const tied = sourceTiedTo(s, account);
+    const out: string[] = [];
+    for (const v of services) {
+        const lower = v.toLowerCase();
+        if (hasWildcard(v)) out.push(`Service ${v} (a pattern: any service, acting for any account)`);
+        else if (OUTSIDE_CALLER_SERVICES.includes(lower)) out.push(`Service ${v} (for callers that are no principal of any account, certificate holders or identity pool users, whatever account condition the trust adds)`);
+        else if (!RUNTIME_SERVICE_PRINCIPALS.includes(lower) && !tied) out.push(`Service ${v} (acting for any account whose resource names the role: no aws:SourceAccount or aws:SourceArn of ${account})`);
+    }
+    return out;
+}
+
+/** The service principals of a trust policy's Allows (for `sts:` actions) that act for callers outside `account`. */
+export function servicesFromOutside(trust: unknown, account: string): string[] {
+    const parsed = parsePolicy(trust);
+    if ("problem" in parsed) return [];
+    return parsed.statements.filter((s) => s.effect === "Allow" && coversService(s, "sts")).flatMap((s) => untiedServices(s, account));
+}
+
+/**
+ * Whether a statement holds a service to requests made for `account`:
+ * `StringEquals aws:SourceAccount` naming only the account, or an
+ * `aws:SourceArn` whose every value is an ARN of the account. `…IfExists`
+ * lets a request without the key through, and an ARN without an account
+ * (an S3 bucket's) names no account.
+ */
+function sourceTiedTo(s: PolicyStatement, account: string): boolean {
+    return s.conditions.some((c) => {
+        if (c.values.length === 0) return false;
+        if (c.key === "aws:sourceaccount") return c.operator === "StringEquals" && c.values.every((v) => v === account);
+        if (c.key !== "aws:sourcearn") return false;
+        if (c.operator === "ArnEquals" || c.operator === "ArnLike" || c.operator === "StringEquals") return c.values.every((v) => arnPatternFields(v)?.account === account);
+        // StringLike's `*` runs across `:`, so the account field holds only when nothing before it is a pattern.
+        if (c.operator === "StringLike") return c.values.every((v) => arnPatternFields(v)?.account === account && !hasWildcard(v.split(":").slice(0, 5).join(":")));
+        return false;
     });
 }

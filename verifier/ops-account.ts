@@ -5,14 +5,19 @@
  * trust of a tenant role (no onward path from a tenant session), no way to
  * widen or re-point a tenant role, no IAM write beyond the enforcer's and
  * the cost cap's (ops-escalation.ts), and policies applied to tenant roles
- * at run time (the cost cap, the enforcer's deny) may only deny.
+ * at run time (the cost cap, the enforcer's deny) may only deny. No
+ * resource policy, Lambda permission or grant of the stack lets a tenant
+ * session in either: tenant sessions end at Bedrock.
  */
-import { accountOfPrincipal, coversAction, coversResource, coversService, hasWildcard, parseArn, parsePolicy, wildcardMatch, type PolicyStatement } from "../contract";
+import { accountOfPrincipal, coversAction, coversResource, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, reachesUnder, wildcardMatch, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
+import { tiedToAccount } from "./account-egress";
+import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
 import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
 import { prop, type StackResource, type StackState } from "./pulumi-formats";
+import { invocationLoggingGrants } from "./surfaces";
 
 /**
  * What a principal other than the tenant's own could do to a tenant role or
@@ -53,12 +58,14 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     }
     for (const arn of appliedAtRunTime.keys()) guarded.push(arn);
     const guardedSet = new Set(guarded);
+    const tenantRoleArnSet = new Set(tenantRoleArns);
     const others = [...iam.principals.filter((p) => !isTenantRole(p)).map((p) => p.arn), ...iam.policies.keys()].map((a) => a.toLowerCase()).filter((a) => !guardedSet.has(a));
     const scope: EscalationScope = { account: ctx.account, guarded: guardedSet, others };
+    const sessions = tenantSessions(ctx.tenants);
 
     for (const p of iam.principals) {
         if (isTenantRole(p)) continue;
-        if (p.kind === "role") trustOfOtherRole(p, ctx, tenantRoleArns, flag);
+        if (p.kind === "role") trustOfOtherRole(p, ctx, sessions, flag);
         for (const source of p.policies) {
             if (source.document === undefined) {
                 flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, "-", `${p.kind} ${p.name} has ${source.name}, which is not in the files: the proof cannot show it leaves tenant roles alone`);
@@ -71,27 +78,29 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
             }
             for (const s of parsed.statements) {
                 if (s.effect !== "Allow") continue;
-                const why = tenantRoleWrite(s, guarded, tenantRoleArns, iam);
+                const why = tenantRoleWrite(s, guarded, tenantRoleArnSet, iam);
                 if (why) flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
                 for (const more of escalations(s, scope, why !== undefined)) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
             }
         }
     }
+    // A tenant role's own grant of it is BT-TENANT-SURFACE (the tenant proof).
+    for (const { principal, source, statement } of invocationLoggingGrants(iam, isTenantRole)) {
+        flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): every tenant's prompts and responses would rest in the ops account ${ctx.account}`);
+    }
+    resourcesReachedFromTenants(state, ctx.account, sessions, flag);
     // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
     return out;
 }
 
 /** A role that is not a tenant role may be assumed only from inside the account, and never from a tenant role. */
-function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: string[], flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, sessions: TenantSessions, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
     const parsed = parsePolicy(p.trust);
     if ("problem" in parsed) {
         flag("BT-OPS-FOREIGN-TRUST", p.resource, "assumeRolePolicy", `the trust policy of role ${p.name} ${parsed.problem}`);
         return;
     }
-    const matchesTenantRole = (pattern: string) => {
-        const lower = pattern.toLowerCase();
-        return tenantRoleArns.some((arn) => wildcardMatch(lower, arn) || wildcardMatch(lower, sessionPatternOf(arn)));
-    };
+    const matchesTenantRole = (pattern: string) => sessions.reached(pattern) !== undefined;
     for (const s of parsed.statements) {
         if (s.effect !== "Allow" || !coversService(s, "sts")) continue;
         if (s.notPrincipals) {
@@ -99,7 +108,11 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: stri
             continue;
         }
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
-            if (kind === "Service") continue;
+            if (kind === "Service") {
+                // A service acts for whoever configures it unless the trust holds it to this account (identity-reach.ts).
+                for (const why of untiedServices(s, ctx.account)) flag("BT-OPS-FOREIGN-TRUST", p.resource, s.label, `role ${p.name} admits ${why}`);
+                continue;
+            }
             if (kind !== "AWS") {
                 flag("BT-OPS-FOREIGN-TRUST", p.resource, s.label, `role ${p.name} admits ${kind} principals ${JSON.stringify(values)}, from outside the account`);
                 continue;
@@ -109,7 +122,7 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: stri
                     flag(matchesTenantRole(v) ? "BT-OPS-ROLE-CHAIN" : "BT-OPS-FOREIGN-TRUST", p.resource, s.label, `role ${p.name} admits the principal pattern ${JSON.stringify(v)}`);
                 } else if (accountOfPrincipal(v) !== ctx.account) {
                     flag("BT-OPS-FOREIGN-TRUST", p.resource, s.label, `role ${p.name} admits ${v}, outside the ops account ${ctx.account}; only tenant roles are assumed from outside, each by its own tenant`);
-                } else if (tenantRoleArns.includes(v.toLowerCase()) || tenantRoleArns.includes(roleOfSession(v) ?? "")) {
+                } else if (matchesTenantRole(v)) {
                     flag("BT-OPS-ROLE-CHAIN", p.resource, s.label, `role ${p.name} admits the tenant role ${v}: a tenant session could continue into it`);
                 } else {
                     const named = s.conditions.filter((c) => c.key === "aws:principalarn").flatMap((c) => c.values).filter(matchesTenantRole);
@@ -121,13 +134,13 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, tenantRoleArns: stri
 }
 
 /** Why an Allow statement lets its principal widen or re-point a tenant role, or undefined when it cannot. */
-function tenantRoleWrite(s: PolicyStatement, guarded: string[], tenantRoleArns: string[], iam: AccountIam): string | undefined {
+function tenantRoleWrite(s: PolicyStatement, guarded: string[], tenantRoleArns: ReadonlySet<string>, iam: AccountIam): string | undefined {
     const writes = TENANT_ROLE_WRITES.filter((a) => coversAction(s, a));
     if (writes.length === 0) return undefined;
     const lowered = { ...s, resources: s.resources?.map((r) => r.toLowerCase()), notResources: s.notResources?.map((r) => r.toLowerCase()) };
     const reached = guarded.filter((arn) => coversResource(lowered, arn));
     if (reached.length === 0) return undefined;
-    const onRolesOnly = reached.every((arn) => tenantRoleArns.includes(arn));
+    const onRolesOnly = reached.every((arn) => tenantRoleArns.has(arn));
     const exact = s.actions !== undefined && !s.actions.some(hasWildcard);
     // The quota enforcer's shape: put and delete its inline deny; the boundary caps whatever it puts.
     if (exact && onRolesOnly && writes.every((a) => INLINE_DENY_WRITES.includes(a))) return undefined;
@@ -140,6 +153,121 @@ function tenantRoleWrite(s: PolicyStatement, guarded: string[], tenantRoleArns: 
     }
     return `${writes.join(", ")} on ${reached.slice(0, 3).join(", ")}${reached.length > 3 ? ` and ${reached.length - 3} more` : ""}`;
 }
+
+/**
+ * Type → the properties that hold its resource policy, for every type of
+ * the proof that carries one, and those other stacks commonly add. A policy
+ * here that cannot be read cannot be shown to leave tenant sessions out.
+ */
+const RESOURCE_POLICY_KEYS: Readonly<Record<string, readonly string[]>> = {
+    "aws:s3/bucket:Bucket": ["policy"],
+    "aws:s3/bucketV2:BucketV2": ["policy"],
+    "aws:s3/bucketPolicy:BucketPolicy": ["policy"],
+    "aws:sns/topic:Topic": ["policy"],
+    "aws:sns/topicPolicy:TopicPolicy": ["policy"],
+    "aws:sqs/queue:Queue": ["policy"],
+    "aws:sqs/queuePolicy:QueuePolicy": ["policy"],
+    "aws:kms/key:Key": ["policy"],
+    "aws:kms/keyPolicy:KeyPolicy": ["policy"],
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ["policyDocument"],
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": ["accessPolicy"],
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": ["policy"],
+    "aws:oam/sinkPolicy:SinkPolicy": ["policy"],
+    "aws:secretsmanager/secret:Secret": ["policy"],
+    "aws:secretsmanager/secretPolicy:SecretPolicy": ["policy"],
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ["policy"],
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": ["policy"],
+};
+
+/** A principal property: a Lambda permission's `principal`, a KMS grant's `granteePrincipal` and `retiringPrincipal`, and their like. */
+const PRINCIPAL_KEY = /principals?$/i;
+const OPEN_BRACE = 123;
+
+/**
+ * No resource of the ops stack lets a tenant session past Bedrock
+ * (`BT-OPS-ROLE-CHAIN`): no resource policy, Lambda permission or grant may
+ * name a tenant role, one of its sessions, or a principal that can stand for
+ * them. A grant to a session is not held by the role's permissions boundary,
+ * and the quota enforcer trusts the events it is invoked with, so a tenant
+ * that could invoke it could block another tenant or unblock itself; a
+ * tenant that could subscribe to another's topic would read its quota
+ * states. Besides the types listed above, every document of any other
+ * resource that reads as a policy with principals, and every property named
+ * like a principal, is read the same way, so a type added later is held to
+ * it too. IAM principals' own policies are the tenant and escalation
+ * checks'; other roles' trust is read above.
+ */
+function resourcesReachedFromTenants(state: StackState, account: string, sessions: TenantSessions, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    for (const r of state.resources) {
+        if (!r.custom || !r.type.startsWith("aws:") || r.type.startsWith("aws:iam/")) continue;
+        const policyKeys = RESOURCE_POLICY_KEYS[r.type];
+        for (const key in r.inputs) resourcePropertyReach(r, key, policyKeys, account, sessions, flag);
+        for (const key in r.outputs) if (!(key in r.inputs)) resourcePropertyReach(r, key, policyKeys, account, sessions, flag);
+    }
+}
+
+/** One property of a resource: a principal it names, or a policy it holds. A fleet's ops stack holds tens of thousands of resources, nearly all with neither. */
+function resourcePropertyReach(r: StackResource, key: string, policyKeys: readonly string[] | undefined, account: string, sessions: TenantSessions, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    const known = policyKeys?.includes(key) === true;
+    const principal = PRINCIPAL_KEY.test(key);
+    if (!known && !principal && !policyShaped(r.inputs[key] ?? r.outputs[key])) return;
+    const value = prop(r, key);
+    if (principal) {
+        for (const v of (Array.isArray(value) ? value : [value]) as unknown[]) {
+            if (typeof v !== "string") continue;
+            const role = sessions.reached(v);
+            if (role) flag("BT-OPS-ROLE-CHAIN", r, key, `lets ${v} in (${describe(v, role)}): a tenant session could continue past Bedrock to ${r.type.split(":").pop()} ${r.name}`);
+        }
+        return;
+    }
+    if (value === undefined || value === null || value === "") return;
+    const parsed = parsePolicy(value);
+    if ("problem" in parsed) {
+        if (known) flag("BT-OPS-ROLE-CHAIN", r, key, `the resource policy ${parsed.problem}: the proof cannot show it lets no tenant session in`);
+        return;
+    }
+    for (const s of parsed.statements) {
+        const who = s.effect === "Allow" ? tenantAdmitted(s, sessions, account) : undefined;
+        if (who) flag("BT-OPS-ROLE-CHAIN", r, `${key} ${s.label}`, `lets ${who} ${s.notActions ? `do every action but ${JSON.stringify(s.notActions)}` : JSON.stringify(s.actions ?? [])} on ${r.type.split(":").pop()} ${r.name}: a tenant session could continue past Bedrock`);
+    }
+}
+
+/** Whether a value reads as a policy document: an object with a `Statement`, or JSON text that may hold one. */
+function policyShaped(value: unknown): boolean {
+    if (typeof value === "string") return value.charCodeAt(0) === OPEN_BRACE && value.includes("\"Statement\"");
+    return isRecord(value) && "Statement" in value;
+}
+
+/**
+ * Whom an Allow statement of a resource policy admits from among tenant
+ * roles and their sessions, or undefined. A principal that is or can stand
+ * for one (`*` and patterns included) is one, unless an `aws:PrincipalArn`
+ * condition that must hold names no tenant role; a statement whose
+ * `aws:PrincipalArn` names one admits it through the account or any
+ * pattern. Other conditions never keep a tenant session out: its tags
+ * (`aws:PrincipalTag`) are the tenant runtime's to choose, and its account
+ * is the ops account. `NotPrincipal` admits every principal it does not list.
+ */
+function tenantAdmitted(s: PolicyStatement, sessions: TenantSessions, account: string): string | undefined {
+    // Held to requests a service makes for the account (AWS's default topic policy): a session's own request carries no such key.
+    if (tiedToAccount(s, account, new Set())) return undefined;
+    if (s.notPrincipals) return `every principal but ${JSON.stringify(s.notPrincipals)} (NotPrincipal), tenant sessions among them`;
+    const arnConditions = s.conditions.filter((c) => c.key === "aws:principalarn" && POSITIVE_ARN_OPERATOR.test(c.operator));
+    const named = arnConditions.map((c) => c.values.map((v) => sessions.reached(v)).find((x) => x !== undefined));
+    if (named.some((x) => x === undefined)) return undefined;
+    for (const v of s.principals?.AWS ?? []) {
+        const role = sessions.reached(v);
+        if (role) return `${v} (${describe(v, role)})`;
+        // Only a principal that stands for many (the account, `*`, a pattern) is narrowed to a tenant role by aws:PrincipalArn.
+        if (named.length > 0 && (hasWildcard(v) || isAccountId(v) || v.endsWith(":root"))) return `${v}, narrowed by aws:PrincipalArn to ${named[0]}`;
+    }
+    return undefined;
+}
+
+/** Condition operators under which `aws:PrincipalArn` must match a value for the statement to apply. */
+const POSITIVE_ARN_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)(IfExists)?$/;
+
+const describe = (principal: string, role: string) => (hasWildcard(principal) ? `a pattern matching the tenant role ${role} or its sessions` : principal.toLowerCase() === role.toLowerCase() ? "a tenant role" : `a session of the tenant role ${role}`);
 
 /** Whether a managed policy in the files holds only Deny statements. */
 function denyOnly(policy: StackResource | undefined): boolean {
@@ -171,19 +299,56 @@ function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: S
 }
 
 /**
- * The role of an STS session ARN (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`),
- * lowercased as tenant role ARNs are compared: a trust naming one session of a
- * tenant role admits that tenant's sessions as surely as naming the role.
+ * Tenant roles and their sessions as a principal of a policy can name them:
+ * a tenant role's ARN, any of its sessions
+ * (`arn:aws:sts::<ops>:assumed-role/<role>/<session>`, the session name being
+ * the caller's to choose), or a pattern or policy variable that can stand for
+ * either. A session's `aws:PrincipalArn` is its role's ARN, so the same test
+ * reads that key's values. Built once per stack: an exact value is looked up,
+ * and only a pattern is matched against each tenant role.
  */
-function roleOfSession(principal: string): string | undefined {
-    const arn = parseArn(principal);
-    if (!arn || arn.service !== "sts" || !arn.resource.startsWith("assumed-role/")) return undefined;
-    const name = arn.resource.split("/")[1];
-    return name ? `arn:${arn.partition}:iam::${arn.account}:role/${name}`.toLowerCase() : undefined;
+interface TenantSessions {
+    /** The ARN of a tenant role that `principal` can stand for, itself or one of its sessions; undefined when none. */
+    reached(principal: string): string | undefined;
 }
 
-/** Every session of a tenant role, as a pattern over principal ARNs (role ARNs compared lowercased). */
-function sessionPatternOf(roleArn: string): string {
-    const arn = parseArn(roleArn);
-    return arn ? `arn:${arn.partition}:sts::${arn.account}:assumed-role/${arn.resource.split("/").pop()}/*` : roleArn;
+function tenantSessions(tenants: TenantIntent[]): TenantSessions {
+    const byArn = new Map<string, string>();
+    const bySession = new Map<string, string>();
+    const patterns: { role: string; sessionPrefix: string; arn: string }[] = [];
+    for (const t of tenants) {
+        const role = t.roleArn.toLowerCase();
+        byArn.set(role, t.roleArn);
+        const arn = parseArn(role);
+        const name = arn?.resource.slice(arn.resource.lastIndexOf("/") + 1);
+        if (!arn || !name) continue;
+        bySession.set(`${arn.account}/${name}`, t.roleArn);
+        patterns.push({ role, sessionPrefix: `arn:${arn.partition}:sts::${arn.account}:assumed-role/${name}/`, arn: t.roleArn });
+    }
+    return {
+        reached(principal) {
+            const p = principal.toLowerCase();
+            if (!hasWildcard(p)) {
+                const session = parseArn(p);
+                if (session?.service !== "sts" || !session.resource.startsWith("assumed-role/")) return byArn.get(p);
+                return bySession.get(`${session.account}/${session.resource.split("/")[1]}`);
+            }
+            const pattern = variablesAsWildcards(p);
+            // reachesUnder asks whether a resource pattern can match something under a prefix; here the pattern is a principal's, the prefix every session of a role.
+            const probe: PolicyStatement = { label: "principal", effect: "Allow", conditions: [], resources: [p] };
+            return patterns.find((x) => wildcardMatch(pattern, x.role) || reachesUnder(probe, x.sessionPrefix))?.arn;
+        },
+    };
+}
+
+/** A policy variable (`${aws:PrincipalTag/x}`) can stand for any text: read as `*`, by a linear scan. */
+function variablesAsWildcards(pattern: string): string {
+    let out = "";
+    let i = 0;
+    for (let start = pattern.indexOf("${"); start >= 0; start = pattern.indexOf("${", i)) {
+        const end = pattern.indexOf("}", start);
+        out += `${pattern.slice(i, start)}*`;
+        i = end < 0 ? pattern.length : end + 1;
+    }
+    return out + pattern.slice(i);
 }

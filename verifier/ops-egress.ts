@@ -7,7 +7,7 @@
  * subscription, target, link or invocation from outside is a finding, as is a
  * function whose code or settings come from elsewhere.
  */
-import { egressViolations, ownBuckets } from "./account-egress";
+import { egressViolations, ownBuckets, withReadableEnvironment } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
 import type { StackResource, StackState } from "./pulumi-formats";
@@ -34,7 +34,10 @@ export function opsEgressViolations(state: StackState, account: string): Violati
     egressViolations({ state, account, code: "BT-OPS-EGRESS", invokeCode: "BT-OPS-FOREIGN-TRUST", buckets, outbound: () => false, notScanned: NOT_SCANNED, flag });
     for (const r of state.resources) {
         if (r.type !== FUNCTION_TYPE) continue;
-        for (const [path, why] of functionProblems(r, ownCode)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
+        // Every check reads the environment in one shape; one it cannot be put in could set anything.
+        const readable = withReadableEnvironment(r);
+        if ("problem" in readable) flag("BT-ACCOUNT-FUNCTION", r, "environment", `${readable.problem}: the variables it sets (NODE_OPTIONS, credentials, endpoints) cannot be proved`);
+        for (const [path, why] of functionProblems("resource" in readable ? readable.resource : r, ownCode)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
     }
     return out;
 }

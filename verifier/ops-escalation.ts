@@ -1,12 +1,14 @@
 /**
  * What lets an ops principal other than a tenant role gain more than it was
- * given, or make Bedrock keep prompts in the ops account. At run time the
- * fleet needs two IAM writes, both on tenant roles: the quota enforcer's
- * inline deny and the cost cap's attached Deny. Any other IAM write lets its
- * holder rewrite some principal (itself included) and reach tenant roles one
- * step later, so it is refused whatever it names.
+ * given, make Bedrock keep prompts in the ops account, call models outside
+ * the tenant roles, or change what tenants are metered by or held to. At run
+ * time the fleet needs two IAM writes, both on tenant roles: the quota
+ * enforcer's inline deny and the cost cap's attached Deny. Any other IAM
+ * write lets its holder rewrite some principal (itself included) and reach
+ * tenant roles one step later, so it is refused whatever it names.
  */
 import { coversAction, hasWildcard, OPS_ROLE_PREFIX, wildcardMatch, type PolicyStatement } from "../contract";
+import { MODEL_CALLS, surfacesOf, surfacesReached } from "./surfaces";
 
 export const INLINE_DENY_WRITES = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
 export const ATTACH_WRITES = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
@@ -35,9 +37,11 @@ const IAM_WRITES = [
 /** An exactly named IAM action that none of these start is a write even when the list above misses it. */
 const IAM_READ_PREFIXES = ["iam:get", "iam:list", "iam:generate", "iam:simulate"];
 
-/** Bedrock actions that would keep prompts or outputs in the ops account, where no customer can see or delete them. */
+/**
+ * Bedrock actions that would keep prompts or outputs in the ops account, where no customer can see or delete them.
+ * Turning on invocation logging is refused in every account, as BT-ACCOUNT-INVOCATION-LOGGING (surfaces.ts).
+ */
 const PROMPT_KEEPING: [string, string][] = [
-    ["bedrock:PutModelInvocationLoggingConfiguration", "invocation logging (every tenant's prompts and responses)"],
     ["bedrock:CreateModelInvocationJob", "batch jobs"],
     ["bedrock:StartAsyncInvoke", "async invocations"],
     ["bedrock:CreateEvaluationJob", "evaluation jobs"],
@@ -53,6 +57,24 @@ export const FUNCTION_WRITES = [
     "lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateAlias", "lambda:CreateAlias",
     "lambda:AddPermission", "lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:CreateEventSourceMapping",
     "lambda:UpdateEventSourceMapping", "lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig",
+];
+
+/**
+ * Writes that change what tenants are metered by or held to, once the
+ * stacks run: whoever holds one could re-tag a tenant's application profile
+ * (its spend would count against another tenant's budget and cost cap),
+ * delete or re-create profiles, weaken or delete the guardrail a tenant role
+ * requires, or silence, forge or re-point the quota alarms, the rule that
+ * feeds the quota enforcer, and the budgets and cost-cap actions. The
+ * fleet's run-time principals need none: the deployer, not in the files,
+ * makes all of these.
+ */
+const TENANT_TERMS: [string[], string][] = [
+    [["bedrock:TagResource", "bedrock:UntagResource", "bedrock:CreateInferenceProfile", "bedrock:DeleteInferenceProfile"], "application inference profiles and their tags, which attribute each tenant's spend"],
+    [["bedrock:UpdateGuardrail", "bedrock:DeleteGuardrail"], "the guardrails tenant roles require"],
+    [["cloudwatch:SetAlarmState", "cloudwatch:PutMetricAlarm", "cloudwatch:PutCompositeAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions",
+        "events:PutRule", "events:DisableRule", "events:DeleteRule", "events:RemoveTargets", "events:PutTargets"], "the quota alarms and the rule that feeds the quota enforcer, which blocks and unblocks tenant roles"],
+    [["budgets:ModifyBudget", "budgets:DeleteBudget", "budgets:UpdateBudgetAction", "budgets:DeleteBudgetAction", "budgets:ExecuteBudgetAction"], "the budgets and the actions that apply the cost cap"],
 ];
 
 export interface EscalationScope {
@@ -83,6 +105,13 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
     if (functionWrites.length > 0) out.push(`${list(functionWrites)}: it could change the code, settings or triggers of the account's functions, the quota enforcer's included, and run as their roles`);
     const kept = PROMPT_KEEPING.filter(([action]) => coversAction(s, action));
     if (kept.length > 0) out.push(`${kept.map(([a]) => a).join(", ")}: Bedrock would keep prompts or outputs in the ops account (${kept.map(([, what]) => what).join(", ")})`);
+    const calls = surfacesReached(s, MODEL_CALLS);
+    if (calls.length > 0) {
+        const granted = s.notActions ? `every action but ${JSON.stringify(s.notActions)}` : list((s.actions ?? []).filter((a) => surfacesOf(a, MODEL_CALLS).length > 0));
+        out.push(`${granted}: it could use ${calls.map((c) => c.what).join("; ")}, outside every tenant role and with none of their entitlement, guardrail, metering or quotas`);
+    }
+    const terms = TENANT_TERMS.map(([actions, what]) => [actions.filter((a) => coversAction(s, a)), what] as const).filter(([actions]) => actions.length > 0);
+    if (terms.length > 0) out.push(`${list(terms.flatMap(([actions]) => actions))}: it could change what tenants are metered by or held to (${terms.map(([, what]) => what).join("; ")})`);
     return out;
 }
 

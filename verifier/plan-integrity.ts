@@ -64,7 +64,9 @@ export function planViolations(state: StackState, account: string | undefined): 
     for (const [urn, count] of urns) {
         if (count > 1) out.push(violation("BT-PLAN-DUPLICATE-URN", { tenant: "(stack)", stack: state.stack, resource: urn.split("::").pop()!, urn }, "urn", `appears ${count} times in ${state.file}: the file does not say which one AWS holds`));
     }
-    out.push(...providerReferenceViolations(state, account));
+    const defaults = new Set<string>();
+    out.push(...providerReferenceViolations(state, account, defaults));
+    out.push(...configViolations(state, account, defaults));
     return out;
 }
 
@@ -79,9 +81,10 @@ const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
  * (`…::pulumi:providers:aws::default_7_48_0`), whose settings are then the
  * stack's configuration the preview carries. The mock engine records no
  * providers at all, so only a file in which some resource names a provider
- * requires every other custom resource to name one.
+ * requires every other custom resource to name one. The default providers a
+ * preview names are added to `defaults`.
  */
-function providerReferenceViolations(state: StackState, account: string | undefined): Violation[] {
+function providerReferenceViolations(state: StackState, account: string | undefined, defaults: Set<string>): Violation[] {
     const out: Violation[] = [];
     const providers = new Map<string, StackResource[]>();
     let anyNamed = false;
@@ -98,7 +101,7 @@ function providerReferenceViolations(state: StackState, account: string | undefi
     const unresolved = (r: StackResource, why: string) => out.push(violation("BT-PLAN-UNRESOLVED", place(r.name, r.urn), "provider", why));
     // Reported once per provider, not once per resource: a fleet's thousands of resources name one provider.
     const absent = new Map<string, StackResource[]>();
-    const configured = new Set<string>();
+    const configured = defaults;
     const unnamed: StackResource[] = [];
     // Thousands of resources name the same few providers: each reference is parsed once.
     const parsed = new Map<string, ReturnType<typeof providerReference>>();
@@ -137,7 +140,7 @@ function providerReferenceViolations(state: StackState, account: string | undefi
             `is the provider of ${rs.length} resource${rs.length === 1 ? "" : "s"} (${names(rs)}) but is not in the file: which account it deploys them into cannot be proved`));
     }
     for (const urn of configured) {
-        defaultProviderViolations(urn, state, account).forEach((why) => out.push(violation("BT-PLAN-FOREIGN-PROVIDER", place(urn.split("::").pop()!, urn), "-", why)));
+        defaultProviderViolations(urn).forEach((why) => out.push(violation("BT-PLAN-FOREIGN-PROVIDER", place(urn.split("::").pop()!, urn), "-", why)));
     }
     if (unnamed.length > 0) {
         out.push(violation("BT-PLAN-UNRESOLVED", place(unnamed[0].name, unnamed[0].urn), "provider",
@@ -164,24 +167,50 @@ function providerReference(text: string): { urn: string; id: string; pkg: string
 
 /**
  * A default provider a preview names but does not list: its name carries its
- * version and any plugin download URL (`default_7_48_0_https_/example.com`),
- * and an aws one's settings are the stack's `aws:` configuration.
+ * version and any plugin download URL (`default_7_48_0_https_/example.com`).
  */
-function defaultProviderViolations(urn: string, state: StackState, account: string | undefined): string[] {
+function defaultProviderViolations(urn: string): string[] {
     const ref = providerReference(`${urn}::`);
     if (typeof ref === "string") return [];
-    const out: string[] = [];
     let base = ref.name;
     for (const source of PULUMI_PLUGIN_SOURCES) if (base.endsWith(`_${intoQName(source)}`)) base = base.slice(0, -(intoQName(source).length + 1));
-    if (!/^default(?:_\d+_\d+_\d+(?:_[0-9A-Za-z-]+)*)?$/.test(base)) {
-        out.push(`is a default provider whose name, ${JSON.stringify(ref.name)}, says its plugin is downloaded from elsewhere than Pulumi's releases: that plugin holds the credentials and decides where everything is deployed`);
+    if (/^default(?:_\d+_\d+_\d+(?:_[0-9A-Za-z-]+)*)?$/.test(base)) return [];
+    return [`is a default provider whose name, ${JSON.stringify(ref.name)}, says its plugin is downloaded from elsewhere than Pulumi's releases: that plugin holds the credentials and decides where everything is deployed`];
+}
+
+/**
+ * A preview's `aws:` configuration is the settings of the stack's default
+ * aws provider, whatever its resources name: the file of a stack whose
+ * resources name no provider (as the mock engine records them), or only
+ * explicit ones, still deploys with it wherever a resource falls back to the
+ * default. It is held to the rules of a provider resource's settings, and
+ * reported on each default aws provider the preview names, or on the one the
+ * engine would create.
+ */
+function configViolations(state: StackState, account: string | undefined, named: ReadonlySet<string>): Violation[] {
+    if (state.format !== "preview" || state.config === undefined) return [];
+    const prefix = "aws:";
+    const settings: Record<string, unknown> = {};
+    let any = false;
+    for (const key in state.config) {
+        if (key.startsWith(prefix)) {
+            settings[key.slice(prefix.length)] = state.config[key];
+            any = true;
+        }
     }
-    if (ref.pkg === "aws") {
-        const prefix = "aws:";
-        const settings: Record<string, unknown> = {};
-        for (const key in state.config ?? {}) if (key.startsWith(prefix)) settings[key.slice(prefix.length)] = state.config![key];
-        const provider: StackResource = { urn, type: AWS_PROVIDER_TYPE, name: ref.name, custom: true, inputs: settings, outputs: {} };
-        out.push(...providerViolations(provider, account).map((why) => `(configured by the stack's aws: settings) ${why}`));
+    if (!any) return [];
+    const project = state.resources[0]?.urn.split("::")[1] ?? "(unknown)";
+    const awsDefaults = [...named].filter((urn) => {
+        const ref = providerReference(`${urn}::`);
+        return typeof ref !== "string" && ref.pkg === "aws";
+    });
+    const out: Violation[] = [];
+    for (const urn of awsDefaults.length > 0 ? awsDefaults : [`urn:pulumi:${state.stack}::${project}::${AWS_PROVIDER_TYPE}::default`]) {
+        const name = urn.split("::").pop()!;
+        const provider: StackResource = { urn, type: AWS_PROVIDER_TYPE, name, custom: true, inputs: settings, outputs: {} };
+        for (const why of providerViolations(provider, account)) {
+            out.push(violation("BT-PLAN-FOREIGN-PROVIDER", { tenant: "(stack)", stack: state.stack, resource: name, urn }, "config", `(configured by the stack's aws: settings) ${why}`));
+        }
     }
     return out;
 }
@@ -241,17 +270,24 @@ function pluginViolations(r: StackResource): string[] {
 const ROLE_SETTINGS = ["assumeRole", "assumeRoles", "assumeRoleWithWebIdentity"];
 /**
  * Settings that pick credentials the file cannot tie to an account (a
- * profile, a credentials file, keys, another metadata endpoint): proved only
- * when `allowedAccountIds` pins the provider to the stack's own account, which
- * the provider itself checks before it deploys.
+ * profile of the deployer's own shared files, keys, another metadata
+ * endpoint): proved only when `allowedAccountIds` pins the provider to the
+ * stack's own account, which the provider itself checks before it deploys.
  */
-const CREDENTIAL_SETTINGS = ["profile", "sharedCredentialsFiles", "sharedCredentialsFile", "sharedConfigFiles", "accessKey", "secretKey", "token", "ec2MetadataServiceEndpoint"];
+const CREDENTIAL_SETTINGS = ["profile", "accessKey", "secretKey", "token", "ec2MetadataServiceEndpoint"];
 /**
  * Settings that send the provider's calls, STS's included, to other endpoints
  * or let someone in between answer them: whoever answers could also answer
  * the account check, so nothing pins them.
  */
 const REDIRECTING_SETTINGS = ["endpoints", "customCaBundle", "httpProxy", "httpsProxy", "insecure"];
+/**
+ * Shared config and credentials files the stack names instead of the
+ * deployer's own: a profile there can set `endpoint_url` (STS's included) or
+ * run a `credential_process`, so whoever wrote the file answers the account
+ * check as well. The two files are merged, so either can hold any setting.
+ */
+const FILE_SETTINGS = ["sharedConfigFiles", "sharedCredentialsFiles", "sharedCredentialsFile"];
 /** Without the account lookup, `allowedAccountIds` is not enforced. */
 const UNPINNING_SETTINGS = ["skipRequestingAccountId", "skipCredentialsValidation"];
 /**
@@ -286,13 +322,16 @@ function providerViolations(r: StackResource, account: string | undefined): stri
     for (const setting of REDIRECTING_SETTINGS) {
         if (isSet(prop(r, setting))) out.push(`sets ${setting}: its calls, the account check's included, could be answered by others than AWS`);
     }
+    for (const setting of FILE_SETTINGS) {
+        if (isSet(prop(r, setting))) out.push(`sets ${setting}: a shared config or credentials file can send its calls, the account check's included, elsewhere (endpoint_url) or run a command for credentials (credential_process), so allowedAccountIds does not pin it; use the deployer's own files`);
+    }
     for (const setting of REGION_SETTINGS) {
         const region = settingValue(prop(r, setting));
         const problem = isSet(region) ? regionProblem(setting, region === UNKNOWN_VALUE ? "(not known at preview)" : region) : undefined;
         if (problem !== undefined) out.push(`${problem}: it could deploy into an account of another partition, or call hosts that are not AWS's`);
     }
     for (const setting of new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)])) {
-        if (!HARMLESS_SETTINGS.has(setting) && !ROLE_SETTINGS.includes(setting) && !CREDENTIAL_SETTINGS.includes(setting) && !REDIRECTING_SETTINGS.includes(setting) && isSet(prop(r, setting))) {
+        if (!HARMLESS_SETTINGS.has(setting) && !ROLE_SETTINGS.includes(setting) && !CREDENTIAL_SETTINGS.includes(setting) && !REDIRECTING_SETTINGS.includes(setting) && !FILE_SETTINGS.includes(setting) && isSet(prop(r, setting))) {
             out.push(`sets ${setting}, a setting the proof does not know: it could deploy elsewhere, so it is not assumed harmless`);
         }
     }
@@ -312,7 +351,11 @@ function roleViolations(setting: string, value: unknown, account: string | undef
             continue;
         }
         const arn = settingValue(role.roleArn);
-        if (arn === undefined || arn === null || arn === "") continue;
+        if (arn === undefined || arn === null || arn === "") {
+            // A web identity without a role assumes the one AWS_ROLE_ARN names in the deployer's environment, with a token the file may hold: nothing ties it to the account.
+            if (setting === "assumeRoleWithWebIdentity" && isSet(role)) out.push(`${at} names no roleArn: it assumes whatever role the deployer's environment names (AWS_ROLE_ARN), so the file cannot tie its credentials to an account; name a role of account ${account ?? "(unknown)"}`);
+            continue;
+        }
         const parsed = typeof arn === "string" ? parseArn(arn) : undefined;
         if (!parsed || !isAccountId(parsed.account)) {
             out.push(`${at}.roleArn is ${unreadable(arn)}: the role it assumes cannot be proved to be of account ${account ?? "(unknown)"}`);

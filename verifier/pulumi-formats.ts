@@ -16,6 +16,8 @@ import { PREVIEW_UNKNOWN, isRecord } from "../contract";
 /** Pulumi's signature key for special property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The other special values a state holds (assets, archives, resource references, output values): read as the objects they are. */
+const OTHER_SIGNATURES = new Set(["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7", "5cf8f73096256a8f31e491e813e4eb8e", "d0e6a833031e9bbcd3f4e8bde6ca49a4"]);
 /** What `pulumi preview` writes for a value not known until deployment. */
 export const UNKNOWN_VALUE = PREVIEW_UNKNOWN;
 
@@ -48,7 +50,12 @@ export interface StackResource {
     pendingReplacement?: boolean;
     /** The provider reference (`<provider URN>::<provider id>`) Pulumi records for a resource a provider deploys. */
     provider?: string;
-    /** Deleted by a preview step with `retainOnDelete`: AWS keeps it. */
+    /**
+     * Deleted by a preview step that leaves it in AWS: with `retainOnDelete`,
+     * with `deletedWith` naming a resource the same preview does not keep
+     * (the engine then skips the delete), or `protect` (the engine refuses
+     * the delete).
+     */
     retained?: boolean;
     /**
      * Read with `.get()` (`external: true` in a stack export; a `read` or
@@ -96,6 +103,8 @@ export function readStackState(file: string, text: string): StackState {
 
 /** Preview steps after which the resource is gone from the stack (a retained one is read from its old state). */
 const LEAVING_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+/** Every step `op` the engine writes (`display.StepOp`); a step of any other is not one Pulumi wrote. */
+const STEP_OPS = new Set([...LEAVING_OPS, "same", "create", "update", "replace", "create-replacement", "read", "read-replacement", "refresh", "import", "import-replacement", "diff"]);
 
 /** Reads one file's parsed JSON; `file` names it in errors. */
 export function stackStateOf(file: string, doc: unknown): StackState {
@@ -109,36 +118,38 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
         }
-        raw = Array.isArray(doc.deployment.resources) ? (doc.deployment.resources as unknown[]) : [];
+        // An empty stack's export omits `resources`; anything but a list is not one Pulumi wrote, and read as none it would prove an empty stack.
+        const listed = doc.deployment.resources;
+        if (listed !== undefined && listed !== null && !Array.isArray(listed)) throw new UnreadableInputError(`${file}: deployment.resources is not a list (${kindOf(listed)}): no stack export Pulumi writes has one`);
+        raw = (listed ?? []) as unknown[];
         pendingOperations = readPendingOperations(file, doc.deployment.pending_operations);
         format = "stack-export";
     } else if (isRecord(doc) && Array.isArray(doc.steps)) {
         refuseFailedPreview(file, doc);
-        config = isRecord(doc.config) ? doc.config : undefined;
-        // A preview lists what would exist afterwards. A deletion leaves nothing, unless the old
-        // resource is retained on delete: AWS then keeps it, policies and all, outside the stack.
+        config = readConfig(file, doc.config);
+        const steps = (doc.steps as unknown[]).map((step, i) => readStep(file, step, i));
+        // A preview lists what would exist afterwards. A deletion leaves nothing, unless the engine
+        // skips or refuses it: AWS then keeps the resource, policies and all, outside the stack.
         raw = [];
         // A replacement is written as two steps of one URN, both with the new state: the resource is proved once.
-        const replacing = new Set((doc.steps as unknown[]).filter((x) => isRecord(x) && x.op === "create-replacement" && typeof x.urn === "string").map((x) => (x as { urn: string }).urn));
-        for (const [i, step] of (doc.steps as unknown[]).entries()) {
-            if (!isRecord(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
-            const stays = typeof step.op === "string" && !LEAVING_OPS.has(step.op);
-            if (stays && (step.newState === undefined || step.newState === null)) {
+        const replacing = new Set(steps.filter((x) => x.op === "create-replacement").map((x) => x.urn));
+        // What stays after the preview, and what it deletes: a `deletedWith` names one of them.
+        const staying = new Set(steps.filter((x) => x.newState !== undefined && !LEAVING_OPS.has(x.op)).map((x) => x.urn));
+        const leaving = new Set(steps.filter((x) => LEAVING_OPS.has(x.op)).map((x) => x.urn));
+        for (const [i, step] of steps.entries()) {
+            const stays = !LEAVING_OPS.has(step.op);
+            if (stays && step.newState === undefined) {
                 // What the step leaves in AWS is not in the file: skipping it would prove a stack without it.
                 throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no newState: what it leaves in AWS is not in the file`);
             }
-            if (step.op === "replace" && typeof step.urn === "string" && replacing.has(step.urn)) continue;
-            if (isRecord(step.newState) && typeof step.newState.urn === "string" && step.urn !== undefined && step.urn !== step.newState.urn) {
-                throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) holds the new state of another resource, ${JSON.stringify(step.newState.urn)}: no preview Pulumi writes does`);
-            }
-            if (step.newState !== undefined && step.newState !== null) {
+            if (step.op === "replace" && replacing.has(step.urn)) continue;
+            if (step.newState !== undefined) {
                 raw.push(step.newState);
                 // A preview may write a read's new state without `external`: the step says it all the same.
-                if ((step.op === "read" || step.op === "read-replacement") && isRecord(step.newState) && typeof step.newState.urn === "string") externalUrns.add(step.newState.urn);
-            }
-            else if (isRecord(step.oldState) && step.oldState.retainOnDelete === true) {
+                if (step.op === "read" || step.op === "read-replacement") externalUrns.add(step.urn);
+            } else if (step.oldState !== undefined && keptOnDelete(step.op, step.oldState, staying, leaving)) {
                 raw.push(step.oldState);
-                if (typeof step.oldState.urn === "string") retainedUrns.add(step.oldState.urn);
+                retainedUrns.add(step.urn);
             }
         }
         format = "preview";
@@ -189,6 +200,73 @@ function refuseFailedPreview(file: string, doc: Record<string, unknown>): void {
     }
 }
 
+interface PreviewStep {
+    op: string;
+    urn: string;
+    newState?: Record<string, unknown>;
+    oldState?: Record<string, unknown>;
+}
+
+/**
+ * One step as the engine writes it (`display.PreviewStep`): an `op` of the
+ * engine's, the URN as text, each state an object of that URN. Anything else
+ * is not a file Pulumi wrote, and guessing at it could drop a resource.
+ */
+function readStep(file: string, step: unknown, i: number): PreviewStep {
+    if (!isRecord(step)) throw new UnreadableInputError(`${file}: step ${i} is not an object`);
+    const { op, urn } = step;
+    if (typeof op !== "string" || !STEP_OPS.has(op)) throw new UnreadableInputError(`${file}: step ${i} has op ${asText(op)}, which is not a step Pulumi writes: what it leaves in AWS cannot be read`);
+    if (typeof urn !== "string") throw new UnreadableInputError(`${file}: step ${i} (${op}) has a urn that is not text: ${asText(urn)}`);
+    if (step.provider !== undefined && step.provider !== null && typeof step.provider !== "string") {
+        throw new UnreadableInputError(`${file}: step ${i} (${op} of ${urn}) has a provider reference that is not text: ${asText(step.provider)}`);
+    }
+    const state = (name: "newState" | "oldState"): Record<string, unknown> | undefined => {
+        const value = step[name];
+        if (value === undefined || value === null) return undefined;
+        if (!isRecord(value)) throw new UnreadableInputError(`${file}: step ${i} (${op} of ${urn}) has a ${name} that is not an object (${kindOf(value)})`);
+        if (value.urn !== urn) {
+            throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(op)} of ${JSON.stringify(urn)}) holds the ${name === "newState" ? "new" : "old"} state of another resource, ${asText(value.urn)}: no preview Pulumi writes does`);
+        }
+        return value;
+    };
+    return { op, urn, newState: state("newState"), oldState: state("oldState") };
+}
+
+/**
+ * Whether a step that deletes a resource leaves it in AWS. The engine skips
+ * the provider's delete of a resource with `retainOnDelete`, and of one whose
+ * `deletedWith` names a resource the same update deletes (trusting that
+ * deletion to take this one along, which AWS need not do: deleting a log
+ * group leaves the invocation-logging configuration that names it); it
+ * refuses to delete a `protect`ed one. A `deletedWith` target the file does
+ * not show staying is taken as deleted.
+ */
+function keptOnDelete(op: string, old: Record<string, unknown>, staying: ReadonlySet<string>, leaving: ReadonlySet<string>): boolean {
+    if (op !== "delete" && op !== "delete-replaced") return false;
+    if (old.retainOnDelete === true) return true;
+    if (op === "delete" && old.protect === true) return true;
+    const target = old.deletedWith;
+    return typeof target === "string" && target !== "" && (leaving.has(target) || !staying.has(target));
+}
+
+/** A preview's `config`: the engine writes each key's value as text (`"aws:region": "us-east-1"`, objects as JSON text). */
+function readConfig(file: string, config: unknown): Record<string, unknown> | undefined {
+    if (config === undefined || config === null) return undefined;
+    if (!isRecord(config)) throw new UnreadableInputError(`${file}: config is not an object (${kindOf(config)}): no preview Pulumi writes has one`);
+    for (const [key, value] of Object.entries(config)) {
+        if (typeof value !== "string") throw new UnreadableInputError(`${file}: config ${JSON.stringify(key)} is not text (${kindOf(value)}): a preview writes every configuration value as text`);
+    }
+    return config;
+}
+
+/** What a recorded value is, for an error line: its JSON kind, never its content. */
+function kindOf(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "object") return "an object";
+    return typeof value === "string" ? "text" : `a ${typeof value}`;
+}
+
 /** A message as it goes into an error line: at most 2,000 characters. */
 function clipped(text: string): string {
     return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
@@ -212,6 +290,7 @@ function readResource(file: string, raw: unknown, index: number): StackResource 
     if (raw.provider !== undefined && raw.provider !== null && typeof raw.provider !== "string") {
         throw new UnreadableInputError(`${where} (${urn}) has a provider reference that is not text: ${asText(raw.provider)}`);
     }
+    refuseMisshapen(`${where} (${urn})`, raw);
     return {
         urn,
         type: raw.type,
@@ -226,6 +305,32 @@ function readResource(file: string, raw: unknown, index: number): StackResource 
         provider: typeof raw.provider === "string" && raw.provider !== "" ? raw.provider : undefined,
         external: raw.external === true,
     };
+}
+
+/** Fields of a ResourceV3 the engine writes as `true`/`false`: `"custom": "true"` read as false would prove a custom resource as a component. */
+const BOOLEAN_FIELDS = ["custom", "delete", "external", "protect", "pendingReplacement", "retainOnDelete"];
+/** Fields the engine writes as text: an id, a parent's URN, the resource that deletes this one. */
+const TEXT_FIELDS = ["id", "parent", "deletedWith"];
+
+/**
+ * Every field the proof relies on must have the shape the engine writes
+ * (`apitype.ResourceV3`): a value of another shape would otherwise be read
+ * as absent, or as empty (`inputs` recorded as a list held no property the
+ * checks could find), proving a resource other than the one in the file.
+ */
+function refuseMisshapen(where: string, raw: Record<string, unknown>): void {
+    const refuse = (field: string, wanted: string, value: unknown) => {
+        throw new UnreadableInputError(`${where}: ${field} is ${kindOf(value)}, not ${wanted}: no file Pulumi writes has one`);
+    };
+    const present = (value: unknown) => value !== undefined && value !== null;
+    for (const field of ["inputs", "outputs"]) if (present(raw[field]) && !isRecord(raw[field])) refuse(field, "an object of properties", raw[field]);
+    for (const field of BOOLEAN_FIELDS) if (present(raw[field]) && typeof raw[field] !== "boolean") refuse(field, "true or false", raw[field]);
+    for (const field of TEXT_FIELDS) if (present(raw[field]) && typeof raw[field] !== "string") refuse(field, "text", raw[field]);
+    if (typeof raw.parent === "string" && raw.parent !== "" && !raw.parent.startsWith("urn:pulumi:")) refuse("parent", "a URN", raw.parent);
+    const urnList = (value: unknown) => Array.isArray(value) && value.every((u) => typeof u === "string");
+    if (present(raw.dependencies) && !urnList(raw.dependencies)) refuse("dependencies", "a list of URNs", raw.dependencies);
+    const byProperty = raw.propertyDependencies;
+    if (present(byProperty) && !(isRecord(byProperty) && Object.values(byProperty).every((v) => v === null || urnList(v)))) refuse("propertyDependencies", "an object of URN lists", byProperty);
 }
 
 function readPendingOperations(file: string, raw: unknown): PendingOperation[] {
@@ -302,8 +407,13 @@ function decode(value: unknown, where: string | (() => string), depth: number): 
         return out ?? value;
     }
     const node = value as Record<string, unknown>;
+    if (SIG_KEY in node && node[SIG_KEY] !== SECRET_SIG && !(typeof node[SIG_KEY] === "string" && OTHER_SIGNATURES.has(node[SIG_KEY]))) {
+        // The engine refuses a special value of a signature it does not know; read as an ordinary object it could hide what it stands for.
+        throw new UnreadableInputError(`${typeof where === "string" ? where : where()} holds a special value of signature ${asText(node[SIG_KEY])}, which Pulumi does not write`);
+    }
     if (node[SIG_KEY] === SECRET_SIG) {
         const place = () => (typeof where === "string" ? where : where());
+        if ("plaintext" in node && typeof node.plaintext !== "string") throw new UnreadableInputError(`${place()} holds a secret whose plaintext is ${kindOf(node.plaintext)}, not JSON text`);
         if (typeof node.plaintext === "string") {
             let parsed: unknown;
             try {

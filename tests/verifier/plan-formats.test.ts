@@ -213,3 +213,145 @@ describe("files the engine could not have written, and previews that did not fin
         assert.ok(run.report.violations.some((v: any) => v.code === "BT-PLAN-UNRESOLVED" && v.resource === "deployer" && /is not in the file/.test(v.why)), run.stderr);
     });
 });
+
+describe("fields, steps and values in shapes the engine never writes", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    const role = (extra: Record<string, unknown> = {}) => ({ urn: "urn:pulumi:ops::p::aws:iam/role:Role::r", type: "aws:iam/role:Role", custom: true, id: "r", inputs: {}, outputs: {}, ...extra });
+    const exported = (...resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
+    const previewed = (...steps: unknown[]) => JSON.stringify({ steps });
+
+    it("refuses a resource whose inputs or outputs are not objects, naming the file and the resource, rather than reading them as empty", () => {
+        const alarm = (doc: StackDoc) => doc.deployment.resources.find((r: any) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+        for (const shape of ["stack-export", "preview"] as const) {
+            const listed = verify(mutatedPlan(plan, shape, { "customer-a": (doc) => Object.assign(alarm(doc), { inputs: [1, 2], outputs: "x" }) }));
+            assert.strictEqual(listed.code, 2, `${listed.stderr}${listed.stdout}`);
+            assert.match(listed.stderr, /customer-a\.json: resource \d+ \(urn:pulumi:customer-a::.*MetricAlarm::[^)]*\): inputs is a list, not an object of properties/);
+        }
+        assert.throws(() => readStackState("ops.json", exported(role({ outputs: "x" }))), /ops\.json: resource 0 \(urn:pulumi:ops::p::aws:iam\/role:Role::r\): outputs is text, not an object/);
+    });
+
+    it("refuses a resource field the proof relies on in a shape the engine never writes", () => {
+        const cases: [Record<string, unknown>, RegExp][] = [
+            [{ custom: "true" }, /custom is text, not true or false/],
+            [{ delete: 1 }, /delete is a number, not true or false/],
+            [{ external: "yes" }, /external is text, not true or false/],
+            [{ retainOnDelete: "true" }, /retainOnDelete is text/],
+            [{ protect: {} }, /protect is an object/],
+            [{ id: 7 }, /id is a number, not text/],
+            [{ parent: ["urn:pulumi:ops::p::pulumi:pulumi:Stack::s"] }, /parent is a list, not text/],
+            [{ parent: "the stack" }, /parent is text, not a URN/],
+            [{ deletedWith: { urn: "x" } }, /deletedWith is an object, not text/],
+            [{ dependencies: "urn:pulumi:ops::p::aws:iam/role:Role::other" }, /dependencies is text, not a list of URNs/],
+            [{ dependencies: [7] }, /dependencies is a list, not a list of URNs/],
+            [{ propertyDependencies: { name: "urn:pulumi:ops::p::aws:iam/role:Role::other" } }, /propertyDependencies is an object, not an object of URN lists/],
+        ];
+        for (const [extra, why] of cases) {
+            assert.throws(() => readStackState("ops.json", exported(role(extra))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: resource 0 (urn:pulumi:ops::p::aws:iam/role:Role::r)") && why.test(err.message), JSON.stringify(extra));
+        }
+        assert.throws(() => readStackState("ops.json", JSON.stringify({ version: 3, deployment: { resources: { 0: role() } } })), /ops\.json: deployment\.resources is not a list \(an object\)/);
+    });
+
+    it("refuses a preview step the engine never writes: an op of its own, a URN that is not text, a state that is not an object or of another resource", () => {
+        const r = role();
+        const cases: [unknown, RegExp][] = [
+            [{ op: "destroy", urn: r.urn, oldState: r }, /step 0 has op destroy, which is not a step Pulumi writes/],
+            [{ op: 3, urn: r.urn, oldState: r }, /step 0 has op 3/],
+            [{ urn: r.urn, newState: r }, /step 0 has op undefined/],
+            [{ op: "same", urn: 7, newState: r }, /step 0 \(same\) has a urn that is not text/],
+            [{ op: "same", urn: r.urn, newState: [r] }, /has a newState that is not an object \(a list\)/],
+            [{ op: "delete", urn: r.urn, oldState: "gone" }, /has a oldState that is not an object \(text\)/],
+            [{ op: "delete", urn: r.urn, oldState: { ...r, urn: "urn:pulumi:ops::p::aws:iam/role:Role::other", retainOnDelete: true } }, /holds the old state of another resource/],
+            [{ op: "same", urn: r.urn, provider: { urn: "x" }, newState: r }, /provider reference that is not text/],
+        ];
+        for (const [step, why] of cases) {
+            assert.throws(() => readStackState("ops.json", previewed(step)), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: step 0") && why.test(err.message), JSON.stringify(step));
+        }
+        assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [], config: ["aws:region"] })), /ops\.json: config is not an object \(a list\)/);
+        assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [], config: { "aws:assumeRoles": [{ roleArn: "x" }] } })), /ops\.json: config "aws:assumeRoles" is not text \(a list\)/);
+    });
+
+    it("refuses a secret or special value the engine never writes", () => {
+        const secret = { [SIG_KEY]: SECRET_SIG, plaintext: { roleArn: "arn:aws:iam::222222222222:role/x" } };
+        assert.throws(() => readStackState("ops.json", exported(role({ inputs: { name: secret } }))), /ops\.json: resource 0 .* inputs holds a secret whose plaintext is an object, not JSON text/);
+        assert.throws(() => readStackState("ops.json", exported(role({ outputs: { name: { [SIG_KEY]: "00000000000000000000000000000000", value: "r" } } }))), /outputs holds a special value of signature 00000000000000000000000000000000, which Pulumi does not write/);
+    });
+
+    it("reads every shape the engine writes: both shipped plans, null or absent inputs, dependencies, assets and archives, an empty stack", () => {
+        for (const shape of ["stack-export", "preview"] as const) {
+            const run = verify(mutatedPlan(plan, shape, {}));
+            assert.strictEqual(run.code, 0, run.stderr);
+        }
+        const other = "urn:pulumi:ops::p::aws:iam/role:Role::other";
+        const archive = { [SIG_KEY]: "0def7320c3a5731c473e5ecbe6d01bc7", assets: { "index.js": { [SIG_KEY]: "c44067f5952c0a294b673a41bacd8c17", text: "x" } } };
+        const state = readStackState("ops.json", exported(
+            role({ inputs: null, outputs: undefined, parent: "", dependencies: [other], propertyDependencies: { name: [other], path: null }, aliases: [], protect: false, retainOnDelete: false, deletedWith: "" }),
+            { urn: "urn:pulumi:ops::p::aws:lambda/function:Function::f", type: "aws:lambda/function:Function", custom: true, id: "f", inputs: { code: archive }, outputs: {} },
+        ));
+        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.inputs]), [["r", {}], ["f", { code: archive }]]);
+        assert.strictEqual(readStackState("ops.json", JSON.stringify({ version: 3, deployment: { manifest: {} } })).resources.length, 0);
+        const steps = readStackState("ops.json", previewed({ op: "import", urn: role().urn, newState: role() }, { op: "diff", urn: other, newState: { ...role(), urn: other } }));
+        assert.strictEqual(steps.resources.length, 2);
+    });
+});
+
+describe("a preview's configuration and the deletes the engine skips", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    it("proves a preview's aws: configuration though no resource names a provider, as the engine's default provider reads it whatever the resources name", () => {
+        const run = verify(previewOf(plan, "customer-a", (d) => (d.config = {
+            "aws:region": "us-east-1",
+            "aws:assumeRoles": JSON.stringify([{ roleArn: "arn:aws:iam::999999999999:role/OrganizationAccountAccessRole" }]),
+            "aws:endpoints": JSON.stringify([{ sts: "https://sts.example.com" }]),
+        })));
+        assert.strictEqual(run.code, 1, run.stderr);
+        const hits = run.report.violations.filter((v: any) => v.code === "BT-PLAN-FOREIGN-PROVIDER" && v.resource === "default");
+        assert.ok(hits.some((v: any) => v.why.includes("999999999999")) && hits.some((v: any) => v.why.includes("endpoints")), run.stderr);
+    });
+
+    it("proves a preview whose configuration is the shipped stack's (its Region, its own account pinned, the program's keys), no resource naming a provider", () => {
+        const run = verify(previewOf(plan, "customer-a", (d) => (d.config = {
+            "aws:region": "us-east-1", "aws:allowedAccountIds": '["111111111111"]', "bedrock-tenancy:kind": "customer", "bedrock-tenancy:tenantId": "customer-a",
+            "bedrock-tenancy:archive": JSON.stringify({ retentionDays: 2555 }),
+        })));
+        assert.strictEqual(run.code, 0, run.stderr);
+    });
+
+    const stackUrn = "urn:pulumi:ops::bedrock-tenancy::pulumi:pulumi:Stack::bedrock-tenancy-ops";
+    /** The ops stack's preview deleting a logging configuration with `options`, and a log group beside it. */
+    function deletingLogging(options: Record<string, unknown>): string {
+        const group = { urn: "urn:pulumi:ops::bedrock-tenancy::aws:cloudwatch/logGroup:LogGroup::tmp-lg", custom: true, type: "aws:cloudwatch/logGroup:LogGroup", id: "tmp-lg", parent: stackUrn, inputs: { name: "/tmp/x", region: "us-east-1" }, outputs: { name: "/tmp/x", region: "us-east-1" } };
+        const settings = { region: "us-east-1", loggingConfig: { textDataDeliveryEnabled: true, s3Config: { bucketName: "ops-logs" } } };
+        const logging = {
+            urn: "urn:pulumi:ops::bedrock-tenancy::aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration::logging", custom: true,
+            type: "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration", id: "logging", parent: stackUrn, inputs: settings, outputs: settings, ...options,
+        };
+        return previewOf(plan, "ops", (d) => d.steps.push(
+            { op: "delete", urn: logging.urn, oldState: logging },
+            { op: "delete", urn: group.urn, oldState: group },
+        ));
+    }
+
+    it("proves a resource a preview deletes but the engine keeps: deletedWith a resource the preview also deletes, or protected", () => {
+        for (const options of [{ deletedWith: "urn:pulumi:ops::bedrock-tenancy::aws:cloudwatch/logGroup:LogGroup::tmp-lg" }, { protect: true }, { retainOnDelete: true }]) {
+            const run = verify(deletingLogging(options));
+            assert.strictEqual(run.code, 1, `${JSON.stringify(options)}: ${run.stderr}`);
+            assert.ok(run.report.violations.some((v: any) => v.code === "BT-ACCOUNT-INVOCATION-LOGGING" && v.resource === "logging"), run.stderr);
+        }
+    });
+
+    it("takes a resource the preview deletes as gone when nothing keeps it, or its deletedWith resource stays", () => {
+        for (const options of [{}, { deletedWith: stackUrn }, { protect: false, retainOnDelete: false, deletedWith: "" }]) {
+            const run = verify(deletingLogging(options));
+            assert.strictEqual(run.code, 0, `${JSON.stringify(options)}: ${run.stderr}`);
+        }
+    });
+});

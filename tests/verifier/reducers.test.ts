@@ -100,6 +100,6 @@ describe("Pulumi file reader", () => {
         const r = (stack: string) => ({ urn: `urn:pulumi:${stack}::p::aws:iam/role:Role::r`, type: "aws:iam/role:Role" });
         assert.throws(() => readStackState("f.json", JSON.stringify({ version: 3, deployment: { resources: [r("a"), r("b")] } })), (e: Error) => e instanceof UnreadableInputError && /f\.json holds resources of more than one stack \(a, b\)/.test(e.message));
         assert.throws(() => readStackState("f.json", JSON.stringify({ version: 2, deployment: {} })), /version 2/);
-        assert.throws(() => readStackState("f.json", JSON.stringify({ steps: [{ newState: { urn: "nope", type: "t" } }] })), /f\.json: resource 0 has a malformed urn "nope"/);
+        assert.throws(() => readStackState("f.json", JSON.stringify({ steps: [{ op: "same", urn: "nope", newState: { urn: "nope", type: "t" } }] })), /f\.json: resource 0 has a malformed urn "nope"/);
     });
 });

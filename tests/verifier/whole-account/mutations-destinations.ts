@@ -33,12 +33,43 @@ const glueTable = (doc: StackDoc) => find(doc, "aws:glue/catalogTable:CatalogTab
 const WARNINGS = `arn:aws:sns:us-east-1:${OPS}:BedrockTenancyQuota-customer-a-warnings`;
 const ENFORCER_ARN = `arn:aws:lambda:us-east-1:${OPS}:function:BedrockTenancyQuotaEnforcer`;
 const AUDIT_LOG = "/bedrock-tenancy/customer-a/audit";
+const LOG_GROUP = `arn:aws:logs:us-east-1:${CUSTOMER_A}:log-group:${AUDIT_LOG}`;
 const subscription = (name: string, props: Record<string, unknown>) => added("ops", SUBSCRIPTION, name, { topic: WARNINGS, ...props });
 const budgetNotifying = (topic: string) => [{ comparisonOperator: "GREATER_THAN", notificationType: "ACTUAL", threshold: 80, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [topic] }];
 /** An object in the shape of a Pulumi asset, holding a value where the property takes text. */
 const assetHolding = (text: string) => ({ [SIG]: ASSET_SIG, text });
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+const SHADOW = `btn-customer-a-shadow-${CUSTOMER_A}`;
+const ALERTS = `arn:aws:sns:us-east-1:${CUSTOMER_A}:bedrock-tenancy-customer-a-alerts`;
+const allowing = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const warningsTopic = (doc: StackDoc) => find(doc, TOPIC, named("BedrockTenancyQuota-customer-a-warnings"));
+/** A topic of the customer stack, subscribed by a web endpoint. */
+const alertsTopic = () => [
+    added("customer-a", TOPIC, "alerts", { name: "bedrock-tenancy-customer-a-alerts", region: "us-east-1" }, { arn: ALERTS }),
+    added("customer-a", SUBSCRIPTION, "alerts-hook", { topic: ALERTS, protocol: "https", endpoint: "https://hooks.example.com/alerts" }),
+];
+/** A second bucket of the customer stack, with none of the archive's protections. */
+const shadowBucket = () => added("customer-a", BUCKET_V2, "shadow", { bucket: SHADOW, region: "us-east-1" }, { arn: `arn:aws:s3:::${SHADOW}` });
+/** The runtime's environment variables, its secret opened. */
+function runtimeVariables(r: any, side: "inputs" | "outputs"): Record<string, string> {
+    const env = r[side].environment ?? r.inputs.environment;
+    const clear = env && typeof env.plaintext === "string" ? JSON.parse(env.plaintext) : env;
+    return { ...(clear?.variables ?? {}) };
+}
+const tokenFilter = (doc: StackDoc) => find(doc, METRIC_FILTER, (r) => r.urn.endsWith("::customer-a-input-tokens"));
+/** A data protection policy whose audit finds e-mail addresses and reports them to `destination`. */
+const findingsTo = (destination: unknown) => JSON.stringify({ Name: "p", Version: "2021-06-01", Statement: [
+    { Sid: "audit", DataIdentifier: ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"], Operation: { Audit: { FindingsDestination: destination } } },
+] });
 
 export const DESTINATION_MUTATIONS: Mutation[] = [
+    { name: "a quota topic whose default-shaped policy holds requests to the account only if a source account is present (IfExists)", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(find(doc, TOPIC, () => true), side, "policy", defaultTopicPolicy(WARNINGS, OPS).replace('"StringEquals"', '"StringEqualsIfExists"')) },
+    { name: "a bucket without ownership controls granting a canonical user FULL_CONTROL by ACL", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", BUCKET, "second-bucket", { bucket: "btn-customer-a-second-111111111111", grants: [{ id: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", type: "CanonicalUser", permissions: ["FULL_CONTROL"] }] })) },
     // What the stack holds: only resources of the aws provider; the stack's outputs, components and providers say whatever the program writes.
     { name: "an ops stack output named arn naming a delivery stream, and an event target sending there", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
       edit: (doc) => {
@@ -120,6 +151,81 @@ export const DESTINATION_MUTATIONS: Mutation[] = [
           setProp(table, side, "storageDescriptor", { ...table.inputs.storageDescriptor, location: "s3a://ops-lake/tenant=customer-a/" });
       } },
 
+    // A topic that notifies people or web endpoints passes on whatever reaches it: only alarms and budgets may feed it.
+    { name: "an ops event rule sending Bedrock and STS calls to a topic of the stack subscribed by a web endpoint", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc,
+          added("ops", "aws:cloudwatch/eventRule:EventRule", "all-calls", { name: "AllCalls", region: "us-east-1", eventPattern: JSON.stringify({ source: ["aws.bedrock", "aws.sts"], "detail-type": ["AWS API Call via CloudTrail"] }) }),
+          added("ops", TOPIC, "relay", { name: "relay", region: "us-east-1" }, { arn: `arn:aws:sns:us-east-1:${OPS}:relay` }),
+          added("ops", EVENT_TARGET, "all-calls", { rule: "AllCalls", region: "us-east-1", arn: `arn:aws:sns:us-east-1:${OPS}:relay` }),
+          added("ops", SUBSCRIPTION, "relay-out", { topic: `arn:aws:sns:us-east-1:${OPS}:relay`, protocol: "https", endpoint: "https://collector.example.com/ingest", region: "us-east-1" })) },
+    { name: "the enforcer's failed events sent to a tenant's quota topic that e-mails someone", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => {
+          push(doc, subscription("to-people", { protocol: "email", endpoint: "oncall@example.com" }));
+          setProp(enforcer(doc), side, "deadLetterConfig", { targetArn: WARNINGS });
+      } },
+    { name: "a tenant's quota topic that texts someone, its policy letting EventBridge of the account publish", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => {
+          push(doc, subscription("to-phone", { protocol: "sms", endpoint: "+15555550100" }));
+          setProp(warningsTopic(doc), side, "policy", allowing({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: WARNINGS, Condition: { StringEquals: { "aws:SourceAccount": OPS } } }));
+      } },
+    { name: "the quota enforcer allowed to publish to the account's topics, one of which e-mails someone", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, subscription("to-people", { protocol: "email-json", endpoint: "oncall@example.com" }),
+          added("ops", ROLE_POLICY, "enforcer-notify", { role: "BedrockTenancyQuotaEnforcer", name: "notify", policy: allowing({ Effect: "Allow", Action: "sns:Publish", Resource: `arn:aws:sns:us-east-1:${OPS}:*` }) })) },
+    { name: "the runtime role allowed to publish to a topic of the stack subscribed by a web endpoint", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, ...alertsTopic(),
+          added("customer-a", ROLE_POLICY, "runtime-notify", { role: "BedrockTenancyRuntime-customer-a", name: "notify", policy: allowing({ Effect: "Allow", Action: "SNS:Publish", Resource: ALERTS }) })) },
+
+    // Data protection policies send samples of what they find: every document with findings destinations.
+    { name: "a tenant's quota topic whose data protection policy sends its findings to a bucket and a stream outside the stack, by plain name", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "dataProtectionPolicy", findingsTo({ S3: { Bucket: "findings-collector" }, Firehose: { DeliveryStream: "exfil" } })) },
+    { name: "a log data protection policy whose findings destinations are recorded as a list", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: AUDIT_LOG, policyDocument: findingsTo([{ S3: { Bucket: "findings-collector" } }]) })) },
+    { name: "an account log policy of a type the proof does not read", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "extract", { policyName: "extract", policyType: "METRIC_EXTRACTION_POLICY", policyDocument: JSON.stringify({ Dimensions: ["$.userId"] }) })) },
+
+    // A service principal acts for whichever account's resource calls it.
+    { name: "a second bucket whose policy lets CloudFront of any account read it", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, shadowBucket(), added("customer-a", BUCKET_POLICY, "shadow-policy", { bucket: SHADOW, policy: allowing(
+          { Sid: "Cdn", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${SHADOW}/*` }) })) },
+    { name: "a tenant's quota topic whose policy lets EventBridge of any account publish", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "policy", allowing({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: WARNINGS })) },
+    { name: "a log resource policy letting log delivery write for an organization", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "delivery", { policyName: "delivery", policyDocument: allowing(
+          { Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${LOG_GROUP}:*`, Condition: { StringEquals: { "aws:SourceOrgID": "o-exampleorg" } } }) })) },
+    { name: "a tenant's quota topic whose policy lets Budgets publish if the request names no account", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "policy", allowing({ Effect: "Allow", Principal: { Service: "budgets.amazonaws.com" }, Action: "sns:Publish", Resource: WARNINGS, Condition: { StringEqualsIfExists: { "aws:SourceAccount": OPS } } })) },
+
+    // The runtime archives to the component's archive, with the component's key.
+    { name: "the runtime archiving to a second bucket of the stack without the archive's protections", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => {
+          push(doc, shadowBucket());
+          setProp(runtime(doc), side, "environment", { variables: { ...runtimeVariables(runtime(doc), side), BEDROCK_TENANCY_ARCHIVE_BUCKET: SHADOW } });
+      } },
+    { name: "the runtime encrypting the archive with a second key of the stack", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => {
+          const other = `arn:aws:kms:us-east-1:${CUSTOMER_A}:key/0ther`;
+          push(doc, added("customer-a", "aws:kms/key:Key", "other-key", { policy: allowing({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A}:root` }, Action: "kms:*", Resource: "*" }) }, { arn: other, keyId: "0ther" }));
+          setProp(runtime(doc), side, "environment", { variables: { ...runtimeVariables(runtime(doc), side), BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN: other } });
+      } },
+
+    // Values a check reads, recorded in another shape: read as the block they hold, or refused.
+    { name: "the runtime's environment recorded as a list of one, setting NODE_OPTIONS", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "environment", [{ variables: { ...runtimeVariables(runtime(doc), side), NODE_OPTIONS: "--require /tmp/x.js" } }]) },
+    { name: "the runtime's environment recorded as JSON text, setting NODE_OPTIONS", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "environment", JSON.stringify({ variables: { ...runtimeVariables(runtime(doc), side), NODE_OPTIONS: "--require /tmp/x.js" } })) },
+    { name: "the runtime's environment variables recorded as a list of pairs", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(runtime(doc), side, "environment", { variables: [["NODE_OPTIONS", "--require /tmp/x.js"]] }) },
+    { name: "the quota enforcer's environment recorded as a list of one, setting NODE_OPTIONS", stack: "ops", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(enforcer(doc), side, "environment", [{ variables: { QUOTA_MAX_EVENT_AGE_SECONDS: "900", NODE_OPTIONS: "--require /tmp/x.js" } }]) },
+    { name: "a token metric filter's transformation recorded as JSON text, taking the user id as a dimension", stack: "customer-a", code: "BT-CUSTOMER-METRIC-CONTENT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(tokenFilter(doc), side, "metricTransformation", JSON.stringify({ ...tokenFilter(doc).inputs.metricTransformation, dimensions: { User: "$.userId" } })) },
+    { name: "a token metric filter's transformation recorded as a list of one JSON text, taking the user id as a dimension", stack: "customer-a", code: "BT-CUSTOMER-METRIC-CONTENT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(tokenFilter(doc), side, "metricTransformation", [JSON.stringify({ ...tokenFilter(doc).inputs.metricTransformation, dimensions: { User: "$.userId" } })]) },
+    { name: "a second bucket encrypted by default with a key outside the stack, the rule recorded as a list of one", stack: "customer-a", code: "BT-CUSTOMER-KEY", sides: ["inputs"],
+      edit: (doc) => push(doc, shadowBucket(), added("customer-a", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "shadow-sse", { bucket: SHADOW, rules: [{ applyServerSideEncryptionByDefault: [{ sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:kms:us-east-1:${CUSTOMER_A}:key/not-in-stack` }] }] })) },
+    { name: "a second bucket granting access by ACL, the grants recorded as one object", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", BUCKET_V2, "shadow", { bucket: SHADOW, region: "us-east-1", grants: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] } })) },
+
     // An asset's shape outside a function's code.
     { name: "the runtime's key given as an asset holding another account's key", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
       edit: (doc, side) => setProp(runtime(doc), side, "kmsKeyArn", assetHolding(`arn:aws:kms:us-east-1:${CUSTOMER_B}:key/1234`)) },
@@ -127,7 +233,23 @@ export const DESTINATION_MUTATIONS: Mutation[] = [
       edit: (doc, side) => setProp(find(doc, TOPIC, named("BedrockTenancyQuota-customer-a-warnings")), side, "kmsMasterKeyId", assetHolding(`arn:aws:kms:us-east-1:${CUSTOMER_B}:key/1234`)) },
 ];
 
+/** The policy AWS gives a topic created without one, as a deployed stack's export reports it. */
+const defaultTopicPolicy = (arn: string, owner: string) => JSON.stringify({ Version: "2008-10-17", Id: "__default_policy_ID", Statement: [{
+    Sid: "__default_statement_ID", Effect: "Allow", Principal: { AWS: "*" },
+    Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+    Resource: arn, Condition: { StringEquals: { "AWS:SourceOwner": owner } } }] });
+
 export const DESTINATION_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
+    { name: "a tenant's quota topic as deployed, with the policy AWS gives a topic created without one", stack: "ops",
+      edit: (doc) => void (find(doc, TOPIC, () => true).outputs.policy = defaultTopicPolicy(WARNINGS, OPS)) },
+    { name: "the archive bucket as deployed, with the owner's own FULL_CONTROL grant AWS reports under BucketOwnerEnforced", stack: "customer-a",
+      edit: (doc) => void (archive(doc).outputs.grants = [{ id: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", type: "CanonicalUser", permissions: ["FULL_CONTROL"], uri: "" }]) },
+    { name: "a tag whose value is twelve digits (a cost center), on the log group and its tagsAll", stack: "customer-a",
+      edit: (doc) => {
+          const group = find(doc, "aws:cloudwatch/logGroup:LogGroup", () => true);
+          for (const side of ["inputs", "outputs"] as const) group[side].tags = { ...group[side].tags, "cost-center": "123456789012" };
+          group.outputs.tagsAll = { ...group.outputs.tags };
+      } },
     { name: "a tenant's warning alarm notifying its own topic on OK too", stack: "ops",
       edit: (doc) => (warningAlarm(doc).inputs.okActions = [WARNINGS]) },
     { name: "a tenant's quota topic subscribed by the quota enforcer, an https endpoint and an e-mail address", stack: "ops",
@@ -156,6 +278,32 @@ export const DESTINATION_CONTROLS: { name: string; stack: "ops" | "customer-a"; 
           push(doc, added("customer-a", BUCKET, "access-logs", { bucket: "btn-customer-a-access-logs-111111111111" }),
               added("customer-a", "aws:s3/bucketLoggingV2:BucketLoggingV2", "archive-logs", { bucket: ARCHIVE_A, targetBucket: "btn-customer-a-access-logs-111111111111", targetPrefix: "archive/" }));
           archive(doc).inputs.logging = { targetBucket: "btn-customer-a-access-logs-111111111111", targetPrefix: "inline/" };
+      } },
+    { name: "a tenant's quota topic that e-mails someone, fed by its alarms and budget, its policy letting CloudWatch and Budgets of the account publish", stack: "ops",
+      edit: (doc) => {
+          push(doc, subscription("to-people", { protocol: "email", endpoint: "oncall@example.com" }));
+          find(doc, "aws:budgets/budget:Budget", named("bedrock-tenant-customer-a")).inputs.notifications = budgetNotifying(WARNINGS);
+          quotaAlarm(doc).inputs.alarmActions = [WARNINGS];
+          warningsTopic(doc).inputs.policy = allowing(
+              { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: WARNINGS, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${OPS}:alarm:*` } } },
+              { Effect: "Allow", Principal: { Service: "budgets.amazonaws.com" }, Action: "sns:Publish", Resource: WARNINGS, Condition: { StringEquals: { "aws:SourceAccount": OPS } } },
+              { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sns:Publish", Resource: WARNINGS });
+      } },
+    { name: "the customer's throttle alarm notifying a topic of the stack subscribed by a web endpoint", stack: "customer-a",
+      edit: (doc) => {
+          push(doc, ...alertsTopic());
+          throttleAlarm(doc).inputs.alarmActions = [ALERTS];
+      } },
+    { name: "a topic of the stack whose data protection policy sends its findings to the audit log group", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", TOPIC, "alerts", { name: "bedrock-tenancy-customer-a-alerts", region: "us-east-1", dataProtectionPolicy: findingsTo({ CloudWatchLogs: { LogGroup: AUDIT_LOG } }) }, { arn: ALERTS })) },
+    { name: "a second bucket whose policy lets S3 log delivery write for the archive, and CloudFront read for a distribution of the account", stack: "customer-a",
+      edit: (doc) => push(doc, shadowBucket(), added("customer-a", BUCKET_POLICY, "shadow-policy", { bucket: SHADOW, policy: allowing(
+          { Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${SHADOW}/*`, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:::${ARCHIVE_A}` } } },
+          { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${SHADOW}/*`, Condition: { StringEquals: { "AWS:SourceArn": `arn:aws:cloudfront::${CUSTOMER_A}:distribution/E2EXAMPLE` } } }) })) },
+    { name: "the runtime's environment recorded as a list of one, and a token metric filter's transformation as JSON text", stack: "customer-a",
+      edit: (doc) => {
+          runtime(doc).inputs.environment = [{ variables: runtimeVariables(runtime(doc), "inputs") }];
+          tokenFilter(doc).inputs.metricTransformation = JSON.stringify(tokenFilter(doc).inputs.metricTransformation);
       } },
     { name: "a customer provider that refuses the ops account", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "pulumi:providers:aws", "guarded", { region: "us-east-1", forbiddenAccountIds: [OPS] })) },

@@ -18,11 +18,27 @@ const opsRole = (name: string, policy: unknown) => [
     added("ops", ROLE_POLICY, `${name}-policy`, { role: name, name: "p", policy }),
 ];
 const opsUser = (name: string, policy: unknown) => [added("ops", USER, name, { name }), added("ops", USER_POLICY, `${name}-policy`, { user: name, policy })];
+const sessionOf = (role: string, session = `bedrock-tenancy-${role.slice("BedrockTenantAccess-".length)}`) => `arn:aws:sts::${OPS}:assumed-role/${role}/${session}`;
+const TOPIC = "aws:sns/topic:Topic";
+const PERMISSION = "aws:lambda/permission:Permission";
+const invokeEnforcer = (name: string, principal: string) => added("ops", PERMISSION, name, { action: "lambda:InvokeFunction", function: ENFORCER, principal, region: "us-east-1" });
+const TOPIC_A = `arn:aws:sns:us-east-1:${OPS}:BedrockTenancyQuota-customer-a-warnings`;
+/** Sets the tenant A quota topic's policy on one side. */
+const topicPolicy = (doc: StackDoc, side: Side, ...statements: Record<string, unknown>[]) =>
+    setProp(find(doc, TOPIC, named("BedrockTenancyQuota-customer-a-warnings")), side, "policy", JSON.stringify({ Version: "2012-10-17", Statement: statements.map((x) => ({ Effect: "Allow", Resource: TOPIC_A, ...x })) }));
 /** Edits the enforcer's first statement (its tenant-role writes) on one side. */
 const editEnforcer = (doc: StackDoc, side: Side, change: (s: any) => void) => {
     const r = find(doc, ROLE_POLICY, named("enforce-quotas"));
     const d = documentOf(r, side, "policy");
     change(d.Statement[0]);
+    setProp(r, side, "policy", typeof r.inputs.policy === "string" ? JSON.stringify(d) : d);
+};
+
+/** Adds a statement to the enforcer's policy on one side. */
+const addToEnforcer = (doc: StackDoc, side: Side, added: Record<string, unknown>) => {
+    const r = find(doc, ROLE_POLICY, named("enforce-quotas"));
+    const d = documentOf(r, side, "policy");
+    d.Statement.push(added);
     setProp(r, side, "policy", typeof r.inputs.policy === "string" ? JSON.stringify(d) : d);
 };
 
@@ -58,12 +74,52 @@ export const ESCALATION_MUTATIONS: Mutation[] = [
       edit: (doc) => push(doc, ...opsRole("Everything", allow("*"))) },
     { name: "an ops role allowed everything but IAM and STS (NotAction), batch jobs among it", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
       edit: (doc) => push(doc, ...opsRole("NotIam", statement({ NotAction: ["iam:*", "sts:*"], Resource: "*" }))) },
-    { name: "the enforcer allowed to turn on invocation logging", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs", "outputs"],
+    { name: "the enforcer allowed to turn on invocation logging", stack: "ops", code: "BT-ACCOUNT-INVOCATION-LOGGING", sides: ["inputs", "outputs"],
       edit: (doc, side) => editEnforcer(doc, side, (s) => s.Action.push("bedrock:PutModelInvocationLoggingConfiguration")) },
     { name: "a role allowed to replace the quota enforcer's code", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
       edit: (doc) => push(doc, ...opsRole("Patcher", allow(["lambda:UpdateFunctionCode"], `arn:aws:lambda:us-east-1:${OPS}:function:BedrockTenancyQuotaEnforcer`))) },
     { name: "a role allowed lambda:Update* on every function", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
       edit: (doc) => push(doc, ...opsRole("Tuner", allow(["lambda:Update*"], "*"))) },
+    // Bedrock used outside the tenant roles: no entitlement, guardrail, metering or quota holds it.
+    { name: "an ops user allowed Bedrock API keys (bedrock:CallWithBearerToken)", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, ...opsUser("api-key-user", allow("bedrock:CallWithBearerToken"))) },
+    { name: "an ops role allowed to invoke a foundation model directly", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, ...opsRole("Caller", allow(["bedrock:InvokeModel"], "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"))) },
+    { name: "an ops role allowed the OpenAI-compatible endpoint (bedrock-mantle:CreateInference)", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, ...opsRole("Mantle", allow("bedrock-mantle:CreateInference", `arn:aws:bedrock-mantle:us-east-1:${OPS}:project/*`))) },
+    // Writes that change what tenants are metered by or held to.
+    { name: "the enforcer allowed to re-tag and re-create application profiles and to weaken guardrails", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", ROLE_POLICY, "enforcer-bedrock", { role: ENFORCER, name: "b", policy: allow(["bedrock:TagResource", "bedrock:UntagResource", "bedrock:CreateInferenceProfile", "bedrock:DeleteInferenceProfile", "bedrock:DeleteGuardrail"]) })) },
+    { name: "the enforcer allowed to update a tenant's guardrail", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs", "outputs"],
+      edit: (doc, side) => addToEnforcer(doc, side, { Effect: "Allow", Action: "bedrock:UpdateGuardrail", Resource: `arn:aws:bedrock:us-east-1:${OPS}:guardrail/a1b2c3d4e5f6` }) },
+    { name: "a role allowed to set the quota alarms' state (forging a block or an unblock)", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, ...opsRole("AlarmSetter", allow("cloudwatch:SetAlarmState", `arn:aws:cloudwatch:us-east-1:${OPS}:alarm:BedrockTenancyQuotaPart-*`))) },
+    { name: "a role allowed to disable the rule that feeds the quota enforcer", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, ...opsRole("RuleKiller", allow(["events:DisableRule"], `arn:aws:events:us-east-1:${OPS}:rule/BedrockTenancyQuotaAlarms`))) },
+    // No principal of any account may turn on invocation logging.
+    { name: "the customer runtime role allowed to turn on invocation logging", stack: "customer-a", code: "BT-ACCOUNT-INVOCATION-LOGGING", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", ROLE_POLICY, "logging-writer", { role: "BedrockTenancyRuntime-customer-a", name: "l", policy: allow("bedrock:PutModelInvocationLoggingConfiguration") })) },
+    { name: "a customer user allowed bedrock:Put* (invocation logging among it)", stack: "customer-a", code: "BT-ACCOUNT-INVOCATION-LOGGING", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", USER, "putter", { name: "putter" }), added("customer-a", USER_POLICY, "putter-policy", { user: "putter", policy: allow("bedrock:Put*") })) },
+    // Tenant sessions end at Bedrock: no resource of the ops stack lets one in.
+    { name: "a Lambda permission letting a tenant role's session invoke the quota enforcer", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc) => push(doc, invokeEnforcer("tenant-invoke", sessionOf(TENANT_A_ROLE))) },
+    { name: "a Lambda permission letting a tenant role invoke the quota enforcer", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc) => push(doc, invokeEnforcer("tenant-invoke", `arn:aws:iam::${OPS}:role/${TENANT_A_ROLE}`)) },
+    { name: "tenant A's quota topic letting tenant B's session subscribe and publish", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc, side) => topicPolicy(doc, side, { Principal: { AWS: sessionOf(TENANT_B_ROLE, "any-name") }, Action: ["sns:Subscribe", "sns:Publish"] }) },
+    { name: "a topic policy letting every session of every role subscribe (assumed-role/*)", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc, side) => topicPolicy(doc, side, { Principal: { AWS: `arn:aws:sts::${OPS}:assumed-role/*` }, Action: "sns:Subscribe" }) },
+    { name: "a topic policy letting every principal in, narrowed by aws:PrincipalArn to BedrockTenant*", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc, side) => topicPolicy(doc, side, { Principal: "*", Action: "sns:Subscribe", Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${OPS}:role/BedrockTenant*` } } }) },
+    { name: "a topic policy letting every principal in whose session carries a tag (aws:PrincipalTag)", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc, side) => topicPolicy(doc, side, { Principal: { AWS: "*" }, Action: "sns:Subscribe", Condition: { StringEquals: { "aws:PrincipalTag/team": "ops", "aws:PrincipalAccount": OPS } } }) },
+    { name: "a KMS grant in the ops account to a tenant role's session", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc) => push(doc,
+          added("ops", "aws:kms/key:Key", "ops-key", { description: "k", policy: statement({ Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "kms:*", Resource: "*" }) }, { arn: `arn:aws:kms:us-east-1:${OPS}:key/ops-key-id` }),
+          added("ops", "aws:kms/grant:Grant", "ops-grant", { keyId: `arn:aws:kms:us-east-1:${OPS}:key/ops-key-id`, granteePrincipal: sessionOf(TENANT_A_ROLE), operations: ["Decrypt"] })) },
+    { name: "a role trusting the sessions of a tenant role whose names start with bedrock-", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", ROLE, "Chained", { name: "Chained", assumeRolePolicy: statement({ Principal: { AWS: `arn:aws:sts::${OPS}:assumed-role/${TENANT_A_ROLE}/bedrock-*` }, Action: "sts:AssumeRole" }) }, { arn: roleArn("Chained") })) },
 ];
 
 /** Shapes an ops principal may hold: reads, its own logs, and the enforcer's writes on tenant roles named exactly. */
@@ -77,4 +133,12 @@ export const ESCALATION_CONTROLS: { name: string; stack: "ops" | "customer-a"; e
       edit: (doc) => push(doc, ...opsRole("IamReader", allow(["iam:Get*", "iam:List*", "iam:GenerateCredentialReport"]))) },
     { name: "the enforcer's inline writes on the tenant roles named exactly", stack: "ops",
       edit: (doc) => editEnforcer(doc, "inputs", (s) => (s.Resource = [roleArn(TENANT_A_ROLE), roleArn(TENANT_B_ROLE)])) },
+    { name: "an ops role reading Bedrock's profiles, guardrails and the quota alarms", stack: "ops",
+      edit: (doc) => push(doc, ...opsRole("MeterReader", allow(["bedrock:GetInferenceProfile", "bedrock:ListInferenceProfiles", "bedrock:GetGuardrail", "bedrock:ListTagsForResource", "cloudwatch:DescribeAlarms"]))) },
+    { name: "a quota topic letting CloudWatch of the account and the enforcer's role publish", stack: "ops",
+      edit: (doc) => topicPolicy(doc, "inputs",
+          { Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": OPS } } },
+          { Principal: { AWS: roleArn(ENFORCER) }, Action: "sns:Publish" }) },
+    { name: "a customer role reading Bedrock's invocation logging configuration", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", ROLE_POLICY, "logging-reader", { role: "BedrockTenancyRuntime-customer-a", name: "r", policy: allow("bedrock:GetModelInvocationLoggingConfiguration") })) },
 ];

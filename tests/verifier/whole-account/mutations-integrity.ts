@@ -1,13 +1,13 @@
 /**
  * What a file must hold before its resources can be proved: the providers
  * its resources name (running only plugins of Pulumi's own releases, in the
- * aws partition), nothing an interrupted update left half-replaced, and every
+ * aws partition, with credentials tied to the stack's own account), nothing an interrupted update left half-replaced, and every
  * protection of the customer archive its component asks for. The mutations must raise a finding; the controls are the shapes
  * Pulumi writes for a real stack (every custom resource naming its default
  * provider, the engine's `__internal` settings) and must pass.
  */
 import type { StackDoc } from "../../support/plan-files";
-import { added, ARCHIVE_A, CUSTOMER_B, find, setProp } from "../../support/plan-mutations";
+import { added, ARCHIVE_A, CUSTOMER_A, CUSTOMER_B, find, OPS, setProp } from "../../support/plan-mutations";
 import { UNKNOWN_VALUE } from "../../../verifier/pulumi-formats";
 import type { Mutation } from "./mutations";
 
@@ -65,6 +65,13 @@ export const INTEGRITY_MUTATIONS: Mutation[] = [
     foreign("a provider in a Region of another partition (an account of another partition, whatever its id)", "customer-a", { region: "cn-north-1" }),
     foreign("a provider whose region is a host, not a Region, with the Region check skipped", "ops", { region: "sts.example.com/", skipRegionValidation: "true" }),
     foreign("a provider whose STS Region is of another partition", "ops", { stsRegion: "us-gov-west-1" }),
+    // A shared file the stack names can send every call, the account check's included, elsewhere: pinning does not hold it.
+    foreign("a customer provider pinned to its own account but reading a shared config file of the repository (endpoint_url, credential_process)", "customer-a",
+        { allowedAccountIds: text([CUSTOMER_A]), profile: "deploy", sharedConfigFiles: text(["./ci/aws-config"]) }),
+    foreign("an ops provider pinned to its own account but reading a shared credentials file the stack names", "ops", { allowedAccountIds: [OPS], sharedCredentialsFiles: ["./ci/credentials"] }),
+    foreign("a customer provider assuming a web identity with a token of its own and no roleArn (the role AWS_ROLE_ARN names)", "customer-a",
+        { assumeRoleWithWebIdentity: text({ webIdentityToken: "eyJhbGciOi.token.sig", sessionName: "x" }) }),
+    foreign("an ops provider pinned to its own account assuming a web identity with no roleArn", "ops", { allowedAccountIds: [OPS], assumeRoleWithWebIdentity: { webIdentityTokenFile: "/var/run/token" } }),
     // Every resource's provider must be in the file.
     unresolved("every customer resource naming a provider that is not in the file", "customer-a", (doc) => {
         const p = providerResource("customer-a", "cross-account", { assumeRoles: text([{ roleArn: `arn:aws:iam::${CUSTOMER_B}:role/Deployer` }]) });
@@ -132,6 +139,8 @@ export const INTEGRITY_CONTROLS: { name: string; stack: Stack; edit: (doc: Stack
     { name: "a default provider of an older engine, with the plugin source at the top level and no __internal", stack: "customer-a",
       edit: (doc) => void withDefaultProvider(doc, "customer-a", { __internal: undefined, pluginDownloadURL: "https://get.pulumi.com/releases/plugins/" }) },
     { name: "a provider in another Region of the aws partition, with STS in a third", stack: "customer-a", edit: (doc) => void withDefaultProvider(doc, "customer-a", { region: "eu-central-2", stsRegion: "us-west-2" }) },
+    { name: "a default provider pinned to its own account with a profile of the deployer's own shared files, naming no files of its own", stack: "customer-a",
+      edit: (doc) => void withDefaultProvider(doc, "customer-a", { allowedAccountIds: text([CUSTOMER_A]), profile: "deploy", sharedConfigFiles: "[]", sharedCredentialsFiles: "[]" }) },
     { name: "resources naming a provider being created at preview (its id not known yet)", stack: "ops",
       edit: (doc) => {
           const p = withDefaultProvider(doc, "ops");
