@@ -56,8 +56,14 @@ export function unshippedDocLinks(readme: string, files: readonly string[]): str
     return [...linked].filter((page) => !files.includes(page)).map((page) => `README.md links to ${page}, which the package does not hold`);
 }
 
-// require("x"), import("x"), `from "x"` and side-effect `import "x"`, in JS or declaration files.
-const SPECIFIER_PATTERNS = [/\brequire\(\s*["']([^"']+)["']\s*\)/g, /\bimport\(\s*["']([^"']+)["']\s*\)/g, /\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g];
+// require("x"), import("x"), `from "x"` and side-effect `import "x"`, in JS or declaration files (minified too: `from"x"`).
+// A `from` or `import` that ends a string literal (`["import", "diff"]`) is a value, not a statement.
+const SPECIFIER_PATTERNS = [
+    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    /(?<![\w$."'`])from\s*["']([^"']+)["']/g,
+    /(?<![\w$."'`])import\s*["']([^"']+)["']/g,
+];
 
 /** Module specifiers a source text loads. */
 export function moduleSpecifiers(source: string): string[] {

@@ -51,6 +51,11 @@ describe("package contents rules", () => {
         assert.deepStrictEqual(moduleSpecifiers(source).sort(), ["./naming", "@pulumi/aws", "@smithy/types", "langsmith/run_trees", "reflect-metadata"]);
     });
 
+    it("reads minified statements, and not the words import and from as values in a list", () => {
+        const source = ['import{a as b}from"@pulumi/aws";import"reflect-metadata";', 'const ops = new Set(["read", "import", "import-replacement", "diff"]);', 'const ends = ["from", "to"];'].join("\n");
+        assert.deepStrictEqual(moduleSpecifiers(source).sort(), ["@pulumi/aws", "reflect-metadata"]);
+    });
+
     it("names the package of a bare specifier and ignores relative paths and built-ins", () => {
         assert.strictEqual(packageOf("@langchain/core/messages"), "@langchain/core");
         assert.strictEqual(packageOf("langsmith/run_trees"), "langsmith");
