@@ -9,6 +9,9 @@
  *
  * - the Resource and Condition values of an IAM identity policy (the tenant
  *   proof binds them to the tenant's own new profiles);
+ * - the `ModelId` dimension of a metric alarm's queries while the stack
+ *   creates application inference profiles (a new tenant's quota alarms
+ *   meter its new profiles);
  * - IAM references to a principal or a managed policy (the IAM graph
  *   resolves them to the one created beside, or reports them unresolved);
  * - the outputs of this package's components (the intent reader refuses
@@ -45,10 +48,14 @@ const IDENTITY_POLICIES: Record<string, string[]> = {
 /** Properties of IAM types that name a principal or a managed policy: the IAM graph resolves an unknown one or reports it. */
 const IAM_REFERENCES = new Set(["role", "user", "group", "roles", "users", "groups", "roleName", "userName", "groupName", "policyArn", "policyArns", "managedPolicyArns", "permissionsBoundary"]);
 const BOUND_IN_STATEMENT = new Set(["Resource", "NotResource", "Condition"]);
+const METRIC_ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const INFERENCE_PROFILE_TYPE = "aws:bedrock/inferenceProfile:InferenceProfile";
 
 export function unknownViolations(state: StackState): { violations: Violation[]; facts: string[] } {
     if (state.format !== "preview") return { violations: [], facts: [] };
     const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+    // A profile being created has no ARN yet: the marker, or none at all where the preview records only its inputs.
+    const newProfiles = state.resources.some((r) => r.type === INFERENCE_PROFILE_TYPE && !r.external && (typeof r.outputs.arn !== "string" || r.outputs.arn === UNKNOWN_VALUE));
     const ownerOf = (r: StackResource): string | undefined => {
         for (let at: StackResource | undefined = r, depth = 0; at && depth < 64; at = at.parent ? byUrn.get(at.parent) : undefined, depth++) {
             if (OWNERS.has(at.type)) return at.urn;
@@ -62,7 +69,7 @@ export function unknownViolations(state: StackState): { violations: Violation[];
         const paths = unknownPaths(r);
         if (paths.length === 0) continue;
         holders.push(r);
-        const unbound = OWNERS.has(r.type) ? [] : paths.filter((p) => !bound(r.type, p));
+        const unbound = OWNERS.has(r.type) ? [] : paths.filter((p) => !bound(r.type, p, newProfiles));
         if (unbound.length > 0) {
             const named = unbound.slice(0, 3).map((p) => p.join("")).join(", ") + (unbound.length > 3 ? ` and ${unbound.length - 3} more` : "");
             violations.push(violation("BT-PLAN-UNKNOWN-VALUE", { tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn }, unbound[0][0],
@@ -85,9 +92,11 @@ export function unknownViolations(state: StackState): { violations: Violation[];
 }
 
 /** Whether a check resolves an unknown at this path (property first, then the keys inside it, JSON text opened). */
-function bound(type: string, path: string[]): boolean {
+function bound(type: string, path: string[], newProfiles: boolean): boolean {
     const [property, ...inside] = path;
     if (type.startsWith("aws:iam/") && IAM_REFERENCES.has(property)) return true;
+    // A new tenant's quota alarms meter its new application inference profiles, by an id AWS mints.
+    if (newProfiles && type === METRIC_ALARM_TYPE && property === "metricQueries" && inside.length === 4 && inside[0].startsWith("[") && inside[1] === ".metric" && inside[2] === ".dimensions" && inside[3] === ".ModelId") return true;
     const policies = IDENTITY_POLICIES[type];
     if (!policies?.includes(property)) return false;
     // A role's inlinePolicies is a list of { name, policy }: the document is one level further in.

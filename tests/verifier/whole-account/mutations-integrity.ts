@@ -54,6 +54,12 @@ const foreign = (name: string, stack: Stack, settings: Record<string, unknown>, 
 const unresolved = (name: string, stack: Stack, edit: (doc: StackDoc) => void): Mutation => ({ name, stack, code: "BT-PLAN-UNRESOLVED", sides: ["inputs"], edit });
 
 export const INTEGRITY_MUTATIONS: Mutation[] = [
+    // Bound only while the stack creates profiles: a new tenant's quota alarms meter those, by an id AWS mints.
+    { name: "a quota alarm metering a profile unknown at preview while no profile is being created", stack: "ops", code: "BT-PLAN-UNKNOWN-VALUE", sides: ["inputs"], shapes: ["preview"],
+      edit: (doc) => {
+          const alarm = find(doc, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.urn.endsWith("::tenants-customer-a-quota-daily"));
+          alarm.inputs.metricQueries[0].metric.dimensions.ModelId = UNKNOWN_VALUE;
+      } },
     // The plugin runs with the deployer's credentials and decides where everything goes.
     foreign("an ops provider whose plugin is downloaded from another server (pluginDownloadURL, as an older engine wrote it)", "ops", { pluginDownloadURL: "https://plugins.example.com/" }),
     foreign("a customer provider whose plugin comes from another GitHub organisation (__internal.pluginDownloadURL)", "customer-a", { __internal: { pluginDownloadURL: "github://api.github.com/example-org" } }),
