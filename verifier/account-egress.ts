@@ -579,16 +579,17 @@ export function outsiders(doc: unknown, account: string, relevant: (s: PolicySta
     for (const s of parsed.statements) {
         if (s.effect !== "Allow" || !relevant(s)) continue;
         if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
+        // A resource policy only: the trust checks weigh a trust policy's services on their own.
+        const tied = buckets !== undefined && tiedToAccount(s, account, buckets);
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
             if (kind === "Service") {
-                if (buckets !== undefined && !tiedToAccount(s, account, buckets)) {
+                if (buckets !== undefined && !tied) {
                     out.push(...values.map((v) => `the service ${v} acting for any account (${s.label} ties it to the account by no aws:SourceAccount or aws:SourceArn of the account)`));
                 }
                 continue;
             }
             // `*` held to requests a service makes for the account (AWS's default topic policy: AWS:SourceOwner): no principal's own request carries those keys.
-            const held = buckets !== undefined && tiedToAccount(s, account, buckets);
-            for (const v of values) if (kind !== "AWS" || (v.includes("*") && !held) || (!v.includes("*") && accountOfPrincipal(v) !== account)) out.push(kind === "AWS" ? v : `${kind} ${v}`);
+            for (const v of values) if (kind !== "AWS" || (v.includes("*") && !tied) || (!v.includes("*") && accountOfPrincipal(v) !== account)) out.push(kind === "AWS" ? v : `${kind} ${v}`);
         }
     }
     return out;
@@ -605,11 +606,19 @@ const MATCHING_OPERATORS = new Set(["StringEquals", "StringLike", "ArnEquals", "
  * account, or `aws:SourceArn` naming only resources of the account or
  * buckets of the stack. `aws:SourceOrgID` and `aws:SourceOrgPaths` do not:
  * an organization holds other accounts (the ops account and other tenants'
- * among them, often), and the files do not say which.
+ * among them, often), and the files do not say which. `accountKeys` and
+ * `accountOperators` narrow which source-account conditions count (a trust
+ * policy's services count only `StringEquals aws:SourceAccount`).
  */
-export function tiedToAccount(s: PolicyStatement, account: string, buckets: ReadonlySet<string>): boolean {
+export function tiedToAccount(
+    s: PolicyStatement,
+    account: string,
+    buckets: ReadonlySet<string>,
+    accountKeys: ReadonlySet<string> = SOURCE_ACCOUNT_KEYS,
+    accountOperators: ReadonlySet<string> = MATCHING_OPERATORS,
+): boolean {
     return s.conditions.some((c) => MATCHING_OPERATORS.has(c.operator) && c.values.length > 0 && (
-        SOURCE_ACCOUNT_KEYS.has(c.key) ? c.values.every((v) => v === account)
+        accountKeys.has(c.key) ? accountOperators.has(c.operator) && c.values.every((v) => v === account)
             : c.key === "aws:sourcearn" && c.values.every((v) => sourceOfAccount(v, account, buckets)
                 // StringLike's `*` runs across `:`, so the account field holds only when nothing before it is a pattern.
                 && !(c.operator === "StringLike" && hasWildcard(v.split(":").slice(0, 5).join(":"))))));

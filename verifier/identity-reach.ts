@@ -15,7 +15,7 @@
  * here too, for the foreign-trust checks of both accounts.
  */
 import { accountOfPattern, arnPatternFields, coversAction, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
-import { managed, notifyingTopics, ownBuckets, type NotifyingTopic } from "./account-egress";
+import { managed, notifyingTopics, ownBuckets, tiedToAccount, type NotifyingTopic } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
@@ -336,7 +336,7 @@ const OUTSIDE_CALLER_SERVICES = ["rolesanywhere.amazonaws.com", "cognito-identit
 export function untiedServices(s: PolicyStatement, account: string): string[] {
     const services = s.principals?.Service ?? [];
     if (services.length === 0) return [];
-    const tied = sourceTiedTo(s, account);
+    const tied = tiedToAccount(s, account, NO_BUCKETS, TRUST_SOURCE_ACCOUNT_KEYS, TRUST_SOURCE_ACCOUNT_OPERATORS);
     const out: string[] = [];
     for (const v of services) {
         const lower = v.toLowerCase();
@@ -354,21 +354,8 @@ export function servicesFromOutside(trust: unknown, account: string): string[] {
     return parsed.statements.filter((s) => s.effect === "Allow" && coversService(s, "sts")).flatMap((s) => untiedServices(s, account));
 }
 
-/**
- * Whether a statement holds a service to requests made for `account`:
- * `StringEquals aws:SourceAccount` naming only the account, or an
- * `aws:SourceArn` whose every value is an ARN of the account. `…IfExists`
- * lets a request without the key through, and an ARN without an account
- * (an S3 bucket's) names no account.
- */
-function sourceTiedTo(s: PolicyStatement, account: string): boolean {
-    return s.conditions.some((c) => {
-        if (c.values.length === 0) return false;
-        if (c.key === "aws:sourceaccount") return c.operator === "StringEquals" && c.values.every((v) => v === account);
-        if (c.key !== "aws:sourcearn") return false;
-        if (c.operator === "ArnEquals" || c.operator === "ArnLike" || c.operator === "StringEquals") return c.values.every((v) => arnPatternFields(v)?.account === account);
-        // StringLike's `*` runs across `:`, so the account field holds only when nothing before it is a pattern.
-        if (c.operator === "StringLike") return c.values.every((v) => arnPatternFields(v)?.account === account && !hasWildcard(v.split(":").slice(0, 5).join(":")));
-        return false;
-    });
-}
+/** In a trust policy, only `StringEquals aws:SourceAccount` names the account a service assumes the role for. */
+const TRUST_SOURCE_ACCOUNT_KEYS: ReadonlySet<string> = new Set(["aws:sourceaccount"]);
+const TRUST_SOURCE_ACCOUNT_OPERATORS: ReadonlySet<string> = new Set(["StringEquals"]);
+/** A trust policy's `aws:SourceArn` must name the account itself: an ARN without an account (an S3 bucket's) names none. */
+const NO_BUCKETS: ReadonlySet<string> = new Set();

@@ -92,7 +92,9 @@ export function mergeInput(into: AuditInput, part: AuditInput): void {
     if (part.logRead) into.logRead = true;
 }
 
-const ARCHIVE_OBJECT_FILE = new RegExp(String.raw`(^|[\\/])(${ARCHIVE_DATE_PARTITION}=\d{4}-\d{2}-\d{2}|chain[\\/][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[\\/][^\\/]+$`);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const WRITER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DAY_PARTITION = `${ARCHIVE_DATE_PARTITION}=`;
 
 /**
  * An object of the archive, by its key as `aws s3 sync` copies it: a call's
@@ -102,7 +104,11 @@ const ARCHIVE_OBJECT_FILE = new RegExp(String.raw`(^|[\\/])(${ARCHIVE_DATE_PARTI
  * apart; an export of the log is not kept under such a key.
  */
 export function isArchiveObjectFile(file: string): boolean {
-    return ARCHIVE_OBJECT_FILE.test(file);
+    const parts = file.split(/[\\/]/);
+    if (parts.length < 2 || parts[parts.length - 1] === "") return false;
+    const folder = parts[parts.length - 2];
+    if (folder.startsWith(DAY_PARTITION)) return DAY.test(folder.slice(DAY_PARTITION.length));
+    return parts.length >= 3 && parts[parts.length - 3] === "chain" && WRITER_ID.test(folder);
 }
 
 export interface LogEvent {

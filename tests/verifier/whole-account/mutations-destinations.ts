@@ -224,7 +224,7 @@ export const DESTINATION_MUTATIONS: Mutation[] = [
     { name: "a second bucket encrypted by default with a key outside the stack, the rule recorded as a list of one", stack: "customer-a", code: "BT-CUSTOMER-KEY", sides: ["inputs"],
       edit: (doc) => push(doc, shadowBucket(), added("customer-a", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "shadow-sse", { bucket: SHADOW, rules: [{ applyServerSideEncryptionByDefault: [{ sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:kms:us-east-1:${CUSTOMER_A}:key/not-in-stack` }] }] })) },
     { name: "a second bucket granting access by ACL, the grants recorded as one object", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
-      edit: (doc) => push(doc, added("customer-a", BUCKET_V2, "shadow", { bucket: SHADOW, region: "us-east-1", grants: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] } })) },
+      edit: (doc) => push(doc, added("customer-a", BUCKET_V2, "shadow", { bucket: SHADOW, region: "us-east-1", grants: { type: "CanonicalUser", id: "be0a6a9d6b0e1c5bd3f7c2a8e4d9b1f06c3a5e7d9f1b3c5e7a9c1e3f5a7b9d1f", permissions: ["READ"] } })) },
 
     // An asset's shape outside a function's code.
     { name: "the runtime's key given as an asset holding another account's key", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
