@@ -207,3 +207,52 @@ export function httpUrlProblem(argName: string, value: unknown): Problem {
 export function integerAtLeastProblem(argName: string, value: unknown, min: number): Problem {
     return typeof value === "number" && Number.isInteger(value) && value >= min ? undefined : `${argName} must be an integer >= ${min}, got ${showBrief(value)}`;
 }
+
+/**
+ * `value`'s own keys must all be in `known`, and none may hold `null`: a
+ * misspelt option (`auditmode`) or a `null` one would otherwise be ignored,
+ * and its default (`best-effort`, say) taken silently. A key near a known
+ * one (case, `_` or `-`, a typo or two) is named with the option meant.
+ * `argName` names the object ("createTenantChatModel options", "chain");
+ * `path` prefixes each key in messages ("chain." gives "chain.checkpointEvery").
+ */
+export function optionKeysProblem(argName: string, value: unknown, known: readonly string[], path = ""): Problem {
+    if (typeof value !== "object" || value === null) return undefined;
+    for (const key of Object.keys(value)) {
+        if (!known.includes(key)) {
+            const meant = nearestName(key, known);
+            return `${argName} has no option ${show(key)}${meant === undefined ? "" : `; did you mean ${show(path + meant)}?`} (options: ${known.join(", ")})`;
+        }
+        if ((value as Record<string, unknown>)[key] === null) return `${path}${key} must be omitted (or undefined) to take its default, got null`;
+    }
+    return undefined;
+}
+
+/** The name in `names` that `name` is most likely a slip for, if any is close enough. */
+export function nearestName(name: string, names: readonly string[]): string | undefined {
+    const plain = (s: string) => s.toLowerCase().split("_").join("").split("-").join("");
+    const wanted = plain(name);
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of names) {
+        const known = plain(candidate);
+        // A name cut short (`grace` for `graceMs`) is a slip too.
+        const d = wanted === known ? 0 : wanted.length >= 4 && known.startsWith(wanted) ? 1 : levenshtein(wanted, known);
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    // Two edits in a long name is a typo; in a short one it is another word.
+    return bestDistance <= Math.min(2, Math.floor(wanted.length / 4)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        row = next;
+    }
+    return row[b.length];
+}

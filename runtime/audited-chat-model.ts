@@ -77,14 +77,24 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 
     constructor(fields: AuditedChatModelFields) {
         const { auditLogger, ...rest } = fields;
-        super(rest);
+        super({ ...rest, callbacks: withoutHandler(rest.callbacks, auditLogger) });
         this.auditLogger = auditLogger;
         reportRequestIds(fields.client);
     }
 
     /** `invoke`, `batch` and `generate` all come here: one record per prompt, begun before the call leaves. */
     async generate(messages: BaseMessageLike[][], options?: string[] | Partial<CallOptions>, callbacks?: Callbacks): Promise<LLMResult> {
-        const entry: EntryOptions = Array.isArray(options) ? { stop: options } : (options ?? {});
+        let entry: EntryOptions & { callbacks?: Callbacks } = Array.isArray(options) ? { stop: options } : (options ?? {});
+        if (callbacks !== undefined) callbacks = withoutHandler(callbacks, this.auditLogger);
+        // Without callbacks of its own, the call takes an enclosing run's (LangChain reads them from its async context).
+        const given = entry.callbacks ?? (callbacks === undefined ? implicitCallbacks() : undefined);
+        if (given !== undefined) {
+            const kept = withoutHandler(given, this.auditLogger);
+            if (kept !== given) {
+                entry = { ...entry, callbacks: kept };
+                options = entry;
+            }
+        }
         if (messages.length !== 1) {
             return this.generateEach(messages, entry, callbacks);
         }
@@ -110,6 +120,11 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 
     /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */
     async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
+        const given = (options as { callbacks?: Callbacks } | undefined)?.callbacks ?? implicitCallbacks();
+        if (given !== undefined) {
+            const kept = withoutHandler(given, this.auditLogger);
+            if (kept !== given) options = { ...options, callbacks: kept } as Partial<CallOptions>;
+        }
         const entry: EntryOptions | undefined = options;
         const tagged = entry?.[AUDIT_RUN];
         if (tagged?.begun) {
@@ -259,6 +274,27 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 function forNobody(entry: EntryOptions & { tags?: string[]; runName?: string }): EntryOptions {
     const { metadata: _metadata, tags: _tags, runId: _runId, runName: _runName, ...rest } = entry;
     return rest;
+}
+
+/**
+ * `callbacks` without `handler`, the same object when it is not among them.
+ * The model records its own calls; its logger handed to LangChain as a
+ * callback of the same call too (directly, or inherited from an enclosing
+ * run) would start the call's run a second time.
+ */
+function withoutHandler(callbacks: Callbacks | undefined, handler: PrivateInvocationLogger): Callbacks | undefined {
+    if (callbacks === undefined) return undefined;
+    if (Array.isArray(callbacks)) return callbacks.includes(handler) ? callbacks.filter((h) => h !== handler) : callbacks;
+    const manager = callbacks;
+    if (!manager.handlers?.includes(handler) && !manager.inheritableHandlers?.includes(handler)) return callbacks;
+    const copy = manager.copy();
+    copy.removeHandler(handler);
+    return copy;
+}
+
+/** The callbacks of the enclosing run, which LangChain gives a call made inside it. */
+function implicitCallbacks(): Callbacks | undefined {
+    return (AsyncLocalStorageProviderSingleton.getRunnableConfig() as RunnableConfig | undefined)?.callbacks;
 }
 
 function newRun(options: Pick<EntryOptions, "runId" | "metadata">): AuditRun {

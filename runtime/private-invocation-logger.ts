@@ -2,6 +2,7 @@ import { BaseCallbackHandler, type HandleLLMNewTokenCallbackFields } from "@lang
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import {
+    ArgumentError,
     DEFAULT_AUDIT_MODE,
     DEFAULT_CONTENT_MODE,
     auditModeProblem,
@@ -12,6 +13,7 @@ import {
     integerProblem,
     isPlainObject,
     methodsProblem,
+    optionKeysProblem,
     raise,
     recordProblem,
     regionProblem,
@@ -28,6 +30,7 @@ import { randomUUID } from "crypto";
 import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
 import { describeCallMetadata } from "./content";
 import { mergePriceTables, type PriceTable } from "./pricing";
+import { RecentIds } from "./recent-ids";
 import { RecordDelivery, auditSinkProblem } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, streamText, type RunState } from "./run-state";
 
@@ -88,6 +91,12 @@ export interface LoggerStats {
     lost: number;
     /** End or error events that had no matching start. */
     orphanEvents: number;
+    /**
+     * Times the clock was found stepped back more than a minute behind the
+     * hash chain's time: each ended the writer's chain and began a new one
+     * (reported through `onWarning`; see docs/audit-trail.md).
+     */
+    clockSteps: number;
 }
 
 /**
@@ -115,14 +124,14 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     private readonly finishing = new Map<string, () => void>();
     private orphanEvents = 0;
     /**
-     * Runs ended lately, oldest first: a call the Lambda recorded at its
+     * Runs ended lately (the last 4,096 at least): a call the Lambda recorded at its
      * deadline still ends on its own afterwards, and that end is expected,
      * not an event for a run nobody started.
      */
-    private readonly ended = new Set<string>();
+    private readonly ended = new RecentIds(RECENTLY_ENDED_RUNS);
 
     constructor(options: PrivateInvocationLoggerOptions) {
-        raise(recordProblem("PrivateInvocationLogger options", options));
+        raise(recordProblem("PrivateInvocationLogger options", options), optionKeysProblem("PrivateInvocationLogger options", options, LOGGER_OPTIONS));
         const auditMode = options.auditMode ?? DEFAULT_AUDIT_MODE;
         const contentMode = options.contentMode ?? DEFAULT_CONTENT_MODE;
         const safeMetadataKeys = options.safeMetadataKeys ?? [];
@@ -140,8 +149,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             options.maxContentBytes === undefined ? undefined : maxContentBytesProblem("maxContentBytes", options.maxContentBytes),
             options.chain === undefined ? undefined : chainOptionsProblem("chain", options.chain),
         );
-        // Only fail-closed lets a handler error reach the caller of invoke().
-        super({ raiseError: auditMode === "fail-closed" });
+        // A handler error reaches the caller of invoke(): in best-effort only the refusal of a
+        // run id already in progress, as every other step there settles without throwing.
+        super({ raiseError: true });
         this.awaitHandlers = true;
         this.tenantId = options.tenantId;
         this.contentMode = contentMode;
@@ -165,6 +175,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         _tags?: string[],
         metadata?: Record<string, unknown>,
     ): Promise<void> {
+        this.refuseRunning(runId);
         const signal = (extraParams?.options as { signal?: unknown } | undefined)?.signal;
         await this.guard(() => this.startRun(runId, messages[0] ?? [], metadata ?? {}, signal instanceof AbortSignal ? signal : undefined));
     }
@@ -215,7 +226,13 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const run = this.runs.get(runId);
         if (run && !run.stream?.observed) {
             const message = fields?.chunk && "message" in fields.chunk ? fields.chunk.message : undefined;
-            noteDelta(run, token, false, message instanceof AIMessageChunk ? message : undefined);
+            try {
+                noteDelta(run, token, false, message instanceof AIMessageChunk ? message : undefined);
+            } catch (err) {
+                // LangChain raises a handler's error into the stream: best-effort keeps the stream, and the record what it has.
+                if (this.auditMode === "fail-closed") throw err;
+                this.warn(`PrivateInvocationLogger: a streamed token of run ${runId} could not be noted (${describeError(err).errorCode})`);
+            }
         }
     }
 
@@ -292,6 +309,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
      * the sink counts as lost and is reported.
      */
     runStarted(runId: string, messages: BaseMessage[], metadata: Record<string, unknown>, signal?: AbortSignal): Promise<void> | undefined {
+        this.refuseRunning(runId);
         return this.guard(() => this.startRun(runId, messages, metadata, signal));
     }
 
@@ -359,7 +377,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     stats(): LoggerStats {
         const { handed, lost } = this.delivery.records;
-        return { activeRuns: this.runs.size, records: handed, lost, orphanEvents: this.orphanEvents };
+        return { activeRuns: this.runs.size, records: handed, lost, orphanEvents: this.orphanEvents, clockSteps: this.delivery.clockSteps };
     }
 
     private guard(step: () => Promise<void> | undefined): Promise<void> | undefined {
@@ -398,12 +416,26 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         }
     }
 
+    /**
+     * Per-run state is keyed by run id: a second start under an id in progress
+     * would take over the first call's state and leave one record mixing both
+     * calls. The second call is refused before it reaches Bedrock, in both
+     * audit modes; the first keeps its record.
+     */
+    private refuseRunning(runId: string): void {
+        if (this.runs.has(runId)) {
+            throw new ArgumentError(
+                `runId ${showBrief(runId)} is already in progress on this PrivateInvocationLogger: a call's runId must be unique while it runs (omit runId for a new one). ` +
+                    "This call is refused before reaching Bedrock; the running call keeps its record. (Handing a model's own auditLogger to it as a callback is not needed: it records its calls itself.)",
+            );
+        }
+    }
+
     private takeRun(runId: string, event: string): RunState | undefined {
         const run = this.runs.get(runId);
         this.runs.delete(runId);
         if (run) {
             this.ended.add(runId);
-            if (this.ended.size > RECENTLY_ENDED_RUNS) this.ended.delete(this.ended.values().next().value as string);
         } else if (!this.ended.delete(runId)) {
             this.orphanEvents++;
             this.warn(`PrivateInvocationLogger: ${event} event for unknown run ${runId}; no record written`);
@@ -412,7 +444,21 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
     }
 }
 
-/** How many ended runs are remembered, to take a late second end of each quietly: far more than a process has calls in flight. */
+const LOGGER_OPTIONS: readonly (keyof PrivateInvocationLoggerOptions)[] = [
+    "sink",
+    "tenantId",
+    "contentMode",
+    "auditMode",
+    "safeMetadataKeys",
+    "prices",
+    "region",
+    "maxContentBytes",
+    "onWarning",
+    "chain",
+];
+const CHAIN_OPTIONS: readonly (keyof ChainOptions)[] = ["checkpoints", "checkpointEveryRecords", "checkpointEveryMs", "env"];
+
+/** How many ended runs are remembered at least, to take a late second end of each quietly: far more than a process has calls in flight. */
 const RECENTLY_ENDED_RUNS = 4096;
 
 const PRICE_FIELDS: readonly string[] = ["input", "output", "cacheRead", "cacheWrite"];
@@ -458,7 +504,7 @@ function maxContentBytesProblem(argName: string, value: unknown): Problem {
 
 /** `value` must be {@link ChainOptions}. */
 function chainOptionsProblem(argName: string, value: unknown): Problem {
-    const problem = recordProblem(argName, value, "an object of chain options");
+    const problem = recordProblem(argName, value, "an object of chain options") ?? optionKeysProblem(argName, value, CHAIN_OPTIONS, `${argName}.`);
     if (problem !== undefined) return problem;
     const chain = value as Record<string, unknown>;
     return firstProblem(

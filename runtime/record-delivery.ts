@@ -55,6 +55,11 @@ export class RecordDelivery {
         this.sink = new ChainingSink({ ...options.chain, sink: options.sink, tenantId: options.tenantId, onWarning: options.warn });
     }
 
+    /** Chains begun anew because the clock stepped back (see ChainingSink). */
+    get clockSteps(): number {
+        return this.sink.clockSteps;
+    }
+
     /** The id of the writer whose chain the records join. */
     get writer(): string {
         return this.sink.writer;

@@ -4,7 +4,7 @@
  * deliver every buffered audit record before the process exits.
  */
 import { constants } from "os";
-import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, raise, recordProblem, show, showBrief, type Problem } from "../contract";
+import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
 import { guardedWarning } from "./sinks/audit-sink";
@@ -70,6 +70,8 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     const note = (problem: string | undefined) => void (problem !== undefined && problems.push(problem));
     const optionsProblem = recordProblem("shutdownLoggers options", options);
     note(optionsProblem);
+    // A misspelt option is reported, and the options spelt right still apply.
+    note(optionKeysProblem("shutdownLoggers options", options, SHUTDOWN_LOGGERS_OPTIONS));
     const given: Omit<FlushOnShutdownOptions, "signals" | "exit"> = optionsProblem === undefined ? options : {};
     const onWarningProblem = given.onWarning === undefined ? undefined : functionProblem("onWarning", given.onWarning);
     note(onWarningProblem);
@@ -167,6 +169,9 @@ function usableLoggers(loggers: unknown, note: (problem: string | undefined) => 
     }) as PrivateInvocationLogger[];
 }
 
+const FLUSH_ON_SHUTDOWN_OPTIONS: readonly (keyof FlushOnShutdownOptions)[] = ["signals", "beforeFlush", "graceMs", "closeTimeoutMs", "exit", "onWarning"];
+const SHUTDOWN_LOGGERS_OPTIONS: readonly string[] = ["beforeFlush", "graceMs", "closeTimeoutMs", "onWarning"];
+
 /** Every problem of `flushOnShutdown`'s arguments, first one first. */
 function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
     const loggerProblems = Array.isArray(loggers)
@@ -176,6 +181,7 @@ function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
     return firstProblem(
         ...loggerProblems,
         () => recordProblem("flushOnShutdown options", options),
+        () => optionKeysProblem("flushOnShutdown options", options, FLUSH_ON_SHUTDOWN_OPTIONS),
         () => (o.signals === undefined ? undefined : signalsProblem(o.signals)),
         () => (o.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", o.beforeFlush)),
         () => (o.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", o.graceMs, 0)),
@@ -203,13 +209,14 @@ export function flushOnShutdown(loggers: PrivateInvocationLogger | readonly Priv
     raise(flushOnShutdownProblem(loggers, options));
     const all = Array.isArray(loggers) ? loggers : [loggers as PrivateInvocationLogger];
     const signals = options.signals ?? ["SIGTERM", "SIGINT"];
+    const { signals: _signals, exit: _exit, ...closing } = options;
     let started = false;
     const onSignal = () => {
         if (started) {
             return;
         }
         started = true;
-        void shutdownLoggers(all, options)
+        void shutdownLoggers(all, closing)
             // shutdownLoggers never rejects; should it ever, the process must still exit, and say the log may be incomplete.
             .catch(() => RECORDS_LOST_EXIT_CODE)
             .then((code) => {

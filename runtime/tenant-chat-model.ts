@@ -7,9 +7,25 @@ import type { BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ChatBedrockConverseInput } from "@langchain/aws";
-import { ArgumentError, envLabel, functionProblem, methodsProblem, raise, recordProblem, showBrief } from "../contract";
+import {
+    ArgumentError,
+    booleanProblem,
+    envLabel,
+    firstProblem,
+    functionProblem,
+    integerAtLeastProblem,
+    listProblem,
+    methodsProblem,
+    nearestName,
+    optionKeysProblem,
+    raise,
+    recordProblem,
+    show,
+    showBrief,
+    type Problem,
+} from "../contract";
 import { AuditedChatBedrockConverse } from "./audited-chat-model";
-import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "./wiring/config";
+import { RUNTIME_CONFIG_KEYS, guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "./wiring/config";
 import { auditLoggerProblem, createAuditLogger } from "./wiring/audit-logger";
 import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "./wiring/ops-bedrock-client";
 import { PrivateInvocationLogger } from "./private-invocation-logger";
@@ -92,6 +108,106 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
     return Object.assign(chat, { config });
 }
 
+const TENANT_MODEL_OPTIONS: readonly string[] = [
+    ...RUNTIME_CONFIG_KEYS,
+    ...([
+        "sink",
+        "modelId",
+        "userId",
+        "env",
+        "customerCredentials",
+        "bedrockEndpoint",
+        "bedrockMaxSockets",
+        "bedrockClientConfig",
+        "modelFields",
+        "archiveClient",
+        "logger",
+        "prices",
+        "onWarning",
+    ] satisfies (keyof TenantChatModelOptions)[]),
+];
+
+/**
+ * The fields `ChatBedrockConverseInput` (with LangChain's chat model
+ * parameters) declares, besides {@link MODEL_OWNED_FIELDS} and
+ * {@link CLIENT_BUILDING_FIELDS}: a key outside them is a slip, which
+ * LangChain would ignore. Kept in step with the `@langchain/aws` release the
+ * package depends on.
+ */
+const MODEL_FIELDS: readonly string[] = [
+    "streaming",
+    "temperature",
+    "maxTokens",
+    "topP",
+    "additionalModelRequestFields",
+    "streamUsage",
+    "streamIdleTimeout",
+    "guardrailConfig",
+    "performanceConfig",
+    "serviceTier",
+    "supportsToolChoiceValues",
+    "defaultHeaders",
+    "stop",
+    "tools",
+    "tool_choice",
+    "requestMetadata",
+    "cache_control",
+    "disableStreaming",
+    "outputVersion",
+    "callbackManager",
+    "cache",
+    "verbose",
+    "callbacks",
+    "tags",
+    "metadata",
+    "maxConcurrency",
+    "maxRetries",
+    "onFailedAttempt",
+];
+
+/** Fields LangChain reads only to build a client of its own; the model is given the ops session's client, so they would be ignored. */
+const CLIENT_BUILDING_FIELDS = ["clientOptions", "endpointHost", "bedrockApiKey", "bedrockApiSecret", "bedrockApiSessionToken", "bedrockBearerToken"];
+
+/** `fields` (model-owned fields already refused) must be fields the model reads, of the types and ranges it takes. */
+function modelFieldsProblem(argName: string, fields: Record<string, unknown>): Problem {
+    const building = CLIENT_BUILDING_FIELDS.find((key) => fields[key] !== undefined);
+    if (building !== undefined) {
+        return `${argName}.${building} is not used: calls go through the ops session's client (set client settings in bedrockClientConfig, the endpoint in bedrockEndpoint)`;
+    }
+    const unknown = Object.keys(fields).find((key) => !MODEL_FIELDS.includes(key) && !MODEL_OWNED_FIELDS.includes(key));
+    if (unknown !== undefined) {
+        const meant = nearestName(unknown, MODEL_FIELDS);
+        return `${argName} has no field ${show(unknown)}${meant === undefined ? "" : `; did you mean ${show(`${argName}.${meant}`)}?`} (ChatBedrockConverse's fields: ${MODEL_FIELDS.join(", ")})`;
+    }
+    const set = (key: string, check: (v: unknown) => Problem) => () => (fields[key] === undefined ? undefined : check(fields[key]));
+    const fraction = (key: string, max: number) =>
+        set(key, (v) => (typeof v === "number" && v >= 0 && v <= max ? undefined : `${argName}.${key} must be a number from 0 to ${max}, got ${showBrief(v)}`));
+    return firstProblem(
+        () => {
+            const nulled = Object.keys(fields).find((key) => fields[key] === null);
+            return nulled === undefined ? undefined : `${argName}.${nulled} must be omitted (or undefined) to take its default, got null`;
+        },
+        // Bedrock's own bounds; a model may narrow them, which Bedrock reports per call.
+        fraction("temperature", 1),
+        fraction("topP", 1),
+        set("maxTokens", (v) => integerAtLeastProblem(`${argName}.maxTokens`, v, 1)),
+        set("streamIdleTimeout", (v) => integerAtLeastProblem(`${argName}.streamIdleTimeout`, v, 1)),
+        set("maxRetries", (v) => integerAtLeastProblem(`${argName}.maxRetries`, v, 0)),
+        set("maxConcurrency", (v) => integerAtLeastProblem(`${argName}.maxConcurrency`, v, 1)),
+        ...["streaming", "streamUsage", "disableStreaming", "verbose"].map((key) => set(key, (v) => booleanProblem(`${argName}.${key}`, v))),
+        set("stop", (v) => listProblem(`${argName}.stop`, v, false, "stop sequence") ?? stringsProblem(`${argName}.stop`, v as unknown[])),
+        set("tags", (v) => listProblem(`${argName}.tags`, v, false, "tag") ?? stringsProblem(`${argName}.tags`, v as unknown[])),
+        set("metadata", (v) => recordProblem(`${argName}.metadata`, v)),
+        set("onFailedAttempt", (v) => functionProblem(`${argName}.onFailedAttempt`, v)),
+        set("outputVersion", (v) => (v === "v0" || v === "v1" ? undefined : `${argName}.outputVersion must be "v0" or "v1", got ${showBrief(v)}`)),
+    );
+}
+
+function stringsProblem(argName: string, values: readonly unknown[]): Problem {
+    const i = values.findIndex((v) => typeof v !== "string");
+    return i < 0 ? undefined : `${argName}[${i}] must be a string, got ${showBrief(values[i])}`;
+}
+
 /** What the sink must offer: the logger writes, flushes and counts through it. */
 const AUDIT_SINK_METHODS = ["write", "flush", "stats"];
 
@@ -104,7 +220,7 @@ const MODEL_OWNED_FIELDS = ["client", "credentials", "model", "region", "applica
  * first call, where a wrong one reads as a Bedrock or audit failure.
  */
 function checkModelOptions(options: TenantChatModelOptions): void {
-    raise(recordProblem("createTenantChatModel options", options));
+    raise(recordProblem("createTenantChatModel options", options), optionKeysProblem("createTenantChatModel options", options, TENANT_MODEL_OPTIONS));
     const { sink, logger, env, modelFields, archiveClient, onWarning } = options;
     raise(
         // A shared logger has its own sink, so none is needed then; one given anyway must still be a sink.
@@ -122,6 +238,7 @@ function checkModelOptions(options: TenantChatModelOptions): void {
         const shown = owned === "credentials" || owned === "client" ? `a value of type ${value === null ? "null" : typeof value} (not shown)` : showBrief(value);
         throw new ArgumentError(`modelFields.${owned} is set by createTenantChatModel (from the configuration and its options), got ${shown}`);
     }
+    if (modelFields !== undefined) raise(modelFieldsProblem("modelFields", modelFields));
     checkOpsBedrockClientOptions({
         userId: options.userId,
         endpoint: options.bedrockEndpoint,

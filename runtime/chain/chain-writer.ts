@@ -1,7 +1,9 @@
 /**
  * One writer's hash chain: numbers each record, stores in it the hash of the
  * one before, and stamps it with a write time that never goes back, so the
- * order CloudWatch stores events in (by timestamp) is the chain's order. The
+ * order CloudWatch stores events in (by timestamp) is the chain's order. A
+ * clock stepped far back is met with a new chain (see ChainingSink), not with
+ * times CloudWatch would refuse as too far ahead. The
  * state lives as long as the process: a Lambda container frozen and thawed
  * continues its chain; a new container starts a new one with a genesis record.
  */
@@ -110,10 +112,18 @@ export class ChainWriter {
         return this.closedAt !== undefined;
     }
 
-    /** Links `record` (the first one becomes the genesis record, naming the writer) (a copy gains `chain`; the record passed in is not changed). */
-    link<T extends StoredRecord>(record: T): Linked<T> {
+    /** The newest stamp given (`chain.at` of the last record or checkpoint), ms since the epoch; 0 before the first. */
+    get lastStampMs(): number {
+        return this.lastAtMs;
+    }
+
+    /**
+     * Links `record` (the first one becomes the genesis record, naming the writer) (a copy gains `chain`; the record passed in is not changed).
+     * `nowMs`: the clock as the caller just read it, so a record costs one reading.
+     */
+    link<T extends StoredRecord>(record: T, nowMs = this.now()): Linked<T> {
         if (this.closedAt !== undefined) throw new Error(`the audit chain of writer ${this.writer} is closed`);
-        return this.append(record, false);
+        return this.append(record, false, nowMs);
     }
 
     /** The close record; nothing can be linked after it. */
@@ -122,7 +132,7 @@ export class ChainWriter {
         if (this.closedAt !== undefined) throw new Error(`the audit chain of writer ${this.writer} is closed`);
         // Canonical key order, with the `chain` slot, as the runtime's call records.
         const record = { chain: undefined, event: "close", records, schemaType: AUDIT_CHAIN_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, tenantId: this.tenantId, timestamp: "" } as const;
-        const linked = this.append<ChainRecord>(record, true);
+        const linked = this.append<ChainRecord>(record, true, this.now());
         this.closedAt = this.lastAtMs;
         return linked;
     }
@@ -131,12 +141,12 @@ export class ChainWriter {
     checkpoint(final = false): ChainCheckpoint | undefined {
         const head = this.head();
         if (!head) return undefined;
-        return { schemaType: AUDIT_CHECKPOINT_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, tenantId: this.tenantId, writer: this.writer, seq: head.seq, hash: head.hash, at: new Date(this.stamp()).toISOString(), final };
+        return { schemaType: AUDIT_CHECKPOINT_SCHEMA_TYPE, schemaVersion: AUDIT_CHAIN_VERSION, tenantId: this.tenantId, writer: this.writer, seq: head.seq, hash: head.hash, at: new Date(this.stamp(this.now())).toISOString(), final };
     }
 
     /** `ownTime`: the writer's own record takes the write time as their timestamp; a call's record keeps its start. */
-    private append<T extends StoredRecord>(record: Omit<T, "chain">, ownTime: boolean): Linked<T> {
-        const at = this.stampIso();
+    private append<T extends StoredRecord>(record: Omit<T, "chain">, ownTime: boolean, nowMs: number): Linked<T> {
+        const at = this.stampIso(nowMs);
         const chain: ChainLink = this.seq === 0 ? { at, genesis: this.identity, prev: this.prev, seq: this.seq, writer: this.writer } : { at, prev: this.prev, seq: this.seq, writer: this.writer };
         // A record built with its `chain` slot (the runtime's are) keeps it where canonical order puts it.
         const linked = { ...record, chain } as T;
@@ -148,14 +158,14 @@ export class ChainWriter {
     }
 
     /** Now, but never before the previous stamp: stored order is chain order even if the clock steps back. */
-    private stamp(): number {
-        this.lastAtMs = Math.max(this.now(), this.lastAtMs);
+    private stamp(nowMs: number): number {
+        this.lastAtMs = Math.max(nowMs, this.lastAtMs);
         return this.lastAtMs;
     }
 
     /** {@link stamp} as ISO-8601; records written in the same millisecond share the text. */
-    private stampIso(): string {
-        const atMs = this.stamp();
+    private stampIso(nowMs: number): string {
+        const atMs = this.stamp(nowMs);
         if (atMs !== this.isoMs) {
             this.isoMs = atMs;
             this.iso = new Date(atMs).toISOString();

@@ -173,6 +173,13 @@ function checkContent(e: Record<string, unknown>): EventError | undefined {
         : undefined;
 }
 
+/** What to do instead of using a reserved metadata key: each is reserved for its own reason. */
+function reservedKeyHint(key: string): string {
+    if ((FIELDS as readonly string[]).includes(key)) return `pass it as the event's top-level field ${JSON.stringify(key)}`;
+    if (key === INVOKED_MODEL_ID_KEY) return "the record takes it from the tenant's model routes";
+    return `LangChain and LangSmith set "versions" and keys starting with ${JSON.stringify(LANGSMITH_PREFIX)} themselves: choose another name`;
+}
+
 function checkMetadata(metadata: unknown): Omit<EventError, "field"> | undefined {
     if (metadata === undefined) {
         return undefined;
@@ -183,7 +190,7 @@ function checkMetadata(metadata: unknown): Omit<EventError, "field"> | undefined
     const keys = Object.keys(metadata);
     const reserved = keys.find((k) => RESERVED_METADATA_KEYS.has(k) || k.startsWith(LANGSMITH_PREFIX));
     if (reserved !== undefined) {
-        return { code: EventErrorCode.invalidField, message: `metadata must not use the reserved key ${JSON.stringify(reserved.slice(0, 64))}; pass it as a top-level field` };
+        return { code: EventErrorCode.invalidField, message: `metadata must not use the reserved key ${JSON.stringify(reserved.slice(0, 64))}; ${reservedKeyHint(reserved)}` };
     }
     const shape = metadataShapeProblem(metadata);
     if (shape) {

@@ -6,7 +6,7 @@
 import { randomUUID } from "crypto";
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
-import { integerAtLeast, raise, recordProblem } from "../../contract";
+import { integerAtLeast, optionKeysProblem, raise, recordProblem } from "../../contract";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
@@ -18,7 +18,7 @@ import { bedrockUsage, contentText, replyStopReason } from "../run-data";
 import type { AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "../wiring/audit-logger";
-import { guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
+import { RUNTIME_CONFIG_KEYS, guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
 import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, untilAborted, type ResponseStreamLike } from "./streaming";
@@ -49,6 +49,23 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
     maxUserSessions?: number;
     onWarning?: (message: string) => void;
 }
+
+const HANDLER_OPTIONS: readonly string[] = [
+    ...RUNTIME_CONFIG_KEYS,
+    ...([
+        "env",
+        "sink",
+        "bedrockEndpoint",
+        "customerCredentials",
+        "bedrockConnectionTimeoutMs",
+        "bedrockMaxSockets",
+        "bedrockClientConfig",
+        "archiveClient",
+        "prices",
+        "maxUserSessions",
+        "onWarning",
+    ] satisfies (keyof HandlerOptions)[]),
+];
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
@@ -104,7 +121,7 @@ export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => P
  * created here, once per container; each invocation reuses them.
  */
 export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
-    raise(recordProblem("createHandler options", options));
+    raise(recordProblem("createHandler options", options), optionKeysProblem("createHandler options", options, HANDLER_OPTIONS));
     const { env, sink, bedrockEndpoint, customerCredentials, prices, onWarning, bedrockClientConfig, bedrockConnectionTimeoutMs, bedrockMaxSockets, maxUserSessions, archiveClient, ...overrides } =
         options;
     // The Bedrock clients are built per user at the first call: a bad option must stop the cold start, not fail every call without a record.

@@ -16,6 +16,7 @@ import {
     methodsProblem,
     patternProblem,
     raise,
+    optionKeysProblem,
     recordProblem,
     archiveChainRecordKey,
     archiveCheckpointKey,
@@ -32,6 +33,8 @@ import { s3Package, type ObjectPutClient } from "./s3-package";
 import { stringifyRecord } from "../serialize";
 import { completeTextOf } from "../content";
 import { AuditDeliveryError, SinkCounters, type AuditSink, type SinkStats } from "./audit-sink";
+
+const ARCHIVING_SINK_OPTIONS: readonly (keyof ArchivingSinkOptions)[] = ["primary", "client", "bucket", "kmsKeyArn", "expectedBucketOwner", "callId"];
 
 export interface ArchivingSinkOptions {
     /** Where the log copy goes (the function's log group). */
@@ -116,7 +119,7 @@ export class ArchivingSink implements AuditSink {
 
     constructor(options: ArchivingSinkOptions) {
         // Each of these is otherwise only used on the first record, where a wrong one reads as a lost record (or an object in the wrong place).
-        raise(recordProblem("ArchivingSink options", options));
+        raise(recordProblem("ArchivingSink options", options), optionKeysProblem("ArchivingSink options", options, ARCHIVING_SINK_OPTIONS));
         const { primary, client, bucket, kmsKeyArn, expectedBucketOwner, callId } = options;
         raise(
             auditSinkProblem("primary", primary),

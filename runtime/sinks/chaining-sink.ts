@@ -43,7 +43,19 @@ export interface ChainingSinkOptions extends ChainOptions {
     sink: AuditSink;
     tenantId: string;
     onWarning: (message: string) => void;
+    /** Milliseconds since the epoch. @default Date.now */
+    now?: () => number;
 }
+
+/**
+ * How far a writer's chain time may run ahead of the clock before a new
+ * chain begins. Chain time never goes back, so after a clock stepped back
+ * (a forward step corrected) every record would be stamped ahead of the
+ * clock, and CloudWatch Logs refuses events more than 2 hours ahead; a new
+ * writer's chain starts at the clock's time instead. Small corrections stay
+ * in the chain, stamped at most this far ahead.
+ */
+export const MAX_CHAIN_LEAD_MS = 60_000;
 
 export class ChainingSink implements AuditSink {
     private readonly sink: AuditSink;
@@ -52,6 +64,9 @@ export class ChainingSink implements AuditSink {
     private readonly everyMs: number;
     private readonly options: ChainingSinkOptions;
     private chain: ChainWriter;
+    private readonly now: () => number;
+    /** Chains ended because the clock went back past {@link MAX_CHAIN_LEAD_MS}. */
+    clockSteps = 0;
     private sinceCheckpoint = 0;
     private timer: NodeJS.Timeout | undefined;
     private readonly pending = new Set<Promise<void>>();
@@ -63,6 +78,7 @@ export class ChainingSink implements AuditSink {
             options.env === undefined ? undefined : recordProblem("chain.env", options.env, "an object of environment variables"),
         );
         this.options = options;
+        this.now = options.now ?? Date.now;
         this.sink = options.sink;
         this.store = options.checkpoints ?? (isCheckpointStore(options.sink) ? options.sink : undefined);
         this.everyRecords = integerAtLeast("checkpointEveryRecords", options.checkpointEveryRecords ?? DEFAULT_CHECKPOINT_EVERY_RECORDS, 1);
@@ -123,9 +139,31 @@ export class ChainingSink implements AuditSink {
     }
 
     private link(record: StoredRecord): Linked<StoredRecord> {
+        const now = this.now();
         // A writer closed on shutdown does not lose what comes after: a new chain starts.
         if (this.chain.closed) this.chain = this.newWriter();
-        return this.chain.link(record);
+        else if (this.chain.lastStampMs - now > MAX_CHAIN_LEAD_MS) this.clockSteppedBack(now);
+        return this.chain.link(record, now);
+    }
+
+    /**
+     * The clock is behind the chain's time by more than {@link MAX_CHAIN_LEAD_MS}:
+     * the writer's chain ends where it is (a checkpoint of its head, when
+     * there is a store; no close record, which CloudWatch would refuse as too
+     * far ahead), and a new writer's chain takes the records from now on.
+     * Each chain keeps its stored order; `audit verify` reads the old one as
+     * a writer that stopped, like a process that ended without a shutdown.
+     */
+    private clockSteppedBack(now: number): void {
+        const old = this.chain;
+        const behindMs = old.lastStampMs - now;
+        this.clockSteps++;
+        if (this.sinceCheckpoint > 0) this.checkpoint(false);
+        this.chain = this.newWriter();
+        this.options.onWarning(
+            `audit chain: the clock is ${behindMs} ms behind the last record of writer ${old.writer} (it stepped back); ` +
+                `that chain ends at seq ${old.length - 1} without a close record, and writer ${this.chain.writer} starts a new one, so CloudWatch Logs accepts its records`,
+        );
     }
 
     /** One more record in the chain: a checkpoint when enough have passed, else one once the head is old enough. */
@@ -142,7 +180,7 @@ export class ChainingSink implements AuditSink {
 
     private newWriter(): ChainWriter {
         this.sinceCheckpoint = 0;
-        return new ChainWriter({ tenantId: this.options.tenantId, identity: writerIdentity(this.options.env ?? process.env) });
+        return new ChainWriter({ tenantId: this.options.tenantId, identity: writerIdentity(this.options.env ?? process.env, new Date(this.now())), now: this.now });
     }
 
     private checkpoint(final: boolean): void {

@@ -15,6 +15,7 @@ import {
     integerAtLeast,
     methodsProblem,
     raise,
+    optionKeysProblem,
     recordProblem,
     regionProblem,
     show,
@@ -26,6 +27,22 @@ import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, guardedWarning, invokeCallback, refusalError, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
 import { backoffDelay, isRetryableAwsError } from "./retry";
+
+const CLOUDWATCH_SINK_OPTIONS: readonly (keyof CloudWatchLogsSinkOptions)[] = [
+    "logGroupName",
+    "logStreamName",
+    "client",
+    "region",
+    "connectionTimeoutMs",
+    "requestTimeoutMs",
+    "maxBufferedRecords",
+    "flushIntervalMs",
+    "maxAttempts",
+    "baseBackoffMs",
+    "maxBackoffMs",
+    "flushOnExit",
+    "onWarning",
+];
 
 export interface CloudWatchLogsSinkOptions {
     /** Log group to write into; it must exist (the `PrivateInvocationLogging` component creates it). */
@@ -112,7 +129,7 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
 
     constructor(options: CloudWatchLogsSinkOptions) {
         // Without options the one required setting is what is missing, so the message names it.
-        raise(options === undefined ? undefined : recordProblem("CloudWatchLogsSink options", options));
+        raise(options === undefined ? undefined : recordProblem("CloudWatchLogsSink options", options), optionKeysProblem("CloudWatchLogsSink options", options, CLOUDWATCH_SINK_OPTIONS));
         if (typeof options?.logGroupName !== "string" || !/^[\w\-/.#]{1,512}$/.test(options.logGroupName)) {
             throw new ArgumentError(`logGroupName must be a CloudWatch log group name, got ${JSON.stringify(options?.logGroupName)}`);
         }

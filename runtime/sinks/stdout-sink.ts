@@ -1,4 +1,4 @@
-import { integerAtLeast, methodsProblem, raise, recordProblem, type AuditRecord, type StoredRecord } from "../../contract";
+import { integerAtLeast, methodsProblem, optionKeysProblem, raise, recordProblem, type AuditRecord, type StoredRecord } from "../../contract";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 
@@ -32,6 +32,7 @@ export class StdoutSink implements SerializedRecordSink {
         // A stream without write() would otherwise only fail on the first record, where it reads as a lost record.
         raise(
             recordProblem("StdoutSink options", options),
+            optionKeysProblem("StdoutSink options", options, ["stream", "maxAttempts"]),
             options?.stream === undefined ? undefined : methodsProblem("stream", options.stream, ["write"], "a writable stream"),
         );
         this.stream = options.stream ?? process.stdout;

@@ -23,6 +23,7 @@ import {
     patternProblem,
     raise,
     regionProblem,
+    RuntimeEnv,
     safeMetadataKeysProblem,
     tenantIdProblem,
     type RuntimeEnvironment,
@@ -44,6 +45,9 @@ export interface RuntimeConfig
 
 /** The archive and guardrail settings stay optional: without them no record is archived and no guardrail sent. */
 type ArchiveField = "archiveBucket" | "archiveKmsKeyArn" | "guardrailArn" | "guardrailVersion";
+
+/** Every option of {@link RuntimeConfig}: the entries that take it refuse any other key. */
+export const RUNTIME_CONFIG_KEYS: readonly string[] = [...Object.keys(RuntimeEnv), "sessionDurationSeconds", "deadlineMarginMs"];
 
 export const DEFAULT_BEDROCK_MAX_ATTEMPTS = 3;
 export const DEFAULT_BEDROCK_REQUEST_TIMEOUT_MS = 60_000;

@@ -7,7 +7,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
-import { httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem } from "../../contract";
+import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
 
 export interface OpsBedrockClientOptions {
     /** Tags the ops session with this user as well as the tenant. */
@@ -48,11 +48,50 @@ export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
 export function checkOpsBedrockClientOptions(options: OpsBedrockClientOptions): void {
     raise(
         options.endpoint === undefined ? undefined : httpUrlProblem("bedrockEndpoint", options.endpoint),
-        options.clientConfig === undefined ? undefined : recordProblem("bedrockClientConfig", options.clientConfig),
+        options.clientConfig === undefined ? undefined : clientConfigProblem("bedrockClientConfig", options.clientConfig),
         options.connectionTimeoutMs === undefined ? undefined : integerAtLeastProblem("bedrockConnectionTimeoutMs", options.connectionTimeoutMs, 0),
         options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials),
     );
     integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
+}
+
+/**
+ * Settings of the SDK's client config that would sign calls with something
+ * other than the ops session: `credentials` would be overridden by it, and a
+ * bearer `token` would bypass it.
+ */
+const SIGNING_SETTINGS = ["credentials", "token"];
+
+/**
+ * `value` must be Bedrock client settings. The SDK's config has too many
+ * fields, and grows with it, to list: the ones a typo or a wrong type would
+ * turn into a silently different client are checked; others pass to the SDK
+ * as given.
+ */
+function clientConfigProblem(argName: string, value: unknown): Problem {
+    const problem = recordProblem(argName, value);
+    if (problem !== undefined) return problem;
+    const config = value as Record<string, unknown>;
+    const provided = (key: string, check: (v: unknown) => Problem) => () => (typeof config[key] === "function" || config[key] === undefined ? undefined : check(config[key]));
+    const signing = SIGNING_SETTINGS.find((key) => config[key] !== undefined);
+    return firstProblem(
+        // A credential may hold a secret key: named, never shown.
+        () => (signing === undefined ? undefined : `${argName}.${signing} is not accepted: every call is signed with the tenant's ops session (give the compute's own credentials as customerCredentials)`),
+        () => {
+            const nulled = Object.keys(config).find((key) => config[key] === null);
+            return nulled === undefined ? undefined : `${argName}.${nulled} must be omitted (or undefined) to take its default, got null`;
+        },
+        provided("region", (v) => regionProblem(`${argName}.region`, v)),
+        provided("maxAttempts", (v) => integerAtLeastProblem(`${argName}.maxAttempts`, v, 1)),
+        provided("retryMode", (v) => (v === "standard" || v === "adaptive" || v === "legacy" ? undefined : `${argName}.retryMode must be "standard", "adaptive" or "legacy", got ${show(v)}`)),
+        provided("useFipsEndpoint", (v) => booleanProblem(`${argName}.useFipsEndpoint`, v)),
+        provided("useDualstackEndpoint", (v) => booleanProblem(`${argName}.useDualstackEndpoint`, v)),
+        () => (config.cacheMiddleware === undefined ? undefined : booleanProblem(`${argName}.cacheMiddleware`, config.cacheMiddleware)),
+        provided("endpoint", (v) => (typeof v === "string" ? httpUrlProblem(`${argName}.endpoint`, v) : recordProblem(`${argName}.endpoint`, v, "a URL, an endpoint object or a provider"))),
+        provided("requestHandler", (v) => recordProblem(`${argName}.requestHandler`, v, "a request handler")),
+        provided("retryStrategy", (v) => recordProblem(`${argName}.retryStrategy`, v, "a retry strategy")),
+        provided("logger", (v) => recordProblem(`${argName}.logger`, v, "a logger")),
+    );
 }
 
 /** A client over HTTP/1.1 (Converse needs no HTTP/2) with per-socket timeouts, as the runtime configures them. */

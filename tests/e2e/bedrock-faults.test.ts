@@ -95,7 +95,7 @@ describe("Bedrock faults: what the caller gets and what is recorded", () => {
                     { outcome: record.outcome, attempts: record.attempts, errorCode: record.errorCode, httpStatusCode: record.httpStatusCode, throttled: record.throttled },
                     { attempts: undefined, errorCode: undefined, httpStatusCode: undefined, throttled: undefined, ...c.record },
                 );
-                assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: auditMode === "fail-closed" ? 2 : 1, lost: 0, orphanEvents: 0 });
+                assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: auditMode === "fail-closed" ? 2 : 1, lost: 0, orphanEvents: 0, clockSteps: 0 });
             });
         }
     }

@@ -169,7 +169,7 @@ describe(`load: ${INVOCATIONS} invocations, ${IN_FLIGHT} in flight, through one 
         assert.ok(aws.logs.putCalls.length > 1);
         assert.equal(sink.stats().delivered - statsBefore.delivered, INVOCATIONS);
         assert.deepEqual(sink.stats(), { ...statsBefore, delivered: statsBefore.delivered + INVOCATIONS });
-        assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: INVOCATIONS + IN_FLIGHT, lost: 0, orphanEvents: 0 });
+        assert.deepEqual(handler.logger.stats(), { activeRuns: 0, records: INVOCATIONS + IN_FLIGHT, lost: 0, orphanEvents: 0, clockSteps: 0 });
         const groups = (handler.logger as unknown as { delivery: { groups: { unsettled: number }[] } }).delivery.groups;
         assert.deepEqual(groups.map((g) => g.unsettled), groups.map(() => 0));
         assert.equal(bufferedRecords(sink), 0);

@@ -1,0 +1,87 @@
+/** Every options object of the runtime refuses a key it does not know and a null, naming the option: a slip never turns into a default. */
+import { strict as assert } from "assert";
+import { ArgumentError } from "../../contract";
+import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { createTenantChatModel, type TenantChatModelOptions } from "../../runtime/tenant-chat-model";
+import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
+import { ArchivingSink } from "../../runtime/sinks/archive-sink";
+import { StdoutSink } from "../../runtime/sinks/stdout-sink";
+import { flushOnShutdown, shutdownLoggers } from "../../runtime/shutdown";
+import { createHandler } from "../../runtime/lambda/handler";
+import { TENANT_ENV, fastRetries } from "../../testing/runtime-fixtures";
+import { MemorySink } from "../support/memory-sink";
+
+const ENV = { ...TENANT_ENV, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDCUSTOMERA", AWS_SECRET_ACCESS_KEY: "secret" };
+const modelOptions = (overrides: Record<string, unknown>) => ({ sink: new MemorySink(), env: ENV, onWarning: () => undefined, ...overrides }) as TenantChatModelOptions;
+const logger = () => new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-a", onWarning: () => undefined });
+const KMS = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/** Throws an ArgumentError whose message holds every one of `parts`. */
+function refuses(build: () => unknown, ...parts: string[]): void {
+    assert.throws(build, (err: unknown) => {
+        assert.ok(err instanceof ArgumentError, `not an ArgumentError: ${String(err)}`);
+        for (const part of parts) assert.ok(err.message.includes(part), `"${err.message}" does not name ${part}`);
+        return true;
+    });
+}
+
+describe("options: unknown keys and null refused at construction", () => {
+    const cases: [string, () => unknown, ...string[]][] = [
+        ["createTenantChatModel auditmode", () => createTenantChatModel(modelOptions({ auditmode: "fail-closed" })), '"auditmode"', 'did you mean "auditMode"'],
+        ["createTenantChatModel audit_mode", () => createTenantChatModel(modelOptions({ audit_mode: "fail-closed" })), '"audit_mode"', 'did you mean "auditMode"'],
+        ["createTenantChatModel auditMode null", () => createTenantChatModel(modelOptions({ auditMode: null })), "auditMode", "null"],
+        ["createTenantChatModel contentMode null", () => createTenantChatModel(modelOptions({ contentMode: null })), "contentMode", "null"],
+        ["createTenantChatModel an unrelated key", () => createTenantChatModel(modelOptions({ unknownOption: 1 })), '"unknownOption"'],
+        ["modelFields.maxTokens -5", () => createTenantChatModel(modelOptions({ modelFields: { maxTokens: -5 } })), "modelFields.maxTokens", "-5"],
+        ["modelFields.temperature a string", () => createTenantChatModel(modelOptions({ modelFields: { temperature: "hot" } })), "modelFields.temperature", '"hot"'],
+        ["modelFields.temperature 3", () => createTenantChatModel(modelOptions({ modelFields: { temperature: 3 } })), "modelFields.temperature", "3"],
+        ["modelFields.maxToken (a slip)", () => createTenantChatModel(modelOptions({ modelFields: { maxToken: 100 } })), '"maxToken"', "modelFields.maxTokens"],
+        ["modelFields.topP null", () => createTenantChatModel(modelOptions({ modelFields: { topP: null } })), "modelFields.topP", "null"],
+        ["modelFields.bedrockBearerToken", () => createTenantChatModel(modelOptions({ modelFields: { bedrockBearerToken: "secret-token" } })), "modelFields.bedrockBearerToken"],
+        ["bedrockClientConfig.region 5", () => createTenantChatModel(modelOptions({ bedrockClientConfig: { region: 5 } })), "bedrockClientConfig.region", "5"],
+        ["bedrockClientConfig.credentials", () => createTenantChatModel(modelOptions({ bedrockClientConfig: { credentials: { accessKeyId: "A", secretAccessKey: "S" } } })), "bedrockClientConfig.credentials"],
+        ["bedrockClientConfig.maxAttempts null", () => createTenantChatModel(modelOptions({ bedrockClientConfig: { maxAttempts: null } })), "bedrockClientConfig.maxAttempts", "null"],
+        ["PrivateInvocationLogger auditmode", () => new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-a", auditmode: "fail-closed" } as never), '"auditmode"', 'did you mean "auditMode"'],
+        ["PrivateInvocationLogger auditMode null", () => new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-a", auditMode: null } as never), "auditMode", "null"],
+        ["PrivateInvocationLogger chain.checkpointEvery", () => new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-a", chain: { checkpointEvery: 5 } } as never), '"checkpointEvery"', "chain."],
+        ["CloudWatchLogsSink flushIntervalMS", () => new CloudWatchLogsSink({ logGroupName: "g", flushIntervalMS: 5, flushOnExit: false } as never), '"flushIntervalMS"', 'did you mean "flushIntervalMs"'],
+        ["CloudWatchLogsSink region null", () => new CloudWatchLogsSink({ logGroupName: "g", region: null, flushOnExit: false } as never), "region", "null"],
+        ["ArchivingSink kmsKey", () => new ArchivingSink({ primary: new MemorySink(), client: { send: async () => ({}) }, bucket: "arch-bucket", kmsKeyArn: KMS, kmsKey: KMS } as never), '"kmsKey"'],
+        ["StdoutSink maxAttempt", () => new StdoutSink({ maxAttempt: 2 } as never), '"maxAttempt"', 'did you mean "maxAttempts"'],
+        ["flushOnShutdown grace", () => flushOnShutdown(logger(), { grace: 5 } as never), '"grace"', 'did you mean "graceMs"'],
+        ["flushOnShutdown exit null", () => flushOnShutdown(logger(), { exit: null } as never), "exit", "null"],
+        ["createHandler bogus", () => createHandler({ env: ENV, bogus: 1 } as never), '"bogus"'],
+        ["createHandler tenantid", () => createHandler({ env: ENV, tenantid: "customer-b" } as never), '"tenantid"', 'did you mean "tenantId"'],
+    ];
+    for (const [name, build, ...parts] of cases) {
+        it(name, () => refuses(build, ...parts));
+    }
+
+    it("shutdownLoggers reports a misspelt option and still closes the logger", async () => {
+        const errors: string[] = [];
+        const original = console.error;
+        console.error = (m: string) => void errors.push(m);
+        try {
+            const l = logger();
+            const code = await shutdownLoggers(l, { grace: 5, onWarning: (m: string) => errors.push(m) } as never);
+            assert.equal(code, 1);
+            assert.ok(errors.some((e) => e.includes('"grace"')), errors.join("\n"));
+        } finally {
+            console.error = original;
+        }
+    });
+
+    it("accepts every documented option, and pass-through fields LangChain and the SDK declare", () => {
+        const model = createTenantChatModel(
+            modelOptions({
+                auditMode: "fail-closed",
+                contentMode: "hash",
+                modelFields: { maxTokens: 200, temperature: 0.2, topP: 0.9, streaming: false, stop: ["END"], tags: ["t"], metadata: { team: "a" }, maxRetries: 0 },
+                bedrockClientConfig: { ...fastRetries(2), maxAttempts: 2, region: "us-east-1" },
+            }),
+        );
+        assert.equal(model.auditLogger.auditMode, "fail-closed");
+        new CloudWatchLogsSink({ logGroupName: "g", flushIntervalMs: 5, flushOnExit: false, onWarning: () => undefined });
+        flushOnShutdown(logger(), { graceMs: 5, exit: false, signals: ["SIGUSR2"] })();
+    });
+});
