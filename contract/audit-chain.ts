@@ -219,6 +219,11 @@ export function sha256Hex(text: string): string {
     return oneShotHash ? oneShotHash("sha256", text, "hex") : crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+/** The SHA-256 of bytes as stored (an archive object's), in hex: what a record's archive pointer carries. */
+export function sha256HexOfBytes(bytes: Uint8Array): string {
+    return oneShotHash ? oneShotHash("sha256", bytes, "hex") : crypto.createHash("sha256").update(bytes).digest("hex");
+}
+
 /** Folder of a writer's chain objects in the archive, beside (not inside) the `dt=` partitions the Athena table reads. */
 export function archiveChainPrefix(tenantId: string, writer: string): string {
     return `${archiveTenantPrefix(tenantId)}chain/${writer}/`;

@@ -19,6 +19,15 @@ function withoutSeqs(t: RuntimeTrail, ...seqs: number[]): string[] {
     return changedLines(t.lines, (r) => (seqs.includes(r.chain.seq) ? undefined : r));
 }
 
+/**
+ * Two trails of these tests name their calls alike (`run-0`, …), so calls
+ * made in the same millisecond have the same archive key: the objects of the
+ * trail whose log is not given are kept under keys of their own.
+ */
+function apart(objects: ReadonlyMap<string, string>): Map<string, string> {
+    return new Map([...objects].map(([key, body]) => [key.endsWith(".json") ? `${key.slice(0, -".json".length)}-other.json` : key, body]));
+}
+
 describe("audit verify judges the log, the archive its witness", () => {
     it("finds a trail intact from its log and archive together, and from the archive alone", async () => {
         const t = await closedTrail();
@@ -69,7 +78,7 @@ describe("audit verify judges the log, the archive its witness", () => {
     it("names a writer whose log stream is gone, though the archive holds its records: exit 1, in the report's other breaks", async () => {
         const kept = await closedTrail();
         const gone = await runtimeTrail(trailCalls(3), { close: false });
-        const archive = archiveObjects(gone.objects, archiveObjects(kept.objects));
+        const archive = archiveObjects(apart(gone.objects), archiveObjects(kept.objects));
         const log = jsonLines(kept.lines);
         const check = verifyAuditTrail([log, archive]);
         assert.deepEqual(check.writers.map((w) => w.writer), [kept.writer]);
@@ -100,7 +109,7 @@ describe("audit verify judges the log, the archive its witness", () => {
         const kept = await closedTrail();
         const gone = await runtimeTrail(trailCalls(2), { close: false });
         const forged = changedLines(withoutSeqs(kept, 9, 10), (r) => (r.chain.seq === 2 ? { ...r, metadata: { ticket: "T-0" }, metadataSha256: r.metadataSha256 ?? "0".repeat(64) } : r));
-        const inputs = [jsonLines(forged), archiveObjects(gone.objects, archiveObjects(kept.objects))];
+        const inputs = [jsonLines(forged), archiveObjects(apart(gone.objects), archiveObjects(kept.objects))];
         const { input } = readAuditInputs(inputs, 1);
         assert.ok(input.logRead && input.entries.some((e) => e.archived) && input.entries.some((e) => e.flaw !== undefined));
         assert.deepStrictEqual(unpackInput(packInput(input)), input);

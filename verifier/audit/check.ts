@@ -13,7 +13,8 @@
  */
 import type { ChainCheckpoint, WriterIdentity } from "../../contract";
 import { TRUNCATION_MARKER } from "../../contract/record-limits";
-import type { AuditInput, ChainEntry, CheckpointEntry, Damage, RecordContent } from "./segment";
+import { ARCHIVE_TENANT_PARTITION } from "../../contract/archive";
+import type { ArchiveObject, AuditInput, ChainEntry, CheckpointEntry, Damage, RecordContent } from "./segment";
 
 /** Kinds of break, each a stable code. */
 export const BreakKind = {
@@ -29,6 +30,8 @@ export const BreakKind = {
     badGenesis: "bad-genesis",
     missingWriter: "missing-writer",
     damaged: "damaged",
+    archivePointer: "archive-pointer",
+    tenant: "tenant",
 } as const;
 export type BreakKind = (typeof BreakKind)[keyof typeof BreakKind];
 
@@ -75,6 +78,14 @@ export interface CheckOptions {
      * @default false
      */
     window?: boolean;
+    /**
+     * The tenants whose records the trail should hold. A record, checkpoint
+     * or writer of any other tenant is a `tenant` break. Without it, a trail
+     * holding records of more than one tenant is a `tenant` break: a tenant's
+     * log group and archive hold that tenant's records alone.
+     * @default - one tenant, whichever the records name
+     */
+    tenants?: readonly string[];
 }
 
 export interface AuditCheck {
@@ -88,6 +99,13 @@ export interface AuditCheck {
     redelivered: number;
     /** Over all writers: the copies beyond the first of those records. */
     redeliveredCopies: number;
+    /**
+     * Log records whose archive object the archive copy lacks, but written
+     * after the newest record or checkpoint it holds: the copy may
+     * have been made before they were archived, so their objects are not
+     * looked for, and they are not a break.
+     */
+    newerThanArchive: number;
     /** Threads that read the input, when `verifyAuditTrail` read it (1: the calling thread alone). */
     readerThreads?: number;
 }
@@ -108,13 +126,18 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
     }
     const writers: WriterReport[] = [];
     const other: ChainBreak[] = input.damaged.map((d: Damage) => ({ kind: BreakKind.damaged, message: `${d.where}: ${d.message}` }));
+    const expected = options.tenants === undefined || options.tenants.length === 0 ? undefined : new Set(options.tenants);
+    const archive = input.logRead ? archiveIndex(input.archiveObjects, input.entries, input.checkpoints) : undefined;
+    const context: WriterContext = { inLog, options, expected, archive, newerThanArchive: 0 };
     for (const writer of new Set([...byWriter.keys(), ...checkpointsByWriter.keys()])) {
         const entries = byWriter.get(writer) ?? [];
         const cps = checkpointsByWriter.get(writer) ?? [];
         if (entries.some(inLog)) {
-            writers.push(checkWriter(writer, entries, inLog, cps, options));
+            writers.push(checkWriter(writer, entries, cps, context));
             continue;
         }
+        const foreign = expected && foreignTenant(entries, cps, expected);
+        if (foreign) other.push({ kind: BreakKind.tenant, writer, seq: foreign.seq, message: foreign.message });
         // A window may lie before the writer began or after it closed: its absence from the window says nothing.
         if (options.window) continue;
         const checkpointed = cps.length > 0 ? Math.max(...cps.map((c) => c.checkpoint.seq)) : undefined;
@@ -129,12 +152,36 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
         other.push({ kind: BreakKind.missingWriter, writer, seq: 0, message: `no record of the writer is in the log, but the archive holds ${held}${also} (a deleted log stream?)` });
     }
     writers.sort((a, b) => (a.writer < b.writer ? -1 : 1));
+    if (!expected) {
+        const mixed = tenantsMixed(input);
+        if (mixed) other.push({ kind: BreakKind.tenant, message: mixed });
+    }
     const redelivered = writers.reduce((n, w) => n + w.redelivered, 0);
     const redeliveredCopies = writers.reduce((n, w) => n + w.redeliveredCopies, 0);
-    return { writers, other, records: input.entries.length, skipped: input.skipped, checkpoints: input.checkpoints.length, redelivered, redeliveredCopies };
+    return {
+        writers,
+        other,
+        records: input.entries.length,
+        skipped: input.skipped,
+        checkpoints: input.checkpoints.length,
+        redelivered,
+        redeliveredCopies,
+        newerThanArchive: context.newerThanArchive,
+    };
 }
 
-function checkWriter(writer: string, entries: ChainEntry[], inLog: (e: ChainEntry) => boolean, checkpoints: CheckpointEntry[], options: CheckOptions): WriterReport {
+/** What every writer's check shares. */
+interface WriterContext {
+    inLog: (e: ChainEntry) => boolean;
+    options: CheckOptions;
+    expected: ReadonlySet<string> | undefined;
+    /** The archive's objects, when both the log and the archive were read. */
+    archive: ArchiveIndex | undefined;
+    newerThanArchive: number;
+}
+
+function checkWriter(writer: string, entries: ChainEntry[], checkpoints: CheckpointEntry[], context: WriterContext): WriterReport {
+    const { inLog, options } = context;
     const breaks: ChainBreak[] = [];
     const add = (kind: BreakKind, seq: number, message: string) => breaks.push({ kind, writer, seq, message });
 
@@ -195,6 +242,8 @@ function checkWriter(writer: string, entries: ChainEntry[], inLog: (e: ChainEntr
     reorderings(entries).forEach((e) => add(BreakKind.reordered, e.link.seq, `seq ${e.link.seq} at ${e.where} is stored after a later record of the writer`));
     const archivedAfter = everySeq.filter((seq) => seq > last).map((seq) => chosen.get(seq)!);
     checkpointBreaks(checkpoints, logChosen, archivedAfter, first, last, options, add);
+    pointerBreaks(entries, context, add);
+    tenantBreaks(entries, checkpoints, context.expected, add);
 
     const genesis = chosen.get(0)?.link.genesis;
     const tenantId = [...chosen.values()].find((e) => e.tenantId !== undefined)?.tenantId;
@@ -397,4 +446,134 @@ function checkpointBreaks(
     } else if (archivedClose) {
         add(BreakKind.missingClose, archivedClose.link.seq, `the close record (seq ${archivedClose.link.seq}) is missing: the writer closed, the archive holds its close record`);
     }
+}
+
+/** The archive's objects by key (below the tenant's prefix), and the newest time it holds. */
+interface ArchiveIndex {
+    objects: Map<string, { tenant?: string; sha256: string; file: string }[]>;
+    /** The newest `chain.at` of its record copies and `at` of its checkpoints, ms: about when it was copied. */
+    newest: number;
+}
+
+function archiveIndex(objects: readonly ArchiveObject[], entries: readonly ChainEntry[], checkpoints: readonly CheckpointEntry[]): ArchiveIndex | undefined {
+    if (objects.length === 0) return undefined;
+    const index = new Map<string, { tenant?: string; sha256: string; file: string }[]>();
+    for (const o of objects) {
+        const { tenant, key } = localKey(o.file);
+        let list = index.get(key);
+        if (!list) index.set(key, (list = []));
+        list.push({ tenant, sha256: o.sha256, file: o.file });
+    }
+    let newest = -Infinity;
+    for (const e of entries) if (e.archived && e.at !== undefined && e.at > newest) newest = e.at;
+    for (const c of checkpoints) {
+        const at = Date.parse(c.checkpoint.at);
+        if (at > newest) newest = at;
+    }
+    return { objects: index, newest };
+}
+
+const TENANT_FOLDER = `${ARCHIVE_TENANT_PARTITION}=`;
+
+/**
+ * An archive object's key below the tenant's prefix, and the tenant when its
+ * folder was copied too: the auditor syncs the tenant's prefix (or the whole
+ * bucket), so a file's path ends in its key's `dt=<day>/<name>` or
+ * `chain/<writer>/<name>`.
+ */
+function localKey(file: string): { tenant?: string; key: string } {
+    const parts = file.split(/[\\/]/);
+    const depth = parts[parts.length - 3] === "chain" ? 3 : 2;
+    const above = parts[parts.length - depth - 1];
+    return { key: parts.slice(-depth).join("/"), tenant: above?.startsWith(TENANT_FOLDER) ? above.slice(TENANT_FOLDER.length) : undefined };
+}
+
+/** A pointer's key, `tenant=<id>/<key below>`, split as {@link localKey} splits a file's path. */
+function pointerKey(key: string): { tenant?: string; key: string } {
+    const slash = key.indexOf("/");
+    return key.startsWith(TENANT_FOLDER) && slash > 0 ? { tenant: key.slice(TENANT_FOLDER.length, slash), key: key.slice(slash + 1) } : { key };
+}
+
+/**
+ * What the log copies' archive pointers say, checked against the archive
+ * when it is given. A writer with an archive writes every record to it first
+ * and every log copy names its object (or the error that lost it), so a log
+ * copy without a pointer, when the writer's other copies have one or the
+ * archive holds its records, had it removed. The object each pointer names
+ * must be there with the SHA-256 it names; only an object written after the
+ * archive copy was made may be missing from it.
+ */
+function pointerBreaks(entries: readonly ChainEntry[], context: WriterContext, add: (kind: BreakKind, seq: number, message: string) => void): void {
+    if (context.archive === undefined) return;
+    const archives = entries.some((e) => e.pointer !== undefined || e.archived === true);
+    // A record stored more than once is named once for one problem.
+    const said = new Set<string>();
+    const once = (seq: number, problem: string, message: string) => {
+        const id = `${seq}/${problem}`;
+        if (said.has(id)) return;
+        said.add(id);
+        add(BreakKind.archivePointer, seq, message);
+    };
+    for (const e of entries) {
+        if (e.archived || !context.inLog(e)) continue;
+        const seq = e.link.seq;
+        const p = e.pointer;
+        if (p === undefined) {
+            if (archives) once(seq, "none", `seq ${seq} at ${e.where} has no archive pointer, though the writer's records are archived`);
+            continue;
+        }
+        if (p.failed) continue;
+        if (p.sha256 === undefined) {
+            once(seq, `bare ${p.key}`, `seq ${seq} at ${e.where} has an archive pointer that names no SHA-256 and no failed write`);
+            continue;
+        }
+        const { tenant, key } = pointerKey(p.key);
+        const found = (context.archive.objects.get(key) ?? []).filter((o) => o.tenant === undefined || tenant === undefined || o.tenant === tenant);
+        if (found.length === 0) {
+            // Written after the copy's newest: it may have been archived after the copy was made.
+            if (e.at === undefined || e.at > context.archive.newest) {
+                context.newerThanArchive++;
+                continue;
+            }
+            once(seq, `missing ${p.key}`, `seq ${seq} at ${e.where} names the archive object ${p.key}, which the archive does not hold (deleted, or never written; or still being written when the archive was copied)`);
+        } else if (!found.some((o) => o.sha256 === p.sha256)) {
+            once(seq, `digest ${p.key} ${p.sha256}`, `seq ${seq} at ${e.where} names the archive object ${p.key} with another SHA-256 than the object ${found[0].file} has`);
+        }
+    }
+}
+
+/** The first record or checkpoint of the writer of a tenant not `expected`, as a break. */
+function foreignTenant(entries: readonly ChainEntry[], checkpoints: readonly CheckpointEntry[], expected: ReadonlySet<string>): { seq: number; message: string } | undefined {
+    const names = [...expected].join(", ");
+    const e = entries.find((x) => x.tenantId !== undefined && !expected.has(x.tenantId));
+    if (e) return { seq: e.link.seq, message: `seq ${e.link.seq} at ${e.where} is a record of tenant ${e.tenantId}, not of ${names}` };
+    const c = checkpoints.find((x) => !expected.has(x.checkpoint.tenantId));
+    if (c) return { seq: c.checkpoint.seq, message: `the checkpoint ${c.where} is of tenant ${c.checkpoint.tenantId}, not of ${names}` };
+    return undefined;
+}
+
+/** A writer belongs to one tenant, and, with `--tenant`, to one named. */
+function tenantBreaks(entries: readonly ChainEntry[], checkpoints: readonly CheckpointEntry[], expected: ReadonlySet<string> | undefined, add: (kind: BreakKind, seq: number, message: string) => void): void {
+    const first = entries.find((e) => e.tenantId !== undefined);
+    const other = first && entries.find((e) => e.tenantId !== undefined && e.tenantId !== first.tenantId);
+    if (first && other) {
+        add(BreakKind.tenant, other.link.seq, `seq ${other.link.seq} at ${other.where} is a record of tenant ${other.tenantId}, seq ${first.link.seq} at ${first.where} one of tenant ${first.tenantId}: a writer writes for one tenant`);
+    }
+    const foreign = expected && foreignTenant(entries, checkpoints, expected);
+    if (foreign) add(BreakKind.tenant, foreign.seq, foreign.message);
+}
+
+/** Without `--tenant`: the tenants the trail holds records of, when more than one, as a break's message. */
+function tenantsMixed(input: AuditInput): string | undefined {
+    const writersOf = new Map<string, Set<string>>();
+    const note = (tenant: string, writer: string) => {
+        let set = writersOf.get(tenant);
+        if (!set) writersOf.set(tenant, (set = new Set()));
+        set.add(writer);
+    };
+    for (const e of input.entries) if (e.tenantId !== undefined) note(e.tenantId, e.link.writer);
+    for (const c of input.checkpoints) note(c.checkpoint.tenantId, c.checkpoint.writer);
+    if (writersOf.size < 2) return undefined;
+    const each = [...writersOf].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, w]) => `${t} (${w.size} writer${w.size === 1 ? "" : "s"})`);
+    return `the trail holds records of ${writersOf.size} tenants, ${each.join(", ")}, where a tenant's log and archive hold its own alone: name the tenants expected with --tenant`;
 }

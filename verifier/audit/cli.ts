@@ -1,5 +1,5 @@
 /**
- * `bedrock-tenancy audit verify [--window] [--json FILE] [--quiet] [--threads N] <input>…`:
+ * `bedrock-tenancy audit verify [--window] [--tenant ID]… [--json FILE] [--quiet] [--threads N] <input>…`:
  * exit 0 when every chain is intact, 1 naming each break by writer and
  * sequence, 2 for unreadable input, bad arguments or a report that cannot be
  * written.
@@ -7,16 +7,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { tenantIdProblem } from "../../contract/naming";
 import { allBreaks, jsonAuditReport, textReport } from "./report";
 import { UnreadableAuditInputError } from "./inputs";
 import { verifyAuditTrail } from "./verify";
 
-export const AUDIT_USAGE = `usage: bedrock-tenancy audit verify [--window] [--json FILE] [--quiet] [--threads N] <input>…
+export const AUDIT_USAGE = `usage: bedrock-tenancy audit verify [--window] [--tenant ID]… [--json FILE] [--quiet] [--threads N] <input>…
 
 Checks the hash chain of audit records. Each input is a file of JSON lines, the JSON
 \`aws logs filter-log-events\` prints, or a folder of archive objects. Give the log export
 and the archive folder together to compare copies and checkpoints.
   --window   the input covers a time window: chains may start after their genesis record
+  --tenant   the tenant whose records the trail holds (repeat for more); a record of another is a
+             break, and without it, records of more than one tenant are
   --json     also write the report as JSON to FILE (its folder must exist)
   --quiet    print no report on stdout; the exit code (and --json) still give the result
   --threads  threads that parse and hash records, the main thread included (default: one per
@@ -54,13 +57,13 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
         err.write(`${command === undefined ? "" : `unknown audit command ${JSON.stringify(command)}\n`}${AUDIT_USAGE}\n`);
         return 2;
     }
-    let values: { window?: boolean; json?: string; quiet?: boolean; threads?: string; help?: boolean };
+    let values: { window?: boolean; tenant?: string[]; json?: string; quiet?: boolean; threads?: string; help?: boolean };
     let inputs: string[];
     try {
         ({ values, positionals: inputs } = parseArgs({
             args: rest,
             allowPositionals: true,
-            options: { window: { type: "boolean" }, json: { type: "string" }, quiet: { type: "boolean" }, threads: { type: "string" }, help: { type: "boolean", short: "h" } },
+            options: { window: { type: "boolean" }, tenant: { type: "string", multiple: true }, json: { type: "string" }, quiet: { type: "boolean" }, threads: { type: "string" }, help: { type: "boolean", short: "h" } },
         }));
         if (values.help) {
             out.write(`${AUDIT_USAGE}\n`);
@@ -68,6 +71,10 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
         }
         if (values.threads !== undefined && !(/^[0-9]+$/.test(values.threads) && Number(values.threads) >= 1 && Number(values.threads) <= MAX_THREADS)) {
             throw new Error(`--threads takes a whole number from 1 to ${MAX_THREADS}, not ${JSON.stringify(values.threads)}`);
+        }
+        for (const tenant of values.tenant ?? []) {
+            const problem = tenantIdProblem("--tenant", tenant);
+            if (problem) throw new Error(problem);
         }
     } catch (e) {
         err.write(`${(e as Error).message}\n${AUDIT_USAGE}\n`);
@@ -81,7 +88,7 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
     }
     let check: ReturnType<typeof verifyAuditTrail>;
     try {
-        check = verifyAuditTrail(inputs, { window: values.window, threads: values.threads === undefined ? undefined : Number(values.threads) });
+        check = verifyAuditTrail(inputs, { window: values.window, tenants: values.tenant, threads: values.threads === undefined ? undefined : Number(values.threads) });
     } catch (e) {
         if (e instanceof UnreadableAuditInputError) {
             err.write(`${e.message}\n`);

@@ -12,10 +12,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { gunzipSync } from "zlib";
-import { emptyInput, readSegments, type AuditInput, type LogEvent, type Segment } from "./segment";
+import { emptyInput, isArchiveObjectFile, readSegments, type AuditInput, type LogEvent, type Segment } from "./segment";
+import { sha256HexOfBytes } from "../../contract";
 
 export { emptyInput, mergeInput, readSegment } from "./segment";
-export type { AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
+export type { ArchiveObject, ArchivePointer, AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
 
 /** An input that cannot be read at all (missing, not JSON where JSON is required): exit code 2. */
 export class UnreadableAuditInputError extends Error {
@@ -80,6 +81,10 @@ function unreadable(file: string, err: unknown): UnreadableAuditInputError {
 }
 
 function* fileSegments(file: string, source: number, sizes: SegmentSizes): Generator<Segment> {
+    if (isArchiveObjectFile(file)) {
+        yield archiveObjectSegment(file, source);
+        return;
+    }
     let fd: number;
     try {
         fd = fs.openSync(file, "r");
@@ -150,6 +155,23 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
     } finally {
         fs.closeSync(fd);
     }
+}
+
+/**
+ * An archive object whole, with the SHA-256 of its bytes as stored (a log
+ * copy's pointer names it): one record or checkpoint, small, so one read.
+ */
+function archiveObjectSegment(file: string, source: number): Segment {
+    let bytes: Buffer;
+    try {
+        bytes = fs.readFileSync(file);
+        if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    } catch (err) {
+        throw unreadable(file, err);
+    }
+    const sha256 = sha256HexOfBytes(bytes);
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return { kind: "lines", file, source, text: bytes.toString("utf8", bom), firstLine: 1, sha256 };
 }
 
 function fill(read: ByteSource, buffer: Buffer, from: number): number {

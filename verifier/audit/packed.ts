@@ -6,13 +6,17 @@
  * the rare parts (a genesis, texts, checkpoints, damage) as they are.
  * `unpackInput(packInput(x))` is `x`.
  */
-import type { AuditInput, ChainEntry, CheckpointEntry, Damage, EntryLink, RecordContent } from "./segment";
+import type { ArchiveObject, ArchivePointer, AuditInput, ChainEntry, CheckpointEntry, Damage, EntryLink, RecordContent } from "./segment";
 
 /** Numbers per entry. */
-const STRIDE = 14;
-const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL, WHERE_IS_LINE, CONTENT, METADATA, METADATA_CUT, ARCHIVED] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-/** Bytes per entry: its hash, then its link's prev. */
-const DIGESTS = 64;
+const STRIDE = 17;
+const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL, WHERE_IS_LINE, CONTENT, METADATA, METADATA_CUT, ARCHIVED, AT, POINTER_KEY, POINTER_STATE] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+];
+/** {@link POINTER_STATE}: no pointer, one with a digest, one whose write failed, one that names no digest. */
+const [NO_POINTER, POINTER_SHA, POINTER_FAILED, POINTER_BARE] = [0, 1, 2, 3];
+/** Bytes per entry: its hash, its link's prev, its archive pointer's digest. */
+const DIGESTS = 96;
 
 interface Rare {
     genesis?: EntryLink["genesis"];
@@ -31,6 +35,7 @@ export interface PackedInput {
     rare: [number, Rare][];
     checkpoints: CheckpointEntry[];
     damaged: Damage[];
+    archiveObjects: ArchiveObject[];
     skipped: number;
     logRead?: boolean;
 }
@@ -67,8 +72,13 @@ export function packInput(input: AuditInput): PackedInput {
         numbers[n + METADATA] = metadataJson === undefined ? -1 : intern(metadataJson);
         numbers[n + METADATA_CUT] = metadataTruncated ? 1 : 0;
         numbers[n + ARCHIVED] = e.archived ? 1 : 0;
+        numbers[n + AT] = e.at ?? NaN;
+        const p = e.pointer;
+        numbers[n + POINTER_KEY] = p === undefined ? -1 : intern(p.key);
+        numbers[n + POINTER_STATE] = p === undefined ? NO_POINTER : p.sha256 !== undefined ? POINTER_SHA : p.failed ? POINTER_FAILED : POINTER_BARE;
         digests.write(e.hash, i * DIGESTS, 32, "hex");
         if (e.link.prev !== null) digests.write(e.link.prev, i * DIGESTS + 32, 32, "hex");
+        if (p?.sha256 !== undefined) digests.write(p.sha256, i * DIGESTS + 64, 32, "hex");
         if (e.link.genesis !== undefined || hasTexts || !whereIsLine || e.flaw !== undefined) {
             const r: Rare = {};
             if (e.link.genesis !== undefined) r.genesis = e.link.genesis;
@@ -78,7 +88,7 @@ export function packInput(input: AuditInput): PackedInput {
             rare.push([i, r]);
         }
     });
-    return { count, numbers, digests: bytes, strings, rare, checkpoints: input.checkpoints, damaged: input.damaged, skipped: input.skipped, logRead: input.logRead };
+    return { count, numbers, digests: bytes, strings, rare, checkpoints: input.checkpoints, damaged: input.damaged, archiveObjects: input.archiveObjects, skipped: input.skipped, logRead: input.logRead };
 }
 
 export function unpackInput(packed: PackedInput): AuditInput {
@@ -107,6 +117,14 @@ export function unpackInput(packed: PackedInput): AuditInput {
             storedAt: Number.isNaN(numbers[n + STORED_AT]) ? undefined : numbers[n + STORED_AT],
             position,
         };
+        if (!Number.isNaN(numbers[n + AT])) entry.at = numbers[n + AT];
+        const state = numbers[n + POINTER_STATE];
+        if (state !== NO_POINTER) {
+            const pointer: ArchivePointer = { key: strings[numbers[n + POINTER_KEY]] };
+            if (state === POINTER_SHA) pointer.sha256 = digests.toString("hex", i * DIGESTS + 64, i * DIGESTS + 96);
+            else if (state === POINTER_FAILED) pointer.failed = true;
+            entry.pointer = pointer;
+        }
         if (numbers[n + TENANT] >= 0) entry.tenantId = strings[numbers[n + TENANT]];
         if (numbers[n + CONTENT] === 1) {
             const content: RecordContent = { ...r?.content };
@@ -118,5 +136,5 @@ export function unpackInput(packed: PackedInput): AuditInput {
         if (r?.flaw !== undefined) entry.flaw = r.flaw;
         entries[i] = entry;
     }
-    return { entries, checkpoints: packed.checkpoints, damaged: packed.damaged, skipped: packed.skipped, logRead: packed.logRead };
+    return { entries, checkpoints: packed.checkpoints, damaged: packed.damaged, archiveObjects: packed.archiveObjects, skipped: packed.skipped, logRead: packed.logRead };
 }

@@ -40,6 +40,9 @@ export function textReport(check: AuditCheck): string {
         `Audit trail: ${count(check.writers.length, "writer")}, ${count(check.records, "record")}, ${count(check.checkpoints, "checkpoint")}, ${count(check.skipped, "other line")} skipped: ${breaks.length === 0 ? "intact" : count(breaks.length, "break")}.`,
     ];
     if (check.redelivered > 0) lines.push(`${redeliveryText(check.redelivered, check.redeliveredCopies)}.`);
+    if (check.newerThanArchive > 0) {
+        lines.push(`${count(check.newerThanArchive, "record")} newer than the archive copy (written after its newest): their archive objects, missing from the copy, are not checked; copy the archive again to check them.`);
+    }
     for (const w of check.writers) {
         lines.push(writerLine(w));
         if (w.redelivered > 0) lines.push(`  redelivered: ${redeliveryText(w.redelivered, w.redeliveredCopies)} (seq ${someSeqs(w.redeliveredSeqs)}).`);
@@ -59,6 +62,7 @@ export function jsonAuditReport(check: AuditCheck): unknown {
         // Added fields only: readers of the older report find every field they knew, with its meaning.
         redelivered: check.redelivered,
         redeliveredCopies: check.redeliveredCopies,
+        newerThanArchive: check.newerThanArchive,
         writers: check.writers,
         other: check.other,
     };

@@ -53,6 +53,30 @@ export interface ChainEntry {
     archived?: true;
     /** Why the record contradicts itself (a carried digest its content does not have), when it does. */
     flaw?: string;
+    /**
+     * `chain.at`, ms since the epoch, on an archive copy and a log copy with
+     * an archive pointer: whether the archive was copied before the record
+     * was written.
+     */
+    at?: number;
+    /** A log copy's archive pointer, when it has one. */
+    pointer?: ArchivePointer;
+}
+
+/** What a log copy's `archive` field says of the record's archive object. */
+export interface ArchivePointer {
+    /** The object's key in the bucket (`tenant=<id>/…`); empty when the pointer names none. */
+    key: string;
+    /** The SHA-256 of the object's bytes, when the pointer names one. */
+    sha256?: string;
+    /** The pointer says the archive write failed (`errorCode`): no object is expected. */
+    failed?: true;
+}
+
+/** An object of the archive as copied: where it lies, and the SHA-256 of its bytes (what a log copy's pointer names). */
+export interface ArchiveObject {
+    file: string;
+    sha256: string;
 }
 
 export interface CheckpointEntry {
@@ -70,6 +94,8 @@ export interface AuditInput {
     entries: ChainEntry[];
     checkpoints: CheckpointEntry[];
     damaged: Damage[];
+    /** The archive objects read (files under a `dt=` or `chain/<writer>/` folder). */
+    archiveObjects: ArchiveObject[];
     /** Lines or events that are not audit records. */
     skipped: number;
     /**
@@ -80,7 +106,7 @@ export interface AuditInput {
 }
 
 export function emptyInput(): AuditInput {
-    return { entries: [], checkpoints: [], damaged: [], skipped: 0, logRead: false };
+    return { entries: [], checkpoints: [], damaged: [], archiveObjects: [], skipped: 0, logRead: false };
 }
 
 /** Adds `part` (a later segment's reading) to `into`, keeping the order read. */
@@ -88,6 +114,7 @@ export function mergeInput(into: AuditInput, part: AuditInput): void {
     for (const e of part.entries) into.entries.push(e);
     for (const c of part.checkpoints) into.checkpoints.push(c);
     for (const d of part.damaged) into.damaged.push(d);
+    for (const o of part.archiveObjects) into.archiveObjects.push(o);
     into.skipped += part.skipped;
     if (part.logRead) into.logRead = true;
 }
@@ -120,10 +147,11 @@ export interface LogEvent {
 
 /**
  * Lines of one file from `firstLine` on (`text` starts at a line's start), or
- * events of one `aws logs` document from index `firstIndex` on.
+ * events of one `aws logs` document from index `firstIndex` on. An archive
+ * object is one segment, with the SHA-256 of its bytes.
  */
 export type Segment =
-    | { kind: "lines"; file: string; source: number; text: string; firstLine: number }
+    | { kind: "lines"; file: string; source: number; text: string; firstLine: number; sha256?: string }
     | { kind: "events"; file: string; source: number; events: LogEvent[]; firstIndex: number };
 
 /** Reads `segments` into `into`, in order. */
@@ -141,6 +169,7 @@ export function readSegment(segment: Segment, into: AuditInput): void {
         return;
     }
     const { text, file, source } = segment;
+    if (segment.sha256 !== undefined) into.archiveObjects.push({ file, sha256: segment.sha256 });
     let start = 0;
     for (let line = segment.firstLine; start < text.length; line++) {
         let end = text.indexOf("\n", start);
@@ -178,21 +207,26 @@ interface Place {
 }
 
 /**
- * What every record, close record and checkpoint holds as it is stored, also
- * inside a wrapping event's message: a line with neither it nor a chain link
- * is skipped unparsed (with Lambda's JSON log format, every platform line is JSON).
+ * What every record, close record and checkpoint holds as it is stored: a
+ * line is parsed only if it holds this stem, or a chain link's key, or a
+ * `\u` escape (which may spell either). Whether a line is a record is then
+ * decided on what it decodes to, never on its spelling: a log pipeline may
+ * escape any letter, and a wrapped event escapes the record's quotes.
  */
 const SCHEMA_TYPE_STEM = "BedrockTenancy";
-/**
- * A record's chain link. The runtime writes keys in canonical order, so the
- * link comes early in a line and its schema type late: a line cut short
- * may keep only the link.
- */
-const CHAIN_LINK_MARK = '"chain":{';
+/** Also inside a wrapped message, whose escaped quote (`\"chain`) still holds it. */
+const CHAIN_KEY = '"chain';
+const UNICODE_ESCAPE = "\\u";
+/** A record's chain link, in decoded text. The runtime writes keys in canonical order, so the link comes early and the schema type late: a cut line may keep only the link. */
+const CHAIN_LINK = /"chain"\s*:\s*\{/;
+/** A wrapped event's message is a JSON string in a JSON line, a record in it one more: decoding stops after this many levels. */
+const MAX_ESCAPE_LEVELS = 4;
+const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g;
+const SHORT_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 function readLine(raw: string, place: Place, into: AuditInput): void {
     const brace = raw.indexOf("{");
-    if (brace < 0 || !(raw.includes(SCHEMA_TYPE_STEM) || raw.includes(CHAIN_LINK_MARK))) {
+    if (brace < 0 || !(raw.includes(SCHEMA_TYPE_STEM) || raw.includes(CHAIN_KEY) || raw.includes(UNICODE_ESCAPE))) {
         into.skipped++;
         return;
     }
@@ -201,7 +235,7 @@ function readLine(raw: string, place: Place, into: AuditInput): void {
         value = JSON.parse(brace === 0 ? raw : raw.slice(brace));
     } catch {
         // A record cut or mangled on its way is damage; any other line that is not JSON is not ours.
-        if (raw.includes(AUDIT_SCHEMA_TYPE) || raw.includes(AUDIT_CHAIN_SCHEMA_TYPE) || raw.includes(CHAIN_LINK_MARK)) {
+        if (claimsRecord(raw)) {
             into.damaged.push({ where: place.where, message: "an audit record that is not valid JSON (cut or altered)" });
         } else {
             into.skipped++;
@@ -214,6 +248,25 @@ function readLine(raw: string, place: Place, into: AuditInput): void {
         if (!Number.isNaN(prefix)) place = { ...place, storedAt: prefix };
     }
     readValue(value, place, into, 0);
+}
+
+/**
+ * Whether text that does not parse names a record's schema type or holds a
+ * chain link, as written or once its JSON escapes are decoded, level by level
+ * (a cut line cannot be parsed to decode it).
+ */
+function claimsRecord(raw: string): boolean {
+    let text = raw;
+    for (let level = 0; ; level++) {
+        if (text.includes(AUDIT_SCHEMA_TYPE) || text.includes(AUDIT_CHAIN_SCHEMA_TYPE) || CHAIN_LINK.test(text)) return true;
+        if (level === MAX_ESCAPE_LEVELS || !text.includes("\\")) return false;
+        text = text.replace(JSON_ESCAPE, (_, hex: string | undefined, short: string | undefined) => (hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : SHORT_ESCAPES[short!]));
+    }
+}
+
+/** A `chain` value shaped like a record's link: what a record stripped of its schema type still holds. */
+function looksLikeChainLink(value: unknown): boolean {
+    return typeof value === "object" && value !== null && "writer" in value && "seq" in value;
 }
 
 function readValue(value: unknown, place: Place, into: AuditInput, depth: number): void {
@@ -237,6 +290,8 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
         } else {
             readValue(message, inner, into, depth + 1);
         }
+    } else if (looksLikeChainLink(obj.chain)) {
+        into.damaged.push({ where: place.where, message: "a chain link in a line that names no audit record's schema type (altered?)" });
     } else {
         into.skipped++;
     }
@@ -271,12 +326,22 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
         position: place.position,
     };
     if (typeof record.tenantId === "string") entry.tenantId = record.tenantId;
+    if (record.archive !== undefined) entry.pointer = pointerOf(record.archive);
+    if (entry.pointer !== undefined || place.archiveObject) entry.at = Date.parse(link.at);
     const content = contentOf(record);
     if (content) entry.content = content;
     // Only a log copy holds the archive pointer, wherever its file lies.
     if (place.archiveObject && record.archive === undefined) entry.archived = true;
     if (problems.length > 0) entry.flaw = problems.join("; ");
     into.entries.push(entry);
+}
+
+function pointerOf(archive: unknown): ArchivePointer {
+    const { key, sha256, errorCode } = (typeof archive === "object" && archive !== null ? archive : {}) as Record<string, unknown>;
+    const pointer: ArchivePointer = { key: typeof key === "string" ? key : "" };
+    if (isSha256Hex(sha256)) pointer.sha256 = sha256;
+    else if (typeof errorCode === "string" && sha256 === undefined) pointer.failed = true;
+    return pointer;
 }
 
 /** The parsed record is not kept: only its texts and metadata, and what the hash leaves out, where it has them. */
