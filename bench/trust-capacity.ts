@@ -24,7 +24,7 @@ export interface TrustCapacity {
 
 export function trustPolicyChars(accounts: number, tenantId = WORST_TENANT_ID): number {
     const ids = Array.from({ length: accounts }, (_, i) => String(100000000000 + i));
-    return policySize(tenantTrustPolicy({ accounts: ids, runtimeRoleName: runtimeRoleName(tenantId), externalId: EXTERNAL_ID }));
+    return policySize(tenantTrustPolicy({ tenantId, accounts: ids, runtimeRoleName: runtimeRoleName(tenantId), externalId: EXTERNAL_ID }));
 }
 
 export function trustCapacity(quota: number): TrustCapacity {

@@ -9,6 +9,16 @@
  * passing it.
  */
 import { s3BucketArn } from "./arns";
+
+/** Storage classes the archive's lifecycle may move objects to, with the minimum age S3 accepts for each. */
+export const ARCHIVE_STORAGE_CLASS_MIN_DAYS: Readonly<Record<string, number>> = Object.freeze({
+    STANDARD_IA: 30,
+    ONEZONE_IA: 30,
+    INTELLIGENT_TIERING: 0,
+    GLACIER_IR: 0,
+    GLACIER: 0,
+    DEEP_ARCHIVE: 0,
+});
 import { accountOfPrincipal, coversAction, coversEveryValueWith, parsePolicy, principalsOf, wildcardMatch, type PolicyStatement } from "./iam";
 import { isPlainObject, show } from "./validation";
 
@@ -24,6 +34,13 @@ export interface ArchivePolicies {
     opsAccountId: string;
     /** The role of the delivery path: the only principal that may write. */
     writerRoleArn: string;
+    /**
+     * Whether an Allow's conditions hold its `*` to principals of the
+     * customer account (`aws:PrincipalAccount`, and `kms:CallerAccount` in the
+     * key policy): the verifier's one reading of such conditions. Without it,
+     * `*` is always outside.
+     */
+    heldToAccount?: (s: PolicyStatement, policy: "bucket" | "key") => boolean;
 }
 
 // A constant pattern over a service principal, not a matcher built from input.
@@ -110,7 +127,8 @@ export function archiveIsolationViolations(input: ArchivePolicies): string[] {
             const label = `${what} statement ${show(s.sid ?? "")}`;
             const principals = awsPrincipals(s);
             if (principals !== undefined) {
-                const outside = principals.filter(outsider);
+                const held = principals.includes("*") && input.heldToAccount?.(s, what === "the key policy" ? "key" : "bucket") === true;
+                const outside = principals.filter((p) => outsider(p) && !(held && p === "*"));
                 if (outside.length > 0) violations.push(`${label} allows ${outside.join(", ")}, outside the customer account ${input.customerAccountId}`);
                 continue;
             }

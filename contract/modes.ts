@@ -18,6 +18,9 @@ export const AUDIT_MODES: readonly AuditMode[] = Object.freeze(["best-effort", "
 /** Model calls are never broken by the audit path unless the customer asks for it. */
 export const DEFAULT_AUDIT_MODE: AuditMode = "best-effort";
 
+/** Days the audit log keeps records unless the component is told otherwise; the proof holds an older component's log group to it. */
+export const DEFAULT_AUDIT_LOG_RETENTION_DAYS = 365;
+
 export function contentModeProblem(argName: string, value: unknown): Problem {
     return oneOfProblem(argName, value, CONTENT_MODES);
 }

@@ -5,6 +5,7 @@
  * IAM's size quotas, and each customer stack pointing at its own tenant.
  */
 import { accountOfPrincipal, DEFAULT_TRUST_POLICY_SIZE_QUOTA, hasWildcard, INLINE_POLICY_SIZE_QUOTA, parseArn, parsePolicy } from "../contract";
+import { KEY_POLICY_TIES, tiedToAccount } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
@@ -39,9 +40,16 @@ export function stackViolations(ctx: StackContext): { violations: Violation[]; f
         if (KEY_POLICY_TYPES.includes(r.type)) keyPolicyViolations(prop(r, "policy"), account).forEach(keyFinding);
         if (r.type === KMS_KEY_TYPE) keyStoreViolations(r).forEach(keyFinding);
         if (r.type === LOG_GROUP_TYPE) {
-            const key = prop(r, "kmsKeyId");
+            // The provider records an unset key as "": the group is then encrypted with a key CloudWatch Logs owns.
+            const set = prop(r, "kmsKeyId");
+            const key = set === "" ? undefined : set;
             const arn = typeof key === "string" ? parseArn(key) : undefined;
             const keyAccount = arn?.service === "kms" && arn.resource.startsWith("key/") ? arn.account : undefined;
+            if (ctx.ops) {
+                // The ops account's own logs (the enforcer's) hold no record: only a key another account controls is a finding there.
+                if (key !== undefined && keyAccount !== account) flag("BT-OPS-EGRESS", r, "kmsKeyId", `is encrypted with ${JSON.stringify(key)}, not a key of the ops account ${account ?? "(unknown)"}`, "(ops account)");
+                continue;
+            }
             if (!keyAccount) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", `is not encrypted with a KMS key ARN (kmsKeyId ${JSON.stringify(key)})`);
             else if (account === undefined) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", "belongs to a stack whose account no bedrock-tenancy component names");
             else if (keyAccount !== account) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", `is encrypted with a key of account ${keyAccount}, not of its own account ${account}`);
@@ -122,7 +130,9 @@ function keyStoreViolations(r: StackResource): [string, string][] {
     return out;
 }
 
-/** A key policy may name only its own account and the CloudWatch Logs service. */
+const NO_BUCKETS: ReadonlySet<string> = new Set();
+
+/** A key policy may name only its own account and the CloudWatch Logs service, and `*` only held to the account. */
 function keyPolicyViolations(policy: unknown, account: string | undefined): [string, string][] {
     const parsed = parsePolicy(policy);
     if ("problem" in parsed) return [["policy", `the key policy ${parsed.problem}`]];
@@ -134,7 +144,10 @@ function keyPolicyViolations(policy: unknown, account: string | undefined): [str
             for (const v of values) {
                 if (kind === "Service" && v.startsWith("logs.") && v.endsWith(".amazonaws.com") && !hasWildcard(v)) continue;
                 if (kind !== "AWS") out.push([s.label, `lets the ${kind} principal ${v} use the key`]);
-                else if (v === "*") out.push([s.label, "has Principal \"*\": any account may use the key"]);
+                else if (v === "*") {
+                    // AWS's pattern for a key used through a service: every principal, held to the account by kms:CallerAccount.
+                    if (account === undefined || !tiedToAccount(s, account, NO_BUCKETS, KEY_POLICY_TIES)) out.push([s.label, "has Principal \"*\": any account may use the key"]);
+                }
                 else if (hasWildcard(v)) out.push([s.label, `lets ${v} use the key: any principal matching it`]);
                 else {
                     const owner = accountOfPrincipal(v);

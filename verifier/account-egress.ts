@@ -7,9 +7,10 @@
  * account. Each stack passes its own code and its documented outbound
  * references.
  */
-import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, type ParsedArn, type PolicyStatement } from "../contract";
+import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, RuntimeEnv, type ParsedArn, type PolicyStatement } from "../contract";
 import type { Code } from "./findings";
 import { jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { repeatedKeys } from "./policy-text";
 import { knownType } from "./resource-types";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -20,6 +21,8 @@ const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const DATA_PROTECTION_TYPE = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
 const TOPIC_TYPE = "aws:sns/topic:Topic";
 const SUBSCRIPTION_TYPE = "aws:sns/topicSubscription:TopicSubscription";
+/** A topic's policy as a resource of its own: read as the topic's `policy` is. */
+const TOPIC_POLICY_TYPE = "aws:sns/topicPolicy:TopicPolicy";
 /**
  * Type → the property holding a data protection policy: its findings
  * (samples of the sensitive data it found) go where the document says.
@@ -40,6 +43,11 @@ const RESOURCE_POLICIES: Readonly<Record<string, string>> = {
     "aws:s3/bucket:Bucket": "policy",
     "aws:s3/bucketV2:BucketV2": "policy",
     "aws:sns/topic:Topic": "policy",
+    [TOPIC_POLICY_TYPE]: "policy",
+    // Inbound to the account, but a sink or destination that admits other accounts draws their telemetry and logs in:
+    // in the ops account, customers' log groups; in a customer account, whatever other accounts share.
+    "aws:oam/sinkPolicy:SinkPolicy": "policy",
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": "accessPolicy",
 };
 
 /**
@@ -397,6 +405,8 @@ export interface EgressContext {
     outbound: (value: string) => boolean;
     /** Types whose references to other accounts another check reasons about. */
     notScanned: ReadonlySet<string>;
+    /** The customer stack's tenant id: all digits, it is a label in the runtime's environment, not an account. */
+    tenantLabel?: string;
     flag: (code: Code, r: StackResource, statement: string, why: string) => void;
 }
 
@@ -440,6 +450,10 @@ export function egressViolations(ctx: EgressContext): void {
             const topic = receiverKeys(r, account).map((k) => notifying.get(k)).find((t) => t !== undefined);
             if (topic) for (const who of otherPublishers(prop(r, "policy"), account)) flag(code, r, "policy", `lets ${who} publish to ${topic.arn}, a topic that delivers to an address the files cannot tie to the account (subscription ${topic.via}): only alarms and budgets, whose states the stack words, may feed such a topic`);
         }
+        if (r.type === TOPIC_POLICY_TYPE && notifying.size > 0) {
+            const topic = notifyingAt(notifying, prop(r, "arn"));
+            if (topic) for (const who of otherPublishers(prop(r, "policy"), account)) flag(code, r, "policy", `lets ${who} publish to ${topic.arn}, a topic that delivers to an address the files cannot tie to the account (subscription ${topic.via}): only alarms and budgets, whose states the stack words, may feed such a topic`);
+        }
         if (r.type === ACCOUNT_POLICY_TYPE) {
             const kind = textProp(r, "policyType");
             if (kind === "SUBSCRIPTION_FILTER_POLICY") {
@@ -468,10 +482,7 @@ export function egressViolations(ctx: EgressContext): void {
             const grants = prop(r, "targetGrants");
             if (isSet(grants)) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
         }
-        if (r.type === VPC_ENDPOINT_TYPE) {
-            const service = textProp(r, "serviceName") ?? "";
-            if (service.includes("vpce-svc-")) flag(code, r, "serviceName", `connects to the endpoint service ${service}, which some account runs, not an AWS service: traffic through it reaches that account`);
-        }
+        if (r.type === VPC_ENDPOINT_TYPE) for (const [path, why] of vpcEndpointPathsOut(r)) flag(code, r, path, why);
         const policyKey = RESOURCE_POLICIES[r.type];
         if (policyKey !== undefined) {
             for (const who of allowedOutsiders(prop(r, policyKey), account, buckets)) flag(code, r, policyKey, `allows ${who}, outside ${where}`);
@@ -484,9 +495,62 @@ export function egressViolations(ctx: EgressContext): void {
             flag(ctx.invokeCode, r, "authorizationType", `lets anyone call ${JSON.stringify(prop(r, "functionName"))} through its URL (authorizationType ${JSON.stringify(prop(r, "authorizationType"))})`);
         }
         if (!ctx.notScanned.has(r.type) && knownType(r.type)) {
-            for (const [path, why] of foreignReferences(r, account, buckets, ctx.outbound)) flag(code, r, path, why);
+            for (const [path, why] of foreignReferences(r, account, buckets, ctx.outbound, ctx.tenantLabel)) flag(code, r, path, why);
         }
+        // Every resource, of every type and every check: a document the proof reads one way may be read the other way by AWS.
+        for (const [path, why] of repeatedKeys(r)) flag("BT-PLAN-DUPLICATE-KEY", r, path, why);
     }
+}
+
+/** Endpoint types that reach the service `serviceName` names (an unset type is the provider's default, Gateway). */
+const SERVICE_ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer"]);
+/** Properties that point an endpoint at something other than its `serviceName`: a VPC Lattice service network or resource configuration, or another Region. */
+const OTHER_ENDPOINT_TARGETS = ["serviceNetworkArn", "resourceConfigurationArn", "serviceRegion"];
+
+/**
+ * Why a VPC endpoint gives the VPC a path out, `[property, why]` each. An
+ * endpoint is a path to an AWS service of its own Region only when it is of
+ * a type that reaches a service, by the service's standard name
+ * `com.amazonaws.<its Region>.<service>`. Anything else reaches what some
+ * account runs: an endpoint service (`com.amazonaws.vpce.<region>.vpce-svc-…`,
+ * a Marketplace or partner service), a VPC Lattice service network or
+ * resource configuration (either can front services and resources of other
+ * accounts, shared by RAM), or a service in another Region.
+ */
+function vpcEndpointPathsOut(r: StackResource): [string, string][] {
+    const out: [string, string][] = [];
+    const kind = prop(r, "vpcEndpointType");
+    const unset = kind === undefined || kind === null || kind === "";
+    if (!unset && !(typeof kind === "string" && SERVICE_ENDPOINT_TYPES.has(kind))) {
+        out.push(["vpcEndpointType", `is an endpoint of type ${JSON.stringify(kind)}, not one that reaches an AWS service: ${kind === "ServiceNetwork" || kind === "Resource" ? "a VPC Lattice service network or resource configuration can front services and resources of other accounts, so " : ""}traffic through it can leave the account`]);
+    }
+    for (const key of OTHER_ENDPOINT_TARGETS) {
+        const value = prop(r, key);
+        if (key === "serviceRegion" && value === prop(r, "region")) continue;
+        if (isSet(value)) out.push([key, `points the endpoint at ${JSON.stringify(value)} (${key}), not at an AWS service of its own Region: traffic through it can reach what another account runs`]);
+    }
+    const region = prop(r, "region");
+    const service = prop(r, "serviceName");
+    if (typeof region !== "string" || region === "" || region === UNKNOWN_VALUE) {
+        out.push(["region", `names no Region the proof can read (${JSON.stringify(region)}): whether ${JSON.stringify(service)} is an AWS service of the endpoint's own Region cannot be proved`]);
+    } else if (!(typeof service === "string" && isStandardServiceName(service, region))) {
+        out.push(["serviceName", `connects to ${JSON.stringify(service) ?? "no service"}, not an AWS service of ${region} by its standard name (com.amazonaws.${region}.<service>): an endpoint service some account runs, or one of another Region, reaches outside the account`]);
+    }
+    return out;
+}
+
+/** `com.amazonaws.<region>.<service>`, the service in lowercase letters, digits, `-` and `.` (`ecr.api`), never an endpoint service's `vpce-svc-…`. */
+function isStandardServiceName(name: string, region: string): boolean {
+    const prefix = `com.amazonaws.${region}.`;
+    if (!name.startsWith(prefix) || name.length === prefix.length) return false;
+    const service = name.slice(prefix.length);
+    if (service.includes("vpce-svc-") || service.startsWith(".") || service.endsWith(".") || service.includes("..")) return false;
+    for (let i = 0; i < service.length; i++) {
+        const c = service.charCodeAt(i);
+        const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+        if (!ok) return false;
+    }
+    return true;
 }
 
 /**
@@ -580,7 +644,7 @@ export function outsiders(doc: unknown, account: string, relevant: (s: PolicySta
         if (s.effect !== "Allow" || !relevant(s)) continue;
         if (s.notPrincipals) out.push("every principal but those of its NotPrincipal");
         // A resource policy only: the trust checks weigh a trust policy's services on their own.
-        const tied = buckets !== undefined && tiedToAccount(s, account, buckets);
+        const tied = buckets !== undefined && tiedToAccount(s, account, buckets, PRINCIPAL_TIES);
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
             if (kind === "Service") {
                 if (buckets !== undefined && !tied) {
@@ -596,30 +660,51 @@ export function outsiders(doc: unknown, account: string, relevant: (s: PolicySta
 }
 
 /** Condition keys naming the account a service acts for (`aws:SourceOwner` is SNS's older name for it). */
-const SOURCE_ACCOUNT_KEYS = new Set(["aws:sourceaccount", "aws:sourceowner"]);
+const SOURCE_ACCOUNT_KEYS: ReadonlySet<string> = new Set(["aws:sourceaccount", "aws:sourceowner"]);
 /** Operators that hold a key to the values they list; `…IfExists` lets a request without the key through, and the set operators (`ForAllValues:`) do too. */
-const MATCHING_OPERATORS = new Set(["StringEquals", "StringLike", "ArnEquals", "ArnLike"]);
+const MATCHING_OPERATORS: ReadonlySet<string> = new Set(["StringEquals", "StringLike", "ArnEquals", "ArnLike"]);
+
+/** Which conditions hold a statement to the account: keys that must equal the account, and keys whose every ARN must be of the account. */
+export interface AccountTies {
+    accountKeys: ReadonlySet<string>;
+    /** The operators under which `accountKeys` count. */
+    accountOperators: ReadonlySet<string>;
+    arnKeys: ReadonlySet<string>;
+}
 
 /**
- * Whether a statement's conditions hold a service to requests for the
- * account: `aws:SourceAccount` (or `aws:SourceOwner`) naming only the
- * account, or `aws:SourceArn` naming only resources of the account or
- * buckets of the stack. `aws:SourceOrgID` and `aws:SourceOrgPaths` do not:
- * an organization holds other accounts (the ops account and other tenants'
- * among them, often), and the files do not say which. `accountKeys` and
- * `accountOperators` narrow which source-account conditions count (a trust
- * policy's services count only `StringEquals aws:SourceAccount`).
+ * Requests a service makes for the account. What a principal of the account
+ * asks itself carries none of these keys, so the ops checks that keep tenant
+ * sessions (principals of the ops account) out rely on this set alone.
  */
-export function tiedToAccount(
-    s: PolicyStatement,
-    account: string,
-    buckets: ReadonlySet<string>,
-    accountKeys: ReadonlySet<string> = SOURCE_ACCOUNT_KEYS,
-    accountOperators: ReadonlySet<string> = MATCHING_OPERATORS,
-): boolean {
+export const SOURCE_TIES: AccountTies = { accountKeys: SOURCE_ACCOUNT_KEYS, accountOperators: MATCHING_OPERATORS, arnKeys: new Set(["aws:sourcearn"]) };
+/**
+ * A resource policy's `*` held to principals of the account: a principal's
+ * own account (`aws:PrincipalAccount`) or ARN (`aws:PrincipalArn`) names it,
+ * and a service's request, which carries neither key, fails the condition.
+ */
+export const PRINCIPAL_TIES: AccountTies = {
+    accountKeys: new Set([...SOURCE_ACCOUNT_KEYS, "aws:principalaccount"]),
+    accountOperators: MATCHING_OPERATORS,
+    arnKeys: new Set(["aws:sourcearn", "aws:principalarn"]),
+};
+/** A key policy's too: `kms:CallerAccount` is the account of the principal that calls KMS (AWS's pattern for a key used through a service). */
+export const KEY_POLICY_TIES: AccountTies = { ...PRINCIPAL_TIES, accountKeys: new Set([...PRINCIPAL_TIES.accountKeys, "kms:calleraccount"]) };
+
+/**
+ * Whether a statement's conditions hold it to the account: a key of
+ * `ties.accountKeys` naming only the account, or a key of `ties.arnKeys`
+ * naming only ARNs of the account or buckets of the stack. `aws:SourceOrgID`,
+ * `aws:SourceOrgPaths`, `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` do
+ * not: an organization holds other accounts (the ops account and other
+ * tenants' among them, often), and the files do not say which. Negated
+ * operators, `…IfExists` and the set operators (a request without the key,
+ * or with several values, gets through) never tie.
+ */
+export function tiedToAccount(s: PolicyStatement, account: string, buckets: ReadonlySet<string>, ties: AccountTies = SOURCE_TIES): boolean {
     return s.conditions.some((c) => MATCHING_OPERATORS.has(c.operator) && c.values.length > 0 && (
-        accountKeys.has(c.key) ? accountOperators.has(c.operator) && c.values.every((v) => v === account)
-            : c.key === "aws:sourcearn" && c.values.every((v) => sourceOfAccount(v, account, buckets)
+        ties.accountKeys.has(c.key) ? ties.accountOperators.has(c.operator) && c.values.every((v) => v === account)
+            : ties.arnKeys.has(c.key) && c.values.every((v) => sourceOfAccount(v, account, buckets)
                 // StringLike's `*` runs across `:`, so the account field holds only when nothing before it is a pattern.
                 && !(c.operator === "StringLike" && hasWildcard(v.split(":").slice(0, 5).join(":"))))));
 }
@@ -640,7 +725,7 @@ function sourceOfAccount(pattern: string, account: string, buckets: ReadonlySet<
  * hold: `[property path, why]`. JSON held in a string is read too, as a
  * policy or a configuration would be.
  */
-export function foreignReferences(r: StackResource, account: string, buckets: Set<string>, outbound: (value: string) => boolean): [string, string][] {
+export function foreignReferences(r: StackResource, account: string, buckets: Set<string>, outbound: (value: string) => boolean, tenantLabel?: string): [string, string][] {
     const out: [string, string][] = [];
     // A provider's forbiddenAccountIds names an account only to keep the provider out of it.
     const refusing = r.type === "pulumi:providers:aws";
@@ -673,7 +758,7 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
             } else if (value.startsWith("s3://")) {
                 const bucket = value.slice(5).split("/")[0];
                 if (bucket !== "" && !buckets.has(bucket)) out.push([here(), `refers to bucket ${bucket}, which is not a bucket of this stack`]);
-            } else if (isAccountId(value) && value !== account && !(refusing && key === "forbiddenAccountIds") && !outbound(value)) {
+            } else if (isAccountId(value) && value !== account && !(refusing && key === "forbiddenAccountIds") && !(key === RuntimeEnv.tenantId && value === tenantLabel) && !outbound(value)) {
                 out.push([here(), `names account ${value} as ${key}: a path out of the account ${account}`]);
             }
         } else if (typeof value === "number") {

@@ -8,7 +8,9 @@
  * Each must be in the file: a protection the file leaves out is one AWS need
  * not hold.
  */
-import { archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
+import { ARCHIVE_STORAGE_CLASS_MIN_DAYS, archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
+import { blocksOf, KEY_POLICY_TIES, PRINCIPAL_TIES, tiedToAccount } from "./account-egress";
+import { regionOf } from "./customer-audit";
 import type { CustomerIntent } from "./intent";
 import { asText, jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { violation, type Violation } from "./findings";
@@ -16,6 +18,7 @@ import { prop } from "./tenant-proof";
 
 export const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
 const KMS_KEY_TYPE = "aws:kms/key:Key";
+const NO_BUCKETS: ReadonlySet<string> = new Set();
 
 /** What the component creates on its archive bucket, by the types that can hold each. */
 const PROTECTIONS = {
@@ -29,6 +32,8 @@ const PROTECTIONS = {
 } as const;
 type Protection = keyof typeof PROTECTIONS;
 const PROTECTION_OF = new Map<string, Protection>(Object.entries(PROTECTIONS).flatMap(([kind, types]) => types.map((t) => [t, kind as Protection])));
+/** Lifecycle rules: not a protection the archive needs, but one that expires records before their lock ends hides them. */
+const LIFECYCLE_TYPES = new Set(["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"]);
 
 /** Why the protection must be there, for the finding that it is not. */
 const MISSING: Record<Protection, string> = {
@@ -73,6 +78,9 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
     const found = new Map<Protection, StackResource[]>();
     const policies: { resource: StackResource; document: unknown; bucket: unknown }[] = [];
     for (const r of state.resources) {
+        if (LIFECYCLE_TYPES.has(r.type) && !r.external && bucketName !== undefined && prop(r, "bucket") === bucketName) {
+            lifecycleProblems(prop(r, "rules"), c).forEach((why) => flag(r.name, `archive bucket ${bucketName}: ${why}`, r.urn));
+        }
         const kind = PROTECTION_OF.get(r.type);
         if (kind === undefined || r.external) continue;
         const bucket = prop(r, "bucket");
@@ -95,8 +103,14 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
             const hasInlinePolicy = kind === "policy" && policies.some((p) => p.resource.type !== BUCKET_POLICY_TYPE && stays(p.resource));
             if (present.length === 0 && !hasInlinePolicy) flag(at?.name ?? componentName, `archive bucket ${bucketName} ${MISSING[kind]}`, at?.urn ?? c.urn);
         }
+        // A setting is made in the Region it names: one made from another Region than the bucket's is not the bucket's.
+        const bucketRegion = bucketResource && regionOf(state, bucketResource);
         for (const [kind, rs] of found) {
             for (const r of rs) for (const why of protectionProblems(kind, r, c)) flag(r.name, `archive bucket ${bucketName}: ${why}`, r.urn);
+            for (const r of rs) {
+                const at = regionOf(state, r);
+                if (kind !== "bucket" && at !== undefined && bucketRegion !== undefined && at !== bucketRegion) flag(r.name, `archive bucket ${bucketName}: its ${kind} is set from Region ${at}, but the bucket is in ${bucketRegion}: S3 does not apply it to the bucket`, r.urn);
+            }
         }
         if (violations.length === before) facts.push(`archive ${bucketName} (${c.stack}): Object Lock, versioning, SSE-KMS with ${c.kmsKeyArn}, the public access block, bucket-owner-enforced ownership and the bucket policy are all in the stack`);
     }
@@ -114,6 +128,7 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
                 customerAccountId: c.accountId,
                 opsAccountId,
                 writerRoleArn: c.runtimeRoleArn,
+                heldToAccount: (s, policy) => tiedToAccount(s, c.accountId, NO_BUCKETS, policy === "key" ? KEY_POLICY_TIES : PRINCIPAL_TIES),
             });
             problems.forEach((why) => flag(resource.name, why, resource.urn));
             if (problems.length === 0) facts.push(`archive ${bucket} (${c.stack}): the ops account ${opsAccountId} cannot read, list or delete it; only ${c.runtimeRoleArn} may write`);
@@ -143,6 +158,7 @@ function protectionProblems(kind: Protection, r: StackResource, c: CustomerInten
             if (isRecord(versioning) && (versioning.enabled === false || versioning.enabled === "false")) out.push("the bucket's own versioning setting turns versioning off");
             const sse = prop(r, "serverSideEncryptionConfiguration");
             if (isRecord(sse)) out.push(...encryptionProblems(sse.rule ?? sse.rules, c).map((why) => `the bucket's own serverSideEncryptionConfiguration ${why}`));
+            out.push(...lifecycleProblems(prop(r, "lifecycleRules"), c).map((why) => `the bucket's own ${why}`));
             return out;
         }
         case "versioning": {
@@ -194,6 +210,54 @@ function retentionProblems(retention: unknown, c: CustomerIntent): string[] {
     if (c.archiveRetentionDays !== undefined && days < c.archiveRetentionDays) out.push(`keeps records ${days} days, less than the ${c.archiveRetentionDays} days asked for`);
     return out;
 }
+
+/**
+ * Lifecycle rules on the archive, held to what the component creates:
+ * transitions to the storage classes it accepts, an expiration of current
+ * versions only once their lock has ended, and noncurrent versions deleted
+ * only after such an expiration. An expiration puts a delete marker over a
+ * locked record, which then no longer shows in the bucket or to Athena,
+ * while its lock still keeps it; one at a date cannot be held to the lock.
+ * The inline `lifecycleRules` of a bucket (`enabled`, `days`) are read alike.
+ */
+export function lifecycleProblems(value: unknown, c: CustomerIntent): string[] {
+    const rules = blocksOf(value);
+    if ("problem" in rules) return [`its lifecycle rules ${rules.problem}: whether they expire records before their lock ends cannot be proved`];
+    const lock = c.archiveRetentionDays;
+    const before = (days: unknown) => typeof days !== "number" || lock === undefined || days < lock;
+    const lockText = lock === undefined ? "the lock's retention (not known)" : `the ${lock}-day lock`;
+    const out: string[] = [];
+    for (const [i, rule] of rules.blocks.entries()) {
+        if (rule.status === "Disabled" || isFalse(rule.enabled)) continue;
+        const name = `lifecycle rule ${asText(rule.id ?? i)}`;
+        const part = (key: string) => {
+            const read = blocksOf(rule[key]);
+            if ("problem" in read) out.push(`${name} ${key} ${read.problem}: what it expires cannot be proved`);
+            return "blocks" in read ? read.blocks : [];
+        };
+        let expiresAfterLock = false;
+        for (const e of part("expiration")) {
+            if (isSetValue(e.date)) out.push(`${name} expires current versions on ${asText(e.date)}: a delete marker would hide records whose lock has not ended`);
+            if (isSetValue(e.days) && e.days !== 0) {
+                if (before(e.days)) out.push(`${name} expires current versions after ${asText(e.days)} days, before ${lockText} ends: a delete marker would hide each record from the bucket's listings and Athena while its lock still holds it`);
+                else expiresAfterLock = true;
+            }
+        }
+        for (const n of part("noncurrentVersionExpiration")) {
+            const days = n.noncurrentDays ?? n.days;
+            if (isSetValue(days) && !expiresAfterLock && before(days)) out.push(`${name} deletes noncurrent versions after ${asText(days)} days, before ${lockText} ends: a record hidden by a delete marker is then deleted as soon as its lock lets it, not after the retention asked for`);
+        }
+        for (const key of ["transitions", "noncurrentVersionTransitions"]) {
+            for (const t of part(key)) {
+                if (!(typeof t.storageClass === "string" && t.storageClass in ARCHIVE_STORAGE_CLASS_MIN_DAYS)) out.push(`${name} ${key} moves records to ${asText(t.storageClass ?? "no storage class")}, not one of the classes the component moves them to (${Object.keys(ARCHIVE_STORAGE_CLASS_MIN_DAYS).join(", ")})`);
+            }
+        }
+    }
+    return out;
+}
+
+const isFalse = (v: unknown) => v === false || v === "false";
+const isSetValue = (v: unknown) => v !== undefined && v !== null && v !== "";
 
 /** Whether a policy property holds a policy: Pulumi records none as empty text. */
 function isSetText(value: unknown): boolean {

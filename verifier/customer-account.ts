@@ -7,12 +7,14 @@
  * inside the account (subscriptions, replication, query results) must end
  * at resources of the stack.
  */
-import { accountOfPrincipal, AuditPath, coversService, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
-import { blocksOf, egressViolations, managed, mapOf, outsiders, ownBuckets, ownLogGroups, withReadableEnvironment } from "./account-egress";
+import { accountOfPrincipal, coversService, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
+import { blocksOf, egressViolations, managed, outsiders, ownBuckets, ownLogGroups, withReadableEnvironment } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { identityReachViolations, servicesFromOutside } from "./identity-reach";
+import { auditIntegrityViolations } from "./customer-audit";
+import { metricContentProblems } from "./metric-filters";
 import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
 import type { CustomerIntent, TenantIntent } from "./intent";
@@ -93,13 +95,13 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
                 const by = blocksOf(rule.applyServerSideEncryptionByDefault);
                 if ("problem" in by) flag("BT-CUSTOMER-KEY", r, "rules", `${by.problem}: which key encrypts bucket ${JSON.stringify(prop(r, "bucket"))} cannot be proved`);
                 const key = "blocks" in by ? by.blocks[0]?.kmsMasterKeyId : undefined;
-                if (key !== undefined && !ownKey(key)) flag("BT-CUSTOMER-KEY", r, "rules", `encrypts bucket ${JSON.stringify(prop(r, "bucket"))} with ${JSON.stringify(key)}, which is not a key of this stack`);
+                if (key !== undefined && !ownKey(key) && !s3ManagedKey(key, account)) flag("BT-CUSTOMER-KEY", r, "rules", `encrypts bucket ${JSON.stringify(prop(r, "bucket"))} with ${JSON.stringify(key)}, which is not a key of this stack`);
             }
         }
         if (r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" || r.type === "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2") {
             lockViolations(r, customer).forEach((why) => flag("BT-CUSTOMER-ARCHIVE", r, "rule", why));
         }
-        if (r.type === METRIC_FILTER_TYPE) contentDimensions(r).forEach((why) => flag("BT-CUSTOMER-METRIC-CONTENT", r, "metricTransformation", why));
+        if (r.type === METRIC_FILTER_TYPE) metricContentProblems(r).forEach((why) => flag("BT-CUSTOMER-METRIC-CONTENT", r, why.startsWith("tests ") || why.startsWith("has the pattern") ? "pattern" : "metricTransformation", why));
         if (r.type === FUNCTION_TYPE) {
             // Every check reads the environment in one shape; one it cannot be put in could set anything.
             const readable = withReadableEnvironment(r);
@@ -109,12 +111,13 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
             for (const [path, why] of functionProblems(fn, ownCode, redirecting)) flag("BT-ACCOUNT-FUNCTION", r, path, why);
         }
     }
-    egressViolations({ state, account, code: "BT-CUSTOMER-EGRESS", invokeCode: "BT-CUSTOMER-EGRESS", buckets, outbound, notScanned: NOT_SCANNED, flag });
+    egressViolations({ state, account, code: "BT-CUSTOMER-EGRESS", invokeCode: "BT-CUSTOMER-EGRESS", buckets, outbound, notScanned: NOT_SCANNED, flag, tenantLabel: customer.tenantId });
     out.push(...identityReachViolations({ state, account, code: "BT-CUSTOMER-EGRESS", tenant: customer.tenantId, iam: ctx.iam, buckets, outbound, skip: () => false, selfContained: true }));
     // No principal may turn on invocation logging, here as in the ops account: Bedrock would keep the prompts this account sends.
     for (const { principal, source, statement } of invocationLoggingGrants(ctx.iam, () => false)) {
         flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): the prompts and responses of the account's calls would rest wherever its configuration says, outside the audit log`);
     }
+    out.push(...auditIntegrityViolations(ctx));
     return out;
 }
 
@@ -134,24 +137,6 @@ function firstAllow(p: IamPrincipal): string | undefined {
         if (allow) return `is allowed ${allow.notActions ? `every action but ${JSON.stringify(allow.notActions)}` : JSON.stringify(allow.actions ?? [])} (${source.name} ${allow.label})`;
     }
     return undefined;
-}
-
-/**
- * Dimensions a metric filter takes from the records: only the model id, as
- * the component's filters do. Any other field (a user id, the prompt, its
- * metadata) would become metric data, which any principal of the account
- * with cloudwatch:GetMetricData reads (metrics take no resource-level
- * grant), outside the log's key.
- */
-function contentDimensions(r: StackResource): string[] {
-    // JSON text and a list of one are read as the block they hold; any other shape could hide a dimension.
-    const transformations = blocksOf(prop(r, "metricTransformation"));
-    if ("problem" in transformations) return [`${transformations.problem}: which dimensions it takes cannot be proved`];
-    return transformations.blocks.flatMap((transformation) => {
-        const dimensions = mapOf(transformation.dimensions);
-        if ("problem" in dimensions) return [`takes dimensions that ${dimensions.problem}`];
-        return Object.entries(dimensions.map).filter(([, field]) => field !== AuditPath.modelId).map(([name, field]) => `takes the dimension ${name} from ${JSON.stringify(field)}: record content would become metric data, readable by any principal of the account with cloudwatch:GetMetricData; only ${AuditPath.modelId} may be a dimension`);
-    });
 }
 
 /** Lowercased principal ARNs that a bucket, key or log resource policy of this stack allows, or one of its KMS grants names. */
@@ -260,3 +245,14 @@ function isOpsProfile(value: string, opsAccount: string | undefined): boolean {
     return arn !== undefined && arn.account === opsAccount && arn.service === "bedrock" && arn.resource.startsWith("application-inference-profile/");
 }
 
+/**
+ * Keys S3 or the account's AWS-managed `aws/s3` key provide: the provider
+ * records an unset key as "" (SSE-S3). Neither can be used from another
+ * account, so neither opens the bucket; the archive's own key is held to the
+ * stack's by the archive rules.
+ */
+function s3ManagedKey(key: unknown, account: string): boolean {
+    if (key === "" || key === "alias/aws/s3") return true;
+    const arn = typeof key === "string" ? parseArn(key) : undefined;
+    return arn?.service === "kms" && arn.account === account && arn.resource === "alias/aws/s3";
+}

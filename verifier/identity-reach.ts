@@ -15,7 +15,7 @@
  * here too, for the foreign-trust checks of both accounts.
  */
 import { accountOfPattern, arnPatternFields, coversAction, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
-import { managed, notifyingTopics, ownBuckets, tiedToAccount, type NotifyingTopic } from "./account-egress";
+import { managed, notifyingTopics, ownBuckets, SOURCE_TIES, tiedToAccount, type AccountTies, type NotifyingTopic } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
@@ -336,7 +336,7 @@ const OUTSIDE_CALLER_SERVICES = ["rolesanywhere.amazonaws.com", "cognito-identit
 export function untiedServices(s: PolicyStatement, account: string): string[] {
     const services = s.principals?.Service ?? [];
     if (services.length === 0) return [];
-    const tied = tiedToAccount(s, account, NO_BUCKETS, TRUST_SOURCE_ACCOUNT_KEYS, TRUST_SOURCE_ACCOUNT_OPERATORS);
+    const tied = tiedToAccount(s, account, NO_BUCKETS, TRUST_TIES);
     const out: string[] = [];
     for (const v of services) {
         const lower = v.toLowerCase();
@@ -354,8 +354,7 @@ export function servicesFromOutside(trust: unknown, account: string): string[] {
     return parsed.statements.filter((s) => s.effect === "Allow" && coversService(s, "sts")).flatMap((s) => untiedServices(s, account));
 }
 
-/** In a trust policy, only `StringEquals aws:SourceAccount` names the account a service assumes the role for. */
-const TRUST_SOURCE_ACCOUNT_KEYS: ReadonlySet<string> = new Set(["aws:sourceaccount"]);
-const TRUST_SOURCE_ACCOUNT_OPERATORS: ReadonlySet<string> = new Set(["StringEquals"]);
+/** In a trust policy, only `StringEquals aws:SourceAccount` names the account a service assumes the role for, besides an `aws:SourceArn` of the account. */
+const TRUST_TIES: AccountTies = { accountKeys: new Set(["aws:sourceaccount"]), accountOperators: new Set(["StringEquals"]), arnKeys: SOURCE_TIES.arnKeys };
 /** A trust policy's `aws:SourceArn` must name the account itself: an ARN without an account (an S3 bucket's) names none. */
 const NO_BUCKETS: ReadonlySet<string> = new Set();

@@ -2,7 +2,7 @@
  * Each tenant's intent, read from the outputs the two components register
  * (what their arguments asked for), never from the policies under test.
  */
-import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE } from "../contract";
+import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE, TENANT_TAG_KEY } from "../contract";
 import { UNKNOWN_VALUE, UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
 
 /** One tenant as its `BedrockTenantAccess` was asked to build it. */
@@ -25,6 +25,29 @@ export interface TenantIntent {
     /** Model id → the tenant's application inference profile ARN. */
     inferenceProfileArns: Record<string, string>;
     guardrailIdentifier?: string;
+    /**
+     * The cost-allocation tag key on the tenant's profiles and in its budgets'
+     * filters. A component older than this output always used the default.
+     */
+    costTagKey: string;
+    /** With a quota: the enforcer function its composite alarm is meant for (unknown at preview while the enforcer is new). */
+    enforcerFunctionArn?: string;
+    /** With a cost cap: the shared deny policy and the Budgets execution role its action names. */
+    costCapPolicyArn?: string;
+    costCapExecutionRoleArn?: string;
+    /** With a quota, from a component that records them: every alarm it builds, by name. */
+    quotaAlarms?: Record<string, PlannedQuotaAlarm>;
+}
+
+/** One quota alarm as the component builds it. */
+export interface PlannedQuotaAlarm {
+    /** How much and over how long: the tenant's own limit, which binds no other tenant. */
+    threshold: number;
+    period: number;
+    /** Model ids whose profiles it counts. */
+    models: string[];
+    /** A block alarm (the composite alarm combines it); else a warning. */
+    block: boolean;
 }
 
 /** One customer stack's `PrivateInvocationLogging`. */
@@ -40,6 +63,14 @@ export interface CustomerIntent {
     /** The archive's Object Lock as asked for, when the stack has an archive. */
     archiveRetentionMode?: string;
     archiveRetentionDays?: number;
+    /**
+     * Days the audit log group keeps records, the Region of the customer-side
+     * resources and the Region the runtime calls Bedrock in, as asked for; a
+     * component from an older bedrock-tenancy records none of them.
+     */
+    logRetentionDays?: number;
+    region?: string;
+    bedrockRegion?: string;
 }
 
 export function readTenantIntents(state: StackState): TenantIntent[] {
@@ -62,6 +93,12 @@ export function readTenantIntents(state: StackState): TenantIntent[] {
             // A new profile's ARN is minted by Bedrock: unknown at preview, proved as the tenant's own new profile (see unknowns.ts).
             inferenceProfileArns: o.record("inferenceProfileArns", (v, k) => o.stringValue(v, `inferenceProfileArns.${k}`, true)),
             guardrailIdentifier: o.optionalString("guardrailIdentifier"),
+            costTagKey: o.optionalString("costTagKey") ?? TENANT_TAG_KEY,
+            // The shared enforcer's and cost cap's ARNs are minted when the ops stack first creates them.
+            enforcerFunctionArn: o.optionalString("enforcerFunctionArn", true),
+            costCapPolicyArn: o.optionalString("costCapPolicyArn", true),
+            costCapExecutionRoleArn: o.optionalString("costCapExecutionRoleArn", true),
+            quotaAlarms: o.optionalRecord("quotaAlarms", (v, k) => o.plannedAlarm(v, `quotaAlarms.${k}`)),
         };
     });
 }
@@ -81,6 +118,9 @@ export function readCustomerIntents(state: StackState): CustomerIntent[] {
             runtimeRoleArn: o.string("runtimeRoleArn"),
             archiveRetentionMode: o.optionalString("archiveRetentionMode"),
             archiveRetentionDays: o.optionalNumber("archiveRetentionDays"),
+            logRetentionDays: o.optionalNumber("logRetentionDays"),
+            region: o.optionalString("region"),
+            bedrockRegion: o.optionalString("bedrockRegion"),
         };
     });
 }
@@ -122,9 +162,22 @@ class Reader {
         return this.stringValue(this.get(name), name);
     }
 
-    optionalString(name: string): string | undefined {
+    optionalString(name: string, unknownAllowed = false): string | undefined {
         const v = this.get(name);
-        return v === undefined || v === null ? undefined : this.stringValue(v, name);
+        return v === undefined || v === null ? undefined : this.stringValue(v, name, unknownAllowed);
+    }
+
+    optionalRecord<T>(name: string, item: (v: unknown, key: string) => T): Record<string, T> | undefined {
+        const v = this.get(name);
+        return v === undefined || v === null ? undefined : this.record(name, item);
+    }
+
+    plannedAlarm(v: unknown, name: string): PlannedQuotaAlarm {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(name, `must be an object, got ${JSON.stringify(v)}`);
+        const a = v as Record<string, unknown>;
+        const count = (x: unknown, field: string) => (typeof x === "number" && Number.isFinite(x) ? x : this.fail(`${name}.${field}`, `must be a number, got ${JSON.stringify(x)}`));
+        if (typeof a.block !== "boolean") this.fail(`${name}.block`, `must be true or false, got ${JSON.stringify(a.block)}`);
+        return { threshold: count(a.threshold, "threshold"), period: count(a.period, "period"), models: this.stringList(a.models, `${name}.models`), block: a.block };
     }
 
     optionalNumber(name: string): number | undefined {

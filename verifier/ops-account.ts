@@ -16,6 +16,7 @@ import { tiedToAccount } from "./account-egress";
 import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
 import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
+import { meteringViolations } from "./ops-metering";
 import { prop, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
 
@@ -89,6 +90,8 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
         flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): every tenant's prompts and responses would rest in the ops account ${ctx.account}`);
     }
     resourcesReachedFromTenants(state, ctx.account, sessions, flag);
+    // How the stack itself wires each tenant's metering, quota and cost cap (ops-metering.ts).
+    out.push(...meteringViolations(state, ctx.account, ctx.tenants));
     // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
     return out;
 }

@@ -25,6 +25,8 @@ const NOT_SCANNED = new Set([
     "bedrock-tenancy:index:BedrockTenantAccess", "bedrock-tenancy:index:BedrockTenantFleet", "bedrock-tenancy:index:QuotaEnforcer",
 ]);
 
+const SINK_TYPE = "aws:oam/sink:Sink";
+
 export function opsEgressViolations(state: StackState, account: string): Violation[] {
     const out: Violation[] = [];
     const flag = (code: Code, r: StackResource, statement: string, why: string) =>
@@ -33,6 +35,9 @@ export function opsEgressViolations(state: StackState, account: string): Violati
     const ownCode = stackCode(state, account, buckets);
     egressViolations({ state, account, code: "BT-OPS-EGRESS", invokeCode: "BT-OPS-FOREIGN-TRUST", buckets, outbound: () => false, notScanned: NOT_SCANNED, flag });
     for (const r of state.resources) {
+        // Telemetry flows into a sink from the accounts that link to it: in the ops account, a sink solicits customers'
+        // log groups and metrics (the audit log among them), whatever its policy says today.
+        if (r.type === SINK_TYPE) flag("BT-OPS-EGRESS", r, "-", "is an observability sink in the ops account: accounts that link to it share their log groups, metrics and traces into it, customers' audit logs among them; the ops account receives no customer telemetry");
         if (r.type !== FUNCTION_TYPE) continue;
         // Every check reads the environment in one shape; one it cannot be put in could set anything.
         const readable = withReadableEnvironment(r);

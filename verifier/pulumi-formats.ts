@@ -244,9 +244,20 @@ function readStep(file: string, step: unknown, i: number): PreviewStep {
 function keptOnDelete(op: string, old: Record<string, unknown>, staying: ReadonlySet<string>, leaving: ReadonlySet<string>): boolean {
     if (op !== "delete" && op !== "delete-replaced") return false;
     if (old.retainOnDelete === true) return true;
+    if (providerKeeps(old)) return true;
     if (op === "delete" && old.protect === true) return true;
     const target = old.deletedWith;
     return typeof target === "string" && target !== "" && (leaving.has(target) || !staying.has(target));
+}
+
+/**
+ * Whether the provider leaves the resource in AWS when Pulumi deletes it:
+ * `skipDestroy` (a function, a log group, a public access block, a layer
+ * version and other types of pulumi-aws) only drops it from the state, as
+ * `retainOnDelete` does for any resource.
+ */
+function providerKeeps(old: Record<string, unknown>): boolean {
+    return [old.inputs, old.outputs].some((side) => isRecord(side) && (side.skipDestroy === true || side.skipDestroy === "true"));
 }
 
 /** A preview's `config`: the engine writes each key's value as text (`"aws:region": "us-east-1"`, objects as JSON text). */

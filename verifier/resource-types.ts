@@ -68,6 +68,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:cloudwatch/eventRule:EventRule": { inert: "matches events of its own account; its targets are checked" },
     "aws:cloudwatch/eventTarget:EventTarget": { reducedBy: "egress checks: its target and dead-letter queue must be resources of the stack" },
     "aws:sns/topic:Topic": { reducedBy: "egress checks: its inline policy may admit no principal outside the account, nor a service it does not tie to the account; its data protection policy's findings go to a bucket or log group of the stack; one that notifies people or web endpoints takes only alarm and budget states" },
+    "aws:sns/topicPolicy:TopicPolicy": { reducedBy: "egress checks: read as its topic's inline policy is" },
     "aws:sns/topicSubscription:TopicSubscription": { reducedBy: "egress checks: a queue, function, stream or application endpoint, and its dead-letter queue, must be resources of the stack; e-mail, SMS and web endpoints are not judged, and their topic may then take only alarm and budget states" },
     "aws:lambda/function:Function": { reducedBy: "function checks: a Node.js handler inside a zip package of local files or in a bucket of the stack; no address, image, image override, file system or layer from outside the stack; only the environment variables the library's functions read; layers of another account and a dead-letter target outside the stack are egress; it runs as a role of the file, which is proved" },
     "aws:lambda/permission:Permission": { reducedBy: "invocation checks: a principal outside the account, or a service principal not tied to the account by sourceAccount or sourceArn, is a finding" },
@@ -85,11 +86,11 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": { reducedBy: "egress checks: its destinations; a policy type the proof does not read is a finding" },
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { reducedBy: "egress checks: principals outside the account, and services it does not tie to the account" },
     "aws:cloudwatch/logDestination:LogDestination": { reducedBy: "egress checks: its target must be a resource of the stack" },
-    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { inert: "says who may send logs into this account's destination: inbound only" },
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { reducedBy: "egress checks: principals outside the account, an organization's included, that it lets send logs into this account's destination" },
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { reducedBy: "egress checks: its findings destinations must be a bucket or log group of the stack" },
     "aws:oam/link:Link": { reducedBy: "egress checks: its sink must be a sink of the stack" },
-    "aws:oam/sink:Sink": { inert: "receives telemetry shared into this account" },
-    "aws:oam/sinkPolicy:SinkPolicy": { inert: "says who may share telemetry into this account" },
+    "aws:oam/sink:Sink": { reducedBy: "ops checks: a sink in the ops account is a finding (it receives customers' telemetry); in a customer account it receives telemetry shared into that account" },
+    "aws:oam/sinkPolicy:SinkPolicy": { reducedBy: "egress checks: principals outside the account, an organization's included, that it lets share telemetry into this account" },
     "aws:s3/bucket:Bucket": { reducedBy: "bucket checks: inline policy, ACL; egress checks: its access logs and replicas go to buckets of the stack" },
     "aws:s3/bucketV2:BucketV2": { reducedBy: "bucket checks: inline policy, ACL; egress checks: its access logs and replicas go to buckets of the stack" },
     "aws:s3/bucketPolicy:BucketPolicy": { reducedBy: "bucket checks: principals outside the account, and services it does not tie to the account; the archive rules" },
@@ -104,12 +105,15 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:s3/bucketVersioningV2:BucketVersioningV2": { inert: "keeps versions inside the bucket" },
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { inert: "only blocks access" },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inert: "who owns objects written into the bucket" },
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inert: "moves objects between storage classes of the same bucket; Object Lock outlives expiry" },
-    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { inert: "moves objects between storage classes of the same bucket; Object Lock outlives expiry" },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { reducedBy: "archive checks: on the archive, no expiry before the lock ends and no storage class the component does not use" },
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { reducedBy: "archive checks: on the archive, no expiry before the lock ends and no storage class the component does not use" },
     "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: query results and query logs go to a bucket or log group of the stack" },
     "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text" },
     "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack" },
     "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its locations are in a bucket of the stack" },
+    // A team's own resources beside the components, which grant nothing and send nothing anywhere.
+    "aws:cloudwatch/dashboard:Dashboard": { inert: "a view of the account's own metrics and logs; sharing one outside the account takes an identity pool and a role, which are proved" },
+    "aws:ssm/parameter:Parameter": { inert: "a value kept in the account, read only by principals the IAM graph proves; sharing it takes a RAM share, an unknown type" },
 
     // Networking of the runtime (awsx's Vpc and the components' endpoints).
     "aws:ec2/vpc:Vpc": { inert: NETWORK },
@@ -124,7 +128,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": { inert: NETWORK },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { inert: NETWORK },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { inert: NETWORK },
-    "aws:ec2/vpcEndpoint:VpcEndpoint": { reducedBy: "egress checks: an endpoint service some account runs (vpce-svc-…) is a finding; a path to an AWS service of the Region grants no access" },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { reducedBy: "egress checks: only an Interface, Gateway or GatewayLoadBalancer endpoint to com.amazonaws.<its Region>.<service>; an endpoint service some account runs, a VPC Lattice service network or resource configuration, or another Region is a finding" },
 };
 
 export function knownType(type: string): KnownType | undefined {

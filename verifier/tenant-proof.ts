@@ -45,7 +45,7 @@ export function proveTenant(intent: TenantIntent, found: IamPrincipal | undefine
     }
     const documents: TenantProof["documents"] = { trust: found.trust, permissions: inFiles.map((p) => p.document) };
 
-    const trust = reduceTrustPolicy(found.trust);
+    const trust = reduceTrustPolicy(found.trust, { tenantId: intent.tenantId });
     for (const f of trust.findings) flag("BT-TENANT-TRUST", roleLabel, f.statement, f.why);
     const callers = intendedCallers(intent);
     for (const pair of trust.pairs) {

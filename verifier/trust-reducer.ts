@@ -5,9 +5,14 @@
  * can only narrow it, so they are recorded as narrowing. Every other shape
  * is a finding, so an unfamiliar policy can never pass as a narrow one.
  */
-import { coversAction, hasWildcard, isAccountId, parseArn, parsePolicy, PARTITION, type Condition, type PolicyStatement } from "../contract";
+import { coversAction, hasWildcard, isAccountId, parseArn, parsePolicy, PARTITION, SESSION_TAG_KEYS, type Condition, type PolicyStatement } from "../contract";
 
 export const ASSUME_ROLE = "sts:AssumeRole";
+const TAG_SESSION = "sts:TagSession";
+/** The session tags the runtime sets: a tag key or tenant id the tenant chooses could book its spend to another tenant. */
+const SESSION_TAGS: readonly string[] = Object.values(SESSION_TAG_KEYS);
+const TENANT_TAG = "aws:requesttag/tenantid";
+const TAG_KEYS = "aws:tagkeys";
 /** Condition keys as the reducer compares them (lowercased). */
 const EXTERNAL_ID = "sts:externalid";
 const PRINCIPAL_ARN = "aws:principalarn";
@@ -35,12 +40,44 @@ export interface TrustNormalForm {
     narrowing: string[];
 }
 
-export function reduceTrustPolicy(document: unknown): TrustNormalForm {
+/** What the tenant's trust may admit beyond its callers: its sessions tagged with its own id. */
+export interface TrustExpectation {
+    tenantId: string;
+}
+
+export function reduceTrustPolicy(document: unknown, expected?: TrustExpectation): TrustNormalForm {
     const parsed = parsePolicy(document);
     if ("problem" in parsed) return { pairs: [], findings: [{ statement: "(document)", why: `the trust policy ${parsed.problem}` }], narrowing: [] };
     const form: TrustNormalForm = { pairs: [], findings: [], narrowing: [] };
-    for (const s of parsed.statements) reduceStatement(s, form);
+    for (const s of parsed.statements) {
+        reduceStatement(s, form);
+        if (s.effect === "Allow") for (const why of sessionTagProblems(s, expected)) form.findings.push({ statement: s.label, why });
+    }
     return form;
+}
+
+/**
+ * An Allow of `sts:TagSession` must hold the tags to exactly what the
+ * runtime sets: `StringEquals aws:RequestTag/TenantId` with the tenant's id
+ * alone, and `ForAllValues:StringEquals aws:TagKeys` naming only the
+ * runtime's keys. Any other operator (`…IfExists`, `ForAnyValue:`, a
+ * negation) lets a tag through unchecked. Without `expected`, the id is
+ * required to be one value, whichever.
+ */
+function sessionTagProblems(s: PolicyStatement, expected: TrustExpectation | undefined): string[] {
+    if (!coversAction(s, TAG_SESSION)) return [];
+    const out: string[] = [];
+    const tenant = s.conditions.filter((c) => c.key === TENANT_TAG && c.operator === "StringEquals");
+    const ids = tenant.flatMap((c) => c.values);
+    const wanted = expected === undefined ? ids.length === 1 : ids.length >= 1 && tenant.some((c) => c.values.length === 1 && c.values[0] === expected.tenantId);
+    if (!wanted) {
+        out.push(`admits sts:TagSession without holding the TenantId tag to ${expected ? `the tenant's id ${JSON.stringify(expected.tenantId)}` : "one id"} (StringEquals aws:RequestTag/TenantId${ids.length > 0 ? `, here ${JSON.stringify(ids)}` : ""}): a session tagged as another tenant would book its spend to that tenant wherever cost is allocated by tags`);
+    }
+    const keys = s.conditions.filter((c) => c.key === TAG_KEYS && c.operator === "ForAllValues:StringEquals");
+    if (!keys.some((c) => c.values.length > 0 && c.values.every((v) => SESSION_TAGS.includes(v)))) {
+        out.push(`admits sts:TagSession without limiting the tag keys to ${SESSION_TAGS.join(" and ")} (ForAllValues:StringEquals aws:TagKeys): any other session tag, a cost-allocation tag of the tenant's choosing among them, gets through`);
+    }
+    return out;
 }
 
 function reduceStatement(s: PolicyStatement, form: TrustNormalForm): void {

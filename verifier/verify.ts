@@ -16,6 +16,7 @@ import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { opsEgressViolations } from "./ops-egress";
+import { forgetScannedTexts } from "./policy-text";
 import { opsIdentityReachViolations } from "./identity-reach";
 import { planViolations } from "./plan-integrity";
 import { unknownViolations } from "./unknowns";
@@ -68,6 +69,14 @@ interface Intents {
 }
 
 export function verifyStates(states: StackState[], options: VerifyOptions = {}): VerificationResult {
+    try {
+        return proveStates(states, options);
+    } finally {
+        forgetScannedTexts();
+    }
+}
+
+function proveStates(states: StackState[], options: VerifyOptions): VerificationResult {
     const started = performance.now();
     const requireOps = options.requireOps ?? true;
     const seen = new Map<string, string>();

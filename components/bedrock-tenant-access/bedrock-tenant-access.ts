@@ -20,7 +20,7 @@ import {
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
 import { createCostCap } from "./cost-cap";
 import { deriveExternalId, externalIdSecretProblem } from "./external-id";
-import { createQuotaAlarms, type MeteredProfile } from "./quota-alarms";
+import { createQuotaAlarms, plannedQuotaAlarms, type MeteredProfile } from "./quota-alarms";
 import { costCapArnProblem, enforcerFunctionArnProblem, warningTopicArnProblem } from "./quota-validation";
 import { tenantPermissionsDocument, tenantTrustDocument } from "./tenant-policies";
 import { resolveTenantAccess } from "./resolution";
@@ -163,6 +163,9 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             regions: r.regions,
             modelDestinations: Object.fromEntries(r.models.filter((m) => m.destinations).map((m) => [m.ref.id, m.destinations!])),
             guardrailIdentifier: r.guardrailIdentifier,
+            // How the quota and the cost cap are wired, so the verifier can hold the alarms, budgets and profiles to them.
+            costTagKey: r.costTagKey,
+            quotaAlarms: r.quota && args.quota ? plannedQuotaAlarms(r.tenantId, r.quota, metered.map((p) => p.modelId)) : undefined,
         });
     }
 

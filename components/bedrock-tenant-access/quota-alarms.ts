@@ -51,6 +51,29 @@ export function quotaLimits(quota: ResolvedQuota, profiles: MeteredProfile[]): L
     ];
 }
 
+/** One alarm the quota builds, as the isolation verifier compares it: what it counts and where it trips. */
+export interface PlannedQuotaAlarm {
+    threshold: number;
+    period: number;
+    /** Model ids (as listed in `models`) whose profiles it counts. */
+    models: string[];
+    /** A block alarm, which the composite alarm combines; else a warning. */
+    block: boolean;
+}
+
+/** Every alarm {@link createQuotaAlarms} creates, by name: the same limits, thresholds and profiles. */
+export function plannedQuotaAlarms(tenantId: string, quota: ResolvedQuota, modelIds: string[]): Record<string, PlannedQuotaAlarm> {
+    const out: Record<string, PlannedQuotaAlarm> = {};
+    for (const limit of quotaLimits(quota, modelIds.map((modelId) => ({ modelId, profileId: modelId })))) {
+        const models = limit.profiles.map((p) => p.modelId);
+        out[quotaPartAlarmName(tenantId, limit.part)] = { threshold: limit.threshold, period: limit.period, models, block: true };
+        out[quotaPartAlarmName(tenantId, `${limit.part}-warning`)] = { threshold: warningThreshold(limit.threshold, quota.warningPercent), period: limit.period, models, block: false };
+    }
+    return out;
+}
+
+const warningThreshold = (threshold: number, percent: number) => Math.floor((threshold * percent) / 100);
+
 export interface QuotaAlarmsInput {
     tenantId: string;
     region: string;
@@ -89,7 +112,7 @@ export function createQuotaAlarms(name: string, input: QuotaAlarmsInput, parent:
             alarmActions: actions,
             tags,
         }, suffix && topic ? { ...opts, dependsOn: [topic] } : opts);
-        alarm("-warning", Math.floor((limit.threshold * input.quota.warningPercent) / 100), [topicArn]);
+        alarm("-warning", warningThreshold(limit.threshold, input.quota.warningPercent), [topicArn]);
         return alarm("", limit.threshold, []);
     });
     return new aws.cloudwatch.CompositeAlarm(`${name}-quota`, {

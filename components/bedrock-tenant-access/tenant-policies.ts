@@ -51,7 +51,7 @@ export function tenantPermissionsDocument(
 
 /** The role's trust policy, unknown (and secret) only in its ExternalId leaf while that is. */
 export function tenantTrustDocument(r: ResolvedTenantAccess, externalId: pulumi.Output<string>, fail: (message: string) => never): aws.iam.PolicyDocument {
-    const input = { accounts: r.accounts, runtimeRoleName: r.runtimeRoleName };
+    const input = { tenantId: r.tenantId, accounts: r.accounts, runtimeRoleName: r.runtimeRoleName };
     const checked = externalId.apply((id) => {
         const error = policySizeError("the trust policy", tenantTrustPolicy({ ...input, externalId: id }), r.trustPolicySizeQuota);
         if (error) fail(`accounts: ${error}`);

@@ -1,16 +1,18 @@
 import type * as aws from "@pulumi/aws";
-import { accountRootArn, roleArn } from "../../contract";
+import { accountRootArn, roleArn, SESSION_TAG_KEYS } from "../../contract";
 
 /** The action that hands out credentials: the only one gated by the ExternalId. */
 export const ASSUME_ACTIONS = ["sts:AssumeRole"];
 /**
  * Actions that ride along with AssumeRole so calls can be attributed per tenant
  * and user. `sts:ExternalId` is only in the context of AssumeRole itself, so
- * these are scoped by the caller's role ARN alone.
+ * these are scoped by the caller's role ARN and the tags the session carries.
  */
 export const SESSION_ATTRIBUTION_ACTIONS = ["sts:TagSession", "sts:SetSourceIdentity"];
 
 export interface TrustPolicyInput {
+    /** The tenant's id, the only value its sessions' TenantId tag may take. */
+    tenantId: string;
     /** Customer account ids trusted for this tenant. */
     accounts: string[];
     /** Name of the customer runtime role allowed in each account. */
@@ -45,7 +47,11 @@ export function tenantTrustPolicy(input: TrustPolicyInput): aws.iam.PolicyDocume
                 Effect: "Allow",
                 Principal: principal,
                 Action: SESSION_ATTRIBUTION_ACTIONS,
-                Condition: { ArnEquals: { "aws:PrincipalArn": runtimeRoles } },
+                Condition: {
+                    ArnEquals: { "aws:PrincipalArn": runtimeRoles },
+                    StringEquals: { [`aws:RequestTag/${SESSION_TAG_KEYS.tenantId}`]: input.tenantId },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": [SESSION_TAG_KEYS.tenantId, SESSION_TAG_KEYS.userId] },
+                },
             },
         ],
     };

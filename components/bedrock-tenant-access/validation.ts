@@ -247,7 +247,7 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
  */
 function checkPreviewPolicySizes(r: ResolvedTenantAccess): void {
     const longestUnknownId = Math.max(TENANT_ACCESS_DEFAULTS.generatedExternalIdLength, DERIVED_EXTERNAL_ID_LENGTH);
-    const trust = tenantTrustPolicy({ accounts: r.accounts, runtimeRoleName: r.runtimeRoleName, externalId: r.externalId ?? "x".repeat(longestUnknownId) });
+    const trust = tenantTrustPolicy({ tenantId: r.tenantId, accounts: r.accounts, runtimeRoleName: r.runtimeRoleName, externalId: r.externalId ?? "x".repeat(longestUnknownId) });
     const trustError = policySizeError("the trust policy", trust, r.trustPolicySizeQuota);
     if (trustError) {
         throw new ArgumentError(`accounts: ${trustError} with ${r.accounts.length} accounts; raise trustPolicySizeQuota (up to ${MAX_TRUST_POLICY_SIZE_QUOTA}) after raising it in Service Quotas, or trust fewer accounts`);

@@ -1,17 +1,10 @@
 import { SEVEN_YEARS_DAYS } from "../../contract";
 
+export { ARCHIVE_STORAGE_CLASS_MIN_DAYS } from "../../contract";
+
 /** Object Lock modes: COMPLIANCE (no one can shorten or delete) or GOVERNANCE (bypassable with a permission). */
 export type ArchiveRetentionMode = "COMPLIANCE" | "GOVERNANCE";
 
-/** Storage classes the archive's lifecycle may move objects to, with the minimum age S3 accepts for each. */
-export const ARCHIVE_STORAGE_CLASS_MIN_DAYS: Readonly<Record<string, number>> = Object.freeze({
-    STANDARD_IA: 30,
-    ONEZONE_IA: 30,
-    INTELLIGENT_TIERING: 0,
-    GLACIER_IR: 0,
-    GLACIER: 0,
-    DEEP_ARCHIVE: 0,
-});
 
 /** One lifecycle step: objects move to `storageClass` once they are `days` old. */
 export interface ArchiveTransitionArgs {

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RuntimeCompute } from "./runtime-compute";
-import { DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode, type GuardrailSetting } from "../../contract";
+import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode, type GuardrailSetting } from "../../contract";
 import type { AuditArchiveArgs } from "./archive-args";
 
 /**
@@ -10,7 +10,7 @@ import type { AuditArchiveArgs } from "./archive-args";
  */
 export const INVOCATION_LOGGING_DEFAULTS = Object.freeze({
     /** Audit records are kept for a year unless the caller says otherwise. */
-    logRetentionDays: 365,
+    logRetentionDays: DEFAULT_AUDIT_LOG_RETENTION_DAYS,
     contentMode: DEFAULT_CONTENT_MODE,
     auditMode: DEFAULT_AUDIT_MODE,
     memorySizeMb: 512,

@@ -6,7 +6,7 @@ export * from "./archive-validation";
 export * from "./args";
 export * from "./key-policy";
 export * from "./lambda-bundle";
-export * from "./metric-filters";
+export { AuditMetric, MODEL_ID_DIMENSION, auditMetricFilters, type AuditMetricFilter } from "../../contract/audit-metric-filters";
 export * from "./private-invocation-logging";
 export * from "./runtime-network";
 export * from "./runtime-role-policy";

@@ -29,7 +29,7 @@ import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
 import { standIn, withLateLeaves, type LateValues } from "../bedrock-tenant-access/document-leaves";
 import { logKeyPolicy } from "./key-policy";
 import { bundleFileName, bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
-import { AuditMetric, auditMetricFilters } from "./metric-filters";
+import { AuditMetric, auditMetricFilters } from "../../contract";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 import { customerAccountProblem, logKeyArnProblem, opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
@@ -324,6 +324,10 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             // The archive's Object Lock as asked for: the verifier holds the lock configuration to it.
             archiveRetentionMode: archiveArgs?.retentionMode,
             archiveRetentionDays: archiveArgs?.retentionDays,
+            // The audit log's retention, Region and Bedrock Region as asked for: the verifier holds the log group and the runtime to them.
+            logRetentionDays: r.logRetentionDays,
+            region,
+            bedrockRegion,
             // What the isolation verifier reads: whose stack this is and which ops role it reaches.
             tenantId,
             accountId,

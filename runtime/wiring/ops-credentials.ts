@@ -7,10 +7,10 @@
 import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { markStsFailure } from "../sts-failure";
-import { ArgumentError, raise, showBrief, type Problem } from "../../contract";
+import { ArgumentError, raise, SESSION_TAG_KEYS, showBrief, type Problem } from "../../contract";
 
-/** Session tag keys set on every ops session. */
-export const SessionTagKey = { tenantId: "TenantId", userId: "UserId" } as const;
+/** Session tag keys set on every ops session: the ones the tenant role's trust admits. */
+export const SessionTagKey = SESSION_TAG_KEYS;
 
 /** STS session names: 2-64 of `[\w+=,.@-]`. Tenant ids (1-32 of `[a-z0-9-]`) always fit. */
 const SESSION_NAME_PREFIX = "bedrock-tenancy-";

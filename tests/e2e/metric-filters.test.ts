@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
-import { auditMetricFilters, AuditMetric } from "../../components/private-invocation-logging/metric-filters";
+import { auditMetricFilters, AuditMetric } from "../../contract/audit-metric-filters";
 import { CONTEXT, event, handlerWithCapture } from "../../testing/runtime-fixtures";
 import { matchesFilterPattern, metricValue } from "../support/filter-pattern";
 import { capturingConsole } from "../support/runtime-harness";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AUDIT_SCHEMA_VERSION, AuditPath, auditFieldPaths, auditFieldTable, type AuditRecord } from "../../contract";
 import { ARCHIVE_COLUMNS } from "../../components/private-invocation-logging/archive-catalog";
-import { auditMetricFilters } from "../../components/private-invocation-logging/metric-filters";
+import { auditMetricFilters } from "../../contract/audit-metric-filters";
 import { describeError, errorRecord, rejectedRecord, startedRecord, successRecord, type CallStart } from "../../runtime/audit-record";
 import { loggedRecord } from "../../runtime/sinks/archive-sink";
 import { markStsFailure } from "../../runtime/sts-failure";

@@ -54,9 +54,26 @@ export function documentOf(r: any, side: Side, key: string): any {
     return JSON.parse(JSON.stringify(typeof v === "string" ? JSON.parse(v) : v));
 }
 
-/** `pulumi preview --json` of the export: every resource a step that keeps it. */
+/**
+ * Marks a resource the change deletes: a `delete` step carrying it as its
+ * old state in the preview shape, and absent from the export after the update.
+ */
+export const DELETED_BY_PREVIEW = "__deletedByPreview";
+
+/** `pulumi preview --json` of the export: every resource a step that keeps it, or deletes it when marked. */
 export function asPreview(doc: StackDoc): any {
-    return { steps: doc.deployment.resources.map((r) => ({ op: "same", urn: r.urn, oldState: r, newState: r })) };
+    return {
+        steps: doc.deployment.resources.map((r) => {
+            if (!r[DELETED_BY_PREVIEW]) return { op: "same", urn: r.urn, oldState: r, newState: r };
+            const { [DELETED_BY_PREVIEW]: _, ...old } = r;
+            return { op: "delete", urn: r.urn, oldState: old };
+        }),
+    };
+}
+
+/** The export after the update: the resources the change deletes are no longer in the state. */
+function asExport(doc: StackDoc): StackDoc {
+    return { ...doc, deployment: { ...doc.deployment, resources: doc.deployment.resources.filter((r) => !r[DELETED_BY_PREVIEW]) } };
 }
 
 /** A copy of the plan folder with each stack file edited, written in the export or the preview shape. */
@@ -67,7 +84,7 @@ export function mutatedPlan(dir: string, shape: "stack-export" | "preview", edit
         if (drop.includes(stack)) continue;
         const doc = JSON.parse(fs.readFileSync(file, "utf8")) as StackDoc;
         edits[stack]?.(doc);
-        fs.writeFileSync(path.join(copy, `${stack}.json`), JSON.stringify(shape === "preview" ? asPreview(doc) : doc));
+        fs.writeFileSync(path.join(copy, `${stack}.json`), JSON.stringify(shape === "preview" ? asPreview(doc) : asExport(doc)));
     }
     return copy;
 }

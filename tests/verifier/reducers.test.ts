@@ -58,6 +58,31 @@ describe("trust reducer", () => {
     });
 });
 
+describe("trust reducer on session tags", () => {
+    const tagging = (condition: Record<string, unknown>, action: unknown = ["sts:TagSession", "sts:SetSourceIdentity"]) =>
+        ({ Version: "2012-10-17", Statement: [{ Sid: "Tag", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: action, Condition: { ArnEquals: { "aws:PrincipalArn": ROLE }, ...condition } }] });
+    const shipped = { StringEquals: { "aws:RequestTag/TenantId": "a" }, "ForAllValues:StringEquals": { "aws:TagKeys": ["TenantId", "UserId"] } };
+
+    it("accepts TagSession held to the tenant's id and the runtime's tag keys", () => {
+        assert.deepStrictEqual(reduceTrustPolicy(tagging(shipped), { tenantId: "a" }).findings, []);
+    });
+
+    for (const [label, condition, action, why] of [
+        ["no tag condition", {}, "sts:TagSession", /TenantId tag to the tenant's id "a"/],
+        ["another tenant's id", { ...shipped, StringEquals: { "aws:RequestTag/TenantId": "b" } }, "sts:TagSession", /TenantId tag/],
+        ["two ids", { ...shipped, StringEquals: { "aws:RequestTag/TenantId": ["a", "b"] } }, "sts:TagSession", /TenantId tag/],
+        ["the id IfExists", { StringEqualsIfExists: { "aws:RequestTag/TenantId": "a" }, "ForAllValues:StringEquals": shipped["ForAllValues:StringEquals"] }, "sts:TagSession", /TenantId tag/],
+        ["another tag key", { ...shipped, "ForAllValues:StringEquals": { "aws:TagKeys": ["TenantId", "CostCenter"] } }, "sts:TagSession", /tag keys to TenantId and UserId/],
+        ["tag keys by ForAnyValue", { StringEquals: shipped.StringEquals, "ForAnyValue:StringEquals": { "aws:TagKeys": ["TenantId"] } }, "sts:TagSession", /tag keys/],
+        ["TagSession through sts:*", {}, "sts:*", /TenantId tag/],
+    ] as const) {
+        it(`reports TagSession with ${label}`, () => {
+            const form = reduceTrustPolicy(tagging(condition, action), { tenantId: "a" });
+            assert.ok(form.findings.some((f) => why.test(f.why)), JSON.stringify(form.findings));
+        });
+    }
+});
+
 describe("permissions reducer", () => {
     const base = { Effect: "Allow", Action: ["bedrock:InvokeModel"], Resource: ["arn:aws:bedrock:us-east-1::foundation-model/m.x"], Condition: { StringEquals: { "aws:RequestedRegion": ["us-east-1"] } } };
 

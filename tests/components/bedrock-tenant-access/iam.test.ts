@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import type * as aws from "@pulumi/aws";
 import { BedrockTenantAccess } from "../../../components";
+import { SESSION_TAG_KEYS } from "../../../contract";
+import { sessionTags, SessionTagKey } from "../../../runtime/wiring/ops-credentials";
 import { opsRoleName, runtimeRoleName } from "../../../contract/naming";
 import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
 import { installMocks, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
@@ -53,7 +55,7 @@ describe("BedrockTenantAccess under the IAM evaluator", () => {
         }
     });
 
-    function assume(caller: string, target: Key, context: Record<string, string>, action = "sts:AssumeRole"): Promise<Decision> {
+    function assume(caller: string, target: Key, context: Record<string, string | string[]>, action = "sts:AssumeRole"): Promise<Decision> {
         return evaluate({
             principal: caller, action, resource: built[target].roleArn, resourceAccount: OPS_ACCOUNT,
             identityPolicies: [CALLER_POLICY], resourcePolicy: built[target].trust, context,
@@ -90,13 +92,28 @@ describe("BedrockTenantAccess under the IAM evaluator", () => {
             assert.strictEqual(await assume(`arn:aws:iam::${TENANTS.a.account}:role/SomethingElse`, "a", { "sts:ExternalId": built.a.externalId }), "ImplicitlyDenied");
         });
 
-        it("lets A's runtime role tag its session and set a source identity", async () => {
-            assert.strictEqual(await assume(runtimeArn("a"), "a", {}, "sts:TagSession"), "Allowed");
-            assert.strictEqual(await assume(runtimeArn("a"), "a", {}, "sts:SetSourceIdentity"), "Allowed");
+        /** The session tags the runtime sets (runtime/wiring/ops-credentials.ts sessionTags), as STS puts them in the request. */
+        const tagged = (tags: Record<string, string>) => ({ "aws:TagKeys": Object.keys(tags), ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])) });
+
+        it("lets A's runtime role tag its session with A's id (and a user id) and set a source identity", async () => {
+            const own = sessionTags(TENANTS.a.id, "user-1");
+            assert.strictEqual(await assume(runtimeArn("a"), "a", tagged(Object.fromEntries(own.map((t) => [t.Key, t.Value]))), "sts:TagSession"), "Allowed");
+            assert.strictEqual(await assume(runtimeArn("a"), "a", tagged({ TenantId: TENANTS.a.id }), "sts:TagSession"), "Allowed");
+            assert.strictEqual(await assume(runtimeArn("a"), "a", tagged({ TenantId: TENANTS.a.id }), "sts:SetSourceIdentity"), "Allowed");
+        });
+
+        it("denies A's runtime role a session tagged as tenant B, untagged by tenant, or with another tag key", async () => {
+            assert.strictEqual(await assume(runtimeArn("a"), "a", tagged({ TenantId: TENANTS.b.id }), "sts:TagSession"), "ImplicitlyDenied");
+            assert.strictEqual(await assume(runtimeArn("a"), "a", tagged({ UserId: "user-1" }), "sts:TagSession"), "ImplicitlyDenied");
+            assert.strictEqual(await assume(runtimeArn("a"), "a", tagged({ TenantId: TENANTS.a.id, CostCenter: "b" }), "sts:TagSession"), "ImplicitlyDenied");
+        });
+
+        it("holds the trust to the runtime's own tag keys", () => {
+            assert.deepStrictEqual(Object.values(SESSION_TAG_KEYS), Object.values(SessionTagKey));
         });
 
         it("denies session tagging to B's runtime role on A's role", async () => {
-            assert.strictEqual(await assume(runtimeArn("b"), "a", {}, "sts:TagSession"), "ImplicitlyDenied");
+            assert.strictEqual(await assume(runtimeArn("b"), "a", { "aws:TagKeys": ["TenantId"], "aws:RequestTag/TenantId": TENANTS.a.id }, "sts:TagSession"), "ImplicitlyDenied");
         });
     });
 

@@ -1,4 +1,4 @@
-import { AUDIT_SCHEMA_TYPE, AuditOutcome, AuditPath } from "../../contract";
+import { AUDIT_SCHEMA_TYPE, AuditOutcome, AuditPath } from "./audit-schema";
 
 /** Names of the metrics the audit log's metric filters publish. */
 export const AuditMetric = {

@@ -1,0 +1,107 @@
+/**
+ * The cost-cap path: each tenant's budgets filter on its own cost tag only,
+ * and its one Budgets action applies the shared deny, once its cap budget
+ * passes 100% of actual cost, to its own role and no other.
+ */
+import type { TenantIntent } from "./intent";
+import { isUnknown, isUnset, objectProp, sameJson, show, textOf, type MeteringContext } from "./ops-metering";
+import { prop, type StackResource } from "./pulumi-formats";
+
+const CODE = "BT-OPS-QUOTA-WIRING";
+const BUDGET = "aws:budgets/budget:Budget";
+const BUDGET_ACTION = "aws:budgets/budgetAction:BudgetAction";
+
+const budgetName = (t: TenantIntent) => `bedrock-tenant-${t.tenantId}`;
+const capBudgetName = (t: TenantIntent) => `${budgetName(t)}-cap`;
+/** Budgets name a cost-allocation tag filter `user:<key>$<value>`. */
+const tagFilter = (t: TenantIntent) => [{ name: "TagKeyValue", values: [`user:${t.costTagKey}$${t.tenantId}`] }];
+const hasCostCap = (t: TenantIntent) => t.costCapPolicyArn !== undefined;
+
+export function costCapWiring(ctx: MeteringContext): void {
+    const capBudgets = new Map<TenantIntent, StackResource[]>();
+    for (const r of ctx.ofType(BUDGET)) {
+        const t = ctx.tenantOf(r);
+        if (!t) continue;
+        const name = textOf(prop(r, "name"));
+        const flag = (statement: string, why: string) => ctx.flag(CODE, r, t.tenantId, statement, why);
+        if (!isUnknown(name) && name !== budgetName(t) && name !== capBudgetName(t)) flag("name", `is a budget of tenant ${t.tenantId} named ${show(name)}; the component names its budgets ${budgetName(t)} and ${capBudgetName(t)}`);
+        const filters = prop(r, "costFilters");
+        if (!isUnknown(filters) && !sameJson(filters, tagFilter(t))) {
+            flag("costFilters", `filters on ${show(filters)}; tenant ${t.tenantId}'s budgets filter only on its own cost tag, ${show(tagFilter(t))}: another filter counts another tenant's spend, or none, against ${t.tenantId}'s budget and cost cap`);
+        }
+        for (const key of ["filterExpression", "costFilter"]) if (!isUnset(prop(r, key))) flag(key, `sets ${key}; the component's budgets filter only by costFilters on the tenant's cost tag`);
+        if (name === capBudgetName(t)) {
+            const list = capBudgets.get(t) ?? [];
+            list.push(r);
+            capBudgets.set(t, list);
+            capBudget(r, t, flag);
+        }
+    }
+    const actions = new Map<TenantIntent, StackResource[]>();
+    for (const r of ctx.ofType(BUDGET_ACTION)) {
+        const t = ctx.tenantOf(r);
+        const roles = definition(r).roles;
+        if (!t) {
+            ctx.flag(CODE, r, "(ops account)", "definition", `is a Budgets action no tenant's component owns (applying to ${show(roles)}): the proof cannot tie it to one tenant's cost cap`);
+            continue;
+        }
+        if (!hasCostCap(t)) {
+            ctx.flag(CODE, r, t.tenantId, "definition", `is a Budgets action of tenant ${t.tenantId}, which has no cost cap`);
+            continue;
+        }
+        const list = actions.get(t) ?? [];
+        list.push(r);
+        actions.set(t, list);
+        budgetAction(ctx, r, t, capBudgets.get(t) ?? []);
+    }
+    for (const t of ctx.tenants.filter(hasCostCap)) {
+        const found = actions.get(t) ?? [];
+        if (found.length !== 1) ctx.flag(CODE, t, t.tenantId, "costCap", `tenant ${t.tenantId} has a cost cap and ${found.length} Budgets actions in the files (${found.map((r) => r.name).join(", ") || "none"}); the component builds exactly one`);
+        if ((capBudgets.get(t) ?? []).length !== 1) ctx.flag(CODE, t, t.tenantId, "costCap", `tenant ${t.tenantId} has a cost cap and ${(capBudgets.get(t) ?? []).length} budgets named ${capBudgetName(t)} in the files; the component builds exactly one`);
+    }
+}
+
+function capBudget(r: StackResource, t: TenantIntent, flag: (statement: string, why: string) => void): void {
+    const expect: [string, unknown][] = [["budgetType", "COST"], ["timeUnit", "MONTHLY"], ["limitUnit", "USD"]];
+    for (const [key, value] of expect) {
+        const v = prop(r, key);
+        if (v !== value && !isUnknown(v)) flag(key, `the cost-cap budget of tenant ${t.tenantId} has ${key} ${show(v)}; the component's is ${show(value)}`);
+    }
+}
+
+function definition(r: StackResource): { policyArn?: unknown; roles?: unknown; groups?: unknown; users?: unknown; other: boolean } {
+    const d = objectProp(r, "definition") ?? {};
+    const iam = d.iamActionDefinition;
+    const i = typeof iam === "object" && iam !== null && !Array.isArray(iam) ? (iam as Record<string, unknown>) : {};
+    return { policyArn: i.policyArn, roles: i.roles, groups: i.groups, users: i.users, other: !isUnset(d.scpActionDefinition) || !isUnset(d.ssmActionDefinition) };
+}
+
+/** The tenant's one action: its own cap budget, its own role, the shared deny and execution role, at 100% of actual cost, without approval. */
+function budgetAction(ctx: MeteringContext, r: StackResource, t: TenantIntent, capBudgets: StackResource[]): void {
+    const flag = (statement: string, why: string, tenant = t.tenantId) => ctx.flag(CODE, r, tenant, statement, why);
+    const name = prop(r, "budgetName");
+    if (!isUnknown(name) && (name !== capBudgetName(t) || capBudgets.length === 0)) flag("budgetName", `tenant ${t.tenantId}'s cost-cap action runs on the budget ${show(name)}; the component's runs on ${capBudgetName(t)}, the tenant's own cap budget${capBudgets.length === 0 ? ", which is not in the files" : ""}`);
+    const d = definition(r);
+    if (!isUnknown(d.roles) && !sameJson(d.roles, [t.roleName])) {
+        const others = Array.isArray(d.roles) ? d.roles.filter((x) => x !== t.roleName) : [];
+        const owners = ctx.tenants.filter((o) => o !== t && others.some((x) => typeof x === "string" && x.toLowerCase() === o.roleName.toLowerCase()));
+        flag("definition", `tenant ${t.tenantId}'s cost-cap action applies its deny to ${show(d.roles)}; the component's applies it to ${t.roleName} only${owners.length > 0 ? `: ${t.tenantId}'s spend would cut off ${owners.map((o) => o.tenantId).join(", ")}` : ""}`);
+        for (const o of owners) flag("definition", `tenant ${t.tenantId}'s cost-cap action applies its deny to ${o.roleName}, the role of ${o.tenantId}`, o.tenantId);
+    }
+    for (const [key, value] of [["groups", d.groups], ["users", d.users]] as const) {
+        if (!isUnset(value)) flag("definition", `tenant ${t.tenantId}'s cost-cap action also applies its deny to ${key} ${show(value)}; the component's applies it to the tenant's role only`);
+    }
+    if (d.other) flag("definition", "sets an SCP or SSM action definition; the component's cost cap only applies an IAM policy");
+    if (t.costCapPolicyArn !== undefined && !isUnknown(t.costCapPolicyArn) && !isUnknown(d.policyArn) && d.policyArn !== t.costCapPolicyArn) {
+        flag("definition", `tenant ${t.tenantId}'s cost-cap action applies ${show(d.policyArn)}; its cost cap names ${t.costCapPolicyArn}`);
+    }
+    const execution = prop(r, "executionRoleArn");
+    if (t.costCapExecutionRoleArn !== undefined && !isUnknown(t.costCapExecutionRoleArn) && !isUnknown(execution) && execution !== t.costCapExecutionRoleArn) {
+        flag("executionRoleArn", `tenant ${t.tenantId}'s cost-cap action runs as ${show(execution)}; its cost cap names ${t.costCapExecutionRoleArn}`);
+    }
+    const expect: [string, unknown][] = [["actionType", "APPLY_IAM_POLICY"], ["approvalModel", "AUTOMATIC"], ["notificationType", "ACTUAL"], ["actionThreshold", { actionThresholdType: "PERCENTAGE", actionThresholdValue: 100 }]];
+    for (const [key, value] of expect) {
+        const v = prop(r, key);
+        if (!isUnknown(v) && !sameJson(v, value)) flag(key, `tenant ${t.tenantId}'s cost-cap action has ${key} ${show(v)}; the component's is ${show(value)}, so that the cap applies by itself once actual cost passes it`);
+    }
+}

@@ -1,0 +1,177 @@
+/**
+ * The audit trail of a customer stack as its component was asked to build
+ * it: the audit log group in the component's Region, keeping records as long
+ * as asked, in the class metric filters read; its key enabled and able to
+ * encrypt; the runtime in that Region writing to that log group, naming its
+ * own tenant, ExternalId and an entitled Bedrock Region; and query results
+ * held where the workgroup says. A reference resolved by name (a log group
+ * by its name) is resolved in the Region it is made from: a function in
+ * another Region writes to that Region's log group of the name, not the
+ * stack's.
+ */
+import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, RuntimeEnv } from "../contract";
+import { blocksOf, managed, withReadableEnvironment } from "./account-egress";
+import type { CustomerContext } from "./customer-account";
+import { violation, type Code, type Violation } from "./findings";
+import { FUNCTION_TYPE } from "./function-checks";
+import { asText, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+
+const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
+const KEY_TYPE = "aws:kms/key:Key";
+const WORKGROUP_TYPE = "aws:athena/workgroup:Workgroup";
+
+/** Variables that say whose runtime a function is: any of them makes it the tenant's runtime. */
+const RUNTIME_MARKERS = [RuntimeEnv.tenantId, RuntimeEnv.opsRoleArn, RuntimeEnv.externalId];
+
+/** A text value the file knows: not unset, not the preview's unknown marker. */
+function known(value: unknown): string | undefined {
+    return typeof value === "string" && value !== "" && value !== UNKNOWN_VALUE ? value : undefined;
+}
+
+/**
+ * The Region a resource is deployed to: its own `region` (pulumi-aws 7 takes
+ * one per resource), else its provider's, else the stack's `aws:region`
+ * configuration a preview carries; undefined when the file does not say.
+ */
+export function regionOf(state: StackState, r: StackResource): string | undefined {
+    const own = known(prop(r, "region"));
+    if (own !== undefined || prop(r, "region") !== undefined) return own;
+    if (r.provider !== undefined) {
+        const cut = r.provider.lastIndexOf("::");
+        const provider = state.resources.find((p) => p.urn === r.provider!.slice(0, cut));
+        const region = provider ? known(prop(provider, "region")) : undefined;
+        if (region !== undefined) return region;
+    }
+    return known(state.config?.["aws:region"]);
+}
+
+/** Two Regions agree unless both are known and differ. */
+const sameRegion = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+
+/** The component's Region: its `region` output, or the Region of the audit log group's ARN it registers. */
+export function componentRegion(ctx: CustomerContext): string | undefined {
+    return ctx.customer.region ?? known(parseArn(ctx.customer.logGroupArn)?.region);
+}
+
+/** The audit log group's name, from the ARN the component registers. */
+export function auditLogGroupName(ctx: CustomerContext): string | undefined {
+    const marker = ":log-group:";
+    const arn = ctx.customer.logGroupArn;
+    const at = arn.indexOf(marker);
+    if (at < 0) return undefined;
+    const name = arn.slice(at + marker.length);
+    return name.endsWith(":*") ? name.slice(0, -2) : name;
+}
+
+/** Whether the resource outlasts the update: a copy being deleted, or read with `.get()`, holds nothing for long. */
+const stays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
+
+const isFalse = (v: unknown) => v === false || v === "false";
+
+export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
+    const out: Violation[] = [];
+    const { state, customer } = ctx;
+    const flag = (code: Code, r: StackResource, statement: string, why: string) =>
+        out.push(violation(code, { tenant: customer.tenantId, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
+    const component = state.resources.find((r) => r.urn === customer.urn);
+    const region = componentRegion(ctx);
+    const groupName = auditLogGroupName(ctx);
+    const own = managed(state);
+    const groups = own.filter((r) => r.type === LOG_GROUP_TYPE);
+    const audit = groups.filter((g) => prop(g, "name") === groupName && stays(g) && sameRegion(regionOf(state, g), region));
+
+    if (groupName !== undefined && audit.length === 0 && component) {
+        flag("BT-CUSTOMER-LOG-GROUP", component, "logGroupArn", `the component's audit log group ${groupName} is not a log group of the stack in its Region ${region ?? "(not known)"}: where the audit records rest, and whether its key and retention hold, cannot be proved`);
+    }
+    const retention = customer.logRetentionDays ?? DEFAULT_AUDIT_LOG_RETENTION_DAYS;
+    const asked = customer.logRetentionDays === undefined ? `the component's default of ${retention} days (the component records no logRetentionDays)` : `the ${retention} days the component was asked for`;
+    for (const g of audit) {
+        const days = prop(g, "retentionInDays");
+        if (days !== UNKNOWN_VALUE && days !== retention) {
+            const held = typeof days === "number" && days > 0 ? `${days} days` : `${asText(days ?? "no retention")} (records never expire)`;
+            flag("BT-CUSTOMER-LOG-GROUP", g, "retentionInDays", `keeps the audit records ${held}, not ${asked}`);
+        }
+        const cls = prop(g, "logGroupClass");
+        if (cls !== undefined && cls !== null && cls !== "" && cls !== UNKNOWN_VALUE && cls !== "STANDARD") {
+            flag("BT-CUSTOMER-LOG-GROUP", g, "logGroupClass", `is of class ${asText(cls)}, not STANDARD: that class runs no metric filters (or keeps records only days), so the audit metrics and alarms would see nothing`);
+        }
+    }
+
+    // The audit key: the one the component names, any its component holds, and the one the audit log group is encrypted with.
+    const logKeys = new Set(audit.map((g) => known(prop(g, "kmsKeyId"))).filter((k): k is string => k !== undefined));
+    const keys = own.filter((k) => k.type === KEY_TYPE);
+    const isAuditKey = (k: StackResource) => {
+        const arn = known(prop(k, "arn"));
+        return k.parent === customer.urn || (arn !== undefined && (arn === customer.kmsKeyArn || logKeys.has(arn)));
+    };
+    for (const k of keys.filter(isAuditKey)) {
+        if (isFalse(prop(k, "isEnabled"))) flag("BT-CUSTOMER-KEY", k, "isEnabled", "disables the audit key: CloudWatch Logs can no longer encrypt the audit log, so records are lost, and nothing written can be read");
+        const usage = known(prop(k, "keyUsage"));
+        if (usage !== undefined && usage !== "ENCRYPT_DECRYPT") flag("BT-CUSTOMER-KEY", k, "keyUsage", `is a key for ${usage}, not ENCRYPT_DECRYPT: it cannot encrypt the audit log or the archive`);
+        for (const spec of ["customerMasterKeySpec", "keySpec"]) {
+            const value = known(prop(k, spec));
+            if (value !== undefined && value !== "SYMMETRIC_DEFAULT") flag("BT-CUSTOMER-KEY", k, spec, `is a ${value} key, not SYMMETRIC_DEFAULT: CloudWatch Logs and S3 encrypt only with symmetric keys`);
+        }
+    }
+    for (const g of audit) {
+        const key = known(prop(g, "kmsKeyId"));
+        const named = key === undefined ? [] : keys.filter((k) => prop(k, "arn") === key);
+        if (named.length > 0 && !named.some(stays)) flag("BT-CUSTOMER-KEY", g, "kmsKeyId", `is encrypted with ${key}, a key the update deletes: KMS schedules its deletion, after which the audit log cannot be read or written`);
+    }
+
+    for (const r of state.resources) {
+        if (r.type === FUNCTION_TYPE) runtimeProblems(ctx, r, region, groupName, groups, flag);
+        if (r.type === WORKGROUP_TYPE) {
+            const config = blocksOf(prop(r, "configuration"));
+            if ("problem" in config) flag("BT-CUSTOMER-EGRESS", r, "configuration", `${config.problem}: whether queries may choose their own output location cannot be proved`);
+            else if (config.blocks.some((c) => isFalse(c.enforceWorkgroupConfiguration))) {
+                flag("BT-CUSTOMER-EGRESS", r, "configuration.enforceWorkgroupConfiguration", "does not enforce its configuration: each query may name its own output location (any account's bucket) and encryption, so the workgroup's output location proves nothing about where query results of the archive go");
+            }
+        }
+    }
+    return out;
+}
+
+/** The runtime must run where its component's audit log group is, write to it, and name its own tenant, ExternalId and an entitled Bedrock Region. */
+function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string | undefined, groupName: string | undefined, groups: StackResource[], flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    const readable = withReadableEnvironment(r);
+    // An unreadable environment is a finding of the function checks already.
+    if ("problem" in readable) return;
+    const env = prop(readable.resource, "environment");
+    const vars = isRecord(env) && isRecord(env.variables) ? env.variables : {};
+    if (!RUNTIME_MARKERS.some((name) => vars[name] !== undefined)) return;
+    const code = "BT-CUSTOMER-RUNTIME-REDIRECT";
+    const { customer, tenant } = ctx;
+    const at = regionOf(ctx.state, r);
+    if (!sameRegion(at, region)) {
+        flag(code, r, "region", `runs in Region ${at}, but its component's audit log group and key are in ${region}: Lambda writes its log output, the audit records, to a log group of the function's own Region, which the stack's audit log group is not`);
+    }
+    const config = blocksOf(prop(r, "loggingConfig"));
+    const set = "blocks" in config ? known(config.blocks[0]?.logGroup) : undefined;
+    const group = set ?? `/aws/lambda/${asText(prop(r, "name") ?? r.name)}`;
+    if ("blocks" in config && groupName !== undefined && prop(r, "loggingConfig") !== UNKNOWN_VALUE) {
+        if (group !== groupName) {
+            flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, not the component's audit log group ${groupName}, whose retention and metric filters the proof holds to what was asked`);
+        } else if (!groups.some((g) => prop(g, "name") === group && stays(g) && sameRegion(regionOf(ctx.state, g), at))) {
+            flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)} of Region ${at ?? "(not known)"}, which is not a log group of the stack there: the records would go to a log group no one proved, or be lost`);
+        }
+    }
+    const tenantId = vars[RuntimeEnv.tenantId];
+    if (tenantId !== undefined && tenantId !== customer.tenantId) {
+        flag(code, r, `environment ${RuntimeEnv.tenantId}`, `labels its records and archive objects with tenant ${asText(tenantId)}, not its component's tenant ${customer.tenantId}: the records would be filed under another tenant, and its archive prefix is not the one the runtime may write`);
+    }
+    const externalId = vars[RuntimeEnv.externalId];
+    if (tenant && externalId !== undefined && externalId !== UNKNOWN_VALUE && externalId !== tenant.externalId) {
+        flag(code, r, `environment ${RuntimeEnv.externalId}`, `sends an ExternalId other than the one tenant ${tenant.tenantId}'s ops role requires: it assumes some other role's trust, or none`);
+    }
+    const bedrock = vars[RuntimeEnv.bedrockRegion];
+    if (bedrock !== undefined && bedrock !== UNKNOWN_VALUE) {
+        const text = asText(bedrock);
+        if (tenant && !tenant.regions.includes(text)) {
+            flag(code, r, `environment ${RuntimeEnv.bedrockRegion}`, `calls Bedrock in ${text}, outside tenant ${tenant.tenantId}'s Regions (${tenant.regions.join(", ")}): its prompts would go to a Region the tenant is not entitled to`);
+        } else {
+            const expected = customer.bedrockRegion ?? (tenant ? undefined : region);
+            if (expected !== undefined && text !== expected) flag(code, r, `environment ${RuntimeEnv.bedrockRegion}`, `calls Bedrock in ${text}, not the Region its component was asked for (${expected}): its prompts would go to another Region`);
+        }
+    }
+}
