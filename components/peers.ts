@@ -5,6 +5,7 @@
  * one fails at load with the packages to install, not with a bare "Cannot
  * find module" from deep inside the package.
  */
+import { ArgumentError } from "../contract/validation";
 
 /** What the components load at once, with the ranges package.json declares. */
 export const COMPONENT_PEERS: Readonly<Record<string, string>> = {
@@ -34,10 +35,12 @@ export function missingPeersMessage(missing: readonly string[], feature: string,
 /**
  * Loads an optional peer that only one feature needs (e.g. `@pulumi/awsx` for
  * a new runtime VPC), with a message naming the feature when it is missing.
+ * The feature is an argument the caller chose, so its error is an
+ * ArgumentError, raised at preview like every other bad argument.
  */
 export function loadOptionalPeer<T>(name: string, range: string, feature: string, resolve: (name: string) => unknown = require.resolve): T {
     if (missingPeers([name], resolve).length > 0) {
-        throw new Error(missingPeersMessage([name], feature, { [name]: range }));
+        throw new ArgumentError(missingPeersMessage([name], feature, { [name]: range }));
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the feature is used
     return require(name) as T;

@@ -244,6 +244,6 @@ export function headroomLines(headroom: readonly AccountHeadroom[]): string[] {
     const h = (x: Headroom) => `${x.used}/${x.quota} (${x.left} left)`;
     return headroom.map((a) => {
         const regional = (m: Record<string, Headroom>) => Object.entries(m).map(([r, x]) => `${r} ${h(x)}`).join(", ");
-        return `ops account ${a.opsAccount} (${a.shards.join(", ")}): ${a.tenants} tenants; roles ${h(a.roles)}; application profiles ${regional(a.applicationProfiles)}; quota alarms ${regional(a.alarms)}`;
+        return `ops account ${a.opsAccount} (${a.shards.join(", ")}): ${a.tenants} tenant${a.tenants === 1 ? "" : "s"}; roles ${h(a.roles)}; application profiles ${regional(a.applicationProfiles)}; quota alarms ${regional(a.alarms)}`;
     });
 }

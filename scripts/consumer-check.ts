@@ -15,7 +15,7 @@ import { CUSTOMER_ACCESS_KEY_ID, startLocalAws } from "../testing/local-aws";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { packageFileProblems, undeclaredImports, unshippedDocLinks } from "./lib/package-contents";
+import { packageFileProblems, undeclaredImports, unshippedLinks } from "./lib/package-contents";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { readStackState } from "../verifier/pulumi-formats";
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     try {
         const packed = pack(workDir);
         const packedFiles = packed.files.map((f) => f.path);
-        const problems = [...packageFileProblems(packedFiles), ...unshippedDocLinks(fs.readFileSync(path.join(root, "README.md"), "utf8"), packedFiles)];
+        const shippedMarkdown = Object.fromEntries(packedFiles.filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]));
+        const problems = [...packageFileProblems(packedFiles), ...unshippedLinks(shippedMarkdown, packedFiles)];
         const tarball = path.join(workDir, packed.filename);
         const extracted = path.join(workDir, "extracted");
         fs.mkdirSync(extracted);

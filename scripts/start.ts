@@ -14,17 +14,40 @@
  *   npm start -- --preview [--previous DIR]
  *                                      plan as `pulumi preview` would, from the stack exports in DIR
  *                                      (stacks without one are new), and write `pulumi preview --json` files
+ *   npm start -- --help                every option
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { makeFolder } from "../verifier/folders";
 import { runPlan } from "./plan/run-start";
+
+const USAGE = `usage: npm start -- [options]
+
+Plans every stack offline under the Pulumi mock engine, writes each as <out>/<stack>.json
+(a pulumi stack export) and proves tenant isolation over them: <out>/isolation-report.md and .json.
+
+  --stacks A,B          plan only these stacks (default: every Pulumi.<stack>.yaml in the project)
+  --tenants N           plan a synthetic ops stack of N tenants instead
+  --ops-accounts K      with --tenants: spread them over K ops accounts by a tenant directory,
+                        in shard stacks of at most 100 tenants each
+  --shard-tenants M     with --ops-accounts: at most M tenants per shard stack
+  --out DIR             where plans and reports go (default: plan/)
+  --project DIR         the folder holding Pulumi.yaml and the stack configs (default: this repository)
+  --preview             plan as pulumi preview would and write pulumi preview --json files
+  --previous DIR        with --preview: each stack's state before the change, as DIR/<stack>.json
+                        (a stack not planned is proved, and read by StackReferences, as it is there)
+  --quiet               print nothing but violations and errors
+  -h, --help            print this help
+
+Exit 0: no violation; 1: violations (listed); 2: a stack failed to plan, or a bad option.`;
 
 /** The options; one that npm start cannot read stops it with exit 2 and one line naming it. */
 function readOptions() {
     try {
         return parseArgs({
             options: {
+                help: { type: "boolean", short: "h", default: false },
                 stacks: { type: "string" },
                 tenants: { type: "string" },
                 "ops-accounts": { type: "string" },
@@ -44,6 +67,10 @@ function readOptions() {
 }
 
 const values = readOptions();
+if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+}
 
 function opsAccounts(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
@@ -92,8 +119,13 @@ function projectDir(raw: string): string {
 }
 
 function outDir(raw: string): string {
-    // Created when missing; something other than a folder there is refused before any stack is planned.
+    // Created now, so a folder that cannot be is refused before any stack is planned.
     if (fs.existsSync(raw) && folderProblem(raw)) throw new RangeError(`--out ${raw}: not a folder`);
+    try {
+        makeFolder(raw);
+    } catch (e) {
+        throw new RangeError(`--out ${raw}: ${(e as Error).message}`);
+    }
     return path.resolve(raw);
 }
 

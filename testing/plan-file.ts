@@ -10,7 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, promiseOf, type MockOptions, type RecordedResource } from "./pulumi-mocks";
+import { makeFolder } from "../verifier/folders";
+import { installMocks, type MockOptions, type RecordedResource } from "./pulumi-mocks";
 
 /** Pulumi's signature of special values, and the one that marks a secret. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -46,7 +47,8 @@ function plain(value: unknown): unknown {
 
 async function stackOutput(value: unknown): Promise<unknown> {
     if (!pulumi.Output.isInstance(value)) return value;
-    const resolved = await promiseOf(value);
+    // `apply` never calls back on an Output whose callback threw; the Output's own promise rejects with the error.
+    const resolved = await (value as unknown as { promise(): Promise<unknown> }).promise();
     return (await pulumi.isSecret(value)) ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(resolved) } : resolved;
 }
 
@@ -54,9 +56,60 @@ async function stackOutput(value: unknown): Promise<unknown> {
  * Runs `program` under the mocks (configured by `options`, as
  * {@link installMocks}), waits for everything it registered, and returns the
  * stack export. What `program` returns (an object of values or Outputs)
- * becomes the stack's outputs, secret ones encrypted-as-exported.
+ * becomes the stack's outputs, secret ones encrypted-as-exported. A program
+ * that fails, inside an Output's callback too, rejects with its error (one
+ * error each distinct message when it fails in several ways).
  */
 export async function planStack(program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>, options: PlanOptions): Promise<StackExport> {
+    const failures = collectFailures();
+    let doc: StackExport | undefined;
+    try {
+        // A registration whose inputs failed never completes, so the engine never drains: the first failure ends the plan.
+        doc = await Promise.race([planCollected(program, options), failures.first]);
+    } catch (e) {
+        failures.add(e);
+    }
+    const errors = await failures.end();
+    if (errors.length === 0 && doc) return doc;
+    throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join("\n"));
+}
+
+/**
+ * Failures of the program that nothing awaits: an error thrown inside
+ * `apply` rejects every Output derived from it and every registration reading
+ * one, and under `pulumi up` the language host reports those rejections as the
+ * program's error. For the length of one plan they are the plan's, not the
+ * process's (whose default is to exit), so the other listeners are set aside
+ * meanwhile and put back after.
+ */
+function collectFailures(): { add(e: unknown): void; first: Promise<never>; end(): Promise<unknown[]> } {
+    const seen = new Map<string, unknown>();
+    let fail: (e: unknown) => void = () => undefined;
+    const first = new Promise<never>((_, reject) => (fail = reject));
+    // Only raced against the plan: settling after the plan has ended is not a failure of its own.
+    first.catch(() => undefined);
+    const add = (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        if (!seen.has(message)) seen.set(message, e);
+        fail(e);
+    };
+    const others = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", add);
+    return {
+        add,
+        first,
+        async end() {
+            // A rejection is reported as unhandled only once the microtasks of its turn have run.
+            for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+            process.removeListener("unhandledRejection", add);
+            for (const listener of others) process.on("unhandledRejection", listener);
+            return [...seen.values()];
+        },
+    };
+}
+
+async function planCollected(program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>, options: PlanOptions): Promise<StackExport> {
     // An export describes the stack after an update, where every value is known.
     const recorded = await installMocks({ preview: false, ...options });
     const resolved: Record<string, unknown> = {};
@@ -110,6 +163,6 @@ function componentOutputs(): Map<string, Record<string, unknown>> {
 
 /** Writes a stack export to `file` (creating its folder), as `pulumi stack export --show-secrets --file` would. */
 export function writeStackExport(file: string, doc: StackExport): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolder(path.dirname(file));
     fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
 }

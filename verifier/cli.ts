@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { auditMain } from "./audit/cli";
+import { makeFolder } from "./folders";
 import { UnreadableInputError } from "./pulumi-formats";
-import { counted, jsonReport, markdownReport, violationLines } from "./report";
+import { counted, customersNotProved, jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
 
 const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] [--require-customers] <stack.json>…
@@ -50,7 +51,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         const dir = path.resolve(values.out ?? ".");
         const md = path.join(dir, "isolation-report.md");
         try {
-            fs.mkdirSync(dir, { recursive: true });
+            makeFolder(dir);
             fs.writeFileSync(md, markdownReport(result));
             fs.writeFileSync(path.join(dir, "isolation-report.json"), `${JSON.stringify(jsonReport(result), null, 2)}\n`);
         } catch (e) {
@@ -63,7 +64,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
             out.write(
                 `Isolation: ${counted(result.tenants.length, "tenant")}, ${counted(result.customers.length, "customer stack")}, ${counted(resources, "resource")}, ${counted(result.violations.length, "violation")} in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`,
             );
-            if (result.customersNotProved.length > 0) out.write(`Customer side not proved (no customer stack given): ${result.customersNotProved.join(", ")}\n`);
+            if (result.customersNotProved.length > 0) out.write(`Customer side not proved (no customer stack given): ${customersNotProved(result).join(", ")}\n`);
         }
         if (result.violations.length > 0) {
             err.write(`Tenant isolation violated (${result.violations.length}):\n${violationLines(result).map((l) => `  - ${l}`).join("\n")}\n`);

@@ -11,13 +11,18 @@ export function counted(n: number, noun: string, plural = `${noun}s`): string {
     return `${n} ${n === 1 ? noun : plural}`;
 }
 
+/** The tenants whose customer side went unproved, sorted for a reader to look one up: the verifier collects them in the order the ops files hold them. */
+export function customersNotProved(result: VerificationResult): string[] {
+    return [...result.customersNotProved].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export function jsonReport(result: VerificationResult): unknown {
     return {
         schema: REPORT_SCHEMA,
         result: result.violations.length === 0 ? "clean" : "violations",
         stacks: result.stacks,
         violations: result.violations,
-        customersNotProved: result.customersNotProved,
+        customersNotProved: customersNotProved(result),
         outputsProved: result.outputsProved,
         tenants: result.tenants.map((t) => ({
             tenantId: t.intent.tenantId,
@@ -58,7 +63,7 @@ export function markdownReport(result: VerificationResult, maxTenantRows = 200):
     if (result.tenants.length > maxTenantRows) lines.push("", `${counted(result.tenants.length - maxTenantRows, "more tenant")}: see the JSON report.`);
     if (result.facts.length > 0) lines.push("", "## Customer side", "", ...result.facts.map((f) => `- ${f}`));
     if (result.customersNotProved.length > 0) {
-        lines.push("", "## Customer side not proved", "", `No customer stack among the files for: ${result.customersNotProved.join(", ")}. Give their files, or run with --require-customers to make this a violation.`);
+        lines.push("", "## Customer side not proved", "", `No customer stack among the files for: ${customersNotProved(result).join(", ")}. Give their files, or run with --require-customers to make this a violation.`);
     }
     lines.push("", result.outputsProved ? "What AWS holds (`outputs`) differs from what the programs asked for (`inputs`): both were proved; violations only in `outputs` are marked as drift." : "`outputs` agree with `inputs` wherever the proof reads: one proof stands for both.");
     lines.push("", `Proof took ${(result.durationMs / 1000).toFixed(2)} s.`, "");

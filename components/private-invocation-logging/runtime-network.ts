@@ -38,7 +38,7 @@ export function createRuntimeNetwork(args: RuntimeNetworkArgs, ctx: RuntimeNetwo
         vpcId = pulumi.output(args.vpcId);
         subnetIds = pulumi.output(args.subnetIds);
     } else {
-        const awsx = loadOptionalPeer<typeof Awsx>("@pulumi/awsx", "^3.9.0", "runtimeNetwork without vpcId and subnetIds (a new VPC)");
+        const awsx = loadOptionalPeer<typeof Awsx>("@pulumi/awsx", "^3.9.0", "networkIsolation without vpcId and subnetIds (a new VPC)");
         const vpc = new awsx.ec2.Vpc(
             `${name}-vpc`,
             {

@@ -23,10 +23,13 @@ export interface JobOptions {
     failure: string;
     /** Where the job's stderr (warnings) goes when it succeeds; this process's stderr by default. */
     onStderr?: (text: string) => void;
+    /** Where the job's stdout goes when it succeeds; this process's stdout by default. */
+    onStdout?: (text: string) => void;
 }
 
-/** A job's reply over IPC: its stderr, and its error when it failed (the output file holds a result). */
+/** A job's reply over IPC: its stdout and stderr, and its error when it failed (the output file holds a result). */
 interface Reply {
+    stdout?: string;
     stderr: string;
     error?: string;
 }
@@ -150,6 +153,7 @@ export class JsonWorkerPool<I, O> {
             job.reject(new Error(`${job.failure}:\n${`${reply.stderr}${reply.error}`.trim()}`));
             return;
         }
+        if (reply.stdout?.trim()) (job.onStdout ?? ((text) => process.stdout.write(text)))(reply.stdout);
         if (reply.stderr.trim()) (job.onStderr ?? ((text) => process.stderr.write(text)))(reply.stderr);
         try {
             job.resolve(JSON.parse(fs.readFileSync(job.outFile, "utf8")));
@@ -162,8 +166,8 @@ export class JsonWorkerPool<I, O> {
 /**
  * The worker side: runs `work` on each job the pool sends, one at a time,
  * writes the result to the job's output file and replies with what the job
- * wrote to stderr (so each job's warnings stay its own, whenever the pipe
- * delivers them). A job that fails ends the worker: whatever it left running
+ * wrote to stdout and stderr (so each job's lines stay its own, whenever the
+ * pipe delivers them, and the pool decides which to print). A job that fails ends the worker: whatever it left running
  * cannot reach the next job.
  */
 export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
@@ -171,11 +175,21 @@ export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
     process.on("message", ({ inFile, outFile }: { inFile: string; outFile: string }) => void serve(inFile, outFile));
     const serve = async (inFile: string, outFile: string): Promise<void> => {
         const write = process.stderr.write;
+        const writeOut = process.stdout.write;
         let captured = "";
+        let capturedOut = "";
+        const text = (chunk: string | Uint8Array) => (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
         // Also written through, so that the pool can quote it should the worker die mid-job.
         process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-            captured += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+            captured += text(chunk);
             return write.call(process.stderr, chunk, ...rest);
+        });
+        // Not written through: several workers log the same lines (a program's pulumi.log.info), and the pool prints each once.
+        process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+            capturedOut += text(chunk);
+            const done = rest.find((r): r is () => void => typeof r === "function");
+            if (done) process.nextTick(done);
+            return true;
         });
         let error: string | undefined;
         try {
@@ -184,8 +198,9 @@ export function serveJsonWorker<I, O>(work: (input: I) => Promise<O>): void {
             error = errorLine(err);
         } finally {
             process.stderr.write = write;
+            process.stdout.write = writeOut;
         }
-        const reply: Reply = error === undefined ? { stderr: captured } : { stderr: captured, error };
+        const reply: Reply = error === undefined ? { stdout: capturedOut, stderr: captured } : { stdout: capturedOut, stderr: captured, error };
         await new Promise<void>((resolve) => process.send!(reply, () => resolve()));
         if (error !== undefined) process.exit(1);
     };

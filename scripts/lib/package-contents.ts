@@ -46,14 +46,63 @@ export function packageFileProblems(files: readonly string[]): string[] {
     return [...unexpected, ...missing];
 }
 
+/** Markdown text without its fenced code blocks and inline code spans, where a `[x](y)` is no link. */
+function proseOf(markdown: string): string {
+    let fence: string | undefined;
+    return markdown
+        .split("\n")
+        .map((line) => {
+            const opener = /^\s*(```+|~~~+)/.exec(line);
+            if (fence !== undefined) {
+                if (opener && opener[1][0] === fence[0] && opener[1].length >= fence.length) fence = undefined;
+                return "";
+            }
+            if (opener) {
+                fence = opener[1];
+                return "";
+            }
+            return line.replace(/(`+)[^`]*?\1/g, "");
+        })
+        .join("\n");
+}
+
 /**
- * The README's links to pages under `docs/` that the package does not hold:
- * each would be a dead link in the README that `node_modules/bedrock-tenancy`
- * (and the registry's page) shows.
+ * Relative links in the package's markdown (`shipped`: path in the package to
+ * text, e.g. README.md and docs/*.md) to files the package does not hold: each
+ * would be a dead link in `node_modules/bedrock-tenancy` and on the registry's
+ * page. A link to a web address or to an anchor of the same page is not
+ * checked; a link resolving outside the package is a problem too.
  */
-export function unshippedDocLinks(readme: string, files: readonly string[]): string[] {
-    const linked = new Set([...readme.matchAll(/\]\(\s*<?(docs\/[^)#\s>]+)/g)].map((m) => m[1]));
-    return [...linked].filter((page) => !files.includes(page)).map((page) => `README.md links to ${page}, which the package does not hold`);
+export function unshippedLinks(shipped: Readonly<Record<string, string>>, files: readonly string[]): string[] {
+    const held = new Set(files);
+    const problems: string[] = [];
+    for (const [file, text] of Object.entries(shipped)) {
+        const linked = new Set([...proseOf(text).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]));
+        for (const target of linked) {
+            if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue;
+            const relative = decodeURIComponent(target.split("#")[0]);
+            const resolved = posixNormalize(`${posixDirname(file)}/${relative}`);
+            const inPackage = !resolved.startsWith("../") && (held.has(resolved) || [...held].some((f) => f.startsWith(`${resolved.replace(/\/$/, "")}/`)));
+            if (!inPackage) problems.push(`${file} links to ${target}, which the package does not hold`);
+        }
+    }
+    return problems;
+}
+
+function posixDirname(file: string): string {
+    const slash = file.lastIndexOf("/");
+    return slash < 0 ? "." : file.slice(0, slash);
+}
+
+/** `a/./b/../c` as `a/c`; a path that climbs above the package root keeps its leading `../`. */
+function posixNormalize(p: string): string {
+    const out: string[] = [];
+    for (const part of p.split("/")) {
+        if (part === "" || part === ".") continue;
+        if (part === ".." && out.length > 0 && out[out.length - 1] !== "..") out.pop();
+        else out.push(part);
+    }
+    return out.join("/") + (p.endsWith("/") ? "/" : "");
 }
 
 // require("x"), import("x"), `from "x"` and side-effect `import "x"`, in JS or declaration files (minified too: `from"x"`).

@@ -33,6 +33,8 @@ export interface WorkerInput {
     secretKeys: string[];
     /** Outputs of other stacks this one may reference, by fully-qualified name. */
     stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
+    /** What the run planned and read, to say what to add when a StackReference names a stack with no outputs here. */
+    unreferenced?: { planned: string[]; preview: boolean; previousDir?: string };
     /**
      * Plan as a first `pulumi preview` would: resources in `prior` (by URN)
      * exist with their recorded id and outputs; every other resource is

@@ -22,9 +22,13 @@ export interface PlanOptions {
     /**
      * Plan as `pulumi preview` would, from each stack's prior state (a stack
      * without one is new). StackReferences read the prior outputs of the
-     * stack they name, as a real preview reads the deployed ones.
+     * stack they name, as a real preview reads the deployed ones, whether or
+     * not that stack is planned too. `previousDir` is where the prior states
+     * were read, for the message when a referenced stack has none.
      */
-    preview?: { prior: ReadonlyMap<string, PriorStack> };
+    preview?: { prior: ReadonlyMap<string, PriorStack>; previousDir?: string };
+    /** Where the programs' own log lines (pulumi.log.info) go, each distinct line once; this process's stdout by default. */
+    log?: (line: string) => void;
 }
 
 export interface StackPlan {
@@ -72,24 +76,26 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         }
     });
     // Workers run the repository's code compiled to JavaScript; a program outside it (a test's) runs under ts-node.
+    const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
     const compiled = compileTree();
     const compiledProgram = compiled.resolve(programPath);
     const parallel = work.some((w) => w.shards.length > 1) || work.filter((w) => w.kind === "ops").length > 1;
     const pool = planWorkers(parallel, compiledProgram === undefined ? undefined : compiled.resolve(WORKER));
     try {
         const plans: StackPlan[] = [];
-        // Shard stacks of one directory print the same headroom lines: each distinct line once.
+        // Shard stacks of one directory print (warnings) and log (pulumi.log.info) the same headroom lines: each distinct line once.
         const printed = new Set<string>();
         // Ops stacks first, all at once (one worker per core, each stack whole or
         // in chunks); then the customer stacks, which reference their outputs.
         for (const group of [work.filter((w) => w.kind === "ops"), work.filter((w) => w.kind !== "ops")]) {
-            const planned = [...plans];
-            // A preview reads what is deployed: a stack with no prior state has no outputs yet.
-            const stackOutputs = Object.fromEntries(planned.map((p) => {
-                if (!options.preview) return [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }];
-                const deployed = options.preview.prior.get(p.stack);
-                return [p.stack, { outputs: deployed?.outputs ?? {}, secretOutputNames: deployed?.secretOutputNames ?? [] }];
-            }));
+            // A preview reads what is deployed, for stacks outside the plan too: a planned stack with no prior state has no outputs yet.
+            const stackOutputs = options.preview
+                ? Object.fromEntries([
+                    ...plans.map((p): [string, WorkerInput["stackOutputs"][string]] => [p.stack, { outputs: {}, secretOutputNames: [] }]),
+                    ...[...options.preview.prior].map(([stack, deployed]): [string, WorkerInput["stackOutputs"][string]] => [stack, { outputs: deployed.outputs, secretOutputNames: deployed.secretOutputNames }]),
+                ])
+                : Object.fromEntries(plans.map((p) => [p.stack, { outputs: p.outputs, secretOutputNames: p.secretOutputNames }]));
+            const unreferenced: NonNullable<WorkerInput["unreferenced"]> = { planned: selected, preview: options.preview !== undefined, previousDir: options.preview?.previousDir };
             const jobs = group.flatMap((w) => w.shards.map((shard, index) => ({ w, shard, last: index === w.shards.length - 1 })));
             let join = new ShardJoin();
             let peakRssBytes = 0;
@@ -100,11 +106,12 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
             await inParallel(jobs, async ({ w, shard }) => {
                 const { file, account } = w;
                 const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
-                const input: WorkerInput = { project: project.name, stack: file.stack, programPath: compiledProgram ?? programPath, account, config: shard.config, secretKeys: file.secretKeys, stackOutputs, preview: prior };
+                const input: WorkerInput = { project: project.name, stack: file.stack, programPath: compiledProgram ?? programPath, account, config: shard.config, secretKeys: file.secretKeys, stackOutputs, unreferenced, preview: prior };
                 let stderr = "";
-                const output = await pool.run(input, { failure: `stack "${file.stack}" failed to plan`, onStderr: (text) => (stderr += text) });
-                return { output, warnings: shardWarnings(stderr, shard.firstTenant) };
-            }, ({ output, warnings }, { w, last }) => {
+                let stdout = "";
+                const output = await pool.run(input, { failure: `stack "${file.stack}" failed to plan`, onStderr: (text) => (stderr += text), onStdout: (text) => (stdout += text) });
+                return { output, warnings: shardWarnings(stderr, shard.firstTenant), logged: stdout.split("\n").filter((line) => line.trim()) };
+            }, ({ output, warnings, logged }, { w, last }) => {
                 join.add(output);
                 peakRssBytes = Math.max(peakRssBytes, output.peakRssBytes);
                 workerMs += output.durationMs;
@@ -113,6 +120,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
                     return (w.shards.length === 1 || (!warned.has(key) && warned.add(key))) && !printed.has(line) && printed.add(line);
                 });
                 if (fresh.length > 0) process.stderr.write(`${fresh.join("\n")}\n`);
+                for (const line of logged) if (!printed.has(line) && printed.add(line)) log(line);
                 if (!last) return;
                 const { file, kind, account, shards } = w;
                 plans.push({

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { counted, jsonReport, markdownReport, violationLines } from "../../verifier/report";
+import { makeFolder } from "../../verifier/folders";
 import { readStackState } from "../../verifier/pulumi-formats";
 import { verifyStates, type VerificationResult } from "../../verifier/verify";
 import { crossCheckFleet } from "./cross-check-fleet";
@@ -58,7 +59,8 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const stacks = synthetic ? synthetic.stacks : options.stacks;
     const prior = new Map<string, PriorStack>();
     if (options.preview?.previousDir) {
-        for (const stack of stacks ?? listStacks(projectDir)) {
+        // Stacks left out of --stacks too: a planned stack's StackReference reads their deployed outputs.
+        for (const stack of new Set([...(stacks ?? []), ...listStacks(projectDir)])) {
             const found = readPriorStack(options.preview.previousDir, stack);
             if (found) prior.set(stack, found);
         }
@@ -68,11 +70,12 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
         stacks,
         // Always this package's program: a project folder given on the command line only supplies config.
         programPath: path.resolve(__dirname, "../../stacks"),
-        preview: options.preview && { prior },
+        preview: options.preview && { prior, previousDir: options.preview.previousDir },
+        log: options.log,
     }).catch((e: unknown) => {
         throw options.preview ? withPriorState(e, options.preview.previousDir, (stacks ?? listStacks(projectDir)).filter((s) => !prior.has(s))) : e;
     });
-    fs.mkdirSync(options.outDir, { recursive: true });
+    makeFolder(options.outDir);
     removeEarlierPlans(options.outDir, plans.map((p) => path.join(options.outDir, `${p.stack}.json`)));
     const files: string[] = [];
     for (const plan of plans) {
@@ -89,6 +92,13 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
             writeStackExport(file, plan.records);
         }
         plan.records = [];
+        files.push(file);
+    }
+    // The fleet after the change: a stack left out of the plan is proved as --previous holds it, the state its references read.
+    for (const stack of prior.keys()) {
+        if (plans.some((p) => p.stack === stack) || !options.preview?.previousDir) continue;
+        const file = path.join(options.preview.previousDir, `${stack}.json`);
+        options.log(`  ${stack}: not planned; proved as deployed, from ${path.relative(process.cwd(), file)}`);
         files.push(file);
     }
     const planMs = performance.now() - started;

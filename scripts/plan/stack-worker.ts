@@ -31,6 +31,15 @@ Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
+/** Why a StackReference has no outputs to read in this run, and what to add so it has. */
+function unreferencedStack(name: string, stack: string, run: WorkerInput["unreferenced"] = { planned: [], preview: false }): string {
+    const withIt = `--stacks ${[stack, ...run.planned.filter((s) => s !== stack)].join(",")}`;
+    const head = `stack reference to "${name}": stack "${stack}" is not planned in this run`;
+    if (!run.preview) return `${head}; plan it too (${withIt})`;
+    if (run.previousDir === undefined) return `${head} and no --previous was given; add --previous DIR holding its deployed state as DIR/${stack}.json, or plan it too (${withIt})`;
+    return `${head} and --previous ${run.previousDir} holds no ${stack}.json; put its deployed state there (pulumi stack export --show-secrets, or an earlier npm start's plan), or plan it too (${withIt})`;
+}
+
 /** Plans one stack (exported for the test that checks no dependency is patched). */
 export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
@@ -59,10 +68,9 @@ export async function plan(input: WorkerInput): Promise<WorkerOutput> {
                 if (args.custom) custom.add(key);
                 if (args.type === STACK_REFERENCE_TYPE) {
                     // Matched by the stack part of `org/project/stack`: every planned stack belongs to this project.
-                    const target = input.stackOutputs[String(args.inputs.name).split("/").pop() ?? ""];
-                    if (!target) {
-                        throw new Error(`stack reference to "${args.inputs.name}", which is not part of this plan`);
-                    }
+                    const referenced = String(args.inputs.name).split("/").pop() ?? "";
+                    const target = Object.prototype.hasOwnProperty.call(input.stackOutputs, referenced) ? input.stackOutputs[referenced] : undefined;
+                    if (!target) throw new Error(unreferencedStack(String(args.inputs.name), referenced, input.unreferenced));
                     return { id: args.inputs.name, state: { name: args.inputs.name, ...target } };
                 }
                 if (input.preview) {

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { checkTenantDirectory, headroomLines, type TenantDirectory } from "../../contract/tenant-directory";
+import { checkTenantDirectory, type TenantDirectory } from "../../contract/tenant-directory";
 import { DEFAULT_ALARM_BUDGET, DEFAULT_APPLICATION_PROFILES_QUOTA, DEFAULT_ROLES_PER_ACCOUNT_QUOTA, MAX_ROLES_PER_ACCOUNT_QUOTA, fleetOwnRoles, tenantFootprint, type QuotaRelevantTenant } from "../../contract/shard-quotas";
 import { counted } from "../../verifier/report";
 import { syntheticTenants } from "./synthetic-tenants";
@@ -71,8 +71,8 @@ export function writeShardedProject(projectDir: string, count: number, opsAccoun
     }
     // JSON, not YAML: every shard's program reads and checks the whole directory, and JSON parses in a fraction of the time.
     fs.writeFileSync(path.join(dir, "tenant-directory.json"), JSON.stringify(directory));
-    const { problems, headroom } = checkTenantDirectory(directory);
+    const { problems } = checkTenantDirectory(directory);
     if (problems.length > 0) throw new Error(`the synthetic directory breaks the fleet rules:\n${problems.join("\n")}`);
-    notes.push(`synthetic fleet: ${counted(count, "tenant")} over ${counted(opsAccounts, "ops account")}, ${counted(stacks.length, "shard stack")} of at most ${counted(shardTenants, "tenant")} (quotas raised where an account needs it)`, ...headroomLines(headroom));
+    notes.push(`synthetic fleet: ${counted(count, "tenant")} over ${counted(opsAccounts, "ops account")}, ${counted(stacks.length, "shard stack")} of at most ${counted(shardTenants, "tenant")} (quotas raised where an account needs it)`);
     return { dir, stacks, notes };
 }

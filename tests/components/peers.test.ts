@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { COMPONENT_PEERS, loadOptionalPeer, missingPeers, missingPeersMessage } from "../../components/peers";
+import { ArgumentError } from "../../contract/validation";
 import * as pkg from "../../package.json";
 
 describe("optional Pulumi peers", () => {
@@ -31,8 +32,8 @@ describe("optional Pulumi peers", () => {
 
     it("loads a feature's optional peer only when it is there, naming the feature otherwise", () => {
         assert.throws(
-            () => loadOptionalPeer("@pulumi/not-installed-anywhere", "^1.0.0", "runtimeNetwork without vpcId and subnetIds (a new VPC)"),
-            (err: Error) => err.message === "runtimeNetwork without vpcId and subnetIds (a new VPC) needs @pulumi/not-installed-anywhere, which is not installed: run `npm install @pulumi/not-installed-anywhere@^1.0.0`",
+            () => loadOptionalPeer("@pulumi/not-installed-anywhere", "^1.0.0", "networkIsolation without vpcId and subnetIds (a new VPC)"),
+            (err: Error) => err instanceof ArgumentError && err.message === "networkIsolation without vpcId and subnetIds (a new VPC) needs @pulumi/not-installed-anywhere, which is not installed: run `npm install @pulumi/not-installed-anywhere@^1.0.0`",
         );
         const awsx = loadOptionalPeer<{ ec2: { Vpc: unknown } }>("@pulumi/awsx", "^3.9.0", "a new VPC");
         assert.strictEqual(typeof awsx.ec2.Vpc, "function");

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { moduleSpecifiers, packageFileProblems, packageOf, REQUIRED_PACKAGE_FILES, undeclaredImports, unshippedDocLinks } from "../../../scripts/lib/package-contents";
+import { moduleSpecifiers, packageFileProblems, packageOf, REQUIRED_PACKAGE_FILES, undeclaredImports, unshippedLinks } from "../../../scripts/lib/package-contents";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -11,18 +11,26 @@ describe("package contents rules", () => {
         assert.deepStrictEqual(packageFileProblems([...REQUIRED_PACKAGE_FILES, "dist/components/naming.js", "dist/runtime/sinks/stdout-sink.d.ts", "LICENSE", "docs/ops.md", "docs/README.md"]), []);
     });
 
-    it("names each docs page the README links to that the package does not hold", () => {
-        const readme = "See [ops](docs/ops.md#arguments), [ops again](docs/ops.md), [runtime](docs/runtime.md) and [the report](plan/isolation-report.md).";
-        assert.deepStrictEqual(unshippedDocLinks(readme, ["README.md", "docs/ops.md"]), ["README.md links to docs/runtime.md, which the package does not hold"]);
-        assert.deepStrictEqual(unshippedDocLinks(readme, ["docs/ops.md", "docs/runtime.md"]), []);
+    it("names each relative link of shipped markdown to a file the package does not hold", () => {
+        const readme = "See [ops](docs/ops.md#arguments), [ops again](docs/ops.md), [runtime](docs/runtime.md), [the report](plan/isolation-report.md), [this](#install) and [the site](https://example.com/x.md).\n\n```md\n[in a code block](nowhere.md)\n```\n`[in code](nowhere.md)`";
+        const ops = "Back to [the README](../README.md#install), [the stack](../Pulumi.ops.yaml), [the policy](../policy/) and [the bundle](../dist/lambda/).";
+        assert.deepStrictEqual(unshippedLinks({ "README.md": readme, "docs/ops.md": ops }, ["README.md", "docs/ops.md", "dist/lambda/index.mjs"]), [
+            "README.md links to docs/runtime.md, which the package does not hold",
+            "README.md links to plan/isolation-report.md, which the package does not hold",
+            "docs/ops.md links to ../Pulumi.ops.yaml, which the package does not hold",
+            "docs/ops.md links to ../policy/, which the package does not hold",
+        ]);
+        assert.deepStrictEqual(unshippedLinks({ "docs/ops.md": "[out of the package](../../x.md)" }, ["docs/ops.md"]), ["docs/ops.md links to ../../x.md, which the package does not hold"]);
     });
 
-    it("packs every page of docs/, so the README's links to them resolve (npm pack --dry-run)", function () {
+    it("packs every page of docs/, and every relative link of its markdown resolves inside the package (npm pack --dry-run)", function () {
         this.timeout(60_000);
         // --ignore-scripts: the file list comes from package.json's "files", not from a build.
         const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
         const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-        assert.deepStrictEqual(unshippedDocLinks(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), files), []);
+        const markdown = Object.fromEntries(files.filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")]));
+        assert.ok(Object.keys(markdown).length > 10, Object.keys(markdown).join());
+        assert.deepStrictEqual(unshippedLinks(markdown, files), []);
         const pages = fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`).sort();
         assert.deepStrictEqual(files.filter((f) => f.startsWith("docs/")).sort(), pages);
     });
