@@ -4,7 +4,7 @@
  * passes 100% of actual cost, to its own role and no other.
  */
 import type { TenantIntent } from "./intent";
-import { isUnknown, isUnset, objectProp, sameJson, show, textOf, type MeteringContext } from "./ops-metering";
+import { isUnknown, isUnset, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
 import { prop, type StackResource } from "./pulumi-formats";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -31,9 +31,7 @@ export function costCapWiring(ctx: MeteringContext): void {
         }
         for (const key of ["filterExpression", "costFilter"]) if (!isUnset(prop(r, key))) flag(key, `sets ${key}; the component's budgets filter only by costFilters on the tenant's cost tag`);
         if (name === capBudgetName(t)) {
-            const list = capBudgets.get(t) ?? [];
-            list.push(r);
-            capBudgets.set(t, list);
+            listUnder(capBudgets, t, r);
             capBudget(r, t, flag);
         }
     }
@@ -49,9 +47,7 @@ export function costCapWiring(ctx: MeteringContext): void {
             ctx.flag(CODE, r, t.tenantId, "definition", `is a Budgets action of tenant ${t.tenantId}, which has no cost cap`);
             continue;
         }
-        const list = actions.get(t) ?? [];
-        list.push(r);
-        actions.set(t, list);
+        listUnder(actions, t, r);
         budgetAction(ctx, r, t, capBudgets.get(t) ?? []);
     }
     for (const t of ctx.tenants.filter(hasCostCap)) {

@@ -8,25 +8,15 @@
  * parent chain) and be what the component builds for that tenant, read from
  * the tenant's intent, never from the policies under test.
  */
-import { BEDROCK_TENANT_ACCESS_TYPE, isRecord, QUOTA_ENFORCER_TYPE } from "../contract";
+import { BEDROCK_TENANT_ACCESS_TYPE, QUOTA_ENFORCER_TYPE } from "../contract";
 import { costCapWiring } from "./cost-cap-wiring";
-import { violation, type Code, type Violation } from "./findings";
+import { violation, type Violation } from "./findings";
 import type { TenantIntent } from "./intent";
+import type { MeteringContext } from "./metering-values";
 import { profileWiring } from "./profile-wiring";
-import { jsonValue, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import type { StackResource, StackState } from "./pulumi-formats";
 import { quotaWiring } from "./quota-wiring";
 
-export interface MeteringContext {
-    state: StackState;
-    account: string;
-    tenants: TenantIntent[];
-    /** The tenant whose component owns the resource, by its parent chain. */
-    tenantOf(r: StackResource): TenantIntent | undefined;
-    /** Whether a `QuotaEnforcer` component owns the resource. */
-    underEnforcer(r: StackResource): boolean;
-    ofType(type: string): StackResource[];
-    flag(code: Code, r: StackResource | TenantIntent, tenant: string, statement: string, why: string): void;
-}
 
 export function meteringViolations(state: StackState, account: string, tenants: TenantIntent[]): Violation[] {
     const out: Violation[] = [];
@@ -72,41 +62,3 @@ export function meteringViolations(state: StackState, account: string, tenants: 
     profileWiring(ctx);
     return out;
 }
-
-/** A property that must be left unset: absent, null, empty text, an empty list or object. */
-export function isUnset(value: unknown): boolean {
-    if (value === undefined || value === null || value === "") return true;
-    if (Array.isArray(value)) return value.length === 0;
-    return isRecord(value) && Object.keys(value).length === 0;
-}
-
-/** A value unknown at preview: no comparison can be made, and the unknowns check names it. */
-export const isUnknown = (value: unknown): boolean => value === UNKNOWN_VALUE;
-
-/** A property as an object, JSON text opened; undefined when it is neither. */
-export function objectProp(r: StackResource, key: string): Record<string, unknown> | undefined {
-    const value = prop(r, key);
-    const parsed = typeof value === "string" ? jsonValue(value) : value;
-    return isRecord(parsed) ? parsed : undefined;
-}
-
-/** A property's text, or undefined when it is not text. */
-export function textOf(value: unknown): string | undefined {
-    return typeof value === "string" ? value : undefined;
-}
-
-/** The last `/`-separated part of an ARN's resource: a profile's id, a function's or rule's name. */
-export function lastPart(arn: string, separator = "/"): string {
-    return arn.slice(arn.lastIndexOf(separator) + 1);
-}
-
-/** The same JSON value, object keys in any order. */
-export function sameJson(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-    if (!isRecord(a) || !isRecord(b)) return false;
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k]));
-}
-
-export const show = (value: unknown): string => JSON.stringify(value) ?? "nothing";

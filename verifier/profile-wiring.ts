@@ -7,7 +7,7 @@
  */
 import { applicationProfileName, DEFAULT_CROSS_REGION_DESTINATIONS, foundationModelArn, parseArn, parseModelId, systemProfileArn } from "../contract";
 import type { TenantIntent } from "./intent";
-import { isUnknown, lastPart, objectProp, show, textOf, type MeteringContext } from "./ops-metering";
+import { isUnknown, lastPart, objectProp, show, textOf, type MeteringContext } from "./metering-values";
 import { prop, type StackResource } from "./pulumi-formats";
 
 const PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile";

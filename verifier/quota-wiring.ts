@@ -8,7 +8,7 @@
  */
 import { parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
 import type { PlannedQuotaAlarm, TenantIntent } from "./intent";
-import { isUnknown, isUnset, lastPart, objectProp, sameJson, show, textOf, type MeteringContext } from "./ops-metering";
+import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
 import { jsonValue, prop, type StackResource } from "./pulumi-formats";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -45,9 +45,7 @@ export function quotaWiring(ctx: MeteringContext): void {
             if (name?.startsWith(QUOTA_PART_ALARM_PREFIX) || modelIds(r).length > 0) ctx.flag(CODE, r, t.tenantId, "name", `is a quota alarm of tenant ${t.tenantId}, which has no quota`);
             continue;
         }
-        const list = partsOf.get(t) ?? [];
-        list.push(r);
-        partsOf.set(t, list);
+        listUnder(partsOf, t, r);
         partAlarm(ctx, r, t, profileIds);
     }
     const composites = new Map<TenantIntent, StackResource[]>();
@@ -71,9 +69,7 @@ export function quotaWiring(ctx: MeteringContext): void {
             ctx.flag(CODE, r, t.tenantId, "alarmName", why);
             if (named !== undefined && named !== t.tenantId) ctx.flag(CODE, r, named, "alarmName", `is tenant ${t.tenantId}'s composite quota alarm, named for ${named}: ${t.tenantId}'s use would block ${named}'s role`);
         }
-        const list = composites.get(t) ?? [];
-        list.push(r);
-        composites.set(t, list);
+        listUnder(composites, t, r);
         compositeRule(ctx, r, t, partsOf.get(t) ?? []);
     }
     for (const t of ctx.tenants.filter(hasQuota)) {

@@ -46,8 +46,8 @@ export function packageFileProblems(files: readonly string[]): string[] {
     return [...unexpected, ...missing];
 }
 
-/** Markdown text without its fenced code blocks and inline code spans, where a `[x](y)` is no link. */
-function proseOf(markdown: string): string {
+/** Markdown text with its fenced code blocks blanked (line numbers kept) and inline code spans removed: where a `[x](y)` is no link. */
+export function withoutCode(markdown: string): string {
     let fence: string | undefined;
     return markdown
         .split("\n")
@@ -77,7 +77,7 @@ export function unshippedLinks(shipped: Readonly<Record<string, string>>, files:
     const held = new Set(files);
     const problems: string[] = [];
     for (const [file, text] of Object.entries(shipped)) {
-        const linked = new Set([...proseOf(text).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]));
+        const linked = new Set([...withoutCode(text).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]));
         for (const target of linked) {
             if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue;
             const relative = decodeURIComponent(target.split("#")[0]);

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { withoutCode } from "../../scripts/lib/package-contents";
 
 /** The repository root (this file is tests/docs/markdown.ts). */
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -24,25 +25,7 @@ export function documentationFiles(root: string = ROOT): string[] {
     return files;
 }
 
-/** The text with fenced code blocks blanked (line numbers kept) and inline code spans removed. */
-export function withoutCode(markdown: string): string {
-    const lines = markdown.split("\n");
-    let fence: string | undefined;
-    return lines
-        .map((line) => {
-            const opener = /^\s*(```+|~~~+)/.exec(line);
-            if (fence !== undefined) {
-                if (opener && opener[1][0] === fence[0] && opener[1].length >= fence.length) fence = undefined;
-                return "";
-            }
-            if (opener) {
-                fence = opener[1];
-                return "";
-            }
-            return line.replace(/(`+)[\s\S]*?\1/g, "");
-        })
-        .join("\n");
-}
+export { withoutCode };
 
 /** Cells of one table row: split on unescaped `|`, outer pipes dropped, `\|` unescaped, trimmed. */
 export function tableCells(line: string): string[] {
