@@ -5,7 +5,7 @@
  * tenants. One pass over the tenants; no pairwise comparison.
  */
 import { BEDROCK_TENANT_ACCESS_TYPE, fleetProblems, tenantIdProblem } from "../contract";
-import type { StackResource, StackState } from "./pulumi-formats";
+import { resourcesByUrn, type StackResource, type StackState } from "./pulumi-formats";
 import { violation, type Code, type Violation } from "./findings";
 import { prop, type TenantProof } from "./tenant-proof";
 
@@ -60,7 +60,7 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
     // Spend is attributed by the profile's tenant tag: a profile tagged with another tenant's id bills that tenant, and its own cap never fires.
     const tenantIds = new Set(proofs.map((p) => p.intent.tenantId));
     for (const state of states) {
-        const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+        const byUrn = resourcesByUrn(state);
         const tenantOf = (r: StackResource): string | undefined => {
             for (let at = r.parent, hops = 0; at !== undefined && hops < 64; hops++) {
                 const owner = ownerOfComponent.get(at);

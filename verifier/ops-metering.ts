@@ -14,13 +14,13 @@ import { violation, type Violation } from "./findings";
 import type { TenantIntent } from "./intent";
 import type { MeteringContext } from "./metering-values";
 import { profileWiring } from "./profile-wiring";
-import type { StackResource, StackState } from "./pulumi-formats";
+import { resourcesByUrn, type StackResource, type StackState } from "./pulumi-formats";
 import { quotaWiring } from "./quota-wiring";
 
 
 export function meteringViolations(state: StackState, account: string, tenants: TenantIntent[]): Violation[] {
     const out: Violation[] = [];
-    const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+    const byUrn = resourcesByUrn(state);
     const tenantByUrn = new Map(tenants.map((t) => [t.urn, t]));
     // Each check asks for the owner of the same resources: the parent chain is walked once per resource.
     const owners = new Map<StackResource, StackResource | null>();

@@ -139,42 +139,63 @@ function objectText(value: string): boolean {
  */
 export function repeatedKeys(r: StackResource): [string, string][] {
     let out: [string, string][] | undefined;
+    const add = (key: string, value: unknown) => {
+        for (const [path, why] of findingsIn(value)) (out ??= []).push([`${key}${path}`, why]);
+    };
+    for (const k in r.inputs) if (!TAG_PROPERTIES.has(k)) add(k, r.inputs[k]);
+    for (const k in r.outputs) if (!TAG_PROPERTIES.has(k) && (r.inputs[k] === undefined || r.inputs[k] === null)) add(k, r.outputs[k]);
+    return out ?? [];
+}
+
+/** Tags label a resource: no reader, the proof's or AWS's, takes a tag's value for a document. */
+const TAG_PROPERTIES: ReadonlySet<string> = new Set(["tags", "tagsAll", "defaultTags"]);
+const NONE: [string, string][] = [];
+/**
+ * Findings of each object or list once: the view of what AWS holds is built
+ * from the same values (a resource's properties are copied, not what they
+ * hold), so its walk finds them here. Held weakly: they go with the plan.
+ */
+const subtrees = new WeakMap<object, [string, string][]>();
+
+/** `[path below the value, why]` of every text in `value` with a key written twice. */
+function findingsIn(value: unknown): [string, string][] {
+    if (typeof value === "string") {
+        const found = objectText(value) ? scanned(value) : undefined;
+        return found ? [["", repeatedWhy(found)]] : NONE;
+    }
+    if (typeof value !== "object" || value === null) return NONE;
+    const known = subtrees.get(value);
+    if (known) return known;
+    let out: [string, string][] | undefined;
     // The path is built only for a finding: an ops stack holds millions of values, nearly all clean.
     const trail: (string | number)[] = [];
-    const walk = (value: unknown, depth: number): void => {
+    const walk = (inner: unknown, depth: number): void => {
         if (depth > MAX_NESTING) return;
-        if (typeof value === "string") {
-            const found = objectText(value) ? scanned(value) : undefined;
-            if (found) {
-                const path = trail.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
-                (out ??= []).push([path, `holds JSON text whose ${found.path === "(the document)" ? "top level" : found.path} has the key ${JSON.stringify(found.key)} twice (keys compared without case, as IAM compares condition keys): the proof reads the last, and which one AWS reads cannot be proved`]);
-            }
-        } else if (Array.isArray(value)) {
-            for (let k = 0; k < value.length; k++) {
+        if (typeof inner === "string") {
+            const found = objectText(inner) ? scanned(inner) : undefined;
+            if (found) (out ??= []).push([trail.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join(""), repeatedWhy(found)]);
+        } else if (Array.isArray(inner)) {
+            for (let k = 0; k < inner.length; k++) {
                 trail.push(k);
-                walk(value[k], depth + 1);
+                walk(inner[k], depth + 1);
                 trail.pop();
             }
-        } else if (isRecord(value)) {
-            for (const k in value) {
+        } else if (isRecord(inner)) {
+            for (const k in inner) {
                 trail.push(k);
-                walk(value[k], depth + 1);
+                walk(inner[k], depth + 1);
                 trail.pop();
             }
         }
     };
-    for (const k in r.inputs) {
-        trail.push(k);
-        walk(r.inputs[k], 0);
-        trail.pop();
-    }
-    for (const k in r.outputs) {
-        if (r.inputs[k] !== undefined && r.inputs[k] !== null) continue;
-        trail.push(k);
-        walk(r.outputs[k], 0);
-        trail.pop();
-    }
-    return out ?? [];
+    walk(value, 0);
+    const found = out ?? NONE;
+    subtrees.set(value, found);
+    return found;
+}
+
+function repeatedWhy(found: RepeatedKey): string {
+    return `holds JSON text whose ${found.path === "(the document)" ? "top level" : found.path} has the key ${JSON.stringify(found.key)} twice (keys compared without case, as IAM compares condition keys): the proof reads the last, and which one AWS reads cannot be proved`;
 }
 
 /**

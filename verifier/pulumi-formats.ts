@@ -90,6 +90,18 @@ export interface StackState {
     config?: Readonly<Record<string, unknown>>;
 }
 
+const urnIndexes = new WeakMap<StackState, ReadonlyMap<string, StackResource>>();
+
+/** The state's resources by URN, built once per state however many checks walk parent chains. */
+export function resourcesByUrn(state: StackState): ReadonlyMap<string, StackResource> {
+    let index = urnIndexes.get(state);
+    if (!index) {
+        index = new Map(state.resources.map((r) => [r.urn, r]));
+        urnIndexes.set(state, index);
+    }
+    return index;
+}
+
 /** Parses one file's text; `file` names it in errors. */
 export function readStackState(file: string, text: string): StackState {
     let doc: unknown;

@@ -25,7 +25,7 @@
  */
 import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE, isRecord } from "../contract";
 import { violation, type Violation } from "./findings";
-import { jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 /** Resources whose unknowns are never read by the proof: the stack's outputs and the fleet's record of every tenant. */
 const NOT_READ = new Set(["pulumi:pulumi:Stack", "bedrock-tenancy:index:BedrockTenantFleet"]);
@@ -53,7 +53,7 @@ const INFERENCE_PROFILE_TYPE = "aws:bedrock/inferenceProfile:InferenceProfile";
 
 export function unknownViolations(state: StackState): { violations: Violation[]; facts: string[] } {
     if (state.format !== "preview") return { violations: [], facts: [] };
-    const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+    const byUrn = resourcesByUrn(state);
     // A profile being created has no ARN yet: the marker, or none at all where the preview records only its inputs.
     const newProfiles = state.resources.some((r) => r.type === INFERENCE_PROFILE_TYPE && !r.external && (typeof r.outputs.arn !== "string" || r.outputs.arn === UNKNOWN_VALUE));
     const ownerOf = (r: StackResource): string | undefined => {
