@@ -14,13 +14,13 @@
  * processes is larger than a few microseconds of the audit's.
  */
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ChatBedrockConverse } from "@langchain/aws";
 import { Readable } from "stream";
 import { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import { cachingBedrockClient } from "../../runtime/wiring/ops-bedrock-client";
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
+import { sinkLogsClient } from "../../runtime/sinks/logs-client";
 import { HAIKU } from "../../testing/runtime-fixtures";
 import { reply } from "../child";
 import type { ConcurrencyParams } from "./concurrency";
@@ -106,7 +106,8 @@ function sdkFreeClient(): BedrockRuntimeClient {
 
 function setups() {
     const quiet = () => undefined;
-    const logsClient = new CloudWatchLogsClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, requestHandler: logsHandler as never });
+    // The client the sink builds for itself, answered in process.
+    const logsClient = sinkLogsClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, maxAttempts: 1, requestHandler: logsHandler as never });
     const sink = new CloudWatchLogsSink({ logGroupName: "/bench/audit", logStreamName: "bench/call-cost", client: logsClient, flushOnExit: false, onWarning: quiet });
     const logger = new PrivateInvocationLogger({ sink, tenantId: "bench-ecs", region: "us-east-1", onWarning: quiet });
     const bare = new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bedrockClient() });

@@ -26,6 +26,7 @@ import { safeStringify } from "../serialize";
 import { MAX_RECORD_LINE_BYTES, recordLine } from "../record-line";
 import { AuditDeliveryError, SinkCounters, guardedWarning, invokeCallback, refusalError, type CallbackRecordSink, type SerializedRecordSink, type SinkStats } from "./audit-sink";
 import { planBatches, rejectedIndexes, PUT_LOG_EVENTS_MAX_EVENTS } from "./log-batches";
+import { sinkLogsClient } from "./logs-client";
 import { backoffDelay, isRetryableAwsError } from "./retry";
 
 const CLOUDWATCH_SINK_OPTIONS: readonly (keyof CloudWatchLogsSinkOptions)[] = [
@@ -55,7 +56,7 @@ export interface CloudWatchLogsSinkOptions {
     /**
      * Client to send with. Its credentials must be the customer account's own
      * (the default credential chain of the compute), never an ops session.
-     * @default - a client with the default credential chain, `region`, and SDK retries off (the sink retries itself)
+     * @default - a client with the default credential chain, `region`, SDK retries off (the sink retries itself), and the SDK's JSON codec that writes through `JSON.stringify` (see logs-client.ts)
      */
     client?: CloudWatchLogsClient;
     /** Region of the log group when the sink creates the client. @default - the SDK's region resolution */
@@ -165,7 +166,7 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
                 socketTimeout: integerAtLeast("requestTimeoutMs", options.requestTimeoutMs ?? DEFAULT_LOGS_REQUEST_TIMEOUT_MS, 0),
             }),
         };
-        this.client = options.client ?? new CloudWatchLogsClient(config);
+        this.client = options.client ?? sinkLogsClient(config);
         if (options.flushOnExit ?? true) {
             process.on("beforeExit", this.onExit);
         }
