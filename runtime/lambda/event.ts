@@ -7,6 +7,7 @@
 import { MODEL_ID_PATTERN } from "../../contract";
 import { CALL_ID_KEYS, INVOKED_MODEL_ID_KEY, LANGCHAIN_METADATA_KEYS, LANGSMITH_PREFIX, MODEL_ID_KEY } from "../run-data";
 import { safeStringify } from "../serialize";
+import { snapshotEvent } from "./event-snapshot";
 
 export interface ChatMessage {
     role: "user" | "assistant" | "system";
@@ -78,12 +79,16 @@ export interface EventError {
 
 export type EventCheck = { ok: true; event: InvocationEvent & { modelId: string } } | { ok: false; error: EventError; ids: Partial<InvocationEvent> };
 
-/** Validates `raw` against the event format and the tenant's allowed models. */
+/** Validates `raw` against the event format and the tenant's allowed models; the event it returns is a copy, read once. */
 export function validateEvent(raw: unknown, allowedModels: readonly string[], defaultModel: string): EventCheck {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         return fail({}, EventErrorCode.invalidEvent, "event", `the event must be a JSON object, got ${describe(raw)}`);
     }
-    const e = raw as Record<string, unknown>;
+    const snapshot = snapshotEvent(raw);
+    if (!snapshot.ok) {
+        return fail(safeIds(snapshot.partial), snapshot.field === "event" ? EventErrorCode.invalidEvent : EventErrorCode.invalidField, snapshot.field.slice(0, 64), snapshot.message);
+    }
+    const e = snapshot.value;
     const ids = safeIds(e);
     const unknown = Object.keys(e).find((k) => !(FIELDS as readonly string[]).includes(k));
     if (unknown !== undefined) {

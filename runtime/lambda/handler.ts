@@ -300,7 +300,12 @@ class DeadlineError extends Error {
 /** A function URL delivers the request as an HTTP event: the invocation event is its JSON body. */
 function streamedEvent(event: unknown): unknown {
     const e = event as { requestContext?: unknown; body?: unknown; isBase64Encoded?: boolean } | null;
-    if (typeof e !== "object" || e === null || e.requestContext === undefined || typeof e.body !== "string") {
+    try {
+        if (typeof e !== "object" || e === null || e.requestContext === undefined || typeof e.body !== "string") {
+            return event;
+        }
+    } catch {
+        // An event that throws when read is refused by validateEvent, which reads it again.
         return event;
     }
     try {

@@ -101,7 +101,37 @@ const BAD_EVENTS: [string, unknown, string, string][] = [
     ["a message with a lone low surrogate", { userId: "u-1", applicationId: "a", messages: [{ role: "user", content: `\uDE00 ${SENTINEL}` }] }, "InvalidField", "messages[0]"],
     ["a metadata value with a lone surrogate", withSentinel({ metadata: { note: `${SENTINEL}\uD800` } }), "InvalidField", "metadata"],
     ["a userId with a lone surrogate", withSentinel({ userId: "user-\uD800" }), "InvalidField", "userId"],
+    // Not JSON data: only a handler called directly can be handed these; JSON would drop or change them.
+    ["an event whose every read throws", throwingProxy(), "InvalidEvent", "event"],
+    ["an event whose metadata getter throws", withGetter(withSentinel({}), "metadata"), "InvalidField", "metadata"],
+    ["an event of a class", Object.assign(new (class Request {})(), withSentinel({})), "InvalidEvent", "event"],
+    ["metadata holding NaN", withSentinel({ metadata: { score: NaN } }), "InvalidField", "metadata"],
+    ["metadata holding a function", withSentinel({ metadata: { f: () => SENTINEL } }), "InvalidField", "metadata"],
+    ["metadata holding a bigint", withSentinel({ metadata: { n: 10n } }), "InvalidField", "metadata"],
+    ["metadata holding a Date", withSentinel({ metadata: { at: new Date(0) } }), "InvalidField", "metadata"],
+    ["metadata with toJSON", withSentinel({ metadata: { v: { toJSON: () => SENTINEL } } }), "InvalidField", "metadata"],
+    ["metadata holding a Map", withSentinel({ metadata: { m: new Map([["k", SENTINEL]]) } }), "InvalidField", "metadata"],
+    ["a message list with a hole", { ...base, messages: [{ role: "user", content: SENTINEL }, undefined] }, "InvalidField", "messages"],
+    ["a prompt as a String object", event({ prompt: Object(SENTINEL) as unknown }), "InvalidField", "prompt"],
 ];
+
+/** A proxy that throws on every read, its message holding content. */
+function throwingProxy(): unknown {
+    const boom = () => {
+        throw new Error(`boom ${SENTINEL}`);
+    };
+    return new Proxy({}, { get: boom, ownKeys: boom, getOwnPropertyDescriptor: boom, has: boom });
+}
+
+/** `value` with `key` a getter that throws, its message holding content. */
+function withGetter(value: Record<string, unknown>, key: string): unknown {
+    return Object.defineProperty({ ...value }, key, {
+        enumerable: true,
+        get() {
+            throw new Error(`getter ${SENTINEL}`);
+        },
+    });
+}
 
 describe("bad Lambda events: a structured error, a content-free record, and a healthy handler", () => {
     let aws: LocalAws;
@@ -144,6 +174,30 @@ describe("bad Lambda events: a structured error, a content-free record, and a he
         const [record] = stdout.records().slice(firstLine);
         assert.equal(record.userId, "user-17");
         assert.equal(record.clientRequestId, "req-9");
+    });
+
+    it("reads an event handed over directly once, and uses what it read", async () => {
+        let reads = 0;
+        const changing = {
+            ...base,
+            requestId: "read-once",
+            get prompt() {
+                reads++;
+                return reads === 1 ? "first reading" : "x".repeat(EventLimits.maxPromptChars + 1);
+            },
+        };
+        const response = await handler(changing, CONTEXT);
+        assert.ok("output" in response, JSON.stringify(response).slice(0, 200));
+        assert.equal(reads, 1);
+        assert.ok(JSON.stringify(aws.bedrock.calls.at(-1)).includes("first reading"));
+    });
+
+    it("takes an undefined metadata member as absent, as JSON does", async () => {
+        const firstLine = stdout.records().length;
+        const response = await handler(event({ requestId: "undefined-member", metadata: { feature: "chat", later: undefined } }), CONTEXT);
+        assert.ok("output" in response, JSON.stringify(response).slice(0, 200));
+        const [record] = stdout.records().slice(firstLine);
+        assert.equal(record.outcome, "success");
     });
 
     it("leaves no prototype polluted", () => {
