@@ -92,6 +92,32 @@ describe("audit verify reads what a line decodes to", () => {
         assert.deepEqual(breaks(verifyAuditTrail([jsonLines(middle)])).sort(), ["damaged@undefined", "gap@2"]);
     });
 
+    it("names a record line cut anywhere after its first key damaged, never an other line, in each form", () => {
+        const last = records.length - 2;
+        const line = chainCanonicalJson(records[last]);
+        const forms: [string, (cut: string) => string][] = [
+            ["a raw line", (cut) => cut],
+            ["a CloudWatch event per line", (cut) => eventLine(cut, at(records[last])).slice(0, -2)],
+            ["a re-serialized line", (cut) => cut],
+        ];
+        const reordered = reserialized(records[last], () => false);
+        for (const [form, spell] of forms) {
+            const whole = form === "a re-serialized line" ? reordered : line;
+            for (let end = whole.indexOf('":') + 2; end < whole.length - 1; end += 7) {
+                const cut = spell(whole.slice(0, end));
+                const lines = [...records.slice(0, last).map((r) => JSON.stringify(r)), cut, JSON.stringify(records[last + 1])];
+                const check = verifyAuditTrail([jsonLines(lines)]);
+                assert.deepEqual([breaks(check).sort(), check.skipped], [["damaged@undefined", `gap@${last}`], 0], `${form} cut at ${end}: ${cut.slice(-60)}`);
+            }
+        }
+    });
+
+    it("still skips a line cut before its first key is whole, and other JSON cut short", () => {
+        const lines = [...records.map((r) => JSON.stringify(r)), '{"applicat', '{"time":"2026-12-05T00:00:00Z","type":"platform.start","record":{"requestId":"r', '{"level":"WARN","message":"audit sink slow'];
+        const check = verifyAuditTrail([jsonLines(lines)]);
+        assert.deepEqual([breaks(check), check.skipped], [[], 3]);
+    });
+
     it("names a cut record damaged when its chain link or schema type is spelled with escapes", () => {
         const last = records.length - 1;
         const escaped = reserialized(records[last], everyLetter);

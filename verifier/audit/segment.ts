@@ -9,6 +9,7 @@ import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJs
 import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
 import { RECORD_ID_FIELDS, boundRecordId } from "../../contract/record-limits";
+import { startsCutRecord } from "./cut-record";
 
 export type EntryKind = "close" | "record";
 
@@ -224,10 +225,14 @@ const MAX_ESCAPE_LEVELS = 4;
 const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g;
 const SHORT_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
+const CUT_RECORD = "an audit record that is not valid JSON (cut or altered)";
+
 function readLine(raw: string, place: Place, into: AuditInput): void {
     const brace = raw.indexOf("{");
     if (brace < 0 || !(raw.includes(SCHEMA_TYPE_STEM) || raw.includes(CHAIN_KEY) || raw.includes(UNICODE_ESCAPE))) {
-        into.skipped++;
+        // A record cut before its chain link holds none of these, only its first keys.
+        if (brace >= 0 && claimsRecord(raw)) into.damaged.push({ where: place.where, message: CUT_RECORD });
+        else into.skipped++;
         return;
     }
     let value: unknown;
@@ -236,7 +241,7 @@ function readLine(raw: string, place: Place, into: AuditInput): void {
     } catch {
         // A record cut or mangled on its way is damage; any other line that is not JSON is not ours.
         if (claimsRecord(raw)) {
-            into.damaged.push({ where: place.where, message: "an audit record that is not valid JSON (cut or altered)" });
+            into.damaged.push({ where: place.where, message: CUT_RECORD });
         } else {
             into.skipped++;
         }
@@ -258,7 +263,7 @@ function readLine(raw: string, place: Place, into: AuditInput): void {
 function claimsRecord(raw: string): boolean {
     let text = raw;
     for (let level = 0; ; level++) {
-        if (text.includes(AUDIT_SCHEMA_TYPE) || text.includes(AUDIT_CHAIN_SCHEMA_TYPE) || CHAIN_LINK.test(text)) return true;
+        if (text.includes(AUDIT_SCHEMA_TYPE) || text.includes(AUDIT_CHAIN_SCHEMA_TYPE) || CHAIN_LINK.test(text) || startsCutRecord(text)) return true;
         if (level === MAX_ESCAPE_LEVELS || !text.includes("\\")) return false;
         text = text.replace(JSON_ESCAPE, (_, hex: string | undefined, short: string | undefined) => (hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : SHORT_ESCAPES[short!]));
     }
