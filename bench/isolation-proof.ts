@@ -49,6 +49,8 @@ export interface IsolationProofRow {
     proofToParse?: number;
     /** Growth of the whole-account proof per 10x tenants (10 = linear). */
     proofGrowthPer10x?: number;
+    /** When the row was measured, if not in the section's run (a row kept from an earlier run that measured other sizes). */
+    measuredAt?: string;
 }
 
 export interface IsolationProofResult {
@@ -143,7 +145,7 @@ export function renderIsolationProof(r: IsolationProofResult): string[] {
         "",
         "| tenants | ops accounts | ops stack files | whole run | peak RSS, all processes at once | largest process | plan | proof (verifier) | evaluator cross-check | evaluator requests | proof alone (fresh process) | its peak RSS | growth per 10x |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        ...r.rows.map((x) => `| ${x.tenants} | ${x.opsAccounts ?? 1} | ${x.stackFiles ?? 1} | ${s(x.wallMs)} | ${x.peakTreeRssMiB === undefined ? "not sampled" : `${x.peakTreeRssMiB} MiB`} | ${x.peakRssMiB} MiB | ${s(x.planMs)} | ${s(x.proofMs)} | ${s(x.crossCheckMs)} | ${x.evaluatorRequests} | ${s(x.proofAloneWallMs)} | ${x.proofAlonePeakRssMiB} MiB | ${x.growthPer10x ?? ""} |`),
+        ...r.rows.map((x) => `| ${x.tenants}${x.measuredAt ? ` (measured ${x.measuredAt})` : ""} | ${x.opsAccounts ?? 1} | ${x.stackFiles ?? 1} | ${s(x.wallMs)} | ${x.peakTreeRssMiB === undefined ? "not sampled" : `${x.peakTreeRssMiB} MiB`} | ${x.peakRssMiB} MiB | ${s(x.planMs)} | ${s(x.proofMs)} | ${s(x.crossCheckMs)} | ${x.evaluatorRequests} | ${s(x.proofAloneWallMs)} | ${x.proofAlonePeakRssMiB} MiB | ${x.growthPer10x ?? ""} |`),
         "",
         "The whole-account proof of `ops.json` against reading and parsing it, side by side in one process (medians of 5; target: the proof takes at most twice the read and parse, and grows linearly):",
         "",
@@ -161,10 +163,23 @@ export function renderIsolationProof(r: IsolationProofResult): string[] {
     ];
 }
 
-/** Replaces (or appends) this section in results.md and the `isolationProof` key in results.json. */
+/**
+ * The rows of `result` in place of the same sizes among `earlier`'s, the
+ * other sizes kept with the time they were measured, in order of size.
+ */
+export function mergedRows(earlier: IsolationProofResult | undefined, result: IsolationProofResult): IsolationProofResult {
+    const key = (row: IsolationProofRow) => `${row.tenants}/${row.opsAccounts ?? 1}`;
+    const fresh = new Set(result.rows.map(key));
+    const kept = (earlier?.rows ?? []).filter((row) => !fresh.has(key(row))).map((row) => ({ ...row, measuredAt: row.measuredAt ?? earlier!.measuredAt }));
+    const rows = [...kept, ...result.rows].sort((a, b) => (a.opsAccounts ?? 1) - (b.opsAccounts ?? 1) || a.tenants - b.tenants);
+    return { ...result, rows };
+}
+
+/** Merges this run's rows into section 7 of results.md and the `isolationProof` key of results.json (other sizes kept). */
 export function mergeIsolationProof(result: IsolationProofResult): void {
     const jsonFile = path.join(__dirname, "results.json");
     const json = fs.existsSync(jsonFile) ? JSON.parse(fs.readFileSync(jsonFile, "utf8")) : {};
+    result = mergedRows(json.isolationProof as IsolationProofResult | undefined, result);
     json.isolationProof = result;
     fs.writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
     const mdFile = path.join(__dirname, "results.md");

@@ -16,6 +16,7 @@ export function renderMarkdown(r: BenchResults): string {
         "# Benchmark results",
         "",
         `Measured ${r.startedAt} on ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; whole run ${Math.round(r.durationMs / 1000)} s.`,
+        ...(r.rerun === undefined ? [] : [`Run alone since, and merged here: ${Object.entries(r.rerun).map(([title, at]) => `${title} (${at})`).join("; ")}.`]),
         "Every figure comes from compiled JavaScript in a fresh `node` process (ts-node only where named), with local",
         "stand-ins for Bedrock, STS and CloudWatch Logs on 127.0.0.1 in the worker process, answering at once.",
         "Other processes shared the machine; p99 figures in particular carry that noise.",

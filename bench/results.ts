@@ -24,4 +24,6 @@ export interface BenchResults {
     isolationProof?: IsolationProofResult;
     streaming?: StreamingResult;
     auditChain?: AuditChainResult;
+    /** Sections run alone (`--only`) since the whole run and merged in: section title → when (ISO-8601). */
+    rerun?: Record<string, string>;
 }

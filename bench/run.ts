@@ -39,18 +39,30 @@ const SECTIONS = {
 } as const;
 
 /** `npm run bench -- --only bundle,concurrency`: runs those sections alone and merges them into the last full results. */
-async function runOnly(sections: string): Promise<void> {
+async function runOnly(sections: string | undefined): Promise<void> {
+    const known = Object.keys(SECTIONS).join(", ");
+    if (sections === undefined || sections.startsWith("--") || sections.trim() === "") {
+        throw new UsageError(`--only takes a comma-separated list of sections: ${known}`);
+    }
+    const names = sections.split(",").map((s) => s.trim());
+    // Every name checked before any section runs: a typo in the last must not cost the minutes of the first.
+    const unknown = names.filter((name) => !(name in SECTIONS));
+    if (unknown.length > 0) {
+        throw new UsageError(`--only supports ${known}, got ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
+    }
     const file = path.join(__dirname, "results.json");
     const results = JSON.parse(fs.readFileSync(file, "utf8")) as BenchResults;
-    for (const section of sections.split(",")) {
-        const entry = SECTIONS[section as keyof typeof SECTIONS];
-        if (!entry) {
-            throw new Error(`--only supports ${Object.keys(SECTIONS).join(", ")}, got ${JSON.stringify(section)}`);
-        }
-        await step(entry[0], () => entry[1](results));
+    for (const name of names) {
+        const [title, run] = SECTIONS[name as keyof typeof SECTIONS];
+        await step(title, () => run(results));
+        // The header's date is the whole run's: a section measured later says when.
+        results.rerun = { ...results.rerun, [title]: new Date().toISOString() };
     }
     write(results);
 }
+
+/** A wrong command line: its message alone, no stack trace. */
+class UsageError extends Error {}
 
 function write(results: BenchResults): void {
     fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
@@ -79,6 +91,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+    if (err instanceof UsageError) {
+        console.error(`npm run bench: ${err.message}`);
+        process.exit(2);
+    }
     console.error(err);
     process.exit(1);
 });
