@@ -72,9 +72,12 @@ export interface QuotaEnforcerArgs {
  * The ops stack's one quota enforcer: a small function that attaches (on
  * ALARM) or deletes (on OK) one deny policy on a tenant's role, triggered by
  * one EventBridge rule for the whole fleet, which matches every tenant's
- * composite quota alarm by its name's prefix. It reads nothing but the alarm
- * event and keeps no state; its role can only put and delete inline policies
- * on `BedrockTenantAccess-*` roles.
+ * composite quota alarm by its name's prefix. The event only names the
+ * alarm: the enforcer acts on the alarm's current state, read from
+ * CloudWatch, and leaves the role as it is (failing the invocation) when it
+ * cannot read it. It keeps no state; its role can only put and delete inline
+ * policies on `BedrockTenantAccess-*` roles and describe the tenants'
+ * composite quota alarms.
  */
 export class QuotaEnforcer extends pulumi.ComponentResource {
     /** The function the rule targets; tenants pass it as `quota.enforcerFunctionArn`. */

@@ -159,6 +159,27 @@ export function authorizeS3(twin: AwsTwin): Authorize {
     };
 }
 
+/**
+ * DescribeAlarms is authorized per alarm named, on the alarm's ARN; a call
+ * naming no alarm (a prefix, or every alarm) is decided on `*`, the only
+ * resource that covers alarms yet unknown.
+ */
+export function authorizeCloudWatch(twin: AwsTwin): Authorize {
+    return async (request) => {
+        const { session, region, refusal } = caller(twin, request, { status: 403, errorType: "InvalidClientTokenId", message: "The security token included in the request is invalid." });
+        if (!session) return refusal;
+        if (String(request.headers["x-amz-target"] ?? "") !== "GraniteServiceVersion20100801.DescribeAlarms") return undefined;
+        const body = JSON.parse(request.body || "{}");
+        const names: unknown[] = Array.isArray(body.AlarmNames) ? body.AlarmNames : [];
+        const resources = names.length > 0 ? names.map((n) => `arn:aws:cloudwatch:${region}:${session.account}:alarm:${String(n)}`) : ["*"];
+        for (const resource of resources) {
+            const decision = await decideFor(twin, session, "cloudwatch:DescribeAlarms", resource, session.account, {});
+            if (!decision.allowed) return { status: 403, errorType: "AccessDenied", message: refusalMessage(session.callerArn, "cloudwatch:DescribeAlarms", resource, decision) };
+        }
+        return undefined;
+    };
+}
+
 export function authorizeIam(twin: AwsTwin): Authorize {
     return async (request) => {
         const { session, refusal } = caller(twin, request, { status: 403, errorType: "InvalidClientTokenId", message: "The security token included in the request is invalid." });

@@ -16,20 +16,23 @@ import type { AwsTwin } from "./twin";
 const EVENTS = path.join(ROOT, "testing", "fixtures", "alarm-events");
 
 /** A recorded alarm event, stamped now (the enforcer refuses stale events), for `tenantId`. */
-function alarmEvent(file: string, tenantId: string): unknown {
+function alarmEvent(file: string, tenantId: string): { detail: { alarmName: string; state: { value: "ALARM" | "OK"; timestamp: string } } } {
     const text = fs.readFileSync(path.join(EVENTS, `${file}.json`), "utf8").split("customer-a").join(tenantId);
     const e = JSON.parse(text);
     e.detail.state.timestamp = new Date().toISOString();
     return e;
 }
 
+/** The alarm moves to the recorded event's state, then the enforcer, which reads that state back from CloudWatch, handles the event. */
 async function runEnforcer(twin: AwsTwin, file: string, tenantId: string): Promise<string> {
     const enforcer = twin.model.functions.find((f) => f.bundlePath?.endsWith(path.join("enforcer", "index.mjs")));
     check(enforcer, "no plan declares the quota enforcer function");
+    const event = alarmEvent(file, tenantId);
+    twin.cloudwatch.setAlarm(event.detail.alarmName, event.detail.state.value);
     const credentials = await twin.credentialsFor(enforcer.roleArn, { service: "lambda.amazonaws.com", sessionName: enforcer.name });
     return withEnv({ ...twin.env(credentials), ...enforcer.environment }, async () => {
         const mod = await coldStart(enforcer.bundlePath!);
-        return (await mod.handler(alarmEvent(file, tenantId))).outcome;
+        return (await mod.handler(event)).outcome;
     });
 }
 

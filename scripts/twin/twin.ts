@@ -9,9 +9,9 @@
 import { AttachRolePolicyCommand, DetachRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { randomBytes } from "crypto";
-import { LocalBedrockServer, LocalIamServer, LocalLogsServer, LocalS3Server, LocalStsServer } from "../../testing/local-aws";
+import { LocalBedrockServer, LocalCloudWatchServer, LocalIamServer, LocalLogsServer, LocalS3Server, LocalStsServer } from "../../testing/local-aws";
 import type { StackState } from "../../verifier/pulumi-formats";
-import { authorizeBedrock, authorizeIam, authorizeLogs, authorizeS3, authorizeSts } from "./authorizers";
+import { authorizeBedrock, authorizeCloudWatch, authorizeIam, authorizeLogs, authorizeS3, authorizeSts } from "./authorizers";
 import { decide } from "./decide";
 import { buildModel, identityPolicies as planIdentity, type PolicyDocument, type TwinModel, type TwinRole } from "./plan-model";
 import { sessionArn, type TwinCredentials, type TwinSession } from "./sessions";
@@ -34,15 +34,17 @@ export class AwsTwin {
         readonly logs: LocalLogsServer,
         readonly s3: LocalS3Server,
         readonly iam: LocalIamServer,
+        /** Alarms exist here once a check sets them, as CloudWatch's evaluation would. */
+        readonly cloudwatch: LocalCloudWatchServer,
     ) {}
 
-    /** Starts the five stand-ins on 127.0.0.1, loaded with the IAM state of `stacks`. */
+    /** Starts the six stand-ins on 127.0.0.1, loaded with the IAM state of `stacks`. */
     static async start(stacks: StackState[]): Promise<AwsTwin> {
         const model = buildModel(stacks);
-        const [bedrock, sts, logs, s3, iam] = await Promise.all([
-            new LocalBedrockServer().start(), new LocalStsServer().start(), new LocalLogsServer().start(), new LocalS3Server().start(), new LocalIamServer().start(),
+        const [bedrock, sts, logs, s3, iam, cloudwatch] = await Promise.all([
+            new LocalBedrockServer().start(), new LocalStsServer().start(), new LocalLogsServer().start(), new LocalS3Server().start(), new LocalIamServer().start(), new LocalCloudWatchServer().start(),
         ]);
-        const twin = new AwsTwin(model, bedrock, sts, logs, s3, iam);
+        const twin = new AwsTwin(model, bedrock, sts, logs, s3, iam, cloudwatch);
         for (const role of model.roles.values()) {
             if (iam.roles.has(role.name)) throw new Error(`two accounts of the plans have a role named ${role.name}; the stand-in IAM addresses roles by name`);
             iam.createRole(role.name);
@@ -56,11 +58,12 @@ export class AwsTwin {
         logs.authorize = authorizeLogs(twin);
         s3.authorize = authorizeS3(twin);
         iam.authorize = authorizeIam(twin);
+        cloudwatch.authorize = authorizeCloudWatch(twin);
         return twin;
     }
 
     async close(): Promise<void> {
-        await Promise.all([this.bedrock, this.sts, this.logs, this.s3, this.iam].map((s) => s.close()));
+        await Promise.all([this.bedrock, this.sts, this.logs, this.s3, this.iam, this.cloudwatch].map((s) => s.close()));
     }
 
     /** The role's policies as IAM holds them now (the plan's, changed by IAM API calls since). */
@@ -131,6 +134,7 @@ export class AwsTwin {
             AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.logs.url,
             AWS_ENDPOINT_URL_S3: this.s3.url,
             AWS_ENDPOINT_URL_IAM: this.iam.url,
+            AWS_ENDPOINT_URL_CLOUDWATCH: this.cloudwatch.url,
             AWS_EC2_METADATA_DISABLED: "true",
             AWS_CONFIG_FILE: "/dev/null",
             AWS_SHARED_CREDENTIALS_FILE: "/dev/null",

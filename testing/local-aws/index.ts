@@ -13,6 +13,8 @@ export { LocalStsServer } from "./sts-server";
 export { LocalS3Server } from "./s3-server";
 export type { StoredObject } from "./s3-server";
 export { LocalIamServer } from "./iam-server";
+export { LocalCloudWatchServer } from "./cloudwatch-server";
+export type { AlarmKind, AlarmStateValue, StoredAlarm } from "./cloudwatch-server";
 export type { IamCall } from "./iam-server";
 export type { AssumeRoleCall } from "./sts-server";
 export { signingAccessKey } from "./local-server";

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { QUOTA_BLOCK_POLICY_NAME, opsRoleName } from "../../contract";
+import { QUOTA_BLOCK_POLICY_NAME, opsRoleName, quotaAlarmName } from "../../contract";
 import { buildEnforcer } from "../../scripts/build-enforcer";
-import { LocalIamServer } from "../../testing/local-aws";
+import { LocalCloudWatchServer, LocalIamServer } from "../../testing/local-aws";
 
 const EVENTS = path.join(__dirname, "../../testing/fixtures/alarm-events");
 const event = (file: string, timestamp: string) => {
@@ -19,15 +19,18 @@ const importModule = new Function("url", "return import(url)") as (url: string) 
 
 describe("the bundled quota enforcer", () => {
     let iam: LocalIamServer;
+    let alarms: LocalCloudWatchServer;
     let handler: (e: unknown) => Promise<{ outcome: string }>;
     let bytes: number;
     const saved: Record<string, string | undefined> = {};
-    const env = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDENFORCER", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "", AWS_ENDPOINT_URL_IAM: "" };
+    const env = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDENFORCER", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "", AWS_ENDPOINT_URL_IAM: "", AWS_ENDPOINT_URL_CLOUDWATCH: "" };
 
     before(async function () {
         this.timeout(60_000);
         iam = await new LocalIamServer().start();
+        alarms = await new LocalCloudWatchServer().start();
         env.AWS_ENDPOINT_URL_IAM = iam.url;
+        env.AWS_ENDPOINT_URL_CLOUDWATCH = alarms.url;
         for (const [k, v] of Object.entries(env)) {
             saved[k] = process.env[k];
             if (v) process.env[k] = v;
@@ -43,6 +46,7 @@ describe("the bundled quota enforcer", () => {
             else process.env[k] = v;
         }
         await iam.close();
+        await alarms.close();
     });
 
     it("is one self-contained ES module", () => {
@@ -52,10 +56,22 @@ describe("the bundled quota enforcer", () => {
     it("attaches on ALARM and detaches on OK through IAM's query API, signed with the function's credentials", async () => {
         iam.createRole(opsRoleName("customer-a"));
         const now = new Date().toISOString();
+        alarms.setAlarm(quotaAlarmName("customer-a"), "ALARM");
         assert.strictEqual((await handler(event("composite-alarm", now))).outcome, "attached");
         assert.ok(iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME));
+        alarms.setAlarm(quotaAlarmName("customer-a"), "OK");
         assert.strictEqual((await handler(event("composite-ok", now))).outcome, "detached");
         assert.strictEqual(iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME), undefined);
         assert.ok(iam.requests.every((r) => r.accessKeyId === "AKIDENFORCER"));
+    });
+
+    it("reads the alarm's current state through CloudWatch's JSON API, and keeps the block on a forged OK", async () => {
+        iam.createRole(opsRoleName("customer-a"));
+        const now = new Date().toISOString();
+        alarms.setAlarm(quotaAlarmName("customer-a"), "ALARM");
+        await handler(event("composite-alarm", now));
+        assert.strictEqual((await handler(event("composite-ok", now))).outcome, "attached");
+        assert.ok(iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME));
+        assert.ok(alarms.requests.length >= 2 && alarms.requests.every((r) => r.accessKeyId === "AKIDENFORCER"));
     });
 });

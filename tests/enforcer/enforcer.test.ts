@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { QUOTA_BLOCK_POLICY_NAME, opsRoleName } from "../../contract";
 import { QuotaEventRefused, createEnforcer, type EnforcementReport } from "../../enforcer";
-import { LocalIamServer } from "../../testing/local-aws";
+import { LocalCloudWatchServer, LocalIamServer } from "../../testing/local-aws";
 
 const EVENTS = path.join(__dirname, "../../testing/fixtures/alarm-events");
 const event = (file: string) => JSON.parse(fs.readFileSync(path.join(EVENTS, `${file}.json`), "utf8"));
@@ -17,24 +18,36 @@ const AFTER_OK = Date.parse("2026-12-03T00:05:10Z");
 
 describe("quota enforcer against the IAM stand-in", () => {
     let iamServer: LocalIamServer;
+    let alarms: LocalCloudWatchServer;
     let client: IAMClient;
+    let cloudwatch: CloudWatchClient;
     let lines: string[];
     let clock: number;
-    const enforcer = () => createEnforcer({ iam: client, now: () => clock, report: (l) => lines.push(l) });
+    const enforcer = () => createEnforcer({ iam: client, cloudwatch, now: () => clock, report: (l) => lines.push(l) });
+    /** The recorded event, with its alarm in CloudWatch moved to the state the event reports, as happens in AWS. */
+    const happened = (file: string) => {
+        const e = event(file);
+        alarms.setAlarm(e.detail.alarmName, e.detail.state.value);
+        return e;
+    };
 
     before(async () => {
         iamServer = await new LocalIamServer().start();
-        client = new IAMClient({
-            region: "us-east-1", endpoint: iamServer.url, requestHandler: new NodeHttpHandler(),
-            credentials: { accessKeyId: "AKIDENFORCER", secretAccessKey: "secret" }, maxAttempts: 1,
-        });
+        alarms = await new LocalCloudWatchServer().start();
+        const credentials = { accessKeyId: "AKIDENFORCER", secretAccessKey: "secret" };
+        client = new IAMClient({ region: "us-east-1", endpoint: iamServer.url, requestHandler: new NodeHttpHandler(), credentials, maxAttempts: 1 });
+        cloudwatch = new CloudWatchClient({ region: "us-east-1", endpoint: alarms.url, requestHandler: new NodeHttpHandler(), credentials, maxAttempts: 1 });
     });
     after(async () => {
         client.destroy();
+        cloudwatch.destroy();
         await iamServer.close();
+        await alarms.close();
     });
     beforeEach(() => {
         iamServer.reset();
+        alarms.reset();
+        alarms.alarms.clear();
         iamServer.createRole(ROLE_A);
         iamServer.createRole(ROLE_B);
         iamServer.roles.get(ROLE_A)!.set("bedrock-invoke", "{}");
@@ -43,7 +56,7 @@ describe("quota enforcer against the IAM stand-in", () => {
     });
 
     it("attaches the deny-everything block on ALARM, lapsing at the end of the UTC month", async () => {
-        const report = await enforcer()(event("composite-alarm"));
+        const report = await enforcer()(happened("composite-alarm"));
         assert.deepStrictEqual(report, { outcome: "attached", tenantId: "customer-a", roleName: ROLE_A, alarmName: "BedrockTenancyQuota-customer-a", state: "ALARM" });
         assert.deepStrictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), {
             Version: "2012-10-17",
@@ -54,28 +67,28 @@ describe("quota enforcer against the IAM stand-in", () => {
     });
 
     it("detaches the block on OK and leaves the role's other policies alone", async () => {
-        await enforcer()(event("composite-alarm"));
+        await enforcer()(happened("composite-alarm"));
         clock = AFTER_OK;
-        const report = await enforcer()(event("composite-ok"));
+        const report = await enforcer()(happened("composite-ok"));
         assert.strictEqual(report.outcome, "detached");
         assert.deepStrictEqual([...iamServer.roles.get(ROLE_A)!.keys()], ["bedrock-invoke"]);
     });
 
     it("treats a repeated event as a no-op", async () => {
         const run = enforcer();
-        await run(event("composite-alarm"));
+        await run(happened("composite-alarm"));
         const first = iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME);
-        await run(event("composite-alarm"));
+        await run(happened("composite-alarm"));
         assert.deepStrictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), first);
         clock = AFTER_OK;
-        assert.strictEqual((await run(event("composite-ok"))).outcome, "detached");
-        assert.strictEqual((await run(event("composite-ok"))).outcome, "unchanged");
+        assert.strictEqual((await run(happened("composite-ok"))).outcome, "detached");
+        assert.strictEqual((await run(happened("composite-ok"))).outcome, "unchanged");
         assert.strictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), undefined);
     });
 
     it("converges when a stale ALARM arrives after the newer OK: the late event is refused", async () => {
         clock = AFTER_OK;
-        await enforcer()(event("composite-ok"));
+        await enforcer()(happened("composite-ok"));
         await assert.rejects(enforcer()(event("composite-alarm")), (e: Error) => e instanceof QuotaEventRefused && /over the 900 s limit/.test(e.message));
         assert.strictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), undefined);
     });
@@ -84,13 +97,14 @@ describe("quota enforcer against the IAM stand-in", () => {
         const newerAlarm = event("composite-alarm");
         newerAlarm.detail.state.timestamp = "2026-12-03T09:00:00.000+0000";
         clock = Date.parse("2026-12-03T09:00:05Z");
+        alarms.setAlarm(newerAlarm.detail.alarmName, "ALARM");
         await enforcer()(newerAlarm);
         await assert.rejects(enforcer()(event("composite-ok")), QuotaEventRefused);
         assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
     });
 
     it("refuses and reports an alarm for a tenant this account does not have", async () => {
-        await assert.rejects(enforcer()(event("unknown-tenant-alarm")), (e: Error) => e instanceof QuotaEventRefused && /no role BedrockTenantAccess-customer-z/.test(e.message));
+        await assert.rejects(enforcer()(happened("unknown-tenant-alarm")), (e: Error) => e instanceof QuotaEventRefused && /no role BedrockTenantAccess-customer-z/.test(e.message));
         const reported = JSON.parse(lines[0]) as EnforcementReport & { level: string };
         assert.strictEqual(reported.level, "ERROR");
         assert.strictEqual(reported.outcome, "refused");
@@ -98,28 +112,29 @@ describe("quota enforcer against the IAM stand-in", () => {
         assert.deepStrictEqual([...iamServer.roles.get(ROLE_A)!.keys()], ["bedrock-invoke"]);
     });
 
-    it("refuses another alarm's event and a malformed event without calling IAM", async () => {
+    it("refuses another alarm's event and a malformed event without calling IAM or CloudWatch", async () => {
         await assert.rejects(enforcer()(event("other-alarm")), /detail.alarmName is not a tenant's quota alarm, got "HighCpu-web"/);
         await assert.rejects(enforcer()({ source: "aws.ec2", "detail-type": "EC2 Instance State-change Notification" }), /source and detail-type must be/);
         const noState = event("composite-alarm");
         noState.detail.state.value = "BROKEN";
         await assert.rejects(enforcer()(noState), /detail.state.value must be one of ALARM, OK, INSUFFICIENT_DATA, got "BROKEN"/);
         assert.strictEqual(iamServer.calls.length, 0);
+        assert.strictEqual(alarms.requests.length, 0);
         assert.strictEqual(lines.length, 3);
     });
 
     it("leaves the role as it is on INSUFFICIENT_DATA", async () => {
-        await enforcer()(event("composite-alarm"));
-        assert.strictEqual((await enforcer()(event("composite-insufficient-data"))).outcome, "unchanged");
+        await enforcer()(happened("composite-alarm"));
+        assert.strictEqual((await enforcer()(happened("composite-insufficient-data"))).outcome, "unchanged");
         assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
     });
 
     it("writes only its one policy name, only to tenant roles", async () => {
         clock = AFTER_ALARM;
-        await enforcer()(event("composite-alarm"));
+        await enforcer()(happened("composite-alarm"));
         clock = AFTER_OK;
-        await enforcer()(event("composite-ok"));
-        await enforcer()(event("composite-ok"));
+        await enforcer()(happened("composite-ok"));
+        await enforcer()(happened("composite-ok"));
         assert.ok(iamServer.calls.length >= 3);
         for (const call of iamServer.calls) {
             assert.ok(["PutRolePolicy", "DeleteRolePolicy"].includes(call.action), call.action);

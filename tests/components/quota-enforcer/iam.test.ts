@@ -3,13 +3,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { BedrockTenantAccess, QuotaEnforcer } from "../../../components";
 import { BOUNDARY_WRITE_ACTIONS, QUOTA_BLOCK_POLICY_NAME, opsRoleName, tenantBoundaryPolicyName } from "../../../contract";
 import { createEnforcer } from "../../../enforcer";
 import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
-import { LocalIamServer } from "../../../testing/local-aws";
+import { LocalCloudWatchServer, LocalIamServer } from "../../../testing/local-aws";
 import { installMocks, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
 import { HAIKU, OPS_ACCOUNT, opsMockOptions, parsePolicy, policiesOf, settled } from "../../../testing/tenant-access-fixtures";
 
@@ -65,14 +66,20 @@ describe("quota enforcement under the IAM evaluator", () => {
         capActions = recorded.filter((r) => r.type === "aws:budgets/budgetAction:BudgetAction");
 
         const iam = await new LocalIamServer().start();
+        const alarms = await new LocalCloudWatchServer().start();
         try {
             iam.createRole(opsRoleName("customer-a"));
-            const client = new IAMClient({ region: "us-east-1", endpoint: iam.url, requestHandler: new NodeHttpHandler(), credentials: { accessKeyId: "AKIDENFORCER", secretAccessKey: "s" } });
-            await createEnforcer({ iam: client, now: () => Date.parse("2026-12-02T04:00:30Z"), report: () => undefined })(ALARM_EVENT);
+            alarms.setAlarm(ALARM_EVENT.detail.alarmName, "ALARM");
+            const credentials = { accessKeyId: "AKIDENFORCER", secretAccessKey: "s" };
+            const client = new IAMClient({ region: "us-east-1", endpoint: iam.url, requestHandler: new NodeHttpHandler(), credentials });
+            const cloudwatch = new CloudWatchClient({ region: "us-east-1", endpoint: alarms.url, requestHandler: new NodeHttpHandler(), credentials });
+            await createEnforcer({ iam: client, cloudwatch, now: () => Date.parse("2026-12-02T04:00:30Z"), report: () => undefined })(ALARM_EVENT);
             blockDocument = iam.inlinePolicy(opsRoleName("customer-a"), QUOTA_BLOCK_POLICY_NAME) as aws.iam.PolicyDocument;
             client.destroy();
+            cloudwatch.destroy();
         } finally {
             await iam.close();
+            await alarms.close();
         }
     });
 
