@@ -23,3 +23,4 @@ export * from "./archive-rules";
 export * from "./audit-chain";
 export * from "./iam";
 export * from "./record-limits";
+export * from "./run-time-controls";

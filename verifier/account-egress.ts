@@ -483,6 +483,11 @@ export function egressViolations(ctx: EgressContext): void {
             if (isSet(grants)) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
         }
         if (r.type === VPC_ENDPOINT_TYPE) for (const [path, why] of vpcEndpointPathsOut(r)) flag(code, r, path, why);
+        if (r.type === ROUTE_TYPE || r.type === ROUTE_TABLE_TYPE) for (const [path, why] of crossNetworkRoutes(r)) flag(code, r, path, why);
+        if (r.type === FUNCTION_TYPE && isSet(prop(r, "capacityProviderConfig"))) {
+            // Capacity providers are not a type the proof knows, so none is of the stack: their instances, network and operator role are unproved.
+            flag(code, r, "capacityProviderConfig", `runs on the capacity provider ${JSON.stringify(prop(r, "capacityProviderConfig"))}, which is not a resource of this stack: the instances that run the code, their network and the role that manages them are not in the files`);
+        }
         const policyKey = RESOURCE_POLICIES[r.type];
         if (policyKey !== undefined) {
             for (const who of allowedOutsiders(prop(r, policyKey), account, buckets)) flag(code, r, policyKey, `allows ${who}, outside ${where}`);
@@ -535,6 +540,44 @@ function vpcEndpointPathsOut(r: StackResource): [string, string][] {
         out.push(["region", `names no Region the proof can read (${JSON.stringify(region)}): whether ${JSON.stringify(service)} is an AWS service of the endpoint's own Region cannot be proved`]);
     } else if (!(typeof service === "string" && isStandardServiceName(service, region))) {
         out.push(["serviceName", `connects to ${JSON.stringify(service) ?? "no service"}, not an AWS service of ${region} by its standard name (com.amazonaws.${region}.<service>): an endpoint service some account runs, or one of another Region, reaches outside the account`]);
+    } else if (ANY_ACCOUNT_SERVICES.has(service.slice(`com.amazonaws.${region}.`.length))) {
+        out.push(["serviceName", `connects to ${service}, which reaches the private APIs of any account whose API policy admits the endpoint, with no credentials of this account: a path out the account's IAM policies do not hold`]);
+    }
+    return out;
+}
+
+/**
+ * Services whose interface endpoint reaches resources of other accounts by
+ * their own policies alone: a private API Gateway API of any account can
+ * admit requests through any endpoint (`aws:SourceVpce`), unsigned.
+ */
+const ANY_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["execute-api"]);
+
+/**
+ * Route targets that join the VPC to a network another account can hold: a
+ * peering connection, a transit gateway (shared through RAM), a Cloud WAN
+ * core network, an Outposts local gateway. Whoever holds the other side
+ * receives whatever the route sends, outside every IAM policy of the files.
+ */
+const CROSS_NETWORK_TARGETS = ["vpcPeeringConnectionId", "transitGatewayId", "coreNetworkArn", "localGatewayId"];
+const ROUTE_TYPE = "aws:ec2/route:Route";
+const ROUTE_TABLE_TYPE = "aws:ec2/routeTable:RouteTable";
+
+/** Why a route (or each route of a route table) leads into another network, `[property, why]` each. */
+function crossNetworkRoutes(r: StackResource): [string, string][] {
+    const out: [string, string][] = [];
+    const judge = (route: Record<string, unknown>, at: string) => {
+        for (const key of CROSS_NETWORK_TARGETS) {
+            const target = route[key];
+            if (isSet(target)) out.push([`${at}${key}`, `routes ${JSON.stringify(route.destinationCidrBlock ?? route.cidrBlock ?? route.destinationIpv6CidrBlock ?? route.ipv6CidrBlock ?? route.destinationPrefixListId ?? "(a destination)")} into ${JSON.stringify(target)} (${key}), a network another account can hold: what the VPC sends there leaves the account whatever its IAM policies say`]);
+        }
+    };
+    if (r.type === ROUTE_TYPE) {
+        judge({ ...r.outputs, ...r.inputs }, "");
+    } else {
+        const routes = blocksOf(prop(r, "routes"));
+        if ("problem" in routes) out.push(["routes", `${routes.problem}: where the VPC's traffic goes cannot be proved`]);
+        else routes.blocks.forEach((route, i) => judge(route, `routes[${i}].`));
     }
     return out;
 }
@@ -758,6 +801,9 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
             } else if (value.startsWith("s3://")) {
                 const bucket = value.slice(5).split("/")[0];
                 if (bucket !== "" && !buckets.has(bucket)) out.push([here(), `refers to bucket ${bucket}, which is not a bucket of this stack`]);
+            } else if (mayEmbed(value)) {
+                // Free text (a saved query's UNLOAD ... TO 's3://…', a description) names places as much as a value of its own does.
+                for (const named of embeddedReferences(value)) walk(named, key, depth + 1);
             } else if (isAccountId(value) && value !== account && !(refusing && key === "forbiddenAccountIds") && !(key === RuntimeEnv.tenantId && value === tenantLabel) && !outbound(value)) {
                 out.push([here(), `names account ${value} as ${key}: a path out of the account ${account}`]);
             }
@@ -814,3 +860,18 @@ function isPulumiAsset(value: unknown): boolean {
 
 const OPEN_BRACE = 123;
 const OPEN_BRACKET = 91;
+
+/** Whether text may hold an ARN or an `s3://` location inside it. */
+function mayEmbed(value: string): boolean {
+    return value.includes("arn:") || value.includes("s3://");
+}
+
+/** An ARN or `s3://` location inside free text: it starts the text or follows a character no ARN or bucket name holds, and ends at a quote, space, bracket or separator. */
+const EMBEDDED_REFERENCE = /(?:^|[^A-Za-z0-9_.:/-])((?:arn:|s3:\/\/)[^\s'"`,;()<>[\]{}\\]*)/g;
+
+/** Every ARN and `s3://` location inside free text. */
+function embeddedReferences(text: string): string[] {
+    const out: string[] = [];
+    for (const match of text.matchAll(EMBEDDED_REFERENCE)) out.push(match[1]);
+    return out;
+}

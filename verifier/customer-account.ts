@@ -14,6 +14,7 @@ import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { identityReachViolations, servicesFromOutside } from "./identity-reach";
 import { auditIntegrityViolations } from "./customer-audit";
+import { auditTrailRemovalViolations } from "./audit-trail-guard";
 import { metricContentProblems } from "./metric-filters";
 import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
@@ -28,7 +29,7 @@ const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const NOT_SCANNED = new Set([
     "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/user:User", "aws:iam/group:Group",
     "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy",
-    "aws:s3/bucketPolicy:BucketPolicy", "pulumi:pulumi:Stack", "pulumi:pulumi:StackReference", "bedrock-tenancy:index:PrivateInvocationLogging",
+    "aws:s3/bucketPolicy:BucketPolicy", "pulumi:pulumi:StackReference", "bedrock-tenancy:index:PrivateInvocationLogging",
 ]);
 /** Environment variables that send the runtime's calls somewhere other than AWS's own endpoints. */
 const REDIRECTING_ENV = ["AWS_ENDPOINT_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "AWS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
@@ -117,7 +118,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     for (const { principal, source, statement } of invocationLoggingGrants(ctx.iam, () => false)) {
         flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): the prompts and responses of the account's calls would rest wherever its configuration says, outside the audit log`);
     }
-    out.push(...auditIntegrityViolations(ctx));
+    out.push(...auditIntegrityViolations(ctx), ...auditTrailRemovalViolations(ctx));
     return out;
 }
 

@@ -14,7 +14,7 @@ import { blocksOf, managed, withReadableEnvironment } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
-import { asText, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const KEY_TYPE = "aws:kms/key:Key";
@@ -119,6 +119,7 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
         if (named.length > 0 && !named.some(stays)) flag("BT-CUSTOMER-KEY", g, "kmsKeyId", `is encrypted with ${key}, a key the update deletes: KMS schedules its deletion, after which the audit log cannot be read or written`);
     }
 
+    runtimeRoleUsers(ctx, flag);
     for (const r of state.resources) {
         if (r.type === FUNCTION_TYPE) runtimeProblems(ctx, r, region, groupName, groups, flag);
         if (r.type === WORKGROUP_TYPE) {
@@ -156,6 +157,7 @@ function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string 
             flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)} of Region ${at ?? "(not known)"}, which is not a log group of the stack there: the records would go to a log group no one proved, or be lost`);
         }
     }
+    if (prop(r, "loggingConfig") !== UNKNOWN_VALUE) for (const [path, why] of logFilterProblems(config)) flag(code, r, path, why);
     const tenantId = vars[RuntimeEnv.tenantId];
     if (tenantId !== undefined && tenantId !== customer.tenantId) {
         flag(code, r, `environment ${RuntimeEnv.tenantId}`, `labels its records and archive objects with tenant ${asText(tenantId)}, not its component's tenant ${customer.tenantId}: the records would be filed under another tenant, and its archive prefix is not the one the runtime may write`);
@@ -173,5 +175,88 @@ function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string 
             const expected = customer.bedrockRegion ?? (tenant ? undefined : region);
             if (expected !== undefined && text !== expected) flag(code, r, `environment ${RuntimeEnv.bedrockRegion}`, `calls Bedrock in ${text}, not the Region its component was asked for (${expected}): its prompts would go to another Region`);
         }
+    }
+}
+
+/**
+ * Application log levels at which Lambda keeps the runtime's record lines.
+ * With the JSON log format Lambda filters the function's output by level,
+ * and a line that carries no level of its own (the runtime's records are
+ * plain JSON lines) counts as INFO: any level above it drops every record
+ * from the audit log.
+ */
+const KEEPING_LEVELS: ReadonlySet<string> = new Set(["TRACE", "DEBUG", "INFO"]);
+/** What a function's logging configuration sets: where its output goes, in which format, at which levels. */
+const LOGGING_CONFIG_KEYS: ReadonlySet<string> = new Set(["logGroup", "logFormat", "applicationLogLevel", "systemLogLevel"]);
+
+/**
+ * Why the runtime's logging configuration could keep its records out of
+ * the audit log, `[property, why]` each: an application log level that
+ * filters them, a setting the proof does not know, or more than one
+ * configuration (the proof reads one, Lambda applies one, and the file does
+ * not say it is the same). `systemLogLevel` filters only Lambda's own
+ * platform lines.
+ */
+function logFilterProblems(config: { blocks: Record<string, unknown>[] } | { problem: string }): [string, string][] {
+    if ("problem" in config) return [];
+    const out: [string, string][] = [];
+    if (config.blocks.length > 1) out.push(["loggingConfig", `holds ${config.blocks.length} logging configurations: which one Lambda applies to its log output, the audit records, cannot be proved`]);
+    for (const block of config.blocks) {
+        const level = block.applicationLogLevel;
+        if (level !== undefined && level !== null && level !== "" && !(typeof level === "string" && KEEPING_LEVELS.has(level))) {
+            out.push(["loggingConfig.applicationLogLevel", `filters its log output at application log level ${asText(level)}: Lambda counts the runtime's record lines, which carry no level, as INFO and drops them below that level, so the audit records would never reach the audit log (only TRACE, DEBUG or INFO keep them)`]);
+        }
+        for (const key of Object.keys(block)) {
+            if (!LOGGING_CONFIG_KEYS.has(key) && block[key] !== undefined && block[key] !== null) out.push([`loggingConfig.${key}`, `sets ${key}, a logging setting the proof does not know: whether it keeps the runtime's log output, the audit records, out of the audit log cannot be proved`]);
+        }
+    }
+    return out;
+}
+
+const INSTANCE_PROFILE_TYPE = "aws:iam/instanceProfile:InstanceProfile";
+
+/** A role's name from its ARN (after its path) or as given, for comparing: IAM names compare case-insensitively. */
+function roleKey(value: unknown): string | undefined {
+    if (typeof value !== "string" || value === "" || value === UNKNOWN_VALUE) return undefined;
+    const arn = parseArn(value);
+    const name = arn ? (arn.service === "iam" && arn.resource.startsWith("role/") ? arn.resource.slice(arn.resource.lastIndexOf("/") + 1) : undefined) : value;
+    return name?.toLowerCase();
+}
+
+function isWithin(state: StackState, r: StackResource, ancestor: string): boolean {
+    const byUrn = resourcesByUrn(state);
+    const seen = new Set<string>();
+    for (let at = r.parent; at !== undefined && !seen.has(at); at = byUrn.get(at)?.parent) {
+        if (at === ancestor) return true;
+        seen.add(at);
+    }
+    return false;
+}
+
+/**
+ * With the component's own Lambda, that one function is the only code that
+ * may run as the runtime role. The tenant's ops role trusts the runtime
+ * role, so any other code holding its credentials (another function, an
+ * instance profile's instances) could assume the ops role and call Bedrock
+ * without writing a single audit record. With other compute (`ecs`, `ec2`,
+ * `existing-role`) the component creates no function and the compute that
+ * runs the runtime is outside the files.
+ */
+function runtimeRoleUsers(ctx: CustomerContext, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    const { state, customer } = ctx;
+    const role = roleKey(customer.runtimeRoleArn);
+    if (role === undefined) return;
+    const functions = state.resources.filter((r) => r.type === FUNCTION_TYPE && roleKey(prop(r, "role")) === role);
+    const own = functions.filter((f) => isWithin(state, f, customer.urn) && !f.external);
+    if (own.length === 0) return;
+    const code = "BT-CUSTOMER-RUNTIME-REDIRECT";
+    if (own.length > 1) {
+        for (const f of own) flag(code, f, "role", `is one of ${own.length} functions of the component running as the runtime role ${customer.runtimeRoleArn}: the component runs one, and which of them writes the audit records cannot be proved`);
+    }
+    for (const f of functions.filter((x) => !own.includes(x))) {
+        flag(code, f, "role", `runs as the runtime role ${customer.runtimeRoleArn}, which only the component's own runtime function may use: its code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
+    }
+    for (const p of state.resources.filter((r) => r.type === INSTANCE_PROFILE_TYPE && roleKey(prop(r, "role")) === role)) {
+        flag(code, p, "role", `hands the runtime role ${customer.runtimeRoleArn} to EC2 instances, while only the component's own runtime function may use it: their code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
     }
 }

@@ -104,6 +104,68 @@ const CROSS_ACCOUNT_WRITES = [
     "es:ESHttpPost", "es:ESHttpPut", "states:StartExecution", "states:StartSyncExecution",
 ];
 
+/**
+ * Writes that stay in the caller's account whatever resource they name: a
+ * metric, a trace, the network interfaces of a function in its own subnets.
+ * On `*` they are how a function runs; every other write on `*` may reach
+ * another account's resource, since the proof cannot list every service
+ * that accepts writes through a resource policy (S3 directory buckets and
+ * tables, AgentCore runtimes, IoT topics, shared parameters were each added
+ * by AWS after the list above was written).
+ */
+const ACCOUNT_LOCAL_WRITES = new Set([
+    "cloudwatch:putmetricdata", "xray:puttracesegments", "xray:puttelemetryrecords",
+    "ec2:createnetworkinterface", "ec2:deletenetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
+]);
+
+/**
+ * Services whose every resource is the caller account's own: IAM changes
+ * only the account it is called in (its writes are the escalation and
+ * self-contained checks' to weigh, not a path to another account).
+ */
+const ACCOUNT_LOCAL_SERVICES = new Set(["iam"]);
+
+/**
+ * How an action's name starts when it only reads: read on `*`, it sends no
+ * data of the account anywhere, and auditors need `Get*`, `List*` and
+ * `Describe*` on `*`. A pattern counts as a read only when its fixed start
+ * already spells one of these.
+ */
+const READ_VERBS = ["get", "list", "describe", "head", "search", "lookup", "query", "scan", "batchget", "batchcheck", "filter", "view", "check", "validate", "simulate", "estimate"];
+
+/** A service no policy names: a NotAction that does not name it leaves every service AWS adds open. */
+const UNLISTED_SERVICE_WRITE = "unlisted-service:PutData";
+
+/**
+ * The actions of an Allow on every resource that may write to a resource of
+ * another account: each known cross-account write it covers, and every
+ * other pattern that is neither a read nor an account-local write; with
+ * NotAction, every service it does not name as well.
+ */
+function writesOnEveryAccount(s: PolicyStatement): string[] {
+    const known = CROSS_ACCOUNT_WRITES.filter((a) => coversAction(s, a));
+    if (s.notActions !== undefined) {
+        return coversAction(s, UNLISTED_SERVICE_WRITE) ? [`every action but ${JSON.stringify(s.notActions)} (NotAction), any service's writes included`, ...known] : known;
+    }
+    const knownLower = new Set(known.map((a) => a.toLowerCase()));
+    const others = (s.actions ?? []).filter((p) => !knownLower.has(p.toLowerCase()) && !readOrLocal(p));
+    return [...known, ...others];
+}
+
+/** Whether every action an action pattern can match only reads, or writes only in the caller's account. */
+function readOrLocal(pattern: string): boolean {
+    const lower = pattern.toLowerCase();
+    const colon = lower.indexOf(":");
+    if (colon <= 0) return false;
+    const service = lower.slice(0, colon);
+    const name = lower.slice(colon + 1);
+    if (hasWildcard(service)) return false;
+    if (ACCOUNT_LOCAL_SERVICES.has(service)) return true;
+    if (!hasWildcard(name)) return ACCOUNT_LOCAL_WRITES.has(lower) || READ_VERBS.some((v) => name.startsWith(v));
+    const fixed = name.slice(0, firstWildcard(name));
+    return READ_VERBS.some((v) => fixed.startsWith(v));
+}
+
 /** Condition keys that hold a request to the resources of one account. */
 const RESOURCE_ACCOUNT_KEYS = ["aws:resourceaccount", "s3:resourceaccount"];
 
@@ -174,7 +236,7 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
         const foreign = (s.resources ?? []).flatMap((r) => foreignResource(r, scope));
         if (foreign.length > 0) out.push(`act on ${list(foreign)}: a path out of the account ${scope.account}`);
         const everywhere = s.notResources !== undefined || s.resources === undefined || s.resources.includes("*");
-        const writes = everywhere ? CROSS_ACCOUNT_WRITES.filter((a) => coversAction(s, a)) : [];
+        const writes = everywhere ? writesOnEveryAccount(s) : [];
         if (writes.length > 0) {
             const where = s.notResources !== undefined ? `every resource but ${JSON.stringify(s.notResources)} (NotResource)` : "every resource (*)";
             out.push(`${list(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the account's own resources, or hold it to them with aws:ResourceAccount`);

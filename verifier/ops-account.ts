@@ -9,7 +9,7 @@
  * resource policy, Lambda permission or grant of the stack lets a tenant
  * session in either: tenant sessions end at Bedrock.
  */
-import { accountOfPrincipal, coversAction, coversResource, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, reachesUnder, wildcardMatch, type PolicyStatement } from "../contract";
+import { accountOfPrincipal, coversAction, QUOTA_ENFORCER_TYPE, coversResource, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, reachesUnder, wildcardMatch, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { tiedToAccount } from "./account-egress";
@@ -32,6 +32,7 @@ const TENANT_ROLE_WRITES = [
     "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy",
 ];
 const BUDGET_ACTION_TYPE = "aws:budgets/budgetAction:BudgetAction";
+const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
 
 export interface OpsContext {
     state: StackState;
@@ -61,7 +62,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     const guardedSet = new Set(guarded);
     const tenantRoleArnSet = new Set(tenantRoleArns);
     const others = [...iam.principals.filter((p) => !isTenantRole(p)).map((p) => p.arn), ...iam.policies.keys()].map((a) => a.toLowerCase()).filter((a) => !guardedSet.has(a));
-    const scope: EscalationScope = { account: ctx.account, guarded: guardedSet, others };
+    const scope: EscalationScope = { account: ctx.account, guarded: guardedSet, others, enforcerFunctions: enforcerFunctions(state, ctx.account) };
     const sessions = tenantSessions(ctx.tenants);
 
     for (const p of iam.principals) {
@@ -94,6 +95,32 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     out.push(...meteringViolations(state, ctx.account, ctx.tenants));
     // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
     return out;
+}
+
+/**
+ * The ARNs of the quota enforcer's functions (those under a QuotaEnforcer
+ * component); when the file shows none under one, every function of the
+ * stack, so that a component the proof does not recognise leaves nothing
+ * unguarded. An ARN the file does not hold, nor lets the proof form from the
+ * function's name and Region, is undefined: reached by any statement.
+ */
+function enforcerFunctions(state: StackState, account: string): (string | undefined)[] {
+    const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+    const underEnforcer = (r: StackResource) => {
+        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
+            if (at.type === QUOTA_ENFORCER_TYPE) return true;
+        }
+        return false;
+    };
+    const functions = state.resources.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
+    const enforcer = functions.filter(underEnforcer);
+    return (enforcer.length > 0 ? enforcer : functions).map((r) => {
+        const arn = prop(r, "arn");
+        if (typeof arn === "string" && arn.startsWith("arn:")) return arn;
+        const name = prop(r, "name");
+        const region = prop(r, "region") ?? state.config?.["aws:region"];
+        return typeof name === "string" && name !== "" && typeof region === "string" && region !== "" ? `arn:aws:lambda:${region}:${account}:function:${name}` : undefined;
+    });
 }
 
 /** A role that is not a tenant role may be assumed only from inside the account, and never from a tenant role. */

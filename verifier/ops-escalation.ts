@@ -7,7 +7,7 @@
  * write lets its holder rewrite some principal (itself included) and reach
  * tenant roles one step later, so it is refused whatever it names.
  */
-import { coversAction, hasWildcard, OPS_ROLE_PREFIX, wildcardMatch, type PolicyStatement } from "../contract";
+import { coversAction, ENFORCEMENT_CONTROLS, hasWildcard, OPS_ROLE_PREFIX, wildcardMatch, type PolicyStatement } from "../contract";
 import { MODEL_CALLS, surfacesOf, surfacesReached } from "./surfaces";
 
 export const INLINE_DENY_WRITES = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
@@ -59,30 +59,18 @@ export const FUNCTION_WRITES = [
     "lambda:UpdateEventSourceMapping", "lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig",
 ];
 
-/**
- * Writes that change what tenants are metered by or held to, once the
- * stacks run: whoever holds one could re-tag a tenant's application profile
- * (its spend would count against another tenant's budget and cost cap),
- * delete or re-create profiles, weaken or delete the guardrail a tenant role
- * requires, or silence, forge or re-point the quota alarms, the rule that
- * feeds the quota enforcer, and the budgets and cost-cap actions. The
- * fleet's run-time principals need none: the deployer, not in the files,
- * makes all of these.
- */
-const TENANT_TERMS: [string[], string][] = [
-    [["bedrock:TagResource", "bedrock:UntagResource", "bedrock:CreateInferenceProfile", "bedrock:DeleteInferenceProfile"], "application inference profiles and their tags, which attribute each tenant's spend"],
-    [["bedrock:UpdateGuardrail", "bedrock:DeleteGuardrail"], "the guardrails tenant roles require"],
-    [["cloudwatch:SetAlarmState", "cloudwatch:PutMetricAlarm", "cloudwatch:PutCompositeAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions",
-        "events:PutRule", "events:DisableRule", "events:DeleteRule", "events:RemoveTargets", "events:PutTargets"], "the quota alarms and the rule that feeds the quota enforcer, which blocks and unblocks tenant roles"],
-    [["budgets:ModifyBudget", "budgets:DeleteBudget", "budgets:UpdateBudgetAction", "budgets:DeleteBudgetAction", "budgets:ExecuteBudgetAction"], "the budgets and the actions that apply the cost cap"],
-];
-
 export interface EscalationScope {
     account: string;
     /** Lowercased ARNs of tenant roles and of what bounds or caps them: writes reaching them are the tenant-role check's. */
     guarded: ReadonlySet<string>;
     /** Lowercased ARNs of every other principal and managed policy in the files. */
     others: string[];
+    /**
+     * ARNs of the quota enforcer's functions, or undefined for one whose ARN
+     * the file does not hold (then any statement of the Lambda controls
+     * reaches it). Empty when the stack holds no function.
+     */
+    enforcerFunctions?: readonly (string | undefined)[];
 }
 
 /**
@@ -110,8 +98,9 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
         const granted = s.notActions ? `every action but ${JSON.stringify(s.notActions)}` : list((s.actions ?? []).filter((a) => surfacesOf(a, MODEL_CALLS).length > 0));
         out.push(`${granted}: it could use ${calls.map((c) => c.what).join("; ")}, outside every tenant role and with none of their entitlement, guardrail, metering or quotas`);
     }
-    const terms = TENANT_TERMS.map(([actions, what]) => [actions.filter((a) => coversAction(s, a)), what] as const).filter(([actions]) => actions.length > 0);
-    if (terms.length > 0) out.push(`${list(terms.flatMap(([actions]) => actions))}: it could change what tenants are metered by or held to (${terms.map(([, what]) => what).join("; ")})`);
+    const terms = ENFORCEMENT_CONTROLS.filter((c) => !c.onEnforcerFunction || reachesEnforcer(s, scope.enforcerFunctions))
+        .map((c) => [c.actions.filter((a) => coversAction(s, a)), c.what] as const).filter(([actions]) => actions.length > 0);
+    if (terms.length > 0) out.push(`${list(terms.flatMap(([actions]) => actions))}: it could change, stop or bypass what tenants are metered by or held to (${terms.map(([, what]) => what).join("; ")})`);
     return out;
 }
 
@@ -154,3 +143,20 @@ function reachBeyondTenants(s: PolicyStatement, scope: EscalationScope): string[
 }
 
 const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
+
+/**
+ * Whether the statement can name one of the enforcer's functions, itself or
+ * a version or alias of it (each runs the same code with the same role). A
+ * policy variable can stand for any text, so it is read as `*`; a function
+ * whose ARN the file does not hold is reached by any statement.
+ */
+function reachesEnforcer(s: PolicyStatement, functions: readonly (string | undefined)[] | undefined): boolean {
+    if (functions === undefined) return true;
+    return functions.some((arn) => {
+        if (arn === undefined) return true;
+        const names = [arn, `${arn}:1`, `${arn}:$LATEST`];
+        if (s.notResources !== undefined) return names.some((n) => !s.notResources!.some((p) => !p.includes("${") && wildcardMatch(p, n)));
+        if (s.resources === undefined) return true;
+        return s.resources.some((p) => names.some((n) => wildcardMatch(p.split("${").map((part, i) => (i === 0 ? part : `*${part.slice(part.indexOf("}") + 1)}`)).join(""), n)));
+    });
+}

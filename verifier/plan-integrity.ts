@@ -53,7 +53,12 @@ export function planViolations(state: StackState, account: string | undefined): 
             const key = `${r.type} ${textProp(r, "region") ?? ""} ${naming[1] ? raw.toLowerCase() : raw}`;
             const first = names.get(key);
             if (first && first.urn !== r.urn) {
-                out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), naming[0], `has the physical name ${JSON.stringify(raw)}, like ${first.name}: AWS holds one resource of that name, and the file does not say which`));
+                if (readOfItself(state, first, r)) {
+                    // The stack's own resource answers for the name: a later duplicate is weighed against it, not against the read.
+                    if (first.external) names.set(key, r);
+                } else {
+                    out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), naming[0], `has the physical name ${JSON.stringify(raw)}, like ${first.name}: AWS holds one resource of that name, and the file does not say which`));
+                }
             } else names.set(key, r);
         }
         if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
@@ -68,6 +73,32 @@ export function planViolations(state: StackState, account: string | undefined): 
     out.push(...providerReferenceViolations(state, account, defaults));
     out.push(...configViolations(state, account, defaults));
     return out;
+}
+
+/**
+ * Whether one of two resources of one physical name is only a `.get()` read
+ * of the other: the read names exactly the resource the stack manages (its
+ * ARN, or its id where either ARN is not recorded, through the same
+ * provider, so in the same account, in the same Region). Such a read holds nothing of its own. A read through another
+ * provider or Region, or of another id, could be another resource of the
+ * name, and stays a duplicate.
+ */
+function readOfItself(state: StackState, a: StackResource, b: StackResource): boolean {
+    if (a.external === b.external || a.provider !== b.provider) return false;
+    const region = (r: StackResource) => textProp(r, "region") ?? providerRegion(state, r) ?? state.config?.["aws:region"];
+    if (region(a) !== region(b)) return false;
+    const arnA = textProp(a, "arn");
+    const arnB = textProp(b, "arn");
+    if (arnA !== undefined && arnB !== undefined) return arnA === arnB && arnA !== UNKNOWN_VALUE;
+    return a.id !== undefined && a.id === b.id;
+}
+
+/** The Region of the provider that deploys the resource, when the file holds that provider. */
+function providerRegion(state: StackState, r: StackResource): string | undefined {
+    if (r.provider === undefined) return undefined;
+    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+    const provider = state.resources.find((p) => p.urn === urn);
+    return provider ? textProp(provider, "region") : undefined;
 }
 
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";

@@ -114,8 +114,18 @@ export function readStackState(file: string, text: string): StackState {
 }
 
 /** Preview steps after which the resource is gone from the stack (a retained one is read from its old state). */
-const LEAVING_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
-/** Every step `op` the engine writes (`display.StepOp`); a step of any other is not one Pulumi wrote. */
+const LEAVING_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"]);
+/**
+ * Steps that drop a resource from the state without a provider delete
+ * (`OpReadDiscard` is written `discard`, `OpDiscardReplaced`
+ * `discard-replaced`): the resource stays in AWS, whatever its old state
+ * says, so it is proved from that state.
+ */
+const DISCARD_OPS = new Set(["discard", "discard-replaced"]);
+/**
+ * Every step `op` the engine writes (`display.StepOp`, as its text: there is
+ * no `read-discard`); a step of any other is not one Pulumi wrote.
+ */
 const STEP_OPS = new Set([...LEAVING_OPS, "same", "create", "update", "replace", "create-replacement", "read", "read-replacement", "refresh", "import", "import-replacement", "diff"]);
 
 /** Reads one file's parsed JSON; `file` names it in errors. */
@@ -162,6 +172,8 @@ export function stackStateOf(file: string, doc: unknown): StackState {
             } else if (step.oldState !== undefined && keptOnDelete(step.op, step.oldState, staying, leaving)) {
                 raw.push(step.oldState);
                 retainedUrns.add(step.urn);
+            } else if (step.oldState === undefined && DISCARD_OPS.has(step.op)) {
+                throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no oldState: the resource it drops from the state stays in AWS, and what it holds is not in the file`);
             }
         }
         format = "preview";
@@ -251,9 +263,14 @@ function readStep(file: string, step: unknown, i: number): PreviewStep {
  * deletion to take this one along, which AWS need not do: deleting a log
  * group leaves the invocation-logging configuration that names it); it
  * refuses to delete a `protect`ed one. A `deletedWith` target the file does
- * not show staying is taken as deleted.
+ * not show staying is taken as deleted. A discard never deletes: the engine
+ * writes it for a resource read with `.get()`, which stays someone else's,
+ * and a file that writes it for any other leaves that one in AWS too.
  */
 function keptOnDelete(op: string, old: Record<string, unknown>, staying: ReadonlySet<string>, leaving: ReadonlySet<string>): boolean {
+    if (DISCARD_OPS.has(op)) return true;
+    // The engine removes only a resource already deleted ahead of its replacement; any other is still in AWS.
+    if (op === "remove-pending-replace") return old.pendingReplacement !== true;
     if (op !== "delete" && op !== "delete-replaced") return false;
     if (old.retainOnDelete === true) return true;
     if (providerKeeps(old)) return true;

@@ -2,7 +2,7 @@
  * The token-quota path, from the profiles' metrics to the tenant role's
  * inline deny: each tenant's block and warning alarms over its own profiles
  * only, its one composite alarm named for it (the enforcer reads the tenant
- * from that name and the state from the event), and the enforcer's enabled
+ * from that name, and the alarm's current state from CloudWatch), and the enforcer's enabled
  * rule, unrewritten target and runnable function. A break anywhere blocks
  * another tenant, or never blocks this one.
  */

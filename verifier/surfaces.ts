@@ -44,6 +44,8 @@ export const MODEL_CALLS: readonly Surface[] = [
     MANTLE,
     BEARER_TOKENS,
     ANTHROPIC,
+    // Agent runtimes, gateways and memory call models with roles of their own, outside every tenant role.
+    { actions: ["bedrock-agentcore:Invoke*", "bedrock-agentcore:Create*", "bedrock-agentcore:Update*", "bedrock-agentcore:Start*", "bedrock-agentcore:Batch*", "bedrock-agentcore:Put*"], what: "Bedrock AgentCore (agent runtimes, gateways and memory, which call models)" },
 ];
 
 /** The surfaces an action pattern of a grant can reach (a pattern such as `bedrock:*` reaches several). */
