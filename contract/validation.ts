@@ -247,12 +247,45 @@ export function nearestName(name: string, names: readonly string[]): string | un
     return bestDistance <= Math.min(2, Math.floor(wanted.length / 4)) ? best : undefined;
 }
 
+/** Edits between `a` and `b`; two neighbouring letters swapped (`regoin`) count as one, the commonest slip of all. */
 function levenshtein(a: string, b: string): number {
+    let before: number[] = [];
     let row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const next = [i];
-        for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        for (let j = 1; j <= b.length; j++) {
+            next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) next[j] = Math.min(next[j], before[j - 2] + 1);
+        }
+        before = row;
         row = next;
     }
     return row[b.length];
+}
+
+/**
+ * The option names of `T`, from an object that names each of them once: a
+ * name missing from it, or one `T` lacks, fails to compile, so the list a
+ * check reads at run time cannot drift from the type the caller writes to.
+ */
+export function optionNames<T>(names: { [K in keyof Required<T>]: true }): readonly (keyof T & string)[] {
+    return Object.freeze(Object.keys(names)) as (keyof T & string)[];
+}
+
+/**
+ * `value`'s own keys must all be in `known`: a misspelt option (`regoin`)
+ * would otherwise be ignored and its default taken silently. Unlike
+ * {@link optionKeysProblem}, the message names the key where it sits:
+ * `path` is the object as the caller wrote it (`""`, `"tenants[1]."`,
+ * `"archive."`), and `what` says whose options they are ("BedrockTenantAccess").
+ * Not an object: no verdict here, the value's own check says what it must be.
+ */
+export function unknownOptionProblem(path: string, value: unknown, known: readonly string[], what: string): Problem {
+    if (typeof value !== "object" || value === null || Array.isArray(value) || isOutputValue(value)) return undefined;
+    for (const key of Object.keys(value)) {
+        if (known.includes(key)) continue;
+        const meant = nearestName(key, known);
+        return `${path}${key} is not an option of ${what}${meant === undefined ? "" : `; did you mean ${path}${meant}?`} (its options: ${known.join(", ")})`;
+    }
+    return undefined;
 }

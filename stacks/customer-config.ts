@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PrivateInvocationLoggingArgs, RuntimeNetworkArgs, ThrottleAlarmArgs } from "../components/private-invocation-logging/args";
-import type { AuditArchiveArgs } from "../components/private-invocation-logging/archive-args";
-import { ArgumentError, assertTenantId, type AuditMode, type ContentMode } from "../contract";
+import type { PrivateInvocationLoggingArgs } from "../components/private-invocation-logging/args";
+import { ArgumentError, assertTenantId, raise } from "../contract";
+import { keysInNamespace, unknownConfigKeyProblem } from "./config-keys";
 import type { TenantDirectory } from "../contract/tenant-directory";
 import { loadTenantDirectory, opsStackFromDirectory } from "./directory-config";
-import type { TenantExport } from "./stack-outputs";
+import { STACK_KIND_KEY } from "./stack-outputs";
 
 /** Config namespace of the project. */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -36,9 +36,52 @@ export interface CustomerConfig {
 /** Reads one config value: `undefined` when unset, the raw string otherwise. */
 export type ConfigReader = (key: string) => string | undefined;
 
-/** Parses the customer stack's config; errors name the full config key and the value. */
-export function parseCustomerConfig(read: ConfigReader, loadDirectory: (file: string) => TenantDirectory = loadTenantDirectory): CustomerConfig {
-    const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
+/** How a key's config text is read: as is, as a number, as an object, or as an object that `true` and `false` also turn on and off. */
+type ValueKind = "text" | "number" | "object" | "switch";
+
+/** The component settings, each with how its text is read. */
+const CUSTOMER_SETTING_KINDS: { readonly [K in keyof Required<CustomerSettings>]: ValueKind } = {
+    logRetentionDays: "number",
+    contentMode: "text",
+    auditMode: "text",
+    memorySizeMb: "number",
+    timeoutSeconds: "number",
+    reservedConcurrency: "number",
+    throttleAlarm: "object",
+    // `true` turns isolation on with a new VPC; an object configures it.
+    networkIsolation: "switch",
+    // `true` turns the archive on with its defaults; an object configures it.
+    archive: "switch",
+    lambdaBundlePath: "text",
+};
+
+/**
+ * Every key a customer stack reads in {@link CONFIG_NAMESPACE}: the program
+ * reads only through this table (its reader takes no other key), and any
+ * other key set in the namespace fails the preview.
+ */
+export const CUSTOMER_CONFIG_KEYS = Object.freeze({
+    [STACK_KIND_KEY]: "text",
+    tenantId: "text",
+    directory: "text",
+    opsStack: "text",
+    ...CUSTOMER_SETTING_KINDS,
+} as const satisfies Record<string, ValueKind>);
+type CustomerConfigKey = keyof typeof CUSTOMER_CONFIG_KEYS;
+
+/**
+ * Parses the customer stack's config; errors name the full config key and
+ * the value. `keys`, when given, are all the keys set in the namespace: one
+ * the stack does not read is refused, naming the key meant.
+ */
+export function parseCustomerConfig(
+    readAny: ConfigReader,
+    loadDirectory: (file: string) => TenantDirectory = loadTenantDirectory,
+    keys: readonly string[] = [],
+): CustomerConfig {
+    raise(unknownConfigKeyProblem(CONFIG_NAMESPACE, keys, Object.keys(CUSTOMER_CONFIG_KEYS), "a customer stack"));
+    const read = (k: CustomerConfigKey) => readAny(k);
+    const key = (k: CustomerConfigKey) => `${CONFIG_NAMESPACE}:${k}`;
     const tenantId = read("tenantId");
     assertTenantId(tenantId, key("tenantId"));
     const directory = read("directory");
@@ -50,7 +93,7 @@ export function parseCustomerConfig(read: ConfigReader, loadDirectory: (file: st
         throw new ArgumentError(`${key("opsStack")} must be a fully qualified stack name like "acme/bedrock-tenancy/ops", got ${JSON.stringify(opsStack)}`);
     }
 
-    const number = (k: string): number | undefined => {
+    const number = (k: CustomerConfigKey): number | undefined => {
         const raw = read(k);
         if (raw === undefined) return undefined;
         const value = Number(raw);
@@ -59,7 +102,7 @@ export function parseCustomerConfig(read: ConfigReader, loadDirectory: (file: st
         }
         return value;
     };
-    const object = <T>(k: string): T | undefined => {
+    const object = (k: CustomerConfigKey): object | undefined => {
         const raw = read(k);
         if (raw === undefined) return undefined;
         let value: unknown;
@@ -68,44 +111,30 @@ export function parseCustomerConfig(read: ConfigReader, loadDirectory: (file: st
         } catch {
             throw new ArgumentError(`${key(k)} must be an object, got ${JSON.stringify(raw)}`);
         }
-        if (value === true) return {} as T;
+        if (value === true) return {};
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
             throw new ArgumentError(`${key(k)} must be an object, got ${raw}`);
         }
-        return value as T;
+        return value;
     };
-
-    const settings: CustomerSettings = {
-        logRetentionDays: number("logRetentionDays"),
-        contentMode: read("contentMode") as ContentMode | undefined,
-        auditMode: read("auditMode") as AuditMode | undefined,
-        memorySizeMb: number("memorySizeMb"),
-        timeoutSeconds: number("timeoutSeconds"),
-        reservedConcurrency: number("reservedConcurrency"),
-        throttleAlarm: object<ThrottleAlarmArgs>("throttleAlarm"),
-        // `true` turns isolation on with a new VPC; an object configures it.
-        networkIsolation: read("networkIsolation") === "false" ? undefined : object<RuntimeNetworkArgs>("networkIsolation"),
-        // `true` turns the archive on with its defaults; an object configures it.
-        archive: read("archive") === "false" ? undefined : object<AuditArchiveArgs>("archive"),
-        lambdaBundlePath: read("lambdaBundlePath"),
+    const readers: Record<ValueKind, (k: CustomerConfigKey) => unknown> = {
+        text: read,
+        number,
+        object,
+        switch: (k) => (read(k) === "false" ? undefined : object(k)),
     };
-    // Unset keys stay out, so the component's documented defaults apply.
-    for (const k of Object.keys(settings) as (keyof CustomerSettings)[]) {
-        if (settings[k] === undefined) delete settings[k];
+    const settings: Record<string, unknown> = {};
+    for (const [k, kind] of Object.entries(CUSTOMER_SETTING_KINDS) as [keyof CustomerSettings, ValueKind][]) {
+        const value = readers[kind](k);
+        // Unset keys stay out, so the component's documented defaults apply.
+        if (value !== undefined) settings[k] = value;
     }
-    return { opsStack, tenantId, settings };
+    // The component checks each setting's value, naming it.
+    return { opsStack, tenantId, settings: settings };
 }
 
 /** The stack's own config, as `pulumi.Config` sees it. */
 export function readCustomerConfig(): CustomerConfig {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
-    return parseCustomerConfig((k) => config.get(k));
-}
-
-/** Why this account cannot use the tenant's ops role, or undefined when it can. */
-export function tenantAccountProblem(entry: Pick<TenantExport, "accounts">, tenantId: string, accountId: string, opsStack: string): string | undefined {
-    if (!entry.accounts.includes(accountId)) {
-        return `account ${accountId} is not among the accounts ops stack ${JSON.stringify(opsStack)} trusts for tenant ${JSON.stringify(tenantId)} (${entry.accounts.join(", ")})`;
-    }
-    return undefined;
+    return parseCustomerConfig((k) => config.get(k), loadTenantDirectory, keysInNamespace(CONFIG_NAMESPACE));
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../components/private-invocation-logging/private-invocation-logging";
 import { tenantAccessFrom } from "../components/bedrock-tenant-fleet/handoff";
-import { readCustomerConfig, tenantAccountProblem } from "./customer-config";
+import { readCustomerConfig } from "./customer-config";
 
 /**
  * The customer-account program: reads this tenant's entry from the ops stack
@@ -10,16 +10,10 @@ import { readCustomerConfig, tenantAccountProblem } from "./customer-config";
  */
 export function customerProgram(): Record<string, unknown> {
     const { opsStack, tenantId, settings } = readCustomerConfig();
-    const access = tenantAccessFrom(new pulumi.StackReference(opsStack), tenantId);
     const accountId = aws.getCallerIdentityOutput().accountId;
-    // The role is only usable from an account the ops stack trusts for this tenant.
-    const opsRoleArn = pulumi.all([access.roleArn, access.accounts, accountId]).apply(([roleArn, accounts, account]) => {
-        const problem = tenantAccountProblem({ accounts }, tenantId, account, opsStack);
-        if (problem !== undefined) {
-            throw new Error(problem);
-        }
-        return roleArn;
-    });
+    // Fails unless the ops stack trusts this account for the tenant.
+    const access = tenantAccessFrom(new pulumi.StackReference(opsStack), tenantId, { accountId });
+    const opsRoleArn = access.roleArn;
     const logging = new PrivateInvocationLogging(tenantId, {
         tenantId,
         accountId,

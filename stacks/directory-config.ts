@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ArgumentError, show } from "../contract";
+import type { OpsConfigKey } from "./ops-config";
 import { checkedTenantDirectory, checkTenantDirectory, headroomLines, shardOfTenant, tenantsOfShard, type DirectoryCheck, type TenantDirectory } from "../contract/tenant-directory";
 
 export const DIRECTORY_KEY = "bedrock-tenancy:directory";
@@ -41,8 +42,8 @@ const checks = new WeakMap<TenantDirectory, DirectoryCheck>();
 
 /** What an ops stack reads from its config for the directory. */
 export interface ShardConfigReader {
-    get(key: string): string | undefined;
-    getObject<T>(key: string): T | undefined;
+    get(key: OpsConfigKey): string | undefined;
+    getObject<T>(key: OpsConfigKey): T | undefined;
 }
 
 export interface ShardPlan {

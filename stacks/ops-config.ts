@@ -1,4 +1,7 @@
-import { ArgumentError, assertTenantId, externalIdProblem, raise, show } from "../contract";
+import { ArgumentError, assertTenantId, externalIdProblem, optionNames, raise, show, unknownOptionProblem, type Problem } from "../contract";
+import { COST_CAP_OPTIONS, QUOTA_OPTIONS } from "../components/bedrock-tenant-access/quota-args";
+import { unknownConfigKeyProblem } from "./config-keys";
+import { STACK_KIND_KEY } from "./stack-outputs";
 import {
     type BedrockTenantAccessArgs,
     type GuardrailArgs,
@@ -27,6 +30,34 @@ export const EXTERNAL_ID_SECRET_KEY = "externalIdSecret";
  */
 export const PINNED_EXTERNAL_IDS_KEY = "externalIds";
 
+/**
+ * Every key an ops stack reads in {@link CONFIG_NAMESPACE}: the program reads
+ * only through this table (its readers take no other key), and any other key
+ * set in the namespace fails the preview.
+ */
+export const OPS_CONFIG_KEYS = Object.freeze({
+    kind: STACK_KIND_KEY,
+    tenants: "tenants",
+    directory: "directory",
+    shard: "shard",
+    allowedRegions: "allowedRegions",
+    allowUnlistedModels: "allowUnlistedModels",
+    costAttribution: "costAttribution",
+    costTagKey: "costTagKey",
+    applicationProfileQuota: "applicationProfileQuota",
+    trustPolicySizeQuota: "trustPolicySizeQuota",
+    externalIds: PINNED_EXTERNAL_IDS_KEY,
+    externalIdSecret: EXTERNAL_ID_SECRET_KEY,
+    // Read only to refuse it with its reason.
+    permissionsBoundary: "permissionsBoundary",
+} as const);
+export type OpsConfigKey = (typeof OPS_CONFIG_KEYS)[keyof typeof OPS_CONFIG_KEYS];
+
+/** The first key set in the namespace (`keys`) that an ops stack does not read. */
+export function unknownOpsConfigKeyProblem(keys: readonly string[]): Problem {
+    return unknownConfigKeyProblem(CONFIG_NAMESPACE, keys, Object.values(OPS_CONFIG_KEYS), "an ops stack");
+}
+
 /** One entry of `bedrock-tenancy:tenants`. */
 export interface TenantConfig {
     id: string;
@@ -42,6 +73,15 @@ export interface TenantConfig {
     /** The cost cap; the stack supplies the shared policy and Budgets role. */
     costCap?: Omit<TenantCostCapArgs, "policyArn" | "executionRoleArn">;
 }
+
+/** Every key of a `bedrock-tenancy:tenants` entry; any other is refused. */
+export const TENANT_CONFIG_OPTIONS = optionNames<TenantConfig>({
+    id: true, accounts: true, models: true, regions: true, crossRegionDestinations: true, guardrail: true, budget: true,
+    costAttribution: true, quota: true, costCap: true,
+});
+/** A tenant's quota and cost cap in the config: the stack supplies the enforcer's ARNs, so they are not keys there. */
+const QUOTA_CONFIG_OPTIONS = QUOTA_OPTIONS.filter((k) => k !== "enforcerFunctionArn");
+const COST_CAP_CONFIG_OPTIONS = COST_CAP_OPTIONS.filter((k) => k !== "policyArn" && k !== "executionRoleArn");
 
 /** Stack-wide settings read from config (`undefined` means the component default). */
 export interface OpsSettings {
@@ -64,8 +104,8 @@ export interface OpsSettings {
 
 /** Where the settings come from: `pulumi.Config`, or the same keys read from a stack file. */
 export interface OpsConfigReader {
-    get(key: string): string | undefined;
-    getObject<T>(key: string): T | undefined;
+    get(key: OpsConfigKey): string | undefined;
+    getObject<T>(key: OpsConfigKey): T | undefined;
 }
 
 /** The stack-wide settings, by their keys in the `bedrock-tenancy` namespace. */
@@ -142,6 +182,11 @@ export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultReg
         if (typeof entry !== "object" || entry === null) {
             throw new ArgumentError(`${key}[${i}] must be an object with id, accounts and models, got ${show(entry)}`);
         }
+        raise(
+            unknownOptionProblem(`${key}[${i}].`, entry, TENANT_CONFIG_OPTIONS, "a tenant entry"),
+            unknownOptionProblem(`${key}[${i}].quota.`, entry.quota, QUOTA_CONFIG_OPTIONS, "a tenant's quota in the stack config"),
+            unknownOptionProblem(`${key}[${i}].costCap.`, entry.costCap, COST_CAP_CONFIG_OPTIONS, "a tenant's cost cap in the stack config"),
+        );
         ids.add(entry.id);
         return tenantArgs(entry, settings);
     });

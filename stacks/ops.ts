@@ -5,7 +5,9 @@ import { DEFAULT_REGION } from "../contract/identifiers";
 import { shardTenantsFromConfig } from "./directory-config";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
-import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenantHasQuota, inTenantsConfig, opsFleetArgs, readOpsSettings, type OpsSettings } from "./ops-config";
+import { raise } from "../contract/validation";
+import { keysInNamespace } from "./config-keys";
+import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, OPS_CONFIG_KEYS, unknownOpsConfigKeyProblem, anyTenantHasCostCap, anyTenantHasQuota, inTenantsConfig, opsFleetArgs, readOpsSettings, type OpsSettings } from "./ops-config";
 
 /**
  * The ops-account program: one `BedrockTenantAccess` per entry of
@@ -14,12 +16,13 @@ import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, anyTenantHasCostCap, anyTenan
  * in this account.
  */
 export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
+    raise(unknownOpsConfigKeyProblem(keysInNamespace(CONFIG_NAMESPACE)));
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     const settings: OpsSettings = readOpsSettings(config);
     // A shard of a directory plans only its own tenants, after checking the whole fleet.
     const shard = shardTenantsFromConfig(config, new pulumi.Config("aws").getObject<string[]>("allowedAccountIds"));
     for (const line of shard?.headroom ?? []) void pulumi.log.info(line);
-    const rawTenants = shard?.tenants ?? config.requireObject<unknown>("tenants");
+    const rawTenants = shard?.tenants ?? config.requireObject<unknown>(OPS_CONFIG_KEYS.tenants);
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
     const region = aws.config.region ?? DEFAULT_REGION;

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, TENANT_TAG_KEY } from "../../contract";
+import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, TENANT_TAG_KEY, optionNames } from "../../contract";
 import { DEFAULT_APPLICATION_PROFILES_QUOTA } from "../../contract/shard-quotas";
+import type { ModelCatalogueMode } from "../bedrock-tenant-fleet/args";
 import type { TenantCostCapArgs, TenantQuotaArgs } from "./quota-args";
 
 export type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
@@ -186,8 +187,39 @@ export interface BedrockTenantAccessArgs {
      */
     trustPolicySizeQuota?: number;
     /**
+     * How `models` are checked at preview, as a fleet's `modelCatalogue`:
+     * `provider` asks the AWS provider, `offline` compares against the
+     * shipped table (`KNOWN_MODEL_IDS`) naming the nearest known id, `auto`
+     * is `offline` under Pulumi mocks and `provider` otherwise, `off` checks
+     * only the syntax. A fleet checks its tenants itself: not an option of
+     * a fleet's tenant entries.
+     * @default "auto"
+     */
+    modelCatalogue?: ModelCatalogueMode;
+    /**
+     * Model and profile ids newer than the shipped table that the offline
+     * check accepts as given (a fleet's `allowUnlistedModels`).
+     * @default []
+     */
+    allowUnlistedModels?: string[];
+    /**
      * Extra tags for every resource the component creates.
      * @default {}
      */
     tags?: Record<string, string>;
 }
+
+/** What a fleet's tenant entry may set: a tenant's arguments, less the model check the fleet makes for all of them. */
+export type TenantEntryArgs = Omit<BedrockTenantAccessArgs, "modelCatalogue" | "allowUnlistedModels">;
+
+/** Every option of {@link BedrockTenantAccessArgs}; any other key is refused at preview. */
+export const TENANT_ACCESS_OPTIONS = optionNames<BedrockTenantAccessArgs>({
+    tenantId: true, accounts: true, models: true, region: true, regions: true, crossRegionDestinations: true, guardrail: true,
+    permissionsBoundary: true, externalId: true, externalIdSecret: true, costAttribution: true, costTagKey: true,
+    applicationProfileQuota: true, budget: true, quota: true, costCap: true, accountId: true, trustPolicySizeQuota: true,
+    modelCatalogue: true, allowUnlistedModels: true, tags: true,
+});
+/** Every option of a fleet's tenant entry ({@link TenantEntryArgs}). */
+export const TENANT_ENTRY_OPTIONS: readonly string[] = TENANT_ACCESS_OPTIONS.filter((k) => k !== "modelCatalogue" && k !== "allowUnlistedModels");
+export const GUARDRAIL_OPTIONS = optionNames<GuardrailArgs>({ arn: true, version: true });
+export const BUDGET_OPTIONS = optionNames<TenantBudgetArgs>({ limitUsd: true, thresholdPercent: true, emails: true, snsTopicArns: true });

@@ -23,8 +23,11 @@ import { deriveExternalId, externalIdSecretProblem } from "./external-id";
 import { createQuotaAlarms, plannedQuotaAlarms, type MeteredProfile } from "./quota-alarms";
 import { costCapArnProblem, enforcerFunctionArnProblem, warningTopicArnProblem } from "./quota-validation";
 import { tenantPermissionsDocument, tenantTrustDocument } from "./tenant-policies";
-import { resolveTenantAccess } from "./resolution";
+import { resolveTenantAccess, resolvedByFleet } from "./resolution";
+import { TENANT_FLEET_DEFAULTS } from "../bedrock-tenant-fleet/args";
+import { checkModelCatalogue } from "../bedrock-tenant-fleet/model-catalogue";
 import { opsAccountInAccountsProblem, type ResolvedTenantAccess } from "./validation";
+import { inputError } from "../input-error";
 
 /**
  * One tenant's access to Bedrock in the operations account: a role only the
@@ -72,18 +75,25 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         raise(recordProblem("args", args, "an object of BedrockTenantAccess arguments"));
         // Reading aws:region parses the whole stack config, tenant list included: skip it when the Region is given.
         const r = resolveTenantAccess(args, args.region ?? aws.config.region ?? DEFAULT_REGION);
+        // The fleet's own check, on this tenant's models: a fleet checks all its tenants' at once.
+        const checkedModels = resolvedByFleet(args) ? undefined : checkModelCatalogue(
+            new Map(r.models.map((m, i) => [`${r.region}|${m.ref.id}`, `models[${i}]`])),
+            args.modelCatalogue ?? TENANT_FLEET_DEFAULTS.modelCatalogue,
+            new Set(args.allowUnlistedModels ?? []),
+            this,
+        );
         const tags = { ...(args.tags ?? {}), [r.costTagKey]: r.tenantId };
         // Checked again once known: the caller identity (or a StackReference) is no plain value at preview.
         const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId).apply((acct) => {
             const problem = accountIdProblem("accountId", acct) ?? opsAccountInAccountsProblem(r.accounts, acct);
             if (problem !== undefined) {
-                throw new pulumi.ResourceError(problem, this);
+                throw inputError(problem, this);
             }
             return acct;
         });
 
         const fail = (message: string): never => {
-            throw new pulumi.ResourceError(message, this);
+            throw inputError(message, this);
         };
         const externalId = this.externalIdFor(name, r.tenantId, args);
 
@@ -166,6 +176,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             // How the quota and the cost cap are wired, so the verifier can hold the alarms, budgets and profiles to them.
             costTagKey: r.costTagKey,
             quotaAlarms: r.quota && args.quota ? plannedQuotaAlarms(r.tenantId, r.quota, metered.map((p) => p.modelId)) : undefined,
+            // Registered so that a real preview waits for the provider's answer on every model.
+            checkedModels,
         });
     }
 
@@ -174,7 +186,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         return pulumi.all([arn, account]).apply(([value, acct]) => {
             const message = problem(value, acct);
             if (message !== undefined) {
-                throw new pulumi.ResourceError(message, this);
+                throw inputError(message, this);
             }
             return value;
         });
@@ -191,7 +203,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             return pulumi.output(args.externalId).apply((id) => {
                 const problem = externalIdProblem("externalId", id);
                 if (problem !== undefined) {
-                    throw new pulumi.ResourceError(problem, this);
+                    throw inputError(problem, this);
                 }
                 return id;
             });
@@ -200,7 +212,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             return pulumi.secret(pulumi.output(args.externalIdSecret).apply((secret) => {
                 const problem = externalIdSecretProblem("externalIdSecret", secret);
                 if (problem !== undefined) {
-                    throw new pulumi.ResourceError(problem, this);
+                    throw inputError(problem, this);
                 }
                 return deriveExternalId(secret, tenantId);
             }));

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { optionNames } from "../../contract";
 
 /** Token limits over input plus output tokens. */
 export interface TokenLimitArgs {
@@ -74,3 +75,7 @@ export interface TenantCostCapArgs {
      */
     executionRoleArn: pulumi.Input<string>;
 }
+
+export const TOKEN_LIMIT_OPTIONS = optionNames<TokenLimitArgs>({ tokensPerDay: true, tokensPerMonth: true });
+export const QUOTA_OPTIONS = optionNames<TenantQuotaArgs>({ tokensPerDay: true, tokensPerMonth: true, perModel: true, warningPercent: true, warningTopicArn: true, enforcerFunctionArn: true });
+export const COST_CAP_OPTIONS = optionNames<TenantCostCapArgs>({ limitUsd: true, emails: true, snsTopicArns: true, policyArn: true, executionRoleArn: true });

@@ -19,3 +19,8 @@ export function alreadyResolved(args: BedrockTenantAccessArgs, resolved: Resolve
 export function resolveTenantAccess(args: BedrockTenantAccessArgs, defaultRegion: string): ResolvedTenantAccess {
     return resolvedArgs.get(args) ?? validateBedrockTenantAccessArgs(args, defaultRegion);
 }
+
+/** Whether a fleet resolved `args`, and so has checked its models against the catalogue already. */
+export function resolvedByFleet(args: BedrockTenantAccessArgs): boolean {
+    return resolvedArgs.has(args);
+}

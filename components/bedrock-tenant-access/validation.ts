@@ -14,8 +14,11 @@ import {
     destinationRegions,
     duplicateProblem,
     externalIdProblem,
+    firstProblem,
     integerProblem,
     listProblem,
+    modelIdProblem,
+    oneOfProblem,
     parseModelId,
     patternProblem,
     plainValueProblem,
@@ -27,15 +30,20 @@ import {
     tagsProblem,
     tenantBoundaryPolicyName,
     tenantIdProblem,
+    unknownOptionProblem,
     type Problem,
 } from "../../contract";
+import { COST_CAP_OPTIONS, QUOTA_OPTIONS, TOKEN_LIMIT_OPTIONS } from "./quota-args";
 import { DERIVED_EXTERNAL_ID_LENGTH, externalIdSecretProblem } from "./external-id";
-import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs, type TenantBudgetArgs } from "./args";
+import { BUDGET_OPTIONS, GUARDRAIL_OPTIONS, TENANT_ACCESS_DEFAULTS, TENANT_ACCESS_OPTIONS, type BedrockTenantAccessArgs, type TenantBudgetArgs } from "./args";
+import type { ModelCatalogueMode } from "../bedrock-tenant-fleet/args";
 import { tenantPermissionsPolicy, type AllowedModel } from "./permissions-policy";
 import { resolveCostCap, resolveQuota, type ResolvedCostCap, type ResolvedQuota } from "./quota-validation";
 import { tenantTrustPolicy } from "./trust-policy";
 
 export { GUARDRAIL_VERSION_PATTERN } from "../../contract";
+/** How model ids may be checked at preview (`modelCatalogue`, of a tenant or a fleet). */
+export const MODEL_CATALOGUE_MODES: readonly ModelCatalogueMode[] = ["auto", "provider", "offline", "off"];
 /** Tag keys: 1–128 letters, digits, spaces and `_.:/=+-@`; `aws:` is reserved. */
 export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -67,6 +75,27 @@ export interface ResolvedTenantAccess {
     budget?: { limitUsd: number; thresholdPercent: number; emails: string[]; snsTopicArns: string[] };
     quota?: ResolvedQuota;
     costCap?: ResolvedCostCap;
+}
+
+/**
+ * Keys of a tenant's arguments, and of the objects nested in them, that are
+ * no option: each would be ignored and its default taken. `path` names the
+ * object as the caller wrote it (`tenants[1].`, `defaults.`), `known` and
+ * `what` its own options (a fleet's defaults take fewer than a tenant).
+ */
+export function tenantAccessOptionsProblem(args: unknown, path = "", known: readonly string[] = TENANT_ACCESS_OPTIONS, what = "BedrockTenantAccess"): Problem {
+    const top = unknownOptionProblem(path, args, known, what);
+    if (top !== undefined || typeof args !== "object" || args === null) return top;
+    const a = args as Record<string, unknown>;
+    const quota = a.quota as Record<string, unknown> | undefined;
+    const perModel = typeof quota === "object" && quota !== null && typeof quota.perModel === "object" && quota.perModel !== null ? Object.entries(quota.perModel) : [];
+    return firstProblem(
+        () => unknownOptionProblem(`${path}guardrail.`, a.guardrail, GUARDRAIL_OPTIONS, "guardrail"),
+        () => unknownOptionProblem(`${path}budget.`, a.budget, BUDGET_OPTIONS, "budget"),
+        () => unknownOptionProblem(`${path}quota.`, quota, QUOTA_OPTIONS, "quota"),
+        ...perModel.map(([id, limits]) => () => unknownOptionProblem(`${path}quota.perModel[${show(id)}].`, limits, TOKEN_LIMIT_OPTIONS, "a model's token limits")),
+        () => unknownOptionProblem(`${path}costCap.`, a.costCap, COST_CAP_OPTIONS, "costCap"),
+    );
 }
 
 function accountsProblem(value: unknown): Problem {
@@ -192,8 +221,14 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     if (typeof args !== "object" || args === null) {
         throw new ArgumentError(`args must be an object, got ${show(args)}`);
     }
+    raise(tenantAccessOptionsProblem(args));
     raise(plainValueProblem("tenantId", args.tenantId) ?? tenantIdProblem("tenantId", args.tenantId), accountsProblem(args.accounts));
     raise(opsAccountProblem(args.accountId, args.accounts));
+    raise(
+        args.modelCatalogue === undefined ? undefined : oneOfProblem("modelCatalogue", args.modelCatalogue, MODEL_CATALOGUE_MODES),
+        args.allowUnlistedModels === undefined ? undefined : listProblem("allowUnlistedModels", args.allowUnlistedModels, false, "model id"),
+    );
+    raise(...(args.allowUnlistedModels ?? []).map((id, i) => modelIdProblem(`allowUnlistedModels[${i}]`, id)));
     const region = args.region ?? defaultRegion;
     raise(regionProblem("region", region));
     const models = resolveModels(args, region);

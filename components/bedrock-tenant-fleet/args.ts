@@ -1,4 +1,5 @@
-import type { BedrockTenantAccessArgs } from "../bedrock-tenant-access/args";
+import { optionNames } from "../../contract";
+import type { BedrockTenantAccessArgs, TenantEntryArgs } from "../bedrock-tenant-access/args";
 
 /** Type token of {@link BedrockTenantFleet}; frozen once released. */
 export const BEDROCK_TENANT_FLEET_TYPE = "bedrock-tenancy:index:BedrockTenantFleet";
@@ -7,7 +8,7 @@ export const BEDROCK_TENANT_FLEET_TYPE = "bedrock-tenancy:index:BedrockTenantFle
 export type ModelCatalogueMode = "auto" | "provider" | "offline" | "off";
 
 /** Arguments every tenant of the fleet shares unless its own entry sets them. */
-export type FleetDefaults = Partial<Omit<BedrockTenantAccessArgs, "tenantId" | "accounts" | "models" | "externalId">>;
+export type FleetDefaults = Partial<Omit<BedrockTenantAccessArgs, "tenantId" | "accounts" | "models" | "externalId" | "modelCatalogue" | "allowUnlistedModels">>;
 
 /**
  * Defaults of {@link BedrockTenantFleetArgs}, resolved once. The argument
@@ -27,7 +28,7 @@ export interface BedrockTenantFleetArgs {
      * must be unique, an account may belong to one tenant only, and no two
      * tenants may name the same application inference profile. At least one.
      */
-    tenants: BedrockTenantAccessArgs[];
+    tenants: TenantEntryArgs[];
     /**
      * Arguments applied to every tenant that does not set them itself (a
      * tenant's own value wins): `region`, `costTagKey`, `guardrail`, `tags`,
@@ -62,3 +63,12 @@ export interface BedrockTenantFleetArgs {
      */
     allowUnlistedModels?: string[];
 }
+
+/** Every option of {@link BedrockTenantFleetArgs}; any other key is refused at preview. */
+export const TENANT_FLEET_OPTIONS = optionNames<BedrockTenantFleetArgs>({ tenants: true, defaults: true, allowedRegions: true, modelCatalogue: true, allowUnlistedModels: true });
+/** Every option of {@link FleetDefaults}. */
+export const FLEET_DEFAULTS_OPTIONS = optionNames<FleetDefaults>({
+    region: true, regions: true, crossRegionDestinations: true, guardrail: true, permissionsBoundary: true, externalIdSecret: true,
+    costAttribution: true, costTagKey: true, applicationProfileQuota: true, budget: true, quota: true, costCap: true, accountId: true,
+    trustPolicySizeQuota: true, tags: true,
+});

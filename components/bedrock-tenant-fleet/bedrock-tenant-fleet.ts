@@ -1,14 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DEFAULT_REGION } from "../../contract";
+import { DEFAULT_REGION, accountIdProblem } from "../../contract";
+import { opsAccountInAccountsProblem } from "../bedrock-tenant-access/validation";
+import { inputError } from "../input-error";
 import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
 import { alreadyResolved } from "../bedrock-tenant-access/resolution";
 import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs } from "./args";
-import { KNOWN_MODEL_IDS } from "./known-models";
-import { checkModelsOffline, distinctModels, providerModelLookup, resolveCatalogueMode } from "./model-catalogue";
+import { checkModelCatalogue, distinctModels } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
-import { validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
+import { fleetEntryName, validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
 
 /**
  * Every tenant of the operations account: one `BedrockTenantAccess` per
@@ -32,10 +33,17 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
         // Reading aws:region parses the whole config, tenant list included: only when some tenant needs it.
         const everyTenantHasRegion = Array.isArray(args?.tenants) && args.tenants.every((t) => typeof t?.region === "string");
         const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : aws.config.region ?? DEFAULT_REGION));
-        this.checkedModels = this.checkModels(plan.members, resolveCatalogueMode(plan.modelCatalogue), new Set(plan.allowUnlistedModels));
+        this.checkedModels = checkModelCatalogue(distinctModels(plan.members), plan.modelCatalogue, new Set(plan.allowUnlistedModels), this);
 
         // One caller-identity call for the fleet instead of one per tenant.
-        const accountId = args.defaults?.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const fleetAccount = args.defaults?.accountId;
+        // A tenant's merged arguments carry the fleet's account when it gave none of its own.
+        const takesFleetAccount = (tenantArgs: { accountId?: unknown }) => tenantArgs.accountId === undefined || tenantArgs.accountId === fleetAccount;
+        const accountId = this.checkedAccount(
+            fleetAccount ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            fleetAccount === undefined ? "the caller identity's account" : "defaults.accountId",
+            plan.members.map((m) => (takesFleetAccount(m.args) ? m : undefined)),
+        );
         const externalIdSecret = this.externalIdSecret(name, plan.members);
         const members: Record<string, BedrockTenantAccess> = {};
         const entries: Record<string, pulumi.Output<TenantAccessEntry>> = {};
@@ -44,7 +52,7 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
             // The fleet's resolution holds for these arguments: what it adds (an account id, a secret) are values it does not check.
             const access = new BedrockTenantAccess(`${name}-${id}`, alreadyResolved({
                 ...tenantArgs,
-                accountId: tenantArgs.accountId ?? accountId,
+                accountId: takesFleetAccount(tenantArgs) ? accountId : tenantArgs.accountId,
                 externalIdSecret: tenantArgs.externalIdSecret ?? (tenantArgs.externalId === undefined ? externalIdSecret : undefined),
             }, resolved), { parent: this });
             members[id] = access;
@@ -66,6 +74,26 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
     }
 
     /**
+     * The fleet's ops account, checked once known against every tenant that
+     * takes it: one error naming the entry (`tenants[1] (customer-b): ...`),
+     * raised where the account arrives, before any tenant's policies read it.
+     * A plain id was checked with the arguments.
+     */
+    private checkedAccount(accountId: pulumi.Input<string>, argName: string, members: (FleetMemberPlan | undefined)[]): pulumi.Input<string> {
+        if (typeof accountId === "string") return accountId;
+        return pulumi.output(accountId).apply((acct) => {
+            const bad = accountIdProblem(argName, acct);
+            if (bad !== undefined) throw inputError(bad, this);
+            for (const [i, member] of members.entries()) {
+                // A tenant with an account id of its own is checked against that one, by its own component.
+                const problem = member && opsAccountInAccountsProblem(member.resolved.accounts, acct);
+                if (problem) throw inputError(`${fleetEntryName(i, member.resolved.tenantId)}: ${problem}`, this);
+            }
+            return acct;
+        });
+    }
+
+    /**
      * What tenants without an `externalId` or `externalIdSecret` of their own
      * derive their ExternalIds from: one secret for the whole fleet, generated
      * once and kept in state, so a tenant added later is known at preview.
@@ -77,33 +105,5 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
             length: TENANT_FLEET_DEFAULTS.generatedExternalIdSecretLength,
             special: false,
         }, { parent: this }).result;
-    }
-
-    /**
-     * Checks each distinct model id and Region: against the shipped table
-     * (offline, failing at once on an id it does not know and the caller did
-     * not allow) or by asking the provider (a real run, failing the preview).
-     */
-    private checkModels(members: FleetMemberPlan[], mode: "provider" | "offline" | "off", allowed: ReadonlySet<string>): pulumi.Output<string[]> {
-        if (mode === "off") return pulumi.output([]);
-        const seen = distinctModels(members);
-        if (mode === "offline") {
-            checkModelsOffline(seen, allowed);
-            return pulumi.output([]);
-        }
-        const ids = [...seen.keys()].map((key) => key.split("|")[1]);
-        const lookups = [...seen].map(([key, argName]) => {
-            const [region, id] = key.split("|");
-            return providerModelLookup(argName, id, region, this);
-        });
-        // Every answer before any verdict, so that an unknown id, not a known one the provider could not confirm, is named first.
-        return pulumi.output(Promise.allSettled(lookups).then((results) => {
-            const failures = results.flatMap((r, i) => (r.status === "rejected" ? [{ known: KNOWN_MODEL_IDS.has(ids[i]), error: r.reason as Error }] : []));
-            if (failures.length > 0) {
-                failures.sort((a, b) => Number(a.known) - Number(b.known));
-                throw new pulumi.ResourceError(failures.map((f) => f.error.message).join("; "), this);
-            }
-            return [...new Set(results.map((r) => (r as PromiseFulfilledResult<string>).value))];
-        }));
     }
 }

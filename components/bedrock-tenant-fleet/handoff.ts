@@ -1,5 +1,6 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { show, tenantIdProblem, ArgumentError } from "../../contract";
+import { ArgumentError, optionNames, raise, recordProblem, show, tenantIdProblem, unknownOptionProblem } from "../../contract";
 import { TENANTS_OUTPUT_NAME, type TenantAccessEntry, type TenantAccessRecord } from "./tenant-access-entry";
 
 /** One tenant's access as typed Outputs; only `externalId` is secret. */
@@ -11,6 +12,28 @@ export interface TenantAccessFromOptions {
      * @default "tenants"
      */
     outputName?: string;
+    /**
+     * The customer account the stack deploys into. It must be one of the
+     * accounts the ops stack trusts for the tenant (the entry's `accounts`),
+     * or the tenant's runtime could never assume its role: the preview fails
+     * naming the tenant and both accounts. Give it when the stack deploys
+     * with a provider of another account than the default one.
+     * @default - the caller identity's account
+     */
+    accountId?: pulumi.Input<string>;
+}
+
+/** Every option of {@link TenantAccessFromOptions}; any other key is refused. */
+export const TENANT_ACCESS_FROM_OPTIONS = optionNames<TenantAccessFromOptions>({ outputName: true, accountId: true });
+
+/**
+ * Why the customer account `accountId` cannot use the tenant's ops role: the
+ * ops stack trusts other accounts for it. Undefined when it can.
+ */
+export function tenantAccountProblem(entry: Pick<TenantAccessEntry, "accounts">, tenantId: string, accountId: string, opsStack: string): string | undefined {
+    if (entry.accounts.includes(accountId)) return undefined;
+    return `account ${accountId} is not among the accounts ops stack ${show(opsStack)} trusts for tenant ${show(tenantId)} (${entry.accounts.join(", ")}): ` +
+        "deploy the tenant's customer stack with credentials of one of those accounts, or add this account to the tenant in the ops stack";
 }
 
 /**
@@ -18,14 +41,18 @@ export interface TenantAccessFromOptions {
  * `BedrockTenantFleet`'s `tenants`). `ops` is a `StackReference` or the ops
  * stack's fully qualified name (`org/project/ops`). Only this tenant's entry
  * reaches the returned values; a missing output or tenant fails the preview
- * with a message naming the tenant and the tenants the ops stack has.
+ * with a message naming the tenant and the tenants the ops stack has, and a
+ * stack deploying into an account the ops stack does not trust for the
+ * tenant (`options.accountId`) fails it naming the tenant and both accounts.
  */
 export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: string, options: TenantAccessFromOptions = {}): TenantAccessOutputs {
     const problem = tenantIdProblem("tenantId", tenantId);
     if (problem !== undefined) throw new ArgumentError(problem);
+    raise(recordProblem("tenantAccessFrom options", options), unknownOptionProblem("", options, TENANT_ACCESS_FROM_OPTIONS, "tenantAccessFrom"));
     const outputName = options.outputName ?? TENANTS_OUTPUT_NAME;
     const ref = typeof ops === "string" ? new pulumi.StackReference(ops) : ops;
-    const entry = pulumi.all([ref.name, ref.getOutput(outputName)]).apply(([stack, all]: [string, TenantAccessRecord | undefined]) => {
+    const account = options.accountId ?? aws.getCallerIdentityOutput().accountId;
+    const entry = pulumi.all([ref.name, ref.getOutput(outputName), account]).apply(([stack, all, accountId]: [string, TenantAccessRecord | undefined, string]) => {
         if (all === undefined || all === null || typeof all !== "object") {
             throw new Error(`ops stack ${show(stack)} has no output ${show(outputName)}: export a BedrockTenantFleet's \`tenants\` there and run \`pulumi up\` first`);
         }
@@ -37,6 +64,9 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
                     `(it has ${known.length > 0 ? known.map((t) => show(t)).join(", ") : "no tenants"}): add it to the ops stack and run \`pulumi up\` there first`,
             );
         }
+        // Checked where the trusted accounts arrive: otherwise the customer side would deploy and never reach its role.
+        const untrusted = tenantAccountProblem(found, tenantId, accountId, stack);
+        if (untrusted !== undefined) throw new Error(untrusted);
         return found;
     });
     // The record is secret because of the ExternalIds; ARNs and model ids read better in diffs.

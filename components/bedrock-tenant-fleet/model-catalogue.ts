@@ -109,3 +109,34 @@ export function providerModelLookup(argName: string, id: string, region: string,
     }
     return lookup;
 }
+
+/**
+ * The one model check of a tenant and of a fleet: each distinct `Region|id`
+ * of `seen` (named by the argument that lists it) against the shipped table
+ * (offline: an `ArgumentError` at once for an id it does not know and
+ * `allowed` does not list) or by asking the provider (a real run: the
+ * returned Output fails the preview naming every unknown id). Resolves to the
+ * ids the provider confirmed; empty offline or `off`.
+ */
+export function checkModelCatalogue(seen: ReadonlyMap<string, string>, mode: ModelCatalogueMode, allowed: ReadonlySet<string>, parent: pulumi.Resource): pulumi.Output<string[]> {
+    const resolved = resolveCatalogueMode(mode);
+    if (resolved === "off") return pulumi.output([]);
+    if (resolved === "offline") {
+        checkModelsOffline(seen, allowed);
+        return pulumi.output([]);
+    }
+    const ids = [...seen.keys()].map((key) => key.split("|")[1]);
+    const lookups = [...seen].map(([key, argName]) => {
+        const [region, id] = key.split("|");
+        return providerModelLookup(argName, id, region, parent);
+    });
+    // Every answer before any verdict, so that an unknown id, not a known one the provider could not confirm, is named first.
+    return pulumi.output(Promise.allSettled(lookups).then((results) => {
+        const failures = results.flatMap((r, i) => (r.status === "rejected" ? [{ known: KNOWN_MODEL_IDS.has(ids[i]), error: r.reason as Error }] : []));
+        if (failures.length > 0) {
+            failures.sort((a, b) => Number(a.known) - Number(b.known));
+            throw new pulumi.ResourceError(failures.map((f) => f.error.message).join("; "), parent);
+        }
+        return [...new Set(results.map((r) => (r as PromiseFulfilledResult<string>).value))];
+    }));
+}

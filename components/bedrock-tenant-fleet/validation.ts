@@ -1,9 +1,17 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, withContext } from "../../contract";
-import type { BedrockTenantAccessArgs } from "../bedrock-tenant-access/args";
-import { validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
-import { TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs, type ModelCatalogueMode } from "./args";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, unknownOptionProblem, withContext } from "../../contract";
+import type { BedrockTenantAccessArgs, TenantEntryArgs } from "../bedrock-tenant-access/args";
+import { TENANT_ENTRY_OPTIONS } from "../bedrock-tenant-access/args";
+import { MODEL_CATALOGUE_MODES, tenantAccessOptionsProblem, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
+import { FLEET_DEFAULTS_OPTIONS, TENANT_FLEET_DEFAULTS, TENANT_FLEET_OPTIONS, type BedrockTenantFleetArgs, type ModelCatalogueMode } from "./args";
 
-const CATALOGUE_MODES: readonly ModelCatalogueMode[] = ["auto", "provider", "offline", "off"];
+/**
+ * How entry `i` is named in errors: `tenants[1] (customer-b)`, with the id
+ * quoted when bare text would not show it (`tenants[0] ("")`).
+ */
+export function fleetEntryName(i: number, tenantId: unknown): string {
+    if (typeof tenantId !== "string") return `tenants[${i}]`;
+    return `tenants[${i}] (${tenantId.trim() === tenantId && tenantId !== "" ? tenantId : show(tenantId)})`;
+}
 
 /** One tenant of the fleet: its arguments with the fleet defaults applied, and their checked values. */
 export interface FleetMemberPlan {
@@ -18,7 +26,7 @@ export interface ResolvedTenantFleet {
 }
 
 /** A tenant's own values win; `undefined` in the entry means "use the fleet default". */
-function withDefaults(tenant: BedrockTenantAccessArgs, defaults: BedrockTenantFleetArgs["defaults"]): BedrockTenantAccessArgs {
+function withDefaults(tenant: TenantEntryArgs, defaults: BedrockTenantFleetArgs["defaults"]): BedrockTenantAccessArgs {
     const merged: Record<string, unknown> = { ...(defaults ?? {}) };
     for (const [key, value] of Object.entries(tenant)) {
         if (value !== undefined) merged[key] = value;
@@ -38,14 +46,16 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     if (typeof args !== "object" || args === null) {
         throw new ArgumentError(`args must be an object, got ${show(args)}`);
     }
+    raise(unknownOptionProblem("", args, TENANT_FLEET_OPTIONS, "BedrockTenantFleet"));
     raise(listProblem("tenants", args.tenants, true, "tenant"));
     const defaults = args.defaults ?? {};
     if (typeof defaults !== "object" || defaults === null || Array.isArray(defaults)) {
         throw new ArgumentError(`defaults must be an object of BedrockTenantAccess arguments, got ${show(defaults)}`);
     }
-    const modelCatalogue = args.modelCatalogue ?? TENANT_FLEET_DEFAULTS.modelCatalogue;
-    if (!CATALOGUE_MODES.includes(modelCatalogue)) {
-        throw new ArgumentError(`modelCatalogue must be one of ${CATALOGUE_MODES.join(", ")}, got ${show(modelCatalogue)}`);
+    raise(tenantAccessOptionsProblem(defaults, "defaults.", FLEET_DEFAULTS_OPTIONS, "the fleet's defaults"));
+    const modelCatalogue: ModelCatalogueMode = args.modelCatalogue ?? TENANT_FLEET_DEFAULTS.modelCatalogue;
+    if (!MODEL_CATALOGUE_MODES.includes(modelCatalogue)) {
+        throw new ArgumentError(`modelCatalogue must be one of ${MODEL_CATALOGUE_MODES.join(", ")}, got ${show(modelCatalogue)}`);
     }
     const allowUnlistedModels = args.allowUnlistedModels ?? [];
     raise(listProblem("allowUnlistedModels", allowUnlistedModels, false, "model id"));
@@ -54,10 +64,12 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"), ...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
     }
     const members = args.tenants.map((tenant, i): FleetMemberPlan => {
-        const where = `tenants[${i}]${typeof tenant?.tenantId === "string" ? ` (${tenant.tenantId})` : ""}`;
+        const where = fleetEntryName(i, tenant?.tenantId);
         if (typeof tenant !== "object" || tenant === null) {
             throw new ArgumentError(`${where} must be an object of BedrockTenantAccess arguments, got ${show(tenant)}`);
         }
+        const unknown = tenantAccessOptionsProblem(tenant, `tenants[${i}].`, TENANT_ENTRY_OPTIONS, "a fleet's tenant entry");
+        if (unknown !== undefined) throw new ArgumentError(`${where}: ${unknown}`);
         const merged = withDefaults(tenant, defaults);
         let resolved: ResolvedTenantAccess;
         try {

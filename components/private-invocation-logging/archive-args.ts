@@ -1,4 +1,4 @@
-import { SEVEN_YEARS_DAYS } from "../../contract";
+import { SEVEN_YEARS_DAYS, optionNames } from "../../contract";
 
 export { ARCHIVE_STORAGE_CLASS_MIN_DAYS } from "../../contract";
 
@@ -75,3 +75,9 @@ export interface AuditArchiveArgs {
      */
     expireAfterDays?: number;
 }
+
+/** Every option of {@link AuditArchiveArgs}; any other key is refused at preview. */
+export const ARCHIVE_OPTIONS = optionNames<AuditArchiveArgs>({
+    bucketName: true, retentionDays: true, retentionMode: true, allowGovernanceMode: true, transitions: true, expireAfterDays: true,
+});
+export const ARCHIVE_TRANSITION_OPTIONS = optionNames<ArchiveTransitionArgs>({ days: true, storageClass: true });

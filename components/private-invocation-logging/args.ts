@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RuntimeCompute } from "./runtime-compute";
-import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, type AuditMode, type ContentMode, type GuardrailSetting } from "../../contract";
+import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, DEFAULT_AUDIT_MODE, DEFAULT_CONTENT_MODE, optionNames, type AuditMode, type ContentMode, type GuardrailSetting } from "../../contract";
 import type { AuditArchiveArgs } from "./archive-args";
 
 /**
@@ -258,3 +258,14 @@ export interface PrivateInvocationLoggingArgs {
      */
     tags?: Record<string, string>;
 }
+
+/** Every option of {@link PrivateInvocationLoggingArgs}; any other key is refused at preview. */
+export const INVOCATION_LOGGING_OPTIONS = optionNames<PrivateInvocationLoggingArgs>({
+    tenantId: true, opsRoleArn: true, externalId: true, allowedModels: true, defaultModel: true, modelRoutes: true, bedrockRegion: true,
+    guardrail: true, region: true, accountId: true, logGroupName: true, logRetentionDays: true, kmsKeyArn: true, contentMode: true,
+    auditMode: true, safeMetadataKeys: true, memorySizeMb: true, timeoutSeconds: true, reservedConcurrency: true, metricNamespace: true,
+    throttleAlarm: true, networkIsolation: true, archive: true, compute: true, existingRoleName: true, responseStreaming: true,
+    lambdaBundlePath: true, tags: true,
+});
+export const THROTTLE_ALARM_OPTIONS = optionNames<ThrottleAlarmArgs>({ threshold: true, periodSeconds: true, evaluationPeriods: true, snsTopicArn: true });
+export const RUNTIME_NETWORK_OPTIONS = optionNames<RuntimeNetworkArgs>({ vpcId: true, subnetIds: true, cidrBlock: true, availabilityZoneCount: true, createEndpoints: true });

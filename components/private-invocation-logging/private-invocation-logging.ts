@@ -33,6 +33,7 @@ import { AuditMetric, auditMetricFilters } from "../../contract";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 import { customerAccountProblem, logKeyArnProblem, opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
+import { inputError } from "../input-error";
 
 /** Keys of the values a document or the environment is built before knowing. */
 const LATE = { ops: "opsRoleArn", account: "account", externalId: "externalId", bucket: "archiveBucket", key: "kmsKeyArn" } as const;
@@ -355,7 +356,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         return pulumi.output(value).apply((v) => {
             const message = problem(v);
             if (message !== undefined) {
-                throw new pulumi.ResourceError(message, this);
+                throw inputError(message, this);
             }
             return v;
         });

@@ -9,7 +9,9 @@ import {
     contentModeProblem,
     defaultLogGroupName,
     externalIdProblem,
+    firstProblem,
     guardrailProblem,
+    optionNames,
     integerProblem,
     isPlainObject,
     modelSettingsProblem,
@@ -25,12 +27,15 @@ import {
     show,
     tagsProblem,
     tenantIdProblem,
+    unknownOptionProblem,
     type AuditMode,
     type ContentMode,
+    type GuardrailSetting,
     type Problem,
 } from "../../contract";
 import { computeProblem, type RuntimeCompute } from "./runtime-compute";
-import { INVOCATION_LOGGING_DEFAULTS, type PrivateInvocationLoggingArgs, type RuntimeNetworkArgs } from "./args";
+import { INVOCATION_LOGGING_DEFAULTS, INVOCATION_LOGGING_OPTIONS, RUNTIME_NETWORK_OPTIONS, THROTTLE_ALARM_OPTIONS, type PrivateInvocationLoggingArgs, type RuntimeNetworkArgs } from "./args";
+import { ARCHIVE_OPTIONS, ARCHIVE_TRANSITION_OPTIONS } from "./archive-args";
 
 /** Retention values CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS_ALLOWED: readonly number[] = Object.freeze([
@@ -165,6 +170,29 @@ function plainModelSettings(args: PrivateInvocationLoggingArgs): boolean {
 
 const optional = (value: unknown, check: () => Problem): Problem => (value === undefined ? undefined : check());
 
+/** A guardrail setting's fields (the runtime's `GuardrailSetting`). */
+const GUARDRAIL_SETTING_OPTIONS = optionNames<GuardrailSetting>({ arn: true, version: true });
+
+/**
+ * Keys of the arguments, and of the objects nested in them, that are no
+ * option: each would be ignored and its default taken (a `contentmode` would
+ * leave the content mode at its default).
+ */
+export function invocationLoggingOptionsProblem(args: unknown): Problem {
+    const top = unknownOptionProblem("", args, INVOCATION_LOGGING_OPTIONS, "PrivateInvocationLogging");
+    if (top !== undefined || typeof args !== "object" || args === null) return top;
+    const a = args as Record<string, unknown>;
+    const archive = a.archive as Record<string, unknown> | undefined;
+    const transitions = typeof archive === "object" && archive !== null && Array.isArray(archive.transitions) ? archive.transitions as unknown[] : [];
+    return firstProblem(
+        () => unknownOptionProblem("throttleAlarm.", a.throttleAlarm, THROTTLE_ALARM_OPTIONS, "throttleAlarm"),
+        () => unknownOptionProblem("networkIsolation.", a.networkIsolation, RUNTIME_NETWORK_OPTIONS, "networkIsolation"),
+        () => unknownOptionProblem("guardrail.", a.guardrail, GUARDRAIL_SETTING_OPTIONS, "guardrail"),
+        () => unknownOptionProblem("archive.", archive, ARCHIVE_OPTIONS, "archive"),
+        ...transitions.map((t, i) => () => unknownOptionProblem(`archive.transitions[${i}].`, t, ARCHIVE_TRANSITION_OPTIONS, "an archive transition")),
+    );
+}
+
 /**
  * Checks every plain argument before any resource is created and resolves
  * the defaults once. Values that are Outputs (from a StackReference, say) are
@@ -172,6 +200,7 @@ const optional = (value: unknown, check: () => Problem): Problem => (value === u
  * Throws an `ArgumentError` naming the argument and the value received.
  */
 export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggingArgs, defaultRegion: string = DEFAULT_REGION): ResolvedInvocationLogging {
+    raise(invocationLoggingOptionsProblem(args));
     raise(plainValueProblem("tenantId", args.tenantId) ?? tenantIdProblem("tenantId", args.tenantId));
     const tenantId = args.tenantId;
     const region = args.region ?? defaultRegion;

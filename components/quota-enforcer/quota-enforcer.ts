@@ -15,7 +15,9 @@ import {
     raise,
     recordProblem,
     regionProblem,
+    optionNames,
     tagsProblem,
+    unknownOptionProblem,
 } from "../../contract";
 import { createCostCapExecution } from "./cost-cap-execution";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
@@ -93,7 +95,10 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
 
     constructor(name: string, args: QuotaEnforcerArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         super(QUOTA_ENFORCER_TYPE, name, {}, opts);
-        raise(recordProblem("args", args, "an object of QuotaEnforcer arguments"));
+        raise(
+            recordProblem("args", args, "an object of QuotaEnforcer arguments"),
+            unknownOptionProblem("", args, optionNames<QuotaEnforcerArgs>({ region: true, accountId: true, bundlePath: true, maxEventAgeSeconds: true, costCaps: true, tags: true }), "QuotaEnforcer"),
+        );
         const region = args.region ?? aws.config.region ?? DEFAULT_REGION;
         const maxAge = args.maxEventAgeSeconds ?? QUOTA_ENFORCER_DEFAULTS.maxEventAgeSeconds;
         const costCaps = args.costCaps ?? QUOTA_ENFORCER_DEFAULTS.costCaps;

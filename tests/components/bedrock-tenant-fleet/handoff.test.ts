@@ -23,6 +23,8 @@ function failureOf(output: pulumi.Output<unknown>): Promise<Error> {
 describe("tenantAccessFrom", () => {
     beforeEach(async () => {
         await installMocks({
+            // The customer account every entry trusts: tenantAccessFrom refuses any other.
+            account: "111111111111",
             stackOutputs: {
                 [OPS_STACK]: { outputs: { tenants: { "customer-a": { ...entry("customer-a"), guardrail: GUARDRAIL }, "customer-b": entry("customer-b") } }, secretOutputNames: ["tenants"] },
                 "acme/bedrock/empty": { outputs: {} },
