@@ -872,6 +872,16 @@ const EMBEDDED_REFERENCE = /(?:^|[^A-Za-z0-9_.:/-])((?:arn:|s3:\/\/)[^\s'"`,;()<
 /** Every ARN and `s3://` location inside free text. */
 function embeddedReferences(text: string): string[] {
     const out: string[] = [];
-    for (const match of text.matchAll(EMBEDDED_REFERENCE)) out.push(match[1]);
+    for (const match of text.matchAll(EMBEDDED_REFERENCE)) out.push(withoutSentenceEnd(match[1]));
     return out;
+}
+
+/**
+ * A reference that ends a sentence, without the sentence's full stop (or
+ * `!`, `?`): no bucket name ends in a dot, and the bucket is what is judged.
+ */
+function withoutSentenceEnd(reference: string): string {
+    let end = reference.length;
+    while (end > 0 && (reference[end - 1] === "." || reference[end - 1] === "!" || reference[end - 1] === "?")) end--;
+    return reference.slice(0, end);
 }

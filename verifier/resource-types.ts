@@ -108,7 +108,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { reducedBy: "archive checks: on the archive, no expiry before the lock ends and no storage class the component does not use" },
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { reducedBy: "archive checks: on the archive, no expiry before the lock ends and no storage class the component does not use" },
     "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: query results and query logs go to a bucket or log group of the stack" },
-    "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text" },
+    "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text; an ARN or s3:// location in it is judged as every value is" },
     "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack" },
     "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its locations are in a bucket of the stack" },
     // A team's own resources beside the components, which grant nothing and send nothing anywhere.
@@ -123,11 +123,14 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:ec2/route:Route": { inert: NETWORK },
     "aws:ec2/internetGateway:InternetGateway": { inert: NETWORK },
     "aws:ec2/natGateway:NatGateway": { inert: NETWORK },
+    // Outbound IPv6 to the internet, as a NAT gateway is for IPv4.
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": { inert: NETWORK },
     "aws:ec2/eip:Eip": { inert: NETWORK },
     "aws:ec2/securityGroup:SecurityGroup": { inert: NETWORK },
     "aws:ec2/securityGroupRule:SecurityGroupRule": { inert: NETWORK },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { inert: NETWORK },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { inert: NETWORK },
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": { inert: "routes a subnet to a gateway endpoint, as the endpoint's own routeTableIds do; the endpoint is proved where it is declared" },
     "aws:ec2/vpcEndpoint:VpcEndpoint": { reducedBy: "egress checks: only an Interface, Gateway or GatewayLoadBalancer endpoint to com.amazonaws.<its Region>.<service>; an endpoint service some account runs, a VPC Lattice service network or resource configuration, or another Region is a finding" },
 };
 

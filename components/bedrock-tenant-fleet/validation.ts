@@ -8,6 +8,9 @@ import { FLEET_DEFAULTS_OPTIONS, TENANT_FLEET_DEFAULTS, TENANT_FLEET_OPTIONS, ty
  * How entry `i` is named in errors: `tenants[1] (customer-b)`, with the id
  * quoted when bare text would not show it (`tenants[0] ("")`).
  */
+
+/** BedrockTenantAccess arguments a fleet's tenant entry does not take: the fleet's own of the same names apply to all. */
+const FLEET_MODEL_CHECK_OPTIONS = ["modelCatalogue", "allowUnlistedModels"] as const;
 export function fleetEntryName(i: number, tenantId: unknown): string {
     if (typeof tenantId !== "string") return `tenants[${i}]`;
     return `tenants[${i}] (${tenantId.trim() === tenantId && tenantId !== "" ? tenantId : show(tenantId)})`;
@@ -67,6 +70,11 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         const where = fleetEntryName(i, tenant?.tenantId);
         if (typeof tenant !== "object" || tenant === null) {
             throw new ArgumentError(`${where} must be an object of BedrockTenantAccess arguments, got ${show(tenant)}`);
+        }
+        // The fleet checks every tenant's models itself: these two are its own arguments, not an entry's.
+        const fleetOwned = FLEET_MODEL_CHECK_OPTIONS.find((key) => Object.prototype.hasOwnProperty.call(tenant, key));
+        if (fleetOwned !== undefined) {
+            throw new ArgumentError(`${where}: tenants[${i}].${fleetOwned} is an argument of the fleet, which checks every tenant's models: set BedrockTenantFleet's ${fleetOwned} instead`);
         }
         const unknown = tenantAccessOptionsProblem(tenant, `tenants[${i}].`, TENANT_ENTRY_OPTIONS, "a fleet's tenant entry");
         if (unknown !== undefined) throw new ArgumentError(`${where}: ${unknown}`);
