@@ -8,13 +8,15 @@
  * account's bucket); when it may create or re-point a subscription, target,
  * destination, notification, resource policy, grant or share, whose other
  * end the caller chooses, or create a resource with its policy in the same
- * request; and when it may write data on `*` through a service that accepts
- * writes from other accounts. Only Allow statements are read, as the
- * escalation check reads them: a Deny beside a grant does not excuse it.
+ * request; and when it may write on `*`, or on a pattern over every
+ * account's resources, with any action that is neither a read (by AWS's
+ * access level) nor a write that stays in the caller's account. Only Allow
+ * statements are read, as the escalation check reads them: a Deny beside a
+ * grant does not excuse it.
  * Which service principals of a trust policy act for other accounts is read
  * here too, for the foreign-trust checks of both accounts.
  */
-import { accountOfPattern, arnPatternFields, coversAction, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
+import { accountOfPattern, arnPatternFields, coversAction, coversService, hasWildcard, isAccountId, isReadPattern, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
 import { managed, notifyingTopics, ownBuckets, SOURCE_TIES, tiedToAccount, type AccountTies, type NotifyingTopic } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
@@ -98,7 +100,7 @@ const PATH_OPENERS = [
  */
 const CROSS_ACCOUNT_WRITES = [
     "sts:AssumeRole", "sns:Publish", "sqs:SendMessage", "s3:PutObject", "s3:ReplicateObject", "events:PutEvents",
-    "firehose:PutRecord", "firehose:PutRecordBatch", "kinesis:PutRecord", "kinesis:PutRecords", "logs:PutLogEvents",
+    "firehose:PutRecord", "firehose:PutRecordBatch", "kinesis:PutRecord", "kinesis:PutRecords",
     "lambda:InvokeFunction", "lambda:InvokeAsync", "lambda:InvokeFunctionUrl", "execute-api:Invoke",
     "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "secretsmanager:PutSecretValue", "ecr:PutImage",
     "es:ESHttpPost", "es:ESHttpPut", "states:StartExecution", "states:StartSyncExecution",
@@ -106,32 +108,49 @@ const CROSS_ACCOUNT_WRITES = [
 
 /**
  * Writes that stay in the caller's account whatever resource they name: a
- * metric, a trace, the network interfaces of a function in its own subnets.
- * On `*` they are how a function runs; every other write on `*` may reach
- * another account's resource, since the proof cannot list every service
- * that accepts writes through a resource policy (S3 directory buckets and
- * tables, AgentCore runtimes, IoT topics, shared parameters were each added
- * by AWS after the list above was written).
+ * metric, a trace, the network interfaces of a function in its own subnets,
+ * an instance's reports to its own account's Systems Manager, and the
+ * account's own log groups. CloudWatch Logs applies a log group's resource
+ * policy only to AWS service principals, never to a role or user of another
+ * account, and a log group is created by name in the caller's account: a
+ * principal writes, shortens or deletes only its own account's logs (the
+ * customer account holds its audit log to more, BT-CUSTOMER-AUDIT-REMOVAL).
+ * The Logs actions that send elsewhere (subscriptions, deliveries, exports,
+ * integrations, scheduled queries, keys) are not here. On `*` these writes
+ * are how a function or an instance runs; every other write on `*` may
+ * reach another account's resource, since the proof cannot list every
+ * service that accepts writes through a resource policy (S3 directory
+ * buckets and tables, AgentCore runtimes, IoT topics, shared parameters
+ * were each added by AWS after the list above was written).
  */
 const ACCOUNT_LOCAL_WRITES = new Set([
     "cloudwatch:putmetricdata", "xray:puttracesegments", "xray:puttelemetryrecords",
     "ec2:createnetworkinterface", "ec2:deletenetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
+    // The SSM agent's calls about its own instance (AmazonSSMManagedInstanceCore).
+    "ssm:updateinstanceinformation", "ssm:putinventory", "ssm:putcomplianceitems", "ssm:putconfigurepackageresult",
+    "ssm:updateassociationstatus", "ssm:updateinstanceassociationstatus",
+    "logs:createloggroup", "logs:createlogstream", "logs:putlogevents", "logs:putretentionpolicy", "logs:deleteretentionpolicy",
+    "logs:deleteloggroup", "logs:deletelogstream", "logs:putmetricfilter", "logs:deletemetricfilter", "logs:putquerydefinition",
+    "logs:deletequerydefinition", "logs:putloggroupdeletionprotection", "logs:tagloggroup", "logs:untagloggroup",
+    "logs:tagresource", "logs:untagresource", "logs:putindexpolicy", "logs:deleteindexpolicy",
 ]);
 
 /**
  * Services whose every resource is the caller account's own: IAM changes
  * only the account it is called in (its writes are the escalation and
- * self-contained checks' to weigh, not a path to another account).
+ * self-contained checks' to weigh, not a path to another account); the SSM
+ * agent's message channels (`ssmmessages`, `ec2messages`) carry sessions
+ * and commands between an instance and its own account's Systems Manager.
  */
-const ACCOUNT_LOCAL_SERVICES = new Set(["iam"]);
+const ACCOUNT_LOCAL_SERVICES = new Set(["iam", "ssmmessages", "ec2messages"]);
 
 /**
- * How an action's name starts when it only reads: read on `*`, it sends no
- * data of the account anywhere, and auditors need `Get*`, `List*` and
- * `Describe*` on `*`. A pattern counts as a read only when its fixed start
- * already spells one of these.
+ * Reads by AWS's access level whose request carries the caller's content to
+ * whatever it names: a model or endpoint (`bedrock:InvokeModel`,
+ * `sagemaker:InvokeEndpoint`), a connection, a web page, another account's
+ * collaboration. They are weighed as writes.
  */
-const READ_VERBS = ["get", "list", "describe", "head", "search", "lookup", "query", "scan", "batchget", "batchcheck", "filter", "view", "check", "validate", "simulate", "estimate"];
+const CARRYING_READS = ["invoke", "call", "send", "pass", "use", "connect", "external", "assume"];
 
 /** A service no policy names: a NotAction that does not name it leaves every service AWS adds open. */
 const UNLISTED_SERVICE_WRITE = "unlisted-service:PutData";
@@ -152,7 +171,11 @@ function writesOnEveryAccount(s: PolicyStatement): string[] {
     return [...known, ...others];
 }
 
-/** Whether every action an action pattern can match only reads, or writes only in the caller's account. */
+/**
+ * Whether every action an action pattern can match only reads (access level
+ * Read or List, contract/iam/access-levels.ts), or writes only in the
+ * caller's account.
+ */
 function readOrLocal(pattern: string): boolean {
     const lower = pattern.toLowerCase();
     const colon = lower.indexOf(":");
@@ -161,9 +184,8 @@ function readOrLocal(pattern: string): boolean {
     const name = lower.slice(colon + 1);
     if (hasWildcard(service)) return false;
     if (ACCOUNT_LOCAL_SERVICES.has(service)) return true;
-    if (!hasWildcard(name)) return ACCOUNT_LOCAL_WRITES.has(lower) || READ_VERBS.some((v) => name.startsWith(v));
-    const fixed = name.slice(0, firstWildcard(name));
-    return READ_VERBS.some((v) => fixed.startsWith(v));
+    if (!hasWildcard(name) && ACCOUNT_LOCAL_WRITES.has(lower)) return true;
+    return isReadPattern(lower) && !CARRYING_READS.some((v) => name.startsWith(v));
 }
 
 /** Condition keys that hold a request to the resources of one account. */
@@ -233,11 +255,12 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
     }
     const held = heldToAccount(s, scope.account);
     if (!held) {
-        const foreign = (s.resources ?? []).flatMap((r) => foreignResource(r, scope));
+        // A pattern over every account's resources is weighed as `*` is: reads and account-local writes pass on either.
+        const writes = writesOnEveryAccount(s);
+        const foreign = (s.resources ?? []).flatMap((r) => foreignResource(r, scope)).filter((f) => writes.length > 0 || !f.endsWith(ANY_ACCOUNT));
         if (foreign.length > 0) out.push(`act on ${list(foreign)}: a path out of the account ${scope.account}`);
         const everywhere = s.notResources !== undefined || s.resources === undefined || s.resources.includes("*");
-        const writes = everywhere ? writesOnEveryAccount(s) : [];
-        if (writes.length > 0) {
+        if (everywhere && writes.length > 0) {
             const where = s.notResources !== undefined ? `every resource but ${JSON.stringify(s.notResources)} (NotResource)` : "every resource (*)";
             out.push(`${list(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the account's own resources, or hold it to them with aws:ResourceAccount`);
         }
@@ -251,12 +274,14 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
     return out;
 }
 
+const ANY_ACCOUNT = " (resources of any account)";
+
 /** What a resource pattern names outside the account: another account, any account, or a bucket the stack does not hold. */
 function foreignResource(pattern: string, scope: Pick<ReachScope, "account" | "buckets" | "outbound">): string[] {
     // `*` alone is every resource: the cross-account writes weigh it, so reads on `*` stay allowed.
     if (pattern === "*") return [];
     const account = accountOfPattern(pattern);
-    if (account === undefined) return [`${pattern} (resources of any account)`];
+    if (account === undefined) return [`${pattern}${ANY_ACCOUNT}`];
     if (isAccountId(account)) return account === scope.account || scope.outbound(pattern) ? [] : [`${pattern} (account ${account})`];
     if (account !== "") return [];
     const fields = arnPatternFields(pattern);
