@@ -4,7 +4,7 @@ import { BedrockTenantFleet } from "../../components/bedrock-tenant-fleet/bedroc
 import { tenantAccessFrom } from "../../components/bedrock-tenant-fleet/handoff";
 import { PrivateInvocationLogging } from "../../components/private-invocation-logging/private-invocation-logging";
 import { QuotaEnforcer } from "../../components/quota-enforcer/quota-enforcer";
-import { ArgumentError } from "../../contract";
+import { assertRefusedBeforeResources } from "../support/argument-errors";
 import { CUSTOMER_A_ACCOUNT, CUSTOMER_B_ACCOUNT, customerAArgs, fixtureBundle } from "../support/customer-fixtures";
 import { installMocks, ofType } from "../../testing/pulumi-mocks";
 import { planStack } from "../../testing/plan-file";
@@ -60,14 +60,7 @@ const CASES: Case[] = [
 describe("an option no component has is refused at preview, naming where it sits", () => {
     for (const c of CASES) {
         it(`refuses ${c.what}`, async () => {
-            const recorded = await installMocks(opsMockOptions());
-            assert.throws(c.run, (e: Error) => {
-                assert.ok(e instanceof ArgumentError, `expected an ArgumentError, got ${e.name}: ${e.message}`);
-                assert.match(e.message, c.message);
-                return true;
-            });
-            await settled();
-            assert.deepEqual(recorded.filter((r) => !r.type.startsWith("bedrock-tenancy:")).map((r) => r.type), []);
+            await assertRefusedBeforeResources(c.run, c.message);
         });
     }
 

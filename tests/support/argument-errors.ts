@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { ArgumentError } from "../../contract";
+import { installMocks } from "../../testing/pulumi-mocks";
+import { opsMockOptions, settled } from "../../testing/tenant-access-fixtures";
 
 /** A bad value must fail at construction with an ArgumentError naming the option and showing what was given. */
 export function assertRejects(build: () => unknown, name: string, shown: string): void {
@@ -9,4 +11,20 @@ export function assertRejects(build: () => unknown, name: string, shown: string)
         assert.ok(err.message.includes(shown), `message should show ${shown}: ${err.message}`);
         return true;
     });
+}
+
+/**
+ * `build` must fail with an ArgumentError matching `message` before any AWS
+ * resource is registered (the component's own may be): under the mocks
+ * `opsMockOptions` installs.
+ */
+export async function assertRefusedBeforeResources(build: () => unknown, message: RegExp): Promise<void> {
+    const recorded = await installMocks(opsMockOptions());
+    assert.throws(build, (e: Error) => {
+        assert.ok(e instanceof ArgumentError, `expected an ArgumentError, got ${e.name}: ${e.message}`);
+        assert.match(e.message, message);
+        return true;
+    });
+    await settled();
+    assert.deepEqual(recorded.filter((r) => !r.type.startsWith("bedrock-tenancy:")).map((r) => `${r.type} ${r.name}`), []);
 }
