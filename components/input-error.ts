@@ -13,7 +13,12 @@ import * as pulumi from "@pulumi/pulumi";
  * error once, by its identity.
  */
 export function inputError(message: string, resource: pulumi.Resource): pulumi.ResourceError {
-    const error = new pulumi.ResourceError(message, resource);
+    return keepingMessage(new pulumi.ResourceError(message, resource));
+}
+
+/** `error`, its message kept as written whatever the SDK's serializer prefixes (see {@link inputError}); for errors of no resource. */
+export function keepingMessage<E extends Error>(error: E): E {
+    const message = error.message;
     Object.defineProperty(error, "message", {
         get: () => message,
         set: () => undefined,

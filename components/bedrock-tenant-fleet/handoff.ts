@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, optionNames, raise, recordProblem, show, tenantIdProblem, unknownOptionProblem } from "../../contract";
 import { TENANTS_OUTPUT_NAME, type TenantAccessEntry, type TenantAccessRecord } from "./tenant-access-entry";
+import { keepingMessage } from "../input-error";
 
 /** One tenant's access as typed Outputs; only `externalId` is secret. */
 export type TenantAccessOutputs = { [K in keyof TenantAccessEntry]-?: pulumi.Output<TenantAccessEntry[K]> };
@@ -54,19 +55,21 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
     const account = options.accountId ?? aws.getCallerIdentityOutput().accountId;
     const entry = pulumi.all([ref.name, ref.getOutput(outputName), account]).apply(([stack, all, accountId]: [string, TenantAccessRecord | undefined, string]) => {
         if (all === undefined || all === null || typeof all !== "object") {
-            throw new Error(`ops stack ${show(stack)} has no output ${show(outputName)}: export a BedrockTenantFleet's \`tenants\` there and run \`pulumi up\` first`);
+            throw keepingMessage(new Error(`ops stack ${show(stack)} has no output ${show(outputName)}: export a BedrockTenantFleet's \`tenants\` there and run \`pulumi up\` first`));
         }
         const found = Object.prototype.hasOwnProperty.call(all, tenantId) ? all[tenantId] : undefined;
         if (found === undefined) {
             const known = Object.keys(all);
-            throw new Error(
-                `tenant ${show(tenantId)} is not in the ${show(outputName)} output of ops stack ${show(stack)} ` +
-                    `(it has ${known.length > 0 ? known.map((t) => show(t)).join(", ") : "no tenants"}): add it to the ops stack and run \`pulumi up\` there first`,
+            throw keepingMessage(
+                new Error(
+                    `tenant ${show(tenantId)} is not in the ${show(outputName)} output of ops stack ${show(stack)} ` +
+                        `(it has ${known.length > 0 ? known.map((t) => show(t)).join(", ") : "no tenants"}): add it to the ops stack and run \`pulumi up\` there first`,
+                ),
             );
         }
         // Checked where the trusted accounts arrive: otherwise the customer side would deploy and never reach its role.
         const untrusted = tenantAccountProblem(found, tenantId, accountId, stack);
-        if (untrusted !== undefined) throw new Error(untrusted);
+        if (untrusted !== undefined) throw keepingMessage(new Error(untrusted));
         return found;
     });
     // The record is secret because of the ExternalIds; ARNs and model ids read better in diffs.
