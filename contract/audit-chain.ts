@@ -8,8 +8,8 @@
  * pointer added) and the archive copy (text whole, its digest added).
  */
 import * as crypto from "crypto";
-import { configure } from "safe-stable-stringify";
 import { archiveTenantPrefix } from "./archive";
+import { canonicalForm, sortedCanonicalJson } from "./canonical-form";
 import type { AuditRecord } from "./audit-schema";
 import { RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "./record-limits";
 
@@ -96,9 +96,37 @@ export interface ChainCheckpoint {
 
 /** The text fields of a record's `input` and `output` and the digest fields that stand for them. */
 const TEXT_FIELDS = [
-    { part: "input", text: "inputText", sha: "inputSha256", cut: "inputTruncated" },
-    { part: "output", text: "outputText", sha: "outputSha256", cut: "outputTruncated" },
+    { part: "input", text: "inputText", sha: "inputSha256", cut: "inputTruncated", outOfView: new Set(["inputText", "inputSha256", "inputTruncated"]) },
+    { part: "output", text: "outputText", sha: "outputSha256", cut: "outputTruncated", outOfView: new Set(["outputText", "outputSha256", "outputTruncated"]) },
 ] as const;
+
+/** A record's members its view replaces with the metadata's digest, or leaves out (the archive pointer). */
+const OUT_OF_VIEW: ReadonlySet<string> = new Set(["archive", "metadata", "metadataTruncated", "metadataSha256"]);
+
+/**
+ * `source`'s own members but `outOfView`, and `key` (unless `value` is
+ * undefined) where canonical order puts it among them: a record whose keys
+ * are in canonical order gives a view in that order too, whose canonical
+ * JSON `JSON.stringify` writes (see canonical-form.ts) instead of the sorting
+ * library, for every record with metadata or text.
+ */
+function replacing(source: Readonly<Record<string, unknown>>, outOfView: ReadonlySet<string>, key: string, value: unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    let placed = value === undefined;
+    for (const k in source) {
+        // Own members only, as object rest takes them (a parsed record has no other).
+        if (outOfView.has(k) || !Object.prototype.hasOwnProperty.call(source, k)) continue;
+        if (!placed && key < k) {
+            out[key] = value;
+            placed = true;
+        }
+        // A parsed line can hold a "__proto__" member: it stays a member (and in the hash), as object rest keeps it.
+        if (k === "__proto__") Object.defineProperty(out, k, { value: source[k], enumerable: true, writable: true, configurable: true });
+        else out[k] = source[k];
+    }
+    if (!placed) out[key] = value;
+    return out;
+}
 
 /**
  * The form of a parsed record that its chain hash covers: the record as
@@ -127,17 +155,19 @@ export function chainView(
 ): Readonly<Record<string, unknown>> {
     // Most records (no pointer, no metadata, no text, short ids) are their own view: the writer hashes one per call.
     if (isOwnView(record)) return record;
-    const { archive: _pointer, metadata, metadataTruncated, metadataSha256, ...view } = record as Record<string, unknown>;
+    const { metadata, metadataTruncated, metadataSha256 } = record;
+    let metadataDigest: unknown;
     if (metadata !== undefined) {
         if (metadataTruncated === true && metadataSha256 !== undefined) {
-            view.metadataSha256 = metadataSha256;
+            metadataDigest = metadataSha256;
         } else {
-            view.metadataSha256 = sha256Hex(stringify(metadata));
-            if (metadataSha256 !== undefined && metadataSha256 !== view.metadataSha256) problems?.push("its metadataSha256 is not the SHA-256 of its metadata, which is not marked cut");
+            metadataDigest = sha256Hex(stringify(metadata));
+            if (metadataSha256 !== undefined && metadataSha256 !== metadataDigest) problems?.push("its metadataSha256 is not the SHA-256 of its metadata, which is not marked cut");
         }
     } else if (metadataSha256 !== undefined) {
         problems?.push("it carries a metadataSha256 without metadata");
     }
+    const view = replacing(record, OUT_OF_VIEW, "metadataSha256", metadataDigest);
     for (const f of RECORD_ID_FIELDS) {
         if (typeof view[f] === "string") view[f] = boundRecordId(view[f]);
     }
@@ -145,15 +175,16 @@ export function chainView(
         const part = view[f.part];
         // A parsed record has no undefined member; the writer's own may, and JSON drops it.
         if (typeof part !== "object" || part === null || (part as Record<string, unknown>)[f.text] === undefined) continue;
-        const { [f.text]: text, [f.cut]: cut, [f.sha]: carried, ...rest } = part as Record<string, unknown>;
+        const { [f.text]: text, [f.cut]: cut, [f.sha]: carried } = part as Record<string, unknown>;
+        let digest: unknown;
         if (carried !== undefined && (cut === true || (typeof text === "string" && text.endsWith(TRUNCATION_MARKER)))) {
-            rest[f.sha] = carried;
+            digest = carried;
         } else {
             // A text not marked cut is whole; a cut one without the whole text's digest can only stand for itself.
-            rest[f.sha] = sha256Hex(typeof text === "string" ? text : String(text));
-            if (carried !== undefined && carried !== rest[f.sha]) problems?.push(`its ${f.part}.${f.sha} is not the SHA-256 of its ${f.text}, which is not marked cut`);
+            digest = sha256Hex(typeof text === "string" ? text : String(text));
+            if (carried !== undefined && carried !== digest) problems?.push(`its ${f.part}.${f.sha} is not the SHA-256 of its ${f.text}, which is not marked cut`);
         }
-        view[f.part] = rest;
+        view[f.part] = replacing(part as Record<string, unknown>, f.outOfView, f.sha, digest);
     }
     return view;
 }
@@ -178,25 +209,16 @@ function isOwnView(record: Readonly<Record<string, unknown>>): boolean {
 }
 
 /**
- * RFC 8785 for JSON data is JSON with every object's keys sorted by UTF-16
- * code units and numbers and strings written as ECMAScript's `JSON.stringify`
- * writes them: exactly what safe-stable-stringify's deterministic mode
- * writes, at twice the speed of the JCS libraries (json-canonicalize,
- * canonicalize), which build a path string per member. Strict, it throws
- * where RFC 8785 has no text (a non-finite number, a bigint, a cycle, a
- * function) instead of writing something. A test holds it byte for byte to
- * json-canonicalize over generated values.
- */
-const canonicalJsonText = configure({ deterministic: true, strict: true });
-
-/**
  * The RFC 8785 (JCS) canonical JSON of `view`: the text {@link chainHash}
  * hashes. The runtime and the checker both call this, so they cannot
  * disagree on which library or options make it. Throws for a value that has
  * no JSON text.
  */
 export function chainCanonicalJson(view: unknown): string {
-    const text = canonicalJsonText(view);
+    // Keys already in canonical order (every record the runtime writes, read back): JSON.stringify writes the text.
+    const form = canonicalForm(view);
+    if (form !== undefined) return form.text;
+    const text = sortedCanonicalJson(view);
     // Only `undefined`, a symbol or a function at the top: nothing JSON can hold.
     if (text === undefined) throw new TypeError("no canonical JSON for a value JSON cannot hold");
     return text;

@@ -24,7 +24,7 @@ import {
     type WriterIdentity,
 } from "../../contract";
 import { safeStringify, stringifyRecord } from "../serialize";
-import { canonicalForm } from "./canonical-json";
+import { canonicalForm } from "../../contract/canonical-form";
 
 /**
  * The hash of a record as the checker will compute it from the stored line:
@@ -51,7 +51,7 @@ export function writerIdentity(env: Readonly<Record<string, string | undefined>>
     // The environment can be the caller's (the `chain.env` option): each value is bounded as an id, so the genesis record's line stays within its limit.
     const bounded = (value: unknown) => (typeof value === "string" ? boundRecordId(value) : undefined);
     const task = bounded(typeof env.ECS_CONTAINER_METADATA_URI_V4 === "string" ? env.ECS_CONTAINER_METADATA_URI_V4.split("/").filter(Boolean).pop() : undefined);
-    // Keys in canonical order, as every object a record holds (see canonical-json.ts).
+    // Keys in canonical order, as every object a record holds (see contract/canonical-form.ts).
     return dropUndefined({
         function: bounded(env.AWS_LAMBDA_FUNCTION_NAME),
         functionVersion: bounded(env.AWS_LAMBDA_FUNCTION_VERSION),

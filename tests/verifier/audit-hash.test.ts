@@ -70,6 +70,28 @@ describe("audit chain hashing, fixed across builds", () => {
         assert.deepEqual(breaks(verifyAuditTrail([jsonLines(respelledLines)])), []);
     });
 
+    it('names a "__proto__" member added to a record, beside its metadata or inside a text part', () => {
+        const records = lines().filter((l) => l.startsWith('{"schemaType":"BedrockTenancyInvocationAudit"'));
+        const added: [string, (line: string) => string][] = [
+            ["at the top", (l) => `{"__proto__":{"userId":"someone"},${l.slice(1)}`],
+            ["in input", (l) => l.replace('"input":{', '"input":{"__proto__":{"inputText":"other"},')],
+            ["in output", (l) => l.replace('"output":{', '"output":{"__proto__":7,')],
+        ];
+        let named = 0;
+        for (const target of records) {
+            const seq = (JSON.parse(target) as { chain: { seq: number } }).chain.seq;
+            for (const [where, add] of added) {
+                const edited = add(target);
+                if (edited === target) continue;
+                assert.ok(Object.prototype.hasOwnProperty.call(JSON.parse(edited) as object, "__proto__") || where !== "at the top");
+                const trailLines = lines().map((l) => (l === target ? edited : l));
+                assert.deepEqual(breaks(verifyAuditTrail([jsonLines(trailLines)])), [`edit@${seq}`], `"__proto__" ${where} of seq ${seq}`);
+                named++;
+            }
+        }
+        assert.ok(named >= 6, `only ${named} edits made`);
+    });
+
     it("names an edit of a number, an escaped string, a unicode key or a lone surrogate", () => {
         const edits: [number, (r: any) => void][] = [
             [1, (r) => (r.extra.negZero = 1)],

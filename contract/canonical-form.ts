@@ -1,33 +1,47 @@
 /**
- * RFC 8785 canonical JSON of the runtime's own values, by the contract's
- * `chainCanonicalJson` (what the checker uses), without the round trip
- * through a JSON line. The checker hashes a record as parsed from its stored line
- * (`chainCanonicalJson(JSON.parse(line))`); serializing and parsing every record
- * on its call's path only to hash it was most of the chain's cost. For plain
- * data the library gives the same text from the value itself, so only that
- * is handed to it directly. The runtime builds its records with every
- * object's keys in canonical order; for such a value `JSON.stringify` writes
- * the canonical text itself (RFC 8785 writes strings and numbers as
- * ECMAScript's `JSON.stringify` does), and that text is also the record's line.
+ * RFC 8785 canonical JSON, the text the audit chain hashes, written the
+ * short way whenever it can be. For JSON data RFC 8785 is JSON with every
+ * object's keys sorted by UTF-16 code units and numbers and strings written
+ * as ECMAScript's `JSON.stringify` writes them. The runtime builds its
+ * records with every object's keys in that order, and a record parsed from
+ * such a line enumerates them in the same order, so for both
+ * `JSON.stringify` writes the canonical text itself, at a fraction of the
+ * cost of sorting every object's keys: the writer hashes one record per
+ * call, and `audit verify` one per line it reads. Anything else takes
+ * safe-stable-stringify's deterministic mode.
  */
-import { chainCanonicalJson } from "../../contract";
+import { configure } from "safe-stable-stringify";
+
+/**
+ * safe-stable-stringify's deterministic mode writes exactly RFC 8785 for
+ * JSON data, at twice the speed of the JCS libraries (json-canonicalize,
+ * canonicalize), which build a path string per member. Strict, it throws
+ * where RFC 8785 has no text (a non-finite number, a bigint, a cycle, a
+ * function) instead of writing something. A test holds it byte for byte to
+ * json-canonicalize over generated values.
+ */
+const sortingCanonicalJson = configure({ deterministic: true, strict: true });
+
+/** The canonical JSON of `value` the long way (every object's keys sorted); undefined for a value JSON cannot hold at the top. */
+export function sortedCanonicalJson(value: unknown): string | undefined {
+    return sortingCanonicalJson(value);
+}
 
 /**
  * The canonical JSON of `value` as JSON would store it, and whether that text
  * is also `JSON.stringify(value)`: so it is for plain data whose every object
  * enumerates its keys in canonical order (UTF-16 code units, which is how `<`
  * compares strings); the chain hashes a record's canonical text and, when it
- * is, writes the same text as its line. `undefined` when `value` holds
- * anything JSON would change on the way (a non-finite number, an `undefined`
- * or missing list element, `toJSON`, a class instance, a `bigint`, a
- * function, a cycle): the caller then takes the long way through
- * `JSON.stringify` and `JSON.parse`.
+ * is, the writer writes the same text as its line. `undefined` when `value`
+ * holds anything JSON would change on the way (a non-finite number, an
+ * `undefined` or missing list element, `toJSON`, a class instance, a
+ * `bigint`, a function, a cycle): the caller then takes the long way.
  */
 export function canonicalForm(value: unknown): { text: string; stringified: boolean } | undefined {
     try {
         const form = formOf(value, 0);
         if (form === Form.NotPlain) return undefined;
-        return form === Form.Sorted ? { text: JSON.stringify(value), stringified: true } : { text: chainCanonicalJson(value), stringified: false };
+        return form === Form.Sorted ? { text: JSON.stringify(value), stringified: true } : { text: sortingCanonicalJson(value) as string, stringified: false };
     } catch {
         // A throwing getter: the long way reports it as the line does.
         return undefined;

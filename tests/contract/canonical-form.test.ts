@@ -4,7 +4,7 @@ import { canonicalize } from "json-canonicalize";
 import { createHash } from "crypto";
 import { MAX_RECORD_ID_BYTES, chainView, recordChainHash, type AuditRecord, type ContentMode, type StoredRecord } from "../../contract";
 import { errorRecord, rejectedRecord, startedRecord, successRecord } from "../../runtime/audit-record";
-import { canonicalForm } from "../../runtime/chain/canonical-json";
+import { canonicalForm } from "../../contract/canonical-form";
 import { ChainWriter, storedChainHash, writerIdentity } from "../../runtime/chain/chain-writer";
 import { recordLine } from "../../runtime/record-line";
 import { callRecord } from "../support/audit-trail";
