@@ -100,37 +100,41 @@ export async function benchIsolationProof(sizes: IsolationProofSize[] = FULL_SIZ
     const rows: IsolationProofRow[] = [];
     for (const { tenants, opsAccounts } of sizes) {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-bench-plan-"));
-        const run = await timed(["scripts/start.ts", "--tenants", String(tenants), ...(opsAccounts ? ["--ops-accounts", String(opsAccounts)] : []), "--out", out]);
-        const summary = /Isolation: .*/.exec(run.stdout)?.[0] ?? "";
-        const files = fs.readdirSync(out).filter((f) => f.endsWith(".json") && !f.startsWith("isolation-report")).sort().map((f) => path.join(out, f));
-        const alone = await timed(["verifier/cli.ts", "verify", "--quiet", "--out", out, ...files]);
-        // The whole-account proof against reading ops.json is measured on the one-stack rows.
-        const sideBySide = opsAccounts ? undefined : JSON.parse((await timed(["bench/workers/proof-vs-parse.ts", path.join(out, "ops.json")])).stdout) as { readParseMs: number; proofMs: number; ratio: number };
-        const previous = [...rows].reverse().find((r) => r.opsAccounts === opsAccounts);
-        const growth = (now: number, before: number | undefined) =>
-            previous && before ? Math.round(10 * (now / before) ** (1 / Math.log10(tenants / previous.tenants))) / 10 : undefined;
-        rows.push({
-            tenants,
-            ...(opsAccounts ? { opsAccounts } : {}),
-            stackFiles: files.length,
-            wallMs: run.wallMs,
-            peakTreeRssMiB: run.peakTreeRssMiB,
-            peakRssMiB: run.peakRssMiB,
-            planMs: seconds(summary, "plan"),
-            proofMs: seconds(summary, "proof"),
-            crossCheckMs: seconds(summary, "cross-check"),
-            evaluatorRequests: Number(/(\d+) evaluator requests/.exec(summary)?.[1] ?? NaN),
-            proofAloneWallMs: alone.wallMs,
-            proofAlonePeakRssMiB: Math.max(alone.peakRssMiB, alone.peakTreeRssMiB),
-            growthPer10x: growth(run.wallMs, previous?.wallMs),
-            ...(sideBySide ? {
-                readParseMs: sideBySide.readParseMs,
-                wholeProofMs: sideBySide.proofMs,
-                proofToParse: sideBySide.ratio,
-                proofGrowthPer10x: growth(sideBySide.proofMs, previous?.wholeProofMs),
-            } : {}),
-        });
-        fs.rmSync(out, { recursive: true, force: true });
+        // Plans of up to 10,000 tenants: removed when a run fails too.
+        try {
+            const run = await timed(["scripts/start.ts", "--tenants", String(tenants), ...(opsAccounts ? ["--ops-accounts", String(opsAccounts)] : []), "--out", out]);
+            const summary = /Isolation: .*/.exec(run.stdout)?.[0] ?? "";
+            const files = fs.readdirSync(out).filter((f) => f.endsWith(".json") && !f.startsWith("isolation-report")).sort().map((f) => path.join(out, f));
+            const alone = await timed(["verifier/cli.ts", "verify", "--quiet", "--out", out, ...files]);
+            // The whole-account proof against reading ops.json is measured on the one-stack rows.
+            const sideBySide = opsAccounts ? undefined : JSON.parse((await timed(["bench/workers/proof-vs-parse.ts", path.join(out, "ops.json")])).stdout) as { readParseMs: number; proofMs: number; ratio: number };
+            const previous = [...rows].reverse().find((r) => r.opsAccounts === opsAccounts);
+            const growth = (now: number, before: number | undefined) =>
+                previous && before ? Math.round(10 * (now / before) ** (1 / Math.log10(tenants / previous.tenants))) / 10 : undefined;
+            rows.push({
+                tenants,
+                ...(opsAccounts ? { opsAccounts } : {}),
+                stackFiles: files.length,
+                wallMs: run.wallMs,
+                peakTreeRssMiB: run.peakTreeRssMiB,
+                peakRssMiB: run.peakRssMiB,
+                planMs: seconds(summary, "plan"),
+                proofMs: seconds(summary, "proof"),
+                crossCheckMs: seconds(summary, "cross-check"),
+                evaluatorRequests: Number(/(\d+) evaluator requests/.exec(summary)?.[1] ?? NaN),
+                proofAloneWallMs: alone.wallMs,
+                proofAlonePeakRssMiB: Math.max(alone.peakRssMiB, alone.peakTreeRssMiB),
+                growthPer10x: growth(run.wallMs, previous?.wallMs),
+                ...(sideBySide ? {
+                    readParseMs: sideBySide.readParseMs,
+                    wholeProofMs: sideBySide.proofMs,
+                    proofToParse: sideBySide.ratio,
+                    proofGrowthPer10x: growth(sideBySide.proofMs, previous?.wholeProofMs),
+                } : {}),
+            });
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
     }
     return { measuredAt: new Date().toISOString(), loadAverage: Math.round(os.loadavg()[0] * 10) / 10, rows };
 }

@@ -116,10 +116,13 @@ function measureReads(file: string, params: AuditChainParams): Pick<AuditChainSa
 async function main(params: AuditChainParams): Promise<AuditChainSamples> {
     const calls = await measureCalls(params);
     const file = writeTrail(params.records);
-    const reads = measureReads(file, params);
-    const trailBytes = fs.statSync(file).size;
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    return { params, ...calls, ...reads, trailBytes };
+    try {
+        const reads = measureReads(file, params);
+        return { params, ...calls, ...reads, trailBytes: fs.statSync(file).size };
+    } finally {
+        // A trail of 150 MiB is not left behind by a failed read either.
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
 }
 
 main(JSON.parse(process.argv[2])).then(reply, (err) => {

@@ -50,7 +50,8 @@ interface Worker {
 
 /** Up to `size` workers running `script` (which calls {@link serveJsonWorker}), started when first needed. */
 export class JsonWorkerPool<I, O> {
-    private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-worker-"));
+    /** The job files' folder, made by the first job: a pool refused at construction, or never used, leaves none behind. */
+    private dir: string | undefined;
     private readonly workers = new Set<Worker>();
     private readonly idle: Worker[] = [];
     private readonly waiting: ((worker: Worker) => void)[] = [];
@@ -65,6 +66,7 @@ export class JsonWorkerPool<I, O> {
     async run(input: I, options: JobOptions): Promise<O> {
         if (this.closed) throw new Error(`${options.failure}: the worker pool is closed`);
         const n = this.jobs++;
+        this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-worker-"));
         const inFile = path.join(this.dir, `${n}-input.json`);
         const outFile = path.join(this.dir, `${n}-output.json`);
         fs.writeFileSync(inFile, JSON.stringify(input));
@@ -95,7 +97,7 @@ export class JsonWorkerPool<I, O> {
             if (w.child.connected) w.child.disconnect();
         }));
         await Promise.all(exits);
-        fs.rmSync(this.dir, { recursive: true, force: true });
+        if (this.dir !== undefined) fs.rmSync(this.dir, { recursive: true, force: true });
     }
 
     private acquire(): Promise<Worker> {

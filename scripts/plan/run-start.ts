@@ -50,10 +50,21 @@ export interface RunResult {
  */
 export async function runPlan(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
-    const syntheticDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"));
-    const synthetic = !options.tenants ? undefined
-        : options.opsAccounts ? writeShardedProject(options.projectDir, options.tenants, options.opsAccounts, syntheticDir(), options.shardTenants)
-        : { ...writeSyntheticProject(options.projectDir, options.tenants, syntheticDir()), stacks: ["ops"] };
+    if (!options.tenants) return planAndProve(options, started);
+    // Only the plans and reports in outDir outlive the run: the synthetic
+    // project is scratch, and one left by every run would fill the temp folder.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-synthetic-"));
+    try {
+        const synthetic = options.opsAccounts
+            ? writeShardedProject(options.projectDir, options.tenants, options.opsAccounts, dir, options.shardTenants)
+            : { ...writeSyntheticProject(options.projectDir, options.tenants, dir), stacks: ["ops"] };
+        return await planAndProve(options, started, synthetic);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+async function planAndProve(options: RunOptions, started: number, synthetic?: { dir: string; stacks: string[]; notes: string[] }): Promise<RunResult> {
     synthetic?.notes.forEach((n) => options.log(n));
     const projectDir = synthetic?.dir ?? options.projectDir;
     const stacks = synthetic ? synthetic.stacks : options.stacks;

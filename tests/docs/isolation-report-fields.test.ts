@@ -5,12 +5,12 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../verifier/cli";
 import { shippedPlan } from "../support/plan-files";
 import { ROOT } from "./markdown";
+import { makeTempDir } from "../support/temp-dir";
 
 /** The table's rows: field to the text describing it. */
 function documentedFields(): Map<string, string> {
@@ -30,7 +30,7 @@ const named = (what: string) => new Set([...what.matchAll(/`([A-Za-z]+)`/g)].map
 
 /** The JSON report of `bedrock-tenancy verify <args>`. */
 function report(args: string[]): any {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-fields-"));
+    const out = makeTempDir("bedrock-tenancy-fields-");
     const sink = new Writable({ write(_chunk, _encoding, done) { done(); } });
     main(["verify", "--out", out, ...args], sink, sink);
     return JSON.parse(fs.readFileSync(path.join(out, "isolation-report.json"), "utf8"));

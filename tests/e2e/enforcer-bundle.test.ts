@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { QUOTA_BLOCK_POLICY_NAME, opsRoleName, quotaAlarmName } from "../../contract";
 import { buildEnforcer } from "../../scripts/build-enforcer";
 import { LocalCloudWatchServer, LocalIamServer } from "../../testing/local-aws";
+import { makeTempDir } from "../support/temp-dir";
 
 const EVENTS = path.join(__dirname, "../../testing/fixtures/alarm-events");
 const event = (file: string, timestamp: string) => {
@@ -36,7 +36,7 @@ describe("the bundled quota enforcer", () => {
             if (v) process.env[k] = v;
             else delete process.env[k];
         }
-        const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-bundle-")), "index.mjs");
+        const outfile = path.join(makeTempDir("enforcer-bundle-"), "index.mjs");
         bytes = await buildEnforcer(outfile);
         ({ handler } = await importModule(pathToFileURL(outfile).href));
     });

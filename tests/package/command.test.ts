@@ -6,11 +6,11 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { jsonLines, trail } from "../support/audit-trail";
 import { shippedPlan, stackFiles } from "../support/plan-files";
 import { unbuiltClone } from "../support/unbuilt-clone";
+import { makeTempDir } from "../support/temp-dir";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: Record<string, string>; files: string[] };
@@ -34,7 +34,7 @@ describe("the bedrock-tenancy command", function () {
     it("proves the shipped plans in a clone that has not been built", async () => {
         const plans = stackFiles(await shippedPlan());
         const clone = unbuiltClone();
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unbuilt-out-"));
+        const out = makeTempDir("bedrock-tenancy-unbuilt-out-");
 
         const result = await run(path.join(clone, command), ["verify", "--out", out, ...plans], clone);
 
@@ -45,7 +45,7 @@ describe("the bedrock-tenancy command", function () {
     });
 
     it("runs the compiled CLI in a built tree, with the same exit codes", async () => {
-        const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-bad-plan-")), "ops.json");
+        const bad = path.join(makeTempDir("bedrock-tenancy-bad-plan-"), "ops.json");
         fs.writeFileSync(bad, "not json");
 
         const help = await run(path.join(REPO, command), ["--help"], REPO);
@@ -58,7 +58,7 @@ describe("the bedrock-tenancy command", function () {
 
     it("exits 2 naming the path, never 1 (breaks), when audit verify cannot write its --json report", async () => {
         const clone = unbuiltClone(["bin"]);
-        const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unwritable-")), "nodir", "r.json");
+        const report = path.join(makeTempDir("bedrock-tenancy-unwritable-"), "nodir", "r.json");
 
         const audit = await run(path.join(clone, command), ["audit", "verify", jsonLines(trail(2).records), "--json", report], clone);
 

@@ -6,12 +6,12 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../verifier/cli";
 import { editedPlan, shippedPlan } from "../support/plan-files";
 import { REPO, runStart } from "../support/run-cli";
+import { makeTempDir } from "../support/temp-dir";
 
 describe("npm start --help", function () {
     this.timeout(60_000);
@@ -56,7 +56,7 @@ describe("bedrock-tenancy verify on an ops stack without its customer stacks", f
     it("lists the tenants whose customer side is not proved in order, in the output and both reports", async () => {
         // Whatever order the file holds them in: here the ops stack's resources reversed, customer-b's first.
         const plans = editedPlan(await shippedPlan(), "ops", (doc) => doc.deployment.resources.reverse());
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-not-proved-"));
+        const out = makeTempDir("bedrock-tenancy-not-proved-");
         let stdout = "";
         const sink = (append: (s: string) => void) => new Writable({ write(chunk, _encoding, done) { append(String(chunk)); done(); } });
         assert.strictEqual(main(["verify", "--out", out, path.join(plans, "ops.json")], sink((s) => (stdout += s)), sink(() => undefined)), 0);

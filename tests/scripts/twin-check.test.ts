@@ -7,9 +7,9 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../../scripts/plan/run-start";
+import { makeTempDir } from "../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TENANT_LINE = /^(ok  |FAIL) createTenantChatModel as customer-b's (\S+) runtime role/;
@@ -29,7 +29,7 @@ function tenantLines(stdout: string): Record<string, string> {
 
 /** A copy of the plans with one resource's outputs changed. */
 function narrowed(from: string, urnSuffix: string, change: (outputs: any) => void): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "twin-narrowed-"));
+    const dir = makeTempDir("twin-narrowed-");
     for (const f of fs.readdirSync(from).filter((f) => f.endsWith(".json"))) fs.copyFileSync(path.join(from, f), path.join(dir, f));
     const file = path.join(dir, "ops.json");
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -55,7 +55,7 @@ describe("npm run twin:check", function () {
     let plans: string;
 
     before(async () => {
-        plans = fs.mkdtempSync(path.join(os.tmpdir(), "twin-plans-"));
+        plans = makeTempDir("twin-plans-");
         await runPlan({ projectDir: ROOT, outDir: plans, log: () => undefined });
     });
 

@@ -6,10 +6,10 @@
 import * as assert from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { shippedPlan } from "../support/plan-files";
 import { REPO } from "../support/run-cli";
+import { makeTempDir } from "../support/temp-dir";
 
 const UNDER_PROC = `/proc/bedrock-tenancy-no-such-${process.pid}/reports`;
 
@@ -48,7 +48,7 @@ describe("an output folder that cannot be created", function () {
     });
 
     it("audit verify --json under /proc exits 2 naming it", async () => {
-        const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-audit-")), "empty.log");
+        const input = path.join(makeTempDir("bedrock-tenancy-audit-"), "empty.log");
         fs.writeFileSync(input, "");
         const result = await run(["verifier/cli.ts", "audit", "verify", "--json", `${UNDER_PROC}/audit.json`, input]);
         assertOneLine(result, `--json ${UNDER_PROC}/audit.json: cannot write the report`);

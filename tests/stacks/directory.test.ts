@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { opsProgram } from "../../stacks/ops";
@@ -9,6 +8,7 @@ import { loadTenantDirectory } from "../../stacks/directory-config";
 import type { TenantDirectory } from "../../contract/tenant-directory";
 import { installMocks, ofType, type RecordedResource } from "../../testing/pulumi-mocks";
 import { HAIKU, OPS_ACCOUNT, opsMockOptions, parsePolicy, settled } from "../../testing/tenant-access-fixtures";
+import { makeTempDir } from "../support/temp-dir";
 
 const OTHER_OPS = "888888888888";
 
@@ -27,7 +27,7 @@ function fleet(): TenantDirectory {
 }
 
 function writeDirectory(directory: unknown, name = "fleet.yaml"): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-directory-")), name);
+    const file = path.join(makeTempDir("bedrock-tenancy-directory-"), name);
     fs.writeFileSync(file, name.endsWith(".json") ? JSON.stringify(directory) : stringify(directory));
     return file;
 }

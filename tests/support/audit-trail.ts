@@ -1,6 +1,5 @@
 /** Trails of chained records for the checker's tests, written the way the runtime writes them. */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditMode, type AuditRecord, type ChainCheckpoint, type ContentMode, type StoredRecord } from "../../contract";
@@ -11,6 +10,7 @@ import { Writable } from "stream";
 import { allBreaks, type AuditCheck } from "../../verifier/audit";
 import { main } from "../../verifier/cli";
 import { MemorySink } from "./memory-sink";
+import { makeTempDir } from "./temp-dir";
 
 export function callRecord(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
     return {
@@ -53,7 +53,7 @@ export function trail(calls: number, options: { every?: number; close?: boolean;
 }
 
 export function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-audit-"));
+    return makeTempDir("bedrock-tenancy-audit-");
 }
 
 /** Writes lines (records as JSON, strings as they are) to a new file. */

@@ -1,10 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PrivateInvocationLoggingArgs } from "../../components/private-invocation-logging/args";
 import { PrivateInvocationLogging } from "../../components/private-invocation-logging/private-invocation-logging";
 import { promiseOf } from "../../testing/pulumi-mocks";
+import { makeTempDir } from "./temp-dir";
 
 export const OPS_ACCOUNT = "999999999999";
 export const CUSTOMER_A_ACCOUNT = "111111111111";
@@ -20,7 +20,7 @@ export function opsRoleArnFor(tenantId: string): string {
 
 /** A stand-in runtime bundle in a fresh temp dir (the component only packages the file). */
 export function fixtureBundle(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-bundle-"));
+    const dir = makeTempDir("bedrock-tenancy-bundle-");
     const file = path.join(dir, "index.mjs");
     fs.writeFileSync(file, "export const handler = async () => ({ ok: true });\n");
     return file;

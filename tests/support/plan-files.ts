@@ -4,12 +4,12 @@
  * the source), and an in-process run of the `bedrock-tenancy verify` CLI.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../verifier/cli";
 import { SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
 import { runStart } from "./run-cli";
+import { makeTempDir } from "./temp-dir";
 
 export type StackDoc = { version: number; deployment: { resources: any[] } };
 
@@ -30,7 +30,7 @@ export function stackFiles(dir: string): string[] {
 
 /** A copy of `dir` with `edit` applied to the parsed `<stack>.json`. */
 export function editedPlan(dir: string, stack: string, edit: (doc: StackDoc) => void): string {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-edited-plan-"));
+    const copy = makeTempDir("bedrock-tenancy-edited-plan-");
     for (const file of stackFiles(dir)) fs.copyFileSync(file, path.join(copy, path.basename(file)));
     const file = path.join(copy, `${stack}.json`);
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -81,7 +81,7 @@ export interface VerifyRun {
 /** Runs `bedrock-tenancy verify` in process on every stack file of `dir` (or on `files`). */
 export function verify(dirOrFiles: string | string[]): VerifyRun {
     const files = typeof dirOrFiles === "string" ? stackFiles(dirOrFiles) : dirOrFiles;
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-verify-"));
+    const out = makeTempDir("bedrock-tenancy-verify-");
     let stdout = "";
     let stderr = "";
     const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });

@@ -5,10 +5,10 @@
  * rewritten in the `pulumi preview --json` shape.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
 import { stackFiles, type StackDoc } from "./plan-files";
+import { makeTempDir } from "./temp-dir";
 
 export const OPS = "999999999999";
 export const CUSTOMER_A = "111111111111";
@@ -78,7 +78,7 @@ function asExport(doc: StackDoc): StackDoc {
 
 /** A copy of the plan folder with each stack file edited, written in the export or the preview shape. */
 export function mutatedPlan(dir: string, shape: "stack-export" | "preview", edits: Record<string, (doc: StackDoc) => void>, drop: string[] = []): string {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-mutated-"));
+    const copy = makeTempDir("bedrock-tenancy-mutated-");
     for (const file of stackFiles(dir)) {
         const stack = path.basename(file, ".json");
         if (drop.includes(stack)) continue;

@@ -1,7 +1,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { makeTempDir } from "./temp-dir";
 
 export const REPO = path.resolve(__dirname, "../..");
 
@@ -14,7 +14,7 @@ export interface CliResult {
 
 /** Runs `npm start`'s script as a user would, in a child process, writing into a fresh folder. */
 export function runStart(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-plan-test-"));
+    const out = makeTempDir("bedrock-tenancy-plan-test-");
     return new Promise((resolve) => {
         execFile(
             process.execPath,
@@ -27,7 +27,7 @@ export function runStart(args: string[], env: Record<string, string> = {}): Prom
 
 /** A project folder holding the repository's stack files, with `edit` applied to the ops config text. */
 export function projectWith(editOps: (yaml: string) => string, stacks = ["ops", "customer-a"]): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-project-"));
+    const dir = makeTempDir("bedrock-tenancy-project-");
     fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     for (const stack of stacks) {
         const text = fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8");

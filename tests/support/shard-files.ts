@@ -4,9 +4,9 @@
  * each its own stack file, as a fleet spread over shards deploys them.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { openPolicySecrets, type StackDoc } from "./plan-files";
+import { makeTempDir } from "./temp-dir";
 
 export const SHIPPED_OPS_ACCOUNT = "999999999999";
 export const SECOND_OPS_ACCOUNT = "888888888888";
@@ -30,7 +30,7 @@ export function writeShardFiles(shippedDir: string, edit?: (shards: { "ops-1": S
         // customer-b has no quota or cost cap: the second shard needs no enforcer.
         "ops-2": shard(doc, "ops-2", (r) => isA(r) || r.urn.includes("QuotaEnforcer") || r.parent?.includes("QuotaEnforcer"), [[SHIPPED_OPS_ACCOUNT, SECOND_OPS_ACCOUNT]]),
     };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-shards-"));
+    const dir = makeTempDir("bedrock-tenancy-shards-");
     if (edit) {
         Object.values(shards).forEach(openPolicySecrets);
         edit(shards);

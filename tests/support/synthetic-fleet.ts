@@ -4,9 +4,9 @@
  * so fleet-size tests run in seconds instead of planning thousands of tenants.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { openPolicySecrets, type StackDoc } from "./plan-files";
+import { makeTempDir } from "./temp-dir";
 
 export function syntheticTenantId(i: number): string {
     return `tenant-${String(i).padStart(5, "0")}`;
@@ -36,7 +36,7 @@ export function writeSyntheticFleet(shippedOps: string, count: number, edit?: (d
         openPolicySecrets(doc);
         edit(doc);
     }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-fleet-"));
+    const dir = makeTempDir("bedrock-tenancy-fleet-");
     fs.writeFileSync(path.join(dir, "ops.json"), JSON.stringify(doc));
     return dir;
 }

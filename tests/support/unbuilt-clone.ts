@@ -1,6 +1,6 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { makeTempDir } from "./temp-dir";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
@@ -11,7 +11,7 @@ const REPO = path.resolve(__dirname, "..", "..");
  * a script that finds the package root from its own folder must be a copy.
  */
 export function unbuiltClone(copied: readonly string[] = []): string {
-    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-unbuilt-"));
+    const clone = makeTempDir("bedrock-tenancy-unbuilt-");
     for (const entry of fs.readdirSync(REPO)) {
         if (entry === "dist" || entry === ".git") continue;
         if (copied.includes(entry)) fs.cpSync(path.join(REPO, entry), path.join(clone, entry), { recursive: true });

@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../../components";
 import { planStack, writeStackExport } from "../../testing";
 import { readStackState } from "../../verifier/pulumi-formats";
 import { verifyFiles } from "../../verifier/verify";
+import { makeTempDir } from "../support/temp-dir";
 
 describe("bedrock-tenancy/testing planStack", () => {
     let file: string;
@@ -22,7 +22,7 @@ describe("bedrock-tenancy/testing planStack", () => {
             });
             return { tenants: fleet.tenants, plain: "visible" };
         }, { project: "acme", stack: "ops", account: "999999999999" });
-        file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-stack-")), "ops.json");
+        file = path.join(makeTempDir("plan-stack-"), "ops.json");
         writeStackExport(file, doc);
     });
 

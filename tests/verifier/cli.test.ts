@@ -2,10 +2,10 @@
 import * as assert from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { editedPlan, policyOf, shippedPlan, stackFiles } from "../support/plan-files";
 import { REPO } from "../support/run-cli";
+import { makeTempDir } from "../support/temp-dir";
 
 function bin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -18,7 +18,7 @@ function bin(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 function asPreview(exportFile: string): string {
     const doc = JSON.parse(fs.readFileSync(exportFile, "utf8"));
     const preview = { steps: doc.deployment.resources.map((r: any) => ({ op: "create", urn: r.urn, newState: r })), changeSummary: { create: doc.deployment.resources.length } };
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-preview-")), path.basename(exportFile));
+    const file = path.join(makeTempDir("bedrock-tenancy-preview-"), path.basename(exportFile));
     fs.writeFileSync(file, JSON.stringify(preview));
     return file;
 }
@@ -31,7 +31,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
     });
 
     it("exits 0 on the clean plan and writes the markdown and JSON reports", async () => {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-cli-"));
+        const out = makeTempDir("bedrock-tenancy-cli-");
         const run = await bin(["verify", "--out", out, ...stackFiles(plan)]);
         assert.strictEqual(run.code, 0, run.stderr);
         assert.match(run.stdout, /Isolation: 2 tenants, 1 customer stack, \d+ resources, 0 violations/);
@@ -57,7 +57,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
     });
 
     it("exits 2, naming --out, when the report cannot be written", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-out-")), "taken");
+        const file = path.join(makeTempDir("bedrock-tenancy-out-"), "taken");
         fs.writeFileSync(file, "");
         for (const out of [file, path.join(file, "sub")]) {
             const run = await bin(["verify", "--out", out, ...stackFiles(plan)]);
@@ -68,7 +68,7 @@ describe("bedrock-tenancy verify (the bin)", function () {
     });
 
     it("exits 2 on unreadable input, naming the file", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-bad-"));
+        const dir = makeTempDir("bedrock-tenancy-bad-");
         fs.writeFileSync(path.join(dir, "ops.json"), "{ not json");
         fs.writeFileSync(path.join(dir, "other.json"), JSON.stringify({ hello: 1 }));
         for (const [file, message] of [["ops.json", /ops\.json is not JSON/], ["other.json", /other\.json is neither `pulumi stack export` JSON/], ["missing.json", /cannot read .*missing\.json/]] as const) {

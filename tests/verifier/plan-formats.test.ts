@@ -9,17 +9,17 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { shippedPlan, stackFiles, verify, type StackDoc } from "../support/plan-files";
 import { CUSTOMER_B, mutatedPlan } from "../support/plan-mutations";
 import { MAX_NESTING, readStackState, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
+import { makeTempDir } from "../support/temp-dir";
 
 const DEEP = "__deep_value__";
 
 /** The shipped plan with the first role's tags holding `deep` (raw JSON text, built as text: JSON.stringify would itself overflow). */
 function planWith(dir: string, deep: string): string {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-deep-"));
+    const copy = makeTempDir("bedrock-tenancy-deep-");
     for (const file of stackFiles(dir)) fs.copyFileSync(file, path.join(copy, path.basename(file)));
     const file = path.join(copy, "ops.json");
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../../../components/private-invocation-logging/private-invocation-logging";
@@ -8,12 +7,13 @@ import type { PrivateInvocationLoggingArgs } from "../../../components/private-i
 import { CUSTOMER_A_ACCOUNT, EXTERNAL_ID_A, US_HAIKU_35, HAIKU_PROFILE_ARN, US_SONNET_37, customerAArgs, fixtureBundle, opsRoleArnFor, settle } from "../../support/customer-fixtures";
 import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf } from "../../../testing/pulumi-mocks";
 import { parsePolicy } from "../../../testing/tenant-access-fixtures";
+import { makeTempDir } from "../../support/temp-dir";
 
 const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 
 /** A bundle as esbuild splits it: a static chunk, a chunk on first use, and a chunk only another chunk imports. */
 function splitFixtureBundle(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-split-"));
+    const dir = makeTempDir("bedrock-tenancy-split-");
     const files: Record<string, string> = {
         "index.mjs": 'import{a as t}from"./chunk-A1.mjs";export const handler=async()=>(await import( "./lazy-B2.mjs")).b+t;\n',
         "chunk-A1.mjs": 'import"./sub/shared-C3.mjs";export const a=1;\n',

@@ -1,16 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { QuotaEnforcer } from "../../../components";
 import { QUOTA_EXHAUSTED_ERROR_CODE, quotaErrorCode } from "../../../runtime/quota-error";
 import { installMocks, ofType, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
 import { OPS_ACCOUNT, opsMockOptions, parsePolicy, settled } from "../../../testing/tenant-access-fixtures";
+import { makeTempDir } from "../../support/temp-dir";
 
 const CAP_POLICY = `arn:aws:iam::${OPS_ACCOUNT}:policy/BedrockTenancyCostCap-AllTenants`;
 
 function fixtureBundle(): string {
-    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-")), "index.mjs");
+    const bundle = path.join(makeTempDir("enforcer-"), "index.mjs");
     fs.writeFileSync(bundle, "export const handler = async () => {};\n");
     return bundle;
 }

@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
 import { QuotaEnforcer } from "../../../components";
@@ -8,6 +7,7 @@ import { BOUNDARY_WRITE_ACTIONS, opsRoleName, quotaAlarmName, quotaPartAlarmName
 import { evaluate } from "../../../scripts/lib/iam-evaluator";
 import { installMocks, type RecordedResource } from "../../../testing/pulumi-mocks";
 import { OPS_ACCOUNT, opsMockOptions, parsePolicy, settled } from "../../../testing/tenant-access-fixtures";
+import { makeTempDir } from "../../support/temp-dir";
 
 const REGION = "eu-west-1";
 const alarmArn = (name: string, region = REGION, account = OPS_ACCOUNT) => `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
@@ -21,7 +21,7 @@ describe("QuotaEnforcer's execution role reads the quota alarms it acts on", () 
 
     before(async () => {
         const recorded: RecordedResource[] = await installMocks(opsMockOptions());
-        const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-")), "index.mjs");
+        const bundle = path.join(makeTempDir("enforcer-"), "index.mjs");
         fs.writeFileSync(bundle, "export const handler = async () => {};\n");
         new QuotaEnforcer("quota-enforcer", { region: REGION, accountId: OPS_ACCOUNT, bundlePath: bundle });
         await settled();

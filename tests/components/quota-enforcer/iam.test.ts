@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -13,6 +12,7 @@ import { evaluate, type Decision } from "../../../scripts/lib/iam-evaluator";
 import { LocalCloudWatchServer, LocalIamServer } from "../../../testing/local-aws";
 import { installMocks, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
 import { HAIKU, OPS_ACCOUNT, opsMockOptions, parsePolicy, policiesOf, settled } from "../../../testing/tenant-access-fixtures";
+import { makeTempDir } from "../../support/temp-dir";
 
 const ALARM_EVENT = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../testing/fixtures/alarm-events/composite-alarm.json"), "utf8"));
 const NOW = "2026-12-02T05:00:00Z";
@@ -37,7 +37,7 @@ describe("quota enforcement under the IAM evaluator", () => {
 
     before(async () => {
         const recorded: RecordedResource[] = await installMocks(opsMockOptions());
-        const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-")), "index.mjs");
+        const bundle = path.join(makeTempDir("enforcer-"), "index.mjs");
         fs.writeFileSync(bundle, "export const handler = async () => {};\n");
         const enforcer = new QuotaEnforcer("quota-enforcer", { region: "us-east-1", accountId: OPS_ACCOUNT, bundlePath: bundle, costCaps: true });
         for (const [key, tenant, account] of [["a", "customer-a", "111111111111"], ["b", "customer-b", "222222222222"]]) {

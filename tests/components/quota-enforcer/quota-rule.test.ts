@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { BedrockTenantAccess, QuotaEnforcer } from "../../../components";
 import { QuotaEventRefused, parseAlarmChange } from "../../../enforcer";
 import { installMocks, ofType, promiseOf, type RecordedResource } from "../../../testing/pulumi-mocks";
 import { HAIKU, OPS_ACCOUNT, US_HAIKU_35, opsMockOptions, settled } from "../../../testing/tenant-access-fixtures";
 import { matchesPattern } from "./event-pattern";
+import { makeTempDir } from "../../support/temp-dir";
 
 const EVENTS = path.join(__dirname, "../../../testing/fixtures/alarm-events");
 const fixture = (file: string) => JSON.parse(fs.readFileSync(path.join(EVENTS, `${file}.json`), "utf8"));
@@ -46,7 +46,7 @@ describe("QuotaEnforcer's one EventBridge rule", () => {
 
     before(async () => {
         recorded = await installMocks(opsMockOptions());
-        const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "enforcer-")), "index.mjs");
+        const bundle = path.join(makeTempDir("enforcer-"), "index.mjs");
         fs.writeFileSync(bundle, "export const handler = async () => {};\n");
         const enforcer = new QuotaEnforcer("quota-enforcer", { region: "us-east-1", accountId: OPS_ACCOUNT, bundlePath: bundle });
         for (const [key, tenant, account] of [["a", "customer-a", "111111111111"], ["b", "customer-b", "222222222222"]]) {

@@ -6,10 +6,10 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { automationRunner, previewViolations } from "../../../scripts/deploy/automation-runner";
 import { driveShards, FLEET } from "../../../scripts/deploy/shard-driver";
+import { makeTempDir } from "../../support/temp-dir";
 
 /** What the stand-in answers: a preview digest per stack, and per stack the errors its successive `up` runs print. */
 interface Script {
@@ -48,7 +48,7 @@ process.exit(2);
 `;
 
 function standIn(script: Script): { root: string; workDir: string; env: Record<string, string>; calls(): string[][] } {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-stand-in-"));
+    const root = makeTempDir("pulumi-stand-in-");
     fs.mkdirSync(path.join(root, "bin"));
     fs.writeFileSync(path.join(root, "bin", "pulumi"), STAND_IN, { mode: 0o755 });
     fs.writeFileSync(path.join(root, "script.json"), JSON.stringify(script));

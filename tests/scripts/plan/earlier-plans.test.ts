@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { removeEarlierPlans } from "../../../scripts/plan/run-start";
+import { makeTempDir } from "../../support/temp-dir";
 
 describe("a plan folder after another run", () => {
     it("drops the stack files an earlier run's report lists and this run does not write, and nothing else", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-folder-"));
-        const outside = fs.mkdtempSync(path.join(os.tmpdir(), "plan-outside-"));
+        const dir = makeTempDir("plan-folder-");
+        const outside = makeTempDir("plan-outside-");
         const file = (d: string, name: string) => {
             const f = path.join(d, name);
             fs.writeFileSync(f, "{}");
@@ -24,7 +24,7 @@ describe("a plan folder after another run", () => {
     });
 
     it("leaves a folder without a readable report as it is", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-folder-"));
+        const dir = makeTempDir("plan-folder-");
         fs.writeFileSync(path.join(dir, "isolation-report.json"), "not json");
         assert.deepStrictEqual(removeEarlierPlans(dir, []), []);
     });

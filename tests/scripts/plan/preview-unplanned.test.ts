@@ -6,10 +6,10 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { shippedPlan } from "../../support/plan-files";
 import { readJson, runStart } from "../../support/run-cli";
+import { makeTempDir } from "../../support/temp-dir";
 
 describe("npm start with a stack left out of --stacks", function () {
     this.timeout(240_000);
@@ -27,7 +27,7 @@ describe("npm start with a stack left out of --stacks", function () {
     });
 
     it("names the missing state file when --previous does not hold the referenced stack", async () => {
-        const previous = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-no-ops-"));
+        const previous = makeTempDir("bedrock-tenancy-no-ops-");
         const run = await runStart(["--preview", "--stacks", "customer-a", "--previous", previous]);
         assert.strictEqual(run.code, 2);
         assert.ok(run.stderr.includes(`stack reference to "acme/bedrock-tenancy/ops": stack "ops" is not planned in this run and --previous ${previous} holds no ops.json;`), run.stderr);

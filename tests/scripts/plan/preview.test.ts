@@ -5,12 +5,12 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { deriveExternalId } from "../../../components/bedrock-tenant-access/external-id";
 import { SECRET_SIG, SIG_KEY, UNKNOWN_VALUE } from "../../../verifier/pulumi-formats";
 import { shippedPlan, verify } from "../../support/plan-files";
 import { projectWith, readJson, runStart, type CliResult } from "../../support/run-cli";
+import { makeTempDir } from "../../support/temp-dir";
 
 const CUSTOMER_B = `    - id: customer-b
       accounts:
@@ -159,7 +159,7 @@ describe("npm start -- --preview of a new customer stack, its ops stack deployed
 
     before(async () => {
         const shipped = await shippedPlan();
-        const previous = fs.mkdtempSync(path.join(path.dirname(shipped), "bedrock-tenancy-ops-only-"));
+        const previous = makeTempDir("bedrock-tenancy-ops-only-");
         fs.copyFileSync(path.join(shipped, "ops.json"), path.join(previous, "ops.json"));
         const run = await runStart(["--preview", "--previous", previous, "--quiet"]);
         out = run.out;
@@ -205,7 +205,7 @@ describe("npm start -- --preview of a new customer stack without archive or netw
     // With the bindings the verifier still lacks (NEW_KEY_FINDINGS), this verifies with exit 0.
     it("knows the runtime policy and environment whole, and fails the proof only on the new key", async () => {
         const shipped = await shippedPlan();
-        const previous = fs.mkdtempSync(path.join(path.dirname(shipped), "bedrock-tenancy-ops-only-"));
+        const previous = makeTempDir("bedrock-tenancy-ops-only-");
         fs.copyFileSync(path.join(shipped, "ops.json"), path.join(previous, "ops.json"));
         const project = projectWith((yaml) => yaml);
         const stackFile = path.join(project, "Pulumi.customer-a.yaml");
@@ -250,7 +250,7 @@ describe("npm start -- --preview with nothing deployed", function () {
     });
 
     it("names a --previous folder that holds no state for the stacks, when a stack then fails to plan", async () => {
-        const previous = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-nothing-deployed-"));
+        const previous = makeTempDir("bedrock-tenancy-nothing-deployed-");
         const run = await runStart(["--preview", "--previous", previous]);
         assert.strictEqual(run.code, 2);
         assert.match(run.stderr, /stack "customer-a" failed to plan:\nError: ops stack "acme\/bedrock-tenancy\/ops" has no output "tenants"/);

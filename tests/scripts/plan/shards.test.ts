@@ -5,7 +5,6 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { joinValues, ShardJoin } from "../../../scripts/plan/join-shards";
@@ -13,11 +12,12 @@ import { planStacks, type StackPlan } from "../../../scripts/plan/run-plan";
 import { writeSyntheticProject } from "../../../scripts/plan/synthetic-tenants";
 import type { PlannedResource, WorkerOutput } from "../../../scripts/plan/plan-types";
 import { REPO } from "../../support/run-cli";
+import { makeTempDir } from "../../support/temp-dir";
 
 const PROGRAM = path.join(REPO, "stacks");
 
 function syntheticProject(count: number, edit?: (tenants: any[]) => void): string {
-    const { dir } = writeSyntheticProject(REPO, count, fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-tenancy-shards-")));
+    const { dir } = writeSyntheticProject(REPO, count, makeTempDir("bedrock-tenancy-shards-"));
     if (edit) {
         const file = path.join(dir, "Pulumi.ops.yaml");
         const doc = parse(fs.readFileSync(file, "utf8"));

@@ -6,6 +6,7 @@ import { Writable } from "stream";
 import { main } from "../../../verifier/cli";
 import { shippedPlan, stackFiles, verify } from "../../support/plan-files";
 import { added, asPreview, mutatedPlan, TENANT_A_ROLE } from "../../support/plan-mutations";
+import { makeTempDir } from "../../support/temp-dir";
 
 describe("inputs the whole-account proof refuses or reports", function () {
     this.timeout(120_000);
@@ -51,7 +52,7 @@ describe("inputs the whole-account proof refuses or reports", function () {
         assert.match(loose.stdout, /Customer side not proved \(no customer stack given\): customer-b/);
         let stderr = "";
         const sink = (append: (s: string) => void) => new Writable({ write(c, _e, done) { append(String(c)); done(); } });
-        const code = main(["verify", "--require-customers", "--out", fs.mkdtempSync(path.join(plan, "..", "rc-")), ...stackFiles(plan)], sink(() => undefined), sink((s) => (stderr += s)));
+        const code = main(["verify", "--require-customers", "--out", makeTempDir("rc-"), ...stackFiles(plan)], sink(() => undefined), sink((s) => (stderr += s)));
         assert.strictEqual(code, 1);
         assert.match(stderr, /customer-b: .*no customer stack of this tenant is among the files: its customer side is not proved \[BT-FLEET-CUSTOMER-MISSING\]/);
     });
