@@ -167,12 +167,8 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const run = tagged ?? newRun({ runId: runManager?.runId });
         // A stream begun here ends here; one inside `generate` (a streaming model) ends there.
         const owned = !run.begun;
-        if (owned) await this.begin(run, messages, options.signal);
+        const started = owned ? this.begin(run, messages, options.signal) : undefined;
         const { runId } = run;
-        this.auditLogger.observeStream(runId);
-        const request = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
-        const observer = observers.set(runId, this.auditLogger);
-        const reply = owned ? new StreamedReply() : undefined;
         const { signal } = options;
         // Whoever ends the run first writes its one record: the stream's end, its
         // error, the caller leaving the loop, or an abort.
@@ -192,8 +188,23 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             // caller if it reads on.
             end(() => this.auditLogger.runFailed(runId, abortError(signal!)))?.catch(() => undefined);
         };
+        // Listening before the `started` record is durable: fail-closed, an abort while it is being written (the
+        // deadline, say) writes the call's record now, rather than once that write ends, past the deadline.
         signal?.addEventListener("abort", onAbort, { once: true });
         if (signal?.aborted) onAbort();
+        if (started) {
+            try {
+                await started;
+            } catch (err) {
+                // The started record was lost: the logger has ended the run, and the call stops before Bedrock.
+                signal?.removeEventListener("abort", onAbort);
+                throw err;
+            }
+        }
+        this.auditLogger.observeStream(runId);
+        const request = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
+        const observer = observers.set(runId, this.auditLogger);
+        const reply = owned ? new StreamedReply() : undefined;
         let settled = false;
         try {
             if (!ended) {

@@ -51,17 +51,34 @@ export interface TokenUsage {
  * The default table with `overrides` laid over it. Overriding a foundation
  * model id also replaces the default's profile-specific entries for it, so a
  * caller's price applies to every profile unless the caller names one.
+ * A price the caller gives by a getter stays one: it is read by each call's
+ * lookup (a live price), never here, so a getter that throws costs that
+ * call's record rather than the logger's construction.
  */
 export function mergePriceTables(overrides: PriceTable | undefined): PriceTable {
     if (!overrides) {
         return DEFAULT_PRICE_TABLE;
     }
-    const overridden = new Set(Object.keys(overrides));
-    const kept = Object.entries(DEFAULT_PRICE_TABLE).filter(([id]) => {
-        const base = id.replace(CROSS_REGION_PROFILE_PREFIX, "");
-        return base === id || !overridden.has(base);
-    });
-    return Object.freeze({ ...Object.fromEntries(kept), ...overrides });
+    const ids = Object.keys(overrides);
+    const overridden = new Set(ids);
+    const merged: Record<string, ModelPrice> = Object.fromEntries(
+        Object.entries(DEFAULT_PRICE_TABLE).filter(([id]) => {
+            const base = id.replace(CROSS_REGION_PROFILE_PREFIX, "");
+            return base === id || !overridden.has(base);
+        }),
+    );
+    for (const id of ids) {
+        const descriptor = Object.getOwnPropertyDescriptor(overrides, id);
+        if (descriptor === undefined) continue;
+        // Defined, never assigned: an own "__proto__" id is a price like any other, not the table's prototype.
+        Object.defineProperty(merged, id, {
+            // Read through the caller's object, so its getter sees the `this` it was written for.
+            ...("value" in descriptor ? { value: descriptor.value as ModelPrice, writable: true } : { get: () => overrides[id] }),
+            enumerable: true,
+            configurable: true,
+        });
+    }
+    return Object.freeze(merged);
 }
 
 /** The price of `modelId`, looked up with and then without a cross-Region prefix. */

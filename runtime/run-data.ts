@@ -125,17 +125,34 @@ export class RecordedText {
     }
 }
 
-/** A block as JSON, bytes (an image's, a document's) as base64 rather than one key per byte. */
+/**
+ * A block as JSON, bytes (an image's, a document's) as base64 rather than one
+ * key per byte, and without its stream position (see {@link withoutStreamPosition}).
+ */
 function partJson(block: unknown): string {
     try {
         return JSON.stringify(block, function (this: Record<string, unknown>, key: string, value: unknown) {
             const original = key === "" ? value : this[key];
-            return original instanceof Uint8Array ? Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString("base64") : value;
+            if (original instanceof Uint8Array) return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString("base64");
+            return key === "" ? withoutStreamPosition(value) : value;
         }) ?? "null";
     } catch {
         // A block that cannot be written (a cycle, a BigInt) is still marked where it was.
         return JSON.stringify({ type: typeof (block as { type?: unknown })?.type === "string" ? (block as { type: string }).type : "unknown", unserializable: true });
     }
+}
+
+/**
+ * A streamed reply's blocks carry their place in the reply (`index`, a number
+ * or string: Bedrock's content block index), which LangChain's chunk merging
+ * matches pieces on and keeps in the merged block; a block of a reply
+ * received whole has none. It is no part of the content, so the record leaves
+ * it out and one reply has one form, streamed or not.
+ */
+function withoutStreamPosition(block: unknown): unknown {
+    if (typeof block !== "object" || block === null || Array.isArray(block) || !Object.hasOwn(block, "index")) return block;
+    const { index, ...rest } = block as Record<string, unknown>;
+    return typeof index === "number" || typeof index === "string" ? rest : block;
 }
 
 /** Text of a message's content, whether a string or a list of blocks. */

@@ -15,11 +15,15 @@ export interface FlushOnShutdownOptions {
     signals?: readonly NodeJS.Signals[];
     /**
      * Runs first: stop taking new work (close the HTTP server, ...). If it
-     * throws, the failure is reported and the flush happens all the same.
+     * throws, or has not finished when `graceMs` is up, the failure is
+     * reported and the flush happens all the same.
      * @default - nothing
      */
     beforeFlush?: () => Promise<void> | void;
-    /** Longest wait for calls in progress, ms; under ECS's 30 s SIGKILL. @default 20000 */
+    /**
+     * Longest wait for `beforeFlush` and then for calls in progress, ms, both
+     * within this one period; under ECS's 30 s SIGKILL. @default 20000
+     */
     graceMs?: number;
     /**
      * Longest wait for each logger's close (its flush, close record and final
@@ -49,7 +53,8 @@ const SHUTDOWN_LOGGER_METHODS = ["stats", "close"] as const;
 const UNCATCHABLE_SIGNALS = ["SIGKILL", "SIGSTOP"];
 
 /**
- * Stops, waits for calls in progress (up to `graceMs`), closes every logger,
+ * Stops (`beforeFlush`), waits for calls in progress (the two together up
+ * to `graceMs`), closes every logger (each up to `closeTimeoutMs`),
  * and resolves to the exit code: 0, or {@link RECORDS_LOST_EXIT_CODE} when a
  * logger has lost any record, or when an argument was bad or a logger failed
  * (the audit log may then be incomplete). Never rejects.
@@ -87,10 +92,22 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     const usable = usableLoggers(loggers, note);
     let failures = problems.length;
     for (const problem of problems) warn(`shutdown: ${problem}; closing the other loggers all the same`);
-    try {
-        if (beforeFlushProblem === undefined) await given.beforeFlush?.();
-    } catch (err) {
-        warn(`shutdown: beforeFlush failed (${describeError(err).errorCode}); flushing the audit records all the same`);
+    const graceMs = given.graceMs !== undefined && graceProblem === undefined ? given.graceMs : DEFAULT_SHUTDOWN_GRACE_MS;
+    // One grace period for beforeFlush and the calls in progress together: a beforeFlush that
+    // never settles (a server.close() held by a keep-alive or long-poll connection) must not
+    // hold the records until SIGKILL. It is left running; the flush goes ahead.
+    const until = Date.now() + graceMs;
+    const beforeFlush = given.beforeFlush;
+    if (beforeFlush !== undefined && beforeFlushProblem === undefined) {
+        try {
+            const finished = await withinMs(
+                Promise.resolve().then(() => beforeFlush()),
+                graceMs,
+            );
+            if (!finished) warn(`shutdown: beforeFlush did not finish within ${graceMs} ms (graceMs); flushing the audit records all the same`);
+        } catch (err) {
+            warn(`shutdown: beforeFlush failed (${describeError(err).errorCode}); flushing the audit records all the same`);
+        }
     }
     // A logger whose stats() throws counts as failed once, and as idle so it is not waited for.
     const broken = new Set<number>();
@@ -105,7 +122,6 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
         }
     };
     const total = (key: "activeRuns" | "lost") => usable.reduce((n, _l, i) => n + stat(i, key), 0);
-    const until = Date.now() + (given.graceMs !== undefined && graceProblem === undefined ? given.graceMs : DEFAULT_SHUTDOWN_GRACE_MS);
     while (total("activeRuns") > 0 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -15,7 +15,8 @@ import { describeError } from "../audit-record";
 import { PrivateInvocationLogger, AuditWriteError } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
 import { bedrockUsage, contentText, replyStopReason } from "../run-data";
-import type { AuditSink } from "../sinks/audit-sink";
+import { boundArchiveWrites } from "../sinks/archive-sink";
+import { guardedWarning, type AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "../wiring/audit-logger";
 import { RUNTIME_CONFIG_KEYS, guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
@@ -141,29 +142,47 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         }),
     );
 
+    const warn = guardedWarning(onWarning);
+
     const handler = async (event: unknown, context?: LambdaContextLike): Promise<InvocationResponse> => {
-        try {
-            const checked = validateEvent(event, config.allowedModels, config.defaultModel);
-            if (!checked.ok) {
-                return await reject(checked.error, checked.ids);
+        const deadline = new CallDeadline(context, config.deadlineMarginMs);
+        return boundArchiveWrites(deadline.archiveBound, async () => {
+            try {
+                const checked = validateEvent(event, config.allowedModels, config.defaultModel);
+                if (!checked.ok) {
+                    return await reject(checked.error, checked.ids, deadline);
+                }
+                return await invoke(checked.event, deadline);
+            } finally {
+                await flushBefore(deadline);
             }
-            return await invoke(checked.event, context);
-        } finally {
-            await logger.flush();
-        }
+        });
     };
 
-    async function reject(error: EventError, ids: Partial<InvocationEvent>): Promise<InvocationFailure> {
+    /** The last wait of every invocation: what is not written by the deadline is reported, not waited for past it. */
+    async function flushBefore(deadline: CallDeadline): Promise<void> {
         try {
-            await logger.logRejection({
+            await untilAborted(logger.flush(), deadline.records);
+        } catch {
+            warn("audit records still being written at the function's deadline were not confirmed written; they are lost if the function is stopped or frozen first");
+        } finally {
+            deadline.clear();
+        }
+    }
+
+    async function reject(error: EventError, ids: Partial<InvocationEvent>, deadline: CallDeadline): Promise<InvocationFailure> {
+        try {
+            const written = logger.logRejection({
                 ids: { userId: ids.userId, applicationId: ids.applicationId, clientRequestId: ids.requestId, taskType: ids.taskType, kbId: ids.kbId },
                 modelId: ids.modelId,
                 errorCode: error.code,
                 errorMessage: error.message,
                 errorField: error.field,
             });
-        } catch {
-            return { error: { code: InvocationErrorCode.auditUnavailable, message: "the audit record could not be written" } };
+            await untilAborted(written, deadline.records);
+        } catch (err) {
+            const message = err instanceof RecordDeadlineError ? "the audit record was not confirmed written before the function's deadline" : "the audit record could not be written";
+            return { error: { code: InvocationErrorCode.auditUnavailable, message } };
         }
         return { error };
     }
@@ -200,27 +219,28 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         };
     }
 
-    /** Aborts `controller` near the Lambda deadline; returns the timer to clear. */
-    function deadlineTimer(controller: AbortController, context: LambdaContextLike | undefined): NodeJS.Timeout | undefined {
-        const budget = context ? context.getRemainingTimeInMillis() - config.deadlineMarginMs : Infinity;
-        return Number.isFinite(budget) ? setTimeout(() => controller.abort(new DeadlineError()), Math.max(0, budget)) : undefined;
-    }
-
-    async function invoke(event: InvocationEvent & { modelId: string }, context: LambdaContextLike | undefined): Promise<InvocationResponse> {
-        const deadline = new AbortController();
-        const timer = deadlineTimer(deadline, context);
+    async function invoke(event: InvocationEvent & { modelId: string }, deadline: CallDeadline): Promise<InvocationResponse> {
+        const { signal } = deadline;
         const runId = randomUUID();
+        let stopped = false;
         try {
             // The SDK honours the signal only once a request is on the wire: resolving the ops credentials (a slow
             // AssumeRole) would hold the call past the function's timeout, where Lambda kills it with no record. So the
             // wait gives way to the deadline, and the record is written here (as streamInvocation does).
-            const call = modelFor(event).invoke(toLangChain(eventMessages(event)), { ...callOptions(event, deadline.signal), runId });
-            const reply = await untilAborted(call, deadline.signal).catch(async (err: unknown) => {
-                if (deadline.signal.aborted) {
-                    // The logger takes the run once: whichever of this and the call's own end comes first writes the one
-                    // record, and a late end finds no run. Fail-closed, a record that cannot be written rejects here.
-                    await logger.runFailed(runId, deadline.signal.reason);
+            const call = modelFor(event).invoke(toLangChain(eventMessages(event)), { ...callOptions(event, signal), runId });
+            const reply = await untilAborted(call, signal).catch(async (err: unknown) => {
+                if (!signal.aborted) throw err;
+                // The logger takes the run once: whichever of this and the call's own end comes first writes the one
+                // record, and a late end finds no run. Fail-closed, a record that cannot be written rejects here.
+                const recorded = logger.runFailed(runId, signal.reason);
+                if (recorded === undefined && logger.auditMode === "fail-closed") {
+                    // The call had ended and its completion record is on its way: that record is the call's one, so the
+                    // answer follows it (the completion once it is durable, AuditUnavailable if it is lost or late), never
+                    // DeadlineExceeded over a record that says otherwise.
+                    return untilAborted(call, deadline.records);
                 }
+                stopped = true;
+                if (recorded) await untilAborted(recorded, deadline.records);
                 throw err;
             });
             const meta = reply.response_metadata as { $metadata?: { requestId?: string } };
@@ -233,38 +253,44 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                 clientRequestId: event.requestId,
             };
         } catch (err) {
-            return { error: failure(err, deadline.signal.aborted) };
-        } finally {
-            clearTimeout(timer);
+            if (err instanceof RecordDeadlineError) warn(`audit record of call ${runId} not confirmed written by the function's deadline; the call is answered ${InvocationErrorCode.auditUnavailable}`);
+            return { error: failure(err, stopped) };
         }
     }
 
     const stream = async (event: unknown, responseStream: ResponseStreamLike, context?: LambdaContextLike): Promise<void> => {
-        try {
-            const checked = validateEvent(streamedEvent(event), config.allowedModels, config.defaultModel);
-            if (!checked.ok) {
-                return await streamInvocation.refuse(responseStream, await reject(checked.error, checked.ids));
+        const deadline = new CallDeadline(context, config.deadlineMarginMs);
+        return boundArchiveWrites(deadline.archiveBound, async () => {
+            try {
+                const checked = validateEvent(streamedEvent(event), config.allowedModels, config.defaultModel);
+                if (!checked.ok) {
+                    return await streamInvocation.refuse(responseStream, await reject(checked.error, checked.ids, deadline));
+                }
+                const valid = checked.event;
+                let written: (() => Promise<void>) | undefined;
+                await streamInvocation({
+                    responseStream,
+                    start: (signal, runId) => {
+                        const model = modelFor(valid);
+                        written = model.trackStream(runId);
+                        return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
+                    },
+                    runFinished: async (runId) => {
+                        await logger.runFinished(runId);
+                        await written?.();
+                    },
+                    armDeadline: (controller) => deadline.arm(controller),
+                    recordsDeadline: deadline.records,
+                    describe: (err, deadlinePassed, streamed) => {
+                        if (err instanceof RecordDeadlineError) warn(`audit record of a streamed call not confirmed written by the function's deadline; its last line is ${InvocationErrorCode.auditUnavailable}`);
+                        return failure(err, deadlinePassed, streamed);
+                    },
+                    ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
+                });
+            } finally {
+                await flushBefore(deadline);
             }
-            const valid = checked.event;
-            let written: (() => Promise<void>) | undefined;
-            await streamInvocation({
-                responseStream,
-                start: (signal, runId) => {
-                    const model = modelFor(valid);
-                    written = model.trackStream(runId);
-                    return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
-                },
-                runFinished: async (runId) => {
-                    await logger.runFinished(runId);
-                    await written?.();
-                },
-                armDeadline: (controller) => deadlineTimer(controller, context),
-                describe: (err, deadlinePassed, streamed) => failure(err, deadlinePassed, streamed),
-                ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
-            });
-        } finally {
-            await logger.flush();
-        }
+        });
     };
 
     return Object.assign(handler, { config, logger, stream });
@@ -272,6 +298,12 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
 
 /** A content-free error for the caller: Bedrock's messages may quote the prompt. */
 function failure(err: unknown, deadlinePassed: boolean, streamed = false): InvocationFailure["error"] {
+    if (err instanceof RecordDeadlineError) {
+        const message = streamed
+            ? "the completion record was not confirmed written before the function's deadline; the call's started record is in the log"
+            : "the audit record was not confirmed written before the function's deadline, so no completion is returned";
+        return { code: InvocationErrorCode.auditUnavailable, message };
+    }
     if (err instanceof AuditWriteError) {
         // A stream starts only after its `started` record is durable, so text that reached the caller is on record.
         const message = streamed
@@ -294,6 +326,65 @@ class DeadlineError extends Error {
     constructor() {
         super("the Lambda deadline is near");
         this.name = "DeadlineExceeded";
+    }
+}
+
+/** A record the answer waits for was not durable when the time left for records ran out. */
+class RecordDeadlineError extends Error {
+    constructor() {
+        super("the audit record was not confirmed written before the function's deadline");
+        this.name = "DeadlineExceeded";
+    }
+}
+
+/**
+ * One invocation's deadlines, from the Lambda context. At `deadlineMarginMs`
+ * before the function's timeout the call stops (`signal`). The margin is the
+ * records' time: archive writes still running at half of it give up, so their
+ * log copies go on (`archive.errorCode: "DeadlineExceeded"`); at a quarter
+ * of it the handler stops waiting for records (`records`), keeping the rest
+ * to answer. Without a context there is no deadline.
+ */
+class CallDeadline {
+    private readonly call = new AbortController();
+    private readonly archive = new AbortController();
+    private readonly recordWaits = new AbortController();
+    private readonly timers: NodeJS.Timeout[] = [];
+    private done = false;
+
+    constructor(context: LambdaContextLike | undefined, marginMs: number) {
+        const remaining = context ? context.getRemainingTimeInMillis() : Infinity;
+        if (!Number.isFinite(remaining)) return;
+        const at = (ms: number, controller: AbortController, reason: () => Error) => this.timers.push(setTimeout(() => controller.abort(reason()), Math.max(0, ms)));
+        at(remaining - marginMs, this.call, () => new DeadlineError());
+        at(remaining - marginMs / 2, this.archive, () => new DeadlineError());
+        at(remaining - marginMs / 4, this.recordWaits, () => new RecordDeadlineError());
+    }
+
+    /** Aborts at the deadline: the call stops. */
+    get signal(): AbortSignal {
+        return this.call.signal;
+    }
+
+    /** Aborts when the handler stops waiting for records. */
+    get records(): AbortSignal {
+        return this.recordWaits.signal;
+    }
+
+    /** The bound of the call's archive writes; none once the invocation has answered (a later write is another's, or the chain's own). */
+    readonly archiveBound = (): AbortSignal | undefined => (this.done ? undefined : this.archive.signal);
+
+    /** Aborts `controller` too at the deadline. */
+    arm(controller: AbortController): undefined {
+        const stop = () => controller.abort(this.call.signal.reason);
+        if (this.call.signal.aborted) stop();
+        else this.call.signal.addEventListener("abort", stop, { once: true });
+        return undefined;
+    }
+
+    clear(): void {
+        this.done = true;
+        for (const timer of this.timers) clearTimeout(timer);
     }
 }
 

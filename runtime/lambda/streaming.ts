@@ -45,6 +45,12 @@ export interface StreamInvocation {
     /** Resolves once the run's record is written; fail-closed, rejects when it could not be (an abort's own error does not say). */
     runFinished(runId: string): Promise<void>;
     armDeadline(controller: AbortController): NodeJS.Timeout | undefined;
+    /**
+     * Aborts when the time left for the record runs out: the wait for it ends
+     * then, with the signal's reason as the failure, so the last line and the
+     * return still come before the function's timeout. @default - no limit
+     */
+    recordsDeadline?: AbortSignal;
     /** `streamed`: chunks already reached the caller. */
     describe(err: unknown, deadlinePassed: boolean, streamed: boolean): InvocationFailure["error"];
     ids: { modelId: string; clientRequestId?: string };
@@ -88,7 +94,8 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
     }
     try {
         // The record decides the last line: fail-closed, a completion record that could not be written is answered as such, whatever ended the stream.
-        await call.runFinished(runId);
+        const finished = call.runFinished(runId);
+        await (call.recordsDeadline ? untilAborted(finished, call.recordsDeadline) : finished);
     } catch (err) {
         failure = { err };
     }

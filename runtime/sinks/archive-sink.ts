@@ -6,7 +6,9 @@
  * by the primary sink and names the archive object and its SHA-256, or the
  * error that lost it.
  */
+import { AsyncLocalStorage } from "async_hooks";
 import { createHash, randomUUID } from "crypto";
+import type { PutObjectCommand } from "@aws-sdk/client-s3";
 import {
     AUDIT_CHAIN_SCHEMA_TYPE,
     KMS_KEY_ARN_PATTERN,
@@ -88,6 +90,38 @@ export function loggedRecord(record: AuditRecord, archive: NonNullable<AuditReco
     return { ...record, archive };
 }
 
+/** An `S3Client` takes the abort signal of a write the archive gives up on, so the request stops on the wire too. */
+interface AbortablePutClient extends ObjectPutClient {
+    send(command: PutObjectCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** The bound of the archive writes of records written in the current call, if it has one. */
+const archiveBounds = new AsyncLocalStorage<() => AbortSignal | undefined>();
+
+/**
+ * Runs `fn` (one call of a handler with a deadline) with the archive writes
+ * of the records it writes bounded: `bound` is asked as each record reaches
+ * an {@link ArchivingSink}, and a write still running when its signal aborts
+ * gives up. The record's log copy then goes on at once, with
+ * `archive.errorCode` from the signal's reason (`DeadlineExceeded`), so a
+ * slow S3 cannot hold the log copy past the function's timeout, where Lambda
+ * would stop the function and leave no record at all.
+ */
+export function boundArchiveWrites<T>(bound: () => AbortSignal | undefined, fn: () => T): T {
+    return archiveBounds.run(bound, fn);
+}
+
+/** `promise`, or the signal's reason once it aborts first. */
+function untilBound<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (signal === undefined) return promise;
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("Aborted"));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+        promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+}
+
 /** Characters a key part keeps as they are: what a UUID or a LangChain run id is made of. */
 const KEY_PART_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -143,13 +177,15 @@ export class ArchivingSink implements AuditSink {
      * logger then counts and reports the loss, or refuses the call in
      * fail-closed mode. Log copies are handed on in the order records came
      * in, whichever archive write finishes first, so the log stores a
-     * writer's records in chain order.
+     * writer's records in chain order. Inside {@link boundArchiveWrites} the
+     * archive write gives up at its bound, so neither this copy nor the
+     * copies queued behind it wait past it.
      */
     async write(record: StoredRecord): Promise<void> {
         const previous = this.turn;
         let release!: () => void;
         this.turn = new Promise<void>((resolve) => (release = resolve));
-        const handoff = this.archiveAndHandOff(record, previous).finally(release);
+        const handoff = this.archiveAndHandOff(record, previous, archiveBounds.getStore()?.()).finally(release);
         this.handingOff.add(handoff);
         const { delivered, archiveError, pointer } = await handoff.finally(() => this.handingOff.delete(handoff));
         await delivered;
@@ -171,10 +207,14 @@ export class ArchivingSink implements AuditSink {
     /** Writes a chain checkpoint beside the writer's chain records; rejects when it is not stored. */
     async writeCheckpoint(checkpoint: ChainCheckpoint): Promise<void> {
         const body = Buffer.from(JSON.stringify(checkpoint) + "\n", "utf8");
-        await this.put(archiveCheckpointKey(checkpoint.tenantId, checkpoint.writer, checkpoint.seq), body, createHash("sha256").update(body).digest());
+        await this.put(archiveCheckpointKey(checkpoint.tenantId, checkpoint.writer, checkpoint.seq), body, createHash("sha256").update(body).digest(), archiveBounds.getStore()?.());
     }
 
-    private async archiveAndHandOff(record: StoredRecord, previous: Promise<void>): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
+    private async archiveAndHandOff(
+        record: StoredRecord,
+        previous: Promise<void>,
+        bound: AbortSignal | undefined,
+    ): Promise<{ delivered: Promise<void>; archiveError: unknown; pointer: NonNullable<AuditRecord["archive"]> }> {
         const own = record.schemaType === AUDIT_CHAIN_SCHEMA_TYPE;
         const key = own ? chainRecordKey(record) : this.callKey(record);
         // A record with no JSON text rejects (it is lost, and counted so) rather than being archived as a stand-in.
@@ -182,7 +222,7 @@ export class ArchivingSink implements AuditSink {
         const digest = createHash("sha256").update(body).digest();
         let archiveError: unknown;
         try {
-            await this.put(key, body, digest);
+            await this.put(key, body, digest, bound);
         } catch (err) {
             archiveError = err;
         }
@@ -200,30 +240,38 @@ export class ArchivingSink implements AuditSink {
         return archiveObjectKey(record.tenantId, new Date(record.timestamp), unique);
     }
 
-    /** One object, counted. */
-    private async put(key: string, body: Buffer, digest: Buffer): Promise<void> {
-        const { client, bucket, kmsKeyArn, expectedBucketOwner } = this.options;
+    /** One object, counted; given up once `bound` aborts, with its reason as the error. */
+    private async put(key: string, body: Buffer, digest: Buffer, bound?: AbortSignal): Promise<void> {
+        const { bucket, kmsKeyArn, expectedBucketOwner } = this.options;
+        const client: AbortablePutClient = this.options.client;
         this.counters.pending++;
         try {
-            const { PutObjectCommand } = await s3Package();
-            await client.send(
-                new PutObjectCommand({
-                    Bucket: bucket,
-                    Key: key,
-                    Body: body,
-                    ContentType: "application/x-ndjson",
-                    // Object Lock refuses writes without an integrity header; S3 checks this one against the body.
-                    ChecksumSHA256: digest.toString("base64"),
-                    ServerSideEncryption: "aws:kms",
-                    SSEKMSKeyId: kmsKeyArn,
-                    BucketKeyEnabled: true,
-                    ...(expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner }),
-                }),
-            );
+            const { PutObjectCommand } = await untilBound(s3Package(), bound);
+            const command = new PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: body,
+                ContentType: "application/x-ndjson",
+                // Object Lock refuses writes without an integrity header; S3 checks this one against the body.
+                ChecksumSHA256: digest.toString("base64"),
+                ServerSideEncryption: "aws:kms",
+                SSEKMSKeyId: kmsKeyArn,
+                BucketKeyEnabled: true,
+                ...(expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner }),
+            });
+            if (bound === undefined) {
+                await client.send(command);
+            } else {
+                // A client that ignores the signal still cannot hold the log copy: the wait ends with the bound.
+                const sent = Promise.resolve(client.send(command, { abortSignal: bound }));
+                sent.catch(() => undefined);
+                await untilBound(sent, bound);
+            }
             this.counters.delivered++;
         } catch (err) {
             this.counters.lost++;
-            throw err;
+            // The SDK reports its own abort as a bare AbortError: the bound's reason says why.
+            throw bound?.aborted && bound.reason instanceof Error ? bound.reason : err;
         } finally {
             this.counters.pending--;
         }

@@ -19,11 +19,3 @@ export function s3Package(): Promise<typeof S3> {
     // A CommonJS package's named exports sit on `default` when Node cannot list them statically.
     return (loading ??= import("@aws-sdk/client-s3").then((m: typeof S3 & { default?: typeof S3 }) => (typeof m.PutObjectCommand === "function" ? m : m.default!)));
 }
-
-/** An S3 client built on its first request, so that building a runtime with an archive loads no S3 code yet. */
-export function lazyS3Client(create: (s3: typeof S3) => S3.S3Client): ObjectPutClient {
-    let client: Promise<S3.S3Client> | undefined;
-    return {
-        send: async (command) => (await (client ??= s3Package().then(create))).send(command),
-    };
-}

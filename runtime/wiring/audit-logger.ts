@@ -4,13 +4,14 @@
  * configured, an `ArchivingSink` in front of it whose S3 client is loaded
  * only then.
  */
-import type { S3Client } from "@aws-sdk/client-s3";
+import type * as S3 from "@aws-sdk/client-s3";
+import type { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { PrivateInvocationLogger } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
 import { ArchivingSink } from "../sinks/archive-sink";
-import { lazyS3Client, type ObjectPutClient } from "../sinks/s3-package";
+import { s3Package, type ObjectPutClient } from "../sinks/s3-package";
 import type { AuditSink } from "../sinks/audit-sink";
 import type { RuntimeConfig } from "./config";
 import { customerCredentialsProblem } from "./ops-credentials";
@@ -39,7 +40,7 @@ export function createArchivingSink(
     if (config.archiveBucket === undefined || config.archiveKmsKeyArn === undefined) return { sink };
     const client =
         options.client ??
-        lazyS3Client(
+        lazyArchiveClient(
             (s3) =>
                 new s3.S3Client({
                     region: options.region ?? config.bedrockRegion,
@@ -85,6 +86,18 @@ export function createAuditLogger(
         prices: options.prices,
         onWarning: options.onWarning,
     });
+}
+
+/**
+ * An S3 client built on its first request, so that building a runtime with an
+ * archive loads no S3 code yet. It passes the archive's abort signal on: a
+ * write the archive gives up on at a call's deadline stops on the wire too,
+ * rather than running on through its socket timeouts and retries.
+ */
+function lazyArchiveClient(create: (s3: typeof S3) => S3Client): ObjectPutClient {
+    let client: Promise<S3Client> | undefined;
+    const send = async (command: PutObjectCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown> => (await (client ??= s3Package().then(create))).send(command, options);
+    return { send };
 }
 
 /**

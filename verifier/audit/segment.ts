@@ -184,16 +184,22 @@ export function readSegment(segment: Segment, into: AuditInput): void {
 }
 
 function readLogEvents(events: LogEvent[], file: string, source: number, firstIndex: number, archiveObject: boolean, into: AuditInput): void {
-    events.forEach((event, k) => {
-        const i = firstIndex + k;
-        const stream = typeof event.logStreamName === "string" ? event.logStreamName : "";
-        const where = `${file} event ${typeof event.eventId === "string" ? event.eventId : i}`;
-        if (typeof event.message !== "string") {
+    events.forEach((event: unknown, k) => {
+        // `aws logs` writes objects only: any other entry (null, a number, a list) holds no record, as an event without a message holds none.
+        if (typeof event !== "object" || event === null || Array.isArray(event)) {
             into.skipped++;
             return;
         }
-        const storedAt = typeof event.timestamp === "number" ? event.timestamp : undefined;
-        readLine(event.message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt, archiveObject }, into);
+        const { logStreamName, eventId, message, timestamp } = event as LogEvent;
+        const i = firstIndex + k;
+        const stream = typeof logStreamName === "string" ? logStreamName : "";
+        const where = `${file} event ${typeof eventId === "string" ? eventId : i}`;
+        if (typeof message !== "string") {
+            into.skipped++;
+            return;
+        }
+        const storedAt = typeof timestamp === "number" ? timestamp : undefined;
+        readLine(message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt, archiveObject }, into);
     });
 }
 

@@ -1,0 +1,76 @@
+/**
+ * Fail-closed streaming: the deadline comes while the `started` record is
+ * still being written. `handler.stream` ends the answer with
+ * `DeadlineExceeded` and returns before the function's timeout, as the
+ * buffered handler answers; Bedrock is never called and nothing is streamed;
+ * the call's records are its `started` record and one DeadlineExceeded record.
+ */
+import { strict as assert } from "assert";
+import { PassThrough } from "stream";
+import { useLocalAws, type LocalAws } from "../../../testing/local-aws";
+import type { AuditRecord, StoredRecord } from "../../../contract";
+import { event, handlerWithCapture } from "../../../testing/runtime-fixtures";
+import { SinkCounters, type AuditSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
+import type { StreamLine } from "../../../runtime/lambda/streaming";
+import { contextWithDeadline } from "../../support/runtime-harness";
+
+const FUNCTION_TIMEOUT_MS = 1500;
+const MARGIN_MS = 600;
+const STARTED_DELAY_MS = 3000;
+
+const sleep = (ms: number) => new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), ms));
+
+/** A sink of one's own that takes `delayMs` to make a `started` record durable. */
+class SlowStartedSink implements AuditSink {
+    readonly records: AuditRecord[] = [];
+    private readonly counters = new SinkCounters();
+    constructor(private readonly delayMs: number) {}
+    write(record: StoredRecord): Promise<void> {
+        const delay = (record as AuditRecord).outcome === "started" ? this.delayMs : 0;
+        return new Promise((resolve) =>
+            setTimeout(() => {
+                this.records.push(JSON.parse(JSON.stringify(record)) as AuditRecord);
+                this.counters.delivered++;
+                resolve();
+            }, delay),
+        );
+    }
+    async flush(): Promise<void> {}
+    stats(): SinkStats {
+        return this.counters.snapshot();
+    }
+}
+
+describe("fail-closed handler.stream, started record still being written at the deadline", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+
+    it("ends the stream with DeadlineExceeded and returns before the function's timeout; Bedrock is not called", async () => {
+        const sink = new SlowStartedSink(STARTED_DELAY_MS);
+        const { handler } = handlerWithCapture(aws.env, { auditMode: "fail-closed", sink, deadlineMarginMs: MARGIN_MS });
+        const out = new PassThrough();
+        let text = "";
+        out.on("data", (d: Buffer) => (text += d.toString("utf8")));
+        const context = contextWithDeadline(FUNCTION_TIMEOUT_MS);
+
+        const returned = await Promise.race([handler.stream(event(), out, context), sleep(FUNCTION_TIMEOUT_MS + 1000)]);
+        const returnedAt = Date.now();
+
+        assert.notEqual(returned, "still running", "handler.stream was still waiting for the started record a second after the function's timeout");
+        assert.ok(returnedAt < context.deadline, `returned ${returnedAt - context.deadline} ms after the function's timeout`);
+        const lines = text.trim().split("\n").map((l) => JSON.parse(l) as StreamLine);
+        assert.deepEqual(lines, [{ type: "error", error: { code: "DeadlineExceeded", message: "the model call was stopped before the function's deadline" } }]);
+        // The DeadlineExceeded record is durable at the answer; the started record lands later.
+        assert.deepEqual(sink.records.map((r) => [r.outcome, r.errorCode]), [["error", "DeadlineExceeded"]]);
+
+        await new Promise((resolve) => setTimeout(resolve, STARTED_DELAY_MS));
+        assert.equal(aws.bedrock.calls.length, 0);
+        assert.deepEqual(sink.records.map((r) => r.outcome).sort(), ["error", "started"]);
+        assert.equal(new Set(sink.records.map((r) => r.callId)).size, 1);
+        assert.equal(handler.logger.stats().activeRuns, 0);
+        assert.equal(handler.logger.stats().orphanEvents, 0);
+    });
+});
