@@ -9,7 +9,7 @@
 import { isAccountId, isRecord, parseArn, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
 import { asText, decodeSecrets, jsonValue, prop, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
-import { knownType } from "./resource-types";
+import { knownType, type KnownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
 const PHYSICAL_NAMES: Record<string, [string, boolean]> = {
@@ -30,6 +30,22 @@ const PHYSICAL_NAMES: Record<string, [string, boolean]> = {
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": ["region", false],
 };
 
+/**
+ * A team's own component resource (`custom: false`, no id, no provider, of
+ * a package no provider in the file deploys): the engine registers it and
+ * calls nothing, so it holds no state in any account; its children are
+ * resources of their own and proved as such.
+ */
+/** Packages whose types are resources a provider deploys, whether or not the file records the provider (a plan under the mock engine does not). */
+const RESOURCE_PACKAGES: ReadonlySet<string> = new Set(["aws", "aws-native", "pulumi", "pulumi-nodejs", "random", "command", "tls", "kubernetes", "docker", "cloudflare", "gcp", "azure", "azure-native"]);
+
+function ownComponent(state: StackState, r: StackResource): KnownType | undefined {
+    if (r.custom || r.id !== undefined || r.provider !== undefined) return undefined;
+    const pkg = r.type.split(":")[0];
+    if (pkg === "" || RESOURCE_PACKAGES.has(pkg) || state.resources.some((p) => p.type === `${PROVIDER_TYPE_PREFIX}${pkg}`)) return undefined;
+    return { inert: "a component of the stack's own: holds no state; its children are proved" };
+}
+
 export function planViolations(state: StackState, account: string | undefined): Violation[] {
     const out: Violation[] = [];
     const at = (r: StackResource) => ({ tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn });
@@ -40,12 +56,13 @@ export function planViolations(state: StackState, account: string | undefined): 
     const urns = new Map<string, number>();
     const names = new Map<string, StackResource>();
     for (const r of state.resources) {
-        urns.set(r.urn, (urns.get(r.urn) ?? 0) + 1);
+        // A copy Pulumi marks delete:true is the old half of a replacement, still in AWS and proved as such beside the new one.
+        if (!r.pendingDelete) urns.set(r.urn, (urns.get(r.urn) ?? 0) + 1);
         if (r.pendingReplacement) {
             out.push(violation("BT-PLAN-PENDING-OPERATION", at(r), "pendingReplacement",
                 "an interrupted update deleted it ahead of its replacement, which it never created: AWS no longer holds what the file says, and what replaces it is not in the file"));
         }
-        const known = knownType(r.type);
+        const known = knownType(r.type) ?? ownComponent(state, r);
         if (!known) out.push(violation("BT-PLAN-UNKNOWN-TYPE", at(r), "type", `resource type ${r.type} is not known to the proof: it could grant access or move data, so it is not assumed harmless`));
         const naming = PHYSICAL_NAMES[r.type];
         const raw = naming ? prop(r, naming[0]) : undefined;

@@ -33,6 +33,11 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "random:index/randomPassword:RandomPassword": { inert: "generates a value; grants nothing" },
     "random:index/randomId:RandomId": { inert: "generates a value; grants nothing" },
     "random:index/randomString:RandomString": { inert: "generates a value; grants nothing" },
+    "random:index/randomBytes:RandomBytes": { inert: "generates a value; grants nothing" },
+    "random:index/randomInteger:RandomInteger": { inert: "generates a value; grants nothing" },
+    "random:index/randomPet:RandomPet": { inert: "generates a value; grants nothing" },
+    "random:index/randomShuffle:RandomShuffle": { inert: "generates a value; grants nothing" },
+    "random:index/randomUuid:RandomUuid": { inert: "generates a value; grants nothing" },
 
     // IAM: every principal, policy and attachment is reduced.
     "aws:iam/role:Role": { reducedBy: "IAM graph: trust, identity policies, boundary" },

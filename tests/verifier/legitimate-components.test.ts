@@ -1,0 +1,72 @@
+/**
+ * What a team's stack holds beside the components and the proof must let
+ * pass: values the random provider generates, a component of the team's own,
+ * and a stack exported in the middle of a replacement. Their look-alikes
+ * that could hold state are still findings.
+ */
+import * as assert from "assert";
+import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+
+function stackUrn(doc: StackDoc): string {
+    return doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
+}
+
+function add(doc: StackDoc, type: string, name: string, fields: Record<string, unknown> = {}): void {
+    const stack = stackUrn(doc);
+    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
+    doc.deployment.resources.push({ urn: `${prefix}::${type}::${name}`, type, custom: true, id: `${name}-id`, parent: stack, inputs: {}, outputs: {}, ...fields });
+}
+
+describe("a team's own values, components and replacements beside the components", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    const run = (edit: (doc: StackDoc) => void) => verify(editedPlan(plan, "customer-a", edit));
+    const passes = (edit: (doc: StackDoc) => void) => {
+        const result = run(edit);
+        assert.strictEqual(result.code, 0, result.stderr);
+    };
+    const fails = (edit: (doc: StackDoc) => void, code: string) => {
+        const result = run(edit);
+        assert.strictEqual(result.code, 1, result.stderr);
+        assert.ok(result.stderr.includes(code), result.stderr);
+    };
+
+    it("accepts every value the random provider generates", () => {
+        passes((d) => {
+            for (const t of ["RandomBytes", "RandomInteger", "RandomPet", "RandomShuffle", "RandomUuid"]) add(d, `random:index/${t[0].toLowerCase()}${t.slice(1)}:${t}`, t.toLowerCase(), { inputs: { length: 2 } });
+        });
+    });
+
+    it("accepts a component of the team's own, with a child of a known type", () => {
+        passes((d) => {
+            const prefix = stackUrn(d).split("::pulumi:pulumi:Stack::")[0];
+            d.deployment.resources.push({ urn: `${prefix}::acme:platform:TenantBundle::bundle`, type: "acme:platform:TenantBundle", custom: false, parent: stackUrn(d), inputs: {}, outputs: { note: "wraps the customer's resources" } });
+        });
+    });
+
+    it("still refuses an unknown type that is a custom resource, or a component of a package a provider in the file deploys", () => {
+        fails((d) => add(d, "acme:platform:TenantBundle", "real"), "BT-PLAN-UNKNOWN-TYPE");
+        fails((d) => {
+            const prefix = stackUrn(d).split("::pulumi:pulumi:Stack::")[0];
+            d.deployment.resources.push({ urn: `${prefix}::aws:iam/openIdConnectProvider2:Thing::x`, type: "aws:iam/openIdConnectProvider2:Thing", custom: false, parent: stackUrn(d), inputs: {}, outputs: {} });
+        }, "BT-PLAN-UNKNOWN-TYPE");
+    });
+
+    it("accepts a stack exported in the middle of a replacement: the old copy marked delete, beside the new one", () => {
+        passes((d) => {
+            const alarm = d.deployment.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+            d.deployment.resources.push({ ...structuredClone(alarm), id: "old-alarm-id", delete: true });
+        });
+    });
+
+    it("still refuses one URN twice when neither copy is marked delete", () => {
+        fails((d) => {
+            const alarm = d.deployment.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+            d.deployment.resources.push({ ...structuredClone(alarm), id: "other-alarm-id" });
+        }, "BT-PLAN-DUPLICATE-URN");
+    });
+});
