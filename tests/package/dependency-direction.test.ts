@@ -18,7 +18,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
     enforcer: { folders: ["enforcer", "contract"], packages: /^@aws-sdk\/|^@smithy\// },
     // The verifier reads JSON files: no Pulumi, no LangChain, no AWS SDK, so it runs anywhere a plan file is.
     verifier: { folders: ["verifier", "contract"], packages: /^(?:node:)?(?:fs|path|util|stream|zlib|os|worker_threads|module)$/ },
-    runtime: { folders: ["runtime", "contract"], packages: /^(?:node:)?(?:os|crypto|http|https|util|events|stream)$|^@langchain\/|^@aws-sdk\/|^@smithy\// },
+    runtime: { folders: ["runtime", "contract"], packages: /^(?:node:)?(?:os|crypto|http|https|util|events|stream|async_hooks)$|^@langchain\/|^@aws-sdk\/|^@smithy\// },
 };
 
 export interface ImportEdge {
