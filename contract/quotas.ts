@@ -15,6 +15,16 @@ export const QUOTA_ENFORCER_ENV = Object.freeze({
     maxEventAgeSeconds: "QUOTA_MAX_EVENT_AGE_SECONDS",
 });
 
+/** The enforcer function's timeout, in seconds: a cold start, one DescribeAlarms and one IAM write. */
+export const QUOTA_ENFORCER_TIMEOUT_SECONDS = 10;
+
+/**
+ * Bounds of `QUOTA_MAX_EVENT_AGE_SECONDS`. Below a minute the enforcer
+ * refuses the retry Lambda makes of an invocation that failed (about a minute
+ * later), so an unreadable alarm state would leave the tenant unblocked.
+ */
+export const QUOTA_MAX_EVENT_AGE_BOUNDS = Object.freeze({ min: 60, max: 86_400 });
+
 /** Sid of the enforcer's deny statement; the runtime looks for it in AccessDenied messages. */
 export const QUOTA_BLOCK_SID = "TokenQuotaExhausted";
 

@@ -81,6 +81,8 @@ export function jsonLength(value: unknown): number {
     if (value === null) return 4;
     switch (typeof value) {
         case "string": {
+            // Most text needs no escape: its JSON is the text in quotes.
+            if (!NEEDS_ESCAPE.test(value)) return value.length + 2;
             let n = 2;
             for (let i = 0; i < value.length; i++) {
                 const c = value.charCodeAt(i);
@@ -93,12 +95,23 @@ export function jsonLength(value: unknown): number {
         case "boolean":
             return value ? 4 : 5;
         case "object": {
-            if (Array.isArray(value)) return value.reduce((n: number, v) => n + (v === undefined || typeof v === "function" ? 4 : jsonLength(v)), 1 + Math.max(value.length - 1, 0) + 1);
+            if (Array.isArray(value)) {
+                let n = 1 + Math.max(value.length - 1, 0) + 1;
+                for (let i = 0; i < value.length; i++) {
+                    if (!(i in value)) continue;
+                    const v: unknown = value[i];
+                    n += v === undefined || typeof v === "function" ? 4 : jsonLength(v);
+                }
+                return n;
+            }
             let n = 2;
             let first = true;
-            for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            const record = value as Record<string, unknown>;
+            const keys = Object.keys(record);
+            for (let i = 0; i < keys.length; i++) {
+                const v = record[keys[i]];
                 if (v === undefined || typeof v === "function") continue;
-                n += (first ? 0 : 1) + jsonLength(k) + 1 + jsonLength(v);
+                n += (first ? 0 : 1) + jsonLength(keys[i]) + 1 + jsonLength(v);
                 first = false;
             }
             return n;
@@ -107,6 +120,9 @@ export function jsonLength(value: unknown): number {
             return 0;
     }
 }
+
+/** A character JSON writes escaped (a quote, a backslash, a control character) or that may be a lone surrogate. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function pairedSurrogate(s: string, i: number): boolean {
     const c = s.charCodeAt(i);

@@ -10,7 +10,9 @@
 import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, RuntimeEnv, type ParsedArn, type PolicyStatement } from "../contract";
 import type { Code } from "./findings";
 import { jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { textFreeTest } from "./object-text";
 import { repeatedKeys } from "./policy-text";
+import { perProof } from "./proof-run";
 import { knownType } from "./resource-types";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -58,8 +60,8 @@ const RESOURCE_POLICIES: Readonly<Record<string, string>> = {
  * `arn` is no resource), and one read with `.get()` is someone else's,
  * whatever its name.
  */
-export function managed(state: StackState): StackResource[] {
-    return state.resources.filter((r) => r.custom && !r.external && r.type.startsWith("aws:"));
+export function managed(state: StackState): readonly StackResource[] {
+    return perProof("managed", state, (s) => s.resources.filter((r) => r.custom && !r.external && r.type.startsWith("aws:")));
 }
 
 /** Names of the buckets the stack manages (a bucket's id is its name; its URN name is not). */
@@ -124,10 +126,12 @@ function keyOfArn(arn: ParsedArn): string {
  * the ARN AWS forms from the name and Region, which a preview knows before
  * the ARN. Built once per stack.
  */
-function ownReceivers(state: StackState, account: string): Set<string> {
-    const out = new Set<string>();
-    for (const r of managed(state)) for (const key of receiverKeys(r, account)) out.add(key);
-    return out;
+function ownReceivers(state: StackState, account: string): ReadonlySet<string> {
+    return perProof(`receivers ${account}`, state, (s) => {
+        const out = new Set<string>();
+        for (const r of managed(s)) for (const key of receiverKeys(r, account)) out.add(key);
+        return out;
+    });
 }
 
 /** The keys a receiver is named by: the ARN AWS recorded, and the one AWS forms from its name and Region. */
@@ -306,6 +310,8 @@ const DESTINATIONS: Readonly<Record<string, readonly Destination[]>> = {
     ],
 };
 
+const NO_DESTINATIONS: readonly Destination[] = [];
+
 /** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
 export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 
@@ -427,8 +433,10 @@ export function egressViolations(ctx: EgressContext): void {
         "log group": (v) => typeof v === "string" && (v.startsWith("arn:") ? parseArn(v)?.service === "logs" && isReceiver(v) : logGroups.has(v)),
     };
     const where = account === undefined ? "the account" : `the account ${account}`;
-    for (const r of state.resources) {
-        for (const d of DESTINATIONS[r.type] ?? []) {
+    const textFree = textFreeTest(state);
+    for (let i = 0; i < state.resources.length; i++) {
+        const r = state.resources[i];
+        for (const d of DESTINATIONS[r.type] ?? NO_DESTINATIONS) {
             eachDestination(r, d, (value, path) => {
                 const picked: Picked = d.pick ? d.pick(value, r) : { judge: value };
                 if ("skip" in picked) return;
@@ -503,7 +511,7 @@ export function egressViolations(ctx: EgressContext): void {
             for (const [path, why] of foreignReferences(r, account, buckets, ctx.outbound, ctx.tenantLabel)) flag(code, r, path, why);
         }
         // Every resource, of every type and every check: a document the proof reads one way may be read the other way by AWS.
-        for (const [path, why] of repeatedKeys(r)) flag("BT-PLAN-DUPLICATE-KEY", r, path, why);
+        for (const [path, why] of repeatedKeys(r, (value) => textFree(r, i, value))) flag("BT-PLAN-DUPLICATE-KEY", r, path, why);
     }
 }
 
@@ -827,18 +835,20 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
             }
         }
     };
-    const keys = new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)]);
     const assets = ASSET_PROPERTIES[r.type];
-    for (const k of keys) {
+    const property = (k: string) => {
         // The deploy's own code (a function's archive of local files): its outputs restate it with hashes, and reading it would set the outputs view apart for nothing.
         // Anywhere else the asset shape is only a shape: what it holds is read like any value.
-        if (assets?.has(k) && isPulumiAsset(r.inputs[k] ?? r.outputs[k])) continue;
+        if (assets?.has(k) && isPulumiAsset(r.inputs[k] ?? r.outputs[k])) return;
         // Tags label a resource and send nothing anywhere: a cost center or a tenant id of twelve digits is not an account the stack reaches.
-        if (TAG_PROPERTIES.has(k)) continue;
+        if (TAG_PROPERTIES.has(k)) return;
         trail.push(k);
         walk(prop(r, k), k, 0);
         trail.pop();
-    }
+    };
+    // Every key of either side once, the inputs' first.
+    for (const k of Object.keys(r.inputs)) property(k);
+    for (const k of Object.keys(r.outputs)) if (!Object.prototype.propertyIsEnumerable.call(r.inputs, k)) property(k);
     return out;
 }
 
@@ -863,7 +873,8 @@ const OPEN_BRACKET = 91;
 
 /** Whether text may hold an ARN or an `s3://` location inside it. */
 function mayEmbed(value: string): boolean {
-    return value.includes("arn:") || value.includes("s3://");
+    // Both hold a colon: text without one, most of a plan's, is scanned once.
+    return value.includes(":") && (value.includes("arn:") || value.includes("s3://"));
 }
 
 /** An ARN or `s3://` location inside free text: it starts the text or follows a character no ARN or bucket name holds, and ends at a quote, space, bracket or separator. */

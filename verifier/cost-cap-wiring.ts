@@ -3,8 +3,11 @@
  * and its one Budgets action applies the shared deny, once its cap budget
  * passes 100% of actual cost, to its own role and no other.
  */
+import { parseArn } from "../contract";
+import { actingRoleProblems } from "./acting-role";
 import type { TenantIntent } from "./intent";
 import { isUnknown, isUnset, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
+import { accountIam } from "./quota-wiring";
 import { prop, type StackResource } from "./pulumi-formats";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -16,6 +19,16 @@ const capBudgetName = (t: TenantIntent) => `${budgetName(t)}-cap`;
 /** Budgets name a cost-allocation tag filter `user:<key>$<value>`. */
 const tagFilter = (t: TenantIntent) => [{ name: "TagKeyValue", values: [`user:${t.costTagKey}$${t.tenantId}`] }];
 const hasCostCap = (t: TenantIntent) => t.costCapPolicyArn !== undefined;
+/** What AWS reports as the end of a budget given none: it never ends. */
+const OPEN_END = "2087-06-15_00:00";
+/**
+ * Settings that move a budget's limit away from the cap or stop it being
+ * evaluated; the component sets none of them.
+ */
+const LIMIT_OVERRIDES: [string, string][] = [
+    ["plannedLimits", "replaces the cap, month by month, with limits of its own"],
+    ["autoAdjustData", "moves the cap with the tenant's past spend"],
+];
 
 export function costCapWiring(ctx: MeteringContext): void {
     const capBudgets = new Map<TenantIntent, StackResource[]>();
@@ -55,6 +68,27 @@ export function costCapWiring(ctx: MeteringContext): void {
         if (found.length !== 1) ctx.flag(CODE, t, t.tenantId, "costCap", `tenant ${t.tenantId} has a cost cap and ${found.length} Budgets actions in the files (${found.map((r) => r.name).join(", ") || "none"}); the component builds exactly one`);
         if ((capBudgets.get(t) ?? []).length !== 1) ctx.flag(CODE, t, t.tenantId, "costCap", `tenant ${t.tenantId} has a cost cap and ${(capBudgets.get(t) ?? []).length} budgets named ${capBudgetName(t)} in the files; the component builds exactly one`);
     }
+    executionRoles(ctx, actions);
+}
+
+/** Each execution role the tenants' actions name may still attach and detach the deny on every tenant role it serves. */
+function executionRoles(ctx: MeteringContext, actions: Map<TenantIntent, StackResource[]>): void {
+    const served = new Map<string, TenantIntent[]>();
+    for (const t of actions.keys()) {
+        const arn = t.costCapExecutionRoleArn;
+        if (arn === undefined || isUnknown(arn)) continue;
+        const parsed = parseArn(arn);
+        if (parsed?.service !== "iam" || !parsed.resource.startsWith("role/") || parsed.account !== ctx.account) continue;
+        listUnder(served, parsed.resource.slice(parsed.resource.lastIndexOf("/") + 1), t);
+    }
+    for (const [name, tenants] of served) {
+        const needs = tenants.flatMap((t) => ["iam:AttachRolePolicy", "iam:DetachRolePolicy"].map((action) => ({ action, resource: t.roleArn })));
+        for (const why of actingRoleProblems(accountIam(ctx), name, "budgets.amazonaws.com", needs)) {
+            for (const t of tenants) {
+                for (const r of actions.get(t) ?? []) ctx.flag(CODE, r, t.tenantId, "executionRoleArn", `tenant ${t.tenantId}'s cost cap cannot be applied: ${why}; the Budgets action fails and the tenant keeps spending past its cap`);
+            }
+        }
+    }
 }
 
 function capBudget(r: StackResource, t: TenantIntent, flag: (statement: string, why: string) => void): void {
@@ -63,6 +97,17 @@ function capBudget(r: StackResource, t: TenantIntent, flag: (statement: string, 
         const v = prop(r, key);
         if (v !== value && !isUnknown(v)) flag(key, `the cost-cap budget of tenant ${t.tenantId} has ${key} ${show(v)}; the component's is ${show(value)}`);
     }
+    const limit = prop(r, "limitAmount");
+    const amount = typeof limit === "string" && limit.trim() !== "" ? Number(limit) : NaN;
+    if (t.costCapLimitAmount !== undefined && !isUnknown(limit) && amount !== Number(t.costCapLimitAmount)) {
+        flag("limitAmount", `the cost-cap budget of tenant ${t.tenantId} has limitAmount ${show(limit)}; the tenant's cost cap is ${t.costCapLimitAmount} USD, and the Budgets action applies the deny only at 100% of the budget's limit`);
+    }
+    for (const [key, why] of LIMIT_OVERRIDES) {
+        const v = prop(r, key);
+        if (!isUnset(v) && !isUnknown(v)) flag(key, `the cost-cap budget of tenant ${t.tenantId} sets ${key} (${show(v).slice(0, 200)}), which ${why}: the deny is no longer applied at the tenant's cap`);
+    }
+    const end = prop(r, "timePeriodEnd");
+    if (!isUnset(end) && !isUnknown(end) && end !== OPEN_END) flag("timePeriodEnd", `the cost-cap budget of tenant ${t.tenantId} ends at ${show(end)}; the component's never ends (AWS reports ${OPEN_END}), and after its end Budgets no longer evaluates it, so the cap never applies`);
 }
 
 function definition(r: StackResource): { policyArn?: unknown; roles?: unknown; groups?: unknown; users?: unknown; other: boolean } {

@@ -15,6 +15,7 @@ import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { identityReachViolations, servicesFromOutside } from "./identity-reach";
 import { auditIntegrityViolations } from "./customer-audit";
 import { auditTrailRemovalViolations } from "./audit-trail-guard";
+import { auditPathViolations } from "./audit-path";
 import { metricContentProblems } from "./metric-filters";
 import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
@@ -118,7 +119,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     for (const { principal, source, statement } of invocationLoggingGrants(ctx.iam, () => false)) {
         flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): the prompts and responses of the account's calls would rest wherever its configuration says, outside the audit log`);
     }
-    out.push(...auditIntegrityViolations(ctx), ...auditTrailRemovalViolations(ctx));
+    out.push(...auditIntegrityViolations(ctx), ...auditTrailRemovalViolations(ctx), ...auditPathViolations(ctx));
     return out;
 }
 

@@ -9,11 +9,12 @@
  * another Region writes to that Region's log group of the name, not the
  * stack's.
  */
-import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, RuntimeEnv } from "../contract";
+import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
 import { blocksOf, managed, withReadableEnvironment } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
+import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
 import { asText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
@@ -240,23 +241,73 @@ function isWithin(state: StackState, r: StackResource, ancestor: string): boolea
  * instance profile's instances) could assume the ops role and call Bedrock
  * without writing a single audit record. With other compute (`ecs`, `ec2`,
  * `existing-role`) the component creates no function and the compute that
- * runs the runtime is outside the files.
+ * runs the runtime is outside the files. Whether the component has a
+ * function is read from its children and its `functionArn` output, never
+ * from an `external` mark on its own function, which would otherwise let
+ * another function run as the runtime unchecked.
  */
 function runtimeRoleUsers(ctx: CustomerContext, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
     const { state, customer } = ctx;
     const role = roleKey(customer.runtimeRoleArn);
     if (role === undefined) return;
     const functions = state.resources.filter((r) => r.type === FUNCTION_TYPE && roleKey(prop(r, "role")) === role);
-    const own = functions.filter((f) => isWithin(state, f, customer.urn) && !f.external);
-    if (own.length === 0) return;
+    const component = state.resources.find((r) => r.urn === customer.urn);
+    // A plan that records every resource under the stack (a plan under mocks) names the component's function by its outputs.
+    const named = (f: StackResource) => [component?.outputs.functionArn, component?.outputs.functionName].some((v) => typeof v === "string" && v !== "" && (v === prop(f, "arn") || v === prop(f, "name")));
+    const children = functions.filter((f) => isWithin(state, f, customer.urn) || named(f));
     const code = "BT-CUSTOMER-RUNTIME-REDIRECT";
+    runtimeTrust(ctx, flag);
+    // The component creates its function; it never reads one with `.get()`. One marked external would be proved as someone else's while its code runs as the runtime.
+    for (const f of children.filter((x) => x.external)) {
+        flag(code, f, "external", `is the component's runtime function marked as read, not managed (external): the function the component creates is the only one the proof holds to the runtime's rules, and this one could run any code as the runtime role ${customer.runtimeRoleArn}`);
+    }
+    const own = children.filter((f) => !f.external);
+    const saysFunction = typeof component?.outputs.functionArn === "string" && component.outputs.functionArn !== "";
+    if (own.length === 0 && children.length === 0 && !saysFunction) return;
     if (own.length > 1) {
         for (const f of own) flag(code, f, "role", `is one of ${own.length} functions of the component running as the runtime role ${customer.runtimeRoleArn}: the component runs one, and which of them writes the audit records cannot be proved`);
     }
-    for (const f of functions.filter((x) => !own.includes(x))) {
+    for (const f of functions.filter((x) => !children.includes(x))) {
         flag(code, f, "role", `runs as the runtime role ${customer.runtimeRoleArn}, which only the component's own runtime function may use: its code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
     }
     for (const p of state.resources.filter((r) => r.type === INSTANCE_PROFILE_TYPE && roleKey(prop(r, "role")) === role)) {
         flag(code, p, "role", `hands the runtime role ${customer.runtimeRoleArn} to EC2 instances, while only the component's own runtime function may use it: their code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
+    }
+}
+
+const ROLE_TYPE = "aws:iam/role:Role";
+
+/**
+ * The runtime role is trusted by one compute service, as its component
+ * builds it (Lambda, ECS tasks or EC2) and by nothing else: the tenant's ops
+ * role trusts the runtime role, so any other principal it trusts (the
+ * account's root, a second service whose compute is made outside the files)
+ * could become the runtime and call Bedrock without writing a record. With
+ * `existing-role` compute the role is usually not in the files; when it is,
+ * it is held to the same.
+ */
+function runtimeTrust(ctx: CustomerContext, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    const { state, customer } = ctx;
+    const role = roleKey(customer.runtimeRoleArn);
+    // The ops role trusts the runtime role by name: a role of the stack with that name is the runtime, wherever it sits.
+    const roles = state.resources.filter((r) => r.type === ROLE_TYPE && r.custom && !r.external && roleKey(prop(r, "name") ?? prop(r, "arn")) === role);
+    for (const r of roles) {
+        const trust = prop(r, "assumeRolePolicy");
+        if (trust === UNKNOWN_VALUE) continue;
+        const parsed = parsePolicy(trust);
+        // An unreadable trust policy is the IAM graph's finding already.
+        if ("problem" in parsed) continue;
+        const trusted = new Set<string>();
+        const labels: string[] = [];
+        for (const s of parsed.statements.filter((x) => x.effect === "Allow")) {
+            const before = trusted.size;
+            if (s.notPrincipals) trusted.add("every principal but those its NotPrincipal names");
+            for (const [kind, values] of Object.entries(s.principals ?? { AWS: ["*"] })) for (const v of values) trusted.add(kind === "Service" && RUNTIME_SERVICE_PRINCIPALS.includes(v) ? v : `${kind} ${v}`);
+            if (trusted.size > before) labels.push(s.label);
+        }
+        const others = [...trusted].filter((t) => !RUNTIME_SERVICE_PRINCIPALS.includes(t));
+        if (others.length > 0 || trusted.size > 1) {
+            flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${customer.runtimeRoleArn}, which only the one compute service its component runs it on (${RUNTIME_SERVICE_PRINCIPALS.join(", ")}: one of them) may: the tenant's ops role trusts the runtime role, so whoever else becomes it could call Bedrock as tenant ${customer.tenantId} without writing an audit record`);
+        }
     }
 }

@@ -10,7 +10,8 @@ import { violation, type Code, type Violation } from "./findings";
 import { prop, type TenantProof } from "./tenant-proof";
 
 const PROFILE_TYPE = "aws:bedrock/inferenceProfile:InferenceProfile";
-const NAMED_TYPES = ["aws:iam/role:Role", PROFILE_TYPE, "aws:budgets/budget:Budget"];
+/** Types whose physical names belong to one tenant, each with how a finding names it. */
+const NAMED_TYPES: ReadonlyMap<string, string> = new Map(["aws:iam/role:Role", PROFILE_TYPE, "aws:budgets/budget:Budget"].map((t) => [t, t.split(":").pop()!]));
 
 export function fleetViolations(proofs: TenantProof[], states: StackState[]): Violation[] {
     const violations: Violation[] = [];
@@ -49,12 +50,13 @@ export function fleetViolations(proofs: TenantProof[], states: StackState[]): Vi
     // Physical names of what each tenant's component owns: two equal names would be one resource in AWS.
     const ownerOfComponent = new Map(proofs.map((p) => [p.intent.urn, p.intent.tenantId]));
     for (const state of states) {
-        const componentOf = new Map(state.resources.filter((r) => r.type === BEDROCK_TENANT_ACCESS_TYPE).map((r) => [r.urn, r.urn]));
+        const components = new Set(state.resources.filter((r) => r.type === BEDROCK_TENANT_ACCESS_TYPE).map((r) => r.urn));
         for (const r of state.resources) {
-            if (!NAMED_TYPES.includes(r.type) || !r.parent || !componentOf.has(r.parent)) continue;
+            const label = NAMED_TYPES.get(r.type);
+            if (label === undefined || !r.parent || !components.has(r.parent)) continue;
             const name = prop(r, "name");
             const tenant = ownerOfComponent.get(r.parent);
-            if (typeof name === "string" && tenant) claim("name", `${r.type.split(":").pop()} ${name}`, tenant, "resource name");
+            if (typeof name === "string" && tenant) claim("name", `${label} ${name}`, tenant, "resource name");
         }
     }
     // Spend is attributed by the profile's tenant tag: a profile tagged with another tenant's id bills that tenant, and its own cap never fires.

@@ -9,6 +9,7 @@
 import { iamResourceName, parseArn, roleArn } from "../contract";
 import { violation, type Violation } from "./findings";
 import { prop, READ_KEYS, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { perProof } from "./proof-run";
 
 export type PrincipalKind = "role" | "user" | "group";
 
@@ -61,6 +62,7 @@ const ATTACHMENT_TYPES: Record<string, [PrincipalKind, string, string][]> = {
     "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": [["user", "userName", "policyArns"]],
     "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": [["group", "groupName", "policyArns"]],
 };
+const NO_ATTACHMENTS: [PrincipalKind, string, string][] = [];
 const EXCLUSIVE_INLINE_TYPES: Record<string, [PrincipalKind, string]> = {
     "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": ["role", "roleName"],
     "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": ["user", "userName"],
@@ -85,7 +87,12 @@ export function principalKey(ref: unknown): string | undefined {
     return name?.toLowerCase();
 }
 
+/** The IAM state of the stack, built once per proof for each account it is read for (several checks read it). */
 export function buildAccountIam(state: StackState, account: string | undefined): AccountIam {
+    return perProof(account === undefined ? "iam" : `iam ${account}`, state, (s) => accountIamOf(s, account));
+}
+
+function accountIamOf(state: StackState, account: string | undefined): AccountIam {
     const byName: AccountIam["byName"] = { role: new Map(), user: new Map(), group: new Map() };
     const principals: IamPrincipal[] = [];
     const policies = new Map<string, StackResource>();
@@ -152,7 +159,7 @@ export function buildAccountIam(state: StackState, account: string | undefined):
             find(exclusive[0], prop(r, exclusive[1]), r);
             continue;
         }
-        for (const [kind, who, what] of ATTACHMENT_TYPES[r.type] ?? []) {
+        for (const [kind, who, what] of ATTACHMENT_TYPES[r.type] ?? NO_ATTACHMENTS) {
             for (const target of list(prop(r, who))) {
                 for (const p of find(kind, target, r)) for (const arn of list(prop(r, what))) attachManaged(p, arn, r);
             }

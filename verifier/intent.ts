@@ -2,7 +2,7 @@
  * Each tenant's intent, read from the outputs the two components register
  * (what their arguments asked for), never from the policies under test.
  */
-import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE, TENANT_TAG_KEY } from "../contract";
+import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE, QUOTA_ENFORCER_TYPE, TENANT_TAG_KEY } from "../contract";
 import { UNKNOWN_VALUE, UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
 
 /** One tenant as its `BedrockTenantAccess` was asked to build it. */
@@ -35,6 +35,8 @@ export interface TenantIntent {
     /** With a cost cap: the shared deny policy and the Budgets execution role its action names. */
     costCapPolicyArn?: string;
     costCapExecutionRoleArn?: string;
+    /** With a cost cap, from a component that records it: the cap budget's `limitAmount`. */
+    costCapLimitAmount?: string;
     /** With a quota, from a component that records them: every alarm it builds, by name. */
     quotaAlarms?: Record<string, PlannedQuotaAlarm>;
 }
@@ -99,7 +101,22 @@ export function readTenantIntents(state: StackState): TenantIntent[] {
             costCapPolicyArn: o.optionalString("costCapPolicyArn", true),
             costCapExecutionRoleArn: o.optionalString("costCapExecutionRoleArn", true),
             quotaAlarms: o.optionalRecord("quotaAlarms", (v, k) => o.plannedAlarm(v, `quotaAlarms.${k}`)),
+            costCapLimitAmount: o.optionalString("costCapLimitAmount"),
         };
+    });
+}
+
+/** One `QuotaEnforcer` as it was asked to build its function; a component older than these outputs records neither. */
+export interface EnforcerIntent {
+    urn: string;
+    region?: string;
+    maxEventAgeSeconds?: number;
+}
+
+export function readEnforcerIntents(state: StackState): EnforcerIntent[] {
+    return state.resources.filter((r) => r.type === QUOTA_ENFORCER_TYPE).map((r) => {
+        const o = new Reader(state, r);
+        return { urn: r.urn, region: o.optionalString("region"), maxEventAgeSeconds: o.optionalNumber("maxEventAgeSeconds") };
     });
 }
 

@@ -17,7 +17,7 @@ import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
 import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
 import { meteringViolations } from "./ops-metering";
-import { prop, type StackResource, type StackState } from "./pulumi-formats";
+import { prop, resourcesByUrn, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
 
 /**
@@ -105,7 +105,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
  * function's name and Region, is undefined: reached by any statement.
  */
 function enforcerFunctions(state: StackState, account: string): (string | undefined)[] {
-    const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+    const byUrn = resourcesByUrn(state);
     const underEnforcer = (r: StackResource) => {
         for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
             if (at.type === QUOTA_ENFORCER_TYPE) return true;

@@ -22,19 +22,21 @@ export function meteringViolations(state: StackState, account: string, tenants: 
     const out: Violation[] = [];
     const byUrn = resourcesByUrn(state);
     const tenantByUrn = new Map(tenants.map((t) => [t.urn, t]));
-    // Each check asks for the owner of the same resources: the parent chain is walked once per resource.
-    const owners = new Map<StackResource, StackResource | null>();
+    // Each check asks for the owner of the same resources, and a component's resources share their parent:
+    // the owner depends on the parent alone, so the chain above each parent is walked once.
+    const owners = new Map<string, StackResource | null>();
     const ownerOf = (r: StackResource): StackResource | undefined => {
-        const known = owners.get(r);
+        if (!r.parent) return undefined;
+        const known = owners.get(r.parent);
         if (known !== undefined) return known ?? undefined;
         let owner: StackResource | null = null;
-        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
+        for (let at = byUrn.get(r.parent), hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
             if (at.type === BEDROCK_TENANT_ACCESS_TYPE || at.type === QUOTA_ENFORCER_TYPE) {
                 owner = at;
                 break;
             }
         }
-        owners.set(r, owner);
+        owners.set(r.parent, owner);
         return owner ?? undefined;
     };
     const byType = new Map<string, StackResource[]>();

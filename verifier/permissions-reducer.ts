@@ -120,7 +120,11 @@ function reduceStatement(policyName: string, s: PolicyStatement, form: Permissio
     const narrowedBy = others.length > 0 ? others : undefined;
     if (narrowedBy) form.narrowing.push(`${label}: ${narrowedBy.join(", ")}`);
     for (const action of actions) {
-        for (const resource of resources) form.grants.push({ action, resource, regions: regions!, via, guardrail, policy: policyName, statement: s.label, ...(narrowedBy ? { narrowedBy } : {}) });
+        for (const resource of resources) {
+            const grant: Grant = { action, resource, regions: regions!, via, guardrail, policy: policyName, statement: s.label };
+            if (narrowedBy) grant.narrowedBy = narrowedBy;
+            form.grants.push(grant);
+        }
     }
 }
 

@@ -8,7 +8,7 @@
  */
 import { isAccountId, isRecord, parseArn, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
-import { asText, decodeSecrets, jsonValue, prop, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType, type KnownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
@@ -53,11 +53,13 @@ export function planViolations(state: StackState, account: string | undefined): 
         out.push(violation("BT-PLAN-PENDING-OPERATION", { tenant: "(stack)", stack: state.stack, resource: op.urn.split("::").pop()!, urn: op.urn }, "pending_operations",
             `an interrupted update left a pending ${op.type} of ${op.resourceType}: what AWS holds for it is not in the file`));
     }
+    // URNs are counted only when some URN is there twice: the index other checks read by URN shows whether one is.
+    const distinct = resourcesByUrn(state).size === state.resources.length;
     const urns = new Map<string, number>();
     const names = new Map<string, StackResource>();
     for (const r of state.resources) {
         // A copy Pulumi marks delete:true is the old half of a replacement, still in AWS and proved as such beside the new one.
-        if (!r.pendingDelete) urns.set(r.urn, (urns.get(r.urn) ?? 0) + 1);
+        if (!distinct && !r.pendingDelete) urns.set(r.urn, (urns.get(r.urn) ?? 0) + 1);
         if (r.pendingReplacement) {
             out.push(violation("BT-PLAN-PENDING-OPERATION", at(r), "pendingReplacement",
                 "an interrupted update deleted it ahead of its replacement, which it never created: AWS no longer holds what the file says, and what replaces it is not in the file"));

@@ -9,6 +9,7 @@
  * Keys are compared without case: IAM reads condition keys without it.
  */
 import { isRecord } from "../contract";
+import { objectText } from "./object-text";
 import { MAX_NESTING, type StackResource } from "./pulumi-formats";
 
 /** Where a key repeats in one JSON text: the path to its object and the key. */
@@ -120,30 +121,24 @@ function isJson(text: string): boolean {
     }
 }
 
-/** Whether text is JSON of an object: what a policy parser reads as a document. */
-function objectText(value: string): boolean {
-    for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
-        if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-        return c === OPEN_BRACE;
-    }
-    return false;
-}
+const NOT_KNOWN = () => false;
 
 /**
  * Every JSON text of an object that the resource holds, at any depth of its
  * properties (`inlinePolicies[0].policy`), with a key written twice:
  * `[property path, why]`. Properties are read as the proof reads them
  * (`inputs`, falling back to `outputs`); the view of what AWS holds reads
- * the outputs.
+ * the outputs. A value `textFree` knows to hold no object text needs no
+ * scan.
  */
-export function repeatedKeys(r: StackResource): [string, string][] {
+export function repeatedKeys(r: StackResource, textFree: (value: unknown) => boolean = NOT_KNOWN): [string, string][] {
     let out: [string, string][] | undefined;
     const add = (key: string, value: unknown) => {
         for (const [path, why] of findingsIn(value)) (out ??= []).push([`${key}${path}`, why]);
     };
-    for (const k in r.inputs) if (!TAG_PROPERTIES.has(k)) add(k, r.inputs[k]);
-    for (const k in r.outputs) if (!TAG_PROPERTIES.has(k) && (r.inputs[k] === undefined || r.inputs[k] === null)) add(k, r.outputs[k]);
+    // A value the read found free of object text (see object-text.ts) holds nothing to scan.
+    for (const k in r.inputs) if (!TAG_PROPERTIES.has(k) && !textFree(r.inputs[k])) add(k, r.inputs[k]);
+    for (const k in r.outputs) if (!TAG_PROPERTIES.has(k) && (r.inputs[k] === undefined || r.inputs[k] === null) && !textFree(r.outputs[k])) add(k, r.outputs[k]);
     return out ?? [];
 }
 
@@ -166,32 +161,42 @@ function findingsIn(value: unknown): [string, string][] {
     if (typeof value !== "object" || value === null) return NONE;
     const known = subtrees.get(value);
     if (known) return known;
-    let out: [string, string][] | undefined;
-    // The path is built only for a finding: an ops stack holds millions of values, nearly all clean.
-    const trail: (string | number)[] = [];
-    const walk = (inner: unknown, depth: number): void => {
-        if (depth > MAX_NESTING) return;
-        if (typeof inner === "string") {
-            const found = objectText(inner) ? scanned(inner) : undefined;
-            if (found) (out ??= []).push([trail.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join(""), repeatedWhy(found)]);
-        } else if (Array.isArray(inner)) {
-            for (let k = 0; k < inner.length; k++) {
-                trail.push(k);
-                walk(inner[k], depth + 1);
-                trail.pop();
-            }
-        } else if (isRecord(inner)) {
-            for (const k in inner) {
-                trail.push(k);
-                walk(inner[k], depth + 1);
-                trail.pop();
-            }
-        }
-    };
-    walk(value, 0);
-    const found = out ?? NONE;
+    const walk: Walk = { trail: [], out: undefined };
+    walkValue(walk, value, 0);
+    const found = walk.out ?? NONE;
     subtrees.set(value, found);
     return found;
+}
+
+/** One walk of {@link findingsIn}: the path is built only for a finding (an ops stack holds millions of values, nearly all clean). */
+interface Walk {
+    trail: (string | number)[];
+    out: [string, string][] | undefined;
+}
+
+function walkValue(walk: Walk, inner: unknown, depth: number): void {
+    if (depth > MAX_NESTING) return;
+    if (typeof inner === "string") {
+        const found = objectText(inner) ? scanned(inner) : undefined;
+        if (found) (walk.out ??= []).push([walk.trail.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join(""), repeatedWhy(found)]);
+    } else if (Array.isArray(inner)) {
+        for (let k = 0; k < inner.length; k++) {
+            const item: unknown = inner[k];
+            // Numbers, flags and null hold no text.
+            if (typeof item !== "string" && (typeof item !== "object" || item === null)) continue;
+            walk.trail.push(k);
+            walkValue(walk, item, depth + 1);
+            walk.trail.pop();
+        }
+    } else if (isRecord(inner)) {
+        for (const k in inner) {
+            const item = inner[k];
+            if (typeof item !== "string" && (typeof item !== "object" || item === null)) continue;
+            walk.trail.push(k);
+            walkValue(walk, item, depth + 1);
+            walk.trail.pop();
+        }
+    }
 }
 
 function repeatedWhy(found: RepeatedKey): string {

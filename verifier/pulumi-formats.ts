@@ -12,6 +12,8 @@
  */
 
 import { PREVIEW_UNKNOWN, isRecord } from "../contract";
+import { mayBeObjectText, noteTextFree } from "./object-text";
+import { addSamePairs, noteSamePairs } from "./same-value";
 
 /** Pulumi's signature key for special property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -180,16 +182,34 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     } else {
         throw new UnreadableInputError(`${file} is neither \`pulumi stack export\` JSON (deployment.resources) nor \`pulumi preview --json\` JSON (steps)`);
     }
-    const resources = raw.map((r, i) => readResource(file, r, i));
+    const plaintexts: Plaintexts = { long: new Map(), nearby: [] };
+    const textFree: object[] = [];
+    const ends: number[] = [];
+    const types = new Map<string, string>();
+    const samePairs: object[] = [];
+    const pairEnds: number[] = [];
+    const resources = raw.map((r, i) => {
+        const resource = readResource(file, r, i, { plaintexts, textFree, types });
+        ends.push(textFree.length);
+        // Compared now, while both sides were just read: the proof compares them property by property (verify.ts).
+        addSamePairs(resource.inputs, resource.outputs, samePairs);
+        pairEnds.push(samePairs.length);
+        return resource;
+    });
     const stacks = new Set(resources.map((r) => stackOfUrn(r.urn)));
     if (stacks.size > 1) {
         throw new UnreadableInputError(`${file} holds resources of more than one stack (${[...stacks].join(", ")}); give one file per stack`);
     }
-    for (const r of resources) {
-        if (retainedUrns.has(r.urn)) r.retained = true;
-        if (externalUrns.has(r.urn)) r.external = true;
+    if (retainedUrns.size > 0 || externalUrns.size > 0) {
+        for (const r of resources) {
+            if (retainedUrns.has(r.urn)) r.retained = true;
+            if (externalUrns.has(r.urn)) r.external = true;
+        }
     }
-    return { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations, ...(config ? { config } : {}) };
+    const state: StackState = { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations, ...(config ? { config } : {}) };
+    noteTextFree(state, resources, textFree, ends);
+    noteSamePairs(state, resources, samePairs, pairEnds);
+    return state;
 }
 
 /** Severities of a preview diagnostic that leave the plan whole (`info#err` is the program's own stderr). */
@@ -312,18 +332,31 @@ function clipped(text: string): string {
     return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
-function readResource(file: string, raw: unknown, index: number): StackResource {
+/** What reading one file's resources keeps from one resource to the next. */
+interface ReadContext {
+    plaintexts: Plaintexts;
+    /** The objects and lists among the resources' properties that hold no JSON text of an object. */
+    textFree: object[];
+    /** Each resource type of the file, as one string (see {@link sharedType}). */
+    types: Map<string, string>;
+}
+
+function readResource(file: string, raw: unknown, index: number, { plaintexts, textFree, types }: ReadContext): StackResource {
     const where = `${file}: resource ${index}`;
     if (!isRecord(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") {
         throw new UnreadableInputError(`${where} has no urn and type`);
     }
     const urn = raw.urn;
-    const parts = urn.split("::");
-    if (!urn.startsWith("urn:pulumi:") || parts.length < 4) {
+    // `STACK::PROJECT::TYPE::NAME`, split as `split("::")` would, without building the parts of every URN.
+    const second = urn.indexOf("::");
+    const third = second === -1 ? -1 : urn.indexOf("::", second + 2);
+    const fourth = third === -1 ? -1 : urn.indexOf("::", third + 2);
+    if (!urn.startsWith("urn:pulumi:") || fourth === -1) {
         throw new UnreadableInputError(`${where} has a malformed urn ${JSON.stringify(urn)}`);
     }
     // The engine writes the type into the URN (after the parents' types, `$`-joined): the proof goes by `type`.
-    const urnType = parts[2].slice(parts[2].lastIndexOf("$") + 1);
+    const typePath = urn.slice(third + 2, fourth);
+    const urnType = typePath.slice(typePath.lastIndexOf("$") + 1);
     if (urnType !== raw.type) {
         throw new UnreadableInputError(`${where} (${urn}) has type ${JSON.stringify(raw.type)}, but its URN says ${JSON.stringify(urnType)}: no file Pulumi writes does, and the file does not say which it is`);
     }
@@ -331,20 +364,37 @@ function readResource(file: string, raw: unknown, index: number): StackResource 
         throw new UnreadableInputError(`${where} (${urn}) has a provider reference that is not text: ${asText(raw.provider)}`);
     }
     refuseMisshapen(`${where} (${urn})`, raw);
+    plaintexts.nearby.length = 0;
+    const inputs = decodeOnce(raw.inputs ?? {}, () => `${where} (${urn}) inputs`, plaintexts, textFree) as Record<string, unknown>;
+    const outputs = decodeOnce(raw.outputs ?? {}, () => `${where} (${urn}) outputs`, plaintexts, textFree) as Record<string, unknown>;
     return {
         urn,
-        type: raw.type,
-        name: parts.slice(3).join("::"),
+        type: sharedType(types, raw.type),
+        name: urn.slice(fourth + 2),
         custom: raw.custom === true,
         id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
         parent: typeof raw.parent === "string" ? raw.parent : undefined,
-        inputs: decodeSecrets(raw.inputs ?? {}, () => `${where} (${urn}) inputs`) as Record<string, unknown>,
-        outputs: decodeSecrets(raw.outputs ?? {}, () => `${where} (${urn}) outputs`) as Record<string, unknown>,
+        inputs,
+        outputs,
         pendingDelete: raw.delete === true ? true : undefined,
         pendingReplacement: raw.pendingReplacement === true ? true : undefined,
         provider: typeof raw.provider === "string" && raw.provider !== "" ? raw.provider : undefined,
         external: raw.external === true,
     };
+}
+
+/**
+ * The type as one string for every resource of the file, held as a property
+ * name is: every check compares types and looks them up in tables, and one
+ * shared string compares and looks up faster than thousands of copies of it.
+ */
+function sharedType(types: Map<string, string>, type: string): string {
+    let shared = types.get(type);
+    if (shared === undefined) {
+        shared = Object.keys({ [type]: 0 })[0];
+        types.set(type, shared);
+    }
+    return shared;
 }
 
 /** Fields of a ResourceV3 the engine writes as `true`/`false`: `"custom": "true"` read as false would prove a custom resource as a component. */
@@ -415,7 +465,9 @@ export function asText(value: unknown): string {
 
 /** `urn:pulumi:STACK::PROJECT::TYPE::NAME` → STACK. */
 export function stackOfUrn(urn: string): string {
-    return urn.slice("urn:pulumi:".length).split("::")[0];
+    const start = "urn:pulumi:".length;
+    const end = urn.indexOf("::", start);
+    return end === -1 ? urn.slice(start) : urn.slice(start, end);
 }
 
 /**
@@ -424,8 +476,17 @@ export function stackOfUrn(urn: string): string {
  * a large plan is mostly such values.
  */
 export function decodeSecrets(value: unknown, where: string | (() => string)): unknown {
+    return decodeOnce(value, where, undefined, undefined);
+}
+
+/**
+ * {@link decodeSecrets}, each plaintext of `plaintexts` decoded once. With
+ * `textFree`, `value` is a resource's properties: the objects and lists
+ * among them that hold no JSON text of an object are added to it.
+ */
+function decodeOnce(value: unknown, where: string | (() => string), plaintexts: Plaintexts | undefined, textFree: object[] | undefined): unknown {
     try {
-        return decode(value, where, 0);
+        return textFree === undefined ? decode(value, where, 0, plaintexts) : decodeProperties(value, where, plaintexts, textFree);
     } catch (err) {
         if (!(err instanceof TooDeep)) throw err;
         const place = typeof where === "string" ? where : where();
@@ -433,49 +494,147 @@ export function decodeSecrets(value: unknown, where: string | (() => string)): u
     }
 }
 
+/**
+ * Secrets already decoded, by their plaintext and the depth they were
+ * decoded at: an export holds a secret in a resource's inputs and again in
+ * its outputs, and a stack's outputs restate its components' (a fleet's
+ * whole tenant map, twice). A plaintext decodes to the same value wherever
+ * it is (its depth decides only whether it nests too deep), so it is parsed
+ * once. Long texts are kept for the whole file; shorter ones for the
+ * resource being read, compared as text (hashing each would cost about as
+ * much as parsing it).
+ */
+interface Plaintexts {
+    long: Map<string, Decoded>;
+    nearby: Decoded[];
+}
+
+interface Decoded {
+    text: string;
+    depth: number;
+    value: unknown;
+    /** Whether the value holds JSON text of an object (see object-text.ts). */
+    objectText: boolean;
+}
+
+/** From this length on, V8 hashes a text by its length alone: a map keyed by such texts costs nothing of their length. */
+const LONG_PLAINTEXT = 16_384;
+
+function decodedBefore(plaintexts: Plaintexts, text: string, depth: number): Decoded | undefined {
+    if (text.length >= LONG_PLAINTEXT) {
+        const known = plaintexts.long.get(text);
+        return known !== undefined && known.depth === depth ? known : undefined;
+    }
+    for (const known of plaintexts.nearby) if (known.depth === depth && known.text === text) return known;
+    return undefined;
+}
+
 class TooDeep extends Error {}
 
-function decode(value: unknown, where: string | (() => string), depth: number): unknown {
+/** Local names of the signatures: the walk below reads them for every value of a plan. */
+const SIGNATURE_KEY = SIG_KEY;
+const SECRET = SECRET_SIG;
+
+/** Whether the values decoded since it was last cleared hold JSON text of an object (see object-text.ts). */
+let sawObjectText = false;
+
+/** {@link decode} of a resource's properties (depth 0), noting which of them hold no object text. */
+function decodeProperties(value: unknown, where: string | (() => string), plaintexts: Plaintexts | undefined, textFree: object[]): unknown {
+    // Anything but an ordinary object of properties decodes as a whole, unnoted.
+    if (value === null || typeof value !== "object" || Array.isArray(value) || SIGNATURE_KEY in value) return decode(value, where, 0, plaintexts);
+    const node = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const k in node) {
+        const item = node[k];
+        if (item === null || typeof item !== "object") continue;
+        sawObjectText = false;
+        const v = decode(item, where, 1, plaintexts);
+        if (!sawObjectText && typeof v === "object" && v !== null) textFree.push(v);
+        if (v !== item) (out ??= { ...node })[k] = v;
+    }
+    return out ?? node;
+}
+
+function decode(value: unknown, where: string | (() => string), depth: number, plaintexts: Plaintexts | undefined): unknown {
     if (value === null || typeof value !== "object") return value;
     if (depth >= MAX_NESTING) throw new TooDeep();
     if (Array.isArray(value)) {
         let out: unknown[] | undefined;
         for (let i = 0; i < value.length; i++) {
-            const v = decode(value[i], where, depth + 1);
-            if (v !== value[i]) (out ??= value.slice())[i] = v;
+            const item: unknown = value[i];
+            // Text, numbers and flags decode to themselves: most of a plan's values.
+            if (typeof item === "string") {
+                if (!sawObjectText && mayBeObjectText(item)) sawObjectText = true;
+                continue;
+            }
+            if (item === null || typeof item !== "object") continue;
+            const v = decode(item, where, depth + 1, plaintexts);
+            if (v !== item) (out ??= value.slice())[i] = v;
         }
         return out ?? value;
     }
     const node = value as Record<string, unknown>;
-    if (SIG_KEY in node && node[SIG_KEY] !== SECRET_SIG && !(typeof node[SIG_KEY] === "string" && OTHER_SIGNATURES.has(node[SIG_KEY]))) {
-        // The engine refuses a special value of a signature it does not know; read as an ordinary object it could hide what it stands for.
-        throw new UnreadableInputError(`${typeof where === "string" ? where : where()} holds a special value of signature ${asText(node[SIG_KEY])}, which Pulumi does not write`);
-    }
-    if (node[SIG_KEY] === SECRET_SIG) {
-        const place = () => (typeof where === "string" ? where : where());
-        if ("plaintext" in node && typeof node.plaintext !== "string") throw new UnreadableInputError(`${place()} holds a secret whose plaintext is ${kindOf(node.plaintext)}, not JSON text`);
-        if (typeof node.plaintext === "string") {
-            let parsed: unknown;
-            try {
-                parsed = JSON.parse(node.plaintext);
-            } catch (err) {
-                throw new UnreadableInputError(`${place()}: a secret's plaintext is not JSON`, { cause: err });
-            }
-            return decode(parsed, where, depth + 1);
+    if (SIGNATURE_KEY in node) {
+        const sig = node[SIGNATURE_KEY];
+        if (sig !== SECRET && !(typeof sig === "string" && OTHER_SIGNATURES.has(sig))) {
+            // The engine refuses a special value of a signature it does not know; read as an ordinary object it could hide what it stands for.
+            throw new UnreadableInputError(`${typeof where === "string" ? where : where()} holds a special value of signature ${asText(sig)}, which Pulumi does not write`);
         }
-        if ("ciphertext" in node) {
-            throw new UnreadableInputError(`${place()} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-sames --show-secrets)`);
-        }
-        // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
-        if ("value" in node) return decode(node.value, where, depth + 1);
-        throw new UnreadableInputError(`${place()} holds a secret with neither plaintext nor ciphertext`);
+        if (sig === SECRET) return decodeSecret(node, where, depth, plaintexts);
     }
     let out: Record<string, unknown> | undefined;
     for (const k in node) {
-        const v = decode(node[k], where, depth + 1);
-        if (v !== node[k]) (out ??= { ...node })[k] = v;
+        const item = node[k];
+        if (typeof item === "string") {
+            if (!sawObjectText && mayBeObjectText(item)) sawObjectText = true;
+            continue;
+        }
+        if (item === null || typeof item !== "object") continue;
+        const v = decode(item, where, depth + 1, plaintexts);
+        if (v !== item) (out ??= { ...node })[k] = v;
     }
     return out ?? node;
+}
+
+function decodeSecret(node: Record<string, unknown>, where: string | (() => string), depth: number, plaintexts: Plaintexts | undefined): unknown {
+    const place = () => (typeof where === "string" ? where : where());
+    if ("plaintext" in node && typeof node.plaintext !== "string") throw new UnreadableInputError(`${place()} holds a secret whose plaintext is ${kindOf(node.plaintext)}, not JSON text`);
+    if (typeof node.plaintext === "string") {
+        const text = node.plaintext;
+        const known = plaintexts === undefined ? undefined : decodedBefore(plaintexts, text, depth);
+        if (known !== undefined) {
+            if (known.objectText) sawObjectText = true;
+            return known.value;
+        }
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(text);
+        } catch (err) {
+            throw new UnreadableInputError(`${place()}: a secret's plaintext is not JSON`, { cause: err });
+        }
+        const outer = sawObjectText;
+        sawObjectText = false;
+        const decoded = decodedText(decode(parsed, where, depth + 1, plaintexts));
+        if (plaintexts !== undefined) {
+            const entry: Decoded = { text, depth, value: decoded, objectText: sawObjectText };
+            if (text.length >= LONG_PLAINTEXT) plaintexts.long.set(text, entry);
+            else plaintexts.nearby.push(entry);
+        }
+        sawObjectText ||= outer;
+        return decoded;
+    }
+    if ("ciphertext" in node) {
+        throw new UnreadableInputError(`${place()} holds an encrypted secret: export with --show-secrets (pulumi stack export --show-secrets, pulumi preview --json --show-sames --show-secrets)`);
+    }
+    // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
+    if ("value" in node) return decodedText(decode(node.value, where, depth + 1, plaintexts));
+    throw new UnreadableInputError(`${place()} holds a secret with neither plaintext nor ciphertext`);
+}
+
+/** A secret's value as decoded, noted when it is itself JSON text of an object (the walk notes only text inside objects and lists). */
+function decodedText(value: unknown): unknown {
+    if (typeof value === "string" && mayBeObjectText(value)) sawObjectText = true;
+    return value;
 }
 
 /** Where a value nests deeper than MAX_NESTING (its first keys), found without recursion once decoding has stopped there. */

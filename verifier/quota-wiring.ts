@@ -6,10 +6,13 @@
  * rule, unrewritten target and runnable function. A break anywhere blocks
  * another tenant, or never blocks this one.
  */
-import { parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
-import type { PlannedQuotaAlarm, TenantIntent } from "./intent";
+import { parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
+import { actingRoleProblems, type Need } from "./acting-role";
+import { regionOf } from "./customer-audit";
+import { buildAccountIam } from "./iam-graph";
+import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
-import { jsonValue, prop, type StackResource } from "./pulumi-formats";
+import { jsonValue, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -17,11 +20,19 @@ const COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
 const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
 const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const FUNCTION = "aws:lambda/function:Function";
+const PERMISSION = "aws:lambda/permission:Permission";
 const PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile";
 const TOKEN_METRICS = ["InputTokenCount", "OutputTokenCount"];
 /** What the enforcer reads from each event; any of these on its target replaces the event CloudWatch sent. */
 const INPUT_REWRITES = ["input", "inputPath", "inputTransformer"];
-const MAX_EVENT_AGE_LIMIT = 86_400;
+/**
+ * How the component builds every quota alarm beyond its limit and window:
+ * one breaching period trips it, and a period without tokens is no use.
+ * More periods let a tenant run over for that long before it is blocked.
+ */
+const ALARM_SETTINGS: [string, unknown][] = [["evaluationPeriods", 1], ["datapointsToAlarm", 1], ["treatMissingData", "notBreaching"]];
+/** The periods of the component's limits: a day, and the 7-day pace of a month. */
+const LIMIT_PERIODS = [86_400, 604_800];
 
 const hasQuota = (t: TenantIntent) => t.enforcerFunctionArn !== undefined;
 
@@ -71,6 +82,8 @@ export function quotaWiring(ctx: MeteringContext): void {
         }
         listUnder(composites, t, r);
         compositeRule(ctx, r, t, partsOf.get(t) ?? []);
+        const region = regionOf(ctx.state, r);
+        if (region !== undefined && region !== t.region) ctx.flag(CODE, r, t.tenantId, "region", `is tenant ${t.tenantId}'s composite quota alarm in ${region}; its block alarms and the quota enforcer's rule are in ${t.region}, so its state changes never reach the enforcer`);
     }
     for (const t of ctx.tenants.filter(hasQuota)) {
         const found = composites.get(t) ?? [];
@@ -190,6 +203,20 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
     }
     const operator = prop(r, "comparisonOperator");
     if (operator !== "GreaterThanThreshold" && !isUnknown(operator)) flag("comparisonOperator", `compares with ${show(operator)}; the component's quota alarm trips when use is GreaterThanThreshold`);
+    for (const [key, value] of ALARM_SETTINGS) {
+        const v = prop(r, key);
+        // Unset, CloudWatch takes datapointsToAlarm to be evaluationPeriods.
+        if (isUnknown(v) || v === value || (key === "datapointsToAlarm" && v === undefined)) continue;
+        flag(key, `has ${key} ${show(v)}; the component's quota alarm has ${show(value)}, so that one period over the limit blocks the tenant`);
+    }
+    const threshold = prop(r, "threshold");
+    if (planned && !isUnknown(threshold) && threshold !== planned.threshold) flag("threshold", `has the threshold ${show(threshold)}; tenant ${t.tenantId}'s quota sets ${planned.threshold} tokens per ${planned.period} s for this alarm, so use past its limit never trips it`);
+    const periods = [...new Set(metrics.map((q) => q.metric!.period))];
+    const period = planned?.period;
+    const periodOk = periods.every((p) => isUnknown(p) || (period !== undefined ? p === period : LIMIT_PERIODS.includes(p as number))) && (period === undefined || periods.length <= 1);
+    if (!periodOk || periods.length > 1) flag("metricQueries", `sums its token counts over periods of ${show(periods)} s; the component's alarm sums every count over ${period !== undefined ? `${period} s, the window of this limit` : `one period of ${LIMIT_PERIODS.join(" or ")} s`}, so the limit holds over the window the tenant was given`);
+    const region = regionOf(ctx.state, r);
+    if (region !== undefined && region !== t.region) flag("region", `is in ${region}; tenant ${t.tenantId}'s profiles, whose token counts it sums, and its composite alarm are in ${t.region}, so it never sees a token`);
 }
 
 /** The composite alarm's rule: ALARM of exactly the tenant's own block alarms, joined by OR. */
@@ -207,7 +234,7 @@ function compositeRule(ctx: MeteringContext, r: StackResource, t: TenantIntent, 
     if (!ok) ctx.flag(CODE, r, t.tenantId, "alarmRule", `combines ${show(rule)}; the component's composite alarm is ALARM of exactly tenant ${t.tenantId}'s block alarms (${expected.join(", ") || "none"}), joined by OR`);
 }
 
-/** The enforcer's function, the targets that invoke it and the rules behind them. */
+/** The enforcer's function, the targets that invoke it, the rules behind them, the permission that lets them, and its role. */
 function enforcer(ctx: MeteringContext): void {
     const quotaTenants = ctx.tenants.filter(hasQuota);
     const functions = ctx.ofType(FUNCTION);
@@ -219,21 +246,43 @@ function enforcer(ctx: MeteringContext): void {
         const region = textOf(prop(f, "region"));
         return parsed?.service === "lambda" && parsed.account === ctx.account && lastPart(parsed.resource, ":") === textOf(prop(f, "name")) && (region === undefined || region === parsed.region);
     };
+    const fnRegion = (f: StackResource) => regionOf(ctx.state, f) ?? parseArn(fnArn(f) ?? "")?.region;
     const enforcers = new Set(functions.filter((f) => ctx.underEnforcer(f)));
+    const servedBy = new Map<StackResource, TenantIntent[]>();
     for (const t of quotaTenants) {
         const arn = t.enforcerFunctionArn!;
-        if (isUnknown(arn)) continue;
+        if (isUnknown(arn)) {
+            for (const f of enforcers) listUnder(servedBy, f, t);
+            continue;
+        }
         const matched = functions.filter((f) => isFunction(f, arn));
         if (matched.length === 0) ctx.flag(CODE, t, t.tenantId, "enforcerFunctionArn", `tenant ${t.tenantId}'s quota names the enforcer ${arn}, which is not in the files: no function of the stack blocks the tenant when its quota alarm fires`);
-        matched.forEach((f) => enforcers.add(f));
+        matched.forEach((f) => {
+            enforcers.add(f);
+            listUnder(servedBy, f, t);
+        });
     }
+    const intents = enforcerIntents(ctx);
     for (const f of enforcers) {
         const reserved = prop(f, "reservedConcurrentExecutions");
         if (reserved !== 1 && !isUnknown(reserved)) ctx.flag(CODE, f, "(ops account)", "reservedConcurrentExecutions", `the quota enforcer reserves ${show(reserved)} concurrent executions; the component reserves exactly 1: 0 throttles every alarm change (no tenant is ever blocked or unblocked), more lets two writers race on one tenant's role`);
+        const timeout = prop(f, "timeout");
+        if (timeout !== QUOTA_ENFORCER_TIMEOUT_SECONDS && !isUnknown(timeout)) ctx.flag(CODE, f, "(ops account)", "timeout", `the quota enforcer's timeout is ${show(timeout)} s; the component's is ${QUOTA_ENFORCER_TIMEOUT_SECONDS} s, which a cold start, the alarm read and the role write fit in: shorter, the enforcer is cut off before it blocks`);
+        const intent = intents(f);
         const env = objectProp(f, "environment")?.variables;
         const age = isRecord(env) ? env[QUOTA_ENFORCER_ENV.maxEventAgeSeconds] : undefined;
         const seconds = typeof age === "string" && age !== "" && [...age].every((c) => c >= "0" && c <= "9") ? Number(age) : NaN;
-        if (!isUnknown(age) && !(seconds >= 1 && seconds <= MAX_EVENT_AGE_LIMIT)) ctx.flag(CODE, f, "(ops account)", "environment", `the quota enforcer's ${QUOTA_ENFORCER_ENV.maxEventAgeSeconds} is ${show(age)}; the component sets whole seconds from 1 to ${MAX_EVENT_AGE_LIMIT}, without which it refuses or misreads every event`);
+        const { min, max } = QUOTA_MAX_EVENT_AGE_BOUNDS;
+        if (!isUnknown(age) && (intent?.maxEventAgeSeconds !== undefined ? seconds !== intent.maxEventAgeSeconds : !(seconds >= min && seconds <= max))) {
+            const asked = intent?.maxEventAgeSeconds !== undefined ? `its QuotaEnforcer sets ${intent.maxEventAgeSeconds}` : `the component sets whole seconds from ${min} to ${max}`;
+            ctx.flag(CODE, f, "(ops account)", "environment", `the quota enforcer's ${QUOTA_ENFORCER_ENV.maxEventAgeSeconds} is ${show(age)}; ${asked}: shorter, it refuses the events and retries that should block a tenant, otherwise it refuses or misreads every event`);
+        }
+        const region = fnRegion(f);
+        if (intent?.region !== undefined && region !== undefined && region !== intent.region) ctx.flag(CODE, f, "(ops account)", "region", `the quota enforcer's function is in ${region}; its QuotaEnforcer builds it in ${intent.region}, with its rule and the tenants' alarms`);
+        for (const t of servedBy.get(f) ?? []) {
+            if (region !== undefined && region !== t.region) ctx.flag(CODE, f, t.tenantId, "region", `the quota enforcer of tenant ${t.tenantId} is in ${region}; the tenant's composite quota alarm is in ${t.region}, whose state changes reach only rules and functions of that Region`);
+        }
+        enforcerRole(ctx, f, servedBy.get(f) ?? []);
     }
     const enforcerRules = new Set(rules.filter((r) => ctx.underEnforcer(r)));
     const fed = new Set<StackResource>();
@@ -256,14 +305,91 @@ function enforcer(ctx: MeteringContext): void {
             continue;
         }
         enforcerRules.add(rule);
-        if (!rewritten && ruleProblems(rule).length === 0) fed.add(fn);
+        const region = fnRegion(fn);
+        let apart = false;
+        for (const [r, what] of [[target, "event target"], [rule, "rule"]] as const) {
+            const at = regionOf(ctx.state, r);
+            if (at === undefined || region === undefined || at === region) continue;
+            apart = true;
+            ctx.flag(CODE, r, "(ops account)", "region", `the quota enforcer's ${what} is in ${at} and its function in ${region}: EventBridge invokes a function of its own Region only, and alarm state changes reach rules of the alarms' Region only`);
+        }
+        const invokable = invokePermission(ctx, fn, rule, region);
+        if (!invokable) ctx.flag(CODE, target, "(ops account)", "-", `no Lambda permission lets events.amazonaws.com invoke the quota enforcer (lambda:InvokeFunction) from the rule ${show(textOf(prop(rule, "name")))}: every alarm change the rule hands over is refused, so no quota ever blocks`);
+        if (!rewritten && !apart && invokable && ruleProblems(rule).length === 0) fed.add(fn);
     }
     for (const r of rules) if (textOf(prop(r, "name")) === QUOTA_RULE_NAME) enforcerRules.add(r);
     for (const r of enforcerRules) for (const [key, why] of ruleProblems(r)) ctx.flag(CODE, r, "(ops account)", key, why);
     if (quotaTenants.length === 0) return;
     for (const f of enforcers) {
-        if (!fed.has(f)) ctx.flag(CODE, f, "(ops account)", "-", `no enabled rule of the component's pattern hands composite quota alarm changes to the quota enforcer unchanged: the quotas of ${quotaTenants.map((t) => t.tenantId).join(", ")} never block`);
+        if (!fed.has(f)) ctx.flag(CODE, f, "(ops account)", "-", `no enabled rule of the component's pattern, in the function's Region and allowed to invoke it, hands composite quota alarm changes to the quota enforcer unchanged: the quotas of ${quotaTenants.map((t) => t.tenantId).join(", ")} never block`);
     }
+}
+
+/** The `QuotaEnforcer` that owns a function, as its outputs ask; undefined for another function or an older component. */
+function enforcerIntents(ctx: MeteringContext): (f: StackResource) => EnforcerIntent | undefined {
+    const intents = new Map(readEnforcerIntents(ctx.state).map((i) => [i.urn, i]));
+    const byUrn = resourcesByUrn(ctx.state);
+    return (f) => {
+        for (let at = f.parent, hops = 0; at !== undefined && hops < 64; at = byUrn.get(at)?.parent, hops++) {
+            const intent = intents.get(at);
+            if (intent) return intent;
+        }
+        return undefined;
+    };
+}
+
+/** A permission on the function for EventBridge, from exactly this rule: without one, every invocation the rule makes is refused. */
+function invokePermission(ctx: MeteringContext, fn: StackResource, rule: StackResource, region: string | undefined): boolean {
+    const ruleName = textOf(prop(rule, "name"));
+    const ruleRegion = regionOf(ctx.state, rule) ?? region;
+    const ruleArns = [textOf(prop(rule, "arn")), ruleName !== undefined && ruleRegion !== undefined ? `arn:aws:events:${ruleRegion}:${ctx.account}:rule/${ruleName}` : undefined].filter((x) => x !== undefined);
+    const fnRefs = [textOf(prop(fn, "name")), textOf(prop(fn, "arn"))].filter((x) => x !== undefined);
+    const known = (v: unknown, ok: (x: unknown) => boolean) => isUnknown(v) || ok(v);
+    return ctx.ofType(PERMISSION).some((p) => {
+        const at = regionOf(ctx.state, p);
+        return known(prop(p, "function"), (v) => fnRefs.includes(v as string))
+            && known(prop(p, "action"), (v) => v === "lambda:InvokeFunction")
+            && known(prop(p, "principal"), (v) => v === "events.amazonaws.com")
+            && known(prop(p, "sourceArn"), (v) => ruleArns.includes(v as string))
+            && isUnset(prop(p, "qualifier"))
+            && (at === undefined || region === undefined || at === region);
+    });
+}
+
+/**
+ * The role the enforcer runs as is its QuotaEnforcer's, assumable by Lambda
+ * only, and may still write the block on each tenant role it serves and read
+ * each tenant's composite alarm.
+ */
+function enforcerRole(ctx: MeteringContext, f: StackResource, tenants: TenantIntent[]): void {
+    const role = prop(f, "role");
+    if (isUnknown(role)) return;
+    const parsed = typeof role === "string" ? parseArn(role) : undefined;
+    const name = parsed?.service === "iam" && parsed.resource.startsWith("role/") ? parsed.resource.slice("role/".length) : undefined;
+    if (name !== QUOTA_ENFORCER_NAME || parsed?.account !== ctx.account) {
+        ctx.flag(CODE, f, "(ops account)", "role", `the quota enforcer runs as ${show(role)}; the component runs it as its own role ${QUOTA_ENFORCER_NAME}, the one that may block and unblock tenant roles`);
+        return;
+    }
+    const needs: Need[] = tenants.flatMap((t) => [
+        ...["iam:PutRolePolicy", "iam:DeleteRolePolicy"].map((action) => ({ action, resource: t.roleArn })),
+        { action: "cloudwatch:DescribeAlarms", resource: `arn:aws:cloudwatch:${t.region}:${ctx.account}:alarm:${quotaAlarmName(t.tenantId)}` },
+    ]);
+    for (const why of actingRoleProblems(accountIam(ctx), name, "lambda.amazonaws.com", needs)) {
+        const blocked = tenants.filter((t) => why.includes(t.roleArn) || why.includes(`:alarm:${quotaAlarmName(t.tenantId)}`));
+        ctx.flag(CODE, f, blocked[0]?.tenantId ?? "(ops account)", "role", `the quota enforcer cannot act: ${why}; ${blocked.length > 0 ? `the quotas of ${blocked.map((t) => t.tenantId).join(", ")}` : "no quota"} ${blocked.length > 0 ? "never block" : "ever blocks"}`);
+    }
+}
+
+const iamOfState = new WeakMap<object, ReturnType<typeof buildAccountIam>>();
+
+/** The stack's IAM, built once for both enforcement paths. */
+export function accountIam(ctx: MeteringContext): ReturnType<typeof buildAccountIam> {
+    let iam = iamOfState.get(ctx.state);
+    if (!iam) {
+        iam = buildAccountIam(ctx.state, ctx.account);
+        iamOfState.set(ctx.state, iam);
+    }
+    return iam;
 }
 
 /** Why the rule is not the enforcer's: disabled, on another bus, or matching other events than the composite alarms' state changes. */

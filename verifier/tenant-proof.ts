@@ -8,7 +8,7 @@ import { entitlementsOf, intendedCallers } from "./entitlements";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
-import { reducePermissions, type PermissionsNormalForm } from "./permissions-reducer";
+import { INVOKE_ACTIONS, reducePermissions, type Grant, type PermissionsNormalForm } from "./permissions-reducer";
 import { reduceTrustPolicy, type TrustNormalForm } from "./trust-reducer";
 
 import { jsonValue } from "./pulumi-formats";
@@ -86,16 +86,18 @@ export function proveTenant(intent: TenantIntent, found: IamPrincipal | undefine
 function comparePermissions(intent: TenantIntent, form: PermissionsNormalForm, flag: Flag): void {
     const entitled = entitlementsOf(intent);
     const regions = new Set(intent.regions);
+    // Every grant of every tenant is compared, and nearly all pass: what a finding names is built for a finding only.
+    const where = (g: Grant) => `${g.policy} ${g.statement}`;
     for (const g of form.grants) {
-        const where = `${g.policy} ${g.statement}`;
         const e = entitled.get(g.resource);
-        const outside = g.regions.filter((r) => !regions.has(r));
-        if (!e) flag("BT-TENANT-PERMISSIONS", intent.roleName, where, `allows ${g.action} on ${g.resource}, which the tenant is not entitled to`);
+        let outside: string[] | undefined;
+        for (const r of g.regions) if (!regions.has(r)) (outside ??= []).push(r);
+        if (!e) flag("BT-TENANT-PERMISSIONS", intent.roleName, where(g), `allows ${g.action} on ${g.resource}, which the tenant is not entitled to`);
         else if (e.via && (g.via === undefined || g.via.some((v) => !e.via!.has(v)))) {
-            flag("BT-TENANT-METERING", intent.roleName, where, `allows ${g.action} on ${g.resource} ${g.via ? `through ${g.via.filter((v) => !e.via!.has(v)).join(", ")}` : "directly"}; the tenant is entitled to it only through its own profiles`);
+            flag("BT-TENANT-METERING", intent.roleName, where(g), `allows ${g.action} on ${g.resource} ${g.via ? `through ${g.via.filter((v) => !e.via!.has(v)).join(", ")}` : "directly"}; the tenant is entitled to it only through its own profiles`);
         }
-        if (outside.length > 0) flag("BT-TENANT-PERMISSIONS", intent.roleName, where, `allows ${g.action} in ${outside.join(", ")}, Regions the tenant is not entitled to (${intent.regions.join(", ")})`);
-        if (intent.guardrailIdentifier && g.guardrail !== intent.guardrailIdentifier) flag("BT-TENANT-GUARDRAIL", intent.roleName, where, `allows ${g.action} on ${g.resource} without the tenant's guardrail`);
+        if (outside !== undefined) flag("BT-TENANT-PERMISSIONS", intent.roleName, where(g), `allows ${g.action} in ${outside.join(", ")}, Regions the tenant is not entitled to (${intent.regions.join(", ")})`);
+        if (intent.guardrailIdentifier && g.guardrail !== intent.guardrailIdentifier) flag("BT-TENANT-GUARDRAIL", intent.roleName, where(g), `allows ${g.action} on ${g.resource} without the tenant's guardrail`);
     }
     // With cost attribution on, every call must go through the tenant's own profiles (metering that cannot be skipped).
     const own = Object.values(intent.inferenceProfileArns);
@@ -110,10 +112,10 @@ function comparePermissions(intent: TenantIntent, form: PermissionsNormalForm, f
     }
     for (const e of entitled.values()) {
         if (!e.required) continue;
-        for (const action of ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]) {
-            // Called in the resource's own Region (the destination Region under cross-Region inference);
-            // a new application profile, its ARN unknown at preview, is created in the tenant's home Region.
-            const region = parseArn(e.resource)?.region ?? intent.region;
+        // Called in the resource's own Region (the destination Region under cross-Region inference);
+        // a new application profile, its ARN unknown at preview, is created in the tenant's home Region.
+        const region = parseArn(e.resource)?.region ?? intent.region;
+        for (const action of INVOKE_ACTIONS) {
             const ok = form.grants.some((g) => g.action === action && g.resource === e.resource && g.regions.includes(region));
             if (!ok) flag("BT-TENANT-PATH-CLOSED", intent.roleName, "-", `does not allow ${action} on ${e.what} (${e.resource}), which the tenant is entitled to`);
         }

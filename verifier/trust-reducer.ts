@@ -98,7 +98,11 @@ function reduceStatement(s: PolicyStatement, form: TrustNormalForm): void {
     if (narrowedBy) form.narrowing.push(`${s.label}: ${narrowedBy.join(", ")}`);
     for (const caller of callers) {
         for (const principal of narrow(caller, principalArns, add)) {
-            for (const externalId of externalIds ?? [ANY_EXTERNAL_ID]) form.pairs.push({ principal, externalId, statement: s.label, ...(narrowedBy ? { narrowedBy } : {}) });
+            for (const externalId of externalIds ?? [ANY_EXTERNAL_ID]) {
+                const pair: TrustPair = { principal, externalId, statement: s.label };
+                if (narrowedBy) pair.narrowedBy = narrowedBy;
+                form.pairs.push(pair);
+            }
         }
     }
     if (externalIds === undefined) add("admits sts:AssumeRole without an ExternalId condition");
@@ -135,7 +139,17 @@ function isRoleArn(text: string): boolean {
     if (!arn || arn.partition !== PARTITION || arn.service !== "iam" || !isAccountId(arn.account) || !arn.resource.startsWith("role/")) return false;
     const segments = arn.resource.slice("role/".length).split("/");
     const name = segments[segments.length - 1];
-    return name.length >= 1 && name.length <= 64 && segments.every((seg) => seg.length > 0 && [...seg].every((c) => /[\w+=,.@-]/.test(c)));
+    return name.length >= 1 && name.length <= 64 && segments.every((seg) => seg.length > 0 && roleNameText(seg));
+}
+
+/** Whether every character of the text is one IAM allows in a role's name or path (`[\w+=,.@-]`). */
+function roleNameText(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 43 || c === 61 || c === 44 || c === 46 || c === 64 || c === 45;
+        if (!ok) return false;
+    }
+    return true;
 }
 
 /** The ExternalId values (one exact StringEquals), the exact `aws:PrincipalArn` values, and conditions that only narrow. */

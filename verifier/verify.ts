@@ -17,10 +17,12 @@ import { readCustomerIntents, readTenantIntents, type CustomerIntent, type Tenan
 import { opsAccountViolations } from "./ops-account";
 import { opsEgressViolations } from "./ops-egress";
 import { forgetScannedTexts } from "./policy-text";
+import { asOneProof } from "./proof-run";
+import { sameValue, sameWhenRead } from "./same-value";
 import { opsIdentityReachViolations } from "./identity-reach";
 import { planViolations } from "./plan-integrity";
 import { unknownViolations } from "./unknowns";
-import { deepInputError, jsonValue, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { deepInputError, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
@@ -70,7 +72,7 @@ interface Intents {
 
 export function verifyStates(states: StackState[], options: VerifyOptions = {}): VerificationResult {
     try {
-        return proveStates(states, options);
+        return asOneProof(() => proveStates(states, options));
     } finally {
         forgetScannedTexts();
     }
@@ -184,36 +186,15 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
 
 /** Whether any property the proof reads holds another value in `outputs` than in `inputs`. */
 function outputsDiffer(state: StackState): boolean {
-    for (const r of state.resources) {
+    const known = sameWhenRead(state);
+    for (let i = 0; i < state.resources.length; i++) {
+        const r = state.resources[i];
         for (const k in r.outputs) {
             if (!READ_KEYS.has(k)) continue;
-            if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : !sameValue(r.inputs[k], r.outputs[k])) return true;
+            if (!(k in r.inputs) ? HELD_STATE_KEYS.has(k) && canonical(r.outputs[k]) !== "[]" : !known(r, i, r.inputs[k], r.outputs[k]) && !sameValue(r.inputs[k], r.outputs[k])) return true;
         }
     }
     return false;
-}
-
-/**
- * Whether two recorded values say the same: equal as JSON, object keys in any
- * order, a policy held as JSON text equal to the same policy held as an object.
- */
-function sameValue(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    // A policy held as JSON text equals the same policy held as an object; text never equals a number or a boolean.
-    if (typeof a === "string" && typeof b !== "string") return sameParsed(a, b);
-    if (typeof b === "string" && typeof a !== "string") return sameParsed(b, a);
-    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-    }
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-function sameParsed(text: string, value: unknown): boolean {
-    const parsed = jsonValue(text);
-    return typeof parsed === "object" && parsed !== null && sameValue(parsed, value);
 }
 
 function canonical(value: unknown): string {

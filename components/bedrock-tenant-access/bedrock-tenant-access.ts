@@ -18,7 +18,7 @@ import {
     type Problem,
 } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS, type BedrockTenantAccessArgs } from "./args";
-import { createCostCap } from "./cost-cap";
+import { costCapLimitAmount, createCostCap } from "./cost-cap";
 import { deriveExternalId, externalIdSecretProblem } from "./external-id";
 import { createQuotaAlarms, plannedQuotaAlarms, type MeteredProfile } from "./quota-alarms";
 import { costCapArnProblem, enforcerFunctionArnProblem, warningTopicArnProblem } from "./quota-validation";
@@ -176,6 +176,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
             // How the quota and the cost cap are wired, so the verifier can hold the alarms, budgets and profiles to them.
             costTagKey: r.costTagKey,
             quotaAlarms: r.quota && args.quota ? plannedQuotaAlarms(r.tenantId, r.quota, metered.map((p) => p.modelId)) : undefined,
+            // As the cap budget's limitAmount holds it, so that the verifier compares the same text.
+            costCapLimitAmount: r.costCap && args.costCap ? costCapLimitAmount(r.costCap) : undefined,
             // Registered so that a real preview waits for the provider's answer on every model.
             checkedModels,
         });

@@ -13,6 +13,9 @@ export interface CostCapInput {
     tags: Record<string, string>;
 }
 
+/** The cap as the budget's `limitAmount`: USD with cents. */
+export const costCapLimitAmount = (cap: ResolvedCostCap): string => cap.limitUsd.toFixed(2);
+
 /**
  * A monthly budget on the tenant's cost-allocation tag whose action, run by
  * AWS Budgets itself with no code of ours, attaches the ops stack's shared
@@ -25,7 +28,7 @@ export function createCostCap(name: string, input: CostCapInput, parent: pulumi.
         name: `bedrock-tenant-${tenantId}-cap`,
         budgetType: "COST",
         timeUnit: "MONTHLY",
-        limitAmount: cap.limitUsd.toFixed(2),
+        limitAmount: costCapLimitAmount(cap),
         limitUnit: "USD",
         costFilters: [{ name: "TagKeyValue", values: [`user:${input.costTagKey}$${tenantId}`] }],
     }, opts);

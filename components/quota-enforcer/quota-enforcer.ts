@@ -6,6 +6,8 @@ import {
     DEFAULT_REGION,
     QUOTA_ENFORCER_ENV,
     QUOTA_ENFORCER_NAME,
+    QUOTA_ENFORCER_TIMEOUT_SECONDS,
+    QUOTA_MAX_EVENT_AGE_BOUNDS,
     QUOTA_ENFORCER_TYPE,
     QUOTA_RULE_NAME,
     accountIdProblem,
@@ -49,7 +51,8 @@ export interface QuotaEnforcerArgs {
      */
     bundlePath?: string;
     /**
-     * Alarm events whose state is older than this many seconds are refused.
+     * Alarm events whose state is older than this many seconds are refused:
+     * 60 to 86,400.
      * @default 900
      */
     maxEventAgeSeconds?: number;
@@ -104,7 +107,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         const costCaps = args.costCaps ?? QUOTA_ENFORCER_DEFAULTS.costCaps;
         raise(
             regionProblem("region", region),
-            integerProblem("maxEventAgeSeconds", maxAge, 1, 86_400),
+            integerProblem("maxEventAgeSeconds", maxAge, QUOTA_MAX_EVENT_AGE_BOUNDS.min, QUOTA_MAX_EVENT_AGE_BOUNDS.max),
             booleanProblem("costCaps", costCaps),
             // An Output or a promise is checked once known, below.
             args.accountId === undefined || typeof args.accountId === "object" ? undefined : accountIdProblem("accountId", args.accountId),
@@ -145,7 +148,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             handler: "index.handler",
             code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
             memorySize: 128,
-            timeout: 10,
+            timeout: QUOTA_ENFORCER_TIMEOUT_SECONDS,
             // Alarm transitions are rare; one writer at a time keeps PutRolePolicy and DeleteRolePolicy from racing.
             reservedConcurrentExecutions: 1,
             environment: { variables: { [QUOTA_ENFORCER_ENV.maxEventAgeSeconds]: String(maxAge) } },
@@ -181,6 +184,8 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         this.registerOutputs({
             functionArn: this.functionArn, roleArn: this.roleArn, ruleArn: this.ruleArn,
             costCapPolicyArn: this.costCapPolicyArn, costCapExecutionRoleArn: this.costCapExecutionRoleArn,
+            // What the isolation verifier holds the function's environment to.
+            region, maxEventAgeSeconds: maxAge,
         });
     }
 }

@@ -15,17 +15,19 @@ export interface ParsedArn {
 
 export function parseArn(text: string): ParsedArn | undefined {
     if (!text.startsWith("arn:")) return undefined;
-    const parts: string[] = [];
-    let start = 0;
-    for (let i = 0; i < 5; i++) {
-        const end = text.indexOf(":", start);
-        if (end === -1) return undefined;
-        parts.push(text.slice(start, end));
-        start = end + 1;
-    }
-    const [, partition, service, region, account] = parts;
+    // The ends of the partition, service, Region and account fields (`arn:` ends at 3); a plan holds many ARNs, so no list of parts is built.
+    const partitionEnd = text.indexOf(":", 4);
+    if (partitionEnd === -1) return undefined;
+    const serviceEnd = text.indexOf(":", partitionEnd + 1);
+    if (serviceEnd === -1) return undefined;
+    const regionEnd = text.indexOf(":", serviceEnd + 1);
+    if (regionEnd === -1) return undefined;
+    const accountEnd = text.indexOf(":", regionEnd + 1);
+    if (accountEnd === -1) return undefined;
+    const partition = text.slice(4, partitionEnd);
+    const service = text.slice(partitionEnd + 1, serviceEnd);
     if (partition === "" || service === "") return undefined;
-    return { partition, service, region, account, resource: text.slice(start) };
+    return { partition, service, region: text.slice(serviceEnd + 1, regionEnd), account: text.slice(regionEnd + 1, accountEnd), resource: text.slice(accountEnd + 1) };
 }
 
 /** The account of an ARN, or of a bare twelve-digit account id; undefined for anything else. */

@@ -70,44 +70,54 @@ function parseDocument(value: unknown): ParsedPolicy {
         }
     }
     if (!isRecord(doc)) return { problem: `is not a policy document (got ${preview(doc)})` };
-    const unknown = Object.keys(doc).filter((k) => !DOCUMENT_KEYS.has(k));
-    if (unknown.length > 0) return { problem: `has elements ${unknown.join(", ")}, which IAM policy documents do not have` };
-    const raw = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
+    // A fleet's plan holds thousands of documents: plain loops, and lists built only for a problem.
+    let unknown: string[] | undefined;
+    for (const k of Object.keys(doc)) if (!DOCUMENT_KEYS.has(k)) (unknown ??= []).push(k);
+    if (unknown !== undefined) return { problem: `has elements ${unknown.join(", ")}, which IAM policy documents do not have` };
+    const raw: unknown[] = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
     const statements: PolicyStatement[] = [];
-    for (const [i, s] of raw.entries()) {
-        const parsed = parseStatement(s, i);
+    for (let i = 0; i < raw.length; i++) {
+        const parsed = parseStatement(raw[i], i);
         if (typeof parsed === "string") return { problem: parsed };
         statements.push(parsed);
     }
     return { statements };
 }
 
+/** Statement elements read as lists of strings, and the field each goes to. */
+const LIST_ELEMENTS = [["Action", "actions"], ["NotAction", "notActions"], ["Resource", "resources"], ["NotResource", "notResources"]] as const;
+const PRINCIPAL_ELEMENTS = [["Principal", "principals"], ["NotPrincipal", "notPrincipals"]] as const;
+
 function parseStatement(s: unknown, index: number): PolicyStatement | string {
     if (!isRecord(s)) return `Statement ${index + 1} is not an object`;
     const label = `Statement ${index + 1}${typeof s.Sid === "string" && s.Sid !== "" ? ` (Sid ${JSON.stringify(s.Sid)})` : ""}`;
     // An object built in code may carry an element set to undefined: JSON would drop it, and so does IAM.
-    const present = (k: string) => s[k] !== undefined;
-    const unknown = Object.keys(s).filter((k) => present(k) && !STATEMENT_KEYS.has(k));
-    if (unknown.length > 0) return `${label} has elements ${unknown.join(", ")}, which this proof does not read`;
+    let unknown: string[] | undefined;
+    for (const k of Object.keys(s)) if (s[k] !== undefined && !STATEMENT_KEYS.has(k)) (unknown ??= []).push(k);
+    if (unknown !== undefined) return `${label} has elements ${unknown.join(", ")}, which this proof does not read`;
     if (s.Effect !== "Allow" && s.Effect !== "Deny") return `${label} has Effect ${preview(s.Effect)}`;
-    if (present("Action") && present("NotAction")) return `${label} has both Action and NotAction`;
-    if (present("Resource") && present("NotResource")) return `${label} has both Resource and NotResource`;
-    if (present("Principal") && present("NotPrincipal")) return `${label} has both Principal and NotPrincipal`;
+    if (s.Action !== undefined && s.NotAction !== undefined) return `${label} has both Action and NotAction`;
+    if (s.Resource !== undefined && s.NotResource !== undefined) return `${label} has both Resource and NotResource`;
+    if (s.Principal !== undefined && s.NotPrincipal !== undefined) return `${label} has both Principal and NotPrincipal`;
     const out: PolicyStatement = { label, effect: s.Effect, conditions: [] };
     if (typeof s.Sid === "string") out.sid = s.Sid;
-    for (const [key, field] of [["Action", "actions"], ["NotAction", "notActions"], ["Resource", "resources"], ["NotResource", "notResources"]] as const) {
-        if (!present(key)) continue;
+    for (let i = 0; i < LIST_ELEMENTS.length; i++) {
+        const key = LIST_ELEMENTS[i][0];
+        const field = LIST_ELEMENTS[i][1];
+        if (s[key] === undefined) continue;
         const list = stringList(s[key]);
         if (list === undefined) return `${label} has a ${key} that is not a string or a list of strings`;
         out[field] = list;
     }
-    for (const [key, field] of [["Principal", "principals"], ["NotPrincipal", "notPrincipals"]] as const) {
-        if (!present(key)) continue;
+    for (let i = 0; i < PRINCIPAL_ELEMENTS.length; i++) {
+        const key = PRINCIPAL_ELEMENTS[i][0];
+        const field = PRINCIPAL_ELEMENTS[i][1];
+        if (s[key] === undefined) continue;
         const principals = parsePrincipals(s[key]);
         if (principals === undefined) return `${label} has a ${key} this proof cannot read: ${preview(s[key])}`;
         out[field] = principals;
     }
-    if (present("Condition")) {
+    if (s.Condition !== undefined) {
         const conditions = parseConditions(s.Condition);
         if (typeof conditions === "string") return `${label}: ${conditions}`;
         out.conditions = conditions;
@@ -119,8 +129,8 @@ function parsePrincipals(value: unknown): Principals | undefined {
     if (value === "*") return { AWS: ["*"] };
     if (!isRecord(value)) return undefined;
     const out: Principals = {};
-    for (const [kind, v] of Object.entries(value)) {
-        const list = stringList(v);
+    for (const kind of Object.keys(value)) {
+        const list = stringList(value[kind]);
         if (list === undefined) return undefined;
         out[kind] = list;
     }
@@ -130,23 +140,54 @@ function parsePrincipals(value: unknown): Principals | undefined {
 function parseConditions(raw: unknown): Condition[] | string {
     if (!isRecord(raw)) return "Condition is not an object";
     const out: Condition[] = [];
-    for (const [operator, block] of Object.entries(raw)) {
+    for (const operator of Object.keys(raw)) {
+        const block = raw[operator];
         if (!isRecord(block)) return `Condition ${operator} is not an object`;
-        for (const [key, values] of Object.entries(block)) {
-            // IAM accepts booleans and numbers as condition values and compares their text.
-            const list = (Array.isArray(values) ? (values as unknown[]) : [values]).map((v) => (typeof v === "boolean" || typeof v === "number" ? String(v) : v));
-            if (!list.every((v): v is string => typeof v === "string")) return `Condition ${operator} ${key} has values that are not strings`;
+        for (const key of Object.keys(block)) {
+            const list = conditionValues(block[key]);
+            if (list === undefined) return `Condition ${operator} ${key} has values that are not strings`;
             out.push({ operator, key: key.toLowerCase(), values: list });
         }
     }
     return out;
 }
 
+/** IAM accepts booleans and numbers as condition values and compares their text. */
+const asConditionText = (v: unknown): unknown => (typeof v === "boolean" || typeof v === "number" ? String(v) : v);
+
+/** A condition's values, each as IAM compares it; undefined when any is not text. */
+function conditionValues(values: unknown): string[] | undefined {
+    if (!Array.isArray(values)) {
+        const text = asConditionText(values);
+        return typeof text === "string" ? [text] : undefined;
+    }
+    const list: string[] = [];
+    for (let i = 0; i < values.length; i++) {
+        const v: unknown = values[i];
+        // A list with holes (built in code; JSON has none) keeps them, as map does.
+        if (v === undefined && !(i in values)) return sparseConditionValues(values);
+        const text = asConditionText(v);
+        if (typeof text !== "string") return undefined;
+        list.push(text);
+    }
+    return list;
+}
+
+function sparseConditionValues(values: unknown[]): string[] | undefined {
+    const list = values.map(asConditionText);
+    return list.every((v): v is string => typeof v === "string") ? list : undefined;
+}
+
 /** `string | string[]` as an array; undefined when any item is not a string. */
 export function stringList(value: unknown): string[] | undefined {
     if (value === undefined || value === null) return undefined;
-    const list = Array.isArray(value) ? value : [value];
-    return list.every((v) => typeof v === "string") ? (list) : undefined;
+    if (!Array.isArray(value)) return typeof value === "string" ? [value] : undefined;
+    for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        // A hole is skipped, as every skips it.
+        if (typeof v !== "string" && (v !== undefined || i in value)) return undefined;
+    }
+    return value as string[];
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -267,7 +267,14 @@ export const DESTINATION_CONTROLS: { name: string; stack: "ops" | "customer-a"; 
     { name: "a tenant's budget notifying its own topic", stack: "ops",
       edit: (doc) => (find(doc, "aws:budgets/budget:Budget", named("bedrock-tenant-customer-a")).inputs.notifications = budgetNotifying(WARNINGS)) },
     { name: "a tenant's quota alarm threshold of twelve digits", stack: "ops",
-      edit: (doc) => (quotaAlarm(doc).inputs.threshold = 123456789012) },
+      edit: (doc) => {
+          const threshold = 123456789012;
+          quotaAlarm(doc).inputs.threshold = threshold;
+          if (quotaAlarm(doc).outputs.threshold !== undefined) quotaAlarm(doc).outputs.threshold = threshold;
+          // The quota asked for that limit: the alarm is held to its tenant's intent.
+          const tenant = find(doc, "bedrock-tenancy:index:BedrockTenantAccess", (r) => r.outputs.tenantId === "customer-a");
+          tenant.outputs.quotaAlarms["BedrockTenancyQuotaPart-customer-a-daily"].threshold = threshold;
+      } },
     { name: "the customer's throttle alarm notifying a topic of the stack", stack: "customer-a",
       edit: (doc) => {
           push(doc, added("customer-a", TOPIC, "alerts", { name: "bedrock-tenancy-customer-a-alerts", region: "us-east-1" }, { arn: `arn:aws:sns:us-east-1:${CUSTOMER_A}:bedrock-tenancy-customer-a-alerts` }));

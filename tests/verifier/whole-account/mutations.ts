@@ -7,6 +7,7 @@
 import type { StackDoc } from "../../support/plan-files";
 import { added, ARCHIVE_A, CUSTOMER_A, CUSTOMER_B, documentOf, find, KEY_A, LOG_GROUP_A, named, OPS, RUNTIME_A, RUNTIME_B, setProp, TENANT_A_ROLE, TENANT_B_ROLE, type Side } from "../../support/plan-mutations";
 import type { Code } from "../../../verifier/findings";
+import { AUDIT_WRITABLE_CONTROLS, AUDIT_WRITABLE_MUTATIONS } from "./mutations-audit-writable";
 
 export interface Mutation {
     name: string;
@@ -151,6 +152,7 @@ export const MUTATIONS: Mutation[] = [
     { name: "a second bucket readable by the ops account", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
       edit: (doc) => push(doc, added("customer-a", "aws:s3/bucket:Bucket", "exports", { bucket: "customer-a-exports" }),
           added("customer-a", "aws:s3/bucketPolicy:BucketPolicy", "exports-policy", { bucket: "customer-a-exports", policy: JSON.stringify(allow("s3:GetObject", "arn:aws:s3:::customer-a-exports/*", { Principal: { AWS: `arn:aws:iam::${OPS}:root` } })) })) },
+    ...AUDIT_WRITABLE_MUTATIONS,
 ];
 
 /** Changes that only narrow access, or add nothing that moves data: the proof must accept them. */
@@ -175,6 +177,7 @@ export const CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: 
           const p = find(doc, ROLE_POLICY, () => true);
           p.outputs = { ...p.outputs, policy: typeof p.inputs.policy === "string" ? JSON.parse(p.inputs.policy) : JSON.stringify(p.inputs.policy) };
       } },
+    ...AUDIT_WRITABLE_CONTROLS,
 ];
 
 export { CUSTOMER_B, RUNTIME_A };

@@ -1,0 +1,123 @@
+/**
+ * The audit path the component builds must be able to work: the runtime
+ * writes its records to the audit log group and its archive prefix, CloudWatch
+ * Logs uses the key for that group, nothing rewrites the records as they are
+ * stored, the component's metrics are fed by its own filters and watched by
+ * its own alarm, and the runtime role is the component's compute's alone.
+ * Each mutation leaves the runtime calling Bedrock with no record (or a
+ * forged one) and must raise its finding; the controls narrow nothing the
+ * path needs and must pass.
+ */
+import type { StackDoc } from "../../support/plan-files";
+import { added, ARCHIVE_A, CUSTOMER_A, DELETED_BY_PREVIEW, documentOf, find, OPS, RUNTIME_A, setProp, type Side } from "../../support/plan-mutations";
+import type { Mutation } from "./mutations";
+
+const KEY = "aws:kms/key:Key";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const FUNCTION = "aws:lambda/function:Function";
+const METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const AUDIT_GROUP = "/bedrock-tenancy/customer-a/audit";
+const RUNTIME_ROLE = "BedrockTenancyRuntime-customer-a";
+const ARCHIVE_OBJECTS = `arn:aws:s3:::${ARCHIVE_A}/*`;
+
+const byName = (suffix: string) => (r: any) => r.urn.endsWith(`::${suffix}`);
+const auditKey = (doc: StackDoc) => find(doc, KEY, byName("customer-a-key"));
+const runtimeRole = (doc: StackDoc) => find(doc, ROLE, byName("customer-a-runtime-role"));
+const runtimePolicy = (doc: StackDoc) => find(doc, ROLE_POLICY, byName("customer-a-runtime-policy"));
+const archivePolicy = (doc: StackDoc) => find(doc, BUCKET_POLICY, byName("customer-a-archive-policy"));
+const s3Endpoint = (doc: StackDoc) => find(doc, ENDPOINT, (r) => String(r.inputs.serviceName).endsWith(".s3"));
+const runtimeFunction = (doc: StackDoc) => find(doc, FUNCTION, byName("customer-a-function"));
+const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+/** Edits a policy document of one side, written back in the form the plan holds it. */
+const editDocument = (r: any, side: Side, key: string, change: (d: any) => void) => {
+    const d = documentOf(r, side, key);
+    change(d);
+    setProp(r, side, key, typeof r.inputs[key] === "string" ? JSON.stringify(d) : d);
+};
+const keyPolicy = (change: (d: any) => void) => (d: StackDoc, side: Side) => editDocument(auditKey(d), side, "policy", change);
+const logsStatement = (d: any) => d.Statement.find((s: any) => String(s.Sid).startsWith("CloudWatchLogs"));
+const trustAlso = (statement: unknown) => (d: StackDoc, side: Side) => editDocument(runtimeRole(d), side, "assumeRolePolicy", (t) => t.Statement.push(statement));
+const removed = (type: string, name: string) => (d: StackDoc) => (find(d, type, byName(name))[DELETED_BY_PREVIEW] = true);
+
+const mutation = (name: string, code: Mutation["code"], edit: Mutation["edit"], sides: Side[] = ["inputs", "outputs"]): Mutation => ({ name, stack: "customer-a", code, sides, edit });
+
+export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
+    // The key: CloudWatch Logs must be able to use it for the audit log group.
+    mutation("the audit key's policy denying CloudWatch Logs GenerateDataKey and Encrypt", "BT-CUSTOMER-KEY", keyPolicy((d) =>
+        d.Statement.push({ Sid: "Hardening", Effect: "Deny", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Encrypt*"], Resource: "*" }))),
+    mutation("the audit key's policy without its CloudWatch Logs statement", "BT-CUSTOMER-KEY", keyPolicy((d) => (d.Statement = d.Statement.filter((s: any) => s !== logsStatement(d))))),
+    mutation("the audit key's CloudWatch Logs statement held to another log group's encryption context", "BT-CUSTOMER-KEY", keyPolicy((d) =>
+        (logsStatement(d).Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"] = `arn:aws:logs:us-east-1:${CUSTOMER_A}:log-group:/something/else`))),
+    mutation("the audit key's policy denying kms:Decrypt to every principal", "BT-CUSTOMER-KEY", keyPolicy((d) =>
+        d.Statement.push({ Sid: "NoReads", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*" }))),
+    mutation("the audit key's policy with no statement", "BT-CUSTOMER-KEY", keyPolicy((d) => (d.Statement = []))),
+    // The runtime role: its policies and boundary must allow its writes and deny none.
+    mutation("an inline policy denying the runtime role logs:PutLogEvents", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", ROLE_POLICY, "quiet", { role: RUNTIME_ROLE, name: "quiet", policy: doc({ Effect: "Deny", Action: ["logs:PutLogEvents", "logs:CreateLogStream"], Resource: "*" }) })), ["inputs"]),
+    mutation("a permissions boundary on the runtime role allowing only sts", "BT-CUSTOMER-AUDIT-REMOVAL", (d) => {
+        d.deployment.resources.push(added("customer-a", "aws:iam/policy:Policy", "runtime-boundary", { name: "runtime-boundary", policy: doc({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Resource: "*" }) }, { arn: `arn:aws:iam::${CUSTOMER_A}:policy/runtime-boundary` }));
+        setProp(runtimeRole(d), "inputs", "permissionsBoundary", `arn:aws:iam::${CUSTOMER_A}:policy/runtime-boundary`);
+    }, ["inputs"]),
+    mutation("the runtime policy without its statement writing the audit log group", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        editDocument(runtimePolicy(d), side, "policy", (p) => (p.Statement = p.Statement.filter((s: any) => s.Sid !== "WriteOwnLogGroup")))),
+    mutation("the runtime policy without its statement writing the archive prefix", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        editDocument(runtimePolicy(d), side, "policy", (p) => (p.Statement = p.Statement.filter((s: any) => s.Sid !== "WriteOwnArchivePrefix")))),
+    // The archive's bucket policy and the runtime's S3 endpoint.
+    mutation("the archive's bucket policy denying s3:PutObject to the runtime role", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        editDocument(archivePolicy(d), side, "policy", (p) => p.Statement.push({ Sid: "Freeze", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: ARCHIVE_OBJECTS, Condition: { ArnEquals: { "aws:PrincipalArn": RUNTIME_A } } }))),
+    mutation("the runtime's S3 endpoint policy denying s3:PutObject on the archive", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        setProp(s3Endpoint(d), side, "policy", doc({ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }, { Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: ARCHIVE_OBJECTS })), ["inputs"]),
+    // What the records become once written, and what counts them.
+    mutation("a transformer account policy rewriting the audit log group's records", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "audit-transformer", {
+            policyName: "normalize", policyType: "TRANSFORMER_POLICY", scope: "ALL", selectionCriteria: `LogGroupName IN ["${AUDIT_GROUP}"]`, region: "us-east-1",
+            policyDocument: JSON.stringify({ transformerConfig: [{ parseJSON: {} }, { deleteKeys: { withKeys: ["outcome", "errorCode"] } }, { addKeys: { entries: [{ key: "tenantId", value: "customer-b", overwriteIfExists: true }] } }] }),
+        })), ["inputs"]),
+    mutation("a second metric filter publishing -1000000 into the throttle alarm's metric", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", METRIC_FILTER, "calls-baseline", {
+            logGroupName: AUDIT_GROUP, name: "CallsBaseline", pattern: "{ $.schemaType = \"BedrockTenancyInvocationAudit\" }", region: "us-east-1",
+            metricTransformation: { name: "ThrottledCalls", namespace: "BedrockTenancy/customer-a", value: "-1000000", defaultValue: "0" },
+        })), ["inputs"]),
+    mutation("the component's throttle alarm removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(ALARM, "customer-a-throttle-alarm"), ["inputs"]),
+    mutation("the component's FailedCalls metric filter removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(METRIC_FILTER, "customer-a-failed-calls"), ["inputs"]),
+    // Who can run as the runtime role.
+    mutation("the runtime role also trusting its own account's root", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Break", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A}:root` }, Action: "sts:AssumeRole" })),
+    mutation("the runtime role also trusting EC2, held to the account", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Ec2Too", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": CUSTOMER_A } } })),
+    mutation("the component's runtime function marked external, a second function with local code running as the runtime role", "BT-CUSTOMER-RUNTIME-REDIRECT", (d) => {
+        const fn = runtimeFunction(d);
+        fn.external = true;
+        const inputs = { ...JSON.parse(JSON.stringify(fn.inputs)), name: "side-runner", environment: { variables: {} }, loggingConfig: { logFormat: "JSON", logGroup: "/aws/lambda/side-runner" } };
+        // Its own log group, encrypted like the audit log group's, so that only the runtime role's second user is left to find.
+        const group = find(d, "aws:cloudwatch/logGroup:LogGroup", (r) => r.inputs.name === AUDIT_GROUP);
+        d.deployment.resources.push(added("customer-a", FUNCTION, "side-runner", inputs),
+            added("customer-a", "aws:cloudwatch/logGroup:LogGroup", "side-runner-logs", { name: "/aws/lambda/side-runner", kmsKeyId: group.inputs.kmsKeyId, retentionInDays: 1, region: "us-east-1" }));
+    }, ["inputs"]),
+];
+
+/** Changes that leave every write of the path possible: the proof must accept them. */
+export const AUDIT_WRITABLE_CONTROLS: { name: string; stack: "customer-a"; edit: (d: StackDoc) => void }[] = [
+    { name: "the audit key's policy denying key deletion to every principal", stack: "customer-a",
+      edit: (d) => editDocument(auditKey(d), "inputs", "policy", (p) => p.Statement.push({ Sid: "NoDeletion", Effect: "Deny", Principal: "*", Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*" })) },
+    { name: "the archive's bucket policy denying the ops account's writes once more", stack: "customer-a",
+      edit: (d) => editDocument(archivePolicy(d), "inputs", "policy", (p) => p.Statement.push({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ARCHIVE_OBJECTS, Condition: { StringEquals: { "aws:PrincipalAccount": OPS } } })) },
+    { name: "a permissions boundary on the runtime role that allows what the runtime does", stack: "customer-a",
+      edit: (d) => {
+          d.deployment.resources.push(added("customer-a", "aws:iam/policy:Policy", "runtime-boundary", { name: "runtime-boundary", policy: doc({ Effect: "Allow", Action: ["sts:*", "logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject", "kms:GenerateDataKey", "ec2:*"], Resource: "*" }) }, { arn: `arn:aws:iam::${CUSTOMER_A}:policy/runtime-boundary` }));
+          setProp(runtimeRole(d), "inputs", "permissionsBoundary", `arn:aws:iam::${CUSTOMER_A}:policy/runtime-boundary`);
+      } },
+    { name: "a transformer account policy on another log group only", stack: "customer-a",
+      edit: (d) => d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "app-transformer", {
+          policyName: "app", policyType: "TRANSFORMER_POLICY", scope: "ALL", selectionCriteria: "LogGroupNamePrefix IN [\"/app/\"]", region: "us-east-1",
+          policyDocument: JSON.stringify({ transformerConfig: [{ parseJSON: {} }] }),
+      })) },
+    { name: "a metric filter on the audit log group in a namespace of its own", stack: "customer-a",
+      edit: (d) => d.deployment.resources.push(added("customer-a", METRIC_FILTER, "calls", {
+          logGroupName: AUDIT_GROUP, name: "Calls", pattern: "{ $.schemaType = \"BedrockTenancyInvocationAudit\" }", region: "us-east-1",
+          metricTransformation: { name: "Calls", namespace: "Acme/Audit", value: "1", defaultValue: "0" },
+      })) },
+];

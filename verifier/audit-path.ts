@@ -1,0 +1,391 @@
+/**
+ * Whether the audit path the component builds can work at all. The runtime
+ * calls Bedrock whether or not its records land (in best-effort mode it does
+ * not wait for them, and in Lambda its records are its log output, which
+ * Lambda writes with the runtime role's own rights), so a trail that cannot
+ * be written is as silent as one that was deleted: the runtime must be able
+ * to write the audit log group and its archive prefix, CloudWatch Logs must
+ * be able to use the key for the audit log group, nothing may rewrite the
+ * records as they are stored, and the component's metrics must be fed by its
+ * own filters and watched by its own alarm.
+ *
+ * Deny statements are read structurally: one whose action, principal and
+ * resource could reach a write of the path is a finding unless one of its
+ * conditions can be shown false for that write, from what the write is known
+ * to carry (the runtime's role, its account and Region, the archive's key,
+ * TLS).
+ */
+import { archiveTenantPrefix, AuditMetric, auditMetricFilters, coversAction, coversResource, logsServicePrincipal, parseArn, parsePolicy, reachesUnder, s3ServiceHost, wildcardMatch, type Condition, type PolicyStatement } from "../contract";
+import { blocksOf, managed, mapOf } from "./account-egress";
+import type { CustomerContext } from "./customer-account";
+import { auditLogGroupName, componentRegion } from "./customer-audit";
+import { violation, type Code, type Violation } from "./findings";
+import { asText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+
+type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
+
+const KEY_TYPE = "aws:kms/key:Key";
+const KEY_POLICY_TYPE = "aws:kms/keyPolicy:KeyPolicy";
+const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
+const BUCKET_POLICY_TYPES = ["aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
+const METRIC_FILTER_TYPE = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+const ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const CODE: Code = "BT-CUSTOMER-AUDIT-REMOVAL";
+
+/** What CloudWatch Logs does with the key to store and serve the audit log group's records. */
+const LOGS_KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"];
+/** Every key action CloudWatch Logs' use of the key could need: a Deny of any of them can break storing or reading. */
+const LOGS_KEY_ACTIONS = [...LOGS_KEY_USE, "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
+
+/** Who makes a write of the path, and what its request is known to carry (condition keys lowercased). */
+interface Actor {
+    /** The runtime role's ARN, or the service principal. */
+    aws?: string;
+    service?: string;
+    account: string;
+    context: Map<string, string[]>;
+}
+
+/** One write of the path: what is done, on what, by whom. */
+interface Write {
+    what: string;
+    actions: string[];
+    /** A resource the write names, for an Allow to cover. */
+    sample: string;
+    /** Every resource the write may name starts with this: a Deny reaching under it can refuse some write. */
+    under: string;
+    actor: Actor;
+}
+
+const isStays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
+const known = (v: unknown): v is string => typeof v === "string" && v !== "" && v !== UNKNOWN_VALUE;
+
+export function auditPathViolations(ctx: CustomerContext): Violation[] {
+    const out: Violation[] = [];
+    const { state, customer } = ctx;
+    const flag: Flag = (code, r, statement, why) => out.push(violation(code, { tenant: customer.tenantId, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
+    const region = componentRegion(ctx);
+    const groupName = auditLogGroupName(ctx);
+    const component = state.resources.find((r) => r.urn === customer.urn);
+    if (!component || groupName === undefined || region === undefined) return out;
+    const account = parseArn(customer.logGroupArn)?.account ?? ctx.account;
+    const groupArn = customer.logGroupArn.endsWith(":*") ? customer.logGroupArn.slice(0, -2) : customer.logGroupArn;
+    const bucket = component.outputs.archiveBucketName;
+    const archive = known(bucket) ? bucket : undefined;
+
+    const runtime: Actor = {
+        aws: customer.runtimeRoleArn,
+        account,
+        context: new Map([
+            ["aws:principalarn", [customer.runtimeRoleArn]],
+            ["aws:principalaccount", [account]],
+            ["aws:principaltype", ["AssumedRole"]],
+            ["aws:securetransport", ["true"]],
+            ["aws:requestedregion", [region]],
+            ["kms:calleraccount", [account]],
+            ["kms:viaservice", [s3ServiceHost(region)]],
+            ["s3:x-amz-server-side-encryption", ["aws:kms"]],
+            ["s3:x-amz-server-side-encryption-aws-kms-key-id", [customer.kmsKeyArn]],
+        ]),
+    };
+    const logsService: Actor = {
+        service: logsServicePrincipal(region),
+        account,
+        context: new Map([
+            ["kms:encryptioncontext:aws:logs:arn", [groupArn]],
+            ["kms:calleraccount", [account]],
+            ["aws:securetransport", ["true"]],
+        ]),
+    };
+    const streams = `${groupArn}:log-stream:`;
+    const writes: Write[] = [{ what: `write its records to the audit log group ${groupName}`, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], sample: `${streams}2025/01/01/[$LATEST]0123456789abcdef`, under: streams, actor: runtime }];
+    const objects = archive && `arn:aws:s3:::${archive}/${archiveTenantPrefix(customer.tenantId)}`;
+    if (objects) {
+        writes.push({ what: `archive its records under ${objects}`, actions: ["s3:PutObject"], sample: `${objects}date=2025-01-01/x.json`, under: objects, actor: runtime });
+        if (known(customer.kmsKeyArn)) writes.push({ what: `encrypt its archive objects with the audit key ${customer.kmsKeyArn}`, actions: ["kms:GenerateDataKey"], sample: customer.kmsKeyArn, under: customer.kmsKeyArn, actor: runtime });
+    }
+
+    runtimeIdentity(ctx, writes, flag);
+    if (objects) archivePolicies(ctx, archive, writes.filter((w) => w.actions.includes("s3:PutObject")), flag);
+    keyPolicies(ctx, groupName, logsService, writes.filter((w) => w.actions.includes("kms:GenerateDataKey")), flag);
+    transformers(ctx, groupName, flag);
+    metrics(ctx, component, groupName, flag);
+    return out;
+}
+
+/** The runtime role's identity policies and boundary must allow every write, and deny none. */
+function runtimeIdentity(ctx: CustomerContext, writes: Write[], flag: Flag): void {
+    const role = ctx.customer.runtimeRoleArn.toLowerCase();
+    const p = ctx.iam.principals.find((x) => x.kind === "role" && x.arn.toLowerCase() === role);
+    // With an existing role the role is not in the files: only its policies of the stack are.
+    if (!p) return;
+    const docs = p.policies.filter((s) => s.document !== undefined).map((s) => ({ source: s, parsed: parsePolicy(s.document) }));
+    for (const { source, parsed } of docs) {
+        if ("problem" in parsed) continue;
+        for (const s of parsed.statements) for (const w of writes) denies(s, w, "identity", (why) => flag(CODE, source.resource, s.label, `denies the runtime role ${p.name} ${why}`));
+    }
+    // A policy not in the files is the egress check's finding already; what it allows cannot be counted on.
+    if (p.policies.some((s) => s.document === undefined)) return;
+    for (const w of writes) {
+        if (!docs.some(({ parsed }) => !("problem" in parsed) && parsed.statements.some((s) => allows(s, w, "identity")))) {
+            flag(CODE, p.resource, "policies", `no policy of the runtime role ${p.name} allows it to ${w.what} (${w.actions.join(", ")}): the runtime goes on calling Bedrock while its records are refused`);
+        }
+    }
+    if (p.boundaryArn === undefined) return;
+    const boundary = ctx.iam.policies.get(p.boundaryArn.toLowerCase());
+    const parsed = boundary ? parsePolicy(prop(boundary, "policy")) : undefined;
+    if (!boundary || !parsed || "problem" in parsed) {
+        flag(CODE, p.resource, "permissionsBoundary", `has the permissions boundary ${p.boundaryArn}, ${boundary ? "whose document the proof cannot read" : "which is not in the files"}: whether the runtime may still write its records cannot be proved`);
+        return;
+    }
+    for (const s of parsed.statements) for (const w of writes) denies(s, w, "identity", (why) => flag(CODE, boundary, s.label, `denies the runtime role ${p.name}, as its permissions boundary, ${why}`));
+    for (const w of writes) {
+        if (!parsed.statements.some((s) => allows(s, w, "identity"))) flag(CODE, p.resource, "permissionsBoundary", `has the permissions boundary ${p.boundaryArn}, which does not allow it to ${w.what} (${w.actions.join(", ")}): the runtime goes on calling Bedrock while its records are refused`);
+    }
+}
+
+/** The archive's bucket policies, and the S3 endpoints of the runtime's network, must let the runtime put its objects. */
+function archivePolicies(ctx: CustomerContext, bucket: string, writes: Write[], flag: Flag): void {
+    const { state, customer } = ctx;
+    for (const r of managed(state).filter((x) => BUCKET_POLICY_TYPES.includes(x.type) && isStays(x) && textProp(x, "bucket") === bucket)) {
+        const parsed = parsePolicy(prop(r, "policy"));
+        if ("problem" in parsed) continue;
+        for (const s of parsed.statements) for (const w of writes) denies(s, w, "resource", (why) => flag(CODE, r, s.label, `denies the runtime role ${why}`));
+    }
+    const endpoints = managed(state).filter((x) => x.type === ENDPOINT_TYPE && isStays(x));
+    const own = endpoints.filter((e) => within(ctx, e, customer.urn));
+    const vpcs = new Set(own.map((e) => prop(e, "vpcId")).filter(known));
+    for (const e of endpoints.filter((x) => own.includes(x) || !known(prop(x, "vpcId")) || vpcs.has(prop(x, "vpcId") as string))) {
+        const service = prop(e, "serviceName");
+        if (known(service) && !service.endsWith(".s3")) continue;
+        const policy = prop(e, "policy");
+        if (policy === undefined || policy === null || policy === "" || policy === UNKNOWN_VALUE) continue;
+        const parsed = parsePolicy(policy);
+        if ("problem" in parsed) {
+            flag(CODE, e, "policy", `has an endpoint policy the proof cannot read (it ${parsed.problem}): whether the runtime may still archive its records through it cannot be proved`);
+            continue;
+        }
+        for (const s of parsed.statements) for (const w of writes) denies(s, w, "resource", (why) => flag(CODE, e, s.label, `denies, on the runtime's path to S3, ${why}`));
+        for (const w of writes) if (!parsed.statements.some((s) => allows(s, w, "resource"))) flag(CODE, e, "policy", `has an endpoint policy that does not allow the runtime to ${w.what}: on the runtime's path to S3 the archive writes are refused while the calls go on`);
+    }
+}
+
+/** The audit key's policy must let CloudWatch Logs use it for the audit log group, and the runtime for its archive, and deny neither. */
+function keyPolicies(ctx: CustomerContext, groupName: string, logs: Actor, writes: Write[], flag: Flag): void {
+    const { state, customer } = ctx;
+    const own = managed(state);
+    const groupKeys = new Set(own.filter((g) => g.type === LOG_GROUP_TYPE && prop(g, "name") === groupName && isStays(g)).map((g) => prop(g, "kmsKeyId")).filter(known));
+    const keys = own.filter((k) => k.type === KEY_TYPE && isStays(k) && (k.parent === customer.urn || (known(prop(k, "arn")) && (prop(k, "arn") === customer.kmsKeyArn || groupKeys.has(prop(k, "arn") as string)))));
+    const names = new Set(keys.flatMap((k) => [prop(k, "arn"), prop(k, "keyId"), k.id]).filter(known));
+    const sources = [...keys, ...own.filter((p) => p.type === KEY_POLICY_TYPE && isStays(p) && known(prop(p, "keyId")) && names.has(prop(p, "keyId") as string))];
+    const logsUse: Write = { what: `use the key for the audit log group ${groupName}`, actions: LOGS_KEY_ACTIONS, sample: "*", under: "", actor: logs };
+    for (const r of sources) {
+        const policy = prop(r, "policy");
+        if (policy === undefined || policy === null || policy === "" || policy === UNKNOWN_VALUE) continue;
+        const parsed = parsePolicy(policy);
+        // An unreadable key policy is the key checks' finding already.
+        if ("problem" in parsed) continue;
+        for (const s of parsed.statements) {
+            denies(s, logsUse, "key", (why) => flag("BT-CUSTOMER-KEY", r, s.label, `denies CloudWatch Logs (${logs.service}) ${why}: the audit log group can no longer be written or read, and the runtime goes on calling Bedrock`));
+            for (const w of writes) denies(s, w, "key", (why) => flag("BT-CUSTOMER-KEY", r, s.label, `denies the runtime role ${why}`));
+        }
+        for (const action of LOGS_KEY_USE) {
+            if (!parsed.statements.some((s) => allows(s, { ...logsUse, actions: [action] }, "key"))) {
+                flag("BT-CUSTOMER-KEY", r, "policy", `does not allow CloudWatch Logs (${logs.service}) ${action} for the audit log group ${groupName} (held to it by kms:EncryptionContext:aws:logs:arn): the group's records cannot be stored or read, while the runtime goes on calling Bedrock`);
+            }
+        }
+        for (const w of writes) if (!parsed.statements.some((s) => allows(s, w, "key"))) flag("BT-CUSTOMER-KEY", r, "policy", `does not let the runtime role (or the account, for IAM to decide) ${w.what}: archive objects cannot be encrypted, while the runtime goes on calling Bedrock`);
+    }
+}
+
+/**
+ * Whether `s`, a Deny, could refuse part of `w`; `report` gets why. A key
+ * policy's Resource is always its own key.
+ */
+function denies(s: PolicyStatement, w: Write, kind: "identity" | "resource" | "key", report: (why: string) => void): void {
+    if (s.effect !== "Deny") return;
+    const actions = w.actions.filter((a) => coversAction(s, a));
+    if (actions.length === 0) return;
+    if (kind !== "identity" && !principalMatches(s, w.actor)) return;
+    if (kind !== "key" && !reachesUnder(s, w.under)) return;
+    if (conditionsHold(s.conditions, w.actor.context) === false) return;
+    report(`${actions.join(", ")} when it would ${w.what} (no condition of the Deny can be shown not to hold for that write)`);
+}
+
+/** Whether `s`, an Allow, certainly allows every action of `w`. */
+function allows(s: PolicyStatement, w: Write, kind: "identity" | "resource" | "key"): boolean {
+    if (s.effect !== "Allow" || !w.actions.every((a) => coversAction(s, a))) return false;
+    if (kind !== "identity" && (s.notPrincipals !== undefined || !principalMatches(s, w.actor))) return false;
+    if (kind !== "key" && !coversResource(s, w.sample)) return false;
+    return conditionsHold(s.conditions, w.actor.context) === true;
+}
+
+/**
+ * Whether the statement's principal can be the actor. A NotPrincipal
+ * reaches the actor unless it names it; an AWS principal names the runtime
+ * by its ARN, its account or `*`.
+ */
+function principalMatches(s: PolicyStatement, a: Actor): boolean {
+    if (s.notPrincipals !== undefined) {
+        const listed = a.service ? (s.notPrincipals.Service ?? []) : (s.notPrincipals.AWS ?? []);
+        return !listed.some((v) => v === a.service || v.toLowerCase() === a.aws?.toLowerCase());
+    }
+    if (s.principals === undefined) return true;
+    if ((s.principals.AWS ?? []).includes("*")) return true;
+    if (a.service) return (s.principals.Service ?? []).some((v) => wildcardMatch(v, a.service!, true));
+    return (s.principals.AWS ?? []).some((v) => wildcardMatch(v, a.aws!, true) || (a.account !== undefined && (v === a.account || v === `arn:aws:iam::${a.account}:root`)));
+}
+
+/** AND of the conditions: false when one is certainly false, true when all certainly hold, undefined otherwise. */
+function conditionsHold(conditions: readonly Condition[], context: ReadonlyMap<string, string[]>): boolean | undefined {
+    let all: boolean | undefined = true;
+    for (const c of conditions) {
+        const held = conditionHolds(c, context);
+        if (held === false) return false;
+        if (held === undefined) all = undefined;
+    }
+    return all;
+}
+
+function conditionHolds(c: Condition, context: ReadonlyMap<string, string[]>): boolean | undefined {
+    if (c.operator.includes(":")) return undefined;
+    const present = context.get(c.key);
+    if (c.operator === "Null") {
+        if (present === undefined) return undefined;
+        return c.values.every((v) => v.toLowerCase() === "false") ? true : c.values.every((v) => v.toLowerCase() === "true") ? false : undefined;
+    }
+    if (present === undefined) return undefined;
+    const op = c.operator.endsWith("IfExists") ? c.operator.slice(0, -"IfExists".length) : c.operator;
+    const negated = op.includes("Not");
+    const base = op.replace("Not", "");
+    if (c.values.some((v) => v.includes("${"))) return undefined;
+    let match: (pattern: string, value: string) => boolean;
+    switch (base) {
+        case "StringEquals": case "ArnEquals": match = (p, v) => (base === "ArnEquals" ? wildcardMatch(p, v) : p === v); break;
+        case "StringEqualsIgnoreCase": match = (p, v) => p.toLowerCase() === v.toLowerCase(); break;
+        case "StringLike": case "ArnLike": match = (p, v) => wildcardMatch(p, v); break;
+        case "Bool": match = (p, v) => p.toLowerCase() === v.toLowerCase(); break;
+        default: return undefined;
+    }
+    const any = present.some((v) => c.values.some((p) => match(p, v)));
+    return negated ? !any : any;
+}
+
+/** Whether `r` lies inside the resource `ancestor` (its component). */
+function within(ctx: CustomerContext, r: StackResource, ancestor: string): boolean {
+    const seen = new Set<string>();
+    for (let at = r.parent; at !== undefined && !seen.has(at); at = ctx.state.resources.find((x) => x.urn === at)?.parent) {
+        if (at === ancestor) return true;
+        seen.add(at);
+    }
+    return false;
+}
+
+/** `LogGroupName IN [...]`, `LogGroupNamePrefix IN [...]` and their NOT IN forms, as an account policy selects its log groups. */
+const SELECTION = /^\s*(LogGroupName|LogGroupNamePrefix)\s+(NOT\s+)?IN\s*\[(.*)\]\s*$/s;
+
+/** Whether an account policy's selection criteria could select the log group; undefined when they cannot be read. */
+function selects(criteria: unknown, group: string): boolean | undefined {
+    if (criteria === undefined || criteria === null || criteria === "") return true;
+    if (typeof criteria !== "string" || criteria === UNKNOWN_VALUE) return undefined;
+    const m = SELECTION.exec(criteria);
+    if (!m) return undefined;
+    let names: unknown;
+    try {
+        names = JSON.parse(`[${m[3]}]`);
+    } catch {
+        return undefined;
+    }
+    if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) return undefined;
+    const listed = names.some((n) => (m[1] === "LogGroupName" ? n === group : group.startsWith(n)));
+    return m[2] ? !listed : listed;
+}
+
+/** A transformer rewrites each record before it is stored: on the audit log group it could drop, change or forge any field. */
+function transformers(ctx: CustomerContext, groupName: string, flag: Flag): void {
+    for (const r of managed(ctx.state).filter((x) => x.type === ACCOUNT_POLICY_TYPE && isStays(x))) {
+        if (textProp(r, "policyType") !== "TRANSFORMER_POLICY") continue;
+        const selected = selects(prop(r, "selectionCriteria"), groupName);
+        if (selected === false) continue;
+        flag(CODE, r, "selectionCriteria", `is a transformer account policy ${selected ? "that selects" : `whose selection criteria ${JSON.stringify(prop(r, "selectionCriteria") ?? "")} could select`} the audit log group ${groupName}: CloudWatch Logs would store the records as the transformer rewrites them (fields deleted, renamed or added), so what the trail holds and what its metric filters count would not be what the runtime wrote`);
+    }
+}
+
+/** A metric filter's transformation block, or nothing when it holds other than one. */
+function transformationOf(r: StackResource): Record<string, unknown> | undefined {
+    const t = blocksOf(prop(r, "metricTransformation"));
+    return "blocks" in t && t.blocks.length === 1 ? t.blocks[0] : undefined;
+}
+
+const sameNumber = (a: unknown, b: string | undefined) => (b === undefined ? a === undefined || a === null || a === "" : a !== undefined && a !== null && Number(a) === Number(b));
+
+/**
+ * The component's metrics are its filters' alone, and its filters and
+ * throttle alarm stay as it builds them: another filter publishing one of
+ * its metrics (a constant -1000000 per record into ThrottledCalls) would keep
+ * the alarm from ever firing, and a missing filter or alarm watches nothing.
+ */
+function metrics(ctx: CustomerContext, component: StackResource, groupName: string, flag: Flag): void {
+    const { state, customer } = ctx;
+    const filters = state.resources.filter((r) => r.type === METRIC_FILTER_TYPE && r.custom && isStays(r));
+    const alarms = state.resources.filter((r) => r.type === ALARM_TYPE && r.custom && isStays(r));
+    const expected = auditMetricFilters();
+    // The namespace the component was asked for is not an output: its own filters and alarm say it. A plan that records
+    // every resource under the stack (a plan under mocks) says it by the filters and the alarm the component names.
+    const children = [...filters, ...alarms].filter((r) => r.parent === customer.urn);
+    const built = children.length > 0 ? children : [
+        ...filters.filter((r) => prop(r, "logGroupName") === groupName && expected.some((f) => prop(r, "pattern") === f.pattern && transformationOf(r)?.name === f.metricName && transformationOf(r)?.value === f.value)),
+        ...alarms.filter((r) => prop(r, "name") === `bedrock-tenancy-${customer.tenantId}-throttled-calls`),
+    ];
+    const namespaces = new Set<string>();
+    for (const r of built) {
+        const ns = r.type === ALARM_TYPE ? prop(r, "namespace") : transformationOf(r)?.namespace;
+        if (known(ns)) namespaces.add(ns);
+    }
+    if (namespaces.size === 0) namespaces.add(`BedrockTenancy/${customer.tenantId}`);
+    if (namespaces.size > 1) {
+        flag(CODE, component, "metricNamespace", `has filters and alarm in more than one namespace (${[...namespaces].join(", ")}): the component publishes and watches one, and which one its alarm reads cannot be proved`);
+        return;
+    }
+    const [namespace] = namespaces;
+    const metricNames = new Set(expected.map((f) => f.metricName));
+    const shapeOf = (r: StackResource) => {
+        const t = transformationOf(r);
+        const group = prop(r, "logGroupName");
+        if (!t || (known(group) && group !== groupName) || (group !== UNKNOWN_VALUE && !known(group))) return undefined;
+        return expected.find((f) => prop(r, "pattern") === f.pattern && t.name === f.metricName && t.namespace === namespace && t.value === f.value && sameNumber(t.defaultValue, f.defaultValue) && sameDimensions(t.dimensions, f.dimensions));
+    };
+    const seen = new Map<string, StackResource>();
+    for (const r of filters) {
+        const t = transformationOf(r);
+        // Another metric of the namespace is the filter's own; the component's metrics are the component's filters' alone.
+        if (t && ((t.namespace !== namespace && t.namespace !== UNKNOWN_VALUE) || (known(t.name) && !metricNames.has(t.name)))) continue;
+        const shape = shapeOf(r);
+        if (!shape) {
+            flag(CODE, r, "metricTransformation", `publishes into the component's metric ${namespace} ${asText(t?.name ?? "(not readable)")}, which only the component's own filter on the audit log group may feed: its data points would be added to what the audit records count (a negative constant cancels the throttled calls the alarm watches)`);
+        } else if (seen.has(shape.id)) {
+            flag(CODE, r, "metricTransformation", `is a second copy of the component's ${shape.metricName} filter: each record would be counted twice`);
+        } else seen.set(shape.id, r);
+    }
+    for (const f of expected) {
+        if (!seen.has(f.id)) flag(CODE, component, `metric filter ${f.id}`, `has no ${f.metricName} metric filter on the audit log group ${groupName} as the component builds it (pattern ${f.pattern}, value ${f.value}, namespace ${namespace}): the metric and whatever watches it see nothing of the records`);
+    }
+    const throttle = alarms.filter((a) => prop(a, "namespace") === namespace && prop(a, "metricName") === AuditMetric.throttledCalls && prop(a, "statistic") === "Sum"
+        && prop(a, "comparisonOperator") === "GreaterThanOrEqualToThreshold" && !hasDimensions(prop(a, "dimensions")));
+    if (throttle.length === 0) flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+}
+
+function sameDimensions(actual: unknown, wanted: Record<string, string> | undefined): boolean {
+    const read = mapOf(actual);
+    if ("problem" in read) return false;
+    const a = Object.entries(read.map);
+    const w = Object.entries(wanted ?? {});
+    return a.length === w.length && w.every(([k, v]) => read.map[k] === v);
+}
+
+function hasDimensions(value: unknown): boolean {
+    const read = mapOf(value);
+    return "problem" in read || Object.keys(read.map).length > 0;
+}
