@@ -6,7 +6,7 @@
 import { randomUUID } from "crypto";
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
-import { integerAtLeast, optionKeysProblem, raise, recordProblem } from "../../contract";
+import { ArgumentError, integerAtLeast, optionKeysProblem, raise, recordProblem } from "../../contract";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
@@ -338,6 +338,25 @@ class RecordDeadlineError extends Error {
 }
 
 /**
+ * The invocation's time left, from its context: Infinity without one (a
+ * service calling the handler itself). A context that cannot say is refused,
+ * naming it, before anything is called: read as no deadline, a call could
+ * outlast the function's timeout and leave no record.
+ */
+function remainingMs(context: LambdaContextLike | undefined): number {
+    if (context === undefined || context === null) return Infinity;
+    const read = (context as Partial<LambdaContextLike>).getRemainingTimeInMillis;
+    if (typeof read !== "function") {
+        throw new ArgumentError("the handler's context has no getRemainingTimeInMillis(): pass the Lambda context, or no context for a call without a deadline");
+    }
+    const remaining: unknown = read.call(context);
+    if (typeof remaining !== "number" || Number.isNaN(remaining) || remaining === -Infinity) {
+        throw new ArgumentError(`the handler's context.getRemainingTimeInMillis() returned ${typeof remaining === "number" ? remaining : typeof remaining}, not a number of milliseconds`);
+    }
+    return remaining;
+}
+
+/**
  * One invocation's deadlines, from the Lambda context. At `deadlineMarginMs`
  * before the function's timeout the call stops (`signal`). The margin is the
  * records' time: archive writes still running at half of it give up, so their
@@ -353,8 +372,8 @@ class CallDeadline {
     private done = false;
 
     constructor(context: LambdaContextLike | undefined, marginMs: number) {
-        const remaining = context ? context.getRemainingTimeInMillis() : Infinity;
-        if (!Number.isFinite(remaining)) return;
+        const remaining = remainingMs(context);
+        if (remaining === Infinity) return;
         const at = (ms: number, controller: AbortController, reason: () => Error) => this.timers.push(setTimeout(() => controller.abort(reason()), Math.max(0, ms)));
         at(remaining - marginMs, this.call, () => new DeadlineError());
         at(remaining - marginMs / 2, this.archive, () => new DeadlineError());

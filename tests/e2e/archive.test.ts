@@ -1,32 +1,22 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import * as http from "http";
-import { S3Client } from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CUSTOMER_ACCESS_KEY_ID, LocalS3Server, converseText, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { ARCHIVE_DATE_PARTITION, RuntimeEnv, archiveTenantPrefix } from "../../contract";
 import { MAX_RECORD_LINE_BYTES } from "../../runtime/record-line";
-import { CONTEXT, TENANT_ENV, event, fastRetries, handlerWithCapture } from "../../testing/runtime-fixtures";
+import { CONTEXT, TENANT_ENV, event, handlerWithCapture } from "../../testing/runtime-fixtures";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { MemorySink } from "../support/memory-sink";
 import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
 import { localLogsSink, streamRecords } from "../support/runtime-harness";
+import { ARCHIVE_BUCKET, ARCHIVE_KEY_ARN, archiveS3Client } from "../support/archive-rig";
 
-const BUCKET = "btn-customer-a-archive-111111111111";
-const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const BUCKET = ARCHIVE_BUCKET;
+const KEY_ARN = ARCHIVE_KEY_ARN;
 const ARCHIVE_ENV = { [RuntimeEnv.archiveBucket]: BUCKET, [RuntimeEnv.archiveKmsKeyArn]: KEY_ARN };
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
-function s3Client(endpoint: string, maxAttempts = 3): S3Client {
-    return new S3Client({
-        region: "us-east-1",
-        endpoint,
-        forcePathStyle: true,
-        credentials: { accessKeyId: CUSTOMER_ACCESS_KEY_ID, secretAccessKey: "secret" },
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 500 }),
-        ...fastRetries(maxAttempts),
-    });
-}
+const s3Client = archiveS3Client;
 
 describe("audit archive end to end (local Bedrock, STS and S3)", () => {
     let aws: LocalAws;

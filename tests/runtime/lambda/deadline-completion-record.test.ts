@@ -6,77 +6,36 @@
  * record is written; and the answer still comes before the function's timeout.
  */
 import { strict as assert } from "assert";
-import { S3Client } from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { CUSTOMER_ACCESS_KEY_ID, LocalS3Server, useLocalAws, type LocalAws } from "../../../testing/local-aws";
-import type { AuditRecord, StoredRecord } from "../../../contract";
+import { useLocalAws, type LocalAws } from "../../../testing/local-aws";
 import { event, handlerWithCapture } from "../../../testing/runtime-fixtures";
-import { SinkCounters, type AuditSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
 import { contextWithDeadline } from "../../support/runtime-harness";
+import { ARCHIVE_BUCKET, DelayingSink, stillRunningAfter, useLocalArchive } from "../../support/archive-rig";
 
-const BUCKET = "btn-customer-a-archive-111111111111";
-const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const FUNCTION_TIMEOUT_MS = 1500;
 const MARGIN_MS = 600;
 
-const sleep = (ms: number) => new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), ms));
-
-/** A sink of one's own that takes `delayMs` to make a completion record durable. */
-class SlowCompletionSink implements AuditSink {
-    readonly records: AuditRecord[] = [];
-    private readonly counters = new SinkCounters();
-    constructor(private readonly delayMs: number) {}
-    write(record: StoredRecord): Promise<void> {
-        const delay = (record as AuditRecord).outcome === "started" ? 0 : this.delayMs;
-        return new Promise((resolve) =>
-            setTimeout(() => {
-                this.records.push(JSON.parse(JSON.stringify(record)) as AuditRecord);
-                this.counters.delivered++;
-                resolve();
-            }, delay),
-        );
-    }
-    async flush(): Promise<void> {}
-    stats(): SinkStats {
-        return this.counters.snapshot();
-    }
-}
+/** A sink that takes `delayMs` to make a completion record durable (a started record at once). */
+const slowCompletionSink = (delayMs: number) => new DelayingSink((record) => (record.outcome === "started" ? 0 : delayMs));
 
 describe("fail-closed Lambda handler, completion record still being written at the deadline", () => {
     let aws: LocalAws;
-    let s3: LocalS3Server;
-    let archiveClient: S3Client;
     const localAws = useLocalAws();
-    before(async () => {
+    const archive = useLocalArchive();
+    before(() => {
         aws = localAws();
-        s3 = await new LocalS3Server().start();
-        archiveClient = new S3Client({
-            region: "us-east-1",
-            endpoint: s3.url,
-            forcePathStyle: true,
-            credentials: { accessKeyId: CUSTOMER_ACCESS_KEY_ID, secretAccessKey: "secret" },
-            requestHandler: new NodeHttpHandler(),
-            maxAttempts: 1,
-        });
-    });
-    beforeEach(() => s3.reset());
-    after(async () => {
-        archiveClient.destroy();
-        await s3.close();
     });
 
     it("archive slow for the success record: answers AuditUnavailable in time, and the one completion record says its archive write was cut", async () => {
+        const { s3 } = archive();
         s3.faultFor = (request) => (/-success\.json/.test(request.path) ? { kind: "slow", ms: 3000 } : undefined);
         const { handler, stdout } = handlerWithCapture(aws.env, {
             auditMode: "fail-closed",
-            archiveClient,
-            archiveBucket: BUCKET,
-            archiveKmsKeyArn: KEY_ARN,
+            ...archive().options,
             deadlineMarginMs: MARGIN_MS,
         });
         const context = contextWithDeadline(FUNCTION_TIMEOUT_MS);
 
-        const answer = await Promise.race([handler(event(), context), sleep(FUNCTION_TIMEOUT_MS + 2500)]);
+        const answer = await Promise.race([handler(event(), context), stillRunningAfter(FUNCTION_TIMEOUT_MS + 2500)]);
         const answeredAt = Date.now();
 
         assert.notEqual(answer, "still running");
@@ -91,16 +50,16 @@ describe("fail-closed Lambda handler, completion record still being written at t
         await new Promise((resolve) => setTimeout(resolve, 2000));
         await handler.logger.flush();
         assert.equal(stdout.records().length, 2);
-        assert.equal(s3.records(BUCKET).filter((o) => o.record.outcome === "success").length, 0);
+        assert.equal(s3.records(ARCHIVE_BUCKET).filter((o) => o.record.outcome === "success").length, 0);
     });
 
     it("a sink slow for the success record: answers AuditUnavailable in time, never DeadlineExceeded over a success record, and writes no second completion", async () => {
-        const sink = new SlowCompletionSink(2500);
+        const sink = slowCompletionSink(2500);
         const warnings: string[] = [];
         const { handler } = handlerWithCapture(aws.env, { auditMode: "fail-closed", sink, deadlineMarginMs: MARGIN_MS, onWarning: (w) => warnings.push(w) });
         const context = contextWithDeadline(FUNCTION_TIMEOUT_MS);
 
-        const answer = await Promise.race([handler(event(), context), sleep(FUNCTION_TIMEOUT_MS + 2500)]);
+        const answer = await Promise.race([handler(event(), context), stillRunningAfter(FUNCTION_TIMEOUT_MS + 2500)]);
         const answeredAt = Date.now();
 
         assert.notEqual(answer, "still running");
@@ -121,7 +80,7 @@ describe("fail-closed Lambda handler, completion record still being written at t
 
     it("a completion record that becomes durable before the last moment is answered with the completion", async () => {
         // Durable 300 ms after the deadline (900 ms), before the handler stops waiting for records (1350 ms).
-        const { handler } = handlerWithCapture(aws.env, { auditMode: "fail-closed", sink: new SlowCompletionSink(1200), deadlineMarginMs: MARGIN_MS });
+        const { handler } = handlerWithCapture(aws.env, { auditMode: "fail-closed", sink: slowCompletionSink(1200), deadlineMarginMs: MARGIN_MS });
         const context = contextWithDeadline(FUNCTION_TIMEOUT_MS);
 
         const answer = await handler(event(), context);

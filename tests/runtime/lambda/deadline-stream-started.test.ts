@@ -8,38 +8,14 @@
 import { strict as assert } from "assert";
 import { PassThrough } from "stream";
 import { useLocalAws, type LocalAws } from "../../../testing/local-aws";
-import type { AuditRecord, StoredRecord } from "../../../contract";
 import { event, handlerWithCapture } from "../../../testing/runtime-fixtures";
-import { SinkCounters, type AuditSink, type SinkStats } from "../../../runtime/sinks/audit-sink";
 import type { StreamLine } from "../../../runtime/lambda/streaming";
 import { contextWithDeadline } from "../../support/runtime-harness";
+import { DelayingSink, stillRunningAfter } from "../../support/archive-rig";
 
 const FUNCTION_TIMEOUT_MS = 1500;
 const MARGIN_MS = 600;
 const STARTED_DELAY_MS = 3000;
-
-const sleep = (ms: number) => new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), ms));
-
-/** A sink of one's own that takes `delayMs` to make a `started` record durable. */
-class SlowStartedSink implements AuditSink {
-    readonly records: AuditRecord[] = [];
-    private readonly counters = new SinkCounters();
-    constructor(private readonly delayMs: number) {}
-    write(record: StoredRecord): Promise<void> {
-        const delay = (record as AuditRecord).outcome === "started" ? this.delayMs : 0;
-        return new Promise((resolve) =>
-            setTimeout(() => {
-                this.records.push(JSON.parse(JSON.stringify(record)) as AuditRecord);
-                this.counters.delivered++;
-                resolve();
-            }, delay),
-        );
-    }
-    async flush(): Promise<void> {}
-    stats(): SinkStats {
-        return this.counters.snapshot();
-    }
-}
 
 describe("fail-closed handler.stream, started record still being written at the deadline", () => {
     let aws: LocalAws;
@@ -49,14 +25,14 @@ describe("fail-closed handler.stream, started record still being written at the 
     });
 
     it("ends the stream with DeadlineExceeded and returns before the function's timeout; Bedrock is not called", async () => {
-        const sink = new SlowStartedSink(STARTED_DELAY_MS);
+        const sink = new DelayingSink((record) => (record.outcome === "started" ? STARTED_DELAY_MS : 0));
         const { handler } = handlerWithCapture(aws.env, { auditMode: "fail-closed", sink, deadlineMarginMs: MARGIN_MS });
         const out = new PassThrough();
         let text = "";
         out.on("data", (d: Buffer) => (text += d.toString("utf8")));
         const context = contextWithDeadline(FUNCTION_TIMEOUT_MS);
 
-        const returned = await Promise.race([handler.stream(event(), out, context), sleep(FUNCTION_TIMEOUT_MS + 1000)]);
+        const returned = await Promise.race([handler.stream(event(), out, context), stillRunningAfter(FUNCTION_TIMEOUT_MS + 1000)]);
         const returnedAt = Date.now();
 
         assert.notEqual(returned, "still running", "handler.stream was still waiting for the started record a second after the function's timeout");
