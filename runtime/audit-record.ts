@@ -196,7 +196,7 @@ export function startedRecord(start: CallStart): AuditRecord {
 }
 
 /** The record of a call the model answered. */
-export function successRecord(operation: BedrockOperation, start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable): AuditRecord {
+export function successRecord(operation: BedrockOperation, start: CallStart, result: CallResult, latencyMs: number, prices: PriceTable, onPriceProblem?: (problem: string) => void): AuditRecord {
     const usage = recordedUsage(result.usage);
     const record = callRecord(AuditOutcome.success, start, {
         operation,
@@ -209,7 +209,7 @@ export function successRecord(operation: BedrockOperation, start: CallStart, res
         timeToFirstTokenMs: result.timeToFirstTokenMs,
         stopReason: text(result.stopReason),
         attempts: finite(result.attempts),
-        estimatedCostUsd: estimateCostUsd(start.modelId, usage, prices),
+        estimatedCostUsd: estimateCostUsd(start.modelId, usage, prices, onPriceProblem),
     });
     return withCompleteText(record, start.inputText, result.outputText);
 }

@@ -91,11 +91,28 @@ export function findPrice(modelId: string | undefined, table: PriceTable): Model
 
 /**
  * Estimated cost in US dollars, rounded to a millionth of a cent; `null` when
- * the model has no price or the call reported no token counts.
+ * the model has no price or the call reported no token counts. A live price
+ * (a getter, read here) that throws or is no price gives `null` too, and
+ * `onPriceProblem` is told why: the cost is an estimate, and the call's
+ * record must not be lost to it.
  */
-export function estimateCostUsd(modelId: string | undefined, usage: TokenUsage, table: PriceTable): number | null {
-    const price = findPrice(modelId, table);
-    if (!price || (usage.inputTokens === undefined && usage.outputTokens === undefined)) {
+export function estimateCostUsd(modelId: string | undefined, usage: TokenUsage, table: PriceTable, onPriceProblem?: (problem: string) => void): number | null {
+    if (usage.inputTokens === undefined && usage.outputTokens === undefined) {
+        return null;
+    }
+    let price: ModelPrice | undefined;
+    let problem: string | undefined;
+    try {
+        price = findPrice(modelId, table);
+        problem = price === undefined ? undefined : livePriceProblem(price);
+    } catch (err) {
+        problem = `could not be read (${err instanceof Error ? err.name : typeof err} thrown)`;
+    }
+    if (problem !== undefined) {
+        onPriceProblem?.(`the price of model ${JSON.stringify(modelId)} ${problem}`);
+        return null;
+    }
+    if (!price) {
         return null;
     }
     // Bedrock's inputTokens excludes cache reads and writes, which are billed separately.
@@ -106,4 +123,15 @@ export function estimateCostUsd(modelId: string | undefined, usage: TokenUsage, 
             (usage.cacheWriteInputTokens ?? 0) * (price.cacheWrite ?? price.input)) /
         1000;
     return Math.round(cost * 1e8) / 1e8;
+}
+
+/** Why a price read at call time cannot price a call (the table's own and checked prices always can). */
+function livePriceProblem(price: ModelPrice): string | undefined {
+    if (typeof price !== "object" || price === null) return `is ${price === null ? "null" : typeof price}, not { input, output }`;
+    for (const field of ["input", "output", "cacheRead", "cacheWrite"] as const) {
+        const amount: unknown = price[field];
+        if (amount === undefined && (field === "cacheRead" || field === "cacheWrite")) continue;
+        if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return `has ${field} ${typeof amount === "number" ? amount : typeof amount}, not a non-negative number of US dollars per 1,000 tokens`;
+    }
+    return undefined;
 }

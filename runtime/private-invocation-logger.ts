@@ -276,7 +276,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         result.requestId ??= run.response?.requestId;
         result.attempts ??= run.response?.attempts;
         result.timeToFirstTokenMs = run.stream?.firstTokenMs;
-        return this.finish(runId, () => successRecord(operationOf(run), run.start, result, elapsed(run), this.prices));
+        const priceProblem = (problem: string) => this.warn(`PrivateInvocationLogger: ${problem}; call ${runId} is recorded with estimatedCostUsd null`);
+        return this.finish(runId, () => successRecord(operationOf(run), run.start, result, elapsed(run), this.prices, priceProblem));
     }
 
     async handleLLMError(err: Error, runId: string): Promise<void> {
@@ -466,8 +467,8 @@ const PRICE_FIELDS: readonly string[] = ["input", "output", "cacheRead", "cacheW
 /**
  * `value` must be a {@link PriceTable}: model id to a price of non-negative
  * US dollars per 1,000 tokens. A price given by a getter is read on each
- * call (a live price), so it is left to that call: a throw there loses that
- * call's record, counted and reported.
+ * call (a live price), so it is left to that call: one that throws or is no
+ * price there gives that call's record a null cost, reported.
  */
 function pricesProblem(argName: string, value: unknown): Problem {
     if (!isPlainObject(value)) return `${argName} must be an object of model id to { input, output } prices, got ${showBrief(value)}`;

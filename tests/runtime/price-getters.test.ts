@@ -73,7 +73,7 @@ describe("prices given by a getter", () => {
         assert.ok(findPrice(HAIKU, table), "the default table is still under it");
     });
 
-    it("a getter that throws does not stop the logger (or the model) being built; only the records of calls that read it are lost, counted and reported", async () => {
+    it("a getter that throws does not stop the logger (or the model) being built; the calls that read it are recorded with a null cost, reported", async () => {
         let reads = 0;
         const prices: PriceTable = {
             [FIXED]: { input: 0.5, output: 0.5 },
@@ -94,11 +94,49 @@ describe("prices given by a getter", () => {
         await logger.flush();
 
         assert.deepEqual(
-            sink.records().map((r) => r.estimatedCostUsd),
-            [1],
+            sink.records().map((r) => [r.modelId, r.outcome, r.estimatedCostUsd]),
+            [
+                [LIVE, "success", null],
+                [FIXED, "success", 1],
+            ],
         );
-        assert.equal(logger.stats().lost, 1);
+        assert.equal(logger.stats().lost, 0);
         assert.equal(logger.stats().activeRuns, 0);
-        assert.equal(warnings.filter((w) => w.startsWith("audit record lost")).length, 1, warnings.join("\n"));
+        const priceWarnings = warnings.filter((w) => w.includes(`the price of model "${LIVE}" could not be read (Error thrown)`) && w.includes("estimatedCostUsd null"));
+        assert.equal(priceWarnings.length, 1, warnings.join("\n"));
     });
+
+    const malformed: [string, unknown, string][] = [
+        ["null", null, "is null"],
+        ["a number", 3, "is number"],
+        ["a string input", { input: "0.5", output: 1 }, "has input string"],
+        ["a negative output", { input: 0.5, output: -1 }, "has output -1"],
+        ["a NaN cache read", { input: 0.5, output: 1, cacheRead: NaN }, "has cacheRead NaN"],
+        ["no output", { input: 0.5 }, "has output undefined"],
+    ];
+    for (const [what, value, says] of malformed) {
+        it(`a getter giving ${what} at call time: the call is recorded with a null cost, and the warning names the model and the problem`, async () => {
+            const prices = {
+                get [LIVE](): ModelPrice {
+                    return value as ModelPrice;
+                },
+            };
+            const sink = new MemorySink();
+            const warnings: string[] = [];
+            const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", prices, onWarning: (m) => warnings.push(m) });
+
+            call(logger, LIVE);
+            await logger.flush();
+
+            assert.deepEqual(
+                sink.records().map((r) => [r.outcome, r.estimatedCostUsd]),
+                [["success", null]],
+            );
+            assert.equal(logger.stats().lost, 0);
+            assert.ok(
+                warnings.some((w) => w.includes(`the price of model "${LIVE}" ${says}`)),
+                warnings.join("\n"),
+            );
+        });
+    }
 });

@@ -5,6 +5,7 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { LocalBedrockServer } from "../../testing/local-aws";
 import { MemorySink } from "../support/memory-sink";
 import { PrivateInvocationLogger, AuditWriteError } from "../../runtime/private-invocation-logger";
+import * as auditRecord from "../../runtime/audit-record";
 import type { AuditSink } from "../../runtime/sinks/audit-sink";
 
 describe("PrivateInvocationLogger in a LangChain application", () => {
@@ -129,16 +130,26 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
 
     it("releases a run's waiters and counts the record as lost when the record cannot be built", async () => {
         const warnings: string[] = [];
-        // A price whose reading throws: the record of a call of this model cannot be built.
-        const faulty = { output: 1, get input(): number { throw new Error("price unreadable"); } };
-        const logger = new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-b", prices: { "acme.faulty-v1": faulty }, onWarning: (m) => warnings.push(m) });
+        const logger = new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-b", onWarning: (m) => warnings.push(m) });
         const reply = { generations: [[{ text: "ok", message: { content: "ok", response_metadata: { usage: { inputTokens: 1, outputTokens: 1 } } } } as never]] };
+        // No input makes a success record fail to build (a bad live price gives a null cost), so the fault is put in its builder.
+        const builders = auditRecord as { successRecord: typeof auditRecord.successRecord };
+        const build = builders.successRecord;
+        builders.successRecord = () => {
+            throw new Error("record cannot be built");
+        };
+        try {
+            await endsWithoutRecord();
+        } finally {
+            builders.successRecord = build;
+        }
 
+        async function endsWithoutRecord(): Promise<void> {
         // As a callback (best-effort: LangChain would swallow a rejection) and as the audited model calls it.
-        await logger.handleChatModelStart(undefined, [[]], "run-1", undefined, undefined, undefined, { modelId: "acme.faulty-v1" });
+        await logger.handleChatModelStart(undefined, [[]], "run-1", undefined, undefined, undefined, { modelId: "acme.any-v1" });
         const first = logger.runFinished("run-1");
         const ended = await logger.handleLLMEnd(reply, "run-1").then(() => "resolved", () => "rejected");
-        assert.equal(logger.runStarted("run-2", [], { modelId: "acme.faulty-v1" }), undefined);
+        assert.equal(logger.runStarted("run-2", [], { modelId: "acme.any-v1" }), undefined);
         const second = logger.runFinished("run-2");
         assert.equal(logger.runEnded("run-2", reply), undefined);
 
@@ -147,6 +158,7 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
         assert.equal(logger.stats().lost, 2);
         assert.equal(logger.stats().activeRuns, 0);
         assert.equal(warnings.filter((w) => w.startsWith("audit record lost")).length, 2, warnings.join("\n"));
+        }
     });
 
     it("rejects bad options, naming them", () => {
