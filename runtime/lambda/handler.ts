@@ -46,7 +46,11 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
     archiveClient?: S3Client;
     /** Prices laid over the default table. */
     prices?: PriceTable;
-    /** Ops sessions kept when sessions carry a user tag (least recently used one goes first). @default 100 */
+    /**
+     * Ops sessions kept when sessions carry a user tag: beyond it, the least
+     * recently used idle one is closed; one with a call in progress never is.
+     * @default 100
+     */
     maxUserSessions?: number;
     onWarning?: (message: string) => void;
 }
@@ -187,10 +191,11 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         return { error };
     }
 
-    function modelFor(event: InvocationEvent & { modelId: string }): AuditedChatBedrockConverse {
+    /** The call's model, on the user's client leased until `release`. */
+    function modelFor(event: InvocationEvent & { modelId: string }): { model: AuditedChatBedrockConverse; release: () => void } {
         const route = config.modelRoutes[event.modelId];
-        const client = clients.get(config.sessionUserTag ? event.userId : undefined);
-        return new AuditedChatBedrockConverse({
+        const { client, release } = clients.lease(config.sessionUserTag ? event.userId : undefined);
+        const model = new AuditedChatBedrockConverse({
             model: event.modelId,
             ...(route ? { applicationInferenceProfile: route } : {}),
             client,
@@ -201,6 +206,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             ...(event.maxTokens !== undefined ? { maxTokens: event.maxTokens } : {}),
             ...(event.temperature !== undefined ? { temperature: event.temperature } : {}),
         });
+        return { model, release };
     }
 
     function callOptions(event: InvocationEvent & { modelId: string }, signal: AbortSignal) {
@@ -227,7 +233,9 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             // The SDK honours the signal only once a request is on the wire: resolving the ops credentials (a slow
             // AssumeRole) would hold the call past the function's timeout, where Lambda kills it with no record. So the
             // wait gives way to the deadline, and the record is written here (as streamInvocation does).
-            const call = modelFor(event).invoke(toLangChain(eventMessages(event)), { ...callOptions(event, signal), runId });
+            const { model, release } = modelFor(event);
+            // Released when the call itself ends, which may be after the answer (a call the deadline left running).
+            const call = model.invoke(toLangChain(eventMessages(event)), { ...callOptions(event, signal), runId }).finally(release);
             const reply = await untilAborted(call, signal).catch(async (err: unknown) => {
                 if (!signal.aborted) throw err;
                 // The logger takes the run once: whichever of this and the call's own end comes first writes the one
@@ -268,25 +276,33 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                 }
                 const valid = checked.event;
                 let written: (() => Promise<void>) | undefined;
-                await streamInvocation({
-                    responseStream,
-                    start: (signal, runId) => {
-                        const model = modelFor(valid);
-                        written = model.trackStream(runId);
-                        return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
-                    },
-                    runFinished: async (runId) => {
-                        await logger.runFinished(runId);
-                        await written?.();
-                    },
-                    armDeadline: (controller) => deadline.arm(controller),
-                    recordsDeadline: deadline.records,
-                    describe: (err, deadlinePassed, streamed) => {
-                        if (err instanceof RecordDeadlineError) warn(`audit record of a streamed call not confirmed written by the function's deadline; its last line is ${InvocationErrorCode.auditUnavailable}`);
-                        return failure(err, deadlinePassed, streamed);
-                    },
-                    ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
-                });
+                // Set once the stream starts; released once it has ended (the deadline aborts one still running).
+                const lease: { release?: () => void } = {};
+                try {
+                    await streamInvocation({
+                        responseStream,
+                        start: (signal, runId) => {
+                            const leased = modelFor(valid);
+                            const { model } = leased;
+                            lease.release = leased.release;
+                            written = model.trackStream(runId);
+                            return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
+                        },
+                        runFinished: async (runId) => {
+                            await logger.runFinished(runId);
+                            await written?.();
+                        },
+                        armDeadline: (controller) => deadline.arm(controller),
+                        recordsDeadline: deadline.records,
+                        describe: (err, deadlinePassed, streamed) => {
+                            if (err instanceof RecordDeadlineError) warn(`audit record of a streamed call not confirmed written by the function's deadline; its last line is ${InvocationErrorCode.auditUnavailable}`);
+                            return failure(err, deadlinePassed, streamed);
+                        },
+                        ids: { modelId: valid.modelId, clientRequestId: valid.requestId },
+                    });
+                } finally {
+                    lease.release?.();
+                }
             } finally {
                 await flushBefore(deadline);
             }
@@ -429,30 +445,54 @@ function toLangChain(messages: ChatMessage[]): BaseMessage[] {
     return messages.map((m) => (m.role === "system" ? new SystemMessage(m.content) : m.role === "assistant" ? new AIMessage(m.content) : new HumanMessage(m.content)));
 }
 
-/** Bedrock clients by session user; each keeps its own cached ops credentials. */
+/**
+ * Bedrock clients by session user; each keeps its own cached ops credentials.
+ * A client is leased for a call: the least recently used idle one is closed
+ * once more than `max` are kept, and one with a call in progress never is
+ * (closing it would cut that call), so more may be open while more users'
+ * calls run at once.
+ */
 class ClientCache {
-    private readonly clients = new Map<string, BedrockRuntimeClient>();
+    /** In least-recently-used order. */
+    private readonly clients = new Map<string, { client: BedrockRuntimeClient; calls: number }>();
 
     constructor(
         private readonly max: number,
         private readonly create: (userId: string | undefined) => BedrockRuntimeClient,
     ) {}
 
-    get(userId: string | undefined): BedrockRuntimeClient {
+    /** The user's client for one call; `release` once the call has ended (a second release does nothing). */
+    lease(userId: string | undefined): { client: BedrockRuntimeClient; release: () => void } {
         const key = userId ?? "";
-        let client = this.clients.get(key);
-        if (client) {
+        let entry = this.clients.get(key);
+        if (entry) {
             this.clients.delete(key);
         } else {
-            client = this.create(userId);
-            if (this.clients.size >= this.max) {
-                const oldest = this.clients.keys().next().value as string;
-                this.clients.get(oldest)?.destroy();
-                this.clients.delete(oldest);
-            }
+            entry = { client: this.create(userId), calls: 0 };
         }
-        // Re-inserting keeps the map in least-recently-used order.
-        this.clients.set(key, client);
-        return client;
+        this.clients.set(key, entry);
+        entry.calls++;
+        this.trim();
+        const leased = entry;
+        let released = false;
+        return {
+            client: leased.client,
+            release: () => {
+                if (released) return;
+                released = true;
+                leased.calls--;
+                this.trim();
+            },
+        };
+    }
+
+    private trim(): void {
+        if (this.clients.size <= this.max) return;
+        for (const [key, entry] of this.clients) {
+            if (this.clients.size <= this.max) return;
+            if (entry.calls > 0) continue;
+            entry.client.destroy();
+            this.clients.delete(key);
+        }
     }
 }

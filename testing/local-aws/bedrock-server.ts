@@ -16,6 +16,8 @@ export interface ConverseReply {
     chunks?: string[];
     /** ConverseStream: pause before each delta, ms. @default 0 */
     chunkDelayMs?: number;
+    /** Converse: pause before the answer, ms (a call still in progress). @default 0 */
+    delayMs?: number;
     /** The model's reasoning, a block before the text. @default - none */
     reasoning?: string;
     /** Tool calls after the text, as `toolUse` blocks; streamed, each one's input comes in two deltas. @default - none */
@@ -91,8 +93,12 @@ export class LocalBedrockServer extends LocalAwsServer {
             usage: { totalTokens: usage.inputTokens + usage.outputTokens, ...usage },
             metrics: { latencyMs: reply.latencyMs ?? 42 },
         };
-        res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": call.requestId });
-        res.end(JSON.stringify(body));
+        const answer = () => {
+            res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": call.requestId });
+            res.end(JSON.stringify(body));
+        };
+        if (reply.delayMs) setTimeout(answer, reply.delayMs);
+        else answer();
     }
 
     /** Writes the frames as the model would: the head at once, each delta after `chunkDelayMs`. */
