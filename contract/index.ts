@@ -16,6 +16,7 @@ export * from "./models";
 export * from "./modes";
 export * from "./naming";
 export * from "./quotas";
+export * from "./quota-enforcer-names";
 export * from "./runtime-environment";
 export * from "./validation";
 export * from "./archive";

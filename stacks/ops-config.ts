@@ -40,6 +40,8 @@ export const OPS_CONFIG_KEYS = Object.freeze({
     tenants: "tenants",
     directory: "directory",
     shard: "shard",
+    // Distinguishes this stack's QuotaEnforcer names from another stack's in the same ops account.
+    shardName: "shardName",
     allowedRegions: "allowedRegions",
     allowUnlistedModels: "allowUnlistedModels",
     costAttribution: "costAttribution",

@@ -5,6 +5,7 @@ import { DEFAULT_REGION } from "../contract/identifiers";
 import { shardTenantsFromConfig } from "./directory-config";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
+import { shardNameProblem } from "../contract";
 import { raise } from "../contract/validation";
 import { keysInNamespace } from "./config-keys";
 import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, OPS_CONFIG_KEYS, unknownOpsConfigKeyProblem, anyTenantHasCostCap, anyTenantHasQuota, inTenantsConfig, opsFleetArgs, readOpsSettings, type OpsSettings } from "./ops-config";
@@ -27,9 +28,11 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     const accountId = aws.getCallerIdentityOutput().accountId;
     const region = aws.config.region ?? DEFAULT_REGION;
     const costCaps = anyTenantHasCostCap(rawTenants);
+    const shardName = config.get(OPS_CONFIG_KEYS.shardName);
+    raise(shardName === undefined ? undefined : shardNameProblem(`${CONFIG_NAMESPACE}:${OPS_CONFIG_KEYS.shardName}`, shardName));
     if (anyTenantHasQuota(rawTenants) || costCaps) {
         // One enforcer for every tenant's quota (it reads the tenant from the alarm event), holding the one Budgets role for every cost cap.
-        const enforcer = new QuotaEnforcer("quota-enforcer", { region, accountId, costCaps });
+        const enforcer = new QuotaEnforcer("quota-enforcer", { region, accountId, costCaps, shardName });
         settings.enforcerFunctionArn = enforcer.functionArn;
         settings.costCapPolicyArn = enforcer.costCapPolicyArn;
         settings.costCapExecutionRoleArn = enforcer.costCapExecutionRoleArn;

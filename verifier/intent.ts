@@ -111,12 +111,14 @@ export interface EnforcerIntent {
     urn: string;
     region?: string;
     maxEventAgeSeconds?: number;
+    /** The enforcer's role (and function) name; absent from components older than shardName. */
+    roleName?: string;
 }
 
 export function readEnforcerIntents(state: StackState): EnforcerIntent[] {
     return state.resources.filter((r) => r.type === QUOTA_ENFORCER_TYPE).map((r) => {
         const o = new Reader(state, r);
-        return { urn: r.urn, region: o.optionalString("region"), maxEventAgeSeconds: o.optionalNumber("maxEventAgeSeconds") };
+        return { urn: r.urn, region: o.optionalString("region"), maxEventAgeSeconds: o.optionalNumber("maxEventAgeSeconds"), roleName: o.optionalString("roleName") };
     });
 }
 

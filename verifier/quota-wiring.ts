@@ -6,7 +6,7 @@
  * rule, unrewritten target and runnable function. A break anywhere blocks
  * another tenant, or never blocks this one.
  */
-import { parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
+import { parseArn, shardNameProblem, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
 import { actingRoleProblems, type Need } from "./acting-role";
 import { regionOf } from "./customer-audit";
 import { buildAccountIam } from "./iam-graph";
@@ -282,7 +282,13 @@ function enforcer(ctx: MeteringContext): void {
         for (const t of servedBy.get(f) ?? []) {
             if (region !== undefined && region !== t.region) ctx.flag(CODE, f, t.tenantId, "region", `the quota enforcer of tenant ${t.tenantId} is in ${region}; the tenant's composite quota alarm is in ${t.region}, whose state changes reach only rules and functions of that Region`);
         }
-        enforcerRole(ctx, f, servedBy.get(f) ?? []);
+        // A recorded role name is the component's only as one of the names it gives (no shard name, or a valid one).
+        const ownRole = intent?.roleName ?? QUOTA_ENFORCER_NAME;
+        if (ownRole !== QUOTA_ENFORCER_NAME && !isShardEnforcerName(ownRole)) {
+            ctx.flag(CODE, f, "(ops account)", "role", `its QuotaEnforcer records the role ${show(ownRole)}, which is none of the names the component gives its enforcer (${QUOTA_ENFORCER_NAME}, or ${QUOTA_ENFORCER_NAME}-<shardName>)`);
+        } else {
+            enforcerRole(ctx, f, servedBy.get(f) ?? [], ownRole);
+        }
     }
     const enforcerRules = new Set(rules.filter((r) => ctx.underEnforcer(r)));
     const fed = new Set<StackResource>();
@@ -361,13 +367,13 @@ function invokePermission(ctx: MeteringContext, fn: StackResource, rule: StackRe
  * only, and may still write the block on each tenant role it serves and read
  * each tenant's composite alarm.
  */
-function enforcerRole(ctx: MeteringContext, f: StackResource, tenants: TenantIntent[]): void {
+function enforcerRole(ctx: MeteringContext, f: StackResource, tenants: TenantIntent[], ownRole: string): void {
     const role = prop(f, "role");
     if (isUnknown(role)) return;
     const parsed = typeof role === "string" ? parseArn(role) : undefined;
     const name = parsed?.service === "iam" && parsed.resource.startsWith("role/") ? parsed.resource.slice("role/".length) : undefined;
-    if (name !== QUOTA_ENFORCER_NAME || parsed?.account !== ctx.account) {
-        ctx.flag(CODE, f, "(ops account)", "role", `the quota enforcer runs as ${show(role)}; the component runs it as its own role ${QUOTA_ENFORCER_NAME}, the one that may block and unblock tenant roles`);
+    if (name !== ownRole || parsed?.account !== ctx.account) {
+        ctx.flag(CODE, f, "(ops account)", "role", `the quota enforcer runs as ${show(role)}; the component runs it as its own role ${ownRole}, the one that may block and unblock tenant roles`);
         return;
     }
     const needs: Need[] = tenants.flatMap((t) => [
@@ -419,4 +425,10 @@ function tenantsNamedIn(value: unknown, tenants: TenantIntent[]): string[] {
         return false;
     };
     return tenants.filter((t) => names(quotaAlarmName(t.tenantId))).map((t) => t.tenantId);
+}
+
+/** `BedrockTenancyQuotaEnforcer-<shardName>` for a shard name the component accepts. */
+function isShardEnforcerName(name: string): boolean {
+    const prefix = `${QUOTA_ENFORCER_NAME}-`;
+    return name.startsWith(prefix) && shardNameProblem("shardName", name.slice(prefix.length)) === undefined;
 }

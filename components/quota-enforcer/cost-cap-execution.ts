@@ -1,23 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, costCapPolicy } from "../../contract";
+import { costCapPolicy } from "../../contract";
 import { budgetsTrustPolicy, costCapExecutionPolicy } from "./cost-cap-policies";
+import type { QuotaEnforcerNames } from "../../contract";
 
 /**
  * What every tenant's cost-cap action shares: the managed deny policy and the
  * role AWS Budgets applies it with. One of each per ops stack, so cost caps
  * cost IAM no role or managed policy per tenant.
  */
-export function createCostCapExecution(name: string, account: pulumi.Output<string>, tags: Record<string, string>, parent: pulumi.Resource): { policyArn: pulumi.Output<string>; roleArn: pulumi.Output<string> } {
+export function createCostCapExecution(name: string, names: QuotaEnforcerNames, account: pulumi.Output<string>, tags: Record<string, string>, parent: pulumi.Resource): { policyArn: pulumi.Output<string>; roleArn: pulumi.Output<string> } {
     const opts = { parent };
     const policy = new aws.iam.Policy(`${name}-cost-cap`, {
-        name: COST_CAP_POLICY_NAME,
+        name: names.costCapPolicy,
         description: "Denies a tenant role everything once the tenant's monthly Bedrock cost passes its cap",
         policy: JSON.stringify(costCapPolicy()),
         tags,
     }, opts);
     const role = new aws.iam.Role(`${name}-cost-cap-action`, {
-        name: COST_CAP_ROLE_NAME,
+        name: names.costCapRole,
         description: "AWS Budgets applies the tenants' cost caps with this role",
         assumeRolePolicy: account.apply(budgetsTrustPolicy),
         tags,

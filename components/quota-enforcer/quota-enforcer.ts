@@ -5,11 +5,9 @@ import {
     ArgumentError,
     DEFAULT_REGION,
     QUOTA_ENFORCER_ENV,
-    QUOTA_ENFORCER_NAME,
     QUOTA_ENFORCER_TIMEOUT_SECONDS,
     QUOTA_MAX_EVENT_AGE_BOUNDS,
     QUOTA_ENFORCER_TYPE,
-    QUOTA_RULE_NAME,
     accountIdProblem,
     booleanProblem,
     integerProblem,
@@ -24,6 +22,7 @@ import {
 import { createCostCapExecution } from "./cost-cap-execution";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
 import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
+import { quotaEnforcerNames, shardNameProblem } from "../../contract";
 
 /** Defaults of {@link QuotaEnforcerArgs}. */
 export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
@@ -67,6 +66,17 @@ export interface QuotaEnforcerArgs {
      */
     costCaps?: boolean;
     /**
+     * Set it on each ops stack (shard) that shares its ops account with
+     * another one holding a QuotaEnforcer: it is appended, after a hyphen, to
+     * every account-scoped name the component creates (the enforcer's
+     * function, role and log group, the rule, the cost-cap policy and Budgets
+     * role), which would otherwise collide. Letters, digits, `-` and `_`,
+     * 1 to 36 characters; distinct per shard regardless of case, as IAM
+     * names ignore case.
+     * @default - none: the single-stack names
+     */
+    shardName?: string;
+    /**
      * Extra tags for every resource the component creates.
      * @default {}
      */
@@ -100,7 +110,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         super(QUOTA_ENFORCER_TYPE, name, {}, opts);
         raise(
             recordProblem("args", args, "an object of QuotaEnforcer arguments"),
-            unknownOptionProblem("", args, optionNames<QuotaEnforcerArgs>({ region: true, accountId: true, bundlePath: true, maxEventAgeSeconds: true, costCaps: true, tags: true }), "QuotaEnforcer"),
+            unknownOptionProblem("", args, optionNames<QuotaEnforcerArgs>({ region: true, accountId: true, bundlePath: true, maxEventAgeSeconds: true, costCaps: true, shardName: true, tags: true }), "QuotaEnforcer"),
         );
         const region = args.region ?? aws.config.region ?? DEFAULT_REGION;
         const maxAge = args.maxEventAgeSeconds ?? QUOTA_ENFORCER_DEFAULTS.maxEventAgeSeconds;
@@ -109,6 +119,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             regionProblem("region", region),
             integerProblem("maxEventAgeSeconds", maxAge, QUOTA_MAX_EVENT_AGE_BOUNDS.min, QUOTA_MAX_EVENT_AGE_BOUNDS.max),
             booleanProblem("costCaps", costCaps),
+            args.shardName === undefined ? undefined : shardNameProblem("shardName", args.shardName),
             // An Output or a promise is checked once known, below.
             args.accountId === undefined || typeof args.accountId === "object" ? undefined : accountIdProblem("accountId", args.accountId),
             tagsProblem("tags", args.tags),
@@ -126,10 +137,11 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             }
             return acct;
         });
-        const logGroupName = `/aws/lambda/${QUOTA_ENFORCER_NAME}`;
+        const names = quotaEnforcerNames(args.shardName);
+        const logGroupName = names.logGroup;
 
         const role = new aws.iam.Role(`${name}-role`, {
-            name: QUOTA_ENFORCER_NAME,
+            name: names.enforcer,
             description: "Blocks and unblocks tenant roles on their quota alarms",
             assumeRolePolicy: account.apply(enforcerTrustPolicy),
             tags,
@@ -140,7 +152,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             policy: account.apply((acct) => enforcerPolicy(region, acct, logGroupName)),
         }, { parent: this });
         const fn = new aws.lambda.Function(`${name}-function`, {
-            name: QUOTA_ENFORCER_NAME,
+            name: names.enforcer,
             region,
             role: role.arn,
             runtime: "nodejs22.x",
@@ -157,7 +169,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             tags,
         }, { parent: this, dependsOn: [policy] });
         const rule = new aws.cloudwatch.EventRule(`${name}-alarms`, {
-            name: QUOTA_RULE_NAME,
+            name: names.rule,
             description: "State changes of every tenant's composite quota alarm, to the quota enforcer",
             region,
             eventPattern: JSON.stringify(quotaAlarmEventPattern()),
@@ -177,15 +189,15 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         this.roleArn = role.arn;
         this.ruleArn = rule.arn;
         if (costCaps) {
-            const execution = createCostCapExecution(name, account, tags, this);
+            const execution = createCostCapExecution(name, names, account, tags, this);
             this.costCapPolicyArn = execution.policyArn;
             this.costCapExecutionRoleArn = execution.roleArn;
         }
         this.registerOutputs({
             functionArn: this.functionArn, roleArn: this.roleArn, ruleArn: this.ruleArn,
             costCapPolicyArn: this.costCapPolicyArn, costCapExecutionRoleArn: this.costCapExecutionRoleArn,
-            // What the isolation verifier holds the function's environment to.
-            region, maxEventAgeSeconds: maxAge,
+            // What the isolation verifier holds the function's environment and role to.
+            region, maxEventAgeSeconds: maxAge, roleName: names.enforcer,
         });
     }
 }

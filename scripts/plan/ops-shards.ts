@@ -14,9 +14,10 @@
  * the profile quota per Region) are checked here first, by the program's own
  * `checkOpsTenants` on the whole list (the fleet's own check), with the program's own settings.
  */
-import { COST_CAP_POLICY_NAME, COST_CAP_ROLE_NAME, PARTITION, QUOTA_ENFORCER_NAME, roleArn } from "../../contract";
+import { PARTITION, raise, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
 import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, checkOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { quotaEnforcerNames, shardNameProblem } from "../../contract";
 import type { StackFile } from "./stack-files";
 
 /**
@@ -29,6 +30,7 @@ export const SHARD_TENANTS = 25;
 
 const TENANTS_KEY = `${CONFIG_NAMESPACE}:tenants`;
 const PINNED_KEY = `${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}`;
+const SHARD_NAME_KEY = `${CONFIG_NAMESPACE}:shardName`;
 
 export interface Shard {
     config: Record<string, string>;
@@ -52,10 +54,14 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
     // The program passes its QuotaEnforcer's ARNs as Outputs; the rules check the shape and Region of plain ones, so these stand-ins are in the stack's Region.
     const region = file.config["aws:region"] ?? DEFAULT_REGION;
     const account = "000000000000";
-    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = `arn:${PARTITION}:lambda:${region}:${account}:function:${QUOTA_ENFORCER_NAME}`;
+    // Read as the program reads it, as text.
+    const shardName = file.config[SHARD_NAME_KEY];
+    raise(shardName === undefined ? undefined : shardNameProblem(SHARD_NAME_KEY, shardName));
+    const names = quotaEnforcerNames(shardName);
+    if (anyTenantHasQuota(tenants)) settings.enforcerFunctionArn = `arn:${PARTITION}:lambda:${region}:${account}:function:${names.enforcer}`;
     if (anyTenantHasCostCap(tenants)) {
-        settings.costCapPolicyArn = `arn:${PARTITION}:iam::${account}:policy/${COST_CAP_POLICY_NAME}`;
-        settings.costCapExecutionRoleArn = roleArn(account, COST_CAP_ROLE_NAME);
+        settings.costCapPolicyArn = `arn:${PARTITION}:iam::${account}:policy/${names.costCapPolicy}`;
+        settings.costCapExecutionRoleArn = roleArn(account, names.costCapRole);
     }
     // Shards plan under Pulumi mocks, where the fleet checks model ids against the shipped table: so does the whole list.
     checkOpsTenants(tenants, settings, region, true);

@@ -24,6 +24,7 @@ import { syntheticTenants } from "./synthetic-tenants";
 export const SHARD_STACK_TENANTS = 100;
 
 const PROFILE_QUOTA_KEY = "bedrock-tenancy:applicationProfileQuota";
+const SHARD_NAME_KEY = "bedrock-tenancy:shardName";
 const FIRST_OPS_ACCOUNT = 900_000_000_001;
 
 export function syntheticOpsAccount(k: number): string {
@@ -63,7 +64,9 @@ export function writeShardedProject(projectDir: string, count: number, opsAccoun
             const name = shardsPerAccount === 1 ? `ops-${k + 1}` : `ops-${k + 1}-${j + 1}`;
             directory.shards.push({ name, opsAccount: syntheticOpsAccount(k), opsStack: `acme/${project}/${name}`, region, quotas });
             directory.tenants.push(...own.map((t) => ({ ...t, shard: name })));
-            const config = { ...ops.config, "aws:allowedAccountIds": [syntheticOpsAccount(k)], "bedrock-tenancy:directory": path.join(dir, "tenant-directory.json"), "bedrock-tenancy:shard": name, [PROFILE_QUOTA_KEY]: quotas.applicationProfiles };
+            const config: Record<string, unknown> = { ...ops.config, "aws:allowedAccountIds": [syntheticOpsAccount(k)], "bedrock-tenancy:directory": path.join(dir, "tenant-directory.json"), "bedrock-tenancy:shard": name, [PROFILE_QUOTA_KEY]: quotas.applicationProfiles };
+            // Shards of one account would otherwise each create the quota enforcer under the same account-scoped names.
+            if (shards.length > 1) config[SHARD_NAME_KEY] = name;
             delete config["bedrock-tenancy:tenants"];
             fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ ...ops, config }, { aliasDuplicateObjects: false }));
             stacks.push(name);

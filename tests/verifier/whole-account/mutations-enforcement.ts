@@ -46,7 +46,21 @@ const editDocument = (r: any, side: Side, key: string, change: (d: any) => void)
     setProp(r, side, key, typeof r.inputs[key] === "string" ? JSON.stringify(d) : d);
 };
 
+const enforcerComponent = (doc: StackDoc) => find(doc, "bedrock-tenancy:index:QuotaEnforcer", () => true);
+const recordRoleName = (doc: StackDoc, roleName: string) => {
+    const c = enforcerComponent(doc);
+    c.outputs = { ...c.outputs, roleName };
+};
+
 export const ENFORCEMENT_MUTATIONS: Mutation[] = [
+    // The enforcer's role as its component records it (a shard's name), never another.
+    { name: "the enforcer's component recording an admin role as its own, its function running as that role", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => {
+          recordRoleName(doc, "OpsAdmin");
+          setProp(enforcer(doc), side, "role", `arn:aws:iam::${OPS}:role/OpsAdmin`);
+      } },
+    { name: "the enforcer's component recording a shard's role name its function does not run as", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc) => recordRoleName(doc, `${ENFORCER}-shard-b`) },
     // Each quota alarm as the tenant's intent records it.
     { name: "a block alarm's threshold raised past the tenant's limit", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc, side) => setProp(dailyAlarm(doc), side, "threshold", 2e15) },
