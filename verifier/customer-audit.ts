@@ -10,7 +10,7 @@
  * stack's.
  */
 import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
-import { blocksOf, managed, withReadableEnvironment } from "./account-egress";
+import { blocksOf, isSet, managed, withReadableEnvironment } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
@@ -129,6 +129,31 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
             else if (config.blocks.some((c) => isFalse(c.enforceWorkgroupConfiguration))) {
                 flag("BT-CUSTOMER-EGRESS", r, "configuration.enforceWorkgroupConfiguration", "does not enforce its configuration: each query may name its own output location (any account's bucket) and encryption, so the workgroup's output location proves nothing about where query results of the archive go");
             }
+            if (!("problem" in config)) for (const why of identityCenterProblems(config.blocks)) flag("BT-CUSTOMER-EGRESS", r, "configuration.identityCenterConfiguration", why);
+        }
+    }
+    return out;
+}
+
+/**
+ * An Athena workgroup enabled for IAM Identity Center runs queries for the
+ * users of a directory: the instance is the organization's (its ARN names no
+ * account), so who may query the archive is decided outside the account and
+ * outside the files. Enabled, or set in a shape the proof cannot read, it is
+ * a finding; an instance named with the flag off is not.
+ */
+function identityCenterProblems(configuration: Record<string, unknown>[]): string[] {
+    const out: string[] = [];
+    for (const c of configuration) {
+        const settings = blocksOf(c.identityCenterConfiguration);
+        if ("problem" in settings) {
+            out.push(`${settings.problem}: whether users of an IAM Identity Center directory may query the workgroup cannot be proved`);
+            continue;
+        }
+        for (const s of settings.blocks) {
+            const enabled = s.enableIdentityCenter;
+            const off = isFalse(enabled) || ((enabled === undefined || enabled === null) && !isSet(s.identityCenterInstanceArn));
+            if (!off) out.push(`is enabled for IAM Identity Center (${asText(s.identityCenterInstanceArn ?? "no instance named")}, enableIdentityCenter ${asText(enabled ?? "unset")}): users of a directory outside the account, whom no policy of the files names, may query the archive`);
         }
     }
     return out;

@@ -39,6 +39,8 @@ export interface OpsContext {
     account: string;
     iam: AccountIam;
     tenants: TenantIntent[];
+    /** Tenants of another stack of the account: only who reaches their roles is asked; escalation and metering are their own stack's proof. */
+    reachOnly?: boolean;
 }
 
 export function opsAccountViolations(ctx: OpsContext): Violation[] {
@@ -82,7 +84,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
                 if (s.effect !== "Allow") continue;
                 const why = tenantRoleWrite(s, guarded, tenantRoleArnSet, iam);
                 if (why) flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
-                for (const more of escalations(s, scope, why !== undefined)) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
+                for (const more of ctx.reachOnly ? [] : escalations(s, scope, why !== undefined)) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
             }
         }
     }
@@ -92,7 +94,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     }
     resourcesReachedFromTenants(state, ctx.account, sessions, flag);
     // How the stack itself wires each tenant's metering, quota and cost cap (ops-metering.ts).
-    out.push(...meteringViolations(state, ctx.account, ctx.tenants));
+    if (!ctx.reachOnly) out.push(...meteringViolations(state, ctx.account, ctx.tenants));
     // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
     return out;
 }

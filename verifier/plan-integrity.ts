@@ -6,7 +6,7 @@
  * from elsewhere than Pulumi's releases. Each breach is a finding naming the
  * resource, never settled by the order of the file.
  */
-import { isAccountId, isRecord, parseArn, regionProblem } from "../contract";
+import { isAccountId, isRecord, parseArn, PARTITION, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
 import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { knownType, type KnownType } from "./resource-types";
@@ -409,6 +409,9 @@ function roleViolations(setting: string, value: unknown, account: string | undef
         const parsed = typeof arn === "string" ? parseArn(arn) : undefined;
         if (!parsed || !isAccountId(parsed.account)) {
             out.push(`${at}.roleArn is ${unreadable(arn)}: the role it assumes cannot be proved to be of account ${account ?? "(unknown)"}`);
+        } else if (parsed.partition !== PARTITION) {
+            // An account is a partition and an id: the same twelve digits in another partition are another account.
+            out.push(`${at} assumes ${asText(arn)}, in partition ${parsed.partition}: an account of another partition is another account than the stack's (${PARTITION}${account === undefined ? "" : `, ${account}`}), whatever its id`);
         } else if (account !== undefined && parsed.account !== account) {
             out.push(`${at} assumes ${asText(arn)}, in account ${parsed.account}: its resources would be deployed into another account than ${account}`);
         }

@@ -8,7 +8,8 @@
  *
  * Secrets arrive as `{ "4dabf…": "1b47…", plaintext: "<JSON text>" }` once
  * decrypted; an export without `--show-secrets` carries `ciphertext` instead,
- * which the verifier cannot read.
+ * which the verifier cannot read. Secrets and output values are decoded once,
+ * as the file is read, so that every check reads plain values.
  */
 
 import { PREVIEW_UNKNOWN, isRecord } from "../contract";
@@ -18,8 +19,14 @@ import { addSamePairs, noteSamePairs } from "./same-value";
 /** Pulumi's signature key for special property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** The other special values a state holds (assets, archives, resource references, output values): read as the objects they are. */
-const OTHER_SIGNATURES = new Set(["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7", "5cf8f73096256a8f31e491e813e4eb8e", "d0e6a833031e9bbcd3f4e8bde6ca49a4"]);
+/**
+ * An output value (`{ sig, value?, secret?, dependencies? }`): the value it
+ * wraps, or none while it is not known. Read as an object, a wrapped `false`
+ * would pass every check that looks for `false`.
+ */
+export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+/** The other special values a state holds (assets, archives, resource references): read as the objects they are. */
+const OTHER_SIGNATURES = new Set(["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7", "5cf8f73096256a8f31e491e813e4eb8e"]);
 /** What `pulumi preview` writes for a value not known until deployment. */
 export const UNKNOWN_VALUE = PREVIEW_UNKNOWN;
 
@@ -166,16 +173,19 @@ export function stackStateOf(file: string, doc: unknown): StackState {
                 // What the step leaves in AWS is not in the file: skipping it would prove a stack without it.
                 throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no newState: what it leaves in AWS is not in the file`);
             }
+            if (!stays && step.oldState === undefined) {
+                // Whether AWS keeps the resource, and what it holds, is in the old state alone.
+                throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no oldState: whether the resource stays in AWS, and what it holds, is not in the file`);
+            }
             if (step.op === "replace" && replacing.has(step.urn)) continue;
-            if (step.newState !== undefined) {
-                raw.push(step.newState);
+            if (stays) {
+                raw.push(step.newState!);
                 // A preview may write a read's new state without `external`: the step says it all the same.
                 if (step.op === "read" || step.op === "read-replacement") externalUrns.add(step.urn);
-            } else if (step.oldState !== undefined && keptOnDelete(step.op, step.oldState, staying, leaving)) {
-                raw.push(step.oldState);
+            } else if (keptOnDelete(step.op, step.oldState!, staying, leaving, `${file}: step ${i} (${step.op} of ${step.urn}) oldState`)) {
+                // The engine writes no new state for a step that deletes: one in the file is not what stays.
+                raw.push(step.oldState!);
                 retainedUrns.add(step.urn);
-            } else if (step.oldState === undefined && DISCARD_OPS.has(step.op)) {
-                throw new UnreadableInputError(`${file}: step ${i} (${JSON.stringify(step.op)} of ${JSON.stringify(step.urn)}) has no oldState: the resource it drops from the state stays in AWS, and what it holds is not in the file`);
             }
         }
         format = "preview";
@@ -189,7 +199,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     const samePairs: object[] = [];
     const pairEnds: number[] = [];
     const resources = raw.map((r, i) => {
-        const resource = readResource(file, r, i, { plaintexts, textFree, types });
+        const resource = readResource(file, r, i, { plaintexts, textFree, types, format });
         ends.push(textFree.length);
         // Compared now, while both sides were just read: the proof compares them property by property (verify.ts).
         addSamePairs(resource.inputs, resource.outputs, samePairs);
@@ -287,13 +297,15 @@ function readStep(file: string, step: unknown, i: number): PreviewStep {
  * writes it for a resource read with `.get()`, which stays someone else's,
  * and a file that writes it for any other leaves that one in AWS too.
  */
-function keptOnDelete(op: string, old: Record<string, unknown>, staying: ReadonlySet<string>, leaving: ReadonlySet<string>): boolean {
+function keptOnDelete(op: string, old: Record<string, unknown>, staying: ReadonlySet<string>, leaving: ReadonlySet<string>, where: string): boolean {
+    // Read before anything is decided from it: a flag of another shape would read as unset, and the resource as gone.
+    refuseMisshapen(where, old);
     if (DISCARD_OPS.has(op)) return true;
     // The engine removes only a resource already deleted ahead of its replacement; any other is still in AWS.
     if (op === "remove-pending-replace") return old.pendingReplacement !== true;
     if (op !== "delete" && op !== "delete-replaced") return false;
     if (old.retainOnDelete === true) return true;
-    if (providerKeeps(old)) return true;
+    if (providerKeeps(old, where)) return true;
     if (op === "delete" && old.protect === true) return true;
     const target = old.deletedWith;
     return typeof target === "string" && target !== "" && (leaving.has(target) || !staying.has(target));
@@ -305,8 +317,13 @@ function keptOnDelete(op: string, old: Record<string, unknown>, staying: Readonl
  * version and other types of pulumi-aws) only drops it from the state, as
  * `retainOnDelete` does for any resource.
  */
-function providerKeeps(old: Record<string, unknown>): boolean {
-    return [old.inputs, old.outputs].some((side) => isRecord(side) && (side.skipDestroy === true || side.skipDestroy === "true"));
+function providerKeeps(old: Record<string, unknown>, where: string): boolean {
+    return [old.inputs, old.outputs].some((side) => {
+        if (!isRecord(side)) return false;
+        // Decoded as every property is (a secret, an output value); one not known yet may be true, so the resource is proved.
+        const skip = decodeSecrets(side.skipDestroy, `${where} skipDestroy`);
+        return !(skip === undefined || skip === null || skip === false || skip === "false" || skip === "");
+    });
 }
 
 /** A preview's `config`: the engine writes each key's value as text (`"aws:region": "us-east-1"`, objects as JSON text). */
@@ -339,9 +356,10 @@ interface ReadContext {
     textFree: object[];
     /** Each resource type of the file, as one string (see {@link sharedType}). */
     types: Map<string, string>;
+    format: StackState["format"];
 }
 
-function readResource(file: string, raw: unknown, index: number, { plaintexts, textFree, types }: ReadContext): StackResource {
+function readResource(file: string, raw: unknown, index: number, { plaintexts, textFree, types, format }: ReadContext): StackResource {
     const where = `${file}: resource ${index}`;
     if (!isRecord(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") {
         throw new UnreadableInputError(`${where} has no urn and type`);
@@ -365,8 +383,13 @@ function readResource(file: string, raw: unknown, index: number, { plaintexts, t
     }
     refuseMisshapen(`${where} (${urn})`, raw);
     plaintexts.nearby.length = 0;
+    sawUnknownOutput = false;
     const inputs = decodeOnce(raw.inputs ?? {}, () => `${where} (${urn}) inputs`, plaintexts, textFree) as Record<string, unknown>;
     const outputs = decodeOnce(raw.outputs ?? {}, () => `${where} (${urn}) outputs`, plaintexts, textFree) as Record<string, unknown>;
+    if (sawUnknownOutput && format === "stack-export") {
+        // A preview's unknowns are judged by the unknowns check; an export records what AWS holds, which is never still unknown.
+        throw new UnreadableInputError(`${where} (${urn}) holds an output value with no value (not known yet): a stack export records what AWS holds, never a value still to be decided; export the stack after the update`);
+    }
     return {
         urn,
         type: sharedType(types, raw.type),
@@ -534,6 +557,10 @@ class TooDeep extends Error {}
 /** Local names of the signatures: the walk below reads them for every value of a plan. */
 const SIGNATURE_KEY = SIG_KEY;
 const SECRET = SECRET_SIG;
+const OUTPUT_VALUE = OUTPUT_VALUE_SIG;
+
+/** Whether an output value not known yet was decoded since it was last cleared: a stack export cannot hold one. */
+let sawUnknownOutput = false;
 
 /** Whether the values decoded since it was last cleared hold JSON text of an object (see object-text.ts). */
 let sawObjectText = false;
@@ -576,11 +603,12 @@ function decode(value: unknown, where: string | (() => string), depth: number, p
     const node = value as Record<string, unknown>;
     if (SIGNATURE_KEY in node) {
         const sig = node[SIGNATURE_KEY];
-        if (sig !== SECRET && !(typeof sig === "string" && OTHER_SIGNATURES.has(sig))) {
+        if (sig === SECRET) return decodeSecret(node, where, depth, plaintexts);
+        if (sig === OUTPUT_VALUE) return decodeOutputValue(node, where, depth, plaintexts);
+        if (!(typeof sig === "string" && OTHER_SIGNATURES.has(sig))) {
             // The engine refuses a special value of a signature it does not know; read as an ordinary object it could hide what it stands for.
             throw new UnreadableInputError(`${typeof where === "string" ? where : where()} holds a special value of signature ${asText(sig)}, which Pulumi does not write`);
         }
-        if (sig === SECRET) return decodeSecret(node, where, depth, plaintexts);
     }
     let out: Record<string, unknown> | undefined;
     for (const k in node) {
@@ -629,6 +657,25 @@ function decodeSecret(node: Record<string, unknown>, where: string | (() => stri
     // The in-memory wire form `{ sig, value }`, as the Pulumi SDK serializes it.
     if ("value" in node) return decodedText(decode(node.value, where, depth + 1, plaintexts));
     throw new UnreadableInputError(`${place()} holds a secret with neither plaintext nor ciphertext`);
+}
+
+/**
+ * An output value as the value it wraps, its secrets decoded; one without a
+ * value is not known yet and reads as the preview's marker for that, which
+ * no check takes as harmless. Flags of another shape are not a value Pulumi
+ * writes, and nothing read from it could be trusted.
+ */
+function decodeOutputValue(node: Record<string, unknown>, where: string | (() => string), depth: number, plaintexts: Plaintexts | undefined): unknown {
+    const place = () => (typeof where === "string" ? where : where());
+    if (node.secret !== undefined && typeof node.secret !== "boolean") throw new UnreadableInputError(`${place()} holds an output value whose secret flag is ${kindOf(node.secret)}, not true or false`);
+    if (node.dependencies !== undefined && !(Array.isArray(node.dependencies) && node.dependencies.every((u) => typeof u === "string"))) {
+        throw new UnreadableInputError(`${place()} holds an output value whose dependencies are not a list of URNs`);
+    }
+    if (node.value === undefined) {
+        sawUnknownOutput = true;
+        return UNKNOWN_VALUE;
+    }
+    return decodedText(decode(node.value, where, depth + 1, plaintexts));
 }
 
 /** A secret's value as decoded, noted when it is itself JSON text of an object (the walk notes only text inside objects and lists). */

@@ -3,7 +3,7 @@
  * attached) and permissions boundary reduced to normal forms, each compared
  * with the tenant's intent. Linear in the size of the tenant's own policies.
  */
-import { meteringProblems, parseArn } from "../contract";
+import { meteringProblems, parseArn, PARTITION } from "../contract";
 import { entitlementsOf, intendedCallers } from "./entitlements";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
@@ -11,7 +11,7 @@ import type { TenantIntent } from "./intent";
 import { INVOKE_ACTIONS, reducePermissions, type Grant, type PermissionsNormalForm } from "./permissions-reducer";
 import { reduceTrustPolicy, type TrustNormalForm } from "./trust-reducer";
 
-import { jsonValue } from "./pulumi-formats";
+import { jsonValue, UNKNOWN_VALUE } from "./pulumi-formats";
 export { prop } from "./pulumi-formats";
 export type { Violation } from "./findings";
 
@@ -39,6 +39,7 @@ export function proveTenant(intent: TenantIntent, found: IamPrincipal | undefine
         return { intent, trust: { pairs: [], findings: [], narrowing: [] }, permissions: { grants: [], requiredGuardrails: [], meteringProfiles: [], narrowing: [], findings: [] }, documents: { trust: undefined, permissions: [] }, violations };
     }
     const roleLabel = found.resource.name;
+    for (const why of roleIdentityProblems(intent, found)) flag("BT-TENANT-ROLE-MISSING", roleLabel, "-", why);
     const inFiles = found.policies.filter((p) => p.document !== undefined);
     for (const p of found.policies.filter((x) => x.document === undefined)) {
         flag("BT-TENANT-POLICY-NOT-IN-FILES", p.resource.name, "-", `attaches ${p.name} to the tenant role; its document is not in the files, so what it grants cannot be proved`);
@@ -81,6 +82,25 @@ export function proveTenant(intent: TenantIntent, found: IamPrincipal | undefine
         }
     }
     return { intent, trust, permissions, boundary, documents, violations };
+}
+
+/**
+ * The role the tenant's component names (its `roleArn` and `opsAccount`,
+ * which the customer side assumes) must be the role found under its name:
+ * a role of another account, or of another name, is one the files do not
+ * hold, and what it allows is not proved. A role whose ARN is not known
+ * until the update is held to the stack's account where the proof reads it.
+ */
+function roleIdentityProblems(intent: TenantIntent, found: IamPrincipal): string[] {
+    const out: string[] = [];
+    const named = parseArn(intent.roleArn);
+    if (!named || named.partition !== PARTITION || named.service !== "iam" || named.account !== intent.opsAccount || !named.resource.startsWith("role/") || named.resource.split("/").pop() !== intent.roleName) {
+        out.push(`its component says the tenant's role is ${intent.roleArn}, which is not role ${intent.roleName} of its ops account ${intent.opsAccount}: the tenant's runtime would assume a role the files do not hold`);
+    }
+    if (found.arn !== UNKNOWN_VALUE && found.arn !== intent.roleArn) {
+        out.push(`its component says the tenant's role is ${intent.roleArn} (ops account ${intent.opsAccount}), but the role ${intent.roleName} of the files is ${found.arn}: the tenant's runtime would assume a role the files do not hold, whose permissions are not proved`);
+    }
+    return out;
 }
 
 /** Whether every item of `list` is in `set` (a hole in a list built in code is no item, as `some` and `filter` read it). */

@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import { customerViolations, stackViolations } from "./account-checks";
+import { sharedAccountViolations, stackAccount } from "./account-stacks";
 import { archiveViolations } from "./archive-checks";
 import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
@@ -151,6 +152,7 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
     const intentsById = new Map(intents.tenants.map((t) => [t.tenantId, t]));
     const roleOwners = new Map(intents.tenants.map((t) => [t.roleName.toLowerCase(), t.tenantId]));
     for (const state of states) ofFile(state.file, () => proveState(state, intents, options, { tenants, violations, facts, intentsById, roleOwners }));
+    violations.push(...sharedAccountViolations(states.map((state) => ({ state, ...intents.byState.get(state)! })), violations));
     violations.push(...fleetViolations(tenants, states));
     return { tenants, violations, facts };
 }
@@ -159,13 +161,16 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
 function proveState(state: StackState, intents: Intents, options: VerifyOptions, into: { tenants: TenantProof[]; violations: Violation[]; facts: string[]; intentsById: Map<string, TenantIntent>; roleOwners: Map<string, string> }): void {
     const { tenants, violations, facts, intentsById, roleOwners } = into;
     const own = intents.byState.get(state)!;
-    const account = own.customers[0]?.accountId ?? own.tenants[0]?.opsAccount;
+    const account = stackAccount(own);
     const iam = buildAccountIam(state, account);
     violations.push(...iam.findings, ...planViolations(state, account), ...functionRoleViolations(state, iam, account));
     const unknowns = unknownViolations(state);
     violations.push(...unknowns.violations);
     facts.push(...unknowns.facts);
     for (const intent of own.tenants) {
+        if (account !== undefined && intent.opsAccount !== account) {
+            violations.push(violation("BT-TENANT-ROLE-MISSING", { tenant: intent.tenantId, stack: state.stack, resource: intent.urn.split("::").pop()!, urn: intent.urn }, "opsAccount", `its component says the tenant's ops account is ${intent.opsAccount}, but the stack deploys into account ${account}: the tenant's runtime would assume a role of an account the files do not hold`));
+        }
         const roles = iam.byName.role.get(intent.roleName.toLowerCase()) ?? [];
         const proofs = roles.length === 0 ? [proveTenant(intent, undefined, iam)] : roles.map((r) => proveTenant(intent, r, iam));
         tenants.push(proofs[0]);
