@@ -17,6 +17,7 @@ export * from "./modes";
 export * from "./naming";
 export * from "./quotas";
 export * from "./quota-enforcer-names";
+export * from "./runtime-compute";
 export * from "./runtime-environment";
 export * from "./validation";
 export * from "./archive";

@@ -9,7 +9,7 @@
  * another Region writes to that Region's log group of the name, not the
  * stack's.
  */
-import { DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
+import { COMPUTE_SERVICE_PRINCIPAL, DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, parsePolicy, RuntimeEnv, show } from "../contract";
 import { blocksOf, isSet, managed, withReadableEnvironment } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
@@ -331,8 +331,17 @@ function runtimeTrust(ctx: CustomerContext, flag: (code: Code, r: StackResource,
             if (trusted.size > before) labels.push(s.label);
         }
         const others = [...trusted].filter((t) => !RUNTIME_SERVICE_PRINCIPALS.includes(t));
-        if (others.length > 0 || trusted.size > 1) {
+        // The compute its component records names the one service; a component that records none, any one of them.
+        const service = computeService(customer.compute);
+        if (service !== undefined && others.length === 0 && trusted.size === 1 && !trusted.has(service)) {
+            flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${customer.runtimeRoleArn}, whose component runs it on ${show(customer.compute)} (${service}): whatever that other service runs as the role could call Bedrock as tenant ${customer.tenantId}, and nothing it runs is the component's runtime`);
+        } else if (others.length > 0 || trusted.size > 1) {
             flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${customer.runtimeRoleArn}, which only the one compute service its component runs it on (${RUNTIME_SERVICE_PRINCIPALS.join(", ")}: one of them) may: the tenant's ops role trusts the runtime role, so whoever else becomes it could call Bedrock as tenant ${customer.tenantId} without writing an audit record`);
         }
     }
+}
+
+/** The service a recorded compute runs the runtime role under; undefined for none recorded, `existing-role`, or another value. */
+function computeService(compute: string | undefined): string | undefined {
+    return compute !== undefined && Object.hasOwn(COMPUTE_SERVICE_PRINCIPAL, compute) ? COMPUTE_SERVICE_PRINCIPAL[compute as keyof typeof COMPUTE_SERVICE_PRINCIPAL] : undefined;
 }

@@ -73,6 +73,8 @@ export interface CustomerIntent {
     logRetentionDays?: number;
     region?: string;
     bedrockRegion?: string;
+    /** Where the runtime runs (`lambda`, `ecs`, `ec2`, `existing-role`); a component from an older bedrock-tenancy records none. */
+    compute?: string;
 }
 
 export function readTenantIntents(state: StackState): TenantIntent[] {
@@ -140,6 +142,7 @@ export function readCustomerIntents(state: StackState): CustomerIntent[] {
             logRetentionDays: o.optionalNumber("logRetentionDays"),
             region: o.optionalString("region"),
             bedrockRegion: o.optionalString("bedrockRegion"),
+            compute: o.optionalString("compute"),
         };
     });
 }

@@ -329,6 +329,8 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             logRetentionDays: r.logRetentionDays,
             region,
             bedrockRegion,
+            // The compute chosen: the verifier holds the runtime role's trust to its one service.
+            compute: r.compute,
             // What the isolation verifier reads: whose stack this is and which ops role it reaches.
             tenantId,
             accountId,

@@ -6,16 +6,9 @@
 import type * as aws from "@pulumi/aws";
 import { booleanProblem, oneOfProblem, runtimeRoleName, show, type Problem } from "../../contract";
 
-/** `lambda`: the component deploys the function. The others deploy no function. */
-export const RUNTIME_COMPUTES = ["lambda", "ecs", "ec2", "existing-role"] as const;
-export type RuntimeCompute = (typeof RUNTIME_COMPUTES)[number];
+import { COMPUTE_SERVICE_PRINCIPAL, RUNTIME_COMPUTES, type RuntimeCompute } from "../../contract";
 
-/** The service principal allowed to run as the runtime role, per compute that gets a new role. */
-export const COMPUTE_SERVICE_PRINCIPAL = {
-    lambda: "lambda.amazonaws.com",
-    ecs: "ecs-tasks.amazonaws.com",
-    ec2: "ec2.amazonaws.com",
-} as const satisfies Record<Exclude<RuntimeCompute, "existing-role">, string>;
+export { COMPUTE_SERVICE_PRINCIPAL, RUNTIME_COMPUTES, type RuntimeCompute };
 
 export interface ComputeArgs {
     tenantId: string;

@@ -87,6 +87,11 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
     mutation("the component's FailedCalls metric filter removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(METRIC_FILTER, "customer-a-failed-calls"), ["inputs"]),
     // Who can run as the runtime role.
     mutation("the runtime role also trusting its own account's root", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Break", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A}:root` }, Action: "sts:AssumeRole" })),
+    // The one service of the compute its component records: a Lambda runtime's role run on EC2 or ECS instead.
+    mutation("the Lambda runtime's role trusting only EC2", "BT-CUSTOMER-RUNTIME-REDIRECT", (d, side) =>
+        editDocument(runtimeRole(d), side, "assumeRolePolicy", (t) => (t.Statement = [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]))),
+    mutation("the Lambda runtime's role trusting only ECS tasks", "BT-CUSTOMER-RUNTIME-REDIRECT", (d, side) =>
+        editDocument(runtimeRole(d), side, "assumeRolePolicy", (t) => (t.Statement = [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]))),
     mutation("the runtime role also trusting EC2, held to the account", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Ec2Too", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": CUSTOMER_A } } })),
     mutation("the component's runtime function marked external, a second function with local code running as the runtime role", "BT-CUSTOMER-RUNTIME-REDIRECT", (d) => {
         const fn = runtimeFunction(d);

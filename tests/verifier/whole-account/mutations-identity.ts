@@ -55,6 +55,12 @@ const editTrust = (doc: StackDoc, side: Side, roleName: string, change: (d: any)
 const opsKey = (props: Record<string, unknown>) => added("ops", KEY, "ops-key", { description: "ops", policy: JSON.stringify(allow("kms:*", "*", { Principal: { AWS: `arn:aws:iam::${OPS}:root` } })), ...props },
     { arn: `arn:aws:kms:us-east-1:${OPS}:key/ops-key-id` });
 
+/** The compute the customer component records, as it would for that choice. */
+const recordCompute = (doc: StackDoc, compute: string) => {
+    const component = find(doc, "bedrock-tenancy:index:PrivateInvocationLogging", () => true);
+    component.outputs = { ...component.outputs, compute };
+};
+
 export const IDENTITY_MUTATIONS: Mutation[] = [
     // A customer role another account can assume: whatever it is allowed reads what the audit trail feeds, or opens a path.
     { name: "a customer role the ops account can assume, allowed to read the account's metrics", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
@@ -213,11 +219,17 @@ export const IDENTITY_CONTROLS: { name: string; stack: "ops" | "customer-a"; edi
           metricTransformation: { name: "Calls", namespace: "BedrockTenancy/customer-a", value: "1", dimensions: { ModelId: "$.modelId" } } })) },
     { name: "a customer Lambda role describing the network and putting metrics on *", stack: "customer-a",
       edit: (doc) => push(doc, ...role("customer-a", "NetWatcher", lambdaTrust, allow(["ec2:Describe*", "cloudwatch:PutMetricData"]))) },
-    // The runtime role as the component makes it for each compute: the service needs iam:PassRole, which no other account holds.
+    // The runtime role as the component makes it for each compute, which the component records: the service needs iam:PassRole, which no other account holds.
     { name: "the runtime role as the component makes it for ECS tasks", stack: "customer-a",
-      edit: (doc) => editTrust(doc, "inputs", RUNTIME_ROLE, (d) => Object.assign(d, runtimeTrustPolicy("ecs"))) },
+      edit: (doc) => {
+          for (const side of ["inputs", "outputs"] as const) editTrust(doc, side, RUNTIME_ROLE, (d) => Object.assign(d, runtimeTrustPolicy("ecs")));
+          recordCompute(doc, "ecs");
+      } },
     { name: "the runtime role as the component makes it for EC2", stack: "customer-a",
-      edit: (doc) => editTrust(doc, "inputs", RUNTIME_ROLE, (d) => Object.assign(d, runtimeTrustPolicy("ec2"))) },
+      edit: (doc) => {
+          for (const side of ["inputs", "outputs"] as const) editTrust(doc, side, RUNTIME_ROLE, (d) => Object.assign(d, runtimeTrustPolicy("ec2")));
+          recordCompute(doc, "ec2");
+      } },
     { name: "a customer role trusted by EventBridge Scheduler, held to the account by aws:SourceAccount", stack: "customer-a",
       edit: (doc) => push(doc, ...role("customer-a", "Scheduled", serviceTrust("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": CUSTOMER_A } }), READ_AUDIT)) },
     { name: "a customer role trusted by EventBridge, held to the account's rules by aws:SourceArn (ArnLike)", stack: "customer-a",
