@@ -125,13 +125,21 @@ export function estimateCostUsd(modelId: string | undefined, usage: TokenUsage, 
     return Math.round(cost * 1e8) / 1e8;
 }
 
+/** A price's fields: `input` and `output` always, the cache ones defaulting to `input`. */
+export const PRICE_FIELDS = ["input", "output", "cacheRead", "cacheWrite"] as const;
+
+/** Whether `amount` can be a price's `field`: non-negative US dollars per 1,000 tokens, or absent for a cache field. */
+export function isPriceAmount(field: (typeof PRICE_FIELDS)[number], amount: unknown): boolean {
+    if (amount === undefined) return field === "cacheRead" || field === "cacheWrite";
+    return typeof amount === "number" && Number.isFinite(amount) && amount >= 0;
+}
+
 /** Why a price read at call time cannot price a call (the table's own and checked prices always can). */
 function livePriceProblem(price: ModelPrice): string | undefined {
     if (typeof price !== "object" || price === null) return `is ${price === null ? "null" : typeof price}, not { input, output }`;
-    for (const field of ["input", "output", "cacheRead", "cacheWrite"] as const) {
+    for (const field of PRICE_FIELDS) {
         const amount: unknown = price[field];
-        if (amount === undefined && (field === "cacheRead" || field === "cacheWrite")) continue;
-        if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return `has ${field} ${typeof amount === "number" ? amount : typeof amount}, not a non-negative number of US dollars per 1,000 tokens`;
+        if (!isPriceAmount(field, amount)) return `has ${field} ${typeof amount === "number" ? amount : typeof amount}, not a non-negative number of US dollars per 1,000 tokens`;
     }
     return undefined;
 }

@@ -29,7 +29,7 @@ import {
 import { randomUUID } from "crypto";
 import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
 import { describeCallMetadata } from "./content";
-import { mergePriceTables, type PriceTable } from "./pricing";
+import { isPriceAmount, mergePriceTables, PRICE_FIELDS, type PriceTable } from "./pricing";
 import { RecentIds } from "./recent-ids";
 import { RecordDelivery, auditSinkProblem } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, streamText, type RunState } from "./run-state";
@@ -462,7 +462,6 @@ const CHAIN_OPTIONS: readonly (keyof ChainOptions)[] = ["checkpoints", "checkpoi
 /** How many ended runs are remembered at least, to take a late second end of each quietly: far more than a process has calls in flight. */
 const RECENTLY_ENDED_RUNS = 4096;
 
-const PRICE_FIELDS: readonly string[] = ["input", "output", "cacheRead", "cacheWrite"];
 
 /**
  * `value` must be a {@link PriceTable}: model id to a price of non-negative
@@ -477,12 +476,11 @@ function pricesProblem(argName: string, value: unknown): Problem {
         if (price === GETTER) continue;
         const at = `${argName}[${show(id)}]`;
         if (typeof price !== "object" || price === null || Array.isArray(price)) return `${at} must be an object of US dollars per 1,000 tokens ({ input, output }), got ${showBrief(price)}`;
-        const unknown = Object.keys(price).find((field) => !PRICE_FIELDS.includes(field));
+        const unknown = Object.keys(price).find((field) => !(PRICE_FIELDS as readonly string[]).includes(field));
         if (unknown !== undefined) return `${at} has no field ${show(unknown)} (fields: ${PRICE_FIELDS.join(", ")})`;
         for (const field of PRICE_FIELDS) {
             const amount = dataValue(price, field);
-            if (amount === GETTER || (amount === undefined && field.startsWith("cache"))) continue;
-            if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return `${at}.${field} must be a non-negative number of US dollars per 1,000 tokens, got ${showBrief(amount)}`;
+            if (amount !== GETTER && !isPriceAmount(field, amount)) return `${at}.${field} must be a non-negative number of US dollars per 1,000 tokens, got ${showBrief(amount)}`;
         }
     }
     return undefined;

@@ -7,7 +7,7 @@
  * file the same clash is BT-PLAN-DUPLICATE-NAME.
  */
 import { violation, type Violation } from "./findings";
-import { textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourcesByUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 interface Namespace {
     /** What the name names, for the finding. */
@@ -162,14 +162,15 @@ function sameRegion(a: Holder, b: Holder): boolean {
     return a.region === undefined || b.region === undefined || a.region === b.region;
 }
 
-/** The Region each resource is deployed in by its provider, or by the stack's configured default. */
+/** The Region each resource is deployed in by its AWS provider, or by the stack's configured default. */
 function providerRegions(state: StackState): (r: StackResource) => string | undefined {
-    const providers = new Map<string, string | undefined>();
-    for (const p of state.resources) if (p.type === "pulumi:providers:aws") providers.set(p.urn, textProp(p, "region"));
+    // The state's URN index: built once per state and shared with the other checks.
+    const byUrn = resourcesByUrn(state);
     const configured = state.config?.["aws:region"];
     const fallback = typeof configured === "string" && configured !== "" ? configured : undefined;
     return (r) => {
         const cut = r.provider?.lastIndexOf("::") ?? -1;
-        return (cut > 0 ? providers.get(r.provider!.slice(0, cut)) : undefined) ?? fallback;
+        const provider = cut > 0 ? byUrn.get(r.provider!.slice(0, cut)) : undefined;
+        return (provider?.type === "pulumi:providers:aws" ? textProp(provider, "region") : undefined) ?? fallback;
     };
 }
