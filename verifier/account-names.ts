@@ -7,7 +7,8 @@
  * file the same clash is BT-PLAN-DUPLICATE-NAME.
  */
 import { violation, type Violation } from "./findings";
-import { resourcesByUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
 
 interface Namespace {
     /** What the name names, for the finding. */
@@ -93,7 +94,7 @@ interface Holder {
     stack: AccountStack;
     r: StackResource;
     name: string;
-    /** Undefined when neither the resource, its provider nor the stack's configuration says. */
+    /** Undefined when neither the resource, its AWS provider nor the stack's configuration says, or what says is not known at preview. */
     region: string | undefined;
 }
 
@@ -104,14 +105,13 @@ interface Holder {
 export function accountNameCollisions(stacks: readonly AccountStack[]): Violation[] {
     const byName = new Map<string, Holder[]>();
     for (const stack of stacks) {
-        const regionOf = providerRegions(stack.state);
         for (const r of stack.state.resources) {
             const space = r.custom && !r.external ? namespaceOf(r.type) : undefined;
             if (!space) continue;
             const name = nameOf(r, space);
             if (name === undefined) continue;
             const key = `${space.what}\u0000${space.anyCase ? name.toLowerCase() : name}`;
-            const holder: Holder = { stack, r, name, region: space.regional ? textProp(r, "region") ?? regionOf(r) : undefined };
+            const holder: Holder = { stack, r, name, region: space.regional ? resourceRegion(stack.state, r) : undefined };
             const same = byName.get(key);
             if (same) same.push(holder);
             else byName.set(key, [holder]);
@@ -157,20 +157,7 @@ function nameOf(r: StackResource, space: Namespace): string | undefined {
     return within.length === 0 ? JSON.stringify(own) : `${JSON.stringify(own)} (within ${within.join(", ")})`;
 }
 
-/** Two Regions are one when they are equal, or when either is not recorded: where it could clash, it is taken to. */
+/** Two Regions are one when they are equal, or when either is not known: where it could clash, it is taken to. */
 function sameRegion(a: Holder, b: Holder): boolean {
     return a.region === undefined || b.region === undefined || a.region === b.region;
-}
-
-/** The Region each resource is deployed in by its AWS provider, or by the stack's configured default. */
-function providerRegions(state: StackState): (r: StackResource) => string | undefined {
-    // The state's URN index: built once per state and shared with the other checks.
-    const byUrn = resourcesByUrn(state);
-    const configured = state.config?.["aws:region"];
-    const fallback = typeof configured === "string" && configured !== "" ? configured : undefined;
-    return (r) => {
-        const cut = r.provider?.lastIndexOf("::") ?? -1;
-        const provider = cut > 0 ? byUrn.get(r.provider!.slice(0, cut)) : undefined;
-        return (provider?.type === "pulumi:providers:aws" ? textProp(provider, "region") : undefined) ?? fallback;
-    };
 }

@@ -10,9 +10,9 @@
  */
 import { ARCHIVE_STORAGE_CLASS_MIN_DAYS, archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
 import { blocksOf, KEY_POLICY_TIES, PRINCIPAL_TIES, tiedToAccount } from "./account-egress";
-import { regionOf } from "./customer-audit";
 import type { CustomerIntent } from "./intent";
 import { asText, jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
 import { violation, type Violation } from "./findings";
 import { prop } from "./tenant-proof";
 
@@ -104,11 +104,11 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
             if (present.length === 0 && !hasInlinePolicy) flag(at?.name ?? componentName, `archive bucket ${bucketName} ${MISSING[kind]}`, at?.urn ?? c.urn);
         }
         // A setting is made in the Region it names: one made from another Region than the bucket's is not the bucket's.
-        const bucketRegion = bucketResource && regionOf(state, bucketResource);
+        const bucketRegion = bucketResource && resourceRegion(state, bucketResource);
         for (const [kind, rs] of found) {
             for (const r of rs) for (const why of protectionProblems(kind, r, c)) flag(r.name, `archive bucket ${bucketName}: ${why}`, r.urn);
             for (const r of rs) {
-                const at = regionOf(state, r);
+                const at = resourceRegion(state, r);
                 if (kind !== "bucket" && at !== undefined && bucketRegion !== undefined && at !== bucketRegion) flag(r.name, `archive bucket ${bucketName}: its ${kind} is set from Region ${at}, but the bucket is in ${bucketRegion}: S3 does not apply it to the bucket`, r.urn);
             }
         }

@@ -16,6 +16,7 @@ import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
 import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
 import { asText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
 
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const KEY_TYPE = "aws:kms/key:Key";
@@ -27,23 +28,6 @@ const RUNTIME_MARKERS = [RuntimeEnv.tenantId, RuntimeEnv.opsRoleArn, RuntimeEnv.
 /** A text value the file knows: not unset, not the preview's unknown marker. */
 function known(value: unknown): string | undefined {
     return typeof value === "string" && value !== "" && value !== UNKNOWN_VALUE ? value : undefined;
-}
-
-/**
- * The Region a resource is deployed to: its own `region` (pulumi-aws 7 takes
- * one per resource), else its provider's, else the stack's `aws:region`
- * configuration a preview carries; undefined when the file does not say.
- */
-export function regionOf(state: StackState, r: StackResource): string | undefined {
-    const own = known(prop(r, "region"));
-    if (own !== undefined || prop(r, "region") !== undefined) return own;
-    if (r.provider !== undefined) {
-        const cut = r.provider.lastIndexOf("::");
-        const provider = state.resources.find((p) => p.urn === r.provider!.slice(0, cut));
-        const region = provider ? known(prop(provider, "region")) : undefined;
-        if (region !== undefined) return region;
-    }
-    return known(state.config?.["aws:region"]);
 }
 
 /** Two Regions agree unless both are known and differ. */
@@ -79,7 +63,7 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
     const groupName = auditLogGroupName(ctx);
     const own = managed(state);
     const groups = own.filter((r) => r.type === LOG_GROUP_TYPE);
-    const audit = groups.filter((g) => prop(g, "name") === groupName && stays(g) && sameRegion(regionOf(state, g), region));
+    const audit = groups.filter((g) => prop(g, "name") === groupName && stays(g) && sameRegion(resourceRegion(state, g), region));
 
     if (groupName !== undefined && audit.length === 0 && component) {
         flag("BT-CUSTOMER-LOG-GROUP", component, "logGroupArn", `the component's audit log group ${groupName} is not a log group of the stack in its Region ${region ?? "(not known)"}: where the audit records rest, and whether its key and retention hold, cannot be proved`);
@@ -169,7 +153,7 @@ function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string 
     if (!RUNTIME_MARKERS.some((name) => vars[name] !== undefined)) return;
     const code = "BT-CUSTOMER-RUNTIME-REDIRECT";
     const { customer, tenant } = ctx;
-    const at = regionOf(ctx.state, r);
+    const at = resourceRegion(ctx.state, r);
     if (!sameRegion(at, region)) {
         flag(code, r, "region", `runs in Region ${at}, but its component's audit log group and key are in ${region}: Lambda writes its log output, the audit records, to a log group of the function's own Region, which the stack's audit log group is not`);
     }
@@ -179,7 +163,7 @@ function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string 
     if ("blocks" in config && groupName !== undefined && prop(r, "loggingConfig") !== UNKNOWN_VALUE) {
         if (group !== groupName) {
             flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, not the component's audit log group ${groupName}, whose retention and metric filters the proof holds to what was asked`);
-        } else if (!groups.some((g) => prop(g, "name") === group && stays(g) && sameRegion(regionOf(ctx.state, g), at))) {
+        } else if (!groups.some((g) => prop(g, "name") === group && stays(g) && sameRegion(resourceRegion(ctx.state, g), at))) {
             flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)} of Region ${at ?? "(not known)"}, which is not a log group of the stack there: the records would go to a log group no one proved, or be lost`);
         }
     }

@@ -9,6 +9,7 @@
 import { isAccountId, isRecord, parseArn, PARTITION, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
 import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourceRegion, setsOwnRegion } from "./resource-region";
 import { knownType, type KnownType } from "./resource-types";
 
 /** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
@@ -100,24 +101,19 @@ export function planViolations(state: StackState, account: string | undefined): 
  * ARN, or its id where either ARN is not recorded, through the same
  * provider, so in the same account, in the same Region). Such a read holds nothing of its own. A read through another
  * provider or Region, or of another id, could be another resource of the
- * name, and stays a duplicate.
+ * name, and stays a duplicate; so does one whose own Region the file does
+ * not know, which may be another.
  */
 function readOfItself(state: StackState, a: StackResource, b: StackResource): boolean {
     if (a.external === b.external || a.provider !== b.provider) return false;
-    const region = (r: StackResource) => textProp(r, "region") ?? providerRegion(state, r) ?? state.config?.["aws:region"];
-    if (region(a) !== region(b)) return false;
+    const region = resourceRegion(state, a);
+    // With no Region of their own, both are in their one provider's Region, known or not; a Region of their own counts only when known.
+    const oneRegion = (region !== undefined && region === resourceRegion(state, b)) || (!setsOwnRegion(a) && !setsOwnRegion(b));
+    if (!oneRegion) return false;
     const arnA = textProp(a, "arn");
     const arnB = textProp(b, "arn");
     if (arnA !== undefined && arnB !== undefined) return arnA === arnB && arnA !== UNKNOWN_VALUE;
     return a.id !== undefined && a.id === b.id;
-}
-
-/** The Region of the provider that deploys the resource, when the file holds that provider. */
-function providerRegion(state: StackState, r: StackResource): string | undefined {
-    if (r.provider === undefined) return undefined;
-    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
-    const provider = state.resources.find((p) => p.urn === urn);
-    return provider ? textProp(provider, "region") : undefined;
 }
 
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";

@@ -8,11 +8,11 @@
  */
 import { parseArn, shardNameProblem, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
 import { actingRoleProblems, type Need } from "./acting-role";
-import { regionOf } from "./customer-audit";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
 import { jsonValue, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -82,7 +82,7 @@ export function quotaWiring(ctx: MeteringContext): void {
         }
         listUnder(composites, t, r);
         compositeRule(ctx, r, t, partsOf.get(t) ?? []);
-        const region = regionOf(ctx.state, r);
+        const region = resourceRegion(ctx.state, r);
         if (region !== undefined && region !== t.region) ctx.flag(CODE, r, t.tenantId, "region", `is tenant ${t.tenantId}'s composite quota alarm in ${region}; its block alarms and the quota enforcer's rule are in ${t.region}, so its state changes never reach the enforcer`);
     }
     for (const t of ctx.tenants.filter(hasQuota)) {
@@ -215,7 +215,7 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
     const period = planned?.period;
     const periodOk = periods.every((p) => isUnknown(p) || (period !== undefined ? p === period : LIMIT_PERIODS.includes(p as number))) && (period === undefined || periods.length <= 1);
     if (!periodOk || periods.length > 1) flag("metricQueries", `sums its token counts over periods of ${show(periods)} s; the component's alarm sums every count over ${period !== undefined ? `${period} s, the window of this limit` : `one period of ${LIMIT_PERIODS.join(" or ")} s`}, so the limit holds over the window the tenant was given`);
-    const region = regionOf(ctx.state, r);
+    const region = resourceRegion(ctx.state, r);
     if (region !== undefined && region !== t.region) flag("region", `is in ${region}; tenant ${t.tenantId}'s profiles, whose token counts it sums, and its composite alarm are in ${t.region}, so it never sees a token`);
 }
 
@@ -246,7 +246,7 @@ function enforcer(ctx: MeteringContext): void {
         const region = textOf(prop(f, "region"));
         return parsed?.service === "lambda" && parsed.account === ctx.account && lastPart(parsed.resource, ":") === textOf(prop(f, "name")) && (region === undefined || region === parsed.region);
     };
-    const fnRegion = (f: StackResource) => regionOf(ctx.state, f) ?? parseArn(fnArn(f) ?? "")?.region;
+    const fnRegion = (f: StackResource) => resourceRegion(ctx.state, f) ?? parseArn(fnArn(f) ?? "")?.region;
     const enforcers = new Set(functions.filter((f) => ctx.underEnforcer(f)));
     const servedBy = new Map<StackResource, TenantIntent[]>();
     for (const t of quotaTenants) {
@@ -314,7 +314,7 @@ function enforcer(ctx: MeteringContext): void {
         const region = fnRegion(fn);
         let apart = false;
         for (const [r, what] of [[target, "event target"], [rule, "rule"]] as const) {
-            const at = regionOf(ctx.state, r);
+            const at = resourceRegion(ctx.state, r);
             if (at === undefined || region === undefined || at === region) continue;
             apart = true;
             ctx.flag(CODE, r, "(ops account)", "region", `the quota enforcer's ${what} is in ${at} and its function in ${region}: EventBridge invokes a function of its own Region only, and alarm state changes reach rules of the alarms' Region only`);
@@ -347,12 +347,12 @@ function enforcerIntents(ctx: MeteringContext): (f: StackResource) => EnforcerIn
 /** A permission on the function for EventBridge, from exactly this rule: without one, every invocation the rule makes is refused. */
 function invokePermission(ctx: MeteringContext, fn: StackResource, rule: StackResource, region: string | undefined): boolean {
     const ruleName = textOf(prop(rule, "name"));
-    const ruleRegion = regionOf(ctx.state, rule) ?? region;
+    const ruleRegion = resourceRegion(ctx.state, rule) ?? region;
     const ruleArns = [textOf(prop(rule, "arn")), ruleName !== undefined && ruleRegion !== undefined ? `arn:aws:events:${ruleRegion}:${ctx.account}:rule/${ruleName}` : undefined].filter((x) => x !== undefined);
     const fnRefs = [textOf(prop(fn, "name")), textOf(prop(fn, "arn"))].filter((x) => x !== undefined);
     const known = (v: unknown, ok: (x: unknown) => boolean) => isUnknown(v) || ok(v);
     return ctx.ofType(PERMISSION).some((p) => {
-        const at = regionOf(ctx.state, p);
+        const at = resourceRegion(ctx.state, p);
         return known(prop(p, "function"), (v) => fnRefs.includes(v as string))
             && known(prop(p, "action"), (v) => v === "lambda:InvokeFunction")
             && known(prop(p, "principal"), (v) => v === "events.amazonaws.com")
