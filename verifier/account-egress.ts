@@ -13,6 +13,7 @@ import { jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResour
 import { textFreeTest } from "./object-text";
 import { repeatedKeys } from "./policy-text";
 import { perProof } from "./proof-run";
+import { resourceRegion } from "./resource-region";
 import { knownType } from "./resource-types";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -129,13 +130,13 @@ function keyOfArn(arn: ParsedArn): string {
 function ownReceivers(state: StackState, account: string): ReadonlySet<string> {
     return perProof(`receivers ${account}`, state, (s) => {
         const out = new Set<string>();
-        for (const r of managed(s)) for (const key of receiverKeys(r, account)) out.add(key);
+        for (const r of managed(s)) for (const key of receiverKeys(s, r, account)) out.add(key);
         return out;
     });
 }
 
 /** The keys a receiver is named by: the ARN AWS recorded, and the one AWS forms from its name and Region. */
-function receiverKeys(r: StackResource, account: string): string[] {
+function receiverKeys(state: StackState, r: StackResource, account: string): string[] {
     const spec = RECEIVERS[r.type];
     if (spec === undefined) return [];
     const out: string[] = [];
@@ -145,7 +146,8 @@ function receiverKeys(r: StackResource, account: string): string[] {
     // An `arn` of another service (a bucket "whose" ARN is a delivery stream) names no receiver of this type.
     if (arn && arn.service === spec.service && arn.account === (global ? "" : account)) out.push(keyOfArn(arn));
     const name = spec.name === undefined ? undefined : textProp(r, spec.name);
-    const region = global ? "" : textProp(r, "region");
+    // A receiver in the Region of its provider or configuration is named by that Region's ARN before a preview knows its own; one in a Region the file does not know is named by none.
+    const region = global ? "" : resourceRegion(state, r);
     if (name !== undefined && region !== undefined && spec.resource) out.push(receiverKey(spec.service, region, global ? "" : account, spec.resource(name)));
     return out;
 }
@@ -455,7 +457,7 @@ export function egressViolations(ctx: EgressContext): void {
             if (topic !== UNKNOWN_VALUE && !(typeof topic === "string" && parseArn(topic)?.service === "sns")) flag(code, r, "topic", `delivers to ${JSON.stringify(prop(r, "endpoint"))} the messages of ${JSON.stringify(topic)}, which is not a topic ARN the proof can read: what reaches it cannot be proved`);
         }
         if (r.type === TOPIC_TYPE && notifying.size > 0) {
-            const topic = receiverKeys(r, account).map((k) => notifying.get(k)).find((t) => t !== undefined);
+            const topic = receiverKeys(state, r, account).map((k) => notifying.get(k)).find((t) => t !== undefined);
             if (topic) for (const who of otherPublishers(prop(r, "policy"), account)) flag(code, r, "policy", `lets ${who} publish to ${topic.arn}, a topic that delivers to an address the files cannot tie to the account (subscription ${topic.via}): only alarms and budgets, whose states the stack words, may feed such a topic`);
         }
         if (r.type === TOPIC_POLICY_TYPE && notifying.size > 0) {

@@ -12,24 +12,44 @@ import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, tex
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 import { knownType, type KnownType } from "./resource-types";
 
-/** Type → the property that is its physical name, and whether AWS compares it case-insensitively. */
-const PHYSICAL_NAMES: Record<string, [string, boolean]> = {
-    "aws:iam/role:Role": ["name", true],
-    "aws:iam/user:User": ["name", true],
-    "aws:iam/group:Group": ["name", true],
-    "aws:iam/policy:Policy": ["name", true],
-    "aws:s3/bucket:Bucket": ["bucket", false],
-    "aws:s3/bucketV2:BucketV2": ["bucket", false],
-    "aws:s3/bucketPolicy:BucketPolicy": ["bucket", false],
-    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": ["bucket", false],
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", false],
-    "aws:cloudwatch/logGroup:LogGroup": ["name", false],
-    "aws:kms/alias:Alias": ["name", false],
-    "aws:lambda/function:Function": ["name", false],
-    "aws:bedrock/inferenceProfile:InferenceProfile": ["name", false],
-    "aws:budgets/budget:Budget": ["name", false],
-    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": ["region", false],
+/**
+ * Type → the property that is its physical name, whether AWS compares it
+ * case-insensitively, and whether AWS keeps it unique per Region (log groups,
+ * aliases, functions) rather than per account or worldwide (IAM, buckets,
+ * budgets).
+ */
+const PHYSICAL_NAMES: Record<string, readonly [string, boolean, boolean]> = {
+    "aws:iam/role:Role": ["name", true, false],
+    "aws:iam/user:User": ["name", true, false],
+    "aws:iam/group:Group": ["name", true, false],
+    "aws:iam/policy:Policy": ["name", true, false],
+    "aws:s3/bucket:Bucket": ["bucket", false, false],
+    "aws:s3/bucketV2:BucketV2": ["bucket", false, false],
+    "aws:s3/bucketPolicy:BucketPolicy": ["bucket", false, false],
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": ["bucket", false, false],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", false, false],
+    "aws:cloudwatch/logGroup:LogGroup": ["name", false, true],
+    "aws:kms/alias:Alias": ["name", false, true],
+    "aws:lambda/function:Function": ["name", false, true],
+    "aws:bedrock/inferenceProfile:InferenceProfile": ["name", false, true],
+    "aws:budgets/budget:Budget": ["name", false, false],
+    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": ["region", false, true],
 };
+
+/** The slot of a declaration whose Region the file does not know. */
+const REGION_NOT_KNOWN = Symbol("Region not known");
+type RegionSlot = string | typeof REGION_NOT_KNOWN;
+
+/**
+ * The earlier declaration of a name that one in `region` clashes with: one of
+ * the same Region, else one whose Region is not known, which could be any;
+ * a declaration whose own Region is not known clashes with every other.
+ * Where it could clash, it is taken to, as across the stacks of an account.
+ */
+function clashing(holders: ReadonlyMap<RegionSlot, StackResource>, region: RegionSlot): StackResource | undefined {
+    if (region !== REGION_NOT_KNOWN) return holders.get(region) ?? holders.get(REGION_NOT_KNOWN);
+    return holders.get(REGION_NOT_KNOWN) ?? holders.values().next().value;
+}
 
 /**
  * A team's own component resource (`custom: false`, no id, no provider, of
@@ -57,7 +77,8 @@ export function planViolations(state: StackState, account: string | undefined): 
     // URNs are counted only when some URN is there twice: the index other checks read by URN shows whether one is.
     const distinct = resourcesByUrn(state).size === state.resources.length;
     const urns = new Map<string, number>();
-    const names = new Map<string, StackResource>();
+    // Declarations are grouped by name, then held by Region within the name: each is weighed against at most two, whatever the stack's size.
+    const names = new Map<string, Map<RegionSlot, StackResource>>();
     for (const r of state.resources) {
         // A copy Pulumi marks delete:true is the old half of a replacement, still in AWS and proved as such beside the new one.
         if (!distinct && !r.pendingDelete) urns.set(r.urn, (urns.get(r.urn) ?? 0) + 1);
@@ -70,16 +91,22 @@ export function planViolations(state: StackState, account: string | undefined): 
         const naming = PHYSICAL_NAMES[r.type];
         const raw = naming ? prop(r, naming[0]) : undefined;
         if (typeof raw === "string" && raw !== "") {
-            const key = `${r.type} ${textProp(r, "region") ?? ""} ${naming[1] ? raw.toLowerCase() : raw}`;
-            const first = names.get(key);
+            const [property, anyCase, regional] = naming;
+            // A name kept per account or worldwide (IAM, buckets, budgets) is one name in every Region.
+            const key = `${r.type} ${anyCase ? raw.toLowerCase() : raw}`;
+            const region: RegionSlot = regional ? resourceRegion(state, r) ?? REGION_NOT_KNOWN : "";
+            let holders = names.get(key);
+            if (!holders) names.set(key, (holders = new Map<RegionSlot, StackResource>()));
+            const first = clashing(holders, region);
             if (first && first.urn !== r.urn) {
+                // A read of itself is in the same Region as the resource it reads, so it holds the same slot.
                 if (readOfItself(state, first, r)) {
                     // The stack's own resource answers for the name: a later duplicate is weighed against it, not against the read.
-                    if (first.external) names.set(key, r);
+                    if (first.external) holders.set(region, r);
                 } else {
-                    out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), naming[0], `has the physical name ${JSON.stringify(raw)}, like ${first.name}: AWS holds one resource of that name, and the file does not say which`));
+                    out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), property, `has the physical name ${JSON.stringify(raw)}, like ${first.name}${regional ? inRegion(state, first, region) : ""}: AWS holds one resource of that name, and the file does not say which`));
                 }
-            } else names.set(key, r);
+            } else holders.set(region, r);
         }
         if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
             const problems = [...pluginViolations(r), ...(r.type === AWS_PROVIDER_TYPE ? providerViolations(r, account) : [])];
@@ -93,6 +120,11 @@ export function planViolations(state: StackState, account: string | undefined): 
     out.push(...providerReferenceViolations(state, account, defaults));
     out.push(...configViolations(state, account, defaults));
     return out;
+}
+
+/** Where two declarations of a regional name clash, for the finding. */
+function inRegion(state: StackState, first: StackResource, region: RegionSlot): string {
+    return region !== REGION_NOT_KNOWN && resourceRegion(state, first) === region ? ` in ${region}` : ", in Regions the file does not say are apart";
 }
 
 /**

@@ -12,7 +12,7 @@ import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
 import { jsonValue, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
-import { resourceRegion } from "./resource-region";
+import { resourceRegion, setsOwnRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -243,8 +243,10 @@ function enforcer(ctx: MeteringContext): void {
     const isFunction = (f: StackResource, arn: string) => {
         if (fnArn(f) === arn) return true;
         const parsed = parseArn(arn);
-        const region = textOf(prop(f, "region"));
-        return parsed?.service === "lambda" && parsed.account === ctx.account && lastPart(parsed.resource, ":") === textOf(prop(f, "name")) && (region === undefined || region === parsed.region);
+        const region = resourceRegion(ctx.state, f);
+        // An own Region the file does not know could be any: the ARN is not taken to name it. Where only the provider or configuration leaves it unsaid, it is not compared, like every Region of this check.
+        const inRegion = region !== undefined ? region === parsed?.region : !setsOwnRegion(f);
+        return parsed?.service === "lambda" && parsed.account === ctx.account && lastPart(parsed.resource, ":") === textOf(prop(f, "name")) && inRegion;
     };
     const fnRegion = (f: StackResource) => resourceRegion(ctx.state, f) ?? parseArn(fnArn(f) ?? "")?.region;
     const enforcers = new Set(functions.filter((f) => ctx.underEnforcer(f)));

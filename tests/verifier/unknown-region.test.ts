@@ -9,12 +9,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { egressViolations } from "../../verifier/account-egress";
 import { accountNameCollisions } from "../../verifier/account-names";
 import type { Violation } from "../../verifier/findings";
+import { readTenantIntents } from "../../verifier/intent";
+import { meteringViolations } from "../../verifier/ops-metering";
 import { planViolations } from "../../verifier/plan-integrity";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY, stackStateOf, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import { resource, shippedPlan, type StackDoc } from "../support/plan-files";
-import { added, asPreview, CUSTOMER_A } from "../support/plan-mutations";
+import { added, asPreview, CUSTOMER_A, find, named, OPS } from "../support/plan-mutations";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const AUDIT_GROUP = "/bedrock-tenancy/customer-a/audit";
@@ -38,8 +41,11 @@ function preview(stack: string, doc: StackDoc, config?: Config) {
 describe("a Region not known from the file", function () {
     this.timeout(300_000);
     let customer: StackDoc;
+    let ops: StackDoc;
     before(async () => {
-        customer = JSON.parse(fs.readFileSync(path.join(await shippedPlan(), "customer-a.json"), "utf8"));
+        const plan = await shippedPlan();
+        customer = JSON.parse(fs.readFileSync(path.join(plan, "customer-a.json"), "utf8"));
+        ops = JSON.parse(fs.readFileSync(path.join(plan, "ops.json"), "utf8"));
     });
     const copy = (): StackDoc => JSON.parse(JSON.stringify(customer));
 
@@ -92,6 +98,150 @@ describe("a Region not known from the file", function () {
             assert.deepStrictEqual(collisions({ region: "eu-west-1" }), []);
             assert.deepStrictEqual(collisions({}, { via: awsProvider("eu-west-1") }), []);
             assert.deepStrictEqual(collisions({}, { config: { "aws:region": "eu-west-1" } }), []);
+        });
+    });
+
+    describe("one name declared twice in one stack, Regions read one way (BT-PLAN-DUPLICATE-NAME)", () => {
+        /**
+         * The duplicate names of customer-a (its audit log group in us-east-1,
+         * its own Region) with a second log group of that name, `first` in the file or after it.
+         */
+        function duplicates(group: Record<string, unknown>, options: { via?: ReturnType<typeof provider>; config?: Config; first?: boolean } = {}): Violation[] {
+            const doc = copy();
+            const second = { ...added("customer-a", LOG_GROUP, "second-audit", { name: AUDIT_GROUP, retentionInDays: 1, ...group }), ...(options.via ? { provider: options.via.ref } : {}) };
+            const extra = [...(options.via ? [options.via.resource] : []), second];
+            if (options.first) doc.deployment.resources.unshift(...extra);
+            else doc.deployment.resources.push(...extra);
+            return planViolations(preview("customer-a", doc, options.config), CUSTOMER_A).filter((v) => v.code === "BT-PLAN-DUPLICATE-NAME");
+        }
+        const awsProvider = (region: unknown) => provider("customer-a", "pulumi:providers:aws", { region });
+
+        it("finds it when the second takes the same Region from its AWS provider", () => {
+            const found = duplicates({}, { via: awsProvider("us-east-1") });
+            assert.deepStrictEqual(found.map((v) => v.resource), ["second-audit"], JSON.stringify(found));
+            assert.match(found[0].why, /physical name "\/bedrock-tenancy\/customer-a\/audit", like customer-a-log-group in us-east-1/);
+        });
+
+        it("finds it when the second takes the same Region from the stack's configuration", () => {
+            assert.deepStrictEqual(duplicates({}, { config: { "aws:region": "us-east-1" } }).map((v) => v.resource), ["second-audit"]);
+        });
+
+        it("finds it when the second's own Region is not known at preview, before or after the first", () => {
+            assert.deepStrictEqual(duplicates({ region: UNKNOWN_VALUE }).map((v) => v.resource), ["second-audit"]);
+            assert.deepStrictEqual(duplicates({ region: UNKNOWN_VALUE }, { first: true }).map((v) => v.resource), ["customer-a-log-group"]);
+            assert.deepStrictEqual(duplicates({ region: UNKNOWN_OUTPUT }).map((v) => v.resource), ["second-audit"]);
+        });
+
+        it("finds it when the second's AWS provider's Region is not known, or its provider is of another package", () => {
+            assert.deepStrictEqual(duplicates({}, { via: awsProvider(UNKNOWN_VALUE), config: { "aws:region": "eu-west-1" } }).map((v) => v.resource), ["second-audit"]);
+            const foreign = provider("customer-a", "pulumi:providers:aws-native", { region: "eu-west-1" });
+            assert.deepStrictEqual(duplicates({}, { via: foreign }).map((v) => v.resource), ["second-audit"]);
+        });
+
+        it("proves the same name in two Regions both known", () => {
+            assert.deepStrictEqual(duplicates({ region: "eu-west-1" }), []);
+            assert.deepStrictEqual(duplicates({}, { via: awsProvider("eu-west-1") }), []);
+            assert.deepStrictEqual(duplicates({}, { config: { "aws:region": "eu-west-1" } }), []);
+            assert.deepStrictEqual(duplicates({ region: "eu-west-1" }, { first: true }), []);
+        });
+
+        it("excuses a read of itself whose Region is the configuration's, the one it sets, and no read whose Region is not known", () => {
+            const doc = copy();
+            const g = resource(doc, LOG_GROUP, "customer-a-log-group");
+            const { region: _, ...inputs } = g.inputs;
+            doc.deployment.resources.push({ ...added("customer-a", LOG_GROUP, "audit-read", { ...inputs, arn: g.outputs.arn }), external: true, id: g.inputs.name });
+            const found = (config: Config) => planViolations(preview("customer-a", doc, config), CUSTOMER_A).filter((v) => v.code === "BT-PLAN-DUPLICATE-NAME");
+            assert.deepStrictEqual(found({ "aws:region": "us-east-1" }), []);
+            // Read in another Region, it is another log group, whose name is its Region's own.
+            assert.deepStrictEqual(found({ "aws:region": "eu-west-1" }), []);
+            assert.deepStrictEqual(found({ "aws:region": "[secret]" }).map((v) => v.resource), ["audit-read"]);
+        });
+
+        it("weighs each of 20,000 declarations of one name in three Regions, a quarter of them not known, against those of its Region", () => {
+            const doc: StackDoc = { version: 3, deployment: { resources: [] } };
+            for (let i = 0; i < 20_000; i++) {
+                const region = i % 4 === 0 ? UNKNOWN_VALUE : ["us-east-1", "eu-west-1", "ap-south-1"][i % 3];
+                doc.deployment.resources.push(added("fleet", LOG_GROUP, `group-${i}`, { name: AUDIT_GROUP, region }));
+            }
+            const found = planViolations(preview("fleet", doc), CUSTOMER_A).filter((v) => v.code === "BT-PLAN-DUPLICATE-NAME");
+            assert.strictEqual(found.length, 19_999);
+        });
+
+        it("finds a name kept worldwide or per account (a bucket, a role) declared twice whatever Regions the two name", () => {
+            const doc = copy();
+            const bucketType = "aws:s3/bucketV2:BucketV2";
+            doc.deployment.resources.push(added("customer-a", bucketType, "east-bucket", { bucket: "acme-shared-name", region: "us-east-1" }));
+            doc.deployment.resources.push(added("customer-a", bucketType, "west-bucket", { bucket: "acme-shared-name", region: "eu-west-1" }));
+            doc.deployment.resources.push(added("customer-a", "aws:iam/role:Role", "east-role", { name: "SharedName", region: "us-east-1" }));
+            doc.deployment.resources.push(added("customer-a", "aws:iam/role:Role", "west-role", { name: "sharedname", region: "eu-west-1" }));
+            const found = planViolations(preview("customer-a", doc), CUSTOMER_A).filter((v) => v.code === "BT-PLAN-DUPLICATE-NAME");
+            assert.deepStrictEqual(found.map((v) => v.resource).sort(), ["west-bucket", "west-role"], JSON.stringify(found));
+        });
+    });
+
+    describe("a receiver a destination names by the ARN AWS forms from its name and Region (BT-CUSTOMER-EGRESS)", () => {
+        const ALERTS = `arn:aws:sns:us-east-1:${CUSTOMER_A}:alerts`;
+        /** A topic of the stack whose ARN the preview does not know yet, in the Region `props` or the configuration gives it. */
+        const topic = (props: Record<string, unknown> = {}) => added("customer-a", "aws:sns/topic:Topic", "alerts", { name: "alerts", ...props }, { arn: UNKNOWN_VALUE });
+        const alarm = added("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", "throttle", { alarmActions: [ALERTS] });
+        const email = added("customer-a", "aws:sns/topicSubscription:TopicSubscription", "to-people", { topic: ALERTS, protocol: "email", endpoint: "oncall@example.com" });
+        const eventsMayPublish = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: ALERTS }] });
+
+        /** The egress findings of a preview of customer-a holding only `resources`. */
+        function egress(resources: any[], config?: Config): string[] {
+            const state = preview("customer-a", { version: 3, deployment: { resources } }, config);
+            const out: string[] = [];
+            egressViolations({ state, account: CUSTOMER_A, code: "BT-CUSTOMER-EGRESS", invokeCode: "BT-CUSTOMER-EGRESS", buckets: new Set(), outbound: () => false, notScanned: new Set(),
+                flag: (_code, r, at, why) => out.push(`${r.name} ${at}: ${why}`) });
+            return out;
+        }
+        const sendsOut = (found: string[]) => found.filter((f) => f.startsWith("throttle ") && f.includes("which is not a resource of this stack"));
+        const feedsPeople = (found: string[]) => found.filter((f) => f.startsWith("alerts policy: lets Service events.amazonaws.com publish"));
+
+        it("takes a topic in the configuration's Region as the one its Region's ARN names", () => {
+            assert.deepStrictEqual(sendsOut(egress([topic(), alarm], { "aws:region": "us-east-1" })), []);
+            assert.deepStrictEqual(sendsOut(egress([topic({ region: "us-east-1" }), alarm])), []);
+        });
+
+        it("finds a topic that e-mails people and lets EventBridge publish, in the configuration's Region", () => {
+            const found = egress([topic({ policy: eventsMayPublish }), email, alarm], { "aws:region": "us-east-1" });
+            assert.strictEqual(feedsPeople(found).length, 1, JSON.stringify(found));
+        });
+
+        it("takes no topic in another Region, or in one the file does not know, as the one the ARN names", () => {
+            for (const config of [{ "aws:region": "eu-west-1" }, { "aws:region": "[secret]" }, undefined]) {
+                assert.strictEqual(sendsOut(egress([topic(), alarm], config)).length, 1, JSON.stringify(config));
+                assert.deepStrictEqual(feedsPeople(egress([topic({ policy: eventsMayPublish }), email, alarm], config)), []);
+            }
+            assert.strictEqual(sendsOut(egress([topic({ region: UNKNOWN_VALUE }), alarm], { "aws:region": "us-east-1" })).length, 1);
+        });
+    });
+
+    describe("the quota enforcer an ARN names (BT-OPS-QUOTA-WIRING)", () => {
+        const ENFORCER = "BedrockTenancyQuotaEnforcer";
+        /**
+         * The quota wiring findings of the ops stack whose enforcer, new in a
+         * preview, takes its Region from the configuration, and whose event
+         * target invokes the function of its name in `targetRegion`.
+         */
+        function wiring(targetRegion: string, config: Config): string[] {
+            const doc: StackDoc = JSON.parse(JSON.stringify(ops));
+            const fn = find(doc, "aws:lambda/function:Function", named(ENFORCER));
+            for (const side of [fn.inputs, fn.outputs]) delete side.region;
+            fn.outputs.arn = UNKNOWN_VALUE;
+            const target = find(doc, "aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === "BedrockTenancyQuotaAlarms");
+            for (const side of [target.inputs, target.outputs]) side.arn = `arn:aws:lambda:${targetRegion}:${OPS}:function:${ENFORCER}`;
+            const state = preview("ops", doc, config);
+            return meteringViolations(state, OPS, readTenantIntents(state)).filter((v) => v.code === "BT-OPS-QUOTA-WIRING").map((v) => `${v.resource}: ${v.why}`);
+        }
+
+        it("proves the enforcer in the configuration's Region that its target names", () => {
+            assert.deepStrictEqual(wiring("us-east-1", { "aws:region": "us-east-1" }), []);
+        });
+
+        it("finds a target invoking the function of the enforcer's name in another Region, the enforcer's own Region being the configuration's", () => {
+            const found = wiring("eu-west-1", { "aws:region": "us-east-1" });
+            assert.ok(found.some((f) => f.includes("hands composite quota alarm changes to the quota enforcer unchanged")), JSON.stringify(found));
         });
     });
 
