@@ -6,11 +6,6 @@
  */
 import { allowedContextKeysForRequest, isConditionKeyArray, isWildcardOnlyAction, runSimulation, runUnsafeSimulation, typeForContextKey, type Simulation } from "@cloud-copilot/iam-simulate";
 import type * as aws from "@pulumi/aws";
-import { installLocaleCompareCache } from "./locale-compare";
-
-// The evaluator compares every condition operator's name with localeCompare and options, which builds a
-// collator per call: a quarter of the cross-check's CPU. Same answers, one collator (locale-compare.ts).
-installLocaleCompareCache();
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
 export interface EvaluationRequest {
