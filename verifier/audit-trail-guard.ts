@@ -11,6 +11,7 @@ import { AUDIT_TRAIL_REMOVERS, coversAction, parsePolicy, wildcardMatch, type Co
 import { ownBuckets } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Violation } from "./findings";
+import type { IamPrincipal } from "./iam-graph";
 
 /** The ARNs a request on each part of the trail is authorized against: the resource itself and what lies inside it. */
 function trailResources(ctx: CustomerContext): Map<ControlActions, string[]> {
@@ -50,12 +51,17 @@ function variablesAsWildcards(pattern: string): string {
 
 const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
 
-/** Every Allow of a principal of the account that lets it remove, shorten, hide or make unreadable the audit trail's records. */
-export function auditTrailRemovalViolations(ctx: CustomerContext): Violation[] {
+/**
+ * Every Allow of a principal of the account that lets it remove, shorten,
+ * hide or make unreadable the audit trail's records; but those `skip` leaves
+ * out, when the account's principals are gathered once for all its stacks.
+ */
+export function auditTrailRemovalViolations(ctx: CustomerContext, skip?: (p: IamPrincipal) => boolean): Violation[] {
     const out: Violation[] = [];
     const parts = trailResources(ctx);
     const runtimeRole = ctx.customer.runtimeRoleArn.toLowerCase();
     for (const p of ctx.iam.principals) {
+        if (skip?.(p)) continue;
         for (const source of p.policies) {
             // A policy not in the files, or one the proof cannot read, is the egress check's finding already.
             if (source.document === undefined) continue;

@@ -39,8 +39,90 @@ export interface OpsContext {
     account: string;
     iam: AccountIam;
     tenants: TenantIntent[];
-    /** Tenants of another stack of the account: only who reaches their roles is asked; escalation and metering are their own stack's proof. */
-    reachOnly?: boolean;
+    /**
+     * The tenants of every stack of the account, gathered once (gatherTenants),
+     * read here without those of the stack `own`: the other stacks' tenants, of
+     * which only who reaches their roles is asked; escalation and metering are
+     * their own stack's proof. `tenants` is then not read.
+     */
+    others?: { tenants: AccountTenants; own: unknown };
+}
+
+/** One stack's tenants and their roles as principals, tagged with the stack. */
+export interface OwnedTenants {
+    owner: unknown;
+    tenants: readonly TenantIntent[];
+    roles: readonly IamPrincipal[];
+}
+
+/** A value of the account's tenants and the stack that declares it. */
+interface Owned {
+    value: string;
+    owner: unknown;
+}
+
+/**
+ * Every tenant role of an account with the ARNs that guard it, each tagged
+ * with its stack: built once per account, read by each stack's check
+ * skipping its own, so that proving the stacks of one account together
+ * costs what their tenants do, not that times the stacks.
+ */
+export interface AccountTenants {
+    /** Lower-cased role name → the stacks declaring a tenant of it. */
+    roleOwners: Map<string, unknown[]>;
+    /** Tenant role ARNs, then each tenant role's boundary and managed policies, lower-cased, in the stacks' order. */
+    guarded: Owned[];
+    /** Lower-cased ARN of `guarded` → where it stands there, so that a statement naming ARNs exactly finds them without reading the rest. */
+    guardedAt: Map<string, number[]>;
+    /** Lower-cased tenant role ARN → the stacks declaring it. */
+    roleArnOwners: Map<string, unknown[]>;
+    sessions: SessionIndex;
+}
+
+const addOwner = (map: Map<string, unknown[]>, key: string, owner: unknown) => {
+    const owners = map.get(key);
+    if (owners) owners.push(owner);
+    else map.set(key, [owner]);
+};
+
+/** Gathers the tenants of `stacks`, in their order. */
+export function gatherTenants(stacks: readonly OwnedTenants[]): AccountTenants {
+    const roleOwners = new Map<string, unknown[]>();
+    const roleArnOwners = new Map<string, unknown[]>();
+    const guarded: Owned[] = [];
+    for (const { owner, tenants } of stacks) {
+        for (const t of tenants) {
+            addOwner(roleOwners, t.roleName.toLowerCase(), owner);
+            addOwner(roleArnOwners, t.roleArn.toLowerCase(), owner);
+            guarded.push({ value: t.roleArn.toLowerCase(), owner });
+        }
+    }
+    for (const { owner, roles } of stacks) {
+        for (const p of roles) {
+            if (p.boundaryArn) guarded.push({ value: p.boundaryArn.toLowerCase(), owner });
+            for (const s of p.policies) if (s.managedArn) guarded.push({ value: s.managedArn.toLowerCase(), owner });
+        }
+    }
+    const guardedAt = new Map<string, number[]>();
+    guarded.forEach((g, i) => {
+        const at = guardedAt.get(g.value);
+        if (at) at.push(i);
+        else guardedAt.set(g.value, [i]);
+    });
+    return { roleOwners, guarded, guardedAt, roleArnOwners, sessions: sessionIndex(stacks) };
+}
+
+/** A stack's own tenants, when it is proved alone: its tenant roles are the principals named as one of them, in the order of its IAM. */
+function ownTenants(ctx: OpsContext): AccountTenants {
+    const names = new Set(ctx.tenants.map((t) => t.roleName.toLowerCase()));
+    return gatherTenants([{ owner: ctx.state, tenants: ctx.tenants, roles: ctx.iam.principals.filter((p) => p.kind === "role" && names.has(p.name.toLowerCase())) }]);
+}
+
+/** The ARNs that guard tenant roles but the checking stack's own, with the policies applied to them at run time. */
+interface Guarded {
+    /** Those a statement (its resources lower-cased) applies to, in order; a statement naming ARNs exactly finds them by look-up, not by reading every one. */
+    reached(s: PolicyStatement): string[];
+    isTenantRole(arn: string): boolean;
 }
 
 export function opsAccountViolations(ctx: OpsContext): Violation[] {
@@ -48,24 +130,40 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     const { state, iam } = ctx;
     const flag = (code: Code, r: StackResource, statement: string, why: string, tenant = "(ops account)") =>
         out.push(violation(code, { tenant, stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
-    const tenantRoles = new Map(ctx.tenants.map((t) => [t.roleName.toLowerCase(), t]));
-    const tenantRoleArns = ctx.tenants.map((t) => t.roleArn.toLowerCase());
-    const isTenantRole = (p: IamPrincipal) => p.kind === "role" && tenantRoles.has(p.name.toLowerCase());
+    const reachOnly = ctx.others !== undefined;
+    const tenants = ctx.others?.tenants ?? ownTenants(ctx);
+    const own = ctx.others?.own;
+    const mine = (owner: unknown) => own !== undefined && owner === own;
+    const another = (owners: unknown[] | undefined) => owners !== undefined && owners.some((o) => !mine(o));
+    const isTenantRole = (p: IamPrincipal) => p.kind === "role" && another(tenants.roleOwners.get(p.name.toLowerCase()));
 
     // Policies that bound or cap tenant roles, or that Budgets applies to them: each may only deny, and none may be rewritten.
     const appliedAtRunTime = new Map<string, StackResource>();
     for (const r of state.resources.filter((x) => x.type === BUDGET_ACTION_TYPE)) budgetAction(r, ctx, flag, appliedAtRunTime);
-    const guarded = [...tenantRoleArns];
-    for (const p of iam.principals.filter(isTenantRole)) {
-        if (p.boundaryArn) guarded.push(p.boundaryArn.toLowerCase());
-        for (const s of p.policies) if (s.managedArn) guarded.push(s.managedArn.toLowerCase());
-    }
-    for (const arn of appliedAtRunTime.keys()) guarded.push(arn);
-    const guardedSet = new Set(guarded);
-    const tenantRoleArnSet = new Set(tenantRoleArns);
-    const others = [...iam.principals.filter((p) => !isTenantRole(p)).map((p) => p.arn), ...iam.policies.keys()].map((a) => a.toLowerCase()).filter((a) => !guardedSet.has(a));
-    const scope: EscalationScope = { account: ctx.account, guarded: guardedSet, others, enforcerFunctions: enforcerFunctions(state, ctx.account) };
-    const sessions = tenantSessions(ctx.tenants);
+    const applied = [...appliedAtRunTime.keys()];
+    const guarded: Guarded = {
+        reached(s) {
+            const exact = s.notResources === undefined && s.resources !== undefined && !s.resources.some(hasWildcard);
+            if (!exact) {
+                // A pattern such as every BedrockTenantAccess-* role reaches the whole account: one pass, no copies.
+                const reached: string[] = [];
+                for (const g of tenants.guarded) if (!mine(g.owner) && coversResource(s, g.value)) reached.push(g.value);
+                for (const arn of applied) if (coversResource(s, arn)) reached.push(arn);
+                return reached;
+            }
+            const named = new Set(s.resources);
+            const at = [...named].flatMap((arn) => tenants.guardedAt.get(arn) ?? []).sort((a, b) => a - b);
+            return [...at.map((i) => tenants.guarded[i]).filter((g) => !mine(g.owner)).map((g) => g.value), ...applied.filter((arn) => named.has(arn))];
+        },
+        isTenantRole: (arn) => another(tenants.roleArnOwners.get(arn)),
+    };
+    const sessions = tenants.sessions.without(mine);
+    const scope = (): EscalationScope => {
+        const guardedSet = new Set([...tenants.guarded.map((g) => g.value), ...applied]);
+        const others = [...iam.principals.filter((p) => !isTenantRole(p)).map((p) => p.arn), ...iam.policies.keys()].map((a) => a.toLowerCase()).filter((a) => !guardedSet.has(a));
+        return { account: ctx.account, guarded: guardedSet, others, enforcerFunctions: enforcerFunctions(state, ctx.account) };
+    };
+    const escalationScope = reachOnly ? undefined : scope();
 
     for (const p of iam.principals) {
         if (isTenantRole(p)) continue;
@@ -82,9 +180,9 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
             }
             for (const s of parsed.statements) {
                 if (s.effect !== "Allow") continue;
-                const why = tenantRoleWrite(s, guarded, tenantRoleArnSet, iam);
+                const why = tenantRoleWrite(s, guarded, iam);
                 if (why) flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
-                for (const more of ctx.reachOnly ? [] : escalations(s, scope, why !== undefined)) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
+                for (const more of escalationScope ? escalations(s, escalationScope, why !== undefined) : []) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
             }
         }
     }
@@ -94,7 +192,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     }
     resourcesReachedFromTenants(state, ctx.account, sessions, flag);
     // How the stack itself wires each tenant's metering, quota and cost cap (ops-metering.ts).
-    if (!ctx.reachOnly) out.push(...meteringViolations(state, ctx.account, ctx.tenants));
+    if (!reachOnly) out.push(...meteringViolations(state, ctx.account, ctx.tenants));
     // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
     return out;
 }
@@ -166,13 +264,13 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, sessions: TenantSess
 }
 
 /** Why an Allow statement lets its principal widen or re-point a tenant role, or undefined when it cannot. */
-function tenantRoleWrite(s: PolicyStatement, guarded: string[], tenantRoleArns: ReadonlySet<string>, iam: AccountIam): string | undefined {
+function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam): string | undefined {
     const writes = TENANT_ROLE_WRITES.filter((a) => coversAction(s, a));
     if (writes.length === 0) return undefined;
     const lowered = { ...s, resources: s.resources?.map((r) => r.toLowerCase()), notResources: s.notResources?.map((r) => r.toLowerCase()) };
-    const reached = guarded.filter((arn) => coversResource(lowered, arn));
+    const reached = guarded.reached(lowered);
     if (reached.length === 0) return undefined;
-    const onRolesOnly = reached.every((arn) => tenantRoleArns.has(arn));
+    const onRolesOnly = reached.every((arn) => guarded.isTenantRole(arn));
     const exact = s.actions !== undefined && !s.actions.some(hasWildcard);
     // The quota enforcer's shape: put and delete its inline deny; the boundary caps whatever it puts.
     if (exact && onRolesOnly && writes.every((a) => INLINE_DENY_WRITES.includes(a))) return undefined;
@@ -336,39 +434,60 @@ function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: S
  * (`arn:aws:sts::<ops>:assumed-role/<role>/<session>`, the session name being
  * the caller's to choose), or a pattern or policy variable that can stand for
  * either. A session's `aws:PrincipalArn` is its role's ARN, so the same test
- * reads that key's values. Built once per stack: an exact value is looked up,
- * and only a pattern is matched against each tenant role.
+ * reads that key's values. Built once per account: an exact value is looked
+ * up, and only a pattern is matched against each tenant role.
  */
 interface TenantSessions {
     /** The ARN of a tenant role that `principal` can stand for, itself or one of its sessions; undefined when none. */
     reached(principal: string): string | undefined;
 }
 
-function tenantSessions(tenants: TenantIntent[]): TenantSessions {
-    const byArn = new Map<string, string>();
-    const bySession = new Map<string, string>();
-    const patterns: { role: string; sessionPrefix: string; arn: string }[] = [];
-    for (const t of tenants) {
-        const role = t.roleArn.toLowerCase();
-        byArn.set(role, t.roleArn);
-        const arn = parseArn(role);
-        const name = arn?.resource.slice(arn.resource.lastIndexOf("/") + 1);
-        if (!arn || !name) continue;
-        bySession.set(`${arn.account}/${name}`, t.roleArn);
-        patterns.push({ role, sessionPrefix: `arn:${arn.partition}:sts::${arn.account}:assumed-role/${name}/`, arn: t.roleArn });
+/** Tenant roles and their sessions of every stack of an account, each tagged with its stack; `without` leaves out those a check skips. */
+interface SessionIndex {
+    without(mine: (owner: unknown) => boolean): TenantSessions;
+}
+
+function sessionIndex(stacks: readonly OwnedTenants[]): SessionIndex {
+    const byArn = new Map<string, { arn: string; owner: unknown }[]>();
+    const bySession = new Map<string, { arn: string; owner: unknown }[]>();
+    const patterns: { role: string; sessionPrefix: string; arn: string; owner: unknown }[] = [];
+    const add = (map: typeof byArn, key: string, arn: string, owner: unknown) => {
+        const entries = map.get(key);
+        if (entries) entries.push({ arn, owner });
+        else map.set(key, [{ arn, owner }]);
+    };
+    for (const { owner, tenants } of stacks) {
+        for (const t of tenants) {
+            const role = t.roleArn.toLowerCase();
+            add(byArn, role, t.roleArn, owner);
+            const arn = parseArn(role);
+            const name = arn?.resource.slice(arn.resource.lastIndexOf("/") + 1);
+            if (!arn || !name) continue;
+            add(bySession, `${arn.account}/${name}`, t.roleArn, owner);
+            patterns.push({ role, sessionPrefix: `arn:${arn.partition}:sts::${arn.account}:assumed-role/${name}/`, arn: t.roleArn, owner });
+        }
     }
     return {
-        reached(principal) {
-            const p = principal.toLowerCase();
-            if (!hasWildcard(p)) {
-                const session = parseArn(p);
-                if (session?.service !== "sts" || !session.resource.startsWith("assumed-role/")) return byArn.get(p);
-                return bySession.get(`${session.account}/${session.resource.split("/")[1]}`);
-            }
-            const pattern = variablesAsWildcards(p);
-            // reachesUnder asks whether a resource pattern can match something under a prefix; here the pattern is a principal's, the prefix every session of a role.
-            const probe: PolicyStatement = { label: "principal", effect: "Allow", conditions: [], resources: [p] };
-            return patterns.find((x) => wildcardMatch(pattern, x.role) || reachesUnder(probe, x.sessionPrefix))?.arn;
+        without(mine) {
+            // The last tenant to name an ARN answers for it, as a map built of the others' tenants alone would.
+            const last = (entries: { arn: string; owner: unknown }[] | undefined) => {
+                for (let i = (entries?.length ?? 0) - 1; i >= 0; i--) if (!mine(entries![i].owner)) return entries![i].arn;
+                return undefined;
+            };
+            return {
+                reached(principal) {
+                    const p = principal.toLowerCase();
+                    if (!hasWildcard(p)) {
+                        const session = parseArn(p);
+                        if (session?.service !== "sts" || !session.resource.startsWith("assumed-role/")) return last(byArn.get(p));
+                        return last(bySession.get(`${session.account}/${session.resource.split("/")[1]}`));
+                    }
+                    const pattern = variablesAsWildcards(p);
+                    // reachesUnder asks whether a resource pattern can match something under a prefix; here the pattern is a principal's, the prefix every session of a role.
+                    const probe: PolicyStatement = { label: "principal", effect: "Allow", conditions: [], resources: [p] };
+                    return patterns.find((x) => !mine(x.owner) && (wildcardMatch(pattern, x.role) || reachesUnder(probe, x.sessionPrefix)))?.arn;
+                },
+            };
         },
     };
 }

@@ -166,6 +166,22 @@ for (const shape of ["stack-export", "preview"] as const) {
                 assert.match(found[0].why, /a tenant role of stack ops-1 \(.*ops-1\.json\), which deploys into the same account 999999999999/);
             });
 
+            it("names the one shard of three whose tenant role a finding names, though another's role name begins it", () => {
+                const two = shards(plan);
+                const ofEnforcer = (r: any) => r.urn.includes("QuotaEnforcer") || r.parent?.includes("QuotaEnforcer");
+                const first = two["ops-1"];
+                const third: StackDoc = JSON.parse(replaced(JSON.stringify({ ...first, deployment: { ...first.deployment, resources: first.deployment.resources.filter((r) => !ofEnforcer(r)) } }), [["urn:pulumi:ops-1::", "urn:pulumi:ops-3::"], ["customer-a", "customer-a2"]]));
+                const bucket = "ops-scratch-999999999999";
+                two["ops-2"].deployment.resources.push(
+                    added("ops-2", "aws:s3/bucket:Bucket", "scratch", { bucket, region: "us-east-1" }),
+                    added("ops-2", "aws:s3/bucketPolicy:BucketPolicy", "scratch-policy", { bucket, region: "us-east-1", policy: policy({ Effect: "Allow", Principal: { AWS: `arn:aws:sts::${OPS}:assumed-role/${TENANT_A_ROLE}2/session` }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }) }),
+                );
+                const found = prove({ ...two, "ops-3": third, "customer-a": customer }, shape).filter((v) => v.code === "BT-OPS-ROLE-CHAIN");
+                assert.deepStrictEqual(found.map((v) => `${v.code} ${v.stack} ${v.resource}`), ["BT-OPS-ROLE-CHAIN ops-2 scratch-policy"], lines(found));
+                assert.ok(found[0].why.includes(`a session of the tenant role arn:aws:iam::${OPS}:role/${TENANT_A_ROLE}2`), found[0].why);
+                assert.match(found[0].why, /\(a tenant role of stack ops-3 \([^()]*ops-3\.json\), which deploys into the same account 999999999999\)$/);
+            });
+
             it("holds a second shard's role to the first shard's tenant roles and their boundaries", () => {
                 const two = shards(plan);
                 two["ops-2"].deployment.resources.push(
