@@ -24,9 +24,13 @@ import type { StackFile } from "./stack-files";
  * Tenants per shard. Workers are reused, so a shard costs no process start-up,
  * and a small shard's short-lived objects die young: 5,000 tenants planned in
  * 32.4 s in shards of 10, 30.8 s of 25, 31.5 s of 50 and 36.5 s of 100 (one
- * run each, 2 workers), against 56.3 s in fresh workers of 500.
+ * run each, 2 workers), against 56.3 s in fresh workers of 500, when a full
+ * collection was forced between plans. Without it, and with a young
+ * generation of 128 MiB, 1,000 tenants took 13.4 to 15.2 s of worker time in
+ * shards of 10, 15.0 to 18.4 s in shards of 5 and 16.1 to 17.7 s in shards of
+ * 25 (two runs each, 2026-12-06; see planWorkers in run-plan.ts).
  */
-export const SHARD_TENANTS = 25;
+export const SHARD_TENANTS = 10;
 
 const TENANTS_KEY = `${CONFIG_NAMESPACE}:tenants`;
 const PINNED_KEY = `${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}`;

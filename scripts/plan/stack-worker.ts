@@ -28,6 +28,8 @@ import type { PlannedResource, PreviewOp, PriorResource, WorkerInput, WorkerOutp
 Error.stackTraceLimit = 0;
 Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
 
+/** Heap in use above which a plan starts with a full collection (see planWorkers in run-plan.ts). */
+const COLLECT_ABOVE_BYTES = 256 * 2 ** 20;
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
@@ -57,9 +59,12 @@ export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const priorByKey = new Map(Object.keys(prior ?? {}).map((urn) => [keyOfUrn(urn), urn]));
 
     unloadProgram(input.programPath);
-    // The last plan's graph is garbage now; collecting it before this plan
-    // allocates keeps a worker's peak near one plan's, not two (`--expose-gc`).
-    (globalThis as { gc?: () => void }).gc?.();
+    // The last plan's graph is garbage now. Small plans' graphs are left to the
+    // collector (a full collection before each one marked the loaded SDKs
+    // every time; see planWorkers in run-plan.ts); once the heap holds more,
+    // as after a whole shard stack, it is collected before this plan
+    // allocates, which keeps a worker's peak near one plan's (`--expose-gc`).
+    if (process.memoryUsage().heapUsed > COLLECT_ABOVE_BYTES) (globalThis as { gc?: () => void }).gc?.();
     pulumi.runtime.setAllConfig(input.config, input.secretKeys);
     await pulumi.runtime.setMocks(
         {
