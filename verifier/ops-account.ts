@@ -17,7 +17,8 @@ import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
 import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
 import { meteringViolations } from "./ops-metering";
-import { prop, resourcesByUrn, type StackResource, type StackState } from "./pulumi-formats";
+import { prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
 import { invocationLoggingGrants } from "./surfaces";
 
 /**
@@ -218,8 +219,9 @@ function enforcerFunctions(state: StackState, account: string): (string | undefi
         const arn = prop(r, "arn");
         if (typeof arn === "string" && arn.startsWith("arn:")) return arn;
         const name = prop(r, "name");
-        const region = prop(r, "region") ?? state.config?.["aws:region"];
-        return typeof name === "string" && name !== "" && typeof region === "string" && region !== "" ? `arn:aws:lambda:${region}:${account}:function:${name}` : undefined;
+        // Read as every check reads a Region (its own, its AWS provider's, the stack's); one the file does not know leaves the ARN unknown, reached by any statement.
+        const region = resourceRegion(state, r);
+        return typeof name === "string" && name !== "" && name !== UNKNOWN_VALUE && region !== undefined ? `arn:aws:lambda:${region}:${account}:function:${name}` : undefined;
     });
 }
 

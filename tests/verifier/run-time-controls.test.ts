@@ -6,6 +6,7 @@
  * the account. Reads and the shipped shapes pass.
  */
 import * as assert from "assert";
+import { UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 
 const OPS = "999999999999";
@@ -66,6 +67,32 @@ describe("run-time switches of quotas, cost caps and the audit trail", function 
         for (const [name, statement, why] of opsCases) {
             it(`refuses ${name}`, () => caught("ops", (d) => newRole(d, OPS, "OpsOperator", statement), "BT-OPS-ESCALATION", why));
         }
+        /** The enforcer's function with no ARN recorded (a preview creating it), its Region read as `place` leaves it. */
+        const enforcerWithoutArn = (d: StackDoc, place: (fn: any, d: StackDoc) => void) => {
+            const fn = d.deployment.resources.find((r) => r.type === "aws:lambda/function:Function" && r.inputs?.name === "BedrockTenancyQuotaEnforcer");
+            assert.ok(fn, "the ops plan holds the enforcer's function");
+            delete fn.outputs.arn;
+            place(fn, d);
+        };
+        it("refuses invoking the enforcer in a Region its file does not know at preview", () =>
+            caught("ops", (d) => {
+                enforcerWithoutArn(d, (fn) => {
+                    fn.inputs.region = fn.outputs.region = UNKNOWN_VALUE;
+                });
+                newRole(d, OPS, "OpsOperator", allow("lambda:InvokeFunction", ENFORCER_FN));
+            }, "BT-OPS-ESCALATION", /lambda:InvokeFunction/));
+        it("refuses invoking the enforcer in the Region of the AWS provider that deploys it", () =>
+            caught("ops", (d) => {
+                enforcerWithoutArn(d, (fn, doc) => {
+                    const stack = fn.urn.split("::")[0].slice("urn:pulumi:".length);
+                    const urn = `urn:pulumi:${stack}::bedrock-tenancy::pulumi:providers:aws::west`;
+                    doc.deployment.resources.push({ urn, custom: true, id: "west-id", type: "pulumi:providers:aws", inputs: { region: "eu-west-1" }, outputs: { region: "eu-west-1" } });
+                    delete fn.inputs.region;
+                    delete fn.outputs.region;
+                    fn.provider = `${urn}::west-id`;
+                });
+                newRole(d, OPS, "OpsOperator", allow("lambda:InvokeFunction", `arn:aws:lambda:eu-west-1:${OPS}:function:BedrockTenancyQuotaEnforcer`));
+            }, "BT-OPS-ESCALATION", /lambda:InvokeFunction/));
         it("accepts invoking another function of the account, and reading alarms, budgets and agents", () =>
             accepted("ops", (d) => newRole(d, OPS, "OpsReader",
                 allow("lambda:InvokeFunction", `arn:aws:lambda:${R}:${OPS}:function:SomethingElse`),
