@@ -66,6 +66,12 @@ export interface ConcurrencyResult {
      */
     runtimeClientRatio?: number;
     /**
+     * A second bare model, on a client of its own, over bare, measured the
+     * same way: two identical setups, so what the pairing itself reads (its
+     * bias and spread) where nothing differs.
+     */
+    nullRatio?: number;
+    /**
      * The CPU the logged call adds, in microseconds per call, with the AWS
      * clients answered in process (no sockets, no stand-in servers), in the
      * same blocks and as many processes as the logged setup.
@@ -117,6 +123,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
     const dispatchRatio = await pooledRatio("dispatch");
     const unsentRatio = await pooledRatio("unsent");
     const runtimeClientRatio = await pooledRatio("logged-runtime-client");
+    const nullRatio = await pooledRatio("bare-again");
     const forced = await pair("logged", ["--expose-gc"]);
     const callCost = await benchCallCost(params, loggedProcesses);
     const bareRounds = { callMs: logged.flatMap((r) => r.bare.callMs), roundMs: logged.flatMap((r) => r.bare.roundMs) };
@@ -143,6 +150,7 @@ export async function benchConcurrency(params: ConcurrencyParams = FULL_CONCURRE
         },
         breakdown: { callbackRatio, dispatchRatio, unsentRatio },
         runtimeClientRatio,
+        nullRatio,
         callCost,
         meetsTarget: ratio >= CONCURRENCY_THROUGHPUT_TARGET,
         loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0], 2) },

@@ -11,7 +11,8 @@
  * to a plain model, and splits that cost: LangChain's callback dispatch
  * alone (a handler that does nothing), and the logger with a sink that
  * takes each record and sends nothing (records built and chained, no upload);
- * and the logged model on the runtime's own client (its handler cache).
+ * and the logged model on the runtime's own client (its handler cache);
+ * and a second bare model on a client of its own, the pairing's control.
  */
 import * as path from "path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
@@ -40,7 +41,7 @@ const unsentSink: AuditSink = {
 };
 
 /** What the bare model is compared with: the logged setup (the target), or one part of it. */
-export type ComparedSetup = "logged" | "logged-runtime-client" | "callback" | "dispatch" | "unsent";
+export type ComparedSetup = "logged" | "logged-runtime-client" | "callback" | "dispatch" | "unsent" | "bare-again";
 
 export interface ConcurrencyParams {
     /** Calls in flight at once: a round is that many calls, started together. */
@@ -83,6 +84,11 @@ function comparedSetup(rig: Awaited<ReturnType<typeof startRig>>, compared: Comp
         case "dispatch": {
             const handler = new NoOpHandler();
             return { run: (i: number) => bare.invoke(messages(), { callbacks: [handler], metadata: callMetadata(i) }) };
+        }
+        case "bare-again": {
+            // Two identical setups: what the pairing reads where nothing differs.
+            const again = rig.bareModel();
+            return { run: () => again.invoke(messages()) };
         }
         case "unsent": {
             const logger = new PrivateInvocationLogger({ sink: unsentSink, tenantId: "bench-ecs", region: "us-east-1", onWarning: () => undefined });

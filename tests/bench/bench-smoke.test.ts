@@ -58,6 +58,7 @@ describe("benchmark suite, smoke run with tiny sizes", function () {
         assert.ok(r.breakdown && r.breakdown.callbackRatio! > 0 && r.breakdown.dispatchRatio > 0 && r.breakdown.unsentRatio > 0, JSON.stringify(r.breakdown));
         assert.equal(r.loggedProcesses, 1);
         assert.ok(r.runtimeClientRatio! > 0, JSON.stringify(r));
+        assert.ok(r.nullRatio! > 0, JSON.stringify(r));
         // The CPU the logged call adds with no stand-in sharing it, every call answered (the bench refuses to report otherwise).
         const c = r.callCost!;
         assert.ok(c.bareUs > 0 && c.throughputRatio > 0, JSON.stringify(c));
