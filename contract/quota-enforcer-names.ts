@@ -48,6 +48,13 @@ export function shardNameProblem(argName: string, value: unknown): Problem {
     return undefined;
 }
 
+/** Whether `name` is one {@link quotaEnforcerNames} gives the enforcer: without a shard name, or with one the component accepts. */
+export function isQuotaEnforcerName(name: string): boolean {
+    if (name === QUOTA_ENFORCER_NAME) return true;
+    const prefix = `${QUOTA_ENFORCER_NAME}${SEPARATOR}`;
+    return name.startsWith(prefix) && shardNameProblem("shardName", name.slice(prefix.length)) === undefined;
+}
+
 /**
  * The names for a checked `shardName`; without one, the names a single ops
  * stack has always had, so its deployed resources are not replaced.

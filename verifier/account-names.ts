@@ -7,6 +7,7 @@
  * file the same clash is BT-PLAN-DUPLICATE-NAME.
  */
 import { violation, type Violation } from "./findings";
+import { listUnder } from "./metering-values";
 import { textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
@@ -111,10 +112,7 @@ export function accountNameCollisions(stacks: readonly AccountStack[]): Violatio
             const name = nameOf(r, space);
             if (name === undefined) continue;
             const key = `${space.what}\u0000${space.anyCase ? name.toLowerCase() : name}`;
-            const holder: Holder = { stack, r, name, region: space.regional ? resourceRegion(stack.state, r) : undefined };
-            const same = byName.get(key);
-            if (same) same.push(holder);
-            else byName.set(key, [holder]);
+            listUnder(byName, key, { stack, r, name, region: space.regional ? resourceRegion(stack.state, r) : undefined });
         }
     }
     const out: Violation[] = [];

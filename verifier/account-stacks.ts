@@ -15,6 +15,7 @@ import { auditTrailRemovalViolations } from "./audit-trail-guard";
 import type { Code, Violation } from "./findings";
 import { buildAccountIam, type AccountIam, type IamPrincipal } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
+import { listUnder } from "./metering-values";
 import { gatherTenants, opsAccountViolations, type AccountTenants } from "./ops-account";
 import { stackOfUrn, type StackState } from "./pulumi-formats";
 
@@ -44,17 +45,11 @@ const OPS_CODES: ReadonlySet<Code> = new Set(["BT-OPS-ROLE-CHAIN", "BT-OPS-TENAN
  */
 export function sharedAccountViolations(stacks: readonly IntendedStack[], known: readonly Violation[]): Violation[] {
     const byAccount = new Map<string, IntendedStack[]>();
-    let shared = false;
     for (const s of stacks) {
         const account = stackAccount(s);
-        if (account === undefined) continue;
-        const same = byAccount.get(account);
-        if (same) {
-            same.push(s);
-            shared = true;
-        } else byAccount.set(account, [s]);
+        if (account !== undefined) listUnder(byAccount, account, s);
     }
-    if (!shared) return [];
+    if (![...byAccount.values()].some((group) => group.length > 1)) return [];
     const out: Violation[] = [];
     const seen = new Set(known.map(key));
     for (const [account, group] of byAccount) {

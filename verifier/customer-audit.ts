@@ -15,7 +15,7 @@ import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
 import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
-import { asText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
@@ -25,17 +25,12 @@ const WORKGROUP_TYPE = "aws:athena/workgroup:Workgroup";
 /** Variables that say whose runtime a function is: any of them makes it the tenant's runtime. */
 const RUNTIME_MARKERS = [RuntimeEnv.tenantId, RuntimeEnv.opsRoleArn, RuntimeEnv.externalId];
 
-/** A text value the file knows: not unset, not the preview's unknown marker. */
-function known(value: unknown): string | undefined {
-    return typeof value === "string" && value !== "" && value !== UNKNOWN_VALUE ? value : undefined;
-}
-
 /** Two Regions agree unless both are known and differ. */
 const sameRegion = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
 
 /** The component's Region: its `region` output, or the Region of the audit log group's ARN it registers. */
 export function componentRegion(ctx: CustomerContext): string | undefined {
-    return ctx.customer.region ?? known(parseArn(ctx.customer.logGroupArn)?.region);
+    return ctx.customer.region ?? knownText(parseArn(ctx.customer.logGroupArn)?.region);
 }
 
 /** The audit log group's name, from the ARN the component registers. */
@@ -83,23 +78,23 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
     }
 
     // The audit key: the one the component names, any its component holds, and the one the audit log group is encrypted with.
-    const logKeys = new Set(audit.map((g) => known(prop(g, "kmsKeyId"))).filter((k): k is string => k !== undefined));
+    const logKeys = new Set(audit.map((g) => knownText(prop(g, "kmsKeyId"))).filter((k): k is string => k !== undefined));
     const keys = own.filter((k) => k.type === KEY_TYPE);
     const isAuditKey = (k: StackResource) => {
-        const arn = known(prop(k, "arn"));
+        const arn = knownText(prop(k, "arn"));
         return k.parent === customer.urn || (arn !== undefined && (arn === customer.kmsKeyArn || logKeys.has(arn)));
     };
     for (const k of keys.filter(isAuditKey)) {
         if (isFalse(prop(k, "isEnabled"))) flag("BT-CUSTOMER-KEY", k, "isEnabled", "disables the audit key: CloudWatch Logs can no longer encrypt the audit log, so records are lost, and nothing written can be read");
-        const usage = known(prop(k, "keyUsage"));
+        const usage = knownText(prop(k, "keyUsage"));
         if (usage !== undefined && usage !== "ENCRYPT_DECRYPT") flag("BT-CUSTOMER-KEY", k, "keyUsage", `is a key for ${usage}, not ENCRYPT_DECRYPT: it cannot encrypt the audit log or the archive`);
         for (const spec of ["customerMasterKeySpec", "keySpec"]) {
-            const value = known(prop(k, spec));
+            const value = knownText(prop(k, spec));
             if (value !== undefined && value !== "SYMMETRIC_DEFAULT") flag("BT-CUSTOMER-KEY", k, spec, `is a ${value} key, not SYMMETRIC_DEFAULT: CloudWatch Logs and S3 encrypt only with symmetric keys`);
         }
     }
     for (const g of audit) {
-        const key = known(prop(g, "kmsKeyId"));
+        const key = knownText(prop(g, "kmsKeyId"));
         const named = key === undefined ? [] : keys.filter((k) => prop(k, "arn") === key);
         if (named.length > 0 && !named.some(stays)) flag("BT-CUSTOMER-KEY", g, "kmsKeyId", `is encrypted with ${key}, a key the update deletes: KMS schedules its deletion, after which the audit log cannot be read or written`);
     }
@@ -158,7 +153,7 @@ function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string 
         flag(code, r, "region", `runs in Region ${at}, but its component's audit log group and key are in ${region}: Lambda writes its log output, the audit records, to a log group of the function's own Region, which the stack's audit log group is not`);
     }
     const config = blocksOf(prop(r, "loggingConfig"));
-    const set = "blocks" in config ? known(config.blocks[0]?.logGroup) : undefined;
+    const set = "blocks" in config ? knownText(config.blocks[0]?.logGroup) : undefined;
     const group = set ?? `/aws/lambda/${asText(prop(r, "name") ?? r.name)}`;
     if ("blocks" in config && groupName !== undefined && prop(r, "loggingConfig") !== UNKNOWN_VALUE) {
         if (group !== groupName) {

@@ -16,7 +16,7 @@
  * Which service principals of a trust policy act for other accounts is read
  * here too, for the foreign-trust checks of both accounts.
  */
-import { accountOfPattern, arnPatternFields, coversAction, coversService, hasWildcard, isAccountId, isReadPattern, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
+import { accountOfPattern, arnPatternFields, COMPUTE_SERVICE_PRINCIPAL, coversAction, coversService, hasWildcard, isAccountId, isReadPattern, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
 import { managed, notifyingTopics, ownBuckets, SOURCE_TIES, tiedToAccount, type AccountTies, type NotifyingTopic } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
@@ -397,12 +397,12 @@ export function opsIdentityReachViolations(state: StackState, account: string, i
 
 /**
  * The service principals the components run the customer runtime under
- * (components/private-invocation-logging/runtime-compute.ts). A role reaches
+ * (contract/runtime-compute.ts, whose table builds the role's trust). A role reaches
  * them only through `iam:PassRole`, which no principal of another account
  * holds on a role of this one, and which is itself a finding in either
  * account: these may be trusted without an account condition.
  */
-export const RUNTIME_SERVICE_PRINCIPALS: readonly string[] = ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"];
+export const RUNTIME_SERVICE_PRINCIPALS: readonly string[] = Object.values(COMPUTE_SERVICE_PRINCIPAL);
 
 /**
  * Services that hand a role's credentials to callers who are not principals

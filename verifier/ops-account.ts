@@ -16,6 +16,7 @@ import { tiedToAccount } from "./account-egress";
 import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
 import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
+import { listUnder } from "./metering-values";
 import { meteringViolations } from "./ops-metering";
 import { prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
@@ -80,12 +81,6 @@ export interface AccountTenants {
     sessions: SessionIndex;
 }
 
-const addOwner = (map: Map<string, unknown[]>, key: string, owner: unknown) => {
-    const owners = map.get(key);
-    if (owners) owners.push(owner);
-    else map.set(key, [owner]);
-};
-
 /** Gathers the tenants of `stacks`, in their order. */
 export function gatherTenants(stacks: readonly OwnedTenants[]): AccountTenants {
     const roleOwners = new Map<string, unknown[]>();
@@ -93,8 +88,8 @@ export function gatherTenants(stacks: readonly OwnedTenants[]): AccountTenants {
     const guarded: Owned[] = [];
     for (const { owner, tenants } of stacks) {
         for (const t of tenants) {
-            addOwner(roleOwners, t.roleName.toLowerCase(), owner);
-            addOwner(roleArnOwners, t.roleArn.toLowerCase(), owner);
+            listUnder(roleOwners, t.roleName.toLowerCase(), owner);
+            listUnder(roleArnOwners, t.roleArn.toLowerCase(), owner);
             guarded.push({ value: t.roleArn.toLowerCase(), owner });
         }
     }
@@ -105,11 +100,7 @@ export function gatherTenants(stacks: readonly OwnedTenants[]): AccountTenants {
         }
     }
     const guardedAt = new Map<string, number[]>();
-    guarded.forEach((g, i) => {
-        const at = guardedAt.get(g.value);
-        if (at) at.push(i);
-        else guardedAt.set(g.value, [i]);
-    });
+    guarded.forEach((g, i) => listUnder(guardedAt, g.value, i));
     return { roleOwners, guarded, guardedAt, roleArnOwners, sessions: sessionIndex(stacks) };
 }
 
@@ -453,19 +444,14 @@ function sessionIndex(stacks: readonly OwnedTenants[]): SessionIndex {
     const byArn = new Map<string, { arn: string; owner: unknown }[]>();
     const bySession = new Map<string, { arn: string; owner: unknown }[]>();
     const patterns: { role: string; sessionPrefix: string; arn: string; owner: unknown }[] = [];
-    const add = (map: typeof byArn, key: string, arn: string, owner: unknown) => {
-        const entries = map.get(key);
-        if (entries) entries.push({ arn, owner });
-        else map.set(key, [{ arn, owner }]);
-    };
     for (const { owner, tenants } of stacks) {
         for (const t of tenants) {
             const role = t.roleArn.toLowerCase();
-            add(byArn, role, t.roleArn, owner);
+            listUnder(byArn, role, { arn: t.roleArn, owner });
             const arn = parseArn(role);
             const name = arn?.resource.slice(arn.resource.lastIndexOf("/") + 1);
             if (!arn || !name) continue;
-            add(bySession, `${arn.account}/${name}`, t.roleArn, owner);
+            listUnder(bySession, `${arn.account}/${name}`, { arn: t.roleArn, owner });
             patterns.push({ role, sessionPrefix: `arn:${arn.partition}:sts::${arn.account}:assumed-role/${name}/`, arn: t.roleArn, owner });
         }
     }

@@ -6,7 +6,7 @@
  * rule, unrewritten target and runnable function. A break anywhere blocks
  * another tenant, or never blocks this one.
  */
-import { parseArn, shardNameProblem, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
+import { isQuotaEnforcerName, parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
 import { actingRoleProblems, type Need } from "./acting-role";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
@@ -286,7 +286,7 @@ function enforcer(ctx: MeteringContext): void {
         }
         // A recorded role name is the component's only as one of the names it gives (no shard name, or a valid one).
         const ownRole = intent?.roleName ?? QUOTA_ENFORCER_NAME;
-        if (ownRole !== QUOTA_ENFORCER_NAME && !isShardEnforcerName(ownRole)) {
+        if (!isQuotaEnforcerName(ownRole)) {
             ctx.flag(CODE, f, "(ops account)", "role", `its QuotaEnforcer records the role ${show(ownRole)}, which is none of the names the component gives its enforcer (${QUOTA_ENFORCER_NAME}, or ${QUOTA_ENFORCER_NAME}-<shardName>)`);
         } else {
             enforcerRole(ctx, f, servedBy.get(f) ?? [], ownRole);
@@ -427,10 +427,4 @@ function tenantsNamedIn(value: unknown, tenants: TenantIntent[]): string[] {
         return false;
     };
     return tenants.filter((t) => names(quotaAlarmName(t.tenantId))).map((t) => t.tenantId);
-}
-
-/** `BedrockTenancyQuotaEnforcer-<shardName>` for a shard name the component accepts. */
-function isShardEnforcerName(name: string): boolean {
-    const prefix = `${QUOTA_ENFORCER_NAME}-`;
-    return name.startsWith(prefix) && shardNameProblem("shardName", name.slice(prefix.length)) === undefined;
 }

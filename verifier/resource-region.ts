@@ -5,16 +5,11 @@
  * with any Region, a read excuses a duplicate only in a Region known to be
  * its own.
  */
-import { prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { knownText, prop, resourcesByUrn, type StackResource, type StackState } from "./pulumi-formats";
 
 const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 /** What a preview writes for a configuration value held as a secret. */
 const BLINDED_SECRET = "[secret]";
-
-/** A Region name the file knows: text, not empty, not the preview's unknown marker. */
-function knownRegion(value: unknown): string | undefined {
-    return typeof value === "string" && value !== "" && value !== UNKNOWN_VALUE ? value : undefined;
-}
 
 /**
  * The resource's own `region` (pulumi-aws 7 takes one per resource), else its
@@ -25,17 +20,17 @@ function knownRegion(value: unknown): string | undefined {
  */
 export function resourceRegion(state: StackState, r: StackResource): string | undefined {
     const own = prop(r, "region");
-    if (own !== undefined) return knownRegion(own);
+    if (own !== undefined) return knownText(own);
     const cut = r.provider?.lastIndexOf("::") ?? -1;
     const provider = cut > 0 ? resourcesByUrn(state).get(r.provider!.slice(0, cut)) : undefined;
     if (provider !== undefined) {
         // Another package's provider deploys by settings of its own, which say nothing of an AWS Region.
         if (provider.type !== AWS_PROVIDER_TYPE) return undefined;
         const region = prop(provider, "region");
-        if (region !== undefined) return knownRegion(region);
+        if (region !== undefined) return knownText(region);
     }
     const configured = state.config?.["aws:region"];
-    return configured === BLINDED_SECRET ? undefined : knownRegion(configured);
+    return configured === BLINDED_SECRET ? undefined : knownText(configured);
 }
 
 /** Whether the resource sets a Region of its own, known or not. */

@@ -282,9 +282,8 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                     await streamInvocation({
                         responseStream,
                         start: (signal, runId) => {
-                            const leased = modelFor(valid);
-                            const { model } = leased;
-                            lease.release = leased.release;
+                            const { model, release } = modelFor(valid);
+                            lease.release = release;
                             written = model.trackStream(runId);
                             return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
                         },
