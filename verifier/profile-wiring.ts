@@ -8,7 +8,8 @@
 import { applicationProfileName, DEFAULT_CROSS_REGION_DESTINATIONS, foundationModelArn, parseArn, parseModelId, systemProfileArn } from "../contract";
 import type { TenantIntent } from "./intent";
 import { isUnknown, lastPart, objectProp, show, textOf, type MeteringContext } from "./metering-values";
-import { prop, type StackResource } from "./pulumi-formats";
+import { knownText, prop, type StackResource } from "./pulumi-formats";
+import { regionNotKnown, resourceRegion } from "./resource-region";
 
 const PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile";
 const GUARDRAIL = "aws:bedrock/guardrail:Guardrail";
@@ -67,8 +68,10 @@ function profile(ctx: MeteringContext, r: StackResource, t: TenantIntent, model:
         const id = arn ? lastPart(arn.resource) : undefined;
         ctx.flag("BT-TENANT-PATH-CLOSED", r, t.tenantId, "modelSource.copyFrom", `the application inference profile of tenant ${t.tenantId}${model ? ` for ${model}` : ""} copies from ${show(source)}${id ? ` (${id}${arn?.region ? `, called from ${arn.region}` : ""})` : ""}; the component copies from ${expected.filter((x) => x !== undefined).join(" or ")}: calls through it would go to a model or Regions the tenant is not entitled to (${t.models.join(", ")} in ${t.regions.join(", ")}), and the path it was promised is not the one it gets`);
     }
-    const region = prop(r, "region");
-    if (typeof region === "string" && region !== t.region) ctx.flag("BT-TENANT-PATH-CLOSED", r, t.tenantId, "region", `the application inference profile of tenant ${t.tenantId} is in ${region}; the component creates it in the tenant's home Region ${t.region}`);
+    // Its own setting, else its provider's or the stack's: a profile made in another Region serves calls there.
+    const region = resourceRegion(ctx.state, r);
+    const where = region ?? (regionNotKnown(ctx.state, r) ? "a Region not known at preview" : undefined);
+    if (where !== undefined && region !== t.region) ctx.flag("BT-TENANT-PATH-CLOSED", r, t.tenantId, "region", `the application inference profile of tenant ${t.tenantId} is in ${where}; the component creates it in the tenant's home Region ${t.region}`);
 }
 
 /** Tenants whose required guardrail is this one: by its ARN (with or without a version) or its id. */
@@ -87,23 +90,32 @@ function tenantsRequiring(r: StackResource, tenants: TenantIntent[]): TenantInte
 function guardrail(ctx: MeteringContext, r: StackResource): void {
     const users = tenantsRequiring(r, ctx.tenants);
     if (users.length === 0) return;
-    const region = textOf(prop(r, "region")) ?? parseArn(textOf(prop(r, "guardrailArn")) ?? "")?.region;
-    const profileId = objectProp(r, "crossRegionConfig")?.guardrailProfileIdentifier;
-    let where: string[] | undefined = region !== undefined && !isUnknown(region) ? [region] : [];
-    let what = region ? `its Region ${region}` : "its Region";
-    if (profileId !== undefined && profileId !== null && !isUnknown(profileId)) {
+    const regionUnknown = regionNotKnown(ctx.state, r);
+    const region = resourceRegion(ctx.state, r) ?? (regionUnknown ? undefined : parseArn(knownText(prop(r, "guardrailArn")) ?? "")?.region);
+    const config = prop(r, "crossRegionConfig");
+    const profileId = isUnknown(config) ? config : objectProp(r, "crossRegionConfig")?.guardrailProfileIdentifier;
+    // A Region or profile the file sets but does not know could be any: where the guardrail evaluates is then not proved.
+    let where: string[] | undefined = region !== undefined ? [region] : regionUnknown ? undefined : [];
+    let what = region ? `its Region ${region}` : regionUnknown ? "its Region, which is not known at preview" : "its Region";
+    let key = "region";
+    if (isUnknown(profileId)) {
+        where = undefined;
+        what = "a guardrail profile not known at preview";
+        key = "crossRegionConfig";
+    } else if (profileId !== undefined && profileId !== null) {
         const text = typeof profileId === "string" ? profileId : "";
         const bare = parseArn(text) ? lastPart(parseArn(text)!.resource) : text;
         const prefix = bare.slice(0, Math.max(bare.indexOf("."), 0));
         where = DEFAULT_CROSS_REGION_DESTINATIONS[prefix] ? [...DEFAULT_CROSS_REGION_DESTINATIONS[prefix]] : undefined;
         what = `the guardrail profile ${show(profileId)}`;
+        key = "crossRegionConfig";
     }
     for (const t of users) {
         const outside = where?.filter((x) => !t.regions.includes(x));
         if (where === undefined) {
-            ctx.flag("BT-TENANT-GUARDRAIL", r, t.tenantId, "crossRegionConfig", `the guardrail tenant ${t.tenantId} requires evaluates its prompts through ${what}, whose destination Regions the proof does not know: it cannot show they stay in ${t.regions.join(", ")}`);
+            ctx.flag("BT-TENANT-GUARDRAIL", r, t.tenantId, key, `the guardrail tenant ${t.tenantId} requires evaluates its prompts through ${what}; the proof does not know where that is, so it cannot show they stay in ${t.regions.join(", ")}`);
         } else if (outside!.length > 0) {
-            ctx.flag("BT-TENANT-GUARDRAIL", r, t.tenantId, profileId !== undefined && profileId !== null ? "crossRegionConfig" : "region", `the guardrail tenant ${t.tenantId} requires evaluates its prompts through ${what}, in ${outside!.join(", ")}: Regions the tenant is not entitled to (${t.regions.join(", ")})`);
+            ctx.flag("BT-TENANT-GUARDRAIL", r, t.tenantId, key, `the guardrail tenant ${t.tenantId} requires evaluates its prompts through ${what}, in ${outside!.join(", ")}: Regions the tenant is not entitled to (${t.regions.join(", ")})`);
         }
     }
 }

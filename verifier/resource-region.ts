@@ -19,18 +19,34 @@ const BLINDED_SECRET = "[secret]";
  * reading there: the Region is that setting's, not the next one's.
  */
 export function resourceRegion(state: StackState, r: StackResource): string | undefined {
+    return regionReading(state, r).region;
+}
+
+/**
+ * Whether the file sets the resource's Region but does not know it: a value
+ * not known at preview, a blinded configuration, a provider of another
+ * package. A file that says nothing leaves the Region to the deployer's
+ * environment, which no file records; that is not this.
+ */
+export function regionNotKnown(state: StackState, r: StackResource): boolean {
+    const reading = regionReading(state, r);
+    return reading.said && reading.region === undefined;
+}
+
+function regionReading(state: StackState, r: StackResource): { said: boolean; region?: string } {
     const own = prop(r, "region");
-    if (own !== undefined) return knownText(own);
+    if (own !== undefined) return { said: true, region: knownText(own) };
     const cut = r.provider?.lastIndexOf("::") ?? -1;
     const provider = cut > 0 ? resourcesByUrn(state).get(r.provider!.slice(0, cut)) : undefined;
     if (provider !== undefined) {
         // Another package's provider deploys by settings of its own, which say nothing of an AWS Region.
-        if (provider.type !== AWS_PROVIDER_TYPE) return undefined;
+        if (provider.type !== AWS_PROVIDER_TYPE) return { said: true };
         const region = prop(provider, "region");
-        if (region !== undefined) return knownText(region);
+        if (region !== undefined) return { said: true, region: knownText(region) };
     }
     const configured = state.config?.["aws:region"];
-    return configured === BLINDED_SECRET ? undefined : knownText(configured);
+    if (configured === undefined) return { said: false };
+    return { said: true, region: configured === BLINDED_SECRET ? undefined : knownText(configured) };
 }
 
 /** Whether the resource sets a Region of its own, known or not. */

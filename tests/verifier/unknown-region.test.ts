@@ -245,6 +245,65 @@ describe("a Region not known from the file", function () {
         });
     });
 
+    describe("the Region of a tenant's profile and guardrail (BT-TENANT-PATH-CLOSED, BT-TENANT-GUARDRAIL)", () => {
+        const PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile";
+        const GUARDRAIL = "aws:bedrock/guardrail:Guardrail";
+        /** customer-a's guardrail (us-east-1 by its ARN), with `props` as its own settings. */
+        const guardrail = (props: Record<string, unknown>) => added("ops", GUARDRAIL, "tenant-guardrail", { name: "tenant-guardrail", blockedInputMessaging: "no", blockedOutputsMessaging: "no", ...props },
+            { guardrailArn: `arn:aws:bedrock:us-east-1:${OPS}:guardrail/a1b2c3d4e5f6`, guardrailId: "a1b2c3d4e5f6" });
+
+        /**
+         * The metering findings `code` of a preview of the ops stack whose
+         * customer-a profiles set no Region of their own (taking it from
+         * `via`, else the configuration), with `extra` resources added.
+         */
+        function findings(code: string, options: { via?: ReturnType<typeof provider>; config?: Config; extra?: (via?: string) => any[] } = {}): string[] {
+            const doc: StackDoc = JSON.parse(JSON.stringify(ops));
+            for (const p of doc.deployment.resources.filter((r) => r.type === PROFILE && r.urn.includes("tenants-customer-a-"))) {
+                for (const side of [p.inputs, p.outputs]) delete side.region;
+                if (options.via) p.provider = options.via.ref;
+            }
+            if (options.via) doc.deployment.resources.push(options.via.resource);
+            doc.deployment.resources.push(...(options.extra?.(options.via?.ref) ?? []));
+            const state = preview("ops", doc, options.config);
+            return meteringViolations(state, OPS, readTenantIntents(state)).filter((v) => v.code === code).map((v) => `${v.resource}: ${v.why}`);
+        }
+        const opsProvider = (region: unknown) => provider("ops", "pulumi:providers:aws", { region });
+        const elsewhere = (found: string[]) => found.filter((f) => f.includes("application inference profile of tenant customer-a is in"));
+
+        it("finds a tenant's profile its provider makes in another Region", () => {
+            const found = elsewhere(findings("BT-TENANT-PATH-CLOSED", { via: opsProvider("eu-west-1") }));
+            assert.ok(found.length > 0 && found.every((f) => f.includes("is in eu-west-1; the component creates it in the tenant's home Region us-east-1")), JSON.stringify(found));
+        });
+
+        it("finds a tenant's profile the configuration makes in another Region, or in one the file does not know", () => {
+            assert.ok(elsewhere(findings("BT-TENANT-PATH-CLOSED", { config: { "aws:region": "eu-west-1" } })).length > 0);
+            assert.ok(elsewhere(findings("BT-TENANT-PATH-CLOSED", { config: { "aws:region": "[secret]" } })).some((f) => f.includes("is in a Region not known at preview")));
+            assert.ok(elsewhere(findings("BT-TENANT-PATH-CLOSED", { via: opsProvider(UNKNOWN_VALUE), config: { "aws:region": "us-east-1" } })).length > 0);
+            assert.ok(elsewhere(findings("BT-TENANT-PATH-CLOSED", { via: provider("ops", "pulumi:providers:aws-native", { region: "us-east-1" }) })).length > 0);
+        });
+
+        it("proves a tenant's profile its provider or the configuration makes in its home Region, or that the file leaves to the deployer", () => {
+            assert.deepStrictEqual(elsewhere(findings("BT-TENANT-PATH-CLOSED", { via: opsProvider("us-east-1") })), []);
+            assert.deepStrictEqual(elsewhere(findings("BT-TENANT-PATH-CLOSED", { config: { "aws:region": "us-east-1" } })), []);
+            assert.deepStrictEqual(elsewhere(findings("BT-TENANT-PATH-CLOSED")), []);
+        });
+
+        it("finds a tenant's guardrail its provider puts in a Region the tenant is not entitled to, or in one not known", () => {
+            const at = (via: ReturnType<typeof provider>) => findings("BT-TENANT-GUARDRAIL", { via, extra: (ref) => [{ ...guardrail({}), provider: ref }] });
+            assert.ok(at(opsProvider("eu-west-1")).some((f) => f.includes("through its Region eu-west-1, in eu-west-1")), JSON.stringify(at(opsProvider("eu-west-1"))));
+            assert.ok(at(opsProvider(UNKNOWN_VALUE)).some((f) => f.includes("its Region, which is not known at preview; the proof does not know where that is")));
+            assert.deepStrictEqual(at(opsProvider("us-east-2")), []);
+        });
+
+        it("finds a tenant's guardrail whose guardrail profile is not known at preview", () => {
+            const found = findings("BT-TENANT-GUARDRAIL", { extra: () => [guardrail({ region: "us-east-1", crossRegionConfig: { guardrailProfileIdentifier: UNKNOWN_VALUE } })] });
+            assert.ok(found.some((f) => f.includes("a guardrail profile not known at preview")), JSON.stringify(found));
+            assert.ok(findings("BT-TENANT-GUARDRAIL", { extra: () => [guardrail({ region: "us-east-1", crossRegionConfig: UNKNOWN_VALUE })] }).length > 0);
+            assert.deepStrictEqual(findings("BT-TENANT-GUARDRAIL", { extra: () => [guardrail({ region: "us-east-1" })] }), []);
+        });
+    });
+
     describe("a .get() read of the stack's own resource (BT-PLAN-DUPLICATE-NAME)", () => {
         /** The duplicate names of customer-a with a read of its audit log group, both in `region` (none: through `via`). */
         function duplicates(region: unknown, via?: ReturnType<typeof provider>): Violation[] {
