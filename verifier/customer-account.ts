@@ -14,6 +14,7 @@ import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { identityReachViolations, servicesFromOutside } from "./identity-reach";
 import { auditIntegrityViolations } from "./customer-audit";
+import { auditDeletionViolations } from "./audit-deletions";
 import { auditTrailRemovalViolations } from "./audit-trail-guard";
 import { auditPathViolations } from "./audit-path";
 import { metricContentProblems } from "./metric-filters";
@@ -119,7 +120,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     for (const { principal, source, statement } of invocationLoggingGrants(ctx.iam, () => false)) {
         flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): the prompts and responses of the account's calls would rest wherever its configuration says, outside the audit log`);
     }
-    out.push(...auditIntegrityViolations(ctx), ...auditTrailRemovalViolations(ctx), ...auditPathViolations(ctx));
+    out.push(...auditIntegrityViolations(ctx), ...auditDeletionViolations(ctx), ...auditTrailRemovalViolations(ctx), ...auditPathViolations(ctx));
     return out;
 }
 

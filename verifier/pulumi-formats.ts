@@ -97,6 +97,20 @@ export interface StackState {
      * this configuration.
      */
     config?: Readonly<Record<string, unknown>>;
+    /**
+     * What a preview's update deletes from AWS (a `delete` or
+     * `delete-replaced` the engine carries out, or a `remove-pending-replace`
+     * of one deleted ahead of its replacement), each read from its old state:
+     * not among `resources`, since it does not stay, but what it held goes
+     * with it.
+     */
+    destroyed?: readonly DestroyedResource[];
+}
+
+export interface DestroyedResource {
+    resource: StackResource;
+    /** The preview step that deletes it. */
+    op: string;
 }
 
 const urnIndexes = new WeakMap<StackState, ReadonlyMap<string, StackResource>>();
@@ -145,6 +159,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     let config: Record<string, unknown> | undefined;
     const retainedUrns = new Set<string>();
     const externalUrns = new Set<string>();
+    const destroyedRaw: { op: string; old: Record<string, unknown> }[] = [];
     if (isRecord(doc) && isRecord(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
@@ -186,6 +201,9 @@ export function stackStateOf(file: string, doc: unknown): StackState {
                 // The engine writes no new state for a step that deletes: one in the file is not what stays.
                 raw.push(step.oldState!);
                 retainedUrns.add(step.urn);
+            } else if (!DISCARD_OPS.has(step.op) && step.oldState!.protect !== true) {
+                // The engine refuses to replace a protected resource as it refuses to delete one: the update fails first.
+                destroyedRaw.push({ op: step.op, old: step.oldState! });
             }
         }
         format = "preview";
@@ -216,7 +234,12 @@ export function stackStateOf(file: string, doc: unknown): StackState {
             if (externalUrns.has(r.urn)) r.external = true;
         }
     }
-    const state: StackState = { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations, ...(config ? { config } : {}) };
+    // Read apart, with nothing shared with what stays: an old state is no part of the stack after the update.
+    const destroyed = destroyedRaw.map(({ op, old }, i): DestroyedResource => ({
+        op,
+        resource: readResource(`${file} (deleted by the preview)`, old, i, { plaintexts: { long: new Map(), nearby: [] }, textFree: [], types: new Map(), format }),
+    }));
+    const state: StackState = { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations, ...(config ? { config } : {}), ...(destroyed.length > 0 ? { destroyed } : {}) };
     noteTextFree(state, resources, textFree, ends);
     noteSamePairs(state, resources, samePairs, pairEnds);
     return state;
