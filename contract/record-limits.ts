@@ -3,6 +3,7 @@
  * by (`recordLine`) and the audit chain's checker repeats, so a record cut
  * for the log and its whole copy in the archive hash alike.
  */
+import { createHash } from "crypto";
 
 /** Appended to text cut to a size limit. */
 export const TRUNCATION_MARKER = "…[truncated]";
@@ -51,4 +52,18 @@ export function boundRecordId(value: string): string {
     // A UTF-16 code unit is at most 3 UTF-8 bytes, so a short string cannot be over the limit.
     if (value.length * 3 <= MAX_RECORD_ID_BYTES || Buffer.byteLength(value, "utf8") <= MAX_RECORD_ID_BYTES) return value;
     return truncateUtf8(value, MAX_RECORD_ID_BYTES - Buffer.byteLength(TRUNCATION_MARKER, "utf8")).text + TRUNCATION_MARKER;
+}
+
+/**
+ * A run id as the `callId` of its records and the key of their archive
+ * objects: itself up to {@link MAX_RECORD_ID_BYTES}; a longer one cut, marked
+ * and followed by the SHA-256 of the whole (64 hex digits), so two run ids
+ * that share their first KiB stay two calls. Within the limit, so
+ * {@link boundRecordId} leaves it as it is.
+ */
+export function recordCallId(runId: string): string {
+    const bounded = boundRecordId(runId);
+    if (bounded === runId) return runId;
+    const digest = createHash("sha256").update(runId, "utf8").digest("hex");
+    return truncateUtf8(runId, MAX_RECORD_ID_BYTES - Buffer.byteLength(TRUNCATION_MARKER, "utf8") - digest.length).text + TRUNCATION_MARKER + digest;
 }

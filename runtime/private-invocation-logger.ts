@@ -6,7 +6,7 @@ import {
     DEFAULT_AUDIT_MODE,
     DEFAULT_CONTENT_MODE,
     auditModeProblem,
-    boundRecordId,
+    recordCallId,
     contentModeProblem,
     firstProblem,
     functionProblem,
@@ -188,8 +188,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             startedMs: performance.now(),
             signal,
             start: {
-                // A caller may choose the run id: bounded here, so the record and its archive object share one id however long it was.
-                callId: boundRecordId(String(runId)),
+                // A caller may choose the run id: bounded here, so the record and its archive object share one id however long it was,
+                // and kept distinct from every other run id, since it names the call's records and archive objects.
+                callId: recordCallId(String(runId)),
                 timestamp: new Date(),
                 tenantId: this.tenantId,
                 contentMode: this.contentMode,

@@ -7,7 +7,7 @@ import { RunnableLambda } from "@langchain/core/runnables";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
-import { AUDIT_MODES, ArgumentError, type AuditMode } from "../../contract";
+import { AUDIT_MODES, ArgumentError, MAX_RECORD_ID_BYTES, TRUNCATION_MARKER, type AuditMode } from "../../contract";
 import { HAIKU, TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 
@@ -49,6 +49,24 @@ describe("a run id in progress is never taken over", () => {
             );
             assert.equal(sink.records().length, auditMode === "fail-closed" ? 2 : 1);
             assert.deepEqual([model.auditLogger.stats().activeRuns, model.auditLogger.stats().orphanEvents], [0, 0]);
+        });
+
+        it(`${auditMode}: two run ids longer than a record's id that share their first KiB stay two calls, each record pair under its own callId`, async () => {
+            const sink = new MemorySink();
+            const model = modelWith(sink, auditMode);
+            const base = "x".repeat(2 * MAX_RECORD_ID_BYTES);
+            await Promise.all([model.invoke("first prompt", { runId: `${base}-A` }), model.invoke("second prompt", { runId: `${base}-B` })]);
+            await model.auditLogger.flush();
+            const records = sink.records();
+            const byCall = new Map<string, string[]>();
+            // A started record carries no text: its pair is known by the callId alone.
+            for (const r of records) byCall.set(String(r.callId), [...(byCall.get(String(r.callId)) ?? []), r.outcome === "started" ? "started" : `${r.outcome} ${r.input?.inputText}`]);
+            const perCall = (prompt: string) => [...(auditMode === "fail-closed" ? ["started"] : []), `success ${prompt}`];
+            assert.deepEqual([...byCall.values()].sort(), [perCall("first prompt"), perCall("second prompt")]);
+            for (const id of byCall.keys()) {
+                assert.ok(Buffer.byteLength(id) <= MAX_RECORD_ID_BYTES, `${Buffer.byteLength(id)} bytes`);
+                assert.ok(id.startsWith("xxx") && id.includes(TRUNCATION_MARKER), id.slice(-90));
+            }
         });
 
         it(`${auditMode}: the same runId one call after another records both calls`, async () => {

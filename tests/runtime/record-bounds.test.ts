@@ -1,5 +1,6 @@
 /** Every field a caller fills is bounded: no record line exceeds the limit, whatever the input, and the trail still verifies. */
 import { strict as assert } from "assert";
+import { createHash } from "crypto";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { MAX_RECORD_ID_BYTES, TRUNCATION_MARKER, recordChainHash, type AuditRecord, type StoredRecord } from "../../contract";
 import { ChainWriter } from "../../runtime/chain/chain-writer";
@@ -30,7 +31,8 @@ describe("record lines bound what a caller controls", () => {
         assert.deepEqual(records.map((r) => r.outcome), ["started", "success"]);
         for (const r of records) {
             assert.ok(Buffer.byteLength(r.callId!) <= MAX_RECORD_ID_BYTES);
-            assert.ok(r.callId!.endsWith(TRUNCATION_MARKER));
+            // Cut, marked, and told apart from every other run id by the SHA-256 of the whole.
+            assert.ok(r.callId!.endsWith(TRUNCATION_MARKER + createHash("sha256").update(runId).digest("hex")), r.callId!.slice(-90));
         }
         assert.equal(records[0].callId, records[1].callId);
     });
