@@ -161,9 +161,9 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             maxAttempts: 1,
             ...(options.region ? { region: options.region } : {}),
             requestHandler: new NodeHttpHandler({
-                connectionTimeout: integerAtLeast("connectionTimeoutMs", options.connectionTimeoutMs ?? DEFAULT_LOGS_CONNECTION_TIMEOUT_MS, 0),
+                connectionTimeout: integerAtLeast("connectionTimeoutMs", options.connectionTimeoutMs ?? DEFAULT_LOGS_CONNECTION_TIMEOUT_MS, 1),
                 // A socket timeout fails the attempt (a requestTimeout alone only logs a warning), and the sink retries.
-                socketTimeout: integerAtLeast("requestTimeoutMs", options.requestTimeoutMs ?? DEFAULT_LOGS_REQUEST_TIMEOUT_MS, 0),
+                socketTimeout: integerAtLeast("requestTimeoutMs", options.requestTimeoutMs ?? DEFAULT_LOGS_REQUEST_TIMEOUT_MS, 1),
             }),
         };
         this.client = options.client ?? sinkLogsClient(config);
@@ -206,8 +206,17 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             this.warn(err.message);
             return err;
         }
+        let message: string;
+        try {
+            message = recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json);
+        } catch (err) {
+            // A record that cannot be made into a line is lost here, as one the service refused is.
+            this.counters.lost++;
+            this.warn(`audit record lost: ${err instanceof Error ? err.message : String(err)}`);
+            throw err;
+        }
         const timestamp = this.eventTime(record);
-        this.buffer.push({ timestamp, message: recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json), settled });
+        this.buffer.push({ timestamp, message, settled });
         this.counters.pending++;
         this.schedule();
         return undefined;

@@ -48,7 +48,14 @@ export class StdoutSink implements SerializedRecordSink {
     }
 
     private async deliver(record: StoredRecord, json: string | undefined): Promise<void> {
-        const line = recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json) + "\n";
+        let line: string;
+        try {
+            line = recordLine(record as AuditRecord, MAX_RECORD_LINE_BYTES, json) + "\n";
+        } catch (err) {
+            // A record that cannot be made into a line is lost here, as one the stream refused is.
+            this.counters.lost++;
+            throw err;
+        }
         this.counters.pending++;
         let lastError: unknown;
         try {

@@ -50,6 +50,9 @@ describe("bad arguments of the sinks", () => {
             ["logStreamName a number", { logStreamName: 42 }, "logStreamName", "42"],
             ["maxBackoffMs under baseBackoffMs", { baseBackoffMs: 5000, maxBackoffMs: 1 }, "maxBackoffMs", "1"],
             ["maxAttempts 0", { maxAttempts: 0 }, "maxAttempts", "0"],
+            // Zero would turn the timeout off, and a silent endpoint would hold the sink's writes for good.
+            ["requestTimeoutMs 0", { requestTimeoutMs: 0 }, "requestTimeoutMs", "0"],
+            ["connectionTimeoutMs 0", { connectionTimeoutMs: 0 }, "connectionTimeoutMs", "0"],
         ];
         for (const [what, overrides, name, shown] of cases) {
             it(`refuses ${what}`, () => assertRejects(() => new CloudWatchLogsSink((overrides === null ? null : { ...base, ...overrides }) as never), name, shown));
