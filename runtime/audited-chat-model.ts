@@ -60,6 +60,16 @@ interface AuditRun {
     begun: boolean;
     /** A stream's completion record once handed to the logger: fail-closed, rejects when it could not be written. */
     record?: Promise<void>;
+    /** The stream reached its end: its record is the call's completion, not a failure, whatever stops a wait for it. */
+    completed?: boolean;
+}
+
+/** What {@link AuditedChatBedrockConverse.trackStream} tells of a stream once it has ended. */
+export interface TrackedStream {
+    /** Resolves once its record is handed to the logger; fail-closed, rejects with `AuditWriteError` when it could not be written. */
+    record(): Promise<void>;
+    /** Whether that record is the stream's completion (it reached its end before anything stopped it). */
+    completed(): boolean;
 }
 
 type Tagged = { [AUDIT_RUN]?: AuditRun };
@@ -139,17 +149,17 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     }
 
     /**
-     * For the stream that will run as `runId`: resolves once its completion
-     * record is handed to the logger (at once when the stream never began its
-     * run) and, fail-closed, rejects with `AuditWriteError` when it could not
-     * be written. Ask after the stream has ended. A caller whose loop an
+     * For the stream that will run as `runId`: its record, which resolves once
+     * handed to the logger (at once when the stream never began its run) and,
+     * fail-closed, rejects with `AuditWriteError` when it could not be
+     * written, and whether it is the completion. Ask after the stream has ended. A caller whose loop an
      * abort ended learns nothing of the record from it (LangChain throws the
      * abort); the Lambda needs this for its last line.
      */
-    trackStream(runId: string): () => Promise<void> {
+    trackStream(runId: string): TrackedStream {
         const run = newRun({ runId });
         this.tracked.set(runId, run);
-        return async () => run.record;
+        return { record: async () => run.record, completed: () => run.completed === true };
     }
 
     /**
@@ -244,7 +254,10 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             await run.record;
             throw abortError(signal!);
         }
-        if (reply) await end(() => this.auditLogger.runEnded(runId, reply.result(this.auditLogger.streamedText(runId))));
+        if (reply) {
+            run.completed = true;
+            await end(() => this.auditLogger.runEnded(runId, reply.result(this.auditLogger.streamedText(runId))));
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import { ArgumentError, integerAtLeast, optionKeysProblem, raise, recordProblem 
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
-import { AuditedChatBedrockConverse } from "../audited-chat-model";
+import { AuditedChatBedrockConverse, type TrackedStream } from "../audited-chat-model";
 import { describeError } from "../audit-record";
 import { PrivateInvocationLogger, AuditWriteError } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
@@ -275,7 +275,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                     return await streamInvocation.refuse(responseStream, await reject(checked.error, checked.ids, deadline));
                 }
                 const valid = checked.event;
-                let written: (() => Promise<void>) | undefined;
+                let tracked: TrackedStream | undefined;
                 // Set once the stream starts; released once it has ended (the deadline aborts one still running).
                 const lease: { release?: () => void } = {};
                 try {
@@ -284,13 +284,14 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
                         start: (signal, runId) => {
                             const { model, release } = modelFor(valid);
                             lease.release = release;
-                            written = model.trackStream(runId);
+                            tracked = model.trackStream(runId);
                             return model.stream(toLangChain(eventMessages(valid)), { ...callOptions(valid, signal), runId });
                         },
                         runFinished: async (runId) => {
                             await logger.runFinished(runId);
-                            await written?.();
+                            await tracked?.record();
                         },
+                        completed: () => tracked?.completed() === true,
                         armDeadline: (controller) => deadline.arm(controller),
                         recordsDeadline: deadline.records,
                         describe: (err, deadlinePassed, streamed) => {

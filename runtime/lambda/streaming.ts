@@ -44,6 +44,11 @@ export interface StreamInvocation {
     start(signal: AbortSignal, runId: string): Promise<AsyncIterable<AIMessageChunk>>;
     /** Resolves once the run's record is written; fail-closed, rejects when it could not be (an abort's own error does not say). */
     runFinished(runId: string): Promise<void>;
+    /**
+     * Whether the run's record is its completion: the model's stream reached
+     * its end, and only the wait for that record was stopped. @default - never
+     */
+    completed?(runId: string): boolean;
     armDeadline(controller: AbortController): NodeJS.Timeout | undefined;
     /**
      * Aborts when the time left for the record runs out: the wait for it ends
@@ -92,6 +97,10 @@ export async function streamInvocation(call: StreamInvocation): Promise<void> {
     } catch (err) {
         failure = { err };
     }
+    // Every chunk reached the caller and the stream's completion record is on its way: that record is the call's
+    // one, so the last line follows it (the end once it is durable, AuditUnavailable if it is lost or late), never
+    // the abort that stopped only the wait for it.
+    if (failure !== undefined && abort.signal.aborted && call.completed?.(runId) === true) failure = undefined;
     try {
         // The record decides the last line: fail-closed, a completion record that could not be written is answered as such, whatever ended the stream.
         const finished = call.runFinished(runId);
