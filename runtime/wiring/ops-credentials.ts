@@ -5,6 +5,7 @@
  * invocations make no STS call.
  */
 import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { markStsFailure } from "../sts-failure";
 import { ArgumentError, raise, SESSION_TAG_KEYS, showBrief, type Problem } from "../../contract";
@@ -16,6 +17,15 @@ export const SessionTagKey = SESSION_TAG_KEYS;
 const SESSION_NAME_PREFIX = "bedrock-tenancy-";
 /** STS session tag values: at most 256 of letters, digits, spaces and `_.:/=+-@`. */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/**
+ * How long one AssumeRole attempt may take to connect, and then to answer.
+ * STS answers in well under a second and a call waits for it: without these,
+ * an endpoint that accepts and never answers holds a call for the SDK's
+ * three attempts of its default socket timeout, over three minutes.
+ */
+export const DEFAULT_STS_CONNECTION_TIMEOUT_MS = 3000;
+export const DEFAULT_STS_REQUEST_TIMEOUT_MS = 5000;
 
 export interface OpsCredentialsOptions {
     roleArn: string;
@@ -29,6 +39,8 @@ export interface OpsCredentialsOptions {
     region: string;
     /** The customer account's own credentials that call AssumeRole. @default - the default credential chain */
     customerCredentials?: AwsCredentialIdentityProvider;
+    /** @default - {@link DEFAULT_STS_CONNECTION_TIMEOUT_MS}, {@link DEFAULT_STS_REQUEST_TIMEOUT_MS} */
+    stsTimeouts?: { connectionMs: number; requestMs: number };
 }
 
 export function sessionName(tenantId: string): string {
@@ -85,7 +97,14 @@ export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredent
             Tags: sessionTags(options.tenantId, options.userId),
         },
         masterCredentials: options.customerCredentials ?? fromNodeProviderChain(),
-        clientConfig: { region: options.region },
+        clientConfig: {
+            region: options.region,
+            // A socket timeout fails the attempt (a requestTimeout alone only logs a warning), and the SDK retries it.
+            requestHandler: new NodeHttpHandler({
+                connectionTimeout: options.stsTimeouts?.connectionMs ?? DEFAULT_STS_CONNECTION_TIMEOUT_MS,
+                socketTimeout: options.stsTimeouts?.requestMs ?? DEFAULT_STS_REQUEST_TIMEOUT_MS,
+            }),
+        },
     });
     return async (props) => {
         try {
