@@ -111,6 +111,12 @@ export interface DestroyedResource {
     resource: StackResource;
     /** The preview step that deletes it. */
     op: string;
+    /**
+     * A `delete-replaced` step written before its URN's `create-replacement`
+     * (`deleteBeforeReplace`): the engine deletes it first, so what its
+     * replacement sets is set after, not undone by the delete.
+     */
+    aheadOfReplacement?: boolean;
 }
 
 const urnIndexes = new WeakMap<StackState, ReadonlyMap<string, StackResource>>();
@@ -159,7 +165,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     let config: Record<string, unknown> | undefined;
     const retainedUrns = new Set<string>();
     const externalUrns = new Set<string>();
-    const destroyedRaw: { op: string; old: Record<string, unknown> }[] = [];
+    const destroyedRaw: { op: string; old: Record<string, unknown>; aheadOfReplacement: boolean }[] = [];
     if (isRecord(doc) && isRecord(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
@@ -182,7 +188,10 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         // What stays after the preview, and what it deletes: a `deletedWith` names one of them.
         const staying = new Set(steps.filter((x) => x.newState !== undefined && !LEAVING_OPS.has(x.op)).map((x) => x.urn));
         const leaving = new Set(steps.filter((x) => LEAVING_OPS.has(x.op)).map((x) => x.urn));
+        // Replacements whose new resource the steps so far have created: a delete after it undoes what it set.
+        const createdBefore = new Set<string>();
         for (const [i, step] of steps.entries()) {
+            if (step.op === "create-replacement") createdBefore.add(step.urn);
             const stays = !LEAVING_OPS.has(step.op);
             if (stays && step.newState === undefined) {
                 // What the step leaves in AWS is not in the file: skipping it would prove a stack without it.
@@ -203,7 +212,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
                 retainedUrns.add(step.urn);
             } else if (!DISCARD_OPS.has(step.op) && step.oldState!.protect !== true) {
                 // The engine refuses to replace a protected resource as it refuses to delete one: the update fails first.
-                destroyedRaw.push({ op: step.op, old: step.oldState! });
+                destroyedRaw.push({ op: step.op, old: step.oldState!, aheadOfReplacement: step.op === "delete-replaced" && !createdBefore.has(step.urn) && replacing.has(step.urn) });
             }
         }
         format = "preview";
@@ -235,8 +244,9 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         }
     }
     // Read apart, with nothing shared with what stays: an old state is no part of the stack after the update.
-    const destroyed = destroyedRaw.map(({ op, old }, i): DestroyedResource => ({
+    const destroyed = destroyedRaw.map(({ op, old, aheadOfReplacement }, i): DestroyedResource => ({
         op,
+        ...(aheadOfReplacement ? { aheadOfReplacement } : {}),
         resource: readResource(`${file} (deleted by the preview)`, old, i, { plaintexts: { long: new Map(), nearby: [] }, textFree: [], types: new Map(), format }),
     }));
     const state: StackState = { stack: [...stacks][0] ?? "(empty)", file, format, resources, pendingOperations, ...(config ? { config } : {}), ...(destroyed.length > 0 ? { destroyed } : {}) };

@@ -22,6 +22,7 @@ import { asOneProof } from "./proof-run";
 import { sameValue, sameWhenRead } from "./same-value";
 import { opsIdentityReachViolations } from "./identity-reach";
 import { planViolations } from "./plan-integrity";
+import { deleteResetViolations } from "./delete-resets";
 import { unknownViolations } from "./unknowns";
 import { deepInputError, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
@@ -163,7 +164,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     const own = intents.byState.get(state)!;
     const account = stackAccount(own);
     const iam = buildAccountIam(state, account);
-    violations.push(...iam.findings, ...planViolations(state, account), ...functionRoleViolations(state, iam, account));
+    violations.push(...iam.findings, ...planViolations(state, account), ...deleteResetViolations(state), ...functionRoleViolations(state, iam, account));
     const unknowns = unknownViolations(state);
     violations.push(...unknowns.violations);
     facts.push(...unknowns.facts);

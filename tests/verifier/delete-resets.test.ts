@@ -1,0 +1,93 @@
+/**
+ * A preview's delete of a resource that holds a setting of another (a key
+ * policy, a bucket's Object Lock configuration, a role's inline policy, a
+ * metric filter) removes that setting in AWS, whoever set it: when a staying
+ * resource holds the same setting, AWS ends without what the files show.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { stackStateOf } from "../../verifier/pulumi-formats";
+import { verifyStates } from "../../verifier/verify";
+import { shippedPlan, type StackDoc } from "../support/plan-files";
+import { asPreview } from "../support/plan-mutations";
+
+type Step = { op: string; urn: string; oldState?: any; newState?: any };
+
+const KEY = "aws:kms/key:Key";
+const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+const LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+
+describe("a preview that deletes a resource holding a setting a staying resource holds (BT-PLAN-DELETE-RESETS)", function () {
+    this.timeout(300_000);
+    let ops: StackDoc;
+    let customer: StackDoc;
+    before(async () => {
+        const plan = await shippedPlan();
+        ops = JSON.parse(fs.readFileSync(path.join(plan, "ops.json"), "utf8"));
+        customer = JSON.parse(fs.readFileSync(path.join(plan, "customer-a.json"), "utf8"));
+    });
+
+    /** The findings `code` of the shipped plan with `stack` as a preview whose steps `edit` rewrites. */
+    function found(stack: "ops" | "customer-a", edit: (steps: Step[]) => Step[], code = "BT-PLAN-DELETE-RESETS"): string[] {
+        const docs = { ops: JSON.parse(JSON.stringify(ops)), "customer-a": JSON.parse(JSON.stringify(customer)) };
+        const preview = asPreview(docs[stack]);
+        preview.steps = edit(preview.steps);
+        const states = (["ops", "customer-a"] as const).map((s) => stackStateOf(`${s}.json`, s === stack ? preview : docs[s]));
+        return verifyStates(states).violations.filter((v) => v.code === code).map((v) => `${v.resource}: ${v.why}`);
+    }
+    const first = (steps: Step[], type: string, which: (s: Step) => boolean = () => true) => steps.find((s) => s.newState?.type === type && which(s))!;
+    /** The steps, plus the delete of a copy of `step`'s resource under another logical name (the program renamed it, no alias). */
+    const renamed = (type: string, which?: (s: Step) => boolean) => (steps: Step[]): Step[] => {
+        const step = first(steps, type, which);
+        const urn = `${step.urn}-old`;
+        return [...steps, { op: "delete", urn, oldState: { ...step.newState, urn, id: `${step.newState.id}-old` } }];
+    };
+    /** `step`'s resource replaced: new-first (Pulumi's default), or deleted first (deleteBeforeReplace). */
+    const replaced = (type: string, order: "create-first" | "delete-first") => (steps: Step[]): Step[] => {
+        const at = steps.indexOf(first(steps, type));
+        const { urn, newState } = steps[at];
+        const gone = { op: "delete-replaced", urn, oldState: newState };
+        const made = [{ op: "create-replacement", urn, oldState: newState, newState }, { op: "replace", urn, oldState: newState, newState }];
+        return [...steps.slice(0, at), ...(order === "create-first" ? [...made, gone] : [gone, ...made]), ...steps.slice(at + 1)];
+    };
+
+    it("finds a key policy resource deleted while its key stays: the key's policy becomes AWS's default", () => {
+        const withKeyPolicy = (steps: Step[]): Step[] => {
+            const key = first(steps, KEY).newState;
+            const urn = `${key.urn.split("::").slice(0, 2).join("::")}::${KEY_POLICY}::customer-a-key-policy`;
+            const oldState = { urn, type: KEY_POLICY, custom: true, id: key.id, parent: key.parent, inputs: { keyId: key.id, policy: key.inputs.policy }, outputs: { keyId: key.id, policy: key.inputs.policy } };
+            return [...steps, { op: "delete", urn, oldState }];
+        };
+        const found1 = found("customer-a", withKeyPolicy);
+        assert.strictEqual(found1.length, 1, JSON.stringify(found1));
+        assert.match(found1[0], /^customer-a-key-policy: the update deletes it after customer-a-key \(aws:kms\/key:Key\) holds the same key policy/);
+    });
+
+    it("finds the archive's Object Lock configuration renamed, or replaced new-first", () => {
+        assert.strictEqual(found("customer-a", renamed(LOCK)).length, 1);
+        const replacedFirst = found("customer-a", replaced(LOCK, "create-first"));
+        assert.ok(replacedFirst.length === 1 && replacedFirst[0].includes("after its replacement holds the same Object Lock configuration"), JSON.stringify(replacedFirst));
+    });
+
+    it("finds the runtime's inline policy and a metric filter renamed, and the quota enforcer's inline policy renamed", () => {
+        assert.strictEqual(found("customer-a", renamed(ROLE_POLICY)).length, 1);
+        assert.strictEqual(found("customer-a", renamed(METRIC_FILTER)).length, 1);
+        assert.strictEqual(found("ops", renamed(ROLE_POLICY, (s) => s.urn.includes("quota-enforcer-policy"))).length, 1);
+    });
+
+    it("lets pass a replacement deleted first (deleteBeforeReplace), and the delete of a holder no staying resource shares", () => {
+        assert.deepStrictEqual(found("customer-a", replaced(LOCK, "delete-first")), []);
+        const otherFilter = (steps: Step[]): Step[] => {
+            const step = first(steps, METRIC_FILTER);
+            const urn = `${step.urn}-scratch`;
+            const oldState = { ...step.newState, urn, id: "scratch", inputs: { ...step.newState.inputs, name: "scratch" }, outputs: { ...step.newState.outputs, name: "scratch" } };
+            return [...steps, { op: "delete", urn, oldState }];
+        };
+        assert.deepStrictEqual(found("customer-a", otherFilter), []);
+        assert.deepStrictEqual(found("customer-a", (steps) => steps), []);
+        assert.deepStrictEqual(found("ops", (steps) => steps), []);
+    });
+});
