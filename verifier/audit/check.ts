@@ -106,6 +106,13 @@ export interface AuditCheck {
      * looked for, and they are not a break.
      */
     newerThanArchive: number;
+    /**
+     * Log records, each sequence once, whose archive pointer says the archive
+     * write failed (`errorCode`) and whose object the archive copy lacks: the
+     * archive witnesses nothing of them, so a forged record that claims so
+     * passes. Not a break: a write can fail, and the logger reports each one.
+     */
+    archiveFailed: number;
     /** Threads that read the input, when `verifyAuditTrail` read it (1: the calling thread alone). */
     readerThreads?: number;
 }
@@ -128,7 +135,7 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
     const other: ChainBreak[] = input.damaged.map((d: Damage) => ({ kind: BreakKind.damaged, message: `${d.where}: ${d.message}` }));
     const expected = options.tenants === undefined || options.tenants.length === 0 ? undefined : new Set(options.tenants);
     const archive = input.logRead ? archiveIndex(input.archiveObjects, input.entries, input.checkpoints) : undefined;
-    const context: WriterContext = { inLog, options, expected, archive, newerThanArchive: 0 };
+    const context: WriterContext = { inLog, options, expected, archive, newerThanArchive: 0, archiveFailed: 0 };
     for (const writer of new Set([...byWriter.keys(), ...checkpointsByWriter.keys()])) {
         const entries = byWriter.get(writer) ?? [];
         const cps = checkpointsByWriter.get(writer) ?? [];
@@ -167,6 +174,7 @@ export function checkAuditInput(input: AuditInput, options: CheckOptions = {}): 
         redelivered,
         redeliveredCopies,
         newerThanArchive: context.newerThanArchive,
+        archiveFailed: context.archiveFailed,
     };
 }
 
@@ -178,6 +186,7 @@ interface WriterContext {
     /** The archive's objects, when both the log and the archive were read. */
     archive: ArchiveIndex | undefined;
     newerThanArchive: number;
+    archiveFailed: number;
 }
 
 function checkWriter(writer: string, entries: ChainEntry[], checkpoints: CheckpointEntry[], context: WriterContext): WriterReport {
@@ -355,6 +364,15 @@ function keptPart(text: string): string | undefined {
 
 /** Metadata the log cut keeps whole entries of the whole, in order, while they fit: the copy with fewer entries must hold the other's first ones. */
 function metadataAgrees(a: string, b: string): boolean {
+    try {
+        return keptEntriesAgree(a, b);
+    } catch {
+        // Metadata nested past what the stack holds cannot be compared entry by entry: it is not shown to agree.
+        return false;
+    }
+}
+
+function keptEntriesAgree(a: string, b: string): boolean {
     const [ma, mb] = [a, b].map((json) => JSON.parse(json) as unknown);
     if (!isPlainObject(ma) || !isPlainObject(mb)) return false;
     const [ka, kb] = [Object.keys(ma), Object.keys(mb)];
@@ -370,8 +388,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Records stored out of chain order. Within one stored order (a file of lines,
  * one log export's stream), a record stored strictly after one with a higher
- * sequence is reordered; records sharing a stored millisecond have no order
- * between them to check.
+ * sequence is reordered, whichever records share its millisecond; records
+ * sharing a stored millisecond have no order between them to check.
  */
 function reorderings(entries: ChainEntry[]): ChainEntry[] {
     const groups = new Map<string, ChainEntry[]>();
@@ -384,14 +402,24 @@ function reorderings(entries: ChainEntry[]): ChainEntry[] {
     for (const list of groups.values()) {
         if (list.length < 2) continue;
         list.sort((a, b) => (a.storedAt ?? 0) - (b.storedAt ?? 0) || a.position - b.position);
-        let top: ChainEntry | undefined;
+        // The highest sequence stored strictly before the record at hand, and the highest of those stored in its millisecond:
+        // comparing with the highest so far alone would let a record hide behind a later one that shares its millisecond.
+        let before = -1;
+        let here = -1;
+        let hereAt: number | undefined;
         const seen = new Set<number>();
         for (const e of list) {
             // A second copy of a sequence is a duplicate, reported as such.
             if (seen.has(e.link.seq)) continue;
             seen.add(e.link.seq);
-            if (top && e.link.seq < top.link.seq && (e.storedAt === undefined || e.storedAt !== top.storedAt)) out.push(e);
-            if (!top || e.link.seq > top.link.seq) top = e;
+            // Without a stored time, the position alone orders records: each is after the one before it.
+            if (e.storedAt === undefined || e.storedAt !== hereAt) {
+                before = Math.max(before, here);
+                here = -1;
+                hereAt = e.storedAt;
+            }
+            if (e.link.seq < before) out.push(e);
+            here = Math.max(here, e.link.seq);
         }
     }
     return out;
@@ -451,8 +479,12 @@ function checkpointBreaks(
 /** The archive's objects by key (below the tenant's prefix), and the newest time it holds. */
 interface ArchiveIndex {
     objects: Map<string, { tenant?: string; sha256: string; file: string }[]>;
+    /** The record each object holds, by the object's file: a pointer must name its own record's object, not any genuine one. */
+    held: Map<string, ChainEntry>;
     /** The newest `chain.at` of its record copies and `at` of its checkpoints, ms: about when it was copied. */
     newest: number;
+    /** The oldest of those: from then to `newest`, the tenant's writers were archiving. */
+    oldest: number;
 }
 
 function archiveIndex(objects: readonly ArchiveObject[], entries: readonly ChainEntry[], checkpoints: readonly CheckpointEntry[]): ArchiveIndex | undefined {
@@ -465,12 +497,22 @@ function archiveIndex(objects: readonly ArchiveObject[], entries: readonly Chain
         list.push({ tenant, sha256: o.sha256, file: o.file });
     }
     let newest = -Infinity;
-    for (const e of entries) if (e.archived && e.at !== undefined && e.at > newest) newest = e.at;
+    let oldest = Infinity;
+    const held = new Map<string, ChainEntry>();
+    for (const e of entries) {
+        if (!e.archived) continue;
+        // An archive object is its own group, named by its file.
+        if (!held.has(e.group)) held.set(e.group, e);
+        if (e.at === undefined) continue;
+        if (e.at > newest) newest = e.at;
+        if (e.at < oldest) oldest = e.at;
+    }
     for (const c of checkpoints) {
         const at = Date.parse(c.checkpoint.at);
         if (at > newest) newest = at;
+        if (at < oldest) oldest = at;
     }
-    return { objects: index, newest };
+    return { objects: index, held, newest, oldest };
 }
 
 const TENANT_FOLDER = `${ARCHIVE_TENANT_PARTITION}=`;
@@ -498,14 +540,25 @@ function pointerKey(key: string): { tenant?: string; key: string } {
  * What the log copies' archive pointers say, checked against the archive
  * when it is given. A writer with an archive writes every record to it first
  * and every log copy names its object (or the error that lost it), so a log
- * copy without a pointer, when the writer's other copies have one or the
- * archive holds its records, had it removed. The object each pointer names
- * must be there with the SHA-256 it names; only an object written after the
- * archive copy was made may be missing from it.
+ * copy without a pointer, when the writer's other copies have one, the
+ * archive holds its records, or the archive holds records from before and
+ * after it was written, had it removed or was never archived. The object
+ * each pointer names must be there with the SHA-256 it names and hold this
+ * very record: a genuine object's key and digest are no secret. Only an
+ * object written after the archive copy was made may be missing from it.
  */
 function pointerBreaks(entries: readonly ChainEntry[], context: WriterContext, add: (kind: BreakKind, seq: number, message: string) => void): void {
-    if (context.archive === undefined) return;
-    const archives = entries.some((e) => e.pointer !== undefined || e.archived === true);
+    const archive = context.archive;
+    if (archive === undefined) return;
+    let archives = false;
+    const archivedCopy = new Map<number, ChainEntry>();
+    for (const e of entries) {
+        if (e.pointer !== undefined) archives = true;
+        if (e.archived !== true) continue;
+        archives = true;
+        if (!archivedCopy.has(e.link.seq)) archivedCopy.set(e.link.seq, e);
+    }
+    const whileArchiving = (at: number | undefined) => at !== undefined && at >= archive.oldest && at <= archive.newest;
     // A record stored more than once is named once for one problem.
     const said = new Set<string>();
     const once = (seq: number, problem: string, message: string) => {
@@ -514,32 +567,50 @@ function pointerBreaks(entries: readonly ChainEntry[], context: WriterContext, a
         said.add(id);
         add(BreakKind.archivePointer, seq, message);
     };
+    const failed = new Set<number>();
     for (const e of entries) {
         if (e.archived || !context.inLog(e)) continue;
         const seq = e.link.seq;
         const p = e.pointer;
         if (p === undefined) {
             if (archives) once(seq, "none", `seq ${seq} at ${e.where} has no archive pointer, though the writer's records are archived`);
+            else if (whileArchiving(e.at)) once(seq, "none", `seq ${seq} at ${e.where} has no archive pointer, and the archive holds no record of its writer, though it holds records from before and after it was written (a writer that does not archive, or a forged one)`);
             continue;
         }
-        if (p.failed) continue;
+        if (p.failed) {
+            const copy = archivedCopy.get(seq);
+            if (copy) once(seq, "failed", `seq ${seq} at ${e.where} says its archive write failed, but the archive holds it (${copy.where})`);
+            else failed.add(seq);
+            continue;
+        }
         if (p.sha256 === undefined) {
             once(seq, `bare ${p.key}`, `seq ${seq} at ${e.where} has an archive pointer that names no SHA-256 and no failed write`);
             continue;
         }
         const { tenant, key } = pointerKey(p.key);
-        const found = (context.archive.objects.get(key) ?? []).filter((o) => o.tenant === undefined || tenant === undefined || o.tenant === tenant);
+        const found = (archive.objects.get(key) ?? []).filter((o) => o.tenant === undefined || tenant === undefined || o.tenant === tenant);
         if (found.length === 0) {
             // Written after the copy's newest: it may have been archived after the copy was made.
-            if (e.at === undefined || e.at > context.archive.newest) {
+            if (e.at === undefined || e.at > archive.newest) {
                 context.newerThanArchive++;
                 continue;
             }
             once(seq, `missing ${p.key}`, `seq ${seq} at ${e.where} names the archive object ${p.key}, which the archive does not hold (deleted, or never written; or still being written when the archive was copied)`);
-        } else if (!found.some((o) => o.sha256 === p.sha256)) {
+            continue;
+        }
+        const named = found.find((o) => o.sha256 === p.sha256);
+        if (!named) {
             once(seq, `digest ${p.key} ${p.sha256}`, `seq ${seq} at ${e.where} names the archive object ${p.key} with another SHA-256 than the object ${found[0].file} has`);
+            continue;
+        }
+        // A copy of this record with another hash is an edit, found where the copies are compared.
+        const held = archive.held.get(named.file);
+        if (held === undefined || held.link.writer !== e.link.writer || held.link.seq !== seq) {
+            const holds = held === undefined ? "which holds no record" : `which holds seq ${held.link.seq} of writer ${held.link.writer}`;
+            once(seq, `other ${p.key}`, `seq ${seq} at ${e.where} names the archive object ${p.key}, ${holds}, not this record`);
         }
     }
+    context.archiveFailed += failed.size;
 }
 
 /** The first record or checkpoint of the writer of a tenant not `expected`, as a break. */

@@ -43,6 +43,11 @@ export function textReport(check: AuditCheck): string {
     if (check.newerThanArchive > 0) {
         lines.push(`${count(check.newerThanArchive, "record")} newer than the archive copy (written after its newest): their archive objects, missing from the copy, are not checked; copy the archive again to check them.`);
     }
+    if (check.archiveFailed > 0) {
+        lines.push(
+            `${count(check.archiveFailed, "record")} whose log copy says the archive write failed (errorCode): the archive witnesses nothing of them, so they are checked against the log alone (a forged record can say so too; the logger warned of each real failure).`,
+        );
+    }
     for (const w of check.writers) {
         lines.push(writerLine(w));
         if (w.redelivered > 0) lines.push(`  redelivered: ${redeliveryText(w.redelivered, w.redeliveredCopies)} (seq ${someSeqs(w.redeliveredSeqs)}).`);
@@ -63,6 +68,7 @@ export function jsonAuditReport(check: AuditCheck): unknown {
         redelivered: check.redelivered,
         redeliveredCopies: check.redeliveredCopies,
         newerThanArchive: check.newerThanArchive,
+        archiveFailed: check.archiveFailed,
         writers: check.writers,
         other: check.other,
     };

@@ -8,7 +8,7 @@
 import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, isSha256Hex, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
 import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
-import { RECORD_ID_FIELDS, boundRecordId } from "../../contract/record-limits";
+import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, boundRecordId } from "../../contract/record-limits";
 import { startsCutRecord } from "./cut-record";
 
 export type EntryKind = "close" | "record";
@@ -52,12 +52,11 @@ export interface ChainEntry {
     position: number;
     /** Set on an archive copy (an object of the archive, see {@link isArchiveObjectFile}); a log copy has none. */
     archived?: true;
-    /** Why the record contradicts itself (a carried digest its content does not have), when it does. */
+    /** Why the record contradicts itself (a carried digest its content does not have, a log copy's id past the log's bound), when it does. */
     flaw?: string;
     /**
-     * `chain.at`, ms since the epoch, on an archive copy and a log copy with
-     * an archive pointer: whether the archive was copied before the record
-     * was written.
+     * `chain.at`, ms since the epoch: whether the archive was copied before
+     * the record was written, or while its writers were archiving.
      */
     at?: number;
     /** A log copy's archive pointer, when it has one. */
@@ -179,8 +178,34 @@ export function readSegment(segment: Segment, into: AuditInput): void {
         start = end + 1;
         if (raw.trim() === "") continue;
         // The line number orders the file's records: positions need not be dense.
-        readLine(raw, { file, where: `${file}:${line}`, source, group: file, position: line, archiveObject }, into);
+        readGuarded(raw, { file, where: `${file}:${line}`, source, group: file, position: line, archiveObject }, into);
     }
+}
+
+/**
+ * Reads one line or event, so that whatever it holds is at worst damage: a
+ * value nested thousands deep overflows the stack wherever it is serialized,
+ * and one planted line must not stop the check of every other.
+ */
+function readGuarded(raw: string, place: Place, into: AuditInput): void {
+    const entries = into.entries.length;
+    const checkpoints = into.checkpoints.length;
+    const damaged = into.damaged.length;
+    const skipped = into.skipped;
+    try {
+        readLine(raw, place, into);
+    } catch (err) {
+        // What the line added before it failed is not kept: it is reported once, as damage.
+        into.entries.length = entries;
+        into.checkpoints.length = checkpoints;
+        into.damaged.length = damaged;
+        into.skipped = skipped;
+        into.damaged.push({ where: place.where, message: `a line that cannot be read as an audit record (${errorText(err)})` });
+    }
+}
+
+function errorText(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
 }
 
 function readLogEvents(events: LogEvent[], file: string, source: number, firstIndex: number, archiveObject: boolean, into: AuditInput): void {
@@ -199,7 +224,7 @@ function readLogEvents(events: LogEvent[], file: string, source: number, firstIn
             return;
         }
         const storedAt = typeof timestamp === "number" ? timestamp : undefined;
-        readLine(message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt, archiveObject }, into);
+        readGuarded(message, { file, where, source, group: `${file}#${stream}`, position: i, storedAt, archiveObject }, into);
     });
 }
 
@@ -323,7 +348,17 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
     try {
         hash = recordChainHash(record, problems);
     } catch (err) {
-        into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${(err as Error).message})` });
+        into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${errorText(err)})` });
+        return;
+    }
+    // Only a log copy is bounded: the archive copy keeps a long id whole.
+    const logCopy = !place.archiveObject || record.archive !== undefined;
+    let content: RecordContent | undefined;
+    try {
+        content = contentOf(record, logCopy ? problems : undefined);
+    } catch (err) {
+        // Fields the hash leaves out are serialized too: they can be nested past what the stack holds as well.
+        into.damaged.push({ where: place.where, message: `an audit record whose fields outside the chain hash cannot be read (${errorText(err)})` });
         return;
     }
     const entry: ChainEntry = {
@@ -338,8 +373,7 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
     };
     if (typeof record.tenantId === "string") entry.tenantId = record.tenantId;
     if (record.archive !== undefined) entry.pointer = pointerOf(record.archive);
-    if (entry.pointer !== undefined || place.archiveObject) entry.at = Date.parse(link.at);
-    const content = contentOf(record);
+    entry.at = Date.parse(link.at);
     if (content) entry.content = content;
     // Only a log copy holds the archive pointer, wherever its file lies.
     if (place.archiveObject && record.archive === undefined) entry.archived = true;
@@ -355,14 +389,18 @@ function pointerOf(archive: unknown): ArchivePointer {
     return pointer;
 }
 
-/** The parsed record is not kept: only its texts and metadata, and what the hash leaves out, where it has them. */
-function contentOf(record: Record<string, unknown>): RecordContent | undefined {
+/**
+ * The parsed record is not kept: only its texts and metadata, and what the
+ * hash leaves out, where it has them. A log copy's id past the log's bound
+ * is named in `problems`, when given.
+ */
+function contentOf(record: Record<string, unknown>, problems: string[] | undefined): RecordContent | undefined {
     const input = record.input as Record<string, unknown> | undefined;
     const output = record.output as Record<string, unknown> | undefined;
     const inputText = input?.inputText;
     const outputText = output?.outputText;
     const metadata = record.metadata;
-    const unhashed = unhashedOf(record, input, output);
+    const unhashed = unhashedOf(record, input, output, problems);
     if (inputText === undefined && outputText === undefined && metadata === undefined && unhashed === undefined) return undefined;
     const content: RecordContent = {};
     if (typeof inputText === "string") content.inputText = inputText;
@@ -379,7 +417,7 @@ function contentOf(record: Record<string, unknown>): RecordContent | undefined {
  * not make two copies differ). Undefined for the common record that has none,
  * so it costs nothing there.
  */
-function unhashedOf(record: Record<string, unknown>, input: Record<string, unknown> | undefined, output: Record<string, unknown> | undefined): string | undefined {
+function unhashedOf(record: Record<string, unknown>, input: Record<string, unknown> | undefined, output: Record<string, unknown> | undefined, problems: string[] | undefined): string | undefined {
     // Made only when needed: this runs for every record read.
     let out: Record<string, unknown> | undefined;
     if (record.archive !== undefined) (out ??= {}).archive = record.archive;
@@ -388,7 +426,11 @@ function unhashedOf(record: Record<string, unknown>, input: Record<string, unkno
     for (const f of RECORD_ID_FIELDS) {
         const value = record[f];
         // The hash holds an id only as the log bounds it: the rest of a longer one is here.
-        if (typeof value === "string" && boundRecordId(value) !== value) (out ??= {})[f] = value;
+        if (typeof value === "string" && boundRecordId(value) !== value) {
+            (out ??= {})[f] = value;
+            // The hash would match the id re-cut, whatever was appended to an id the runtime cut.
+            problems?.push(`its ${f} is longer than the ${MAX_RECORD_ID_BYTES} bytes the runtime writes to the log (an id it cut, edited)`);
+        }
     }
     return out && chainCanonicalJson(out);
 }
