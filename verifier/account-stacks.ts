@@ -91,7 +91,7 @@ function tenantRoles(s: IntendedStack, iam: AccountIam): IamPrincipal[] {
 
 /** An IAM view holding only `principals`, for a check that reads nothing else of it. */
 function onlyPrincipals(principals: IamPrincipal[]): AccountIam {
-    return { principals, byName: { role: new Map(), user: new Map(), group: new Map() }, policies: new Map(), findings: [] };
+    return { principals, byName: { role: new Map(), user: new Map(), group: new Map() }, policies: new Map(), exclusiveAttachments: new Map(), findings: [] };
 }
 
 /**

@@ -21,6 +21,14 @@ export interface PolicySource {
     /** Undefined when the policy is not in the files. */
     document: unknown;
     managedArn?: string;
+    /** An inline policy's name, when known: what an exclusive list keeps it by. */
+    inlineName?: string;
+}
+
+/** A resource that makes a principal's inline policies or managed attachments exactly its list: AWS drops the others on every deploy. */
+export interface ExclusiveList {
+    keep: Set<string>;
+    by: StackResource;
 }
 
 export interface IamPrincipal {
@@ -31,6 +39,10 @@ export interface IamPrincipal {
     trust?: unknown;
     boundaryArn?: string;
     policies: PolicySource[];
+    /** Inline policy names kept (a `*PoliciesExclusive`, or the role's own `inlinePolicies`): any other is removed. */
+    exclusiveInline?: ExclusiveList;
+    /** Lowercased managed policy ARNs kept (a `*PolicyAttachmentsExclusive`, or the role's own `managedPolicyArns`). */
+    exclusiveManaged?: ExclusiveList;
 }
 
 export interface AccountIam {
@@ -39,6 +51,8 @@ export interface AccountIam {
     byName: Record<PrincipalKind, Map<string, IamPrincipal[]>>;
     /** Lowercased policy ARN → the policy resource. */
     policies: Map<string, StackResource>;
+    /** Lowercased policy ARN → the principals an `aws:iam/policyAttachment` attaches it to, the only ones AWS leaves it on. */
+    exclusiveAttachments: Map<string, ExclusiveList & { holders: Set<IamPrincipal> }>;
     findings: Violation[];
 }
 
@@ -148,33 +162,63 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         p.policies.push({ name: arn, resource: policy ?? by, document: policy ? prop(policy, "policy") : undefined, managedArn: arn });
     };
 
+    const exclusiveAttachments: AccountIam["exclusiveAttachments"] = new Map();
     for (const r of state.resources) {
         const inline = INLINE_TYPES[r.type];
         if (inline) {
-            for (const p of find(inline, prop(r, inline), r)) p.policies.push({ name: textProp(r, "name") ?? r.name, resource: r, document: prop(r, "policy") });
+            const name = textProp(r, "name");
+            for (const p of find(inline, prop(r, inline), r)) p.policies.push({ name: name ?? r.name, resource: r, document: prop(r, "policy"), ...(name !== undefined ? { inlineName: name } : {}) });
             continue;
         }
         const exclusive = EXCLUSIVE_INLINE_TYPES[r.type];
         if (exclusive) {
-            find(exclusive[0], prop(r, exclusive[1]), r);
+            for (const p of find(exclusive[0], prop(r, exclusive[1]), r)) p.exclusiveInline = narrowed(p.exclusiveInline, names(prop(r, "policyNames")), r);
             continue;
         }
         for (const [kind, who, what] of ATTACHMENT_TYPES[r.type] ?? NO_ATTACHMENTS) {
             for (const target of list(prop(r, who))) {
-                for (const p of find(kind, target, r)) for (const arn of list(prop(r, what))) attachManaged(p, arn, r);
+                for (const p of find(kind, target, r)) {
+                    for (const arn of list(prop(r, what))) attachManaged(p, arn, r);
+                    if (EXCLUSIVE_ATTACHMENT_TYPES.has(r.type)) p.exclusiveManaged = narrowed(p.exclusiveManaged, arns(prop(r, what)), r);
+                }
             }
+        }
+        if (r.type === POLICY_ATTACHMENT_TYPE && typeof prop(r, "policyArn") === "string") {
+            // The provider makes the policy's attachments across the account exactly these: it detaches it from every other principal.
+            const arn = String(prop(r, "policyArn")).toLowerCase();
+            const holders = exclusiveAttachments.get(arn)?.holders ?? new Set<IamPrincipal>();
+            for (const [kind, who] of ATTACHMENT_TYPES[r.type]) for (const target of list(prop(r, who))) for (const p of find(kind, target, r)) holders.add(p);
+            exclusiveAttachments.set(arn, { keep: new Set([arn]), by: r, holders });
         }
     }
     // A principal's own inline and managed lists. Read from inputs alone: in a view of what AWS
     // holds, inputs carry the outputs, which list every policy attached by any resource.
     for (const p of principals) {
-        for (const [i, item] of list(heldProp(p.resource, "inlinePolicies")).entries()) {
+        const ownInline = heldProp(p.resource, "inlinePolicies");
+        for (const [i, item] of list(ownInline).entries()) {
             const entry = item as { name?: unknown; policy?: unknown } | null;
             if (entry && typeof entry === "object" && entry.policy !== undefined && entry.policy !== "") {
-                p.policies.push({ name: `${p.resource.name} inlinePolicies[${i}]${typeof entry.name === "string" ? ` (${entry.name})` : ""}`, resource: p.resource, document: entry.policy });
+                p.policies.push({ name: `${p.resource.name} inlinePolicies[${i}]${typeof entry.name === "string" ? ` (${entry.name})` : ""}`, resource: p.resource, document: entry.policy, ...(typeof entry.name === "string" ? { inlineName: entry.name } : {}) });
             }
         }
-        for (const arn of list(heldProp(p.resource, "managedPolicyArns"))) attachManaged(p, arn, p.resource);
+        // A role's own list, once it holds an entry (an empty `[{}]` one included), is the role's whole set of inline policies.
+        if (Array.isArray(ownInline) && ownInline.length > 0) p.exclusiveInline = narrowed(p.exclusiveInline, names(ownInline.map((e: unknown) => (typeof e === "object" && e !== null ? (e as { name?: unknown }).name : undefined))), p.resource);
+        const ownManaged = heldProp(p.resource, "managedPolicyArns");
+        for (const arn of list(ownManaged)) attachManaged(p, arn, p.resource);
+        // Set at all (`[]` included), it is the role's whole set of managed policies.
+        if (Array.isArray(ownManaged)) p.exclusiveManaged = narrowed(p.exclusiveManaged, arns(ownManaged), p.resource);
+    }
+    // What an exclusive list leaves out, AWS does not hold: the provider removes it on every deploy.
+    for (const p of principals) {
+        if (p.exclusiveInline === undefined && p.exclusiveManaged === undefined && exclusiveAttachments.size === 0) continue;
+        p.policies = p.policies.filter((source) => {
+            if (source.managedArn !== undefined) {
+                const arn = source.managedArn.toLowerCase();
+                const only = exclusiveAttachments.get(arn);
+                return (p.exclusiveManaged === undefined || p.exclusiveManaged.keep.has(arn)) && (only === undefined || only.holders.has(p));
+            }
+            return source.inlineName === undefined || p.exclusiveInline === undefined || p.exclusiveInline.keep.has(source.inlineName);
+        });
     }
     // Members of a group get the group's policies.
     for (const r of state.resources) {
@@ -184,5 +228,16 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
             for (const u of find("user", user, r)) for (const g of groups) for (const group of find("group", g, r)) u.policies.push(...group.policies);
         }
     }
-    return { principals, byName, policies, findings };
+    return { principals, byName, policies, exclusiveAttachments, findings };
+}
+
+const POLICY_ATTACHMENT_TYPE = "aws:iam/policyAttachment:PolicyAttachment";
+const EXCLUSIVE_ATTACHMENT_TYPES = new Set(Object.keys(ATTACHMENT_TYPES).filter((t) => t.endsWith("Exclusive")));
+
+const names = (value: unknown): Set<string> => new Set(list(value).filter((n): n is string => typeof n === "string"));
+const arns = (value: unknown): Set<string> => new Set(list(value).filter((n): n is string => typeof n === "string").map((a) => a.toLowerCase()));
+
+/** Two exclusive lists of one principal: only what both keep stays. */
+function narrowed(current: ExclusiveList | undefined, keep: Set<string>, by: StackResource): ExclusiveList {
+    return current === undefined ? { keep, by } : { keep: new Set([...current.keep].filter((k) => keep.has(k))), by: current.by };
 }

@@ -16,6 +16,7 @@ import type { MeteringContext } from "./metering-values";
 import { profileWiring } from "./profile-wiring";
 import { resourcesByUrn, type StackResource, type StackState } from "./pulumi-formats";
 import { quotaWiring } from "./quota-wiring";
+import { enforcementUndone } from "./enforcement-undone";
 
 
 export function meteringViolations(state: StackState, account: string, tenants: TenantIntent[]): Violation[] {
@@ -61,6 +62,7 @@ export function meteringViolations(state: StackState, account: string, tenants: 
     };
     quotaWiring(ctx);
     costCapWiring(ctx);
+    enforcementUndone(ctx);
     profileWiring(ctx);
     return out;
 }
