@@ -12,7 +12,7 @@ import type { PlannedResource, WorkerOutput } from "./plan-types";
 import { planRecord } from "./preview-files";
 
 /** What the log and the resource tree need of a resource. */
-export type ResourceSummary = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent">;
+export type ResourceSummary = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "op">;
 
 export class ShardJoin {
     private readonly shared = new Map<string, PlannedResource>();
@@ -75,7 +75,7 @@ function belowTenant(urn: string, parents: Map<string, string | undefined>, type
 }
 
 function summary(r: PlannedResource): ResourceSummary {
-    return { urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent };
+    return { urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, ...(r.op ? { op: r.op } : {}) };
 }
 
 /**

@@ -2,9 +2,14 @@ import type { ResourceSummary } from "./join-shards";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
+/** What `pulumi preview` marks each step with; a plan without steps creates everything. */
+const MARKS: Record<NonNullable<ResourceSummary["op"]>, string> = { create: "+", update: "~", same: " " };
+const mark = (r: ResourceSummary | undefined) => MARKS[r?.op ?? "create"];
+
 /**
  * Renders planned resources as a tree nested by parent, the way
- * `pulumi preview` lists them: `+ type  name`.
+ * `pulumi preview` lists them: `+ type  name` for a resource it creates,
+ * `~` for one it updates, no mark for one it leaves as it is.
  */
 export function renderTree(stack: string, resources: readonly ResourceSummary[]): string {
     const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn;
@@ -16,12 +21,12 @@ export function renderTree(stack: string, resources: readonly ResourceSummary[])
         list.push(r);
         children.set(parent, list);
     }
-    const lines = [`+ ${STACK_TYPE}  ${stack}`];
+    const lines = [`${mark(resources.find((r) => r.type === STACK_TYPE))} ${STACK_TYPE}  ${stack}`];
     const walk = (parent: string | undefined, indent: string): void => {
         const list = children.get(parent) ?? [];
         list.forEach((r, i) => {
             const last = i === list.length - 1;
-            lines.push(`${indent}${last ? "└─" : "├─"} + ${r.type}  ${r.name}`);
+            lines.push(`${indent}${last ? "└─" : "├─"} ${mark(r)} ${r.type}  ${r.name}`);
             walk(r.urn, indent + (last ? "   " : "│  "));
         });
     };
