@@ -14,18 +14,30 @@ import { counted, customersNotProved, jsonReport, markdownReport, violationLines
 import { verifyFiles } from "./verify";
 
 const USAGE = `usage: bedrock-tenancy verify [--out DIR] [--quiet] [--require-customers] <stack.json>…
+       bedrock-tenancy audit verify [options] <input>…   checks the audit trail's hash chains (\`bedrock-tenancy audit --help\` for its options)
+       bedrock-tenancy --version
 
-Reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-sames --show-secrets\`
+verify reads one \`pulumi stack export --show-secrets\` or \`pulumi preview --json --show-sames --show-secrets\`
 file per stack (the ops stack's and any customer stacks'), proves tenant isolation over every
-resource of every file and writes DIR/isolation-report.md and DIR/isolation-report.json
-(DIR defaults to the current folder).
+resource of every file and writes DIR/isolation-report.md and DIR/isolation-report.json.
 
+  --out DIR            the folder for the reports (default: the current folder)
   --require-customers  a tenant whose customer stack is not among the files is a violation
   --quiet              print nothing but violations
 
-Exit 0: no violation; 1: violations (listed); 2: unreadable input, a stack that failed to plan, files that prove nothing, a bad option, or a report that cannot be written.
+Exit 0: no violation; 1: violations (listed); 2: unreadable input, a stack that failed to plan, files that prove nothing, a bad option, or a report that cannot be written.`;
 
-       bedrock-tenancy audit verify <input>…   checks the audit trail's hash chains (run \`bedrock-tenancy audit --help\` for its usage)`;
+/** The package's version, from the package.json above this file (compiled or not). */
+function packageVersion(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
+            if (pkg.name === "bedrock-tenancy" && typeof pkg.version === "string") return pkg.version;
+        }
+        if (path.dirname(dir) === dir) return "unknown";
+    }
+}
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
     const [command, ...rest] = argv;
@@ -34,8 +46,12 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         out.write(`${USAGE}\n`);
         return 0;
     }
+    if (command === "--version" || command === "-v" || command === "version") {
+        out.write(`${packageVersion()}\n`);
+        return 0;
+    }
     if (command !== "verify") {
-        err.write(`${command === undefined ? "" : `unknown command ${JSON.stringify(command)}\n`}${USAGE}\n`);
+        err.write(`${command === undefined ? "no command given: verify or audit verify" : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
         return 2;
     }
     let values: { out?: string; quiet?: boolean; "require-customers"?: boolean };

@@ -78,6 +78,15 @@ describe("bedrock-tenancy verify (the bin)", function () {
         }
         const usage = await bin([]);
         assert.strictEqual(usage.code, 2);
-        assert.match(usage.stderr, /usage: bedrock-tenancy verify/);
+        assert.match(usage.stderr, /^no command given: verify or audit verify\nusage: bedrock-tenancy verify/);
+    });
+
+    it("names both commands and every option in its help, and prints its version", async () => {
+        const help = await bin(["--help"]);
+        assert.strictEqual(help.code, 0);
+        for (const line of [/^usage: bedrock-tenancy verify /m, /^ {7}bedrock-tenancy audit verify /m, /^ {2}--out DIR /m, /^ {2}--require-customers /m, /^ {2}--quiet /m]) assert.match(help.stdout, line);
+        const version = await bin(["--version"]);
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string };
+        assert.deepStrictEqual([version.code, version.stdout], [0, `${pkg.version}\n`]);
     });
 });
