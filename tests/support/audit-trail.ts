@@ -1,8 +1,9 @@
 /** Trails of chained records for the checker's tests, written the way the runtime writes them. */
 import * as fs from "fs";
 import * as path from "path";
+import { randomUUID } from "crypto";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
-import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, type AuditMode, type AuditRecord, type ChainCheckpoint, type ContentMode, type StoredRecord } from "../../contract";
+import { AUDIT_SCHEMA_TYPE, AUDIT_SCHEMA_VERSION, recordChainHash, type AuditMode, type AuditRecord, type ChainCheckpoint, type ContentMode, type StoredRecord } from "../../contract";
 import { ChainWriter } from "../../runtime/chain/chain-writer";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import { ArchivingSink } from "../../runtime/sinks/archive-sink";
@@ -170,5 +171,24 @@ export function changedLines(lines: readonly string[], change: (record: any) => 
     return lines.flatMap((line) => {
         const changed = change(JSON.parse(line));
         return changed === undefined ? [] : [typeof changed === "string" ? changed : JSON.stringify(changed)];
+    });
+}
+
+/** The trail's log with the record at `seq` passed through `change`. */
+export function logWith(t: RuntimeTrail, seq: number, change: (r: any) => unknown): string {
+    return jsonLines(changedLines(t.lines, (r) => (r.chain.seq === seq ? change(r) : r)));
+}
+
+/** The trail's first `count` log records re-chained as a new writer's (the chain has no secret), each given `pointer(record)` as its archive pointer. */
+export function forgedWriter(t: RuntimeTrail, count: number, pointer: (r: any) => unknown): string[] {
+    const writer = randomUUID();
+    let prev: string | null = null;
+    return t.lines.slice(0, count).map((line, seq) => {
+        const r = JSON.parse(line);
+        r.chain = { ...r.chain, writer, seq, prev };
+        r.userId = "forged-user";
+        r.archive = pointer(r);
+        prev = recordChainHash(r);
+        return JSON.stringify(r);
     });
 }

@@ -8,36 +8,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { createHash, randomUUID } from "crypto";
-import { recordChainHash } from "../../contract/audit-chain";
+import { createHash } from "crypto";
 import { ChainWriter } from "../../runtime/chain/chain-writer";
 import { allBreaks, readAuditInputs, verifyAuditTrail } from "../../verifier/audit";
 import { packInput, unpackInput } from "../../verifier/audit/packed";
-import { archiveObjects, auditCli, breaks, callRecord, changedLines, jsonLines, runtimeTrail, trail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
+import { archiveObjects, auditCli, breaks, callRecord, changedLines, forgedWriter, jsonLines, logWith, runtimeTrail, trail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
 
 const closedTrail = () => runtimeTrail(trailCalls(3));
 
-/** The trail's log with the record at `seq` passed through `change`. */
-function logWith(t: RuntimeTrail, seq: number, change: (r: any) => unknown): string {
-    return jsonLines(changedLines(t.lines, (r) => (r.chain.seq === seq ? change(r) : r)));
-}
-
 function objectKeyOf(t: RuntimeTrail, seq: number): string {
     return t.lines.map((l) => JSON.parse(l)).find((r) => r.chain.seq === seq).archive.key;
-}
-
-/** `count` records of a new writer, chained as the runtime chains them (the chain has no secret), each naming an archive object that was never written. */
-function forgedWriter(t: RuntimeTrail, count: number): string[] {
-    const writer = randomUUID();
-    let prev: string | null = null;
-    return t.lines.slice(0, count).map((line, seq) => {
-        const r = JSON.parse(line);
-        r.chain = { ...r.chain, writer, seq, prev };
-        r.userId = "forged-user";
-        r.archive = { key: r.archive.key.replace("/dt=", "/dt=").replace(/-(started|success)\.json$/, "-forged-$1.json"), sha256: "ab".repeat(32) };
-        prev = recordChainHash(r);
-        return JSON.stringify(r);
-    });
 }
 
 /** A writer's records one ms apart, each archived as the ArchivingSink archives a record of mode `none` (the same record), its log copy naming the object. */
@@ -97,7 +77,7 @@ describe("audit verify checks the log's archive pointers against the archive", (
 
     it("names a forged writer whose pointers name objects that do not exist, given the archive", async () => {
         const t = await closedTrail();
-        const log = jsonLines([...t.lines, ...forgedWriter(t, 4)]);
+        const log = jsonLines([...t.lines, ...forgedWriter(t, 4, (r) => ({ key: r.archive.key.replace(/-(started|success)\.json$/, "-forged-$1.json"), sha256: "ab".repeat(32) }))]);
         // The log alone cannot tell it: its chain is consistent.
         assert.deepEqual(breaks(verifyAuditTrail([log])), []);
         const check = verifyAuditTrail([log, archiveObjects(t.objects)]);

@@ -8,36 +8,16 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import { createHash, randomUUID } from "crypto";
-import { recordChainHash } from "../../contract/audit-chain";
+import { createHash } from "crypto";
 import { MAX_RECORD_ID_BYTES, TRUNCATION_MARKER } from "../../contract/record-limits";
 import { allBreaks, verifyAuditTrail } from "../../verifier/audit";
-import { archiveObjects, auditCli, breaks, changedLines, filterLogEvents, jsonLines, runtimeTrail, trail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
+import { archiveObjects, auditCli, breaks, filterLogEvents, forgedWriter, jsonLines, logWith, runtimeTrail, trail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
 
 /** JSON text of a list nested `depth` deep: serializing its parse overflows the stack. */
 const deepList = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
-/** The trail's log with the record at `seq` passed through `change`. */
-function logWith(t: RuntimeTrail, seq: number, change: (r: any) => unknown): string {
-    return jsonLines(changedLines(t.lines, (r) => (r.chain.seq === seq ? change(r) : r)));
-}
-
 function pointerOf(t: RuntimeTrail, seq: number): { key: string; sha256: string } {
     return t.lines.map((l) => JSON.parse(l)).find((r) => r.chain.seq === seq).archive;
-}
-
-/** The trail's first `count` log records re-chained as a new writer's (the chain has no secret), each given `pointer(record)` as its archive pointer. */
-function forgedWriter(t: RuntimeTrail, count: number, pointer: (r: any) => unknown): string[] {
-    const writer = randomUUID();
-    let prev: string | null = null;
-    return t.lines.slice(0, count).map((line, seq) => {
-        const r = JSON.parse(line);
-        r.chain = { ...r.chain, writer, seq, prev };
-        r.userId = "forged-user";
-        r.archive = pointer(r);
-        prev = recordChainHash(r);
-        return JSON.stringify(r);
-    });
 }
 
 describe("audit verify names tampering the chain alone does not show", () => {
