@@ -14,7 +14,7 @@
 import type { ChainCheckpoint, WriterIdentity } from "../../contract";
 import { TRUNCATION_MARKER } from "../../contract/record-limits";
 import { ARCHIVE_TENANT_PARTITION } from "../../contract/archive";
-import type { ArchiveObject, AuditInput, ChainEntry, CheckpointEntry, Damage, RecordContent } from "./segment";
+import { MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES, type ArchiveObject, type AuditInput, type ChainEntry, type CheckpointEntry, type Damage, type RecordContent } from "./segment";
 
 /** Kinds of break, each a stable code. */
 export const BreakKind = {
@@ -309,7 +309,14 @@ function copyBreaks(seq: number, copies: ChainEntry[], pick: ChainEntry, add: (k
         else if (c.hash !== pick.hash) add(BreakKind.edit, seq, `seq ${seq} at ${c.where} differs from the copy at ${pick.where}`);
         else if (c !== pick) {
             const differs = contentDifference(c.content ?? {}, pick.content ?? {});
-            if (differs) add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its ${differs} is not the one the copy at ${pick.where} holds`);
+            if (differs) {
+                add(BreakKind.edit, seq, `seq ${seq} at ${c.where}: its ${differs} is not the one the copy at ${pick.where} holds`);
+                continue;
+            }
+            // The archive copy is the whole record: the log copy must be cut as the runtime cuts it.
+            const [log, whole] = c.archived === pick.archived ? [] : c.archived ? [pick, c] : [c, pick];
+            const miscut = log && whole && cutProblemOf(log.content ?? {}, whole.content ?? {});
+            if (miscut) add(BreakKind.edit, seq, `seq ${seq} at ${log.where} was changed: ${miscut} (the archive copy ${whole.where} holds the whole)`);
         }
     }
     return redelivered;
@@ -347,6 +354,67 @@ function contentDifference(a: RecordContent, b: RecordContent): "inputText" | "o
     }
     if (a.metadataJson !== b.metadataJson && (a.metadataJson === undefined || b.metadataJson === undefined || !metadataAgrees(a.metadataJson, b.metadataJson))) return "metadata";
     return undefined;
+}
+
+/**
+ * Slack of a line the runtime filled by cutting its texts: each text's cut
+ * ends on a character and an escape (up to 9 bytes short) and the room left
+ * is shared out in whole bytes; the last text takes what the others left.
+ */
+const CUT_LINE_SLACK = 64;
+
+/**
+ * Why a log copy's cut is not the runtime's, given the whole record (the
+ * archive copy), when it is not; the copies already agree in what both keep.
+ * Metadata is cut only when its JSON is over the bound, and then keeps whole
+ * entries while they fit, so its kept entries are known exactly. A text is
+ * cut to fit the line (which the cut then fills to within a few bytes of its
+ * limit) or to the logger's `maxContentBytes` (at least 1 byte, so at least
+ * one character of a text that begins with a one-byte one).
+ */
+function cutProblem(log: RecordContent, whole: RecordContent): string | undefined {
+    if (log.metadataCut && whole.metadataJson !== undefined && log.metadataJson !== whole.metadataJson) {
+        const expected = keptMetadataEntries(whole.metadataJson);
+        const kept = Object.keys(JSON.parse(log.metadataJson!) as object).length;
+        if (expected === undefined) return `its metadata is marked cut, but the whole is within the ${MAX_RECORD_METADATA_BYTES} bytes the runtime leaves uncut`;
+        if (kept !== expected) return `its metadata is cut to ${kept} entries, where the runtime keeps ${expected} within ${MAX_RECORD_METADATA_BYTES} bytes`;
+    }
+    for (const key of ["inputText", "outputText"] as const) {
+        const [cut, text] = [log[key], whole[key]];
+        if (cut === undefined || text === undefined || cut === text || !cut.endsWith(TRUNCATION_MARKER)) continue;
+        const kept = cut.slice(0, -TRUNCATION_MARKER.length);
+        if (!text.startsWith(kept)) continue;
+        if (kept.length >= text.length) return `its ${key} is marked cut, but holds the whole text`;
+        if ((log.lineBytes ?? 0) >= MAX_RECORD_LINE_BYTES - 1 - CUT_LINE_SLACK) continue;
+        if (kept === "" && text.charCodeAt(0) < 0x80) {
+            return `its ${key} is cut to nothing in a line of ${log.lineBytes} bytes, where the runtime cuts a text only to fill a line of ${MAX_RECORD_LINE_BYTES} bytes or to its maxContentBytes (at least 1 byte)`;
+        }
+    }
+    return undefined;
+}
+
+function cutProblemOf(log: RecordContent, whole: RecordContent): string | undefined {
+    try {
+        return cutProblem(log, whole);
+    } catch {
+        // Metadata nested past what the stack holds: the copies were not shown to agree, which is reported where they are compared.
+        return undefined;
+    }
+}
+
+/** How many entries the runtime's log copy keeps of metadata whose JSON is `json`; undefined when it keeps it whole. */
+function keptMetadataEntries(json: string): number | undefined {
+    if (Buffer.byteLength(json, "utf8") <= MAX_RECORD_METADATA_BYTES) return undefined;
+    const metadata = JSON.parse(json) as Record<string, unknown>;
+    // As the runtime measures: the braces, then each entry with its comma.
+    let size = 2;
+    let kept = 0;
+    for (const key of Object.keys(metadata)) {
+        size += Buffer.byteLength(JSON.stringify({ [key]: metadata[key] }), "utf8") - 1;
+        if (size > MAX_RECORD_METADATA_BYTES) break;
+        kept++;
+    }
+    return kept;
 }
 
 function textsAgree(a: string, b: string): boolean {
@@ -616,7 +684,9 @@ function pointerBreaks(entries: readonly ChainEntry[], context: WriterContext, a
 /** The first record or checkpoint of the writer of a tenant not `expected`, as a break. */
 function foreignTenant(entries: readonly ChainEntry[], checkpoints: readonly CheckpointEntry[], expected: ReadonlySet<string>): { seq: number; message: string } | undefined {
     const names = [...expected].join(", ");
-    const e = entries.find((x) => x.tenantId !== undefined && !expected.has(x.tenantId));
+    // The runtime writes its tenant on every record, a call's and a close record alike: one without is not the runtime's.
+    const e = entries.find((x) => x.tenantId === undefined || !expected.has(x.tenantId));
+    if (e?.tenantId === undefined && e) return { seq: e.link.seq, message: `seq ${e.link.seq} at ${e.where} names no tenant (its tenantId is missing or not a string), where every record the runtime writes names its own; expected ${names}` };
     if (e) return { seq: e.link.seq, message: `seq ${e.link.seq} at ${e.where} is a record of tenant ${e.tenantId}, not of ${names}` };
     const c = checkpoints.find((x) => !expected.has(x.checkpoint.tenantId));
     if (c) return { seq: c.checkpoint.seq, message: `the checkpoint ${c.where} is of tenant ${c.checkpoint.tenantId}, not of ${names}` };

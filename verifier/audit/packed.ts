@@ -15,13 +15,15 @@ const [WRITER, SEQ, KIND, SOURCE, GROUP, STORED_AT, POSITION, TENANT, PREV_NULL,
 ];
 /** {@link POINTER_STATE}: no pointer, one with a digest, one whose write failed, one that names no digest. */
 const [NO_POINTER, POINTER_SHA, POINTER_FAILED, POINTER_BARE] = [0, 1, 2, 3];
+/** {@link METADATA_CUT}: metadata not marked cut, marked cut (a depth cut), marked cut with the whole's digest (the log's size cut). */
+const [NOT_CUT, CUT_MARKED, CUT_FOR_SIZE] = [0, 1, 2];
 /** Bytes per entry: its hash, its link's prev, its archive pointer's digest. */
 const DIGESTS = 96;
 
 interface Rare {
     genesis?: EntryLink["genesis"];
     /** A record's texts and the fields its hash leaves out (its metadata travels as a string: records often repeat it). */
-    content?: Pick<RecordContent, "inputText" | "outputText" | "unhashedJson">;
+    content?: Pick<RecordContent, "inputText" | "outputText" | "unhashedJson" | "lineBytes">;
     /** The entry's `where`, when it is not `<group>:<position>` (a line of a file). */
     where?: string;
     flaw?: string;
@@ -66,11 +68,11 @@ export function packInput(input: AuditInput): PackedInput {
         numbers[n + PREV_NULL] = e.link.prev === null ? 1 : 0;
         const whereIsLine = e.where === `${e.group}:${e.position}`;
         numbers[n + WHERE_IS_LINE] = whereIsLine ? 1 : 0;
-        const { metadataJson, metadataTruncated, ...texts } = e.content ?? {};
+        const { metadataJson, metadataTruncated, metadataCut, ...texts } = e.content ?? {};
         const hasTexts = texts.inputText !== undefined || texts.outputText !== undefined || texts.unhashedJson !== undefined;
         numbers[n + CONTENT] = e.content === undefined ? 0 : 1;
         numbers[n + METADATA] = metadataJson === undefined ? -1 : intern(metadataJson);
-        numbers[n + METADATA_CUT] = metadataTruncated ? 1 : 0;
+        numbers[n + METADATA_CUT] = metadataCut ? CUT_FOR_SIZE : metadataTruncated ? CUT_MARKED : NOT_CUT;
         numbers[n + ARCHIVED] = e.archived ? 1 : 0;
         numbers[n + AT] = e.at ?? NaN;
         const p = e.pointer;
@@ -129,7 +131,8 @@ export function unpackInput(packed: PackedInput): AuditInput {
         if (numbers[n + CONTENT] === 1) {
             const content: RecordContent = { ...r?.content };
             if (numbers[n + METADATA] >= 0) content.metadataJson = strings[numbers[n + METADATA]];
-            if (numbers[n + METADATA_CUT] === 1) content.metadataTruncated = true;
+            if (numbers[n + METADATA_CUT] !== NOT_CUT) content.metadataTruncated = true;
+            if (numbers[n + METADATA_CUT] === CUT_FOR_SIZE) content.metadataCut = true;
             entry.content = content;
         }
         if (numbers[n + ARCHIVED] === 1) entry.archived = true;

@@ -5,10 +5,10 @@
  * A segment depends on no other, so segments can be read on worker threads.
  */
 // The chain's own modules, not the contract's index: a reader thread loads no more than it needs.
-import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, isSha256Hex, recordChainHash, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
+import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, chainView, isSha256Hex, sha256Hex, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
 import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
-import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, boundRecordId } from "../../contract/record-limits";
+import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "../../contract/record-limits";
 import { startsCutRecord } from "./cut-record";
 
 export type EntryKind = "close" | "record";
@@ -20,6 +20,13 @@ export interface RecordContent {
     /** The metadata as JSON: one string is cheaper to keep and to pass between threads than its objects. */
     metadataJson?: string;
     metadataTruncated?: boolean;
+    /** The copy carries the whole metadata's digest beside cut metadata: the log's size cut, not a depth cut (which carries none). */
+    metadataCut?: true;
+    /**
+     * UTF-8 bytes of the record as one JSON line, only where a text ends in the
+     * truncation marker: whether a text was cut to fit the line limit, or only could have been.
+     */
+    lineBytes?: number;
     /**
      * Canonical JSON of what the chain hash leaves out and the fields above do
      * not hold (the archive pointer, the text cut flags, ids past the log's
@@ -256,6 +263,14 @@ const MAX_ESCAPE_LEVELS = 4;
 const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g;
 const SHORT_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
+/**
+ * Most bytes of a line's `metadata` as JSON, and of a record line with its
+ * newline: runtime/record-line.ts's bounds, repeated since the checker does
+ * not load the runtime (a test holds the two equal).
+ */
+export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
+export const MAX_RECORD_LINE_BYTES = 256 * 1024;
+
 const CUT_RECORD = "an audit record that is not valid JSON (cut or altered)";
 
 function readLine(raw: string, place: Place, into: AuditInput): void {
@@ -283,7 +298,7 @@ function readLine(raw: string, place: Place, into: AuditInput): void {
         const prefix = Date.parse(raw.slice(0, brace).trim());
         if (!Number.isNaN(prefix)) place = { ...place, storedAt: prefix };
     }
-    readValue(value, place, into, 0);
+    readValue(value, place, into, 0, brace === 0 ? raw : raw.slice(brace));
 }
 
 /**
@@ -305,7 +320,8 @@ function looksLikeChainLink(value: unknown): boolean {
     return typeof value === "object" && value !== null && "writer" in value && "seq" in value;
 }
 
-function readValue(value: unknown, place: Place, into: AuditInput, depth: number): void {
+/** `text` is the JSON `value` was parsed from (at depth 0 `value` is all of it; deeper, it holds `value`). */
+function readValue(value: unknown, place: Place, into: AuditInput, depth: number, text: string): void {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
         into.skipped++;
         return;
@@ -313,7 +329,7 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
     const obj = value as Record<string, unknown>;
     const type = obj.schemaType;
     if (type === AUDIT_SCHEMA_TYPE || type === AUDIT_CHAIN_SCHEMA_TYPE) {
-        readRecord(obj, place, into);
+        readRecord(obj, place, into, depth === 0 ? text : undefined, text);
     } else if (type === AUDIT_CHECKPOINT_SCHEMA_TYPE) {
         readCheckpoint(obj, place, into);
     } else if (depth === 0 && "message" in obj) {
@@ -324,7 +340,7 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
         if (typeof message === "string") {
             readLine(message, inner, into);
         } else {
-            readValue(message, inner, into, depth + 1);
+            readValue(message, inner, into, depth + 1, text);
         }
     } else if (looksLikeChainLink(obj.chain)) {
         into.damaged.push({ where: place.where, message: "a chain link in a line that names no audit record's schema type (altered?)" });
@@ -335,18 +351,26 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
 
 const PROBLEMS: string[] = [];
 
-function readRecord(record: Record<string, unknown>, place: Place, into: AuditInput): void {
+/**
+ * `own` is the record's own JSON text, when the line is that alone; `holder`
+ * the text it was parsed from (a wrapping event's, or its own).
+ */
+function readRecord(record: Record<string, unknown>, place: Place, into: AuditInput, own: string | undefined, holder: string): void {
     const link = chainLinkOf(record);
     if (typeof link === "string") {
         into.damaged.push({ where: place.where, message: `an audit record the chain cannot place: ${link}` });
         return;
     }
     let hash: string;
+    let view: Readonly<Record<string, unknown>>;
+    let canonical: string;
     // One list for every record read: almost all leave it empty.
     const problems = PROBLEMS;
     problems.length = 0;
     try {
-        hash = recordChainHash(record, problems);
+        view = chainView(record, JSON.stringify, problems);
+        canonical = chainCanonicalJson(view);
+        hash = sha256Hex(canonical);
     } catch (err) {
         into.damaged.push({ where: place.where, message: `an audit record that cannot be hashed (${errorText(err)})` });
         return;
@@ -355,7 +379,14 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
     const logCopy = !place.archiveObject || record.archive !== undefined;
     let content: RecordContent | undefined;
     try {
-        content = contentOf(record, logCopy ? problems : undefined);
+        // JSON.parse keeps a repeated key's last value, so a line can say one thing to a reader and another to the check.
+        // A line JSON.stringify wrote (every line the runtime writes) holds no key twice: only another spelling is scanned.
+        const written = view === record ? canonical : JSON.stringify(record);
+        if (written !== own && repeatsKey(holder)) {
+            into.damaged.push({ where: place.where, message: "an audit record that names one key twice in one object (JSON.parse reads the last value, another reader may take the first; the runtime writes each key once)" });
+            return;
+        }
+        content = contentOf(record, written, logCopy ? problems : undefined);
     } catch (err) {
         // Fields the hash leaves out are serialized too: they can be nested past what the stack holds as well.
         into.damaged.push({ where: place.where, message: `an audit record whose fields outside the chain hash cannot be read (${errorText(err)})` });
@@ -381,6 +412,58 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
     into.entries.push(entry);
 }
 
+/**
+ * Whether JSON text (known to parse) names one key twice in one object, at
+ * any depth. Only lines not spelled as JSON.stringify writes them get here.
+ */
+export function repeatsKey(text: string): boolean {
+    // The keys of each open object; undefined for an open list.
+    const open: (Set<string> | undefined)[] = [];
+    let keyNext = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+            let end = i + 1;
+            let escaped = false;
+            for (; end < text.length && text.charCodeAt(end) !== QUOTE; end++) {
+                if (text.charCodeAt(end) === BACKSLASH) {
+                    escaped = true;
+                    end++;
+                }
+            }
+            if (keyNext) {
+                const spelled = text.slice(i + 1, end);
+                // Two spellings of one key (`"a"`, `"\u0061"`) are one key to JSON.parse.
+                const key = escaped ? (JSON.parse(`"${spelled}"`) as string) : spelled;
+                const keys = open[open.length - 1]!;
+                if (keys.has(key)) return true;
+                keys.add(key);
+                keyNext = false;
+            }
+            i = end;
+        } else if (c === OPEN_BRACE) {
+            open.push(new Set());
+            keyNext = true;
+        } else if (c === OPEN_BRACKET) {
+            open.push(undefined);
+        } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+            open.pop();
+            keyNext = false;
+        } else if (c === COMMA) {
+            keyNext = open[open.length - 1] !== undefined;
+        }
+    }
+    return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
 function pointerOf(archive: unknown): ArchivePointer {
     const { key, sha256, errorCode } = (typeof archive === "object" && archive !== null ? archive : {}) as Record<string, unknown>;
     const pointer: ArchivePointer = { key: typeof key === "string" ? key : "" };
@@ -394,7 +477,7 @@ function pointerOf(archive: unknown): ArchivePointer {
  * hash leaves out, where it has them. A log copy's id past the log's bound
  * is named in `problems`, when given.
  */
-function contentOf(record: Record<string, unknown>, problems: string[] | undefined): RecordContent | undefined {
+function contentOf(record: Record<string, unknown>, written: string, problems: string[] | undefined): RecordContent | undefined {
     const input = record.input as Record<string, unknown> | undefined;
     const output = record.output as Record<string, unknown> | undefined;
     const inputText = input?.inputText;
@@ -407,6 +490,14 @@ function contentOf(record: Record<string, unknown>, problems: string[] | undefin
     if (typeof outputText === "string") content.outputText = outputText;
     if (metadata !== undefined) content.metadataJson = JSON.stringify(metadata);
     if (record.metadataTruncated) content.metadataTruncated = true;
+    if (record.metadataTruncated === true && record.metadataSha256 !== undefined && content.metadataJson !== undefined) {
+        content.metadataCut = true;
+        // The runtime keeps whole entries only while they fit: cut metadata over the bound had more added after the cut.
+        if (Buffer.byteLength(content.metadataJson, "utf8") > MAX_RECORD_METADATA_BYTES) {
+            problems?.push(`its metadata, marked cut, is over the ${MAX_RECORD_METADATA_BYTES} bytes the runtime cuts metadata to`);
+        }
+    }
+    if (content.inputText?.endsWith(TRUNCATION_MARKER) || content.outputText?.endsWith(TRUNCATION_MARKER)) content.lineBytes = Buffer.byteLength(written, "utf8");
     if (unhashed !== undefined) content.unhashedJson = unhashed;
     return content;
 }
