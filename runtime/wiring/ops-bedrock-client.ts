@@ -49,7 +49,7 @@ export function checkOpsBedrockClientOptions(options: OpsBedrockClientOptions): 
     raise(
         options.endpoint === undefined ? undefined : httpUrlProblem("bedrockEndpoint", options.endpoint),
         options.clientConfig === undefined ? undefined : clientConfigProblem("bedrockClientConfig", options.clientConfig),
-        options.connectionTimeoutMs === undefined ? undefined : integerAtLeastProblem("bedrockConnectionTimeoutMs", options.connectionTimeoutMs, 0),
+        options.connectionTimeoutMs === undefined ? undefined : integerAtLeastProblem("bedrockConnectionTimeoutMs", options.connectionTimeoutMs, 1),
         options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials),
     );
     integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);

@@ -15,6 +15,8 @@ describe("createHandler's options", () => {
         ["bedrockMaxSockets", { bedrockMaxSockets: -1 }],
         ["bedrockMaxSockets", { bedrockMaxSockets: "x" }],
         ["bedrockConnectionTimeoutMs", { bedrockConnectionTimeoutMs: -5 }],
+        // Zero would turn the connection timeout off: a silent endpoint would hold the call until the deadline.
+        ["bedrockConnectionTimeoutMs", { bedrockConnectionTimeoutMs: 0 }],
         ["bedrockEndpoint", { bedrockEndpoint: "not a url" }],
         ["bedrockClientConfig", { bedrockClientConfig: "fast" }],
         ["maxUserSessions", { maxUserSessions: -1 }],
@@ -32,7 +34,7 @@ describe("createHandler's options", () => {
     });
 
     it("builds with good values and the defaults", () => {
-        assert.equal(typeof createHandler({ env, bedrockMaxSockets: 10, maxUserSessions: 5, bedrockConnectionTimeoutMs: 0, bedrockEndpoint: "http://127.0.0.1:9" }), "function");
+        assert.equal(typeof createHandler({ env, bedrockMaxSockets: 10, maxUserSessions: 5, bedrockConnectionTimeoutMs: 1, bedrockEndpoint: "http://127.0.0.1:9" }), "function");
         assert.equal(typeof createHandler({ env }), "function");
     });
 });
