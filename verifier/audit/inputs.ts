@@ -32,7 +32,23 @@ export interface SegmentSizes {
     bytes: number;
     /** Events of `aws logs` output per segment. */
     events: number;
+    /** The longest line kept whole. @default {@link MAX_LINE_BYTES} */
+    line?: number;
+    /** The most a gzip input may decompress to. @default {@link MAX_GUNZIPPED_BYTES} */
+    gunzipped?: number;
 }
+
+/**
+ * The longest line kept whole. A record line is at most 256 KiB and a log
+ * export wraps it in less than as much again; a longer line is no record,
+ * so only its start is kept (enough to show what it claims to be) and the
+ * rest is skipped, in bounded memory, whatever its length.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** The most a gzip input may decompress to: it is decompressed whole, and a small file can hold gigabytes of nothing. */
+export const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
+/** An archive object holds one record or checkpoint. */
+const MAX_OBJECT_BYTES = MAX_LINE_BYTES;
 
 export const SEGMENT_SIZES: SegmentSizes = { bytes: 1024 * 1024, events: 2_000 };
 
@@ -51,8 +67,11 @@ export function* inputSegments(input: string, source: number, sizes: SegmentSize
     }
     if (stat.isDirectory()) {
         for (const file of filesUnder(input)) yield* fileSegments(file, source, sizes);
-    } else {
+    } else if (stat.isFile()) {
         yield* fileSegments(input, source, sizes);
+    } else {
+        // A device or a pipe may never end (/dev/zero): only what is stored is an export.
+        throw new UnreadableAuditInputError(`${input}: is neither a file nor a folder: give the exported file`);
     }
 }
 
@@ -104,9 +123,9 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
         if (filled >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) {
             let whole: Buffer;
             try {
-                whole = gunzipSync(Buffer.concat([buffer.subarray(0, filled), readRest(read)]));
+                whole = gunzip(Buffer.concat([buffer.subarray(0, filled), readRest(read)]), sizes.gunzipped ?? MAX_GUNZIPPED_BYTES, file);
             } catch (err) {
-                throw unreadable(file, err);
+                throw err instanceof UnreadableAuditInputError ? err : unreadable(file, err);
             }
             read = bufferSource(whole);
             filled = fill(read, buffer, 0);
@@ -135,6 +154,14 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
             const atEnd = filled < buffer.length;
             // Cut after the last whole line: a newline byte never falls inside a UTF-8 character.
             const cut = atEnd ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
+            if (cut === 0 && !atEnd && buffer.length >= (sizes.line ?? MAX_LINE_BYTES)) {
+                // No record is this long: its start stands for it (a record it claims to be is damaged), the rest is skipped.
+                yield { kind: "lines", file, source, text: `${buffer.toString("utf8", 0, 64 * 1024)}\n`, firstLine };
+                firstLine += 1;
+                filled = skipLine(read, buffer);
+                if (filled === 0) return;
+                continue;
+            }
             if (cut === 0 && !atEnd) {
                 // One line longer than the buffer.
                 const bigger = Buffer.allocUnsafe(buffer.length * 2);
@@ -165,13 +192,40 @@ function archiveObjectSegment(file: string, source: number): Segment {
     let bytes: Buffer;
     try {
         bytes = fs.readFileSync(file);
-        if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+        if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, MAX_OBJECT_BYTES, file);
     } catch (err) {
-        throw unreadable(file, err);
+        throw err instanceof UnreadableAuditInputError ? err : unreadable(file, err);
     }
     const sha256 = sha256HexOfBytes(bytes);
     const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     return { kind: "lines", file, source, text: bytes.toString("utf8", bom), firstLine: 1, sha256 };
+}
+
+function gunzip(bytes: Buffer, most: number, file: string): Buffer {
+    try {
+        return gunzipSync(bytes, { maxOutputLength: most });
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ERR_BUFFER_TOO_LARGE") throw err;
+        throw new UnreadableAuditInputError(`${file}: decompresses to more than ${most} bytes; decompress it first and give the file it makes`, { cause: err });
+    }
+}
+
+/**
+ * Reads past the rest of the line `buffer` holds the start of, then keeps
+ * what follows its newline at the start of `buffer`; returns how many bytes
+ * that is (0 at the end of the input).
+ */
+function skipLine(read: ByteSource, buffer: Buffer): number {
+    for (;;) {
+        const n = fill(read, buffer, 0);
+        if (n === 0) return 0;
+        const newline = buffer.subarray(0, n).indexOf(0x0a);
+        if (newline >= 0) {
+            buffer.copyWithin(0, newline + 1, n);
+            return fill(read, buffer, n - newline - 1);
+        }
+        if (n < buffer.length) return 0;
+    }
 }
 
 function fill(read: ByteSource, buffer: Buffer, from: number): number {
