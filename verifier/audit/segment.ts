@@ -9,6 +9,7 @@ import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJs
 import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
 import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "../../contract/record-limits";
+import { repeatedJsonKey } from "../../contract/json-keys";
 import { startsCutRecord } from "./cut-record";
 
 export type EntryKind = "close" | "record";
@@ -415,54 +416,12 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
 /**
  * Whether JSON text (known to parse) names one key twice in one object, at
  * any depth. Only lines not spelled as JSON.stringify writes them get here.
+ * Case counts: JSON.parse tells `UserId` from `userId`, and caller metadata
+ * may hold both.
  */
 export function repeatsKey(text: string): boolean {
-    // The keys of each open object; undefined for an open list.
-    const open: (Set<string> | undefined)[] = [];
-    let keyNext = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE) {
-            let end = i + 1;
-            let escaped = false;
-            for (; end < text.length && text.charCodeAt(end) !== QUOTE; end++) {
-                if (text.charCodeAt(end) === BACKSLASH) {
-                    escaped = true;
-                    end++;
-                }
-            }
-            if (keyNext) {
-                const spelled = text.slice(i + 1, end);
-                // Two spellings of one key (`"a"`, `"\u0061"`) are one key to JSON.parse.
-                const key = escaped ? (JSON.parse(`"${spelled}"`) as string) : spelled;
-                const keys = open[open.length - 1]!;
-                if (keys.has(key)) return true;
-                keys.add(key);
-                keyNext = false;
-            }
-            i = end;
-        } else if (c === OPEN_BRACE) {
-            open.push(new Set());
-            keyNext = true;
-        } else if (c === OPEN_BRACKET) {
-            open.push(undefined);
-        } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-            open.pop();
-            keyNext = false;
-        } else if (c === COMMA) {
-            keyNext = open[open.length - 1] !== undefined;
-        }
-    }
-    return false;
+    return repeatedJsonKey(text, false) !== undefined;
 }
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
 
 function pointerOf(archive: unknown): ArchivePointer {
     const { key, sha256, errorCode } = (typeof archive === "object" && archive !== null ? archive : {}) as Record<string, unknown>;
