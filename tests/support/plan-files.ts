@@ -24,6 +24,13 @@ export function shippedPlan(): Promise<string> {
     return shipped;
 }
 
+/** The shipped plan's ops and customer-a exports, each call a fresh copy to edit. */
+export async function shippedDocs(): Promise<{ ops: StackDoc; customer: StackDoc }> {
+    const plan = await shippedPlan();
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(plan, `${stack}.json`), "utf8")) as StackDoc;
+    return { ops: read("ops"), customer: read("customer-a") };
+}
+
 export function stackFiles(dir: string): string[] {
     return fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("isolation-report")).sort().map((f) => path.join(dir, f));
 }

@@ -4,12 +4,10 @@
  * every check of its own, so the deletion itself must be the finding.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import type { Violation } from "../../verifier/findings";
 import { stackStateOf, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import { verifyStates } from "../../verifier/verify";
-import { shippedPlan, type StackDoc } from "../support/plan-files";
+import { shippedDocs, type StackDoc } from "../support/plan-files";
 import { asPreview } from "../support/plan-mutations";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
@@ -24,9 +22,7 @@ describe("a preview that deletes where the audit records rest (BT-CUSTOMER-AUDIT
     let ops: StackDoc;
     let customer: StackDoc;
     before(async () => {
-        const plan = await shippedPlan();
-        ops = JSON.parse(fs.readFileSync(path.join(plan, "ops.json"), "utf8"));
-        customer = JSON.parse(fs.readFileSync(path.join(plan, "customer-a.json"), "utf8"));
+        ({ ops, customer } = await shippedDocs());
     });
 
     /** The removal findings of the shipped plan with customer-a as a preview whose steps `edit` rewrites. */

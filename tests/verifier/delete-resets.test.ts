@@ -5,11 +5,9 @@
  * resource holds the same setting, AWS ends without what the files show.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { stackStateOf } from "../../verifier/pulumi-formats";
 import { verifyStates } from "../../verifier/verify";
-import { shippedPlan, type StackDoc } from "../support/plan-files";
+import { shippedDocs, type StackDoc } from "../support/plan-files";
 import { asPreview } from "../support/plan-mutations";
 
 type Step = { op: string; urn: string; oldState?: any; newState?: any };
@@ -25,9 +23,7 @@ describe("a preview that deletes a resource holding a setting a staying resource
     let ops: StackDoc;
     let customer: StackDoc;
     before(async () => {
-        const plan = await shippedPlan();
-        ops = JSON.parse(fs.readFileSync(path.join(plan, "ops.json"), "utf8"));
-        customer = JSON.parse(fs.readFileSync(path.join(plan, "customer-a.json"), "utf8"));
+        ({ ops, customer } = await shippedDocs());
     });
 
     /** The findings `code` of the shipped plan with `stack` as a preview whose steps `edit` rewrites. */

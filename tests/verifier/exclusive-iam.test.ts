@@ -8,12 +8,10 @@
  * every deploy.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { buildAccountIam } from "../../verifier/iam-graph";
 import { stackStateOf } from "../../verifier/pulumi-formats";
 import { verifyStates } from "../../verifier/verify";
-import { shippedPlan, type StackDoc } from "../support/plan-files";
+import { shippedDocs, type StackDoc } from "../support/plan-files";
 import { added, CUSTOMER_A, find, TENANT_A_ROLE } from "../support/plan-mutations";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -25,9 +23,7 @@ describe("exclusive lists of a principal's policies", function () {
     let ops: StackDoc;
     let customer: StackDoc;
     before(async () => {
-        const plan = await shippedPlan();
-        ops = JSON.parse(fs.readFileSync(path.join(plan, "ops.json"), "utf8"));
-        customer = JSON.parse(fs.readFileSync(path.join(plan, "customer-a.json"), "utf8"));
+        ({ ops, customer } = await shippedDocs());
     });
     const copy = (doc: StackDoc): StackDoc => JSON.parse(JSON.stringify(doc));
     const codes = (edit: { ops?: (d: StackDoc) => void; customer?: (d: StackDoc) => void }, code: string): string[] => {
