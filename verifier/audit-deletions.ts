@@ -8,11 +8,11 @@
  * whatever replaces it: a trail that can be wiped by the next update is not
  * the customer's to keep.
  */
-import { parseArn } from "../contract";
 import { BUCKET_TYPES } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
-import { auditLogGroupName, componentRegion } from "./customer-audit";
+import { auditLogGroupName, componentRegion, sameRegion } from "./customer-audit";
 import { violation, type Violation } from "./findings";
+import { lastPart } from "./metering-values";
 import { knownText, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
@@ -33,13 +33,10 @@ export function auditDeletionViolations(ctx: CustomerContext): Violation[] {
     const group = auditLogGroupName(ctx);
     const region = componentRegion(ctx);
     const keyArn = knownText(customer.kmsKeyArn);
-    const keyId = keyArn === undefined ? undefined : parseArn(keyArn)?.resource.split("/").pop();
+    const keyId = keyArn === undefined ? undefined : lastPart(keyArn);
     const component = state.resources.find((r) => r.urn === customer.urn);
     const bucket = knownText(component?.outputs.archiveBucketName);
-    const inRegion = (r: StackResource) => {
-        const at = resourceRegion(state, r);
-        return at === undefined || region === undefined || at === region;
-    };
+    const inRegion = (r: StackResource) => sameRegion(resourceRegion(state, r), region);
     for (const { resource: r, op } of state.destroyed) {
         if (!r.custom || r.external) continue;
         const own = underComponent(ctx, r);

@@ -26,7 +26,7 @@ const WORKGROUP_TYPE = "aws:athena/workgroup:Workgroup";
 const RUNTIME_MARKERS = [RuntimeEnv.tenantId, RuntimeEnv.opsRoleArn, RuntimeEnv.externalId];
 
 /** Two Regions agree unless both are known and differ. */
-const sameRegion = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+export const sameRegion = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
 
 /** The component's Region: its `region` output, or the Region of the audit log group's ARN it registers. */
 export function componentRegion(ctx: CustomerContext): string | undefined {

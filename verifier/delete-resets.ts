@@ -10,18 +10,17 @@
  * new logical name, the target's own property) leaves AWS without what the
  * files show for it, after the update has checked out clean.
  */
+import { BUCKET_TYPES } from "./account-egress";
 import { violation, type Violation } from "./findings";
+import { lastPart } from "./metering-values";
 import { knownText, prop, type StackResource, type StackState } from "./pulumi-formats";
 
 type Slot = (r: StackResource) => string[];
 
 const text = (r: StackResource, key: string): string | undefined => knownText(prop(r, key));
 const one = (...parts: (string | undefined)[]): string[] => (parts.every((p) => p !== undefined) ? [parts.join("\u0000")] : []);
-/** A key by its id, whether the holder names it by id or ARN. */
-const keyId = (value: string | undefined) => {
-    const at = value?.lastIndexOf("key/") ?? -1;
-    return at < 0 ? value : value!.slice(at + "key/".length);
-};
+/** A key by its id, whether the holder names it by id or ARN (`…:key/<id>`). */
+const keyId = (value: string | undefined) => (value === undefined ? undefined : lastPart(value));
 const bucketOf = (r: StackResource) => one(text(r, "bucket"));
 /** Whether the resource sets the property at all (a provider reads some back empty). */
 const sets = (r: StackResource, key: string) => {
@@ -32,33 +31,31 @@ const bucketIf = (key: string): Slot => (r) => (sets(r, key) ? one(text(r, "buck
 const named = (r: StackResource, key: string, entries: unknown, name: (e: Record<string, unknown>) => unknown) =>
     Array.isArray(entries) ? entries.flatMap((e) => (typeof e === "object" && e !== null && typeof name(e as Record<string, unknown>) === "string" ? one(text(r, key) ?? r.id, name(e as Record<string, unknown>) as string) : [])) : [];
 
-const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-
 /** Each setting: what it is called, and the slot every type that holds it fills (the first types are its holders of their own). */
 const SETTINGS: { what: string; holders: Record<string, Slot> }[] = [
     { what: "key policy", holders: { "aws:kms/keyPolicy:KeyPolicy": (r) => one(keyId(text(r, "keyId"))), "aws:kms/key:Key": (r) => one(text(r, "keyId") ?? r.id) } },
-    { what: "bucket policy", holders: { "aws:s3/bucketPolicy:BucketPolicy": bucketOf, ...Object.fromEntries(BUCKETS.map((t) => [t, bucketIf("policy")])) } },
+    { what: "bucket policy", holders: { "aws:s3/bucketPolicy:BucketPolicy": bucketOf, ...Object.fromEntries(BUCKET_TYPES.map((t) => [t, bucketIf("policy")])) } },
     { what: "Object Lock configuration", holders: {
         "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": bucketOf,
         "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": bucketOf,
-        ...Object.fromEntries(BUCKETS.map((t) => [t, bucketIf("objectLockConfiguration")])),
+        ...Object.fromEntries(BUCKET_TYPES.map((t) => [t, bucketIf("objectLockConfiguration")])),
     } },
     { what: "ownership controls", holders: { "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketOf } },
     { what: "public access block", holders: { "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketOf } },
     { what: "default encryption", holders: {
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketOf,
         "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketOf,
-        ...Object.fromEntries(BUCKETS.map((t) => [t, bucketIf("serverSideEncryptionConfiguration")])),
+        ...Object.fromEntries(BUCKET_TYPES.map((t) => [t, bucketIf("serverSideEncryptionConfiguration")])),
     } },
     { what: "versioning", holders: {
         "aws:s3/bucketVersioning:BucketVersioning": bucketOf,
         "aws:s3/bucketVersioningV2:BucketVersioningV2": bucketOf,
-        ...Object.fromEntries(BUCKETS.map((t) => [t, bucketIf("versioning")])),
+        ...Object.fromEntries(BUCKET_TYPES.map((t) => [t, bucketIf("versioning")])),
     } },
     { what: "lifecycle configuration", holders: {
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketOf,
         "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": bucketOf,
-        ...Object.fromEntries(BUCKETS.map((t) => [t, bucketIf("lifecycleRules")])),
+        ...Object.fromEntries(BUCKET_TYPES.map((t) => [t, bucketIf("lifecycleRules")])),
     } },
     { what: "inline policy", holders: {
         "aws:iam/rolePolicy:RolePolicy": (r) => one(text(r, "role"), text(r, "name")),

@@ -52,7 +52,7 @@ export interface AccountIam {
     /** Lowercased policy ARN → the policy resource. */
     policies: Map<string, StackResource>;
     /** Lowercased policy ARN → the principals an `aws:iam/policyAttachment` attaches it to, the only ones AWS leaves it on. */
-    exclusiveAttachments: Map<string, ExclusiveList & { holders: Set<IamPrincipal> }>;
+    exclusiveAttachments: Map<string, { holders: Set<IamPrincipal>; by: StackResource }>;
     findings: Violation[];
 }
 
@@ -188,7 +188,7 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
             const arn = String(prop(r, "policyArn")).toLowerCase();
             const holders = exclusiveAttachments.get(arn)?.holders ?? new Set<IamPrincipal>();
             for (const [kind, who] of ATTACHMENT_TYPES[r.type]) for (const target of list(prop(r, who))) for (const p of find(kind, target, r)) holders.add(p);
-            exclusiveAttachments.set(arn, { keep: new Set([arn]), by: r, holders });
+            exclusiveAttachments.set(arn, { by: r, holders });
         }
     }
     // A principal's own inline and managed lists. Read from inputs alone: in a view of what AWS

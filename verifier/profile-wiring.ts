@@ -9,7 +9,7 @@ import { applicationProfileName, DEFAULT_CROSS_REGION_DESTINATIONS, foundationMo
 import type { TenantIntent } from "./intent";
 import { isUnknown, lastPart, objectProp, show, textOf, type MeteringContext } from "./metering-values";
 import { knownText, prop, type StackResource } from "./pulumi-formats";
-import { regionNotKnown, resourceRegion } from "./resource-region";
+import { regionReading } from "./resource-region";
 
 const PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile";
 const GUARDRAIL = "aws:bedrock/guardrail:Guardrail";
@@ -69,8 +69,8 @@ function profile(ctx: MeteringContext, r: StackResource, t: TenantIntent, model:
         ctx.flag("BT-TENANT-PATH-CLOSED", r, t.tenantId, "modelSource.copyFrom", `the application inference profile of tenant ${t.tenantId}${model ? ` for ${model}` : ""} copies from ${show(source)}${id ? ` (${id}${arn?.region ? `, called from ${arn.region}` : ""})` : ""}; the component copies from ${expected.filter((x) => x !== undefined).join(" or ")}: calls through it would go to a model or Regions the tenant is not entitled to (${t.models.join(", ")} in ${t.regions.join(", ")}), and the path it was promised is not the one it gets`);
     }
     // Its own setting, else its provider's or the stack's: a profile made in another Region serves calls there.
-    const region = resourceRegion(ctx.state, r);
-    const where = region ?? (regionNotKnown(ctx.state, r) ? "a Region not known at preview" : undefined);
+    const { said, region } = regionReading(ctx.state, r);
+    const where = region ?? (said ? "a Region not known at preview" : undefined);
     if (where !== undefined && region !== t.region) ctx.flag("BT-TENANT-PATH-CLOSED", r, t.tenantId, "region", `the application inference profile of tenant ${t.tenantId} is in ${where}; the component creates it in the tenant's home Region ${t.region}`);
 }
 
@@ -90,8 +90,9 @@ function tenantsRequiring(r: StackResource, tenants: TenantIntent[]): TenantInte
 function guardrail(ctx: MeteringContext, r: StackResource): void {
     const users = tenantsRequiring(r, ctx.tenants);
     if (users.length === 0) return;
-    const regionUnknown = regionNotKnown(ctx.state, r);
-    const region = resourceRegion(ctx.state, r) ?? (regionUnknown ? undefined : parseArn(knownText(prop(r, "guardrailArn")) ?? "")?.region);
+    const reading = regionReading(ctx.state, r);
+    const regionUnknown = reading.said && reading.region === undefined;
+    const region = reading.region ?? (regionUnknown ? undefined : parseArn(knownText(prop(r, "guardrailArn")) ?? "")?.region);
     const config = prop(r, "crossRegionConfig");
     const profileId = isUnknown(config) ? config : objectProp(r, "crossRegionConfig")?.guardrailProfileIdentifier;
     // A Region or profile the file sets but does not know could be any: where the guardrail evaluates is then not proved.

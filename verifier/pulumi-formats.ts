@@ -769,16 +769,16 @@ export function prop(r: StackResource, name: string): unknown {
     return r.inputs[name] ?? r.outputs[name];
 }
 
-/**
- * A property as text: a string as it is; any other recorded value as its
- * JSON, so that two different values never read as the same text
- * ("[object Object]"); nothing when the property is absent.
- */
 /** A text value the file knows: not unset, not empty, not the preview's unknown marker. */
 export function knownText(value: unknown): string | undefined {
     return typeof value === "string" && value !== "" && value !== UNKNOWN_VALUE ? value : undefined;
 }
 
+/**
+ * A property as text: a string as it is; any other recorded value as its
+ * JSON, so that two different values never read as the same text
+ * ("[object Object]"); nothing when the property is absent.
+ */
 export function textProp(r: StackResource, name: string): string | undefined {
     const value = prop(r, name);
     return value === undefined || value === null ? undefined : asText(value);

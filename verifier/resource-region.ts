@@ -23,17 +23,13 @@ export function resourceRegion(state: StackState, r: StackResource): string | un
 }
 
 /**
- * Whether the file sets the resource's Region but does not know it: a value
- * not known at preview, a blinded configuration, a provider of another
- * package. A file that says nothing leaves the Region to the deployer's
- * environment, which no file records; that is not this.
+ * {@link resourceRegion}, and whether the file sets the Region at all
+ * (`said`): set but not known (a value not known at preview, a blinded
+ * configuration, a provider of another package) is `said` without a
+ * `region`. A file that says nothing leaves the Region to the deployer's
+ * environment, which no file records.
  */
-export function regionNotKnown(state: StackState, r: StackResource): boolean {
-    const reading = regionReading(state, r);
-    return reading.said && reading.region === undefined;
-}
-
-function regionReading(state: StackState, r: StackResource): { said: boolean; region?: string } {
+export function regionReading(state: StackState, r: StackResource): { said: boolean; region?: string } {
     const own = prop(r, "region");
     if (own !== undefined) return { said: true, region: knownText(own) };
     const cut = r.provider?.lastIndexOf("::") ?? -1;
