@@ -11,6 +11,12 @@ export const TRUNCATION_MARKER = "…[truncated]";
 /** Most UTF-8 bytes of each id-like string field of a record line. */
 export const MAX_RECORD_ID_BYTES = 1024;
 
+/** Most bytes of one record line, its newline included: Lambda's log-line limit. */
+export const MAX_RECORD_LINE_BYTES = 256 * 1024;
+
+/** Most bytes of a line's `metadata`, as JSON. */
+export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
+
 /**
  * Top-level fields that are bounded as ids (caller-supplied or echoed
  * strings). `callId` is among them: a caller's LangChain run id becomes it.
@@ -66,4 +72,21 @@ export function recordCallId(runId: string): string {
     if (bounded === runId) return runId;
     const digest = createHash("sha256").update(runId, "utf8").digest("hex");
     return truncateUtf8(runId, MAX_RECORD_ID_BYTES - Buffer.byteLength(TRUNCATION_MARKER, "utf8") - digest.length).text + TRUNCATION_MARKER + digest;
+}
+
+/**
+ * How many of `metadata`'s entries, in order, a log line keeps once its JSON
+ * is over {@link MAX_RECORD_METADATA_BYTES}: whole entries while they fit,
+ * measured as the runtime writes them (the braces, then each entry with its
+ * comma). `stringify` is the writer's own.
+ */
+export function keptMetadataEntries(metadata: Record<string, unknown>, stringify: (value: unknown) => string): number {
+    let size = 2;
+    let kept = 0;
+    for (const [key, value] of Object.entries(metadata)) {
+        size += Buffer.byteLength(stringify({ [key]: value }), "utf8") - 1;
+        if (size > MAX_RECORD_METADATA_BYTES) break;
+        kept++;
+    }
+    return kept;
 }

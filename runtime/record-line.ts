@@ -19,14 +19,10 @@
  * none within the limit, throws: the sink loses it and the logger counts it,
  * rather than a stand-in or a cut line passing for the record.
  */
-import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId, sha256Hex, truncateUtf8, type AuditRecord } from "../contract";
+import { MAX_RECORD_ID_BYTES, MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES, RECORD_ID_FIELDS, keptMetadataEntries, TRUNCATION_MARKER, boundRecordId, sha256Hex, truncateUtf8, type AuditRecord } from "../contract";
 import { recordJson, safeStringify, stringifyRecord } from "./serialize";
 
-/** Most bytes of one record line, its newline included: Lambda's log-line limit. */
-export const MAX_RECORD_LINE_BYTES = 256 * 1024;
-export { MAX_RECORD_ID_BYTES };
-/** Most bytes of a line's `metadata`, as JSON. */
-export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
+export { MAX_RECORD_ID_BYTES, MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES };
 
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
@@ -75,14 +71,7 @@ function boundMetadata(record: AuditRecord): AuditRecord {
     if (!record.metadata) return record;
     const full = safeStringify(record.metadata);
     if (bytes(full) <= MAX_RECORD_METADATA_BYTES) return record;
-    const kept: Record<string, unknown> = {};
-    let size = 2;
-    for (const [key, value] of Object.entries(record.metadata)) {
-        const entry = bytes(safeStringify({ [key]: value })) - 1;
-        if (size + entry > MAX_RECORD_METADATA_BYTES) break;
-        kept[key] = value;
-        size += entry;
-    }
+    const kept = Object.fromEntries(Object.entries(record.metadata).slice(0, keptMetadataEntries(record.metadata, safeStringify)));
     return { ...record, metadata: kept, metadataTruncated: true, metadataSha256: sha256Hex(full) };
 }
 

@@ -8,11 +8,11 @@ import * as assert from "assert";
 import { randomUUID } from "crypto";
 import { recordChainHash, sha256Hex } from "../../contract/audit-chain";
 import { TRUNCATION_MARKER } from "../../contract/record-limits";
-import { MAX_RECORD_LINE_BYTES as RUNTIME_LINE_BYTES, MAX_RECORD_METADATA_BYTES as RUNTIME_METADATA_BYTES } from "../../runtime/record-line";
 import { allBreaks, verifyAuditTrail } from "../../verifier/audit";
 import { packInput, unpackInput } from "../../verifier/audit/packed";
 import { readAuditInputs } from "../../verifier/audit/verify";
-import { MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES, repeatsKey } from "../../verifier/audit/segment";
+import { MAX_RECORD_LINE_BYTES } from "../../contract/record-limits";
+import { repeatsKey } from "../../verifier/audit/segment";
 import { archiveObjects, breaks, changedLines, jsonLines, runtimeTrail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
 
 function logWithRecord(t: RuntimeTrail, seq: number, change: (r: any) => unknown): string {
@@ -39,10 +39,6 @@ function bigMetadata(): Record<string, unknown> {
 }
 
 describe("audit verify: tenants, cuts and keys a line alone can misstate", () => {
-    it("bounds a line and its metadata as the runtime does", () => {
-        assert.deepEqual([MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES], [RUNTIME_LINE_BYTES, RUNTIME_METADATA_BYTES]);
-    });
-
     it("names a record without a tenant as a tenant break when tenants are expected, a call's record or a close record", async () => {
         const t = await runtimeTrail(trailCalls(3));
         const archive = archiveObjects(t.objects);

@@ -12,9 +12,9 @@
  * are the records judged.
  */
 import type { ChainCheckpoint, WriterIdentity } from "../../contract";
-import { TRUNCATION_MARKER } from "../../contract/record-limits";
+import { MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES, TRUNCATION_MARKER, keptMetadataEntries } from "../../contract/record-limits";
 import { ARCHIVE_TENANT_PARTITION } from "../../contract/archive";
-import { MAX_RECORD_LINE_BYTES, MAX_RECORD_METADATA_BYTES, type ArchiveObject, type AuditInput, type ChainEntry, type CheckpointEntry, type Damage, type RecordContent } from "./segment";
+import { type ArchiveObject, type AuditInput, type ChainEntry, type CheckpointEntry, type Damage, type RecordContent } from "./segment";
 
 /** Kinds of break, each a stable code. */
 export const BreakKind = {
@@ -374,7 +374,7 @@ const CUT_LINE_SLACK = 64;
  */
 function cutProblem(log: RecordContent, whole: RecordContent): string | undefined {
     if (log.metadataCut && whole.metadataJson !== undefined && log.metadataJson !== whole.metadataJson) {
-        const expected = keptMetadataEntries(whole.metadataJson);
+        const expected = metadataEntriesKept(whole.metadataJson);
         const kept = Object.keys(JSON.parse(log.metadataJson!) as object).length;
         if (expected === undefined) return `its metadata is marked cut, but the whole is within the ${MAX_RECORD_METADATA_BYTES} bytes the runtime leaves uncut`;
         if (kept !== expected) return `its metadata is cut to ${kept} entries, where the runtime keeps ${expected} within ${MAX_RECORD_METADATA_BYTES} bytes`;
@@ -403,18 +403,9 @@ function cutProblemOf(log: RecordContent, whole: RecordContent): string | undefi
 }
 
 /** How many entries the runtime's log copy keeps of metadata whose JSON is `json`; undefined when it keeps it whole. */
-function keptMetadataEntries(json: string): number | undefined {
+function metadataEntriesKept(json: string): number | undefined {
     if (Buffer.byteLength(json, "utf8") <= MAX_RECORD_METADATA_BYTES) return undefined;
-    const metadata = JSON.parse(json) as Record<string, unknown>;
-    // As the runtime measures: the braces, then each entry with its comma.
-    let size = 2;
-    let kept = 0;
-    for (const key of Object.keys(metadata)) {
-        size += Buffer.byteLength(JSON.stringify({ [key]: metadata[key] }), "utf8") - 1;
-        if (size > MAX_RECORD_METADATA_BYTES) break;
-        kept++;
-    }
-    return kept;
+    return keptMetadataEntries(JSON.parse(json) as Record<string, unknown>, JSON.stringify);
 }
 
 function textsAgree(a: string, b: string): boolean {

@@ -121,13 +121,7 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
         let buffer = Buffer.allocUnsafe(sizes.bytes);
         let filled = fill(read, buffer, 0);
         if (filled >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) {
-            let whole: Buffer;
-            try {
-                whole = gunzip(Buffer.concat([buffer.subarray(0, filled), readRest(read)]), sizes.gunzipped ?? MAX_GUNZIPPED_BYTES, file);
-            } catch (err) {
-                throw err instanceof UnreadableAuditInputError ? err : unreadable(file, err);
-            }
-            read = bufferSource(whole);
+            read = bufferSource(gunzip(Buffer.concat([buffer.subarray(0, filled), readRest(read)]), sizes.gunzipped ?? MAX_GUNZIPPED_BYTES, file));
             filled = fill(read, buffer, 0);
         }
         // Editors and Windows tools start UTF-8 text with a byte order mark, which JSON does not allow.
@@ -192,20 +186,21 @@ function archiveObjectSegment(file: string, source: number): Segment {
     let bytes: Buffer;
     try {
         bytes = fs.readFileSync(file);
-        if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, MAX_OBJECT_BYTES, file);
     } catch (err) {
-        throw err instanceof UnreadableAuditInputError ? err : unreadable(file, err);
+        throw unreadable(file, err);
     }
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, MAX_OBJECT_BYTES, file);
     const sha256 = sha256HexOfBytes(bytes);
     const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     return { kind: "lines", file, source, text: bytes.toString("utf8", bom), firstLine: 1, sha256 };
 }
 
+/** The bytes decompressed, or unreadable input naming `file`. */
 function gunzip(bytes: Buffer, most: number, file: string): Buffer {
     try {
         return gunzipSync(bytes, { maxOutputLength: most });
     } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ERR_BUFFER_TOO_LARGE") throw err;
+        if ((err as NodeJS.ErrnoException).code !== "ERR_BUFFER_TOO_LARGE") throw unreadable(file, err);
         throw new UnreadableAuditInputError(`${file}: decompresses to more than ${most} bytes; decompress it first and give the file it makes`, { cause: err });
     }
 }

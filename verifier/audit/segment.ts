@@ -8,7 +8,7 @@
 import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, chainView, isSha256Hex, sha256Hex, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
 import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
-import { MAX_RECORD_ID_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "../../contract/record-limits";
+import { MAX_RECORD_ID_BYTES, MAX_RECORD_METADATA_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "../../contract/record-limits";
 import { repeatedJsonKey } from "../../contract/json-keys";
 import { startsCutRecord } from "./cut-record";
 
@@ -263,14 +263,6 @@ const CHAIN_LINK = /"chain"\s*:\s*\{/;
 const MAX_ESCAPE_LEVELS = 4;
 const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g;
 const SHORT_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-
-/**
- * Most bytes of a line's `metadata` as JSON, and of a record line with its
- * newline: runtime/record-line.ts's bounds, repeated since the checker does
- * not load the runtime (a test holds the two equal).
- */
-export const MAX_RECORD_METADATA_BYTES = 16 * 1024;
-export const MAX_RECORD_LINE_BYTES = 256 * 1024;
 
 const CUT_RECORD = "an audit record that is not valid JSON (cut or altered)";
 
