@@ -8,7 +8,7 @@
  * recorded beside it.
  *
  * Rows `NxK` plan N tenants over K ops accounts (`--ops-accounts K`): shard
- * stacks, each planned whole into its own file, all proved together; their
+ * stacks, each planned into its own file, all proved together; their
  * growth per 10x is taken from the previous row over as many accounts.
  *
  * Run alone with `npm run bench -- --only isolation-proof` or
@@ -145,7 +145,7 @@ export function renderIsolationProof(r: IsolationProofResult): string[] {
     return [
         "## 7. Plan and complete isolation proof at scale (`npm start -- --tenants N`)",
         "",
-        `Measured ${r.measuredAt}, one run per size, \`npm start\` under ts-node (its plan and cross-check workers run the repository compiled to JavaScript). Targets: 5,000 tenants in one ops stack, whole run ≤ 60 s and ≤ 3 GiB; 10,000 tenants over 3 ops accounts (shard stacks, each planned whole into its own file), ≤ 120 s and ≤ 3 GiB, linear per 10x; proof alone ≤ 10 s.`,
+        `Measured ${r.measuredAt}, one run per size, \`npm start\` under ts-node (its plan and cross-check workers run the repository compiled to JavaScript). Targets: 5,000 tenants in one ops stack, whole run ≤ 60 s and ≤ 3 GiB; 10,000 tenants over 3 ops accounts (shard stacks, each planned into its own file), ≤ 120 s and ≤ 3 GiB, linear per 10x; proof alone ≤ 10 s.`,
         "",
         "| tenants | ops accounts | ops stack files | whole run | peak RSS, all processes at once | largest process | plan | proof (verifier) | evaluator cross-check | evaluator requests | proof alone (fresh process) | its peak RSS | growth per 10x |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",

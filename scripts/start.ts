@@ -9,7 +9,7 @@
  *   npm start -- --tenants 10000 --ops-accounts 3
  *                                      N tenants spread over K ops accounts by a tenant directory:
  *                                      shard stacks of at most 100 tenants each (--shard-tenants M),
- *                                      each planned whole into its own plan file, proved together
+ *                                      each planned into its own plan file, proved together
  *   npm start -- --out DIR             where plans and the report go (default: plan/)
  *   npm start -- --preview [--previous DIR]
  *                                      plan as `pulumi preview` would, from the stack exports in DIR

@@ -5,7 +5,7 @@ import { compileTree } from "../lib/compiled-tree";
 import { cores, inParallel } from "../lib/in-parallel";
 import { errorLine, JsonWorkerPool } from "../lib/json-worker";
 import { ShardJoin, type ResourceSummary } from "./join-shards";
-import { shardConfigs, shardWarnings } from "./ops-shards";
+import { directoryLoader, shardConfigs, shardWarnings } from "./ops-shards";
 import type { WorkerInput, WorkerOutput } from "./plan-types";
 import type { PriorStack } from "./preview-files";
 import { listStacks, readStackFile, stackAccount, stackKind, type StackFile } from "./stack-files";
@@ -63,6 +63,8 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     }
     const files = selected.map((s) => readStackFile(options.projectDir, s, project.name));
     const ordered = [...files].sort((a, b) => rank(a, project.name) - rank(b, project.name));
+    // The shard stacks of one directory all name it: it is read and checked once.
+    const loadDirectory = directoryLoader();
     const work = ordered.map((file) => {
         const account = stackAccount(file);
         if (!account) {
@@ -70,7 +72,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         }
         const kind = stackKind(file, project.name);
         try {
-            return { file, kind, account, shards: shardConfigs(file, kind, options.shardTenants) ?? [{ config: file.config, firstTenant: 0 }] };
+            return { file, kind, account, shards: shardConfigs(file, kind, options.shardTenants, loadDirectory) ?? [{ config: file.config, firstTenant: 0 }] };
         } catch (e) {
             throw new Error(`stack "${file.stack}" failed to plan:\n${errorLine(e)}`);
         }
@@ -110,7 +112,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
                 let stderr = "";
                 let stdout = "";
                 const output = await pool.run(input, { failure: `stack "${file.stack}" failed to plan`, onStderr: (text) => (stderr += text), onStdout: (text) => (stdout += text) });
-                return { output, warnings: shardWarnings(stderr, shard.firstTenant), logged: stdout.split("\n").filter((line) => line.trim()) };
+                return { output, warnings: shardWarnings(stderr, shard.firstTenant), logged: [...(shard.logged ?? []), ...stdout.split("\n").filter((line) => line.trim())] };
             }, ({ output, warnings, logged }, { w, last }) => {
                 join.add(output);
                 peakRssBytes = Math.max(peakRssBytes, output.peakRssBytes);

@@ -2,8 +2,8 @@
  * A synthetic fleet spread over ops accounts: one tenant directory, and in
  * each account as many shards (one ops stack each) as keep every stack to at
  * most `shardTenants` tenants, with the same tenant copies as the single-stack
- * synthetic project. Each shard is planned as its own stack, whole, and
- * written as its own file.
+ * synthetic project. Each shard is planned as its own stack (in chunks joined
+ * into its plan, as a large single stack is) and written as its own file.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,12 +14,11 @@ import { counted } from "../../verifier/report";
 import { syntheticTenants } from "./synthetic-tenants";
 
 /**
- * Tenants per shard stack. A shard is planned whole in one worker process, and
- * Pulumi keeps a stack's whole Output graph until its plan ends: 2,000 tenants
- * over 2 accounts took the same CPU (49 s, one run each, a loaded machine) in
- * stacks of 100 and of 250, but the workers peaked at 728 MiB against
- * 1,563 MiB, and two of them must stay well inside 3 GiB. docs/scale.md
- * advises up to about 1,000 tenants a stack for `pulumi preview`.
+ * Tenants per shard stack, a size a fleet might keep: Pulumi keeps a stack's
+ * whole Output graph until its plan ends, so a stack's `pulumi preview` needs
+ * memory in proportion to it (docs/scale.md advises up to about 1,000 tenants
+ * a stack). The planner plans each shard in chunks of `SHARD_TENANTS`
+ * (ops-shards.ts), so this size does not bound a plan worker's memory.
  */
 export const SHARD_STACK_TENANTS = 100;
 

@@ -10,6 +10,7 @@ import { parse, stringify } from "yaml";
 import { joinValues, ShardJoin } from "../../../scripts/plan/join-shards";
 import { planStacks, type StackPlan } from "../../../scripts/plan/run-plan";
 import { writeSyntheticProject } from "../../../scripts/plan/synthetic-tenants";
+import { writeShardedProject } from "../../../scripts/plan/synthetic-directory";
 import type { PlannedResource, WorkerOutput } from "../../../scripts/plan/plan-types";
 import { REPO } from "../../support/run-cli";
 import { makeTempDir } from "../../support/temp-dir";
@@ -31,6 +32,29 @@ function byUrn(plan: StackPlan): Map<string, any> {
     return new Map(plan.records.map((r) => JSON.parse(r)).map((r) => [r.urn, r]));
 }
 
+/** How many tenants the stack's secret `tenants` output holds. */
+function tenantsRecorded(plan: StackPlan): number {
+    const stack = [...byUrn(plan).values()].find((r) => r.type === "pulumi:pulumi:Stack");
+    return Object.keys(JSON.parse(stack.outputs.tenants.plaintext)).length;
+}
+
+/** The joined plan holds exactly the whole plan's records and outputs, each parent before its children. */
+function assertSamePlan(sharded: StackPlan, whole: StackPlan): void {
+    const a = byUrn(whole);
+    const b = byUrn(sharded);
+    assert.strictEqual(b.size, sharded.records.length, "a resource appears twice in the joined plan");
+    assert.deepStrictEqual([...b.keys()].sort(), [...a.keys()].sort());
+    for (const [urn, record] of a) assert.deepStrictEqual(b.get(urn), record, urn);
+    assert.deepStrictEqual(sharded.outputs, whole.outputs);
+    assert.deepStrictEqual(sharded.secretOutputNames, whole.secretOutputNames);
+    // Every parent precedes its children, as in an export.
+    const seen = new Set<string>();
+    for (const r of sharded.records.map((x) => JSON.parse(x))) {
+        if (r.parent) assert.ok(seen.has(r.parent), `${r.urn} comes before its parent`);
+        seen.add(r.urn);
+    }
+}
+
 describe("ops stack planned in shards", function () {
     this.timeout(300_000);
 
@@ -40,22 +64,47 @@ describe("ops stack planned in shards", function () {
         const [sharded] = await planStacks({ projectDir: dir, stacks: ["ops"], programPath: PROGRAM, shardTenants: 5 });
         assert.strictEqual(whole.shards, 1);
         assert.strictEqual(sharded.shards, 5);
-        const a = byUrn(whole);
-        const b = byUrn(sharded);
-        assert.strictEqual(b.size, sharded.records.length, "a resource appears twice in the joined plan");
-        assert.deepStrictEqual([...b.keys()].sort(), [...a.keys()].sort());
-        for (const [urn, record] of a) assert.deepStrictEqual(b.get(urn), record, urn);
-        assert.deepStrictEqual(sharded.outputs, whole.outputs);
-        assert.deepStrictEqual(sharded.secretOutputNames, whole.secretOutputNames);
+        assertSamePlan(sharded, whole);
         // The fleet's secret record holds every tenant, whichever shard planned it.
-        const stack = [...b.values()].find((r) => r.type === "pulumi:pulumi:Stack");
-        assert.strictEqual(Object.keys(JSON.parse(stack.outputs.tenants.plaintext)).length, 23);
-        // Every parent precedes its children, as in an export.
-        const seen = new Set<string>();
-        for (const r of sharded.records.map((x) => JSON.parse(x))) {
-            if (r.parent) assert.ok(seen.has(r.parent), `${r.urn} comes before its parent`);
-            seen.add(r.urn);
-        }
+        assert.strictEqual(tenantsRecorded(sharded), 23);
+    });
+
+    it("plans a shard stack of a tenant directory in chunks too, joined to its whole plan, its headroom logged as the program logs it", async () => {
+        // Two shard stacks in one account, so each names its quota enforcer and the directory's headroom spans both.
+        const { dir, stacks } = writeShardedProject(REPO, 23, 1, makeTempDir("bedrock-tenancy-shards-"), 12);
+        assert.deepStrictEqual(stacks, ["ops-1-1", "ops-1-2"]);
+        const run = async (shardTenants: number) => {
+            const lines: string[] = [];
+            const [plan] = await planStacks({ projectDir: dir, stacks: ["ops-1-1"], programPath: PROGRAM, shardTenants, log: (line) => lines.push(line) });
+            return { plan, lines };
+        };
+        const whole = await run(1000);
+        const sharded = await run(5);
+        assert.strictEqual(whole.plan.shards, 1);
+        assert.strictEqual(sharded.plan.shards, 3);
+        assertSamePlan(sharded.plan, whole.plan);
+        assert.strictEqual(tenantsRecorded(sharded.plan), 12);
+        assert.ok(whole.lines.some((line) => line.includes("ops account 900000000001 (ops-1-1, ops-1-2): 23 tenants")), whole.lines.join("\n"));
+        assert.deepStrictEqual(sharded.lines, whole.lines);
+    });
+
+    it("refuses a directory shard stack whose directory breaks a fleet rule, with the program's own message, as a whole plan does", async () => {
+        const { dir } = writeShardedProject(REPO, 23, 1, makeTempDir("bedrock-tenancy-shards-"), 12);
+        const file = path.join(dir, "tenant-directory.json");
+        const directory = JSON.parse(fs.readFileSync(file, "utf8"));
+        // The second shard's first tenant takes the first shard's first tenant's id.
+        directory.tenants[12].id = directory.tenants[0].id;
+        fs.writeFileSync(file, JSON.stringify(directory));
+        const failure = async (shardTenants: number) => {
+            const err = await planStacks({ projectDir: dir, stacks: ["ops-1-1"], programPath: PROGRAM, shardTenants }).then(() => undefined, (e: Error) => e);
+            assert.ok(err, `planned with shards of ${shardTenants}`);
+            return err.message;
+        };
+        // Shards of 0: never chunked, so the program itself reads the directory, in the worker.
+        const whole = await failure(0);
+        assert.match(whole, /^stack "ops-1-1" failed to plan:\n/);
+        assert.ok(whole.includes(directory.tenants[0].id), whole);
+        assert.strictEqual(await failure(5), whole);
     });
 
     it("refuses an account listed by tenants of two different shards, with the program's own message", async () => {
