@@ -417,8 +417,8 @@ function readResource(file: string, raw: unknown, index: number, { plaintexts, t
     refuseMisshapen(`${where} (${urn})`, raw);
     plaintexts.nearby.length = 0;
     sawUnknownOutput = false;
-    const inputs = decodeOnce(raw.inputs ?? {}, () => `${where} (${urn}) inputs`, plaintexts, textFree) as Record<string, unknown>;
-    const outputs = decodeOnce(raw.outputs ?? {}, () => `${where} (${urn}) outputs`, plaintexts, textFree) as Record<string, unknown>;
+    const inputs = properties(`${where} (${urn})`, "inputs", decodeOnce(raw.inputs ?? {}, () => `${where} (${urn}) inputs`, plaintexts, textFree));
+    const outputs = properties(`${where} (${urn})`, "outputs", decodeOnce(raw.outputs ?? {}, () => `${where} (${urn}) outputs`, plaintexts, textFree));
     if (sawUnknownOutput && format === "stack-export") {
         // A preview's unknowns are judged by the unknowns check; an export records what AWS holds, which is never still unknown.
         throw new UnreadableInputError(`${where} (${urn}) holds an output value with no value (not known yet): a stack export records what AWS holds, never a value still to be decided; export the stack after the update`);
@@ -477,6 +477,16 @@ function refuseMisshapen(where: string, raw: Record<string, unknown>): void {
     if (present(raw.dependencies) && !urnList(raw.dependencies)) refuse("dependencies", "a list of URNs", raw.dependencies);
     const byProperty = raw.propertyDependencies;
     if (present(byProperty) && !(isRecord(byProperty) && Object.values(byProperty).every((v) => v === null || urnList(v)))) refuse("propertyDependencies", "an object of URN lists", byProperty);
+}
+
+/**
+ * A resource's inputs or outputs once decoded: an object of properties. The
+ * whole field held as a secret or an output value decodes to whatever it
+ * wraps (null, text, a list), which every check would read as properties.
+ */
+function properties(where: string, field: string, decoded: unknown): Record<string, unknown> {
+    if (isRecord(decoded)) return decoded;
+    throw new UnreadableInputError(`${where}: ${field} is a secret or an output value holding ${kindOf(decoded)}, not an object of properties: no file Pulumi writes has one`);
 }
 
 function readPendingOperations(file: string, raw: unknown): PendingOperation[] {

@@ -235,6 +235,29 @@ describe("fields, steps and values in shapes the engine never writes", function 
         assert.throws(() => readStackState("ops.json", exported(role({ outputs: "x" }))), /ops\.json: resource 0 \(urn:pulumi:ops::p::aws:iam\/role:Role::r\): outputs is text, not an object/);
     });
 
+    it("refuses a resource whose whole inputs or outputs are a secret or an output value, as unreadable input naming the resource, not a crash", () => {
+        const SIG = "4dabf18193072939515e22adb298388d";
+        const secret = (plaintext: string) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", plaintext });
+        const outputValue = (value: unknown) => ({ [SIG]: "d0e6a833031e9bbcd3f4e8bde6ca49a4", value });
+        const cases: [Record<string, unknown>, RegExp][] = [
+            [{ inputs: secret("null") }, /inputs is a secret or an output value holding null, not an object of properties/],
+            [{ inputs: secret("[1]") }, /inputs is a secret or an output value holding a list/],
+            [{ outputs: outputValue(null) }, /outputs is a secret or an output value holding null/],
+            [{ outputs: outputValue("x") }, /outputs is a secret or an output value holding text/],
+        ];
+        for (const [extra, why] of cases) {
+            assert.throws(() => readStackState("ops.json", exported(role(extra))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: resource 0 (urn:pulumi:ops::p::aws:iam/role:Role::r)") && why.test(err.message), JSON.stringify(extra));
+        }
+        // The whole proof, on the shipped plan, in both shapes: exit 2 with the file and resource named, where a check used to throw a TypeError.
+        const group = (doc: StackDoc) => doc.deployment.resources.find((r: any) => r.type === "aws:cloudwatch/logGroup:LogGroup");
+        for (const shape of ["stack-export", "preview"] as const) {
+            const run = verify(mutatedPlan(plan, shape, { "customer-a": (doc) => Object.assign(group(doc), { inputs: outputValue(null) }) }));
+            assert.strictEqual(run.code, 2, `${run.stderr}${run.stdout}`);
+            assert.match(run.stderr, /customer-a\.json: resource \d+ \(urn:pulumi:customer-a::.*LogGroup::[^)]*\): inputs is a secret or an output value holding null/);
+            assert.doesNotMatch(run.stderr, /TypeError/);
+        }
+    });
+
     it("refuses a resource field the proof relies on in a shape the engine never writes", () => {
         const cases: [Record<string, unknown>, RegExp][] = [
             [{ custom: "true" }, /custom is text, not true or false/],

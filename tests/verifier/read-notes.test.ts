@@ -72,9 +72,11 @@ describe("what reading a file notes for the proof", () => {
         assert.deepStrictEqual(duplicateKeys(moved), ["tagging.a", "tagging.a"]);
     });
 
-    it("reads a secret that holds a whole side as the value it decodes to", () => {
-        const state = stack({ ...secret(" {\"a\":1,\"a\":2}") }, { bucket: "b" });
-        assert.strictEqual(state.resources[0].inputs, " {\"a\":1,\"a\":2}");
+    it("reads a secret that holds a whole side as the object it decodes to, and refuses one that decodes to anything else", () => {
+        const state = stack({ ...secret({ bucket: "b", policy: twice }) }, { bucket: "b" });
+        assert.deepStrictEqual(state.resources[0].inputs, { bucket: "b", policy: twice });
+        assert.deepStrictEqual(duplicateKeys(state), ["policy"]);
+        assert.throws(() => stack({ ...secret(" {\"a\":1,\"a\":2}") }, { bucket: "b" }), (err: Error) => err.name === "UnreadableInputError" && /inputs is a secret or an output value holding text, not an object of properties/.test(err.message));
     });
 });
 
