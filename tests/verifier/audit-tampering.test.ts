@@ -97,6 +97,24 @@ describe("audit verify names tampering the chain alone does not show", () => {
         assert.equal(verifyAuditTrail([jsonLines(t.lines), archive]).archiveFailed, 0);
     });
 
+    it("reports a checkpoint whose time, schema version or tenant the runtime could not have written as damaged, never reading it as valid", async () => {
+        const t = await runtimeTrail(trailCalls(5), { checkpointEveryRecords: 2 });
+        const log = jsonLines(t.lines);
+        assert.strictEqual(auditCli([log, archiveObjects(t.objects)]).code, 0, "the trail as written is intact");
+        const keys = [...t.objects.keys()].filter((k) => k.includes("/checkpoint-"));
+        assert.ok(keys.length >= 3, keys.join(", "));
+        const changes: ((c: any) => void)[] = [(c) => (c.at = "not a time"), (c) => (c.schemaVersion = "1.5"), (c) => delete c.tenantId];
+        for (const [i, change] of changes.entries()) {
+            const objects = new Map(t.objects);
+            const checkpoint = JSON.parse(objects.get(keys[i])!);
+            change(checkpoint);
+            objects.set(keys[i], JSON.stringify(checkpoint));
+            const run = auditCli([log, archiveObjects(objects)]);
+            assert.strictEqual(run.code, 1, run.out + run.err);
+            assert.ok(run.out.includes(keys[i].split("/").pop()!) && /a checkpoint without the schema version 1\.0, a tenant and a time/.test(run.out), run.out);
+        }
+    });
+
     it("names a record stored after a later one though a record between them shares its millisecond", () => {
         const records = trail(8).records;
         const file = filterLogEvents(records);

@@ -5,7 +5,7 @@
  * A segment depends on no other, so segments can be read on worker threads.
  */
 // The chain's own modules, not the contract's index: a reader thread loads no more than it needs.
-import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, chainView, isSha256Hex, sha256Hex, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
+import { AUDIT_CHAIN_SCHEMA_TYPE, AUDIT_CHAIN_VERSION, AUDIT_CHECKPOINT_SCHEMA_TYPE, chainCanonicalJson, chainLinkOf, chainView, isSha256Hex, sha256Hex, type ChainCheckpoint, type ChainLink } from "../../contract/audit-chain";
 import { ARCHIVE_DATE_PARTITION } from "../../contract/archive";
 import { AUDIT_SCHEMA_TYPE } from "../../contract/audit-schema";
 import { MAX_RECORD_ID_BYTES, MAX_RECORD_METADATA_BYTES, RECORD_ID_FIELDS, TRUNCATION_MARKER, boundRecordId } from "../../contract/record-limits";
@@ -486,6 +486,11 @@ function readCheckpoint(obj: Record<string, unknown>, place: Place, into: AuditI
         typeof obj.final === "boolean";
     if (!ok) {
         into.damaged.push({ where: place.where, message: "a checkpoint without a writer, sequence, hash and final flag" });
+        return;
+    }
+    // Its time bounds when the archive was written (the window a writer without pointers is judged by); the runtime writes every checkpoint of this version with one.
+    if (obj.schemaVersion !== AUDIT_CHAIN_VERSION || typeof obj.tenantId !== "string" || typeof obj.at !== "string" || Number.isNaN(Date.parse(obj.at))) {
+        into.damaged.push({ where: place.where, message: `a checkpoint without the schema version ${AUDIT_CHAIN_VERSION}, a tenant and a time, as the runtime writes every checkpoint` });
         return;
     }
     into.checkpoints.push({ checkpoint: obj as unknown as ChainCheckpoint, where: place.where });
