@@ -5,7 +5,7 @@
  */
 import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN } from "./identifiers";
 import type { AuditMode, ContentMode } from "./modes";
-import { ArgumentError, duplicateProblem, isPlainObject, patternProblem, show, type Problem } from "./validation";
+import { ArgumentError, duplicateProblem, isPlainObject, patternProblem, show, showBrief, type Problem } from "./validation";
 
 /** Variable names, by the {@link RuntimeEnvironment} field they carry. */
 export const RuntimeEnv = Object.freeze({
@@ -146,7 +146,9 @@ export type DecodedEnvironment = { [K in keyof RuntimeEnvironment]?: RuntimeEnvi
  */
 export function decodeRuntimeEnvironment(vars: Readonly<Record<string, string | undefined>>): DecodedEnvironment {
     const text = (field: keyof typeof RuntimeEnv): string | undefined => {
-        const raw = vars[RuntimeEnv[field]];
+        const raw: unknown = vars[RuntimeEnv[field]];
+        // An `env` option built in code may hold a number or an object where the process's environment holds only text.
+        if (raw !== undefined && typeof raw !== "string") throw new ArgumentError(`${RuntimeEnv[field]} must be text, as an environment variable is, got ${showBrief(raw)}`);
         return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
     };
     const list = (field: keyof typeof RuntimeEnv) => text(field)?.split(LIST_SEPARATOR).map((i) => i.trim()).filter(Boolean);

@@ -110,7 +110,7 @@ export function integerProblem(argName: string, value: unknown, min: number, max
 
 /** `value` when it is a whole number of at least `min`; otherwise an {@link ArgumentError} naming `argName`. */
 export function integerAtLeast(argName: string, value: number, min: number): number {
-    if (!Number.isInteger(value) || value < min) throw new ArgumentError(`${argName} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(value) || value < min) throw new ArgumentError(`${argName} must be an integer >= ${min}, got ${showBrief(value)}`);
     return value;
 }
 

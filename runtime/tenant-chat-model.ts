@@ -82,7 +82,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const model = modelId ?? config.defaultModel;
     if (!config.allowedModels.includes(model)) {
-        throw new ArgumentError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${JSON.stringify(model)}`);
+        throw new ArgumentError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${showBrief(model)}`);
     }
     if (shared) checkSharedLogger(shared, config, options);
     const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });

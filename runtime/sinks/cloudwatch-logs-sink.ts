@@ -19,6 +19,7 @@ import {
     recordProblem,
     regionProblem,
     show,
+    showBrief,
     type AuditRecord,
     type StoredRecord,
 } from "../../contract";
@@ -132,7 +133,7 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
         // Without options the one required setting is what is missing, so the message names it.
         raise(options === undefined ? undefined : recordProblem("CloudWatchLogsSink options", options), optionKeysProblem("CloudWatchLogsSink options", options, CLOUDWATCH_SINK_OPTIONS));
         if (typeof options?.logGroupName !== "string" || !/^[\w\-/.#]{1,512}$/.test(options.logGroupName)) {
-            throw new ArgumentError(`logGroupName must be a CloudWatch log group name, got ${JSON.stringify(options?.logGroupName)}`);
+            throw new ArgumentError(`logGroupName must be a CloudWatch log group name, got ${showBrief(options?.logGroupName)}`);
         }
         this.logGroupName = options.logGroupName;
         this.logStreamName = options.logStreamName ?? `bedrock-tenancy/${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;

@@ -53,6 +53,9 @@ describe("bad arguments of the sinks", () => {
             // Zero would turn the timeout off, and a silent endpoint would hold the sink's writes for good.
             ["requestTimeoutMs 0", { requestTimeoutMs: 0 }, "requestTimeoutMs", "0"],
             ["connectionTimeoutMs 0", { connectionTimeoutMs: 0 }, "connectionTimeoutMs", "0"],
+            // Values JSON cannot write (a bigint) are shown, not thrown over.
+            ["maxAttempts a bigint", { maxAttempts: 3n }, "maxAttempts", "3n"],
+            ["logGroupName a bigint", { logGroupName: 3n }, "logGroupName", "3n"],
         ];
         for (const [what, overrides, name, shown] of cases) {
             it(`refuses ${what}`, () => assertRejects(() => new CloudWatchLogsSink((overrides === null ? null : { ...base, ...overrides }) as never), name, shown));

@@ -36,6 +36,12 @@ describe("bad arguments of createTenantChatModel and its wiring", () => {
         ["bedrockEndpoint a number", () => createTenantChatModel(options({ bedrockEndpoint: 443 })), "bedrockEndpoint", "443"],
         ["bedrockClientConfig a string", () => createTenantChatModel(options({ bedrockClientConfig: "fast" })), "bedrockClientConfig", '"fast"'],
         ["bedrockMaxSockets 0", () => createTenantChatModel(options({ bedrockMaxSockets: 0 })), "bedrockMaxSockets", "0"],
+        // An env built in code: a number or null where the process's environment holds text.
+        ["an env variable that is a number", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS: 3 } })), "BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS", "3"],
+        ["an env variable that is null", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_TENANT_ID: null } })), "BEDROCK_TENANCY_TENANT_ID", "null"],
+        ["an env variable that is an object", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_MODEL_ROUTES: { a: 1 } } })), "BEDROCK_TENANCY_MODEL_ROUTES", '{"a":1}'],
+        // Values JSON cannot write (a bigint) are shown, not thrown over.
+        ["modelId a bigint", () => createTenantChatModel(options({ modelId: 10n })), "modelId", "10n"],
     ];
     it("never shows credentials given in modelFields", () => {
         assert.throws(
