@@ -64,7 +64,9 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     raise(listProblem("allowUnlistedModels", allowUnlistedModels, false, "model id"));
     raise(...allowUnlistedModels.map((id, i) => modelIdProblem(`allowUnlistedModels[${i}]`, id)));
     if (args.allowedRegions !== undefined) {
-        raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"), ...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
+        // The list is checked before its entries are read: a value that is no list has no entries to map.
+        raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"));
+        raise(...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
     }
     const members = args.tenants.map((tenant, i): FleetMemberPlan => {
         const where = fleetEntryName(i, tenant?.tenantId);

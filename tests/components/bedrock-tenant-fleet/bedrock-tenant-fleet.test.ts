@@ -71,6 +71,9 @@ describe("BedrockTenantFleet refusals at preview", () => {
         ["a bad tenant argument, named with its entry", () => new BedrockTenantFleet("f", { tenants: [tenantA, { ...tenantB, accounts: ["12"] }] }), /^tenants\[1\] \(customer-b\): accounts\[0\] must be a 12-digit AWS account id, got "12"/],
         ["a Region outside the cap", () => new BedrockTenantFleet("f", { tenants: [tenantB], allowedRegions: ["us-east-1"] }), /^tenants\[0\] \(customer-b\): regions \["us-east-2","us-west-2"\] are outside allowedRegions/],
         ["an unknown catalogue mode", () => new BedrockTenantFleet("f", { tenants: [tenantA], modelCatalogue: "online" as never }), /^modelCatalogue must be one of auto, provider, offline, off, got "online"/],
+        // The stack reads allowedRegions as any JSON: one that is no list is named, not mapped over.
+        ["allowedRegions that is an object", () => new BedrockTenantFleet("f", { tenants: [tenantA], allowedRegions: { "us-east-1": true } as never }), /^allowedRegions must be a list, got /],
+        ["allowedRegions that is a number", () => new BedrockTenantFleet("f", { tenants: [tenantA], allowedRegions: 1 as never }), /^allowedRegions must be a list, got /],
     ];
     for (const [what, build, message] of cases) {
         it(`refuses ${what}`, () => {
