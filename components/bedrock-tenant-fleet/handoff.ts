@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, optionNames, raise, recordProblem, show, tenantIdProblem, unknownOptionProblem } from "../../contract";
+import { ArgumentError, optionNames, raise, recordProblem, show, showBrief, tenantIdProblem, unknownOptionProblem } from "../../contract";
 import { TENANTS_OUTPUT_NAME, type TenantAccessEntry, type TenantAccessRecord } from "./tenant-access-entry";
 import { keepingMessage } from "../input-error";
 
@@ -37,6 +37,14 @@ export function tenantAccountProblem(entry: Pick<TenantAccessEntry, "accounts">,
         "deploy the tenant's customer stack with credentials of one of those accounts, or add this account to the tenant in the ops stack";
 }
 
+/** Why `value` is not a tenant's entry as a fleet exports it (the values themselves are the component's to check); undefined when it is one. */
+function entryShapeProblem(value: unknown): string | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return `${showBrief(value)}, not a tenant's entry`;
+    const { accounts } = value as { accounts?: unknown };
+    if (!Array.isArray(accounts) || !accounts.every((a) => typeof a === "string")) return `accounts ${showBrief(accounts)}, not a list of account ids`;
+    return undefined;
+}
+
 /**
  * Reads one tenant's entry from the ops stack's `tenants` output (a
  * `BedrockTenantFleet`'s `tenants`). `ops` is a `StackReference` or the ops
@@ -66,6 +74,11 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
                         `(it has ${known.length > 0 ? known.map((t) => show(t)).join(", ") : "no tenants"}): add it to the ops stack and run \`pulumi up\` there first`,
                 ),
             );
+        }
+        // Another stack's output, perhaps of another version: its shape is checked before anything of it is read.
+        const misshapen = entryShapeProblem(found);
+        if (misshapen !== undefined) {
+            throw keepingMessage(new Error(`the ${show(outputName)} output of ops stack ${show(stack)} holds for tenant ${show(tenantId)} ${misshapen}: run \`pulumi up\` on the ops stack with this version of bedrock-tenancy`));
         }
         // Checked where the trusted accounts arrive: otherwise the customer side would deploy and never reach its role.
         const untrusted = tenantAccountProblem(found, tenantId, accountId, stack);

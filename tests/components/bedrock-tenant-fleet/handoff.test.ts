@@ -28,6 +28,8 @@ describe("tenantAccessFrom", () => {
             stackOutputs: {
                 [OPS_STACK]: { outputs: { tenants: { "customer-a": { ...entry("customer-a"), guardrail: GUARDRAIL }, "customer-b": entry("customer-b") } }, secretOutputNames: ["tenants"] },
                 "acme/bedrock/empty": { outputs: {} },
+                // An ops stack of another version, or an output edited by hand.
+                "acme/bedrock/odd": { outputs: { tenants: { "customer-a": { ...entry("customer-a"), accounts: { "111111111111": true } }, "customer-b": "arn:aws:iam::999999999999:role/x" } }, secretOutputNames: ["tenants"] },
             },
         });
     });
@@ -59,6 +61,13 @@ describe("tenantAccessFrom", () => {
     it("says which output is missing on the ops stack", async () => {
         const failure = await failureOf(tenantAccessFrom("acme/bedrock/empty", "customer-a").roleArn);
         assert.match(failure.message, /ops stack "acme\/bedrock\/empty" has no output "tenants"/);
+    });
+
+    it("names the ops stack and the tenant when the tenant's entry is not shaped as a fleet exports it, rather than throwing a TypeError", async () => {
+        const accounts = await failureOf(tenantAccessFrom("acme/bedrock/odd", "customer-a").roleArn);
+        assert.match(accounts.message, /^the "tenants" output of ops stack "acme\/bedrock\/odd" holds for tenant "customer-a" accounts \{"111111111111":true\}, not a list of account ids: run `pulumi up` on the ops stack/);
+        const text = await failureOf(tenantAccessFrom("acme/bedrock/odd", "customer-b").roleArn);
+        assert.match(text.message, /holds for tenant "customer-b" "arn:aws:iam::999999999999:role\/x", not a tenant's entry/);
     });
 
     it("rejects a malformed tenant id before reading anything", () => {
