@@ -119,6 +119,13 @@ function shapeProblems(value: unknown, where: string): string[] {
         if (typeof t.shard !== "string") add(`${at} (${String(t.id)}).shard must name a shard, got ${show(t.shard)}`);
         const accounts = listProblem(`${at} (${String(t.id)}).accounts`, t.accounts, true, "account");
         add(accounts ?? (t.accounts as unknown[]).map((a, j) => accountIdProblem(`${at} (${String(t.id)}).accounts[${j}]`, a)).find((p) => p !== undefined));
+        // What the fleet rules and the quota headroom read of an entry here; the shard's program checks the rest of it.
+        if (t.models !== undefined) {
+            const models = listProblem(`${at} (${String(t.id)}).models`, t.models, false, "model id");
+            add(models ?? (t.models as unknown[]).map((m, j) => (typeof m === "string" ? undefined : `${at} (${String(t.id)}).models[${j}] must be a model id, got ${show(m)}`)).find((p) => p !== undefined));
+        }
+        if (t.quota !== undefined && !isPlainObject(t.quota)) add(`${at} (${String(t.id)}).quota must be an object of token limits, got ${show(t.quota)}`);
+        else if (isPlainObject(t.quota) && t.quota.perModel !== undefined && !isPlainObject(t.quota.perModel)) add(`${at} (${String(t.id)}).quota.perModel must be an object of model id to token limits, got ${show(t.quota.perModel)}`);
     });
     return problems;
 }

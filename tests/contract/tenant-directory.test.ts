@@ -82,6 +82,22 @@ describe("tenant directory", () => {
         assert.throws(() => assertTenantDirectory({ shards: [] }), /directory.shards/);
     });
 
+    it("refuses an entry's models, quota or per-model quota in a shape the fleet rules and the headroom cannot read, naming the entry", () => {
+        const cases: [(d: any) => void, RegExp][] = [
+            [(d) => (d.tenants[1].models = 7), /^directory\.tenants\[1\] \(b\)\.models must be a list, got 7$/],
+            [(d) => (d.tenants[0].models = [HAIKU, { id: SONNET }]), /^directory\.tenants\[0\] \(a\)\.models\[1\] must be a model id, got \{"id":/],
+            [(d) => (d.tenants[1].quota = "lots"), /^directory\.tenants\[1\] \(b\)\.quota must be an object of token limits, got "lots"$/],
+            [(d) => (d.tenants[1].quota.perModel = [1]), /^directory\.tenants\[1\] \(b\)\.quota\.perModel must be an object of model id to token limits, got \[1\]$/],
+        ];
+        for (const [change, message] of cases) {
+            const d = directory();
+            change(d);
+            const { problems } = checkTenantDirectory(d);
+            assert.ok(problems.some((p) => message.test(p)), problems.join("\n"));
+            assert.throws(() => assertTenantDirectory(d), (err: Error) => err.name === "ArgumentError");
+        }
+    });
+
     it("finds a tenant's shard and a shard's tenants", () => {
         const d = directory();
         assert.strictEqual(shardOfTenant(d, "b").opsStack, "acme/bedrock-tenancy/ops-2");
