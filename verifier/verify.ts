@@ -5,7 +5,6 @@
  * are proved; a violation only the second shows is reported as drift.
  * Linear in resources.
  */
-import * as fs from "fs";
 import { customerViolations, stackViolations } from "./account-checks";
 import { sharedAccountViolations, stackAccount } from "./account-stacks";
 import { archiveViolations } from "./archive-checks";
@@ -24,6 +23,7 @@ import { opsIdentityReachViolations } from "./identity-reach";
 import { planViolations } from "./plan-integrity";
 import { deleteResetViolations } from "./delete-resets";
 import { unknownViolations } from "./unknowns";
+import { readPlanText } from "./plan-input";
 import { deepInputError, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
@@ -55,12 +55,7 @@ export interface VerifyOptions {
 export function verifyFiles(files: string[], options: VerifyOptions = {}): VerificationResult {
     if (files.length === 0) throw new UnreadableInputError("no input files: give one `pulumi stack export` or `pulumi preview --json` file per stack");
     const states = files.map((f) => {
-        let text: string;
-        try {
-            text = fs.readFileSync(f, "utf8");
-        } catch (err) {
-            throw new UnreadableInputError(`cannot read ${f}: ${(err as Error).message}`, { cause: err });
-        }
+        const text = readPlanText(f);
         return ofFile(f, () => readStackState(f, text));
     });
     return verifyStates(states, options);

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SECRET_SIG, SIG_KEY, readStackState } from "../../verifier/pulumi-formats";
+import { readPlanText } from "../../verifier/plan-input";
 import type { PlannedResource, PriorResource } from "./plan-types";
 import { exportRecord } from "./stack-export";
 
@@ -30,7 +31,7 @@ export interface PriorStack {
 export function readPriorStack(dir: string, stack: string): PriorStack | undefined {
     const file = path.join(dir, `${stack}.json`);
     if (!fs.existsSync(file)) return undefined;
-    const text = fs.readFileSync(file, "utf8");
+    const text = readPlanText(file);
     const state = readStackState(file, text);
     if (state.format !== "stack-export") throw new Error(`--previous: ${file} must be a stack export (pulumi stack export --show-secrets), not a preview`);
     if (state.resources.length > 0 && state.stack !== stack) throw new Error(`--previous: ${file} holds stack ${JSON.stringify(state.stack)}, not ${JSON.stringify(stack)}`);

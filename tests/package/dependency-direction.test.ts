@@ -17,7 +17,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: RegExp }> = {
     components: { folders: ["components", "contract"], packages: /^(?:node:)?(?:fs|path|crypto)$|^@pulumi\// },
     enforcer: { folders: ["enforcer", "contract"], packages: /^@aws-sdk\/|^@smithy\// },
     // The verifier reads JSON files: no Pulumi, no LangChain, no AWS SDK, so it runs anywhere a plan file is.
-    verifier: { folders: ["verifier", "contract"], packages: /^(?:node:)?(?:fs|path|util|stream|zlib|os|worker_threads|module)$/ },
+    verifier: { folders: ["verifier", "contract"], packages: /^(?:node:)?(?:fs|path|util|stream|zlib|os|worker_threads|module|buffer)$/ },
     runtime: { folders: ["runtime", "contract"], packages: /^(?:node:)?(?:os|crypto|http|https|util|events|stream|async_hooks)$|^@langchain\/|^@aws-sdk\/|^@smithy\// },
 };
 

@@ -6,6 +6,7 @@ import * as path from "path";
 import { editedPlan, policyOf, shippedPlan, stackFiles } from "../support/plan-files";
 import { REPO } from "../support/run-cli";
 import { makeTempDir } from "../support/temp-dir";
+import { MAX_PLAN_BYTES, readPlanText } from "../../verifier/plan-input";
 
 function bin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -79,6 +80,29 @@ describe("bedrock-tenancy verify (the bin)", function () {
         const usage = await bin([]);
         assert.strictEqual(usage.code, 2);
         assert.match(usage.stderr, /^no command given: verify or audit verify\nusage: bedrock-tenancy verify/);
+    });
+
+    it("exits 2 with a message, never a native abort, on a folder, an endless device or a file too large to read, and reads a pipe", async () => {
+        const dir = makeTempDir("bedrock-tenancy-inputs-");
+        // Sparse: as long as the bound plus one byte, without writing it.
+        const huge = path.join(dir, "huge.json");
+        fs.writeFileSync(huge, "");
+        fs.truncateSync(huge, MAX_PLAN_BYTES + 1);
+        for (const [file, message] of [[dir, /is a folder: give one plan file per stack/], ["/dev/zero", /\/dev\/zero holds more than \d+ bytes/], [huge, /huge\.json holds more than \d+ bytes/]] as const) {
+            const run = await bin(["verify", "--out", dir, file]);
+            assert.strictEqual(run.code, 2, `${file}: ${run.stderr}`);
+            assert.match(run.stderr, message);
+        }
+        // `verify <(pulumi stack export --show-secrets)` names a pipe: it is read as a file is.
+        const piped = await new Promise<{ code: number; stdout: string }>((resolve) =>
+            execFile("bash", ["-c", `"${process.execPath}" -r ts-node/register/transpile-only verifier/cli.ts verify --out "${dir}" <(cat "${stackFiles(plan)[0]}") <(cat "${stackFiles(plan)[1]}")`], { cwd: REPO }, (error, stdout) =>
+                resolve({ code: error ? Number(error.code ?? 1) : 0, stdout })));
+        assert.strictEqual(piped.code, 0);
+        assert.match(piped.stdout, /Isolation: 2 tenants, 1 customer stack/);
+    });
+
+    it("bounds what it reads of an endless input", () => {
+        assert.throws(() => readPlanText("/dev/zero", 4 << 20), (err: Error) => err.name === "UnreadableInputError" && /\/dev\/zero holds more than 4194304 bytes/.test(err.message));
     });
 
     it("names both commands and every option in its help, and prints its version", async () => {
