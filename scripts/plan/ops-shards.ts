@@ -22,7 +22,7 @@
  */
 import { PARTITION, raise, roleArn } from "../../contract";
 import { DEFAULT_REGION } from "../../contract/identifiers";
-import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, checkOpsTenants, readOpsSettings } from "../../stacks/ops-config";
+import { CONFIG_NAMESPACE, PINNED_EXTERNAL_IDS_KEY, anyTenantHasCostCap, anyTenantHasQuota, checkOpsTenants, readOpsSettings, type OpsConfigReader } from "../../stacks/ops-config";
 import { quotaEnforcerNames, shardNameProblem } from "../../contract";
 import type { TenantDirectory } from "../../contract/tenant-directory";
 import { DIRECTORY_KEY, SHARD_KEY, loadTenantDirectory, shardTenantsFromConfig } from "../../stacks/directory-config";
@@ -84,10 +84,7 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
     if (!Array.isArray(tenants) || tenants.length <= size) return undefined;
     // A chunk lists its tenants as an ops stack does, and no longer names the directory (the program refuses both at once).
     const base = fromDirectory ? withoutKeys(file.config, [DIRECTORY_KEY, SHARD_KEY]) : file.config;
-    const settings = readOpsSettings({
-        get: (key) => file.config[`${CONFIG_NAMESPACE}:${key}`],
-        getObject: <T>(key: string) => parseValue(file.config, `${CONFIG_NAMESPACE}:${key}`) as T | undefined,
-    });
+    const settings = readOpsSettings(configReader(file));
     // The program passes its QuotaEnforcer's ARNs as Outputs; the rules check the shape and Region of plain ones, so these stand-ins are in the stack's Region.
     const region = file.config["aws:region"] ?? DEFAULT_REGION;
     const account = "000000000000";
@@ -119,11 +116,15 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
 /** A directory shard's tenants and headroom, read and checked as its program does; undefined for a stack that names no directory. */
 function directoryShard(file: StackFile, load: DirectoryLoader): { tenants: Record<string, unknown>[]; headroom: string[] } | undefined {
     if (file.config[DIRECTORY_KEY] === undefined && file.config[SHARD_KEY] === undefined) return undefined;
-    const reader = {
-        get: (key: string) => file.config[`${CONFIG_NAMESPACE}:${key}`],
+    return shardTenantsFromConfig(configReader(file), parseValue(file.config, "aws:allowedAccountIds") as string[] | undefined, load);
+}
+
+/** The stack's `bedrock-tenancy:` settings, read as the program reads them: text, or JSON with `getObject`. */
+function configReader(file: StackFile): OpsConfigReader {
+    return {
+        get: (key) => file.config[`${CONFIG_NAMESPACE}:${key}`],
         getObject: <T>(key: string) => parseValue(file.config, `${CONFIG_NAMESPACE}:${key}`) as T | undefined,
     };
-    return shardTenantsFromConfig(reader, parseValue(file.config, "aws:allowedAccountIds") as string[] | undefined, load);
 }
 
 function withoutKeys(config: Record<string, string>, keys: readonly string[]): Record<string, string> {
