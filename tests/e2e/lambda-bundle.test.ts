@@ -1,13 +1,15 @@
 import { strict as assert } from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { bundleFiles, defaultLambdaBundlePath } from "../../components/private-invocation-logging/lambda-bundle";
 import { LocalS3Server, setEnv, useLocalAws, type LocalAws } from "../../testing/local-aws";
-import { RuntimeEnv } from "../../contract";
+import { MAX_RECORD_LINE_BYTES, RuntimeEnv } from "../../contract";
 import { CONTEXT, TENANT_ENV, event } from "../../testing/runtime-fixtures";
 import { capturingStdout } from "../../testing/stdout-capture";
 import { awslambdaHarness, invokeStreaming } from "../support/lambda-stream-harness";
+import { capturingConsole } from "../support/runtime-harness";
 
 const ARCHIVE_BUCKET = "btn-customer-a-archive-111111111111";
 const ARCHIVE_KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -77,6 +79,63 @@ describe("built Lambda bundle (dist/lambda/index.mjs)", () => {
             assert.equal(archived.length, 1);
             const logged = lines.map((l) => JSON.parse(l)).find((r) => r.clientRequestId === "bundle-archived");
             assert.equal(logged.archive.key, archived[0].key);
+        } finally {
+            restore();
+            await s3.close();
+        }
+    });
+
+    it("fail-closed, with the archive refusing every write: the streaming handler streams nothing, never calls Bedrock, and ends with AuditUnavailable", async () => {
+        const s3 = await new LocalS3Server().start();
+        s3.faultFor = () => ({ kind: "error", status: 403, errorType: "AccessDenied" });
+        // The S3 client is built at the first archive write, so the endpoint stays set through the call.
+        const restore = setEnv({ AWS_ENDPOINT_URL_S3: s3.url, [RuntimeEnv.archiveBucket]: ARCHIVE_BUCKET, [RuntimeEnv.archiveKmsKeyArn]: ARCHIVE_KEY_ARN, [RuntimeEnv.auditMode]: "fail-closed" });
+        const g = globalThis as { awslambda?: Record<string, unknown> };
+        const saved = g.awslambda;
+        try {
+            g.awslambda = { ...saved, streamifyResponse: awslambdaHarness.streamifyResponse };
+            const mod = await import(`${pathToFileURL(defaultLambdaBundlePath()).href}?fail-closed-archive`);
+            g.awslambda = saved;
+            aws.bedrock.reply = () => ({ text: "alpha beta gamma", usage: { inputTokens: 23, outputTokens: 3 } });
+
+            const { result: { value: { stream }, lines }, printed } = await capturingConsole(() => capturingStdout(() => invokeStreaming(mod.streamingHandler, event({ requestId: "bundle-fc" }), CONTEXT)));
+
+            assert.deepEqual(stream.lines.map((l) => l.line.type), ["error"]);
+            assert.equal((stream.lines[0].line as { error: { code: string } }).error.code, "AuditUnavailable");
+            assert.equal(aws.bedrock.calls.length, 0, "Bedrock was called before the call was on record");
+            const records = lines.map((l) => JSON.parse(l));
+            assert.deepEqual(records.map((r) => r.outcome), ["started"]);
+            assert.equal(records[0].archive.errorCode, "AccessDenied");
+            assert.match(printed, /audit record lost \(AuditDeliveryError\); 1 lost so far/);
+        } finally {
+            g.awslambda = saved;
+            restore();
+            await s3.close();
+        }
+    });
+
+    it("full mode: a prompt of control characters (six bytes each in JSON) is cut to one line of at most 256 KiB, and archived whole", async () => {
+        const s3 = await new LocalS3Server().start();
+        const restore = setEnv({ AWS_ENDPOINT_URL_S3: s3.url, [RuntimeEnv.archiveBucket]: ARCHIVE_BUCKET, [RuntimeEnv.archiveKmsKeyArn]: ARCHIVE_KEY_ARN, [RuntimeEnv.contentMode]: "full" });
+        try {
+            const mod = await import(`${pathToFileURL(defaultLambdaBundlePath()).href}?full-control`);
+            const prompt = "\u0001".repeat(199_000);
+            const reply = "\u001f\"".repeat(200_000);
+            aws.bedrock.reply = () => ({ text: reply, usage: { inputTokens: 23, outputTokens: 3 } });
+
+            const { value: response, lines } = await capturingStdout(() => mod.handler(event({ prompt, requestId: "bundle-full" }), CONTEXT) as Promise<{ output: string }>);
+
+            assert.equal(response.output, reply);
+            assert.equal(lines.length, 1);
+            assert.ok(Buffer.byteLength(`${lines[0]}\n`) <= MAX_RECORD_LINE_BYTES, `${Buffer.byteLength(lines[0])} bytes`);
+            const logged = JSON.parse(lines[0]);
+            const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+            assert.equal(logged.input.inputSha256, sha256(prompt));
+            assert.equal(logged.output.outputSha256, sha256(reply));
+            const archived = s3.records(ARCHIVE_BUCKET).filter((o) => o.record.clientRequestId === "bundle-full");
+            assert.equal(archived.length, 1);
+            assert.equal(archived[0].record.input.inputText, prompt);
+            assert.equal(archived[0].record.output.outputText, reply);
         } finally {
             restore();
             await s3.close();
