@@ -45,6 +45,11 @@ export const RuntimeEnv = Object.freeze({
 });
 export type RuntimeEnvName = (typeof RuntimeEnv)[keyof typeof RuntimeEnv];
 
+/** Bedrock attempts per call, retries included: what the runtime and the component accept, and the default. */
+export const BEDROCK_MAX_ATTEMPTS = Object.freeze({ min: 1, max: 10, default: 3 });
+/** Socket timeout of one Bedrock attempt, ms: what the runtime and the component accept, and the default. */
+export const BEDROCK_REQUEST_TIMEOUT_MS = Object.freeze({ min: 1000, max: 900_000, default: 60_000 });
+
 /** Everything the deploy side tells the runtime, typed. Each field travels in the variable `RuntimeEnv[field]`. */
 export interface RuntimeEnvironment {
     /** ARN of the tenant's role in the ops account. Env `BEDROCK_TENANCY_OPS_ROLE_ARN`; required. */

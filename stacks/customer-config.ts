@@ -17,6 +17,9 @@ export type CustomerSettings = Pick<
     | "logRetentionDays"
     | "contentMode"
     | "auditMode"
+    | "bedrockMaxAttempts"
+    | "bedrockRequestTimeoutMs"
+    | "sessionUserTag"
     | "memorySizeMb"
     | "timeoutSeconds"
     | "reservedConcurrency"
@@ -36,14 +39,17 @@ export interface CustomerConfig {
 /** Reads one config value: `undefined` when unset, the raw string otherwise. */
 export type ConfigReader = (key: string) => string | undefined;
 
-/** How a key's config text is read: as is, as a number, as an object, or as an object that `true` and `false` also turn on and off. */
-type ValueKind = "text" | "number" | "object" | "switch";
+/** How a key's config text is read: as is, as a number, as `true` or `false`, as an object, or as an object that `true` and `false` also turn on and off. */
+type ValueKind = "text" | "number" | "boolean" | "object" | "switch";
 
 /** The component settings, each with how its text is read. */
 const CUSTOMER_SETTING_KINDS: { readonly [K in keyof Required<CustomerSettings>]: ValueKind } = {
     logRetentionDays: "number",
     contentMode: "text",
     auditMode: "text",
+    bedrockMaxAttempts: "number",
+    bedrockRequestTimeoutMs: "number",
+    sessionUserTag: "boolean",
     memorySizeMb: "number",
     timeoutSeconds: "number",
     reservedConcurrency: "number",
@@ -117,9 +123,16 @@ export function parseCustomerConfig(
         }
         return value;
     };
+    const boolean = (k: CustomerConfigKey): boolean | undefined => {
+        const raw = read(k);
+        if (raw === undefined) return undefined;
+        if (raw !== "true" && raw !== "false") throw new ArgumentError(`${key(k)} must be true or false, got ${JSON.stringify(raw)}`);
+        return raw === "true";
+    };
     const readers: Record<ValueKind, (k: CustomerConfigKey) => unknown> = {
         text: read,
         number,
+        boolean,
         object,
         switch: (k) => (read(k) === "false" ? undefined : object(k)),
     };

@@ -186,6 +186,26 @@ export interface PrivateInvocationLoggingArgs {
      */
     safeMetadataKeys?: string[];
     /**
+     * Bedrock attempts per call, retries included, 1–10
+     * (`BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS`).
+     * @default 3
+     */
+    bedrockMaxAttempts?: number;
+    /**
+     * Socket timeout of one Bedrock attempt in milliseconds, 1000–900000
+     * (`BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS`): an attempt whose socket
+     * stays silent this long fails with `TimeoutError` and is retried.
+     * @default 60000
+     */
+    bedrockRequestTimeoutMs?: number;
+    /**
+     * Tag each ops session with the event's `userId` (`UserId`) as well as
+     * the tenant (`BEDROCK_TENANCY_SESSION_USER_TAG`): one ops session per
+     * user, whose tag the Cost and Usage Report can allocate spend by.
+     * @default false
+     */
+    sessionUserTag?: boolean;
+    /**
      * Function memory in MB, 128–10240 (Lambda limit).
      * @default 512
      */
@@ -263,7 +283,7 @@ export interface PrivateInvocationLoggingArgs {
 export const INVOCATION_LOGGING_OPTIONS = optionNames<PrivateInvocationLoggingArgs>({
     tenantId: true, opsRoleArn: true, externalId: true, allowedModels: true, defaultModel: true, modelRoutes: true, bedrockRegion: true,
     guardrail: true, region: true, accountId: true, logGroupName: true, logRetentionDays: true, kmsKeyArn: true, contentMode: true,
-    auditMode: true, safeMetadataKeys: true, memorySizeMb: true, timeoutSeconds: true, reservedConcurrency: true, metricNamespace: true,
+    auditMode: true, safeMetadataKeys: true, bedrockMaxAttempts: true, bedrockRequestTimeoutMs: true, sessionUserTag: true, memorySizeMb: true, timeoutSeconds: true, reservedConcurrency: true, metricNamespace: true,
     throttleAlarm: true, networkIsolation: true, archive: true, compute: true, existingRoleName: true, responseStreaming: true,
     lambdaBundlePath: true, tags: true,
 });

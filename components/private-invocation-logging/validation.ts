@@ -13,6 +13,9 @@ import {
     guardrailProblem,
     optionNames,
     integerProblem,
+    booleanProblem,
+    BEDROCK_MAX_ATTEMPTS,
+    BEDROCK_REQUEST_TIMEOUT_MS,
     isPlainObject,
     modelSettingsProblem,
     objectProblem,
@@ -113,6 +116,10 @@ export interface ResolvedInvocationLogging {
     contentMode: ContentMode;
     auditMode: AuditMode;
     safeMetadataKeys: readonly string[];
+    /** Unset: the runtime's default, and no variable for it. */
+    bedrockMaxAttempts?: number;
+    bedrockRequestTimeoutMs?: number;
+    sessionUserTag?: boolean;
     memorySizeMb: number;
     timeoutSeconds: number;
     alarm: { threshold: number; periodSeconds: number; evaluationPeriods: number };
@@ -223,6 +230,9 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         optional(args.contentMode, () => contentModeProblem("contentMode", args.contentMode)),
         optional(args.auditMode, () => auditModeProblem("auditMode", args.auditMode)),
         optional(args.safeMetadataKeys, () => safeMetadataKeysProblem("safeMetadataKeys", args.safeMetadataKeys)),
+        optional(args.bedrockMaxAttempts, () => integerProblem("bedrockMaxAttempts", args.bedrockMaxAttempts, BEDROCK_MAX_ATTEMPTS.min, BEDROCK_MAX_ATTEMPTS.max)),
+        optional(args.bedrockRequestTimeoutMs, () => integerProblem("bedrockRequestTimeoutMs", args.bedrockRequestTimeoutMs, BEDROCK_REQUEST_TIMEOUT_MS.min, BEDROCK_REQUEST_TIMEOUT_MS.max)),
+        optional(args.sessionUserTag, () => booleanProblem("sessionUserTag", args.sessionUserTag)),
         optional(args.memorySizeMb, () => integerProblem("memorySizeMb", args.memorySizeMb, LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max)),
         optional(args.timeoutSeconds, () => integerProblem("timeoutSeconds", args.timeoutSeconds, LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max)),
         optional(args.reservedConcurrency, () => integerProblem("reservedConcurrency", args.reservedConcurrency, 1)),
@@ -244,6 +254,9 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         contentMode: args.contentMode ?? d.contentMode,
         auditMode: args.auditMode ?? d.auditMode,
         safeMetadataKeys: args.safeMetadataKeys ?? [],
+        bedrockMaxAttempts: args.bedrockMaxAttempts,
+        bedrockRequestTimeoutMs: args.bedrockRequestTimeoutMs,
+        sessionUserTag: args.sessionUserTag,
         memorySizeMb: args.memorySizeMb ?? d.memorySizeMb,
         timeoutSeconds: args.timeoutSeconds ?? d.timeoutSeconds,
         alarm: {

@@ -6,6 +6,8 @@
  * the cold start with an error naming the option and its variable.
  */
 import {
+    BEDROCK_MAX_ATTEMPTS,
+    BEDROCK_REQUEST_TIMEOUT_MS,
     DEFAULT_AUDIT_MODE,
     DEFAULT_CONTENT_MODE,
     IAM_ROLE_ARN_PATTERN,
@@ -49,8 +51,8 @@ type ArchiveField = "archiveBucket" | "archiveKmsKeyArn" | "guardrailArn" | "gua
 /** Every option of {@link RuntimeConfig}: the entries that take it refuse any other key. */
 export const RUNTIME_CONFIG_KEYS: readonly string[] = [...Object.keys(RuntimeEnv), "sessionDurationSeconds", "deadlineMarginMs"];
 
-export const DEFAULT_BEDROCK_MAX_ATTEMPTS = 3;
-export const DEFAULT_BEDROCK_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_BEDROCK_MAX_ATTEMPTS = BEDROCK_MAX_ATTEMPTS.default;
+export const DEFAULT_BEDROCK_REQUEST_TIMEOUT_MS = BEDROCK_REQUEST_TIMEOUT_MS.default;
 /** STS caps role-chained sessions (a Lambda role assuming another role) at one hour. */
 export const MAX_CHAINED_SESSION_SECONDS = 3600;
 export const DEFAULT_SESSION_DURATION_SECONDS = MAX_CHAINED_SESSION_SECONDS;
@@ -98,8 +100,8 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         regionProblem(envLabel("bedrockRegion"), c.bedrockRegion),
         contentModeProblem(envLabel("contentMode"), c.contentMode),
         auditModeProblem(envLabel("auditMode"), c.auditMode),
-        integerProblem(envLabel("bedrockMaxAttempts"), c.bedrockMaxAttempts, 1, 10),
-        integerProblem(envLabel("bedrockRequestTimeoutMs"), c.bedrockRequestTimeoutMs, 1000, 900_000),
+        integerProblem(envLabel("bedrockMaxAttempts"), c.bedrockMaxAttempts, BEDROCK_MAX_ATTEMPTS.min, BEDROCK_MAX_ATTEMPTS.max),
+        integerProblem(envLabel("bedrockRequestTimeoutMs"), c.bedrockRequestTimeoutMs, BEDROCK_REQUEST_TIMEOUT_MS.min, BEDROCK_REQUEST_TIMEOUT_MS.max),
         booleanProblem(envLabel("sessionUserTag"), c.sessionUserTag),
         safeMetadataKeysProblem(envLabel("safeMetadataKeys"), c.safeMetadataKeys),
         integerProblem("sessionDurationSeconds", c.sessionDurationSeconds, 900, MAX_CHAINED_SESSION_SECONDS),

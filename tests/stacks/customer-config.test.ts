@@ -16,6 +16,12 @@ describe("parseCustomerConfig", () => {
         assert.deepStrictEqual(parsed.settings, { logRetentionDays: 90, contentMode: "full", throttleAlarm: { threshold: 3 }, networkIsolation: {}, reservedConcurrency: 10 });
     });
 
+    it("reads the Bedrock client settings, per-user sessions as true or false", () => {
+        const parsed = parseCustomerConfig(reader({ ...BASE, bedrockMaxAttempts: "5", bedrockRequestTimeoutMs: "20000", sessionUserTag: "true" }));
+        assert.deepStrictEqual(parsed.settings, { bedrockMaxAttempts: 5, bedrockRequestTimeoutMs: 20_000, sessionUserTag: true });
+        assert.strictEqual(parseCustomerConfig(reader({ ...BASE, sessionUserTag: "false" })).settings.sessionUserTag, false);
+    });
+
     it("turns network isolation off with false", () => {
         assert.strictEqual(parseCustomerConfig(reader({ ...BASE, networkIsolation: "false" })).settings.networkIsolation, undefined);
     });
@@ -30,6 +36,7 @@ describe("parseCustomerConfig", () => {
         ["a stack name that is not fully qualified", { ...BASE, opsStack: "ops" }, /^bedrock-tenancy:opsStack must be a fully qualified stack name .*, got "ops"$/],
         ["a missing tenant id", { opsStack: BASE.opsStack }, /^bedrock-tenancy:tenantId must match .*, got undefined$/],
         ["a retention that is not a number", { ...BASE, logRetentionDays: "forever" }, /^bedrock-tenancy:logRetentionDays must be a number, got "forever"$/],
+        ["per-user sessions that are neither true nor false", { ...BASE, sessionUserTag: "yes" }, /^bedrock-tenancy:sessionUserTag must be true or false, got "yes"$/],
         ["an alarm that is a list", { ...BASE, throttleAlarm: "[1]" }, /^bedrock-tenancy:throttleAlarm must be an object, got \[1\]$/],
     ];
     for (const [what, values, message] of bad) {

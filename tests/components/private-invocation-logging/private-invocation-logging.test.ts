@@ -8,6 +8,7 @@ import { CUSTOMER_A_ACCOUNT, EXTERNAL_ID_A, US_HAIKU_35, HAIKU_PROFILE_ARN, US_S
 import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf } from "../../../testing/pulumi-mocks";
 import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 import { makeTempDir } from "../../support/temp-dir";
+import { loadRuntimeConfig } from "../../../runtime/wiring/config";
 
 const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 
@@ -349,6 +350,29 @@ describe("PrivateInvocationLogging failures", () => {
     it("rejects a default model outside the allowed models once known", async () => {
         const c = new PrivateInvocationLogging("badmodel", customerAArgs({ lambdaBundlePath: fixtureBundle(), allowedModels: pulumi.output([US_HAIKU_35]), defaultModel: US_SONNET_37 }));
         await assert.rejects((c.environment as any).promise(), /defaultModel must be one of allowedModels .*got "us\.anthropic\.claude-3-7-sonnet/);
+    });
+});
+
+describe("PrivateInvocationLogging Bedrock client settings", () => {
+    const vars = async (overrides: Partial<PrivateInvocationLoggingArgs>) => {
+        await installMocks({ account: CUSTOMER_A_ACCOUNT });
+        return promiseOf(new PrivateInvocationLogging("customer-a", customerAArgs({ lambdaBundlePath: fixtureBundle(), ...overrides })).environment);
+    };
+
+    it("hands the attempts, the request timeout and per-user sessions to the runtime, which reads them back as given", async () => {
+        const env = await vars({ bedrockMaxAttempts: 5, bedrockRequestTimeoutMs: 20_000, sessionUserTag: true });
+        assert.strictEqual(env.BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS, "5");
+        assert.strictEqual(env.BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS, "20000");
+        assert.strictEqual(env.BEDROCK_TENANCY_SESSION_USER_TAG, "true");
+        const config = loadRuntimeConfig({}, { ...env, AWS_REGION: "us-east-1" });
+        assert.deepStrictEqual([config.bedrockMaxAttempts, config.bedrockRequestTimeoutMs, config.sessionUserTag], [5, 20_000, true]);
+    });
+
+    it("sets none of their variables when they are not given, so the runtime's defaults apply", async () => {
+        const env = await vars({});
+        for (const name of ["BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS", "BEDROCK_TENANCY_BEDROCK_REQUEST_TIMEOUT_MS", "BEDROCK_TENANCY_SESSION_USER_TAG"]) assert.strictEqual(env[name], undefined, name);
+        const config = loadRuntimeConfig({}, { ...env, AWS_REGION: "us-east-1" });
+        assert.deepStrictEqual([config.bedrockMaxAttempts, config.bedrockRequestTimeoutMs, config.sessionUserTag], [3, 60_000, false]);
     });
 });
 
