@@ -63,7 +63,7 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
     const account = options.accountId ?? aws.getCallerIdentityOutput().accountId;
     const entry = pulumi.all([ref.name, ref.getOutput(outputName), account]).apply(([stack, all, accountId]: [string, TenantAccessRecord | undefined, string]) => {
         if (all === undefined || all === null || typeof all !== "object") {
-            throw keepingMessage(new Error(`ops stack ${show(stack)} has no output ${show(outputName)}: export a BedrockTenantFleet's \`tenants\` there and run \`pulumi up\` first`));
+            throw keepingMessage(new Error(`ops stack ${show(stack)} has no output ${show(outputName)}, so it has no entry for tenant ${show(tenantId)}: export a BedrockTenantFleet's \`tenants\` there and run \`pulumi up\` first`));
         }
         const found = Object.prototype.hasOwnProperty.call(all, tenantId) ? all[tenantId] : undefined;
         if (found === undefined) {

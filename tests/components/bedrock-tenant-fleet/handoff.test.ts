@@ -58,9 +58,9 @@ describe("tenantAccessFrom", () => {
         assert.match(failure.message, /tenant "customer-z" is not in the "tenants" output of ops stack "acme\/bedrock\/ops" \(it has "customer-a", "customer-b"\)/);
     });
 
-    it("says which output is missing on the ops stack", async () => {
+    it("says which output is missing on the ops stack, and names the tenant", async () => {
         const failure = await failureOf(tenantAccessFrom("acme/bedrock/empty", "customer-a").roleArn);
-        assert.match(failure.message, /ops stack "acme\/bedrock\/empty" has no output "tenants"/);
+        assert.match(failure.message, /ops stack "acme\/bedrock\/empty" has no output "tenants", so it has no entry for tenant "customer-a"/);
     });
 
     it("names the ops stack and the tenant when the tenant's entry is not shaped as a fleet exports it, rather than throwing a TypeError", async () => {
