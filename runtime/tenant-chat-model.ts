@@ -51,6 +51,8 @@ export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
      * @default DEFAULT_BEDROCK_MAX_SOCKETS (500), sized for a service with hundreds of calls in flight
      */
     bedrockMaxSockets?: number;
+    /** How long one Bedrock attempt may take to connect, ms; at least 1. @default DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS (3000), as the Lambda's */
+    bedrockConnectionTimeoutMs?: number;
     /**
      * Further Bedrock client settings; `credentials` is always the ops session.
      * `cacheMiddleware` is `true` unless set here: calls without a `signal`
@@ -77,7 +79,7 @@ export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: Ru
  */
 export function createTenantChatModel(options: TenantChatModelOptions): TenantChatModel {
     checkModelOptions(options);
-    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, bedrockMaxSockets, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } =
+    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, bedrockMaxSockets, bedrockConnectionTimeoutMs, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } =
         options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const model = modelId ?? config.defaultModel;
@@ -92,6 +94,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
         endpoint: bedrockEndpoint,
         clientConfig: bedrockClientConfig,
         maxSockets: bedrockMaxSockets,
+        connectionTimeoutMs: bedrockConnectionTimeoutMs,
         customerCredentials,
         stsRegion: (env ?? process.env).AWS_REGION,
     });
@@ -118,6 +121,7 @@ const TENANT_MODEL_OPTIONS: readonly string[] = [
         "customerCredentials",
         "bedrockEndpoint",
         "bedrockMaxSockets",
+        "bedrockConnectionTimeoutMs",
         "bedrockClientConfig",
         "modelFields",
         "archiveClient",
@@ -244,6 +248,7 @@ function checkModelOptions(options: TenantChatModelOptions): void {
         endpoint: options.bedrockEndpoint,
         clientConfig: options.bedrockClientConfig,
         maxSockets: options.bedrockMaxSockets,
+        connectionTimeoutMs: options.bedrockConnectionTimeoutMs,
         customerCredentials: options.customerCredentials,
     });
     if (options.userId !== undefined && typeof options.userId !== "string") {

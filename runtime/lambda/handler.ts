@@ -20,7 +20,7 @@ import { guardedWarning, type AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "../wiring/audit-logger";
 import { RUNTIME_CONFIG_KEYS, guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
-import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
+import { DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS, checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, untilAborted, type ResponseStreamLike } from "./streaming";
 
@@ -111,7 +111,7 @@ export const InvocationErrorCode = {
     quotaExhausted: QUOTA_EXHAUSTED_ERROR_CODE,
 } as const;
 
-export const DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS = 3000;
+export { DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS };
 export const DEFAULT_MAX_USER_SESSIONS = 100;
 
 export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => Promise<InvocationResponse>) & {

@@ -19,7 +19,7 @@ export interface OpsBedrockClientOptions {
      * `cacheMiddleware` defaults to `true` here (see {@link createOpsBedrockClient}).
      */
     clientConfig?: Omit<BedrockRuntimeClientConfig, "credentials">;
-    /** Socket connection timeout in ms. @default - the SDK's */
+    /** How long one attempt may take to connect, ms. @default DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS (3000) */
     connectionTimeoutMs?: number;
     /** The compute's own credentials, which call AssumeRole. @default - the default credential chain */
     customerCredentials?: AwsCredentialIdentityProvider;
@@ -38,6 +38,12 @@ export interface OpsBedrockClientOptions {
  * Idle sockets are kept alive, so this is a ceiling, not an allocation.
  */
 export const DEFAULT_BEDROCK_MAX_SOCKETS = 500;
+/**
+ * The SDK's handler sets no connection limit: an endpoint that never
+ * completes the handshake (a security group dropping it, say) would hold an
+ * attempt for as long as the operating system keeps trying, minutes.
+ */
+export const DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS = 3000;
 
 /**
  * Throws an `ArgumentError` for a bad option, named as the runtime entries
@@ -103,7 +109,7 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
         maxAttempts: config.bedrockMaxAttempts,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         requestHandler: new NodeHttpHandler({
-            connectionTimeout: options.connectionTimeoutMs,
+            connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
             // The documented "socket timeout of one Bedrock attempt": an attempt whose socket stays silent this long fails
             // with a TimeoutError, which the SDK retries. `requestTimeout` only logs a warning in this handler, and as a
             // limit on the whole request it would cut a long stream that is still sending; an idle limit does not.

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { setEnv, useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { CloudWatchLogsSink, DEFAULT_LOGS_REQUEST_TIMEOUT_MS } from "../../runtime/sinks/cloudwatch-logs-sink";
-import { DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/wiring/ops-bedrock-client";
+import { DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS, DEFAULT_BEDROCK_MAX_SOCKETS } from "../../runtime/wiring/ops-bedrock-client";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 import { LOG_GROUP } from "../support/runtime-harness";
@@ -40,6 +40,19 @@ describe("connections: socket limits and timeouts (local Bedrock, STS and CloudW
         this.timeout(30_000);
         const arrived = await arrivedBeforeFirstAnswer(40, { bedrockMaxSockets: 10 });
         assert.ok(arrived >= 10 && arrived < 40, `${arrived} calls reached Bedrock before the first answer`);
+    });
+
+    it(`gives each Bedrock attempt ${DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS} ms to connect, or the bedrockConnectionTimeoutMs given, where the SDK sets no limit`, async () => {
+        for (const [given, expected] of [[undefined, DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS], [750, 750]] as const) {
+            const model = createTenantChatModel({ sink: new MemorySink(), env: { ...aws.env, ...TENANT_ENV }, bedrockConnectionTimeoutMs: given });
+            await model.invoke("hello");
+            const handler = model.client.config.requestHandler as unknown as { httpHandlerConfigs(): { connectionTimeout?: number } };
+            assert.equal(handler.httpHandlerConfigs().connectionTimeout, expected);
+        }
+    });
+
+    it("refuses a connection timeout below 1, naming the option, before anything is built", () => {
+        assert.throws(() => createTenantChatModel({ sink: new MemorySink(), env: { ...aws.env, ...TENANT_ENV }, bedrockConnectionTimeoutMs: 0 }), /bedrockConnectionTimeoutMs must be an integer >= 1, got 0/);
     });
 
     it("refuses a socket limit below 1, naming the option", () => {
