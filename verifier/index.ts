@@ -12,6 +12,6 @@ export { jsonReport, markdownReport, violationLines } from "./report";
 export { FINDING_CODES } from "./findings";
 export type { Violation } from "./findings";
 export { verifyAuditTrail } from "./audit/verify";
-export type { AuditCheck, WriterReport } from "./audit/check";
+export type { AuditCheck } from "./audit/check";
 export { UnreadableAuditInputError } from "./audit/inputs";
 export { allBreaks } from "./audit/report";
