@@ -9,6 +9,7 @@ import { type RecordedResource, installMocks, isSecretOutput, ofType, promiseOf 
 import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 import { makeTempDir } from "../../support/temp-dir";
 import { loadRuntimeConfig } from "../../../runtime/wiring/config";
+import { RuntimeEnv } from "../../../contract";
 
 const LOG_GROUP = "/bedrock-tenancy/customer-a/audit";
 
@@ -366,6 +367,22 @@ describe("PrivateInvocationLogging Bedrock client settings", () => {
         assert.strictEqual(env.BEDROCK_TENANCY_SESSION_USER_TAG, "true");
         const config = loadRuntimeConfig({}, { ...env, AWS_REGION: "us-east-1" });
         assert.deepStrictEqual([config.bedrockMaxAttempts, config.bedrockRequestTimeoutMs, config.sessionUserTag], [5, 20_000, true]);
+    });
+
+    it("can set every variable the runtime reads: none is left for the deployer to add by hand", async () => {
+        const env = await vars({
+            defaultModel: US_SONNET_37,
+            bedrockRegion: "us-west-2",
+            contentMode: "hash",
+            auditMode: "fail-closed",
+            safeMetadataKeys: ["ticket"],
+            bedrockMaxAttempts: 2,
+            bedrockRequestTimeoutMs: 30_000,
+            sessionUserTag: true,
+            archive: {},
+            guardrail: { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail/a1b2c3d4e5f6", version: "1" },
+        });
+        assert.deepStrictEqual(Object.values(RuntimeEnv).filter((name) => env[name] === undefined), []);
     });
 
     it("sets none of their variables when they are not given, so the runtime's defaults apply", async () => {
