@@ -123,7 +123,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         new aws.iam.RolePolicy(`${name}-invoke`, { role: role.id, name: "bedrock-invoke", policy: permissions }, { parent: this });
 
         if (r.budget) {
-            this.budget(name, r);
+            this.budget(name, r, tags);
         }
         if (r.quota && args.quota) {
             const warningTopicArn = args.quota.warningTopicArn === undefined
@@ -253,7 +253,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         return arns;
     }
 
-    private budget(name: string, r: ResolvedTenantAccess): aws.budgets.Budget {
+    private budget(name: string, r: ResolvedTenantAccess, tags: Record<string, string>): aws.budgets.Budget {
         const b = r.budget!;
         return new aws.budgets.Budget(`${name}-budget`, {
             name: `bedrock-tenant-${r.tenantId}`,
@@ -271,6 +271,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
                 subscriberEmailAddresses: b.emails.length > 0 ? b.emails : undefined,
                 subscriberSnsTopicArns: b.snsTopicArns.length > 0 ? b.snsTopicArns : undefined,
             }],
+            tags,
         }, { parent: this });
     }
 }

@@ -31,6 +31,7 @@ export function createCostCap(name: string, input: CostCapInput, parent: pulumi.
         limitAmount: costCapLimitAmount(cap),
         limitUnit: "USD",
         costFilters: [{ name: "TagKeyValue", values: [`user:${input.costTagKey}$${tenantId}`] }],
+        tags,
     }, opts);
     return new aws.budgets.BudgetAction(`${name}-cost-cap`, {
         budgetName: budget.name,

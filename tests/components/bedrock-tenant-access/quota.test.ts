@@ -101,3 +101,20 @@ describe("BedrockTenantAccess quotas and cost caps under mocks", () => {
         assert.deepStrictEqual(of("iam/policy:Policy").map((p) => p.inputs.name), ["BedrockTenantBoundary-customer-a"]);
     });
 });
+
+describe("BedrockTenantAccess budgets' tags under mocks", () => {
+    it("tags both budgets, the tenant's and the cost cap's, as every other resource: the caller's tags and the cost tag", async () => {
+        const recorded = await installMocks(opsMockOptions());
+        const tagged = new BedrockTenantAccess("tenant-t", {
+            ...base,
+            tags: { team: "ml" },
+            budget: { limitUsd: 100, emails: ["finops@example.com"] },
+            costCap: { limitUsd: 750, emails: ["finops@example.com"], policyArn: CAP_POLICY, executionRoleArn: CAP_ROLE },
+        });
+        await promiseOf(tagged.roleArn);
+        await settled();
+        const budgets = recorded.filter((r) => r.type === "aws:budgets/budget:Budget");
+        assert.deepStrictEqual(budgets.map((b) => b.inputs.name).sort(), ["bedrock-tenant-customer-a", "bedrock-tenant-customer-a-cap"]);
+        for (const b of budgets) assert.deepStrictEqual(b.inputs.tags, { team: "ml", "bedrock-tenancy:tenant": "customer-a" }, b.inputs.name);
+    });
+});
