@@ -44,8 +44,8 @@ import { tenantTrustPolicy } from "./trust-policy";
 export { GUARDRAIL_VERSION_PATTERN } from "../../contract";
 /** How model ids may be checked at preview (`modelCatalogue`, of a tenant or a fleet). */
 export const MODEL_CATALOGUE_MODES: readonly ModelCatalogueMode[] = ["auto", "provider", "offline", "off"];
-/** Tag keys: 1–128 letters, digits, spaces and `_.:/=+-@`; `aws:` is reserved. */
-export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
+/** Tag keys: 1–128 letters, digits, spaces and `_.:/=+-@`; `aws:` is reserved in any case. */
+export const TAG_KEY_PATTERN = /^(?![aA][wW][sS]:)[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,128}$/u;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Budgets allow 10 email subscribers and 1 SNS topic per notification. */
 const MAX_BUDGET_EMAILS = 10;
@@ -249,7 +249,7 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     const trustPolicySizeQuota = args.trustPolicySizeQuota ?? TENANT_ACCESS_DEFAULTS.trustPolicySizeQuota;
     raise(
         booleanProblem("costAttribution", costAttribution),
-        patternProblem("costTagKey", costTagKey, TAG_KEY_PATTERN, 'a tag key of 1 to 128 characters not starting with "aws:"'),
+        patternProblem("costTagKey", costTagKey, TAG_KEY_PATTERN, 'a tag key of 1 to 128 characters not starting with "aws:" in any case'),
         integerProblem("applicationProfileQuota", applicationProfileQuota, 1),
         integerProblem("trustPolicySizeQuota", trustPolicySizeQuota, 1, MAX_TRUST_POLICY_SIZE_QUOTA),
         // The component sets the cost tag itself (its value wins), so it counts against the quota.

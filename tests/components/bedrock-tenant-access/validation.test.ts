@@ -37,6 +37,8 @@ describe("validateBedrockTenantAccessArgs", () => {
         ["an ExternalId with a space", { externalId: "has space" }, /^externalId must be .*, got a string of 9 characters \(not shown: it is secret\)$/],
         ["a trust policy quota above 4,096", { trustPolicySizeQuota: 5000 }, /^trustPolicySizeQuota must be an integer from 1 to 4096, got 5000$/],
         ["a cost tag key in the aws: namespace", { costTagKey: "aws:tenant" }, /^costTagKey must be a tag key .*, got "aws:tenant"$/],
+        ["a cost tag key in the aws: namespace written in capitals", { costTagKey: "AWS:tenant" }, /^costTagKey must be a tag key .* in any case, got "AWS:tenant"$/],
+        ["a cost tag key in the aws: namespace in mixed case", { costTagKey: "Aws:tenant" }, /^costTagKey must be a tag key .*, got "Aws:tenant"$/],
         ["more profiles than the quota", { models: [HAIKU, US_HAIKU_35], applicationProfileQuota: 1 }, /^models would need 2 application inference profiles, over applicationProfileQuota 1$/],
         ["a budget without cost attribution", { costAttribution: false, budget: { limitUsd: 10, emails: ["a@example.com"] } }, /^budget filters on the cost-allocation tag .*costAttribution: false$/],
         ["a budget without subscribers", { budget: { limitUsd: 10 } }, /^budget needs at least one of emails or snsTopicArns/],
