@@ -73,8 +73,9 @@ export function shardTenantsFromConfig(config: ShardConfigReader, allowedAccount
     const directory = load(file);
     const tenants = tenantsOfShard(directory, shard, file);
     const own = directory.shards.find((s) => s.name === shard)!;
-    if (allowedAccountIds !== undefined && (allowedAccountIds.length !== 1 || allowedAccountIds[0] !== own.opsAccount)) {
-        throw new ArgumentError(`shard ${show(shard)} of ${show(file)} is in ops account ${own.opsAccount}, but this stack's aws:allowedAccountIds is ${show(allowedAccountIds)}`);
+    // Unset, the guard is missing: the shard would deploy into whatever account the credentials reach.
+    if (allowedAccountIds === undefined || allowedAccountIds.length !== 1 || allowedAccountIds[0] !== own.opsAccount) {
+        throw new ArgumentError(`shard ${show(shard)} of ${show(file)} is in ops account ${own.opsAccount}, but this stack's aws:allowedAccountIds is ${allowedAccountIds === undefined ? "not set" : show(allowedAccountIds)}: set it to ["${own.opsAccount}"], so the shard deploys there and nowhere else`);
     }
     if (tenants.length === 0) throw new ArgumentError(`shard ${show(shard)} of ${show(file)} holds no tenants: assign some there, or remove the stack`);
     return { shard, tenants, headroom: headroomLines((checks.get(directory) ?? checkTenantDirectory(directory, file)).headroom) };

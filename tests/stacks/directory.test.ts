@@ -67,6 +67,8 @@ describe("tenant directory in the stacks", () => {
 
         it("refuses a stack whose account is not its shard's, and a stack that also lists its own tenants", async () => {
             await assert.rejects(plan(fleet(), { "aws:allowedAccountIds": [OTHER_OPS] }), /shard "ops-1" of ".*fleet.yaml" is in ops account 999999999999, but this stack's aws:allowedAccountIds is \["888888888888"\]/);
+            // Without the guard, the shard would deploy into whatever account the credentials reach.
+            await assert.rejects(plan(fleet(), { "aws:allowedAccountIds": undefined }), /shard "ops-1" of ".*fleet.yaml" is in ops account 999999999999, but this stack's aws:allowedAccountIds is not set: set it to \["999999999999"\]/);
             await assert.rejects(plan(fleet(), { "bedrock-tenancy:tenants": [] }), /bedrock-tenancy:tenants is set in a shard's ops stack/);
             await assert.rejects(plan(fleet(), { "bedrock-tenancy:shard": undefined }), /bedrock-tenancy:directory is set without bedrock-tenancy:shard/);
         });
