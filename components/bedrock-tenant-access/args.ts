@@ -39,7 +39,7 @@ export const GENERATED_EXTERNAL_ID_LENGTH = TENANT_ACCESS_DEFAULTS.generatedExte
 
 /** A guardrail every call must apply. */
 export interface GuardrailArgs {
-    /** Guardrail ARN, `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID` (ID: 12 lowercase letters or digits). */
+    /** Guardrail ARN, `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID` (ID: 1–64 lowercase letters or digits). */
     arn: string;
     /** A published version number (`1`, `2`, …) or `DRAFT`. */
     version: string;

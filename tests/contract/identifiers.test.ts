@@ -117,8 +117,11 @@ describe("AWS identifier rules", () => {
         ]);
     });
 
-    it("accepts guardrail ARNs with a lowercase id", () => {
-        accepts(GUARDRAIL_ARN_PATTERN, ["arn:aws:bedrock:us-east-1:999999999999:guardrail/abc123def456"]);
+    it("accepts guardrail ARNs with a lowercase id of 1 to 64 characters", () => {
+        accepts(GUARDRAIL_ARN_PATTERN, ["arn:aws:bedrock:us-east-1:999999999999:guardrail/abc123def456", "arn:aws:bedrock:eu-west-3:999999999999:guardrail/a", `arn:aws:bedrock:us-east-1:999999999999:guardrail/${"a".repeat(64)}`]);
+        rejects(GUARDRAIL_ARN_PATTERN, [
+            `arn:aws:bedrock:us-east-1:999999999999:guardrail/${"a".repeat(65)}`,
+        ]);
         rejects(GUARDRAIL_ARN_PATTERN, [
             "arn:aws:bedrock:us-east-1:999999999999:guardrail/ABC123",
             "arn:aws:bedrock:us-east-1:999999999999:guardrail/abc123:1",
