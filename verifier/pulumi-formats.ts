@@ -472,8 +472,8 @@ function refuseMisshapen(where: string, raw: Record<string, unknown>): void {
     for (const field of ["inputs", "outputs"]) if (present(raw[field]) && !isRecord(raw[field])) refuse(field, "an object of properties", raw[field]);
     for (const field of BOOLEAN_FIELDS) if (present(raw[field]) && typeof raw[field] !== "boolean") refuse(field, "true or false", raw[field]);
     for (const field of TEXT_FIELDS) if (present(raw[field]) && typeof raw[field] !== "string") refuse(field, "text", raw[field]);
-    if (typeof raw.parent === "string" && raw.parent !== "" && !raw.parent.startsWith("urn:pulumi:")) refuse("parent", "a URN", raw.parent);
-    const urnList = (value: unknown) => Array.isArray(value) && value.every((u) => typeof u === "string");
+    if (typeof raw.parent === "string" && raw.parent !== "" && !isUrn(raw.parent)) refuse("parent", "a URN", raw.parent);
+    const urnList = (value: unknown) => Array.isArray(value) && value.every(isUrn);
     if (present(raw.dependencies) && !urnList(raw.dependencies)) refuse("dependencies", "a list of URNs", raw.dependencies);
     const byProperty = raw.propertyDependencies;
     if (present(byProperty) && !(isRecord(byProperty) && Object.values(byProperty).every((v) => v === null || urnList(v)))) refuse("propertyDependencies", "an object of URN lists", byProperty);
@@ -508,6 +508,11 @@ function readPendingOperations(file: string, raw: unknown): PendingOperation[] {
  * ({@link deepInputError}).
  */
 export const MAX_NESTING = 256;
+
+/** A URN as Pulumi writes every one (`parent`, `dependencies`, an output value's dependencies). */
+function isUrn(value: unknown): boolean {
+    return typeof value === "string" && value.startsWith("urn:pulumi:");
+}
 
 /**
  * A file whose values a walker could not get through (the stack ran out on
@@ -711,7 +716,7 @@ function decodeSecret(node: Record<string, unknown>, where: string | (() => stri
 function decodeOutputValue(node: Record<string, unknown>, where: string | (() => string), depth: number, plaintexts: Plaintexts | undefined): unknown {
     const place = () => (typeof where === "string" ? where : where());
     if (node.secret !== undefined && typeof node.secret !== "boolean") throw new UnreadableInputError(`${place()} holds an output value whose secret flag is ${kindOf(node.secret)}, not true or false`);
-    if (node.dependencies !== undefined && !(Array.isArray(node.dependencies) && node.dependencies.every((u) => typeof u === "string"))) {
+    if (node.dependencies !== undefined && !(Array.isArray(node.dependencies) && node.dependencies.every(isUrn))) {
         throw new UnreadableInputError(`${place()} holds an output value whose dependencies are not a list of URNs`);
     }
     if (node.value === undefined) {

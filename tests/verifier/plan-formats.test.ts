@@ -235,6 +235,20 @@ describe("fields, steps and values in shapes the engine never writes", function 
         assert.throws(() => readStackState("ops.json", exported(role({ outputs: "x" }))), /ops\.json: resource 0 \(urn:pulumi:ops::p::aws:iam\/role:Role::r\): outputs is text, not an object/);
     });
 
+    it("refuses an output value whose flags or dependencies are in a shape Pulumi never writes", () => {
+        const SIG = "4dabf18193072939515e22adb298388d";
+        const outputValue = (extra: Record<string, unknown>) => ({ [SIG]: "d0e6a833031e9bbcd3f4e8bde6ca49a4", value: "BedrockTenantAccess-x", ...extra });
+        const cases: [Record<string, unknown>, RegExp][] = [
+            [{ secret: "no" }, /holds an output value whose secret flag is text, not true or false/],
+            [{ dependencies: "urn:pulumi:ops::p::aws:iam/role:Role::other" }, /holds an output value whose dependencies are not a list of URNs/],
+            [{ dependencies: ["not-a-urn"] }, /holds an output value whose dependencies are not a list of URNs/],
+        ];
+        for (const [extra, why] of cases) {
+            assert.throws(() => readStackState("ops.json", exported(role({ inputs: { name: outputValue(extra) } }))), (err: Error) => err.name === "UnreadableInputError" && why.test(err.message), JSON.stringify(extra));
+        }
+        assert.doesNotThrow(() => readStackState("ops.json", exported(role({ inputs: { name: outputValue({ secret: false, dependencies: ["urn:pulumi:ops::p::aws:iam/role:Role::other"] }) } }))));
+    });
+
     it("refuses a resource whose whole inputs or outputs are a secret or an output value, as unreadable input naming the resource, not a crash", () => {
         const SIG = "4dabf18193072939515e22adb298388d";
         const secret = (plaintext: string) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", plaintext });
@@ -271,6 +285,8 @@ describe("fields, steps and values in shapes the engine never writes", function 
             [{ deletedWith: { urn: "x" } }, /deletedWith is an object, not text/],
             [{ dependencies: "urn:pulumi:ops::p::aws:iam/role:Role::other" }, /dependencies is text, not a list of URNs/],
             [{ dependencies: [7] }, /dependencies is a list, not a list of URNs/],
+            [{ dependencies: ["not-a-urn"] }, /dependencies is a list, not a list of URNs/],
+            [{ propertyDependencies: { name: ["nope"] } }, /propertyDependencies is an object, not an object of URN lists/],
             [{ propertyDependencies: { name: "urn:pulumi:ops::p::aws:iam/role:Role::other" } }, /propertyDependencies is an object, not an object of URN lists/],
         ];
         for (const [extra, why] of cases) {
