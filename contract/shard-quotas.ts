@@ -9,6 +9,10 @@
 export const DEFAULT_ROLES_PER_ACCOUNT_QUOTA = 1000;
 /** The most roles per account IAM grants. */
 export const MAX_ROLES_PER_ACCOUNT_QUOTA = 5000;
+/** IAM's default customer managed policies per account (adjustable in Service Quotas). */
+export const DEFAULT_MANAGED_POLICIES_QUOTA = 1500;
+/** The most customer managed policies per account IAM grants. */
+export const MAX_MANAGED_POLICIES_QUOTA = 5000;
 /** "Application inference profiles per account" per Region (Service Quotas L-40EC9882), by default. */
 export const DEFAULT_APPLICATION_PROFILES_QUOTA = 1000;
 /**
@@ -31,12 +35,15 @@ export interface QuotaRelevantTenant {
 
 export interface TenantFootprint {
     roles: number;
+    /** Customer managed policies: the tenant role's permissions boundary. */
+    managedPolicies: number;
     applicationProfiles: number;
     alarms: number;
 }
 
 /**
- * One tenant's footprint in the ops account: its role, one application
+ * One tenant's footprint in the ops account: its role and its permissions
+ * boundary (a customer managed policy), one application
  * profile per model when cost attribution is on (the default), and per token
  * limit a block and a warning alarm plus one composite alarm.
  */
@@ -45,6 +52,7 @@ export function tenantFootprint(t: QuotaRelevantTenant): TenantFootprint {
     const quotaLimits = t.quota ? limits(t.quota) + Object.values(t.quota.perModel ?? {}).reduce((n, l) => n + limits(l), 0) : 0;
     return {
         roles: 1,
+        managedPolicies: 1,
         applicationProfiles: t.costAttribution === false ? 0 : new Set(t.models ?? []).size,
         alarms: t.quota ? 2 * quotaLimits + 1 : 0,
     };
@@ -55,4 +63,9 @@ export function fleetOwnRoles(tenants: readonly QuotaRelevantTenant[]): number {
     const costCaps = tenants.some((t) => t.costCap !== undefined);
     const enforcer = costCaps || tenants.some((t) => t.quota !== undefined);
     return (enforcer ? 1 : 0) + (costCaps ? 1 : 0);
+}
+
+/** The stack's own customer managed policies: the cost caps' shared deny policy, with any cost cap. */
+export function fleetOwnManagedPolicies(tenants: readonly QuotaRelevantTenant[]): number {
+    return tenants.some((t) => t.costCap !== undefined) ? 1 : 0;
 }

@@ -12,8 +12,11 @@ import { tenantIdProblem } from "./naming";
 import {
     DEFAULT_ALARM_BUDGET,
     DEFAULT_APPLICATION_PROFILES_QUOTA,
+    DEFAULT_MANAGED_POLICIES_QUOTA,
     DEFAULT_ROLES_PER_ACCOUNT_QUOTA,
+    MAX_MANAGED_POLICIES_QUOTA,
     MAX_ROLES_PER_ACCOUNT_QUOTA,
+    fleetOwnManagedPolicies,
     fleetOwnRoles,
     tenantFootprint,
     type QuotaRelevantTenant,
@@ -33,6 +36,10 @@ export interface ShardQuotas {
     alarms?: number;
     /** Roles the account already holds that no shard creates (SSO, pipelines). @default 0 */
     otherRoles?: number;
+    /** IAM customer managed policies per account. @default 1500 */
+    managedPolicies?: number;
+    /** Customer managed policies the account already holds that no shard creates. @default 0 */
+    otherManagedPolicies?: number;
 }
 
 export interface DirectoryShard {
@@ -70,6 +77,7 @@ export interface AccountHeadroom {
     shards: string[];
     tenants: number;
     roles: Headroom;
+    managedPolicies: Headroom;
     /** Per Region. */
     applicationProfiles: Record<string, Headroom>;
     alarms: Record<string, Headroom>;
@@ -105,8 +113,10 @@ function shapeProblems(value: unknown, where: string): string[] {
                 return;
             }
             if (q.roles !== undefined) add(integerProblem(`${at}.quotas.roles`, q.roles, 1, MAX_ROLES_PER_ACCOUNT_QUOTA));
+            if (q.managedPolicies !== undefined) add(integerProblem(`${at}.quotas.managedPolicies`, q.managedPolicies, 1, MAX_MANAGED_POLICIES_QUOTA));
             for (const k of ["applicationProfiles", "alarms"] as const) if (q[k] !== undefined) add(integerProblem(`${at}.quotas.${k}`, q[k], 1));
             if (q.otherRoles !== undefined) add(integerProblem(`${at}.quotas.otherRoles`, q.otherRoles, 0, MAX_ROLES_PER_ACCOUNT_QUOTA));
+            if (q.otherManagedPolicies !== undefined) add(integerProblem(`${at}.quotas.otherManagedPolicies`, q.otherManagedPolicies, 0, MAX_MANAGED_POLICIES_QUOTA));
         }
     });
     (value.tenants as unknown[]).forEach((t, i) => {
@@ -134,8 +144,8 @@ function shapeProblems(value: unknown, where: string): string[] {
  * Checks the whole directory: its shape, unique shard names and ops stacks,
  * every tenant in a known shard, tenant ids, customer accounts and
  * application profile names unique across the fleet (messages name the
- * tenant and both shards), and each ops account's roles, profiles and alarms
- * against its quotas, with the headroom left. `where` names the directory in
+ * tenant and both shards), and each ops account's roles, customer managed
+ * policies, profiles and alarms against its quotas, with the headroom left. `where` names the directory in
  * messages (a config key or a file).
  */
 export function checkTenantDirectory(value: unknown, where = "directory"): DirectoryCheck {
@@ -165,6 +175,9 @@ export function checkTenantDirectory(value: unknown, where = "directory"): Direc
     for (const h of headroom) {
         const named = `ops account ${h.opsAccount} (shards ${h.shards.map((s) => show(s)).join(", ")})`;
         if (h.roles.left < 0) problems.push(`${named} would hold ${h.roles.used} roles, over its quota of ${h.roles.quota}: move tenants to another shard or raise the IAM roles quota (at most ${MAX_ROLES_PER_ACCOUNT_QUOTA})`);
+        if (h.managedPolicies.left < 0) {
+            problems.push(`${named} would hold ${h.managedPolicies.used} customer managed policies (a permissions boundary per tenant), over its quota of ${h.managedPolicies.quota}: move tenants to another shard or raise the IAM customer managed policies quota (at most ${MAX_MANAGED_POLICIES_QUOTA})`);
+        }
         for (const [region, p] of Object.entries(h.applicationProfiles)) {
             if (p.left < 0) problems.push(`${named} would hold ${p.used} application inference profiles in ${region}, over its quota of ${p.quota} (L-40EC9882): move tenants, raise the quota, or set costAttribution: false and attribute cost by IAM principal`);
         }
@@ -175,6 +188,38 @@ export function checkTenantDirectory(value: unknown, where = "directory"): Direc
     return { problems, headroom };
 }
 
+/** What one ops account's shards state of a quota: the smallest stated, the default when none states it. */
+class StatedQuota {
+    private stated = Infinity;
+    constructor(private readonly fallback: number) {}
+    state(value: number | undefined): void {
+        if (value !== undefined) this.stated = Math.min(this.stated, value);
+    }
+    get value(): number {
+        return this.stated === Infinity ? this.fallback : this.stated;
+    }
+}
+
+/** One ops account's use, by every shard it holds. */
+interface AccountUse {
+    shards: string[];
+    tenants: number;
+    roles: number;
+    managedPolicies: number;
+    roleQuota: StatedQuota;
+    policyQuota: StatedQuota;
+    /** The account's own, which every shard of it may state: the largest stated counts, once. */
+    otherRoles: number;
+    otherManagedPolicies: number;
+    profiles: Map<string, { used: number; quota: StatedQuota }>;
+    alarms: Map<string, { used: number; quota: StatedQuota }>;
+}
+
+/**
+ * Quotas are the account's, whichever shard states them: the smallest value
+ * any of its shards states applies (the default when none does), and roles
+ * and policies no shard creates count once, the largest stated.
+ */
 function accountHeadroom(directory: TenantDirectory, shards: ReadonlyMap<string, DirectoryShard>): AccountHeadroom[] {
     const byShard = new Map<string, DirectoryTenant[]>();
     for (const t of directory.tenants) {
@@ -182,37 +227,49 @@ function accountHeadroom(directory: TenantDirectory, shards: ReadonlyMap<string,
         if (list) list.push(t);
         else byShard.set(t.shard, [t]);
     }
-    const accounts = new Map<string, { shards: string[]; tenants: number; roles: number; roleQuota: number; profiles: Map<string, Headroom>; alarms: Map<string, Headroom> }>();
+    const accounts = new Map<string, AccountUse>();
+    const regional = (m: AccountUse["profiles"], region: string, fallback: number) => {
+        const found = m.get(region) ?? { used: 0, quota: new StatedQuota(fallback) };
+        m.set(region, found);
+        return found;
+    };
     for (const s of shards.values()) {
         const tenants = byShard.get(s.name) ?? [];
         const region = s.region ?? DEFAULT_REGION;
         const q = s.quotas ?? {};
-        const a = accounts.get(s.opsAccount) ?? { shards: [] as string[], tenants: 0, roles: 0, roleQuota: Infinity, profiles: new Map<string, Headroom>(), alarms: new Map<string, Headroom>() };
-        // Shards of one account share its quotas: the smallest stated quota applies, and roles no shard creates count once per shard that states them.
+        const a: AccountUse = accounts.get(s.opsAccount) ?? {
+            shards: [], tenants: 0, roles: 0, managedPolicies: 0, otherRoles: 0, otherManagedPolicies: 0,
+            roleQuota: new StatedQuota(DEFAULT_ROLES_PER_ACCOUNT_QUOTA), policyQuota: new StatedQuota(DEFAULT_MANAGED_POLICIES_QUOTA), profiles: new Map(), alarms: new Map(),
+        };
+        accounts.set(s.opsAccount, a);
         a.shards.push(s.name);
         a.tenants += tenants.length;
-        a.roleQuota = Math.min(a.roleQuota, q.roles ?? DEFAULT_ROLES_PER_ACCOUNT_QUOTA);
-        a.roles += fleetOwnRoles(tenants) + (q.otherRoles ?? 0);
-        const profiles = a.profiles.get(region) ?? { used: 0, quota: Infinity, left: 0 };
-        const alarms = a.alarms.get(region) ?? { used: 0, quota: Infinity, left: 0 };
-        profiles.quota = Math.min(profiles.quota, q.applicationProfiles ?? DEFAULT_APPLICATION_PROFILES_QUOTA);
-        alarms.quota = Math.min(alarms.quota, q.alarms ?? DEFAULT_ALARM_BUDGET);
+        a.roleQuota.state(q.roles);
+        a.policyQuota.state(q.managedPolicies);
+        a.otherRoles = Math.max(a.otherRoles, q.otherRoles ?? 0);
+        a.otherManagedPolicies = Math.max(a.otherManagedPolicies, q.otherManagedPolicies ?? 0);
+        a.roles += fleetOwnRoles(tenants);
+        a.managedPolicies += fleetOwnManagedPolicies(tenants);
+        const profiles = regional(a.profiles, region, DEFAULT_APPLICATION_PROFILES_QUOTA);
+        const alarms = regional(a.alarms, region, DEFAULT_ALARM_BUDGET);
+        profiles.quota.state(q.applicationProfiles);
+        alarms.quota.state(q.alarms);
         for (const t of tenants) {
             const f = tenantFootprint(t);
             a.roles += f.roles;
+            a.managedPolicies += f.managedPolicies;
             profiles.used += f.applicationProfiles;
             alarms.used += f.alarms;
         }
-        a.profiles.set(region, profiles);
-        a.alarms.set(region, alarms);
-        accounts.set(s.opsAccount, a);
     }
-    const settle = (m: Map<string, Headroom>) => Object.fromEntries([...m].map(([r, h]) => [r, { used: h.used, quota: h.quota, left: h.quota - h.used }]));
+    const headroom = (used: number, quota: number): Headroom => ({ used, quota, left: quota - used });
+    const settle = (m: AccountUse["profiles"]) => Object.fromEntries([...m].map(([r, x]) => [r, headroom(x.used, x.quota.value)]));
     return [...accounts].map(([opsAccount, a]) => ({
         opsAccount,
         shards: a.shards,
         tenants: a.tenants,
-        roles: { used: a.roles, quota: a.roleQuota, left: a.roleQuota - a.roles },
+        roles: headroom(a.roles + a.otherRoles, a.roleQuota.value),
+        managedPolicies: headroom(a.managedPolicies + a.otherManagedPolicies, a.policyQuota.value),
         applicationProfiles: settle(a.profiles),
         alarms: settle(a.alarms),
     }));
@@ -251,6 +308,6 @@ export function headroomLines(headroom: readonly AccountHeadroom[]): string[] {
     const h = (x: Headroom) => `${x.used}/${x.quota} (${x.left} left)`;
     return headroom.map((a) => {
         const regional = (m: Record<string, Headroom>) => Object.entries(m).map(([r, x]) => `${r} ${h(x)}`).join(", ");
-        return `ops account ${a.opsAccount} (${a.shards.join(", ")}): ${a.tenants} tenant${a.tenants === 1 ? "" : "s"}; roles ${h(a.roles)}; application profiles ${regional(a.applicationProfiles)}; quota alarms ${regional(a.alarms)}`;
+        return `ops account ${a.opsAccount} (${a.shards.join(", ")}): ${a.tenants} tenant${a.tenants === 1 ? "" : "s"}; roles ${h(a.roles)}; managed policies ${h(a.managedPolicies)}; application profiles ${regional(a.applicationProfiles)}; quota alarms ${regional(a.alarms)}`;
     });
 }

@@ -9,7 +9,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { checkTenantDirectory, type TenantDirectory } from "../../contract/tenant-directory";
-import { DEFAULT_ALARM_BUDGET, DEFAULT_APPLICATION_PROFILES_QUOTA, DEFAULT_ROLES_PER_ACCOUNT_QUOTA, MAX_ROLES_PER_ACCOUNT_QUOTA, fleetOwnRoles, tenantFootprint, type QuotaRelevantTenant } from "../../contract/shard-quotas";
+import {
+    DEFAULT_ALARM_BUDGET,
+    DEFAULT_APPLICATION_PROFILES_QUOTA,
+    DEFAULT_MANAGED_POLICIES_QUOTA,
+    DEFAULT_ROLES_PER_ACCOUNT_QUOTA,
+    MAX_MANAGED_POLICIES_QUOTA,
+    MAX_ROLES_PER_ACCOUNT_QUOTA,
+    fleetOwnManagedPolicies,
+    fleetOwnRoles,
+    tenantFootprint,
+    type QuotaRelevantTenant,
+} from "../../contract/shard-quotas";
 import { counted } from "../../verifier/report";
 import { syntheticTenants } from "./synthetic-tenants";
 
@@ -52,10 +63,15 @@ export function writeShardedProject(projectDir: string, count: number, opsAccoun
         const shards = Array.from({ length: Math.ceil(inAccount.length / perShard) }, (_, j) => inAccount.slice(j * perShard, (j + 1) * perShard));
         // A real account this size would have asked Service Quotas for the increases first. Shards of one
         // account share its quotas (the directory check adds them up), so each states the account's.
-        const used = inAccount.map(tenantFootprint).reduce((a, f) => ({ roles: a.roles + f.roles, profiles: a.profiles + f.applicationProfiles, alarms: a.alarms + f.alarms }), { roles: 0, profiles: 0, alarms: 0 });
+        const used = inAccount.map(tenantFootprint).reduce(
+            (a, f) => ({ roles: a.roles + f.roles, policies: a.policies + f.managedPolicies, profiles: a.profiles + f.applicationProfiles, alarms: a.alarms + f.alarms }),
+            { roles: 0, policies: 0, profiles: 0, alarms: 0 },
+        );
         const ownRoles = shards.reduce((n, own) => n + fleetOwnRoles(own), 0);
+        const ownPolicies = shards.reduce((n, own) => n + fleetOwnManagedPolicies(own), 0);
         const quotas = {
             roles: Math.min(MAX_ROLES_PER_ACCOUNT_QUOTA, Math.max(DEFAULT_ROLES_PER_ACCOUNT_QUOTA, used.roles + ownRoles)),
+            managedPolicies: Math.min(MAX_MANAGED_POLICIES_QUOTA, Math.max(DEFAULT_MANAGED_POLICIES_QUOTA, used.policies + ownPolicies)),
             applicationProfiles: Math.max(DEFAULT_APPLICATION_PROFILES_QUOTA, used.profiles),
             alarms: Math.max(DEFAULT_ALARM_BUDGET, used.alarms),
         };

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { checkTenantDirectory, headroomLines, shardOfTenant, tenantsOfShard, assertTenantDirectory, type TenantDirectory } from "../../contract/tenant-directory";
-import { fleetOwnRoles, tenantFootprint } from "../../contract/shard-quotas";
+import { fleetOwnManagedPolicies, fleetOwnRoles, tenantFootprint } from "../../contract/shard-quotas";
 
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 const SONNET = "anthropic.claude-3-5-sonnet-20240620-v1:0";
@@ -31,7 +31,7 @@ describe("tenant directory", () => {
         assert.deepStrictEqual(headroom[1].applicationProfiles, { "us-west-2": { used: 2, quota: 1000, left: 998 } });
         // Two limits: a block and a warning alarm each, and the composite.
         assert.deepStrictEqual(headroom[1].alarms, { "us-west-2": { used: 5, quota: 10000, left: 9995 } });
-        assert.match(headroomLines(headroom)[1], /^ops account 900000000002 \(ops-2\): 2 tenants; roles 3\/1000 \(997 left\); application profiles us-west-2 2\/1000 \(998 left\); quota alarms us-west-2 5\/10000 \(9995 left\)$/);
+        assert.match(headroomLines(headroom)[1], /^ops account 900000000002 \(ops-2\): 2 tenants; roles 3\/1000 \(997 left\); managed policies 2\/1500 \(1498 left\); application profiles us-west-2 2\/1000 \(998 left\); quota alarms us-west-2 5\/10000 \(9995 left\)$/);
     });
 
     it("refuses a customer account listed by tenants of two shards, naming both tenants and both shards", () => {
@@ -107,9 +107,39 @@ describe("tenant directory", () => {
     });
 
     it("counts a tenant's footprint and the stack's own roles", () => {
-        assert.deepStrictEqual(tenantFootprint({ models: [HAIKU, HAIKU, SONNET] }), { roles: 1, applicationProfiles: 2, alarms: 0 });
-        assert.deepStrictEqual(tenantFootprint({ models: [HAIKU], quota: { tokensPerDay: 1, tokensPerMonth: 2 } }), { roles: 1, applicationProfiles: 1, alarms: 5 });
+        assert.deepStrictEqual(tenantFootprint({ models: [HAIKU, HAIKU, SONNET] }), { roles: 1, managedPolicies: 1, applicationProfiles: 2, alarms: 0 });
+        assert.deepStrictEqual(tenantFootprint({ models: [HAIKU], quota: { tokensPerDay: 1, tokensPerMonth: 2 } }), { roles: 1, managedPolicies: 1, applicationProfiles: 1, alarms: 5 });
         assert.strictEqual(fleetOwnRoles([{}, { costCap: {} }]), 2);
         assert.strictEqual(fleetOwnRoles([{}]), 0);
+        assert.strictEqual(fleetOwnManagedPolicies([{}, { costCap: {} }]), 1);
+        assert.strictEqual(fleetOwnManagedPolicies([{}]), 0);
+    });
+
+    it("refuses an account over its customer managed policies: a permissions boundary per tenant, the cost caps' policy and the account's other policies", () => {
+        const d = directory();
+        d.shards[1].quotas = { managedPolicies: 3, otherManagedPolicies: 1 };
+        (d.tenants[1] as Record<string, unknown>).costCap = { limitUsd: 10 };
+        const { problems, headroom } = checkTenantDirectory(d);
+        assert.deepStrictEqual(headroom[1].managedPolicies, { used: 4, quota: 3, left: -1 });
+        assert.match(problems[0], /^ops account 900000000002 \(shards "ops-2"\) would hold 4 customer managed policies \(a permissions boundary per tenant\), over its quota of 3: .*at most 5000\)$/);
+    });
+
+    it("takes an account's quotas from whichever of its shards states them, and its other roles once", () => {
+        const d = directory();
+        d.shards[1].opsAccount = "900000000001";
+        d.shards[1].region = undefined;
+        // Only ops-1 states the account's quotas; ops-2 states none and takes them, not the defaults.
+        d.shards[0].quotas = { roles: 5000, managedPolicies: 5000, applicationProfiles: 2000, otherRoles: 40 };
+        d.shards[1].quotas = { otherRoles: 30 };
+        const [h] = checkTenantDirectory(d).headroom;
+        assert.deepStrictEqual([h.roles, h.managedPolicies, h.applicationProfiles["us-east-1"]], [
+            // 3 tenant roles, the enforcer's role, and the account's 40 others counted once.
+            { used: 44, quota: 5000, left: 4956 },
+            { used: 3, quota: 5000, left: 4997 },
+            { used: 3, quota: 2000, left: 1997 },
+        ]);
+        // Two shards stating different quotas: the smaller applies.
+        d.shards[1].quotas = { roles: 4000 };
+        assert.strictEqual(checkTenantDirectory(d).headroom[0].roles.quota, 4000);
     });
 });
