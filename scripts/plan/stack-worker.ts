@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { serializeProperty } from "@pulumi/pulumi/runtime/rpc";
 import { serveJsonWorker } from "../lib/json-worker";
 import { unloadProgram } from "./program-modules";
 import { sortedKeys } from "./sorted-keys";
@@ -46,6 +47,8 @@ function unreferencedStack(name: string, stack: string, run: WorkerInput["unrefe
 export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const started = process.hrtime.bigint();
     const inputsByKey = new Map<string, Record<string, any>>();
+    /** Resources whose inputs hold an asset or archive (a function's code), written as the engine writes them once the plan ends. */
+    const withAssets: string[] = [];
     const prior = input.preview?.prior;
     const ops = new Map<string, PreviewOp>();
     // The mocks are given only a resource's type and name, and the monitor keeps
@@ -81,10 +84,12 @@ export async function plan(input: WorkerInput): Promise<WorkerOutput> {
                 if (input.preview) {
                     const inputs = withUnknowns(args.inputs);
                     inputsByKey.set(key, inputs);
+                    if (holdsAsset(inputs)) withAssets.push(key);
                     return previewState(priorByKey.get(key), inputs, prior ?? {}, ops, key);
                 }
                 const id = mockResourceId(args.type, args.name, args.inputs);
                 inputsByKey.set(key, args.inputs);
+                if (holdsAsset(args.inputs)) withAssets.push(key);
                 return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, input.account) } };
             },
             call(args) {
@@ -118,6 +123,13 @@ export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     });
     await pulumi.runtime.disconnect();
 
+    for (const key of withAssets) {
+        const written = await assetsAsWritten(inputsByKey.get(key)!);
+        inputsByKey.set(key, written);
+        // Compared again as written: the instance the preview compared reads as an empty archive.
+        const before = priorByKey.get(key);
+        if (input.preview && before !== undefined && prior?.[before]) ops.set(key, sameInputs(written, prior[before], before) ? "same" : "update");
+    }
     const registered = monitor.getRegisteredResources();
     const urnOf = new Map([...registered.keys()].map((urn) => [keyOfUrn(urn), urn]));
     if (urnOf.size !== registered.size) throw new Error("two registered resources share a type and name: the plan keys resources by both");
@@ -160,9 +172,31 @@ function keyOfUrn(urn: string): string {
     return `${qualified.slice(qualified.lastIndexOf("$") + 1)}::${parts.slice(3).join("::")}`;
 }
 
+const isAssetOrArchive = (value: unknown) => value instanceof pulumi.asset.Asset || value instanceof pulumi.asset.Archive;
+
+/** Whether a resource's inputs hold an asset or archive, as a function's `code` does (the only place the components put one). */
+function holdsAsset(inputs: Record<string, unknown>): boolean {
+    for (const k in inputs) if (isAssetOrArchive(inputs[k])) return true;
+    return false;
+}
+
+/**
+ * The inputs with each asset and archive as the engine writes it in a state
+ * (its signature, and its path or assets), by the SDK's own serializer: as
+ * JSON, an archive's assets (held in a promise) would be written as `{}`.
+ */
+async function assetsAsWritten(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = { ...inputs };
+    for (const k in inputs) if (isAssetOrArchive(inputs[k])) out[k] = await serializeProperty(`inputs.${k}`, inputs[k]);
+    return out;
+}
+
 /** The engine's marker for a value not known until deployment, where the SDK left its own `unknown`. */
 function withUnknowns(value: any): any {
     if (isUnknown(value)) return UNKNOWN_VALUE;
+    // Kept whole, for the engine's serializer: copied field by field, an archive's assets (held in a
+    // promise) would be lost, and with them a function's code in the state a preview shows.
+    if (isAssetOrArchive(value)) return value;
     if (Array.isArray(value)) return value.map(withUnknowns);
     if (value === null || typeof value !== "object") return value;
     const out: Record<string, any> = {};
@@ -183,9 +217,13 @@ function previewState(urn: string | undefined, inputs: Record<string, any>, prio
         ops.set(key, "create");
         return { id: "", state: inputs };
     }
-    const now = decodeSecrets(inputs, urn!);
-    ops.set(key, JSON.stringify(sortedKeys(now)) === JSON.stringify(sortedKeys(before.inputs)) ? "same" : "update");
+    ops.set(key, sameInputs(inputs, before, urn!) ? "same" : "update");
     return { id: before.id ?? "", state: { ...before.outputs, ...inputs } };
+}
+
+/** Whether a resource's inputs now are those it was deployed with. */
+function sameInputs(inputs: Record<string, any>, before: PriorResource, urn: string): boolean {
+    return JSON.stringify(sortedKeys(decodeSecrets(inputs, urn))) === JSON.stringify(sortedKeys(before.inputs));
 }
 
 if (require.main === module) serveJsonWorker(plan);

@@ -104,6 +104,18 @@ describe("npm start -- --preview", function () {
         }
     });
 
+    it("keeps the function's code, an archive of every bundled file, in the export and in the preview, and shows the function unchanged", async () => {
+        const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+        const exported = readJson(path.join(await shippedPlan(), "customer-a.json")) as { deployment: { resources: any[] } };
+        const deployed = exported.deployment.resources.find((r) => r.type === "aws:lambda/function:Function");
+        const step = customer.steps.find((s) => s.newState?.type === "aws:lambda/function:Function");
+        assert.strictEqual(step.op, "same");
+        for (const [where, code] of [["export inputs", deployed.inputs.code], ["export outputs", deployed.outputs.code], ["preview inputs", step.newState.inputs.code], ["preview outputs", step.newState.outputs.code]]) {
+            assert.strictEqual(code[SIG_KEY], ARCHIVE_SIG, where);
+            assert.ok(Object.keys(code.assets).includes("index.mjs"), `${where}: ${JSON.stringify(code).slice(0, 200)}`);
+        }
+    });
+
     it("creates exactly the new tenant's resources, deletes exactly the removed tenant's, and leaves the rest as they were", () => {
         const byOp = (op: string) => ops.steps.filter((s) => s.op === op).map((s) => last(s.urn)).sort();
         assert.deepStrictEqual(byOp("create"), [
