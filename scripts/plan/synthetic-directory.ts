@@ -9,18 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { checkTenantDirectory, type TenantDirectory } from "../../contract/tenant-directory";
-import {
-    DEFAULT_ALARM_BUDGET,
-    DEFAULT_APPLICATION_PROFILES_QUOTA,
-    DEFAULT_MANAGED_POLICIES_QUOTA,
-    DEFAULT_ROLES_PER_ACCOUNT_QUOTA,
-    MAX_MANAGED_POLICIES_QUOTA,
-    MAX_ROLES_PER_ACCOUNT_QUOTA,
-    fleetOwnManagedPolicies,
-    fleetOwnRoles,
-    tenantFootprint,
-    type QuotaRelevantTenant,
-} from "../../contract/shard-quotas";
+import * as quota from "../../contract/shard-quotas";
 import { counted } from "../../verifier/report";
 import { syntheticTenants } from "./synthetic-tenants";
 
@@ -58,22 +47,22 @@ export function writeShardedProject(projectDir: string, count: number, opsAccoun
     const notes: string[] = [];
     const stacks: string[] = [];
     for (let k = 0; k < opsAccounts; k++) {
-        const inAccount = tenants.slice(k * perAccount, (k + 1) * perAccount) as (QuotaRelevantTenant & { id: string; accounts: string[] })[];
+        const inAccount = tenants.slice(k * perAccount, (k + 1) * perAccount) as (quota.QuotaRelevantTenant & { id: string; accounts: string[] })[];
         const perShard = Math.ceil(inAccount.length / shardsPerAccount);
         const shards = Array.from({ length: Math.ceil(inAccount.length / perShard) }, (_, j) => inAccount.slice(j * perShard, (j + 1) * perShard));
         // A real account this size would have asked Service Quotas for the increases first. Shards of one
         // account share its quotas (the directory check adds them up), so each states the account's.
-        const used = inAccount.map(tenantFootprint).reduce(
+        const used = inAccount.map(quota.tenantFootprint).reduce(
             (a, f) => ({ roles: a.roles + f.roles, policies: a.policies + f.managedPolicies, profiles: a.profiles + f.applicationProfiles, alarms: a.alarms + f.alarms }),
             { roles: 0, policies: 0, profiles: 0, alarms: 0 },
         );
-        const ownRoles = shards.reduce((n, own) => n + fleetOwnRoles(own), 0);
-        const ownPolicies = shards.reduce((n, own) => n + fleetOwnManagedPolicies(own), 0);
+        const ownRoles = shards.reduce((n, own) => n + quota.fleetOwnRoles(own), 0);
+        const ownPolicies = shards.reduce((n, own) => n + quota.fleetOwnManagedPolicies(own), 0);
         const quotas = {
-            roles: Math.min(MAX_ROLES_PER_ACCOUNT_QUOTA, Math.max(DEFAULT_ROLES_PER_ACCOUNT_QUOTA, used.roles + ownRoles)),
-            managedPolicies: Math.min(MAX_MANAGED_POLICIES_QUOTA, Math.max(DEFAULT_MANAGED_POLICIES_QUOTA, used.policies + ownPolicies)),
-            applicationProfiles: Math.max(DEFAULT_APPLICATION_PROFILES_QUOTA, used.profiles),
-            alarms: Math.max(DEFAULT_ALARM_BUDGET, used.alarms),
+            roles: Math.min(quota.MAX_ROLES_PER_ACCOUNT_QUOTA, Math.max(quota.DEFAULT_ROLES_PER_ACCOUNT_QUOTA, used.roles + ownRoles)),
+            managedPolicies: Math.min(quota.MAX_MANAGED_POLICIES_QUOTA, Math.max(quota.DEFAULT_MANAGED_POLICIES_QUOTA, used.policies + ownPolicies)),
+            applicationProfiles: Math.max(quota.DEFAULT_APPLICATION_PROFILES_QUOTA, used.profiles),
+            alarms: Math.max(quota.DEFAULT_ALARM_BUDGET, used.alarms),
         };
         shards.forEach((own, j) => {
             const name = shardsPerAccount === 1 ? `ops-${k + 1}` : `ops-${k + 1}-${j + 1}`;
