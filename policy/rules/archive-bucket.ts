@@ -13,6 +13,14 @@ import { isWithinComponent } from "./tenant-scope";
 export const BUCKET_TYPE = "aws:s3/bucket:Bucket";
 export const LOCK_TYPE = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
 export const SSE_TYPE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+/**
+ * The same resources under the provider's older `V2` names, which it still
+ * creates with the same properties: a bucket of either name is an archive
+ * bucket, and either name configures it.
+ */
+export const BUCKET_TYPES: ReadonlySet<string> = new Set([BUCKET_TYPE, "aws:s3/bucketV2:BucketV2"]);
+const LOCK_TYPES: ReadonlySet<string> = new Set([LOCK_TYPE, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"]);
+const SSE_TYPES: ReadonlySet<string> = new Set([SSE_TYPE, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]);
 
 export interface ArchiveBucketRuleConfig {
     /** Least retention in days an archive bucket must lock objects for. */
@@ -73,8 +81,8 @@ export function archiveBucketProblems(bucket: Record<string, unknown>, lock: Rec
     return problems;
 }
 
-const forBucket = (resources: PolicyResource[], type: string, name: unknown): Record<string, unknown> | undefined =>
-    resources.find((r) => r.type === type && (r.props as Record<string, unknown>).bucket === name)?.props as Record<string, unknown> | undefined;
+const forBucket = (resources: PolicyResource[], types: ReadonlySet<string>, name: unknown): Record<string, unknown> | undefined =>
+    resources.find((r) => types.has(r.type) && (r.props as Record<string, unknown>).bucket === name)?.props as Record<string, unknown> | undefined;
 
 export const archiveBucketPolicy: StackValidationPolicy = {
     name: "archive-bucket-write-once-customer-key",
@@ -88,9 +96,9 @@ export const archiveBucketPolicy: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const minimum = args.getConfig<Partial<ArchiveBucketRuleConfig>>().minimumRetentionDays ?? SEVEN_YEARS_DAYS;
-        for (const bucket of args.resources.filter((r) => r.type === BUCKET_TYPE && isWithinComponent(r.urn, PRIVATE_INVOCATION_LOGGING_TYPE))) {
+        for (const bucket of args.resources.filter((r) => BUCKET_TYPES.has(r.type) && isWithinComponent(r.urn, PRIVATE_INVOCATION_LOGGING_TYPE))) {
             const name = (bucket.props as Record<string, unknown>).bucket;
-            for (const problem of archiveBucketProblems(bucket.props, forBucket(args.resources, LOCK_TYPE, name), forBucket(args.resources, SSE_TYPE, name), minimum)) {
+            for (const problem of archiveBucketProblems(bucket.props, forBucket(args.resources, LOCK_TYPES, name), forBucket(args.resources, SSE_TYPES, name), minimum)) {
                 reportViolation(problem, bucket.urn);
             }
         }

@@ -70,6 +70,17 @@ describe("policy: archive-bucket-write-once-customer-key", () => {
         assert.deepStrictEqual(await messages(edited(SSE_TYPE, (p) => (p.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId = UNKNOWN_STRING))), []);
     });
 
+    it("holds a bucket and its configuration under the provider's older V2 names to the same rule", async () => {
+        const renamed = (from: string, to: string) => (r: FakeResource): FakeResource => (r.type === from ? { ...r, type: to } : r);
+        const v2 = produced
+            .map(renamed(BUCKET_TYPE, "aws:s3/bucketV2:BucketV2"))
+            .map(renamed(LOCK_TYPE, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"))
+            .map(renamed(SSE_TYPE, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"));
+        assert.deepStrictEqual(await messages(v2), []);
+        assert.deepStrictEqual(await messages(v2.filter((r) => !r.type.includes("ObjectLock"))), [`archive bucket "${BUCKET}" has no BucketObjectLockConfiguration`]);
+        assert.deepStrictEqual(await messages(v2.map((r) => (r.type === "aws:s3/bucketV2:BucketV2" ? { ...r, props: { ...r.props, objectLockEnabled: false } } : r))), [`archive bucket "${BUCKET}" must be created with objectLockEnabled: true, got false`]);
+    });
+
     it("ignores buckets outside PrivateInvocationLogging", async () => {
         assert.deepStrictEqual(await messages([{ type: BUCKET_TYPE, props: { bucket: "plain" }, ancestors: [] }]), []);
     });
