@@ -20,7 +20,7 @@ import { guardedWarning, type AuditSink } from "../sinks/audit-sink";
 import { StdoutSink } from "../sinks/stdout-sink";
 import { createAuditLogger } from "../wiring/audit-logger";
 import { RUNTIME_CONFIG_KEYS, guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
-import { DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS, checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
+import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
 import { streamInvocation, untilAborted, type ResponseStreamLike } from "./streaming";
 
@@ -33,7 +33,7 @@ export interface HandlerOptions extends Partial<RuntimeConfig> {
     bedrockEndpoint?: string;
     /** The customer account's credentials that call AssumeRole. @default - the default credential chain */
     customerCredentials?: AwsCredentialIdentityProvider;
-    /** Connection timeout to Bedrock, ms. @default 3000 */
+    /** Connection timeout to Bedrock, ms. @default DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS (3000) */
     bedrockConnectionTimeoutMs?: number;
     /** Most sockets to Bedrock at once, per client. @default DEFAULT_BEDROCK_MAX_SOCKETS (500) */
     bedrockMaxSockets?: number;
@@ -111,7 +111,6 @@ export const InvocationErrorCode = {
     quotaExhausted: QUOTA_EXHAUSTED_ERROR_CODE,
 } as const;
 
-export { DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS };
 export const DEFAULT_MAX_USER_SESSIONS = 100;
 
 export type RuntimeHandler = ((event: unknown, context?: LambdaContextLike) => Promise<InvocationResponse>) & {
@@ -139,7 +138,7 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             userId,
             endpoint: bedrockEndpoint,
             clientConfig: bedrockClientConfig,
-            connectionTimeoutMs: bedrockConnectionTimeoutMs ?? DEFAULT_BEDROCK_CONNECTION_TIMEOUT_MS,
+            connectionTimeoutMs: bedrockConnectionTimeoutMs,
             maxSockets: bedrockMaxSockets,
             customerCredentials,
             stsRegion: env?.AWS_REGION ?? process.env.AWS_REGION,

@@ -115,7 +115,6 @@ export function shardConfigs(file: StackFile, kind: string | undefined, size: nu
 
 /** A directory shard's tenants and headroom, read and checked as its program does; undefined for a stack that names no directory. */
 function directoryShard(file: StackFile, load: DirectoryLoader): { tenants: Record<string, unknown>[]; headroom: string[] } | undefined {
-    if (file.config[DIRECTORY_KEY] === undefined && file.config[SHARD_KEY] === undefined) return undefined;
     return shardTenantsFromConfig(configReader(file), parseValue(file.config, "aws:allowedAccountIds") as string[] | undefined, load);
 }
 

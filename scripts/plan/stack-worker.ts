@@ -81,15 +81,11 @@ export async function plan(input: WorkerInput): Promise<WorkerOutput> {
                     if (!target) throw new Error(unreferencedStack(String(args.inputs.name), referenced, input.unreferenced));
                     return { id: args.inputs.name, state: { name: args.inputs.name, ...target } };
                 }
-                if (input.preview) {
-                    const inputs = withUnknowns(args.inputs);
-                    inputsByKey.set(key, inputs);
-                    if (holdsAsset(inputs)) withAssets.push(key);
-                    return previewState(priorByKey.get(key), inputs, prior ?? {}, ops, key);
-                }
+                const inputs = input.preview ? withUnknowns(args.inputs) : args.inputs;
+                inputsByKey.set(key, inputs);
+                if (holdsAsset(inputs)) withAssets.push(key);
+                if (input.preview) return previewState(priorByKey.get(key), inputs, prior ?? {}, ops, key);
                 const id = mockResourceId(args.type, args.name, args.inputs);
-                inputsByKey.set(key, args.inputs);
-                if (holdsAsset(args.inputs)) withAssets.push(key);
                 return { id, state: { ...args.inputs, ...mockResourceState(args.type, args.name, id, args.inputs, input.account) } };
             },
             call(args) {
