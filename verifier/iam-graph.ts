@@ -91,6 +91,9 @@ function heldProp(r: StackResource, key: string): unknown {
     return r.inputs[key];
 }
 
+/** Text that is known: the marker of a value decided during the update is none. */
+const knownText = (v: unknown): string | undefined => (typeof v === "string" && v !== "" && !v.includes(UNKNOWN_VALUE) ? v : undefined);
+
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 /** The name a reference to a principal carries: a name, an id, or an ARN (its last path segment). */
@@ -110,6 +113,9 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
     const byName: AccountIam["byName"] = { role: new Map(), user: new Map(), group: new Map() };
     const principals: IamPrincipal[] = [];
     const policies = new Map<string, StackResource>();
+    const duplicatePolicies = new Set<string>();
+    /** Managed policies the update creates: a reference whose ARN is not known yet can only name one of them. */
+    const newPolicies: { arn: string; resource: StackResource }[] = [];
     const findings: Violation[] = [];
     const unresolved = (r: StackResource, why: string) =>
         findings.push(violation("BT-PLAN-UNRESOLVED", { tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn }, "-", why));
@@ -119,8 +125,9 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         if (kind) {
             const name = textProp(r, "name") ?? r.id ?? r.name;
             const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
-            const arnValue = prop(r, "arn");
-            const arn = typeof arnValue === "string" ? arnValue : kind === "role" && account ? roleArn(account, `${path.slice(1)}${name}`) : `arn:aws:iam::${account ?? "(unknown)"}:${kind}${path}${name}`;
+            const arnValue = knownText(prop(r, "arn"));
+            // A principal being created has no ARN yet, but IAM makes it from the account, path and name, all known at preview.
+            const arn = arnValue ?? (kind === "role" && account ? roleArn(account, `${path.slice(1)}${name}`) : `arn:aws:iam::${account ?? "(unknown)"}:${kind}${path}${name}`);
             const p: IamPrincipal = { kind, name, arn, resource: r, policies: [] };
             if (kind === "role") {
                 p.trust = prop(r, "assumeRolePolicy");
@@ -134,10 +141,12 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
                 byName[kind].set(key, same);
             }
         } else if (r.type === MANAGED_POLICY_TYPE) {
-            const arnValue = prop(r, "arn");
             const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
-            const arn = typeof arnValue === "string" ? arnValue : `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`;
-            policies.set(arn.toLowerCase(), r);
+            const arn = (knownText(prop(r, "arn")) ?? `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`).toLowerCase();
+            // Two policies of one ARN cannot both be what AWS holds: a reference to that ARN is not resolved to either.
+            if (policies.has(arn)) duplicatePolicies.add(arn);
+            policies.set(arn, r);
+            if (r.id === undefined) newPolicies.push({ arn, resource: r });
         }
     }
     const find = (kind: PrincipalKind, ref: unknown, by: StackResource): IamPrincipal[] => {
@@ -153,14 +162,39 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         if (!found) unresolved(by, `names ${kind} ${JSON.stringify(ref)}, which is not in this stack's file: what it grants cannot be proved`);
         return found ?? [];
     };
-    const attachManaged = (p: IamPrincipal, arn: unknown, by: StackResource) => {
-        if (typeof arn !== "string" || arn === "") {
-            unresolved(by, `attaches a policy whose ARN is not known (${JSON.stringify(arn)})`);
-            return;
+    /**
+     * The ARN a reference to a managed policy names, as the policies are
+     * keyed: one not known at preview names the one policy created beside the
+     * reference, as {@link find} resolves a principal; otherwise which policy
+     * it names cannot be told, and the reference is reported unresolved.
+     */
+    const policyArn = (ref: unknown, by: StackResource, what: string, report = true): string | undefined => {
+        const fail = (why: string) => void (report && unresolved(by, why));
+        if (typeof ref !== "string" || ref === "") return fail(`${what} a policy whose ARN is not known (${JSON.stringify(ref)})`);
+        if (ref.includes(UNKNOWN_VALUE)) {
+            const created = newPolicies.filter((n) => n.resource.parent === by.parent);
+            if (created.length === 1 && ref === UNKNOWN_VALUE) return created[0].arn;
+            return fail(`${what} a policy whose ARN is not known at preview, and ${created.length} managed policies are created beside it: which one cannot be told`);
         }
+        if (duplicatePolicies.has(ref.toLowerCase())) return fail(`${what} the policy ${ref}, which more than one resource of the files creates: which document AWS holds cannot be told`);
+        return ref;
+    };
+    const attachManaged = (p: IamPrincipal, ref: unknown, by: StackResource) => {
+        const arn = policyArn(ref, by, "attaches");
+        if (arn === undefined) return;
         const policy = policies.get(arn.toLowerCase());
         p.policies.push({ name: arn, resource: policy ?? by, document: policy ? prop(policy, "policy") : undefined, managedArn: arn });
     };
+    /** An exclusive list's policies as the attachments resolve them (the unresolved ones are reported there). */
+    const arns = (value: unknown, by: StackResource): Set<string> =>
+        new Set(list(value).flatMap((ref) => policyArn(ref, by, "keeps", false)?.toLowerCase() ?? []));
+    // A boundary not known at preview is the one policy created beside its role, as an attachment's is.
+    for (const p of principals) {
+        if (p.boundaryArn === undefined || !p.boundaryArn.includes(UNKNOWN_VALUE)) continue;
+        const resolved = policyArn(p.boundaryArn, p.resource, "has as its permissions boundary");
+        if (resolved === undefined) delete p.boundaryArn;
+        else p.boundaryArn = resolved;
+    }
 
     const exclusiveAttachments: AccountIam["exclusiveAttachments"] = new Map();
     for (const r of state.resources) {
@@ -179,13 +213,14 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
             for (const target of list(prop(r, who))) {
                 for (const p of find(kind, target, r)) {
                     for (const arn of list(prop(r, what))) attachManaged(p, arn, r);
-                    if (EXCLUSIVE_ATTACHMENT_TYPES.has(r.type)) p.exclusiveManaged = narrowed(p.exclusiveManaged, arns(prop(r, what)), r);
+                    if (EXCLUSIVE_ATTACHMENT_TYPES.has(r.type)) p.exclusiveManaged = narrowed(p.exclusiveManaged, arns(prop(r, what), r), r);
                 }
             }
         }
-        if (r.type === POLICY_ATTACHMENT_TYPE && typeof prop(r, "policyArn") === "string") {
+        const exclusiveArn = r.type === POLICY_ATTACHMENT_TYPE ? policyArn(prop(r, "policyArn"), r, "attaches", false) : undefined;
+        if (exclusiveArn !== undefined) {
             // The provider makes the policy's attachments across the account exactly these: it detaches it from every other principal.
-            const arn = String(prop(r, "policyArn")).toLowerCase();
+            const arn = exclusiveArn.toLowerCase();
             const holders = exclusiveAttachments.get(arn)?.holders ?? new Set<IamPrincipal>();
             for (const [kind, who] of ATTACHMENT_TYPES[r.type]) for (const target of list(prop(r, who))) for (const p of find(kind, target, r)) holders.add(p);
             exclusiveAttachments.set(arn, { by: r, holders });
@@ -206,7 +241,7 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         const ownManaged = heldProp(p.resource, "managedPolicyArns");
         for (const arn of list(ownManaged)) attachManaged(p, arn, p.resource);
         // Set at all (`[]` included), it is the role's whole set of managed policies.
-        if (Array.isArray(ownManaged)) p.exclusiveManaged = narrowed(p.exclusiveManaged, arns(ownManaged), p.resource);
+        if (Array.isArray(ownManaged)) p.exclusiveManaged = narrowed(p.exclusiveManaged, arns(ownManaged, p.resource), p.resource);
     }
     // What an exclusive list leaves out, AWS does not hold: the provider removes it on every deploy.
     for (const p of principals) {
@@ -235,7 +270,6 @@ const POLICY_ATTACHMENT_TYPE = "aws:iam/policyAttachment:PolicyAttachment";
 const EXCLUSIVE_ATTACHMENT_TYPES = new Set(Object.keys(ATTACHMENT_TYPES).filter((t) => t.endsWith("Exclusive")));
 
 const names = (value: unknown): Set<string> => new Set(list(value).filter((n): n is string => typeof n === "string"));
-const arns = (value: unknown): Set<string> => new Set(list(value).filter((n): n is string => typeof n === "string").map((a) => a.toLowerCase()));
 
 /** Two exclusive lists of one principal: only what both keep stays. */
 function narrowed(current: ExclusiveList | undefined, keep: Set<string>, by: StackResource): ExclusiveList {

@@ -50,6 +50,8 @@ export interface StackResource {
     parent?: string;
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
+    /** What the program asked for, where `inputs` is a view with the outputs laid over it (what AWS holds). */
+    asked?: Record<string, unknown>;
     /** A stack export's `delete: true`: replaced, but still in AWS until the update finishes. */
     pendingDelete?: boolean;
     /**

@@ -7,8 +7,9 @@
  * unknown, and every resource holding an unknown, belong to one component
  * (one new tenant, or one new customer stack):
  *
- * - the Resource and Condition values of an IAM identity policy (the tenant
- *   proof binds them to the tenant's own new profiles);
+ * - the Resource and Condition values of an IAM identity policy that reaches
+ *   only a tenant's role (the tenant proof binds them to the tenant's own new
+ *   profiles) or the customer's runtime role (the audit path checks it);
  * - the `ModelId` dimension of a metric alarm's queries while the stack
  *   creates application inference profiles (a new tenant's quota alarms
  *   meter its new profiles);
@@ -25,6 +26,7 @@
  */
 import { BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE, isRecord } from "../contract";
 import { violation, type Violation } from "./findings";
+import type { AccountIam } from "./iam-graph";
 import { jsonValue, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 
 /** Resources whose unknowns are never read by the proof: the stack's outputs and the fleet's record of every tenant. */
@@ -32,11 +34,6 @@ const NOT_READ = new Set(["pulumi:pulumi:Stack", "bedrock-tenancy:index:BedrockT
 const OWNERS = new Set([BEDROCK_TENANT_ACCESS_TYPE, PRIVATE_INVOCATION_LOGGING_TYPE]);
 /** Attributes AWS gives a resource as it creates it: unknown in its own outputs while it is being created, never chosen by the program. */
 const MINTED = new Set(["arn", "id", "uniqueId", "keyId", "createDate", "creationDate", "tagsAll", "invokeArn", "qualifiedArn", "qualifiedInvokeArn", "version", "lastModified", "arnSuffix"]);
-/** Types where a name of {@link MINTED} is an input the program chooses: an event target's destination, the key a grant applies to. */
-const CHOSEN: Readonly<Record<string, readonly string[]>> = {
-    "aws:cloudwatch/eventTarget:EventTarget": ["arn"],
-    "aws:kms/grant:Grant": ["keyId"],
-};
 /** IAM types → their identity policy properties, whose Resource and Condition values the proof binds. */
 const IDENTITY_POLICIES: Record<string, string[]> = {
     "aws:iam/rolePolicy:RolePolicy": ["policy"],
@@ -51,7 +48,19 @@ const BOUND_IN_STATEMENT = new Set(["Resource", "NotResource", "Condition"]);
 const METRIC_ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const INFERENCE_PROFILE_TYPE = "aws:bedrock/inferenceProfile:InferenceProfile";
 
-export function unknownViolations(state: StackState): { violations: Violation[]; facts: string[] } {
+/**
+ * The roles whose identity policies a check binds when they hold an unknown
+ * `Resource` or `Condition`: a tenant's role (the tenant proof binds them to
+ * its new profiles) and the customer's runtime role (the audit path checks
+ * its writes). A policy that reaches any other principal is bound by nothing.
+ */
+export interface BindingRoles {
+    iam: AccountIam;
+    /** Lowercased role names. */
+    roles: ReadonlySet<string>;
+}
+
+export function unknownViolations(state: StackState, binding?: BindingRoles): { violations: Violation[]; facts: string[] } {
     if (state.format !== "preview") return { violations: [], facts: [] };
     const byUrn = resourcesByUrn(state);
     // A profile being created has no ARN yet: the marker, or none at all where the preview records only its inputs.
@@ -69,7 +78,8 @@ export function unknownViolations(state: StackState): { violations: Violation[];
         const paths = unknownPaths(r);
         if (paths.length === 0) continue;
         holders.push(r);
-        const unbound = OWNERS.has(r.type) ? [] : paths.filter((p) => !bound(r.type, p, newProfiles));
+        const checked = IDENTITY_POLICIES[r.type] === undefined || reachesOnly(r, binding);
+        const unbound = OWNERS.has(r.type) ? [] : paths.filter((p) => !bound(r.type, p, newProfiles, checked));
         if (unbound.length > 0) {
             const named = unbound.slice(0, 3).map((p) => p.join("")).join(", ") + (unbound.length > 3 ? ` and ${unbound.length - 3} more` : "");
             violations.push(violation("BT-PLAN-UNKNOWN-VALUE", { tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn }, unbound[0][0],
@@ -92,18 +102,26 @@ export function unknownViolations(state: StackState): { violations: Violation[];
 }
 
 /** Whether a check resolves an unknown at this path (property first, then the keys inside it, JSON text opened). */
-function bound(type: string, path: string[], newProfiles: boolean): boolean {
+function bound(type: string, path: string[], newProfiles: boolean, checkedPolicy: boolean): boolean {
     const [property, ...inside] = path;
     if (type.startsWith("aws:iam/") && IAM_REFERENCES.has(property)) return true;
     // A new tenant's quota alarms meter its new application inference profiles, by an id AWS mints.
     if (newProfiles && type === METRIC_ALARM_TYPE && property === "metricQueries" && inside.length === 4 && inside[0].startsWith("[") && inside[1] === ".metric" && inside[2] === ".dimensions" && inside[3] === ".ModelId") return true;
     const policies = IDENTITY_POLICIES[type];
-    if (!policies?.includes(property)) return false;
+    if (!checkedPolicy || !policies?.includes(property)) return false;
     // A role's inlinePolicies is a list of { name, policy }: the document is one level further in.
     const doc = property === "inlinePolicies" ? (inside[1] === ".policy" ? inside.slice(2) : undefined) : inside;
     if (doc === undefined || doc[0] !== ".Statement") return false;
     const field = doc[1]?.startsWith("[") ? doc[2] : doc[1];
     return field !== undefined && BOUND_IN_STATEMENT.has(field.slice(1));
+}
+
+/** Whether every principal the identity policy `r` reaches is one whose policies a check binds. */
+function reachesOnly(r: StackResource, binding: BindingRoles | undefined): boolean {
+    if (binding === undefined) return false;
+    return binding.iam.principals.every(
+        (p) => (p.resource !== r && !p.policies.some((source) => source.resource === r)) || (p.kind === "role" && binding.roles.has(p.name.toLowerCase())),
+    );
 }
 
 /** Every path of the resource that holds the marker, but for what AWS mints. */
@@ -119,9 +137,11 @@ function unknownPaths(r: StackResource): string[][] {
         } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, `[${i}]`]));
         else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, `.${k}`]);
     };
-    // In the view of what AWS holds, the outputs stand in the inputs too: a minted attribute is skipped on both sides.
-    const chosen = CHOSEN[r.type] ?? [];
-    for (const side of [r.inputs, r.outputs]) for (const [k, v] of Object.entries(side)) if (!MINTED.has(k) || chosen.includes(k)) walk(v, [k]);
+    // A name of MINTED the program itself gives (an event target's destination, the key a key policy or a grant
+    // applies to) is chosen, not minted. In the view of what AWS holds, the outputs stand in the inputs too, so
+    // what the program asked for is read from the resource's own.
+    const asked = r.asked ?? r.inputs;
+    for (const side of [r.inputs, r.outputs]) for (const [k, v] of Object.entries(side)) if (!MINTED.has(k) || Object.prototype.hasOwnProperty.call(asked, k)) walk(v, [k]);
     return dedupe(out);
 }
 

@@ -12,7 +12,7 @@ import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
 import { functionRoleViolations } from "./function-checks";
-import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
+import { buildAccountIam, HELD_STATE_KEYS, type AccountIam } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { opsEgressViolations } from "./ops-egress";
@@ -24,7 +24,7 @@ import { planViolations } from "./plan-integrity";
 import { deleteResetViolations } from "./delete-resets";
 import { unknownViolations } from "./unknowns";
 import { readPlanText } from "./plan-input";
-import { deepInputError, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { deepInputError, READ_KEYS, readStackState, UNKNOWN_VALUE, UnreadableInputError, type StackState } from "./pulumi-formats";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
@@ -103,7 +103,7 @@ function proveStates(states: StackState[], options: VerifyOptions): Verification
     const outputsProved = states.some((s) => ofFile(s.file, () => outputsDiffer(s)));
     if (outputsProved) {
         // What AWS holds after a refresh can differ from what the program asked for: prove it too.
-        const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs } })) }));
+        const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs }, asked: r.inputs })) }));
         const heldIntents: Intents = { ...intents, byState: new Map(states.map((s, i) => [asHeld[i], intents.byState.get(s)!])) };
         const known = new Set(violations.map(key));
         for (const v of proveView(asHeld, heldIntents, options).violations) {
@@ -127,6 +127,12 @@ function proveStates(states: StackState[], options: VerifyOptions): Verification
         outputsProved,
         durationMs: performance.now() - started,
     };
+}
+
+/** The customer's runtime role: named by the component, or, while its ARN is not known, the role the component creates. */
+function runtimeRoleNames(c: CustomerIntent, iam: AccountIam): string[] {
+    if (!c.runtimeRoleArn.includes(UNKNOWN_VALUE)) return [c.runtimeRoleArn.slice(c.runtimeRoleArn.lastIndexOf("/") + 1)];
+    return iam.principals.filter((p) => p.kind === "role" && p.resource.parent === c.urn).map((p) => p.name);
 }
 
 const key = (v: Violation) => `${v.code}\u0000${v.tenant}\u0000${v.stack}\u0000${v.resource}\u0000${v.statement}\u0000${v.why}`;
@@ -160,7 +166,8 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     const account = stackAccount(own);
     const iam = buildAccountIam(state, account);
     violations.push(...iam.findings, ...planViolations(state, account), ...deleteResetViolations(state), ...functionRoleViolations(state, iam, account));
-    const unknowns = unknownViolations(state);
+    const bindingRoles = new Set([...own.tenants.map((t) => t.roleName), ...own.customers.flatMap((c) => runtimeRoleNames(c, iam))].map((n) => n.toLowerCase()));
+    const unknowns = unknownViolations(state, { iam, roles: bindingRoles });
     violations.push(...unknowns.violations);
     facts.push(...unknowns.facts);
     for (const intent of own.tenants) {
