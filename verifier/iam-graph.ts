@@ -118,7 +118,8 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         const kind = PRINCIPAL_TYPES[r.type];
         if (kind) {
             const name = textProp(r, "name") ?? r.id ?? r.name;
-            const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
+            const recordedPath = prop(r, "path");
+            const path = typeof recordedPath === "string" ? recordedPath : "/";
             const arnValue = prop(r, "arn");
             const arn = typeof arnValue === "string" ? arnValue : kind === "role" && account ? roleArn(account, `${path.slice(1)}${name}`) : `arn:aws:iam::${account ?? "(unknown)"}:${kind}${path}${name}`;
             const p: IamPrincipal = { kind, name, arn, resource: r, policies: [] };
@@ -135,7 +136,8 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
             }
         } else if (r.type === MANAGED_POLICY_TYPE) {
             const arnValue = prop(r, "arn");
-            const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
+            const recordedPath = prop(r, "path");
+            const path = typeof recordedPath === "string" ? recordedPath : "/";
             const arn = typeof arnValue === "string" ? arnValue : `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`;
             policies.set(arn.toLowerCase(), r);
         }
@@ -183,9 +185,10 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
                 }
             }
         }
-        if (r.type === POLICY_ATTACHMENT_TYPE && typeof prop(r, "policyArn") === "string") {
+        const attached = prop(r, "policyArn");
+        if (r.type === POLICY_ATTACHMENT_TYPE && typeof attached === "string") {
             // The provider makes the policy's attachments across the account exactly these: it detaches it from every other principal.
-            const arn = String(prop(r, "policyArn")).toLowerCase();
+            const arn = attached.toLowerCase();
             const holders = exclusiveAttachments.get(arn)?.holders ?? new Set<IamPrincipal>();
             for (const [kind, who] of ATTACHMENT_TYPES[r.type]) for (const target of list(prop(r, who))) for (const p of find(kind, target, r)) holders.add(p);
             exclusiveAttachments.set(arn, { by: r, holders });
