@@ -15,6 +15,7 @@ export interface KnownType {
 }
 
 const NETWORK = "network plumbing inside the account: grants no IAM access and stores no record";
+const ROUTES = "egress checks: each route goes to the VPC itself or to an internet gateway, NAT gateway, egress-only internet gateway or VPC endpoint the stack creates; any other target (a virtual private gateway, a peering connection, a transit gateway, a network interface, a target the proof does not know) is a finding";
 const ALARM = "egress checks: its alarm, OK and insufficient-data actions must be resources of the stack";
 
 export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
@@ -123,9 +124,9 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     // Networking of the runtime (awsx's Vpc and the components' endpoints).
     "aws:ec2/vpc:Vpc": { inert: NETWORK },
     "aws:ec2/subnet:Subnet": { inert: NETWORK },
-    "aws:ec2/routeTable:RouteTable": { inert: NETWORK },
+    "aws:ec2/routeTable:RouteTable": { reducedBy: ROUTES },
     "aws:ec2/routeTableAssociation:RouteTableAssociation": { inert: NETWORK },
-    "aws:ec2/route:Route": { inert: NETWORK },
+    "aws:ec2/route:Route": { reducedBy: ROUTES },
     "aws:ec2/internetGateway:InternetGateway": { inert: NETWORK },
     "aws:ec2/natGateway:NatGateway": { inert: NETWORK },
     // Outbound IPv6 to the internet, as a NAT gateway is for IPv4.
