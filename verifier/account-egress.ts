@@ -15,6 +15,7 @@ import { repeatedKeys } from "./policy-text";
 import { perProof } from "./proof-run";
 import { resourceRegion } from "./resource-region";
 import { knownType } from "./resource-types";
+import { foreignGrantees, LAKE_FORMATION_GRANTS } from "./lake-formation-grants";
 import { localTargets, ROUTE_TABLE_TYPE, ROUTE_TYPE, routesOutOfAccount } from "./network-routes";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -495,6 +496,8 @@ export function egressViolations(ctx: EgressContext): void {
             if (isSet(grants)) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
         }
         if (r.type === VPC_ENDPOINT_TYPE) for (const [path, why] of vpcEndpointPathsOut(r)) flag(code, r, path, why);
+        const grantsKey = LAKE_FORMATION_GRANTS[r.type];
+        if (grantsKey !== undefined) for (const [path, why] of foreignGrantees(prop(r, grantsKey), grantsKey, account, blocksOf)) flag(code, r, path, why);
         if (r.type === ROUTE_TYPE || r.type === ROUTE_TABLE_TYPE) for (const [path, why] of routesOutOfAccount(r, r.type === ROUTE_TABLE_TYPE ? blocksOf(prop(r, "routes")) : undefined, routeTargets)) flag(code, r, path, why);
         if (r.type === FUNCTION_TYPE && isSet(prop(r, "capacityProviderConfig"))) {
             // Capacity providers are not a type the proof knows, so none is of the stack: their instances, network and operator role are unproved.

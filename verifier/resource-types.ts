@@ -115,7 +115,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { reducedBy: "archive checks: on the archive, no expiry before the lock ends and no storage class the component does not use" },
     "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: query results and query logs go to a bucket or log group of the stack" },
     "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text; an ARN or s3:// location in it is judged as every value is" },
-    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack" },
+    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack; its Lake Formation default permissions go only to IAM_ALLOWED_PRINCIPALS, the account and its IAM roles and users" },
     "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its locations are in a bucket of the stack" },
     // A team's own resources beside the components, which grant nothing and send nothing anywhere.
     "aws:cloudwatch/dashboard:Dashboard": { inert: "a view of the account's own metrics and logs; sharing one outside the account takes an identity pool and a role, which are proved" },
