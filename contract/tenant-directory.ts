@@ -126,16 +126,18 @@ function shapeProblems(value: unknown, where: string): string[] {
             return;
         }
         add(tenantIdProblem(`${at}.id`, t.id));
-        if (typeof t.shard !== "string") add(`${at} (${String(t.id)}).shard must name a shard, got ${show(t.shard)}`);
-        const accounts = listProblem(`${at} (${String(t.id)}).accounts`, t.accounts, true, "account");
-        add(accounts ?? (t.accounts as unknown[]).map((a, j) => accountIdProblem(`${at} (${String(t.id)}).accounts[${j}]`, a)).find((p) => p !== undefined));
+        // A directory is JSON anyone may write: an id of the wrong type is shown, never converted (`{"toString": 1}` throws).
+        const id = typeof t.id === "string" ? t.id : show(t.id);
+        if (typeof t.shard !== "string") add(`${at} (${id}).shard must name a shard, got ${show(t.shard)}`);
+        const accounts = listProblem(`${at} (${id}).accounts`, t.accounts, true, "account");
+        add(accounts ?? (t.accounts as unknown[]).map((a, j) => accountIdProblem(`${at} (${id}).accounts[${j}]`, a)).find((p) => p !== undefined));
         // What the fleet rules and the quota headroom read of an entry here; the shard's program checks the rest of it.
         if (t.models !== undefined) {
-            const models = listProblem(`${at} (${String(t.id)}).models`, t.models, false, "model id");
-            add(models ?? (t.models as unknown[]).map((m, j) => (typeof m === "string" ? undefined : `${at} (${String(t.id)}).models[${j}] must be a model id, got ${show(m)}`)).find((p) => p !== undefined));
+            const models = listProblem(`${at} (${id}).models`, t.models, false, "model id");
+            add(models ?? (t.models as unknown[]).map((m, j) => (typeof m === "string" ? undefined : `${at} (${id}).models[${j}] must be a model id, got ${show(m)}`)).find((p) => p !== undefined));
         }
-        if (t.quota !== undefined && !isPlainObject(t.quota)) add(`${at} (${String(t.id)}).quota must be an object of token limits, got ${show(t.quota)}`);
-        else if (isPlainObject(t.quota) && t.quota.perModel !== undefined && !isPlainObject(t.quota.perModel)) add(`${at} (${String(t.id)}).quota.perModel must be an object of model id to token limits, got ${show(t.quota.perModel)}`);
+        if (t.quota !== undefined && !isPlainObject(t.quota)) add(`${at} (${id}).quota must be an object of token limits, got ${show(t.quota)}`);
+        else if (isPlainObject(t.quota) && t.quota.perModel !== undefined && !isPlainObject(t.quota.perModel)) add(`${at} (${id}).quota.perModel must be an object of model id to token limits, got ${show(t.quota.perModel)}`);
     });
     return problems;
 }

@@ -15,6 +15,8 @@ import { repeatedKeys } from "./policy-text";
 import { perProof } from "./proof-run";
 import { resourceRegion } from "./resource-region";
 import { knownType } from "./resource-types";
+import { foreignGrantees, LAKE_FORMATION_GRANTS } from "./lake-formation-grants";
+import { localTargets, ROUTE_TABLE_TYPE, ROUTE_TYPE, routesOutOfAccount } from "./network-routes";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
@@ -424,6 +426,7 @@ export function egressViolations(ctx: EgressContext): void {
     const notifying = notifyingTopics(state, account, receivers);
     const logGroups = ownLogGroups(state);
     const aclsOff = aclsDisabled(state);
+    const routeTargets = localTargets(managed(state));
     const isReceiver = (value: unknown) => {
         const arn = typeof value === "string" ? parseArn(value) : undefined;
         return arn !== undefined && receivers.has(keyOfArn(arn));
@@ -493,7 +496,9 @@ export function egressViolations(ctx: EgressContext): void {
             if (isSet(grants)) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
         }
         if (r.type === VPC_ENDPOINT_TYPE) for (const [path, why] of vpcEndpointPathsOut(r)) flag(code, r, path, why);
-        if (r.type === ROUTE_TYPE || r.type === ROUTE_TABLE_TYPE) for (const [path, why] of crossNetworkRoutes(r)) flag(code, r, path, why);
+        const grantsKey = LAKE_FORMATION_GRANTS[r.type];
+        if (grantsKey !== undefined) for (const [path, why] of foreignGrantees(prop(r, grantsKey), grantsKey, account, blocksOf)) flag(code, r, path, why);
+        if (r.type === ROUTE_TYPE || r.type === ROUTE_TABLE_TYPE) for (const [path, why] of routesOutOfAccount(r, r.type === ROUTE_TABLE_TYPE ? blocksOf(prop(r, "routes")) : undefined, routeTargets)) flag(code, r, path, why);
         if (r.type === FUNCTION_TYPE && isSet(prop(r, "capacityProviderConfig"))) {
             // Capacity providers are not a type the proof knows, so none is of the stack: their instances, network and operator role are unproved.
             flag(code, r, "capacityProviderConfig", `runs on the capacity provider ${JSON.stringify(prop(r, "capacityProviderConfig"))}, which is not a resource of this stack: the instances that run the code, their network and the role that manages them are not in the files`);
@@ -562,35 +567,6 @@ function vpcEndpointPathsOut(r: StackResource): [string, string][] {
  * admit requests through any endpoint (`aws:SourceVpce`), unsigned.
  */
 const ANY_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["execute-api"]);
-
-/**
- * Route targets that join the VPC to a network another account can hold: a
- * peering connection, a transit gateway (shared through RAM), a Cloud WAN
- * core network, an Outposts local gateway. Whoever holds the other side
- * receives whatever the route sends, outside every IAM policy of the files.
- */
-const CROSS_NETWORK_TARGETS = ["vpcPeeringConnectionId", "transitGatewayId", "coreNetworkArn", "localGatewayId"];
-const ROUTE_TYPE = "aws:ec2/route:Route";
-const ROUTE_TABLE_TYPE = "aws:ec2/routeTable:RouteTable";
-
-/** Why a route (or each route of a route table) leads into another network, `[property, why]` each. */
-function crossNetworkRoutes(r: StackResource): [string, string][] {
-    const out: [string, string][] = [];
-    const judge = (route: Record<string, unknown>, at: string) => {
-        for (const key of CROSS_NETWORK_TARGETS) {
-            const target = route[key];
-            if (isSet(target)) out.push([`${at}${key}`, `routes ${JSON.stringify(route.destinationCidrBlock ?? route.cidrBlock ?? route.destinationIpv6CidrBlock ?? route.ipv6CidrBlock ?? route.destinationPrefixListId ?? "(a destination)")} into ${JSON.stringify(target)} (${key}), a network another account can hold: what the VPC sends there leaves the account whatever its IAM policies say`]);
-        }
-    };
-    if (r.type === ROUTE_TYPE) {
-        judge({ ...r.outputs, ...r.inputs }, "");
-    } else {
-        const routes = blocksOf(prop(r, "routes"));
-        if ("problem" in routes) out.push(["routes", `${routes.problem}: where the VPC's traffic goes cannot be proved`]);
-        else routes.blocks.forEach((route, i) => judge(route, `routes[${i}].`));
-    }
-    return out;
-}
 
 /** `com.amazonaws.<region>.<service>`, the service in lowercase letters, digits, `-` and `.` (`ecr.api`), never an endpoint service's `vpce-svc-…`. */
 function isStandardServiceName(name: string, region: string): boolean {

@@ -20,7 +20,7 @@ import { blocksOf, managed, mapOf } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { auditLogGroupName, componentRegion } from "./customer-audit";
 import { violation, type Code, type Violation } from "./findings";
-import { asText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 
 type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
 
@@ -319,7 +319,7 @@ function transformationOf(r: StackResource): Record<string, unknown> | undefined
     return "blocks" in t && t.blocks.length === 1 ? t.blocks[0] : undefined;
 }
 
-const sameNumber = (a: unknown, b: string | undefined) => (b === undefined ? a === undefined || a === null || a === "" : a !== undefined && a !== null && Number(a) === Number(b));
+const sameNumber = (a: unknown, b: string | undefined) => (b === undefined ? a === undefined || a === null || a === "" : asNumber(a) === Number(b));
 
 /**
  * The component's metrics are its filters' alone, and its filters and

@@ -204,7 +204,7 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
     if (vars[RuntimeEnv.modelRoutes] !== undefined && !isRecord(routes)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.modelRoutes}`, `routes models by ${JSON.stringify(vars[RuntimeEnv.modelRoutes])}, which is not a JSON object the proof can read: where the runtime sends prompts cannot be proved`);
     if (ctx.tenant && isRecord(routes)) {
         const own = new Set(Object.values(ctx.tenant.inferenceProfileArns));
-        for (const [model, arn] of Object.entries(routes)) if (!own.has(String(arn))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.modelRoutes}`, `routes ${model} to ${JSON.stringify(arn)}, which is not one of the tenant's profiles`);
+        for (const [model, arn] of Object.entries(routes)) if (!own.has(asText(arn))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.modelRoutes}`, `routes ${model} to ${JSON.stringify(arn)}, which is not one of the tenant's profiles`);
     }
 }
 

@@ -124,7 +124,8 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         const kind = PRINCIPAL_TYPES[r.type];
         if (kind) {
             const name = textProp(r, "name") ?? r.id ?? r.name;
-            const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
+            const recordedPath = prop(r, "path");
+            const path = typeof recordedPath === "string" ? recordedPath : "/";
             const arnValue = knownText(prop(r, "arn"));
             // A principal being created has no ARN yet, but IAM makes it from the account, path and name, all known at preview.
             const arn = arnValue ?? (kind === "role" && account ? roleArn(account, `${path.slice(1)}${name}`) : `arn:aws:iam::${account ?? "(unknown)"}:${kind}${path}${name}`);
@@ -141,7 +142,8 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
                 byName[kind].set(key, same);
             }
         } else if (r.type === MANAGED_POLICY_TYPE) {
-            const path = typeof prop(r, "path") === "string" ? String(prop(r, "path")) : "/";
+            const recordedPath = prop(r, "path");
+            const path = typeof recordedPath === "string" ? recordedPath : "/";
             const arn = (knownText(prop(r, "arn")) ?? `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`).toLowerCase();
             // Two policies of one ARN cannot both be what AWS holds: a reference to that ARN is not resolved to either.
             if (policies.has(arn)) duplicatePolicies.add(arn);

@@ -410,15 +410,15 @@ function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: S
     }
     const arn = iam.policyArn;
     const policy = typeof arn === "string" ? ctx.iam.policies.get(arn.toLowerCase()) : undefined;
-    if (!policy) {
+    if (typeof arn !== "string" || !policy) {
         flag("BT-OPS-SHARED-POLICY", r, "definition", `applies ${JSON.stringify(arn)}, which is not in the files`);
         return;
     }
-    applied.set(String(arn).toLowerCase(), policy);
+    applied.set(arn.toLowerCase(), policy);
     const parsed = parsePolicy(prop(policy, "policy"));
     const denyAll = !("problem" in parsed) && parsed.statements.length > 0 && parsed.statements.every((s) =>
         s.effect === "Deny" && s.conditions.length === 0 && s.actions?.includes("*") === true && s.resources?.includes("*") === true);
-    if (!denyAll) flag("BT-OPS-SHARED-POLICY", policy, "policy", `the cost cap ${String(arn)}, which Budgets attaches to tenant roles, is not a Deny of every action on every resource`);
+    if (!denyAll) flag("BT-OPS-SHARED-POLICY", policy, "policy", `the cost cap ${arn}, which Budgets attaches to tenant roles, is not a Deny of every action on every resource`);
 }
 
 /**

@@ -536,6 +536,16 @@ export function asText(value: unknown): string {
     return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }
 
+/**
+ * Any recorded value as a number: a number as it is, text as the number it
+ * spells (the provider records some numbers as text), anything else NaN. An
+ * object is never converted: `{"valueOf": …}` would throw, and `["5"]` would
+ * read as 5.
+ */
+export function asNumber(value: unknown): number {
+    return typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+}
+
 /** `urn:pulumi:STACK::PROJECT::TYPE::NAME` → STACK. */
 export function stackOfUrn(urn: string): string {
     const start = "urn:pulumi:".length;

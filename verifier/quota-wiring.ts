@@ -11,7 +11,7 @@ import { actingRoleProblems, type Need } from "./acting-role";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
-import { jsonValue, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
+import { asText, jsonValue, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -175,7 +175,7 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
         const m = q.metric!;
         const d = isRecord(m.dimensions) ? m.dimensions : {};
         const id = d.ModelId;
-        const shapeOk = m.namespace === "AWS/Bedrock" && TOKEN_METRICS.includes(String(m.metricName)) && m.stat === "Sum" && Object.keys(d).length === 1 && typeof id === "string" && q.returnData === false;
+        const shapeOk = m.namespace === "AWS/Bedrock" && TOKEN_METRICS.includes(asText(m.metricName)) && m.stat === "Sum" && Object.keys(d).length === 1 && typeof id === "string" && q.returnData === false;
         if (!shapeOk) flag("metricQueries", `query ${show(q.id)} counts ${show(m)}: the component's quota alarms sum only AWS/Bedrock InputTokenCount and OutputTokenCount by ModelId`);
         if (typeof id !== "string") continue;
         if (isUnknown(id)) {

@@ -15,6 +15,7 @@ export interface KnownType {
 }
 
 const NETWORK = "network plumbing inside the account: grants no IAM access and stores no record";
+const ROUTES = "egress checks: each route goes to the VPC itself or to an internet gateway, NAT gateway, egress-only internet gateway or VPC endpoint the stack creates; any other target (a virtual private gateway, a peering connection, a transit gateway, a network interface, a target the proof does not know) is a finding";
 const ALARM = "egress checks: its alarm, OK and insufficient-data actions must be resources of the stack";
 
 export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
@@ -114,7 +115,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": { reducedBy: "archive checks: on the archive, no expiry before the lock ends and no storage class the component does not use" },
     "aws:athena/workgroup:Workgroup": { reducedBy: "egress checks: query results and query logs go to a bucket or log group of the stack" },
     "aws:athena/namedQuery:NamedQuery": { inert: "a saved query text; an ARN or s3:// location in it is judged as every value is" },
-    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack" },
+    "aws:glue/catalogDatabase:CatalogDatabase": { reducedBy: "egress checks: its location is in a bucket of the stack; its Lake Formation default permissions go only to IAM_ALLOWED_PRINCIPALS, the account and its IAM roles and users" },
     "aws:glue/catalogTable:CatalogTable": { reducedBy: "egress checks: its locations are in a bucket of the stack" },
     // A team's own resources beside the components, which grant nothing and send nothing anywhere.
     "aws:cloudwatch/dashboard:Dashboard": { inert: "a view of the account's own metrics and logs; sharing one outside the account takes an identity pool and a role, which are proved" },
@@ -123,9 +124,9 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     // Networking of the runtime (awsx's Vpc and the components' endpoints).
     "aws:ec2/vpc:Vpc": { inert: NETWORK },
     "aws:ec2/subnet:Subnet": { inert: NETWORK },
-    "aws:ec2/routeTable:RouteTable": { inert: NETWORK },
+    "aws:ec2/routeTable:RouteTable": { reducedBy: ROUTES },
     "aws:ec2/routeTableAssociation:RouteTableAssociation": { inert: NETWORK },
-    "aws:ec2/route:Route": { inert: NETWORK },
+    "aws:ec2/route:Route": { reducedBy: ROUTES },
     "aws:ec2/internetGateway:InternetGateway": { inert: NETWORK },
     "aws:ec2/natGateway:NatGateway": { inert: NETWORK },
     // Outbound IPv6 to the internet, as a NAT gateway is for IPv4.

@@ -33,7 +33,7 @@ describe("a team's own network and prose beside the components", function () {
     it("accepts an egress-only internet gateway and its IPv6 route", () => {
         passes((d) => {
             add(d, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" });
-            add(d, "aws:ec2/route:Route", "v6-out", { routeTableId: "rtb-1", destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-1" });
+            add(d, "aws:ec2/route:Route", "v6-out", { routeTableId: "rtb-1", destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-id" });
         });
     });
 
