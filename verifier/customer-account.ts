@@ -49,6 +49,13 @@ export interface CustomerContext {
     iam: AccountIam;
     customer: CustomerIntent;
     tenant?: TenantIntent;
+    /**
+     * The roles of the account the tenant's ops role trusts, the tenant's own
+     * runtime role first (see runtime-roles.ts): the runtime's rules apply to
+     * them, not to whatever role the component's outputs name.
+     * @default - the component's `runtimeRoleArn` alone
+     */
+    runtimeRoles?: readonly string[];
 }
 
 export function customerAccountViolations(ctx: CustomerContext): Violation[] {
