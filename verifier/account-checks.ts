@@ -9,6 +9,7 @@ import { KEY_POLICY_TIES, tiedToAccount } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
+import { sameRole, type RuntimeRoles } from "./runtime-roles";
 import { jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 
 export const INVOCATION_LOGGING_TYPE = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
@@ -175,8 +176,14 @@ function keyPolicyViolations(policy: unknown, account: string | undefined): [str
     return out;
 }
 
-/** A customer stack's component must name its own tenant's ops role and one of the tenant's accounts. */
-export function customerViolations(c: CustomerIntent, tenants: Map<string, TenantIntent>): Violation[] {
+/**
+ * A customer stack's component must name its own tenant's ops role, one of
+ * the tenant's accounts, and as its runtime role the role the tenant's ops
+ * role trusts in that account: the customer proof holds that role to the
+ * runtime's rules, and a component naming another has its checks read on a
+ * role that reaches nothing.
+ */
+export function customerViolations(c: CustomerIntent, tenants: Map<string, TenantIntent>, runtime?: RuntimeRoles): Violation[] {
     const t = tenants.get(c.tenantId);
     const v = (why: string): Violation => violation("BT-CUSTOMER-TENANT", { tenant: c.tenantId, stack: c.stack, resource: c.urn.split("::").pop()!, urn: c.urn }, "-", why);
     if (!t) return [v(`names tenant ${c.tenantId}, which no ops stack given declares: its isolation cannot be proved`)];
@@ -184,5 +191,12 @@ export function customerViolations(c: CustomerIntent, tenants: Map<string, Tenan
     if (c.accountId === t.opsAccount) out.push(v(`deploys to account ${c.accountId}, the ops account of tenant ${c.tenantId}: its audit log, prompts and completions would rest in the ops account`));
     if (!t.accounts.includes(c.accountId)) out.push(v(`deploys to account ${c.accountId}, which tenant ${c.tenantId} does not list (${t.accounts.join(", ")})`));
     if (c.opsRoleArn !== t.roleArn) out.push(v(`assumes ${c.opsRoleArn}, not the tenant's ops role ${t.roleArn}`));
+    const trusted = runtime?.roles[0];
+    if (trusted !== undefined && !sameRole(c.runtimeRoleArn, trusted)) {
+        out.push(v(`names ${c.runtimeRoleArn} as its runtime role, but the role tenant ${c.tenantId}'s ops role trusts in account ${c.accountId} is ${trusted}: that role, not the one named, can call Bedrock as the tenant, and the proof holds it to the runtime's rules`));
+    }
+    if (runtime?.wholeAccount) {
+        out.push(v(`the tenant's ops role ${t.roleArn} trusts every principal of account ${c.accountId}: any role there, not only the runtime, could call Bedrock as tenant ${c.tenantId} without writing an audit record`));
+    }
     return out;
 }

@@ -60,7 +60,8 @@ const stays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendin
 
 const isTrue = (v: unknown) => v === true || v === "true";
 
-export function archiveViolations(c: CustomerIntent, state: StackState): { violations: Violation[]; facts: string[] } {
+/** `runtimeRoleArn`: the archive's one writer, the role the tenant's ops role trusts (see runtime-roles.ts). */
+export function archiveViolations(c: CustomerIntent, state: StackState, runtimeRoleArn = c.runtimeRoleArn): { violations: Violation[]; facts: string[] } {
     const violations: Violation[] = [];
     const facts: string[] = [];
     const componentName = c.urn.split("::").pop()!;
@@ -127,11 +128,11 @@ export function archiveViolations(c: CustomerIntent, state: StackState): { viola
                 bucketName: bucket,
                 customerAccountId: c.accountId,
                 opsAccountId,
-                writerRoleArn: c.runtimeRoleArn,
+                writerRoleArn: runtimeRoleArn,
                 heldToAccount: (s, policy) => tiedToAccount(s, c.accountId, NO_BUCKETS, policy === "key" ? KEY_POLICY_TIES : PRINCIPAL_TIES),
             });
             problems.forEach((why) => flag(resource.name, why, resource.urn));
-            if (problems.length === 0) facts.push(`archive ${bucket} (${c.stack}): the ops account ${opsAccountId} cannot read, list or delete it; only ${c.runtimeRoleArn} may write`);
+            if (problems.length === 0) facts.push(`archive ${bucket} (${c.stack}): the ops account ${opsAccountId} cannot read, list or delete it; only ${runtimeRoleArn} may write`);
         }
     }
     return { violations, facts };

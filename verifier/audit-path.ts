@@ -20,6 +20,7 @@ import { blocksOf, managed, mapOf } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { auditLogGroupName, componentRegion } from "./customer-audit";
 import { violation, type Code, type Violation } from "./findings";
+import { roleOfStack, runtimeRoleArns, sameRole } from "./runtime-roles";
 import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 
 type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
@@ -75,11 +76,15 @@ export function auditPathViolations(ctx: CustomerContext): Violation[] {
     const bucket = component.outputs.archiveBucketName;
     const archive = known(bucket) ? bucket : undefined;
 
+    // The role the tenant's ops role trusts is the one that calls Bedrock, whichever role the component names; its ARN as the stack holds it, path and all.
+    const trusted = runtimeRoleArns(ctx)[0];
+    const held = roleOfStack(ctx.iam, trusted)?.arn;
+    const runtimeRole = held !== undefined && held !== UNKNOWN_VALUE && sameRole(held, trusted) ? held : trusted;
     const runtime: Actor = {
-        aws: customer.runtimeRoleArn,
+        aws: runtimeRole,
         account,
         context: new Map([
-            ["aws:principalarn", [customer.runtimeRoleArn]],
+            ["aws:principalarn", [runtimeRole]],
             ["aws:principalaccount", [account]],
             ["aws:principaltype", ["AssumedRole"]],
             ["aws:securetransport", ["true"]],
@@ -117,8 +122,7 @@ export function auditPathViolations(ctx: CustomerContext): Violation[] {
 
 /** The runtime role's identity policies and boundary must allow every write, and deny none. */
 function runtimeIdentity(ctx: CustomerContext, writes: Write[], flag: Flag): void {
-    const role = ctx.customer.runtimeRoleArn.toLowerCase();
-    const p = ctx.iam.principals.find((x) => x.kind === "role" && x.arn.toLowerCase() === role);
+    const p = roleOfStack(ctx.iam, runtimeRoleArns(ctx)[0]);
     // With an existing role the role is not in the files: only its policies of the stack are.
     if (!p) return;
     const docs = p.policies.filter((s) => s.document !== undefined).map((s) => ({ source: s, parsed: parsePolicy(s.document) }));

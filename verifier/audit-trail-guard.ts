@@ -12,6 +12,7 @@ import { ownBuckets } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import type { IamPrincipal } from "./iam-graph";
+import { runtimeRoleArns, sameRole } from "./runtime-roles";
 
 /** The ARNs a request on each part of the trail is authorized against: the resource itself and what lies inside it. */
 function trailResources(ctx: CustomerContext): Map<ControlActions, string[]> {
@@ -59,7 +60,7 @@ const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length
 export function auditTrailRemovalViolations(ctx: CustomerContext, skip?: (p: IamPrincipal) => boolean): Violation[] {
     const out: Violation[] = [];
     const parts = trailResources(ctx);
-    const runtimeRole = ctx.customer.runtimeRoleArn.toLowerCase();
+    const runtimeRoles = runtimeRoleArns(ctx);
     for (const p of ctx.iam.principals) {
         if (skip?.(p)) continue;
         for (const source of p.policies) {
@@ -72,7 +73,7 @@ export function auditTrailRemovalViolations(ctx: CustomerContext, skip?: (p: Iam
                 const reached = [...parts].filter(([, arns]) => reachesAny(s, arns))
                     .map(([c, ]) => [c.actions.filter((a) => coversAction(s, a)), c.what] as const).filter(([actions]) => actions.length > 0);
                 if (reached.length === 0) continue;
-                const who = p.arn.toLowerCase() === runtimeRole ? `the runtime role ${p.name}, which sees every prompt and writes the records,` : `${p.kind} ${p.name}`;
+                const who = runtimeRoles.some((r) => sameRole(r, p.arn)) ? `the runtime role ${p.name}, which sees every prompt and writes the records,` : `${p.kind} ${p.name}`;
                 out.push(violation("BT-CUSTOMER-AUDIT-REMOVAL", { tenant: ctx.customer.tenantId, stack: ctx.state.stack, resource: source.resource.name, urn: source.resource.urn }, s.label,
                     `lets ${who} ${list(reached.flatMap(([actions]) => actions))}: it could remove, shorten or hide what the audit trail holds (${reached.map(([, what]) => what).join("; ")}); principals of the account may write records and read them, never take them back`));
             }

@@ -7,7 +7,7 @@
  * inside the account (subscriptions, replication, query results) must end
  * at resources of the stack.
  */
-import { accountOfPrincipal, coversService, isRecord, parseArn, parsePolicy, RuntimeEnv } from "../contract";
+import { accountOfPrincipal, coversService, hasWildcard, isRecord, parseArn, parsePolicy, RuntimeEnv, wildcardMatch, type PolicyStatement } from "../contract";
 import { blocksOf, egressViolations, managed, outsiders, ownBuckets, ownLogGroups, withReadableEnvironment } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE, functionProblems, stackCode } from "./function-checks";
@@ -18,7 +18,7 @@ import { auditDeletionViolations } from "./audit-deletions";
 import { auditTrailRemovalViolations } from "./audit-trail-guard";
 import { auditPathViolations } from "./audit-path";
 import { metricContentProblems } from "./metric-filters";
-import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
@@ -49,6 +49,13 @@ export interface CustomerContext {
     iam: AccountIam;
     customer: CustomerIntent;
     tenant?: TenantIntent;
+    /**
+     * The roles of the account the tenant's ops role trusts, the tenant's own
+     * runtime role first (see runtime-roles.ts): the runtime's rules apply to
+     * them, not to whatever role the component's outputs name.
+     * @default - the component's `runtimeRoleArn` alone
+     */
+    runtimeRoles?: readonly string[];
 }
 
 export function customerAccountViolations(ctx: CustomerContext): Violation[] {
@@ -70,11 +77,11 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
         || (ctx.tenant ? value === ownGuardrail : isOpsGuardrail(value, opsAccount));
 
     // A role can reach the data through the data's own policies too: a bucket or key policy, or a grant, naming it.
-    const namedByData = principalsNamedByData(state);
+    const namedByData = principalsNamedByData(state, account);
     for (const p of ctx.iam.principals.filter((x) => x.kind === "role")) {
         const outsiders = outsidePrincipals(p.trust, account);
         if (outsiders.length === 0) continue;
-        const allowed = namedByData.has(p.arn.toLowerCase()) ? "a bucket, key or log policy of the stack, or a KMS grant, names it" : firstAllow(p);
+        const allowed = namedByData(p) ?? firstAllow(p);
         if (allowed) flag("BT-CUSTOMER-FOREIGN-ROLE", p.resource, "assumeRolePolicy", `role ${p.name} can be assumed by ${outsiders.join(", ")}, outside the account, and ${allowed}: every read of the account can reach what the audit trail feeds (the log, its metrics and alarms, queries, the archive), and every write can open a path out`);
     }
 
@@ -142,22 +149,68 @@ function firstAllow(p: IamPrincipal): string | undefined {
     return undefined;
 }
 
-/** Lowercased principal ARNs that a bucket, key or log resource policy of this stack allows, or one of its KMS grants names. */
-function principalsNamedByData(state: StackState): Set<string> {
-    const out = new Set<string>();
+/**
+ * Which roles a bucket, key or log resource policy of this stack, or one of
+ * its KMS grants, lets at the data: `naming(role)` says how, or undefined.
+ * A role is named by its ARN, and by any statement whose principal covers
+ * every principal of the account (`*`, a pattern, or `NotPrincipal`) unless
+ * one of its conditions certainly leaves the role out (`aws:PrincipalArn`
+ * naming only other roles, or `aws:PrincipalAccount` or `kms:CallerAccount`
+ * naming only other accounts). A condition holding such a statement to the
+ * account keeps other accounts out, not a role of the account that another
+ * account can assume: its sessions carry the account's id. In the same
+ * account such a statement needs no identity policy to take effect. The
+ * account's root (or its bare id) as principal names no role: it leaves the
+ * decision to the role's own policies, which `firstAllow` reads.
+ */
+function principalsNamedByData(state: StackState, account: string): (p: IamPrincipal) => string | undefined {
+    const named = new Set<string>();
+    const wide: { where: string; statement: PolicyStatement }[] = [];
     for (const r of state.resources) {
         const key = DATA_POLICIES[r.type];
         if (key !== undefined) {
             const parsed = parsePolicy(prop(r, key));
             if ("problem" in parsed) continue;
-            for (const s of parsed.statements) if (s.effect === "Allow") for (const v of s.principals?.AWS ?? []) out.add(v.toLowerCase());
+            for (const s of parsed.statements) {
+                if (s.effect !== "Allow") continue;
+                let covers = s.notPrincipals !== undefined;
+                for (const v of s.principals?.AWS ?? []) {
+                    if (hasWildcard(v)) covers = true;
+                    else named.add(v.toLowerCase());
+                }
+                if (covers) wide.push({ where: `${r.name} ${s.label}`, statement: s });
+            }
         }
         if (r.type === "aws:kms/grant:Grant") {
             const who = prop(r, "granteePrincipal");
-            if (typeof who === "string") out.add(who.toLowerCase());
+            if (typeof who === "string") named.add(who.toLowerCase());
         }
     }
-    return out;
+    return (p) => {
+        if (named.has(p.arn.toLowerCase())) return "a bucket, key or log policy of the stack, or a KMS grant, names it";
+        const by = wide.find((w) => admitsRole(w.statement, p.arn, account));
+        return by && `${by.where} allows every principal of the account it does not leave out by name${by.statement.conditions.length > 0 ? ` (its conditions, ${by.statement.conditions.map((c) => `${c.operator} ${c.key}`).join(", ")}, hold for the role's sessions)` : ""}, and a resource policy needs no identity policy in its own account`;
+    };
+}
+
+/** Operators that hold a key to the values they list: `…IfExists`, negations and the set operators let other requests through. */
+const EXCLUDING_OPERATORS: ReadonlySet<string> = new Set(["StringEquals", "StringLike", "ArnEquals", "ArnLike"]);
+/** Condition keys carrying the caller's account: a role of the account always carries its id. */
+const CALLER_ACCOUNT_KEYS: ReadonlySet<string> = new Set(["aws:principalaccount", "kms:calleraccount"]);
+
+/**
+ * Whether a statement whose principal covers many principals admits role
+ * `arn` of `account`: it does unless its `NotPrincipal` names the role, no
+ * principal pattern matches it, or a condition certainly fails for it. A
+ * role whose ARN is not known yet is left out by nothing that names ARNs.
+ */
+function admitsRole(s: PolicyStatement, arn: string, account: string): boolean {
+    const known = arn !== "" && arn !== UNKNOWN_VALUE;
+    if (s.notPrincipals) return !(known && (s.notPrincipals.AWS ?? []).some((v) => v.toLowerCase() === arn.toLowerCase()));
+    if (known && !(s.principals?.AWS ?? []).some((v) => v === "*" || wildcardMatch(v, arn, true))) return false;
+    return !s.conditions.some((c) => EXCLUDING_OPERATORS.has(c.operator) && c.values.length > 0 && (
+        CALLER_ACCOUNT_KEYS.has(c.key) ? !c.values.some((v) => wildcardMatch(v, account))
+            : c.key === "aws:principalarn" && known && !c.values.some((v) => (c.operator.endsWith("Like") ? wildcardMatch(v, arn) : v === arn))));
 }
 
 /** Type → the property holding a policy on the audit data itself. */

@@ -17,6 +17,7 @@ import { FUNCTION_TYPE } from "./function-checks";
 import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
 import { asText, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
+import { runtimeRoleArns } from "./runtime-roles";
 
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const KEY_TYPE = "aws:kms/key:Key";
@@ -248,11 +249,22 @@ function isWithin(state: StackState, r: StackResource, ancestor: string): boolea
  * runs the runtime is outside the files. Whether the component has a
  * function is read from its children and its `functionArn` output, never
  * from an `external` mark on its own function, which would otherwise let
- * another function run as the runtime unchecked.
+ * another function run as the runtime unchecked. The runtime roles are the
+ * roles of the account the tenant's ops role trusts (runtime-roles.ts), not
+ * the role the component's `runtimeRoleArn` names: a copy named there would
+ * leave the role that reaches the ops role to any function.
  */
 function runtimeRoleUsers(ctx: CustomerContext, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    for (const runtimeRoleArn of runtimeRoleArns(ctx)) {
+        runtimeTrust(ctx, runtimeRoleArn, flag);
+        roleUsers(ctx, runtimeRoleArn, flag);
+    }
+}
+
+/** The functions and instance profiles running as one runtime role: the component's own function alone. */
+function roleUsers(ctx: CustomerContext, runtimeRoleArn: string, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
     const { state, customer } = ctx;
-    const role = roleKey(customer.runtimeRoleArn);
+    const role = roleKey(runtimeRoleArn);
     if (role === undefined) return;
     const functions = state.resources.filter((r) => r.type === FUNCTION_TYPE && roleKey(prop(r, "role")) === role);
     const component = state.resources.find((r) => r.urn === customer.urn);
@@ -260,22 +272,22 @@ function runtimeRoleUsers(ctx: CustomerContext, flag: (code: Code, r: StackResou
     const named = (f: StackResource) => [component?.outputs.functionArn, component?.outputs.functionName].some((v) => typeof v === "string" && v !== "" && (v === prop(f, "arn") || v === prop(f, "name")));
     const children = functions.filter((f) => isWithin(state, f, customer.urn) || named(f));
     const code = "BT-CUSTOMER-RUNTIME-REDIRECT";
-    runtimeTrust(ctx, flag);
     // The component creates its function; it never reads one with `.get()`. One marked external would be proved as someone else's while its code runs as the runtime.
     for (const f of children.filter((x) => x.external)) {
-        flag(code, f, "external", `is the component's runtime function marked as read, not managed (external): the function the component creates is the only one the proof holds to the runtime's rules, and this one could run any code as the runtime role ${customer.runtimeRoleArn}`);
+        flag(code, f, "external", `is the component's runtime function marked as read, not managed (external): the function the component creates is the only one the proof holds to the runtime's rules, and this one could run any code as the runtime role ${runtimeRoleArn}`);
     }
     const own = children.filter((f) => !f.external);
     const saysFunction = typeof component?.outputs.functionArn === "string" && component.outputs.functionArn !== "";
-    if (own.length === 0 && children.length === 0 && !saysFunction) return;
+    // A component that records Lambda compute runs its own function, whether or not its outputs name it: missing ones hide no other function.
+    if (own.length === 0 && children.length === 0 && !saysFunction && customer.compute !== "lambda") return;
     if (own.length > 1) {
-        for (const f of own) flag(code, f, "role", `is one of ${own.length} functions of the component running as the runtime role ${customer.runtimeRoleArn}: the component runs one, and which of them writes the audit records cannot be proved`);
+        for (const f of own) flag(code, f, "role", `is one of ${own.length} functions of the component running as the runtime role ${runtimeRoleArn}: the component runs one, and which of them writes the audit records cannot be proved`);
     }
     for (const f of functions.filter((x) => !children.includes(x))) {
-        flag(code, f, "role", `runs as the runtime role ${customer.runtimeRoleArn}, which only the component's own runtime function may use: its code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
+        flag(code, f, "role", `runs as the runtime role ${runtimeRoleArn}, which only the component's own runtime function may use: its code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
     }
     for (const p of state.resources.filter((r) => r.type === INSTANCE_PROFILE_TYPE && roleKey(prop(r, "role")) === role)) {
-        flag(code, p, "role", `hands the runtime role ${customer.runtimeRoleArn} to EC2 instances, while only the component's own runtime function may use it: their code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
+        flag(code, p, "role", `hands the runtime role ${runtimeRoleArn} to EC2 instances, while only the component's own runtime function may use it: their code could assume tenant ${customer.tenantId}'s ops role and call Bedrock without writing audit records`);
     }
 }
 
@@ -290,9 +302,9 @@ const ROLE_TYPE = "aws:iam/role:Role";
  * `existing-role` compute the role is usually not in the files; when it is,
  * it is held to the same.
  */
-function runtimeTrust(ctx: CustomerContext, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+function runtimeTrust(ctx: CustomerContext, runtimeRoleArn: string, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
     const { state, customer } = ctx;
-    const role = roleKey(customer.runtimeRoleArn);
+    const role = roleKey(runtimeRoleArn);
     // The ops role trusts the runtime role by name: a role of the stack with that name is the runtime, wherever it sits.
     const roles = state.resources.filter((r) => r.type === ROLE_TYPE && r.custom && !r.external && roleKey(prop(r, "name") ?? prop(r, "arn")) === role);
     for (const r of roles) {
@@ -313,9 +325,9 @@ function runtimeTrust(ctx: CustomerContext, flag: (code: Code, r: StackResource,
         // The compute its component records names the one service; a component that records none, any one of them.
         const service = computeService(customer.compute);
         if (service !== undefined && others.length === 0 && trusted.size === 1 && !trusted.has(service)) {
-            flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${customer.runtimeRoleArn}, whose component runs it on ${show(customer.compute)} (${service}): whatever that other service runs as the role could call Bedrock as tenant ${customer.tenantId}, and nothing it runs is the component's runtime`);
+            flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${runtimeRoleArn}, whose component runs it on ${show(customer.compute)} (${service}): whatever that other service runs as the role could call Bedrock as tenant ${customer.tenantId}, and nothing it runs is the component's runtime`);
         } else if (others.length > 0 || trusted.size > 1) {
-            flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${customer.runtimeRoleArn}, which only the one compute service its component runs it on (${RUNTIME_SERVICE_PRINCIPALS.join(", ")}: one of them) may: the tenant's ops role trusts the runtime role, so whoever else becomes it could call Bedrock as tenant ${customer.tenantId} without writing an audit record`);
+            flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `assumeRolePolicy ${labels.join(", ")}`, `lets ${[...trusted].join(", ")} assume the runtime role ${runtimeRoleArn}, which only the one compute service its component runs it on (${RUNTIME_SERVICE_PRINCIPALS.join(", ")}: one of them) may: the tenant's ops role trusts the runtime role, so whoever else becomes it could call Bedrock as tenant ${customer.tenantId} without writing an audit record`);
         }
     }
 }

@@ -25,6 +25,7 @@ import { deleteResetViolations } from "./delete-resets";
 import { unknownViolations } from "./unknowns";
 import { readPlanText } from "./plan-input";
 import { deepInputError, READ_KEYS, readStackState, UNKNOWN_VALUE, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { runtimeRolesOf, trustedCallersOf, type TrustedCallers } from "./runtime-roles";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
@@ -153,15 +154,21 @@ function proveView(states: StackState[], intents: Intents, options: VerifyOption
     const facts: string[] = [];
     const intentsById = new Map(intents.tenants.map((t) => [t.tenantId, t]));
     const roleOwners = new Map(intents.tenants.map((t) => [t.roleName.toLowerCase(), t.tenantId]));
-    for (const state of states) ofFile(state.file, () => proveState(state, intents, options, { tenants, violations, facts, intentsById, roleOwners }));
+    // What each tenant's ops role trusts, read before any customer stack: those roles are the tenant's runtime, whatever a component's outputs say.
+    const trusted = new Map<string, string[]>();
+    for (const state of states) {
+        const own = intents.byState.get(state)!;
+        if (own.tenants.length > 0) ofFile(state.file, () => trustedCallersOf(own.tenants, buildAccountIam(state, stackAccount(own)), trusted));
+    }
+    for (const state of states) ofFile(state.file, () => proveState(state, intents, options, { tenants, violations, facts, intentsById, roleOwners, trusted }));
     violations.push(...sharedAccountViolations(states.map((state) => ({ state, ...intents.byState.get(state)! })), violations));
     violations.push(...fleetViolations(tenants, states));
     return { tenants, violations, facts };
 }
 
 /** Every check of one stack, adding to `into`. */
-function proveState(state: StackState, intents: Intents, options: VerifyOptions, into: { tenants: TenantProof[]; violations: Violation[]; facts: string[]; intentsById: Map<string, TenantIntent>; roleOwners: Map<string, string> }): void {
-    const { tenants, violations, facts, intentsById, roleOwners } = into;
+function proveState(state: StackState, intents: Intents, options: VerifyOptions, into: { tenants: TenantProof[]; violations: Violation[]; facts: string[]; intentsById: Map<string, TenantIntent>; roleOwners: Map<string, string>; trusted: TrustedCallers }): void {
+    const { tenants, violations, facts, intentsById, roleOwners, trusted } = into;
     const own = intents.byState.get(state)!;
     const account = stackAccount(own);
     const iam = buildAccountIam(state, account);
@@ -184,9 +191,11 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     violations.push(...stack.violations);
     facts.push(...stack.facts);
     for (const c of own.customers) {
-        if (options.requireOps ?? true) violations.push(...customerViolations(c, intentsById));
-        violations.push(...customerAccountViolations({ state, account: c.accountId, iam, customer: c, tenant: intentsById.get(c.tenantId) }));
-        const archive = archiveViolations(c, state);
+        const tenant = intentsById.get(c.tenantId);
+        const runtime = runtimeRolesOf(c, tenant, trusted);
+        if (options.requireOps ?? true) violations.push(...customerViolations(c, intentsById, runtime));
+        violations.push(...customerAccountViolations({ state, account: c.accountId, iam, customer: c, tenant, runtimeRoles: runtime.roles }));
+        const archive = archiveViolations(c, state, runtime.roles[0]);
         violations.push(...archive.violations);
         facts.push(...archive.facts);
     }
