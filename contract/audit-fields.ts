@@ -87,7 +87,7 @@ export const AUDIT_FIELDS: AuditFieldSpecs = {
     httpStatusCode: int("HTTP status of the failed request"),
     throttled: bool("`true` when the call was throttled"),
     metadata: str("JSON object: anything else passed in `invoke(..., { metadata })`; values follow the content mode unless their key is marked safe"),
-    metadataTruncated: bool("`true` when `metadata` was cut: to its size limit on the line, or, in every copy, a value nested past 16 levels or one that could not be read"),
+    metadataTruncated: bool("`true` when `metadata` was cut: to its size limit on the line, or, in every copy, a value nested past 16 levels, one past the 100,000 values or 4 Mi characters all metadata may hold, or one that could not be read"),
     metadataSha256: str("hex SHA-256 of the metadata as the record holds it, as JSON, when the line cut it to its size limit"),
     archive: {
         doc: "log copies only, with the archive on: where the complete record is",
