@@ -48,7 +48,7 @@ export const AUDIT_FIELDS: AuditFieldSpecs = {
     modelId: str("the model as the caller named it"),
     invokedModelId: str("the inference profile invoked instead, only when different"),
     region: str("Bedrock Region the call was sent to"),
-    operation: str("`Converse`, `ConverseStream`, or `AssumeRole` when the ops session could not be obtained"),
+    operation: str("`Converse`, `ConverseStream`, or `AssumeRole` when the ops session could not be obtained: AssumeRole failed, or the call ended (its deadline, an abort, a client that went away) while AssumeRole was still pending"),
     requestId: str("Bedrock's request id (`x-amzn-requestid`)"),
     stsRequestId: str("STS's request id, on the record of a failed `AssumeRole`"),
     input: {
