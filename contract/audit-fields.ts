@@ -48,7 +48,7 @@ export const AUDIT_FIELDS: AuditFieldSpecs = {
     modelId: str("the model as the caller named it"),
     invokedModelId: str("the inference profile invoked instead, only when different"),
     region: str("Bedrock Region the call was sent to"),
-    operation: str("`Converse`, `ConverseStream`, or `AssumeRole` when the ops session could not be obtained"),
+    operation: str("`Converse`, `ConverseStream`, or `AssumeRole` when the ops session could not be obtained: AssumeRole failed, or the call ended (its deadline, an abort, a client that went away) while AssumeRole was still pending"),
     requestId: str("Bedrock's request id (`x-amzn-requestid`)"),
     stsRequestId: str("STS's request id, on the record of a failed `AssumeRole`"),
     input: {
@@ -87,7 +87,7 @@ export const AUDIT_FIELDS: AuditFieldSpecs = {
     httpStatusCode: int("HTTP status of the failed request"),
     throttled: bool("`true` when the call was throttled"),
     metadata: str("JSON object: anything else passed in `invoke(..., { metadata })`; values follow the content mode unless their key is marked safe"),
-    metadataTruncated: bool("`true` when `metadata` was cut: to its size limit on the line, or, in every copy, a value nested past 16 levels or one that could not be read"),
+    metadataTruncated: bool("`true` when `metadata` was cut: to its size limit on the line, or, in every copy, a value nested past 16 levels, one past the 100,000 values or 4 Mi characters all metadata may hold, or one that could not be read"),
     metadataSha256: str("hex SHA-256 of the metadata as the record holds it, as JSON, when the line cut it to its size limit"),
     archive: {
         doc: "log copies only, with the archive on: where the complete record is",

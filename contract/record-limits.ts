@@ -31,6 +31,19 @@ export const RECORD_ID_FIELDS = ["callId", "userId", "applicationId", "clientReq
 export const MAX_RECORD_METADATA_DEPTH = 16;
 
 /**
+ * Most values (strings, numbers, booleans, nulls, objects, lists) a record's
+ * metadata holds, all keys together: past it, the value reached is replaced
+ * by {@link TRUNCATION_MARKER} when the record is built. A value whose parts
+ * are shared (one object under many keys, at many levels) is written by JSON
+ * once per reference, so a few kilobytes in memory can stand for more JSON
+ * than any process holds; the copy stops here instead.
+ */
+export const MAX_RECORD_METADATA_VALUES = 100_000;
+
+/** Most UTF-16 code units of strings and keys a record's metadata holds, all keys together; past it, as {@link MAX_RECORD_METADATA_VALUES}. */
+export const MAX_RECORD_METADATA_CHARS = 4 * 1024 * 1024;
+
+/**
  * Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character.
  * The kept part is `text`'s own code units: a lone surrogate stays itself
  * (counted as the 3 bytes its UTF-8 replacement takes), so the kept part is a

@@ -1,5 +1,5 @@
-import { MAX_RECORD_METADATA_DEPTH, TRUNCATION_MARKER, sha256Hex, truncateUtf8, type ContentMode } from "../contract";
-import { UNREADABLE_VALUE, jsonSnapshot } from "./serialize";
+import { MAX_RECORD_METADATA_CHARS, MAX_RECORD_METADATA_DEPTH, MAX_RECORD_METADATA_VALUES, TRUNCATION_MARKER, sha256Hex, truncateUtf8, type ContentMode } from "../contract";
+import { UNREADABLE_VALUE, jsonSnapshot, type SnapshotBudget } from "./serialize";
 
 // The cutting rules live in contract/, where the audit chain's checker reads them too.
 export { TRUNCATION_MARKER, truncateUtf8 };
@@ -84,11 +84,18 @@ export function describeMetadata(metadata: Record<string, unknown>, mode: Conten
 /**
  * {@link describeMetadata}, and whether a value was cut on the way: every
  * value a record keeps (or hashes) is plain JSON data nested at most
- * {@link MAX_RECORD_METADATA_DEPTH} deep, so the record always serializes.
+ * {@link MAX_RECORD_METADATA_DEPTH} deep, so the record always serializes,
+ * and all of them together hold at most {@link MAX_RECORD_METADATA_VALUES}
+ * values and {@link MAX_RECORD_METADATA_CHARS} characters, so building,
+ * hashing and writing the record take work bounded by those, whatever the
+ * caller's value would expand to. In `hash` mode the digest is of the value
+ * as cut: the whole could not be written out within them.
  */
 export function describeCallMetadata(metadata: Record<string, unknown>, mode: ContentMode, safeKeys: ReadonlySet<string>): { metadata: Record<string, unknown>; truncated: boolean } {
     const described: Record<string, unknown> = {};
     let truncated = false;
+    // One budget for all keys: a hashed value is copied as fully as a kept one, so it is charged alike.
+    const budget: SnapshotBudget = { values: MAX_RECORD_METADATA_VALUES, chars: MAX_RECORD_METADATA_CHARS };
     for (const key of Object.keys(metadata)) {
         let value: unknown;
         try {
@@ -107,7 +114,7 @@ export function describeCallMetadata(metadata: Record<string, unknown>, mode: Co
             continue;
         }
         // The top level is the metadata object itself, so a value starts one level down.
-        const snapshot = jsonSnapshot(value, MAX_RECORD_METADATA_DEPTH - 1, TRUNCATION_MARKER);
+        const snapshot = jsonSnapshot(value, MAX_RECORD_METADATA_DEPTH - 1, TRUNCATION_MARKER, budget);
         truncated ||= snapshot.cut;
         const entry = kept ? snapshot.value : METADATA_DIGEST_PREFIX + sha256Hex(String(JSON.stringify(snapshot.value)));
         if (entry === undefined) continue;

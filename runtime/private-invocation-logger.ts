@@ -36,6 +36,7 @@ import { elapsed, noteDelta, operationOf, streamText, type RunState } from "./ru
 
 export { AuditWriteError } from "./record-delivery";
 import { guardedWarning, type AuditSink } from "./sinks/audit-sink";
+import { ASSUME_ROLE_OPERATION, abortedBeforeSession } from "./sts-failure";
 import type { ChainOptions } from "./sinks/chaining-sink";
 import { extractOutput, messagesText, splitMetadata } from "./run-data";
 
@@ -294,6 +295,8 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         // handler's deadline, say) is what the caller is told, so record that.
         const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
         const facts = describeError(reason instanceof Error ? reason : err);
+        // Stopped while AssumeRole was pending: the call ended there, whatever stopped it.
+        if (abortedBeforeSession(run.signal)) facts.operation = ASSUME_ROLE_OPERATION;
         facts.requestId ??= run.response?.requestId;
         facts.attempts ??= run.response?.attempts;
         const partial = run.stream && { text: streamText(run.stream), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };

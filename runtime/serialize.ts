@@ -56,13 +56,33 @@ export function safeStringify(value: unknown): string {
 }
 
 /**
- * A replacer that writes `Error` as `{ name, message }`, `bigint` as a decimal
- * string, and any object already on the current path as `"[Circular]"`.
+ * Most values {@link safeReplacer} lets one serialization write: ten times
+ * what a record the logger builds can hold (its metadata is copied within
+ * `MAX_RECORD_METADATA_VALUES`). Only a value built elsewhere whose parts
+ * are shared reaches it, and JSON would write such a value out once per
+ * reference, without limit.
  */
-export function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown {
+export const MAX_SERIALIZED_VALUES = 1_000_000;
+
+/** A value JSON would write as more than {@link MAX_SERIALIZED_VALUES} values. */
+export class SerializationBudgetError extends RangeError {
+    constructor() {
+        super(`the value holds more than ${MAX_SERIALIZED_VALUES} values as JSON`);
+        this.name = "SerializationBudgetError";
+    }
+}
+
+/**
+ * A replacer that writes `Error` as `{ name, message }`, `bigint` as a decimal
+ * string, and any object already on the current path as `"[Circular]"`, and
+ * throws {@link SerializationBudgetError} past `maxValues` values.
+ */
+export function safeReplacer(maxValues = MAX_SERIALIZED_VALUES): (this: unknown, key: string, value: unknown) => unknown {
     // Ancestors of the value being serialized; a repeated sibling is not a cycle.
     const ancestors: unknown[] = [];
+    let values = 0;
     return function (this: unknown, _key: string, value: unknown): unknown {
+        if (++values > maxValues) throw new SerializationBudgetError();
         if (typeof value === "bigint") {
             return value.toString();
         }
@@ -94,27 +114,72 @@ export interface JsonSnapshot {
 }
 
 /**
+ * What {@link jsonSnapshot} may still copy, spent as it goes and shared by
+ * every snapshot given the same budget. A value that shares its parts (the
+ * same object under many keys, at many levels) is written out in full by
+ * JSON, once per reference: a few kilobytes in memory can stand for more
+ * values than any process holds. Counting what is copied, not what is held,
+ * bounds the copy, the record and its hash.
+ */
+export interface SnapshotBudget {
+    /** Values still to copy: every string, number, boolean, null, object and list counts one. */
+    values: number;
+    /** UTF-16 code units still to copy, of strings and object keys. */
+    chars: number;
+}
+
+/**
  * `value` as plain JSON data, what `JSON.stringify` with {@link safeReplacer}
  * would write, built once so that the record holding it always serializes
  * and hashes: objects and lists nested more than `maxDepth` deep become
  * `marker`, and a getter or `toJSON` that throws becomes {@link UNREADABLE_VALUE}.
+ * Once `budget` is spent, the value reached becomes `marker` and every list
+ * and object it is in ends there (an object keeps the keys before it).
  * A caller's metadata goes through this before it joins a record: taken as
  * it is, a value nested thousands deep overflowed the stack when the record
- * was serialized, and the record was lost.
+ * was serialized, and one that shares its parts was expanded without limit.
  */
-export function jsonSnapshot(value: unknown, maxDepth: number, marker: string): JsonSnapshot {
-    const state = { cut: false };
-    return { value: snapshotOf(value, "", 0, [], maxDepth, marker, state), cut: state.cut };
+export function jsonSnapshot(value: unknown, maxDepth: number, marker: string, budget: SnapshotBudget): JsonSnapshot {
+    const walk: Walk = { maxDepth, marker, budget, ancestors: [], cut: false, spent: false };
+    return { value: snapshotOf(value, "", 0, walk), cut: walk.cut };
 }
 
-function snapshotOf(value: unknown, key: string, depth: number, ancestors: object[], maxDepth: number, marker: string, state: { cut: boolean }): unknown {
+interface Walk {
+    maxDepth: number;
+    marker: string;
+    budget: SnapshotBudget;
+    /** Objects on the path to the value being copied: a cycle, not a shared part. */
+    ancestors: object[];
+    cut: boolean;
+    /** The budget ran out: the containers being filled take nothing more. */
+    spent: boolean;
+}
+
+/** Takes `chars` and `values` from the budget; false, and the walk marked spent, when they are not there. */
+function charge(walk: Walk, chars: number, values = 1): boolean {
+    const { budget } = walk;
+    if (walk.spent || budget.values < values || budget.chars < chars) {
+        walk.spent = true;
+        walk.cut = true;
+        return false;
+    }
+    budget.values -= values;
+    budget.chars -= chars;
+    return true;
+}
+
+function snapshotOf(value: unknown, key: string, depth: number, walk: Walk): unknown {
+    // Charged before a toJSON runs: a shared object's toJSON is called once per reference, as JSON calls it.
+    if (!charge(walk, typeof value === "string" ? value.length : 0)) return walk.marker;
     if (typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function") {
         try {
             value = (value as { toJSON(key: string): unknown }).toJSON(key);
         } catch {
-            state.cut = true;
+            walk.cut = true;
             return UNREADABLE_VALUE;
         }
+        // What toJSON gives is copied in its place, and a string it gives is as long as it is.
+        if (typeof value === "string" && !charge(walk, value.length, 0)) return walk.marker;
     }
     switch (typeof value) {
         case "string":
@@ -132,28 +197,32 @@ function snapshotOf(value: unknown, key: string, depth: number, ancestors: objec
     }
     if (value === null) return null;
     // Boxed primitives are written as the primitive, as JSON writes them.
-    if (value instanceof Number || value instanceof String || value instanceof Boolean) return snapshotOf(value.valueOf(), key, depth, ancestors, maxDepth, marker, state);
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) return primitiveOf(value.valueOf(), walk);
+    const { ancestors } = walk;
     if (ancestors.includes(value)) return "[Circular]";
-    if (depth >= maxDepth) {
-        state.cut = true;
-        return marker;
+    if (depth >= walk.maxDepth) {
+        walk.cut = true;
+        return walk.marker;
     }
     ancestors.push(value);
     try {
         if (value instanceof Error) {
-            return { name: snapshotOf(readMember(value, "name", state), "name", depth + 1, ancestors, maxDepth, marker, state), message: snapshotOf(readMember(value, "message", state), "message", depth + 1, ancestors, maxDepth, marker, state) };
+            const name = snapshotOf(readMember(value, "name", walk), "name", depth + 1, walk);
+            const message = walk.spent ? walk.marker : snapshotOf(readMember(value, "message", walk), "message", depth + 1, walk);
+            return { name, message };
         }
         if (Array.isArray(value)) {
             const list: unknown[] = [];
-            for (let i = 0; i < value.length; i++) {
-                const element = snapshotOf(readMember(value, i, state), String(i), depth + 1, ancestors, maxDepth, marker, state);
+            for (let i = 0; i < value.length && !walk.spent; i++) {
+                const element = snapshotOf(readMember(value, i, walk), String(i), depth + 1, walk);
                 list.push(element === undefined ? null : element);
             }
             return list;
         }
         const object: Record<string, unknown> = {};
         for (const member of Object.keys(value)) {
-            const inner = snapshotOf(readMember(value, member, state), member, depth + 1, ancestors, maxDepth, marker, state);
+            if (!charge(walk, member.length, 0)) break;
+            const inner = snapshotOf(readMember(value, member, walk), member, depth + 1, walk);
             if (inner === undefined) continue;
             // An own "__proto__" member, as JSON.parse makes one: assigning it would set the prototype instead.
             if (member === "__proto__") Object.defineProperty(object, member, { value: inner, enumerable: true, writable: true, configurable: true });
@@ -165,11 +234,17 @@ function snapshotOf(value: unknown, key: string, depth: number, ancestors: objec
     }
 }
 
-function readMember(holder: object, member: string | number, state: { cut: boolean }): unknown {
+/** A boxed primitive's value, charged as the string it may be. */
+function primitiveOf(value: unknown, walk: Walk): unknown {
+    if (typeof value === "string") return charge(walk, value.length, 0) ? value : walk.marker;
+    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+}
+
+function readMember(holder: object, member: string | number, walk: Walk): unknown {
     try {
         return (holder as Record<string | number, unknown>)[member];
     } catch {
-        state.cut = true;
+        walk.cut = true;
         return UNREADABLE_VALUE;
     }
 }

@@ -7,7 +7,7 @@ import { constants } from "os";
 import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
-import { guardedWarning } from "./sinks/audit-sink";
+import { guardedWarning, holdCallbackThrows } from "./sinks/audit-sink";
 import { auditLoggerProblem } from "./wiring/audit-logger";
 
 export interface FlushOnShutdownOptions {
@@ -60,12 +60,17 @@ const UNCATCHABLE_SIGNALS = ["SIGKILL", "SIGSTOP"];
  * (the audit log may then be incomplete). Never rejects.
  */
 export async function shutdownLoggers(loggers: PrivateInvocationLogger | readonly PrivateInvocationLogger[], options: Omit<FlushOnShutdownOptions, "signals" | "exit"> = {}): Promise<number> {
+    // Records first: a warning handler (shutdown's own, a logger's, a sink's) or a record's callback that throws meanwhile
+    // would, in a process without an uncaughtException handler, end it before the flush. Its throw surfaces once all is closed.
+    const release = holdCallbackThrows();
     try {
         return await closeLoggers(loggers, options);
     } catch (err) {
         // Only a stand-in logger that throws where none is expected (a getter) gets here; the caller still gets its exit code.
         console.error(`shutdown: failed (${describeError(err).errorCode}); the audit log may be incomplete`);
         return RECORDS_LOST_EXIT_CODE;
+    } finally {
+        release();
     }
 }
 
@@ -80,7 +85,7 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     const given: Omit<FlushOnShutdownOptions, "signals" | "exit"> = optionsProblem === undefined ? options : {};
     const onWarningProblem = given.onWarning === undefined ? undefined : functionProblem("onWarning", given.onWarning);
     note(onWarningProblem);
-    // A warning handler that throws must not skip the flush; its throw surfaces on its own turn.
+    // A warning handler that throws must not skip the flush; its throw surfaces once shutdownLoggers is done.
     const warn = guardedWarning(onWarningProblem === undefined ? given.onWarning : undefined, (message) => console.error(message));
     const beforeFlushProblem = given.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", given.beforeFlush);
     note(beforeFlushProblem);

@@ -11,10 +11,22 @@
 /** Deeper than any event a caller builds (metadata has its own, stricter limit); a cycle ends here too. */
 export const MAX_EVENT_DEPTH = 32;
 
+/**
+ * More values (strings, numbers, booleans, nulls, objects, lists) than any
+ * valid event holds: 100 messages of 3, and metadata of at most 8 KiB of JSON
+ * (under 4,100). An event whose parts are shared (one object under many keys,
+ * at many levels) is copied once per reference, as JSON would carry it, so a
+ * small one can stand for millions of values; the copy stops here instead.
+ */
+export const MAX_EVENT_VALUES = 10_000;
+
 export type EventSnapshot =
     | { ok: true; value: Record<string, unknown> }
-    /** `field`: the top-level field the problem is in, or `event`; `partial`: what was copied before it. */
-    | { ok: false; field: string; message: string; partial: Record<string, unknown> };
+    /**
+     * `field`: the top-level field the problem is in, or `event`; `partial`: what was copied before it;
+     * `tooLarge`: the event holds more than {@link MAX_EVENT_VALUES} values.
+     */
+    | { ok: false; field: string; message: string; partial: Record<string, unknown>; tooLarge?: true };
 
 interface Pending {
     /** The object or array the value is read from, when its turn comes (a read may throw, and is then named). */
@@ -25,6 +37,12 @@ interface Pending {
     path: (string | number)[];
     /** Inside an array, where JSON would write `undefined` as `null`. */
     inList: boolean;
+}
+
+class TooManyValues extends Error {
+    constructor(readonly path: (string | number)[]) {
+        super(`${path.length === 0 ? "the event" : pathText(path)} holds more than ${MAX_EVENT_VALUES} values, counting each reference to a shared object or list as JSON would carry it; no valid event holds as many`);
+    }
 }
 
 class NotJson extends Error {
@@ -43,12 +61,18 @@ export function snapshotEvent(raw: object): EventSnapshot {
     try {
         if (!isPlainObject(raw)) throw new NotJson([], `${kindOf(raw)}, not a plain object`);
         const pending: Pending[] = [];
+        // Counted as members are queued, so neither the queue nor the copy ever holds more than the budget.
+        let values = 0;
         const children = (source: object, into: Record<string, unknown> | unknown[], at: (string | number)[]) => {
             if (at.length >= MAX_EVENT_DEPTH) throw new NotJson(at, `nested deeper than ${MAX_EVENT_DEPTH} levels`);
             if (Array.isArray(source)) {
+                values += source.length;
+                if (values > MAX_EVENT_VALUES) throw new TooManyValues(at);
                 for (let i = source.length - 1; i >= 0; i--) pending.push({ source, into, key: i, path: [...at, i], inList: true });
             } else {
                 const keys = Object.keys(source);
+                values += keys.length;
+                if (values > MAX_EVENT_VALUES) throw new TooManyValues(at);
                 for (let i = keys.length - 1; i >= 0; i--) pending.push({ source, into, key: keys[i], path: [...at, keys[i]], inList: false });
             }
         };
@@ -64,10 +88,10 @@ export function snapshotEvent(raw: object): EventSnapshot {
         }
         return { ok: true, value: root };
     } catch (err) {
-        const at = err instanceof NotJson ? err.path : path;
+        const at = err instanceof NotJson || err instanceof TooManyValues ? err.path : path;
         // The thrown error's own text is the caller's and may quote content: only that reading threw is told.
-        const message = err instanceof NotJson ? err.message : `reading ${at.length === 0 ? "the event" : pathText(at)} threw ${kindOf(err)}; the event must be JSON data`;
-        return { ok: false, field: at.length === 0 ? "event" : String(at[0]), message, partial: root };
+        const message = err instanceof NotJson || err instanceof TooManyValues ? err.message : `reading ${at.length === 0 ? "the event" : pathText(at)} threw ${kindOf(err)}; the event must be JSON data`;
+        return { ok: false, field: at.length === 0 ? "event" : String(at[0]), message, partial: root, ...(err instanceof TooManyValues ? { tooLarge: true as const } : {}) };
     }
 }
 

@@ -86,7 +86,8 @@ export function validateEvent(raw: unknown, allowedModels: readonly string[], de
     }
     const snapshot = snapshotEvent(raw);
     if (!snapshot.ok) {
-        return fail(safeIds(snapshot.partial), snapshot.field === "event" ? EventErrorCode.invalidEvent : EventErrorCode.invalidField, snapshot.field.slice(0, 64), snapshot.message);
+        const code = snapshot.tooLarge ? EventErrorCode.tooLarge : snapshot.field === "event" ? EventErrorCode.invalidEvent : EventErrorCode.invalidField;
+        return fail(safeIds(snapshot.partial), code, snapshot.field.slice(0, 64), snapshot.message);
     }
     const e = snapshot.value;
     const ids = safeIds(e);

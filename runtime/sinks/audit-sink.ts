@@ -66,16 +66,49 @@ export function takesCallback(sink: AuditSink): sink is CallbackRecordSink {
  * Calls a caller's callback (a record's `settled`, a warning handler) so
  * that a throw in it cannot disturb the sink's own work (a batch resent, the
  * records after it never settled): the throw surfaces on its own turn, as a
- * rejected promise nobody handles would.
+ * rejected promise nobody handles would; during a shutdown, once it is over
+ * (see {@link holdCallbackThrows}).
  */
 export function invokeCallback(callback: (err?: Error) => void, err?: Error): void {
     try {
         callback(err);
     } catch (thrown) {
-        queueMicrotask(() => {
-            throw thrown;
-        });
+        if (heldThrows !== undefined) heldThrows.push(thrown);
+        else surface(thrown);
     }
+}
+
+/** Throws of callbacks kept while a shutdown delivers the records; undefined when none is under way. */
+let heldThrows: unknown[] | undefined;
+let holders = 0;
+
+/**
+ * Keeps the throws of callbacks called through {@link invokeCallback} until
+ * the returned function is called (by every holder, when shutdowns overlap),
+ * then surfaces each on its own turn. In a process with no `uncaughtException`
+ * handler an uncaught throw ends the process at once: during a shutdown, a
+ * warning handler that throws would end it before the records it warns about
+ * were flushed.
+ */
+export function holdCallbackThrows(): () => void {
+    holders++;
+    heldThrows ??= [];
+    let released = false;
+    return () => {
+        if (released) return;
+        released = true;
+        holders--;
+        if (holders > 0) return;
+        const throws = heldThrows ?? [];
+        heldThrows = undefined;
+        for (const thrown of throws) surface(thrown);
+    };
+}
+
+function surface(thrown: unknown): void {
+    queueMicrotask(() => {
+        throw thrown;
+    });
 }
 
 /** The user's warning handler, or `fallback`, called through {@link invokeCallback}: a throw in it stops no flush, batch or call. */

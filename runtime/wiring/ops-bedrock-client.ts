@@ -7,6 +7,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
+import { afterOpsSession } from "../sts-failure";
 import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
 
 export interface OpsBedrockClientOptions {
@@ -104,7 +105,7 @@ function clientConfigProblem(argName: string, value: unknown): Problem {
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
     checkOpsBedrockClientOptions(options);
     const maxSockets = integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
-    return cachingBedrockClient({
+    return sessionFirst(cachingBedrockClient({
         region: config.bedrockRegion,
         maxAttempts: config.bedrockMaxAttempts,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -127,7 +128,24 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
             region: options.stsRegion ?? config.bedrockRegion,
             customerCredentials: options.customerCredentials,
         }),
-    });
+    }));
+}
+
+/**
+ * The client, whose calls with an abort signal obtain the ops session first
+ * as a step of their own ({@link afterOpsSession}), so a record of a call
+ * stopped meanwhile can say it ended at AssumeRole.
+ */
+function sessionFirst(client: BedrockRuntimeClient): BedrockRuntimeClient {
+    const send = client.send.bind(client) as Send;
+    const sessionOf = () => client.config.credentials();
+    const sendAfterSession: Send = (command, optionsOrCallback, callback) => {
+        const signal = typeof optionsOrCallback === "object" && optionsOrCallback !== null ? (optionsOrCallback as { abortSignal?: unknown }).abortSignal : undefined;
+        if (!(signal instanceof AbortSignal) || callback !== undefined) return send(command, optionsOrCallback, callback);
+        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>);
+    };
+    client.send = sendAfterSession as BedrockRuntimeClient["send"];
+    return client;
 }
 
 type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) => unknown;

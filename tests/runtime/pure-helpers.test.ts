@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { describeContent, truncateUtf8, TRUNCATION_MARKER } from "../../runtime/content";
 import { contentModeProblem } from "../../contract";
 import { estimateCostUsd, mergePriceTables, DEFAULT_PRICE_TABLE } from "../../runtime/pricing";
-import { safeStringify } from "../../runtime/serialize";
+import { MAX_SERIALIZED_VALUES, UnserializableRecordError, safeStringify, stringifyRecord } from "../../runtime/serialize";
 import { planBatches, rejectedIndexes, eventSize } from "../../runtime/sinks/log-batches";
 import { backoffDelay, isRetryableAwsError } from "../../runtime/sinks/retry";
 import { describeError } from "../../runtime/audit-record";
@@ -93,6 +93,24 @@ describe("safeStringify", () => {
     it("does not throw when a getter throws", () => {
         const value = { get boom(): never { throw new RangeError("no"); } };
         assert.deepEqual(JSON.parse(safeStringify(value)), { unserializable: true, reason: "RangeError" });
+    });
+
+    it(`stops a value whose shared parts JSON would write out past ${MAX_SERIALIZED_VALUES} values, and says so`, () => {
+        // 4 ** 11 leaves as JSON; 12 objects in memory. Every read of a member is counted.
+        let reads = 0;
+        let level: unknown = { leaf: 1 };
+        for (let i = 0; i < 11; i++) {
+            const below = level;
+            const object = {};
+            for (let k = 0; k < 4; k++) Object.defineProperty(object, `k${k}`, { enumerable: true, get: () => (reads++, below) });
+            level = object;
+        }
+
+        const line = safeStringify({ metadata: level });
+
+        assert.deepEqual(JSON.parse(line), { unserializable: true, reason: "SerializationBudgetError" });
+        assert.ok(reads <= MAX_SERIALIZED_VALUES, `${reads} members read`);
+        assert.throws(() => stringifyRecord({ metadata: level }), UnserializableRecordError);
     });
 });
 

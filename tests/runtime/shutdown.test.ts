@@ -151,3 +151,74 @@ describe("shutdown in a process with nothing else to do", () => {
         assert.match(out, /code 1/);
     });
 });
+
+describe("shutdown with warning handlers that throw", () => {
+    it("surfaces their throws only once every record is flushed and the loggers closed", async () => {
+        const sink = new BufferingSink();
+        // The logger's own handler throws too: it warns while closing when a record is lost.
+        sink.lose = true;
+        const logger = new PrivateInvocationLogger({
+            sink,
+            tenantId: "customer-a",
+            onWarning: () => {
+                throw new Error("logger's handler broke");
+            },
+        });
+        await logger.logRejection({ ids: {}, errorCode: "InvalidField", errorMessage: "bad" });
+        let closed = false;
+        const close = logger.close.bind(logger);
+        logger.close = () => close().then(() => void (closed = true));
+        const closedAtThrow: boolean[] = [];
+        const note = () => void closedAtThrow.push(closed);
+        let code: number | undefined;
+
+        const thrown = await collectingUncaught(async () => {
+            process.on("uncaughtException", note);
+            code = await shutdownLoggers([logger], {
+                beforeFlush: () => {
+                    throw new TypeError("server already closed");
+                },
+                onWarning: () => {
+                    throw new Error("shutdown's handler broke");
+                },
+            });
+        });
+        process.removeListener("uncaughtException", note);
+
+        const messages = thrown.map((e) => (e as Error).message);
+        assert.equal(code, RECORDS_LOST_EXIT_CODE);
+        assert.ok(messages.includes("shutdown's handler broke") && messages.includes("logger's handler broke"), messages.join(", "));
+        assert.ok(closedAtThrow.every((c) => c), `a throw surfaced before close() ended: ${closedAtThrow.join(", ")}`);
+    });
+
+    it("in a process without an uncaughtException handler, delivers every record and the close record before the throw ends it", async () => {
+        const { execFile } = await import("child_process");
+        const script = [
+            'const { flushOnShutdown } = require("./runtime/shutdown");',
+            'const { PrivateInvocationLogger } = require("./runtime/private-invocation-logger");',
+            "const pending = [];",
+            "const sink = {",
+            "    write: (r) => new Promise((resolve) => pending.push(() => { console.log('delivered', r.outcome ?? r.event); resolve(); })),",
+            "    flush: async () => { for (const deliver of pending.splice(0)) deliver(); },",
+            "    stats: () => ({ delivered: 0, lost: 0, rejected: 0, pending: pending.length }),",
+            "};",
+            'const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", onWarning: () => undefined });',
+            "void logger.logRejection({ ids: {}, errorCode: 'InvalidField', errorMessage: 'bad' });",
+            "void logger.logRejection({ ids: {}, errorCode: 'InvalidField', errorMessage: 'bad' });",
+            "flushOnShutdown(logger, { graceMs: 500, beforeFlush: () => { throw new Error('x'); }, onWarning: () => { throw new Error('onWarning threw'); } });",
+            // Work still to do, as a server has: without it the process would end before the signal arrives.
+            "setTimeout(() => console.log('not ended by the shutdown'), 20000);",
+            "process.kill(process.pid, 'SIGTERM');",
+        ].join("\n");
+
+        const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+            execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: process.cwd(), timeout: 50_000 }, (err, out, errOut) =>
+                resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout: out, stderr: errOut }),
+            );
+        });
+
+        assert.deepEqual(stdout.trim().split("\n"), ["delivered rejected", "delivered rejected", "delivered close"], stderr);
+        assert.notEqual(code, 0);
+        assert.match(stderr, /onWarning threw/);
+    });
+});

@@ -69,6 +69,8 @@ describe("the runtime's Bedrock client: the SDK's middleware cache (local Bedroc
         try {
             const controller = new AbortController();
             const held = model.invoke("hold me", { signal: controller.signal });
+            // A call with a signal is sent once the ops session is there, a turn later: the held call goes first.
+            await new Promise((resolve) => setTimeout(resolve, 20));
             const plain = model.invoke("answer me");
             await new Promise((resolve) => setTimeout(resolve, 100));
             const started = Date.now();
