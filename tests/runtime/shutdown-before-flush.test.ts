@@ -4,6 +4,7 @@ import { execFile } from "child_process";
 import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
 import { RECORDS_LOST_EXIT_CODE, shutdownLoggers } from "../../runtime/shutdown";
 import { MemorySink } from "../support/memory-sink";
+import { HELD_RECORDS_LOGGER_SCRIPT } from "../support/shutdown-child";
 
 const never = () => new Promise<void>(() => undefined);
 
@@ -81,15 +82,7 @@ describe("flushOnShutdown in a process whose server.close() waits for a long-pol
     it("flushes the buffered record and exits on its own, long before the request would end", async () => {
         const script = [
             'const http = require("http");',
-            'const { flushOnShutdown } = require("./runtime/shutdown");',
-            'const { PrivateInvocationLogger } = require("./runtime/private-invocation-logger");',
-            "const pending = [];",
-            "const sink = {",
-            "    write: (r) => new Promise((resolve) => pending.push(() => { console.log('delivered', r.outcome ?? r.event); resolve(); })),",
-            "    flush: async () => { for (const deliver of pending.splice(0)) deliver(); },",
-            "    stats: () => ({ delivered: 0, lost: 0, rejected: 0, pending: pending.length }),",
-            "};",
-            'const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", onWarning: () => undefined });',
+            ...HELD_RECORDS_LOGGER_SCRIPT,
             "const server = http.createServer((req, res) => setTimeout(() => res.end('ok'), 60000)).listen(0, '127.0.0.1', async () => {",
             "    http.get({ host: '127.0.0.1', port: server.address().port }, (res) => res.resume()).on('error', () => undefined);",
             "    await logger.logRejection({ ids: {}, errorCode: 'InvalidField', errorMessage: 'bad' });",

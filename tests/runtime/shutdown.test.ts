@@ -4,6 +4,7 @@ import { RECORDS_LOST_EXIT_CODE, flushOnShutdown, shutdownLoggers } from "../../
 import { AuditDeliveryError, SinkCounters, type AuditSink } from "../../runtime/sinks/audit-sink";
 import type { AuditRecord } from "../../contract";
 import { collectingUncaught } from "../support/uncaught";
+import { HELD_RECORDS_LOGGER_SCRIPT } from "../support/shutdown-child";
 
 /** Holds records until flushed, as a batching sink does; can be told to lose them. */
 class BufferingSink implements AuditSink {
@@ -194,15 +195,7 @@ describe("shutdown with warning handlers that throw", () => {
     it("in a process without an uncaughtException handler, delivers every record and the close record before the throw ends it", async () => {
         const { execFile } = await import("child_process");
         const script = [
-            'const { flushOnShutdown } = require("./runtime/shutdown");',
-            'const { PrivateInvocationLogger } = require("./runtime/private-invocation-logger");',
-            "const pending = [];",
-            "const sink = {",
-            "    write: (r) => new Promise((resolve) => pending.push(() => { console.log('delivered', r.outcome ?? r.event); resolve(); })),",
-            "    flush: async () => { for (const deliver of pending.splice(0)) deliver(); },",
-            "    stats: () => ({ delivered: 0, lost: 0, rejected: 0, pending: pending.length }),",
-            "};",
-            'const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-a", onWarning: () => undefined });',
+            ...HELD_RECORDS_LOGGER_SCRIPT,
             "void logger.logRejection({ ids: {}, errorCode: 'InvalidField', errorMessage: 'bad' });",
             "void logger.logRejection({ ids: {}, errorCode: 'InvalidField', errorMessage: 'bad' });",
             "flushOnShutdown(logger, { graceMs: 500, beforeFlush: () => { throw new Error('x'); }, onWarning: () => { throw new Error('onWarning threw'); } });",
