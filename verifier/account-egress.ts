@@ -9,7 +9,7 @@
  */
 import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, RuntimeEnv, type ParsedArn, type PolicyStatement } from "../contract";
 import type { Code } from "./findings";
-import { jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { isSet, jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { textFreeTest } from "./object-text";
 import { repeatedKeys } from "./policy-text";
 import { perProof } from "./proof-run";
@@ -316,8 +316,6 @@ const DESTINATIONS: Readonly<Record<string, readonly Destination[]>> = {
 
 const NO_DESTINATIONS: readonly Destination[] = [];
 
-/** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
-export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 
 /**
  * Every block a property holds, read in every shape a file may record it:

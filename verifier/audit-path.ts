@@ -79,7 +79,7 @@ export function auditPathViolations(ctx: CustomerContext): Violation[] {
     // The role the tenant's ops role trusts is the one that calls Bedrock, whichever role the component names; its ARN as the stack holds it, path and all.
     const trusted = runtimeRoleArns(ctx)[0];
     const held = roleOfStack(ctx.iam, trusted)?.arn;
-    const runtimeRole = held !== undefined && held !== UNKNOWN_VALUE && sameRole(held, trusted) ? held : trusted;
+    const runtimeRole = held !== undefined && sameRole(held, trusted) ? held : trusted;
     const runtime: Actor = {
         aws: runtimeRole,
         account,

@@ -18,7 +18,7 @@ import { auditDeletionViolations } from "./audit-deletions";
 import { auditTrailRemovalViolations } from "./audit-trail-guard";
 import { auditPathViolations } from "./audit-path";
 import { metricContentProblems } from "./metric-filters";
-import { asText, jsonValue, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { invocationLoggingGrants } from "./surfaces";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
@@ -201,16 +201,16 @@ const CALLER_ACCOUNT_KEYS: ReadonlySet<string> = new Set(["aws:principalaccount"
 /**
  * Whether a statement whose principal covers many principals admits role
  * `arn` of `account`: it does unless its `NotPrincipal` names the role, no
- * principal pattern matches it, or a condition certainly fails for it. A
- * role whose ARN is not known yet is left out by nothing that names ARNs.
+ * principal pattern matches it, or a condition certainly fails for it. (The
+ * IAM graph gives a role being created the ARN IAM will make, so `arn` is
+ * always one to match.)
  */
 function admitsRole(s: PolicyStatement, arn: string, account: string): boolean {
-    const known = arn !== "" && arn !== UNKNOWN_VALUE;
-    if (s.notPrincipals) return !(known && (s.notPrincipals.AWS ?? []).some((v) => v.toLowerCase() === arn.toLowerCase()));
-    if (known && !(s.principals?.AWS ?? []).some((v) => v === "*" || wildcardMatch(v, arn, true))) return false;
+    if (s.notPrincipals) return !(s.notPrincipals.AWS ?? []).some((v) => v.toLowerCase() === arn.toLowerCase());
+    if (!(s.principals?.AWS ?? []).some((v) => v === "*" || wildcardMatch(v, arn, true))) return false;
     return !s.conditions.some((c) => EXCLUDING_OPERATORS.has(c.operator) && c.values.length > 0 && (
         CALLER_ACCOUNT_KEYS.has(c.key) ? !c.values.some((v) => wildcardMatch(v, account))
-            : c.key === "aws:principalarn" && known && !c.values.some((v) => (c.operator.endsWith("Like") ? wildcardMatch(v, arn) : v === arn))));
+            : c.key === "aws:principalarn" && !c.values.some((v) => (c.operator.endsWith("Like") ? wildcardMatch(v, arn) : v === arn))));
 }
 
 /** Type → the property holding a policy on the audit data itself. */

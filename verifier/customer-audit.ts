@@ -10,12 +10,12 @@
  * stack's.
  */
 import { COMPUTE_SERVICE_PRINCIPAL, DEFAULT_AUDIT_LOG_RETENTION_DAYS, isRecord, parseArn, parsePolicy, RuntimeEnv, show } from "../contract";
-import { blocksOf, isSet, managed, withReadableEnvironment } from "./account-egress";
+import { blocksOf, managed, withReadableEnvironment } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
 import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
-import { asText, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, isSet, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 import { runtimeRoleArns } from "./runtime-roles";
 

@@ -91,8 +91,13 @@ function heldProp(r: StackResource, key: string): unknown {
     return r.inputs[key];
 }
 
-/** Text that is known: the marker of a value decided during the update is none. */
-const knownText = (v: unknown): string | undefined => (typeof v === "string" && v !== "" && !v.includes(UNKNOWN_VALUE) ? v : undefined);
+/**
+ * An ARN the file states, holding no unknown marker anywhere: unlike
+ * `knownText`, text a file splices the marker into is not taken as the ARN
+ * either, since an ARN that matches nothing would hide the principal from
+ * every check that matches ARNs.
+ */
+const statedArn = (v: unknown): string | undefined => (typeof v === "string" && v !== "" && !v.includes(UNKNOWN_VALUE) ? v : undefined);
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
@@ -126,7 +131,7 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
             const name = textProp(r, "name") ?? r.id ?? r.name;
             const recordedPath = prop(r, "path");
             const path = typeof recordedPath === "string" ? recordedPath : "/";
-            const arnValue = knownText(prop(r, "arn"));
+            const arnValue = statedArn(prop(r, "arn"));
             // A principal being created has no ARN yet, but IAM makes it from the account, path and name, all known at preview.
             const arn = arnValue ?? (kind === "role" && account ? roleArn(account, `${path.slice(1)}${name}`) : `arn:aws:iam::${account ?? "(unknown)"}:${kind}${path}${name}`);
             const p: IamPrincipal = { kind, name, arn, resource: r, policies: [] };
@@ -144,7 +149,7 @@ function accountIamOf(state: StackState, account: string | undefined): AccountIa
         } else if (r.type === MANAGED_POLICY_TYPE) {
             const recordedPath = prop(r, "path");
             const path = typeof recordedPath === "string" ? recordedPath : "/";
-            const arn = (knownText(prop(r, "arn")) ?? `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`).toLowerCase();
+            const arn = (statedArn(prop(r, "arn")) ?? `arn:aws:iam::${account ?? "(unknown)"}:policy${path}${textProp(r, "name") ?? r.name}`).toLowerCase();
             // Two policies of one ARN cannot both be what AWS holds: a reference to that ARN is not resolved to either.
             if (policies.has(arn)) duplicatePolicies.add(arn);
             policies.set(arn, r);

@@ -12,7 +12,7 @@
  * Gateway Load Balancer endpoint another account's service stands behind.
  * A route's property the proof does not know is taken for a target too.
  */
-import { asText, prop, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+import { asText, isSet, prop, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 
 export const ROUTE_TYPE = "aws:ec2/route:Route";
 export const ROUTE_TABLE_TYPE = "aws:ec2/routeTable:RouteTable";
@@ -54,8 +54,6 @@ const NOT_TARGETS: ReadonlySet<string> = new Set([
     "cidrBlock", "ipv6CidrBlock", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId",
     "routeTableId", "region", "origin", "state", "instanceOwnerId", "id", "urn", "timeouts", "__defaults", "__meta",
 ]);
-
-const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 
 /** Ids of the stack's own gateways and endpoints, by type: what a route may target. */
 export function localTargets(own: readonly StackResource[]): Map<string, Set<string>> {

@@ -536,6 +536,9 @@ export function asText(value: unknown): string {
     return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }
 
+/** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
+export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+
 /**
  * Any recorded value as a number: a number as it is, text as the number it
  * spells (the provider records some numbers as text), anything else NaN. An

@@ -10,6 +10,7 @@
 import { iamResourceName, parseArn, roleArn } from "../contract";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
+import { UNKNOWN_VALUE } from "./pulumi-formats";
 import { reduceTrustPolicy } from "./trust-reducer";
 
 /** What the ops roles of a tenant trust: caller ARNs as the trust reducer reads them (`arn:aws:iam::ACCOUNT:*` for a whole account). */
@@ -71,6 +72,19 @@ export function sameRole(a: string, b: string): boolean {
 export function roleOfStack(iam: AccountIam, arn: string): IamPrincipal | undefined {
     const name = roleName(arn);
     return name === undefined ? undefined : iam.byName.role.get(name)?.[0];
+}
+
+/**
+ * The name, lowercased, of the runtime role whose identity policies the
+ * audit path checks (the first of `roles`): while its ARN is not known (the
+ * component's output, read without the ops file), the roles the component
+ * creates.
+ */
+export function checkedRuntimeRoleNames(c: CustomerIntent, runtime: RuntimeRoles, iam: AccountIam): string[] {
+    const first = runtime.roles[0];
+    if (first.includes(UNKNOWN_VALUE)) return iam.principals.filter((p) => p.kind === "role" && p.resource.parent === c.urn).map((p) => p.name.toLowerCase());
+    const name = roleName(first);
+    return name === undefined ? [] : [name];
 }
 
 /** The runtime roles a customer proof holds to the runtime's rules, the tenant's own first; the component's `runtimeRoleArn` when the ops side was not read. */

@@ -12,7 +12,7 @@ import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
 import { functionRoleViolations } from "./function-checks";
-import { buildAccountIam, HELD_STATE_KEYS, type AccountIam } from "./iam-graph";
+import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
 import { opsEgressViolations } from "./ops-egress";
@@ -24,8 +24,8 @@ import { planViolations } from "./plan-integrity";
 import { deleteResetViolations } from "./delete-resets";
 import { unknownViolations } from "./unknowns";
 import { readPlanText } from "./plan-input";
-import { deepInputError, READ_KEYS, readStackState, UNKNOWN_VALUE, UnreadableInputError, type StackState } from "./pulumi-formats";
-import { runtimeRolesOf, trustedCallersOf, type TrustedCallers } from "./runtime-roles";
+import { deepInputError, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { checkedRuntimeRoleNames, runtimeRolesOf, trustedCallersOf, type TrustedCallers } from "./runtime-roles";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
 export interface VerificationResult {
@@ -130,12 +130,6 @@ function proveStates(states: StackState[], options: VerifyOptions): Verification
     };
 }
 
-/** The customer's runtime role: named by the component, or, while its ARN is not known, the role the component creates. */
-function runtimeRoleNames(c: CustomerIntent, iam: AccountIam): string[] {
-    if (!c.runtimeRoleArn.includes(UNKNOWN_VALUE)) return [c.runtimeRoleArn.slice(c.runtimeRoleArn.lastIndexOf("/") + 1)];
-    return iam.principals.filter((p) => p.kind === "role" && p.resource.parent === c.urn).map((p) => p.name);
-}
-
 const key = (v: Violation) => `${v.code}\u0000${v.tenant}\u0000${v.stack}\u0000${v.resource}\u0000${v.statement}\u0000${v.why}`;
 
 /** `work` on one file's values: a walker that runs out of stack on them is that file's unreadable input. */
@@ -173,7 +167,8 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     const account = stackAccount(own);
     const iam = buildAccountIam(state, account);
     violations.push(...iam.findings, ...planViolations(state, account), ...deleteResetViolations(state), ...functionRoleViolations(state, iam, account));
-    const bindingRoles = new Set([...own.tenants.map((t) => t.roleName), ...own.customers.flatMap((c) => runtimeRoleNames(c, iam))].map((n) => n.toLowerCase()));
+    const runtimes = new Map(own.customers.map((c) => [c, runtimeRolesOf(c, intentsById.get(c.tenantId), trusted)]));
+    const bindingRoles = new Set([...own.tenants.map((t) => t.roleName.toLowerCase()), ...own.customers.flatMap((c) => checkedRuntimeRoleNames(c, runtimes.get(c)!, iam))]);
     const unknowns = unknownViolations(state, { iam, roles: bindingRoles });
     violations.push(...unknowns.violations);
     facts.push(...unknowns.facts);
@@ -192,7 +187,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     facts.push(...stack.facts);
     for (const c of own.customers) {
         const tenant = intentsById.get(c.tenantId);
-        const runtime = runtimeRolesOf(c, tenant, trusted);
+        const runtime = runtimes.get(c)!;
         if (options.requireOps ?? true) violations.push(...customerViolations(c, intentsById, runtime));
         violations.push(...customerAccountViolations({ state, account: c.accountId, iam, customer: c, tenant, runtimeRoles: runtime.roles }));
         const archive = archiveViolations(c, state, runtime.roles[0]);
