@@ -39,18 +39,25 @@ interface Pending {
     inList: boolean;
 }
 
-class TooManyValues extends Error {
-    constructor(readonly path: (string | number)[]) {
-        super(`${path.length === 0 ? "the event" : pathText(path)} holds more than ${MAX_EVENT_VALUES} values, counting each reference to a shared object or list as JSON would carry it; no valid event holds as many`);
+/** What the copy refuses, at `path`, with a message of its own (never the caller's text). */
+class EventProblem extends Error {
+    constructor(
+        readonly path: (string | number)[],
+        message: string,
+    ) {
+        super(message);
     }
 }
 
-class NotJson extends Error {
-    constructor(
-        readonly path: (string | number)[],
-        what: string,
-    ) {
-        super(`${pathText(path)} is ${what}, which JSON cannot carry; the event must be JSON data`);
+class TooManyValues extends EventProblem {
+    constructor(path: (string | number)[]) {
+        super(path, `${path.length === 0 ? "the event" : pathText(path)} holds more than ${MAX_EVENT_VALUES} values, counting each reference to a shared object or list as JSON would carry it; no valid event holds as many`);
+    }
+}
+
+class NotJson extends EventProblem {
+    constructor(path: (string | number)[], what: string) {
+        super(path, `${pathText(path)} is ${what}, which JSON cannot carry; the event must be JSON data`);
     }
 }
 
@@ -88,9 +95,9 @@ export function snapshotEvent(raw: object): EventSnapshot {
         }
         return { ok: true, value: root };
     } catch (err) {
-        const at = err instanceof NotJson || err instanceof TooManyValues ? err.path : path;
+        const at = err instanceof EventProblem ? err.path : path;
         // The thrown error's own text is the caller's and may quote content: only that reading threw is told.
-        const message = err instanceof NotJson || err instanceof TooManyValues ? err.message : `reading ${at.length === 0 ? "the event" : pathText(at)} threw ${kindOf(err)}; the event must be JSON data`;
+        const message = err instanceof EventProblem ? err.message : `reading ${at.length === 0 ? "the event" : pathText(at)} threw ${kindOf(err)}; the event must be JSON data`;
         return { ok: false, field: at.length === 0 ? "event" : String(at[0]), message, partial: root, ...(err instanceof TooManyValues ? { tooLarge: true as const } : {}) };
     }
 }
