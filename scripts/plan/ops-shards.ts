@@ -63,11 +63,11 @@ const PULUMI_INFO_PREFIX = "info: [runtime] ";
 export type DirectoryLoader = (file: string) => TenantDirectory;
 
 /** A {@link DirectoryLoader} over the program's own reader and check, remembering each file it read. */
-export function directoryLoader(): DirectoryLoader {
+export function directoryLoader(projectDir?: string): DirectoryLoader {
     const read = new Map<string, TenantDirectory>();
     return (file) => {
         let directory = read.get(file);
-        if (directory === undefined) read.set(file, (directory = loadTenantDirectory(file)));
+        if (directory === undefined) read.set(file, (directory = loadTenantDirectory(file, projectDir)));
         return directory;
     };
 }

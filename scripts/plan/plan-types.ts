@@ -26,6 +26,8 @@ export interface PriorResource {
 
 export interface WorkerInput {
     project: string;
+    /** The project folder: the program runs there, as under `pulumi`, so relative paths in its configuration resolve against it. */
+    projectDir?: string;
     stack: string;
     programPath: string;
     account: string;

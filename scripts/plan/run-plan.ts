@@ -64,7 +64,8 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     const files = selected.map((s) => readStackFile(options.projectDir, s, project.name));
     const ordered = [...files].sort((a, b) => rank(a, project.name) - rank(b, project.name));
     // The shard stacks of one directory all name it: it is read and checked once.
-    const loadDirectory = directoryLoader();
+    // Relative to the project folder, as `pulumi` reads it from there.
+    const loadDirectory = directoryLoader(options.projectDir);
     const work = ordered.map((file) => {
         const account = stackAccount(file);
         if (!account) {
@@ -108,7 +109,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
             await inParallel(jobs, async ({ w, shard }) => {
                 const { file, account } = w;
                 const prior = options.preview && { prior: options.preview.prior.get(file.stack)?.resources ?? {} };
-                const input: WorkerInput = { project: project.name, stack: file.stack, programPath: compiledProgram ?? programPath, account, config: shard.config, secretKeys: file.secretKeys, stackOutputs, unreferenced, preview: prior };
+                const input: WorkerInput = { project: project.name, projectDir: path.resolve(options.projectDir), stack: file.stack, programPath: compiledProgram ?? programPath, account, config: shard.config, secretKeys: file.secretKeys, stackOutputs, unreferenced, preview: prior };
                 let stderr = "";
                 let stdout = "";
                 const output = await pool.run(input, { failure: `stack "${file.stack}" failed to plan`, onStderr: (text) => (stderr += text), onStdout: (text) => (stdout += text) });

@@ -61,6 +61,7 @@ export async function plan(input: WorkerInput): Promise<WorkerOutput> {
     const stackKey = `${STACK_TYPE}::${input.project}-${input.stack}`;
     const priorByKey = new Map(Object.keys(prior ?? {}).map((urn) => [keyOfUrn(urn), urn]));
 
+    if (input.projectDir !== undefined) process.chdir(input.projectDir);
     unloadProgram(input.programPath);
     // The last plan's graph is garbage now. Small plans' graphs are left to the
     // collector (a full collection before each one marked the loaded SDKs
