@@ -2,7 +2,7 @@
  * AWS identifier rules shared by the components, the runtime and the
  * verifier. Free of Pulumi and LangChain: the runtime bundle loads this file.
  */
-import { isPlainObject, patternProblem, plainValueProblem, show, type Problem } from "./validation";
+import { isPlainObject, missingProblem, patternProblem, plainValueProblem, show, type Problem } from "./validation";
 
 /** Region used when neither an explicit `region` nor the provider's `aws:region` is set. */
 export const DEFAULT_REGION = "us-east-1";
@@ -91,8 +91,11 @@ export function accountIdProblem(argName: string, value: unknown): Problem {
  */
 export function externalIdProblem(argName: string, value: unknown): Problem {
     if (typeof value === "string" && EXTERNAL_ID_PATTERN.test(value)) return undefined;
-    const what = typeof value === "string" ? `a string of ${value.length} characters (not shown: it is secret)` : `a ${value === null ? "null" : typeof value}`;
-    return `${argName} must be 2 to 1224 characters of [\\w+=,.@:/-], got ${what}`;
+    const rule = "2 to 1224 letters, digits and the characters _+=,.@:/-";
+    const missing = missingProblem(argName, value, rule);
+    if (missing !== undefined) return missing;
+    const what = typeof value === "string" ? `a string of ${value.length} character${value.length === 1 ? "" : "s"} (not shown: it is secret)` : `${typeof value === "object" ? "an" : "a"} ${typeof value}`;
+    return `${argName} must be ${rule}, got ${what}`;
 }
 
 /** `value` must be a model or system inference-profile id. */

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { ArgumentError, show, type Problem } from "./validation";
+import { ArgumentError, missingProblem, show, type Problem } from "./validation";
 
 /**
  * The naming rules both accounts share. The ops account trusts a runtime
@@ -26,9 +26,13 @@ export const RUNTIME_ROLE_PREFIX = "BedrockTenancyRuntime-";
 /** IAM caps role names at 64 characters. */
 export const IAM_ROLE_NAME_MAX = 64;
 
+/** What {@link TENANT_ID_PATTERN} admits, in words: a message quoting the pattern alone leaves the reader to decode it. */
+const TENANT_ID_RULE = "1 to 32 lowercase letters, digits and hyphens, starting and ending with a letter or digit";
+
 /** `tenantId` must match {@link TENANT_ID_PATTERN}. */
 export function tenantIdProblem(argName: string, tenantId: unknown): Problem {
-    return typeof tenantId === "string" && TENANT_ID_PATTERN.test(tenantId) ? undefined : `${argName} must match ${TENANT_ID_PATTERN}, got ${show(tenantId)}`;
+    if (typeof tenantId === "string" && TENANT_ID_PATTERN.test(tenantId)) return undefined;
+    return missingProblem(argName, tenantId, TENANT_ID_RULE) ?? `${argName} must be ${TENANT_ID_RULE} (${TENANT_ID_PATTERN}), got ${show(tenantId)}`;
 }
 
 /** Throws an `ArgumentError` naming `argName` unless `tenantId` matches {@link TENANT_ID_PATTERN}. */

@@ -58,7 +58,7 @@ export interface RuntimeEnvironment {
     externalId: string;
     /** Env `BEDROCK_TENANCY_TENANT_ID`; required. */
     tenantId: string;
-    /** Model used when an event names none; must be in `allowedModels`. Env `BEDROCK_TENANCY_DEFAULT_MODEL`; required. */
+    /** Model used when an event names none; must be in `allowedModels`. Env `BEDROCK_TENANCY_DEFAULT_MODEL`. @default - the first of `allowedModels` */
     defaultModel: string;
     /** Models events may name. Env `BEDROCK_TENANCY_ALLOWED_MODELS` (comma-separated); required. */
     allowedModels: readonly string[];

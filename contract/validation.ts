@@ -65,6 +65,15 @@ export function plainValueProblem(argName: string, value: unknown): Problem {
     return isOutputValue(value) ? `${argName} must be a plain value known at preview, not an Output` : undefined;
 }
 
+/**
+ * A value left out says so, with what it must be: "must match …, got
+ * undefined" reads as a bad value when the caller gave none (an unset
+ * environment variable, a key missing from a stack's configuration).
+ */
+export function missingProblem(argName: string, value: unknown, what: string): Problem {
+    return value === undefined || value === null ? `${argName} is required (${what}), got ${show(value)}` : undefined;
+}
+
 /** Text JSON has no form for; marked inside the JSON and unquoted afterwards. */
 const NON_JSON_MARK = "\u0000";
 const NON_JSON_TEXT = /"\\u0000([^"\\]*)\\u0000"/g;
@@ -99,7 +108,8 @@ export function show(value: unknown): string {
 /** `value` must be a string matching `pattern`; `what`, when given, says it in words instead of the pattern. */
 export function patternProblem(argName: string, value: unknown, pattern: RegExp, what?: string): Problem {
     if (typeof value === "string" && pattern.test(value)) return undefined;
-    return plainValueProblem(argName, value) ?? `${argName} must ${what ? `be ${what}` : `match ${pattern}`}, got ${show(value)}`;
+    if (what !== undefined) return plainValueProblem(argName, value) ?? missingProblem(argName, value, what) ?? `${argName} must be ${what}, got ${show(value)}`;
+    return plainValueProblem(argName, value) ?? `${argName} must match ${pattern}, got ${show(value)}`;
 }
 
 /** `value` must be a whole number from `min` to `max`. */
@@ -127,7 +137,7 @@ export function booleanProblem(argName: string, value: unknown): Problem {
 
 /** `value` must be an array; with `atLeastOne`, a non-empty one of `what` (singular: "Region"). */
 export function listProblem(argName: string, value: unknown, atLeastOne = false, what = "item"): Problem {
-    if (!Array.isArray(value)) return plainValueProblem(argName, value) ?? `${argName} must be a list, got ${show(value)}`;
+    if (!Array.isArray(value)) return plainValueProblem(argName, value) ?? missingProblem(argName, value, atLeastOne ? `a list of at least one ${what}` : "a list") ?? `${argName} must be a list, got ${show(value)}`;
     if (atLeastOne && value.length === 0) return `${argName} must list at least one ${what}, got []`;
     return undefined;
 }

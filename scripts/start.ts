@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { makeFolder } from "../verifier/folders";
+import { optionErrorMessage } from "../verifier/option-errors";
 import { runPlan } from "./plan/run-start";
 
 const USAGE = `usage: npm start -- [options]
@@ -42,6 +43,8 @@ Plans every stack offline under the Pulumi mock engine, writes each as <out>/<st
 
 Exit 0: no violation; 1: violations (listed); 2: a stack failed to plan, or a bad option.`;
 
+const START_OPTIONS = ["help", "stacks", "tenants", "ops-accounts", "shard-tenants", "out", "project", "quiet", "preview", "previous"];
+
 /** The options; one that npm start cannot read stops it with exit 2 and one line naming it. */
 function readOptions() {
     try {
@@ -60,8 +63,7 @@ function readOptions() {
             },
         }).values;
     } catch (e) {
-        // util.parseArgs names the option; its advice on positional arguments does not apply, as npm start takes none.
-        process.stderr.write(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, "")}\n`);
+        process.stderr.write(`${optionErrorMessage(e, START_OPTIONS)}\n`);
         process.exit(2);
     }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
-import { DEFAULT_REGION } from "../contract/identifiers";
+import { stackRegion } from "../components/stack-region";
 import { shardTenantsFromConfig } from "./directory-config";
 import type { TenantsOutput } from "./stack-outputs";
 import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
@@ -26,7 +26,7 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     const rawTenants = shard?.tenants ?? config.requireObject<unknown>(OPS_CONFIG_KEYS.tenants);
     // One data-source call for the whole stack, however many tenants it holds.
     const accountId = aws.getCallerIdentityOutput().accountId;
-    const region = aws.config.region ?? DEFAULT_REGION;
+    const region = stackRegion(aws.config.region);
     const costCaps = anyTenantHasCostCap(rawTenants);
     const shardName = config.get(OPS_CONFIG_KEYS.shardName);
     raise(shardName === undefined ? undefined : shardNameProblem(`${CONFIG_NAMESPACE}:${OPS_CONFIG_KEYS.shardName}`, shardName));

@@ -9,6 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { auditMain } from "./audit/cli";
 import { makeFolder } from "./folders";
+import { optionErrorMessage } from "./option-errors";
 import { UnreadableInputError } from "./pulumi-formats";
 import { counted, customersNotProved, jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
@@ -59,7 +60,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     try {
         ({ values, positionals: files } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, quiet: { type: "boolean" }, "require-customers": { type: "boolean" } } }));
     } catch (e) {
-        err.write(`${(e as Error).message}\n${USAGE}\n`);
+        err.write(`${optionErrorMessage(e, ["out", "quiet", "require-customers"])}\n${USAGE}\n`);
         return 2;
     }
     try {

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
     BEDROCK_TENANT_ACCESS_TYPE,
-    DEFAULT_REGION,
     accountIdProblem,
     applicationProfileName,
     externalIdProblem,
@@ -28,6 +27,7 @@ import { TENANT_FLEET_DEFAULTS } from "../bedrock-tenant-fleet/args";
 import { checkModelCatalogue } from "../bedrock-tenant-fleet/model-catalogue";
 import { opsAccountInAccountsProblem, type ResolvedTenantAccess } from "./validation";
 import { inputError } from "../input-error";
+import { stackRegion } from "../stack-region";
 
 /**
  * One tenant's access to Bedrock in the operations account: a role only the
@@ -74,7 +74,7 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         // Checked before `args.region` is read below, which would fail with a bare TypeError.
         raise(recordProblem("args", args, "an object of BedrockTenantAccess arguments"));
         // Reading aws:region parses the whole stack config, tenant list included: skip it when the Region is given.
-        const r = resolveTenantAccess(args, args.region ?? aws.config.region ?? DEFAULT_REGION);
+        const r = resolveTenantAccess(args, args.region ?? stackRegion(aws.config.region));
         // The fleet's own check, on this tenant's models: a fleet checks all its tenants' at once.
         const checkedModels = resolvedByFleet(args) ? undefined : checkModelCatalogue(
             new Map(r.models.map((m, i) => [`${r.region}|${m.ref.id}`, `models[${i}]`])),

@@ -10,6 +10,7 @@ import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFle
 import { checkModelCatalogue, distinctModels } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
 import { fleetEntryName, validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
+import { stackRegion } from "../stack-region";
 
 /**
  * Every tenant of the operations account: one `BedrockTenantAccess` per
@@ -32,7 +33,7 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
         super(BEDROCK_TENANT_FLEET_TYPE, name, {}, opts);
         // Reading aws:region parses the whole config, tenant list included: only when some tenant needs it.
         const everyTenantHasRegion = Array.isArray(args?.tenants) && args.tenants.every((t) => typeof t?.region === "string");
-        const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : aws.config.region ?? DEFAULT_REGION));
+        const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : stackRegion(aws.config.region)));
         this.checkedModels = checkModelCatalogue(distinctModels(plan.members), plan.modelCatalogue, new Set(plan.allowUnlistedModels), this);
 
         // One caller-identity call for the fleet instead of one per tenant.

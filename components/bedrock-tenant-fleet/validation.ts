@@ -89,7 +89,7 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         }
         const outside = args.allowedRegions && resolved.regions.filter((r) => !args.allowedRegions!.includes(r));
         if (outside && outside.length > 0) {
-            throw new ArgumentError(`${where}: regions ${show(outside)} are outside allowedRegions ${show(args.allowedRegions)}`);
+            throw new ArgumentError(`${where}: regions ${show(outside)} are outside allowedRegions ${show(args.allowedRegions)}: add them there, or correct a misspelt Region in either list`);
         }
         return { args: { ...merged, region: resolved.region }, resolved };
     });

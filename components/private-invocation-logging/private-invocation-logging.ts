@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     ACCOUNT_ID_PATTERN,
     ArgumentError,
-    DEFAULT_REGION,
     PRIVATE_INVOCATION_LOGGING_TYPE,
     SNS_TOPIC_ARN_PATTERN,
     TENANT_TAG_KEY,
@@ -34,6 +33,7 @@ import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 import { customerAccountProblem, logKeyArnProblem, opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
 import { inputError } from "../input-error";
+import { stackRegion } from "../stack-region";
 
 /** Keys of the values a document or the environment is built before knowing. */
 const LATE = { ops: "opsRoleArn", account: "account", externalId: "externalId", bucket: "archiveBucket", key: "kmsKeyArn" } as const;
@@ -78,7 +78,7 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         // Checked before `args.region` is read below, which would fail with a bare TypeError.
         raise(recordProblem("args", args, "an object of PrivateInvocationLogging arguments"));
         // Reading aws:region parses the whole stack config: skip it when the Region is given.
-        const r = resolvePrivateInvocationLoggingArgs(args, args.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
+        const r = resolvePrivateInvocationLoggingArgs(args, args.region ?? stackRegion(new pulumi.Config("aws").get("region")));
         const archiveArgs = resolveArchiveArgs(args.archive);
         if (archiveArgs && typeof args.kmsKeyArn === "string" && typeof args.accountId === "string") {
             raise(archiveKeyProblem("kmsKeyArn", args.kmsKeyArn, args.accountId));

@@ -16,7 +16,9 @@ import {
     booleanProblem,
     BEDROCK_MAX_ATTEMPTS,
     BEDROCK_REQUEST_TIMEOUT_MS,
+    isOutputValue,
     isPlainObject,
+    listProblem,
     modelSettingsProblem,
     objectProblem,
     oneOfProblem,
@@ -219,6 +221,8 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
     raise(
         typeof args.opsRoleArn === "string" ? opsRoleArnProblem("opsRoleArn", args.opsRoleArn, tenantId) : undefined,
         typeof args.externalId === "string" ? externalIdProblem("externalId", args.externalId) : undefined,
+        // A list that is no list (a bare model id) is refused here; one given as an Output is checked once known.
+        isOutputValue(args.allowedModels) ? undefined : listProblem("allowedModels", args.allowedModels, true, "model id"),
         plainModelSettings(args) ? modelSettingsProblem({ allowedModels: args.allowedModels, defaultModel: args.defaultModel, modelRoutes: args.modelRoutes }) : undefined,
         typeof args.bedrockRegion === "string" ? regionProblem("bedrockRegion", args.bedrockRegion) : undefined,
         isPlainObject(args.guardrail) && typeof args.guardrail.arn === "string" ? guardrailProblem(args.guardrail as { arn?: unknown; version?: unknown }) : undefined,

@@ -3,7 +3,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ArgumentError,
-    DEFAULT_REGION,
     QUOTA_ENFORCER_ENV,
     QUOTA_ENFORCER_TIMEOUT_SECONDS,
     QUOTA_MAX_EVENT_AGE_BOUNDS,
@@ -23,6 +22,7 @@ import { createCostCapExecution } from "./cost-cap-execution";
 import { defaultEnforcerBundlePath } from "./enforcer-bundle";
 import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
 import { quotaEnforcerNames, shardNameProblem } from "../../contract";
+import { stackRegion } from "../stack-region";
 
 /** Defaults of {@link QuotaEnforcerArgs}. */
 export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
@@ -112,7 +112,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             recordProblem("args", args, "an object of QuotaEnforcer arguments"),
             unknownOptionProblem("", args, optionNames<QuotaEnforcerArgs>({ region: true, accountId: true, bundlePath: true, maxEventAgeSeconds: true, costCaps: true, shardName: true, tags: true }), "QuotaEnforcer"),
         );
-        const region = args.region ?? aws.config.region ?? DEFAULT_REGION;
+        const region = args.region ?? stackRegion(aws.config.region);
         const maxAge = args.maxEventAgeSeconds ?? QUOTA_ENFORCER_DEFAULTS.maxEventAgeSeconds;
         const costCaps = args.costCaps ?? QUOTA_ENFORCER_DEFAULTS.costCaps;
         raise(

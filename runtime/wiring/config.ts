@@ -68,7 +68,8 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
     const envRegion = env.AWS_REGION?.trim() || undefined;
 
     const allowedModels = pick("allowedModels");
-    const defaultModel = pick("defaultModel");
+    // As PrivateInvocationLogging defaults it: the first allowed model.
+    const defaultModel: unknown = pick("defaultModel") ?? (Array.isArray(allowedModels) ? (allowedModels as unknown[])[0] : undefined);
     const modelRoutes = pick("modelRoutes") ?? {};
     const c = {
         opsRoleArn: pick("opsRoleArn"),
@@ -92,7 +93,6 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         patternProblem(envLabel("opsRoleArn"), c.opsRoleArn, IAM_ROLE_ARN_PATTERN, "an IAM role ARN"),
         externalIdProblem(envLabel("externalId"), c.externalId),
         tenantIdProblem(envLabel("tenantId"), c.tenantId),
-        defaultModel === undefined ? `${envLabel("defaultModel")} is required, got undefined` : undefined,
         modelSettingsProblem(
             { allowedModels, defaultModel, modelRoutes },
             { allowedModels: envLabel("allowedModels"), defaultModel: envLabel("defaultModel"), modelRoutes: envLabel("modelRoutes") },

@@ -42,7 +42,7 @@ interface BadArgs {
 
 const CASES: BadArgs[] = [
     // PrivateInvocationLogging
-    { what: "a tenantId with a space and capitals", run: logging({ tenantId: "Customer A" }), message: /^tenantId must match .*, got "Customer A"$/ },
+    { what: "a tenantId with a space and capitals", run: logging({ tenantId: "Customer A" }), message: /^tenantId must be 1 to 32 lowercase letters, digits and hyphens.*, got "Customer A"$/ },
     { what: "another tenant's ops role", run: logging({ opsRoleArn: opsRoleArnFor("customer-b") }), message: /^opsRoleArn must be the ARN of the ops role "BedrockTenantAccess-customer-a" .*, got "arn:aws:iam::999999999999:role\/BedrockTenantAccess-customer-b"$/ },
     { what: "an empty model list", run: logging({ allowedModels: [], modelRoutes: {} }), message: /^allowedModels must list at least one model id, got \[\]$/ },
     { what: "a default model outside the allowed ones", run: logging({ defaultModel: "amazon.titan-text-express-v1" }), message: /^defaultModel must be one of allowedModels .*, got "amazon\.titan-text-express-v1"$/ },
@@ -60,7 +60,7 @@ const CASES: BadArgs[] = [
     { what: "a /8 VPC block", run: logging({ networkIsolation: { cidrBlock: "10.0.0.0/8" } }), message: /^networkIsolation\.cidrBlock must be an IPv4 CIDR block with a \/16 to \/28 netmask, got "10\.0\.0\.0\/8"$/ },
     { what: "a safe metadata key with a space", run: logging({ safeMetadataKeys: ["ticket id"] }), message: /^safeMetadataKeys must be a list of metadata keys matching .*, got \["ticket id"\]$/ },
     // A secret is named by its length only.
-    { what: "a one-character ExternalId", run: logging({ externalId: "x" }), message: /^externalId must be 2 to 1224 characters .*, got a string of 1 characters \(not shown: it is secret\)$/ },
+    { what: "a one-character ExternalId", run: logging({ externalId: "x" }), message: /^externalId must be 2 to 1224 letters, digits .*, got a string of 1 character \(not shown: it is secret\)$/ },
     // BedrockTenantAccess
     { what: "a 5-digit trusted account", run: access({ accounts: ["12345"] }), message: /^accounts\[0\] must be a 12-digit AWS account id, got "12345"$/ },
     { what: "no models", run: access({ models: [] }), message: /^models must list at least one model or inference profile id, got \[\]$/ },
@@ -68,16 +68,21 @@ const CASES: BadArgs[] = [
     { what: "a GovCloud home Region", run: access({ region: "us-gov-west-1" }), message: /^region "us-gov-west-1" is outside the aws partition; the ARNs this package builds \(arn:aws:\.\.\.\) would not match there$/ },
     { what: "a China Bedrock Region", run: logging({ bedrockRegion: "cn-north-1" }), message: /^bedrockRegion "cn-north-1" is outside the aws partition/ },
     { what: "a negative budget", run: access({ budget: { limitUsd: -5 } }), message: /^budget\.limitUsd must be a positive number of USD, got -5$/ },
-    { what: "an ExternalId with a space", run: access({ externalId: "my external id" }), message: /^externalId must be 2 to 1224 characters .*, got a string of 14 characters \(not shown: it is secret\)$/ },
+    { what: "an ExternalId with a space", run: access({ externalId: "my external id" }), message: /^externalId must be 2 to 1224 letters, digits .*, got a string of 14 characters \(not shown: it is secret\)$/ },
     // Ops stack config
-    { what: "an ops tenant id with an underscore", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ id: "customer_a" })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer_a\): tenantId must match .*, got "customer_a"$/ },
+    { what: "an ops tenant id with an underscore", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ id: "customer_a" })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer_a\): tenantId must be 1 to 32 lowercase letters, digits and hyphens.*, got "customer_a"$/ },
     { what: "an ops tenant list given as an object", ...opsStack({ "bedrock-tenancy:tenants": { "customer-a": {} } }), message: /^bedrock-tenancy:tenants must be a non-empty list of tenants, got \{"customer-a":\{\}\}$/ },
-    { what: "an ops tenant without models", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ models: undefined })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer-a\): models must be a list, got undefined$/ },
+    { what: "an ops tenant without models", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ models: undefined })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer-a\): models is required \(a list of at least one model or inference profile id\), got undefined$/ },
     // Customer stack config
     { what: "an ops stack name that is not fully qualified", ...customerStack({ "bedrock-tenancy:opsStack": "ops" }), message: /^bedrock-tenancy:opsStack must be a fully qualified stack name like "acme\/bedrock-tenancy\/ops", got "ops"$/ },
-    { what: "a customer tenant id in capitals", ...customerStack({ "bedrock-tenancy:tenantId": "CUSTOMER-A" }), message: /^bedrock-tenancy:tenantId must match .*, got "CUSTOMER-A"$/ },
+    { what: "a customer tenant id in capitals", ...customerStack({ "bedrock-tenancy:tenantId": "CUSTOMER-A" }), message: /^bedrock-tenancy:tenantId must be 1 to 32 lowercase letters, digits and hyphens.*, got "CUSTOMER-A"$/ },
     { what: "a memory size that is not a number", ...customerStack({ "bedrock-tenancy:memorySizeMb": "lots" }), message: /^bedrock-tenancy:memorySizeMb must be a number, got "lots"$/ },
     { what: "a throttle alarm given as a list", ...customerStack({ "bedrock-tenancy:throttleAlarm": [1, 2] }), message: /^bedrock-tenancy:throttleAlarm must be an object, got \[1,2\]$/ },
+    // A value left out is named as missing, with what it must be.
+    { what: "a PrivateInvocationLogging without tenantId", run: logging({ tenantId: undefined }), message: /^tenantId is required \(1 to 32 lowercase letters, digits and hyphens, starting and ending with a letter or digit\), got undefined$/ },
+    { what: "allowedModels given as one model id, not a list", run: logging({ allowedModels: HAIKU as unknown as string[] }), message: /^allowedModels must be a list, got "anthropic\.claude-3-haiku-20240307-v1:0"$/ },
+    { what: "a misspelt aws:region in the ops stack's configuration", ...opsStack({ "aws:region": "us-east1", "bedrock-tenancy:tenants": [tenant({})] }), message: /^aws:region \(the stack's configuration\) must be an AWS Region name such as "us-east-1", got "us-east1"$/ },
+    { what: "a misspelt aws:region in a customer stack's configuration", ...customerStack({ "aws:region": "us-east1" }), message: /^aws:region \(the stack's configuration\) must be an AWS Region name such as "us-east-1", got "us-east1"$/ },
     { what: "a customer content mode the runtime does not know", ...customerStack({ "bedrock-tenancy:contentMode": "verbose" }), message: /^contentMode must be one of none, hash, full, got "verbose"$/ },
 ];
 

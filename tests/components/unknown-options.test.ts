@@ -43,7 +43,7 @@ const CASES: Case[] = [
     { what: "the fleet's allowUnlistedModels set on a tenant", run: fleet({ tenants: [{ ...tenantA, allowUnlistedModels: ["anthropic.claude-next-v1:0"] }] }), message: /tenants\[0\]\.allowUnlistedModels is an argument of the fleet, .*set BedrockTenantFleet's allowUnlistedModels instead$/ },
     { what: "a misspelt default", run: fleet({ tenants: [tenantA], defaults: { costTagKy: "team" } }), message: /^defaults\.costTagKy is not an option of the fleet's defaults; did you mean defaults\.costTagKey\?/ },
     { what: "a misspelt default budget key", run: fleet({ tenants: [tenantA], defaults: { budget: { limitUsd: 5, thresholdPercnt: 5 } } }), message: /^defaults\.budget\.thresholdPercnt is not an option of budget; did you mean defaults\.budget\.thresholdPercent\?/ },
-    { what: "an empty tenant id", run: fleet({ tenants: [{ ...tenantA, tenantId: "" }] }), message: /^tenants\[0\] \(""\): tenantId must match/ },
+    { what: "an empty tenant id", run: fleet({ tenants: [{ ...tenantA, tenantId: "" }] }), message: /^tenants\[0\] \(""\): tenantId must be 1 to 32 lowercase letters, digits and hyphens/ },
     // PrivateInvocationLogging and what it nests
     { what: "a lower-case contentmode", run: logging({ contentmode: "full" }), message: /^contentmode is not an option of PrivateInvocationLogging; did you mean contentMode\?/ },
     { what: "a misspelt archive retention", run: logging({ archive: { retentionDayz: 3650 } }), message: /^archive\.retentionDayz is not an option of archive; did you mean archive\.retentionDays\?/ },

@@ -157,6 +157,9 @@ describe("npm start: offline plan and isolation proof", function () {
     it("exits 2 on an option or argument it cannot read, with one line naming it and no stack trace", async () => {
         for (const [args, message] of [
             [["--bogus"], /^Unknown option '--bogus'\n$/],
+            // A near miss of an option is named; parseArgs' advice to pass it as a positional argument is not given.
+            [["--tenant", "5"], /^Unknown option '--tenant'; did you mean --tenants\?\n$/],
+            [["--ops-account=2"], /^Unknown option '--ops-account'; did you mean --ops-accounts\?\n$/],
             // runStart gives --out first: a second one at the end has no value.
             [["--out"], /^Option '--out <value>' argument missing\n$/],
             [["extra"], /^Unexpected argument 'extra'\. This command does not take positional arguments\n$/],

@@ -163,7 +163,7 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
 
     it("rejects bad options, naming them", () => {
         const sink = new MemorySink();
-        assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "Tenant A" }), /tenantId must match .*got "Tenant A"/);
+        assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "Tenant A" }), /tenantId must be 1 to 32 lowercase letters, digits and hyphens.*got "Tenant A"/);
         assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "a", contentMode: "all" as never }), /contentMode must be one of none, hash, full, got "all"/);
         assert.throws(() => new PrivateInvocationLogger({ sink, tenantId: "a", auditMode: "strict" as never }), /auditMode must be one of best-effort, fail-closed, got "strict"/);
     });

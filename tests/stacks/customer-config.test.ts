@@ -34,7 +34,7 @@ describe("parseCustomerConfig", () => {
 
     const bad: [string, Record<string, string>, RegExp][] = [
         ["a stack name that is not fully qualified", { ...BASE, opsStack: "ops" }, /^bedrock-tenancy:opsStack must be a fully qualified stack name .*, got "ops"$/],
-        ["a missing tenant id", { opsStack: BASE.opsStack }, /^bedrock-tenancy:tenantId must match .*, got undefined$/],
+        ["a missing tenant id", { opsStack: BASE.opsStack }, /^bedrock-tenancy:tenantId is required \(1 to 32 lowercase letters, digits and hyphens.*\), got undefined$/],
         ["a retention that is not a number", { ...BASE, logRetentionDays: "forever" }, /^bedrock-tenancy:logRetentionDays must be a number, got "forever"$/],
         ["per-user sessions that are neither true nor false", { ...BASE, sessionUserTag: "yes" }, /^bedrock-tenancy:sessionUserTag must be true or false, got "yes"$/],
         ["an alarm that is a list", { ...BASE, throttleAlarm: "[1]" }, /^bedrock-tenancy:throttleAlarm must be an object, got \[1\]$/],

@@ -68,6 +68,16 @@ describe("bedrock-tenancy verify (the bin)", function () {
         }
     });
 
+    it("exits 2 on a misspelt option, naming the option it is near, not advising it be passed as a file", async () => {
+        const verify = await bin(["verify", "--requires-customers", "plan/ops.json"]);
+        assert.strictEqual(verify.code, 2);
+        assert.match(verify.stderr, /^Unknown option '--requires-customers'; did you mean --require-customers\?\nusage: bedrock-tenancy verify/);
+        const audit = await bin(["audit", "verify", "--thread", "2", "x.jsonl"]);
+        assert.strictEqual(audit.code, 2);
+        assert.match(audit.stderr, /^Unknown option '--thread'; did you mean --threads\?\n/);
+        assert.doesNotMatch(verify.stderr + audit.stderr, /positional argument/);
+    });
+
     it("exits 2 on unreadable input, naming the file", async () => {
         const dir = makeTempDir("bedrock-tenancy-bad-");
         fs.writeFileSync(path.join(dir, "ops.json"), "{ not json");

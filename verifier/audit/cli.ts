@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { tenantIdProblem } from "../../contract/naming";
+import { optionErrorMessage } from "../option-errors";
 import { allBreaks, jsonAuditReport, textReport } from "./report";
 import { UnreadableAuditInputError } from "./inputs";
 import { verifyAuditTrail } from "./verify";
@@ -77,7 +78,7 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
             if (problem) throw new Error(problem);
         }
     } catch (e) {
-        err.write(`${(e as Error).message}\n${AUDIT_USAGE}\n`);
+        err.write(`${optionErrorMessage(e, ["window", "tenant", "json", "quiet", "threads", "help"])}\n${AUDIT_USAGE}\n`);
         return 2;
     }
     // Before reading the inputs, which may take a while: a report that has nowhere to go stops the run now.

@@ -93,7 +93,7 @@ describe("BedrockTenantAccess under mocks", () => {
         const access = new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], externalId: pulumi.output("bad id"), accountId: OPS_ACCOUNT });
         const error = await failureOf(access.externalId);
         assert.ok(error instanceof pulumi.ResourceError);
-        assert.match(String(error), /externalId must be 2 to 1224 characters of .*, got a string of 6 characters \(not shown: it is secret\)/);
+        assert.match(String(error), /externalId must be 2 to 1224 letters, digits .*, got a string of 6 characters \(not shown: it is secret\)/);
         assert.ok(!String(error).includes("bad id"));
     });
 });

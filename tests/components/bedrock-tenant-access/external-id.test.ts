@@ -24,7 +24,7 @@ describe("ExternalIds derived from a stack secret", () => {
         assert.match(externalIdSecretProblem("externalIdSecret", "short-secret") ?? "", /externalIdSecret must be at least 32 characters .*got a string of 12 characters \(not shown: it is secret\)/);
         assert.ok(!(externalIdSecretProblem("externalIdSecret", "short-secret") ?? "").includes("short-secret"));
         assert.strictEqual(externalIdSecretProblem("externalIdSecret", SECRET), undefined);
-        assert.throws(() => deriveExternalId(SECRET, "Acme Corp"), /tenantId must match/);
+        assert.throws(() => deriveExternalId(SECRET, "Acme Corp"), /tenantId must be 1 to 32 lowercase letters, digits and hyphens/);
     });
 
     describe("in BedrockTenantAccess", () => {

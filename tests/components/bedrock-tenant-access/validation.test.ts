@@ -18,7 +18,7 @@ describe("validateBedrockTenantAccessArgs", () => {
     });
 
     const rejections: Array<[string, Partial<BedrockTenantAccessArgs>, RegExp]> = [
-        ["a tenant id outside the pattern", { tenantId: "Acme Corp" }, /^tenantId must match .*, got "Acme Corp"$/],
+        ["a tenant id outside the pattern", { tenantId: "Acme Corp" }, /^tenantId must be 1 to 32 lowercase letters, digits and hyphens.*, got "Acme Corp"$/],
         ["an account id that is not 12 digits", { accounts: ["11111111111"] }, /^accounts\[0\] must be a 12-digit AWS account id, got "11111111111"$/],
         ["an empty account list", { accounts: [] }, /^accounts must list at least one customer account id, got \[\]$/],
         ["a repeated account", { accounts: ["111111111111", "111111111111"] }, /^accounts\[1\] repeats "111111111111" \(also accounts\[0\]\)$/],
@@ -33,7 +33,7 @@ describe("validateBedrockTenantAccessArgs", () => {
         ["a profile prefix without known destinations", { models: ["global.anthropic.claude-sonnet-4-20250514-v1:0"] }, /^models\[0\]: the destination Regions of "global\..*" are not known for prefix "global"; list them in crossRegionDestinations/],
         ["a bad guardrail ARN", { guardrail: { arn: "arn:aws:bedrock:us-east-1:999999999999:guardrail", version: "1" } }, /^guardrail\.arn must be a Bedrock guardrail ARN, got "arn:aws:bedrock:us-east-1:999999999999:guardrail"$/],
         ["a bad guardrail version", { guardrail: { arn: GUARDRAIL_ARN, version: "v1" } }, /^guardrail\.version must be a version number or "DRAFT", got "v1"$/],
-        ["an ExternalId that is too short", { externalId: "x" }, /^externalId must be 2 to 1224 characters of .*, got a string of 1 characters \(not shown: it is secret\)$/],
+        ["an ExternalId that is too short", { externalId: "x" }, /^externalId must be 2 to 1224 letters, digits .*, got a string of 1 character \(not shown: it is secret\)$/],
         ["an ExternalId with a space", { externalId: "has space" }, /^externalId must be .*, got a string of 9 characters \(not shown: it is secret\)$/],
         ["a trust policy quota above 4,096", { trustPolicySizeQuota: 5000 }, /^trustPolicySizeQuota must be an integer from 1 to 4096, got 5000$/],
         ["a cost tag key in the aws: namespace", { costTagKey: "aws:tenant" }, /^costTagKey must be a tag key .*, got "aws:tenant"$/],

@@ -71,6 +71,6 @@ describe("tenantAccessFrom", () => {
     });
 
     it("rejects a malformed tenant id before reading anything", () => {
-        assert.throws(() => tenantAccessFrom(OPS_STACK, "Customer A"), /^ArgumentError: tenantId must match/);
+        assert.throws(() => tenantAccessFrom(OPS_STACK, "Customer A"), /^ArgumentError: tenantId must be 1 to 32 lowercase letters, digits and hyphens/);
     });
 });

@@ -7,10 +7,10 @@ import { US_HAIKU_35, US_SONNET_37, customerAArgs, opsRoleArnFor } from "../../s
 type Case = [string, Partial<PrivateInvocationLoggingArgs>, RegExp];
 
 const cases: Case[] = [
-    ["a tenant id with spaces", { tenantId: "Acme Corp" }, /^tenantId must match .*, got "Acme Corp"$/],
+    ["a tenant id with spaces", { tenantId: "Acme Corp" }, /^tenantId must be 1 to 32 lowercase letters, digits and hyphens.*, got "Acme Corp"$/],
     ["an ops role ARN of another tenant", { opsRoleArn: opsRoleArnFor("customer-b") }, /^opsRoleArn must be the ARN of the ops role "BedrockTenantAccess-customer-a" .*got "arn:aws:iam::999999999999:role\/BedrockTenantAccess-customer-b"$/],
     ["an ops role ARN that is not an ARN", { opsRoleArn: "BedrockTenantAccess-customer-a" }, /^opsRoleArn must be .*got "BedrockTenantAccess-customer-a"$/],
-    ["an ExternalId of one character", { externalId: "x" }, /^externalId must be 2 to 1224 characters .*got a string of 1 characters \(not shown: it is secret\)$/],
+    ["an ExternalId of one character", { externalId: "x" }, /^externalId must be 2 to 1224 letters, digits .*got a string of 1 character \(not shown: it is secret\)$/],
     ["an empty model list", { allowedModels: [] }, /^allowedModels must list at least one model id, got \[\]$/],
     ["a model id with a comma", { allowedModels: [US_HAIKU_35, "a,b"] }, /^allowedModels\[1\] must be a Bedrock model or inference profile id, got "a,b"$/],
     ["a default model outside the list", { defaultModel: "amazon.nova-pro-v1:0" }, /^defaultModel must be one of allowedModels .*got "amazon.nova-pro-v1:0"$/],

@@ -38,15 +38,24 @@ describe("runtime configuration", () => {
         assert.equal(config.bedrockMaxAttempts, 5);
     });
 
+    it("takes the first allowed model as the default model when none is given, as PrivateInvocationLogging does", () => {
+        const config = loadRuntimeConfig({}, env({ [RuntimeEnv.defaultModel]: undefined, [RuntimeEnv.allowedModels]: `${NOVA_LITE},amazon.nova-pro-v1:0` }));
+        assert.equal(config.defaultModel, NOVA_LITE);
+        // Without any allowed model, the list is what is missing.
+        assert.throws(() => loadRuntimeConfig({}, env({ [RuntimeEnv.defaultModel]: undefined, [RuntimeEnv.allowedModels]: undefined })), /allowedModels \(BEDROCK_TENANCY_ALLOWED_MODELS\) must list at least one model id/);
+    });
+
     it("falls back to AWS_REGION for the Bedrock Region", () => {
         assert.equal(loadRuntimeConfig({}, env({ [RuntimeEnv.bedrockRegion]: undefined, AWS_REGION: "eu-west-1" })).bedrockRegion, "eu-west-1");
     });
 
     const bad: [string, Record<string, string | undefined>, RegExp][] = [
-        ["a missing ops role ARN", { [RuntimeEnv.opsRoleArn]: undefined }, /opsRoleArn \(BEDROCK_TENANCY_OPS_ROLE_ARN\) must be an IAM role ARN, got undefined/],
+        ["a missing ops role ARN", { [RuntimeEnv.opsRoleArn]: undefined }, /opsRoleArn \(BEDROCK_TENANCY_OPS_ROLE_ARN\) is required \(an IAM role ARN\), got undefined/],
+        ["a missing ExternalId", { [RuntimeEnv.externalId]: undefined }, /externalId \(BEDROCK_TENANCY_EXTERNAL_ID\) is required \(2 to 1224 letters, digits and the characters _\+=,\.@:\/-\), got undefined$/],
+        ["a missing tenant id", { [RuntimeEnv.tenantId]: undefined }, /tenantId \(BEDROCK_TENANCY_TENANT_ID\) is required \(1 to 32 lowercase letters, digits and hyphens, starting and ending with a letter or digit\), got undefined$/],
         ["a user ARN as the ops role", { [RuntimeEnv.opsRoleArn]: "arn:aws:iam::999999999999:user/bob" }, /BEDROCK_TENANCY_OPS_ROLE_ARN.*got "arn:aws:iam::999999999999:user\/bob"/],
-        ["a one-character ExternalId", { [RuntimeEnv.externalId]: "x" }, /externalId \(BEDROCK_TENANCY_EXTERNAL_ID\) must be 2 to 1224 characters .*got a string of 1 characters \(not shown: it is secret\)/],
-        ["a bad tenant id", { [RuntimeEnv.tenantId]: "Acme Corp" }, /tenantId \(BEDROCK_TENANCY_TENANT_ID\) must match .*got "Acme Corp"/],
+        ["a one-character ExternalId", { [RuntimeEnv.externalId]: "x" }, /externalId \(BEDROCK_TENANCY_EXTERNAL_ID\) must be 2 to 1224 letters, digits .*got a string of 1 character \(not shown: it is secret\)/],
+        ["a bad tenant id", { [RuntimeEnv.tenantId]: "Acme Corp" }, /tenantId \(BEDROCK_TENANCY_TENANT_ID\) must be 1 to 32 lowercase letters, digits and hyphens.*got "Acme Corp"/],
         ["an empty model list", { [RuntimeEnv.allowedModels]: " , " }, /allowedModels \(BEDROCK_TENANCY_ALLOWED_MODELS\) must list at least one model id/],
         ["a default model outside the list", { [RuntimeEnv.defaultModel]: "amazon.nova-pro-v1:0" }, /defaultModel \(BEDROCK_TENANCY_DEFAULT_MODEL\) must be one of allowedModels \(BEDROCK_TENANCY_ALLOWED_MODELS\) .*got "amazon.nova-pro-v1:0"/],
         ["routes that are not JSON", { [RuntimeEnv.modelRoutes]: "{nope" }, /modelRoutes \(BEDROCK_TENANCY_MODEL_ROUTES\) must be an object of model id to inference profile ARN, got "\{nope"/],
