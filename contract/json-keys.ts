@@ -10,6 +10,8 @@
 export interface RepeatedKey {
     path: string;
     key: string;
+    /** The keys and indexes from the document down to the object, for a caller that names what the object is. */
+    steps: (string | number)[];
 }
 
 const QUOTE = 34;
@@ -57,7 +59,10 @@ export function repeatedJsonKey(text: string, ignoreCase: boolean): RepeatedKey 
                 // An escaped key (`"\u0045ffect"`) is the key it spells, as JSON.parse reads it.
                 const spelled = raw.includes("\\") ? unescaped(raw) : raw;
                 const key = ignoreCase ? spelled.toLowerCase() : spelled;
-                if (top.keys.has(key)) return { path: pathOf(stack), key: spelled };
+                if (top.keys.has(key)) {
+                    const steps = stepsOf(stack);
+                    return { path: pathOf(steps), key: spelled, steps };
+                }
                 top.keys.add(key);
                 top.lastKey = spelled;
                 top.expectKey = false;
@@ -96,12 +101,69 @@ function unescaped(raw: string): string {
     }
 }
 
-function pathOf(stack: Frame[]): string {
+/** Where each open value sits in its parent: a key, or an index (written `[i]`, read back as the number). */
+function stepsOf(stack: Frame[]): (string | number)[] {
+    return stack.slice(1).map((frame, k) => (stack[k].keys === undefined ? Number(frame.at.slice(1, -1)) : frame.at));
+}
+
+function pathOf(steps: (string | number)[]): string {
     let out = "";
-    for (let k = 1; k < stack.length; k++) {
-        const at = stack[k].at;
-        out += at.startsWith("[") ? at : out === "" ? at : `.${at}`;
-    }
+    for (const at of steps) out += typeof at === "number" ? `[${at}]` : out === "" ? at : `.${at}`;
     return out === "" ? "(the document)" : out;
+}
+
+/**
+ * Whether `text`, which JSON.parse read as `parsed`, writes every key of
+ * every object once. It counts instead of collecting: each key written is
+ * followed by the one colon outside strings, and each parsed object holds
+ * one property per distinct key, so the two counts agree exactly when no
+ * key repeats. On a plan of hundreds of megabytes this costs a fraction of
+ * keeping every object's keys, and {@link repeatedJsonKey} then finds the
+ * repeat only in a text that has one.
+ */
+export function writesEachKeyOnce(text: string, parsed: unknown): boolean {
+    return colonsOutsideStrings(text) === propertiesOf(parsed);
+}
+
+const COLON = 58;
+
+function colonsOutsideStrings(text: string): number {
+    const n = text.length;
+    let colons = 0;
+    let i = 0;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+            let end = text.indexOf('"', i + 1);
+            while (end !== -1 && backslashesBefore(text, end) % 2 === 1) end = text.indexOf('"', end + 1);
+            if (end === -1) return -1;
+            i = end + 1;
+            continue;
+        }
+        if (c === COLON) colons++;
+        i++;
+    }
+    return colons;
+}
+
+/** Own properties of every object in a parsed JSON value, counted without recursion (a value may nest deeper than the stack). */
+function propertiesOf(root: unknown): number {
+    let total = 0;
+    const pending: unknown[] = [root];
+    while (pending.length > 0) {
+        const value = pending.pop();
+        if (value === null || typeof value !== "object") continue;
+        if (Array.isArray(value)) {
+            for (const item of value) if (item !== null && typeof item === "object") pending.push(item);
+            continue;
+        }
+        const node = value as Record<string, unknown>;
+        for (const k in node) {
+            total++;
+            const item = node[k];
+            if (item !== null && typeof item === "object") pending.push(item);
+        }
+    }
+    return total;
 }
 

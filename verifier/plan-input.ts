@@ -7,7 +7,7 @@
  * abort and no message.
  */
 import * as fs from "fs";
-import { constants } from "buffer";
+import { constants, isUtf8 } from "buffer";
 import { UnreadableInputError } from "./pulumi-formats";
 
 /** The most bytes one text can be made of: past it no JSON of one stack can be parsed whole. */
@@ -27,7 +27,7 @@ export function readPlanText(file: string, maxBytes: number = MAX_PLAN_BYTES): s
         const stat = fs.fstatSync(fd);
         if (stat.isFile()) {
             if (stat.size > maxBytes) throw tooLarge();
-            return fs.readFileSync(fd, "utf8");
+            return utf8Text(file, fs.readFileSync(fd));
         }
         if (stat.isDirectory()) throw new UnreadableInputError(`${file} is a folder: give one plan file per stack`);
         const chunks: Buffer[] = [];
@@ -40,11 +40,40 @@ export function readPlanText(file: string, maxBytes: number = MAX_PLAN_BYTES): s
             if (total > maxBytes) throw tooLarge();
             chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
         }
-        return Buffer.concat(chunks, total).toString("utf8");
+        return utf8Text(file, Buffer.concat(chunks, total));
     } catch (err) {
         if (err instanceof UnreadableInputError) throw err;
         throw new UnreadableInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
     } finally {
         fs.closeSync(fd);
     }
+}
+
+/**
+ * The bytes as text, if they are UTF-8. Pulumi writes its JSON as UTF-8 and
+ * escapes anything else; decoding other bytes would put U+FFFD where they
+ * were, a policy the file does not hold, while another reader may decode
+ * them otherwise. Node's own validator reads hundreds of megabytes in
+ * milliseconds; the offset is found only once the file is refused.
+ */
+function utf8Text(file: string, bytes: Buffer): string {
+    const text = bytes.toString("utf8");
+    if (isUtf8(bytes)) return text;
+    throw new UnreadableInputError(`${file} is not UTF-8 text: byte ${firstInvalidByte(bytes, text)} begins a sequence no UTF-8 encoder writes; Pulumi writes its JSON as UTF-8`);
+}
+
+/**
+ * Where the first bytes that are not UTF-8 are. Before them the decoder
+ * read every character as written, so the first U+FFFD not spelled out in
+ * the file as its own three bytes marks them.
+ */
+function firstInvalidByte(bytes: Buffer, text: string): number {
+    let offset = 0;
+    let from = 0;
+    for (let at = text.indexOf("\uFFFD"); at !== -1; at = text.indexOf("\uFFFD", at + 1)) {
+        offset += Buffer.byteLength(text.slice(from, at));
+        from = at;
+        if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    }
+    return offset;
 }

@@ -109,7 +109,9 @@ export function planViolations(state: StackState, account: string | undefined): 
             } else holders.set(region, r);
         }
         if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
-            const problems = [...pluginViolations(r), ...(r.type === AWS_PROVIDER_TYPE ? providerViolations(r, account) : [])];
+            // A default provider's plugin comes from where its name says, whatever its settings say, listed (a stack export) or not (a preview).
+            const named = isDefaultProvider(r.name) ? defaultProviderViolations(r.urn) : [];
+            const problems = [...named, ...pluginViolations(r), ...(r.type === AWS_PROVIDER_TYPE ? providerViolations(r, account) : [])];
             problems.forEach((why) => out.push(violation("BT-PLAN-FOREIGN-PROVIDER", at(r), "-", why)));
         }
     }
@@ -205,7 +207,7 @@ function providerReferenceViolations(state: StackState, account: string | undefi
             if (!known(ref.id) && !found.some((p) => known(p.id) || p.id === ref.id)) {
                 unresolved(r, `names provider ${ref.urn} with id ${JSON.stringify(ref.id)}, but the file's provider of that URN has id ${found.map((p) => JSON.stringify(p.id)).join(", ")}: the file does not say which provider deploys it`);
             }
-        } else if (state.format === "preview" && ref.name.startsWith("default") && stackOfUrn(ref.urn) === state.stack) {
+        } else if (state.format === "preview" && isDefaultProvider(ref.name) && stackOfUrn(ref.urn) === state.stack) {
             configured.add(ref.urn);
         } else {
             const list = absent.get(ref.urn);
@@ -243,9 +245,14 @@ function providerReference(text: string): { urn: string; id: string; pkg: string
     return { urn, id: text.slice(cut + 2), pkg: type.slice(PROVIDER_TYPE_PREFIX.length), name: parts.slice(3).join("::") };
 }
 
+/** The engine takes a provider for a default one by its name alone (`providers.IsDefaultProvider`). */
+function isDefaultProvider(name: string): boolean {
+    return name.startsWith("default");
+}
+
 /**
- * A default provider a preview names but does not list: its name carries its
- * version and any plugin download URL (`default_7_48_0_https_/example.com`).
+ * A default provider, listed or named: its name carries its version and any
+ * plugin download URL (`default_7_48_0_https_/example.com`).
  */
 function defaultProviderViolations(urn: string): string[] {
     const ref = providerReference(`${urn}::`);

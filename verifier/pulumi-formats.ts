@@ -15,6 +15,8 @@
 import { PREVIEW_UNKNOWN, isRecord } from "../contract";
 import { mayBeObjectText, noteTextFree } from "./object-text";
 import { addSamePairs, noteSamePairs } from "./same-value";
+import { isDeepStrictEqual } from "util";
+import { repeatedPlanKey } from "./plan-keys";
 
 /** Pulumi's signature key for special property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -141,6 +143,8 @@ export function readStackState(file: string, text: string): StackState {
     } catch (err) {
         throw new UnreadableInputError(`${file} is not JSON: ${(err as Error).message}`, { cause: err });
     }
+    const repeated = repeatedPlanKey(text, doc);
+    if (repeated !== undefined) throw new UnreadableInputError(`${file}: ${repeated}`);
     return stackStateOf(file, doc);
 }
 
@@ -158,6 +162,12 @@ const DISCARD_OPS = new Set(["discard", "discard-replaced"]);
  * no `read-discard`); a step of any other is not one Pulumi wrote.
  */
 const STEP_OPS = new Set([...LEAVING_OPS, "same", "create", "update", "replace", "create-replacement", "read", "read-replacement", "refresh", "import", "import-replacement", "diff"]);
+/**
+ * The step that makes a replacement's new resource (`NewCreateReplacementStep`,
+ * `NewReadReplacementStep`, `NewImportReplacementStep`): the engine writes a
+ * `replace` step of the same URN beside it, holding the same new state.
+ */
+const NEW_HALF_OPS = new Set(["create-replacement", "read-replacement", "import-replacement"]);
 
 /** Reads one file's parsed JSON; `file` names it in errors. */
 export function stackStateOf(file: string, doc: unknown): StackState {
@@ -186,14 +196,15 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         // skips or refuses it: AWS then keeps the resource, policies and all, outside the stack.
         raw = [];
         // A replacement is written as two steps of one URN, both with the new state: the resource is proved once.
-        const replacing = new Set(steps.filter((x) => x.op === "create-replacement").map((x) => x.urn));
+        const replacing = new Set(steps.filter((x) => NEW_HALF_OPS.has(x.op)).map((x) => x.urn));
+        refuseSplitReplacements(file, steps, replacing);
         // What stays after the preview, and what it deletes: a `deletedWith` names one of them.
         const staying = new Set(steps.filter((x) => x.newState !== undefined && !LEAVING_OPS.has(x.op)).map((x) => x.urn));
         const leaving = new Set(steps.filter((x) => LEAVING_OPS.has(x.op)).map((x) => x.urn));
         // Replacements whose new resource the steps so far have created: a delete after it undoes what it set.
         const createdBefore = new Set<string>();
         for (const [i, step] of steps.entries()) {
-            if (step.op === "create-replacement") createdBefore.add(step.urn);
+            if (NEW_HALF_OPS.has(step.op)) createdBefore.add(step.urn);
             const stays = !LEAVING_OPS.has(step.op);
             if (stays && step.newState === undefined) {
                 // What the step leaves in AWS is not in the file: skipping it would prove a stack without it.
@@ -255,6 +266,26 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     noteTextFree(state, resources, textFree, ends);
     noteSamePairs(state, resources, samePairs, pairEnds);
     return state;
+}
+
+/**
+ * The steps of one replacement are one resource, proved from one of them;
+ * the engine writes the one new state into each (the same object, written
+ * twice). Steps that disagree about it do not say what the replacement
+ * leaves in AWS: proving either would leave the other unproved, so the file
+ * is not one Pulumi wrote.
+ */
+function refuseSplitReplacements(file: string, steps: readonly PreviewStep[], replacing: ReadonlySet<string>): void {
+    if (replacing.size === 0) return;
+    const first = new Map<string, { i: number; step: PreviewStep }>();
+    for (const [i, step] of steps.entries()) {
+        if (!replacing.has(step.urn) || !(step.op === "replace" || NEW_HALF_OPS.has(step.op)) || step.newState === undefined) continue;
+        const seen = first.get(step.urn);
+        if (seen === undefined) first.set(step.urn, { i, step });
+        else if (!isDeepStrictEqual(seen.step.newState, step.newState)) {
+            throw new UnreadableInputError(`${file}: steps ${seen.i} (${seen.step.op}) and ${i} (${step.op}) of ${JSON.stringify(step.urn)} hold different new states for one replacement: the engine writes the same into both, and the file does not say which AWS will hold`);
+        }
+    }
 }
 
 /** Severities of a preview diagnostic that leave the plan whole (`info#err` is the program's own stderr). */
@@ -574,9 +605,13 @@ function decodeOnce(value: unknown, where: string | (() => string), plaintexts: 
     try {
         return textFree === undefined ? decode(value, where, 0, plaintexts) : decodeProperties(value, where, plaintexts, textFree);
     } catch (err) {
-        if (!(err instanceof TooDeep)) throw err;
+        if (!(err instanceof TooDeep || err instanceof NotFinite)) throw err;
         const place = typeof where === "string" ? where : where();
-        throw new UnreadableInputError(`${place}: ${pathTooDeep(value)} nests values deeper than ${MAX_NESTING} levels (a secret's plaintext counted in); no plan Pulumi writes does`);
+        if (err instanceof NotFinite) {
+            const at = pathTo(value, (v) => typeof v === "number" && !Number.isFinite(v));
+            throw new UnreadableInputError(`${place}: ${at} is a number beyond the largest a double holds, which JSON.parse reads as infinity; no plan Pulumi writes holds one (a secret's plaintext counted in)`);
+        }
+        throw new UnreadableInputError(`${place}: ${pathTo(value, (_, depth) => depth >= MAX_NESTING)} nests values deeper than ${MAX_NESTING} levels (a secret's plaintext counted in); no plan Pulumi writes does`);
     }
 }
 
@@ -617,6 +652,13 @@ function decodedBefore(plaintexts: Plaintexts, text: string, depth: number): Dec
 
 class TooDeep extends Error {}
 
+/**
+ * A number JSON.parse read as Infinity (`1e400`, past the largest double).
+ * The engine cannot encode one (Go's encoder refuses it), and read as it is
+ * it would pass for a setting larger than any AWS allows.
+ */
+class NotFinite extends Error {}
+
 /** Local names of the signatures: the walk below reads them for every value of a plan. */
 const SIGNATURE_KEY = SIG_KEY;
 const SECRET = SECRET_SIG;
@@ -636,7 +678,10 @@ function decodeProperties(value: unknown, where: string | (() => string), plaint
     let out: Record<string, unknown> | undefined;
     for (const k in node) {
         const item = node[k];
-        if (item === null || typeof item !== "object") continue;
+        if (item === null || typeof item !== "object") {
+            if (typeof item === "number" && !Number.isFinite(item)) throw new NotFinite();
+            continue;
+        }
         sawObjectText = false;
         const v = decode(item, where, 1, plaintexts);
         if (!sawObjectText && typeof v === "object" && v !== null) textFree.push(v);
@@ -646,7 +691,10 @@ function decodeProperties(value: unknown, where: string | (() => string), plaint
 }
 
 function decode(value: unknown, where: string | (() => string), depth: number, plaintexts: Plaintexts | undefined): unknown {
-    if (value === null || typeof value !== "object") return value;
+    if (value === null || typeof value !== "object") {
+        if (typeof value === "number" && !Number.isFinite(value)) throw new NotFinite();
+        return value;
+    }
     if (depth >= MAX_NESTING) throw new TooDeep();
     if (Array.isArray(value)) {
         let out: unknown[] | undefined;
@@ -657,7 +705,10 @@ function decode(value: unknown, where: string | (() => string), depth: number, p
                 if (!sawObjectText && mayBeObjectText(item)) sawObjectText = true;
                 continue;
             }
-            if (item === null || typeof item !== "object") continue;
+            if (item === null || typeof item !== "object") {
+                if (typeof item === "number" && !Number.isFinite(item)) throw new NotFinite();
+                continue;
+            }
             const v = decode(item, where, depth + 1, plaintexts);
             if (v !== item) (out ??= value.slice())[i] = v;
         }
@@ -680,7 +731,10 @@ function decode(value: unknown, where: string | (() => string), depth: number, p
             if (!sawObjectText && mayBeObjectText(item)) sawObjectText = true;
             continue;
         }
-        if (item === null || typeof item !== "object") continue;
+        if (item === null || typeof item !== "object") {
+            if (typeof item === "number" && !Number.isFinite(item)) throw new NotFinite();
+            continue;
+        }
         const v = decode(item, where, depth + 1, plaintexts);
         if (v !== item) (out ??= { ...node })[k] = v;
     }
@@ -747,13 +801,17 @@ function decodedText(value: unknown): unknown {
     return value;
 }
 
-/** Where a value nests deeper than MAX_NESTING (its first keys), found without recursion once decoding has stopped there. */
-function pathTooDeep(root: unknown): string {
+/**
+ * Where in `root` a value `found` picks is (its first keys), found without
+ * recursion once decoding has stopped there: a value nested deeper than
+ * MAX_NESTING, or a number no plan holds.
+ */
+function pathTo(root: unknown, found: (value: unknown, depth: number) => boolean): string {
     interface Step { value: unknown; depth: number; key: string; up?: Step }
     const pending: Step[] = [{ value: root, depth: 0, key: "" }];
     while (pending.length > 0) {
         const step = pending.pop()!;
-        if (step.depth >= MAX_NESTING) {
+        if (found(step.value, step.depth)) {
             const keys: string[] = [];
             for (let at: Step | undefined = step; at; at = at.up) keys.push(at.key);
             keys.reverse();

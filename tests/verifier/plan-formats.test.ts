@@ -83,6 +83,26 @@ describe("reading plan files", function () {
         assert.deepEqual(replaced.resources.map((r) => r.name), ["r"]);
     });
 
+    it("refuses a replacement whose steps disagree about the new state, whichever comes first, and proves agreeing ones once", () => {
+        const s = (name: string, extra: Record<string, unknown> = {}) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, inputs: { name }, outputs: {}, ...extra });
+        const wide = s("r", { inputs: { name: "r", assumeRolePolicy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}' } });
+        for (const half of ["create-replacement", "read-replacement", "import-replacement"]) {
+            const newHalf = half === "read-replacement" ? s("r", { external: true }) : s("r");
+            for (const [first, second] of [[newHalf, wide], [wide, newHalf]]) {
+                const steps = [{ op: half, urn: s("r").urn, oldState: s("r"), newState: first }, { op: "replace", urn: s("r").urn, oldState: s("r"), newState: second }, { op: "delete-replaced", urn: s("r").urn, oldState: s("r") }];
+                assert.throws(() => readStackState("ops.json", JSON.stringify({ steps })), (err: Error) => err.message.includes(`ops.json: steps 0 (${half}) and 1 (replace) of "${s("r").urn}" hold different new states`), half);
+            }
+            const agreeing = readStackState("ops.json", JSON.stringify({ steps: [
+                { op: "delete-replaced", urn: s("r").urn, oldState: s("r") },
+                { op: half, urn: s("r").urn, oldState: s("r"), newState: newHalf },
+                { op: "replace", urn: s("r").urn, oldState: s("r"), newState: newHalf },
+            ] }));
+            assert.deepStrictEqual(agreeing.resources.map((r) => [r.name, r.external]), [["r", half === "read-replacement"]], half);
+            // Deleted before its replacement was made: what the replacement sets comes after the delete.
+            assert.deepStrictEqual(agreeing.destroyed?.map((d) => d.aheadOfReplacement), [true], half);
+        }
+    });
+
     it("marks resources read with .get() as external in a stack export", () => {
         const r = (name: string, extra: Record<string, unknown> = {}) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, inputs: {}, outputs: {}, ...extra });
         const state = readStackState("ops.json", JSON.stringify({ version: 3, deployment: { resources: [r("own"), r("read", { external: true })] } }));
@@ -205,6 +225,21 @@ describe("files the engine could not have written, and previews that did not fin
         const downloaded = verify(previewOf(plan, "ops", () => undefined, namingDefaultProvider("default_7_48_0_https_/plugins.example.com")));
         assert.strictEqual(downloaded.code, 1, downloaded.stderr);
         assert.ok(downloaded.report.violations.some((v: any) => v.code === "BT-PLAN-FOREIGN-PROVIDER" && v.why.includes("plugins.example.com")), downloaded.stderr);
+    });
+
+    it("holds a default provider a stack export lists to the rule of its name, as a preview's", () => {
+        const listing = (name: string) => (doc: StackDoc) => {
+            const urn = `urn:pulumi:ops::bedrock-tenancy::pulumi:providers:aws::${name}`;
+            doc.deployment.resources.unshift({ urn, type: "pulumi:providers:aws", custom: true, id: "provider-id", inputs: { region: "us-east-1" }, outputs: { region: "us-east-1" } });
+            for (const r of doc.deployment.resources) if (r.custom && r.urn !== urn) r.provider = `${urn}::provider-id`;
+        };
+        for (const name of ["default", "default_7_48_0", "default_7_48_0_github_/api.github.com/pulumi"]) {
+            const run = verify(mutatedPlan(plan, "stack-export", { ops: listing(name) }));
+            assert.strictEqual(run.code, 0, `${name}: ${run.stderr}`);
+        }
+        const downloaded = verify(mutatedPlan(plan, "stack-export", { ops: listing("default_7_48_0_https_/plugins.example.com") }));
+        assert.strictEqual(downloaded.code, 1, downloaded.stderr);
+        assert.ok(downloaded.report.violations.some((v: any) => v.code === "BT-PLAN-FOREIGN-PROVIDER" && v.resource === "default_7_48_0_https_/plugins.example.com" && v.why.includes("downloaded from elsewhere")), downloaded.stderr);
     });
 
     it("does not take a provider a preview does not list for a default one unless it is named as one", () => {
