@@ -5,7 +5,9 @@
  * at run time, and what it may re-point there. So an Allow is a path out when
  * it names a resource of another account, a bucket the stack does not hold,
  * or an access point the stack does not hold (one can front another
- * account's bucket); when it may create or re-point a subscription, target,
+ * account's bucket); when it may write to a resource of its own account the
+ * stack does not hold (its holder decides where it forwards); when it may
+ * create or re-point a subscription, target,
  * destination, notification, resource policy, grant or share, whose other
  * end the caller chooses, or create a resource with its policy in the same
  * request; and when it may write on `*`, or on a pattern over every
@@ -208,10 +210,11 @@ export interface ReachScope {
     /** Principals another check holds to exact normal forms (tenant roles). */
     skip: (p: IamPrincipal) => boolean;
     /**
-     * Where no escalation check runs (the customer account): IAM writes and
-     * function writes count too, since each can create a role another
-     * account assumes, give a principal one of the actions above, or change
-     * what the runtime does with every prompt. A policy not in the files, or
+     * Where no escalation check runs (the customer account): IAM writes,
+     * writes to the services that make principals outside IAM, function
+     * writes and code run as another role count too, since each can create
+     * a role another account assumes, give a principal one of the actions
+     * above, or change what the runtime does with every prompt. A policy not in the files, or
      * one the proof cannot read, is a finding too.
      */
     selfContained: boolean;
@@ -286,22 +289,29 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
 /**
  * The statement's writes on resource patterns of the account that can name
  * a resource the stack does not hold, each with the writes that apply to
- * it. S3 access points are the access-point rule's; IAM and the account's
- * log groups stay in the account (the account-local writes), so only
- * `sts:AssumeRole` is weighed on a role.
+ * it. IAM and the account's log groups stay in the account (the
+ * account-local writes), so only `sts:AssumeRole` is weighed on a role.
  */
 function ownWrites(s: PolicyStatement, scope: { account: string; stackArns: ReadonlySet<string> }): string[] {
     const writes = writesOnEveryAccount(s);
     if (writes.length === 0) return [];
     return (s.resources ?? []).flatMap((r) => {
         const fields = arnPatternFields(r);
-        if (fields === undefined || ACCESS_POINT_SERVICES.includes(fields.service.toLowerCase()) || !unheldOwnResource(r, scope.account, scope.stackArns)) return [];
+        if (fields === undefined || notForwarding(fields.service) || !unheldOwnResource(r, scope.account, scope.stackArns)) return [];
         const applying = s.notActions !== undefined ? writes : writes.filter((w) => writesTo(w, fields.service));
         return applying.length === 0 ? [] : [`${list(applying)} on ${r}`];
     });
 }
 
 const ANY_ACCOUNT = " (resources of any account)";
+
+/**
+ * Services whose resources of the account the own-resource rule leaves to
+ * others: S3 access points to the access-point rule; a KMS key of the
+ * account forwards nothing it is given (it answers the caller, and who else
+ * may use it is its policy's and grants', whose writes open paths above).
+ */
+const notForwarding = (service: string) => ACCESS_POINT_SERVICES.includes(service.toLowerCase()) || service.toLowerCase() === "kms";
 
 /** What a resource pattern names outside the account: another account, any account, or a bucket the stack does not hold. */
 function foreignResource(pattern: string, scope: Pick<ReachScope, "account" | "buckets" | "outbound">): string[] {

@@ -106,7 +106,9 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
         out.push(`${granted}: it could use ${calls.map((c) => c.what).join("; ")}, outside every tenant role and with none of their entitlement, guardrail, metering or quotas`);
     }
     // Only what the reasons above leave unnamed, so that one grant is not reported twice.
-    const bedrock = kept.length > 0 || calls.length > 0 ? (s.notActions ? [] : bedrockActions(s).filter((a) => surfacesOf(a, MODEL_CALLS).length === 0 && !PROMPT_KEEPING.some(([k]) => actionMatches(a, k)))) : bedrockActions(s);
+    const named = (a: string) => surfacesOf(a, MODEL_CALLS).length > 0 || PROMPT_KEEPING.some(([k]) => actionMatches(a, k))
+        || (!hasWildcard(a) && ENFORCEMENT_CONTROLS.some((c) => !c.onEnforcerFunction && c.actions.some((k) => actionMatches(a, k))));
+    const bedrock = s.notActions !== undefined ? (kept.length > 0 || calls.length > 0 ? [] : bedrockActions(s)) : bedrockActions(s).filter((a) => !named(a));
     if (bedrock.length > 0) out.push(`${list(bedrock)}: it could send content to a Bedrock model (retrieval, query generation, prompt optimization, guardrails, agents, flows) or have Bedrock keep data in the ops account (customization, import, ingestion and other jobs, knowledge bases, prompts), outside every tenant role; only Bedrock actions whose names spell a read are left to principals other than tenant roles`);
     const terms = ENFORCEMENT_CONTROLS.filter((c) => !c.onEnforcerFunction || reachesEnforcer(s, scope.enforcerFunctions))
         .map((c) => [c.actions.filter((a) => coversAction(s, a)), c.what] as const).filter(([actions]) => actions.length > 0);
