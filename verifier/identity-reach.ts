@@ -5,7 +5,9 @@
  * at run time, and what it may re-point there. So an Allow is a path out when
  * it names a resource of another account, a bucket the stack does not hold,
  * or an access point the stack does not hold (one can front another
- * account's bucket); when it may create or re-point a subscription, target,
+ * account's bucket); when it may write to a resource of its own account the
+ * stack does not hold (its holder decides where it forwards); when it may
+ * create or re-point a subscription, target,
  * destination, notification, resource policy, grant or share, whose other
  * end the caller chooses, or create a resource with its policy in the same
  * request; and when it may write on `*`, or on a pattern over every
@@ -21,7 +23,9 @@ import { managed, notifyingTopics, ownBuckets, SOURCE_TIES, tiedToAccount, type 
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
+import { principalWrites, runsAsOtherRole } from "./escalation-actions";
 import { FUNCTION_WRITES, iamWrites } from "./ops-escalation";
+import { stackArns, unheldOwnResource, writesTo } from "./own-resources";
 import { prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 
 /**
@@ -206,10 +210,11 @@ export interface ReachScope {
     /** Principals another check holds to exact normal forms (tenant roles). */
     skip: (p: IamPrincipal) => boolean;
     /**
-     * Where no escalation check runs (the customer account): IAM writes and
-     * function writes count too, since each can create a role another
-     * account assumes, give a principal one of the actions above, or change
-     * what the runtime does with every prompt. A policy not in the files, or
+     * Where no escalation check runs (the customer account): IAM writes,
+     * writes to the services that make principals outside IAM, function
+     * writes and code run as another role count too, since each can create
+     * a role another account assumes, give a principal one of the actions
+     * above, or change what the runtime does with every prompt. A policy not in the files, or
      * one the proof cannot read, is a finding too.
      */
     selfContained: boolean;
@@ -217,7 +222,7 @@ export interface ReachScope {
 
 export function identityReachViolations(scope: ReachScope): Violation[] {
     const out: Violation[] = [];
-    const within = { ...scope, accessPoints: ownAccessPoints(scope.state, scope.buckets, scope.account) };
+    const within = { ...scope, accessPoints: ownAccessPoints(scope.state, scope.buckets, scope.account), stackArns: stackArns(scope.state, scope.account) };
     const flag = (resource: IamPrincipal["resource"], statement: string, why: string) =>
         out.push(violation(scope.code, { tenant: scope.tenant, stack: scope.state.stack, resource: resource.name, urn: resource.urn }, statement, why));
     const notifying = [...notifyingTopics(scope.state, scope.account).values()];
@@ -245,7 +250,7 @@ export function identityReachViolations(scope: ReachScope): Violation[] {
 }
 
 /** Why an Allow statement opens a path out of `scope.account`, one reason each. */
-function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "buckets" | "outbound" | "selfContained"> & { accessPoints: ReadonlySet<string> }): string[] {
+function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "buckets" | "outbound" | "selfContained"> & { accessPoints: ReadonlySet<string>; stackArns: ReadonlySet<string> }): string[] {
     const out: string[] = [];
     // An access point of the account can front another account's bucket. Weighed whatever aws:ResourceAccount says:
     // the proof does not rely on which account that key reads for a request through an access point.
@@ -253,7 +258,14 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
         const fronted = (s.resources ?? []).flatMap((r) => foreignAccessPoint(r, scope));
         if (fronted.length > 0) out.push(`act through ${list(fronted)}: an access point can front a bucket of another account, so only an access point of the stack over a bucket of the stack stays in the account ${scope.account}`);
     }
+    // A resource of the account the stack does not hold may forward anywhere, whatever account a condition holds the request to.
+    const unheld = ownWrites(s, scope);
+    if (unheld.length > 0) out.push(`${unheld.join("; ")}: each is a resource of the account ${scope.account} that the stack does not hold, so whoever holds it decides where what is written there goes, and its policies are not in the files; name the stack's own resources`);
     const held = heldToAccount(s, scope.account);
+    if (held && (s.notResources !== undefined || s.resources === undefined || s.resources.includes("*"))) {
+        const writes = writesOnEveryAccount(s);
+        if (writes.length > 0) out.push(`${list(writes)} on every resource of the account ${scope.account}: aws:ResourceAccount holds it to the account, not to the stack, and a resource of the account the stack does not hold may forward anywhere; name the stack's own resources`);
+    }
     if (!held) {
         // A pattern over every account's resources is weighed as `*` is: reads and account-local writes pass on either.
         const writes = writesOnEveryAccount(s);
@@ -262,19 +274,44 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
         const everywhere = s.notResources !== undefined || s.resources === undefined || s.resources.includes("*");
         if (everywhere && writes.length > 0) {
             const where = s.notResources !== undefined ? `every resource but ${JSON.stringify(s.notResources)} (NotResource)` : "every resource (*)";
-            out.push(`${list(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the account's own resources, or hold it to them with aws:ResourceAccount`);
+            out.push(`${list(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the stack's own resources`);
         }
     }
     const openers = PATH_OPENERS.filter((a) => coversAction(s, a));
     if (openers.length > 0) out.push(`${list(openers)}: each creates or re-points, at run time, a subscription, target, destination, notification, resource policy, grant or share whose other end the caller chooses, another account or an address outside AWS, or creates a queue, topic, table, key or endpoint with a policy the caller writes in the same request`);
     if (scope.selfContained) {
-        const writes = [...iamWrites(s), ...FUNCTION_WRITES.filter((a) => coversAction(s, a))];
-        if (writes.length > 0) out.push(`${list(writes)}: it could create or re-trust a role that another account assumes, give a principal any of the actions that open a path out, or change what the runtime does with every prompt`);
+        const writes = [...iamWrites(s), ...principalWrites(s), ...FUNCTION_WRITES.filter((a) => coversAction(s, a)), ...runsAsOtherRole(s)];
+        if (writes.length > 0) out.push(`${list(writes)}: it could create or re-trust a role that another account assumes (through IAM, Identity Center, Organizations, a directory, Cognito or Roles Anywhere), give a principal any of the actions that open a path out, run code as a role it does not hold, or change what the runtime does with every prompt`);
     }
     return out;
 }
 
+/**
+ * The statement's writes on resource patterns of the account that can name
+ * a resource the stack does not hold, each with the writes that apply to
+ * it. IAM and the account's log groups stay in the account (the
+ * account-local writes), so only `sts:AssumeRole` is weighed on a role.
+ */
+function ownWrites(s: PolicyStatement, scope: { account: string; stackArns: ReadonlySet<string> }): string[] {
+    const writes = writesOnEveryAccount(s);
+    if (writes.length === 0) return [];
+    return (s.resources ?? []).flatMap((r) => {
+        const fields = arnPatternFields(r);
+        if (fields === undefined || notForwarding(fields.service) || !unheldOwnResource(r, scope.account, scope.stackArns)) return [];
+        const applying = s.notActions !== undefined ? writes : writes.filter((w) => writesTo(w, fields.service));
+        return applying.length === 0 ? [] : [`${list(applying)} on ${r}`];
+    });
+}
+
 const ANY_ACCOUNT = " (resources of any account)";
+
+/**
+ * Services whose resources of the account the own-resource rule leaves to
+ * others: S3 access points to the access-point rule; a KMS key of the
+ * account forwards nothing it is given (it answers the caller, and who else
+ * may use it is its policy's and grants', whose writes open paths above).
+ */
+const notForwarding = (service: string) => ACCESS_POINT_SERVICES.includes(service.toLowerCase()) || service.toLowerCase() === "kms";
 
 /** What a resource pattern names outside the account: another account, any account, or a bucket the stack does not hold. */
 function foreignResource(pattern: string, scope: Pick<ReachScope, "account" | "buckets" | "outbound">): string[] {

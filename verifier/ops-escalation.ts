@@ -1,13 +1,16 @@
 /**
  * What lets an ops principal other than a tenant role gain more than it was
- * given, make Bedrock keep prompts in the ops account, call models outside
- * the tenant roles, or change what tenants are metered by or held to. At run
+ * given (through IAM, the services that make principals outside it, or code
+ * run as another role), make Bedrock keep prompts in the ops account, call
+ * models outside the tenant roles, or change what tenants are metered by or
+ * held to. At run
  * time the fleet needs two IAM writes, both on tenant roles: the quota
  * enforcer's inline deny and the cost cap's attached Deny. Any other IAM
  * write lets its holder rewrite some principal (itself included) and reach
  * tenant roles one step later, so it is refused whatever it names.
  */
-import { coversAction, ENFORCEMENT_CONTROLS, hasWildcard, OPS_ROLE_PREFIX, wildcardMatch, type PolicyStatement } from "../contract";
+import { actionMatches, coversAction, ENFORCEMENT_CONTROLS, hasWildcard, OPS_ROLE_PREFIX, spellsReadVerb, wildcardMatch, type PolicyStatement } from "../contract";
+import { principalWrites, runsAsOtherRole, serviceWrites } from "./escalation-actions";
 import { MODEL_CALLS, surfacesOf, surfacesReached } from "./surfaces";
 
 export const INLINE_DENY_WRITES = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
@@ -89,8 +92,12 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
             out.push(`${list(writes)} on tenant roles, which is neither the quota enforcer's inline deny nor the cost cap's attached Deny`);
         }
     }
+    const principals = principalWrites(s);
+    if (principals.length > 0) out.push(`${list(principals)}: it could create or empower a principal outside IAM (an Identity Center permission set provisions a role into the account with any policy; Organizations changes the policies that bound every principal; a directory, user pool, identity pool or trust anchor hands out role credentials), and reach tenant roles from there`);
     const functionWrites = FUNCTION_WRITES.filter((a) => coversAction(s, a));
     if (functionWrites.length > 0) out.push(`${list(functionWrites)}: it could change the code, settings or triggers of the account's functions, the quota enforcer's included, and run as their roles`);
+    const runs = runsAsOtherRole(s);
+    if (runs.length > 0) out.push(`${list(runs)}: it could run code or commands of its choosing as a role it does not hold (an instance's, task's, build project's, stack's or job's), and do whatever that role may`);
     const kept = PROMPT_KEEPING.filter(([action]) => coversAction(s, action));
     if (kept.length > 0) out.push(`${kept.map(([a]) => a).join(", ")}: Bedrock would keep prompts or outputs in the ops account (${kept.map(([, what]) => what).join(", ")})`);
     const calls = surfacesReached(s, MODEL_CALLS);
@@ -98,10 +105,26 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
         const granted = s.notActions ? `every action but ${JSON.stringify(s.notActions)}` : list((s.actions ?? []).filter((a) => surfacesOf(a, MODEL_CALLS).length > 0));
         out.push(`${granted}: it could use ${calls.map((c) => c.what).join("; ")}, outside every tenant role and with none of their entitlement, guardrail, metering or quotas`);
     }
+    // Only what the reasons above leave unnamed, so that one grant is not reported twice.
+    const named = (a: string) => surfacesOf(a, MODEL_CALLS).length > 0 || PROMPT_KEEPING.some(([k]) => actionMatches(a, k))
+        || (!hasWildcard(a) && ENFORCEMENT_CONTROLS.some((c) => !c.onEnforcerFunction && c.actions.some((k) => actionMatches(a, k))));
+    const bedrock = s.notActions !== undefined ? (kept.length > 0 || calls.length > 0 ? [] : bedrockActions(s)) : bedrockActions(s).filter((a) => !named(a));
+    if (bedrock.length > 0) out.push(`${list(bedrock)}: it could send content to a Bedrock model (retrieval, query generation, prompt optimization, guardrails, agents, flows) or have Bedrock keep data in the ops account (customization, import, ingestion and other jobs, knowledge bases, prompts), outside every tenant role; only Bedrock actions whose names spell a read are left to principals other than tenant roles`);
     const terms = ENFORCEMENT_CONTROLS.filter((c) => !c.onEnforcerFunction || reachesEnforcer(s, scope.enforcerFunctions))
         .map((c) => [c.actions.filter((a) => coversAction(s, a)), c.what] as const).filter(([actions]) => actions.length > 0);
     if (terms.length > 0) out.push(`${list(terms.flatMap(([actions]) => actions))}: it could change, stop or bypass what tenants are metered by or held to (${terms.map(([, what]) => what).join("; ")})`);
     return out;
+}
+
+/**
+ * Bedrock actions a principal other than a tenant role may not hold: every
+ * one whose name spells no read verb. AWS rates several that send the
+ * caller's content to a model as reads (`Retrieve`, `GenerateQuery`,
+ * `OptimizePrompt`, `ApplyGuardrail`, `RenderPrompt`, `CountTokens`), and
+ * adds new ones with each feature, so the name, not a list, decides.
+ */
+function bedrockActions(s: PolicyStatement): string[] {
+    return serviceWrites(s, ["bedrock"], spellsReadVerb);
 }
 
 /** The IAM writes a statement allows, listed or named exactly (an unlisted exact `iam:` action that is not a read counts). */

@@ -27,11 +27,21 @@ const readsWithoutVerb = new Set(READS_WITHOUT_READ_VERB);
  */
 export function isReadPattern(pattern: string): boolean {
     const lower = pattern.toLowerCase();
+    return (readsWithoutVerb.has(lower) && !hasWildcard(lower)) || spellsReadVerb(lower);
+}
+
+/**
+ * Whether every action an action pattern (any case) can match spells a read
+ * verb, ignoring AWS's ratings: for a service whose reads rated by AWS still
+ * carry content to a model (`bedrock:Retrieve`, `bedrock:ApplyGuardrail`),
+ * only the name can say an action AWS adds later is harmless.
+ */
+export function spellsReadVerb(pattern: string): boolean {
+    const lower = pattern.toLowerCase();
     const colon = lower.indexOf(":");
     if (colon <= 0 || hasWildcard(lower.slice(0, colon))) return false;
     const name = lower.slice(colon + 1);
     const stops = [name.indexOf("*"), name.indexOf("?"), name.indexOf("${")].filter((i) => i >= 0);
-    if (stops.length === 0 && readsWithoutVerb.has(lower)) return true;
     const fixed = stops.length === 0 ? name : name.slice(0, Math.min(...stops));
     return READ_VERBS.some((v) => fixed.startsWith(v));
 }

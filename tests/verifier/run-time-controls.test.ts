@@ -93,10 +93,13 @@ describe("run-time switches of quotas, cost caps and the audit trail", function 
                 });
                 newRole(d, OPS, "OpsOperator", allow("lambda:InvokeFunction", `arn:aws:lambda:eu-west-1:${OPS}:function:BedrockTenancyQuotaEnforcer`));
             }, "BT-OPS-ESCALATION", /lambda:InvokeFunction/));
-        it("accepts invoking another function of the account, and reading alarms, budgets and agents", () =>
+        it("accepts reading alarms, budgets and agents", () =>
             accepted("ops", (d) => newRole(d, OPS, "OpsReader",
-                allow("lambda:InvokeFunction", `arn:aws:lambda:${R}:${OPS}:function:SomethingElse`),
                 allow(["cloudwatch:DescribeAlarms", "budgets:ViewBudget", "ce:GetCostAndUsage", "bedrock-agentcore:List*", "bedrock-agentcore:Get*"]))));
+        it("finds invoking a function outside the stack a path out, not a change to the enforcement controls", () => {
+            const run = verify(editedPlan(plan, "ops", (d) => newRole(d, OPS, "OpsReader", allow("lambda:InvokeFunction", `arn:aws:lambda:${R}:${OPS}:function:SomethingElse`))));
+            assert.deepStrictEqual(run.report.violations.map((v: any) => v.code), ["BT-OPS-EGRESS"], run.stderr);
+        });
         it("accepts the enforcer's own role reading the alarms", () =>
             accepted("ops", (d) => add(d, "aws:iam/rolePolicy:RolePolicy", "enforcer-read", { role: "BedrockTenancyQuotaEnforcer", name: "read", policy: JSON.stringify(doc(allow("cloudwatch:DescribeAlarms"))) })));
     });

@@ -62,6 +62,9 @@ const recordCompute = (doc: StackDoc, compute: string) => {
 };
 
 export const IDENTITY_MUTATIONS: Mutation[] = [
+    // aws:ResourceAccount holds a request to the account, not to the stack: a bucket of the account outside the stack may replicate anywhere.
+    { name: "an ops role writing objects on * held to the account by aws:ResourceAccount", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
+      edit: (doc) => push(doc, ...role("ops", "Exporter", lambdaTrust, allow("s3:PutObject", "*", { Condition: { StringEquals: { "aws:ResourceAccount": OPS } } }))) },
     // A customer role another account can assume: whatever it is allowed reads what the audit trail feeds, or opens a path.
     { name: "a customer role the ops account can assume, allowed to read the account's metrics", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
       edit: (doc) => push(doc, ...role("customer-a", "CloudWatch-CrossAccountSharingRole", trust({ AWS: `arn:aws:iam::${OPS}:root` }),
@@ -202,14 +205,12 @@ export const IDENTITY_MUTATIONS: Mutation[] = [
       edit: (doc) => push(doc, opsKey({ customKeyStoreId: "cks-1234567890abcdef0", xksKeyId: "outside-key-1" })) },
 ];
 
-/** Shapes a principal may hold: reads on `*`, writes on the account's own resources, and a foreign-trusted role that holds no Allow. */
+/** Shapes a principal may hold: reads on `*`, writes on the stack's own resources, and a foreign-trusted role that holds no Allow. */
 export const IDENTITY_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
     { name: "an ops role reading metrics, alarms and log groups on *", stack: "ops",
       edit: (doc) => push(doc, ...role("ops", "Watcher", lambdaTrust, allow(["cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "cloudwatch:DescribeAlarms", "logs:Describe*"]))) },
     { name: "an ops role publishing to the fleet's own topic", stack: "ops",
       edit: (doc) => push(doc, ...role("ops", "Warner", lambdaTrust, allow("sns:Publish", TOPIC))) },
-    { name: "an ops role writing objects on * held to the account by aws:ResourceAccount", stack: "ops",
-      edit: (doc) => push(doc, ...role("ops", "Exporter", lambdaTrust, allow("s3:PutObject", "*", { Condition: { StringEquals: { "aws:ResourceAccount": OPS } } }))) },
     { name: "a customer Lambda role querying the audit log with Logs Insights", stack: "customer-a",
       edit: (doc) => push(doc, ...role("customer-a", "Analyst", lambdaTrust, allow(["logs:StartQuery", "logs:GetQueryResults"], [LOG_GROUP_A, `${LOG_GROUP_A}:*`]))) },
     { name: "a customer role trusted from outside that holds only a Deny", stack: "customer-a",
