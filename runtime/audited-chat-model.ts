@@ -27,7 +27,7 @@ import type { PrivateInvocationLogger } from "./private-invocation-logger";
  * middleware; the middleware removes it before the request is built, so it
  * never reaches Bedrock.
  */
-const RUN_ID_KEY = "bedrock-tenancy-run-id";
+export const RUN_ID_KEY = "bedrock-tenancy-run-id";
 const MIDDLEWARE_NAME = "bedrockTenancyRequestIds";
 
 /** A streamed call the caller stopped reading before it ended. */

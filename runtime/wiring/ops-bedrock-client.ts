@@ -8,6 +8,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
 import { afterOpsSession } from "../sts-failure";
+import { RUN_ID_KEY } from "../audited-chat-model";
 import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
 
 export interface OpsBedrockClientOptions {
@@ -142,10 +143,16 @@ function sessionFirst(client: BedrockRuntimeClient): BedrockRuntimeClient {
     const sendAfterSession: Send = (command, optionsOrCallback, callback) => {
         const signal = typeof optionsOrCallback === "object" && optionsOrCallback !== null ? (optionsOrCallback as { abortSignal?: unknown }).abortSignal : undefined;
         if (!(signal instanceof AbortSignal) || callback !== undefined) return send(command, optionsOrCallback, callback);
-        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>);
+        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>, runIdOf(command));
     };
     client.send = sendAfterSession as BedrockRuntimeClient["send"];
     return client;
+}
+
+/** The run a streamed call carries to the client (see the audited model), which its record looks up. */
+function runIdOf(command: unknown): string | undefined {
+    const runId = (command as { input?: { requestMetadata?: Record<string, unknown> } }).input?.requestMetadata?.[RUN_ID_KEY];
+    return typeof runId === "string" ? runId : undefined;
 }
 
 type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) => unknown;
