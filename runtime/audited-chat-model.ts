@@ -22,6 +22,7 @@ import type { ChatGenerationChunk, LLMResult } from "@langchain/core/outputs";
 import { randomUUID } from "crypto";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
 import { secretsOf, withoutSecrets } from "./secrets";
+import { readableMetadata } from "./content";
 
 /**
  * `requestMetadata` key carrying the run id from the model to the client
@@ -300,7 +301,8 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     private begin(run: AuditRun, messages: BaseMessage[], signal: AbortSignal | undefined): Promise<void> | undefined {
         run.begun = true;
         // The model's own metadata (its model id, the session's user) wins over the call's, as LangChain merges them for callbacks.
-        return this.auditLogger.runStarted(run.runId, messages, { ls_model_name: this.model, ...run.metadata, ...this.metadata }, signal);
+        // Each read without a throw: a getter or proxy of the caller's that throws costs the record that part, not the record.
+        return this.auditLogger.runStarted(run.runId, messages, { ls_model_name: this.model, ...readableMetadata(run.metadata), ...readableMetadata(this.metadata) }, signal);
     }
 
     /** Prompts of one `generate` call, each recorded as a call of its own; fails as LangChain does once all have settled. */

@@ -28,7 +28,7 @@ import {
 } from "../contract";
 import { randomUUID } from "crypto";
 import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
-import { describeCallMetadata } from "./content";
+import { describeCallMetadata, readMetadata } from "./content";
 import { isPriceAmount, mergePriceTables, PRICE_FIELDS, type PriceTable } from "./pricing";
 import { RecentIds } from "./recent-ids";
 import { RecordDelivery, auditSinkProblem } from "./record-delivery";
@@ -183,7 +183,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     /** Keeps what the start knows; fail-closed, also writes the `started` record and returns the wait for it. */
     private startRun(runId: string, messages: BaseMessage[], metadata: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> | undefined {
-        const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata);
+        // Read once, without a throw: metadata a caller made unreadable costs it parts of the record, never the record.
+        const read = readMetadata(metadata);
+        const { ids, modelId, invokedModelId, extra } = splitMetadata(read.values);
         const described = describeCallMetadata(extra, this.contentMode, this.safeMetadataKeys);
         const run: RunState = {
             startedMs: performance.now(),
@@ -201,7 +203,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 region: this.region,
                 inputText: messagesText(messages),
                 metadata: described.metadata,
-                metadataTruncated: described.truncated || undefined,
+                metadataTruncated: described.truncated || read.unreadable || undefined,
                 maxContentBytes: this.maxContentBytes,
             },
         };
