@@ -141,7 +141,8 @@ function callRecord(outcome: AuditOutcome, start: CallStart, facts: CallFacts): 
         kbId: ids.kbId,
         latencyMs: facts.latencyMs,
         metadata: withMetadata ? start.metadata : undefined,
-        metadataTruncated: withMetadata && start.metadataTruncated ? true : undefined,
+        // Also without metadata: metadata that could not be listed at all leaves none, and the record says so.
+        metadataTruncated: facts.withMetadata !== false && start.metadataTruncated ? true : undefined,
         modelId: start.modelId,
         operation: facts.operation,
         outcome,

@@ -21,13 +21,15 @@ import { coerceMessageLikeToMessage, type AIMessageChunk, type BaseMessage, type
 import type { ChatGenerationChunk, LLMResult } from "@langchain/core/outputs";
 import { randomUUID } from "crypto";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
+import { secretsOf, withoutSecrets } from "./secrets";
+import { readableMetadata } from "./content";
 
 /**
  * `requestMetadata` key carrying the run id from the model to the client
  * middleware; the middleware removes it before the request is built, so it
  * never reaches Bedrock.
  */
-const RUN_ID_KEY = "bedrock-tenancy-run-id";
+export const RUN_ID_KEY = "bedrock-tenancy-run-id";
 const MIDDLEWARE_NAME = "bedrockTenancyRequestIds";
 
 /** A streamed call the caller stopped reading before it ended. */
@@ -94,6 +96,14 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 
     /** `invoke`, `batch` and `generate` all come here: one record per prompt, begun before the call leaves. */
     async generate(messages: BaseMessageLike[][], options?: string[] | Partial<CallOptions>, callbacks?: Callbacks): Promise<LLMResult> {
+        try {
+            return await this.generateAudited(messages, options, callbacks);
+        } catch (err) {
+            throw this.withoutSecrets(err);
+        }
+    }
+
+    private async generateAudited(messages: BaseMessageLike[][], options?: string[] | Partial<CallOptions>, callbacks?: Callbacks): Promise<LLMResult> {
         let entry: EntryOptions & { callbacks?: Callbacks } = Array.isArray(options) ? { stop: options } : (options ?? {});
         if (callbacks !== undefined) callbacks = withoutHandler(callbacks, this.auditLogger);
         // Without callbacks of its own, the call takes an enclosing run's (LangChain reads them from its async context).
@@ -173,6 +183,22 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     }
 
     async *_streamResponseChunks(messages: BaseMessage[], options: CallOptions, runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+        try {
+            yield* this.streamAudited(messages, options, runManager);
+        } catch (err) {
+            throw this.withoutSecrets(err);
+        }
+    }
+
+    /**
+     * Every error a caller gets passes here: none may quote a secret of the
+     * client's (an STS refusal quoting the ExternalId, say), down to its causes.
+     */
+    private withoutSecrets(err: unknown): unknown {
+        return withoutSecrets(err, secretsOf(this.client));
+    }
+
+    private async *streamAudited(messages: BaseMessage[], options: CallOptions, runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
         const tagged = (options as CallOptions & Tagged)[AUDIT_RUN];
         const run = tagged ?? newRun({ runId: runManager?.runId });
         // A stream begun here ends here; one inside `generate` (a streaming model) ends there.
@@ -275,7 +301,8 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     private begin(run: AuditRun, messages: BaseMessage[], signal: AbortSignal | undefined): Promise<void> | undefined {
         run.begun = true;
         // The model's own metadata (its model id, the session's user) wins over the call's, as LangChain merges them for callbacks.
-        return this.auditLogger.runStarted(run.runId, messages, { ls_model_name: this.model, ...run.metadata, ...this.metadata }, signal);
+        // Each read without a throw: a getter or proxy of the caller's that throws costs the record that part, not the record.
+        return this.auditLogger.runStarted(run.runId, messages, { ls_model_name: this.model, ...readableMetadata(run.metadata), ...readableMetadata(this.metadata) }, signal);
     }
 
     /** Prompts of one `generate` call, each recorded as a call of its own; fails as LangChain does once all have settled. */

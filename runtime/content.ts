@@ -66,6 +66,58 @@ export function completeTextOf(record: object): CompleteText | undefined {
     return (record as WithCompleteText)[COMPLETE_TEXT];
 }
 
+/**
+ * Marks metadata (as the model hands it to the logger) of which a part could
+ * not be read: a symbol, so it is never taken for a caller's key, and an
+ * object spread carries it along.
+ */
+const UNREADABLE_PARTS = Symbol("bedrock-tenancy.unreadable-metadata");
+
+/** Caller metadata's own values, read once, and whether any part of it could not be read. */
+export interface ReadMetadata {
+    values: Record<string, unknown>;
+    unreadable: boolean;
+}
+
+/**
+ * The own enumerable values of `metadata`, taken as the call starts, without
+ * a throw: a value whose getter throws is {@link UNREADABLE_VALUE}, and
+ * metadata that cannot be listed at all (a proxy whose traps throw, a
+ * revoked one) has no values, either way marked unreadable. The values
+ * themselves are copied later, by {@link describeCallMetadata}.
+ */
+export function readMetadata(metadata: unknown): ReadMetadata {
+    const values: Record<string, unknown> = {};
+    if (typeof metadata !== "object" || metadata === null) return { values, unreadable: false };
+    let keys: string[];
+    let unreadable: boolean;
+    try {
+        keys = Object.keys(metadata);
+        unreadable = (metadata as { [UNREADABLE_PARTS]?: unknown })[UNREADABLE_PARTS] === true;
+    } catch {
+        return { values, unreadable: true };
+    }
+    for (const key of keys) {
+        let value: unknown;
+        try {
+            value = (metadata as Record<string, unknown>)[key];
+        } catch {
+            value = UNREADABLE_VALUE;
+            unreadable = true;
+        }
+        // An own "__proto__" key, as JSON.parse makes one: assigning it would set the prototype instead.
+        if (key === "__proto__") Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
+        else values[key] = value;
+    }
+    return { values, unreadable };
+}
+
+/** {@link readMetadata}'s values, carrying its mark when a part could not be read. */
+export function readableMetadata(metadata: unknown): Record<string, unknown> {
+    const read = readMetadata(metadata);
+    return read.unreadable ? { ...read.values, [UNREADABLE_PARTS]: true } : read.values;
+}
+
 /** Recorded in `none` mode in place of a metadata value whose key is not marked safe. */
 export const REDACTED_METADATA_VALUE = "[redacted]";
 /** Prefix of a metadata value recorded as a digest in `hash` mode. */
@@ -96,14 +148,10 @@ export function describeCallMetadata(metadata: Record<string, unknown>, mode: Co
     let truncated = false;
     // One budget for all keys: a hashed value is copied as fully as a kept one, so it is charged alike.
     const budget: SnapshotBudget = { values: MAX_RECORD_METADATA_VALUES, chars: MAX_RECORD_METADATA_CHARS };
-    for (const key of Object.keys(metadata)) {
-        let value: unknown;
-        try {
-            value = metadata[key];
-        } catch {
-            value = UNREADABLE_VALUE;
-            truncated = true;
-        }
+    const read = readMetadata(metadata);
+    truncated ||= read.unreadable;
+    for (const key of Object.keys(read.values)) {
+        const value = read.values[key];
         // JSON drops undefined values anyway; a marker would invent a key the caller never set.
         if (value === undefined) {
             continue;

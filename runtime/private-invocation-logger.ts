@@ -28,7 +28,7 @@ import {
 } from "../contract";
 import { randomUUID } from "crypto";
 import { errorRecord, describeError, rejectedRecord, startedRecord, successRecord, type CallResult, type Rejection } from "./audit-record";
-import { describeCallMetadata } from "./content";
+import { describeCallMetadata, readMetadata } from "./content";
 import { isPriceAmount, mergePriceTables, PRICE_FIELDS, type PriceTable } from "./pricing";
 import { RecentIds } from "./recent-ids";
 import { RecordDelivery, auditSinkProblem } from "./record-delivery";
@@ -183,7 +183,9 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
 
     /** Keeps what the start knows; fail-closed, also writes the `started` record and returns the wait for it. */
     private startRun(runId: string, messages: BaseMessage[], metadata: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> | undefined {
-        const { ids, modelId, invokedModelId, extra } = splitMetadata(metadata);
+        // Read once, without a throw: metadata a caller made unreadable costs it parts of the record, never the record.
+        const read = readMetadata(metadata);
+        const { ids, modelId, invokedModelId, extra } = splitMetadata(read.values);
         const described = describeCallMetadata(extra, this.contentMode, this.safeMetadataKeys);
         const run: RunState = {
             startedMs: performance.now(),
@@ -201,7 +203,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
                 region: this.region,
                 inputText: messagesText(messages),
                 metadata: described.metadata,
-                metadataTruncated: described.truncated || undefined,
+                metadataTruncated: described.truncated || read.unreadable || undefined,
                 maxContentBytes: this.maxContentBytes,
             },
         };
@@ -296,7 +298,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
         const facts = describeError(reason instanceof Error ? reason : err);
         // Stopped while AssumeRole was pending: the call ended there, whatever stopped it.
-        if (abortedBeforeSession(run.signal)) facts.operation = ASSUME_ROLE_OPERATION;
+        if (abortedBeforeSession(run.signal, runId)) facts.operation = ASSUME_ROLE_OPERATION;
         facts.requestId ??= run.response?.requestId;
         facts.attempts ??= run.response?.attempts;
         const partial = run.stream && { text: streamText(run.stream), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };

@@ -171,16 +171,17 @@ function charge(walk: Walk, chars: number, values = 1): boolean {
 function snapshotOf(value: unknown, key: string, depth: number, walk: Walk): unknown {
     // Charged before a toJSON runs: a shared object's toJSON is called once per reference, as JSON calls it.
     if (!charge(walk, typeof value === "string" ? value.length : 0)) return walk.marker;
-    if (typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function") {
-        try {
-            value = (value as { toJSON(key: string): unknown }).toJSON(key);
-        } catch {
-            walk.cut = true;
-            return UNREADABLE_VALUE;
-        }
-        // What toJSON gives is copied in its place, and a string it gives is as long as it is.
-        if (typeof value === "string" && !charge(walk, value.length, 0)) return walk.marker;
+    if (typeof value !== "object" || value === null) return primitiveSnapshot(value);
+    try {
+        return objectSnapshot(value, key, depth, walk);
+    } catch {
+        // A proxy whose traps throw, or a revoked one, throws at whatever asks about it: its type, its keys, its members.
+        walk.cut = true;
+        return UNREADABLE_VALUE;
     }
+}
+
+function primitiveSnapshot(value: unknown): unknown {
     switch (typeof value) {
         case "string":
         case "boolean":
@@ -189,13 +190,26 @@ function snapshotOf(value: unknown, key: string, depth: number, walk: Walk): unk
             return Number.isFinite(value) ? value : null;
         case "bigint":
             return value.toString();
-        case "object":
-            break;
         default:
             // undefined, a function or a symbol: JSON leaves it out of an object and writes null in a list.
             return undefined;
     }
-    if (value === null) return null;
+}
+
+function objectSnapshot(value: object, key: string, depth: number, walk: Walk): unknown {
+    if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+        let json: unknown;
+        try {
+            json = (value as { toJSON(key: string): unknown }).toJSON(key);
+        } catch {
+            walk.cut = true;
+            return UNREADABLE_VALUE;
+        }
+        // What toJSON gives is copied in its place, and a string it gives is as long as it is.
+        if (typeof json === "string" && !charge(walk, json.length, 0)) return walk.marker;
+        if (typeof json !== "object" || json === null) return primitiveSnapshot(json);
+        value = json;
+    }
     // Boxed primitives are written as the primitive, as JSON writes them.
     if (value instanceof Number || value instanceof String || value instanceof Boolean) return primitiveOf(value.valueOf(), walk);
     const { ancestors } = walk;

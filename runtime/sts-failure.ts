@@ -26,31 +26,65 @@ export function isStsFailure(err: unknown): boolean {
 const awaitingSession = new WeakMap<AbortSignal, number>();
 /** Signals that aborted while a call given them still waited for the ops session. */
 const abortedAwaitingSession = new WeakSet<AbortSignal>();
+/**
+ * Runs still waiting for the ops session, by run id: a stream reaches the
+ * client with a signal of LangChain's, linked to the caller's, so its record
+ * (written the moment the caller's signal aborts) can only find it by run.
+ */
+const runsAwaitingSession = new Map<string, number>();
 
 /**
  * Sends a call once the ops session is there (`session`, the client's
- * memoized credentials: at once when it is cached), noting its signal
- * meanwhile. The SDK honours a signal only once a request is on the wire, so
- * a call stopped by its deadline, an abort or a client that went away while
- * AssumeRole was still pending would otherwise be recorded as a Bedrock
- * call that Bedrock never saw.
+ * memoized credentials: at once when it is cached), noting its signal (and
+ * its run, when known) meanwhile. The SDK honours a signal only once a
+ * request is on the wire, so a call stopped by its deadline, an abort or a
+ * client that went away while AssumeRole was still pending would otherwise
+ * wait out every STS attempt, and be recorded as a Bedrock call that Bedrock
+ * never saw. An abort ends the wait at once; AssumeRole goes on for the
+ * calls that share the session.
  */
-export async function afterOpsSession<T>(session: () => Promise<unknown>, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+export async function afterOpsSession<T>(session: () => Promise<unknown>, signal: AbortSignal, send: () => Promise<T>, runId?: string): Promise<T> {
     // Aborted before it asked: the call stopped before the session step, not in it.
     const abortedBefore = signal.aborted;
-    awaitingSession.set(signal, (awaitingSession.get(signal) ?? 0) + 1);
+    count(awaitingSession, signal, 1);
+    if (runId !== undefined) count(runsAwaitingSession, runId, 1);
     try {
-        await session();
+        await untilAborted(session(), signal);
     } finally {
         if (signal.aborted && !abortedBefore) abortedAwaitingSession.add(signal);
-        const left = (awaitingSession.get(signal) ?? 1) - 1;
-        if (left > 0) awaitingSession.set(signal, left);
-        else awaitingSession.delete(signal);
+        count(awaitingSession, signal, -1);
+        if (runId !== undefined) count(runsAwaitingSession, runId, -1);
     }
     return send();
 }
 
-/** Whether `signal` has aborted while a call given it waited for the ops session (or waits still). */
-export function abortedBeforeSession(signal: AbortSignal | undefined): boolean {
-    return signal !== undefined && signal.aborted && (awaitingSession.has(signal) || abortedAwaitingSession.has(signal));
+function count<K>(counts: { get(key: K): number | undefined; set(key: K, n: number): unknown; delete(key: K): unknown }, key: K, by: number): void {
+    const n = (counts.get(key) ?? 0) + by;
+    if (n > 0) counts.set(key, n);
+    else counts.delete(key);
+}
+
+/** `pending`, or an `AbortError` as the SDK words one once `signal` aborts, whichever comes first. */
+function untilAborted(pending: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+    if (signal.aborted) return Promise.reject(sdkAbortError());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(sdkAbortError());
+        signal.addEventListener("abort", onAbort, { once: true });
+        pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+}
+
+function sdkAbortError(): Error {
+    const err = new Error("Request aborted");
+    err.name = "AbortError";
+    return err;
+}
+
+/**
+ * Whether `signal` has aborted while a call given it (or the run `runId`)
+ * waited for the ops session, or waits still.
+ */
+export function abortedBeforeSession(signal: AbortSignal | undefined, runId?: string): boolean {
+    if (signal === undefined || !signal.aborted) return false;
+    return awaitingSession.has(signal) || abortedAwaitingSession.has(signal) || (runId !== undefined && runsAwaitingSession.has(runId));
 }

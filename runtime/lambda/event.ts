@@ -79,9 +79,18 @@ export interface EventError {
 
 export type EventCheck = { ok: true; event: InvocationEvent & { modelId: string } } | { ok: false; error: EventError; ids: Partial<InvocationEvent> };
 
+/** Whether `value` is an array; false for a revoked proxy, which throws when asked and is refused by the copy. */
+function isList(value: object): boolean {
+    try {
+        return Array.isArray(value);
+    } catch {
+        return false;
+    }
+}
+
 /** Validates `raw` against the event format and the tenant's allowed models; the event it returns is a copy, read once. */
 export function validateEvent(raw: unknown, allowedModels: readonly string[], defaultModel: string): EventCheck {
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    if (typeof raw !== "object" || raw === null || isList(raw)) {
         return fail({}, EventErrorCode.invalidEvent, "event", `the event must be a JSON object, got ${describe(raw)}`);
     }
     const snapshot = snapshotEvent(raw);

@@ -8,6 +8,8 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
 import { afterOpsSession } from "../sts-failure";
+import { RUN_ID_KEY } from "../audited-chat-model";
+import { RuntimeSecrets, holdSecrets, withoutSecrets } from "../secrets";
 import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
 
 export interface OpsBedrockClientOptions {
@@ -105,7 +107,8 @@ function clientConfigProblem(argName: string, value: unknown): Problem {
 export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedrockClientOptions): BedrockRuntimeClient {
     checkOpsBedrockClientOptions(options);
     const maxSockets = integerAtLeast("bedrockMaxSockets", options.maxSockets ?? DEFAULT_BEDROCK_MAX_SOCKETS, 1);
-    return sessionFirst(cachingBedrockClient({
+    const secrets = new RuntimeSecrets(config.externalId);
+    const client = sessionFirst(cachingBedrockClient({
         region: config.bedrockRegion,
         maxAttempts: config.bedrockMaxAttempts,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -127,8 +130,11 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
             durationSeconds: config.sessionDurationSeconds,
             region: options.stsRegion ?? config.bedrockRegion,
             customerCredentials: options.customerCredentials,
+            secrets,
         }),
-    }));
+    }), secrets);
+    holdSecrets(client, secrets);
+    return client;
 }
 
 /**
@@ -136,16 +142,26 @@ export function createOpsBedrockClient(config: RuntimeConfig, options: OpsBedroc
  * as a step of their own ({@link afterOpsSession}), so a record of a call
  * stopped meanwhile can say it ended at AssumeRole.
  */
-function sessionFirst(client: BedrockRuntimeClient): BedrockRuntimeClient {
+function sessionFirst(client: BedrockRuntimeClient, secrets: RuntimeSecrets): BedrockRuntimeClient {
     const send = client.send.bind(client) as Send;
     const sessionOf = () => client.config.credentials();
+    const clean = (err: unknown) => {
+        throw withoutSecrets(err, secrets);
+    };
     const sendAfterSession: Send = (command, optionsOrCallback, callback) => {
         const signal = typeof optionsOrCallback === "object" && optionsOrCallback !== null ? (optionsOrCallback as { abortSignal?: unknown }).abortSignal : undefined;
-        if (!(signal instanceof AbortSignal) || callback !== undefined) return send(command, optionsOrCallback, callback);
-        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>);
+        if (callback !== undefined) return send(command, optionsOrCallback, callback);
+        if (!(signal instanceof AbortSignal)) return (send(command, optionsOrCallback) as Promise<unknown>).catch(clean);
+        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>, runIdOf(command)).catch(clean);
     };
     client.send = sendAfterSession as BedrockRuntimeClient["send"];
     return client;
+}
+
+/** The run a streamed call carries to the client (see the audited model), which its record looks up. */
+function runIdOf(command: unknown): string | undefined {
+    const runId = (command as { input?: { requestMetadata?: Record<string, unknown> } }).input?.requestMetadata?.[RUN_ID_KEY];
+    return typeof runId === "string" ? runId : undefined;
 }
 
 type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) => unknown;

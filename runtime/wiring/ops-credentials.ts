@@ -8,6 +8,7 @@ import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/creden
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { markStsFailure } from "../sts-failure";
+import { RuntimeSecrets, withoutSecrets } from "../secrets";
 import { ArgumentError, raise, SESSION_TAG_KEYS, showBrief, type Problem } from "../../contract";
 
 /** Session tag keys set on every ops session: the ones the tenant role's trust admits. */
@@ -41,6 +42,8 @@ export interface OpsCredentialsOptions {
     customerCredentials?: AwsCredentialIdentityProvider;
     /** @default - {@link DEFAULT_STS_CONNECTION_TIMEOUT_MS}, {@link DEFAULT_STS_REQUEST_TIMEOUT_MS} */
     stsTimeouts?: { connectionMs: number; requestMs: number };
+    /** Notes the identities it resolves, and keeps them and the ExternalId out of its errors. @default - the ExternalId only */
+    secrets?: RuntimeSecrets;
 }
 
 export function sessionName(tenantId: string): string {
@@ -88,6 +91,8 @@ export function customerCredentialsProblem(argName: string, value: unknown): Pro
  */
 export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredentialIdentityProvider {
     raise(options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials));
+    const secrets = options.secrets ?? new RuntimeSecrets(options.externalId);
+    const customer = options.customerCredentials ?? fromNodeProviderChain();
     const assume = fromTemporaryCredentials({
         params: {
             RoleArn: options.roleArn,
@@ -96,7 +101,14 @@ export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredent
             DurationSeconds: options.durationSeconds,
             Tags: sessionTags(options.tenantId, options.userId),
         },
-        masterCredentials: options.customerCredentials ?? fromNodeProviderChain(),
+        masterCredentials:
+            typeof customer === "function"
+                ? async (props) => {
+                      const identity = await customer(props);
+                      secrets.noteIdentity(identity);
+                      return identity;
+                  }
+                : (secrets.noteIdentity(customer), customer),
         clientConfig: {
             region: options.region,
             // A socket timeout fails the attempt (a requestTimeout alone only logs a warning), and the SDK retries it.
@@ -108,9 +120,11 @@ export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredent
     });
     return async (props) => {
         try {
-            return await assume(props);
+            const identity = await assume(props);
+            secrets.noteIdentity(identity);
+            return identity;
         } catch (err) {
-            throw markStsFailure(err);
+            throw markStsFailure(withoutSecrets(err, secrets));
         }
     };
 }
