@@ -24,7 +24,9 @@ export type Fault =
     /** The connection is destroyed without an answer. */
     | { kind: "reset" }
     /** The normal answer, after `ms` milliseconds. */
-    | { kind: "slow"; ms: number };
+    | { kind: "slow"; ms: number }
+    /** The normal answer once `release` settles: a test holds a request for as long as its check needs, whatever the machine's speed. */
+    | { kind: "held"; release: Promise<unknown> };
 
 export interface RecordedRequest {
     method: string;
@@ -172,6 +174,12 @@ export abstract class LocalAwsServer {
                 return this.sendError(res, fault.status, fault.errorType, fault.message ?? `${fault.errorType} from the local server`);
             case "reset":
                 req.socket.destroy();
+                return;
+            case "held":
+                void fault.release.then(
+                    () => void (res.destroyed ? undefined : this.safely(request, res)),
+                    () => void (res.destroyed ? undefined : this.safely(request, res)),
+                );
                 return;
             case "slow": {
                 const timer = setTimeout(() => {

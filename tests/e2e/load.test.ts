@@ -184,12 +184,25 @@ describe(`load: ${INVOCATIONS} invocations, ${IN_FLIGHT} in flight, through one 
     it("refuses records past a small buffer bound under a slow endpoint, counting and reporting each one", async () => {
         const bound = 20;
         const count = 300;
-        aws.logs.faultFor = () => ({ kind: "slow", ms: 40 });
+        // The first upload is held until the buffer has refused a record: how many calls reach the buffer while an upload
+        // is in flight would otherwise depend on the machine's speed, and a slow one could stay under the bound throughout.
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let held = false;
+        aws.logs.faultFor = (request) => {
+            if (held || !String(request.headers["x-amz-target"]).endsWith("PutLogEvents")) return { kind: "slow", ms: 40 };
+            held = true;
+            return { kind: "held", release: released };
+        };
         const { sink, peak } = watchedSink(aws, "small-bound", bound);
         const warnings: string[] = [];
         const { handler } = handlerWithCapture(aws.env, { sink, onWarning: (m) => warnings.push(m) });
 
-        await runPool(handler, count, IN_FLIGHT);
+        const run = runPool(handler, count, IN_FLIGHT);
+        // Bounded, so that a buffer that never refuses fails the assertion below instead of the test's timeout.
+        for (const start = Date.now(); sink.stats().lost === 0 && Date.now() - start < 60_000; ) await new Promise((resolve) => setTimeout(resolve, 5));
+        release();
+        await run;
         await sink.close();
 
         const stats = sink.stats();
