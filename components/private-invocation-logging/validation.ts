@@ -16,7 +16,6 @@ import {
     booleanProblem,
     BEDROCK_MAX_ATTEMPTS,
     BEDROCK_REQUEST_TIMEOUT_MS,
-    isOutputValue,
     isPlainObject,
     listProblem,
     modelSettingsProblem,
@@ -179,6 +178,9 @@ function plainModelSettings(args: PrivateInvocationLoggingArgs): boolean {
 
 const optional = (value: unknown, check: () => Problem): Problem => (value === undefined ? undefined : check());
 
+/** A value given as it is, not as an Output or a promise, that is not a list: text, a number, a boolean or a plain object. */
+const plainNonList = (value: unknown): boolean => (typeof value !== "object" && value !== undefined) || isPlainObject(value);
+
 /** A guardrail setting's fields (the runtime's `GuardrailSetting`). */
 const GUARDRAIL_SETTING_OPTIONS = optionNames<GuardrailSetting>({ arn: true, version: true });
 
@@ -221,8 +223,8 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
     raise(
         typeof args.opsRoleArn === "string" ? opsRoleArnProblem("opsRoleArn", args.opsRoleArn, tenantId) : undefined,
         typeof args.externalId === "string" ? externalIdProblem("externalId", args.externalId) : undefined,
-        // A list that is no list (a bare model id) is refused here; one given as an Output is checked once known.
-        isOutputValue(args.allowedModels) ? undefined : listProblem("allowedModels", args.allowedModels, true, "model id"),
+        // A plain value that is no list (a bare model id) is refused here; an Output or a promise is checked once known.
+        plainNonList(args.allowedModels) ? listProblem("allowedModels", args.allowedModels, true, "model id") : undefined,
         plainModelSettings(args) ? modelSettingsProblem({ allowedModels: args.allowedModels, defaultModel: args.defaultModel, modelRoutes: args.modelRoutes }) : undefined,
         typeof args.bedrockRegion === "string" ? regionProblem("bedrockRegion", args.bedrockRegion) : undefined,
         isPlainObject(args.guardrail) && typeof args.guardrail.arn === "string" ? guardrailProblem(args.guardrail as { arn?: unknown; version?: unknown }) : undefined,

@@ -107,9 +107,9 @@ describe("the archive copy of a record the logger's maxContentBytes cut", () => 
 describe("ArchivingSink options", () => {
     const good = (): ArchivingSinkOptions => ({ primary: new MemorySink(), client: new MemoryS3(), bucket: BUCKET, kmsKeyArn: KEY_ARN });
     const cases: [string, Partial<Record<keyof ArchivingSinkOptions, unknown>>, RegExp][] = [
-        ["a missing bucket", { bucket: undefined }, /^bucket must be an S3 bucket name .*got undefined$/],
+        ["a missing bucket", { bucket: undefined }, /^bucket is required \(an S3 bucket name .*\), got undefined$/],
         ["a bucket name S3 refuses", { bucket: "Not A Bucket!" }, /^bucket must be an S3 bucket name .*got "Not A Bucket!"$/],
-        ["a missing key", { kmsKeyArn: undefined }, /^kmsKeyArn must be a KMS key ARN .*got undefined$/],
+        ["a missing key", { kmsKeyArn: undefined }, /^kmsKeyArn is required \(a KMS key ARN .*\), got undefined$/],
         ["a key alias", { kmsKeyArn: "alias/archive" }, /^kmsKeyArn must be a KMS key ARN .*got "alias\/archive"$/],
         ["an owner that is no account id", { expectedBucketOwner: "me" }, /^expectedBucketOwner must be a 12-digit AWS account id, got "me"$/],
         ["a callId that is no function", { callId: "fixed" }, /^callId must be a function, got "fixed"$/],

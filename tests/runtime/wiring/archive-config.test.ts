@@ -21,7 +21,7 @@ describe("runtime configuration of the audit archive", () => {
         assert.equal("archiveKmsKeyArn" in config, false);
     });
 
-    it("refuses a bucket without its key", () => refuses({ [RuntimeEnv.archiveBucket]: "btn-a-archive" }, /^archiveKmsKeyArn \(BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN\) must be a KMS key ARN when archiveBucket .* got undefined$/));
+    it("refuses a bucket without its key", () => refuses({ [RuntimeEnv.archiveBucket]: "btn-a-archive" }, /^archiveKmsKeyArn \(BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN\) is required \(a KMS key ARN when archiveBucket .*\), got undefined$/));
     it("refuses a key without its bucket", () => refuses({ [RuntimeEnv.archiveKmsKeyArn]: KEY }, /^archiveBucket \(BEDROCK_TENANCY_ARCHIVE_BUCKET\) is required with archiveKmsKeyArn/));
     it("refuses a bucket name S3 does not accept", () =>
         refuses({ [RuntimeEnv.archiveBucket]: "Bad_Bucket", [RuntimeEnv.archiveKmsKeyArn]: KEY }, /^archiveBucket \(BEDROCK_TENANCY_ARCHIVE_BUCKET\) must be an S3 bucket name .* got "Bad_Bucket"$/));
