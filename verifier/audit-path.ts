@@ -262,7 +262,14 @@ function metrics(ctx: CustomerContext, component: StackResource, groupName: stri
     }
     const throttle = alarms.filter((a) => prop(a, "namespace") === namespace && prop(a, "metricName") === AuditMetric.throttledCalls && prop(a, "statistic") === "Sum"
         && prop(a, "comparisonOperator") === "GreaterThanOrEqualToThreshold" && !hasDimensions(prop(a, "dimensions")));
-    if (throttle.length === 0) flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+    // An alarm with its actions disabled still changes state, but notifies no one and runs none of its actions.
+    const silenced = throttle.filter((a) => actionsDisabled(a));
+    for (const a of silenced.filter((x) => built.includes(x))) {
+        flag(CODE, a, "actionsEnabled", `is the component's alarm on ${namespace} ${AuditMetric.throttledCalls} with its actions disabled (actionsEnabled ${asText(prop(a, "actionsEnabled"))}): Bedrock throttling seen in the audit records would notify no one`);
+    }
+    if (throttle.length === silenced.length && !silenced.some((x) => built.includes(x))) {
+        flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions, actions enabled) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+    }
 }
 
 function sameDimensions(actual: unknown, wanted: Record<string, string> | undefined): boolean {
@@ -272,6 +279,11 @@ function sameDimensions(actual: unknown, wanted: Record<string, string> | undefi
     const w = Object.entries(wanted ?? {});
     return a.length === w.length && w.every(([k, v]) => read.map[k] === v);
 }
+
+const actionsDisabled = (alarm: StackResource) => {
+    const v = prop(alarm, "actionsEnabled");
+    return v === false || v === "false";
+};
 
 function hasDimensions(value: unknown): boolean {
     const read = mapOf(value);

@@ -46,6 +46,13 @@ const logsStatement = (d: any) => d.Statement.find((s: any) => String(s.Sid).sta
 const trustAlso = (statement: unknown) => (d: StackDoc, side: Side) => editDocument(runtimeRole(d), side, "assumeRolePolicy", (t) => t.Statement.push(statement));
 const removed = (type: string, name: string) => (d: StackDoc) => (find(d, type, byName(name))[DELETED_BY_PREVIEW] = true);
 
+/** The throttle alarm's actionsEnabled on one side; the program asked for the default (enabled), which the shipped plan leaves unset. */
+const alarmActions = (value: unknown) => (d: StackDoc, side: Side) => {
+    const alarm = find(d, ALARM, byName("customer-a-throttle-alarm"));
+    setProp(alarm, "inputs", "actionsEnabled", true);
+    setProp(alarm, side, "actionsEnabled", value);
+};
+
 const mutation = (name: string, code: Mutation["code"], edit: Mutation["edit"], sides: Side[] = ["inputs", "outputs"]): Mutation => ({ name, stack: "customer-a", code, sides, edit });
 
 export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
@@ -93,6 +100,8 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
             metricTransformation: { name: "ThrottledCalls", namespace: "BedrockTenancy/customer-a", value: "-1000000", defaultValue: "0" },
         })), ["inputs"]),
     mutation("the component's throttle alarm removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(ALARM, "customer-a-throttle-alarm"), ["inputs"]),
+    mutation("the component's throttle alarm with its actions disabled", "BT-CUSTOMER-AUDIT-REMOVAL", alarmActions(false)),
+    mutation("the component's throttle alarm with its actions disabled as the text \"false\"", "BT-CUSTOMER-AUDIT-REMOVAL", alarmActions("false")),
     mutation("the component's FailedCalls metric filter removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(METRIC_FILTER, "customer-a-failed-calls"), ["inputs"]),
     // Who can run as the runtime role.
     mutation("the runtime role also trusting its own account's root", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Break", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A}:root` }, Action: "sts:AssumeRole" })),
@@ -130,6 +139,12 @@ export const AUDIT_WRITABLE_CONTROLS: { name: string; stack: "customer-a"; edit:
       edit: (d) => {
           setProp(logsEndpoint(d), "inputs", "policy", doc({ Effect: "Allow", Principal: "*", Action: "logs:Describe*", Resource: "*" }));
           for (const side of ["inputs", "outputs"] as const) setProp(logsEndpoint(d), side, "privateDnsEnabled", false);
+      } },
+    { name: "the component's throttle alarm with its actions enabled explicitly, and a second alarm on its metric with actions disabled", stack: "customer-a",
+      edit: (d) => {
+          const own = find(d, ALARM, byName("customer-a-throttle-alarm"));
+          for (const side of ["inputs", "outputs"] as const) setProp(own, side, "actionsEnabled", true);
+          d.deployment.resources.push(added("customer-a", ALARM, "throttle-drill", { ...JSON.parse(JSON.stringify(own.inputs)), name: "throttle-drill", actionsEnabled: false }));
       } },
     { name: "a transformer account policy on another log group only", stack: "customer-a",
       edit: (d) => d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "app-transformer", {

@@ -186,6 +186,9 @@ export const AUDIT_CONTROLS: { name: string; stack: "customer-a"; edit: (doc: St
         c.outputs = { ...c.outputs, archiveStorageClasses: ["STANDARD_IA", "GLACIER_IR", "GLACIER"] };
         for (const side of ["inputs", "outputs"] as const) rule((r) => r.transitions.push({ days: 365, storageClass: "GLACIER" }))(doc, side);
     } },
+    { name: "the audit log group's retention recorded as the number text \"365\"", stack: "customer-a", edit: (doc) => {
+        for (const side of ["inputs", "outputs"] as const) setProp(auditGroup(doc), side, "retentionInDays", "365");
+    } },
     { name: "a metric filter counting every event of the log", stack: "customer-a", edit: filter("events", "") },
     { name: "a metric filter summing input tokens of all models", stack: "customer-a", edit: filter("all-input-tokens", '{ $.input.inputTokenCount >= 0 }', { value: "$.input.inputTokenCount" }) },
     { name: "an Athena workgroup that leaves enforcement to AWS's default (on)", stack: "customer-a", edit: (doc) => {
