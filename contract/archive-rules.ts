@@ -19,6 +19,11 @@ export const ARCHIVE_STORAGE_CLASS_MIN_DAYS: Readonly<Record<string, number>> = 
     GLACIER: 0,
     DEEP_ARCHIVE: 0,
 });
+/** The archive's lifecycle steps when none are asked for: both classes stay readable by Athena without a restore. */
+export const ARCHIVE_DEFAULT_TRANSITIONS: readonly Readonly<{ days: number; storageClass: string }>[] = Object.freeze([
+    Object.freeze({ days: 30, storageClass: "STANDARD_IA" }),
+    Object.freeze({ days: 90, storageClass: "GLACIER_IR" }),
+]);
 import { accountOfPrincipal, coversAction, coversEveryValueWith, parsePolicy, principalsOf, wildcardMatch, type PolicyStatement } from "./iam";
 import { isPlainObject, show } from "./validation";
 

@@ -8,7 +8,7 @@
  * Each must be in the file: a protection the file leaves out is one AWS need
  * not hold.
  */
-import { ARCHIVE_STORAGE_CLASS_MIN_DAYS, archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
+import { ARCHIVE_DEFAULT_TRANSITIONS, archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
 import { blocksOf, KEY_POLICY_TIES, PRINCIPAL_TIES, tiedToAccount } from "./account-egress";
 import type { CustomerIntent } from "./intent";
 import { asText, jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
@@ -214,7 +214,7 @@ function retentionProblems(retention: unknown, c: CustomerIntent): string[] {
 
 /**
  * Lifecycle rules on the archive, held to what the component creates:
- * transitions to the storage classes it accepts, an expiration of current
+ * transitions only to the storage classes it was asked to use, an expiration of current
  * versions only once their lock has ended, and noncurrent versions deleted
  * only after such an expiration. An expiration puts a delete marker over a
  * locked record, which then no longer shows in the bucket or to Athena,
@@ -227,6 +227,8 @@ export function lifecycleProblems(value: unknown, c: CustomerIntent): string[] {
     const lock = c.archiveRetentionDays;
     const before = (days: unknown) => typeof days !== "number" || lock === undefined || days < lock;
     const lockText = lock === undefined ? "the lock's retention (not known)" : `the ${lock}-day lock`;
+    // A component from an older bedrock-tenancy records no classes: its lifecycle is held to the default steps'.
+    const classes = c.archiveStorageClasses ?? ARCHIVE_DEFAULT_TRANSITIONS.map((t) => t.storageClass);
     const out: string[] = [];
     for (const [i, rule] of rules.blocks.entries()) {
         if (rule.status === "Disabled" || isFalse(rule.enabled)) continue;
@@ -250,7 +252,7 @@ export function lifecycleProblems(value: unknown, c: CustomerIntent): string[] {
         }
         for (const key of ["transitions", "noncurrentVersionTransitions"]) {
             for (const t of part(key)) {
-                if (!(typeof t.storageClass === "string" && t.storageClass in ARCHIVE_STORAGE_CLASS_MIN_DAYS)) out.push(`${name} ${key} moves records to ${asText(t.storageClass ?? "no storage class")}, not one of the classes the component moves them to (${Object.keys(ARCHIVE_STORAGE_CLASS_MIN_DAYS).join(", ")})`);
+                if (!(typeof t.storageClass === "string" && classes.includes(t.storageClass))) out.push(`${name} ${key} moves records to ${asText(t.storageClass ?? "no storage class")}, not one of the classes the component was asked to move them to (${classes.join(", ")}): a record in a class the archive was not asked for may need a restore before Athena can read it, and costs what was not chosen`);
             }
         }
     }

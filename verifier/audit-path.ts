@@ -15,7 +15,9 @@
  * to carry (the runtime's role, its account and Region, the archive's key,
  * TLS).
  */
-import { archiveTenantPrefix, AuditMetric, auditMetricFilters, coversAction, coversResource, logsServicePrincipal, parseArn, parsePolicy, reachesUnder, s3ServiceHost, wildcardMatch, type Condition, type PolicyStatement } from "../contract";
+import { archiveTenantPrefix, AuditMetric, auditMetricFilters, logsServicePrincipal, parseArn, parsePolicy, s3ServiceHost } from "../contract";
+import { endpointPolicies } from "./audit-endpoints";
+import { allows, denies, type Actor, type Write } from "./audit-statements";
 import { blocksOf, managed, mapOf } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { auditLogGroupName, componentRegion } from "./customer-audit";
@@ -29,7 +31,6 @@ const KEY_TYPE = "aws:kms/key:Key";
 const KEY_POLICY_TYPE = "aws:kms/keyPolicy:KeyPolicy";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const BUCKET_POLICY_TYPES = ["aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
 const METRIC_FILTER_TYPE = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
 const ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -39,26 +40,6 @@ const CODE: Code = "BT-CUSTOMER-AUDIT-REMOVAL";
 const LOGS_KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"];
 /** Every key action CloudWatch Logs' use of the key could need: a Deny of any of them can break storing or reading. */
 const LOGS_KEY_ACTIONS = [...LOGS_KEY_USE, "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
-
-/** Who makes a write of the path, and what its request is known to carry (condition keys lowercased). */
-interface Actor {
-    /** The runtime role's ARN, or the service principal. */
-    aws?: string;
-    service?: string;
-    account: string;
-    context: Map<string, string[]>;
-}
-
-/** One write of the path: what is done, on what, by whom. */
-interface Write {
-    what: string;
-    actions: string[];
-    /** A resource the write names, for an Allow to cover. */
-    sample: string;
-    /** Every resource the write may name starts with this: a Deny reaching under it can refuse some write. */
-    under: string;
-    actor: Actor;
-}
 
 const isStays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && v !== UNKNOWN_VALUE;
@@ -113,7 +94,9 @@ export function auditPathViolations(ctx: CustomerContext): Violation[] {
     }
 
     runtimeIdentity(ctx, writes, flag);
-    if (objects) archivePolicies(ctx, archive, writes.filter((w) => w.actions.includes("s3:PutObject")), flag);
+    const puts = writes.filter((w) => w.actions.includes("s3:PutObject"));
+    if (objects) archivePolicies(ctx, archive, puts, flag);
+    endpointPolicies(ctx, { logs: writes.filter((w) => w.actions.includes("logs:PutLogEvents")), s3: puts }, flag);
     keyPolicies(ctx, groupName, logsService, writes.filter((w) => w.actions.includes("kms:GenerateDataKey")), flag);
     transformers(ctx, groupName, flag);
     metrics(ctx, component, groupName, flag);
@@ -150,29 +133,13 @@ function runtimeIdentity(ctx: CustomerContext, writes: Write[], flag: Flag): voi
     }
 }
 
-/** The archive's bucket policies, and the S3 endpoints of the runtime's network, must let the runtime put its objects. */
+/** The archive's bucket policies must let the runtime put its objects. */
 function archivePolicies(ctx: CustomerContext, bucket: string, writes: Write[], flag: Flag): void {
-    const { state, customer } = ctx;
+    const { state } = ctx;
     for (const r of managed(state).filter((x) => BUCKET_POLICY_TYPES.includes(x.type) && isStays(x) && textProp(x, "bucket") === bucket)) {
         const parsed = parsePolicy(prop(r, "policy"));
         if ("problem" in parsed) continue;
         for (const s of parsed.statements) for (const w of writes) denies(s, w, "resource", (why) => flag(CODE, r, s.label, `denies the runtime role ${why}`));
-    }
-    const endpoints = managed(state).filter((x) => x.type === ENDPOINT_TYPE && isStays(x));
-    const own = endpoints.filter((e) => within(ctx, e, customer.urn));
-    const vpcs = new Set(own.map((e) => prop(e, "vpcId")).filter(known));
-    for (const e of endpoints.filter((x) => own.includes(x) || !known(prop(x, "vpcId")) || vpcs.has(prop(x, "vpcId") as string))) {
-        const service = prop(e, "serviceName");
-        if (known(service) && !service.endsWith(".s3")) continue;
-        const policy = prop(e, "policy");
-        if (policy === undefined || policy === null || policy === "" || policy === UNKNOWN_VALUE) continue;
-        const parsed = parsePolicy(policy);
-        if ("problem" in parsed) {
-            flag(CODE, e, "policy", `has an endpoint policy the proof cannot read (it ${parsed.problem}): whether the runtime may still archive its records through it cannot be proved`);
-            continue;
-        }
-        for (const s of parsed.statements) for (const w of writes) denies(s, w, "resource", (why) => flag(CODE, e, s.label, `denies, on the runtime's path to S3, ${why}`));
-        for (const w of writes) if (!parsed.statements.some((s) => allows(s, w, "resource"))) flag(CODE, e, "policy", `has an endpoint policy that does not allow the runtime to ${w.what}: on the runtime's path to S3 the archive writes are refused while the calls go on`);
     }
 }
 
@@ -202,89 +169,6 @@ function keyPolicies(ctx: CustomerContext, groupName: string, logs: Actor, write
         }
         for (const w of writes) if (!parsed.statements.some((s) => allows(s, w, "key"))) flag("BT-CUSTOMER-KEY", r, "policy", `does not let the runtime role (or the account, for IAM to decide) ${w.what}: archive objects cannot be encrypted, while the runtime goes on calling Bedrock`);
     }
-}
-
-/**
- * Whether `s`, a Deny, could refuse part of `w`; `report` gets why. A key
- * policy's Resource is always its own key.
- */
-function denies(s: PolicyStatement, w: Write, kind: "identity" | "resource" | "key", report: (why: string) => void): void {
-    if (s.effect !== "Deny") return;
-    const actions = w.actions.filter((a) => coversAction(s, a));
-    if (actions.length === 0) return;
-    if (kind !== "identity" && !principalMatches(s, w.actor)) return;
-    if (kind !== "key" && !reachesUnder(s, w.under)) return;
-    if (conditionsHold(s.conditions, w.actor.context) === false) return;
-    report(`${actions.join(", ")} when it would ${w.what} (no condition of the Deny can be shown not to hold for that write)`);
-}
-
-/** Whether `s`, an Allow, certainly allows every action of `w`. */
-function allows(s: PolicyStatement, w: Write, kind: "identity" | "resource" | "key"): boolean {
-    if (s.effect !== "Allow" || !w.actions.every((a) => coversAction(s, a))) return false;
-    if (kind !== "identity" && (s.notPrincipals !== undefined || !principalMatches(s, w.actor))) return false;
-    if (kind !== "key" && !coversResource(s, w.sample)) return false;
-    return conditionsHold(s.conditions, w.actor.context) === true;
-}
-
-/**
- * Whether the statement's principal can be the actor. A NotPrincipal
- * reaches the actor unless it names it; an AWS principal names the runtime
- * by its ARN, its account or `*`.
- */
-function principalMatches(s: PolicyStatement, a: Actor): boolean {
-    if (s.notPrincipals !== undefined) {
-        const listed = a.service ? (s.notPrincipals.Service ?? []) : (s.notPrincipals.AWS ?? []);
-        return !listed.some((v) => v === a.service || v.toLowerCase() === a.aws?.toLowerCase());
-    }
-    if (s.principals === undefined) return true;
-    if ((s.principals.AWS ?? []).includes("*")) return true;
-    if (a.service) return (s.principals.Service ?? []).some((v) => wildcardMatch(v, a.service!, true));
-    return (s.principals.AWS ?? []).some((v) => wildcardMatch(v, a.aws!, true) || (a.account !== undefined && (v === a.account || v === `arn:aws:iam::${a.account}:root`)));
-}
-
-/** AND of the conditions: false when one is certainly false, true when all certainly hold, undefined otherwise. */
-function conditionsHold(conditions: readonly Condition[], context: ReadonlyMap<string, string[]>): boolean | undefined {
-    let all: boolean | undefined = true;
-    for (const c of conditions) {
-        const held = conditionHolds(c, context);
-        if (held === false) return false;
-        if (held === undefined) all = undefined;
-    }
-    return all;
-}
-
-function conditionHolds(c: Condition, context: ReadonlyMap<string, string[]>): boolean | undefined {
-    if (c.operator.includes(":")) return undefined;
-    const present = context.get(c.key);
-    if (c.operator === "Null") {
-        if (present === undefined) return undefined;
-        return c.values.every((v) => v.toLowerCase() === "false") ? true : c.values.every((v) => v.toLowerCase() === "true") ? false : undefined;
-    }
-    if (present === undefined) return undefined;
-    const op = c.operator.endsWith("IfExists") ? c.operator.slice(0, -"IfExists".length) : c.operator;
-    const negated = op.includes("Not");
-    const base = op.replace("Not", "");
-    if (c.values.some((v) => v.includes("${"))) return undefined;
-    let match: (pattern: string, value: string) => boolean;
-    switch (base) {
-        case "StringEquals": case "ArnEquals": match = (p, v) => (base === "ArnEquals" ? wildcardMatch(p, v) : p === v); break;
-        case "StringEqualsIgnoreCase": match = (p, v) => p.toLowerCase() === v.toLowerCase(); break;
-        case "StringLike": case "ArnLike": match = (p, v) => wildcardMatch(p, v); break;
-        case "Bool": match = (p, v) => p.toLowerCase() === v.toLowerCase(); break;
-        default: return undefined;
-    }
-    const any = present.some((v) => c.values.some((p) => match(p, v)));
-    return negated ? !any : any;
-}
-
-/** Whether `r` lies inside the resource `ancestor` (its component). */
-function within(ctx: CustomerContext, r: StackResource, ancestor: string): boolean {
-    const seen = new Set<string>();
-    for (let at = r.parent; at !== undefined && !seen.has(at); at = ctx.state.resources.find((x) => x.urn === at)?.parent) {
-        if (at === ancestor) return true;
-        seen.add(at);
-    }
-    return false;
 }
 
 /** `LogGroupName IN [...]`, `LogGroupNamePrefix IN [...]` and their NOT IN forms, as an account policy selects its log groups. */
@@ -378,7 +262,14 @@ function metrics(ctx: CustomerContext, component: StackResource, groupName: stri
     }
     const throttle = alarms.filter((a) => prop(a, "namespace") === namespace && prop(a, "metricName") === AuditMetric.throttledCalls && prop(a, "statistic") === "Sum"
         && prop(a, "comparisonOperator") === "GreaterThanOrEqualToThreshold" && !hasDimensions(prop(a, "dimensions")));
-    if (throttle.length === 0) flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+    // An alarm with its actions disabled still changes state, but notifies no one and runs none of its actions.
+    const silenced = throttle.filter((a) => actionsDisabled(a));
+    for (const a of silenced.filter((x) => built.includes(x))) {
+        flag(CODE, a, "actionsEnabled", `is the component's alarm on ${namespace} ${AuditMetric.throttledCalls} with its actions disabled (actionsEnabled ${asText(prop(a, "actionsEnabled"))}): Bedrock throttling seen in the audit records would notify no one`);
+    }
+    if (throttle.length === silenced.length && !silenced.some((x) => built.includes(x))) {
+        flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions, actions enabled) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+    }
 }
 
 function sameDimensions(actual: unknown, wanted: Record<string, string> | undefined): boolean {
@@ -388,6 +279,11 @@ function sameDimensions(actual: unknown, wanted: Record<string, string> | undefi
     const w = Object.entries(wanted ?? {});
     return a.length === w.length && w.every(([k, v]) => read.map[k] === v);
 }
+
+const actionsDisabled = (alarm: StackResource) => {
+    const v = prop(alarm, "actionsEnabled");
+    return v === false || v === "false";
+};
 
 function hasDimensions(value: unknown): boolean {
     const read = mapOf(value);

@@ -15,7 +15,7 @@ import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
 import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
-import { asText, isSet, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asNumber, asText, isSet, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 import { runtimeRoleArns } from "./runtime-roles";
 
@@ -68,8 +68,10 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
     const asked = customer.logRetentionDays === undefined ? `the component's default of ${retention} days (the component records no logRetentionDays)` : `the ${retention} days the component was asked for`;
     for (const g of audit) {
         const days = prop(g, "retentionInDays");
-        if (days !== UNKNOWN_VALUE && days !== retention) {
-            const held = typeof days === "number" && days > 0 ? `${days} days` : `${asText(days ?? "no retention")} (records never expire)`;
+        // The provider records some numbers as text: "365" keeps records as long as 365 does. Unset, or 0, they never expire.
+        const count = isSet(days) ? asNumber(days) : 0;
+        if (days !== UNKNOWN_VALUE && count !== retention) {
+            const held = count > 0 ? `${count} days` : count === 0 ? `${asText(days ?? "no retention")} (records never expire)` : `${asText(days)} (not a number of days)`;
             flag("BT-CUSTOMER-LOG-GROUP", g, "retentionInDays", `keeps the audit records ${held}, not ${asked}`);
         }
         const cls = prop(g, "logGroupClass");

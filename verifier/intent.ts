@@ -65,6 +65,8 @@ export interface CustomerIntent {
     /** The archive's Object Lock as asked for, when the stack has an archive. */
     archiveRetentionMode?: string;
     archiveRetentionDays?: number;
+    /** The storage classes the archive's lifecycle was asked to move records to; a component from an older bedrock-tenancy records none. */
+    archiveStorageClasses?: string[];
     /**
      * Days the audit log group keeps records, the Region of the customer-side
      * resources and the Region the runtime calls Bedrock in, as asked for; a
@@ -139,6 +141,7 @@ export function readCustomerIntents(state: StackState): CustomerIntent[] {
             runtimeRoleArn: o.string("runtimeRoleArn"),
             archiveRetentionMode: o.optionalString("archiveRetentionMode"),
             archiveRetentionDays: o.optionalNumber("archiveRetentionDays"),
+            archiveStorageClasses: o.optionalStrings("archiveStorageClasses"),
             logRetentionDays: o.optionalNumber("logRetentionDays"),
             region: o.optionalString("region"),
             bedrockRegion: o.optionalString("bedrockRegion"),
@@ -207,6 +210,11 @@ class Reader {
         if (v === undefined || v === null) return undefined;
         if (typeof v !== "number" || !Number.isFinite(v)) this.fail(name, `must be a number, got ${JSON.stringify(v)}`);
         return v;
+    }
+
+    optionalStrings(name: string): string[] | undefined {
+        const v = this.get(name);
+        return v === undefined || v === null ? undefined : this.stringList(v, name);
     }
 
     strings(name: string): string[] {

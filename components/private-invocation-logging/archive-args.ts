@@ -1,4 +1,4 @@
-import { SEVEN_YEARS_DAYS, optionNames } from "../../contract";
+import { ARCHIVE_DEFAULT_TRANSITIONS, SEVEN_YEARS_DAYS, optionNames } from "../../contract";
 
 export { ARCHIVE_STORAGE_CLASS_MIN_DAYS } from "../../contract";
 
@@ -28,11 +28,7 @@ export const ARCHIVE_DEFAULTS = Object.freeze({
     retentionDays: SEVEN_YEARS_DAYS,
     retentionMode: "COMPLIANCE",
     allowGovernanceMode: false,
-    /** Both classes stay readable by Athena without a restore. */
-    transitions: Object.freeze([
-        Object.freeze({ days: 30, storageClass: "STANDARD_IA" }),
-        Object.freeze({ days: 90, storageClass: "GLACIER_IR" }),
-    ]),
+    transitions: ARCHIVE_DEFAULT_TRANSITIONS,
     /** Parts of a failed upload are billed until aborted. */
     abortIncompleteUploadDays: 1,
 });

@@ -328,6 +328,8 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
             // The archive's Object Lock as asked for: the verifier holds the lock configuration to it.
             archiveRetentionMode: archiveArgs?.retentionMode,
             archiveRetentionDays: archiveArgs?.retentionDays,
+            // The storage classes its lifecycle moves records to: the verifier refuses a transition to any other.
+            archiveStorageClasses: archiveArgs && [...new Set(archiveArgs.transitions.map((t) => t.storageClass))],
             // The audit log's retention, Region and Bedrock Region as asked for: the verifier holds the log group and the runtime to them.
             logRetentionDays: r.logRetentionDays,
             region,

@@ -30,6 +30,8 @@ const runtimeRole = (doc: StackDoc) => find(doc, ROLE, byName("customer-a-runtim
 const runtimePolicy = (doc: StackDoc) => find(doc, ROLE_POLICY, byName("customer-a-runtime-policy"));
 const archivePolicy = (doc: StackDoc) => find(doc, BUCKET_POLICY, byName("customer-a-archive-policy"));
 const s3Endpoint = (doc: StackDoc) => find(doc, ENDPOINT, (r) => String(r.inputs.serviceName).endsWith(".s3"));
+const logsEndpoint = (doc: StackDoc) => find(doc, ENDPOINT, (r) => String(r.inputs.serviceName).endsWith(".logs"));
+const AUDIT_STREAMS = `arn:aws:logs:us-east-1:${CUSTOMER_A}:log-group:${AUDIT_GROUP}:log-stream:*`;
 const runtimeFunction = (doc: StackDoc) => find(doc, FUNCTION, byName("customer-a-function"));
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 
@@ -43,6 +45,13 @@ const keyPolicy = (change: (d: any) => void) => (d: StackDoc, side: Side) => edi
 const logsStatement = (d: any) => d.Statement.find((s: any) => String(s.Sid).startsWith("CloudWatchLogs"));
 const trustAlso = (statement: unknown) => (d: StackDoc, side: Side) => editDocument(runtimeRole(d), side, "assumeRolePolicy", (t) => t.Statement.push(statement));
 const removed = (type: string, name: string) => (d: StackDoc) => (find(d, type, byName(name))[DELETED_BY_PREVIEW] = true);
+
+/** The throttle alarm's actionsEnabled on one side; the program asked for the default (enabled), which the shipped plan leaves unset. */
+const alarmActions = (value: unknown) => (d: StackDoc, side: Side) => {
+    const alarm = find(d, ALARM, byName("customer-a-throttle-alarm"));
+    setProp(alarm, "inputs", "actionsEnabled", true);
+    setProp(alarm, side, "actionsEnabled", value);
+};
 
 const mutation = (name: string, code: Mutation["code"], edit: Mutation["edit"], sides: Side[] = ["inputs", "outputs"]): Mutation => ({ name, stack: "customer-a", code, sides, edit });
 
@@ -72,6 +81,13 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
         editDocument(archivePolicy(d), side, "policy", (p) => p.Statement.push({ Sid: "Freeze", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: ARCHIVE_OBJECTS, Condition: { ArnEquals: { "aws:PrincipalArn": RUNTIME_A } } }))),
     mutation("the runtime's S3 endpoint policy denying s3:PutObject on the archive", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
         setProp(s3Endpoint(d), side, "policy", doc({ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }, { Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: ARCHIVE_OBJECTS })), ["inputs"]),
+    // The runtime's CloudWatch Logs endpoint: with private DNS every log write of the runtime passes its policy.
+    mutation("the runtime's Logs endpoint policy denying logs:PutLogEvents", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        setProp(logsEndpoint(d), side, "policy", doc({ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }, { Effect: "Deny", Principal: "*", Action: "logs:PutLogEvents", Resource: "*" })), ["inputs"]),
+    mutation("the runtime's Logs endpoint policy allowing only logs:Describe*", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        setProp(logsEndpoint(d), side, "policy", doc({ Effect: "Allow", Principal: "*", Action: "logs:Describe*", Resource: "*" })), ["inputs"]),
+    mutation("the runtime's Logs endpoint policy allowing logs:PutLogEvents but not logs:CreateLogStream", "BT-CUSTOMER-AUDIT-REMOVAL", (d, side) =>
+        setProp(logsEndpoint(d), side, "policy", doc({ Effect: "Allow", Principal: "*", Action: "logs:PutLogEvents", Resource: AUDIT_STREAMS })), ["inputs"]),
     // What the records become once written, and what counts them.
     mutation("a transformer account policy rewriting the audit log group's records", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
         d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "audit-transformer", {
@@ -84,6 +100,8 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
             metricTransformation: { name: "ThrottledCalls", namespace: "BedrockTenancy/customer-a", value: "-1000000", defaultValue: "0" },
         })), ["inputs"]),
     mutation("the component's throttle alarm removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(ALARM, "customer-a-throttle-alarm"), ["inputs"]),
+    mutation("the component's throttle alarm with its actions disabled", "BT-CUSTOMER-AUDIT-REMOVAL", alarmActions(false)),
+    mutation("the component's throttle alarm with its actions disabled as the text \"false\"", "BT-CUSTOMER-AUDIT-REMOVAL", alarmActions("false")),
     mutation("the component's FailedCalls metric filter removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(METRIC_FILTER, "customer-a-failed-calls"), ["inputs"]),
     // Who can run as the runtime role.
     mutation("the runtime role also trusting its own account's root", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Break", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A}:root` }, Action: "sts:AssumeRole" })),
@@ -114,6 +132,19 @@ export const AUDIT_WRITABLE_CONTROLS: { name: string; stack: "customer-a"; edit:
       edit: (d) => {
           d.deployment.resources.push(added("customer-a", "aws:iam/policy:Policy", "runtime-boundary", { name: "runtime-boundary", policy: doc({ Effect: "Allow", Action: ["sts:*", "logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject", "kms:GenerateDataKey", "ec2:*"], Resource: "*" }) }, { arn: `arn:aws:iam::${CUSTOMER_A}:policy/runtime-boundary` }));
           setProp(runtimeRole(d), "inputs", "permissionsBoundary", `arn:aws:iam::${CUSTOMER_A}:policy/runtime-boundary`);
+      } },
+    { name: "the runtime's Logs endpoint policy allowing only the audit log group's writes", stack: "customer-a",
+      edit: (d) => setProp(logsEndpoint(d), "inputs", "policy", doc({ Effect: "Allow", Principal: "*", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: AUDIT_STREAMS })) },
+    { name: "a Logs endpoint policy allowing nothing, its private DNS off", stack: "customer-a",
+      edit: (d) => {
+          setProp(logsEndpoint(d), "inputs", "policy", doc({ Effect: "Allow", Principal: "*", Action: "logs:Describe*", Resource: "*" }));
+          for (const side of ["inputs", "outputs"] as const) setProp(logsEndpoint(d), side, "privateDnsEnabled", false);
+      } },
+    { name: "the component's throttle alarm with its actions enabled explicitly, and a second alarm on its metric with actions disabled", stack: "customer-a",
+      edit: (d) => {
+          const own = find(d, ALARM, byName("customer-a-throttle-alarm"));
+          for (const side of ["inputs", "outputs"] as const) setProp(own, side, "actionsEnabled", true);
+          d.deployment.resources.push(added("customer-a", ALARM, "throttle-drill", { ...JSON.parse(JSON.stringify(own.inputs)), name: "throttle-drill", actionsEnabled: false }));
       } },
     { name: "a transformer account policy on another log group only", stack: "customer-a",
       edit: (d) => d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "app-transformer", {

@@ -111,6 +111,15 @@ export const AUDIT_MUTATIONS: Mutation[] = [
     audit("the archive's lifecycle expiring current versions at a date", "BT-CUSTOMER-ARCHIVE", rule((r) => (r.expiration = { date: "2027-01-01T00:00:00Z" }))),
     audit("the archive's lifecycle deleting noncurrent versions after a day with no expiration after the lock", "BT-CUSTOMER-ARCHIVE", rule((r) => (r.noncurrentVersionExpiration = { noncurrentDays: 1 }))),
     audit("the archive's lifecycle moving records to a class the component does not use", "BT-CUSTOMER-ARCHIVE", rule((r) => (r.transitions = [{ days: 30, storageClass: "REDUCED_REDUNDANCY" }]))),
+    audit("the archive's lifecycle also moving records to DEEP_ARCHIVE, a class the component was not asked for", "BT-CUSTOMER-ARCHIVE", rule((r) => r.transitions.push({ days: 180, storageClass: "DEEP_ARCHIVE" }))),
+    audit("the archive's lifecycle also moving records to GLACIER, which Athena cannot read without a restore", "BT-CUSTOMER-ARCHIVE", rule((r) => r.transitions.push({ days: 120, storageClass: "GLACIER" }))),
+    audit("the archive's lifecycle moving noncurrent versions to GLACIER", "BT-CUSTOMER-ARCHIVE", rule((r) => (r.noncurrentVersionTransitions = [{ noncurrentDays: 30, storageClass: "GLACIER" }]))),
+    audit("an older component recording no storage classes, its archive's lifecycle moving records to DEEP_ARCHIVE", "BT-CUSTOMER-ARCHIVE", (doc, side) => {
+        const c = component(doc);
+        const { archiveStorageClasses: _, ...rest } = c.outputs;
+        c.outputs = rest;
+        rule((r) => r.transitions.push({ days: 180, storageClass: "DEEP_ARCHIVE" }))(doc, side);
+    }),
     audit("a second lifecycle configuration (V2) on the archive expiring records", "BT-CUSTOMER-ARCHIVE", (doc) => {
         doc.deployment.resources.push(added("customer-a", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "expire", { bucket: ARCHIVE_A, region: "us-east-1", rules: [{ id: "expire", status: "Enabled", expiration: { days: 7 } }] }));
     }, ["inputs"]),
@@ -161,7 +170,9 @@ export const AUDIT_CONTROLS: { name: string; stack: "customer-a"; edit: (doc: St
         setProp(auditGroup(doc), "inputs", "retentionInDays", 30);
         setProp(auditGroup(doc), "outputs", "retentionInDays", 30);
     } },
-    { name: "an archive that expires records once their lock has ended, and their noncurrent versions a day later", stack: "customer-a", edit: (doc) => {
+    { name: "an archive that expires records once their lock has ended, and their noncurrent versions a day later, moving them to the classes asked for", stack: "customer-a", edit: (doc) => {
+        const c = component(doc);
+        c.outputs = { ...c.outputs, archiveStorageClasses: ["STANDARD_IA", "DEEP_ARCHIVE"] };
         for (const side of ["inputs", "outputs"] as const) rule((r) => {
             r.expiration = { days: 2556 };
             r.noncurrentVersionExpiration = { noncurrentDays: 1 };
@@ -170,6 +181,14 @@ export const AUDIT_CONTROLS: { name: string; stack: "customer-a"; edit: (doc: St
     } },
     { name: "a metric filter counting failed calls of one model, on the fields the component's filters test", stack: "customer-a",
       edit: filter("haiku-failures", '{ $.outcome = "error" && $.modelId = "anthropic.claude-3-haiku*" }') },
+    { name: "an archive asked to move records to GLACIER, its lifecycle doing so", stack: "customer-a", edit: (doc) => {
+        const c = component(doc);
+        c.outputs = { ...c.outputs, archiveStorageClasses: ["STANDARD_IA", "GLACIER_IR", "GLACIER"] };
+        for (const side of ["inputs", "outputs"] as const) rule((r) => r.transitions.push({ days: 365, storageClass: "GLACIER" }))(doc, side);
+    } },
+    { name: "the audit log group's retention recorded as the number text \"365\"", stack: "customer-a", edit: (doc) => {
+        for (const side of ["inputs", "outputs"] as const) setProp(auditGroup(doc), side, "retentionInDays", "365");
+    } },
     { name: "a metric filter counting every event of the log", stack: "customer-a", edit: filter("events", "") },
     { name: "a metric filter summing input tokens of all models", stack: "customer-a", edit: filter("all-input-tokens", '{ $.input.inputTokenCount >= 0 }', { value: "$.input.inputTokenCount" }) },
     { name: "an Athena workgroup that leaves enforcement to AWS's default (on)", stack: "customer-a", edit: (doc) => {
