@@ -258,20 +258,20 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
         const fronted = (s.resources ?? []).flatMap((r) => foreignAccessPoint(r, scope));
         if (fronted.length > 0) out.push(`act through ${list(fronted)}: an access point can front a bucket of another account, so only an access point of the stack over a bucket of the stack stays in the account ${scope.account}`);
     }
+    // Weighed once: the writes that may reach a resource outside the account, or outside the stack.
+    const writes = writesOnEveryAccount(s);
+    const everywhere = s.notResources !== undefined || s.resources === undefined || s.resources.includes("*");
     // A resource of the account the stack does not hold may forward anywhere, whatever account a condition holds the request to.
-    const unheld = ownWrites(s, scope);
+    const unheld = ownWrites(s, writes, scope);
     if (unheld.length > 0) out.push(`${unheld.join("; ")}: each is a resource of the account ${scope.account} that the stack does not hold, so whoever holds it decides where what is written there goes, and its policies are not in the files; name the stack's own resources`);
     const held = heldToAccount(s, scope.account);
-    if (held && (s.notResources !== undefined || s.resources === undefined || s.resources.includes("*"))) {
-        const writes = writesOnEveryAccount(s);
-        if (writes.length > 0) out.push(`${list(writes)} on every resource of the account ${scope.account}: aws:ResourceAccount holds it to the account, not to the stack, and a resource of the account the stack does not hold may forward anywhere; name the stack's own resources`);
+    if (held && everywhere && writes.length > 0) {
+        out.push(`${list(writes)} on every resource of the account ${scope.account}: aws:ResourceAccount holds it to the account, not to the stack, and a resource of the account the stack does not hold may forward anywhere; name the stack's own resources`);
     }
     if (!held) {
         // A pattern over every account's resources is weighed as `*` is: reads and account-local writes pass on either.
-        const writes = writesOnEveryAccount(s);
         const foreign = (s.resources ?? []).flatMap((r) => foreignResource(r, scope)).filter((f) => writes.length > 0 || !f.endsWith(ANY_ACCOUNT));
         if (foreign.length > 0) out.push(`act on ${list(foreign)}: a path out of the account ${scope.account}`);
-        const everywhere = s.notResources !== undefined || s.resources === undefined || s.resources.includes("*");
         if (everywhere && writes.length > 0) {
             const where = s.notResources !== undefined ? `every resource but ${JSON.stringify(s.notResources)} (NotResource)` : "every resource (*)";
             out.push(`${list(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the stack's own resources`);
@@ -287,13 +287,12 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
 }
 
 /**
- * The statement's writes on resource patterns of the account that can name
+ * The statement's writes (`writes`, as writesOnEveryAccount weighs them) on resource patterns of the account that can name
  * a resource the stack does not hold, each with the writes that apply to
  * it. IAM and the account's log groups stay in the account (the
  * account-local writes), so only `sts:AssumeRole` is weighed on a role.
  */
-function ownWrites(s: PolicyStatement, scope: { account: string; stackArns: ReadonlySet<string> }): string[] {
-    const writes = writesOnEveryAccount(s);
+function ownWrites(s: PolicyStatement, writes: string[], scope: { account: string; stackArns: ReadonlySet<string> }): string[] {
     if (writes.length === 0) return [];
     return (s.resources ?? []).flatMap((r) => {
         const fields = arnPatternFields(r);
