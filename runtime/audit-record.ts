@@ -80,6 +80,28 @@ export const THROTTLING_ERROR_NAMES: readonly string[] = ["ThrottlingException",
 
 const HTTP_TOO_MANY_REQUESTS = 429;
 
+/** Node's code of a system or stream error (`ECONNRESET`, `ERR_STREAM_PREMATURE_CLOSE`): a fixed vocabulary, never text of the request. */
+const NODE_ERROR_CODE = /^(?:E[A-Z0-9]{2,31}|ERR_[A-Z0-9_]{1,60})$/;
+
+/**
+ * The error's name when it is a name; for the bare `Error` a broken
+ * connection throws, Node's code says what happened (`ECONNRESET`).
+ */
+function errorName(e: { name?: unknown; code?: unknown }): string {
+    const name = typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error";
+    if (name !== "Error") return name;
+    const code = readCode(e);
+    return typeof code === "string" && NODE_ERROR_CODE.test(code) ? code : name;
+}
+
+function readCode(e: { code?: unknown }): unknown {
+    try {
+        return e.code;
+    } catch {
+        return undefined;
+    }
+}
+
 /**
  * Describes `err` without its message: Bedrock's messages can quote the
  * request (a ValidationException may echo the prompt), so only the error's
@@ -88,9 +110,10 @@ const HTTP_TOO_MANY_REQUESTS = 429;
 export function describeError(err: unknown): ErrorFacts {
     const e = (typeof err === "object" && err !== null ? err : {}) as {
         name?: unknown;
+        code?: unknown;
         $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
     };
-    const errorCode = quotaErrorCode(err) ?? (typeof e.name === "string" && /^[\w.:-]{1,128}$/.test(e.name) ? e.name : "Error");
+    const errorCode = quotaErrorCode(err) ?? errorName(e);
     // `$metadata` is whatever the thrower put there: only values of the types a record holds go in.
     const httpStatusCode = finite(e.$metadata?.httpStatusCode);
     const throttled = THROTTLING_ERROR_NAMES.includes(errorCode) || httpStatusCode === HTTP_TOO_MANY_REQUESTS;

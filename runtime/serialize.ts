@@ -218,6 +218,8 @@ function objectSnapshot(value: object, key: string, depth: number, walk: Walk): 
         walk.cut = true;
         return walk.marker;
     }
+    // JSON writes a Map or a Set as `{}`: entries it held are lost on the way, and the record says so.
+    if ((value instanceof Map || value instanceof Set) && value.size > 0) walk.cut = true;
     ancestors.push(value);
     try {
         if (value instanceof Error) {

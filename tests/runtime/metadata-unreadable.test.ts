@@ -72,3 +72,29 @@ describe("metadata that cannot be read", () => {
         }
     }
 });
+
+describe("metadata JSON cannot hold whole", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+
+    it("a Map or a Set with entries is written as JSON writes it, {}, and the record says metadata was cut; an empty one is not a cut", async () => {
+        const cases: [string, Record<string, unknown>, boolean][] = [
+            ["a Map with entries", { m: new Map([["k", "v"]]), kept: "yes" }, true],
+            ["a Set with entries, nested", { n: { s: new Set(["a"]) }, kept: "yes" }, true],
+            ["an empty Map and Set", { m: new Map(), s: new Set(), kept: "yes" }, false],
+        ];
+        for (const [name, metadata, cut] of cases) {
+            const sink = new MemorySink();
+            const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, contentMode: "full", onWarning: (w) => assert.fail(`${name}: ${w}`) });
+            await model.invoke("hi", { metadata });
+            await model.auditLogger.flush();
+            const [record] = sink.records().slice(-1);
+            assert.equal(record.metadataTruncated === true, cut, name);
+            assert.equal((record.metadata as { kept?: string }).kept, "yes", name);
+            assert.equal(model.auditLogger.stats().lost, 0, name);
+        }
+    });
+});

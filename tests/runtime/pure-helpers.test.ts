@@ -190,6 +190,17 @@ describe("describeError", () => {
         assert.equal(describeError({ name: "ModelNotReadyException", $metadata: { httpStatusCode: 429 } }).throttled, true);
         assert.equal(describeError({ name: "contains the prompt text!" }).errorCode, "Error");
     });
+
+    it("names a bare Error by Node's code (a reset connection), and only by a code of Node's form", () => {
+        assert.equal(describeError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })).errorCode, "ECONNRESET");
+        assert.equal(describeError(Object.assign(new Error("premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" })).errorCode, "ERR_STREAM_PREMATURE_CLOSE");
+        // A code that could be text of the request, or a name that already says what failed, is not taken.
+        assert.equal(describeError(Object.assign(new Error("x"), { code: "Ignore previous instructions" })).errorCode, "Error");
+        assert.equal(describeError(Object.assign(new Error("x"), { code: "Econnreset" })).errorCode, "Error");
+        assert.equal(describeError(Object.assign(new Error("x"), { name: "TimeoutError", code: "ETIMEDOUT" })).errorCode, "TimeoutError");
+        const throwing = Object.defineProperty(new Error("x"), "code", { get: () => { throw new Error("no"); } });
+        assert.equal(describeError(throwing).errorCode, "Error");
+    });
 });
 
 describe("splitMetadata", () => {
