@@ -21,7 +21,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { makeFolder } from "../verifier/folders";
 import { optionErrorMessage } from "../verifier/option-errors";
-import { runPlan } from "./plan/run-start";
+import type * as RunStart from "./plan/run-start";
 
 const USAGE = `usage: npm start -- [options]
 
@@ -144,7 +144,7 @@ function previewOption(): { previousDir?: string } | undefined {
 }
 
 async function main(): Promise<number> {
-    const result = await runPlan({
+    const options: RunStart.RunOptions = {
         projectDir: projectDir(values.project),
         stacks: stackNames(values.stacks),
         tenants: tenantCount(values.tenants, opsAccounts(values["ops-accounts"])),
@@ -153,7 +153,10 @@ async function main(): Promise<number> {
         outDir: outDir(values.out),
         preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),
-    });
+    };
+    // Loaded once the options are read: the planner brings Pulumi, the AWS provider and the verifier (seconds), which a bad option or --help need not wait for.
+    const { runPlan } = require("./plan/run-start") as typeof RunStart;
+    const result = await runPlan(options);
     if (result.violations.length > 0) {
         process.stderr.write(`\nTenant isolation violated (${result.violations.length}):\n${result.violations.map((v) => `  - ${v}`).join("\n")}\n`);
         return 1;

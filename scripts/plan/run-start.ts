@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { counted, jsonReport, markdownReport, violationLines } from "../../verifier/report";
+import { counted, customersNotProved, jsonReport, markdownReport, violationLines } from "../../verifier/report";
 import { makeFolder } from "../../verifier/folders";
 import { readStackState } from "../../verifier/pulumi-formats";
 import { verifyStates, type VerificationResult } from "../../verifier/verify";
@@ -131,6 +131,8 @@ async function planAndProve(options: RunOptions, started: number, synthetic?: { 
             `${counted(verification.violations.length, "violation")}; plan ${(planMs / 1000).toFixed(1)} s, proof ${(proofMs / 1000).toFixed(2)} s, ` +
             `cross-check ${(crossCheckMs / 1000).toFixed(1)} s. Report: ${path.relative(process.cwd(), reportPath)}`,
     );
+    // As `verify` says it: a tenant planned without its customer stack (--stacks) is proved on the ops side only.
+    if (verification.customersNotProved.length > 0) options.log(`Customer side not proved (no customer stack planned): ${customersNotProved(verification).join(", ")}`);
     return { plans, violations: violationLines(verification), reportPath, verification, timings: { planMs, proofMs, crossCheckMs } };
 }
 

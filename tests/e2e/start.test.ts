@@ -128,6 +128,8 @@ describe("npm start: offline plan and isolation proof", function () {
         assert.match(run.stdout, /\n {2}└─ \+ bedrock-tenancy:index:BedrockTenantFleet {2}tenants\n {5}├─ \+ bedrock-tenancy:index:BedrockTenantAccess {2}tenants-customer-a\n/);
         assert.match(run.stdout, /└─ \+ aws:iam\/rolePolicy:RolePolicy {2}tenants-customer-b-invoke/);
         assert.match(run.stdout, /Isolation: 2 tenants, 0 customer stacks, \d+ evaluator requests, 0 violations; plan [\d.]+ s, proof [\d.]+ s, cross-check [\d.]+ s/);
+        // As verify says it: no customer stack was planned, so neither tenant's customer side is proved.
+        assert.match(run.stdout, /\nCustomer side not proved \(no customer stack planned\): customer-a, customer-b\n/);
     });
 
     it("fails at plan time, naming the account and both tenants, when a tenant trusts another tenant's account", async () => {
