@@ -5,7 +5,8 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { LocalBedrockServer } from "../../testing/local-aws";
 import { MemorySink } from "../support/memory-sink";
 import { PrivateInvocationLogger, AuditWriteError } from "../../runtime/private-invocation-logger";
-import * as auditRecord from "../../runtime/audit-record";
+import type * as auditRecord from "../../runtime/audit-record";
+import { withReplacedExport } from "../support/replaced-export";
 import type { AuditSink } from "../../runtime/sinks/audit-sink";
 
 describe("PrivateInvocationLogger in a LangChain application", () => {
@@ -129,36 +130,34 @@ describe("PrivateInvocationLogger in a LangChain application", () => {
     });
 
     it("releases a run's waiters and counts the record as lost when the record cannot be built", async () => {
-        const warnings: string[] = [];
-        const logger = new PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-b", onWarning: (m) => warnings.push(m) });
         const reply = { generations: [[{ text: "ok", message: { content: "ok", response_metadata: { usage: { inputTokens: 1, outputTokens: 1 } } } } as never]] };
         // No input makes a success record fail to build (a bad live price gives a null cost), so the fault is put in its builder.
-        const builders = auditRecord as { successRecord: typeof auditRecord.successRecord };
-        const build = builders.successRecord;
-        builders.successRecord = () => {
+        const failing = () => () => {
             throw new Error("record cannot be built");
         };
-        try {
-            await endsWithoutRecord();
-        } finally {
-            builders.successRecord = build;
-        }
+        await withReplacedExport<{ PrivateInvocationLogger: typeof PrivateInvocationLogger }, typeof auditRecord.successRecord>(
+            "runtime/private-invocation-logger",
+            "runtime/audit-record",
+            "successRecord",
+            failing,
+            async (loaded) => {
+                const warnings: string[] = [];
+                const logger = new loaded.PrivateInvocationLogger({ sink: new MemorySink(), tenantId: "customer-b", onWarning: (m) => warnings.push(m) });
+                // As a callback (best-effort: LangChain would swallow a rejection) and as the audited model calls it.
+                await logger.handleChatModelStart(undefined, [[]], "run-1", undefined, undefined, undefined, { modelId: "acme.any-v1" });
+                const first = logger.runFinished("run-1");
+                const ended = await logger.handleLLMEnd(reply, "run-1").then(() => "resolved", () => "rejected");
+                assert.equal(logger.runStarted("run-2", [], { modelId: "acme.any-v1" }), undefined);
+                const second = logger.runFinished("run-2");
+                assert.equal(logger.runEnded("run-2", reply), undefined);
 
-        async function endsWithoutRecord(): Promise<void> {
-        // As a callback (best-effort: LangChain would swallow a rejection) and as the audited model calls it.
-        await logger.handleChatModelStart(undefined, [[]], "run-1", undefined, undefined, undefined, { modelId: "acme.any-v1" });
-        const first = logger.runFinished("run-1");
-        const ended = await logger.handleLLMEnd(reply, "run-1").then(() => "resolved", () => "rejected");
-        assert.equal(logger.runStarted("run-2", [], { modelId: "acme.any-v1" }), undefined);
-        const second = logger.runFinished("run-2");
-        assert.equal(logger.runEnded("run-2", reply), undefined);
-
-        const waiting = (p: Promise<void>) => Promise.race([p.then(() => "released"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1_000))]);
-        assert.deepEqual([ended, await waiting(first), await waiting(second)], ["resolved", "released", "released"]);
-        assert.equal(logger.stats().lost, 2);
-        assert.equal(logger.stats().activeRuns, 0);
-        assert.equal(warnings.filter((w) => w.startsWith("audit record lost")).length, 2, warnings.join("\n"));
-        }
+                const waiting = (p: Promise<void>) => Promise.race([p.then(() => "released"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1_000))]);
+                assert.deepEqual([ended, await waiting(first), await waiting(second)], ["resolved", "released", "released"]);
+                assert.equal(logger.stats().lost, 2);
+                assert.equal(logger.stats().activeRuns, 0);
+                assert.equal(warnings.filter((w) => w.startsWith("audit record lost")).length, 2, warnings.join("\n"));
+            },
+        );
     });
 
     it("rejects bad options, naming them", () => {

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantFleet } from "../../../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { BedrockTenantFleet as Fleet } from "../../../components";
 import { installMocks, isSecretOutput, ofType, promiseOf, type RecordedResource } from "../../../testing";
-import * as tenantAccessValidation from "../../../components/bedrock-tenant-access/validation";
+import type { validateBedrockTenantAccessArgs } from "../../../components/bedrock-tenant-access/validation";
+import { withReplacedExport } from "../../support/replaced-export";
 import { parsePolicy } from "../../../testing/tenant-access-fixtures";
 
 const OPS = "999999999999";
@@ -125,19 +126,22 @@ describe("BedrockTenantFleet outputs", () => {
 describe("BedrockTenantFleet planning", () => {
     it("resolves each tenant's arguments once per plan", async () => {
         await installMocks({ account: OPS });
-        const original = tenantAccessValidation.validateBedrockTenantAccessArgs;
+        type Validate = typeof validateBedrockTenantAccessArgs;
         const resolved: string[] = [];
-        const patched = tenantAccessValidation as { validateBedrockTenantAccessArgs: typeof original };
-        patched.validateBedrockTenantAccessArgs = (args, region) => {
+        const counting = (original: Validate): Validate => (args, region) => {
             resolved.push(args.tenantId);
             return original(args, region);
         };
-        try {
-            const fleet = new BedrockTenantFleet("once", { tenants: [tenantA, tenantB] });
-            await promiseOf(fleet.tenants);
-        } finally {
-            patched.validateBedrockTenantAccessArgs = original;
-        }
+        await withReplacedExport<{ BedrockTenantFleet: typeof BedrockTenantFleet }, Validate>(
+            "components/bedrock-tenant-fleet/bedrock-tenant-fleet",
+            "components/bedrock-tenant-access/validation",
+            "validateBedrockTenantAccessArgs",
+            counting,
+            async (loaded) => {
+                const fleet = new loaded.BedrockTenantFleet("once", { tenants: [tenantA, tenantB] });
+                await promiseOf(fleet.tenants);
+            },
+        );
         assert.deepStrictEqual(resolved, ["customer-a", "customer-b"]);
     });
 });
