@@ -155,6 +155,8 @@ function protectionProblems(kind: Protection, r: StackResource, c: CustomerInten
             if (isRecord(inlineLock) && inlineLock.rule !== undefined && inlineLock.rule !== null) {
                 out.push(...retentionProblems(isRecord(inlineLock.rule) ? inlineLock.rule.defaultRetention : undefined, c).map((why) => `the bucket's own objectLockConfiguration ${why}`));
             }
+            // The provider empties a force-destroyed bucket, bypassing GOVERNANCE retention: a destroy or replacement deletes the records.
+            if (isTrue(prop(r, "forceDestroy"))) out.push("forceDestroy is on: destroying or replacing the bucket deletes every record its lock does not hold in COMPLIANCE mode (the component sets it off)");
             const versioning = prop(r, "versioning");
             if (isRecord(versioning) && (versioning.enabled === false || versioning.enabled === "false")) out.push("the bucket's own versioning setting turns versioning off");
             const sse = prop(r, "serverSideEncryptionConfiguration");

@@ -128,6 +128,7 @@ export const INTEGRITY_MUTATIONS: Mutation[] = [
     archive("the archive bucket without Object Lock enabled", (doc, side) => setProp(onArchive(BUCKET)(doc), side, "objectLockEnabled", false), ["inputs", "outputs"]),
     archive("the archive bucket's own Object Lock setting in GOVERNANCE mode for a day", (doc, side) =>
         setProp(onArchive(BUCKET)(doc), side, "objectLockConfiguration", { objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: 1 } } })),
+    archive("the archive bucket destroyed with its records (forceDestroy)", (doc, side) => setProp(onArchive(BUCKET)(doc), side, "forceDestroy", true), ["inputs", "outputs"]),
     archive("the archive bucket's own versioning turned off", (doc, side) => setProp(onArchive(BUCKET)(doc), side, "versioning", { enabled: false, mfaDelete: false })),
     archive("the archive bucket's own default encryption with S3-managed keys", (doc, side) =>
         setProp(onArchive(BUCKET)(doc), side, "serverSideEncryptionConfiguration", { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } })),
