@@ -36,6 +36,23 @@ const LIMIT_PERIODS = [86_400, 604_800];
 
 const hasQuota = (t: TenantIntent) => t.enforcerFunctionArn !== undefined;
 
+/** EventBridge's retry policy for a target that sets none, which the component's enforcer target keeps. */
+const EVENTBRIDGE_DEFAULT_RETRY = { attempts: 185, ageSeconds: 86_400 };
+
+/** Why a target's retry policy gives up on an event sooner than EventBridge's default; undefined when it does not (or is unknown). */
+function retryPolicyProblem(retry: unknown): string | undefined {
+    if (isUnset(retry) || isUnknown(retry)) return undefined;
+    if (!isRecord(retry)) return `sets a retry policy the proof cannot read (${show(retry).slice(0, 100)})`;
+    const whole = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && v !== "" && [...v].every((c) => c >= "0" && c <= "9") ? Number(v) : NaN);
+    const out: string[] = [];
+    for (const [key, least] of [["maximumRetryAttempts", EVENTBRIDGE_DEFAULT_RETRY.attempts], ["maximumEventAgeInSeconds", EVENTBRIDGE_DEFAULT_RETRY.ageSeconds]] as const) {
+        const value = retry[key];
+        if (isUnset(value) || isUnknown(value)) continue;
+        if (!(whole(value) >= least)) out.push(`sets retryPolicy.${key} to ${show(value)}`);
+    }
+    return out.length > 0 ? out.join(" and ") : undefined;
+}
+
 export function quotaWiring(ctx: MeteringContext): void {
     const profileIds = ownProfileIds(ctx);
     const partsOf = new Map<TenantIntent, StackResource[]>();
@@ -306,6 +323,8 @@ function enforcer(ctx: MeteringContext): void {
             const forged = tenantsNamedIn(value, ctx.tenants);
             ctx.flag(CODE, target, forged[0] ?? "(ops account)", key, `the quota enforcer's event target sets ${key} (${show(value).slice(0, 300)}): the enforcer acts on the tenant named in detail.alarmName and the state in detail.state, so rewritten events block or unblock ${forged.length > 0 ? forged.join(", ") : "tenants"} whatever their alarms say`);
         }
+        const retryWhy = retryPolicyProblem(prop(target, "retryPolicy"));
+        if (retryWhy !== undefined) ctx.flag(CODE, target, "(ops account)", "retryPolicy", `the quota enforcer's event target ${retryWhy}; the component leaves EventBridge's default (${EVENTBRIDGE_DEFAULT_RETRY.attempts} retries over ${EVENTBRIDGE_DEFAULT_RETRY.ageSeconds} s): a delivery throttled or failed past it drops the alarm's state change, and the tenant it should block goes on calling past its quota`);
         const ruleName = textOf(prop(target, "rule"));
         const rule = rules.find((r) => ruleName !== undefined && (textOf(prop(r, "name")) === ruleName || r.id === ruleName));
         if (!rule) {

@@ -53,6 +53,8 @@ export const METERING_MUTATIONS: Mutation[] = [
       edit: (doc, side) => setProp(target(doc), side, "inputTransformer", { inputPaths: { state: "$.detail.state.value" }, inputTemplate: forged("customer-b", "<state>").replace("\"<state>\"", "<state>") }) },
     { name: "the enforcer's target given a constant OK event (input)", stack: "ops", code: "BT-OPS-QUOTA-WIRING", sides: ["inputs"],
       edit: (doc, side) => setProp(target(doc), side, "input", forged("customer-a", "OK")) },
+    { name: "the enforcer's target dropping an alarm change it cannot deliver at once (retryPolicy)", stack: "ops", code: "BT-OPS-QUOTA-WIRING", sides: ["inputs"],
+      edit: (doc, side) => setProp(target(doc), side, "retryPolicy", { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 }) },
     { name: "the enforcer's target passing only part of the event (inputPath)", stack: "ops", code: "BT-OPS-QUOTA-WIRING", sides: ["inputs"],
       edit: (doc, side) => setProp(target(doc), side, "inputPath", "$.detail") },
     { name: "the enforcer's rule disabled (state)", stack: "ops", code: "BT-OPS-QUOTA-WIRING", sides: ["inputs", "outputs"],
@@ -128,6 +130,11 @@ export const METERING_MUTATIONS: Mutation[] = [
 ];
 
 export const METERING_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
+    { name: "the enforcer's target with EventBridge's default retry policy written out, and one retrying longer", stack: "ops",
+      edit: (doc) => {
+          setProp(target(doc), "outputs", "retryPolicy", { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 });
+          setProp(target(doc), "inputs", "retryPolicy", { maximumEventAgeInSeconds: "86400" });
+      } },
     { name: "the enforcer's rule enabled explicitly, as AWS reports it", stack: "ops",
       edit: (doc) => {
           setProp(rule(doc), "outputs", "state", "ENABLED");
