@@ -39,16 +39,18 @@ const hasQuota = (t: TenantIntent) => t.enforcerFunctionArn !== undefined;
 /** EventBridge's retry policy for a target that sets none, which the component's enforcer target keeps. */
 const EVENTBRIDGE_DEFAULT_RETRY = { attempts: 185, ageSeconds: 86_400 };
 
+/** The number a string of decimal digits spells; NaN for anything else (signs, spaces, exponents and hex included). */
+const digitsValue = (v: unknown): number => (typeof v === "string" && v !== "" && [...v].every((c) => c >= "0" && c <= "9") ? Number(v) : NaN);
+
 /** Why a target's retry policy gives up on an event sooner than EventBridge's default; undefined when it does not (or is unknown). */
 function retryPolicyProblem(retry: unknown): string | undefined {
     if (isUnset(retry) || isUnknown(retry)) return undefined;
     if (!isRecord(retry)) return `sets a retry policy the proof cannot read (${show(retry).slice(0, 100)})`;
-    const whole = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && v !== "" && [...v].every((c) => c >= "0" && c <= "9") ? Number(v) : NaN);
     const out: string[] = [];
     for (const [key, least] of [["maximumRetryAttempts", EVENTBRIDGE_DEFAULT_RETRY.attempts], ["maximumEventAgeInSeconds", EVENTBRIDGE_DEFAULT_RETRY.ageSeconds]] as const) {
         const value = retry[key];
         if (isUnset(value) || isUnknown(value)) continue;
-        if (!(whole(value) >= least)) out.push(`sets retryPolicy.${key} to ${show(value)}`);
+        if (!((typeof value === "number" ? value : digitsValue(value)) >= least)) out.push(`sets retryPolicy.${key} to ${show(value)}`);
     }
     return out.length > 0 ? out.join(" and ") : undefined;
 }
@@ -290,7 +292,7 @@ function enforcer(ctx: MeteringContext): void {
         const intent = intents(f);
         const env = objectProp(f, "environment")?.variables;
         const age = isRecord(env) ? env[QUOTA_ENFORCER_ENV.maxEventAgeSeconds] : undefined;
-        const seconds = typeof age === "string" && age !== "" && [...age].every((c) => c >= "0" && c <= "9") ? Number(age) : NaN;
+        const seconds = digitsValue(age);
         const { min, max } = QUOTA_MAX_EVENT_AGE_BOUNDS;
         if (!isUnknown(age) && (intent?.maxEventAgeSeconds !== undefined ? seconds !== intent.maxEventAgeSeconds : !(seconds >= min && seconds <= max))) {
             const asked = intent?.maxEventAgeSeconds !== undefined ? `its QuotaEnforcer sets ${intent.maxEventAgeSeconds}` : `the component sets whole seconds from ${min} to ${max}`;
