@@ -15,9 +15,9 @@
  * to carry (the runtime's role, its account and Region, the archive's key,
  * TLS).
  */
-import { archiveTenantPrefix, AuditMetric, auditMetricFilters, logsServicePrincipal, parseArn, parsePolicy, s3ServiceHost } from "../contract";
+import { archiveTenantPrefix, AuditMetric, auditMetricFilters, logsServicePrincipal, parseArn, parsePolicy, s3ServiceHost, type PolicyStatement } from "../contract";
 import { endpointPolicies } from "./audit-endpoints";
-import { allows, denies, type Actor, type Write } from "./audit-statements";
+import { allows, denies, mayAllowOnKey, type Actor, type Write } from "./audit-statements";
 import { blocksOf, managed, mapOf } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { auditLogGroupName, componentRegion } from "./customer-audit";
@@ -168,6 +168,60 @@ function keyPolicies(ctx: CustomerContext, groupName: string, logs: Actor, write
             }
         }
         for (const w of writes) if (!parsed.statements.some((s) => allows(s, w, "key"))) flag("BT-CUSTOMER-KEY", r, "policy", `does not let the runtime role (or the account, for IAM to decide) ${w.what}: archive objects cannot be encrypted, while the runtime goes on calling Bedrock`);
+        foreignLogGroupUse(parsed.statements, logsUse, groupName, r, flag);
+    }
+}
+
+/** Condition keys a statement could hold CloudWatch Logs' use of the key to one account's log groups by. */
+const ACCOUNT_KEYS = ["kms:encryptioncontext:aws:logs:arn", "aws:sourcearn", "aws:sourceaccount", "kms:calleraccount"];
+/** An account that is no tenant's, for a policy that lets every account's log groups in. */
+const ANY_OTHER_ACCOUNT = "000000000000";
+
+/**
+ * The audit key is the customer's: CloudWatch Logs may use it for the
+ * customer's own log groups only. A statement letting it in for another
+ * account's log group (the ops account's among them) lets that account
+ * encrypt and read its own groups with the customer's key, out of the
+ * customer's sight. Tried for an account of no one's, and for every account
+ * the statements' own conditions name or admit.
+ */
+function foreignLogGroupUse(statements: readonly PolicyStatement[], logsUse: Write, groupName: string, r: StackResource, flag: Flag): void {
+    const own = logsUse.actor.account;
+    const region = parseArn(logsUse.actor.context.get("kms:encryptioncontext:aws:logs:arn")?.[0] ?? "")?.region ?? "";
+    const samples = new Map<string, string>();
+    const add = (account: string, arn = `arn:aws:logs:${region}:${account}:log-group:${groupName}`) => {
+        if (account !== own && !samples.has(arn)) samples.set(arn, account);
+    };
+    add(ANY_OTHER_ACCOUNT);
+    for (const s of statements) {
+        for (const c of s.conditions) {
+            if (!ACCOUNT_KEYS.includes(c.key)) continue;
+            for (const v of c.values) {
+                // The pattern's own instance: its wildcards filled with zeros.
+                const instance = [...v].map((ch) => (ch === "*" || ch === "?" ? "0" : ch)).join("");
+                if (instance.startsWith("arn:")) add(instance.split(":")[4] ?? "", instance);
+                else add(instance);
+            }
+        }
+    }
+    for (const [arn, account] of samples) {
+        const actor: Actor = {
+            service: logsUse.actor.service,
+            account,
+            context: new Map([
+                ["kms:encryptioncontext:aws:logs:arn", [arn]],
+                ["aws:sourcearn", [arn]],
+                ["aws:sourceaccount", [account]],
+                ["kms:calleraccount", [account]],
+                ["aws:securetransport", ["true"]],
+            ]),
+        };
+        for (const s of statements) {
+            const granted = mayAllowOnKey(s, { ...logsUse, actor, actions: LOGS_KEY_USE });
+            if (granted.length === 0) continue;
+            flag("BT-CUSTOMER-KEY", r, s.label, `could let CloudWatch Logs (${actor.service}) ${granted.join(", ")} with the audit key for ${arn}, a log group of account ${account}: the customer's key would encrypt and open another account's logs; the component holds it to the audit log group ${groupName} alone`);
+            return;
+        }
     }
 }
 
@@ -255,7 +309,13 @@ function metrics(ctx: CustomerContext, component: StackResource, groupName: stri
             flag(CODE, r, "metricTransformation", `publishes into the component's metric ${namespace} ${asText(t?.name ?? "(not readable)")}, which only the component's own filter on the audit log group may feed: its data points would be added to what the audit records count (a negative constant cancels the throttled calls the alarm watches)`);
         } else if (seen.has(shape.id)) {
             flag(CODE, r, "metricTransformation", `is a second copy of the component's ${shape.metricName} filter: each record would be counted twice`);
-        } else seen.set(shape.id, r);
+        } else {
+            seen.set(shape.id, r);
+            const transformed = prop(r, "applyOnTransformedLogs");
+            if (transformed === true || transformed === "true") {
+                flag(CODE, r, "applyOnTransformedLogs", `is the component's ${shape.metricName} filter counting the records as a log transformer rewrites them (applyOnTransformedLogs ${asText(transformed)}); the component counts them as the runtime wrote them: a transformer on the audit log group, which the files need not hold, would decide what the metric and its alarm see`);
+            }
+        }
     }
     for (const f of expected) {
         if (!seen.has(f.id)) flag(CODE, component, `metric filter ${f.id}`, `has no ${f.metricName} metric filter on the audit log group ${groupName} as the component builds it (pattern ${f.pattern}, value ${f.value}, namespace ${namespace}): the metric and whatever watches it see nothing of the records`);

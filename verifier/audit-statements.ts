@@ -41,6 +41,16 @@ export function denies(s: PolicyStatement, w: Write, kind: "identity" | "resourc
     report(`${actions.join(", ")} when it would ${w.what} (no condition of the Deny can be shown not to hold for that write)`);
 }
 
+/**
+ * The actions of `w` that `s`, an Allow of a key policy, could grant the
+ * actor: none of its conditions can be shown false for the request.
+ */
+export function mayAllowOnKey(s: PolicyStatement, w: Write): string[] {
+    if (s.effect !== "Allow" || !principalMatches(s, w.actor)) return [];
+    const actions = w.actions.filter((a) => coversAction(s, a));
+    return actions.length > 0 && conditionsHold(s.conditions, w.actor.context) !== false ? actions : [];
+}
+
 /** Whether `s`, an Allow, certainly allows every action of `w`. */
 export function allows(s: PolicyStatement, w: Write, kind: "identity" | "resource" | "key"): boolean {
     if (s.effect !== "Allow" || !w.actions.every((a) => coversAction(s, a))) return false;

@@ -53,6 +53,10 @@ const alarmActions = (value: unknown) => (d: StackDoc, side: Side) => {
     setProp(alarm, side, "actionsEnabled", value);
 };
 
+/** A component filter's applyOnTransformedLogs on one side; the component leaves it unset (the records as written). */
+const filterOnTransformed = (value: unknown, name = "customer-a-throttled-calls") => (d: StackDoc, side: Side) =>
+    setProp(find(d, METRIC_FILTER, byName(name)), side, "applyOnTransformedLogs", value);
+
 const mutation = (name: string, code: Mutation["code"], edit: Mutation["edit"], sides: Side[] = ["inputs", "outputs"]): Mutation => ({ name, stack: "customer-a", code, sides, edit });
 
 export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
@@ -62,6 +66,15 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
     mutation("the audit key's policy without its CloudWatch Logs statement", "BT-CUSTOMER-KEY", keyPolicy((d) => (d.Statement = d.Statement.filter((s: any) => s !== logsStatement(d))))),
     mutation("the audit key's CloudWatch Logs statement held to another log group's encryption context", "BT-CUSTOMER-KEY", keyPolicy((d) =>
         (logsStatement(d).Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"] = `arn:aws:logs:us-east-1:${CUSTOMER_A}:log-group:/something/else`))),
+    mutation("the audit key's CloudWatch Logs statement held to every account's log groups by a pattern", "BT-CUSTOMER-KEY", keyPolicy((d) => {
+        logsStatement(d).Condition = { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:*:log-group:*" } };
+    })),
+    mutation("the audit key's CloudWatch Logs statement also naming the ops account's log group", "BT-CUSTOMER-KEY", keyPolicy((d) => {
+        const held = logsStatement(d).Condition.ArnEquals;
+        held["kms:EncryptionContext:aws:logs:arn"] = [held["kms:EncryptionContext:aws:logs:arn"], `arn:aws:logs:us-east-1:${OPS}:log-group:/ops/bedrock`];
+    })),
+    mutation("a second audit key statement letting CloudWatch Logs in for accounts whose number starts with 9", "BT-CUSTOMER-KEY", keyPolicy((d) =>
+        d.Statement.push({ Sid: "Partners", Effect: "Allow", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:9*" } } }))),
     mutation("the audit key's policy denying kms:Decrypt to every principal", "BT-CUSTOMER-KEY", keyPolicy((d) =>
         d.Statement.push({ Sid: "NoReads", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*" }))),
     mutation("the audit key's policy with no statement", "BT-CUSTOMER-KEY", keyPolicy((d) => (d.Statement = []))),
@@ -102,6 +115,8 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
     mutation("the component's throttle alarm removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(ALARM, "customer-a-throttle-alarm"), ["inputs"]),
     mutation("the component's throttle alarm with its actions disabled", "BT-CUSTOMER-AUDIT-REMOVAL", alarmActions(false)),
     mutation("the component's throttle alarm with its actions disabled as the text \"false\"", "BT-CUSTOMER-AUDIT-REMOVAL", alarmActions("false")),
+    mutation("the component's ThrottledCalls filter counting transformed logs", "BT-CUSTOMER-AUDIT-REMOVAL", filterOnTransformed(true), ["inputs"]),
+    mutation("the component's FailedCalls filter counting transformed logs, given as the text \"true\"", "BT-CUSTOMER-AUDIT-REMOVAL", filterOnTransformed("true", "customer-a-failed-calls"), ["inputs"]),
     mutation("the component's FailedCalls metric filter removed", "BT-CUSTOMER-AUDIT-REMOVAL", removed(METRIC_FILTER, "customer-a-failed-calls"), ["inputs"]),
     // Who can run as the runtime role.
     mutation("the runtime role also trusting its own account's root", "BT-CUSTOMER-RUNTIME-REDIRECT", trustAlso({ Sid: "Break", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A}:root` }, Action: "sts:AssumeRole" })),
@@ -145,6 +160,16 @@ export const AUDIT_WRITABLE_CONTROLS: { name: string; stack: "customer-a"; edit:
           const own = find(d, ALARM, byName("customer-a-throttle-alarm"));
           for (const side of ["inputs", "outputs"] as const) setProp(own, side, "actionsEnabled", true);
           d.deployment.resources.push(added("customer-a", ALARM, "throttle-drill", { ...JSON.parse(JSON.stringify(own.inputs)), name: "throttle-drill", actionsEnabled: false }));
+      } },
+    { name: "the component's metric filters counting the records as written, applyOnTransformedLogs false written out", stack: "customer-a",
+      edit: (d) => {
+          for (const r of d.deployment.resources.filter((x: any) => x.type === METRIC_FILTER)) for (const side of ["inputs", "outputs"] as const) setProp(r, side, "applyOnTransformedLogs", false);
+      } },
+    { name: "the audit key's CloudWatch Logs statement held to the customer's own log groups by a pattern", stack: "customer-a",
+      edit: (d) => {
+          for (const side of ["inputs", "outputs"] as const) {
+              keyPolicy((p) => (logsStatement(p).Condition = { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${CUSTOMER_A}:log-group:*` } }))(d, side);
+          }
       } },
     { name: "a transformer account policy on another log group only", stack: "customer-a",
       edit: (d) => d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "app-transformer", {
