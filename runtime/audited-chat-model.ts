@@ -99,7 +99,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         try {
             return await this.generateAudited(messages, options, callbacks);
         } catch (err) {
-            throw this.withoutSecrets(err);
+            throw await this.withoutSecrets(err);
         }
     }
 
@@ -186,7 +186,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         try {
             yield* this.streamAudited(messages, options, runManager);
         } catch (err) {
-            throw this.withoutSecrets(err);
+            throw await this.withoutSecrets(err);
         }
     }
 
@@ -194,8 +194,10 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
      * Every error a caller gets passes here: none may quote a secret of the
      * client's (an STS refusal quoting the ExternalId, say), down to its causes.
      */
-    private withoutSecrets(err: unknown): unknown {
-        return withoutSecrets(err, secretsOf(this.client));
+    private async withoutSecrets(err: unknown): Promise<unknown> {
+        const secrets = secretsOf(this.client);
+        await secrets?.complete();
+        return withoutSecrets(err, secrets);
     }
 
     private async *streamAudited(messages: BaseMessage[], options: CallOptions, runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {

@@ -19,9 +19,30 @@ export class RuntimeSecrets {
     private static readonly KEPT_IDENTITIES = 4;
     private readonly fixed: string[];
     private identities: string[][] = [];
+    private source?: () => Promise<unknown>;
 
     constructor(...fixed: (string | undefined)[]) {
         this.fixed = fixed.filter(isSecret);
+    }
+
+    /**
+     * Where the customer's identity comes from. A fail-closed call's first
+     * record is written, with the customer's credentials, before the ops
+     * role is ever assumed: an error quoting them can come before any
+     * identity was noted.
+     */
+    identityFrom(source: () => Promise<unknown>): void {
+        this.source = source;
+    }
+
+    /** Notes the source's identity when none was noted yet; an identity that cannot be had cannot be quoted either. */
+    async complete(): Promise<void> {
+        if (this.identities.length > 0 || this.source === undefined) return;
+        try {
+            this.noteIdentity((await this.source()) as Parameters<RuntimeSecrets["noteIdentity"]>[0]);
+        } catch {
+            // Nothing to note.
+        }
     }
 
     /** Notes an identity's secret parts; its access key id is no secret. */

@@ -93,6 +93,7 @@ export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredent
     raise(options.customerCredentials === undefined ? undefined : customerCredentialsProblem("customerCredentials", options.customerCredentials));
     const secrets = options.secrets ?? new RuntimeSecrets(options.externalId);
     const customer = options.customerCredentials ?? fromNodeProviderChain();
+    if (typeof customer === "function") secrets.identityFrom(() => customer());
     const assume = fromTemporaryCredentials({
         params: {
             RoleArn: options.roleArn,

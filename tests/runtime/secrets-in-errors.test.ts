@@ -10,6 +10,7 @@ import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { REDACTED_SECRET, RuntimeSecrets, withoutSecrets } from "../../runtime/secrets";
 import { EXTERNAL_ID, TENANT_ENV } from "../../testing/runtime-fixtures";
+import type { AuditSink } from "../../runtime/sinks/audit-sink";
 import { MemorySink } from "../support/memory-sink";
 
 const CUSTOMER = { accessKeyId: "AKIACUSTOMERKEY", secretAccessKey: "customer-secret-key-4f1e", sessionToken: "customer-session-token-9a7c" };
@@ -100,6 +101,26 @@ describe("secrets in the errors a caller gets", () => {
             const text = everything(err);
             assert.ok(text.includes("InvalidSignatureException"), text.slice(0, 300));
             assert.ok(!text.includes(OPS_SECRET) && !text.includes("opsSessionToken"), text.slice(0, 300));
+        }
+    });
+
+    it("keeps the customer's secret key and session token out of a fail-closed call's AuditUnavailable on the first call, before any AssumeRole", async () => {
+        // A Logs refusal quoting the signed request, as a signature mismatch does, made before the ops role was ever assumed.
+        const quoting: AuditSink = {
+            write: () => Promise.reject(Object.assign(new Error(`signed with ${CUSTOMER.sessionToken} and ${CUSTOMER.secretAccessKey}`), { name: "InvalidSignatureException" })),
+            flush: () => Promise.resolve(),
+            stats: () => ({ delivered: 0, pending: 0, lost: 0, rejected: 0 }),
+        };
+        for (const [name, call] of entries) {
+            const m = createTenantChatModel({ sink: quoting, env: { ...aws.env, ...TENANT_ENV }, auditMode: "fail-closed", customerCredentials: async () => CUSTOMER, onWarning: () => undefined });
+            const assumed = aws.sts.assumeRoleCalls.length;
+
+            const err = await failureOf(() => call(m));
+
+            assert.equal(aws.sts.assumeRoleCalls.length, assumed, `${name}: control: no AssumeRole before the record was refused`);
+            const text = everything(err);
+            assert.ok(text.includes("InvalidSignatureException") && text.includes(REDACTED_SECRET), `${name}: ${text.slice(0, 300)}`);
+            assert.ok(!text.includes(CUSTOMER.sessionToken) && !text.includes(CUSTOMER.secretAccessKey), `${name}: ${text.slice(0, 300)}`);
         }
     });
 
