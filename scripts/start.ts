@@ -120,11 +120,17 @@ function projectDir(raw: string): string {
     return raw;
 }
 
+/** What a folder `--out` creates holds first: plans carry each tenant's ExternalId in the clear, so the folder keeps itself out of git wherever it is. */
+const OUT_GITIGNORE = "# Plans and reports of npm start: they hold secrets in the clear (each tenant's ExternalId).\n*\n";
+
 function outDir(raw: string): string {
     // Created now, so a folder that cannot be is refused before any stack is planned.
-    if (fs.existsSync(raw) && folderProblem(raw)) throw new RangeError(`--out ${raw}: not a folder`);
+    const exists = fs.existsSync(raw);
+    if (exists && folderProblem(raw)) throw new RangeError(`--out ${raw}: not a folder`);
     try {
         makeFolder(raw);
+        // A folder that was there is the user's: what else it holds is not this command's to hide.
+        if (!exists) fs.writeFileSync(path.join(raw, ".gitignore"), OUT_GITIGNORE);
     } catch (e) {
         throw new RangeError(`--out ${raw}: ${(e as Error).message}`);
     }
