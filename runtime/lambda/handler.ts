@@ -22,6 +22,7 @@ import { createAuditLogger } from "../wiring/audit-logger";
 import { RUNTIME_CONFIG_KEYS, guardrailFields, loadRuntimeConfig, type RuntimeConfig } from "../wiring/config";
 import { checkOpsBedrockClientOptions, createOpsBedrockClient } from "../wiring/ops-bedrock-client";
 import { eventMessages, validateEvent, type ChatMessage, type EventError, type InvocationEvent } from "./event";
+import { ModelCache } from "./model-cache";
 import { streamInvocation, untilAborted, type ResponseStreamLike } from "./streaming";
 
 export interface HandlerOptions extends Partial<RuntimeConfig> {
@@ -145,6 +146,22 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
         }),
     );
 
+    // A model holds no call's state: warm invocations of one kind reuse it instead of building LangChain's model anew.
+    const models = new ModelCache((client, event) => {
+        const route = config.modelRoutes[event.modelId];
+        return new AuditedChatBedrockConverse({
+            model: event.modelId,
+            ...(route ? { applicationInferenceProfile: route } : {}),
+            client,
+            credentials: client.config.credentials,
+            region: config.bedrockRegion,
+            auditLogger: logger,
+            ...guardrailFields(config),
+            ...(event.maxTokens !== undefined ? { maxTokens: event.maxTokens } : {}),
+            ...(event.temperature !== undefined ? { temperature: event.temperature } : {}),
+        });
+    });
+
     const warn = guardedWarning(onWarning);
 
     const handler = async (event: unknown, context?: LambdaContextLike): Promise<InvocationResponse> => {
@@ -192,20 +209,8 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
 
     /** The call's model, on the user's client leased until `release`. */
     function modelFor(event: InvocationEvent & { modelId: string }): { model: AuditedChatBedrockConverse; release: () => void } {
-        const route = config.modelRoutes[event.modelId];
         const { client, release } = clients.lease(config.sessionUserTag ? event.userId : undefined);
-        const model = new AuditedChatBedrockConverse({
-            model: event.modelId,
-            ...(route ? { applicationInferenceProfile: route } : {}),
-            client,
-            credentials: client.config.credentials,
-            region: config.bedrockRegion,
-            auditLogger: logger,
-            ...guardrailFields(config),
-            ...(event.maxTokens !== undefined ? { maxTokens: event.maxTokens } : {}),
-            ...(event.temperature !== undefined ? { temperature: event.temperature } : {}),
-        });
-        return { model, release };
+        return { model: models.of(client, event), release };
     }
 
     function callOptions(event: InvocationEvent & { modelId: string }, signal: AbortSignal) {
