@@ -208,6 +208,12 @@ export const DESTINATION_MUTATIONS: Mutation[] = [
           setProp(runtime(doc), side, "environment", { variables: { ...runtimeVariables(runtime(doc), side), BEDROCK_TENANCY_ARCHIVE_KMS_KEY_ARN: other } });
       } },
 
+    { name: "the runtime assuming customer-b's ops role, its name differing from customer-a's only in case and tenant", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => {
+          const vars = runtimeVariables(runtime(doc), side);
+          setProp(runtime(doc), side, "environment", { variables: { ...vars, BEDROCK_TENANCY_OPS_ROLE_ARN: vars.BEDROCK_TENANCY_OPS_ROLE_ARN.replace("BedrockTenantAccess-customer-a", "bedrocktenantaccess-customer-b") } });
+      } },
+
     // Values a check reads, recorded in another shape: read as the block they hold, or refused.
     { name: "the runtime's environment recorded as a list of one, setting NODE_OPTIONS", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
       edit: (doc, side) => setProp(runtime(doc), side, "environment", [{ variables: { ...runtimeVariables(runtime(doc), side), NODE_OPTIONS: "--require /tmp/x.js" } }]) },
@@ -240,6 +246,14 @@ const defaultTopicPolicy = (arn: string, owner: string) => JSON.stringify({ Vers
     Resource: arn, Condition: { StringEquals: { "AWS:SourceOwner": owner } } }] });
 
 export const DESTINATION_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
+    // IAM keeps one role per name in an account, whatever its case: the ARN names the tenant's ops role or no role.
+    { name: "the runtime assuming the tenant's ops role by its ARN with the role name lowercased", stack: "customer-a",
+      edit: (doc) => {
+          for (const side of ["inputs", "outputs"] as const) {
+              const vars = runtimeVariables(runtime(doc), side);
+              setProp(runtime(doc), side, "environment", { variables: { ...vars, BEDROCK_TENANCY_OPS_ROLE_ARN: vars.BEDROCK_TENANCY_OPS_ROLE_ARN.replace("BedrockTenantAccess", "bedrocktenantaccess") } });
+          }
+      } },
     { name: "a tenant's quota topic as deployed, with the policy AWS gives a topic created without one", stack: "ops",
       edit: (doc) => void (find(doc, TOPIC, () => true).outputs.policy = defaultTopicPolicy(WARNINGS, OPS)) },
     { name: "the archive bucket as deployed, with the owner's own FULL_CONTROL grant AWS reports under BucketOwnerEnforced", stack: "customer-a",
