@@ -103,7 +103,8 @@ function deniesOpsAccount(s: PolicyStatement, bucket: string, ops: string): bool
         return (awsPrincipals(s) ?? []).some((p) => p !== "*" && accountOfPrincipal(p) === ops && (p === ops || p.endsWith(":root")));
     }
     const c = onlyCondition(s);
-    return isEveryone(s) && c !== undefined && c.operator === "StringEquals" && c.key === "aws:principalaccount" && c.values.includes(ops);
+    // IfExists on a Deny also denies a request that carries no account: it denies all StringEquals does, and more.
+    return isEveryone(s) && c !== undefined && (c.operator === "StringEquals" || c.operator === "StringEqualsIfExists") && c.key === "aws:principalaccount" && c.values.includes(ops);
 }
 
 /** The writers `s` lets through its write deny, or undefined when `s` is no such deny. */

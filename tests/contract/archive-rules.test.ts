@@ -99,6 +99,18 @@ describe("archiveIsolationViolations over the policies the component produces", 
         assert.deepStrictEqual(violations, []);
     });
 
+    it("accepts the ops deny held by StringEqualsIfExists, which also denies a request that carries no account, and no other operator", () => {
+        const withOperator = (operator: string) =>
+            withBucketPolicy((p) => {
+                const s = p.Statement.find((x: any) => x.Sid === "DenyOpsAccount");
+                s.Condition = { [operator]: { "aws:PrincipalAccount": [OPS_ACCOUNT] } };
+            });
+        assert.deepStrictEqual(withOperator("StringEqualsIfExists"), []);
+        for (const operator of ["StringLike", "StringNotEquals", "StringEqualsIgnoreCase", "ForAnyValue:StringEquals"]) {
+            assert.match(withOperator(operator).join("\n"), /does not deny every principal of the ops account/, operator);
+        }
+    });
+
     it("refuses an element IAM's grammar does not hold, in the document or in any statement", () => {
         assert.match(withBucketPolicy((p) => (p.Extra = true)).join("\n"), /the bucket policy has elements Extra, which IAM policy documents do not have/);
         const own = { Sid: "Own", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:root` }, Action: [42], Resource: "*" } as any;
