@@ -62,10 +62,12 @@ function roleName(arn: string): string | undefined {
     return parsed && iamResourceName(parsed, "role")?.toLowerCase();
 }
 
-/** Two role ARNs of one account with one name: IAM keeps one role per name in an account, whatever its path. */
+/** Two role ARNs of one partition and account with one name: IAM keeps one role per name in an account, whatever its path or case. */
 export function sameRole(a: string, b: string): boolean {
     const name = roleName(a);
-    return name !== undefined && name === roleName(b) && parseArn(a)?.account === parseArn(b)?.account;
+    if (name === undefined || name !== roleName(b)) return false;
+    const [x, y] = [parseArn(a), parseArn(b)];
+    return x?.account === y?.account && x?.partition === y?.partition;
 }
 
 /** The role of the stack that an ARN of its account names, found by name: its own ARN may carry a path, or be unknown until it is created. */

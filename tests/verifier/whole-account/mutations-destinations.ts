@@ -214,6 +214,12 @@ export const DESTINATION_MUTATIONS: Mutation[] = [
           setProp(runtime(doc), side, "environment", { variables: { ...vars, BEDROCK_TENANCY_OPS_ROLE_ARN: vars.BEDROCK_TENANCY_OPS_ROLE_ARN.replace("BedrockTenantAccess-customer-a", "bedrocktenantaccess-customer-b") } });
       } },
 
+    { name: "the runtime assuming a role of the tenant's ops role name and account in the aws-cn partition", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
+      edit: (doc, side) => {
+          const vars = runtimeVariables(runtime(doc), side);
+          setProp(runtime(doc), side, "environment", { variables: { ...vars, BEDROCK_TENANCY_OPS_ROLE_ARN: vars.BEDROCK_TENANCY_OPS_ROLE_ARN.replace("arn:aws:", "arn:aws-cn:") } });
+      } },
+
     // Values a check reads, recorded in another shape: read as the block they hold, or refused.
     { name: "the runtime's environment recorded as a list of one, setting NODE_OPTIONS", stack: "customer-a", code: "BT-ACCOUNT-FUNCTION", sides: ["inputs", "outputs"],
       edit: (doc, side) => setProp(runtime(doc), side, "environment", [{ variables: { ...runtimeVariables(runtime(doc), side), NODE_OPTIONS: "--require /tmp/x.js" } }]) },
