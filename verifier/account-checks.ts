@@ -9,7 +9,7 @@ import { KEY_POLICY_TIES, tiedToAccount } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
-import { sameRole, type RuntimeRoles } from "./runtime-roles";
+import { namesRole, sameRole, type RuntimeRoles } from "./runtime-roles";
 import { jsonValue, prop, textProp, type StackResource, type StackState } from "./pulumi-formats";
 
 export const INVOCATION_LOGGING_TYPE = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
@@ -190,7 +190,7 @@ export function customerViolations(c: CustomerIntent, tenants: Map<string, Tenan
     const out: Violation[] = [];
     if (c.accountId === t.opsAccount) out.push(v(`deploys to account ${c.accountId}, the ops account of tenant ${c.tenantId}: its audit log, prompts and completions would rest in the ops account`));
     if (!t.accounts.includes(c.accountId)) out.push(v(`deploys to account ${c.accountId}, which tenant ${c.tenantId} does not list (${t.accounts.join(", ")})`));
-    if (c.opsRoleArn !== t.roleArn && !sameRole(c.opsRoleArn, t.roleArn)) out.push(v(`assumes ${c.opsRoleArn}, not the tenant's ops role ${t.roleArn}`));
+    if (!namesRole(c.opsRoleArn, t.roleArn)) out.push(v(`assumes ${c.opsRoleArn}, not the tenant's ops role ${t.roleArn}`));
     const trusted = runtime?.roles[0];
     if (trusted !== undefined && !sameRole(c.runtimeRoleArn, trusted)) {
         out.push(v(`names ${c.runtimeRoleArn} as its runtime role, but the role tenant ${c.tenantId}'s ops role trusts in account ${c.accountId} is ${trusted}: that role, not the one named, can call Bedrock as the tenant, and the proof holds it to the runtime's rules`));

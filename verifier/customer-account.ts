@@ -19,7 +19,7 @@ import { auditTrailRemovalViolations } from "./audit-trail-guard";
 import { auditPathViolations } from "./audit-path";
 import { metricContentProblems } from "./metric-filters";
 import { asText, jsonValue, prop, type StackResource, type StackState } from "./pulumi-formats";
-import { sameRole } from "./runtime-roles";
+import { namesRole } from "./runtime-roles";
 import { invocationLoggingGrants } from "./surfaces";
 import type { CustomerIntent, TenantIntent } from "./intent";
 const KEY_TYPE = "aws:kms/key:Key";
@@ -74,8 +74,7 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
     const ownGuardrail = ctx.tenant ? guardrailArnOf(ctx.tenant.guardrailIdentifier) : undefined;
     // The ops role's ARN in another case or path names the same role or none: IAM keeps one role per name, whatever its case.
     const outbound = (value: string) =>
-        value === customer.opsRoleArn
-        || sameRole(value, customer.opsRoleArn)
+        namesRole(value, customer.opsRoleArn)
         || (ownProfiles ? ownProfiles.has(value) : isOpsProfile(value, opsAccount))
         || (ctx.tenant ? value === ownGuardrail : isOpsGuardrail(value, opsAccount));
 
@@ -251,7 +250,7 @@ function runtimeEnvironment(r: StackResource, ctx: CustomerContext, buckets: Set
     const key = vars[RuntimeEnv.archiveKmsKeyArn];
     if (key !== undefined && key !== ctx.customer.kmsKeyArn) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.archiveKmsKeyArn}`, `encrypts the archive with ${JSON.stringify(key)}, not the component's key ${ctx.customer.kmsKeyArn}, whose policy the proof checks`);
     const ops = vars[RuntimeEnv.opsRoleArn];
-    if (ops !== undefined && ops !== ctx.customer.opsRoleArn && !(typeof ops === "string" && sameRole(ops, ctx.customer.opsRoleArn))) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.opsRoleArn}`, `assumes ${JSON.stringify(ops)}, not the tenant's ops role ${ctx.customer.opsRoleArn}`);
+    if (ops !== undefined && !namesRole(ops, ctx.customer.opsRoleArn)) flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.opsRoleArn}`, `assumes ${JSON.stringify(ops)}, not the tenant's ops role ${ctx.customer.opsRoleArn}`);
     const guardrail = vars[RuntimeEnv.guardrailArn] === undefined ? undefined : `${asText(vars[RuntimeEnv.guardrailArn])}:${asText(vars[RuntimeEnv.guardrailVersion])}`;
     if (ctx.tenant && guardrail !== undefined && guardrail !== ctx.tenant.guardrailIdentifier) {
         flag("BT-CUSTOMER-RUNTIME-REDIRECT", r, `environment ${RuntimeEnv.guardrailArn}`, `applies guardrail ${JSON.stringify(guardrail)}, not the one the tenant's role requires (${JSON.stringify(ctx.tenant.guardrailIdentifier ?? "none")})`);

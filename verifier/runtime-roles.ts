@@ -64,10 +64,15 @@ function roleName(arn: string): string | undefined {
 
 /** Two role ARNs of one partition and account with one name: IAM keeps one role per name in an account, whatever its path or case. */
 export function sameRole(a: string, b: string): boolean {
-    const name = roleName(a);
-    if (name === undefined || name !== roleName(b)) return false;
     const [x, y] = [parseArn(a), parseArn(b)];
-    return x?.account === y?.account && x?.partition === y?.partition;
+    if (!x || !y || x.account !== y.account || x.partition !== y.partition) return false;
+    const name = iamResourceName(x, "role")?.toLowerCase();
+    return name !== undefined && name === iamResourceName(y, "role")?.toLowerCase();
+}
+
+/** Whether `value` is `arn` as written, or another ARN of the same role. */
+export function namesRole(value: unknown, arn: string): boolean {
+    return value === arn || (typeof value === "string" && sameRole(value, arn));
 }
 
 /** The role of the stack that an ARN of its account names, found by name: its own ARN may carry a path, or be unknown until it is created. */
