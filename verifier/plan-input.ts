@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import { constants, isUtf8 } from "buffer";
 import { UnreadableInputError } from "./pulumi-formats";
+import { POWERSHELL_UTF8, byteOrderMark, unmarkedWideEncoding } from "./text-encoding";
 
 /** The most bytes one text can be made of: past it no JSON of one stack can be parsed whole. */
 export const MAX_PLAN_BYTES = constants.MAX_STRING_LENGTH;
@@ -57,9 +58,20 @@ export function readPlanText(file: string, maxBytes: number = MAX_PLAN_BYTES): s
  * milliseconds; the offset is found only once the file is refused.
  */
 function utf8Text(file: string, bytes: Buffer): string {
+    const reencoded = reencoding(bytes);
+    if (reencoded !== undefined) throw new UnreadableInputError(`${file} ${reencoded}, which Pulumi never writes: the file was re-encoded on its way (\`pulumi stack export --file\` writes it as Pulumi does); write it again as UTF-8 without a byte order mark (${POWERSHELL_UTF8})`);
     const text = bytes.toString("utf8");
     if (isUtf8(bytes)) return text;
     throw new UnreadableInputError(`${file} is not UTF-8 text: byte ${firstInvalidByte(bytes, text)} begins a sequence no UTF-8 encoder writes; Pulumi writes its JSON as UTF-8`);
+}
+
+/** What the file's first bytes show of an encoding Pulumi does not write, if they show one. */
+function reencoding(bytes: Buffer): string | undefined {
+    const mark = byteOrderMark(bytes);
+    if (mark?.encoding === "UTF-8") return `starts with a UTF-8 byte order mark (${mark.spelled})`;
+    if (mark !== undefined) return `is ${mark.encoding} text (it starts with the byte order mark ${mark.spelled})`;
+    const wide = unmarkedWideEncoding(bytes);
+    return wide === undefined ? undefined : `is ${wide} text (NUL bytes stand beside its first characters)`;
 }
 
 /**

@@ -193,6 +193,27 @@ describe("audit verify", () => {
         }
     });
 
+    it("names UTF-16 and UTF-32 text instead of reading it as a log that holds no record", () => {
+        const { records } = trail(3);
+        const encodings: [string, (bytes: Buffer) => Buffer, string][] = [
+            ["UTF-16LE with its mark", (b) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(b.toString("utf8"), "utf16le")]), "is UTF-16LE text (it starts with the byte order mark FF FE)"],
+            ["UTF-16BE with its mark", (b) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(b.toString("utf8"), "utf16le").swap16()]), "is UTF-16BE text (it starts with the byte order mark FE FF)"],
+            ["UTF-16LE without a mark", (b) => Buffer.from(b.toString("utf8"), "utf16le"), "is UTF-16LE text (NUL bytes stand beside its first characters)"],
+            ["UTF-32LE with its mark", (b) => Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...b.toString("utf8")].map((ch) => Buffer.from(new Uint32Array([ch.codePointAt(0)!]).buffer))]), "is UTF-32LE text (it starts with the byte order mark FF FE 00 00)"],
+        ];
+        for (const [name, encode, says] of encodings) {
+            for (const gzip of [false, true]) {
+                for (const file of [jsonLines(records), filterLogEvents(records)]) {
+                    const wide = encode(fs.readFileSync(file));
+                    fs.writeFileSync(file, gzip ? gzipSync(wide) : wide);
+                    const run = auditCli(["--quiet", file]);
+                    assert.strictEqual(run.code, 2, `${name}: ${run.err}`);
+                    assert.ok(run.err.includes(`${file}: ${says}, not the UTF-8`), `${name}${gzip ? ", gzipped" : ""}: ${run.err}`);
+                }
+            }
+        }
+    });
+
     it("writes the report as JSON on request", () => {
         const { records } = trail(2);
         const out = path.join(tempDir(), "report.json");

@@ -12,6 +12,7 @@ import { repeatedJsonKey, writesEachKeyOnce } from "../../contract/json-keys";
 import { shippedPlan, verify } from "../support/plan-files";
 import { mutatedPlan, TENANT_A_ROLE } from "../support/plan-mutations";
 import { readStackState, SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
+import { byteOrderMark, unmarkedWideEncoding } from "../../verifier/text-encoding";
 
 const MARK = "__mark__";
 
@@ -56,6 +57,43 @@ describe("a plan file's text as Pulumi writes it", function () {
         const offset = fs.readFileSync(path.join(afterReplacement, "ops.json")).indexOf(Buffer.from([0xff]));
         const run = verify(afterReplacement);
         assert.ok(run.code === 2 && run.stderr.includes(`byte ${offset} `), run.stderr);
+    });
+
+    it("names the encoding of a file re-encoded on its way (a byte order mark, UTF-16 or UTF-32 text), which Pulumi never writes", () => {
+        const utf16be = (text: string) => Buffer.from(text, "utf16le").swap16();
+        const utf32le = (text: string) => Buffer.concat([...text].map((ch) => Buffer.from(new Uint32Array([ch.codePointAt(0)!]).buffer)));
+        const encodings: [string, (text: string) => Buffer, string][] = [
+            ["UTF-8 with its mark", (text) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), "starts with a UTF-8 byte order mark (EF BB BF)"],
+            ["UTF-16LE with its mark", (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]), "is UTF-16LE text (it starts with the byte order mark FF FE)"],
+            ["UTF-16BE with its mark", (text) => Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]), "is UTF-16BE text (it starts with the byte order mark FE FF)"],
+            ["UTF-32LE with its mark", (text) => Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32le(text)]), "is UTF-32LE text (it starts with the byte order mark FF FE 00 00)"],
+            ["UTF-16LE without a mark", (text) => Buffer.from(text, "utf16le"), "is UTF-16LE text (NUL bytes stand beside its first characters)"],
+            ["UTF-16BE without a mark", (text) => utf16be(text), "is UTF-16BE text (NUL bytes stand beside its first characters)"],
+        ];
+        for (const shape of ["stack-export", "preview"] as const) {
+            const dir = mutatedPlan(plan, shape, {});
+            const file = path.join(dir, "ops.json");
+            const text = fs.readFileSync(file, "utf8");
+            for (const [name, encode, says] of encodings) {
+                fs.writeFileSync(file, encode(text));
+                const run = verify(dir);
+                assert.strictEqual(run.code, 2, `${name}: ${run.stderr}${run.stdout}`);
+                assert.ok(run.stderr.includes(`ops.json ${says}, which Pulumi never writes`) && run.stderr.includes("pulumi stack export --file"), `${name}: ${run.stderr}`);
+            }
+            fs.writeFileSync(file, text);
+            assert.strictEqual(verify(dir).code, 0, `${shape}: the same file as Pulumi writes it`);
+        }
+    });
+
+    it("reads a file's first bytes as UTF-16 or UTF-32 only beside a text character, not a binary file's NUL bytes", () => {
+        assert.deepEqual(
+            [[0x7b, 0, 0x22, 0], [0, 0x7b, 0, 0x22], [0x7b, 0, 0, 0], [0, 0, 0, 0x7b], [0x89, 0, 0x50, 0x4e], [0, 0, 0, 0], [0x7b, 0x22, 0, 0], [0x7b, 0]].map((b) => unmarkedWideEncoding(Buffer.from(b))),
+            ["UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE", undefined, undefined, undefined, undefined],
+        );
+        assert.deepEqual(
+            [[0xff, 0xfe, 0, 0], [0xff, 0xfe, 0x7b, 0], [0, 0, 0xfe, 0xff], [0xef, 0xbb, 0xbf], [0xef, 0xbb], [0xfe, 0xff], []].map((b) => byteOrderMark(Buffer.from(b))?.encoding),
+            ["UTF-32LE", "UTF-16LE", "UTF-32BE", "UTF-8", undefined, "UTF-16BE", undefined],
+        );
     });
 
     it("refuses a key written twice anywhere in the file, naming the file, the resource and the key", () => {

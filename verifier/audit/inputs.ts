@@ -14,6 +14,7 @@ import * as path from "path";
 import { gunzipSync } from "zlib";
 import { emptyInput, isArchiveObjectFile, readSegments, type AuditInput, type LogEvent, type Segment } from "./segment";
 import { sha256HexOfBytes } from "../../contract";
+import { POWERSHELL_UTF8, byteOrderMark, unmarkedWideEncoding } from "../text-encoding";
 
 export { emptyInput, mergeInput, readSegment } from "./segment";
 export type { ArchiveObject, ArchivePointer, AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
@@ -129,6 +130,7 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
             buffer.copyWithin(0, 3, filled);
             filled = fill(read, buffer, filled - 3);
         }
+        refuseWideText(file, buffer.subarray(0, filled));
         if (looksLikeLogEvents(buffer.toString("utf8", 0, Math.min(filled, 64 * 1024)))) {
             const text = Buffer.concat([buffer.subarray(0, filled), readRest(read)]).toString("utf8");
             const events = logEvents(text, file);
@@ -176,6 +178,19 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
     } finally {
         fs.closeSync(fd);
     }
+}
+
+/**
+ * UTF-16 or UTF-32 text (a Windows shell's redirection of `aws logs` output)
+ * read as UTF-8 would hold no record, and the check would say the log held
+ * none; its encoding is named instead.
+ */
+function refuseWideText(file: string, start: Buffer): void {
+    const mark = byteOrderMark(start);
+    const wide = mark === undefined ? unmarkedWideEncoding(start) : mark.encoding === "UTF-8" ? undefined : mark.encoding;
+    if (wide === undefined) return;
+    const how = mark === undefined ? "NUL bytes stand beside its first characters" : `it starts with the byte order mark ${mark.spelled}`;
+    throw new UnreadableAuditInputError(`${file}: is ${wide} text (${how}), not the UTF-8 that CloudWatch Logs, the AWS CLI and the runtime write: it was re-encoded on its way; write it again as UTF-8 (${POWERSHELL_UTF8})`);
 }
 
 /**
