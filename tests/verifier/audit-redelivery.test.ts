@@ -130,8 +130,8 @@ describe("audit verify on records stored more than once", () => {
         assert.deepEqual([check.writers[0].redeliveredSeqs, check.writers[0].records], [[1, 2], 4]);
 
         // Log and archive copies are two inputs: never counted as redelivered, however alike.
-        const once = jsonLines(trail(3).records);
-        const twice = verifyAuditTrail([once, once]);
+        const records = trail(3).records;
+        const twice = verifyAuditTrail([jsonLines(records), jsonLines(records)]);
         assert.deepEqual([breaks(twice), twice.redelivered], [[], 0]);
 
         const otherArchive = { ...archive[2], input: { ...archive[2].input, inputText: "another note" } };

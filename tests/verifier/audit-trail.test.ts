@@ -214,6 +214,29 @@ describe("audit verify", () => {
         }
     });
 
+    it("refuses an input given twice, by any path, or inside a folder also given, naming both", () => {
+        const { records } = trail(3);
+        const dir = tempDir();
+        const file = jsonLines(records, dir);
+        const link = path.join(tempDir(), "link.jsonl");
+        fs.symlinkSync(file, link);
+        const cases: [string[], string][] = [
+            [[file, file], `${file} and ${file} name the same file: give each input once`],
+            [[file, link], `${file} and ${link} name the same file: give each input once`],
+            [[dir, `${dir}${path.sep}`], `${dir} and ${dir}${path.sep} name the same folder: give each input once`],
+            [[dir, file], `${file} is inside the folder ${dir}, also given, which is read whole: give one or the other`],
+            [[file, path.dirname(dir)], `${file} is inside the folder ${path.dirname(dir)}, also given, which is read whole: give one or the other`],
+        ];
+        for (const [inputs, says] of cases) {
+            assert.throws(() => verifyAuditTrail(inputs), (err: Error) => err.name === "UnreadableAuditInputError" && err.message === says, says);
+            const run = auditCli(["--quiet", ...inputs]);
+            assert.deepEqual([run.code, run.err.includes(says)], [2, true], run.err);
+        }
+        // Two files that hold the same records are two inputs (a log export and its archive copy, say).
+        const copy = jsonLines(records);
+        assert.equal(auditCli(["--quiet", file, copy]).code, 0);
+    });
+
     it("writes the report as JSON on request", () => {
         const { records } = trail(2);
         const out = path.join(tempDir(), "report.json");

@@ -76,6 +76,39 @@ export function* inputSegments(input: string, source: number, sizes: SegmentSize
     }
 }
 
+/**
+ * Inputs that would be read twice: one file or folder named twice (by any
+ * path to it), or one inside a folder also given. Each copy of a record
+ * would read as another delivery of it, and the counts would double.
+ * Inputs that cannot be read are left to their own error.
+ */
+export function overlappingInputs(inputs: readonly string[]): string | undefined {
+    const given = new Map<string, string>();
+    const folders = new Map<string, string>();
+    for (const input of inputs) {
+        let real: string;
+        let folder: boolean;
+        try {
+            real = fs.realpathSync(input);
+            folder = fs.statSync(real).isDirectory();
+        } catch {
+            continue;
+        }
+        const earlier = given.get(real);
+        if (earlier !== undefined) return `${earlier} and ${input} name the same ${folder ? "folder" : "file"}: give each input once`;
+        given.set(real, input);
+        if (folder) folders.set(real, input);
+    }
+    for (const [real, input] of given) {
+        for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
+            const outer = folders.get(dir);
+            if (outer !== undefined) return `${input} is inside the folder ${outer}, also given, which is read whole: give one or the other`;
+            if (path.dirname(dir) === dir) break;
+        }
+    }
+    return undefined;
+}
+
 /** Bytes of the input: what decides whether reading it on several threads pays. */
 export function inputBytes(input: string): number {
     try {

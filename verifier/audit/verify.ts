@@ -1,7 +1,7 @@
 /** `verifyAuditTrail`: reads an auditor's exports and checks every writer's chain. */
 import * as os from "os";
 import { checkAuditInput, type AuditCheck, type CheckOptions } from "./check";
-import { emptyInput, inputBytes, inputSegments, readAuditInput, SEGMENT_SIZES, UnreadableAuditInputError, type AuditInput, type Segment, type SegmentSizes } from "./inputs";
+import { emptyInput, inputBytes, inputSegments, overlappingInputs, readAuditInput, SEGMENT_SIZES, UnreadableAuditInputError, type AuditInput, type Segment, type SegmentSizes } from "./inputs";
 import { BATCH_CHARS, readOnThreads, threadedReadingAvailable } from "./parallel";
 
 export interface VerifyOptions extends CheckOptions {
@@ -33,6 +33,8 @@ export function verifyAuditTrail(inputs: readonly string[], options: VerifyOptio
     if (options.threads !== undefined && !(Number.isSafeInteger(options.threads) && options.threads >= 1)) {
         throw new RangeError(`threads must be a whole number of at least 1, not ${options.threads}`);
     }
+    const overlap = overlappingInputs(inputs);
+    if (overlap !== undefined) throw new UnreadableAuditInputError(overlap);
     const { input, threads } = readAuditInputs(inputs, readerThreads(inputs, options.threads));
     if (input.entries.length === 0 && input.checkpoints.length === 0 && input.damaged.length === 0) {
         throw new UnreadableAuditInputError(`no audit record found in ${inputs.join(", ")} (${input.skipped} other lines)`);
