@@ -40,6 +40,15 @@ function packageVersion(): string {
     }
 }
 
+/** Whether two paths name one existing file, by whatever path. */
+function samePath(a: string, b: string): boolean {
+    try {
+        return fs.realpathSync(a) === fs.realpathSync(b);
+    } catch {
+        return false;
+    }
+}
+
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
     const [command, ...rest] = argv;
     if (command === "audit") return auditMain(rest, out, err);
@@ -63,14 +72,21 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         err.write(`${optionErrorMessage(e, ["out", "quiet", "require-customers"])}\n${USAGE}\n`);
         return 2;
     }
+    const dir = path.resolve(values.out ?? ".");
+    const md = path.join(dir, "isolation-report.md");
+    const json = path.join(dir, "isolation-report.json");
+    // Before the proof, which may take a while: a report that would overwrite a plan given stops the run now.
+    const overwritten = [md, json].flatMap((report) => files.filter((file) => samePath(file, report)).map((file) => `${report} is the input ${file}, which the report would overwrite`));
+    if (overwritten.length > 0) {
+        err.write(`cannot write the report to ${values.out ?? dir} (--out): ${overwritten[0]}\n`);
+        return 2;
+    }
     try {
         const result = verifyFiles(files, { requireCustomers: values["require-customers"] === true });
-        const dir = path.resolve(values.out ?? ".");
-        const md = path.join(dir, "isolation-report.md");
         try {
             makeFolder(dir);
             fs.writeFileSync(md, markdownReport(result));
-            fs.writeFileSync(path.join(dir, "isolation-report.json"), `${JSON.stringify(jsonReport(result), null, 2)}\n`);
+            fs.writeFileSync(json, `${JSON.stringify(jsonReport(result), null, 2)}\n`);
         } catch (e) {
             // Exit 1 says "violated": a report that cannot be written says nothing of the plans.
             err.write(`cannot write the report to ${values.out ?? dir} (--out): ${(e as Error).message}\n`);

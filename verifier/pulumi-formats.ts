@@ -230,7 +230,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         }
         format = "preview";
     } else {
-        throw new UnreadableInputError(`${file} is neither \`pulumi stack export\` JSON (deployment.resources) nor \`pulumi preview --json\` JSON (steps)`);
+        throw new UnreadableInputError(`${file} is neither \`pulumi stack export\` JSON (deployment.resources) nor \`pulumi preview --json\` JSON (steps)${reportHint(doc)}`);
     }
     const plaintexts: Plaintexts = { long: new Map(), nearby: [] };
     const textFree: object[] = [];
@@ -870,4 +870,14 @@ export function knownText(value: unknown): string | undefined {
 export function textProp(r: StackResource, name: string): string | undefined {
     const value = prop(r, name);
     return value === undefined || value === null ? undefined : asText(value);
+}
+
+/**
+ * A report this package writes, named as one: a glob such as `plan/*.json`
+ * takes the isolation report `npm start` and `verify` write beside the plans.
+ */
+function reportHint(doc: unknown): string {
+    const schema = isRecord(doc) ? doc.schema : undefined;
+    if (typeof schema !== "string" || !schema.startsWith("bedrock-tenancy/")) return "";
+    return `: it is a report bedrock-tenancy wrote (schema ${JSON.stringify(schema)}), not a plan; leave it out of the files (a glob such as plan/*.json takes the isolation report written beside the plans)`;
 }

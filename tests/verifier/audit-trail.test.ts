@@ -237,6 +237,23 @@ describe("audit verify", () => {
         assert.equal(auditCli(["--quiet", file, copy]).code, 0);
     });
 
+    it("refuses a --json report that would overwrite an input, a file given or one in a folder given, before reading", () => {
+        const { records } = trail(3);
+        const dir = tempDir();
+        const file = jsonLines(records, dir);
+        const before = fs.readFileSync(file);
+        for (const [report, inputs] of [[file, [file]], [file, [dir]], [path.join(dir, ".", path.basename(file)), [file]]] as [string, string[]][]) {
+            const run = auditCli(["--quiet", "--json", report, ...inputs]);
+            assert.strictEqual(run.code, 2, run.err);
+            assert.ok(run.err.includes(`--json ${report}: cannot write the report: it is read as input (${inputs[0]}), which the report would overwrite`), run.err);
+            assert.ok(fs.readFileSync(file).equals(before), "the trail is left as it was");
+        }
+        // A new file in a folder given overwrites nothing.
+        const fresh = path.join(dir, "report.json");
+        assert.equal(auditCli(["--quiet", "--json", fresh, dir]).code, 0);
+        assert.equal(JSON.parse(fs.readFileSync(fresh, "utf8")).result, "intact");
+    });
+
     it("writes the report as JSON on request", () => {
         const { records } = trail(2);
         const out = path.join(tempDir(), "report.json");

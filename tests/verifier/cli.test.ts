@@ -68,6 +68,26 @@ describe("bedrock-tenancy verify (the bin)", function () {
         }
     });
 
+    it("exits 2 before the proof when a report would overwrite a plan given, and names the isolation report a glob takes as a report", async () => {
+        const out = makeTempDir("bedrock-tenancy-cli-");
+        const [ops, ...rest] = stackFiles(plan);
+        const planAsReport = path.join(out, "isolation-report.json");
+        fs.copyFileSync(ops, planAsReport);
+        const overwrite = await bin(["verify", "--out", out, planAsReport, ...rest]);
+        assert.strictEqual(overwrite.code, 2, overwrite.stderr);
+        assert.ok(overwrite.stderr.includes(`cannot write the report to ${out} (--out): ${planAsReport} is the input ${planAsReport}, which the report would overwrite`), overwrite.stderr);
+        assert.ok(fs.readFileSync(planAsReport).equals(fs.readFileSync(ops)), "the plan is left as it was");
+
+        // The run that writes its reports beside the plans, then a glob of that folder.
+        const beside = makeTempDir("bedrock-tenancy-cli-");
+        for (const file of stackFiles(plan)) fs.copyFileSync(file, path.join(beside, path.basename(file)));
+        assert.strictEqual((await bin(["verify", "--quiet", "--out", beside, ...stackFiles(beside)])).code, 0);
+        const globbed = fs.readdirSync(beside).filter((f) => f.endsWith(".json")).map((f) => path.join(beside, f));
+        const again = await bin(["verify", "--out", makeTempDir("bedrock-tenancy-cli-"), ...globbed]);
+        assert.strictEqual(again.code, 2, again.stderr);
+        assert.ok(again.stderr.includes(`it is a report bedrock-tenancy wrote (schema "bedrock-tenancy/isolation-report@1"), not a plan; leave it out of the files`), again.stderr);
+    });
+
     it("exits 2 on a misspelt option, naming the option it is near, not advising it be passed as a file", async () => {
         const verify = await bin(["verify", "--requires-customers", "plan/ops.json"]);
         assert.strictEqual(verify.code, 2);

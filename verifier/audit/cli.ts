@@ -10,7 +10,7 @@ import { parseArgs } from "util";
 import { tenantIdProblem } from "../../contract/naming";
 import { optionErrorMessage } from "../option-errors";
 import { allBreaks, jsonAuditReport, textReport } from "./report";
-import { UnreadableAuditInputError } from "./inputs";
+import { UnreadableAuditInputError, inputReading } from "./inputs";
 import { verifyAuditTrail } from "./verify";
 
 export const AUDIT_USAGE = `usage: bedrock-tenancy audit verify [--window] [--tenant ID]… [--json FILE] [--quiet] [--threads N] <input>…
@@ -41,6 +41,13 @@ function folderProblem(file: string): string | undefined {
     } catch {
         return `its folder ${folder} does not exist`;
     }
+}
+
+/** Why the report must not go to `file`: it would overwrite an input, the trail it checks. */
+function overwrittenInput(file: string, inputs: readonly string[]): string | undefined {
+    const input = inputReading(file, inputs);
+    if (input === undefined) return undefined;
+    return `it is read as input (${input}), which the report would overwrite`;
 }
 
 /** The line that names the report file and why it cannot be written. */
@@ -82,7 +89,7 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
         return 2;
     }
     // Before reading the inputs, which may take a while: a report that has nowhere to go stops the run now.
-    const folder = values.json === undefined ? undefined : folderProblem(values.json);
+    const folder = values.json === undefined ? undefined : (folderProblem(values.json) ?? overwrittenInput(values.json, inputs));
     if (values.json !== undefined && folder !== undefined) {
         err.write(`${unwritable(values.json, folder)}\n`);
         return 2;

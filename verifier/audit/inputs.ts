@@ -109,6 +109,24 @@ export function overlappingInputs(inputs: readonly string[]): string | undefined
     return undefined;
 }
 
+/** The input that reads `file` (the file itself, or a folder holding it), when `file` exists. */
+export function inputReading(file: string, inputs: readonly string[]): string | undefined {
+    const real = realPath(file);
+    if (real === undefined) return undefined;
+    return inputs.find((input) => {
+        const given = realPath(input);
+        return given !== undefined && (given === real || real.startsWith(given.endsWith(path.sep) ? given : `${given}${path.sep}`));
+    });
+}
+
+function realPath(file: string): string | undefined {
+    try {
+        return fs.realpathSync(file);
+    } catch {
+        return undefined;
+    }
+}
+
 /** Bytes of the input: what decides whether reading it on several threads pays. */
 export function inputBytes(input: string): number {
     try {
