@@ -86,14 +86,9 @@ export function overlappingInputs(inputs: readonly string[]): string | undefined
     const given = new Map<string, string>();
     const folders = new Map<string, string>();
     for (const input of inputs) {
-        let real: string;
-        let folder: boolean;
-        try {
-            real = fs.realpathSync(input);
-            folder = fs.statSync(real).isDirectory();
-        } catch {
-            continue;
-        }
+        const real = realPath(input);
+        if (real === undefined) continue;
+        const folder = isFolder(real);
         const earlier = given.get(real);
         if (earlier !== undefined) return `${earlier} and ${input} name the same ${folder ? "folder" : "file"}: give each input once`;
         given.set(real, input);
@@ -117,6 +112,14 @@ export function inputReading(file: string, inputs: readonly string[]): string | 
         const given = realPath(input);
         return given !== undefined && (given === real || real.startsWith(given.endsWith(path.sep) ? given : `${given}${path.sep}`));
     });
+}
+
+function isFolder(file: string): boolean {
+    try {
+        return fs.statSync(file).isDirectory();
+    } catch {
+        return false;
+    }
 }
 
 function realPath(file: string): string | undefined {
