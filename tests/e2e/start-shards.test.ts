@@ -56,5 +56,11 @@ describe("npm start over several ops accounts", function () {
         const tooMany = await runStart(["--tenants", "10001", "--ops-accounts", "2"]);
         assert.strictEqual(tooMany.code, 2);
         assert.match(tooMany.stderr, /--tenants must be a whole number from 1 to 10000 .*2 ops accounts.*got "10001"/);
+        const decimal = await runStart(["--tenants", "60", "--ops-accounts", "2.0"]);
+        assert.strictEqual(decimal.code, 2);
+        assert.match(decimal.stderr, /--ops-accounts must be a whole number from 1 to 100, got "2\.0"/);
+        const exponent = await runStart(["--tenants", "60", "--ops-accounts", "2", "--shard-tenants", "2e1"]);
+        assert.strictEqual(exponent.code, 2);
+        assert.match(exponent.stderr, /--shard-tenants must be a whole number from 1 to 5000, got "2e1"/);
     });
 });

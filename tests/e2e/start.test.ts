@@ -154,6 +154,12 @@ describe("npm start: offline plan and isolation proof", function () {
         const tooMany = await runStart(["--tenants", "5001"]);
         assert.strictEqual(tooMany.code, 2);
         assert.match(tooMany.stderr, /--tenants must be a whole number from 1 to 5000.*got "5001"/);
+        // Digits only: Number() reads each of these as a count the option never names.
+        for (const raw of ["1e3", "0x10", "5.0", " 5", "+5"]) {
+            const odd = await runStart(["--tenants", raw]);
+            assert.strictEqual(odd.code, 2, `${raw}: ${odd.stderr}`);
+            assert.ok(odd.stderr.includes(`--tenants must be a whole number from 1 to 5000`) && odd.stderr.includes(`got ${JSON.stringify(raw)}`), odd.stderr);
+        }
     });
 
     it("exits 2 on an option or argument it cannot read, with one line naming it and no stack trace", async () => {
