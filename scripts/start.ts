@@ -19,6 +19,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+// Digits only: `Number` would also read "1e3", "0x10", "5.0" and " 5" as counts the options never name.
+import { digitsValue } from "../contract/validation";
 import { makeFolder } from "../verifier/folders";
 import { optionErrorMessage } from "../verifier/option-errors";
 import type * as RunStart from "./plan/run-start";
@@ -74,15 +76,10 @@ if (values.help) {
     process.exit(0);
 }
 
-/** Digits only: `Number` would also read "1e3", "0x10", "5.0" and " 5" as counts the option never names. */
-function wholeNumber(raw: string): number {
-    return /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-}
-
 function opsAccounts(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
     if (values.tenants === undefined) throw new RangeError("--ops-accounts is only read with --tenants");
-    const k = wholeNumber(raw);
+    const k = digitsValue(raw);
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new RangeError(`--ops-accounts must be a whole number from 1 to 100, got ${JSON.stringify(raw)}`);
     return k;
 }
@@ -90,14 +87,14 @@ function opsAccounts(raw: string | undefined): number | undefined {
 function shardTenants(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
     if (values["ops-accounts"] === undefined) throw new RangeError("--shard-tenants is only read with --ops-accounts");
-    const m = wholeNumber(raw);
+    const m = digitsValue(raw);
     if (!Number.isInteger(m) || m < 1 || m > 5000) throw new RangeError(`--shard-tenants must be a whole number from 1 to 5000, got ${JSON.stringify(raw)}`);
     return m;
 }
 
 function tenantCount(raw: string | undefined, accounts = 1): number | undefined {
     if (raw === undefined) return undefined;
-    const n = wholeNumber(raw);
+    const n = digitsValue(raw);
     // IAM grants at most 5,000 roles per account, and every tenant has one in its ops account.
     const max = 5000 * accounts;
     if (!Number.isInteger(n) || n < 1 || n > max) {

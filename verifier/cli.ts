@@ -76,9 +76,10 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     const md = path.join(dir, "isolation-report.md");
     const json = path.join(dir, "isolation-report.json");
     // Before the proof, which may take a while: a report that would overwrite a plan given stops the run now.
-    const overwritten = [md, json].flatMap((report) => files.filter((file) => samePath(file, report)).map((file) => `${report} is the input ${file}, which the report would overwrite`));
-    if (overwritten.length > 0) {
-        err.write(`cannot write the report to ${values.out ?? dir} (--out): ${overwritten[0]}\n`);
+    for (const report of [md, json]) {
+        const input = files.find((file) => samePath(file, report));
+        if (input === undefined) continue;
+        err.write(`cannot write the report to ${values.out ?? dir} (--out): ${report} is the input ${input}, which the report would overwrite\n`);
         return 2;
     }
     try {

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import { constants, isUtf8 } from "buffer";
 import { UnreadableInputError } from "./pulumi-formats";
-import { POWERSHELL_UTF8, byteOrderMark, unmarkedWideEncoding } from "./text-encoding";
+import { POWERSHELL_UTF8, byteOrderMark, wideEncoding } from "./text-encoding";
 
 /** The most bytes one text can be made of: past it no JSON of one stack can be parsed whole. */
 export const MAX_PLAN_BYTES = constants.MAX_STRING_LENGTH;
@@ -69,9 +69,8 @@ function utf8Text(file: string, bytes: Buffer): string {
 function reencoding(bytes: Buffer): string | undefined {
     const mark = byteOrderMark(bytes);
     if (mark?.encoding === "UTF-8") return `starts with a UTF-8 byte order mark (${mark.spelled})`;
-    if (mark !== undefined) return `is ${mark.encoding} text (it starts with the byte order mark ${mark.spelled})`;
-    const wide = unmarkedWideEncoding(bytes);
-    return wide === undefined ? undefined : `is ${wide} text (NUL bytes stand beside its first characters)`;
+    const wide = wideEncoding(bytes);
+    return wide === undefined ? undefined : `is ${wide.encoding} text (${wide.how})`;
 }
 
 /**

@@ -6,7 +6,7 @@
  * rule, unrewritten target and runnable function. A break anywhere blocks
  * another tenant, or never blocks this one.
  */
-import { isQuotaEnforcerName, parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord } from "../contract";
+import { isQuotaEnforcerName, parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord, digitsValue } from "../contract";
 import { actingRoleProblems, type Need } from "./acting-role";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
@@ -39,8 +39,6 @@ const hasQuota = (t: TenantIntent) => t.enforcerFunctionArn !== undefined;
 /** EventBridge's retry policy for a target that sets none, which the component's enforcer target keeps. */
 const EVENTBRIDGE_DEFAULT_RETRY = { attempts: 185, ageSeconds: 86_400 };
 
-/** The number a string of decimal digits spells; NaN for anything else (signs, spaces, exponents and hex included). */
-const digitsValue = (v: unknown): number => (typeof v === "string" && v !== "" && [...v].every((c) => c >= "0" && c <= "9") ? Number(v) : NaN);
 
 /** Why a target's retry policy gives up on an event sooner than EventBridge's default; undefined when it does not (or is unknown). */
 function retryPolicyProblem(retry: unknown): string | undefined {

@@ -7,7 +7,9 @@
  * error: the bytes alone read as "not JSON" at an invisible character.
  */
 
-const MARKS: readonly { bytes: readonly number[]; encoding: string }[] = [
+type Encoding = "UTF-32LE" | "UTF-32BE" | "UTF-8" | "UTF-16LE" | "UTF-16BE";
+
+const MARKS: readonly { bytes: readonly number[]; encoding: Encoding }[] = [
     // UTF-32LE's mark begins with UTF-16LE's, so it is tried first.
     { bytes: [0xff, 0xfe, 0x00, 0x00], encoding: "UTF-32LE" },
     { bytes: [0x00, 0x00, 0xfe, 0xff], encoding: "UTF-32BE" },
@@ -17,17 +19,16 @@ const MARKS: readonly { bytes: readonly number[]; encoding: string }[] = [
 ];
 
 export interface ByteOrderMark {
-    encoding: "UTF-32LE" | "UTF-32BE" | "UTF-8" | "UTF-16LE" | "UTF-16BE";
+    encoding: Encoding;
     /** The mark as written, e.g. `FF FE`. */
     spelled: string;
-    length: number;
 }
 
 /** The byte order mark `bytes` start with, if any. */
 export function byteOrderMark(bytes: Uint8Array): ByteOrderMark | undefined {
     const mark = MARKS.find((m) => m.bytes.length <= bytes.length && m.bytes.every((b, i) => bytes[i] === b));
     if (mark === undefined) return undefined;
-    return { encoding: mark.encoding as ByteOrderMark["encoding"], spelled: mark.bytes.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" "), length: mark.bytes.length };
+    return { encoding: mark.encoding, spelled: mark.bytes.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") };
 }
 
 /**
@@ -43,6 +44,18 @@ export function unmarkedWideEncoding(bytes: Uint8Array): string | undefined {
     if (isAsciiText(a) && b === 0) return "UTF-16LE";
     if (a === 0 && isAsciiText(b)) return "UTF-16BE";
     return undefined;
+}
+
+/**
+ * The wide encoding (UTF-16 or UTF-32) `bytes` start in, by their mark or the
+ * NUL bytes beside their first characters, with how that shows; a UTF-8 mark
+ * is not one.
+ */
+export function wideEncoding(bytes: Uint8Array): { encoding: string; how: string } | undefined {
+    const mark = byteOrderMark(bytes);
+    if (mark !== undefined) return mark.encoding === "UTF-8" ? undefined : { encoding: mark.encoding, how: `it starts with the byte order mark ${mark.spelled}` };
+    const unmarked = unmarkedWideEncoding(bytes);
+    return unmarked === undefined ? undefined : { encoding: unmarked, how: "NUL bytes stand beside its first characters" };
 }
 
 /** A printable ASCII character or JSON whitespace: what a text file's first character is, unlike a binary file's first byte. */

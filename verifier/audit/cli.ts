@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { tenantIdProblem } from "../../contract/naming";
+import { digitsValue } from "../../contract/validation";
 import { optionErrorMessage } from "../option-errors";
 import { allBreaks, jsonAuditReport, textReport } from "./report";
 import { UnreadableAuditInputError, inputReading } from "./inputs";
@@ -77,7 +78,7 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
             out.write(`${AUDIT_USAGE}\n`);
             return 0;
         }
-        if (values.threads !== undefined && !(/^[0-9]+$/.test(values.threads) && Number(values.threads) >= 1 && Number(values.threads) <= MAX_THREADS)) {
+        if (values.threads !== undefined && !(digitsValue(values.threads) >= 1 && digitsValue(values.threads) <= MAX_THREADS)) {
             throw new Error(`--threads takes a whole number from 1 to ${MAX_THREADS}, not ${JSON.stringify(values.threads)}`);
         }
         for (const tenant of values.tenant ?? []) {

@@ -14,7 +14,7 @@ import * as path from "path";
 import { gunzipSync } from "zlib";
 import { emptyInput, isArchiveObjectFile, readSegments, type AuditInput, type LogEvent, type Segment } from "./segment";
 import { sha256HexOfBytes } from "../../contract";
-import { POWERSHELL_UTF8, byteOrderMark, unmarkedWideEncoding } from "../text-encoding";
+import { POWERSHELL_UTF8, wideEncoding } from "../text-encoding";
 
 export { emptyInput, mergeInput, readSegment } from "./segment";
 export type { ArchiveObject, ArchivePointer, AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
@@ -240,11 +240,9 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
  * none; its encoding is named instead.
  */
 function refuseWideText(file: string, start: Buffer): void {
-    const mark = byteOrderMark(start);
-    const wide = mark === undefined ? unmarkedWideEncoding(start) : mark.encoding === "UTF-8" ? undefined : mark.encoding;
+    const wide = wideEncoding(start);
     if (wide === undefined) return;
-    const how = mark === undefined ? "NUL bytes stand beside its first characters" : `it starts with the byte order mark ${mark.spelled}`;
-    throw new UnreadableAuditInputError(`${file}: is ${wide} text (${how}), not the UTF-8 that CloudWatch Logs, the AWS CLI and the runtime write: it was re-encoded on its way; write it again as UTF-8 (${POWERSHELL_UTF8})`);
+    throw new UnreadableAuditInputError(`${file}: is ${wide.encoding} text (${wide.how}), not the UTF-8 that CloudWatch Logs, the AWS CLI and the runtime write: it was re-encoded on its way; write it again as UTF-8 (${POWERSHELL_UTF8})`);
 }
 
 /**
