@@ -9,6 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { auditMain } from "./audit/cli";
 import { makeFolder } from "./folders";
+import { realPath } from "./real-path";
 import { optionErrorMessage } from "./option-errors";
 import { UnreadableInputError } from "./pulumi-formats";
 import { counted, customersNotProved, jsonReport, markdownReport, violationLines } from "./report";
@@ -42,11 +43,8 @@ function packageVersion(): string {
 
 /** Whether two paths name one existing file, by whatever path. */
 function samePath(a: string, b: string): boolean {
-    try {
-        return fs.realpathSync(a) === fs.realpathSync(b);
-    } catch {
-        return false;
-    }
+    const real = realPath(a);
+    return real !== undefined && real === realPath(b);
 }
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {

@@ -31,6 +31,11 @@ export function byteOrderMark(bytes: Uint8Array): ByteOrderMark | undefined {
     return { encoding: mark.encoding, spelled: mark.bytes.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") };
 }
 
+/** Bytes of a UTF-8 byte order mark `bytes` start with (0 or 3): text readers that accept one skip it. */
+export function utf8MarkLength(bytes: Uint8Array): number {
+    return byteOrderMark(bytes)?.encoding === "UTF-8" ? 3 : 0;
+}
+
 /**
  * The encoding of text that starts with an ASCII character in UTF-16 or
  * UTF-32 without a mark: the NUL bytes beside it. JSON text holds no NUL

@@ -14,7 +14,8 @@ import * as path from "path";
 import { gunzipSync } from "zlib";
 import { emptyInput, isArchiveObjectFile, readSegments, type AuditInput, type LogEvent, type Segment } from "./segment";
 import { sha256HexOfBytes } from "../../contract";
-import { POWERSHELL_UTF8, wideEncoding } from "../text-encoding";
+import { POWERSHELL_UTF8, utf8MarkLength, wideEncoding } from "../text-encoding";
+import { realPath } from "../real-path";
 
 export { emptyInput, mergeInput, readSegment } from "./segment";
 export type { ArchiveObject, ArchivePointer, AuditInput, ChainEntry, CheckpointEntry, Damage, EntryKind, RecordContent, Segment } from "./segment";
@@ -122,14 +123,6 @@ function isFolder(file: string): boolean {
     }
 }
 
-function realPath(file: string): string | undefined {
-    try {
-        return fs.realpathSync(file);
-    } catch {
-        return undefined;
-    }
-}
-
 /** Bytes of the input: what decides whether reading it on several threads pays. */
 export function inputBytes(input: string): number {
     try {
@@ -180,9 +173,10 @@ function* fileSegments(file: string, source: number, sizes: SegmentSizes): Gener
             filled = fill(read, buffer, 0);
         }
         // Editors and Windows tools start UTF-8 text with a byte order mark, which JSON does not allow.
-        if (filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
-            buffer.copyWithin(0, 3, filled);
-            filled = fill(read, buffer, filled - 3);
+        const mark = utf8MarkLength(buffer.subarray(0, filled));
+        if (mark > 0) {
+            buffer.copyWithin(0, mark, filled);
+            filled = fill(read, buffer, filled - mark);
         }
         refuseWideText(file, buffer.subarray(0, filled));
         if (looksLikeLogEvents(buffer.toString("utf8", 0, Math.min(filled, 64 * 1024)))) {
@@ -258,8 +252,7 @@ function archiveObjectSegment(file: string, source: number): Segment {
     }
     if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, MAX_OBJECT_BYTES, file);
     const sha256 = sha256HexOfBytes(bytes);
-    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    return { kind: "lines", file, source, text: bytes.toString("utf8", bom), firstLine: 1, sha256 };
+    return { kind: "lines", file, source, text: bytes.toString("utf8", utf8MarkLength(bytes)), firstLine: 1, sha256 };
 }
 
 /** The bytes decompressed, or unreadable input naming `file`. */
