@@ -248,10 +248,24 @@ describe("audit verify", () => {
             assert.ok(run.err.includes(`--json ${report}: cannot write the report: it is read as input (${inputs[0]}), which the report would overwrite`), run.err);
             assert.ok(fs.readFileSync(file).equals(before), "the trail is left as it was");
         }
-        // A new file in a folder given overwrites nothing.
-        const fresh = path.join(dir, "report.json");
-        assert.equal(auditCli(["--quiet", "--json", fresh, dir]).code, 0);
-        assert.equal(JSON.parse(fs.readFileSync(fresh, "utf8")).result, "intact");
+    });
+
+    it("refuses a new --json report inside a folder given, which every later run would read, and writes one beside it", () => {
+        const { records } = trail(3);
+        const dir = tempDir();
+        jsonLines(records, dir);
+        for (const fresh of [path.join(dir, "report.json"), path.join(dir, "..", path.basename(dir), "report.json")]) {
+            const run = auditCli(["--quiet", "--json", fresh, dir]);
+            assert.strictEqual(run.code, 2, run.err);
+            assert.ok(run.err.includes(`--json ${fresh}: cannot write the report: it would be written inside the input folder ${dir}, where every later run would read it as input`), run.err);
+            assert.ok(!fs.existsSync(fresh), "no report is written");
+        }
+        // The same command twice answers the same: the report beside the folder is never read.
+        const beside = path.join(tempDir(), "report.json");
+        for (let i = 0; i < 2; i++) {
+            assert.equal(auditCli(["--quiet", "--json", beside, dir]).code, 0);
+            assert.equal(JSON.parse(fs.readFileSync(beside, "utf8")).result, "intact");
+        }
     });
 
     it("writes the report as JSON on request", () => {

@@ -44,11 +44,16 @@ function folderProblem(file: string): string | undefined {
     }
 }
 
-/** Why the report must not go to `file`: it would overwrite an input, the trail it checks. */
+/**
+ * Why the report must not go to `file`: it would overwrite an input, the
+ * trail it checks, or land inside an input folder, where the next run of the
+ * same command would read it as input (and refuse to overwrite it).
+ */
 function overwrittenInput(file: string, inputs: readonly string[]): string | undefined {
     const input = inputReading(file, inputs);
     if (input === undefined) return undefined;
-    return `it is read as input (${input}), which the report would overwrite`;
+    if (fs.existsSync(file)) return `it is read as input (${input}), which the report would overwrite`;
+    return `it would be written inside the input folder ${input}, where every later run would read it as input: write it outside the folders given`;
 }
 
 /** The line that names the report file and why it cannot be written. */

@@ -105,9 +105,13 @@ export function overlappingInputs(inputs: readonly string[]): string | undefined
     return undefined;
 }
 
-/** The input that reads `file` (the file itself, or a folder holding it), when `file` exists. */
+/**
+ * The input that reads `file` (the file itself, or a folder holding it), or
+ * would read it once written: a file not yet there is placed by its folder.
+ */
 export function inputReading(file: string, inputs: readonly string[]): string | undefined {
-    const real = realPath(file);
+    const folder = realPath(path.dirname(file));
+    const real = realPath(file) ?? (folder === undefined ? undefined : path.join(folder, path.basename(file)));
     if (real === undefined) return undefined;
     return inputs.find((input) => {
         const given = realPath(input);
