@@ -225,12 +225,11 @@ const MODEL_OWNED_FIELDS = ["client", "credentials", "model", "region", "applica
  */
 function checkModelOptions(options: TenantChatModelOptions): void {
     raise(recordProblem("createTenantChatModel options", options), optionKeysProblem("createTenantChatModel options", options, TENANT_MODEL_OPTIONS));
-    const { sink, logger, env, modelFields, archiveClient, onWarning } = options;
+    const { sink, logger, modelFields, archiveClient, onWarning } = options;
     raise(
         // A shared logger has its own sink, so none is needed then; one given anyway must still be a sink.
         logger !== undefined && sink === undefined ? undefined : methodsProblem("sink", sink, AUDIT_SINK_METHODS, "an AuditSink"),
         logger === undefined ? undefined : auditLoggerProblem("logger", logger),
-        env === undefined ? undefined : recordProblem("env", env, "an object of environment variables"),
         modelFields === undefined ? undefined : recordProblem("modelFields", modelFields),
         archiveClient === undefined ? undefined : methodsProblem("archiveClient", archiveClient, ["send"], "an S3Client"),
         onWarning === undefined ? undefined : functionProblem("onWarning", onWarning),

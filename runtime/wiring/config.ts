@@ -24,6 +24,7 @@ import {
     modelSettingsProblem,
     patternProblem,
     raise,
+    recordProblem,
     regionProblem,
     RuntimeEnv,
     safeMetadataKeysProblem,
@@ -63,6 +64,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Resolves and validates the configuration; throws an `ArgumentError` naming the option and variable. */
 export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env = process.env): RuntimeConfig {
+    // Every entry point hands its `env` option here: a wrong type is named as that option, not as a variable missing from it.
+    raise(recordProblem("env", env, "an object of environment variables"));
     const decoded = decodeRuntimeEnvironment(env);
     const pick = <K extends keyof RuntimeEnvironment>(key: K): unknown => options[key] ?? decoded[key];
     const envRegion = env.AWS_REGION?.trim() || undefined;

@@ -8,7 +8,7 @@ import { ArchivingSink } from "../../runtime/sinks/archive-sink";
 import { StdoutSink } from "../../runtime/sinks/stdout-sink";
 import { flushOnShutdown, shutdownLoggers } from "../../runtime/shutdown";
 import { createHandler } from "../../runtime/lambda/handler";
-import { TENANT_ENV, fastRetries } from "../../testing/runtime-fixtures";
+import { HAIKU, OPS_ROLE_ARN, EXTERNAL_ID, TENANT_ENV, fastRetries } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 
 const ENV = { ...TENANT_ENV, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDCUSTOMERA", AWS_SECRET_ACCESS_KEY: "secret" };
@@ -24,6 +24,27 @@ function refuses(build: () => unknown, ...parts: string[]): void {
         return true;
     });
 }
+
+describe("options: an env of the wrong type refused by every entry point that reads one", () => {
+    // The whole configuration in options, so nothing needs the environment: only its type is wrong.
+    const configuration = { tenantId: "customer-a", opsRoleArn: OPS_ROLE_ARN, externalId: EXTERNAL_ID, allowedModels: [HAIKU], bedrockRegion: "us-east-1" };
+    const entries: [string, (env: unknown) => unknown][] = [
+        ["createHandler", (env) => createHandler({ ...configuration, sink: new MemorySink(), onWarning: () => undefined, env } as never)],
+        ["createTenantChatModel", (env) => createTenantChatModel(modelOptions({ ...configuration, env }))],
+    ];
+    const values: [string, unknown, string][] = [
+        ["a number", 42, "got 42"],
+        ["a string", "BEDROCK_TENANCY_TENANT_ID=customer-a", 'got "BEDROCK_TENANCY_TENANT_ID=customer-a"'],
+        ["a list", [], "got []"],
+        ["a function", () => 1, "got "],
+        ["a boolean", true, "got true"],
+    ];
+    for (const [entry, build] of entries) {
+        for (const [what, env, got] of values) {
+            it(`${entry}: ${what}`, () => refuses(() => build(env), "env must be an object of environment variables", got));
+        }
+    }
+});
 
 describe("options: unknown keys and null refused at construction", () => {
     const cases: [string, () => unknown, ...string[]][] = [
