@@ -430,6 +430,11 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
      * audit modes; the first keeps its record.
      */
     private refuseRunning(runId: string): void {
+        // A caller may choose the run id (LangChain's `runId` option): anything but a text names no call, and
+        // different objects would write their records, and archive objects, under one callId ("[object Object]").
+        if (typeof runId !== "string" || runId === "") {
+            throw new ArgumentError(`runId must be a non-empty string (omit it for a new one), got ${showBrief(runId)}; this call is refused before reaching Bedrock`);
+        }
         if (this.runs.has(runId)) {
             throw new ArgumentError(
                 `runId ${showBrief(runId)} is already in progress on this PrivateInvocationLogger: a call's runId must be unique while it runs (omit runId for a new one). ` +

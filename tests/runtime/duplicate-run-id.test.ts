@@ -51,6 +51,30 @@ describe("a run id in progress is never taken over", () => {
             assert.deepEqual([model.auditLogger.stats().activeRuns, model.auditLogger.stats().orphanEvents], [0, 0]);
         });
 
+        it(`${auditMode}: a runId that is not a non-empty string is refused before Bedrock, streamed or not, and writes no record`, async () => {
+            const sink = new MemorySink();
+            const model = modelWith(sink, auditMode);
+            for (const [runId, shown] of [[{}, "{}"], [42, "42"], ["", '""'], [["a"], '["a"]']] as [unknown, string][]) {
+                const calls = [
+                    () => model.invoke("a prompt", { runId } as never),
+                    async () => {
+                        for await (const _ of await model.stream("a prompt", { runId } as never)) void _;
+                    },
+                ];
+                for (const call of calls) {
+                    await assert.rejects(call(), (err: unknown) => {
+                        assert.ok(err instanceof ArgumentError, String(err));
+                        assert.ok(err.message.startsWith(`runId must be a non-empty string (omit it for a new one), got ${shown}`), err.message);
+                        return true;
+                    });
+                }
+            }
+            await model.auditLogger.flush();
+            assert.equal(aws.bedrock.calls.length, 0);
+            assert.deepEqual(sink.records(), []);
+            assert.deepEqual([model.auditLogger.stats().activeRuns, model.auditLogger.stats().orphanEvents], [0, 0]);
+        });
+
         it(`${auditMode}: two run ids longer than a record's id that share their first KiB stay two calls, each record pair under its own callId`, async () => {
             const sink = new MemorySink();
             const model = modelWith(sink, auditMode);
