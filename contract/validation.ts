@@ -187,8 +187,34 @@ export function functionProblem(argName: string, value: unknown): Problem {
     return typeof value === "function" ? undefined : `${argName} must be a function, got ${showBrief(value)}`;
 }
 
+/**
+ * Why `value` cannot be looked into, when a look throws: a revoked `Proxy`
+ * throws at any look (even `Array.isArray`), and a checker that met one
+ * would throw a TypeError naming nothing of the caller's.
+ */
+export function unreadableProblem(argName: string, value: unknown): Problem {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
+    try {
+        Array.isArray(value);
+        return undefined;
+    } catch (err) {
+        return `${argName} cannot be read (${thrownText(err)})`;
+    }
+}
+
+/** What a caller's value threw, as text, without a second throw. */
+function thrownText(err: unknown): string {
+    try {
+        return err instanceof Error ? `${err.name}: ${err.message}` : `it threw ${showBrief(err)}`;
+    } catch {
+        return "it threw";
+    }
+}
+
 /** `value` must be an object (of any class, `process.env` too), not null and not an array. */
 export function recordProblem(argName: string, value: unknown, what = "an object"): Problem {
+    const unreadable = unreadableProblem(argName, value);
+    if (unreadable !== undefined) return unreadable;
     return typeof value === "object" && value !== null && !Array.isArray(value) ? undefined : `${argName} must be ${what}, got ${showBrief(value)}`;
 }
 
@@ -233,12 +259,27 @@ export function integerAtLeastProblem(argName: string, value: unknown, min: numb
  */
 export function optionKeysProblem(argName: string, value: unknown, known: readonly string[], path = ""): Problem {
     if (typeof value !== "object" || value === null) return undefined;
-    for (const key of Object.keys(value)) {
+    let keys: string[];
+    try {
+        keys = Object.keys(value);
+    } catch (err) {
+        return `${argName} cannot be read (${thrownText(err)})`;
+    }
+    for (const key of keys) {
         if (!known.includes(key)) {
             const meant = nearestName(key, known);
             return `${argName} has no option ${show(key)}${meant === undefined ? "" : `; did you mean ${show(path + meant)}?`} (options: ${known.join(", ")})`;
         }
-        if ((value as Record<string, unknown>)[key] === null) return `${path}${key} must be omitted (or undefined) to take its default, got null`;
+        // Each option is read once here, so a getter that throws, or a revoked Proxy, is named by its option before any checker looks.
+        let member: unknown;
+        try {
+            member = (value as Record<string, unknown>)[key];
+        } catch (err) {
+            return `${path}${key} cannot be read (${thrownText(err)})`;
+        }
+        if (member === null) return `${path}${key} must be omitted (or undefined) to take its default, got null`;
+        const unreadable = unreadableProblem(`${path}${key}`, member);
+        if (unreadable !== undefined) return unreadable;
     }
     return undefined;
 }

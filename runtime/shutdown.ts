@@ -4,7 +4,7 @@
  * deliver every buffered audit record before the process exits.
  */
 import { constants } from "os";
-import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, type Problem } from "../contract";
+import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, unreadableProblem, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
 import { guardedWarning, holdCallbackThrows } from "./sinks/audit-sink";
@@ -195,6 +195,8 @@ const SHUTDOWN_LOGGERS_OPTIONS: readonly string[] = ["beforeFlush", "graceMs", "
 
 /** Every problem of `flushOnShutdown`'s arguments, first one first. */
 function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
+    const unreadable = unreadableProblem("loggers", loggers);
+    if (unreadable !== undefined) return unreadable;
     const loggerProblems = Array.isArray(loggers)
         ? loggers.map((l, i) => () => auditLoggerProblem(`loggers[${i}]`, l, SHUTDOWN_LOGGER_METHODS))
         : [() => (auditLoggerProblem("loggers", loggers, SHUTDOWN_LOGGER_METHODS) === undefined ? undefined : `loggers must be a PrivateInvocationLogger or a list of them, got ${showBrief(loggers)}`)];

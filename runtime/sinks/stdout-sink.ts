@@ -30,11 +30,8 @@ export class StdoutSink implements SerializedRecordSink {
 
     constructor(options: StdoutSinkOptions = {}) {
         // A stream without write() would otherwise only fail on the first record, where it reads as a lost record.
-        raise(
-            recordProblem("StdoutSink options", options),
-            optionKeysProblem("StdoutSink options", options, ["stream", "maxAttempts"]),
-            options?.stream === undefined ? undefined : methodsProblem("stream", options.stream, ["write"], "a writable stream"),
-        );
+        raise(recordProblem("StdoutSink options", options), optionKeysProblem("StdoutSink options", options, ["stream", "maxAttempts"]));
+        raise(options?.stream === undefined ? undefined : methodsProblem("stream", options.stream, ["write"], "a writable stream"));
         this.stream = options.stream ?? process.stdout;
         this.maxAttempts = integerAtLeast("maxAttempts", options.maxAttempts ?? DEFAULT_STDOUT_MAX_ATTEMPTS, 1);
     }

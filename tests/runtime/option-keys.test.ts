@@ -25,6 +25,37 @@ function refuses(build: () => unknown, ...parts: string[]): void {
     });
 }
 
+describe("options that cannot be read: a revoked Proxy or a getter that throws, named as an ArgumentError", () => {
+    const revoked = (): object => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+    };
+    const throwing = (base: object, key: string) =>
+        Object.defineProperty({ ...base }, key, {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+    const entries: [string, (options: unknown) => unknown, object, string][] = [
+        ["createTenantChatModel", (o) => createTenantChatModel(o as never), modelOptions({}), "sink"],
+        ["createHandler", (o) => createHandler(o as never), { env: ENV, onWarning: () => undefined }, "env"],
+        ["PrivateInvocationLogger", (o) => new PrivateInvocationLogger(o as never), { sink: new MemorySink(), tenantId: "customer-a" }, "sink"],
+        ["CloudWatchLogsSink", (o) => new CloudWatchLogsSink(o as never), { logGroupName: "g", flushOnExit: false }, "logGroupName"],
+        ["ArchivingSink", (o) => new ArchivingSink(o as never), { primary: new MemorySink(), client: { send: async () => ({}) }, bucket: "arch-bucket", kmsKeyArn: KMS }, "primary"],
+        ["StdoutSink", (o) => new StdoutSink(o as never), {}, "stream"],
+        ["flushOnShutdown", (o) => flushOnShutdown(logger(), o as never), { signals: ["SIGUSR2"], exit: false }, "signals"],
+    ];
+    for (const [entry, build, base, key] of entries) {
+        const options = entry === "flushOnShutdown" ? "flushOnShutdown options" : `${entry} options`;
+        it(`${entry}: options that are a revoked Proxy`, () => refuses(() => build(revoked()), `${options} cannot be read`, "revoked"));
+        it(`${entry}: an option that is a revoked Proxy`, () => refuses(() => build({ ...base, [key]: revoked() }), `${key} cannot be read`, "revoked"));
+        it(`${entry}: an option whose getter throws`, () => refuses(() => build(throwing(base, key)), `${key} cannot be read (Error: boom)`));
+    }
+    it("flushOnShutdown: loggers that are a revoked Proxy", () => refuses(() => flushOnShutdown(revoked() as never, { exit: false }), "loggers cannot be read", "revoked"));
+});
+
 describe("options: an env of the wrong type refused by every entry point that reads one", () => {
     // The whole configuration in options, so nothing needs the environment: only its type is wrong.
     const configuration = { tenantId: "customer-a", opsRoleArn: OPS_ROLE_ARN, externalId: EXTERNAL_ID, allowedModels: [HAIKU], bedrockRegion: "us-east-1" };
