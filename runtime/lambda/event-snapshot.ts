@@ -161,9 +161,23 @@ function kindOfValue(value: unknown): string {
     return typeof value;
 }
 
-/** `metadata.user[2]`, names of any shape quoted and cut to 64 characters. */
+/** UTF-16 units of a caller's name an error repeats: enough to find it, never the whole of a huge one. */
+const NAME_UNITS = 64;
+
+/**
+ * A caller's name (a field, a metadata key) as an error repeats it: its first
+ * {@link NAME_UNITS} UTF-16 units, never ending inside a surrogate pair, so
+ * the reply and the record never hold a lone surrogate the cut made.
+ */
+export function nameText(name: string): string {
+    if (name.length <= NAME_UNITS) return name;
+    const last = name.charCodeAt(NAME_UNITS - 1);
+    return name.slice(0, last >= 0xd800 && last <= 0xdbff ? NAME_UNITS - 1 : NAME_UNITS);
+}
+
+/** `metadata.user[2]`, names of any shape quoted and cut as {@link nameText} cuts them. */
 function pathText(path: (string | number)[]): string {
     return path
-        .map((k, i) => (typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `${i === 0 ? "" : "."}${k}` : `${i === 0 ? "" : "."}${JSON.stringify(k.slice(0, 64))}`))
+        .map((k, i) => (typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `${i === 0 ? "" : "."}${k}` : `${i === 0 ? "" : "."}${JSON.stringify(nameText(k))}`))
         .join("");
 }

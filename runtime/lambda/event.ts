@@ -7,7 +7,7 @@
 import { MODEL_ID_PATTERN } from "../../contract";
 import { CALL_ID_KEYS, INVOKED_MODEL_ID_KEY, LANGCHAIN_METADATA_KEYS, LANGSMITH_PREFIX, MODEL_ID_KEY } from "../run-data";
 import { safeStringify } from "../serialize";
-import { snapshotEvent } from "./event-snapshot";
+import { nameText, snapshotEvent } from "./event-snapshot";
 
 export interface ChatMessage {
     role: "user" | "assistant" | "system";
@@ -96,13 +96,13 @@ export function validateEvent(raw: unknown, allowedModels: readonly string[], de
     const snapshot = snapshotEvent(raw);
     if (!snapshot.ok) {
         const code = snapshot.tooLarge ? EventErrorCode.tooLarge : snapshot.field === "event" ? EventErrorCode.invalidEvent : EventErrorCode.invalidField;
-        return fail(safeIds(snapshot.partial), code, snapshot.field.slice(0, 64), snapshot.message);
+        return fail(safeIds(snapshot.partial), code, nameText(snapshot.field), snapshot.message);
     }
     const e = snapshot.value;
     const ids = safeIds(e);
     const unknown = Object.keys(e).find((k) => !(FIELDS as readonly string[]).includes(k));
     if (unknown !== undefined) {
-        return fail(ids, EventErrorCode.unknownField, unknown.slice(0, 64), `unknown field; allowed fields are ${FIELDS.join(", ")}`);
+        return fail(ids, EventErrorCode.unknownField, nameText(unknown), `unknown field; allowed fields are ${FIELDS.join(", ")}`);
     }
     for (const field of ["userId", "applicationId"] as const) {
         if (e[field] === undefined) {
@@ -205,7 +205,7 @@ function checkMetadata(metadata: unknown): Omit<EventError, "field"> | undefined
     const keys = Object.keys(metadata);
     const reserved = keys.find((k) => RESERVED_METADATA_KEYS.has(k) || k.startsWith(LANGSMITH_PREFIX));
     if (reserved !== undefined) {
-        return { code: EventErrorCode.invalidField, message: `metadata must not use the reserved key ${JSON.stringify(reserved.slice(0, 64))}; ${reservedKeyHint(reserved)}` };
+        return { code: EventErrorCode.invalidField, message: `metadata must not use the reserved key ${JSON.stringify(nameText(reserved))}; ${reservedKeyHint(reserved)}` };
     }
     const shape = metadataShapeProblem(metadata);
     if (shape) {
