@@ -99,6 +99,8 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
                 // A grantee in a shape the proof cannot read could be anyone.
                 if (who !== undefined && who !== null && who !== "" && owner !== account) flag("BT-CUSTOMER-KEY", r, k, `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${asText(who)}, outside the account ${account}`);
             }
+            const sharing = grantSharing(prop(r, "operations"));
+            if (sharing) flag("BT-CUSTOMER-KEY", r, "operations", `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${asText(prop(r, "granteePrincipal"))}: ${sharing}`);
         }
         if (r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" || r.type === "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2") {
             const rules = blocksOf(prop(r, "rules"));
@@ -313,4 +315,22 @@ function s3ManagedKey(key: unknown, account: string): boolean {
     if (key === "" || key === "alias/aws/s3") return true;
     const arn = typeof key === "string" ? parseArn(key) : undefined;
     return arn?.service === "kms" && arn.account === account && arn.resource === "alias/aws/s3";
+}
+
+/**
+ * Why a grant's operations let its grantee share the key onward: a grant
+ * holding CreateGrant lets the grantee grant the same operations to any
+ * principal of any account, a path out that no policy of the stack shows
+ * (the same power in an identity policy is weighed as `kms:CreateGrant`).
+ * Operations the proof cannot read could hold it.
+ */
+function grantSharing(operations: unknown): string | undefined {
+    if (!Array.isArray(operations) || operations.some((o) => typeof o !== "string")) {
+        return "operations the proof cannot read, which could hold CreateGrant: who the grantee may pass the key to cannot be proved";
+    }
+    // KMS spells operations one way; any other case is read as the same operation rather than let through.
+    if ((operations as string[]).some((o) => o.toLowerCase() === "creategrant")) {
+        return "with CreateGrant the grantee can grant these operations on the key to any principal, in any account, so what the key protects (the audit log, the archive) can be opened outside the account";
+    }
+    return undefined;
 }

@@ -83,7 +83,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     // The customer account: the audit log, its key, the archive and the runtime.
     "aws:kms/key:Key": { reducedBy: "key checks: the key policy" },
     "aws:kms/keyPolicy:KeyPolicy": { reducedBy: "key checks: the key policy" },
-    "aws:kms/grant:Grant": { reducedBy: "key checks: a grantee outside the account is a finding" },
+    "aws:kms/grant:Grant": { reducedBy: "key checks: a grantee outside the account, or a grant of CreateGrant (which can grant any account), is a finding" },
     "aws:kms/alias:Alias": { inert: "a name for a key of the same account" },
     "aws:cloudwatch/logGroup:LogGroup": { reducedBy: "log checks: its key" },
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": { inert: "turns records into metrics of the same account" },

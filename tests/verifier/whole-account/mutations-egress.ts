@@ -7,6 +7,7 @@
 import type { StackDoc } from "../../support/plan-files";
 import { added, ARCHIVE_A, CUSTOMER_A, CUSTOMER_B, find, KEY_A, named, OPS, setProp, type Side } from "../../support/plan-mutations";
 import type { Mutation } from "./mutations";
+import { UNKNOWN_VALUE } from "../../../verifier/pulumi-formats";
 
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -102,6 +103,13 @@ export const EGRESS_MUTATIONS: Mutation[] = [
     { name: "a role the ops account assumes, with no policy of its own, given the customer key by a grant", stack: "customer-a", code: "BT-CUSTOMER-FOREIGN-ROLE", sides: ["inputs"],
       edit: (doc) => push(doc, added("customer-a", ROLE, "reader", { name: "ArchiveReader", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sts:AssumeRole" }] }) }, { arn: `arn:aws:iam::${CUSTOMER_A}:role/ArchiveReader` }),
           added("customer-a", "aws:kms/grant:Grant", "reader-decrypt", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:role/ArchiveReader`, operations: ["Decrypt"] })) },
+    { name: "a grant of CreateGrant on the customer key to a role of the account, which can grant the key to any account", stack: "customer-a", code: "BT-CUSTOMER-KEY", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", ROLE, "ec2", { name: "Ec2", assumeRolePolicy: policy({ Service: "ec2.amazonaws.com" }, "sts:AssumeRole", undefined) }, { arn: `arn:aws:iam::${CUSTOMER_A}:role/Ec2` }),
+          added("customer-a", "aws:kms/grant:Grant", "regrant", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:role/Ec2`, operations: ["Decrypt", "CreateGrant"] })) },
+    { name: "a grant of CreateGrant on the customer key to the account itself, spelt in another case", stack: "customer-a", code: "BT-CUSTOMER-KEY", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:kms/grant:Grant", "regrant-root", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:root`, operations: ["Decrypt", "createGrant"] })) },
+    { name: "a grant on the customer key whose operations are unknown at preview", stack: "customer-a", code: "BT-CUSTOMER-KEY", sides: ["inputs"],
+      edit: (doc) => push(doc, added("customer-a", "aws:kms/grant:Grant", "regrant-unknown", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:root`, operations: UNKNOWN_VALUE })) },
     { name: "the runtime's log output sent to a log group outside the stack", stack: "customer-a", code: "BT-CUSTOMER-RUNTIME-REDIRECT", sides: ["inputs", "outputs"],
       edit: (doc, side) => setProp(runtime(doc), side, "loggingConfig", { logFormat: "JSON", logGroup: "/aws/lambda/bedrock-tenancy-customer-a" }) },
     { name: "a data protection policy sending its findings to a bucket outside the stack, by bare name", stack: "customer-a", code: "BT-CUSTOMER-EGRESS", sides: ["inputs"],
@@ -161,6 +169,8 @@ export const EGRESS_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit:
       edit: (doc) => push(doc, added("ops", "aws:lambda/permission:Permission", "from-own-sns", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "sns.amazonaws.com", sourceArn: `arn:aws:sns:us-east-1:${OPS}:ops-topic` })) },
     { name: "a data protection policy sending its findings to the stack's own log group", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/bedrock-tenancy/customer-a/audit", policyDocument: findingsTo({ CloudWatchLogs: { LogGroup: "/bedrock-tenancy/customer-a/audit" } }) })) },
+    { name: "a grant of Decrypt and GenerateDataKey on the customer key to a role of the account", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", "aws:kms/grant:Grant", "reader", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:root`, operations: ["Decrypt", "GenerateDataKey"] })) },
     { name: "the runtime with TZ set and its code in a bucket of the stack", stack: "customer-a",
       edit: (doc) => {
           const r = runtime(doc);
