@@ -24,7 +24,7 @@ file per stack (the ops stack's and any customer stacks'), proves tenant isolati
 resource of every file and writes DIR/isolation-report.md and DIR/isolation-report.json.
 
   --out DIR            the folder for the reports (default: the current folder)
-  --require-customers  a tenant whose customer stack is not among the files is a violation
+  --require-customers  a tenant, or an account it lists, whose customer stack is not among the files is a violation
   --quiet              print nothing but violations
 
 Exit 0: no violation; 1: violations (listed); 2: unreadable input, a stack that failed to plan, files that prove nothing, a bad option, or a report that cannot be written.`;

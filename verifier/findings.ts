@@ -59,7 +59,7 @@ export const FINDING_CODES = {
     "BT-FLEET-SHARED": { title: "an account, principal, profile or name belongs to two tenants", fix: "Give each tenant its own accounts, roles, profiles and names." },
     "BT-QUOTA-POLICY-SIZE": { title: "a policy over IAM's size quota", fix: "Split the tenant's models over fewer Regions or raise the quota where IAM allows." },
     "BT-PLAN-CROSS-CHECK": { title: "the reducers and the independent IAM evaluator disagree", fix: "A defect of the proof itself: report it with the policy that shows it." },
-    "BT-FLEET-CUSTOMER-MISSING": { title: "a tenant without a customer stack (with --require-customers)", fix: "Give each tenant's customer stack file." },
+    "BT-FLEET-CUSTOMER-MISSING": { title: "a tenant, or an account a tenant lists, without a customer stack (with --require-customers)", fix: "Give the customer stack file of each tenant and of each account it lists." },
 } as const satisfies Record<string, FindingCode>;
 
 export type Code = keyof typeof FINDING_CODES;

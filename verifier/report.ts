@@ -11,9 +11,26 @@ export function counted(n: number, noun: string, plural = `${noun}s`): string {
     return `${n} ${n === 1 ? noun : plural}`;
 }
 
-/** The tenants whose customer side went unproved, sorted for a reader to look one up: the verifier collects them in the order the ops files hold them. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The tenants whose customer side went unproved, sorted for a reader to look
+ * one up (the verifier collects them in the order the ops files hold them).
+ * A tenant with a customer stack given for some of its accounts but not all
+ * is named with the accounts missing: `customer-a (account 333333333333)`.
+ */
 export function customersNotProved(result: VerificationResult): string[] {
-    return [...result.customersNotProved].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const given = new Set(result.customers.map((c) => c.tenantId));
+    return [...result.customersNotProved].sort(byText).map((tenant) => {
+        if (!given.has(tenant)) return tenant;
+        const accounts = notProvedAccounts(result).filter((a) => a.tenant === tenant).map((a) => a.account);
+        return `${tenant} (${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")})`;
+    });
+}
+
+/** {@link VerificationResult.accountsNotProved}, sorted by tenant, then account. */
+function notProvedAccounts(result: VerificationResult): { tenant: string; account: string }[] {
+    return [...result.accountsNotProved].sort((a, b) => byText(a.tenant, b.tenant) || byText(a.account, b.account));
 }
 
 export function jsonReport(result: VerificationResult): unknown {
@@ -22,7 +39,8 @@ export function jsonReport(result: VerificationResult): unknown {
         result: result.violations.length === 0 ? "clean" : "violations",
         stacks: result.stacks,
         violations: result.violations,
-        customersNotProved: customersNotProved(result),
+        customersNotProved: [...result.customersNotProved].sort(byText),
+        accountsNotProved: notProvedAccounts(result),
         outputsProved: result.outputsProved,
         tenants: result.tenants.map((t) => ({
             tenantId: t.intent.tenantId,

@@ -32,8 +32,14 @@ export interface VerificationResult {
     stacks: { stack: string; file: string; format: string; resources: number }[];
     tenants: TenantProof[];
     customers: CustomerIntent[];
-    /** Tenants of the ops files whose customer stack was not given: their customer side is not proved. */
+    /** Tenants of the ops files with an account whose customer stack was not given: their customer side is not proved. */
     customersNotProved: string[];
+    /**
+     * Each account a tenant lists (its runtime role there is admitted by the
+     * tenant's role) whose customer stack was not given, for the tenants of
+     * {@link customersNotProved}.
+     */
+    accountsNotProved: { tenant: string; account: string }[];
     violations: Violation[];
     facts: string[];
     /** Whether `outputs` differed from `inputs` anywhere the proof reads, so both were proved. */
@@ -111,11 +117,23 @@ function proveStates(states: StackState[], options: VerifyOptions): Verification
             if (!known.has(key(v))) violations.push({ ...v, drift: true, why: `drift (only in what AWS holds): ${v.why}` });
         }
     }
-    const withCustomer = new Set(intents.customers.map((c) => c.tenantId));
-    const customersNotProved = intents.tenants.map((t) => t.tenantId).filter((t) => !withCustomer.has(t));
-    if (options.requireCustomers) {
-        for (const t of intents.tenants.filter((x) => !withCustomer.has(x.tenantId))) {
-            violations.push(violation("BT-FLEET-CUSTOMER-MISSING", { tenant: t.tenantId, stack: t.stack, resource: t.urn.split("::").pop()!, urn: t.urn }, "-", "no customer stack of this tenant is among the files: its customer side is not proved"));
+    // Each account a tenant lists is one its role admits: a customer stack of one account proves nothing of another.
+    const provedAccounts = new Map<string, Set<string>>();
+    for (const c of intents.customers) provedAccounts.set(c.tenantId, (provedAccounts.get(c.tenantId) ?? new Set()).add(c.accountId));
+    const customersNotProved: string[] = [];
+    const accountsNotProved: { tenant: string; account: string }[] = [];
+    for (const t of intents.tenants) {
+        const proved = provedAccounts.get(t.tenantId);
+        const missing = t.accounts.filter((a) => !proved?.has(a));
+        if (proved !== undefined && missing.length === 0) continue;
+        customersNotProved.push(t.tenantId);
+        accountsNotProved.push(...missing.map((account) => ({ tenant: t.tenantId, account })));
+        if (!options.requireCustomers) continue;
+        const where = { tenant: t.tenantId, stack: t.stack, resource: t.urn.split("::").pop()!, urn: t.urn };
+        if (proved === undefined) {
+            violations.push(violation("BT-FLEET-CUSTOMER-MISSING", where, "-", "no customer stack of this tenant is among the files: its customer side is not proved"));
+        } else {
+            for (const account of missing) violations.push(violation("BT-FLEET-CUSTOMER-MISSING", where, "-", `no customer stack of account ${account}, which the tenant lists and its role admits, is among the files: that account's customer side is not proved`));
         }
     }
     return {
@@ -123,6 +141,7 @@ function proveStates(states: StackState[], options: VerifyOptions): Verification
         tenants: inputs.tenants,
         customers: intents.customers,
         customersNotProved,
+        accountsNotProved,
         violations,
         facts: inputs.facts,
         outputsProved,

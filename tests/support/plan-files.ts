@@ -86,13 +86,13 @@ export interface VerifyRun {
 }
 
 /** Runs `bedrock-tenancy verify` in process on every stack file of `dir` (or on `files`). */
-export function verify(dirOrFiles: string | string[]): VerifyRun {
+export function verify(dirOrFiles: string | string[], flags: string[] = []): VerifyRun {
     const files = typeof dirOrFiles === "string" ? stackFiles(dirOrFiles) : dirOrFiles;
     const out = makeTempDir("bedrock-tenancy-verify-");
     let stdout = "";
     let stderr = "";
     const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });
-    const code = main(["verify", "--out", out, ...files], sink((s) => (stdout += s)), sink((s) => (stderr += s)));
+    const code = main(["verify", ...flags, "--out", out, ...files], sink((s) => (stdout += s)), sink((s) => (stderr += s)));
     const reportFile = path.join(out, "isolation-report.json");
     return { code, stdout, stderr, report: fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, "utf8")) : undefined };
 }

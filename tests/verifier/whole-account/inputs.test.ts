@@ -5,7 +5,7 @@ import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../../verifier/cli";
 import { shippedPlan, stackFiles, verify } from "../../support/plan-files";
-import { added, asPreview, mutatedPlan, TENANT_A_ROLE } from "../../support/plan-mutations";
+import { added, asPreview, CUSTOMER_A, documentOf, find, mutatedPlan, named, TENANT_A_ROLE } from "../../support/plan-mutations";
 import { makeTempDir } from "../../support/temp-dir";
 
 describe("inputs the whole-account proof refuses or reports", function () {
@@ -55,6 +55,39 @@ describe("inputs the whole-account proof refuses or reports", function () {
         const code = main(["verify", "--require-customers", "--out", makeTempDir("rc-"), ...stackFiles(plan)], sink(() => undefined), sink((s) => (stderr += s)));
         assert.strictEqual(code, 1);
         assert.match(stderr, /customer-b: .*no customer stack of this tenant is among the files: its customer side is not proved \[BT-FLEET-CUSTOMER-MISSING\]/);
+    });
+
+    it("lists each account of a tenant without its customer stack, though another account's is given, and makes it a violation with --require-customers", () => {
+        const second = "333333333333";
+        const dir = mutatedPlan(plan, "stack-export", {
+            ops: (doc) => {
+                // customer-a in two accounts: the component lists both and the role admits the runtime role of each.
+                const access = find(doc, "bedrock-tenancy:index:BedrockTenantAccess", (r) => r.outputs?.tenantId === "customer-a");
+                access.outputs = { ...access.outputs, accounts: [CUSTOMER_A, second] };
+                const role = find(doc, "aws:iam/role:Role", named(TENANT_A_ROLE));
+                for (const side of ["inputs", "outputs"] as const) {
+                    const trust = documentOf(role, side, "assumeRolePolicy");
+                    for (const statement of trust.Statement) {
+                        statement.Principal.AWS = [...[statement.Principal.AWS].flat(), `arn:aws:iam::${second}:root`];
+                        const arns = statement.Condition.ArnEquals["aws:PrincipalArn"];
+                        statement.Condition.ArnEquals["aws:PrincipalArn"] = [...[arns].flat(), `arn:aws:iam::${second}:role/BedrockTenancyRuntime-customer-a`];
+                    }
+                    role[side] = { ...role[side], assumeRolePolicy: JSON.stringify(trust) };
+                }
+            },
+        });
+        const loose = verify(dir);
+        assert.strictEqual(loose.code, 0, loose.stderr);
+        assert.deepStrictEqual(loose.report.customersNotProved, ["customer-a", "customer-b"]);
+        assert.deepStrictEqual(loose.report.accountsNotProved, [{ tenant: "customer-a", account: second }, { tenant: "customer-b", account: "222222222222" }]);
+        assert.match(loose.stdout, /Customer side not proved \(no customer stack given\): customer-a \(account 333333333333\), customer-b\n/);
+        const strict = verify(dir, ["--require-customers"]);
+        assert.strictEqual(strict.code, 1, strict.stderr);
+        const missing = strict.report.violations.filter((v: any) => v.code === "BT-FLEET-CUSTOMER-MISSING");
+        assert.deepStrictEqual(missing.map((v: any) => [v.tenant, v.why]), [
+            ["customer-a", "no customer stack of account 333333333333, which the tenant lists and its role admits, is among the files: that account's customer side is not proved"],
+            ["customer-b", "no customer stack of this tenant is among the files: its customer side is not proved"],
+        ]);
     });
 
     it("proves a policy a preview deletes with retainOnDelete, since AWS keeps it", () => {
