@@ -128,4 +128,45 @@ describe("audit verify names tampering the chain alone does not show", () => {
         assert.deepEqual(breaks(verifyAuditTrail([file])), ["reordered@3"]);
 
     });
+
+    it("names a record re-stored later in another stream, or behind a time of its message's own, as reordered", () => {
+        const records = trail(8).records;
+        const edits: [string, (moved: any, last: any) => void][] = [
+            ["another stream", (moved, last) => Object.assign(moved, { logStreamName: "2026/12/05/[$LATEST]other", timestamp: last.timestamp + 1000 })],
+            // The writer's own text cannot say when the store took it.
+            ["its message wrapped with the original time", (moved, last) => Object.assign(moved, { timestamp: last.timestamp + 1000, message: JSON.stringify({ timestamp: moved.timestamp, logStreamName: "s", message: moved.message }) })],
+        ];
+        for (const [what, edit] of edits) {
+            const file = filterLogEvents(records);
+            const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+            const events: any[] = doc.events;
+            const [moved] = events.splice(3, 1);
+            edit(moved, events[events.length - 1]);
+            events.push(moved);
+            fs.writeFileSync(file, JSON.stringify(doc));
+            assert.deepEqual(breaks(verifyAuditTrail([file])), ["reordered@3"], what);
+        }
+        // The same stream given twice, as two exports of it, is no reordering.
+        assert.deepEqual(breaks(verifyAuditTrail([filterLogEvents(records.slice(0, 5)), filterLogEvents(records.slice(3))])), []);
+    });
+
+    it("reports a wrapper line that names its message twice as damaged, whichever message a reader takes", () => {
+        const records = trail(4).records;
+        const forged = JSON.stringify({ ...records[2], userId: "someone-else" });
+        const wrapped = `{"level":"INFO","message":${JSON.stringify(forged)},"message":${JSON.stringify(JSON.stringify(records[2]))}}`;
+        const lines = jsonLines([records[0], records[1], wrapped, records[3]]);
+        const events = filterLogEvents(records);
+        const doc = JSON.parse(fs.readFileSync(events, "utf8"));
+        doc.events[2].message = wrapped;
+        fs.writeFileSync(events, JSON.stringify(doc));
+        for (const file of [lines, events]) {
+            const found = allBreaks(verifyAuditTrail([file]));
+            assert.ok(found.some((b) => b.kind === "damaged" && b.message.includes("names one key twice in one object")), JSON.stringify(found));
+            // Read neither way: the record is missing from its chain, so no reader's version passes for it.
+            assert.ok(found.some((b) => b.kind === "gap" && b.seq === 2), JSON.stringify(found));
+        }
+        // The same record wrapped once is read as it is.
+        const once = jsonLines([records[0], records[1], JSON.stringify({ level: "INFO", message: JSON.stringify(records[2]) }), records[3]]);
+        assert.deepEqual(breaks(verifyAuditTrail([once])), []);
+    });
 });

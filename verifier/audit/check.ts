@@ -457,29 +457,38 @@ function reorderings(entries: ChainEntry[]): ChainEntry[] {
         if (list) list.push(e);
         else groups.set(e.group, [e]);
     }
+    const out = new Set<ChainEntry>();
+    for (const list of groups.values()) outOfOrder(list).forEach((e) => out.add(e));
+    // A writer writes one stream: a record re-stored in another stream (or another export of it) at another time is out
+    // of order against the rest of its writer, whichever stream holds it. Only stored times compare across groups.
+    const stored = entries.filter((e) => e.storedAt !== undefined && e.archived === undefined);
+    if (new Set(stored.map((e) => e.group)).size > 1) outOfOrder(stored).forEach((e) => out.add(e));
+    return [...out];
+}
+
+/** Records of `list` stored after a record of higher sequence (sorts `list`). */
+function outOfOrder(list: ChainEntry[]): ChainEntry[] {
     const out: ChainEntry[] = [];
-    for (const list of groups.values()) {
-        if (list.length < 2) continue;
-        list.sort((a, b) => (a.storedAt ?? 0) - (b.storedAt ?? 0) || a.position - b.position);
-        // The highest sequence stored strictly before the record at hand, and the highest of those stored in its millisecond:
-        // comparing with the highest so far alone would let a record hide behind a later one that shares its millisecond.
-        let before = -1;
-        let here = -1;
-        let hereAt: number | undefined;
-        const seen = new Set<number>();
-        for (const e of list) {
-            // A second copy of a sequence is a duplicate, reported as such.
-            if (seen.has(e.link.seq)) continue;
-            seen.add(e.link.seq);
-            // Without a stored time, the position alone orders records: each is after the one before it.
-            if (e.storedAt === undefined || e.storedAt !== hereAt) {
-                before = Math.max(before, here);
-                here = -1;
-                hereAt = e.storedAt;
-            }
-            if (e.link.seq < before) out.push(e);
-            here = Math.max(here, e.link.seq);
+    if (list.length < 2) return out;
+    list.sort((a, b) => (a.storedAt ?? 0) - (b.storedAt ?? 0) || a.position - b.position);
+    // The highest sequence stored strictly before the record at hand, and the highest of those stored in its millisecond:
+    // comparing with the highest so far alone would let a record hide behind a later one that shares its millisecond.
+    let before = -1;
+    let here = -1;
+    let hereAt: number | undefined;
+    const seen = new Set<number>();
+    for (const e of list) {
+        // A second copy of a sequence is a duplicate, reported as such.
+        if (seen.has(e.link.seq)) continue;
+        seen.add(e.link.seq);
+        // Without a stored time, the position alone orders records: each is after the one before it.
+        if (e.storedAt === undefined || e.storedAt !== hereAt) {
+            before = Math.max(before, here);
+            here = -1;
+            hereAt = e.storedAt;
         }
+        if (e.link.seq < before) out.push(e);
+        here = Math.max(here, e.link.seq);
     }
     return out;
 }

@@ -244,6 +244,12 @@ interface Place {
     position: number;
     storedAt?: number;
     archiveObject: boolean;
+    /**
+     * The text of each line that wrapped the record's (a line Lambda's JSON
+     * log format wrapped, a message that is itself a wrapper): a key named
+     * twice there hides one message behind another as well.
+     */
+    wrappers?: string[];
 }
 
 /**
@@ -328,8 +334,13 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
     } else if (depth === 0 && "message" in obj) {
         // One CloudWatch event per line, or a line Lambda's JSON log format wrapped.
         const message = obj.message;
-        const inner: Place = { ...place, storedAt: typeof obj.timestamp === "number" ? obj.timestamp : place.storedAt };
-        if (typeof obj.logStreamName === "string") inner.group = `${place.file}#${obj.logStreamName}`;
+        const inner: Place = { ...place, wrappers: [...(place.wrappers ?? []), text] };
+        // Where and when an event was stored is the store's to say: a line of a file of events says it, but a message inside
+        // an event (or under an export's time) is the writer's text, and its own `timestamp` or stream would re-date the record.
+        if (place.storedAt === undefined && place.group === place.file) {
+            if (typeof obj.timestamp === "number") inner.storedAt = obj.timestamp;
+            if (typeof obj.logStreamName === "string") inner.group = `${place.file}#${obj.logStreamName}`;
+        }
         if (typeof message === "string") {
             readLine(message, inner, into);
         } else {
@@ -375,7 +386,7 @@ function readRecord(record: Record<string, unknown>, place: Place, into: AuditIn
         // JSON.parse keeps a repeated key's last value, so a line can say one thing to a reader and another to the check.
         // A line JSON.stringify wrote (every line the runtime writes) holds no key twice: only another spelling is scanned.
         const written = view === record ? canonical : JSON.stringify(record);
-        if (written !== own && repeatsKey(holder)) {
+        if ((written !== own && repeatsKey(holder)) || place.wrappers?.some(repeatsKey)) {
             into.damaged.push({ where: place.where, message: "an audit record that names one key twice in one object (JSON.parse reads the last value, another reader may take the first; the runtime writes each key once)" });
             return;
         }
