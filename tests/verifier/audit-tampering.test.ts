@@ -146,6 +146,9 @@ describe("audit verify names tampering the chain alone does not show", () => {
             fs.writeFileSync(file, JSON.stringify(doc));
             assert.deepEqual(breaks(verifyAuditTrail([file])), ["reordered@3"], what);
         }
+        // In a file of lines without stored times, a record moved to the end under another stream's name is out of place too.
+        const moved = [...records.slice(0, 3), ...records.slice(4), JSON.stringify({ logStreamName: "other", message: JSON.stringify(records[3]) })];
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines(moved)])), ["reordered@3"]);
         // The same stream given twice, as two exports of it, is no reordering.
         assert.deepEqual(breaks(verifyAuditTrail([filterLogEvents(records.slice(0, 5)), filterLogEvents(records.slice(3))])), []);
     });

@@ -337,8 +337,9 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
         const inner: Place = { ...place, wrappers: [...(place.wrappers ?? []), text] };
         // Where and when an event was stored is the store's to say: a line of a file of events says it, but a message inside
         // an event (or under an export's time) is the writer's text, and its own `timestamp` or stream would re-date the record.
-        if (place.storedAt === undefined && place.group === place.file) {
-            if (typeof obj.timestamp === "number") inner.storedAt = obj.timestamp;
+        // Without a time, a line's place in its file is its order, whatever stream it names.
+        if (place.storedAt === undefined && place.group === place.file && typeof obj.timestamp === "number") {
+            inner.storedAt = obj.timestamp;
             if (typeof obj.logStreamName === "string") inner.group = `${place.file}#${obj.logStreamName}`;
         }
         if (typeof message === "string") {
