@@ -11,7 +11,7 @@ import * as fs from "fs";
 import { createHash } from "crypto";
 import { MAX_RECORD_ID_BYTES, TRUNCATION_MARKER } from "../../contract/record-limits";
 import { allBreaks, verifyAuditTrail } from "../../verifier/audit";
-import { archiveObjects, auditCli, breaks, filterLogEvents, forgedWriter, jsonLines, logWith, runtimeTrail, trail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
+import { archiveObjects, auditCli, breaks, callRecord, filterLogEvents, forgedWriter, jsonLines, logWith, runtimeTrail, trail, trailCalls, type RuntimeTrail } from "../support/audit-trail";
 
 /** JSON text of a list nested `depth` deep: serializing its parse overflows the stack. */
 const deepList = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
@@ -151,6 +151,17 @@ describe("audit verify names tampering the chain alone does not show", () => {
         assert.deepEqual(breaks(verifyAuditTrail([jsonLines(moved)])), ["reordered@3"]);
         // The same stream given twice, as two exports of it, is no reordering.
         assert.deepEqual(breaks(verifyAuditTrail([filterLogEvents(records.slice(0, 5)), filterLogEvents(records.slice(3))])), []);
+    });
+
+    it("names text given to a hash-mode record, cut marker and the record's own digest included, as an edit", () => {
+        const t = trail(0);
+        const digest = createHash("sha256").update("the real prompt").digest("hex");
+        const records = [0, 1, 2].map((i) => t.writer.link(callRecord(i, { contentMode: "hash", input: { inputTokenCount: 10, inputCharCount: 15, inputSha256: digest } })).record as any);
+        assert.deepEqual(breaks(verifyAuditTrail([jsonLines(records)])), []);
+        records[1] = { ...records[1], input: { ...records[1].input, inputText: `an invented prompt${TRUNCATION_MARKER}`, inputTruncated: true } };
+        const found = allBreaks(verifyAuditTrail([jsonLines(records)]));
+        assert.deepEqual(found.map((b) => `${b.kind}@${b.seq}`), ["edit@1"]);
+        assert.match(found[0].message, /contentMode is "hash", which records no text, yet it holds input\.inputText/);
     });
 
     it("reports a wrapper line that names its message twice as damaged, whichever message a reader takes", () => {

@@ -447,6 +447,11 @@ function contentOf(record: Record<string, unknown>, written: string, problems: s
     const outputText = output?.outputText;
     const metadata = record.metadata;
     const unhashed = unhashedOf(record, input, output, problems);
+    // A text stands in the hash by its digest alone, and `hash` and `none` records carry no text: one holding text was given it.
+    const mode = record.contentMode;
+    if ((mode === "hash" || mode === "none") && (inputText !== undefined || outputText !== undefined)) {
+        problems?.push(`its contentMode is ${JSON.stringify(mode)}, which records no text, yet it holds ${inputText !== undefined ? "input.inputText" : "output.outputText"}`);
+    }
     if (inputText === undefined && outputText === undefined && metadata === undefined && unhashed === undefined) return undefined;
     const content: RecordContent = {};
     if (typeof inputText === "string") content.inputText = inputText;
