@@ -112,12 +112,12 @@ export function patternProblem(argName: string, value: unknown, pattern: RegExp,
     return plainValueProblem(argName, value) ?? `${argName} must match ${pattern}, got ${show(value)}`;
 }
 
-/** `value` must be a whole number from `min` to `max`. */
 /** The number a string of decimal digits spells; NaN for anything else (signs, spaces, exponents and hex included). */
 export function digitsValue(v: unknown): number {
     return typeof v === "string" && v !== "" && [...v].every((c) => c >= "0" && c <= "9") ? Number(v) : NaN;
 }
 
+/** `value` must be a whole number from `min` to `max`. */
 export function integerProblem(argName: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): Problem {
     if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return undefined;
     return plainValueProblem(argName, value) ?? `${argName} must be an integer from ${min} to ${max}, got ${show(value)}`;

@@ -93,14 +93,15 @@ export function customerAccountViolations(ctx: CustomerContext): Violation[] {
             if (!ownKey(key)) flag("BT-CUSTOMER-LOG-GROUP", r, "kmsKeyId", `is encrypted with ${JSON.stringify(key)}, which is not a key of this stack: who may decrypt it cannot be proved`);
         }
         if (r.type === "aws:kms/grant:Grant") {
+            const grants = (who: unknown) => `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${asText(who)}`;
             for (const k of ["granteePrincipal", "retiringPrincipal"]) {
                 const who = prop(r, k);
                 const owner = typeof who === "string" ? accountOfPrincipal(who) : undefined;
                 // A grantee in a shape the proof cannot read could be anyone.
-                if (who !== undefined && who !== null && who !== "" && owner !== account) flag("BT-CUSTOMER-KEY", r, k, `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${asText(who)}, outside the account ${account}`);
+                if (who !== undefined && who !== null && who !== "" && owner !== account) flag("BT-CUSTOMER-KEY", r, k, `${grants(who)}, outside the account ${account}`);
             }
             const sharing = grantSharing(prop(r, "operations"));
-            if (sharing) flag("BT-CUSTOMER-KEY", r, "operations", `grants ${JSON.stringify(prop(r, "operations"))} on ${JSON.stringify(prop(r, "keyId"))} to ${asText(prop(r, "granteePrincipal"))}: ${sharing}`);
+            if (sharing) flag("BT-CUSTOMER-KEY", r, "operations", `${grants(prop(r, "granteePrincipal"))}: ${sharing}`);
         }
         if (r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" || r.type === "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2") {
             const rules = blocksOf(prop(r, "rules"));

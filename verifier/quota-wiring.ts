@@ -39,7 +39,6 @@ const hasQuota = (t: TenantIntent) => t.enforcerFunctionArn !== undefined;
 /** EventBridge's retry policy for a target that sets none, which the component's enforcer target keeps. */
 const EVENTBRIDGE_DEFAULT_RETRY = { attempts: 185, ageSeconds: 86_400 };
 
-
 /** Why a target's retry policy gives up on an event sooner than EventBridge's default; undefined when it does not (or is unknown). */
 function retryPolicyProblem(retry: unknown): string | undefined {
     if (isUnset(retry) || isUnknown(retry)) return undefined;

@@ -21,9 +21,15 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function customersNotProved(result: VerificationResult): string[] {
     const given = new Set(result.customers.map((c) => c.tenantId));
+    const missing = new Map<string, string[]>();
+    for (const { tenant, account } of notProvedAccounts(result)) {
+        const accounts = missing.get(tenant);
+        if (accounts) accounts.push(account);
+        else missing.set(tenant, [account]);
+    }
     return [...result.customersNotProved].sort(byText).map((tenant) => {
         if (!given.has(tenant)) return tenant;
-        const accounts = notProvedAccounts(result).filter((a) => a.tenant === tenant).map((a) => a.account);
+        const accounts = missing.get(tenant) ?? [];
         return `${tenant} (${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")})`;
     });
 }

@@ -83,7 +83,8 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
             out.write(`${AUDIT_USAGE}\n`);
             return 0;
         }
-        if (values.threads !== undefined && !(digitsValue(values.threads) >= 1 && digitsValue(values.threads) <= MAX_THREADS)) {
+        const threads = digitsValue(values.threads);
+        if (values.threads !== undefined && !(threads >= 1 && threads <= MAX_THREADS)) {
             throw new Error(`--threads takes a whole number from 1 to ${MAX_THREADS}, not ${JSON.stringify(values.threads)}`);
         }
         for (const tenant of values.tenant ?? []) {

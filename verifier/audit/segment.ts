@@ -334,7 +334,7 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
     } else if (depth === 0 && "message" in obj) {
         // One CloudWatch event per line, or a line Lambda's JSON log format wrapped.
         const message = obj.message;
-        const inner: Place = { ...place, wrappers: [...(place.wrappers ?? []), text] };
+        const inner: Place = { ...place };
         // Where and when an event was stored is the store's to say: a line of a file of events says it, but a message inside
         // an event (or under an export's time) is the writer's text, and its own `timestamp` or stream would re-date the record.
         // Without a time, a line's place in its file is its order, whatever stream it names.
@@ -343,7 +343,9 @@ function readValue(value: unknown, place: Place, into: AuditInput, depth: number
             if (typeof obj.logStreamName === "string") inner.group = `${place.file}#${obj.logStreamName}`;
         }
         if (typeof message === "string") {
-            readLine(message, inner, into);
+            // The record is read from the message's own text: this line's is scanned for repeated keys as a wrapper.
+            // (A message object is read from this line's text, which the record's own scan covers.)
+            readLine(message, { ...inner, wrappers: [...(place.wrappers ?? []), text] }, into);
         } else {
             readValue(message, inner, into, depth + 1, text);
         }
