@@ -23,6 +23,8 @@ import { randomUUID } from "crypto";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
 import { secretsOf, withoutSecrets } from "./secrets";
 import { readableMetadata } from "./content";
+import { callOptionsProblem, modelInputProblem, promptsProblem } from "./call-input";
+import { ArgumentError } from "../contract";
 
 /**
  * `requestMetadata` key carrying the run id from the model to the client
@@ -94,8 +96,22 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         reportRequestIds(fields.client);
     }
 
+    /** `batch` comes here too: each input and the options are checked before LangChain reads them. */
+    invoke(input: BaseLanguageModelInput, options?: Parameters<ChatBedrockConverse["invoke"]>[1]): ReturnType<ChatBedrockConverse["invoke"]> {
+        const problem = modelInputProblem(input) ?? callOptionsProblem(options);
+        return problem === undefined ? super.invoke(input, options) : Promise.reject(new ArgumentError(problem));
+    }
+
+    /** Checked as {@link invoke} is, before LangChain reads the options to start the stream. */
+    stream(input: BaseLanguageModelInput, options?: Parameters<ChatBedrockConverse["stream"]>[1]): ReturnType<ChatBedrockConverse["stream"]> {
+        const problem = modelInputProblem(input) ?? callOptionsProblem(options);
+        return problem === undefined ? super.stream(input, options) : Promise.reject(new ArgumentError(problem));
+    }
+
     /** `invoke`, `batch` and `generate` all come here: one record per prompt, begun before the call leaves. */
     async generate(messages: BaseMessageLike[][], options?: string[] | Partial<CallOptions>, callbacks?: Callbacks): Promise<LLMResult> {
+        const problem = promptsProblem(messages) ?? callOptionsProblem(options);
+        if (problem !== undefined) throw new ArgumentError(problem);
         try {
             return await this.generateAudited(messages, options, callbacks);
         } catch (err) {
@@ -140,6 +156,9 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 
     /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */
     async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
+        // `streamEvents` comes here without passing `stream`.
+        const problem = modelInputProblem(input) ?? callOptionsProblem(options);
+        if (problem !== undefined) throw new ArgumentError(problem);
         const given = (options as { callbacks?: Callbacks } | undefined)?.callbacks ?? implicitCallbacks();
         if (given !== undefined) {
             const kept = withoutHandler(given, this.auditLogger);
