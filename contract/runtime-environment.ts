@@ -5,7 +5,7 @@
  */
 import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN } from "./identifiers";
 import type { AuditMode, ContentMode } from "./modes";
-import { ArgumentError, duplicateProblem, isPlainObject, patternProblem, show, showBrief, type Problem } from "./validation";
+import { ArgumentError, duplicateProblem, isPlainObject, membersUnreadableProblem, patternProblem, show, showBrief, type Problem } from "./validation";
 
 /** Variable names, by the {@link RuntimeEnvironment} field they carry. */
 export const RuntimeEnv = Object.freeze({
@@ -218,6 +218,8 @@ const PLAIN_NAMES: ModelSettingNames = { allowedModels: "allowedModels", default
 
 /** Why the model settings are inconsistent, or undefined when they are fine. */
 export function modelSettingsProblem(m: ModelSettings, names: ModelSettingNames = PLAIN_NAMES): Problem {
+    const unreadable = membersUnreadableProblem(names.allowedModels, m.allowedModels) ?? membersUnreadableProblem(names.modelRoutes, m.modelRoutes);
+    if (unreadable !== undefined) return unreadable;
     if (!Array.isArray(m.allowedModels) || m.allowedModels.length === 0) {
         return `${names.allowedModels} must list at least one model id, got ${show(m.allowedModels)}`;
     }

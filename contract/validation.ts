@@ -202,6 +202,35 @@ export function unreadableProblem(argName: string, value: unknown): Problem {
     }
 }
 
+/**
+ * Every own enumerable member of `value` can be read: a getter that throws
+ * (or a member that is a revoked proxy) is named by its key before a checker
+ * or a spread of the object meets it with a TypeError naming nothing.
+ */
+export function membersUnreadableProblem(argName: string, value: unknown): Problem {
+    const unreadable = unreadableProblem(argName, value);
+    if (unreadable !== undefined || typeof value !== "object" || value === null) return unreadable;
+    let keys: string[];
+    try {
+        keys = Object.keys(value);
+    } catch (err) {
+        return `${argName} cannot be read (${thrownText(err)})`;
+    }
+    const list = Array.isArray(value);
+    for (const key of keys) {
+        const name = list ? `${argName}[${key}]` : `${argName}.${key}`;
+        let member: unknown;
+        try {
+            member = (value as Record<string, unknown>)[key];
+        } catch (err) {
+            return `${name} cannot be read (${thrownText(err)})`;
+        }
+        const inner = unreadableProblem(name, member);
+        if (inner !== undefined) return inner;
+    }
+    return undefined;
+}
+
 /** What a caller's value threw, as text, without a second throw. */
 function thrownText(err: unknown): string {
     try {

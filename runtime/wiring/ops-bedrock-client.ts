@@ -10,7 +10,7 @@ import { createOpsCredentials, customerCredentialsProblem } from "./ops-credenti
 import { afterOpsSession } from "../sts-failure";
 import { RUN_ID_KEY } from "../audited-chat-model";
 import { RuntimeSecrets, holdSecrets, withoutSecrets } from "../secrets";
-import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
+import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, membersUnreadableProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
 
 export interface OpsBedrockClientOptions {
     /** Tags the ops session with this user as well as the tenant. */
@@ -78,7 +78,7 @@ const SIGNING_SETTINGS = ["credentials", "token"];
  * as given.
  */
 function clientConfigProblem(argName: string, value: unknown): Problem {
-    const problem = recordProblem(argName, value);
+    const problem = recordProblem(argName, value) ?? membersUnreadableProblem(argName, value);
     if (problem !== undefined) return problem;
     const config = value as Record<string, unknown>;
     const provided = (key: string, check: (v: unknown) => Problem) => () => (typeof config[key] === "function" || config[key] === undefined ? undefined : check(config[key]));

@@ -56,6 +56,39 @@ describe("options that cannot be read: a revoked Proxy or a getter that throws, 
     it("flushOnShutdown: loggers that are a revoked Proxy", () => refuses(() => flushOnShutdown(revoked() as never, { exit: false }), "loggers cannot be read", "revoked"));
 });
 
+describe("members of the options copied when a model or handler is built, named when they cannot be read", () => {
+    const throwingMember = (base: object, key: string) =>
+        Object.defineProperty({ ...base }, key, {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+    const { proxy: revokedMember, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const entries: [string, (options: Record<string, unknown>) => unknown][] = [
+        ["createTenantChatModel", (o) => createTenantChatModel(modelOptions(o))],
+        ["createHandler", (o) => createHandler({ env: ENV, sink: new MemorySink(), onWarning: () => undefined, ...o })],
+    ];
+    for (const [entry, build] of entries) {
+        it(`${entry}: a getter that throws in bedrockClientConfig`, () =>
+            refuses(() => build({ bedrockClientConfig: throwingMember({ maxAttempts: 2 }, "region") }), "bedrockClientConfig.region cannot be read (Error: boom)"));
+        it(`${entry}: a revoked proxy in bedrockClientConfig`, () =>
+            refuses(() => build({ bedrockClientConfig: { requestHandler: revokedMember } }), "bedrockClientConfig.requestHandler cannot be read", "revoked"));
+        it(`${entry}: a getter that throws in modelRoutes`, () => refuses(() => build({ modelRoutes: throwingMember({}, HAIKU) }), `modelRoutes`, `.${HAIKU} cannot be read (Error: boom)`));
+        it(`${entry}: a getter that throws in allowedModels`, () => {
+            const models = [HAIKU];
+            Object.defineProperty(models, 0, {
+                enumerable: true,
+                get() {
+                    throw new Error("boom");
+                },
+            });
+            refuses(() => build({ allowedModels: models }), "allowedModels", "[0] cannot be read (Error: boom)");
+        });
+    }
+});
+
 describe("options: an env of the wrong type refused by every entry point that reads one", () => {
     // The whole configuration in options, so nothing needs the environment: only its type is wrong.
     const configuration = { tenantId: "customer-a", opsRoleArn: OPS_ROLE_ARN, externalId: EXTERNAL_ID, allowedModels: [HAIKU], bedrockRegion: "us-east-1" };
