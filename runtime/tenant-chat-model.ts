@@ -33,7 +33,8 @@ import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
 import { ArchivingSink } from "./sinks/archive-sink";
 
-export interface TenantChatModelOptions extends Partial<RuntimeConfig> {
+/** `deadlineMarginMs` is the Lambda handler's: a model call's deadline is its own `signal`. */
+export interface TenantChatModelOptions extends Partial<Omit<RuntimeConfig, "deadlineMarginMs">> {
     /** Where records go; it must write into the customer's own account (a `CloudWatchLogsSink` outside Lambda). */
     sink: AuditSink;
     /** Model to call; one of `allowedModels`. @default - the configured `defaultModel` */
@@ -112,7 +113,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
 }
 
 const TENANT_MODEL_OPTIONS: readonly string[] = [
-    ...RUNTIME_CONFIG_KEYS,
+    ...RUNTIME_CONFIG_KEYS.filter((key) => key !== "deadlineMarginMs"),
     ...([
         "sink",
         "modelId",
@@ -224,7 +225,20 @@ const MODEL_OWNED_FIELDS = ["client", "credentials", "model", "region", "applica
  * first call, where a wrong one reads as a Bedrock or audit failure.
  */
 function checkModelOptions(options: TenantChatModelOptions): void {
-    raise(recordProblem("createTenantChatModel options", options), optionKeysProblem("createTenantChatModel options", options, TENANT_MODEL_OPTIONS));
+    raise(recordProblem("createTenantChatModel options", options));
+    let keys: string[] = [];
+    try {
+        keys = Object.keys(options);
+    } catch {
+        // Options that cannot be listed: optionKeysProblem names them below.
+    }
+    // Taken and never read, it would promise a deadline no call keeps.
+    if (keys.includes("deadlineMarginMs")) {
+        throw new ArgumentError(
+            "deadlineMarginMs is a createHandler option (the time kept for the record before the Lambda's own timeout); a model call has no such deadline: give it one with its signal (AbortSignal.timeout(ms))",
+        );
+    }
+    raise(optionKeysProblem("createTenantChatModel options", options, TENANT_MODEL_OPTIONS));
     const { sink, logger, modelFields, archiveClient, onWarning } = options;
     raise(
         // A shared logger has its own sink, so none is needed then; one given anyway must still be a sink.

@@ -42,6 +42,8 @@ describe("bad arguments of createTenantChatModel and its wiring", () => {
         ["an env variable that is an object", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_MODEL_ROUTES: { a: 1 } } })), "BEDROCK_TENANCY_MODEL_ROUTES", '{"a":1}'],
         // Values JSON cannot write (a bigint) are shown, not thrown over.
         ["modelId a bigint", () => createTenantChatModel(options({ modelId: 10n })), "modelId", "10n"],
+        // The Lambda handler's option: a model would take it and keep no such deadline.
+        ["deadlineMarginMs, a createHandler option", () => createTenantChatModel(options({ deadlineMarginMs: 500 })), "deadlineMarginMs is a createHandler option", "signal"],
     ];
     it("never shows credentials given in modelFields", () => {
         assert.throws(
