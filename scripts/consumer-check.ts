@@ -172,6 +172,53 @@ async function runtimeOnlyApplication(workDir: string, tarball: string): Promise
     if (pulumi.length > 0) throw new Error(`the runtime-only application installed Pulumi packages: ${pulumi.join(", ")}`);
     console.log(`runtime-only application installed in ${seconds.toFixed(1)} s: node_modules is ${(sizeOf(nodeModules) / 1024 / 1024).toFixed(1)} MiB, with no @pulumi package`);
     await runApplicationBlock(project);
+    runAuditTrialBlock(project);
+}
+
+/** The ```ts block of docs/`page` that holds `marker`, transpiled to an ES module in `project`. */
+function docBlockModule(project: string, page: string, marker: string, name: string): string {
+    const markdown = fs.readFileSync(path.join(root, "docs", page), "utf8");
+    const block = [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((code) => code.includes(marker));
+    if (!block) throw new Error(`docs/${page} has no block with ${marker}`);
+    const file = path.join(project, name);
+    fs.writeFileSync(file, ts.transpileModule(block, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
+    return file;
+}
+
+/**
+ * The offline block of docs/audit-trail.md, as written, from the fresh
+ * install: its trail reads intact through the installed CLI, and an edited
+ * or deleted record reads as the page says.
+ */
+function runAuditTrialBlock(project: string): void {
+    const file = docBlockModule(project, "audit-trail.md", "FakeListChatModel", "audit-trial.mjs");
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    execFileSync(process.execPath, [file], { cwd: project, env, timeout: 60_000 });
+    const cli = path.join(project, "node_modules", "bedrock-tenancy", "bin", "bedrock-tenancy.js");
+    const verify = (name: string): { code: number; out: string } => {
+        try {
+            return { code: 0, out: execFileSync(process.execPath, [cli, "audit", "verify", name], { cwd: project, env, encoding: "utf8", timeout: 60_000 }) };
+        } catch (err) {
+            const failed = err as { status?: number; stdout?: string };
+            return { code: failed.status ?? -1, out: failed.stdout ?? "" };
+        }
+    };
+    const lines = fs.readFileSync(path.join(project, "audit.jsonl"), "utf8").split("\n").filter((l) => l !== "");
+    const intact = verify("audit.jsonl");
+    const first = JSON.parse(lines[0]) as { userId?: string };
+    fs.writeFileSync(path.join(project, "edited.jsonl"), [lines[0].replace(`"userId":${JSON.stringify(first.userId)}`, '"userId":"user-18"'), ...lines.slice(1)].join("\n") + "\n");
+    fs.writeFileSync(path.join(project, "deleted.jsonl"), [lines[0], ...lines.slice(2)].join("\n") + "\n");
+    const edited = verify("edited.jsonl");
+    const deleted = verify("deleted.jsonl");
+    const problems = [
+        lines.length === 3 ? undefined : `expected two records and a close record, got ${lines.length} lines`,
+        first.userId === "user-17" ? undefined : `expected the first record's userId user-17, got ${JSON.stringify(first.userId)}`,
+        intact.code === 0 && intact.out.includes("1 writer, 3 records") && intact.out.includes("closed, 0 checkpoints: intact") ? undefined : `the trail did not read intact (exit ${intact.code}): ${intact.out}`,
+        edited.code === 1 && edited.out.includes("- edit: seq 0") ? undefined : `the edited trail did not read as an edit (exit ${edited.code}): ${edited.out}`,
+        deleted.code === 1 && deleted.out.includes("- gap: seq 1 is missing") ? undefined : `the trail without its second record did not read as a gap (exit ${deleted.code}): ${deleted.out}`,
+    ].filter(Boolean);
+    if (problems.length > 0) throw new Error(`the offline block of docs/audit-trail.md: ${problems.join("; ")}`);
+    console.log("the offline block of docs/audit-trail.md ran from the fresh install: its trail reads intact, an edit and a gap read as the page says");
 }
 
 /**
@@ -182,11 +229,7 @@ async function runtimeOnlyApplication(workDir: string, tarball: string): Promise
  * with the compute's own credentials before the process exits.
  */
 async function runApplicationBlock(project: string): Promise<void> {
-    const markdown = fs.readFileSync(path.join(root, "docs", "runtime.md"), "utf8");
-    const block = [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((code) => code.includes("createTenantChatModel({"));
-    if (!block) throw new Error("docs/runtime.md has no createTenantChatModel block");
-    const file = path.join(project, "application.mjs");
-    fs.writeFileSync(file, ts.transpileModule(block, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
+    const file = docBlockModule(project, "runtime.md", "createTenantChatModel({", "application.mjs");
     const aws = await startLocalAws();
     try {
         const logGroup = "/bedrock-tenancy/customer-a/audit";
