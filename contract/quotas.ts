@@ -19,9 +19,10 @@ export const QUOTA_ENFORCER_ENV = Object.freeze({
 export const QUOTA_ENFORCER_TIMEOUT_SECONDS = 10;
 
 /**
- * Bounds of `QUOTA_MAX_EVENT_AGE_SECONDS`. Below a minute the enforcer
- * refuses the retry Lambda makes of an invocation that failed (about a minute
- * later), so an unreadable alarm state would leave the tenant unblocked.
+ * Bounds of `QUOTA_MAX_EVENT_AGE_SECONDS`, past which the enforcer reports an
+ * event as late (it still acts on the alarm's state of now). Below a minute,
+ * the retry Lambda makes of an invocation that failed (about a minute later)
+ * would read as late every time.
  */
 export const QUOTA_MAX_EVENT_AGE_BOUNDS = Object.freeze({ min: 60, max: 86_400 });
 
@@ -75,17 +76,11 @@ export interface DenyDocument {
 
 /**
  * The enforcer's block: deny every action, so nothing the role could do is
- * left metered or unmetered. `until` (ISO time) makes the block lapse by
- * itself at the end of the quota period even if no OK event ever arrives.
+ * left metered or unmetered. It has no end date: the quota windows slide
+ * (no calendar period resets them), so only the alarm's return to OK lifts it.
  */
-export function quotaBlockPolicy(until?: string): DenyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: QUOTA_BLOCK_SID, Effect: "Deny", Action: "*", Resource: "*",
-            ...(until ? { Condition: { DateLessThan: { "aws:CurrentTime": until } } } : {}),
-        }],
-    };
+export function quotaBlockPolicy(): DenyDocument {
+    return { Version: "2012-10-17", Statement: [{ Sid: QUOTA_BLOCK_SID, Effect: "Deny", Action: "*", Resource: "*" }] };
 }
 
 /**
@@ -109,11 +104,6 @@ export const COST_CAP_ROLE_NAME = "BedrockTenancyCostCapAction";
 /** The managed policy a Budgets action attaches when the tenant's cost passes its cap. */
 export function costCapPolicy(): DenyDocument {
     return { Version: "2012-10-17", Statement: [{ Sid: COST_CAP_SID, Effect: "Deny", Action: "*", Resource: "*" }] };
-}
-
-/** Start of the next UTC month after `time`: a month-long block lapses then. */
-export function endOfUtcMonth(time: Date): Date {
-    return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth() + 1, 1));
 }
 
 /** Type token of the ops stack's shared quota enforcer component. */

@@ -25,10 +25,10 @@ const STATES: readonly string[] = ["ALARM", "OK", "INSUFFICIENT_DATA"];
  * CloudWatch fails, the alarm is missing, or the answer names another alarm
  * or an unknown state.
  */
-export async function readAlarmState(cloudwatch: CloudWatchClient, alarmName: string): Promise<CurrentAlarmState> {
+export async function readAlarmState(cloudwatch: CloudWatchClient, alarmName: string, abortSignal?: AbortSignal): Promise<CurrentAlarmState> {
     let answer;
     try {
-        answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ["CompositeAlarm"] }));
+        answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ["CompositeAlarm"] }), { abortSignal });
     } catch (e) {
         const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         throw new AlarmStateUnreadable(`DescribeAlarms for ${alarmName} failed (${what})`, alarmName, { cause: e });

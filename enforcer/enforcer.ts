@@ -1,6 +1,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { ArgumentError, QUOTA_BLOCK_POLICY_NAME, QUOTA_ENFORCER_ENV, blockedRoleName, endOfUtcMonth, quotaBlockPolicy } from "../contract";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { ArgumentError, QUOTA_BLOCK_POLICY_NAME, QUOTA_ENFORCER_ENV, blockedRoleName, quotaBlockPolicy } from "../contract";
 import { QuotaEventRefused, parseAlarmChange } from "./alarm-event";
 import { AlarmStateUnreadable, readAlarmState } from "./alarm-state";
 
@@ -11,12 +12,14 @@ import { AlarmStateUnreadable, readAlarmState } from "./alarm-state";
  * write any state into an event, so the event only names the alarm: the
  * state acted on is the one CloudWatch reports for that alarm when the event
  * is handled. A forged OK for a tenant in ALARM therefore blocks rather than
- * unblocks, and a replayed event, however old, applies the alarm's state of
- * now, which is what the role should reflect anyway. When that state cannot
- * be read the role is left as it is and the invocation fails, so Lambda
- * retries it and the Errors metric shows it: nothing is unblocked on a
- * state the enforcer has not seen. It keeps nothing between events, so a
- * repeated event rewrites the same policy (or deletes an absent one).
+ * unblocks, and a replayed or late event, however old, applies the alarm's
+ * state of now, which is what the role should reflect anyway: an ALARM
+ * delivered late, or retried for hours, still blocks. When that state cannot
+ * be read, or IAM refuses the change, the role is left as it is and the
+ * invocation fails with an ERROR line, so Lambda retries it and the Errors
+ * metric shows it: nothing is unblocked on a state the enforcer has not seen.
+ * It keeps nothing between events, so a repeated event rewrites the same
+ * policy (or deletes an absent one).
  */
 
 export type Outcome = "attached" | "detached" | "unchanged" | "refused";
@@ -30,7 +33,14 @@ export interface EnforcementReport {
     state?: string;
     /** The state the event claimed, when it differs from the current one. */
     eventState?: string;
+    /** How long ago, in seconds, the event says the alarm entered its state, when that is over the late limit. */
+    lateSeconds?: number;
     reason?: string;
+}
+
+/** What Lambda hands the handler besides the event: the time left, so the enforcer reports before Lambda stops it. */
+export interface EnforcerContext {
+    getRemainingTimeInMillis(): number;
 }
 
 export interface EnforcerOptions {
@@ -41,8 +51,9 @@ export interface EnforcerOptions {
     /** Clock. @default Date.now */
     now?: () => number;
     /**
-     * Events whose state is older than this are refused: a late, stale event
-     * must not undo a newer one it was overtaken by.
+     * Events whose state is older than this are still acted on (with the
+     * alarm's state of now, as every event is) and reported at WARN with
+     * `lateSeconds`: a delivery or retry that slow is worth a look.
      * @default 900 (seconds), or `QUOTA_MAX_EVENT_AGE_SECONDS`
      */
     maxEventAgeSeconds?: number;
@@ -51,6 +62,16 @@ export interface EnforcerOptions {
 }
 
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 900;
+
+/**
+ * Time kept before Lambda's own timeout to write the ERROR line and fail: a
+ * call still waiting then is abandoned, so a hung endpoint shows as the
+ * enforcer's error, not as a bare "Task timed out".
+ */
+export const ENFORCER_DEADLINE_MARGIN_MS = 1000;
+
+/** Per attempt: IAM and CloudWatch answer these calls in well under a second. */
+const CLIENT_TIMEOUTS = { connectionTimeout: 1000, requestTimeout: 3000 };
 
 function maxAgeFrom(options: EnforcerOptions): number {
     const fromEnv = process.env[QUOTA_ENFORCER_ENV.maxEventAgeSeconds];
@@ -62,9 +83,9 @@ function maxAgeFrom(options: EnforcerOptions): number {
 }
 
 /** Builds the handler; every dependency is injected or defaulted once, per container. */
-export function createEnforcer(options: EnforcerOptions = {}): (event: unknown) => Promise<EnforcementReport> {
-    const iam = options.iam ?? new IAMClient({});
-    const cloudwatch = options.cloudwatch ?? new CloudWatchClient({});
+export function createEnforcer(options: EnforcerOptions = {}): (event: unknown, context?: EnforcerContext) => Promise<EnforcementReport> {
+    const iam = options.iam ?? new IAMClient({ requestHandler: new NodeHttpHandler(CLIENT_TIMEOUTS) });
+    const cloudwatch = options.cloudwatch ?? new CloudWatchClient({ requestHandler: new NodeHttpHandler(CLIENT_TIMEOUTS) });
     const now = options.now ?? Date.now;
     const maxAgeMs = maxAgeFrom(options) * 1000;
     const report = options.report ?? ((line: string) => void process.stdout.write(`${line}\n`));
@@ -76,7 +97,7 @@ export function createEnforcer(options: EnforcerOptions = {}): (event: unknown) 
         throw error;
     };
 
-    return async (event: unknown): Promise<EnforcementReport> => {
+    return async (event: unknown, context?: EnforcerContext): Promise<EnforcementReport> => {
         let change;
         try {
             change = parseAlarmChange(event);
@@ -86,30 +107,28 @@ export function createEnforcer(options: EnforcerOptions = {}): (event: unknown) 
         const roleName = blockedRoleName(change.tenantId);
         const named = { tenantId: change.tenantId, roleName, alarmName: change.alarmName };
         const age = now() - change.stateTime.getTime();
-        if (age > maxAgeMs) {
-            return refuse(`the alarm entered ${change.state} at ${change.stateTime.toISOString()}, ${Math.round(age / 1000)} s ago, over the ${maxAgeMs / 1000} s limit: a newer state may already be applied`, { ...named, state: change.state });
-        }
-        // A younger event may still be a replay or a forgery: only the alarm's state of now decides.
+        // However old or young, a replay or a forgery decides nothing: only the alarm's state of now does.
+        const late = age > maxAgeMs ? { lateSeconds: Math.round(age / 1000) } : {};
+        const abortSignal = deadlineOf(context);
         let current;
         try {
-            current = await readAlarmState(cloudwatch, change.alarmName);
+            current = await readAlarmState(cloudwatch, change.alarmName, abortSignal);
         } catch (e) {
             if (e instanceof AlarmStateUnreadable) {
-                return refuse(`${e.reason}: the role is left as it is`, { ...named, eventState: change.state }, e);
+                return refuse(`${e.reason}: the role is left as it is`, { ...named, eventState: change.state, ...late }, e);
             }
             throw e;
         }
-        const base = { ...named, state: current.state, ...(current.state === change.state ? {} : { eventState: change.state }) };
+        const base = { ...named, state: current.state, ...(current.state === change.state ? {} : { eventState: change.state }), ...late };
         let outcome: Outcome;
         try {
             if (current.state === "ALARM") {
-                // The block lapses by itself when the longest quota period (the UTC month) rolls over. The month
-                // is the one the alarm is in ALARM in now: the event's time may be forged or replayed.
-                const document = quotaBlockPolicy(endOfUtcMonth(new Date(now())).toISOString());
-                await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: QUOTA_BLOCK_POLICY_NAME, PolicyDocument: JSON.stringify(document) }));
+                // No end date: the block holds while the alarm is in ALARM, however long, and goes with its OK.
+                const document = quotaBlockPolicy();
+                await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: QUOTA_BLOCK_POLICY_NAME, PolicyDocument: JSON.stringify(document) }), { abortSignal });
                 outcome = "attached";
             } else if (current.state === "OK") {
-                outcome = await detach(iam, roleName);
+                outcome = await detach(iam, roleName, abortSignal);
             } else {
                 // Missing data says nothing about usage: keep whatever the last ALARM or OK decided.
                 outcome = "unchanged";
@@ -118,17 +137,34 @@ export function createEnforcer(options: EnforcerOptions = {}): (event: unknown) 
             if (isNoSuchEntity(e)) {
                 return refuse(`no role ${roleName}: the alarm names a tenant this account does not have`, base);
             }
-            throw e;
+            const step = current.state === "ALARM" ? `PutRolePolicy (the block) on ${roleName}` : `DeleteRolePolicy (the block) on ${roleName}`;
+            return refuse(`${step} failed (${describe(e)}): the role is left as it was`, base, e instanceof Error ? e : new Error(describe(e)));
         }
         const r: EnforcementReport = { outcome, ...base };
-        report(JSON.stringify({ level: "INFO", ...r }));
+        report(JSON.stringify({ level: "lateSeconds" in late ? "WARN" : "INFO", ...r }));
         return r;
     };
 }
 
-async function detach(iam: IAMClient, roleName: string): Promise<Outcome> {
+/** Aborts the invocation's calls {@link ENFORCER_DEADLINE_MARGIN_MS} before Lambda would stop it; none without a Lambda context. */
+function deadlineOf(context: EnforcerContext | undefined): AbortSignal | undefined {
+    let remaining: unknown;
     try {
-        await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: QUOTA_BLOCK_POLICY_NAME }));
+        remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+    } catch {
+        return undefined;
+    }
+    return typeof remaining === "number" && Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining - ENFORCER_DEADLINE_MARGIN_MS)) : undefined;
+}
+
+/** An SDK error as a report names it. */
+function describe(e: unknown): string {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+async function detach(iam: IAMClient, roleName: string, abortSignal: AbortSignal | undefined): Promise<Outcome> {
+    try {
+        await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: QUOTA_BLOCK_POLICY_NAME }), { abortSignal });
         return "detached";
     } catch (e) {
         const message = String((e as { message?: string }).message ?? "");

@@ -293,7 +293,7 @@ function enforcer(ctx: MeteringContext): void {
         const { min, max } = QUOTA_MAX_EVENT_AGE_BOUNDS;
         if (!isUnknown(age) && (intent?.maxEventAgeSeconds !== undefined ? seconds !== intent.maxEventAgeSeconds : !(seconds >= min && seconds <= max))) {
             const asked = intent?.maxEventAgeSeconds !== undefined ? `its QuotaEnforcer sets ${intent.maxEventAgeSeconds}` : `the component sets whole seconds from ${min} to ${max}`;
-            ctx.flag(CODE, f, "(ops account)", "environment", `the quota enforcer's ${QUOTA_ENFORCER_ENV.maxEventAgeSeconds} is ${show(age)}; ${asked}: shorter, it refuses the events and retries that should block a tenant, otherwise it refuses or misreads every event`);
+            ctx.flag(CODE, f, "(ops account)", "environment", `the quota enforcer's ${QUOTA_ENFORCER_ENV.maxEventAgeSeconds} is ${show(age)}; ${asked}: one that is not a whole number of seconds above 0 stops the enforcer from starting (every alarm change then fails, and no tenant is blocked), any other changes which events it reports as late`);
         }
         const region = fnRegion(f);
         if (intent?.region !== undefined && region !== undefined && region !== intent.region) ctx.flag(CODE, f, "(ops account)", "region", `the quota enforcer's function is in ${region}; its QuotaEnforcer builds it in ${intent.region}, with its rule and the tenants' alarms`);

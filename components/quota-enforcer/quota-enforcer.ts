@@ -50,8 +50,9 @@ export interface QuotaEnforcerArgs {
      */
     bundlePath?: string;
     /**
-     * Alarm events whose state is older than this many seconds are refused:
-     * 60 to 86,400.
+     * Alarm events whose state is older than this many seconds are reported
+     * as late (a WARN line with `lateSeconds`), and still acted on with the
+     * alarm's state of now, as every event is: 60 to 86,400.
      * @default 900
      */
     maxEventAgeSeconds?: number;

@@ -55,15 +55,25 @@ describe("quota enforcer against the IAM stand-in", () => {
         clock = AFTER_ALARM;
     });
 
-    it("attaches the deny-everything block on ALARM, lapsing at the end of the UTC month", async () => {
+    it("attaches the deny-everything block on ALARM, with no end date: it holds while the alarm stays in ALARM", async () => {
         const report = await enforcer()(happened("composite-alarm"));
         assert.deepStrictEqual(report, { outcome: "attached", tenantId: "customer-a", roleName: ROLE_A, alarmName: "BedrockTenancyQuota-customer-a", state: "ALARM" });
         assert.deepStrictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), {
             Version: "2012-10-17",
-            Statement: [{ Sid: "TokenQuotaExhausted", Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2027-01-01T00:00:00.000Z" } } }],
+            Statement: [{ Sid: "TokenQuotaExhausted", Effect: "Deny", Action: "*", Resource: "*" }],
         });
         assert.deepStrictEqual([...iamServer.roles.get(ROLE_B)!.keys()], []);
         assert.strictEqual(JSON.parse(lines[0]).outcome, "attached");
+    });
+
+    it("a block attached seconds before the turn of the UTC month does not lapse with it (the windows slide; no event follows while the alarm stays in ALARM)", async () => {
+        const atMonthEnd = event("composite-alarm");
+        atMonthEnd.detail.state.timestamp = "2027-01-31T23:59:50.000+0000";
+        clock = Date.parse("2027-01-31T23:59:52Z");
+        alarms.setAlarm(atMonthEnd.detail.alarmName, "ALARM");
+        await enforcer()(atMonthEnd);
+        const block = iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME) as { Statement: { Condition?: unknown }[] };
+        assert.deepStrictEqual(block.Statement.map((st) => st.Condition), [undefined]);
     });
 
     it("detaches the block on OK and leaves the role's other policies alone", async () => {
@@ -86,21 +96,66 @@ describe("quota enforcer against the IAM stand-in", () => {
         assert.strictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), undefined);
     });
 
-    it("converges when a stale ALARM arrives after the newer OK: the late event is refused", async () => {
+    it("a stale ALARM arriving after the newer OK applies the alarm's OK: nothing is blocked, and the line says how late it is", async () => {
         clock = AFTER_OK;
         await enforcer()(happened("composite-ok"));
-        await assert.rejects(enforcer()(event("composite-alarm")), (e: Error) => e instanceof QuotaEventRefused && /over the 900 s limit/.test(e.message));
+        const report = await enforcer()(event("composite-alarm"));
+        assert.deepStrictEqual([report.outcome, report.state, report.eventState], ["unchanged", "OK", "ALARM"]);
+        assert.ok((report.lateSeconds ?? 0) > 900, JSON.stringify(report));
+        assert.strictEqual(JSON.parse(lines[lines.length - 1]).level, "WARN");
         assert.strictEqual(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME), undefined);
     });
 
-    it("converges when a stale OK arrives after a newer ALARM: the block stays", async () => {
+    it("a stale OK arriving after a newer ALARM applies the alarm's ALARM: the block stays", async () => {
         const newerAlarm = event("composite-alarm");
         newerAlarm.detail.state.timestamp = "2026-12-03T09:00:00.000+0000";
         clock = Date.parse("2026-12-03T09:00:05Z");
         alarms.setAlarm(newerAlarm.detail.alarmName, "ALARM");
         await enforcer()(newerAlarm);
-        await assert.rejects(enforcer()(event("composite-ok")), QuotaEventRefused);
+        const report = await enforcer()(event("composite-ok"));
+        assert.deepStrictEqual([report.outcome, report.state, report.eventState], ["attached", "ALARM", "OK"]);
         assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
+    });
+
+    it("an ALARM delivered past the late limit (a slow queue, Lambda's retries) still blocks, reported at WARN", async () => {
+        const e = happened("composite-alarm");
+        clock = Date.parse(e.detail.state.timestamp.replace("+0000", "Z")) + 901_000;
+        const report = await enforcer()(e);
+        assert.deepStrictEqual([report.outcome, report.state, report.lateSeconds], ["attached", "ALARM", 901]);
+        assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
+        assert.strictEqual(JSON.parse(lines[0]).level, "WARN");
+    });
+
+    it("IAM refusing the change writes an ERROR line naming the call and fails the invocation, for Lambda to retry", async () => {
+        const throttled = Object.assign(new Error("Rate exceeded"), { name: "Throttling" });
+        const failingIam = { send: () => Promise.reject(throttled) } as unknown as IAMClient;
+        const run = createEnforcer({ iam: failingIam, cloudwatch, now: () => clock, report: (l) => lines.push(l) });
+        await assert.rejects(run(happened("composite-alarm")), (e: Error) => e === throttled);
+        clock = AFTER_OK;
+        await assert.rejects(run(happened("composite-ok")), (e: Error) => e === throttled);
+        const reported = lines.map((l) => JSON.parse(l) as EnforcementReport & { level: string });
+        assert.deepStrictEqual(reported.map((r) => [r.level, r.outcome, r.state]), [["ERROR", "refused", "ALARM"], ["ERROR", "refused", "OK"]]);
+        assert.match(reported[0].reason!, /^PutRolePolicy \(the block\) on BedrockTenantAccess-customer-a failed \(Throttling: Rate exceeded\): the role is left as it was$/);
+        assert.match(reported[1].reason!, /^DeleteRolePolicy \(the block\) on BedrockTenantAccess-customer-a failed/);
+    });
+
+    it("abandons a call that hangs before Lambda's timeout, with an ERROR line, rather than being stopped silently", async () => {
+        const hungIam = {
+            send: (_command: unknown, options?: { abortSignal?: AbortSignal }) =>
+                new Promise((_resolve, reject) => options?.abortSignal?.addEventListener("abort", () => reject(options.abortSignal!.reason as Error))),
+        } as unknown as IAMClient;
+        const run = createEnforcer({ iam: hungIam, cloudwatch, now: () => clock, report: (l) => lines.push(l) });
+        const context = { getRemainingTimeInMillis: () => 1300 };
+        const started = Date.now();
+        const outcome = await Promise.race([
+            run(happened("composite-alarm"), context).then(() => "resolved", () => "rejected"),
+            new Promise((resolve) => setTimeout(() => resolve("still waiting"), 3000)),
+        ]);
+        assert.strictEqual(outcome, "rejected");
+        assert.ok(Date.now() - started < 1300, "the call was abandoned before Lambda's own timeout");
+        const reported = JSON.parse(lines[0]) as EnforcementReport & { level: string };
+        assert.deepStrictEqual([reported.level, reported.outcome], ["ERROR", "refused"]);
+        assert.match(reported.reason!, /^PutRolePolicy \(the block\) on BedrockTenantAccess-customer-a failed \(TimeoutError/);
     });
 
     it("refuses and reports an alarm for a tenant this account does not have", async () => {

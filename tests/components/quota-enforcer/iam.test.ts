@@ -124,12 +124,14 @@ describe("quota enforcement under the IAM evaluator", () => {
             assert.strictEqual(await invoke("customer-a", [blockDocument], "*", "bedrock:ListFoundationModels"), "ExplicitlyDenied");
         });
 
-        it("lets the block lapse once the month it was set in is over", async () => {
-            const decision = await evaluate({
-                principal: role("customer-a"), action: "bedrock:InvokeModel", resource: profiles["customer-a"][HAIKU], resourceAccount: OPS_ACCOUNT,
-                identityPolicies: [permissions["customer-a"], blockDocument], context: { "aws:RequestedRegion": "us-east-1", "aws:CurrentTime": "2027-01-01T00:00:01Z" },
-            });
-            assert.strictEqual(decision, "Allowed");
+        it("keeps the block past the month it was set in: only the alarm's return to OK lifts it", async () => {
+            for (const time of ["2027-01-01T00:00:01Z", "2027-06-01T00:00:00Z"]) {
+                const decision = await evaluate({
+                    principal: role("customer-a"), action: "bedrock:InvokeModel", resource: profiles["customer-a"][HAIKU], resourceAccount: OPS_ACCOUNT,
+                    identityPolicies: [permissions["customer-a"], blockDocument], context: { "aws:RequestedRegion": "us-east-1", "aws:CurrentTime": time },
+                });
+                assert.strictEqual(decision, "ExplicitlyDenied", time);
+            }
         });
 
         it("leaves tenant B allowed through its own profile", async () => {
