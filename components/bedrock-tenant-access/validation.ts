@@ -18,6 +18,7 @@ import {
     integerProblem,
     listProblem,
     modelIdProblem,
+    nearestName,
     oneOfProblem,
     parseModelId,
     patternProblem,
@@ -148,7 +149,7 @@ function resolveModels(args: BedrockTenantAccessArgs, region: string): AllowedMo
     raise(listProblem("models", args.models, true, "model or inference profile id"), destinationsProblem(args.crossRegionDestinations));
     raise(duplicateProblem("models", args.models));
     const overrides = args.crossRegionDestinations ?? {};
-    return args.models.map((id, i) => {
+    const models: AllowedModel[] = args.models.map((id, i) => {
         const argName = `models[${i}]`;
         const ref = parseModelId(id, argName);
         if (ref.kind === "foundation-model") {
@@ -160,6 +161,17 @@ function resolveModels(args: BedrockTenantAccessArgs, region: string): AllowedMo
         }
         return { ref, destinations };
     });
+    // A key that names none of the models (a slip in the id) would be ignored, and the profile's default Regions granted instead.
+    const profiles = models.filter((m) => m.destinations !== undefined).map((m) => m.ref.id);
+    const stray = Object.keys(overrides).find((id) => !profiles.includes(id));
+    if (stray !== undefined) {
+        const meant = nearestName(stray, profiles);
+        throw new ArgumentError(
+            `crossRegionDestinations[${show(stray)}] names no cross-Region profile in models (${profiles.length > 0 ? profiles.map((p) => show(p)).join(", ") : "none"})` +
+                `${meant === undefined ? "" : `; did you mean ${show(meant)}?`}: its Regions would be ignored, and the profile's default Regions granted instead`,
+        );
+    }
+    return models;
 }
 
 function resolveRegions(args: BedrockTenantAccessArgs, region: string, models: AllowedModel[]): string[] {

@@ -35,7 +35,17 @@ function withDefaults(tenant: TenantEntryArgs, defaults: BedrockTenantFleetArgs[
         if (value !== undefined) merged[key] = value;
     }
     if (defaults?.tags && tenant.tags) merged.tags = { ...defaults.tags, ...tenant.tags };
+    // The fleet's table may name every tenant's profiles: each tenant takes the entries of its own models
+    // (a key none of the fleet's models names is refused once all tenants are read).
+    const table = defaults?.crossRegionDestinations;
+    if (tenant.crossRegionDestinations === undefined && isPlainRecord(table) && Array.isArray(tenant.models)) {
+        merged.crossRegionDestinations = Object.fromEntries(Object.entries(table).filter(([id]) => (tenant.models as unknown[]).includes(id)));
+    }
     return merged as unknown as BedrockTenantAccessArgs;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -68,7 +78,8 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         raise(listProblem("allowedRegions", args.allowedRegions, true, "Region"));
         raise(...args.allowedRegions.map((r, i) => regionProblem(`allowedRegions[${i}]`, r)));
     }
-    const members = args.tenants.map((tenant, i): FleetMemberPlan => {
+    // Array.from, not map: a hole in the list is an entry too, named as the undefined it is.
+    const members = Array.from(args.tenants, (tenant, i): FleetMemberPlan => {
         const where = fleetEntryName(i, tenant?.tenantId);
         if (typeof tenant !== "object" || tenant === null) {
             throw new ArgumentError(`${where} must be an object of BedrockTenantAccess arguments, got ${show(tenant)}`);
@@ -93,6 +104,14 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         }
         return { args: { ...merged, region: resolved.region }, resolved };
     });
+    const table = defaults.crossRegionDestinations;
+    if (isPlainRecord(table)) {
+        const profiles = new Set(members.flatMap(({ resolved: r }) => r.models.filter((m) => m.destinations !== undefined).map((m) => m.ref.id)));
+        const stray = Object.keys(table).find((id) => !profiles.has(id));
+        if (stray !== undefined) {
+            throw new ArgumentError(`defaults.crossRegionDestinations[${show(stray)}] names no cross-Region profile in any tenant's models: a slip in the id would leave the profile's default Regions granted`);
+        }
+    }
     const problems = fleetProblems(members.map(({ resolved: r }) => ({
         id: r.tenantId,
         accounts: r.accounts,

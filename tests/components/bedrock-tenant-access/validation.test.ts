@@ -44,12 +44,24 @@ describe("validateBedrockTenantAccessArgs", () => {
         ["a budget without subscribers", { budget: { limitUsd: 10 } }, /^budget needs at least one of emails or snsTopicArns/],
         ["a budget with a negative limit", { budget: { limitUsd: -1, emails: ["a@example.com"] } }, /^budget\.limitUsd must be a positive number of USD, got -1$/],
         ["a budget email that is not an address", { budget: { limitUsd: 5, emails: ["finops"] } }, /^budget\.emails\[0\] must be an email address, got "finops"$/],
+        // A slip in the profile id: its Regions would be ignored and the default three granted.
+        [
+            "crossRegionDestinations for a profile id not among the models",
+            { models: [US_HAIKU_35], crossRegionDestinations: { "us.anthropic.claude-3-5-haiku-20241022-v1": ["us-east-1"] } },
+            /^crossRegionDestinations\["us\.anthropic\.claude-3-5-haiku-20241022-v1"\] names no cross-Region profile in models \("us\.anthropic\.claude-3-5-haiku-20241022-v1:0"\); did you mean "us\.anthropic\.claude-3-5-haiku-20241022-v1:0"\?: its Regions would be ignored/,
+        ],
+        ["crossRegionDestinations with only foundation models", { crossRegionDestinations: { [HAIKU]: ["us-east-1"] } }, /^crossRegionDestinations\["anthropic\.claude-3-haiku-20240307-v1:0"\] names no cross-Region profile in models \(none\)/],
     ];
     for (const [what, over, message] of rejections) {
         it(`rejects ${what}`, () => {
             assert.throws(check(over), (e: Error) => e instanceof ArgumentError && message.test(e.message));
         });
     }
+
+    it("takes crossRegionDestinations for a profile among the models, and grants only its Regions and the home Region", () => {
+        const r = validateBedrockTenantAccessArgs({ ...base, models: [US_HAIKU_35], crossRegionDestinations: { [US_HAIKU_35]: ["us-east-1", "us-west-2"] } }, "us-east-1");
+        assert.deepStrictEqual(r.regions, ["us-east-1", "us-west-2"]);
+    });
 
     it("rejects a trust policy over the default 2,048-character quota and accepts it under a raised quota", () => {
         const accounts = Array.from({ length: 15 }, (_, i) => String(100000000000 + i));

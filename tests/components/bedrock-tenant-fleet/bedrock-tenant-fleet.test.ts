@@ -60,6 +60,29 @@ describe("BedrockTenantFleet", () => {
     });
 });
 
+describe("BedrockTenantFleet: the defaults' crossRegionDestinations", () => {
+    let recorded: RecordedResource[];
+    before(async () => {
+        recorded = await installMocks({ account: OPS });
+        const usSonnet = "us.anthropic.claude-3-7-sonnet-20250219-v1:0";
+        const fleet = new BedrockTenantFleet("fleet", {
+            tenants: [tenantA, tenantB, { tenantId: "customer-c", accounts: ["333333333333"], models: [usSonnet] }],
+            defaults: { crossRegionDestinations: { [US_HAIKU_35]: ["us-east-1", "us-west-2"], [usSonnet]: ["us-east-1", "us-east-2"] } },
+        });
+        await promiseOf(fleet.tenants);
+    });
+
+    it("gives each tenant the entries of its own profiles only: one table serves a fleet whose tenants use different profiles", () => {
+        const regionsOf = (tenant: string) => {
+            const policy = ofType(recorded, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name.includes(tenant) && JSON.stringify(p.inputs.policy).includes("bedrock:InvokeModel"))!;
+            assert.ok(policy, `no permissions policy of ${tenant}: ${ofType(recorded, "aws:iam/rolePolicy:RolePolicy").map((p) => p.name).join(", ")}`);
+            return [...new Set(JSON.stringify(parsePolicy(policy.inputs.policy)).match(/"(us|eu|ap)-[a-z]+-\d"/g))].sort();
+        };
+        assert.deepStrictEqual(regionsOf("customer-b"), ['"us-east-1"', '"us-west-2"']);
+        assert.deepStrictEqual(regionsOf("customer-c"), ['"us-east-1"', '"us-east-2"']);
+    });
+});
+
 describe("BedrockTenantFleet refusals at preview", () => {
     before(async () => {
         await installMocks({ account: OPS });
@@ -75,6 +98,19 @@ describe("BedrockTenantFleet refusals at preview", () => {
         // The stack reads allowedRegions as any JSON: one that is no list is named, not mapped over.
         ["allowedRegions that is an object", () => new BedrockTenantFleet("f", { tenants: [tenantA], allowedRegions: { "us-east-1": true } as never }), /^allowedRegions must be a list, got /],
         ["allowedRegions that is a number", () => new BedrockTenantFleet("f", { tenants: [tenantA], allowedRegions: 1 as never }), /^allowedRegions must be a list, got /],
+        // A hole in the list is an entry too: named, not a TypeError from inside.
+        ["a hole in the tenants list", () => new BedrockTenantFleet("f", { tenants: [, tenantA] as never }), /^tenants\[0\] must be an object of BedrockTenantAccess arguments, got undefined$/],
+        // A slip in a profile id would leave the profile's default Regions granted.
+        [
+            "a tenant's crossRegionDestinations for a profile not among its models",
+            () => new BedrockTenantFleet("f", { tenants: [{ ...tenantB, crossRegionDestinations: { "us.anthropic.claude-3-5-haiku-20241022-v1": ["us-east-1"] } }] }),
+            /^tenants\[0\] \(customer-b\): crossRegionDestinations\["us\.anthropic\.claude-3-5-haiku-20241022-v1"\] names no cross-Region profile in models/,
+        ],
+        [
+            "the defaults' crossRegionDestinations for a profile no tenant has",
+            () => new BedrockTenantFleet("f", { tenants: [tenantA, tenantB], defaults: { crossRegionDestinations: { "us.anthropic.claude-3-5-haiku-20241022-v1": ["us-east-1"] } } }),
+            /^defaults\.crossRegionDestinations\["us\.anthropic\.claude-3-5-haiku-20241022-v1"\] names no cross-Region profile in any tenant's models/,
+        ],
     ];
     for (const [what, build, message] of cases) {
         it(`refuses ${what}`, () => {
