@@ -14,6 +14,7 @@ import {
     optionNames,
     integerProblem,
     booleanProblem,
+    isOutputValue,
     BEDROCK_MAX_ATTEMPTS,
     BEDROCK_REQUEST_TIMEOUT_MS,
     isPlainObject,
@@ -52,6 +53,9 @@ export const ALARM_MAX_EVALUATION_SECONDS = 86400;
 export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const METRIC_NAMESPACE_PATTERN = /^[^:][^\s]{0,254}$/;
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** EC2 ids: the resource's prefix, a hyphen, then its id (hexadecimal in AWS). */
+const VPC_ID_PATTERN = /^vpc-[0-9a-z]+$/;
+const SUBNET_ID_PATTERN = /^subnet-[0-9a-z]+$/;
 
 /** Why `value` is not the ARN of `tenantId`'s ops role, or undefined when it is. */
 export function opsRoleArnProblem(argName: string, value: unknown, tenantId: string): Problem {
@@ -130,6 +134,11 @@ export interface ResolvedInvocationLogging {
 }
 
 function alarmProblem(args: PrivateInvocationLoggingArgs): Problem {
+    // Anything but an object would have every setting read as absent and its default taken.
+    if (args.throttleAlarm !== undefined) {
+        const notObject = objectProblem("throttleAlarm", args.throttleAlarm, "an object of alarm settings");
+        if (notObject !== undefined) return notObject;
+    }
     const alarm = args.throttleAlarm ?? {};
     if (alarm.threshold !== undefined && !(typeof alarm.threshold === "number" && Number.isFinite(alarm.threshold) && alarm.threshold > 0)) {
         return `throttleAlarm.threshold must be a number above 0, got ${show(alarm.threshold)}`;
@@ -152,11 +161,29 @@ function networkProblem(net: RuntimeNetworkArgs | undefined): Problem {
     if (net === undefined) return undefined;
     const notObject = objectProblem("networkIsolation", net, "an object (vpcId and subnetIds, or {} for a new VPC)");
     if (notObject !== undefined) return notObject;
+    // null is no VPC: the function would be planned with a null vpcConfig, and run outside any VPC or fail at deploy.
+    for (const key of ["vpcId", "subnetIds", "createEndpoints"] as const) {
+        if (net[key] === null) return `networkIsolation.${key} must be omitted (or undefined) to take its default, got null`;
+    }
     if ((net.vpcId === undefined) !== (net.subnetIds === undefined)) {
         return `networkIsolation.vpcId and networkIsolation.subnetIds must be given together, got vpcId ${show(net.vpcId)} and subnetIds ${show(net.subnetIds)}`;
     }
-    if (Array.isArray(net.subnetIds) && (net.subnetIds.length < 1 || net.subnetIds.length > 16)) {
-        return `networkIsolation.subnetIds must hold 1 to 16 subnet ids, got ${show(net.subnetIds)}`;
+    // An Output or a promise is Pulumi's to resolve; a plain value is checked here.
+    const pending = (value: unknown) => isOutputValue(value) || typeof (value as { then?: unknown } | undefined)?.then === "function";
+    if (net.vpcId !== undefined && !pending(net.vpcId) && !(typeof net.vpcId === "string" && VPC_ID_PATTERN.test(net.vpcId))) {
+        return `networkIsolation.vpcId must be a VPC id (vpc-…), got ${show(net.vpcId)}`;
+    }
+    if (net.subnetIds !== undefined && !pending(net.subnetIds)) {
+        if (!Array.isArray(net.subnetIds) || net.subnetIds.length < 1 || net.subnetIds.length > 16) {
+            return `networkIsolation.subnetIds must hold 1 to 16 subnet ids, got ${show(net.subnetIds)}`;
+        }
+        const bad = (net.subnetIds as unknown[]).findIndex((id) => !pending(id) && !(typeof id === "string" && SUBNET_ID_PATTERN.test(id)));
+        if (bad >= 0) return `networkIsolation.subnetIds[${bad}] must be a subnet id (subnet-…), got ${show((net.subnetIds as unknown[])[bad])}`;
+    }
+    // 0 or "false" would pass for true or false by JavaScript's rules: the endpoints, and the egress rule without them, hang on it.
+    if (net.createEndpoints !== undefined) {
+        const notBoolean = booleanProblem("networkIsolation.createEndpoints", net.createEndpoints);
+        if (notBoolean !== undefined) return notBoolean;
     }
     if (net.cidrBlock !== undefined) {
         const m = CIDR_PATTERN.exec(String(net.cidrBlock));

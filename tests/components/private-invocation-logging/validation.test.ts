@@ -44,6 +44,16 @@ const cases: Case[] = [
     ["17 subnets", { networkIsolation: { vpcId: "vpc-1", subnetIds: Array.from({ length: 17 }, (_, i) => `subnet-${i}`) } }, /^networkIsolation.subnetIds must hold 1 to 16 subnet ids/],
     ["a /8 VPC", { networkIsolation: { cidrBlock: "10.0.0.0/8" } }, /^networkIsolation.cidrBlock must be an IPv4 CIDR block with a \/16 to \/28 netmask, got "10.0.0.0\/8"$/],
     ["7 availability zones", { networkIsolation: { availabilityZoneCount: 7 } }, /^networkIsolation.availabilityZoneCount must be an integer from 1 to 6, got 7$/],
+    // Each of these was planned as given: a null vpcConfig, a security group in no VPC, endpoints by JavaScript's truth.
+    ["a null VPC and subnets", { networkIsolation: { vpcId: null, subnetIds: null } as never }, /^networkIsolation.vpcId must be omitted \(or undefined\) to take its default, got null$/],
+    ["null subnets with a VPC", { networkIsolation: { vpcId: "vpc-1", subnetIds: null } as never }, /^networkIsolation.subnetIds must be omitted \(or undefined\) to take its default, got null$/],
+    ["one subnet id as a string, not a list", { networkIsolation: { vpcId: "vpc-1", subnetIds: "subnet-1" } as never }, /^networkIsolation.subnetIds must hold 1 to 16 subnet ids, got "subnet-1"$/],
+    ["a VPC id that is a number", { networkIsolation: { vpcId: 5, subnetIds: ["subnet-1"] } as never }, /^networkIsolation.vpcId must be a VPC id \(vpc-…\), got 5$/],
+    ["an empty subnet id", { networkIsolation: { vpcId: "vpc-1", subnetIds: [""] } }, /^networkIsolation.subnetIds\[0\] must be a subnet id \(subnet-…\), got ""$/],
+    ["createEndpoints 0", { networkIsolation: { createEndpoints: 0 } as never }, /^networkIsolation.createEndpoints must be true or false, got 0$/],
+    ["createEndpoints \"false\"", { networkIsolation: { createEndpoints: "false" } as never }, /^networkIsolation.createEndpoints must be true or false, got "false"$/],
+    ["throttleAlarm that is a string", { throttleAlarm: "x" as never }, /^throttleAlarm must be an object of alarm settings, got "x"$/],
+    ["throttleAlarm that is a list", { throttleAlarm: [] as never }, /^throttleAlarm must be an object of alarm settings, got \[\]$/],
 ];
 
 describe("validatePrivateInvocationLoggingArgs", () => {
