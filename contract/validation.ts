@@ -142,6 +142,8 @@ export function booleanProblem(argName: string, value: unknown): Problem {
 
 /** `value` must be an array; with `atLeastOne`, a non-empty one of `what` (singular: "Region"). */
 export function listProblem(argName: string, value: unknown, atLeastOne = false, what = "item"): Problem {
+    const unreadable = unreadableProblem(argName, value);
+    if (unreadable !== undefined) return unreadable;
     if (!Array.isArray(value)) return plainValueProblem(argName, value) ?? missingProblem(argName, value, atLeastOne ? `a list of at least one ${what}` : "a list") ?? `${argName} must be a list, got ${show(value)}`;
     if (atLeastOne && value.length === 0) return `${argName} must list at least one ${what}, got []`;
     return undefined;
@@ -366,11 +368,30 @@ export function optionNames<T>(names: { [K in keyof Required<T>]: true }): reado
  * Not an object: no verdict here, the value's own check says what it must be.
  */
 export function unknownOptionProblem(path: string, value: unknown, known: readonly string[], what: string): Problem {
+    // The arguments themselves, or an option object, that cannot be looked into (a revoked Proxy) are named, not a checker's TypeError.
+    const unreadable = unreadableProblem(path === "" ? `the arguments of ${what}` : path.slice(0, -1), value);
+    if (unreadable !== undefined) return unreadable;
     if (typeof value !== "object" || value === null || Array.isArray(value) || isOutputValue(value)) return undefined;
-    for (const key of Object.keys(value)) {
-        if (known.includes(key)) continue;
-        const meant = nearestName(key, known);
-        return `${path}${key} is not an option of ${what}${meant === undefined ? "" : `; did you mean ${path}${meant}?`} (its options: ${known.join(", ")})`;
+    let keys: string[];
+    try {
+        keys = Object.keys(value);
+    } catch (err) {
+        return `${path === "" ? `the arguments of ${what}` : path.slice(0, -1)} cannot be read (${thrownText(err)})`;
+    }
+    for (const key of keys) {
+        if (!known.includes(key)) {
+            const meant = nearestName(key, known);
+            return `${path}${key} is not an option of ${what}${meant === undefined ? "" : `; did you mean ${path}${meant}?`} (its options: ${known.join(", ")})`;
+        }
+        // Each option read once here: a getter that throws, or a revoked Proxy, is named by its option before any checker meets it.
+        let member: unknown;
+        try {
+            member = (value as Record<string, unknown>)[key];
+        } catch (err) {
+            return `${path}${key} cannot be read (${thrownText(err)})`;
+        }
+        const inner = unreadableProblem(`${path}${key}`, member);
+        if (inner !== undefined) return inner;
     }
     return undefined;
 }

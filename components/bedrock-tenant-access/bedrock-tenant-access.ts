@@ -25,7 +25,7 @@ import { tenantPermissionsDocument, tenantTrustDocument } from "./tenant-policie
 import { resolveTenantAccess, resolvedByFleet } from "./resolution";
 import { TENANT_FLEET_DEFAULTS } from "../bedrock-tenant-fleet/args";
 import { checkModelCatalogue } from "../bedrock-tenant-fleet/model-catalogue";
-import { opsAccountInAccountsProblem, type ResolvedTenantAccess } from "./validation";
+import { opsAccountInAccountsProblem, tenantAccessOptionsProblem, type ResolvedTenantAccess } from "./validation";
 import { inputError } from "../input-error";
 import { stackRegion } from "../stack-region";
 
@@ -73,6 +73,8 @@ export class BedrockTenantAccess extends pulumi.ComponentResource {
         super(BEDROCK_TENANT_ACCESS_TYPE, name, {}, opts);
         // Checked before `args.region` is read below, which would fail with a bare TypeError.
         raise(recordProblem("args", args, "an object of BedrockTenantAccess arguments"));
+        // Every option read once, before any is used: a getter that throws or a revoked Proxy is named by its option.
+        raise(tenantAccessOptionsProblem(args));
         // Reading aws:region parses the whole stack config, tenant list included: skip it when the Region is given.
         const r = resolveTenantAccess(args, args.region ?? stackRegion(aws.config.region));
         // The fleet's own check, on this tenant's models: a fleet checks all its tenants' at once.

@@ -88,13 +88,27 @@ export function tenantAccessOptionsProblem(args: unknown, path = "", known: read
     const top = unknownOptionProblem(path, args, known, what);
     if (top !== undefined || typeof args !== "object" || args === null) return top;
     const a = args as Record<string, unknown>;
+    // null is no setting: each of these would be read as an object and fail with a TypeError naming nothing.
+    const nulled = (["guardrail", "budget", "quota", "costCap"] as const).find((key) => a[key] === null);
+    if (nulled !== undefined) return `${path}${nulled} must be omitted (or undefined) for none, got null`;
     const quota = a.quota as Record<string, unknown> | undefined;
-    const perModel = typeof quota === "object" && quota !== null && typeof quota.perModel === "object" && quota.perModel !== null ? Object.entries(quota.perModel) : [];
+    /** Read once the quota's own keys (perModel among them) are known to be readable. */
+    const perModelProblem = (): Problem => {
+        const perModel = typeof quota === "object" && quota !== null ? quota.perModel : undefined;
+        if (typeof perModel !== "object" || perModel === null) return undefined;
+        const unread = unknownOptionProblem(`${path}quota.perModel.`, perModel, Object.keys(perModel), "quota.perModel");
+        if (unread !== undefined) return unread;
+        for (const [id, limits] of Object.entries(perModel)) {
+            const problem = unknownOptionProblem(`${path}quota.perModel[${show(id)}].`, limits, TOKEN_LIMIT_OPTIONS, "a model's token limits");
+            if (problem !== undefined) return problem;
+        }
+        return undefined;
+    };
     return firstProblem(
         () => unknownOptionProblem(`${path}guardrail.`, a.guardrail, GUARDRAIL_OPTIONS, "guardrail"),
         () => unknownOptionProblem(`${path}budget.`, a.budget, BUDGET_OPTIONS, "budget"),
         () => unknownOptionProblem(`${path}quota.`, quota, QUOTA_OPTIONS, "quota"),
-        ...perModel.map(([id, limits]) => () => unknownOptionProblem(`${path}quota.perModel[${show(id)}].`, limits, TOKEN_LIMIT_OPTIONS, "a model's token limits")),
+        perModelProblem,
         () => unknownOptionProblem(`${path}costCap.`, a.costCap, COST_CAP_OPTIONS, "costCap"),
     );
 }

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DEFAULT_REGION, accountIdProblem } from "../../contract";
+import { DEFAULT_REGION, accountIdProblem, raise, recordProblem, unknownOptionProblem } from "../../contract";
 import { opsAccountInAccountsProblem } from "../bedrock-tenant-access/validation";
 import { inputError } from "../input-error";
 import { BedrockTenantAccess } from "../bedrock-tenant-access/bedrock-tenant-access";
 import { alreadyResolved } from "../bedrock-tenant-access/resolution";
-import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, type BedrockTenantFleetArgs } from "./args";
+import { BEDROCK_TENANT_FLEET_TYPE, TENANT_FLEET_DEFAULTS, TENANT_FLEET_OPTIONS, type BedrockTenantFleetArgs } from "./args";
 import { checkModelCatalogue, distinctModels } from "./model-catalogue";
 import type { TenantAccessEntry, TenantAccessRecord } from "./tenant-access-entry";
 import { fleetEntryName, validateBedrockTenantFleetArgs, type FleetMemberPlan } from "./validation";
@@ -31,8 +31,10 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
 
     constructor(name: string, args: BedrockTenantFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(BEDROCK_TENANT_FLEET_TYPE, name, {}, opts);
+        // Every option read once, before any is used: a getter that throws or a revoked Proxy is named by its option.
+        raise(recordProblem("args", args, "an object of BedrockTenantFleet arguments"), unknownOptionProblem("", args, TENANT_FLEET_OPTIONS, "BedrockTenantFleet"));
         // Reading aws:region parses the whole config, tenant list included: only when some tenant needs it.
-        const everyTenantHasRegion = Array.isArray(args?.tenants) && args.tenants.every((t) => typeof t?.region === "string");
+        const everyTenantHasRegion = tenantsAllGiveRegion(args.tenants);
         const plan = validateBedrockTenantFleetArgs(args, args?.defaults?.region ?? (everyTenantHasRegion ? DEFAULT_REGION : stackRegion(aws.config.region)));
         this.checkedModels = checkModelCatalogue(distinctModels(plan.members), plan.modelCatalogue, new Set(plan.allowUnlistedModels), this);
 
@@ -106,5 +108,14 @@ export class BedrockTenantFleet extends pulumi.ComponentResource {
             length: TENANT_FLEET_DEFAULTS.generatedExternalIdSecretLength,
             special: false,
         }, { parent: this }).result;
+    }
+}
+
+/** Whether every tenant entry names its Region; false when the list or an entry cannot be read (the check names that). */
+function tenantsAllGiveRegion(tenants: unknown): boolean {
+    try {
+        return Array.isArray(tenants) && tenants.every((t) => typeof (t as { region?: unknown } | undefined)?.region === "string");
+    } catch {
+        return false;
     }
 }

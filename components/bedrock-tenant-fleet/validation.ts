@@ -1,4 +1,4 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, unknownOptionProblem, withContext } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
 import type { BedrockTenantAccessArgs, TenantEntryArgs } from "../bedrock-tenant-access/args";
 import { TENANT_ENTRY_OPTIONS } from "../bedrock-tenant-access/args";
 import { MODEL_CATALOGUE_MODES, tenantAccessOptionsProblem, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
@@ -80,7 +80,15 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     }
     // Array.from, not map: a hole in the list is an entry too, named as the undefined it is.
     const members = Array.from(args.tenants, (tenant, i): FleetMemberPlan => {
-        const where = fleetEntryName(i, tenant?.tenantId);
+        const unreadable = unreadableProblem(`tenants[${i}]`, tenant);
+        if (unreadable !== undefined) throw new ArgumentError(unreadable);
+        let id: unknown;
+        try {
+            id = tenant?.tenantId;
+        } catch {
+            // Named below, by the entry's own option check.
+        }
+        const where = fleetEntryName(i, id);
         if (typeof tenant !== "object" || tenant === null) {
             throw new ArgumentError(`${where} must be an object of BedrockTenantAccess arguments, got ${show(tenant)}`);
         }
