@@ -184,6 +184,20 @@ export function showBrief(value: unknown, max = 120): string {
     return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
+/** Most USD a budget or cap takes: beyond it `toFixed` writes an exponent AWS Budgets cannot read. */
+export const MAX_USD_LIMIT = 1e12;
+
+/**
+ * `value` must be a USD amount AWS Budgets is given to the cent: at least
+ * 0.01 (less is written as "0.00", a limit every cost passes) and at most
+ * {@link MAX_USD_LIMIT}.
+ */
+export function usdLimitProblem(argName: string, value: unknown): Problem {
+    return typeof value === "number" && Number.isFinite(value) && value >= 0.01 && value <= MAX_USD_LIMIT
+        ? undefined
+        : `${argName} must be a number of USD from 0.01 to ${MAX_USD_LIMIT.toLocaleString("en-US")} (AWS Budgets takes it to the cent), got ${show(value)}`;
+}
+
 /** `value` must be a function (a callback the caller hands over). */
 export function functionProblem(argName: string, value: unknown): Problem {
     return typeof value === "function" ? undefined : `${argName} must be a function, got ${showBrief(value)}`;

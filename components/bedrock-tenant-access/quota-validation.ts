@@ -1,4 +1,4 @@
-import { IAM_POLICY_ARN_PATTERN, IAM_ROLE_ARN_PATTERN, LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, parseArn, patternProblem, raise, show, type Problem } from "../../contract";
+import { IAM_POLICY_ARN_PATTERN, IAM_ROLE_ARN_PATTERN, LAMBDA_FUNCTION_ARN_PATTERN, SNS_TOPIC_ARN_PATTERN, isPlainObject, listProblem, parseArn, patternProblem, raise, show, usdLimitProblem, type Problem } from "../../contract";
 import { TENANT_ACCESS_DEFAULTS } from "./args";
 import type { TenantCostCapArgs, TenantQuotaArgs, TokenLimitArgs } from "./quota-args";
 
@@ -143,7 +143,7 @@ export function resolveCostCap(cap: TenantCostCapArgs | undefined, account?: str
     const emails = cap.emails ?? [];
     const topics = cap.snsTopicArns ?? [];
     raise(
-        typeof cap.limitUsd === "number" && Number.isFinite(cap.limitUsd) && cap.limitUsd > 0 ? undefined : `costCap.limitUsd must be a positive number of USD, got ${show(cap.limitUsd)}`,
+        usdLimitProblem("costCap.limitUsd", cap.limitUsd),
         listProblem("costCap.emails", emails),
         listProblem("costCap.snsTopicArns", topics),
     );

@@ -25,10 +25,12 @@ import {
     plainValueProblem,
     policySizeError,
     raise,
+    recordProblem,
     regionProblem,
     runtimeRoleName,
     show,
     tagsProblem,
+    usdLimitProblem,
     tenantBoundaryPolicyName,
     tenantIdProblem,
     unknownOptionProblem,
@@ -212,9 +214,8 @@ function budgetProblem(b: TenantBudgetArgs, costAttribution: boolean): Problem {
     if (!costAttribution) {
         return `budget filters on the cost-allocation tag of the application inference profiles, so it needs costAttribution: true, got costAttribution: false`;
     }
-    if (typeof b.limitUsd !== "number" || !Number.isFinite(b.limitUsd) || b.limitUsd <= 0) {
-        return `budget.limitUsd must be a positive number of USD, got ${show(b.limitUsd)}`;
-    }
+    const limit = usdLimitProblem("budget.limitUsd", b.limitUsd);
+    if (limit !== undefined) return limit;
     const threshold = b.thresholdPercent ?? TENANT_ACCESS_DEFAULTS.budgetThresholdPercent;
     if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1000)) {
         return `budget.thresholdPercent must be a percentage above 0 and at most 1000, got ${show(b.thresholdPercent)}`;
@@ -233,9 +234,12 @@ function budgetProblem(b: TenantBudgetArgs, costAttribution: boolean): Problem {
 
 function guardrailIdentifier(args: BedrockTenantAccessArgs): string | undefined {
     if (args.guardrail === undefined) return undefined;
+    raise(recordProblem("guardrail", args.guardrail, "an object with arn and version"));
     const { arn, version } = args.guardrail;
-    raise(guardrailProblem({ arn, version: String(version) }));
-    return guardrailConditionValue({ arn, version: String(version) });
+    // A version from YAML may arrive as a number; anything else (a list, an object) would pass once turned to text.
+    const text: unknown = typeof version === "number" && Number.isInteger(version) && version > 0 ? String(version) : version;
+    raise(guardrailProblem({ arn, version: text }));
+    return guardrailConditionValue({ arn, version: text as string });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, tagsProblem, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
 import type { BedrockTenantAccessArgs, TenantEntryArgs } from "../bedrock-tenant-access/args";
 import { TENANT_ENTRY_OPTIONS } from "../bedrock-tenant-access/args";
 import { MODEL_CATALOGUE_MODES, tenantAccessOptionsProblem, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
@@ -34,7 +34,8 @@ function withDefaults(tenant: TenantEntryArgs, defaults: BedrockTenantFleetArgs[
     for (const [key, value] of Object.entries(tenant)) {
         if (value !== undefined) merged[key] = value;
     }
-    if (defaults?.tags && tenant.tags) merged.tags = { ...defaults.tags, ...tenant.tags };
+    // Merged only when both are objects: a text or a list spread in would become one tag per character or entry.
+    if (isPlainRecord(defaults?.tags) && isPlainRecord(tenant.tags)) merged.tags = { ...defaults.tags, ...tenant.tags };
     // The fleet's table may name every tenant's profiles: each tenant takes the entries of its own models
     // (a key none of the fleet's models names is refused once all tenants are read).
     const table = defaults?.crossRegionDestinations;
@@ -66,6 +67,8 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         throw new ArgumentError(`defaults must be an object of BedrockTenantAccess arguments, got ${show(defaults)}`);
     }
     raise(tenantAccessOptionsProblem(defaults, "defaults.", FLEET_DEFAULTS_OPTIONS, "the fleet's defaults"));
+    // Checked here too: a tenant with tags of its own would not show a bad default.
+    raise(tagsProblem("defaults.tags", (defaults as { tags?: unknown }).tags));
     const modelCatalogue: ModelCatalogueMode = args.modelCatalogue ?? TENANT_FLEET_DEFAULTS.modelCatalogue;
     if (!MODEL_CATALOGUE_MODES.includes(modelCatalogue)) {
         throw new ArgumentError(`modelCatalogue must be one of ${MODEL_CATALOGUE_MODES.join(", ")}, got ${show(modelCatalogue)}`);

@@ -15,6 +15,8 @@ import {
     recordProblem,
     regionProblem,
     optionNames,
+    plainValueProblem,
+    showBrief,
     tagsProblem,
     unknownOptionProblem,
 } from "../../contract";
@@ -125,9 +127,16 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             args.accountId === undefined || typeof args.accountId === "object" ? undefined : accountIdProblem("accountId", args.accountId),
             tagsProblem("tags", args.tags),
         );
-        const bundlePath = args.bundlePath ?? defaultEnforcerBundlePath();
+        const bundlePath: unknown = args.bundlePath ?? defaultEnforcerBundlePath();
+        // The function's code is read here, at preview: a path known only later cannot be.
+        if (typeof bundlePath !== "string" || bundlePath === "") {
+            throw new ArgumentError(plainValueProblem("bundlePath", bundlePath) ?? `bundlePath must be the path of the enforcer bundle's index.mjs, got ${showBrief(bundlePath)}`);
+        }
         if (!fs.existsSync(bundlePath)) {
             throw new ArgumentError(`bundlePath: no enforcer bundle at ${JSON.stringify(bundlePath)}; run npm run build`);
+        }
+        if (!fs.statSync(bundlePath).isFile()) {
+            throw new ArgumentError(`bundlePath: ${JSON.stringify(bundlePath)} is a folder; give the enforcer bundle's file (its index.mjs, which npm run build writes)`);
         }
         const tags = args.tags ?? {};
         // Checked again once known, as an Output is no plain value at preview: the id goes into every ARN of the policies.

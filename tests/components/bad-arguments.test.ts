@@ -67,7 +67,7 @@ const CASES: BadArgs[] = [
     { what: "a made-up home Region", run: access({ region: "moon-base-1" }), message: /^region must be an AWS Region name such as "us-east-1", got "moon-base-1"$/ },
     { what: "a GovCloud home Region", run: access({ region: "us-gov-west-1" }), message: /^region "us-gov-west-1" is outside the aws partition; the ARNs this package builds \(arn:aws:\.\.\.\) would not match there$/ },
     { what: "a China Bedrock Region", run: logging({ bedrockRegion: "cn-north-1" }), message: /^bedrockRegion "cn-north-1" is outside the aws partition/ },
-    { what: "a negative budget", run: access({ budget: { limitUsd: -5 } }), message: /^budget\.limitUsd must be a positive number of USD, got -5$/ },
+    { what: "a negative budget", run: access({ budget: { limitUsd: -5 } }), message: /^budget\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got -5$/ },
     { what: "an ExternalId with a space", run: access({ externalId: "my external id" }), message: /^externalId must be 2 to 1224 letters, digits .*, got a string of 14 characters \(not shown: it is secret\)$/ },
     // Ops stack config
     { what: "an ops tenant id with an underscore", ...opsStack({ "bedrock-tenancy:tenants": [tenant({ id: "customer_a" })] }), message: /^bedrock-tenancy:tenants\[0\] \(customer_a\): tenantId must be 1 to 32 lowercase letters, digits and hyphens.*, got "customer_a"$/ },

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockTenantAccess } from "../../components/bedrock-tenant-access/bedrock-tenant-access";
 import type { BedrockTenantAccessArgs } from "../../components/bedrock-tenant-access/args";
@@ -47,7 +48,10 @@ const CASES: Case[] = [
     { what: "an access tag value of 257 characters", run: access({ tags: { team: "v".repeat(257) } }), message: /^tags\["team"\] must be at most 256 .*, got 257 characters$/ },
     { what: "an access tag key of 129 characters", run: access({ tags: { ["k".repeat(129)]: "v" } }), message: /^tags key "k{129}" must be 1 to 128 .*, got 129 characters$/ },
     { what: "51 access tags with the cost tag", run: access({ tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "v"])) }), message: /^tags would put 51 tags on each resource .*over AWS's 50/ },
-    { what: "a fleet default tag starting with aws:", run: fleet({ tenants: [{ tenantId: "customer-a", accounts: [CUSTOMER_A_ACCOUNT], models: [HAIKU] }], defaults: { accountId: OPS_ACCOUNT, tags: { "aws:x": "y" } } }), message: /^tenants\[0\] \(customer-a\): tags key "aws:x" starts with "aws:"/ },
+    // A tenant with tags of its own does not read the default ones: they are checked where they sit.
+    { what: "a fleet default tags list beside a tenant's own tags", run: fleet({ tenants: [{ tenantId: "customer-a", accounts: [CUSTOMER_A_ACCOUNT], models: [HAIKU], tags: { team: "ml" } }], defaults: { accountId: OPS_ACCOUNT, tags: ["x", "y"] } }), message: /^defaults\.tags must be an object of tag key to string value, got \["x","y"\]$/ },
+    { what: "a tenant's tags given as text beside fleet default tags", run: fleet({ tenants: [{ tenantId: "customer-a", accounts: [CUSTOMER_A_ACCOUNT], models: [HAIKU], tags: "zz" }], defaults: { accountId: OPS_ACCOUNT, tags: { team: "ml" } } }), message: /^tenants\[0\] \(customer-a\): tags must be an object of tag key to string value, got "zz"$/ },
+    { what: "a fleet default tag starting with aws:", run: fleet({ tenants: [{ tenantId: "customer-a", accounts: [CUSTOMER_A_ACCOUNT], models: [HAIKU] }], defaults: { accountId: OPS_ACCOUNT, tags: { "aws:x": "y" } } }), message: /^defaults\.tags key "aws:x" starts with "aws:"/ },
     { what: "a QuotaEnforcer tag starting with aws:", run: enforcer({ tags: { "aws:x": "y" } }), message: /^tags key "aws:x" starts with "aws:"/ },
     { what: "a PrivateInvocationLogging tag starting with aws:", run: logging({ tags: { "aws:x": "y" } }), message: /^tags key "aws:x" starts with "aws:"/ },
     { what: "a warning topic that is no SNS topic ARN", run: access({ quota: { tokensPerDay: 1000, warningTopicArn: "nope", enforcerFunctionArn: ENFORCER } }), message: /^quota\.warningTopicArn must be an SNS topic ARN, got "nope"$/ },
@@ -59,8 +63,8 @@ const CASES: Case[] = [
     // 5. The tenant tag names the tenant.
     { what: "a customer tag naming another tenant", run: logging({ tags: { [TENANT_TAG_KEY]: "customer-b" } }), message: /^tags\["bedrock-tenancy:tenant"\] must be the tenant id "customer-a" or left out \(the component sets it\), got "customer-b"$/ },
     // 6. Messages and error classes.
-    { what: "a NaN budget", run: access({ budget: { limitUsd: NaN, emails: ["a@example.com"] } }), message: /^budget\.limitUsd must be a positive number of USD, got NaN$/ },
-    { what: "an infinite budget", run: access({ budget: { limitUsd: Infinity, emails: ["a@example.com"] } }), message: /^budget\.limitUsd must be a positive number of USD, got Infinity$/ },
+    { what: "a NaN budget", run: access({ budget: { limitUsd: NaN, emails: ["a@example.com"] } }), message: /^budget\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got NaN$/ },
+    { what: "an infinite budget", run: access({ budget: { limitUsd: Infinity, emails: ["a@example.com"] } }), message: /^budget\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got Infinity$/ },
     { what: "a NaN applicationProfileQuota", run: access({ applicationProfileQuota: NaN }), message: /^applicationProfileQuota must be an integer from 1 to \d+, got NaN$/ },
     { what: "a tenantId given as an Output", run: access({ tenantId: pulumi.output("customer-a") }), message: /^tenantId must be a plain value known at preview, not an Output$/ },
     { what: "accounts given as an Output", run: access({ accounts: pulumi.output([CUSTOMER_A_ACCOUNT]) }), message: /^accounts must be a plain value known at preview, not an Output$/ },
@@ -70,6 +74,9 @@ const CASES: Case[] = [
     { what: "BedrockTenantAccess without arguments", run: () => new BedrockTenantAccess("bad", undefined as never), message: /^args must be an object of BedrockTenantAccess arguments, got undefined$/ },
     { what: "BedrockTenantAccess with null arguments", run: () => new BedrockTenantAccess("bad", null as never), message: /^args must be an object of BedrockTenantAccess arguments, got null$/ },
     { what: "PrivateInvocationLogging without arguments", run: () => new PrivateInvocationLogging("bad", undefined as never), message: /^args must be an object of PrivateInvocationLogging arguments, got undefined$/ },
+    // The function's code is read at preview: a folder, or a path known only later, cannot be.
+    { what: "a QuotaEnforcer bundlePath that is a folder", run: () => new QuotaEnforcer("qe", { bundlePath: path.dirname(fixtureBundle()) }), message: /^bundlePath: ".*" is a folder; give the enforcer bundle's file \(its index\.mjs, which npm run build writes\)$/ },
+    { what: "a QuotaEnforcer bundlePath that is an Output", run: () => new QuotaEnforcer("qe", { bundlePath: pulumi.output(fixtureBundle()) as never }), message: /^bundlePath must be a plain value known at preview, not an Output$/ },
     { what: "QuotaEnforcer with null arguments", run: () => new QuotaEnforcer("qe", null as never), message: /^args must be an object of QuotaEnforcer arguments, got null$/ },
     { what: "a PrivateInvocationLogging without externalId", run: logging({ externalId: undefined }), message: /^externalId is required \(.*\), got undefined$/ },
     { what: "a PrivateInvocationLogging without opsRoleArn", run: logging({ opsRoleArn: undefined }), message: /^opsRoleArn is required \(.*\), got undefined$/ },

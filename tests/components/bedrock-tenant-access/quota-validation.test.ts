@@ -34,8 +34,11 @@ describe("quota and cost cap arguments", () => {
             /^quota\.enforcerFunctionArn must be a function in the tenant's Region "us-east-1", where its quota alarms are, got "arn:aws:lambda:us-west-2:/],
         ["an enforcer of another account", withQuota({ tokensPerDay: 5, enforcerFunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:BedrockTenancyQuotaEnforcer" }),
             /^quota\.enforcerFunctionArn must be a function of the ops account 999999999999, where the tenant's quota alarms are, got "arn:aws:lambda:us-east-1:111111111111:/],
-        ["a cost cap of 0 USD", { ...base, costCap: cap({ limitUsd: 0 }) }, /^costCap\.limitUsd must be a positive number of USD, got 0$/],
-        ["a negative cost cap", { ...base, costCap: cap({ limitUsd: -1 }) }, /^costCap\.limitUsd must be a positive number of USD, got -1$/],
+        ["a cost cap of 0 USD", { ...base, costCap: cap({ limitUsd: 0 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got 0$/],
+        ["a negative cost cap", { ...base, costCap: cap({ limitUsd: -1 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got -1$/],
+        // Written to the cent: 0.001 would be a cap of "0.00", which every cost passes; 1e300 would be written "1e+300".
+        ["a cost cap under a cent", { ...base, costCap: cap({ limitUsd: 0.001 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 .*, got 0\.001$/],
+        ["a cost cap too large to write to the cent", { ...base, costCap: cap({ limitUsd: 1e300 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 .*, got 1e\+300$/],
         ["a cost cap nobody hears of", { ...base, costCap: cap({ emails: undefined }) }, /^costCap needs at least one of emails or snsTopicArns/],
         ["a cost cap with a bad email", { ...base, costCap: cap({ emails: ["finops"] }) }, /^costCap\.emails\[0\] must be an email address, got "finops"$/],
         ["a cost cap without the shared policy", { ...base, costCap: cap({ policyArn: undefined }) },

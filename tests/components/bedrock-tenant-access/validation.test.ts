@@ -42,7 +42,11 @@ describe("validateBedrockTenantAccessArgs", () => {
         ["more profiles than the quota", { models: [HAIKU, US_HAIKU_35], applicationProfileQuota: 1 }, /^models would need 2 application inference profiles, over applicationProfileQuota 1$/],
         ["a budget without cost attribution", { costAttribution: false, budget: { limitUsd: 10, emails: ["a@example.com"] } }, /^budget filters on the cost-allocation tag .*costAttribution: false$/],
         ["a budget without subscribers", { budget: { limitUsd: 10 } }, /^budget needs at least one of emails or snsTopicArns/],
-        ["a budget with a negative limit", { budget: { limitUsd: -1, emails: ["a@example.com"] } }, /^budget\.limitUsd must be a positive number of USD, got -1$/],
+        ["a budget with a negative limit", { budget: { limitUsd: -1, emails: ["a@example.com"] } }, /^budget\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got -1$/],
+        ["a budget under a cent", { budget: { limitUsd: 0.001, emails: ["a@example.com"] } }, /^budget\.limitUsd must be a number of USD from 0\.01 .*, got 0\.001$/],
+        ["a budget too large to write to the cent", { budget: { limitUsd: 1e300, emails: ["a@example.com"] } }, /^budget\.limitUsd must be a number of USD from 0\.01 .*, got 1e\+300$/],
+        ["a tenant guardrail version that is a list", { guardrail: { arn: GUARDRAIL_ARN, version: ["1"] as never } }, /^guardrail\.version must be a version number or "DRAFT", got \["1"\]$/],
+        ["a tenant guardrail without a version", { guardrail: { arn: GUARDRAIL_ARN } as never }, /^guardrail\.version is required with guardrail\.arn \(a version number or "DRAFT"\), got undefined$/],
         ["a budget email that is not an address", { budget: { limitUsd: 5, emails: ["finops"] } }, /^budget\.emails\[0\] must be an email address, got "finops"$/],
         // A slip in the profile id: its Regions would be ignored and the default three granted.
         [
@@ -57,6 +61,10 @@ describe("validateBedrockTenantAccessArgs", () => {
             assert.throws(check(over), (e: Error) => e instanceof ArgumentError && message.test(e.message));
         });
     }
+
+    it("takes a guardrail version given as a whole number, as YAML gives it", () => {
+        assert.doesNotThrow(check({ guardrail: { arn: GUARDRAIL_ARN, version: 2 as never } }));
+    });
 
     it("takes crossRegionDestinations for a profile among the models, and grants only its Regions and the home Region", () => {
         const r = validateBedrockTenantAccessArgs({ ...base, models: [US_HAIKU_35], crossRegionDestinations: { [US_HAIKU_35]: ["us-east-1", "us-west-2"] } }, "us-east-1");
