@@ -155,6 +155,7 @@ function alarmProblem(args: PrivateInvocationLoggingArgs): Problem {
     if (seconds > ALARM_MAX_EVALUATION_SECONDS) {
         return `throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most ${ALARM_MAX_EVALUATION_SECONDS} s, got ${period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds} × ${count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods}`;
     }
+    if (alarm.snsTopicArn === null) return "throttleAlarm.snsTopicArn must be omitted (or undefined) for no topic, got null";
     return typeof alarm.snsTopicArn === "string" ? patternProblem("throttleAlarm.snsTopicArn", alarm.snsTopicArn, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN") : undefined;
 }
 
