@@ -31,6 +31,15 @@ describe("quota enforcer against the IAM stand-in", () => {
         return e;
     };
 
+    /** The recorded ALARM event, re-dated to `since`, with its alarm in ALARM and the clock at `now`. */
+    const alarmSince = (since: string, now: string) => {
+        const e = event("composite-alarm");
+        e.detail.state.timestamp = since;
+        clock = Date.parse(now);
+        alarms.setAlarm(e.detail.alarmName, "ALARM");
+        return e;
+    };
+
     before(async () => {
         iamServer = await new LocalIamServer().start();
         alarms = await new LocalCloudWatchServer().start();
@@ -67,11 +76,7 @@ describe("quota enforcer against the IAM stand-in", () => {
     });
 
     it("a block attached seconds before the turn of the UTC month does not lapse with it (the windows slide; no event follows while the alarm stays in ALARM)", async () => {
-        const atMonthEnd = event("composite-alarm");
-        atMonthEnd.detail.state.timestamp = "2027-01-31T23:59:50.000+0000";
-        clock = Date.parse("2027-01-31T23:59:52Z");
-        alarms.setAlarm(atMonthEnd.detail.alarmName, "ALARM");
-        await enforcer()(atMonthEnd);
+        await enforcer()(alarmSince("2027-01-31T23:59:50.000+0000", "2027-01-31T23:59:52Z"));
         const block = iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME) as { Statement: { Condition?: unknown }[] };
         assert.deepStrictEqual(block.Statement.map((st) => st.Condition), [undefined]);
     });
@@ -107,11 +112,7 @@ describe("quota enforcer against the IAM stand-in", () => {
     });
 
     it("a stale OK arriving after a newer ALARM applies the alarm's ALARM: the block stays", async () => {
-        const newerAlarm = event("composite-alarm");
-        newerAlarm.detail.state.timestamp = "2026-12-03T09:00:00.000+0000";
-        clock = Date.parse("2026-12-03T09:00:05Z");
-        alarms.setAlarm(newerAlarm.detail.alarmName, "ALARM");
-        await enforcer()(newerAlarm);
+        await enforcer()(alarmSince("2026-12-03T09:00:00.000+0000", "2026-12-03T09:00:05Z"));
         const report = await enforcer()(event("composite-ok"));
         assert.deepStrictEqual([report.outcome, report.state, report.eventState], ["attached", "ALARM", "OK"]);
         assert.ok(iamServer.inlinePolicy(ROLE_A, QUOTA_BLOCK_POLICY_NAME));
