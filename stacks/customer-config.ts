@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateInvocationLoggingArgs } from "../components/private-invocation-logging/args";
-import { ArgumentError, assertTenantId, raise } from "../contract";
+import { ArgumentError, assertTenantId, raise, showBrief } from "../contract";
 import { keysInNamespace, unknownConfigKeyProblem } from "./config-keys";
+import { parseConfigJson } from "./config-json";
 import type { TenantDirectory } from "../contract/tenant-directory";
 import { loadTenantDirectory, opsStackFromDirectory } from "./directory-config";
 import { STACK_KIND_KEY } from "./stack-outputs";
@@ -111,15 +112,10 @@ export function parseCustomerConfig(
     const object = (k: CustomerConfigKey): object | undefined => {
         const raw = read(k);
         if (raw === undefined) return undefined;
-        let value: unknown;
-        try {
-            value = JSON.parse(raw);
-        } catch {
-            throw new ArgumentError(`${key(k)} must be an object, got ${JSON.stringify(raw)}`);
-        }
+        const value = parseConfigJson(key(k), raw);
         if (value === true) return {};
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
-            throw new ArgumentError(`${key(k)} must be an object, got ${raw}`);
+            throw new ArgumentError(`${key(k)} must be an object, got ${showBrief(value)}`);
         }
         return value;
     };

@@ -11,6 +11,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ArgumentError, show } from "../contract";
 import type { OpsConfigKey } from "./ops-config";
+import { parseConfigJson } from "./config-json";
 import { checkedTenantDirectory, checkTenantDirectory, headroomLines, shardOfTenant, tenantsOfShard, type DirectoryCheck, type TenantDirectory } from "../contract/tenant-directory";
 
 export const DIRECTORY_KEY = "bedrock-tenancy:directory";
@@ -27,8 +28,10 @@ export function loadTenantDirectory(file: string, projectDir = process.cwd()): T
     }
     let value: unknown;
     try {
-        value = full.endsWith(".json") ? JSON.parse(text) : parse(text);
+        value = full.endsWith(".json") ? parseConfigJson(`${DIRECTORY_KEY} ${show(file)}`, text) : parse(text);
     } catch (e) {
+        // A JSON file is read as a config value is (a key written twice refused): its error says so already.
+        if (e instanceof ArgumentError) throw e;
         throw new ArgumentError(`${DIRECTORY_KEY} ${show(file)} is not valid ${full.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message}`);
     }
     const { directory, check } = checkedTenantDirectory(value, file);

@@ -44,4 +44,12 @@ describe("parseCustomerConfig", () => {
             assert.throws(() => parseCustomerConfig(reader(values)), (e: Error) => e instanceof TypeError && message.test(e.message));
         });
     }
+
+    // JSON.parse keeps the last: a 1-day COMPLIANCE lock in place of the 2,555 days the first key says.
+    it("refuses a key written twice in an object setting", () => {
+        assert.throws(
+            () => parseCustomerConfig(reader({ ...BASE, archive: '{"retentionDays":2555,"retentionDays":1}' })),
+            /^ArgumentError: bedrock-tenancy:archive writes the key "retentionDays" twice in one object: JSON keeps the last/,
+        );
+    });
 });

@@ -129,5 +129,12 @@ describe("tenant directory in the stacks", () => {
             assert.throws(() => loadTenantDirectory(file), /fleet.yaml.tenants\[2\] in shard "ops-1" \(customer-a\): the tenant id is already .*fleet.yaml.tenants\[0\] in shard "ops-1".s/);
             assert.throws(() => loadTenantDirectory(path.join(path.dirname(file), "missing.yaml")), /bedrock-tenancy:directory names ".*missing.yaml", which cannot be read/);
         });
+
+        // The YAML reader refuses a repeated key; JSON.parse would keep the last, and the tenant get the second list of models.
+        it("refuses a JSON directory that writes a key twice, as the YAML reader does", () => {
+            const file = writeDirectory(fleet(), "fleet.json");
+            fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`"models":["${HAIKU}"]`, `"models":["${HAIKU}"],"models":["anthropic.claude-3-opus-20240229-v1:0"]`));
+            assert.throws(() => loadTenantDirectory(file), /^ArgumentError: bedrock-tenancy:directory ".*fleet\.json" writes the key "models" twice in one object in tenants\[0\]: JSON keeps the last/);
+        });
     });
 });

@@ -220,4 +220,36 @@ describe("ops stack program", () => {
             assert.strictEqual(identityCalls.calls, 1);
         });
     });
+
+    describe("config values that hold JSON", () => {
+        async function planWith(config: Record<string, unknown>, secretKeys: string[] = []): Promise<void> {
+            await installMocks({ ...opsMockOptions({ "bedrock-tenancy:kind": "ops", ...config }), secretKeys });
+            opsProgram();
+        }
+        const entry = (fields: string) => `[{"id":"customer-b","accounts":["222222222222"],${fields}}]`;
+
+        // JSON.parse keeps the last: Opus granted in place of Haiku, or customer-a's role built to trust customer-b's account.
+        it("refuses a key written twice in a tenant entry, naming it and where it sits", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": entry(`"models":["${HAIKU}"],"models":["anthropic.claude-3-opus-20240229-v1:0"]`) }),
+                /^ArgumentError: bedrock-tenancy:tenants writes the key "models" twice in one object in \[0\]: JSON keeps the last, so the value says two things; write each key once$/,
+            );
+            await assert.rejects(planWith({ "bedrock-tenancy:tenants": entry(`"models":["${HAIKU}"],"id":"customer-a"`) }), /writes the key "id" twice in one object in \[0\]/);
+        });
+
+        it("never quotes a secret value that is not JSON", async () => {
+            const secret = "pinned-ext-id-customer-a-0123456789";
+            const failure = await planWith({ "bedrock-tenancy:tenants": entry(`"models":["${HAIKU}"]`), "bedrock-tenancy:externalIds": secret }, ["bedrock-tenancy:externalIds"]).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            assert.ok(failure, "the plan succeeded");
+            assert.match(failure.message, /^bedrock-tenancy:externalIds is not valid JSON \(a secret of 35 characters, not shown\)$/);
+            assert.ok(!failure.message.includes("pinned-ext"), failure.message);
+        });
+
+        it("names a value that is not JSON, quoting the parser's message for a plain one", async () => {
+            await assert.rejects(planWith({ "bedrock-tenancy:tenants": "[{id: customer-b}]" }), /^ArgumentError: bedrock-tenancy:tenants is not valid JSON \(.+\)$/);
+        });
+    });
 });
