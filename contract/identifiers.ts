@@ -82,6 +82,8 @@ export const OTHER_PARTITION_REGION_PATTERN = /^(?:us-gov|cn)-/;
 
 /** `value` must be a 12-digit account id. */
 export function accountIdProblem(argName: string, value: unknown): Problem {
+    // YAML and JSON read an unquoted id as a number: "got 222222222222" would read as the right value refused.
+    if (typeof value === "number") return `${argName} must be a 12-digit AWS account id written as a string (quote it: as a number it loses its leading zeros), got the number ${show(value)}`;
     return patternProblem(argName, value, ACCOUNT_ID_PATTERN, "a 12-digit AWS account id");
 }
 

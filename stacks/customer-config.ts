@@ -81,6 +81,9 @@ type CustomerConfigKey = keyof typeof CUSTOMER_CONFIG_KEYS;
  * the value. `keys`, when given, are all the keys set in the namespace: one
  * the stack does not read is refused, naming the key meant.
  */
+/** A number as a config value writes it: decimal digits, an optional sign and fraction, nothing around them. */
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?$/;
+
 export function parseCustomerConfig(
     readAny: ConfigReader,
     loadDirectory: (file: string) => TenantDirectory = loadTenantDirectory,
@@ -104,7 +107,8 @@ export function parseCustomerConfig(
         const raw = read(k);
         if (raw === undefined) return undefined;
         const value = Number(raw);
-        if (raw.trim() === "" || !Number.isFinite(value)) {
+        // Number() also reads "0x16D", "0b101" and " 365 ": a setting is written in decimal digits.
+        if (!DECIMAL_NUMBER.test(raw) || !Number.isFinite(value)) {
             throw new ArgumentError(`${key(k)} must be a number, got ${JSON.stringify(raw)}`);
         }
         return value;

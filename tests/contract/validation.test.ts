@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ArgumentError, duplicateProblem, integerProblem, listProblem, oneOfProblem, patternProblem, raise, withContext } from "../../contract";
+import { ArgumentError, accountIdProblem, duplicateProblem, integerProblem, listProblem, oneOfProblem, patternProblem, raise, withContext } from "../../contract";
 
 describe("validation style", () => {
     it("raises the first problem as an ArgumentError, a TypeError", () => {
@@ -12,6 +12,15 @@ describe("validation style", () => {
         const wrapped = withContext("bedrock-tenancy:tenants[2] (acme)", cause);
         assert.strictEqual(wrapped.message, 'bedrock-tenancy:tenants[2] (acme): accounts[0] must be a 12-digit AWS account id, got "1"');
         assert.strictEqual(wrapped.cause, cause);
+    });
+
+    // An unquoted id in YAML or JSON is a number: "got 222222222222" alone would read as the right value refused.
+    it("says an account id given as a number must be quoted", () => {
+        assert.strictEqual(
+            accountIdProblem("accounts[0]", 222222222222),
+            "accounts[0] must be a 12-digit AWS account id written as a string (quote it: as a number it loses its leading zeros), got the number 222222222222",
+        );
+        assert.strictEqual(accountIdProblem("accounts[0]", "222222222222"), undefined);
     });
 
     it("names the argument and the value received", () => {

@@ -36,6 +36,11 @@ describe("parseCustomerConfig", () => {
         ["a stack name that is not fully qualified", { ...BASE, opsStack: "ops" }, /^bedrock-tenancy:opsStack must be a fully qualified stack name .*, got "ops"$/],
         ["a missing tenant id", { opsStack: BASE.opsStack }, /^bedrock-tenancy:tenantId is required \(1 to 32 lowercase letters, digits and hyphens.*\), got undefined$/],
         ["a retention that is not a number", { ...BASE, logRetentionDays: "forever" }, /^bedrock-tenancy:logRetentionDays must be a number, got "forever"$/],
+        // Number() reads each of these: a setting is written in decimal digits.
+        ["a retention in hexadecimal", { ...BASE, logRetentionDays: "0x16D" }, /^bedrock-tenancy:logRetentionDays must be a number, got "0x16D"$/],
+        ["a retention in binary", { ...BASE, logRetentionDays: "0b101101101" }, /^bedrock-tenancy:logRetentionDays must be a number, got "0b101101101"$/],
+        ["a retention with spaces around it", { ...BASE, logRetentionDays: " 365 " }, /^bedrock-tenancy:logRetentionDays must be a number, got " 365 "$/],
+        ["a retention with a line break after it", { ...BASE, logRetentionDays: "365\n" }, /^bedrock-tenancy:logRetentionDays must be a number, got "365\\n"$/],
         ["per-user sessions that are neither true nor false", { ...BASE, sessionUserTag: "yes" }, /^bedrock-tenancy:sessionUserTag must be true or false, got "yes"$/],
         ["an alarm that is a list", { ...BASE, throttleAlarm: "[1]" }, /^bedrock-tenancy:throttleAlarm must be an object, got \[1\]$/],
     ];
