@@ -12,6 +12,7 @@ import {
 import type { BedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/args";
 import { checkModelsOffline, distinctModels } from "../components/bedrock-tenant-fleet/model-catalogue";
 import { validateBedrockTenantFleetArgs } from "../components/bedrock-tenant-fleet/validation";
+import { accountSettingsProblem } from "../components/bedrock-tenant-access/validation";
 
 /** Config namespace of every key below (`bedrock-tenancy:tenants`, …). */
 export const CONFIG_NAMESPACE = "bedrock-tenancy";
@@ -118,7 +119,7 @@ export function readOpsSettings(config: OpsConfigReader): OpsSettings {
                 "capping it at its own models and Regions, and a role has only one; remove the key (narrow tenants further with an SCP)",
         );
     }
-    return {
+    const settings = {
         allowedRegions: config.getObject<string[]>("allowedRegions"),
         allowUnlistedModels: config.getObject<string[]>("allowUnlistedModels"),
         costAttribution: config.getObject<boolean>("costAttribution"),
@@ -127,6 +128,9 @@ export function readOpsSettings(config: OpsConfigReader): OpsSettings {
         trustPolicySizeQuota: config.getObject<number>("trustPolicySizeQuota"),
         externalIds: pinnedExternalIds(config.getObject<unknown>(PINNED_EXTERNAL_IDS_KEY)),
     };
+    // Checked once, by their own keys: copied into every tenant, a bad one would be named as the first tenant's.
+    raise(accountSettingsProblem(settings, `${CONFIG_NAMESPACE}:`));
+    return settings;
 }
 
 /** `bedrock-tenancy:externalIds`: tenant id to ExternalId; each value is checked when its tenant is (never shown). */

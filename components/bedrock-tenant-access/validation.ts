@@ -210,6 +210,24 @@ function resolveRegions(args: BedrockTenantAccessArgs, region: string, models: A
     return [...new Set(regions)];
 }
 
+/** The settings an ops account shares across its tenants (the ops stack sets them once), checked by one rule wherever they are set. */
+export interface AccountSettings {
+    costAttribution?: unknown;
+    costTagKey?: unknown;
+    applicationProfileQuota?: unknown;
+    trustPolicySizeQuota?: unknown;
+}
+
+/** Each given setting's problem; `prefix` names where they are set (`bedrock-tenancy:` for the stack's config). */
+export function accountSettingsProblem(s: AccountSettings, prefix = ""): Problem {
+    return firstProblem(
+        () => (s.costAttribution === undefined ? undefined : booleanProblem(`${prefix}costAttribution`, s.costAttribution)),
+        () => (s.costTagKey === undefined ? undefined : patternProblem(`${prefix}costTagKey`, s.costTagKey, TAG_KEY_PATTERN, 'a tag key of 1 to 128 characters not starting with "aws:" in any case')),
+        () => (s.applicationProfileQuota === undefined ? undefined : integerProblem(`${prefix}applicationProfileQuota`, s.applicationProfileQuota, 1)),
+        () => (s.trustPolicySizeQuota === undefined ? undefined : integerProblem(`${prefix}trustPolicySizeQuota`, s.trustPolicySizeQuota, 1, MAX_TRUST_POLICY_SIZE_QUOTA)),
+    );
+}
+
 function budgetProblem(b: TenantBudgetArgs, costAttribution: boolean): Problem {
     if (!costAttribution) {
         return `budget filters on the cost-allocation tag of the application inference profiles, so it needs costAttribution: true, got costAttribution: false`;
@@ -278,10 +296,7 @@ export function validateBedrockTenantAccessArgs(args: BedrockTenantAccessArgs, d
     const applicationProfileQuota = args.applicationProfileQuota ?? TENANT_ACCESS_DEFAULTS.applicationProfileQuota;
     const trustPolicySizeQuota = args.trustPolicySizeQuota ?? TENANT_ACCESS_DEFAULTS.trustPolicySizeQuota;
     raise(
-        booleanProblem("costAttribution", costAttribution),
-        patternProblem("costTagKey", costTagKey, TAG_KEY_PATTERN, 'a tag key of 1 to 128 characters not starting with "aws:" in any case'),
-        integerProblem("applicationProfileQuota", applicationProfileQuota, 1),
-        integerProblem("trustPolicySizeQuota", trustPolicySizeQuota, 1, MAX_TRUST_POLICY_SIZE_QUOTA),
+        accountSettingsProblem({ costAttribution, costTagKey, applicationProfileQuota, trustPolicySizeQuota }),
         // The component sets the cost tag itself (its value wins), so it counts against the quota.
         tagsProblem("tags", args.tags, [costTagKey]),
     );

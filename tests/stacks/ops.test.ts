@@ -248,6 +248,18 @@ describe("ops stack program", () => {
             assert.ok(!failure.message.includes("pinned-ext"), failure.message);
         });
 
+        // Copied into every tenant, a bad stack-wide setting was named as the first tenant's.
+        it("names a stack-wide setting by its own key", async () => {
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": entry(`"models":["${HAIKU}"]`), "bedrock-tenancy:costAttribution": "42" }),
+                /^ArgumentError: bedrock-tenancy:costAttribution must be true or false, got 42$/,
+            );
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": entry(`"models":["${HAIKU}"]`), "bedrock-tenancy:trustPolicySizeQuota": "5000" }),
+                /^ArgumentError: bedrock-tenancy:trustPolicySizeQuota must be an integer from 1 to 4096, got 5000$/,
+            );
+        });
+
         it("names a value that is not JSON, quoting the parser's message for a plain one", async () => {
             await assert.rejects(planWith({ "bedrock-tenancy:tenants": "[{id: customer-b}]" }), /^ArgumentError: bedrock-tenancy:tenants is not valid JSON \(.+\)$/);
         });
