@@ -13,19 +13,32 @@ import { repeatedJsonKey } from "../contract/json-keys";
 const SECRET_BY_NAME = ["externalIds", "externalIdSecret"];
 
 /**
- * Whether the stack holds `fullKey` as a secret. Pulumi tells its programs
- * only through an internal function: without it every value counts as one,
- * so none is quoted.
+ * Whether the stack holds `fullKey` as a secret, or undefined when that
+ * cannot be told: Pulumi tells its programs only through an internal function.
  */
-function isSecretConfig(fullKey: string): boolean {
-    if (SECRET_BY_NAME.includes(fullKey.slice(fullKey.indexOf(":") + 1))) return true;
+export function heldAsSecret(fullKey: string): boolean | undefined {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
-        return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(fullKey) : true;
+        return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(fullKey) : undefined;
     } catch {
-        return true;
+        return undefined;
     }
+}
+
+/** Whether a value must not be quoted: a secret by name or by the stack's settings, or one that cannot be told. */
+function isSecretConfig(fullKey: string): boolean {
+    return SECRET_BY_NAME.includes(fullKey.slice(fullKey.indexOf(":") + 1)) || heldAsSecret(fullKey) !== false;
+}
+
+/**
+ * Why the keys the docs ask to be secrets are not, when the stack holds one
+ * in plain text: it would sit in clear in `Pulumi.<stack>.yaml` and in the
+ * state. Nothing is said when Pulumi cannot tell.
+ */
+export function plainTextSecretProblem(namespace: string, config: Pick<StackConfig, "get">): string | undefined {
+    const key = SECRET_BY_NAME.find((k) => config.get(k) !== undefined && heldAsSecret(`${namespace}:${k}`) === false);
+    return key === undefined ? undefined : `${namespace}:${key} is set in plain text: it holds what every tenant's ExternalId comes from, which would sit in clear in the stack's config file and state; set it with pulumi config set --secret`;
 }
 
 /** `text`, the value of `fullKey`, as JSON; throws an ArgumentError naming the key, quoting nothing of a secret. */

@@ -8,7 +8,7 @@ import { QuotaEnforcer } from "../components/quota-enforcer/quota-enforcer";
 import { shardNameProblem } from "../contract";
 import { raise } from "../contract/validation";
 import { keysInNamespace } from "./config-keys";
-import { stackConfig } from "./config-json";
+import { plainTextSecretProblem, stackConfig } from "./config-json";
 import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, OPS_CONFIG_KEYS, unknownOpsConfigKeyProblem, anyTenantHasCostCap, anyTenantHasQuota, inTenantsConfig, opsFleetArgs, readOpsSettings, type OpsSettings } from "./ops-config";
 
 /**
@@ -20,6 +20,7 @@ import { CONFIG_NAMESPACE, EXTERNAL_ID_SECRET_KEY, OPS_CONFIG_KEYS, unknownOpsCo
 export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
     raise(unknownOpsConfigKeyProblem(keysInNamespace(CONFIG_NAMESPACE)));
     const config = stackConfig(CONFIG_NAMESPACE);
+    raise(plainTextSecretProblem(CONFIG_NAMESPACE, config));
     const settings: OpsSettings = readOpsSettings(config);
     // A shard of a directory plans only its own tenants, after checking the whole fleet.
     const shard = shardTenantsFromConfig(config, new pulumi.Config("aws").getObject<string[]>("allowedAccountIds"));

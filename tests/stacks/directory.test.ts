@@ -84,6 +84,7 @@ describe("tenant directory in the stacks", () => {
                     "aws:allowedAccountIds": [account],
                     "bedrock-tenancy:externalIdSecret": SECRET,
                 }),
+                secretKeys: ["bedrock-tenancy:externalIdSecret"],
                 account,
             });
             opsProgram();

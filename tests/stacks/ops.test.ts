@@ -260,6 +260,20 @@ describe("ops stack program", () => {
             );
         });
 
+        // It would sit in clear in Pulumi.<stack>.yaml and the state.
+        it("refuses the ExternalId secret or pinned ExternalIds set in plain text, and takes them set as secrets", async () => {
+            const tenants = entry(`"models":["${HAIKU}"]`);
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "s".repeat(48) }),
+                /^ArgumentError: bedrock-tenancy:externalIdSecret is set in plain text: .*; set it with pulumi config set --secret$/,
+            );
+            await assert.rejects(
+                planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIds": { "customer-b": "pinned-ext-id-0123456789" } }),
+                /^ArgumentError: bedrock-tenancy:externalIds is set in plain text/,
+            );
+            await planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "s".repeat(48) }, ["bedrock-tenancy:externalIdSecret"]);
+        });
+
         it("names a value that is not JSON, quoting the parser's message for a plain one", async () => {
             await assert.rejects(planWith({ "bedrock-tenancy:tenants": "[{id: customer-b}]" }), /^ArgumentError: bedrock-tenancy:tenants is not valid JSON \(.+\)$/);
         });
