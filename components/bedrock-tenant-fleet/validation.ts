@@ -115,6 +115,16 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         }
         return { args: { ...merged, region: resolved.region }, resolved };
     });
+    // Each tenant's ExternalId is its own: one shared by two tenants is a per-tenant secret no longer (an Output is checked by no one here).
+    const pinned = new Map<string, number>();
+    for (const [i, { args: a }] of members.entries()) {
+        if (typeof a.externalId !== "string") continue;
+        const first = pinned.get(a.externalId);
+        if (first !== undefined) {
+            throw new ArgumentError(`${fleetEntryName(i, a.tenantId)}: externalId is the same as ${fleetEntryName(first, members[first].args.tenantId)}'s (not shown: it is secret); each tenant's ExternalId must be its own`);
+        }
+        pinned.set(a.externalId, i);
+    }
     const table = defaults.crossRegionDestinations;
     if (isPlainRecord(table)) {
         const profiles = new Set(members.flatMap(({ resolved: r }) => r.models.filter((m) => m.destinations !== undefined).map((m) => m.ref.id)));

@@ -274,6 +274,18 @@ describe("ops stack program", () => {
             await planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "s".repeat(48) }, ["bedrock-tenancy:externalIdSecret"]);
         });
 
+        it("refuses one ExternalId pinned for two tenants, without showing it", async () => {
+            const twoTenants = `[{"id":"customer-a","accounts":["111111111111"],"models":["${HAIKU}"]},{"id":"customer-b","accounts":["222222222222"],"models":["${HAIKU}"]}]`;
+            const pins = { "customer-a": "shared-ext-id-0123456789", "customer-b": "shared-ext-id-0123456789" };
+            const failure = await planWith({ "bedrock-tenancy:tenants": twoTenants, "bedrock-tenancy:externalIds": pins }, ["bedrock-tenancy:externalIds"]).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            assert.ok(failure, "the plan succeeded");
+            assert.match(failure.message, /^bedrock-tenancy:externalIds pins one ExternalId for both "customer-a" and "customer-b" \(not shown: it is secret\); each tenant's ExternalId must be its own$/);
+            assert.ok(!failure.message.includes("shared-ext-id"), failure.message);
+        });
+
         it("names a value that is not JSON, quoting the parser's message for a plain one", async () => {
             await assert.rejects(planWith({ "bedrock-tenancy:tenants": "[{id: customer-b}]" }), /^ArgumentError: bedrock-tenancy:tenants is not valid JSON \(.+\)$/);
         });

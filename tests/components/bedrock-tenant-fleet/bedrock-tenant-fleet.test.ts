@@ -98,6 +98,12 @@ describe("BedrockTenantFleet refusals at preview", () => {
         // The stack reads allowedRegions as any JSON: one that is no list is named, not mapped over.
         ["allowedRegions that is an object", () => new BedrockTenantFleet("f", { tenants: [tenantA], allowedRegions: { "us-east-1": true } as never }), /^allowedRegions must be a list, got /],
         ["allowedRegions that is a number", () => new BedrockTenantFleet("f", { tenants: [tenantA], allowedRegions: 1 as never }), /^allowedRegions must be a list, got /],
+        // A per-tenant secret no longer, and never shown in the message.
+        [
+            "two tenants pinned to one ExternalId",
+            () => new BedrockTenantFleet("f", { tenants: [{ ...tenantA, externalId: "shared-ext-id-0123456789" }, { ...tenantB, externalId: "shared-ext-id-0123456789" }] }),
+            /^tenants\[1\] \(customer-b\): externalId is the same as tenants\[0\] \(customer-a\)'s \(not shown: it is secret\); each tenant's ExternalId must be its own$/,
+        ],
         // A hole in the list is an entry too: named, not a TypeError from inside.
         ["a hole in the tenants list", () => new BedrockTenantFleet("f", { tenants: [, tenantA] as never }), /^tenants\[0\] must be an object of BedrockTenantAccess arguments, got undefined$/],
         // A slip in a profile id would leave the profile's default Regions granted.
