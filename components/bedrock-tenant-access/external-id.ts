@@ -17,6 +17,8 @@ const DERIVATION_CONTEXT = "bedrock-tenancy/external-id/v1/";
 export const DERIVED_EXTERNAL_ID_LENGTH = DERIVED_EXTERNAL_ID_PREFIX.length + 43;
 /** 32 characters of a random base64 string carry 192 bits. */
 export const MIN_EXTERNAL_ID_SECRET_LENGTH = 32;
+/** Different characters a secret must hold: a random one of 32 has many more, hexadecimal included. */
+export const MIN_EXTERNAL_ID_SECRET_DISTINCT = 8;
 
 /** `externalIdSecret` must be a string of at least {@link MIN_EXTERNAL_ID_SECRET_LENGTH} characters; the value is never shown. */
 export function externalIdSecretProblem(argName: string, secret: unknown): Problem {
@@ -24,6 +26,12 @@ export function externalIdSecretProblem(argName: string, secret: unknown): Probl
     if (secret.length < MIN_EXTERNAL_ID_SECRET_LENGTH) {
         return `${argName} must be at least ${MIN_EXTERNAL_ID_SECRET_LENGTH} characters (generate one with \`openssl rand -base64 48\`), ` +
             `got a string of ${secret.length} characters (not shown: it is secret)`;
+    }
+    // Every ExternalId is derived from it: 40 spaces, or one letter repeated, would let anyone compute them all.
+    const distinct = new Set(secret).size;
+    if (distinct < MIN_EXTERNAL_ID_SECRET_DISTINCT) {
+        return `${argName} must hold at least ${MIN_EXTERNAL_ID_SECRET_DISTINCT} different characters, as a random one does (generate one with \`openssl rand -base64 48\`), ` +
+            `got a string of ${secret.length} characters with ${distinct} different (not shown: it is secret)`;
     }
     return undefined;
 }

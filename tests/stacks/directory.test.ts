@@ -75,7 +75,7 @@ describe("tenant directory in the stacks", () => {
     });
 
     describe("moving a tenant to another shard", () => {
-        const SECRET = "s".repeat(48);
+        const SECRET = "8fJq2xLw0Rk7Vb3NmZt5Yh1Dc9Gp4Ua6Se2Wn0Xr7Lq";
         async function rolesOf(directory: TenantDirectory, shard: string, account: string): Promise<Map<string, string>> {
             const recorded = await installMocks({
                 ...opsMockOptions({

@@ -264,14 +264,14 @@ describe("ops stack program", () => {
         it("refuses the ExternalId secret or pinned ExternalIds set in plain text, and takes them set as secrets", async () => {
             const tenants = entry(`"models":["${HAIKU}"]`);
             await assert.rejects(
-                planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "s".repeat(48) }),
+                planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "8fJq2xLw0Rk7Vb3NmZt5Yh1Dc9Gp4Ua6Se2Wn0Xr7Lq" }),
                 /^ArgumentError: bedrock-tenancy:externalIdSecret is set in plain text: .*; set it with pulumi config set --secret$/,
             );
             await assert.rejects(
                 planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIds": { "customer-b": "pinned-ext-id-0123456789" } }),
                 /^ArgumentError: bedrock-tenancy:externalIds is set in plain text/,
             );
-            await planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "s".repeat(48) }, ["bedrock-tenancy:externalIdSecret"]);
+            await planWith({ "bedrock-tenancy:tenants": tenants, "bedrock-tenancy:externalIdSecret": "8fJq2xLw0Rk7Vb3NmZt5Yh1Dc9Gp4Ua6Se2Wn0Xr7Lq" }, ["bedrock-tenancy:externalIdSecret"]);
         });
 
         it("refuses one ExternalId pinned for two tenants, without showing it", async () => {

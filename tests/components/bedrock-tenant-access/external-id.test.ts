@@ -50,6 +50,13 @@ describe("ExternalIds derived from a stack secret", () => {
 
         it("refuses a plain short secret before creating anything, and a computed one once known", async () => {
             assert.throws(() => new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], externalIdSecret: "too-short", accountId: OPS_ACCOUNT }), /externalIdSecret must be at least 32 characters/);
+            // Long enough, and guessable: every ExternalId would follow from it.
+            for (const weak of [" ".repeat(40), "s".repeat(48), "abcabcabcabcabcabcabcabcabcabcabcabc"]) {
+                assert.throws(
+                    () => new BedrockTenantAccess("a", { tenantId: "customer-a", accounts: ["111111111111"], models: [HAIKU], externalIdSecret: weak, accountId: OPS_ACCOUNT }),
+                    /^ArgumentError: externalIdSecret must hold at least 8 different characters, as a random one does .*, got a string of \d+ characters with [13] different \(not shown: it is secret\)$/,
+                );
+            }
             const access = new BedrockTenantAccess("b", { tenantId: "customer-b", accounts: ["222222222222"], models: [HAIKU], externalIdSecret: pulumi.secret("too-short"), accountId: OPS_ACCOUNT });
             const error = await failureOf(access.externalId);
             assert.ok(error instanceof pulumi.ResourceError);
