@@ -339,6 +339,22 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 }
 
 /**
+ * `streamEvents` in every form (and `streamV2`, built on it), checked as
+ * `invoke` is: LangChain reads the input of the form without a version at
+ * once, and the signal of every form (`AbortSignal.any`), before the model
+ * sees the call, and fails with a TypeError naming neither. Set on the
+ * prototype: a subclass cannot restate the method's overloads.
+ */
+// Called only through `apply` with the model as `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const inheritedStreamEvents = ChatBedrockConverse.prototype.streamEvents;
+AuditedChatBedrockConverse.prototype.streamEvents = function streamEvents(this: AuditedChatBedrockConverse, ...args: unknown[]) {
+    const problem = modelInputProblem(args[0]) ?? callOptionsProblem(args[1]);
+    if (problem !== undefined) throw new ArgumentError(problem);
+    return (inheritedStreamEvents as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof inheritedStreamEvents;
+
+/**
  * The call's options without what only handlers read (metadata, tags, run id
  * and name): with no handler, LangChain would copy them through every layer
  * of the call for nobody, several microseconds of a CPU-bound service's call.

@@ -43,6 +43,9 @@ const BAD_OPTIONS: [string, unknown, string][] = [
     ["an array for metadata", { metadata: ["user-1"] }, 'options.metadata must be an object, got ["user-1"]'],
 ];
 
+/** The bad options that are objects, which streamEvents can be given with its version. */
+const OBJECT_OPTIONS = new Set(["a text for a signal", "a revoked signal", "a text for metadata", "an array for metadata"]);
+
 describe("the audited model refuses bad call input with an error naming it", () => {
     let aws: LocalAws;
     const localAws = useLocalAws();
@@ -74,18 +77,22 @@ describe("the audited model refuses bad call input with an error naming it", () 
                 const model = modelWith(sink, auditMode);
                 await assertRefused(model, sink, () => model.invoke(input as never), starts);
                 await assertRefused(model, sink, async () => drain(await model.stream(input as never)), starts);
-                await assertRefused(model, sink, () => drain(model.streamEvents(input as never, { version: "v2" })), starts);
+                await assertRefused(model, sink, async () => drain(model.streamEvents(input as never, { version: "v2" })), starts);
+                // The form without a version: LangChain reads its input at once.
+                await assertRefused(model, sink, async () => drain(model.streamEvents(input as never) as AsyncIterable<unknown>), starts);
                 await assertRefused(model, sink, () => model.batch([input as never]), starts);
             });
         }
 
         for (const [name, options, starts] of BAD_OPTIONS) {
-            it(`${auditMode}: ${name}, through invoke, stream and generate`, async () => {
+            it(`${auditMode}: ${name}, through invoke, stream, generate and streamEvents`, async () => {
                 const sink = new MemorySink();
                 const model = modelWith(sink, auditMode);
                 await assertRefused(model, sink, () => model.invoke("a prompt", options as never), starts);
                 await assertRefused(model, sink, async () => drain(await model.stream("a prompt", options as never)), starts);
                 await assertRefused(model, sink, () => model.generate([["a prompt"]], options as never), starts);
+                // Options that are no object (or cannot be read) carry no version for streamEvents to take.
+                if (OBJECT_OPTIONS.has(name)) await assertRefused(model, sink, async () => drain(model.streamEvents("a prompt", { ...(options as object), version: "v2" } as never)), starts);
             });
         }
 
