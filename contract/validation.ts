@@ -226,29 +226,42 @@ export function unreadableProblem(argName: string, value: unknown): Problem {
 export function membersUnreadableProblem(argName: string, value: unknown): Problem {
     const unreadable = unreadableProblem(argName, value);
     if (unreadable !== undefined || typeof value !== "object" || value === null) return unreadable;
-    let keys: string[];
-    try {
-        keys = Object.keys(value);
-    } catch (err) {
-        return `${argName} cannot be read (${thrownText(err)})`;
-    }
+    const keys = keysOf(argName, value);
+    if ("problem" in keys) return keys.problem;
     const list = Array.isArray(value);
-    for (const key of keys) {
-        const name = list ? `${argName}[${key}]` : `${argName}.${key}`;
-        let member: unknown;
-        try {
-            member = (value as Record<string, unknown>)[key];
-        } catch (err) {
-            return `${name} cannot be read (${thrownText(err)})`;
-        }
-        const inner = unreadableProblem(name, member);
-        if (inner !== undefined) return inner;
+    for (const key of keys.value) {
+        const member = memberOf(list ? `${argName}[${key}]` : `${argName}.${key}`, value, key);
+        if ("problem" in member) return member.problem;
     }
     return undefined;
 }
 
+/** A look at a caller's value: what it gave, or the problem naming it when the look threw. */
+type Look<T> = { value: T } | { problem: string };
+
+/** `value`'s own enumerable keys; a proxy whose `ownKeys` throws is named as `argName`. */
+function keysOf(argName: string, value: object): Look<string[]> {
+    try {
+        return { value: Object.keys(value) };
+    } catch (err) {
+        return { problem: `${argName} cannot be read (${thrownText(err)})` };
+    }
+}
+
+/** `holder[key]`, read once; a getter that throws, or a member that is a revoked Proxy, is named as `name`. */
+function memberOf(name: string, holder: object, key: string): Look<unknown> {
+    let member: unknown;
+    try {
+        member = (holder as Record<string, unknown>)[key];
+    } catch (err) {
+        return { problem: `${name} cannot be read (${thrownText(err)})` };
+    }
+    const unreadable = unreadableProblem(name, member);
+    return unreadable === undefined ? { value: member } : { problem: unreadable };
+}
+
 /** What a caller's value threw, as text, without a second throw. */
-function thrownText(err: unknown): string {
+export function thrownText(err: unknown): string {
     try {
         return err instanceof Error ? `${err.name}: ${err.message}` : `it threw ${showBrief(err)}`;
     } catch {
@@ -304,27 +317,17 @@ export function integerAtLeastProblem(argName: string, value: unknown, min: numb
  */
 export function optionKeysProblem(argName: string, value: unknown, known: readonly string[], path = ""): Problem {
     if (typeof value !== "object" || value === null) return undefined;
-    let keys: string[];
-    try {
-        keys = Object.keys(value);
-    } catch (err) {
-        return `${argName} cannot be read (${thrownText(err)})`;
-    }
-    for (const key of keys) {
+    const keys = keysOf(argName, value);
+    if ("problem" in keys) return keys.problem;
+    for (const key of keys.value) {
         if (!known.includes(key)) {
             const meant = nearestName(key, known);
             return `${argName} has no option ${show(key)}${meant === undefined ? "" : `; did you mean ${show(path + meant)}?`} (options: ${known.join(", ")})`;
         }
         // Each option is read once here, so a getter that throws, or a revoked Proxy, is named by its option before any checker looks.
-        let member: unknown;
-        try {
-            member = (value as Record<string, unknown>)[key];
-        } catch (err) {
-            return `${path}${key} cannot be read (${thrownText(err)})`;
-        }
-        if (member === null) return `${path}${key} must be omitted (or undefined) to take its default, got null`;
-        const unreadable = unreadableProblem(`${path}${key}`, member);
-        if (unreadable !== undefined) return unreadable;
+        const member = memberOf(`${path}${key}`, value, key);
+        if ("problem" in member) return member.problem;
+        if (member.value === null) return `${path}${key} must be omitted (or undefined) to take its default, got null`;
     }
     return undefined;
 }
@@ -383,29 +386,20 @@ export function optionNames<T>(names: { [K in keyof Required<T>]: true }): reado
  */
 export function unknownOptionProblem(path: string, value: unknown, known: readonly string[], what: string): Problem {
     // The arguments themselves, or an option object, that cannot be looked into (a revoked Proxy) are named, not a checker's TypeError.
-    const unreadable = unreadableProblem(path === "" ? `the arguments of ${what}` : path.slice(0, -1), value);
+    const holder = path === "" ? `the arguments of ${what}` : path.slice(0, -1);
+    const unreadable = unreadableProblem(holder, value);
     if (unreadable !== undefined) return unreadable;
     if (typeof value !== "object" || value === null || Array.isArray(value) || isOutputValue(value)) return undefined;
-    let keys: string[];
-    try {
-        keys = Object.keys(value);
-    } catch (err) {
-        return `${path === "" ? `the arguments of ${what}` : path.slice(0, -1)} cannot be read (${thrownText(err)})`;
-    }
-    for (const key of keys) {
+    const keys = keysOf(holder, value);
+    if ("problem" in keys) return keys.problem;
+    for (const key of keys.value) {
         if (!known.includes(key)) {
             const meant = nearestName(key, known);
             return `${path}${key} is not an option of ${what}${meant === undefined ? "" : `; did you mean ${path}${meant}?`} (its options: ${known.join(", ")})`;
         }
         // Each option read once here: a getter that throws, or a revoked Proxy, is named by its option before any checker meets it.
-        let member: unknown;
-        try {
-            member = (value as Record<string, unknown>)[key];
-        } catch (err) {
-            return `${path}${key} cannot be read (${thrownText(err)})`;
-        }
-        const inner = unreadableProblem(`${path}${key}`, member);
-        if (inner !== undefined) return inner;
+        const member = memberOf(`${path}${key}`, value, key);
+        if ("problem" in member) return member.problem;
     }
     return undefined;
 }

@@ -30,8 +30,7 @@ export async function readAlarmState(cloudwatch: CloudWatchClient, alarmName: st
     try {
         answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ["CompositeAlarm"] }), { abortSignal });
     } catch (e) {
-        const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-        throw new AlarmStateUnreadable(`DescribeAlarms for ${alarmName} failed (${what})`, alarmName, { cause: e });
+        throw new AlarmStateUnreadable(`DescribeAlarms for ${alarmName} failed (${errorText(e)})`, alarmName, { cause: e });
     }
     // The name is matched here too, so an answer about any other alarm never decides this tenant's role.
     const found = (answer.CompositeAlarms ?? []).filter((a) => a.AlarmName === alarmName);
@@ -43,4 +42,9 @@ export async function readAlarmState(cloudwatch: CloudWatchClient, alarmName: st
         throw new AlarmStateUnreadable(`the composite alarm ${alarmName} is in the state ${show(alarm.StateValue)}, not one of ${STATES.join(", ")}`, alarmName);
     }
     return { state: alarm.StateValue };
+}
+
+/** An AWS SDK error as the enforcer's report lines name it. */
+export function errorText(e: unknown): string {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }

@@ -3,7 +3,7 @@ import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from "@aws-s
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ArgumentError, QUOTA_BLOCK_POLICY_NAME, QUOTA_ENFORCER_ENV, blockedRoleName, quotaBlockPolicy } from "../contract";
 import { QuotaEventRefused, parseAlarmChange } from "./alarm-event";
-import { AlarmStateUnreadable, readAlarmState } from "./alarm-state";
+import { AlarmStateUnreadable, errorText, readAlarmState } from "./alarm-state";
 
 /**
  * The quota enforcer: turns a tenant's composite quota alarm into the
@@ -138,7 +138,7 @@ export function createEnforcer(options: EnforcerOptions = {}): (event: unknown, 
                 return refuse(`no role ${roleName}: the alarm names a tenant this account does not have`, base);
             }
             const step = current.state === "ALARM" ? `PutRolePolicy (the block) on ${roleName}` : `DeleteRolePolicy (the block) on ${roleName}`;
-            return refuse(`${step} failed (${describe(e)}): the role is left as it was`, base, e instanceof Error ? e : new Error(describe(e)));
+            return refuse(`${step} failed (${errorText(e)}): the role is left as it was`, base, e instanceof Error ? e : new Error(errorText(e)));
         }
         const r: EnforcementReport = { outcome, ...base };
         report(JSON.stringify({ level: "lateSeconds" in late ? "WARN" : "INFO", ...r }));
@@ -155,11 +155,6 @@ function deadlineOf(context: EnforcerContext | undefined): AbortSignal | undefin
         return undefined;
     }
     return typeof remaining === "number" && Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining - ENFORCER_DEADLINE_MARGIN_MS)) : undefined;
-}
-
-/** An SDK error as a report names it. */
-function describe(e: unknown): string {
-    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 async function detach(iam: IAMClient, roleName: string, abortSignal: AbortSignal | undefined): Promise<Outcome> {

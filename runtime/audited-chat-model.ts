@@ -156,7 +156,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
 
     /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */
     async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
-        // `streamEvents` comes here without passing `stream`.
+        // `transform` (the model piped after another step of a streamed chain) comes here without passing `stream`.
         const problem = modelInputProblem(input) ?? callOptionsProblem(options);
         if (problem !== undefined) throw new ArgumentError(problem);
         const given = (options as { callbacks?: Callbacks } | undefined)?.callbacks ?? implicitCallbacks();

@@ -6,14 +6,9 @@
  * revoked proxy and fails the same way. Each problem names the argument.
  * Every call passes here, so a well-formed one allocates nothing.
  */
-import { showBrief, unreadableProblem, type Problem } from "../contract";
+import { showBrief, thrownText, unreadableProblem, type Problem } from "../contract";
 
 const REFUSED = "this call is refused before reaching Bedrock";
-
-/** What a caller's value threw when read, without a second throw. */
-function thrown(err: unknown): string {
-    return err instanceof Error ? `${err.name}: ${err.message}` : "it threw";
-}
 
 /** The model's input: a text, a non-empty array of messages, or a prompt value (what LangChain's own chains pass). */
 export function modelInputProblem(input: unknown): Problem {
@@ -24,7 +19,7 @@ export function modelInputProblem(input: unknown): Problem {
         if (Array.isArray(input)) length = input.length;
         else promptValue = typeof input === "object" && input !== null && typeof (input as { toChatMessages?: unknown }).toChatMessages === "function";
     } catch (err) {
-        return `input cannot be read (${thrown(err)}); ${REFUSED}`;
+        return `input cannot be read (${thrownText(err)}); ${REFUSED}`;
     }
     if (length === 0) return `input must hold at least one message, got []; ${REFUSED}`;
     if (length !== undefined || promptValue) return undefined;
@@ -43,7 +38,7 @@ export function promptsProblem(prompts: unknown): Problem {
             prompt = prompts[i];
             if (isArray(prompt)) length = (prompt as unknown[]).length;
         } catch (err) {
-            return `messages[${i}] cannot be read (${thrown(err)}); ${REFUSED}`;
+            return `messages[${i}] cannot be read (${thrownText(err)}); ${REFUSED}`;
         }
         if (length === 0) return `messages[${i}] holds no message, got []; ${REFUSED}`;
         if (length < 0) {
@@ -72,7 +67,7 @@ export function callOptionsProblem(options: unknown): Problem {
         signal = (options as { signal?: unknown }).signal;
         metadata = (options as { metadata?: unknown }).metadata;
     } catch (err) {
-        return `options cannot be read (${thrown(err)}); ${REFUSED}`;
+        return `options cannot be read (${thrownText(err)}); ${REFUSED}`;
     }
     if (signal !== undefined) {
         const unreadable = unreadableProblem("options.signal", signal);

@@ -76,14 +76,14 @@ export const CUSTOMER_CONFIG_KEYS = Object.freeze({
 } as const satisfies Record<string, ValueKind>);
 type CustomerConfigKey = keyof typeof CUSTOMER_CONFIG_KEYS;
 
+/** A number as a config value writes it: decimal digits, an optional sign and fraction, nothing around them. */
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?$/;
+
 /**
  * Parses the customer stack's config; errors name the full config key and
  * the value. `keys`, when given, are all the keys set in the namespace: one
  * the stack does not read is refused, naming the key meant.
  */
-/** A number as a config value writes it: decimal digits, an optional sign and fraction, nothing around them. */
-const DECIMAL_NUMBER = /^-?\d+(\.\d+)?$/;
-
 export function parseCustomerConfig(
     readAny: ConfigReader,
     loadDirectory: (file: string) => TenantDirectory = loadTenantDirectory,

@@ -200,9 +200,11 @@ export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultReg
     for (const [id, externalId] of Object.entries(settings.externalIds ?? {})) {
         if (!ids.has(id)) throw new ArgumentError(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY} pins the ExternalId of ${show(id)}, which is not in ${key}`);
         // Passed on as secrets, the fleet cannot compare them: a shared one is no per-tenant ExternalId.
-        const other = typeof externalId === "string" ? pinnedBy.get(externalId) : undefined;
-        if (other !== undefined) throw new ArgumentError(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY} pins one ExternalId for both ${show(other)} and ${show(id)} (not shown: it is secret); each tenant's ExternalId must be its own`);
-        if (typeof externalId === "string") pinnedBy.set(externalId, id);
+        if (typeof externalId === "string") {
+            const other = pinnedBy.get(externalId);
+            if (other !== undefined) throw new ArgumentError(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY} pins one ExternalId for both ${show(other)} and ${show(id)} (not shown: it is secret); each tenant's ExternalId must be its own`);
+            pinnedBy.set(externalId, id);
+        }
         // Checked here while plain: the program passes it on as a secret, which the fleet checks only once known.
         raise(externalIdProblem(`${CONFIG_NAMESPACE}:${PINNED_EXTERNAL_IDS_KEY}.${id}`, externalId));
     }

@@ -17,6 +17,7 @@ import {
     firstProblem,
     integerProblem,
     listProblem,
+    membersUnreadableProblem,
     modelIdProblem,
     nearestName,
     oneOfProblem,
@@ -98,7 +99,7 @@ export function tenantAccessOptionsProblem(args: unknown, path = "", known: read
     const perModelProblem = (): Problem => {
         const perModel = typeof quota === "object" && quota !== null ? quota.perModel : undefined;
         if (typeof perModel !== "object" || perModel === null) return undefined;
-        const unread = unknownOptionProblem(`${path}quota.perModel.`, perModel, Object.keys(perModel), "quota.perModel");
+        const unread = membersUnreadableProblem(`${path}quota.perModel`, perModel);
         if (unread !== undefined) return unread;
         for (const [id, limits] of Object.entries(perModel)) {
             const problem = unknownOptionProblem(`${path}quota.perModel[${show(id)}].`, limits, TOKEN_LIMIT_OPTIONS, "a model's token limits");

@@ -1,4 +1,4 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, listProblem, modelIdProblem, raise, regionProblem, show, tagsProblem, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, isRecord, listProblem, modelIdProblem, raise, regionProblem, show, tagsProblem, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
 import type { BedrockTenantAccessArgs, TenantEntryArgs } from "../bedrock-tenant-access/args";
 import { TENANT_ENTRY_OPTIONS } from "../bedrock-tenant-access/args";
 import { MODEL_CATALOGUE_MODES, tenantAccessOptionsProblem, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
@@ -35,18 +35,14 @@ function withDefaults(tenant: TenantEntryArgs, defaults: BedrockTenantFleetArgs[
         if (value !== undefined) merged[key] = value;
     }
     // Merged only when both are objects: a text or a list spread in would become one tag per character or entry.
-    if (isPlainRecord(defaults?.tags) && isPlainRecord(tenant.tags)) merged.tags = { ...defaults.tags, ...tenant.tags };
+    if (isRecord(defaults?.tags) && isRecord(tenant.tags)) merged.tags = { ...defaults.tags, ...tenant.tags };
     // The fleet's table may name every tenant's profiles: each tenant takes the entries of its own models
     // (a key none of the fleet's models names is refused once all tenants are read).
     const table = defaults?.crossRegionDestinations;
-    if (tenant.crossRegionDestinations === undefined && isPlainRecord(table) && Array.isArray(tenant.models)) {
+    if (tenant.crossRegionDestinations === undefined && isRecord(table) && Array.isArray(tenant.models)) {
         merged.crossRegionDestinations = Object.fromEntries(Object.entries(table).filter(([id]) => (tenant.models as unknown[]).includes(id)));
     }
     return merged as unknown as BedrockTenantAccessArgs;
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -126,7 +122,7 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
         pinned.set(a.externalId, i);
     }
     const table = defaults.crossRegionDestinations;
-    if (isPlainRecord(table)) {
+    if (isRecord(table)) {
         const profiles = new Set(members.flatMap(({ resolved: r }) => r.models.filter((m) => m.destinations !== undefined).map((m) => m.ref.id)));
         const stray = Object.keys(table).find((id) => !profiles.has(id));
         if (stray !== undefined) {

@@ -15,7 +15,6 @@ import {
     integerProblem,
     booleanProblem,
     isOutputValue,
-    unreadableProblem,
     BEDROCK_MAX_ATTEMPTS,
     BEDROCK_REQUEST_TIMEOUT_MS,
     isPlainObject,
@@ -223,14 +222,13 @@ export function invocationLoggingOptionsProblem(args: unknown): Problem {
     if (top !== undefined || typeof args !== "object" || args === null) return top;
     const a = args as Record<string, unknown>;
     const archive = a.archive as Record<string, unknown> | undefined;
-    // Read once archive's own keys are known to be readable (its check comes first below).
-    const transitions = () => (typeof archive === "object" && archive !== null && unreadableProblem("archive.transitions", archive.transitions) === undefined && Array.isArray(archive.transitions) ? archive.transitions as unknown[] : []);
+    // Read once archive's check (first below) has read each of its members, transitions among them.
+    const transitions = () => (typeof archive === "object" && archive !== null && Array.isArray(archive.transitions) ? archive.transitions as unknown[] : []);
     return firstProblem(
         () => unknownOptionProblem("throttleAlarm.", a.throttleAlarm, THROTTLE_ALARM_OPTIONS, "throttleAlarm"),
         () => unknownOptionProblem("networkIsolation.", a.networkIsolation, RUNTIME_NETWORK_OPTIONS, "networkIsolation"),
         () => unknownOptionProblem("guardrail.", a.guardrail, GUARDRAIL_SETTING_OPTIONS, "guardrail"),
         () => unknownOptionProblem("archive.", archive, ARCHIVE_OPTIONS, "archive"),
-        () => (unreadableProblem("archive.transitions", typeof archive === "object" && archive !== null ? archive.transitions : undefined)),
         () => firstProblem(...transitions().map((t, i) => () => unknownOptionProblem(`archive.transitions[${i}].`, t, ARCHIVE_TRANSITION_OPTIONS, "an archive transition"))),
     );
 }
