@@ -81,14 +81,46 @@ const NON_JSON_TEXT = /"\\u0000([^"\\]*)\\u0000"/g;
 function nonJsonText(value: unknown): string | undefined {
     if (typeof value === "number" && !Number.isFinite(value)) return String(value);
     if (isOutputValue(value)) return OUTPUT_TEXT;
+    // JSON drops a member that is a function, and writes a Promise, a Map, a Set or an Error as {}.
+    if (typeof value === "function") return `function ${textName((value as { name?: unknown }).name) || "(anonymous)"}`;
+    if (isOpaqueObject(value)) return withArticle(textName((Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }).constructor?.name) || "object");
     return undefined;
 }
 
+/** An instance of a class that JSON would write as `{}`: it has no own enumerable member and no `toJSON`. */
+function isOpaqueObject(value: unknown): boolean {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const proto: unknown = Object.getPrototypeOf(value);
+    return proto !== Object.prototype && proto !== null && typeof (value as { toJSON?: unknown }).toJSON !== "function" && Object.keys(value).length === 0;
+}
+
+/** A name fit for a message (a class or function name holds no quote or backslash, which the marking above cannot carry). */
+function textName(name: unknown): string {
+    return typeof name === "string" && /^[\w$]{1,60}$/.test(name) ? name : "";
+}
+
+function withArticle(name: string): string {
+    return `${"AEIOUaeiou".includes(name[0]) ? "an" : "a"} ${name}`;
+}
+
+/**
+ * Most characters a message shows of one value: a value of megabytes (a
+ * whole document passed where a name belongs) is cut, with its length, so
+ * the message stays readable and a log line holds it.
+ */
+const MAX_SHOWN_CHARS = 4096;
+
 /** A value as messages show it. */
 export function show(value: unknown): string {
+    const text = fullText(value);
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}... (${text.length.toLocaleString("en-US")} characters in all)` : text;
+}
+
+function fullText(value: unknown): string {
     if (value === undefined) return "undefined";
     if (typeof value === "bigint") return `${value}n`;
-    // JSON would print NaN and Infinity as null, and an Output as the SDK's warning about toJSON.
+    if (typeof value === "symbol") return value.toString();
+    // JSON would print NaN and Infinity as null, an Output as the SDK's warning about toJSON, and a Promise as {}.
     const own = nonJsonText(value);
     if (own !== undefined) return own;
     try {
@@ -97,8 +129,7 @@ export function show(value: unknown): string {
             const text = nonJsonText(this[key]);
             return text === undefined ? v : `${NON_JSON_MARK}${text}${NON_JSON_MARK}`;
         };
-        // JSON.stringify gives undefined for a function or a symbol, which have their own text.
-        return JSON.stringify(value, replacer)?.replace(NON_JSON_TEXT, "$1") ?? (typeof value === "symbol" ? value.toString() : `function ${(value as { name?: string }).name || "(anonymous)"}`);
+        return JSON.stringify(value, replacer).replace(NON_JSON_TEXT, "$1");
     } catch {
         // A cycle or a BigInt inside: no JSON, so the value's own text.
         return Object.prototype.toString.call(value);
@@ -177,8 +208,7 @@ export function objectProblem(argName: string, value: unknown, what = "an object
  */
 export function showBrief(value: unknown, max = 120): string {
     if (typeof value === "object" && value !== null && !Array.isArray(value) && !isPlainObject(value)) {
-        const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
-        return name ? `a ${name}` : "an object";
+        return withArticle(textName((Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name) || "object");
     }
     const text = show(value);
     return text.length > max ? `${text.slice(0, max)}...` : text;

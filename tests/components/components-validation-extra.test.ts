@@ -176,4 +176,23 @@ describe("show", () => {
         assert.equal(show(pulumi.output("x")), "an Output (not known at preview)");
         assert.equal(show({ a: pulumi.output("x") }), '{"a":an Output (not known at preview)}');
     });
+
+    it("names what JSON would write as {} or drop: a Promise, a Map, an Error, a function", () => {
+        class Settings {}
+        assert.equal(show(Promise.resolve(1)), "a Promise");
+        assert.equal(show(new Map([["a", 1]])), "a Map");
+        assert.equal(show(new Error("e")), "an Error");
+        assert.equal(show(new Settings()), "a Settings");
+        assert.equal(show({ p: Promise.resolve(), write: () => undefined }), '{"p":a Promise,"write":function write}');
+        // Plain data is still shown as JSON.
+        assert.equal(show({}), "{}");
+        assert.equal(show(Object.create(null)), "{}");
+        assert.equal(show(new Date(0)), '"1970-01-01T00:00:00.000Z"');
+    });
+
+    it("cuts a value of megabytes, saying how long it was", () => {
+        const shown = show("x".repeat(1_000_000));
+        assert.ok(shown.length < 5000, `${shown.length} characters shown`);
+        assert.ok(shown.endsWith("... (1,000,002 characters in all)"), shown.slice(-60));
+    });
 });

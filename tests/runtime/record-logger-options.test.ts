@@ -21,7 +21,7 @@ const cases: [string, Record<string, unknown>, string | RegExp][] = [
     ["a text limit given as a string", { maxContentBytes: "10" }, 'maxContentBytes must be a whole number of bytes (at least 1) or Infinity, got "10"'],
     ["a text limit that is not whole", { maxContentBytes: 1.5 }, "maxContentBytes must be a whole number of bytes (at least 1) or Infinity, got 1.5"],
     ["a text limit below 1", { maxContentBytes: 0 }, "maxContentBytes must be at least 1, got 0"],
-    ["a sink without flush() and stats()", { sink: { write: () => Promise.resolve() } }, "sink must implement AuditSink (write(), flush(), stats()), got {}, which has no flush(), stats()"],
+    ["a sink without flush() and stats()", { sink: { write: () => Promise.resolve() } }, "sink must implement AuditSink (write(), flush(), stats()), got {\"write\":function write}, which has no flush(), stats()"],
     ["no sink", { sink: undefined }, "sink must implement AuditSink (write(), flush(), stats()), got undefined, which has no write(), flush(), stats()"],
 ];
 
