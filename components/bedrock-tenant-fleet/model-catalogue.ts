@@ -4,6 +4,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { ArgumentError, parseModelId, show } from "../../contract";
 import type { ModelCatalogueMode } from "./args";
 import { KNOWN_MODEL_IDS } from "./known-models";
+import { inputError } from "../input-error";
 
 /** Levenshtein distance; ids are short (≤ 128 characters), so the quadratic table is cheap. */
 export function editDistance(a: string, b: string): number {
@@ -102,7 +103,7 @@ export function providerModelLookup(argName: string, id: string, region: string,
                 const hint = KNOWN_MODEL_IDS.has(id)
                     ? `the id is a known Bedrock id, so check that it is offered in ${region} and that the provider can read the catalogue there`
                     : `did you mean ${show(nearestKnownModelId(id))}?`;
-                throw new pulumi.ResourceError(`${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ${hint}`, parent);
+                throw inputError(`${argName}: Bedrock has no ${what} ${show(id)} in ${region}${detail ? ` (${detail})` : ""}; ${hint}`, parent);
             },
         );
         cache.set(key, lookup);
@@ -135,7 +136,7 @@ export function checkModelCatalogue(seen: ReadonlyMap<string, string>, mode: Mod
         const failures = results.flatMap((r, i) => (r.status === "rejected" ? [{ known: KNOWN_MODEL_IDS.has(ids[i]), error: r.reason as Error }] : []));
         if (failures.length > 0) {
             failures.sort((a, b) => Number(a.known) - Number(b.known));
-            throw new pulumi.ResourceError(failures.map((f) => f.error.message).join("; "), parent);
+            throw inputError(failures.map((f) => f.error.message).join("; "), parent);
         }
         return [...new Set(results.map((r) => (r as PromiseFulfilledResult<string>).value))];
     }));

@@ -25,6 +25,7 @@ import { defaultEnforcerBundlePath } from "./enforcer-bundle";
 import { enforcerPolicy, enforcerTrustPolicy } from "./enforcer-policy";
 import { quotaEnforcerNames, shardNameProblem } from "../../contract";
 import { stackRegion } from "../stack-region";
+import { inputError } from "../input-error";
 
 /** Defaults of {@link QuotaEnforcerArgs}. */
 export const QUOTA_ENFORCER_DEFAULTS = Object.freeze({
@@ -143,7 +144,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
         const account = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId).apply((acct) => {
             const problem = accountIdProblem("accountId", acct);
             if (problem !== undefined) {
-                throw new pulumi.ResourceError(problem, this);
+                throw inputError(problem, this);
             }
             return acct;
         });

@@ -84,3 +84,15 @@ describe("a fleet tenant that lists the ops account of the caller identity", () 
         assert.match(failure.message, /^tenants\[1\] \(customer-b\): accounts\[0\] must be a customer account other than the ops account the tenant's role is created in \(accountId 999999999999\), got "999999999999"/);
     });
 });
+
+describe("a QuotaEnforcer accountId known only once deployed that is no account id", () => {
+    it("fails the plan with the message as written, not buried under property names", async () => {
+        const failure = await planStack(
+            () => ({ arn: new QuotaEnforcer("qe", { bundlePath: fixtureBundle(), accountId: Promise.resolve("12") }).functionArn }),
+            { project: "acme", stack: "ops", account: OPS_ACCOUNT, config: { "aws:region": "us-east-1" } },
+        ).then(() => undefined, (e: Error) => e);
+        assert.ok(failure, "the plan succeeded");
+        assert.doesNotMatch(failure.message, /error serializing/);
+        assert.match(failure.message, /^accountId must be a 12-digit AWS account id, got "12"$/);
+    });
+});

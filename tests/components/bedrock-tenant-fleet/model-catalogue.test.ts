@@ -3,6 +3,8 @@ import { BedrockTenantFleet } from "../../../components/bedrock-tenant-fleet/bed
 import { KNOWN_MODEL_IDS } from "../../../components/bedrock-tenant-fleet/known-models";
 import { editDistance, nearestKnownModelId, offlineModelProblem } from "../../../components/bedrock-tenant-fleet/model-catalogue";
 import { installMocks, promiseOf } from "../../../testing";
+import { planStack } from "../../../testing/plan-file";
+import { BedrockTenantAccess } from "../../../components/bedrock-tenant-access/bedrock-tenant-access";
 
 const OPS = "999999999999";
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -113,5 +115,19 @@ describe("the provider model catalogue", () => {
         const fleet = new BedrockTenantFleet("profile", { tenants: [{ tenantId: "a", accounts: ["111111111111"], models: [US_HAIKU_35] }], modelCatalogue: "provider" });
         const failure = await (fleet.checkedModels as unknown as { promise(): Promise<unknown> }).promise().then(() => undefined, (e: Error) => e);
         assert.match(String(failure?.message), /Bedrock has no inference profile "us\.anthropic\.claude-3-5-haiku-20241022-v1:0"/);
+    });
+});
+
+describe("a model the provider does not know, in a whole plan", () => {
+    it("fails the plan with the message as written, not under the SDK's property names", async () => {
+        const typo = "anthropic.claude-3-haiku-20240307-v1";
+        const calls = { [GET_MODEL]: (args: Record<string, unknown>) => { if (args.modelId !== HAIKU) throw new Error(`ResourceNotFoundException: ${String(args.modelId)} not found`); return { id: HAIKU }; } };
+        const failure = await planStack(
+            () => ({ roleArn: new BedrockTenantAccess("a", { tenantId: "a", accounts: ["111111111111"], models: [typo], accountId: OPS, modelCatalogue: "provider" }).roleArn }),
+            { project: "acme", stack: "ops", account: OPS, config: { "aws:region": "us-east-1" }, calls },
+        ).then(() => undefined, (e: Error) => e);
+        assert.ok(failure, "the plan succeeded");
+        assert.doesNotMatch(failure.message, /error serializing/);
+        assert.match(failure.message, /^models\[0\]: Bedrock has no foundation model "anthropic\.claude-3-haiku-20240307-v1" in us-east-1/);
     });
 });
