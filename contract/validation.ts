@@ -430,6 +430,8 @@ export function unknownOptionProblem(path: string, value: unknown, known: readon
         // Each option read once here: a getter that throws, or a revoked Proxy, is named by its option before any checker meets it.
         const member = memberOf(`${path}${key}`, value, key);
         if ("problem" in member) return member.problem;
+        // No option takes null: each check would read it as left out (`??`) and plan the default, which is not what null says.
+        if (member.value === null) return `${path}${key} must be omitted (or undefined) to take its default, got null`;
     }
     return undefined;
 }

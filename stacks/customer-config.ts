@@ -113,11 +113,12 @@ export function parseCustomerConfig(
         }
         return value;
     };
-    const object = (k: CustomerConfigKey): object | undefined => {
+    const object = (k: CustomerConfigKey, switched = false): object | undefined => {
         const raw = read(k);
         if (raw === undefined) return undefined;
         const value = parseConfigJson(key(k), raw);
-        if (value === true) return {};
+        // Only a switch is turned on by `true`; for a settings object (throttleAlarm) it would read as every default, unnoticed.
+        if (value === true && switched) return {};
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
             throw new ArgumentError(`${key(k)} must be an object, got ${showBrief(value)}`);
         }
@@ -134,7 +135,7 @@ export function parseCustomerConfig(
         number,
         boolean,
         object,
-        switch: (k) => (read(k) === "false" ? undefined : object(k)),
+        switch: (k) => (read(k) === "false" ? undefined : object(k, true)),
     };
     const settings: Record<string, unknown> = {};
     for (const [k, kind] of Object.entries(CUSTOMER_SETTING_KINDS) as [keyof CustomerSettings, ValueKind][]) {

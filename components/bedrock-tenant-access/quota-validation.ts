@@ -85,8 +85,6 @@ export function resolveQuota(quota: TenantQuotaArgs | undefined, costAttribution
             : `quota.warningPercent must be a percentage above 0 and below 100, got ${show(quota.warningPercent)}`,
         quota.enforcerFunctionArn === undefined || quota.enforcerFunctionArn === null ? `quota.enforcerFunctionArn is required (the ops stack's QuotaEnforcer.functionArn), got ${show(quota.enforcerFunctionArn)}` : undefined,
     );
-    // null is no topic: left to the Output check below, it failed once known as a missing ARN the caller never had to give.
-    raise(quota.warningTopicArn === null ? "quota.warningTopicArn must be omitted (or undefined) for the tenant's own topic, got null" : undefined);
     if (quota.warningTopicArn !== undefined && typeof quota.warningTopicArn !== "object") {
         raise(warningTopicArnProblem("quota.warningTopicArn", quota.warningTopicArn, region));
     }

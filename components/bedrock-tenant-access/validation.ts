@@ -91,9 +91,6 @@ export function tenantAccessOptionsProblem(args: unknown, path = "", known: read
     const top = unknownOptionProblem(path, args, known, what);
     if (top !== undefined || typeof args !== "object" || args === null) return top;
     const a = args as Record<string, unknown>;
-    // null is no setting: each of these would be read as an object and fail with a TypeError naming nothing.
-    const nulled = (["guardrail", "budget", "quota", "costCap"] as const).find((key) => a[key] === null);
-    if (nulled !== undefined) return `${path}${nulled} must be omitted (or undefined) for none, got null`;
     const quota = a.quota as Record<string, unknown> | undefined;
     /** Read once the quota's own keys (perModel among them) are known to be readable. */
     const perModelProblem = (): Problem => {

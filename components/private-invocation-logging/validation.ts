@@ -154,7 +154,6 @@ function alarmProblem(args: PrivateInvocationLoggingArgs): Problem {
     if (seconds > ALARM_MAX_EVALUATION_SECONDS) {
         return `throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most ${ALARM_MAX_EVALUATION_SECONDS} s, got ${period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds} × ${count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods}`;
     }
-    if (alarm.snsTopicArn === null) return "throttleAlarm.snsTopicArn must be omitted (or undefined) for no topic, got null";
     return typeof alarm.snsTopicArn === "string" ? patternProblem("throttleAlarm.snsTopicArn", alarm.snsTopicArn, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN") : undefined;
 }
 
@@ -162,10 +161,6 @@ function networkProblem(net: RuntimeNetworkArgs | undefined): Problem {
     if (net === undefined) return undefined;
     const notObject = objectProblem("networkIsolation", net, "an object (vpcId and subnetIds, or {} for a new VPC)");
     if (notObject !== undefined) return notObject;
-    // null is no VPC: the function would be planned with a null vpcConfig, and run outside any VPC or fail at deploy.
-    for (const key of ["vpcId", "subnetIds", "createEndpoints"] as const) {
-        if (net[key] === null) return `networkIsolation.${key} must be omitted (or undefined) to take its default, got null`;
-    }
     if ((net.vpcId === undefined) !== (net.subnetIds === undefined)) {
         return `networkIsolation.vpcId and networkIsolation.subnetIds must be given together, got vpcId ${show(net.vpcId)} and subnetIds ${show(net.subnetIds)}`;
     }

@@ -1,7 +1,7 @@
 /**
  * Component arguments that cannot be read (a revoked Proxy, a getter that
- * throws), at the top or nested, and `null` where an optional setting object
- * goes, are refused at preview with an ArgumentError naming the argument,
+ * throws), at the top or nested, and `null` for any option (which every
+ * check would read as left out), are refused at preview with an ArgumentError naming the argument,
  * before any resource: not a TypeError from inside a checker.
  */
 import { BedrockTenantAccess } from "../../components/bedrock-tenant-access/bedrock-tenant-access";
@@ -43,16 +43,16 @@ const CASES: [string, () => unknown, RegExp][] = [
     ["BedrockTenantAccess: quota.perModel a revoked Proxy", access({ ...tenantA, quota: { perModel: revoked(), enforcerFunctionArn: ENFORCER } }), named("quota.perModel")],
     ["BedrockTenantAccess: a per-model limit a revoked Proxy", access({ ...tenantA, quota: { perModel: { [HAIKU]: revoked() }, enforcerFunctionArn: ENFORCER } }), named(`quota.perModel.${HAIKU}`)],
     ["BedrockTenantAccess: accounts a revoked Proxy", access({ ...tenantA, accounts: revoked() }), named("accounts")],
-    ["BedrockTenantAccess: guardrail null", access({ ...tenantA, guardrail: null }), /^guardrail must be omitted \(or undefined\) for none, got null$/],
-    ["BedrockTenantAccess: budget null", access({ ...tenantA, budget: null }), /^budget must be omitted \(or undefined\) for none, got null$/],
-    ["BedrockTenantAccess: quota null", access({ ...tenantA, quota: null }), /^quota must be omitted \(or undefined\) for none, got null$/],
-    ["BedrockTenantAccess: costCap null", access({ ...tenantA, costCap: null }), /^costCap must be omitted \(or undefined\) for none, got null$/],
+    ["BedrockTenantAccess: guardrail null", access({ ...tenantA, guardrail: null }), /^guardrail must be omitted \(or undefined\) to take its default, got null$/],
+    ["BedrockTenantAccess: budget null", access({ ...tenantA, budget: null }), /^budget must be omitted \(or undefined\) to take its default, got null$/],
+    ["BedrockTenantAccess: quota null", access({ ...tenantA, quota: null }), /^quota must be omitted \(or undefined\) to take its default, got null$/],
+    ["BedrockTenantAccess: costCap null", access({ ...tenantA, costCap: null }), /^costCap must be omitted \(or undefined\) to take its default, got null$/],
     ["BedrockTenantFleet: the arguments a revoked Proxy", fleet(revoked()), named("args")],
     ["BedrockTenantFleet: tenants a revoked Proxy", fleet({ tenants: revoked() }), named("tenants")],
     ["BedrockTenantFleet: a tenant entry a revoked Proxy", fleet({ tenants: [revoked()] }), named("tenants[0]")],
     ["BedrockTenantFleet: a getter that throws on a tenant's id", fleet({ tenants: [throwing(tenantA, "tenantId")] }), /^tenants\[0\]: tenants\[0\]\.tenantId cannot be read \(Error: boom\)$/],
     ["BedrockTenantFleet: defaults a revoked Proxy", fleet({ tenants: [tenantA], defaults: revoked() }), named("defaults")],
-    ["BedrockTenantFleet: a tenant's guardrail null", fleet({ tenants: [{ ...tenantA, guardrail: null }] }), /^tenants\[0\] \(customer-a\): tenants\[0\]\.guardrail must be omitted \(or undefined\) for none, got null$/],
+    ["BedrockTenantFleet: a tenant's guardrail null", fleet({ tenants: [{ ...tenantA, guardrail: null }] }), /^tenants\[0\] \(customer-a\): tenants\[0\]\.guardrail must be omitted \(or undefined\) to take its default, got null$/],
     ["QuotaEnforcer: the arguments a revoked Proxy", () => new QuotaEnforcer("qe", revoked()), named("args")],
     ["QuotaEnforcer: a getter that throws on region", () => new QuotaEnforcer("qe", throwing({ bundlePath: fixtureBundle() }, "region")), named("region")],
     ["PrivateInvocationLogging: a getter that throws on tenantId", () => new PrivateInvocationLogging("l", throwing(customerAArgs({ lambdaBundlePath: fixtureBundle() }), "tenantId") as never), named("tenantId")],
@@ -60,9 +60,18 @@ const CASES: [string, () => unknown, RegExp][] = [
     ["PrivateInvocationLogging: a getter that throws in throttleAlarm", logging({ throttleAlarm: throwing({}, "threshold") }), named("throttleAlarm.threshold")],
     ["PrivateInvocationLogging: archive.transitions a revoked Proxy", logging({ archive: { transitions: revoked() } }), named("archive.transitions")],
     ["PrivateInvocationLogging: networkIsolation a revoked Proxy", logging({ networkIsolation: revoked() }), named("networkIsolation")],
+    // null for a number, a text or a switch was read as left out, and its default planned.
+    ["PrivateInvocationLogging: archive.retentionDays null", logging({ archive: { retentionDays: null } }), /^archive\.retentionDays must be omitted \(or undefined\) to take its default, got null$/],
+    ["PrivateInvocationLogging: logRetentionDays null", logging({ logRetentionDays: null }), /^logRetentionDays must be omitted \(or undefined\) to take its default, got null$/],
+    ["PrivateInvocationLogging: auditMode null", logging({ auditMode: null }), /^auditMode must be omitted \(or undefined\) to take its default, got null$/],
+    ["PrivateInvocationLogging: a transition's days null", logging({ archive: { transitions: [{ days: null, storageClass: "GLACIER" }] } }), /^archive\.transitions\[0\]\.days must be omitted \(or undefined\) to take its default, got null$/],
+    ["BedrockTenantAccess: region null", access({ ...tenantA, region: null }), /^region must be omitted \(or undefined\) to take its default, got null$/],
+    ["BedrockTenantAccess: quota.warningPercent null", access({ ...tenantA, quota: { tokensPerDay: 1000, enforcerFunctionArn: ENFORCER, warningPercent: null } }), /^quota\.warningPercent must be omitted \(or undefined\) to take its default, got null$/],
+    ["BedrockTenantFleet: defaults.costTagKey null", fleet({ tenants: [tenantA], defaults: { costTagKey: null } }), /defaults\.costTagKey must be omitted \(or undefined\) to take its default, got null$/],
+    ["QuotaEnforcer: maxEventAgeSeconds null", () => new QuotaEnforcer("qe", { bundlePath: fixtureBundle(), maxEventAgeSeconds: null } as never), /^maxEventAgeSeconds must be omitted \(or undefined\) to take its default, got null$/],
 ];
 
-describe("component arguments that cannot be read, or null for a setting object, are named at preview", () => {
+describe("component arguments that cannot be read, or null for any option, are named at preview", () => {
     for (const [what, run, message] of CASES) {
         it(what, async () => {
             await assertRefusedBeforeResources(run, message);

@@ -43,6 +43,9 @@ describe("parseCustomerConfig", () => {
         ["a retention with a line break after it", { ...BASE, logRetentionDays: "365\n" }, /^bedrock-tenancy:logRetentionDays must be a number, got "365\\n"$/],
         ["per-user sessions that are neither true nor false", { ...BASE, sessionUserTag: "yes" }, /^bedrock-tenancy:sessionUserTag must be true or false, got "yes"$/],
         ["an alarm that is a list", { ...BASE, throttleAlarm: "[1]" }, /^bedrock-tenancy:throttleAlarm must be an object, got \[1\]$/],
+        // Only archive and networkIsolation are switched on by true; an alarm's settings are not.
+        ["an alarm given as true", { ...BASE, throttleAlarm: "true" }, /^bedrock-tenancy:throttleAlarm must be an object, got true$/],
+        ["an alarm given as false", { ...BASE, throttleAlarm: "false" }, /^bedrock-tenancy:throttleAlarm must be an object, got false$/],
     ];
     for (const [what, values, message] of bad) {
         it(`rejects ${what}`, () => {

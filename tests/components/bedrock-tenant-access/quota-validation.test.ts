@@ -37,7 +37,7 @@ describe("quota and cost cap arguments", () => {
         ["a cost cap of 0 USD", { ...base, costCap: cap({ limitUsd: 0 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got 0$/],
         ["a negative cost cap", { ...base, costCap: cap({ limitUsd: -1 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 \(AWS Budgets takes it to the cent\), got -1$/],
         // Written to the cent: 0.001 would be a cap of "0.00", which every cost passes; 1e300 would be written "1e+300".
-        ["a null warning topic", withQuota({ tokensPerDay: 1000, warningTopicArn: null }), /^quota\.warningTopicArn must be omitted \(or undefined\) for the tenant's own topic, got null$/],
+        ["a null warning topic", withQuota({ tokensPerDay: 1000, warningTopicArn: null }), /^quota\.warningTopicArn must be omitted \(or undefined\) to take its default, got null$/],
         ["a cost cap under a cent", { ...base, costCap: cap({ limitUsd: 0.001 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 to 1,000,000,000,000 .*, got 0\.001$/],
         ["a cost cap too large to write to the cent", { ...base, costCap: cap({ limitUsd: 1e300 }) }, /^costCap\.limitUsd must be a number of USD from 0\.01 .*, got 1e\+300$/],
         ["a cost cap nobody hears of", { ...base, costCap: cap({ emails: undefined }) }, /^costCap needs at least one of emails or snsTopicArns/],

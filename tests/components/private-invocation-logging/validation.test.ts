@@ -54,7 +54,7 @@ const cases: Case[] = [
     ["createEndpoints \"false\"", { networkIsolation: { createEndpoints: "false" } as never }, /^networkIsolation.createEndpoints must be true or false, got "false"$/],
     ["throttleAlarm that is a string", { throttleAlarm: "x" as never }, /^throttleAlarm must be an object of alarm settings, got "x"$/],
     ["throttleAlarm that is a list", { throttleAlarm: [] as never }, /^throttleAlarm must be an object of alarm settings, got \[\]$/],
-    ["a null alarm topic", { throttleAlarm: { snsTopicArn: null } as never }, /^throttleAlarm.snsTopicArn must be omitted \(or undefined\) for no topic, got null$/],
+    ["a null alarm topic", { throttleAlarm: { snsTopicArn: null } as never }, /^throttleAlarm.snsTopicArn must be omitted \(or undefined\) to take its default, got null$/],
 ];
 
 describe("validatePrivateInvocationLoggingArgs", () => {
