@@ -140,7 +140,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         }
         const run = tagged ?? newRun(entry);
         const started = this.begin(run, messages[0].map(coerceMessageLikeToMessage), entry.signal);
-        if (started) await started;
+        if (started) await this.startedUnlessAborted(run.runId, started, entry.signal);
         const forward = tagged ? entry : this.unobserved(entry, callbacks) ? forNobody(entry) : { ...entry, runId: run.runId, [AUDIT_RUN]: run };
         let result: LLMResult;
         try {
@@ -317,6 +317,33 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         if (this.streaming || entry.callbacks !== undefined || callbacks !== undefined || this.callbacks !== undefined) return false;
         if ((AsyncLocalStorageProviderSingleton.getRunnableConfig() as RunnableConfig | undefined)?.callbacks !== undefined) return false;
         return CallbackManager.configure(undefined, undefined, undefined, undefined, undefined, undefined, { verbose: this.verbose }) === undefined;
+    }
+
+    /**
+     * Fail-closed: waits for the call's started record, but no longer than its
+     * signal allows, as a stream does. Outside Lambda the signal is a call's
+     * only bound, so a slow or stuck sink must not hold the call past it: an
+     * abort ends the call at once with the signal's reason, before Bedrock, and
+     * writes its record then (a record that cannot be written is counted and
+     * reported by the logger).
+     */
+    private async startedUnlessAborted(runId: string, started: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+        if (signal === undefined) return started;
+        let onAbort: () => void = () => undefined;
+        const aborted = new Promise<"aborted">((resolve) => {
+            onAbort = () => resolve("aborted");
+            signal.addEventListener("abort", onAbort, { once: true });
+            if (signal.aborted) onAbort();
+        });
+        try {
+            if ((await Promise.race([started, aborted])) !== "aborted") return;
+        } finally {
+            signal.removeEventListener("abort", onAbort);
+        }
+        // The started record settles on its own: a loss is the logger's to count, and no rejection goes unhandled.
+        started.catch(() => undefined);
+        this.auditLogger.runFailed(runId, abortError(signal))?.catch(() => undefined);
+        throw abortError(signal);
     }
 
     private begin(run: AuditRun, messages: BaseMessage[], signal: AbortSignal | undefined): Promise<void> | undefined {

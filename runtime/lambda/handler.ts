@@ -266,7 +266,9 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
             };
         } catch (err) {
             if (err instanceof RecordDeadlineError) warn(`audit record of call ${runId} not confirmed written by the function's deadline; the call is answered ${InvocationErrorCode.auditUnavailable}`);
-            return { error: failure(err, stopped) };
+            // The model may have met the deadline first (fail-closed, while its started record was being written) and
+            // recorded it itself: the call then fails with the deadline's own reason, which is this answer too.
+            return { error: failure(err, stopped || (signal.aborted && err === signal.reason)) };
         }
     }
 

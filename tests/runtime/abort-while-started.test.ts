@@ -1,0 +1,82 @@
+/**
+ * Fail-closed, a call waits for its started record, and its signal still
+ * bounds that wait: a caller's abort (its timeout, outside Lambda the only
+ * bound a call has) ends the call at once with the signal's reason, before
+ * Bedrock, and the call's record is written then, however long the started
+ * record's write takes. `invoke` and `generate` wait as `stream` does.
+ */
+import { strict as assert } from "assert";
+import { HumanMessage } from "@langchain/core/messages";
+import { useLocalAws, type LocalAws } from "../../testing/local-aws";
+import { createTenantChatModel } from "../../runtime/tenant-chat-model";
+import type { StoredRecord } from "../../contract";
+import { TENANT_ENV } from "../../testing/runtime-fixtures";
+import { MemorySink } from "../support/memory-sink";
+
+/** Holds every started record's write open until `release`; other records are stored at once. */
+class HeldStartSink extends MemorySink {
+    private held: (() => void)[] = [];
+    private waiting: (() => void)[] = [];
+
+    write(record: StoredRecord): Promise<void> {
+        if ((record as { outcome?: string }).outcome !== "started") return super.write(record);
+        return new Promise((resolve) => {
+            this.held.push(() => resolve(super.write(record)));
+            for (const wake of this.waiting.splice(0)) wake();
+        });
+    }
+
+    /** Resolves once a started record's write is held. */
+    startHeld(): Promise<void> {
+        return this.held.length > 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+    }
+
+    release(): void {
+        for (const done of this.held.splice(0)) done();
+    }
+}
+
+async function drain(stream: AsyncIterable<unknown>): Promise<number> {
+    let n = 0;
+    for await (const _ of stream) n++;
+    return n;
+}
+
+describe("fail-closed: an abort while the started record is being written", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+
+    const calls: [string, (model: ReturnType<typeof createTenantChatModel>, signal: AbortSignal) => Promise<unknown>][] = [
+        ["invoke", (model, signal) => model.invoke("held", { signal })],
+        ["generate", (model, signal) => model.generate([[new HumanMessage("held")]], { signal })],
+        ["batch", (model, signal) => model.batch(["held"], { signal })],
+        ["stream", async (model, signal) => drain(await model.stream("held", { signal }))],
+    ];
+
+    for (const [entry, call] of calls) {
+        it(`${entry}: ends at once with the signal's reason, before Bedrock, and its error record is written`, async () => {
+            const sink = new HeldStartSink();
+            const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, auditMode: "fail-closed", onWarning: () => undefined });
+            const controller = new AbortController();
+            const reason = new Error("the caller's timeout");
+            reason.name = "TimeoutError";
+
+            const settled = call(model, controller.signal).then(() => "answered", (e: Error) => e);
+            await sink.startHeld();
+            controller.abort(reason);
+            // The started record's write is still held: the call has not waited for it.
+            const outcome = await settled;
+            assert.equal(outcome, reason);
+            assert.equal(aws.bedrock.calls.length, 0);
+
+            sink.release();
+            await model.auditLogger.flush();
+            assert.deepEqual(sink.records().map((r) => [r.outcome, r.errorCode]), [["error", "TimeoutError"], ["started", undefined]]);
+            assert.equal(model.auditLogger.stats().activeRuns, 0);
+            assert.equal(sink.stats().lost, 0);
+        });
+    }
+});
