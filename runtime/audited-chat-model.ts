@@ -42,6 +42,18 @@ export class StreamClosedError extends Error {
     }
 }
 
+/**
+ * A ConverseStream answer that ended before its `messageStop` event: Bedrock
+ * sends one with every answer it completes, so one without it never
+ * completed (an empty body, or a stream closed cleanly between frames).
+ */
+export class IncompleteStreamError extends Error {
+    constructor() {
+        super("the model's streamed answer ended before its messageStop event, so it is incomplete");
+        this.name = "IncompleteStream";
+    }
+}
+
 export interface AuditedChatModelFields extends ChatBedrockConverseInput {
     client: BedrockRuntimeClient;
     auditLogger: PrivateInvocationLogger;
@@ -263,6 +275,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const observer = observers.set(runId, this.auditLogger);
         const reply = owned ? new StreamedReply() : undefined;
         let settled = false;
+        let stopped = false;
         try {
             if (!ended) {
                 for await (const chunk of super._streamResponseChunks(messages, request, runManager)) {
@@ -270,6 +283,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
                     if (ended) break;
                     // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
                     this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
+                    stopped ||= isMessageStop(chunk);
                     reply?.note(chunk);
                     yield chunk;
                     if (ended) break;
@@ -300,6 +314,12 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             // ChatBedrockConverse ends an aborted stream as if it were complete; it failed.
             await run.record;
             throw abortError(signal!);
+        }
+        if (!stopped) {
+            // Thrown into generate when a streaming model's call runs here, which records it there.
+            const incomplete = new IncompleteStreamError();
+            await end(() => this.auditLogger.runFailed(runId, incomplete));
+            throw incomplete;
         }
         if (reply) {
             run.completed = true;
@@ -441,6 +461,11 @@ class StreamedReply {
     result(text: string): LLMResult {
         return { generations: [[{ text, message: { content: text, response_metadata: this.responseMetadata, usage_metadata: this.usage } } as never]] };
     }
+}
+
+/** ChatBedrockConverse passes the `messageStop` event on as a chunk without text whose response metadata is the event. */
+function isMessageStop(chunk: ChatGenerationChunk): boolean {
+    return chunk.text === "" && (chunk.message as AIMessageChunk).response_metadata?.messageStop !== undefined;
 }
 
 type ResponseFacts = { requestId?: string; attempts?: number };

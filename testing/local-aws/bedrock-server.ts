@@ -22,6 +22,12 @@ export interface ConverseReply {
     reasoning?: string;
     /** Tool calls after the text, as `toolUse` blocks; streamed, each one's input comes in two deltas. @default - none */
     toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> }[];
+    /**
+     * ConverseStream: the answer ends cleanly after this many of its frames
+     * (the head counts as one), with no `messageStop` or usage: a reply that
+     * never completed. 0 is an empty body. @default - every frame
+     */
+    endAfterFrames?: number;
 }
 
 export interface ConverseCall {
@@ -105,6 +111,9 @@ export class LocalBedrockServer extends LocalAwsServer {
     private async stream(reply: ConverseReply, requestId: string, res: http.ServerResponse): Promise<void> {
         const { head, deltas, tail } = streamFrames(reply);
         res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": requestId });
+        if (reply.endAfterFrames !== undefined) {
+            return void res.end(Buffer.concat([head, ...deltas].slice(0, reply.endAfterFrames)));
+        }
         res.write(head);
         for (const frame of deltas) {
             if (reply.chunkDelayMs) {
