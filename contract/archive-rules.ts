@@ -8,7 +8,7 @@
  * know) is reported rather than trusted, so it fails the proof instead of
  * passing it.
  */
-import { s3BucketArn } from "./arns";
+import { isLogsServicePrincipal, s3BucketArn } from "./arns";
 
 /** Storage classes the archive's lifecycle may move objects to, with the minimum age S3 accepts for each. */
 export const ARCHIVE_STORAGE_CLASS_MIN_DAYS: Readonly<Record<string, number>> = Object.freeze({
@@ -48,8 +48,11 @@ export interface ArchivePolicies {
     heldToAccount?: (s: PolicyStatement, policy: "bucket" | "key") => boolean;
 }
 
-// A constant pattern over a service principal, not a matcher built from input.
-const KEY_POLICY_SERVICES = /^logs\.[a-z0-9-]+\.amazonaws\.com$/;
+/** One way the archive policies fail the proof, and which of the two documents holds it. */
+export interface ArchiveFinding {
+    policy: "bucket" | "key";
+    why: string;
+}
 
 /** A statement with the label these messages have always used: its Sid, or its 0-based index. */
 interface Labelled {
@@ -57,21 +60,23 @@ interface Labelled {
     name: string;
 }
 
-function statementsOf(what: string, doc: unknown, violations: string[]): Labelled[] {
+function statementsOf(policy: ArchiveFinding["policy"], doc: unknown, findings: ArchiveFinding[]): Labelled[] {
+    const what = POLICY_NAMES[policy];
+    const note = (why: string) => findings.push({ policy, why });
     if (!isPlainObject(doc) || doc.Statement === undefined) {
-        violations.push(`${what} is not a policy document with a Statement, got ${show(doc)}`);
+        note(`${what} is not a policy document with a Statement, got ${show(doc)}`);
         return [];
     }
     const parsed = parsePolicy(doc);
     if ("problem" in parsed) {
-        violations.push(`${what} ${parsed.problem}`);
+        note(`${what} ${parsed.problem}`);
         return [];
     }
     const usable: Labelled[] = [];
     for (const [i, s] of parsed.statements.entries()) {
         const name = `${what} statement ${s.sid ?? i}`;
         const negated = ([["NotPrincipal", s.notPrincipals], ["NotAction", s.notActions], ["NotResource", s.notResources]] as const).filter(([, v]) => v !== undefined).map(([k]) => k);
-        if (negated.length > 0) violations.push(`${name} uses ${negated.join(", ")}, which this proof does not recognise`);
+        if (negated.length > 0) note(`${name} uses ${negated.join(", ")}, which this proof does not recognise`);
         else usable.push({ s, name });
     }
     return usable;
@@ -107,6 +112,8 @@ function deniesOpsAccount(s: PolicyStatement, bucket: string, ops: string): bool
     return isEveryone(s) && c !== undefined && (c.operator === "StringEquals" || c.operator === "StringEqualsIfExists") && c.key === "aws:principalaccount" && c.values.includes(ops);
 }
 
+const POLICY_NAMES: Record<ArchiveFinding["policy"], string> = { bucket: "the bucket policy", key: "the key policy" };
+
 /** The writers `s` lets through its write deny, or undefined when `s` is no such deny. */
 function allowedWriters(s: PolicyStatement, bucket: string): string[] | undefined {
     if (s.effect !== "Deny" || !isEveryone(s) || !coversAction(s, "s3:PutObject") || !coversAllObjects(s, bucket)) return undefined;
@@ -123,36 +130,44 @@ function allowedWriters(s: PolicyStatement, bucket: string): string[] | undefine
  * but the delivery role.
  */
 export function archiveIsolationViolations(input: ArchivePolicies): string[] {
-    const violations: string[] = [];
-    const bucketStatements = statementsOf("the bucket policy", input.bucketPolicy, violations);
-    const keyStatements = statementsOf("the key policy", input.keyPolicy, violations);
+    return archiveIsolationFindings(input).map((f) => f.why);
+}
+
+/** {@link archiveIsolationViolations}, each with the policy that holds it: a key policy's finding is the key's to report. */
+export function archiveIsolationFindings(input: ArchivePolicies): ArchiveFinding[] {
+    const findings: ArchiveFinding[] = [];
+    const bucketStatements = statementsOf("bucket", input.bucketPolicy, findings);
+    const keyStatements = statementsOf("key", input.keyPolicy, findings);
     const outsider = (p: string) => p === "*" || accountOfPrincipal(p) !== input.customerAccountId;
 
-    for (const [what, statements] of [["the bucket policy", bucketStatements], ["the key policy", keyStatements]] as const) {
+    for (const [policy, statements] of [["bucket", bucketStatements], ["key", keyStatements]] as const) {
+        const what = POLICY_NAMES[policy];
+        const note = (why: string) => findings.push({ policy, why });
         for (const { s } of statements.filter(({ s: st }) => st.effect === "Allow")) {
             const label = `${what} statement ${show(s.sid ?? "")}`;
             const principals = awsPrincipals(s);
             if (principals !== undefined) {
-                const held = principals.includes("*") && input.heldToAccount?.(s, what === "the key policy" ? "key" : "bucket") === true;
+                const held = principals.includes("*") && input.heldToAccount?.(s, policy) === true;
                 const outside = principals.filter((p) => outsider(p) && !(held && p === "*"));
-                if (outside.length > 0) violations.push(`${label} allows ${outside.join(", ")}, outside the customer account ${input.customerAccountId}`);
+                if (outside.length > 0) note(`${label} allows ${outside.join(", ")}, outside the customer account ${input.customerAccountId}`);
                 continue;
             }
             const kinds = Object.keys(s.principals ?? {});
             const service = kinds.length === 1 ? principalsOf(s, "Service") : [];
-            const known = what === "the key policy" && service.length > 0 && service.every((v) => KEY_POLICY_SERVICES.test(v)) && s.conditions.length > 0;
-            if (!known) violations.push(`${label} allows a principal this proof does not recognise: ${show(s.principals)}`);
+            const known = policy === "key" && service.length > 0 && service.every(isLogsServicePrincipal) && s.conditions.length > 0;
+            if (!known) note(`${label} allows a principal this proof does not recognise: ${show(s.principals)}`);
         }
     }
 
+    const bucketFinding = (why: string) => findings.push({ policy: "bucket", why });
     if (!bucketStatements.some(({ s }) => deniesOpsAccount(s, input.bucketName, input.opsAccountId))) {
-        violations.push(`the bucket policy does not deny every principal of the ops account ${input.opsAccountId} all access to ${s3BucketArn(input.bucketName)} and its objects`);
+        bucketFinding(`the bucket policy does not deny every principal of the ops account ${input.opsAccountId} all access to ${s3BucketArn(input.bucketName)} and its objects`);
     }
     const writeDenies = bucketStatements.map(({ s }) => allowedWriters(s, input.bucketName)).filter((w): w is string[] => w !== undefined);
     if (writeDenies.length === 0) {
-        violations.push(`the bucket policy does not deny writes to every principal but the delivery role ${input.writerRoleArn}`);
+        bucketFinding(`the bucket policy does not deny writes to every principal but the delivery role ${input.writerRoleArn}`);
     } else if (!writeDenies.some((w) => w.length === 1 && w[0] === input.writerRoleArn)) {
-        violations.push(`the bucket policy lets other principals than the delivery role write: ${writeDenies.map((w) => show(w)).join("; ")}`);
+        bucketFinding(`the bucket policy lets other principals than the delivery role write: ${writeDenies.map((w) => show(w)).join("; ")}`);
     }
-    return violations;
+    return findings;
 }

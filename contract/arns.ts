@@ -47,6 +47,19 @@ export function logsServicePrincipal(region: string): string {
     return `logs.${region}.amazonaws.com`;
 }
 
+/** `logs.amazonaws.com` or `logs.REGION.amazonaws.com`, written as IAM writes service principals (lowercase, one Region label). */
+const LOGS_SERVICE_PRINCIPAL = /^logs\.(?:[a-z0-9-]+\.)?amazonaws\.com$/;
+
+/**
+ * Whether a service principal names CloudWatch Logs: its Regional name, as
+ * the component writes it, or the global one. Either may be what KMS sees
+ * when CloudWatch Logs uses a key, so a key policy naming either is held to
+ * the same rules; any other spelling is a principal of its own.
+ */
+export function isLogsServicePrincipal(value: string): boolean {
+    return LOGS_SERVICE_PRINCIPAL.test(value);
+}
+
 /** `arn:aws:s3:::BUCKET`: the bucket itself (ListBucket and bucket settings are authorized here). */
 export function s3BucketArn(bucket: string): string {
     return `arn:${PARTITION}:s3:::${bucket}`;

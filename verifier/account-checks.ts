@@ -4,8 +4,8 @@
  * another account (the ops account included), every role's policies within
  * IAM's size quotas, and each customer stack pointing at its own tenant.
  */
-import { accountOfPrincipal, DEFAULT_TRUST_POLICY_SIZE_QUOTA, hasWildcard, INLINE_POLICY_SIZE_QUOTA, parseArn, parsePolicy } from "../contract";
-import { KEY_POLICY_TIES, tiedToAccount } from "./account-egress";
+import { accountOfPrincipal, DEFAULT_TRUST_POLICY_SIZE_QUOTA, hasWildcard, INLINE_POLICY_SIZE_QUOTA, isLogsServicePrincipal, parseArn, parsePolicy } from "../contract";
+import { KEY_POLICY_TIES, LOGS_KEY_TIES, tiedToAccount } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
@@ -149,7 +149,7 @@ function keyStoreViolations(r: StackResource): [string, string][] {
 
 const NO_BUCKETS: ReadonlySet<string> = new Set();
 
-/** A key policy may name only its own account and the CloudWatch Logs service, and `*` only held to the account. */
+/** A key policy may name only its own account and the CloudWatch Logs service held to the account, and `*` only held to the account. */
 function keyPolicyViolations(policy: unknown, account: string | undefined): [string, string][] {
     const parsed = parsePolicy(policy);
     if ("problem" in parsed) return [["policy", `the key policy ${parsed.problem}`]];
@@ -159,7 +159,11 @@ function keyPolicyViolations(policy: unknown, account: string | undefined): [str
         if (s.notPrincipals) out.push([s.label, "uses NotPrincipal: the key is usable by every other principal"]);
         for (const [kind, values] of Object.entries(s.principals ?? {})) {
             for (const v of values) {
-                if (kind === "Service" && v.startsWith("logs.") && v.endsWith(".amazonaws.com") && !hasWildcard(v)) continue;
+                if (kind === "Service" && isLogsServicePrincipal(v)) {
+                    // CloudWatch Logs acts for whichever account owns the log group: untied, it would use the key for any account's.
+                    if (account === undefined || !tiedToAccount(s, account, NO_BUCKETS, LOGS_KEY_TIES)) out.push([s.label, `lets CloudWatch Logs (${v}) use the key for log groups of any account: no condition holds it to account ${account ?? "(unknown)"}; hold it to the log group with ArnEquals kms:EncryptionContext:aws:logs:arn, as the component does, or to the account with StringEquals aws:SourceAccount`]);
+                    continue;
+                }
                 if (kind !== "AWS") out.push([s.label, `lets the ${kind} principal ${v} use the key`]);
                 else if (v === "*") {
                     // AWS's pattern for a key used through a service: every principal, held to the account by kms:CallerAccount.

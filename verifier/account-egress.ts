@@ -717,6 +717,8 @@ export const PRINCIPAL_TIES: AccountTies = {
 };
 /** A key policy's too: `kms:CallerAccount` is the account of the principal that calls KMS (AWS's pattern for a key used through a service). */
 export const KEY_POLICY_TIES: AccountTies = { ...PRINCIPAL_TIES, accountKeys: new Set([...PRINCIPAL_TIES.accountKeys, "kms:calleraccount"]) };
+/** CloudWatch Logs' use of a key: the log group it encrypts for names the account too, as the component's own statement does. */
+export const LOGS_KEY_TIES: AccountTies = { ...KEY_POLICY_TIES, arnKeys: new Set([...KEY_POLICY_TIES.arnKeys, "kms:encryptioncontext:aws:logs:arn"]) };
 
 /**
  * Whether a statement's conditions hold it to the account: a key of

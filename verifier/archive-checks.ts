@@ -8,7 +8,7 @@
  * Each must be in the file: a protection the file leaves out is one AWS need
  * not hold.
  */
-import { ARCHIVE_DEFAULT_TRANSITIONS, archiveIsolationViolations, isAccountId, isRecord, parseArn } from "../contract";
+import { ARCHIVE_DEFAULT_TRANSITIONS, archiveIsolationFindings, isAccountId, isRecord, parseArn } from "../contract";
 import { blocksOf, KEY_POLICY_TIES, PRINCIPAL_TIES, tiedToAccount } from "./account-egress";
 import type { CustomerIntent } from "./intent";
 import { asText, jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
@@ -118,11 +118,13 @@ export function archiveViolations(c: CustomerIntent, state: StackState, runtimeR
 
     const key = state.resources.find((r) => r.type === KMS_KEY_TYPE && prop(r, "arn") === c.kmsKeyArn);
     const opsAccountId = accountOf(c.opsRoleArn);
+    // A finding of the key policy is the key's, once, however many bucket policies it is read beside.
+    const keyFindings = new Set<string>();
     for (const { resource, document, bucket } of policies) {
         if (!key) flag(resource.name, `the archive's key ${c.kmsKeyArn} is not in the stack, so its key policy cannot be checked`, resource.urn);
         else if (typeof bucket !== "string" || !opsAccountId) flag(resource.name, "the archive bucket's name or the ops account is not known in this file", resource.urn);
         else {
-            const problems = archiveIsolationViolations({
+            const problems = archiveIsolationFindings({
                 bucketPolicy: jsonValue(document) ?? document,
                 keyPolicy: jsonValue(prop(key, "policy")) ?? prop(key, "policy"),
                 bucketName: bucket,
@@ -131,7 +133,13 @@ export function archiveViolations(c: CustomerIntent, state: StackState, runtimeR
                 writerRoleArn: runtimeRoleArn,
                 heldToAccount: (s, policy) => tiedToAccount(s, c.accountId, NO_BUCKETS, policy === "key" ? KEY_POLICY_TIES : PRINCIPAL_TIES),
             });
-            problems.forEach((why) => flag(resource.name, why, resource.urn));
+            for (const { policy, why } of problems) {
+                if (policy === "bucket") flag(resource.name, why, resource.urn);
+                else if (!keyFindings.has(why)) {
+                    keyFindings.add(why);
+                    violations.push(violation("BT-CUSTOMER-KEY", { tenant: c.tenantId, stack: c.stack, resource: key.name, urn: key.urn }, "policy", `${why}: the archive ${bucket} is encrypted with this key, whose policy must keep every other account out`));
+                }
+            }
             if (problems.length === 0) facts.push(`archive ${bucket} (${c.stack}): the ops account ${opsAccountId} cannot read, list or delete it; only ${runtimeRoleArn} may write`);
         }
     }

@@ -15,10 +15,10 @@
  * to carry (the runtime's role, its account and Region, the archive's key,
  * TLS).
  */
-import { archiveTenantPrefix, AuditMetric, auditMetricFilters, logsServicePrincipal, parseArn, parsePolicy, s3ServiceHost, type PolicyStatement } from "../contract";
+import { archiveTenantPrefix, AuditMetric, auditMetricFilters, isLogsServicePrincipal, logsServicePrincipal, parseArn, parsePolicy, s3ServiceHost, type PolicyStatement } from "../contract";
 import { endpointPolicies } from "./audit-endpoints";
 import { allows, denies, mayAllowOnKey, type Actor, type Write } from "./audit-statements";
-import { blocksOf, managed, mapOf } from "./account-egress";
+import { blocksOf, LOGS_KEY_TIES, managed, mapOf, tiedToAccount } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
 import { auditLogGroupName, componentRegion } from "./customer-audit";
 import { violation, type Code, type Violation } from "./findings";
@@ -158,8 +158,16 @@ function keyPolicies(ctx: CustomerContext, groupName: string, logs: Actor, write
         const parsed = parsePolicy(policy);
         // An unreadable key policy is the key checks' finding already.
         if ("problem" in parsed) continue;
+        const spellings = logsSpellings(parsed.statements, logs);
         for (const s of parsed.statements) {
-            denies(s, logsUse, "key", (why) => flag("BT-CUSTOMER-KEY", r, s.label, `denies CloudWatch Logs (${logs.service}) ${why}: the audit log group can no longer be written or read, and the runtime goes on calling Bedrock`));
+            // One finding a statement, for the first name of the service it denies.
+            for (const actor of spellings) {
+                const found: string[] = [];
+                denies(s, { ...logsUse, actor }, "key", (why) => found.push(why));
+                if (found.length === 0) continue;
+                flag("BT-CUSTOMER-KEY", r, s.label, `denies CloudWatch Logs (${actor.service}) ${found[0]}: the audit log group can no longer be written or read, and the runtime goes on calling Bedrock`);
+                break;
+            }
             for (const w of writes) denies(s, w, "key", (why) => flag("BT-CUSTOMER-KEY", r, s.label, `denies the runtime role ${why}`));
         }
         for (const action of LOGS_KEY_USE) {
@@ -168,8 +176,19 @@ function keyPolicies(ctx: CustomerContext, groupName: string, logs: Actor, write
             }
         }
         for (const w of writes) if (!parsed.statements.some((s) => allows(s, w, "key"))) flag("BT-CUSTOMER-KEY", r, "policy", `does not let the runtime role (or the account, for IAM to decide) ${w.what}: archive objects cannot be encrypted, while the runtime goes on calling Bedrock`);
-        foreignLogGroupUse(parsed.statements, logsUse, groupName, r, flag);
+        foreignLogGroupUse(parsed.statements, spellings, logsUse, groupName, r, flag);
     }
+}
+
+/**
+ * CloudWatch Logs as each name the policy gives it: the component's
+ * Regional one, and any other spelling of the service (the global
+ * `logs.amazonaws.com`, another Region's) a statement names. Which one KMS
+ * sees is not in the files, so every one is held to the same rules.
+ */
+function logsSpellings(statements: readonly PolicyStatement[], logs: Actor): Actor[] {
+    const named = statements.flatMap((s) => [...(s.principals?.Service ?? []), ...(s.notPrincipals?.Service ?? [])]).filter(isLogsServicePrincipal);
+    return [...new Set([logs.service!, ...named])].map((service) => ({ ...logs, service }));
 }
 
 /** Condition keys a statement could hold CloudWatch Logs' use of the key to one account's log groups by. */
@@ -185,7 +204,7 @@ const ANY_OTHER_ACCOUNT = "000000000000";
  * customer's sight. Tried for an account of no one's, and for every account
  * the statements' own conditions name or admit.
  */
-function foreignLogGroupUse(statements: readonly PolicyStatement[], logsUse: Write, groupName: string, r: StackResource, flag: Flag): void {
+function foreignLogGroupUse(statements: readonly PolicyStatement[], spellings: readonly Actor[], logsUse: Write, groupName: string, r: StackResource, flag: Flag): void {
     const own = logsUse.actor.account;
     const region = parseArn(logsUse.actor.context.get("kms:encryptioncontext:aws:logs:arn")?.[0] ?? "")?.region ?? "";
     const samples = new Map<string, string>();
@@ -204,26 +223,30 @@ function foreignLogGroupUse(statements: readonly PolicyStatement[], logsUse: Wri
             }
         }
     }
-    for (const [arn, account] of samples) {
-        const actor: Actor = {
-            service: logsUse.actor.service,
-            account,
-            context: new Map([
-                ["kms:encryptioncontext:aws:logs:arn", [arn]],
-                ["aws:sourcearn", [arn]],
-                ["aws:sourceaccount", [account]],
-                ["kms:calleraccount", [account]],
-                ["aws:securetransport", ["true"]],
-            ]),
-        };
-        for (const s of statements) {
+    const requests = [...samples].flatMap(([arn, account]) => spellings.map((as): [string, Actor] => [arn, {
+        service: as.service,
+        account,
+        context: new Map([
+            ["kms:encryptioncontext:aws:logs:arn", [arn]],
+            ["aws:sourcearn", [arn]],
+            ["aws:sourceaccount", [account]],
+            ["kms:calleraccount", [account]],
+            ["aws:securetransport", ["true"]],
+        ]),
+    }]));
+    for (const s of statements) {
+        // A statement naming the service with no condition tying it to the account is the key checks' finding already (account-checks.ts).
+        if (!tiedToAccount(s, own, NO_BUCKETS, LOGS_KEY_TIES) && (s.principals?.Service ?? []).some(isLogsServicePrincipal)) continue;
+        for (const [arn, actor] of requests) {
             const granted = mayAllowOnKey(s, { ...logsUse, actor, actions: LOGS_KEY_USE });
             if (granted.length === 0) continue;
-            flag("BT-CUSTOMER-KEY", r, s.label, `could let CloudWatch Logs (${actor.service}) ${granted.join(", ")} with the audit key for ${arn}, a log group of account ${account}: the customer's key would encrypt and open another account's logs; the component holds it to the audit log group ${groupName} alone`);
-            return;
+            flag("BT-CUSTOMER-KEY", r, s.label, `could let CloudWatch Logs (${actor.service}) ${granted.join(", ")} with the audit key for ${arn}, a log group of account ${actor.account}: the customer's key would encrypt and open another account's logs; the component holds it to the audit log group ${groupName} alone`);
+            break;
         }
     }
 }
+
+const NO_BUCKETS: ReadonlySet<string> = new Set();
 
 /** `LogGroupName IN [...]`, `LogGroupNamePrefix IN [...]` and their NOT IN forms, as an account policy selects its log groups. */
 const SELECTION = /^\s*(LogGroupName|LogGroupNamePrefix)\s+(NOT\s+)?IN\s*\[(.*)\]\s*$/s;
