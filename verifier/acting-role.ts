@@ -61,7 +61,7 @@ export function actingRoleProblems(iam: AccountIam, roleName: string, service: s
 }
 
 /** Exactly the service may assume the role: another principal would run with its power, and without the service it never runs. */
-function trustProblems(trust: unknown, roleName: string, service: string): string[] {
+export function trustProblems(trust: unknown, roleName: string, service: string): string[] {
     const parsed = parsePolicy(trust);
     if ("problem" in parsed) return [`the trust policy of role ${roleName} ${parsed.problem}`];
     const out: string[] = [];

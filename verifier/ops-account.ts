@@ -15,6 +15,7 @@ import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { tiedToAccount } from "./account-egress";
 import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
+import { quotaEnforcerRoles } from "./enforcer-roles";
 import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
 import { listUnder } from "./metering-values";
 import { meteringViolations } from "./ops-metering";
@@ -156,10 +157,13 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
         return { account: ctx.account, guarded: guardedSet, others, enforcerFunctions: enforcerFunctions(state, ctx.account) };
     };
     const escalationScope = reachOnly ? undefined : scope();
+    const enforcerRoles = quotaEnforcerRoles(state, iam);
 
     for (const p of iam.principals) {
         if (isTenantRole(p)) continue;
         if (p.kind === "role") trustOfOtherRole(p, ctx, sessions, flag);
+        // A group acts only through its members, who hold its policies as their own (iam-graph.ts) and are judged with them.
+        const mayBlock = p.kind === "group" || enforcerRoles.has(p);
         for (const source of p.policies) {
             if (source.document === undefined) {
                 flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, "-", `${p.kind} ${p.name} has ${source.name}, which is not in the files: the proof cannot show it leaves tenant roles alone`);
@@ -172,7 +176,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
             }
             for (const s of parsed.statements) {
                 if (s.effect !== "Allow") continue;
-                const why = tenantRoleWrite(s, guarded, iam);
+                const why = tenantRoleWrite(s, guarded, iam, mayBlock);
                 if (why) flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
                 for (const more of escalationScope ? escalations(s, escalationScope, why !== undefined) : []) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
             }
@@ -256,8 +260,12 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, sessions: TenantSess
     }
 }
 
-/** Why an Allow statement lets its principal widen or re-point a tenant role, or undefined when it cannot. */
-function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam): string | undefined {
+/**
+ * Why an Allow statement lets its principal widen or re-point a tenant role,
+ * or undefined when it cannot; `mayBlock` when the principal is the quota
+ * enforcer's own role (quotaEnforcerRoles), the one holder of its shape.
+ */
+function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam, mayBlock: boolean): string | undefined {
     const writes = TENANT_ROLE_WRITES.filter((a) => coversAction(s, a));
     if (writes.length === 0) return undefined;
     const lowered = { ...s, resources: s.resources?.map((r) => r.toLowerCase()), notResources: s.notResources?.map((r) => r.toLowerCase()) };
@@ -265,8 +273,12 @@ function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam):
     if (reached.length === 0) return undefined;
     const onRolesOnly = reached.every((arn) => guarded.isTenantRole(arn));
     const exact = s.actions !== undefined && !s.actions.some(hasWildcard);
+    const roles = `${reached.slice(0, 3).join(", ")}${reached.length > 3 ? ` and ${reached.length - 3} more` : ""}`;
     // The quota enforcer's shape: put and delete its inline deny; the boundary caps whatever it puts.
-    if (exact && onRolesOnly && writes.every((a) => INLINE_DENY_WRITES.includes(a))) return undefined;
+    if (exact && onRolesOnly && writes.every((a) => INLINE_DENY_WRITES.includes(a))) {
+        if (mayBlock) return undefined;
+        return `${writes.join(", ")} on the tenant roles ${roles}: only the quota enforcer's own role may put or delete their inline policies; another holder can delete the enforcer's Deny and lift a tenant's quota block, or delete the tenant's invoke policy. Remove the grant, or block tenants through the QuotaEnforcer`;
+    }
     // The cost cap's shape: attach and detach only policies that deny, named exactly by iam:PolicyARN.
     if (exact && onRolesOnly && writes.every((a) => ATTACH_WRITES.includes(a))) {
         const arns = s.conditions.filter((c) => c.key === "iam:policyarn" && (c.operator === "ArnEquals" || c.operator === "StringEquals")).flatMap((c) => c.values);
@@ -274,7 +286,7 @@ function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam):
         if (arns.length > 0 && bad.length === 0) return undefined;
         return `${writes.join(", ")} on tenant roles with ${arns.length === 0 ? "any policy (no exact iam:PolicyARN condition)" : `policies that are not deny-only (${bad.join(", ")})`}`;
     }
-    return `${writes.join(", ")} on ${reached.slice(0, 3).join(", ")}${reached.length > 3 ? ` and ${reached.length - 3} more` : ""}`;
+    return `${writes.join(", ")} on ${roles}`;
 }
 
 /**
