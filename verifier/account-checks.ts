@@ -161,7 +161,7 @@ function keyPolicyViolations(policy: unknown, account: string | undefined): [str
             for (const v of values) {
                 if (kind === "Service" && isLogsServicePrincipal(v)) {
                     // CloudWatch Logs acts for whichever account owns the log group: untied, it would use the key for any account's.
-                    if (account === undefined || !tiedToAccount(s, account, NO_BUCKETS, LOGS_KEY_TIES)) out.push([s.label, `lets CloudWatch Logs (${v}) use the key for log groups of any account: no condition holds it to account ${account ?? "(unknown)"}; hold it to the log group with ArnEquals kms:EncryptionContext:aws:logs:arn, as the component does, or to the account with StringEquals aws:SourceAccount`]);
+                    if (account === undefined || !tiedToAccount(s, account, NO_BUCKETS, LOGS_KEY_TIES)) out.push([s.label, `lets CloudWatch Logs (${v}) use the key for log groups of other accounts: no condition holds it to account ${account ?? "(unknown)"} alone; hold it to the log group with ArnEquals kms:EncryptionContext:aws:logs:arn, as the component does, or to the account with StringEquals aws:SourceAccount`]);
                     continue;
                 }
                 if (kind !== "AWS") out.push([s.label, `lets the ${kind} principal ${v} use the key`]);

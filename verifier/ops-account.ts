@@ -273,7 +273,9 @@ function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam, 
     if (reached.length === 0) return undefined;
     const onRolesOnly = reached.every((arn) => guarded.isTenantRole(arn));
     const exact = s.actions !== undefined && !s.actions.some(hasWildcard);
-    const roles = `${reached.slice(0, 3).join(", ")}${reached.length > 3 ? ` and ${reached.length - 3} more` : ""}`;
+    // Reached ARNs are lowercased for matching; a role of the files is named as written.
+    const shown = reached.slice(0, 3).map((arn) => iam.byName.role.get(arn.slice(arn.lastIndexOf("/") + 1))?.find((p) => p.arn.toLowerCase() === arn)?.arn ?? arn);
+    const roles = `${shown.join(", ")}${reached.length > 3 ? ` and ${reached.length - 3} more` : ""}`;
     // The quota enforcer's shape: put and delete its inline deny; the boundary caps whatever it puts.
     if (exact && onRolesOnly && writes.every((a) => INLINE_DENY_WRITES.includes(a))) {
         if (mayBlock) return undefined;
