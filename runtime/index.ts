@@ -16,7 +16,7 @@ export { ArchivingSink } from "./sinks/archive-sink";
 export type { ArchivingSinkOptions } from "./sinks/archive-sink";
 export { createTenantChatModel } from "./tenant-chat-model";
 export type { TenantChatModel, TenantChatModelOptions } from "./tenant-chat-model";
-export { AuditedChatBedrockConverse, IncompleteStreamError, StreamClosedError } from "./audited-chat-model";
+export { AuditedChatBedrockConverse, StreamClosedError } from "./audited-chat-model";
 export { flushOnShutdown, shutdownLoggers } from "./shutdown";
 export type { FlushOnShutdownOptions } from "./shutdown";
 export { DEFAULT_PRICE_TABLE } from "./pricing";
