@@ -51,6 +51,17 @@ describe("documentation code blocks", () => {
         assert.deepStrictEqual(unmarked.map((b) => `${b.file}:${b.line}`), []);
     });
 
+    it("lists every page with a block for one module kind only in consuming.md's table of them", () => {
+        const table = fs.readFileSync(path.join(ROOT, "docs", "consuming.md"), "utf8").split("\n").filter((l) => l.startsWith("| "));
+        for (const kind of ["esm", "commonjs"] as const) {
+            // The table's row for blocks an ES module alone takes says "no: TS1309" for CommonJS; the one for CommonJS alone says "no: TS1203".
+            const row = table.find((l) => l.includes(kind === "esm" ? "no: TS1309" : "no: TS1203")) ?? "";
+            const pages = [...new Set(blocks.filter((b) => b.modules.length === 1 && b.modules[0] === kind).map((b) => path.basename(b.file)))];
+            const unlisted = pages.filter((page) => page !== "consuming.md" && !row.includes(`](${page}`));
+            assert.deepStrictEqual(unlisted, [], `pages with ${kind}-only blocks missing from the row: ${row}`);
+        }
+    });
+
     it("compiles every ts block of README.md and docs/ as a consumer would, as CommonJS and as an ES module", function () {
         this.timeout(180_000);
         // Under node_modules so that packages resolve from the repository's install.
