@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { makeFolder } from "../verifier/folders";
-import { installMocks, type MockOptions, type RecordedResource } from "./pulumi-mocks";
+import { installMocks, mockSetupProblems, type MockOptions, type RecordedResource } from "./pulumi-mocks";
 
 /** Pulumi's signature of special values, and the one that marks a secret. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -71,6 +71,9 @@ export async function planStack(program: () => Record<string, unknown> | void | 
     }
     const errors = await failures.end();
     if (errors.length === 0 && doc) return doc;
+    // Mocks not given what the program reads: that is the failure, whatever the SDK wrapped it in on the way.
+    const setup = mockSetupProblems();
+    if (setup.length > 0) throw setup[0];
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join("\n"));
 }
 

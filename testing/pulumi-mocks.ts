@@ -43,12 +43,26 @@ export interface MockOptions {
 const DEFAULT_ACCOUNT = "000000000000";
 
 /**
+ * What the mocks could not answer because they were not given it (a stack
+ * reference's outputs), since the last {@link installMocks}. The SDK wraps
+ * such an error in "failed to read resource" and one "error serializing
+ * property" per input that reads it; `planStack` reports the first of these
+ * as written instead.
+ */
+let setupProblems: Error[] = [];
+
+export function mockSetupProblems(): readonly Error[] {
+    return setupProblems;
+}
+
+/**
  * Installs Pulumi mocks for one suite and returns the list of resources the
  * program registers. Call it from `before()` (see the toolchain notes: top-level
  * calls in several files overwrite each other).
  */
 export async function installMocks(options: MockOptions = {}): Promise<RecordedResource[]> {
     const recorded: RecordedResource[] = [];
+    setupProblems = [];
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.config ?? {})) {
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -68,7 +82,14 @@ export async function installMocks(options: MockOptions = {}): Promise<RecordedR
                     const stackName = String((args.inputs as { name?: unknown }).name);
                     const target = options.stackOutputs?.[stackName];
                     if (!target) {
-                        throw new Error(`no mocked stack named ${JSON.stringify(stackName)}`);
+                        const known = Object.keys(options.stackOutputs ?? {});
+                        const problem = new Error(
+                            `no mocked stack named ${JSON.stringify(stackName)}: give its outputs in the mocks' stackOutputs option ` +
+                                `(stackOutputs: { ${JSON.stringify(stackName)}: { outputs: { … } } }); ` +
+                                (known.length === 0 ? "the mocks have none" : `the mocks have ${known.map((k) => JSON.stringify(k)).join(", ")}`),
+                        );
+                        setupProblems.push(problem);
+                        throw problem;
                     }
                     return {
                         id: stackName,
