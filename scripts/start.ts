@@ -65,7 +65,7 @@ function readOptions() {
             },
         }).values;
     } catch (e) {
-        process.stderr.write(`${optionErrorMessage(e, START_OPTIONS)}\n`);
+        process.stderr.write(`${optionErrorMessage(e, START_OPTIONS)} (npm start -- --help lists the options)\n`);
         process.exit(2);
     }
 }

@@ -164,14 +164,14 @@ describe("npm start: offline plan and isolation proof", function () {
 
     it("exits 2 on an option or argument it cannot read, with one line naming it and no stack trace", async () => {
         for (const [args, message] of [
-            [["--bogus"], /^Unknown option '--bogus'\n$/],
+            [["--bogus"], /^Unknown option '--bogus' \(npm start -- --help lists the options\)\n$/],
             // A near miss of an option is named; parseArgs' advice to pass it as a positional argument is not given.
-            [["--tenant", "5"], /^Unknown option '--tenant'; did you mean --tenants\?\n$/],
-            [["--ops-account=2"], /^Unknown option '--ops-account'; did you mean --ops-accounts\?\n$/],
+            [["--tenant", "5"], /^Unknown option '--tenant'; did you mean --tenants\? \(npm start -- --help lists the options\)\n$/],
+            [["--ops-account=2"], /^Unknown option '--ops-account'; did you mean --ops-accounts\? \(npm start -- --help lists the options\)\n$/],
             // runStart gives --out first: a second one at the end has no value.
-            [["--out"], /^Option '--out <value>' argument missing\n$/],
-            [["extra"], /^Unexpected argument 'extra'\. This command does not take positional arguments\n$/],
-            [["--quiet=yes"], /^Option '--quiet' does not take an argument\n$/],
+            [["--out"], /^Option '--out <value>' argument missing \(npm start -- --help lists the options\)\n$/],
+            [["extra"], /^Unexpected argument 'extra'\. This command does not take positional arguments \(npm start -- --help lists the options\)\n$/],
+            [["--quiet=yes"], /^Option '--quiet' does not take an argument \(npm start -- --help lists the options\)\n$/],
             [["--preview", "--previous", "/nonexistent-previous"], /^--previous \/nonexistent-previous: no such folder/],
             [["--preview", "--previous", path.join(REPO, "package.json")], /^--previous .*package\.json: not a folder/],
             [["--project", "/nonexistent-project"], /^--project \/nonexistent-project: no such folder\n$/],

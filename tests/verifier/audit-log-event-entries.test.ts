@@ -40,7 +40,7 @@ describe("audit verify: entries of an aws logs events list that are no event", (
             const result = auditCli([file]);
             assert.strictEqual(result.code, 2, result.err);
             assert.strictEqual(result.out, "");
-            assert.strictEqual(result.err, `no audit record found in ${file} (1 other lines)\n`);
+            assert.strictEqual(result.err, `no audit record found in ${file} (1 other line)\n`);
         });
     }
 

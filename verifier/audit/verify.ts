@@ -3,6 +3,7 @@ import * as os from "os";
 import { checkAuditInput, type AuditCheck, type CheckOptions } from "./check";
 import { emptyInput, inputBytes, inputSegments, overlappingInputs, readAuditInput, SEGMENT_SIZES, UnreadableAuditInputError, type AuditInput, type Segment, type SegmentSizes } from "./inputs";
 import { BATCH_CHARS, readOnThreads, threadedReadingAvailable } from "./parallel";
+import { counted } from "../report";
 
 export interface VerifyOptions extends CheckOptions {
     /**
@@ -37,7 +38,7 @@ export function verifyAuditTrail(inputs: readonly string[], options: VerifyOptio
     if (overlap !== undefined) throw new UnreadableAuditInputError(overlap);
     const { input, threads } = readAuditInputs(inputs, readerThreads(inputs, options.threads));
     if (input.entries.length === 0 && input.checkpoints.length === 0 && input.damaged.length === 0) {
-        throw new UnreadableAuditInputError(`no audit record found in ${inputs.join(", ")} (${input.skipped} other lines)`);
+        throw new UnreadableAuditInputError(`no audit record found in ${inputs.join(", ")} (${counted(input.skipped, "other line")})`);
     }
     return { ...checkAuditInput(input, options), readerThreads: threads };
 }
