@@ -6,7 +6,7 @@
 import { randomUUID } from "crypto";
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { QUOTA_EXHAUSTED_ERROR_CODE, QUOTA_EXHAUSTED_MESSAGE } from "../quota-error";
-import { ArgumentError, integerAtLeast, optionKeysProblem, raise, recordProblem } from "../../contract";
+import { ArgumentError, integerAtLeast, optionKeysProblem, raise, recordProblem, thrownText } from "../../contract";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
@@ -367,11 +367,18 @@ class RecordDeadlineError extends Error {
  */
 function remainingMs(context: LambdaContextLike | undefined): number {
     if (context === undefined || context === null) return Infinity;
-    const read = (context as Partial<LambdaContextLike>).getRemainingTimeInMillis;
-    if (typeof read !== "function") {
-        throw new ArgumentError("the handler's context has no getRemainingTimeInMillis(): pass the Lambda context, or no context for a call without a deadline");
+    let read: unknown;
+    let remaining: unknown;
+    try {
+        read = (context as Partial<LambdaContextLike>).getRemainingTimeInMillis;
+        if (typeof read !== "function") {
+            throw new ArgumentError("the handler's context has no getRemainingTimeInMillis(): pass the Lambda context, or no context for a call without a deadline");
+        }
+        remaining = read.call(context);
+    } catch (err) {
+        if (err instanceof ArgumentError) throw err;
+        throw new ArgumentError(`the handler's context.getRemainingTimeInMillis() threw (${thrownText(err)}): pass the Lambda context, or no context for a call without a deadline`);
     }
-    const remaining: unknown = read.call(context);
     if (typeof remaining !== "number" || Number.isNaN(remaining) || remaining === -Infinity) {
         throw new ArgumentError(`the handler's context.getRemainingTimeInMillis() returned ${typeof remaining === "number" ? remaining : typeof remaining}, not a number of milliseconds`);
     }

@@ -24,6 +24,8 @@ describe("the Lambda handler's context", () => {
         ["getRemainingTimeInMillis returning a string", { getRemainingTimeInMillis: () => "5000" }, "returned string"],
         ["getRemainingTimeInMillis returning NaN", { getRemainingTimeInMillis: () => NaN }, "returned NaN"],
         ["getRemainingTimeInMillis returning undefined", { getRemainingTimeInMillis: () => undefined }, "returned undefined"],
+        ["getRemainingTimeInMillis that throws", { getRemainingTimeInMillis: () => { throw new RangeError("clock gone"); } }, "getRemainingTimeInMillis() threw (RangeError: clock gone)"],
+        ["a context whose getRemainingTimeInMillis getter throws", Object.defineProperty({}, "getRemainingTimeInMillis", { get: () => { throw new Error("no"); } }), "getRemainingTimeInMillis() threw (Error: no)"],
     ];
     for (const [what, context, says] of refused) {
         it(`refuses ${what}, naming it, and calls nothing (handler and handler.stream)`, async () => {
