@@ -300,6 +300,12 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
                 );
             } catch (err) {
                 lastError = err;
+                if ((err as { name?: string }).name === "DataAlreadyAcceptedException") {
+                    // "The event was already logged": an earlier attempt stored this batch and its answer was lost
+                    // (an endpoint that still checks sequence tokens says so). Its records are in the log.
+                    batch.forEach((event) => this.settle(event, undefined, true));
+                    return;
+                }
                 if ((err as { name?: string }).name === "ResourceNotFoundException") {
                     // The stream was deleted (or never made): recreate it and try again at once.
                     this.streamReady = false;

@@ -66,6 +66,17 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         assert.deepEqual(s.stats(), { delivered: 4, lost: 0, rejected: 0, pending: 0 });
     });
 
+    it("takes DataAlreadyAcceptedException (the batch was stored before) as delivered, not lost", async () => {
+        const s = sink();
+        await Promise.all([s.write(record(0)), s.flush()]);
+        local.logs.failNext({ kind: "error", status: 400, errorType: "DataAlreadyAcceptedException" });
+        const writes = [1, 2].map((i) => s.write(record(i)));
+        await s.flush();
+        await Promise.all(writes);
+        assert.deepEqual(s.stats(), { delivered: 3, lost: 0, rejected: 0, pending: 0 });
+        assert.deepEqual(warnings.filter((w) => w.includes("lost")), []);
+    });
+
     it("counts records as lost, and rejects their writes, once retries run out", async () => {
         const s = sink({ maxAttempts: 2 });
         await Promise.all([s.write(record(0)), s.flush()]);
