@@ -171,8 +171,25 @@ async function runtimeOnlyApplication(workDir: string, tarball: string): Promise
     const pulumi = pulumiPackages(nodeModules);
     if (pulumi.length > 0) throw new Error(`the runtime-only application installed Pulumi packages: ${pulumi.join(", ")}`);
     console.log(`runtime-only application installed in ${seconds.toFixed(1)} s: node_modules is ${(sizeOf(nodeModules) / 1024 / 1024).toFixed(1)} MiB, with no @pulumi package`);
+    refusesWithoutPulumi(project);
     await runApplicationBlock(project);
     runAuditTrialBlock(project);
+}
+
+/** Without the Pulumi peers, the entries that need them fail at load naming the packages and the install command, not "Cannot find module". */
+function refusesWithoutPulumi(project: string): void {
+    for (const entry of ["bedrock-tenancy", "bedrock-tenancy/testing"]) {
+        let message = "";
+        try {
+            execFileSync(process.execPath, ["-e", `require(${JSON.stringify(entry)})`], { cwd: project, encoding: "utf8", stdio: "pipe", timeout: 60_000 });
+        } catch (err) {
+            message = String((err as { stderr?: string }).stderr);
+        }
+        if (!(message.includes("needs @pulumi/pulumi") && message.includes("`npm install @pulumi/pulumi@"))) {
+            throw new Error(`require("${entry}") without the Pulumi packages should name them and how to install them, got: ${message.split("\n").find((l) => l.includes("Error")) ?? message.slice(0, 300)}`);
+        }
+    }
+    console.log("without the Pulumi packages, bedrock-tenancy and bedrock-tenancy/testing name them at load");
 }
 
 /** The ```ts block of docs/`page` that holds `marker`, transpiled to an ES module in `project`. */
