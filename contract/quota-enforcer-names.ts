@@ -48,11 +48,22 @@ export function shardNameProblem(argName: string, value: unknown): Problem {
     return undefined;
 }
 
+/**
+ * The names {@link quotaEnforcerNames} gives alongside the enforcer's
+ * `name` (the cost cap's role of the same shard), or undefined when it
+ * never gives the enforcer that name.
+ */
+export function namesOfEnforcer(name: string): QuotaEnforcerNames | undefined {
+    if (name === QUOTA_ENFORCER_NAME) return quotaEnforcerNames();
+    const prefix = `${QUOTA_ENFORCER_NAME}${SEPARATOR}`;
+    if (!name.startsWith(prefix)) return undefined;
+    const shardName = name.slice(prefix.length);
+    return shardNameProblem("shardName", shardName) === undefined ? quotaEnforcerNames(shardName) : undefined;
+}
+
 /** Whether `name` is one {@link quotaEnforcerNames} gives the enforcer: without a shard name, or with one the component accepts. */
 export function isQuotaEnforcerName(name: string): boolean {
-    if (name === QUOTA_ENFORCER_NAME) return true;
-    const prefix = `${QUOTA_ENFORCER_NAME}${SEPARATOR}`;
-    return name.startsWith(prefix) && shardNameProblem("shardName", name.slice(prefix.length)) === undefined;
+    return namesOfEnforcer(name) !== undefined;
 }
 
 /**

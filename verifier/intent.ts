@@ -117,12 +117,17 @@ export interface EnforcerIntent {
     maxEventAgeSeconds?: number;
     /** The enforcer's role (and function) name; absent from components older than shardName. */
     roleName?: string;
+    /** With `costCaps`: the role the component made for the tenants' Budgets actions (unknown in a preview that creates it). */
+    costCapExecutionRoleArn?: string;
 }
 
 export function readEnforcerIntents(state: StackState): EnforcerIntent[] {
     return state.resources.filter((r) => r.type === QUOTA_ENFORCER_TYPE).map((r) => {
         const o = new Reader(state, r);
-        return { urn: r.urn, region: o.optionalString("region"), maxEventAgeSeconds: o.optionalNumber("maxEventAgeSeconds"), roleName: o.optionalString("roleName") };
+        return {
+            urn: r.urn, region: o.optionalString("region"), maxEventAgeSeconds: o.optionalNumber("maxEventAgeSeconds"), roleName: o.optionalString("roleName"),
+            costCapExecutionRoleArn: o.optionalString("costCapExecutionRoleArn", true),
+        };
     });
 }
 

@@ -3,37 +3,28 @@
  * the account, each by its own tenant (the tenant proof); every other
  * principal is held to: no trust of a principal outside the account, no
  * trust of a tenant role (no onward path from a tenant session), no way to
- * widen or re-point a tenant role, no IAM write beyond the enforcer's and
- * the cost cap's (ops-escalation.ts), and policies applied to tenant roles
- * at run time (the cost cap, the enforcer's deny) may only deny. No
- * resource policy, Lambda permission or grant of the stack lets a tenant
- * session in either: tenant sessions end at Bedrock.
+ * widen or re-point a tenant role (tenant-role-writes.ts), no IAM write
+ * beyond the enforcer's and the cost cap's (ops-escalation.ts), and
+ * policies applied to tenant roles at run time (the cost cap, the
+ * enforcer's deny) may only deny. No resource policy, Lambda permission or
+ * grant of the stack lets a tenant session in either: tenant sessions end
+ * at Bedrock.
  */
-import { accountOfPrincipal, coversAction, QUOTA_ENFORCER_TYPE, coversResource, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, reachesUnder, wildcardMatch, type PolicyStatement } from "../contract";
+import { accountOfPrincipal, QUOTA_ENFORCER_TYPE, coversResource, coversService, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, reachesUnder, wildcardMatch, type PolicyStatement } from "../contract";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { tiedToAccount } from "./account-egress";
 import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
-import { quotaEnforcerRoles } from "./enforcer-roles";
-import { ATTACH_WRITES, escalations, INLINE_DENY_WRITES, type EscalationScope } from "./ops-escalation";
+import { costCapExecutionRoles, quotaEnforcerRoles } from "./enforcer-roles";
+import { escalations, type EscalationScope } from "./ops-escalation";
+import { tenantRoleWrite, type Guarded } from "./tenant-role-writes";
 import { listUnder } from "./metering-values";
 import { meteringViolations } from "./ops-metering";
 import { prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 import { invocationLoggingGrants } from "./surfaces";
 
-/**
- * What a principal other than the tenant's own could do to a tenant role or
- * to a policy that bounds or caps it. Put/Delete of an inline policy and
- * Attach/Detach of a deny-only policy can at most narrow a role that carries
- * its boundary; everything else here widens, re-points or un-bounds it.
- */
-const TENANT_ROLE_WRITES = [
-    "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:UpdateRole",
-    "iam:DeleteRole", "iam:CreateRole", "iam:TagRole", "iam:UntagRole", "iam:PassRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
-    "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy",
-];
 const BUDGET_ACTION_TYPE = "aws:budgets/budgetAction:BudgetAction";
 const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
 
@@ -111,13 +102,6 @@ function ownTenants(ctx: OpsContext): AccountTenants {
     return gatherTenants([{ owner: ctx.state, tenants: ctx.tenants, roles: ctx.iam.principals.filter((p) => p.kind === "role" && names.has(p.name.toLowerCase())) }]);
 }
 
-/** The ARNs that guard tenant roles but the checking stack's own, with the policies applied to them at run time. */
-interface Guarded {
-    /** Those a statement (its resources lower-cased) applies to, in order; a statement naming ARNs exactly finds them by look-up, not by reading every one. */
-    reached(s: PolicyStatement): string[];
-    isTenantRole(arn: string): boolean;
-}
-
 export function opsAccountViolations(ctx: OpsContext): Violation[] {
     const out: Violation[] = [];
     const { state, iam } = ctx;
@@ -158,12 +142,13 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     };
     const escalationScope = reachOnly ? undefined : scope();
     const enforcerRoles = quotaEnforcerRoles(state, iam);
+    const costCapRoles = costCapExecutionRoles(state, iam);
 
     for (const p of iam.principals) {
         if (isTenantRole(p)) continue;
         if (p.kind === "role") trustOfOtherRole(p, ctx, sessions, flag);
         // A group acts only through its members, who hold its policies as their own (iam-graph.ts) and are judged with them.
-        const mayBlock = p.kind === "group" || enforcerRoles.has(p);
+        const holder = { enforcer: p.kind === "group" || enforcerRoles.has(p), costCap: p.kind === "group" || costCapRoles.has(p) };
         for (const source of p.policies) {
             if (source.document === undefined) {
                 flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, "-", `${p.kind} ${p.name} has ${source.name}, which is not in the files: the proof cannot show it leaves tenant roles alone`);
@@ -176,7 +161,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
             }
             for (const s of parsed.statements) {
                 if (s.effect !== "Allow") continue;
-                const why = tenantRoleWrite(s, guarded, iam, mayBlock);
+                const why = tenantRoleWrite(s, guarded, iam, holder);
                 if (why) flag("BT-OPS-TENANT-ROLE-WRITE", source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
                 for (const more of escalationScope ? escalations(s, escalationScope, why !== undefined) : []) flag("BT-OPS-ESCALATION", source.resource, s.label, `lets ${p.kind} ${p.name} ${more}`);
             }
@@ -258,37 +243,6 @@ function trustOfOtherRole(p: IamPrincipal, ctx: OpsContext, sessions: TenantSess
             }
         }
     }
-}
-
-/**
- * Why an Allow statement lets its principal widen or re-point a tenant role,
- * or undefined when it cannot; `mayBlock` when the principal is the quota
- * enforcer's own role (quotaEnforcerRoles), the one holder of its shape.
- */
-function tenantRoleWrite(s: PolicyStatement, guarded: Guarded, iam: AccountIam, mayBlock: boolean): string | undefined {
-    const writes = TENANT_ROLE_WRITES.filter((a) => coversAction(s, a));
-    if (writes.length === 0) return undefined;
-    const lowered = { ...s, resources: s.resources?.map((r) => r.toLowerCase()), notResources: s.notResources?.map((r) => r.toLowerCase()) };
-    const reached = guarded.reached(lowered);
-    if (reached.length === 0) return undefined;
-    const onRolesOnly = reached.every((arn) => guarded.isTenantRole(arn));
-    const exact = s.actions !== undefined && !s.actions.some(hasWildcard);
-    // Reached ARNs are lowercased for matching; a role of the files is named as written.
-    const shown = reached.slice(0, 3).map((arn) => iam.byName.role.get(arn.slice(arn.lastIndexOf("/") + 1))?.find((p) => p.arn.toLowerCase() === arn)?.arn ?? arn);
-    const roles = `${shown.join(", ")}${reached.length > 3 ? ` and ${reached.length - 3} more` : ""}`;
-    // The quota enforcer's shape: put and delete its inline deny; the boundary caps whatever it puts.
-    if (exact && onRolesOnly && writes.every((a) => INLINE_DENY_WRITES.includes(a))) {
-        if (mayBlock) return undefined;
-        return `${writes.join(", ")} on the tenant roles ${roles}: only the quota enforcer's own role may put or delete their inline policies; another holder can delete the enforcer's Deny and lift a tenant's quota block, or delete the tenant's invoke policy. Remove the grant, or block tenants through the QuotaEnforcer`;
-    }
-    // The cost cap's shape: attach and detach only policies that deny, named exactly by iam:PolicyARN.
-    if (exact && onRolesOnly && writes.every((a) => ATTACH_WRITES.includes(a))) {
-        const arns = s.conditions.filter((c) => c.key === "iam:policyarn" && (c.operator === "ArnEquals" || c.operator === "StringEquals")).flatMap((c) => c.values);
-        const bad = arns.filter((a) => hasWildcard(a) || !denyOnly(iam.policies.get(a.toLowerCase())));
-        if (arns.length > 0 && bad.length === 0) return undefined;
-        return `${writes.join(", ")} on tenant roles with ${arns.length === 0 ? "any policy (no exact iam:PolicyARN condition)" : `policies that are not deny-only (${bad.join(", ")})`}`;
-    }
-    return `${writes.join(", ")} on ${roles}`;
 }
 
 /**
@@ -405,13 +359,6 @@ function tenantAdmitted(s: PolicyStatement, sessions: TenantSessions, account: s
 const POSITIVE_ARN_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)(IfExists)?$/;
 
 const describe = (principal: string, role: string) => (hasWildcard(principal) ? `a pattern matching the tenant role ${role} or its sessions` : principal.toLowerCase() === role.toLowerCase() ? "a tenant role" : `a session of the tenant role ${role}`);
-
-/** Whether a managed policy in the files holds only Deny statements. */
-function denyOnly(policy: StackResource | undefined): boolean {
-    if (!policy) return false;
-    const parsed = parsePolicy(prop(policy, "policy"));
-    return !("problem" in parsed) && parsed.statements.every((s) => s.effect === "Deny");
-}
 
 /** A Budgets action may only apply the cost cap: a Deny of everything, to tenant roles. */
 function budgetAction(r: StackResource, ctx: OpsContext, flag: (code: Code, r: StackResource, statement: string, why: string, tenant?: string) => void, applied: Map<string, StackResource>): void {

@@ -7,34 +7,9 @@
  * role, as its QuotaEnforcer plans it, passes.
  */
 import * as assert from "assert";
-import { added, OPS, TENANT_A_ROLE, TENANT_B_ROLE } from "../support/plan-mutations";
-import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
-
-const CODE = "BT-OPS-TENANT-ROLE-WRITE";
-const TENANT_ROLES = `arn:aws:iam::${OPS}:role/BedrockTenantAccess-*`;
-const roleArn = (name: string) => `arn:aws:iam::${OPS}:role/${name}`;
-const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
-const writes = (Action: string | string[], Resource: string) => doc({ Effect: "Allow", Action, Resource });
-const trusting = (Principal: unknown) => doc({ Effect: "Allow", Principal, Action: "sts:AssumeRole" });
-
-const add = (d: StackDoc, type: string, name: string, props: Record<string, unknown>, extra: Record<string, unknown> = {}) => d.deployment.resources.push(added("ops", type, name, props, extra));
-const user = (d: StackDoc, name: string) => add(d, "aws:iam/user:User", name, { name }, { arn: `arn:aws:iam::${OPS}:user/${name}` });
-const group = (d: StackDoc, name: string, policy: string) => {
-    add(d, "aws:iam/group:Group", name, { name }, { arn: `arn:aws:iam::${OPS}:group/${name}` });
-    add(d, "aws:iam/groupPolicy:GroupPolicy", `${name}-policy`, { group: name, name: `${name}-policy`, policy });
-};
-const role = (d: StackDoc, name: string, trust: string, policy: string) => {
-    add(d, "aws:iam/role:Role", name, { name, assumeRolePolicy: trust }, { arn: roleArn(name) });
-    add(d, "aws:iam/rolePolicy:RolePolicy", `${name}-policy`, { role: name, name: `${name}-policy`, policy });
-};
-
-/** Exit 1 with a finding on `resource` that names a tenant role it reaches (`reached`). */
-function assertRefused(dir: string, resource: string, reached: RegExp): void {
-    const run = verify(dir);
-    assert.strictEqual(run.code, 1, `exit ${run.code}: ${run.stderr}${run.stdout}`);
-    const hit = run.report.violations.find((v: any) => v.code === CODE && v.resource === resource && reached.test(v.why));
-    assert.ok(hit, `no ${CODE} on ${resource} matching ${reached} in:\n${run.stderr}`);
-}
+import { OPS, TENANT_A_ROLE, TENANT_B_ROLE } from "../support/plan-mutations";
+import { editedPlan, shippedPlan, verify } from "../support/plan-files";
+import { add, assertRefused, doc, group, JOINS, role, roleArn, TENANT_ROLES, trusting, user, writes } from "../support/tenant-role-writes";
 
 describe("inline policy writes on tenant roles outside the quota enforcer", function () {
     this.timeout(120_000);
@@ -75,10 +50,7 @@ describe("inline policy writes on tenant roles outside the quota enforcer", func
         assertRefused(dir, "unblock", new RegExp(TENANT_A_ROLE));
     });
 
-    for (const [how, join] of [
-        ["UserGroupMembership", (d: StackDoc) => add(d, "aws:iam/userGroupMembership:UserGroupMembership", "dev-groups", { user: "dev", groups: ["devs"] })],
-        ["GroupMembership", (d: StackDoc) => add(d, "aws:iam/groupMembership:GroupMembership", "devs-members", { name: "devs-members", group: "devs", users: ["dev"] })],
-    ] as const) {
+    for (const [how, join] of JOINS) {
         it(`refuses a group's iam:PutRolePolicy on a tenant role for a user joined by ${how}`, () => {
             const dir = editedPlan(plan, "ops", (d) => {
                 user(d, "dev");
