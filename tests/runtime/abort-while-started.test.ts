@@ -12,6 +12,7 @@ import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import type { StoredRecord } from "../../contract";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
+import { drain } from "../support/drain";
 
 /** Holds every started record's write open until `release`; other records are stored at once. */
 class HeldStartSink extends MemorySink {
@@ -34,12 +35,6 @@ class HeldStartSink extends MemorySink {
     release(): void {
         for (const done of this.held.splice(0)) done();
     }
-}
-
-async function drain(stream: AsyncIterable<unknown>): Promise<number> {
-    let n = 0;
-    for await (const _ of stream) n++;
-    return n;
 }
 
 describe("fail-closed: an abort while the started record is being written", () => {

@@ -7,6 +7,7 @@ import { AuditWriteError } from "../../runtime/private-invocation-logger";
 import { AUDIT_SCHEMA_TYPE, type StoredRecord } from "../../contract";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
+import { drain } from "../support/drain";
 
 /** Run ids another callback handler is told about, by event. */
 class RunIdRecorder extends BaseCallbackHandler {
@@ -27,12 +28,6 @@ class ThrowingSink extends MemorySink {
         if (record.schemaType === AUDIT_SCHEMA_TYPE) throw new TypeError("sink fault");
         return super.write(record);
     }
-}
-
-async function drain(stream: AsyncIterable<unknown>): Promise<number> {
-    let n = 0;
-    for await (const _ of stream) n++;
-    return n;
 }
 
 describe("the audited model records every entry point itself", () => {
