@@ -6,8 +6,8 @@
  * awsx VPC has subnet and security-group ids, and any other data-source call
  * fails naming its token. Exported by name (tests/package/export-lists.test.ts).
  */
-// First: the mocks serve programs built on the components, so a test missing a Pulumi peer learns which ones, as a program does.
-import "../components/peers";
+// First: a test without @pulumi/pulumi learns so, and how to install it, as a program using the components does.
+import "./peers";
 
 export { installMocks, isSecretOutput, ofType, promiseOf, type MockOptions, type RecordedResource } from "./pulumi-mocks";
 export { planStack, writeStackExport, type PlanOptions, type StackExport } from "./plan-file";

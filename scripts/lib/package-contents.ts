@@ -13,7 +13,7 @@ export const ALLOWED_PACKAGE_FILES: readonly RegExp[] = [
     // The documentation the README links to, so its links resolve in node_modules/bedrock-tenancy.
     /^docs\/[\w-]+\.md$/,
     /^dist\/(contract|components|runtime|verifier)\/[\w./-]+\.(js|d\.ts)$/,
-    /^dist\/testing\/(index|pulumi-mocks|mock-state|plan-file)\.(js|d\.ts)$/,
+    /^dist\/testing\/(index|peers|pulumi-mocks|mock-state|plan-file)\.(js|d\.ts)$/,
     /^policy-pack\/(PulumiPolicy\.yaml|package\.json|index\.js)$/,
     // The Lambda bundle's entry and the chunks it loads.
     /^dist\/lambda\/[\w-]+\.mjs$/,

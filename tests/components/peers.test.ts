@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { COMPONENT_PEERS, loadOptionalPeer, missingPeers, missingPeersMessage } from "../../components/peers";
 import { ArgumentError } from "../../contract/validation";
 import * as pkg from "../../package.json";
+import { TESTING_PEER } from "../../testing/peers";
 
 describe("optional Pulumi peers", () => {
     it("are declared optional in package.json, with the ranges the components check", () => {
@@ -11,6 +12,7 @@ describe("optional Pulumi peers", () => {
             assert.strictEqual(manifest.peerDependenciesMeta[name]?.optional, true, name);
         }
         assert.deepStrictEqual(Object.keys(manifest.dependencies).filter((d) => d.startsWith("@pulumi/")), [], "a Pulumi package among the ordinary dependencies is installed for runtime-only applications too");
+        assert.strictEqual(manifest.peerDependencies[TESTING_PEER.name], TESTING_PEER.range, "the testing entry's install command names another range than package.json");
     });
 
     it("names each missing peer and the command that installs it", () => {

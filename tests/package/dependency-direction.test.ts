@@ -83,7 +83,7 @@ describe("dependency direction", () => {
 
 describe("the shipped testing entry point", () => {
     // Only these files of testing/ ship (bedrock-tenancy/testing); the rest are the repository's own stand-ins.
-    const SHIPPED = ["testing/index.ts", "testing/pulumi-mocks.ts", "testing/mock-state.ts", "testing/plan-file.ts"];
+    const SHIPPED = ["testing/index.ts", "testing/peers.ts", "testing/pulumi-mocks.ts", "testing/mock-state.ts", "testing/plan-file.ts"];
     // The one verifier file writeStackExport creates its folder with: it loads node:fs and node:path only.
     const BORROWED = ["verifier/folders.ts"];
 
