@@ -109,7 +109,7 @@ async function planAndProve(options: RunOptions, started: number, synthetic?: { 
     for (const stack of prior.keys()) {
         if (plans.some((p) => p.stack === stack) || !options.preview?.previousDir) continue;
         const file = path.join(options.preview.previousDir, `${stack}.json`);
-        options.log(`  ${stack}: not planned; proved as deployed, from ${path.relative(process.cwd(), file)}`);
+        options.log(`  ${stack}: not planned; proved as deployed, from ${shownPath(file)}`);
         files.push(file);
     }
     const planMs = performance.now() - started;
@@ -129,7 +129,7 @@ async function planAndProve(options: RunOptions, started: number, synthetic?: { 
     options.log(
         `\nIsolation: ${counted(verification.tenants.length, "tenant")}, ${counted(verification.customers.length, "customer stack")}, ${counted(cross.requests, "evaluator request")}, ` +
             `${counted(verification.violations.length, "violation")}; plan ${(planMs / 1000).toFixed(1)} s, proof ${(proofMs / 1000).toFixed(2)} s, ` +
-            `cross-check ${(crossCheckMs / 1000).toFixed(1)} s. Report: ${path.relative(process.cwd(), reportPath)}`,
+            `cross-check ${(crossCheckMs / 1000).toFixed(1)} s. Report: ${shownPath(reportPath)}`,
     );
     // As `verify` says it: a tenant planned without its customer stack (--stacks) is proved on the ops side only.
     if (verification.customersNotProved.length > 0) options.log(`Customer side not proved (no customer stack planned): ${customersNotProved(verification).join(", ")}`);
@@ -175,4 +175,10 @@ export function removeEarlierPlans(outDir: string, writing: readonly string[]): 
         removed.push(file);
     }
     return removed;
+}
+
+/** A file as the output names it: relative to the current folder when it is inside it, else its absolute path (not `../../../tmp/…`). */
+function shownPath(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
 }

@@ -36,6 +36,8 @@ describe("npm start over shard stacks of two ops accounts", function () {
         // 3 tenants over 2 accounts, a shard stack each: ops-1-1 and ops-1-2 both log account 1's headroom.
         const run = await runStart(["--tenants", "3", "--ops-accounts", "2", "--shard-tenants", "1"]);
         assert.strictEqual(run.code, 0, run.stderr);
+        // A report outside the current folder is named by its absolute path, not by a climb of "../".
+        assert.ok(run.stdout.includes(`Report: ${path.join(run.out, "isolation-report.md")}\n`), run.stdout.slice(-400));
         const headroom = run.stdout.split("\n").filter((l) => l.includes("ops account 9000000000"));
         assert.deepStrictEqual(headroom.map((l) => l.slice(0, l.indexOf(";"))), [
             "info: [runtime] ops account 900000000001 (ops-1-1, ops-1-2): 2 tenants",
