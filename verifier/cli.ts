@@ -96,7 +96,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
             out.write(
                 `Isolation: ${counted(result.tenants.length, "tenant")}, ${counted(result.customers.length, "customer stack")}, ${counted(resources, "resource")}, ${counted(result.violations.length, "violation")} in ${(result.durationMs / 1000).toFixed(2)} s. Report: ${md}\n`,
             );
-            if (result.customersNotProved.length > 0) out.write(`Customer side not proved (no customer stack given): ${customersNotProved(result).join(", ")}\n`);
+            // With --require-customers each of them is a violation, named on stderr.
+            if (result.customersNotProved.length > 0 && values["require-customers"] !== true) out.write(`Customer side not proved (no customer stack given): ${customersNotProved(result).join(", ")}\n`);
         }
         if (result.violations.length > 0) {
             err.write(`Tenant isolation violated (${result.violations.length}):\n${violationLines(result).map((l) => `  - ${l}`).join("\n")}\n`);

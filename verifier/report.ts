@@ -87,7 +87,9 @@ export function markdownReport(result: VerificationResult, maxTenantRows = 200):
     if (result.tenants.length > maxTenantRows) lines.push("", `${counted(result.tenants.length - maxTenantRows, "more tenant")}: see the JSON report.`);
     if (result.facts.length > 0) lines.push("", "## Customer side", "", ...result.facts.map((f) => `- ${f}`));
     if (result.customersNotProved.length > 0) {
-        lines.push("", "## Customer side not proved", "", `No customer stack among the files for: ${customersNotProved(result).join(", ")}. Give their files, or run with --require-customers to make this a violation.`);
+        const required = result.violations.some((v) => v.code === "BT-FLEET-CUSTOMER-MISSING");
+        const advice = required ? "Each is a violation above (BT-FLEET-CUSTOMER-MISSING): give their files." : "Give their files, or run with --require-customers to make this a violation.";
+        lines.push("", "## Customer side not proved", "", `No customer stack among the files for: ${customersNotProved(result).join(", ")}. ${advice}`);
     }
     lines.push("", result.outputsProved ? "What AWS holds (`outputs`) differs from what the programs asked for (`inputs`): both were proved; violations only in `outputs` are marked as drift." : "`outputs` agree with `inputs` wherever the proof reads: one proof stands for both.");
     lines.push("", `Proof took ${(result.durationMs / 1000).toFixed(2)} s.`, "");

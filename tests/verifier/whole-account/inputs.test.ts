@@ -51,10 +51,16 @@ describe("inputs the whole-account proof refuses or reports", function () {
         assert.deepStrictEqual(loose.report.customersNotProved, ["customer-b"]);
         assert.match(loose.stdout, /Customer side not proved \(no customer stack given\): customer-b/);
         let stderr = "";
+        let stdout = "";
         const sink = (append: (s: string) => void) => new Writable({ write(c, _e, done) { append(String(c)); done(); } });
-        const code = main(["verify", "--require-customers", "--out", makeTempDir("rc-"), ...stackFiles(plan)], sink(() => undefined), sink((s) => (stderr += s)));
+        const out = makeTempDir("rc-");
+        const code = main(["verify", "--require-customers", "--out", out, ...stackFiles(plan)], sink((s) => (stdout += s)), sink((s) => (stderr += s)));
         assert.strictEqual(code, 1);
         assert.match(stderr, /customer-b: .*no customer stack of this tenant is among the files: its customer side is not proved \[BT-FLEET-CUSTOMER-MISSING\]/);
+        // Named once, as the violation it now is: not also as the note for a run without the option, nor with advice to add the option given.
+        assert.doesNotMatch(stdout, /Customer side not proved/);
+        const markdown = fs.readFileSync(path.join(out, "isolation-report.md"), "utf8");
+        assert.match(markdown, /No customer stack among the files for: customer-b\. Each is a violation above \(BT-FLEET-CUSTOMER-MISSING\): give their files\./);
     });
 
     it("lists each account of a tenant without its customer stack, though another account's is given, and makes it a violation with --require-customers", () => {
