@@ -1,4 +1,4 @@
-import { ArgumentError, DEFAULT_REGION, fleetProblems, isRecord, listProblem, modelIdProblem, raise, regionProblem, show, tagsProblem, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
+import { ArgumentError, DEFAULT_REGION, fleetProblems, isRecord, listProblem, modelIdProblem, plainValueProblem, raise, regionProblem, show, tagsProblem, unknownOptionProblem, unreadableProblem, withContext } from "../../contract";
 import type { BedrockTenantAccessArgs, TenantEntryArgs } from "../bedrock-tenant-access/args";
 import { TENANT_ENTRY_OPTIONS } from "../bedrock-tenant-access/args";
 import { MODEL_CATALOGUE_MODES, tenantAccessOptionsProblem, validateBedrockTenantAccessArgs, type ResolvedTenantAccess } from "../bedrock-tenant-access/validation";
@@ -59,6 +59,8 @@ export function validateBedrockTenantFleetArgs(args: BedrockTenantFleetArgs, def
     raise(unknownOptionProblem("", args, TENANT_FLEET_OPTIONS, "BedrockTenantFleet"));
     raise(listProblem("tenants", args.tenants, true, "tenant"));
     const defaults = args.defaults ?? {};
+    // An Output is an object too: read as one, its members read as the SDK's, and the message named one of them.
+    raise(plainValueProblem("defaults", defaults));
     if (typeof defaults !== "object" || defaults === null || Array.isArray(defaults)) {
         throw new ArgumentError(`defaults must be an object of BedrockTenantAccess arguments, got ${show(defaults)}`);
     }

@@ -37,6 +37,7 @@ const CASES: Case[] = [
     // 2. accountId is an account id everywhere.
     { what: "a 2-digit QuotaEnforcer accountId", run: enforcer({ accountId: "12" }), message: /^accountId must be a 12-digit AWS account id, got "12"$/ },
     { what: "a 3-digit BedrockTenantAccess accountId", run: access({ accountId: "123" }), message: /^accountId must be a 12-digit AWS account id, got "123"$/ },
+    { what: "fleet defaults given as an Output (read as an object, a member of it was named)", run: fleet({ tenants: [{ tenantId: "customer-a", accounts: [CUSTOMER_A_ACCOUNT], models: [HAIKU] }], defaults: pulumi.output({}) }), message: /^defaults must be a plain value known at preview, not an Output$/ },
     { what: "a fleet default accountId of 3 digits", run: fleet({ tenants: [{ tenantId: "customer-a", accounts: [CUSTOMER_A_ACCOUNT], models: [HAIKU] }], defaults: { accountId: "123" } }), message: /^tenants\[0\] \(customer-a\): accountId must be a 12-digit AWS account id, got "123"$/ },
     // 3. The log key is in the component's account and Region.
     { what: "a log key of another account", run: logging({ kmsKeyArn: `arn:aws:kms:us-east-1:${OPS_ACCOUNT}:key/${KEY_ID}` }), message: /^kmsKeyArn must be a key of the customer account 111111111111 \(whose log group it encrypts\), got a key of account 999999999999: "arn:aws:kms:us-east-1:999999999999:key\// },
