@@ -51,6 +51,8 @@ export interface ShardConfigReader {
 
 export interface ShardPlan {
     shard: string;
+    /** The directory file, as `bedrock-tenancy:directory` names it. */
+    file: string;
     /** The shard's entries, in the shape of `bedrock-tenancy:tenants`. */
     tenants: Record<string, unknown>[];
     /** One line per ops account of the fleet: quota use and headroom. */
@@ -81,7 +83,7 @@ export function shardTenantsFromConfig(config: ShardConfigReader, allowedAccount
         throw new ArgumentError(`shard ${show(shard)} of ${show(file)} is in ops account ${own.opsAccount}, but this stack's aws:allowedAccountIds is ${allowedAccountIds === undefined ? "not set" : show(allowedAccountIds)}: set it to ["${own.opsAccount}"], so the shard deploys there and nowhere else`);
     }
     if (tenants.length === 0) throw new ArgumentError(`shard ${show(shard)} of ${show(file)} holds no tenants: assign some there, or remove the stack`);
-    return { shard, tenants, headroom: headroomLines((checks.get(directory) ?? checkTenantDirectory(directory, file)).headroom) };
+    return { shard, file, tenants, headroom: headroomLines((checks.get(directory) ?? checkTenantDirectory(directory, file)).headroom) };
 }
 
 /** The ops stack a customer stack reads its tenant from, through the directory. */

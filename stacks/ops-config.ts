@@ -178,8 +178,8 @@ function tenantArgs(t: TenantConfig, settings: OpsSettings): BedrockTenantAccess
  * inference profile quota per Region included, is the fleet's
  * (`validateBedrockTenantFleetArgs`), run once when it is built.
  */
-export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultRegion: string): BedrockTenantFleetArgs {
-    const key = `${CONFIG_NAMESPACE}:tenants`;
+export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultRegion: string, shard?: ShardSource): BedrockTenantFleetArgs {
+    const key = `${tenantsSource(shard)}tenants`;
     if (!Array.isArray(tenants) || tenants.length === 0) {
         throw new ArgumentError(`${key} must be a non-empty list of tenants, got ${show(tenants)}`);
     }
@@ -214,10 +214,22 @@ export function opsFleetArgs(tenants: unknown, settings: OpsSettings, defaultReg
 /**
  * A fleet error named by the config key it comes from: the fleet names its
  * arguments (`tenants[1]`, `allowedRegions`) as the config does, without the
- * namespace.
+ * namespace. A shard's tenants come from the directory file instead, so its
+ * errors name the file and the shard, whose own list the index counts in.
  */
-export function inTenantsConfig(error: unknown): unknown {
-    return error instanceof ArgumentError ? new ArgumentError(`${CONFIG_NAMESPACE}:${error.message}`, { cause: error }) : error;
+export function inTenantsConfig(error: unknown, shard?: ShardSource): unknown {
+    return error instanceof ArgumentError ? new ArgumentError(`${tenantsSource(shard)}${error.message}`, { cause: error }) : error;
+}
+
+/** Where a shard's ops stack reads its tenants: the directory file, as `bedrock-tenancy:directory` names it, and the shard's name. */
+export interface ShardSource {
+    file: string;
+    name: string;
+}
+
+/** What a tenant entry's name (`tenants[1]`) is prefixed with: the config key's namespace, or the directory file and shard it comes from. */
+function tenantsSource(shard: ShardSource | undefined): string {
+    return shard === undefined ? `${CONFIG_NAMESPACE}:` : `${CONFIG_NAMESPACE}:directory ${show(shard.file)}, shard ${show(shard.name)} (its tenants in their order there): `;
 }
 
 /**

@@ -39,7 +39,8 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
         settings.costCapPolicyArn = enforcer.costCapPolicyArn;
         settings.costCapExecutionRoleArn = enforcer.costCapExecutionRoleArn;
     }
-    const args = opsFleetArgs(rawTenants, settings, region);
+    const source = shard && { file: shard.file, name: shard.shard };
+    const args = opsFleetArgs(rawTenants, settings, region, source);
 
     // The fleet checks every tenant and fleet rule, once, before any resource exists.
     let fleet: BedrockTenantFleet;
@@ -52,7 +53,7 @@ export function opsProgram(): { tenants: pulumi.Output<TenantsOutput> } {
             defaults: { ...args.defaults, accountId, externalIdSecret: config.getSecret(EXTERNAL_ID_SECRET_KEY) },
         });
     } catch (e) {
-        throw inTenantsConfig(e);
+        throw inTenantsConfig(e, source);
     }
     return { tenants: fleet.tenants };
 }

@@ -59,6 +59,17 @@ describe("tenant directory in the stacks", () => {
             await assert.rejects(plan(d), /tenants\[2\] in shard "ops-1" \(customer-c\) lists account 333333333333, which .*tenants\[1\] in shard "ops-2" \(customer-b\) already lists/);
         });
 
+        it("names a shard tenant's fault by the directory file and the shard, not as a bedrock-tenancy:tenants entry", async () => {
+            const where = /^ArgumentError: bedrock-tenancy:directory ".*fleet\.yaml", shard "ops-1" \(its tenants in their order there\): /;
+            // An entry the stack reads, and one the fleet checks.
+            const d = fleet();
+            (d.tenants[2] as Record<string, unknown>).tags = { team: "x" };
+            await assert.rejects(plan(d), new RegExp(`${where.source}tenants\\[1\\]\\.tags is not an option of a tenant entry`));
+            const e = fleet();
+            (e.tenants[2] as Record<string, unknown>).budget = { limitUsd: 0.001 };
+            await assert.rejects(plan(e), new RegExp(`${where.source}tenants\\[1\\] \\(customer-c\\): `));
+        });
+
         it("refuses another shard's account over its roles quota at this shard's preview", async () => {
             const d = fleet();
             d.shards[1].quotas = { roles: 1, otherRoles: 1 };
