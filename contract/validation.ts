@@ -112,7 +112,11 @@ const MAX_SHOWN_CHARS = 4096;
 
 /** A value as messages show it. */
 export function show(value: unknown): string {
-    const text = fullText(value);
+    return cutForMessage(fullText(value));
+}
+
+/** `text` cut at {@link MAX_SHOWN_CHARS}, with its length. */
+function cutForMessage(text: string): string {
     return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}... (${text.length.toLocaleString("en-US")} characters in all)` : text;
 }
 
@@ -293,7 +297,8 @@ function memberOf(name: string, holder: object, key: string): Look<unknown> {
 /** What a caller's value threw, as text, without a second throw. */
 export function thrownText(err: unknown): string {
     try {
-        return err instanceof Error ? `${err.name}: ${err.message}` : `it threw ${showBrief(err)}`;
+        // A caller's error message is text of any size: cut as a shown value is.
+        return err instanceof Error ? cutForMessage(`${err.name}: ${err.message}`) : `it threw ${showBrief(err)}`;
     } catch {
         return "it threw";
     }

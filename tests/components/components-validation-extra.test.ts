@@ -6,7 +6,7 @@ import type { BedrockTenantAccessArgs } from "../../components/bedrock-tenant-ac
 import { BedrockTenantFleet } from "../../components/bedrock-tenant-fleet/bedrock-tenant-fleet";
 import { PrivateInvocationLogging } from "../../components/private-invocation-logging/private-invocation-logging";
 import { QuotaEnforcer } from "../../components/quota-enforcer/quota-enforcer";
-import { TENANT_TAG_KEY, show } from "../../contract";
+import { TENANT_TAG_KEY, show, thrownText } from "../../contract";
 import { assertRefusedBeforeResources } from "../support/argument-errors";
 import { CUSTOMER_A_ACCOUNT, customerAArgs, fixtureBundle, opsRoleArnFor } from "../support/customer-fixtures";
 import { installMocks, ofType } from "../../testing/pulumi-mocks";
@@ -189,6 +189,13 @@ describe("show", () => {
         assert.equal(show({}), "{}");
         assert.equal(show(Object.create(null)), "{}");
         assert.equal(show(new Date(0)), '"1970-01-01T00:00:00.000Z"');
+    });
+
+    it("cuts a thrown message of megabytes as a shown value", () => {
+        const text = thrownText(new RangeError("m".repeat(1_000_000)));
+        assert.ok(text.length < 5000, `${text.length} characters`);
+        assert.ok(text.startsWith("RangeError: mmm"));
+        assert.ok(text.endsWith("... (1,000,012 characters in all)"), text.slice(-60));
     });
 
     it("cuts a value of megabytes, saying how long it was", () => {
