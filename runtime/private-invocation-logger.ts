@@ -215,10 +215,10 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         try {
             durable = this.delivery.deliver(startedRecord(run.start));
         } finally {
-            if (durable === undefined) this.endWithoutRecord(runId);
+            if (durable === undefined) this.endWithoutRecord(runId, run);
         }
         return durable?.catch((err: unknown) => {
-            this.endWithoutRecord(runId);
+            this.endWithoutRecord(runId, run);
             throw err;
         });
     }
@@ -409,8 +409,15 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         return durable?.finally(() => this.finished(runId));
     }
 
-    /** A call refused before its completion (its started record failed): it ends here, and whoever waits for it (runFinished) stops waiting. */
-    private endWithoutRecord(runId: string): void {
+    /**
+     * A call refused before its completion (its started record failed): it
+     * ends here, and whoever waits for it (runFinished) stops waiting. Only
+     * while the id still names this run: a call that ended before its started
+     * record failed (an abort) may have left the id to a new call, whose run
+     * must not end with it.
+     */
+    private endWithoutRecord(runId: string, run: RunState): void {
+        if (this.runs.get(runId) !== run) return;
         this.runs.delete(runId);
         this.finished(runId);
     }

@@ -81,6 +81,9 @@ export class RecordDelivery {
                 // A sink (or the chain before it) that throws instead of rejecting loses the record all the same.
                 return this.lost(err);
             }
+            // The caller waits for it, unless the call was aborted meanwhile: flush and close wait for it too, as for every write.
+            const settled = this.groups[this.groups.length - 1].add();
+            Promise.resolve(write).then(() => settled(), () => settled());
             return this.durable(write);
         }
         // No promise per record: one counter and one callback, since this runs on every call.

@@ -13,18 +13,25 @@ import type { StoredRecord } from "../../contract";
 import { TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 import { drain } from "../support/drain";
+import { AuditDeliveryError } from "../../runtime/sinks/audit-sink";
 
-/** Holds every started record's write open until `release`; other records are stored at once. */
+/** Holds the started records' writes open (while `holding`) until `release` or `fail`; other records are stored at once. */
 class HeldStartSink extends MemorySink {
-    private held: (() => void)[] = [];
+    holding = true;
+    private held: { store: () => void; refuse: () => void }[] = [];
     private waiting: (() => void)[] = [];
 
     write(record: StoredRecord): Promise<void> {
-        if ((record as { outcome?: string }).outcome !== "started") return super.write(record);
-        return new Promise((resolve) => {
-            this.held.push(() => resolve(super.write(record)));
+        if ((record as { outcome?: string }).outcome !== "started" || !this.holding) return super.write(record);
+        return new Promise((resolve, reject) => {
+            this.held.push({ store: () => resolve(super.write(record)), refuse: () => reject(new AuditDeliveryError("the log refused the record")) });
             for (const wake of this.waiting.splice(0)) wake();
         });
+    }
+
+    /** Fails every held write, as a log that refused them. */
+    fail(): void {
+        for (const { refuse } of this.held.splice(0)) refuse();
     }
 
     /** Resolves once a started record's write is held. */
@@ -33,7 +40,7 @@ class HeldStartSink extends MemorySink {
     }
 
     release(): void {
-        for (const done of this.held.splice(0)) done();
+        for (const { store } of this.held.splice(0)) store();
     }
 }
 
@@ -74,4 +81,46 @@ describe("fail-closed: an abort while the started record is being written", () =
             assert.equal(sink.stats().lost, 0);
         });
     }
+
+    it("a started record that fails after its call was aborted leaves a new call under the same run id its own record", async () => {
+        const sink = new HeldStartSink();
+        const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, auditMode: "fail-closed", onWarning: () => undefined });
+        const controller = new AbortController();
+        const first = model.invoke("first", { runId: "reused", signal: controller.signal }).then(() => "answered", (e: Error) => e.name);
+        await sink.startHeld();
+        controller.abort();
+        assert.equal(await first, "AbortError");
+
+        // The id is free again: a second call may take it, and its started record is stored at once.
+        sink.holding = false;
+        const second = model.invoke("second", { runId: "reused" });
+        await new Promise((resolve) => setImmediate(resolve));
+        // The first call's started record fails now, while the second call runs.
+        sink.fail();
+        const answer = await second;
+
+        assert.equal(typeof answer.content, "string");
+        await model.auditLogger.flush();
+        assert.deepEqual(sink.records().map((r) => [r.callId, r.outcome]), [["reused", "error"], ["reused", "started"], ["reused", "success"]]);
+        assert.equal(model.auditLogger.stats().lost, 1);
+        assert.equal(model.auditLogger.stats().activeRuns, 0);
+    });
+
+    it("flush and close wait for the started record an aborted call left on its way", async () => {
+        const sink = new HeldStartSink();
+        const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, auditMode: "fail-closed", onWarning: () => undefined });
+        const controller = new AbortController();
+        const call = model.invoke("held", { signal: controller.signal }).catch((e: Error) => e);
+        await sink.startHeld();
+        controller.abort();
+        await call;
+
+        let flushed = false;
+        const flush = model.auditLogger.flush().then(() => (flushed = true));
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(flushed, false, "flush returned while the started record was still being written");
+        sink.release();
+        await flush;
+        assert.deepEqual(sink.records().map((r) => r.outcome).sort(), ["error", "started"]);
+    });
 });
