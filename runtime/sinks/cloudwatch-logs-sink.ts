@@ -300,9 +300,10 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
                 );
             } catch (err) {
                 lastError = err;
-                if ((err as { name?: string }).name === "DataAlreadyAcceptedException") {
-                    // "The event was already logged": an earlier attempt stored this batch and its answer was lost
-                    // (an endpoint that still checks sequence tokens says so). Its records are in the log.
+                if ((err as { name?: string }).name === "DataAlreadyAcceptedException" && attempt > 1) {
+                    // "The event was already logged": an earlier attempt of this batch was stored and its answer lost
+                    // (an endpoint that still checks sequence tokens says so). Its records are in the log. On a first
+                    // attempt it can only be another writer's batch, and this one is not stored.
                     batch.forEach((event) => this.settle(event, undefined, true));
                     return;
                 }

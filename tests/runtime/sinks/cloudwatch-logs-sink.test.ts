@@ -66,15 +66,25 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         assert.deepEqual(s.stats(), { delivered: 4, lost: 0, rejected: 0, pending: 0 });
     });
 
-    it("takes DataAlreadyAcceptedException (the batch was stored before) as delivered, not lost", async () => {
+    it("takes DataAlreadyAcceptedException on a resend (an earlier attempt was stored) as delivered, not lost", async () => {
         const s = sink();
         await Promise.all([s.write(record(0)), s.flush()]);
-        local.logs.failNext({ kind: "error", status: 400, errorType: "DataAlreadyAcceptedException" });
+        local.logs.failNext({ kind: "reset" }, { kind: "error", status: 400, errorType: "DataAlreadyAcceptedException" });
         const writes = [1, 2].map((i) => s.write(record(i)));
         await s.flush();
         await Promise.all(writes);
         assert.deepEqual(s.stats(), { delivered: 3, lost: 0, rejected: 0, pending: 0 });
         assert.deepEqual(warnings.filter((w) => w.includes("lost")), []);
+    });
+
+    it("counts a batch answered DataAlreadyAcceptedException on its first attempt as lost: only a resend can have been stored", async () => {
+        const s = sink();
+        await Promise.all([s.write(record(0)), s.flush()]);
+        local.logs.failNext({ kind: "error", status: 400, errorType: "DataAlreadyAcceptedException" });
+        const lost = assert.rejects(s.write(record(1)), /PutLogEvents failed: DataAlreadyAcceptedException/);
+        await s.flush();
+        await lost;
+        assert.deepEqual(s.stats(), { delivered: 1, lost: 1, rejected: 0, pending: 0 });
     });
 
     it("counts records as lost, and rejects their writes, once retries run out", async () => {
