@@ -43,13 +43,14 @@ export class StreamClosedError extends Error {
 }
 
 /**
- * A ConverseStream answer that ended before its `messageStop` event: Bedrock
- * sends one with every answer it completes, so one without it never
- * completed (an empty body, or a stream closed cleanly between frames).
+ * A ConverseStream answer that ended before its `messageStop` and `metadata`
+ * events: Bedrock ends every answer it completes with both, so one without
+ * them never completed (an empty body, or a stream closed cleanly between
+ * frames), and without `metadata` its usage, cost and quota are unknown.
  */
 export class IncompleteStreamError extends Error {
     constructor() {
-        super("the model's streamed answer ended before its messageStop event, so it is incomplete");
+        super("the model's streamed answer ended before its messageStop and metadata events, so it is incomplete");
         this.name = "IncompleteStream";
     }
 }
@@ -275,7 +276,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const observer = observers.set(runId, this.auditLogger);
         const reply = owned ? new StreamedReply() : undefined;
         let settled = false;
-        let stopped = false;
+        const closing = { stop: false, metadata: false };
         try {
             if (!ended) {
                 for await (const chunk of super._streamResponseChunks(messages, request, runManager)) {
@@ -283,7 +284,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
                     if (ended) break;
                     // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
                     this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
-                    stopped ||= isMessageStop(chunk);
+                    noteClosing(closing, chunk);
                     reply?.note(chunk);
                     yield chunk;
                     if (ended) break;
@@ -315,7 +316,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             await run.record;
             throw abortError(signal!);
         }
-        if (!stopped) {
+        if (!closing.stop || !closing.metadata) {
             // Thrown into generate when a streaming model's call runs here, which records it there.
             const incomplete = new IncompleteStreamError();
             await end(() => this.auditLogger.runFailed(runId, incomplete));
@@ -463,9 +464,12 @@ class StreamedReply {
     }
 }
 
-/** ChatBedrockConverse passes the `messageStop` event on as a chunk without text whose response metadata is the event. */
-function isMessageStop(chunk: ChatGenerationChunk): boolean {
-    return chunk.text === "" && (chunk.message as AIMessageChunk).response_metadata?.messageStop !== undefined;
+/** ChatBedrockConverse passes `messageStop` and `metadata` on as chunks without text whose response metadata holds the event. */
+function noteClosing(closing: { stop: boolean; metadata: boolean }, chunk: ChatGenerationChunk): void {
+    if (chunk.text !== "") return;
+    const meta = (chunk.message as AIMessageChunk).response_metadata;
+    if (meta?.messageStop !== undefined) closing.stop = true;
+    if (meta?.metadata !== undefined) closing.metadata = true;
 }
 
 type ResponseFacts = { requestId?: string; attempts?: number };

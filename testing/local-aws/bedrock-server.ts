@@ -24,8 +24,9 @@ export interface ConverseReply {
     toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> }[];
     /**
      * ConverseStream: the answer ends cleanly after this many of its frames
-     * (the head counts as one), with no `messageStop` or usage: a reply that
-     * never completed. 0 is an empty body. @default - every frame
+     * (the head counts as one, then the deltas, the block's stop,
+     * `messageStop` and `metadata`): a reply that never completed. 0 is an
+     * empty body. @default - every frame
      */
     endAfterFrames?: number;
 }
@@ -112,7 +113,7 @@ export class LocalBedrockServer extends LocalAwsServer {
         const { head, deltas, tail } = streamFrames(reply);
         res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": requestId });
         if (reply.endAfterFrames !== undefined) {
-            return void res.end(Buffer.concat([head, ...deltas].slice(0, reply.endAfterFrames)));
+            return void res.end(Buffer.concat([head, ...deltas, ...tail].slice(0, reply.endAfterFrames)));
         }
         res.write(head);
         for (const frame of deltas) {

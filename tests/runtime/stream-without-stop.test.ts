@@ -1,7 +1,8 @@
 /**
- * A ConverseStream answer that ends cleanly before its `messageStop` event
- * (an empty body, or a stream cut between frames by something that closed it
- * cleanly) never completed: the caller gets an error after whatever text
+ * A ConverseStream answer that ends cleanly before its `messageStop` and
+ * `metadata` events (an empty body, or a stream cut between frames by
+ * something that closed it cleanly; without `metadata` its usage is unknown)
+ * never completed: the caller gets an error after whatever text
  * came, and the call's record is an `error`, never a `success` with no stop
  * reason or usage, in both audit modes and for a streaming model's invoke.
  */
@@ -23,7 +24,8 @@ describe("a streamed answer that ends before its messageStop", () => {
         createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, auditMode, onWarning: () => undefined, modelFields: { streaming } });
 
     for (const auditMode of ["best-effort", "fail-closed"] as AuditMode[]) {
-        for (const [what, endAfterFrames, text] of [["an empty body", 0, ""], ["the head and two deltas", 3, "one two "]] as const) {
+        // "one two three" streams as the head, three deltas, the block's stop, messageStop and metadata.
+        for (const [what, endAfterFrames, text] of [["an empty body", 0, ""], ["the head and two deltas", 3, "one two "], ["every frame but metadata (no usage)", 6, "one two three"]] as const) {
             it(`stream, ${what}: the caller gets IncompleteStream after the text that came, and the record is an error (${auditMode})`, async () => {
                 aws.bedrock.reply = () => ({ text: "one two three", endAfterFrames });
                 const sink = new MemorySink();
