@@ -9,47 +9,120 @@
  * component does with it: the one role of the name the component gives it,
  * created under that component, assumable by its AWS service alone, and
  * the one the component runs (its function) or hands on (to the tenants'
- * Budgets actions).
+ * Budgets actions). Whatever else runs code or a session as either role
+ * holds its writes as surely as a grant would, so nothing but those may
+ * (foreignRunners).
  */
-import { namesOfEnforcer, QUOTA_ENFORCER_NAME, type QuotaEnforcerNames } from "../contract";
+import { BEDROCK_TENANT_ACCESS_TYPE, isRecord, namesOfEnforcer, QUOTA_ENFORCER_NAME, type QuotaEnforcerNames } from "../contract";
 import { trustProblems } from "./acting-role";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent } from "./intent";
-import { prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { jsonValue, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { sameRole } from "./runtime-roles";
 
 const FUNCTION_TYPE = "aws:lambda/function:Function";
+const BUDGET_ACTION_TYPE = "aws:budgets/budgetAction:BudgetAction";
+const INSTANCE_PROFILE_TYPE = "aws:iam/instanceProfile:InstanceProfile";
 
-/** How one QuotaEnforcer plans one of its roles; undefined when it plans none. */
+/** Which of the two roles: what it writes, and what runs as it by plan. */
+type Kind = "enforcer" | "costCap";
+
+/**
+ * How one QuotaEnforcer plans one of its roles, undefined when it plans
+ * none: of a role, whether the component runs or hands on that one, and
+ * which resources it plans to run as it.
+ */
 type Planned = (intent: EnforcerIntent, names: QuotaEnforcerNames, under: (r: StackResource) => boolean) =>
-    { name: string; service: string; usedAs: (role: IamPrincipal) => boolean } | undefined;
+    { name: string; service: string; use: (role: IamPrincipal) => { used: boolean; runs: (r: StackResource) => boolean } } | undefined;
 
 /** The roles of the stack that are a QuotaEnforcer's own, as it plans them. */
 export function quotaEnforcerRoles(state: StackState, iam: AccountIam): Set<IamPrincipal> {
-    return plannedRoles(state, iam, (_intent, names, under) => ({
-        name: names.enforcer,
-        service: "lambda.amazonaws.com",
-        usedAs: (role) => state.resources.some((f) => f.type === FUNCTION_TYPE && under(f) && isRole(prop(f, "role"), role)),
-    }));
+    return new Set(plannedRoles(state, iam, "enforcer").keys());
 }
 
 /** The roles of the stack that a QuotaEnforcer made for the tenants' cost caps, as it plans them. */
 export function costCapExecutionRoles(state: StackState, iam: AccountIam): Set<IamPrincipal> {
-    return plannedRoles(state, iam, (intent, names) => {
-        // A component without cost caps records no such role, and makes none.
-        const recorded = intent.costCapExecutionRoleArn;
-        if (recorded === undefined) return undefined;
-        return { name: names.costCapRole, service: "budgets.amazonaws.com", usedAs: (role) => isRole(recorded, role) };
+    return new Set(plannedRoles(state, iam, "costCap").keys());
+}
+
+/** A resource that runs code or a session as one of the two roles, and is not what its QuotaEnforcer plans to. */
+export interface ForeignRunner {
+    resource: StackResource;
+    /** Where it names the role. */
+    property: string;
+    role: IamPrincipal;
+    kind: Kind;
+}
+
+/**
+ * Every resource of the stack that names either role as the one it runs as
+ * or hands to a service (a function's role, an event target's or a log
+ * destination's roleArn, a Budgets action's execution role, an instance
+ * profile's role, a provider's assumed role), but the component's own
+ * function for the enforcer's and the tenants' Budgets actions for the cost
+ * cap's. Whoever may invoke, trigger or configure such a resource acts with
+ * the role's writes to tenant roles, which no grant of theirs would be
+ * allowed (tenant-role-writes.ts).
+ */
+export function foreignRunners(state: StackState, iam: AccountIam): ForeignRunner[] {
+    const out: ForeignRunner[] = [];
+    for (const kind of ["enforcer", "costCap"] as const) {
+        for (const [role, runs] of plannedRoles(state, iam, kind)) {
+            for (const r of state.resources) {
+                if (r === role.resource || !r.custom || runs(r)) continue;
+                // IAM resources name a role to attach to or describe it, not to run as it; an instance profile hands it to EC2.
+                if (r.type.startsWith("aws:iam/") && r.type !== INSTANCE_PROFILE_TYPE) continue;
+                const property = namingRole(r, role);
+                if (property !== undefined) out.push({ resource: r, property, role, kind });
+            }
+        }
+    }
+    return out;
+}
+
+/** The planned role of each kind, with what the component plans to run as it. */
+function plannedRoles(state: StackState, iam: AccountIam, kind: Kind): Map<IamPrincipal, (r: StackResource) => boolean> {
+    return findRoles(state, iam, kind === "enforcer" ? enforcerPlan(state) : costCapPlan(state));
+}
+
+function enforcerPlan(state: StackState): Planned {
+    return (_intent, names, under) => ({
+        name: names.enforcer,
+        service: "lambda.amazonaws.com",
+        use: (role) => {
+            const functions = state.resources.filter((f) => f.type === FUNCTION_TYPE && under(f) && isRole(prop(f, "role"), role));
+            // The component makes one function; should another be put under it as well, only the one of its name is its own.
+            const own = new Set(functions.length === 1 ? functions : functions.filter((f) => prop(f, "name") === names.enforcer));
+            return { used: functions.length > 0, runs: (r) => own.has(r) };
+        },
     });
 }
 
-function plannedRoles(state: StackState, iam: AccountIam, planned: Planned): Set<IamPrincipal> {
+function costCapPlan(state: StackState): Planned {
+    const byUrn = resourcesByUrn(state);
+    // Each tenant's cost cap is its own Budgets action, under its BedrockTenantAccess (cost-cap-wiring.ts checks which role each names).
+    const underTenant = (r: StackResource) => {
+        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
+            if (at.type === BEDROCK_TENANT_ACCESS_TYPE) return true;
+        }
+        return false;
+    };
+    const actions = (r: StackResource) => r.type === BUDGET_ACTION_TYPE && underTenant(r);
+    return (intent, names) => {
+        // A component without cost caps records no such role, and makes none.
+        const recorded = intent.costCapExecutionRoleArn;
+        if (recorded === undefined) return undefined;
+        return { name: names.costCapRole, service: "budgets.amazonaws.com", use: (role) => ({ used: isRole(recorded, role), runs: actions }) };
+    };
+}
+
+function findRoles(state: StackState, iam: AccountIam, planned: Planned): Map<IamPrincipal, (r: StackResource) => boolean> {
     const byUrn = resourcesByUrn(state);
     const under = (r: StackResource, urn: string) => {
         for (let at = r.parent, hops = 0; at !== undefined && hops < 64; at = byUrn.get(at)?.parent, hops++) if (at === urn) return true;
         return false;
     };
-    const out = new Set<IamPrincipal>();
+    const out = new Map<IamPrincipal, (r: StackResource) => boolean>();
     for (const intent of readEnforcerIntents(state)) {
         const names = namesOfEnforcer(intent.roleName ?? QUOTA_ENFORCER_NAME);
         const plan = names && planned(intent, names, (r) => under(r, intent.urn));
@@ -58,9 +131,48 @@ function plannedRoles(state: StackState, iam: AccountIam, planned: Planned): Set
         const found = iam.byName.role.get(plan.name.toLowerCase()) ?? [];
         if (found.length !== 1) continue;
         const role = found[0];
-        if (under(role.resource, intent.urn) && trustProblems(role.trust, plan.name, plan.service).length === 0 && plan.usedAs(role)) out.add(role);
+        if (!under(role.resource, intent.urn) || trustProblems(role.trust, plan.name, plan.service).length > 0) continue;
+        const { used, runs } = plan.use(role);
+        if (used) out.set(role, runs);
     }
     return out;
+}
+
+/**
+ * The property of `r` that names `role` as one to run as: any key ending in
+ * `role` or `roleArn`, at any depth, JSON text opened (a provider records
+ * its assumeRole so); undefined when none does.
+ */
+function namingRole(r: StackResource, role: IamPrincipal): string | undefined {
+    const walk = (value: unknown, path: string, roleKey: boolean, depth: number): string | undefined => {
+        if (depth > 16) return undefined;
+        if (typeof value === "string") {
+            if (roleKey && namesThisRole(value, role)) return path;
+            const opened = value.startsWith("{") || value.startsWith("[") ? jsonValue(value) : undefined;
+            return opened !== undefined && typeof opened === "object" ? walk(opened, path, false, depth + 1) : undefined;
+        }
+        if (Array.isArray(value)) {
+            for (let i = 0; i < value.length; i++) {
+                const hit = walk(value[i], `${path}[${i}]`, roleKey, depth + 1);
+                if (hit !== undefined) return hit;
+            }
+            return undefined;
+        }
+        if (!isRecord(value)) return undefined;
+        for (const [k, v] of Object.entries(value)) {
+            const key = k.toLowerCase();
+            const hit = walk(v, path === "" ? k : `${path}.${k}`, key.endsWith("role") || key.endsWith("rolearn") || key.endsWith("roles") || key.endsWith("rolearns"), depth + 1);
+            if (hit !== undefined) return hit;
+        }
+        return undefined;
+    };
+    return walk(r.inputs, "", false, 0) ?? walk(r.outputs, "", false, 0);
+}
+
+/** Whether a value names the role: by an ARN of it, or by its name where a resource takes one (an instance profile's role). */
+function namesThisRole(value: string, role: IamPrincipal): boolean {
+    if (value.startsWith("arn:")) return role.arn !== UNKNOWN_VALUE && sameRole(value, role.arn);
+    return value.toLowerCase() === role.name.toLowerCase();
 }
 
 /** Whether an ARN names the role: its own, or, for a role the update creates, one not known yet. */

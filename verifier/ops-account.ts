@@ -16,7 +16,7 @@ import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { tiedToAccount } from "./account-egress";
 import { untiedServices } from "./identity-reach";
 import type { TenantIntent } from "./intent";
-import { costCapExecutionRoles, quotaEnforcerRoles } from "./enforcer-roles";
+import { costCapExecutionRoles, foreignRunners, quotaEnforcerRoles } from "./enforcer-roles";
 import { escalations, type EscalationScope } from "./ops-escalation";
 import { tenantRoleWrite, type Guarded } from "./tenant-role-writes";
 import { listUnder } from "./metering-values";
@@ -143,6 +143,13 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
     const escalationScope = reachOnly ? undefined : scope();
     const enforcerRoles = quotaEnforcerRoles(state, iam);
     const costCapRoles = costCapExecutionRoles(state, iam);
+    if (!reachOnly) {
+        for (const { resource, property, role, kind } of foreignRunners(state, iam)) {
+            flag("BT-OPS-TENANT-ROLE-WRITE", resource, property, kind === "enforcer"
+                ? `runs as role ${role.name}, the quota enforcer's own, but is not its QuotaEnforcer's function: whoever may invoke or trigger it can delete the enforcer's Deny on any tenant role and lift its quota block. Run it as a role of its own`
+                : `runs as role ${role.name}, the cost cap's Budgets execution role, but is not a tenant's cost-cap Budgets action: whoever may drive it can detach the cost-cap Deny from any tenant role and lift its cost cap. Run it as a role of its own`);
+        }
+    }
 
     for (const p of iam.principals) {
         if (isTenantRole(p)) continue;
