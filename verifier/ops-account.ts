@@ -27,6 +27,8 @@ import { invocationLoggingGrants } from "./surfaces";
 
 const BUDGET_ACTION_TYPE = "aws:budgets/budgetAction:BudgetAction";
 const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
+const LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission";
+const EVENT_RULE_TYPE = "aws:cloudwatch/eventRule:EventRule";
 
 export interface OpsContext {
     state: StackState;
@@ -179,6 +181,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
         flag("BT-ACCOUNT-INVOCATION-LOGGING", source.resource, statement.label, `lets ${principal.kind} ${principal.name} turn on Bedrock invocation logging (bedrock:PutModelInvocationLoggingConfiguration): every tenant's prompts and responses would rest in the ops account ${ctx.account}`);
     }
     resourcesReachedFromTenants(state, ctx.account, sessions, flag);
+    if (!reachOnly) enforcerInvokers(state, ctx.account, flag);
     // How the stack itself wires each tenant's metering, quota and cost cap (ops-metering.ts).
     if (!reachOnly) out.push(...meteringViolations(state, ctx.account, ctx.tenants));
     // Invocations from outside (Lambda permissions, function URLs) are the egress checks' (ops-egress.ts).
@@ -210,6 +213,71 @@ function enforcerFunctions(state: StackState, account: string): (string | undefi
         const region = resourceRegion(state, r);
         return typeof name === "string" && name !== "" && name !== UNKNOWN_VALUE && region !== undefined ? `arn:aws:lambda:${region}:${account}:function:${name}` : undefined;
     });
+}
+
+/**
+ * Lambda permissions on a quota enforcer's function. Its resource policy
+ * lets whoever it names invoke it with no identity grant, so a principal or
+ * a trigger other than the component's own (EventBridge, from the rule the
+ * component makes under itself) is the same escalation as an identity
+ * policy allowing lambda:InvokeFunction on it: a forged alarm event, or
+ * taking the enforcer's one reserved execution so that no tenant is
+ * blocked. An SNS topic, a function URL or another rule reaches it only
+ * through such a permission.
+ */
+function enforcerInvokers(state: StackState, account: string, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
+    const byUrn = resourcesByUrn(state);
+    const componentOf = (r: StackResource) => {
+        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
+            if (at.type === QUOTA_ENFORCER_TYPE) return at.urn;
+        }
+        return undefined;
+    };
+    const functions = new Map<string, string>();
+    const rules = new Map<string, Set<string>>();
+    for (const r of state.resources) {
+        const component = componentOf(r);
+        if (component === undefined) continue;
+        const name = prop(r, "name");
+        if (typeof name !== "string" || name === UNKNOWN_VALUE) continue;
+        if (r.type === LAMBDA_FUNCTION_TYPE) functions.set(name.toLowerCase(), component);
+        if (r.type === EVENT_RULE_TYPE) {
+            const arns = rules.get(component) ?? new Set<string>();
+            rules.set(component, arns);
+            const arn = prop(r, "arn");
+            if (typeof arn === "string" && arn !== UNKNOWN_VALUE) arns.add(arn);
+            const region = resourceRegion(state, r);
+            if (region !== undefined) arns.add(`arn:aws:events:${region}:${account}:rule/${name}`);
+        }
+    }
+    if (functions.size === 0) return;
+    for (const p of state.resources) {
+        if (p.type !== LAMBDA_PERMISSION_TYPE) continue;
+        const named = functionNamed(prop(p, "function"));
+        const component = named === undefined ? undefined : functions.get(named.toLowerCase());
+        if (component === undefined) continue;
+        const source = prop(p, "sourceArn");
+        // The rule's ARN is minted as the update creates it: unknown at preview, and then the component's own only where the permission is too.
+        const ownSource = source === UNKNOWN_VALUE ? componentOf(p) === component : typeof source === "string" && rules.get(component)?.has(source) === true;
+        const qualifier = prop(p, "qualifier");
+        const unqualified = (qualifier === undefined || qualifier === null || qualifier === "") && named === functionNamed(prop(p, "function"), true);
+        if (prop(p, "principal") === "events.amazonaws.com" && prop(p, "action") === "lambda:InvokeFunction" && ownSource && unqualified) continue;
+        const from = typeof source === "string" ? ` from ${source}` : "";
+        flag("BT-OPS-ESCALATION", p, "principal", `lets ${JSON.stringify(prop(p, "principal"))}${from} ${JSON.stringify(prop(p, "action"))} the quota enforcer's function ${named} by its resource policy, as an identity policy allowing lambda:InvokeFunction on it would: invoked with a forged alarm event it unblocks a tenant over quota, and invoked at will it takes the one execution every tenant's block waits for. Remove the permission; the enforcer is invoked by its QuotaEnforcer's rule alone`);
+    }
+}
+
+/**
+ * The function name a permission's `function` names (a name, a partial or
+ * full ARN, any of them with a version or alias); with `whole`, the text
+ * after the name too, so that a qualified reference reads as another.
+ */
+function functionNamed(value: unknown, whole = false): string | undefined {
+    if (typeof value !== "string" || value === "" || value === UNKNOWN_VALUE) return undefined;
+    const marker = ":function:";
+    const at = value.indexOf(marker);
+    const rest = at < 0 ? value : value.slice(at + marker.length);
+    return whole ? rest : rest.split(":")[0];
 }
 
 /** A role that is not a tenant role may be assumed only from inside the account, and never from a tenant role. */
