@@ -178,6 +178,8 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     const retainedUrns = new Set<string>();
     const externalUrns = new Set<string>();
     const destroyedRaw: { op: string; old: Record<string, unknown>; aheadOfReplacement: boolean }[] = [];
+    // URN → parent of what a preview deletes: a resource it keeps may still name one as its parent.
+    const leavingParents = new Map<string, unknown>();
     if (isRecord(doc) && isRecord(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
@@ -201,6 +203,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         // What stays after the preview, and what it deletes: a `deletedWith` names one of them.
         const staying = new Set(steps.filter((x) => x.newState !== undefined && !LEAVING_OPS.has(x.op)).map((x) => x.urn));
         const leaving = new Set(steps.filter((x) => LEAVING_OPS.has(x.op)).map((x) => x.urn));
+        for (const x of steps) if (LEAVING_OPS.has(x.op)) leavingParents.set(x.urn, x.oldState?.parent);
         // Replacements whose new resource the steps so far have created: a delete after it undoes what it set.
         const createdBefore = new Set<string>();
         for (const [i, step] of steps.entries()) {
@@ -250,6 +253,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     if (stacks.size > 1) {
         throw new UnreadableInputError(`${file} holds resources of more than one stack (${[...stacks].join(", ")}); give one file per stack`);
     }
+    refuseBrokenParents(file, resources, leavingParents);
     if (retainedUrns.size > 0 || externalUrns.size > 0) {
         for (const r of resources) {
             if (retainedUrns.has(r.urn)) r.retained = true;
@@ -266,6 +270,48 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     noteTextFree(state, resources, textFree, ends);
     noteSamePairs(state, resources, samePairs, pairEnds);
     return state;
+}
+
+/**
+ * The engine registers a resource's parent before it, in the same stack, and
+ * a parent never descends from its child: every parent a file names is a
+ * resource of it, and no chain of parents loops. Which component a resource
+ * is created under (whose tenant it is, which QuotaEnforcer's role) is read
+ * from that chain, so a file that breaks it is not one Pulumi wrote, and
+ * what it creates under what cannot be read.
+ */
+function refuseBrokenParents(file: string, resources: readonly StackResource[], leavingParents: ReadonlyMap<string, unknown>): void {
+    const parentOf = new Map<string, string | undefined>();
+    for (const [urn, parent] of leavingParents) parentOf.set(urn, typeof parent === "string" && parent !== "" ? parent : undefined);
+    for (const r of resources) parentOf.set(r.urn, r.parent === "" ? undefined : r.parent);
+    // 1: on the chain being walked; 2: its chain ends at a resource with no parent.
+    const mark = new Map<string, 1 | 2>();
+    for (const r of resources) {
+        const chain: string[] = [];
+        let at: string | undefined = r.urn;
+        while (at !== undefined && mark.get(at) !== 2) {
+            if (mark.get(at) === 1) {
+                const loop = chain.slice(chain.indexOf(at));
+                throw new UnreadableInputError(`${file}: ${at} is its own ancestor (${[...loop, at].map((u) => u.split("::").pop()).join(" → ")}): no file Pulumi writes has a cycle of parents, and what the resource is created under cannot be read`);
+            }
+            mark.set(at, 1);
+            chain.push(at);
+            const parent: string | undefined = parentOf.get(at);
+            // The stack's root holds nothing and is no component: a chain that reaches it ends there, listed or not.
+            if (parent !== undefined && !parentOf.has(parent) && !isStackRoot(parent, at)) {
+                throw new UnreadableInputError(`${file}: ${at} has the parent ${parent}, which is no resource of the file: Pulumi registers a parent before its children, in the same stack, and what the resource is created under cannot be read`);
+            }
+            at = parent;
+        }
+        for (const u of chain) mark.set(u, 2);
+    }
+}
+
+/** Whether `urn` is the root `pulumi:pulumi:Stack` resource of the stack `child` is in. */
+function isStackRoot(urn: string, child: string): boolean {
+    const [stack, project, type, ...name] = urn.split("::");
+    const [childStack, childProject] = child.split("::");
+    return type === "pulumi:pulumi:Stack" && name.length === 1 && stack === childStack && project === childProject;
 }
 
 /**
