@@ -165,8 +165,6 @@ export const EGRESS_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit:
       edit: (doc) => (find(doc, "aws:sns/topic:Topic", named("BedrockTenancyQuota-customer-a-warnings")).inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [
           { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": OPS } } },
           { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sns:Subscribe", Resource: "*" }] })) },
-    { name: "the quota enforcer invocable by an SNS topic of the ops account", stack: "ops",
-      edit: (doc) => push(doc, added("ops", "aws:lambda/permission:Permission", "from-own-sns", { action: "lambda:InvokeFunction", function: "BedrockTenancyQuotaEnforcer", principal: "sns.amazonaws.com", sourceArn: `arn:aws:sns:us-east-1:${OPS}:ops-topic` })) },
     { name: "a data protection policy sending its findings to the stack's own log group", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/bedrock-tenancy/customer-a/audit", policyDocument: findingsTo({ CloudWatchLogs: { LogGroup: "/bedrock-tenancy/customer-a/audit" } }) })) },
     { name: "a grant of Decrypt and GenerateDataKey on the customer key to a role of the account", stack: "customer-a",

@@ -106,6 +106,9 @@ export const ESCALATION_MUTATIONS: Mutation[] = [
       edit: (doc) => push(doc, invokeEnforcer("tenant-invoke", sessionOf(TENANT_A_ROLE))) },
     { name: "a Lambda permission letting a tenant role invoke the quota enforcer", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
       edit: (doc) => push(doc, invokeEnforcer("tenant-invoke", `arn:aws:iam::${OPS}:role/${TENANT_A_ROLE}`)) },
+    // Whoever may publish to the topic could invoke the enforcer: the identity grant it stands for is refused.
+    { name: "a Lambda permission letting an SNS topic of the ops account invoke the quota enforcer", stack: "ops", code: "BT-OPS-ESCALATION", sides: ["inputs"],
+      edit: (doc) => push(doc, added("ops", PERMISSION, "from-own-sns", { action: "lambda:InvokeFunction", function: ENFORCER, principal: "sns.amazonaws.com", sourceArn: `arn:aws:sns:us-east-1:${OPS}:ops-topic` })) },
     { name: "tenant A's quota topic letting tenant B's session subscribe and publish", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
       edit: (doc, side) => topicPolicy(doc, side, { Principal: { AWS: sessionOf(TENANT_B_ROLE, "any-name") }, Action: ["sns:Subscribe", "sns:Publish"] }) },
     { name: "a topic policy letting every session of every role subscribe (assumed-role/*)", stack: "ops", code: "BT-OPS-ROLE-CHAIN", sides: ["inputs"],
