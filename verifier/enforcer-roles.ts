@@ -65,16 +65,19 @@ export interface ForeignRunner {
  * allowed (tenant-role-writes.ts).
  */
 export function foreignRunners(state: StackState, iam: AccountIam): ForeignRunner[] {
+    const planned = (["enforcer", "costCap"] as const).flatMap((kind) => [...plannedRoles(state, iam, kind)].map(([role, runs]) => ({ kind, role, runs })));
+    if (planned.length === 0) return [];
+    const roles = new Set(planned.map((p) => p.role.resource));
     const out: ForeignRunner[] = [];
-    for (const kind of ["enforcer", "costCap"] as const) {
-        for (const [role, runs] of plannedRoles(state, iam, kind)) {
-            for (const r of state.resources) {
-                if (r === role.resource || !r.custom || runs(r)) continue;
-                // IAM resources name a role to attach to or describe it, not to run as it; an instance profile hands it to EC2.
-                if (r.type.startsWith("aws:iam/") && r.type !== INSTANCE_PROFILE_TYPE) continue;
-                const property = namingRole(r, role);
-                if (property !== undefined) out.push({ resource: r, property, role, kind });
-            }
+    // One walk of each resource for every planned role: at scale the stack holds tens of thousands of resources.
+    for (const r of state.resources) {
+        if (!r.custom || roles.has(r)) continue;
+        // IAM resources name a role to attach to or describe it, not to run as it; an instance profile hands it to EC2.
+        if (r.type.startsWith("aws:iam/") && r.type !== INSTANCE_PROFILE_TYPE) continue;
+        for (const p of planned) {
+            if (p.runs(r)) continue;
+            const property = namingRole(r, p.role);
+            if (property !== undefined) out.push({ resource: r, property, role: p.role, kind: p.kind });
         }
     }
     return out;
@@ -144,29 +147,39 @@ function findRoles(state: StackState, iam: AccountIam, planned: Planned): Map<Ia
  * its assumeRole so); undefined when none does.
  */
 function namingRole(r: StackResource, role: IamPrincipal): string | undefined {
-    const walk = (value: unknown, path: string, roleKey: boolean, depth: number): string | undefined => {
+    // Returns the path below `value` ("" for the value itself), built only on a hit: most resources name no role.
+    const walk = (value: unknown, roleKey: boolean, depth: number): string | undefined => {
         if (depth > 16) return undefined;
         if (typeof value === "string") {
-            if (roleKey && namesThisRole(value, role)) return path;
+            if (roleKey && namesThisRole(value, role)) return "";
             const opened = value.startsWith("{") || value.startsWith("[") ? jsonValue(value) : undefined;
-            return opened !== undefined && typeof opened === "object" ? walk(opened, path, false, depth + 1) : undefined;
+            return opened !== undefined && typeof opened === "object" ? walk(opened, false, depth + 1) : undefined;
         }
         if (Array.isArray(value)) {
             for (let i = 0; i < value.length; i++) {
-                const hit = walk(value[i], `${path}[${i}]`, roleKey, depth + 1);
-                if (hit !== undefined) return hit;
+                const hit = walk(value[i], roleKey, depth + 1);
+                if (hit !== undefined) return `[${i}]${hit}`;
             }
             return undefined;
         }
         if (!isRecord(value)) return undefined;
-        for (const [k, v] of Object.entries(value)) {
-            const key = k.toLowerCase();
-            const hit = walk(v, path === "" ? k : `${path}.${k}`, key.endsWith("role") || key.endsWith("rolearn") || key.endsWith("roles") || key.endsWith("rolearns"), depth + 1);
-            if (hit !== undefined) return hit;
+        for (const k of Object.keys(value)) {
+            const hit = walk(value[k], isRoleKey(k), depth + 1);
+            if (hit !== undefined) return `.${k}${hit}`;
         }
         return undefined;
     };
-    return walk(r.inputs, "", false, 0) ?? walk(r.outputs, "", false, 0);
+    const hit = walk(r.inputs, false, 0) ?? walk(r.outputs, false, 0);
+    return hit?.startsWith(".") ? hit.slice(1) : hit;
+}
+
+/** A key that names a role to run as: ending in `role`, `roleArn`, `roles` or `roleArns`, in any case. */
+function isRoleKey(key: string): boolean {
+    // Most keys end otherwise: the last letter decides before any lower-casing.
+    const last = key.charCodeAt(key.length - 1) | 0x20;
+    if (last !== 0x65 && last !== 0x6e && last !== 0x73) return false;
+    const lower = key.toLowerCase();
+    return lower.endsWith("role") || lower.endsWith("rolearn") || lower.endsWith("roles") || lower.endsWith("rolearns");
 }
 
 /** Whether a value names the role: by an ARN of it, or by its name where a resource takes one (an instance profile's role). */
