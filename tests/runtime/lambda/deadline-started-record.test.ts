@@ -13,6 +13,7 @@ import { event, handlerWithCapture } from "../../../testing/runtime-fixtures";
 import type { StreamLine } from "../../../runtime/lambda/streaming";
 import { contextWithDeadline } from "../../support/runtime-harness";
 import { DelayingSink, stillRunningAfter } from "../../support/archive-rig";
+import type { PrivateInvocationLogger } from "../../../runtime/private-invocation-logger";
 
 const FUNCTION_TIMEOUT_MS = 1500;
 const MARGIN_MS = 600;
@@ -24,6 +25,16 @@ describe("fail-closed handler, started record still being written at the deadlin
     before(() => {
         aws = localAws();
     });
+
+    /** Once the started record lands: the call's two records, Bedrock never called, and the run over. */
+    async function startedRecordLands(sink: DelayingSink, logger: PrivateInvocationLogger): Promise<void> {
+        await new Promise((resolve) => setTimeout(resolve, STARTED_DELAY_MS));
+        assert.equal(aws.bedrock.calls.length, 0);
+        assert.deepEqual(sink.records.map((r) => r.outcome).sort(), ["error", "started"]);
+        assert.equal(new Set(sink.records.map((r) => r.callId)).size, 1);
+        assert.equal(logger.stats().activeRuns, 0);
+        assert.equal(logger.stats().orphanEvents, 0);
+    }
 
     it("handler.stream: ends the stream with DeadlineExceeded and returns before the function's timeout; Bedrock is not called", async () => {
         const sink = new DelayingSink((record) => (record.outcome === "started" ? STARTED_DELAY_MS : 0));
@@ -43,12 +54,7 @@ describe("fail-closed handler, started record still being written at the deadlin
         // The DeadlineExceeded record is durable at the answer; the started record lands later.
         assert.deepEqual(sink.records.map((r) => [r.outcome, r.errorCode]), [["error", "DeadlineExceeded"]]);
 
-        await new Promise((resolve) => setTimeout(resolve, STARTED_DELAY_MS));
-        assert.equal(aws.bedrock.calls.length, 0);
-        assert.deepEqual(sink.records.map((r) => r.outcome).sort(), ["error", "started"]);
-        assert.equal(new Set(sink.records.map((r) => r.callId)).size, 1);
-        assert.equal(handler.logger.stats().activeRuns, 0);
-        assert.equal(handler.logger.stats().orphanEvents, 0);
+        await startedRecordLands(sink, handler.logger);
     });
 
     it("the buffered handler: answers DeadlineExceeded with its record durable, before the function's timeout; Bedrock is not called", async () => {
@@ -64,11 +70,6 @@ describe("fail-closed handler, started record still being written at the deadlin
         assert.deepEqual(answer, { error: { code: "DeadlineExceeded", message: "the model call was stopped before the function's deadline" } });
         assert.deepEqual(sink.records.map((r) => [r.outcome, r.errorCode]), [["error", "DeadlineExceeded"]]);
 
-        await new Promise((resolve) => setTimeout(resolve, STARTED_DELAY_MS));
-        assert.equal(aws.bedrock.calls.length, 0);
-        assert.deepEqual(sink.records.map((r) => r.outcome).sort(), ["error", "started"]);
-        assert.equal(new Set(sink.records.map((r) => r.callId)).size, 1);
-        assert.equal(handler.logger.stats().activeRuns, 0);
-        assert.equal(handler.logger.stats().orphanEvents, 0);
+        await startedRecordLands(sink, handler.logger);
     });
 });
