@@ -83,7 +83,7 @@ function nonJsonText(value: unknown): string | undefined {
     if (isOutputValue(value)) return OUTPUT_TEXT;
     // JSON drops a member that is a function, and writes a Promise, a Map, a Set or an Error as {}.
     if (typeof value === "function") return `function ${textName((value as { name?: unknown }).name) || "(anonymous)"}`;
-    if (isOpaqueObject(value)) return withArticle(textName((Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }).constructor?.name) || "object");
+    if (isOpaqueObject(value)) return instanceName(value as object);
     return undefined;
 }
 
@@ -99,7 +99,9 @@ function textName(name: unknown): string {
     return typeof name === "string" && /^[\w$]{1,60}$/.test(name) ? name : "";
 }
 
-function withArticle(name: string): string {
+/** An object as its class names it, with its article: "a Promise", "an Error", "an object". */
+function instanceName(value: object): string {
+    const name = textName((Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name) || "object";
     return `${"AEIOUaeiou".includes(name[0]) ? "an" : "a"} ${name}`;
 }
 
@@ -212,7 +214,7 @@ export function objectProblem(argName: string, value: unknown, what = "an object
  */
 export function showBrief(value: unknown, max = 120): string {
     if (typeof value === "object" && value !== null && !Array.isArray(value) && !isPlainObject(value)) {
-        return withArticle(textName((Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name) || "object");
+        return instanceName(value);
     }
     const text = show(value);
     return text.length > max ? `${text.slice(0, max)}...` : text;

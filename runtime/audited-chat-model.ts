@@ -363,8 +363,9 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         }
         // The started record settles on its own: a loss is the logger's to count, and no rejection goes unhandled.
         started.catch(() => undefined);
-        this.auditLogger.runFailed(runId, abortError(signal))?.catch(() => undefined);
-        throw abortError(signal);
+        const reason = abortError(signal);
+        this.auditLogger.runFailed(runId, reason)?.catch(() => undefined);
+        throw reason;
     }
 
     private begin(run: AuditRun, messages: BaseMessage[], signal: AbortSignal | undefined): Promise<void> | undefined {

@@ -17,7 +17,7 @@ import { BEDROCK_TENANT_ACCESS_TYPE, isRecord, namesOfEnforcer, QUOTA_ENFORCER_N
 import { trustProblems } from "./acting-role";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent } from "./intent";
-import { jsonValue, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { ancestorWhere, jsonValue, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { sameRole } from "./runtime-roles";
 
 const FUNCTION_TYPE = "aws:lambda/function:Function";
@@ -102,15 +102,8 @@ function enforcerPlan(state: StackState): Planned {
 }
 
 function costCapPlan(state: StackState): Planned {
-    const byUrn = resourcesByUrn(state);
     // Each tenant's cost cap is its own Budgets action, under its BedrockTenantAccess (cost-cap-wiring.ts checks which role each names).
-    const underTenant = (r: StackResource) => {
-        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
-            if (at.type === BEDROCK_TENANT_ACCESS_TYPE) return true;
-        }
-        return false;
-    };
-    const actions = (r: StackResource) => r.type === BUDGET_ACTION_TYPE && underTenant(r);
+    const actions = (r: StackResource) => r.type === BUDGET_ACTION_TYPE && ancestorWhere(state, r, (at) => at.type === BEDROCK_TENANT_ACCESS_TYPE) !== undefined;
     return (intent, names) => {
         // A component without cost caps records no such role, and makes none.
         const recorded = intent.costCapExecutionRoleArn;
@@ -120,11 +113,7 @@ function costCapPlan(state: StackState): Planned {
 }
 
 function findRoles(state: StackState, iam: AccountIam, planned: Planned): Map<IamPrincipal, (r: StackResource) => boolean> {
-    const byUrn = resourcesByUrn(state);
-    const under = (r: StackResource, urn: string) => {
-        for (let at = r.parent, hops = 0; at !== undefined && hops < 64; at = byUrn.get(at)?.parent, hops++) if (at === urn) return true;
-        return false;
-    };
+    const under = (r: StackResource, urn: string) => ancestorWhere(state, r, (at) => at.urn === urn) !== undefined;
     const out = new Map<IamPrincipal, (r: StackResource) => boolean>();
     for (const intent of readEnforcerIntents(state)) {
         const names = namesOfEnforcer(intent.roleName ?? QUOTA_ENFORCER_NAME);

@@ -21,7 +21,7 @@ import { escalations, type EscalationScope } from "./ops-escalation";
 import { tenantRoleWrite, type Guarded } from "./tenant-role-writes";
 import { listUnder } from "./metering-values";
 import { meteringViolations } from "./ops-metering";
-import { prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { ancestorWhere, prop, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 import { invocationLoggingGrants } from "./surfaces";
 
@@ -196,13 +196,7 @@ export function opsAccountViolations(ctx: OpsContext): Violation[] {
  * function's name and Region, is undefined: reached by any statement.
  */
 function enforcerFunctions(state: StackState, account: string): (string | undefined)[] {
-    const byUrn = resourcesByUrn(state);
-    const underEnforcer = (r: StackResource) => {
-        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
-            if (at.type === QUOTA_ENFORCER_TYPE) return true;
-        }
-        return false;
-    };
+    const underEnforcer = (r: StackResource) => ancestorWhere(state, r, (at) => at.type === QUOTA_ENFORCER_TYPE) !== undefined;
     const functions = state.resources.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
     const enforcer = functions.filter(underEnforcer);
     return (enforcer.length > 0 ? enforcer : functions).map((r) => {
@@ -226,13 +220,7 @@ function enforcerFunctions(state: StackState, account: string): (string | undefi
  * through such a permission.
  */
 function enforcerInvokers(state: StackState, account: string, flag: (code: Code, r: StackResource, statement: string, why: string) => void): void {
-    const byUrn = resourcesByUrn(state);
-    const componentOf = (r: StackResource) => {
-        for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < 64; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
-            if (at.type === QUOTA_ENFORCER_TYPE) return at.urn;
-        }
-        return undefined;
-    };
+    const componentOf = (r: StackResource) => ancestorWhere(state, r, (at) => at.type === QUOTA_ENFORCER_TYPE)?.urn;
     const functions = new Map<string, string>();
     const rules = new Map<string, Set<string>>();
     for (const r of state.resources) {

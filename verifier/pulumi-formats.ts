@@ -135,6 +135,18 @@ export function resourcesByUrn(state: StackState): ReadonlyMap<string, StackReso
     return index;
 }
 
+/** Deeper than any chain of components: the walks above stop there, whatever a file claims. */
+const MAX_PARENT_DEPTH = 64;
+
+/** The nearest resource above `r`, following its parents, that `test` accepts. */
+export function ancestorWhere(state: StackState, r: StackResource, test: (at: StackResource) => boolean): StackResource | undefined {
+    const byUrn = resourcesByUrn(state);
+    for (let at = r.parent ? byUrn.get(r.parent) : undefined, hops = 0; at && hops < MAX_PARENT_DEPTH; at = at.parent ? byUrn.get(at.parent) : undefined, hops++) {
+        if (test(at)) return at;
+    }
+    return undefined;
+}
+
 /** Parses one file's text; `file` names it in errors. */
 export function readStackState(file: string, text: string): StackState {
     let doc: unknown;

@@ -11,7 +11,7 @@ import { actingRoleProblems, type Need } from "./acting-role";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
-import { asText, jsonValue, prop, resourcesByUrn, type StackResource } from "./pulumi-formats";
+import { ancestorWhere, asText, jsonValue, prop, type StackResource } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -354,13 +354,9 @@ function enforcer(ctx: MeteringContext): void {
 /** The `QuotaEnforcer` that owns a function, as its outputs ask; undefined for another function or an older component. */
 function enforcerIntents(ctx: MeteringContext): (f: StackResource) => EnforcerIntent | undefined {
     const intents = new Map(readEnforcerIntents(ctx.state).map((i) => [i.urn, i]));
-    const byUrn = resourcesByUrn(ctx.state);
     return (f) => {
-        for (let at = f.parent, hops = 0; at !== undefined && hops < 64; at = byUrn.get(at)?.parent, hops++) {
-            const intent = intents.get(at);
-            if (intent) return intent;
-        }
-        return undefined;
+        const owner = ancestorWhere(ctx.state, f, (at) => intents.has(at.urn));
+        return owner && intents.get(owner.urn);
     };
 }
 

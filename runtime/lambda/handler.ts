@@ -367,17 +367,22 @@ class RecordDeadlineError extends Error {
  */
 function remainingMs(context: LambdaContextLike | undefined): number {
     if (context === undefined || context === null) return Infinity;
+    // The context is the caller's: its getter or its function may throw, which is named as the context's fault.
+    const threw = (err: unknown) => new ArgumentError(`the handler's context.getRemainingTimeInMillis() threw (${thrownText(err)}): pass the Lambda context, or no context for a call without a deadline`);
     let read: unknown;
-    let remaining: unknown;
     try {
         read = (context as Partial<LambdaContextLike>).getRemainingTimeInMillis;
-        if (typeof read !== "function") {
-            throw new ArgumentError("the handler's context has no getRemainingTimeInMillis(): pass the Lambda context, or no context for a call without a deadline");
-        }
+    } catch (err) {
+        throw threw(err);
+    }
+    if (typeof read !== "function") {
+        throw new ArgumentError("the handler's context has no getRemainingTimeInMillis(): pass the Lambda context, or no context for a call without a deadline");
+    }
+    let remaining: unknown;
+    try {
         remaining = read.call(context);
     } catch (err) {
-        if (err instanceof ArgumentError) throw err;
-        throw new ArgumentError(`the handler's context.getRemainingTimeInMillis() threw (${thrownText(err)}): pass the Lambda context, or no context for a call without a deadline`);
+        throw threw(err);
     }
     if (typeof remaining !== "number" || Number.isNaN(remaining) || remaining === -Infinity) {
         throw new ArgumentError(`the handler's context.getRemainingTimeInMillis() returned ${typeof remaining === "number" ? remaining : typeof remaining}, not a number of milliseconds`);
