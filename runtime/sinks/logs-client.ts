@@ -9,6 +9,7 @@
  */
 import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import { JsonCodec } from "@smithy/core/protocols";
+import { OwnKeyCacheSignatureV4 } from "../signing-keys";
 
 /** The settings the client's protocol is built with by default (its service target, namespaces, error types). */
 let defaultSettings: Record<string, unknown> | undefined;
@@ -22,5 +23,5 @@ function protocolDefaults(): Record<string, unknown> {
 export function sinkLogsClient(config: CloudWatchLogsClientConfig): CloudWatchLogsClient {
     // The default codec's settings for the JSON 1.1 protocol: timestamps as epoch seconds unless a member says otherwise, member names as modelled.
     const jsonCodec = new JsonCodec({ timestampFormat: { useTrait: true, default: 7 }, jsonName: false });
-    return new CloudWatchLogsClient({ ...config, protocolSettings: { ...protocolDefaults(), jsonCodec } });
+    return new CloudWatchLogsClient({ signerConstructor: OwnKeyCacheSignatureV4, ...config, protocolSettings: { ...protocolDefaults(), jsonCodec } });
 }

@@ -8,6 +8,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RuntimeConfig } from "./config";
 import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
 import { afterOpsSession } from "../sts-failure";
+import { OwnKeyCacheSignatureV4 } from "../signing-keys";
 import { RUN_ID_KEY } from "../audited-chat-model";
 import { RuntimeSecrets, holdSecrets, withoutSecrets } from "../secrets";
 import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, membersUnreadableProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
@@ -183,7 +184,7 @@ export function cachingBedrockClient(config: BedrockRuntimeClientConfig): Bedroc
     // A retry strategy of the SDK's first kind adds to the handler's context on every call, which a cached handler
     // keeps: its user agent would grow by one entry per call. Such a client keeps building a handler per call.
     const legacyRetries = config.retryStrategy !== undefined && typeof (config.retryStrategy as { acquireInitialRetryToken?: unknown }).acquireInitialRetryToken !== "function";
-    const client = new BedrockRuntimeClient({ cacheMiddleware: !legacyRetries, ...config });
+    const client = new BedrockRuntimeClient({ cacheMiddleware: !legacyRetries, signerConstructor: OwnKeyCacheSignatureV4, ...config });
     const send = client.send.bind(client) as Send;
     const sendWithoutEmpty: Send = (command, optionsOrCallback, callback) => send(command, holdsNothing(optionsOrCallback) ? undefined : optionsOrCallback, callback);
     client.send = sendWithoutEmpty as BedrockRuntimeClient["send"];

@@ -8,6 +8,7 @@ import { fromTemporaryCredentials, fromNodeProviderChain } from "@aws-sdk/creden
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { markStsFailure } from "../sts-failure";
+import { OwnKeyCacheSignatureV4 } from "../signing-keys";
 import { RuntimeSecrets, withoutSecrets } from "../secrets";
 import { ArgumentError, raise, SESSION_TAG_KEYS, showBrief, type Problem } from "../../contract";
 
@@ -112,6 +113,7 @@ export function createOpsCredentials(options: OpsCredentialsOptions): AwsCredent
                 : (secrets.noteIdentity(customer), customer),
         clientConfig: {
             region: options.region,
+            signerConstructor: OwnKeyCacheSignatureV4,
             // A socket timeout fails the attempt (a requestTimeout alone only logs a warning), and the SDK retries it.
             requestHandler: new NodeHttpHandler({
                 connectionTimeout: options.stsTimeouts?.connectionMs ?? DEFAULT_STS_CONNECTION_TIMEOUT_MS,

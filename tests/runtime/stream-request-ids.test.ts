@@ -1,0 +1,62 @@
+import { strict as assert } from "assert";
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { ChatBedrockConverse } from "@langchain/aws";
+import { HumanMessage } from "@langchain/core/messages";
+import { AuditedChatBedrockConverse } from "../../runtime/audited-chat-model";
+import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger";
+import { cachingBedrockClient } from "../../runtime/wiring/ops-bedrock-client";
+import { useLocalAws, type LocalAws } from "../../testing/local-aws";
+import { HAIKU } from "../../testing/runtime-fixtures";
+import { MemorySink } from "../support/memory-sink";
+import { drain } from "../support/drain";
+
+const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+
+describe("a streamed call's request id reaches its record through the client's send", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+
+    const config = () => ({ region: "us-east-1", endpoint: aws.bedrock.url, credentials: CREDENTIALS });
+    const audited = (client: BedrockRuntimeClient, sink: MemorySink) =>
+        new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client, auditLogger: new PrivateInvocationLogger({ sink, tenantId: "acme", region: "us-east-1" }) });
+
+    it("leaves the client's middleware stack as it was, so a unary call resolves no handler step of the runtime's", async () => {
+        const client = new BedrockRuntimeClient(config());
+        const before = client.middlewareStack.identify();
+        const sink = new MemorySink();
+
+        await audited(client, sink).invoke([new HumanMessage("unary")]);
+
+        assert.deepEqual(client.middlewareStack.identify(), before);
+        assert.equal(sink.records().length, 1);
+        assert.equal(sink.records()[0].requestId, aws.bedrock.calls.at(-1)!.requestId);
+    });
+
+    it("on a client that reuses its handlers, a stream's record names its request id though a stream of another model built the handler first", async () => {
+        const client = cachingBedrockClient(config());
+        // The client's cached handler for ConverseStream is resolved here, before the audited model knows the client.
+        await drain(await new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client }).stream([new HumanMessage("plain stream")]));
+        const sink = new MemorySink();
+
+        await drain(await audited(client, sink).stream([new HumanMessage("audited stream")]));
+
+        const call = aws.bedrock.calls.at(-1)!;
+        assert.deepEqual(sink.records().map((r) => [r.operation, r.outcome, r.requestId]), [["ConverseStream", "success", call.requestId]]);
+    });
+
+    it("takes the run id out of the request before the SDK builds it, with the caller's own request metadata kept", async () => {
+        const client = cachingBedrockClient(config());
+        const sink = new MemorySink();
+
+        await drain(await audited(client, sink).stream([new HumanMessage("with metadata")], { requestMetadata: { team: "search" } }));
+        await drain(await audited(client, sink).stream([new HumanMessage("without")]));
+
+        const [withMetadata, without] = aws.bedrock.calls.slice(-2).map((c) => (c.body as { requestMetadata?: unknown }).requestMetadata);
+        assert.deepEqual(withMetadata, { team: "search" });
+        assert.equal(without, undefined);
+        assert.deepEqual(sink.records().map((r) => r.requestId), aws.bedrock.calls.slice(-2).map((c) => c.requestId));
+    });
+});
