@@ -150,8 +150,13 @@ function sessionFirst(client: BedrockRuntimeClient, secrets: RuntimeSecrets): Be
         throw withoutSecrets(err, secrets);
     };
     const sendAfterSession: Send = (command, optionsOrCallback, callback) => {
+        // The SDK's callback forms, `send(command, callback)` and `send(command, options, callback)`: the error reaches the callback cleaned too.
+        const given = typeof optionsOrCallback === "function" ? optionsOrCallback : callback;
+        if (typeof given === "function") {
+            const cleaned = (err: unknown, output?: unknown) => (given as (err: unknown, output?: unknown) => void)(err == null ? err : withoutSecrets(err, secrets), output);
+            return given === optionsOrCallback ? send(command, cleaned) : send(command, optionsOrCallback, cleaned);
+        }
         const signal = typeof optionsOrCallback === "object" && optionsOrCallback !== null ? (optionsOrCallback as { abortSignal?: unknown }).abortSignal : undefined;
-        if (callback !== undefined) return send(command, optionsOrCallback, callback);
         if (!(signal instanceof AbortSignal)) return (send(command, optionsOrCallback) as Promise<unknown>).catch(clean);
         return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>, runIdOf(command)).catch(clean);
     };

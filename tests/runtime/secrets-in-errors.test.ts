@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { inspect } from "util";
+import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { useLocalAws, type LocalAws } from "../../testing/local-aws";
 import { createTenantChatModel } from "../../runtime/tenant-chat-model";
 import { REDACTED_SECRET, RuntimeSecrets, withoutSecrets } from "../../runtime/secrets";
@@ -44,6 +45,15 @@ describe("secrets in the errors a caller gets", () => {
 
     const model = () => createTenantChatModel({ sink: new MemorySink(), env: { ...aws.env, ...TENANT_ENV }, customerCredentials: async () => CUSTOMER, onWarning: () => undefined });
 
+    /** The model's client called in the SDK's callback form, with or without options before the callback. */
+    const callbackSend = (m: ReturnType<typeof model>, withOptions: boolean) =>
+        new Promise<unknown>((resolve, reject) => {
+            const command = new ConverseCommand({ modelId: m.model, messages: [{ role: "user", content: [{ text: "hi" }] }] });
+            const callback = (err: unknown, output?: unknown) => (err instanceof Error ? reject(err) : err ? reject(new Error("a non-Error failure")) : resolve(output));
+            if (withOptions) m.client.send(command, {}, callback);
+            else m.client.send(command, callback);
+        });
+
     const entries: [string, (m: ReturnType<typeof model>) => Promise<unknown>][] = [
         ["invoke", (m) => m.invoke("hi")],
         ["invoke with a signal", (m) => m.invoke("hi", { signal: new AbortController().signal })],
@@ -65,6 +75,21 @@ describe("secrets in the errors a caller gets", () => {
             },
         ],
     ];
+
+    it("answers the model's client in the SDK's callback forms, and keeps the ExternalId out of the error they pass", async () => {
+        const answer = (await callbackSend(model(), false)) as { output?: unknown };
+        assert.ok(answer.output !== undefined, "the two-argument form answers");
+        assert.ok(((await callbackSend(model(), true)) as { output?: unknown }).output !== undefined, "the three-argument form answers");
+        aws.sts.requiredExternalId = "ext-the-ops-side-expects";
+
+        for (const withOptions of [false, true]) {
+            const err = await failureOf(() => callbackSend(model(), withOptions));
+
+            const text = everything(err);
+            assert.ok(text.includes("AccessDenied"), text.slice(0, 300));
+            assert.ok(!text.includes(EXTERNAL_ID), `the ExternalId reached the callback: ${text.slice(0, 300)}`);
+        }
+    });
 
     for (const [name, call] of entries) {
         it(`keeps the ExternalId out of ${name}'s error when STS's refusal quotes it`, async () => {
