@@ -24,7 +24,8 @@ import type { PrivateInvocationLogger } from "./private-invocation-logger";
 import { secretsOf, withoutSecrets } from "./secrets";
 import { readableMetadata } from "./content";
 import { callOptionsProblem, modelInputProblem, promptsProblem } from "./call-input";
-import { ArgumentError } from "../contract";
+import { ArgumentError, methodsProblem, raise, recordProblem, showBrief, type Problem } from "../contract";
+import { auditLoggerProblem } from "./wiring/audit-logger";
 
 /**
  * `requestMetadata` key carrying the run id from the model to the client
@@ -103,6 +104,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     }
 
     constructor(fields: AuditedChatModelFields) {
+        raise(fieldsProblem(fields));
         const { auditLogger, ...rest } = fields;
         super({ ...rest, callbacks: withoutHandler(rest.callbacks, auditLogger) });
         this.auditLogger = auditLogger;
@@ -474,6 +476,22 @@ function noteClosing(closing: { stop: boolean; metadata: boolean }, chunk: ChatG
 }
 
 type ResponseFacts = { requestId?: string; attempts?: number };
+
+/**
+ * The fields the model cannot do without, checked before LangChain reads
+ * them: a client the request-id middleware can join (a plain object with
+ * `send` alone has no middleware stack), and the logger its records go to.
+ */
+function fieldsProblem(fields: unknown): Problem {
+    const problem = recordProblem("AuditedChatBedrockConverse fields", fields);
+    if (problem !== undefined) return problem;
+    const { client, auditLogger } = fields as { client?: unknown; auditLogger?: unknown };
+    const clientProblem = methodsProblem("client", client, ["send"], "a BedrockRuntimeClient");
+    if (clientProblem !== undefined) return clientProblem;
+    const stack = (client as { middlewareStack?: { add?: unknown } }).middlewareStack;
+    if (typeof stack?.add !== "function") return `client must be a BedrockRuntimeClient (with send() and middlewareStack.add()), got ${showBrief(client)}, which has no middlewareStack.add()`;
+    return auditLoggerProblem("auditLogger", auditLogger);
+}
 
 /** Loggers of streamed runs in progress, by run id, for the client middleware. */
 const observers = new Map<string, PrivateInvocationLogger>();
