@@ -792,6 +792,10 @@ export function foreignReferences(r: StackResource, account: string, buckets: Se
                 for (const named of embeddedReferences(value)) walk(named, key, depth + 1);
             } else if (isAccountId(value) && value !== account && !(refusing && key === "forbiddenAccountIds") && !(key === RuntimeEnv.tenantId && value === tenantLabel) && !outbound(value)) {
                 out.push([here(), `names account ${value} as ${key}: a path out of the account ${account}`]);
+            } else if (value.charCodeAt(ACCOUNT_ID_LENGTH) === SLASH && isAccountId(value.slice(0, ACCOUNT_ID_LENGTH))) {
+                // An id qualified by its owner's account (EC2 writes another account's security group as `111122223333/sg-…`).
+                const owner = value.slice(0, ACCOUNT_ID_LENGTH);
+                if (owner !== account && !outbound(value)) out.push([here(), `names ${value}, of account ${owner}, as ${key}: a path out of the account ${account}`]);
             }
         } else if (typeof value === "number") {
             // An account id given as a number is still read as one; a count or threshold under another key is not one.
@@ -846,6 +850,8 @@ function isPulumiAsset(value: unknown): boolean {
     return value.__pulumiArchive === true || value.__pulumiAsset === true || (typeof sig === "string" && ASSET_SIGNATURES.has(sig));
 }
 
+const ACCOUNT_ID_LENGTH = 12;
+const SLASH = "/".charCodeAt(0);
 const OPEN_BRACE = 123;
 const OPEN_BRACKET = 91;
 
