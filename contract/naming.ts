@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import { ArgumentError, missingProblem, show, type Problem } from "./validation";
+import { IAM_ROLE_ARN_PATTERN } from "./identifiers";
 
 /**
  * The naming rules both accounts share. The ops account trusts a runtime
@@ -47,6 +48,17 @@ export function assertTenantId(tenantId: unknown, argName = "tenantId"): asserts
 export function opsRoleName(tenantId: string): string {
     assertTenantId(tenantId);
     return `${OPS_ROLE_PREFIX}${tenantId}`;
+}
+
+/** Why `value` is not the ARN of `tenantId`'s ops role, or undefined when it is. */
+export function opsRoleArnProblem(argName: string, value: unknown, tenantId: string): Problem {
+    const expected = opsRoleName(tenantId);
+    const match = typeof value === "string" ? IAM_ROLE_ARN_PATTERN.exec(value) : null;
+    // BedrockTenantAccess creates the role at the root path; a role of the same name under a path is another role.
+    if (!match || match[3] !== expected || match[2] !== "") {
+        return `${argName} must be the ARN of the ops role "${expected}" (arn:aws:iam::<ops account>:role/${expected}, with no path), got ${show(value)}`;
+    }
+    return undefined;
 }
 
 /**

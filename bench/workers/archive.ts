@@ -10,7 +10,7 @@ import { reply } from "../child";
 import { msSince } from "../stats";
 import { createHandler } from "../../runtime/lambda/handler";
 import { LocalS3Server } from "../../testing/local-aws";
-import { assertAnswered, CONTEXT, startRig } from "./runtime-rig";
+import { assertAnswered, CONTEXT, opsRoleArnOf, startRig } from "./runtime-rig";
 
 export interface ArchiveParams {
     n: number;
@@ -43,7 +43,7 @@ async function main(params: ArchiveParams): Promise<ArchiveSamples> {
         requestHandler: new NodeHttpHandler(),
     });
     const without = rig.lambdaHandler("bench-plain");
-    const archived = createHandler({ tenantId: "bench-archive", archiveBucket: BUCKET, archiveKmsKeyArn: KEY_ARN, archiveClient: client, onWarning: () => undefined });
+    const archived = createHandler({ tenantId: "bench-archive", opsRoleArn: opsRoleArnOf("bench-archive"), archiveBucket: BUCKET, archiveKmsKeyArn: KEY_ARN, archiveClient: client, onWarning: () => undefined });
     const logsWithout = rig.cloudWatchHandler("bench-logs-plain");
     const logsArchived = rig.cloudWatchHandler("bench-logs-archive", { archiveBucket: BUCKET, archiveKmsKeyArn: KEY_ARN, archiveClient: client });
     const setups = [without, archived, logsWithout.handler, logsArchived.handler];

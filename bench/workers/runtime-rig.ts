@@ -17,6 +17,7 @@ import { PrivateInvocationLogger } from "../../runtime/private-invocation-logger
 import { CloudWatchLogsSink } from "../../runtime/sinks/cloudwatch-logs-sink";
 import { setEnv, startLocalAws, type LocalAws } from "../../testing/local-aws";
 import { HAIKU, TENANT_ENV } from "../../testing/runtime-fixtures";
+import { opsRoleName } from "../../contract";
 
 export const PROMPT = "Summarise the contract.";
 export const LOG_GROUP = "/bedrock-tenancy/bench/audit";
@@ -99,10 +100,10 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     return {
         aws,
         event: (i) => ({ prompt: PROMPT, userId: "user-17", applicationId: "bench-app", requestId: `bench-${i}` }),
-        lambdaHandler: (tenantId) => createHandler({ tenantId, onWarning: quiet }),
+        lambdaHandler: (tenantId) => createHandler({ tenantId, opsRoleArn: opsRoleArnOf(tenantId), onWarning: quiet }),
         cloudWatchHandler: (tenantId, options = {}) => {
             const sink = cloudWatchSink(tenantId);
-            return { handler: createHandler({ tenantId, sink, onWarning: quiet, ...options }), sink };
+            return { handler: createHandler({ tenantId, opsRoleArn: opsRoleArnOf(tenantId), sink, onWarning: quiet, ...options }), sink };
         },
         bareModel: () => new ChatBedrockConverse({ model: HAIKU, region: "us-east-1", client: bareClient() }),
         sharedLogger: (tenantId, flushIntervalMs, options = {}) => {
@@ -126,6 +127,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 }
 
 export const messages = () => [new HumanMessage(PROMPT)];
+
+/** The ops role of a benchmark's tenant: the runtime takes only the tenant's own. */
+export function opsRoleArnOf(tenantId: string): string {
+    return `arn:aws:iam::999999999999:role/${opsRoleName(tenantId)}`;
+}
 
 /** Metadata the ECS service passes per call, as the handler does. */
 export function callMetadata(i: number): Record<string, unknown> {

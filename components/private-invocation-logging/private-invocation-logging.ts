@@ -28,10 +28,10 @@ import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
 import { standIn, withLateLeaves, type LateValues } from "../bedrock-tenant-access/document-leaves";
 import { logKeyPolicy } from "./key-policy";
 import { bundleFileName, bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
-import { AuditMetric, auditMetricFilters } from "../../contract";
+import { AuditMetric, auditMetricFilters, opsRoleArnProblem } from "../../contract";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
-import { customerAccountProblem, logKeyArnProblem, opsRoleArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
+import { customerAccountProblem, logKeyArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
 import { inputError } from "../input-error";
 import { stackRegion } from "../stack-region";
 

@@ -1,7 +1,7 @@
 import {
     ACCOUNT_ID_PATTERN,
     DEFAULT_REGION,
-    IAM_ROLE_ARN_PATTERN,
+    opsRoleArnProblem,
     KMS_KEY_ARN_PATTERN,
     SNS_TOPIC_ARN_PATTERN,
     TENANT_TAG_KEY,
@@ -56,17 +56,6 @@ const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 /** EC2 ids: the resource's prefix, a hyphen, then its id (hexadecimal in AWS). */
 const VPC_ID_PATTERN = /^vpc-[0-9a-z]+$/;
 const SUBNET_ID_PATTERN = /^subnet-[0-9a-z]+$/;
-
-/** Why `value` is not the ARN of `tenantId`'s ops role, or undefined when it is. */
-export function opsRoleArnProblem(argName: string, value: unknown, tenantId: string): Problem {
-    const expected = opsRoleName(tenantId);
-    const match = typeof value === "string" ? IAM_ROLE_ARN_PATTERN.exec(value) : null;
-    // BedrockTenantAccess creates the role at the root path; a role of the same name under a path is another role.
-    if (!match || match[3] !== expected || match[2] !== "") {
-        return `${argName} must be the ARN of the ops role "${expected}" (arn:aws:iam::<ops account>:role/${expected}, with no path), got ${show(value)}`;
-    }
-    return undefined;
-}
 
 /**
  * Why the customer account `accountId` cannot take the ops role `opsRoleArn`:

@@ -28,6 +28,7 @@ import {
     regionProblem,
     RuntimeEnv,
     safeMetadataKeysProblem,
+    opsRoleArnProblem,
     tenantIdProblem,
     type RuntimeEnvironment,
 } from "../../contract";
@@ -93,7 +94,9 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         guardrailVersion: pick("guardrailVersion"),
     };
     raise(
-        patternProblem(envLabel("opsRoleArn"), c.opsRoleArn, IAM_ROLE_ARN_PATTERN, "an IAM role ARN"),
+        // The tenant's own role only: another tenant's (a copied environment) would be refused by STS on every call, read as an outage.
+        patternProblem(envLabel("opsRoleArn"), c.opsRoleArn, IAM_ROLE_ARN_PATTERN, "an IAM role ARN") ??
+            (tenantIdProblem(envLabel("tenantId"), c.tenantId) === undefined ? opsRoleArnProblem(envLabel("opsRoleArn"), c.opsRoleArn, c.tenantId as string) : undefined),
         externalIdProblem(envLabel("externalId"), c.externalId),
         tenantIdProblem(envLabel("tenantId"), c.tenantId),
         modelSettingsProblem(

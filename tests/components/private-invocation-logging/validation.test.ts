@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import type { PrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/args";
-import { opsRoleArnProblem, validatePrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/validation";
+import { validatePrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/validation";
+import { opsRoleArnProblem } from "../../../contract";
 import { ArgumentError, externalIdProblem, modelSettingsProblem } from "../../../contract";
 import { US_HAIKU_35, US_SONNET_37, customerAArgs, opsRoleArnFor } from "../../support/customer-fixtures";
 

@@ -54,6 +54,12 @@ describe("runtime configuration", () => {
         ["a missing ExternalId", { [RuntimeEnv.externalId]: undefined }, /externalId \(BEDROCK_TENANCY_EXTERNAL_ID\) is required \(2 to 1224 letters, digits and the characters _\+=,\.@:\/-\), got undefined$/],
         ["a missing tenant id", { [RuntimeEnv.tenantId]: undefined }, /tenantId \(BEDROCK_TENANCY_TENANT_ID\) is required \(1 to 32 lowercase letters, digits and hyphens, starting and ending with a letter or digit\), got undefined$/],
         ["a user ARN as the ops role", { [RuntimeEnv.opsRoleArn]: "arn:aws:iam::999999999999:user/bob" }, /BEDROCK_TENANCY_OPS_ROLE_ARN.*got "arn:aws:iam::999999999999:user\/bob"/],
+        [
+            "another tenant's ops role (a copied environment, which STS would refuse on every call)",
+            { [RuntimeEnv.opsRoleArn]: "arn:aws:iam::999999999999:role/BedrockTenantAccess-customer-b" },
+            /opsRoleArn \(BEDROCK_TENANCY_OPS_ROLE_ARN\) must be the ARN of the ops role "BedrockTenantAccess-customer-a" .*got "arn:aws:iam::999999999999:role\/BedrockTenantAccess-customer-b"/,
+        ],
+        ["a role of the tenant's name under a path, which is another role", { [RuntimeEnv.opsRoleArn]: "arn:aws:iam::999999999999:role/x/BedrockTenantAccess-customer-a" }, /with no path\), got "arn:aws:iam::999999999999:role\/x\/BedrockTenantAccess-customer-a"/],
         ["a one-character ExternalId", { [RuntimeEnv.externalId]: "x" }, /externalId \(BEDROCK_TENANCY_EXTERNAL_ID\) must be 2 to 1224 letters, digits .*got a string of 1 character \(not shown: it is secret\)/],
         ["a bad tenant id", { [RuntimeEnv.tenantId]: "Acme Corp" }, /tenantId \(BEDROCK_TENANCY_TENANT_ID\) must be 1 to 32 lowercase letters, digits and hyphens.*got "Acme Corp"/],
         ["an empty model list", { [RuntimeEnv.allowedModels]: " , " }, /allowedModels \(BEDROCK_TENANCY_ALLOWED_MODELS\) must list at least one model id/],
