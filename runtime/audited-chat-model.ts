@@ -108,7 +108,6 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         const { auditLogger, ...rest } = fields;
         super({ ...rest, callbacks: withoutHandler(rest.callbacks, auditLogger) });
         this.auditLogger = auditLogger;
-        reportRequestIds(fields.client);
     }
 
     /** `batch` comes here too: each input and the options are checked before LangChain reads them. */
@@ -274,6 +273,8 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             }
         }
         this.auditLogger.observeStream(runId);
+        // Joined at the client's first stream: a client that only makes unary calls builds every call's handler without it.
+        reportRequestIds(this.client);
         const request = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
         const observer = observers.set(runId, this.auditLogger);
         const reply = owned ? new StreamedReply() : undefined;
@@ -500,6 +501,10 @@ const wired = new WeakSet<BedrockRuntimeClient>();
 /**
  * ConverseStream replies reach LangChain without the response's request id;
  * this middleware reads it from the response and hands it to the run's logger.
+ * It joins the client's stack at the first stream, not with the model: the
+ * SDK builds every call's handler from the whole stack (unless the client
+ * reuses its handlers), and one more step there was about a tenth more of
+ * that work for each unary call, which never carries a run id.
  */
 function reportRequestIds(client: BedrockRuntimeClient): void {
     if (wired.has(client)) {

@@ -23,6 +23,22 @@ describe("a streamed call's request id reaches its record through the client's m
     const audited = (client: BedrockRuntimeClient, sink: MemorySink) =>
         new AuditedChatBedrockConverse({ model: HAIKU, region: "us-east-1", client, auditLogger: new PrivateInvocationLogger({ sink, tenantId: "acme", region: "us-east-1" }) });
 
+    it("joins the client's middleware stack at the model's first stream, not before: unary calls build their handlers without it", async () => {
+        const client = new BedrockRuntimeClient(config());
+        const before = client.middlewareStack.identify();
+        const sink = new MemorySink();
+        const model = audited(client, sink);
+
+        await model.invoke([new HumanMessage("unary")]);
+        assert.deepEqual(client.middlewareStack.identify(), before);
+        await drain(await model.stream([new HumanMessage("first stream")]));
+        await drain(await audited(client, sink).stream([new HumanMessage("another model's stream")]));
+
+        assert.equal(client.middlewareStack.identify().filter((step) => !before.includes(step)).length, 1);
+        const streams = aws.bedrock.calls.slice(-2).map((c) => c.requestId);
+        assert.deepEqual(sink.records().map((r) => r.requestId), [aws.bedrock.calls.at(-3)!.requestId, ...streams]);
+    });
+
     it("on a client that reuses its handlers, a stream's record names its request id though a stream of another model built the handler first", async () => {
         const client = cachingBedrockClient(config());
         // The client's cached handler for ConverseStream is resolved here, before the audited model knows the client.
