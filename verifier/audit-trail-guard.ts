@@ -5,10 +5,13 @@
  * or unlock the archive, the trail would say only what the runtime chose to
  * keep. No principal the stack creates needs any of that at run time (an
  * auditor reads, the deployer is not in the files), so every principal of
- * the account is held to it, the runtime role first among them.
+ * the account is held to it, the runtime role first among them. A grant in
+ * the key's or the archive bucket's own policy to a principal of the account
+ * works without any identity policy, so those policies are held to it too.
  */
-import { AUDIT_TRAIL_REMOVERS, coversAction, parsePolicy, wildcardMatch, type ControlActions, type PolicyStatement } from "../contract";
-import { ownBuckets } from "./account-egress";
+import { AUDIT_TRAIL_REMOVERS, PREVIEW_UNKNOWN, accountOfPrincipal, coversAction, parsePolicy, wildcardMatch, type ControlActions, type PolicyStatement } from "../contract";
+import { BUCKET_TYPES, ownBuckets } from "./account-egress";
+import { prop, textProp, type StackResource } from "./pulumi-formats";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import type { IamPrincipal } from "./iam-graph";
@@ -77,6 +80,77 @@ export function auditTrailRemovalViolations(ctx: CustomerContext, skip?: (p: Iam
                 out.push(violation("BT-CUSTOMER-AUDIT-REMOVAL", { tenant: ctx.customer.tenantId, stack: ctx.state.stack, resource: source.resource.name, urn: source.resource.urn }, s.label,
                     `lets ${who} ${list(reached.flatMap(([actions]) => actions))}: it could remove, shorten or hide what the audit trail holds (${reached.map(([, what]) => what).join("; ")}); principals of the account may write records and read them, never take them back`));
             }
+        }
+    }
+    for (const found of resourcePolicyRemovals(ctx, parts)) out.push(found);
+    return out;
+}
+
+const KEY_TYPE = "aws:kms/key:Key";
+const KEY_POLICY_TYPE = "aws:kms/keyPolicy:KeyPolicy";
+const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
+
+/**
+ * The part of the trail a resource's own policy governs: the audit key's
+ * policy (unless it is known to be another key's), the policy of a bucket
+ * of the stack's (the archive), or none.
+ */
+function governedPart(r: StackResource, ctx: CustomerContext): { part: ControlActions; what: string } | undefined {
+    const [, key, archive] = AUDIT_TRAIL_REMOVERS;
+    if (r.type === KEY_TYPE || r.type === KEY_POLICY_TYPE) {
+        const named = prop(r, r.type === KEY_TYPE ? "arn" : "keyId");
+        const trailKey = ctx.customer.kmsKeyArn;
+        const known = typeof named === "string" && named !== "" && named !== PREVIEW_UNKNOWN;
+        const isTrailKey = known && (named === trailKey || trailKey.endsWith(`:key/${named}`));
+        // In the component's own stack, a key whose ARN is not known yet may be the audit key; elsewhere only the audit key itself counts.
+        return isTrailKey || (!known && ctx.customer.stack === ctx.state.stack) ? { part: key, what: "key" } : undefined;
+    }
+    // The archive is a bucket of the component's own stack.
+    if (ctx.customer.stack !== ctx.state.stack) return undefined;
+    const bucket = r.type === BUCKET_POLICY_TYPE ? textProp(r, "bucket") : textProp(r, "bucket") ?? r.id;
+    return bucket === undefined || ownBuckets(ctx.state).has(bucket) ? { part: archive, what: "bucket" } : undefined;
+}
+
+/**
+ * Who a resource policy's Allow names directly: principals of the account
+ * (its root only hands the decision to IAM, whose policies are read above),
+ * everyone (`*`, however held to the account), and services. Another
+ * account's principals are the egress checks' findings.
+ */
+function grantees(s: PolicyStatement, account: string): string[] {
+    const out: string[] = [];
+    for (const [kind, values] of Object.entries(s.principals ?? {})) {
+        for (const v of values) {
+            if (kind !== "AWS") out.push(`the ${kind} principal ${v}`);
+            else if (v === "*") out.push("every principal (Principal \"*\")");
+            else if (v === account || v === `arn:aws:iam::${account}:root`) continue;
+            else {
+                const owner = accountOfPrincipal(v);
+                if (owner === undefined || owner === account) out.push(v);
+            }
+        }
+    }
+    return out;
+}
+
+/** Every Allow of the audit key's policy or the archive bucket's that lets a principal of the account take back what the trail holds. */
+function resourcePolicyRemovals(ctx: CustomerContext, parts: Map<ControlActions, string[]>): ReturnType<typeof violation>[] {
+    const out: ReturnType<typeof violation>[] = [];
+    for (const r of ctx.state.resources) {
+        if (r.type !== KEY_TYPE && r.type !== KEY_POLICY_TYPE && r.type !== BUCKET_POLICY_TYPE && !BUCKET_TYPES.includes(r.type)) continue;
+        const governed = governedPart(r, ctx);
+        if (governed === undefined) continue;
+        const parsed = parsePolicy(prop(r, "policy"));
+        // A policy the proof cannot read is the key and archive checks' finding already.
+        if ("problem" in parsed) continue;
+        const arns = parts.get(governed.part) ?? [];
+        for (const s of parsed.statements) {
+            if (s.effect !== "Allow" || !reachesAny(s, arns)) continue;
+            const actions = governed.part.actions.filter((a) => coversAction(s, a));
+            const who = grantees(s, ctx.account);
+            if (actions.length === 0 || who.length === 0) continue;
+            out.push(violation("BT-CUSTOMER-AUDIT-REMOVAL", { tenant: ctx.customer.tenantId, stack: ctx.state.stack, resource: r.name, urn: r.urn }, s.label,
+                `lets ${list(who)} ${list(actions)} by the ${governed.what}'s own policy, which needs no identity policy beside it: it could remove, shorten or hide what the audit trail holds (${governed.part.what}); principals of the account may write records and read them, never take them back`));
         }
     }
     return out;
