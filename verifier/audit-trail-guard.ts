@@ -9,9 +9,10 @@
  * the key's or the archive bucket's own policy to a principal of the account
  * works without any identity policy, so those policies are held to it too.
  */
-import { AUDIT_TRAIL_REMOVERS, PREVIEW_UNKNOWN, accountOfPrincipal, coversAction, parsePolicy, wildcardMatch, type ControlActions, type PolicyStatement } from "../contract";
+import { AUDIT_TRAIL_REMOVERS, PREVIEW_UNKNOWN, coversAction, parsePolicy, wildcardMatch, type ControlActions, type PolicyStatement } from "../contract";
 import { BUCKET_TYPES, ownBuckets } from "./account-egress";
 import { prop, textProp, type StackResource } from "./pulumi-formats";
+import { grantees } from "./resource-grantees";
 import type { CustomerContext } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import type { IamPrincipal } from "./iam-graph";
@@ -109,28 +110,6 @@ function governedPart(r: StackResource, ctx: CustomerContext): { part: ControlAc
     if (ctx.customer.stack !== ctx.state.stack) return undefined;
     const bucket = r.type === BUCKET_POLICY_TYPE ? textProp(r, "bucket") : textProp(r, "bucket") ?? r.id;
     return bucket === undefined || ownBuckets(ctx.state).has(bucket) ? { part: archive, what: "bucket" } : undefined;
-}
-
-/**
- * Who a resource policy's Allow names directly: principals of the account
- * (its root only hands the decision to IAM, whose policies are read above),
- * everyone (`*`, however held to the account), and services. Another
- * account's principals are the egress checks' findings.
- */
-function grantees(s: PolicyStatement, account: string): string[] {
-    const out: string[] = [];
-    for (const [kind, values] of Object.entries(s.principals ?? {})) {
-        for (const v of values) {
-            if (kind !== "AWS") out.push(`the ${kind} principal ${v}`);
-            else if (v === "*") out.push("every principal (Principal \"*\")");
-            else if (v === account || v === `arn:aws:iam::${account}:root`) continue;
-            else {
-                const owner = accountOfPrincipal(v);
-                if (owner === undefined || owner === account) out.push(v);
-            }
-        }
-    }
-    return out;
 }
 
 /** Every Allow of the audit key's policy or the archive bucket's that lets a principal of the account take back what the trail holds. */

@@ -34,7 +34,7 @@ import { prop, textProp, type StackResource, type StackState } from "./pulumi-fo
  * in the request, so the resource the statement names cannot hold it in.
  * None of the fleet's run-time principals needs one.
  */
-const PATH_OPENERS = [
+export const PATH_OPENERS = [
     // CloudWatch Logs: subscriptions, destinations, exports, deliveries, links, the key.
     "logs:PutSubscriptionFilter", "logs:PutDestination", "logs:PutDestinationPolicy", "logs:PutAccountPolicy", "logs:PutResourcePolicy",
     "logs:CreateExportTask", "logs:PutDataProtectionPolicy", "logs:PutDeliverySource", "logs:PutDeliveryDestination",

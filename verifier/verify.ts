@@ -5,6 +5,7 @@
  * are proved; a violation only the second shows is reported as drift.
  * Linear in resources.
  */
+import { opsMessagingPolicyViolations } from "./messaging-policies";
 import { customerViolations, stackViolations } from "./account-checks";
 import { sharedAccountViolations, stackAccount } from "./account-stacks";
 import { archiveViolations } from "./archive-checks";
@@ -200,7 +201,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
         tenants.push(proofs[0]);
         for (const p of proofs) violations.push(...p.violations);
     }
-    if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }), ...opsEgressViolations(state, account), ...opsIdentityReachViolations(state, account, iam, own.tenants));
+    if (own.tenants.length > 0 && account !== undefined) violations.push(...opsAccountViolations({ state, account, iam, tenants: own.tenants }), ...opsEgressViolations(state, account), ...opsIdentityReachViolations(state, account, iam, own.tenants), ...opsMessagingPolicyViolations(state, account));
     const stack = stackViolations({ state, account, tenant: own.customers[0]?.tenantId ?? "(stack)", iam, roleOwners, ops: own.tenants.length > 0 && own.customers.length === 0 });
     violations.push(...stack.violations);
     facts.push(...stack.facts);
