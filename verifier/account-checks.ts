@@ -14,7 +14,8 @@ import { jsonValue, prop, textProp, type StackResource, type StackState } from "
 
 export const INVOCATION_LOGGING_TYPE = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
 export const KMS_KEY_TYPE = "aws:kms/key:Key";
-const KEY_POLICY_TYPES = [KMS_KEY_TYPE, "aws:kms/keyPolicy:KeyPolicy"];
+/** The resources that hold a key policy: the key, and a key policy of its own. */
+export const KEY_POLICY_TYPES = [KMS_KEY_TYPE, "aws:kms/keyPolicy:KeyPolicy"];
 export const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 
 export interface StackContext {

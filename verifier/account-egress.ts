@@ -24,10 +24,10 @@ const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
 const LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const DATA_PROTECTION_TYPE = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
-const TOPIC_TYPE = "aws:sns/topic:Topic";
+export const TOPIC_TYPE = "aws:sns/topic:Topic";
 const SUBSCRIPTION_TYPE = "aws:sns/topicSubscription:TopicSubscription";
 /** A topic's policy as a resource of its own: read as the topic's `policy` is. */
-const TOPIC_POLICY_TYPE = "aws:sns/topicPolicy:TopicPolicy";
+export const TOPIC_POLICY_TYPE = "aws:sns/topicPolicy:TopicPolicy";
 /**
  * Type → the property holding a data protection policy: its findings
  * (samples of the sensitive data it found) go where the document says.

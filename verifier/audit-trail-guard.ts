@@ -11,23 +11,23 @@
  */
 import { AUDIT_TRAIL_REMOVERS, PREVIEW_UNKNOWN, coversAction, parsePolicy, wildcardMatch, type ControlActions, type PolicyStatement } from "../contract";
 import { BUCKET_TYPES, ownBuckets } from "./account-egress";
+import { KEY_POLICY_TYPES, KMS_KEY_TYPE } from "./account-checks";
 import { prop, textProp, type StackResource } from "./pulumi-formats";
 import { grantees } from "./resource-grantees";
 import type { CustomerContext } from "./customer-account";
-import { violation, type Violation } from "./findings";
+import { listSome, violation, type Violation } from "./findings";
 import type { IamPrincipal } from "./iam-graph";
 import { runtimeRoleArns, sameRole } from "./runtime-roles";
 
 /** The ARNs a request on each part of the trail is authorized against: the resource itself and what lies inside it. */
-function trailResources(ctx: CustomerContext): Map<ControlActions, string[]> {
+function trailResources(ctx: CustomerContext, buckets: ReadonlySet<string>): Map<ControlActions, string[]> {
     const { customer } = ctx;
     const logGroup = customer.logGroupArn.endsWith(":*") ? customer.logGroupArn.slice(0, -2) : customer.logGroupArn;
-    const buckets = [...ownBuckets(ctx.state)];
     const [logs, key, archive] = AUDIT_TRAIL_REMOVERS;
     return new Map([
         [logs, [logGroup, `${logGroup}:*`, `${logGroup}:log-stream:x`]],
         [key, customer.kmsKeyArn ? [customer.kmsKeyArn] : []],
-        [archive, buckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/x`])],
+        [archive, [...buckets].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/x`])],
     ]);
 }
 
@@ -54,7 +54,6 @@ function variablesAsWildcards(pattern: string): string {
     return out + pattern.slice(at);
 }
 
-const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
 
 /**
  * Every Allow of a principal of the account that lets it remove, shorten,
@@ -63,7 +62,8 @@ const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length
  */
 export function auditTrailRemovalViolations(ctx: CustomerContext, skip?: (p: IamPrincipal) => boolean): Violation[] {
     const out: Violation[] = [];
-    const parts = trailResources(ctx);
+    const buckets = ownBuckets(ctx.state);
+    const parts = trailResources(ctx, buckets);
     const runtimeRoles = runtimeRoleArns(ctx);
     for (const p of ctx.iam.principals) {
         if (skip?.(p)) continue;
@@ -79,16 +79,14 @@ export function auditTrailRemovalViolations(ctx: CustomerContext, skip?: (p: Iam
                 if (reached.length === 0) continue;
                 const who = runtimeRoles.some((r) => sameRole(r, p.arn)) ? `the runtime role ${p.name}, which sees every prompt and writes the records,` : `${p.kind} ${p.name}`;
                 out.push(violation("BT-CUSTOMER-AUDIT-REMOVAL", { tenant: ctx.customer.tenantId, stack: ctx.state.stack, resource: source.resource.name, urn: source.resource.urn }, s.label,
-                    `lets ${who} ${list(reached.flatMap(([actions]) => actions))}: it could remove, shorten or hide what the audit trail holds (${reached.map(([, what]) => what).join("; ")}); principals of the account may write records and read them, never take them back`));
+                    `lets ${who} ${listSome(reached.flatMap(([actions]) => actions))}: it could remove, shorten or hide what the audit trail holds (${reached.map(([, what]) => what).join("; ")}); principals of the account may write records and read them, never take them back`));
             }
         }
     }
-    for (const found of resourcePolicyRemovals(ctx, parts)) out.push(found);
+    for (const found of resourcePolicyRemovals(ctx, parts, buckets)) out.push(found);
     return out;
 }
 
-const KEY_TYPE = "aws:kms/key:Key";
-const KEY_POLICY_TYPE = "aws:kms/keyPolicy:KeyPolicy";
 const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
 
 /**
@@ -96,10 +94,10 @@ const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
  * policy (unless it is known to be another key's), the policy of a bucket
  * of the stack's (the archive), or none.
  */
-function governedPart(r: StackResource, ctx: CustomerContext): { part: ControlActions; what: string } | undefined {
+function governedPart(r: StackResource, ctx: CustomerContext, buckets: ReadonlySet<string>): { part: ControlActions; what: string } | undefined {
     const [, key, archive] = AUDIT_TRAIL_REMOVERS;
-    if (r.type === KEY_TYPE || r.type === KEY_POLICY_TYPE) {
-        const named = prop(r, r.type === KEY_TYPE ? "arn" : "keyId");
+    if (KEY_POLICY_TYPES.includes(r.type)) {
+        const named = prop(r, r.type === KMS_KEY_TYPE ? "arn" : "keyId");
         const trailKey = ctx.customer.kmsKeyArn;
         const known = typeof named === "string" && named !== "" && named !== PREVIEW_UNKNOWN;
         const isTrailKey = known && (named === trailKey || trailKey.endsWith(`:key/${named}`));
@@ -107,17 +105,16 @@ function governedPart(r: StackResource, ctx: CustomerContext): { part: ControlAc
         return isTrailKey || (!known && ctx.customer.stack === ctx.state.stack) ? { part: key, what: "key" } : undefined;
     }
     // The archive is a bucket of the component's own stack.
-    if (ctx.customer.stack !== ctx.state.stack) return undefined;
-    const bucket = r.type === BUCKET_POLICY_TYPE ? textProp(r, "bucket") : textProp(r, "bucket") ?? r.id;
-    return bucket === undefined || ownBuckets(ctx.state).has(bucket) ? { part: archive, what: "bucket" } : undefined;
+    if ((r.type !== BUCKET_POLICY_TYPE && !BUCKET_TYPES.includes(r.type)) || ctx.customer.stack !== ctx.state.stack) return undefined;
+    const bucket = textProp(r, "bucket") ?? (r.type === BUCKET_POLICY_TYPE ? undefined : r.id);
+    return bucket === undefined || buckets.has(bucket) ? { part: archive, what: "bucket" } : undefined;
 }
 
 /** Every Allow of the audit key's policy or the archive bucket's that lets a principal of the account take back what the trail holds. */
-function resourcePolicyRemovals(ctx: CustomerContext, parts: Map<ControlActions, string[]>): ReturnType<typeof violation>[] {
-    const out: ReturnType<typeof violation>[] = [];
+function resourcePolicyRemovals(ctx: CustomerContext, parts: Map<ControlActions, string[]>, buckets: ReadonlySet<string>): Violation[] {
+    const out: Violation[] = [];
     for (const r of ctx.state.resources) {
-        if (r.type !== KEY_TYPE && r.type !== KEY_POLICY_TYPE && r.type !== BUCKET_POLICY_TYPE && !BUCKET_TYPES.includes(r.type)) continue;
-        const governed = governedPart(r, ctx);
+        const governed = governedPart(r, ctx, buckets);
         if (governed === undefined) continue;
         const parsed = parsePolicy(prop(r, "policy"));
         // A policy the proof cannot read is the key and archive checks' finding already.
@@ -129,7 +126,7 @@ function resourcePolicyRemovals(ctx: CustomerContext, parts: Map<ControlActions,
             const who = grantees(s, ctx.account);
             if (actions.length === 0 || who.length === 0) continue;
             out.push(violation("BT-CUSTOMER-AUDIT-REMOVAL", { tenant: ctx.customer.tenantId, stack: ctx.state.stack, resource: r.name, urn: r.urn }, s.label,
-                `lets ${list(who)} ${list(actions)} by the ${governed.what}'s own policy, which needs no identity policy beside it: it could remove, shorten or hide what the audit trail holds (${governed.part.what}); principals of the account may write records and read them, never take them back`));
+                `lets ${listSome(who)} ${listSome(actions)} by the ${governed.what}'s own policy, which needs no identity policy beside it: it could remove, shorten or hide what the audit trail holds (${governed.part.what}); principals of the account may write records and read them, never take them back`));
         }
     }
     return out;

@@ -86,6 +86,11 @@ export interface Place {
     urn?: string;
 }
 
+/** The first three of `items` and how many more: a finding names what it found without running on. */
+export function listSome(items: readonly string[]): string {
+    return `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
+}
+
 export function violation(code: Code, place: Place, statement: string, why: string): Violation {
     return { code, severity: "error", ...place, statement, why };
 }

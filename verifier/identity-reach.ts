@@ -20,7 +20,7 @@
  */
 import { accountOfPattern, arnPatternFields, COMPUTE_SERVICE_PRINCIPAL, coversAction, coversService, hasWildcard, isAccountId, isReadPattern, isRecord, parseArn, parsePolicy, wildcardMatch, type ParsedArn, type PolicyStatement } from "../contract";
 import { managed, notifyingTopics, ownBuckets, SOURCE_TIES, tiedToAccount, type AccountTies, type NotifyingTopic } from "./account-egress";
-import { violation, type Code, type Violation } from "./findings";
+import { listSome, violation, type Code, type Violation } from "./findings";
 import type { AccountIam, IamPrincipal } from "./iam-graph";
 import type { TenantIntent } from "./intent";
 import { principalWrites, runsAsOtherRole } from "./escalation-actions";
@@ -242,7 +242,7 @@ export function identityReachViolations(scope: ReachScope): Violation[] {
                 if (s.effect !== "Allow") continue;
                 for (const why of pathsOut(s, within)) flag(source.resource, s.label, `lets ${p.kind} ${p.name} ${why}`);
                 const relays = notifying.length > 0 && coversAction(s, "sns:Publish") ? notifying.filter((t) => mayReach(s, t.arn)) : [];
-                if (relays.length > 0) flag(source.resource, s.label, `lets ${p.kind} ${p.name} sns:Publish to ${list(relays.map(relayed))}: whatever it holds would leave through the subscription; only alarms and budgets, whose states the stack words, may feed such a topic`);
+                if (relays.length > 0) flag(source.resource, s.label, `lets ${p.kind} ${p.name} sns:Publish to ${listSome(relays.map(relayed))}: whatever it holds would leave through the subscription; only alarms and budgets, whose states the stack words, may feed such a topic`);
             }
         }
     }
@@ -256,7 +256,7 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
     // the proof does not rely on which account that key reads for a request through an access point.
     if (coversService(s, "s3") || coversService(s, "s3-object-lambda")) {
         const fronted = (s.resources ?? []).flatMap((r) => foreignAccessPoint(r, scope));
-        if (fronted.length > 0) out.push(`act through ${list(fronted)}: an access point can front a bucket of another account, so only an access point of the stack over a bucket of the stack stays in the account ${scope.account}`);
+        if (fronted.length > 0) out.push(`act through ${listSome(fronted)}: an access point can front a bucket of another account, so only an access point of the stack over a bucket of the stack stays in the account ${scope.account}`);
     }
     // Weighed once: the writes that may reach a resource outside the account, or outside the stack.
     const writes = writesOnEveryAccount(s);
@@ -266,22 +266,22 @@ function pathsOut(s: PolicyStatement, scope: Pick<ReachScope, "account" | "bucke
     if (unheld.length > 0) out.push(`${unheld.join("; ")}: each is a resource of the account ${scope.account} that the stack does not hold, so whoever holds it decides where what is written there goes, and its policies are not in the files; name the stack's own resources`);
     const held = heldToAccount(s, scope.account);
     if (held && everywhere && writes.length > 0) {
-        out.push(`${list(writes)} on every resource of the account ${scope.account}: aws:ResourceAccount holds it to the account, not to the stack, and a resource of the account the stack does not hold may forward anywhere; name the stack's own resources`);
+        out.push(`${listSome(writes)} on every resource of the account ${scope.account}: aws:ResourceAccount holds it to the account, not to the stack, and a resource of the account the stack does not hold may forward anywhere; name the stack's own resources`);
     }
     if (!held) {
         // A pattern over every account's resources is weighed as `*` is: reads and account-local writes pass on either.
         const foreign = (s.resources ?? []).flatMap((r) => foreignResource(r, scope)).filter((f) => writes.length > 0 || !f.endsWith(ANY_ACCOUNT));
-        if (foreign.length > 0) out.push(`act on ${list(foreign)}: a path out of the account ${scope.account}`);
+        if (foreign.length > 0) out.push(`act on ${listSome(foreign)}: a path out of the account ${scope.account}`);
         if (everywhere && writes.length > 0) {
             const where = s.notResources !== undefined ? `every resource but ${JSON.stringify(s.notResources)} (NotResource)` : "every resource (*)";
-            out.push(`${list(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the stack's own resources`);
+            out.push(`${listSome(writes)} on ${where}, other accounts' included: each sends data to whichever account's resource the caller names; name the stack's own resources`);
         }
     }
     const openers = PATH_OPENERS.filter((a) => coversAction(s, a));
-    if (openers.length > 0) out.push(`${list(openers)}: each creates or re-points, at run time, a subscription, target, destination, notification, resource policy, grant or share whose other end the caller chooses, another account or an address outside AWS, or creates a queue, topic, table, key or endpoint with a policy the caller writes in the same request`);
+    if (openers.length > 0) out.push(`${listSome(openers)}: each creates or re-points, at run time, a subscription, target, destination, notification, resource policy, grant or share whose other end the caller chooses, another account or an address outside AWS, or creates a queue, topic, table, key or endpoint with a policy the caller writes in the same request`);
     if (scope.selfContained) {
         const writes = [...iamWrites(s), ...principalWrites(s), ...FUNCTION_WRITES.filter((a) => coversAction(s, a)), ...runsAsOtherRole(s)];
-        if (writes.length > 0) out.push(`${list(writes)}: it could create or re-trust a role that another account assumes (through IAM, Identity Center, Organizations, a directory, Cognito or Roles Anywhere), give a principal any of the actions that open a path out, run code as a role it does not hold, or change what the runtime does with every prompt`);
+        if (writes.length > 0) out.push(`${listSome(writes)}: it could create or re-trust a role that another account assumes (through IAM, Identity Center, Organizations, a directory, Cognito or Roles Anywhere), give a principal any of the actions that open a path out, run code as a role it does not hold, or change what the runtime does with every prompt`);
     }
     return out;
 }
@@ -298,7 +298,7 @@ function ownWrites(s: PolicyStatement, writes: string[], scope: { account: strin
         const fields = arnPatternFields(r);
         if (fields === undefined || notForwarding(fields.service) || !unheldOwnResource(r, scope.account, scope.stackArns)) return [];
         const applying = s.notActions !== undefined ? writes : writes.filter((w) => writesTo(w, fields.service));
-        return applying.length === 0 ? [] : [`${list(applying)} on ${r}`];
+        return applying.length === 0 ? [] : [`${listSome(applying)} on ${r}`];
     });
 }
 
@@ -420,7 +420,6 @@ function heldToAccount(s: PolicyStatement, account: string): boolean {
     return s.conditions.some((c) => RESOURCE_ACCOUNT_KEYS.includes(c.key) && c.operator === "StringEquals" && c.values.length > 0 && c.values.every((v) => v === account));
 }
 
-const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
 
 /** The ops account's principals other than tenant roles, which the tenant proof reduces to exact grants. */
 export function opsIdentityReachViolations(state: StackState, account: string, iam: AccountIam, tenants: TenantIntent[]): Violation[] {

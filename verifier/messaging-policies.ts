@@ -8,24 +8,18 @@
  * requests a service makes for the account (see resource-grantees.ts).
  */
 import { coversAction, parsePolicy } from "../contract";
-import { managed } from "./account-egress";
-import { violation, type Violation } from "./findings";
+import { managed, TOPIC_POLICY_TYPE, TOPIC_TYPE } from "./account-egress";
+import { listSome, violation, type Violation } from "./findings";
 import { PATH_OPENERS } from "./identity-reach";
 import { prop, type StackState } from "./pulumi-formats";
 import { grantees } from "./resource-grantees";
 
-const TOPIC_TYPE = "aws:sns/topic:Topic";
-const TOPIC_POLICY_TYPE = "aws:sns/topicPolicy:TopicPolicy";
-const QUEUE_POLICY_TYPES = ["aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"];
-
-const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
+const MESSAGING_POLICY_TYPES = [TOPIC_TYPE, TOPIC_POLICY_TYPE, "aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"];
 
 export function opsMessagingPolicyViolations(state: StackState, account: string): Violation[] {
     const out: Violation[] = [];
-    const resources = managed(state);
-    for (const r of resources) {
-        if (r.type !== TOPIC_TYPE && r.type !== TOPIC_POLICY_TYPE && !QUEUE_POLICY_TYPES.includes(r.type)) continue;
-        const flag = (statement: string, why: string) => out.push(violation("BT-OPS-EGRESS", { tenant: "(ops account)", stack: state.stack, resource: r.name, urn: r.urn }, statement, why));
+    for (const r of managed(state)) {
+        if (!MESSAGING_POLICY_TYPES.includes(r.type)) continue;
         const policy = prop(r, "policy");
         // No policy of its own: AWS's default, which holds `*` to requests SNS's services make for the account.
         if (policy === undefined || policy === "") continue;
@@ -37,7 +31,7 @@ export function opsMessagingPolicyViolations(state: StackState, account: string)
             const openers = PATH_OPENERS.filter((a) => coversAction(s, a));
             const who = grantees(s, account);
             if (openers.length === 0 || who.length === 0) continue;
-            flag(s.label, `lets ${list(who)} ${list(openers)} by its own policy, which needs no identity policy beside it: each creates or re-points a subscription, permission or policy whose other end the caller chooses, another account or an address outside AWS`);
+            out.push(violation("BT-OPS-EGRESS", { tenant: "(ops account)", stack: state.stack, resource: r.name, urn: r.urn }, s.label, `lets ${listSome(who)} ${listSome(openers)} by its own policy, which needs no identity policy beside it: each creates or re-points a subscription, permission or policy whose other end the caller chooses, another account or an address outside AWS`));
         }
     }
     return out;

@@ -12,6 +12,7 @@
 import { actionMatches, coversAction, ENFORCEMENT_CONTROLS, hasWildcard, OPS_ROLE_PREFIX, spellsReadVerb, wildcardMatch, type PolicyStatement } from "../contract";
 import { principalWrites, runsAsOtherRole, serviceWrites } from "./escalation-actions";
 import { MODEL_CALLS, surfacesOf, surfacesReached } from "./surfaces";
+import { listSome } from "./findings";
 
 export const INLINE_DENY_WRITES = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
 export const ATTACH_WRITES = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
@@ -87,32 +88,32 @@ export function escalations(s: PolicyStatement, scope: EscalationScope, tenantFl
     if (writes.length > 0) {
         const beyond = reachBeyondTenants(s, scope);
         if (beyond.length > 0) {
-            out.push(`${list(writes)} on ${list(beyond)}, beyond tenant roles: it could give itself or another principal more than it was given, and reach tenant roles from there`);
+            out.push(`${listSome(writes)} on ${listSome(beyond)}, beyond tenant roles: it could give itself or another principal more than it was given, and reach tenant roles from there`);
         } else if (!tenantFlagged && !fleetShape(s, writes)) {
-            out.push(`${list(writes)} on tenant roles, which is neither the quota enforcer's inline deny nor the cost cap's attached Deny`);
+            out.push(`${listSome(writes)} on tenant roles, which is neither the quota enforcer's inline deny nor the cost cap's attached Deny`);
         }
     }
     const principals = principalWrites(s);
-    if (principals.length > 0) out.push(`${list(principals)}: it could create or empower a principal outside IAM (an Identity Center permission set provisions a role into the account with any policy; Organizations changes the policies that bound every principal; a directory, user pool, identity pool or trust anchor hands out role credentials), and reach tenant roles from there`);
+    if (principals.length > 0) out.push(`${listSome(principals)}: it could create or empower a principal outside IAM (an Identity Center permission set provisions a role into the account with any policy; Organizations changes the policies that bound every principal; a directory, user pool, identity pool or trust anchor hands out role credentials), and reach tenant roles from there`);
     const functionWrites = FUNCTION_WRITES.filter((a) => coversAction(s, a));
-    if (functionWrites.length > 0) out.push(`${list(functionWrites)}: it could change the code, settings or triggers of the account's functions, the quota enforcer's included, and run as their roles`);
+    if (functionWrites.length > 0) out.push(`${listSome(functionWrites)}: it could change the code, settings or triggers of the account's functions, the quota enforcer's included, and run as their roles`);
     const runs = runsAsOtherRole(s);
-    if (runs.length > 0) out.push(`${list(runs)}: it could run code or commands of its choosing as a role it does not hold (an instance's, task's, build project's, stack's or job's), and do whatever that role may`);
+    if (runs.length > 0) out.push(`${listSome(runs)}: it could run code or commands of its choosing as a role it does not hold (an instance's, task's, build project's, stack's or job's), and do whatever that role may`);
     const kept = PROMPT_KEEPING.filter(([action]) => coversAction(s, action));
     if (kept.length > 0) out.push(`${kept.map(([a]) => a).join(", ")}: Bedrock would keep prompts or outputs in the ops account (${kept.map(([, what]) => what).join(", ")})`);
     const calls = surfacesReached(s, MODEL_CALLS);
     if (calls.length > 0) {
-        const granted = s.notActions ? `every action but ${JSON.stringify(s.notActions)}` : list((s.actions ?? []).filter((a) => surfacesOf(a, MODEL_CALLS).length > 0));
+        const granted = s.notActions ? `every action but ${JSON.stringify(s.notActions)}` : listSome((s.actions ?? []).filter((a) => surfacesOf(a, MODEL_CALLS).length > 0));
         out.push(`${granted}: it could use ${calls.map((c) => c.what).join("; ")}, outside every tenant role and with none of their entitlement, guardrail, metering or quotas`);
     }
     // Only what the reasons above leave unnamed, so that one grant is not reported twice.
     const named = (a: string) => surfacesOf(a, MODEL_CALLS).length > 0 || PROMPT_KEEPING.some(([k]) => actionMatches(a, k))
         || (!hasWildcard(a) && ENFORCEMENT_CONTROLS.some((c) => !c.onEnforcerFunction && c.actions.some((k) => actionMatches(a, k))));
     const bedrock = s.notActions !== undefined ? (kept.length > 0 || calls.length > 0 ? [] : bedrockActions(s)) : bedrockActions(s).filter((a) => !named(a));
-    if (bedrock.length > 0) out.push(`${list(bedrock)}: it could send content to a Bedrock model (retrieval, query generation, prompt optimization, guardrails, agents, flows) or have Bedrock keep data in the ops account (customization, import, ingestion and other jobs, knowledge bases, prompts), outside every tenant role; only Bedrock actions whose names spell a read are left to principals other than tenant roles`);
+    if (bedrock.length > 0) out.push(`${listSome(bedrock)}: it could send content to a Bedrock model (retrieval, query generation, prompt optimization, guardrails, agents, flows) or have Bedrock keep data in the ops account (customization, import, ingestion and other jobs, knowledge bases, prompts), outside every tenant role; only Bedrock actions whose names spell a read are left to principals other than tenant roles`);
     const terms = ENFORCEMENT_CONTROLS.filter((c) => !c.onEnforcerFunction || reachesEnforcer(s, scope.enforcerFunctions))
         .map((c) => [c.actions.filter((a) => coversAction(s, a)), c.what] as const).filter(([actions]) => actions.length > 0);
-    if (terms.length > 0) out.push(`${list(terms.flatMap(([actions]) => actions))}: it could change, stop or bypass what tenants are metered by or held to (${terms.map(([, what]) => what).join("; ")})`);
+    if (terms.length > 0) out.push(`${listSome(terms.flatMap(([actions]) => actions))}: it could change, stop or bypass what tenants are metered by or held to (${terms.map(([, what]) => what).join("; ")})`);
     return out;
 }
 
@@ -165,7 +166,6 @@ function reachBeyondTenants(s: PolicyStatement, scope: EscalationScope): string[
     });
 }
 
-const list = (items: string[]) => `${items.slice(0, 3).join(", ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
 
 /**
  * Whether the statement can name one of the enforcer's functions, itself or
