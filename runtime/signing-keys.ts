@@ -49,11 +49,6 @@ export function cachedSigningKey(credentials: AwsCredentialIdentity, shortDate: 
     return key;
 }
 
-/** Keys held now (for tests). */
-export function cachedSigningKeyCount(): number {
-    return keys.size;
-}
-
 /**
  * The SDK's SigV4 signer with {@link cachedSigningKey} in place of its
  * shared cache; everything else (canonical request, headers, presigning,
