@@ -61,6 +61,29 @@ export function openPolicySecrets(doc: StackDoc): void {
     }
 }
 
+/** The URN of the file's root stack resource, every added resource's parent. */
+export function stackUrn(doc: StackDoc): string {
+    return doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
+}
+
+/** Adds a custom resource under the stack, with `inputs`, empty outputs and `extra` over both (an id, outputs, ...). */
+export function addResource(doc: StackDoc, type: string, name: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): void {
+    const stack = stackUrn(doc);
+    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
+    doc.deployment.resources.push({ urn: `${prefix}::${type}::${name}`, type, custom: true, id: `${name}-id`, parent: stack, inputs, outputs: {}, ...extra });
+}
+
+/** Adds `statement` to the `policy` of `[type, name]`, in its inputs and outputs alike, kept as text or object as recorded. */
+export function addPolicyStatement(doc: StackDoc, [type, name]: readonly [string, string], statement: Record<string, unknown>): void {
+    const r = resource(doc, type, name);
+    for (const side of [r.inputs, r.outputs]) {
+        const recorded = side.policy;
+        const policy = typeof recorded === "string" ? JSON.parse(recorded) : structuredClone(recorded);
+        policy.Statement.push(statement);
+        side.policy = typeof recorded === "string" ? JSON.stringify(policy) : policy;
+    }
+}
+
 /** The resource of `type` whose `inputs.name` (or URN name) is `name`. */
 export function resource(doc: StackDoc, type: string, name: string): any {
     const found = doc.deployment.resources.find((r) => r.type === type && (r.inputs?.name === name || r.urn.endsWith(`::${name}`)));

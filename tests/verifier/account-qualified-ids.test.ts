@@ -4,15 +4,13 @@
  * as a bare account id does: another account's is a path out.
  */
 import * as assert from "assert";
-import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+import { addResource, editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 import { CUSTOMER_A_ACCOUNT } from "../support/customer-fixtures";
 
 const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 
 function addRule(doc: StackDoc, inputs: Record<string, unknown>): void {
-    const stack = doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
-    doc.deployment.resources.push({ urn: `${prefix}::${RULE}::to-peer`, type: RULE, custom: true, id: "sgrule-1", parent: stack, inputs: { type: "egress", fromPort: 443, toPort: 443, protocol: "tcp", securityGroupId: "sg-0own", ...inputs }, outputs: {} });
+    addResource(doc, RULE, "to-peer", { type: "egress", fromPort: 443, toPort: 443, protocol: "tcp", securityGroupId: "sg-0own", ...inputs }, { id: "sgrule-1" });
 }
 
 describe("ids qualified by another account", function () {

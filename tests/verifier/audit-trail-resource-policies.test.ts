@@ -7,23 +7,12 @@
  * the decision to IAM.
  */
 import * as assert from "assert";
-import { editedPlan, resource, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+import { addPolicyStatement, editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 
 const KEY = ["aws:kms/key:Key", "customer-a-key"] as const;
 const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy", "customer-a-archive-policy"] as const;
 const RUNTIME = "arn:aws:iam::111111111111:role/BedrockTenancyRuntime-customer-a";
 const ARCHIVE = "arn:aws:s3:::btn-customer-a-archive-111111111111";
-
-/** Adds `statement` to the policy of `[type, name]`, in its inputs and outputs alike, kept as text or object as recorded. */
-function withStatement(doc: StackDoc, [type, name]: readonly [string, string], statement: Record<string, unknown>): void {
-    const r = resource(doc, type, name);
-    for (const side of [r.inputs, r.outputs]) {
-        const recorded = side.policy;
-        const policy = typeof recorded === "string" ? JSON.parse(recorded) : recorded;
-        policy.Statement.push(statement);
-        side.policy = typeof recorded === "string" ? JSON.stringify(policy) : policy;
-    }
-}
 
 describe("the audit key's and the archive bucket's own policies", function () {
     this.timeout(120_000);
@@ -46,7 +35,7 @@ describe("the audit key's and the archive bucket's own policies", function () {
     ];
     for (const [name, target, statement, why] of refused) {
         it(`finds ${name}`, () => {
-            const result = run((d) => withStatement(d, target, statement));
+            const result = run((d) => addPolicyStatement(d, target, statement));
             assert.strictEqual(result.code, 1, result.stderr);
             assert.ok(removal(result, target[1], why), JSON.stringify(result.report.violations.map((v: any) => [v.code, v.resource, v.why])));
         });
@@ -58,7 +47,7 @@ describe("the audit key's and the archive bucket's own policies", function () {
     ];
     for (const [name, target, statement] of accepted) {
         it(`accepts ${name}`, () => {
-            const result = run((d) => withStatement(d, target, statement));
+            const result = run((d) => addPolicyStatement(d, target, statement));
             assert.strictEqual(result.code, 0, JSON.stringify(result.report?.violations?.map((v: any) => [v.code, v.resource, v.why])));
         });
     }

@@ -7,21 +7,12 @@
  */
 import * as assert from "assert";
 import { stackStateOf, UnreadableInputError } from "../../verifier/pulumi-formats";
-import { editedPlan, resource, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+import { addResource, editedPlan, resource, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 
 const FUNCTION = "aws:lambda/function:Function";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const STACK = "urn:pulumi:ops::bedrock-tenancy::pulumi:pulumi:Stack::bedrock-tenancy-ops";
 const LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
-
-function stackUrn(doc: StackDoc): string {
-    return doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-}
-
-function add(doc: StackDoc, type: string, name: string, inputs: Record<string, unknown>, extra: Record<string, unknown> = {}): void {
-    const prefix = stackUrn(doc).split("::pulumi:pulumi:Stack::")[0];
-    doc.deployment.resources.push({ urn: `${prefix}::${type}::${name}`, type, custom: true, id: `${name}-id`, parent: stackUrn(doc), inputs, outputs: {}, ...extra });
-}
 
 function logConfigStep(op: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
     const urn = `urn:pulumi:ops::bedrock-tenancy::${LOGGING}::logcfg`;
@@ -73,10 +64,10 @@ describe("bedrock-tenancy verify on paths out of the customer account", function
         assert.strictEqual(run.code, 0, run.stderr);
     });
     it("finds a foreign bucket inside a saved query's text", () => {
-        caught((d) => add(d, "aws:athena/namedQuery:NamedQuery", "exfil", { database: "bedrock_tenancy_customer_a", query: "UNLOAD (SELECT * FROM audit_records) TO 's3://someone-elses-bucket/x/' WITH (format='JSON')" }), /^query$/, /someone-elses-bucket/);
+        caught((d) => addResource(d, "aws:athena/namedQuery:NamedQuery", "exfil", { database: "bedrock_tenancy_customer_a", query: "UNLOAD (SELECT * FROM audit_records) TO 's3://someone-elses-bucket/x/' WITH (format='JSON')" }), /^query$/, /someone-elses-bucket/);
     });
     it("finds another account's ARN inside free text", () => {
-        caught((d) => add(d, "aws:athena/namedQuery:NamedQuery", "exfil", { database: "bedrock_tenancy_customer_a", query: "SELECT 1 -- arn:aws:iam::222222222222:root" }), /^query$/, /222222222222/);
+        caught((d) => addResource(d, "aws:athena/namedQuery:NamedQuery", "exfil", { database: "bedrock_tenancy_customer_a", query: "SELECT 1 -- arn:aws:iam::222222222222:root" }), /^query$/, /222222222222/);
     });
     it("finds a foreign bucket and another account in the customer stack's outputs", () => {
         caught((d) => { d.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").outputs.exportTo = "s3://someone-elses-bucket/audit"; }, /exportTo/, /someone-elses-bucket/);
@@ -87,27 +78,27 @@ describe("bedrock-tenancy verify on paths out of the customer account", function
     });
     for (const [key, value] of [["vpcPeeringConnectionId", "pcx-0abc"], ["transitGatewayId", "tgw-0abc"], ["coreNetworkArn", "arn:aws:networkmanager::111111111111:core-network/core-network-0abc"]]) {
         it(`finds a route into ${key}`, () => {
-            caught((d) => add(d, "aws:ec2/route:Route", "r", { routeTableId: "rtb-1", destinationCidrBlock: "10.99.0.0/16", [key]: value }), new RegExp(key), /another account/);
+            caught((d) => addResource(d, "aws:ec2/route:Route", "r", { routeTableId: "rtb-1", destinationCidrBlock: "10.99.0.0/16", [key]: value }), new RegExp(key), /another account/);
         });
     }
     it("finds a route table's inline route into a peering connection", () => {
-        caught((d) => add(d, "aws:ec2/routeTable:RouteTable", "rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "10.99.0.0/16", vpcPeeringConnectionId: "pcx-0abc" }] }), /routes\[0\]/, /another account/);
+        caught((d) => addResource(d, "aws:ec2/routeTable:RouteTable", "rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "10.99.0.0/16", vpcPeeringConnectionId: "pcx-0abc" }] }), /routes\[0\]/, /another account/);
     });
     it("finds an interface endpoint to execute-api", () => {
-        caught((d) => add(d, "aws:ec2/vpcEndpoint:VpcEndpoint", "apigw", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.execute-api", vpcEndpointType: "Interface", region: "us-east-1" }), /serviceName/, /private APIs/);
+        caught((d) => addResource(d, "aws:ec2/vpcEndpoint:VpcEndpoint", "apigw", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.execute-api", vpcEndpointType: "Interface", region: "us-east-1" }), /serviceName/, /private APIs/);
     });
     it("finds other code running as the runtime role", () => {
         caught((d) => {
             const fn = resource(d, FUNCTION, "customer-a-function");
-            add(d, FUNCTION, "helper", { ...fn.inputs, name: "helper", environment: undefined, vpcConfig: undefined });
+            addResource(d, FUNCTION, "helper", { ...fn.inputs, name: "helper", environment: undefined, vpcConfig: undefined });
         }, /^role$/, /only the component's own runtime function/);
-        caught((d) => add(d, "aws:iam/instanceProfile:InstanceProfile", "ip", { role: "BedrockTenancyRuntime-customer-a" }), /^role$/, /EC2 instances/);
+        caught((d) => addResource(d, "aws:iam/instanceProfile:InstanceProfile", "ip", { role: "BedrockTenancyRuntime-customer-a" }), /^role$/, /EC2 instances/);
     });
     it("accepts a .get() read of the stack's own audit log group", () => {
         const read = (region: string) => (d: StackDoc) => {
             const g = resource(d, LOG_GROUP, "customer-a-log-group");
             const arn = `arn:aws:logs:${region}:111111111111:log-group:${g.inputs.name}`;
-            add(d, LOG_GROUP, "audit-read", { ...g.inputs, region, arn }, { external: true, id: g.inputs.name, outputs: { arn } });
+            addResource(d, LOG_GROUP, "audit-read", { ...g.inputs, region, arn }, { external: true, id: g.inputs.name, outputs: { arn } });
             if (g.inputs.region === undefined) g.inputs.region = "us-east-1";
         };
         const same = verify(editedPlan(plan, "customer-a", read("us-east-1")));
@@ -116,7 +107,7 @@ describe("bedrock-tenancy verify on paths out of the customer account", function
     it("still finds a .get() read of the audit log group's name through another provider", () => {
         caught((d) => {
             const g = resource(d, LOG_GROUP, "customer-a-log-group");
-            add(d, LOG_GROUP, "audit-read", { ...g.inputs }, { external: true, id: g.inputs.name, provider: "urn:pulumi:customer-a::bedrock-tenancy::pulumi:providers:aws::other::other-id" });
+            addResource(d, LOG_GROUP, "audit-read", { ...g.inputs }, { external: true, id: g.inputs.name, provider: "urn:pulumi:customer-a::bedrock-tenancy::pulumi:providers:aws::other::other-id" });
         }, /./, /DUPLICATE|physical name|provider/i);
     });
 });

@@ -5,17 +5,7 @@
  * that could hold state are still findings.
  */
 import * as assert from "assert";
-import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
-
-function stackUrn(doc: StackDoc): string {
-    return doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-}
-
-function add(doc: StackDoc, type: string, name: string, fields: Record<string, unknown> = {}): void {
-    const stack = stackUrn(doc);
-    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
-    doc.deployment.resources.push({ urn: `${prefix}::${type}::${name}`, type, custom: true, id: `${name}-id`, parent: stack, inputs: {}, outputs: {}, ...fields });
-}
+import { addResource, editedPlan, shippedPlan, stackUrn, verify, type StackDoc } from "../support/plan-files";
 
 describe("a team's own values, components and replacements beside the components", function () {
     this.timeout(120_000);
@@ -37,7 +27,7 @@ describe("a team's own values, components and replacements beside the components
 
     it("accepts every value the random provider generates", () => {
         passes((d) => {
-            for (const t of ["RandomBytes", "RandomInteger", "RandomPet", "RandomShuffle", "RandomUuid"]) add(d, `random:index/${t[0].toLowerCase()}${t.slice(1)}:${t}`, t.toLowerCase(), { inputs: { length: 2 } });
+            for (const t of ["RandomBytes", "RandomInteger", "RandomPet", "RandomShuffle", "RandomUuid"]) addResource(d, `random:index/${t[0].toLowerCase()}${t.slice(1)}:${t}`, t.toLowerCase(), {}, { inputs: { length: 2 } });
         });
     });
 
@@ -49,7 +39,7 @@ describe("a team's own values, components and replacements beside the components
     });
 
     it("still refuses an unknown type that is a custom resource, or a component of a package a provider in the file deploys", () => {
-        fails((d) => add(d, "acme:platform:TenantBundle", "real"), "BT-PLAN-UNKNOWN-TYPE");
+        fails((d) => addResource(d, "acme:platform:TenantBundle", "real"), "BT-PLAN-UNKNOWN-TYPE");
         fails((d) => {
             const prefix = stackUrn(d).split("::pulumi:pulumi:Stack::")[0];
             d.deployment.resources.push({ urn: `${prefix}::aws:iam/openIdConnectProvider2:Thing::x`, type: "aws:iam/openIdConnectProvider2:Thing", custom: false, parent: stackUrn(d), inputs: {}, outputs: {} });

@@ -4,13 +4,7 @@
  * table association, and its own bucket named at the end of a sentence.
  */
 import * as assert from "assert";
-import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
-
-function add(doc: StackDoc, type: string, name: string, inputs: Record<string, unknown>): void {
-    const stack = doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
-    doc.deployment.resources.push({ urn: `${prefix}::${type}::${name}`, type, custom: true, id: `${name}-id`, parent: stack, inputs, outputs: {} });
-}
+import { addResource, editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 
 /** The customer stack's archive bucket, as the shipped plan names it. */
 function ownBucket(doc: StackDoc): string {
@@ -32,24 +26,24 @@ describe("a team's own network and prose beside the components", function () {
 
     it("accepts an egress-only internet gateway and its IPv6 route", () => {
         passes((d) => {
-            add(d, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" });
-            add(d, "aws:ec2/route:Route", "v6-out", { routeTableId: "rtb-1", destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-id" });
+            addResource(d, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" });
+            addResource(d, "aws:ec2/route:Route", "v6-out", { routeTableId: "rtb-1", destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-id" });
         });
     });
 
     it("accepts a gateway endpoint's route table association", () => {
-        passes((d) => add(d, "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "s3-rt", { routeTableId: "rtb-1", vpcEndpointId: "vpce-1" }));
+        passes((d) => addResource(d, "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "s3-rt", { routeTableId: "rtb-1", vpcEndpointId: "vpce-1" }));
     });
 
     it("reads the stack's own bucket at the end of a sentence as that bucket", () => {
         passes((d) => {
             const bucket = ownBucket(d);
-            add(d, "aws:athena/namedQuery:NamedQuery", "own", { database: "bedrock_tenancy_customer_a", query: `SELECT 1; -- reads arn:aws:s3:::${bucket}. Results go to s3://${bucket}/results/?` , description: `Queries over s3://${bucket}.` });
+            addResource(d, "aws:athena/namedQuery:NamedQuery", "own", { database: "bedrock_tenancy_customer_a", query: `SELECT 1; -- reads arn:aws:s3:::${bucket}. Results go to s3://${bucket}/results/?` , description: `Queries over s3://${bucket}.` });
         });
     });
 
     it("still finds a foreign bucket at the end of a sentence", () => {
-        const run = verify(editedPlan(plan, "customer-a", (d) => add(d, "aws:athena/namedQuery:NamedQuery", "other", { database: "bedrock_tenancy_customer_a", query: "SELECT 1", description: "Copies to s3://someone-elses-bucket." })));
+        const run = verify(editedPlan(plan, "customer-a", (d) => addResource(d, "aws:athena/namedQuery:NamedQuery", "other", { database: "bedrock_tenancy_customer_a", query: "SELECT 1", description: "Copies to s3://someone-elses-bucket." })));
         assert.strictEqual(run.code, 1, run.stderr);
         assert.ok(run.report.violations.some((v: { why: string }) => /bucket someone-elses-bucket,/.test(v.why)), run.stderr);
     });

@@ -6,23 +6,17 @@
  * proof does not know) is a path out.
  */
 import * as assert from "assert";
-import { editedPlan, resource, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+import { addResource, editedPlan, resource, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 
 const ROUTE = "aws:ec2/route:Route";
 const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
-function add(doc: StackDoc, type: string, name: string, inputs: Record<string, unknown>, extra: Record<string, unknown> = {}): void {
-    const stack = doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
-    doc.deployment.resources.push({ urn: `${prefix}::${type}::${name}`, type, custom: true, id: `${name}-id`, parent: stack, inputs, outputs: {}, ...extra });
-}
-
 /** The stack's own network: a gateway of each kind a route may use, with the ids AWS gave them. */
 function ownGateways(doc: StackDoc): void {
-    add(doc, "aws:ec2/internetGateway:InternetGateway", "igw", { vpcId: "vpc-1" }, { id: "igw-0own" });
-    add(doc, "aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-1", allocationId: "eipalloc-1" }, { id: "nat-0own" });
-    add(doc, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" }, { id: "eigw-0own" });
+    addResource(doc, "aws:ec2/internetGateway:InternetGateway", "igw", { vpcId: "vpc-1" }, { id: "igw-0own" });
+    addResource(doc, "aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-1", allocationId: "eipalloc-1" }, { id: "nat-0own" });
+    addResource(doc, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" }, { id: "eigw-0own" });
 }
 
 describe("routes of the customer stack's VPCs", function () {
@@ -54,41 +48,41 @@ describe("routes of the customer stack's VPCs", function () {
     ];
     for (const [key, target, why] of outside) {
         it(`finds a route to ${target} (${key})`, () => {
-            caught((d) => add(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", [key]: target }), key, why);
+            caught((d) => addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", [key]: target }), key, why);
         });
         it(`finds a route table's inline route to ${target} (${key})`, () => {
-            caught((d) => add(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", [key]: target }] }), `routes[0].${key}`, why);
+            caught((d) => addResource(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", [key]: target }] }), `routes[0].${key}`, why);
         });
     }
 
     it("finds a route table that takes a virtual private gateway's routes", () => {
-        caught((d) => add(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", propagatingVgws: ["vgw-0a1b2c3d4e5f60718"] }), "propagatingVgws", /virtual private gateways/);
+        caught((d) => addResource(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", propagatingVgws: ["vgw-0a1b2c3d4e5f60718"] }), "propagatingVgws", /virtual private gateways/);
     });
 
     it("finds a route to an internet gateway read with .get(), which the stack does not create", () => {
         caught((d) => {
-            add(d, "aws:ec2/internetGateway:InternetGateway", "shared-igw", { vpcId: "vpc-1" }, { id: "igw-0read", external: true });
-            add(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0read" });
+            addResource(d, "aws:ec2/internetGateway:InternetGateway", "shared-igw", { vpcId: "vpc-1" }, { id: "igw-0read", external: true });
+            addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0read" });
         }, "gatewayId", /not an internet gateway the stack creates/);
     });
 
     it("accepts routes to the VPC itself and to the stack's own gateways and endpoint", () => {
         const result = run((d) => {
             const endpoint = resource(d, ENDPOINT, "customer-a-s3-endpoint").id as string;
-            add(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", routes: [
+            addResource(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", routes: [
                 { cidrBlock: "10.0.0.0/16", gatewayId: "local" },
                 { cidrBlock: "0.0.0.0/0", gatewayId: "igw-0own" },
                 { cidrBlock: "10.1.0.0/16", natGatewayId: "nat-0own" },
                 { ipv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-0own" },
                 { destinationPrefixListId: "pl-63a5400a", vpcEndpointId: endpoint },
             ] });
-            add(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0own" });
+            addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0own" });
         });
         assert.strictEqual(result.code, 0, result.stderr);
     });
 
     it("accepts a refreshed route, whose unset targets are empty and whose outputs say what AWS reports", () => {
-        const result = run((d) => add(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0own" }, {
+        const result = run((d) => addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0own" }, {
             outputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0own", natGatewayId: "", networkInterfaceId: "", transitGatewayId: "", vpcPeeringConnectionId: "", instanceId: "", instanceOwnerId: "", origin: "CreateRoute", state: "active" },
         }));
         assert.strictEqual(result.code, 0, result.stderr);

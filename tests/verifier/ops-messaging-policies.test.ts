@@ -7,16 +7,14 @@
  * requests a service makes for the account, grants no principal anything.
  */
 import * as assert from "assert";
-import { editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+import { addResource, editedPlan, shippedPlan, verify, type StackDoc } from "../support/plan-files";
 
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const WARNINGS = "arn:aws:sns:us-east-1:999999999999:BedrockTenancyQuota-customer-a-warnings";
 
 function addTopicPolicy(doc: StackDoc, statement: Record<string, unknown>): void {
-    const stack = doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-    const prefix = stack.split("::pulumi:pulumi:Stack::")[0];
     const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Resource: WARNINGS, ...statement }] });
-    doc.deployment.resources.push({ urn: `${prefix}::${TOPIC_POLICY}::warnings-policy`, type: TOPIC_POLICY, custom: true, id: WARNINGS, parent: stack, inputs: { arn: WARNINGS, policy }, outputs: { arn: WARNINGS, policy } });
+    addResource(doc, TOPIC_POLICY, "warnings-policy", { arn: WARNINGS, policy }, { id: WARNINGS, outputs: { arn: WARNINGS, policy } });
 }
 
 describe("the ops account's topics by their own policies", function () {

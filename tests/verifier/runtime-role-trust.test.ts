@@ -5,7 +5,7 @@
  * another account can assume among them.
  */
 import * as assert from "assert";
-import { editedPlan, resource, ROLE, ROLE_POLICY, shippedPlan, verify, type StackDoc } from "../support/plan-files";
+import { addPolicyStatement, editedPlan, resource, ROLE, ROLE_POLICY, shippedPlan, stackUrn, verify, type StackDoc } from "../support/plan-files";
 
 const FUNCTION = "aws:lambda/function:Function";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
@@ -18,10 +18,6 @@ const ARCHIVE = "arn:aws:s3:::btn-customer-a-archive-111111111111";
 const READER = "arn:aws:iam::111111111111:role/AuditReader";
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
-
-function stackUrn(doc: StackDoc): string {
-    return doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack").urn;
-}
 
 /** A function of the stack, outside the component, with no audit logging, running as `role`. */
 function addFunction(doc: StackDoc, name: string, role: string): void {
@@ -59,17 +55,11 @@ function auditReader(doc: StackDoc): void {
 }
 
 function addArchiveStatement(doc: StackDoc, statement: Record<string, unknown>): void {
-    const archive = resource(doc, BUCKET_POLICY, "customer-a-archive-policy");
-    archive.inputs.policy.Statement.push({ Sid: "AccountReads", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [ARCHIVE, `${ARCHIVE}/*`], ...statement });
-    archive.outputs.policy = copy(archive.inputs.policy);
+    addPolicyStatement(doc, [BUCKET_POLICY, "customer-a-archive-policy"], { Sid: "AccountReads", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [ARCHIVE, `${ARCHIVE}/*`], ...statement });
 }
 
 function addKeyStatement(doc: StackDoc, statement: Record<string, unknown>): void {
-    const key = resource(doc, KEY, "customer-a-key");
-    const policy = JSON.parse(key.inputs.policy);
-    policy.Statement.push({ Sid: "AccountDecrypts", Effect: "Allow", Action: "kms:Decrypt", Resource: "*", ...statement });
-    key.inputs.policy = JSON.stringify(policy);
-    key.outputs.policy = key.inputs.policy;
+    addPolicyStatement(doc, [KEY, "customer-a-key"], { Sid: "AccountDecrypts", Effect: "Allow", Action: "kms:Decrypt", Resource: "*", ...statement });
 }
 
 describe("bedrock-tenancy verify on the runtime role the tenant's ops role trusts", function () {
