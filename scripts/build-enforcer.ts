@@ -10,6 +10,13 @@ import { LAMBDA_BUILD_OPTIONS } from "./lib/lambda-build-options";
 
 const root = path.resolve(__dirname, "..");
 
+/** Builds the bundle at `outfile` and returns the line that reports it. */
+export async function buildEnforcerReported(): Promise<string> {
+    const started = Date.now();
+    const bytes = await buildEnforcer();
+    return `built ${ENFORCER_BUNDLE_RELATIVE_PATH}: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`;
+}
+
 /** Builds the bundle at `outfile` and returns its size in bytes. */
 export async function buildEnforcer(outfile = path.join(root, ENFORCER_BUNDLE_RELATIVE_PATH)): Promise<number> {
     const result = await build({ ...LAMBDA_BUILD_OPTIONS, metafile: true as const, entryPoints: [path.join(root, "enforcer", "index.ts")], outfile });
@@ -17,10 +24,7 @@ export async function buildEnforcer(outfile = path.join(root, ENFORCER_BUNDLE_RE
 }
 
 if (require.main === module) {
-    const started = Date.now();
-    buildEnforcer().then((bytes) => {
-        console.log(`built ${ENFORCER_BUNDLE_RELATIVE_PATH}: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`);
-    }).catch((err) => {
+    buildEnforcerReported().then((line) => console.log(line)).catch((err) => {
         console.error(err);
         process.exit(1);
     });

@@ -11,7 +11,8 @@ import { splitLambdaBuild } from "./lib/lambda-build-options";
 
 const root = path.resolve(__dirname, "..");
 
-async function main(): Promise<void> {
+/** Builds the bundle and its chunks; returns the line that reports it. */
+export async function buildLambda(): Promise<string> {
     const outfile = path.join(root, LAMBDA_BUNDLE_RELATIVE_PATH);
     const outdir = path.dirname(outfile);
     const started = Date.now();
@@ -22,10 +23,15 @@ async function main(): Promise<void> {
     // Kept outside dist/lambda so that a directory archive of it holds the bundle only.
     fs.writeFileSync(path.join(root, "dist", "lambda-bundle.meta.json"), JSON.stringify(result.metafile));
     const files = Object.keys(result.metafile.outputs).length;
-    console.log(`built ${path.relative(root, outfile)} and ${files - 1} chunks: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`);
+    return `built ${path.relative(root, outfile)} and ${files - 1} chunks: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`;
 }
 
-main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-});
+if (require.main === module) {
+    buildLambda().then(
+        (line) => console.log(line),
+        (err) => {
+            console.error(err);
+            process.exit(1);
+        },
+    );
+}

@@ -41,11 +41,13 @@ Plans every stack offline under the Pulumi mock engine, writes each as <out>/<st
   --previous DIR        with --preview: each stack's state before the change, as DIR/<stack>.json
                         (a stack not planned is proved, and read by StackReferences, as it is there)
   --quiet               print nothing but violations and errors
+  --build               bundle the Lambda runtime and the quota enforcer into dist/ first
+                        (npm start passes it; the customer stacks plan the bundle as their code)
   -h, --help            print this help
 
-Exit 0: no violation; 1: violations (listed); 2: a stack failed to plan, or a bad option.`;
+Exit 0: no violation; 1: violations (listed); 2: a bundle failed to build, a stack failed to plan, or a bad option.`;
 
-const START_OPTIONS = ["help", "stacks", "tenants", "ops-accounts", "shard-tenants", "out", "project", "quiet", "preview", "previous"];
+const START_OPTIONS = ["help", "stacks", "tenants", "ops-accounts", "shard-tenants", "out", "project", "quiet", "build", "preview", "previous"];
 
 /** The options; one that npm start cannot read stops it with exit 2 and one line naming it. */
 function readOptions() {
@@ -60,6 +62,7 @@ function readOptions() {
                 out: { type: "string", default: "plan" },
                 project: { type: "string", default: path.resolve(__dirname, "..") },
                 quiet: { type: "boolean", default: false },
+                build: { type: "boolean", default: false },
                 preview: { type: "boolean", default: false },
                 previous: { type: "string" },
             },
@@ -151,6 +154,14 @@ function previewOption(): { previousDir?: string } | undefined {
     return { previousDir };
 }
 
+/** The bundles the stacks plan, built here so that their lines follow --quiet as every other line does. */
+async function buildBundles(log: (line: string) => void): Promise<void> {
+    const { buildLambda } = require("./build-lambda") as typeof import("./build-lambda");
+    const { buildEnforcerReported } = require("./build-enforcer") as typeof import("./build-enforcer");
+    log(await buildLambda());
+    log(await buildEnforcerReported());
+}
+
 async function main(): Promise<number> {
     const options: RunStart.RunOptions = {
         projectDir: projectDir(values.project),
@@ -162,6 +173,7 @@ async function main(): Promise<number> {
         preview: previewOption(),
         log: values.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`),
     };
+    if (values.build) await buildBundles(options.log);
     // Loaded once the options are read: the planner brings Pulumi, the AWS provider and the verifier (seconds), which a bad option or --help need not wait for.
     const { runPlan } = require("./plan/run-start") as typeof RunStart;
     const result = await runPlan(options);

@@ -5,6 +5,7 @@
  * order.
  */
 import * as assert from "assert";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Writable } from "stream";
@@ -26,6 +27,29 @@ describe("npm start --help", function () {
         assert.ok(declared.length >= 10, declared.join());
         for (const option of declared) assert.ok(run.stdout.includes(`--${option}`), `--${option} is not in the help:\n${run.stdout}`);
         assert.match(run.stdout, /^usage: npm start -- \[options\]\n/);
+    });
+});
+
+describe("npm start -- --quiet", function () {
+    this.timeout(120_000);
+
+    it("builds the bundles the stacks plan and prints nothing, their build lines included", async () => {
+        const out = makeTempDir("bedrock-tenancy-plan-test-");
+        const bundle = path.join(REPO, "dist", "lambda", "index.mjs");
+        const before = Date.now();
+        // npm itself, as the README runs it (-s keeps npm's own banner out; the script's lines are what is judged).
+        const npm = process.env.npm_execpath;
+        const [command, args] = npm ? [process.execPath, [npm]] : ["npm", []];
+        const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+            execFile(command, [...args, "start", "-s", "--", "--quiet", "--stacks", "ops", "--out", out], { cwd: REPO, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+                resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+            ),
+        );
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.strictEqual(run.stdout, "");
+        assert.strictEqual(run.stderr, "");
+        assert.ok(fs.statSync(bundle).mtimeMs >= before - 1000, "the Lambda bundle was not built by npm start");
+        assert.ok(fs.existsSync(path.join(out, "ops.json")));
     });
 });
 
