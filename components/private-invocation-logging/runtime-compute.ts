@@ -19,6 +19,7 @@ export interface ComputeArgs {
     reservedConcurrency?: unknown;
     memorySizeMb?: unknown;
     timeoutSeconds?: unknown;
+    lambdaBundlePath?: unknown;
 }
 
 /** The compute arguments must agree with each other and with the name the ops role trusts. */
@@ -38,7 +39,7 @@ export function computeProblem(args: ComputeArgs): Problem {
     }
     if (compute !== "lambda") {
         // Settings of the function this component deploys only for "lambda": elsewhere they would be silently ignored.
-        for (const lambdaOnly of ["responseStreaming", "networkIsolation", "reservedConcurrency", "memorySizeMb", "timeoutSeconds"] as const) {
+        for (const lambdaOnly of ["responseStreaming", "networkIsolation", "reservedConcurrency", "memorySizeMb", "timeoutSeconds", "lambdaBundlePath"] as const) {
             if (args[lambdaOnly] !== undefined && args[lambdaOnly] !== false) {
                 return `${lambdaOnly} applies to the Lambda only, got compute ${show(compute)}`;
             }

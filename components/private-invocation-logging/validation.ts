@@ -30,6 +30,7 @@ import {
     regionProblem,
     safeMetadataKeysProblem,
     show,
+    showBrief,
     tagsProblem,
     tenantIdProblem,
     unknownOptionProblem,
@@ -255,6 +256,12 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         optional(args.memorySizeMb, () => integerProblem("memorySizeMb", args.memorySizeMb, LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max)),
         optional(args.timeoutSeconds, () => integerProblem("timeoutSeconds", args.timeoutSeconds, LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max)),
         optional(args.reservedConcurrency, () => integerProblem("reservedConcurrency", args.reservedConcurrency, 1)),
+        // The function's code is read at preview: a path known only later cannot be.
+        optional(args.lambdaBundlePath, () =>
+            typeof args.lambdaBundlePath === "string" && args.lambdaBundlePath !== ""
+                ? undefined
+                : (plainValueProblem("lambdaBundlePath", args.lambdaBundlePath) ?? `lambdaBundlePath must be the path of the runtime bundle's index.mjs, got ${showBrief(args.lambdaBundlePath)}`),
+        ),
         optional(args.metricNamespace, () => patternProblem("metricNamespace", args.metricNamespace, METRIC_NAMESPACE_PATTERN, "1–255 characters without spaces or a leading colon")),
         alarmProblem(args),
         networkProblem(args.networkIsolation),

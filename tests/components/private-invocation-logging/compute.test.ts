@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../../../components/private-invocation-logging/private-invocation-logging";
 import { resolvePrivateInvocationLoggingArgs } from "../../../components/private-invocation-logging/validation";
 import { ArgumentError } from "../../../contract";
@@ -19,7 +20,9 @@ async function deploy(args: Record<string, unknown>): Promise<{ recorded: Record
                   ? { arn: `arn:aws:iam::${CUSTOMER_A_ACCOUNT}:instance-profile/${r.inputs.name}` }
                   : {},
     });
-    const component = new PrivateInvocationLogging("audit", customerAArgs({ lambdaBundlePath: fixtureBundle(), ...args }));
+    // The bundle is the Lambda's alone: other computes refuse it.
+    const bundle = args.compute === undefined || args.compute === "lambda" ? { lambdaBundlePath: fixtureBundle() } : {};
+    const component = new PrivateInvocationLogging("audit", customerAArgs({ ...bundle, ...args }));
     await settle(component);
     await Promise.all([promiseOf(component.functionUrl), promiseOf(component.instanceProfileArn)]);
     return { recorded, component };
@@ -106,6 +109,10 @@ describe("PrivateInvocationLogging compute choice", () => {
         ["streaming without the Lambda", { compute: "ecs", responseStreaming: true }, /responseStreaming applies to the Lambda only, got compute "ecs"/],
         ["network isolation without the Lambda", { compute: "ec2", networkIsolation: {} }, /networkIsolation applies to the Lambda only, got compute "ec2"/],
         ["a non-boolean responseStreaming", { responseStreaming: "yes" }, /responseStreaming must be .*got "yes"/],
+        ["a bundle path without the Lambda", { compute: "ecs", lambdaBundlePath: "dist/lambda/index.mjs" }, /^lambdaBundlePath applies to the Lambda only, got compute "ecs"$/],
+        ["a bundle path that is no string", { lambdaBundlePath: 42 }, /^lambdaBundlePath must be the path of the runtime bundle's index\.mjs, got 42$/],
+        ["an empty bundle path", { lambdaBundlePath: "" }, /^lambdaBundlePath must be the path of the runtime bundle's index\.mjs, got ""$/],
+        ["a bundle path known only at deploy", { lambdaBundlePath: pulumi.output("dist/lambda/index.mjs") }, /^lambdaBundlePath must be a plain value known at preview, not an Output$/],
     ];
     for (const [what, args, message] of refusals) {
         it(`refuses ${what}, naming the argument and the value`, () => {
