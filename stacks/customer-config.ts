@@ -147,6 +147,20 @@ export function parseCustomerConfig(
     return { opsStack, tenantId, settings: settings };
 }
 
+/**
+ * An `ArgumentError` the component raised about a setting this stack's
+ * config gave, renamed by its config key: the component names its argument
+ * (`memorySizeMb`, `throttleAlarm.threshold`), which the stack's config
+ * spells `bedrock-tenancy:memorySizeMb`. Any other error is returned as it is.
+ */
+export function configSettingError(err: unknown, settings: CustomerSettings): unknown {
+    if (!(err instanceof ArgumentError)) return err;
+    const { message } = err;
+    // The argument's name, then what follows a name in the component's messages: a space, a member or an element.
+    const named = Object.keys(settings).some((k) => message.startsWith(k) && [" ", ".", "["].includes(message.charAt(k.length)));
+    return named ? new ArgumentError(`${CONFIG_NAMESPACE}:${message}`, { cause: err }) : err;
+}
+
 /** The stack's own config, as `pulumi.Config` sees it. */
 export function readCustomerConfig(): CustomerConfig {
     const config = new pulumi.Config(CONFIG_NAMESPACE);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateInvocationLogging } from "../components/private-invocation-logging/private-invocation-logging";
 import { tenantAccessFrom } from "../components/bedrock-tenant-fleet/handoff";
-import { readCustomerConfig } from "./customer-config";
+import { configSettingError, readCustomerConfig } from "./customer-config";
 
 /**
  * The customer-account program: reads this tenant's entry from the ops stack
@@ -14,17 +14,22 @@ export function customerProgram(): Record<string, unknown> {
     // Fails unless the ops stack trusts this account for the tenant.
     const access = tenantAccessFrom(new pulumi.StackReference(opsStack), tenantId, { accountId });
     const opsRoleArn = access.roleArn;
-    const logging = new PrivateInvocationLogging(tenantId, {
-        tenantId,
-        accountId,
-        opsRoleArn,
-        externalId: access.externalId,
-        allowedModels: access.allowedModels,
-        modelRoutes: access.inferenceProfileArns,
-        bedrockRegion: access.region,
-        guardrail: access.guardrail,
-        ...settings,
-    });
+    let logging: PrivateInvocationLogging;
+    try {
+        logging = new PrivateInvocationLogging(tenantId, {
+            tenantId,
+            accountId,
+            opsRoleArn,
+            externalId: access.externalId,
+            allowedModels: access.allowedModels,
+            modelRoutes: access.inferenceProfileArns,
+            bedrockRegion: access.region,
+            guardrail: access.guardrail,
+            ...settings,
+        });
+    } catch (err) {
+        throw configSettingError(err, settings);
+    }
     return {
         tenantId,
         opsRoleArn,

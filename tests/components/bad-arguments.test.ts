@@ -83,7 +83,11 @@ const CASES: BadArgs[] = [
     { what: "allowedModels given as one model id, not a list", run: logging({ allowedModels: HAIKU as unknown as string[] }), message: /^allowedModels must be a list, got "anthropic\.claude-3-haiku-20240307-v1:0"$/ },
     { what: "a misspelt aws:region in the ops stack's configuration", ...opsStack({ "aws:region": "us-east1", "bedrock-tenancy:tenants": [tenant({})] }), message: /^aws:region \(the stack's configuration\) must be an AWS Region name such as "us-east-1", got "us-east1"$/ },
     { what: "a misspelt aws:region in a customer stack's configuration", ...customerStack({ "aws:region": "us-east1" }), message: /^aws:region \(the stack's configuration\) must be an AWS Region name such as "us-east-1", got "us-east1"$/ },
-    { what: "a customer content mode the runtime does not know", ...customerStack({ "bedrock-tenancy:contentMode": "verbose" }), message: /^contentMode must be one of none, hash, full, got "verbose"$/ },
+    { what: "a customer content mode the runtime does not know", ...customerStack({ "bedrock-tenancy:contentMode": "verbose" }), message: /^bedrock-tenancy:contentMode must be one of none, hash, full, got "verbose"$/ },
+    // The component's message, named by the config key the value came from.
+    { what: "a customer memory size out of range", ...customerStack({ "bedrock-tenancy:memorySizeMb": "99999" }), message: /^bedrock-tenancy:memorySizeMb must be an integer from 128 to 10240, got 99999$/ },
+    { what: "a customer throttle alarm with a negative threshold", ...customerStack({ "bedrock-tenancy:throttleAlarm": { threshold: -5 } }), message: /^bedrock-tenancy:throttleAlarm\.threshold must be a number above 0, got -5$/ },
+    { what: "a customer archive with a key the archive does not read", ...customerStack({ "bedrock-tenancy:archive": { retentionDay: 30 } }), message: /^bedrock-tenancy:archive\.retentionDay / },
 ];
 
 describe("invalid component arguments and stack config fail at preview", () => {
