@@ -26,13 +26,15 @@ import { readableMetadata } from "./content";
 import { callOptionsProblem, modelInputProblem, promptsProblem } from "./call-input";
 import { ArgumentError, methodsProblem, raise, recordProblem, showBrief, type Problem } from "../contract";
 import { auditLoggerProblem } from "./wiring/audit-logger";
+import type { StreamRun } from "./sts-failure";
 
 /**
  * `requestMetadata` key carrying the run id from the model to the client
  * middleware; the middleware removes it before the request is built, so it
  * never reaches Bedrock.
  */
-export const RUN_ID_KEY = "bedrock-tenancy-run-id";
+/** The request metadata key a stream's token travels under to the client's middleware, which takes it out before the request is sent. */
+export const STREAM_TOKEN_KEY = "bedrock-tenancy-run-id";
 const MIDDLEWARE_NAME = "bedrockTenancyRequestIds";
 
 /** A streamed call the caller stopped reading before it ended. */
@@ -80,6 +82,33 @@ interface AuditRun {
     record?: Promise<void>;
     /** The stream reached its end: its record is the call's completion, not a failure, whatever stops a wait for it. */
     completed?: boolean;
+    /** Of a stream the caller holds: set the moment the caller leaves it. */
+    leaving?: Leaving;
+}
+
+/** Whether the caller has left a stream (`return()` or `throw()` on it). */
+type Leaving = { requested: boolean };
+
+/**
+ * The stream as the caller holds it. A generator queues a `return()` behind
+ * a `next()` still waiting for Bedrock, so the chunk that wait brings would
+ * be recorded as sent, and then dropped by LangChain's stream on its way to
+ * a caller who has left. Here the caller's leaving is known at once.
+ */
+function leavable<T>(inner: AsyncGenerator<T>, leaving: Leaving): AsyncGenerator<T> {
+    const stream: AsyncGenerator<T> = {
+        next: (...args) => inner.next(...args),
+        return: (value) => {
+            leaving.requested = true;
+            return inner.return(value);
+        },
+        throw: (err) => {
+            leaving.requested = true;
+            return inner.throw(err);
+        },
+        [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
 }
 
 /** What {@link AuditedChatBedrockConverse.trackStream} tells of a stream once it has ended. */
@@ -169,7 +198,12 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     }
 
     /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */
-    async *_streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
+    _streamIterator(input: BaseLanguageModelInput, options?: Partial<CallOptions>): AsyncGenerator<AIMessageChunk> {
+        const leaving = { requested: false };
+        return leavable(this.streamIterated(input, options, leaving), leaving);
+    }
+
+    private async *streamIterated(input: BaseLanguageModelInput, options: Partial<CallOptions> | undefined, leaving: Leaving): AsyncGenerator<AIMessageChunk> {
         // `transform` (the model piped after another step of a streamed chain) comes here without passing `stream`.
         const problem = modelInputProblem(input) ?? callOptionsProblem(options);
         if (problem !== undefined) throw new ArgumentError(problem);
@@ -188,6 +222,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         if (tracked) this.tracked.delete(tracked.runId);
         const run = tagged ?? tracked ?? newRun(entry ?? {});
         run.metadata ??= entry?.metadata;
+        run.leaving = leaving;
         yield* super._streamIterator(input, { ...options, runId: run.runId, [AUDIT_RUN]: run } as Partial<CallOptions>);
     }
 
@@ -275,8 +310,10 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
         this.auditLogger.observeStream(runId);
         // Joined at the client's first stream: a client that only makes unary calls builds every call's handler without it.
         reportRequestIds(this.client);
-        const request = { ...options, requestMetadata: { ...options.requestMetadata, [RUN_ID_KEY]: runId } };
-        const observer = observers.set(runId, this.auditLogger);
+        // A token of this stream's own: a run id is unique for one logger only, and models of two tenants may stream one id at once.
+        const token = String(++streamsBegun);
+        const request = { ...options, requestMetadata: { ...options.requestMetadata, [STREAM_TOKEN_KEY]: token } };
+        streams.set(token, { owner: this.auditLogger, runId });
         const reply = owned ? new StreamedReply() : undefined;
         let settled = false;
         const closing = { stop: false, metadata: false };
@@ -285,6 +322,8 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
                 for await (const chunk of super._streamResponseChunks(messages, request, runManager)) {
                     // A chunk that arrives after the abort is not in the record, so the caller never gets it.
                     if (ended) break;
+                    // The caller left while this chunk was on its way (a `return()` while a `next()` waited): it never reaches them, so it is not in the record.
+                    if (run.leaving?.requested) throw new StreamClosedError();
                     // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
                     this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
                     noteClosing(closing, chunk);
@@ -306,7 +345,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             throw abortError(signal!);
         } finally {
             signal?.removeEventListener("abort", onAbort);
-            observer.delete(runId);
+            streams.delete(token);
             if (!settled && !ended) {
                 // The caller left the loop: LangChain reports neither end nor error, so this run's record is written here.
                 const closed = new StreamClosedError();
@@ -478,6 +517,11 @@ function noteClosing(closing: { stop: boolean; metadata: boolean }, chunk: ChatG
 
 type ResponseFacts = { requestId?: string; attempts?: number };
 
+/** The SDK's `$metadata` of a response or an error, if it has one: a client stubbed in a test may answer or throw anything. */
+function metadataOf(value: unknown): ResponseFacts | undefined {
+    return typeof value === "object" && value !== null ? (value as { $metadata?: ResponseFacts }).$metadata : undefined;
+}
+
 /**
  * The fields the model cannot do without, checked before LangChain reads
  * them: a client the request-id middleware can join (a plain object with
@@ -494,8 +538,15 @@ function fieldsProblem(fields: unknown): Problem {
     return auditLoggerProblem("auditLogger", auditLogger);
 }
 
-/** Loggers of streamed runs in progress, by run id, for the client middleware. */
-const observers = new Map<string, PrivateInvocationLogger>();
+/** Streamed runs in progress, by the token each one's request carries, for the client middleware and the ops session's wait. */
+const streams = new Map<string, StreamRun & { owner: PrivateInvocationLogger }>();
+let streamsBegun = 0;
+
+/** The streamed run `command` was sent for (its logger and run id), when it was. */
+export function streamRunOf(command: unknown): StreamRun | undefined {
+    const token = (command as { input?: { requestMetadata?: Record<string, unknown> } } | undefined)?.input?.requestMetadata?.[STREAM_TOKEN_KEY];
+    return typeof token === "string" ? streams.get(token) : undefined;
+}
 const wired = new WeakSet<BedrockRuntimeClient>();
 
 /**
@@ -515,18 +566,19 @@ function reportRequestIds(client: BedrockRuntimeClient): void {
         // Converse (LangChain's unary call) never carries a run id: its calls skip this middleware, and pay for no frame of it.
         (next, context) => (context.commandName === "ConverseCommand" ? next : async (args) => {
             const input = args.input as { requestMetadata?: Record<string, string> };
-            const runId = input.requestMetadata?.[RUN_ID_KEY];
-            if (runId === undefined) {
+            const token = input.requestMetadata?.[STREAM_TOKEN_KEY];
+            if (token === undefined) {
                 return next(args);
             }
-            const { [RUN_ID_KEY]: _, ...rest } = input.requestMetadata!;
+            const run = streams.get(token);
+            const { [STREAM_TOKEN_KEY]: _, ...rest } = input.requestMetadata!;
             const cleaned = { ...input, requestMetadata: Object.keys(rest).length > 0 ? rest : undefined };
             try {
                 const result = await next({ ...args, input: cleaned as typeof args.input });
-                observers.get(runId)?.observeResponse(runId, (result.output as { $metadata?: ResponseFacts }).$metadata);
+                run?.owner.observeResponse(run.runId, metadataOf(result?.output));
                 return result;
             } catch (err) {
-                observers.get(runId)?.observeResponse(runId, (err as { $metadata?: ResponseFacts }).$metadata);
+                run?.owner.observeResponse(run.runId, metadataOf(err));
                 throw err;
             }
         }),

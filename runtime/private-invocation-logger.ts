@@ -298,7 +298,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         const reason: unknown = run.signal?.aborted ? run.signal.reason : undefined;
         const facts = describeError(reason instanceof Error ? reason : err);
         // Stopped while AssumeRole was pending: the call ended there, whatever stopped it.
-        if (abortedBeforeSession(run.signal, runId)) facts.operation = ASSUME_ROLE_OPERATION;
+        if (abortedBeforeSession(run.signal, { owner: this, runId })) facts.operation = ASSUME_ROLE_OPERATION;
         facts.requestId ??= run.response?.requestId;
         facts.attempts ??= run.response?.attempts;
         const partial = run.stream && { text: streamText(run.stream), deltas: run.stream.deltas, timeToFirstTokenMs: run.stream.firstTokenMs };

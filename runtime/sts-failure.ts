@@ -26,12 +26,25 @@ export function isStsFailure(err: unknown): boolean {
 const awaitingSession = new WeakMap<AbortSignal, number>();
 /** Signals that aborted while a call given them still waited for the ops session. */
 const abortedAwaitingSession = new WeakSet<AbortSignal>();
+/** A streamed run: the logger that records it, and its id, which is unique for that logger only. */
+export interface StreamRun {
+    owner: object;
+    runId: string;
+}
+
 /**
- * Runs still waiting for the ops session, by run id: a stream reaches the
- * client with a signal of LangChain's, linked to the caller's, so its record
- * (written the moment the caller's signal aborts) can only find it by run.
+ * Runs still waiting for the ops session, by logger and run id: a stream
+ * reaches the client with a signal of LangChain's, linked to the caller's,
+ * so its record (written the moment the caller's signal aborts) can only
+ * find it by run. Two loggers may run one id at once.
  */
-const runsAwaitingSession = new Map<string, number>();
+const runsAwaitingSession = new WeakMap<object, Map<string, number>>();
+
+function countRun(run: StreamRun, by: number): void {
+    let runs = runsAwaitingSession.get(run.owner);
+    if (runs === undefined) runsAwaitingSession.set(run.owner, (runs = new Map<string, number>()));
+    count(runs, run.runId, by);
+}
 
 /**
  * Sends a call once the ops session is there (`session`, the client's
@@ -43,17 +56,17 @@ const runsAwaitingSession = new Map<string, number>();
  * never saw. An abort ends the wait at once; AssumeRole goes on for the
  * calls that share the session.
  */
-export async function afterOpsSession<T>(session: () => Promise<unknown>, signal: AbortSignal, send: () => Promise<T>, runId?: string): Promise<T> {
+export async function afterOpsSession<T>(session: () => Promise<unknown>, signal: AbortSignal, send: () => Promise<T>, run?: StreamRun): Promise<T> {
     // Aborted before it asked: the call stopped before the session step, not in it.
     const abortedBefore = signal.aborted;
     count(awaitingSession, signal, 1);
-    if (runId !== undefined) count(runsAwaitingSession, runId, 1);
+    if (run !== undefined) countRun(run, 1);
     try {
         await untilAborted(session(), signal);
     } finally {
         if (signal.aborted && !abortedBefore) abortedAwaitingSession.add(signal);
         count(awaitingSession, signal, -1);
-        if (runId !== undefined) count(runsAwaitingSession, runId, -1);
+        if (run !== undefined) countRun(run, -1);
     }
     return send();
 }
@@ -81,10 +94,10 @@ function sdkAbortError(): Error {
 }
 
 /**
- * Whether `signal` has aborted while a call given it (or the run `runId`)
+ * Whether `signal` has aborted while a call given it (or the run `run`)
  * waited for the ops session, or waits still.
  */
-export function abortedBeforeSession(signal: AbortSignal | undefined, runId?: string): boolean {
+export function abortedBeforeSession(signal: AbortSignal | undefined, run?: StreamRun): boolean {
     if (signal === undefined || !signal.aborted) return false;
-    return awaitingSession.has(signal) || abortedAwaitingSession.has(signal) || (runId !== undefined && runsAwaitingSession.has(runId));
+    return awaitingSession.has(signal) || abortedAwaitingSession.has(signal) || (run !== undefined && runsAwaitingSession.get(run.owner)?.has(run.runId) === true);
 }

@@ -24,6 +24,7 @@ import {
     archiveCheckpointKey,
     archiveObjectKey,
     sha256Hex,
+    showBrief,
     type AuditRecord,
     type ChainCheckpoint,
     type ChainRecord,
@@ -259,14 +260,17 @@ export class ArchivingSink implements AuditSink {
                 BucketKeyEnabled: true,
                 ...(expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner }),
             });
+            let answer: unknown;
             if (bound === undefined) {
-                await client.send(command);
+                answer = await client.send(command);
             } else {
                 // A client that ignores the signal still cannot hold the log copy: the wait ends with the bound.
                 const sent = Promise.resolve(client.send(command, { abortSignal: bound }));
                 sent.catch(() => undefined);
-                await untilBound(sent, bound);
+                answer = await untilBound(sent, bound);
             }
+            // No response is no proof the object is stored (a client stubbed for other commands answers so).
+            if (typeof answer !== "object" || answer === null) throw new AuditDeliveryError(`the S3 client answered PutObject with ${showBrief(answer)}, not a response`);
             this.counters.delivered++;
         } catch (err) {
             this.counters.lost++;

@@ -103,6 +103,8 @@ interface Pending {
     timestamp: number;
     message: string;
     settled: (err?: Error) => void;
+    /** Settled: its writer has been told, and the counters moved. */
+    done?: boolean;
 }
 
 /**
@@ -217,7 +219,7 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             throw err;
         }
         const timestamp = this.eventTime(record);
-        this.buffer.push({ timestamp, message, settled });
+        this.buffer.push({ timestamp, message, settled, done: false });
         this.counters.pending++;
         this.schedule();
         return undefined;
@@ -225,7 +227,9 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
 
     flush(): Promise<void> {
         this.clearTimer();
-        this.draining = this.draining.then(() => this.drain());
+        // After a drain that failed as well: one failure must not stop every later flush.
+        const drain = () => this.drain();
+        this.draining = this.draining.then(drain, drain);
         return this.draining;
     }
 
@@ -279,7 +283,15 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             this.settle(event, new AuditDeliveryError("audit record larger than a CloudWatch Logs event may be"), false);
         }
         for (const batch of batches) {
-            await this.sendBatch(batch);
+            try {
+                await this.sendBatch(batch);
+            } catch (err) {
+                // Whatever went wrong past the send, the batch's writers learn it and the sink sends the next batch.
+                const lost = batch.filter((event) => !event.done);
+                this.warn(`lost ${lost.length} audit records: the sink failed handling PutLogEvents: ${errorName(err) ?? String(err)}`);
+                const failed = new AuditDeliveryError(`PutLogEvents could not be handled: ${errorName(err) ?? String(err)}`, { cause: err });
+                lost.forEach((event) => this.settle(event, failed, false));
+            }
         }
     }
 
@@ -300,14 +312,14 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
                 );
             } catch (err) {
                 lastError = err;
-                if ((err as { name?: string }).name === "DataAlreadyAcceptedException" && attempt > 1) {
+                if (errorName(err) === "DataAlreadyAcceptedException" && attempt > 1) {
                     // "The event was already logged": an earlier attempt of this batch was stored and its answer lost
                     // (an endpoint that still checks sequence tokens says so). Its records are in the log. On a first
                     // attempt it can only be another writer's batch, and this one is not stored.
                     batch.forEach((event) => this.settle(event, undefined, true));
                     return;
                 }
-                if ((err as { name?: string }).name === "ResourceNotFoundException") {
+                if (errorName(err) === "ResourceNotFoundException") {
                     // The stream was deleted (or never made): recreate it and try again at once.
                     this.streamReady = false;
                     continue;
@@ -317,6 +329,11 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
                 }
                 await delay(backoffDelay(attempt, this.baseBackoffMs, this.maxBackoffMs));
                 continue;
+            }
+            if (typeof result !== "object" || result === null) {
+                // No response is no proof the batch is stored (a client stubbed for other commands answers so): not sent again, and lost.
+                lastError = new AuditDeliveryError(`the CloudWatch Logs client answered PutLogEvents with ${showBrief(result)}, not a response`);
+                break;
             }
             // Outside the try: nothing done once the batch is stored may count as a failed attempt and send it again.
             const refused = rejectedIndexes(batch.length, result.rejectedLogEventsInfo);
@@ -328,7 +345,8 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             );
             return;
         }
-        const name = (lastError as { name?: string })?.name ?? "Error";
+        // Its own refusal says what was wrong; an error of the client's is named.
+        const name = lastError instanceof AuditDeliveryError ? lastError.message : (errorName(lastError) ?? String(lastError));
         this.warn(`lost ${batch.length} audit records after PutLogEvents failed: ${name}`);
         const err = new AuditDeliveryError(`PutLogEvents failed: ${name}`, { cause: lastError });
         batch.forEach((event) => this.settle(event, err, false));
@@ -338,7 +356,7 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
         try {
             await this.client.send(new CreateLogStreamCommand({ logGroupName: this.logGroupName, logStreamName: this.logStreamName }));
         } catch (err) {
-            if ((err as { name?: string }).name !== "ResourceAlreadyExistsException") {
+            if (errorName(err) !== "ResourceAlreadyExistsException") {
                 throw err;
             }
         }
@@ -346,6 +364,8 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
     }
 
     private settle(event: Pending, err: Error | undefined, byDestination: boolean): void {
+        if (event.done) return;
+        event.done = true;
         this.counters.pending--;
         if (err) {
             this.counters.lost++;
@@ -358,6 +378,12 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             invokeCallback(event.settled);
         }
     }
+}
+
+/** An error's name, when it is an object with one: a stubbed client may reject with anything, `null` included. */
+function errorName(err: unknown): string | undefined {
+    const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
+    return typeof name === "string" ? name : undefined;
 }
 
 function delay(ms: number): Promise<void> {

@@ -9,7 +9,7 @@ import type { RuntimeConfig } from "./config";
 import { createOpsCredentials, customerCredentialsProblem } from "./ops-credentials";
 import { afterOpsSession } from "../sts-failure";
 import { OwnKeyCacheSignatureV4 } from "../signing-keys";
-import { RUN_ID_KEY } from "../audited-chat-model";
+import { streamRunOf } from "../audited-chat-model";
 import { RuntimeSecrets, holdSecrets, withoutSecrets } from "../secrets";
 import { booleanProblem, firstProblem, httpUrlProblem, integerAtLeast, integerAtLeastProblem, membersUnreadableProblem, raise, recordProblem, regionProblem, show, type Problem } from "../../contract";
 
@@ -158,16 +158,10 @@ function sessionFirst(client: BedrockRuntimeClient, secrets: RuntimeSecrets): Be
         }
         const signal = typeof optionsOrCallback === "object" && optionsOrCallback !== null ? (optionsOrCallback as { abortSignal?: unknown }).abortSignal : undefined;
         if (!(signal instanceof AbortSignal)) return (send(command, optionsOrCallback) as Promise<unknown>).catch(clean);
-        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>, runIdOf(command)).catch(clean);
+        return afterOpsSession(sessionOf, signal, () => send(command, optionsOrCallback) as Promise<unknown>, streamRunOf(command)).catch(clean);
     };
     client.send = sendAfterSession as BedrockRuntimeClient["send"];
     return client;
-}
-
-/** The run a streamed call carries to the client (see the audited model), which its record looks up. */
-function runIdOf(command: unknown): string | undefined {
-    const runId = (command as { input?: { requestMetadata?: Record<string, unknown> } }).input?.requestMetadata?.[RUN_ID_KEY];
-    return typeof runId === "string" ? runId : undefined;
 }
 
 type Send = (command: unknown, optionsOrCallback?: unknown, callback?: unknown) => unknown;

@@ -144,6 +144,26 @@ describe("a stream that ends early writes its one record and releases its run (c
                 assert.equal(text(`throw-${auditMode}`), "w1 w2 w3 ");
             });
 
+            it("return() while a next() still waits records only the text that reached the caller", async () => {
+                // Deltas far apart: the caller leaves while the next one is on its way.
+                aws.bedrock.reply = () => ({ text: CHUNKS.join(""), chunks: CHUNKS, chunkDelayMs: 300 });
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode });
+                const runId = `return-waiting-${auditMode}`;
+                const stream = await model.stream("hello", { runId });
+                let received = "";
+                while (received === "") received += (await stream.next()).value?.text ?? "";
+
+                const waiting = stream.next();
+                await new Promise((resolve) => setTimeout(resolve, 20));
+                const [next] = await within(5000, Promise.all([waiting, stream.return()]), "next() and return()");
+                if (!next.done) received += next.value.text;
+
+                assert.equal(received, "w1 ");
+                const records = await completions(model, sink, runId);
+                assert.deepEqual(records.map((r) => [r.outcome, r.errorCode, (r.output as { outputText: string }).outputText]), [["error", "StreamClosed", received]]);
+            });
+
             it("Bedrock's stream breaking off mid-way gives one error record with the output so far", async () => {
                 const sink = new MemorySink();
                 const model = modelWith(sink, { auditMode, bedrockClientConfig: { requestHandler: new ResettingHandler(), maxAttempts: 1 } });

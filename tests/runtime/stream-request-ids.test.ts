@@ -51,6 +51,35 @@ describe("a streamed call's request id reaches its record through the client's m
         assert.deepEqual(sink.records().map((r) => [r.operation, r.outcome, r.requestId]), [["ConverseStream", "success", call.requestId]]);
     });
 
+    it("gives each of two tenants' streams run under one caller-chosen run id at once its own request id", async () => {
+        // Two tenants' models, each with its own logger, on one client: a run id is refused only while its own logger runs it.
+        const client = new BedrockRuntimeClient(config());
+        const [sinkA, sinkB] = [new MemorySink(), new MemorySink()];
+        const [modelA, modelB] = [audited(client, sinkA), audited(client, sinkB)];
+        let releaseA!: () => void;
+        const heldA = new Promise<void>((resolve) => (releaseA = resolve));
+        // A's answer waits until B streams: A's response (and its request id) arrives while B's stream is still open.
+        aws.bedrock.faultFor = (request) => (request.body.includes("tenant A") ? { kind: "held", release: heldA } : undefined);
+        aws.bedrock.reply = () => ({ text: "one two three", chunkDelayMs: 20 });
+        const runId = "caller-request-42";
+
+        // `stream` resolves at the first chunk, which A's held answer withholds.
+        const a = modelA.stream([new HumanMessage("tenant A")], { runId }).then(drain);
+        while (!aws.bedrock.requests.some((r) => r.body.includes("tenant A"))) await new Promise((resolve) => setTimeout(resolve, 5));
+        const streamB = await modelB.stream([new HumanMessage("tenant B")], { runId });
+        const b = (async () => {
+            let n = 0;
+            for await (const _ of streamB) if (++n === 1) releaseA();
+            return n;
+        })();
+        await Promise.all([a, b]);
+
+        const requestIdOf = (tenant: string) => aws.bedrock.calls.find((c) => JSON.stringify(c.body).includes(tenant))!.requestId;
+        assert.notEqual(requestIdOf("tenant A"), requestIdOf("tenant B"));
+        assert.deepEqual(sinkA.records().map((r) => [r.callId, r.outcome, r.requestId]), [[runId, "success", requestIdOf("tenant A")]]);
+        assert.deepEqual(sinkB.records().map((r) => [r.callId, r.outcome, r.requestId]), [[runId, "success", requestIdOf("tenant B")]]);
+    });
+
     it("takes the run id out of the request before it is built, with the caller's own request metadata kept", async () => {
         const client = cachingBedrockClient(config());
         const sink = new MemorySink();

@@ -71,6 +71,20 @@ describe("ArchivingSink with the logger in a LangChain application (local Bedroc
         assert.deepEqual(sink.stats(), { delivered: 0, lost: 1, rejected: 0, pending: 0 });
     });
 
+    it("counts an object lost when the client answers PutObject with no response, and says so in the log copy", async () => {
+        // What a client stubbed for other commands answers: no proof the object is stored.
+        const stub = { send: async () => undefined };
+        const primary = new MemorySink();
+        const sink = new ArchivingSink({ primary, client: stub, bucket: BUCKET, kmsKeyArn: KEY_ARN });
+        const logger = new PrivateInvocationLogger({ sink, tenantId: "customer-b", onWarning: () => undefined });
+
+        await model.invoke("hello", { callbacks: [logger] });
+        await logger.flush();
+
+        assert.equal(primary.records()[0].archive?.errorCode, "AuditDeliveryError");
+        assert.deepEqual(sink.stats(), { delivered: 0, lost: 1, rejected: 0, pending: 0 });
+    });
+
     it("passes a failure of the log sink on", async () => {
         const primary = new MemorySink();
         primary.failWith = "log group gone";

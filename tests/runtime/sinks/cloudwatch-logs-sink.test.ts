@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import { CloudWatchLogsClient, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { AuditDeliveryError } from "../../../runtime/sinks/audit-sink";
 import { ArgumentError } from "../../../contract";
 import { LOGS_TEST_GROUP, logsTestRecord, useLocalLogsSink } from "../../support/logs-sink";
 
@@ -97,6 +99,32 @@ describe("CloudWatchLogsSink against a local CloudWatch Logs", () => {
         assert.deepEqual(s.stats(), { delivered: 1, lost: 1, rejected: 0, pending: 0 });
         assert.ok(warnings.some((w) => w.includes("lost 1 audit records")));
     });
+
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the client under test does
+    const rejectWithNull = () => Promise.reject(null);
+    for (const [what, answer, named] of [
+        // What a client stubbed for other commands answers (aws-sdk-client-mock, say): no proof the batch is stored.
+        ["answers PutLogEvents with no response", () => Promise.resolve(undefined), "answered PutLogEvents with undefined, not a response"],
+        ["rejects PutLogEvents with null", rejectWithNull, "PutLogEvents failed: null"],
+    ] as const) {
+        it(`counts the batch lost and names why when the client ${what}, and delivers the next batch`, async () => {
+            const real = new CloudWatchLogsClient({ region: "us-east-1", endpoint: local.logs.url, credentials: { accessKeyId: "AKIDCUSTOMERA", secretAccessKey: "secret" }, maxAttempts: 1 });
+            let puts = 0;
+            const client = { send: (command: object) => (command instanceof PutLogEventsCommand && ++puts === 1 ? answer() : real.send(command as never)) };
+            const s = sink({ client: client as never });
+
+            const first = s.write(record(1));
+            await s.flush();
+            await assert.rejects(first, (e: Error) => e instanceof AuditDeliveryError && e.message.includes(named));
+            const second = s.write(record(2));
+            await s.flush();
+            await second;
+
+            assert.deepEqual(local.logs.records(GROUP).map((r) => r.clientRequestId), ["req-2"]);
+            assert.deepEqual(s.stats(), { delivered: 1, lost: 1, rejected: 0, pending: 0 });
+            assert.ok(warnings.some((w) => w.startsWith("lost 1 audit records") && w.includes(named.replace("PutLogEvents failed: ", ""))), warnings.join("\n"));
+        });
+    }
 
     it("does not retry a request CloudWatch Logs calls invalid", async () => {
         const s = sink();
