@@ -4,6 +4,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
+import { optionErrorMessage } from "../verifier/option-errors";
 import { benchArchive } from "./archive";
 import { benchAuditChain } from "./audit-chain";
 import { benchAwsCalls } from "./aws-calls";
@@ -71,10 +73,34 @@ function write(results: BenchResults): void {
     process.stdout.write(markdown);
 }
 
+const USAGE = `usage: npm run bench [-- --only SECTION[,SECTION...]]
+
+Runs every benchmark at full size (about 20 minutes on 2 CPUs) and writes bench/results.json
+and bench/results.md.
+
+  --only A,B    run only these sections and merge them into the last full results:
+                ${Object.keys(SECTIONS).join(", ")}
+  -h, --help    print this help`;
+
+/** The command line; anything else (a misspelt option, a stray word) stops the run before it measures. */
+function readArgs(): { only?: string; help: boolean } {
+    try {
+        return parseArgs({ options: { only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } }).values;
+    } catch (e) {
+        // `--only` with no list after it (or another option in its place): say what it takes.
+        if ((e as { code?: unknown }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && String((e as Error).message).includes("--only")) return { only: "", help: false };
+        throw new UsageError(`${optionErrorMessage(e, ["only", "help"])} (npm run bench -- --help lists the options)`);
+    }
+}
+
 async function main(): Promise<void> {
-    const only = process.argv.indexOf("--only");
-    if (only >= 0) {
-        return runOnly(process.argv[only + 1]);
+    const args = readArgs();
+    if (args.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
+    if (args.only !== undefined) {
+        return runOnly(args.only);
     }
     const started = Date.now();
     const startedAt = new Date(started).toISOString();

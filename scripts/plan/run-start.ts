@@ -87,7 +87,9 @@ async function planAndProve(options: RunOptions, started: number, synthetic?: { 
         throw options.preview ? withPriorState(e, options.preview.previousDir, (stacks ?? listStacks(projectDir)).filter((s) => !prior.has(s))) : e;
     });
     makeFolder(options.outDir);
-    removeEarlierPlans(options.outDir, plans.map((p) => path.join(options.outDir, `${p.stack}.json`)));
+    for (const removed of removeEarlierPlans(options.outDir, plans.map((p) => path.join(options.outDir, `${p.stack}.json`)))) {
+        options.log(`removed ${shownPath(removed)}: an earlier run's plan of a stack this run does not plan (a folder holds one run's stacks)`);
+    }
     const files: string[] = [];
     for (const plan of plans) {
         if (!synthetic) options.log(`\n${renderTree(plan.stack, plan.resources)}`);

@@ -35,6 +35,10 @@ describe("bench results written by a partial run", () => {
     for (const [args, expected] of [
         [["--only"], /--only takes a comma-separated list of sections: request-path, /],
         [["--only", "bundle,nope"], /got "nope"/],
+        [["--only", "--help"], /--only takes a comma-separated list of sections: request-path, /],
+        // A misspelt option, a stray word: before, the full run started and rewrote the committed results.
+        [["--onyl", "bundle"], /^npm run bench: Unknown option '--onyl'; did you mean --only\?/],
+        [["bundle"], /^npm run bench: Unexpected argument 'bundle'/],
     ] as const) {
         it(`refuses \`npm run bench -- ${args.join(" ")}\` with a usage line, exit 2, before measuring anything`, () => {
             const root = path.join(__dirname, "../..");
@@ -45,4 +49,12 @@ describe("bench results written by a partial run", () => {
             assert.doesNotMatch(r.stderr, /\.\.\. /, "no section started");
         });
     }
+
+    it("prints its usage for `npm run bench -- --help`, every section named, and measures nothing", () => {
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bench/run.ts", "--help"], { cwd: path.join(__dirname, "../.."), encoding: "utf8", timeout: 60_000 });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^usage: npm run bench \[-- --only SECTION/);
+        for (const section of ["request-path", "aws-calls", "concurrency", "bundle", "isolation-proof", "archive", "streaming", "audit-chain"]) assert.ok(r.stdout.includes(section), section);
+        assert.equal(r.stderr, "");
+    });
 });

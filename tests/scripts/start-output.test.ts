@@ -53,6 +53,23 @@ describe("npm start -- --quiet", function () {
     });
 });
 
+describe("npm start into the folder of an earlier run", function () {
+    this.timeout(120_000);
+
+    it("names each earlier plan file it removes, a stack this run does not plan", async () => {
+        const earlier = await runStart(["--stacks", "ops,customer-a"]);
+        assert.strictEqual(earlier.code, 0, earlier.stderr);
+
+        const run = await runStart(["--stacks", "ops", "--out", earlier.out]);
+
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.ok(!fs.existsSync(path.join(earlier.out, "customer-a.json")));
+        assert.deepStrictEqual(run.stdout.split("\n").filter((l) => l.startsWith("removed ")), [
+            `removed ${path.join(earlier.out, "customer-a.json")}: an earlier run's plan of a stack this run does not plan (a folder holds one run's stacks)`,
+        ]);
+    });
+});
+
 describe("npm start over shard stacks of two ops accounts", function () {
     this.timeout(240_000);
 

@@ -36,6 +36,8 @@ describe("bedrock-tenancy audit: usage", () => {
         const synopsis = usage.split("\n")[0];
         for (const option of synopsis.match(/--[a-z]+/g)!) assert.match(usage, new RegExp(`^ {2}${option} +\\S`, "m"), `${option} is in the synopsis but not described`);
         assert.match(usage, /^ {2}--quiet +print no report on stdout/m);
+        // Each description is whole: what happens without the option too.
+        assert.match(usage.replace(/\s+/g, " "), /without it, records of more than one tenant are a tenant break --json/);
     });
 });
 

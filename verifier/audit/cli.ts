@@ -21,7 +21,7 @@ Checks the hash chain of audit records. Each input is a file of JSON lines, the 
 and the archive folder together to compare copies and checkpoints.
   --window   the input covers a time window: chains may start after their genesis record
   --tenant   the tenant whose records the trail holds (repeat for more); a record of another is a
-             break, and without it, records of more than one tenant are
+             break, and without it, records of more than one tenant are a tenant break
   --json     also write the report as JSON to FILE (its folder must exist)
   --quiet    print no report on stdout; the exit code (and --json) still give the result
   --threads  threads that parse and hash records, the main thread included (default: one per
