@@ -10,7 +10,7 @@ import { parseArgs } from "util";
 import { auditMain } from "./audit/cli";
 import { makeFolder } from "./folders";
 import { realPath } from "./real-path";
-import { optionErrorMessage } from "./option-errors";
+import { optionErrorMessage, unknownCommand } from "./option-errors";
 import { UnreadableInputError } from "./pulumi-formats";
 import { counted, customersNotProved, jsonReport, markdownReport, violationLines } from "./report";
 import { verifyFiles } from "./verify";
@@ -59,7 +59,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         return 0;
     }
     if (command !== "verify") {
-        err.write(`${command === undefined ? "no command given: verify or audit verify" : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
+        err.write(`${command === undefined ? "no command given: verify or audit verify" : unknownCommand(command, ["verify", "audit"], "command")}\n${USAGE}\n`);
         return 2;
     }
     let values: { out?: string; quiet?: boolean; "require-customers"?: boolean };

@@ -22,3 +22,9 @@ export function optionErrorMessage(error: unknown, options: readonly string[]): 
     const meant = nearestName(given.split("=")[0], options);
     return meant === undefined ? head : `${head}; did you mean --${meant}?`;
 }
+
+/** An unknown command, with the one meant when it is a near miss (`verfy`). */
+export function unknownCommand(given: string, commands: readonly string[], what: string): string {
+    const meant = nearestName(given, commands);
+    return `unknown ${what} ${JSON.stringify(given)}${meant === undefined ? "" : `; did you mean ${meant}?`}`;
+}

@@ -98,6 +98,17 @@ describe("bedrock-tenancy verify (the bin)", function () {
         assert.doesNotMatch(verify.stderr + audit.stderr, /positional argument/);
     });
 
+    it("exits 2 on a misspelt command, naming the command it is near", async () => {
+        const verify = await bin(["verfy", "plan/ops.json"]);
+        assert.strictEqual(verify.code, 2);
+        assert.match(verify.stderr, /^unknown command "verfy"; did you mean verify\?\nusage: bedrock-tenancy verify/);
+        const audit = await bin(["audit", "verfy", "x.jsonl"]);
+        assert.strictEqual(audit.code, 2);
+        assert.match(audit.stderr, /^unknown audit command "verfy"; did you mean verify\?\nusage: bedrock-tenancy audit verify/);
+        // Nothing near: the command alone.
+        assert.match((await bin(["deploy"])).stderr, /^unknown command "deploy"\n/);
+    });
+
     it("exits 2 on unreadable input, naming the file", async () => {
         const dir = makeTempDir("bedrock-tenancy-bad-");
         fs.writeFileSync(path.join(dir, "ops.json"), "{ not json");

@@ -9,7 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { tenantIdProblem } from "../../contract/naming";
 import { digitsValue } from "../../contract/validation";
-import { optionErrorMessage } from "../option-errors";
+import { optionErrorMessage, unknownCommand } from "../option-errors";
 import { allBreaks, jsonAuditReport, textReport } from "./report";
 import { UnreadableAuditInputError, inputReading } from "./inputs";
 import { verifyAuditTrail } from "./verify";
@@ -68,7 +68,7 @@ export function auditMain(argv: string[], out: NodeJS.WritableStream, err: NodeJ
         return 0;
     }
     if (command !== "verify") {
-        err.write(`${command === undefined ? "" : `unknown audit command ${JSON.stringify(command)}\n`}${AUDIT_USAGE}\n`);
+        err.write(`${command === undefined ? "" : `${unknownCommand(command, ["verify"], "audit command")}\n`}${AUDIT_USAGE}\n`);
         return 2;
     }
     let values: { window?: boolean; tenant?: string[]; json?: string; quiet?: boolean; threads?: string; help?: boolean };
