@@ -12,6 +12,7 @@ import "./twin/require-build";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { optionErrorMessage } from "../verifier/option-errors";
 import { counted } from "../verifier/report";
 import { runPlan } from "./plan/run-start";
 import { ROOT, exportedTenants, opsStacks, runtimeFunctions, type Expectation } from "./twin/check-context";
@@ -22,8 +23,29 @@ import { costCapExpectations, quotaLoopExpectations } from "./twin/loop-checks";
 import { buildModel, readPlanFolder } from "./twin/plan-model";
 import { AwsTwin } from "./twin/twin";
 
+const USAGE = `usage: npm run twin:check -- [--plans DIR]
+
+Runs the built runtime against local AWS stand-ins that enforce the plans' IAM policies,
+one line per expectation, then "N passed, M failed".
+
+  --plans DIR   the plan files to check (pulumi stack export files, one per stack);
+                default: this project's stacks, planned into plan/ first
+  -h, --help    print this help`;
+
+function readArgs(): { plans?: string; help: boolean } {
+    try {
+        return parseArgs({ options: { plans: { type: "string" }, help: { type: "boolean", short: "h", default: false } } }).values;
+    } catch (e) {
+        throw new Error(optionErrorMessage(e, ["plans", "help"]));
+    }
+}
+
 async function main(): Promise<number> {
-    const { values } = parseArgs({ options: { plans: { type: "string" } } });
+    const values = readArgs();
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
     let dir = values.plans ? path.resolve(values.plans) : undefined;
     if (dir !== undefined) {
         const stat = fs.statSync(dir, { throwIfNoEntry: false });

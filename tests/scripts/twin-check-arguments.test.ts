@@ -23,6 +23,7 @@ describe("npm run twin:check with a bad argument", function () {
         ["a --plans folder that does not exist", ["--plans", "/nonexistent-plans"], /^twin:check could not run: --plans \/nonexistent-plans: no such folder\n$/],
         ["a --plans that is a file", ["--plans", "package.json"], /^twin:check could not run: --plans package\.json: not a folder\n$/],
         ["an unknown option", ["--bogus"], /^twin:check could not run: Unknown option '--bogus'/],
+        ["a misspelt option", ["--plan", "plan"], /^twin:check could not run: Unknown option '--plan'; did you mean --plans\?\n$/],
     ] as const) {
         it(`exits 2 on ${what}, with the one line that names it`, async () => {
             const result = await twinCheck([...args]);
@@ -32,4 +33,11 @@ describe("npm run twin:check with a bad argument", function () {
             assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
         });
     }
+
+    it("prints its usage for --help and exits 0, checking nothing", async () => {
+        const result = await twinCheck(["--help"]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /^usage: npm run twin:check -- \[--plans DIR\]\n/);
+        assert.equal(result.stderr, "");
+    });
 });
