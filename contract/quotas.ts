@@ -15,6 +15,9 @@ export const QUOTA_ENFORCER_ENV = Object.freeze({
     maxEventAgeSeconds: "QUOTA_MAX_EVENT_AGE_SECONDS",
 });
 
+/** The enforcer's handler: its bundle is one module, `index.mjs`, exporting `handler`. */
+export const QUOTA_ENFORCER_HANDLER = "index.handler";
+
 /** The enforcer function's timeout, in seconds: a cold start, one DescribeAlarms and one IAM write. */
 export const QUOTA_ENFORCER_TIMEOUT_SECONDS = 10;
 

@@ -7,8 +7,9 @@ import { parseArn } from "../contract";
 import { actingRoleProblems } from "./acting-role";
 import type { TenantIntent } from "./intent";
 import { isUnknown, isUnset, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
-import { accountIam } from "./quota-wiring";
-import { prop, type StackResource } from "./pulumi-formats";
+import { accountIam, profileOwners } from "./quota-wiring";
+import { jsonValue, prop, type StackResource } from "./pulumi-formats";
+import { budgetTagFilters, ownerByIdOrArn } from "./usage-outside-tenants";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
 const BUDGET = "aws:budgets/budget:Budget";
@@ -18,9 +19,13 @@ const budgetName = (t: TenantIntent) => `bedrock-tenant-${t.tenantId}`;
 const capBudgetName = (t: TenantIntent) => `${budgetName(t)}-cap`;
 /** Budgets name a cost-allocation tag filter `user:<key>$<value>`. */
 const tagFilter = (t: TenantIntent) => [{ name: "TagKeyValue", values: [`user:${t.costTagKey}$${t.tenantId}`] }];
+/** Where a budget says whose spend it counts. */
+const FILTER_KEYS = ["costFilters", "filterExpression", "costFilter"];
 const hasCostCap = (t: TenantIntent) => t.costCapPolicyArn !== undefined;
 /** What AWS reports as the end of a budget given none: it never ends. */
 const OPEN_END = "2087-06-15_00:00";
+/** A start as Budgets records it for a month's first day at midnight. */
+const MONTH_START = /^(\d{4})-(\d{2})-01_00:00$/;
 /**
  * Settings that move a budget's limit away from the cap or stop it being
  * evaluated; the component sets none of them.
@@ -32,9 +37,13 @@ const LIMIT_OVERRIDES: [string, string][] = [
 
 export function costCapWiring(ctx: MeteringContext): void {
     const capBudgets = new Map<TenantIntent, StackResource[]>();
+    const tagOwners = new Map(ctx.tenants.map((t) => [tagFilter(t)[0].values[0], t]));
     for (const r of ctx.ofType(BUDGET)) {
         const t = ctx.tenantOf(r);
-        if (!t) continue;
+        if (!t) {
+            unownedBudget(ctx, r, tagOwners);
+            continue;
+        }
         const name = textOf(prop(r, "name"));
         const flag = (statement: string, why: string) => ctx.flag(CODE, r, t.tenantId, statement, why);
         if (!isUnknown(name) && name !== budgetName(t) && name !== capBudgetName(t)) flag("name", `is a budget of tenant ${t.tenantId} named ${show(name)}; the component names its budgets ${budgetName(t)} and ${capBudgetName(t)}`);
@@ -69,6 +78,23 @@ export function costCapWiring(ctx: MeteringContext): void {
         if ((capBudgets.get(t) ?? []).length !== 1) ctx.flag(CODE, t, t.tenantId, "costCap", `tenant ${t.tenantId} has a cost cap and ${(capBudgets.get(t) ?? []).length} budgets named ${capBudgetName(t)} in the files; the component builds exactly one`);
     }
     executionRoles(ctx, actions);
+}
+
+/**
+ * A budget no tenant's component owns that filters on a tenant's cost tag
+ * or profile: tied to no tenant's cost cap, its notifications tell anyone
+ * that tenant's spend.
+ */
+function unownedBudget(ctx: MeteringContext, r: StackResource, tagOwners: ReadonlyMap<string, TenantIntent>): void {
+    const filters = FILTER_KEYS.map((key) => {
+        const v = prop(r, key);
+        return typeof v === "string" ? (jsonValue(v) ?? v) : v;
+    });
+    const profiles = profileOwners(ctx);
+    const counted = new Set(budgetTagFilters(filters).map((f) => tagOwners.get(f) ?? ownerByIdOrArn(profiles, f)).filter((t) => t !== undefined));
+    for (const t of counted) {
+        ctx.flag(CODE, r, t.tenantId, "costFilters", `is a budget no tenant's component owns (${show(prop(r, "name"))}) that filters on tenant ${t.tenantId}'s cost tag or profile: the proof cannot tie it to ${t.tenantId}'s budgets, and its notifications tell whoever they reach ${t.tenantId}'s spend`);
+    }
 }
 
 /** Each execution role the tenants' actions name may still attach and detach the deny on every tenant role it serves. */
@@ -106,8 +132,31 @@ function capBudget(r: StackResource, t: TenantIntent, flag: (statement: string, 
         const v = prop(r, key);
         if (!isUnset(v) && !isUnknown(v)) flag(key, `the cost-cap budget of tenant ${t.tenantId} sets ${key} (${show(v).slice(0, 200)}), which ${why}: the deny is no longer applied at the tenant's cap`);
     }
+    const start = startProblem(r);
+    if (start !== undefined) flag("timePeriodStart", `the cost-cap budget of tenant ${t.tenantId} ${start}; Budgets counts no spend before a budget's start, so until then the cap never applies`);
+    const view = prop(r, "billingViewArn");
+    if (!isUnset(view) && !isUnknown(view)) flag("billingViewArn", `the cost-cap budget of tenant ${t.tenantId} is computed over the billing view ${show(view)}; the component's counts the account's own billing data: a custom view can leave Bedrock out, and the cap never applies`);
     const end = prop(r, "timePeriodEnd");
     if (!isUnset(end) && !isUnknown(end) && end !== OPEN_END) flag("timePeriodEnd", `the cost-cap budget of tenant ${t.tenantId} ends at ${show(end)}; the component's never ends (AWS reports ${OPEN_END}), and after its end Budgets no longer evaluates it, so the cap never applies`);
+}
+
+/**
+ * The component sets no start: AWS starts a monthly budget at the first day
+ * of the month it is created in and records that. So a start the program
+ * asks for is never the component's, and one AWS holds is only the first
+ * of a month, at midnight, already begun when the proof runs.
+ */
+function startProblem(r: StackResource): string | undefined {
+    const asked = (r.asked ?? r.inputs).timePeriodStart;
+    if (!isUnset(asked)) return isUnknown(asked) ? undefined : `starts at ${show(asked)}, which the component never sets`;
+    const held = prop(r, "timePeriodStart");
+    if (isUnset(held) || isUnknown(held)) return undefined;
+    const month = typeof held === "string" ? MONTH_START.exec(held) : null;
+    if (!month) return `starts at ${show(held)}, not the first day of a month at midnight, where AWS starts a monthly budget`;
+    const now = new Date();
+    const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
+    if (Number(month[1]) * 12 + Number(month[2]) - 1 > current) return `starts at ${show(held)}, a month not yet begun`;
+    return undefined;
 }
 
 function definition(r: StackResource): { policyArn?: unknown; roles?: unknown; groups?: unknown; users?: unknown; other: boolean } {

@@ -8,6 +8,8 @@
  */
 import { isQuotaEnforcerName, parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord, digitsValue } from "../contract";
 import { actingRoleProblems, type Need } from "./acting-role";
+import { enforcerSettingsProblems } from "./enforcer-settings";
+import { expressionReachesBedrock, ownerByIdOrArn, wordsOf } from "./usage-outside-tenants";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
@@ -22,6 +24,7 @@ const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const FUNCTION = "aws:lambda/function:Function";
 const PERMISSION = "aws:lambda/permission:Permission";
 const PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile";
+const DEFAULT_BUS = "default";
 const TOKEN_METRICS = ["InputTokenCount", "OutputTokenCount"];
 /** What the enforcer reads from each event; any of these on its target replaces the event CloudWatch sent. */
 const INPUT_REWRITES = ["input", "inputPath", "inputTransformer"];
@@ -53,7 +56,7 @@ function retryPolicyProblem(retry: unknown): string | undefined {
 }
 
 export function quotaWiring(ctx: MeteringContext): void {
-    const profileIds = ownProfileIds(ctx);
+    const profileIds = profileIdsOf(ctx);
     const partsOf = new Map<TenantIntent, StackResource[]>();
     for (const r of ctx.ofType(METRIC_ALARM)) {
         const name = textOf(prop(r, "name"));
@@ -66,10 +69,14 @@ export function quotaWiring(ctx: MeteringContext): void {
             if (name?.startsWith(QUOTA_PART_ALARM_PREFIX) || counted.length > 0) {
                 ctx.flag(CODE, r, counted.map((id) => ownerOfProfileId(profileIds, id)!.tenantId)[0] ?? "(ops account)", "name", `is a quota alarm (${name ?? "unnamed"}${counted.length > 0 ? `, counting ${counted.join(", ")}` : ""}) that no tenant's component owns: the proof cannot tie it to one tenant's quota`);
             }
+            for (const expression of bedrockExpressions(r)) {
+                const named = [...new Set(wordsOf(expression).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
+                ctx.flag(CODE, r, named[0] ?? "(ops account)", "metricQueries", `is an alarm no tenant's component owns whose expression ${show(expression.slice(0, 300))} selects metrics itself and can select AWS/Bedrock token counts${named.length > 0 ? ` of ${named.join(", ")}` : ""}: the proof cannot read which profiles it counts, so any tenant's usage may reach whoever its actions notify`);
+            }
             continue;
         }
         if (!hasQuota(t)) {
-            if (name?.startsWith(QUOTA_PART_ALARM_PREFIX) || modelIds(r).length > 0) ctx.flag(CODE, r, t.tenantId, "name", `is a quota alarm of tenant ${t.tenantId}, which has no quota`);
+            if (name?.startsWith(QUOTA_PART_ALARM_PREFIX) || modelIds(r).length > 0 || bedrockExpressions(r).length > 0) ctx.flag(CODE, r, t.tenantId, "name", `is a quota alarm of tenant ${t.tenantId}, which has no quota`);
             continue;
         }
         listUnder(partsOf, t, r);
@@ -145,26 +152,70 @@ function ownProfileIds(ctx: MeteringContext): ProfileIds {
     return ids;
 }
 
-const ownerOfProfileId = (ids: ProfileIds, id: string) => ids.owner.get(id);
+const profilesOfState = new WeakMap<object, ProfileIds>();
+
+/** Profile id → its tenant, read once per stack for every check that asks. */
+export function profileOwners(ctx: MeteringContext): ReadonlyMap<string, TenantIntent> {
+    return profileIdsOf(ctx).owner;
+}
+
+function profileIdsOf(ctx: MeteringContext): ProfileIds {
+    let ids = profilesOfState.get(ctx.state);
+    if (!ids) {
+        ids = ownProfileIds(ctx);
+        profilesOfState.set(ctx.state, ids);
+    }
+    return ids;
+}
+
+const ownerOfProfileId = (ids: ProfileIds, id: string) => ownerByIdOrArn(ids.owner, id);
 
 interface Query {
     id?: string;
     metric?: Record<string, unknown>;
     expression?: string;
     returnData?: unknown;
+    /** The query as recorded, every field. */
+    raw: Record<string, unknown>;
 }
 
 function queries(r: StackResource): Query[] | undefined {
     const value = jsonValue(prop(r, "metricQueries"));
     if (!Array.isArray(value)) return undefined;
-    return value.map((q) => (isRecord(q) ? { id: textOf(q.id), metric: isRecord(q.metric) ? q.metric : undefined, expression: textOf(q.expression), returnData: q.returnData } : {}));
+    return value.map((q) => (isRecord(q) ? { id: textOf(q.id), metric: isRecord(q.metric) ? q.metric : undefined, expression: textOf(q.expression), returnData: q.returnData, raw: q } : { raw: {} }));
 }
 
+/** The `ModelId` dimensions an alarm counts: of its single metric, and of each metric query. */
 function modelIds(r: StackResource): string[] {
-    return (queries(r) ?? []).flatMap((q) => {
-        const d = q.metric?.dimensions;
-        return isRecord(d) && typeof d.ModelId === "string" ? [d.ModelId] : [];
-    });
+    return [objectProp(r, "dimensions"), ...(queries(r) ?? []).map((q) => q.metric?.dimensions)].flatMap((d) => (isRecord(d) && typeof d.ModelId === "string" ? [d.ModelId] : []));
+}
+
+/** The alarm's expressions that can select AWS/Bedrock metrics by themselves. */
+function bedrockExpressions(r: StackResource): string[] {
+    return (queries(r) ?? []).map((q) => q.expression).filter((e): e is string => e !== undefined && expressionReachesBedrock(e));
+}
+
+/**
+ * The fields of a query the component writes (tokenQueries): a metric's
+ * query, its MetricStat, and the one expression. Any other changes what
+ * CloudWatch returns (a unit, another account, a period of its own), so
+ * none is taken as harmless.
+ */
+const QUERY_FIELDS = new Set(["id", "returnData", "metric", "expression", "label"]);
+const METRIC_FIELDS = new Set(["namespace", "metricName", "dimensions", "period", "stat"]);
+
+/** Unset as the provider records a field a query does not have: also 0 (a period) and false. */
+const blankField = (v: unknown) => isUnset(v) || v === 0 || v === false;
+
+/** `[query id, fields]` for each query setting fields the component's quota alarms never set. */
+function unwrittenQueryFields(qs: Query[]): [string, string[]][] {
+    const out: [string, string[]][] = [];
+    for (const q of qs) {
+        const extra = Object.entries(q.raw).filter(([k, v]) => !QUERY_FIELDS.has(k) && !blankField(v)).map(([k]) => k);
+        extra.push(...Object.entries(q.metric ?? {}).filter(([k, v]) => !METRIC_FIELDS.has(k) && !blankField(v)).map(([k]) => `metric.${k}`));
+        if (extra.length > 0) out.push([show(q.id), extra]);
+    }
+    return out;
 }
 
 /** One block or warning alarm of a tenant with a quota: its name, the profiles it counts, its math and its limit. */
@@ -177,14 +228,16 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
             flag("name", `is a quota alarm of tenant ${t.tenantId} named ${show(name)}, which is not one the component builds for it${t.quotaAlarms ? ` (${Object.keys(t.quotaAlarms).join(", ")})` : ` (${QUOTA_PART_ALARM_PREFIX}${t.tenantId}-…)`}`);
         }
     }
-    for (const key of ["metricName", "namespace", "dimensions", "extendedStatistic", "statistic"]) {
-        if (!isUnset(prop(r, key))) flag(key, `sets ${key}: the component's quota alarms count only through metricQueries over the tenant's own profiles`);
+    for (const key of ["metricName", "namespace", "dimensions", "extendedStatistic", "statistic", "unit", "period"]) {
+        if (!blankField(prop(r, key))) flag(key, `sets ${key}: the component's quota alarms count only through metricQueries over the tenant's own profiles`);
     }
     const qs = queries(r);
     if (!qs) {
         flag("metricQueries", `has no metric queries the proof can read (${show(prop(r, "metricQueries"))})`);
         return;
     }
+    const unwritten = unwrittenQueryFields(qs).map(([at, fields]) => `${at} sets ${fields.join(", ")}`);
+    if (unwritten.length > 0) flag("metricQueries", `has queries setting fields the component's quota alarms never set (${unwritten.join("; ")}): what CloudWatch returns for them is no longer the tenant's token count (a unit other than the one Bedrock reports in gives no data, as CloudWatch converts no units, so the sum stays 0 and the quota never trips)`);
     const metrics = qs.filter((q) => q.metric !== undefined);
     const counted = new Set<string>();
     for (const q of metrics) {
@@ -286,6 +339,7 @@ function enforcer(ctx: MeteringContext): void {
         if (reserved !== 1 && !isUnknown(reserved)) ctx.flag(CODE, f, "(ops account)", "reservedConcurrentExecutions", `the quota enforcer reserves ${show(reserved)} concurrent executions; the component reserves exactly 1: 0 throttles every alarm change (no tenant is ever blocked or unblocked), more lets two writers race on one tenant's role`);
         const timeout = prop(f, "timeout");
         if (timeout !== QUOTA_ENFORCER_TIMEOUT_SECONDS && !isUnknown(timeout)) ctx.flag(CODE, f, "(ops account)", "timeout", `the quota enforcer's timeout is ${show(timeout)} s; the component's is ${QUOTA_ENFORCER_TIMEOUT_SECONDS} s, which a cold start, the alarm read and the role write fit in: shorter, the enforcer is cut off before it blocks`);
+        for (const [key, why] of enforcerSettingsProblems(f)) ctx.flag(CODE, f, "(ops account)", key, why);
         const intent = intents(f);
         const env = objectProp(f, "environment")?.variables;
         const age = isRecord(env) ? env[QUOTA_ENFORCER_ENV.maxEventAgeSeconds] : undefined;
@@ -324,6 +378,11 @@ function enforcer(ctx: MeteringContext): void {
         }
         const retryWhy = retryPolicyProblem(prop(target, "retryPolicy"));
         if (retryWhy !== undefined) ctx.flag(CODE, target, "(ops account)", "retryPolicy", `the quota enforcer's event target ${retryWhy}; the component leaves EventBridge's default (${EVENTBRIDGE_DEFAULT_RETRY.attempts} retries over ${EVENTBRIDGE_DEFAULT_RETRY.ageSeconds} s): a delivery throttled or failed past it drops the alarm's state change, and the tenant it should block goes on calling past its quota`);
+        const bus = prop(target, "eventBusName");
+        if (!isDefaultBus(bus, ctx.account)) {
+            ctx.flag(CODE, target, "(ops account)", "eventBusName", `the quota enforcer's event target is on the event bus ${show(bus)}: a target belongs to the rule of its name on its own bus, and CloudWatch sends alarm changes only to the default bus, whose rule then hands them to no one, so no quota ever blocks`);
+            continue;
+        }
         const ruleName = textOf(prop(target, "rule"));
         const rule = rules.find((r) => ruleName !== undefined && (textOf(prop(r, "name")) === ruleName || r.id === ruleName));
         if (!rule) {
@@ -414,6 +473,13 @@ export function accountIam(ctx: MeteringContext): ReturnType<typeof buildAccount
     return iam;
 }
 
+/** The default event bus, by its name or its ARN in the stack's account; unset means it too, and an unknown value is the unknowns check's. */
+function isDefaultBus(bus: unknown, account: string): boolean {
+    if (isUnset(bus) || isUnknown(bus) || bus === DEFAULT_BUS) return true;
+    const arn = typeof bus === "string" ? parseArn(bus) : undefined;
+    return arn?.service === "events" && arn.account === account && arn.resource === `event-bus/${DEFAULT_BUS}`;
+}
+
 /** Why the rule is not the enforcer's: disabled, on another bus, or matching other events than the composite alarms' state changes. */
 function ruleProblems(r: StackResource): [string, string][] {
     const out: [string, string][] = [];
@@ -422,7 +488,7 @@ function ruleProblems(r: StackResource): [string, string][] {
     const enabled = prop(r, "isEnabled");
     if (enabled !== undefined && enabled !== null && enabled !== true && !isUnknown(enabled)) out.push(["isEnabled", `the quota enforcer's rule has isEnabled ${show(enabled)}: no alarm change reaches the enforcer, so no quota ever blocks`]);
     const bus = prop(r, "eventBusName");
-    if (!isUnset(bus) && bus !== "default" && !isUnknown(bus)) out.push(["eventBusName", `the quota enforcer's rule is on the event bus ${show(bus)}; CloudWatch sends alarm changes only to the default bus`]);
+    if (!isUnset(bus) && bus !== DEFAULT_BUS && !isUnknown(bus)) out.push(["eventBusName", `the quota enforcer's rule is on the event bus ${show(bus)}; CloudWatch sends alarm changes only to the default bus`]);
     if (!isUnset(prop(r, "scheduleExpression"))) out.push(["scheduleExpression", "the quota enforcer's rule runs on a schedule: the component's rule matches only alarm state changes"]);
     const pattern = jsonValue(prop(r, "eventPattern"));
     if (!isUnknown(prop(r, "eventPattern")) && !sameJson(pattern, quotaAlarmEventPattern())) {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     ArgumentError,
     QUOTA_ENFORCER_ENV,
+    QUOTA_ENFORCER_HANDLER,
     QUOTA_ENFORCER_TIMEOUT_SECONDS,
     QUOTA_MAX_EVENT_AGE_BOUNDS,
     QUOTA_ENFORCER_TYPE,
@@ -168,7 +169,7 @@ export class QuotaEnforcer extends pulumi.ComponentResource {
             role: role.arn,
             runtime: "nodejs22.x",
             architectures: ["arm64"],
-            handler: "index.handler",
+            handler: QUOTA_ENFORCER_HANDLER,
             code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundlePath) }),
             memorySize: 128,
             timeout: QUOTA_ENFORCER_TIMEOUT_SECONDS,
