@@ -111,9 +111,13 @@ export const AUDIT_TRAIL_REMOVERS: readonly ControlActions[] = [
             "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteBucket", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning",
             "s3:PutBucketObjectLockConfiguration", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention",
             "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutEncryptionConfiguration",
-            "s3:PutObjectTagging", "s3:DeleteObjectTagging", "s3:PutReplicationConfiguration", "s3:PutBucketOwnershipControls",
-            "s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutBucketPublicAccessBlock",
+            "s3:PutObjectTagging", "s3:DeleteObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectVersionTagging",
+            "s3:PutReplicationConfiguration", "s3:PutBucketOwnershipControls", "s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl",
+            "s3:PutBucketPublicAccessBlock",
+            // Replicas and replicated delete markers are written under these, not s3:PutObject or s3:DeleteObject, so the archive
+            // policy's write Deny does not reach them: whoever holds them can add records of its own and hide the runtime's.
+            "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
         ],
-        what: "the archive: objects deleted or overwritten, their lock, versions or lifecycle changed",
+        what: "the archive: objects deleted, overwritten or forged (replicas and replicated delete markers included), their lock, versions or lifecycle changed",
     },
 ];

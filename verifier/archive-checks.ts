@@ -9,6 +9,7 @@
  * not hold.
  */
 import { ARCHIVE_DEFAULT_TRANSITIONS, archiveIsolationFindings, isAccountId, isRecord, parseArn } from "../contract";
+import { replicationIntoArchive } from "./archive-replication";
 import { blocksOf, KEY_POLICY_TIES, PRINCIPAL_TIES, tiedToAccount } from "./account-egress";
 import type { CustomerIntent } from "./intent";
 import { asText, jsonValue, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
@@ -82,6 +83,7 @@ export function archiveViolations(c: CustomerIntent, state: StackState, runtimeR
         if (LIFECYCLE_TYPES.has(r.type) && !r.external && bucketName !== undefined && prop(r, "bucket") === bucketName) {
             lifecycleProblems(prop(r, "rules"), c).forEach((why) => flag(r.name, `archive bucket ${bucketName}: ${why}`, r.urn));
         }
+        if (bucketName !== undefined && !r.external) for (const [path, why] of replicationIntoArchive(r, bucketName)) flag(r.name, `${path} ${why}`, r.urn);
         const kind = PROTECTION_OF.get(r.type);
         if (kind === undefined || r.external) continue;
         const bucket = prop(r, "bucket");

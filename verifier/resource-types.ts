@@ -100,7 +100,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:s3/bucket:Bucket": { reducedBy: "bucket checks: inline policy, ACL; egress checks: its access logs and replicas go to buckets of the stack" },
     "aws:s3/bucketV2:BucketV2": { reducedBy: "bucket checks: inline policy, ACL; egress checks: its access logs and replicas go to buckets of the stack" },
     "aws:s3/bucketPolicy:BucketPolicy": { reducedBy: "bucket checks: principals outside the account, and services it does not tie to the account; the archive rules" },
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { reducedBy: "egress checks: destination buckets must be buckets of the stack" },
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { reducedBy: "egress checks: destination buckets must be buckets of the stack; archive checks: none may be an audit archive" },
     "aws:s3/bucketLogging:BucketLogging": { reducedBy: "egress checks: the target bucket must be a bucket of the stack; ACL grants on the logs are a finding" },
     "aws:s3/bucketLoggingV2:BucketLoggingV2": { reducedBy: "egress checks: the target bucket must be a bucket of the stack; ACL grants on the logs are a finding" },
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": { reducedBy: "archive checks: mode and retention" },
