@@ -26,3 +26,4 @@ export * from "./audit-chain";
 export * from "./iam";
 export * from "./record-limits";
 export * from "./run-time-controls";
+export * from "./throttle-alarm";

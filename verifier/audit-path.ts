@@ -23,6 +23,7 @@ import type { CustomerContext } from "./customer-account";
 import { auditLogGroupName, componentRegion } from "./customer-audit";
 import { violation, type Code, type Violation } from "./findings";
 import { roleOfStack, runtimeRoleArns, sameRole } from "./runtime-roles";
+import { throttleAlarmSilencers } from "./throttle-alarm";
 import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 
 type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
@@ -99,7 +100,7 @@ export function auditPathViolations(ctx: CustomerContext): Violation[] {
     endpointPolicies(ctx, { logs: writes.filter((w) => w.actions.includes("logs:PutLogEvents")), s3: puts }, flag);
     keyPolicies(ctx, groupName, logsService, writes.filter((w) => w.actions.includes("kms:GenerateDataKey")), flag);
     transformers(ctx, groupName, flag);
-    metrics(ctx, component, groupName, flag);
+    metrics(ctx, component, groupName, region, flag);
     return out;
 }
 
@@ -292,7 +293,7 @@ const sameNumber = (a: unknown, b: string | undefined) => (b === undefined ? a =
  * its metrics (a constant -1000000 per record into ThrottledCalls) would keep
  * the alarm from ever firing, and a missing filter or alarm watches nothing.
  */
-function metrics(ctx: CustomerContext, component: StackResource, groupName: string, flag: Flag): void {
+function metrics(ctx: CustomerContext, component: StackResource, groupName: string, region: string, flag: Flag): void {
     const { state, customer } = ctx;
     const filters = state.resources.filter((r) => r.type === METRIC_FILTER_TYPE && r.custom && isStays(r));
     const alarms = state.resources.filter((r) => r.type === ALARM_TYPE && r.custom && isStays(r));
@@ -346,12 +347,16 @@ function metrics(ctx: CustomerContext, component: StackResource, groupName: stri
     const throttle = alarms.filter((a) => prop(a, "namespace") === namespace && prop(a, "metricName") === AuditMetric.throttledCalls && prop(a, "statistic") === "Sum"
         && prop(a, "comparisonOperator") === "GreaterThanOrEqualToThreshold" && !hasDimensions(prop(a, "dimensions")));
     // An alarm with its actions disabled still changes state, but notifies no one and runs none of its actions.
-    const silenced = throttle.filter((a) => actionsDisabled(a));
-    for (const a of silenced.filter((x) => built.includes(x))) {
-        flag(CODE, a, "actionsEnabled", `is the component's alarm on ${namespace} ${AuditMetric.throttledCalls} with its actions disabled (actionsEnabled ${asText(prop(a, "actionsEnabled"))}): Bedrock throttling seen in the audit records would notify no one`);
+    const silencers = new Map(throttle.map((a) => [a, [
+        ...(actionsDisabled(a) ? [["actionsEnabled", `with its actions disabled (actionsEnabled ${asText(prop(a, "actionsEnabled"))}): Bedrock throttling seen in the audit records would notify no one`] as [string, string]] : []),
+        ...throttleAlarmSilencers(state, a, region).map(([key, why]): [string, string] => [key, `${why}; Bedrock throttling seen in the audit records could raise nothing`]),
+    ]]));
+    for (const [a, found] of silencers) {
+        if (built.includes(a)) for (const [key, why] of found) flag(CODE, a, key, `is the component's alarm on ${namespace} ${AuditMetric.throttledCalls}${key === "actionsEnabled" ? " " : ", but "}${why}`);
     }
-    if (throttle.length === silenced.length && !silenced.some((x) => built.includes(x))) {
-        flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions, actions enabled) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+    const working = throttle.filter((a) => silencers.get(a)!.length === 0);
+    if (working.length === 0 && !throttle.some((a) => built.includes(a) && silencers.get(a)!.length > 0)) {
+        flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions, actions enabled, in ${region}, with settings the component can make) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
     }
 }
 

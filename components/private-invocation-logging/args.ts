@@ -32,7 +32,8 @@ export const INVOCATION_LOGGING_DEFAULTS = Object.freeze({
 /** Settings of the alarm raised when Bedrock throttles the tenant's calls. */
 export interface ThrottleAlarmArgs {
     /**
-     * Throttled calls within one period that raise the alarm.
+     * Throttled calls within one period that raise the alarm: above 0 and at
+     * most `THROTTLE_ALARM_MAX_THRESHOLD` (100,000).
      * @default 1
      */
     threshold?: number;

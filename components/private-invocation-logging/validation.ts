@@ -34,6 +34,10 @@ import {
     tagsProblem,
     tenantIdProblem,
     unknownOptionProblem,
+    throttleThresholdProblem,
+    alarmPeriodProblem,
+    evaluationPeriodsProblem,
+    evaluationSpanProblem,
     type AuditMode,
     type ContentMode,
     type GuardrailSetting,
@@ -49,8 +53,6 @@ export const LOG_RETENTION_DAYS_ALLOWED: readonly number[] = Object.freeze([
 ]);
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
-/** CloudWatch caps `period × evaluationPeriods` at one day. */
-export const ALARM_MAX_EVALUATION_SECONDS = 86400;
 export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const METRIC_NAMESPACE_PATTERN = /^[^:][^\s]{0,254}$/;
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -130,20 +132,15 @@ function alarmProblem(args: PrivateInvocationLoggingArgs): Problem {
         if (notObject !== undefined) return notObject;
     }
     const alarm = args.throttleAlarm ?? {};
-    if (alarm.threshold !== undefined && !(typeof alarm.threshold === "number" && Number.isFinite(alarm.threshold) && alarm.threshold > 0)) {
-        return `throttleAlarm.threshold must be a number above 0, got ${show(alarm.threshold)}`;
-    }
     const period = alarm.periodSeconds;
-    if (period !== undefined && !(period === 10 || period === 30 || (Number.isInteger(period) && period >= 60 && period % 60 === 0))) {
-        return `throttleAlarm.periodSeconds must be 10, 30 or a multiple of 60, got ${show(period)}`;
-    }
     const count = alarm.evaluationPeriods;
-    const countProblem = count === undefined ? undefined : integerProblem("throttleAlarm.evaluationPeriods", count, 1, ALARM_MAX_EVALUATION_SECONDS / 10);
-    if (countProblem !== undefined) return countProblem;
-    const seconds = (period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds) * (count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods);
-    if (seconds > ALARM_MAX_EVALUATION_SECONDS) {
-        return `throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most ${ALARM_MAX_EVALUATION_SECONDS} s, got ${period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds} × ${count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods}`;
-    }
+    const bad = firstProblem(
+        () => (alarm.threshold === undefined ? undefined : throttleThresholdProblem("throttleAlarm.threshold", alarm.threshold)),
+        () => (period === undefined ? undefined : alarmPeriodProblem("throttleAlarm.periodSeconds", period)),
+        () => (count === undefined ? undefined : evaluationPeriodsProblem("throttleAlarm.evaluationPeriods", count)),
+        () => evaluationSpanProblem("throttleAlarm.periodSeconds", "throttleAlarm.evaluationPeriods", period ?? INVOCATION_LOGGING_DEFAULTS.alarmPeriodSeconds, count ?? INVOCATION_LOGGING_DEFAULTS.alarmEvaluationPeriods),
+    );
+    if (bad !== undefined) return bad;
     return typeof alarm.snsTopicArn === "string" ? patternProblem("throttleAlarm.snsTopicArn", alarm.snsTopicArn, SNS_TOPIC_ARN_PATTERN, "an SNS topic ARN") : undefined;
 }
 

@@ -36,6 +36,7 @@ const cases: Case[] = [
     ["a reserved concurrency of 0", { reservedConcurrency: 0 }, /^reservedConcurrency must be an integer from 1 to .*, got 0$/],
     ["a metric namespace with a leading colon", { metricNamespace: ":x" }, /^metricNamespace must be 1–255 characters .*got ":x"$/],
     ["an alarm threshold of 0", { throttleAlarm: { threshold: 0 } }, /^throttleAlarm.threshold must be a number above 0, got 0$/],
+    ["an alarm threshold no period reaches", { throttleAlarm: { threshold: 100_001 } }, /^throttleAlarm.threshold must be at most 100000 throttled calls in one period \(more is an alarm that never fires\), got 100001$/],
     ["an alarm period of 45 s", { throttleAlarm: { periodSeconds: 45 } }, /^throttleAlarm.periodSeconds must be 10, 30 or a multiple of 60, got 45$/],
     ["0 evaluation periods", { throttleAlarm: { evaluationPeriods: 0 } }, /^throttleAlarm.evaluationPeriods must be an integer from 1 to .*, got 0$/],
     ["alarm periods spanning more than a day", { throttleAlarm: { periodSeconds: 3600, evaluationPeriods: 25 } }, /^throttleAlarm.periodSeconds × throttleAlarm.evaluationPeriods must be at most 86400 s, got 3600 × 25$/],
