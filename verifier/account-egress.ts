@@ -7,6 +7,7 @@
  * account. Each stack passes its own code and its documented outbound
  * references.
  */
+import { AWSX_VPC_TYPE, endpointsOf, unreadVpcInputs } from "./awsx-vpc";
 import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, RuntimeEnv, type ParsedArn, type PolicyStatement } from "../contract";
 import type { Code } from "./findings";
 import { isSet, jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
@@ -494,6 +495,10 @@ export function egressViolations(ctx: EgressContext): void {
             if (isSet(grants)) flag(code, r, "targetGrants", `grants access by ACL to the access logs to ${Array.isArray(grants) ? `${grants.length} grantee(s)` : JSON.stringify(grants)}, named by canonical ids, e-mail addresses or groups the proof cannot tie to the account`);
         }
         if (r.type === VPC_ENDPOINT_TYPE) for (const [path, why] of vpcEndpointPathsOut(r)) flag(code, r, path, why);
+        if (r.type === AWSX_VPC_TYPE) {
+            for (const [path, why] of unreadVpcInputs(r)) flag(code, r, path, why);
+            for (const { at, endpoint } of endpointsOf(state, r)) for (const [path, why] of vpcEndpointPathsOut(endpoint)) flag(code, r, `${at}.${path}`, why);
+        }
         const grantsKey = LAKE_FORMATION_GRANTS[r.type];
         if (grantsKey !== undefined) for (const [path, why] of foreignGrantees(prop(r, grantsKey), grantsKey, account, blocksOf)) flag(code, r, path, why);
         if (r.type === ROUTE_TYPE || r.type === ROUTE_TABLE_TYPE) for (const [path, why] of routesOutOfAccount(r, r.type === ROUTE_TABLE_TYPE ? blocksOf(prop(r, "routes")) : undefined, routeTargets)) flag(code, r, path, why);

@@ -11,6 +11,7 @@
  */
 import { parsePolicy } from "../contract";
 import { managed } from "./account-egress";
+import { askedEndpoints } from "./awsx-vpc";
 import { allows, denies, type Write } from "./audit-statements";
 import type { CustomerContext } from "./customer-account";
 import type { Code } from "./findings";
@@ -31,12 +32,16 @@ const isStays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pend
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && v !== UNKNOWN_VALUE;
 
 /** Every endpoint of the component's network, or of a VPC the files cannot name, must allow the writes it carries and deny none. */
-export function endpointPolicies(ctx: CustomerContext, writes: EndpointWrites, flag: Flag): void {
+export function endpointPolicies(ctx: CustomerContext, writes: EndpointWrites, report: Flag): void {
     const { state, customer } = ctx;
-    const endpoints = managed(state).filter((x) => x.type === ENDPOINT_TYPE && isStays(x));
+    // An endpoint an awsx Vpc asks for is found on the Vpc, at the spec that asks for it.
+    const asked = new Map(askedEndpoints(state).map((a) => [a.endpoint, a]));
+    const endpoints = [...managed(state).filter((x) => x.type === ENDPOINT_TYPE), ...asked.keys()].filter(isStays);
     const own = endpoints.filter((e) => within(ctx, e, customer.urn));
     const vpcs = new Set(own.map((e) => prop(e, "vpcId")).filter(known));
     for (const e of endpoints.filter((x) => own.includes(x) || !known(prop(x, "vpcId")) || vpcs.has(prop(x, "vpcId") as string))) {
+        const spec = asked.get(e);
+        const flag: Flag = spec ? (code, _r, statement, why) => report(code, spec.vpc, `${spec.at}.${statement}`, why) : report;
         const carried = carriedWrites(e, writes);
         if (carried.length === 0) continue;
         const policy = prop(e, "policy");

@@ -30,7 +30,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "bedrock-tenancy:index:BedrockTenantAccess": { reducedBy: "the tenant proof (its outputs are the tenant's intent)" },
     "bedrock-tenancy:index:QuotaEnforcer": { inert: "a component: holds no AWS state; its roles and policies are proved" },
     "bedrock-tenancy:index:PrivateInvocationLogging": { reducedBy: "the customer proof (its outputs are the customer stack's intent)" },
-    "awsx:ec2:Vpc": { inert: NETWORK },
+    "awsx:ec2:Vpc": { reducedBy: "egress checks: each of its vpcEndpointSpecs is checked as the aws:ec2/vpcEndpoint it becomes (its service, and its policy against the runtime's audit writes); an input other than the VPC's addressing, subnets, DNS, tags, gateways and endpoint specs is a finding" },
     "random:index/randomPassword:RandomPassword": { inert: "generates a value; grants nothing" },
     "random:index/randomId:RandomId": { inert: "generates a value; grants nothing" },
     "random:index/randomString:RandomString": { inert: "generates a value; grants nothing" },
