@@ -27,6 +27,17 @@ const LAYOUT_INPUTS: ReadonlySet<string> = new Set([
     "tags", "region", "vpcEndpointStrategy", ENDPOINT_SPECS,
 ]);
 
+/**
+ * What awsx 3's Vpc reports of what it created (and `availabilityZones`,
+ * which plans written under mocks record): where the engine gives one bag of
+ * properties (a policy pack once the Vpc is deployed), these sit beside the
+ * inputs, and they ask the plugin for nothing.
+ */
+const VPC_OUTPUTS: ReadonlySet<string> = new Set([
+    "vpc", "vpcId", "subnets", "subnetLayout", "publicSubnets", "publicSubnetIds", "privateSubnets", "privateSubnetIds", "isolatedSubnets", "isolatedSubnetIds",
+    "routeTables", "routeTableAssociations", "routes", "internetGateway", "eips", "vpcEndpoints", "availabilityZones",
+]);
+
 /** An endpoint an awsx Vpc asks for, as the resource its plugin would create, and where in the Vpc's inputs it is asked. */
 export interface AskedEndpoint {
     vpc: StackResource;
@@ -39,7 +50,7 @@ export function unreadVpcInputs(vpc: StackResource): [string, string][] {
     const out: [string, string][] = [];
     // Only what the program asked for reaches the plugin: the component's outputs (its VPC and subnet ids) create nothing.
     for (const key of Object.keys(vpc.asked ?? vpc.inputs)) {
-        if (!LAYOUT_INPUTS.has(key)) out.push([key, `asks the awsx plugin, by ${key}, for what the file does not show: the proof does not read that input, so what it creates in the account is not proved`]);
+        if (!LAYOUT_INPUTS.has(key) && !(vpc.asked === undefined && VPC_OUTPUTS.has(key))) out.push([key, `asks the awsx plugin, by ${key}, for what the file does not show: the proof does not read that input, so what it creates in the account is not proved`]);
     }
     const specs = specsOf(vpc);
     if ("problem" in specs) out.push([ENDPOINT_SPECS, `asks the awsx plugin for VPC endpoints in ${specs.problem}: which services they reach, and what their policies let through, cannot be proved`]);
