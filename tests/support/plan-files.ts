@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Writable } from "stream";
 import { main } from "../../verifier/cli";
-import { SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
+import type { Violation } from "../../verifier/findings";
+import { SECRET_SIG, SIG_KEY, stackStateOf } from "../../verifier/pulumi-formats";
+import { verifyStates } from "../../verifier/verify";
 import { runStart } from "./run-cli";
 import { makeTempDir } from "./temp-dir";
 
@@ -29,6 +31,13 @@ export async function shippedDocs(): Promise<{ ops: StackDoc; customer: StackDoc
     const plan = await shippedPlan();
     const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(plan, `${stack}.json`), "utf8")) as StackDoc;
     return { ops: read("ops"), customer: read("customer-a") };
+}
+
+/** The violations of `code` once `edit` has changed a copy of the ops stack, proved beside the customer stack as it is. */
+export function opsViolationsAfter(docs: { ops: StackDoc; customer: StackDoc }, code: string, edit: (ops: StackDoc) => void): Violation[] {
+    const ops = JSON.parse(JSON.stringify(docs.ops)) as StackDoc;
+    edit(ops);
+    return verifyStates([stackStateOf("ops.json", ops), stackStateOf("customer-a.json", docs.customer)]).violations.filter((v) => v.code === code);
 }
 
 export function stackFiles(dir: string): string[] {

@@ -5,9 +5,7 @@
  * can leave Bedrock out) are findings.
  */
 import * as assert from "assert";
-import { stackStateOf } from "../../verifier/pulumi-formats";
-import { verifyStates } from "../../verifier/verify";
-import { shippedDocs, type StackDoc } from "../support/plan-files";
+import { opsViolationsAfter, shippedDocs, type StackDoc } from "../support/plan-files";
 import { find, named } from "../support/plan-mutations";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -20,11 +18,8 @@ describe("the cost-cap budget's period and billing view", function () {
     before(async () => {
         ({ ops, customer } = await shippedDocs());
     });
-    const findings = (edit: (budget: any) => void): string[] => {
-        const o: StackDoc = JSON.parse(JSON.stringify(ops));
-        edit(find(o, BUDGET, named("bedrock-tenant-customer-a-cap")));
-        return verifyStates([stackStateOf("ops.json", o), stackStateOf("customer-a.json", customer)]).violations.filter((v) => v.code === CODE).map((v) => `${v.resource} ${v.statement}: ${v.why}`);
-    };
+    const findings = (edit: (budget: any) => void): string[] =>
+        opsViolationsAfter({ ops, customer }, CODE, (o) => edit(find(o, BUDGET, named("bedrock-tenant-customer-a-cap")))).map((v) => `${v.resource} ${v.statement}: ${v.why}`);
 
     it("finds a start the program sets, and one AWS holds that is not a month already begun", () => {
         for (const start of ["2087-01-01_00:00", "2024-01-01_00:00"]) {

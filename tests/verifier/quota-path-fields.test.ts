@@ -5,9 +5,7 @@
  * and an enforcer function that cannot run (a network, a key, a handler).
  */
 import * as assert from "assert";
-import { stackStateOf } from "../../verifier/pulumi-formats";
-import { verifyStates } from "../../verifier/verify";
-import { addResource, shippedDocs, type StackDoc } from "../support/plan-files";
+import { addResource, opsViolationsAfter, shippedDocs, type StackDoc } from "../support/plan-files";
 import { find, named, OPS } from "../support/plan-mutations";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -22,11 +20,7 @@ describe("fields of the quota path the component never sets", function () {
     before(async () => {
         ({ ops, customer } = await shippedDocs());
     });
-    const findings = (edit: (d: StackDoc) => void): string[] => {
-        const o: StackDoc = JSON.parse(JSON.stringify(ops));
-        edit(o);
-        return verifyStates([stackStateOf("ops.json", o), stackStateOf("customer-a.json", customer)]).violations.filter((v) => v.code === CODE).map((v) => `${v.resource} ${v.statement}: ${v.why}`);
-    };
+    const findings = (edit: (d: StackDoc) => void): string[] => opsViolationsAfter({ ops, customer }, CODE, edit).map((v) => `${v.resource} ${v.statement}: ${v.why}`);
     const both = (r: any, change: (side: Record<string, any>) => void) => [r.inputs, r.outputs].forEach(change);
     const alarm = (d: StackDoc, name: string) => find(d, METRIC_ALARM, named(name));
     const target = (d: StackDoc) => find(d, TARGET, (r) => r.urn.endsWith("::quota-enforcer-alarms"));

@@ -5,9 +5,7 @@
  * (Metrics Insights, SEARCH), and a budget on a tenant's cost tag.
  */
 import * as assert from "assert";
-import { stackStateOf } from "../../verifier/pulumi-formats";
-import { verifyStates } from "../../verifier/verify";
-import { addResource, shippedDocs, type StackDoc } from "../support/plan-files";
+import { addResource, opsViolationsAfter, shippedDocs, type StackDoc } from "../support/plan-files";
 import { find } from "../support/plan-mutations";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -22,12 +20,8 @@ describe("alarms and budgets outside every tenant's component counting a tenant'
     before(async () => {
         ({ ops, customer } = await shippedDocs());
     });
-    const findings = (edit: (d: StackDoc) => void): { tenant: string; text: string }[] => {
-        const o: StackDoc = JSON.parse(JSON.stringify(ops));
-        edit(o);
-        return verifyStates([stackStateOf("ops.json", o), stackStateOf("customer-a.json", customer)]).violations
-            .filter((v) => v.code === CODE).map((v) => ({ tenant: v.tenant, text: `${v.resource} ${v.statement}: ${v.why}` }));
-    };
+    const findings = (edit: (d: StackDoc) => void): { tenant: string; text: string }[] =>
+        opsViolationsAfter({ ops, customer }, CODE, edit).map((v) => ({ tenant: v.tenant, text: `${v.resource} ${v.statement}: ${v.why}` }));
     const profileId = (d: StackDoc, tenant: string) => find(d, PROFILE, (r) => r.urn.includes(`::tenants-${tenant}-`)).id as string;
     const watch = (props: Record<string, unknown>) => (d: StackDoc) => addResource(d, METRIC_ALARM, "watch", {
         name: "usage-watch", comparisonOperator: "GreaterThanThreshold", threshold: 1, evaluationPeriods: 1,
