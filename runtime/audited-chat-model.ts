@@ -15,7 +15,8 @@ import type { BaseLanguageModelInput } from "@langchain/core/language_models/bas
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import { CallbackManager, type CallbackManagerForLLMRun, type Callbacks } from "@langchain/core/callbacks/manager";
-import type { RunnableConfig } from "@langchain/core/runnables";
+import { ensureConfig, type RunnableConfig } from "@langchain/core/runnables";
+import { AsyncGeneratorWithSetup, IterableReadableStream } from "@langchain/core/utils/stream";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { coerceMessageLikeToMessage, type AIMessageChunk, type BaseMessage, type BaseMessageLike } from "@langchain/core/messages";
 import type { ChatGenerationChunk, LLMResult } from "@langchain/core/outputs";
@@ -148,7 +149,34 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
     /** Checked as {@link invoke} is, before LangChain reads the options to start the stream. */
     stream(input: BaseLanguageModelInput, options?: Parameters<ChatBedrockConverse["stream"]>[1]): ReturnType<ChatBedrockConverse["stream"]> {
         const problem = modelInputProblem(input) ?? callOptionsProblem(options);
-        return problem === undefined ? super.stream(input, options) : Promise.reject(new ArgumentError(problem));
+        return problem === undefined ? this.streamToCaller(input, options) : Promise.reject(new ArgumentError(problem));
+    }
+
+    /**
+     * LangChain's `stream`, but the stream the caller holds fetches no chunk
+     * ahead of its reader. The model counts a chunk into the record as it
+     * hands it on; LangChain's stream fetches the next one as soon as the
+     * caller takes one, so a caller who leaves between two reads would leave
+     * a chunk in the record that never reached it.
+     */
+    private async streamToCaller(input: BaseLanguageModelInput, options: Parameters<ChatBedrockConverse["stream"]>[1]): Promise<IterableReadableStream<AIMessageChunk>> {
+        const config = ensureConfig(options);
+        const chunks = new AsyncGeneratorWithSetup({ generator: this._streamIterator(input, config), config });
+        await chunks.setup;
+        return new IterableReadableStream<AIMessageChunk>(
+            {
+                async pull(controller) {
+                    const next = await chunks.next();
+                    if (next.done) controller.close();
+                    else controller.enqueue(next.value);
+                },
+                async cancel(reason) {
+                    await chunks.return(reason);
+                },
+            },
+            // Pulled only while the caller waits for a chunk.
+            { highWaterMark: 0 },
+        );
     }
 
     /** `invoke`, `batch` and `generate` all come here: one record per prompt, begun before the call leaves. */

@@ -144,6 +144,38 @@ describe("a stream that ends early writes its one record and releases its run (c
                 assert.equal(text(`throw-${auditMode}`), "w1 w2 w3 ");
             });
 
+            it("a caller that awaits between chunks and then leaves: the record holds the chunks it read, none fetched ahead", async () => {
+                const sink = new MemorySink();
+                const model = modelWith(sink, { auditMode });
+                const left: Record<string, string> = {};
+                for (const how of ["break", "throw", "return"] as const) {
+                    const runId = `slow-${how}-${auditMode}`;
+                    let received = "";
+                    const stream = await model.stream("hello", { runId });
+                    try {
+                        for await (const chunk of stream) {
+                            received += chunk.text;
+                            // Work per chunk (a relay awaiting its socket, say): the next chunk has long arrived meanwhile.
+                            await new Promise((resolve) => setTimeout(resolve, 30));
+                            if (received.includes("w2 ")) {
+                                if (how === "break") break;
+                                if (how === "throw") throw new Error("the caller's own bug");
+                                await stream.return();
+                                break;
+                            }
+                        }
+                    } catch (err) {
+                        assert.match((err as Error).message, /the caller's own bug/);
+                    }
+                    left[runId] = received;
+                }
+                for (const [runId, received] of Object.entries(left)) {
+                    assert.equal(received, "w1 w2 ", runId);
+                    const records = (await completions(model, sink, runId)).filter((r) => r.callId === runId);
+                    assert.deepEqual(records.map((r) => [r.outcome, r.errorCode, (r.output as { outputText: string }).outputText]), [["error", "StreamClosed", received]], runId);
+                }
+            });
+
             it("return() while a next() still waits records only the text that reached the caller", async () => {
                 // Deltas far apart: the caller leaves while the next one is on its way.
                 aws.bedrock.reply = () => ({ text: CHUNKS.join(""), chunks: CHUNKS, chunkDelayMs: 300 });
