@@ -24,7 +24,8 @@ import { auditLogGroupName, componentRegion } from "./customer-audit";
 import { violation, type Code, type Violation } from "./findings";
 import { roleOfStack, runtimeRoleArns, sameRole } from "./runtime-roles";
 import { throttleAlarmSilencers } from "./throttle-alarm";
-import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
 
 type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
 
@@ -315,6 +316,7 @@ function metrics(ctx: CustomerContext, component: StackResource, groupName: stri
         flag(CODE, component, "metricNamespace", `has filters and alarm in more than one namespace (${[...namespaces].join(", ")}): the component publishes and watches one, and which one its alarm reads cannot be proved`);
         return;
     }
+    sameNamed(state, built, [...filters, ...alarms], flag);
     const [namespace] = namespaces;
     const metricNames = new Set(expected.map((f) => f.metricName));
     const shapeOf = (r: StackResource) => {
@@ -357,6 +359,34 @@ function metrics(ctx: CustomerContext, component: StackResource, groupName: stri
     const working = throttle.filter((a) => silencers.get(a)!.length === 0);
     if (working.length === 0 && !throttle.some((a) => built.includes(a) && silencers.get(a)!.length > 0)) {
         flag(CODE, component, "throttleAlarmArn", `has no alarm on ${namespace} ${AuditMetric.throttledCalls} (Sum, GreaterThanOrEqualToThreshold, no dimensions, actions enabled, in ${region}, with settings the component can make) as the component builds it: Bedrock throttling seen in the audit records would raise nothing`);
+    }
+}
+
+/**
+ * Where AWS names a filter or an alarm: CloudWatch Logs `PutMetricFilter`
+ * and CloudWatch `PutMetricAlarm` create or replace by that name, so a
+ * second resource of the same name replaces the component's own with its
+ * own settings, whichever is deployed last.
+ */
+function awsNameOf(state: StackState, r: StackResource): string | undefined {
+    const name = prop(r, "name");
+    if (!known(name)) return undefined;
+    const scope = r.type === METRIC_FILTER_TYPE ? prop(r, "logGroupName") : "";
+    return known(scope) || scope === "" ? `${r.type} ${resourceRegion(state, r) ?? ""} ${asText(scope)} ${name}` : undefined;
+}
+
+/** A filter or alarm of the stack named as one of the component's, in its Region (and log group): it replaces that one. */
+function sameNamed(state: StackState, built: readonly StackResource[], candidates: readonly StackResource[], flag: Flag): void {
+    const own = new Map<string, StackResource>();
+    for (const r of built) {
+        const name = awsNameOf(state, r);
+        if (name !== undefined) own.set(name, r);
+    }
+    for (const r of candidates) {
+        if (built.includes(r)) continue;
+        const name = awsNameOf(state, r);
+        const original = name === undefined ? undefined : own.get(name);
+        if (original) flag(CODE, r, "name", `has the name of the component's ${r.type === ALARM_TYPE ? "alarm" : "metric filter"} ${asText(prop(original, "name"))}${r.type === METRIC_FILTER_TYPE ? ` on the audit log group` : ""}: CloudWatch creates or replaces by that name, so whichever is deployed last replaces the other, with settings the proof does not hold to the component's`);
     }
 }
 

@@ -9,7 +9,7 @@ import type { TenantIntent } from "./intent";
 import { isUnknown, isUnset, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
 import { accountIam, profileOwners } from "./quota-wiring";
 import { jsonValue, prop, type StackResource } from "./pulumi-formats";
-import { budgetTagFilters, ownerByIdOrArn } from "./usage-outside-tenants";
+import { budgetFilterTerms, ownerByIdOrArn, termCountsTag } from "./usage-outside-tenants";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
 const BUDGET = "aws:budgets/budget:Budget";
@@ -37,11 +37,10 @@ const LIMIT_OVERRIDES: [string, string][] = [
 
 export function costCapWiring(ctx: MeteringContext): void {
     const capBudgets = new Map<TenantIntent, StackResource[]>();
-    const tagOwners = new Map(ctx.tenants.map((t) => [tagFilter(t)[0].values[0], t]));
     for (const r of ctx.ofType(BUDGET)) {
         const t = ctx.tenantOf(r);
         if (!t) {
-            unownedBudget(ctx, r, tagOwners);
+            unownedBudget(ctx, r);
             continue;
         }
         const name = textOf(prop(r, "name"));
@@ -85,13 +84,16 @@ export function costCapWiring(ctx: MeteringContext): void {
  * or profile: tied to no tenant's cost cap, its notifications tell anyone
  * that tenant's spend.
  */
-function unownedBudget(ctx: MeteringContext, r: StackResource, tagOwners: ReadonlyMap<string, TenantIntent>): void {
+function unownedBudget(ctx: MeteringContext, r: StackResource): void {
     const filters = FILTER_KEYS.map((key) => {
         const v = prop(r, key);
         return typeof v === "string" ? (jsonValue(v) ?? v) : v;
     });
     const profiles = profileOwners(ctx);
-    const counted = new Set(budgetTagFilters(filters).map((f) => tagOwners.get(f) ?? ownerByIdOrArn(profiles, f)).filter((t) => t !== undefined));
+    const terms = budgetFilterTerms(filters);
+    const counted = new Set(terms.map((f) => ownerByIdOrArn(profiles, f.text)).filter((t) => t !== undefined));
+    // Each tenant's tag against every term: a term may match more than its exact text (a prefix, any case).
+    if (terms.length > 0) for (const t of ctx.tenants) if (terms.some((f) => termCountsTag(f, `user:${t.costTagKey}`, t.tenantId))) counted.add(t);
     for (const t of counted) {
         ctx.flag(CODE, r, t.tenantId, "costFilters", `is a budget no tenant's component owns (${show(prop(r, "name"))}) that filters on tenant ${t.tenantId}'s cost tag or profile: the proof cannot tie it to ${t.tenantId}'s budgets, and its notifications tell whoever they reach ${t.tenantId}'s spend`);
     }

@@ -5,9 +5,9 @@
  * cannot decrypt, a tenancy mode EventBridge's calls do not meet: each
  * leaves every alarm change failing, and no tenant is ever blocked.
  */
-import { isRecord, QUOTA_ENFORCER_HANDLER } from "../contract";
+import { QUOTA_ENFORCER_HANDLER } from "../contract";
 import { isUnknown, show } from "./metering-values";
-import { prop, type StackResource } from "./pulumi-formats";
+import { isRecordedUnset, prop, type StackResource } from "./pulumi-formats";
 
 /**
  * What the component sets (each judged where it is read), what AWS or the
@@ -24,13 +24,6 @@ const COMPONENT_OR_HARMLESS = new Set([
     "codeSha256", "sourceCodeHash", "sourceCodeSize", "signingJobArn", "signingProfileVersionArn",
 ]);
 
-/** Unset as AWS and the provider record it: also `false`, and an object of nothing but unset values (a VPC configuration without subnets). */
-function blank(value: unknown): boolean {
-    if (value === undefined || value === null || value === "" || value === false) return true;
-    if (Array.isArray(value)) return value.length === 0;
-    return isRecord(value) && Object.values(value).every(blank);
-}
-
 /** `[property, why]` for each way the enforcer function differs from its component's so that it may not run. */
 export function enforcerSettingsProblems(f: StackResource): [string, string][] {
     const out: [string, string][] = [];
@@ -41,7 +34,7 @@ export function enforcerSettingsProblems(f: StackResource): [string, string][] {
     for (const key of new Set([...Object.keys(f.inputs), ...Object.keys(f.outputs)])) {
         if (key.startsWith("__") || COMPONENT_OR_HARMLESS.has(key)) continue;
         const value = prop(f, key);
-        if (blank(value) || isUnknown(value)) continue;
+        if (isRecordedUnset(value) || isUnknown(value)) continue;
         out.push([key, `the quota enforcer sets ${key} (${show(value).slice(0, 200)}), which its QuotaEnforcer never sets: a network without a path to IAM and CloudWatch, a key it cannot decrypt its environment with, or a mode EventBridge's calls do not meet fails every alarm change, and no quota ever blocks`]);
     }
     return out;

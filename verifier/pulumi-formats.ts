@@ -625,6 +625,18 @@ export function asText(value: unknown): string {
     return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }
 
+/**
+ * Unset as AWS and the provider record a field nobody set: absent, `null`,
+ * `""`, `false`, `0`, `[]`, or an object of nothing but such values (a VPC
+ * configuration without subnets). For fields a component never sets, which
+ * a deployed stack's export still lists with these values.
+ */
+export function isRecordedUnset(value: unknown): boolean {
+    if (value === undefined || value === null || value === "" || value === false || value === 0) return true;
+    if (Array.isArray(value)) return value.length === 0;
+    return typeof value === "object" && Object.values(value).every(isRecordedUnset);
+}
+
 /** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
 export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 

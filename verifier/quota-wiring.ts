@@ -13,7 +13,7 @@ import { expressionReachesBedrock, ownerByIdOrArn, wordsOf } from "./usage-outsi
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
-import { ancestorWhere, asText, jsonValue, prop, type StackResource } from "./pulumi-formats";
+import { ancestorWhere, asText, isRecordedUnset, jsonValue, prop, type StackResource } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -68,6 +68,11 @@ export function quotaWiring(ctx: MeteringContext): void {
             const counted = modelIds(r).filter((id) => ownerOfProfileId(profileIds, id) !== undefined);
             if (name?.startsWith(QUOTA_PART_ALARM_PREFIX) || counted.length > 0) {
                 ctx.flag(CODE, r, counted.map((id) => ownerOfProfileId(profileIds, id)!.tenantId)[0] ?? "(ops account)", "name", `is a quota alarm (${name ?? "unnamed"}${counted.length > 0 ? `, counting ${counted.join(", ")}` : ""}) that no tenant's component owns: the proof cannot tie it to one tenant's quota`);
+            }
+            const criteria = prop(r, "evaluationCriteria");
+            if (!isRecordedUnset(criteria) && !isUnknown(criteria)) {
+                const named = [...new Set(wordsOf(asText(criteria)).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
+                ctx.flag(CODE, r, named[0] ?? "(ops account)", "evaluationCriteria", `is an alarm no tenant's component owns, evaluated by criteria the proof does not read (${show(criteria).slice(0, 200)}): a query of its own (PromQL) can select AWS/Bedrock token counts of any tenant's profiles, so any tenant's usage may reach whoever its actions notify`);
             }
             for (const expression of bedrockExpressions(r)) {
                 const named = [...new Set(wordsOf(expression).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
@@ -204,19 +209,29 @@ function bedrockExpressions(r: StackResource): string[] {
 const QUERY_FIELDS = new Set(["id", "returnData", "metric", "expression", "label"]);
 const METRIC_FIELDS = new Set(["namespace", "metricName", "dimensions", "period", "stat"]);
 
-/** Unset as the provider records a field a query does not have: also 0 (a period) and false. */
-const blankField = (v: unknown) => isUnset(v) || v === 0 || v === false;
 
 /** `[query id, fields]` for each query setting fields the component's quota alarms never set. */
 function unwrittenQueryFields(qs: Query[]): [string, string[]][] {
     const out: [string, string[]][] = [];
     for (const q of qs) {
-        const extra = Object.entries(q.raw).filter(([k, v]) => !QUERY_FIELDS.has(k) && !blankField(v)).map(([k]) => k);
-        extra.push(...Object.entries(q.metric ?? {}).filter(([k, v]) => !METRIC_FIELDS.has(k) && !blankField(v)).map(([k]) => `metric.${k}`));
+        const extra = Object.entries(q.raw).filter(([k, v]) => !QUERY_FIELDS.has(k) && !isRecordedUnset(v)).map(([k]) => k);
+        extra.push(...Object.entries(q.metric ?? {}).filter(([k, v]) => !METRIC_FIELDS.has(k) && !isRecordedUnset(v)).map(([k]) => `metric.${k}`));
         if (extra.length > 0) out.push([show(q.id), extra]);
     }
     return out;
 }
+
+/**
+ * The alarm settings a quota alarm may hold: those read here (the metric
+ * fields of the single-metric form, refused above; the queries, comparison,
+ * evaluation and threshold), what AWS reports beside them, and its
+ * description, actions and tags. Any other can change when it changes state.
+ */
+const PART_ALARM_FIELDS: ReadonlySet<string> = new Set([
+    "name", "namePrefix", "alarmDescription", "metricName", "namespace", "dimensions", "extendedStatistic", "statistic", "unit", "period",
+    "metricQueries", "comparisonOperator", "evaluationPeriods", "datapointsToAlarm", "treatMissingData", "threshold", "region",
+    "alarmActions", "okActions", "insufficientDataActions", "actionsEnabled", "tags", "tagsAll", "arn", "id", "urn", "evaluateLowSampleCountPercentiles",
+]);
 
 /** One block or warning alarm of a tenant with a quota: its name, the profiles it counts, its math and its limit. */
 function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids: ProfileIds): void {
@@ -229,7 +244,12 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
         }
     }
     for (const key of ["metricName", "namespace", "dimensions", "extendedStatistic", "statistic", "unit", "period"]) {
-        if (!blankField(prop(r, key))) flag(key, `sets ${key}: the component's quota alarms count only through metricQueries over the tenant's own profiles`);
+        if (!isRecordedUnset(prop(r, key))) flag(key, `sets ${key}: the component's quota alarms count only through metricQueries over the tenant's own profiles`);
+    }
+    for (const key of new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)])) {
+        const value = prop(r, key);
+        if (key.startsWith("__") || PART_ALARM_FIELDS.has(key) || isRecordedUnset(value) || isUnknown(value)) continue;
+        flag(key, `sets ${key} (${show(value).slice(0, 200)}), which the component's quota alarms never set: what it does to when the alarm changes state is not read by the proof (a warm-up, say, holds the alarm in INSUFFICIENT_DATA, so the quota never blocks)`);
     }
     const qs = queries(r);
     if (!qs) {

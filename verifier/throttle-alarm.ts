@@ -10,7 +10,7 @@
  * contract), and settings that cannot change what it evaluates.
  */
 import { alarmPeriodProblem, evaluationPeriodsProblem, evaluationSpanProblem, THROTTLE_ALARM_MISSING_DATA, throttleThresholdProblem } from "../contract";
-import { asText, isSet, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, isRecordedUnset, prop, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
 /**
@@ -65,7 +65,7 @@ export function throttleAlarmSilencers(state: StackState, alarm: StackResource, 
     for (const key of new Set([...Object.keys(alarm.inputs), ...Object.keys(alarm.outputs)])) {
         if (READ_ELSEWHERE.has(key)) continue;
         const value = prop(alarm, key);
-        if (!isSet(value) || (key === "datapointsToAlarm" && value === 0)) continue;
+        if (isRecordedUnset(value)) continue;
         out.push([key, `sets ${key} ${asText(value)}, which the component never sets: ${NEVER_SET[key] ?? "what it does to the alarm is not read by the proof"}`]);
     }
     return out;

@@ -48,25 +48,57 @@ export function ownerByIdOrArn<T>(owner: ReadonlyMap<string, T>, value: string):
     return owner.get(value) ?? (value.startsWith("arn:") ? owner.get(lastPart(value)) : undefined);
 }
 
+/** A value a budget's filter matches, and how (Budgets' `matchOptions`; none is an exact match). */
+export interface BudgetFilterTerm {
+    /** `user:<key>$<value>` for a tag term, or the value as written (a profile's id or ARN, a dimension's value). */
+    text: string;
+    /** Of a tag term of a `filterExpression`. */
+    tag?: { key: string; value: string; options: string[] };
+}
+
 /**
- * Every tag filter a budget's filters hold, as Budgets names it
- * (`user:<key>$<value>`): `costFilters` and `costFilter` values as they are,
- * and each `tags` term of a `filterExpression`, at any depth.
+ * Every term a budget's filters hold: `costFilters` and `costFilter` values
+ * as they are (Budgets names a tag filter there `user:<key>$<value>`), and
+ * each `tags` term of a `filterExpression`, at any depth, with its match
+ * options.
  */
-export function budgetTagFilters(filters: unknown[]): string[] {
-    const out: string[] = [];
+export function budgetFilterTerms(filters: unknown[]): BudgetFilterTerm[] {
+    const out: BudgetFilterTerm[] = [];
     const walk = (v: unknown): void => {
-        if (typeof v === "string") out.push(v);
+        if (typeof v === "string") out.push({ text: v });
         else if (Array.isArray(v)) v.forEach(walk);
         else if (isRecord(v)) {
             const values = Array.isArray(v.values) ? v.values : [];
             if (typeof v.key === "string") {
                 const key = v.key.startsWith("user:") ? v.key : `user:${v.key}`;
-                for (const x of values) if (typeof x === "string") out.push(`${key}$${x}`);
+                const options = (Array.isArray(v.matchOptions) ? v.matchOptions : []).filter((o): o is string => typeof o === "string");
+                for (const x of values) if (typeof x === "string") out.push({ text: `${key}$${x}`, tag: { key, value: x, options } });
             }
             Object.values(v).forEach(walk);
         }
     };
     filters.forEach(walk);
     return out;
+}
+
+/** Options that match a value other than by its exact text; any option not known here is taken to match every value. */
+const MATCHES: Readonly<Record<string, (given: string, tagged: string) => boolean>> = {
+    EQUALS: (given, tagged) => given === tagged,
+    CASE_SENSITIVE: (given, tagged) => given === tagged,
+    CASE_INSENSITIVE: (given, tagged) => given.toLowerCase() === tagged.toLowerCase(),
+    STARTS_WITH: (given, tagged) => tagged.startsWith(given),
+    ENDS_WITH: (given, tagged) => tagged.endsWith(given),
+    CONTAINS: (given, tagged) => tagged.includes(given),
+    ABSENT: () => false,
+};
+
+/** Whether a term of a budget's filters counts spend tagged `key` = `value` (`key` as Budgets writes it, `user:<key>`). */
+export function termCountsTag(term: BudgetFilterTerm, key: string, value: string): boolean {
+    if (!term.tag) return term.text === `${key}$${value}`;
+    if (term.tag.key !== key) return false;
+    const insensitive = term.tag.options.includes("CASE_INSENSITIVE");
+    const [given, tagged] = insensitive ? [term.tag.value.toLowerCase(), value.toLowerCase()] : [term.tag.value, value];
+    const kinds = term.tag.options.filter((o) => o !== "CASE_INSENSITIVE" && o !== "CASE_SENSITIVE");
+    if (kinds.length === 0) return given === tagged;
+    return kinds.some((o) => (MATCHES[o] ?? (() => true))(given, tagged));
 }

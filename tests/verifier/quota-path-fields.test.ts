@@ -48,6 +48,20 @@ describe("fields of the quota path the component never sets", function () {
         assert.ok(topUnit.some((f) => f.includes("sets unit")), JSON.stringify(topUnit));
     });
 
+    it("finds an alarm-level setting a quota alarm never holds, such as a warm-up, and takes one recorded unset as none", () => {
+        const warmUp = findings((d) => both(alarm(d, "BedrockTenancyQuotaPart-customer-a-daily"), (s) => {
+            s.warmUpConfiguration = { warmUpPeriodDurationInMinutes: 2880, onlyStartEvaluatingAfterWarmUpPeriodEnds: true };
+        }));
+        assert.ok(warmUp.some((f) => f.startsWith("tenants-customer-a-quota-daily warmUpConfiguration") && f.includes("which the component's quota alarms never set")), JSON.stringify(warmUp));
+        const interval = findings((d) => both(alarm(d, "BedrockTenancyQuotaPart-customer-a-monthly"), (s) => { s.evaluationInterval = 86400; }));
+        assert.ok(interval.some((f) => f.startsWith("tenants-customer-a-quota-monthly evaluationInterval")), JSON.stringify(interval));
+        // As a deployed stack's export records fields nobody set.
+        assert.deepStrictEqual(findings((d) => {
+            const a = alarm(d, "BedrockTenancyQuotaPart-customer-a-daily");
+            a.outputs = { ...a.outputs, evaluationInterval: 0, warmUpConfiguration: { warmUpPeriodDurationInMinutes: 0, onlyStartEvaluatingAfterWarmUpPeriodEnds: false }, thresholdMetricId: "" };
+        }), []);
+    });
+
     it("finds the enforcer's event target on another bus than the default, by name or ARN", () => {
         for (const bus of ["quota-bus", `arn:aws:events:us-east-1:${OPS}:event-bus/quota-bus`, "arn:aws:events:us-east-1:123456789012:event-bus/default"]) {
             const found = findings((d) => both(target(d), (s) => { s.eventBusName = bus; }));

@@ -63,8 +63,29 @@ describe("the customer's throttle alarm", function () {
         assert.ok(result.report.violations.some((v: any) => v.code === "BT-CUSTOMER-AUDIT-REMOVAL" && v.resource === "customer-a" && v.statement === "throttleAlarmArn" && /with settings the component can make/.test(v.why)), shown(result));
     });
 
+    // CloudWatch's PutMetricAlarm and CloudWatch Logs' PutMetricFilter create or replace by name: the last deployed wins.
+    for (const [what, edit, resourceName, why] of [
+        ["an alarm of its own named as the component's", (doc: StackDoc) => addResource(doc, ALARM, "shadow", { ...structuredClone(resource(doc, ALARM, OWN).inputs), threshold: 1e15 }), "shadow", /has the name of the component's alarm bedrock-tenancy-customer-a-throttled-calls: CloudWatch creates or replaces by that name/],
+        ["an alarm on another metric named as the component's", (doc: StackDoc) => addResource(doc, ALARM, "shadow", { name: "bedrock-tenancy-customer-a-throttled-calls", namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", comparisonOperator: "GreaterThanThreshold", threshold: 1, evaluationPeriods: 1, period: 60, region: "us-east-1" }), "shadow", /has the name of the component's alarm/],
+        ["a metric filter named as the component's on the audit log group", (doc: StackDoc) => addResource(doc, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "shadow-filter", { name: "ThrottledCalls", logGroupName: "/bedrock-tenancy/customer-a/audit", pattern: "{ $.nothing = 1 }", region: "us-east-1", metricTransformation: { name: "Other", namespace: "Elsewhere", value: "1" } }), "shadow-filter", /has the name of the component's metric filter ThrottledCalls on the audit log group/],
+    ] as const) {
+        it(`finds ${what}, which replaces the component's when deployed after it`, () => {
+            const result = run(edit);
+            assert.strictEqual(result.code, 1, result.stderr);
+            assert.ok(result.report.violations.some((v: any) => v.code === "BT-CUSTOMER-AUDIT-REMOVAL" && v.resource === resourceName && v.statement === "name" && why.test(v.why)), shown(result));
+        });
+    }
+
+    it("accepts an alarm and a filter of the stack's own under other names, or in another log group", () => {
+        const result = run((doc) => {
+            addResource(doc, ALARM, "own-alarm", { ...structuredClone(resource(doc, ALARM, OWN).inputs), name: "team-throttle-watch" });
+            addResource(doc, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "app-filter", { name: "ThrottledCalls", logGroupName: "/app/logs", pattern: "{ $.throttled IS TRUE }", region: "us-east-1", metricTransformation: { name: "AppThrottles", namespace: "App", value: "1" } });
+        });
+        assert.strictEqual(result.code, 0, shown(result));
+    });
+
     it("accepts the settings the component can make, and what AWS reports for those it leaves unset", () => {
-        const result = run(alarmWith({ threshold: 100_000, period: "60", evaluationPeriods: 1440, datapointsToAlarm: 0, unit: "", extendedStatistic: "", thresholdMetricId: "", metricQueries: [], insufficientDataActions: [], evaluateLowSampleCountPercentiles: "", actionsEnabled: true }));
+        const result = run(alarmWith({ threshold: 100_000, period: "60", evaluationPeriods: 1440, datapointsToAlarm: 0, unit: "", extendedStatistic: "", thresholdMetricId: "", metricQueries: [], insufficientDataActions: [], evaluateLowSampleCountPercentiles: "", actionsEnabled: true, evaluationInterval: 0, warmUpConfiguration: { warmUpPeriodDurationInMinutes: 0 } }));
         assert.strictEqual(result.code, 0, shown(result));
     });
 });

@@ -50,6 +50,30 @@ describe("alarms and budgets outside every tenant's component counting a tenant'
         assert.deepStrictEqual(ec2, [], "Metrics Insights over another namespace");
     });
 
+    it("finds an alarm evaluated by criteria the proof does not read (a PromQL query)", () => {
+        const found = findings((d) => watch({ evaluationCriteria: { promqlCriteria: { query: `sum(InputTokenCount{ModelId="${profileId(d, "customer-b")}"}) > 1000` } }, evaluationInterval: 60 })(d));
+        assert.ok(found.some((f) => f.tenant === "customer-b" && f.text.startsWith("watch evaluationCriteria")), JSON.stringify(found));
+        const unnamed = findings(watch({ evaluationCriteria: { promqlCriteria: { query: "sum(rate(anything[5m])) > 1" } } }));
+        assert.ok(unnamed.some((f) => f.tenant === "(ops account)" && f.text.startsWith("watch evaluationCriteria")), JSON.stringify(unnamed));
+        assert.deepStrictEqual(findings(watch({ namespace: "AWS/EC2", metricName: "CPUUtilization", statistic: "Average", period: 300, evaluationCriteria: {} })), [], "criteria recorded unset");
+    });
+
+    it("finds a budget whose tag term matches a tenant's tag other than exactly (any case, a prefix), and not one that matches none", () => {
+        const budget = (tags: Record<string, unknown>) => (d: StackDoc) => addResource(d, BUDGET, "watch", { name: "fleet-watch", budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "10.00", limitUnit: "USD", filterExpression: { tags } });
+        for (const tags of [
+            { key: "bedrock-tenancy:tenant", values: ["CUSTOMER-B"], matchOptions: ["CASE_INSENSITIVE"] },
+            { key: "bedrock-tenancy:tenant", values: ["customer-"], matchOptions: ["STARTS_WITH"] },
+            { key: "bedrock-tenancy:tenant", values: ["-b"], matchOptions: ["ENDS_WITH"] },
+            { key: "bedrock-tenancy:tenant", values: ["omer-b"], matchOptions: ["CONTAINS"] },
+            { key: "bedrock-tenancy:tenant", values: ["10"], matchOptions: ["GREATER_THAN_OR_EQUAL"] },
+        ]) {
+            const found = findings(budget(tags));
+            assert.ok(found.some((f) => f.tenant === "customer-b" && f.text.startsWith("watch costFilters")), `${JSON.stringify(tags)}: ${JSON.stringify(found)}`);
+        }
+        assert.deepStrictEqual(findings(budget({ key: "bedrock-tenancy:tenant", values: ["CUSTOMER-B"], matchOptions: ["CASE_SENSITIVE"] })), [], "another value, matched by case");
+        assert.deepStrictEqual(findings(budget({ key: "bedrock-tenancy:tenant", values: [], matchOptions: ["ABSENT"] })), [], "spend without the tag");
+    });
+
     it("finds a budget outside every tenant's component on a tenant's cost tag, in each filter form", () => {
         const budget = (props: Record<string, unknown>) => (d: StackDoc) => addResource(d, BUDGET, "watch", { name: "fleet-watch", budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "10.00", limitUnit: "USD", ...props });
         for (const props of [
