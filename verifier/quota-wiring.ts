@@ -74,8 +74,10 @@ export function quotaWiring(ctx: MeteringContext): void {
                 const named = [...new Set(wordsOf(asText(criteria)).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
                 ctx.flag(CODE, r, named[0] ?? "(ops account)", "evaluationCriteria", `is an alarm no tenant's component owns, evaluated by criteria the proof does not read (${show(criteria).slice(0, 200)}): a query of its own (PromQL) can select AWS/Bedrock token counts of any tenant's profiles, so any tenant's usage may reach whoever its actions notify`);
             }
-            for (const expression of bedrockExpressions(r)) {
+            for (const expression of (queries(r) ?? []).map((q) => q.expression).filter((e): e is string => e !== undefined)) {
                 const named = [...new Set(wordsOf(expression).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
+                // One that names a tenant's profile selects by it, whatever namespace the proof can read in it.
+                if (named.length === 0 && !expressionReachesBedrock(expression)) continue;
                 ctx.flag(CODE, r, named[0] ?? "(ops account)", "metricQueries", `is an alarm no tenant's component owns whose expression ${show(expression.slice(0, 300))} selects metrics itself and can select AWS/Bedrock token counts${named.length > 0 ? ` of ${named.join(", ")}` : ""}: the proof cannot read which profiles it counts, so any tenant's usage may reach whoever its actions notify`);
             }
             continue;

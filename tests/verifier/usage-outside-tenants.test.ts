@@ -46,6 +46,8 @@ describe("alarms and budgets outside every tenant's component counting a tenant'
         assert.ok(search.some((f) => f.text.startsWith("watch metricQueries")), JSON.stringify(search));
         const anyNamespace = findings(watch(query(`SUM(SEARCH('TokenCount', 'Sum', 300))`)));
         assert.ok(anyNamespace.some((f) => f.text.startsWith("watch metricQueries")), JSON.stringify(anyNamespace));
+        const byProfile = findings((d) => watch(query(`SELECT SUM(InputTokenCount) FROM SCHEMA(ModelId) WHERE ModelId = '${profileId(d, "customer-b")}'`))(d));
+        assert.ok(byProfile.some((f) => f.tenant === "customer-b" && f.text.startsWith("watch metricQueries")), `a tenant's profile named, no namespace: ${JSON.stringify(byProfile)}`);
         const ec2 = findings(watch(query(`SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)`)));
         assert.deepStrictEqual(ec2, [], "Metrics Insights over another namespace");
     });
