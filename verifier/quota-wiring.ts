@@ -422,10 +422,10 @@ function enforcer(ctx: MeteringContext): void {
         }
         const invokable = invokePermission(ctx, fn, rule, region);
         if (!invokable) ctx.flag(CODE, target, "(ops account)", "-", `no Lambda permission lets events.amazonaws.com invoke the quota enforcer (lambda:InvokeFunction) from the rule ${show(textOf(prop(rule, "name")))}: every alarm change the rule hands over is refused, so no quota ever blocks`);
-        if (!rewritten && !apart && invokable && ruleProblems(rule).length === 0) fed.add(fn);
+        if (!rewritten && !apart && invokable && ruleProblems(rule, ctx.account).length === 0) fed.add(fn);
     }
     for (const r of rules) if (textOf(prop(r, "name")) === QUOTA_RULE_NAME) enforcerRules.add(r);
-    for (const r of enforcerRules) for (const [key, why] of ruleProblems(r)) ctx.flag(CODE, r, "(ops account)", key, why);
+    for (const r of enforcerRules) for (const [key, why] of ruleProblems(r, ctx.account)) ctx.flag(CODE, r, "(ops account)", key, why);
     if (quotaTenants.length === 0) return;
     for (const f of enforcers) {
         if (!fed.has(f)) ctx.flag(CODE, f, "(ops account)", "-", `no enabled rule of the component's pattern, in the function's Region and allowed to invoke it, hands composite quota alarm changes to the quota enforcer unchanged: the quotas of ${quotaTenants.map((t) => t.tenantId).join(", ")} never block`);
@@ -503,14 +503,14 @@ function isDefaultBus(bus: unknown, account: string): boolean {
 }
 
 /** Why the rule is not the enforcer's: disabled, on another bus, or matching other events than the composite alarms' state changes. */
-function ruleProblems(r: StackResource): [string, string][] {
+function ruleProblems(r: StackResource, account: string): [string, string][] {
     const out: [string, string][] = [];
     const state = prop(r, "state");
     if (!isUnset(state) && state !== "ENABLED" && !isUnknown(state)) out.push(["state", `the quota enforcer's rule is ${show(state)}: no alarm change reaches the enforcer, so no quota ever blocks`]);
     const enabled = prop(r, "isEnabled");
     if (enabled !== undefined && enabled !== null && enabled !== true && !isUnknown(enabled)) out.push(["isEnabled", `the quota enforcer's rule has isEnabled ${show(enabled)}: no alarm change reaches the enforcer, so no quota ever blocks`]);
     const bus = prop(r, "eventBusName");
-    if (!isUnset(bus) && bus !== DEFAULT_BUS && !isUnknown(bus)) out.push(["eventBusName", `the quota enforcer's rule is on the event bus ${show(bus)}; CloudWatch sends alarm changes only to the default bus`]);
+    if (!isDefaultBus(bus, account)) out.push(["eventBusName", `the quota enforcer's rule is on the event bus ${show(bus)}; CloudWatch sends alarm changes only to the default bus`]);
     if (!isUnset(prop(r, "scheduleExpression"))) out.push(["scheduleExpression", "the quota enforcer's rule runs on a schedule: the component's rule matches only alarm state changes"]);
     const pattern = jsonValue(prop(r, "eventPattern"));
     if (!isUnknown(prop(r, "eventPattern")) && !sameJson(pattern, quotaAlarmEventPattern())) {

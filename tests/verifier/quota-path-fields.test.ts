@@ -70,7 +70,11 @@ describe("fields of the quota path the component never sets", function () {
         }
         for (const bus of ["default", `arn:aws:events:us-east-1:${OPS}:event-bus/default`]) {
             assert.deepStrictEqual(findings((d) => both(target(d), (s) => { s.eventBusName = bus; })), [], bus);
+            // The rule's bus, written either way, as its own check reads it.
+            assert.deepStrictEqual(findings((d) => both(find(d, "aws:cloudwatch/eventRule:EventRule", (r) => r.urn.endsWith("::quota-enforcer-alarms")), (s) => { s.eventBusName = bus; })), [], `rule on ${bus}`);
         }
+        const ruleElsewhere = findings((d) => both(find(d, "aws:cloudwatch/eventRule:EventRule", (r) => r.urn.endsWith("::quota-enforcer-alarms")), (s) => { s.eventBusName = "arn:aws:events:us-east-1:123456789012:event-bus/default"; }));
+        assert.ok(ruleElsewhere.some((f) => f.startsWith("quota-enforcer-alarms eventBusName") && f.includes("the quota enforcer's rule is on the event bus")), JSON.stringify(ruleElsewhere));
     });
 
     it("finds an enforcer function held in a network, keyed or tenancy-scoped, or with another handler", () => {
