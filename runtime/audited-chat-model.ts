@@ -29,11 +29,6 @@ import { ArgumentError, methodsProblem, raise, recordProblem, showBrief, type Pr
 import { auditLoggerProblem } from "./wiring/audit-logger";
 import type { StreamRun } from "./sts-failure";
 
-/**
- * `requestMetadata` key carrying the run id from the model to the client
- * middleware; the middleware removes it before the request is built, so it
- * never reaches Bedrock.
- */
 /** The request metadata key a stream's token travels under to the client's middleware, which takes it out before the request is sent. */
 export const STREAM_TOKEN_KEY = "bedrock-tenancy-run-id";
 const MIDDLEWARE_NAME = "bedrockTenancyRequestIds";
@@ -575,6 +570,7 @@ export function streamRunOf(command: unknown): StreamRun | undefined {
     const token = (command as { input?: { requestMetadata?: Record<string, unknown> } } | undefined)?.input?.requestMetadata?.[STREAM_TOKEN_KEY];
     return typeof token === "string" ? streams.get(token) : undefined;
 }
+
 const wired = new WeakSet<BedrockRuntimeClient>();
 
 /**

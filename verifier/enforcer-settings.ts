@@ -7,7 +7,7 @@
  */
 import { QUOTA_ENFORCER_HANDLER } from "../contract";
 import { isUnknown, show } from "./metering-values";
-import { isRecordedUnset, prop, type StackResource } from "./pulumi-formats";
+import { prop, settingsOutside, type StackResource } from "./pulumi-formats";
 
 /**
  * What the component sets (each judged where it is read), what AWS or the
@@ -31,10 +31,8 @@ export function enforcerSettingsProblems(f: StackResource): [string, string][] {
     if (handler !== QUOTA_ENFORCER_HANDLER && !isUnknown(handler)) {
         out.push(["handler", `the quota enforcer's handler is ${show(handler)}; its bundle exports only ${QUOTA_ENFORCER_HANDLER}, so any other fails every alarm change (Runtime.HandlerNotFound) and no quota ever blocks`]);
     }
-    for (const key of new Set([...Object.keys(f.inputs), ...Object.keys(f.outputs)])) {
-        if (key.startsWith("__") || COMPONENT_OR_HARMLESS.has(key)) continue;
-        const value = prop(f, key);
-        if (isRecordedUnset(value) || isUnknown(value)) continue;
+    for (const [key, value] of settingsOutside(f, COMPONENT_OR_HARMLESS)) {
+        if (key.startsWith("__") || isUnknown(value)) continue;
         out.push([key, `the quota enforcer sets ${key} (${show(value).slice(0, 200)}), which its QuotaEnforcer never sets: a network without a path to IAM and CloudWatch, a key it cannot decrypt its environment with, or a mode EventBridge's calls do not meet fails every alarm change, and no quota ever blocks`]);
     }
     return out;

@@ -637,6 +637,21 @@ export function isRecordedUnset(value: unknown): boolean {
     return typeof value === "object" && Object.values(value).every(isRecordedUnset);
 }
 
+/**
+ * The settings of `r` outside `known`, each as recorded: those a deployed
+ * stack records as set (see {@link isRecordedUnset}), for the checks that
+ * hold a resource to the settings its component makes.
+ */
+export function settingsOutside(r: StackResource, known: ReadonlySet<string>): [string, unknown][] {
+    const out: [string, unknown][] = [];
+    for (const key of new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)])) {
+        if (known.has(key)) continue;
+        const value = prop(r, key);
+        if (!isRecordedUnset(value)) out.push([key, value]);
+    }
+    return out;
+}
+
 /** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
 export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 

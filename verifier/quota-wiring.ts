@@ -13,7 +13,7 @@ import { expressionReachesBedrock, ownerByIdOrArn, wordsOf } from "./usage-outsi
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
-import { ancestorWhere, asText, isRecordedUnset, jsonValue, prop, type StackResource } from "./pulumi-formats";
+import { ancestorWhere, asText, isRecordedUnset, jsonValue, prop, settingsOutside, type StackResource } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
@@ -71,11 +71,11 @@ export function quotaWiring(ctx: MeteringContext): void {
             }
             const criteria = prop(r, "evaluationCriteria");
             if (!isRecordedUnset(criteria) && !isUnknown(criteria)) {
-                const named = [...new Set(wordsOf(asText(criteria)).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
+                const named = profileTenantsNamedIn(profileIds, asText(criteria));
                 ctx.flag(CODE, r, named[0] ?? "(ops account)", "evaluationCriteria", `is an alarm no tenant's component owns, evaluated by criteria the proof does not read (${show(criteria).slice(0, 200)}): a query of its own (PromQL) can select AWS/Bedrock token counts of any tenant's profiles, so any tenant's usage may reach whoever its actions notify`);
             }
-            for (const expression of (queries(r) ?? []).map((q) => q.expression).filter((e): e is string => e !== undefined)) {
-                const named = [...new Set(wordsOf(expression).map((w) => ownerOfProfileId(profileIds, w)?.tenantId).filter((x) => x !== undefined))];
+            for (const expression of expressionsOf(r)) {
+                const named = profileTenantsNamedIn(profileIds, expression);
                 // One that names a tenant's profile selects by it, whatever namespace the proof can read in it.
                 if (named.length === 0 && !expressionReachesBedrock(expression)) continue;
                 ctx.flag(CODE, r, named[0] ?? "(ops account)", "metricQueries", `is an alarm no tenant's component owns whose expression ${show(expression.slice(0, 300))} selects metrics itself and can select AWS/Bedrock token counts${named.length > 0 ? ` of ${named.join(", ")}` : ""}: the proof cannot read which profiles it counts, so any tenant's usage may reach whoever its actions notify`);
@@ -197,9 +197,19 @@ function modelIds(r: StackResource): string[] {
     return [objectProp(r, "dimensions"), ...(queries(r) ?? []).map((q) => q.metric?.dimensions)].flatMap((d) => (isRecord(d) && typeof d.ModelId === "string" ? [d.ModelId] : []));
 }
 
+/** The alarm's metric math expressions. */
+function expressionsOf(r: StackResource): string[] {
+    return (queries(r) ?? []).map((q) => q.expression).filter((e): e is string => e !== undefined);
+}
+
 /** The alarm's expressions that can select AWS/Bedrock metrics by themselves. */
 function bedrockExpressions(r: StackResource): string[] {
-    return (queries(r) ?? []).map((q) => q.expression).filter((e): e is string => e !== undefined && expressionReachesBedrock(e));
+    return expressionsOf(r).filter(expressionReachesBedrock);
+}
+
+/** The tenants whose profiles a text names, by id or ARN, each once. */
+function profileTenantsNamedIn(ids: ProfileIds, text: string): string[] {
+    return [...new Set(wordsOf(text).map((w) => ownerOfProfileId(ids, w)?.tenantId).filter((x) => x !== undefined))];
 }
 
 /**
@@ -248,9 +258,8 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
     for (const key of ["metricName", "namespace", "dimensions", "extendedStatistic", "statistic", "unit", "period"]) {
         if (!isRecordedUnset(prop(r, key))) flag(key, `sets ${key}: the component's quota alarms count only through metricQueries over the tenant's own profiles`);
     }
-    for (const key of new Set([...Object.keys(r.inputs), ...Object.keys(r.outputs)])) {
-        const value = prop(r, key);
-        if (key.startsWith("__") || PART_ALARM_FIELDS.has(key) || isRecordedUnset(value) || isUnknown(value)) continue;
+    for (const [key, value] of settingsOutside(r, PART_ALARM_FIELDS)) {
+        if (key.startsWith("__") || isUnknown(value)) continue;
         flag(key, `sets ${key} (${show(value).slice(0, 200)}), which the component's quota alarms never set: what it does to when the alarm changes state is not read by the proof (a warm-up, say, holds the alarm in INSUFFICIENT_DATA, so the quota never blocks)`);
     }
     const qs = queries(r);

@@ -10,7 +10,7 @@
  * contract), and settings that cannot change what it evaluates.
  */
 import { alarmPeriodProblem, evaluationPeriodsProblem, evaluationSpanProblem, THROTTLE_ALARM_MISSING_DATA, throttleThresholdProblem } from "../contract";
-import { asText, isRecordedUnset, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { asText, prop, settingsOutside, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
 /**
@@ -62,10 +62,7 @@ export function throttleAlarmSilencers(state: StackState, alarm: StackResource, 
     }
     const at = resourceRegion(state, alarm);
     if (at !== region) out.push(["region", `is evaluated in ${at === undefined ? "a Region the file does not say" : `Region ${at}`}, but the audit log group's filters publish its metric in ${region}: CloudWatch metrics are Regional, so it would read no data`]);
-    for (const key of new Set([...Object.keys(alarm.inputs), ...Object.keys(alarm.outputs)])) {
-        if (READ_ELSEWHERE.has(key)) continue;
-        const value = prop(alarm, key);
-        if (isRecordedUnset(value)) continue;
+    for (const [key, value] of settingsOutside(alarm, READ_ELSEWHERE)) {
         out.push([key, `sets ${key} ${asText(value)}, which the component never sets: ${NEVER_SET[key] ?? "what it does to the alarm is not read by the proof"}`]);
     }
     return out;

@@ -81,11 +81,13 @@ export function budgetFilterTerms(filters: unknown[]): BudgetFilterTerm[] {
     return out;
 }
 
-/** Options that match a value other than by its exact text; any option not known here is taken to match every value. */
+/**
+ * How each option matches a value, once case is settled (`CASE_INSENSITIVE`
+ * and `CASE_SENSITIVE` only say how to compare); any option not known here
+ * is taken to match every value.
+ */
 const MATCHES: Readonly<Record<string, (given: string, tagged: string) => boolean>> = {
     EQUALS: (given, tagged) => given === tagged,
-    CASE_SENSITIVE: (given, tagged) => given === tagged,
-    CASE_INSENSITIVE: (given, tagged) => given.toLowerCase() === tagged.toLowerCase(),
     STARTS_WITH: (given, tagged) => tagged.startsWith(given),
     ENDS_WITH: (given, tagged) => tagged.endsWith(given),
     CONTAINS: (given, tagged) => tagged.includes(given),

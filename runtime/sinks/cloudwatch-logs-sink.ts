@@ -288,8 +288,9 @@ export class CloudWatchLogsSink implements SerializedRecordSink, CallbackRecordS
             } catch (err) {
                 // Whatever went wrong past the send, the batch's writers learn it and the sink sends the next batch.
                 const lost = batch.filter((event) => !event.done);
-                this.warn(`lost ${lost.length} audit records: the sink failed handling PutLogEvents: ${errorName(err) ?? String(err)}`);
-                const failed = new AuditDeliveryError(`PutLogEvents could not be handled: ${errorName(err) ?? String(err)}`, { cause: err });
+                const why = errorName(err) ?? String(err);
+                this.warn(`lost ${lost.length} audit records: the sink failed handling PutLogEvents: ${why}`);
+                const failed = new AuditDeliveryError(`PutLogEvents could not be handled: ${why}`, { cause: err });
                 lost.forEach((event) => this.settle(event, failed, false));
             }
         }
