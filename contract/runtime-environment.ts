@@ -6,6 +6,7 @@
 import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, INFERENCE_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN } from "./identifiers";
 import type { AuditMode, ContentMode } from "./modes";
 import { ArgumentError, duplicateProblem, isPlainObject, membersUnreadableProblem, patternProblem, show, showBrief, type Problem } from "./validation";
+import { parseArn } from "./iam/arn";
 
 /** Variable names, by the {@link RuntimeEnvironment} field they carry. */
 export const RuntimeEnv = Object.freeze({
@@ -247,6 +248,25 @@ export function modelSettingsProblem(m: ModelSettings, names: ModelSettingNames 
     return undefined;
 }
 
+
+/**
+ * Why a route of `modelRoutes` leads outside the ops account (the account of
+ * `opsRoleArn`): the runtime calls with the ops role's credentials, which
+ * reach no other account's inference profile. Undefined when every route is
+ * the ops account's, or when either value is not yet well formed (its own
+ * check reports that).
+ */
+export function routesAccountProblem(name: string, modelRoutes: unknown, opsRoleArn: unknown, opsRoleArnName = "opsRoleArn"): Problem {
+    const opsAccount = typeof opsRoleArn === "string" ? parseArn(opsRoleArn)?.account : undefined;
+    if (opsAccount === undefined || !isPlainObject(modelRoutes)) return undefined;
+    for (const [model, arn] of Object.entries(modelRoutes)) {
+        const account = typeof arn === "string" ? parseArn(arn)?.account : undefined;
+        if (account !== undefined && account !== opsAccount) {
+            return `${name}[${show(model)}] must be an inference profile of the ops account ${opsAccount} (the account of ${opsRoleArnName}), got ${show(arn)} of account ${account}`;
+        }
+    }
+    return undefined;
+}
 
 /** A guardrail a tenant's calls must apply: its ARN (no version) and its version. */
 export interface GuardrailSetting {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, optionNames, raise, recordProblem, show, showBrief, tenantIdProblem, unknownOptionProblem } from "../../contract";
+import { ArgumentError, opsRoleArnProblem, opsRoleName, optionNames, parseArn, raise, recordProblem, runtimeRoleName, show, showBrief, tenantIdProblem, unknownOptionProblem } from "../../contract";
 import { TENANTS_OUTPUT_NAME, type TenantAccessEntry, type TenantAccessRecord } from "./tenant-access-entry";
 import { keepingMessage } from "../input-error";
 
@@ -37,11 +37,29 @@ export function tenantAccountProblem(entry: Pick<TenantAccessEntry, "accounts">,
         "deploy the tenant's customer stack with credentials of one of those accounts, or add this account to the tenant in the ops stack";
 }
 
-/** Why `value` is not a tenant's entry as a fleet exports it (the values themselves are the component's to check); undefined when it is one. */
-function entryShapeProblem(value: unknown): string | undefined {
+/**
+ * Why `value` is not `tenantId`'s entry as a fleet exports it; undefined when
+ * it is one. The settings the component checks again (models, Region) are
+ * left to it; what names the tenant or the ops account is checked here, so
+ * an entry edited by hand or copied from another tenant fails naming the
+ * ops stack instead of planning a runtime that IAM would refuse.
+ */
+function entryShapeProblem(value: unknown, tenantId: string): string | undefined {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return `${showBrief(value)}, not a tenant's entry`;
-    const { accounts } = value as { accounts?: unknown };
+    const { accounts, roleArn, runtimeRoleName: runtimeRole, inferenceProfileArns } = value as Record<string, unknown>;
     if (!Array.isArray(accounts) || !accounts.every((a) => typeof a === "string")) return `accounts ${showBrief(accounts)}, not a list of account ids`;
+    if (opsRoleArnProblem("roleArn", roleArn, tenantId) !== undefined) return `roleArn ${showBrief(roleArn)}, not the ARN of this tenant's ops role ${show(opsRoleName(tenantId))} (with no path)`;
+    if (runtimeRole !== runtimeRoleName(tenantId)) return `runtimeRoleName ${showBrief(runtimeRole)}, not this tenant's runtime role name ${show(runtimeRoleName(tenantId))}`;
+    return profilesProblem(inferenceProfileArns, parseArn(roleArn as string)?.account);
+}
+
+/** Why the entry's inference profiles are not all of the ops account (the account of the tenant's role): its role can call no other account's profile. */
+function profilesProblem(profiles: unknown, opsAccount: string | undefined): string | undefined {
+    if (typeof profiles !== "object" || profiles === null || Array.isArray(profiles)) return `inferenceProfileArns ${showBrief(profiles)}, not an object of model id to inference profile ARN`;
+    for (const [model, arn] of Object.entries(profiles)) {
+        const account = typeof arn === "string" ? parseArn(arn)?.account : undefined;
+        if (account !== opsAccount) return `inferenceProfileArns[${show(model)}] ${showBrief(arn)}, not an inference profile of the ops account ${opsAccount}`;
+    }
     return undefined;
 }
 
@@ -76,7 +94,7 @@ export function tenantAccessFrom(ops: pulumi.StackReference | string, tenantId: 
             );
         }
         // Another stack's output, perhaps of another version: its shape is checked before anything of it is read.
-        const misshapen = entryShapeProblem(found);
+        const misshapen = entryShapeProblem(found, tenantId);
         if (misshapen !== undefined) {
             throw keepingMessage(new Error(`the ${show(outputName)} output of ops stack ${show(stack)} holds for tenant ${show(tenantId)} ${misshapen}: run \`pulumi up\` on the ops stack with this version of bedrock-tenancy`));
         }

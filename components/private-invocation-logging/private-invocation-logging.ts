@@ -28,7 +28,7 @@ import { archiveKeyProblem, resolveArchiveArgs } from "./archive-validation";
 import { standIn, withLateLeaves, type LateValues } from "../bedrock-tenant-access/document-leaves";
 import { logKeyPolicy } from "./key-policy";
 import { bundleFileName, bundleFiles, defaultLambdaBundlePath } from "./lambda-bundle";
-import { AuditMetric, auditMetricFilters, opsRoleArnProblem } from "../../contract";
+import { AuditMetric, auditMetricFilters, opsRoleArnProblem, routesAccountProblem } from "../../contract";
 import { createRuntimeNetwork } from "./runtime-network";
 import { runtimeRolePolicy, runtimeTrustPolicy } from "./runtime-role-policy";
 import { customerAccountProblem, logKeyArnProblem, resolvePrivateInvocationLoggingArgs } from "./validation";
@@ -102,12 +102,13 @@ export class PrivateInvocationLogging extends pulumi.ComponentResource {
         const bedrockRegion = this.checked(args.bedrockRegion ?? region, (v) => regionProblem("bedrockRegion", v));
         const guardrail = this.checked(args.guardrail, (g) => (g === undefined || g === null ? undefined : guardrailProblem(g)));
         const models = this.checked(
-            pulumi.all([args.allowedModels, args.defaultModel, args.modelRoutes ?? {}]).apply(([allowedModels, defaultModel, modelRoutes]) => ({
+            pulumi.all([args.allowedModels, args.defaultModel, args.modelRoutes ?? {}, opsRoleArn]).apply(([allowedModels, defaultModel, modelRoutes, ops]) => ({
                 allowedModels,
                 defaultModel,
                 modelRoutes,
+                ops,
             })),
-            (m) => modelSettingsProblem(m),
+            (m) => modelSettingsProblem(m) ?? routesAccountProblem("modelRoutes", m.modelRoutes, m.ops),
         );
 
         let kmsKeyArn: pulumi.Output<string>;

@@ -20,6 +20,7 @@ import {
     isPlainObject,
     listProblem,
     modelSettingsProblem,
+    routesAccountProblem,
     objectProblem,
     oneOfProblem,
     opsRoleName,
@@ -236,7 +237,9 @@ export function resolvePrivateInvocationLoggingArgs(args: PrivateInvocationLoggi
         typeof args.externalId === "string" ? externalIdProblem("externalId", args.externalId) : undefined,
         // A plain value that is no list (a bare model id) is refused here; an Output or a promise is checked once known.
         plainNonList(args.allowedModels) ? listProblem("allowedModels", args.allowedModels, true, "model id") : undefined,
-        plainModelSettings(args) ? modelSettingsProblem({ allowedModels: args.allowedModels, defaultModel: args.defaultModel, modelRoutes: args.modelRoutes }) : undefined,
+        plainModelSettings(args)
+            ? modelSettingsProblem({ allowedModels: args.allowedModels, defaultModel: args.defaultModel, modelRoutes: args.modelRoutes }) ?? routesAccountProblem("modelRoutes", args.modelRoutes, args.opsRoleArn)
+            : undefined,
         typeof args.bedrockRegion === "string" ? regionProblem("bedrockRegion", args.bedrockRegion) : undefined,
         isPlainObject(args.guardrail) && typeof args.guardrail.arn === "string" ? guardrailProblem(args.guardrail as { arn?: unknown; version?: unknown }) : undefined,
         optional(args.region, () => regionProblem("region", args.region)),

@@ -29,6 +29,7 @@ import {
     RuntimeEnv,
     safeMetadataKeysProblem,
     opsRoleArnProblem,
+    routesAccountProblem,
     tenantIdProblem,
     type RuntimeEnvironment,
 } from "../../contract";
@@ -102,7 +103,7 @@ export function loadRuntimeConfig(options: Partial<RuntimeConfig> = {}, env: Env
         modelSettingsProblem(
             { allowedModels, defaultModel, modelRoutes },
             { allowedModels: envLabel("allowedModels"), defaultModel: envLabel("defaultModel"), modelRoutes: envLabel("modelRoutes") },
-        ),
+        ) ?? routesAccountProblem(envLabel("modelRoutes"), modelRoutes, c.opsRoleArn, envLabel("opsRoleArn")),
         regionProblem(envLabel("bedrockRegion"), c.bedrockRegion),
         contentModeProblem(envLabel("contentMode"), c.contentMode),
         auditModeProblem(envLabel("auditMode"), c.auditMode),

@@ -8,8 +8,8 @@ import { PrivateInvocationLogging } from "../../components/private-invocation-lo
 import { QuotaEnforcer } from "../../components/quota-enforcer/quota-enforcer";
 import { TENANT_TAG_KEY, show, thrownText } from "../../contract";
 import { assertRefusedBeforeResources } from "../support/argument-errors";
-import { CUSTOMER_A_ACCOUNT, customerAArgs, fixtureBundle, opsRoleArnFor } from "../support/customer-fixtures";
-import { installMocks, ofType } from "../../testing/pulumi-mocks";
+import { CUSTOMER_A_ACCOUNT, US_HAIKU_35, customerAArgs, fixtureBundle, opsRoleArnFor } from "../support/customer-fixtures";
+import { installMocks, ofType, promiseOf } from "../../testing/pulumi-mocks";
 import { HAIKU, OPS_ACCOUNT, failureOf, opsMockOptions, settled } from "../../testing/tenant-access-fixtures";
 
 const ENFORCER = `arn:aws:lambda:us-east-1:${OPS_ACCOUNT}:function:qe-function`;
@@ -136,6 +136,15 @@ describe("values known only once deployed are checked then", () => {
         const l = logging({ opsRoleArn: pulumi.output(`arn:aws:iam::${OPS_ACCOUNT}:role/x/BedrockTenantAccess-customer-a`) })();
         const error = await failureOf(l.environment);
         assert.match(error.message, /opsRoleArn must be the ARN of the ops role .*with no path/);
+    });
+
+    it("fails routes known late that lead to another account's inference profile, and keeps the ops account's", async () => {
+        await installMocks(opsMockOptions());
+        const late = (route: string) => logging({ modelRoutes: pulumi.output({ [US_HAIKU_35]: route }), opsRoleArn: pulumi.output(opsRoleArnFor("customer-a")) })();
+        const error = await failureOf(late("arn:aws:bedrock:us-east-1:888888888888:application-inference-profile/abc123").environment);
+        assert.match(error.message, /modelRoutes\[".*haiku.*"\] must be an inference profile of the ops account 999999999999 \(the account of opsRoleArn\), got "arn:aws:bedrock:us-east-1:888888888888:application-inference-profile\/abc123" of account 888888888888/);
+        const kept = late(`arn:aws:bedrock:us-east-1:${OPS_ACCOUNT}:application-inference-profile/abc123`);
+        assert.match(JSON.stringify(await promiseOf(kept.environment)), /application-inference-profile\/abc123/);
     });
 });
 

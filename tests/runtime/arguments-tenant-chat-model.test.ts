@@ -5,7 +5,7 @@ import { createAuditLogger } from "../../runtime/wiring/audit-logger";
 import { loadRuntimeConfig } from "../../runtime/wiring/config";
 import { createOpsBedrockClient } from "../../runtime/wiring/ops-bedrock-client";
 import { createOpsCredentials } from "../../runtime/wiring/ops-credentials";
-import { EXTERNAL_ID, OPS_ROLE_ARN, TENANT_ENV } from "../../testing/runtime-fixtures";
+import { EXTERNAL_ID, NOVA_LITE, OPS_ROLE_ARN, TENANT_ENV } from "../../testing/runtime-fixtures";
 import { MemorySink } from "../support/memory-sink";
 import { assertRejects } from "../support/argument-errors";
 
@@ -40,6 +40,8 @@ describe("bad arguments of createTenantChatModel and its wiring", () => {
         ["an env variable that is a number", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS: 3 } })), "BEDROCK_TENANCY_BEDROCK_MAX_ATTEMPTS", "3"],
         ["an env variable that is null", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_TENANT_ID: null } })), "BEDROCK_TENANCY_TENANT_ID", "null"],
         ["an env variable that is an object", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_MODEL_ROUTES: { a: 1 } } })), "BEDROCK_TENANCY_MODEL_ROUTES", '{"a":1}'],
+        // A route the ops role's credentials could never reach: refused at start, not by Bedrock on every call.
+        ["a model route to another account's profile", () => createTenantChatModel(options({ env: { ...ENV, BEDROCK_TENANCY_MODEL_ROUTES: JSON.stringify({ [NOVA_LITE]: "arn:aws:bedrock:us-east-1:888888888888:application-inference-profile/abc123" }) } })), "modelRoutes (BEDROCK_TENANCY_MODEL_ROUTES)", "must be an inference profile of the ops account 999999999999"],
         // Values JSON cannot write (a bigint) are shown, not thrown over.
         ["modelId a bigint", () => createTenantChatModel(options({ modelId: 10n })), "modelId", "10n"],
         // The Lambda handler's option: a model would take it and keep no such deadline.

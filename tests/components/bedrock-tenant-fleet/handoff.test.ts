@@ -28,6 +28,19 @@ describe("tenantAccessFrom", () => {
             stackOutputs: {
                 [OPS_STACK]: { outputs: { tenants: { "customer-a": { ...entry("customer-a"), guardrail: GUARDRAIL }, "customer-b": entry("customer-b") } }, secretOutputNames: ["tenants"] },
                 "acme/bedrock/empty": { outputs: {} },
+                // Entries copied from another tenant, or pointing at another account's profiles.
+                "acme/bedrock/crossed": {
+                    outputs: {
+                        tenants: {
+                            "customer-a": { ...entry("customer-a"), runtimeRoleName: "BedrockTenancyRuntime-customer-b" },
+                            "customer-b": { ...entry("customer-b"), roleArn: entry("customer-a").roleArn },
+                            "customer-c": { ...entry("customer-c"), inferenceProfileArns: { "anthropic.claude-3-haiku-20240307-v1:0": "arn:aws:bedrock:us-east-1:888888888888:application-inference-profile/abc123" } },
+                            "customer-d": { ...entry("customer-d"), roleArn: "arn:aws:iam::999999999999:role/team/BedrockTenantAccess-customer-d" },
+                            "customer-e": { ...entry("customer-e"), inferenceProfileArns: ["arn:aws:bedrock:us-east-1:999999999999:application-inference-profile/abc123"] },
+                        },
+                    },
+                    secretOutputNames: ["tenants"],
+                },
                 // An ops stack of another version, or an output edited by hand.
                 "acme/bedrock/odd": { outputs: { tenants: { "customer-a": { ...entry("customer-a"), accounts: { "111111111111": true } }, "customer-b": "arn:aws:iam::999999999999:role/x" } }, secretOutputNames: ["tenants"] },
             },
@@ -68,6 +81,15 @@ describe("tenantAccessFrom", () => {
         assert.match(accounts.message, /^the "tenants" output of ops stack "acme\/bedrock\/odd" holds for tenant "customer-a" accounts \{"111111111111":true\}, not a list of account ids: run `pulumi up` on the ops stack/);
         const text = await failureOf(tenantAccessFrom("acme/bedrock/odd", "customer-b").roleArn);
         assert.match(text.message, /holds for tenant "customer-b" "arn:aws:iam::999999999999:role\/x", not a tenant's entry/);
+    });
+
+    it("names the ops stack and the tenant when the entry names another tenant's roles or another account's profiles", async () => {
+        const failed = async (tenant: string) => (await failureOf(tenantAccessFrom("acme/bedrock/crossed", tenant).roleArn)).message;
+        assert.match(await failed("customer-a"), /^the "tenants" output of ops stack "acme\/bedrock\/crossed" holds for tenant "customer-a" runtimeRoleName "BedrockTenancyRuntime-customer-b", not this tenant's runtime role name "BedrockTenancyRuntime-customer-a"/);
+        assert.match(await failed("customer-b"), /holds for tenant "customer-b" roleArn "arn:aws:iam::999999999999:role\/BedrockTenantAccess-customer-a", not the ARN of this tenant's ops role "BedrockTenantAccess-customer-b"/);
+        assert.match(await failed("customer-c"), /holds for tenant "customer-c" inferenceProfileArns\["anthropic.claude-3-haiku-20240307-v1:0"\] "arn:aws:bedrock:us-east-1:888888888888:application-inference-profile\/abc123", not an inference profile of the ops account 999999999999/);
+        assert.match(await failed("customer-d"), /holds for tenant "customer-d" roleArn "arn:aws:iam::999999999999:role\/team\/BedrockTenantAccess-customer-d", not the ARN/);
+        assert.match(await failed("customer-e"), /holds for tenant "customer-e" inferenceProfileArns \["arn:aws:bedrock/);
     });
 
     it("rejects a malformed tenant id before reading anything", () => {
