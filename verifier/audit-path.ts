@@ -5,8 +5,8 @@
  * Lambda writes with the runtime role's own rights), so a trail that cannot
  * be written is as silent as one that was deleted: the runtime must be able
  * to write the audit log group and its archive prefix, CloudWatch Logs must
- * be able to use the key for the audit log group, nothing may rewrite the
- * records as they are stored, and the component's metrics must be fed by its
+ * be able to use the key for the audit log group, nothing may rewrite or
+ * mask the records (see audit-rewriters.ts), and the component's metrics must be fed by its
  * own filters and watched by its own alarm.
  *
  * Deny statements are read structurally: one whose action, principal and
@@ -17,6 +17,7 @@
  */
 import { archiveTenantPrefix, AuditMetric, auditMetricFilters, isLogsServicePrincipal, logsServicePrincipal, parseArn, parsePolicy, s3ServiceHost, type PolicyStatement } from "../contract";
 import { endpointPolicies } from "./audit-endpoints";
+import { auditRewriters } from "./audit-rewriters";
 import { allows, denies, mayAllowOnKey, type Actor, type Write } from "./audit-statements";
 import { blocksOf, LOGS_KEY_TIES, managed, mapOf, tiedToAccount } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
@@ -33,7 +34,6 @@ const KEY_TYPE = "aws:kms/key:Key";
 const KEY_POLICY_TYPE = "aws:kms/keyPolicy:KeyPolicy";
 const LOG_GROUP_TYPE = "aws:cloudwatch/logGroup:LogGroup";
 const BUCKET_POLICY_TYPES = ["aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
 const METRIC_FILTER_TYPE = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
 const ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const CODE: Code = "BT-CUSTOMER-AUDIT-REMOVAL";
@@ -100,7 +100,7 @@ export function auditPathViolations(ctx: CustomerContext): Violation[] {
     if (objects) archivePolicies(ctx, archive, puts, flag);
     endpointPolicies(ctx, { logs: writes.filter((w) => w.actions.includes("logs:PutLogEvents")), s3: puts }, flag);
     keyPolicies(ctx, groupName, logsService, writes.filter((w) => w.actions.includes("kms:GenerateDataKey")), flag);
-    transformers(ctx, groupName, flag);
+    auditRewriters(ctx, groupName, region, flag);
     metrics(ctx, component, groupName, region, flag);
     return out;
 }
@@ -249,36 +249,6 @@ function foreignLogGroupUse(statements: readonly PolicyStatement[], spellings: r
 }
 
 const NO_BUCKETS: ReadonlySet<string> = new Set();
-
-/** `LogGroupName IN [...]`, `LogGroupNamePrefix IN [...]` and their NOT IN forms, as an account policy selects its log groups. */
-const SELECTION = /^\s*(LogGroupName|LogGroupNamePrefix)\s+(NOT\s+)?IN\s*\[(.*)\]\s*$/s;
-
-/** Whether an account policy's selection criteria could select the log group; undefined when they cannot be read. */
-function selects(criteria: unknown, group: string): boolean | undefined {
-    if (criteria === undefined || criteria === null || criteria === "") return true;
-    if (typeof criteria !== "string" || criteria === UNKNOWN_VALUE) return undefined;
-    const m = SELECTION.exec(criteria);
-    if (!m) return undefined;
-    let names: unknown;
-    try {
-        names = JSON.parse(`[${m[3]}]`);
-    } catch {
-        return undefined;
-    }
-    if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) return undefined;
-    const listed = names.some((n) => (m[1] === "LogGroupName" ? n === group : group.startsWith(n)));
-    return m[2] ? !listed : listed;
-}
-
-/** A transformer rewrites each record before it is stored: on the audit log group it could drop, change or forge any field. */
-function transformers(ctx: CustomerContext, groupName: string, flag: Flag): void {
-    for (const r of managed(ctx.state).filter((x) => x.type === ACCOUNT_POLICY_TYPE && isStays(x))) {
-        if (textProp(r, "policyType") !== "TRANSFORMER_POLICY") continue;
-        const selected = selects(prop(r, "selectionCriteria"), groupName);
-        if (selected === false) continue;
-        flag(CODE, r, "selectionCriteria", `is a transformer account policy ${selected ? "that selects" : `whose selection criteria ${JSON.stringify(prop(r, "selectionCriteria") ?? "")} could select`} the audit log group ${groupName}: CloudWatch Logs would store the records as the transformer rewrites them (fields deleted, renamed or added), so what the trail holds and what its metric filters count would not be what the runtime wrote`);
-    }
-}
 
 /** A metric filter's transformation block, or nothing when it holds other than one. */
 function transformationOf(r: StackResource): Record<string, unknown> | undefined {

@@ -11,6 +11,7 @@
 import type { StackDoc } from "../../support/plan-files";
 import { added, ARCHIVE_A, CUSTOMER_A, DELETED_BY_PREVIEW, documentOf, find, OPS, RUNTIME_A, setProp, type Side } from "../../support/plan-mutations";
 import type { Mutation } from "./mutations";
+import { UNKNOWN_VALUE } from "../../../verifier/pulumi-formats";
 
 const KEY = "aws:kms/key:Key";
 const ROLE = "aws:iam/role:Role";
@@ -34,6 +35,19 @@ const logsEndpoint = (doc: StackDoc) => find(doc, ENDPOINT, (r) => String(r.inpu
 const AUDIT_STREAMS = `arn:aws:logs:us-east-1:${CUSTOMER_A}:log-group:${AUDIT_GROUP}:log-stream:*`;
 const runtimeFunction = (doc: StackDoc) => find(doc, FUNCTION, byName("customer-a-function"));
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const DATA_PROTECTION = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
+/** A CloudWatch Logs data protection policy masking e-mail addresses, or what `regex` matches. */
+const masking = (regex?: string) => {
+    const identifier = regex === undefined ? "arn:aws:dataprotection::aws:data-identifier/EmailAddress" : "Marker";
+    return JSON.stringify({
+        Name: "masking", Version: "2021-06-01",
+        Statement: [
+            { Sid: "audit", DataIdentifier: [identifier], Operation: { Audit: { FindingsDestination: {} } } },
+            { Sid: "redact", DataIdentifier: [identifier], Operation: { Deidentify: { MaskConfig: {} } } },
+        ],
+        ...(regex !== undefined && { Configuration: { CustomDataIdentifier: [{ Name: "Marker", Regex: regex }] } }),
+    });
+};
 
 /** Edits a policy document of one side, written back in the form the plan holds it. */
 const editDocument = (r: any, side: Side, key: string, change: (d: any) => void) => {
@@ -107,6 +121,16 @@ export const AUDIT_WRITABLE_MUTATIONS: Mutation[] = [
             policyName: "normalize", policyType: "TRANSFORMER_POLICY", scope: "ALL", selectionCriteria: `LogGroupName IN ["${AUDIT_GROUP}"]`, region: "us-east-1",
             policyDocument: JSON.stringify({ transformerConfig: [{ parseJSON: {} }, { deleteKeys: { withKeys: ["outcome", "errorCode"] } }, { addKeys: { entries: [{ key: "tenantId", value: "customer-b", overwriteIfExists: true }] } }] }),
         })), ["inputs"]),
+    mutation("a data protection policy on the audit log group masking the throttled flag", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", DATA_PROTECTION, "audit-masking", { logGroupName: AUDIT_GROUP, policyDocument: masking("\"throttled\":\\s*true"), region: "us-east-1" })), ["inputs"]),
+    mutation("a data protection policy on the audit log group masking e-mail addresses alone", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", DATA_PROTECTION, "audit-pii", { logGroupName: AUDIT_GROUP, policyDocument: masking(), region: "us-east-1" })), ["inputs"]),
+    mutation("a data protection policy on a log group the plan does not know", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", DATA_PROTECTION, "late-masking", { logGroupName: UNKNOWN_VALUE, policyDocument: masking("BedrockTenancyInvocationAudit"), region: "us-east-1" })), ["inputs"]),
+    mutation("a data protection account policy masking the record's schema type in every log group", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
+        d.deployment.resources.push(added("customer-a", "aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "account-masking", {
+            policyName: "mask", policyType: "DATA_PROTECTION_POLICY", scope: "ALL", region: "us-east-1", policyDocument: masking("BedrockTenancyInvocationAudit"),
+        })), ["inputs"]),
     mutation("a second metric filter publishing -1000000 into the throttle alarm's metric", "BT-CUSTOMER-AUDIT-REMOVAL", (d) =>
         d.deployment.resources.push(added("customer-a", METRIC_FILTER, "calls-baseline", {
             logGroupName: AUDIT_GROUP, name: "CallsBaseline", pattern: "{ $.schemaType = \"BedrockTenancyInvocationAudit\" }", region: "us-east-1",
@@ -176,6 +200,11 @@ export const AUDIT_WRITABLE_CONTROLS: { name: string; stack: "customer-a"; edit:
           policyName: "app", policyType: "TRANSFORMER_POLICY", scope: "ALL", selectionCriteria: "LogGroupNamePrefix IN [\"/app/\"]", region: "us-east-1",
           policyDocument: JSON.stringify({ transformerConfig: [{ parseJSON: {} }] }),
       })) },
+    { name: "a data protection policy on another log group, and one on the audit log group's name in another Region", stack: "customer-a",
+      edit: (d) => {
+          d.deployment.resources.push(added("customer-a", DATA_PROTECTION, "app-masking", { logGroupName: "/app/requests", policyDocument: masking(), region: "us-east-1" }));
+          d.deployment.resources.push(added("customer-a", DATA_PROTECTION, "eu-masking", { logGroupName: AUDIT_GROUP, policyDocument: masking(), region: "eu-west-1" }));
+      } },
     { name: "a metric filter on the audit log group in a namespace of its own", stack: "customer-a",
       edit: (d) => d.deployment.resources.push(added("customer-a", METRIC_FILTER, "calls", {
           logGroupName: AUDIT_GROUP, name: "Calls", pattern: "{ $.schemaType = \"BedrockTenancyInvocationAudit\" }", region: "us-east-1",

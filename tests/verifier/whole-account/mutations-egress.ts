@@ -165,8 +165,8 @@ export const EGRESS_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit:
       edit: (doc) => (find(doc, "aws:sns/topic:Topic", named("BedrockTenancyQuota-customer-a-warnings")).inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [
           { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": OPS } } },
           { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sns:Subscribe", Resource: "*" }] })) },
-    { name: "a data protection policy sending its findings to the stack's own log group", stack: "customer-a",
-      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/bedrock-tenancy/customer-a/audit", policyDocument: findingsTo({ CloudWatchLogs: { LogGroup: "/bedrock-tenancy/customer-a/audit" } }) })) },
+    { name: "a data protection policy on another log group sending its findings to the stack's own log group", stack: "customer-a",
+      edit: (doc) => push(doc, added("customer-a", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "protect", { logGroupName: "/app/requests", policyDocument: findingsTo({ CloudWatchLogs: { LogGroup: "/bedrock-tenancy/customer-a/audit" } }) })) },
     { name: "a grant of Decrypt and GenerateDataKey on the customer key to a role of the account", stack: "customer-a",
       edit: (doc) => push(doc, added("customer-a", "aws:kms/grant:Grant", "reader", { keyId: KEY_A, granteePrincipal: `arn:aws:iam::${CUSTOMER_A}:root`, operations: ["Decrypt", "GenerateDataKey"] })) },
     { name: "the runtime with TZ set and its code in a bucket of the stack", stack: "customer-a",
