@@ -31,7 +31,7 @@ import { errorRecord, describeError, rejectedRecord, startedRecord, successRecor
 import { describeCallMetadata, readMetadata } from "./content";
 import { isPriceAmount, mergePriceTables, PRICE_FIELDS, type PriceTable } from "./pricing";
 import { RecentIds } from "./recent-ids";
-import { RecordDelivery, auditSinkProblem } from "./record-delivery";
+import { MAX_TIMER_MS, RecordDelivery, auditSinkProblem } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, streamText, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
@@ -80,6 +80,16 @@ export interface PrivateInvocationLoggerOptions {
      * @default - checkpoints into the sink when it is an `ArchivingSink`, every 100 records or 60 s
      */
     chain?: ChainOptions;
+    /**
+     * Longest wait of {@link PrivateInvocationLogger.flush} and
+     * {@link PrivateInvocationLogger.close} for the sink, ms, from 1 to
+     * 2,147,483,647 (a Node.js timer's limit). The records still on their
+     * way then are counted as lost (`stats().lost`) and reported through
+     * `onWarning`, and the flush resolves: a sink that never settles a write
+     * or a flush cannot hold a shutdown forever.
+     * @default 120000 - longer than the CloudWatch Logs sink and the archive take to give up on a record
+     */
+    flushTimeoutMs?: number;
 }
 
 /** Counters of the logger itself (the sink keeps its own). */
@@ -149,6 +159,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             options.onWarning === undefined ? undefined : functionProblem("onWarning", options.onWarning),
             options.maxContentBytes === undefined ? undefined : maxContentBytesProblem("maxContentBytes", options.maxContentBytes),
             options.chain === undefined ? undefined : chainOptionsProblem("chain", options.chain),
+            options.flushTimeoutMs === undefined ? undefined : integerProblem("flushTimeoutMs", options.flushTimeoutMs, 1, MAX_TIMER_MS),
         );
         // A handler error reaches the caller of invoke(): in best-effort only the refusal of a
         // run id already in progress, as every other step there settles without throwing.
@@ -161,7 +172,14 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         this.sink = options.sink;
         // A warning handler that throws must not break a flush, a sink's batch or a call's answer; its throw surfaces on its own turn.
         this.warn = guardedWarning(options.onWarning);
-        this.delivery = new RecordDelivery({ sink: options.sink, tenantId: options.tenantId, auditMode, chain: options.chain, warn: this.warn });
+        this.delivery = new RecordDelivery({
+            sink: options.sink,
+            tenantId: options.tenantId,
+            auditMode,
+            chain: options.chain,
+            warn: this.warn,
+            flushTimeoutMs: options.flushTimeoutMs,
+        });
         this.prices = mergePriceTables(options.prices);
         this.region = options.region;
         this.maxContentBytes = options.maxContentBytes;
@@ -362,19 +380,32 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
         });
     }
 
-    /** Flushes the sink and waits for every write handed to it. Never rejects. */
+    /**
+     * Flushes the sink and waits for every write handed to it, up to
+     * `flushTimeoutMs`: those still unsettled then count as lost and are
+     * reported. Never rejects.
+     */
     flush(): Promise<void> {
         return this.delivery.flush();
     }
 
     /**
-     * A clean shutdown: waits for writes on their way, then ends this writer's
-     * hash chain with a close record and a final checkpoint, and flushes.
-     * Records written afterwards start a new chain. Never rejects; a lost
-     * close record counts as lost (shutdown then exits non-zero).
+     * A clean shutdown: ends this writer's hash chain with a close record and
+     * a final checkpoint, and flushes, waiting for the writes on their way,
+     * all up to `timeoutMs` (`flushTimeoutMs` unless given; shutdown passes
+     * its `closeTimeoutMs`). Records written afterwards start a new chain.
+     * Never rejects for a sink's failure: a lost close record, and every
+     * record still on its way at the deadline, count as lost (shutdown then
+     * exits non-zero). Throws an `ArgumentError` for a bad `timeoutMs`.
      */
-    close(): Promise<void> {
-        return this.delivery.close();
+    close(options: { timeoutMs?: number } = {}): Promise<void> {
+        raise(
+            firstProblem(
+                () => recordProblem("close options", options),
+                () => (options.timeoutMs === undefined ? undefined : integerProblem("timeoutMs", options.timeoutMs, 1, MAX_TIMER_MS)),
+            ),
+        );
+        return this.delivery.close(options.timeoutMs);
     }
 
     /** The id of the writer whose chain this logger's records join. */
@@ -474,6 +505,7 @@ const LOGGER_OPTIONS: readonly (keyof PrivateInvocationLoggerOptions)[] = [
     "maxContentBytes",
     "onWarning",
     "chain",
+    "flushTimeoutMs",
 ];
 const CHAIN_OPTIONS: readonly (keyof ChainOptions)[] = ["checkpoints", "checkpointEveryRecords", "checkpointEveryMs", "env"];
 

@@ -34,13 +34,28 @@ export interface RecordDeliveryOptions {
     auditMode: AuditMode;
     chain?: ChainOptions;
     warn: (message: string) => void;
+    /** Longest wait of a flush or a close, ms. @default DEFAULT_FLUSH_TIMEOUT_MS */
+    flushTimeoutMs?: number;
 }
+
+/**
+ * How long a flush (and a close) waits for the writes on their way before
+ * counting those still unsettled as lost: longer than the CloudWatch Logs
+ * sink takes to give up on a batch (5 attempts of up to 13 s, with backoff)
+ * after the archive has given up on its object (3 attempts), so a sink that
+ * settles, however slowly, is waited for; one that never settles (a sink of
+ * the caller's) cannot hold a shutdown or a handler forever.
+ */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
+/** The longest delay a Node.js timer keeps: a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export class RecordDelivery {
     readonly records = { handed: 0, lost: 0 };
     private readonly sink: ChainingSink;
     private readonly auditMode: AuditMode;
     private readonly warn: (message: string) => void;
+    private readonly flushTimeoutMs: number;
     /**
      * Best-effort writes by group, oldest first: the last takes the writes
      * handed over since the last flush began; the earlier ones are still
@@ -52,6 +67,7 @@ export class RecordDelivery {
     constructor(options: RecordDeliveryOptions) {
         this.auditMode = options.auditMode;
         this.warn = options.warn;
+        this.flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
         this.sink = new ChainingSink({ ...options.chain, sink: options.sink, tenantId: options.tenantId, onWarning: options.warn });
     }
 
@@ -82,9 +98,10 @@ export class RecordDelivery {
                 return this.lost(err);
             }
             // The caller waits for it, unless the call was aborted meanwhile: flush and close wait for it too, as for every write.
-            const settled = this.groups[this.groups.length - 1].add();
+            const group = this.groups[this.groups.length - 1];
+            const settled = group.add();
             Promise.resolve(write).then(() => settled(), () => settled());
-            return this.durable(write);
+            return this.durable(write, group);
         }
         // No promise per record: one counter and one callback, since this runs on every call.
         const settled = this.groups[this.groups.length - 1].add();
@@ -107,31 +124,54 @@ export class RecordDelivery {
         return this.auditMode === "fail-closed" ? Promise.reject(refused(err)) : undefined;
     }
 
-    /** Flushes the sink and waits for every write handed over before the call. Never rejects. */
-    async flush(): Promise<void> {
+    /**
+     * Flushes the sink and waits for every write handed over before the call,
+     * up to `timeoutMs`: the writes still unsettled then are counted as lost
+     * and reported (a write that settles later changes no counter). Never rejects.
+     */
+    async flush(timeoutMs = this.flushTimeoutMs): Promise<void> {
         // Together, not in turn: a buffering sink settles its writes only when it sends them,
         // so waiting for the writes first would wait for the sink's own timer.
         const earlier = this.groups;
-        this.groups = [...earlier.filter((group) => group.unsettled > 0), this.newGroup()];
-        await Promise.all([
+        this.groups = [...earlier.filter((group) => group.unsettled > 0 && !group.abandoned), this.newGroup()];
+        const settled = Promise.all([
             ...earlier.map((group) => group.idle()),
             this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`)),
         ]);
+        if (!(await settledWithin(settled, timeoutMs))) this.giveUp(earlier, timeoutMs);
     }
 
-    /** Ends the writer's chain (close record, final checkpoint); a lost close record counts as lost. Never rejects. */
-    async close(): Promise<void> {
-        // A flush first: a buffering sink settles the writes on their way only when it sends them.
-        await this.flush();
+    /**
+     * Ends the writer's chain (close record, final checkpoint) and flushes,
+     * all within `timeoutMs`; a close record lost, or still on its way then,
+     * counts as lost. Never rejects.
+     */
+    async close(timeoutMs = this.flushTimeoutMs): Promise<void> {
+        // The close record joins the writes the flush waits for: one deadline bounds them all.
+        const settled = this.groups[this.groups.length - 1].add();
         try {
-            this.records.lost += await this.sink.close();
+            const written = this.sink.closeChain();
+            if (written === undefined) settled();
+            else written.then(() => settled(), (err: unknown) => settled(refusalError(err)));
         } catch (err) {
             // A sink that throws on the close record loses it; close still never rejects.
-            this.noteLost(err);
+            settled(refusalError(err));
         }
+        await this.flush(timeoutMs);
     }
 
-    private async durable(write: Promise<void>): Promise<void> {
+    /** A flush past its deadline: the writes it waited for and that are still unsettled are lost to it, counted and reported. */
+    private giveUp(groups: readonly WriteGroup[], timeoutMs: number): void {
+        const pending = groups.reduce((n, group) => n + group.abandon(), 0);
+        if (pending === 0) {
+            this.warn(`audit sink flush did not finish within ${timeoutMs} ms (flushTimeoutMs); no record was still on its way`);
+            return;
+        }
+        this.records.lost += pending;
+        this.warn(`audit flush did not finish within ${timeoutMs} ms (flushTimeoutMs): ${pending} audit records still on their way to the sink are counted as lost; ${this.records.lost} lost so far`);
+    }
+
+    private async durable(write: Promise<void>, group: WriteGroup): Promise<void> {
         // The caller waits for this record: send it now rather than when a buffering sink's timer fires.
         this.sink.flush().catch(() => undefined);
         // Fail closed: a sink that hands back no promise gives no word that the record is durable.
@@ -143,7 +183,8 @@ export class RecordDelivery {
         try {
             await write;
         } catch (err) {
-            this.noteLost(err);
+            // A flush that gave up on this write has counted it already.
+            if (!group.abandoned) this.noteLost(err);
             throw refused(err);
         }
     }
@@ -159,6 +200,18 @@ export class RecordDelivery {
     }
 }
 
+/**
+ * Whether `work` settled within `ms`. The timer keeps the process alive, so a
+ * flush parked on a sink that never settles still ends and reports.
+ */
+function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+    });
+    return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
+}
+
 function refused(err: unknown): AuditWriteError {
     return new AuditWriteError("the audit record could not be written; the call is refused (audit mode fail-closed)", { cause: err });
 }
@@ -166,6 +219,8 @@ function refused(err: unknown): AuditWriteError {
 /** Best-effort writes handed over together, and who waits for all of them to settle. */
 class WriteGroup {
     unsettled = 0;
+    /** A flush gave up waiting: its unsettled writes were counted as lost then, and nothing that settles later is counted again. */
+    abandoned = false;
     private waiters: (() => void)[] = [];
 
     constructor(private readonly lost: (err: unknown) => void) {}
@@ -190,11 +245,19 @@ class WriteGroup {
         this.unsettled--;
         if (this.unsettled === 0 && this.waiters.length > 0) for (const wake of this.waiters.splice(0)) wake();
         // `null` is a Node-style callback's "no error".
-        if (err !== undefined && err !== null) this.lost(err);
+        if (err !== undefined && err !== null && !this.abandoned) this.lost(err);
     }
 
-    /** Resolves once every write of the group has settled. */
+    /** Resolves once every write of the group has settled, or the group is abandoned. */
     idle(): Promise<void> {
-        return this.unsettled === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+        return this.unsettled === 0 || this.abandoned ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+    }
+
+    /** Stops waiting for the group's writes; returns how many were still unsettled (none once abandoned). */
+    abandon(): number {
+        if (this.abandoned) return 0;
+        this.abandoned = true;
+        for (const wake of this.waiters.splice(0)) wake();
+        return Math.max(this.unsettled, 0);
     }
 }

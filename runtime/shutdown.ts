@@ -28,8 +28,9 @@ export interface FlushOnShutdownOptions {
     /**
      * Longest wait for each logger's close (its flush, close record and final
      * checkpoint), ms: a sink that never settles must not hold the process
-     * until SIGKILL, with no exit code and no warning. With the default grace,
-     * 28 s in all, under ECS's 30 s. @default 8000
+     * until SIGKILL, with no exit code and no warning. The logger counts the
+     * records still on their way then as lost, and reports them. With the
+     * default grace, 28 s in all, under ECS's 30 s. @default 8000
      */
     closeTimeoutMs?: number;
     /**
@@ -134,10 +135,7 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     // close(): flushes, and ends each writer's audit chain with its close record and final checkpoint.
     await Promise.all(
         usable.map((l, i) =>
-            withinMs(
-                Promise.resolve().then(() => l.close()),
-                closeTimeoutMs,
-            ).then(
+            withinMs(closing(l, closeTimeoutMs), closeTimeoutMs).then(
                 (finished) => {
                     if (finished) return;
                     failures++;
@@ -173,6 +171,18 @@ function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
         timer = setTimeout(() => resolve(false), ms);
     });
     return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `logger.close()` with the same deadline as shutdown's wait for it, so the
+ * logger counts and reports the records still on their way then, rather than
+ * shutdown only saying they may be lost. Called before shutdown's own timer
+ * is set: with the same delay, the logger's fires first. A stand-in logger
+ * that ignores the deadline is still bounded by shutdown's timer.
+ */
+async function closing(logger: Pick<PrivateInvocationLogger, "close">, closeTimeoutMs: number): Promise<unknown> {
+    // Called at once (an async function runs to its first await): a throw becomes the rejection shutdown reports.
+    return logger.close({ timeoutMs: closeTimeoutMs });
 }
 
 /** The loggers shutdown can close; every other entry is reported through `note` by its index. */

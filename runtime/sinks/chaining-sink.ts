@@ -121,17 +121,27 @@ export class ChainingSink implements AuditSink {
      * to the number of records lost on the way (the close record, or none).
      */
     async close(): Promise<number> {
-        this.clearTimer();
         let lost = 0;
-        if (this.chain.length > 0 && !this.chain.closed) {
-            const closing = this.chain.close();
-            const written = this.handOn(closing);
+        const written = this.closeChain();
+        if (written) {
             this.track(written, "close record");
             this.track(written.catch(() => void lost++), "close record");
-            this.checkpoint(true);
         }
         await this.flush();
         return lost;
+    }
+
+    /**
+     * Ends the chain: hands on its close record and writes the final
+     * checkpoint, without waiting for either. Returns the close record's
+     * write, or undefined when the writer never wrote (or is closed already).
+     */
+    closeChain(): Promise<void> | undefined {
+        this.clearTimer();
+        if (this.chain.length === 0 || this.chain.closed) return undefined;
+        const written = this.handOn(this.chain.close());
+        this.checkpoint(true);
+        return written;
     }
 
     stats(): SinkStats {
