@@ -82,8 +82,13 @@ interface AuditRun {
     leaving?: Leaving;
 }
 
-/** Whether the caller has left a stream (`return()` or `throw()` on it). */
-type Leaving = { requested: boolean };
+/**
+ * Whether the caller has left a stream (`return()` or `throw()` on it), and
+ * the chunk fetched before the caller asked for one: LangChain's `stream`
+ * fetches the first before it returns, to surface a failing start, and that
+ * chunk is noted into the record only once the caller takes it.
+ */
+type Leaving = { requested: boolean; ahead?: boolean; held?: () => void };
 
 /**
  * The stream as the caller holds it. A generator queues a `return()` behind
@@ -156,12 +161,22 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
      */
     private async streamToCaller(input: BaseLanguageModelInput, options: Parameters<ChatBedrockConverse["stream"]>[1]): Promise<IterableReadableStream<AIMessageChunk>> {
         const config = ensureConfig(options);
-        const chunks = new AsyncGeneratorWithSetup({ generator: this._streamIterator(input, config), config });
-        await chunks.setup;
+        const leaving: Leaving = { requested: false, ahead: true };
+        const chunks = new AsyncGeneratorWithSetup({ generator: leavable(this.streamIterated(input, config, leaving), leaving), config });
+        try {
+            await chunks.setup;
+        } finally {
+            leaving.ahead = false;
+        }
+        // The chunk the setup fetched reaches the record with the caller's first read, never without it.
+        let held = leaving.held;
+        leaving.held = undefined;
         return new IterableReadableStream<AIMessageChunk>(
             {
                 async pull(controller) {
                     const next = await chunks.next();
+                    held?.();
+                    held = undefined;
                     if (next.done) controller.close();
                     else controller.enqueue(next.value);
                 },
@@ -347,8 +362,10 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
                     if (ended) break;
                     // The caller left while this chunk was on its way (a `return()` while a `next()` waited): it never reaches them, so it is not in the record.
                     if (run.leaving?.requested) throw new StreamClosedError();
-                    // Counted before the caller sees it, so a stream the caller abandons is still counted in full.
-                    this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
+                    // Counted before the caller sees it, so a stream the caller abandons is still counted in full;
+                    // one fetched ahead of the caller is counted when the caller takes it.
+                    if (run.leaving?.ahead) run.leaving.held = () => this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
+                    else this.auditLogger.observeStream(runId, chunk.text, chunk.message as AIMessageChunk);
                     noteClosing(closing, chunk);
                     reply?.note(chunk);
                     yield chunk;
