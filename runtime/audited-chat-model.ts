@@ -28,6 +28,8 @@ import { callOptionsProblem, modelInputProblem, promptsProblem } from "./call-in
 import { ArgumentError, methodsProblem, raise, recordProblem, showBrief, type Problem } from "../contract";
 import { auditLoggerProblem } from "./wiring/audit-logger";
 import type { StreamRun } from "./sts-failure";
+import { leavableLog } from "./stream-log";
+import type { LogStreamCallbackHandler, RunLogPatch } from "@langchain/core/tracers/log_stream";
 
 /** The request metadata key a stream's token travels under to the client's middleware, which takes it out before the request is sent. */
 export const STREAM_TOKEN_KEY = "bedrock-tenancy-run-id";
@@ -187,6 +189,11 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             // Pulled only while the caller waits for a chunk.
             { highWaterMark: 0 },
         );
+    }
+
+    /** `streamLog`: a caller that leaves it early closes the model's stream, whose record is written, and returns (see stream-log.ts). */
+    protected _streamLog(input: BaseLanguageModelInput, logStreamCallbackHandler: LogStreamCallbackHandler, config: Partial<CallOptions>): AsyncGenerator<RunLogPatch> {
+        return leavableLog(super._streamLog(input, logStreamCallbackHandler, config), logStreamCallbackHandler);
     }
 
     /** `invoke`, `batch` and `generate` all come here: one record per prompt, begun before the call leaves. */
