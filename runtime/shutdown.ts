@@ -4,9 +4,10 @@
  * deliver every buffered audit record before the process exits.
  */
 import { constants } from "os";
-import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerAtLeastProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, unreadableProblem, type Problem } from "../contract";
+import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, unreadableProblem, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
+import { MAX_TIMER_MS } from "./record-delivery";
 import { guardedWarning, holdCallbackThrows } from "./sinks/audit-sink";
 import { auditLoggerProblem } from "./wiring/audit-logger";
 
@@ -90,9 +91,9 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     const warn = guardedWarning(onWarningProblem === undefined ? given.onWarning : undefined, (message) => console.error(message));
     const beforeFlushProblem = given.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", given.beforeFlush);
     note(beforeFlushProblem);
-    const graceProblem = given.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", given.graceMs, 0);
+    const graceProblem = given.graceMs === undefined ? undefined : timerProblem("graceMs", given.graceMs, 0);
     note(graceProblem);
-    const closeProblem = given.closeTimeoutMs === undefined ? undefined : integerAtLeastProblem("closeTimeoutMs", given.closeTimeoutMs, 1);
+    const closeProblem = given.closeTimeoutMs === undefined ? undefined : timerProblem("closeTimeoutMs", given.closeTimeoutMs, 1);
     note(closeProblem);
     const closeTimeoutMs = given.closeTimeoutMs !== undefined && closeProblem === undefined ? given.closeTimeoutMs : DEFAULT_CLOSE_TIMEOUT_MS;
     const usable = usableLoggers(loggers, note);
@@ -217,8 +218,8 @@ function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
         () => optionKeysProblem("flushOnShutdown options", options, FLUSH_ON_SHUTDOWN_OPTIONS),
         () => (o.signals === undefined ? undefined : signalsProblem(o.signals)),
         () => (o.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", o.beforeFlush)),
-        () => (o.graceMs === undefined ? undefined : integerAtLeastProblem("graceMs", o.graceMs, 0)),
-        () => (o.closeTimeoutMs === undefined ? undefined : integerAtLeastProblem("closeTimeoutMs", o.closeTimeoutMs, 1)),
+        () => (o.graceMs === undefined ? undefined : timerProblem("graceMs", o.graceMs, 0)),
+        () => (o.closeTimeoutMs === undefined ? undefined : timerProblem("closeTimeoutMs", o.closeTimeoutMs, 1)),
         () => (o.exit === undefined ? undefined : booleanProblem("exit", o.exit)),
         () => (o.onWarning === undefined ? undefined : functionProblem("onWarning", o.onWarning)),
     );
@@ -262,3 +263,6 @@ export function flushOnShutdown(loggers: PrivateInvocationLogger | readonly Priv
     signals.forEach((s) => process.on(s, onSignal));
     return () => signals.forEach((s) => process.removeListener(s, onSignal));
 }
+
+/** A wait in ms from `min` up to a Node.js timer's limit: a longer one fires at once, so shutdown would give up on its writes at the start. */
+const timerProblem = (name: string, value: unknown, min: number): Problem => integerProblem(name, value, min, MAX_TIMER_MS);

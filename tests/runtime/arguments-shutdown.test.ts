@@ -86,7 +86,7 @@ describe("bad arguments of flushOnShutdown and shutdownLoggers", () => {
 
     const badArguments: [string, () => Promise<number>, RegExp][] = [
         ["no loggers", () => shutdownLoggers(undefined as never), /loggers must be a PrivateInvocationLogger or a list of them, got undefined/],
-        ["graceMs a string", () => shutdownLoggers([], { graceMs: "x" as never }), /graceMs must be an integer >= 0, got "x"/],
+        ["graceMs a string", () => shutdownLoggers([], { graceMs: "x" as never }), /graceMs must be an integer from 0 to 2147483647, got "x"/],
         ["beforeFlush a number", () => shutdownLoggers([], { beforeFlush: 1 as never }), /beforeFlush must be a function, got 1/],
         ["onWarning a number", () => shutdownLoggers([], { onWarning: 1 as never }), /onWarning must be a function, got 1/],
         ["options null", () => shutdownLoggers([], null as never), /shutdownLoggers options must be an object, got null/],

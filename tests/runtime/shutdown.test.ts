@@ -61,6 +61,11 @@ describe("flushOnShutdown", () => {
         assert.throws(() => flushOnShutdown([], { closeTimeoutMs: 0, exit: false }), /closeTimeoutMs/);
     });
 
+    it("refuses a closeTimeoutMs or graceMs past a Node.js timer's limit, which would fire at once", () => {
+        assert.throws(() => flushOnShutdown([], { closeTimeoutMs: 2 ** 31, exit: false }), /^ArgumentError: closeTimeoutMs must be an integer from 1 to 2147483647, got 2147483648/);
+        assert.throws(() => flushOnShutdown([], { graceMs: 2 ** 31, exit: false }), /^ArgumentError: graceMs must be an integer from 0 to 2147483647, got 2147483648/);
+    });
+
     it("flushes every buffered record even when beforeFlush throws, and reports the failure", async () => {
         const sink = new BufferingSink();
         const logger = await loggerWithOneBufferedRecord(sink);
