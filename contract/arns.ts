@@ -4,6 +4,8 @@
  * before any ARN is built (see `regionProblem`).
  */
 
+import { s3BucketNameProblem } from "./identifiers";
+
 /** The partition of every ARN built here. */
 export const PARTITION = "aws";
 
@@ -63,6 +65,19 @@ export function isLogsServicePrincipal(value: string): boolean {
 /** `arn:aws:s3:::BUCKET`: the bucket itself (ListBucket and bucket settings are authorized here). */
 export function s3BucketArn(bucket: string): string {
     return `arn:${PARTITION}:s3:::${bucket}`;
+}
+
+/**
+ * The bucket a bucket ARN names, read only from the one spelling
+ * `s3BucketArn` writes with a name S3 allows; `undefined` for any other text
+ * (a trailing `/`, an object or prefix, another partition, another case),
+ * which a proof cannot equate with a bucket of its own.
+ */
+export function bucketOfBucketArn(value: string): string | undefined {
+    const prefix = s3BucketArn("");
+    if (!value.startsWith(prefix)) return undefined;
+    const name = value.slice(prefix.length);
+    return s3BucketNameProblem("bucket", name) === undefined ? name : undefined;
 }
 
 /** `arn:aws:s3:::BUCKET/PREFIX*`: the objects under `prefix` (every object when `prefix` is empty). */

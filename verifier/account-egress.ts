@@ -8,7 +8,7 @@
  * references.
  */
 import { AWSX_VPC_TYPE, endpointsOf, unreadVpcInputs } from "./awsx-vpc";
-import { accountOfPattern, accountOfPrincipal, arnPatternFields, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, RuntimeEnv, type ParsedArn, type PolicyStatement } from "../contract";
+import { accountOfPattern, accountOfPrincipal, arnPatternFields, bucketOfBucketArn, coversAction, hasWildcard, isAccountId, isRecord, parseArn, parsePolicy, RuntimeEnv, type ParsedArn, type PolicyStatement } from "../contract";
 import type { Code } from "./findings";
 import { isSet, jsonValue, MAX_NESTING, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { textFreeTest } from "./object-text";
@@ -375,12 +375,6 @@ const shortJson = (value: unknown) => {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 };
 
-/** The bucket an S3 ARN names (`arn:aws:s3:::NAME`, or an object in it). */
-function bucketOfArn(value: string): string | undefined {
-    const arn = parseArn(value);
-    return arn?.service === "s3" && arn.region === "" && arn.account === "" ? arn.resource.split("/")[0] : undefined;
-}
-
 /** Every value the destination names, with where it is: each item of a list, JSON text read, a shape the path does not expect judged as it is. */
 function eachDestination(r: StackResource, d: Destination, judge: (value: unknown, where: string) => void): void {
     const step = (value: unknown, at: number, where: string): void => {
@@ -432,7 +426,8 @@ export function egressViolations(ctx: EgressContext): void {
     };
     const received: Readonly<Record<Receiver, (value: unknown) => boolean>> = {
         "resource": isReceiver,
-        "bucket": (v) => typeof v === "string" && (v.startsWith("arn:") ? bucketOfArn(v) !== undefined && buckets.has(bucketOfArn(v)!) : buckets.has(v)),
+        // Only the one ARN spelling S3 documents is tied to a bucket: a trailing `/` or a key is not shown to reach the bucket it starts with.
+        "bucket": (v) => typeof v === "string" && buckets.has((v.startsWith("arn:") ? bucketOfBucketArn(v) : v) ?? ""),
         "location": (v) => typeof v === "string" && v.startsWith("s3://") && buckets.has(v.slice(5).split("/")[0]),
         "log group": (v) => typeof v === "string" && (v.startsWith("arn:") ? parseArn(v)?.service === "logs" && isReceiver(v) : logGroups.has(v)),
     };

@@ -10,7 +10,7 @@
  * nothing into the archive, so any rule whose destination is, or may be, the
  * archive is a finding.
  */
-import { s3BucketArn } from "../contract";
+import { bucketOfBucketArn } from "../contract";
 import { blocksOf } from "./account-egress";
 import { asText, prop, type StackResource } from "./pulumi-formats";
 
@@ -48,10 +48,11 @@ export function replicationIntoArchive(r: StackResource, archive: string): [stri
                     for (const d of dests.blocks) {
                         const bucket = d.bucket;
                         const path = `${at}[${i}].${destKey}.bucket`;
-                        if (bucket === archive || bucket === s3BucketArn(archive)) {
+                        const named = typeof bucket === "string" ? bucketOfBucketArn(bucket) : undefined;
+                        if (named !== undefined ? named === archive : namesArchive(bucket, archive)) {
                             out.push([path, `replicates into the archive ${archive} (rule ${asText(rule.id ?? i)}): S3 writes the replicas and replicated delete markers with s3:ReplicateObject and s3:ReplicateDelete as the replication role, which the archive policy's write Deny does not reach, so whatever reaches the source bucket is added to the tenant's records, and delete markers hide the runtime's records from listings and Athena while their lock still holds them`]);
-                        } else if (typeof bucket !== "string" || !bucket.startsWith("arn:")) {
-                            out.push([path, `replicates into ${asText(bucket ?? "no bucket")}, which is no bucket ARN the proof can read: whether it is the archive ${archive}, into which nothing may be replicated, cannot be proved`]);
+                        } else if (named === undefined) {
+                            out.push([path, `replicates into ${asText(bucket ?? "no bucket")}, which is no bucket ARN the proof can read (arn:aws:s3:::NAME): whether it is the archive ${archive}, into which nothing may be replicated, cannot be proved`]);
                         }
                     }
                 }
@@ -59,4 +60,13 @@ export function replicationIntoArchive(r: StackResource, archive: string): [stri
         }
     }
     return out;
+}
+
+/**
+ * Whether a destination that is no well-formed bucket ARN still spells the
+ * archive: its bare name, or text holding the name in any case (a trailing
+ * `/`, a prefix, an upper-case ARN), which S3 may resolve to the archive.
+ */
+function namesArchive(bucket: unknown, archive: string): boolean {
+    return typeof bucket === "string" && bucket.toLowerCase().includes(archive);
 }

@@ -68,6 +68,15 @@ describe("replication into the audit archive", function () {
             addResource(d, "aws:s3/bucket:Bucket", STAGING, { bucket: STAGING });
             addResource(d, REPLICATION, "staging-replication", { bucket: STAGING, role: "arn:aws:iam::111111111111:role/ArchiveReplicator", rules: [rule("04da6b54-80e4-46f7-96ec-b56ff0331ba9")] });
         }, "staging-replication", /whether it is the archive btn-customer-a-archive-111111111111, into which nothing may be replicated, cannot be proved/],
+        ...["arn:aws:s3:::btn-customer-a-archive-111111111111/", "arn:aws:s3:::btn-customer-a-archive-111111111111/tenant=customer-a", "ARN:AWS:S3:::BTN-CUSTOMER-A-ARCHIVE-111111111111"].map((spelling): [string, (doc: StackDoc) => void, string, RegExp] => [`a replication configuration into the archive spelled ${spelling}`, (d) => {
+            addResource(d, "aws:s3/bucket:Bucket", STAGING, { bucket: STAGING });
+            addResource(d, REPLICATION, "staging-replication", { bucket: STAGING, role: "arn:aws:iam::111111111111:role/ArchiveReplicator", rules: [rule(spelling)] });
+        }, "staging-replication", /^rules\[0\]\.destination\.bucket replicates into the archive btn-customer-a-archive-111111111111 \(rule copy\)/]),
+        ...["arn:aws:s3:::btn-customer-a-copy-111111111111/", "arn:aws-cn:s3:::btn-customer-a-copy-111111111111", "arn:aws:s3:us-east-1:111111111111:btn-customer-a-copy-111111111111", "arn:aws:s3:::Btn-Customer-A-Copy"].map((spelling): [string, (doc: StackDoc) => void, string, RegExp] => [`a replication destination spelled ${spelling}, no bucket ARN`, (d) => {
+            addResource(d, "aws:s3/bucket:Bucket", STAGING, { bucket: STAGING });
+            addResource(d, "aws:s3/bucket:Bucket", "btn-customer-a-copy-111111111111", { bucket: "btn-customer-a-copy-111111111111" });
+            addResource(d, REPLICATION, "staging-replication", { bucket: STAGING, role: "arn:aws:iam::111111111111:role/Replicator", rules: [rule(spelling)] });
+        }, "staging-replication", /which is no bucket ARN the proof can read .*cannot be proved/]),
     ];
     for (const [name, edit, resource, why] of replications) {
         it(`finds ${name}`, () => {
@@ -76,6 +85,16 @@ describe("replication into the audit archive", function () {
             assert.ok(found(result, "BT-CUSTOMER-ARCHIVE", resource, why), shown(result));
         });
     }
+
+    it("finds a replication to a bucket of the stack spelled with a trailing slash as one leaving the stack", () => {
+        const result = run((d) => {
+            addResource(d, "aws:s3/bucket:Bucket", STAGING, { bucket: STAGING });
+            addResource(d, "aws:s3/bucket:Bucket", "btn-customer-a-copy-111111111111", { bucket: "btn-customer-a-copy-111111111111" });
+            addResource(d, REPLICATION, "staging-replication", { bucket: STAGING, role: "arn:aws:iam::111111111111:role/Replicator", rules: [rule("arn:aws:s3:::btn-customer-a-copy-111111111111/")] });
+        });
+        assert.strictEqual(result.code, 1, result.stderr);
+        assert.ok(found(result, "BT-CUSTOMER-EGRESS", "staging-replication", /copies the bucket's objects to "arn:aws:s3:::btn-customer-a-copy-111111111111\/", which is not a bucket of this stack/), shown(result));
+    });
 
     it("leaves alone a replication between two other buckets of the stack, and a disabled rule into the archive", () => {
         const result = run((d) => {
