@@ -94,17 +94,21 @@ export const AUDIT_TRAIL_REMOVERS: readonly ControlActions[] = [
             "logs:DeleteMetricFilter", "logs:PutMetricFilter", "logs:PutSubscriptionFilter", "logs:DeleteSubscriptionFilter",
             "logs:DisassociateKmsKey", "logs:AssociateKmsKey", "logs:PutDataProtectionPolicy", "logs:DeleteDataProtectionPolicy",
             "logs:PutLogGroupDeletionProtection", "logs:PutAccountPolicy", "logs:DeleteAccountPolicy", "logs:PutTransformer", "logs:DeleteTransformer",
-            "logs:PutResourcePolicy", "logs:DeleteResourcePolicy", "logs:UntagLogGroup", "logs:UntagResource",
+            "logs:PutResourcePolicy", "logs:DeleteResourcePolicy",
+            // A tag written grants as surely as one removed denies: a policy elsewhere conditioned on aws:ResourceTag (ABAC) may allow any of the above.
+            "logs:TagLogGroup", "logs:TagResource", "logs:UntagLogGroup", "logs:UntagResource",
         ],
-        what: "the audit log group: deleted, shortened, filtered, re-keyed or masked, its records are gone or unreadable",
+        what: "the audit log group: deleted, shortened, filtered, re-keyed or masked, its records are gone or unreadable; tagged or untagged, a tag-conditioned policy elsewhere may allow any of that",
     },
     {
         actions: [
             "kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RetireGrant", "kms:CreateGrant",
             "kms:DisableKeyRotation", "kms:DeleteImportedKeyMaterial", "kms:ImportKeyMaterial", "kms:UpdatePrimaryRegion",
             "kms:DeleteAlias", "kms:UpdateAlias", "kms:CreateAlias", "kms:UpdateKeyDescription",
+            // Tags, like aliases, are what tag-conditioned (ABAC) policies elsewhere grant a key's use and administration by.
+            "kms:TagResource", "kms:UntagResource",
         ],
-        what: "the audit key: disabled, deleted or re-policied, every record it encrypts is lost to its reader",
+        what: "the audit key: disabled, deleted or re-policied, every record it encrypts is lost to its reader; re-tagged or re-aliased, a tag- or alias-conditioned policy elsewhere may allow any of that",
     },
     {
         actions: [
@@ -114,10 +118,12 @@ export const AUDIT_TRAIL_REMOVERS: readonly ControlActions[] = [
             "s3:PutObjectTagging", "s3:DeleteObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectVersionTagging",
             "s3:PutReplicationConfiguration", "s3:PutBucketOwnershipControls", "s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl",
             "s3:PutBucketPublicAccessBlock",
+            // Bucket tags can be what a tag-conditioned (ABAC) policy elsewhere grants the above by.
+            "s3:PutBucketTagging", "s3:TagResource", "s3:UntagResource",
             // Replicas and replicated delete markers are written under these, not s3:PutObject or s3:DeleteObject, so the archive
             // policy's write Deny does not reach them: whoever holds them can add records of its own and hide the runtime's.
             "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
         ],
-        what: "the archive: objects deleted, overwritten or forged (replicas and replicated delete markers included), their lock, versions or lifecycle changed",
+        what: "the archive: objects deleted, overwritten or forged (replicas and replicated delete markers included), their lock, versions, lifecycle or tags changed",
     },
 ];

@@ -115,6 +115,17 @@ describe("run-time switches of quotas, cost caps and the audit trail", function 
         for (const [name, statement] of trailCases) {
             it(`refuses the runtime role ${name}`, () => caught("customer-a", (d) => runtimePolicy(d, statement), "BT-CUSTOMER-AUDIT-REMOVAL", /runtime role/));
         }
+        const tagWrites: [string, unknown, RegExp][] = [
+            ["tagging the log group", allow("logs:TagResource", LOG_GROUP), /role Tagger logs:TagResource: .*tag-conditioned policy/],
+            ["tagging the log group by its older action", allow("logs:TagLogGroup", `${LOG_GROUP}:*`), /role Tagger logs:TagLogGroup: /],
+            ["logs:Tag* on every log group", allow("logs:Tag*"), /role Tagger logs:TagLogGroup, logs:TagResource: /],
+            ["tagging the audit key", allow(["kms:TagResource", "kms:UntagResource"], `arn:aws:kms:${R}:${CUST}:key/*`), /role Tagger kms:TagResource, kms:UntagResource: /],
+            ["tagging the archive bucket", allow("s3:PutBucketTagging", "arn:aws:s3:::btn-customer-a-archive-111111111111"), /role Tagger s3:PutBucketTagging: /],
+        ];
+        for (const [name, statement, why] of tagWrites) {
+            it(`refuses another role of the stack ${name}`, () =>
+                caught("customer-a", (d) => newRole(d, CUST, "Tagger", statement), "BT-CUSTOMER-AUDIT-REMOVAL", why));
+        }
         it("refuses another role of the stack deleting the log", () =>
             caught("customer-a", (d) => newRole(d, CUST, "Janitor", allow("logs:DeleteLogGroup", `${LOG_GROUP}:*`)), "BT-CUSTOMER-AUDIT-REMOVAL", /role Janitor logs:DeleteLogGroup/));
         it("accepts an auditor reading the log and decrypting it, and the runtime deleting another log group", () =>
