@@ -50,7 +50,7 @@ const TARGET_NOUNS: Readonly<Record<string, string>> = {
  * table, its Region, what AWS reports about it (`origin`, `state`, the owner
  * of an interface's instance) and Pulumi's own bookkeeping.
  */
-const NOT_TARGETS: ReadonlySet<string> = new Set([
+export const NOT_TARGETS: ReadonlySet<string> = new Set([
     "cidrBlock", "ipv6CidrBlock", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId",
     "routeTableId", "region", "origin", "state", "instanceOwnerId", "id", "urn", "timeouts", "__defaults", "__meta",
 ]);

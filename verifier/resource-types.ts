@@ -15,7 +15,8 @@ export interface KnownType {
 }
 
 const NETWORK = "network plumbing inside the account: grants no IAM access and stores no record";
-const ROUTES = "egress checks: each route goes to the VPC itself or to an internet gateway, NAT gateway, egress-only internet gateway or VPC endpoint the stack creates; any other target (a virtual private gateway, a peering connection, a transit gateway, a network interface, a target the proof does not know) is a finding";
+const ROUTES = "egress checks: each route goes to the VPC itself or to an internet gateway, NAT gateway, egress-only internet gateway or VPC endpoint the stack creates; any other target (a virtual private gateway, a peering connection, a transit gateway, a network interface, a target the proof does not know) is a finding; a route table or target not in the file is unresolved";
+const ASSOCIATION = "plan checks: the route table, subnet, gateway or endpoint it names is a resource of the file, or it is unresolved; what the table routes is proved on the table";
 const ALARM = "egress checks: its alarm, OK and insufficient-data actions must be resources of the stack";
 
 export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
@@ -125,7 +126,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:ec2/vpc:Vpc": { inert: NETWORK },
     "aws:ec2/subnet:Subnet": { inert: NETWORK },
     "aws:ec2/routeTable:RouteTable": { reducedBy: ROUTES },
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": { inert: NETWORK },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": { reducedBy: ASSOCIATION },
     "aws:ec2/route:Route": { reducedBy: ROUTES },
     "aws:ec2/internetGateway:InternetGateway": { inert: NETWORK },
     "aws:ec2/natGateway:NatGateway": { inert: NETWORK },
@@ -136,7 +137,7 @@ export const KNOWN_TYPES: Readonly<Record<string, KnownType>> = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": { inert: NETWORK },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { inert: NETWORK },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { inert: NETWORK },
-    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": { inert: "routes a subnet to a gateway endpoint, as the endpoint's own routeTableIds do; the endpoint is proved where it is declared" },
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": { reducedBy: `${ASSOCIATION} (a gateway endpoint, proved where it is declared)` },
     "aws:ec2/vpcEndpoint:VpcEndpoint": { reducedBy: "egress checks: only an Interface, Gateway or GatewayLoadBalancer endpoint to com.amazonaws.<its Region>.<service>; an endpoint service some account runs, a VPC Lattice service network or resource configuration, or another Region is a finding" },
 };
 

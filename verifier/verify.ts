@@ -13,6 +13,7 @@ import { customerAccountViolations } from "./customer-account";
 import { violation, type Violation } from "./findings";
 import { fleetViolations } from "./fleet-checks";
 import { functionRoleViolations } from "./function-checks";
+import { routeReferenceViolations } from "./route-references";
 import { buildAccountIam, HELD_STATE_KEYS } from "./iam-graph";
 import { readCustomerIntents, readTenantIntents, type CustomerIntent, type TenantIntent } from "./intent";
 import { opsAccountViolations } from "./ops-account";
@@ -186,7 +187,7 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     const own = intents.byState.get(state)!;
     const account = stackAccount(own);
     const iam = buildAccountIam(state, account);
-    violations.push(...iam.findings, ...planViolations(state, account), ...deleteResetViolations(state), ...functionRoleViolations(state, iam, account));
+    violations.push(...iam.findings, ...planViolations(state, account), ...deleteResetViolations(state), ...functionRoleViolations(state, iam, account), ...routeReferenceViolations(state));
     const runtimes = new Map(own.customers.map((c) => [c, runtimeRolesOf(c, intentsById.get(c.tenantId), trusted)]));
     const bindingRoles = new Set([...own.tenants.map((t) => t.roleName.toLowerCase()), ...own.customers.flatMap((c) => checkedRuntimeRoleNames(c, runtimes.get(c)!, iam))]);
     const unknowns = unknownViolations(state, { iam, roles: bindingRoles });

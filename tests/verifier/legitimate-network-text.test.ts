@@ -26,13 +26,18 @@ describe("a team's own network and prose beside the components", function () {
 
     it("accepts an egress-only internet gateway and its IPv6 route", () => {
         passes((d) => {
+            addResource(d, "aws:ec2/routeTable:RouteTable", "rt", { vpcId: "vpc-1" }, { id: "rtb-1" });
             addResource(d, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" });
             addResource(d, "aws:ec2/route:Route", "v6-out", { routeTableId: "rtb-1", destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-id" });
         });
     });
 
     it("accepts a gateway endpoint's route table association", () => {
-        passes((d) => addResource(d, "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "s3-rt", { routeTableId: "rtb-1", vpcEndpointId: "vpce-1" }));
+        passes((d) => {
+            addResource(d, "aws:ec2/routeTable:RouteTable", "rt", { vpcId: "vpc-1" }, { id: "rtb-1" });
+            addResource(d, "aws:ec2/vpcEndpoint:VpcEndpoint", "s3-gateway", { vpcId: "vpc-1", vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-east-1.s3", region: "us-east-1" }, { id: "vpce-1" });
+            addResource(d, "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "s3-rt", { routeTableId: "rtb-1", vpcEndpointId: "vpce-1" });
+        });
     });
 
     it("reads the stack's own bucket at the end of a sentence as that bucket", () => {

@@ -12,8 +12,10 @@ const ROUTE = "aws:ec2/route:Route";
 const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
-/** The stack's own network: a gateway of each kind a route may use, with the ids AWS gave them. */
+/** The stack's own network: a route table, a subnet and a gateway of each kind a route may use, with the ids AWS gave them. */
 function ownGateways(doc: StackDoc): void {
+    addResource(doc, ROUTE_TABLE, "own-rt", { vpcId: "vpc-1" }, { id: "rtb-1" });
+    addResource(doc, "aws:ec2/subnet:Subnet", "own-subnet", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24" }, { id: "subnet-1" });
     addResource(doc, "aws:ec2/internetGateway:InternetGateway", "igw", { vpcId: "vpc-1" }, { id: "igw-0own" });
     addResource(doc, "aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-1", allocationId: "eipalloc-1" }, { id: "nat-0own" });
     addResource(doc, "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", { vpcId: "vpc-1" }, { id: "eigw-0own" });
@@ -64,6 +66,38 @@ describe("routes of the customer stack's VPCs", function () {
             addResource(d, "aws:ec2/internetGateway:InternetGateway", "shared-igw", { vpcId: "vpc-1" }, { id: "igw-0read", external: true });
             addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0read" });
         }, "gatewayId", /not an internet gateway the stack creates/);
+    });
+
+    const unresolved = (edit: (doc: StackDoc) => void, resourceName: string, statement: string, why: RegExp) => {
+        const result = run(edit);
+        assert.strictEqual(result.code, 1, result.stderr);
+        assert.ok(result.report.violations.some((v: any) => v.code === "BT-PLAN-UNRESOLVED" && v.resource === resourceName && v.statement === statement && why.test(v.why)), result.stderr);
+    };
+    const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+    const ENDPOINT_ASSOCIATION = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation";
+    const notInFile: [string, (d: StackDoc) => void, string, string, RegExp][] = [
+        ["a route to a VPC endpoint not in the file", (d) => addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationPrefixListId: "pl-63a5400a", vpcEndpointId: "vpce-0a1b2c3d4e5f60718" }), "r", "vpcEndpointId", /names the VPC endpoint "vpce-0a1b2c3d4e5f60718" \(vpcEndpointId\), which is not in this stack's file/],
+        ["a route table's inline route to a transit gateway not in the file", (d) => addResource(d, ROUTE_TABLE, "rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "10.9.0.0/16", transitGatewayId: "tgw-0abc" }] }), "rt", "routes[0].transitGatewayId", /names the transit gateway "tgw-0abc"/],
+        ["a route in a route table not in the file", (d) => addResource(d, ROUTE, "r", { routeTableId: "rtb-0someoneelse", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0own" }), "r", "routeTableId", /names the route table "rtb-0someoneelse"/],
+        ["a route to a target it does not know, not in the file", (d) => addResource(d, ROUTE, "r", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", someFutureTargetId: "x-0abc" }), "r", "someFutureTargetId", /names the target "x-0abc"/],
+        ["a subnet's association with a route table not in the file", (d) => addResource(d, ASSOCIATION, "a", { subnetId: "subnet-1", routeTableId: "rtb-0someoneelse" }), "a", "routeTableId", /names the route table "rtb-0someoneelse"/],
+        ["a route table's association with a subnet not in the file", (d) => addResource(d, ASSOCIATION, "a", { subnetId: "subnet-0someoneelse", routeTableId: "rtb-1" }), "a", "subnetId", /names the subnet "subnet-0someoneelse"/],
+        ["a route table's edge association with a gateway not in the file", (d) => addResource(d, ASSOCIATION, "a", { gatewayId: "vgw-0a1b2c3d4e5f60718", routeTableId: "rtb-1" }), "a", "gatewayId", /names the gateway "vgw-0a1b2c3d4e5f60718"/],
+        ["an association of a gateway endpoint not in the file with a route table", (d) => addResource(d, ENDPOINT_ASSOCIATION, "a", { vpcEndpointId: "vpce-1", routeTableId: "rtb-1" }), "a", "vpcEndpointId", /names the VPC endpoint "vpce-1"/],
+        ["a route table association that names no route table", (d) => addResource(d, ASSOCIATION, "a", { subnetId: "subnet-1" }), "a", "routeTableId", /names no route table/],
+    ];
+    for (const [name, edit, resourceName, statement, why] of notInFile) {
+        it(`reports ${name} as unresolved`, () => unresolved(edit, resourceName, statement, why));
+    }
+
+    it("accepts associations of the stack's own subnet, route table, internet gateway and gateway endpoint", () => {
+        const result = run((d) => {
+            const endpoint = resource(d, ENDPOINT, "customer-a-s3-endpoint").id as string;
+            addResource(d, ASSOCIATION, "subnet-rt", { subnetId: "subnet-1", routeTableId: "rtb-1" });
+            addResource(d, ASSOCIATION, "edge-rt", { gatewayId: "igw-0own", routeTableId: "rtb-1" });
+            addResource(d, ENDPOINT_ASSOCIATION, "s3-rt", { vpcEndpointId: endpoint, routeTableId: "rtb-1" });
+        });
+        assert.strictEqual(result.code, 0, result.stderr);
     });
 
     it("accepts routes to the VPC itself and to the stack's own gateways and endpoint", () => {
