@@ -14,7 +14,7 @@ import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
 import { isUnknown, isUnset, lastPart, listUnder, objectProp, sameJson, show, textOf, type MeteringContext } from "./metering-values";
 import { ancestorWhere, asText, isRecordedUnset, jsonValue, prop, settingsOutside, type StackResource } from "./pulumi-formats";
-import { resourceRegion, setsOwnRegion } from "./resource-region";
+import { regionReading, resourceRegion, setsOwnRegion } from "./resource-region";
 
 const CODE = "BT-OPS-QUOTA-WIRING";
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -450,6 +450,19 @@ function enforcerIntents(ctx: MeteringContext): (f: StackResource) => EnforcerIn
     };
 }
 
+/**
+ * Whether a permission is in the function's Region, as Lambda keeps a
+ * function's resource policy: a function of one name in another Region is
+ * another function. Both Regions known and equal, or neither set by the
+ * file (both then go where the deployer's environment says); a Region set
+ * but not known, or set on one side only, cannot be shown the same.
+ */
+function inFunctionRegion(ctx: MeteringContext, p: StackResource, fn: StackResource, region: string | undefined): boolean {
+    const at = regionReading(ctx.state, p);
+    if (at.region !== undefined) return at.region === region;
+    return !at.said && !regionReading(ctx.state, fn).said;
+}
+
 /** A permission on the function for EventBridge, from exactly this rule: without one, every invocation the rule makes is refused. */
 function invokePermission(ctx: MeteringContext, fn: StackResource, rule: StackResource, region: string | undefined): boolean {
     const ruleName = textOf(prop(rule, "name"));
@@ -458,13 +471,12 @@ function invokePermission(ctx: MeteringContext, fn: StackResource, rule: StackRe
     const fnRefs = [textOf(prop(fn, "name")), textOf(prop(fn, "arn"))].filter((x) => x !== undefined);
     const known = (v: unknown, ok: (x: unknown) => boolean) => isUnknown(v) || ok(v);
     return ctx.ofType(PERMISSION).some((p) => {
-        const at = resourceRegion(ctx.state, p);
         return known(prop(p, "function"), (v) => fnRefs.includes(v as string))
             && known(prop(p, "action"), (v) => v === "lambda:InvokeFunction")
             && known(prop(p, "principal"), (v) => v === "events.amazonaws.com")
             && known(prop(p, "sourceArn"), (v) => ruleArns.includes(v as string))
             && isUnset(prop(p, "qualifier"))
-            && (at === undefined || region === undefined || at === region);
+            && inFunctionRegion(ctx, p, fn, region);
     });
 }
 

@@ -73,6 +73,38 @@ describe("Lambda permissions on the quota enforcer's function", function () {
         assertRefused(dir, "url-invoke", /InvokeFunctionUrl/, ESCALATION);
     });
 
+    /** The component's own permission for EventBridge, edited on both sides. */
+    const ownPermission = (d: StackDoc, edit: (side: Record<string, unknown>) => void) => {
+        const own = d.deployment.resources.find((r) => r.type === "aws:lambda/permission:Permission" && r.inputs.function === ENFORCER);
+        assert.ok(own, "the ops plan holds the component's permission");
+        edit(own.inputs);
+        edit(own.outputs);
+    };
+    const unwired = (edit: (side: Record<string, unknown>) => void) => {
+        const run = verify(editedPlan(plan, "ops", (d) => ownPermission(d, edit)));
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.ok(run.report.violations.some((v: any) => v.code === "BT-OPS-QUOTA-WIRING" && v.resource === "quota-enforcer-alarms" && /no Lambda permission lets events\.amazonaws\.com invoke the quota enforcer/.test(v.why)), run.stderr);
+    };
+
+    it("finds the enforcer uninvokable when EventBridge's permission is on the function of its name in another Region", () =>
+        unwired((side) => (side.region = "eu-west-1")));
+
+    it("finds the enforcer uninvokable when EventBridge's permission sets no Region while the function sets one", () =>
+        unwired((side) => delete side.region));
+
+    it("finds the enforcer uninvokable when EventBridge's permission is in another Region and the function's Region is not in the file", () => {
+        const run = verify(editedPlan(plan, "ops", (d) => {
+            const fn = d.deployment.resources.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.name === ENFORCER);
+            assert.ok(fn, "the ops plan holds the enforcer's function");
+            delete fn.inputs.region;
+            delete fn.outputs.region;
+            delete fn.outputs.arn;
+            ownPermission(d, (side) => (side.region = "eu-west-1"));
+        }));
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.ok(run.report.violations.some((v: any) => v.code === "BT-OPS-QUOTA-WIRING" && v.resource === "quota-enforcer-alarms" && /no Lambda permission lets events\.amazonaws\.com/.test(v.why)), run.stderr);
+    });
+
     it("refuses EventBridge's permission from the component's rule on an alias of the enforcer", () => {
         const dir = editedPlan(plan, "ops", (d) => permission(d, "alias-invoke", { function: `${ENFORCER}:live`, principal: "events.amazonaws.com", sourceArn: OWN_RULE, sourceAccount: OPS }));
         assertRefused(dir, "alias-invoke", /events\.amazonaws\.com/, ESCALATION);
