@@ -9,6 +9,7 @@
 import { isQuotaEnforcerName, parseArn, QUOTA_ALARM_PREFIX, QUOTA_ENFORCER_ENV, QUOTA_ENFORCER_NAME, QUOTA_ENFORCER_TIMEOUT_SECONDS, QUOTA_MAX_EVENT_AGE_BOUNDS, QUOTA_PART_ALARM_PREFIX, quotaAlarmEventPattern, quotaAlarmName, QUOTA_RULE_NAME, tenantOfQuotaAlarm, isRecord, digitsValue } from "../contract";
 import { actingRoleProblems, type Need } from "./acting-role";
 import { enforcerSettingsProblems } from "./enforcer-settings";
+import { warningDelivery } from "./quota-warnings";
 import { expressionReachesBedrock, ownerByIdOrArn, wordsOf } from "./usage-outside-tenants";
 import { buildAccountIam } from "./iam-graph";
 import { readEnforcerIntents, type EnforcerIntent, type PlannedQuotaAlarm, type TenantIntent } from "./intent";
@@ -317,6 +318,7 @@ function partAlarm(ctx: MeteringContext, r: StackResource, t: TenantIntent, ids:
     if (!periodOk || periods.length > 1) flag("metricQueries", `sums its token counts over periods of ${show(periods)} s; the component's alarm sums every count over ${period !== undefined ? `${period} s, the window of this limit` : `one period of ${LIMIT_PERIODS.join(" or ")} s`}, so the limit holds over the window the tenant was given`);
     const region = resourceRegion(ctx.state, r);
     if (region !== undefined && region !== t.region) flag("region", `is in ${region}; tenant ${t.tenantId}'s profiles, whose token counts it sums, and its composite alarm are in ${t.region}, so it never sees a token`);
+    if (planned ? !planned.block : name?.endsWith("-warning")) warningDelivery(ctx, r, t);
 }
 
 /** The composite alarm's rule: ALARM of exactly the tenant's own block alarms, joined by OR. */

@@ -28,6 +28,14 @@ const dailyAlarm = (doc: StackDoc) => find(doc, METRIC_ALARM, named("BedrockTena
 const monthlyAlarm = (doc: StackDoc) => find(doc, METRIC_ALARM, named("BedrockTenancyQuotaPart-customer-a-monthly"));
 const composite = (doc: StackDoc) => find(doc, COMPOSITE, (r) => r.urn.endsWith("::tenants-customer-a-quota"));
 const enforcer = (doc: StackDoc) => find(doc, FUNCTION, named(ENFORCER));
+const dailyWarning = (doc: StackDoc) => find(doc, METRIC_ALARM, named("BedrockTenancyQuotaPart-customer-a-daily-warning"));
+const warningsTopic = (doc: StackDoc) => find(doc, "aws:sns/topic:Topic", named("BedrockTenancyQuota-customer-a-warnings"));
+/** An SNS message data protection policy applying `operation` to inbound messages matching ALARM. */
+const protection = (operation: Record<string, unknown>) => JSON.stringify({
+    Name: "warnings", Version: "2021-06-01",
+    Configuration: { CustomDataIdentifier: [{ Name: "State", Regex: "ALARM" }] },
+    Statement: [{ Sid: "inbound", DataDirection: "Inbound", Principal: ["*"], DataIdentifier: ["State"], Operation: operation }],
+});
 const permission = (doc: StackDoc) => find(doc, PERMISSION, (r) => r.inputs.principal === "events.amazonaws.com");
 const enforcerRole = (doc: StackDoc) => find(doc, ROLE, named(ENFORCER));
 const capBudget = (doc: StackDoc) => find(doc, BUDGET, named("bedrock-tenant-customer-a-cap"));
@@ -62,6 +70,15 @@ export const ENFORCEMENT_MUTATIONS: Mutation[] = [
     { name: "the enforcer's component recording a shard's role name its function does not run as", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc) => recordRoleName(doc, `${ENFORCER}-shard-b`) },
     // Each quota alarm as the tenant's intent records it.
+    // The warning path: the alarm notifies the tenant's warnings topic, and the topic delivers what it is sent.
+    { name: "the daily warning alarm's actions disabled", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(dailyWarning(doc), side, "actionsEnabled", false) },
+    { name: "the daily warning alarm notifying no one", stack: "ops", code: CODE, sides: ["inputs", "outputs"],
+      edit: (doc, side) => setProp(dailyWarning(doc), side, "alarmActions", []) },
+    { name: "the tenant's warnings topic denying every inbound message holding ALARM", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "dataProtectionPolicy", protection({ Deny: {} })) },
+    { name: "the tenant's warnings topic masking the word ALARM in its messages", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "dataProtectionPolicy", protection({ Deidentify: { MaskConfig: {} } })) },
     { name: "a block alarm's threshold raised past the tenant's limit", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc, side) => setProp(dailyAlarm(doc), side, "threshold", 2e15) },
     { name: "the monthly block alarm's threshold made unreachable", stack: "ops", code: CODE, sides: ["inputs"],
@@ -128,6 +145,8 @@ export const ENFORCEMENT_MUTATIONS: Mutation[] = [
 ];
 
 export const ENFORCEMENT_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
+    { name: "the tenant's warnings topic reporting what it finds and changing nothing", stack: "ops",
+      edit: (doc) => setProp(warningsTopic(doc), "inputs", "dataProtectionPolicy", protection({ Audit: { SampleRate: 99, FindingsDestination: {} } })) },
     { name: "the enforcer's role also allowed to read its own function's configuration", stack: "ops",
       edit: (doc) => push(doc, added("ops", ROLE_POLICY, "enforcer-read", { role: ENFORCER, name: "read", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:GetFunctionConfiguration", Resource: `arn:aws:lambda:us-east-1:${OPS}:function:${ENFORCER}` }] } })) },
     { name: "the cost cap's execution role denied the deny's removal from other roles than the tenants'", stack: "ops",

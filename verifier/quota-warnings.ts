@@ -1,0 +1,68 @@
+/**
+ * A tenant's warning alarms tell whoever watches its quota that use nears the
+ * limit, before the block alarms stop it. The component builds each with its
+ * actions on, notifying the tenant's warnings topic (its own, or the one
+ * `quota.warningTopicArn` names). An alarm with its actions off, or with
+ * none, still changes state and warns no one; a topic of the stack whose
+ * data protection policy denies or masks inbound messages drops or rewrites
+ * every notification (each one holds the word ALARM, and a custom
+ * identifier can match anything). Blocking does not depend on them (it goes
+ * through the composite alarm and EventBridge), so only what the warning
+ * path itself needs is read here.
+ */
+import type { Code } from "./findings";
+import { isUnknown, show, textOf, type MeteringContext } from "./metering-values";
+import type { TenantIntent } from "./intent";
+import { isRecord } from "../contract";
+import { jsonValue, prop, type StackResource } from "./pulumi-formats";
+import { resourceRegion } from "./resource-region";
+
+const CODE: Code = "BT-OPS-QUOTA-WIRING";
+const TOPIC_TYPE = "aws:sns/topic:Topic";
+/** What a data protection statement may do to a warning: report its findings, and nothing else. */
+const HARMLESS_OPERATIONS: ReadonlySet<string> = new Set(["Audit"]);
+
+/** The warning alarm `r` of tenant `t` notifies, and its notifications arrive as sent. */
+export function warningDelivery(ctx: MeteringContext, r: StackResource, t: TenantIntent): void {
+    const flag = (statement: string, why: string) => ctx.flag(CODE, r, t.tenantId, statement, why);
+    const enabled = prop(r, "actionsEnabled");
+    if (enabled === false || enabled === "false") flag("actionsEnabled", `has its actions disabled (${show(enabled)}): the warning alarm still changes state, but no one learns that tenant ${t.tenantId}'s use nears its quota`);
+    const actions = prop(r, "alarmActions");
+    if (isUnknown(actions)) return;
+    if (!Array.isArray(actions) || actions.length === 0) {
+        flag("alarmActions", `notifies no one (alarmActions ${show(actions ?? null)}): the component's warning alarm notifies tenant ${t.tenantId}'s warnings topic`);
+        return;
+    }
+    for (const action of actions) {
+        const topic = typeof action === "string" ? topicOf(ctx, action) : undefined;
+        if (topic === undefined) continue;
+        const why = protectionProblem(prop(topic, "dataProtectionPolicy"));
+        if (why !== undefined) flag("alarmActions", `notifies the topic ${action}, whose data protection policy ${why}: the warnings of tenant ${t.tenantId} would not arrive as sent`);
+    }
+}
+
+/** The stack's topic of ARN `arn`, by its recorded ARN or by its name, Region and account. */
+function topicOf(ctx: MeteringContext, arn: string): StackResource | undefined {
+    return ctx.ofType(TOPIC_TYPE).find((topic) => {
+        const own = textOf(prop(topic, "arn"));
+        if (own !== undefined && !isUnknown(own)) return own === arn;
+        const name = textOf(prop(topic, "name"));
+        const region = resourceRegion(ctx.state, topic);
+        return name !== undefined && region !== undefined && arn === `arn:aws:sns:${region}:${ctx.account}:${name}`;
+    });
+}
+
+/** Why a topic's data protection policy changes what it delivers; undefined when it only reports, or there is none. */
+function protectionProblem(policy: unknown): string | undefined {
+    if (policy === undefined || policy === null || policy === "" || isUnknown(policy)) return undefined;
+    const doc = jsonValue(policy);
+    const statements = isRecord(doc) ? doc.Statement : undefined;
+    if (!Array.isArray(statements)) return `cannot be read (${show(policy).slice(0, 200)})`;
+    for (const [i, s] of statements.entries()) {
+        const operation = isRecord(s) ? s.Operation : undefined;
+        if (!isRecord(operation)) return `has statement ${i} with no operation the proof can read`;
+        const acts = Object.keys(operation).filter((op) => !HARMLESS_OPERATIONS.has(op));
+        if (acts.length > 0) return `has statement ${i} that applies ${acts.join(", ")} to what it matches (${show(isRecord(s) ? s.DataIdentifier : undefined).slice(0, 200)})`;
+    }
+    return undefined;
+}
