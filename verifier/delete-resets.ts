@@ -79,6 +79,11 @@ const SETTINGS: { what: string; holders: Record<string, Slot> }[] = [
     { what: "Logs resource policy", holders: { "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": (r) => one(text(r, "policyName")) } },
 ];
 
+/** A resource the update deletes: by a preview's step, or as a stack export's copy marked `delete: true` (`pending`). */
+type Gone = { resource: StackResource; op: string; pending?: boolean };
+/** The statement a pending-delete copy of a stack export is reported under: the flag Pulumi writes on it. */
+const PENDING_DELETE = "delete";
+
 /** The settings a type can hold, by type. */
 const BY_TYPE = new Map<string, { what: string; slot: Slot }[]>();
 for (const { what, holders } of SETTINGS) {
@@ -87,7 +92,10 @@ for (const { what, holders } of SETTINGS) {
 
 export function deleteResetViolations(state: StackState): Violation[] {
     const out: Violation[] = [];
-    const gone = (state.destroyed ?? []).filter((d) => d.resource.custom && !d.aheadOfReplacement && BY_TYPE.has(d.resource.type));
+    const gone: Gone[] = (state.destroyed ?? []).filter((d) => d.resource.custom && !d.aheadOfReplacement);
+    // A copy a stack export marks `delete: true` (a replacement interrupted, or its delete failed) is what the next
+    // update deletes first: the same as a preview's delete of it, whoever holds the setting by then.
+    for (const r of state.resources) if (r.pendingDelete && r.custom && !r.external && !r.retained) gone.push({ resource: r, op: PENDING_DELETE, pending: true });
     if (gone.length === 0) return out;
     // What the staying resources hold, by setting and slot.
     const held = new Map<string, StackResource>();
@@ -95,16 +103,42 @@ export function deleteResetViolations(state: StackState): Violation[] {
         if (r.external || r.pendingDelete || r.pendingReplacement || r.retained) continue;
         for (const { what, slot } of BY_TYPE.get(r.type) ?? []) for (const key of slot(r)) if (!held.has(`${what}\u0002${key}`)) held.set(`${what}\u0002${key}`, r);
     }
-    for (const { resource: r, op } of gone) {
-        for (const { what, slot } of BY_TYPE.get(r.type)!) {
+    for (const { resource: r, op, pending } of gone) {
+        for (const { what, slot } of BY_TYPE.get(r.type) ?? []) {
             for (const key of slot(r)) {
                 const holder = held.get(`${what}\u0002${key}`);
                 if (holder === undefined) continue;
                 const of = holder.urn === r.urn ? "its replacement" : `${holder.name} (${holder.type})`;
+                const when = pending ? `the next update deletes this copy (delete: true) while ${of} holds` : `the update deletes it after ${of} holds`;
                 out.push(violation("BT-PLAN-DELETE-RESETS", { tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn }, op,
-                    `the update deletes it after ${of} holds the same ${what}: the delete removes that ${what} in AWS (or resets it to AWS's default), so AWS ends without what the files show for it`));
+                    `${when} the same ${what}: the delete removes that ${what} in AWS (or resets it to AWS's default), so AWS ends without what the files show for it`));
             }
         }
     }
+    // A delete already found to reset a setting is reported once, as that.
+    const reported = new Set(out.map((v) => v.urn));
+    sameIdDeletes(state, gone.filter((d) => !reported.has(d.resource.urn)), out);
     return out;
+}
+
+/**
+ * A delete names its resource by id: one whose id is the id of a resource of
+ * the same type that the stack keeps (a same-named replacement made first, as
+ * an API that creates or updates alike allows) deletes that resource in AWS,
+ * while the files show it standing.
+ */
+function sameIdDeletes(state: StackState, gone: readonly Gone[], out: Violation[]): void {
+    const kept = new Map<string, StackResource>();
+    for (const r of state.resources) {
+        if (!r.custom || r.external || r.pendingDelete || r.pendingReplacement || r.retained || r.id === undefined || r.id === "") continue;
+        kept.set(`${r.type}\u0000${r.id}`, r);
+    }
+    for (const { resource: r, op, pending } of gone) {
+        const holder = r.id === undefined || r.id === "" ? undefined : kept.get(`${r.type}\u0000${r.id}`);
+        if (holder === undefined) continue;
+        const of = holder.urn === r.urn ? "its replacement" : `${holder.name}`;
+        const when = pending ? "the next update deletes this copy (delete: true)" : "the update deletes it";
+        out.push(violation("BT-PLAN-DELETE-RESETS", { tenant: "(stack)", stack: state.stack, resource: r.name, urn: r.urn }, op,
+            `${when} by its id ${JSON.stringify(r.id)}, which is the id of ${of}, a ${r.type} the stack keeps: AWS deletes that resource, and the files show it standing`));
+    }
 }

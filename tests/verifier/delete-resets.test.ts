@@ -87,3 +87,50 @@ describe("a preview that deletes a resource holding a setting a staying resource
         assert.deepStrictEqual(found("ops", (steps) => steps), []);
     });
 });
+
+describe("a stack export's copy marked delete: true, which the next update deletes first (BT-PLAN-DELETE-RESETS)", function () {
+    this.timeout(300_000);
+    let ops: StackDoc;
+    let customer: StackDoc;
+    before(async () => {
+        ({ ops, customer } = await shippedDocs());
+    });
+
+    /** The findings of the shipped plan, stack exports both, with `copy` of one resource of `stack` added. */
+    function found(stack: "ops" | "customer-a", type: string, which: (r: any) => boolean, copy: (r: any) => any): string[] {
+        const docs = { ops: JSON.parse(JSON.stringify(ops)), "customer-a": JSON.parse(JSON.stringify(customer)) };
+        const resources = docs[stack].deployment.resources;
+        const original = resources.find((r: any) => r.type === type && which(r));
+        assert.ok(original, `no ${type} in ${stack}`);
+        resources.push({ ...copy(JSON.parse(JSON.stringify(original))), delete: true });
+        const states = (["ops", "customer-a"] as const).map((s) => stackStateOf(`${s}.json`, docs[s]));
+        return verifyStates(states).violations.filter((v) => v.code === "BT-PLAN-DELETE-RESETS").map((v) => `${v.resource}: ${v.why}`);
+    }
+    const same = (r: any) => r;
+    const named = (suffix: string) => (r: any) => r.urn.endsWith(`::${suffix}`);
+
+    it("finds the old copy of the throttle alarm and of a metric filter: deleting either deletes the one the stack keeps", () => {
+        const alarm = found("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", named("customer-a-throttle-alarm"), same);
+        assert.strictEqual(alarm.length, 1, JSON.stringify(alarm));
+        assert.match(alarm[0], /^customer-a-throttle-alarm: the next update deletes this copy \(delete: true\) while its replacement holds the same alarm/);
+        assert.strictEqual(found("customer-a", METRIC_FILTER, () => true, same).length, 1);
+    });
+
+    it("finds an old copy holding no setting of another by its id: the enforcer's event rule and target, its permission, a tenant's role", () => {
+        const byId = (stack: "ops" | "customer-a", type: string, which: (r: any) => boolean) => {
+            const f = found(stack, type, which, same);
+            assert.strictEqual(f.length, 1, `${type}: ${JSON.stringify(f)}`);
+            assert.match(f[0], /the next update deletes this copy \(delete: true\) by its id .*, which is the id of its replacement, a .* the stack keeps: AWS deletes that resource/);
+        };
+        byId("ops", "aws:cloudwatch/eventRule:EventRule", () => true);
+        byId("ops", "aws:cloudwatch/eventTarget:EventTarget", () => true);
+        byId("ops", "aws:lambda/permission:Permission", () => true);
+        byId("ops", "aws:iam/role:Role", (r) => r.inputs.name === "BedrockTenantAccess-customer-a");
+    });
+
+    it("lets pass an old copy under its own id and name, which deletes only itself", () => {
+        const scratch = (r: any) => ({ ...r, id: "scratch", inputs: { ...r.inputs, name: "scratch" }, outputs: { ...r.outputs, name: "scratch" } });
+        assert.deepStrictEqual(found("customer-a", METRIC_FILTER, () => true, scratch), []);
+        assert.deepStrictEqual(found("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", named("customer-a-throttle-alarm"), scratch), []);
+    });
+});

@@ -49,7 +49,9 @@ describe("a team's own values, components and replacements beside the components
     it("accepts a stack exported in the middle of a replacement: the old copy marked delete, beside the new one", () => {
         passes((d) => {
             const alarm = d.deployment.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
-            d.deployment.resources.push({ ...structuredClone(alarm), id: "old-alarm-id", delete: true });
+            // The old copy under its own name (the id of an alarm is its name): its delete removes it alone.
+            const old = structuredClone(alarm);
+            d.deployment.resources.push({ ...old, id: "old-alarm-id", inputs: { ...old.inputs, name: "old-alarm-id" }, outputs: { ...old.outputs, name: "old-alarm-id" }, delete: true });
         });
     });
 
