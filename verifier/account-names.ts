@@ -8,7 +8,7 @@
  */
 import { violation, type Violation } from "./findings";
 import { listUnder } from "./metering-values";
-import { nameOf, namespaceOf } from "./physical-names";
+import { physicalName } from "./physical-names";
 import { type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
@@ -34,12 +34,9 @@ export function accountNameCollisions(stacks: readonly AccountStack[]): Violatio
     const byName = new Map<string, Holder[]>();
     for (const stack of stacks) {
         for (const r of stack.state.resources) {
-            const space = r.custom && !r.external ? namespaceOf(r.type) : undefined;
-            if (!space) continue;
-            const name = nameOf(r, space);
-            if (name === undefined) continue;
-            const key = `${space.what}\u0000${space.anyCase ? name.toLowerCase() : name}`;
-            listUnder(byName, key, { stack, r, name, region: space.regional ? resourceRegion(stack.state, r) : undefined });
+            const named = r.custom && !r.external ? physicalName(r) : undefined;
+            if (!named) continue;
+            listUnder(byName, named.key, { stack, r, name: named.name, region: named.space.regional ? resourceRegion(stack.state, r) : undefined });
         }
     }
     const out: Violation[] = [];

@@ -16,7 +16,10 @@ export interface FindingCode {
 export const FINDING_CODES = {
     "BT-PLAN-UNKNOWN-TYPE": { title: "a resource type the proof does not know", fix: "Remove the resource from the stack, or move it to a stack outside the fleet; the proof never assumes an unknown type harmless." },
     "BT-PLAN-DUPLICATE-URN": { title: "one URN twice in a file", fix: "Export the stack again; a file with one URN twice does not say which resource AWS holds." },
-    "BT-PLAN-DUPLICATE-NAME": { title: "two resources with one physical name", fix: "Give each resource its own name; AWS holds only one of them (IAM names compare case-insensitively)." },
+    "BT-PLAN-DUPLICATE-NAME": {
+        title: "two resources with one physical name, or that write one setting AWS keeps once",
+        fix: "Give each resource its own name, and write each setting (a bucket's lifecycle, versioning, public access block or ownership, a log group's metric filter of one name or data protection policy, a key's policy) from one resource; AWS holds only one of them (IAM names compare case-insensitively).",
+    },
     "BT-PLAN-DUPLICATE-KEY": { title: "a policy or other JSON text with one key twice in an object", fix: "Write each key once; the proof reads the last of them, and which one AWS reads cannot be proved." },
     "BT-PLAN-PENDING-OPERATION": { title: "an operation left pending by an interrupted update", fix: "Run `pulumi refresh` and resolve the pending operation, then export again." },
     "BT-PLAN-DELETE-RESETS": { title: "a resource the update deletes holds a setting a staying resource of the stack holds too", fix: "Let the old holder go first (deleteBeforeReplace), keep it (retainOnDelete), or give the new holder another name or target; the provider's delete of a key policy, bucket policy, Object Lock configuration, inline role policy, metric filter, alarm or the like removes the setting in AWS, whoever set it" },

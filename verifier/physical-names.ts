@@ -1,9 +1,12 @@
 /**
  * The names AWS keeps unique within an account (and Region, where the
- * namespace is regional), and the settings AWS keeps one of per bucket or
- * log group: whoever declares one of them twice declares one resource, of
- * which AWS holds whichever update ran last. Kept apart from the checks
- * that read it, so that each can import it without importing the other.
+ * namespace is regional), and the settings AWS keeps one of per bucket, log
+ * group, key, role or function: whoever declares one of them twice declares
+ * one resource, of which AWS holds whichever update ran last. The check of
+ * one file (BT-PLAN-DUPLICATE-NAME) and the check across an account's stacks
+ * (BT-ACCOUNT-NAME-COLLISION) read this one table, so that neither knows a
+ * name the other does not; it is kept apart from both so that each can
+ * import it without importing the other.
  */
 import { textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 
@@ -15,19 +18,24 @@ export interface Namespace {
     regional: boolean;
     /** IAM compares names case-insensitively. */
     anyCase?: boolean;
+    /** The one spelling of a name AWS takes in several (a key by its id or its ARN), so that two spellings of one name clash. */
+    spelling?: (own: string) => string;
 }
 
 const iam = (what: string): Namespace => ({ what, keys: [["name"]], regional: false, anyCase: true });
 const named = (what: string, key = "name"): Namespace => ({ what, keys: [[key]], regional: true });
 /** One of these per bucket: a second one replaces the first (bucket names are global, so no Region). */
 const ofBucket = (what: string): Namespace => ({ what: `${what} of S3 bucket`, keys: [["bucket"]], regional: false });
-const logGroupPart = (what: string): Namespace => ({ what, keys: [["logGroupName"], ["name"]], regional: true });
+/** One of these per IAM role, user or group, whose names IAM compares case-insensitively; an inline policy's own name is taken the same way, so that two which may clash are taken to. */
+const ofIdentity = (what: string, key: string, own?: string): Namespace => ({ what, keys: own ? [[key], [own]] : [[key]], regional: false, anyCase: true });
+/** A key policy names its key by id or by ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`): AWS holds one policy for both. */
+const keyIdOf = (keyId: string): string => (keyId.startsWith("arn:") ? keyId.slice(keyId.lastIndexOf("/") + 1) : keyId);
 
 /**
  * Every type the proof knows (resource-types.ts) whose resource AWS holds
- * under a name the program chooses. Types whose name AWS mints (keys,
- * grants, network plumbing) cannot clash, and Bedrock invocation logging is
- * always a finding of its own.
+ * under a name the program chooses, or one of per thing it names (a bucket's
+ * versioning, a key's policy, an account's invocation logging in a Region).
+ * Types whose name AWS mints (keys, grants, network plumbing) cannot clash.
  */
 const NAMESPACES: Readonly<Record<string, Namespace>> = {
     "aws:iam/role:Role": iam("IAM role"),
@@ -35,6 +43,15 @@ const NAMESPACES: Readonly<Record<string, Namespace>> = {
     "aws:iam/group:Group": iam("IAM group"),
     "aws:iam/policy:Policy": iam("IAM managed policy"),
     "aws:iam/instanceProfile:InstanceProfile": iam("IAM instance profile"),
+    "aws:iam/rolePolicy:RolePolicy": ofIdentity("inline policy of IAM role", "role", "name"),
+    "aws:iam/userPolicy:UserPolicy": ofIdentity("inline policy of IAM user", "user", "name"),
+    "aws:iam/groupPolicy:GroupPolicy": ofIdentity("inline policy of IAM group", "group", "name"),
+    "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": ofIdentity("exclusive inline policy list of IAM role", "roleName"),
+    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": ofIdentity("exclusive inline policy list of IAM user", "userName"),
+    "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": ofIdentity("exclusive inline policy list of IAM group", "groupName"),
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": ofIdentity("exclusive managed policy list of IAM role", "roleName"),
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": ofIdentity("exclusive managed policy list of IAM user", "userName"),
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": ofIdentity("exclusive managed policy list of IAM group", "groupName"),
     "aws:s3/bucket:Bucket": { what: "S3 bucket", keys: [["bucket"]], regional: false },
     "aws:s3/bucketV2:BucketV2": { what: "S3 bucket", keys: [["bucket"]], regional: false },
     "aws:s3/bucketPolicy:BucketPolicy": ofBucket("bucket policy"),
@@ -52,10 +69,12 @@ const NAMESPACES: Readonly<Record<string, Namespace>> = {
     "aws:s3/bucketLoggingV2:BucketLoggingV2": ofBucket("access logging configuration"),
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ofBucket("replication configuration"),
     "aws:cloudwatch/logGroup:LogGroup": named("log group"),
-    "aws:cloudwatch/logMetricFilter:LogMetricFilter": logGroupPart("metric filter"),
-    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": logGroupPart("subscription filter"),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": { what: "metric filter", keys: [["logGroupName"], ["name"]], regional: true },
+    // A subscription filter names its log group as logGroup, not logGroupName as a metric filter does.
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": { what: "subscription filter", keys: [["logGroup"], ["name"]], regional: true },
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": { what: "data protection policy of log group", keys: [["logGroupName"]], regional: true },
     "aws:cloudwatch/logDestination:LogDestination": named("log destination"),
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": { what: "access policy of log destination", keys: [["destinationName"]], regional: true },
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": named("log resource policy", "policyName"),
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": { what: "log account policy", keys: [["policyType"], ["policyName"]], regional: true },
     "aws:cloudwatch/metricAlarm:MetricAlarm": named("CloudWatch alarm"),
@@ -65,7 +84,9 @@ const NAMESPACES: Readonly<Record<string, Namespace>> = {
     "aws:cloudwatch/eventRule:EventRule": { what: "EventBridge rule", keys: [["eventBusName", "default"], ["name"]], regional: true },
     "aws:cloudwatch/eventTarget:EventTarget": { what: "EventBridge target", keys: [["eventBusName", "default"], ["rule"], ["targetId"]], regional: true },
     "aws:kms/alias:Alias": named("KMS alias"),
+    "aws:kms/keyPolicy:KeyPolicy": { what: "key policy of KMS key", keys: [["keyId"]], regional: true, spelling: keyIdOf },
     "aws:lambda/function:Function": named("Lambda function"),
+    "aws:lambda/functionUrl:FunctionUrl": { what: "function URL", keys: [["qualifier", ""], ["functionName"]], regional: true },
     "aws:lambda/permission:Permission": { what: "Lambda permission", keys: [["function"], ["qualifier", ""], ["statementId"]], regional: true },
     "aws:sns/topic:Topic": named("SNS topic"),
     "aws:sns/topicPolicy:TopicPolicy": { what: "policy of SNS topic", keys: [["arn"]], regional: true },
@@ -78,27 +99,39 @@ const NAMESPACES: Readonly<Record<string, Namespace>> = {
     "aws:bedrock/inferenceProfile:InferenceProfile": named("application inference profile"),
     "aws:bedrock/guardrail:Guardrail": named("guardrail"),
     "aws:oam/sink:Sink": named("observability sink"),
+    "aws:oam/sinkPolicy:SinkPolicy": { what: "policy of observability sink", keys: [["sinkIdentifier"]], regional: true },
+    // One per account and Region, whatever the resource is called.
+    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": { what: "Bedrock model invocation logging configuration", keys: [], regional: true },
     "aws:ssm/parameter:Parameter": named("SSM parameter"),
 };
 
-export function namespaceOf(type: string): Namespace | undefined {
-    return Object.prototype.hasOwnProperty.call(NAMESPACES, type) ? NAMESPACES[type] : undefined;
+/** A resource's name within its namespace, and the key under which two such names are one. */
+export interface PhysicalName {
+    space: Namespace;
+    /** For a finding: the name, then what holds it. */
+    name: string;
+    key: string;
 }
 
 /**
  * The resource's name within its namespace (what holds it first, then its
- * own name), or undefined when a part is absent (AWS then picks a unique
- * one) or not known at preview (the unknowns check already refuses a name it
- * cannot read).
+ * own name), or undefined when its type has no namespace, a part is absent
+ * (AWS then picks a unique one), or a part is not known at preview (the
+ * unknowns check already refuses a name it cannot read).
  */
-export function nameOf(r: StackResource, space: Namespace): string | undefined {
+export function physicalName(r: StackResource): PhysicalName | undefined {
+    if (!Object.prototype.hasOwnProperty.call(NAMESPACES, r.type)) return undefined;
+    const space = NAMESPACES[r.type];
     const parts: string[] = [];
     for (const [key, otherwise] of space.keys) {
         const value = textProp(r, key) ?? otherwise;
         if (value === undefined || (value === "" && otherwise === undefined) || value.includes(UNKNOWN_VALUE)) return undefined;
         parts.push(value);
     }
-    const own = parts.pop()!;
+    if (parts.length === 0) return { space, name: "of the account", key: `${space.what}\u0000` };
+    const last = parts.pop()!;
+    const own = space.spelling ? space.spelling(last) : last;
     const within = parts.filter((p) => p !== "");
-    return within.length === 0 ? JSON.stringify(own) : `${JSON.stringify(own)} (within ${within.join(", ")})`;
+    const name = within.length === 0 ? JSON.stringify(own) : `${JSON.stringify(own)} (within ${within.join(", ")})`;
+    return { space, name, key: `${space.what}\u0000${space.anyCase ? name.toLowerCase() : name}` };
 }

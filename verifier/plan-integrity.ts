@@ -8,33 +8,10 @@
  */
 import { isAccountId, isRecord, parseArn, PARTITION, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
+import { physicalName } from "./physical-names";
 import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 import { knownType, type KnownType } from "./resource-types";
-
-/**
- * Type → the property that is its physical name, whether AWS compares it
- * case-insensitively, and whether AWS keeps it unique per Region (log groups,
- * aliases, functions) rather than per account or worldwide (IAM, buckets,
- * budgets).
- */
-const PHYSICAL_NAMES: Record<string, readonly [string, boolean, boolean]> = {
-    "aws:iam/role:Role": ["name", true, false],
-    "aws:iam/user:User": ["name", true, false],
-    "aws:iam/group:Group": ["name", true, false],
-    "aws:iam/policy:Policy": ["name", true, false],
-    "aws:s3/bucket:Bucket": ["bucket", false, false],
-    "aws:s3/bucketV2:BucketV2": ["bucket", false, false],
-    "aws:s3/bucketPolicy:BucketPolicy": ["bucket", false, false],
-    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": ["bucket", false, false],
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", false, false],
-    "aws:cloudwatch/logGroup:LogGroup": ["name", false, true],
-    "aws:kms/alias:Alias": ["name", false, true],
-    "aws:lambda/function:Function": ["name", false, true],
-    "aws:bedrock/inferenceProfile:InferenceProfile": ["name", false, true],
-    "aws:budgets/budget:Budget": ["name", false, false],
-    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": ["region", false, true],
-};
 
 /** The slot of a declaration whose Region the file does not know. */
 const REGION_NOT_KNOWN = Symbol("Region not known");
@@ -88,15 +65,13 @@ export function planViolations(state: StackState, account: string | undefined): 
         }
         const known = knownType(r.type) ?? ownComponent(state, r);
         if (!known) out.push(violation("BT-PLAN-UNKNOWN-TYPE", at(r), "type", `resource type ${r.type} is not known to the proof: it could grant access or move data, so it is not assumed harmless`));
-        const naming = PHYSICAL_NAMES[r.type];
-        const raw = naming ? prop(r, naming[0]) : undefined;
-        if (typeof raw === "string" && raw !== "") {
-            const [property, anyCase, regional] = naming;
+        const named = physicalName(r);
+        if (named) {
             // A name kept per account or worldwide (IAM, buckets, budgets) is one name in every Region.
-            const key = `${r.type} ${anyCase ? raw.toLowerCase() : raw}`;
+            const regional = named.space.regional;
             const region: RegionSlot = regional ? resourceRegion(state, r) ?? REGION_NOT_KNOWN : "";
-            let holders = names.get(key);
-            if (!holders) names.set(key, (holders = new Map<RegionSlot, StackResource>()));
+            let holders = names.get(named.key);
+            if (!holders) names.set(named.key, (holders = new Map<RegionSlot, StackResource>()));
             const first = clashing(holders, region);
             if (first && first.urn !== r.urn) {
                 // A read of itself is in the same Region as the resource it reads, so it holds the same slot.
@@ -104,7 +79,8 @@ export function planViolations(state: StackState, account: string | undefined): 
                     // The stack's own resource answers for the name: a later duplicate is weighed against it, not against the read.
                     if (first.external) holders.set(region, r);
                 } else {
-                    out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), property, `has the physical name ${JSON.stringify(raw)}, like ${first.name}${regional ? inRegion(state, first, region) : ""}: AWS holds one resource of that name, and the file does not say which`));
+                    out.push(violation("BT-PLAN-DUPLICATE-NAME", at(r), named.space.keys[named.space.keys.length - 1]?.[0] ?? "-",
+                        `declares ${named.space.what} ${named.name}, like ${first.name}${regional ? inRegion(state, first, region) : ""}: AWS holds one of them, written by whichever update ran last, and the file does not say which`));
                 }
             } else holders.set(region, r);
         }

@@ -108,9 +108,13 @@ for (const shape of ["stack-export", "preview"] as const) {
                 assert.match(found[0].why, /log group "\/bedrock-tenancy\/customer-a\/audit" in us-east-1, which stack customer-a \(.*customer-a\.json\) also declares as customer-a-log-group, in the same account 111111111111/);
             });
 
-            it("names an IAM role a second stack of the account also declares: the runtime role", () => {
+            it("names an IAM role a second stack of the account also declares, and its inline policy: the runtime role", () => {
                 const found = prove({ ops, "customer-a": customer, "customer-a-extras": secondCustomerStack(plan, OWN_NAMES) }, shape);
-                assert.deepStrictEqual(found.map((v) => `${v.code} ${v.stack} ${v.resource}`), ["BT-ACCOUNT-NAME-COLLISION customer-a-extras customer-a-runtime-role"], lines(found));
+                assert.deepStrictEqual(found.map((v) => `${v.code} ${v.stack} ${v.resource}`), [
+                    "BT-ACCOUNT-NAME-COLLISION customer-a-extras customer-a-runtime-role",
+                    // The role's inline policy is the role's one policy of that name, as much as the role is the account's one role.
+                    "BT-ACCOUNT-NAME-COLLISION customer-a-extras customer-a-runtime-policy",
+                ], lines(found));
                 assert.ok(found[0].why.includes(`IAM role "${RUNTIME_ROLE}", which stack customer-a (`) && found[0].why.includes("customer-a.json)"), found[0].why);
             });
 

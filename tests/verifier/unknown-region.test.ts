@@ -119,7 +119,7 @@ describe("a Region not known from the file", function () {
         it("finds it when the second takes the same Region from its AWS provider", () => {
             const found = duplicates({}, { via: awsProvider("us-east-1") });
             assert.deepStrictEqual(found.map((v) => v.resource), ["second-audit"], JSON.stringify(found));
-            assert.match(found[0].why, /physical name "\/bedrock-tenancy\/customer-a\/audit", like customer-a-log-group in us-east-1/);
+            assert.match(found[0].why, /declares log group "\/bedrock-tenancy\/customer-a\/audit", like customer-a-log-group in us-east-1/);
         });
 
         it("finds it when the second takes the same Region from the stack's configuration", () => {

@@ -13,10 +13,35 @@ const text = (v: unknown) => JSON.stringify(v);
 /** A resource placed inside a tenant's component, where the unknowns of a new tenant are accepted. */
 const inTenant = (doc: StackDoc, r: any) => ({ ...r, parent: find(doc, "bedrock-tenancy:index:BedrockTenantAccess", () => true).urn });
 
+/**
+ * A second resource beside the stack's own one of `type`, writing the same
+ * setting otherwise: AWS keeps one of the two, whichever update ran last.
+ */
+const twin = (name: string, stack: "ops" | "customer-a", type: string, change: Record<string, unknown>): Mutation => ({
+    name, stack, code: "BT-PLAN-DUPLICATE-NAME", sides: ["inputs"],
+    edit: (doc) => {
+        const own = find(doc, type, () => true);
+        const second = JSON.parse(JSON.stringify(own));
+        second.urn = `${own.urn}-second`;
+        if (second.id !== undefined) second.id = `${own.id}-second`;
+        Object.assign(second.inputs, change);
+        Object.assign(second.outputs, change);
+        push(doc, second);
+    },
+});
+
 const foreign = (name: string, stack: "ops" | "customer-a", settings: Record<string, unknown>): Mutation =>
     ({ name, stack, code: "BT-PLAN-FOREIGN-PROVIDER", sides: ["inputs"], edit: (doc) => push(doc, provider(stack, "elsewhere", settings)) });
 
 export const PLAN_MUTATIONS: Mutation[] = [
+    // One setting written by two resources of the file.
+    twin("a second lifecycle configuration of the archive bucket, expiring objects after a day", "customer-a", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        { rules: [{ id: "expire", status: "Enabled", expiration: { days: 1 } }] }),
+    twin("a second versioning configuration of the archive bucket, suspending versioning", "customer-a", "aws:s3/bucketVersioning:BucketVersioning", { versioningConfiguration: { status: "Suspended" } }),
+    twin("a second public access block of the archive bucket, blocking nothing", "customer-a", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        { blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false }),
+    twin("a second ownership controls of the archive bucket, letting writers own objects", "customer-a", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "ObjectWriter" } }),
+    twin("a second metric filter of one name on one log group, counting nothing", "customer-a", "aws:cloudwatch/logMetricFilter:LogMetricFilter", { pattern: "{ $.never = \"set\" }" }),
     // Every form Pulumi records a role setting in: JSON text, a list, a secret, and the web-identity variant.
     foreign("a provider whose assumeRole, held as JSON text, is a role of another account", "ops", { assumeRole: text({ roleArn: role(CUSTOMER_B), sessionName: "deploy" }) }),
     foreign("a provider whose assumeRoles, held as JSON text, chain into another account", "customer-a", { assumeRoles: text([{ roleArn: role(CUSTOMER_A) }, { roleArn: role(OPS) }]) }),
