@@ -192,6 +192,7 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     const destroyedRaw: { op: string; old: Record<string, unknown>; aheadOfReplacement: boolean }[] = [];
     // URN → parent of what a preview deletes: a resource it keeps may still name one as its parent.
     const leavingParents = new Map<string, unknown>();
+    let stepUrns: string[] = [];
     if (isRecord(doc) && isRecord(doc.deployment)) {
         if (doc.version !== undefined && doc.version !== 3) {
             throw new UnreadableInputError(`${file} is a stack export of version ${JSON.stringify(doc.version)}; only version 3 (pulumi stack export) is read`);
@@ -206,6 +207,8 @@ export function stackStateOf(file: string, doc: unknown): StackState {
         refuseFailedPreview(file, doc);
         config = readConfig(file, doc.config);
         const steps = (doc.steps as unknown[]).map((step, i) => readStep(file, step, i));
+        // The root's step may delete it (a destroy that retains resources): it is counted wherever it stands.
+        stepUrns = steps.map((x) => x.urn);
         // A preview lists what would exist afterwards. A deletion leaves nothing, unless the engine
         // skips or refuses it: AWS then keeps the resource, policies and all, outside the stack.
         raw = [];
@@ -265,6 +268,8 @@ export function stackStateOf(file: string, doc: unknown): StackState {
     if (stacks.size > 1) {
         throw new UnreadableInputError(`${file} holds resources of more than one stack (${[...stacks].join(", ")}); give one file per stack`);
     }
+    // Several steps of one URN are one resource; an export lists each resource once, so a root listed twice is two.
+    refuseMissingRoot(file, format === "preview" ? [...new Set(stepUrns)] : resources.map((r) => r.urn));
     refuseBrokenParents(file, resources, leavingParents);
     if (retainedUrns.size > 0 || externalUrns.size > 0) {
         for (const r of resources) {
@@ -317,6 +322,27 @@ function refuseBrokenParents(file: string, resources: readonly StackResource[], 
         }
         for (const u of chain) mark.set(u, 2);
     }
+}
+
+/**
+ * The engine registers the root `pulumi:pulumi:Stack` resource before any
+ * other, once per stack: every export and preview of a stack with resources
+ * holds exactly one (a preview writes a `same` step for it when unchanged).
+ * A file without it is a part of the stack, cut out of its file, and what
+ * the rest of the stack holds is not in it; a file with two is two stacks
+ * (or one written twice) and does not say which is proved.
+ */
+function refuseMissingRoot(file: string, urns: readonly string[]): void {
+    if (urns.length === 0) return;
+    const roots = urns.filter((urn) => urn.split("::")[2] === "pulumi:pulumi:Stack");
+    if (roots.length === 1) {
+        const [root] = roots;
+        const other = urns.find((urn) => stackOfUrn(urn) !== stackOfUrn(root));
+        if (other === undefined) return;
+        throw new UnreadableInputError(`${file} holds ${other}, of another stack than its root ${root}; give one file per stack`);
+    }
+    const held = roots.length === 0 ? "no root pulumi:pulumi:Stack resource" : `${roots.length} root pulumi:pulumi:Stack resources (${roots.join(", ")})`;
+    throw new UnreadableInputError(`${file} holds ${held}: every stack export and preview of a stack with resources holds exactly one, and a file without it is not a whole stack as Pulumi wrote it`);
 }
 
 /** Whether `urn` is the root `pulumi:pulumi:Stack` resource of the stack `child` is in. */

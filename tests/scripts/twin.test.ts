@@ -5,6 +5,7 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { readStackState } from "../../verifier/pulumi-formats";
+import { rooted } from "../support/stack-root";
 import { AwsTwin } from "../../scripts/twin/twin";
 import type { TwinCredentials } from "../../scripts/twin/sessions";
 
@@ -27,7 +28,7 @@ const inline = (stack: string, roleName: string, name: string, policy: unknown) 
 
 /** An ops stack with one tenant role (ExternalId, tags, metering deny) and an enforcer; a customer stack with its runtime role and a locked bucket. */
 function plans() {
-    const exported = (file: string, resources: unknown[]) => readStackState(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
+    const exported = (file: string, resources: unknown[]) => readStackState(file, JSON.stringify(rooted({ version: 3, deployment: { manifest: {}, resources } })));
     const ops = exported("ops.json", [
         role("ops", TENANT_ROLE, doc(
             { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "right-id" }, ArnEquals: { "aws:PrincipalArn": RUNTIME_ROLE } } },

@@ -12,6 +12,7 @@ import { planViolations } from "../../verifier/plan-integrity";
 import { stackStateOf, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import type { StackDoc } from "../support/plan-files";
 import { added, asPreview, CUSTOMER_A } from "../support/plan-mutations";
+import { rooted } from "../support/stack-root";
 
 const BUCKET = "acme-audit-archive";
 const GROUP = "/acme/audit";
@@ -23,7 +24,7 @@ type Props = Record<string, unknown>;
 /** A preview of one stack holding `resources`, deployed to us-east-1 unless a resource names its own Region. */
 function preview(stack: string, resources: unknown[]) {
     const doc: StackDoc = { version: 3, deployment: { resources: resources as any[] } };
-    return stackStateOf(`${stack}.json`, { ...asPreview(doc), config: { "aws:region": "us-east-1" } });
+    return stackStateOf(`${stack}.json`, { ...rooted(asPreview(doc)), config: { "aws:region": "us-east-1" } });
 }
 
 /** The resources the single-file check names as duplicates, with where it points. */

@@ -10,9 +10,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { shippedPlan, stackFiles, verify, type StackDoc } from "../support/plan-files";
+import { shippedPlan, stackFiles, stackUrn, verify, type StackDoc } from "../support/plan-files";
 import { CUSTOMER_B, mutatedPlan } from "../support/plan-mutations";
 import { MAX_NESTING, readStackState, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
+import { rooted } from "../support/stack-root";
 import { makeTempDir } from "../support/temp-dir";
 
 const DEEP = "__deep_value__";
@@ -71,16 +72,16 @@ describe("reading plan files", function () {
     it("refuses a preview step that leaves a resource in AWS but holds no newState, and proves a replacement's two steps as one resource", () => {
         const s = (name: string) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, inputs: {}, outputs: {} });
         for (const op of ["same", "update", "create", "import"]) {
-            assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [{ op, urn: s("hidden").urn, oldState: s("hidden") }] })), (err: Error) => err.message.includes("has no newState") && err.message.includes("ops.json"));
+            assert.throws(() => readStackState("ops.json", JSON.stringify(rooted({ steps: [{ op, urn: s("hidden").urn, oldState: s("hidden") }] }))), (err: Error) => err.message.includes("has no newState") && err.message.includes("ops.json"));
         }
-        const gone = readStackState("ops.json", JSON.stringify({ steps: [{ op: "delete", urn: s("old").urn, oldState: s("old") }] }));
-        assert.equal(gone.resources.length, 0);
-        const replaced = readStackState("ops.json", JSON.stringify({ steps: [
+        const gone = readStackState("ops.json", JSON.stringify(rooted({ steps: [{ op: "delete", urn: s("old").urn, oldState: s("old") }] })));
+        assert.deepEqual(gone.resources.map((r) => r.name), ["p-ops"]);
+        const replaced = readStackState("ops.json", JSON.stringify(rooted({ steps: [
             { op: "create-replacement", urn: s("r").urn, newState: s("r") },
             { op: "replace", urn: s("r").urn, newState: s("r") },
             { op: "delete-replaced", urn: s("r").urn, oldState: s("r") },
-        ] }));
-        assert.deepEqual(replaced.resources.map((r) => r.name), ["r"]);
+        ] })));
+        assert.deepEqual(replaced.resources.map((r) => r.name), ["p-ops", "r"]);
     });
 
     it("refuses a replacement whose steps disagree about the new state, whichever comes first, and proves agreeing ones once", () => {
@@ -90,14 +91,14 @@ describe("reading plan files", function () {
             const newHalf = half === "read-replacement" ? s("r", { external: true }) : s("r");
             for (const [first, second] of [[newHalf, wide], [wide, newHalf]]) {
                 const steps = [{ op: half, urn: s("r").urn, oldState: s("r"), newState: first }, { op: "replace", urn: s("r").urn, oldState: s("r"), newState: second }, { op: "delete-replaced", urn: s("r").urn, oldState: s("r") }];
-                assert.throws(() => readStackState("ops.json", JSON.stringify({ steps })), (err: Error) => err.message.includes(`ops.json: steps 0 (${half}) and 1 (replace) of "${s("r").urn}" hold different new states`), half);
+                assert.throws(() => readStackState("ops.json", JSON.stringify(rooted({ steps }))), (err: Error) => err.message.includes(`ops.json: steps 1 (${half}) and 2 (replace) of "${s("r").urn}" hold different new states`), half);
             }
-            const agreeing = readStackState("ops.json", JSON.stringify({ steps: [
+            const agreeing = readStackState("ops.json", JSON.stringify(rooted({ steps: [
                 { op: "delete-replaced", urn: s("r").urn, oldState: s("r") },
                 { op: half, urn: s("r").urn, oldState: s("r"), newState: newHalf },
                 { op: "replace", urn: s("r").urn, oldState: s("r"), newState: newHalf },
-            ] }));
-            assert.deepStrictEqual(agreeing.resources.map((r) => [r.name, r.external]), [["r", half === "read-replacement"]], half);
+            ] })));
+            assert.deepStrictEqual(agreeing.resources.map((r) => [r.name, r.external]), [["p-ops", false], ["r", half === "read-replacement"]], half);
             // Deleted before its replacement was made: what the replacement sets comes after the delete.
             assert.deepStrictEqual(agreeing.destroyed?.map((d) => d.aheadOfReplacement), [true], half);
         }
@@ -105,8 +106,8 @@ describe("reading plan files", function () {
 
     it("marks resources read with .get() as external in a stack export", () => {
         const r = (name: string, extra: Record<string, unknown> = {}) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, inputs: {}, outputs: {}, ...extra });
-        const state = readStackState("ops.json", JSON.stringify({ version: 3, deployment: { resources: [r("own"), r("read", { external: true })] } }));
-        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.external]), [["own", false], ["read", true]]);
+        const state = readStackState("ops.json", JSON.stringify(rooted({ version: 3, deployment: { resources: [r("own"), r("read", { external: true })] } })));
+        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.external]), [["p-ops", false], ["own", false], ["read", true]]);
     });
 
     it("marks resources read with .get() as external in a preview, by the step or by the state", () => {
@@ -117,8 +118,8 @@ describe("reading plan files", function () {
             { op: "read-replacement", urn: s("reread").urn, newState: s("reread") },
             { op: "same", urn: s("marked").urn, newState: s("marked", { external: true }) },
         ];
-        const state = readStackState("ops.json", JSON.stringify({ steps }));
-        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.external]), [["own", false], ["read", true], ["reread", true], ["marked", true]]);
+        const state = readStackState("ops.json", JSON.stringify(rooted({ steps })));
+        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.external]), [["p-ops", false], ["own", false], ["read", true], ["reread", true], ["marked", true]]);
     });
 });
 
@@ -161,10 +162,10 @@ describe("files the engine could not have written, and previews that did not fin
     it("reads a child's URN, whose type follows its parents' types, by its last type", () => {
         const run = verify(mutatedPlan(plan, "preview", {}));
         assert.strictEqual(run.code, 0, run.stderr);
-        const state = readStackState("x.json", JSON.stringify({ version: 3, deployment: { resources: [
+        const state = readStackState("x.json", JSON.stringify(rooted({ version: 3, deployment: { resources: [
             { urn: "urn:pulumi:s::p::a:b:C$aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", custom: true, inputs: {}, outputs: {} },
-        ] } }));
-        assert.strictEqual(state.resources[0].type, "aws:s3/bucket:Bucket");
+        ] } })));
+        assert.strictEqual(state.resources[1].type, "aws:s3/bucket:Bucket");
     });
 
     it("refuses a provider reference that is not text, and a preview step holding another resource's state", () => {
@@ -257,8 +258,9 @@ describe("fields, steps and values in shapes the engine never writes", function 
     });
 
     const role = (extra: Record<string, unknown> = {}) => ({ urn: "urn:pulumi:ops::p::aws:iam/role:Role::r", type: "aws:iam/role:Role", custom: true, id: "r", inputs: {}, outputs: {}, ...extra });
-    const exported = (...resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
-    const previewed = (...steps: unknown[]) => JSON.stringify({ steps });
+    // The stack's root comes first, as the engine writes it: the resource or step under test is the second.
+    const exported = (...resources: unknown[]) => JSON.stringify(rooted({ version: 3, deployment: { resources } }));
+    const previewed = (...steps: unknown[]) => JSON.stringify(rooted({ steps }));
 
     it("refuses a resource whose inputs or outputs are not objects, naming the file and the resource, rather than reading them as empty", () => {
         const alarm = (doc: StackDoc) => doc.deployment.resources.find((r: any) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
@@ -267,7 +269,7 @@ describe("fields, steps and values in shapes the engine never writes", function 
             assert.strictEqual(listed.code, 2, `${listed.stderr}${listed.stdout}`);
             assert.match(listed.stderr, /customer-a\.json: resource \d+ \(urn:pulumi:customer-a::.*MetricAlarm::[^)]*\): inputs is a list, not an object of properties/);
         }
-        assert.throws(() => readStackState("ops.json", exported(role({ outputs: "x" }))), /ops\.json: resource 0 \(urn:pulumi:ops::p::aws:iam\/role:Role::r\): outputs is text, not an object/);
+        assert.throws(() => readStackState("ops.json", exported(role({ outputs: "x" }))), /ops\.json: resource 1 \(urn:pulumi:ops::p::aws:iam\/role:Role::r\): outputs is text, not an object/);
     });
 
     it("refuses an output value whose flags or dependencies are in a shape Pulumi never writes", () => {
@@ -295,7 +297,7 @@ describe("fields, steps and values in shapes the engine never writes", function 
             [{ outputs: outputValue("x") }, /outputs is a secret or an output value holding text/],
         ];
         for (const [extra, why] of cases) {
-            assert.throws(() => readStackState("ops.json", exported(role(extra))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: resource 0 (urn:pulumi:ops::p::aws:iam/role:Role::r)") && why.test(err.message), JSON.stringify(extra));
+            assert.throws(() => readStackState("ops.json", exported(role(extra))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: resource 1 (urn:pulumi:ops::p::aws:iam/role:Role::r)") && why.test(err.message), JSON.stringify(extra));
         }
         // The whole proof, on the shipped plan, in both shapes: exit 2 with the file and resource named, where a check used to throw a TypeError.
         const group = (doc: StackDoc) => doc.deployment.resources.find((r: any) => r.type === "aws:cloudwatch/logGroup:LogGroup");
@@ -325,7 +327,7 @@ describe("fields, steps and values in shapes the engine never writes", function 
             [{ propertyDependencies: { name: "urn:pulumi:ops::p::aws:iam/role:Role::other" } }, /propertyDependencies is an object, not an object of URN lists/],
         ];
         for (const [extra, why] of cases) {
-            assert.throws(() => readStackState("ops.json", exported(role(extra))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: resource 0 (urn:pulumi:ops::p::aws:iam/role:Role::r)") && why.test(err.message), JSON.stringify(extra));
+            assert.throws(() => readStackState("ops.json", exported(role(extra))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: resource 1 (urn:pulumi:ops::p::aws:iam/role:Role::r)") && why.test(err.message), JSON.stringify(extra));
         }
         assert.throws(() => readStackState("ops.json", JSON.stringify({ version: 3, deployment: { resources: { 0: role() } } })), /ops\.json: deployment\.resources is not a list \(an object\)/);
     });
@@ -333,17 +335,17 @@ describe("fields, steps and values in shapes the engine never writes", function 
     it("refuses a preview step the engine never writes: an op of its own, a URN that is not text, a state that is not an object or of another resource", () => {
         const r = role();
         const cases: [unknown, RegExp][] = [
-            [{ op: "destroy", urn: r.urn, oldState: r }, /step 0 has op destroy, which is not a step Pulumi writes/],
-            [{ op: 3, urn: r.urn, oldState: r }, /step 0 has op 3/],
-            [{ urn: r.urn, newState: r }, /step 0 has op undefined/],
-            [{ op: "same", urn: 7, newState: r }, /step 0 \(same\) has a urn that is not text/],
+            [{ op: "destroy", urn: r.urn, oldState: r }, /step 1 has op destroy, which is not a step Pulumi writes/],
+            [{ op: 3, urn: r.urn, oldState: r }, /step 1 has op 3/],
+            [{ urn: r.urn, newState: r }, /step 1 has op undefined/],
+            [{ op: "same", urn: 7, newState: r }, /step 1 \(same\) has a urn that is not text/],
             [{ op: "same", urn: r.urn, newState: [r] }, /has a newState that is not an object \(a list\)/],
             [{ op: "delete", urn: r.urn, oldState: "gone" }, /has a oldState that is not an object \(text\)/],
             [{ op: "delete", urn: r.urn, oldState: { ...r, urn: "urn:pulumi:ops::p::aws:iam/role:Role::other", retainOnDelete: true } }, /holds the old state of another resource/],
             [{ op: "same", urn: r.urn, provider: { urn: "x" }, newState: r }, /provider reference that is not text/],
         ];
         for (const [step, why] of cases) {
-            assert.throws(() => readStackState("ops.json", previewed(step)), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: step 0") && why.test(err.message), JSON.stringify(step));
+            assert.throws(() => readStackState("ops.json", previewed(step)), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json: step 1") && why.test(err.message), JSON.stringify(step));
         }
         assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [], config: ["aws:region"] })), /ops\.json: config is not an object \(a list\)/);
         assert.throws(() => readStackState("ops.json", JSON.stringify({ steps: [], config: { "aws:assumeRoles": [{ roleArn: "x" }] } })), /ops\.json: config "aws:assumeRoles" is not text \(a list\)/);
@@ -351,7 +353,7 @@ describe("fields, steps and values in shapes the engine never writes", function 
 
     it("refuses a secret or special value the engine never writes", () => {
         const secret = { [SIG_KEY]: SECRET_SIG, plaintext: { roleArn: "arn:aws:iam::222222222222:role/x" } };
-        assert.throws(() => readStackState("ops.json", exported(role({ inputs: { name: secret } }))), /ops\.json: resource 0 .* inputs holds a secret whose plaintext is an object, not JSON text/);
+        assert.throws(() => readStackState("ops.json", exported(role({ inputs: { name: secret } }))), /ops\.json: resource 1 .* inputs holds a secret whose plaintext is an object, not JSON text/);
         assert.throws(() => readStackState("ops.json", exported(role({ outputs: { name: { [SIG_KEY]: "00000000000000000000000000000000", value: "r" } } }))), /outputs holds a special value of signature 00000000000000000000000000000000, which Pulumi does not write/);
     });
 
@@ -366,10 +368,69 @@ describe("fields, steps and values in shapes the engine never writes", function 
             role({ inputs: null, outputs: undefined, parent: "", dependencies: [other], propertyDependencies: { name: [other], path: null }, aliases: [], protect: false, retainOnDelete: false, deletedWith: "" }),
             { urn: "urn:pulumi:ops::p::aws:lambda/function:Function::f", type: "aws:lambda/function:Function", custom: true, id: "f", inputs: { code: archive }, outputs: {} },
         ));
-        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.inputs]), [["r", {}], ["f", { code: archive }]]);
+        assert.deepStrictEqual(state.resources.map((x) => [x.name, x.inputs]), [["p-ops", {}], ["r", {}], ["f", { code: archive }]]);
         assert.strictEqual(readStackState("ops.json", JSON.stringify({ version: 3, deployment: { manifest: {} } })).resources.length, 0);
         const steps = readStackState("ops.json", previewed({ op: "import", urn: role().urn, newState: role() }, { op: "diff", urn: other, newState: { ...role(), urn: other } }));
-        assert.strictEqual(steps.resources.length, 2);
+        assert.deepStrictEqual(steps.resources.map((x) => x.name), ["p-ops", "r", "other"]);
+    });
+});
+
+describe("a file that holds one whole stack, its root included", function () {
+    this.timeout(120_000);
+    let plan: string;
+    before(async () => {
+        plan = await shippedPlan();
+    });
+
+    const ROOT = "urn:pulumi:ops::p::pulumi:pulumi:Stack::p-ops";
+    const role = (name: string) => ({ urn: `urn:pulumi:ops::p::aws:iam/role:Role::${name}`, type: "aws:iam/role:Role", custom: true, id: name, parent: ROOT, inputs: {}, outputs: {} });
+    const root = (urn = ROOT) => ({ urn, type: "pulumi:pulumi:Stack", custom: false, outputs: {} });
+    const exported = (...resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
+    const previewed = (...states: { urn: string }[]) => JSON.stringify({ steps: states.map((state) => ({ op: "same", urn: state.urn, newState: state })) });
+    const withoutRoot = (doc: StackDoc) => (doc.deployment.resources = doc.deployment.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
+    // A second root of the same stack name, as a file joining two projects' exports would hold.
+    const secondRoot = (doc: StackDoc) => doc.deployment.resources.push(root(stackUrn(doc).replace("::bedrock-tenancy::", "::other::")));
+
+    it("refuses a file whose resources hold no root pulumi:pulumi:Stack resource, in both shapes, naming the file (exit 2)", () => {
+        assert.throws(() => readStackState("ops.json", exported(role("r"))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json holds no root pulumi:pulumi:Stack resource"));
+        assert.throws(() => readStackState("ops.json", previewed(role("r"))), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith("ops.json holds no root pulumi:pulumi:Stack resource"));
+        for (const shape of ["stack-export", "preview"] as const) {
+            const run = verify(mutatedPlan(plan, shape, { "customer-a": withoutRoot }));
+            assert.strictEqual(run.code, 2, `${run.stderr}${run.stdout}`);
+            assert.match(run.stderr, /customer-a\.json holds no root pulumi:pulumi:Stack resource/);
+        }
+    });
+
+    it("refuses a file that holds two root pulumi:pulumi:Stack resources, in both shapes, naming the file and both roots (exit 2)", () => {
+        const other = "urn:pulumi:ops::q::pulumi:pulumi:Stack::q-ops";
+        for (const text of [exported(root(), role("r"), root(other)), previewed(root(), role("r"), root(other))]) {
+            assert.throws(() => readStackState("ops.json", text), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith(`ops.json holds 2 root pulumi:pulumi:Stack resources (${ROOT}, ${other})`));
+        }
+        // One root listed twice in an export is two; a preview's steps of one URN are one resource.
+        assert.throws(() => readStackState("ops.json", exported(root(), role("r"), root())), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith(`ops.json holds 2 root pulumi:pulumi:Stack resources (${ROOT}, ${ROOT})`));
+        for (const shape of ["stack-export", "preview"] as const) {
+            const run = verify(mutatedPlan(plan, shape, { "customer-a": secondRoot }));
+            assert.strictEqual(run.code, 2, `${run.stderr}${run.stdout}`);
+            assert.match(run.stderr, /customer-a\.json holds 2 root pulumi:pulumi:Stack resources/);
+        }
+    });
+
+    it("refuses a root of another stack than the resources beside it, though the preview deletes it", () => {
+        const prod = "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod";
+        const steps = [{ op: "delete", urn: prod, oldState: root(prod) }, { op: "same", urn: role("r").urn, newState: role("r") }];
+        assert.throws(() => readStackState("ops.json", JSON.stringify({ steps })), (err: Error) => err.name === "UnreadableInputError" && err.message.startsWith(`ops.json holds ${role("r").urn}, of another stack than its root ${prod}`));
+    });
+
+    it("reads an empty stack, which holds no resource, in both shapes", () => {
+        assert.deepStrictEqual(readStackState("ops.json", exported()).resources, []);
+        assert.deepStrictEqual(readStackState("ops.json", JSON.stringify({ version: 3, deployment: {} })).resources, []);
+        assert.deepStrictEqual(readStackState("ops.json", previewed()).resources, []);
+    });
+
+    it("reads a root a preview deletes beside a resource it retains, as a destroy writes them", () => {
+        const steps = [{ op: "delete", urn: ROOT, oldState: root() }, { op: "delete", urn: role("kept").urn, oldState: { ...role("kept"), retainOnDelete: true } }];
+        const state = readStackState("ops.json", JSON.stringify({ steps }));
+        assert.deepStrictEqual(state.resources.map((r) => [r.name, r.retained]), [["kept", true]]);
     });
 });
 

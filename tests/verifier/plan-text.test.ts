@@ -13,6 +13,7 @@ import { shippedPlan, verify } from "../support/plan-files";
 import { mutatedPlan, TENANT_A_ROLE } from "../support/plan-mutations";
 import { readStackState, SECRET_SIG, SIG_KEY } from "../../verifier/pulumi-formats";
 import { byteOrderMark, unmarkedWideEncoding } from "../../verifier/text-encoding";
+import { stackRoot } from "../support/stack-root";
 
 const MARK = "__mark__";
 
@@ -109,9 +110,11 @@ describe("a plan file's text as Pulumi writes it", function () {
             assert.ok(run.stderr.includes("ops.json") && run.stderr.includes('"assumeRolePolicy" more than once') && run.stderr.includes("::tenants-customer-a-role"), run.stderr);
         }
         // Not only in resources: the digest's own keys, a resource's fields, an escaped spelling of a key.
-        const exported = (extra: string) => `{"version":3,"deployment":{"resources":[{"urn":"urn:pulumi:ops::p::aws:iam/role:Role::r","type":"aws:iam/role:Role","custom":true,${extra}"inputs":{}}]}}`;
-        assert.throws(() => readStackState("ops.json", exported('"custom":false,')), /ops\.json: deployment\.resources\[0\] \(of urn:pulumi:ops::p::aws:iam\/role:Role::r\) writes the key "custom" more than once/);
-        assert.throws(() => readStackState("ops.json", exported('"outputs":{"tags":{"a":"1","\\u0061":"2"}},')), /deployment\.resources\[0\]\.outputs\.tags \(of urn:pulumi:ops::p::aws:iam\/role:Role::r\) writes the key "a" more than once/);
+        const roleText = '{"urn":"urn:pulumi:ops::p::aws:iam/role:Role::r","type":"aws:iam/role:Role","custom":true,EXTRA"inputs":{}}';
+        // The stack's root first, as Pulumi writes it: the role is resource 1.
+        const exported = (extra: string) => `{"version":3,"deployment":{"resources":[${JSON.stringify(stackRoot("urn:pulumi:ops::p::x:y:Z::r"))},${roleText.replace("EXTRA", extra)}]}}`;
+        assert.throws(() => readStackState("ops.json", exported('"custom":false,')), /ops\.json: deployment\.resources\[1\] \(of urn:pulumi:ops::p::aws:iam\/role:Role::r\) writes the key "custom" more than once/);
+        assert.throws(() => readStackState("ops.json", exported('"outputs":{"tags":{"a":"1","\\u0061":"2"}},')), /deployment\.resources\[1\]\.outputs\.tags \(of urn:pulumi:ops::p::aws:iam\/role:Role::r\) writes the key "a" more than once/);
         assert.throws(() => readStackState("ops.json", `{"version":3,"version":3,"deployment":{"resources":[]}}`), /ops\.json: \(the document\) writes the key "version" more than once/);
         assert.doesNotThrow(() => readStackState("ops.json", exported('"outputs":{"tags":{"a":"\\"a\\":1,","b":{"a":1}}},')));
     });

@@ -12,14 +12,16 @@ import { textFreeTest } from "../../verifier/object-text";
 import { repeatedKeys } from "../../verifier/policy-text";
 import { prop, readStackState, SECRET_SIG, SIG_KEY, type StackState } from "../../verifier/pulumi-formats";
 import { verifyStates } from "../../verifier/verify";
+import { rooted } from "../support/stack-root";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(value) });
 const twice = '{"Effect":"Allow","effect":"Deny"}';
 
-/** A bucket (a type whose every value the egress checks read) in a stack of its own, with these properties on both sides unless given apart. */
+/** A bucket (a type whose every value the egress checks read) in a stack of its own, after the stack's root, with these properties on both sides unless given apart. */
 function stack(inputs: Record<string, unknown>, outputs: Record<string, unknown> = inputs): StackState {
     const bucket = { urn: "urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::b", type: "aws:s3/bucketV2:BucketV2", custom: true, id: "b", inputs, outputs };
-    return readStackState("s.json", JSON.stringify({ version: 3, deployment: { resources: [bucket] } }));
+    // The stack's root first, as Pulumi writes it: the bucket is resource 1.
+    return readStackState("s.json", JSON.stringify(rooted({ version: 3, deployment: { resources: [bucket] } })));
 }
 
 /** Where the egress checks find a key written twice, with what the read noted; the same as a walk of every value finds. */
@@ -45,7 +47,7 @@ describe("what reading a file notes for the proof", () => {
     it("decodes a secret its inputs and outputs both hold to the same value on both sides", () => {
         const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
         const state = stack({ policy: secret(document) }, { policy: secret(document) });
-        const [bucket] = state.resources;
+        const [, bucket] = state.resources;
         assert.deepStrictEqual(bucket.inputs.policy, document);
         assert.deepStrictEqual(bucket.outputs.policy, document);
     });
@@ -53,7 +55,7 @@ describe("what reading a file notes for the proof", () => {
     it("scans and compares a property given another value after the read", () => {
         const document = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }] };
         const state = stack({ tagging: { a: "x" }, policy: document });
-        const [bucket] = state.resources;
+        const [, bucket] = state.resources;
         // A property the proof reads, whose two sides the read found the same.
         prop(bucket, "policy");
         assert.deepStrictEqual(duplicateKeys(state), []);
@@ -66,15 +68,15 @@ describe("what reading a file notes for the proof", () => {
 
     it("proves a resource put in another place of the stack, or built anew, as any other", () => {
         const state = stack({ tagging: { a: twice } });
-        const copy: StackState = { ...state, resources: [{ ...state.resources[0], inputs: { ...state.resources[0].inputs }, outputs: { ...state.resources[0].outputs } }] };
+        const copy: StackState = { ...state, resources: [{ ...state.resources[1], inputs: { ...state.resources[1].inputs }, outputs: { ...state.resources[1].outputs } }] };
         assert.deepStrictEqual(duplicateKeys(copy), ["tagging.a"]);
-        const moved: StackState = { ...state, resources: [{ ...state.resources[0], urn: "urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::c", name: "c" }, state.resources[0]] };
+        const moved: StackState = { ...state, resources: [{ ...state.resources[1], urn: "urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::c", name: "c" }, state.resources[1]] };
         assert.deepStrictEqual(duplicateKeys(moved), ["tagging.a", "tagging.a"]);
     });
 
     it("reads a secret that holds a whole side as the object it decodes to, and refuses one that decodes to anything else", () => {
         const state = stack({ ...secret({ bucket: "b", policy: twice }) }, { bucket: "b" });
-        assert.deepStrictEqual(state.resources[0].inputs, { bucket: "b", policy: twice });
+        assert.deepStrictEqual(state.resources[1].inputs, { bucket: "b", policy: twice });
         assert.deepStrictEqual(duplicateKeys(state), ["policy"]);
         assert.throws(() => stack({ ...secret(" {\"a\":1,\"a\":2}") }, { bucket: "b" }), (err: Error) => err.name === "UnreadableInputError" && /inputs is a secret or an output value holding text, not an object of properties/.test(err.message));
     });

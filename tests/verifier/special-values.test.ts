@@ -6,7 +6,8 @@
  * decoded like every property.
  */
 import * as assert from "assert";
-import { SECRET_SIG, SIG_KEY, stackStateOf, UNKNOWN_VALUE, UnreadableInputError } from "../../verifier/pulumi-formats";
+import { SECRET_SIG, SIG_KEY, stackStateOf, UNKNOWN_VALUE, UnreadableInputError, type StackState } from "../../verifier/pulumi-formats";
+import { rooted } from "../support/stack-root";
 
 /** Pulumi's signature of an output value. */
 const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
@@ -17,7 +18,8 @@ const ROLE_URN = "urn:pulumi:customer-a::bedrock-tenancy::aws:iam/role:Role::bri
 const outputValue = (value?: unknown, extra: Record<string, unknown> = {}) => ({ [SIG_KEY]: OUTPUT_VALUE_SIG, ...(value === undefined ? {} : { value }), ...extra });
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(value) });
 const key = (inputs: Record<string, unknown>) => ({ urn: KEY_URN, type: "aws:kms/key:Key", custom: true, id: "k", parent: STACK, inputs, outputs: {} });
-const exported = (...resources: unknown[]) => ({ version: 3, deployment: { resources } });
+// Each file holds the stack's root first, as Pulumi writes it: the resource under test is the second.
+const exported = (...resources: unknown[]) => rooted({ version: 3, deployment: { resources } });
 const role = (trustedAccount: string, extra: Record<string, unknown> = {}) => ({
     urn: ROLE_URN, type: "aws:iam/role:Role", custom: true, id: "bridge", parent: STACK,
     inputs: { name: "bridge", assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${trustedAccount}:root` }, Action: "sts:AssumeRole" }] }) },
@@ -27,14 +29,14 @@ const role = (trustedAccount: string, extra: Record<string, unknown> = {}) => ({
 describe("output values", () => {
     it("are read as the value they wrap, secrets inside them opened, in both shapes", () => {
         const inputs = { isEnabled: outputValue(false), keyUsage: outputValue(secret("SIGN_VERIFY"), { secret: true, dependencies: [STACK] }), tags: { a: outputValue("b") } };
-        for (const doc of [exported(key(inputs)), { steps: [{ op: "same", urn: KEY_URN, newState: key(inputs) }] }]) {
-            const [r] = stackStateOf("f.json", doc).resources;
+        for (const doc of [exported(key(inputs)), rooted({ steps: [{ op: "same", urn: KEY_URN, newState: key(inputs) }] })]) {
+            const [, r] = stackStateOf("f.json", doc).resources;
             assert.deepStrictEqual([r.inputs.isEnabled, r.inputs.keyUsage, r.inputs.tags], [false, "SIGN_VERIFY", { a: "b" }]);
         }
     });
 
     it("are read as not known at preview when they hold no value", () => {
-        const [r] = stackStateOf("f.json", { steps: [{ op: "same", urn: KEY_URN, newState: key({ isEnabled: outputValue() }) }] }).resources;
+        const [, r] = stackStateOf("f.json", rooted({ steps: [{ op: "same", urn: KEY_URN, newState: key({ isEnabled: outputValue() }) }] })).resources;
         assert.strictEqual(r.inputs.isEnabled, UNKNOWN_VALUE);
     });
 
@@ -49,19 +51,21 @@ describe("output values", () => {
 });
 
 describe("steps that delete", () => {
-    const deleting = (old: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ steps: [{ op: "delete", urn: old.urn, oldState: old, ...extra }] });
+    const deleting = (old: Record<string, unknown>, extra: Record<string, unknown> = {}) => rooted({ steps: [{ op: "delete", urn: old.urn, oldState: old, ...extra }] });
+    // What the stack keeps but its root.
+    const kept = (state: StackState) => state.resources.filter((r) => r.urn !== STACK);
 
     it("are judged by their old state, not by a new state the engine never writes for them", () => {
         const state = stackStateOf("p.json", deleting(role("222222222222", { retainOnDelete: true }), { newState: role("111111111111") }));
-        assert.strictEqual(state.resources.length, 1);
-        assert.strictEqual(state.resources[0].retained, true);
-        assert.ok(String(state.resources[0].inputs.assumeRolePolicy).includes("222222222222"));
+        assert.strictEqual(kept(state).length, 1);
+        assert.strictEqual(kept(state)[0].retained, true);
+        assert.ok(String(kept(state)[0].inputs.assumeRolePolicy).includes("222222222222"));
         // Nothing keeps it: gone, whatever new state the step carries.
-        assert.strictEqual(stackStateOf("p.json", deleting(role("222222222222"), { newState: role("111111111111", { retainOnDelete: true }) })).resources.length, 0);
+        assert.strictEqual(kept(stackStateOf("p.json", deleting(role("222222222222"), { newState: role("111111111111", { retainOnDelete: true }) }))).length, 0);
     });
 
     it("are refused without an old state, which alone says what stays in AWS", () => {
-        assert.throws(() => stackStateOf("p.json", { steps: [{ op: "delete", urn: ROLE_URN, newState: role("222222222222", { retainOnDelete: true }) }] }), UnreadableInputError);
+        assert.throws(() => stackStateOf("p.json", rooted({ steps: [{ op: "delete", urn: ROLE_URN, newState: role("222222222222", { retainOnDelete: true }) }] })), /p\.json: step 1 \("delete" of .*\) has no oldState/);
     });
 
     it("are refused when the old state's flags are not in the shape the engine writes", () => {
@@ -74,11 +78,11 @@ describe("steps that delete", () => {
         for (const skip of [true, "true", secret(true), outputValue(true), outputValue(secret(true)), outputValue()]) {
             const old = role("222222222222");
             const state = stackStateOf("p.json", deleting({ ...old, inputs: { ...old.inputs, skipDestroy: skip } }));
-            assert.deepStrictEqual(state.resources.map((r) => r.retained), [true], JSON.stringify(skip));
+            assert.deepStrictEqual(kept(state).map((r) => r.retained), [true], JSON.stringify(skip));
         }
         for (const skip of [false, "false", secret(false), outputValue(false)]) {
             const old = role("222222222222");
-            assert.strictEqual(stackStateOf("p.json", deleting({ ...old, outputs: { skipDestroy: skip } })).resources.length, 0, JSON.stringify(skip));
+            assert.strictEqual(kept(stackStateOf("p.json", deleting({ ...old, outputs: { skipDestroy: skip } }))).length, 0, JSON.stringify(skip));
         }
     });
 });

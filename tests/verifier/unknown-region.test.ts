@@ -18,6 +18,7 @@ import { planViolations } from "../../verifier/plan-integrity";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY, stackStateOf, UNKNOWN_VALUE } from "../../verifier/pulumi-formats";
 import { resource, shippedPlan, type StackDoc } from "../support/plan-files";
 import { added, asPreview, CUSTOMER_A, find, named, OPS } from "../support/plan-mutations";
+import { rooted } from "../support/stack-root";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const AUDIT_GROUP = "/bedrock-tenancy/customer-a/audit";
@@ -33,9 +34,9 @@ function provider(stack: string, type: string, settings: Record<string, unknown>
     return { resource: p, ref: `${p.urn}::${p.id}` };
 }
 
-/** A preview of `doc` with the stack's configuration. */
+/** A preview of `doc` with the stack's configuration, the stack's root written first if `doc` was built without it. */
 function preview(stack: string, doc: StackDoc, config?: Config) {
-    return stackStateOf(`${stack}.json`, { ...asPreview(doc), ...(config ? { config } : {}) });
+    return stackStateOf(`${stack}.json`, { ...asPreview(rooted(doc)), ...(config ? { config } : {}) });
 }
 
 describe("a Region not known from the file", function () {

@@ -6,6 +6,7 @@ import { Writable } from "stream";
 import { main } from "../../../verifier/cli";
 import { shippedPlan, stackFiles, verify } from "../../support/plan-files";
 import { added, asPreview, CUSTOMER_A, documentOf, find, mutatedPlan, named, TENANT_A_ROLE } from "../../support/plan-mutations";
+import { rooted } from "../../support/stack-root";
 import { makeTempDir } from "../../support/temp-dir";
 
 describe("inputs the whole-account proof refuses or reports", function () {
@@ -30,7 +31,7 @@ describe("inputs the whole-account proof refuses or reports", function () {
 
     it("exits 2 on a file of another stack, naming it", () => {
         const other = path.join(mutatedPlan(plan, "stack-export", {}), "unrelated.json");
-        fs.writeFileSync(other, JSON.stringify({ version: 3, deployment: { resources: [added("unrelated", "aws:s3/bucket:Bucket", "b", { bucket: "b" })] } }));
+        fs.writeFileSync(other, JSON.stringify(rooted({ version: 3, deployment: { resources: [added("unrelated", "aws:s3/bucket:Bucket", "b", { bucket: "b" })] } })));
         const run = verify([...stackFiles(plan), other]);
         assert.strictEqual(run.code, 2, run.stderr);
         assert.match(run.stderr, /unrelated\.json: stack unrelated holds no BedrockTenantAccess/);
