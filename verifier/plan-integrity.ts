@@ -126,6 +126,38 @@ function readOfItself(state: StackState, a: StackResource, b: StackResource): bo
     return a.id !== undefined && a.id === b.id;
 }
 
+/**
+ * The stack's own resources a read of the same file stands for (a `.get()` of
+ * the resource itself: same type, provider, Region and ARN or id), each with
+ * the read. A read records what AWS held when the file was written; where that
+ * differs from the resource's own state, AWS keeps it until an update sets the
+ * property again, so the proof reads it as what AWS holds.
+ */
+export function ownReads(state: StackState): Map<StackResource, StackResource> {
+    const pairs = new Map<StackResource, StackResource>();
+    const reads = state.resources.filter((r) => r.external && r.custom);
+    if (reads.length === 0) return pairs;
+    const own = new Map<string, StackResource[]>();
+    for (const r of state.resources) {
+        if (!r.custom || r.external || r.pendingDelete || r.id === undefined) continue;
+        const list = own.get(`${r.type}\u0000${r.id}`);
+        if (list) list.push(r);
+        else own.set(`${r.type}\u0000${r.id}`, [r]);
+    }
+    const byArn = new Map<string, StackResource>();
+    for (const r of state.resources) {
+        const arn = r.custom && !r.external && !r.pendingDelete ? textProp(r, "arn") : undefined;
+        if (arn !== undefined && arn !== UNKNOWN_VALUE) byArn.set(`${r.type}\u0000${arn}`, r);
+    }
+    for (const read of reads) {
+        const arn = textProp(read, "arn");
+        const candidates = [...(own.get(`${read.type}\u0000${read.id}`) ?? []), ...(arn === undefined ? [] : [byArn.get(`${read.type}\u0000${arn}`)].filter((r): r is StackResource => r !== undefined))];
+        const match = candidates.find((r) => readOfItself(state, r, read));
+        if (match !== undefined && !pairs.has(match)) pairs.set(match, read);
+    }
+    return pairs;
+}
+
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 

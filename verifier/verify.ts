@@ -22,11 +22,11 @@ import { forgetScannedTexts } from "./policy-text";
 import { asOneProof } from "./proof-run";
 import { sameValue, sameWhenRead } from "./same-value";
 import { opsIdentityReachViolations } from "./identity-reach";
-import { planViolations } from "./plan-integrity";
+import { ownReads, planViolations } from "./plan-integrity";
 import { deleteResetViolations } from "./delete-resets";
 import { unknownViolations } from "./unknowns";
 import { readPlanText } from "./plan-input";
-import { deepInputError, READ_KEYS, readStackState, UnreadableInputError, type StackState } from "./pulumi-formats";
+import { deepInputError, READ_KEYS, readStackState, UNKNOWN_VALUE, UnreadableInputError, type StackResource, type StackState } from "./pulumi-formats";
 import { checkedRuntimeRoleNames, runtimeRolesOf, trustedCallersOf, type TrustedCallers } from "./runtime-roles";
 import { proveTenant, type TenantProof } from "./tenant-proof";
 
@@ -109,10 +109,12 @@ function proveStates(states: StackState[], options: VerifyOptions): Verification
 
     const inputs = proveView(states, intents, options);
     const violations = inputs.violations;
-    const outputsProved = states.some((s) => ofFile(s.file, () => outputsDiffer(s)));
+    // A read of the stack's own resource is what AWS held: its outputs join the resource's own as what AWS holds.
+    const reads = new Map(states.map((s) => [s, ownReads(s)]));
+    const outputsProved = states.some((s) => ofFile(s.file, () => outputsDiffer(s) || readsDiffer(reads.get(s)!)));
     if (outputsProved) {
         // What AWS holds after a refresh can differ from what the program asked for: prove it too.
-        const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs }, asked: r.inputs })) }));
+        const asHeld = states.map((s) => ({ ...s, resources: s.resources.map((r) => ({ ...r, inputs: { ...r.inputs, ...r.outputs, ...heldByRead(reads.get(s)!.get(r)) }, asked: r.inputs })) }));
         const heldIntents: Intents = { ...intents, byState: new Map(states.map((s, i) => [asHeld[i], intents.byState.get(s)!])) };
         const known = new Set(violations.map(key));
         for (const v of proveView(asHeld, heldIntents, options).violations) {
@@ -215,6 +217,27 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
         violations.push(...archive.violations);
         facts.push(...archive.facts);
     }
+}
+
+/** A read's outputs without Pulumi's own keys: what AWS held for the resource it reads. */
+function heldByRead(read: StackResource | undefined): Record<string, unknown> {
+    if (read === undefined) return {};
+    const held: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(read.outputs)) if (!k.startsWith("__") && v !== UNKNOWN_VALUE) held[k] = v;
+    return held;
+}
+
+/** Whether a read of the stack's own resource records a property the proof reads otherwise than the resource does. */
+function readsDiffer(pairs: ReadonlyMap<StackResource, StackResource>): boolean {
+    for (const [own, read] of pairs) {
+        const held = heldByRead(read);
+        for (const k in held) {
+            if (!READ_KEYS.has(k)) continue;
+            const mine = k in own.outputs ? own.outputs[k] : own.inputs[k];
+            if (!sameValue(mine, held[k])) return true;
+        }
+    }
+    return false;
 }
 
 /** Whether any property the proof reads holds another value in `outputs` than in `inputs`. */
