@@ -38,6 +38,8 @@ export function warningDelivery(ctx: MeteringContext, r: StackResource, t: Tenan
         if (topic === undefined) continue;
         const why = protectionProblem(prop(topic, "dataProtectionPolicy"));
         if (why !== undefined) flag("alarmActions", `notifies the topic ${action}, whose data protection policy ${why}: the warnings of tenant ${t.tenantId} would not arrive as sent`);
+        const key = textOf(prop(topic, "kmsMasterKeyId"));
+        if (key !== undefined && isAwsManagedSnsKey(key)) flag("alarmActions", `notifies the topic ${action}, encrypted with the AWS managed key ${key}, whose policy CloudWatch may not use: every warning of tenant ${t.tenantId} fails to publish; a topic CloudWatch notifies takes a customer managed key that allows it`);
     }
 }
 
@@ -66,3 +68,10 @@ function protectionProblem(policy: unknown): string | undefined {
     }
     return undefined;
 }
+
+/** The AWS managed key for SNS, by alias name or alias ARN: its key policy is AWS's, and lets no service but SNS use it. */
+function isAwsManagedSnsKey(key: string): boolean {
+    return key === AWS_MANAGED_SNS_ALIAS || (key.startsWith("arn:") && key.endsWith(`:${AWS_MANAGED_SNS_ALIAS}`));
+}
+
+const AWS_MANAGED_SNS_ALIAS = "alias/aws/sns";

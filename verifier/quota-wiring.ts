@@ -478,6 +478,12 @@ function invokePermission(ctx: MeteringContext, fn: StackResource, rule: StackRe
             && known(prop(p, "principal"), (v) => v === "events.amazonaws.com")
             && known(prop(p, "sourceArn"), (v) => ruleArns.includes(v as string))
             && isUnset(prop(p, "qualifier"))
+            // Each of these narrows who may invoke: an organization or an event source token EventBridge never
+            // carries, a function URL's auth type, another account as the source. Any refuses the rule's invocations.
+            && isUnset(prop(p, "principalOrgId"))
+            && isUnset(prop(p, "eventSourceToken"))
+            && isUnset(prop(p, "functionUrlAuthType"))
+            && known(prop(p, "sourceAccount"), (v) => isUnset(v) || v === ctx.account)
             && inFunctionRegion(ctx, p, fn, region);
     });
 }

@@ -79,6 +79,12 @@ export const ENFORCEMENT_MUTATIONS: Mutation[] = [
       edit: (doc, side) => setProp(warningsTopic(doc), side, "dataProtectionPolicy", protection({ Deny: {} })) },
     { name: "the tenant's warnings topic masking the word ALARM in its messages", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc, side) => setProp(warningsTopic(doc), side, "dataProtectionPolicy", protection({ Deidentify: { MaskConfig: {} } })) },
+    { name: "the tenant's warnings topic encrypted with the AWS managed key for SNS, which CloudWatch may not use", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "kmsMasterKeyId", "alias/aws/sns") },
+    { name: "the enforcer's permission held to an organization (principalOrgId), which EventBridge's invocations never carry", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(permission(doc), side, "principalOrgId", "o-a1b2c3d4e5") },
+    { name: "the enforcer's permission held to another account as its source", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(permission(doc), side, "sourceAccount", "123456789012") },
     { name: "a block alarm's threshold raised past the tenant's limit", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc, side) => setProp(dailyAlarm(doc), side, "threshold", 2e15) },
     { name: "the monthly block alarm's threshold made unreachable", stack: "ops", code: CODE, sides: ["inputs"],
@@ -145,6 +151,8 @@ export const ENFORCEMENT_MUTATIONS: Mutation[] = [
 ];
 
 export const ENFORCEMENT_CONTROLS: { name: string; stack: "ops" | "customer-a"; edit: (doc: StackDoc) => void }[] = [
+    { name: "the enforcer's permission held to the ops account as its source", stack: "ops",
+      edit: (doc) => setProp(permission(doc), "inputs", "sourceAccount", OPS) },
     { name: "the tenant's warnings topic reporting what it finds and changing nothing", stack: "ops",
       edit: (doc) => setProp(warningsTopic(doc), "inputs", "dataProtectionPolicy", protection({ Audit: { SampleRate: 99, FindingsDestination: {} } })) },
     { name: "the enforcer's role also allowed to read its own function's configuration", stack: "ops",
