@@ -14,6 +14,7 @@ import {
     firstProblem,
     functionProblem,
     integerAtLeastProblem,
+    integerProblem,
     listProblem,
     methodsProblem,
     nearestName,
@@ -32,6 +33,7 @@ import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
 import { ArchivingSink } from "./sinks/archive-sink";
+import { MAX_TIMER_MS } from "./record-delivery";
 
 /** `deadlineMarginMs` is the Lambda handler's: a model call's deadline is its own `signal`. */
 export interface TenantChatModelOptions extends Partial<Omit<RuntimeConfig, "deadlineMarginMs">> {
@@ -69,6 +71,13 @@ export interface TenantChatModelOptions extends Partial<Omit<RuntimeConfig, "dea
     logger?: PrivateInvocationLogger;
     prices?: PriceTable;
     onWarning?: (message: string) => void;
+    /**
+     * Longest wait of the logger's `flush()` and `close()` for its sink, ms
+     * (see PrivateInvocationLoggerOptions.flushTimeoutMs): the records still
+     * on their way then count as lost and are reported.
+     * @default 120000
+     */
+    flushTimeoutMs?: number;
 }
 
 export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: RuntimeConfig };
@@ -80,7 +89,7 @@ export type TenantChatModel = AuditedChatBedrockConverse & { readonly config: Ru
  */
 export function createTenantChatModel(options: TenantChatModelOptions): TenantChatModel {
     checkModelOptions(options);
-    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, bedrockMaxSockets, bedrockConnectionTimeoutMs, modelFields, logger: shared, prices, onWarning, archiveClient, ...overrides } =
+    const { sink, modelId, userId, env, customerCredentials, bedrockEndpoint, bedrockClientConfig, bedrockMaxSockets, bedrockConnectionTimeoutMs, modelFields, logger: shared, prices, onWarning, archiveClient, flushTimeoutMs, ...overrides } =
         options;
     const config = loadRuntimeConfig(overrides, env ?? process.env);
     const model = modelId ?? config.defaultModel;
@@ -88,7 +97,7 @@ export function createTenantChatModel(options: TenantChatModelOptions): TenantCh
         throw new ArgumentError(`modelId must be one of the tenant's allowed models (${config.allowedModels.join(", ")}), got ${showBrief(model)}`);
     }
     if (shared) checkSharedLogger(shared, config, options);
-    const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning });
+    const logger = shared ?? createAuditLogger(config, sink, { archiveClient, customerCredentials, region: env?.AWS_REGION ?? process.env.AWS_REGION, prices, onWarning, flushTimeoutMs });
     const route = config.modelRoutes[model];
     const client = createOpsBedrockClient(config, {
         userId,
@@ -129,6 +138,7 @@ const TENANT_MODEL_OPTIONS: readonly string[] = [
         "logger",
         "prices",
         "onWarning",
+        "flushTimeoutMs",
     ] satisfies (keyof TenantChatModelOptions)[]),
 ];
 
@@ -247,6 +257,7 @@ function checkModelOptions(options: TenantChatModelOptions): void {
         modelFields === undefined ? undefined : recordProblem("modelFields", modelFields),
         archiveClient === undefined ? undefined : methodsProblem("archiveClient", archiveClient, ["send"], "an S3Client"),
         onWarning === undefined ? undefined : functionProblem("onWarning", onWarning),
+        options.flushTimeoutMs === undefined ? undefined : integerProblem("flushTimeoutMs", options.flushTimeoutMs, 1, MAX_TIMER_MS),
     );
     const owned = modelFields && MODEL_OWNED_FIELDS.find((key) => (modelFields as Record<string, unknown>)[key] !== undefined);
     if (owned) {
@@ -288,7 +299,7 @@ function checkSharedLogger(logger: PrivateInvocationLogger, config: RuntimeConfi
     const archive = logger.sink instanceof ArchivingSink ? logger.sink.bucket : undefined;
     const configured = config.archiveBucket !== undefined && config.archiveKmsKeyArn !== undefined ? config.archiveBucket : undefined;
     if (archive !== configured) throw mismatch("archiveBucket", archive ?? null, configured ?? null);
-    for (const owned of ["prices", "archiveClient"] as const) {
+    for (const owned of ["prices", "archiveClient", "flushTimeoutMs"] as const) {
         if (options[owned] !== undefined) throw new ArgumentError(`${owned} is an option of the logger that records, and logger is given: pass ${owned} where that logger is built`);
     }
 }

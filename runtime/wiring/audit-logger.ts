@@ -73,7 +73,7 @@ export function auditLoggerProblem(argName: string, value: unknown, methods: rea
 export function createAuditLogger(
     config: RuntimeConfig,
     sink: AuditSink,
-    options: { archiveClient?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string; prices?: PriceTable; onWarning?: (message: string) => void },
+    options: { archiveClient?: S3Client; customerCredentials?: AwsCredentialIdentityProvider; region?: string; prices?: PriceTable; onWarning?: (message: string) => void; flushTimeoutMs?: number },
 ): PrivateInvocationLogger {
     const archiving = createArchivingSink(config, sink, { client: options.archiveClient, customerCredentials: options.customerCredentials, region: options.region });
     return new PrivateInvocationLogger({
@@ -85,6 +85,7 @@ export function createAuditLogger(
         region: config.bedrockRegion,
         prices: options.prices,
         onWarning: options.onWarning,
+        flushTimeoutMs: options.flushTimeoutMs,
     });
 }
 

@@ -4,6 +4,8 @@ import { RECORDS_LOST_EXIT_CODE, shutdownLoggers } from "../../runtime/shutdown"
 import { SinkCounters, type AuditSink } from "../../runtime/sinks/audit-sink";
 import type { StoredRecord } from "../../contract";
 import { within } from "../support/within";
+import { createTenantChatModel } from "../../runtime/tenant-chat-model";
+import { TENANT_ENV } from "../../testing/runtime-fixtures";
 
 /** A sink of a caller's own whose writes never settle until told to, and whose flush can be made to hang too. */
 class StuckSink implements AuditSink {
@@ -139,5 +141,27 @@ describe("shutdown over a sink that never settles", () => {
         // Both records, and the close record handed over behind them.
         assert.equal(logger.stats().lost, 3);
         assert.deepEqual(warnings, ["shutdown: 3 audit records were lost"]);
+    });
+});
+
+describe("flushTimeoutMs through createTenantChatModel", () => {
+    const env = { ...TENANT_ENV, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDCUSTOMERA", AWS_SECRET_ACCESS_KEY: "secret" };
+
+    it("bounds the flush of the logger the model builds", async () => {
+        const sink = new StuckSink();
+        const warnings: string[] = [];
+        const model = createTenantChatModel({ sink, env, flushTimeoutMs: 30, onWarning: (m) => warnings.push(m) });
+        void model.auditLogger.logRejection(rejection);
+        await within(5000, model.auditLogger.flush(), "flush");
+        assert.equal(model.auditLogger.stats().lost, 1);
+        assert.match(warnings.join("\n"), /did not finish within 30 ms \(flushTimeoutMs\)/);
+    });
+
+    it("refuses a value that is no whole number of ms within a timer's limit, and one beside a shared logger", () => {
+        for (const bad of [0, 1.5, 2 ** 31, "100"]) {
+            assert.throws(() => createTenantChatModel({ sink: new StuckSink(), env, flushTimeoutMs: bad as number }), /^ArgumentError: flushTimeoutMs must be an integer from 1 to 2147483647/);
+        }
+        const shared = createTenantChatModel({ sink: new StuckSink(), env }).auditLogger;
+        assert.throws(() => createTenantChatModel({ logger: shared, env, flushTimeoutMs: 1000 } as never), /^ArgumentError: flushTimeoutMs is an option of the logger that records, and logger is given/);
     });
 });
