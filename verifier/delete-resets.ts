@@ -13,6 +13,7 @@
 import { BUCKET_TYPES } from "./account-egress";
 import { violation, type Violation } from "./findings";
 import { lastPart } from "./metering-values";
+import { busNameOf } from "./physical-names";
 import { knownText, prop, type StackResource, type StackState } from "./pulumi-formats";
 
 type Slot = (r: StackResource) => string[];
@@ -72,7 +73,8 @@ const SETTINGS: { what: string; holders: Record<string, Slot> }[] = [
     { what: "subscription filter", holders: { "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": (r) => one(text(r, "logGroup"), text(r, "name")) } },
     { what: "alarm", holders: { "aws:cloudwatch/metricAlarm:MetricAlarm": (r) => one(text(r, "name")), "aws:cloudwatch/compositeAlarm:CompositeAlarm": (r) => one(text(r, "alarmName")) } },
     { what: "function permission", holders: { "aws:lambda/permission:Permission": (r) => one(text(r, "function"), text(r, "statementId")) } },
-    { what: "rule target", holders: { "aws:cloudwatch/eventTarget:EventTarget": (r) => one(text(r, "eventBusName") ?? "default", text(r, "rule"), text(r, "targetId")) } },
+    { what: "rule target", holders: { "aws:cloudwatch/eventTarget:EventTarget": (r) => one(busNameOf(text(r, "eventBusName")), text(r, "rule"), text(r, "targetId")) } },
+    { what: "rule", holders: { "aws:cloudwatch/eventRule:EventRule": (r) => one(busNameOf(text(r, "eventBusName")), text(r, "name")) } },
     { what: "topic policy", holders: { "aws:sns/topicPolicy:TopicPolicy": (r) => one(text(r, "arn")), "aws:sns/topic:Topic": (r) => (sets(r, "policy") ? one(text(r, "arn")) : []) } },
     { what: "queue policy", holders: { "aws:sqs/queuePolicy:QueuePolicy": (r) => one(text(r, "queueUrl")), "aws:sqs/queue:Queue": (r) => (sets(r, "policy") ? one(text(r, "url")) : []) } },
     { what: "data protection policy", holders: { "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": (r) => one(text(r, "logGroupName")) } },

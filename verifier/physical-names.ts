@@ -13,8 +13,12 @@ import { textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 export interface Namespace {
     /** What the name names, for the finding. */
     what: string;
-    /** The properties that together make the name, each with the value AWS assumes when it is absent. */
-    keys: readonly (readonly [string, string?])[];
+    /**
+     * The properties that together make the name, each with the value AWS
+     * assumes when it is absent, and the one spelling of a value AWS takes in
+     * several (a bus by its name or its ARN).
+     */
+    keys: readonly (readonly [string, string?, ((value: string) => string)?])[];
     regional: boolean;
     /** IAM compares names case-insensitively. */
     anyCase?: boolean;
@@ -28,6 +32,19 @@ const named = (what: string, key = "name"): Namespace => ({ what, keys: [[key]],
 const ofBucket = (what: string): Namespace => ({ what: `${what} of S3 bucket`, keys: [["bucket"]], regional: false });
 /** One of these per IAM role, user or group, whose names IAM compares case-insensitively; an inline policy's own name is taken the same way, so that two which may clash are taken to. */
 const ofIdentity = (what: string, key: string, own?: string): Namespace => ({ what, keys: own ? [[key], [own]] : [[key]], regional: false, anyCase: true });
+/**
+ * An event bus as EventBridge takes it, by its name or its ARN
+ * (`arn:aws:events:REGION:ACCOUNT:event-bus/NAME`), unset or empty being the
+ * default bus: one bus however it is written, so a rule or target on it is
+ * one resource however its file spells the bus.
+ */
+export function busNameOf(bus: string | undefined): string {
+    if (bus === undefined || bus === "") return "default";
+    const marker = ":event-bus/";
+    const at = bus.startsWith("arn:") ? bus.indexOf(marker) : -1;
+    return at < 0 ? bus : bus.slice(at + marker.length);
+}
+
 /** A key policy names its key by id or by ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`): AWS holds one policy for both. */
 const keyIdOf = (keyId: string): string => (keyId.startsWith("arn:") ? keyId.slice(keyId.lastIndexOf("/") + 1) : keyId);
 
@@ -81,8 +98,8 @@ const NAMESPACES: Readonly<Record<string, Namespace>> = {
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": named("CloudWatch alarm", "alarmName"),
     // A dashboard's ARN carries no Region: its name is the account's.
     "aws:cloudwatch/dashboard:Dashboard": { what: "CloudWatch dashboard", keys: [["dashboardName"]], regional: false },
-    "aws:cloudwatch/eventRule:EventRule": { what: "EventBridge rule", keys: [["eventBusName", "default"], ["name"]], regional: true },
-    "aws:cloudwatch/eventTarget:EventTarget": { what: "EventBridge target", keys: [["eventBusName", "default"], ["rule"], ["targetId"]], regional: true },
+    "aws:cloudwatch/eventRule:EventRule": { what: "EventBridge rule", keys: [["eventBusName", "default", busNameOf], ["name"]], regional: true },
+    "aws:cloudwatch/eventTarget:EventTarget": { what: "EventBridge target", keys: [["eventBusName", "default", busNameOf], ["rule"], ["targetId"]], regional: true },
     "aws:kms/alias:Alias": named("KMS alias"),
     "aws:kms/keyPolicy:KeyPolicy": { what: "key policy of KMS key", keys: [["keyId"]], regional: true, spelling: keyIdOf },
     "aws:lambda/function:Function": named("Lambda function"),
@@ -123,10 +140,10 @@ export function physicalName(r: StackResource): PhysicalName | undefined {
     if (!Object.prototype.hasOwnProperty.call(NAMESPACES, r.type)) return undefined;
     const space = NAMESPACES[r.type];
     const parts: string[] = [];
-    for (const [key, otherwise] of space.keys) {
+    for (const [key, otherwise, spelling] of space.keys) {
         const value = textProp(r, key) ?? otherwise;
         if (value === undefined || (value === "" && otherwise === undefined) || value.includes(UNKNOWN_VALUE)) return undefined;
-        parts.push(value);
+        parts.push(spelling ? spelling(value) : value);
     }
     if (parts.length === 0) return { space, name: "of the account", key: `${space.what}\u0000` };
     const last = parts.pop()!;

@@ -109,23 +109,38 @@ describe("a stack export's copy marked delete: true, which the next update delet
     const same = (r: any) => r;
     const named = (suffix: string) => (r: any) => r.urn.endsWith(`::${suffix}`);
 
-    it("finds the old copy of the throttle alarm and of a metric filter: deleting either deletes the one the stack keeps", () => {
+    it("finds the old copy of the throttle alarm, a metric filter and the enforcer's rule: deleting each deletes the one the stack keeps", () => {
         const alarm = found("customer-a", "aws:cloudwatch/metricAlarm:MetricAlarm", named("customer-a-throttle-alarm"), same);
         assert.strictEqual(alarm.length, 1, JSON.stringify(alarm));
         assert.match(alarm[0], /^customer-a-throttle-alarm: the next update deletes this copy \(delete: true\) while its replacement holds the same alarm/);
         assert.strictEqual(found("customer-a", METRIC_FILTER, () => true, same).length, 1);
+        const rule = found("ops", "aws:cloudwatch/eventRule:EventRule", () => true, same);
+        assert.ok(rule.length === 1 && rule[0].includes("holds the same rule"), JSON.stringify(rule));
     });
 
-    it("finds an old copy holding no setting of another by its id: the enforcer's event rule and target, its permission, a tenant's role", () => {
+    it("finds an old copy holding no setting of another by its id: the enforcer's event target and permission, a tenant's role", () => {
         const byId = (stack: "ops" | "customer-a", type: string, which: (r: any) => boolean) => {
             const f = found(stack, type, which, same);
             assert.strictEqual(f.length, 1, `${type}: ${JSON.stringify(f)}`);
             assert.match(f[0], /the next update deletes this copy \(delete: true\) by its id .*, which is the id of its replacement, a .* the stack keeps: AWS deletes that resource/);
         };
-        byId("ops", "aws:cloudwatch/eventRule:EventRule", () => true);
         byId("ops", "aws:cloudwatch/eventTarget:EventTarget", () => true);
         byId("ops", "aws:lambda/permission:Permission", () => true);
         byId("ops", "aws:iam/role:Role", (r) => r.inputs.name === "BedrockTenantAccess-customer-a");
+    });
+
+    it("finds an old copy of the enforcer's target naming the default bus by its ARN, under an id of its own", () => {
+        const docs = { ops: JSON.parse(JSON.stringify(ops)), "customer-a": JSON.parse(JSON.stringify(customer)) };
+        const live = docs.ops.deployment.resources.find((r: any) => r.type === "aws:cloudwatch/eventTarget:EventTarget");
+        // As a deployed stack records it: the target id the provider chose.
+        for (const side of ["inputs", "outputs"]) live[side].targetId = "terraform-20250101000000000000000001";
+        const bus = "arn:aws:events:us-east-1:999999999999:event-bus/default";
+        const old = JSON.parse(JSON.stringify(live));
+        for (const side of ["inputs", "outputs"]) old[side].eventBusName = bus;
+        docs.ops.deployment.resources.push({ ...old, id: `${bus}|BedrockTenancyQuotaAlarms|terraform-20250101000000000000000001`, delete: true });
+        const states = (["ops", "customer-a"] as const).map((s) => stackStateOf(`${s}.json`, docs[s]));
+        const f = verifyStates(states).violations.filter((v) => v.code === "BT-PLAN-DELETE-RESETS").map((v) => v.why);
+        assert.ok(f.length === 1 && f[0].includes("holds the same rule target"), JSON.stringify(f));
     });
 
     it("lets pass an old copy under its own id and name, which deletes only itself", () => {

@@ -92,6 +92,16 @@ describe("one setting AWS keeps once, written twice", () => {
             assert.deepStrictEqual(duplicates(pair(type, { keyId: KEY_ID, policy: "{}" }, { keyId: "5678abcd-12ab-34cd-56ef-1234567890ab", policy: "{}" })), []);
         });
 
+        it("finds a second rule, or a second target of one id on one rule, whichever way the bus is written", () => {
+            const busArn = `arn:aws:events:us-east-1:${CUSTOMER_A}:event-bus/default`;
+            const target = "aws:cloudwatch/eventTarget:EventTarget";
+            assert.deepStrictEqual(duplicates(pair(target, { rule: "alarms", targetId: "enforcer", arn: "a" }, { rule: "alarms", targetId: "enforcer", eventBusName: busArn, arn: "b" })), ["second targetId"]);
+            assert.deepStrictEqual(duplicates(pair(target, { rule: "alarms", targetId: "enforcer", eventBusName: "" }, { rule: "alarms", targetId: "enforcer", eventBusName: "default" })), ["second targetId"]);
+            const rule = "aws:cloudwatch/eventRule:EventRule";
+            assert.deepStrictEqual(duplicates(pair(rule, { name: "alarms" }, { name: "alarms", eventBusName: busArn })), ["second name"]);
+            assert.deepStrictEqual(duplicates(pair(rule, { name: "alarms" }, { name: "alarms", eventBusName: "team-bus" })), []);
+        });
+
         it("finds a second inline policy of one name on one role, the role named in another case", () => {
             const type = "aws:iam/rolePolicy:RolePolicy";
             assert.deepStrictEqual(duplicates(pair(type, { role: "AuditReader", name: "read", policy: "{}" }, { role: "auditreader", name: "read", policy: "{ }" })), ["second name"]);
