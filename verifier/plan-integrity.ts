@@ -11,6 +11,7 @@ import { violation, type Violation } from "./findings";
 import { physicalName } from "./physical-names";
 import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
+import { sameValue } from "./same-value";
 import { knownType, type KnownType } from "./resource-types";
 
 /** The slot of a declaration whose Region the file does not know. */
@@ -97,6 +98,7 @@ export function planViolations(state: StackState, account: string | undefined): 
     const defaults = new Set<string>();
     out.push(...providerReferenceViolations(state, account, defaults));
     out.push(...configViolations(state, account, defaults));
+    out.push(...disagreeingReads(state, at));
     return out;
 }
 
@@ -115,10 +117,12 @@ function inRegion(state: StackState, first: StackResource, region: RegionSlot): 
  * not know, which may be another.
  */
 function readOfItself(state: StackState, a: StackResource, b: StackResource): boolean {
-    if (a.external === b.external || a.provider !== b.provider) return false;
+    if (a.external === b.external) return false;
     const region = resourceRegion(state, a);
-    // With no Region of their own, both are in their one provider's Region, known or not; a Region of their own counts only when known.
-    const oneRegion = (region !== undefined && region === resourceRegion(state, b)) || (!setsOwnRegion(a) && !setsOwnRegion(b));
+    // With no Region of their own, two of one provider are in its Region, known or not; otherwise (a Region of their own, or another
+    // provider of the account, as every provider the proof accepts is) only a Region known for both counts.
+    const sameProvider = a.provider === b.provider;
+    const oneRegion = (region !== undefined && region === resourceRegion(state, b)) || (sameProvider && !setsOwnRegion(a) && !setsOwnRegion(b));
     if (!oneRegion) return false;
     const arnA = textProp(a, "arn");
     const arnB = textProp(b, "arn");
@@ -133,8 +137,8 @@ function readOfItself(state: StackState, a: StackResource, b: StackResource): bo
  * differs from the resource's own state, AWS keeps it until an update sets the
  * property again, so the proof reads it as what AWS holds.
  */
-export function ownReads(state: StackState): Map<StackResource, StackResource> {
-    const pairs = new Map<StackResource, StackResource>();
+export function ownReads(state: StackState): Map<StackResource, StackResource[]> {
+    const pairs = new Map<StackResource, StackResource[]>();
     const reads = state.resources.filter((r) => r.external && r.custom);
     if (reads.length === 0) return pairs;
     const own = new Map<string, StackResource[]>();
@@ -153,9 +157,30 @@ export function ownReads(state: StackState): Map<StackResource, StackResource> {
         const arn = textProp(read, "arn");
         const candidates = [...(own.get(`${read.type}\u0000${read.id}`) ?? []), ...(arn === undefined ? [] : [byArn.get(`${read.type}\u0000${arn}`)].filter((r): r is StackResource => r !== undefined))];
         const match = candidates.find((r) => readOfItself(state, r, read));
-        if (match !== undefined && !pairs.has(match)) pairs.set(match, read);
+        if (match === undefined) continue;
+        const list = pairs.get(match);
+        if (list) list.push(read);
+        else pairs.set(match, [read]);
     }
     return pairs;
+}
+
+/**
+ * Two reads of one resource that record it differently: each is what AWS held
+ * when it was read, and the file does not say which AWS holds now (they are
+ * refreshed together, so only an edit, or AWS changing between them, parts them).
+ */
+function disagreeingReads(state: StackState, at: (r: StackResource) => { tenant: string; stack: string; resource: string; urn: string }): Violation[] {
+    const out: Violation[] = [];
+    for (const [own, reads] of ownReads(state)) {
+        for (const later of reads.slice(1)) {
+            const differing = Object.keys({ ...reads[0].outputs, ...later.outputs }).filter((k) => !k.startsWith("__") && !sameValue(reads[0].outputs[k], later.outputs[k]));
+            if (differing.length === 0) continue;
+            out.push(violation("BT-PLAN-DUPLICATE-NAME", at(later), differing[0],
+                `is a second read of ${own.name} that records it otherwise than ${reads[0].name} does (${differing.join(", ")}): each is what AWS held when it was read, and the file does not say which AWS holds now`));
+        }
+    }
+    return out;
 }
 
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";

@@ -219,18 +219,21 @@ function proveState(state: StackState, intents: Intents, options: VerifyOptions,
     }
 }
 
-/** A read's outputs without Pulumi's own keys: what AWS held for the resource it reads. */
-function heldByRead(read: StackResource | undefined): Record<string, unknown> {
-    if (read === undefined) return {};
+/**
+ * The reads' outputs without Pulumi's own keys: what AWS held for the
+ * resource they read. Reads that disagree are a finding of their own
+ * (plan-integrity.ts); here the last one read stands.
+ */
+function heldByRead(reads: readonly StackResource[] | undefined): Record<string, unknown> {
     const held: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(read.outputs)) if (!k.startsWith("__") && v !== UNKNOWN_VALUE) held[k] = v;
+    for (const read of reads ?? []) for (const [k, v] of Object.entries(read.outputs)) if (!k.startsWith("__") && v !== UNKNOWN_VALUE) held[k] = v;
     return held;
 }
 
 /** Whether a read of the stack's own resource records a property the proof reads otherwise than the resource does. */
-function readsDiffer(pairs: ReadonlyMap<StackResource, StackResource>): boolean {
-    for (const [own, read] of pairs) {
-        const held = heldByRead(read);
+function readsDiffer(pairs: ReadonlyMap<StackResource, readonly StackResource[]>): boolean {
+    for (const [own, reads] of pairs) {
+        const held = heldByRead(reads);
         for (const k in held) {
             if (!READ_KEYS.has(k)) continue;
             const mine = k in own.outputs ? own.outputs[k] : own.inputs[k];

@@ -47,6 +47,30 @@ describe("a read of the stack's own resource is what AWS holds", function () {
         assert.ok(found.some((v) => v.code === "BT-CUSTOMER-KEY" && v.drift === true), JSON.stringify(found, null, 1));
     });
 
+    it("finds the read through another provider of the account in the same Region, as drift", () => {
+        const doc = JSON.parse(JSON.stringify(customer));
+        const own = doc.deployment.resources.find((r: any) => r.type === KEY && r.urn.endsWith("::customer-a-key"));
+        const stack = own.urn.split("::")[0].slice("urn:pulumi:".length);
+        const providerUrn = `urn:pulumi:${stack}::bedrock-tenancy::pulumi:providers:aws::reader`;
+        doc.deployment.resources.push({ urn: providerUrn, type: "pulumi:providers:aws", custom: true, id: "reader-id", inputs: { region: "us-east-1", version: "7.0.0" }, outputs: { region: "us-east-1", version: "7.0.0" } });
+        const read = JSON.parse(JSON.stringify(own));
+        doc.deployment.resources.push({ ...read, urn: `${own.urn}-read`, external: true, provider: `${providerUrn}::reader-id`, inputs: {}, outputs: { ...read.outputs, isEnabled: false } });
+        const found = verifyStates([stackStateOf("ops.json", ops), stackStateOf("customer-a.json", doc)]).violations;
+        assert.ok(found.some((v) => v.code === "BT-CUSTOMER-KEY" && v.drift === true), JSON.stringify(found, null, 1));
+    });
+
+    it("finds two reads of one resource that record it differently, whichever comes first", () => {
+        for (const hostileFirst of [true, false]) {
+            const doc = JSON.parse(JSON.stringify(customer));
+            const own = doc.deployment.resources.find((r: any) => r.type === ALARM && throttleAlarm(r));
+            const read = (suffix: string, outputs: any) => ({ ...JSON.parse(JSON.stringify(own)), urn: `${own.urn}-${suffix}`, external: true, inputs: {}, outputs });
+            const reads = [read("a", { ...own.outputs, actionsEnabled: false }), read("b", own.outputs)];
+            doc.deployment.resources.push(...(hostileFirst ? reads : reads.reverse()));
+            const found = verifyStates([stackStateOf("ops.json", ops), stackStateOf("customer-a.json", doc)]).violations;
+            assert.ok(found.some((v) => v.code === "BT-PLAN-DUPLICATE-NAME" && v.why.includes("is a second read of customer-a-throttle-alarm")), JSON.stringify(found, null, 1));
+        }
+    });
+
     it("lets pass a read that records what the resource's own state does, and a read of a resource the stack does not hold", () => {
         assert.deepStrictEqual(withRead(ALARM, throttleAlarm, (o) => o), []);
         const doc = JSON.parse(JSON.stringify(customer));
