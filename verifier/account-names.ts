@@ -8,7 +8,7 @@
  */
 import { violation, type Violation } from "./findings";
 import { listUnder } from "./metering-values";
-import { physicalName } from "./physical-names";
+import { physicalNames } from "./physical-names";
 import { type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
@@ -34,9 +34,8 @@ export function accountNameCollisions(stacks: readonly AccountStack[]): Violatio
     const byName = new Map<string, Holder[]>();
     for (const stack of stacks) {
         for (const r of stack.state.resources) {
-            const named = r.custom && !r.external ? physicalName(r) : undefined;
-            if (!named) continue;
-            listUnder(byName, named.key, { stack, r, name: named.name, region: named.space.regional ? resourceRegion(stack.state, r) : undefined });
+            if (!r.custom || r.external) continue;
+            for (const named of physicalNames(r)) listUnder(byName, named.key, { stack, r, name: named.name, region: named.space.regional ? resourceRegion(stack.state, r) : undefined });
         }
     }
     const out: Violation[] = [];

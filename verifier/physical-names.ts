@@ -8,7 +8,7 @@
  * name the other does not; it is kept apart from both so that each can
  * import it without importing the other.
  */
-import { textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+import { prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
 
 export interface Namespace {
     /** What the name names, for the finding. */
@@ -151,4 +151,34 @@ export function physicalName(r: StackResource): PhysicalName | undefined {
     const within = parts.filter((p) => p !== "");
     const name = within.length === 0 ? JSON.stringify(own) : `${JSON.stringify(own)} (within ${within.join(", ")})`;
     return { space, name, key: `${space.what}\u0000${space.anyCase ? name.toLowerCase() : name}` };
+}
+
+/** Where an identity's own `inlinePolicies` entries live: the namespace of the type that writes one such policy alone, and its key for the identity. */
+const INLINE_OF: Readonly<Record<string, readonly [string, string]>> = {
+    "aws:iam/role:Role": ["aws:iam/rolePolicy:RolePolicy", "role"],
+    "aws:iam/user:User": ["aws:iam/userPolicy:UserPolicy", "user"],
+    "aws:iam/group:Group": ["aws:iam/groupPolicy:GroupPolicy", "group"],
+};
+
+/**
+ * Every name the resource holds: its own, and for a role, user or group each
+ * entry of its `inlinePolicies`, which is the same inline policy an
+ * `aws:iam/rolePolicy` (or user or group policy) of that name writes: AWS
+ * keeps one, whichever update wrote it last.
+ */
+export function physicalNames(r: StackResource): PhysicalName[] {
+    const own = physicalName(r);
+    const names = own ? [own] : [];
+    const inline = Object.prototype.hasOwnProperty.call(INLINE_OF, r.type) ? INLINE_OF[r.type] : undefined;
+    const identity = inline && textProp(r, "name");
+    const entries = inline && identity !== undefined ? prop(r, "inlinePolicies") : undefined;
+    if (!inline || identity === undefined || !Array.isArray(entries)) return names;
+    const [type, key] = inline;
+    for (const entry of entries) {
+        const name = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).name : undefined;
+        if (typeof name !== "string" || name === "") continue;
+        const policy = physicalName({ ...r, type, inputs: { [key]: identity, name }, outputs: {} });
+        if (policy) names.push(policy);
+    }
+    return names;
 }

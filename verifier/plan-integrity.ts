@@ -8,7 +8,7 @@
  */
 import { isAccountId, isRecord, parseArn, PARTITION, regionProblem } from "../contract";
 import { violation, type Violation } from "./findings";
-import { physicalName } from "./physical-names";
+import { physicalNames } from "./physical-names";
 import { asText, decodeSecrets, jsonValue, prop, resourcesByUrn, stackOfUrn, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion, setsOwnRegion } from "./resource-region";
 import { sameValue } from "./same-value";
@@ -66,8 +66,7 @@ export function planViolations(state: StackState, account: string | undefined): 
         }
         const known = knownType(r.type) ?? ownComponent(state, r);
         if (!known) out.push(violation("BT-PLAN-UNKNOWN-TYPE", at(r), "type", `resource type ${r.type} is not known to the proof: it could grant access or move data, so it is not assumed harmless`));
-        const named = physicalName(r);
-        if (named) {
+        for (const named of physicalNames(r)) {
             // A name kept per account or worldwide (IAM, buckets, budgets) is one name in every Region.
             const regional = named.space.regional;
             const region: RegionSlot = regional ? resourceRegion(state, r) ?? REGION_NOT_KNOWN : "";

@@ -102,6 +102,14 @@ describe("one setting AWS keeps once, written twice", () => {
             assert.deepStrictEqual(duplicates(pair(rule, { name: "alarms" }, { name: "alarms", eventBusName: "team-bus" })), []);
         });
 
+        it("finds a role's own inlinePolicies entry and an inline policy resource of the same name on that role", () => {
+            const role = (entries: { name: string; policy: string }[]) => added("customer-a", "aws:iam/role:Role", "enforcer", { name: "Enforcer", assumeRolePolicy: "{}", inlinePolicies: entries });
+            const policy = (name: string) => added("customer-a", "aws:iam/rolePolicy:RolePolicy", "enforcer-policy", { role: "Enforcer", name, policy: "{}" });
+            assert.deepStrictEqual(duplicates([role([{ name: "block", policy: "{}" }]), policy("block")]), ["enforcer-policy name"]);
+            assert.deepStrictEqual(duplicates([role([{ name: "Block", policy: "{}" }]), policy("block")]), ["enforcer-policy name"]);
+            assert.deepStrictEqual(duplicates([role([{ name: "other", policy: "{}" }]), policy("block")]), []);
+        });
+
         it("finds a second inline policy of one name on one role, the role named in another case", () => {
             const type = "aws:iam/rolePolicy:RolePolicy";
             assert.deepStrictEqual(duplicates(pair(type, { role: "AuditReader", name: "read", policy: "{}" }, { role: "auditreader", name: "read", policy: "{ }" })), ["second name"]);
