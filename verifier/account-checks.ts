@@ -5,7 +5,7 @@
  * IAM's size quotas, and each customer stack pointing at its own tenant.
  */
 import { accountOfPrincipal, DEFAULT_TRUST_POLICY_SIZE_QUOTA, hasWildcard, INLINE_POLICY_SIZE_QUOTA, isLogsServicePrincipal, parseArn, parsePolicy } from "../contract";
-import { KEY_POLICY_TIES, LOGS_KEY_TIES, tiedToAccount } from "./account-egress";
+import { KEY_POLICY_TIES, LOGS_KEY_TIES, SOURCE_TIES, tiedToAccount } from "./account-egress";
 import { violation, type Code, type Violation } from "./findings";
 import type { AccountIam } from "./iam-graph";
 import type { CustomerIntent, TenantIntent } from "./intent";
@@ -149,6 +149,8 @@ function keyStoreViolations(r: StackResource): [string, string][] {
 }
 
 const NO_BUCKETS: ReadonlySet<string> = new Set();
+/** The service that publishes alarm notifications, to a topic a key may encrypt. */
+const CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com";
 
 /** A key policy may name only its own account and the CloudWatch Logs service held to the account, and `*` only held to the account. */
 function keyPolicyViolations(policy: unknown, account: string | undefined): [string, string][] {
@@ -163,6 +165,12 @@ function keyPolicyViolations(policy: unknown, account: string | undefined): [str
                 if (kind === "Service" && isLogsServicePrincipal(v)) {
                     // CloudWatch Logs acts for whichever account owns the log group: untied, it would use the key for any account's.
                     if (account === undefined || !tiedToAccount(s, account, NO_BUCKETS, LOGS_KEY_TIES)) out.push([s.label, `lets CloudWatch Logs (${v}) use the key for log groups of other accounts: no condition holds it to account ${account ?? "(unknown)"} alone; hold it to the log group with ArnEquals kms:EncryptionContext:aws:logs:arn, as the component does, or to the account with StringEquals aws:SourceAccount`]);
+                    continue;
+                }
+                if (kind === "Service" && v === CLOUDWATCH_SERVICE) {
+                    // CloudWatch publishes alarm notifications to a topic the key encrypts; held to the account's own alarms by
+                    // aws:SourceAccount or aws:SourceArn, it uses the key for nothing else.
+                    if (account === undefined || !tiedToAccount(s, account, NO_BUCKETS, SOURCE_TIES)) out.push([s.label, `lets CloudWatch (${v}) use the key for alarms of any account: no condition holds it to account ${account ?? "(unknown)"}; hold it to the account with StringEquals aws:SourceAccount`]);
                     continue;
                 }
                 if (kind !== "AWS") out.push([s.label, `lets the ${kind} principal ${v} use the key`]);
