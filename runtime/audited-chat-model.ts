@@ -35,6 +35,14 @@ import type { LogStreamCallbackHandler, RunLogPatch } from "@langchain/core/trac
 export const STREAM_TOKEN_KEY = "bedrock-tenancy-run-id";
 const MIDDLEWARE_NAME = "bedrockTenancyRequestIds";
 
+/**
+ * A call option for a caller that bounds the wait for a fail-closed
+ * completion record itself (the Lambda handler, which answers by the
+ * function's deadline, later than its call's signal): the model then waits
+ * for the record whatever the signal says, and the caller decides.
+ */
+export const COMPLETION_WAIT_OWNED = Symbol("bedrock-tenancy.completion-wait-owned");
+
 /** A streamed call the caller stopped reading before it ended. */
 export class StreamClosedError extends Error {
     constructor() {
@@ -238,8 +246,33 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
             throw err;
         }
         const ended = this.auditLogger.runEnded(run.runId, result);
-        if (ended) await ended;
+        // Fail-closed: the completion waits for its record, but no longer than the call's signal allows, as the started record does.
+        if (ended) await this.durableUnlessAborted(ended, (entry as { [COMPLETION_WAIT_OWNED]?: boolean })[COMPLETION_WAIT_OWNED] ? undefined : entry.signal);
         return result;
+    }
+
+    /**
+     * Fail-closed: waits for the completion record to be durable, but no
+     * longer than the call's signal allows. An abort then fails the call with
+     * the signal's reason, and the completion is not returned; the record
+     * settles on its own, and one that never does is counted lost by the
+     * logger's flush deadline.
+     */
+    private async durableUnlessAborted(ended: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+        if (signal === undefined) return ended;
+        let onAbort: () => void = () => undefined;
+        const aborted = new Promise<"aborted">((resolve) => {
+            onAbort = () => resolve("aborted");
+            signal.addEventListener("abort", onAbort, { once: true });
+            if (signal.aborted) onAbort();
+        });
+        try {
+            if ((await Promise.race([ended, aborted])) !== "aborted") return;
+        } finally {
+            signal.removeEventListener("abort", onAbort);
+        }
+        ended.catch(() => undefined);
+        throw abortError(signal);
     }
 
     /** `stream` (and the `streamEvents` built on it): the caller's metadata and run id travel with the call to Bedrock. */

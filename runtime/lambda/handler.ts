@@ -10,7 +10,7 @@ import { ArgumentError, integerAtLeast, optionKeysProblem, raise, recordProblem,
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
-import { AuditedChatBedrockConverse, type TrackedStream } from "../audited-chat-model";
+import { AuditedChatBedrockConverse, COMPLETION_WAIT_OWNED, type TrackedStream } from "../audited-chat-model";
 import { describeError } from "../audit-record";
 import { PrivateInvocationLogger, AuditWriteError } from "../private-invocation-logger";
 import type { PriceTable } from "../pricing";
@@ -216,6 +216,8 @@ export function createHandler(options: HandlerOptions = {}): RuntimeHandler {
     function callOptions(event: InvocationEvent & { modelId: string }, signal: AbortSignal) {
         return {
             signal,
+            // The answer waits for a fail-closed completion record up to the function's deadline, past this signal: the handler bounds that wait.
+            [COMPLETION_WAIT_OWNED]: true,
             metadata: {
                 ...event.metadata,
                 userId: event.userId,

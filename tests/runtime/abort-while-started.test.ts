@@ -124,3 +124,52 @@ describe("fail-closed: an abort while the started record is being written", () =
         assert.deepEqual(sink.records().map((r) => r.outcome).sort(), ["error", "started"]);
     });
 });
+
+/** Holds every completion record's write open, for ever: a log that stopped answering after the call's started record. */
+class HeldCompletionSink extends MemorySink {
+    private waiting: (() => void)[] = [];
+    held = 0;
+
+    write(record: StoredRecord): Promise<void> {
+        if ((record as { outcome?: string }).outcome === "started") return super.write(record);
+        this.held++;
+        for (const wake of this.waiting.splice(0)) wake();
+        return new Promise(() => undefined);
+    }
+
+    /** Resolves once a completion record's write is held. */
+    completionHeld(): Promise<void> {
+        return this.held > 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+    }
+}
+
+describe("fail-closed: an abort while the completion record is being written", () => {
+    let aws: LocalAws;
+    const localAws = useLocalAws();
+    before(() => {
+        aws = localAws();
+    });
+
+    const calls: [string, (model: ReturnType<typeof createTenantChatModel>, signal: AbortSignal) => Promise<unknown>][] = [
+        ["invoke", (model, signal) => model.invoke("held", { signal })],
+        ["generate", (model, signal) => model.generate([[new HumanMessage("held")]], { signal })],
+        ["batch", (model, signal) => model.batch(["held"], { signal })],
+    ];
+
+    for (const [entry, call] of calls) {
+        it(`${entry}: ends with the signal's reason and returns no completion, though the write never settles`, async () => {
+            const sink = new HeldCompletionSink();
+            const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, auditMode: "fail-closed", onWarning: () => undefined });
+            const controller = new AbortController();
+            const reason = new Error("the caller's timeout");
+            reason.name = "TimeoutError";
+
+            const settled = call(model, controller.signal).then(() => "answered", (e: Error) => e);
+            await sink.completionHeld();
+            controller.abort(reason);
+            const outcome = await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve("still waiting"), 2000))]);
+            assert.equal(outcome, reason);
+            assert.equal(aws.bedrock.calls.length, 1);
+        });
+    }
+});
