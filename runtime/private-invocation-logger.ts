@@ -386,7 +386,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
      * reported. Never rejects.
      */
     flush(): Promise<void> {
-        return this.delivery.flush();
+        return this.delivery.flush().then(() => undefined);
     }
 
     /**
@@ -396,12 +396,15 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
      * its `closeTimeoutMs`). Records written afterwards start a new chain.
      * Never rejects for a sink's failure: a lost close record, and every
      * record still on its way at the deadline, count as lost (shutdown then
-     * exits non-zero). Throws an `ArgumentError` for a bad `timeoutMs`.
+     * exits non-zero). Resolves to false when the deadline cut the wait
+     * short (a sink whose flush never settled, even with every write settled),
+     * true otherwise. Throws an `ArgumentError` for a bad or unknown option.
      */
-    close(options: { timeoutMs?: number } = {}): Promise<void> {
+    close(options: { timeoutMs?: number } = {}): Promise<boolean> {
         raise(
             firstProblem(
                 () => recordProblem("close options", options),
+                () => optionKeysProblem("close options", options, CLOSE_OPTIONS),
                 () => (options.timeoutMs === undefined ? undefined : integerProblem("timeoutMs", options.timeoutMs, 1, MAX_TIMER_MS)),
             ),
         );
@@ -508,6 +511,7 @@ const LOGGER_OPTIONS: readonly (keyof PrivateInvocationLoggerOptions)[] = [
     "flushTimeoutMs",
 ];
 const CHAIN_OPTIONS: readonly (keyof ChainOptions)[] = ["checkpoints", "checkpointEveryRecords", "checkpointEveryMs", "env"];
+const CLOSE_OPTIONS: readonly string[] = ["timeoutMs"];
 
 /** How many ended runs are remembered at least, to take a late second end of each quietly: far more than a process has calls in flight. */
 const RECENTLY_ENDED_RUNS = 4096;

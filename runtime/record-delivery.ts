@@ -127,9 +127,10 @@ export class RecordDelivery {
     /**
      * Flushes the sink and waits for every write handed over before the call,
      * up to `timeoutMs`: the writes still unsettled then are counted as lost
-     * and reported (a write that settles later changes no counter). Never rejects.
+     * and reported (a write that settles later changes no counter). Resolves
+     * to whether the writes and the sink's flush settled in time. Never rejects.
      */
-    async flush(timeoutMs = this.flushTimeoutMs): Promise<void> {
+    async flush(timeoutMs = this.flushTimeoutMs): Promise<boolean> {
         // Together, not in turn: a buffering sink settles its writes only when it sends them,
         // so waiting for the writes first would wait for the sink's own timer.
         const earlier = this.groups;
@@ -138,7 +139,9 @@ export class RecordDelivery {
             ...earlier.map((group) => group.idle()),
             this.sink.flush().catch((err) => this.warn(`audit sink flush failed: ${describeError(err).errorCode}`)),
         ]);
-        if (!(await settledWithin(settled, timeoutMs))) this.giveUp(earlier, timeoutMs);
+        if (await settledWithin(settled, timeoutMs)) return true;
+        this.giveUp(earlier, timeoutMs);
+        return false;
     }
 
     /**
@@ -146,7 +149,7 @@ export class RecordDelivery {
      * all within `timeoutMs`; a close record lost, or still on its way then,
      * counts as lost. Never rejects.
      */
-    async close(timeoutMs = this.flushTimeoutMs): Promise<void> {
+    async close(timeoutMs = this.flushTimeoutMs): Promise<boolean> {
         // The close record joins the writes the flush waits for: one deadline bounds them all.
         const settled = this.groups[this.groups.length - 1].add();
         try {
@@ -157,7 +160,7 @@ export class RecordDelivery {
             // A sink that throws on the close record loses it; close still never rejects.
             settled(refusalError(err));
         }
-        await this.flush(timeoutMs);
+        return this.flush(timeoutMs);
     }
 
     /** A flush past its deadline: the writes it waited for and that are still unsettled are lost to it, counted and reported. */

@@ -26,6 +26,20 @@ class StuckSink implements AuditSink {
     }
 }
 
+/** A sink whose writes and flush settle at once. */
+class SettlingSink implements AuditSink {
+    private readonly counters = new SinkCounters();
+    write(): Promise<void> {
+        return Promise.resolve();
+    }
+    flush(): Promise<void> {
+        return Promise.resolve();
+    }
+    stats() {
+        return this.counters.snapshot();
+    }
+}
+
 const rejection = { ids: {}, errorCode: "InvalidField", errorMessage: "bad" };
 
 function loggerOver(sink: AuditSink, warnings: string[], options: Record<string, unknown> = {}): PrivateInvocationLogger {
@@ -121,9 +135,31 @@ describe("a flush bounded by flushTimeoutMs", () => {
         });
     }
 
-    it("refuses a close timeoutMs that is no whole number of milliseconds", () => {
+    it("refuses a close timeoutMs that is no whole number of milliseconds, and a misspelt close option", () => {
         const logger = loggerOver(new StuckSink(), []);
         assert.throws(() => logger.close({ timeoutMs: 0 }), { name: "ArgumentError", message: /^timeoutMs must be an integer from 1 to 2147483647, got 0/ });
+        assert.throws(() => logger.close({ timeoutMS: 10 } as never), { name: "ArgumentError", message: /close options has no option "timeoutMS".*timeoutMs/ });
+    });
+
+    it("tells from close whether the deadline cut it short", async () => {
+        const hung = new StuckSink();
+        hung.flushHangs = true;
+        assert.equal(await within(5000, loggerOver(hung, []).close({ timeoutMs: 20 }), "close"), false);
+        assert.equal(await within(5000, loggerOver(new SettlingSink(), []).close({ timeoutMs: 1000 }), "close"), true);
+    });
+});
+
+describe("shutdown over a sink whose flush never settles, every write settled", () => {
+    it("reports it and returns 1: what the sink buffers is not known to be stored", async () => {
+        const sink = new StuckSink();
+        sink.flushHangs = true;
+        const logger = loggerOver(sink, []);
+        const warnings: string[] = [];
+
+        const code = await within(5000, shutdownLoggers([logger], { graceMs: 0, closeTimeoutMs: 50, onWarning: (m) => warnings.push(m) }), "shutdown");
+
+        assert.equal(code, RECORDS_LOST_EXIT_CODE);
+        assert.ok(warnings.some((w) => w.includes("shutdown: the sink of loggers[0] did not finish its flush within 50 ms")), warnings.join("\n"));
     });
 });
 

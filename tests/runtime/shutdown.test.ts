@@ -175,7 +175,7 @@ describe("shutdown with warning handlers that throw", () => {
         await logger.logRejection({ ids: {}, errorCode: "InvalidField", errorMessage: "bad" });
         let closed = false;
         const close = logger.close.bind(logger);
-        logger.close = () => close().then(() => void (closed = true));
+        logger.close = () => close().then((complete) => ((closed = true), complete));
         const closedAtThrow: boolean[] = [];
         const note = () => void closedAtThrow.push(closed);
         let code: number | undefined;
