@@ -260,17 +260,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
      */
     private async durableUnlessAborted(ended: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
         if (signal === undefined) return ended;
-        let onAbort: () => void = () => undefined;
-        const aborted = new Promise<"aborted">((resolve) => {
-            onAbort = () => resolve("aborted");
-            signal.addEventListener("abort", onAbort, { once: true });
-            if (signal.aborted) onAbort();
-        });
-        try {
-            if ((await Promise.race([ended, aborted])) !== "aborted") return;
-        } finally {
-            signal.removeEventListener("abort", onAbort);
-        }
+        if ((await settledUnlessAborted(ended, signal)) !== "aborted") return;
         ended.catch(() => undefined);
         throw abortError(signal);
     }
@@ -472,17 +462,7 @@ export class AuditedChatBedrockConverse extends ChatBedrockConverse {
      */
     private async startedUnlessAborted(runId: string, started: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
         if (signal === undefined) return started;
-        let onAbort: () => void = () => undefined;
-        const aborted = new Promise<"aborted">((resolve) => {
-            onAbort = () => resolve("aborted");
-            signal.addEventListener("abort", onAbort, { once: true });
-            if (signal.aborted) onAbort();
-        });
-        try {
-            if ((await Promise.race([started, aborted])) !== "aborted") return;
-        } finally {
-            signal.removeEventListener("abort", onAbort);
-        }
+        if ((await settledUnlessAborted(started, signal)) !== "aborted") return;
         // The started record settles on its own: a loss is the logger's to count, and no rejection goes unhandled.
         started.catch(() => undefined);
         const reason = abortError(signal);
@@ -558,6 +538,21 @@ function implicitCallbacks(): Callbacks | undefined {
 
 function newRun(options: Pick<EntryOptions, "runId" | "metadata">): AuditRun {
     return { runId: options.runId ?? randomUUID(), metadata: options.metadata, begun: false };
+}
+
+/** `"settled"` once `work` resolves, `"aborted"` once `signal` aborts first; rejects as `work` does. */
+async function settledUnlessAborted(work: Promise<void>, signal: AbortSignal): Promise<"settled" | "aborted"> {
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<"aborted">((resolve) => {
+        onAbort = () => resolve("aborted");
+        signal.addEventListener("abort", onAbort, { once: true });
+        if (signal.aborted) onAbort();
+    });
+    try {
+        return await Promise.race([work.then(() => "settled" as const), aborted]);
+    } finally {
+        signal.removeEventListener("abort", onAbort);
+    }
 }
 
 /** What an aborted stream fails with: the signal's reason, as LangChain reports it. */

@@ -15,6 +15,14 @@ import { MemorySink } from "../support/memory-sink";
 import { drain } from "../support/drain";
 import { AuditDeliveryError } from "../../runtime/sinks/audit-sink";
 
+type Call = [string, (model: ReturnType<typeof createTenantChatModel>, signal: AbortSignal) => Promise<unknown>];
+/** The entries that wait for a call's records before they answer: invoke, generate and batch. */
+const UNARY_CALLS: Call[] = [
+    ["invoke", (model, signal) => model.invoke("held", { signal })],
+    ["generate", (model, signal) => model.generate([[new HumanMessage("held")]], { signal })],
+    ["batch", (model, signal) => model.batch(["held"], { signal })],
+];
+
 /** Holds the started records' writes open (while `holding`) until `release` or `fail`; other records are stored at once. */
 class HeldStartSink extends MemorySink {
     holding = true;
@@ -51,12 +59,7 @@ describe("fail-closed: an abort while the started record is being written", () =
         aws = localAws();
     });
 
-    const calls: [string, (model: ReturnType<typeof createTenantChatModel>, signal: AbortSignal) => Promise<unknown>][] = [
-        ["invoke", (model, signal) => model.invoke("held", { signal })],
-        ["generate", (model, signal) => model.generate([[new HumanMessage("held")]], { signal })],
-        ["batch", (model, signal) => model.batch(["held"], { signal })],
-        ["stream", async (model, signal) => drain(await model.stream("held", { signal }))],
-    ];
+    const calls: Call[] = [...UNARY_CALLS, ["stream", async (model, signal) => drain(await model.stream("held", { signal }))]];
 
     for (const [entry, call] of calls) {
         it(`${entry}: ends at once with the signal's reason, before Bedrock, and its error record is written`, async () => {
@@ -150,13 +153,7 @@ describe("fail-closed: an abort while the completion record is being written", (
         aws = localAws();
     });
 
-    const calls: [string, (model: ReturnType<typeof createTenantChatModel>, signal: AbortSignal) => Promise<unknown>][] = [
-        ["invoke", (model, signal) => model.invoke("held", { signal })],
-        ["generate", (model, signal) => model.generate([[new HumanMessage("held")]], { signal })],
-        ["batch", (model, signal) => model.batch(["held"], { signal })],
-    ];
-
-    for (const [entry, call] of calls) {
+    for (const [entry, call] of UNARY_CALLS) {
         it(`${entry}: ends with the signal's reason and returns no completion, though the write never settles`, async () => {
             const sink = new HeldCompletionSink();
             const model = createTenantChatModel({ sink, env: { ...aws.env, ...TENANT_ENV }, auditMode: "fail-closed", onWarning: () => undefined });
