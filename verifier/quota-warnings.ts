@@ -13,7 +13,7 @@
 import type { Code } from "./findings";
 import { isUnknown, show, textOf, type MeteringContext } from "./metering-values";
 import type { TenantIntent } from "./intent";
-import { isRecord } from "../contract";
+import { coversAction, isRecord, parsePolicy, type PolicyStatement } from "../contract";
 import { jsonValue, prop, type StackResource } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
@@ -39,7 +39,10 @@ export function warningDelivery(ctx: MeteringContext, r: StackResource, t: Tenan
         const why = protectionProblem(prop(topic, "dataProtectionPolicy"));
         if (why !== undefined) flag("alarmActions", `notifies the topic ${action}, whose data protection policy ${why}: the warnings of tenant ${t.tenantId} would not arrive as sent`);
         const key = textOf(prop(topic, "kmsMasterKeyId"));
-        if (key !== undefined && isAwsManagedSnsKey(key)) flag("alarmActions", `notifies the topic ${action}, encrypted with the AWS managed key ${key}, whose policy CloudWatch may not use: every warning of tenant ${t.tenantId} fails to publish; a topic CloudWatch notifies takes a customer managed key that allows it`);
+        const keyWhy = key === undefined || isUnknown(key) ? undefined : topicKeyProblem(ctx, key);
+        if (keyWhy !== undefined) flag("alarmActions", `notifies the topic ${action}, encrypted with ${keyWhy}: every warning of tenant ${t.tenantId} fails to publish; a topic CloudWatch notifies takes a key of the stack whose policy lets cloudwatch.amazonaws.com use it (kms:GenerateDataKey*, kms:Decrypt)`);
+        const denial = publishDenial(ctx, topic, String(action));
+        if (denial !== undefined) flag("alarmActions", `notifies the topic ${action}, whose policy ${denial}: CloudWatch's publish of tenant ${t.tenantId}'s warnings may be refused`);
     }
 }
 
@@ -68,6 +71,60 @@ function protectionProblem(policy: unknown): string | undefined {
     }
     return undefined;
 }
+
+/**
+ * Why CloudWatch cannot use the topic's key, or undefined when it can: the
+ * AWS managed key, a key the files do not hold (its policy is not in them),
+ * or a key of the stack whose policy allows the CloudWatch service no
+ * `kms:GenerateDataKey*` and `kms:Decrypt`.
+ */
+function topicKeyProblem(ctx: MeteringContext, key: string): string | undefined {
+    if (isAwsManagedSnsKey(key)) return `the AWS managed key ${key}, whose policy lets CloudWatch use nothing`;
+    const held = keyOfStack(ctx, key);
+    if (held === undefined) return `the key ${key}, which the files do not hold, so whether CloudWatch may use it cannot be shown`;
+    const parsed = parsePolicy(prop(held, "policy"));
+    if ("problem" in parsed) return `the key ${key}, whose policy ${parsed.problem}`;
+    const allows = (action: string) => parsed.statements.some((st) => st.effect === "Allow" && (st.principals?.Service ?? []).includes(CLOUDWATCH_SERVICE) && coversAction(st, action));
+    return CLOUDWATCH_KEY_ACTIONS.every(allows) ? undefined : `the key ${key}, whose policy does not let ${CLOUDWATCH_SERVICE} use it`;
+}
+
+const CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com";
+const CLOUDWATCH_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
+const KEY_TYPE = "aws:kms/key:Key";
+const ALIAS_TYPE = "aws:kms/alias:Alias";
+
+/** The stack's key a topic's `kmsMasterKeyId` names: by id, ARN, alias name or alias ARN. */
+function keyOfStack(ctx: MeteringContext, key: string): StackResource | undefined {
+    const keys = ctx.ofType(KEY_TYPE);
+    const byRef = (ref: string) => keys.find((k) => [k.id, textOf(prop(k, "keyId")), textOf(prop(k, "arn"))].includes(ref));
+    const aliasName = key.startsWith("alias/") ? key : key.startsWith("arn:") && key.includes(":alias/") ? key.slice(key.indexOf(":alias/") + 1) : undefined;
+    if (aliasName === undefined) return byRef(key);
+    const alias = ctx.ofType(ALIAS_TYPE).find((a) => textOf(prop(a, "name")) === aliasName);
+    const target = alias === undefined ? undefined : textOf(prop(alias, "targetKeyId"));
+    return target === undefined ? undefined : byRef(target);
+}
+
+/** Why the topic's policy may refuse CloudWatch's publish: a Deny that can reach `sns:Publish` on it, its conditions not read. */
+function publishDenial(ctx: MeteringContext, topic: StackResource, arn: string): string | undefined {
+    const policies = [prop(topic, "policy"), ...ctx.ofType(TOPIC_POLICY_TYPE).filter((p) => textOf(prop(p, "arn")) === arn).map((p) => prop(p, "policy"))];
+    for (const policy of policies) {
+        if (policy === undefined || policy === null || policy === "" || isUnknown(policy)) continue;
+        const parsed = parsePolicy(policy);
+        if ("problem" in parsed) return parsed.problem;
+        const deny = parsed.statements.find((st) => st.effect === "Deny" && coversAction(st, "sns:Publish") && reachesCloudWatch(st));
+        if (deny !== undefined) return `denies sns:Publish in ${deny.label}`;
+    }
+    return undefined;
+}
+
+/** Whether a statement's principal can be CloudWatch's: any principal, a NotPrincipal, or the service by name. */
+function reachesCloudWatch(st: PolicyStatement): boolean {
+    if (st.notPrincipals !== undefined) return true;
+    const p = st.principals;
+    return p === undefined || (p.AWS ?? []).includes("*") || (p.Service ?? []).includes(CLOUDWATCH_SERVICE);
+}
+
+const TOPIC_POLICY_TYPE = "aws:sns/topicPolicy:TopicPolicy";
 
 /** The AWS managed key for SNS, by alias name or alias ARN: its key policy is AWS's, and lets no service but SNS use it. */
 function isAwsManagedSnsKey(key: string): boolean {

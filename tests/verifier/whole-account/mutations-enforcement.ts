@@ -30,14 +30,15 @@ const composite = (doc: StackDoc) => find(doc, COMPOSITE, (r) => r.urn.endsWith(
 const enforcer = (doc: StackDoc) => find(doc, FUNCTION, named(ENFORCER));
 const dailyWarning = (doc: StackDoc) => find(doc, METRIC_ALARM, named("BedrockTenancyQuotaPart-customer-a-daily-warning"));
 const warningsTopic = (doc: StackDoc) => find(doc, "aws:sns/topic:Topic", named("BedrockTenancyQuota-customer-a-warnings"));
-/** The tenant's warnings topic encrypted with a new key of the stack whose policy lets CloudWatch publish, held to the account or not. */
-const encryptWarnings = (doc: StackDoc, held: boolean) => {
+/** The tenant's warnings topic encrypted with a new key of the stack whose policy lets CloudWatch publish (held to the account or not), or does not. */
+const encryptWarnings = (doc: StackDoc, cloudwatch: "held" | "untied" | "none") => {
+    const held = cloudwatch === "held";
     const keyArn = `arn:aws:kms:us-east-1:${OPS}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const policy = JSON.stringify({
         Version: "2012-10-17",
         Statement: [
             { Sid: "Owner", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "kms:*", Resource: "*" },
-            { Sid: "Alarms", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*", ...(held && { Condition: { StringEquals: { "aws:SourceAccount": OPS } } }) },
+            ...(cloudwatch === "none" ? [] : [{ Sid: "Alarms", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*", ...(held && { Condition: { StringEquals: { "aws:SourceAccount": OPS } } }) }]),
         ],
     });
     push(doc, added("ops", "aws:kms/key:Key", "warnings-key", { description: "warnings", policy, region: "us-east-1" }, { arn: keyArn, keyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }));
@@ -99,7 +100,13 @@ export const ENFORCEMENT_MUTATIONS: Mutation[] = [
     { name: "the enforcer's permission held to another account as its source", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc, side) => setProp(permission(doc), side, "sourceAccount", "123456789012") },
     { name: "the tenant's warnings topic encrypted with a key of the stack that lets CloudWatch use it for any account's alarms", stack: "ops", code: "BT-OPS-EGRESS", sides: ["inputs"],
-      edit: (doc) => encryptWarnings(doc, false) },
+      edit: (doc) => encryptWarnings(doc, "untied") },
+    { name: "the tenant's warnings topic encrypted with a key the files do not hold", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "kmsMasterKeyId", `arn:aws:kms:us-east-1:${OPS}:key/99999999-12ab-34cd-56ef-1234567890ab`) },
+    { name: "the tenant's warnings topic encrypted with a key of the stack whose policy gives CloudWatch no use", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc) => encryptWarnings(doc, "none") },
+    { name: "the tenant's warnings topic whose own policy denies every principal sns:Publish", stack: "ops", code: CODE, sides: ["inputs"],
+      edit: (doc, side) => setProp(warningsTopic(doc), side, "policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Quiet", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: "*" }] })) },
     { name: "a block alarm's threshold raised past the tenant's limit", stack: "ops", code: CODE, sides: ["inputs"],
       edit: (doc, side) => setProp(dailyAlarm(doc), side, "threshold", 2e15) },
     { name: "the monthly block alarm's threshold made unreachable", stack: "ops", code: CODE, sides: ["inputs"],
@@ -169,7 +176,7 @@ export const ENFORCEMENT_CONTROLS: { name: string; stack: "ops" | "customer-a"; 
     { name: "the enforcer's permission held to the ops account as its source", stack: "ops",
       edit: (doc) => setProp(permission(doc), "inputs", "sourceAccount", OPS) },
     { name: "the tenant's warnings topic encrypted with a key of the stack that lets CloudWatch use it for the account's alarms alone", stack: "ops",
-      edit: (doc) => encryptWarnings(doc, true) },
+      edit: (doc) => encryptWarnings(doc, "held") },
     { name: "the tenant's warnings topic reporting what it finds and changing nothing", stack: "ops",
       edit: (doc) => setProp(warningsTopic(doc), "inputs", "dataProtectionPolicy", protection({ Audit: { SampleRate: 99, FindingsDestination: {} } })) },
     { name: "the enforcer's role also allowed to read its own function's configuration", stack: "ops",
