@@ -31,7 +31,7 @@ import { errorRecord, describeError, rejectedRecord, startedRecord, successRecor
 import { describeCallMetadata, readMetadata } from "./content";
 import { isPriceAmount, mergePriceTables, PRICE_FIELDS, type PriceTable } from "./pricing";
 import { RecentIds } from "./recent-ids";
-import { MAX_TIMER_MS, RecordDelivery, auditSinkProblem } from "./record-delivery";
+import { RecordDelivery, auditSinkProblem, timerMsProblem } from "./record-delivery";
 import { elapsed, noteDelta, operationOf, streamText, type RunState } from "./run-state";
 
 export { AuditWriteError } from "./record-delivery";
@@ -159,7 +159,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             options.onWarning === undefined ? undefined : functionProblem("onWarning", options.onWarning),
             options.maxContentBytes === undefined ? undefined : maxContentBytesProblem("maxContentBytes", options.maxContentBytes),
             options.chain === undefined ? undefined : chainOptionsProblem("chain", options.chain),
-            options.flushTimeoutMs === undefined ? undefined : integerProblem("flushTimeoutMs", options.flushTimeoutMs, 1, MAX_TIMER_MS),
+            options.flushTimeoutMs === undefined ? undefined : timerMsProblem("flushTimeoutMs", options.flushTimeoutMs),
         );
         // A handler error reaches the caller of invoke(): in best-effort only the refusal of a
         // run id already in progress, as every other step there settles without throwing.
@@ -405,7 +405,7 @@ export class PrivateInvocationLogger extends BaseCallbackHandler {
             firstProblem(
                 () => recordProblem("close options", options),
                 () => optionKeysProblem("close options", options, CLOSE_OPTIONS),
-                () => (options.timeoutMs === undefined ? undefined : integerProblem("timeoutMs", options.timeoutMs, 1, MAX_TIMER_MS)),
+                () => (options.timeoutMs === undefined ? undefined : timerMsProblem("timeoutMs", options.timeoutMs)),
             ),
         );
         return this.delivery.close(options.timeoutMs);

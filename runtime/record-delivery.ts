@@ -5,7 +5,7 @@
  * fails the call. Best-effort: the record is handed over and the call goes
  * on; a lost record is counted and reported, and `flush` waits for it.
  */
-import { methodsProblem, showBrief, type AuditMode, type AuditRecord, type Problem } from "../contract";
+import { integerProblem, methodsProblem, showBrief, type AuditMode, type AuditRecord, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import { AuditDeliveryError, refusalError, type AuditSink } from "./sinks/audit-sink";
 import { ChainingSink, type ChainOptions } from "./sinks/chaining-sink";
@@ -49,6 +49,11 @@ export interface RecordDeliveryOptions {
 export const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
 /** The longest delay a Node.js timer keeps: a longer one fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Why `value` is no wait in whole ms from `min` up to a Node.js timer's limit: a longer one would fire at once. */
+export function timerMsProblem(name: string, value: unknown, min = 1): Problem {
+    return integerProblem(name, value, min, MAX_TIMER_MS);
+}
 
 export class RecordDelivery {
     readonly records = { handed: 0, lost: 0 };
@@ -204,10 +209,11 @@ export class RecordDelivery {
 }
 
 /**
- * Whether `work` settled within `ms`. The timer keeps the process alive, so a
- * flush parked on a sink that never settles still ends and reports.
+ * Whether `work` settled within `ms` (its rejection passes through). The
+ * timer keeps the process alive, so a flush or a shutdown parked on a sink
+ * that never settles still ends and reports, rather than Node exiting 0.
  */
-function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+export function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), ms);

@@ -4,10 +4,10 @@
  * deliver every buffered audit record before the process exits.
  */
 import { constants } from "os";
-import { booleanProblem, duplicateProblem, firstProblem, functionProblem, integerProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, unreadableProblem, type Problem } from "../contract";
+import { booleanProblem, duplicateProblem, firstProblem, functionProblem, listProblem, optionKeysProblem, raise, recordProblem, show, showBrief, unreadableProblem, type Problem } from "../contract";
 import { describeError } from "./audit-record";
 import type { PrivateInvocationLogger } from "./private-invocation-logger";
-import { MAX_TIMER_MS } from "./record-delivery";
+import { settledWithin, timerMsProblem } from "./record-delivery";
 import { guardedWarning, holdCallbackThrows } from "./sinks/audit-sink";
 import { auditLoggerProblem } from "./wiring/audit-logger";
 
@@ -91,9 +91,9 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     const warn = guardedWarning(onWarningProblem === undefined ? given.onWarning : undefined, (message) => console.error(message));
     const beforeFlushProblem = given.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", given.beforeFlush);
     note(beforeFlushProblem);
-    const graceProblem = given.graceMs === undefined ? undefined : timerProblem("graceMs", given.graceMs, 0);
+    const graceProblem = given.graceMs === undefined ? undefined : timerMsProblem("graceMs", given.graceMs, 0);
     note(graceProblem);
-    const closeProblem = given.closeTimeoutMs === undefined ? undefined : timerProblem("closeTimeoutMs", given.closeTimeoutMs, 1);
+    const closeProblem = given.closeTimeoutMs === undefined ? undefined : timerMsProblem("closeTimeoutMs", given.closeTimeoutMs);
     note(closeProblem);
     const closeTimeoutMs = given.closeTimeoutMs !== undefined && closeProblem === undefined ? given.closeTimeoutMs : DEFAULT_CLOSE_TIMEOUT_MS;
     const usable = usableLoggers(loggers, note);
@@ -107,7 +107,7 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     const beforeFlush = given.beforeFlush;
     if (beforeFlush !== undefined && beforeFlushProblem === undefined) {
         try {
-            const finished = await withinMs(
+            const finished = await settledWithin(
                 Promise.resolve().then(() => beforeFlush()),
                 graceMs,
             );
@@ -136,7 +136,7 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
     // close(): flushes, and ends each writer's audit chain with its close record and final checkpoint.
     await Promise.all(
         usable.map((l, i) =>
-            withinMs(
+            settledWithin(
                 closing(l, closeTimeoutMs).then((complete) => {
                     // Every write settled while the sink's own flush never did: what it buffers is not known to be stored. (With
                     // records counted lost, the loss is reported below.)
@@ -168,19 +168,6 @@ async function closeLoggers(loggers: unknown, options: Omit<FlushOnShutdownOptio
         return RECORDS_LOST_EXIT_CODE;
     }
     return unfinished > 0 || failures > 0 ? RECORDS_LOST_EXIT_CODE : 0;
-}
-
-/**
- * Whether `work` settled within `ms` (its rejection passes through). The timer
- * keeps the process alive: a close parked on a promise nothing else holds
- * would otherwise let Node exit 0 before the timeout reports it.
- */
-function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-    });
-    return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -227,8 +214,8 @@ function flushOnShutdownProblem(loggers: unknown, options: unknown): Problem {
         () => optionKeysProblem("flushOnShutdown options", options, FLUSH_ON_SHUTDOWN_OPTIONS),
         () => (o.signals === undefined ? undefined : signalsProblem(o.signals)),
         () => (o.beforeFlush === undefined ? undefined : functionProblem("beforeFlush", o.beforeFlush)),
-        () => (o.graceMs === undefined ? undefined : timerProblem("graceMs", o.graceMs, 0)),
-        () => (o.closeTimeoutMs === undefined ? undefined : timerProblem("closeTimeoutMs", o.closeTimeoutMs, 1)),
+        () => (o.graceMs === undefined ? undefined : timerMsProblem("graceMs", o.graceMs, 0)),
+        () => (o.closeTimeoutMs === undefined ? undefined : timerMsProblem("closeTimeoutMs", o.closeTimeoutMs)),
         () => (o.exit === undefined ? undefined : booleanProblem("exit", o.exit)),
         () => (o.onWarning === undefined ? undefined : functionProblem("onWarning", o.onWarning)),
     );
@@ -272,6 +259,3 @@ export function flushOnShutdown(loggers: PrivateInvocationLogger | readonly Priv
     signals.forEach((s) => process.on(s, onSignal));
     return () => signals.forEach((s) => process.removeListener(s, onSignal));
 }
-
-/** A wait in ms from `min` up to a Node.js timer's limit: a longer one fires at once, so shutdown would give up on its writes at the start. */
-const timerProblem = (name: string, value: unknown, min: number): Problem => integerProblem(name, value, min, MAX_TIMER_MS);

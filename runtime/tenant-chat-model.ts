@@ -14,7 +14,6 @@ import {
     firstProblem,
     functionProblem,
     integerAtLeastProblem,
-    integerProblem,
     listProblem,
     methodsProblem,
     nearestName,
@@ -33,7 +32,7 @@ import { PrivateInvocationLogger } from "./private-invocation-logger";
 import type { PriceTable } from "./pricing";
 import type { AuditSink } from "./sinks/audit-sink";
 import { ArchivingSink } from "./sinks/archive-sink";
-import { MAX_TIMER_MS } from "./record-delivery";
+import { timerMsProblem } from "./record-delivery";
 
 /** `deadlineMarginMs` is the Lambda handler's: a model call's deadline is its own `signal`. */
 export interface TenantChatModelOptions extends Partial<Omit<RuntimeConfig, "deadlineMarginMs">> {
@@ -257,7 +256,7 @@ function checkModelOptions(options: TenantChatModelOptions): void {
         modelFields === undefined ? undefined : recordProblem("modelFields", modelFields),
         archiveClient === undefined ? undefined : methodsProblem("archiveClient", archiveClient, ["send"], "an S3Client"),
         onWarning === undefined ? undefined : functionProblem("onWarning", onWarning),
-        options.flushTimeoutMs === undefined ? undefined : integerProblem("flushTimeoutMs", options.flushTimeoutMs, 1, MAX_TIMER_MS),
+        options.flushTimeoutMs === undefined ? undefined : timerMsProblem("flushTimeoutMs", options.flushTimeoutMs),
     );
     const owned = modelFields && MODEL_OWNED_FIELDS.find((key) => (modelFields as Record<string, unknown>)[key] !== undefined);
     if (owned) {
