@@ -15,7 +15,7 @@ import { askedEndpoints } from "./awsx-vpc";
 import { allows, denies, type Write } from "./audit-statements";
 import type { CustomerContext } from "./customer-account";
 import type { Code } from "./findings";
-import { prop, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+import { prop, UNKNOWN_VALUE, staysInStack, type StackResource } from "./pulumi-formats";
 
 const ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const CODE: Code = "BT-CUSTOMER-AUDIT-REMOVAL";
@@ -28,7 +28,6 @@ export interface EndpointWrites {
     s3: Write[];
 }
 
-const isStays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && v !== UNKNOWN_VALUE;
 
 /** Every endpoint of the component's network, or of a VPC the files cannot name, must allow the writes it carries and deny none. */
@@ -36,7 +35,7 @@ export function endpointPolicies(ctx: CustomerContext, writes: EndpointWrites, r
     const { state, customer } = ctx;
     // An endpoint an awsx Vpc asks for is found on the Vpc, at the spec that asks for it.
     const asked = new Map(askedEndpoints(state).map((a) => [a.endpoint, a]));
-    const endpoints = [...managed(state).filter((x) => x.type === ENDPOINT_TYPE), ...asked.keys()].filter(isStays);
+    const endpoints = [...managed(state).filter((x) => x.type === ENDPOINT_TYPE), ...asked.keys()].filter(staysInStack);
     const own = endpoints.filter((e) => within(ctx, e, customer.urn));
     const vpcs = new Set(own.map((e) => prop(e, "vpcId")).filter(known));
     for (const e of endpoints.filter((x) => own.includes(x) || !known(prop(x, "vpcId")) || vpcs.has(prop(x, "vpcId") as string))) {

@@ -25,7 +25,7 @@ import { auditLogGroupName, componentRegion } from "./customer-audit";
 import { violation, type Code, type Violation } from "./findings";
 import { roleOfStack, runtimeRoleArns, sameRole } from "./runtime-roles";
 import { throttleAlarmSilencers } from "./throttle-alarm";
-import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asNumber, asText, prop, textProp, UNKNOWN_VALUE, staysInStack, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
 type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
@@ -43,7 +43,6 @@ const LOGS_KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"];
 /** Every key action CloudWatch Logs' use of the key could need: a Deny of any of them can break storing or reading. */
 const LOGS_KEY_ACTIONS = [...LOGS_KEY_USE, "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
 
-const isStays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && v !== UNKNOWN_VALUE;
 
 export function auditPathViolations(ctx: CustomerContext): Violation[] {
@@ -138,7 +137,7 @@ function runtimeIdentity(ctx: CustomerContext, writes: Write[], flag: Flag): voi
 /** The archive's bucket policies must let the runtime put its objects. */
 function archivePolicies(ctx: CustomerContext, bucket: string, writes: Write[], flag: Flag): void {
     const { state } = ctx;
-    for (const r of managed(state).filter((x) => BUCKET_POLICY_TYPES.includes(x.type) && isStays(x) && textProp(x, "bucket") === bucket)) {
+    for (const r of managed(state).filter((x) => BUCKET_POLICY_TYPES.includes(x.type) && staysInStack(x) && textProp(x, "bucket") === bucket)) {
         const parsed = parsePolicy(prop(r, "policy"));
         if ("problem" in parsed) continue;
         for (const s of parsed.statements) for (const w of writes) denies(s, w, "resource", (why) => flag(CODE, r, s.label, `denies the runtime role ${why}`));
@@ -149,10 +148,10 @@ function archivePolicies(ctx: CustomerContext, bucket: string, writes: Write[], 
 function keyPolicies(ctx: CustomerContext, groupName: string, logs: Actor, writes: Write[], flag: Flag): void {
     const { state, customer } = ctx;
     const own = managed(state);
-    const groupKeys = new Set(own.filter((g) => g.type === LOG_GROUP_TYPE && prop(g, "name") === groupName && isStays(g)).map((g) => prop(g, "kmsKeyId")).filter(known));
-    const keys = own.filter((k) => k.type === KEY_TYPE && isStays(k) && (k.parent === customer.urn || (known(prop(k, "arn")) && (prop(k, "arn") === customer.kmsKeyArn || groupKeys.has(prop(k, "arn") as string)))));
+    const groupKeys = new Set(own.filter((g) => g.type === LOG_GROUP_TYPE && prop(g, "name") === groupName && staysInStack(g)).map((g) => prop(g, "kmsKeyId")).filter(known));
+    const keys = own.filter((k) => k.type === KEY_TYPE && staysInStack(k) && (k.parent === customer.urn || (known(prop(k, "arn")) && (prop(k, "arn") === customer.kmsKeyArn || groupKeys.has(prop(k, "arn") as string)))));
     const names = new Set(keys.flatMap((k) => [prop(k, "arn"), prop(k, "keyId"), k.id]).filter(known));
-    const sources = [...keys, ...own.filter((p) => p.type === KEY_POLICY_TYPE && isStays(p) && known(prop(p, "keyId")) && names.has(prop(p, "keyId") as string))];
+    const sources = [...keys, ...own.filter((p) => p.type === KEY_POLICY_TYPE && staysInStack(p) && known(prop(p, "keyId")) && names.has(prop(p, "keyId") as string))];
     const logsUse: Write = { what: `use the key for the audit log group ${groupName}`, actions: LOGS_KEY_ACTIONS, sample: "*", under: "", actor: logs };
     for (const r of sources) {
         const policy = prop(r, "policy");
@@ -266,8 +265,8 @@ const sameNumber = (a: unknown, b: string | undefined) => (b === undefined ? a =
  */
 function metrics(ctx: CustomerContext, component: StackResource, groupName: string, region: string, flag: Flag): void {
     const { state, customer } = ctx;
-    const filters = state.resources.filter((r) => r.type === METRIC_FILTER_TYPE && r.custom && isStays(r));
-    const alarms = state.resources.filter((r) => r.type === ALARM_TYPE && r.custom && isStays(r));
+    const filters = state.resources.filter((r) => r.type === METRIC_FILTER_TYPE && r.custom && staysInStack(r));
+    const alarms = state.resources.filter((r) => r.type === ALARM_TYPE && r.custom && staysInStack(r));
     const expected = auditMetricFilters();
     // The namespace the component was asked for is not an output: its own filters and alarm say it. A plan that records
     // every resource under the stack (a plan under mocks) says it by the filters and the alarm the component names.

@@ -15,7 +15,7 @@
 import type { Code } from "./findings";
 import { managed } from "./account-egress";
 import type { CustomerContext } from "./customer-account";
-import { knownText, prop, textProp, UNKNOWN_VALUE, type StackResource } from "./pulumi-formats";
+import { knownText, prop, textProp, UNKNOWN_VALUE, staysInStack, type StackResource } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 
 type Flag = (code: Code, r: StackResource, statement: string, why: string) => void;
@@ -23,8 +23,6 @@ type Flag = (code: Code, r: StackResource, statement: string, why: string) => vo
 const CODE: Code = "BT-CUSTOMER-AUDIT-REMOVAL";
 const ACCOUNT_POLICY_TYPE = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
 const DATA_PROTECTION_TYPE = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy";
-
-const isStays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
 
 /** `LogGroupName IN [...]`, `LogGroupNamePrefix IN [...]` and their NOT IN forms, as an account policy selects its log groups. */
 const SELECTION = /^\s*(LogGroupName|LogGroupNamePrefix)\s+(NOT\s+)?IN\s*\[(.*)\]\s*$/s;
@@ -54,7 +52,7 @@ const elsewhere = (ctx: CustomerContext, r: StackResource, region: string) => {
 
 /** Transformer and data protection policies that reach the audit log group `groupName` in `region`. */
 export function auditRewriters(ctx: CustomerContext, groupName: string, region: string, flag: Flag): void {
-    for (const r of managed(ctx.state).filter(isStays)) {
+    for (const r of managed(ctx.state).filter(staysInStack)) {
         if (elsewhere(ctx, r, region)) continue;
         if (r.type === ACCOUNT_POLICY_TYPE) accountPolicy(r, groupName, flag);
         else if (r.type === DATA_PROTECTION_TYPE) groupPolicy(r, groupName, flag);

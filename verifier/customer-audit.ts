@@ -15,7 +15,7 @@ import type { CustomerContext } from "./customer-account";
 import { violation, type Code, type Violation } from "./findings";
 import { FUNCTION_TYPE } from "./function-checks";
 import { RUNTIME_SERVICE_PRINCIPALS } from "./identity-reach";
-import { asNumber, asText, isSet, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, type StackResource, type StackState } from "./pulumi-formats";
+import { asNumber, asText, isSet, knownText, prop, resourcesByUrn, UNKNOWN_VALUE, staysInStack, type StackResource, type StackState } from "./pulumi-formats";
 import { resourceRegion } from "./resource-region";
 import { runtimeRoleArns } from "./runtime-roles";
 
@@ -44,9 +44,6 @@ export function auditLogGroupName(ctx: CustomerContext): string | undefined {
     return name.endsWith(":*") ? name.slice(0, -2) : name;
 }
 
-/** Whether the resource outlasts the update: a copy being deleted, or read with `.get()`, holds nothing for long. */
-const stays = (r: StackResource) => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
-
 const isFalse = (v: unknown) => v === false || v === "false";
 
 export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
@@ -59,7 +56,7 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
     const groupName = auditLogGroupName(ctx);
     const own = managed(state);
     const groups = own.filter((r) => r.type === LOG_GROUP_TYPE);
-    const audit = groups.filter((g) => prop(g, "name") === groupName && stays(g) && sameRegion(resourceRegion(state, g), region));
+    const audit = groups.filter((g) => prop(g, "name") === groupName && staysInStack(g) && sameRegion(resourceRegion(state, g), region));
 
     if (groupName !== undefined && audit.length === 0 && component) {
         flag("BT-CUSTOMER-LOG-GROUP", component, "logGroupArn", `the component's audit log group ${groupName} is not a log group of the stack in its Region ${region ?? "(not known)"}: where the audit records rest, and whether its key and retention hold, cannot be proved`);
@@ -99,7 +96,7 @@ export function auditIntegrityViolations(ctx: CustomerContext): Violation[] {
     for (const g of audit) {
         const key = knownText(prop(g, "kmsKeyId"));
         const named = key === undefined ? [] : keys.filter((k) => prop(k, "arn") === key);
-        if (named.length > 0 && !named.some(stays)) flag("BT-CUSTOMER-KEY", g, "kmsKeyId", `is encrypted with ${key}, a key the update deletes: KMS schedules its deletion, after which the audit log cannot be read or written`);
+        if (named.length > 0 && !named.some(staysInStack)) flag("BT-CUSTOMER-KEY", g, "kmsKeyId", `is encrypted with ${key}, a key the update deletes: KMS schedules its deletion, after which the audit log cannot be read or written`);
     }
 
     runtimeRoleUsers(ctx, flag);
@@ -161,7 +158,7 @@ function runtimeProblems(ctx: CustomerContext, r: StackResource, region: string 
     if ("blocks" in config && groupName !== undefined && prop(r, "loggingConfig") !== UNKNOWN_VALUE) {
         if (group !== groupName) {
             flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)}, not the component's audit log group ${groupName}, whose retention and metric filters the proof holds to what was asked`);
-        } else if (!groups.some((g) => prop(g, "name") === group && stays(g) && sameRegion(resourceRegion(ctx.state, g), at))) {
+        } else if (!groups.some((g) => prop(g, "name") === group && staysInStack(g) && sameRegion(resourceRegion(ctx.state, g), at))) {
             flag(code, r, "loggingConfig", `writes its log output, the audit records, to log group ${JSON.stringify(group)} of Region ${at ?? "(not known)"}, which is not a log group of the stack there: the records would go to a log group no one proved, or be lost`);
         }
     }

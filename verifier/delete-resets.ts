@@ -14,7 +14,7 @@ import { BUCKET_TYPES } from "./account-egress";
 import { violation, type Violation } from "./findings";
 import { lastPart } from "./metering-values";
 import { busNameOf } from "./physical-names";
-import { knownText, prop, type StackResource, type StackState } from "./pulumi-formats";
+import { knownText, prop, staysInStack, type StackResource, type StackState } from "./pulumi-formats";
 
 type Slot = (r: StackResource) => string[];
 
@@ -102,7 +102,7 @@ export function deleteResetViolations(state: StackState): Violation[] {
     // What the staying resources hold, by setting and slot.
     const held = new Map<string, StackResource>();
     for (const r of state.resources) {
-        if (r.external || r.pendingDelete || r.pendingReplacement || r.retained) continue;
+        if (!staysInStack(r)) continue;
         for (const { what, slot } of BY_TYPE.get(r.type) ?? []) for (const key of slot(r)) if (!held.has(`${what}\u0002${key}`)) held.set(`${what}\u0002${key}`, r);
     }
     for (const { resource: r, op, pending } of gone) {
@@ -132,7 +132,7 @@ export function deleteResetViolations(state: StackState): Violation[] {
 function sameIdDeletes(state: StackState, gone: readonly Gone[], out: Violation[]): void {
     const kept = new Map<string, StackResource>();
     for (const r of state.resources) {
-        if (!r.custom || r.external || r.pendingDelete || r.pendingReplacement || r.retained || r.id === undefined || r.id === "") continue;
+        if (!r.custom || !staysInStack(r) || r.id === undefined || r.id === "") continue;
         kept.set(`${r.type}\u0000${r.id}`, r);
     }
     for (const { resource: r, op, pending } of gone) {

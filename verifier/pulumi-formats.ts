@@ -678,6 +678,13 @@ export function settingsOutside(r: StackResource, known: ReadonlySet<string>): [
     return out;
 }
 
+/**
+ * Whether the resource outlasts the update as a resource of the stack: not
+ * read with `.get()`, not a copy being deleted (or deleted ahead of its
+ * replacement), not retained on delete. What such a one holds does not last.
+ */
+export const staysInStack = (r: StackResource): boolean => !r.external && !r.pendingDelete && !r.pendingReplacement && !r.retained;
+
 /** Whether a property is set: Pulumi records an unset one as absent, `null`, `""` or `[]`. */
 export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 
